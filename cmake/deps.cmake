@@ -1,0 +1,33 @@
+# Every third-party dependency, found once. All come from Debian 12 packages
+# (scripts/install-deps). Targets are imported so their headers are SYSTEM includes
+# and never trip -Werror.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(fmt CONFIG REQUIRED)
+find_package(spdlog CONFIG REQUIRED)
+find_package(nlohmann_json CONFIG REQUIRED)
+find_package(SQLiteCpp CONFIG REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(tomlplusplus CONFIG REQUIRED)
+find_package(Eigen3 CONFIG REQUIRED)
+find_package(Boost 1.74 REQUIRED)
+find_package(igraph CONFIG REQUIRED)
+find_package(ZLIB REQUIRED)
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
+pkg_check_modules(CBC REQUIRED IMPORTED_TARGET cbc)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+
+find_library(CSV_LIBRARY NAMES csv REQUIRED)
+find_path(CSV_INCLUDE_DIR NAMES csv.h REQUIRED)
+add_library(poles_ext_csv INTERFACE)
+target_link_libraries(poles_ext_csv INTERFACE ${CSV_LIBRARY})
+target_include_directories(poles_ext_csv SYSTEM INTERFACE ${CSV_INCLUDE_DIR})
+
+if(POLES_BUILD_TESTS)
+  find_package(GTest CONFIG REQUIRED)
+endif()
+if(POLES_BUILD_BENCH)
+  find_package(benchmark CONFIG REQUIRED)
+endif()

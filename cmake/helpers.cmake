@@ -1,0 +1,39 @@
+# poles_warnings(target): the project's warning set, applied to our own targets only.
+function(poles_warnings target)
+  target_compile_options(${target} PRIVATE
+    -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual
+    -Wimplicit-fallthrough -Wcast-qual -Wformat=2 -Wundef)
+  if(POLES_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+# poles_library(name SOURCES ... DEPS ...): one static library per component, alias poles::name.
+function(poles_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(poles_${name} STATIC ${ARG_SOURCES})
+  add_library(poles::${name} ALIAS poles_${name})
+  target_include_directories(poles_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(poles_${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  poles_warnings(poles_${name})
+endfunction()
+
+# poles_test(name SOURCES ... DEPS ... [LABELS ...]): a GoogleTest executable registered with CTest.
+function(poles_test name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
+  target_compile_definitions(${name} PRIVATE
+    POLES_SHARED_DIR="${POLES_SHARED_DIR}"
+    POLES_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    POLES_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  poles_warnings(${name})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 600)
+  endif()
+  set(props TIMEOUT ${ARG_TIMEOUT})
+  if(ARG_LABELS)
+    list(APPEND props LABELS "${ARG_LABELS}")
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${props})
+endfunction()

@@ -1,0 +1,30 @@
+// Calendar dates (ISO 8601, proleptic Gregorian) as a small value type.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace poles {
+
+struct Date {
+  int year = 1970;
+  int month = 1;
+  int day = 1;
+
+  auto operator<=>(const Date&) const = default;
+
+  // Parses "YYYY-MM-DD". Returns nullopt on a malformed or impossible date.
+  static std::optional<Date> parse(std::string_view text);
+  // Days since 1970-01-01 (negative before).
+  int64_t to_days() const;
+  static Date from_days(int64_t days);
+  std::string to_string() const;
+};
+
+bool is_leap_year(int year);
+int days_in_month(int year, int month);
+
+}  // namespace poles

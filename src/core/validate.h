@@ -1,0 +1,34 @@
+// Validation rules for single values. Each check returns nullopt when the value is valid, or
+// the text of the rule it breaks (used verbatim in error messages and tested exactly).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace poles::validate {
+
+using RuleError = std::optional<std::string>;
+
+RuleError siren(std::string_view v);       // 9 digits, Luhn
+RuleError siret(std::string_view v);       // 14 digits, Luhn (La Poste: digit sum multiple of 5)
+RuleError region(std::string_view v);      // INSEE 2016 region code
+RuleError department(std::string_view v);  // INSEE department code (2A/2B, 971-976)
+RuleError commune(std::string_view v);     // INSEE commune code
+RuleError naf(std::string_view v);         // NAF rev.2 subclass "62.01Z"
+RuleError naf_division(std::string_view v);  // NAF rev.2 division "62"
+RuleError country(std::string_view v);     // ISO 3166-1 alpha-2
+RuleError slug(std::string_view v);        // identifier: letters, digits, '-', '_', '.', ':'
+RuleError utf8(std::string_view v);        // well-formed UTF-8
+
+bool luhn_valid(std::string_view digits);
+
+// Numbers. `decimal_comma` accepts "1234,5" and "1 234,5" (space or no-break space as thousands
+// separator), as French exports write them.
+std::optional<double> parse_real(std::string_view v, bool decimal_comma);
+std::optional<long long> parse_int(std::string_view v);
+
+// Normalises a NAF code to "NN.NNL" ("6201z" -> "62.01Z"); returns nullopt when malformed.
+std::optional<std::string> normalise_naf(std::string_view v);
+
+}  // namespace poles::validate

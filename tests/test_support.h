@@ -1,0 +1,43 @@
+// Helpers shared by the test suites.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+namespace poles::testing {
+
+// ../shared beside the repository (reference data). Tests that need it call
+// POLES_REQUIRE_SHARED(path) and are skipped, with a message, when it is absent.
+inline std::filesystem::path shared_dir() { return POLES_SHARED_DIR; }
+inline std::filesystem::path shared_path(const std::string& rel) { return shared_dir() / rel; }
+inline std::filesystem::path source_dir() { return POLES_SOURCE_DIR; }
+inline std::filesystem::path binary_dir() { return POLES_BINARY_DIR; }
+
+// A fresh temporary directory removed at destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+void write_file(const std::filesystem::path& p, const std::string& content);
+std::string read_file(const std::filesystem::path& p);
+
+}  // namespace poles::testing
+
+#define POLES_REQUIRE_SHARED(rel)                                                              \
+  do {                                                                                         \
+    if (!std::filesystem::exists(::poles::testing::shared_path(rel))) {                        \
+      GTEST_SKIP() << "skipped: " << ::poles::testing::shared_path(rel)                        \
+                   << " is absent (../shared/data is provided beside the repository in CI)"; \
+    }                                                                                          \
+  } while (0)
