@@ -20,7 +20,7 @@ endfunction()
 
 # poles_test(name SOURCES ... DEPS ... [LABELS ...]): a GoogleTest executable registered with CTest.
 function(poles_test name)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "POSTGRES" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
   target_compile_definitions(${name} PRIVATE
@@ -34,6 +34,10 @@ function(poles_test name)
   set(props TIMEOUT ${ARG_TIMEOUT})
   if(ARG_LABELS)
     list(APPEND props LABELS "${ARG_LABELS}")
+  endif()
+  if(ARG_POSTGRES)
+    # Shares the PostgreSQL server of the `pg` fixture (tests/CMakeLists.txt).
+    list(APPEND props FIXTURES_REQUIRED pg ENVIRONMENT "POLES_PG_SERVER_DIR=${PROJECT_BINARY_DIR}/pg-test-server")
   endif()
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${props})
 endfunction()

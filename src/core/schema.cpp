@@ -41,7 +41,7 @@ constexpr Field kClusterLabel[] = {
 constexpr Field kOrganisation[] = {
     {.name = "id", .check = C::kSlug, .required = true, .key = true, .doc = "identifier (e.g. `siren:123456782`)"},
     {.name = "name", .required = true},
-    {.name = "siren", .check = C::kSiren, .doc = "9-digit SIREN with a valid Luhn check digit"},
+    {.name = "siren", .check = C::kSiren, .doc = "9-digit SIREN with a valid Luhn check digit; unique", .unique = true},
     {.name = "kind", .check = C::kEnum, .required = true, .codes = kOrgKindCodes},
     {.name = "naf", .check = C::kNaf, .doc = "NAF rev.2 code, `62.01Z` or `6201Z`"},
     {.name = "commune", .check = C::kCommune, .doc = "INSEE commune code; derives department and region"},
@@ -642,6 +642,7 @@ std::string markdown_reference() {
         rule += (rule.empty() ? "" : "; ") + fmt::format("≥ {}", *f.min);
       }
       if (!f.references.empty()) rule += (rule.empty() ? "" : "; ") + fmt::format("refers to `{}`", f.references);
+      if (f.unique) rule += (rule.empty() ? "" : "; ") + std::string("unique");
       out += fmt::format("| `{}`{} | {} | {} | {} | {} |\n", f.name, f.key ? " (key)" : "",
                          type_name(f.type), f.required ? "yes" : "", rule, f.doc);
     }

@@ -44,6 +44,7 @@ struct Field {
   std::optional<double> max = std::nullopt;
   bool decimal_comma = true;  // reals accept "1234,5" (French exports)
   std::string_view doc = {};
+  bool unique = false;  // no two rows share a non-null value
 };
 
 struct Entity {

@@ -1,0 +1,384 @@
+#include "store/postgres_store.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <pqxx/pqxx>
+
+#include "store/sql_builder.h"
+
+namespace poles::store {
+namespace {
+
+constexpr Dialect kD = Dialect::kPostgres;
+constexpr int kScanChunk = 20000;
+
+// Parameters as text (NULL as a null pointer); the server converts them to column types.
+class Params {
+ public:
+  explicit Params(const std::vector<Value>& values) {
+    text_.reserve(values.size());
+    for (const auto& v : values) text_.push_back(value_to_text(v));
+    for (size_t i = 0; i < values.size(); ++i) ptrs_.push_back(is_null(values[i]) ? nullptr : text_[i].c_str());
+  }
+  auto dynamic() const { return pqxx::prepare::make_dynamic_params(ptrs_); }
+
+ private:
+  std::vector<std::string> text_;
+  std::vector<const char*> ptrs_;
+};
+
+Value read_field(const pqxx::field& f, schema::Type t) {
+  if (f.is_null()) return std::monostate{};
+  switch (t) {
+    case schema::Type::kInt:
+    case schema::Type::kBool:
+      return static_cast<int64_t>(f.as<long long>());
+    case schema::Type::kReal:
+      return f.as<double>();
+    default:
+      return std::string(f.c_str(), f.size());
+  }
+}
+
+Value read_any(const pqxx::field& f) {
+  if (f.is_null()) return std::monostate{};
+  // OIDs of int2/int4/int8 and float4/float8/numeric.
+  switch (f.type()) {
+    case 20: case 21: case 23: return static_cast<int64_t>(f.as<long long>());
+    case 700: case 701: case 1700: return f.as<double>();
+    default: return std::string(f.c_str(), f.size());
+  }
+}
+
+Row read_row(const pqxx::row& r, const schema::Entity& e) {
+  Row row;
+  row.reserve(e.fields.size());
+  for (size_t i = 0; i < e.fields.size(); ++i) row.push_back(read_field(r[static_cast<int>(i)], e.fields[i].type));
+  return row;
+}
+
+Status from_exception(const std::exception& ex, const std::string& what) {
+  if (const auto* se = dynamic_cast<const pqxx::sql_error*>(&ex)) {
+    const std::string& state = se->sqlstate();
+    if (state.starts_with("23")) return Status::conflict(fmt::format("{}: {}", what, ex.what()));
+    if (state == "40001" || state == "40P01") return Status::unavailable(fmt::format("{}: {}", what, ex.what()));
+  }
+  if (dynamic_cast<const pqxx::broken_connection*>(&ex) != nullptr) {
+    return Status::unavailable(fmt::format("{}: connection lost: {}", what, ex.what()));
+  }
+  return Status::internal(fmt::format("{}: {}", what, ex.what()));
+}
+
+const EntitySql& entity_sql(const schema::Entity& e) {
+  static const auto* all = [] {
+    auto* m = new std::map<std::string_view, EntitySql>();  // NOLINT: process-lifetime table
+    for (const auto& ent : schema::entities()) (*m)[ent.name] = build_entity_sql(ent, kD);
+    return m;
+  }();
+  return all->at(e.name);
+}
+
+// Names prepared statements per connection.
+class Prepared {
+ public:
+  explicit Prepared(pqxx::connection& c) : conn_(c) {}
+  const std::string& name(const std::string& sql) {
+    auto it = names_.find(sql);
+    if (it == names_.end()) {
+      std::string n = fmt::format("s{}", names_.size());
+      conn_.prepare(n, sql);
+      it = names_.emplace(sql, std::move(n)).first;
+    }
+    return it->second;
+  }
+
+ private:
+  pqxx::connection& conn_;
+  std::map<std::string, std::string> names_;
+};
+
+pqxx::result run(pqxx::transaction_base& tx, Prepared& prep, const std::string& sql, const std::vector<Value>& params) {
+  Params p(params);
+  return tx.exec_prepared(prep.name(sql), p.dynamic());
+}
+
+class PgTransaction final : public Transaction {
+ public:
+  PgTransaction(pqxx::connection& c, Prepared& prep) : tx_(std::make_unique<pqxx::work>(c)), prep_(prep) {}
+
+  Result<bool> upsert(const schema::Entity& e, const Row& row) override {
+    try {
+      const auto r = run(*tx_, prep_, entity_sql(e).upsert, row);
+      changes_ += r.affected_rows();
+      return r.affected_rows() > 0;
+    } catch (const std::exception& ex) {
+      return from_exception(ex, fmt::format("upsert {} '{}'", e.name, key_text(e, row)));
+    }
+  }
+
+  Result<bool> remove(const schema::Entity& e, const Row& key) override {
+    try {
+      const auto r = run(*tx_, prep_, entity_sql(e).delete_by_key, key);
+      changes_ += r.affected_rows();
+      return r.affected_rows() > 0;
+    } catch (const std::exception& ex) {
+      return from_exception(ex, fmt::format("delete {}", e.name));
+    }
+  }
+
+  Result<std::optional<Row>> get(const schema::Entity& e, const Row& key) override {
+    try {
+      const auto r = run(*tx_, prep_, entity_sql(e).select_by_key, key);
+      if (r.empty()) return std::optional<Row>();
+      return std::optional<Row>(read_row(r[0], e));
+    } catch (const std::exception& ex) {
+      return from_exception(ex, fmt::format("get {}", e.name));
+    }
+  }
+
+  Status append_audit(const AuditEntry& a) override {
+    return execute(
+        "INSERT INTO \"audit\" (\"at\", \"actor\", \"action\", \"entity\", \"key\", \"before\", \"after\") "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {a.at, a.actor, a.action, a.entity, a.key,
+         a.before.empty() ? Value() : Value(a.before), a.after.empty() ? Value() : Value(a.after)});
+  }
+
+  Status execute(const std::string& sql, const std::vector<Value>& params) override {
+    try {
+      changes_ += run(*tx_, prep_, number_placeholders(sql, kD), params).affected_rows();
+      return Status::ok();
+    } catch (const std::exception& ex) {
+      return from_exception(ex, "execute");
+    }
+  }
+
+  Result<std::vector<Row>> query(const std::string& sql, const std::vector<Value>& params) override {
+    try {
+      const auto r = run(*tx_, prep_, number_placeholders(sql, kD), params);
+      std::vector<Row> rows;
+      for (const auto& row : r) {
+        Row out;
+        for (const auto& f : row) out.push_back(read_any(f));
+        rows.push_back(std::move(out));
+      }
+      return rows;
+    } catch (const std::exception& ex) {
+      return from_exception(ex, "query");
+    }
+  }
+
+  Status commit() override {
+    if (!tx_) return Status::internal("transaction already finished");
+    try {
+      if (changes_ > 0) {
+        tx_->exec("UPDATE \"meta\" SET \"value\" = CAST(CAST(\"value\" AS BIGINT) + 1 AS TEXT) "
+                  "WHERE \"key\" = 'data_version'");
+      }
+      tx_->commit();
+      tx_.reset();
+      return Status::ok();
+    } catch (const std::exception& ex) {
+      tx_.reset();
+      return from_exception(ex, "commit");
+    }
+  }
+
+  int64_t changes() const override { return changes_; }
+
+ private:
+  std::unique_ptr<pqxx::work> tx_;  // destroyed uncommitted -> rolled back
+  Prepared& prep_;
+  int64_t changes_ = 0;
+};
+
+class PgStore final : public Store {
+ public:
+  PgStore(std::string url, std::unique_ptr<pqxx::connection> conn)
+      : url_(std::move(url)), conn_(std::move(conn)), prep_(*conn_) {}
+
+  Backend backend() const override { return Backend::kPostgres; }
+  const std::string& url() const override { return url_; }
+
+  Status migrate() {
+    try {
+      pqxx::work tx(*conn_);
+      tx.exec("SELECT pg_advisory_xact_lock(7254001)");
+      tx.exec("CREATE TABLE IF NOT EXISTS \"schema_migrations\" (\"version\" BIGINT PRIMARY KEY, "
+              "\"name\" TEXT NOT NULL, \"applied_at\" TEXT NOT NULL DEFAULT CAST(now() AS TEXT))");
+      const int current = tx.exec("SELECT COALESCE(MAX(\"version\"), 0) FROM \"schema_migrations\"")[0][0].as<int>();
+      for (const auto& m : migrations()) {
+        if (m.version <= current) continue;
+        tx.exec(render_migration(m.sql, kD));
+        tx.exec_params("INSERT INTO \"schema_migrations\" (\"version\", \"name\") VALUES ($1, $2)", m.version,
+                       std::string(m.name));
+      }
+      tx.commit();
+      return Status::ok();
+    } catch (const std::exception& ex) {
+      return from_exception(ex, "migrate");
+    }
+  }
+
+  Result<int> schema_version() override {
+    try {
+      pqxx::nontransaction tx(*conn_);
+      return tx.exec("SELECT COALESCE(MAX(\"version\"), 0) FROM \"schema_migrations\"")[0][0].as<int>();
+    } catch (const std::exception& ex) {
+      return from_exception(ex, "schema_version");
+    }
+  }
+
+  Result<uint64_t> data_version() override {
+    try {
+      pqxx::nontransaction tx(*conn_);
+      const auto r = tx.exec("SELECT \"value\" FROM \"meta\" WHERE \"key\" = 'data_version'");
+      if (r.empty()) return uint64_t{0};
+      return static_cast<uint64_t>(std::stoull(r[0][0].c_str()));
+    } catch (const std::exception& ex) {
+      return from_exception(ex, "data_version");
+    }
+  }
+
+  Result<std::unique_ptr<Transaction>> begin() override {
+    try {
+      return std::unique_ptr<Transaction>(std::make_unique<PgTransaction>(*conn_, prep_));
+    } catch (const std::exception& ex) {
+      return from_exception(ex, "begin");
+    }
+  }
+
+  Status scan(const schema::Entity& e, const std::function<Status(Row&)>& fn) override {
+    try {
+      // Keyset pages inside one repeatable-read snapshot: consistent, bounded memory.
+      pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(*conn_);
+      ListQuery q;
+      q.limit = kScanChunk;
+      while (true) {
+        std::vector<Value> params;
+        const std::string sql = build_list_sql(e, q, kD, params);
+        const auto r = run(tx, prep_, sql, params);
+        const int n = static_cast<int>(r.size());
+        for (int i = 0; i < std::min(n, q.limit); ++i) {
+          Row row = read_row(r[i], e);
+          if (i == q.limit - 1) q.after = key_of(e, row);
+          POLES_RETURN_IF_ERROR(fn(row));
+        }
+        if (n <= q.limit) break;
+      }
+      tx.commit();
+      return Status::ok();
+    } catch (const std::exception& ex) {
+      return from_exception(ex, fmt::format("scan {}", e.name));
+    }
+  }
+
+  Result<Page> list(const schema::Entity& e, const ListQuery& q) override {
+    try {
+      pqxx::nontransaction tx(*conn_);
+      std::vector<Value> params;
+      const auto r = run(tx, prep_, build_list_sql(e, q, kD, params), params);
+      Page page;
+      for (const auto& row : r) page.rows.push_back(read_row(row, e));
+      if (static_cast<int>(page.rows.size()) > q.limit) {
+        page.rows.pop_back();
+        page.next = key_of(e, page.rows.back());
+      }
+      return page;
+    } catch (const std::exception& ex) {
+      return from_exception(ex, fmt::format("list {}", e.name));
+    }
+  }
+
+  Result<std::optional<Row>> get(const schema::Entity& e, const Row& key) override {
+    try {
+      pqxx::nontransaction tx(*conn_);
+      const auto r = run(tx, prep_, entity_sql(e).select_by_key, key);
+      if (r.empty()) return std::optional<Row>();
+      return std::optional<Row>(read_row(r[0], e));
+    } catch (const std::exception& ex) {
+      return from_exception(ex, fmt::format("get {}", e.name));
+    }
+  }
+
+  Result<int64_t> count(const schema::Entity& e) override {
+    try {
+      pqxx::nontransaction tx(*conn_);
+      return static_cast<int64_t>(tx.exec(entity_sql(e).count)[0][0].as<long long>());
+    } catch (const std::exception& ex) {
+      return from_exception(ex, fmt::format("count {}", e.name));
+    }
+  }
+
+  Result<std::vector<std::string>> distinct_text(const schema::Entity& e, int field) override {
+    try {
+      pqxx::nontransaction tx(*conn_);
+      const std::string col = quote_ident(e.fields[static_cast<size_t>(field)].name);
+      const auto r = tx.exec(fmt::format("SELECT DISTINCT {} FROM {} WHERE {} IS NOT NULL", col, quote_ident(e.name), col));
+      std::vector<std::string> out;
+      out.reserve(r.size());
+      for (const auto& row : r) out.emplace_back(row[0].c_str(), row[0].size());
+      return out;
+    } catch (const std::exception& ex) {
+      return from_exception(ex, fmt::format("distinct {}", e.name));
+    }
+  }
+
+  Result<std::vector<AuditEntry>> audit(int64_t after_id, int limit) override {
+    try {
+      pqxx::nontransaction tx(*conn_);
+      const auto r = tx.exec_params(
+          "SELECT \"id\", \"at\", \"actor\", \"action\", COALESCE(\"entity\", ''), COALESCE(\"key\", ''), "
+          "COALESCE(\"before\", ''), COALESCE(\"after\", '') FROM \"audit\" WHERE \"id\" > $1 ORDER BY \"id\" LIMIT $2",
+          static_cast<long long>(after_id), limit);
+      std::vector<AuditEntry> out;
+      for (const auto& row : r) {
+        out.push_back({row[0].as<long long>(), row[1].c_str(), row[2].c_str(), row[3].c_str(), row[4].c_str(),
+                       row[5].c_str(), row[6].c_str(), row[7].c_str()});
+      }
+      return out;
+    } catch (const std::exception& ex) {
+      return from_exception(ex, "audit");
+    }
+  }
+
+  Result<std::vector<Row>> query(const std::string& sql, const std::vector<Value>& params) override {
+    try {
+      pqxx::nontransaction tx(*conn_);
+      const auto r = run(tx, prep_, number_placeholders(sql, kD), params);
+      std::vector<Row> rows;
+      for (const auto& row : r) {
+        Row out;
+        for (const auto& f : row) out.push_back(read_any(f));
+        rows.push_back(std::move(out));
+      }
+      return rows;
+    } catch (const std::exception& ex) {
+      return from_exception(ex, "query");
+    }
+  }
+
+ private:
+  std::string url_;
+  std::unique_ptr<pqxx::connection> conn_;
+  Prepared prep_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_postgres(const std::string& url, const OpenOptions& options) {
+  std::unique_ptr<pqxx::connection> conn;
+  try {
+    conn = std::make_unique<pqxx::connection>(url);
+    pqxx::nontransaction tx(*conn);
+    tx.exec("SET client_min_messages = warning");
+  } catch (const std::exception& ex) {
+    return Status::unavailable(fmt::format("cannot connect to PostgreSQL: {}", ex.what()));
+  }
+  auto store = std::make_unique<PgStore>(url, std::move(conn));
+  if (options.migrate) POLES_RETURN_IF_ERROR(store->migrate());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace poles::store

@@ -1,0 +1,139 @@
+// Store: the one persistence interface, with two backends hidden behind it (SQLite, the
+// embedded default, and PostgreSQL). Rows are schema-driven (core/schema.h), so every entity
+// gets the same operations: upsert on its natural key, get, delete, keyed scans, filtered
+// pages with a cursor.
+//
+// A Store object owns one connection and is not thread-safe; open one per thread (SQLite in
+// WAL mode and PostgreSQL both serve concurrent connections). Every write happens inside a
+// Transaction; committing a transaction that changed data increments the data version, which
+// tells readers (the Snapshot) when to reload.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/schema.h"
+#include "core/status.h"
+#include "core/value.h"
+
+namespace poles::store {
+
+enum class Backend { kSqlite, kPostgres };
+
+struct OpenOptions {
+  // Apply pending migrations on open (the default). Tests may turn it off.
+  bool migrate = true;
+  // SQLite: busy timeout while another process holds the write lock.
+  int busy_timeout_ms = 10000;
+};
+
+// A filter on one field: equality, or a case-insensitive substring match on text.
+struct Filter {
+  int field = -1;
+  Value value;
+  bool contains = false;
+};
+
+struct ListQuery {
+  std::vector<Filter> filters;
+  // Cursor: the key of the last row of the previous page (rows come in key order).
+  std::optional<Row> after;
+  int limit = 100;
+};
+
+struct Page {
+  std::vector<Row> rows;
+  // Key of the last row when more rows may follow; nullopt on the last page.
+  std::optional<Row> next;
+};
+
+// Accounts, sessions and the audit log (issue: server and accounts) are plain records, kept
+// apart from the schema-driven entities.
+struct AuditEntry {
+  int64_t id = 0;
+  std::string at;      // ISO 8601 UTC timestamp
+  std::string actor;   // user name, "cli" or "import"
+  std::string action;  // create, update, delete, import, login, …
+  std::string entity;
+  std::string key;     // natural key as text ("a|b" for composite keys)
+  std::string before;  // JSON, empty when none
+  std::string after;   // JSON, empty when none
+};
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;  // rolls back unless committed
+
+  // Inserts the row, or updates the row with the same natural key. Returns true when the
+  // store changed (false when an identical row was already there).
+  // REQUIRES: row has e.fields.size() values, already validated.
+  virtual Result<bool> upsert(const schema::Entity& e, const Row& row) = 0;
+  // Deletes by natural key (key values in key-field order). Returns false when absent.
+  virtual Result<bool> remove(const schema::Entity& e, const Row& key) = 0;
+  virtual Result<std::optional<Row>> get(const schema::Entity& e, const Row& key) = 0;
+  virtual Status append_audit(const AuditEntry& entry) = 0;
+  // Runs a statement of the backend's SQL dialect (administration, accounts tables).
+  virtual Status execute(const std::string& sql, const std::vector<Value>& params) = 0;
+  virtual Result<std::vector<Row>> query(const std::string& sql, const std::vector<Value>& params) = 0;
+  // Makes every change durable and visible, and increments the data version when anything
+  // changed. After commit the transaction is finished.
+  virtual Status commit() = 0;
+  // Number of rows this transaction changed so far.
+  virtual int64_t changes() const = 0;
+};
+
+class Store {
+ public:
+  // Opens "postgresql://…" / "postgres://…" with the PostgreSQL backend, anything else
+  // ("file.db", "sqlite:file.db") as a SQLite file (created when absent).
+  static Result<std::unique_ptr<Store>> open(const std::string& url, const OpenOptions& options = {});
+
+  virtual ~Store() = default;
+  virtual Backend backend() const = 0;
+  virtual const std::string& url() const = 0;
+
+  // Highest migration applied.
+  virtual Result<int> schema_version() = 0;
+  // Increases with every committed change to data.
+  virtual Result<uint64_t> data_version() = 0;
+
+  virtual Result<std::unique_ptr<Transaction>> begin() = 0;
+
+  // Calls `fn` for every row of the entity, in natural-key order, from one consistent read.
+  // Stops early and returns fn's status when it is not OK.
+  virtual Status scan(const schema::Entity& e, const std::function<Status(Row&)>& fn) = 0;
+  virtual Result<Page> list(const schema::Entity& e, const ListQuery& q) = 0;
+  virtual Result<std::optional<Row>> get(const schema::Entity& e, const Row& key) = 0;
+  virtual Result<int64_t> count(const schema::Entity& e) = 0;
+  // Values of one field over all rows (e.g. the keys that references must match).
+  virtual Result<std::vector<std::string>> distinct_text(const schema::Entity& e, int field) = 0;
+
+  virtual Result<std::vector<AuditEntry>> audit(int64_t after_id, int limit) = 0;
+  virtual Result<std::vector<Row>> query(const std::string& sql, const std::vector<Value>& params) = 0;
+};
+
+// SQL dialect helpers shared by both backends.
+enum class Dialect { kSqlite, kPostgres };
+std::string quote_ident(std::string_view name);
+// CREATE TABLE (and indexes) for an entity, as used by the migrations.
+std::string create_table_sql(const schema::Entity& e, Dialect d);
+// Text of the natural key of a row ("a|b").
+std::string key_text(const schema::Entity& e, const Row& row);
+// The key values of a full row, in key-field order.
+Row key_of(const schema::Entity& e, const Row& row);
+
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string_view sql;  // may contain {{serial_pk}}, {{now}} placeholders
+};
+// All migrations, in order (embedded at build time from src/store/migrations/*.sql).
+std::vector<Migration> migrations();
+std::string render_migration(std::string_view sql, Dialect d);
+
+}  // namespace poles::store

@@ -1,0 +1,209 @@
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "store_fixture.h"
+
+namespace poles::store {
+namespace {
+
+using testing::StoreTest;
+
+const schema::Entity& entity(std::string_view name) { return *schema::find_entity(name); }
+
+Row make(const schema::Entity& e, std::initializer_list<std::pair<const char*, Value>> cells) {
+  Row row(e.fields.size());
+  for (const auto& [name, v] : cells) row[static_cast<size_t>(schema::field_index(e, name))] = v;
+  return row;
+}
+
+Row cluster_row(const std::string& id, const std::string& name) {
+  return make(entity("cluster"), {{"id", id}, {"name", name}, {"region", std::string("84")},
+                                  {"scale", std::string("national")}, {"founded", int64_t{2005}}});
+}
+
+void put(Store& s, const schema::Entity& e, const std::vector<Row>& rows) {
+  auto tx = s.begin();
+  ASSERT_TRUE(tx.has_value()) << tx.error().to_string();
+  for (const auto& r : rows) {
+    auto res = (*tx)->upsert(e, r);
+    ASSERT_TRUE(res.has_value()) << res.error().to_string();
+  }
+  ASSERT_TRUE((*tx)->commit().is_ok());
+}
+
+TEST_P(StoreTest, MigrationsCreateEveryEntityWithItsColumns) {
+  auto v = store_->schema_version();
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(*v, static_cast<int>(migrations().size()));
+  for (const auto& e : schema::entities()) {
+    auto page = store_->list(e, {});
+    EXPECT_TRUE(page.has_value()) << e.name << ": " << page.error().to_string();
+  }
+  // Reopening does not re-apply migrations.
+  auto again = reopen();
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(*again->schema_version(), static_cast<int>(migrations().size()));
+}
+
+TEST_P(StoreTest, UpsertInsertsUpdatesAndDetectsNoChange) {
+  const auto& e = entity("cluster");
+  auto tx = std::move(store_->begin()).value();
+  EXPECT_TRUE(*tx->upsert(e, cluster_row("aero", "Aerospace")));
+  EXPECT_FALSE(*tx->upsert(e, cluster_row("aero", "Aerospace")));  // identical
+  EXPECT_TRUE(*tx->upsert(e, cluster_row("aero", "Aerospace Valley")));
+  ASSERT_TRUE(tx->commit().is_ok());
+  auto got = store_->get(e, {std::string("aero")});
+  ASSERT_TRUE(got.has_value() && got->has_value());
+  EXPECT_EQ((**got)[1], Value(std::string("Aerospace Valley")));
+  EXPECT_EQ((**got)[static_cast<size_t>(schema::field_index(e, "founded"))], Value(int64_t{2005}));
+  EXPECT_TRUE(is_null((**got)[static_cast<size_t>(schema::field_index(e, "website"))]));
+}
+
+TEST_P(StoreTest, DataVersionMovesOnlyWhenDataChanges) {
+  const auto& e = entity("cluster");
+  const uint64_t v0 = *store_->data_version();
+  put(*store_, e, {cluster_row("a", "A")});
+  const uint64_t v1 = *store_->data_version();
+  EXPECT_EQ(v1, v0 + 1);
+  put(*store_, e, {cluster_row("a", "A")});  // no change
+  EXPECT_EQ(*store_->data_version(), v1);
+  // Visible from another connection.
+  auto other = reopen();
+  EXPECT_EQ(*other->data_version(), v1);
+}
+
+TEST_P(StoreTest, UncommittedTransactionLeavesNothing) {
+  const auto& e = entity("cluster");
+  {
+    auto tx = std::move(store_->begin()).value();
+    EXPECT_TRUE(*tx->upsert(e, cluster_row("x", "X")));
+  }  // destroyed without commit
+  EXPECT_EQ(*store_->count(e), 0);
+  EXPECT_EQ(*store_->data_version(), 0u);
+}
+
+TEST_P(StoreTest, ForeignKeysAreEnforced) {
+  const auto& p = entity("participation");
+  auto tx = std::move(store_->begin()).value();
+  auto r = tx->upsert(p, make(p, {{"project_id", std::string("nope")},
+                                  {"organisation_id", std::string("nobody")},
+                                  {"role", std::string("partner")}}));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), ErrorCode::kConflict);
+}
+
+TEST_P(StoreTest, DeleteCascadesToOwnedRowsAndRestrictsOthers) {
+  const auto& org = entity("organisation");
+  const auto& proj = entity("project");
+  const auto& part = entity("participation");
+  put(*store_, org, {make(org, {{"id", std::string("o1")}, {"name", std::string("Org")}, {"kind", std::string("company")}})});
+  put(*store_, proj, {make(proj, {{"id", std::string("p1")}, {"acronym", std::string("P1")},
+                                   {"programme", std::string("FUI")}, {"status", std::string("funded")}})});
+  put(*store_, part, {make(part, {{"project_id", std::string("p1")}, {"organisation_id", std::string("o1")},
+                                   {"role", std::string("coordinator")}})});
+  {
+    auto tx = std::move(store_->begin()).value();
+    auto r = tx->remove(org, {std::string("o1")});  // still referenced by a participation
+    EXPECT_FALSE(r.has_value());
+  }
+  auto tx = std::move(store_->begin()).value();
+  EXPECT_TRUE(*tx->remove(proj, {std::string("p1")}));
+  ASSERT_TRUE(tx->commit().is_ok());
+  EXPECT_EQ(*store_->count(part), 0);
+  EXPECT_EQ(*store_->count(org), 1);
+}
+
+TEST_P(StoreTest, PagesWithCursorCoverEveryRowOnceInKeyOrder) {
+  const auto& e = entity("cluster");
+  std::vector<Row> rows;
+  for (int i = 0; i < 57; ++i) rows.push_back(cluster_row(fmt::format("c{:03d}", i), i % 2 ? "Bio" : "Numérique"));
+  rows.push_back(cluster_row("Z-upper", "Upper"));  // byte order: 'Z' < 'c'
+  put(*store_, e, rows);
+  std::vector<std::string> seen;
+  ListQuery q;
+  q.limit = 10;
+  while (true) {
+    auto page = store_->list(e, q);
+    ASSERT_TRUE(page.has_value()) << page.error().to_string();
+    for (const auto& r : page->rows) seen.push_back(std::get<std::string>(r[0]));
+    if (!page->next) break;
+    q.after = page->next;
+  }
+  ASSERT_EQ(seen.size(), 58u);
+  EXPECT_EQ(seen.front(), "Z-upper");
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 58u);
+
+  ListQuery f;
+  f.filters.push_back({schema::field_index(e, "name"), std::string("numé"), true});
+  EXPECT_EQ(store_->list(e, f)->rows.size(), 29u);
+  ListQuery eq;
+  eq.filters.push_back({schema::field_index(e, "name"), std::string("Bio"), false});
+  EXPECT_EQ(store_->list(e, eq)->rows.size(), 28u);
+}
+
+TEST_P(StoreTest, CompositeKeysAndScan) {
+  const auto& e = entity("employment");
+  std::vector<Row> rows;
+  for (int year = 2020; year >= 2015; --year) {
+    for (const char* code : {"84", "11"}) {
+      rows.push_back(make(e, {{"level", std::string("region")}, {"code", std::string(code)},
+                              {"sector", std::string("total")}, {"year", int64_t{year}}, {"jobs", 1000.5 + year}}));
+    }
+  }
+  put(*store_, e, rows);
+  std::vector<std::string> order;
+  ASSERT_TRUE(store_->scan(e, [&](Row& r) {
+    order.push_back(std::get<std::string>(r[1]) + "/" + std::to_string(std::get<int64_t>(r[3])));
+    return Status::ok();
+  }).is_ok());
+  ASSERT_EQ(order.size(), 12u);
+  EXPECT_EQ(order.front(), "11/2015");
+  EXPECT_EQ(order.back(), "84/2020");
+  auto got = store_->get(e, {std::string("region"), std::string("84"), std::string("total"), int64_t{2017}});
+  ASSERT_TRUE(got.has_value() && got->has_value());
+  EXPECT_DOUBLE_EQ(std::get<double>((**got)[4]), 3017.5);
+
+  ListQuery q;
+  q.limit = 5;
+  q.after = Row{std::string("region"), std::string("11"), std::string("total"), int64_t{2019}};
+  auto page = store_->list(e, q);
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(std::get<int64_t>(page->rows[0][3]), 2020);
+  EXPECT_EQ(std::get<std::string>(page->rows[1][1]), "84");
+}
+
+TEST_P(StoreTest, AuditLogAppendsInOrder) {
+  auto tx = std::move(store_->begin()).value();
+  ASSERT_TRUE(tx->append_audit({0, "2026-01-01T00:00:00Z", "alice", "create", "cluster", "a", "", "{\"id\":\"a\"}"}).is_ok());
+  ASSERT_TRUE(tx->append_audit({0, "2026-01-01T00:00:01Z", "bob", "delete", "cluster", "a", "{\"id\":\"a\"}", ""}).is_ok());
+  ASSERT_TRUE(tx->commit().is_ok());
+  auto log = store_->audit(0, 10);
+  ASSERT_TRUE(log.has_value());
+  ASSERT_EQ(log->size(), 2u);
+  EXPECT_EQ((*log)[0].actor, "alice");
+  EXPECT_EQ((*log)[1].before, "{\"id\":\"a\"}");
+  EXPECT_EQ((*log)[1].after, "");
+  EXPECT_LT((*log)[0].id, (*log)[1].id);
+}
+
+TEST_P(StoreTest, RealValuesRoundTripExactly) {
+  const auto& e = entity("firm_year");
+  const double tricky = 0.1 + 0.2;
+  put(*store_, e, {make(e, {{"siren", std::string("732829320")}, {"year", int64_t{2010}}, {"turnover", tricky},
+                            {"rd_spending", 1e15 / 3}})});
+  auto got = store_->get(e, {std::string("732829320"), int64_t{2010}});
+  ASSERT_TRUE(got.has_value() && got->has_value());
+  EXPECT_EQ(std::get<double>((**got)[3]), tricky);
+  EXPECT_EQ(std::get<double>((**got)[5]), 1e15 / 3);
+}
+
+POLES_BOTH_BACKENDS(StoreTest);
+
+}  // namespace
+}  // namespace poles::store
