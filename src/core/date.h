@@ -25,6 +25,10 @@ struct Date {
 };
 
 bool is_leap_year(int year);
+// Current UTC time as "YYYY-MM-DDTHH:MM:SSZ".
+std::string utc_timestamp();
+// Current UTC date.
+Date today_utc();
 int days_in_month(int year, int month);
 
 }  // namespace poles

@@ -1,0 +1,49 @@
+// The `poles` command line: each subcommand registers itself on the CLI11 app and returns the
+// process exit code through `CommandContext::exit_code`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "store/store.h"
+
+namespace poles::cli {
+
+struct GlobalOptions {
+  std::string db = "poles.db";
+  bool quiet = false;
+};
+
+struct CommandContext {
+  GlobalOptions global;
+  int exit_code = 0;
+
+  // Opens the store named by --db; on failure prints the error and sets exit_code.
+  std::unique_ptr<store::Store> open_store();
+  // Prints a failed Status to stderr (every field error on its own line) and records the exit code.
+  void fail(const Status& s);
+};
+
+void add_import_export(CLI::App& app, CommandContext& ctx);
+void add_info(CLI::App& app, CommandContext& ctx);
+
+// A progress bar on stderr, drawn only when stderr is a terminal.
+class ProgressBar {
+ public:
+  ProgressBar(std::string label, uint64_t total);
+  ~ProgressBar();
+  void update(uint64_t done);
+  void finish();
+
+ private:
+  std::string label_;
+  uint64_t total_;
+  bool enabled_;
+  int last_percent_ = -1;
+  double start_;
+};
+
+}  // namespace poles::cli

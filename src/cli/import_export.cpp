@@ -1,0 +1,135 @@
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "io/exporter.h"
+#include "io/importer.h"
+
+namespace poles::cli {
+namespace {
+
+std::string entity_list() {
+  std::string out;
+  for (const auto& e : schema::entities()) out += (out.empty() ? "" : ", ") + std::string(e.name);
+  return out;
+}
+
+std::vector<std::string> entity_names() {
+  std::vector<std::string> out;
+  for (const auto& e : schema::entities()) out.emplace_back(e.name);
+  return out;
+}
+
+const schema::Entity* entity_or_fail(const std::string& name, CommandContext& ctx) {
+  const schema::Entity* e = schema::find_entity(name);
+  if (e == nullptr) ctx.fail(Status::invalid_argument(fmt::format("unknown entity '{}' (one of: {})", name, entity_list())));
+  return e;
+}
+
+}  // namespace
+
+void add_import_export(CLI::App& app, CommandContext& ctx) {
+  struct ImportArgs {
+    std::string entity, file, separator;
+    bool dry_run = false;
+    int max_errors = 100;
+  };
+  auto args = std::make_shared<ImportArgs>();
+  CLI::App* imp = app.add_subcommand("import", "Import a CSV file of one entity (all or nothing)");
+  imp->add_option("entity", args->entity, "Entity: " + entity_list())->required()->check(CLI::IsMember(entity_names()));
+  imp->add_option("file", args->file, "CSV file (UTF-8; ',' ';' or tab separated)")->required()->check(CLI::ExistingFile);
+  imp->add_flag("--dry-run", args->dry_run, "Validate against the store, then roll back");
+  imp->add_option("--max-errors", args->max_errors, "Errors listed at most")->capture_default_str();
+  imp->add_option("--separator", args->separator, "Force the separator (',' ';' or 'tab')");
+  imp->callback([args, &ctx] {
+    const schema::Entity* e = entity_or_fail(args->entity, ctx);
+    if (e == nullptr) return;
+    auto store = ctx.open_store();
+    if (!store) return;
+    io::ImportOptions opt;
+    opt.max_errors = args->max_errors;
+    opt.dry_run = args->dry_run;
+    opt.actor = "cli";
+    if (!args->separator.empty()) opt.delimiter = args->separator == "tab" ? '\t' : args->separator[0];
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(args->file, ec);
+    ProgressBar bar("import " + args->entity, ec ? 0 : size);
+    opt.progress = [&bar](uint64_t done) { bar.update(done); };
+    const auto start = std::chrono::steady_clock::now();
+    auto report = io::import_csv_file(*store, *e, args->file, opt);
+    bar.finish();
+    if (!report.has_value()) {
+      ctx.fail(report.error());
+      return;
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto& c = report->counts;
+    if (!ctx.global.quiet) {
+      std::cout << fmt::format("{} {}: {} rows ({} inserted, {} updated, {} unchanged) in {:.2f} s{}\n",
+                               report->dry_run ? "validated (dry run, nothing written)" : "imported", args->file,
+                               c.rows, c.inserted, c.updated, c.unchanged, seconds,
+                               c.rows > 0 && seconds > 0 ? fmt::format(", {:.0f} rows/s", static_cast<double>(c.rows) / seconds) : "");
+      if (!report->ignored_columns.empty()) {
+        std::string cols;
+        for (const auto& col : report->ignored_columns) cols += (cols.empty() ? "" : ", ") + col;
+        std::cout << "ignored columns: " << cols << "\n";
+      }
+    }
+  });
+
+  struct ExportArgs {
+    std::string entity, format = "csv", output;
+  };
+  auto ex = std::make_shared<ExportArgs>();
+  CLI::App* exp = app.add_subcommand("export", "Export one entity as CSV, JSON or XLSX");
+  exp->add_option("entity", ex->entity, "Entity: " + entity_list())->required()->check(CLI::IsMember(entity_names()));
+  exp->add_option("--format", ex->format, "csv, json or xlsx")->capture_default_str();
+  exp->add_option("-o,--output", ex->output, "Output file (default: standard output; required for xlsx)");
+  exp->callback([ex, &ctx] {
+    const schema::Entity* e = entity_or_fail(ex->entity, ctx);
+    if (e == nullptr) return;
+    auto format = io::parse_export_format(ex->format);
+    if (!format.has_value()) {
+      ctx.fail(format.error());
+      return;
+    }
+    auto store = ctx.open_store();
+    if (!store) return;
+    auto n = ex->output.empty() || ex->output == "-" ? io::export_stream(*store, *e, *format, std::cout)
+                                                     : io::export_file(*store, *e, *format, ex->output);
+    if (!n.has_value()) {
+      ctx.fail(n.error());
+      return;
+    }
+    if (!ex->output.empty() && ex->output != "-" && !ctx.global.quiet) {
+      std::cerr << fmt::format("exported {} rows of {} to {}\n", *n, ex->entity, ex->output);
+    }
+  });
+}
+
+void add_info(CLI::App& app, CommandContext& ctx) {
+  CLI::App* info = app.add_subcommand("info", "Show the store: backend, versions, row counts");
+  info->callback([&ctx] {
+    auto store = ctx.open_store();
+    if (!store) return;
+    std::cout << fmt::format("store: {} ({})\n", store->url(), store->backend() == store::Backend::kSqlite ? "SQLite" : "PostgreSQL");
+    std::cout << fmt::format("schema version: {}\ndata version: {}\n", store->schema_version().status().is_ok() ? *store->schema_version() : -1,
+                             store->data_version().has_value() ? *store->data_version() : 0);
+    for (const auto& e : schema::entities()) {
+      auto n = store->count(e);
+      if (!n.has_value()) {
+        ctx.fail(n.error());
+        return;
+      }
+      std::cout << fmt::format("{:<20} {:>12}\n", e.name, *n);
+    }
+  });
+
+  CLI::App* sch = app.add_subcommand("schema", "Print the import schema of every entity (Markdown)");
+  sch->callback([] { std::cout << schema::markdown_reference(); });
+}
+
+}  // namespace poles::cli

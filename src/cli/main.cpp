@@ -1,0 +1,31 @@
+// poles: the command line of the observatory. Thin: parse, call the libraries, format.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  poles::cli::CommandContext ctx;
+  CLI::App app{"Pôles — observatory and steering system for France's competitiveness clusters"};
+  app.set_version_flag("--version", "poles 0.1.0");
+  app.require_subcommand(1);
+  app.add_option("--db", ctx.global.db,
+                 "Store: a SQLite file (default poles.db) or postgresql://user@host:port/db")
+      ->capture_default_str();
+  app.add_flag("-q,--quiet", ctx.global.quiet, "Print only errors");
+  app.fallthrough();
+  poles::cli::add_import_export(app, ctx);
+  poles::cli::add_info(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 1;  // usage errors exit 1
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "poles: internal error: %s\n", e.what());
+    return 3;
+  }
+  return ctx.exit_code;
+}

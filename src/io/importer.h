@@ -1,0 +1,44 @@
+// CSV import in the project's own schema (docs/data-format.md): one entity per file, columns
+// named like the entity's fields (any order; unknown columns are ignored and reported),
+// ',' ';' or tab separators detected, UTF-8 with or without BOM, decimal comma accepted in
+// numbers. All-or-nothing: on any error the store is unchanged and every error (up to a limit)
+// is returned as "file:line:column: field 'x' value 'y': rule".
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/schema.h"
+#include "io/loader.h"
+#include "store/store.h"
+
+namespace poles::io {
+
+struct ImportOptions {
+  int max_errors = 100;
+  bool dry_run = false;
+  std::string actor = "import";
+  std::optional<char> delimiter;
+  // Called with bytes read so far (for progress bars).
+  std::function<void(uint64_t)> progress;
+};
+
+struct ImportReport {
+  std::string entity;
+  std::string file;
+  char delimiter = ',';
+  EntityCounts counts;
+  std::vector<std::string> ignored_columns;
+  bool dry_run = false;
+};
+
+Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, std::istream& in,
+                                const std::string& name, const ImportOptions& options);
+Result<ImportReport> import_csv_file(store::Store& store, const schema::Entity& e, const std::string& path,
+                                     const ImportOptions& options);
+
+}  // namespace poles::io

@@ -1,0 +1,330 @@
+#include "io/loader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+#include <tuple>
+
+#include "core/date.h"
+#include "core/model.h"
+
+namespace poles::io {
+
+namespace {
+
+constexpr std::string_view kLifecycle =
+    "idea → submitted → labelled → funded → running → completed → on_market; rejected after "
+    "submitted or labelled; abandoned before completion";
+
+uint64_t hash_key(const std::string& s) { return std::hash<std::string>{}(s); }
+
+const std::string* text(const Row& row, int i) {
+  return i < 0 ? nullptr : std::get_if<std::string>(&row[static_cast<size_t>(i)]);
+}
+
+}  // namespace
+
+struct Loader::EntityState {
+  const schema::Entity* entity = nullptr;
+  std::unordered_map<uint64_t, int64_t> seen;  // hashed key -> line of first occurrence
+  // unique field -> value -> key text (store and this load)
+  std::map<int, std::unordered_map<std::string, std::string>> unique;
+  int64_t rows = 0;
+  int64_t changed = 0;
+  int64_t count_before = 0;
+};
+
+Loader::Loader(store::Store& store, LoaderOptions options) : store_(store), options_(std::move(options)) {}
+
+Loader::~Loader() = default;
+
+Status Loader::ensure_transaction() {
+  if (tx_ || !failure_.is_ok()) return failure_;
+  auto tx = store_.begin();
+  if (!tx.has_value()) {
+    failure_ = tx.error();
+    return failure_;
+  }
+  tx_ = std::move(tx).value();
+  return Status::ok();
+}
+
+Loader::EntityState& Loader::state(const schema::Entity& e) {
+  auto it = states_.find(e.name);
+  if (it != states_.end()) return *it->second;
+  auto st = std::make_unique<EntityState>();
+  st->entity = &e;
+  if (tx_) {
+    auto count = tx_->query(fmt::format("SELECT COUNT(*) FROM {}", store::quote_ident(e.name)), {});
+    if (count.has_value()) {
+      st->count_before = std::get<int64_t>((*count)[0][0]);
+    } else {
+      failure_ = count.error();
+    }
+    const int key = schema::single_key_index(e);
+    for (size_t i = 0; i < e.fields.size(); ++i) {
+      if (!e.fields[i].unique || key < 0) continue;
+      auto& map = st->unique[static_cast<int>(i)];
+      auto rows = tx_->query(fmt::format("SELECT {}, {} FROM {} WHERE {} IS NOT NULL",
+                                         store::quote_ident(e.fields[i].name),
+                                         store::quote_ident(e.fields[static_cast<size_t>(key)].name),
+                                         store::quote_ident(e.name), store::quote_ident(e.fields[i].name)),
+                             {});
+      if (!rows.has_value()) {
+        failure_ = rows.error();
+        continue;
+      }
+      for (auto& r : *rows) map[value_to_text(r[0])] = value_to_text(r[1]);
+    }
+  }
+  return *states_.emplace(e.name, std::move(st)).first->second;
+}
+
+std::unordered_set<std::string>& Loader::keys_of(const schema::Entity& e) {
+  auto it = keys_.find(e.name);
+  if (it != keys_.end()) return it->second;
+  auto& set = keys_[e.name];
+  const int key = schema::single_key_index(e);
+  if (tx_ && key >= 0) {
+    auto rows = tx_->query(fmt::format("SELECT {} FROM {}", store::quote_ident(e.fields[static_cast<size_t>(key)].name),
+                                       store::quote_ident(e.name)),
+                           {});
+    if (rows.has_value()) {
+      set.reserve(rows->size() * 2);
+      for (auto& r : *rows) set.insert(std::move(std::get<std::string>(r[0])));
+    } else {
+      failure_ = rows.error();
+    }
+  }
+  return set;
+}
+
+FieldError Loader::error_at(const RowOrigin& origin, const schema::Entity& e, int field, const Value& value,
+                            std::string rule) const {
+  FieldError fe;
+  fe.file = origin.file;
+  fe.line = origin.line;
+  if (field >= 0) {
+    fe.field = std::string(e.fields[static_cast<size_t>(field)].name);
+    if (origin.columns != nullptr) fe.column = (*origin.columns)[static_cast<size_t>(field)];
+  }
+  fe.value = value_to_text(value);
+  fe.rule = std::move(rule);
+  return fe;
+}
+
+void Loader::add_error(FieldError error) {
+  ++total_errors_;
+  if (static_cast<int>(errors_.size()) < options_.max_errors) errors_.push_back(std::move(error));
+}
+
+void Loader::check_project_status(const schema::Entity& e, const Row& row, const RowOrigin& origin) {
+  if (!project_status_) {
+    project_status_.emplace();
+    auto rows = tx_->query("SELECT \"id\", \"status\" FROM \"project\"", {});
+    if (!rows.has_value()) {
+      failure_ = rows.error();
+      return;
+    }
+    for (auto& r : *rows) (*project_status_)[std::get<std::string>(r[0])] = std::get<std::string>(r[1]);
+  }
+  const int i_status = schema::field_index(e, "status");
+  const std::string& id = std::get<std::string>(row[0]);
+  const std::string* status = text(row, i_status);
+  auto it = project_status_->find(id);
+  if (it != project_status_->end() && status != nullptr && it->second != *status) {
+    const auto from = find_code(kProjectStatusCodes, it->second);
+    const auto to = find_code(kProjectStatusCodes, *status);
+    if (from && to && !is_legal_transition(static_cast<ProjectStatus>(*from), static_cast<ProjectStatus>(*to))) {
+      add_error(error_at(origin, e, i_status, row[static_cast<size_t>(i_status)],
+                         fmt::format("cannot move from '{}' to '{}' (lifecycle: {})", it->second, *status, kLifecycle)));
+    }
+  }
+  if (status != nullptr) (*project_status_)[id] = *status;
+}
+
+void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin) {
+  if (!ensure_transaction().is_ok()) return;
+  EntityState& st = state(e);
+  ++st.rows;
+
+  std::vector<FieldError> row_errors;
+  schema::check_row(e, row, row_errors);
+  for (auto& fe : row_errors) {
+    const int field = static_cast<int>(fe.column) - 1;
+    add_error(error_at(origin, e, field, row[static_cast<size_t>(field)], std::move(fe.rule)));
+  }
+
+  for (size_t i = 0; i < e.fields.size(); ++i) {
+    const auto& f = e.fields[i];
+    if (f.references.empty() || is_null(row[i])) continue;
+    const std::string& ref = std::get<std::string>(row[i]);
+    const schema::Entity& target = *schema::find_entity(f.references);
+    if (keys_of(target).contains(ref)) continue;
+    if (&target == &e) {  // may be defined later in this load
+      pending_refs_.push_back({&e, static_cast<int>(i), ref, origin,
+                               origin.columns ? *origin.columns : std::vector<int>{}});
+      continue;
+    }
+    add_error(error_at(origin, e, static_cast<int>(i), row[i],
+                       fmt::format("refers to an unknown {} (not in the store, nor earlier in this load)", target.name)));
+  }
+
+  const std::string key = store::key_text(e, row);
+  const auto [seen, fresh] = st.seen.emplace(hash_key(key), origin.line);
+  if (!fresh) {
+    add_error(error_at(origin, e, schema::key_indices(e)[0], row[static_cast<size_t>(schema::key_indices(e)[0])],
+                       fmt::format("duplicate key '{}' (first at line {})", key, seen->second)));
+  }
+
+  for (auto& [field, map] : st.unique) {
+    const Value& v = row[static_cast<size_t>(field)];
+    if (is_null(v)) continue;
+    const auto [it, inserted] = map.emplace(value_to_text(v), key);
+    if (!inserted && it->second != key) {
+      add_error(error_at(origin, e, field, v, fmt::format("already used by {} '{}'", e.name, it->second)));
+    }
+  }
+
+  if (e.name == "project") check_project_status(e, row, origin);
+  if (e.name == "project_event") {
+    events_.push_back({std::get<std::string>(row[0]), std::get<std::string>(row[1]),
+                       std::get<std::string>(row[2]), origin,
+                       origin.columns ? *origin.columns : std::vector<int>{}});
+  }
+
+  // Referable by later rows of this load (loaded from the store first).
+  if (schema::single_key_index(e) >= 0) keys_of(e).insert(key);
+
+  if (total_errors_ == 0 && failure_.is_ok()) {
+    auto changed = tx_->upsert(e, row);
+    if (!changed.has_value()) {
+      failure_ = changed.error();
+      return;
+    }
+    if (*changed) ++st.changed;
+  }
+}
+
+void Loader::check_project_events() {
+  if (events_.empty() || !tx_) return;
+  struct Ev {
+    std::string status, date;
+    const EventRow* row;  // nullptr for events already in the store
+  };
+  std::unordered_map<std::string, std::vector<Ev>> by_project;
+  auto rows = tx_->query("SELECT \"project_id\", \"status\", \"date\" FROM \"project_event\"", {});
+  if (!rows.has_value()) {
+    failure_ = rows.error();
+    return;
+  }
+  for (auto& r : *rows) {
+    by_project[std::get<std::string>(r[0])].push_back({std::get<std::string>(r[1]), std::get<std::string>(r[2]), nullptr});
+  }
+  for (const auto& ev : events_) {
+    auto& list = by_project[ev.project];
+    auto same = std::find_if(list.begin(), list.end(), [&](const Ev& x) { return x.status == ev.status; });
+    if (same != list.end()) {
+      *same = {ev.status, ev.date, &ev};
+    } else {
+      list.push_back({ev.status, ev.date, &ev});
+    }
+  }
+  if (!project_status_) {
+    project_status_.emplace();
+    auto statuses = tx_->query("SELECT \"id\", \"status\" FROM \"project\"", {});
+    if (statuses.has_value()) {
+      for (auto& r : *statuses) (*project_status_)[std::get<std::string>(r[0])] = std::get<std::string>(r[1]);
+    }
+  }
+  const schema::Entity& e = *schema::find_entity("project_event");
+  const auto rank = [](const std::string& s) { return find_code(kProjectStatusCodes, s).value_or(0); };
+  for (auto& [project, list] : by_project) {
+    std::sort(list.begin(), list.end(), [&](const Ev& a, const Ev& b) {
+      return a.date != b.date ? a.date < b.date : rank(a.status) < rank(b.status);
+    });
+    for (size_t i = 1; i < list.size(); ++i) {
+      const Ev& prev = list[i - 1];
+      const Ev& cur = list[i];
+      if (cur.row == nullptr && prev.row == nullptr) continue;
+      if (is_legal_transition(static_cast<ProjectStatus>(rank(prev.status)), static_cast<ProjectStatus>(rank(cur.status)))) continue;
+      const EventRow& at = cur.row != nullptr ? *cur.row : *prev.row;
+      RowOrigin origin = at.origin;
+      origin.columns = at.columns.empty() ? nullptr : &at.columns;
+      add_error(error_at(origin, e, 1, at.status,
+                         fmt::format("project '{}': '{}' on {} cannot follow '{}' on {} (lifecycle: {})", project,
+                                     cur.status, cur.date, prev.status, prev.date, kLifecycle)));
+    }
+    // The project's own status must be the latest event's status or follow it.
+    const auto status = project_status_->find(project);
+    const Ev& last = list.back();
+    if (status != project_status_->end() && last.row != nullptr && status->second != last.status &&
+        !is_legal_transition(static_cast<ProjectStatus>(rank(last.status)),
+                             static_cast<ProjectStatus>(rank(status->second)))) {
+      RowOrigin origin = last.row->origin;
+      origin.columns = last.row->columns.empty() ? nullptr : &last.row->columns;
+      add_error(error_at(origin, e, 1, last.status,
+                         fmt::format("project '{}' has status '{}', which cannot follow this event", project,
+                                     status->second)));
+    }
+  }
+}
+
+Result<LoadReport> Loader::finish(const std::string& audit_key) {
+  for (auto& p : pending_refs_) {
+    if (keys_of(*p.entity).contains(p.value)) continue;
+    RowOrigin origin = p.origin;
+    origin.columns = p.columns.empty() ? nullptr : &p.columns;
+    add_error(error_at(origin, *p.entity, p.field, p.value,
+                       fmt::format("refers to an unknown {} (not in the store, nor in this load)", p.entity->name)));
+  }
+  check_project_events();
+  if (!failure_.is_ok()) {
+    tx_.reset();
+    return failure_;
+  }
+  if (total_errors_ > 0) {
+    tx_.reset();  // rolls back
+    std::stable_sort(errors_.begin(), errors_.end(), [](const FieldError& a, const FieldError& b) {
+      return std::tie(a.file, a.line) < std::tie(b.file, b.line);
+    });
+    return Status::bad_input(std::move(errors_), total_errors_);
+  }
+  LoadReport report;
+  report.dry_run = options_.dry_run;
+  if (!tx_) return report;
+  std::string summary;
+  for (auto& [name, st] : states_) {
+    auto count = tx_->query(fmt::format("SELECT COUNT(*) FROM {}", store::quote_ident(name)), {});
+    if (!count.has_value()) return count.error();
+    EntityCounts c;
+    c.rows = st->rows;
+    c.inserted = std::get<int64_t>((*count)[0][0]) - st->count_before;
+    c.updated = st->changed - c.inserted;
+    c.unchanged = st->rows - st->changed;
+    report.entities[std::string(name)] = c;
+    summary += fmt::format("{}\"{}\":{{\"rows\":{},\"inserted\":{},\"updated\":{},\"unchanged\":{}}}",
+                           summary.empty() ? "" : ",", name, c.rows, c.inserted, c.updated, c.unchanged);
+  }
+  if (options_.dry_run) {
+    tx_.reset();
+    return report;
+  }
+  if (tx_->changes() > 0) {
+    store::AuditEntry a;
+    a.at = utc_timestamp();
+    a.actor = options_.actor;
+    a.action = "import";
+    a.entity = states_.size() == 1 ? std::string(states_.begin()->first) : "";
+    a.key = audit_key;
+    a.after = "{" + summary + "}";
+    POLES_RETURN_IF_ERROR(tx_->append_audit(a));
+  }
+  POLES_RETURN_IF_ERROR(tx_->commit());
+  tx_.reset();
+  report.committed = true;
+  return report;
+}
+
+}  // namespace poles::io

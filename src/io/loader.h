@@ -1,0 +1,104 @@
+// Loader: the one write path of every import. It takes typed rows of any entities, checks the
+// rules that span rows or the store (references, duplicate keys within the load, unique fields,
+// legal lifecycle moves), writes them in one transaction, and commits only when no error was
+// found. A failed load leaves the store unchanged.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/schema.h"
+#include "store/store.h"
+
+namespace poles::io {
+
+struct LoaderOptions {
+  int max_errors = 100;  // errors kept in the report (all are counted)
+  bool dry_run = false;  // validate against the store, then roll back
+  std::string actor = "import";
+};
+
+// Where a row came from, for error messages.
+struct RowOrigin {
+  std::string file;
+  int64_t line = 0;
+  // File column (1-based) of each field of the entity; 0 when the field is not in the file.
+  const std::vector<int>* columns = nullptr;
+};
+
+struct EntityCounts {
+  int64_t rows = 0;
+  int64_t inserted = 0;
+  int64_t updated = 0;
+  int64_t unchanged = 0;
+};
+
+struct LoadReport {
+  std::map<std::string, EntityCounts> entities;  // by entity name
+  bool dry_run = false;
+  bool committed = false;
+};
+
+class Loader {
+ public:
+  Loader(store::Store& store, LoaderOptions options);
+  ~Loader();
+  Loader(const Loader&) = delete;
+  Loader& operator=(const Loader&) = delete;
+
+  // Checks and (while no error has been found) writes one row whose cells are already typed
+  // and individually valid (schema::parse_cell). Cross-field rules run here.
+  void add(const schema::Entity& e, Row row, const RowOrigin& origin);
+  // Records an error found by the caller (cell parse errors, malformed files).
+  void add_error(FieldError error);
+
+  int64_t error_count() const { return total_errors_; }
+
+  // Runs the checks that need the whole load, then commits (or rolls back on errors or in a
+  // dry run). Returns the report, or bad_input with the errors.
+  Result<LoadReport> finish(const std::string& audit_key);
+
+ private:
+  struct EntityState;
+  EntityState& state(const schema::Entity& e);
+  Status ensure_transaction();
+  std::unordered_set<std::string>& keys_of(const schema::Entity& e);
+  void check_project_status(const schema::Entity& e, const Row& row, const RowOrigin& origin);
+  void check_project_events();
+  FieldError error_at(const RowOrigin& origin, const schema::Entity& e, int field, const Value& value,
+                      std::string rule) const;
+
+  store::Store& store_;
+  LoaderOptions options_;
+  std::unique_ptr<store::Transaction> tx_;
+  Status failure_;  // internal failure (store error) that aborts the load
+  std::vector<FieldError> errors_;
+  int64_t total_errors_ = 0;
+  std::map<std::string_view, std::unique_ptr<EntityState>> states_;
+  // Keys of referenced entities: those in the store plus those added by this load.
+  std::map<std::string_view, std::unordered_set<std::string>> keys_;
+  struct PendingRef {
+    const schema::Entity* entity;
+    int field;
+    std::string value;
+    RowOrigin origin;
+    std::vector<int> columns;
+  };
+  std::vector<PendingRef> pending_refs_;
+  // project_event rows of this load, checked against the lifecycle at the end.
+  struct EventRow {
+    std::string project, status, date;
+    RowOrigin origin;
+    std::vector<int> columns;
+  };
+  std::vector<EventRow> events_;
+  std::optional<std::unordered_map<std::string, std::string>> project_status_;  // id -> status in store
+};
+
+}  // namespace poles::io
