@@ -354,11 +354,11 @@ std::optional<std::string> check_text(const Field& f, std::string& s) {
   return std::nullopt;
 }
 
-std::string trim(std::string_view s) {
+std::string_view trim(std::string_view s) {
   size_t a = 0, b = s.size();
   while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r')) ++a;
   while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r')) --b;
-  return std::string(s.substr(a, b - a));
+  return s.substr(a, b - a);
 }
 
 const std::string* text_at(const Row& row, int i) {
@@ -484,7 +484,7 @@ const char* type_name(Type t) {
 }
 
 std::optional<std::string> parse_cell(const Field& f, std::string_view raw, Value& out) {
-  std::string text = trim(raw);
+  const std::string_view text = trim(raw);
   if (text.empty()) {
     out = std::monostate{};
     if (f.required) return std::string("is required");
@@ -492,8 +492,9 @@ std::optional<std::string> parse_cell(const Field& f, std::string_view raw, Valu
   }
   switch (f.type) {
     case T::kText: {
-      if (auto e = check_text(f, text)) return e;
-      out = std::move(text);
+      std::string s(text);
+      if (auto e = check_text(f, s)) return e;
+      out = std::move(s);
       return std::nullopt;
     }
     case T::kInt: {
@@ -515,7 +516,7 @@ std::optional<std::string> parse_cell(const Field& f, std::string_view raw, Valu
         return std::string("must be an ISO 8601 date YYYY-MM-DD");
       }
       if (!Date::parse(text)) return std::string("is not a calendar date");
-      out = std::move(text);
+      out = std::string(text);
       return std::nullopt;
     }
     case T::kBool: {
@@ -540,7 +541,7 @@ std::optional<std::string> check_value(const Field& f, Value& v) {
   if (auto* s = std::get_if<std::string>(&v)) {
     // Text for a numeric field (e.g. a JSON string) goes through the text parser.
     Value out;
-    std::string copy = *s;
+    const std::string copy = *s;
     auto e = parse_cell(f, copy, out);
     if (!e) v = std::move(out);
     return e;

@@ -150,6 +150,19 @@ RuleError utf8(std::string_view v) {
 }
 
 std::optional<double> parse_real(std::string_view v, bool decimal_comma) {
+  // Fast path: plain "1234.5".
+  bool plain = !v.empty();
+  for (char c : v) {
+    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == 'e' || c == 'E')) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    double out = 0;
+    const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+    if (ec == std::errc() && ptr == v.data() + v.size() && std::isfinite(out)) return out;
+  }
   std::string buf;
   buf.reserve(v.size());
   for (size_t i = 0; i < v.size(); ++i) {

@@ -12,7 +12,8 @@ namespace {
 
 struct ParseState {
   const RecordFn* on_record = nullptr;
-  std::vector<std::string> fields;
+  std::vector<std::string> fields;  // reused across records (capacity kept)
+  size_t count = 0;                 // fields of the current record
   int64_t line = 1;          // physical line at the parse position
   int64_t record_line = 1;   // line where the current record started
   bool last_was_cr = false;
@@ -21,8 +22,13 @@ struct ParseState {
 
 void on_field(void* data, size_t len, void* user) {
   auto* st = static_cast<ParseState*>(user);
-  if (st->fields.empty()) st->record_line = st->line;
-  st->fields.emplace_back(static_cast<const char*>(data), len);
+  if (st->count == 0) st->record_line = st->line;
+  if (st->count < st->fields.size()) {
+    st->fields[st->count].assign(static_cast<const char*>(data), len);
+  } else {
+    st->fields.emplace_back(static_cast<const char*>(data), len);
+  }
+  ++st->count;
   for (size_t i = 0; i < len; ++i) {
     if (static_cast<const char*>(data)[i] == '\n') ++st->line;
   }
@@ -31,11 +37,13 @@ void on_field(void* data, size_t len, void* user) {
 
 void on_record_end(int c, void* user) {
   auto* st = static_cast<ParseState*>(user);
-  const bool bare = st->fields.empty();
+  const bool bare = st->count == 0;
   if (!bare && !st->stopped) {
-    if (!(*st->on_record)(st->fields, st->record_line)) st->stopped = true;
+    if (!(*st->on_record)(std::span<const std::string>(st->fields.data(), st->count), st->record_line)) {
+      st->stopped = true;
+    }
   }
-  st->fields.clear();
+  st->count = 0;
   if (c == '\r') {
     ++st->line;
     st->last_was_cr = true;
@@ -98,7 +106,7 @@ Status CsvReader::read(std::istream& in, const std::string& name, const RecordFn
   const auto fail = [&](size_t done) {
     FieldError e;
     e.file = name;
-    e.line = st.fields.empty() ? st.line : st.record_line;
+    e.line = st.count == 0 ? st.line : st.record_line;
     e.rule = fmt::format("malformed CSV ({}); a field with a quote, separator or line break must be "
                          "enclosed in double quotes, with inner quotes doubled",
                          csv_strerror(csv_error(parser.get())));

@@ -22,7 +22,6 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
   bool have_header = false;
   bool header_ok = true;
   size_t width = 0;
-  Row row(e.fields.size());
   RowOrigin origin{name, 0, &field_column};
 
   const auto error = [&](int64_t line, int64_t column, std::string field, std::string value, std::string rule) {
@@ -66,7 +65,7 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
           return true;
         }
         bool cells_ok = true;
-        for (auto& v : row) v = std::monostate{};
+        Row row(e.fields.size());
         for (size_t c = 0; c < fields.size(); ++c) {
           const int f = column_field[c];
           if (f < 0) continue;
@@ -78,7 +77,7 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
         }
         if (!cells_ok) return true;
         origin.line = line;
-        loader.add(e, row, origin);
+        loader.add(e, std::move(row), origin);
         return true;
       },
       options.progress ? ProgressFn(options.progress) : ProgressFn{});

@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <functional>
 #include <tuple>
 
@@ -27,6 +31,10 @@ const std::string* text(const Row& row, int i) {
 
 struct Loader::EntityState {
   const schema::Entity* entity = nullptr;
+  // (field, key set of the referenced entity) for every reference field.
+  std::vector<std::pair<int, std::unordered_set<std::string>*>> refs;
+  // Keys of this entity that later rows may refer to (single-field keys only).
+  std::unordered_set<std::string>* own_keys = nullptr;
   std::unordered_map<uint64_t, int64_t> seen;  // hashed key -> line of first occurrence
   // unique field -> value -> key text (store and this load)
   std::map<int, std::unordered_map<std::string, std::string>> unique;
@@ -35,9 +43,104 @@ struct Loader::EntityState {
   int64_t count_before = 0;
 };
 
+// Upserts rows on its own thread, in batches, in the order they were queued.
+class Loader::Writer {
+ public:
+  explicit Writer(store::Transaction& tx) : tx_(tx), thread_([this] { run(); }) {}
+  ~Writer() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  void push(EntityState* st, Row row) {
+    batch_.push_back({st, std::move(row)});
+    if (batch_.size() >= kBatch) flush();
+  }
+
+  // Blocks until everything queued is written.
+  Status drain() {
+    flush();
+    std::unique_lock lock(mu_);
+    idle_.wait(lock, [this] { return queue_.empty() && !busy_; });
+    return failure_;
+  }
+
+ private:
+  static constexpr size_t kBatch = 2048;
+  static constexpr size_t kMaxQueued = 8;
+  struct Item {
+    EntityState* st;
+    Row row;
+  };
+
+  void flush() {
+    if (batch_.empty()) return;
+    std::unique_lock lock(mu_);
+    idle_.wait(lock, [this] { return queue_.size() < kMaxQueued; });  // back-pressure
+    queue_.push_back(std::move(batch_));
+    batch_.clear();
+    batch_.reserve(kBatch);
+    wake_.notify_one();
+  }
+
+  void run() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      std::vector<Item> items = std::move(queue_.front());
+      queue_.pop_front();
+      busy_ = true;
+      const bool failed = !failure_.is_ok();
+      lock.unlock();
+      idle_.notify_all();
+      Status status;
+      if (!failed) {
+        for (auto& item : items) {
+          auto changed = tx_.upsert(*item.st->entity, item.row);
+          if (!changed.has_value()) {
+            status = changed.error();
+            break;
+          }
+          if (*changed) ++item.st->changed;
+        }
+      }
+      lock.lock();
+      if (!status.is_ok() && failure_.is_ok()) failure_ = status;
+      busy_ = false;
+      idle_.notify_all();
+    }
+  }
+
+  store::Transaction& tx_;
+  std::vector<Item> batch_;  // filled by the producer only
+  std::mutex mu_;
+  std::condition_variable wake_, idle_;
+  std::deque<std::vector<Item>> queue_;
+  bool busy_ = false;
+  bool stop_ = false;
+  Status failure_;
+  std::thread thread_;  // last: starts after the members it uses
+};
+
 Loader::Loader(store::Store& store, LoaderOptions options) : store_(store), options_(std::move(options)) {}
 
-Loader::~Loader() = default;
+Loader::~Loader() {
+  writer_.reset();  // joins before the transaction goes away
+}
+
+Status Loader::drain() {
+  if (!writer_) return Status::ok();
+  Status s = writer_->drain();
+  if (!s.is_ok() && failure_.is_ok()) failure_ = s;
+  return failure_;
+}
 
 Status Loader::ensure_transaction() {
   if (tx_ || !failure_.is_ok()) return failure_;
@@ -55,6 +158,7 @@ Loader::EntityState& Loader::state(const schema::Entity& e) {
   if (it != states_.end()) return *it->second;
   auto st = std::make_unique<EntityState>();
   st->entity = &e;
+  (void)drain();
   if (tx_) {
     auto count = tx_->query(fmt::format("SELECT COUNT(*) FROM {}", store::quote_ident(e.name)), {});
     if (count.has_value()) {
@@ -78,6 +182,12 @@ Loader::EntityState& Loader::state(const schema::Entity& e) {
       for (auto& r : *rows) map[value_to_text(r[0])] = value_to_text(r[1]);
     }
   }
+  for (size_t i = 0; i < e.fields.size(); ++i) {
+    if (!e.fields[i].references.empty()) {
+      st->refs.emplace_back(static_cast<int>(i), &keys_of(*schema::find_entity(e.fields[i].references)));
+    }
+  }
+  if (schema::single_key_index(e) >= 0) st->own_keys = &keys_of(e);
   return *states_.emplace(e.name, std::move(st)).first->second;
 }
 
@@ -86,6 +196,7 @@ std::unordered_set<std::string>& Loader::keys_of(const schema::Entity& e) {
   if (it != keys_.end()) return it->second;
   auto& set = keys_[e.name];
   const int key = schema::single_key_index(e);
+  (void)drain();
   if (tx_ && key >= 0) {
     auto rows = tx_->query(fmt::format("SELECT {} FROM {}", store::quote_ident(e.fields[static_cast<size_t>(key)].name),
                                        store::quote_ident(e.name)),
@@ -122,6 +233,7 @@ void Loader::add_error(FieldError error) {
 void Loader::check_project_status(const schema::Entity& e, const Row& row, const RowOrigin& origin) {
   if (!project_status_) {
     project_status_.emplace();
+    (void)drain();
     auto rows = tx_->query("SELECT \"id\", \"status\" FROM \"project\"", {});
     if (!rows.has_value()) {
       failure_ = rows.error();
@@ -156,19 +268,18 @@ void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin) {
     add_error(error_at(origin, e, field, row[static_cast<size_t>(field)], std::move(fe.rule)));
   }
 
-  for (size_t i = 0; i < e.fields.size(); ++i) {
-    const auto& f = e.fields[i];
-    if (f.references.empty() || is_null(row[i])) continue;
-    const std::string& ref = std::get<std::string>(row[i]);
-    const schema::Entity& target = *schema::find_entity(f.references);
-    if (keys_of(target).contains(ref)) continue;
-    if (&target == &e) {  // may be defined later in this load
-      pending_refs_.push_back({&e, static_cast<int>(i), ref, origin,
-                               origin.columns ? *origin.columns : std::vector<int>{}});
+  for (const auto& [i, keys] : st.refs) {
+    const Value& v = row[static_cast<size_t>(i)];
+    if (is_null(v)) continue;
+    const std::string& ref = std::get<std::string>(v);
+    if (keys->contains(ref)) continue;
+    const auto& f = e.fields[static_cast<size_t>(i)];
+    if (f.references == e.name) {  // may be defined later in this load
+      pending_refs_.push_back({&e, i, ref, origin, origin.columns ? *origin.columns : std::vector<int>{}});
       continue;
     }
-    add_error(error_at(origin, e, static_cast<int>(i), row[i],
-                       fmt::format("refers to an unknown {} (not in the store, nor earlier in this load)", target.name)));
+    add_error(error_at(origin, e, i, v,
+                       fmt::format("refers to an unknown {} (not in the store, nor earlier in this load)", f.references)));
   }
 
   const std::string key = store::key_text(e, row);
@@ -195,20 +306,17 @@ void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin) {
   }
 
   // Referable by later rows of this load (loaded from the store first).
-  if (schema::single_key_index(e) >= 0) keys_of(e).insert(key);
+  if (st.own_keys != nullptr) st.own_keys->insert(key);
 
   if (total_errors_ == 0 && failure_.is_ok()) {
-    auto changed = tx_->upsert(e, row);
-    if (!changed.has_value()) {
-      failure_ = changed.error();
-      return;
-    }
-    if (*changed) ++st.changed;
+    if (!writer_) writer_ = std::make_unique<Writer>(*tx_);
+    writer_->push(&st, std::move(row));
   }
 }
 
 void Loader::check_project_events() {
   if (events_.empty() || !tx_) return;
+  (void)drain();
   struct Ev {
     std::string status, date;
     const EventRow* row;  // nullptr for events already in the store
@@ -280,6 +388,8 @@ Result<LoadReport> Loader::finish(const std::string& audit_key) {
                        fmt::format("refers to an unknown {} (not in the store, nor in this load)", p.entity->name)));
   }
   check_project_events();
+  (void)drain();
+  writer_.reset();
   if (!failure_.is_ok()) {
     tx_.reset();
     return failure_;

@@ -53,7 +53,9 @@ class Loader {
   Loader& operator=(const Loader&) = delete;
 
   // Checks and (while no error has been found) writes one row whose cells are already typed
-  // and individually valid (schema::parse_cell). Cross-field rules run here.
+  // and individually valid (schema::parse_cell). Cross-field rules run here. Writes happen on
+  // a background thread, overlapped with the caller's parsing; the connection is only ever used
+  // by one thread at a time.
   void add(const schema::Entity& e, Row row, const RowOrigin& origin);
   // Records an error found by the caller (cell parse errors, malformed files).
   void add_error(FieldError error);
@@ -66,7 +68,10 @@ class Loader {
 
  private:
   struct EntityState;
+  class Writer;
   EntityState& state(const schema::Entity& e);
+  // Waits until every queued row is written; returns the writer's first failure.
+  Status drain();
   Status ensure_transaction();
   std::unordered_set<std::string>& keys_of(const schema::Entity& e);
   void check_project_status(const schema::Entity& e, const Row& row, const RowOrigin& origin);
@@ -77,6 +82,7 @@ class Loader {
   store::Store& store_;
   LoaderOptions options_;
   std::unique_ptr<store::Transaction> tx_;
+  std::unique_ptr<Writer> writer_;
   Status failure_;  // internal failure (store error) that aborts the load
   std::vector<FieldError> errors_;
   int64_t total_errors_ = 0;

@@ -389,7 +389,7 @@ class SqliteStore final : public Store {
 Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, const OpenOptions& options) {
   std::unique_ptr<SQLite::Database> db;
   try {
-    db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+    db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
   } catch (const std::exception& ex) {
     return Status::unavailable(fmt::format("cannot open SQLite database '{}': {}", path, ex.what()));
   }
