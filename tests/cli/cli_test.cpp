@@ -1,0 +1,50 @@
+// The command line's contract: exit codes 0 ok, 1 usage, 2 bad input; errors on stderr.
+#include <gtest/gtest.h>
+
+#include "cli_support.h"
+#include "test_support.h"
+
+namespace poles {
+namespace {
+
+class Cli : public ::testing::Test {
+ protected:
+  int run(const std::vector<std::string>& args) {
+    std::vector<std::string> all = {"--db", (dir_ / "cli.db").string()};
+    all.insert(all.end(), args.begin(), args.end());
+    return testing::run_poles(all, (dir_ / "out").string(), (dir_ / "err").string());
+  }
+  std::string out() { return testing::read_file(dir_ / "out"); }
+  std::string err() { return testing::read_file(dir_ / "err"); }
+  testing::TempDir dir_;
+};
+
+TEST_F(Cli, ExitCodes) {
+  EXPECT_EQ(run({}), 1);                         // a subcommand is required
+  EXPECT_EQ(run({"frobnicate"}), 1);
+  EXPECT_EQ(run({"import", "galaxy", "x.csv"}), 1);  // unknown entity
+  testing::write_file(dir_ / "c.csv", "id,name,region,scale\naero,Aerospace Valley,76,national\n");
+  EXPECT_EQ(run({"import", "cluster", (dir_ / "c.csv").string()}), 0);
+  EXPECT_NE(out().find("1 rows (1 inserted, 0 updated, 0 unchanged)"), std::string::npos) << out();
+  testing::write_file(dir_ / "bad.csv", "id,name,region,scale\nx,X,99,national\n");
+  EXPECT_EQ(run({"import", "cluster", (dir_ / "bad.csv").string()}), 2);
+  EXPECT_NE(err().find("bad.csv:2:3: field 'region' value '99': unknown INSEE region code"), std::string::npos) << err();
+  EXPECT_EQ(run({"export", "cluster", "--format", "yaml"}), 2);
+  EXPECT_EQ(run({"export", "cluster"}), 0);
+  EXPECT_EQ(out(), "id,name,acronym,themes,region,scale,filiere,website,founded\naero,Aerospace Valley,,,76,national,,,\n");
+  EXPECT_EQ(run({"--help"}), 0);
+  EXPECT_EQ(run({"import", "--help"}), 0);
+}
+
+TEST_F(Cli, XlsxExportWritesAWorkbook) {
+  testing::write_file(dir_ / "c.csv", "id,name,region,scale\naero,Aerospace Valley,76,national\n");
+  ASSERT_EQ(run({"import", "cluster", (dir_ / "c.csv").string()}), 0);
+  ASSERT_EQ(run({"export", "cluster", "--format", "xlsx", "-o", (dir_ / "c.xlsx").string()}), 0);
+  const std::string bytes = testing::read_file(dir_ / "c.xlsx");
+  ASSERT_GT(bytes.size(), 1000u);
+  EXPECT_EQ(bytes.substr(0, 2), "PK");  // a zip container
+  EXPECT_EQ(run({"export", "cluster", "--format", "xlsx"}), 2);  // needs a file
+}
+
+}  // namespace
+}  // namespace poles
