@@ -634,7 +634,7 @@ std::string markdown_reference() {
           for (auto c : f.codes) rule += (rule.empty() ? "" : ", ") + fmt::format("`{}`", c);
           break;
         }
-        case C::kList: rule = "`|`-separated list"; break;
+        case C::kList: rule = "list separated by `\\|`"; break;
         case C::kUrl: rule = "URL"; break;
       }
       if (f.min && f.max) {
@@ -644,8 +644,14 @@ std::string markdown_reference() {
       }
       if (!f.references.empty()) rule += (rule.empty() ? "" : "; ") + fmt::format("refers to `{}`", f.references);
       if (f.unique) rule += (rule.empty() ? "" : "; ") + std::string("unique");
+      // A '|' inside a table cell (even in backticks) ends the cell in GitHub Markdown.
+      std::string doc;
+      for (size_t i = 0; i < f.doc.size(); ++i) {
+        if (f.doc[i] == '|' && (i == 0 || f.doc[i - 1] != '\\')) doc.push_back('\\');
+        doc.push_back(f.doc[i]);
+      }
       out += fmt::format("| `{}`{} | {} | {} | {} | {} |\n", f.name, f.key ? " (key)" : "",
-                         type_name(f.type), f.required ? "yes" : "", rule, f.doc);
+                         type_name(f.type), f.required ? "yes" : "", rule, doc);
     }
     out += "\n";
   }

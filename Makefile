@@ -1,0 +1,59 @@
+# Pôles — the two commands (`make run`, `make test`) and a few helpers.
+# Everything is driven by CMake presets (CMakePresets.json); builds go to build/<preset>/.
+
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+DB ?= poles.db
+PORT ?= 8080
+
+.PHONY: run test bench deps build build-ci build-asan test-ci test-asan fuzz clean help
+
+help:
+	@echo "make run    install, build, create the demo database if absent, serve the dashboard"
+	@echo "make test   install, build (warnings as errors), run every test, then again under ASan+UBSan"
+	@echo "make bench  run the benchmarks and regenerate docs/performance.md"
+
+deps:
+	scripts/install-deps
+
+# --- run ---------------------------------------------------------------------------------
+build: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS) --target poles
+
+run: build
+	scripts/run-demo build/release/src/cli/poles "$(DB)" "$(PORT)"
+
+# --- test --------------------------------------------------------------------------------
+build-ci: deps
+	cmake --preset ci >/dev/null
+	cmake --build --preset ci -j $(JOBS)
+
+test-ci: build-ci
+	ctest --preset ci -j $(JOBS)
+
+build-asan: deps
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan -j $(JOBS)
+
+# Sanitizer run: every test except those labelled `slow` (their code paths are covered by the
+# fast tests; under ASan they would take most of the 30-minute budget).
+test-asan: build-asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --preset asan -j $(JOBS)
+
+fuzz: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS)
+	scripts/run-fuzz build/fuzz 60
+
+test: test-ci test-asan fuzz
+
+# --- bench -------------------------------------------------------------------------------
+bench: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS) --target poles poles_bench
+	scripts/run-bench build/release
+
+clean:
+	rm -rf build
