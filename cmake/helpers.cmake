@@ -23,9 +23,10 @@ function(poles_library name)
   poles_warnings(poles_${name})
 endfunction()
 
-# poles_test(name SOURCES ... DEPS ... [LABELS ...]): a GoogleTest executable registered with CTest.
+# poles_test(name SOURCES ... DEPS ... [LABELS ...] [POSTGRES] [TIMEOUT s] [PROPERTIES k v ...]):
+# a GoogleTest executable registered with CTest, one CTest test per GoogleTest test.
 function(poles_test name)
-  cmake_parse_arguments(ARG "POSTGRES" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "POSTGRES" "TIMEOUT" "SOURCES;DEPS;LABELS;PROPERTIES" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
   target_compile_definitions(${name} PRIVATE
@@ -44,5 +45,6 @@ function(poles_test name)
     # Shares the PostgreSQL server of the `pg` fixture (tests/CMakeLists.txt).
     list(APPEND props FIXTURES_REQUIRED pg ENVIRONMENT "POLES_PG_SERVER_DIR=${PROJECT_BINARY_DIR}/pg-test-server")
   endif()
+  list(APPEND props ${ARG_PROPERTIES})
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${props})
 endfunction()

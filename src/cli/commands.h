@@ -29,11 +29,13 @@ struct CommandContext {
 
 void add_import_export(CLI::App& app, CommandContext& ctx);
 void add_info(CLI::App& app, CommandContext& ctx);
+void add_demo(CLI::App& app, CommandContext& ctx);
 
-// A progress bar on stderr, drawn only when stderr is a terminal.
+// A progress bar on stderr, drawn only when stderr is a terminal and the work is large.
 class ProgressBar {
  public:
-  ProgressBar(std::string label, uint64_t total);
+  enum class Unit { kBytes, kRows };
+  ProgressBar(std::string label, uint64_t total, Unit unit = Unit::kBytes);
   ~ProgressBar();
   void update(uint64_t done);
   void finish();
@@ -41,6 +43,7 @@ class ProgressBar {
  private:
   std::string label_;
   uint64_t total_;
+  Unit unit_;
   bool enabled_;
   int last_percent_ = -1;
   double start_;

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
   poles::cli::add_import_export(app, ctx);
   poles::cli::add_info(app, ctx);
+  poles::cli::add_demo(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

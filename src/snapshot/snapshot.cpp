@@ -39,6 +39,7 @@ int32_t Table::find(std::string_view k) const {
 }
 
 std::string_view Table::key(size_t row) const {
+  if (!ref_keys.empty()) return ref_keys[row];
   const int k = schema::single_key_index(*entity);
   return columns.at(static_cast<size_t>(k)).text(row);
 }
@@ -149,12 +150,19 @@ void Builder::add(const schema::Entity& e, const Row& row) {
 Result<SnapshotPtr> Builder::build(uint64_t version) && {
   snap_->version = version;
   // Key index of every single-key entity.
-  for (auto& table : snap_->tables) {
+  for (size_t t = 0; t < snap_->tables.size(); ++t) {
+    Table& table = snap_->tables[t];
     const int k = schema::single_key_index(*table.entity);
     if (k < 0) continue;
     const Column& c = table.columns[static_cast<size_t>(k)];
     table.by_key.reserve(table.rows);
-    for (size_t r = 0; r < table.rows; ++r) table.by_key.emplace(std::string(c.text(r)), static_cast<int32_t>(r));
+    if (c.storage == Storage::kRef) {
+      // A key that is itself a reference (decision -> proposal): its text is still pending.
+      table.ref_keys = pending_[t][static_cast<size_t>(k)];
+      for (size_t r = 0; r < table.rows; ++r) table.by_key.emplace(table.ref_keys[r], static_cast<int32_t>(r));
+    } else {
+      for (size_t r = 0; r < table.rows; ++r) table.by_key.emplace(std::string(c.text(r)), static_cast<int32_t>(r));
+    }
   }
   for (size_t t = 0; t < snap_->tables.size(); ++t) {
     Table& table = snap_->tables[t];

@@ -47,6 +47,8 @@ struct Table {
   std::vector<Column> columns;  // in the entity's field order
   // Row of each single-field key (entities others reference), e.g. "aero" -> 0.
   std::unordered_map<std::string, int32_t> by_key;
+  // Key text of each row when the single key is itself a reference (e.g. decision.proposal_id).
+  std::vector<std::string> ref_keys;
 
   const Column& column(std::string_view field) const;  // throws std::out_of_range when unknown
   int32_t find(std::string_view key) const;             // -1 when absent

@@ -116,6 +116,27 @@ TEST(SnapshotBuilder, UnknownReferenceIsAnError) {
   EXPECT_EQ(s.error().message(), "snapshot: participation row 0 field 'organisation_id' refers to unknown organisation 'ghost'");
 }
 
+// Regression: a table whose single key is itself a reference (decision -> proposal) crashed the
+// key index, which read row indices that were not resolved yet.
+TEST(SnapshotBuilder, KeyThatIsAReference) {
+  Builder b;
+  auto row_of = [](std::string_view entity, std::initializer_list<std::pair<std::string_view, Value>> cells) {
+    const auto* e = schema::find_entity(entity);
+    Row r(e->fields.size());
+    for (const auto& [f, v] : cells) r[static_cast<size_t>(schema::field_index(*e, f))] = v;
+    return r;
+  };
+  b.add(*schema::find_entity("proposal"), row_of("proposal", {{"id", std::string("x1")}, {"title", std::string("X")}}));
+  b.add(*schema::find_entity("proposal"), row_of("proposal", {{"id", std::string("x2")}, {"title", std::string("Y")}}));
+  b.add(*schema::find_entity("decision"), row_of("decision", {{"proposal_id", std::string("x2")}, {"decision", std::string("funded")}}));
+  auto s = std::move(b).build(1);
+  ASSERT_TRUE(s.has_value()) << s.error().to_string();
+  const Table& d = (*s)->table("decision");
+  EXPECT_EQ(d.find("x2"), 0);
+  EXPECT_EQ(d.key(0), "x2");
+  EXPECT_EQ(d.column("proposal_id").codes[0], (*s)->table("proposal").find("x2"));
+}
+
 POLES_BOTH_BACKENDS(SnapshotTest);
 
 }  // namespace

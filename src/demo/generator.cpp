@@ -1,0 +1,1022 @@
+#include "demo/generator.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+#include "core/codes.h"
+#include "core/model.h"
+#include "core/validate.h"
+
+namespace poles::demo {
+
+std::optional<Scale> parse_scale(std::string_view text) {
+  if (text == "small") return Scale::kSmall;
+  if (text == "france") return Scale::kFrance;
+  if (text == "national") return Scale::kNational;
+  return std::nullopt;
+}
+
+Plan plan_for(Scale scale) {
+  Plan p;
+  switch (scale) {
+    case Scale::kSmall:
+      p.clusters = 12;
+      p.companies = 600;
+      p.others = 90;
+      p.projects = 160;
+      p.calls = 2;
+      p.proposals_per_call = 30;
+      p.reviewers = 25;
+      break;
+    case Scale::kFrance:
+      break;
+    case Scale::kNational:
+      // About 1 M firms x 20 years and a cooperation graph of about 1 M edges.
+      p.companies = 90000;
+      p.others = 10000;
+      p.projects = 50000;
+      p.non_member_ratio = 10;
+      p.first_year = 2005;
+      p.last_year = 2024;
+      break;
+  }
+  return p;
+}
+
+namespace {
+
+// Portable, seeded randomness: the same numbers on every platform (no std:: distributions).
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : gen_(seed) {}
+  double uniform() { return static_cast<double>(gen_() >> 11) * 0x1.0p-53; }
+  int below(int n) { return static_cast<int>(uniform() * n); }
+  int between(int lo, int hi) { return lo + below(hi - lo + 1); }  // inclusive
+  bool chance(double p) { return uniform() < p; }
+  double normal() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    double u = 0, v = 0, s = 0;
+    do {
+      u = 2 * uniform() - 1;
+      v = 2 * uniform() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s == 0);
+    const double m = std::sqrt(-2 * std::log(s) / s);
+    spare_ = v * m;
+    has_spare_ = true;
+    return u * m;
+  }
+  double lognormal(double median, double sigma) { return median * std::exp(sigma * normal()); }
+  int poisson(double mean) {
+    if (mean > 30) return std::max(0, static_cast<int>(std::lround(mean + std::sqrt(mean) * normal())));
+    const double l = std::exp(-mean);
+    int k = 0;
+    double p = 1;
+    do {
+      ++k;
+      p *= uniform();
+    } while (p > l);
+    return k - 1;
+  }
+  template <size_t N>
+  int pick(const std::array<double, N>& weights) {
+    return pick(std::span<const double>(weights));
+  }
+  int pick(std::span<const double> weights) {
+    const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
+    double x = uniform() * total;
+    for (size_t i = 0; i < weights.size(); ++i) {
+      x -= weights[i];
+      if (x < 0) return static_cast<int>(i);
+    }
+    return static_cast<int>(weights.size()) - 1;
+  }
+
+ private:
+  std::mt19937_64 gen_;
+  bool has_spare_ = false;
+  double spare_ = 0;
+};
+
+std::string date(int y, int m, int d) { return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d); }
+std::string random_date(Rng& rng, int year) { return date(year, rng.between(1, 12), rng.between(1, 28)); }
+
+// A valid SIREN from a unique 8-digit body (Luhn check digit appended).
+std::string siren_from(int64_t body) {
+  std::string s = fmt::format("{:08d}", body);
+  for (int d = 0; d <= 9; ++d) {
+    std::string c = s + static_cast<char>('0' + d);
+    if (validate::luhn_valid(c)) return c;
+  }
+  return s + "0";
+}
+
+// Regions in the order of codes::regions(), with weights for where clusters and firms are.
+struct RegionInfo {
+  std::string code;
+  double weight;  // share of the economy (approximate)
+  std::vector<std::string> departments;
+};
+
+std::vector<RegionInfo> region_table() {
+  const std::map<std::string_view, double> w = {
+      {"11", 0.30}, {"84", 0.12}, {"76", 0.08}, {"93", 0.07}, {"75", 0.08}, {"44", 0.07},
+      {"32", 0.07}, {"52", 0.05}, {"53", 0.05}, {"28", 0.04}, {"27", 0.04}, {"24", 0.03},
+      {"94", 0.005}, {"01", 0.004}, {"02", 0.004}, {"03", 0.002}, {"04", 0.008}, {"06", 0.002}};
+  std::vector<RegionInfo> out;
+  for (const auto& r : codes::regions()) {
+    RegionInfo info{std::string(r.code), w.count(r.code) ? w.at(r.code) : 0.01, {}};
+    for (const auto& d : codes::departments()) {
+      if (d.region == r.code) info.departments.emplace_back(d.code);
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+struct Theme {
+  std::string_view slug, name, naf_division, filiere;
+};
+constexpr std::array<Theme, 20> kThemes = {{
+    {"aero", "Aéronautique et espace", "30", "aeronautique"},
+    {"sante", "Santé et biotechnologies", "21", "sante"},
+    {"numerique", "Numérique", "62", "numerique"},
+    {"energie", "Énergies nouvelles", "35", "energie"},
+    {"mer", "Mer et littoral", "30", "naval"},
+    {"agro", "Agroalimentaire", "10", "agroalimentaire"},
+    {"materiaux", "Matériaux avancés", "24", "chimie-materiaux"},
+    {"mobilite", "Mobilité et automobile", "29", "automobile"},
+    {"chimie", "Chimie verte", "20", "chimie-materiaux"},
+    {"photonique", "Optique et photonique", "26", "electronique"},
+    {"eau", "Eau et environnement", "36", "eau"},
+    {"bois", "Bois et construction", "16", "bois"},
+    {"textile", "Textiles techniques", "13", "mode-luxe"},
+    {"micro", "Microélectronique", "26", "electronique"},
+    {"cosmetique", "Cosmétique", "20", "mode-luxe"},
+    {"nucleaire", "Nucléaire", "35", "nucleaire"},
+    {"ferroviaire", "Ferroviaire", "30", "ferroviaire"},
+    {"vegetal", "Végétal et semences", "01", "agroalimentaire"},
+    {"logistique", "Logistique", "52", "transports"},
+    {"robotique", "Robotique et industrie du futur", "28", "industrie-futur"},
+}};
+
+// NAF subclasses used for firms of a theme's division (any real subclass of that division).
+std::string naf_for(Rng& rng, std::string_view division) {
+  static const std::map<std::string_view, std::vector<std::string_view>> kSub = {
+      {"30", {"30.30Z", "30.11Z", "30.20Z"}}, {"21", {"21.10Z", "21.20Z"}},
+      {"62", {"62.01Z", "62.02A", "62.03Z"}}, {"35", {"35.11Z", "35.14Z"}},
+      {"10", {"10.51A", "10.71A", "10.89Z"}}, {"24", {"24.10Z", "24.42Z"}},
+      {"29", {"29.10Z", "29.32Z"}},           {"20", {"20.14Z", "20.42Z", "20.59Z"}},
+      {"26", {"26.11Z", "26.51B", "26.70Z"}}, {"36", {"36.00Z"}},
+      {"16", {"16.10A", "16.23Z"}},           {"13", {"13.20Z", "13.96Z"}},
+      {"01", {"01.11Z", "01.30Z"}},           {"52", {"52.10B", "52.29A"}},
+      {"28", {"28.41Z", "28.99B"}},           {"72", {"72.19Z"}},
+      {"71", {"71.12B"}},                     {"46", {"46.69B"}},
+  };
+  auto it = kSub.find(division);
+  const auto& list = it != kSub.end() ? it->second : kSub.at("72");
+  return std::string(list[static_cast<size_t>(rng.below(static_cast<int>(list.size())))]);
+}
+
+// Builds rows of one entity by field name.
+class RowOf {
+ public:
+  RowOf(Sink& sink, Counts& counts, std::string_view entity)
+      : sink_(sink), counts_(counts), e_(*schema::find_entity(entity)), row_(e_.fields.size()) {}
+  RowOf& set(std::string_view field, Value v) {
+    const int i = schema::field_index(e_, field);
+    row_[static_cast<size_t>(i)] = std::move(v);
+    return *this;
+  }
+  void emit() {
+    sink_.add(e_, std::move(row_));
+    row_.assign(e_.fields.size(), Value{});
+    ++counts_[std::string(e_.name)];
+  }
+  const schema::Entity& entity() const { return e_; }
+
+ private:
+  Sink& sink_;
+  Counts& counts_;
+  const schema::Entity& e_;
+  Row row_;
+};
+
+double round2(double x) { return std::round(x * 100) / 100; }
+
+struct Cluster {
+  std::string id, region;
+  int theme = 0;
+  double quality = 0;
+  double weight = 1;  // share of members and projects
+  bool phase4 = false, phase5 = false;
+  std::vector<int> members;  // organisation indices
+};
+
+struct Org {
+  std::string id, siren, region, department, naf;
+  OrgKind kind = OrgKind::kCompany;
+  SizeClass size = SizeClass::kPme;
+  int home_cluster = -1;
+  int join_year = 0;  // companies: first membership year
+  int panel = -1;     // index in the firm panel
+};
+
+struct PanelFirm {
+  std::string siren, region, naf, zone;
+  SizeClass size = SizeClass::kPme;
+  double log_hc0 = 0, growth = 0, ability = 0, productivity = 0, export_share = 0;
+  int join_year = 0;  // 0: never
+  bool claims_cir = false;
+};
+
+constexpr std::array<double, 5> kEffectByEventTime = {0.03, 0.06, 0.08, 0.10, 0.10};  // e = 0,1,2,3,4+
+
+double size_multiplier(SizeClass s) {
+  switch (s) {
+    case SizeClass::kTpe: return 1.3;
+    case SizeClass::kPme: return 1.2;
+    case SizeClass::kEti: return 0.8;
+    case SizeClass::kGe: return 0.5;
+  }
+  return 1;
+}
+double cohort_multiplier(int join_year) { return join_year <= 2008 ? 1.2 : join_year <= 2014 ? 1.0 : 0.8; }
+constexpr double kRdStaffRatio = 0.8;   // effect on log R&D staff, relative to log R&D spending
+constexpr double kPatentRatio = 1.5;    // effect on the log patent rate, relative to log R&D spending
+constexpr double kSpillover = 0.03;     // log R&D of non-members in a (region, sector) cell with a member
+
+double planted_effect(const PanelFirm& f, int year) {
+  if (f.join_year == 0 || year < f.join_year) return 0;
+  const int e = std::min(year - f.join_year, 4);
+  return kEffectByEventTime[static_cast<size_t>(e)] * size_multiplier(f.size) * cohort_multiplier(f.join_year);
+}
+
+class Generator {
+ public:
+  Generator(const Options& o, Sink& sink) : opt_(o), plan_(plan_for(o.scale)), rng_(o.seed), sink_(sink) {}
+
+  Counts run() {
+    regions_ = region_table();
+    clusters();
+    organisations();
+    panel();
+    memberships();
+    projects();
+    services();
+    diagnostics();
+    contracts();
+    assessments();
+    calls();
+    employment();
+    firm_years();
+    truth();
+    return counts_;
+  }
+
+ private:
+  int pick_region(bool metropolitan_only = false) {
+    std::vector<double> w;
+    for (const auto& r : regions_) w.push_back(metropolitan_only && r.code.size() == 2 && r.code[0] == '0' ? 0 : r.weight);
+    return rng_.pick(std::span<const double>(w));
+  }
+  int region_index(const std::string& code) const {
+    for (size_t i = 0; i < regions_.size(); ++i) {
+      if (regions_[i].code == code) return static_cast<int>(i);
+    }
+    return 0;
+  }
+  std::string department_in(int region) {
+    const auto& deps = regions_[static_cast<size_t>(region)].departments;
+    return deps[static_cast<size_t>(rng_.below(static_cast<int>(deps.size())))];
+  }
+  // INSEE commune codes: department + 3 digits (2 after overseas departments' 3-digit codes).
+  std::string commune_in(const std::string& d) {
+    return d.size() == 3 ? fmt::format("{}{:02d}", d, rng_.between(1, 30)) : fmt::format("{}{:03d}", d, rng_.between(1, 300));
+  }
+
+  void clusters() {
+    const int n = plan_.clusters;
+    // Quality drives ratings, label renewals and size.
+    for (int c = 0; c < n; ++c) {
+      Cluster cl;
+      cl.theme = c % static_cast<int>(kThemes.size());
+      // Overseas regions get one cluster each at france scale (ids stable by position).
+      const int region = (n >= 60 && c < 2) ? region_index(c == 0 ? "04" : "01") : pick_region(true);
+      cl.region = regions_[static_cast<size_t>(region)].code;
+      cl.quality = rng_.normal();
+      cl.weight = std::exp(0.5 * cl.quality + 0.4 * rng_.normal());
+      cl.id = fmt::format("demo-{}-{}-{:02d}", kThemes[static_cast<size_t>(cl.theme)].slug, cl.region, c + 1);
+      clusters_.push_back(std::move(cl));
+    }
+    // Phase IV keeps the 56 best (noisy), phase V 55 of them (scaled for small runs).
+    std::vector<int> order(static_cast<size_t>(n));
+    std::iota(order.begin(), order.end(), 0);
+    std::vector<double> noisy(static_cast<size_t>(n));
+    for (int c = 0; c < n; ++c) noisy[static_cast<size_t>(c)] = clusters_[static_cast<size_t>(c)].quality + 0.3 * rng_.normal();
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return noisy[static_cast<size_t>(a)] > noisy[static_cast<size_t>(b)]; });
+    const int keep4 = n * 56 / 71, keep5 = n * 55 / 71;
+    for (int i = 0; i < n; ++i) {
+      clusters_[static_cast<size_t>(order[static_cast<size_t>(i)])].phase4 = i < keep4;
+      clusters_[static_cast<size_t>(order[static_cast<size_t>(i)])].phase5 = i < keep5;
+    }
+    // 2008 groups 39/19/13 and 2012 classes 20/35/16, by rank of (noisy) quality.
+    std::vector<std::string> rating1(static_cast<size_t>(n)), rating2(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      const int c = order[static_cast<size_t>(i)];
+      rating1[static_cast<size_t>(c)] = i < n * 39 / 71 ? "group1" : i < n * 58 / 71 ? "group2" : "group3";
+      rating2[static_cast<size_t>(c)] = i < n * 20 / 71 ? "very_performing" : i < n * 55 / 71 ? "performing" : "less_performing";
+    }
+    RowOf row(sink_, counts_, "cluster");
+    RowOf label(sink_, counts_, "cluster_label");
+    for (int c = 0; c < n; ++c) {
+      const Cluster& cl = clusters_[static_cast<size_t>(c)];
+      const Theme& t = kThemes[static_cast<size_t>(cl.theme)];
+      const Theme& t2 = kThemes[static_cast<size_t>((cl.theme + 7) % static_cast<int>(kThemes.size()))];
+      const auto* region = codes::find_region(cl.region);
+      row.set("id", cl.id)
+          .set("name", fmt::format("Pôle {} {} {} (synthétique)", t.name, region->name, c + 1))
+          .set("acronym", fmt::format("DEMO-{}{}", t.slug, c + 1))
+          .set("themes", fmt::format("{}|{}", t.slug, t2.slug))
+          .set("region", cl.region)
+          .set("scale", std::string(cl.weight > 1.6 ? "national" : "regional"))
+          .set("filiere", std::string(t.filiere))
+          .set("website", fmt::format("https://{}.demo.invalid", cl.id))
+          .set("founded", int64_t{2005})
+          .emit();
+      struct Phase { int n, start, end; };
+      constexpr std::array<Phase, 5> phases = {{{1, 2005, 2008}, {2, 2009, 2012}, {3, 2013, 2018}, {4, 2019, 2022}, {5, 2023, 2026}}};
+      for (const auto& p : phases) {
+        if (p.n == 4 && !cl.phase4) continue;
+        if (p.n == 5 && !cl.phase5) continue;
+        label.set("cluster_id", cl.id).set("phase", int64_t{p.n}).set("start_year", int64_t{p.start}).set("end_year", int64_t{p.end});
+        if (p.n == 1) label.set("rating", rating1[static_cast<size_t>(c)]);
+        if (p.n == 2) label.set("rating", rating2[static_cast<size_t>(c)]);
+        if (p.n == 5) label.set("label_years", int64_t{cl.quality > -0.3 ? 4 : cl.quality > -1.0 ? 2 : 1});
+        label.emit();
+      }
+    }
+  }
+
+  int pick_cluster() {
+    std::vector<double> w;
+    for (const auto& c : clusters_) w.push_back(c.weight);
+    return rng_.pick(std::span<const double>(w));
+  }
+
+  void organisations() {
+    // Member companies, then the other organisations.
+    constexpr std::array<double, 4> kSizeMix = {0.38, 0.44, 0.12, 0.06};  // tpe, pme, eti, ge
+    for (int i = 0; i < plan_.companies; ++i) {
+      Org o;
+      o.kind = OrgKind::kCompany;
+      o.home_cluster = pick_cluster();
+      const Cluster& cl = clusters_[static_cast<size_t>(o.home_cluster)];
+      const int region = rng_.chance(0.8) ? region_index(cl.region) : pick_region(true);
+      o.region = regions_[static_cast<size_t>(region)].code;
+      o.department = department_in(region);
+      o.size = static_cast<SizeClass>(rng_.pick(kSizeMix));
+      const auto& theme = kThemes[static_cast<size_t>(cl.theme)];
+      o.naf = naf_for(rng_, rng_.chance(0.7) ? theme.naf_division : std::string_view(rng_.chance(0.5) ? "72" : "71"));
+      o.siren = siren_from(31000000 + static_cast<int64_t>(i) * 7 + 3);
+      o.id = "siren:" + o.siren;
+      orgs_.push_back(std::move(o));
+    }
+    // Others: research 45 %, higher education 15 %, training 12 %, SATT (13 at most), funders,
+    // public bodies, associations.
+    constexpr std::array<double, 7> kOtherMix = {0.45, 0.15, 0.12, 0.01, 0.07, 0.12, 0.08};
+    constexpr std::array<OrgKind, 7> kOtherKinds = {OrgKind::kResearch, OrgKind::kHigherEducation, OrgKind::kTraining,
+                                                    OrgKind::kSatt,     OrgKind::kFunder,          OrgKind::kPublicBody,
+                                                    OrgKind::kAssociation};
+    int satts = 0;
+    for (int i = 0; i < plan_.others; ++i) {
+      Org o;
+      o.kind = kOtherKinds[static_cast<size_t>(rng_.pick(kOtherMix))];
+      if (o.kind == OrgKind::kSatt && ++satts > 13) o.kind = OrgKind::kResearch;  // France has 13 SATTs
+      o.home_cluster = pick_cluster();
+      const int region = rng_.chance(0.75) ? region_index(clusters_[static_cast<size_t>(o.home_cluster)].region) : pick_region(true);
+      o.region = regions_[static_cast<size_t>(region)].code;
+      o.department = department_in(region);
+      o.id = fmt::format("demo-org-{:05d}", i + 1);
+      orgs_.push_back(std::move(o));
+    }
+    // Rows are emitted by panel(): companies' figures come from the firm panel.
+  }
+
+  // The firm panel: member companies plus non-members, with selection on size and R&D ability.
+  void panel() {
+    const int n_members = plan_.companies;
+    const int n_non = plan_.companies * plan_.non_member_ratio;
+    constexpr std::array<double, 4> kSizeMix = {0.55, 0.38, 0.05, 0.02};  // non-members: smaller
+    constexpr std::array<double, 4> kLogHc = {std::log(4.0), std::log(45.0), std::log(900.0), std::log(9000.0)};
+    auto draw_firm = [&](PanelFirm& f) {
+      f.log_hc0 = kLogHc[static_cast<size_t>(f.size)] + 0.35 * rng_.normal();
+      f.growth = 0.015 + 0.02 * rng_.normal();
+      f.productivity = rng_.lognormal(160000, 0.3);
+      f.export_share = std::clamp(0.2 + 0.15 * rng_.normal(), 0.0, 0.9);
+    };
+    // Members: ability (R&D propensity) higher on average — selection on observables, since
+    // ability shows in pre-membership R&D.
+    std::vector<int> joins;
+    for (int i = 0; i < n_members; ++i) {
+      Org& o = orgs_[static_cast<size_t>(i)];
+      PanelFirm f;
+      f.siren = o.siren;
+      f.region = o.region;
+      f.naf = o.naf;
+      f.size = o.size;
+      f.ability = 0.6 + rng_.normal();
+      draw_firm(f);
+      // Staggered joining: many at the start of the policy, then a steady flow.
+      const int span = std::min(plan_.last_year - 1, 2022) - 2006;
+      f.join_year = rng_.chance(0.3) ? rng_.between(2006, 2008) : 2006 + rng_.below(span + 1);
+      f.join_year = std::max(f.join_year, plan_.first_year + 3);
+      f.claims_cir = rng_.chance(0.8);
+      f.zone = fmt::format("{}{:02d}", f.region, rng_.between(1, 9));
+      o.join_year = f.join_year;
+      o.panel = static_cast<int>(firms_.size());
+      firms_.push_back(std::move(f));
+    }
+    for (int i = 0; i < n_non; ++i) {
+      PanelFirm f;
+      f.siren = siren_from(50000000 + static_cast<int64_t>(i) * 3 + 1);
+      const int region = pick_region();
+      f.region = regions_[static_cast<size_t>(region)].code;
+      const auto& theme = kThemes[static_cast<size_t>(rng_.below(static_cast<int>(kThemes.size())))];
+      f.naf = naf_for(rng_, rng_.chance(0.7) ? theme.naf_division : std::string_view("72"));
+      f.size = static_cast<SizeClass>(rng_.pick(kSizeMix));
+      f.ability = rng_.normal();
+      draw_firm(f);
+      f.claims_cir = rng_.chance(0.5);
+      f.zone = fmt::format("{}{:02d}", f.region, rng_.between(1, 9));
+      firms_.push_back(std::move(f));
+    }
+    // Spillover cells: (employment zone, NAF division) -> first year a member of the cell joined.
+    for (const auto& f : firms_) {
+      if (f.join_year == 0) continue;
+      const std::string cell = f.zone + "/" + f.naf.substr(0, 2);
+      auto [it, added] = cell_first_join_.try_emplace(cell, f.join_year);
+      if (!added) it->second = std::min(it->second, f.join_year);
+    }
+    emit_organisations();
+  }
+
+  // Headcount and turnover of a panel firm in a year (no treatment effect on either).
+  double headcount(const PanelFirm& f, int year, double noise) const {
+    return std::max(1.0, std::round(std::exp(f.log_hc0 + f.growth * (year - plan_.first_year) + noise)));
+  }
+
+  void emit_organisations() {
+    RowOf row(sink_, counts_, "organisation");
+    int company = 0;
+    for (const Org& o : orgs_) {
+      const std::string commune = commune_in(o.department);
+      row.set("id", o.id).set("kind", std::string(kOrgKindCodes[static_cast<size_t>(o.kind)])).set("commune", commune);
+      if (o.kind == OrgKind::kCompany) {
+        const PanelFirm& f = firms_[static_cast<size_t>(o.panel)];
+        const double hc = headcount(f, std::min(plan_.last_year, 2023), 0);
+        const double turnover = std::round(hc * f.productivity);
+        row.set("name", fmt::format("Entreprise démo {:05d} (synthétique)", ++company))
+            .set("siren", o.siren)
+            .set("naf", o.naf)
+            .set("employment_zone", f.zone)
+            .set("headcount", hc)
+            .set("turnover", turnover)
+            .set("balance_sheet", std::round(turnover * 0.8))
+            .set("founded", int64_t{rng_.between(1950, 2004)});
+      } else {
+        const auto kind = kOrgKindCodes[static_cast<size_t>(o.kind)];
+        row.set("name", fmt::format("{} démo {} (synthétique)", kind, o.id.substr(9)));
+      }
+      row.emit();
+    }
+  }
+
+  void memberships() {
+    RowOf row(sink_, counts_, "membership");
+    for (size_t i = 0; i < orgs_.size(); ++i) {
+      Org& o = orgs_[i];
+      const int year = o.kind == OrgKind::kCompany ? o.join_year : rng_.between(2005, 2012);
+      auto emit = [&](int cluster, int start) {
+        Cluster& cl = clusters_[static_cast<size_t>(cluster)];
+        cl.members.push_back(static_cast<int>(i));
+        row.set("organisation_id", o.id).set("cluster_id", cl.id).set("start_date", random_date(rng_, start));
+        // Members leave with clusters that lose their label, and a few on their own.
+        if (!cl.phase4) {
+          row.set("end_date", date(std::max(2018, start), 12, 31));
+        } else if (rng_.chance(0.08)) {
+          row.set("end_date", random_date(rng_, rng_.between(start + 1, 2024)));
+        }
+        const double fee = o.kind != OrgKind::kCompany ? 1500.0
+                           : o.size == SizeClass::kTpe  ? 300.0
+                           : o.size == SizeClass::kPme  ? 900.0
+                           : o.size == SizeClass::kEti  ? 4000.0
+                                                        : 12000.0;
+        row.set("fee", fee).set("board_seat", int64_t{rng_.chance(o.size == SizeClass::kGe ? 0.25 : 0.02) ? 1 : 0}).emit();
+      };
+      emit(o.home_cluster, year);
+      // About 12 % of members belong to a second cluster, joined later.
+      if (rng_.chance(0.12)) {
+        int other = pick_cluster();
+        if (other != o.home_cluster) emit(other, std::min(2024, year + rng_.between(1, 6)));
+      }
+    }
+  }
+
+  // A member of the cluster, a company or not, from `region` when given (best effort).
+  int pick_member(const Cluster& cl, bool company, const std::string* region = nullptr) {
+    if (cl.members.empty()) return rng_.below(static_cast<int>(orgs_.size()));
+    int fallback = cl.members[0];
+    for (int tries = 0; tries < 60; ++tries) {
+      const int m = cl.members[static_cast<size_t>(rng_.below(static_cast<int>(cl.members.size())))];
+      const Org& o = orgs_[static_cast<size_t>(m)];
+      if ((o.kind == OrgKind::kCompany) != company) continue;
+      fallback = m;
+      if (region == nullptr || o.region == *region) return m;
+    }
+    return fallback;
+  }
+
+  void projects() {
+    RowOf proj(sink_, counts_, "project");
+    RowOf label(sink_, counts_, "project_label");
+    RowOf event(sink_, counts_, "project_event");
+    RowOf part(sink_, counts_, "participation");
+    RowOf result(sink_, counts_, "result");
+    // FUI, PSPC, ANR, PIA, REGION, H2020, HORIZON_EUROPE, BPI, OTHER
+    constexpr std::array<double, 9> kProgrammes = {0.33, 0.04, 0.15, 0.02, 0.15, 0.10, 0.07, 0.12, 0.02};
+    int result_id = 0;
+    for (int p = 0; p < plan_.projects; ++p) {
+      const int c = pick_cluster();
+      const Cluster& cl = clusters_[static_cast<size_t>(c)];
+      int programme = rng_.pick(kProgrammes);
+      int year = rng_.between(2006, 2024);
+      if (programme == static_cast<int>(Programme::kHorizonEurope)) year = std::max(year, 2021);
+      if (programme == static_cast<int>(Programme::kH2020)) year = std::clamp(year, 2014, 2020);
+      if (programme == static_cast<int>(Programme::kFui)) year = std::min(year, 2018);  // FUI ended in 2018
+      const int duration = rng_.between(2, 4);
+      // Status by age.
+      std::string status;
+      const int age = 2025 - year;
+      const double u = rng_.uniform();
+      if (age <= 1) {
+        status = u < 0.3 ? "submitted" : u < 0.55 ? "labelled" : u < 0.8 ? "funded" : u < 0.9 ? "running" : "rejected";
+      } else if (age <= duration) {
+        status = u < 0.75 ? "running" : u < 0.85 ? "abandoned" : "rejected";
+      } else {
+        status = u < 0.45 ? "completed" : u < 0.78 ? "on_market" : u < 0.88 ? "abandoned" : "rejected";
+      }
+      const bool funded = status != "submitted" && status != "labelled" && status != "rejected";
+      const double cost = std::round(rng_.lognormal(programme == static_cast<int>(Programme::kPspc) ? 12e6 : 2.4e6, 0.6));
+      const double aid_rate = 0.30 + 0.15 * rng_.uniform();
+      const int trl0 = rng_.between(2, 5);
+      const int trl1 = std::min(9, trl0 + rng_.between(2, 3));
+      const std::string id = fmt::format("demo-prj-{:05d}", p + 1);
+      const auto& theme = kThemes[static_cast<size_t>(cl.theme)];
+      proj.set("id", id)
+          .set("acronym", fmt::format("DEMO{:04d}", p + 1))
+          .set("title", fmt::format("Projet démo {} — {} (synthétique)", p + 1, theme.name))
+          .set("kind", std::string(rng_.chance(0.8) ? "collaborative_rd" : rng_.chance(0.5) ? "innovation" : "platform"))
+          .set("programme", std::string(kProgrammeCodes[static_cast<size_t>(programme)]))
+          .set("call_id", fmt::format("{}-{}", kProgrammeCodes[static_cast<size_t>(programme)], year))
+          .set("start_date", date(year, rng_.between(1, 12), 1))
+          .set("end_date", date(year + duration, rng_.between(1, 12), 28))
+          .set("total_cost", cost)
+          .set("public_aid", funded ? std::round(cost * aid_rate) : 0.0)
+          .set("trl_start", int64_t{trl0})
+          .set("trl_target", int64_t{trl1})
+          .set("ip_agreement", std::string(funded ? "signed" : "draft"))
+          .set("status", status)
+          .set("sector", std::string(theme.naf_division))
+          .set("themes", std::string(theme.slug));
+      if (status == "completed" || status == "on_market") proj.set("trl_reached", int64_t{std::max(trl0, trl1 - rng_.below(2))});
+      if (p > 20 && rng_.chance(0.05)) proj.set("follow_on_of", fmt::format("demo-prj-{:05d}", rng_.between(1, p - 10)));
+      proj.emit();
+      // Labels: one cluster, sometimes two or three (inter-cluster projects).
+      std::set<int> labelled = {c};
+      if (rng_.chance(0.22)) labelled.insert(pick_cluster());
+      if (rng_.chance(0.05)) labelled.insert(pick_cluster());
+      for (int l : labelled) {
+        label.set("project_id", id).set("cluster_id", clusters_[static_cast<size_t>(l)].id).set("date", date(year - 1, rng_.between(9, 12), 15)).emit();
+      }
+      // Lifecycle events.
+      std::vector<std::string> path = {"submitted", "labelled"};
+      if (status == "rejected") path.emplace_back("rejected");
+      if (funded) {
+        path.emplace_back("funded");
+        if (status != "funded") path.emplace_back("running");
+        if (status == "completed" || status == "on_market") path.emplace_back("completed");
+        if (status == "on_market") path.emplace_back("on_market");
+        if (status == "abandoned") path.emplace_back("abandoned");
+      }
+      if (status == "submitted") path.resize(1);
+      if (status == "labelled") path.resize(2);
+      // Year (relative to the start) and month each stage is entered, indexed from `submitted`.
+      const std::array<int, 8> years = {-1, -1, 0, 0, duration, duration + 1, 0, 1};
+      const std::array<int, 8> months = {6, 10, 2, 3, 11, 11, 2, 11};
+      for (size_t s = 0; s < path.size(); ++s) {
+        const auto idx = static_cast<size_t>(*find_code(kProjectStatusCodes, path[s]) - 1);
+        const int y = year + years[idx];
+        const int month = months[idx];
+        event.set("project_id", id).set("status", path[s]).set("date", date(y, month, 10)).emit();
+      }
+      // Partners: a member company of the cluster coordinates; 2-7 more, mostly from the region.
+      std::set<int> partners;
+      // About half the projects keep every partner in the cluster's region.
+      const bool regional = rng_.chance(0.5);
+      const std::string* home = regional ? &cl.region : nullptr;
+      const int coordinator = pick_member(cl, rng_.chance(0.8), home);
+      partners.insert(coordinator);
+      const int n = rng_.between(2, 7);
+      for (int k = 0; k < n; ++k) {
+        const bool company = rng_.chance(0.6);
+        if (regional) {
+          partners.insert(pick_member(cl, company, home));
+          continue;
+        }
+        const Cluster& from = rng_.chance(0.7) ? cl : clusters_[static_cast<size_t>(*labelled.rbegin())];
+        partners.insert(rng_.chance(0.85) ? pick_member(from, company) : rng_.below(static_cast<int>(orgs_.size())));
+      }
+      std::vector<double> shares;
+      for (size_t k = 0; k < partners.size(); ++k) shares.push_back(0.5 + rng_.uniform());
+      const double total_share = std::accumulate(shares.begin(), shares.end(), 0.0);
+      size_t k = 0;
+      for (int o : partners) {
+        const Org& org = orgs_[static_cast<size_t>(o)];
+        const double pcost = std::round(cost * shares[k++] / total_share);
+        const double rate = org.kind != OrgKind::kCompany ? 0.5 : is_sme(org.size) ? 0.45 : 0.25;
+        part.set("project_id", id)
+            .set("organisation_id", org.id)
+            .set("role", std::string(o == coordinator ? "coordinator" : rng_.chance(0.1) ? "subcontractor" : "partner"))
+            .set("cost", pcost)
+            .set("aid", funded ? std::round(pcost * rate) : 0.0)
+            .emit();
+      }
+      // Results of completed projects: products on market, patents, spin-offs.
+      if (status == "completed" || status == "on_market") {
+        const int nres = (status == "on_market" ? 1 : 0) + rng_.poisson(1.2);
+        for (int r = 0; r < nres; ++r) {
+          std::string kind = r == 0 && status == "on_market" ? "product" : std::string(kResultKindCodes[static_cast<size_t>(rng_.pick(std::array<double, 7>{0.2, 0.1, 0.1, 0.3, 0.2, 0.04, 0.06}))]);
+          result.set("id", fmt::format("demo-res-{:05d}", ++result_id))
+              .set("project_id", id)
+              .set("organisation_id", orgs_[static_cast<size_t>(coordinator)].id)
+              .set("kind", kind)
+              .set("title", fmt::format("Résultat démo {} (synthétique)", result_id))
+              .set("date", random_date(rng_, std::min(2024, year + duration)));
+          if (kind == "product" || kind == "service" || kind == "process") {
+            result.set("revenue", std::round(rng_.lognormal(400000, 1.0))).set("jobs", std::round(rng_.lognormal(3, 0.8) * 10) / 10);
+          }
+          if (kind == "spin_off") result.set("jobs", double(rng_.between(2, 15)));
+          result.emit();
+        }
+      }
+    }
+  }
+
+  void services() {
+    RowOf svc(sink_, counts_, "service");
+    RowOf sp(sink_, counts_, "service_participant");
+    constexpr std::array<double, 7> kKinds = {0.25, 0.1, 0.15, 0.12, 0.18, 0.08, 0.12};
+    int id = 0;
+    for (const Cluster& cl : clusters_) {
+      for (int year = 2015; year <= 2024; ++year) {
+        if (year >= 2019 && !cl.phase4) break;
+        const int n = std::max(2, static_cast<int>(std::lround(6 * cl.weight)) + rng_.between(-1, 2));
+        for (int s = 0; s < n; ++s) {
+          const int kind = rng_.pick(kKinds);
+          const std::string sid = fmt::format("demo-svc-{:06d}", ++id);
+          const bool abroad = kind == static_cast<int>(ServiceKind::kInternationalMission);
+          svc.set("id", sid)
+              .set("cluster_id", cl.id)
+              .set("kind", std::string(kServiceKindCodes[static_cast<size_t>(kind)]))
+              .set("title", fmt::format("Action démo {} (synthétique)", id))
+              .set("date", random_date(rng_, year))
+              .set("country", std::string(abroad ? (rng_.chance(0.5) ? "DE" : "US") : "FR"))
+              .set("cost", std::round(rng_.lognormal(abroad ? 30000 : 6000, 0.5)))
+              .emit();
+          std::set<int> who;
+          const int m = rng_.between(3, 15);
+          for (int k = 0; k < m; ++k) who.insert(pick_member(cl, true));
+          for (int o : who) {
+            const double u = rng_.uniform();
+            const int outcome = u < 0.35 ? 0 : u < 0.65 ? 1 : u < 0.8 ? 2 : u < 0.88 ? 3 : u < 0.94 ? 4 : kind == 3 ? 5 : 6;
+            sp.set("service_id", sid)
+                .set("organisation_id", orgs_[static_cast<size_t>(o)].id)
+                .set("satisfaction", int64_t{std::clamp(static_cast<int>(std::lround(3.8 + 0.3 * cl.quality + 0.8 * rng_.normal())), 1, 5)})
+                .set("outcome", std::string(kServiceOutcomeCodes[static_cast<size_t>(outcome)]));
+            if (outcome == 5) sp.set("financing_raised", std::round(rng_.lognormal(300000, 0.8)));
+            sp.emit();
+          }
+        }
+      }
+    }
+  }
+
+  void diagnostics() {
+    RowOf row(sink_, counts_, "diagnostic");
+    for (const Org& o : orgs_) {
+      if (o.kind != OrgKind::kCompany || !is_sme(o.size) || !rng_.chance(0.18)) continue;
+      const double base = std::clamp(45 + 12 * rng_.normal(), 5.0, 95.0);
+      auto dim = [&] { return round2(std::clamp(base + 10 * rng_.normal(), 0.0, 100.0)); };
+      row.set("organisation_id", o.id)
+          .set("date", random_date(rng_, rng_.between(2019, 2024)))
+          .set("cluster_id", clusters_[static_cast<size_t>(o.home_cluster)].id)
+          .set("score", round2(base))
+          .set("strategy", dim())
+          .set("customer", dim())
+          .set("operations", dim())
+          .set("data", dim())
+          .set("skills", dim())
+          .set("security", dim());
+      if (rng_.chance(0.4)) row.set("aid_received", std::round(rng_.lognormal(15000, 0.5)));
+      row.emit();
+    }
+  }
+
+  void contracts() {
+    RowOf contract(sink_, counts_, "contract");
+    RowOf target(sink_, counts_, "contract_target");
+    struct Period { int start, end; };
+    constexpr std::array<Period, 3> periods = {{{2013, 2018}, {2019, 2022}, {2023, 2026}}};
+    for (const Cluster& cl : clusters_) {
+      for (const auto& p : periods) {
+        if (p.start == 2019 && !cl.phase4) continue;
+        if (p.start == 2023 && !cl.phase5) continue;
+        const std::string id = fmt::format("{}-contrat-{}", cl.id, p.start);
+        contract.set("id", id)
+            .set("cluster_id", cl.id)
+            .set("start_year", int64_t{p.start})
+            .set("end_year", int64_t{p.end})
+            .set("signatories", std::string("Etat|Region|Bpifrance"))
+            .set("improvement_plan", int64_t{cl.quality < -1.0 ? 1 : 0})
+            .emit();
+        const double size = cl.weight;
+        for (int y = p.start; y <= p.end; ++y) {
+          const double g = 1 + 0.04 * (y - p.start);
+          auto t = [&](const char* indicator, double value, const char* direction) {
+            target.set("contract_id", id).set("indicator", std::string(indicator)).set("year", int64_t{y}).set("value", value).set("direction", std::string(direction)).emit();
+          };
+          t("members", std::round(150 * size * g), "higher");
+          t("sme_member_share", 0.7, "higher");
+          t("projects_labelled", std::round(25 * size * g), "higher");
+          t("private_funding_share", 0.5, "higher");
+          t("services_delivered", std::round(10 * size * g), "higher");
+        }
+      }
+    }
+  }
+
+  void assessments() {
+    RowOf row(sink_, counts_, "assessment");
+    constexpr std::array<std::string_view, 5> kWords = {"absent", "faible", "moyen", "bon", "excellent"};
+    for (const Cluster& cl : clusters_) {
+      if (!cl.phase4) continue;
+      for (size_t a = 0; a < kEscaAreaCodes.size(); ++a) {
+        for (int ev = 1; ev <= 2; ++ev) {
+          const int score = std::clamp(static_cast<int>(std::lround(2.4 + 0.8 * cl.quality + 0.6 * rng_.normal())), 0, 4);
+          row.set("cluster_id", cl.id)
+              .set("year", int64_t{2022})
+              .set("criterion", std::string(kEscaAreaCodes[a]))
+              .set("evaluator", fmt::format("evaluateur-{}", ev))
+              .set("score", int64_t{score})
+              .set("justification", fmt::format("Niveau {} sur « {} » (texte synthétique).", kWords[static_cast<size_t>(score)], kEscaAreaCodes[a]))
+              .emit();
+        }
+      }
+    }
+  }
+
+  void calls() {
+    RowOf reviewer(sink_, counts_, "reviewer");
+    RowOf call(sink_, counts_, "call");
+    RowOf proposal(sink_, counts_, "proposal");
+    RowOf review(sink_, counts_, "review");
+    RowOf decision(sink_, counts_, "decision");
+    for (int r = 0; r < plan_.reviewers; ++r) {
+      const auto& t = kThemes[static_cast<size_t>(r % static_cast<int>(kThemes.size()))];
+      const auto& t2 = kThemes[static_cast<size_t>((r * 7 + 3) % static_cast<int>(kThemes.size()))];
+      reviewer.set("id", fmt::format("demo-expert-{:03d}", r + 1))
+          .set("name", fmt::format("Expert démo {} (synthétique)", r + 1))
+          .set("organisation_id", orgs_[static_cast<size_t>(plan_.companies + rng_.below(plan_.others))].id)
+          .set("sectors", fmt::format("{}|{}", t.naf_division, t2.naf_division))
+          .set("themes", fmt::format("{}|{}", t.slug, t2.slug))
+          .set("max_load", int64_t{12})
+          .emit();
+    }
+    constexpr std::array<std::string_view, 3> kCriteria = {"excellence", "impact", "implementation"};
+    int pid = 0;
+    for (int c = 0; c < plan_.calls; ++c) {
+      const int year = 2019 + c;
+      const std::string cid = fmt::format("demo-call-{}", year);
+      const double budget = 30e6;
+      call.set("id", cid)
+          .set("programme", std::string(c % 2 ? "BPI" : "PSPC"))
+          .set("title", fmt::format("Appel à projets démo {} (synthétique)", year))
+          .set("budget", budget)
+          .set("open_date", date(year, 1, 15))
+          .set("close_date", date(year, 4, 15))
+          .set("min_funding_share", 0.6)
+          .set("cap_per_cluster", budget * 0.15)
+          .set("min_sme_share", 0.3)
+          .set("criteria", std::string("excellence:0.4|impact:0.4|implementation:0.2"))
+          .set("reviewers_per_proposal", int64_t{3})
+          .set("max_per_reviewer", int64_t{12})
+          .emit();
+      const bool decided = year <= 2023;
+      for (int p = 0; p < plan_.proposals_per_call; ++p) {
+        const int cl = pick_cluster();
+        const Cluster& cluster = clusters_[static_cast<size_t>(cl)];
+        const auto& theme = kThemes[static_cast<size_t>(cluster.theme)];
+        const std::string id = fmt::format("demo-prop-{:05d}", ++pid);
+        const double quality = rng_.normal();
+        const int applicant = pick_member(cluster, true);
+        const double requested = std::round(rng_.lognormal(1.5e6, 0.5));
+        const int trl0 = rng_.between(2, 6);
+        proposal.set("id", id)
+            .set("call_id", cid)
+            .set("applicant_id", orgs_[static_cast<size_t>(applicant)].id)
+            .set("cluster_id", cluster.id)
+            .set("title", fmt::format("Proposition démo {} (synthétique)", pid))
+            .set("requested_aid", requested)
+            .set("sector", std::string(theme.naf_division))
+            .set("themes", std::string(theme.slug))
+            .set("trl_start", int64_t{trl0})
+            .set("trl_target", int64_t{std::min(9, trl0 + 2)})
+            .set("expected_products", double(rng_.between(0, 3)))
+            .emit();
+        // Three reviewers, each scoring the three criteria around the proposal's quality.
+        std::set<int> chosen;
+        while (chosen.size() < 3) chosen.insert(rng_.below(plan_.reviewers));
+        double mean = 0;
+        for (int r : chosen) {
+          const double severity = 0.5 * std::sin(r);  // reviewer bias, fixed per reviewer
+          for (auto crit : kCriteria) {
+            const double score = std::clamp(6.0 + 1.5 * quality - severity + 0.8 * rng_.normal(), 0.0, 10.0);
+            mean += score / 9;
+            review.set("proposal_id", id)
+                .set("reviewer_id", fmt::format("demo-expert-{:03d}", r + 1))
+                .set("criterion", std::string(crit))
+                .set("score", round2(score))
+                .emit();
+          }
+        }
+        if (decided) {
+          const bool funded = mean > 6.3;
+          decision.set("proposal_id", id).set("decision", std::string(funded ? "funded" : mean > 5.8 ? "waitlisted" : "rejected"));
+          if (funded) decision.set("aid", std::round(requested * 0.8));
+          decision.set("date", date(year, 7, 1)).emit();
+        }
+      }
+    }
+  }
+
+  void employment() {
+    RowOf row(sink_, counts_, "employment");
+    std::set<std::string> divisions;
+    for (const auto& t : kThemes) divisions.insert(std::string(t.naf_division));
+    divisions.insert("72");
+    for (int year = 2008; year <= 2023; ++year) {
+      double national_total = 0;
+      std::map<std::string, double> by_sector;
+      for (const auto& r : regions_) {
+        double regional_total = 0;
+        for (const auto& d : divisions) {
+          // Sector-region specialisation: a region hosting clusters of a theme weighs more in it.
+          int hosted = 0;
+          for (const auto& cl : clusters_) hosted += cl.region == r.code && kThemes[static_cast<size_t>(cl.theme)].naf_division == d;
+          const double base = 2.6e6 * r.weight * (1 + 0.6 * hosted) * (0.7 + 0.6 * std::fabs(std::sin(std::stoi(d) * 1.3 + r.weight)));
+          const double jobs = std::round(base / divisions.size() * std::pow(1.004 + 0.003 * hosted, year - 2008));
+          row.set("level", std::string("region")).set("code", r.code).set("sector", d).set("year", int64_t{year}).set("jobs", jobs).emit();
+          regional_total += jobs;
+          by_sector[d] += jobs;
+        }
+        const double total = std::round(regional_total / 0.18);  // these sectors are ~18 % of jobs
+        row.set("level", std::string("region")).set("code", r.code).set("sector", std::string("total")).set("year", int64_t{year}).set("jobs", total).emit();
+        national_total += total;
+      }
+      for (const auto& [d, jobs] : by_sector) {
+        row.set("level", std::string("country")).set("code", std::string("FR")).set("sector", d).set("year", int64_t{year}).set("jobs", jobs).emit();
+      }
+      row.set("level", std::string("country")).set("code", std::string("FR")).set("sector", std::string("total")).set("year", int64_t{year}).set("jobs", national_total).emit();
+    }
+  }
+
+  void firm_years() {
+    const schema::Entity& e = *schema::find_entity("firm_year");
+    // Field order of firm_year (schema.cpp): siren, year, headcount, turnover, value_added,
+    // rd_spending, rd_staff, exports, patents, wage_bill, cir, naf, region, employment_zone.
+    int64_t n = 0;
+    for (const PanelFirm& f : firms_) {
+      const double hc_noise_sd = 0.05;
+      for (int year = plan_.first_year; year <= plan_.last_year; ++year) {
+        const double tau = planted_effect(f, year);
+        double spill = 0;
+        if (f.join_year == 0) {
+          auto it = cell_first_join_.find(f.zone + "/" + f.naf.substr(0, 2));
+          if (it != cell_first_join_.end() && year >= it->second) spill = kSpillover;
+        }
+        const double hc = headcount(f, year, hc_noise_sd * rng_.normal());
+        const double turnover = std::round(hc * f.productivity * std::exp(0.02 * (year - plan_.first_year) + 0.08 * rng_.normal()));
+        const double log_rd = std::log(6000.0) + 0.9 * std::log(hc) + 0.8 * f.ability + 0.02 * (year - plan_.first_year) + tau + spill + 0.15 * rng_.normal();
+        const double rd = std::round(std::exp(log_rd));
+        const double rd_staff = round2(std::exp(log_rd - std::log(90000.0) + (kRdStaffRatio - 1) * tau + 0.1 * rng_.normal()));
+        const double patents = rng_.poisson(std::exp(-4.2 + 0.45 * std::log(hc) + 0.6 * f.ability + kPatentRatio * tau));
+        Row row(e.fields.size());
+        row[0] = f.siren;
+        row[1] = int64_t{year};
+        row[2] = hc;
+        row[3] = turnover;
+        row[4] = std::round(turnover * 0.33);
+        row[5] = rd;
+        row[6] = rd_staff;
+        row[7] = std::round(turnover * f.export_share);
+        row[8] = patents;
+        row[9] = std::round(hc * 46000);
+        row[10] = f.claims_cir ? std::round(0.3 * rd) : 0.0;
+        row[11] = f.naf;
+        row[12] = f.region;
+        row[13] = f.zone;
+        sink_.add(e, std::move(row));
+        ++n;
+      }
+    }
+    counts_["firm_year"] += n;
+  }
+
+  void truth() {
+    RowOf row(sink_, counts_, "truth");
+    auto put = [&](const std::string& key, double value, const std::string& note) {
+      row.set("key", key).set("value", value).set("note", note).emit();
+    };
+    put("seed", static_cast<double>(opt_.seed), "seed of the generator");
+    put("panel.first_year", plan_.first_year, "");
+    put("panel.last_year", plan_.last_year, "");
+    int members = 0;
+    for (const auto& f : firms_) members += f.join_year != 0;
+    put("panel.members", members, "member companies in the panel");
+    put("panel.non_members", static_cast<double>(firms_.size()) - members, "panel firms that never join");
+    for (size_t e = 0; e < kEffectByEventTime.size(); ++e) {
+      put(fmt::format("effect.rd_spending_log.base.e{}", e), kEffectByEventTime[e],
+          e + 1 == kEffectByEventTime.size() ? "event time 4 and later" : "event time e = year - join year");
+    }
+    for (size_t s = 0; s < kSizeClassCodes.size(); ++s) {
+      put(fmt::format("effect.multiplier.size.{}", kSizeClassCodes[s]), size_multiplier(static_cast<SizeClass>(s)), "size class drawn at panel start");
+    }
+    put("effect.multiplier.cohort.le2008", 1.2, "join year <= 2008");
+    put("effect.multiplier.cohort.2009_2014", 1.0, "");
+    put("effect.multiplier.cohort.ge2015", 0.8, "");
+    put("effect.rd_staff_log.ratio", kRdStaffRatio, "effect on log R&D staff / effect on log R&D spending");
+    put("effect.patents_log_rate.ratio", kPatentRatio, "effect on the log Poisson rate of patents / effect on log R&D spending");
+    put("effect.turnover_log", 0, "no effect on turnover");
+    put("effect.headcount_log", 0, "no effect on headcount");
+    put("spillover.rd_spending_log", kSpillover, "non-members of an (employment zone, NAF division) cell once a member of the cell has joined");
+    // Realised averages of the planted effect over the treated member-years (the estimands).
+    double sum = 0;
+    int64_t n = 0;
+    std::map<int, std::pair<double, int64_t>> by_e;
+    for (const auto& f : firms_) {
+      if (f.join_year == 0) continue;
+      for (int y = f.join_year; y <= plan_.last_year; ++y) {
+        const double tau = planted_effect(f, y);
+        sum += tau;
+        ++n;
+        auto& [s, c] = by_e[y - f.join_year];
+        s += tau;
+        ++c;
+      }
+    }
+    put("att.rd_spending_log.simple", n ? sum / static_cast<double>(n) : 0, "mean planted effect over member-years at or after joining");
+    for (const auto& [e, sc] : by_e) {
+      if (e > 10) break;
+      put(fmt::format("att.rd_spending_log.dynamic.e{}", e), sc.first / static_cast<double>(sc.second), "mean planted effect at event time e");
+    }
+  }
+
+  Options opt_;
+  Plan plan_;
+  Rng rng_;
+  Sink& sink_;
+  Counts counts_;
+  std::vector<RegionInfo> regions_;
+  std::vector<Cluster> clusters_;
+  std::vector<Org> orgs_;
+  std::vector<PanelFirm> firms_;
+  std::unordered_map<std::string, int> cell_first_join_;
+};
+
+}  // namespace
+
+Counts generate(const Options& options, Sink& sink) { return Generator(options, sink).run(); }
+
+}  // namespace poles::demo
