@@ -30,6 +30,8 @@ struct CommandContext {
 void add_import_export(CLI::App& app, CommandContext& ctx);
 void add_info(CLI::App& app, CommandContext& ctx);
 void add_demo(CLI::App& app, CommandContext& ctx);
+void add_serve(CLI::App& app, CommandContext& ctx);
+void add_user(CLI::App& app, CommandContext& ctx);
 
 // A progress bar on stderr, drawn only when stderr is a terminal and the work is large.
 class ProgressBar {

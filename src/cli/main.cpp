@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   poles::cli::add_import_export(app, ctx);
   poles::cli::add_info(app, ctx);
   poles::cli::add_demo(app, ctx);
+  poles::cli::add_serve(app, ctx);
+  poles::cli::add_user(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

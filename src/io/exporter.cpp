@@ -6,6 +6,8 @@
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
+
+#include "io/json.h"
 #include <ostream>
 
 #include "io/csv.h"
@@ -14,15 +16,6 @@ namespace poles::io {
 namespace {
 
 constexpr int64_t kXlsxMaxRows = 1048575;  // Excel's limit, less the header row
-
-nlohmann::ordered_json to_json(const Value& v) {
-  switch (v.index()) {
-    case 1: return std::get<int64_t>(v);
-    case 2: return std::get<double>(v);
-    case 3: return std::get<std::string>(v);
-    default: return nullptr;
-  }
-}
 
 struct WorkbookCloser {
   void operator()(lxw_workbook* wb) const noexcept { workbook_close(wb); }
@@ -64,9 +57,7 @@ Result<int64_t> export_stream(store::Store& store, const schema::Entity& e, Expo
   } else {
     out << "[";
     POLES_RETURN_IF_ERROR(store.scan(e, [&](Row& row) {
-      nlohmann::ordered_json obj = nlohmann::ordered_json::object();
-      for (size_t i = 0; i < row.size(); ++i) obj[std::string(e.fields[i].name)] = to_json(row[i]);
-      out << (n ? ",\n" : "\n") << obj.dump();
+      out << (n ? ",\n" : "\n") << row_to_json(e, row).dump();
       ++n;
       return Status::ok();
     }));

@@ -129,7 +129,7 @@ class PgTransaction final : public Transaction {
 
   Result<std::optional<Row>> get(const schema::Entity& e, const Row& key) override {
     try {
-      const auto r = run(*tx_, prep_, entity_sql(e).select_by_key, key);
+      const auto r = run(*tx_, prep_, entity_sql(e).select_for_update, key);
       if (r.empty()) return std::optional<Row>();
       return std::optional<Row>(read_row(r[0], e));
     } catch (const std::exception& ex) {

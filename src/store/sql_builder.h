@@ -12,6 +12,9 @@ struct EntitySql {
   std::string columns;        // "c1", "c2", …
   std::string upsert;         // params: every field in order
   std::string select_by_key;  // params: key fields in order
+  // Inside a transaction: the same, locking the row until commit where the dialect needs it
+  // (PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the write lock).
+  std::string select_for_update;
   std::string delete_by_key;  // params: key fields in order
   std::string scan;           // every row in key order
   std::string count;

@@ -138,6 +138,7 @@ EntitySql build_entity_sql(const schema::Entity& e, Dialect d) {
   out.upsert = fmt::format("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) ", table, out.columns, values, keys);
   out.upsert += set.empty() ? "DO NOTHING" : fmt::format("DO UPDATE SET {} WHERE {}", set, changed);
   out.select_by_key = fmt::format("SELECT {} FROM {} WHERE {}", out.columns, table, key_where);
+  out.select_for_update = out.select_by_key + (d == Dialect::kPostgres ? " FOR UPDATE" : "");
   out.delete_by_key = fmt::format("DELETE FROM {} WHERE {}", table, key_where);
   out.scan = fmt::format("SELECT {} FROM {} ORDER BY {}", out.columns, table, order);
   out.count = fmt::format("SELECT COUNT(*) FROM {}", table);

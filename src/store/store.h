@@ -75,6 +75,7 @@ class Transaction {
   virtual Result<bool> upsert(const schema::Entity& e, const Row& row) = 0;
   // Deletes by natural key (key values in key-field order). Returns false when absent.
   virtual Result<bool> remove(const schema::Entity& e, const Row& key) = 0;
+  // Reads a row and keeps it locked until the transaction ends (read-check-write is atomic).
   virtual Result<std::optional<Row>> get(const schema::Entity& e, const Row& key) = 0;
   virtual Status append_audit(const AuditEntry& entry) = 0;
   // Runs a statement of the backend's SQL dialect (administration, accounts tables).

@@ -1,0 +1,33 @@
+// Read-only views the dashboard shows, computed from a Snapshot: the map's figures by region,
+// the cluster list, a cluster's profile, an organisation's and a project's pages, and firm
+// aggregates (always through statistical secrecy).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "app/secrecy.h"
+#include "core/status.h"
+#include "snapshot/snapshot.h"
+
+namespace poles::app {
+
+using Json = nlohmann::ordered_json;
+
+// Per region: clusters, active members, labelled projects, their public aid (year: memberships
+// active that year; projects started up to that year).
+Json regions_overview(const snapshot::Snapshot& s, int year);
+// One line per cluster with its headline figures.
+Json cluster_summaries(const snapshot::Snapshot& s, int year);
+Result<Json> cluster_profile(const snapshot::Snapshot& s, const std::string& cluster_id);
+Result<Json> organisation_profile(const snapshot::Snapshot& s, const std::string& id);
+Result<Json> project_profile(const snapshot::Snapshot& s, const std::string& id);
+
+// Sum of a firm_year measure in `year`, by region (rows) and NAF section (columns), with margins,
+// after statistical secrecy. `members_only` restricts to firms that are organisations of the registry.
+Result<Json> firm_aggregate(const snapshot::Snapshot& s, const std::string& measure, int year, bool members_only,
+                            const SecrecyRule& rule = {});
+Json secret_table_json(const SecretTable& t, const std::vector<std::string>& rows, const std::vector<std::string>& cols);
+
+}  // namespace poles::app
