@@ -38,7 +38,7 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
   struct Args {
     std::string listen = "127.0.0.1:8080";
     std::string web_root = POLES_WEB_ROOT;
-    int threads = 8;
+    int threads = 32;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("serve", "Serve the JSON API (/api/v1) and the dashboard (/)");

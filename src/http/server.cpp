@@ -65,8 +65,9 @@ void send_json(httplib::Response& res, int status, const Json& body) {
 
 void send_problem(httplib::Response& res, const Status& s, int status_override = 0) {
   int status = status_override ? status_override : http_status(s.code());
-  // A body that is well-formed but breaks rules is 422; a malformed request stays 400.
-  if (s.code() == ErrorCode::kInvalidArgument && !s.field_errors().empty()) status = 422;
+  // A body that is well-formed but breaks rules (field errors) is 422; any other bad argument
+  // (malformed JSON, a bad filter or cursor) is 400.
+  if (!status_override && s.code() == ErrorCode::kInvalidArgument && s.field_errors().empty()) status = 400;
   Json p{{"type", "https://poles.invalid/problems/" + problem_type(s.code())},
          {"title", title_of(status)},
          {"status", status},
@@ -215,6 +216,8 @@ void Server::Impl::install() {
     send_problem(res, Status::internal(what));
   });
   http.set_payload_max_length(config.max_body_bytes);
+  http.set_keep_alive_max_count(1000);
+  http.set_tcp_nodelay(true);  // headers and body go out in separate writes: no Nagle stall
   http.set_read_timeout(config.timeout_seconds, 0);
   http.set_write_timeout(config.timeout_seconds, 0);
   const int threads = config.threads;
@@ -460,8 +463,8 @@ void Server::Impl::build_routes() {
   for (const auto& ent : schema::entities()) {
     const schema::Entity* e = &ent;
     const std::string base = "/api/v1/" + std::string(e->name);
-    std::string item = base;
-    for (int k : schema::key_indices(*e)) item += "/{" + std::string(e->fields[static_cast<size_t>(k)].name) + "}";
+    std::string item_path = base;
+    for (int k : schema::key_indices(*e)) item_path += "/{" + std::string(e->fields[static_cast<size_t>(k)].name) + "}";
     const std::string tag = std::string(e->name);
     add({"GET", base, fmt::format("List {} rows (filters: any field=value; q=; limit=; cursor=)", e->name), tag, Guard::kRoles,
          roles_may(app::Action::kRead, *e), tag},
@@ -494,7 +497,7 @@ void Server::Impl::build_routes() {
       if (!item) return send_problem(r.res, item.error());
       send_row(r, *e, *item, 201);
     });
-    add({"GET", item, fmt::format("Get one {} (ETag)", e->name), tag, Guard::kRoles, roles_may(app::Action::kRead, *e), tag}, [e](Request& r) {
+    add({"GET", item_path, fmt::format("Get one {} (ETag)", e->name), tag, Guard::kRoles, roles_may(app::Action::kRead, *e), tag}, [e](Request& r) {
       POLES_ASSIGN_OR_RETURN_VOID(auto key, app::parse_key(*e, r.params), r.res);
       auto item = app::get_row(*r.store, r.session->user, *e, key);
       if (!item) return send_problem(r.res, item.error());
@@ -502,7 +505,7 @@ void Server::Impl::build_routes() {
     });
     for (const char* method : {"PUT", "PATCH"}) {
       const bool merge = std::string(method) == "PATCH";
-      add({method, item,
+      add({method, item_path,
            fmt::format("{} a {} (If-Match: its ETag){}", merge ? "Update fields of" : "Replace", e->name, merge ? "; absent fields are kept" : ""),
            tag, Guard::kRoles, roles_may(app::Action::kWrite, *e), tag},
           [e, merge](Request& r) {
@@ -523,7 +526,7 @@ void Server::Impl::build_routes() {
             send_row(r, *e, *item, 200);
           });
     }
-    add({"DELETE", item, fmt::format("Delete a {} (optional If-Match)", e->name), tag, Guard::kRoles, roles_may(app::Action::kWrite, *e), tag},
+    add({"DELETE", item_path, fmt::format("Delete a {} (optional If-Match)", e->name), tag, Guard::kRoles, roles_may(app::Action::kWrite, *e), tag},
         [e](Request& r) {
           POLES_ASSIGN_OR_RETURN_VOID(auto key, app::parse_key(*e, r.params), r.res);
           auto st = app::delete_row(*r.store, r.session->user, *e, key, r.req.get_header_value("If-Match"));

@@ -20,7 +20,7 @@ struct Config {
   std::string db = "poles.db";
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port
-  int threads = 8;
+  int threads = 32;  // each keep-alive connection holds a thread while open
   std::string web_root;  // dashboard files; empty: no static files
   size_t max_body_bytes = 64u << 20;
   int timeout_seconds = 30;  // read and write timeouts of a connection

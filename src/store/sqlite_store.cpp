@@ -5,6 +5,8 @@
 #include <sqlite3.h>
 
 #include <map>
+#include <memory>
+#include <mutex>
 
 #include "store/sql_builder.h"
 
@@ -87,9 +89,23 @@ const EntitySql& entity_sql(const schema::Entity& e) {
 
 class SqliteStore;
 
+// Writers of one database file within this process take turns on a mutex before BEGIN
+// IMMEDIATE, instead of spinning in SQLite's busy handler (which sleeps up to 100 ms a try):
+// many server threads writing the same file then queue fairly and fast. Other processes are
+// still arbitrated by SQLite's lock and busy timeout.
+std::mutex& writer_mutex(const std::string& path) {
+  static std::mutex mu;
+  static std::map<std::string, std::unique_ptr<std::mutex>> by_path;
+  std::lock_guard lock(mu);
+  auto& m = by_path[path];
+  if (!m) m = std::make_unique<std::mutex>();
+  return *m;
+}
+
 class SqliteTransaction final : public Transaction {
  public:
-  SqliteTransaction(SQLite::Database& db, StatementCache& cache) : db_(db), cache_(cache) {}
+  SqliteTransaction(SQLite::Database& db, StatementCache& cache, std::unique_lock<std::mutex> turn)
+      : db_(db), cache_(cache), turn_(std::move(turn)) {}
   ~SqliteTransaction() override {
     if (!done_) {
       try {
@@ -180,6 +196,7 @@ class SqliteTransaction final : public Transaction {
       }
       db_.exec("COMMIT");
       done_ = true;
+      if (turn_.owns_lock()) turn_.unlock();
       return Status::ok();
     } catch (const std::exception& ex) {
       return from_exception(ex, "commit");
@@ -191,6 +208,7 @@ class SqliteTransaction final : public Transaction {
  private:
   SQLite::Database& db_;
   StatementCache& cache_;
+  std::unique_lock<std::mutex> turn_;  // released after commit or rollback (same thread as begin)
   int64_t changes_ = 0;
   bool done_ = false;
 };
@@ -267,8 +285,9 @@ class SqliteStore final : public Store {
 
   Result<std::unique_ptr<Transaction>> begin() override {
     try {
+      std::unique_lock turn(writer_mutex(url_));
       db_->exec("BEGIN IMMEDIATE");
-      return std::unique_ptr<Transaction>(std::make_unique<SqliteTransaction>(*db_, cache_));
+      return std::unique_ptr<Transaction>(std::make_unique<SqliteTransaction>(*db_, cache_, std::move(turn)));
     } catch (const std::exception& ex) {
       return from_exception(ex, "begin");
     }

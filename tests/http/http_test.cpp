@@ -1,0 +1,284 @@
+// The HTTP API end to end, on a real server bound to a free port: the authorisation matrix of
+// every route for every role, row scopes, ETag/If-Match under 50 concurrent writers, CSRF,
+// login rate limiting, problem+json errors, the OpenAPI document.
+#include "http/server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "app/accounts.h"
+#include "io/importer.h"
+#include "store_fixture.h"
+
+namespace poles::http {
+namespace {
+
+using Json = nlohmann::json;
+using app::Role;
+
+class HttpTest : public testing::StoreTest {
+ protected:
+  void SetUp() override {
+    testing::StoreTest::SetUp();
+    if (IsSkipped()) return;
+    import("cluster", "id,name,region,scale\naero,Aerospace Valley,76,national\nmina,Minalogic,84,regional\n");
+    import("organisation", "id,name,kind,siren,commune,headcount,turnover\no1,Un,company,732829320,31555,12,1500000\no2,Deux,research,,38185,,\n");
+    import("membership", "organisation_id,cluster_id,start_date,fee\no1,aero,2019-01-01,100\no2,mina,2019-01-01,100\n");
+    import("project", "id,acronym,programme,status\np1,ALPHA,FUI,funded\np2,BETA,ANR,labelled\n");
+    import("project_label", "project_id,cluster_id,date\np1,aero,2018-10-01\np2,mina,2018-10-01\n");
+    for (size_t i = 0; i < app::kRoleNames.size(); ++i) {
+      const auto role = static_cast<Role>(i);
+      const std::string scope = role == Role::kRegion ? "76" : role == Role::kClusterManager ? "aero" : role == Role::kReviewer ? "rev1" : role == Role::kMember ? "o1" : "";
+      const std::string name = std::string(app::kRoleNames[i]) + "-user";
+      ASSERT_TRUE(app::Accounts::add_user(*store_, name, "correct horse battery", role, scope, "test").is_ok());
+      auto user = app::Accounts::find_user(*store_, name);
+      auto token = app::Accounts::create_token(*store_, **user, "test");
+      ASSERT_TRUE(token.has_value());
+      tokens_[role] = *token;
+    }
+    Config c;
+    c.db = url_;
+    c.port = 0;
+    c.threads = 64;
+    auto s = Server::create(c);
+    ASSERT_TRUE(s.has_value()) << s.error().to_string();
+    server_ = std::move(*s);
+    auto port = server_->bind();
+    ASSERT_TRUE(port.has_value());
+    port_ = *port;
+    thread_ = std::thread([this] { server_->run(); });
+  }
+  void TearDown() override {
+    if (server_) server_->stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  void import(const std::string& entity, const std::string& csv) {
+    std::istringstream in(csv);
+    auto r = io::import_csv(*store_, *schema::find_entity(entity), in, entity + ".csv", {});
+    ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  }
+  httplib::Client client() {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(30, 0);
+    return c;
+  }
+  httplib::Headers auth(Role r) { return {{"Authorization", "Bearer " + tokens_[r]}}; }
+  httplib::Result call(const std::string& method, const std::string& path, const httplib::Headers& h, const std::string& body = "{}") {
+    auto c = client();
+    if (method == "GET") return c.Get(path.c_str(), h);
+    if (method == "POST") return c.Post(path.c_str(), h, body, "application/json");
+    if (method == "PUT") return c.Put(path.c_str(), h, body, "application/json");
+    if (method == "PATCH") return c.Patch(path.c_str(), h, body, "application/json");
+    return c.Delete(path.c_str(), h);
+  }
+
+  std::map<Role, std::string> tokens_;
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+// Generated from the route table: every route, as every role and anonymously. A role the
+// route does not allow gets 403 from the route guard; an allowed role never does (it may get
+// 404 or 422 for the placeholder data, or a row-scope 403 with another message); anonymous
+// callers get 401 except on public routes. No route answers "no route".
+TEST_P(HttpTest, EveryRouteAsEveryRole) {
+  static const std::regex param(R"(\{[^}]+\})");
+  int checked = 0;
+  for (const auto& route : server_->routes()) {
+    if (route.path == "/api/v1/logout") continue;  // bearer callers have no session to end; tested below
+    const std::string path = std::regex_replace(route.path, param, "zz-none");
+    const std::string where = route.method + " " + route.path;
+    auto anon = call(route.method, path, {});
+    ASSERT_TRUE(anon) << where;
+    const auto guarded = [](const httplib::Result& r) { return r->status == 401 && r->body.find("log in, or send a bearer token") != std::string::npos; };
+    EXPECT_EQ(guarded(anon), route.guard != Guard::kPublic) << where << ": " << anon->status << " " << anon->body;
+    EXPECT_EQ(anon->body.find("no route for"), std::string::npos) << where;
+    for (size_t i = 0; i < app::kRoleNames.size(); ++i) {
+      const auto role = static_cast<Role>(i);
+      auto res = call(route.method, path, auth(role));
+      ASSERT_TRUE(res) << where;
+      const bool route_denied = res->status == 403 && res->body.find("role may not") != std::string::npos;
+      const bool expected_allowed = route.guard != Guard::kRoles || route.allowed(role);
+      EXPECT_EQ(!route_denied, expected_allowed) << where << " as " << app::kRoleNames[i] << ": " << res->status << " " << res->body;
+      EXPECT_FALSE(guarded(res)) << where << " as " << app::kRoleNames[i];
+      EXPECT_LT(res->status, 500) << where << " as " << app::kRoleNames[i] << ": " << res->body;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 7 * 100);
+  // And an undocumented path is not served.
+  auto none = call("GET", "/api/v1/nothing-here", auth(Role::kAdmin));
+  EXPECT_EQ(none->status, 404);
+}
+
+TEST_P(HttpTest, OpenApiDocumentsEveryRoute) {
+  auto res = call("GET", "/api/v1/openapi.json", {});
+  ASSERT_EQ(res->status, 200);
+  const Json doc = Json::parse(res->body);
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  size_t operations = 0;
+  for (const auto& [path, ops] : doc["paths"].items()) operations += ops.size();
+  EXPECT_EQ(operations, server_->routes().size());
+  for (const auto& r : server_->routes()) {
+    std::string m = r.method;
+    std::transform(m.begin(), m.end(), m.begin(), ::tolower);
+    EXPECT_TRUE(doc["paths"].contains(r.path) && doc["paths"][r.path].contains(m)) << r.method << " " << r.path;
+  }
+}
+
+TEST_P(HttpTest, RowScopesOfAClusterManager) {
+  // Its own cluster's membership: allowed; another cluster's: refused with the reason.
+  auto own = call("GET", "/api/v1/membership/o1/aero/2019-01-01", auth(Role::kClusterManager));
+  ASSERT_EQ(own->status, 200);
+  auto ok = call("PATCH", "/api/v1/membership/o1/aero/2019-01-01", {{"Authorization", "Bearer " + tokens_[Role::kClusterManager]}, {"If-Match", own->get_header_value("ETag")}}, R"({"fee": 250})");
+  EXPECT_EQ(ok->status, 200) << ok->body;
+  auto other = call("GET", "/api/v1/membership/o2/mina/2019-01-01", auth(Role::kClusterManager));
+  auto denied = call("PATCH", "/api/v1/membership/o2/mina/2019-01-01", {{"Authorization", "Bearer " + tokens_[Role::kClusterManager]}, {"If-Match", other->get_header_value("ETag")}}, R"({"fee": 1})");
+  EXPECT_EQ(denied->status, 403);
+  EXPECT_NE(denied->body.find("the cluster is outside the scope"), std::string::npos) << denied->body;
+  // A project labelled by another cluster cannot be changed; its own can.
+  auto p2 = call("GET", "/api/v1/project/p2", auth(Role::kClusterManager));
+  auto p2w = call("PATCH", "/api/v1/project/p2", {{"Authorization", "Bearer " + tokens_[Role::kClusterManager]}, {"If-Match", p2->get_header_value("ETag")}}, R"({"title": "x"})");
+  EXPECT_EQ(p2w->status, 403);
+  // The member role writes its own organisation only.
+  auto o2 = call("GET", "/api/v1/organisation/o2", auth(Role::kMember));
+  auto o2w = call("PATCH", "/api/v1/organisation/o2", {{"Authorization", "Bearer " + tokens_[Role::kMember]}, {"If-Match", o2->get_header_value("ETag")}}, R"({"name": "x"})");
+  EXPECT_EQ(o2w->status, 403);
+  // Every accepted write is in the audit log with before and after.
+  auto audit = call("GET", "/api/v1/audit?limit=1000", auth(Role::kAdmin));
+  const Json entries = Json::parse(audit->body)["entries"];
+  bool found = false;
+  for (const auto& e : entries) {
+    if (e["action"] == "update" && e["entity"] == "membership") {
+      found = true;
+      EXPECT_EQ(e["actor"], "cluster_manager-user");
+      EXPECT_EQ(e["before"]["fee"], 100.0);
+      EXPECT_EQ(e["after"]["fee"], 250.0);
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_P(HttpTest, ValidationErrorsAreProblemsWithEveryField) {
+  auto res = call("POST", "/api/v1/organisation", auth(Role::kState), R"({"id":"o9","name":"Neuf","kind":"firm","siren":"123456789"})");
+  EXPECT_EQ(res->status, 422);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/problem+json");
+  const Json p = Json::parse(res->body);
+  ASSERT_EQ(p["errors"].size(), 2u) << res->body;
+  EXPECT_EQ(p["errors"][0]["field"], "siren");
+  EXPECT_EQ(p["errors"][1]["field"], "kind");
+  // Unchanged store: the row does not exist.
+  EXPECT_EQ(call("GET", "/api/v1/organisation/o9", auth(Role::kState))->status, 404);
+  // Backwards lifecycle moves are refused.
+  auto p1 = call("GET", "/api/v1/project/p1", auth(Role::kState));
+  auto back = call("PATCH", "/api/v1/project/p1", {{"Authorization", "Bearer " + tokens_[Role::kState]}, {"If-Match", p1->get_header_value("ETag")}}, R"({"status":"submitted"})");
+  EXPECT_EQ(back->status, 422);
+  EXPECT_NE(back->body.find("cannot move from 'funded' to 'submitted'"), std::string::npos) << back->body;
+  // Updates without If-Match are refused with 428.
+  EXPECT_EQ(call("PATCH", "/api/v1/project/p1", auth(Role::kState), R"({"title":"t"})")->status, 428);
+}
+
+// 50 clients increment the same row's fee, each re-reading after a 412. No update is lost.
+TEST_P(HttpTest, ConcurrentUpdatesWithIfMatchLoseNothing) {
+  constexpr int kClients = 50, kEach = 3;
+  std::atomic<int> conflicts{0}, failures{0};
+  std::vector<std::thread> threads;
+  const std::string path = "/api/v1/membership/o1/aero/2019-01-01";
+  for (int c = 0; c < kClients; ++c) {
+    threads.emplace_back([&] {
+      auto cli = client();
+      cli.set_keep_alive(true);  // as browsers do: one connection per client
+      cli.set_tcp_nodelay(true);
+      const httplib::Headers h = auth(Role::kState);
+      for (int done = 0; done < kEach;) {
+        auto got = cli.Get(path.c_str(), h);
+        if (!got || got->status != 200) {
+          ++failures;
+          ADD_FAILURE() << "GET: " << (got ? std::to_string(got->status) + got->body : httplib::to_string(got.error()));
+          return;
+        }
+        const double fee = Json::parse(got->body)["fee"].get<double>();
+        httplib::Headers w = h;
+        w.emplace("If-Match", got->get_header_value("ETag"));
+        const auto t0 = std::chrono::steady_clock::now();
+        auto put = cli.Patch(path.c_str(), w, Json{{"fee", fee + 1}}.dump(), "application/json");
+        if (!put) {
+          ++failures;
+          ADD_FAILURE() << "PATCH: " << httplib::to_string(put.error()) << " after " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s";
+          return;
+        }
+        if (put->status == 200) {
+          ++done;
+        } else if (put->status == 412) {
+          ++conflicts;
+        } else {
+          ++failures;
+          ADD_FAILURE() << put->status << " " << put->body;
+          return;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto final_row = call("GET", path, auth(Role::kState));
+  EXPECT_DOUBLE_EQ(Json::parse(final_row->body)["fee"].get<double>(), 100.0 + kClients * kEach);
+  EXPECT_GT(conflicts.load(), 0) << "the clients should have collided";
+}
+
+TEST_P(HttpTest, BrowserSessionsNeedTheCsrfTokenAndLoginsAreRateLimited) {
+  auto c = client();
+  auto login = c.Post("/api/v1/login", R"({"name":"state-user","password":"correct horse battery"})", "application/json");
+  ASSERT_EQ(login->status, 200);
+  const std::string set_cookie = login->get_header_value("Set-Cookie");
+  EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(set_cookie.find("SameSite=Strict"), std::string::npos);
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  const std::string csrf = Json::parse(login->body)["csrf"];
+  const std::string body = R"({"id":"c3","name":"Trois","region":"11","scale":"regional"})";
+  auto no_csrf = c.Post("/api/v1/cluster", {{"Cookie", cookie}}, body, "application/json");
+  EXPECT_EQ(no_csrf->status, 403);
+  auto with_csrf = c.Post("/api/v1/cluster", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}, body, "application/json");
+  EXPECT_EQ(with_csrf->status, 201) << with_csrf->body;
+  EXPECT_EQ(c.Post("/api/v1/logout", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}, "", "application/json")->status, 200);
+  EXPECT_EQ(c.Get("/api/v1/me", {{"Cookie", cookie}})->status, 401) << "the session ended";
+  // Five wrong passwords, then even the right one waits.
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(c.Post("/api/v1/login", R"({"name":"admin-user","password":"wrong password!"})", "application/json")->status, 401);
+  }
+  auto blocked = c.Post("/api/v1/login", R"({"name":"admin-user","password":"correct horse battery"})", "application/json");
+  EXPECT_EQ(blocked->status, 429);
+  EXPECT_EQ(blocked->get_header_value("Retry-After"), "60");
+}
+
+TEST_P(HttpTest, ListsPageWithACursorAndCacheUntilTheDataChanges) {
+  auto first = call("GET", "/api/v1/organisation?limit=1", auth(Role::kEvaluator));
+  const Json a = Json::parse(first->body);
+  ASSERT_EQ(a["items"].size(), 1u);
+  ASSERT_FALSE(a["next_cursor"].is_null());
+  auto second = call("GET", "/api/v1/organisation?limit=1&cursor=" + a["next_cursor"].get<std::string>(), auth(Role::kEvaluator));
+  const Json b = Json::parse(second->body);
+  EXPECT_EQ(b["items"][0]["id"], "o2");
+  EXPECT_TRUE(b["next_cursor"].is_null());
+  EXPECT_EQ(call("GET", "/api/v1/organisation?limit=1", auth(Role::kEvaluator))->get_header_value("X-Cache"), "hit");
+  ASSERT_EQ(call("POST", "/api/v1/organisation", auth(Role::kState), R"({"id":"a0","name":"Zéro","kind":"other"})")->status, 201);
+  auto after = call("GET", "/api/v1/organisation?limit=1", auth(Role::kEvaluator));
+  EXPECT_EQ(after->get_header_value("X-Cache"), "");
+  EXPECT_EQ(Json::parse(after->body)["items"][0]["id"], "a0");
+  // Filters are checked like cells.
+  auto bad = call("GET", "/api/v1/organisation?siren=12", auth(Role::kEvaluator));
+  EXPECT_EQ(bad->status, 400);
+}
+
+POLES_BOTH_BACKENDS(HttpTest);
+
+}  // namespace
+}  // namespace poles::http
