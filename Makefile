@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 DB ?= poles.db
 PORT ?= 8080
 
-.PHONY: run test bench deps build build-ci build-asan test-ci test-asan fuzz clean help
+.PHONY: run test bench deps web-deps build build-ci build-asan test-ci test-asan fuzz clean help
 
 help:
 	@echo "make run    install, build, create the demo database if absent, serve the dashboard"
@@ -16,8 +16,13 @@ help:
 deps:
 	scripts/install-deps
 
+# The dashboard's npm packages, exactly as locked (web/package-lock.json).
+web/node_modules/.package-lock.json: web/package-lock.json | deps
+	cd web && npm ci --no-audit --no-fund
+web-deps: web/node_modules/.package-lock.json
+
 # --- run ---------------------------------------------------------------------------------
-build: deps
+build: deps web-deps
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS) --target poles
 
@@ -25,14 +30,14 @@ run: build
 	scripts/run-demo build/release/src/cli/poles "$(DB)" "$(PORT)"
 
 # --- test --------------------------------------------------------------------------------
-build-ci: deps
+build-ci: deps web-deps
 	cmake --preset ci >/dev/null
 	cmake --build --preset ci -j $(JOBS)
 
 test-ci: build-ci
 	ctest --preset ci -j $(JOBS)
 
-build-asan: deps
+build-asan: deps web-deps
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan -j $(JOBS)
 

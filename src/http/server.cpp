@@ -237,6 +237,12 @@ void Server::Impl::install() {
     }
   });
   if (!config.web_root.empty()) {
+    // The dashboard: web/ as it is (ES modules; npm packages under /node_modules).
+    for (const auto& [ext, type] : std::vector<std::pair<std::string, std::string>>{
+             {"js", "text/javascript"}, {"mjs", "text/javascript"}, {"css", "text/css"}, {"html", "text/html; charset=utf-8"},
+             {"svg", "image/svg+xml"}, {"json", "application/json"}, {"map", "application/json"}}) {
+      http.set_file_extension_and_mimetype_mapping(ext, type);
+    }
     http.set_mount_point("/", config.web_root);
   }
   for (size_t i = 0; i < routes.size(); ++i) {

@@ -1,0 +1,168 @@
+// Browser test of the dashboard: Debian's chromium driven by playwright-core. Starts `poles serve`
+// on a fresh small demo, logs in, visits every page, switches language, imports a bad then a good
+// file, and saves screenshots. Exits 77 (skipped) when chromium or playwright-core is missing.
+// Usage: node dashboard.mjs POLES_BINARY WEB_ROOT SCREENSHOT_DIR
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+
+import { resolve } from "node:path";
+const [poles, webRoot, shots] = process.argv.slice(2).map((p) => resolve(p));
+const chromium = "/usr/bin/chromium";
+const require = createRequire(join(webRoot, "package.json"));
+let playwright;
+try { playwright = require("playwright-core"); } catch { console.log("SKIP: playwright-core not installed (cd web && npm ci)"); process.exit(77); }
+if (!existsSync(chromium)) { console.log("SKIP: /usr/bin/chromium missing (scripts/install-deps)"); process.exit(77); }
+
+const freePort = () => new Promise((resolve) => { const s = createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); }); });
+const dir = mkdtempSync(join(tmpdir(), "poles-e2e-"));
+const db = join(dir, "e2e.db");
+mkdirSync(shots, { recursive: true });
+execFileSync(poles, ["-q", "--db", db, "demo", "--scale", "small", "--seed", "11"], { stdio: "inherit" });
+const port = await freePort();
+const server = spawn(poles, ["--db", db, "serve", "--listen", `127.0.0.1:${port}`, "--web-root", webRoot], { stdio: ["ignore", "pipe", "inherit"] });
+await new Promise((resolve, reject) => {
+  server.stdout.on("data", (d) => { if (String(d).includes("log in as")) resolve(); });
+  server.on("exit", (code) => reject(new Error(`poles serve exited with ${code}`)));
+});
+const password = readFileSync(`${db}.admin-password`, "utf8").trim();
+const base = `http://127.0.0.1:${port}`;
+
+const browser = await playwright.chromium.launch({
+  executablePath: chromium,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+});
+let failed = false;
+const errors = [];
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  // Script errors fail the test; so does any failed request other than the API's expected
+  // refusals (401 before login, 422 for the bad file).
+  page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text()); });
+  page.on("response", (r) => {
+    const expected = r.url().includes("/api/v1/") && [401, 422].includes(r.status());
+    if (r.status() >= 400 && !expected) errors.push(`${r.status()} ${r.url()}`);
+  });
+  const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+
+  // Anonymous visitors land on the login page; a wrong password is refused.
+  await page.goto(base + "/");
+  await page.waitForSelector("#login-name");
+  assert.equal(await page.locator("h1").textContent(), "Connexion");
+  await page.fill("#login-name", "admin");
+  await page.fill("#login-password", "not the password");
+  await page.click("button[type=submit]");
+  await page.waitForSelector(".problem");
+  await shot("01-login-refused");
+  await page.fill("#login-password", password);
+  await page.click("button[type=submit]");
+
+  // Map: every metropolitan region is drawn; the table lists all 18 regions.
+  await page.waitForSelector('path[data-region="76"]');
+  assert.equal(await page.locator("svg path[data-region]").count(), 13);
+  assert.equal(await page.locator("#page table tbody tr").count(), 18);
+  await page.selectOption("#indicator", "projects");
+  await shot("02-map");
+
+  // Clicking a region lists its clusters; search filters them.
+  const region = await page.locator("#page table tbody tr").filter({ hasText: /[1-9]/ }).first();
+  await page.locator('path[data-region="84"]').click();
+  await page.waitForSelector('[data-page="pageClusters"]');
+  assert.equal(await page.inputValue("#region"), "84");
+  await page.selectOption("#region", "");
+  const all = await page.locator("#page table tbody tr").count();
+  assert.equal(all, 12);
+  await page.fill("#q", "Aéronautique");
+  assert.ok((await page.locator("#page table tbody tr").count()) < all);
+  await page.fill("#q", "");
+  await shot("03-clusters");
+  void region;
+
+  // Cluster profile with its charts.
+  await page.locator("#page table tbody tr a").first().click();
+  await page.waitForSelector('[data-page="pageCluster"] .chart svg');
+  assert.ok((await page.locator(".chart svg").count()) >= 4);
+  await shot("04-cluster-profile");
+
+  // Project page, then an organisation page.
+  await page.locator('a[href^="#/project/"]').first().click();
+  await page.waitForSelector('[data-page="pageProject"]');
+  await shot("05-project");
+  await page.locator('a[href^="#/organisation/"]').first().click();
+  await page.waitForSelector('[data-page="pageOrganisation"]');
+  await shot("06-organisation");
+
+  // English, then back to French.
+  await page.click("#lang");
+  await page.waitForSelector('nav a[href="#/map"]:text("Map")');
+  assert.equal(await page.getAttribute("html", "lang"), "en");
+  await shot("07-english");
+  await page.click("#lang");
+  await page.waitForSelector('nav a[href="#/map"]:text("Carte")');
+
+  // Import: a bad file lists its errors line by line and writes nothing; a good one goes in.
+  await page.click('nav a[href="#/import"]');
+  await page.waitForSelector("#entity");
+  await page.selectOption("#entity", "cluster");
+  const bad = "id;name;region;scale\nok-1;Pôle un;84;regional\nko 2;Pôle deux;99;mondial\n";
+  await page.setInputFiles("#file", { name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
+  await page.click("#check");
+  await page.waitForSelector("#report .problem table");
+  const rows = await page.locator("#report .problem tbody tr").allTextContents();
+  assert.equal(rows.length, 3, rows.join(" / "));
+  assert.ok(rows.some((r) => r.includes("region") && r.includes("99")), rows.join(" / "));
+  await shot("08-import-errors");
+  const good = "id;name;region;scale\ne2e-1;Pôle e2e un (synthétique);84;regional\ne2e-2;Pôle e2e deux (synthétique);11;national\n";
+  await page.setInputFiles("#file", { name: "good.csv", mimeType: "text/csv", buffer: Buffer.from(good) });
+  await page.click("#check");
+  await page.waitForSelector("#report .ok");
+  assert.match(await page.locator("#report .ok").textContent(), /2 lignes \(2 nouvelles/);
+  await page.click("#confirm");
+  await page.waitForSelector("#report .ok:text('Import terminé')");
+  await shot("09-import-done");
+
+  // The audit log shows the import; accounts and the account page render.
+  await page.click('nav a[href="#/admin/audit"]');
+  await page.waitForSelector('[data-page="pageAudit"] table');
+  assert.ok((await page.locator('[data-page="pageAudit"] tbody tr').allTextContents()).some((r) => r.includes("import") && r.includes("admin")));
+  await shot("10-audit");
+  await page.click('nav a[href="#/admin/users"]');
+  await page.waitForSelector('[data-page="pageUsers"] table');
+  await page.click('nav a[href="#/account"]');
+  await page.waitForSelector('[data-page="pageAccount"]');
+  await shot("11-account");
+
+  // Keyboard: the map's regions are reachable and open with Enter.
+  await page.click('nav a[href="#/map"]');
+  await page.waitForSelector('path[data-region="11"]');
+  await page.focus('path[data-region="11"]');
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('[data-page="pageClusters"]');
+  assert.equal(await page.inputValue("#region"), "11");
+
+  // Tablet width.
+  await page.setViewportSize({ width: 800, height: 1100 });
+  await page.click('nav a[href="#/clusters"]');
+  await page.waitForSelector('[data-page="pageClusters"] table');
+  await shot("12-tablet");
+
+  await page.click("#logout");
+  await page.waitForSelector("#login-name");
+  assert.deepEqual(errors, [], "no script error in the browser");
+  console.log(`dashboard: every page checked; screenshots in ${shots}`);
+} catch (e) {
+  failed = true;
+  console.error(e);
+} finally {
+  await browser.close();
+  server.kill("SIGTERM");
+  await new Promise((r) => server.on("exit", r));
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);

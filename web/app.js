@@ -1,0 +1,358 @@
+// The Pôles dashboard: a hash-routed single page over the JSON API (/api/v1). ES modules, no
+// bundler; ECharts and the France region map come from web/node_modules (npm, lock file).
+import * as echarts from "/node_modules/echarts/dist/echarts.esm.min.mjs";
+import franceRegions from "/node_modules/@svg-maps/france.regions/index.js";
+import { t, lang, setLang, applyStatic, fmt } from "/i18n.js";
+
+// --- API ---------------------------------------------------------------------------------
+let me = null;  // { user, csrf }
+
+class ApiError extends Error {
+  constructor(problem) { super(problem.detail || problem.title); this.problem = problem; }
+}
+
+async function api(method, path, body, { raw = false, headers = {} } = {}) {
+  const h = { ...headers };
+  if (method !== "GET") {
+    if (me?.csrf) h["X-CSRF-Token"] = me.csrf;
+    if (!raw) h["Content-Type"] = "application/json";
+  }
+  const res = await fetch(path, { method, headers: h, credentials: "same-origin", body: body === undefined ? undefined : raw ? body : JSON.stringify(body) });
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!res.ok) {
+    if (res.status === 401 && path !== "/api/v1/login") { me = null; location.hash = "#/login"; }
+    throw new ApiError(data || { title: res.statusText, status: res.status });
+  }
+  return data;
+}
+
+// --- helpers ---------------------------------------------------------------------------------
+const main = () => document.getElementById("main");
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (v !== false && v !== null && v !== undefined) e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) e.append(c instanceof Node ? c : document.createTextNode(c ?? ""));
+  return e;
+}
+function table(columns, rows, onClick) {
+  return el("table", {},
+    el("thead", {}, el("tr", {}, columns.map((c) => el("th", { scope: "col", class: c.num ? "num" : null }, c.label)))),
+    el("tbody", {}, rows.map((r) => {
+      const tr = el("tr", onClick ? { class: "link", tabindex: 0, onclick: () => onClick(r), onkeydown: (e) => e.key === "Enter" && onClick(r) } : {},
+        columns.map((c) => el("td", { class: c.num ? "num" : null }, c.value(r))));
+      return tr;
+    })));
+}
+function problemBox(err) {
+  const p = err.problem || { detail: String(err) };
+  return el("div", { class: "problem", role: "alert" }, el("strong", {}, p.title || "Erreur"), " ", p.detail || "",
+    p.errors ? table([
+      { label: t("line"), value: (e) => e.line ?? "" }, { label: t("column"), value: (e) => e.column ?? "" },
+      { label: t("field"), value: (e) => e.field }, { label: t("value"), value: (e) => e.value }, { label: t("rule"), value: (e) => e.rule },
+    ], p.errors) : "");
+}
+function chart(container, option) {
+  const c = echarts.init(container, null, { renderer: "svg" });
+  c.setOption({ animation: false, tooltip: { trigger: "axis" }, legend: { type: "scroll", bottom: 0 }, grid: { left: 50, right: 16, top: 16, bottom: 60 }, ...option });
+  new ResizeObserver(() => c.resize()).observe(container);
+  return c;
+}
+const years = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+// --- pages ---------------------------------------------------------------------------------
+const REGION_CODES = { ara: "84", bfc: "27", bre: "53", cvl: "24", cor: "94", ges: "44", hdf: "32", idf: "11", nor: "28", naq: "75", occ: "76", pdl: "52", pac: "93" };
+const PALETTE = ["#e3e3fd", "#c1c1fb", "#8585f6", "#4a4ae8", "#000091"];
+
+async function pageMap(root) {
+  const state = { indicator: sessionStorage.getItem("poles.indicator") || "members", year: 2024 };
+  const indicatorSel = el("select", { id: "indicator", onchange: (e) => { state.indicator = e.target.value; sessionStorage.setItem("poles.indicator", state.indicator); draw(); } },
+    ["clusters", "members", "projects", "public_aid"].map((k) => el("option", { value: k, selected: k === state.indicator }, t("ind." + k))));
+  const yearSel = el("select", { id: "year", onchange: (e) => { state.year = +e.target.value; load(); } }, years(2008, 2024).reverse().map((y) => el("option", { value: y }, y)));
+  const mapBox = el("div", { class: "map" });
+  const listBox = el("div");
+  root.append(el("h1", {}, t("map.title")),
+    el("div", { class: "filters" }, el("label", {}, t("map.indicator"), indicatorSel), el("label", {}, t("map.year"), yearSel)), mapBox, listBox);
+  let data = null;
+  async function load() { data = await api("GET", `/api/v1/stats/regions?year=${state.year}`); draw(); }
+  function draw() {
+    const values = Object.fromEntries(data.regions.map((r) => [r.code, r[state.indicator]]));
+    const max = Math.max(1, ...Object.values(values));
+    const colour = (v) => PALETTE[Math.min(PALETTE.length - 1, Math.floor((v / max) * (PALETTE.length - 0.001)))];
+    const byCode = Object.fromEntries(data.regions.map((r) => [r.code, r]));
+    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", franceRegions.viewBox);
+    svg.setAttribute("role", "group");
+    svg.setAttribute("aria-label", t("map.title"));
+    for (const loc of franceRegions.locations) {
+      const code = REGION_CODES[loc.id];
+      const r = byCode[code];
+      const p = document.createElementNS("http://www.w3.org/2000/svg", "path");
+      p.setAttribute("d", loc.path);
+      p.setAttribute("fill", colour(values[code] || 0));
+      p.setAttribute("tabindex", "0");
+      p.setAttribute("role", "link");
+      p.setAttribute("data-region", code);
+      p.setAttribute("aria-label", `${r.name} : ${fmt(values[code])}`);
+      const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+      title.textContent = `${r.name} — ${t("ind." + state.indicator)} : ${fmt(values[code])}`;
+      p.append(title);
+      const go = () => { location.hash = `#/clusters?region=${code}`; };
+      p.addEventListener("click", go);
+      p.addEventListener("keydown", (e) => e.key === "Enter" && go());
+      svg.append(p);
+    }
+    const overseas = el("div", { class: "overseas" }, el("strong", {}, t("map.overseas")),
+      data.regions.filter((r) => r.overseas).map((r) => el("button", { type: "button", class: "secondary", style: `background:${colour(values[r.code] || 0)}`,
+        onclick: () => { location.hash = `#/clusters?region=${r.code}`; } }, `${r.name} : ${fmt(values[r.code])}`)));
+    const legend = el("div", { class: "legend", "aria-hidden": "true" }, "0", PALETTE.map((c) => el("span", { style: `background:${c}` })), fmt(max));
+    mapBox.replaceChildren(svg, el("div", {}, overseas, legend));
+    listBox.replaceChildren(table([
+      { label: t("region"), value: (r) => r.name },
+      { label: t("ind.clusters"), num: true, value: (r) => fmt(r.clusters) }, { label: t("ind.members"), num: true, value: (r) => fmt(r.members) },
+      { label: t("ind.projects"), num: true, value: (r) => fmt(r.projects) }, { label: t("ind.public_aid"), num: true, value: (r) => fmt(r.public_aid) },
+    ], data.regions, (r) => { location.hash = `#/clusters?region=${r.code}`; }));
+  }
+  await load();
+}
+
+async function pageClusters(root, params) {
+  const data = await api("GET", "/api/v1/stats/clusters?year=2024");
+  const regions = (await api("GET", "/api/v1/stats/regions?year=2024")).regions;
+  const regionName = Object.fromEntries(regions.map((r) => [r.code, r.name]));
+  const q = el("input", { type: "search", id: "q", oninput: draw });
+  const regionSel = el("select", { id: "region", onchange: draw }, el("option", { value: "" }, t("all")),
+    regions.filter((r) => r.clusters > 0).map((r) => el("option", { value: r.code, selected: params.get("region") === r.code }, r.name)));
+  const box = el("div");
+  root.append(el("h1", {}, t("clusters.title")), el("div", { class: "filters" }, el("label", {}, t("search"), q), el("label", {}, t("region"), regionSel)), box);
+  function draw() {
+    const needle = q.value.trim().toLowerCase();
+    const rows = data.clusters.filter((c) => (!regionSel.value || c.region === regionSel.value) &&
+      (!needle || c.name.toLowerCase().includes(needle) || (c.acronym || "").toLowerCase().includes(needle)));
+    box.replaceChildren(el("p", { class: "muted", "aria-live": "polite" }, `${rows.length} / ${data.clusters.length}`), table([
+      { label: t("name"), value: (c) => el("a", { href: `#/cluster/${encodeURIComponent(c.id)}` }, c.name) },
+      { label: t("region"), value: (c) => regionName[c.region] || c.region }, { label: t("scale"), value: (c) => c.scale },
+      { label: t("members"), num: true, value: (c) => fmt(c.members) }, { label: t("sme_share"), num: true, value: (c) => fmt(100 * c.sme_share) + " %" },
+      { label: t("projects"), num: true, value: (c) => fmt(c.projects) }, { label: t("phase"), num: true, value: (c) => c.last_phase },
+    ], rows, (c) => { location.hash = `#/cluster/${encodeURIComponent(c.id)}`; }));
+  }
+  draw();
+}
+
+async function pageCluster(root, id) {
+  const p = await api("GET", `/api/v1/clusters/${encodeURIComponent(id)}/profile`);
+  const c = p.cluster;
+  const ys = p.members.years;
+  const charts = {
+    kind: el("div", { class: "chart", role: "img", "aria-label": t("profile.members_kind") }),
+    size: el("div", { class: "chart", role: "img", "aria-label": t("profile.members_size") }),
+    status: el("div", { class: "chart", role: "img", "aria-label": t("profile.projects_status") }),
+    programme: el("div", { class: "chart", role: "img", "aria-label": t("profile.projects_programme") }),
+  };
+  const serviceYears = [...new Set(Object.values(p.services).flatMap((o) => Object.keys(o)))].sort();
+  root.append(
+    el("h1", {}, c.name),
+    el("div", { class: "grid" },
+      el("section", { class: "card" }, el("h2", {}, t("profile.identity")), table([{ label: "", value: (r) => r[0] }, { label: "", value: (r) => r[1] }], [
+        ["Acronyme", c.acronym], [t("region"), p.region_name], [t("scale"), c.scale], [t("theme"), c.themes], ["Filière", c.filiere],
+        ["Site", c.website ? el("a", { href: c.website, rel: "noopener" }, c.website) : "—"],
+      ])),
+      el("section", { class: "card" }, el("h2", {}, t("profile.labels")), table([
+        { label: t("phase"), value: (l) => l.phase }, { label: t("start"), value: (l) => `${l.start_year}–${l.end_year}` }, { label: t("rating"), value: (l) => l.rating || "—" },
+      ], p.labels))),
+    el("div", { class: "grid" },
+      el("section", { class: "card" }, el("h2", {}, t("profile.members_kind")), charts.kind),
+      el("section", { class: "card" }, el("h2", {}, t("profile.members_size")), charts.size),
+      el("section", { class: "card" }, el("h2", {}, t("profile.projects_status")), charts.status),
+      el("section", { class: "card" }, el("h2", {}, t("profile.projects_programme")), charts.programme)),
+    el("section", {}, el("h2", {}, t("profile.services")), table([
+      { label: t("kind"), value: (r) => r[0] }, ...serviceYears.map((y) => ({ label: y, num: true, value: (r) => r[1][y] ?? "" })),
+    ], Object.entries(p.services))),
+    el("section", {}, el("h2", {}, t("profile.targets")), (() => {
+      // Indicators as rows, years as columns.
+      const targetYears = [...new Set(p.contract_targets.map((r) => r.year))].sort();
+      const byIndicator = {};
+      for (const r of p.contract_targets) (byIndicator[r.indicator] ??= {})[r.year] = r.value;
+      return table([{ label: t("indicator"), value: (r) => r[0] }, ...targetYears.map((y) => ({ label: y, num: true, value: (r) => fmt(r[1][y], 2) }))],
+        Object.entries(byIndicator));
+    })()),
+    el("section", {}, el("h2", {}, t("profile.project_list")), table([
+      { label: "Acronyme", value: (r) => el("a", { href: `#/project/${encodeURIComponent(r.id)}` }, r.acronym) },
+      { label: t("status"), value: (r) => r.status }, { label: t("programme"), value: (r) => r.programme }, { label: t("start"), value: (r) => r.start_date || "" },
+    ], p.projects.list.slice(0, 200))));
+  const lines = (obj) => Object.entries(obj).filter(([, v]) => v.some((x) => x > 0)).map(([k, v]) => ({ name: k, type: "line", stack: "all", areaStyle: {}, data: v }));
+  chart(charts.kind, { xAxis: { type: "category", data: ys }, yAxis: { type: "value" }, series: lines(p.members.by_kind) });
+  chart(charts.size, { xAxis: { type: "category", data: ys }, yAxis: { type: "value" }, series: lines(p.members.by_size_class) });
+  const bars = (obj) => ({ xAxis: { type: "category", data: Object.keys(obj), axisLabel: { rotate: 30 } }, yAxis: { type: "value" }, series: [{ type: "bar", data: Object.values(obj), itemStyle: { color: "#000091" } }], legend: { show: false } });
+  chart(charts.status, bars(p.projects.by_status));
+  chart(charts.programme, bars(p.projects.by_programme));
+}
+
+async function pageOrganisation(root, id) {
+  const p = await api("GET", `/api/v1/organisations/${encodeURIComponent(id)}/profile`);
+  const o = p.organisation;
+  root.append(el("h1", {}, o.name),
+    table([{ label: "", value: (r) => r[0] }, { label: "", value: (r) => r[1] }], [
+      ["SIREN", o.siren || "—"], [t("kind"), o.kind], ["NAF", o.naf || "—"], [t("region"), o.region || "—"], ["Effectif", fmt(o.headcount)], ["Taille", o.size_class || "—"],
+    ]),
+    el("h2", {}, t("org.memberships")), table([
+      { label: t("cluster"), value: (m) => el("a", { href: `#/cluster/${encodeURIComponent(m.cluster_id)}` }, m.cluster_id) },
+      { label: t("start"), value: (m) => m.start_date }, { label: "Fin", value: (m) => m.end_date || "—" },
+    ], p.memberships),
+    el("h2", {}, t("org.participations")), table([
+      { label: "Projet", value: (r) => el("a", { href: `#/project/${encodeURIComponent(r.project_id)}` }, r.acronym) },
+      { label: t("role"), value: (r) => r.role }, { label: t("status"), value: (r) => r.status },
+      { label: t("cost"), num: true, value: (r) => fmt(r.cost) }, { label: t("aid"), num: true, value: (r) => fmt(r.aid) },
+    ], p.participations));
+}
+
+async function pageProject(root, id) {
+  const p = await api("GET", `/api/v1/projects/${encodeURIComponent(id)}/profile`);
+  const pr = p.project;
+  root.append(el("h1", {}, `${pr.acronym} — ${pr.title || ""}`),
+    table([{ label: "", value: (r) => r[0] }, { label: "", value: (r) => r[1] }], [
+      [t("programme"), pr.programme], [t("status"), pr.status], [t("start"), `${pr.start_date || "—"} → ${pr.end_date || "—"}`],
+      ["Coût total (€)", fmt(pr.total_cost)], ["Aide publique (€)", fmt(pr.public_aid)], ["TRL", `${pr.trl_start ?? "?"} → ${pr.trl_target ?? "?"}`],
+      [t("cluster"), p.labels.map((l) => el("a", { href: `#/cluster/${encodeURIComponent(l.cluster_id)}` }, l.cluster_id + " "))],
+    ]),
+    el("h2", {}, t("project.events")), table([{ label: t("status"), value: (e) => e.status }, { label: t("date"), value: (e) => e.date }], p.events),
+    el("h2", {}, t("project.partners")), table([
+      { label: t("name"), value: (r) => el("a", { href: `#/organisation/${encodeURIComponent(r.organisation_id)}` }, r.organisation_name || r.organisation_id) },
+      { label: t("role"), value: (r) => r.role }, { label: t("cost"), num: true, value: (r) => fmt(r.cost) }, { label: t("aid"), num: true, value: (r) => fmt(r.aid) },
+    ], p.participations),
+    el("h2", {}, t("project.results")), table([{ label: t("kind"), value: (r) => r.kind }, { label: t("name"), value: (r) => r.title }, { label: t("date"), value: (r) => r.date || "" }], p.results));
+}
+
+const ENTITIES = ["cluster", "cluster_label", "organisation", "membership", "project", "project_label", "project_event", "participation", "result",
+  "service", "service_participant", "diagnostic", "contract", "contract_target", "assessment", "call", "proposal", "reviewer", "review", "decision",
+  "firm_year", "employment"];
+
+async function pageImport(root) {
+  const entity = el("select", { id: "entity" }, ENTITIES.map((e) => el("option", { value: e }, e)));
+  const file = el("input", { type: "file", id: "file", accept: ".csv,text/csv" });
+  const report = el("div", { id: "report", "aria-live": "polite" });
+  const confirm = el("button", { type: "button", id: "confirm", hidden: true, onclick: () => send(false) }, t("import.confirm"));
+  const check = el("button", { type: "button", id: "check", onclick: () => send(true) }, t("import.check"));
+  root.append(el("h1", {}, t("import.title")), el("div", { class: "filters" }, el("label", {}, t("import.entity"), entity), el("label", {}, t("import.file"), file), check, confirm), report);
+  async function send(dry) {
+    report.replaceChildren(t("loading"));
+    confirm.hidden = true;
+    if (!file.files.length) return report.replaceChildren("");
+    const text = await file.files[0].text();
+    try {
+      const r = await api("POST", `/api/v1/import/${entity.value}?dry_run=${dry}&filename=${encodeURIComponent(file.files[0].name)}`, text, { raw: true, headers: { "Content-Type": "text/csv" } });
+      report.replaceChildren(el("p", { class: "ok" }, dry ? t("import.valid", r) : t("import.done", r)));
+      confirm.hidden = !dry;
+    } catch (err) {
+      report.replaceChildren(el("p", { class: "error" }, t("import.errors", { n: err.problem?.errors?.length ?? 1 })), problemBox(err));
+    }
+  }
+}
+
+async function pageLogin(root) {
+  const name = el("input", { id: "login-name", autocomplete: "username", required: true });
+  const password = el("input", { id: "login-password", type: "password", autocomplete: "current-password", required: true });
+  const msg = el("div", { "aria-live": "assertive" });
+  const form = el("form", { class: "login", onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      me = await api("POST", "/api/v1/login", { name: name.value, password: password.value });
+      updateChrome();
+      location.hash = "#/map";
+    } catch (err) { msg.replaceChildren(problemBox(err)); }
+  } }, el("label", {}, t("login.name"), name), el("label", {}, t("login.password"), password), el("button", { type: "submit" }, t("login.submit")), msg);
+  root.append(el("h1", {}, t("login.title")), form);
+}
+
+async function pageAccount(root) {
+  const label = el("input", { id: "token-label", value: "script" });
+  const out = el("p", { "aria-live": "polite" });
+  root.append(el("h1", {}, t("account.title")), table([{ label: "", value: (r) => r[0] }, { label: "", value: (r) => r[1] }], [
+    [t("login.name"), me.user.name], [t("account.role"), me.user.role], [t("account.scope"), me.user.scope || "—"],
+  ]), el("h2", {}, t("account.token")), el("div", { class: "filters" }, el("label", {}, t("account.token_label"), label),
+    el("button", { type: "button", onclick: async () => { const r = await api("POST", "/api/v1/tokens", { label: label.value }); out.replaceChildren(el("code", {}, r.token)); } }, "OK")), out);
+}
+
+async function pageUsers(root) {
+  const box = el("div");
+  const f = { name: el("input", { id: "new-name" }), role: el("select", { id: "new-role" }, ["admin", "state", "region", "cluster_manager", "evaluator", "reviewer", "member"].map((r) => el("option", {}, r))),
+    scope: el("input", { id: "new-scope" }), password: el("input", { id: "new-password", type: "password", autocomplete: "new-password" }) };
+  const msg = el("div", { "aria-live": "polite" });
+  async function load() {
+    const { users } = await api("GET", "/api/v1/users");
+    box.replaceChildren(table([
+      { label: t("login.name"), value: (u) => u.name }, { label: t("account.role"), value: (u) => u.role }, { label: t("account.scope"), value: (u) => u.scope },
+      { label: "", value: (u) => u.disabled ? t("disabled") : el("button", { type: "button", class: "secondary", onclick: async () => { await api("POST", `/api/v1/users/${u.name}/disable`, {}); load(); } }, t("users.disable")) },
+    ], users));
+  }
+  root.append(el("h1", {}, t("users.title")), box, el("form", { class: "filters", onsubmit: async (e) => {
+    e.preventDefault();
+    try { await api("POST", "/api/v1/users", { name: f.name.value, role: f.role.value, scope: f.scope.value, password: f.password.value }); msg.replaceChildren(""); load(); }
+    catch (err) { msg.replaceChildren(problemBox(err)); }
+  } }, el("label", {}, t("login.name"), f.name), el("label", {}, t("account.role"), f.role), el("label", {}, t("account.scope"), f.scope),
+    el("label", {}, t("login.password"), f.password), el("button", { type: "submit" }, t("users.add"))), msg);
+  await load();
+}
+
+async function pageAudit(root) {
+  const { entries } = await api("GET", "/api/v1/audit?limit=500");
+  root.append(el("h1", {}, t("audit.title")), table([
+    { label: t("audit.at"), value: (a) => a.at }, { label: t("audit.actor"), value: (a) => a.actor }, { label: t("audit.action"), value: (a) => a.action },
+    { label: t("audit.entity"), value: (a) => a.entity }, { label: t("audit.key"), value: (a) => a.key },
+  ], entries.reverse()));
+}
+
+// --- router --------------------------------------------------------------------------------
+const routes = [
+  [/^#\/map$/, pageMap], [/^#\/clusters$/, pageClusters], [/^#\/cluster\/(.+)$/, pageCluster], [/^#\/organisation\/(.+)$/, pageOrganisation],
+  [/^#\/project\/(.+)$/, pageProject], [/^#\/import$/, pageImport], [/^#\/login$/, pageLogin], [/^#\/account$/, pageAccount],
+  [/^#\/admin\/users$/, pageUsers], [/^#\/admin\/audit$/, pageAudit],
+];
+
+function updateChrome() {
+  applyStatic();
+  document.getElementById("lang").textContent = lang === "fr" ? "EN" : "FR";
+  document.getElementById("lang").setAttribute("aria-label", lang === "fr" ? "Switch to English" : "Passer en français");
+  document.getElementById("logout").hidden = !me;
+  for (const a of document.querySelectorAll("nav a")) {
+    const roles = a.dataset.role?.split(" ");
+    a.hidden = !me || (roles && !roles.includes(me.user.role));
+  }
+}
+
+async function render() {
+  const hash = location.hash || "#/map";
+  const [path, query] = hash.split("?");
+  const root = main();
+  root.replaceChildren(el("p", { class: "muted" }, t("loading")));
+  if (!me && path !== "#/login") {
+    try { me = await api("GET", "/api/v1/me"); } catch { location.hash = "#/login"; return; }
+  }
+  updateChrome();
+  for (const a of document.querySelectorAll("nav a")) {
+    if (a.getAttribute("href") === path) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+  for (const [re, page] of routes) {
+    const m = path.match(re);
+    if (!m) continue;
+    const content = el("div", { id: "page", "data-page": page.name });
+    try {
+      await page(content, m[1] ? decodeURIComponent(m[1]) : new URLSearchParams(query || ""));
+      root.replaceChildren(content);
+    } catch (err) { root.replaceChildren(problemBox(err)); }
+    document.title = `${content.querySelector("h1")?.textContent ?? ""} — Pôles`;
+    root.focus();
+    return;
+  }
+  root.replaceChildren(el("h1", {}, t("notfound")));
+}
+
+document.getElementById("lang").addEventListener("click", () => { setLang(lang === "fr" ? "en" : "fr"); render(); });
+document.getElementById("logout").addEventListener("click", async () => { await api("POST", "/api/v1/logout", {}); me = null; location.hash = "#/login"; updateChrome(); });
+window.addEventListener("hashchange", render);
+setLang(lang);
+render();
