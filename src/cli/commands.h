@@ -29,6 +29,7 @@ struct CommandContext {
 
 void add_import_export(CLI::App& app, CommandContext& ctx);
 void add_info(CLI::App& app, CommandContext& ctx);
+void add_external_imports(CLI::App& app, CommandContext& ctx);
 void add_demo(CLI::App& app, CommandContext& ctx);
 void add_serve(CLI::App& app, CommandContext& ctx);
 void add_user(CLI::App& app, CommandContext& ctx);

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "io/exporter.h"
+#include "io/formats.h"
 #include "io/importer.h"
 
 namespace poles::cli {
@@ -107,6 +108,48 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
     if (!ex->output.empty() && ex->output != "-" && !ctx.global.quiet) {
       std::cerr << fmt::format("exported {} rows of {} to {}\n", *n, ex->entity, ex->output);
     }
+  });
+}
+
+void add_external_imports(CLI::App& app, CommandContext& ctx) {
+  struct Args {
+    std::string file, projects, organisations;
+    bool dry_run = false, all_countries = false;
+  };
+  auto args = std::make_shared<Args>();
+  auto report = [&ctx](const Result<io::ExternalReport>& r) {
+    if (!r.has_value()) return ctx.fail(r.error());
+    if (ctx.global.quiet) return;
+    std::cout << fmt::format("{}: {} records read, {} left out\n", r->load.dry_run ? "validated (dry run, nothing written)" : "imported",
+                             r->records, r->skipped);
+    for (const auto& [entity, c] : r->load.entities) {
+      std::cout << fmt::format("  {}: {} rows ({} inserted, {} updated, {} unchanged)\n", entity, c.rows, c.inserted, c.updated, c.unchanged);
+    }
+  };
+  CLI::App* sirene = app.add_subcommand("import-sirene", "Import organisations from a SIRENE StockEtablissement CSV (INSEE)");
+  sirene->add_option("file", args->file, "SIRENE CSV")->required()->check(CLI::ExistingFile);
+  sirene->add_flag("--dry-run", args->dry_run, "Validate against the store, then roll back");
+  sirene->callback([args, report, &ctx] {
+    auto store = ctx.open_store();
+    if (!store) return;
+    io::ExternalImportOptions o;
+    o.dry_run = args->dry_run;
+    o.actor = "cli";
+    report(io::import_sirene(*store, args->file, o));
+  });
+  CLI::App* cordis = app.add_subcommand("import-cordis", "Import CORDIS Horizon Europe projects with their French participants");
+  cordis->add_option("--projects", args->projects, "CORDIS project.csv")->required()->check(CLI::ExistingFile);
+  cordis->add_option("--organisations", args->organisations, "CORDIS organization.csv")->required()->check(CLI::ExistingFile);
+  cordis->add_flag("--all-countries", args->all_countries, "Keep participants from every country");
+  cordis->add_flag("--dry-run", args->dry_run, "Validate against the store, then roll back");
+  cordis->callback([args, report, &ctx] {
+    auto store = ctx.open_store();
+    if (!store) return;
+    io::ExternalImportOptions o;
+    o.dry_run = args->dry_run;
+    o.all_countries = args->all_countries;
+    o.actor = "cli";
+    report(io::import_cordis(*store, args->projects, args->organisations, o));
   });
 }
 

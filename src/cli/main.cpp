@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
   poles::cli::add_import_export(app, ctx);
   poles::cli::add_info(app, ctx);
+  poles::cli::add_external_imports(app, ctx);
   poles::cli::add_demo(app, ctx);
   poles::cli::add_serve(app, ctx);
   poles::cli::add_user(app, ctx);

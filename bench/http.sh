@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# HTTP throughput with wrk (Debian) on loopback, bounded in time: cached GET routes of the API
+# and a write route (creating rows, each one a committed, audited transaction on SQLite), on the
+# `france` demo. Checks that every acknowledged write is in the store. Prints a markdown section.
+# Usage: bench/http.sh POLES_BINARY [SECONDS]
+set -euo pipefail
+poles=$(realpath "${1:?poles binary}")
+seconds=${2:-10}
+work=$(mktemp -d)
+port=$((20000 + RANDOM % 20000))
+cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+cd "$work"
+"$poles" -q --db bench.db demo --scale france --seed 2026 >&2
+"$poles" --db bench.db serve --listen "127.0.0.1:$port" --web-root /nonexistent --threads 32 > serve.log 2>&1 &
+server=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.2; done
+password=$(cat bench.db.admin-password)
+curl -sf -c cookies -H 'Content-Type: application/json' -d "{\"name\":\"admin\",\"password\":\"$password\"}" "http://127.0.0.1:$port/api/v1/login" >/dev/null
+csrf=$(curl -sf -b cookies "http://127.0.0.1:$port/api/v1/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
+token=$(curl -sf -b cookies -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' -d '{"label":"bench"}' "http://127.0.0.1:$port/api/v1/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+cluster=$(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/cluster?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+
+cat > write.lua <<LUA
+local counter = 0
+local id = 0
+setup = function(thread) id = id + 1; thread:set("tid", id) end
+request = function()
+  counter = counter + 1
+  local body = string.format('{"key":"bench-%d-%d","value":%d,"note":"wrk"}', tid, counter, counter)
+  return wrk.format("POST", "/api/v1/truth", {["Authorization"] = "Bearer $token", ["Content-Type"] = "application/json"}, body)
+end
+LUA
+
+run() {  # name, connections, url, [lua]
+  local name=$1 conns=$2 url=$3 lua=${4:-}
+  # One warm-up request fills the cache.
+  curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port$url" >/dev/null || true
+  local out
+  if [ -n "$lua" ]; then
+    out=$(wrk -t2 -c"$conns" -d"${seconds}s" --latency -s "$lua" "http://127.0.0.1:$port$url")
+  else
+    out=$(wrk -t2 -c"$conns" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port$url")
+  fi
+  echo "$out" >&2
+  local rps p50 p99 non2xx requests
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+  p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+  echo "| $name | $conns | ${rps%.*} | $p50 | $p99 | ${non2xx:-0} of $requests |"
+  echo "$requests ${non2xx:-0}" > last_counts
+}
+
+echo "## HTTP API (wrk, loopback, ${seconds} s per route)"
+echo
+echo "\`poles serve\` (32 worker threads) on the \`france\` demo in SQLite; wrk with 2 threads on the"
+echo "same 2-core machine. Reads are cached until the data version moves; writes create \`truth\`"
+echo "rows, each one committed transaction with its audit entry."
+echo
+echo "| Route | Connections | Requests/s | p50 | p99 | Errors |"
+echo "|---|---:|---:|---:|---:|---:|"
+run "GET /api/v1/stats/clusters (cached)" 16 "/api/v1/stats/clusters?year=2024"
+run "GET /api/v1/cluster?limit=50 (cached)" 16 "/api/v1/cluster?limit=50"
+run "GET /api/v1/clusters/{id}/profile (cached)" 16 "/api/v1/clusters/$cluster/profile"
+before=$(sqlite3 bench.db "SELECT count(*) FROM truth")
+run "POST /api/v1/truth (write)" 8 "/api/v1/truth" write.lua
+read -r requests errors < last_counts
+after=$(sqlite3 bench.db "SELECT count(*) FROM truth")
+acked=$((requests - errors))
+echo
+if [ $((after - before)) -ge "$acked" ]; then
+  echo "Writes: $acked acknowledged (201), $((after - before)) rows in the store afterwards — none lost."
+else
+  echo "Writes: $acked acknowledged but only $((after - before)) rows in the store — LOST WRITES." ; exit 1
+fi

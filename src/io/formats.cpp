@@ -1,0 +1,239 @@
+#include "io/formats.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "core/codes.h"
+#include "core/validate.h"
+#include "io/csv.h"
+
+namespace poles::io {
+namespace {
+
+// A CSV file read whole: header -> column index, records with their line numbers.
+struct Table {
+  std::string name;
+  std::map<std::string, int> columns;
+  std::vector<std::vector<std::string>> records;
+  std::vector<int64_t> lines;
+
+  const std::string& at(size_t r, const std::string& column) const {
+    static const std::string empty;
+    auto it = columns.find(column);
+    if (it == columns.end() || static_cast<size_t>(it->second) >= records[r].size()) return empty;
+    return records[r][static_cast<size_t>(it->second)];
+  }
+  int64_t column_number(const std::string& column) const {
+    auto it = columns.find(column);
+    return it == columns.end() ? 0 : it->second + 1;
+  }
+};
+
+Result<Table> read_table(const std::string& path, const std::vector<std::string>& required) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::invalid_argument(fmt::format("cannot read '{}'", path));
+  Table t;
+  t.name = std::filesystem::path(path).filename().string();
+  bool header = true;
+  CsvReader reader;
+  POLES_RETURN_IF_ERROR(reader.read(in, t.name, [&](std::span<const std::string> fields, int64_t line) {
+    if (header) {
+      for (size_t i = 0; i < fields.size(); ++i) t.columns.emplace(fields[i], static_cast<int>(i));
+      header = false;
+      return true;
+    }
+    t.records.emplace_back(fields.begin(), fields.end());
+    t.lines.push_back(line);
+    return true;
+  }));
+  std::vector<FieldError> missing;
+  for (const auto& c : required) {
+    if (!t.columns.count(c)) missing.push_back({t.name, 1, 0, c, "", "required column is missing"});
+  }
+  if (!missing.empty()) {
+    const auto n = static_cast<int64_t>(missing.size());
+    return Status::bad_input(std::move(missing), n);
+  }
+  return t;
+}
+
+// Builds one row of an entity from text cells, each checked like an imported cell; errors name
+// the external file, line and column the value came from.
+class RowMaker {
+ public:
+  RowMaker(Loader& loader, const Table& t, size_t record) : loader_(loader), t_(t), record_(record) {}
+
+  // Sets field `field` of the row from `text` taken from external column `column` ("" when derived).
+  void set(Row& row, const schema::Entity& e, std::string_view field, const std::string& text, const std::string& column) {
+    const int i = schema::field_index(e, field);
+    Value v;
+    if (auto rule = schema::parse_cell(e.fields[static_cast<size_t>(i)], text, v)) {
+      loader_.add_error({t_.name, t_.lines[record_], t_.column_number(column), std::string(column.empty() ? field : column), text,
+                         fmt::format("{} (for {}.{})", *rule, e.name, field)});
+      ok_ = false;
+      return;
+    }
+    row[static_cast<size_t>(i)] = std::move(v);
+  }
+  bool ok() const { return ok_; }
+  RowOrigin origin() const { return RowOrigin{t_.name, t_.lines[record_], nullptr}; }
+
+ private:
+  Loader& loader_;
+  const Table& t_;
+  size_t record_;
+  bool ok_ = true;
+};
+
+// CORDIS publishes 0 where a cost is not reported (coordination actions, many partners): unknown.
+std::string cost_or_unknown(const std::string& text) {
+  const auto v = validate::parse_real(text, true);
+  return v && *v == 0 ? std::string() : text;
+}
+
+Result<ExternalReport> finish(Loader& loader, ExternalReport report, const std::string& key) {
+  POLES_ASSIGN_OR_RETURN(report.load, loader.finish(key));
+  return report;
+}
+
+}  // namespace
+
+std::string region_of_nuts(std::string_view nuts) {
+  static const std::map<std::string_view, std::string_view> k1 = {
+      {"FR1", "11"}, {"FRB", "24"}, {"FRC", "27"}, {"FRD", "28"}, {"FRE", "32"}, {"FRF", "44"}, {"FRG", "52"},
+      {"FRH", "53"}, {"FRI", "75"}, {"FRJ", "76"}, {"FRK", "84"}, {"FRL", "93"}, {"FRM", "94"}};
+  static const std::map<std::string_view, std::string_view> overseas = {
+      {"FRY1", "01"}, {"FRY2", "02"}, {"FRY3", "03"}, {"FRY4", "04"}, {"FRY5", "06"}};
+  if (nuts.size() >= 4 && nuts.substr(0, 3) == "FRY") {
+    auto it = overseas.find(nuts.substr(0, 4));
+    return it == overseas.end() ? "" : std::string(it->second);
+  }
+  if (nuts.size() < 3) return "";
+  auto it = k1.find(nuts.substr(0, 3));
+  return it == k1.end() ? "" : std::string(it->second);
+}
+
+Result<ExternalReport> import_sirene(store::Store& store, const std::string& path, const ExternalImportOptions& options) {
+  POLES_ASSIGN_OR_RETURN(Table t, read_table(path, {"siren", "siret", "activitePrincipaleEtablissement", "codeCommuneEtablissement"}));
+  const auto& org = *schema::find_entity("organisation");
+  Loader loader(store, {options.max_errors, options.dry_run, options.actor});
+  ExternalReport report;
+  report.records = static_cast<int64_t>(t.records.size());
+  // One row per SIREN: the head office when the file has it, else the first establishment.
+  std::map<std::string, size_t> chosen;
+  for (size_t r = 0; r < t.records.size(); ++r) {
+    const std::string& siren = t.at(r, "siren");
+    auto [it, added] = chosen.emplace(siren, r);
+    if (!added && t.at(r, "etablissementSiege") == "true") it->second = r;
+  }
+  report.skipped = report.records - static_cast<int64_t>(chosen.size());
+  for (const auto& [siren, r] : chosen) {
+    RowMaker m(loader, t, r);
+    Row row(org.fields.size());
+    m.set(row, org, "id", "siren:" + siren, "siren");
+    m.set(row, org, "siren", siren, "siren");
+    std::string name = t.at(r, "denominationUsuelleEtablissement");
+    if (name.empty()) name = t.at(r, "enseigne1Etablissement");
+    if (name.empty()) name = "SIREN " + siren;
+    m.set(row, org, "name", name, "denominationUsuelleEtablissement");
+    m.set(row, org, "kind", "company", "");
+    // NAF rev.2 only: older nomenclatures (NAP, NAF 1993…) are left out rather than misread.
+    const std::string nomenclature = t.at(r, "nomenclatureActivitePrincipaleEtablissement");
+    if (nomenclature.empty() || nomenclature == "NAFRev2") m.set(row, org, "naf", t.at(r, "activitePrincipaleEtablissement"), "activitePrincipaleEtablissement");
+    m.set(row, org, "commune", t.at(r, "codeCommuneEtablissement"), "codeCommuneEtablissement");
+    if (!t.at(r, "codePaysEtrangerEtablissement").empty()) m.set(row, org, "country", "", "");
+    if (m.ok()) loader.add(org, std::move(row), m.origin());
+  }
+  return finish(loader, std::move(report), fmt::format("sirene {}", t.name));
+}
+
+Result<ExternalReport> import_cordis(store::Store& store, const std::string& projects_csv, const std::string& organisations_csv,
+                                     const ExternalImportOptions& options) {
+  POLES_ASSIGN_OR_RETURN(Table projects, read_table(projects_csv, {"id", "acronym", "status", "startDate", "endDate", "totalCost", "ecMaxContribution"}));
+  POLES_ASSIGN_OR_RETURN(Table orgs, read_table(organisations_csv, {"projectID", "organisationID", "name", "activityType", "country", "role"}));
+  const auto& org_e = *schema::find_entity("organisation");
+  const auto& proj_e = *schema::find_entity("project");
+  const auto& part_e = *schema::find_entity("participation");
+  Loader loader(store, {options.max_errors, options.dry_run, options.actor});
+  ExternalReport report;
+  report.records = static_cast<int64_t>(projects.records.size() + orgs.records.size());
+
+  auto keep = [&](size_t r) { return options.all_countries || orgs.at(r, "country") == "FR"; };
+  std::set<std::string> kept_projects;
+  for (size_t r = 0; r < orgs.records.size(); ++r) {
+    if (keep(r)) kept_projects.insert(orgs.at(r, "projectID"));
+  }
+  static const std::map<std::string, std::string> kKind = {
+      {"HES", "higher_education"}, {"REC", "research"}, {"PRC", "company"}, {"PUB", "public_body"}, {"OTH", "other"}};
+  static const std::map<std::string, std::string> kRole = {
+      {"coordinator", "coordinator"}, {"participant", "partner"}, {"associatedPartner", "partner"}, {"thirdParty", "subcontractor"}};
+
+  for (size_t r = 0; r < projects.records.size(); ++r) {
+    const std::string& id = projects.at(r, "id");
+    if (!kept_projects.count(id)) {
+      ++report.skipped;
+      continue;
+    }
+    RowMaker m(loader, projects, r);
+    Row row(proj_e.fields.size());
+    m.set(row, proj_e, "id", "cordis:" + id, "id");
+    m.set(row, proj_e, "acronym", projects.at(r, "acronym"), "acronym");
+    m.set(row, proj_e, "title", projects.at(r, "title"), "title");
+    const std::string fp = projects.at(r, "frameworkProgramme");
+    m.set(row, proj_e, "programme", fp == "H2020" ? "H2020" : "HORIZON_EUROPE", "frameworkProgramme");
+    m.set(row, proj_e, "call_id", projects.at(r, "masterCall"), "masterCall");
+    m.set(row, proj_e, "start_date", projects.at(r, "startDate"), "startDate");
+    m.set(row, proj_e, "end_date", projects.at(r, "endDate"), "endDate");
+    m.set(row, proj_e, "total_cost", cost_or_unknown(projects.at(r, "totalCost")), "totalCost");
+    m.set(row, proj_e, "public_aid", projects.at(r, "ecMaxContribution"), "ecMaxContribution");
+    const std::string status = projects.at(r, "status");
+    m.set(row, proj_e, "status", status == "CLOSED" ? "completed" : status == "TERMINATED" ? "abandoned" : "running", "status");
+    if (m.ok()) loader.add(proj_e, std::move(row), m.origin());
+  }
+  std::set<std::string> seen_orgs;
+  for (size_t r = 0; r < orgs.records.size(); ++r) {
+    if (!keep(r)) {
+      ++report.skipped;
+      continue;
+    }
+    RowMaker m(loader, orgs, r);
+    // A French VAT number (FR + 2-character key + SIREN) gives the SIREN, and the SIRENE id.
+    const std::string vat = orgs.at(r, "vatNumber");
+    std::string siren;
+    if (vat.size() == 13 && vat.rfind("FR", 0) == 0 && !validate::siren(vat.substr(4))) siren = vat.substr(4);
+    const std::string org_id = siren.empty() ? "cordis:" + orgs.at(r, "organisationID") : "siren:" + siren;
+    if (seen_orgs.insert(org_id).second) {
+      Row row(org_e.fields.size());
+      m.set(row, org_e, "id", org_id, "organisationID");
+      m.set(row, org_e, "name", orgs.at(r, "name"), "name");
+      auto kind = kKind.find(orgs.at(r, "activityType"));
+      m.set(row, org_e, "kind", kind == kKind.end() ? orgs.at(r, "activityType") : kind->second, "activityType");
+      if (!siren.empty()) m.set(row, org_e, "siren", siren, "vatNumber");
+      const std::string country = orgs.at(r, "country");
+      m.set(row, org_e, "country", country, "country");
+      if (country == "FR") {
+        m.set(row, org_e, "region", region_of_nuts(orgs.at(r, "nutsCode")), "nutsCode");
+        // The EU SME flag: a small or medium enterprise (TPE or PME); without headcount the
+        // size class cannot be finer than that, so SMEs are recorded as `pme`.
+        if (orgs.at(r, "SME") == "True" && kind != kKind.end() && kind->second == "company") m.set(row, org_e, "size_class", "pme", "SME");
+      }
+      if (m.ok()) loader.add(org_e, std::move(row), m.origin());
+    }
+    Row part(part_e.fields.size());
+    m.set(part, part_e, "project_id", "cordis:" + orgs.at(r, "projectID"), "projectID");
+    m.set(part, part_e, "organisation_id", org_id, "organisationID");
+    auto role = kRole.find(orgs.at(r, "role"));
+    m.set(part, part_e, "role", role == kRole.end() ? orgs.at(r, "role") : role->second, "role");
+    m.set(part, part_e, "cost", cost_or_unknown(orgs.at(r, "totalCost")), "totalCost");
+    m.set(part, part_e, "aid", orgs.at(r, "ecContribution"), "ecContribution");
+    if (m.ok()) loader.add(part_e, std::move(part), m.origin());
+  }
+  return finish(loader, std::move(report), fmt::format("cordis {} {}", projects.name, orgs.name));
+}
+
+}  // namespace poles::io

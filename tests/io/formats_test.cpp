@@ -1,0 +1,78 @@
+// The real public formats, on the real files in ../shared/data (SOURCES.md).
+#include "io/formats.h"
+
+#include <gtest/gtest.h>
+
+#include "store_fixture.h"
+
+namespace poles::io {
+namespace {
+
+using testing::StoreTest;
+using testing::shared_path;
+
+class FormatsTest : public StoreTest {
+ protected:
+  std::optional<Row> org(const std::string& id) { return *store_->get(*schema::find_entity("organisation"), {id}); }
+  std::string text(const Row& r, const char* entity, const char* field) {
+    return value_to_text(r[static_cast<size_t>(schema::field_index(*schema::find_entity(entity), field))]);
+  }
+};
+
+TEST_P(FormatsTest, SireneEstablishments) {
+  POLES_REQUIRE_SHARED("data/sirene/sample_etablissements_OK.csv");
+  auto r = import_sirene(*store_, shared_path("data/sirene/sample_etablissements_OK.csv").string(), {});
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(r->records, 3);
+  EXPECT_EQ(r->load.entities["organisation"].inserted, 3);
+  auto o = org("siren:005880034");
+  ASSERT_TRUE(o.has_value());
+  EXPECT_EQ(text(*o, "organisation", "siren"), "005880034");
+  EXPECT_EQ(text(*o, "organisation", "kind"), "company");
+  EXPECT_EQ(text(*o, "organisation", "naf"), "") << "'57.10' is a NAP code, not NAF rev.2: left out";
+  // Re-importing changes nothing.
+  auto again = import_sirene(*store_, shared_path("data/sirene/sample_etablissements_OK.csv").string(), {});
+  EXPECT_EQ(again->load.entities["organisation"].unchanged, 3);
+}
+
+TEST_P(FormatsTest, SireneMissingColumnIsNamed) {
+  testing::TempDir dir;
+  testing::write_file(dir / "s.csv", "siren,nic,siret,codeCommuneEtablissement\n732829320,00011,73282932000011,31555\n");
+  auto r = import_sirene(*store_, (dir / "s.csv").string(), {});
+  ASSERT_FALSE(r.has_value());
+  ASSERT_EQ(r.error().field_errors().size(), 1u);
+  EXPECT_EQ(r.error().field_errors()[0].format(), "s.csv:1: field 'activitePrincipaleEtablissement' value '': required column is missing");
+}
+
+TEST_P(FormatsTest, CordisHorizonEuropeFrenchParticipants) {
+  POLES_REQUIRE_SHARED("data/cordis/he_organization_sample100.csv");
+  auto r = import_cordis(*store_, shared_path("data/cordis/he_project_sample100.csv").string(),
+                         shared_path("data/cordis/he_organization_sample100.csv").string(), {});
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  // 8 French participations in 5 projects (counted independently with Python's csv module).
+  EXPECT_EQ(r->load.entities["participation"].inserted, 8);
+  EXPECT_EQ(r->load.entities["project"].inserted, 5);
+  EXPECT_EQ(r->load.entities["organisation"].inserted, 8);
+  // A French VAT number gives the SIREN; the NUTS code the region; the role is mapped.
+  auto valorial = org("siren:490006624");
+  ASSERT_TRUE(valorial.has_value());
+  EXPECT_EQ(text(*valorial, "organisation", "name"), "ASSOCIATION DU POLE DE COMPETIVITE VALORIAL");
+  EXPECT_EQ(text(*valorial, "organisation", "region"), "53");  // FRH03, Bretagne
+  EXPECT_EQ(text(*valorial, "organisation", "kind"), "other");  // activity type OTH
+  auto part = *store_->get(*schema::find_entity("participation"), {std::string("cordis:101072248"), std::string("siren:490006624")});
+  ASSERT_TRUE(part.has_value());
+  EXPECT_EQ(text(*part, "participation", "role"), "partner");
+  EXPECT_EQ(text(*part, "participation", "aid"), "129593.75");
+  EXPECT_EQ(text(*part, "participation", "cost"), "") << "CORDIS's 0 means 'not reported'";
+  auto project = *store_->get(*schema::find_entity("project"), {std::string("cordis:101072248")});
+  EXPECT_EQ(text(*project, "project", "programme"), "HORIZON_EUROPE");
+  EXPECT_EQ(text(*project, "project", "public_aid"), "993786.44");
+  EXPECT_EQ(text(*project, "project", "start_date").size(), 10u);
+  EXPECT_EQ(region_of_nuts("FRY4"), "04");
+  EXPECT_EQ(region_of_nuts("DE111"), "");
+}
+
+POLES_BOTH_BACKENDS(FormatsTest);
+
+}  // namespace
+}  // namespace poles::io
