@@ -49,7 +49,7 @@ test-asan: build-asan
 
 fuzz: deps
 	cmake --preset fuzz >/dev/null
-	cmake --build --preset fuzz -j $(JOBS)
+	cmake --build --preset fuzz -j $(JOBS) --target fuzz_csv_import
 	scripts/run-fuzz build/fuzz 60
 
 test: test-ci test-asan fuzz

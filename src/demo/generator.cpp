@@ -419,7 +419,7 @@ class Generator {
     const int n_members = plan_.companies;
     const int n_non = plan_.companies * plan_.non_member_ratio;
     constexpr std::array<double, 4> kSizeMix = {0.55, 0.38, 0.05, 0.02};  // non-members: smaller
-    constexpr std::array<double, 4> kLogHc = {std::log(4.0), std::log(45.0), std::log(900.0), std::log(9000.0)};
+    const std::array<double, 4> kLogHc = {std::log(4.0), std::log(45.0), std::log(900.0), std::log(9000.0)};
     auto draw_firm = [&](PanelFirm& f) {
       f.log_hc0 = kLogHc[static_cast<size_t>(f.size)] + 0.35 * rng_.normal();
       f.growth = 0.015 + 0.02 * rng_.normal();

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Demo generation: time and peak memory of `poles demo` at `france` and `national` scale (every
+# row checked and written to SQLite in one transaction). Prints a markdown section.
+# Usage: bench/demo.sh POLES_BINARY
+set -euo pipefail
+poles=$(realpath "${1:?poles binary}")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "## Demo generation"
+echo
+echo "\`poles demo\` into a fresh SQLite file: generation, validation of every cell and reference,"
+echo "and the write, in one transaction (\`/usr/bin/time\`). Goals: \`france\` in seconds,"
+echo "\`national\` within 10 minutes and 8 GB."
+echo
+echo "| Scale | Rows | Wall time (s) | Peak memory (MB) | Database (MB) |"
+echo "|---|---:|---:|---:|---:|"
+for scale in france national; do
+  db="$work/$scale.db"
+  /usr/bin/time -f "%e %M" -o "$work/time" "$poles" --db "$db" demo --scale "$scale" > "$work/out" 2>&1
+  read -r seconds kb < "$work/time"
+  rows=$(awk '/^demo \(/ {print $(NF-4)}' "$work/out")
+  size=$(du -m "$db" | cut -f1)
+  echo "| $scale | $rows | $seconds | $((kb / 1024)) | $size |"
+  rm -f "$db"*
+done
