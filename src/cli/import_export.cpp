@@ -122,6 +122,7 @@ void add_external_imports(CLI::App& app, CommandContext& ctx) {
     if (ctx.global.quiet) return;
     std::cout << fmt::format("{}: {} records read, {} left out\n", r->load.dry_run ? "validated (dry run, nothing written)" : "imported",
                              r->records, r->skipped);
+    for (const auto& w : r->warnings) std::cout << "warning: " << w << "\n";
     for (const auto& [entity, c] : r->load.entities) {
       std::cout << fmt::format("  {}: {} rows ({} inserted, {} updated, {} unchanged)\n", entity, c.rows, c.inserted, c.updated, c.unchanged);
     }
@@ -136,6 +137,27 @@ void add_external_imports(CLI::App& app, CommandContext& ctx) {
     o.dry_run = args->dry_run;
     o.actor = "cli";
     report(io::import_sirene(*store, args->file, o));
+  });
+  struct Fp7Args {
+    std::string organisations, projects, facts;
+    bool dry_run = false, all_countries = false;
+  };
+  auto fp7_args = std::make_shared<Fp7Args>();
+  CLI::App* fp7 = app.add_subcommand("import-cordis-fp7", "Import CORDIS FP7 organisations (French by default) and, optionally, projects");
+  fp7->add_option("--organisations", fp7_args->organisations, "organisation table (CSV or .csv.gz)")->required()->check(CLI::ExistingFile);
+  auto* projects_opt = fp7->add_option("--projects", fp7_args->projects, "project table")->check(CLI::ExistingFile);
+  fp7->add_option("--facts", fp7_args->facts, "project facts table (programme, dates, cost, EU contribution)")->check(CLI::ExistingFile)->needs(projects_opt);
+  projects_opt->needs("--facts");
+  fp7->add_flag("--all-countries", fp7_args->all_countries, "Keep organisations from every country");
+  fp7->add_flag("--dry-run", fp7_args->dry_run, "Validate against the store, then roll back");
+  fp7->callback([fp7_args, report, &ctx] {
+    auto store = ctx.open_store();
+    if (!store) return;
+    io::ExternalImportOptions o;
+    o.dry_run = fp7_args->dry_run;
+    o.all_countries = fp7_args->all_countries;
+    o.actor = "cli";
+    report(io::import_cordis_fp7(*store, fp7_args->organisations, fp7_args->projects, fp7_args->facts, o));
   });
   CLI::App* cordis = app.add_subcommand("import-cordis", "Import CORDIS Horizon Europe projects with their French participants");
   cordis->add_option("--projects", args->projects, "CORDIS project.csv")->required()->check(CLI::ExistingFile);

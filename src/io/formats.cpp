@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -11,6 +12,8 @@
 #include "core/codes.h"
 #include "core/validate.h"
 #include "io/csv.h"
+
+#include <zlib.h>
 
 namespace poles::io {
 namespace {
@@ -34,9 +37,29 @@ struct Table {
   }
 };
 
-Result<Table> read_table(const std::string& path, const std::vector<std::string>& required) {
+// The whole file as text, gunzipped when it ends in .gz.
+Result<std::string> slurp(const std::string& path) {
+  std::string out;
+  if (path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0) {
+    gzFile f = gzopen(path.c_str(), "rb");
+    if (f == nullptr) return Status::invalid_argument(fmt::format("cannot read '{}'", path));
+    char buf[1 << 16];
+    int n = 0;
+    while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+    const bool failed = n < 0;
+    gzclose(f);
+    if (failed) return Status::invalid_argument(fmt::format("'{}' is not a valid gzip file", path));
+    return out;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::invalid_argument(fmt::format("cannot read '{}'", path));
+  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return out;
+}
+
+Result<Table> read_table(const std::string& path, const std::vector<std::string>& required) {
+  POLES_ASSIGN_OR_RETURN(const std::string text, slurp(path));
+  std::istringstream in(text);
   Table t;
   t.name = std::filesystem::path(path).filename().string();
   bool header = true;
@@ -234,6 +257,83 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
     if (m.ok()) loader.add(part_e, std::move(part), m.origin());
   }
   return finish(loader, std::move(report), fmt::format("cordis {} {}", projects.name, orgs.name));
+}
+
+Result<ExternalReport> import_cordis_fp7(store::Store& store, const std::string& organisations_csv, const std::string& projects_csv,
+                                         const std::string& facts_csv, const ExternalImportOptions& options) {
+  POLES_ASSIGN_OR_RETURN(Table orgs, read_table(organisations_csv, {"idOrganization", "country", "name", "address"}));
+  const auto& org_e = *schema::find_entity("organisation");
+  const auto& proj_e = *schema::find_entity("project");
+  Loader loader(store, {options.max_errors, options.dry_run, options.actor});
+  ExternalReport report;
+  report.records = static_cast<int64_t>(orgs.records.size());
+  for (size_t r = 0; r < orgs.records.size(); ++r) {
+    const std::string& country = orgs.at(r, "country");
+    if (!options.all_countries && country != "FR") {
+      ++report.skipped;
+      continue;
+    }
+    RowMaker m(loader, orgs, r);
+    Row row(org_e.fields.size());
+    m.set(row, org_e, "id", "cordis:" + orgs.at(r, "idOrganization"), "idOrganization");
+    m.set(row, org_e, "name", orgs.at(r, "name"), "name");
+    m.set(row, org_e, "kind", "other", "");  // FP7 tables carry no activity type
+    m.set(row, org_e, "country", country, "country");
+    // "…, city, 69390": the postcode gives the department (not for Corsica's 20xxx, ambiguous).
+    const std::string& address = orgs.at(r, "address");
+    if (country == "FR" && address.size() >= 5) {
+      const std::string tail = address.substr(address.size() - 5);
+      if (std::all_of(tail.begin(), tail.end(), [](char c) { return c >= '0' && c <= '9'; }) && tail.rfind("20", 0) != 0) {
+        const std::string dep = tail.rfind("97", 0) == 0 ? tail.substr(0, 3) : tail.substr(0, 2);
+        if (codes::find_department(dep) != nullptr) m.set(row, org_e, "department", dep, "address");
+      }
+    }
+    if (m.ok()) loader.add(org_e, std::move(row), m.origin());
+  }
+  if (!projects_csv.empty()) {
+    POLES_ASSIGN_OR_RETURN(Table projects, read_table(projects_csv, {"id_project", "project_name", "project_acronym", "status"}));
+    POLES_ASSIGN_OR_RETURN(Table facts, read_table(facts_csv, {"id_project", "id_programme", "id_start_date", "id_end_date", "tot_cost", "ue_tot_contribute"}));
+    report.records += static_cast<int64_t>(projects.records.size() + facts.records.size());
+    std::unordered_map<std::string, size_t> fact_of;
+    for (size_t r = 0; r < facts.records.size(); ++r) fact_of.emplace(facts.at(r, "id_project"), r);
+    auto iso = [](const std::string& ddmmyyyy) {
+      return ddmmyyyy.size() == 8 ? ddmmyyyy.substr(4, 4) + "-" + ddmmyyyy.substr(2, 2) + "-" + ddmmyyyy.substr(0, 2) : ddmmyyyy;
+    };
+    for (size_t r = 0; r < projects.records.size(); ++r) {
+      RowMaker m(loader, projects, r);
+      Row row(proj_e.fields.size());
+      const std::string& id = projects.at(r, "id_project");
+      const std::string& acronym = projects.at(r, "project_acronym");
+      m.set(row, proj_e, "id", "cordis:" + id, "id_project");
+      m.set(row, proj_e, "acronym", acronym.empty() ? id : acronym, "project_acronym");
+      m.set(row, proj_e, "title", projects.at(r, "project_name"), "project_name");
+      m.set(row, proj_e, "programme", "OTHER", "");  // FP7 (2007-2013) precedes H2020
+      const std::string& status = projects.at(r, "status");
+      m.set(row, proj_e, "status", status == "CLO" ? "completed" : status == "CAN" ? "abandoned" : status == "ONG" ? "running" : "funded", "status");
+      if (auto it = fact_of.find(id); it != fact_of.end()) {
+        RowMaker f(loader, facts, it->second);
+        const size_t k = it->second;
+        f.set(row, proj_e, "call_id", facts.at(k, "id_programme"), "id_programme");
+        const std::string start = iso(facts.at(k, "id_start_date")), end = iso(facts.at(k, "id_end_date"));
+        f.set(row, proj_e, "start_date", start, "id_start_date");
+        if (end >= start) {
+          f.set(row, proj_e, "end_date", end, "id_end_date");
+        } else {
+          report.warnings.push_back(fmt::format("{}:{}: end date {} before start date {}: end date left empty", facts.name,
+                                                facts.lines[k], end, start));
+        }
+        const std::string cost = cost_or_unknown(facts.at(k, "tot_cost"));
+        f.set(row, proj_e, "total_cost", cost, "tot_cost");
+        // The student ETL's EU contribution is sometimes above the cost (SOURCES.md): dropped then.
+        const auto c = validate::parse_real(cost, true);
+        const auto aid = validate::parse_real(facts.at(k, "ue_tot_contribute"), true);
+        if (aid && (!c || *aid <= *c)) f.set(row, proj_e, "public_aid", facts.at(k, "ue_tot_contribute"), "ue_tot_contribute");
+        if (!f.ok()) continue;
+      }
+      if (m.ok()) loader.add(proj_e, std::move(row), m.origin());
+    }
+  }
+  return finish(loader, std::move(report), fmt::format("cordis fp7 {}", orgs.name));
 }
 
 }  // namespace poles::io

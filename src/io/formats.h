@@ -5,7 +5,8 @@
 //  - CORDIS Horizon Europe project and organisation CSVs (European Commission): projects with at
 //    least one French participant, those participants as organisations (kind from the activity
 //    type, SME flag, region from the NUTS code, SIREN from a French VAT number) and their
-//    participations (role, EC contribution as aid, total cost).
+//    participations (role, EC contribution as aid, total cost);
+//  - CORDIS FP7 organisation and project tables (see import_cordis_fp7).
 // Unknown columns are ignored; a missing required column is an error naming it.
 #pragma once
 
@@ -25,12 +26,20 @@ struct ExternalImportOptions {
 struct ExternalReport {
   LoadReport load;
   int64_t records = 0;  // records read from the files
-  int64_t skipped = 0;  // records left out (closed establishments, projects without French partner…)
+  int64_t skipped = 0;  // records left out (projects without a French partner, other countries…)
+  // Upstream inconsistencies repaired rather than refused ("file:line: what was done").
+  std::vector<std::string> warnings;
 };
 
 Result<ExternalReport> import_sirene(store::Store& store, const std::string& path, const ExternalImportOptions& options);
 Result<ExternalReport> import_cordis(store::Store& store, const std::string& projects_csv, const std::string& organisations_csv,
                                      const ExternalImportOptions& options);
+// The FP7 tables of SOURCES.md (CSV, optionally .gz): French organisations (department, hence
+// region, from the postcode ending the address) and, when `projects` and `facts` are given,
+// the projects with their programme, dates, cost, EU contribution and status. The files hold
+// no organisation-project link, so no participation can be imported from them.
+Result<ExternalReport> import_cordis_fp7(store::Store& store, const std::string& organisations_csv, const std::string& projects_csv,
+                                         const std::string& facts_csv, const ExternalImportOptions& options);
 
 // NUTS (2016/2021) code of a French territory -> INSEE region code ("" when not French or unknown).
 std::string region_of_nuts(std::string_view nuts);

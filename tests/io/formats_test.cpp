@@ -72,6 +72,30 @@ TEST_P(FormatsTest, CordisHorizonEuropeFrenchParticipants) {
   EXPECT_EQ(region_of_nuts("DE111"), "");
 }
 
+TEST_P(FormatsTest, CordisFp7Tables) {
+  POLES_REQUIRE_SHARED("data/cordis/fp7_reconciled_database_organization.csv.gz");
+  const auto d = [](const char* f) { return shared_path(std::string("data/cordis/") + f).string(); };
+  auto r = import_cordis_fp7(*store_, d("fp7_reconciled_database_organization.csv.gz"), d("fp7_warehouse_project.csv.gz"),
+                             d("fp7_warehouse_assign_fact.csv.gz"), {});
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  // SOURCES.md: 30,399 organisations of which 2,577 French; 25,778 projects.
+  EXPECT_EQ(r->load.entities["organisation"].inserted, 2577);
+  EXPECT_EQ(r->load.entities["project"].inserted, 25778);
+  ASSERT_EQ(r->warnings.size(), 2u);
+  EXPECT_EQ(r->warnings[0], "fp7_warehouse_assign_fact.csv.gz:2126: end date 2009-09-30 before start date 2009-10-01: end date left empty");
+  auto eisbm = org("cordis:911618223");
+  ASSERT_TRUE(eisbm.has_value());
+  EXPECT_EQ(text(*eisbm, "organisation", "name"), "ASSOCIATION EISBM");
+  EXPECT_EQ(text(*eisbm, "organisation", "department"), "69");  // "Parc des Cèdres, Vourles, 69390"
+  EXPECT_EQ(text(*eisbm, "organisation", "region"), "84");
+  auto cesar = *store_->get(*schema::find_entity("project"), {std::string("cordis:100016")});
+  ASSERT_TRUE(cesar.has_value());
+  EXPECT_EQ(text(*cesar, "project", "acronym"), "CESAR");
+  EXPECT_EQ(text(*cesar, "project", "call_id"), "FP7-JTI");
+  EXPECT_EQ(text(*cesar, "project", "start_date"), "2009-03-01");
+  EXPECT_EQ(text(*cesar, "project", "total_cost"), "58300757");
+}
+
 POLES_BOTH_BACKENDS(FormatsTest);
 
 }  // namespace
