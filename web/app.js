@@ -228,7 +228,7 @@ async function pageProject(root, id) {
 
 const ENTITIES = ["cluster", "cluster_label", "organisation", "membership", "project", "project_label", "project_event", "participation", "result",
   "service", "service_participant", "diagnostic", "contract", "contract_target", "assessment", "call", "proposal", "reviewer", "review", "decision",
-  "firm_year", "employment"];
+  "firm_year", "employment", "territory"];
 
 async function pageImport(root) {
   const entity = el("select", { id: "entity" }, ENTITIES.map((e) => el("option", { value: e }, e)));

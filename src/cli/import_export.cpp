@@ -159,6 +159,23 @@ void add_external_imports(CLI::App& app, CommandContext& ctx) {
     o.actor = "cli";
     report(io::import_cordis_fp7(*store, fp7_args->organisations, fp7_args->projects, fp7_args->facts, o));
   });
+  struct GeoArgs {
+    std::string file, level;
+    bool dry_run = false;
+  };
+  auto geo_args = std::make_shared<GeoArgs>();
+  CLI::App* geo = app.add_subcommand("import-geo", "Import region or department names and boundaries from GeoJSON");
+  geo->add_option("--level", geo_args->level, "region or department")->required()->check(CLI::IsMember({"region", "department"}));
+  geo->add_option("file", geo_args->file, "GeoJSON FeatureCollection (properties code, nom)")->required()->check(CLI::ExistingFile);
+  geo->add_flag("--dry-run", geo_args->dry_run, "Validate against the store, then roll back");
+  geo->callback([geo_args, report, &ctx] {
+    auto store = ctx.open_store();
+    if (!store) return;
+    io::ExternalImportOptions o;
+    o.dry_run = geo_args->dry_run;
+    o.actor = "cli";
+    report(io::import_geojson(*store, geo_args->file, geo_args->level, o));
+  });
   CLI::App* cordis = app.add_subcommand("import-cordis", "Import CORDIS Horizon Europe projects with their French participants");
   cordis->add_option("--projects", args->projects, "CORDIS project.csv")->required()->check(CLI::ExistingFile);
   cordis->add_option("--organisations", args->organisations, "CORDIS organization.csv")->required()->check(CLI::ExistingFile);

@@ -261,6 +261,15 @@ constexpr Field kEmployment[] = {
     {.name = "jobs", .type = T::kReal, .required = true, .min = 0},
 };
 
+// Boundaries and names of territories (INSEE codes), e.g. from the IGN/INSEE GeoJSON files.
+constexpr Field kTerritory[] = {
+    {.name = "level", .check = C::kEnum, .required = true, .key = true, .codes = kTerritoryLevelCodes},
+    {.name = "code", .required = true, .key = true, .doc = "INSEE code at that level"},
+    {.name = "name", .required = true},
+    {.name = "parent", .check = C::kRegion, .doc = "region of a department"},
+    {.name = "geometry", .doc = "GeoJSON geometry (WGS84)"},
+};
+
 constexpr Field kTruth[] = {
     {.name = "key", .required = true, .key = true, .doc = "parameter name"},
     {.name = "value", .type = T::kReal, .required = true},
@@ -291,6 +300,7 @@ constexpr Entity kEntities[] = {
     {"firm_year", "firm-level economic panel", kFirmYear},
     {"employment", "jobs by territory, sector and year", kEmployment},
     {"truth", "parameters planted by the demo generator", kTruth},
+    {"territory", "a territory's name and boundary", kTerritory},
 };
 
 bool looks_like_url(std::string_view v) {
@@ -571,6 +581,25 @@ std::optional<std::string> check_value(const Field& f, Value& v) {
   return std::nullopt;
 }
 
+namespace {
+
+// The `code` of a row with a territory `level` must be a code of that level. True when both are
+// present and the code is valid.
+bool check_territory_code(const Entity& e, const Row& row, std::vector<FieldError>& errors) {
+  const auto* level = text_at(row, field_index(e, "level"));
+  const int i_code = field_index(e, "code");
+  const auto* code = text_at(row, i_code);
+  if (!level || !code) return false;
+  std::optional<std::string> rule;
+  if (*level == "region") rule = validate::region(*code);
+  if (*level == "department") rule = validate::department(*code);
+  if (*level == "country") rule = validate::country(*code);
+  if (rule) add_error(errors, e, i_code, row, *rule);
+  return !rule;
+}
+
+}  // namespace
+
 void check_row(const Entity& e, Row& row, std::vector<FieldError>& errors) {
   const std::string_view n = e.name;
   if (n == "organisation") {
@@ -589,17 +618,19 @@ void check_row(const Entity& e, Row& row, std::vector<FieldError>& errors) {
     check_order(e, row, "open_date", "close_date", errors);
   } else if (n == "proposal") {
     check_order(e, row, "trl_start", "trl_target", errors);
-  } else if (n == "employment") {
-    const auto* level = text_at(row, field_index(e, "level"));
-    const int i_code = field_index(e, "code");
-    const auto* code = text_at(row, i_code);
-    if (level && code) {
-      std::optional<std::string> rule;
-      if (*level == "region") rule = validate::region(*code);
-      if (*level == "department") rule = validate::department(*code);
-      if (*level == "country") rule = validate::country(*code);
-      if (rule) add_error(errors, e, i_code, row, *rule);
+  } else if (n == "territory") {
+    if (check_territory_code(e, row, errors)) {
+      const auto* level = text_at(row, field_index(e, "level"));
+      const auto* code = text_at(row, field_index(e, "code"));
+      const int i_parent = field_index(e, "parent");
+      const auto* parent = text_at(row, i_parent);
+      if (*level == "department" && parent) {
+        const auto* dep = codes::find_department(*code);
+        if (dep && dep->region != *parent) add_error(errors, e, i_parent, row, fmt::format("department {} is in region {}", *code, dep->region));
+      }
     }
+  } else if (n == "employment") {
+    check_territory_code(e, row, errors);
     const int i_sector = field_index(e, "sector");
     if (const auto* sector = text_at(row, i_sector); sector && *sector != "total") {
       if (auto rule = validate::naf_division(*sector)) add_error(errors, e, i_sector, row, *rule + " or 'total'");

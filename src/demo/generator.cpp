@@ -42,7 +42,7 @@ Plan plan_for(Scale scale) {
       // About 1 M firms x 20 years and a cooperation graph of about 1 M edges.
       p.companies = 90000;
       p.others = 10000;
-      p.projects = 50000;
+      p.projects = 75000;  // about 1 M distinct co-participation edges
       p.non_member_ratio = 10;
       p.first_year = 2005;
       p.last_year = 2024;
@@ -282,6 +282,7 @@ class Generator {
     employment();
     firm_years();
     truth();
+    territories();
     return counts_;
   }
 
@@ -1000,6 +1001,15 @@ class Generator {
     for (const auto& [e, sc] : by_e) {
       if (e > 10) break;
       put(fmt::format("att.rd_spending_log.dynamic.e{}", e), sc.first / static_cast<double>(sc.second), "mean planted effect at event time e");
+    }
+  }
+
+  // Names of regions and departments from the INSEE lists (no boundaries: `poles import-geo`).
+  void territories() {
+    RowOf row(sink_, counts_, "territory");
+    for (const auto& r : codes::regions()) row.set("level", std::string("region")).set("code", std::string(r.code)).set("name", std::string(r.name)).emit();
+    for (const auto& d : codes::departments()) {
+      row.set("level", std::string("department")).set("code", std::string(d.code)).set("name", std::string(d.name)).set("parent", std::string(d.region)).emit();
     }
   }
 

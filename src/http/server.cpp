@@ -590,7 +590,9 @@ Server::~Server() { stop(); }
 Result<std::unique_ptr<Server>> Server::create(const Config& config) {
   auto impl = std::make_unique<Impl>();
   impl->config = config;
-  POLES_ASSIGN_OR_RETURN(impl->pool, app::StorePool::open(config.db, std::max(2, config.threads)));
+  // Fewer connections than threads: a thread waits for one only while it runs a request, and
+  // PostgreSQL servers have a connection limit (100 by default).
+  POLES_ASSIGN_OR_RETURN(impl->pool, app::StorePool::open(config.db, std::clamp(config.store_connections, 2, std::max(2, config.threads))));
   impl->build_routes();
   std::unique_ptr<Server> server(new Server(std::move(impl)));
   server->impl_->openapi_text = server->openapi();

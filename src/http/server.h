@@ -21,6 +21,7 @@ struct Config {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port
   int threads = 32;  // each keep-alive connection holds a thread while open
+  int store_connections = 16;  // database connections shared by the worker threads
   std::string web_root;  // dashboard files; empty: no static files
   size_t max_body_bytes = 64u << 20;
   int timeout_seconds = 30;  // read and write timeouts of a connection

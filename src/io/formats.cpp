@@ -13,6 +13,8 @@
 #include "core/validate.h"
 #include "io/csv.h"
 
+#include <nlohmann/json.hpp>
+
 #include <zlib.h>
 
 namespace poles::io {
@@ -334,6 +336,61 @@ Result<ExternalReport> import_cordis_fp7(store::Store& store, const std::string&
     }
   }
   return finish(loader, std::move(report), fmt::format("cordis fp7 {}", orgs.name));
+}
+
+Result<ExternalReport> import_geojson(store::Store& store, const std::string& path, const std::string& level,
+                                      const ExternalImportOptions& options) {
+  if (level != "region" && level != "department") {
+    return Status::invalid_argument(fmt::format("level '{}': must be region or department", level));
+  }
+  POLES_ASSIGN_OR_RETURN(const std::string text, slurp(path));
+  const std::string name = std::filesystem::path(path).filename().string();
+  const auto doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("features") || !doc["features"].is_array()) {
+    return Status::invalid_argument(fmt::format("{}: not a GeoJSON FeatureCollection", name));
+  }
+  const auto& e = *schema::find_entity("territory");
+  Loader loader(store, {options.max_errors, options.dry_run, options.actor});
+  ExternalReport report;
+  int64_t n = 0;
+  for (const auto& f : doc["features"]) {
+    ++n;
+    ++report.records;
+    const auto props = f.value("properties", nlohmann::json::object());
+    const std::string code = props.value("code", ""), nom = props.value("nom", "");
+    auto error = [&](const std::string& field, const std::string& value, const std::string& rule) {
+      loader.add_error({name, 0, n, field, value, fmt::format("feature {}: {}", n, rule)});
+    };
+    if (code.empty() || nom.empty()) {
+      error("properties", props.dump(), "needs the properties 'code' and 'nom'");
+      continue;
+    }
+    Row row(e.fields.size());
+    row[0] = level;
+    row[1] = code;
+    row[2] = nom;
+    std::string_view builtin;
+    if (level == "department") {
+      if (const auto* d = codes::find_department(code)) {
+        row[3] = std::string(d->region);
+        builtin = d->name;
+      }
+    } else if (const auto* r = codes::find_region(code)) {
+      builtin = r->name;
+    }
+    if (f.contains("geometry") && !f["geometry"].is_null()) row[4] = f["geometry"].dump();
+    std::vector<FieldError> errors;
+    schema::check_row(e, row, errors);
+    if (!errors.empty()) {
+      for (auto& fe : errors) error(fe.field, fe.value, fe.rule);
+      continue;
+    }
+    if (!builtin.empty() && builtin != nom) {
+      report.warnings.push_back(fmt::format("{}: feature {} ({} {}): name '{}' differs from INSEE's '{}'", name, n, level, code, nom, builtin));
+    }
+    loader.add(e, std::move(row), RowOrigin{name, 0, nullptr});
+  }
+  return finish(loader, std::move(report), fmt::format("geojson {} {}", level, name));
 }
 
 }  // namespace poles::io

@@ -6,7 +6,8 @@
 //    least one French participant, those participants as organisations (kind from the activity
 //    type, SME flag, region from the NUTS code, SIREN from a French VAT number) and their
 //    participations (role, EC contribution as aid, total cost);
-//  - CORDIS FP7 organisation and project tables (see import_cordis_fp7).
+//  - CORDIS FP7 organisation and project tables (see import_cordis_fp7);
+//  - region and department boundaries as GeoJSON (see import_geojson).
 // Unknown columns are ignored; a missing required column is an error naming it.
 #pragma once
 
@@ -40,6 +41,13 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
 // no organisation-project link, so no participation can be imported from them.
 Result<ExternalReport> import_cordis_fp7(store::Store& store, const std::string& organisations_csv, const std::string& projects_csv,
                                          const std::string& facts_csv, const ExternalImportOptions& options);
+
+// GeoJSON FeatureCollection of regions or departments (IGN/INSEE via france-geojson): one
+// `territory` per feature, code and name from the properties `code` and `nom`, the geometry
+// kept as GeoJSON text, a department's region as parent. A name that differs from INSEE's list
+// built into Pôles is reported as a warning; an unknown code is an error.
+Result<ExternalReport> import_geojson(store::Store& store, const std::string& path, const std::string& level,
+                                      const ExternalImportOptions& options);
 
 // NUTS (2016/2021) code of a French territory -> INSEE region code ("" when not French or unknown).
 std::string region_of_nuts(std::string_view nuts);

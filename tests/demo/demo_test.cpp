@@ -65,6 +65,7 @@ TEST(Demo, EveryNameIsMarkedSynthetic) {
   class Names final : public Sink {
    public:
     void add(const schema::Entity& e, Row row) override {
+      if (e.name == "territory") return;  // real INSEE region and department names, not invented
       for (size_t i = 0; i < row.size(); ++i) {
         const auto name = e.fields[i].name;
         if (name != "name" && name != "title") continue;

@@ -96,6 +96,34 @@ TEST_P(FormatsTest, CordisFp7Tables) {
   EXPECT_EQ(text(*cesar, "project", "total_cost"), "58300757");
 }
 
+TEST_P(FormatsTest, GeoJsonRegionsAndDepartments) {
+  POLES_REQUIRE_SHARED("data/geo/regions-avec-outre-mer.geojson");
+  auto regions = import_geojson(*store_, shared_path("data/geo/regions-avec-outre-mer.geojson").string(), "region", {});
+  ASSERT_TRUE(regions.has_value()) << regions.error().to_string();
+  EXPECT_EQ(regions->load.entities["territory"].inserted, 18);
+  EXPECT_TRUE(regions->warnings.empty()) << regions->warnings.front();
+  auto deps = import_geojson(*store_, shared_path("data/geo/departements-avec-outre-mer.geojson").string(), "department", {});
+  ASSERT_TRUE(deps.has_value()) << deps.error().to_string();
+  EXPECT_EQ(deps->load.entities["territory"].inserted, 101);
+  const auto* e = schema::find_entity("territory");
+  auto corse_sud = *store_->get(*e, {std::string("department"), std::string("2A")});
+  ASSERT_TRUE(corse_sud.has_value());
+  EXPECT_EQ(text(*corse_sud, "territory", "parent"), "94");
+  EXPECT_EQ(text(*corse_sud, "territory", "geometry").rfind("{\"coordinates\"", 0), 0u);
+  // A code that is not a region is refused, naming the feature; nothing is written.
+  testing::TempDir dir;
+  testing::write_file(dir / "bad.geojson", R"({"type":"FeatureCollection","features":[
+    {"type":"Feature","properties":{"code":"84","nom":"Auvergne-Rhône-Alpes"},"geometry":null},
+    {"type":"Feature","properties":{"code":"99","nom":"Nulle part"},"geometry":null}]})");
+  const uint64_t version = *store_->data_version();
+  auto bad = import_geojson(*store_, (dir / "bad.geojson").string(), "region", {});
+  ASSERT_FALSE(bad.has_value());
+  ASSERT_EQ(bad.error().field_errors().size(), 1u);
+  EXPECT_EQ(bad.error().field_errors()[0].field, "code");
+  EXPECT_NE(bad.error().field_errors()[0].rule.find("feature 2:"), std::string::npos);
+  EXPECT_EQ(*store_->data_version(), version);
+}
+
 POLES_BOTH_BACKENDS(FormatsTest);
 
 }  // namespace
