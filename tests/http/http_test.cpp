@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <mutex>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -276,6 +277,40 @@ TEST_P(HttpTest, ListsPageWithACursorAndCacheUntilTheDataChanges) {
   // Filters are checked like cells.
   auto bad = call("GET", "/api/v1/organisation?siren=12", auth(Role::kEvaluator));
   EXPECT_EQ(bad->status, 400);
+}
+
+// Stopping the server (as SIGTERM does in `poles serve`) while clients write: every write the
+// server acknowledged is in the store afterwards.
+TEST_P(HttpTest, StoppingLosesNoAcknowledgedWrite) {
+  std::mutex mu;
+  std::vector<std::string> acknowledged;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 8; ++w) {
+    writers.emplace_back([&, w] {
+      auto cli = client();
+      for (int i = 0; !stop; ++i) {
+        const std::string key = "stop-" + std::to_string(w) + "-" + std::to_string(i);
+        auto res = cli.Post("/api/v1/truth", auth(Role::kState), Json{{"key", key}, {"value", i}}.dump(), "application/json");
+        if (!res) break;  // the server is gone
+        if (res->status == 201) {
+          std::lock_guard lock(mu);
+          acknowledged.push_back(key);
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  server_->stop();
+  thread_.join();
+  stop = true;
+  for (auto& t : writers) t.join();
+  ASSERT_GT(acknowledged.size(), 10u);
+  const auto* truth = schema::find_entity("truth");
+  for (const auto& key : acknowledged) {
+    auto row = store_->get(*truth, {key});
+    ASSERT_TRUE(row.has_value() && row->has_value()) << key << " was acknowledged but is not in the store";
+  }
 }
 
 POLES_BOTH_BACKENDS(HttpTest);
