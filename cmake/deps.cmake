@@ -11,7 +11,9 @@ find_package(CLI11 CONFIG REQUIRED)
 find_package(tomlplusplus CONFIG REQUIRED)
 find_package(Eigen3 CONFIG REQUIRED)
 find_package(Boost 1.74 REQUIRED)
-find_package(igraph CONFIG REQUIRED)
+# igraph through pkg-config: Debian's CMake package file names the static link dependencies
+# (libarpack.so, libglpk.so, libplfit.so) whose -dev packages the shared library does not need.
+pkg_check_modules(IGRAPH REQUIRED IMPORTED_TARGET igraph)
 find_package(ZLIB REQUIRED)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)

@@ -12,6 +12,9 @@ namespace poles::snapshot {
 // Reads every entity. The data version is read before and after; when a write landed in
 // between, the load starts again (up to a few times), so a snapshot is always one version.
 Result<SnapshotPtr> load(store::Store& store);
+// Reads only the listed entities and those they reference (transitively); the other tables are
+// empty. For commands that need a few tables of a large store (the firm panel is most of it).
+Result<SnapshotPtr> load(store::Store& store, const std::vector<std::string_view>& entities);
 
 // Thread-safe holder of the current snapshot.
 class Cache {
