@@ -13,7 +13,9 @@
 
 #include "app/access.h"
 #include "app/entities.h"
+#include "app/network.h"
 #include "app/stats.h"
+#include "network/export.h"
 #include "app/store_pool.h"
 #include "io/importer.h"
 #include "io/json.h"
@@ -135,6 +137,7 @@ struct Server::Impl {
   Config config;
   std::unique_ptr<app::StorePool> pool;
   snapshot::Cache snapshots;
+  app::NetworkCache networks;
   std::vector<Route> routes;
   std::vector<RouteInfo> infos;
   httplib::Server http;
@@ -446,6 +449,115 @@ void Server::Impl::build_routes() {
   add({"GET", "/api/v1/projects/{id}/profile", "A project with its labels, lifecycle, partners and results", "views", Guard::kRoles,
        roles_may(app::Action::kRead, *project), ""},
       [view](Request& r) { view(r, [&](const auto& s) { return app::project_profile(s, r.params[0]); }); });
+
+  // --- cooperation network (the analysis is cached per data version and filter) --------------
+  const auto* participation = schema::find_entity("participation");
+  auto network_view = [this](Request& r, const std::function<Result<Json>(const app::NetworkAnalysis&)>& fn) {
+    auto version = r.store->data_version();
+    if (!version) return send_problem(r.res, version.error());
+    if (serve_cached(r, *version)) return;
+    auto snap = snapshot(*r.store);
+    if (!snap) return send_problem(r.res, snap.error());
+    std::map<std::string, std::string> params(r.req.params.begin(), r.req.params.end());
+    auto filter = app::parse_network_filter(params);
+    if (!filter) return send_problem(r.res, filter.error());
+    const auto seed = static_cast<uint64_t>(std::max(0, int_param(r.req, "seed", 1)));
+    auto analysis = networks.get(*snap, *filter, seed);
+    if (!analysis) return send_problem(r.res, analysis.error());
+    auto j = fn(**analysis);
+    if (!j) return send_problem(r.res, j.error());
+    send_json(r.res, 200, *j);
+    remember(r, (*snap)->version);
+  };
+  const auto may_read_network = roles_may(app::Action::kRead, *participation);
+  const std::string filters = " (filters: from=, to=, cluster=, programme=, region=; seed=)";
+  auto limit_param = [](const Request& r, int fallback, int most) { return static_cast<size_t>(std::clamp(int_param(r.req, "limit", fallback), 1, most)); };
+  add({"GET", "/api/v1/network/summary", "Size, connectivity, communities and most central organisations" + filters, "network", Guard::kRoles,
+       may_read_network, ""},
+      [network_view](Request& r) { network_view(r, [](const auto& a) -> Result<Json> { return app::network_summary(a); }); });
+  add({"GET", "/api/v1/network/organisations", "Organisations with their metrics (sort=, limit=, offset=)" + filters, "network", Guard::kRoles,
+       may_read_network, ""},
+      [network_view, limit_param](Request& r) {
+        network_view(r, [&](const auto& a) {
+          return app::network_organisations(a, r.req.has_param("sort") ? r.req.get_param_value("sort") : "pagerank", limit_param(r, 50, 1000),
+                                            static_cast<size_t>(std::max(0, int_param(r.req, "offset", 0))));
+        });
+      });
+  add({"GET", "/api/v1/network/communities", "Leiden communities (limit=)" + filters, "network", Guard::kRoles, may_read_network, ""},
+      [network_view, limit_param](Request& r) { network_view(r, [&](const auto& a) -> Result<Json> { return app::network_communities(a, limit_param(r, 20, 500)); }); });
+  add({"GET", "/api/v1/network/clusters", "Inter-cluster matrices and cooperation index" + filters, "network", Guard::kRoles, may_read_network, ""},
+      [network_view](Request& r) { network_view(r, [](const auto& a) -> Result<Json> { return app::network_clusters(a); }); });
+  add({"GET", "/api/v1/network/regions", "Interregional matrix" + filters, "network", Guard::kRoles, may_read_network, ""},
+      [network_view](Request& r) { network_view(r, [](const auto& a) -> Result<Json> { return app::network_regions(a); }); });
+  add({"GET", "/api/v1/network/sme", "SME integration per cluster" + filters, "network", Guard::kRoles, may_read_network, ""},
+      [network_view](Request& r) { network_view(r, [](const auto& a) -> Result<Json> { return app::network_sme(a); }); });
+  add({"GET", "/api/v1/network/brokers", "Organisations bridging clusters (limit=)" + filters, "network", Guard::kRoles, may_read_network, ""},
+      [network_view, limit_param](Request& r) { network_view(r, [&](const auto& a) -> Result<Json> { return app::network_brokers(a, limit_param(r, 20, 500)); }); });
+  add({"GET", "/api/v1/network/what-if", "Connectivity if clusters were removed (remove=a,b) or merged (merge=a+b, repeatable with ';')" + filters,
+       "network", Guard::kRoles, may_read_network, ""},
+      [network_view](Request& r) {
+        network_view(r, [&](const auto& a) -> Result<Json> {
+          network::WhatIf w;
+          auto split = [](const std::string& text, char sep) {
+            std::vector<std::string> out;
+            std::stringstream ss(text);
+            for (std::string item; std::getline(ss, item, sep);) {
+              if (!item.empty()) out.push_back(item);
+            }
+            return out;
+          };
+          w.remove = split(r.req.get_param_value("remove"), ',');
+          for (const auto& group : split(r.req.get_param_value("merge"), ';')) w.merge.push_back(split(group, '+'));
+          if (w.remove.empty() && w.merge.empty()) return Status::invalid_argument("give remove=a,b and/or merge=a+b");
+          return app::network_what_if(a, w);
+        });
+      });
+  add({"GET", "/api/v1/network/ego/{organisation}", "An organisation's partners (radius=1|2, limit=)" + filters, "network", Guard::kRoles,
+       may_read_network, ""},
+      [network_view, limit_param](Request& r) {
+        network_view(r, [&](const auto& a) { return app::network_ego(a, r.params[0], std::clamp(int_param(r.req, "radius", 1), 1, 2), limit_param(r, 200, 2000)); });
+      });
+  add({"GET", "/api/v1/network/recommend/{organisation}", "Partners to suggest to an organisation, with reasons (limit=)" + filters, "network",
+       Guard::kRoles, may_read_network, ""},
+      [network_view, limit_param](Request& r) {
+        network_view(r, [&](const auto& a) { return app::network_recommend(a, r.params[0], limit_param(r, 10, 100)); });
+      });
+  add({"GET", "/api/v1/network/recommend", "Organisations to invite to a project idea (sector=, themes=a,b, home=region, limit=)" + filters,
+       "network", Guard::kRoles, may_read_network, ""},
+      [network_view, limit_param](Request& r) {
+        network_view(r, [&](const auto& a) {
+          network::Recommender::Idea idea;
+          idea.sector = r.req.get_param_value("sector");
+          std::stringstream ss(r.req.get_param_value("themes"));
+          for (std::string t; std::getline(ss, t, ',');) {
+            if (!t.empty()) idea.themes.push_back(t);
+          }
+          idea.region = r.req.get_param_value("home");
+          if (idea.sector.empty() && idea.themes.empty()) return Result<Json>(Status::invalid_argument("give sector= and/or themes="));
+          return app::network_recommend_idea(a, idea, limit_param(r, 10, 100));
+        });
+      });
+  add({"GET", "/api/v1/network/graph", "The strongest organisations with positions for drawing (limit=, at most 5000)" + filters, "network",
+       Guard::kRoles, may_read_network, ""},
+      [network_view, limit_param](Request& r) { network_view(r, [&](const auto& a) { return app::network_drawing(a, limit_param(r, 1500, 5000)); }); });
+  add({"GET", "/api/v1/network/export", "The graph as GraphML, GEXF or CSV edges (format=)" + filters, "network", Guard::kRoles, may_read_network, ""},
+      [this](Request& r) {
+        auto format = network::parse_graph_format(r.req.has_param("format") ? r.req.get_param_value("format") : "graphml");
+        if (!format) return send_problem(r.res, format.error());
+        auto snap = snapshot(*r.store);
+        if (!snap) return send_problem(r.res, snap.error());
+        std::map<std::string, std::string> params(r.req.params.begin(), r.req.params.end());
+        auto filter = app::parse_network_filter(params);
+        if (!filter) return send_problem(r.res, filter.error());
+        auto analysis = networks.get(*snap, *filter, static_cast<uint64_t>(std::max(0, int_param(r.req, "seed", 1))));
+        if (!analysis) return send_problem(r.res, analysis.error());
+        std::ostringstream out;
+        network::write_graph(out, *format, *(*analysis)->snapshot, (*analysis)->graph, &(*analysis)->metrics);
+        const char* ext = *format == network::GraphFormat::kCsv ? "csv" : *format == network::GraphFormat::kGexf ? "gexf" : "graphml";
+        r.res.status = 200;
+        r.res.set_header("Content-Disposition", fmt::format("attachment; filename=\"cooperation.{}\"", ext));
+        r.res.set_content(out.str(), *format == network::GraphFormat::kCsv ? "text/csv; charset=utf-8" : "application/xml");
+      });
 
   // --- import ---------------------------------------------------------------------------------
   add({"POST", "/api/v1/import/{entity}", "Import a CSV file of one entity (all or nothing; dry_run=true validates only)", "import",

@@ -120,6 +120,37 @@ TEST_P(HttpTest, EveryRouteAsEveryRole) {
   EXPECT_EQ(none->status, 404);
 }
 
+// The network routes on a three-organisation graph: numbers, ego network, export, errors.
+TEST_P(HttpTest, NetworkRoutes) {
+  import("organisation", "id,name,kind\no3,Trois,research\n");
+  import("participation", "project_id,organisation_id,role\np1,o1,coordinator\np1,o2,partner\np1,o3,partner\np2,o2,coordinator\np2,o3,partner\n");
+  auto res = call("GET", "/api/v1/network/summary", auth(Role::kState));
+  ASSERT_EQ(res->status, 200) << res->body;
+  const Json summary = Json::parse(res->body);
+  EXPECT_EQ(summary["connectivity"]["organisations"], 3);
+  EXPECT_EQ(summary["connectivity"]["links"], 3);
+  res = call("GET", "/api/v1/network/organisations?sort=strength&limit=1", auth(Role::kState));
+  ASSERT_EQ(res->status, 200);
+  // o2 and o3 share p1 (1/2) and p2 (1): strength 1.5 + 0.5 = 2.
+  EXPECT_EQ(Json::parse(res->body)["items"][0]["strength"], 2.0);
+  res = call("GET", "/api/v1/network/ego/o1", auth(Role::kRegion));
+  ASSERT_EQ(res->status, 200);
+  EXPECT_EQ(Json::parse(res->body)["nodes"].size(), 3u);
+  res = call("GET", "/api/v1/network/summary?cluster=mina", auth(Role::kState));
+  EXPECT_EQ(Json::parse(res->body)["connectivity"]["organisations"], 2);
+  res = call("GET", "/api/v1/network/export?format=csv", auth(Role::kState));
+  ASSERT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "source,target,weight,projects\no1,o2,0.5,1\no1,o3,0.5,1\no2,o3,1.5,2\n");
+  res = call("GET", "/api/v1/network/summary?cluster=nope", auth(Role::kState));
+  EXPECT_EQ(res->status, 404);
+  res = call("GET", "/api/v1/network/summary?from=20x", auth(Role::kState));
+  EXPECT_EQ(res->status, 400);
+  EXPECT_NE(res->body.find("from must be a year"), std::string::npos);
+  res = call("GET", "/api/v1/network/what-if?remove=aero", auth(Role::kState));
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(Json::parse(res->body)["projects_lost"], 1);
+}
+
 TEST_P(HttpTest, OpenApiDocumentsEveryRoute) {
   auto res = call("GET", "/api/v1/openapi.json", {});
   ASSERT_EQ(res->status, 200);
