@@ -146,6 +146,41 @@ try {
   await page.waitForSelector('[data-page="pageClusters"]');
   assert.equal(await page.inputValue("#region"), "11");
 
+  // Cooperation network: KPIs, the sigma graph, both heatmaps, SME table, an organisation's ego
+  // network and recommendations, a cluster filter, a GraphML export.
+  await page.click('nav a[href="#/network"]');
+  await page.waitForSelector('#net-graph[data-ready="true"]', { timeout: 60000 });
+  assert.ok(Number(await page.getAttribute("#net-graph", "data-nodes")) > 50);
+  assert.ok((await page.locator("#net-graph canvas").count()) > 0);
+  await page.waitForSelector("#net-clusters svg");
+  await page.waitForSelector("#net-regions svg");
+  assert.ok((await page.locator("#net-sme tbody tr").count()) > 5);
+  const allOrgs = await page.locator("#net-kpis .kpi strong").first().textContent();
+  const top = await page.evaluate(async () => (await (await fetch("/api/v1/network/organisations?sort=degree&limit=1")).json()).items[0]);
+  await page.fill("#net-org", top.id);
+  await page.click("#net-org-go");
+  await page.waitForSelector("#net-recommendations tbody tr");
+  assert.equal(await page.locator("#net-recommendations tbody tr").count(), 10);
+  await page.waitForSelector("#net-ego svg");
+  assert.equal(await page.locator("#net-side h2").textContent(), top.name);
+  await shot("13-network");
+  const exported = await page.evaluate(async () => {
+    const href = document.querySelector("a.export").getAttribute("href");
+    const r = await fetch(href);
+    return { href, status: r.status, head: (await r.text()).slice(0, 40) };
+  });
+  assert.equal(exported.status, 200);
+  assert.match(exported.href, /format=graphml/);
+  assert.match(exported.head, /^<\?xml/);
+  await page.selectOption("#net-cluster", { index: 1 });
+  await page.click("#net-apply");
+  await page.waitForFunction((before) => {
+    const k = document.querySelector("#net-kpis .kpi strong");
+    return location.hash.includes("cluster=") && k && k.textContent !== before;
+  }, allOrgs, { timeout: 60000 });
+  await page.waitForSelector('#net-graph[data-ready="true"]', { timeout: 60000 });
+  await shot("14-network-cluster");
+
   // Tablet width.
   await page.setViewportSize({ width: 800, height: 1100 });
   await page.click('nav a[href="#/clusters"]');
@@ -159,6 +194,8 @@ try {
 } catch (e) {
   failed = true;
   console.error(e);
+  if (errors.length) console.error("browser errors:", errors);
+  try { await (await browser.contexts()[0]?.pages()[0])?.screenshot({ path: join(shots, "failure.png"), fullPage: true }); } catch { /* best effort */ }
 } finally {
   await browser.close();
   server.kill("SIGTERM");
