@@ -153,6 +153,16 @@ Result<std::pair<std::vector<double>, std::vector<double>>> betweenness(const Co
   return betweenness_locked(*graph, g.nodes(), sources, seed);
 }
 
+Result<std::vector<double>> betweenness_within(const CoopGraph& g, int cutoff) {
+  std::lock_guard lock(igraph_mutex());
+  install_error_handler();
+  POLES_ASSIGN_OR_RETURN(auto graph, Graph::of(g));
+  Vector res;
+  POLES_RETURN_IF_ERROR(check(igraph_betweenness_cutoff(graph->get(), res.get(), igraph_vss_all(), IGRAPH_UNDIRECTED, nullptr, cutoff),
+                              "betweenness"));
+  return res.values();
+}
+
 Result<Metrics> compute_metrics(const CoopGraph& g, const MetricsOptions& options) {
   const size_t n = g.nodes();
   Metrics m;

@@ -47,6 +47,10 @@ Result<Metrics> compute_metrics(const CoopGraph& g, const MetricsOptions& option
 // (seeded) with standard errors from 25 independent batches. Used by compute_metrics and tests.
 Result<std::pair<std::vector<double>, std::vector<double>>> betweenness(const CoopGraph& g, int sources, uint64_t seed);
 
+// Betweenness counting only shortest paths of at most `cutoff` links (range-limited; exact for
+// what it counts). A cheap local brokerage measure on very large graphs.
+Result<std::vector<double>> betweenness_within(const CoopGraph& g, int cutoff);
+
 struct Connectivity {
   size_t nodes = 0, edges = 0;
   size_t components = 0;   // connected components (isolated nodes count)
