@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ours=$("$bench" "$db" "$work/edges.txt")
-peer=$(/usr/bin/python3 "$root/bench/network_peer.py" "$work/edges.txt")
+peer=$(/usr/bin/python3 -I "$root/bench/network_peer.py" "$work/edges.txt")
 python3 - "$ours" "$peer" <<'PY'
 import json, sys
 o, p = json.loads(sys.argv[1]), json.loads(sys.argv[2])

@@ -7,10 +7,13 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <numeric>
+#include <string>
+#include <vector>
 
 #include "app/network.h"
 #include "network/export.h"
@@ -44,12 +47,27 @@ class NetworkFrance : public ::testing::Test {
   static inline snapshot::SnapshotPtr snap_;
 };
 
+// The interpreter that runs the peers: $POLES_PYTHON, else the one CMake found in /usr/bin, else
+// Debian's usual paths; the first that imports igraph and networkx.
+std::string debian_python() {
+  std::vector<std::string> candidates;
+  if (const char* p = std::getenv("POLES_PYTHON"); p && *p) candidates.emplace_back(p);
+  candidates.emplace_back(POLES_PYTHON);
+  for (const char* p : {"/usr/bin/python3", "/usr/bin/python3.11", "/bin/python3"}) candidates.emplace_back(p);
+  for (const auto& c : candidates) {
+    if (!std::filesystem::exists(c)) continue;
+    const std::string probe = c + " -I -c 'import igraph, networkx' >/dev/null 2>&1";
+    if (std::system(probe.c_str()) == 0) return c;
+  }
+  return {};
+}
+
 double rel_diff(double a, double b) { return std::abs(a - b) / std::max({1.0, std::abs(a), std::abs(b)}); }
 
 TEST_F(NetworkFrance, MetricsAndCommunitiesAgreeWithPythonIgraphAndNetworkx) {
-  const char* python = std::getenv("POLES_PYTHON");
-  ASSERT_TRUE(python != nullptr && std::filesystem::exists(python))
-      << "Debian's /usr/bin/python3 is needed (scripts/install-deps installs it with python3-igraph and python3-networkx)";
+  const std::string python = debian_python();
+  ASSERT_FALSE(python.empty()) << "Debian's python3 with python3-igraph and python3-networkx is needed "
+                                  "(scripts/install-deps installs them); CMake found '" POLES_PYTHON "'";
   const auto& s = *snap_;
   auto g = build_cooperation(s, Filter{});
   ASSERT_TRUE(g.has_value());
@@ -73,7 +91,7 @@ TEST_F(NetworkFrance, MetricsAndCommunitiesAgreeWithPythonIgraphAndNetworkx) {
     std::ofstream graphml(dir / "g.graphml");
     write_graph(graphml, GraphFormat::kGraphml, s, *g, &*m);
   }
-  const std::string cmd = fmt::format("{} {} {} {} {} {}", python, std::getenv("POLES_PEER_PY"), (dir / "nodes.txt").string(),
+  const std::string cmd = fmt::format("{} -I {} {} {} {} {}", python, POLES_PEER_PY, (dir / "nodes.txt").string(),
                                       (dir / "participation.csv").string(), (dir / "peer.json").string(), (dir / "g.graphml").string());
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   std::ifstream in(dir / "peer.json");
