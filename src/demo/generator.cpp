@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <set>
 #include <unordered_map>
@@ -649,6 +650,7 @@ class Generator {
         const Cluster& from = rng_.chance(0.7) ? cl : clusters_[static_cast<size_t>(*labelled.rbegin())];
         partners.insert(rng_.chance(0.85) ? pick_member(from, company) : rng_.below(static_cast<int>(orgs_.size())));
       }
+      project_partners_.emplace_back(year + duration, std::vector<int>(partners.begin(), partners.end()));
       std::vector<double> shares;
       for (size_t k = 0; k < partners.size(); ++k) shares.push_back(0.5 + rng_.uniform());
       const double total_share = std::accumulate(shares.begin(), shares.end(), 0.0);
@@ -804,16 +806,36 @@ class Generator {
     RowOf proposal(sink_, counts_, "proposal");
     RowOf review(sink_, counts_, "review");
     RowOf decision(sink_, counts_, "decision");
+    std::vector<int> reviewer_org;
     for (int r = 0; r < plan_.reviewers; ++r) {
       const auto& t = kThemes[static_cast<size_t>(r % static_cast<int>(kThemes.size()))];
       const auto& t2 = kThemes[static_cast<size_t>((r * 7 + 3) % static_cast<int>(kThemes.size()))];
+      reviewer_org.push_back(plan_.companies + rng_.below(plan_.others));
       reviewer.set("id", fmt::format("demo-expert-{:03d}", r + 1))
           .set("name", fmt::format("Expert démo {} (synthétique)", r + 1))
-          .set("organisation_id", orgs_[static_cast<size_t>(plan_.companies + rng_.below(plan_.others))].id)
+          .set("organisation_id", orgs_[static_cast<size_t>(reviewer_org.back())].id)
           .set("sectors", fmt::format("{}|{}", t.naf_division, t2.naf_division))
           .set("themes", fmt::format("{}|{}", t.slug, t2.slug))
           .set("max_load", int64_t{12})
           .emit();
+    }
+    // A planted conflict of interest: the first proposal of the last call is led by a company that
+    // worked on a project with a reviewer's organisation in the three years before the call.
+    const int last_call_year = 2019 + plan_.calls - 1;
+    int planted_applicant = -1;
+    for (size_t r = 0; r < reviewer_org.size() && planted_applicant < 0; ++r) {
+      for (size_t p = project_partners_.size(); p-- > 0 && planted_applicant < 0;) {
+        const auto& [end, partners] = project_partners_[p];
+        if (end < last_call_year - 3 || end > last_call_year) continue;
+        if (std::find(partners.begin(), partners.end(), reviewer_org[r]) == partners.end()) continue;
+        for (int o : partners) {
+          if (o != reviewer_org[r] && orgs_[static_cast<size_t>(o)].kind == OrgKind::kCompany) {
+            planted_applicant = o;
+            planted_ = PlantedConflict{fmt::format("demo-expert-{:03d}", r + 1), "", fmt::format("demo-prj-{:05d}", p + 1)};
+            break;
+          }
+        }
+      }
     }
     constexpr std::array<std::string_view, 3> kCriteria = {"excellence", "impact", "implementation"};
     int pid = 0;
@@ -841,7 +863,11 @@ class Generator {
         const auto& theme = kThemes[static_cast<size_t>(cluster.theme)];
         const std::string id = fmt::format("demo-prop-{:05d}", ++pid);
         const double quality = rng_.normal();
-        const int applicant = pick_member(cluster, true);
+        int applicant = pick_member(cluster, true);
+        if (planted_ && planted_->proposal.empty() && year == last_call_year) {
+          applicant = planted_applicant;
+          planted_->proposal = id;
+        }
         const double requested = std::round(rng_.lognormal(1.5e6, 0.5));
         const int trl0 = rng_.between(2, 6);
         proposal.set("id", id)
@@ -980,6 +1006,11 @@ class Generator {
     put("effect.rd_staff_log.ratio", kRdStaffRatio, "effect on log R&D staff / effect on log R&D spending");
     put("effect.patents_log_rate.ratio", kPatentRatio, "effect on the log Poisson rate of patents / effect on log R&D spending");
     put("effect.turnover_log", 0, "no effect on turnover");
+    if (planted_) {
+      put("select.planted_conflict", 1,
+          fmt::format("reviewer {} and the applicant of proposal {} worked together on project {}", planted_->reviewer,
+                      planted_->proposal, planted_->project));
+    }
     put("effect.headcount_log", 0, "no effect on headcount");
     put("spillover.rd_spending_log", kSpillover, "non-members of an (employment zone, NAF division) cell once a member of the cell has joined");
     // Realised averages of the planted effect over the treated member-years (the estimands).
@@ -1021,6 +1052,12 @@ class Generator {
   std::vector<RegionInfo> regions_;
   std::vector<Cluster> clusters_;
   std::vector<Org> orgs_;
+  // Partners of each project with its last year, to plant a conflict of interest in a call.
+  std::vector<std::pair<int, std::vector<int>>> project_partners_;
+  struct PlantedConflict {
+    std::string reviewer, proposal, project;
+  };
+  std::optional<PlantedConflict> planted_;
   std::vector<PanelFirm> firms_;
   std::unordered_map<std::string, int> cell_first_join_;
 };

@@ -1,0 +1,60 @@
+// One call for proposals as the selection engines see it: its rules (with defaults where the
+// store leaves them empty), its criteria and weights, its proposals, and what the engines need to
+// know of each proposal (organisations, SME lead, themes) and of each reviewer.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "snapshot/snapshot.h"
+
+namespace poles::select {
+
+struct Criterion {
+  std::string name;
+  double weight = 1;
+};
+
+struct CallData {
+  int32_t row = -1;
+  std::string id;
+  std::string programme;
+  int year = 0;  // year of the close date, else of the open date, else 0 (unknown)
+  double budget = 0;
+  double min_funding_share = 0;         // 0: no minimum
+  double cap_per_cluster = 0;           // 0: no cap
+  double min_sme_share = 0;             // 0: no minimum
+  int reviewers_per_proposal = 3;       // default when the call leaves it empty
+  int max_per_reviewer = 10;            // default when the call leaves it empty
+  std::vector<Criterion> criteria;      // weights sum to 1; empty: every criterion weighs the same
+  std::vector<int32_t> proposals;       // proposal rows, ascending
+};
+
+// The call `id` of `s`; an unknown call is kNotFound, unreadable criteria kInvalidArgument.
+Result<CallData> load_call(const snapshot::Snapshot& s, std::string_view id);
+// Parses `name:weight|…` (weights positive, normalised to sum 1).
+Result<std::vector<Criterion>> parse_criteria(std::string_view text);
+
+// The `|`-separated items of a list cell.
+std::vector<std::string> split_list(std::string_view text);
+
+// Organisations on the applicant side of a proposal: the lead applicant and, when the proposal
+// names a project, every participant of that project. Organisation rows, ascending, unique.
+std::vector<int32_t> proposal_organisations(const snapshot::Snapshot& s, int32_t proposal_row);
+// Is the lead applicant a small or medium enterprise (TPE or PME)?
+bool sme_led(const snapshot::Snapshot& s, int32_t proposal_row);
+
+// Expertise match of a reviewer for a proposal, in [0, 1]: half for the proposal's NAF division
+// among the reviewer's sectors, half for the Jaccard overlap of their themes.
+double affinity(const snapshot::Snapshot& s, int32_t proposal_row, int32_t reviewer_row);
+
+// Portable uniform numbers from a seeded engine (std::mt19937_64 is specified exactly; the
+// standard distributions are not, so they are not used).
+inline double uniform01(std::mt19937_64& g) { return static_cast<double>(g() >> 11) * 0x1.0p-53; }
+inline size_t below(std::mt19937_64& g, size_t n) { return static_cast<size_t>(uniform01(g) * static_cast<double>(n)); }
+
+}  // namespace poles::select

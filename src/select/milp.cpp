@@ -1,0 +1,85 @@
+#include "select/milp.h"
+
+#include <CbcModel.hpp>
+#include <CoinPackedMatrix.hpp>
+#include <OsiClpSolverInterface.hpp>
+#include <fmt/format.h>
+
+#include <mutex>
+
+namespace poles::select {
+namespace {
+std::mutex& cbc_mutex() {
+  static std::mutex m;
+  return m;
+}
+double coin(double v) { return v == kInf ? COIN_DBL_MAX : v == -kInf ? -COIN_DBL_MAX : v; }
+}  // namespace
+
+int Milp::add_column(double objective, double lower, double upper, bool integer) {
+  obj_.push_back(objective);
+  col_lo_.push_back(lower);
+  col_hi_.push_back(upper);
+  integer_.push_back(integer ? 1 : 0);
+  return static_cast<int>(obj_.size() - 1);
+}
+
+int Milp::add_row(const std::vector<int>& cols, const std::vector<double>& coefs, double lower, double upper) {
+  const int r = static_cast<int>(row_lo_.size());
+  for (size_t i = 0; i < cols.size(); ++i) {
+    t_row_.push_back(r);
+    t_col_.push_back(cols[i]);
+    t_val_.push_back(coefs[i]);
+  }
+  row_lo_.push_back(lower);
+  row_hi_.push_back(upper);
+  return r;
+}
+
+Result<Milp::Solution> Milp::solve(double time_limit_seconds) const {
+  const int n = static_cast<int>(obj_.size());
+  if (n == 0) {
+    Solution empty;
+    empty.optimal = true;
+    return empty;
+  }
+  CoinPackedMatrix matrix(false, t_row_.data(), t_col_.data(), t_val_.data(), static_cast<CoinBigIndex>(t_val_.size()));
+  // Rows or columns without any coefficient at the end are not in the triplets: size explicitly.
+  matrix.setDimensions(static_cast<int>(row_lo_.size()), n);
+  std::vector<double> clo(col_lo_.size()), chi(col_hi_.size()), rlo(row_lo_.size()), rhi(row_hi_.size());
+  for (size_t i = 0; i < clo.size(); ++i) clo[i] = coin(col_lo_[i]), chi[i] = coin(col_hi_[i]);
+  for (size_t i = 0; i < rlo.size(); ++i) rlo[i] = coin(row_lo_[i]), rhi[i] = coin(row_hi_[i]);
+
+  std::lock_guard lock(cbc_mutex());
+  try {
+    OsiClpSolverInterface solver;
+    solver.messageHandler()->setLogLevel(0);
+    solver.loadProblem(matrix, clo.data(), chi.data(), obj_.data(), rlo.data(), rhi.data());
+    for (int c = 0; c < n; ++c) {
+      if (integer_[static_cast<size_t>(c)]) solver.setInteger(c);
+    }
+    solver.setObjSense(maximise_ ? -1.0 : 1.0);
+    CbcModel model(solver);
+    model.setLogLevel(0);
+    model.messageHandler()->setLogLevel(0);
+    model.setMaximumSeconds(time_limit_seconds);
+    model.branchAndBound();
+    if (model.isProvenInfeasible() || model.isInitialSolveProvenPrimalInfeasible()) {
+      return Status::invalid_argument("the program has no feasible solution");
+    }
+    const double* best = model.bestSolution();
+    if (best == nullptr) {
+      return Status::not_converged(fmt::format("CBC found no integer solution within {} s", time_limit_seconds));
+    }
+    Solution s;
+    s.x.assign(best, best + n);
+    s.objective = model.getObjValue();
+    s.optimal = model.isProvenOptimal();
+    s.nodes = model.getNodeCount();
+    return s;
+  } catch (const CoinError& e) {
+    return Status::internal(fmt::format("CBC: {} ({})", e.message(), e.methodName()));
+  }
+}
+
+}  // namespace poles::select
