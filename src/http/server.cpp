@@ -14,6 +14,7 @@
 #include "app/access.h"
 #include "app/entities.h"
 #include "app/network.h"
+#include "app/select.h"
 #include "app/stats.h"
 #include "network/export.h"
 #include "app/store_pool.h"
@@ -449,6 +450,44 @@ void Server::Impl::build_routes() {
   add({"GET", "/api/v1/projects/{id}/profile", "A project with its labels, lifecycle, partners and results", "views", Guard::kRoles,
        roles_may(app::Action::kRead, *project), ""},
       [view](Request& r) { view(r, [&](const auto& s) { return app::project_profile(s, r.params[0]); }); });
+
+  // --- calls and selection, innovation risk -----------------------------------------------------
+  // Views that name reviewers or show their effects are for the roles that may read reviewers
+  // (admin, state, evaluator): applicants and cluster or regional staff never see who reviewed.
+  const auto* reviewer_entity = schema::find_entity("reviewer");
+  const auto may_select = roles_may(app::Action::kRead, *reviewer_entity);
+  auto params_of = [](const Request& r) { return app::Params(r.req.params.begin(), r.req.params.end()); };
+  add({"GET", "/api/v1/select/calls", "Calls with their rules and counts of proposals, reviews and decisions", "select", Guard::kRoles,
+       may_select, ""},
+      [view](Request& r) { view(r, [](const auto& s) -> Result<Json> { return app::select_calls(s); }); });
+  add({"GET", "/api/v1/select/calls/{id}/conflicts", "Conflicts of interest found in the data (years=)", "select", Guard::kRoles, may_select, ""},
+      [view, params_of](Request& r) { view(r, [&](const auto& s) { return app::select_conflicts(s, r.params[0], params_of(r)); }); });
+  add({"GET", "/api/v1/select/calls/{id}/assignment", "Reviewer assignment by integer program (k=, max_load=, candidates=, years=)", "select",
+       Guard::kRoles, may_select, ""},
+      [view, params_of](Request& r) { view(r, [&](const auto& s) { return app::select_assignment(s, r.params[0], params_of(r)); }); });
+  add({"GET", "/api/v1/select/calls/{id}/scores", "Scores without reviewer bias, disagreement, rank intervals (bootstrap=, seed=, disagreement_sd=)",
+       "select", Guard::kRoles, may_select, ""},
+      [view, params_of](Request& r) { view(r, [&](const auto& s) { return app::select_scores(s, r.params[0], params_of(r)); }); });
+  add({"GET", "/api/v1/select/calls/{id}/portfolio",
+       "Optimal portfolio against sprinkling (budget=, min_share=, cap_per_cluster=, min_sme_share=, max_theme_share=, min_score=)", "select",
+       Guard::kRoles, may_select, ""},
+      [view, params_of](Request& r) { view(r, [&](const auto& s) { return app::select_portfolio(s, r.params[0], params_of(r)); }); });
+  add({"GET", "/api/v1/risk/model", "Success model of projects (logistic, on ended projects)", "risk", Guard::kRoles,
+       roles_may(app::Action::kRead, *schema::find_entity("project")), ""},
+      [view](Request& r) { view(r, [](const auto& s) { return app::risk_model(s); }); });
+  add({"GET", "/api/v1/risk/calls/{id}", "Monte Carlo of a call's portfolio (portfolio=optimised|sprinkled|decided, draws=, seed=)", "risk",
+       Guard::kRoles, may_select, ""},
+      [view, params_of](Request& r) { view(r, [&](const auto& s) { return app::risk_simulation(s, r.params[0], params_of(r)); }); });
+  // A reviewer's own page: only the proposals assigned to them (never cached across users).
+  add({"GET", "/api/v1/select/my-proposals", "The calling reviewer's assigned proposals and their own scores", "select", Guard::kRoles,
+       [](app::Role role) { return role == app::Role::kReviewer; }, ""},
+      [this](Request& r) {
+        auto snap = snapshot(*r.store);
+        if (!snap) return send_problem(r.res, snap.error());
+        auto j = app::reviewer_assigned(**snap, r.session->user.scope);
+        if (!j) return send_problem(r.res, j.error());
+        send_json(r.res, 200, *j);
+      });
 
   // --- cooperation network (the analysis is cached per data version and filter) --------------
   const auto* participation = schema::find_entity("participation");

@@ -151,6 +151,53 @@ TEST_P(HttpTest, NetworkRoutes) {
   EXPECT_EQ(Json::parse(res->body)["projects_lost"], 1);
 }
 
+TEST_P(HttpTest, SelectionRoutesAndWhoSeesReviewers) {
+  import("organisation", "id,name,kind\nlab,Labo,research\n");
+  import("participation", "project_id,organisation_id,role\np1,o1,coordinator\np1,lab,partner\n");
+  import("project", "id,acronym,programme,status,start_date\np1,ALPHA,FUI,funded,2019-01-01\n");
+  import("call", "id,programme,title,budget,close_date,min_funding_share,reviewers_per_proposal,max_per_reviewer,criteria\n"
+                 "c1,FUI,Call,1000000,2020-04-15,0.5,1,2,quality:1\n");
+  import("proposal", "id,call_id,applicant_id,title,requested_aid\nx1,c1,o1,One,600000\nx2,c1,o2,Two,800000\n");
+  import("reviewer", "id,name,organisation_id\nrev1,Expert One,lab\nrev2,Expert Two,\n");
+  import("review", "proposal_id,reviewer_id,criterion,score\nx2,rev1,quality,8\nx2,rev2,quality,6\nx1,rev2,quality,7\n");
+  // rev1's laboratory worked with o1 (the applicant of x1) on p1 in 2019: a conflict.
+  auto res = call("GET", "/api/v1/select/calls/c1/conflicts", auth(Role::kEvaluator));
+  ASSERT_EQ(res->status, 200) << res->body;
+  Json j = Json::parse(res->body);
+  ASSERT_EQ(j["count"], 1);
+  EXPECT_EQ(j["items"][0]["reviewer"], "rev1");
+  EXPECT_EQ(j["items"][0]["reason"], "co_participation");
+  EXPECT_EQ(j["items"][0]["project"], "p1");
+  res = call("GET", "/api/v1/select/calls/c1/assignment", auth(Role::kState));
+  ASSERT_EQ(res->status, 200) << res->body;
+  j = Json::parse(res->body);
+  EXPECT_EQ(j["complete"], true);
+  EXPECT_EQ(j["proposals"][0]["reviewers"][0]["id"], "rev2");  // x1 cannot go to rev1
+  EXPECT_EQ(j["proposals"][1]["reviewers"].size(), 1u);
+  EXPECT_EQ(j["conflicts_excluded"], 1);
+  res = call("GET", "/api/v1/select/calls/c1/portfolio?budget=700000", auth(Role::kState));
+  ASSERT_EQ(res->status, 200) << res->body;
+  j = Json::parse(res->body);
+  EXPECT_LE(j["optimised"]["total_aid"].get<double>(), 700000.0 + 1e-6);
+  EXPECT_EQ(j["sprinkled"]["funded"], 2);
+  res = call("GET", "/api/v1/select/calls/c1/portfolio?min_share=2", auth(Role::kState));
+  EXPECT_EQ(res->status, 400);
+  res = call("GET", "/api/v1/select/calls/nope/scores", auth(Role::kState));
+  EXPECT_EQ(res->status, 404);
+  // Applicants, cluster and regional staff never see reviewers; reviewers see their own page only.
+  for (Role r : {Role::kMember, Role::kClusterManager, Role::kRegion, Role::kReviewer}) {
+    EXPECT_EQ(call("GET", "/api/v1/select/calls/c1/scores", auth(r))->status, 403) << app::kRoleNames[static_cast<size_t>(r)];
+  }
+  res = call("GET", "/api/v1/select/my-proposals", auth(Role::kReviewer));
+  ASSERT_EQ(res->status, 200) << res->body;
+  j = Json::parse(res->body);
+  ASSERT_EQ(j["items"].size(), 1u);
+  EXPECT_EQ(j["items"][0]["id"], "x2");
+  EXPECT_EQ(j["items"][0]["my_scores"]["quality"], 8.0);
+  EXPECT_EQ(res->body.find("rev2"), std::string::npos);
+  EXPECT_EQ(call("GET", "/api/v1/select/my-proposals", auth(Role::kState))->status, 403);
+}
+
 TEST_P(HttpTest, OpenApiDocumentsEveryRoute) {
   auto res = call("GET", "/api/v1/openapi.json", {});
   ASSERT_EQ(res->status, 200);

@@ -1,0 +1,366 @@
+#include "app/select.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+
+#include "risk/model.h"
+#include "risk/simulate.h"
+#include "select/assign.h"
+#include "select/call.h"
+#include "select/conflicts.h"
+#include "select/portfolio.h"
+#include "select/scores.h"
+
+namespace poles::app {
+
+using snapshot::Snapshot;
+
+namespace {
+
+Result<double> number(const Params& p, const std::string& name, double fallback, double lo, double hi) {
+  auto it = p.find(name);
+  if (it == p.end() || it->second.empty()) return fallback;
+  double v = 0;
+  auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+  if (ec != std::errc{} || end != it->second.data() + it->second.size() || !(v >= lo && v <= hi)) {
+    return Status::invalid_argument(fmt::format("parameter '{}' value '{}': must be a number in [{}, {}]", name, it->second, lo, hi));
+  }
+  return v;
+}
+
+Result<int> integer(const Params& p, const std::string& name, int fallback, int lo, int hi) {
+  POLES_ASSIGN_OR_RETURN(double v, number(p, name, fallback, lo, hi));
+  if (v != std::floor(v)) return Status::invalid_argument(fmt::format("parameter '{}' value '{}': must be an integer", name, v));
+  return static_cast<int>(v);
+}
+
+std::string key(const Snapshot& s, const char* table, int32_t row) {
+  return row < 0 ? std::string() : std::string(s.table(table).key(static_cast<size_t>(row)));
+}
+std::string name_of(const Snapshot& s, const char* table, int32_t row, const char* field = "name") {
+  return row < 0 ? std::string() : std::string(s.table(table).column(field).text(static_cast<size_t>(row)));
+}
+
+Json proposal_json(const Snapshot& s, int32_t p) {
+  const auto& t = s.table("proposal");
+  const auto r = static_cast<size_t>(p);
+  const int32_t applicant = t.column("applicant_id").codes[r];
+  return Json{{"id", key(s, "proposal", p)},
+              {"title", std::string(t.column("title").text(r))},
+              {"applicant", key(s, "organisation", applicant)},
+              {"applicant_name", name_of(s, "organisation", applicant)},
+              {"cluster", key(s, "cluster", t.column("cluster_id").codes[r])},
+              {"requested_aid", t.column("requested_aid").reals[r]},
+              {"sme_led", select::sme_led(s, p)}};
+}
+
+Json reviewer_json(const Snapshot& s, int32_t r) {
+  const int32_t org = s.table("reviewer").column("organisation_id").codes[static_cast<size_t>(r)];
+  return Json{{"id", key(s, "reviewer", r)}, {"name", name_of(s, "reviewer", r)}, {"organisation", key(s, "organisation", org)}};
+}
+
+Json rules_json(const select::CallData& c) {
+  Json criteria = Json::array();
+  for (const auto& k : c.criteria) criteria.push_back({{"name", k.name}, {"weight", k.weight}});
+  return Json{{"budget", c.budget}, {"min_funding_share", c.min_funding_share}, {"cap_per_cluster", c.cap_per_cluster},
+              {"min_sme_share", c.min_sme_share}, {"reviewers_per_proposal", c.reviewers_per_proposal},
+              {"max_per_reviewer", c.max_per_reviewer}, {"criteria", criteria}};
+}
+
+Result<select::ScoreOptions> score_options(const Params& p) {
+  select::ScoreOptions o;
+  POLES_ASSIGN_OR_RETURN(o.bootstrap, integer(p, "bootstrap", o.bootstrap, 0, 100000));
+  POLES_ASSIGN_OR_RETURN(int seed, integer(p, "seed", 1, 0, 2147483647));
+  o.seed = static_cast<uint64_t>(seed);
+  POLES_ASSIGN_OR_RETURN(o.disagreement_sd, number(p, "disagreement_sd", o.disagreement_sd, 0, 10));
+  return o;
+}
+
+struct PortfolioRun {
+  select::CallData call;
+  std::vector<select::Candidate> candidates;
+  std::vector<std::string> themes;
+  select::PortfolioRules rules;
+  select::Allocation optimised, sprinkled;
+  bool risk = false;  // success probabilities from the fitted model
+};
+
+Result<PortfolioRun> run_portfolio(const Snapshot& s, const std::string& id, const Params& p) {
+  PortfolioRun run;
+  POLES_ASSIGN_OR_RETURN(run.call, select::load_call(s, id));
+  POLES_ASSIGN_OR_RETURN(auto so, score_options(p));
+  so.bootstrap = 0;
+  POLES_ASSIGN_OR_RETURN(auto scores, select::score_call(s, run.call, so));
+  select::CandidateOptions co;
+  POLES_ASSIGN_OR_RETURN(co.min_score, number(p, "min_score", 0, 0, 10));
+  if (auto model = risk::fit_success_model(s); model.has_value()) {
+    co.success = risk::proposal_success(s, *model);
+    run.risk = true;
+  }
+  run.candidates = select::call_candidates(s, run.call, scores, co, &run.themes);
+  run.rules = select::call_rules(run.call);
+  POLES_ASSIGN_OR_RETURN(run.rules.budget, number(p, "budget", run.rules.budget, 0, 1e13));
+  POLES_ASSIGN_OR_RETURN(run.rules.min_share, number(p, "min_share", run.rules.min_share, 0, 1));
+  POLES_ASSIGN_OR_RETURN(run.rules.cap_per_cluster, number(p, "cap_per_cluster", run.rules.cap_per_cluster, 0, 1e13));
+  POLES_ASSIGN_OR_RETURN(run.rules.min_sme_share, number(p, "min_sme_share", run.rules.min_sme_share, 0, 1));
+  POLES_ASSIGN_OR_RETURN(run.rules.max_theme_share, number(p, "max_theme_share", 0, 0, 1));
+  auto opt = select::optimise_portfolio(run.candidates, run.rules);
+  if (!opt.has_value()) return opt.error().with_context(fmt::format("call '{}': the funding rules cannot all be met", id));
+  run.optimised = std::move(*opt);
+  run.sprinkled = select::sprinkle(run.candidates, run.rules);
+  return run;
+}
+
+Json stats_json(const select::AllocationStats& st) {
+  Json lorenz = Json::array();
+  for (const auto& [x, y] : st.lorenz) lorenz.push_back({x, y});
+  return Json{{"funded", st.funded}, {"total_aid", st.total}, {"mean_aid", st.mean}, {"median_aid", st.median},
+              {"mean_funded_share", st.mean_share}, {"gini", st.gini}, {"hhi", st.hhi}, {"sme_share", st.sme_share},
+              {"value", st.value}, {"expected_products", st.expected_products}, {"lorenz", lorenz}};
+}
+
+}  // namespace
+
+Json select_calls(const Snapshot& s) {
+  const auto& calls = s.table("call");
+  std::vector<int> proposals(calls.rows, 0), reviews(calls.rows, 0), decisions(calls.rows, 0);
+  const auto& prop_call = s.table("proposal").column("call_id");
+  auto call_of = [&](const snapshot::Column& proposal_col, size_t r) {
+    const int32_t p = proposal_col.codes[r];
+    return p < 0 ? -1 : prop_call.codes[static_cast<size_t>(p)];
+  };
+  for (size_t r = 0; r < prop_call.codes.size(); ++r) ++proposals[static_cast<size_t>(prop_call.codes[r])];
+  const auto& rp = s.table("review").column("proposal_id");
+  for (size_t r = 0; r < rp.codes.size(); ++r) ++reviews[static_cast<size_t>(call_of(rp, r))];
+  const auto& dp = s.table("decision").column("proposal_id");
+  for (size_t r = 0; r < dp.codes.size(); ++r) ++decisions[static_cast<size_t>(call_of(dp, r))];
+  Json items = Json::array();
+  for (size_t c = 0; c < calls.rows; ++c) {
+    auto data = select::load_call(s, calls.key(c));
+    Json item{{"id", std::string(calls.key(c))}, {"title", std::string(calls.column("title").text(c))},
+              {"programme", std::string(calls.column("programme").text(c))}, {"year", data.has_value() ? data->year : 0},
+              {"proposals", proposals[c]}, {"reviews", reviews[c]}, {"decisions", decisions[c]}};
+    if (data.has_value()) item["rules"] = rules_json(*data);
+    items.push_back(std::move(item));
+  }
+  return Json{{"items", items}};
+}
+
+Result<Json> select_conflicts(const Snapshot& s, const std::string& id, const Params& p) {
+  POLES_ASSIGN_OR_RETURN(auto call, select::load_call(s, id));
+  select::ConflictOptions o;
+  POLES_ASSIGN_OR_RETURN(o.years, integer(p, "years", o.years, 0, 50));
+  const auto conflicts = select::find_conflicts(s, call, o);
+  Json items = Json::array();
+  for (const auto& c : conflicts) {
+    Json item{{"proposal", key(s, "proposal", c.proposal)}, {"reviewer", key(s, "reviewer", c.reviewer)},
+              {"reviewer_name", name_of(s, "reviewer", c.reviewer)},
+              {"reason", std::string(select::to_string(c.kind))}, {"organisation", key(s, "organisation", c.organisation)},
+              {"organisation_name", name_of(s, "organisation", c.organisation)}};
+    if (c.project >= 0) item["project"] = key(s, "project", c.project), item["project_last_year"] = c.year;
+    items.push_back(std::move(item));
+  }
+  return Json{{"call", id}, {"window_years", o.years}, {"count", conflicts.size()}, {"items", items}};
+}
+
+Result<Json> select_assignment(const Snapshot& s, const std::string& id, const Params& p) {
+  POLES_ASSIGN_OR_RETURN(auto call, select::load_call(s, id));
+  select::AssignOptions o;
+  POLES_ASSIGN_OR_RETURN(o.reviewers_per_proposal, integer(p, "k", 0, 0, 20));
+  POLES_ASSIGN_OR_RETURN(o.max_per_reviewer, integer(p, "max_load", 0, 0, 1000));
+  POLES_ASSIGN_OR_RETURN(o.candidates, integer(p, "candidates", o.candidates, 0, 100000));
+  POLES_ASSIGN_OR_RETURN(o.conflicts.years, integer(p, "years", o.conflicts.years, 0, 50));
+  POLES_ASSIGN_OR_RETURN(auto a, select::assign_reviewers(s, call, o));
+  std::map<int32_t, Json> by_proposal;
+  for (const auto& pair : a.pairs) {
+    auto& j = by_proposal[pair.proposal];
+    if (j.is_null()) j = proposal_json(s, pair.proposal), j["reviewers"] = Json::array();
+    Json r = reviewer_json(s, pair.reviewer);
+    r["affinity"] = pair.affinity;
+    j["reviewers"].push_back(std::move(r));
+  }
+  Json proposals = Json::array();
+  for (int32_t prop : call.proposals) {
+    auto it = by_proposal.find(prop);
+    if (it != by_proposal.end()) {
+      proposals.push_back(it->second);
+    } else {
+      Json j = proposal_json(s, prop);
+      j["reviewers"] = Json::array();
+      proposals.push_back(std::move(j));
+    }
+  }
+  Json workload = Json::array();
+  for (size_t r = 0; r < a.load.size(); ++r) {
+    Json w = reviewer_json(s, static_cast<int32_t>(r));
+    w["assigned"] = a.load[r];
+    w["capacity"] = a.capacity[r];
+    workload.push_back(std::move(w));
+  }
+  Json shortages = Json::array();
+  for (const auto& sh : a.shortages) {
+    shortages.push_back({{"proposal", key(s, "proposal", sh.proposal)}, {"assigned", sh.assigned}, {"eligible", sh.eligible},
+                         {"conflicted", sh.conflicted}, {"why", sh.why}});
+  }
+  return Json{{"call", id},
+              {"reviewers_per_proposal", a.k},
+              {"max_per_reviewer", a.max_load},
+              {"complete", a.shortages.empty()},
+              {"optimal", a.optimal},
+              {"total_affinity", a.total_affinity},
+              {"mean_affinity", a.pairs.empty() ? 0.0 : a.total_affinity / static_cast<double>(a.pairs.size())},
+              {"conflicts_excluded", a.conflicts.size()},
+              {"variables", a.variables},
+              {"shortages", shortages},
+              {"proposals", proposals},
+              {"workload", workload}};
+}
+
+Result<Json> select_scores(const Snapshot& s, const std::string& id, const Params& p) {
+  POLES_ASSIGN_OR_RETURN(auto call, select::load_call(s, id));
+  POLES_ASSIGN_OR_RETURN(auto o, score_options(p));
+  POLES_ASSIGN_OR_RETURN(auto sc, select::score_call(s, call, o));
+  Json ranking = Json::array();
+  for (const auto& ps : sc.proposals) {
+    Json j = proposal_json(s, ps.proposal);
+    j.update(Json{{"rank", ps.rank}, {"adjusted_score", ps.adjusted}, {"raw_mean", ps.raw_mean}, {"reviewers", ps.reviewers},
+                  {"sd", ps.sd}, {"disagreement", ps.disagreement},
+                  {"rank_interval", Json{{"p05", ps.rank_p05}, {"median", ps.rank_median}, {"p95", ps.rank_p95}}}});
+    ranking.push_back(std::move(j));
+  }
+  Json reviewers = Json::array();
+  for (const auto& r : sc.reviewers) {
+    Json j = reviewer_json(s, r.reviewer);
+    j["proposals"] = r.proposals;
+    j["effect"] = r.effect;
+    reviewers.push_back(std::move(j));
+  }
+  Json unreviewed = Json::array();
+  for (int32_t u : sc.unreviewed) unreviewed.push_back(key(s, "proposal", u));
+  return Json{{"call", id},          {"grand_mean", sc.grand_mean}, {"iterations", sc.iterations},
+              {"components", sc.components}, {"bootstrap", o.bootstrap}, {"seed", sc.seed},
+              {"disagreement_sd", o.disagreement_sd}, {"ranking", ranking}, {"reviewers", reviewers},
+              {"unreviewed", unreviewed}};
+}
+
+Result<Json> select_portfolio(const Snapshot& s, const std::string& id, const Params& p) {
+  POLES_ASSIGN_OR_RETURN(auto run, run_portfolio(s, id, p));
+  Json items = Json::array();
+  for (size_t i = 0; i < run.candidates.size(); ++i) {
+    const auto& c = run.candidates[i];
+    Json j = proposal_json(s, c.proposal);
+    j.update(Json{{"value", c.value}, {"theme", c.theme >= 0 ? run.themes[static_cast<size_t>(c.theme)] : ""},
+                  {"success_probability", c.success}, {"expected_products", c.products},
+                  {"aid_optimised", run.optimised.aid[i]}, {"aid_sprinkled", run.sprinkled.aid[i]}});
+    items.push_back(std::move(j));
+  }
+  const auto& r = run.rules;
+  return Json{{"call", id},
+              {"rules", Json{{"budget", r.budget}, {"min_share", r.min_share}, {"cap_per_cluster", r.cap_per_cluster},
+                             {"min_sme_share", r.min_sme_share}, {"max_theme_share", r.max_theme_share}}},
+              {"candidates", run.candidates.size()},
+              {"success_model", run.risk},
+              {"optimal", run.optimised.optimal},
+              {"optimised", stats_json(select::describe(run.candidates, r, run.optimised))},
+              {"sprinkled", stats_json(select::describe(run.candidates, r, run.sprinkled))},
+              {"items", items}};
+}
+
+Result<Json> risk_model(const Snapshot& s) {
+  risk::Design d;
+  POLES_ASSIGN_OR_RETURN(auto m, risk::fit_success_model(s, &d));
+  Json coefficients = Json::array();
+  for (size_t j = 0; j < m.logit.coef.size(); ++j) {
+    coefficients.push_back({{"name", m.logit.names[j]}, {"estimate", m.logit.coef[j]}, {"se", m.logit.se[j]},
+                            {"z", m.logit.coef[j] / m.logit.se[j]}});
+  }
+  return Json{{"projects", m.logit.n}, {"successes", m.successes}, {"base_rate", m.base_rate},
+              {"reference_programme", m.reference_programme}, {"log_likelihood", m.logit.log_likelihood},
+              {"null_log_likelihood", m.logit.null_log_likelihood},
+              {"mcfadden_r2", 1 - m.logit.log_likelihood / m.logit.null_log_likelihood},
+              {"iterations", m.logit.iterations}, {"coefficients", coefficients},
+              {"success", "on the market, or with a product, service or process result"}};
+}
+
+Result<Json> risk_simulation(const Snapshot& s, const std::string& id, const Params& p) {
+  risk::SimulationOptions o;
+  POLES_ASSIGN_OR_RETURN(o.draws, integer(p, "draws", o.draws, 1, 10000000));
+  POLES_ASSIGN_OR_RETURN(int seed, integer(p, "seed", 1, 0, 2147483647));
+  o.seed = static_cast<uint64_t>(seed);
+  const auto which = p.contains("portfolio") ? p.at("portfolio") : std::string("optimised");
+  if (which != "optimised" && which != "sprinkled" && which != "decided") {
+    return Status::invalid_argument(fmt::format("parameter 'portfolio' value '{}': must be optimised, sprinkled or decided", which));
+  }
+  POLES_ASSIGN_OR_RETURN(auto model, risk::fit_success_model(s));
+  const auto success = risk::proposal_success(s, model);
+  std::vector<risk::Item> items;
+  const auto& proposals = s.table("proposal");
+  const double m = 0.5;
+  if (which == "decided") {
+    POLES_ASSIGN_OR_RETURN(auto call, select::load_call(s, id));
+    const auto& d = s.table("decision");
+    const auto& dp = d.column("proposal_id");
+    const auto& dd = d.column("decision");
+    for (size_t r = 0; r < d.rows; ++r) {
+      const int32_t prop = dp.codes[r];
+      if (dd.text(r) != "funded" || !std::binary_search(call.proposals.begin(), call.proposals.end(), prop)) continue;
+      const double products = proposals.column("expected_products").reals[static_cast<size_t>(prop)];
+      items.push_back({prop, success[static_cast<size_t>(prop)], std::isnan(products) ? 1.0 : products});
+    }
+  } else {
+    POLES_ASSIGN_OR_RETURN(auto run, run_portfolio(s, id, p));
+    const auto& alloc = which == "optimised" ? run.optimised : run.sprinkled;
+    const double min_share = run.rules.min_share > 0 ? run.rules.min_share : m;
+    for (size_t i = 0; i < run.candidates.size(); ++i) {
+      if (alloc.aid[i] <= 0) continue;
+      const auto& c = run.candidates[i];
+      // Under-funded projects succeed less: success × min(1, share / minimum share).
+      const double f = alloc.aid[i] / c.request;
+      items.push_back({c.proposal, c.success * std::min(1.0, f / min_share), c.products});
+    }
+  }
+  POLES_ASSIGN_OR_RETURN(auto sim, risk::simulate(items, o));
+  Json histogram = Json::array();
+  for (const auto& [v, n] : sim.histogram) histogram.push_back({v, n});
+  Json fragile = Json::array();
+  for (size_t i = 0; i < std::min<size_t>(10, sim.fragile.size()); ++i) {
+    const auto& f = sim.fragile[i];
+    Json j = proposal_json(s, f.id);
+    j.update(Json{{"success_probability", f.success}, {"failure_in_tail", f.failure_in_tail}, {"lift", f.lift}});
+    fragile.push_back(std::move(j));
+  }
+  return Json{{"call", id}, {"portfolio", which}, {"projects", items.size()}, {"draws", sim.draws}, {"seed", sim.seed},
+              {"expected_products", sim.expected}, {"mean", sim.mean}, {"sd", sim.sd},
+              {"quantiles", Json{{"p05", sim.p05}, {"p50", sim.p50}, {"p95", sim.p95}}},
+              {"value_at_risk_5", sim.value_at_risk}, {"expected_shortfall_5", sim.expected_shortfall},
+              {"probability_zero", sim.probability_zero}, {"histogram", histogram}, {"most_fragile", fragile}};
+}
+
+Result<Json> reviewer_assigned(const Snapshot& s, const std::string& reviewer_id) {
+  const int32_t me = s.table("reviewer").find(reviewer_id);
+  if (me < 0) return Status::not_found(fmt::format("no reviewer '{}'", reviewer_id));
+  const auto& reviews = s.table("review");
+  const auto& rp = reviews.column("proposal_id");
+  const auto& rr = reviews.column("reviewer_id");
+  std::map<int32_t, Json> mine;
+  for (size_t i = 0; i < reviews.rows; ++i) {
+    if (rr.codes[i] != me) continue;
+    auto& j = mine[rp.codes[i]];
+    if (j.is_null()) {
+      j = proposal_json(s, rp.codes[i]);
+      const int32_t call = s.table("proposal").column("call_id").codes[static_cast<size_t>(rp.codes[i])];
+      j["call"] = key(s, "call", call);
+      j["my_scores"] = Json::object();
+    }
+    j["my_scores"][std::string(reviews.column("criterion").text(i))] = reviews.column("score").reals[i];
+  }
+  Json items = Json::array();
+  for (auto& [p, j] : mine) items.push_back(std::move(j));
+  return Json{{"reviewer", reviewer_id}, {"name", name_of(s, "reviewer", me)}, {"items", items}};
+}
+
+}  // namespace poles::app

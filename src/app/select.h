@@ -1,0 +1,40 @@
+// Calls and selection, and innovation risk, as the CLI and the API serve them: options parsed
+// from parameters (the same names on both), the engines of src/select and src/risk run on a
+// snapshot, and JSON views. Organisation and reviewer ids and names are resolved here.
+//
+// Parameters (all optional): k, max_load, candidates (assignment); years (conflict window);
+// bootstrap, seed, disagreement_sd (scores); budget, min_share, cap_per_cluster, min_sme_share,
+// max_theme_share, min_score (portfolio; default: the call's rules); draws, seed, portfolio =
+// optimised|sprinkled|decided (risk simulation).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+
+#include "core/status.h"
+#include "snapshot/snapshot.h"
+
+namespace poles::app {
+
+using Json = nlohmann::ordered_json;
+using Params = std::map<std::string, std::string>;
+
+// Every call with its rules and counts of proposals, reviews and decisions.
+Json select_calls(const snapshot::Snapshot& s);
+Result<Json> select_conflicts(const snapshot::Snapshot& s, const std::string& call, const Params& p);
+Result<Json> select_assignment(const snapshot::Snapshot& s, const std::string& call, const Params& p);
+Result<Json> select_scores(const snapshot::Snapshot& s, const std::string& call, const Params& p);
+// The optimised portfolio beside the proportional sprinkling of the same budget.
+Result<Json> select_portfolio(const snapshot::Snapshot& s, const std::string& call, const Params& p);
+// The success model fitted on the store's ended projects.
+Result<Json> risk_model(const snapshot::Snapshot& s);
+// Monte Carlo of a call's portfolio (optimised by default; `decided`: the recorded decisions).
+Result<Json> risk_simulation(const snapshot::Snapshot& s, const std::string& call, const Params& p);
+
+// The proposals assigned to reviewer `reviewer_id` (those they have a review row for) with their
+// own scores per criterion; nothing about other reviewers.
+Result<Json> reviewer_assigned(const snapshot::Snapshot& s, const std::string& reviewer_id);
+
+}  // namespace poles::app

@@ -1,0 +1,69 @@
+// Plain-text views of JSON results, shared by the analysis subcommands.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "cli/print.h"
+
+namespace poles::cli {
+
+namespace {
+std::string cell(const Json& v) {
+  if (v.is_null()) return "";
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
+  if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
+  if (v.is_number()) return fmt::format("{:.4g}", v.get<double>());
+  return v.dump();
+}
+
+}  // namespace
+
+// An array of flat objects as aligned columns (nested values are left out).
+void print_table(const Json& rows) {
+  if (!rows.is_array() || rows.empty()) {
+    std::cout << "(none)\n";
+    return;
+  }
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : rows[0].items()) {
+    if (!v.is_structured()) keys.push_back(k);
+  }
+  std::vector<size_t> width;
+  for (const auto& k : keys) width.push_back(k.size());
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& r : rows) {
+    std::vector<std::string> line;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      line.push_back(cell(r.contains(keys[i]) ? r[keys[i]] : Json(nullptr)));
+      width[i] = std::max(width[i], std::min<size_t>(line.back().size(), 40));
+    }
+    cells.push_back(std::move(line));
+  }
+  auto print_line = [&](const std::vector<std::string>& line) {
+    std::string out;
+    for (size_t i = 0; i < line.size(); ++i) out += fmt::format("{:<{}}  ", line[i].substr(0, 40), width[i]);
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    std::cout << out << "\n";
+  };
+  print_line(keys);
+  for (const auto& line : cells) print_line(line);
+}
+
+// Nested objects as "a.b: value" lines; arrays of objects as tables under their name.
+void print_object(const Json& j, const std::string& prefix) {
+  for (const auto& [k, v] : j.items()) {
+    const std::string name = prefix.empty() ? k : prefix + "." + k;
+    if (v.is_object()) {
+      print_object(v, name);
+    } else if (v.is_array() && !v.empty() && v[0].is_object()) {
+      std::cout << "\n" << name << ":\n";
+      print_table(v);
+    } else {
+      std::cout << name << ": " << (v.is_array() ? v.dump() : cell(v)) << "\n";
+    }
+  }
+}
+
+}  // namespace poles::cli
