@@ -181,6 +181,49 @@ try {
   await page.waitForSelector('#net-graph[data-ready="true"]', { timeout: 60000 });
   await shot("14-network-cluster");
 
+  // Calls and selection: ranking with rank intervals, reviewer workload, portfolio against
+  // sprinkling with its Lorenz curve, the portfolio's risk distribution; numbers as the API says.
+  await page.click('nav a[href="#/select"]');
+  await page.waitForSelector('#sel-lorenz[data-ready="true"]', { timeout: 60000 });
+  const selCall = await page.locator("#sel-call").inputValue();
+  const api = await page.evaluate(async (c) => Promise.all([
+    fetch(`/api/v1/select/calls/${c}/scores?bootstrap=0`).then((r) => r.json()),
+    fetch(`/api/v1/select/calls/${c}/portfolio`).then((r) => r.json())]), selCall);
+  assert.equal(await page.locator("#sel-ranking tbody tr").count(), api[0].ranking.length);
+  assert.ok(api[0].ranking.length >= 20, "the demo call has its proposals ranked");
+  const fundedCell = await page.locator("#sel-portfolio tbody tr").first().locator("td").nth(1).textContent();
+  assert.equal(fundedCell.trim(), String(api[1].optimised.funded));
+  assert.ok(await page.locator("#sel-lorenz svg path").count() > 0, "Lorenz curve drawn");
+  assert.ok(await page.locator("#sel-risk svg path").count() > 0, "risk distribution drawn");
+  await shot("15-selection");
+  const firstCall = await page.locator("#sel-call option").first().getAttribute("value");
+  await page.selectOption("#sel-call", firstCall);
+  await page.waitForFunction((c) => location.hash.includes(c) && document.querySelector('#sel-lorenz[data-ready="true"]'), firstCall, { timeout: 60000 });
+
+  // A reviewer sees only the proposals assigned to them, and no one else's name.
+  execFileSync(poles, ["-q", "--db", db, "user", "add", "expert1", "--role", "reviewer", "--scope", "demo-expert-001", "--password", "expert password 1"]);
+  await page.click("#logout");
+  await page.waitForSelector("#login-name");
+  await page.fill("#login-name", "expert1");
+  await page.fill("#login-password", "expert password 1");
+  await page.click("button[type=submit]");
+  await page.waitForSelector('[data-page="pageMap"] h1');
+  await page.waitForSelector('nav a[href="#/my-reviews"]:not([hidden])');
+  assert.ok(await page.locator('nav a[href="#/select"]').isHidden(), "reviewers have no selection board");
+  await page.click('nav a[href="#/my-reviews"]');
+  await page.waitForSelector('[data-page="pageMyReviews"] h1');
+  const mine = await page.evaluate(async () => (await (await fetch("/api/v1/select/my-proposals")).json()).items.length);
+  assert.ok(mine > 0, "demo-expert-001 has reviews in the demo");
+  assert.equal(await page.locator('[data-page="pageMyReviews"] tbody tr').count(), mine);
+  assert.ok(!(await page.locator("#main").textContent()).includes("demo-expert-002"), "no other reviewer named");
+  await shot("16-my-reviews");
+  await page.click("#logout");
+  await page.waitForSelector("#login-name");
+  await page.fill("#login-name", "admin");
+  await page.fill("#login-password", password);
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#nav-account:not([hidden])");
+
   // Tablet width.
   await page.setViewportSize({ width: 800, height: 1100 });
   await page.click('nav a[href="#/clusters"]');
