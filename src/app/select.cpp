@@ -101,7 +101,7 @@ Result<PortfolioRun> run_portfolio(const Snapshot& s, const std::string& id, con
     co.success = risk::proposal_success(s, *model);
     run.risk = true;
   }
-  run.candidates = select::call_candidates(s, run.call, scores, co, &run.themes);
+  run.candidates = select::call_candidates(s, scores, co, &run.themes);
   run.rules = select::call_rules(run.call);
   POLES_ASSIGN_OR_RETURN(run.rules.budget, number(p, "budget", run.rules.budget, 0, 1e13));
   POLES_ASSIGN_OR_RETURN(run.rules.min_share, number(p, "min_share", run.rules.min_share, 0, 1));
@@ -295,12 +295,12 @@ Result<Json> risk_simulation(const Snapshot& s, const std::string& id, const Par
   if (which != "optimised" && which != "sprinkled" && which != "decided") {
     return Status::invalid_argument(fmt::format("parameter 'portfolio' value '{}': must be optimised, sprinkled or decided", which));
   }
-  POLES_ASSIGN_OR_RETURN(auto model, risk::fit_success_model(s));
-  const auto success = risk::proposal_success(s, model);
   std::vector<risk::Item> items;
   const auto& proposals = s.table("proposal");
   const double m = 0.5;
   if (which == "decided") {
+    POLES_ASSIGN_OR_RETURN(auto model, risk::fit_success_model(s));
+    const auto success = risk::proposal_success(s, model);
     POLES_ASSIGN_OR_RETURN(auto call, select::load_call(s, id));
     const auto& d = s.table("decision");
     const auto& dp = d.column("proposal_id");
@@ -312,7 +312,9 @@ Result<Json> risk_simulation(const Snapshot& s, const std::string& id, const Par
       items.push_back({prop, success[static_cast<size_t>(prop)], std::isnan(products) ? 1.0 : products});
     }
   } else {
+    // The portfolio's candidates carry the success model's probabilities (fitted once, there).
     POLES_ASSIGN_OR_RETURN(auto run, run_portfolio(s, id, p));
+    if (!run.risk) return Status::invalid_argument("the success model cannot be fitted on this store's ended projects");
     const auto& alloc = which == "optimised" ? run.optimised : run.sprinkled;
     const double min_share = run.rules.min_share > 0 ? run.rules.min_share : m;
     for (size_t i = 0; i < run.candidates.size(); ++i) {

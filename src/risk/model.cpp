@@ -11,6 +11,7 @@
 #include "core/date.h"
 #include "core/model.h"
 #include "network/graph.h"
+#include "select/call.h"
 
 namespace poles::risk {
 
@@ -236,13 +237,12 @@ std::vector<double> proposal_success(const Snapshot& s, const SuccessModel& m) {
   const Column& call = proposals.column("call_id");
   for (size_t p = 0; p < proposals.rows; ++p) {
     const auto c = static_cast<size_t>(call.codes[p]);
-    int year = year_of(calls.column("close_date"), c);
-    if (year == 0) year = year_of(calls.column("open_date"), c);
-    if (year == 0) year = 9999;
+    int year = select::call_year(s, call.codes[p]);
+    if (year == 0) year = 9999;  // undated call: every ended project counts in the record
     const double gap = t0.is_null(p) || t1.is_null(p) ? NAN : static_cast<double>(t1.ints[p] - t0.ints[p]);
     const int32_t pj = project.codes[p];
     const double size = pj >= 0 && facts.participants[static_cast<size_t>(pj)] > 0 ? std::log(facts.participants[static_cast<size_t>(pj)]) : NAN;
-    const bool sme = network::is_sme(s, proposals.column("applicant_id").codes[p]);
+    const bool sme = select::sme_led(s, static_cast<int32_t>(p));
     out[p] = m.logit.predict(m.features(gap, size, sme, calls.column("programme").text(c), m.cluster_record(cluster.codes[p], year)));
   }
   return out;

@@ -52,6 +52,15 @@ Result<std::vector<Criterion>> parse_criteria(std::string_view text) {
   return out;
 }
 
+int call_year(const Snapshot& s, int32_t call_row) {
+  const Table& calls = s.table("call");
+  for (const char* f : {"close_date", "open_date"}) {
+    const Column& d = calls.column(f);
+    if (!d.is_null(static_cast<size_t>(call_row))) return Date::from_days(d.ints[static_cast<size_t>(call_row)]).year;
+  }
+  return 0;
+}
+
 Result<CallData> load_call(const Snapshot& s, std::string_view id) {
   const Table& calls = s.table("call");
   const int32_t row = calls.find(id);
@@ -61,13 +70,7 @@ Result<CallData> load_call(const Snapshot& s, std::string_view id) {
   c.row = row;
   c.id = std::string(id);
   c.programme = std::string(calls.column("programme").text(r));
-  for (const char* f : {"close_date", "open_date"}) {
-    const Column& d = calls.column(f);
-    if (!d.is_null(r)) {
-      c.year = Date::from_days(d.ints[r]).year;
-      break;
-    }
-  }
+  c.year = call_year(s, row);
   auto real = [&](const char* f, double fallback) {
     const double v = calls.column(f).reals[r];
     return std::isnan(v) ? fallback : v;
@@ -91,18 +94,24 @@ Result<CallData> load_call(const Snapshot& s, std::string_view id) {
   return c;
 }
 
-std::vector<int32_t> proposal_organisations(const Snapshot& s, int32_t proposal_row) {
+std::vector<std::vector<int32_t>> project_participants(const Snapshot& s) {
+  std::vector<std::vector<int32_t>> members(s.table("project").rows);
+  const Table& parts = s.table("participation");
+  const Column& pp = parts.column("project_id");
+  const Column& po = parts.column("organisation_id");
+  for (size_t i = 0; i < parts.rows; ++i) members[static_cast<size_t>(pp.codes[i])].push_back(po.codes[i]);
+  return members;
+}
+
+std::vector<int32_t> proposal_organisations(const Snapshot& s, int32_t proposal_row,
+                                            const std::vector<std::vector<int32_t>>& participants) {
   const Table& proposals = s.table("proposal");
   const auto p = static_cast<size_t>(proposal_row);
   std::vector<int32_t> out{proposals.column("applicant_id").codes[p]};
   const int32_t project = proposals.column("project_id").codes[p];
   if (project >= 0) {
-    const Table& parts = s.table("participation");
-    const Column& pp = parts.column("project_id");
-    const Column& po = parts.column("organisation_id");
-    for (size_t i = 0; i < parts.rows; ++i) {
-      if (pp.codes[i] == project) out.push_back(po.codes[i]);
-    }
+    const auto& m = participants[static_cast<size_t>(project)];
+    out.insert(out.end(), m.begin(), m.end());
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

@@ -36,15 +36,21 @@ struct CallData {
 
 // The call `id` of `s`; an unknown call is kNotFound, unreadable criteria kInvalidArgument.
 Result<CallData> load_call(const snapshot::Snapshot& s, std::string_view id);
+// Year of a call row: its close date's, else its open date's, else 0 (unknown).
+int call_year(const snapshot::Snapshot& s, int32_t call_row);
 // Parses `name:weight|…` (weights positive, normalised to sum 1).
 Result<std::vector<Criterion>> parse_criteria(std::string_view text);
 
 // The `|`-separated items of a list cell.
 std::vector<std::string> split_list(std::string_view text);
 
+// Participants (organisation rows) of every project row, from the participation table.
+std::vector<std::vector<int32_t>> project_participants(const snapshot::Snapshot& s);
 // Organisations on the applicant side of a proposal: the lead applicant and, when the proposal
-// names a project, every participant of that project. Organisation rows, ascending, unique.
-std::vector<int32_t> proposal_organisations(const snapshot::Snapshot& s, int32_t proposal_row);
+// names a project, every participant of that project (`participants` from project_participants).
+// Organisation rows, ascending, unique.
+std::vector<int32_t> proposal_organisations(const snapshot::Snapshot& s, int32_t proposal_row,
+                                            const std::vector<std::vector<int32_t>>& participants);
 // Is the lead applicant a small or medium enterprise (TPE or PME)?
 bool sme_led(const snapshot::Snapshot& s, int32_t proposal_row);
 

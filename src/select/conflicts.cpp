@@ -50,13 +50,10 @@ std::vector<Conflict> find_conflicts(const Snapshot& s, const CallData& call, co
   const Column& pp = parts.column("project_id");
   const Column& po = parts.column("organisation_id");
 
-  // Projects of each organisation, and participants of each project (only those we need).
+  // Projects of each organisation, and participants of each project.
   std::unordered_map<int32_t, std::vector<int32_t>> projects_of;
-  std::vector<std::vector<int32_t>> members(s.table("project").rows);
-  for (size_t i = 0; i < parts.rows; ++i) {
-    projects_of[po.codes[i]].push_back(pp.codes[i]);
-    members[static_cast<size_t>(pp.codes[i])].push_back(po.codes[i]);
-  }
+  for (size_t i = 0; i < parts.rows; ++i) projects_of[po.codes[i]].push_back(pp.codes[i]);
+  const auto members = project_participants(s);
   std::vector<int> year_cache(members.size(), -1);
   auto year_of = [&](int32_t p) {
     auto& y = year_cache[static_cast<size_t>(p)];
@@ -85,7 +82,7 @@ std::vector<Conflict> find_conflicts(const Snapshot& s, const CallData& call, co
 
   std::vector<Conflict> out;
   for (int32_t prop : call.proposals) {
-    const auto side = proposal_organisations(s, prop);
+    const auto side = proposal_organisations(s, prop, members);
     for (size_t r = 0; r < reviewers.rows; ++r) {
       const int32_t ro = reviewer_org.codes[r];
       if (ro < 0) continue;

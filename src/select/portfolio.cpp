@@ -131,8 +131,8 @@ PortfolioRules call_rules(const CallData& call) {
           .min_sme_share = call.min_sme_share};
 }
 
-std::vector<Candidate> call_candidates(const Snapshot& s, const CallData& call, const Scores& scores,
-                                       const CandidateOptions& o, std::vector<std::string>* theme_names) {
+std::vector<Candidate> call_candidates(const Snapshot& s, const Scores& scores, const CandidateOptions& o,
+                                       std::vector<std::string>* theme_names) {
   const auto& proposals = s.table("proposal");
   std::map<std::string, int32_t> theme_index;
   std::vector<Candidate> out;
@@ -155,7 +155,6 @@ std::vector<Candidate> call_candidates(const Snapshot& s, const CallData& call, 
     c.products = std::isnan(products) ? 1.0 : products;
     out.push_back(c);
   }
-  (void)call;
   return out;
 }
 

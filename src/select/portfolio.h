@@ -67,8 +67,8 @@ struct CandidateOptions {
   double min_score = 0;
   std::vector<double> success;  // indexed by proposal row; empty: 1
 };
-std::vector<Candidate> call_candidates(const snapshot::Snapshot& s, const CallData& call, const Scores& scores,
-                                       const CandidateOptions& o, std::vector<std::string>* theme_names = nullptr);
+std::vector<Candidate> call_candidates(const snapshot::Snapshot& s, const Scores& scores, const CandidateOptions& o,
+                                       std::vector<std::string>* theme_names = nullptr);
 PortfolioRules call_rules(const CallData& call);
 
 }  // namespace poles::select

@@ -21,6 +21,7 @@
 #include "network/metrics.h"
 #include "network/recommend.h"
 #include "snapshot/loader.h"
+#include "demo_france.h"
 #include "test_support.h"
 
 // Designated initializers leave the other members at their defaults on purpose.
@@ -29,23 +30,10 @@
 namespace poles::network {
 namespace {
 
-class NetworkFrance : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    const char* db = std::getenv("POLES_DEMO_FRANCE_DB");
-    if (db == nullptr || !std::filesystem::exists(db)) return;
-    auto store = store::Store::open(db);
-    ASSERT_TRUE(store.has_value());
-    auto snap = snapshot::load(**store, {"membership", "project_label", "participation"});
-    ASSERT_TRUE(snap.has_value()) << snap.error().to_string();
-    snap_ = *snap;
-  }
-  static void TearDownTestSuite() { snap_.reset(); }
-  void SetUp() override {
-    if (!snap_) GTEST_SKIP() << "skipped: POLES_DEMO_FRANCE_DB is not set (run through ctest, whose demo_france fixture makes it)";
-  }
-  static inline snapshot::SnapshotPtr snap_;
+struct NetworkFranceTables {
+  static std::vector<std::string_view> tables() { return {"membership", "project_label", "participation"}; }
 };
+using NetworkFrance = testing_support::DemoFranceSuite<NetworkFranceTables>;
 
 // The interpreter that runs the peers: $POLES_PYTHON, else the one CMake found in /usr/bin, else
 // Debian's usual paths; the first that imports igraph and networkx.

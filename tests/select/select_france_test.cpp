@@ -24,6 +24,7 @@
 #include "select/scores.h"
 #include "snapshot/loader.h"
 #include "store/store.h"
+#include "demo_france.h"
 #include "test_support.h"
 
 // Designated initializers leave the other members at their defaults on purpose.
@@ -32,24 +33,10 @@
 namespace poles::select {
 namespace {
 
-class SelectFrance : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    const char* db = std::getenv("POLES_DEMO_FRANCE_DB");
-    if (db == nullptr || !std::filesystem::exists(db)) return;
-    auto store = store::Store::open(db);
-    ASSERT_TRUE(store.has_value());
-    auto snap = snapshot::load(**store, {"call", "proposal", "reviewer", "review", "decision", "participation", "project_label",
-                                         "result", "truth"});
-    ASSERT_TRUE(snap.has_value()) << snap.error().to_string();
-    snap_ = *snap;
-  }
-  static void TearDownTestSuite() { snap_.reset(); }
-  void SetUp() override {
-    if (!snap_) GTEST_SKIP() << "skipped: POLES_DEMO_FRANCE_DB is not set (run through ctest, whose demo_france fixture makes it)";
-  }
-  static inline snapshot::SnapshotPtr snap_;
+struct SelectFranceTables {
+  static std::vector<std::string_view> tables() { return {"call", "proposal", "reviewer", "review", "decision", "participation", "project_label", "result", "truth"}; }
 };
+using SelectFrance = testing_support::DemoFranceSuite<SelectFranceTables>;
 
 TEST_F(SelectFrance, PlantedConflictIsFound) {
   const auto& s = *snap_;
@@ -108,7 +95,7 @@ TEST_F(SelectFrance, EveryCallIsAssignedWithinItsConstraints) {
     // A portfolio under the call's own rules exists and spends no more than the budget.
     auto sc = score_call(s, *call, {.bootstrap = 0});
     ASSERT_TRUE(sc.has_value());
-    const auto cands = call_candidates(s, *call, *sc, {});
+    const auto cands = call_candidates(s, *sc, {});
     auto pf = optimise_portfolio(cands, call_rules(*call));
     ASSERT_TRUE(pf.has_value()) << pf.error().to_string();
     const auto st = describe(cands, call_rules(*call), *pf);
