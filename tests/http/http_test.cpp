@@ -378,7 +378,17 @@ TEST_P(HttpTest, StoppingLosesNoAcknowledgedWrite) {
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Stop once enough writes are acknowledged (not after a fixed time: on a loaded machine the
+  // first writes can take seconds), with writers still sending.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    {
+      std::lock_guard lock(mu);
+      if (acknowledged.size() > 20) break;
+    }
+    if (std::chrono::steady_clock::now() > deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   server_->stop();
   thread_.join();
   stop = true;
