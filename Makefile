@@ -34,8 +34,13 @@ build-ci: deps web-deps
 	cmake --preset ci >/dev/null
 	cmake --build --preset ci -j $(JOBS)
 
+# When tests fail, they are run once more, alone and with their output, at the end of the log
+# (where a CI excerpt shows it, and whether the failure repeats); the run fails either way.
+RERUN_FAILED = { echo "=== failed tests, run again alone with their output ==="; \
+  ctest --preset $(1) --rerun-failed --output-on-failure -j 1; exit 1; }
+
 test-ci: build-ci
-	ctest --preset ci -j $(JOBS)
+	ctest --preset ci -j $(JOBS) || $(call RERUN_FAILED,ci)
 
 build-asan: deps web-deps
 	cmake --preset asan >/dev/null
@@ -44,8 +49,8 @@ build-asan: deps web-deps
 # Sanitizer run: every test except those labelled `slow` (their code paths are covered by the
 # fast tests; under ASan they would take most of the 30-minute budget).
 test-asan: build-asan
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --preset asan -j $(JOBS)
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1; \
+	  ctest --preset asan -j $(JOBS) || $(call RERUN_FAILED,asan)
 
 fuzz: deps
 	cmake --preset fuzz >/dev/null

@@ -38,9 +38,13 @@ const browser = await playwright.chromium.launch({
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
 });
 let failed = false;
+let step = "start";
 const errors = [];
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // Under AddressSanitizer and a parallel ctest run the server can be several times slower than
+  // usual: waits are generous, a failure says at which step it happened.
+  page.setDefaultTimeout(90000);
   page.on("pageerror", (e) => errors.push(String(e)));
   // Script errors fail the test; so does any failed request other than the API's expected
   // refusals (401 before login, 422 for the bad file).
@@ -52,6 +56,7 @@ try {
   const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 
   // Anonymous visitors land on the login page; a wrong password is refused.
+  step = "Anonymous visitors land on the login page";
   await page.goto(base + "/");
   await page.waitForSelector("#login-name");
   assert.equal(await page.locator("h1").textContent(), "Connexion");
@@ -64,6 +69,7 @@ try {
   await page.click("button[type=submit]");
 
   // Map: every metropolitan region is drawn; the table lists all 18 regions.
+  step = "Map";
   await page.waitForSelector('path[data-region="76"]');
   assert.equal(await page.locator("svg path[data-region]").count(), 13);
   assert.equal(await page.locator("#page table tbody tr").count(), 18);
@@ -71,6 +77,7 @@ try {
   await shot("02-map");
 
   // Clicking a region lists its clusters; search filters them.
+  step = "Clicking a region lists its clusters";
   const region = await page.locator("#page table tbody tr").filter({ hasText: /[1-9]/ }).first();
   await page.locator('path[data-region="84"]').click();
   await page.waitForSelector('[data-page="pageClusters"]');
@@ -85,12 +92,14 @@ try {
   void region;
 
   // Cluster profile with its charts.
+  step = "Cluster profile with its charts";
   await page.locator("#page table tbody tr a").first().click();
   await page.waitForSelector('[data-page="pageCluster"] .chart svg');
   assert.ok((await page.locator(".chart svg").count()) >= 4);
   await shot("04-cluster-profile");
 
   // Project page, then an organisation page.
+  step = "Project page, then an organisation page";
   await page.locator('a[href^="#/project/"]').first().click();
   await page.waitForSelector('[data-page="pageProject"]');
   await shot("05-project");
@@ -99,6 +108,7 @@ try {
   await shot("06-organisation");
 
   // English, then back to French.
+  step = "English, then back to French";
   await page.click("#lang");
   await page.waitForSelector('nav a[href="#/map"]:text("Map")');
   assert.equal(await page.getAttribute("html", "lang"), "en");
@@ -107,6 +117,7 @@ try {
   await page.waitForSelector('nav a[href="#/map"]:text("Carte")');
 
   // Import: a bad file lists its errors line by line and writes nothing; a good one goes in.
+  step = "Import";
   await page.click('nav a[href="#/import"]');
   await page.waitForSelector("#entity");
   await page.selectOption("#entity", "cluster");
@@ -128,6 +139,7 @@ try {
   await shot("09-import-done");
 
   // The audit log shows the import; accounts and the account page render.
+  step = "The audit log shows the import";
   await page.click('nav a[href="#/admin/audit"]');
   await page.waitForSelector('[data-page="pageAudit"] table');
   assert.ok((await page.locator('[data-page="pageAudit"] tbody tr').allTextContents()).some((r) => r.includes("import") && r.includes("admin")));
@@ -139,6 +151,7 @@ try {
   await shot("11-account");
 
   // Keyboard: the map's regions are reachable and open with Enter.
+  step = "Keyboard";
   await page.click('nav a[href="#/map"]');
   await page.waitForSelector('path[data-region="11"]');
   await page.focus('path[data-region="11"]');
@@ -148,8 +161,9 @@ try {
 
   // Cooperation network: KPIs, the sigma graph, both heatmaps, SME table, an organisation's ego
   // network and recommendations, a cluster filter, a GraphML export.
+  step = "Cooperation network";
   await page.click('nav a[href="#/network"]');
-  await page.waitForSelector('#net-graph[data-ready="true"]', { timeout: 60000 });
+  await page.waitForSelector('#net-graph[data-ready="true"]');
   assert.ok(Number(await page.getAttribute("#net-graph", "data-nodes")) > 50);
   assert.ok((await page.locator("#net-graph canvas").count()) > 0);
   await page.waitForSelector("#net-clusters svg");
@@ -177,14 +191,15 @@ try {
   await page.waitForFunction((before) => {
     const k = document.querySelector("#net-kpis .kpi strong");
     return location.hash.includes("cluster=") && k && k.textContent !== before;
-  }, allOrgs, { timeout: 60000 });
-  await page.waitForSelector('#net-graph[data-ready="true"]', { timeout: 60000 });
+  }, allOrgs);
+  await page.waitForSelector('#net-graph[data-ready="true"]');
   await shot("14-network-cluster");
 
   // Calls and selection: ranking with rank intervals, reviewer workload, portfolio against
   // sprinkling with its Lorenz curve, the portfolio's risk distribution; numbers as the API says.
+  step = "Calls and selection";
   await page.click('nav a[href="#/select"]');
-  await page.waitForSelector('#sel-lorenz[data-ready="true"]', { timeout: 60000 });
+  await page.waitForSelector('#sel-lorenz[data-ready="true"]');
   const selCall = await page.locator("#sel-call").inputValue();
   const api = await page.evaluate(async (c) => Promise.all([
     fetch(`/api/v1/select/calls/${c}/scores?bootstrap=0`).then((r) => r.json()),
@@ -198,9 +213,10 @@ try {
   await shot("15-selection");
   const firstCall = await page.locator("#sel-call option").first().getAttribute("value");
   await page.selectOption("#sel-call", firstCall);
-  await page.waitForFunction((c) => location.hash.includes(c) && document.querySelector('#sel-lorenz[data-ready="true"]'), firstCall, { timeout: 60000 });
+  await page.waitForFunction((c) => location.hash.includes(c) && document.querySelector('#sel-lorenz[data-ready="true"]'), firstCall);
 
   // A reviewer sees only the proposals assigned to them, and no one else's name.
+  step = "A reviewer sees only the proposals assigned to them, and no one else's name";
   execFileSync(poles, ["-q", "--db", db, "user", "add", "expert1", "--role", "reviewer", "--scope", "demo-expert-001", "--password", "expert password 1"]);
   await page.click("#logout");
   await page.waitForSelector("#login-name");
@@ -225,6 +241,7 @@ try {
   await page.waitForSelector("#nav-account:not([hidden])");
 
   // Tablet width.
+  step = "Tablet width";
   await page.setViewportSize({ width: 800, height: 1100 });
   await page.click('nav a[href="#/clusters"]');
   await page.waitForSelector('[data-page="pageClusters"] table');
@@ -236,6 +253,7 @@ try {
   console.log(`dashboard: every page checked; screenshots in ${shots}`);
 } catch (e) {
   failed = true;
+  console.error(`e2e_dashboard FAILED at step "${step}": ${e.message}`);
   console.error(e);
   if (errors.length) console.error("browser errors:", errors);
   try { await (await browser.contexts()[0]?.pages()[0])?.screenshot({ path: join(shots, "failure.png"), fullPage: true }); } catch { /* best effort */ }
