@@ -511,6 +511,7 @@ async function pageSelect(root, params) {
       { name: t("sel.equality"), type: "line", data: [[0, 0], [1, 1]], showSymbol: false, lineStyle: { type: "dashed" }, color: "#999" }] });
   chart(riskBox, { xAxis: { type: "category", data: risk.histogram.map((h) => h[0]), name: t("sel.products") }, yAxis: { type: "value" },
     series: [{ name: t("sel.draws"), type: "bar", data: risk.histogram.map((h) => h[1]), color: "#18753c" }] });
+  lorenz.dataset.call = call.id;
   lorenz.dataset.ready = workload.dataset.ready = riskBox.dataset.ready = "true";
 }
 
@@ -543,7 +544,12 @@ function updateChrome() {
   }
 }
 
+// Each render has a number; a page whose data arrives after the user has moved on (a slow
+// selection page, then a click elsewhere or a logout) is dropped instead of replacing the newer page.
+let renderCount = 0;
 async function render() {
+  const current = ++renderCount;
+  const stale = () => current !== renderCount;
   const hash = location.hash || "#/map";
   const [path, query] = hash.split("?");
   const root = main();
@@ -551,7 +557,8 @@ async function render() {
   activeSigma = null;
   root.replaceChildren(el("p", { class: "muted" }, t("loading")));
   if (!me && path !== "#/login") {
-    try { me = await api("GET", "/api/v1/me"); } catch { location.hash = "#/login"; return; }
+    try { me = await api("GET", "/api/v1/me"); } catch { if (!stale()) location.hash = "#/login"; return; }
+    if (stale()) return;
   }
   updateChrome();
   for (const a of document.querySelectorAll("nav a")) {
@@ -564,8 +571,12 @@ async function render() {
     const content = el("div", { id: "page", "data-page": page.name });
     try {
       await page(content, m[1] ? decodeURIComponent(m[1]) : new URLSearchParams(query || ""));
+      if (stale()) return;
       root.replaceChildren(content);
-    } catch (err) { root.replaceChildren(problemBox(err)); }
+    } catch (err) {
+      if (stale()) return;
+      root.replaceChildren(problemBox(err));
+    }
     document.title = `${content.querySelector("h1")?.textContent ?? ""} — Pôles`;
     root.focus();
     return;

@@ -212,8 +212,22 @@ try {
   assert.ok(await page.locator("#sel-risk svg path").count() > 0, "risk distribution drawn");
   await shot("15-selection");
   const firstCall = await page.locator("#sel-call option").first().getAttribute("value");
+  assert.notEqual(firstCall, selCall, "the demo has several calls");
   await page.selectOption("#sel-call", firstCall);
-  await page.waitForFunction((c) => location.hash.includes(c) && document.querySelector('#sel-lorenz[data-ready="true"]'), firstCall);
+  await page.waitForSelector(`#sel-lorenz[data-ready="true"][data-call="${firstCall}"]`);
+
+  // A page whose data arrives after the user has moved on is dropped: the selection page's answers
+  // are held back 2 s, the user goes to the cluster list meanwhile, and stays there.
+  step = "A slow page does not replace a newer one";
+  await page.route("**/api/v1/select/calls/**", async (route) => { await new Promise((r) => setTimeout(r, 2000)); await route.continue(); });
+  await page.evaluate(() => { location.hash = "#/select"; });
+  await page.waitForTimeout(200);
+  await page.click('nav a[href="#/clusters"]');
+  await page.waitForSelector('[data-page="pageClusters"] table');
+  await page.waitForTimeout(3000);
+  assert.equal(await page.locator('[data-page="pageSelect"]').count(), 0, "the late selection page did not replace the cluster list");
+  assert.equal(await page.locator('[data-page="pageClusters"] table').count(), 1);
+  await page.unroute("**/api/v1/select/calls/**");
 
   // A reviewer sees only the proposals assigned to them, and no one else's name.
   step = "A reviewer sees only the proposals assigned to them, and no one else's name";
