@@ -468,6 +468,23 @@ async function pageSelect(root, params) {
     kpiBox("sel-kpis", [[t("sel.proposals"), fmt(call.proposals)], [t("sel.budget"), euros(call.rules.budget)],
       [t("sel.min_share"), fmt(100 * call.rules.min_funding_share) + " %"], [t("sel.conflicts"), fmt(assign.conflicts_excluded)],
       [t("sel.assignment"), assign.complete ? t("sel.complete") : t("sel.incomplete")]]));
+  // Recording (admin, state): the assignment above becomes the call's, the portfolio its decisions.
+  if (["admin", "state"].includes(me?.user.role)) {
+    const status = el("p", { id: "sel-record-status", role: "status" });
+    const record = (what, message) => async () => {
+      status.textContent = t("loading");
+      try {
+        const r = await api("POST", `/api/v1/select/calls/${q}/${what}?replace=true`, {});
+        status.textContent = message(r);
+      } catch (err) { status.replaceChildren(problemBox(err)); }
+    };
+    root.append(el("section", { class: "card", id: "sel-record" }, el("h2", {}, t("sel.record")),
+      el("p", { class: "muted" }, t("sel.recorded", { a: fmt(call.assignments), d: fmt(call.decisions) })),
+      el("button", { type: "button", id: "sel-save-assignment", onclick: record("assignment", (r) => t("sel.saved_assignment", { n: fmt(r.written), r: fmt(r.replaced) })) }, t("sel.save_assignment")),
+      " ",
+      el("button", { type: "button", id: "sel-save-decisions", onclick: record("decisions", (r) => t("sel.saved_decisions", { f: fmt(r.funded), r: fmt(r.rejected) })) }, t("sel.save_decisions")),
+      status));
+  }
   // Assignment problems first: they block the review.
   if (assign.shortages.length) {
     root.append(el("section", { class: "card problem", id: "sel-shortages" }, el("h2", {}, t("sel.shortages")),

@@ -13,7 +13,9 @@ bool in(std::string_view name, std::initializer_list<std::string_view> names) {
 }
 
 bool confidential(std::string_view e) { return in(e, {"firm_year", "truth"}); }
-bool selection(std::string_view e) { return in(e, {"call", "proposal", "reviewer", "review", "decision"}); }
+bool selection(std::string_view e) { return in(e, {"call", "proposal", "reviewer", "assignment", "review", "decision"}); }
+// What only the State, evaluators and the reviewers concerned read: who reviews what, and how.
+bool reviewing(std::string_view e) { return in(e, {"proposal", "review", "reviewer", "assignment", "decision"}); }
 
 const std::string* text_field(const schema::Entity& e, const Row& row, std::string_view field) {
   const int i = schema::field_index(e, field);
@@ -91,14 +93,14 @@ bool may(Role role, Action action, const schema::Entity& e) {
     case Role::kState: return true;
     case Role::kEvaluator: return action == Action::kRead || n == "assessment";
     case Role::kRegion:
-      if (action == Action::kRead) return !confidential(n) && !in(n, {"proposal", "review", "reviewer", "decision"});
+      if (action == Action::kRead) return !confidential(n) && !reviewing(n);
       return !confidential(n) && !selection(n) && !in(n, {"employment", "assessment"});
     case Role::kClusterManager:
-      if (action == Action::kRead) return !confidential(n) && !in(n, {"proposal", "review", "reviewer", "decision"});
+      if (action == Action::kRead) return !confidential(n) && !reviewing(n);
       return in(n, {"organisation", "membership", "project", "project_label", "project_event", "participation", "result",
                     "service", "service_participant", "diagnostic"});
     case Role::kReviewer:
-      if (action == Action::kRead) return in(n, {"call", "proposal", "review"});
+      if (action == Action::kRead) return in(n, {"call", "proposal", "assignment", "review"});
       return n == "review";
     case Role::kMember:
       if (action == Action::kRead) return !confidential(n) && !selection(n) && !in(n, {"assessment", "diagnostic"});
@@ -131,8 +133,11 @@ Status check_row_write(const QueryFn& s, const User& u, const schema::Entity& e,
     }
     case Role::kReviewer: {
       const auto* r = text_field(e, row, "reviewer_id");
-      if (r != nullptr && *r == u.scope) return Status::ok();
-      return denied(u, e, "reviewers write their own reviews only");
+      if (r == nullptr || *r != u.scope) return denied(u, e, "reviewers write their own reviews only");
+      const auto* p = text_field(e, row, "proposal_id");
+      POLES_ASSIGN_OR_RETURN(bool assigned, exists(s, "SELECT 1 FROM assignment WHERE proposal_id = ? AND reviewer_id = ?",
+                                                   {p ? *p : std::string(), u.scope}));
+      return assigned ? Status::ok() : denied(u, e, "the proposal is not assigned to this reviewer");
     }
     case Role::kClusterManager:
     case Role::kRegion: break;
@@ -179,14 +184,18 @@ Status check_row_write(const QueryFn& s, const User& u, const schema::Entity& e,
 
 Result<bool> may_read_row(const QueryFn& s, const User& u, const schema::Entity& e, const Row& row) {
   if (u.role != Role::kReviewer) return true;
-  if (e.name == "review") {
+  if (e.name == "review" || e.name == "assignment") {
     const auto* r = text_field(e, row, "reviewer_id");
     return r != nullptr && *r == u.scope;
   }
   if (e.name == "proposal") {
+    // Assigned to them (or reviewed by them before assignments were recorded).
     const auto* id = text_field(e, row, "id");
     if (id == nullptr) return false;
-    return exists(s, "SELECT 1 FROM review WHERE proposal_id = ? AND reviewer_id = ?", {*id, u.scope});
+    return exists(s,
+                  "SELECT 1 FROM assignment WHERE proposal_id = ? AND reviewer_id = ? "
+                  "UNION ALL SELECT 1 FROM review WHERE proposal_id = ? AND reviewer_id = ?",
+                  {*id, u.scope, *id, u.scope});
   }
   return true;
 }

@@ -10,7 +10,8 @@
 //  - region: reads the registry, writes rows of clusters (and organisations) of its region;
 //  - cluster_manager: reads the registry, writes its cluster's members, projects, services,
 //    diagnostics (and organisations that are its members or new);
-//  - reviewer: reads calls, the proposals it is assigned and their reviews; writes its reviews;
+//  - reviewer: reads calls, the proposals assigned to it (assignment rows), its own assignments
+//    and reviews; writes reviews of the proposals assigned to it;
 //  - member: reads the registry, writes its own organisation.
 // Firm-level microdata (firm_year) and the demo's truths are read by admin, state, evaluator.
 #pragma once
@@ -45,7 +46,7 @@ QueryFn query_on(store::Transaction& tx);
 // store. PermissionDenied with the reason when not.
 Status check_row_write(const QueryFn& q, const User& user, const schema::Entity& e, const Row& row);
 // Row level for reads: false when the user may not see the row (reviewers: unassigned
-// proposals and others' reviews).
+// proposals, others' assignments and reviews).
 Result<bool> may_read_row(const QueryFn& q, const User& user, const schema::Entity& e, const Row& row);
 
 }  // namespace poles::app

@@ -151,7 +151,7 @@ Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entit
     if (i < 0) return Status::invalid_argument(fmt::format("{} has no name to search", e.name));
     q.filters.push_back({i, r.q, true});
   }
-  if (u.role == Role::kReviewer && e.name == "review") q.filters.push_back({schema::field_index(e, "reviewer_id"), u.scope, false});
+  if (u.role == Role::kReviewer && (e.name == "review" || e.name == "assignment")) q.filters.push_back({schema::field_index(e, "reviewer_id"), u.scope, false});
   if (!r.cursor.empty()) {
     POLES_ASSIGN_OR_RETURN(Row after, decode_cursor(e, r.cursor));
     q.after = std::move(after);

@@ -5,8 +5,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <map>
+#include <set>
 
+#include "app/access.h"
+#include "core/date.h"
 #include "risk/model.h"
 #include "risk/simulate.h"
 #include "select/assign.h"
@@ -115,6 +119,68 @@ Result<PortfolioRun> run_portfolio(const Snapshot& s, const std::string& id, con
   return run;
 }
 
+Result<select::Assignment> run_assignment(const Snapshot& s, const select::CallData& call, const Params& p) {
+  select::AssignOptions o;
+  POLES_ASSIGN_OR_RETURN(o.reviewers_per_proposal, integer(p, "k", 0, 0, 20));
+  POLES_ASSIGN_OR_RETURN(o.max_per_reviewer, integer(p, "max_load", 0, 0, 1000));
+  POLES_ASSIGN_OR_RETURN(o.candidates, integer(p, "candidates", o.candidates, 0, 100000));
+  POLES_ASSIGN_OR_RETURN(o.conflicts.years, integer(p, "years", o.conflicts.years, 0, 50));
+  return select::assign_reviewers(s, call, o);
+}
+
+// --- recording the selection in the store ---------------------------------------------------
+
+// The rows of `entity` (whose first key field is proposal_id) that belong to the call's proposals.
+Result<std::vector<Row>> rows_of_call(store::Transaction& tx, const schema::Entity& e, const std::string& call) {
+  std::string columns;
+  for (const auto& f : e.fields) columns += fmt::format("{}x.\"{}\"", columns.empty() ? "" : ", ", f.name);
+  return tx.query(fmt::format("SELECT {} FROM \"{}\" x JOIN proposal p ON p.id = x.proposal_id WHERE p.call_id = ? ORDER BY 1, 2",
+                              columns, e.name),
+                  {call});
+}
+
+Result<std::string> record_date(const Params& p) {
+  auto it = p.find("date");
+  if (it == p.end() || it->second.empty()) return today_utc().to_string();
+  auto d = Date::parse(it->second);
+  if (!d) return Status::invalid_argument(fmt::format("parameter 'date' value '{}': must be a date YYYY-MM-DD", it->second));
+  return d->to_string();
+}
+
+// Replaces the call's rows of `e` by `rows` in one transaction with one audit entry.
+Result<Json> replace_call_rows(store::Store& st, const User& u, const schema::Entity& e, const std::string& call,
+                               const std::vector<Row>& rows, const std::string& action, const Params& p,
+                               const std::function<Json(const Row&)>& describe) {
+  if (!may(u.role, Action::kWrite, e)) {
+    return Status::permission_denied(fmt::format("{} '{}' may not write {}", role_name(u.role), u.name, e.name));
+  }
+  POLES_ASSIGN_OR_RETURN(auto tx, st.begin());
+  POLES_ASSIGN_OR_RETURN(auto before, rows_of_call(*tx, e, call));
+  const bool replace = p.contains("replace") && p.at("replace") == "true";
+  if (!before.empty() && !replace) {
+    return Status::conflict(fmt::format("call '{}' already has {} {} rows: replace them explicitly (replace=true; on the command line --replace)", call, before.size(), e.name));
+  }
+  const size_t keys = static_cast<size_t>(std::count_if(e.fields.begin(), e.fields.end(), [](const auto& f) { return f.key; }));
+  for (const auto& row : before) POLES_RETURN_IF_ERROR(tx->remove(e, Row(row.begin(), row.begin() + static_cast<long>(keys))).status());
+  Json was = Json::array(), now = Json::array();
+  for (const auto& row : before) was.push_back(describe(row));
+  for (const auto& row : rows) {
+    POLES_RETURN_IF_ERROR(tx->upsert(e, row).status());
+    now.push_back(describe(row));
+  }
+  store::AuditEntry a;
+  a.at = utc_timestamp();
+  a.actor = u.name;
+  a.action = action;
+  a.entity = std::string(e.name);
+  a.key = call;
+  a.before = Json{{"rows", before.size()}, {"items", was}}.dump();
+  a.after = Json{{"rows", rows.size()}, {"items", now}}.dump();
+  POLES_RETURN_IF_ERROR(tx->append_audit(a));
+  POLES_RETURN_IF_ERROR(tx->commit());
+  return Json{{"call", call}, {"replaced", before.size()}, {"written", rows.size()}};
+}
+
 Json stats_json(const select::AllocationStats& st) {
   Json lorenz = Json::array();
   for (const auto& [x, y] : st.lorenz) lorenz.push_back({x, y});
@@ -127,13 +193,15 @@ Json stats_json(const select::AllocationStats& st) {
 
 Json select_calls(const Snapshot& s) {
   const auto& calls = s.table("call");
-  std::vector<int> proposals(calls.rows, 0), reviews(calls.rows, 0), decisions(calls.rows, 0);
+  std::vector<int> proposals(calls.rows, 0), assignments(calls.rows, 0), reviews(calls.rows, 0), decisions(calls.rows, 0);
   const auto& prop_call = s.table("proposal").column("call_id");
   auto call_of = [&](const snapshot::Column& proposal_col, size_t r) {
     const int32_t p = proposal_col.codes[r];
     return p < 0 ? -1 : prop_call.codes[static_cast<size_t>(p)];
   };
   for (size_t r = 0; r < prop_call.codes.size(); ++r) ++proposals[static_cast<size_t>(prop_call.codes[r])];
+  const auto& ap = s.table("assignment").column("proposal_id");
+  for (size_t r = 0; r < ap.codes.size(); ++r) ++assignments[static_cast<size_t>(call_of(ap, r))];
   const auto& rp = s.table("review").column("proposal_id");
   for (size_t r = 0; r < rp.codes.size(); ++r) ++reviews[static_cast<size_t>(call_of(rp, r))];
   const auto& dp = s.table("decision").column("proposal_id");
@@ -143,7 +211,7 @@ Json select_calls(const Snapshot& s) {
     auto data = select::load_call(s, calls.key(c));
     Json item{{"id", std::string(calls.key(c))}, {"title", std::string(calls.column("title").text(c))},
               {"programme", std::string(calls.column("programme").text(c))}, {"year", data.has_value() ? data->year : 0},
-              {"proposals", proposals[c]}, {"reviews", reviews[c]}, {"decisions", decisions[c]}};
+              {"proposals", proposals[c]}, {"assignments", assignments[c]}, {"reviews", reviews[c]}, {"decisions", decisions[c]}};
     if (data.has_value()) item["rules"] = rules_json(*data);
     items.push_back(std::move(item));
   }
@@ -169,12 +237,7 @@ Result<Json> select_conflicts(const Snapshot& s, const std::string& id, const Pa
 
 Result<Json> select_assignment(const Snapshot& s, const std::string& id, const Params& p) {
   POLES_ASSIGN_OR_RETURN(auto call, select::load_call(s, id));
-  select::AssignOptions o;
-  POLES_ASSIGN_OR_RETURN(o.reviewers_per_proposal, integer(p, "k", 0, 0, 20));
-  POLES_ASSIGN_OR_RETURN(o.max_per_reviewer, integer(p, "max_load", 0, 0, 1000));
-  POLES_ASSIGN_OR_RETURN(o.candidates, integer(p, "candidates", o.candidates, 0, 100000));
-  POLES_ASSIGN_OR_RETURN(o.conflicts.years, integer(p, "years", o.conflicts.years, 0, 50));
-  POLES_ASSIGN_OR_RETURN(auto a, select::assign_reviewers(s, call, o));
+  POLES_ASSIGN_OR_RETURN(auto a, run_assignment(s, call, p));
   std::map<int32_t, Json> by_proposal;
   for (const auto& pair : a.pairs) {
     auto& j = by_proposal[pair.proposal];
@@ -342,23 +405,89 @@ Result<Json> risk_simulation(const Snapshot& s, const std::string& id, const Par
               {"probability_zero", sim.probability_zero}, {"histogram", histogram}, {"most_fragile", fragile}};
 }
 
-Result<Json> reviewer_assigned(const Snapshot& s, const std::string& reviewer_id) {
-  const int32_t me = s.table("reviewer").find(reviewer_id);
-  if (me < 0) return Status::not_found(fmt::format("no reviewer '{}'", reviewer_id));
+Result<Json> save_assignment(store::Store& st, const User& u, const Snapshot& s, const std::string& id, const Params& p) {
+  POLES_ASSIGN_OR_RETURN(auto call, select::load_call(s, id));
+  POLES_ASSIGN_OR_RETURN(auto a, run_assignment(s, call, p));
+  POLES_ASSIGN_OR_RETURN(const std::string date, record_date(p));
+  const auto& e = *schema::find_entity("assignment");
+  std::vector<Row> rows;
+  std::set<std::pair<int32_t, int32_t>> assigned;
+  for (const auto& pair : a.pairs) {
+    rows.push_back(Row{key(s, "proposal", pair.proposal), key(s, "reviewer", pair.reviewer), pair.affinity, date});
+    assigned.emplace(pair.proposal, pair.reviewer);
+  }
+  auto describe = [](const Row& r) { return Json(std::get<std::string>(r[0]) + "|" + std::get<std::string>(r[1])); };
+  POLES_ASSIGN_OR_RETURN(Json out, replace_call_rows(st, u, e, id, rows, "assign", p, describe));
+  // Reviews already written by reviewers the new assignment leaves out: kept, and listed.
+  std::set<std::pair<std::string, std::string>> orphans;
   const auto& reviews = s.table("review");
   const auto& rp = reviews.column("proposal_id");
   const auto& rr = reviews.column("reviewer_id");
-  std::map<int32_t, Json> mine;
   for (size_t i = 0; i < reviews.rows; ++i) {
-    if (rr.codes[i] != me) continue;
-    auto& j = mine[rp.codes[i]];
+    if (!std::binary_search(call.proposals.begin(), call.proposals.end(), rp.codes[i])) continue;
+    if (!assigned.contains({rp.codes[i], rr.codes[i]})) orphans.emplace(key(s, "proposal", rp.codes[i]), key(s, "reviewer", rr.codes[i]));
+  }
+  Json reviewed = Json::array();
+  for (const auto& [prop, rev] : orphans) reviewed.push_back({{"proposal", prop}, {"reviewer", rev}});
+  Json shortages = Json::array();
+  for (const auto& sh : a.shortages) shortages.push_back({{"proposal", key(s, "proposal", sh.proposal)}, {"assigned", sh.assigned}, {"why", sh.why}});
+  out.update(Json{{"date", date}, {"complete", a.shortages.empty()}, {"optimal", a.optimal}, {"total_affinity", a.total_affinity},
+                  {"shortages", shortages}, {"reviewed_but_unassigned", reviewed}});
+  return out;
+}
+
+Result<Json> record_decisions(store::Store& st, const User& u, const Snapshot& s, const std::string& id, const Params& p) {
+  POLES_ASSIGN_OR_RETURN(auto run, run_portfolio(s, id, p));
+  POLES_ASSIGN_OR_RETURN(const std::string date, record_date(p));
+  std::map<int32_t, double> aid;
+  for (size_t i = 0; i < run.candidates.size(); ++i) aid[run.candidates[i].proposal] = run.optimised.aid[i];
+  std::vector<Row> rows;
+  int funded = 0;
+  double total = 0;
+  for (int32_t prop : run.call.proposals) {
+    const double a = aid.contains(prop) ? std::round(aid[prop]) : 0.0;
+    if (a > 0) ++funded, total += a;
+    rows.push_back(Row{key(s, "proposal", prop), std::string(a > 0 ? "funded" : "rejected"), a > 0 ? Value(a) : Value(), date});
+  }
+  auto describe = [](const Row& r) {
+    return Json{{"proposal", std::get<std::string>(r[0])}, {"decision", std::get<std::string>(r[1])},
+                {"aid", is_null(r[2]) ? Json() : Json(std::holds_alternative<double>(r[2]) ? std::get<double>(r[2]) : static_cast<double>(std::get<int64_t>(r[2])))}};
+  };
+  POLES_ASSIGN_OR_RETURN(Json out, replace_call_rows(st, u, *schema::find_entity("decision"), id, rows, "decide", p, describe));
+  out.update(Json{{"date", date}, {"funded", funded}, {"rejected", static_cast<int>(rows.size()) - funded}, {"total_aid", total},
+                  {"budget", run.rules.budget}, {"optimal", run.optimised.optimal}});
+  return out;
+}
+
+Result<Json> reviewer_assigned(const Snapshot& s, const std::string& reviewer_id) {
+  const int32_t me = s.table("reviewer").find(reviewer_id);
+  if (me < 0) return Status::not_found(fmt::format("no reviewer '{}'", reviewer_id));
+  std::map<int32_t, Json> mine;
+  auto entry = [&](int32_t prop) -> Json& {
+    auto& j = mine[prop];
     if (j.is_null()) {
-      j = proposal_json(s, rp.codes[i]);
-      const int32_t call = s.table("proposal").column("call_id").codes[static_cast<size_t>(rp.codes[i])];
+      j = proposal_json(s, prop);
+      const int32_t call = s.table("proposal").column("call_id").codes[static_cast<size_t>(prop)];
       j["call"] = key(s, "call", call);
+      j["assigned_on"] = nullptr;
       j["my_scores"] = Json::object();
     }
-    j["my_scores"][std::string(reviews.column("criterion").text(i))] = reviews.column("score").reals[i];
+    return j;
+  };
+  const auto& assignments = s.table("assignment");
+  const auto& ap = assignments.column("proposal_id");
+  const auto& ar = assignments.column("reviewer_id");
+  for (size_t i = 0; i < assignments.rows; ++i) {
+    if (ar.codes[i] != me) continue;
+    const auto& date = assignments.column("date");
+    entry(ap.codes[i])["assigned_on"] = date.is_null(i) ? Json() : Json(Date::from_days(date.ints[i]).to_string());
+  }
+  const auto& reviews = s.table("review");
+  const auto& rp = reviews.column("proposal_id");
+  const auto& rr = reviews.column("reviewer_id");
+  for (size_t i = 0; i < reviews.rows; ++i) {
+    if (rr.codes[i] != me) continue;
+    entry(rp.codes[i])["my_scores"][std::string(reviews.column("criterion").text(i))] = reviews.column("score").reals[i];
   }
   Json items = Json::array();
   for (auto& [p, j] : mine) items.push_back(std::move(j));

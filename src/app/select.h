@@ -13,15 +13,17 @@
 #include <map>
 #include <string>
 
+#include "app/accounts.h"
 #include "core/status.h"
 #include "snapshot/snapshot.h"
+#include "store/store.h"
 
 namespace poles::app {
 
 using Json = nlohmann::ordered_json;
 using Params = std::map<std::string, std::string>;
 
-// Every call with its rules and counts of proposals, reviews and decisions.
+// Every call with its rules and counts of proposals, recorded assignments, reviews and decisions.
 Json select_calls(const snapshot::Snapshot& s);
 Result<Json> select_conflicts(const snapshot::Snapshot& s, const std::string& call, const Params& p);
 Result<Json> select_assignment(const snapshot::Snapshot& s, const std::string& call, const Params& p);
@@ -33,8 +35,23 @@ Result<Json> risk_model(const snapshot::Snapshot& s);
 // Monte Carlo of a call's portfolio (optimised by default; `decided`: the recorded decisions).
 Result<Json> risk_simulation(const snapshot::Snapshot& s, const std::string& call, const Params& p);
 
-// The proposals assigned to reviewer `reviewer_id` (those they have a review row for) with their
-// own scores per criterion; nothing about other reviewers.
+// Records decisions of the selection in the store, in one transaction with one audit entry
+// (action `assign` or `decide`, key the call, before/after the rows replaced), or changes nothing.
+// Both recompute from the snapshot `s` of `store` with the same parameters as the views above.
+// A call that already has rows of that kind is refused (Conflict) unless p["replace"] == "true".
+//
+// save_assignment: the call's assignment rows become the optimised assignment (affinity, date =
+// p["date"] or today). Reviews already recorded are kept; the answer lists reviewers who had
+// reviewed a proposal no longer assigned to them. A partial assignment is saved, its shortages listed.
+Result<Json> save_assignment(store::Store& store, const User& user, const snapshot::Snapshot& s, const std::string& call,
+                             const Params& p);
+// record_decisions: every proposal of the call gets a decision from the optimised portfolio:
+// `funded` with its aid, or `rejected`.
+Result<Json> record_decisions(store::Store& store, const User& user, const snapshot::Snapshot& s, const std::string& call,
+                              const Params& p);
+
+// The proposals assigned to reviewer `reviewer_id` (assignment rows, and proposals they reviewed
+// before assignments were recorded) with their own scores per criterion; nothing about other reviewers.
 Result<Json> reviewer_assigned(const snapshot::Snapshot& s, const std::string& reviewer_id);
 
 }  // namespace poles::app

@@ -28,7 +28,8 @@ std::unique_ptr<store::Store> CommandContext::open_store() {
 void CommandContext::fail(const Status& s) {
   std::fputs(fmt::format("poles: {}\n", s.message()).c_str(), stderr);
   for (const auto& e : s.field_errors()) std::fputs((e.format() + "\n").c_str(), stderr);
-  if (s.total_errors() > static_cast<int64_t>(s.field_errors().size())) {
+  // Only lists of field errors are cut short (a plain error counts as one, without a list).
+  if (!s.field_errors().empty() && s.total_errors() > static_cast<int64_t>(s.field_errors().size())) {
     std::fputs(fmt::format("… and {} more\n", s.total_errors() - static_cast<int64_t>(s.field_errors().size())).c_str(), stderr);
   }
   exit_code = ::poles::exit_code(s.code());

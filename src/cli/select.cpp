@@ -14,7 +14,7 @@ namespace poles::cli {
 namespace {
 
 // The tables selection and risk read (and, through their references, organisations, clusters).
-const std::vector<std::string_view> kSelectTables = {"call", "proposal", "reviewer", "review", "decision",
+const std::vector<std::string_view> kSelectTables = {"call", "proposal", "reviewer", "assignment", "review", "decision",
                                                      "participation", "project_label", "result"};
 
 struct SelectArgs {
@@ -22,12 +22,19 @@ struct SelectArgs {
   app::Params params;
   bool json = false;
   std::string table;  // key of the array printed as the table (else the whole object)
+  bool record = false;  // --save / --decide: write the result to the store
+  store::Store* store = nullptr;
 };
 
-void run(CommandContext& ctx, const SelectArgs& a,
+// The command line acts for whoever may open the database file: an administrator, named "cli"
+// in the audit log.
+const app::User kCliUser{.name = "cli", .role = app::Role::kAdmin, .scope = "", .disabled = false};
+
+void run(CommandContext& ctx, SelectArgs& a,
          const std::function<Result<Json>(const snapshot::Snapshot&, const SelectArgs&)>& fn) {
   auto store = ctx.open_store();
   if (!store) return;
+  a.store = store.get();
   auto snap = snapshot::load(*store, kSelectTables);
   if (!snap) return ctx.fail(snap.error());
   auto j = fn(**snap, a);
@@ -58,6 +65,15 @@ CLI::App* command(CLI::App* parent, CommandContext& ctx, const char* name, const
     cmd->add_option(fmt::format("--{}", opt), (*values)[opt], text);
   }
   cmd->add_flag("--json", args->json, "Print JSON instead of tables");
+  if (args->table == "shortages") {
+    cmd->add_flag("--save", args->record, "Record the assignment in the store (reviewers then see their proposals)");
+  } else if (std::string_view(name) == "portfolio") {
+    cmd->add_flag("--decide", args->record, "Record the optimised portfolio as the call's decisions (funded or rejected)");
+  }
+  if (args->table == "shortages" || std::string_view(name) == "portfolio") {
+    cmd->add_flag_callback("--replace", [values] { (*values)["replace"] = "true"; }, "Replace what the call already has recorded");
+    cmd->add_option("--date", (*values)["date"], "Date recorded (default: today)");
+  }
   cmd->callback([&ctx, args, values, fn] {
     for (const auto& [k, v] : *values) {
       if (!v.empty()) args->params[k] = v;
@@ -83,6 +99,7 @@ void add_select(CLI::App& app, CommandContext& ctx) {
            {"candidates", "Best-matching reviewers per proposal in the program (0: all; default 40)"},
            {"years", "Co-participation window, years (default 3)"}},
           "shortages", [](const auto& s, const auto& a) -> Result<Json> {
+            if (a.record) return app::save_assignment(*a.store, kCliUser, s, a.call, a.params);
             POLES_ASSIGN_OR_RETURN(auto j, app::select_assignment(s, a.call, a.params));
             // Tables: one line per assigned pair.
             Json pairs = Json::array();
@@ -103,6 +120,7 @@ void add_select(CLI::App& app, CommandContext& ctx) {
            {"cap_per_cluster", "Cap per cluster, euros"}, {"min_sme_share", "Minimum share of aid to SME-led proposals"},
            {"max_theme_share", "Maximum share of aid per theme"}, {"min_score", "Leave out proposals scoring below"}},
           "items", [](const auto& s, const auto& a) -> Result<Json> {
+            if (a.record) return app::record_decisions(*a.store, kCliUser, s, a.call, a.params);
             POLES_ASSIGN_OR_RETURN(auto j, app::select_portfolio(s, a.call, a.params));
             if (!a.json) {
               j["optimised"].erase("lorenz");

@@ -220,6 +220,13 @@ constexpr Field kReviewer[] = {
     {.name = "max_load", .type = T::kInt, .min = 0, .max = 1000},
 };
 
+constexpr Field kAssignment[] = {
+    {.name = "proposal_id", .required = true, .key = true, .references = "proposal"},
+    {.name = "reviewer_id", .required = true, .key = true, .references = "reviewer"},
+    {.name = "affinity", .type = T::kReal, .min = 0, .doc = "expertise match when the assignment was optimised"},
+    {.name = "date", .type = T::kDate, .doc = "when the assignment was recorded"},
+};
+
 constexpr Field kReview[] = {
     {.name = "proposal_id", .required = true, .key = true, .references = "proposal"},
     {.name = "reviewer_id", .required = true, .key = true, .references = "reviewer"},
@@ -295,6 +302,7 @@ constexpr Entity kEntities[] = {
     {"call", "call for proposals", kCall},
     {"proposal", "proposal to a call", kProposal, "call"},
     {"reviewer", "expert who reviews proposals", kReviewer},
+    {"assignment", "a reviewer assigned to a proposal", kAssignment, "proposal"},
     {"review", "a reviewer's score of a proposal on one criterion", kReview, "proposal"},
     {"decision", "funding decision on a proposal", kDecision, "proposal"},
     {"firm_year", "firm-level economic panel", kFirmYear},

@@ -804,6 +804,7 @@ class Generator {
     RowOf reviewer(sink_, counts_, "reviewer");
     RowOf call(sink_, counts_, "call");
     RowOf proposal(sink_, counts_, "proposal");
+    RowOf assignment(sink_, counts_, "assignment");
     RowOf review(sink_, counts_, "review");
     RowOf decision(sink_, counts_, "decision");
     std::vector<int> reviewer_org;
@@ -888,6 +889,7 @@ class Generator {
         double mean = 0;
         for (int r : chosen) {
           const double severity = 0.5 * std::sin(r);  // reviewer bias, fixed per reviewer
+          assignment.set("proposal_id", id).set("reviewer_id", fmt::format("demo-expert-{:03d}", r + 1)).set("date", date(year, 4, 30)).emit();
           for (auto crit : kCriteria) {
             const double score = std::clamp(6.0 + 1.5 * quality - severity + 0.8 * rng_.normal(), 0.0, 10.0);
             mean += score / 9;

@@ -478,6 +478,22 @@ void Server::Impl::build_routes() {
   add({"GET", "/api/v1/risk/calls/{id}", "Monte Carlo of a call's portfolio (portfolio=optimised|sprinkled|decided, draws=, seed=)", "risk",
        Guard::kRoles, may_select, ""},
       [view, params_of](Request& r) { view(r, [&](const auto& s) { return app::risk_simulation(s, r.params[0], params_of(r)); }); });
+  // Recording the selection: the optimised assignment, the optimised portfolio as decisions.
+  auto record = [this, params_of](Request& r, const auto& fn) {
+    auto snap = snapshot(*r.store);
+    if (!snap) return send_problem(r.res, snap.error());
+    auto j = fn(*r.store, r.session->user, **snap, r.params[0], params_of(r));
+    if (!j) return send_problem(r.res, j.error());
+    send_json(r.res, 200, *j);
+  };
+  add({"POST", "/api/v1/select/calls/{id}/assignment",
+       "Record the optimised assignment as the call's (same parameters as GET; replace=true, date=)", "select", Guard::kRoles,
+       roles_may(app::Action::kWrite, *schema::find_entity("assignment")), ""},
+      [record](Request& r) { record(r, app::save_assignment); });
+  add({"POST", "/api/v1/select/calls/{id}/decisions",
+       "Record the optimised portfolio as the call's decisions (same parameters as GET portfolio; replace=true, date=)", "select",
+       Guard::kRoles, roles_may(app::Action::kWrite, *schema::find_entity("decision")), ""},
+      [record](Request& r) { record(r, app::record_decisions); });
   // A reviewer's own page: only the proposals assigned to them (never cached across users).
   add({"GET", "/api/v1/select/my-proposals", "The calling reviewer's assigned proposals and their own scores", "select", Guard::kRoles,
        [](app::Role role) { return role == app::Role::kReviewer; }, ""},

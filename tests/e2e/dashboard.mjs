@@ -211,6 +211,14 @@ try {
   assert.ok(await page.locator("#sel-lorenz svg path").count() > 0, "Lorenz curve drawn");
   assert.ok(await page.locator("#sel-risk svg path").count() > 0, "risk distribution drawn");
   await shot("15-selection");
+  // Recording the assignment from the board: the call then has exactly the optimised pairs.
+  await page.click("#sel-save-assignment");
+  await page.waitForSelector("#sel-record-status:text('Affectation enregistrée')");
+  const [pairs, recorded] = await page.evaluate(async (c) => [
+    (await (await fetch(`/api/v1/select/calls/${c}/assignment`)).json()).proposals.reduce((n, p) => n + p.reviewers.length, 0),
+    (await (await fetch("/api/v1/select/calls")).json()).items.find((x) => x.id === c).assignments], selCall);
+  assert.ok(pairs > 0);
+  assert.equal(recorded, pairs);
   const firstCall = await page.locator("#sel-call option").first().getAttribute("value");
   assert.notEqual(firstCall, selCall, "the demo has several calls");
   await page.selectOption("#sel-call", firstCall);

@@ -65,6 +65,18 @@ class HttpTest : public testing::StoreTest {
     auto r = io::import_csv(*store_, *schema::find_entity(entity), in, entity + ".csv", {});
     ASSERT_TRUE(r.has_value()) << r.error().to_string();
   }
+  // A call with two proposals and two reviewers: rev1's laboratory worked with o1, the applicant
+  // of x1, on p1 in 2019 (a conflict); rev1's expertise (NAF 30) is x2's sector.
+  void import_selection() {
+    import("organisation", "id,name,kind\nlab,Labo,research\n");
+    import("participation", "project_id,organisation_id,role\np1,o1,coordinator\np1,lab,partner\n");
+    import("project", "id,acronym,programme,status,start_date\np1,ALPHA,FUI,funded,2019-01-01\n");
+    import("call", "id,programme,title,budget,close_date,min_funding_share,reviewers_per_proposal,max_per_reviewer,criteria\n"
+                   "c1,FUI,Call,1000000,2020-04-15,0.5,1,2,quality:1\n");
+    import("proposal", "id,call_id,applicant_id,title,requested_aid,sector\nx1,c1,o1,One,600000,\nx2,c1,o2,Two,800000,30\n");
+    import("reviewer", "id,name,organisation_id,sectors\nrev1,Expert One,lab,30\nrev2,Expert Two,,\n");
+    import("review", "proposal_id,reviewer_id,criterion,score\nx2,rev1,quality,8\nx2,rev2,quality,6\nx1,rev2,quality,7\n");
+  }
   httplib::Client client() {
     httplib::Client c("127.0.0.1", port_);
     c.set_read_timeout(30, 0);
@@ -152,14 +164,7 @@ TEST_P(HttpTest, NetworkRoutes) {
 }
 
 TEST_P(HttpTest, SelectionRoutesAndWhoSeesReviewers) {
-  import("organisation", "id,name,kind\nlab,Labo,research\n");
-  import("participation", "project_id,organisation_id,role\np1,o1,coordinator\np1,lab,partner\n");
-  import("project", "id,acronym,programme,status,start_date\np1,ALPHA,FUI,funded,2019-01-01\n");
-  import("call", "id,programme,title,budget,close_date,min_funding_share,reviewers_per_proposal,max_per_reviewer,criteria\n"
-                 "c1,FUI,Call,1000000,2020-04-15,0.5,1,2,quality:1\n");
-  import("proposal", "id,call_id,applicant_id,title,requested_aid\nx1,c1,o1,One,600000\nx2,c1,o2,Two,800000\n");
-  import("reviewer", "id,name,organisation_id\nrev1,Expert One,lab\nrev2,Expert Two,\n");
-  import("review", "proposal_id,reviewer_id,criterion,score\nx2,rev1,quality,8\nx2,rev2,quality,6\nx1,rev2,quality,7\n");
+  import_selection();
   // rev1's laboratory worked with o1 (the applicant of x1) on p1 in 2019: a conflict.
   auto res = call("GET", "/api/v1/select/calls/c1/conflicts", auth(Role::kEvaluator));
   ASSERT_EQ(res->status, 200) << res->body;
@@ -196,6 +201,92 @@ TEST_P(HttpTest, SelectionRoutesAndWhoSeesReviewers) {
   EXPECT_EQ(j["items"][0]["my_scores"]["quality"], 8.0);
   EXPECT_EQ(res->body.find("rev2"), std::string::npos);
   EXPECT_EQ(call("GET", "/api/v1/select/my-proposals", auth(Role::kState))->status, 403);
+}
+
+TEST_P(HttpTest, RecordingTheAssignmentAndDecisionsDrivesWhatReviewersSeeAndWrite) {
+  import_selection();
+  // Only the roles that write assignments record one.
+  EXPECT_EQ(call("POST", "/api/v1/select/calls/c1/assignment", auth(Role::kClusterManager))->status, 403);
+  EXPECT_EQ(call("POST", "/api/v1/select/calls/c1/assignment", auth(Role::kEvaluator))->status, 403);
+  auto res = call("POST", "/api/v1/select/calls/c1/assignment?date=2020-05-01", auth(Role::kState));
+  ASSERT_EQ(res->status, 200) << res->body;
+  Json j = Json::parse(res->body);
+  EXPECT_EQ(j["written"], 2);
+  EXPECT_EQ(j["replaced"], 0);
+  EXPECT_EQ(j["complete"], true);
+  // x1 -> rev2 (rev1 has a conflict), x2 -> rev1 (expertise): rev2's review of x2 is kept, and listed.
+  ASSERT_EQ(j["reviewed_but_unassigned"].size(), 1u);
+  EXPECT_EQ(j["reviewed_but_unassigned"][0], (Json{{"proposal", "x2"}, {"reviewer", "rev2"}}));
+  // Saving again needs an explicit replace; then the call's rows are replaced, not added to.
+  res = call("POST", "/api/v1/select/calls/c1/assignment", auth(Role::kState));
+  EXPECT_EQ(res->status, 409) << res->body;
+  res = call("POST", "/api/v1/select/calls/c1/assignment?replace=true&date=2020-05-02", auth(Role::kAdmin));
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(Json::parse(res->body)["replaced"], 2);
+  res = call("GET", "/api/v1/assignment", auth(Role::kAdmin));
+  ASSERT_EQ(res->status, 200);
+  j = Json::parse(res->body);
+  ASSERT_EQ(j["items"].size(), 2u);
+  EXPECT_EQ(j["items"][0], (Json{{"proposal_id", "x1"}, {"reviewer_id", "rev2"}, {"affinity", 0.0}, {"date", "2020-05-02"}}));
+  EXPECT_EQ(j["items"][1]["reviewer_id"], "rev1");
+  // The reviewer rev1 reads its own assignment only, sees x2 on its page, and reviews x2, not x1.
+  res = call("GET", "/api/v1/assignment", auth(Role::kReviewer));
+  j = Json::parse(res->body);
+  ASSERT_EQ(j["items"].size(), 1u);
+  EXPECT_EQ(j["items"][0]["proposal_id"], "x2");
+  res = call("GET", "/api/v1/select/my-proposals", auth(Role::kReviewer));
+  j = Json::parse(res->body);
+  ASSERT_EQ(j["items"].size(), 1u);
+  EXPECT_EQ(j["items"][0]["assigned_on"], "2020-05-02");
+  EXPECT_EQ(call("GET", "/api/v1/proposal/x1", auth(Role::kReviewer))->status, 404);
+  auto mine = call("GET", "/api/v1/review/x2/rev1/quality", auth(Role::kReviewer));
+  ASSERT_EQ(mine->status, 200) << mine->body;
+  res = call("PATCH", "/api/v1/review/x2/rev1/quality", {{"Authorization", "Bearer " + tokens_[Role::kReviewer]}, {"If-Match", mine->get_header_value("ETag")}},
+             R"({"score": 9})");
+  EXPECT_EQ(res->status, 200) << res->body;
+  res = call("POST", "/api/v1/review", auth(Role::kReviewer), R"({"proposal_id":"x1","reviewer_id":"rev1","criterion":"quality","score":9})");
+  EXPECT_EQ(res->status, 403) << res->body;
+  EXPECT_NE(res->body.find("not assigned to this reviewer"), std::string::npos) << res->body;
+  // Decisions from the optimised portfolio: with 700,000 euros and a minimum share of 50 %, one
+  // proposal is funded at no less than half its request, the other rejected.
+  res = call("POST", "/api/v1/select/calls/c1/decisions?budget=700000&date=2020-07-01", auth(Role::kState));
+  ASSERT_EQ(res->status, 200) << res->body;
+  j = Json::parse(res->body);
+  EXPECT_EQ(j["written"], 2);
+  EXPECT_EQ(j["funded"], 1);
+  EXPECT_EQ(j["rejected"], 1);
+  EXPECT_LE(j["total_aid"].get<double>(), 700000.0);
+  res = call("GET", "/api/v1/decision", auth(Role::kState));
+  j = Json::parse(res->body);
+  ASSERT_EQ(j["items"].size(), 2u);
+  double aid = 0;
+  for (const auto& d : j["items"]) {
+    EXPECT_EQ(d["date"], "2020-07-01");
+    if (d["decision"] == "funded") aid += d["aid"].get<double>();
+  }
+  EXPECT_EQ(aid, Json::parse(call("GET", "/api/v1/select/calls/c1/portfolio?budget=700000", auth(Role::kState))->body)["optimised"]["total_aid"].get<double>());
+  // One audit entry per recording, with what was replaced.
+  res = call("GET", "/api/v1/audit?limit=1000", auth(Role::kAdmin));
+  ASSERT_EQ(res->status, 200) << res->body;
+  int assign = 0, decide = 0;
+  const Json audit = Json::parse(res->body);
+  for (const auto& a : audit["entries"]) {
+    if (a["action"] == "assign") {
+      ++assign;
+      EXPECT_EQ(a["key"], "c1");
+      EXPECT_EQ(a["after"]["items"], (Json{"x1|rev2", "x2|rev1"}));
+    }
+    if (a["action"] == "decide") {
+      ++decide;
+      EXPECT_EQ(a["actor"], "state-user");
+      EXPECT_EQ(a["before"]["rows"], 0);
+    }
+  }
+  EXPECT_EQ(assign, 2);
+  EXPECT_EQ(decide, 1);
+  // Bad parameters change nothing.
+  EXPECT_EQ(call("POST", "/api/v1/select/calls/c1/decisions?replace=true&date=2020-13-01", auth(Role::kState))->status, 400);
+  EXPECT_EQ(call("POST", "/api/v1/select/calls/nope/assignment", auth(Role::kState))->status, 404);
 }
 
 TEST_P(HttpTest, OpenApiDocumentsEveryRoute) {
