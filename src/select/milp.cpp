@@ -2,6 +2,7 @@
 
 #include <CbcModel.hpp>
 #include <CoinPackedMatrix.hpp>
+#include <ClpSolve.hpp>
 #include <OsiClpSolverInterface.hpp>
 #include <fmt/format.h>
 
@@ -59,6 +60,14 @@ Result<Milp::Solution> Milp::solve(double time_limit_seconds) const {
       if (integer_[static_cast<size_t>(c)]) solver.setInteger(c);
     }
     solver.setObjSense(maximise_ ? -1.0 : 1.0);
+    // The root relaxation by primal simplex after presolve: on the assignment (a transportation
+    // problem with many more columns than rows: 2,000 proposals x 40 candidates, 2,500 rows) it
+    // takes 1.4 s where Clp's default dual simplex takes 25 s, for the same optimum.
+    ClpSolve root;
+    root.setSolveType(ClpSolve::usePrimal);
+    root.setPresolveType(ClpSolve::presolveOn);
+    solver.setSolveOptions(root);
+    solver.initialSolve();
     CbcModel model(solver);
     model.setLogLevel(0);
     model.messageHandler()->setLogLevel(0);
