@@ -113,6 +113,16 @@ TEST_F(NetworkFrance, MetricsAndCommunitiesAgreeWithPythonIgraphAndNetworkx) {
   EXPECT_EQ(bad_pagerank, 0u);
   EXPECT_EQ(bad_eigen, 0u);
   EXPECT_EQ(bad_clustering, 0u);
+  // Range-limited betweenness (paths of at most 2 links), computed natively, against igraph's.
+  auto b2 = betweenness_within(*g, 2);
+  ASSERT_TRUE(b2.has_value());
+  size_t bad_b2 = 0, positive_b2 = 0;
+  for (size_t v = 0; v < n; ++v) {
+    bad_b2 += rel_diff((*b2)[v], peer["betweenness_2"][v].get<double>()) > 1e-9;
+    positive_b2 += (*b2)[v] > 0;
+  }
+  EXPECT_EQ(bad_b2, 0u);
+  EXPECT_GT(positive_b2, n / 4);
   // Communities: Leiden is randomised; the modularity reached is within 1 % of the peer's.
   const double peer_q = peer["leiden_modularity"].get<double>();
   EXPECT_NEAR(m->modularity, peer_q, 0.01 * peer_q) << "ours " << m->modularity << ", python-igraph " << peer_q;

@@ -43,6 +43,7 @@ def main():
         "degree": g.degree(),
         "strength": g.strength(weights="weight"),
         "betweenness": g.betweenness(directed=False),
+        "betweenness_2": g.betweenness(directed=False, cutoff=2),
         "pagerank": g.pagerank(weights="weight", directed=False, implementation="prpack"),
         "eigenvector": g.eigenvector_centrality(weights="weight", directed=False, scale=True),
         "clustering": g.transitivity_local_undirected(mode="zero"),
