@@ -130,26 +130,30 @@ TEST(NetworkGraph, ClusterAndRegionLinks) {
 // Paths of at most 2 links: on the path a - b - c - d - e only (a, c), (b, d), (c, e) count, one
 // shortest path each: b, c, d get 1. A square a - b - c - d - a: (a, c) has two shortest paths,
 // through b and d; (b, d) two, through a and c: every node gets 1/2 + 0 … = 0.5.
-TEST(NetworkMetrics, BetweennessWithinTwoLinks) {
+// The graph of organisations `names` linked by one two-partner project per consecutive pair (and
+// the last with the first when `closed`).
+CoopGraph chain(const std::vector<std::string>& names, bool closed) {
   Eco e;
-  for (const char* o : {"a", "b", "c", "d", "e"}) e.org(o, "research", "11");
-  e.project("p1", 2015, {}, {"a", "b"}).project("p2", 2015, {}, {"b", "c"}).project("p3", 2015, {}, {"c", "d"}).project("p4", 2015, {}, {"d", "e"});
+  for (const auto& o : names) e.org(o, "research", "11");
+  for (size_t i = 0; i + 1 < names.size() + (closed ? 1 : 0); ++i) {
+    e.project("p" + std::to_string(i), 2015, {}, {names[i], names[(i + 1) % names.size()]});
+  }
   auto s = e.build();
   auto g = build_cooperation(*s, Filter{});
-  ASSERT_TRUE(g.has_value());
+  EXPECT_TRUE(g.has_value());
+  return *g;
+}
+
+TEST(NetworkMetrics, BetweennessWithinTwoLinks) {
+  const auto path = chain({"a", "b", "c", "d", "e"}, false);
+  const auto* g = &path;
   auto b = betweenness_within(*g, 2);
   ASSERT_TRUE(b.has_value());
   EXPECT_EQ(*b, (std::vector<double>{0, 1, 1, 1, 0}));
   auto b3 = betweenness_within(*g, 3);  // igraph: adds (a, d) and (b, e)
   ASSERT_TRUE(b3.has_value());
   EXPECT_EQ(*b3, (std::vector<double>{0, 2, 3, 2, 0}));
-  Eco sq;
-  for (const char* o : {"a", "b", "c", "d"}) sq.org(o, "research", "11");
-  sq.project("q1", 2015, {}, {"a", "b"}).project("q2", 2015, {}, {"b", "c"}).project("q3", 2015, {}, {"c", "d"}).project("q4", 2015, {}, {"d", "a"});
-  auto s2 = sq.build();
-  auto g2 = build_cooperation(*s2, Filter{});
-  ASSERT_TRUE(g2.has_value());
-  auto b2 = betweenness_within(*g2, 2);
+  auto b2 = betweenness_within(chain({"a", "b", "c", "d"}, true), 2);
   ASSERT_TRUE(b2.has_value());
   EXPECT_EQ(*b2, (std::vector<double>{0.5, 0.5, 0.5, 0.5}));
 }
@@ -157,12 +161,8 @@ TEST(NetworkMetrics, BetweennessWithinTwoLinks) {
 // A path a - b - c - d - e: betweenness 0, 3, 4, 3, 0; the sampled estimate with every source
 // is the exact value.
 TEST(NetworkMetrics, BetweennessExactAndSampled) {
-  Eco e;
-  for (const char* o : {"a", "b", "c", "d", "e"}) e.org(o, "research", "11");
-  e.project("p1", 2015, {}, {"a", "b"}).project("p2", 2015, {}, {"b", "c"}).project("p3", 2015, {}, {"c", "d"}).project("p4", 2015, {}, {"d", "e"});
-  auto s = e.build();
-  auto g = build_cooperation(*s, Filter{});
-  ASSERT_TRUE(g.has_value());
+  const auto path = chain({"a", "b", "c", "d", "e"}, false);
+  const auto* g = &path;
   auto exact = betweenness(*g, 0, 1);
   ASSERT_TRUE(exact.has_value());
   EXPECT_EQ(exact->first, (std::vector<double>{0, 3, 4, 3, 0}));
