@@ -160,8 +160,12 @@ Result<Json> replace_call_rows(store::Store& st, const User& u, const schema::En
   if (!before.empty() && !replace) {
     return Status::conflict(fmt::format("call '{}' already has {} {} rows: replace them explicitly (replace=true; on the command line --replace)", call, before.size(), e.name));
   }
-  const size_t keys = static_cast<size_t>(std::count_if(e.fields.begin(), e.fields.end(), [](const auto& f) { return f.key; }));
-  for (const auto& row : before) POLES_RETURN_IF_ERROR(tx->remove(e, Row(row.begin(), row.begin() + static_cast<long>(keys))).status());
+  const auto keys = schema::key_indices(e);
+  for (const auto& row : before) {
+    Row key;
+    for (int k : keys) key.push_back(row[static_cast<size_t>(k)]);
+    POLES_RETURN_IF_ERROR(tx->remove(e, key).status());
+  }
   Json was = Json::array(), now = Json::array();
   for (const auto& row : before) was.push_back(describe(row));
   for (const auto& row : rows) {

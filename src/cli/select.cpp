@@ -52,10 +52,17 @@ void run(CommandContext& ctx, SelectArgs& a,
   }
 }
 
-// Registers `name` with a CALL argument (when `with_call`), --json, and the listed numeric options.
+// A flag that writes the command's result to the store (with --replace and --date beside it).
+struct RecordFlag {
+  const char* name = nullptr;  // e.g. "--save"; nullptr: the command only reads
+  const char* help = nullptr;
+};
+
+// Registers `name` with a CALL argument (when `with_call`), --json, the listed numeric options
+// and, when given, its recording flag.
 CLI::App* command(CLI::App* parent, CommandContext& ctx, const char* name, const char* help, bool with_call,
                   std::vector<std::pair<const char*, const char*>> options, std::string table,
-                  std::function<Result<Json>(const snapshot::Snapshot&, const SelectArgs&)> fn) {
+                  std::function<Result<Json>(const snapshot::Snapshot&, const SelectArgs&)> fn, RecordFlag record = {}) {
   auto args = std::make_shared<SelectArgs>();
   args->table = std::move(table);
   CLI::App* cmd = parent->add_subcommand(name, help);
@@ -65,12 +72,8 @@ CLI::App* command(CLI::App* parent, CommandContext& ctx, const char* name, const
     cmd->add_option(fmt::format("--{}", opt), (*values)[opt], text);
   }
   cmd->add_flag("--json", args->json, "Print JSON instead of tables");
-  if (args->table == "shortages") {
-    cmd->add_flag("--save", args->record, "Record the assignment in the store (reviewers then see their proposals)");
-  } else if (std::string_view(name) == "portfolio") {
-    cmd->add_flag("--decide", args->record, "Record the optimised portfolio as the call's decisions (funded or rejected)");
-  }
-  if (args->table == "shortages" || std::string_view(name) == "portfolio") {
+  if (record.name != nullptr) {
+    cmd->add_flag(record.name, args->record, record.help);
     cmd->add_flag_callback("--replace", [values] { (*values)["replace"] = "true"; }, "Replace what the call already has recorded");
     cmd->add_option("--date", (*values)["date"], "Date recorded (default: today)");
   }
@@ -110,7 +113,8 @@ void add_select(CLI::App& app, CommandContext& ctx) {
             }
             if (!a.json) j["proposals"] = pairs, j.erase("workload");
             return j;
-          });
+          },
+          {"--save", "Record the assignment in the store (reviewers then see their proposals)"});
   command(sel, ctx, "scores", "Review scores with reviewer severity removed, disagreement, rank intervals", true,
           {{"bootstrap", "Resamples for rank intervals (default 500)"}, {"seed", "Seed of the bootstrap (default 1)"},
            {"disagreement_sd", "Flag proposals whose reviewers' scores have a larger SD (default 1.5)"}},
@@ -127,7 +131,8 @@ void add_select(CLI::App& app, CommandContext& ctx) {
               j["sprinkled"].erase("lorenz");
             }
             return j;
-          });
+          },
+          {"--decide", "Record the optimised portfolio as the call's decisions (funded or rejected)"});
 
   CLI::App* risk = app.add_subcommand("risk", "Innovation risk: success model and Monte Carlo of a portfolio");
   risk->require_subcommand(1);
