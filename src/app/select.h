@@ -14,6 +14,7 @@
 #include <string>
 
 #include "app/accounts.h"
+#include "app/params.h"
 #include "core/status.h"
 #include "snapshot/snapshot.h"
 #include "store/store.h"
@@ -21,7 +22,6 @@
 namespace poles::app {
 
 using Json = nlohmann::ordered_json;
-using Params = std::map<std::string, std::string>;
 
 // Every call with its rules and counts of proposals, recorded assignments, reviews and decisions.
 Json select_calls(const snapshot::Snapshot& s);

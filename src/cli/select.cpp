@@ -2,13 +2,10 @@
 // and `poles risk …` (success model, Monte Carlo of a call's portfolio). Tables, or --json.
 #include <fmt/format.h>
 
-#include <iostream>
-#include <memory>
 
 #include "app/select.h"
 #include "cli/commands.h"
-#include "cli/print.h"
-#include "snapshot/loader.h"
+#include "cli/view_command.h"
 
 namespace poles::cli {
 namespace {
@@ -17,73 +14,19 @@ namespace {
 const std::vector<std::string_view> kSelectTables = {"call", "proposal", "reviewer", "assignment", "review", "decision",
                                                      "participation", "project_label", "result"};
 
-struct SelectArgs {
-  std::string call;
-  app::Params params;
-  bool json = false;
-  std::string table;  // key of the array printed as the table (else the whole object)
-  bool record = false;  // --save / --decide: write the result to the store
-  store::Store* store = nullptr;
-};
-
 // The command line acts for whoever may open the database file: an administrator, named "cli"
 // in the audit log.
 const app::User kCliUser{.name = "cli", .role = app::Role::kAdmin, .scope = "", .disabled = false};
 
-void run(CommandContext& ctx, SelectArgs& a,
-         const std::function<Result<Json>(const snapshot::Snapshot&, const SelectArgs&)>& fn) {
-  auto store = ctx.open_store();
-  if (!store) return;
-  a.store = store.get();
-  auto snap = snapshot::load(*store, kSelectTables);
-  if (!snap) return ctx.fail(snap.error());
-  auto j = fn(**snap, a);
-  if (!j) return ctx.fail(j.error());
-  if (a.json) {
-    std::cout << j->dump(2) << "\n";
-    return;
-  }
-  Json head = *j;
-  if (!a.table.empty() && j->contains(a.table)) head.erase(a.table);
-  print_object(head);
-  if (!a.table.empty() && j->contains(a.table)) {
-    std::cout << "\n" << a.table << ":\n";
-    print_table((*j)[a.table]);
-  }
-}
-
-// A flag that writes the command's result to the store (with --replace and --date beside it).
-struct RecordFlag {
-  const char* name = nullptr;  // e.g. "--save"; nullptr: the command only reads
-  const char* help = nullptr;
-};
-
-// Registers `name` with a CALL argument (when `with_call`), --json, the listed numeric options
-// and, when given, its recording flag.
+// A selection or risk command: CALL argument when `with_call`, the listed options, `table` printed.
 CLI::App* command(CLI::App* parent, CommandContext& ctx, const char* name, const char* help, bool with_call,
-                  std::vector<std::pair<const char*, const char*>> options, std::string table,
-                  std::function<Result<Json>(const snapshot::Snapshot&, const SelectArgs&)> fn, RecordFlag record = {}) {
-  auto args = std::make_shared<SelectArgs>();
-  args->table = std::move(table);
-  CLI::App* cmd = parent->add_subcommand(name, help);
-  if (with_call) cmd->add_option("CALL", args->call, "Call id")->required();
-  auto values = std::make_shared<std::map<std::string, std::string>>();
-  for (const auto& [opt, text] : options) {
-    cmd->add_option(fmt::format("--{}", opt), (*values)[opt], text);
-  }
-  cmd->add_flag("--json", args->json, "Print JSON instead of tables");
-  if (record.name != nullptr) {
-    cmd->add_flag(record.name, args->record, record.help);
-    cmd->add_flag_callback("--replace", [values] { (*values)["replace"] = "true"; }, "Replace what the call already has recorded");
-    cmd->add_option("--date", (*values)["date"], "Date recorded (default: today)");
-  }
-  cmd->callback([&ctx, args, values, fn] {
-    for (const auto& [k, v] : *values) {
-      if (!v.empty()) args->params[k] = v;
-    }
-    run(ctx, *args, fn);
-  });
-  return cmd;
+                  std::vector<std::pair<const char*, const char*>> options, std::string table, ViewFn fn,
+                  std::pair<const char*, const char*> record = {nullptr, nullptr}) {
+  return view_command(parent, ctx,
+                      {.name = name, .help = help, .tables = kSelectTables,
+                       .id = with_call ? std::pair<const char*, const char*>{"CALL", "Call id"} : std::pair<const char*, const char*>{nullptr, nullptr},
+                       .options = std::move(options), .table = std::move(table), .record = record},
+                      std::move(fn));
 }
 
 }  // namespace
@@ -95,15 +38,15 @@ void add_select(CLI::App& app, CommandContext& ctx) {
           [](const auto& s, const auto&) -> Result<Json> { return app::select_calls(s); });
   command(sel, ctx, "conflicts", "Conflicts of interest between the call's proposals and every reviewer", true,
           {{"years", "Co-participation window before the call, years (default 3)"}}, "items",
-          [](const auto& s, const auto& a) { return app::select_conflicts(s, a.call, a.params); });
+          [](const auto& s, const auto& a) { return app::select_conflicts(s, a.id, a.params); });
   command(sel, ctx, "assign", "Assign reviewers (integer program, CBC): k per proposal, at most L each, no conflict", true,
           {{"k", "Reviewers per proposal (default: the call's)"},
            {"max_load", "Proposals per reviewer at most (default: the call's)"},
            {"candidates", "Best-matching reviewers per proposal in the program (0: all; default 40)"},
            {"years", "Co-participation window, years (default 3)"}},
           "shortages", [](const auto& s, const auto& a) -> Result<Json> {
-            if (a.record) return app::save_assignment(*a.store, kCliUser, s, a.call, a.params);
-            POLES_ASSIGN_OR_RETURN(auto j, app::select_assignment(s, a.call, a.params));
+            if (a.record) return app::save_assignment(*a.store, kCliUser, s, a.id, a.params);
+            POLES_ASSIGN_OR_RETURN(auto j, app::select_assignment(s, a.id, a.params));
             // Tables: one line per assigned pair.
             Json pairs = Json::array();
             for (const auto& p : j["proposals"]) {
@@ -118,14 +61,14 @@ void add_select(CLI::App& app, CommandContext& ctx) {
   command(sel, ctx, "scores", "Review scores with reviewer severity removed, disagreement, rank intervals", true,
           {{"bootstrap", "Resamples for rank intervals (default 500)"}, {"seed", "Seed of the bootstrap (default 1)"},
            {"disagreement_sd", "Flag proposals whose reviewers' scores have a larger SD (default 1.5)"}},
-          "ranking", [](const auto& s, const auto& a) { return app::select_scores(s, a.call, a.params); });
+          "ranking", [](const auto& s, const auto& a) { return app::select_scores(s, a.id, a.params); });
   command(sel, ctx, "portfolio", "Optimal funding portfolio (CBC) against proportional sprinkling", true,
           {{"budget", "Budget, euros (default: the call's)"}, {"min_share", "Minimum funded share of a request"},
            {"cap_per_cluster", "Cap per cluster, euros"}, {"min_sme_share", "Minimum share of aid to SME-led proposals"},
            {"max_theme_share", "Maximum share of aid per theme"}, {"min_score", "Leave out proposals scoring below"}},
           "items", [](const auto& s, const auto& a) -> Result<Json> {
-            if (a.record) return app::record_decisions(*a.store, kCliUser, s, a.call, a.params);
-            POLES_ASSIGN_OR_RETURN(auto j, app::select_portfolio(s, a.call, a.params));
+            if (a.record) return app::record_decisions(*a.store, kCliUser, s, a.id, a.params);
+            POLES_ASSIGN_OR_RETURN(auto j, app::select_portfolio(s, a.id, a.params));
             if (!a.json) {
               j["optimised"].erase("lorenz");
               j["sprinkled"].erase("lorenz");
@@ -142,7 +85,7 @@ void add_select(CLI::App& app, CommandContext& ctx) {
           {{"draws", "Draws (default 100000)"}, {"seed", "Seed (default 1)"},
            {"portfolio", "optimised (default), sprinkled or decided"}, {"budget", "Budget for the optimised portfolio"}},
           "most_fragile", [](const auto& s, const auto& a) -> Result<Json> {
-            POLES_ASSIGN_OR_RETURN(auto j, app::risk_simulation(s, a.call, a.params));
+            POLES_ASSIGN_OR_RETURN(auto j, app::risk_simulation(s, a.id, a.params));
             if (!a.json) j.erase("histogram");
             return j;
           });

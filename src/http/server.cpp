@@ -3,8 +3,13 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <regex>
@@ -13,10 +18,13 @@
 
 #include "app/access.h"
 #include "app/entities.h"
+#include "app/factory.h"
 #include "app/network.h"
 #include "app/select.h"
 #include "app/stats.h"
 #include "network/export.h"
+#include "report/pdf.h"
+#include "report/sector_sheet.h"
 #include "app/store_pool.h"
 #include "io/importer.h"
 #include "io/json.h"
@@ -139,6 +147,7 @@ struct Server::Impl {
   std::unique_ptr<app::StorePool> pool;
   snapshot::Cache snapshots;
   app::NetworkCache networks;
+  std::atomic<uint64_t> pdf_counter{0};  // names of the temporary PDF files
   std::vector<Route> routes;
   std::vector<RouteInfo> infos;
   httplib::Server http;
@@ -612,6 +621,57 @@ void Server::Impl::build_routes() {
         r.res.status = 200;
         r.res.set_header("Content-Disposition", fmt::format("attachment; filename=\"cooperation.{}\"", ext));
         r.res.set_content(out.str(), *format == network::GraphFormat::kCsv ? "text/csv; charset=utf-8" : "application/xml");
+      });
+
+  // --- from project factory to product factory: funnel, leverage, services, diagnostics, employment --
+  add({"GET", "/api/v1/pipeline/funnel", "Project funnel: reached stages, conversion, durations, drop-outs, TRL (from=, to=, cluster=, programme=, by=)",
+       "pipeline", Guard::kRoles, roles_may(app::Action::kRead, *project), ""},
+      [view, params_of](Request& r) { view(r, [&](const auto& s) { return app::pipeline_funnel(s, params_of(r)); }); });
+  add({"GET", "/api/v1/pipeline/leverage", "Private co-funding per euro of aid, follow-on projects, European after national (from=, to=, by=)",
+       "pipeline", Guard::kRoles, roles_may(app::Action::kRead, *project), ""},
+      [view, params_of](Request& r) { view(r, [&](const auto& s) { return app::pipeline_leverage(s, params_of(r)); }); });
+  add({"GET", "/api/v1/services/summary", "SME services: reach, intensity, heterogeneity, international activity, outcomes (from=, to=, horizon=)",
+       "services", Guard::kRoles, roles_may(app::Action::kRead, *schema::find_entity("service")), ""},
+      [view, params_of](Request& r) { view(r, [&](const auto& s) { return app::services_overview(s, params_of(r)); }); });
+  add({"GET", "/api/v1/services/diagnostics", "Digital diagnostics: maturity, progress, aid after diagnosis (from=, to=)", "services",
+       Guard::kRoles, roles_may(app::Action::kRead, *schema::find_entity("diagnostic")), ""},
+      [view, params_of](Request& r) { view(r, [&](const auto& s) { return app::diagnostics_overview(s, params_of(r)); }); });
+  add({"GET", "/api/v1/foresight/employment",
+       "Employment: location quotients and stars, shift-share, projections (year=, from=, to=, region=, sector=, horizon=, level=)", "foresight",
+       Guard::kAuthenticated, {}, ""},
+      [view, params_of](Request& r) { view(r, [&](const auto& s) { return app::employment_overview(s, params_of(r)); }); });
+  add({"GET", "/api/v1/foresight/sectors", "Sectors with employment figures", "foresight", Guard::kAuthenticated, {}, ""},
+      [view](Request& r) { view(r, [](const auto& s) { return app::employment_sectors(s); }); });
+  add({"GET", "/api/v1/foresight/sectors/{sector}", "The data of a sector sheet (same parameters as employment)", "foresight",
+       Guard::kAuthenticated, {}, ""},
+      [view, params_of](Request& r) { view(r, [&](const auto& s) { return app::sector_sheet(s, r.params[0], params_of(r)); }); });
+  add({"GET", "/api/v1/reports/sector/{sector}", "The sector sheet as a document (format=html|pdf, lang=fr|en)", "foresight",
+       Guard::kAuthenticated, {}, ""},
+      [this, params_of](Request& r) {
+        const auto p = params_of(r);
+        const std::string format = app::text(p, "format", "html"), lang = app::text(p, "lang", "fr");
+        if (format != "html" && format != "pdf") return send_problem(r.res, Status::invalid_argument(fmt::format("parameter 'format' value '{}': must be html or pdf", format)));
+        if (lang != "fr" && lang != "en") return send_problem(r.res, Status::invalid_argument(fmt::format("parameter 'lang' value '{}': must be fr or en", lang)));
+        auto snap = snapshot(*r.store);
+        if (!snap) return send_problem(r.res, snap.error());
+        auto sheet = app::sector_sheet(**snap, r.params[0], p);
+        if (!sheet) return send_problem(r.res, sheet.error());
+        const std::string html = report::sector_sheet_html(*sheet, lang);
+        if (format == "html") {
+          r.res.status = 200;
+          r.res.set_content(html, "text/html; charset=utf-8");
+          return;
+        }
+        const auto path = std::filesystem::temp_directory_path() / fmt::format("poles-sheet-{}-{}.pdf", ::getpid(), pdf_counter++);
+        const Status st = report::html_to_pdf(html, path.string());
+        if (!st.is_ok()) return send_problem(r.res, st);
+        std::ifstream f(path, std::ios::binary);
+        std::string pdf((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+        std::error_code ec;
+        std::filesystem::remove(path, ec);
+        r.res.status = 200;
+        r.res.set_header("Content-Disposition", fmt::format("inline; filename=\"fiche-{}.pdf\"", r.params[0]));
+        r.res.set_content(pdf, "application/pdf");
       });
 
   // --- import ---------------------------------------------------------------------------------

@@ -1,0 +1,61 @@
+#include "cli/view_command.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "cli/print.h"
+#include "snapshot/loader.h"
+
+namespace poles::cli {
+
+namespace {
+
+void run(CommandContext& ctx, const std::vector<std::string_view>& tables, ViewArgs& a, const ViewFn& fn) {
+  auto store = ctx.open_store();
+  if (!store) return;
+  a.store = store.get();
+  auto snap = snapshot::load(*store, tables);
+  if (!snap) return ctx.fail(snap.error());
+  auto j = fn(**snap, a);
+  if (!j) return ctx.fail(j.error());
+  if (a.json) {
+    std::cout << j->dump(2) << "\n";
+    return;
+  }
+  Json head = *j;
+  if (!a.table.empty() && j->contains(a.table)) head.erase(a.table);
+  print_object(head);
+  if (!a.table.empty() && j->contains(a.table)) {
+    std::cout << "\n" << a.table << ":\n";
+    print_table((*j)[a.table]);
+  }
+}
+
+}  // namespace
+
+CLI::App* view_command(CLI::App* parent, CommandContext& ctx, ViewSpec spec, ViewFn fn) {
+  auto args = std::make_shared<ViewArgs>();
+  args->table = spec.table;
+  CLI::App* cmd = parent->add_subcommand(spec.name, spec.help);
+  if (spec.id.first != nullptr) cmd->add_option(spec.id.first, args->id, spec.id.second)->required();
+  auto values = std::make_shared<std::map<std::string, std::string>>();
+  for (const auto& [opt, text] : spec.options) cmd->add_option(fmt::format("--{}", opt), (*values)[opt], text);
+  cmd->add_flag("--json", args->json, "Print JSON instead of tables");
+  if (spec.record.first != nullptr) {
+    cmd->add_flag(spec.record.first, args->record, spec.record.second);
+    cmd->add_flag_callback("--replace", [values] { (*values)["replace"] = "true"; }, "Replace what is already recorded");
+    cmd->add_option("--date", (*values)["date"], "Date recorded (default: today)");
+  }
+  cmd->callback([&ctx, args, values, fn, tables = std::move(spec.tables)] {
+    for (const auto& [k, v] : *values) {
+      if (!v.empty()) args->params[k] = v;
+    }
+    run(ctx, tables, *args, fn);
+  });
+  return cmd;
+}
+
+}  // namespace poles::cli

@@ -1,0 +1,45 @@
+// The shape shared by the analysis subcommands (select, risk, pipeline, services, foresight): an
+// optional id argument, numeric or text options passed to the app layer as parameters under the
+// same names as the API's, --json, an optional flag that records the result, and the result
+// printed as tables (one array of the result as the main table) or as JSON.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "app/params.h"
+#include "cli/commands.h"
+#include "snapshot/snapshot.h"
+
+namespace poles::cli {
+
+using Json = nlohmann::ordered_json;
+
+struct ViewArgs {
+  std::string id;       // the positional argument, when the command has one
+  app::Params params;
+  bool json = false;
+  std::string table;    // key of the array printed as the table (else the whole object)
+  bool record = false;  // the recording flag, when the command has one
+  store::Store* store = nullptr;
+};
+using ViewFn = std::function<Result<Json>(const snapshot::Snapshot&, const ViewArgs&)>;
+
+struct ViewSpec {
+  const char* name = nullptr;
+  const char* help = nullptr;
+  std::vector<std::string_view> tables;  // what the snapshot loads (with what they reference)
+  std::pair<const char*, const char*> id{nullptr, nullptr};  // positional argument: name, help
+  std::vector<std::pair<const char*, const char*>> options;  // --name: help
+  std::string table;
+  std::pair<const char*, const char*> record{nullptr, nullptr};  // e.g. {"--save", help}; adds --replace, --date
+};
+
+CLI::App* view_command(CLI::App* parent, CommandContext& ctx, ViewSpec spec, ViewFn fn);
+
+}  // namespace poles::cli

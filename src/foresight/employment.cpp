@@ -1,0 +1,214 @@
+#include "foresight/employment.h"
+
+#include <boost/math/distributions/students_t.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+namespace poles::foresight {
+
+using snapshot::Snapshot;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+template <typename T>
+int index_in(const std::vector<T>& v, const T& x) {
+  const auto it = std::lower_bound(v.begin(), v.end(), x);
+  return it != v.end() && *it == x ? static_cast<int>(it - v.begin()) : -1;
+}
+
+// Threshold of the top `share` of values (the value at rank ceil(share * n), at least the maximum).
+double top_threshold(std::vector<double> v, double share) {
+  std::erase_if(v, [](double x) { return std::isnan(x); });
+  if (v.empty()) return std::numeric_limits<double>::infinity();
+  std::sort(v.begin(), v.end(), std::greater<>());
+  const auto k = std::max<size_t>(1, static_cast<size_t>(std::ceil(share * static_cast<double>(v.size()) - 1e-9)));
+  return v[std::min(k, v.size()) - 1];
+}
+
+}  // namespace
+
+int Cube::year_index(int year) const { return index_in(years, year); }
+int Cube::sector_index(const std::string& sector) const { return index_in(sectors, sector); }
+int Cube::region_index(const std::string& region) const { return index_in(regions, region); }
+
+Result<Cube> employment_cube(const Snapshot& s) {
+  const auto& t = s.table("employment");
+  const auto& level = t.column("level");
+  const auto& code = t.column("code");
+  const auto& sector = t.column("sector");
+  const auto& year = t.column("year");
+  const auto& jobs = t.column("jobs");
+  Cube c;
+  std::set<std::string> regions, sectors;
+  std::set<int> years;
+  for (size_t i = 0; i < t.rows; ++i) {
+    if (level.text(i) != "region" && level.text(i) != "country") continue;
+    if (level.text(i) == "region") regions.insert(std::string(code.text(i)));
+    if (sector.text(i) != "total") sectors.insert(std::string(sector.text(i)));
+    years.insert(static_cast<int>(year.ints[i]));
+  }
+  if (regions.empty()) return Status::not_found("no regional employment: the employment table has no row of level 'region'");
+  c.regions.assign(regions.begin(), regions.end());
+  c.sectors.assign(sectors.begin(), sectors.end());
+  c.years.assign(years.begin(), years.end());
+  const size_t R = c.regions.size(), S = c.sectors.size(), Y = c.years.size();
+  c.jobs.assign(R, std::vector<std::vector<double>>(S, std::vector<double>(Y, kNaN)));
+  c.region_total.assign(R, std::vector<double>(Y, kNaN));
+  c.sector_total.assign(S, std::vector<double>(Y, kNaN));
+  c.total.assign(Y, kNaN);
+  std::vector<std::vector<double>> national_sector(S, std::vector<double>(Y, kNaN));
+  std::vector<double> national(Y, kNaN);
+  for (size_t i = 0; i < t.rows; ++i) {
+    const auto y = static_cast<size_t>(c.year_index(static_cast<int>(year.ints[i])));
+    const std::string sec(sector.text(i));
+    const bool total = sec == "total";
+    if (level.text(i) == "region") {
+      const auto r = static_cast<size_t>(c.region_index(std::string(code.text(i))));
+      if (total) c.region_total[r][y] = jobs.reals[i];
+      else c.jobs[r][static_cast<size_t>(c.sector_index(sec))][y] = jobs.reals[i];
+    } else if (level.text(i) == "country") {
+      if (total) national[y] = jobs.reals[i];
+      else national_sector[static_cast<size_t>(c.sector_index(sec))][y] = jobs.reals[i];
+    }
+  }
+  // National figures: the country rows, else the sum over regions.
+  for (size_t y = 0; y < Y; ++y) {
+    for (size_t sct = 0; sct < S; ++sct) {
+      if (!std::isnan(national_sector[sct][y])) {
+        c.sector_total[sct][y] = national_sector[sct][y];
+        continue;
+      }
+      double sum = 0;
+      bool any = false;
+      for (size_t r = 0; r < R; ++r) {
+        if (!std::isnan(c.jobs[r][sct][y])) { sum += c.jobs[r][sct][y]; any = true; }
+      }
+      c.sector_total[sct][y] = any ? sum : kNaN;
+    }
+    if (!std::isnan(national[y])) {
+      c.total[y] = national[y];
+    } else {
+      double sum = 0;
+      bool any = false;
+      for (size_t r = 0; r < R; ++r) {
+        if (!std::isnan(c.region_total[r][y])) { sum += c.region_total[r][y]; any = true; }
+      }
+      c.total[y] = any ? sum : kNaN;
+    }
+  }
+  return c;
+}
+
+Result<std::vector<Specialisation>> specialisation(const Cube& c, int year, const StarRules& rules) {
+  const int yi = c.year_index(year);
+  if (yi < 0) return Status::not_found(fmt::format("no employment for year {} (years {}–{})", year, c.years.front(), c.years.back()));
+  const auto y = static_cast<size_t>(yi);
+  std::vector<Specialisation> out;
+  for (size_t sct = 0; sct < c.sectors.size(); ++sct) {
+    std::vector<double> jobs, shares;
+    const size_t first = out.size();
+    for (size_t r = 0; r < c.regions.size(); ++r) {
+      const double e_rs = c.jobs[r][sct][y];
+      if (std::isnan(e_rs)) continue;
+      Specialisation x;
+      x.region = c.regions[r];
+      x.sector = c.sectors[sct];
+      x.jobs = e_rs;
+      x.share_of_region = c.region_total[r][y] > 0 ? e_rs / c.region_total[r][y] : kNaN;
+      const double national_share = c.total[y] > 0 ? c.sector_total[sct][y] / c.total[y] : kNaN;
+      x.lq = national_share > 0 ? x.share_of_region / national_share : kNaN;
+      x.specialisation_star = x.lq >= rules.min_lq;
+      jobs.push_back(e_rs);
+      shares.push_back(x.share_of_region);
+      out.push_back(std::move(x));
+    }
+    const double size_cut = top_threshold(jobs, rules.top_share), focus_cut = top_threshold(shares, rules.top_share);
+    for (size_t i = first; i < out.size(); ++i) {
+      out[i].size_star = out[i].jobs >= size_cut;
+      out[i].focus_star = !std::isnan(out[i].share_of_region) && out[i].share_of_region >= focus_cut;
+    }
+  }
+  return out;
+}
+
+Result<std::vector<ShiftShare>> shift_share(const Cube& c, int from_year, int to_year) {
+  const int a = c.year_index(from_year), b = c.year_index(to_year);
+  if (a < 0 || b < 0) {
+    return Status::invalid_argument(fmt::format("shift-share needs employment in {} and {} (years {}–{})", from_year, to_year,
+                                                c.years.front(), c.years.back()));
+  }
+  if (from_year >= to_year) return Status::invalid_argument(fmt::format("from ({}) must be before to ({})", from_year, to_year));
+  const auto y0 = static_cast<size_t>(a), y1 = static_cast<size_t>(b);
+  if (!(c.total[y0] > 0) || std::isnan(c.total[y1])) return Status::invalid_argument("the national total is missing for one of the years");
+  const double g = (c.total[y1] - c.total[y0]) / c.total[y0];
+  std::vector<ShiftShare> out;
+  for (size_t r = 0; r < c.regions.size(); ++r) {
+    for (size_t sct = 0; sct < c.sectors.size(); ++sct) {
+      const double e0 = c.jobs[r][sct][y0], e1 = c.jobs[r][sct][y1];
+      const double s0 = c.sector_total[sct][y0], s1 = c.sector_total[sct][y1];
+      if (!(e0 > 0) || std::isnan(e1) || !(s0 > 0) || std::isnan(s1)) continue;
+      const double gs = (s1 - s0) / s0, grs = (e1 - e0) / e0;
+      ShiftShare x;
+      x.region = c.regions[r];
+      x.sector = c.sectors[sct];
+      x.start = e0;
+      x.end = e1;
+      x.change = e1 - e0;
+      x.national = e0 * g;
+      x.industry_mix = e0 * (gs - g);
+      x.competitive = e0 * (grs - gs);
+      out.push_back(std::move(x));
+    }
+  }
+  return out;
+}
+
+Result<Projection> project(const std::vector<int>& years, const std::vector<double>& values, int horizon, double level) {
+  std::vector<double> x, y;
+  for (size_t i = 0; i < years.size(); ++i) {
+    if (values[i] > 0) {
+      x.push_back(years[i]);
+      y.push_back(std::log(values[i]));
+    }
+  }
+  if (x.size() < 3) return Status::invalid_argument(fmt::format("a projection needs at least 3 positive years, got {}", x.size()));
+  if (!(level > 0 && level < 1)) return Status::invalid_argument(fmt::format("interval level {} is not in (0, 1)", level));
+  const double n = static_cast<double>(x.size());
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < x.size(); ++i) { mx += x[i]; my += y[i]; }
+  mx /= n;
+  my /= n;
+  double sxx = 0, sxy = 0;
+  for (size_t i = 0; i < x.size(); ++i) { sxx += (x[i] - mx) * (x[i] - mx); sxy += (x[i] - mx) * (y[i] - my); }
+  const double slope = sxy / sxx, intercept = my - slope * mx;
+  double rss = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    const double e = y[i] - intercept - slope * x[i];
+    rss += e * e;
+  }
+  const double sigma = std::sqrt(rss / (n - 2));
+  const double q = boost::math::quantile(boost::math::students_t(n - 2), 0.5 + level / 2);
+  Projection p;
+  p.level = level;
+  p.n = x.size();
+  p.annual_growth = std::exp(slope) - 1;
+  for (size_t i = 0; i < years.size(); ++i) {
+    if (values[i] > 0) p.points.push_back({years[i], values[i], values[i], values[i], true});
+  }
+  const int last = static_cast<int>(x.back());
+  for (int h = 1; h <= horizon; ++h) {
+    const double t = last + h;
+    const double fit = intercept + slope * t;
+    const double half = q * sigma * std::sqrt(1 + 1 / n + (t - mx) * (t - mx) / sxx);
+    p.points.push_back({last + h, std::exp(fit), std::exp(fit - half), std::exp(fit + half), false});
+  }
+  return p;
+}
+
+}  // namespace poles::foresight

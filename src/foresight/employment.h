@@ -1,0 +1,73 @@
+// Employment by region and sector (the `employment` table: level, code, sector, year, jobs).
+// Rows of level "region" give e_rs; the sector "total" of a region gives e_r (all sectors, not
+// only those listed); rows of level "country" give the national e_s and e (summed from the
+// regions when the country rows are absent).
+//  - Location quotient LQ_rs = (e_rs / e_r) / (e_s / e). Stars (European Cluster Observatory): size
+//    (e_rs in the top decile of the sector's regions), specialisation (LQ >= 2), focus (e_rs / e_r
+//    in the top decile of the sector's regions).
+//  - Shift-share of the change from t0 to t1: national growth e_rs0 * g + industry mix
+//    e_rs0 * (g_s - g) + regional competitive effect e_rs0 * (g_rs - g_s), which sum to e_rs1 - e_rs0.
+//  - Projection: log-linear trend fitted by OLS on the years of the window, extrapolated with a
+//    prediction interval (Student t) on the log scale.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "snapshot/snapshot.h"
+
+namespace poles::foresight {
+
+struct Cube {
+  std::vector<std::string> regions, sectors;  // sorted codes; sectors exclude "total"
+  std::vector<int> years;                     // sorted
+  // jobs[region][sector][year index]; NaN when absent.
+  std::vector<std::vector<std::vector<double>>> jobs;
+  std::vector<std::vector<double>> region_total;  // [region][year]: the region's "total" row (NaN when absent)
+  std::vector<std::vector<double>> sector_total;  // [sector][year]: national
+  std::vector<double> total;                      // [year]: national, all sectors
+  int year_index(int year) const;                 // -1 when absent
+  int sector_index(const std::string& sector) const;
+  int region_index(const std::string& region) const;
+};
+Result<Cube> employment_cube(const snapshot::Snapshot& s);
+
+struct Specialisation {
+  std::string region, sector;
+  double jobs = 0, share_of_region = 0, lq = 0;
+  bool size_star = false, specialisation_star = false, focus_star = false;
+  int stars() const { return size_star + specialisation_star + focus_star; }
+};
+struct StarRules {
+  double top_share = 0.10;  // top decile
+  double min_lq = 2.0;
+};
+Result<std::vector<Specialisation>> specialisation(const Cube& c, int year, const StarRules& rules = {});
+
+struct ShiftShare {
+  std::string region, sector;
+  double start = 0, end = 0, change = 0;
+  double national = 0, industry_mix = 0, competitive = 0;
+};
+// Rates: g from the national total, g_s from the national sector, g_rs from the cell. Cells with a
+// missing or zero start are skipped.
+Result<std::vector<ShiftShare>> shift_share(const Cube& c, int from_year, int to_year);
+
+struct ProjectionPoint {
+  int year = 0;
+  double value = 0, low = 0, high = 0;  // central and interval bounds
+  bool observed = false;                // an observed year (value = observation; bounds = value)
+};
+struct Projection {
+  std::vector<ProjectionPoint> points;  // observed years of the window, then the projected ones
+  double annual_growth = 0;             // exp(slope) - 1
+  double level = 0.95;
+  size_t n = 0;                         // years fitted
+};
+// Fails with fewer than 3 positive observations.
+Result<Projection> project(const std::vector<int>& years, const std::vector<double>& values, int horizon, double level = 0.95);
+
+}  // namespace poles::foresight

@@ -1,0 +1,120 @@
+#include "pipeline/leverage.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "core/date.h"
+#include "core/model.h"
+
+namespace poles::pipeline {
+
+using snapshot::Snapshot;
+
+namespace {
+
+double median(std::vector<double> v) {
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(v.begin(), v.end());
+  const size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+struct Acc {
+  Leverage l;
+  std::vector<double> ratios, cost_ratios;
+  std::set<int32_t> national, european_later;
+};
+
+}  // namespace
+
+std::vector<Leverage> leverage(const Snapshot& s, int from_year, int to_year, LeverageBy by) {
+  const auto& project = s.table("project");
+  const auto& programme = project.column("programme");
+  const auto& start = project.column("start_date");
+  const auto& cost = project.column("total_cost");
+  const auto& aid = project.column("public_aid");
+  const auto& follow = project.column("follow_on_of");
+  const auto& clusters = s.table("cluster");
+
+  std::vector<std::vector<int32_t>> labels(project.rows);
+  const auto& label = s.table("project_label");
+  for (size_t l = 0; l < label.rows; ++l) {
+    auto& v = labels[static_cast<size_t>(label.column("project_id").codes[l])];
+    const int32_t c = label.column("cluster_id").codes[l];
+    if (std::find(v.begin(), v.end(), c) == v.end()) v.push_back(c);
+  }
+  std::vector<std::vector<int32_t>> partners(project.rows);
+  const auto& part = s.table("participation");
+  const auto& pp = part.column("project_id");
+  const auto& po = part.column("organisation_id");
+  for (size_t i = 0; i < part.rows; ++i) partners[static_cast<size_t>(pp.codes[i])].push_back(po.codes[i]);
+
+  auto funded = [&](size_t p) { return !std::isnan(aid.reals[p]) && aid.reals[p] > 0; };
+  auto european = [&](size_t p) { return programme.codes[p] >= 0 && is_european(static_cast<Programme>(programme.codes[p])); };
+  // Every European start per organisation, to find one after a given national project.
+  std::vector<std::vector<int64_t>> european_starts(s.table("organisation").rows);
+  for (size_t p = 0; p < project.rows; ++p) {
+    if (!european(p) || !start.present[p]) continue;
+    for (int32_t o : partners[p]) european_starts[static_cast<size_t>(o)].push_back(start.ints[p]);
+  }
+  for (auto& v : european_starts) std::sort(v.begin(), v.end());
+
+  std::map<std::string, Acc> groups;
+  for (size_t p = 0; p < project.rows; ++p) {
+    if (!start.present[p]) continue;
+    const int year = Date::from_days(start.ints[p]).year;
+    if (year < from_year || year > to_year) continue;
+    std::vector<std::string> keys;
+    switch (by) {
+      case LeverageBy::kNone: keys.emplace_back("all"); break;
+      case LeverageBy::kProgramme: keys.emplace_back(programme.text(p)); break;
+      case LeverageBy::kCluster:
+        for (int32_t c : labels[p]) keys.emplace_back(clusters.key(static_cast<size_t>(c)));
+        break;
+    }
+    for (const auto& key : keys) {
+      Acc& a = groups[key];
+      a.l.group = key;
+      if (funded(p)) {
+        ++a.l.funded_projects;
+        const double c = std::isnan(cost.reals[p]) ? aid.reals[p] : cost.reals[p];
+        a.l.total_cost += c;
+        a.l.public_aid += aid.reals[p];
+        a.l.private_funding += c - aid.reals[p];
+        a.ratios.push_back((c - aid.reals[p]) / aid.reals[p]);
+        if (!european(p)) {
+          for (int32_t o : partners[p]) {
+            a.national.insert(o);
+            const auto& es = european_starts[static_cast<size_t>(o)];
+            if (std::upper_bound(es.begin(), es.end(), start.ints[p]) != es.end()) a.european_later.insert(o);
+          }
+        }
+      }
+      const int32_t origin = follow.codes[p];
+      if (origin >= 0) {
+        ++a.l.follow_ons;
+        const double c0 = cost.reals[static_cast<size_t>(origin)], c1 = cost.reals[p];
+        if (!std::isnan(c0) && !std::isnan(c1) && c0 > 0) {
+          a.cost_ratios.push_back(c1 / c0);
+          if (c1 > c0) ++a.l.larger_follow_ons;
+        }
+        if (european(p) && !european(static_cast<size_t>(origin))) ++a.l.follow_ons_to_europe;
+      }
+    }
+  }
+  std::vector<Leverage> out;
+  for (auto& [key, a] : groups) {
+    a.l.leverage = a.l.public_aid > 0 ? a.l.private_funding / a.l.public_aid : std::numeric_limits<double>::quiet_NaN();
+    a.l.median_leverage = median(a.ratios);
+    a.l.median_cost_ratio = median(a.cost_ratios);
+    a.l.national_participants = a.national.size();
+    a.l.european_after_national = a.european_later.size();
+    out.push_back(std::move(a.l));
+  }
+  return out;
+}
+
+}  // namespace poles::pipeline

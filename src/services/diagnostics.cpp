@@ -1,0 +1,169 @@
+#include "services/diagnostics.h"
+
+#include <boost/math/distributions/students_t.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "core/date.h"
+#include "core/model.h"
+
+namespace poles::services {
+
+using snapshot::Snapshot;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+DimensionStats stats(std::vector<double> v) {
+  std::erase_if(v, [](double x) { return std::isnan(x); });
+  DimensionStats d;
+  d.n = v.size();
+  if (v.empty()) {
+    d.mean = d.median = kNaN;
+    return d;
+  }
+  std::sort(v.begin(), v.end());
+  double sum = 0;
+  for (double x : v) sum += x;
+  d.mean = sum / static_cast<double>(v.size());
+  const size_t m = v.size() / 2;
+  d.median = v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+  return d;
+}
+
+}  // namespace
+
+DiagnosticsReport diagnostics_report(const Snapshot& s, int from_year, int to_year) {
+  DiagnosticsReport r;
+  r.from_year = from_year;
+  r.to_year = to_year;
+  const int64_t from = Date{from_year, 1, 1}.to_days(), to = Date{to_year, 12, 31}.to_days();
+  const auto& t = s.table("diagnostic");
+  const auto& org = t.column("organisation_id");
+  const auto& date = t.column("date");
+  const auto& cluster = t.column("cluster_id");
+  const auto& aid = t.column("aid_received");
+  std::array<const snapshot::Column*, 7> dims{};
+  for (size_t d = 0; d < kDimensions.size(); ++d) dims[d] = &t.column(kDimensions[d]);
+
+  // Diagnoses of each firm in the period, in date order.
+  std::map<int32_t, std::vector<size_t>> by_firm;
+  for (size_t i = 0; i < t.rows; ++i) {
+    if (!date.present[i] || date.ints[i] < from || date.ints[i] > to) continue;
+    by_firm[org.codes[i]].push_back(i);
+    ++r.diagnostics;
+  }
+  r.firms = by_firm.size();
+  for (auto& [o, rows] : by_firm) std::sort(rows.begin(), rows.end(), [&](size_t a, size_t b) { return date.ints[a] < date.ints[b]; });
+
+  // Latest maturity, overall and by the cluster of the latest diagnosis.
+  std::array<std::vector<double>, 7> latest;
+  std::map<std::string, std::pair<int32_t, std::array<std::vector<double>, 7>>> per_cluster;
+  const auto& clusters = s.table("cluster");
+  for (const auto& [o, rows] : by_firm) {
+    const size_t i = rows.back();
+    for (size_t d = 0; d < 7; ++d) latest[d].push_back(dims[d]->reals[i]);
+    if (cluster.codes[i] >= 0) {
+      auto& [row, v] = per_cluster[std::string(clusters.key(static_cast<size_t>(cluster.codes[i])))];
+      row = cluster.codes[i];
+      for (size_t d = 0; d < 7; ++d) v[d].push_back(dims[d]->reals[i]);
+    }
+  }
+  for (size_t d = 0; d < 7; ++d) r.latest[d] = stats(latest[d]);
+  for (auto& [key, cv] : per_cluster) {
+    ClusterMaturity c;
+    c.cluster = cv.first;
+    c.firms = cv.second[0].size();
+    for (size_t d = 0; d < 7; ++d) c.latest[d] = stats(cv.second[d]);
+    r.clusters.push_back(std::move(c));
+  }
+
+  // Progress: first against last diagnosis.
+  std::vector<double> score_change;
+  std::array<double, 7> change_sum{};
+  std::array<size_t, 7> change_n{};
+  double days = 0;
+  size_t improved = 0;
+  for (const auto& [o, rows] : by_firm) {
+    if (rows.size() < 2) continue;
+    const size_t a = rows.front(), b = rows.back();
+    ++r.progress.firms;
+    days += static_cast<double>(date.ints[b] - date.ints[a]);
+    for (size_t d = 0; d < 7; ++d) {
+      const double x = dims[d]->reals[b] - dims[d]->reals[a];
+      if (std::isnan(x)) continue;
+      change_sum[d] += x;
+      ++change_n[d];
+      if (d == 0) {
+        score_change.push_back(x);
+        improved += x > 0;
+      }
+    }
+  }
+  for (size_t d = 0; d < 7; ++d) r.progress.mean_change[d] = change_n[d] ? change_sum[d] / static_cast<double>(change_n[d]) : kNaN;
+  r.progress.mean_days = r.progress.firms ? days / static_cast<double>(r.progress.firms) : kNaN;
+  r.progress.improved_share = score_change.empty() ? kNaN : static_cast<double>(improved) / static_cast<double>(score_change.size());
+  r.progress.ci_low = r.progress.ci_high = kNaN;
+  if (score_change.size() >= 2) {
+    const double n = static_cast<double>(score_change.size());
+    const double mean = r.progress.mean_change[0];
+    double ss = 0;
+    for (double x : score_change) ss += (x - mean) * (x - mean);
+    const double se = std::sqrt(ss / (n - 1) / n);
+    const double q = boost::math::quantile(boost::math::students_t(n - 1), 0.975);
+    r.progress.ci_low = mean - q * se;
+    r.progress.ci_high = mean + q * se;
+  }
+
+  // Aid after diagnosis: by quartile of the first score and by size class.
+  std::vector<std::pair<double, int32_t>> first_scores;
+  for (const auto& [o, rows] : by_firm) {
+    if (!std::isnan(dims[0]->reals[rows.front()])) first_scores.emplace_back(dims[0]->reals[rows.front()], o);
+  }
+  std::sort(first_scores.begin(), first_scores.end());
+  auto aid_of = [&](int32_t o) {
+    double total = 0;
+    for (size_t i : by_firm.at(o)) {
+      if (!std::isnan(aid.reals[i]) && aid.reals[i] > 0) total += aid.reals[i];
+    }
+    return total;
+  };
+  auto add = [&](AidBand& band, int32_t o) {
+    ++band.firms;
+    const double a = aid_of(o);
+    if (a > 0) {
+      ++band.aided;
+      band.aid.emplace_back(o, a);
+    }
+  };
+  const size_t nq = first_scores.size();
+  for (size_t q = 0; q < 4 && nq > 0; ++q) {
+    const size_t lo = q * nq / 4, hi = (q + 1) * nq / 4;
+    if (lo >= hi) continue;
+    AidBand band;
+    band.band = fmt::format("Q{}", q + 1);
+    band.score_from = first_scores[lo].first;
+    band.score_to = first_scores[hi - 1].first;
+    for (size_t i = lo; i < hi; ++i) add(band, first_scores[i].second);
+    r.aid_by_maturity.push_back(std::move(band));
+  }
+  const auto& size = s.table("organisation").column("size_class");
+  std::array<AidBand, 5> by_size;
+  for (size_t k = 0; k < 4; ++k) by_size[k].band = std::string(kSizeClassCodes[k]);
+  by_size[4].band = "unknown";
+  for (const auto& [o, rows] : by_firm) {
+    const int c = size.codes[static_cast<size_t>(o)];
+    add(by_size[c >= 0 ? static_cast<size_t>(c) : 4], o);
+  }
+  for (auto& b : by_size) {
+    if (b.firms) r.aid_by_size.push_back(std::move(b));
+  }
+  return r;
+}
+
+}  // namespace poles::services

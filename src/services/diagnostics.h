@@ -1,0 +1,57 @@
+// Digital diagnostics (recommendation 10): maturity by dimension, the progress of firms diagnosed
+// twice or more (first against last diagnosis), and who receives aid after a diagnosis.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "snapshot/snapshot.h"
+
+namespace poles::services {
+
+// The overall score and the six dimensions, in the diagnostic table's order.
+inline constexpr std::array<std::string_view, 7> kDimensions = {"score", "strategy", "customer", "operations", "data", "skills", "security"};
+
+struct DimensionStats {
+  size_t n = 0;
+  double mean = 0, median = 0;
+};
+
+struct Progress {  // first -> last diagnosis of firms diagnosed at least twice
+  size_t firms = 0;
+  double mean_days = 0;
+  std::array<double, 7> mean_change{};  // by dimension
+  double ci_low = 0, ci_high = 0;       // 95 % interval of the mean change of the score (paired t)
+  double improved_share = 0;            // share whose score rose
+};
+
+struct AidBand {  // firms by the quartile of their first score
+  std::string band;  // "Q1" (least mature) .. "Q4"
+  double score_from = 0, score_to = 0;
+  size_t firms = 0, aided = 0;
+  // Aid per firm (summed over its diagnoses): a firm aggregate, published through secrecy.
+  std::vector<std::pair<int32_t, double>> aid;
+};
+
+struct ClusterMaturity {
+  int32_t cluster = -1;
+  size_t firms = 0;
+  std::array<DimensionStats, 7> latest{};
+};
+
+struct DiagnosticsReport {
+  int from_year = 0, to_year = 0;
+  size_t diagnostics = 0, firms = 0;
+  std::array<DimensionStats, 7> latest{};  // each firm's latest diagnosis in the period
+  Progress progress;
+  std::vector<AidBand> aid_by_maturity;        // Q1..Q4
+  std::vector<AidBand> aid_by_size;            // tpe, pme, eti, ge, unknown (bands with firms)
+  std::vector<ClusterMaturity> clusters;       // by cluster id
+};
+
+DiagnosticsReport diagnostics_report(const snapshot::Snapshot& s, int from_year, int to_year);
+
+}  // namespace poles::services

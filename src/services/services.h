@@ -1,0 +1,68 @@
+// SME services: what the clusters deliver to their members, to whom, and what follows.
+// A cluster's SME members in a period are its member companies of size class TPE or PME whose
+// membership overlaps the period; reach is the share of them that took part in at least one of
+// the cluster's services dated in the period.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/model.h"
+#include "snapshot/snapshot.h"
+
+namespace poles::services {
+
+struct ServiceSummary {
+  int32_t cluster = -1;  // cluster row
+  size_t services = 0;
+  std::array<size_t, 7> by_kind{};       // by ServiceKind
+  double cost = 0;
+  size_t participations = 0;
+  size_t participants = 0;               // distinct organisations
+  size_t sme_members = 0, sme_served = 0;
+  double reach = 0;                      // sme_served / sme_members (NaN without SME members)
+  double intensity = 0;                  // participations per distinct participant
+  size_t abroad = 0, abroad_europe = 0;  // services held outside France, of which in another EU country
+  size_t projects = 0, european_projects = 0;  // projects labelled by the cluster starting in the period
+  double satisfaction = 0;               // mean over rated participations (NaN when none)
+  std::array<size_t, 7> outcomes{};      // by ServiceOutcome
+  // Financing raised after a service, per organisation (summed): a firm aggregate, published
+  // only through statistical secrecy.
+  std::vector<std::pair<int32_t, double>> financing;
+};
+
+struct Spread {  // of a measure across clusters
+  size_t n = 0;
+  double mean = 0, sd = 0, cv = 0, min = 0, p25 = 0, median = 0, p75 = 0, max = 0;
+};
+
+// What happened to SME members served in [from, to] compared with SME members of the same clusters
+// who were not: the share that started a funded project in the `horizon` years before the period
+// (baseline) and after it (later). Descriptive, not causal: the comparison is not matched.
+struct OutcomeGroup {
+  size_t firms = 0;
+  double baseline = 0, later = 0;  // shares
+};
+struct OutcomeLink {
+  int horizon = 3;
+  OutcomeGroup served, not_served;
+  double difference = 0, ci_low = 0, ci_high = 0;  // later(served) - later(not served), 95 % normal interval
+  double difference_in_differences = 0;           // (later - baseline) served minus not served
+};
+
+struct ServicesReport {
+  int from_year = 0, to_year = 0;
+  std::vector<ServiceSummary> clusters;  // clusters with SME members or services in the period, by id
+  Spread reach, services_per_member, international_share;
+  OutcomeLink outcomes;
+};
+
+ServicesReport services_report(const snapshot::Snapshot& s, int from_year, int to_year, int horizon = 3);
+
+// Distribution summary (population sd); NaN values are ignored.
+Spread spread(std::vector<double> values);
+
+}  // namespace poles::services
