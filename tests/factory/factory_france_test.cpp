@@ -1,0 +1,192 @@
+// The funnel, services, diagnostics, employment and the sector sheet on the france-scale demo: the
+// funnel reconciles with the project table as SQL counts it, shift-share sums to the observed
+// change in every cell, the planted progress of firms diagnosed twice is recovered, published firm
+// aggregates respect secrecy, and the sector sheet prints to a PDF whose pages, title and chart
+// poppler's tools read back.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "app/access.h"
+#include "app/factory.h"
+#include "demo_france.h"
+#include "foresight/employment.h"
+#include "pipeline/funnel.h"
+#include "report/pdf.h"
+#include "report/sector_sheet.h"
+#include "services/diagnostics.h"
+
+namespace poles {
+namespace {
+
+struct Tables {
+  static std::vector<std::string_view> tables() {
+    return {"employment", "project_event", "project_label", "participation", "result", "membership",
+            "service", "service_participant", "diagnostic", "firm_year"};
+  }
+};
+using FactoryFrance = testing_support::DemoFranceSuite<Tables>;
+
+std::string run(const std::string& cmd) {
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) return out;
+  char buf[4096];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  ::pclose(p);
+  return out;
+}
+
+int64_t count(const app::QueryFn& q, const std::string& sql) {
+  auto rows = q(sql, {});
+  EXPECT_TRUE(rows.has_value()) << sql;
+  return std::get<int64_t>((*rows)[0][0]);
+}
+
+TEST_F(FactoryFrance, FunnelReconcilesWithTheProjectTable) {
+  auto store = store::Store::open(std::getenv("POLES_DEMO_FRANCE_DB"));
+  ASSERT_TRUE(store.has_value());
+  const auto q = app::query_on(**store);
+  const auto all = pipeline::funnel(*snap_, {}, pipeline::GroupBy::kNone).front();
+  EXPECT_EQ(static_cast<int64_t>(all.projects), count(q, "SELECT count(*) FROM project"));
+  // Projects now at each status, as SQL counts them.
+  for (size_t k = 0; k < kProjectStatusCodes.size(); ++k) {
+    EXPECT_EQ(static_cast<int64_t>(all.current[k]),
+              count(q, "SELECT count(*) FROM project WHERE status = '" + std::string(kProjectStatusCodes[k]) + "'"))
+        << kProjectStatusCodes[k];
+  }
+  // Reached: the furthest forward stage of the project's events and status, in SQL.
+  const std::string rank = "CASE %s WHEN 'idea' THEN 0 WHEN 'submitted' THEN 1 WHEN 'labelled' THEN 2 WHEN 'funded' THEN 3 "
+                           "WHEN 'running' THEN 4 WHEN 'completed' THEN 5 WHEN 'on_market' THEN 6 ELSE 0 END";
+  auto rank_of = [&](const std::string& col) {
+    std::string r = rank;
+    r.replace(r.find("%s"), 2, col);
+    return r;
+  };
+  const std::string furthest = "SELECT p.id, max(" + rank_of("p.status") + ", coalesce((SELECT max(" + rank_of("e.status") +
+                               ") FROM project_event e WHERE e.project_id = p.id), 0)) AS f FROM project p";
+  for (int k = 0; k < pipeline::kStages; ++k) {
+    EXPECT_EQ(static_cast<int64_t>(all.reached[static_cast<size_t>(k)]),
+              count(q, "SELECT count(*) FROM (" + furthest + ") WHERE f >= " + std::to_string(k)))
+        << kProjectStatusCodes[static_cast<size_t>(k)];
+  }
+  // By cluster: each (cluster, project) label once; the whole counts each project once.
+  size_t by_cluster = 0, with_label = 0;
+  for (const auto& f : pipeline::funnel(*snap_, {}, pipeline::GroupBy::kCluster)) by_cluster += f.projects;
+  EXPECT_EQ(static_cast<int64_t>(by_cluster), count(q, "SELECT count(*) FROM (SELECT DISTINCT project_id, cluster_id FROM project_label)"));
+  const auto multi = count(q, "SELECT count(*) FROM (SELECT project_id FROM project_label GROUP BY project_id HAVING count(*) > 1)");
+  EXPECT_GT(multi, 100) << "the demo has inter-cluster projects";
+  for (const auto& f : pipeline::funnel(*snap_, {}, pipeline::GroupBy::kProgramme)) with_label += f.projects;
+  EXPECT_EQ(with_label, all.projects);
+  // Stage totals of the groups by year add up to the whole.
+  std::array<size_t, pipeline::kStages> sum{};
+  for (const auto& f : pipeline::funnel(*snap_, {}, pipeline::GroupBy::kYear)) {
+    for (size_t k = 0; k < sum.size(); ++k) sum[k] += f.reached[k];
+  }
+  EXPECT_EQ(sum, all.reached);
+}
+
+TEST_F(FactoryFrance, ShiftShareSumsToTheObservedChangeInEveryCell) {
+  auto cube = foresight::employment_cube(*snap_);
+  ASSERT_TRUE(cube.has_value()) << cube.error().to_string();
+  auto ss = foresight::shift_share(*cube, cube->years.front(), cube->years.back());
+  ASSERT_TRUE(ss.has_value());
+  ASSERT_GT(ss->size(), 100u);
+  double national = 0, change = 0;
+  for (const auto& c : *ss) {
+    EXPECT_NEAR(c.national + c.industry_mix + c.competitive, c.change, 1e-9 * std::max(1.0, std::fabs(c.change))) << c.region << " " << c.sector;
+    national += c.national;
+    change += c.change;
+  }
+  EXPECT_NE(national, change) << "the components are not all national growth";
+  // Through the app layer too: every region's components sum to its change.
+  auto j = app::employment_overview(*snap_, {});
+  ASSERT_TRUE(j.has_value()) << j.error().to_string();
+  for (const auto& r : (*j)["shift_share"]["regions"]) {
+    const double sum = r["national"].get<double>() + r["industry_mix"].get<double>() + r["competitive"].get<double>();
+    EXPECT_NEAR(sum, r["change"].get<double>(), 1e-9 * std::max(1.0, std::fabs(r["change"].get<double>())));
+  }
+}
+
+TEST_F(FactoryFrance, PlantedProgressOfFirmsDiagnosedTwiceIsRecovered) {
+  const auto r = services::diagnostics_report(*snap_, 2015, 2030);
+  ASSERT_GT(r.progress.firms, 100u);
+  // The demo plants +5 points between a firm's two diagnoses.
+  EXPECT_LT(r.progress.ci_low, 5.0);
+  EXPECT_GT(r.progress.ci_high, 5.0);
+  EXPECT_GT(r.progress.ci_low, 0.0) << "progress is significant";
+  // The least mature are aided more often after their diagnosis (planted).
+  ASSERT_EQ(r.aid_by_maturity.size(), 4u);
+  const auto share = [](const auto& b) { return static_cast<double>(b.aided) / static_cast<double>(b.firms); };
+  EXPECT_GT(share(r.aid_by_maturity.front()), share(r.aid_by_maturity.back()));
+}
+
+TEST_F(FactoryFrance, PublishedFirmAggregatesRespectSecrecy) {
+  auto services = app::services_overview(*snap_, {});
+  ASSERT_TRUE(services.has_value()) << services.error().to_string();
+  size_t masked = 0, published = 0;
+  for (const auto& c : (*services)["clusters"]) {
+    const auto& cell = c["financing_raised"];
+    if (cell["value"].is_null()) {
+      ++masked;
+    } else if (cell["value"].get<double>() > 0) {
+      ++published;
+      EXPECT_GE(cell["firms"].get<int>(), 3) << c["cluster"];
+    }
+  }
+  EXPECT_GT(masked, 0u);
+  EXPECT_GT(published, 0u);
+  auto diag = app::diagnostics_overview(*snap_, {});
+  ASSERT_TRUE(diag.has_value());
+  for (const auto& c : (*diag)["clusters"]) {
+    if (c["firms"].get<int>() < 3) {
+      EXPECT_TRUE(c["latest"]["score"]["mean"].is_null()) << c["cluster"];
+    }
+  }
+}
+
+TEST_F(FactoryFrance, SectorSheetPrintsToAPdfWithItsTitleAndChart) {
+  auto sheet = app::sector_sheet(*snap_, "30", {});
+  ASSERT_TRUE(sheet.has_value()) << sheet.error().to_string();
+  EXPECT_GT((*sheet)["clusters"].size(), 0u);
+  EXPECT_GT((*sheet)["projects"]["count"].get<int>(), 0);
+  const std::string html = report::sector_sheet_html(*sheet, "fr");
+  const std::string title = report::sector_sheet_title(*sheet, "fr");
+  EXPECT_NE(html.find("<title>" + title + "</title>"), std::string::npos);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_FALSE(app::sector_sheet(*snap_, "99", {}).has_value());
+  if (!report::find_chromium().has_value() || run("command -v pdfinfo pdftotext").empty()) {
+    GTEST_SKIP() << "skipped: Chromium or poppler-utils (pdfinfo, pdftotext) missing; scripts/install-deps installs both";
+  }
+  const auto pdf = std::filesystem::temp_directory_path() / ("poles-sheet-test-" + std::to_string(::getpid()) + ".pdf");
+  const Status st = report::html_to_pdf(html, pdf.string());
+  ASSERT_TRUE(st.is_ok()) << st.to_string();
+  const std::string info = run("pdfinfo '" + pdf.string() + "'");
+  const auto title_at = info.find("Title:");
+  ASSERT_NE(title_at, std::string::npos) << info;
+  std::string pdf_title = info.substr(title_at + 6, info.find('\n', title_at) - title_at - 6);
+  pdf_title.erase(0, pdf_title.find_first_not_of(' '));
+  EXPECT_EQ(pdf_title, title);
+  int pages = 0;
+  const auto at = info.find("Pages:");
+  ASSERT_NE(at, std::string::npos) << info;
+  pages = std::stoi(info.substr(at + 6));
+  EXPECT_GE(pages, 2);
+  EXPECT_LE(pages, 6);
+  const std::string text = run("pdftotext -layout '" + pdf.string() + "' -");
+  EXPECT_NE(text.find("Emplois de la filière en France, observés et projetés"), std::string::npos) << "the employment chart's caption";
+  EXPECT_NE(text.find("Quotient de localisation par région"), std::string::npos) << "the LQ chart's caption";
+  EXPECT_NE(text.find("Méthode"), std::string::npos);
+  // The chart is drawn: its axis years are text in the PDF.
+  EXPECT_NE(text.find("2015"), std::string::npos);
+  std::filesystem::remove(pdf);
+}
+
+}  // namespace
+}  // namespace poles
