@@ -67,6 +67,34 @@ const years = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => from
 const REGION_CODES = { ara: "84", bfc: "27", bre: "53", cvl: "24", cor: "94", ges: "44", hdf: "32", idf: "11", nor: "28", naq: "75", occ: "76", pdl: "52", pac: "93" };
 const PALETTE = ["#e3e3fd", "#c1c1fb", "#8585f6", "#4a4ae8", "#000091"];
 
+// The metropolitan regions as an SVG map: `look(code)` gives each region's fill, label and title.
+function regionMap(label, look, onClick) {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", franceRegions.viewBox);
+  svg.setAttribute("role", "group");
+  svg.setAttribute("aria-label", label);
+  for (const loc of franceRegions.locations) {
+    const code = REGION_CODES[loc.id];
+    const l = look(code);
+    const p = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    p.setAttribute("d", loc.path);
+    p.setAttribute("fill", l.fill);
+    p.setAttribute("tabindex", "0");
+    p.setAttribute("role", "link");
+    p.setAttribute("data-region", code);
+    p.setAttribute("aria-label", l.label);
+    const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+    title.textContent = l.title;
+    p.append(title);
+    if (onClick) {
+      p.addEventListener("click", () => onClick(code));
+      p.addEventListener("keydown", (e) => e.key === "Enter" && onClick(code));
+    }
+    svg.append(p);
+  }
+  return svg;
+}
+
 async function pageMap(root) {
   const state = { indicator: sessionStorage.getItem("poles.indicator") || "members", year: 2024 };
   const indicatorSel = el("select", { id: "indicator", onchange: (e) => { state.indicator = e.target.value; sessionStorage.setItem("poles.indicator", state.indicator); draw(); } },
@@ -83,28 +111,8 @@ async function pageMap(root) {
     const max = Math.max(1, ...Object.values(values));
     const colour = (v) => PALETTE[Math.min(PALETTE.length - 1, Math.floor((v / max) * (PALETTE.length - 0.001)))];
     const byCode = Object.fromEntries(data.regions.map((r) => [r.code, r]));
-    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-    svg.setAttribute("viewBox", franceRegions.viewBox);
-    svg.setAttribute("role", "group");
-    svg.setAttribute("aria-label", t("map.title"));
-    for (const loc of franceRegions.locations) {
-      const code = REGION_CODES[loc.id];
-      const r = byCode[code];
-      const p = document.createElementNS("http://www.w3.org/2000/svg", "path");
-      p.setAttribute("d", loc.path);
-      p.setAttribute("fill", colour(values[code] || 0));
-      p.setAttribute("tabindex", "0");
-      p.setAttribute("role", "link");
-      p.setAttribute("data-region", code);
-      p.setAttribute("aria-label", `${r.name} : ${fmt(values[code])}`);
-      const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
-      title.textContent = `${r.name} — ${t("ind." + state.indicator)} : ${fmt(values[code])}`;
-      p.append(title);
-      const go = () => { location.hash = `#/clusters?region=${code}`; };
-      p.addEventListener("click", go);
-      p.addEventListener("keydown", (e) => e.key === "Enter" && go());
-      svg.append(p);
-    }
+    const svg = regionMap(t("map.title"), (code) => ({ fill: colour(values[code] || 0), label: `${byCode[code].name} : ${fmt(values[code])}`,
+      title: `${byCode[code].name} — ${t("ind." + state.indicator)} : ${fmt(values[code])}` }), (code) => { location.hash = `#/clusters?region=${code}`; });
     const overseas = el("div", { class: "overseas" }, el("strong", {}, t("map.overseas")),
       data.regions.filter((r) => r.overseas).map((r) => el("button", { type: "button", class: "secondary", style: `background:${colour(values[r.code] || 0)}`,
         onclick: () => { location.hash = `#/clusters?region=${r.code}`; } }, `${r.name} : ${fmt(values[r.code])}`)));
@@ -542,12 +550,120 @@ async function pageMyReviews(root) {
       : el("p", { class: "muted" }, t("rev.none")));
 }
 
+
+// --- from project factory to product factory ------------------------------------------------
+const pct = (v, d = 1) => (v === null || v === undefined || Number.isNaN(v) ? "—" : fmt(100 * v, d) + " %");
+const secretCell = (c, d = 0) => (c && c.value !== null && c.value !== undefined ? fmt(c.value, d) : el("abbr", { title: t("secret") }, "s"));
+
+async function pagePipeline(root, params) {
+  const programme = params.get("programme") || "";
+  const q = programme ? `&programme=${encodeURIComponent(programme)}` : "";
+  const [funnel, lev] = await Promise.all([api("GET", `/api/v1/pipeline/funnel?by=year${q}`), api("GET", "/api/v1/pipeline/leverage?by=cluster")]);
+  const progSel = el("select", { id: "pipe-programme", onchange: (e) => { location.hash = e.target.value ? `#/pipeline?programme=${e.target.value}` : "#/pipeline"; } },
+    el("option", { value: "" }, t("all")),
+    ["FUI", "PSPC", "ANR", "PIA", "REGION", "H2020", "HORIZON_EUROPE", "BPI", "OTHER"].map((p) => el("option", { value: p, selected: p === programme }, p)));
+  const all = funnel.all;
+  const chartBox = el("div", { class: "chart", id: "pipe-funnel", role: "img", "aria-label": t("pipe.funnel") });
+  root.append(el("h1", {}, t("pipe.title")), el("div", { class: "filters" }, el("label", {}, t("pipe.programme"), progSel)),
+    kpiBox("pipe-kpis", [[t("pipe.projects"), fmt(all.projects)], [t("pipe.trl"), fmt(all.trl.gain_mean, 2)], [t("pipe.ttm"), fmt(all.time_to_market.median_days)],
+      [t("stage.on_market"), fmt(all.stages[6].reached)]]),
+    el("section", { class: "card" }, el("h2", {}, t("pipe.funnel")), el("p", { class: "muted" }, t("pipe.funnel_note")), chartBox,
+      el("div", { id: "pipe-stages" }, table([{ label: t("pipe.stage"), value: (r) => t("stage." + r.stage) }, { label: t("pipe.reached"), num: true, value: (r) => fmt(r.reached) },
+        { label: t("pipe.conversion"), num: true, value: (r) => (r.conversion === undefined ? "" : pct(r.conversion)) },
+        { label: t("pipe.days"), num: true, value: (r) => (r.to_next?.median_days == null ? "" : fmt(r.to_next.median_days)) },
+        { label: t("pipe.rejected"), num: true, value: (r) => fmt(r.rejected_after) }, { label: t("pipe.abandoned"), num: true, value: (r) => fmt(r.abandoned_after) }], all.stages))));
+  const top = [...lev.groups].sort((a, b) => b.public_aid - a.public_aid).slice(0, 25);
+  root.append(el("section", { class: "card", id: "pipe-leverage" }, el("h2", {}, t("pipe.leverage")), el("p", { class: "muted" }, t("pipe.leverage_note")),
+    el("p", {}, `${t("pipe.lev")} : ${fmt(lev.all.leverage, 2)} · ${t("pipe.follow")} : ${fmt(lev.all.follow_ons)} · ${t("pipe.eu_after")} : ${pct(lev.all.european_after_national_share)}`),
+    table([{ label: t("cluster"), value: (r) => r.name }, { label: t("pipe.aid"), num: true, value: (r) => fmt(r.public_aid / 1e6, 1) + " M€" },
+      { label: t("pipe.private"), num: true, value: (r) => fmt(r.private_funding / 1e6, 1) + " M€" }, { label: t("pipe.lev"), num: true, value: (r) => fmt(r.leverage, 2) },
+      { label: t("pipe.follow"), num: true, value: (r) => fmt(r.follow_ons) }, { label: t("pipe.eu_after"), num: true, value: (r) => pct(r.european_after_national_share) }],
+    top, (r) => { location.hash = `#/cluster/${encodeURIComponent(r.group)}`; })));
+  chart(chartBox, { xAxis: { type: "category", data: all.stages.map((s) => t("stage." + s.stage)) }, yAxis: { type: "value" },
+    series: [{ name: t("pipe.reached"), type: "bar", data: all.stages.map((s) => s.reached), color: "#000091" }] });
+  chartBox.dataset.ready = "true";
+}
+
+async function pageServices(root) {
+  const [svc, diag] = await Promise.all([api("GET", "/api/v1/services/summary"), api("GET", "/api/v1/services/diagnostics")]);
+  const reachBox = el("div", { class: "chart", id: "svc-reach", role: "img", "aria-label": t("svc.reach") });
+  const dimBox = el("div", { class: "chart", id: "diag-dims", role: "img", "aria-label": t("diag.maturity") });
+  const o = svc.outcomes;
+  root.append(el("h1", {}, t("svc.title")), el("p", { class: "muted" }, `${svc.from}–${svc.to}`),
+    kpiBox("svc-kpis", [[t("svc.services"), fmt(svc.totals.services)], [t("svc.reach_median"), pct(svc.heterogeneity.reach.median)],
+      [t("svc.reach_cv"), fmt(svc.heterogeneity.reach.cv, 2)], [t("svc.financing"), secretCell(svc.totals.financing_raised)]]),
+    el("section", { class: "card" }, el("h2", {}, t("svc.reach")), reachBox),
+    el("section", { class: "card", id: "svc-outcomes" }, el("h2", {}, t("svc.outcomes")), el("p", { class: "muted" }, o.method),
+      table([{ label: t("svc.group"), value: (r) => r[0] }, { label: t("svc.firms"), num: true, value: (r) => fmt(r[1].firms) },
+        { label: t("svc.baseline"), num: true, value: (r) => pct(r[1].baseline) }, { label: t("svc.later"), num: true, value: (r) => pct(r[1].later) }],
+      [[t("svc.served"), o.served], [t("svc.not_served"), o.not_served]]),
+      el("p", {}, `${t("svc.difference")} : ${pct(o.difference)} (${pct(o.ci95[0])} ; ${pct(o.ci95[1])})`)),
+    el("section", { class: "card", id: "svc-clusters" }, el("h2", {}, t("svc.table")),
+      table([{ label: t("cluster"), value: (r) => r.name }, { label: t("svc.services"), num: true, value: (r) => fmt(r.services) },
+        { label: t("svc.reach"), num: true, value: (r) => pct(r.reach) }, { label: t("svc.intensity"), num: true, value: (r) => fmt(r.intensity, 2) },
+        { label: t("svc.abroad"), num: true, value: (r) => fmt(r.abroad) }, { label: t("svc.eu_share"), num: true, value: (r) => pct(r.european_share) },
+        { label: t("svc.financing"), num: true, value: (r) => secretCell(r.financing_raised) }], svc.clusters)));
+  const p = diag.progress;
+  root.append(el("h2", {}, t("diag.title")),
+    el("section", { class: "card", id: "diag-card" }, el("p", {}, `${t("diag.firms")} : ${fmt(diag.firms)}`),
+      p.secret ? "" : el("p", { id: "diag-progress" }, t("diag.progress", { n: fmt(p.firms), d: fmt(p.mean_change.score, 1), lo: fmt(p.score_ci95[0], 1), hi: fmt(p.score_ci95[1], 1), s: pct(p.improved_share) })),
+      el("h3", {}, t("diag.maturity")), dimBox,
+      el("h3", {}, t("diag.aid")),
+      el("div", { id: "diag-aid" }, table([{ label: t("diag.band"), value: (r) => `${r.band} (${fmt(r.score_from)}–${fmt(r.score_to)})` },
+        { label: t("svc.firms"), num: true, value: (r) => fmt(r.firms) }, { label: t("diag.aided"), num: true, value: (r) => pct(r.aided_share) },
+        { label: t("diag.amount"), num: true, value: (r) => secretCell(r.aid) }], diag.aid_by_maturity))));
+  const sorted = [...svc.clusters].filter((c) => c.reach !== null).sort((a, b) => a.reach - b.reach);
+  chart(reachBox, { xAxis: { type: "category", data: sorted.map((c) => c.cluster), axisLabel: { show: false } }, yAxis: { type: "value", max: 1 },
+    series: [{ name: t("svc.reach"), type: "bar", data: sorted.map((c) => c.reach), color: "#000091" }] });
+  chart(dimBox, { xAxis: { type: "category", data: diag.dimensions }, yAxis: { type: "value", max: 100 },
+    series: [{ name: t("diag.maturity"), type: "bar", data: diag.dimensions.map((d) => diag.latest[d].mean), color: "#18753c" }] });
+  reachBox.dataset.ready = dimBox.dataset.ready = "true";
+}
+
+async function pageEmployment(root, params) {
+  const sectors = (await api("GET", "/api/v1/foresight/sectors")).items;
+  const sector = params.get("sector") || sectors[0]?.sector;
+  const emp = await api("GET", `/api/v1/foresight/employment?sector=${encodeURIComponent(sector)}`);
+  const sectorSel = el("select", { id: "emp-sector", onchange: (e) => { location.hash = `#/employment?sector=${e.target.value}`; } },
+    sectors.map((s) => el("option", { value: s.sector, selected: s.sector === sector }, `${s.sector} — ${s.name}`)));
+  const lq = Object.fromEntries(emp.specialisation.map((r) => [r.region, r]));
+  const colour = (v) => (v === undefined ? "#eee" : PALETTE[Math.max(0, Math.min(PALETTE.length - 1, Math.floor(v * 2)))]);
+  const map = regionMap(t("emp.map"), (code) => {
+    const r = lq[code];
+    const text = r ? `${r.region_name} : ${fmt(r.lq, 2)}${"★".repeat(r.stars)}` : code;
+    return { fill: colour(r?.lq), label: text, title: text };
+  });
+  const projBox = el("div", { class: "chart", id: "emp-projection", role: "img", "aria-label": t("emp.projection") });
+  const pr = emp.projections[0];
+  const sheet = `/api/v1/reports/sector/${encodeURIComponent(sector)}?lang=${lang}`;
+  root.append(el("h1", {}, t("emp.title")), el("div", { class: "filters" }, el("label", {}, t("emp.sector"), sectorSel)),
+    el("p", { id: "emp-sheet" }, el("strong", {}, t("emp.sheet") + " : "), el("a", { href: sheet + "&format=html", target: "_blank", id: "emp-sheet-html" }, t("emp.sheet_html")),
+      " · ", el("a", { href: sheet + "&format=pdf", id: "emp-sheet-pdf" }, t("emp.sheet_pdf"))),
+    el("div", { class: "grid" },
+      el("section", { class: "card", id: "emp-map" }, el("h2", {}, t("emp.map") + ` (${emp.year})`), el("div", { class: "map" }, map)),
+      el("section", { class: "card" }, el("h2", {}, t("emp.projection")), el("p", {}, t("emp.growth", { g: pct(pr.annual_growth, 2) })), projBox)),
+    el("section", { class: "card", id: "emp-shift" }, el("h2", {}, t("emp.shift", { from: emp.from, to: emp.to })),
+      table([{ label: t("region"), value: (r) => r.region_name }, { label: t("emp.change"), num: true, value: (r) => fmt(r.change) },
+        { label: t("emp.national"), num: true, value: (r) => fmt(r.national) }, { label: t("emp.mix"), num: true, value: (r) => fmt(r.industry_mix) },
+        { label: t("emp.competitive"), num: true, value: (r) => fmt(r.competitive) }], emp.shift_share.cells)));
+  const obs = pr.points.filter((p) => p.observed);
+  const last = obs[obs.length - 1];
+  chart(projBox, { xAxis: { type: "category", data: pr.points.map((p) => p.year) }, yAxis: { type: "value", scale: true },
+    series: [{ name: t("emp.observed"), type: "line", data: pr.points.map((p) => (p.observed ? p.value : null)), color: "#000091" },
+      { name: t("emp.projected"), type: "line", data: pr.points.map((p) => (p === last ? p.value : p.observed ? null : p.value)), lineStyle: { type: "dashed" }, color: "#e1000f" },
+      { name: t("emp.low"), type: "line", data: pr.points.map((p) => (p.observed ? null : p.low)), lineStyle: { opacity: 0.4 }, color: "#e1000f", showSymbol: false },
+      { name: t("emp.high"), type: "line", data: pr.points.map((p) => (p.observed ? null : p.high)), lineStyle: { opacity: 0.4 }, color: "#e1000f", showSymbol: false }] });
+  projBox.dataset.ready = "true";
+  projBox.dataset.sector = sector;
+}
+
 // --- router --------------------------------------------------------------------------------
 const routes = [
   [/^#\/map$/, pageMap], [/^#\/clusters$/, pageClusters], [/^#\/cluster\/(.+)$/, pageCluster], [/^#\/organisation\/(.+)$/, pageOrganisation],
   [/^#\/project\/(.+)$/, pageProject], [/^#\/import$/, pageImport], [/^#\/login$/, pageLogin], [/^#\/account$/, pageAccount],
   [/^#\/admin\/users$/, pageUsers], [/^#\/admin\/audit$/, pageAudit], [/^#\/network$/, pageNetwork],
-  [/^#\/select$/, pageSelect], [/^#\/my-reviews$/, pageMyReviews],
+  [/^#\/select$/, pageSelect], [/^#\/my-reviews$/, pageMyReviews], [/^#\/pipeline$/, pagePipeline], [/^#\/services$/, pageServices],
+  [/^#\/employment$/, pageEmployment],
 ];
 
 function updateChrome() {

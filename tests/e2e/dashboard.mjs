@@ -224,6 +224,61 @@ try {
   await page.selectOption("#sel-call", firstCall);
   await page.waitForSelector(`#sel-lorenz[data-ready="true"][data-call="${firstCall}"]`);
 
+  // From projects to products: the funnel as the API counts it, then filtered by programme;
+  // leverage by cluster.
+  step = "Project funnel and leverage";
+  await page.click('nav a[href="#/pipeline"]');
+  await page.waitForSelector('#pipe-funnel[data-ready="true"]');
+  const funnelApi = await page.evaluate(async () => (await fetch("/api/v1/pipeline/funnel")).json());
+  const firstStage = await page.locator("#pipe-stages tbody tr").first().locator("td").nth(1).textContent();
+  assert.equal(firstStage.replace(/\s/g, ""), String(funnelApi.all.stages[0].reached));
+  assert.equal(await page.locator("#pipe-stages tbody tr").count(), 7);
+  assert.ok(await page.locator("#pipe-funnel svg path").count() > 0, "funnel drawn");
+  assert.ok(await page.locator("#pipe-leverage tbody tr").count() > 0, "leverage by cluster");
+  await shot("16-pipeline");
+  await page.selectOption("#pipe-programme", "ANR");
+  await page.waitForFunction(() => location.hash === "#/pipeline?programme=ANR" && document.querySelector('#pipe-funnel[data-ready="true"]'));
+  const anr = await page.evaluate(async () => (await fetch("/api/v1/pipeline/funnel?programme=ANR")).json());
+  const anrFirst = await page.locator("#pipe-stages tbody tr").first().locator("td").nth(1).textContent();
+  assert.equal(anrFirst.replace(/\s/g, ""), String(anr.all.stages[0].reached));
+  assert.ok(anr.all.projects < funnelApi.all.projects);
+
+  // SME services and digital diagnostics.
+  step = "SME services and diagnostics";
+  await page.click('nav a[href="#/services"]');
+  await page.waitForSelector('#svc-reach[data-ready="true"]');
+  await page.waitForSelector('#diag-dims[data-ready="true"]');
+  const [svcApi, diagApi] = await page.evaluate(async () => Promise.all([
+    fetch("/api/v1/services/summary").then((r) => r.json()), fetch("/api/v1/services/diagnostics").then((r) => r.json())]));
+  assert.equal(await page.locator("#svc-clusters tbody tr").count(), svcApi.clusters.length);
+  assert.ok(svcApi.clusters.length > 0);
+  assert.equal(await page.locator("#diag-aid tbody tr").count(), diagApi.aid_by_maturity.length);
+  assert.equal(await page.locator("#diag-progress").count(), diagApi.progress.secret ? 0 : 1);
+  assert.ok(await page.locator("#diag-dims svg path").count() > 0, "maturity drawn");
+  await shot("17-services");
+
+  // Employment: the LQ map, the projection, shift-share by region; the sector sheet as HTML and PDF.
+  step = "Employment and the sector sheet";
+  await page.click('nav a[href="#/employment"]');
+  await page.waitForSelector('#emp-projection[data-ready="true"]');
+  const sector = await page.locator("#emp-sector").inputValue();
+  const empApi = await page.evaluate(async (s) => (await fetch(`/api/v1/foresight/employment?sector=${s}`)).json(), sector);
+  assert.equal(await page.locator("#emp-shift tbody tr").count(), empApi.shift_share.cells.length);
+  assert.ok(await page.locator("#emp-map path[data-region]").count() >= 13, "the regions are drawn");
+  assert.ok(await page.locator("#emp-projection svg path").count() > 0, "projection drawn");
+  await shot("18-employment");
+  const sheet = await page.evaluate(async () => {
+    const h = await fetch(document.querySelector("#emp-sheet-html").href);
+    const p = await fetch(document.querySelector("#emp-sheet-pdf").href);
+    const bytes = new Uint8Array(await p.arrayBuffer());
+    return { htmlStatus: h.status, html: await h.text(), pdfType: p.headers.get("content-type"), pdfHead: String.fromCharCode(...bytes.slice(0, 5)), pdfSize: bytes.length };
+  });
+  assert.equal(sheet.htmlStatus, 200);
+  assert.ok(sheet.html.includes("<svg") && sheet.html.includes("Fiche filière"), "the sheet has its title and charts");
+  assert.equal(sheet.pdfType, "application/pdf");
+  assert.equal(sheet.pdfHead, "%PDF-");
+  assert.ok(sheet.pdfSize > 10000);
+
   // A page whose data arrives after the user has moved on is dropped: the selection page's answers
   // are held back 2 s, the user goes to the cluster list meanwhile, and stays there.
   step = "A slow page does not replace a newer one";
