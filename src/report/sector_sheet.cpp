@@ -106,14 +106,14 @@ std::string sector_sheet_html(const Json& sheet, std::string_view lang) {
 <html lang="{}"><head><meta charset="utf-8"><title>{}</title>
 <style>
 @page {{ size: A4; margin: 14mm 12mm; }}
-body {{ font-family: "DejaVu Sans", Marianne, Arial, sans-serif; color: #161616; font-size: 10.5pt; margin: 0 auto; max-width: 190mm; }}
+body {{ font-family: "DejaVu Sans", Marianne, Arial, sans-serif; color: #161616; font-size: 10pt; margin: 0 auto; max-width: 186mm; }}
 h1 {{ font-size: 19pt; color: #000091; margin: 0 0 2mm; }}
 h2 {{ font-size: 13pt; color: #000091; border-bottom: 2px solid #000091; padding-bottom: 1mm; margin: 6mm 0 2mm; break-after: avoid; }}
 .muted {{ color: #666; }}
 .kpis {{ display: grid; grid-template-columns: repeat(4, 1fr); gap: 3mm; }}
 .kpi {{ border: 1px solid #ddd; padding: 2mm; }} .kpi b {{ display: block; font-size: 14pt; color: #000091; }}
-table {{ border-collapse: collapse; width: 100%; margin: 2mm 0; break-inside: auto; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 1mm 1.5mm; text-align: left; }} th {{ background: #f5f5fe; }}
+table {{ border-collapse: collapse; width: 100%; margin: 2mm 0; break-inside: auto; table-layout: fixed; font-size: 8pt; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 0.8mm 1mm; text-align: left; overflow-wrap: anywhere; }} tr {{ break-inside: avoid; }} th {{ background: #f5f5fe; }}
 td.num, th.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 figure.chart {{ margin: 2mm 0; break-inside: avoid; }} figcaption {{ font-size: 9pt; color: #444; }}
 svg {{ max-width: 100%; height: auto; font-family: inherit; }}
