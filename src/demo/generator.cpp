@@ -728,16 +728,12 @@ class Generator {
 
   void diagnostics() {
     RowOf row(sink_, counts_, "diagnostic");
-    struct First { const Org* org; int year; double base; };
-    std::vector<First> firsts;
-    for (const Org& o : orgs_) {
-      if (o.kind != OrgKind::kCompany || !is_sme(o.size) || !rng_.chance(0.18)) continue;
-      const double base = std::clamp(45 + 12 * rng_.normal(), 5.0, 95.0);
-      auto dim = [&] { return round2(std::clamp(base + 10 * rng_.normal(), 0.0, 100.0)); };
-      const int year = rng_.between(2019, 2024);
-      firsts.push_back({&o, year, base});
-      row.set("organisation_id", o.id)
-          .set("date", random_date(rng_, year))
+    // One diagnosis: the date first, then each dimension drawn around `base` (in this order, so the
+    // random stream is what it always was).
+    auto write = [&](Rng& rng, const Org& o, const std::string& date, double base) -> RowOf& {
+      auto dim = [&] { return round2(std::clamp(base + 10 * rng.normal(), 0.0, 100.0)); };
+      return row.set("organisation_id", o.id)
+          .set("date", date)
           .set("cluster_id", clusters_[static_cast<size_t>(o.home_cluster)].id)
           .set("score", round2(base))
           .set("strategy", dim())
@@ -746,6 +742,15 @@ class Generator {
           .set("data", dim())
           .set("skills", dim())
           .set("security", dim());
+    };
+    struct First { const Org* org; int year; double base; };
+    std::vector<First> firsts;
+    for (const Org& o : orgs_) {
+      if (o.kind != OrgKind::kCompany || !is_sme(o.size) || !rng_.chance(0.18)) continue;
+      const double base = std::clamp(45 + 12 * rng_.normal(), 5.0, 95.0);
+      const int year = rng_.between(2019, 2024);
+      firsts.push_back({&o, year, base});
+      write(rng_, o, random_date(rng_, year), base);
       if (rng_.chance(0.4)) row.set("aid_received", std::round(rng_.lognormal(15000, 0.5)));
       row.emit();
     }
@@ -757,17 +762,7 @@ class Generator {
     for (const First& f : firsts) {
       if (!again.chance(0.35) || f.year >= 2025) continue;
       const double base = std::clamp(f.base + 5 + 8 * again.normal(), 0.0, 100.0);
-      auto dim = [&] { return round2(std::clamp(base + 10 * again.normal(), 0.0, 100.0)); };
-      row.set("organisation_id", f.org->id)
-          .set("date", random_date(again, std::min(2025, f.year + again.between(1, 2))))
-          .set("cluster_id", clusters_[static_cast<size_t>(f.org->home_cluster)].id)
-          .set("score", round2(base))
-          .set("strategy", dim())
-          .set("customer", dim())
-          .set("operations", dim())
-          .set("data", dim())
-          .set("skills", dim())
-          .set("security", dim());
+      write(again, *f.org, random_date(again, std::min(2025, f.year + again.between(1, 2))), base);
       if (again.chance(std::clamp(0.75 - 0.01 * f.base, 0.05, 0.95))) row.set("aid_received", std::round(again.lognormal(20000, 0.5)));
       row.emit();
     }
