@@ -2,8 +2,14 @@
 // answers are worked out by hand in the comments.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "core/date.h"
@@ -232,6 +238,48 @@ TEST(Employment, ProjectionOfAnExactTrendAndItsInterval) {
   EXPECT_GT(h1.high, h1.value);
   EXPECT_GT(h5.high - h5.low, h1.high - h1.low);
   EXPECT_FALSE(foresight::project({2010, 2011}, {1, 2}, 3).has_value());
+}
+
+// The projection against R's predict(lm(log(y) ~ year), interval = "prediction") on a noisy series.
+TEST(Employment, ProjectionAgreesWithRsLmPredict) {
+  const char* rscript = POLES_RSCRIPT;
+  if (!std::filesystem::exists(rscript)) GTEST_FAIL() << "Rscript is needed (scripts/install-deps installs r-base-core); CMake found '" << rscript << "'";
+  const std::vector<int> years = {2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020};
+  const std::vector<double> v = {1000, 1032, 1041, 1090, 1077, 1130, 1161, 1150, 1210, 1233, 1270, 1262, 1320};
+  auto p = foresight::project(years, v, 4, 0.9);
+  ASSERT_TRUE(p.has_value());
+  const auto script = std::filesystem::temp_directory_path() / ("poles-lm-" + std::to_string(::getpid()) + ".R");
+  {
+    std::ofstream f(script);
+    f << "x <- c(";
+    for (size_t i = 0; i < years.size(); ++i) f << (i ? "," : "") << years[i];
+    f << ")\ny <- c(";
+    for (size_t i = 0; i < v.size(); ++i) f << (i ? "," : "") << v[i];
+    f << ")\nfit <- lm(log(y) ~ x)\n"
+         "p <- exp(predict(fit, data.frame(x = 2021:2024), interval = 'prediction', level = 0.9))\n"
+         "write.table(format(p, digits = 17), quote = FALSE, row.names = FALSE, col.names = FALSE)\n"
+         "cat(format(exp(coef(fit)[2]) - 1, digits = 17), '\\n')\n";
+  }
+  FILE* pipe = ::popen((std::string(rscript) + " --vanilla " + script.string() + " 2>&1").c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, pipe)) out += buf;
+  ASSERT_EQ(::pclose(pipe), 0) << out;
+  std::filesystem::remove(script);
+  std::istringstream in(out);
+  for (int h = 0; h < 4; ++h) {
+    double fit = 0, lwr = 0, upr = 0;
+    ASSERT_TRUE(in >> fit >> lwr >> upr) << out;
+    const auto& q = p->points[years.size() + static_cast<size_t>(h)];
+    EXPECT_EQ(q.year, 2021 + h);
+    EXPECT_NEAR(q.value, fit, 1e-9 * fit);
+    EXPECT_NEAR(q.low, lwr, 1e-9 * fit);
+    EXPECT_NEAR(q.high, upr, 1e-9 * fit);
+  }
+  double growth = 0;
+  ASSERT_TRUE(in >> growth) << out;
+  EXPECT_NEAR(p->annual_growth, growth, 1e-12);
 }
 
 // Services: cluster c with SME members m1, m2, m3 and large firm g; two services in 2019.
