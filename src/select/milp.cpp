@@ -1,5 +1,7 @@
 #include "select/milp.h"
 
+#include <algorithm>
+
 #include <CbcModel.hpp>
 #include <CoinPackedMatrix.hpp>
 #include <ClpSolve.hpp>
@@ -68,6 +70,17 @@ Result<Milp::Solution> Milp::solve(double time_limit_seconds) const {
     root.setPresolveType(ClpSolve::presolveOn);
     solver.setSolveOptions(root);
     solver.initialSolve();
+    // A linear program (no integer column) is solved by Clp alone.
+    if (std::none_of(integer_.begin(), integer_.end(), [](uint8_t i) { return i != 0; })) {
+      if (solver.isProvenPrimalInfeasible()) return Status::invalid_argument("the program has no feasible solution");
+      if (solver.isProvenDualInfeasible()) return Status::invalid_argument("the program is unbounded");
+      if (!solver.isProvenOptimal()) return Status::not_converged("Clp did not reach an optimum");
+      Solution s;
+      s.x.assign(solver.getColSolution(), solver.getColSolution() + n);
+      s.objective = solver.getObjValue();
+      s.optimal = true;
+      return s;
+    }
     CbcModel model(solver);
     model.setLogLevel(0);
     model.messageHandler()->setLogLevel(0);
