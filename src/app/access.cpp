@@ -98,7 +98,7 @@ bool may(Role role, Action action, const schema::Entity& e) {
     case Role::kClusterManager:
       if (action == Action::kRead) return !confidential(n) && !reviewing(n);
       return in(n, {"organisation", "membership", "project", "project_label", "project_event", "participation", "result",
-                    "service", "service_participant", "diagnostic"});
+                    "service", "service_participant", "diagnostic", "cluster_budget"});
     case Role::kReviewer:
       if (action == Action::kRead) return in(n, {"call", "proposal", "assignment", "review"});
       return n == "review";

@@ -171,6 +171,17 @@ constexpr Field kContractTarget[] = {
     {.name = "direction", .check = C::kEnum, .required = true, .codes = kDirectionCodes},
 };
 
+// The budget of a cluster's own organisation (its "business model"): who pays for the team and
+// its services. The policy's target is a private share of at least 50 %.
+constexpr Field kClusterBudget[] = {
+    {.name = "cluster_id", .required = true, .key = true, .references = "cluster"},
+    {.name = "year", .type = T::kInt, .required = true, .key = true, .min = 2004, .max = 2100},
+    {.name = "total", .type = T::kReal, .required = true, .min = 0, .doc = "euros"},
+    {.name = "public", .type = T::kReal, .min = 0, .doc = "euros from the State, regions and other public bodies"},
+    {.name = "private", .type = T::kReal, .min = 0, .doc = "euros from fees, paid services and sponsors"},
+    {.name = "staff", .type = T::kReal, .min = 0, .doc = "full-time equivalents of the team"},
+};
+
 constexpr Field kAssessment[] = {
     {.name = "cluster_id", .required = true, .key = true, .references = "cluster"},
     {.name = "year", .type = T::kInt, .required = true, .key = true, .min = 2004, .max = 2100},
@@ -298,6 +309,7 @@ constexpr Entity kEntities[] = {
     {"diagnostic", "digital-maturity diagnostic of a firm", kDiagnostic},
     {"contract", "performance contract of a cluster", kContract},
     {"contract_target", "yearly target of a performance contract", kContractTarget, "contract"},
+    {"cluster_budget", "a cluster organisation's budget and its funders, one row per year", kClusterBudget},
     {"assessment", "qualitative score of a cluster on one ESCA area by one evaluator", kAssessment},
     {"call", "call for proposals", kCall},
     {"proposal", "proposal to a call", kProposal, "call"},
@@ -622,6 +634,9 @@ void check_row(const Entity& e, Row& row, std::vector<FieldError>& errors) {
     check_order(e, row, "trl_start", "trl_target", errors);
   } else if (n == "participation") {
     check_at_most(e, row, "aid", "cost", errors);
+  } else if (n == "cluster_budget") {
+    check_at_most(e, row, "public", "total", errors);
+    check_at_most(e, row, "private", "total", errors);
   } else if (n == "call") {
     check_order(e, row, "open_date", "close_date", errors);
   } else if (n == "proposal") {
