@@ -228,23 +228,25 @@ std::vector<double> copeland(const Table& t, std::span<const double> weights) {
 }
 
 std::vector<int> ranks(std::span<const double> scores) {
+  // Highest first, ties at their minimum rank, NaN last (in index order).
+  std::vector<size_t> order(scores.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const bool na = std::isnan(scores[a]), nb = std::isnan(scores[b]);
+    if (na || nb) return !na && nb;
+    return scores[a] > scores[b];
+  });
   std::vector<int> r(scores.size());
-  for (size_t i = 0; i < scores.size(); ++i) {
-    int above = 0;
-    for (size_t j = 0; j < scores.size(); ++j) {
-      if (std::isnan(scores[i])) {
-        above += !std::isnan(scores[j]) || j < i;
-      } else if (!std::isnan(scores[j]) && scores[j] > scores[i]) {
-        ++above;
-      }
-    }
-    r[i] = 1 + above;
+  for (size_t i = 0; i < order.size(); ++i) {
+    const size_t u = order[i];
+    const bool tie = i > 0 && !std::isnan(scores[u]) && scores[order[i - 1]] == scores[u];
+    r[u] = tie ? r[order[i - 1]] : static_cast<int>(i) + 1;
   }
   return r;
 }
 
-Result<Composite> compute(const Table& raw, const Method& m) {
-  const size_t n = raw.rows, k = raw.cols;
+Status check_method(const Table& raw, const Method& m) {
+  const size_t k = raw.cols;
   if (m.pillar.size() != k || m.direction.size() != k || m.weight.size() != k) {
     return Status::invalid_argument(fmt::format("the method describes {} indicators, the data has {}", m.pillar.size(), k));
   }
@@ -252,9 +254,15 @@ Result<Composite> compute(const Table& raw, const Method& m) {
   if (static_cast<int>(m.pillar_weight.size()) != pillars) {
     return Status::invalid_argument(fmt::format("{} pillar weights for {} pillars", m.pillar_weight.size(), pillars));
   }
-  Composite out;
+  return Status::ok();
+}
+
+Prepared prepare(const Table& raw, const Method& m) {
+  const size_t n = raw.rows, k = raw.cols;
+  Prepared out;
   out.normalised = Table{n, k, std::vector<double>(n * k, kNaN)};
   out.treatments.resize(k);
+  const bool geometric = m.aggregation == Aggregation::kGeometric || m.pillar_aggregation == Aggregation::kGeometric;
   for (size_t c = 0; c < k; ++c) {
     std::vector<double> x = raw.column(c);
     for (double& d : x) d *= m.direction[c];
@@ -270,24 +278,46 @@ Result<Composite> compute(const Table& raw, const Method& m) {
       }
     }
     if (m.treat_outliers) out.treatments[c] = treat_outliers(x, m.outliers);
-    NormParams p = c < m.norm_params.size() ? m.norm_params[c] : NormParams{};
-    // Geometric aggregation needs positive inputs: min-max values shifted to [1, 2].
+    const NormParams p = c < m.norm_params.size() ? m.norm_params[c] : NormParams{};
     std::vector<double> y = normalise(x, m.normalisation, p);
-    if (m.aggregation == Aggregation::kGeometric || m.pillar_aggregation == Aggregation::kGeometric) {
+    // Geometric aggregation needs positive inputs: values rescaled to [1, 2].
+    if (geometric) {
       y = normalise(y, Normalisation::kMinMax);
       for (double& d : y) d += 1;
     }
     for (size_t r = 0; r < n; ++r) out.normalised.at(r, c) = y[r];
   }
-  // Weights of the indicators.
-  out.weights = m.weight;
+  return out;
+}
+
+Result<Composite> combine(const Table& normalised, const Method& m, std::span<const double> indicator_weights) {
+  const size_t n = normalised.rows, k = normalised.cols;
+  const int pillars = k ? *std::max_element(m.pillar.begin(), m.pillar.end()) + 1 : 0;
+  Composite out;
+  out.weights.assign(indicator_weights.begin(), indicator_weights.end());
   if (m.weighting == Weighting::kEqual) std::fill(out.weights.begin(), out.weights.end(), 1.0);
   out.pillars = Table{n, static_cast<size_t>(pillars), std::vector<double>(n * static_cast<size_t>(pillars), kNaN)};
   for (int p = 0; p < pillars; ++p) {
     std::vector<size_t> cols;
     for (size_t c = 0; c < k; ++c) if (m.pillar[c] == p) cols.push_back(c);
+    if (m.aggregation != Aggregation::kCopeland && m.weighting != Weighting::kPca) {
+      // Fast path (the Monte Carlo runs it thousands of times): weighted means read in place.
+      const bool geo = m.aggregation == Aggregation::kGeometric;
+      for (size_t r = 0; r < n; ++r) {
+        double sw = 0, acc = 0;
+        for (size_t c : cols) {
+          const double x = normalised.at(r, c), w = out.weights[c];
+          if (std::isnan(x) || w == 0) continue;
+          if (geo && x <= 0) return Status::invalid_argument(fmt::format("geometric aggregation needs positive values (unit {}, column {}: {})", r, c, x));
+          acc += w * (geo ? std::log(x) : x);
+          sw += w;
+        }
+        out.pillars.at(r, static_cast<size_t>(p)) = sw > 0 ? (geo ? std::exp(acc / sw) : acc / sw) : kNaN;
+      }
+      continue;
+    }
     Table sub{n, cols.size(), std::vector<double>(n * cols.size())};
-    for (size_t r = 0; r < n; ++r) for (size_t i = 0; i < cols.size(); ++i) sub.at(r, i) = out.normalised.at(r, cols[i]);
+    for (size_t r = 0; r < n; ++r) for (size_t i = 0; i < cols.size(); ++i) sub.at(r, i) = normalised.at(r, cols[i]);
     std::vector<double> w;
     for (size_t c : cols) w.push_back(out.weights[c]);
     if (m.weighting == Weighting::kPca && cols.size() >= 2) {
@@ -298,6 +328,7 @@ Result<Composite> compute(const Table& raw, const Method& m) {
     for (size_t r = 0; r < n; ++r) out.pillars.at(r, static_cast<size_t>(p)) = agg[r];
   }
   Table pillars_for_index = out.pillars;
+  // Copeland scores can be negative: rescaled to [1, 2] before a geometric mean across pillars.
   if (m.pillar_aggregation == Aggregation::kGeometric && m.aggregation == Aggregation::kCopeland) {
     for (size_t p = 0; p < pillars_for_index.cols; ++p) {
       auto y = normalise(pillars_for_index.column(p), Normalisation::kMinMax);
@@ -306,6 +337,15 @@ Result<Composite> compute(const Table& raw, const Method& m) {
   }
   POLES_ASSIGN_OR_RETURN(out.index, aggregate(pillars_for_index, m.pillar_weight, m.pillar_aggregation));
   out.rank = ranks(out.index);
+  return out;
+}
+
+Result<Composite> compute(const Table& raw, const Method& m) {
+  POLES_RETURN_IF_ERROR(check_method(raw, m));
+  Prepared prep = prepare(raw, m);
+  POLES_ASSIGN_OR_RETURN(auto out, combine(prep.normalised, m, m.weight));
+  out.normalised = std::move(prep.normalised);
+  out.treatments = std::move(prep.treatments);
   return out;
 }
 

@@ -96,6 +96,18 @@ struct Composite {
   std::vector<Treatment> treatments;  // per indicator
   std::vector<double> weights;        // per indicator, as used
 };
+// The two stages of compute(), apart so that the uncertainty analysis reuses the first:
+//  - prepare: directions, imputation, outlier treatment, normalisation (rescaled to [1, 2] when an
+//    aggregation is geometric);
+//  - combine: weights (equal, expert, PCA) and aggregation within pillars, then across pillars.
+struct Prepared {
+  Table normalised;
+  std::vector<Treatment> treatments;
+};
+Status check_method(const Table& raw, const Method& m);
+Prepared prepare(const Table& raw, const Method& m);
+Result<Composite> combine(const Table& normalised, const Method& m, std::span<const double> indicator_weights);
+
 // Runs the method on raw data (units × indicators). Geometric aggregation works on normalised
 // values shifted to [1, 2] (min-max) so that they are positive.
 Result<Composite> compute(const Table& raw, const Method& m);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <random>
 
 namespace poles::evaluate {
@@ -76,6 +77,28 @@ SobolIndices sobol(const std::function<double(const std::vector<double>&)>& f, s
   return s;
 }
 
+namespace {
+
+// Prepared tables of the method variants drawn, computed once each (normalisation, imputation,
+// outlier treatment and whether an aggregation is geometric decide them; weights do not).
+class Variants {
+ public:
+  Variants(const Table& raw) : raw_(raw) {}
+  const Table& get(const Method& m) {
+    const bool geo = m.aggregation == Aggregation::kGeometric || m.pillar_aggregation == Aggregation::kGeometric;
+    const int key = ((static_cast<int>(m.normalisation) * 4 + static_cast<int>(m.imputation)) * 2 + (m.treat_outliers ? 1 : 0)) * 2 + (geo ? 1 : 0);
+    auto it = cache_.find(key);
+    if (it == cache_.end()) it = cache_.emplace(key, prepare(raw_, m).normalised).first;
+    return it->second;
+  }
+
+ private:
+  const Table& raw_;
+  std::map<int, Table> cache_;
+};
+
+}  // namespace
+
 Result<Uncertainty> uncertainty(const Table& raw, const Method& nominal, const Alternatives& alt, size_t draws, uint64_t seed) {
   POLES_ASSIGN_OR_RETURN(auto base, compute(raw, nominal));
   std::mt19937_64 g(seed);
@@ -83,9 +106,11 @@ Result<Uncertainty> uncertainty(const Table& raw, const Method& nominal, const A
   std::vector<std::vector<double>> r(raw.rows);
   for (auto& v : r) v.reserve(draws);
   std::vector<double> u(kUncertainInputs.size());
+  Variants variants(raw);
   for (size_t d = 0; d < draws; ++d) {
     for (double& x : u) x = U(g);
-    POLES_ASSIGN_OR_RETURN(auto c, compute(raw, method_at(nominal, alt, u)));
+    const Method m = method_at(nominal, alt, u);
+    POLES_ASSIGN_OR_RETURN(auto c, combine(variants.get(m), m, m.weight));
     for (size_t i = 0; i < raw.rows; ++i) r[i].push_back(c.rank[i]);
   }
   Uncertainty out;
@@ -112,8 +137,10 @@ Result<Uncertainty> uncertainty(const Table& raw, const Method& nominal, const A
 Result<SobolIndices> composite_sensitivity(const Table& raw, const Method& nominal, const Alternatives& alt, size_t n, uint64_t seed) {
   POLES_ASSIGN_OR_RETURN(auto base, compute(raw, nominal));
   Status failure = Status::ok();
+  Variants variants(raw);
   auto f = [&](const std::vector<double>& u) {
-    auto c = compute(raw, method_at(nominal, alt, u));
+    const Method m = method_at(nominal, alt, u);
+    auto c = combine(variants.get(m), m, m.weight);
     if (!c) {
       failure = c.error();
       return 0.0;

@@ -1,0 +1,50 @@
+// A methodology file (TOML; methods/default.toml is shipped): which indicators, their directions,
+// weights, targets and goalposts, the steps (imputation, outliers, normalisation, weighting,
+// aggregation), the pillars' weights, peer groups, the uncertainty analysis, the rating classes and
+// the ladder of corrective actions. Loading validates everything and names the problem: the file,
+// the key, the value and the rule.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "evaluate/composite.h"
+#include "evaluate/sensitivity.h"
+
+namespace poles::evaluate {
+
+// One rung of the ladder: matched when every condition given holds.
+struct ActionRule {
+  int level = 0;
+  std::string action;                 // e.g. "review at 18 months, funding revisable"
+  std::vector<std::string> ratings;   // rating classes that match (empty: any)
+  int min_consecutive_misses = 0;     // years in a row with too few targets met
+  std::string trend;                  // "down", "up" or "" (any): the index against the year before
+  int improvement_plan = -1;          // 1: the contract has an improvement plan; 0: it has none; −1: any
+};
+
+struct RatingClass {
+  std::string name;
+  double top_share = 0;  // share of units in this class, from the top (the last class takes the rest)
+};
+
+struct MethodFile {
+  std::string name, description, path;
+  std::vector<std::string> indicators;  // ids, in the file's order
+  Method method;                        // indicators in that order; pillars indexed in kPillarCodes order
+  std::vector<std::string> pillars;     // pillar codes used, in index order
+  std::string peer_groups = "scale";    // none | scale | region
+  size_t draws = 10000;
+  uint64_t seed = 1;
+  size_t sobol_n = 500;
+  Alternatives alternatives;
+  std::vector<RatingClass> ratings;
+  double min_targets_met_share = 0.6;  // a contract year is missed below this share of targets met
+  std::vector<ActionRule> ladder;      // any order; the highest level matched is proposed
+};
+
+Result<MethodFile> load_method(const std::string& path);
+Result<MethodFile> parse_method(const std::string& toml_text, const std::string& source_name);
+
+}  // namespace poles::evaluate

@@ -1,0 +1,182 @@
+#include "evaluate/run.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace poles::evaluate {
+
+using snapshot::Snapshot;
+
+ProposedAction propose_action(const std::vector<ActionRule>& ladder, const std::string& rating, int consecutive_misses,
+                              const std::string& trend, bool improvement_plan) {
+  ProposedAction out;
+  for (const auto& r : ladder) {
+    std::vector<std::string> why;
+    if (!r.ratings.empty()) {
+      if (std::find(r.ratings.begin(), r.ratings.end(), rating) == r.ratings.end()) continue;
+      why.push_back(fmt::format("rated {}", rating));
+    }
+    if (r.min_consecutive_misses > 0) {
+      if (consecutive_misses < r.min_consecutive_misses) continue;
+      why.push_back(fmt::format("contract targets missed {} year(s) in a row", consecutive_misses));
+    }
+    if (!r.trend.empty()) {
+      if (trend != r.trend) continue;
+      why.push_back(fmt::format("ranking trend {}", trend));
+    }
+    if (r.improvement_plan >= 0) {
+      if (improvement_plan != (r.improvement_plan == 1)) continue;
+      why.push_back(improvement_plan ? "an improvement plan was already in the contract" : "no improvement plan yet");
+    }
+    const std::string reason = fmt::format("level {} ({}): {}", r.level, r.action, why.empty() ? std::string("always") : fmt::format("{}", fmt::join(why, ", ")));
+    out.reasons.push_back(reason);
+    if (r.level > out.level) {
+      out.level = r.level;
+      out.action = r.action;
+    }
+  }
+  return out;
+}
+
+Table indicator_table(const Catalogue& c, const MethodFile& m, int year, std::vector<int32_t>& rows) {
+  rows.clear();
+  const auto& active = c.active[static_cast<size_t>(year - c.from_year)];
+  for (size_t r = 0; r < active.size(); ++r) {
+    if (active[r]) rows.push_back(static_cast<int32_t>(r));
+  }
+  Table t{rows.size(), m.indicators.size(), std::vector<double>(rows.size() * m.indicators.size())};
+  std::vector<int> idx;
+  for (const auto& id : m.indicators) idx.push_back(indicator_index(id));
+  for (size_t r = 0; r < rows.size(); ++r) {
+    for (size_t k = 0; k < idx.size(); ++k) t.at(r, k) = c.at(year, rows[r], idx[k]);
+  }
+  return t;
+}
+
+Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int year, const RunOptions& o) {
+  const Catalogue cat = catalogue(s, year - 10, year);
+  std::vector<int32_t> rows;
+  const Table raw = indicator_table(cat, m, year, rows);
+  if (rows.size() < 3) return Status::not_found(fmt::format("{} clusters are labelled in {}: too few to evaluate", rows.size(), year));
+  POLES_ASSIGN_OR_RETURN(auto comp, compute(raw, m.method));
+  Evaluation ev;
+  ev.year = year;
+  ev.draws = o.uncertainty ? m.draws : 0;
+  ev.seed = m.seed;
+  Uncertainty unc;
+  if (o.uncertainty) {
+    POLES_ASSIGN_OR_RETURN(unc, uncertainty(raw, m.method, m.alternatives, m.draws, m.seed));
+  }
+  if (o.sensitivity && m.sobol_n > 0) {
+    POLES_ASSIGN_OR_RETURN(ev.sensitivity, composite_sensitivity(raw, m.method, m.alternatives, m.sobol_n, m.seed));
+  }
+  // The year before, for the trend.
+  std::map<int32_t, int> previous;
+  {
+    std::vector<int32_t> prev_rows;
+    const Table prev = indicator_table(cat, m, year - 1, prev_rows);
+    if (prev_rows.size() >= 3) {
+      if (auto pc = compute(prev, m.method)) {
+        for (size_t i = 0; i < prev_rows.size(); ++i) previous[prev_rows[i]] = pc->rank[i];
+      }
+    }
+  }
+  const auto& clusters = s.table("cluster");
+  const size_t n = rows.size();
+  // Rating classes by rank.
+  auto rating_of = [&](int rank) {
+    double upto = 0;
+    for (const auto& r : m.ratings) {
+      upto += r.top_share;
+      if (static_cast<double>(rank) <= std::ceil(upto * static_cast<double>(n) - 1e-9)) return r.name;
+    }
+    return m.ratings.empty() ? std::string() : m.ratings.back().name;
+  };
+  // Contracts covering the year and their targets.
+  const auto& contracts = s.table("contract");
+  const auto& targets = s.table("contract_target");
+  std::map<int32_t, std::vector<size_t>> contracts_of;
+  for (size_t k = 0; k < contracts.rows; ++k) contracts_of[contracts.column("cluster_id").codes[k]].push_back(k);
+  std::map<size_t, std::vector<size_t>> targets_of;
+  for (size_t t = 0; t < targets.rows; ++t) targets_of[static_cast<size_t>(targets.column("contract_id").codes[t])].push_back(t);
+  auto checks = [&](int32_t c, int y, bool& plan) {
+    std::vector<TargetCheck> out;
+    for (size_t k : contracts_of[c]) {
+      if (contracts.column("start_year").ints[k] > y || contracts.column("end_year").ints[k] < y) continue;
+      plan = plan || (contracts.column("improvement_plan").present[k] && contracts.column("improvement_plan").ints[k] != 0);
+      for (size_t t : targets_of[k]) {
+        if (targets.column("year").ints[t] != y) continue;
+        TargetCheck tc;
+        tc.indicator = std::string(targets.column("indicator").text(t));
+        tc.target = targets.column("value").reals[t];
+        tc.higher = targets.column("direction").codes[t] == static_cast<int>(Direction::kHigher);
+        const int i = indicator_index(tc.indicator);
+        tc.value = i >= 0 ? cat.at(y, c, i) : NAN;
+        tc.met = std::isnan(tc.value) ? -1 : (tc.higher ? tc.value >= tc.target : tc.value <= tc.target) ? 1 : 0;
+        out.push_back(std::move(tc));
+      }
+    }
+    return out;
+  };
+  auto missed = [&](const std::vector<TargetCheck>& v) {
+    int known = 0, met = 0;
+    for (const auto& t : v) {
+      if (t.met >= 0) {
+        ++known;
+        met += t.met;
+      }
+    }
+    return known > 0 && static_cast<double>(met) < m.min_targets_met_share * static_cast<double>(known);
+  };
+  // Peer groups: national / regional scale, or the home region.
+  std::map<std::string, std::vector<size_t>> peers;
+  for (size_t i = 0; i < n; ++i) {
+    const auto row = static_cast<size_t>(rows[i]);
+    const std::string g = m.peer_groups == "scale" ? std::string(clusters.column("scale").text(row))
+                          : m.peer_groups == "region" ? std::string(clusters.column("region").text(row))
+                                                      : "all";
+    peers[g].push_back(i);
+  }
+  ev.clusters.resize(n);
+  for (const auto& [g, members] : peers) {
+    std::vector<double> idx;
+    for (size_t i : members) idx.push_back(comp.index[i]);
+    const auto pr = ranks(idx);
+    for (size_t j = 0; j < members.size(); ++j) {
+      ev.clusters[members[j]].peer_group = g;
+      ev.clusters[members[j]].peer_rank = pr[j];
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    ClusterEvaluation& e = ev.clusters[i];
+    e.cluster = rows[i];
+    e.raw = raw.column(0);
+    e.raw.resize(raw.cols);
+    for (size_t k = 0; k < raw.cols; ++k) e.raw[k] = raw.at(i, k);
+    e.pillars.resize(comp.pillars.cols);
+    for (size_t p = 0; p < comp.pillars.cols; ++p) e.pillars[p] = comp.pillars.at(i, p);
+    e.index = comp.index[i];
+    e.rank = comp.rank[i];
+    e.interval = o.uncertainty ? unc.units[i] : RankInterval{e.rank, double(e.rank), double(e.rank), double(e.rank), double(e.rank)};
+    e.rating = rating_of(e.rank);
+    if (const auto it = previous.find(rows[i]); it != previous.end()) {
+      e.previous_rank = it->second;
+      e.trend = e.rank <= it->second - 3 ? "up" : e.rank >= it->second + 3 ? "down" : "stable";
+    }
+    e.targets = checks(rows[i], year, e.improvement_plan);
+    for (int y = year; y >= cat.from_year; --y) {
+      bool plan = false;
+      const auto v = y == year ? e.targets : checks(rows[i], y, plan);
+      if (!missed(v)) break;
+      ++e.consecutive_misses;
+    }
+    e.action = propose_action(m.ladder, e.rating, e.consecutive_misses, e.trend, e.improvement_plan);
+  }
+  std::sort(ev.clusters.begin(), ev.clusters.end(), [](const auto& a, const auto& b) { return a.rank != b.rank ? a.rank < b.rank : a.cluster < b.cluster; });
+  return ev;
+}
+
+}  // namespace poles::evaluate

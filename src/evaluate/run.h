@@ -1,0 +1,73 @@
+// One year's evaluation with a method file: the indicator table of the clusters labelled that year,
+// the composite (pillars, index, ranks), rank intervals (Monte Carlo) and Sobol indices, peer
+// groups, rating classes, contract compliance and the proposed corrective action of each cluster.
+//  - Trend: the cluster's rank this year against its rank the year before (same method, same
+//    clusters as then): "up" or "down" when it moved by 3 places or more, else "stable".
+//  - Compliance: each contract target of the year met or missed by the catalogue's value of its
+//    indicator (unknown when the indicator is not in the catalogue or has no value); a year is
+//    missed when fewer than min_targets_met_share of its known targets are met; consecutive
+//    misses count back from the year.
+//  - Action: the highest level of the ladder's rules that match (0, monitoring, when none does).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "evaluate/composite.h"
+#include "evaluate/indicators.h"
+#include "evaluate/method_file.h"
+#include "evaluate/sensitivity.h"
+#include "snapshot/snapshot.h"
+
+namespace poles::evaluate {
+
+struct TargetCheck {
+  std::string indicator;
+  double target = 0, value = 0;
+  bool higher = true;
+  int met = -1;  // 1 met, 0 missed, −1 unknown
+};
+
+struct ProposedAction {
+  int level = 0;
+  std::string action = "monitoring";
+  std::vector<std::string> reasons;
+};
+ProposedAction propose_action(const std::vector<ActionRule>& ladder, const std::string& rating, int consecutive_misses,
+                              const std::string& trend, bool improvement_plan);
+
+struct ClusterEvaluation {
+  int32_t cluster = -1;
+  std::string peer_group;
+  std::vector<double> raw;        // indicator values (method order)
+  std::vector<double> pillars;    // pillar scores
+  double index = 0;
+  int rank = 0, peer_rank = 0;
+  RankInterval interval;
+  std::string rating;
+  int previous_rank = 0;          // 0 when not evaluated the year before
+  std::string trend = "stable";
+  std::vector<TargetCheck> targets;
+  int consecutive_misses = 0;
+  bool improvement_plan = false;
+  ProposedAction action;
+};
+
+struct Evaluation {
+  int year = 0;
+  std::vector<ClusterEvaluation> clusters;  // by rank
+  SobolIndices sensitivity;                 // on kUncertainInputs (empty when sobol_n = 0)
+  size_t draws = 0;
+  uint64_t seed = 0;
+};
+
+struct RunOptions {
+  bool sensitivity = true;
+  bool uncertainty = true;
+};
+Result<Evaluation> evaluate_year(const snapshot::Snapshot& s, const MethodFile& m, int year, const RunOptions& o = {});
+// The raw table of the method's indicators for the clusters labelled in `year` (rows in `rows`).
+Table indicator_table(const Catalogue& c, const MethodFile& m, int year, std::vector<int32_t>& rows);
+
+}  // namespace poles::evaluate
