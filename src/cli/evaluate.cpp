@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/print.h"
 #include "cli/view_command.h"
+#include "evaluate/indicators.h"
 #include "snapshot/loader.h"
 
 // Designated initialisers leave the options a command does not have at their defaults.
@@ -79,8 +80,22 @@ void add_evaluate(CLI::App& app, CommandContext& ctx) {
     print_table(table);
     if (!args->xlsx.empty()) std::cout << "\nwritten: " << args->xlsx << "\n";
   });
-  view_command(ev, ctx, {.name = "indicators", .help = "The indicator catalogue (id, pillar, unit, direction, formula)", .tables = {"cluster"}, .table = "items"},
-               [](const snapshot::Snapshot&, const ViewArgs&) -> Result<Json> { return Json{{"items", app::indicator_catalogue()}}; });
+  {
+    CLI::App* ind = ev->add_subcommand("indicators", "The indicator catalogue (id, pillar, unit, direction, formula)");
+    auto markdown = std::make_shared<bool>(false);
+    auto json = std::make_shared<bool>(false);
+    ind->add_flag("--markdown", *markdown, "Print the Markdown table of docs/indicators.md");
+    ind->add_flag("--json", *json, "Print JSON instead of a table");
+    ind->callback([markdown, json] {
+      if (*markdown) {
+        std::cout << evaluate::indicators_markdown();
+      } else if (*json) {
+        std::cout << app::indicator_catalogue().dump(2) << "\n";
+      } else {
+        print_table(app::indicator_catalogue());
+      }
+    });
+  }
   view_command(ev, ctx,
                {.name = "trends", .help = "A cluster's indicators over the years against the median of its peers", .tables = kEvaluateTables,
                 .id = {"CLUSTER", "Cluster id"}, .options = {{"from", "First year (default 2009)"}, {"to", "Last year (default 2024)"}}},

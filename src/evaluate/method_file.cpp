@@ -141,7 +141,7 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
       const auto* ind = node.as_table();
       if (!ind) continue;
       const std::string id = (*ind)["id"].value_or(std::string());
-      const int64_t line = line_of(&node);
+      const int64_t line = (*ind)["id"] ? line_of((*ind)["id"].node()) : line_of(&node);
       const int def = indicator_index(id);
       if (def < 0) {
         err.add("indicator.id", id, "unknown indicator (docs/indicators.md lists them)", line);

@@ -18,6 +18,7 @@
 
 #include "app/access.h"
 #include "app/entities.h"
+#include "app/evaluate.h"
 #include "app/factory.h"
 #include "app/network.h"
 #include "app/select.h"
@@ -622,6 +623,26 @@ void Server::Impl::build_routes() {
         r.res.set_header("Content-Disposition", fmt::format("attachment; filename=\"cooperation.{}\"", ext));
         r.res.set_content(out.str(), *format == network::GraphFormat::kCsv ? "text/csv; charset=utf-8" : "application/xml");
       });
+
+  // --- the shared evaluation method ---------------------------------------------------------------
+  // Rankings and actions are for the State, the evaluators and the administrators; a cluster's own
+  // trends for whoever reads its registry; the catalogue for every account.
+  const auto* assessment = schema::find_entity("assessment");
+  const auto may_evaluate = roles_may(app::Action::kWrite, *assessment);
+  add({"GET", "/api/v1/evaluate/indicators", "The indicator catalogue (id, pillar, unit, direction, formula)", "evaluate", Guard::kAuthenticated, {}, ""},
+      [](Request& r) { send_json(r.res, 200, Json{{"items", app::indicator_catalogue()}}); });
+  add({"GET", "/api/v1/evaluate", "One year's evaluation: ranking with rank intervals, pillars, peers, ratings, compliance, actions, sensitivity "
+       "(year=, method=, draws=, seed=, sobol_n=)", "evaluate", Guard::kRoles, may_evaluate, ""},
+      [view, params_of](Request& r) { view(r, [&](const auto& s) { return app::evaluation(s, params_of(r)); }); });
+  add({"GET", "/api/v1/evaluate/trends/{cluster}", "A cluster's indicators over the years against the median of its peers (from=, to=)", "evaluate",
+       Guard::kRoles, roles_may(app::Action::kRead, *cluster), ""},
+      [view, params_of](Request& r) { view(r, [&](const auto& s) { return app::indicator_trends(s, r.params[0], params_of(r)); }); });
+  add({"GET", "/api/v1/evaluate/assessments", "Qualitative assessments and the agreement between evaluators (year=)", "evaluate", Guard::kRoles,
+       roles_may(app::Action::kRead, *assessment), ""},
+      [view, params_of](Request& r) { view(r, [&](const auto& s) { return app::assessments_view(s, params_of(r)); }); });
+  add({"GET", "/api/v1/evaluate/characterisation", "Declared vs measured scale, sector specialisation, filière overlaps and gaps (year=)", "evaluate",
+       Guard::kRoles, roles_may(app::Action::kRead, *cluster), ""},
+      [view, params_of](Request& r) { view(r, [&](const auto& s) { return app::characterisation(s, params_of(r)); }); });
 
   // --- from project factory to product factory: funnel, leverage, services, diagnostics, employment --
   add({"GET", "/api/v1/pipeline/funnel", "Project funnel: reached stages, conversion, durations, drop-outs, TRL (from=, to=, cluster=, programme=, by=)",

@@ -14,7 +14,11 @@
 #include <sstream>
 
 #include "evaluate/composite.h"
+#include "evaluate/indicators.h"
+#include "evaluate/method_file.h"
+#include "evaluate/run.h"
 #include "evaluate/sensitivity.h"
+#include "test_support.h"
 
 namespace poles::evaluate {
 namespace {
@@ -234,6 +238,83 @@ TEST(Composite, FullCompositeAgreesWithR) {
     EXPECT_NEAR(c->index[r], idx, 1e-9) << r;
     EXPECT_EQ(c->rank[r], static_cast<int>(rank)) << r;
   }
+}
+
+// The ladder of methods/default.toml, rule by rule: (rating, consecutive misses, trend, plan) → level.
+TEST(Ladder, DefaultRulesTableDriven) {
+  auto m = load_method(std::string(POLES_SOURCE_DIR) + "/methods/default.toml");
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  struct Case {
+    const char* rating;
+    int misses;
+    const char* trend;
+    bool plan;
+    int level;
+  };
+  const Case cases[] = {
+      {"very_performing", 0, "stable", false, 0},  // nothing to say: monitoring
+      {"very_performing", 0, "down", false, 0},    // a fall alone does not move a very performing cluster
+      {"very_performing", 1, "up", false, 1},      // one missed year: improvement axes
+      {"performing", 0, "down", false, 1},         // performing and falling
+      {"performing", 0, "up", false, 0},
+      {"performing", 2, "down", false, 2},         // two missed years and falling: review at 18 months
+      {"performing", 2, "stable", false, 1},
+      {"less_performing", 0, "stable", false, 2},  // less performing: review at 18 months
+      {"less_performing", 2, "stable", false, 3},  // and two missed years: short label
+      {"less_performing", 3, "down", false, 3},    // three, but no improvement plan tried yet
+      {"less_performing", 3, "down", true, 4},     // three, and the plan already failed: withdrawal proposed
+      {"less_performing", 5, "up", true, 4},
+  };
+  for (const auto& c : cases) {
+    const auto a = propose_action(m->ladder, c.rating, c.misses, c.trend, c.plan);
+    EXPECT_EQ(a.level, c.level) << c.rating << " misses " << c.misses << " " << c.trend << " plan " << c.plan;
+    if (c.level > 0) {
+      EXPECT_FALSE(a.reasons.empty());
+    } else {
+      EXPECT_EQ(a.action, "monitoring");
+    }
+  }
+  const auto withdrawal = propose_action(m->ladder, "less_performing", 3, "down", true);
+  EXPECT_EQ(withdrawal.action, "label withdrawal proposed");
+  EXPECT_GE(withdrawal.reasons.size(), 3u);  // levels 2, 3 and 4 matched, each with its reason
+}
+
+TEST(MethodFile, DefaultIsValidAndErrorsNameKeyValueAndRule) {
+  auto m = load_method(std::string(POLES_SOURCE_DIR) + "/methods/default.toml");
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  EXPECT_GE(m->indicators.size(), 35u);
+  EXPECT_EQ(m->pillars.size(), 6u);
+  EXPECT_EQ(m->draws, 10000u);
+  auto bad = parse_method(R"(name = "bad"
+[steps]
+normalisation = "softmax"
+[pillars]
+ecosystem = 0.5
+projects = 0.6
+[[indicator]]
+id = "members"
+[[indicator]]
+id = "unicorns"
+[[indicator]]
+id = "patents"
+)", "bad.toml");
+  ASSERT_FALSE(bad.has_value());
+  const std::string text = bad.error().to_string();
+  EXPECT_NE(text.find("softmax"), std::string::npos) << text;
+  EXPECT_NE(text.find("must be one of minmax"), std::string::npos) << text;
+  EXPECT_NE(text.find("the pillars' weights must sum to 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("unicorns"), std::string::npos) << text;
+  EXPECT_NE(text.find("unknown indicator"), std::string::npos) << text;
+  EXPECT_NE(text.find("bad.toml:10"), std::string::npos) << "the unknown indicator's line: " << text;
+  EXPECT_NE(text.find("its pillar 'products' has no weight"), std::string::npos) << text;
+  EXPECT_FALSE(parse_method("name = [", "broken.toml").has_value());
+}
+
+TEST(Indicators, CatalogueDocIsUpToDate) {
+  EXPECT_GE(indicator_defs().size(), 35u);
+  const std::string doc = testing::read_file(std::filesystem::path(POLES_SOURCE_DIR) / "docs" / "indicators.md");
+  EXPECT_NE(doc.find(indicators_markdown()), std::string::npos)
+      << "docs/indicators.md is out of date: paste the output of `poles evaluate indicators --markdown` in it";
 }
 
 }  // namespace
