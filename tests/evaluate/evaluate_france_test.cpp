@@ -1,0 +1,175 @@
+// The evaluation on the france-scale demo: catalogue values against SQL counts of the store, the
+// whole default composite of 2022 (imputation, COINr's outlier rule, min-max, weighted means) against
+// the same steps written in R on the same raw table, and the year's evaluation end to end.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/access.h"
+#include "demo_france.h"
+#include "evaluate/composite.h"
+#include "evaluate/indicators.h"
+#include "evaluate/method_file.h"
+#include "evaluate/run.h"
+
+namespace poles::evaluate {
+namespace {
+
+struct Tables {
+  static std::vector<std::string_view> tables() {
+    return {"cluster_label", "membership", "project_label", "project_event", "participation", "result", "service", "service_participant",
+            "diagnostic", "cluster_budget", "contract", "contract_target", "assessment", "employment", "firm_year"};
+  }
+};
+using EvaluateFrance = testing_support::DemoFranceSuite<Tables>;
+
+MethodFile default_method() {
+  auto m = load_method(std::string(POLES_SOURCE_DIR) + "/methods/default.toml");
+  EXPECT_TRUE(m.has_value()) << m.error().to_string();
+  return *m;
+}
+
+TEST_F(EvaluateFrance, CatalogueAgreesWithSqlCounts) {
+  auto store = store::Store::open(std::getenv("POLES_DEMO_FRANCE_DB"));
+  ASSERT_TRUE(store.has_value());
+  const auto q = app::query_on(**store);
+  const auto cat = catalogue(*snap_, 2020, 2020);
+  const auto& clusters = snap_->table("cluster");
+  auto members = q("SELECT cluster_id, count(DISTINCT organisation_id) FROM membership WHERE start_date <= '2020-12-31' "
+                   "AND (end_date IS NULL OR end_date >= '2020-01-01') GROUP BY cluster_id", {});
+  ASSERT_TRUE(members.has_value());
+  ASSERT_GT(members->size(), 50u);
+  for (const auto& row : *members) {
+    const int32_t c = clusters.find(std::get<std::string>(row[0]));
+    EXPECT_EQ(cat.at(2020, c, indicator_index("members")), static_cast<double>(std::get<int64_t>(row[1]))) << std::get<std::string>(row[0]);
+  }
+  auto labelled = q("SELECT cluster_id, count(*) FROM project_label WHERE date BETWEEN '2020-01-01' AND '2020-12-31' GROUP BY cluster_id", {});
+  ASSERT_TRUE(labelled.has_value());
+  ASSERT_GT(labelled->size(), 10u);
+  for (const auto& row : *labelled) {
+    const int32_t c = clusters.find(std::get<std::string>(row[0]));
+    EXPECT_EQ(cat.at(2020, c, indicator_index("projects_labelled")), static_cast<double>(std::get<int64_t>(row[1])));
+  }
+  auto budget = q("SELECT cluster_id, private / total FROM cluster_budget WHERE year = 2020", {});
+  ASSERT_TRUE(budget.has_value());
+  for (const auto& row : *budget) {
+    const int32_t c = clusters.find(std::get<std::string>(row[0]));
+    EXPECT_NEAR(cat.at(2020, c, indicator_index("private_funding_share")), std::get<double>(row[1]), 1e-12);
+  }
+}
+
+TEST_F(EvaluateFrance, DefaultCompositeAgreesWithR) {
+  const char* rscript = POLES_RSCRIPT;
+  if (!std::filesystem::exists(rscript)) GTEST_FAIL() << "Rscript is needed (scripts/install-deps installs r-base-core); CMake found '" << rscript << "'";
+  const MethodFile m = default_method();
+  const auto cat = catalogue(*snap_, 2012, 2022);
+  std::vector<int32_t> rows;
+  const Table raw = indicator_table(cat, m, 2022, rows);
+  ASSERT_GT(rows.size(), 50u);
+  auto c = compute(raw, m.method);
+  ASSERT_TRUE(c.has_value()) << c.error().to_string();
+  int treated = 0;
+  for (const auto& t : c->treatments) treated += t.winsorised > 0 || t.log;
+  EXPECT_GT(treated, 0) << "some demo indicator needs the outlier rule, so the check covers it";
+  const auto dir = std::filesystem::temp_directory_path() / ("poles-eval-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream f(dir / "x.csv");
+    f.precision(17);
+    for (size_t k = 0; k < raw.cols; ++k) f << (k ? "," : "") << "v" << k;
+    f << "\n";
+    for (size_t r = 0; r < raw.rows; ++r) {
+      for (size_t k = 0; k < raw.cols; ++k) {
+        if (k) f << ",";
+        if (std::isnan(raw.at(r, k))) f << "NA";
+        else f << raw.at(r, k);
+      }
+      f << "\n";
+    }
+    std::ofstream meta(dir / "meta.csv");
+    meta.precision(17);
+    meta << "direction,weight,pillar\n";
+    for (size_t k = 0; k < raw.cols; ++k) meta << m.method.direction[k] << "," << m.method.weight[k] << "," << m.method.pillar[k] << "\n";
+    std::ofstream pw(dir / "pillars.csv");
+    pw.precision(17);
+    pw << "weight\n";
+    for (double w : m.method.pillar_weight) pw << w << "\n";
+  }
+  std::ofstream(dir / "composite.R") << "x <- read.csv('" << (dir / "x.csv").string() << "')\n"
+      "meta <- read.csv('" << (dir / "meta.csv").string() << "')\n"
+      "pw <- read.csv('" << (dir / "pillars.csv").string() << "')$weight\n"
+      "skew <- function(v) { v <- v[!is.na(v)]; n <- length(v); d <- v - mean(v); g <- sqrt(n) * sum(d^3) / sum(d^2)^1.5; g * sqrt(n * (n - 1)) / (n - 2) }\n"
+      "kurt <- function(v) { v <- v[!is.na(v)]; n <- length(v); d <- v - mean(v); r <- n * sum(d^4) / sum(d^2)^2; ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)) }\n"
+      "fails <- function(v) { s <- skew(v); k <- kurt(v); is.finite(s) && is.finite(k) && abs(s) >= 2 && k >= 3.5 }\n"
+      "n <- matrix(NA, nrow(x), ncol(x))\n"
+      "for (j in seq_len(ncol(x))) {\n"
+      "  v <- x[[j]] * meta$direction[j]\n"
+      "  if (all(is.na(v))) next\n"
+      "  v[is.na(v)] <- mean(v, na.rm = TRUE)\n"
+      "  for (round in 1:5) { if (!fails(v)) break; if (skew(v) >= 0) { top <- max(v); nxt <- max(v[v < top]); v[v == top] <- nxt } else { low <- min(v); nxt <- min(v[v > low]); v[v == low] <- nxt } }\n"
+      "  if (fails(v)) v <- log(v - min(v) + 0.01 * (max(v) - min(v)))\n"
+      "  n[, j] <- if (max(v) > min(v)) (v - min(v)) / (max(v) - min(v)) else 0.5\n"
+      "}\n"
+      "wmean <- function(M, w) apply(M, 1, function(r) { ok <- !is.na(r) & w != 0; sum(w[ok] * r[ok]) / sum(w[ok]) })\n"
+      "P <- sapply(sort(unique(meta$pillar)), function(p) { cols <- which(meta$pillar == p); wmean(n[, cols, drop = FALSE], meta$weight[cols]) })\n"
+      "idx <- wmean(P, pw)\n"
+      "write.table(format(cbind(P, idx, rank(-idx, ties.method = 'min')), digits = 17), quote = FALSE, row.names = FALSE, col.names = FALSE)\n";
+  FILE* pipe = ::popen((std::string(rscript) + " --vanilla " + (dir / "composite.R").string() + " 2>&1").c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, pipe)) out += buf;
+  ASSERT_EQ(::pclose(pipe), 0) << out;
+  std::filesystem::remove_all(dir);
+  std::istringstream in(out);
+  for (size_t r = 0; r < raw.rows; ++r) {
+    for (size_t p = 0; p < c->pillars.cols; ++p) {
+      double v = 0;
+      ASSERT_TRUE(in >> v) << out;
+      EXPECT_NEAR(c->pillars.at(r, p), v, 1e-9) << "unit " << r << " pillar " << m.pillars[p];
+    }
+    double idx = 0, rank = 0;
+    ASSERT_TRUE(in >> idx >> rank) << out;
+    EXPECT_NEAR(c->index[r], idx, 1e-9) << r;
+    EXPECT_EQ(c->rank[r], static_cast<int>(rank)) << r;
+  }
+}
+
+TEST_F(EvaluateFrance, YearEvaluationEndToEnd) {
+  MethodFile m = default_method();
+  m.draws = 2000;
+  m.sobol_n = 200;
+  auto ev = evaluate_year(*snap_, m, 2022);
+  ASSERT_TRUE(ev.has_value()) << ev.error().to_string();
+  const size_t n = ev->clusters.size();
+  EXPECT_EQ(n, 56u) << "the demo's phase IV clusters";
+  std::map<std::string, int> ratings;
+  std::map<int, int> levels;
+  for (size_t i = 0; i < n; ++i) {
+    const auto& c = ev->clusters[i];
+    EXPECT_EQ(c.rank, static_cast<int>(i) + 1);
+    EXPECT_LE(c.interval.p05, c.interval.median);
+    EXPECT_LE(c.interval.median, c.interval.p95);
+    ++ratings[c.rating];
+    ++levels[c.action.level];
+    EXPECT_FALSE(c.targets.empty()) << "every phase IV cluster has a contract with 2022 targets";
+  }
+  // Classes in the method's proportions of 56: ceil(0.2817 × 56) = 16, then up to ceil(0.7746 × 56) = 44.
+  EXPECT_EQ(ratings["very_performing"], 16);
+  EXPECT_EQ(ratings["performing"], 28);
+  EXPECT_EQ(ratings["less_performing"], 12);
+  EXPECT_GT(levels[0], 0);
+  EXPECT_GT(levels[2] + levels[3] + levels[4], 0) << "the ladder proposes some corrective action";
+  double first = 0;
+  for (double s : ev->sensitivity.first) first += s;
+  EXPECT_LE(first, 1.1);
+}
+
+}  // namespace
+}  // namespace poles::evaluate
