@@ -657,13 +657,84 @@ async function pageEmployment(root, params) {
   projBox.dataset.sector = sector;
 }
 
+// --- the shared evaluation method ---------------------------------------------------------------
+async function pageEvaluate(root, params) {
+  const year = +(params.get("year") || 2022);
+  const [ev, qual, chr] = await Promise.all([api("GET", `/api/v1/evaluate?year=${year}&draws=2000&sobol_n=200`),
+    api("GET", `/api/v1/evaluate/assessments?year=${year}`), api("GET", `/api/v1/evaluate/characterisation?year=${year}`)]);
+  const yearSel = el("select", { id: "ev-year", onchange: (e) => { location.hash = `#/evaluate?year=${e.target.value}`; } },
+    years(2010, 2024).reverse().map((y) => el("option", { value: y, selected: y === year }, y)));
+  const chosen = params.get("cluster") || ev.clusters[0]?.cluster;
+  const c = ev.clusters.find((x) => x.cluster === chosen) || ev.clusters[0];
+  const clusterSel = el("select", { id: "ev-cluster", onchange: (e) => { location.hash = `#/evaluate?year=${year}&cluster=${encodeURIComponent(e.target.value)}`; } },
+    ev.clusters.map((x) => el("option", { value: x.cluster, selected: x.cluster === c.cluster }, `${x.rank}. ${x.name}`)));
+  const rankBox = el("div", { class: "chart", id: "ev-ranks", role: "img", "aria-label": t("ev.ranking") });
+  const radarBox = el("div", { class: "chart", id: "ev-radar", role: "img", "aria-label": t("ev.radar") });
+  const trendBox = el("div", { class: "chart", id: "ev-trend", role: "img", "aria-label": t("ev.trends") });
+  const indicatorSel = el("select", { id: "ev-indicator" }, ev.method.indicators.map((i) => el("option", { value: i }, i)));
+  root.append(el("h1", {}, t("ev.title")),
+    el("div", { class: "filters" }, el("label", {}, t("year"), yearSel), el("label", {}, t("cluster"), clusterSel)),
+    el("p", { class: "muted" }, t("ev.method", { name: ev.method.name, n: fmt(ev.method.indicators.length), d: fmt(ev.uncertainty.draws), s: ev.uncertainty.seed })),
+    el("section", { class: "card", id: "ev-ranking" }, el("h2", {}, t("ev.ranking")), el("p", { class: "muted" }, t("ev.ranking_note")), rankBox,
+      table([{ label: t("sel.rank"), num: true, value: (r) => r.rank }, { label: t("cluster"), value: (r) => r.name },
+        { label: t("ev.index"), num: true, value: (r) => fmt(r.index, 3) }, { label: t("sel.interval"), num: true, value: (r) => `${fmt(r.rank_interval.p05)}–${fmt(r.rank_interval.p95)}` },
+        { label: t("rating"), value: (r) => t("rating." + r.rating) }, { label: t("ev.peer"), value: (r) => `${r.peer_group} ${r.peer_rank}` },
+        { label: t("ev.trend"), value: (r) => t("trend." + r.trend) }, { label: t("ev.action"), value: (r) => `${r.action.level} — ${r.action.action}` }],
+      ev.clusters, (r) => { location.hash = `#/evaluate?year=${year}&cluster=${encodeURIComponent(r.cluster)}`; })),
+    el("div", { class: "grid" },
+      el("section", { class: "card" }, el("h2", {}, t("ev.radar")), radarBox),
+      el("section", { class: "card" }, el("h2", {}, t("ev.trends")), el("label", {}, t("indicator"), indicatorSel), trendBox)),
+    el("section", { class: "card", id: "ev-compliance" }, el("h2", {}, t("ev.compliance", { name: c.name })),
+      el("p", {}, t("ev.misses", { n: fmt(c.consecutive_misses) }), c.improvement_plan ? " " + t("ev.plan") : ""),
+      table([{ label: t("indicator"), value: (r) => r.indicator }, { label: t("ev.target"), num: true, value: (r) => fmt(r.target, 2) },
+        { label: t("value"), num: true, value: (r) => (r.value === null ? "—" : fmt(r.value, 2)) },
+        { label: t("ev.met"), value: (r) => (r.met === null ? "?" : r.met ? "✓" : "✗") }], c.targets),
+      el("p", { id: "ev-action" }, el("strong", {}, `${t("ev.action")} : ${c.action.level} — ${c.action.action}`)),
+      el("ul", {}, c.action.reasons.map((x) => el("li", {}, x))),
+      el("p", {}, el("a", { href: `/api/v1/reports/cluster/${encodeURIComponent(c.cluster)}?year=${year}&lang=${lang}&format=html`, target: "_blank", id: "ev-report-html" }, t("ev.report_html")),
+        " · ", el("a", { href: `/api/v1/reports/cluster/${encodeURIComponent(c.cluster)}?year=${year}&lang=${lang}&format=pdf`, id: "ev-report-pdf" }, t("ev.report_pdf")))),
+    el("section", { class: "card", id: "ev-sensitivity" }, el("h2", {}, t("ev.sensitivity")),
+      table([{ label: t("ev.input"), value: (r) => r.input }, { label: "S", num: true, value: (r) => fmt(r.first_order, 2) }, { label: "ST", num: true, value: (r) => fmt(r.total, 2) }], ev.sensitivity.indices)),
+    el("section", { class: "card", id: "ev-assessments" }, el("h2", {}, t("ev.assessments")),
+      el("p", {}, t("ev.agreement", { icc: fmt(qual.agreement.overall.icc1, 2), exact: fmt(100 * (qual.agreement.overall.exact_agreement ?? 0)), n: fmt(qual.agreement.overall.targets) })),
+      qual.clusters.length ? table([{ label: t("cluster"), value: (r) => r.name },
+        ...["structure", "governance", "financing", "services", "interaction", "achievements"].map((a) => ({ label: t("esca." + a), num: true, value: (r) => (r.areas[a] ? fmt(r.areas[a].mean, 1) : "—") }))],
+      qual.clusters) : el("p", { class: "muted" }, t("ev.no_assessments"))),
+    el("section", { class: "card", id: "ev-characterisation" }, el("h2", {}, t("ev.characterisation")),
+      table([{ label: t("cluster"), value: (r) => r.name }, { label: t("ev.declared"), value: (r) => r.declared_scale }, { label: t("ev.measured"), value: (r) => (r.scale_mismatch ? "⚠ " : "") + r.measured_scale },
+        { label: t("ev.sector"), value: (r) => r.sector }, { label: "LQ", num: true, value: (r) => (r.specialisation ? fmt(r.specialisation.lq, 2) + "★".repeat(r.specialisation.stars) : "—") }], chr.clusters),
+      el("h3", {}, t("ev.overlaps")), chr.overlaps.length ? el("ul", {}, chr.overlaps.map((o) => el("li", {}, `${o.filiere} (${o.region}) : ${o.clusters.join(", ")}`))) : el("p", { class: "muted" }, t("none")),
+      el("h3", {}, t("ev.gaps")), el("p", { class: "muted" }, `${fmt(chr.gaps.length)}`)));
+  chart(rankBox, { xAxis: { type: "category", data: ev.clusters.map((r) => r.rank), name: t("sel.rank") }, yAxis: { type: "value", inverse: true, min: 1 }, tooltip: { trigger: "item" },
+    series: [{ name: t("sel.interval"), type: "custom", renderItem: (params, api2) => {
+      const x = api2.coord([api2.value(0), api2.value(1)]), y = api2.coord([api2.value(0), api2.value(2)]);
+      return { type: "line", shape: { x1: x[0], y1: x[1], x2: y[0], y2: y[1] }, style: { stroke: "#000091", lineWidth: 2 } };
+    }, data: ev.clusters.map((r, i) => [i, r.rank_interval.p05, r.rank_interval.p95]) },
+    { name: t("ev.median"), type: "scatter", data: ev.clusters.map((r, i) => [i, r.rank_interval.median]), color: "#e1000f", symbolSize: 5 }] });
+  const peer = ev.peers[c.peer_group].pillars;
+  const pillarNames = ev.method.pillars;
+  chart(radarBox, { tooltip: { trigger: "item" }, radar: { indicator: pillarNames.map((p) => ({ name: t("pillar." + p), max: 1 })) },
+    series: [{ type: "radar", data: [{ name: c.name, value: pillarNames.map((p) => c.pillars[p]) }, { name: t("ev.peers"), value: pillarNames.map((p) => peer[p]) }] }], color: ["#000091", "#e1000f"] });
+  const trends = await api("GET", `/api/v1/evaluate/trends/${encodeURIComponent(c.cluster)}`);
+  const drawTrend = () => {
+    const s = trends.indicators.find((i) => i.id === indicatorSel.value);
+    chart(trendBox, { xAxis: { type: "category", data: trends.years }, yAxis: { type: "value", scale: true },
+      series: [{ name: c.name, type: "line", data: s.values, color: "#000091" }, { name: t("ev.peer_median"), type: "line", data: s.peer_median, color: "#e1000f", lineStyle: { type: "dashed" } }] });
+    trendBox.dataset.indicator = s.id;
+  };
+  indicatorSel.addEventListener("change", drawTrend);
+  drawTrend();
+  rankBox.dataset.ready = radarBox.dataset.ready = trendBox.dataset.ready = "true";
+  radarBox.dataset.cluster = c.cluster;
+}
+
 // --- router --------------------------------------------------------------------------------
 const routes = [
   [/^#\/map$/, pageMap], [/^#\/clusters$/, pageClusters], [/^#\/cluster\/(.+)$/, pageCluster], [/^#\/organisation\/(.+)$/, pageOrganisation],
   [/^#\/project\/(.+)$/, pageProject], [/^#\/import$/, pageImport], [/^#\/login$/, pageLogin], [/^#\/account$/, pageAccount],
   [/^#\/admin\/users$/, pageUsers], [/^#\/admin\/audit$/, pageAudit], [/^#\/network$/, pageNetwork],
   [/^#\/select$/, pageSelect], [/^#\/my-reviews$/, pageMyReviews], [/^#\/pipeline$/, pagePipeline], [/^#\/services$/, pageServices],
-  [/^#\/employment$/, pageEmployment],
+  [/^#\/employment$/, pageEmployment], [/^#\/evaluate$/, pageEvaluate],
 ];
 
 function updateChrome() {

@@ -16,6 +16,7 @@
 #include "evaluate/indicators.h"
 #include "evaluate/run.h"
 #include "foresight/employment.h"
+#include "report/cluster_report.h"
 
 #ifndef POLES_METHODS_DIR
 #define POLES_METHODS_DIR "methods"
@@ -311,6 +312,24 @@ Result<Json> characterisation(const Snapshot& s, const Params& p) {
   return Json{{"year", year},
               {"thresholds", {{"members_outside", t_members}, {"partners_outside", t_partners}, {"national_funding", t_funding}}},
               {"clusters", clusters}, {"overlaps", overlaps}, {"gaps", gaps}};
+}
+
+Result<std::pair<std::string, std::string>> cluster_report(const Snapshot& s, const std::string& cluster, const Params& p, const std::string& lang,
+                                                           bool allow_path) {
+  if (s.table("cluster").find(cluster) < 0) return Status::not_found(fmt::format("no cluster '{}'", cluster));
+  Params q = p;
+  if (!q.contains("draws")) q["draws"] = "2000";
+  if (!q.contains("sobol_n")) q["sobol_n"] = "200";
+  POLES_ASSIGN_OR_RETURN(auto ev, evaluation(s, q, allow_path));
+  const Json* mine = nullptr;
+  for (const auto& c : ev["clusters"]) {
+    if (c["cluster"] == cluster) mine = &c;
+  }
+  if (mine == nullptr) return Status::not_found(fmt::format("cluster '{}' is not labelled in {}: no evaluation", cluster, ev["year"].get<int>()));
+  const int year = ev["year"].get<int>();
+  POLES_ASSIGN_OR_RETURN(auto trends, indicator_trends(s, cluster, Params{{"from", std::to_string(year - 9)}, {"to", std::to_string(year)}}));
+  POLES_ASSIGN_OR_RETURN(auto qual, assessments_view(s, Params{{"year", std::to_string(year)}}));
+  return std::pair{report::cluster_report_title(*mine, year, lang), report::cluster_report_html(ev, cluster, trends, qual, lang)};
 }
 
 std::vector<std::pair<std::string, io::Table>> evaluation_sheets(const Json& ev) {

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "app/evaluate.h"
 #include "app/factory.h"
 #include "cli/commands.h"
 #include "cli/view_command.h"
@@ -27,6 +28,26 @@ const std::vector<std::pair<const char*, const char*>> kEmploymentOptions = {
     {"year", "Year of the specialisation (default: the last)"}, {"from", "Start of the shift-share and of the trend (default: the first year)"},
     {"to", "End of the shift-share and of the trend (default: the last year)"}, {"horizon", "Years projected (default 5)"},
     {"level", "Prediction interval level (default 0.95)"}};
+
+// --format and --lang of the report commands.
+Status check_document(const std::string& format, const std::string& lang) {
+  if (format != "html" && format != "pdf") return Status::invalid_argument(fmt::format("--format '{}': must be html or pdf", format));
+  if (lang != "fr" && lang != "en") return Status::invalid_argument(fmt::format("--lang '{}': must be fr or en", lang));
+  return Status::ok();
+}
+
+// Writes a report as HTML, or prints it to PDF with headless Chromium.
+Status write_document(const std::string& html, const std::string& format, const std::string& out) {
+  if (format == "pdf") return report::html_to_pdf(html, out);
+  std::ofstream f(out, std::ios::binary);
+  f << html;
+  if (!f) return Status::invalid_argument(fmt::format("--output '{}': cannot write the file", out));
+  return Status::ok();
+}
+
+const std::vector<std::string_view> kClusterReportTables = {"cluster_label", "membership", "project_label", "project_event", "participation", "result",
+                                                            "service", "service_participant", "diagnostic", "cluster_budget", "contract",
+                                                            "contract_target", "assessment", "employment", "firm_year"};
 
 }  // namespace
 
@@ -115,19 +136,27 @@ void add_factory(CLI::App& app, CommandContext& ctx) {
                 .id = {"SECTOR", "NAF division, e.g. 30"}, .options = sheet_options},
                [](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
                  const std::string format = app::text(a.params, "format", "html"), lang = app::text(a.params, "lang", "fr");
-                 if (format != "html" && format != "pdf") return Status::invalid_argument(fmt::format("--format '{}': must be html or pdf", format));
-                 if (lang != "fr" && lang != "en") return Status::invalid_argument(fmt::format("--lang '{}': must be fr or en", lang));
+                 POLES_RETURN_IF_ERROR(check_document(format, lang));
                  POLES_ASSIGN_OR_RETURN(auto sheet, app::sector_sheet(s, a.id, a.params));
-                 const std::string html = report::sector_sheet_html(sheet, lang);
                  const std::string out = app::text(a.params, "output", fmt::format("fiche-{}.{}", a.id, format));
-                 if (format == "pdf") {
-                   POLES_RETURN_IF_ERROR(report::html_to_pdf(html, out));
-                 } else {
-                   std::ofstream f(out, std::ios::binary);
-                   f << html;
-                   if (!f) return Status::invalid_argument(fmt::format("--output '{}': cannot write the file", out));
-                 }
+                 POLES_RETURN_IF_ERROR(write_document(report::sector_sheet_html(sheet, lang), format, out));
                  return Json{{"written", out}, {"format", format}, {"title", report::sector_sheet_title(sheet, lang)}};
+               });
+  auto cluster_options = std::vector<std::pair<const char*, const char*>>{
+      {"year", "Year evaluated (default 2022)"}, {"method", "Method file or shipped name (default: default)"},
+      {"draws", "Monte Carlo draws (default 2000)"}, {"sobol_n", "Sobol design size (default 200)"},
+      {"format", "html (default) or pdf (printed by headless Chromium)"}, {"output", "File written (default: rapport-<cluster>.<format>)"},
+      {"lang", "fr (default) or en"}};
+  view_command(report, ctx,
+               {.name = "cluster", .help = "A cluster's evaluation report (rank interval, pillars, trends, contract, action, method)",
+                .tables = kClusterReportTables, .id = {"CLUSTER", "Cluster id"}, .options = cluster_options},
+               [](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
+                 const std::string format = app::text(a.params, "format", "html"), lang = app::text(a.params, "lang", "fr");
+                 POLES_RETURN_IF_ERROR(check_document(format, lang));
+                 POLES_ASSIGN_OR_RETURN(auto doc, app::cluster_report(s, a.id, a.params, lang, true));
+                 const std::string out = app::text(a.params, "output", fmt::format("rapport-{}.{}", a.id, format));
+                 POLES_RETURN_IF_ERROR(write_document(doc.second, format, out));
+                 return Json{{"written", out}, {"format", format}, {"title", doc.first}};
                });
 }
 

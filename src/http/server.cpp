@@ -666,33 +666,52 @@ void Server::Impl::build_routes() {
   add({"GET", "/api/v1/foresight/sectors/{sector}", "The data of a sector sheet (same parameters as employment)", "foresight",
        Guard::kAuthenticated, {}, ""},
       [view, params_of](Request& r) { view(r, [&](const auto& s) { return app::sector_sheet(s, r.params[0], params_of(r)); }); });
+  // A report as HTML, or printed to PDF by headless Chromium; in French or English.
+  auto check_document = [](const std::string& format, const std::string& lang) {
+    if (format != "html" && format != "pdf") return Status::invalid_argument(fmt::format("parameter 'format' value '{}': must be html or pdf", format));
+    if (lang != "fr" && lang != "en") return Status::invalid_argument(fmt::format("parameter 'lang' value '{}': must be fr or en", lang));
+    return Status::ok();
+  };
+  auto send_document = [this](Request& r, const std::string& html, const std::string& format, const std::string& name) {
+    if (format == "html") {
+      r.res.status = 200;
+      r.res.set_content(html, "text/html; charset=utf-8");
+      return;
+    }
+    const auto path = std::filesystem::temp_directory_path() / fmt::format("poles-report-{}-{}.pdf", ::getpid(), pdf_counter++);
+    const Status st = report::html_to_pdf(html, path.string());
+    if (!st.is_ok()) return send_problem(r.res, st);
+    std::ifstream f(path, std::ios::binary);
+    std::string pdf((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    r.res.status = 200;
+    r.res.set_header("Content-Disposition", fmt::format("inline; filename=\"{}.pdf\"", name));
+    r.res.set_content(pdf, "application/pdf");
+  };
   add({"GET", "/api/v1/reports/sector/{sector}", "The sector sheet as a document (format=html|pdf, lang=fr|en)", "foresight",
        Guard::kAuthenticated, {}, ""},
-      [this, params_of](Request& r) {
+      [this, params_of, send_document, check_document](Request& r) {
         const auto p = params_of(r);
         const std::string format = app::text(p, "format", "html"), lang = app::text(p, "lang", "fr");
-        if (format != "html" && format != "pdf") return send_problem(r.res, Status::invalid_argument(fmt::format("parameter 'format' value '{}': must be html or pdf", format)));
-        if (lang != "fr" && lang != "en") return send_problem(r.res, Status::invalid_argument(fmt::format("parameter 'lang' value '{}': must be fr or en", lang)));
+        if (auto st = check_document(format, lang); !st.is_ok()) return send_problem(r.res, st);
         auto snap = snapshot(*r.store);
         if (!snap) return send_problem(r.res, snap.error());
         auto sheet = app::sector_sheet(**snap, r.params[0], p);
         if (!sheet) return send_problem(r.res, sheet.error());
-        const std::string html = report::sector_sheet_html(*sheet, lang);
-        if (format == "html") {
-          r.res.status = 200;
-          r.res.set_content(html, "text/html; charset=utf-8");
-          return;
-        }
-        const auto path = std::filesystem::temp_directory_path() / fmt::format("poles-sheet-{}-{}.pdf", ::getpid(), pdf_counter++);
-        const Status st = report::html_to_pdf(html, path.string());
-        if (!st.is_ok()) return send_problem(r.res, st);
-        std::ifstream f(path, std::ios::binary);
-        std::string pdf((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-        std::error_code ec;
-        std::filesystem::remove(path, ec);
-        r.res.status = 200;
-        r.res.set_header("Content-Disposition", fmt::format("inline; filename=\"fiche-{}.pdf\"", r.params[0]));
-        r.res.set_content(pdf, "application/pdf");
+        send_document(r, report::sector_sheet_html(*sheet, lang), format, "fiche-" + r.params[0]);
+      });
+  add({"GET", "/api/v1/reports/cluster/{id}", "A cluster's evaluation report (year=, method=, format=html|pdf, lang=fr|en)", "evaluate", Guard::kRoles,
+       may_evaluate, ""},
+      [this, params_of, send_document, check_document](Request& r) {
+        const auto p = params_of(r);
+        const std::string format = app::text(p, "format", "html"), lang = app::text(p, "lang", "fr");
+        if (auto st = check_document(format, lang); !st.is_ok()) return send_problem(r.res, st);
+        auto snap = snapshot(*r.store);
+        if (!snap) return send_problem(r.res, snap.error());
+        auto doc = app::cluster_report(**snap, r.params[0], p, lang);
+        if (!doc) return send_problem(r.res, doc.error());
+        send_document(r, doc->second, format, "rapport-" + r.params[0]);
       });
 
   // --- import ---------------------------------------------------------------------------------

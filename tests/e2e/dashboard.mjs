@@ -279,6 +279,36 @@ try {
   assert.equal(sheet.pdfHead, "%PDF-");
   assert.ok(sheet.pdfSize > 10000);
 
+  // The evaluation: ranking with rank intervals as the API gives it, the radar against peers, a
+  // cluster's contract and proposed action, its report as HTML and PDF.
+  step = "Evaluation";
+  await page.click('nav a[href="#/evaluate"]');
+  await page.waitForSelector('#ev-radar[data-ready="true"]');
+  const evApi = await page.evaluate(async () => (await fetch("/api/v1/evaluate?year=2022&draws=2000&sobol_n=200")).json());
+  assert.equal(await page.locator("#ev-ranking tbody tr").count(), evApi.clusters.length);
+  assert.ok(evApi.clusters.length >= 3);
+  const firstRow = await page.locator("#ev-ranking tbody tr").first().locator("td").nth(3).textContent();
+  assert.equal(firstRow.replace(/\s/g, ""), `${evApi.clusters[0].rank_interval.p05}–${evApi.clusters[0].rank_interval.p95}`);
+  assert.ok(await page.locator("#ev-radar svg path").count() > 0, "radar drawn");
+  assert.ok(await page.locator("#ev-ranks svg path").count() > 0, "rank intervals drawn");
+  assert.ok(await page.locator("#ev-trend svg path").count() > 0, "trend drawn");
+  await shot("19-evaluation");
+  const last = evApi.clusters[evApi.clusters.length - 1];
+  await page.selectOption("#ev-cluster", last.cluster);
+  await page.waitForSelector(`#ev-radar[data-ready="true"][data-cluster="${last.cluster}"]`);
+  assert.equal(await page.locator("#ev-compliance tbody tr").count(), last.targets.length);
+  assert.ok((await page.locator("#ev-action").textContent()).includes(last.action.action));
+  const rep = await page.evaluate(async () => {
+    const h = await fetch(document.querySelector("#ev-report-html").href);
+    const p = await fetch(document.querySelector("#ev-report-pdf").href);
+    const bytes = new Uint8Array(await p.arrayBuffer());
+    return { status: h.status, html: await h.text(), type: p.headers.get("content-type"), head: String.fromCharCode(...bytes.slice(0, 5)) };
+  });
+  assert.equal(rep.status, 200);
+  assert.ok(rep.html.includes("Rapport d&#39;évaluation") && rep.html.includes("<svg"), "the report has its title and charts");
+  assert.equal(rep.type, "application/pdf");
+  assert.equal(rep.head, "%PDF-");
+
   // A page whose data arrives after the user has moved on is dropped: the selection page's answers
   // are held back 2 s, the user goes to the cluster list meanwhile, and stays there.
   step = "A slow page does not replace a newer one";
