@@ -30,7 +30,9 @@ double mean_of(const std::vector<double>& v) { return v.empty() ? kNaN : std::ac
 double central(std::span<const double> x, double mean, int k) {
   double s = 0;
   for (double d : x) {
-    if (!std::isnan(d)) s += std::pow(d - mean, k);
+    if (std::isnan(d)) continue;
+    const double e = d - mean, e2 = e * e;
+    s += k == 2 ? e2 : k == 3 ? e2 * e : e2 * e2;
   }
   return s;
 }
@@ -103,6 +105,11 @@ std::vector<double> normalise(std::span<const double> x, Normalisation n, const 
   const double range = hi - lo;
   const double mean = mean_of(v);
   const double sd = v.size() > 1 ? std::sqrt(central(v, mean, 2) / static_cast<double>(v.size() - 1)) : 0;
+  std::vector<double> sorted;
+  if (n == Normalisation::kRank || n == Normalisation::kPercentileRank) {
+    sorted = v;
+    std::sort(sorted.begin(), sorted.end());
+  }
   for (size_t i = 0; i < x.size(); ++i) {
     const double d = x[i];
     if (std::isnan(d)) continue;
@@ -112,8 +119,7 @@ std::vector<double> normalise(std::span<const double> x, Normalisation n, const 
       case Normalisation::kRank:
       case Normalisation::kPercentileRank: {
         // Rank with ties at the minimum: 1 + the number of values strictly below.
-        double below = 0;
-        for (double w : v) below += w < d;
+        const double below = static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), d) - sorted.begin());
         const double rank = 1 + below;
         out[i] = n == Normalisation::kRank ? rank : (v.size() > 1 ? (rank - 1) / static_cast<double>(v.size() - 1) : 0.5);
         break;
