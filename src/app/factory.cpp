@@ -140,8 +140,8 @@ Result<Json> pipeline_leverage(const Snapshot& s, const Params& p) {
            {"european_after_national_share",
             l.national_participants ? static_cast<double>(l.european_after_national) / static_cast<double>(l.national_participants) : NAN}};
     // Cluster groups carry the cluster's name (the whole, "all", is not a cluster).
-    if (const int32_t row = it->second == pipeline::LeverageBy::kCluster ? s.table("cluster").find(l.group) : -1; row >= 0) {
-      j["name"] = std::string(s.table("cluster").column("name").text(static_cast<size_t>(row)));
+    if (const int32_t c = it->second == pipeline::LeverageBy::kCluster ? s.table("cluster").find(l.group) : -1; c >= 0) {
+      j["name"] = std::string(s.table("cluster").column("name").text(static_cast<size_t>(c)));
     }
     return j;
   };
