@@ -70,28 +70,7 @@ int main(int argc, char** argv) {
   double width = 0;
   for (const auto& u : unc->units) width += u.p95 - u.p05;
 
-  const std::string out = argv[3];
-  {
-    std::ofstream f(out + "/raw.csv");
-    f.precision(17);
-    for (size_t k = 0; k < raw.cols; ++k) f << (k ? "," : "") << "v" << k;
-    f << "\n";
-    for (size_t r = 0; r < raw.rows; ++r) {
-      for (size_t k = 0; k < raw.cols; ++k) {
-        if (k) f << ",";
-        if (std::isnan(raw.at(r, k))) f << "NA";
-        else f << raw.at(r, k);
-      }
-      f << "\n";
-    }
-    std::ofstream meta(out + "/meta.csv");
-    meta << "direction,weight,pillar\n";
-    for (size_t k = 0; k < raw.cols; ++k) meta << m.method.direction[k] << "," << m.method.weight[k] << "," << m.method.pillar[k] << "\n";
-    std::ofstream pw(out + "/pillars.csv");
-    pw.precision(17);
-    pw << "weight\n";
-    for (double w : m.method.pillar_weight) pw << w << "\n";
-  }
+  if (auto st = evaluate::write_for_peer(raw, m.method, argv[3]); !st.is_ok()) return std::fprintf(stderr, "%s\n", st.to_string().c_str()), 1;
   fmt::print("{{\"clusters\": {}, \"years\": 20, \"units\": {}, \"indicators\": {}, \"load_s\": {:.3f}, \"catalogue_s\": {:.3f}, "
              "\"composite_s\": {:.4f}, \"mc_draws\": 10000, \"mc_s\": {:.3f}, \"sobol_runs\": {}, \"sobol_s\": {:.3f}, "
              "\"mean_interval_width\": {:.3f}, \"first_rank_unit\": {}}}\n",

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <limits>
 #include <numeric>
 
@@ -344,6 +345,27 @@ Result<Composite> combine(const Table& normalised, const Method& m, std::span<co
   POLES_ASSIGN_OR_RETURN(out.index, aggregate(pillars_for_index, m.pillar_weight, m.pillar_aggregation));
   out.rank = ranks(out.index);
   return out;
+}
+
+Status write_for_peer(const Table& raw, const Method& m, const std::string& dir) {
+  std::ofstream f(dir + "/raw.csv"), meta(dir + "/meta.csv"), pw(dir + "/pillars.csv");
+  for (auto* o : {&f, &meta, &pw}) o->precision(17);
+  for (size_t k = 0; k < raw.cols; ++k) f << (k ? "," : "") << "v" << k;
+  f << "\n";
+  for (size_t r = 0; r < raw.rows; ++r) {
+    for (size_t k = 0; k < raw.cols; ++k) {
+      if (k) f << ",";
+      if (std::isnan(raw.at(r, k))) f << "NA";
+      else f << raw.at(r, k);
+    }
+    f << "\n";
+  }
+  meta << "direction,weight,pillar\n";
+  for (size_t k = 0; k < raw.cols; ++k) meta << m.direction[k] << "," << m.weight[k] << "," << m.pillar[k] << "\n";
+  pw << "weight\n";
+  for (double w : m.pillar_weight) pw << w << "\n";
+  if (!f || !meta || !pw) return Status::internal(fmt::format("cannot write the peer's files in {}", dir));
+  return Status::ok();
 }
 
 Result<Composite> compute(const Table& raw, const Method& m) {

@@ -108,6 +108,10 @@ Status check_method(const Table& raw, const Method& m);
 Prepared prepare(const Table& raw, const Method& m);
 Result<Composite> combine(const Table& normalised, const Method& m, std::span<const double> indicator_weights);
 
+// Writes a raw table and its method for an independent peer (R): DIR/raw.csv (columns v0…, NA
+// when missing), DIR/meta.csv (direction, weight, pillar of each indicator), DIR/pillars.csv.
+Status write_for_peer(const Table& raw, const Method& m, const std::string& dir);
+
 // Runs the method on raw data (units × indicators). Geometric aggregation works on normalised
 // values shifted to [1, 2] (min-max) so that they are positive.
 Result<Composite> compute(const Table& raw, const Method& m);

@@ -79,29 +79,8 @@ TEST_F(EvaluateFrance, DefaultCompositeAgreesWithR) {
   EXPECT_GT(treated, 0) << "some demo indicator needs the outlier rule, so the check covers it";
   const auto dir = std::filesystem::temp_directory_path() / ("poles-eval-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  {
-    std::ofstream f(dir / "x.csv");
-    f.precision(17);
-    for (size_t k = 0; k < raw.cols; ++k) f << (k ? "," : "") << "v" << k;
-    f << "\n";
-    for (size_t r = 0; r < raw.rows; ++r) {
-      for (size_t k = 0; k < raw.cols; ++k) {
-        if (k) f << ",";
-        if (std::isnan(raw.at(r, k))) f << "NA";
-        else f << raw.at(r, k);
-      }
-      f << "\n";
-    }
-    std::ofstream meta(dir / "meta.csv");
-    meta.precision(17);
-    meta << "direction,weight,pillar\n";
-    for (size_t k = 0; k < raw.cols; ++k) meta << m.method.direction[k] << "," << m.method.weight[k] << "," << m.method.pillar[k] << "\n";
-    std::ofstream pw(dir / "pillars.csv");
-    pw.precision(17);
-    pw << "weight\n";
-    for (double w : m.method.pillar_weight) pw << w << "\n";
-  }
-  std::ofstream(dir / "composite.R") << "x <- read.csv('" << (dir / "x.csv").string() << "')\n"
+  ASSERT_TRUE(write_for_peer(raw, m.method, dir.string()).is_ok());
+  std::ofstream(dir / "composite.R") << "x <- read.csv('" << (dir / "raw.csv").string() << "')\n"
       "meta <- read.csv('" << (dir / "meta.csv").string() << "')\n"
       "pw <- read.csv('" << (dir / "pillars.csv").string() << "')$weight\n"
       "skew <- function(v) { v <- v[!is.na(v)]; n <- length(v); d <- v - mean(v); g <- sqrt(n) * sum(d^3) / sum(d^2)^1.5; g * sqrt(n * (n - 1)) / (n - 2) }\n"
