@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Demo generation: time and peak memory of `poles demo` at `france` and `national` scale (every
 # row checked and written to SQLite in one transaction). Prints a markdown section.
-# Usage: bench/demo.sh POLES_BINARY [KEEP_DIR]   (KEEP_DIR: keep national.db there for later benches)
+# Usage: bench/demo.sh POLES_BINARY [KEEP_DIR]   (KEEP_DIR: keep france.db and national.db there for later benches)
 set -euo pipefail
 poles=$(realpath "${1:?poles binary}")
 keep=${2:-}
@@ -25,6 +25,6 @@ for scale in france national; do
   edges=$(sqlite3 "$db" "SELECT count(*) FROM (SELECT DISTINCT a.organisation_id, b.organisation_id FROM participation a
                          JOIN participation b ON a.project_id = b.project_id AND a.organisation_id < b.organisation_id)")
   echo "| $scale | $rows | $seconds | $((kb / 1024)) | $size | $edges |"
-  if [ -n "$keep" ] && [ "$scale" = national ]; then mv "$db" "$keep/national.db"; fi
+  if [ -n "$keep" ]; then mv "$db" "$keep/$scale.db"; fi
   rm -f "$db"*
 done

@@ -17,7 +17,7 @@ o, r = (json.loads(a) for a in sys.argv[1:3])
 total = o["catalogue_s"] + o["composite_s"] + o["mc_s"]
 print(f"## Evaluation ({o['clusters']} clusters × {o['years']} years, {o['indicators']} indicators)")
 print()
-print("The default method (methods/default.toml) on the demo store, every cluster in every year 2005–2024 pooled")
+print("The default method (methods/default.toml) on the france demo, every cluster in every year 2005–2024 pooled")
 print(f"({o['units']:,} cluster-years). The Monte Carlo draws the normalisation (min-max, z-score, percentile), the")
 print("aggregation (arithmetic, geometric), the imputation (mean, median), the outlier rule (on, off) and ±25 % noise")
 print("on every weight, and reports each unit's 5–95 % rank interval. R runs the same draws in base R (matrix")

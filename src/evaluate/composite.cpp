@@ -307,6 +307,17 @@ Result<Composite> combine(const Table& normalised, const Method& m, std::span<co
   for (int p = 0; p < pillars; ++p) {
     std::vector<size_t> cols;
     for (size_t c = 0; c < k; ++c) if (m.pillar[c] == p) cols.push_back(c);
+    if (m.weighting == Weighting::kBenefitOfDoubt) {
+      Table sub{n, cols.size(), std::vector<double>(n * cols.size())};
+      for (size_t i = 0; i < cols.size(); ++i) {
+        double lo = 0;
+        for (size_t r = 0; r < n; ++r) if (!std::isnan(normalised.at(r, cols[i]))) lo = std::min(lo, normalised.at(r, cols[i]));
+        for (size_t r = 0; r < n; ++r) sub.at(r, i) = normalised.at(r, cols[i]) - lo;
+      }
+      POLES_ASSIGN_OR_RETURN(auto bod, benefit_of_doubt(sub));
+      for (size_t r = 0; r < n; ++r) out.pillars.at(r, static_cast<size_t>(p)) = bod.score[r];
+      continue;
+    }
     if (m.aggregation != Aggregation::kCopeland && m.weighting != Weighting::kPca) {
       // Fast path (the Monte Carlo runs it thousands of times): weighted means read in place.
       const bool geo = m.aggregation == Aggregation::kGeometric;

@@ -73,7 +73,9 @@ std::vector<int> ranks(std::span<const double> scores);
 
 // --- the pipeline of one method --------------------------------------------------------------------
 enum class Imputation : uint8_t { kNone, kMean, kMedian };
-enum class Weighting : uint8_t { kEqual, kExpert, kPca };
+// Benefit of the doubt: each unit's pillar score is its own best weighting (benefit_of_doubt on
+// the pillar's normalised indicators, shifted to be >= 0), in [0, 1]; the pillar aggregation is unused.
+enum class Weighting : uint8_t { kEqual, kExpert, kPca, kBenefitOfDoubt };
 struct Method {
   std::vector<int> pillar;          // pillar index of each indicator
   std::vector<int> direction;       // +1 higher is better, −1 lower is better

@@ -62,8 +62,8 @@ constexpr std::array<std::pair<std::string_view, Aggregation>, 3> kAggs = {
     {{"arithmetic", Aggregation::kArithmetic}, {"geometric", Aggregation::kGeometric}, {"copeland", Aggregation::kCopeland}}};
 constexpr std::array<std::pair<std::string_view, Imputation>, 3> kImps = {
     {{"none", Imputation::kNone}, {"mean", Imputation::kMean}, {"median", Imputation::kMedian}}};
-constexpr std::array<std::pair<std::string_view, Weighting>, 3> kWeights = {
-    {{"equal", Weighting::kEqual}, {"expert", Weighting::kExpert}, {"pca", Weighting::kPca}}};
+constexpr std::array<std::pair<std::string_view, Weighting>, 4> kWeights = {
+    {{"equal", Weighting::kEqual}, {"expert", Weighting::kExpert}, {"pca", Weighting::kPca}, {"bod", Weighting::kBenefitOfDoubt}}};
 
 double number_of(const toml::node* n, bool& ok) {
   if (n && n->is_floating_point()) return *n->value<double>();

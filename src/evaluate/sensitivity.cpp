@@ -137,7 +137,8 @@ Status draw_ranks(const Variant& v, const Method& m, size_t pillars, std::vector
                   std::vector<int>& rank) {
   const Table& t = v.normalised;
   const size_t n = t.rows, k = t.cols;
-  if (m.aggregation == Aggregation::kCopeland || m.pillar_aggregation == Aggregation::kCopeland || m.weighting == Weighting::kPca) {
+  if (m.aggregation == Aggregation::kCopeland || m.pillar_aggregation == Aggregation::kCopeland || m.weighting == Weighting::kPca ||
+      m.weighting == Weighting::kBenefitOfDoubt) {
     POLES_ASSIGN_OR_RETURN(auto c, combine(t, m, m.weight));
     rank = std::move(c.rank);
     return Status::ok();

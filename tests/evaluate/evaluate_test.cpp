@@ -112,6 +112,19 @@ TEST(Weights, PcaAndBenefitOfTheDoubt) {
   expect_vector(bod->score, {1, 1, 0.8}, 1e-9);
   EXPECT_NEAR(bod->weights[2][0], 1, 1e-9);
   EXPECT_FALSE(benefit_of_doubt(table(1, 1, {-1})).has_value());
+  // As the method's weighting: one pillar of the two indicators above; the pillar scores are the
+  // units' benefit-of-the-doubt scores (min-max keeps the values as they are here).
+  Method m;
+  m.pillar = {0, 0};
+  m.direction = {1, 1};
+  m.weight = {1, 1};
+  m.pillar_weight = {1};
+  m.treat_outliers = false;
+  m.weighting = Weighting::kBenefitOfDoubt;
+  auto composite = compute(table(4, 2, {1, 0, 0, 1, 0.4, 0.4, 0, 0}), m);
+  ASSERT_TRUE(composite.has_value()) << composite.error().to_string();
+  expect_vector(composite->index, {1, 1, 0.8, 0}, 1e-9);
+  EXPECT_EQ(composite->rank, (std::vector<int>{1, 1, 3, 4}));
 }
 
 Method two_pillars() {
