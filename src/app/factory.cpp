@@ -350,10 +350,12 @@ Result<Json> employment_overview(const Snapshot& s, const Params& p) {
   Json projections = Json::array();
   for (size_t k = 0; k < c.sectors.size(); ++k) {
     if (!sector.empty() && c.sectors[k] != sector) continue;
-    POLES_ASSIGN_OR_RETURN(Json pr, projected(c, o, region.empty() ? -1 : c.region_index(region), static_cast<int>(k)));
-    pr["sector"] = c.sectors[k];
-    pr["name"] = sector_name(c.sectors[k]);
-    projections.push_back(std::move(pr));
+    // A sector with too few years for a trend gets no projection (the reason says why), not an error.
+    auto pr = projected(c, o, region.empty() ? -1 : c.region_index(region), static_cast<int>(k));
+    Json j = pr ? *pr : Json{{"annual_growth", nullptr}, {"points", Json::array()}, {"error", pr.error().message()}};
+    j["sector"] = c.sectors[k];
+    j["name"] = sector_name(c.sectors[k]);
+    projections.push_back(std::move(j));
   }
   return Json{{"years", c.years}, {"year", o.year}, {"from", o.from}, {"to", o.to}, {"region", region.empty() ? Json(nullptr) : Json(region)},
               {"sector", sector.empty() ? Json(nullptr) : Json(sector)}, {"specialisation", specialisation},

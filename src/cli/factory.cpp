@@ -116,6 +116,10 @@ void add_factory(CLI::App& app, CommandContext& ctx) {
                  if (a.json) return j;
                  Json projections = Json::array();
                  for (const auto& p : j["projections"]) {
+                   if (p["points"].empty()) {
+                     projections.push_back({{"sector", p["sector"]}, {"annual_growth", nullptr}, {"note", p.value("error", "")}});
+                     continue;
+                   }
                    const auto& last = p["points"].back();
                    projections.push_back({{"sector", p["sector"]}, {"annual_growth", p["annual_growth"]}, {"year", last["year"]},
                                           {"projected", last["value"]}, {"low", last["low"]}, {"high", last["high"]}});
