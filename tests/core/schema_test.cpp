@@ -34,7 +34,7 @@ TEST(Schema, EveryEntityHasAKeyAndValidReferences) {
       EXPECT_NE(find_entity(e.owner), nullptr);
     }
   }
-  EXPECT_EQ(entities().size(), 25u);
+  EXPECT_EQ(entities().size(), 26u);
 }
 
 TEST(Schema, CellRulesGiveExactMessages) {
