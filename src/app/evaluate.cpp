@@ -16,6 +16,7 @@
 #include "evaluate/indicators.h"
 #include "evaluate/run.h"
 #include "foresight/employment.h"
+#include "pipeline/projects.h"
 #include "report/cluster_report.h"
 
 #ifndef POLES_METHODS_DIR
@@ -235,9 +236,7 @@ Result<Json> characterisation(const Snapshot& s, const Params& p) {
   // Partners outside the home region and national/European funding, over the cluster's projects of the last 5 years.
   std::vector<double> parts(ct.rows, 0), outside(ct.rows, 0), aid(ct.rows, 0), national(ct.rows, 0);
   std::vector<std::map<std::string, int>> sectors(ct.rows);
-  std::vector<std::vector<int32_t>> partners(project.rows);
-  const auto& part = s.table("participation");
-  for (size_t i = 0; i < part.rows; ++i) partners[static_cast<size_t>(part.column("project_id").codes[i])].push_back(part.column("organisation_id").codes[i]);
+  const auto partners = pipeline::project_partners(s);
   const auto& pl = s.table("project_label");
   for (size_t l = 0; l < pl.rows; ++l) {
     const auto pr = static_cast<size_t>(pl.column("project_id").codes[l]);

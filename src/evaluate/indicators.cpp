@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/date.h"
+#include "pipeline/projects.h"
 
 namespace poles::evaluate {
 
@@ -217,16 +218,9 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
   const auto& prog = project.column("programme");
   const auto& trl0 = project.column("trl_start");
   const auto& trl1 = project.column("trl_reached");
-  std::vector<std::vector<int32_t>> project_clusters(project.rows);
+  const auto project_clusters = pipeline::project_clusters(s);
+  const auto partners = pipeline::project_partners(s);
   const auto& pl = s.table("project_label");
-  for (size_t l = 0; l < pl.rows; ++l) {
-    auto& v = project_clusters[static_cast<size_t>(pl.column("project_id").codes[l])];
-    const int32_t c = pl.column("cluster_id").codes[l];
-    if (std::find(v.begin(), v.end(), c) == v.end()) v.push_back(c);
-  }
-  std::vector<std::vector<int32_t>> partners(project.rows);
-  const auto& part = s.table("participation");
-  for (size_t i = 0; i < part.rows; ++i) partners[static_cast<size_t>(part.column("project_id").codes[i])].push_back(part.column("organisation_id").codes[i]);
   // Lifecycle events: funded, completed and on-market dates.
   std::vector<int64_t> funded_at(project.rows, INT64_MIN), completed_at(project.rows, INT64_MIN), market_at(project.rows, INT64_MIN);
   std::vector<uint8_t> reached_funded(project.rows, 0);

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "core/date.h"
+#include "pipeline/projects.h"
 
 namespace poles::pipeline {
 
@@ -131,15 +132,7 @@ std::vector<Funnel> funnel(const Snapshot& s, const FunnelFilter& filter, GroupB
   const auto& clusters = s.table("cluster");
   const auto paths = project_paths(s);
 
-  // Clusters labelling each project (each once).
-  std::vector<std::vector<int32_t>> labels(project.rows);
-  const auto& label = s.table("project_label");
-  const auto& lp = label.column("project_id");
-  const auto& lc = label.column("cluster_id");
-  for (size_t l = 0; l < label.rows; ++l) {
-    auto& v = labels[static_cast<size_t>(lp.codes[l])];
-    if (std::find(v.begin(), v.end(), lc.codes[l]) == v.end()) v.push_back(lc.codes[l]);
-  }
+  const auto labels = project_clusters(s);
 
   std::map<std::string, Acc> groups;
   for (size_t p = 0; p < project.rows; ++p) {

@@ -8,6 +8,7 @@
 
 #include "core/date.h"
 #include "core/model.h"
+#include "pipeline/projects.h"
 
 namespace poles::pipeline {
 
@@ -39,18 +40,8 @@ std::vector<Leverage> leverage(const Snapshot& s, int from_year, int to_year, Le
   const auto& follow = project.column("follow_on_of");
   const auto& clusters = s.table("cluster");
 
-  std::vector<std::vector<int32_t>> labels(project.rows);
-  const auto& label = s.table("project_label");
-  for (size_t l = 0; l < label.rows; ++l) {
-    auto& v = labels[static_cast<size_t>(label.column("project_id").codes[l])];
-    const int32_t c = label.column("cluster_id").codes[l];
-    if (std::find(v.begin(), v.end(), c) == v.end()) v.push_back(c);
-  }
-  std::vector<std::vector<int32_t>> partners(project.rows);
-  const auto& part = s.table("participation");
-  const auto& pp = part.column("project_id");
-  const auto& po = part.column("organisation_id");
-  for (size_t i = 0; i < part.rows; ++i) partners[static_cast<size_t>(pp.codes[i])].push_back(po.codes[i]);
+  const auto labels = project_clusters(s);
+  const auto partners = project_partners(s);
 
   auto funded = [&](size_t p) { return !std::isnan(aid.reals[p]) && aid.reals[p] > 0; };
   auto european = [&](size_t p) { return programme.codes[p] >= 0 && is_european(static_cast<Programme>(programme.codes[p])); };

@@ -1,0 +1,28 @@
+#include "pipeline/projects.h"
+
+#include <algorithm>
+
+namespace poles::pipeline {
+
+std::vector<std::vector<int32_t>> project_clusters(const snapshot::Snapshot& s) {
+  std::vector<std::vector<int32_t>> out(s.table("project").rows);
+  const auto& label = s.table("project_label");
+  const auto& project = label.column("project_id");
+  const auto& cluster = label.column("cluster_id");
+  for (size_t l = 0; l < label.rows; ++l) {
+    auto& v = out[static_cast<size_t>(project.codes[l])];
+    if (std::find(v.begin(), v.end(), cluster.codes[l]) == v.end()) v.push_back(cluster.codes[l]);
+  }
+  return out;
+}
+
+std::vector<std::vector<int32_t>> project_partners(const snapshot::Snapshot& s) {
+  std::vector<std::vector<int32_t>> out(s.table("project").rows);
+  const auto& part = s.table("participation");
+  const auto& project = part.column("project_id");
+  const auto& org = part.column("organisation_id");
+  for (size_t i = 0; i < part.rows; ++i) out[static_cast<size_t>(project.codes[i])].push_back(org.codes[i]);
+  return out;
+}
+
+}  // namespace poles::pipeline

@@ -1,0 +1,17 @@
+// Per-project lookups several engines need, built once from the snapshot: the clusters that label
+// each project (each once) and the organisations that take part in it.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "snapshot/snapshot.h"
+
+namespace poles::pipeline {
+
+// [project row] -> cluster rows labelling it, each once, in label order.
+std::vector<std::vector<int32_t>> project_clusters(const snapshot::Snapshot& s);
+// [project row] -> organisation rows of its participations.
+std::vector<std::vector<int32_t>> project_partners(const snapshot::Snapshot& s);
+
+}  // namespace poles::pipeline
