@@ -146,12 +146,10 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
 
   const auto& orgs = s.table("organisation");
   const auto& kind = orgs.column("kind");
-  const auto& size = orgs.column("size_class");
   const auto& oregion = orgs.column("region");
   const auto& cregion = clusters.column("region");
-  auto sme = [&](size_t o) {
-    return kind.codes[o] == static_cast<int>(OrgKind::kCompany) && size.codes[o] >= 0 && is_sme(static_cast<SizeClass>(size.codes[o]));
-  };
+  const auto sme_mask = pipeline::sme_companies(s);
+  auto sme = [&](size_t o) { return sme_mask[o] != 0; };
 
   // --- ecosystem: members of each cluster in each year (from the year before, for growth) -----------
   const auto& ms = s.table("membership");

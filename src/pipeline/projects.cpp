@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/model.h"
+
 namespace poles::pipeline {
 
 std::vector<std::vector<int32_t>> project_clusters(const snapshot::Snapshot& s) {
@@ -12,6 +14,17 @@ std::vector<std::vector<int32_t>> project_clusters(const snapshot::Snapshot& s) 
   for (size_t l = 0; l < label.rows; ++l) {
     auto& v = out[static_cast<size_t>(project.codes[l])];
     if (std::find(v.begin(), v.end(), cluster.codes[l]) == v.end()) v.push_back(cluster.codes[l]);
+  }
+  return out;
+}
+
+std::vector<uint8_t> sme_companies(const snapshot::Snapshot& s) {
+  const auto& orgs = s.table("organisation");
+  const auto& kind = orgs.column("kind");
+  const auto& size = orgs.column("size_class");
+  std::vector<uint8_t> out(orgs.rows, 0);
+  for (size_t o = 0; o < orgs.rows; ++o) {
+    out[o] = kind.codes[o] == static_cast<int>(OrgKind::kCompany) && size.codes[o] >= 0 && is_sme(static_cast<SizeClass>(size.codes[o]));
   }
   return out;
 }

@@ -11,6 +11,9 @@ namespace poles::pipeline {
 
 // [project row] -> cluster rows labelling it, each once, in label order.
 std::vector<std::vector<int32_t>> project_clusters(const snapshot::Snapshot& s);
+// [organisation row] -> 1 when it is a company of size class TPE or PME (decree 2008-1354), built
+// once for the loops that test it per participation or membership (network::is_sme tests one).
+std::vector<uint8_t> sme_companies(const snapshot::Snapshot& s);
 // [project row] -> organisation rows of its participations.
 std::vector<std::vector<int32_t>> project_partners(const snapshot::Snapshot& s);
 

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/date.h"
+#include "pipeline/projects.h"
 
 namespace poles::services {
 
@@ -66,11 +67,8 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
   const int64_t from = Date{from_year, 1, 1}.to_days(), to = Date{to_year, 12, 31}.to_days();
   const auto& clusters = s.table("cluster");
   const auto& orgs = s.table("organisation");
-  const auto& kind = orgs.column("kind");
-  const auto& size = orgs.column("size_class");
-  auto sme_company = [&](size_t o) {
-    return kind.codes[o] == static_cast<int>(OrgKind::kCompany) && size.codes[o] >= 0 && is_sme(static_cast<SizeClass>(size.codes[o]));
-  };
+  const auto smes = pipeline::sme_companies(s);
+  auto sme_company = [&](size_t o) { return smes[o] != 0; };
 
   // SME members of each cluster in the period.
   std::vector<std::set<int32_t>> sme_members(clusters.rows);
