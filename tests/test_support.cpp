@@ -1,5 +1,8 @@
 #include "test_support.h"
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -35,6 +38,22 @@ std::string read_file(const std::filesystem::path& p) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+CommandOutput run_command(const std::string& command) {
+  CommandOutput out;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, pipe)) out.output += buf;
+  const int status = ::pclose(pipe);
+  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+CommandOutput run_r(const std::string& rscript, const std::filesystem::path& dir, const std::string& name, const std::string& code) {
+  write_file(dir / name, code);
+  return run_command(rscript + " --vanilla " + (dir / name).string());
 }
 
 }  // namespace poles::testing

@@ -32,6 +32,15 @@ class TempDir {
 void write_file(const std::filesystem::path& p, const std::string& content);
 std::string read_file(const std::filesystem::path& p);
 
+// Runs a shell command; returns its exit status and its standard output and error, merged.
+struct CommandOutput {
+  int status = -1;
+  std::string output;
+};
+CommandOutput run_command(const std::string& command);
+// Writes `code` to <dir>/<name> and runs it with `rscript --vanilla`.
+CommandOutput run_r(const std::string& rscript, const std::filesystem::path& dir, const std::string& name, const std::string& code);
+
 }  // namespace poles::testing
 
 #define POLES_REQUIRE_SHARED(rel)                                                              \

@@ -1,0 +1,559 @@
+#include "impact/hdfe.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <thread>
+
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/fisher_f.hpp>
+#include <boost/math/distributions/students_t.hpp>
+#include <fmt/format.h>
+
+namespace poles::impact {
+namespace {
+
+// The fixed effects of the estimation rows, with the weighted count of every level.
+struct System {
+  const std::vector<FixedEffect>& fe;
+  const std::vector<double>& w;  // empty: unit weights
+  size_t n = 0;
+  std::vector<size_t> offset;    // start of each fixed effect's coefficients
+  size_t total = 0;
+  std::vector<double> count;     // weighted count of each level (concatenated)
+
+  System(const std::vector<FixedEffect>& f, const std::vector<double>& weights, size_t rows) : fe(f), w(weights), n(rows) {
+    for (const auto& e : fe) {
+      offset.push_back(total);
+      total += static_cast<size_t>(e.levels);
+    }
+    count.assign(total, 0.0);
+    for (size_t q = 0; q < fe.size(); ++q) {
+      double* c = count.data() + offset[q];
+      const int32_t* code = fe[q].code.data();
+      for (size_t i = 0; i < n; ++i) c[code[i]] += w.empty() ? 1.0 : w[i];
+    }
+  }
+  double weight(size_t i) const { return w.empty() ? 1.0 : w[i]; }
+
+  // Weighted level sums of a column, per fixed effect (concatenated).
+  std::vector<double> level_sums(const std::vector<double>& v) const {
+    std::vector<double> s(total, 0.0);
+    for (size_t q = 0; q < fe.size(); ++q) {
+      double* out = s.data() + offset[q];
+      const int32_t* code = fe[q].code.data();
+      if (w.empty()) {
+        for (size_t i = 0; i < n; ++i) out[code[i]] += v[i];
+      } else {
+        for (size_t i = 0; i < n; ++i) out[code[i]] += w[i] * v[i];
+      }
+    }
+    return s;
+  }
+
+  // Sum over the other fixed effects of their coefficients, for row i.
+  double others(const double* a, size_t skip, size_t i) const {
+    double s = 0;
+    for (size_t r = 0; r < fe.size(); ++r) {
+      if (r != skip) s += a[offset[r] + static_cast<size_t>(fe[r].code[i])];
+    }
+    return s;
+  }
+
+  // One Gauss–Seidel sweep of the projections on the coefficients: a -> F(a).
+  void sweep(const std::vector<double>& sums, const std::vector<double>& in, std::vector<double>& out,
+             std::vector<double>& acc) const {
+    out = in;
+    for (size_t q = 0; q < fe.size(); ++q) {
+      const size_t g = static_cast<size_t>(fe[q].levels);
+      acc.assign(g, 0.0);
+      const int32_t* code = fe[q].code.data();
+      if (fe.size() == 2) {
+        const size_t r = 1 - q;
+        const double* other = out.data() + offset[r];
+        const int32_t* rc = fe[r].code.data();
+        if (w.empty()) {
+          for (size_t i = 0; i < n; ++i) acc[static_cast<size_t>(code[i])] += other[rc[i]];
+        } else {
+          for (size_t i = 0; i < n; ++i) acc[static_cast<size_t>(code[i])] += w[i] * other[rc[i]];
+        }
+      } else if (fe.size() > 2) {
+        for (size_t i = 0; i < n; ++i) acc[static_cast<size_t>(code[i])] += weight(i) * others(out.data(), q, i);
+      }
+      double* a = out.data() + offset[q];
+      const double* s = sums.data() + offset[q];
+      const double* c = count.data() + offset[q];
+      for (size_t l = 0; l < g; ++l) a[l] = (s[l] - acc[l]) / c[l];
+    }
+  }
+
+  // (D'WD) a, for the conjugate gradient.
+  void normal_product(const std::vector<double>& a, std::vector<double>& out) const {
+    out.assign(total, 0.0);
+    for (size_t i = 0; i < n; ++i) {
+      double s = 0;
+      for (size_t r = 0; r < fe.size(); ++r) s += a[offset[r] + static_cast<size_t>(fe[r].code[i])];
+      s *= weight(i);
+      for (size_t r = 0; r < fe.size(); ++r) out[offset[r] + static_cast<size_t>(fe[r].code[i])] += s;
+    }
+  }
+};
+
+bool converged(const std::vector<double>& a, const std::vector<double>& b, double tol) {
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::abs(a[i] - b[i]) > tol * (0.1 + std::abs(b[i]))) return false;
+  }
+  return true;
+}
+
+// Preconditioned (Jacobi) conjugate gradient on D'WD a = D'Wv, warm-started from `a`.
+int conjugate_gradient(const System& sys, const std::vector<double>& b, std::vector<double>& a, double tol, int max_iter,
+                       bool& ok) {
+  std::vector<double> r(sys.total), z(sys.total), p(sys.total), q;
+  sys.normal_product(a, q);
+  double bnorm = 0;
+  for (size_t j = 0; j < sys.total; ++j) {
+    r[j] = b[j] - q[j];
+    bnorm += b[j] * b[j];
+  }
+  bnorm = std::sqrt(bnorm);
+  auto precondition = [&] {
+    for (size_t j = 0; j < sys.total; ++j) z[j] = r[j] / sys.count[j];
+  };
+  precondition();
+  p = z;
+  double rz = std::inner_product(r.begin(), r.end(), z.begin(), 0.0);
+  ok = false;
+  int it = 0;
+  for (; it < max_iter; ++it) {
+    const double rnorm = std::sqrt(std::inner_product(r.begin(), r.end(), r.begin(), 0.0));
+    if (rnorm <= tol * std::max(bnorm, 1e-300)) {
+      ok = true;
+      break;
+    }
+    sys.normal_product(p, q);
+    const double pq = std::inner_product(p.begin(), p.end(), q.begin(), 0.0);
+    if (pq <= 0) {
+      ok = true;  // the residual lies in the null space: nothing left to fit
+      break;
+    }
+    const double alpha = rz / pq;
+    for (size_t j = 0; j < sys.total; ++j) {
+      a[j] += alpha * p[j];
+      r[j] -= alpha * q[j];
+    }
+    precondition();
+    const double next = std::inner_product(r.begin(), r.end(), z.begin(), 0.0);
+    const double beta = next / rz;
+    rz = next;
+    for (size_t j = 0; j < sys.total; ++j) p[j] = z[j] + beta * p[j];
+  }
+  return it;
+}
+
+// Demeans one column; returns the iterations used.
+DemeanReport demean_column(const System& sys, std::vector<double>& v, const DemeanOptions& opt) {
+  DemeanReport rep;
+  const std::vector<double> sums = sys.level_sums(v);
+  std::vector<double> a(sys.total, 0.0), acc;
+  if (sys.fe.size() == 1) {
+    for (size_t l = 0; l < sys.total; ++l) a[l] = sums[l] / sys.count[l];
+  } else if (opt.algorithm == Demeaner::kConjugateGradient) {
+    bool ok = false;
+    rep.iterations = conjugate_gradient(sys, sums, a, opt.tolerance * 1e-2, opt.max_iterations, ok);
+    rep.converged = ok;
+    rep.used_cg = true;
+  } else {
+    // Irons–Tuck acceleration of the fixed point a = F(a) (fixest's demeaning).
+    std::vector<double> gx, ggx, next(sys.total);
+    sys.sweep(sums, a, gx, acc);
+    const int budget = opt.algorithm == Demeaner::kAuto ? std::min(opt.projection_budget, opt.max_iterations) : opt.max_iterations;
+    rep.converged = false;
+    for (rep.iterations = 1; rep.iterations <= budget; ++rep.iterations) {
+      sys.sweep(sums, gx, ggx, acc);
+      double vprod = 0, ssq = 0;
+      for (size_t j = 0; j < sys.total; ++j) {
+        const double dgx = ggx[j] - gx[j];
+        const double d2x = dgx - gx[j] + a[j];
+        vprod += dgx * d2x;
+        ssq += d2x * d2x;
+      }
+      if (ssq == 0) {
+        a = ggx;
+        rep.converged = true;
+        break;
+      }
+      const double coef = vprod / ssq;
+      for (size_t j = 0; j < sys.total; ++j) next[j] = ggx[j] - coef * (ggx[j] - gx[j]);
+      a.swap(next);
+      sys.sweep(sums, a, gx, acc);
+      if (converged(a, gx, opt.tolerance)) {
+        a = gx;
+        rep.converged = true;
+        break;
+      }
+    }
+    if (!rep.converged && opt.algorithm == Demeaner::kAuto) {
+      bool ok = false;
+      rep.iterations += conjugate_gradient(sys, sums, a, opt.tolerance * 1e-2, opt.max_iterations, ok);
+      rep.converged = ok;
+      rep.used_cg = true;
+    }
+  }
+  for (size_t i = 0; i < sys.n; ++i) {
+    double s = 0;
+    for (size_t q = 0; q < sys.fe.size(); ++q) s += a[sys.offset[q] + static_cast<size_t>(sys.fe[q].code[i])];
+    v[i] -= s;
+  }
+  return rep;
+}
+
+// Codes renumbered 0..G-1 over the levels that occur.
+void compact(FixedEffect& f) {
+  std::vector<int32_t> map(static_cast<size_t>(std::max(f.levels, 0)), -1);
+  int32_t next = 0;
+  for (auto& c : f.code) {
+    auto& m = map[static_cast<size_t>(c)];
+    if (m < 0) m = next++;
+    c = m;
+  }
+  f.levels = next;
+}
+
+template <class T>
+std::vector<T> keep_rows(const std::vector<T>& v, const std::vector<char>& keep) {
+  std::vector<T> out;
+  out.reserve(v.size());
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (keep[i]) out.push_back(v[i]);
+  }
+  return out;
+}
+
+bool nested_in(const FixedEffect& f, const FixedEffect& cluster) {
+  std::vector<int32_t> owner(static_cast<size_t>(f.levels), -1);
+  for (size_t i = 0; i < f.code.size(); ++i) {
+    auto& o = owner[static_cast<size_t>(f.code[i])];
+    if (o < 0) {
+      o = cluster.code[i];
+    } else if (o != cluster.code[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Sum over clusters of the outer products of the scores: Σ_g (Σ_{i∈g} w e x)(…)'.
+Eigen::MatrixXd cluster_meat(const Eigen::MatrixXd& scores, const std::vector<int32_t>& code, int32_t levels) {
+  Eigen::MatrixXd sums = Eigen::MatrixXd::Zero(levels, scores.cols());
+  for (Eigen::Index i = 0; i < scores.rows(); ++i) sums.row(code[static_cast<size_t>(i)]) += scores.row(i);
+  return sums.transpose() * sums;
+}
+
+}  // namespace
+
+Result<DemeanReport> demean(const std::vector<FixedEffect>& fe, const std::vector<double>& weights,
+                            std::vector<std::vector<double>*> columns, const DemeanOptions& options) {
+  if (fe.empty() || columns.empty()) return DemeanReport{};
+  const size_t n = columns.front()->size();
+  for (const auto& f : fe) {
+    if (f.code.size() != n) return Status::invalid_argument(fmt::format("fixed effect '{}' has {} rows, the data {}", f.name, f.code.size(), n));
+  }
+  const System sys(fe, weights, n);
+  for (size_t j = 0; j < sys.total; ++j) {
+    if (sys.count[j] <= 0) return Status::invalid_argument("a fixed-effect level has no observation (codes must be compact)");
+  }
+  std::vector<DemeanReport> reports(columns.size());
+  const size_t threads = std::clamp<size_t>(static_cast<size_t>(std::max(options.threads, 1)), 1, columns.size());
+  std::vector<std::thread> pool;
+  for (size_t t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      for (size_t c = t; c < columns.size(); c += threads) reports[c] = demean_column(sys, *columns[c], options);
+    });
+  }
+  for (auto& th : pool) th.join();
+  DemeanReport out;
+  for (const auto& r : reports) {
+    out.iterations = std::max(out.iterations, r.iterations);
+    out.converged = out.converged && r.converged;
+    out.used_cg = out.used_cg || r.used_cg;
+  }
+  return out;
+}
+
+std::vector<char> non_singletons(const std::vector<FixedEffect>& fe, size_t rows) {
+  std::vector<char> keep(rows, 1);
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (const auto& f : fe) {
+      std::vector<int32_t> count(static_cast<size_t>(f.levels), 0);
+      for (size_t i = 0; i < rows; ++i) {
+        if (keep[i]) ++count[static_cast<size_t>(f.code[i])];
+      }
+      for (size_t i = 0; i < rows; ++i) {
+        if (keep[i] && count[static_cast<size_t>(f.code[i])] == 1) {
+          keep[i] = 0;
+          changed = true;
+        }
+      }
+    }
+  }
+  return keep;
+}
+
+int64_t fixed_effect_parameters(const std::vector<FixedEffect>& fe) {
+  if (fe.empty()) return 0;
+  int64_t total = 0;
+  for (const auto& f : fe) total += f.levels;
+  if (fe.size() == 1) return total;
+  // Connected components of the bipartite graph of the first two fixed effects (union–find).
+  const auto g0 = static_cast<size_t>(fe[0].levels);
+  std::vector<size_t> parent(g0 + static_cast<size_t>(fe[1].levels));
+  std::iota(parent.begin(), parent.end(), size_t{0});
+  auto find = [&](size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (size_t i = 0; i < fe[0].code.size(); ++i) {
+    const size_t a = find(static_cast<size_t>(fe[0].code[i])), b = find(g0 + static_cast<size_t>(fe[1].code[i]));
+    if (a != b) parent[a] = b;
+  }
+  int64_t components = 0;
+  for (size_t x = 0; x < parent.size(); ++x) components += find(x) == x;
+  return total - components - static_cast<int64_t>(fe.size() - 2);
+}
+
+Result<OlsResult> feols(OlsInput in) {
+  const size_t n0 = in.y.size();
+  if (in.x.size() != in.x_names.size()) return Status::invalid_argument("one name per regressor is needed");
+  for (size_t j = 0; j < in.x.size(); ++j) {
+    if (in.x[j].size() != n0) return Status::invalid_argument(fmt::format("regressor '{}' has {} rows, the outcome {}", in.x_names[j], in.x[j].size(), n0));
+  }
+  if (!in.weights.empty() && in.weights.size() != n0) return Status::invalid_argument("one weight per row is needed");
+  if (in.vcov.kind == VcovKind::kCluster && (in.vcov.clusters.empty() || in.vcov.clusters.size() > 2)) {
+    return Status::invalid_argument("clustered standard errors take one or two cluster variables");
+  }
+  OlsResult res;
+  // Rows with every value present.
+  std::vector<char> keep(n0, 1);
+  for (size_t i = 0; i < n0; ++i) {
+    bool ok = std::isfinite(in.y[i]);
+    for (const auto& x : in.x) ok = ok && std::isfinite(x[i]);
+    for (const auto& f : in.fe) ok = ok && f.code[i] >= 0;
+    for (const auto& c : in.vcov.clusters) ok = ok && c.code[i] >= 0;
+    if (!in.weights.empty()) ok = ok && std::isfinite(in.weights[i]) && in.weights[i] > 0;
+    keep[i] = ok;
+  }
+  res.missing = static_cast<int64_t>(std::count(keep.begin(), keep.end(), char{0}));
+  res.used = keep;
+  auto apply = [&](const std::vector<char>& k) {
+    in.y = keep_rows(in.y, k);
+    for (auto& x : in.x) x = keep_rows(x, k);
+    for (auto& f : in.fe) f.code = keep_rows(f.code, k);
+    for (auto& c : in.vcov.clusters) c.code = keep_rows(c.code, k);
+    if (!in.weights.empty()) in.weights = keep_rows(in.weights, k);
+  };
+  apply(keep);
+  if (!in.fe.empty() && in.drop_singletons) {
+    const std::vector<char> ns = non_singletons(in.fe, in.y.size());
+    res.singletons = static_cast<int64_t>(std::count(ns.begin(), ns.end(), char{0}));
+    if (res.singletons > 0) {
+      apply(ns);
+      size_t r = 0;
+      for (size_t i = 0; i < n0; ++i) {
+        if (res.used[i]) res.used[i] = ns[r++];
+      }
+    }
+  }
+  for (auto& f : in.fe) compact(f);
+  for (auto& c : in.vcov.clusters) compact(c);
+  const size_t n = in.y.size();
+  res.n = static_cast<int64_t>(n);
+
+  // Total sum of squares of y, before demeaning.
+  double wsum = 0, ybar = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double w = in.weights.empty() ? 1.0 : in.weights[i];
+    wsum += w;
+    ybar += w * in.y[i];
+  }
+  ybar /= wsum;
+  double tss = 0;
+  for (size_t i = 0; i < n; ++i) tss += (in.weights.empty() ? 1.0 : in.weights[i]) * (in.y[i] - ybar) * (in.y[i] - ybar);
+
+  std::vector<std::string> names = in.x_names;
+  if (in.fe.empty()) {
+    names.insert(names.begin(), "(Intercept)");
+    in.x.insert(in.x.begin(), std::vector<double>(n, 1.0));
+  }
+  std::vector<double> xnorm(in.x.size());
+  for (size_t j = 0; j < in.x.size(); ++j) xnorm[j] = std::inner_product(in.x[j].begin(), in.x[j].end(), in.x[j].begin(), 0.0);
+  if (!in.fe.empty()) {
+    std::vector<std::vector<double>*> cols{&in.y};
+    for (auto& x : in.x) cols.push_back(&x);
+    POLES_ASSIGN_OR_RETURN(res.demeaning, demean(in.fe, in.weights, cols, in.demean));
+    if (!res.demeaning.converged) {
+      return Status::not_converged(fmt::format("the fixed effects could not be projected out in {} iterations", res.demeaning.iterations));
+    }
+    res.fe_parameters = fixed_effect_parameters(in.fe);
+  }
+  // Regressors left without variation (collinear with the fixed effects) or collinear with others.
+  std::vector<size_t> kept;
+  for (size_t j = 0; j < in.x.size(); ++j) {
+    const double s = std::inner_product(in.x[j].begin(), in.x[j].end(), in.x[j].begin(), 0.0);
+    if (s <= 1e-10 * std::max(xnorm[j], 1e-300)) {
+      res.collinear.push_back(names[j]);
+    } else {
+      kept.push_back(j);
+    }
+  }
+  auto weight = [&](size_t i) { return in.weights.empty() ? 1.0 : in.weights[i]; };
+  auto gram = [&](const std::vector<size_t>& cols) {
+    const auto k = static_cast<Eigen::Index>(cols.size());
+    Eigen::MatrixXd m(k, k);
+    for (Eigen::Index a = 0; a < k; ++a) {
+      for (Eigen::Index b = 0; b <= a; ++b) {
+        const auto& xa = in.x[cols[static_cast<size_t>(a)]];
+        const auto& xb = in.x[cols[static_cast<size_t>(b)]];
+        double s = 0;
+        if (in.weights.empty()) {
+          s = std::inner_product(xa.begin(), xa.end(), xb.begin(), 0.0);
+        } else {
+          for (size_t i = 0; i < n; ++i) s += in.weights[i] * xa[i] * xb[i];
+        }
+        m(a, b) = m(b, a) = s;
+      }
+    }
+    return m;
+  };
+  Eigen::MatrixXd xtx = gram(kept);
+  {
+    // Drop the regressors a pivoted decomposition finds dependent, keeping the order of the rest.
+    Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(xtx);
+    qr.setThreshold(1e-10);
+    if (qr.rank() < xtx.rows()) {
+      std::vector<char> dependent(kept.size(), 0);
+      for (Eigen::Index r = qr.rank(); r < xtx.rows(); ++r) dependent[static_cast<size_t>(qr.colsPermutation().indices()(r))] = 1;
+      std::vector<size_t> rest;
+      for (size_t j = 0; j < kept.size(); ++j) {
+        if (dependent[j]) {
+          res.collinear.push_back(names[kept[j]]);
+        } else {
+          rest.push_back(kept[j]);
+        }
+      }
+      kept = rest;
+      xtx = gram(kept);
+    }
+  }
+  if (kept.empty()) return Status::invalid_argument("every regressor is collinear with the fixed effects");
+  const auto k = static_cast<Eigen::Index>(kept.size());
+  Eigen::VectorXd xty(k);
+  for (Eigen::Index a = 0; a < k; ++a) {
+    const auto& xa = in.x[kept[static_cast<size_t>(a)]];
+    double s = 0;
+    for (size_t i = 0; i < n; ++i) s += weight(i) * xa[i] * in.y[i];
+    xty(a) = s;
+  }
+  const Eigen::LDLT<Eigen::MatrixXd> ldlt(xtx);
+  res.coef = ldlt.solve(xty);
+  const Eigen::MatrixXd bread = ldlt.solve(Eigen::MatrixXd::Identity(k, k));
+  for (size_t j : kept) res.names.push_back(names[j]);
+  res.k = k;
+  res.residuals.resize(n);
+  double ssr = 0, ssw = 0;
+  for (size_t i = 0; i < n; ++i) {
+    double fit = 0;
+    for (Eigen::Index a = 0; a < k; ++a) fit += in.x[kept[static_cast<size_t>(a)]][i] * res.coef(a);
+    const double e = in.y[i] - fit;
+    res.residuals[i] = e;
+    ssr += weight(i) * e * e;
+    ssw += weight(i) * in.y[i] * in.y[i];  // y is demeaned when there are fixed effects
+  }
+  res.ssr = ssr;
+  const double nd = static_cast<double>(n);
+  const double K = static_cast<double>(res.k + res.fe_parameters);
+  res.rmse = std::sqrt(ssr / nd);
+  res.r2 = 1 - ssr / tss;
+  res.adj_r2 = 1 - (1 - res.r2) * (nd - 1) / (nd - K);
+  res.within_r2 = in.fe.empty() ? res.r2 : 1 - ssr / ssw;
+  if (nd <= K) return Status::invalid_argument(fmt::format("{} observations are too few for {} parameters", n, K));
+
+  // Scores w e x, for the sandwich estimators.
+  Eigen::MatrixXd scores;
+  if (in.vcov.kind != VcovKind::kIid) {
+    scores.resize(static_cast<Eigen::Index>(n), k);
+    for (size_t i = 0; i < n; ++i) {
+      for (Eigen::Index a = 0; a < k; ++a) scores(static_cast<Eigen::Index>(i), a) = weight(i) * res.residuals[i] * in.x[kept[static_cast<size_t>(a)]][i];
+    }
+  }
+  switch (in.vcov.kind) {
+    case VcovKind::kIid:
+      res.vcov = bread * (ssr / (nd - K));
+      res.df_t = nd - K;
+      break;
+    case VcovKind::kHetero: {
+      const Eigen::MatrixXd meat = scores.transpose() * scores;
+      res.vcov = bread * meat * bread * (in.vcov.adjust ? nd / (nd - K) : 1.0);
+      res.df_t = nd - K;
+      break;
+    }
+    case VcovKind::kCluster: {
+      auto& cl = in.vcov.clusters;
+      // Fixed effects nested in a cluster variable are not counted in K.
+      double k_nested = K;
+      for (const auto& f : in.fe) {
+        bool nested = false;
+        for (const auto& c : cl) nested = nested || nested_in(f, c);
+        if (nested) k_nested -= f.levels - 1;
+      }
+      int32_t g = cl[0].levels;
+      for (const auto& c : cl) g = std::min(g, c.levels);
+      res.clusters = g;
+      Eigen::MatrixXd meat = cluster_meat(scores, cl[0].code, cl[0].levels);
+      if (cl.size() == 2) {
+        // Two-way: V1 + V2 - V12, the intersection coded from both.
+        FixedEffect both;
+        both.code.resize(n);
+        for (size_t i = 0; i < n; ++i) both.code[i] = cl[0].code[i] * cl[1].levels + cl[1].code[i];
+        both.levels = cl[0].levels * cl[1].levels;
+        compact(both);
+        meat += cluster_meat(scores, cl[1].code, cl[1].levels) - cluster_meat(scores, both.code, both.levels);
+      }
+      double adj = 1;
+      if (in.vcov.adjust) adj *= (nd - 1) / (nd - k_nested);
+      if (in.vcov.cluster_adjust) adj *= static_cast<double>(g) / (g - 1.0);
+      res.vcov = bread * meat * bread * adj;
+      res.df_t = g - 1.0;
+      break;
+    }
+  }
+  res.se = res.vcov.diagonal().cwiseMax(0.0).cwiseSqrt();
+  res.t = res.coef.cwiseQuotient(res.se);
+  res.p.resize(k);
+  const boost::math::students_t dist(std::max(res.df_t, 1.0));
+  for (Eigen::Index a = 0; a < k; ++a) {
+    res.p(a) = std::isfinite(res.t(a)) ? 2 * boost::math::cdf(boost::math::complement(dist, std::abs(res.t(a)))) : NAN;
+  }
+  return res;
+}
+
+Wald wald_test(const Eigen::VectorXd& coef, const Eigen::MatrixXd& vcov, const std::vector<int>& which, double df_denominator) {
+  Wald w;
+  w.df = static_cast<int>(which.size());
+  if (which.empty()) return w;
+  Eigen::VectorXd b(w.df);
+  Eigen::MatrixXd v(w.df, w.df);
+  for (int a = 0; a < w.df; ++a) {
+    b(a) = coef(which[static_cast<size_t>(a)]);
+    for (int c = 0; c < w.df; ++c) v(a, c) = vcov(which[static_cast<size_t>(a)], which[static_cast<size_t>(c)]);
+  }
+  w.stat = b.dot(v.completeOrthogonalDecomposition().solve(b));
+  w.p = boost::math::cdf(boost::math::complement(boost::math::chi_squared(w.df), std::max(w.stat, 0.0)));
+  w.f = w.stat / w.df;
+  w.p_f = boost::math::cdf(boost::math::complement(boost::math::fisher_f(w.df, std::max(df_denominator, 1.0)), std::max(w.f, 0.0)));
+  return w;
+}
+
+}  // namespace poles::impact

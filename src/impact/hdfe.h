@@ -1,0 +1,100 @@
+// OLS with any number of high-dimensional fixed effects, as fixest's feols: the fixed effects are
+// projected out of every variable (alternating projections in the space of fixed-effect
+// coefficients, with Irons–Tuck acceleration; preconditioned conjugate gradient on the normal
+// equations of the fixed effects when the projections stall on a hard graph), singletons are
+// removed first (as reghdfe), and the variance is iid, heteroskedasticity-robust, or clustered one
+// or two ways with fixest's small-sample conventions.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "core/status.h"
+
+namespace poles::impact {
+
+struct FixedEffect {
+  std::string name;
+  std::vector<int32_t> code;  // one per row, in [0, levels)
+  int32_t levels = 0;
+};
+
+enum class Demeaner { kAuto, kProjections, kConjugateGradient };
+
+struct DemeanOptions {
+  double tolerance = 1e-8;   // on the fixed-effect coefficients, relative: |Δa| / (0.1 + |a|)
+  int max_iterations = 10000;
+  Demeaner algorithm = Demeaner::kAuto;
+  int projection_budget = 300;  // kAuto: iterations of projections before switching to CG
+  int threads = 2;              // columns demeaned in parallel
+};
+
+struct DemeanReport {
+  int iterations = 0;  // largest over the columns
+  bool converged = true;
+  bool used_cg = false;
+};
+
+// Removes the fixed effects from each column in place (weights may be empty).
+Result<DemeanReport> demean(const std::vector<FixedEffect>& fe, const std::vector<double>& weights,
+                            std::vector<std::vector<double>*> columns, const DemeanOptions& options = {});
+
+// Rows that belong to a level seen once in some fixed effect, removed repeatedly until none is
+// left (a singleton's fixed effect fits it exactly and says nothing about the slopes).
+std::vector<char> non_singletons(const std::vector<FixedEffect>& fe, size_t rows);
+
+// Number of free fixed-effect coefficients: the sum of the levels minus one per connected
+// component of the first two fixed effects, minus one for each further fixed effect.
+int64_t fixed_effect_parameters(const std::vector<FixedEffect>& fe);
+
+enum class VcovKind { kIid, kHetero, kCluster };
+
+struct VcovSpec {
+  VcovKind kind = VcovKind::kIid;
+  std::vector<FixedEffect> clusters;  // one or two (kCluster); codes on the same rows as the data
+  bool adjust = true;          // (n - 1) / (n - K), K without the fixed effects nested in a cluster
+  bool cluster_adjust = true;  // G / (G - 1), G the smallest number of clusters
+};
+
+struct OlsInput {
+  std::string y_name;
+  std::vector<double> y;
+  std::vector<std::string> x_names;
+  std::vector<std::vector<double>> x;  // columns
+  std::vector<FixedEffect> fe;         // none: an intercept is estimated
+  std::vector<double> weights;         // empty: unweighted
+  VcovSpec vcov;
+  bool drop_singletons = true;
+  DemeanOptions demean;
+};
+
+struct OlsResult {
+  std::vector<std::string> names;  // estimated coefficients (collinear ones are dropped)
+  std::vector<std::string> collinear;
+  Eigen::VectorXd coef, se, t, p;
+  Eigen::MatrixXd vcov;
+  int64_t n = 0, singletons = 0, missing = 0;
+  int64_t k = 0, fe_parameters = 0, clusters = 0;  // clusters: G used in the adjustment
+  double df_t = 0;                                 // degrees of freedom of the t tests
+  double rmse = 0, r2 = 0, adj_r2 = 0, within_r2 = 0, ssr = 0;
+  std::vector<double> residuals;                   // on the estimation rows
+  std::vector<char> used;                          // rows of the input used in the estimation
+  DemeanReport demeaning;
+};
+
+// Rows with a missing (NaN) value or a negative fixed-effect code are dropped first.
+Result<OlsResult> feols(OlsInput input);
+
+// Wald test that the coefficients at `which` are jointly zero: statistic, degrees of freedom and
+// the chi-square p-value (the F form divides the statistic by the degrees of freedom).
+struct Wald {
+  double stat = 0, p = 1, f = 0, p_f = 1;
+  int df = 0;
+};
+Wald wald_test(const Eigen::VectorXd& coef, const Eigen::MatrixXd& vcov, const std::vector<int>& which, double df_denominator);
+
+}  // namespace poles::impact
