@@ -1,0 +1,492 @@
+#include "impact/did.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <random>
+
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <fmt/format.h>
+
+#include "impact/logit.h"
+
+namespace poles::impact {
+namespace {
+
+struct CellEstimate {
+  double att = 0;
+  Eigen::VectorXd psi;  // influence function on the cell's sample, as DRDID returns it
+};
+
+// One 2×2 comparison on a panel: dy = Y(t) - Y(base), d = 1 for the treated, X with intercept,
+// w the unit weights (normalised here to mean 1, as DRDID does).
+Result<CellEstimate> two_by_two(const Eigen::VectorXd& dy, const Eigen::VectorXd& d, const Eigen::MatrixXd& X, Eigen::VectorXd w,
+                                DidMethod method) {
+  const Eigen::Index n = dy.size();
+  const double nd = static_cast<double>(n);
+  w /= w.mean();
+  CellEstimate out;
+  // Outcome regression on the controls: out_delta = X beta.
+  Eigen::VectorXd out_delta = Eigen::VectorXd::Zero(n);
+  Eigen::MatrixXd asy_ols;  // n × p
+  if (method != DidMethod::kIpw) {
+    const Eigen::VectorXd wols = w.cwiseProduct(Eigen::VectorXd::Ones(n) - d);
+    const Eigen::MatrixXd xwx = X.transpose() * wols.asDiagonal() * X;
+    const Eigen::LDLT<Eigen::MatrixXd> ldlt(xwx);
+    if (ldlt.info() != Eigen::Success || ldlt.rcond() < 1e-14) return Status::invalid_argument("the outcome regression on the controls is singular");
+    const Eigen::VectorXd beta = ldlt.solve(X.transpose() * wols.cwiseProduct(dy));
+    out_delta = X * beta;
+    const Eigen::MatrixXd xpx_inv = (xwx / nd).ldlt().solve(Eigen::MatrixXd::Identity(X.cols(), X.cols()));
+    const Eigen::VectorXd e = wols.cwiseProduct(dy - out_delta);
+    asy_ols = (e.asDiagonal() * X) * xpx_inv;
+  }
+  Eigen::VectorXd ps, asy_ps_dummy;
+  Eigen::MatrixXd asy_ps;
+  Eigen::VectorXd trim = Eigen::VectorXd::Ones(n);
+  if (method != DidMethod::kRegression) {
+    auto fit = fit_logit(X, d, w, 100, 1e-10);
+    if (!fit.has_value()) return fit.error().with_context("propensity score");
+    ps = fit->p;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      ps(i) = std::min(ps(i), 1 - 1e-6);
+      if (d(i) == 0 && ps(i) >= 0.995) trim(i) = 0;  // DRDID's trimming of controls
+    }
+    const Eigen::MatrixXd hessian = fit->vcov * nd;
+    const Eigen::VectorXd score = w.cwiseProduct(d - ps);
+    asy_ps = (score.asDiagonal() * X) * hessian;
+  }
+  switch (method) {
+    case DidMethod::kRegression: {
+      const Eigen::VectorXd w_treat = w.cwiseProduct(d);
+      const Eigen::VectorXd w_cont = w_treat;
+      const Eigen::VectorXd att_treat = w_treat.cwiseProduct(dy);
+      const Eigen::VectorXd att_cont = w_cont.cwiseProduct(out_delta);
+      const double eta_treat = att_treat.mean() / w_treat.mean();
+      const double eta_cont = att_cont.mean() / w_cont.mean();
+      out.att = eta_treat - eta_cont;
+      const Eigen::VectorXd inf_treat = (att_treat - w_treat * eta_treat) / w_treat.mean();
+      const Eigen::VectorXd inf_cont_1 = att_cont - w_cont * eta_cont;
+      const Eigen::VectorXd m1 = (w_cont.asDiagonal() * X).colwise().mean().transpose();
+      const Eigen::VectorXd inf_cont_2 = asy_ols * m1;
+      out.psi = inf_treat - (inf_cont_1 + inf_cont_2) / w_cont.mean();
+      break;
+    }
+    case DidMethod::kIpw: {
+      Eigen::VectorXd w_treat(n), w_cont(n);
+      for (Eigen::Index i = 0; i < n; ++i) {
+        w_treat(i) = trim(i) * w(i) * d(i);
+        w_cont(i) = trim(i) * w(i) * ps(i) * (1 - d(i)) / (1 - ps(i));
+      }
+      const Eigen::VectorXd att_treat = w_treat.cwiseProduct(dy);
+      const Eigen::VectorXd att_cont = w_cont.cwiseProduct(dy);
+      const double eta_treat = att_treat.mean() / w_treat.mean();
+      const double eta_cont = att_cont.mean() / w_cont.mean();
+      out.att = eta_treat - eta_cont;
+      const Eigen::VectorXd inf_treat = (att_treat - w_treat * eta_treat) / w_treat.mean();
+      Eigen::VectorXd inf_cont = (att_cont - w_cont * eta_cont) / w_cont.mean();
+      const Eigen::VectorXd resid = w_cont.cwiseProduct(dy - Eigen::VectorXd::Constant(n, eta_cont));
+      const Eigen::VectorXd m2 = (resid.asDiagonal() * X).colwise().mean().transpose() / w_cont.mean();
+      inf_cont += asy_ps * m2;
+      out.psi = inf_treat - inf_cont;
+      break;
+    }
+    case DidMethod::kDoublyRobust: {
+      Eigen::VectorXd w_treat(n), w_cont(n);
+      for (Eigen::Index i = 0; i < n; ++i) {
+        w_treat(i) = trim(i) * w(i) * d(i);
+        w_cont(i) = trim(i) * w(i) * ps(i) * (1 - d(i)) / (1 - ps(i));
+      }
+      const Eigen::VectorXd r = dy - out_delta;
+      const Eigen::VectorXd att_treat = w_treat.cwiseProduct(r);
+      const Eigen::VectorXd att_cont = w_cont.cwiseProduct(r);
+      const double eta_treat = att_treat.mean() / w_treat.mean();
+      const double eta_cont = att_cont.mean() / w_cont.mean();
+      out.att = eta_treat - eta_cont;
+      const Eigen::VectorXd m1 = (w_treat.asDiagonal() * X).colwise().mean().transpose();
+      const Eigen::VectorXd inf_treat = (att_treat - w_treat * eta_treat - asy_ols * m1) / w_treat.mean();
+      const Eigen::VectorXd resid = w_cont.cwiseProduct(r - Eigen::VectorXd::Constant(n, eta_cont));
+      const Eigen::VectorXd m2 = (resid.asDiagonal() * X).colwise().mean().transpose();
+      const Eigen::VectorXd m3 = (w_cont.asDiagonal() * X).colwise().mean().transpose();
+      const Eigen::VectorXd inf_cont = (att_cont - w_cont * eta_cont + asy_ps * m2 - asy_ols * m3) / w_cont.mean();
+      out.psi = inf_treat - inf_cont;
+      break;
+    }
+  }
+  return out;
+}
+
+// Influence of the estimated weights pg_k / Σ pg (did's get_wif): units × keepers.
+Eigen::MatrixXd weight_influence(const std::vector<int>& keeper_group, const std::vector<double>& keeper_pg,
+                                 const std::vector<int>& unit_group, const std::vector<double>& unit_weight) {
+  const auto n = static_cast<Eigen::Index>(unit_group.size());
+  const auto k = static_cast<Eigen::Index>(keeper_group.size());
+  const double sum = std::accumulate(keeper_pg.begin(), keeper_pg.end(), 0.0);
+  Eigen::MatrixXd if1(n, k);
+  Eigen::VectorXd rowsum = Eigen::VectorXd::Zero(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index c = 0; c < k; ++c) {
+      const double v = unit_weight[static_cast<size_t>(i)] * (unit_group[static_cast<size_t>(i)] == keeper_group[static_cast<size_t>(c)]) -
+                       keeper_pg[static_cast<size_t>(c)];
+      if1(i, c) = v / sum;
+      rowsum(i) += v;
+    }
+  }
+  Eigen::RowVectorXd pgv(k);
+  for (Eigen::Index c = 0; c < k; ++c) pgv(c) = keeper_pg[static_cast<size_t>(c)] / (sum * sum);
+  return if1 - rowsum * pgv;
+}
+
+}  // namespace
+
+Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
+  const size_t rows = data.y.size();
+  if (data.unit.size() != rows || data.time.size() != rows || data.group.size() != rows) {
+    return Status::invalid_argument("unit, time, group and outcome must have one value per row");
+  }
+  for (const auto& c : data.covariates) {
+    if (c.size() != rows) return Status::invalid_argument("every covariate needs one value per row");
+  }
+  if (!data.weights.empty() && data.weights.size() != rows) return Status::invalid_argument("one weight per row is needed");
+  DidResult res;
+  res.periods = data.time;
+  std::sort(res.periods.begin(), res.periods.end());
+  res.periods.erase(std::unique(res.periods.begin(), res.periods.end()), res.periods.end());
+  const size_t T = res.periods.size();
+  if (T < 2) return Status::invalid_argument("at least two periods are needed");
+  const int first = res.periods.front(), last = res.periods.back();
+  auto period_index = [&](int t) { return static_cast<size_t>(std::lower_bound(res.periods.begin(), res.periods.end(), t) - res.periods.begin()); };
+
+  // Units: group and weight constant within a unit, observed once in every period.
+  std::map<int64_t, size_t> unit_index;
+  for (size_t i = 0; i < rows; ++i) unit_index.emplace(data.unit[i], 0);
+  size_t next = 0;
+  for (auto& [u, idx] : unit_index) idx = next++;
+  const size_t U = unit_index.size();
+  const size_t P = data.covariates.size();
+  std::vector<int> group(U, -1);
+  std::vector<double> weight(U, 1.0);
+  std::vector<int> seen(U, 0);
+  Eigen::MatrixXd Y = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(T), NAN);
+  std::vector<Eigen::MatrixXd> cov(P, Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(T), NAN));
+  std::vector<char> bad(U, 0);
+  for (size_t i = 0; i < rows; ++i) {
+    const size_t u = unit_index.at(data.unit[i]);
+    const int g = data.group[i] > last ? 0 : data.group[i];
+    if (group[u] >= 0 && group[u] != g) {
+      return Status::invalid_argument(fmt::format("unit {}: the treatment group changes over time ({} and {})", data.unit[i], group[u], g));
+    }
+    group[u] = g;
+    if (!data.weights.empty()) weight[u] = data.weights[i];
+    const auto t = static_cast<Eigen::Index>(period_index(data.time[i]));
+    if (!std::isnan(Y(static_cast<Eigen::Index>(u), t))) {
+      return Status::invalid_argument(fmt::format("unit {} appears twice in period {}", data.unit[i], data.time[i]));
+    }
+    Y(static_cast<Eigen::Index>(u), t) = data.y[i];
+    for (size_t p = 0; p < P; ++p) cov[p](static_cast<Eigen::Index>(u), t) = data.covariates[p][i];
+    if (!std::isfinite(data.y[i])) bad[u] = 1;
+    ++seen[u];
+  }
+  // Keep units observed (with an outcome) in every period and not treated before the second period.
+  std::vector<size_t> keep;
+  for (size_t u = 0; u < U; ++u) {
+    const bool early = group[u] > 0 && group[u] <= first + opt.anticipation;
+    if (seen[u] == static_cast<int>(T) && !bad[u] && !early) keep.push_back(u);
+  }
+  res.units = static_cast<int64_t>(keep.size());
+  res.dropped_units = static_cast<int64_t>(U - keep.size());
+  const auto n = static_cast<Eigen::Index>(keep.size());
+  if (n == 0) return Status::invalid_argument("no unit is observed in every period");
+  res.unit_group.resize(keep.size());
+  res.unit_weight.resize(keep.size());
+  double wmean = 0;
+  for (size_t k = 0; k < keep.size(); ++k) {
+    res.unit_group[k] = group[keep[k]];
+    res.unit_weight[k] = weight[keep[k]];
+    wmean += weight[keep[k]];
+  }
+  wmean /= static_cast<double>(keep.size());
+  for (auto& w : res.unit_weight) w /= wmean;
+  for (int g : res.unit_group) {
+    if (g > 0) res.groups.push_back(g);
+  }
+  std::sort(res.groups.begin(), res.groups.end());
+  res.groups.erase(std::unique(res.groups.begin(), res.groups.end()), res.groups.end());
+  if (res.groups.empty()) return Status::invalid_argument("no unit is treated within the panel's periods");
+  for (int g : res.groups) {
+    double s = 0;
+    for (size_t k = 0; k < keep.size(); ++k) s += res.unit_weight[k] * (res.unit_group[k] == g);
+    res.group_share.push_back(s / static_cast<double>(n));
+  }
+
+  // ATT(g,t) for every group and period after the first (varying) or every period (universal).
+  std::vector<Eigen::VectorXd> influence;
+  const bool universal = opt.base == BasePeriod::kUniversal;
+  for (int g : res.groups) {
+    // The last period before treatment (minus anticipation).
+    int pre_g = -1;
+    for (size_t j = 0; j < T; ++j) {
+      if (res.periods[j] + opt.anticipation < g) pre_g = static_cast<int>(j);
+    }
+    if (pre_g < 0) continue;
+    for (size_t te = universal ? 0 : 1; te < T; ++te) {
+      const int t = res.periods[te];
+      const bool post = g <= t;
+      size_t base = universal ? static_cast<size_t>(pre_g) : te - 1;
+      if (post) base = static_cast<size_t>(pre_g);
+      AttGt cell{g, t, 0, 0, 0, 0, post, false};
+      if (base == te) {
+        cell.reference = true;
+        res.cells.push_back(cell);
+        influence.push_back(Eigen::VectorXd::Zero(n));
+        continue;
+      }
+      const int horizon = res.periods[std::max(te, base)] + opt.anticipation;
+      std::vector<Eigen::Index> sample;
+      for (Eigen::Index k = 0; k < n; ++k) {
+        const int gk = res.unit_group[static_cast<size_t>(k)];
+        const bool control = opt.control == ControlGroup::kNeverTreated ? gk == 0 : (gk == 0 || (gk > horizon && gk != g));
+        if (gk == g || control) sample.push_back(k);
+      }
+      const auto m = static_cast<Eigen::Index>(sample.size());
+      Eigen::VectorXd dy(m), d(m), w(m);
+      Eigen::MatrixXd X(m, static_cast<Eigen::Index>(P + 1));
+      for (Eigen::Index s = 0; s < m; ++s) {
+        const Eigen::Index k = sample[static_cast<size_t>(s)];
+        const Eigen::Index u = static_cast<Eigen::Index>(keep[static_cast<size_t>(k)]);
+        dy(s) = Y(u, static_cast<Eigen::Index>(te)) - Y(u, static_cast<Eigen::Index>(base));
+        d(s) = res.unit_group[static_cast<size_t>(k)] == g;
+        w(s) = res.unit_weight[static_cast<size_t>(k)];
+        X(s, 0) = 1;
+        for (size_t p = 0; p < P; ++p) X(s, static_cast<Eigen::Index>(p + 1)) = cov[p](u, static_cast<Eigen::Index>(base));
+      }
+      cell.treated = static_cast<int64_t>(d.sum());
+      cell.controls = m - cell.treated;
+      if (cell.controls == 0 || cell.treated == 0) continue;  // no comparison possible (e.g. the last cohort, not-yet-treated)
+      if (!X.allFinite()) return Status::invalid_argument(fmt::format("a covariate is missing in period {} for the comparison ({}, {})", res.periods[base], g, t));
+      auto est = two_by_two(dy, d, X, w, opt.method);
+      if (!est.has_value()) return est.error().with_context(fmt::format("ATT({}, {})", g, t));
+      cell.att = est->att;
+      Eigen::VectorXd full = Eigen::VectorXd::Zero(n);
+      const double scale = static_cast<double>(n) / static_cast<double>(m);
+      for (Eigen::Index s = 0; s < m; ++s) full(sample[static_cast<size_t>(s)]) = scale * est->psi(s);
+      res.cells.push_back(cell);
+      influence.push_back(std::move(full));
+    }
+  }
+  if (res.cells.empty()) return Status::invalid_argument("no group-time comparison could be made");
+  res.influence.resize(n, static_cast<Eigen::Index>(influence.size()));
+  for (size_t c = 0; c < influence.size(); ++c) res.influence.col(static_cast<Eigen::Index>(c)) = influence[c];
+  const Eigen::VectorXd se = influence_se(res.influence);
+  for (size_t c = 0; c < res.cells.size(); ++c) res.cells[c].se = se(static_cast<Eigen::Index>(c));
+
+  // Pre-test: the pre-treatment cells with a variance.
+  std::vector<Eigen::Index> pre;
+  for (size_t c = 0; c < res.cells.size(); ++c) {
+    if (!res.cells[c].post && !res.cells[c].reference && res.cells[c].se > 1e-12) pre.push_back(static_cast<Eigen::Index>(c));
+  }
+  if (!pre.empty()) {
+    const auto q = static_cast<Eigen::Index>(pre.size());
+    Eigen::VectorXd a(q);
+    Eigen::MatrixXd psi(n, q);
+    for (Eigen::Index j = 0; j < q; ++j) {
+      a(j) = res.cells[static_cast<size_t>(pre[static_cast<size_t>(j)])].att;
+      psi.col(j) = res.influence.col(pre[static_cast<size_t>(j)]);
+    }
+    const Eigen::MatrixXd V = psi.transpose() * psi / static_cast<double>(n);
+    res.pretest_stat = static_cast<double>(n) * a.dot(V.completeOrthogonalDecomposition().solve(a));
+    res.pretest_df = static_cast<int>(q);
+    res.pretest_p = boost::math::cdf(boost::math::complement(boost::math::chi_squared(static_cast<double>(q)), res.pretest_stat));
+  }
+  return res;
+}
+
+Eigen::VectorXd influence_se(const Eigen::MatrixXd& psi) {
+  return psi.colwise().squaredNorm().transpose().cwiseSqrt() / static_cast<double>(psi.rows());
+}
+
+Result<AggregateResult> aggregate(const DidResult& r, Aggregation type, const AggregateOptions& opt) {
+  AggregateResult out;
+  out.type = type;
+  const auto n = r.influence.rows();
+  std::vector<double> pg(r.cells.size());
+  for (size_t c = 0; c < r.cells.size(); ++c) {
+    const auto gi = std::lower_bound(r.groups.begin(), r.groups.end(), r.cells[c].g) - r.groups.begin();
+    pg[c] = r.group_share[static_cast<size_t>(gi)];
+  }
+  // Weighted combination of cells with pg weights (and the influence of estimating them).
+  auto combine = [&](const std::vector<size_t>& which, bool with_wif) {
+    std::pair<double, Eigen::VectorXd> res{0.0, Eigen::VectorXd::Zero(n)};
+    double sum = 0;
+    for (size_t c : which) sum += pg[c];
+    std::vector<int> kg;
+    std::vector<double> kpg;
+    Eigen::VectorXd att(static_cast<Eigen::Index>(which.size()));
+    for (size_t j = 0; j < which.size(); ++j) {
+      const size_t c = which[j];
+      res.first += r.cells[c].att * pg[c] / sum;
+      res.second += r.influence.col(static_cast<Eigen::Index>(c)) * (pg[c] / sum);
+      kg.push_back(r.cells[c].g);
+      kpg.push_back(pg[c]);
+      att(static_cast<Eigen::Index>(j)) = r.cells[c].att;
+    }
+    if (with_wif && !which.empty()) res.second += weight_influence(kg, kpg, r.unit_group, r.unit_weight) * att;
+    return res;
+  };
+  const int last = r.periods.back(), first = r.periods.front();
+  std::vector<Eigen::VectorXd> term_if;
+  switch (type) {
+    case Aggregation::kSimple: {
+      std::vector<size_t> keep;
+      for (size_t c = 0; c < r.cells.size(); ++c) {
+        const auto& x = r.cells[c];
+        if (x.g <= x.t && x.t <= x.g + opt.max_e) keep.push_back(c);
+      }
+      if (keep.empty()) return Status::invalid_argument("no post-treatment cell to aggregate");
+      auto [att, psi] = combine(keep, true);
+      out.att = att;
+      out.influence = psi;
+      break;
+    }
+    case Aggregation::kDynamic: {
+      std::vector<char> included(r.cells.size(), 1);
+      std::vector<int> es;
+      for (size_t c = 0; c < r.cells.size(); ++c) {
+        const auto& x = r.cells[c];
+        if (opt.balance_e) included[c] = last - x.g >= *opt.balance_e;
+        if (included[c]) es.push_back(x.t - x.g);
+      }
+      if (!opt.balance_e) {
+        es.clear();
+        for (const auto& x : r.cells) es.push_back(x.t - x.g);
+      }
+      std::sort(es.begin(), es.end());
+      es.erase(std::unique(es.begin(), es.end()), es.end());
+      std::vector<int> kept;
+      for (int e : es) {
+        if (opt.balance_e && (e > *opt.balance_e || e < *opt.balance_e - last + first)) continue;
+        if (e < opt.min_e || e > opt.max_e) continue;
+        kept.push_back(e);
+      }
+      Eigen::VectorXd overall = Eigen::VectorXd::Zero(n);
+      int positive = 0;
+      for (int e : kept) {
+        std::vector<size_t> which;
+        for (size_t c = 0; c < r.cells.size(); ++c) {
+          if (r.cells[c].t - r.cells[c].g == e && included[c]) which.push_back(c);
+        }
+        if (which.empty()) continue;
+        auto [att, psi] = combine(which, true);
+        out.terms.push_back({e, att, 0});
+        term_if.push_back(psi);
+        if (e >= 0) {
+          out.att += att;
+          overall += psi;
+          ++positive;
+        }
+      }
+      if (positive == 0) return Status::invalid_argument("no event time at or after treatment to aggregate");
+      out.att /= positive;
+      out.influence = overall / positive;
+      break;
+    }
+    case Aggregation::kGroup: {
+      std::vector<int> kg;
+      std::vector<double> kpg;
+      std::vector<double> atts;
+      Eigen::VectorXd overall = Eigen::VectorXd::Zero(n);
+      for (size_t gi = 0; gi < r.groups.size(); ++gi) {
+        const int g = r.groups[gi];
+        std::vector<size_t> which;
+        for (size_t c = 0; c < r.cells.size(); ++c) {
+          const auto& x = r.cells[c];
+          if (x.g == g && g <= x.t && x.t <= g + opt.max_e) which.push_back(c);
+        }
+        if (which.empty()) continue;
+        auto [att, psi] = combine(which, false);
+        out.terms.push_back({g, att, 0});
+        term_if.push_back(psi);
+        kg.push_back(g);
+        kpg.push_back(r.group_share[gi]);
+        atts.push_back(att);
+      }
+      if (kg.empty()) return Status::invalid_argument("no group has a post-treatment cell");
+      const double sum = std::accumulate(kpg.begin(), kpg.end(), 0.0);
+      Eigen::VectorXd att_vec(static_cast<Eigen::Index>(atts.size()));
+      for (size_t j = 0; j < atts.size(); ++j) {
+        out.att += atts[j] * kpg[j] / sum;
+        overall += term_if[j] * (kpg[j] / sum);
+        att_vec(static_cast<Eigen::Index>(j)) = atts[j];
+      }
+      out.influence = overall + weight_influence(kg, kpg, r.unit_group, r.unit_weight) * att_vec;
+      break;
+    }
+    case Aggregation::kCalendar: {
+      const int min_g = r.groups.front();
+      Eigen::VectorXd overall = Eigen::VectorXd::Zero(n);
+      for (int t : r.periods) {
+        if (t < min_g) continue;
+        std::vector<size_t> which;
+        for (size_t c = 0; c < r.cells.size(); ++c) {
+          if (r.cells[c].t == t && r.cells[c].g <= t) which.push_back(c);
+        }
+        if (which.empty()) continue;
+        auto [att, psi] = combine(which, true);
+        out.terms.push_back({t, att, 0});
+        term_if.push_back(psi);
+        out.att += att;
+        overall += psi;
+      }
+      if (out.terms.empty()) return Status::invalid_argument("no period with a treated group");
+      out.att /= static_cast<double>(out.terms.size());
+      out.influence = overall / static_cast<double>(out.terms.size());
+      break;
+    }
+  }
+  out.term_influence.resize(n, static_cast<Eigen::Index>(term_if.size()));
+  for (size_t j = 0; j < term_if.size(); ++j) out.term_influence.col(static_cast<Eigen::Index>(j)) = term_if[j];
+  const Eigen::VectorXd se = influence_se(out.term_influence);
+  for (size_t j = 0; j < out.terms.size(); ++j) out.terms[j].se = se(static_cast<Eigen::Index>(j));
+  out.se = std::sqrt(out.influence.squaredNorm()) / static_cast<double>(n);
+  return out;
+}
+
+Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint64_t seed, double alpha) {
+  const Eigen::Index n = psi.rows(), k = psi.cols();
+  Bootstrap out;
+  Eigen::MatrixXd draws(iterations, k);
+  std::mt19937_64 rng(seed);
+  Eigen::VectorXd v(n);
+  const double scale = 1 / std::sqrt(static_cast<double>(n));  // sqrt(n) * mean(psi v)
+  for (int b = 0; b < iterations; ++b) {
+    for (Eigen::Index i = 0; i < n; ++i) v(i) = (rng() >> 63) ? 1.0 : -1.0;
+    draws.row(b) = (v.transpose() * psi) * scale;
+  }
+  auto quantile = [](std::vector<double> x, double q) {  // R's type 7
+    std::sort(x.begin(), x.end());
+    const double h = (static_cast<double>(x.size()) - 1) * q;
+    const auto lo = static_cast<size_t>(std::floor(h));
+    const size_t hi = std::min(lo + 1, x.size() - 1);
+    return x[lo] + (h - static_cast<double>(lo)) * (x[hi] - x[lo]);
+  };
+  const boost::math::normal N;
+  const double iqr_norm = boost::math::quantile(N, 0.75) - boost::math::quantile(N, 0.25);
+  out.se.resize(k);
+  Eigen::VectorXd sigma(k);
+  for (Eigen::Index j = 0; j < k; ++j) {
+    std::vector<double> col(draws.col(j).data(), draws.col(j).data() + iterations);
+    sigma(j) = (quantile(col, 0.75) - quantile(col, 0.25)) / iqr_norm;
+    out.se(j) = sigma(j) / std::sqrt(static_cast<double>(n));
+  }
+  std::vector<double> tmax(static_cast<size_t>(iterations), 0.0);
+  for (int b = 0; b < iterations; ++b) {
+    for (Eigen::Index j = 0; j < k; ++j) {
+      if (sigma(j) > 1e-12) tmax[static_cast<size_t>(b)] = std::max(tmax[static_cast<size_t>(b)], std::abs(draws(b, j)) / sigma(j));
+    }
+  }
+  out.critical_value = quantile(tmax, 1 - alpha);
+  return out;
+}
+
+}  // namespace poles::impact

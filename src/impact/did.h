@@ -1,0 +1,100 @@
+// Callaway & Sant'Anna (2021) group-time average treatment effects ATT(g,t) on a balanced panel,
+// as R's `did` package computes them: never-treated or not-yet-treated controls, varying or
+// universal base period, outcome regression, inverse probability weighting (Hájek) or the doubly
+// robust estimator of Sant'Anna & Zhao (2020) with covariates; influence functions for every
+// ATT(g,t) and for the aggregations (simple, dynamic with `balance_e`, group, calendar), analytic
+// or multiplier-bootstrap standard errors with uniform bands, and the Wald pre-test of parallel
+// trends.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "core/status.h"
+
+namespace poles::impact {
+
+enum class ControlGroup { kNeverTreated, kNotYetTreated };
+enum class BasePeriod { kVarying, kUniversal };
+enum class DidMethod { kRegression, kIpw, kDoublyRobust };
+
+// Long panel: one row per unit and period.
+struct DidData {
+  std::vector<int64_t> unit;
+  std::vector<int> time;    // integer periods (years)
+  std::vector<int> group;   // first treated period; 0 = never treated
+  std::vector<double> y;
+  std::vector<std::string> covariate_names;
+  std::vector<std::vector<double>> covariates;  // columns; the base-period value of each unit is used
+  std::vector<double> weights;                  // unit weights (constant within a unit); empty = 1
+};
+
+struct DidOptions {
+  ControlGroup control = ControlGroup::kNeverTreated;
+  BasePeriod base = BasePeriod::kVarying;
+  DidMethod method = DidMethod::kDoublyRobust;
+  int anticipation = 0;
+};
+
+struct AttGt {
+  int g = 0, t = 0;
+  double att = 0, se = 0;
+  int64_t treated = 0, controls = 0;
+  bool post = false;
+  bool reference = false;  // universal base: the base period itself (0 by construction)
+};
+
+struct DidResult {
+  std::vector<AttGt> cells;          // g ascending, then t ascending
+  Eigen::MatrixXd influence;         // units × cells, scaled so that se = sqrt(Σ ψ² ) / n
+  int64_t units = 0, dropped_units = 0;  // dropped: not observed in every period, or treated at the start
+  std::vector<int> groups, periods;
+  std::vector<double> group_share;   // P(G = g) over all units, for each group
+  std::vector<int> unit_group;       // group of each unit (0 = never)
+  std::vector<double> unit_weight;   // normalised to mean 1
+  // Wald pre-test that every pre-treatment ATT(g,t) is zero (analytic variance).
+  double pretest_stat = 0, pretest_p = 1;
+  int pretest_df = 0;
+};
+
+Result<DidResult> att_gt(const DidData& data, const DidOptions& options = {});
+
+enum class Aggregation { kSimple, kDynamic, kGroup, kCalendar };
+
+struct AggregateOptions {
+  std::optional<int> balance_e;          // dynamic: only groups observed e periods after treatment
+  int min_e = -1000000, max_e = 1000000; // dynamic/simple/group: event times kept
+};
+
+struct AggregateTerm {
+  int key = 0;  // event time, group or period
+  double att = 0, se = 0;
+};
+
+struct AggregateResult {
+  Aggregation type = Aggregation::kSimple;
+  double att = 0, se = 0;
+  std::vector<AggregateTerm> terms;  // empty for kSimple
+  Eigen::VectorXd influence;         // of the overall ATT
+  Eigen::MatrixXd term_influence;    // units × terms
+  double critical_value = 1.959963984540054;  // for uniform bands (set by bootstrap)
+};
+
+Result<AggregateResult> aggregate(const DidResult& r, Aggregation type, const AggregateOptions& options = {});
+
+// Analytic standard errors from an influence matrix (units × columns): sqrt(Σ ψ²) / n.
+Eigen::VectorXd influence_se(const Eigen::MatrixXd& psi);
+
+// Multiplier bootstrap (Rademacher weights, seeded): standard errors from the interquartile range
+// of the bootstrap draws and the critical value of a uniform (1 - alpha) band over the columns.
+struct Bootstrap {
+  Eigen::VectorXd se;
+  double critical_value = 0;
+};
+Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint64_t seed, double alpha = 0.05);
+
+}  // namespace poles::impact
