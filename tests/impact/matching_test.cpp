@@ -1,0 +1,294 @@
+// Matching on lalonde against R's MatchIt (Debian's r-cran-matchit) run on the same file inside
+// the test: the matched sets, the weights and the balance table; the caliper and CEM by their
+// properties.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "impact/frame.h"
+#include "impact/hdfe.h"
+#include "impact/matching.h"
+#include "test_support.h"
+
+namespace poles::impact {
+namespace {
+
+const char* kLalonde = "data/reference/lalonde/lalonde_matchit.csv";
+const std::vector<std::string> kCovariates = {"age", "educ", "race", "married", "nodegree", "re74", "re75"};
+
+struct Lalonde {
+  Frame frame;
+  std::vector<std::string> id;
+  std::vector<int> treat;
+  Covariates cov;
+};
+
+Lalonde load() {
+  Lalonde l;
+  auto f = read_csv(testing::shared_path(kLalonde).string());
+  EXPECT_TRUE(f.has_value()) << f.error().to_string();
+  l.frame = *f;
+  l.id = l.frame.find("id")->text;
+  const auto treat = *l.frame.numeric("treat");
+  for (double t : treat) l.treat.push_back(static_cast<int>(t));
+  auto c = covariates(l.frame, kCovariates);
+  EXPECT_TRUE(c.has_value()) << c.error().to_string();
+  l.cov = *c;
+  return l;
+}
+
+// What MatchIt says, by specification: matched controls of each treated id, weights by id, balance rows.
+struct Peer {
+  std::map<std::string, std::map<std::string, std::vector<std::string>>> pairs;
+  std::map<std::string, std::map<std::string, double>> weights;
+  std::map<std::string, std::vector<double>> balance;
+  double att = 0, att_se = 0;
+};
+
+Peer run_matchit(const testing::TempDir& dir) {
+  const std::string script = fmt::format(R"(
+suppressMessages({{ library(MatchIt); library(estimatr) }})
+d <- read.csv("{}")
+rownames(d) <- d$id
+f <- treat ~ age + educ + race + married + nodegree + re74 + re75
+specs <- list(nn = list(), rep = list(replace = TRUE), r2 = list(ratio = 2))
+for (s in names(specs)) {{
+  m <- do.call(matchit, c(list(formula = f, data = d, method = "nearest", distance = "glm"), specs[[s]]))
+  mm <- m$match.matrix
+  for (i in seq_len(nrow(mm))) cat("P", s, rownames(mm)[i], mm[i, !is.na(mm[i, ])], "\n")
+  cat(paste("W", s, d$id, format(m$weights, digits = 17)), sep = "\n")
+  if (s == "nn") {{
+    b <- summary(m)
+    a <- b$sum.all; x <- b$sum.matched
+    for (v in rownames(a)) cat("B", v, format(c(a[v, 1:4], x[v, 1:4]), digits = 17), "\n")
+    md <- match.data(m)
+    fit <- lm_robust(re78 ~ treat, data = md, weights = weights, clusters = subclass, se_type = "stata")
+    cat("ATT", format(c(coef(fit)[["treat"]], fit$std.error[["treat"]]), digits = 17), "\n")
+  }}
+}}
+m <- matchit(treat ~ race + married + nodegree, data = d, method = "exact")
+cat(paste("W exact", d$id, format(m$weights, digits = 17)), sep = "\n")
+)", testing::shared_path(kLalonde).string());
+  const auto out = testing::run_r(POLES_RSCRIPT, dir.path(), "matchit.R", script);
+  EXPECT_EQ(out.status, 0) << out.output;
+  Peer p;
+  std::istringstream in(out.output);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream l(line);
+    std::string tag, spec, id;
+    l >> tag;
+    if (tag == "P") {
+      l >> spec >> id;
+      std::string c;
+      while (l >> c) p.pairs[spec][id].push_back(c);
+    } else if (tag == "W") {
+      double w = 0;
+      l >> spec >> id >> w;
+      p.weights[spec][id] = w;
+    } else if (tag == "B") {
+      l >> id;
+      std::string v;
+      while (l >> v) p.balance[id].push_back(v == "NA" ? NAN : std::stod(v));
+    } else if (tag == "ATT") {
+      l >> p.att >> p.att_se;
+    }
+  }
+  return p;
+}
+
+class LalondeVsMatchIt : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!std::filesystem::exists(testing::shared_path(kLalonde))) return;
+    if (!std::filesystem::exists(POLES_RSCRIPT)) return;
+    testing::TempDir dir;
+    peer_ = new Peer(run_matchit(dir));
+  }
+  static void TearDownTestSuite() {
+    delete peer_;
+    peer_ = nullptr;
+  }
+  void SetUp() override {
+    POLES_REQUIRE_SHARED(kLalonde);
+    ASSERT_TRUE(std::filesystem::exists(POLES_RSCRIPT)) << "Rscript is needed (scripts/install-deps installs r-base-core and r-cran-matchit)";
+    ASSERT_NE(peer_, nullptr);
+  }
+  static Peer* peer_;
+};
+Peer* LalondeVsMatchIt::peer_ = nullptr;
+
+void expect_same_sets(const Lalonde& l, const Matching& m, const std::map<std::string, std::vector<std::string>>& peer) {
+  int treated = 0;
+  for (size_t i = 0; i < l.id.size(); ++i) {
+    if (!l.treat[i]) continue;
+    ++treated;
+    std::vector<std::string> ours;
+    for (int c : m.matches[i]) ours.push_back(l.id[static_cast<size_t>(c)]);
+    ASSERT_TRUE(peer.count(l.id[i])) << l.id[i];
+    EXPECT_EQ(ours, peer.at(l.id[i])) << l.id[i];
+  }
+  EXPECT_EQ(treated, 185);
+}
+
+void expect_same_weights(const Lalonde& l, const Matching& m, const std::map<std::string, double>& peer) {
+  ASSERT_EQ(peer.size(), l.id.size());
+  for (size_t i = 0; i < l.id.size(); ++i) EXPECT_NEAR(m.weights[i], peer.at(l.id[i]), 1e-12) << l.id[i];
+}
+
+NearestOptions as_matchit_4_5_1(NearestOptions o = {}) {
+  o.matchit_4_5_1 = true;
+  return o;
+}
+
+TEST_F(LalondeVsMatchIt, NearestNeighbourWithoutReplacementKeepsMatchItsPairsAndBalance) {
+  const Lalonde l = load();
+  auto m = nearest_neighbour(l.cov.model, l.treat, as_matchit_4_5_1());
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  EXPECT_EQ(m->treated_matched, 185);
+  EXPECT_EQ(m->controls_matched, 185);
+  expect_same_sets(l, *m, peer_->pairs.at("nn"));
+  expect_same_weights(l, *m, peer_->weights.at("nn"));
+  const auto rows = balance(l.cov, m->distance, l.treat, m->weights);
+  ASSERT_EQ(rows.size(), peer_->balance.size());
+  for (const auto& r : rows) {
+    ASSERT_TRUE(peer_->balance.count(r.name)) << r.name;
+    const auto& b = peer_->balance.at(r.name);
+    const double ours[] = {r.mean_treated, r.mean_control, r.smd, r.variance_ratio,
+                           r.matched_mean_treated, r.matched_mean_control, r.matched_smd, r.matched_variance_ratio};
+    for (size_t j = 0; j < 8; ++j) {
+      if (std::isnan(b[j])) {
+        EXPECT_TRUE(std::isnan(ours[j])) << r.name << " " << j;
+      } else {
+        EXPECT_NEAR(ours[j], b[j], 1e-8 * std::max(1.0, std::abs(b[j]))) << r.name << " " << j;
+      }
+    }
+  }
+  // The matched-sample ATT with pair-clustered errors, as estimatr's lm_robust (se_type = "stata").
+  OlsInput in;
+  in.y = *l.frame.numeric("re78");
+  in.x_names = {"treat"};
+  in.x = {*l.frame.numeric("treat")};
+  in.weights = m->weights;
+  FixedEffect pair{"pair", {}, 185};
+  for (int s : m->subclass) pair.code.push_back(s);
+  in.vcov.kind = VcovKind::kCluster;
+  in.vcov.clusters = {pair};
+  auto fit = feols(in);
+  ASSERT_TRUE(fit.has_value()) << fit.error().to_string();
+  EXPECT_EQ(fit->n, 370);
+  EXPECT_NEAR(fit->coef(1), peer_->att, 1e-6);
+  EXPECT_NEAR(fit->se(1), peer_->att_se, 1e-6);
+}
+
+TEST_F(LalondeVsMatchIt, WithReplacementAndTwoToOneMatchMatchIt) {
+  const Lalonde l = load();
+  NearestOptions rep = as_matchit_4_5_1();
+  rep.replace = true;
+  auto m = nearest_neighbour(l.cov.model, l.treat, rep);
+  ASSERT_TRUE(m.has_value());
+  expect_same_sets(l, *m, peer_->pairs.at("rep"));
+  expect_same_weights(l, *m, peer_->weights.at("rep"));
+  NearestOptions two = as_matchit_4_5_1();
+  two.ratio = 2;
+  auto m2 = nearest_neighbour(l.cov.model, l.treat, two);
+  ASSERT_TRUE(m2.has_value());
+  expect_same_sets(l, *m2, peer_->pairs.at("r2"));
+  expect_same_weights(l, *m2, peer_->weights.at("r2"));
+}
+
+TEST_F(LalondeVsMatchIt, ExactMatchingWeightsMatchMatchIt) {
+  const Lalonde l = load();
+  auto c = covariates(l.frame, {"race", "married", "nodegree"});
+  ASSERT_TRUE(c.has_value());
+  auto m = exact_match(c->display, l.treat);
+  ASSERT_TRUE(m.has_value());
+  expect_same_weights(l, *m, peer_->weights.at("exact"));
+  // Every matched control shares its stratum's covariates with the treated of the stratum.
+  for (size_t i = 0; i < l.id.size(); ++i) {
+    for (size_t j = 0; j < l.id.size(); ++j) {
+      if (m->subclass[i] >= 0 && m->subclass[i] == m->subclass[j]) ASSERT_EQ(c->display.row(static_cast<Eigen::Index>(i)), c->display.row(static_cast<Eigen::Index>(j)));
+    }
+  }
+}
+
+// Without the emulation, the matching takes the truly nearest control: it departs from MatchIt
+// 4.5.1 first at a treated unit whose nearest control lies above its score, and is nearer there.
+TEST_F(LalondeVsMatchIt, TrueNearestDepartsFromMatchItOnlyWhereMatchItTakesAFartherControl) {
+  const Lalonde l = load();
+  auto m = nearest_neighbour(l.cov.model, l.treat);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->treated_matched, 185);
+  EXPECT_EQ(m->controls_matched, 185);
+  std::vector<int> order;
+  for (int i = 0; i < static_cast<int>(l.id.size()); ++i) {
+    if (l.treat[static_cast<size_t>(i)]) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return m->distance(a) > m->distance(b); });
+  std::map<std::string, int> row;
+  for (size_t i = 0; i < l.id.size(); ++i) row[l.id[i]] = static_cast<int>(i);
+  int differing = 0;
+  bool first = true;
+  for (int t : order) {
+    const int ours = m->matches[static_cast<size_t>(t)][0];
+    const int theirs = row.at(peer_->pairs.at("nn").at(l.id[static_cast<size_t>(t)])[0]);
+    if (ours == theirs) continue;
+    ++differing;
+    if (first) {
+      EXPECT_GT(m->distance(ours), m->distance(t)) << l.id[static_cast<size_t>(t)];
+      EXPECT_LT(std::abs(m->distance(ours) - m->distance(t)), std::abs(m->distance(theirs) - m->distance(t))) << l.id[static_cast<size_t>(t)];
+      first = false;
+    }
+  }
+  EXPECT_GT(differing, 0);
+  EXPECT_LT(differing, 20);
+}
+
+// Debian's MatchIt 4.5.1 ignores `caliper` (every treated unit stays matched, pairs up to 0.45
+// apart in score), so the caliper is checked by what it must do.
+TEST(Matching, CaliperDropsTreatedWithoutAControlWithinTheWidth) {
+  POLES_REQUIRE_SHARED(kLalonde);
+  const Lalonde l = load();
+  NearestOptions cal;
+  cal.caliper = 0.2;
+  cal.distance = DistanceScale::kLogit;
+  auto m = nearest_neighbour(l.cov.model, l.treat, cal);
+  ASSERT_TRUE(m.has_value());
+  const auto& d = m->distance;
+  const double sd = std::sqrt((d.array() - d.mean()).square().sum() / (d.size() - 1.0));
+  EXPECT_NEAR(m->caliper_width, 0.2 * sd, 1e-12);
+  EXPECT_LT(m->treated_matched, 185);
+  EXPECT_GT(m->treated_matched, 50);
+  EXPECT_EQ(m->treated_matched, m->controls_matched);
+  for (size_t i = 0; i < l.id.size(); ++i) {
+    for (int c : m->matches[i]) EXPECT_LE(std::abs(d(static_cast<Eigen::Index>(i)) - d(c)), m->caliper_width);
+  }
+  // Balance on the score improves over plain nearest neighbour.
+  auto plain = nearest_neighbour(l.cov.model, l.treat, NearestOptions{1, false, std::nullopt, DistanceScale::kLogit, MatchOrder::kLargest});
+  ASSERT_TRUE(plain.has_value());
+  const auto b_cal = balance(l.cov, m->distance, l.treat, m->weights);
+  const auto b_plain = balance(l.cov, plain->distance, l.treat, plain->weights);
+  EXPECT_LT(std::abs(b_cal[0].matched_smd), 0.25);
+  EXPECT_GT(std::abs(b_plain[0].matched_smd), 0.5);
+}
+
+TEST(Matching, CoarsenedExactMatchingImprovesBalance) {
+  POLES_REQUIRE_SHARED(kLalonde);
+  const Lalonde l = load();
+  auto m = coarsened_exact_match(l.cov.display, l.cov.binary, l.treat);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_GT(m->treated_matched, 30);
+  const auto rows = balance(l.cov, {}, l.treat, m->weights);
+  for (const auto& r : rows) {
+    if (r.binary) EXPECT_NEAR(r.matched_smd, 0, 1e-12) << r.name;  // exact on the binary covariates
+    EXPECT_LE(std::abs(r.matched_smd), std::abs(r.smd) + 1e-12) << r.name;
+  }
+}
+
+}  // namespace
+}  // namespace poles::impact
