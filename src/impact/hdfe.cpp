@@ -506,7 +506,7 @@ Result<OlsResult> feols(OlsInput in) {
       for (const auto& f : in.fe) {
         bool nested = false;
         for (const auto& c : cl) nested = nested || nested_in(f, c);
-        if (nested) k_nested -= f.levels - 1;
+        if (nested && in.vcov.fixef_k == FixedEffectCount::kNested) k_nested -= f.levels - 1;
       }
       int32_t g = cl[0].levels;
       for (const auto& c : cl) g = std::min(g, c.levels);

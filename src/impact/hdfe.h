@@ -52,12 +52,17 @@ std::vector<char> non_singletons(const std::vector<FixedEffect>& fe, size_t rows
 int64_t fixed_effect_parameters(const std::vector<FixedEffect>& fe);
 
 enum class VcovKind { kIid, kHetero, kCluster };
+// How the fixed effects count in K for the clustered (n - 1) / (n - K): fixest's default leaves
+// out those nested in a cluster variable (reghdfe does the same); "full" counts them all, as
+// Stata's areg and estimatr's lm_robust(se_type = "stata") do.
+enum class FixedEffectCount { kNested, kFull };
 
 struct VcovSpec {
   VcovKind kind = VcovKind::kIid;
   std::vector<FixedEffect> clusters;  // one or two (kCluster); codes on the same rows as the data
   bool adjust = true;          // (n - 1) / (n - K), K without the fixed effects nested in a cluster
   bool cluster_adjust = true;  // G / (G - 1), G the smallest number of clusters
+  FixedEffectCount fixef_k = FixedEffectCount::kNested;
 };
 
 struct OlsInput {

@@ -1,0 +1,155 @@
+#include "impact/panel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "core/date.h"
+
+namespace poles::impact {
+namespace {
+
+int year_of(int64_t days) { return Date::from_days(days).year; }
+
+}  // namespace
+
+Result<Frame> firm_panel(const snapshot::Snapshot& s) {
+  const auto& fy = s.table("firm_year");
+  const auto& orgs = s.table("organisation");
+  const auto& mem = s.table("membership");
+  const size_t n = fy.rows;
+  if (n == 0) return Status::not_found("the store has no firm panel (firm_year is empty)");
+  // Organisation of each SIREN, its first membership year and cluster.
+  const auto& org_siren = orgs.column("siren");
+  std::unordered_map<std::string_view, int32_t> org_of;
+  for (size_t o = 0; o < orgs.rows; ++o) {
+    if (org_siren.codes[o] >= 0) org_of.emplace(org_siren.text(o), static_cast<int32_t>(o));
+  }
+  std::vector<int> join(orgs.rows, 0);
+  std::vector<int32_t> first_cluster(orgs.rows, -1);
+  {
+    const auto& o = mem.column("organisation_id");
+    const auto& c = mem.column("cluster_id");
+    const auto& start = mem.column("start_date");
+    for (size_t m = 0; m < mem.rows; ++m) {
+      const int y = year_of(start.ints[m]);
+      auto& j = join[static_cast<size_t>(o.codes[m])];
+      if (j == 0 || y < j) {
+        j = y;
+        first_cluster[static_cast<size_t>(o.codes[m])] = c.codes[m];
+      }
+    }
+  }
+  // First aided project and first project shared with an already-joined member, per organisation.
+  std::vector<int> funded(orgs.rows, 0), neighbour(orgs.rows, 0);
+  {
+    const auto& part = s.table("participation");
+    const auto& proj = s.table("project");
+    const auto& pstart = proj.column("start_date");
+    const auto& p = part.column("project_id");
+    const auto& o = part.column("organisation_id");
+    const auto& aid = part.column("aid");
+    std::vector<std::vector<int32_t>> partners(proj.rows);
+    for (size_t i = 0; i < part.rows; ++i) partners[static_cast<size_t>(p.codes[i])].push_back(o.codes[i]);
+    auto earliest = [](int& slot, int y) {
+      if (slot == 0 || y < slot) slot = y;
+    };
+    for (size_t i = 0; i < part.rows; ++i) {
+      const auto pr = static_cast<size_t>(p.codes[i]);
+      if (pstart.is_null(pr)) continue;
+      const int y = year_of(pstart.ints[pr]);
+      if (aid.reals[i] > 0) earliest(funded[static_cast<size_t>(o.codes[i])], y);
+    }
+    for (size_t pr = 0; pr < proj.rows; ++pr) {
+      if (pstart.is_null(pr)) continue;
+      const int y = year_of(pstart.ints[pr]);
+      bool has_member = false;
+      for (int32_t org : partners[pr]) has_member = has_member || (join[static_cast<size_t>(org)] != 0 && join[static_cast<size_t>(org)] <= y);
+      if (!has_member) continue;
+      for (int32_t org : partners[pr]) {
+        if (join[static_cast<size_t>(org)] == 0) earliest(neighbour[static_cast<size_t>(org)], y);
+      }
+    }
+  }
+  const auto& siren = fy.column("siren");
+  const auto& year = fy.column("year");
+  const auto& naf = fy.column("naf");
+  const auto& region = fy.column("region");
+  const auto& zone = fy.column("employment_zone");
+  const auto& clusters = s.table("cluster");
+  Frame f;
+  std::vector<double> firm(n), yr(n), join_year(n), funded_year(n), member(n), zone_exposed(n), network_exposed(n), cir_claimant(n);
+  std::vector<std::string> naf_text(n), division(n), region_text(n), zone_text(n), cluster(n);
+  std::vector<int32_t> org_row(n, -1);
+  for (size_t i = 0; i < n; ++i) {
+    const std::string_view sir = siren.text(i);
+    firm[i] = std::strtod(std::string(sir).c_str(), nullptr);
+    yr[i] = static_cast<double>(year.ints[i]);
+    naf_text[i] = std::string(naf.text(i));
+    division[i] = naf_text[i].substr(0, 2);
+    region_text[i] = std::string(region.text(i));
+    zone_text[i] = std::string(zone.text(i));
+    auto it = org_of.find(sir);
+    if (it != org_of.end()) org_row[i] = it->second;
+    const int j = org_row[i] >= 0 ? join[static_cast<size_t>(org_row[i])] : 0;
+    join_year[i] = j;
+    member[i] = j != 0;
+    funded_year[i] = org_row[i] >= 0 ? funded[static_cast<size_t>(org_row[i])] : 0;
+    network_exposed[i] = org_row[i] >= 0 && j == 0 ? neighbour[static_cast<size_t>(org_row[i])] : 0;
+    if (org_row[i] >= 0 && first_cluster[static_cast<size_t>(org_row[i])] >= 0) {
+      cluster[i] = std::string(clusters.key(static_cast<size_t>(first_cluster[static_cast<size_t>(org_row[i])])));
+    }
+  }
+  // Exposure cells: (employment zone, NAF division) -> first year a member of the cell joined.
+  std::map<std::pair<std::string, std::string>, int> cell_join;
+  for (size_t i = 0; i < n; ++i) {
+    if (join_year[i] == 0) continue;
+    auto [it, added] = cell_join.try_emplace({zone_text[i], division[i]}, static_cast<int>(join_year[i]));
+    if (!added) it->second = std::min(it->second, static_cast<int>(join_year[i]));
+  }
+  // CIR claimant: CIR received in the year before joining (members) or the first year (others).
+  std::map<double, std::pair<double, double>> first_cir;  // firm -> (year, cir) of the reference year
+  const auto& cir = fy.column("cir");
+  for (size_t i = 0; i < n; ++i) {
+    zone_exposed[i] = 0;
+    if (join_year[i] == 0) {
+      auto it = cell_join.find({zone_text[i], division[i]});
+      if (it != cell_join.end()) zone_exposed[i] = it->second;
+    }
+    const double ref = join_year[i] != 0 ? join_year[i] - 1 : -1;
+    auto& slot = first_cir[firm[i]];
+    const bool better = ref >= 0 ? yr[i] == ref : (slot.first == 0 || yr[i] < slot.first);
+    if (better) slot = {yr[i], std::isnan(cir.reals[i]) ? 0.0 : cir.reals[i]};
+  }
+  for (size_t i = 0; i < n; ++i) cir_claimant[i] = first_cir[firm[i]].second > 0;
+  f.add_numeric("firm", std::move(firm));
+  f.add_numeric("year", std::move(yr));
+  for (const char* m : {"headcount", "turnover", "value_added", "rd_spending", "rd_staff", "exports", "patents", "wage_bill", "cir"}) {
+    f.add_numeric(m, fy.column(m).reals);
+  }
+  auto add_text = [&](const char* name, std::vector<std::string> v) {
+    Column c;
+    c.name = name;
+    c.numeric = false;
+    c.text = std::move(v);
+    (void)f.add(std::move(c));
+  };
+  add_text("naf", std::move(naf_text));
+  add_text("naf_division", std::move(division));
+  add_text("region", std::move(region_text));
+  add_text("employment_zone", std::move(zone_text));
+  add_text("cluster", std::move(cluster));
+  f.add_numeric("join_year", std::move(join_year));
+  f.add_numeric("member", std::move(member));
+  f.add_numeric("funded_year", std::move(funded_year));
+  f.add_numeric("zone_sector_exposed", std::move(zone_exposed));
+  f.add_numeric("network_exposed", std::move(network_exposed));
+  f.add_numeric("cir_claimant", std::move(cir_claimant));
+  return f;
+}
+
+}  // namespace poles::impact
