@@ -29,22 +29,6 @@ const std::vector<std::pair<const char*, const char*>> kEmploymentOptions = {
     {"to", "End of the shift-share and of the trend (default: the last year)"}, {"horizon", "Years projected (default 5)"},
     {"level", "Prediction interval level (default 0.95)"}};
 
-// --format and --lang of the report commands.
-Status check_document(const std::string& format, const std::string& lang) {
-  if (format != "html" && format != "pdf") return Status::invalid_argument(fmt::format("--format '{}': must be html or pdf", format));
-  if (lang != "fr" && lang != "en") return Status::invalid_argument(fmt::format("--lang '{}': must be fr or en", lang));
-  return Status::ok();
-}
-
-// Writes a report as HTML, or prints it to PDF with headless Chromium.
-Status write_document(const std::string& html, const std::string& format, const std::string& out) {
-  if (format == "pdf") return report::html_to_pdf(html, out);
-  std::ofstream f(out, std::ios::binary);
-  f << html;
-  if (!f) return Status::invalid_argument(fmt::format("--output '{}': cannot write the file", out));
-  return Status::ok();
-}
-
 const std::vector<std::string_view> kClusterReportTables = {"cluster_label", "membership", "project_label", "project_event", "participation", "result",
                                                             "service", "service_participant", "diagnostic", "cluster_budget", "contract",
                                                             "contract_target", "assessment", "employment", "firm_year"};

@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 
 #include "cli/print.h"
+#include "report/pdf.h"
 #include "snapshot/loader.h"
 
 namespace poles::cli {
@@ -56,6 +58,20 @@ CLI::App* view_command(CLI::App* parent, CommandContext& ctx, ViewSpec spec, Vie
     run(ctx, tables, *args, fn);
   });
   return cmd;
+}
+
+Status check_document(const std::string& format, const std::string& lang) {
+  if (format != "html" && format != "pdf") return Status::invalid_argument(fmt::format("--format '{}': must be html or pdf", format));
+  if (lang != "fr" && lang != "en") return Status::invalid_argument(fmt::format("--lang '{}': must be fr or en", lang));
+  return Status::ok();
+}
+
+Status write_document(const std::string& html, const std::string& format, const std::string& out) {
+  if (format == "pdf") return report::html_to_pdf(html, out);
+  std::ofstream f(out, std::ios::binary);
+  f << html;
+  if (!f) return Status::invalid_argument(fmt::format("--output '{}': cannot write the file", out));
+  return Status::ok();
 }
 
 }  // namespace poles::cli

@@ -42,4 +42,9 @@ struct ViewSpec {
 
 CLI::App* view_command(CLI::App* parent, CommandContext& ctx, ViewSpec spec, ViewFn fn);
 
+// --format (html|pdf) and --lang (fr|en) of the report commands.
+Status check_document(const std::string& format, const std::string& lang);
+// Writes a report as HTML, or prints it to PDF with headless Chromium.
+Status write_document(const std::string& html, const std::string& format, const std::string& out);
+
 }  // namespace poles::cli

@@ -19,6 +19,10 @@
 #include "app/access.h"
 #include "app/entities.h"
 #include "app/evaluate.h"
+#include "app/impact.h"
+#include "app/jobs.h"
+#include "impact/frame.h"
+#include "report/impact_report.h"
 #include "app/factory.h"
 #include "app/network.h"
 #include "app/select.h"
@@ -148,6 +152,7 @@ struct Server::Impl {
   std::unique_ptr<app::StorePool> pool;
   snapshot::Cache snapshots;
   app::NetworkCache networks;
+  app::Jobs jobs;
   std::atomic<uint64_t> pdf_counter{0};  // names of the temporary PDF files
   std::vector<Route> routes;
   std::vector<RouteInfo> infos;
@@ -712,6 +717,80 @@ void Server::Impl::build_routes() {
         auto doc = app::cluster_report(**snap, r.params[0], p, lang);
         if (!doc) return send_problem(r.res, doc.error());
         send_document(r, doc->second, format, "rapport-" + r.params[0]);
+      });
+
+  // --- impact of the policy on firms (long estimations run as jobs) ------------------------------
+  // For the State, the evaluators and the administrators (firm microdata); an account sees its own
+  // jobs, an administrator every job.
+  auto job_owner = [](const Request& r) { return r.session->user.name; };
+  auto sees_all = [](const Request& r) { return r.session->user.role == app::Role::kAdmin; };
+  add({"POST", "/api/v1/impact/jobs",
+       "Start an impact estimation (JSON body: the parameters of `poles impact`, e.g. estimator, outcome, treatment, sample, bootstrap, seed; "
+       "or csv: the text of a CSV file with unit, time, group… as with --data); 202 with the job id",
+       "impact", Guard::kRoles, may_evaluate, ""},
+      [this, job_owner](Request& r) {
+        auto body = parse_body(r.req);
+        if (!body) return send_problem(r.res, body.error());
+        if (!body->is_object()) return send_problem(r.res, Status::invalid_argument("the body must be a JSON object of parameters"));
+        app::Params params;
+        std::string csv;
+        for (const auto& [k, v] : body->items()) {
+          if (k == "csv") {
+            if (!v.is_string()) return send_problem(r.res, Status::invalid_argument("csv must be the text of a CSV file"));
+            csv = v.get<std::string>();
+          } else {
+            params[k] = v.is_string() ? v.get<std::string>() : v.dump();
+          }
+        }
+        Json shown(params);
+        app::Jobs::Work work;
+        if (!csv.empty()) {
+          if (csv.size() > config.max_body_bytes) return send_problem(r.res, Status::resource_exhausted("the CSV is too large"));
+          work = [csv, params](const app::ImpactProgress& progress) -> Result<Json> {
+            const auto path = std::filesystem::temp_directory_path() / fmt::format("poles-impact-{}-{}.csv", ::getpid(), std::hash<std::string>{}(csv));
+            {
+              std::ofstream f(path, std::ios::binary);
+              f << csv;
+            }
+            auto frame = impact::read_csv(path.string());
+            std::error_code ec;
+            std::filesystem::remove(path, ec);
+            if (!frame) return frame.error().with_context("csv");
+            return app::impact_estimate(*frame, params, &progress);
+          };
+          shown["data"] = "csv";
+        } else {
+          auto snap = snapshot(*r.store);
+          if (!snap) return send_problem(r.res, snap.error());
+          work = [snap = *snap, params](const app::ImpactProgress& progress) { return app::impact_from_store(*snap, params, &progress); };
+          shown["data"] = "store";
+        }
+        auto id = jobs.start(job_owner(r), "impact", shown, std::move(work));
+        if (!id) return send_problem(r.res, id.error());
+        r.res.set_header("Location", "/api/v1/impact/jobs/" + *id);
+        send_json(r.res, 202, Json{{"id", *id}, {"state", "running"}, {"href", "/api/v1/impact/jobs/" + *id}});
+      });
+  add({"GET", "/api/v1/impact/jobs", "The impact jobs of the caller (all jobs for an administrator)", "impact", Guard::kRoles, may_evaluate, ""},
+      [this, job_owner, sees_all](Request& r) { send_json(r.res, 200, Json{{"items", jobs.list(job_owner(r), sees_all(r))}}); });
+  add({"GET", "/api/v1/impact/jobs/{id}", "A job's state and progress, with its result once done", "impact", Guard::kRoles, may_evaluate, ""},
+      [this, job_owner, sees_all](Request& r) {
+        auto j = jobs.status(r.params[0], job_owner(r), sees_all(r));
+        if (!j) return send_problem(r.res, j.error());
+        send_json(r.res, 200, *j);
+      });
+  add({"DELETE", "/api/v1/impact/jobs/{id}", "Cancel a running job", "impact", Guard::kRoles, may_evaluate, ""},
+      [this, job_owner, sees_all](Request& r) {
+        if (auto st = jobs.cancel(r.params[0], job_owner(r), sees_all(r)); !st.is_ok()) return send_problem(r.res, st);
+        send_json(r.res, 202, Json{{"id", r.params[0]}, {"state", "cancelling"}});
+      });
+  add({"GET", "/api/v1/reports/impact/{id}", "The impact report of a finished job (format=html|pdf, lang=fr|en)", "impact", Guard::kRoles, may_evaluate, ""},
+      [this, job_owner, sees_all, params_of, send_document, check_document](Request& r) {
+        const auto p = params_of(r);
+        const std::string format = app::text(p, "format", "html"), lang = app::text(p, "lang", "fr");
+        if (auto st = check_document(format, lang); !st.is_ok()) return send_problem(r.res, st);
+        auto j = jobs.result(r.params[0], job_owner(r), sees_all(r));
+        if (!j) return send_problem(r.res, j.error());
+        send_document(r, report::impact_report_html(*j, lang), format, "impact-" + r.params[0]);
       });
 
   // --- import ---------------------------------------------------------------------------------

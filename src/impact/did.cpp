@@ -223,7 +223,11 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
   // ATT(g,t) for every group and period after the first (varying) or every period (universal).
   std::vector<Eigen::VectorXd> influence;
   const bool universal = opt.base == BasePeriod::kUniversal;
+  size_t done = 0;
   for (int g : res.groups) {
+    if (opt.progress && !opt.progress(static_cast<double>(done++) / static_cast<double>(res.groups.size()))) {
+      return Status::cancelled("the estimation was cancelled");
+    }
     // The last period before treatment (minus anticipation).
     int pre_g = -1;
     for (size_t j = 0; j < T; ++j) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,8 @@ struct DidOptions {
   BasePeriod base = BasePeriod::kVarying;
   DidMethod method = DidMethod::kDoublyRobust;
   int anticipation = 0;
+  // Called after each group-time comparison with the share done; returning false cancels.
+  std::function<bool(double)> progress;
 };
 
 struct AttGt {

@@ -1,0 +1,16 @@
+// The impact report: what an estimation of app::impact_estimate says, for circulation (HTML,
+// printable to PDF), in French or English — the event-study plot with its bands, the ATT tables,
+// the balance plot of a matching, the regression table, and the method in words.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace poles::report {
+
+std::string impact_report_title(const nlohmann::ordered_json& result, std::string_view lang);
+std::string impact_report_html(const nlohmann::ordered_json& result, std::string_view lang);
+
+}  // namespace poles::report
