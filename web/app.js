@@ -728,13 +728,115 @@ async function pageEvaluate(root, params) {
   radarBox.dataset.cluster = c.cluster;
 }
 
+// --- impact of the policy on firms (estimations run as server jobs) -----------------------------
+const IMPACT_OUTCOMES = ["log(rd_spending)", "log(rd_staff)", "log1p(patents)", "log(turnover)", "log(headcount)", "log(value_added)"];
+async function pageImpact(root, params) {
+  const sel = (id, key, values, value) => el("select", { id }, values.map((v) => el("option", { value: v, selected: v === value }, t(`imp.${key}.${v}`))));
+  const estimator = sel("imp-estimator", "estimator", ["did", "event", "ols", "match"], "did");
+  const outcome = el("select", { id: "imp-outcome" }, IMPACT_OUTCOMES.map((o) => el("option", { value: o }, o)));
+  const treatment = sel("imp-treatment", "treatment", ["membership", "funded"], "membership");
+  const sample = sel("imp-sample", "sample", ["direct", "spillover", "all"], "direct");
+  const control = sel("imp-control", "control", ["never", "notyet"], "never");
+  const boot = el("input", { id: "imp-bootstrap", type: "number", min: 0, max: 9999, value: 199 });
+  const seed = el("input", { id: "imp-seed", type: "number", min: 0, value: 1 });
+  const progress = el("progress", { id: "imp-progress", max: 1, value: 0 });
+  const stage = el("span", { id: "imp-stage", class: "muted" });
+  const cancel = el("button", { type: "button", id: "imp-cancel", class: "secondary", hidden: true }, t("imp.cancel"));
+  const resultBox = el("div", { id: "imp-result" });
+  const jobsBox = el("div", { id: "imp-jobs" });
+  const start = el("button", { type: "submit", id: "imp-start" }, t("imp.start"));
+  const form = el("form", { class: "filters", id: "imp-form", onsubmit: async (e) => {
+    e.preventDefault();
+    const body = { estimator: estimator.value, outcome: outcome.value, treatment: treatment.value, sample: sample.value, control: control.value,
+      bootstrap: boot.value, seed: seed.value };
+    try {
+      const job = await api("POST", "/api/v1/impact/jobs", body);
+      location.hash = `#/impact?job=${job.id}`;
+    } catch (err) { resultBox.replaceChildren(problemBox(err)); }
+  } }, el("label", {}, t("imp.estimator"), estimator), el("label", {}, t("imp.outcome"), outcome), el("label", {}, t("imp.treatment"), treatment),
+    el("label", {}, t("imp.sample"), sample), el("label", {}, t("imp.control"), control), el("label", {}, t("imp.bootstrap"), boot),
+    el("label", {}, t("imp.seed"), seed), start);
+  root.append(el("h1", {}, t("imp.title")), el("p", { class: "muted" }, t("imp.intro")), form,
+    el("section", { class: "card", id: "imp-status" }, el("h2", {}, t("imp.status")), progress, " ", stage, " ", cancel), resultBox,
+    el("section", { class: "card" }, el("h2", {}, t("imp.jobs")), jobsBox));
+  const list = await api("GET", "/api/v1/impact/jobs");
+  jobsBox.replaceChildren(list.items.length ? table([{ label: "Id", value: (j) => el("a", { href: `#/impact?job=${j.id}` }, j.id) },
+    { label: t("imp.estimator"), value: (j) => j.params.estimator || "did" }, { label: t("imp.outcome"), value: (j) => j.params.outcome || "log(rd_spending)" },
+    { label: t("imp.state"), value: (j) => t(`imp.state.${j.state}`) }, { label: t("imp.created"), value: (j) => j.created }], list.items)
+    : el("p", { class: "muted" }, t("none")));
+  const id = params.get("job");
+  if (!id) return;
+  cancel.hidden = false;
+  cancel.addEventListener("click", () => api("DELETE", `/api/v1/impact/jobs/${id}`));
+  // Poll the job until it ends (the page may be left meanwhile: stop when it is no longer shown).
+  const poll = async () => {
+    if (!document.body.contains(progress) && root.isConnected) return;
+    const j = await api("GET", `/api/v1/impact/jobs/${id}`);
+    progress.value = j.progress;
+    stage.textContent = `${t(`imp.state.${j.state}`)} — ${j.stage}`;
+    root.dataset.state = j.state;
+    if (j.state === "running") { setTimeout(poll, 400); return; }
+    cancel.hidden = true;
+    if (j.state === "done") showImpact(resultBox, j.result, id);
+    else resultBox.replaceChildren(el("p", { class: "problem", role: "alert" }, j.error || j.state));
+  };
+  setTimeout(poll, 0);
+}
+
+function estimateRows(rows, keyLabel, key) {
+  const v = (x, d = 4) => (x === null || x === undefined ? "s" : fmt(x, d));
+  return table([{ label: keyLabel, value: key }, { label: t("imp.estimate"), num: true, value: (r) => v(r.estimate) }, { label: t("imp.se"), num: true, value: (r) => v(r.se) },
+    { label: t("imp.ci"), num: true, value: (r) => `[${v(r.ci_low)} ; ${v(r.ci_high)}]` }], rows);
+}
+
+function showImpact(box, r, id) {
+  const links = el("p", {}, el("a", { href: `/api/v1/reports/impact/${id}?format=html&lang=${lang}`, target: "_blank", id: "imp-report-html" }, t("imp.report_html")),
+    " · ", el("a", { href: `/api/v1/reports/impact/${id}?format=pdf&lang=${lang}`, id: "imp-report-pdf" }, t("imp.report_pdf")));
+  const plot = el("div", { class: "chart", id: "imp-plot", role: "img", "aria-label": t("imp.plot") });
+  const band = (terms, x) => ({ xAxis: { type: "value", name: "e", minInterval: 1 }, yAxis: { type: "value", scale: true },
+    series: [{ name: t("imp.estimate"), type: "line", data: terms.filter((d) => d.estimate !== null).map((d) => [d[x], d.estimate]), color: "#000091" },
+      { name: t("imp.ci"), type: "custom", renderItem: (p, api2) => {
+        const a = api2.coord([api2.value(0), api2.value(1)]), b = api2.coord([api2.value(0), api2.value(2)]);
+        return { type: "line", shape: { x1: a[0], y1: a[1], x2: b[0], y2: b[1] }, style: { stroke: "#000091", lineWidth: 2, opacity: 0.5 } };
+      }, data: terms.filter((d) => d.ci_low !== null).map((d) => [d[x], d.ci_low, d.ci_high]) },
+      { name: "0", type: "line", data: terms.map((d) => [d[x], 0]), color: "#999", lineStyle: { type: "dashed" }, showSymbol: false }] });
+  if (r.estimator === "did") {
+    const ag = r.aggregations;
+    box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.results")),
+      estimateRows(["simple", "dynamic", "group", "calendar"].map((k) => ({ k, ...ag[k] })), t("imp.aggregation"), (x) => t(`imp.agg.${x.k}`)),
+      el("p", { id: "imp-pretest" }, t("imp.pretest", { p: r.pretest.p === null ? "—" : fmt(r.pretest.p, 3), units: fmt(r.data.units) })), links),
+    el("section", { class: "card" }, el("h2", {}, t("imp.plot")), plot, estimateRows(ag.dynamic.terms, "e", (x) => x.key)),
+    el("section", { class: "card", id: "imp-groups" }, el("h2", {}, t("imp.by_cohort")), estimateRows(ag.group.terms, t("imp.cohort"), (x) => x.key)));
+    chart(plot, band(ag.dynamic.terms, "key"));
+  } else if (r.estimator === "event") {
+    box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.plot")), plot, estimateRows(r.terms, "e", (x) => x.e),
+      el("p", { id: "imp-pretest" }, t("imp.pretrend", { p: fmt(r.pretrend.p, 3) })), links));
+    chart(plot, band(r.terms, "e"));
+  } else if (r.estimator === "ols") {
+    box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.results")), estimateRows(r.coefficients, t("imp.variable"), (x) => x.name),
+      el("p", {}, `n = ${fmt(r.n)} · R² ${fmt(r.r2, 3)} · within R² ${fmt(r.within_r2, 3)}`), links));
+  } else {
+    box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.results")),
+      r.att ? estimateRows([{ name: t("imp.att_matched"), ...r.att }], "", (x) => x.name) : "",
+      el("p", {}, t("imp.matched", { t: fmt(r.treated_matched), tt: fmt(r.treated), c: fmt(r.controls_matched), cc: fmt(r.controls) })), links),
+    el("section", { class: "card" }, el("h2", {}, t("imp.balance")), plot,
+      table([{ label: t("imp.variable"), value: (b) => b.name }, { label: t("imp.smd_before"), num: true, value: (b) => fmt(b.smd, 3) },
+        { label: t("imp.smd_after"), num: true, value: (b) => fmt(b.matched_smd, 3) }], r.balance)));
+    chart(plot, { xAxis: { type: "value" }, yAxis: { type: "category", data: r.balance.map((b) => b.name) }, tooltip: { trigger: "item" },
+      series: [{ name: t("imp.smd_before"), type: "scatter", data: r.balance.map((b) => [b.smd, b.name]), color: "#999" },
+        { name: t("imp.smd_after"), type: "scatter", data: r.balance.map((b) => [b.matched_smd, b.name]), color: "#000091" }] });
+  }
+  plot.dataset.ready = "true";
+  box.dataset.estimator = r.estimator;
+}
+
 // --- router --------------------------------------------------------------------------------
 const routes = [
   [/^#\/map$/, pageMap], [/^#\/clusters$/, pageClusters], [/^#\/cluster\/(.+)$/, pageCluster], [/^#\/organisation\/(.+)$/, pageOrganisation],
   [/^#\/project\/(.+)$/, pageProject], [/^#\/import$/, pageImport], [/^#\/login$/, pageLogin], [/^#\/account$/, pageAccount],
   [/^#\/admin\/users$/, pageUsers], [/^#\/admin\/audit$/, pageAudit], [/^#\/network$/, pageNetwork],
   [/^#\/select$/, pageSelect], [/^#\/my-reviews$/, pageMyReviews], [/^#\/pipeline$/, pagePipeline], [/^#\/services$/, pageServices],
-  [/^#\/employment$/, pageEmployment], [/^#\/evaluate$/, pageEvaluate],
+  [/^#\/employment$/, pageEmployment], [/^#\/evaluate$/, pageEvaluate], [/^#\/impact$/, pageImpact],
 ];
 
 function updateChrome() {

@@ -309,6 +309,48 @@ try {
   assert.equal(rep.type, "application/pdf");
   assert.equal(rep.head, "%PDF-");
 
+  // The impact study: a Callaway–Sant'Anna job started from the form, its progress, the result as
+  // the job's JSON gives it, the event-time chart, the report in both formats; a second job cancelled.
+  step = "Impact";
+  await page.click('nav a[href="#/impact"]');
+  await page.waitForSelector("#imp-form");
+  await page.fill("#imp-bootstrap", "49");
+  await page.click("#imp-start");
+  await page.waitForSelector('#imp-plot[data-ready="true"]', { timeout: 300000 });
+  const jobId = await page.evaluate(() => new URLSearchParams(location.hash.split("?")[1]).get("job"));
+  const job = await page.evaluate(async (id) => (await fetch(`/api/v1/impact/jobs/${id}`)).json(), jobId);
+  assert.equal(job.state, "done");
+  assert.equal(job.result.estimator, "did");
+  const simpleCell = await page.locator("#imp-summary tbody tr").first().locator("td").nth(1).textContent();
+  const shown = Number(simpleCell.replace(/\s/g, "").replace(",", ".").replace("−", "-"));
+  assert.ok(Math.abs(shown - job.result.aggregations.simple.estimate) < 1e-4, `simple ATT shown ${simpleCell} vs ${job.result.aggregations.simple.estimate}`);
+  assert.equal(await page.locator("#imp-groups tbody tr").count(), job.result.aggregations.group.terms.length);
+  assert.ok(await page.locator("#imp-plot svg path").count() > 0, "event-time chart drawn");
+  await shot("20-impact");
+  const impRep = await page.evaluate(async () => {
+    const h = await fetch(document.querySelector("#imp-report-html").href);
+    const p = await fetch(document.querySelector("#imp-report-pdf").href);
+    const bytes = new Uint8Array(await p.arrayBuffer());
+    return { status: h.status, html: await h.text(), type: p.headers.get("content-type"), head: String.fromCharCode(...bytes.slice(0, 5)) };
+  });
+  assert.equal(impRep.status, 200);
+  assert.ok(impRep.html.includes("Évaluation d&#39;impact") && impRep.html.includes("<svg"), "the impact report has its title and chart");
+  assert.equal(impRep.type, "application/pdf");
+  assert.equal(impRep.head, "%PDF-");
+  const cancelled = await page.evaluate(async () => {
+    const csrf = (await (await fetch("/api/v1/me")).json()).csrf;
+    const h = { "Content-Type": "application/json", "X-CSRF-Token": csrf };
+    const started = await (await fetch("/api/v1/impact/jobs", { method: "POST", headers: h, body: JSON.stringify({ bootstrap: 20000, seed: 3 }) })).json();
+    await fetch(`/api/v1/impact/jobs/${started.id}`, { method: "DELETE", headers: h });
+    for (let i = 0; i < 600; i++) {
+      const j = await (await fetch(`/api/v1/impact/jobs/${started.id}`)).json();
+      if (j.state !== "running") return j.state;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return "still running";
+  });
+  assert.equal(cancelled, "cancelled");
+
   // A page whose data arrives after the user has moved on is dropped: the selection page's answers
   // are held back 2 s, the user goes to the cluster list meanwhile, and stays there.
   step = "A slow page does not replace a newer one";
