@@ -62,7 +62,7 @@ test: test-ci test-asan fuzz
 # --- bench -------------------------------------------------------------------------------
 bench: deps
 	cmake --preset release >/dev/null
-	cmake --build --preset release -j $(JOBS) --target poles poles_bench network_bench select_bench evaluate_bench
+	cmake --build --preset release -j $(JOBS) --target poles poles_bench network_bench select_bench evaluate_bench impact_bench
 	scripts/run-bench build/release
 
 clean:

@@ -12,7 +12,7 @@
 #include "cli/commands.h"
 #include "cli/print.h"
 #include "cli/view_command.h"
-#include "impact/frame.h"
+#include "impact/stata.h"
 #include "report/impact_report.h"
 #include "snapshot/loader.h"
 
@@ -99,7 +99,7 @@ void add_impact(CLI::App& app, CommandContext& ctx) {
   CLI::App* cmd = app.add_subcommand("impact", "Impact of the policy on firms: staggered DiD, fixed-effects OLS, event study, matching");
   auto args = std::make_shared<ImpactArgs>();
   for (const auto& [opt, help] : kImpactOptions) cmd->add_option(fmt::format("--{}", opt), args->values[opt], help);
-  cmd->add_option("--data", args->data, "A CSV file to use instead of the store's firm panel (one row per unit and period)");
+  cmd->add_option("--data", args->data, "A CSV or Stata (.dta) file to use instead of the store's firm panel (one row per unit and period)");
   cmd->add_flag("--json", args->json, "Print JSON instead of tables");
   cmd->add_option("--report", args->report, "Also write the impact report to this file");
   cmd->add_option("--format", args->format, "Report format: html (default) or pdf");
@@ -120,7 +120,7 @@ void add_impact(CLI::App& app, CommandContext& ctx) {
     };
     Result<Json> r = Status::internal("unset");
     if (!args->data.empty()) {
-      auto frame = impact::read_csv(args->data);
+      auto frame = impact::read_data(args->data);
       if (!frame) return ctx.fail(frame.error());
       r = app::impact_estimate(*frame, params, &progress);
     } else {

@@ -5,6 +5,8 @@
 #include <map>
 #include <numeric>
 #include <random>
+#include <atomic>
+#include <thread>
 
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/normal.hpp>
@@ -117,25 +119,55 @@ Result<CellEstimate> two_by_two(const Eigen::VectorXd& dy, const Eigen::VectorXd
   return out;
 }
 
-// Influence of the estimated weights pg_k / Σ pg (did's get_wif): units × keepers.
-Eigen::MatrixXd weight_influence(const std::vector<int>& keeper_group, const std::vector<double>& keeper_pg,
-                                 const std::vector<int>& unit_group, const std::vector<double>& unit_weight) {
-  const auto n = static_cast<Eigen::Index>(unit_group.size());
-  const auto k = static_cast<Eigen::Index>(keeper_group.size());
-  const double sum = std::accumulate(keeper_pg.begin(), keeper_pg.end(), 0.0);
-  Eigen::MatrixXd if1(n, k);
-  Eigen::VectorXd rowsum = Eigen::VectorXd::Zero(n);
+// Without covariates the three estimators reduce to the difference of the weighted mean changes
+// of the treated and of the controls; its influence function, on the cell's sample, is DRDID's.
+Result<CellEstimate> difference_of_means(const Eigen::VectorXd& dy, const Eigen::VectorXd& d, const Eigen::VectorXd& w_in) {
+  const Eigen::Index n = dy.size();
+  const double wbar = w_in.mean();
+  double st = 0, sc = 0, yt = 0, yc = 0;
   for (Eigen::Index i = 0; i < n; ++i) {
-    for (Eigen::Index c = 0; c < k; ++c) {
-      const double v = unit_weight[static_cast<size_t>(i)] * (unit_group[static_cast<size_t>(i)] == keeper_group[static_cast<size_t>(c)]) -
-                       keeper_pg[static_cast<size_t>(c)];
-      if1(i, c) = v / sum;
-      rowsum(i) += v;
+    const double w = w_in(i) / wbar;
+    if (d(i) > 0) {
+      st += w;
+      yt += w * dy(i);
+    } else {
+      sc += w;
+      yc += w * dy(i);
     }
   }
-  Eigen::RowVectorXd pgv(k);
-  for (Eigen::Index c = 0; c < k; ++c) pgv(c) = keeper_pg[static_cast<size_t>(c)] / (sum * sum);
-  return if1 - rowsum * pgv;
+  const double mt = yt / st, mc = yc / sc, pt = st / static_cast<double>(n), pc = sc / static_cast<double>(n);
+  CellEstimate out;
+  out.att = mt - mc;
+  out.psi.resize(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double w = w_in(i) / wbar;
+    out.psi(i) = d(i) > 0 ? w * (dy(i) - mt) / pt : -w * (dy(i) - mc) / pc;
+  }
+  return out;
+}
+
+// Influence of estimating the weights pg_k / Σ pg (did's get_wif), times the ATTs they weigh:
+// wif·att for every unit, computed through per-group sums in O(units + keepers).
+Eigen::VectorXd weight_influence(const std::vector<int>& keeper_group, const std::vector<double>& keeper_pg, const Eigen::VectorXd& att,
+                                 const std::vector<int>& unit_group, const std::vector<double>& unit_weight) {
+  const double S = std::accumulate(keeper_pg.begin(), keeper_pg.end(), 0.0);
+  double P = 0;  // Σ pg_c att_c
+  std::map<int, std::pair<double, double>> by_group;  // group -> (Σ att_c, number of keepers)
+  for (size_t c = 0; c < keeper_group.size(); ++c) {
+    P += keeper_pg[c] * att(static_cast<Eigen::Index>(c));
+    auto& [sum, count] = by_group[keeper_group[c]];
+    sum += att(static_cast<Eigen::Index>(c));
+    count += 1;
+  }
+  Eigen::VectorXd out(static_cast<Eigen::Index>(unit_group.size()));
+  for (size_t i = 0; i < unit_group.size(); ++i) {
+    auto it = by_group.find(unit_group[i]);
+    const double a = it == by_group.end() ? 0.0 : it->second.first, k = it == by_group.end() ? 0.0 : it->second.second;
+    const double w = unit_weight[i];
+    // if1·att = (w A_g - P) / S; if2·att = (w k_g - S) P / S².
+    out(static_cast<Eigen::Index>(i)) = (w * a - P) / S - (w * k - S) * P / (S * S);
+  }
+  return out;
 }
 
 }  // namespace
@@ -159,11 +191,17 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
   auto period_index = [&](int t) { return static_cast<size_t>(std::lower_bound(res.periods.begin(), res.periods.end(), t) - res.periods.begin()); };
 
   // Units: group and weight constant within a unit, observed once in every period.
-  std::map<int64_t, size_t> unit_index;
-  for (size_t i = 0; i < rows; ++i) unit_index.emplace(data.unit[i], 0);
-  size_t next = 0;
-  for (auto& [u, idx] : unit_index) idx = next++;
-  const size_t U = unit_index.size();
+  // Units numbered in ascending order of their identifier; rows of a unit are usually adjacent,
+  // so the last lookup is tried first.
+  std::vector<int64_t> unit_ids(data.unit);
+  std::sort(unit_ids.begin(), unit_ids.end());
+  unit_ids.erase(std::unique(unit_ids.begin(), unit_ids.end()), unit_ids.end());
+  const size_t U = unit_ids.size();
+  size_t last_unit = 0;
+  auto unit_of = [&](int64_t id) {
+    if (unit_ids[last_unit] != id) last_unit = static_cast<size_t>(std::lower_bound(unit_ids.begin(), unit_ids.end(), id) - unit_ids.begin());
+    return last_unit;
+  };
   const size_t P = data.covariates.size();
   std::vector<int> group(U, -1);
   std::vector<double> weight(U, 1.0);
@@ -172,7 +210,7 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
   std::vector<Eigen::MatrixXd> cov(P, Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(T), NAN));
   std::vector<char> bad(U, 0);
   for (size_t i = 0; i < rows; ++i) {
-    const size_t u = unit_index.at(data.unit[i]);
+    const size_t u = unit_of(data.unit[i]);
     const int g = data.group[i] > last ? 0 : data.group[i];
     if (group[u] >= 0 && group[u] != g) {
       return Status::invalid_argument(fmt::format("unit {}: the treatment group changes over time ({} and {})", data.unit[i], group[u], g));
@@ -220,68 +258,98 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
     res.group_share.push_back(s / static_cast<double>(n));
   }
 
-  // ATT(g,t) for every group and period after the first (varying) or every period (universal).
-  std::vector<Eigen::VectorXd> influence;
+  // The comparisons: every group and period after the first (varying) or every period
+  // (universal); those without treated or control units are left out.
+  struct Spec {
+    AttGt cell;
+    size_t te = 0, base = 0;
+    int horizon = 0;
+  };
+  std::map<int, int64_t> group_size;
+  for (int gk : res.unit_group) ++group_size[gk];
+  std::vector<Spec> specs;
   const bool universal = opt.base == BasePeriod::kUniversal;
-  size_t done = 0;
   for (int g : res.groups) {
-    if (opt.progress && !opt.progress(static_cast<double>(done++) / static_cast<double>(res.groups.size()))) {
-      return Status::cancelled("the estimation was cancelled");
-    }
-    // The last period before treatment (minus anticipation).
-    int pre_g = -1;
+    int pre_g = -1;  // the last period before treatment (minus anticipation)
     for (size_t j = 0; j < T; ++j) {
       if (res.periods[j] + opt.anticipation < g) pre_g = static_cast<int>(j);
     }
     if (pre_g < 0) continue;
     for (size_t te = universal ? 0 : 1; te < T; ++te) {
+      Spec sp;
       const int t = res.periods[te];
-      const bool post = g <= t;
-      size_t base = universal ? static_cast<size_t>(pre_g) : te - 1;
-      if (post) base = static_cast<size_t>(pre_g);
-      AttGt cell{g, t, 0, 0, 0, 0, post, false};
-      if (base == te) {
-        cell.reference = true;
-        res.cells.push_back(cell);
-        influence.push_back(Eigen::VectorXd::Zero(n));
-        continue;
+      sp.cell = AttGt{g, t, 0, 0, 0, 0, g <= t, false};
+      sp.te = te;
+      sp.base = universal || sp.cell.post ? static_cast<size_t>(pre_g) : te - 1;
+      sp.horizon = res.periods[std::max(te, sp.base)] + opt.anticipation;
+      sp.cell.reference = sp.base == te;
+      sp.cell.treated = group_size[g];
+      int64_t controls = group_size.count(0) ? group_size[0] : 0;
+      if (opt.control == ControlGroup::kNotYetTreated) {
+        for (const auto& [gk, size] : group_size) controls += (gk > sp.horizon && gk != g) ? size : 0;
       }
-      const int horizon = res.periods[std::max(te, base)] + opt.anticipation;
-      std::vector<Eigen::Index> sample;
-      for (Eigen::Index k = 0; k < n; ++k) {
-        const int gk = res.unit_group[static_cast<size_t>(k)];
-        const bool control = opt.control == ControlGroup::kNeverTreated ? gk == 0 : (gk == 0 || (gk > horizon && gk != g));
-        if (gk == g || control) sample.push_back(k);
-      }
-      const auto m = static_cast<Eigen::Index>(sample.size());
-      Eigen::VectorXd dy(m), d(m), w(m);
-      Eigen::MatrixXd X(m, static_cast<Eigen::Index>(P + 1));
-      for (Eigen::Index s = 0; s < m; ++s) {
-        const Eigen::Index k = sample[static_cast<size_t>(s)];
-        const Eigen::Index u = static_cast<Eigen::Index>(keep[static_cast<size_t>(k)]);
-        dy(s) = Y(u, static_cast<Eigen::Index>(te)) - Y(u, static_cast<Eigen::Index>(base));
-        d(s) = res.unit_group[static_cast<size_t>(k)] == g;
-        w(s) = res.unit_weight[static_cast<size_t>(k)];
-        X(s, 0) = 1;
-        for (size_t p = 0; p < P; ++p) X(s, static_cast<Eigen::Index>(p + 1)) = cov[p](u, static_cast<Eigen::Index>(base));
-      }
-      cell.treated = static_cast<int64_t>(d.sum());
-      cell.controls = m - cell.treated;
-      if (cell.controls == 0 || cell.treated == 0) continue;  // no comparison possible (e.g. the last cohort, not-yet-treated)
-      if (!X.allFinite()) return Status::invalid_argument(fmt::format("a covariate is missing in period {} for the comparison ({}, {})", res.periods[base], g, t));
-      auto est = two_by_two(dy, d, X, w, opt.method);
-      if (!est.has_value()) return est.error().with_context(fmt::format("ATT({}, {})", g, t));
-      cell.att = est->att;
-      Eigen::VectorXd full = Eigen::VectorXd::Zero(n);
-      const double scale = static_cast<double>(n) / static_cast<double>(m);
-      for (Eigen::Index s = 0; s < m; ++s) full(sample[static_cast<size_t>(s)]) = scale * est->psi(s);
-      res.cells.push_back(cell);
-      influence.push_back(std::move(full));
+      sp.cell.controls = controls;
+      if (!sp.cell.reference && controls == 0) continue;  // e.g. the last cohort with not-yet-treated controls
+      specs.push_back(sp);
     }
   }
-  if (res.cells.empty()) return Status::invalid_argument("no group-time comparison could be made");
-  res.influence.resize(n, static_cast<Eigen::Index>(influence.size()));
-  for (size_t c = 0; c < influence.size(); ++c) res.influence.col(static_cast<Eigen::Index>(c)) = influence[c];
+  if (specs.empty()) return Status::invalid_argument("no group-time comparison could be made");
+  res.influence = Eigen::MatrixXd::Zero(n, static_cast<Eigen::Index>(specs.size()));
+  // Each comparison writes its own column; they run on two threads.
+  std::atomic<bool> stop{false};
+  std::atomic<size_t> finished{0};
+  std::vector<Status> errors(specs.size());
+  auto run = [&](size_t c) {
+    Spec& sp = specs[c];
+    if (sp.cell.reference) return;
+    const int g = sp.cell.g;
+    std::vector<Eigen::Index> sample;
+    sample.reserve(static_cast<size_t>(sp.cell.treated + sp.cell.controls));
+    for (Eigen::Index k = 0; k < n; ++k) {
+      const int gk = res.unit_group[static_cast<size_t>(k)];
+      const bool control = opt.control == ControlGroup::kNeverTreated ? gk == 0 : (gk == 0 || (gk > sp.horizon && gk != g));
+      if (gk == g || control) sample.push_back(k);
+    }
+    const auto m = static_cast<Eigen::Index>(sample.size());
+    Eigen::VectorXd dy(m), d(m), w(m);
+    Eigen::MatrixXd X(m, static_cast<Eigen::Index>(P + 1));
+    for (Eigen::Index s2 = 0; s2 < m; ++s2) {
+      const Eigen::Index k = sample[static_cast<size_t>(s2)];
+      const auto u = static_cast<Eigen::Index>(keep[static_cast<size_t>(k)]);
+      dy(s2) = Y(u, static_cast<Eigen::Index>(sp.te)) - Y(u, static_cast<Eigen::Index>(sp.base));
+      d(s2) = res.unit_group[static_cast<size_t>(k)] == g;
+      w(s2) = res.unit_weight[static_cast<size_t>(k)];
+      X(s2, 0) = 1;
+      for (size_t p = 0; p < P; ++p) X(s2, static_cast<Eigen::Index>(p + 1)) = cov[p](u, static_cast<Eigen::Index>(sp.base));
+    }
+    if (P > 0 && !X.allFinite()) {
+      errors[c] = Status::invalid_argument(fmt::format("a covariate is missing in period {} for the comparison ({}, {})", res.periods[sp.base], g, sp.cell.t));
+      return;
+    }
+    auto est = P == 0 ? difference_of_means(dy, d, w) : two_by_two(dy, d, X, w, opt.method);
+    if (!est.has_value()) {
+      errors[c] = est.error().with_context(fmt::format("ATT({}, {})", g, sp.cell.t));
+      return;
+    }
+    sp.cell.att = est->att;
+    const double scale = static_cast<double>(n) / static_cast<double>(m);
+    auto col = res.influence.col(static_cast<Eigen::Index>(c));
+    for (Eigen::Index s2 = 0; s2 < m; ++s2) col(sample[static_cast<size_t>(s2)]) = scale * est->psi(s2);
+  };
+  std::vector<std::thread> pool;
+  for (size_t th = 0; th < 2; ++th) {
+    pool.emplace_back([&, th] {
+      for (size_t c = th; c < specs.size() && !stop; c += 2) {
+        run(c);
+        const size_t f = ++finished;
+        if (th == 0 && opt.progress && !opt.progress(static_cast<double>(f) / static_cast<double>(specs.size()))) stop = true;
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  if (stop) return Status::cancelled("the estimation was cancelled");
+  for (const auto& e : errors) POLES_RETURN_IF_ERROR(e);
+  for (const auto& sp : specs) res.cells.push_back(sp.cell);
   const Eigen::VectorXd se = influence_se(res.influence);
   for (size_t c = 0; c < res.cells.size(); ++c) res.cells[c].se = se(static_cast<Eigen::Index>(c));
 
@@ -298,7 +366,9 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
       a(j) = res.cells[static_cast<size_t>(pre[static_cast<size_t>(j)])].att;
       psi.col(j) = res.influence.col(pre[static_cast<size_t>(j)]);
     }
-    const Eigen::MatrixXd V = psi.transpose() * psi / static_cast<double>(n);
+    Eigen::MatrixXd V = Eigen::MatrixXd::Zero(q, q);
+    V.selfadjointView<Eigen::Lower>().rankUpdate(psi.transpose(), 1.0 / static_cast<double>(n));
+    V = V.selfadjointView<Eigen::Lower>();
     res.pretest_stat = static_cast<double>(n) * a.dot(V.completeOrthogonalDecomposition().solve(a));
     res.pretest_df = static_cast<int>(q);
     res.pretest_p = boost::math::cdf(boost::math::complement(boost::math::chi_squared(static_cast<double>(q)), res.pretest_stat));
@@ -335,7 +405,7 @@ Result<AggregateResult> aggregate(const DidResult& r, Aggregation type, const Ag
       kpg.push_back(pg[c]);
       att(static_cast<Eigen::Index>(j)) = r.cells[c].att;
     }
-    if (with_wif && !which.empty()) res.second += weight_influence(kg, kpg, r.unit_group, r.unit_weight) * att;
+    if (with_wif && !which.empty()) res.second += weight_influence(kg, kpg, att, r.unit_group, r.unit_weight);
     return res;
   };
   const int last = r.periods.back(), first = r.periods.front();
@@ -423,7 +493,7 @@ Result<AggregateResult> aggregate(const DidResult& r, Aggregation type, const Ag
         overall += term_if[j] * (kpg[j] / sum);
         att_vec(static_cast<Eigen::Index>(j)) = atts[j];
       }
-      out.influence = overall + weight_influence(kg, kpg, r.unit_group, r.unit_weight) * att_vec;
+      out.influence = overall + weight_influence(kg, kpg, att_vec, r.unit_group, r.unit_weight);
       break;
     }
     case Aggregation::kCalendar: {
@@ -459,14 +529,37 @@ Result<AggregateResult> aggregate(const DidResult& r, Aggregation type, const Ag
 Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint64_t seed, double alpha) {
   const Eigen::Index n = psi.rows(), k = psi.cols();
   Bootstrap out;
-  Eigen::MatrixXd draws(iterations, k);
-  std::mt19937_64 rng(seed);
-  Eigen::VectorXd v(n);
-  const double scale = 1 / std::sqrt(static_cast<double>(n));  // sqrt(n) * mean(psi v)
-  for (int b = 0; b < iterations; ++b) {
-    for (Eigen::Index i = 0; i < n; ++i) v(i) = (rng() >> 63) ? 1.0 : -1.0;
-    draws.row(b) = (v.transpose() * psi) * scale;
+  // draws = V psi / sqrt(n), V the iterations × n Rademacher weights, taken by blocks of units so
+  // that each block is one matrix product. Each block draws its weights from its own stream
+  // (seed, block), so the result does not depend on the number of threads.
+  const Eigen::Index block = 4096;
+  const Eigen::Index blocks = (n + block - 1) / block;
+  const int threads = static_cast<int>(std::min<Eigen::Index>(2, std::max<Eigen::Index>(1, blocks)));
+  std::vector<Eigen::MatrixXd> partial(static_cast<size_t>(threads), Eigen::MatrixXd::Zero(iterations, k));
+  std::vector<std::thread> pool;
+  for (int th = 0; th < threads; ++th) {
+    pool.emplace_back([&, th] {
+      Eigen::MatrixXd v(iterations, block);
+      for (Eigen::Index bi = th; bi < blocks; bi += threads) {
+        std::seed_seq seq{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32), static_cast<uint32_t>(bi)};
+        std::mt19937_64 rng(seq);
+        const Eigen::Index start = bi * block, len = std::min(block, n - start);
+        for (Eigen::Index i = 0; i < len; ++i) {
+          uint64_t bits = 0;
+          for (int b = 0; b < iterations; ++b) {
+            if (b % 64 == 0) bits = rng();
+            v(b, i) = (bits & 1) ? 1.0 : -1.0;
+            bits >>= 1;
+          }
+        }
+        partial[static_cast<size_t>(th)].noalias() += v.leftCols(len) * psi.middleRows(start, len);
+      }
+    });
   }
+  for (auto& t : pool) t.join();
+  Eigen::MatrixXd draws = partial[0];
+  for (int th = 1; th < threads; ++th) draws += partial[static_cast<size_t>(th)];
+  draws /= std::sqrt(static_cast<double>(n));  // sqrt(n) * mean(psi v)
   auto quantile = [](std::vector<double> x, double q) {  // R's type 7
     std::sort(x.begin(), x.end());
     const double h = (static_cast<double>(x.size()) - 1) * q;

@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <numeric>
 #include <thread>
+
+#include <Eigen/SparseCholesky>
+#include <Eigen/SparseCore>
 
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/fisher_f.hpp>
@@ -151,8 +155,182 @@ int conjugate_gradient(const System& sys, const std::vector<double>& b, std::vec
   return it;
 }
 
+// Direct solution for hard graphs: the fixed effect with the most levels is eliminated exactly
+// (its block of the normal equations is diagonal); the Schur complement on the others is a sparse
+// matrix, factorised once (sparse LDLT, AMD ordering, a tiny ridge for the singular directions)
+// and used as the preconditioner of a conjugate gradient that then converges in a few steps.
+class Direct {
+ public:
+  // Fails (returns false) when the complement would be too large to build.
+  bool build(const System& sys) {
+    const size_t Q = sys.fe.size();
+    q0_ = 0;
+    for (size_t q = 1; q < Q; ++q) {
+      if (sys.fe[q].levels > sys.fe[q0_].levels) q0_ = q;
+    }
+    for (size_t q = 0; q < Q; ++q) {
+      if (q == q0_) continue;
+      others_.push_back(q);
+      off_.push_back(m_);
+      m_ += static_cast<size_t>(sys.fe[q].levels);
+    }
+    const auto g0 = static_cast<size_t>(sys.fe[q0_].levels);
+    // Rows grouped by the eliminated level (counting sort).
+    start_.assign(g0 + 1, 0);
+    for (int32_t c : sys.fe[q0_].code) ++start_[static_cast<size_t>(c) + 1];
+    for (size_t l = 0; l < g0; ++l) start_[l + 1] += start_[l];
+    order_.resize(sys.n);
+    std::vector<size_t> fill(start_.begin(), start_.end() - 1);
+    for (size_t i = 0; i < sys.n; ++i) order_[fill[static_cast<size_t>(sys.fe[q0_].code[i])]++] = i;
+    // Per eliminated level: the other levels it meets, with their weights (B, sparse by level).
+    std::vector<double> scratch(m_, 0.0);
+    std::vector<size_t> touched;
+    blevel_.assign(g0 + 1, 0);
+    double pairs = 0;
+    for (size_t l = 0; l < g0; ++l) {
+      for (size_t k = start_[l]; k < start_[l + 1]; ++k) {
+        const size_t i = order_[k];
+        for (size_t r = 0; r < others_.size(); ++r) {
+          const size_t j = off_[r] + static_cast<size_t>(sys.fe[others_[r]].code[i]);
+          if (scratch[j] == 0) touched.push_back(j);
+          scratch[j] += sys.weight(i);
+        }
+      }
+      for (size_t j : touched) {
+        bidx_.push_back(static_cast<int32_t>(j));
+        bval_.push_back(scratch[j]);
+        scratch[j] = 0;
+      }
+      pairs += static_cast<double>(touched.size()) * static_cast<double>(touched.size());
+      touched.clear();
+      blevel_[l + 1] = bidx_.size();
+      if (pairs > 2e8) return false;
+    }
+    // The complement column by column: S = C - B' A^-1 B, with C the other fixed effects' own
+    // block (their counts and cross-counts), accumulated in a dense scratch column.
+    (void)pairs;
+    std::vector<size_t> inv_start(m_ + 1, 0);
+    for (int32_t j : bidx_) ++inv_start[static_cast<size_t>(j) + 1];
+    for (size_t j = 0; j < m_; ++j) inv_start[j + 1] += inv_start[j];
+    std::vector<std::pair<size_t, double>> inv(bidx_.size());  // (eliminated level, weight)
+    {
+      std::vector<size_t> at(inv_start.begin(), inv_start.end() - 1);
+      for (size_t l = 0; l < g0; ++l) {
+        for (size_t k = blevel_[l]; k < blevel_[l + 1]; ++k) inv[at[static_cast<size_t>(bidx_[k])]++] = {l, bval_[k]};
+      }
+    }
+    // Rows by level of each other fixed effect.
+    std::vector<std::vector<size_t>> rstart(others_.size()), rows(others_.size());
+    for (size_t r = 0; r < others_.size(); ++r) {
+      const auto& code = sys.fe[others_[r]].code;
+      rstart[r].assign(static_cast<size_t>(sys.fe[others_[r]].levels) + 1, 0);
+      for (int32_t c : code) ++rstart[r][static_cast<size_t>(c) + 1];
+      for (size_t l = 0; l + 1 < rstart[r].size(); ++l) rstart[r][l + 1] += rstart[r][l];
+      rows[r].resize(sys.n);
+      std::vector<size_t> at(rstart[r].begin(), rstart[r].end() - 1);
+      for (size_t i = 0; i < sys.n; ++i) rows[r][at[static_cast<size_t>(code[i])]++] = i;
+    }
+    std::vector<Eigen::Triplet<double>> t;
+    for (size_t r = 0; r < others_.size(); ++r) {
+      for (int32_t lev = 0; lev < sys.fe[others_[r]].levels; ++lev) {
+        const size_t j = off_[r] + static_cast<size_t>(lev);
+        for (size_t k = inv_start[j]; k < inv_start[j + 1]; ++k) {
+          const auto [l, bj] = inv[k];
+          const double f = bj / sys.count[sys.offset[q0_] + l];
+          for (size_t a2 = blevel_[l]; a2 < blevel_[l + 1]; ++a2) {
+            const auto idx = static_cast<size_t>(bidx_[a2]);
+            if (scratch[idx] == 0) touched.push_back(idx);
+            scratch[idx] -= f * bval_[a2];
+          }
+        }
+        for (size_t k = rstart[r][static_cast<size_t>(lev)]; k < rstart[r][static_cast<size_t>(lev) + 1]; ++k) {
+          const size_t i = rows[r][k];
+          for (size_t s2 = 0; s2 < others_.size(); ++s2) {
+            const size_t idx = off_[s2] + static_cast<size_t>(sys.fe[others_[s2]].code[i]);
+            if (scratch[idx] == 0) touched.push_back(idx);
+            scratch[idx] += sys.weight(i);
+          }
+        }
+        for (size_t idx : touched) {
+          if (scratch[idx] != 0) t.emplace_back(static_cast<int>(idx), static_cast<int>(j), scratch[idx]);
+          scratch[idx] = 0;
+        }
+        touched.clear();
+      }
+    }
+    S_.resize(static_cast<Eigen::Index>(m_), static_cast<Eigen::Index>(m_));
+    S_.setFromTriplets(t.begin(), t.end());
+    Eigen::SparseMatrix<double> M = S_;
+    double top = 0;
+    for (Eigen::Index j = 0; j < M.outerSize(); ++j) top = std::max(top, M.coeff(j, j));
+    for (Eigen::Index j = 0; j < M.outerSize(); ++j) M.coeffRef(j, j) += 1e-9 * top;
+    ldlt_.compute(M);
+    return ldlt_.info() == Eigen::Success;
+  }
+
+  // Coefficients of every fixed effect (the System's layout) for the column's level sums.
+  std::vector<double> solve(const System& sys, const std::vector<double>& sums, double tol, int max_iter, int& iterations, bool& ok) const {
+    const auto g0 = static_cast<size_t>(sys.fe[q0_].levels);
+    const double* s0 = sums.data() + sys.offset[q0_];
+    const double* c0 = sys.count.data() + sys.offset[q0_];
+    // b = D_R'Wv - B' A^-1 D_0'Wv.
+    Eigen::VectorXd b(static_cast<Eigen::Index>(m_));
+    for (size_t r = 0; r < others_.size(); ++r) {
+      for (int32_t l = 0; l < sys.fe[others_[r]].levels; ++l) b(static_cast<Eigen::Index>(off_[r] + static_cast<size_t>(l))) = sums[sys.offset[others_[r]] + static_cast<size_t>(l)];
+    }
+    for (size_t l = 0; l < g0; ++l) {
+      for (size_t a = blevel_[l]; a < blevel_[l + 1]; ++a) b(bidx_[a]) -= bval_[a] * s0[l] / c0[l];
+    }
+    // Preconditioned conjugate gradient on S x = b.
+    Eigen::VectorXd x = ldlt_.solve(b);
+    Eigen::VectorXd r = b - S_ * x;
+    const double bnorm = std::max(b.norm(), 1e-300);
+    Eigen::VectorXd z = ldlt_.solve(r), p = z;
+    double rz = r.dot(z);
+    ok = false;
+    for (iterations = 0; iterations < max_iter; ++iterations) {
+      if (r.norm() <= tol * bnorm) {
+        ok = true;
+        break;
+      }
+      const Eigen::VectorXd q = S_ * p;
+      const double pq = p.dot(q);
+      if (pq <= 0) {
+        ok = true;
+        break;
+      }
+      const double alpha = rz / pq;
+      x += alpha * p;
+      r -= alpha * q;
+      z = ldlt_.solve(r);
+      const double next = r.dot(z);
+      p = z + (next / rz) * p;
+      rz = next;
+    }
+    // Back to every fixed effect: a_0 = A^-1 (D_0'Wv - B x).
+    std::vector<double> a(sys.total, 0.0);
+    for (size_t r2 = 0; r2 < others_.size(); ++r2) {
+      for (int32_t l = 0; l < sys.fe[others_[r2]].levels; ++l) a[sys.offset[others_[r2]] + static_cast<size_t>(l)] = x(static_cast<Eigen::Index>(off_[r2] + static_cast<size_t>(l)));
+    }
+    for (size_t l = 0; l < g0; ++l) {
+      double bx = 0;
+      for (size_t k = blevel_[l]; k < blevel_[l + 1]; ++k) bx += bval_[k] * x(bidx_[k]);
+      a[sys.offset[q0_] + l] = (s0[l] - bx) / c0[l];
+    }
+    return a;
+  }
+
+ private:
+  size_t q0_ = 0, m_ = 0;
+  std::vector<size_t> others_, off_, start_, order_, blevel_;
+  std::vector<int32_t> bidx_;
+  std::vector<double> bval_;
+  Eigen::SparseMatrix<double> S_;
+  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>, Eigen::Lower, Eigen::AMDOrdering<int>> ldlt_;
+};
+
 // Demeans one column; returns the iterations used.
-DemeanReport demean_column(const System& sys, std::vector<double>& v, const DemeanOptions& opt) {
+DemeanReport demean_column(const System& sys, std::vector<double>& v, const DemeanOptions& opt, const Direct* direct) {
   DemeanReport rep;
   const std::vector<double> sums = sys.level_sums(v);
   std::vector<double> a(sys.total, 0.0), acc;
@@ -163,11 +341,17 @@ DemeanReport demean_column(const System& sys, std::vector<double>& v, const Deme
     rep.iterations = conjugate_gradient(sys, sums, a, opt.tolerance * 1e-2, opt.max_iterations, ok);
     rep.converged = ok;
     rep.used_cg = true;
+  } else if (direct != nullptr) {
+    bool ok = false;
+    a = direct->solve(sys, sums, opt.tolerance * 1e-2, opt.max_iterations, rep.iterations, ok);
+    rep.converged = ok;
+    rep.used_cg = true;
   } else {
     // Irons–Tuck acceleration of the fixed point a = F(a) (fixest's demeaning).
     std::vector<double> gx, ggx, next(sys.total);
     sys.sweep(sums, a, gx, acc);
-    const int budget = opt.algorithm == Demeaner::kAuto ? std::min(opt.projection_budget, opt.max_iterations) : opt.max_iterations;
+    const int auto_budget = sys.fe.size() > 2 ? opt.projection_budget_3fe : opt.projection_budget;
+    const int budget = opt.algorithm == Demeaner::kAuto ? std::min(auto_budget, opt.max_iterations) : opt.max_iterations;
     rep.converged = false;
     for (rep.iterations = 1; rep.iterations <= budget; ++rep.iterations) {
       sys.sweep(sums, gx, ggx, acc);
@@ -265,10 +449,24 @@ Result<DemeanReport> demean(const std::vector<FixedEffect>& fe, const std::vecto
   }
   std::vector<DemeanReport> reports(columns.size());
   const size_t threads = std::clamp<size_t>(static_cast<size_t>(std::max(options.threads, 1)), 1, columns.size());
+  // Hard graphs (more than two fixed effects, where projections crawl): the direct solver is built
+  // once for every column when the projections of the first column do not converge quickly.
+  std::unique_ptr<Direct> direct;
+  if (options.algorithm == Demeaner::kAuto && fe.size() >= 2) {
+    DemeanOptions probe = options;
+    probe.algorithm = Demeaner::kProjections;
+    probe.max_iterations = fe.size() > 2 ? options.projection_budget_3fe : options.projection_budget;
+    std::vector<double> copy = *columns.front();
+    const DemeanReport r = demean_column(sys, copy, probe, nullptr);
+    if (!r.converged) {
+      direct = std::make_unique<Direct>();
+      if (!direct->build(sys)) direct.reset();
+    }
+  }
   std::vector<std::thread> pool;
   for (size_t t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
-      for (size_t c = t; c < columns.size(); c += threads) reports[c] = demean_column(sys, *columns[c], options);
+      for (size_t c = t; c < columns.size(); c += threads) reports[c] = demean_column(sys, *columns[c], options, direct.get());
     });
   }
   for (auto& th : pool) th.join();
@@ -288,9 +486,8 @@ std::vector<char> non_singletons(const std::vector<FixedEffect>& fe, size_t rows
     changed = false;
     for (const auto& f : fe) {
       std::vector<int32_t> count(static_cast<size_t>(f.levels), 0);
-      for (size_t i = 0; i < rows; ++i) {
-        if (keep[i]) ++count[static_cast<size_t>(f.code[i])];
-      }
+      for (size_t i = 0; i < rows; ++i) count[static_cast<size_t>(f.code[i])] += keep[i];
+      if (std::find(count.begin(), count.end(), 1) == count.end()) continue;  // no singleton level
       for (size_t i = 0; i < rows; ++i) {
         if (keep[i] && count[static_cast<size_t>(f.code[i])] == 1) {
           keep[i] = 0;
@@ -348,6 +545,7 @@ Result<OlsResult> feols(OlsInput in) {
   res.missing = static_cast<int64_t>(std::count(keep.begin(), keep.end(), char{0}));
   res.used = keep;
   auto apply = [&](const std::vector<char>& k) {
+    if (std::find(k.begin(), k.end(), char{0}) == k.end()) return;  // every row kept
     in.y = keep_rows(in.y, k);
     for (auto& x : in.x) x = keep_rows(x, k);
     for (auto& f : in.fe) f.code = keep_rows(f.code, k);
@@ -461,15 +659,23 @@ Result<OlsResult> feols(OlsInput in) {
   const Eigen::MatrixXd bread = ldlt.solve(Eigen::MatrixXd::Identity(k, k));
   for (size_t j : kept) res.names.push_back(names[j]);
   res.k = k;
-  res.residuals.resize(n);
-  double ssr = 0, ssw = 0;
-  for (size_t i = 0; i < n; ++i) {
-    double fit = 0;
-    for (Eigen::Index a = 0; a < k; ++a) fit += in.x[kept[static_cast<size_t>(a)]][i] * res.coef(a);
-    const double e = in.y[i] - fit;
-    res.residuals[i] = e;
-    ssr += weight(i) * e * e;
-    ssw += weight(i) * in.y[i] * in.y[i];  // y is demeaned when there are fixed effects
+  res.residuals = in.y;
+  for (Eigen::Index a = 0; a < k; ++a) {
+    const double b = res.coef(a);
+    const auto& x = in.x[kept[static_cast<size_t>(a)]];
+    for (size_t i = 0; i < n; ++i) res.residuals[i] -= b * x[i];
+  }
+  double ssr = 0, ssw = 0;  // y is demeaned when there are fixed effects
+  if (in.weights.empty()) {
+    for (size_t i = 0; i < n; ++i) {
+      ssr += res.residuals[i] * res.residuals[i];
+      ssw += in.y[i] * in.y[i];
+    }
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      ssr += in.weights[i] * res.residuals[i] * res.residuals[i];
+      ssw += in.weights[i] * in.y[i] * in.y[i];
+    }
   }
   res.ssr = ssr;
   const double nd = static_cast<double>(n);

@@ -29,7 +29,9 @@ struct DemeanOptions {
   double tolerance = 1e-8;   // on the fixed-effect coefficients, relative: |Δa| / (0.1 + |a|)
   int max_iterations = 10000;
   Demeaner algorithm = Demeaner::kAuto;
-  int projection_budget = 300;  // kAuto: iterations of projections before switching to CG
+  // kAuto: iterations of projections before switching to CG, with two fixed effects and with
+  // more (where worker–firm-like graphs make the projections crawl).
+  int projection_budget = 300, projection_budget_3fe = 20;
   int threads = 2;              // columns demeaned in parallel
 };
 

@@ -1,6 +1,8 @@
 // The command line's contract: exit codes 0 ok, 1 usage, 2 bad input; errors on stderr.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_support.h"
 #include "test_support.h"
 
@@ -44,6 +46,27 @@ TEST_F(Cli, XlsxExportWritesAWorkbook) {
   ASSERT_GT(bytes.size(), 1000u);
   EXPECT_EQ(bytes.substr(0, 2), "PK");  // a zip container
   EXPECT_EQ(run({"export", "cluster", "--format", "xlsx"}), 2);  // needs a file
+}
+
+// `poles impact --data`: an economist's own file (CSV or Stata), estimated without a store; the
+// report written beside; a bad parameter is refused with its name and rule (exit code 2).
+TEST_F(Cli, ImpactOnACsvFile) {
+  POLES_REQUIRE_SHARED("data/reference/mpdta/mpdta.csv");
+  const std::string data = testing::shared_path("data/reference/mpdta/mpdta.csv").string();
+  ASSERT_EQ(run({"impact", "--data", data, "--outcome", "lemp", "--unit", "countyreal", "--time", "year", "--group", "first.treat",
+                 "--bootstrap", "0", "--json", "--report", (dir_ / "impact.html").string(), "--lang", "en"}),
+            0)
+      << err();
+  const auto j = nlohmann::json::parse(out());
+  EXPECT_NEAR(j["aggregations"]["dynamic"]["estimate"].get<double>(), -0.0772, 5e-5);
+  EXPECT_NEAR(j["pretest"]["p"].get<double>(), 0.16812, 5e-6);
+  EXPECT_EQ(j["data"]["rows"], 2500);
+  const std::string html = testing::read_file(dir_ / "impact.html");
+  EXPECT_NE(html.find("Impact evaluation — lemp"), std::string::npos);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_EQ(run({"impact", "--data", data, "--outcome", "lemp", "--unit", "countyreal", "--time", "year", "--group", "first.treat", "--control", "maybe"}), 2);
+  EXPECT_NE(err().find("parameter 'control' value 'maybe': must be one of never, notyet"), std::string::npos) << err();
+  EXPECT_EQ(run({"impact", "--data", (dir_ / "none.csv").string(), "--outcome", "y"}), 2);
 }
 
 }  // namespace

@@ -13,6 +13,9 @@
 #include <regex>
 #include <sstream>
 #include <thread>
+#include <chrono>
+
+#include <fmt/format.h>
 
 #include "app/accounts.h"
 #include "io/importer.h"
@@ -287,6 +290,59 @@ TEST_P(HttpTest, RecordingTheAssignmentAndDecisionsDrivesWhatReviewersSeeAndWrit
   // Bad parameters change nothing.
   EXPECT_EQ(call("POST", "/api/v1/select/calls/c1/decisions?replace=true&date=2020-13-01", auth(Role::kState))->status, 400);
   EXPECT_EQ(call("POST", "/api/v1/select/calls/nope/assignment", auth(Role::kState))->status, 404);
+}
+
+// Impact estimations run as jobs: started with a CSV body, polled to the end, their report
+// served; owners see only their jobs; a bad parameter fails the job with its message; the
+// member role may not start one.
+TEST_P(HttpTest, ImpactJobsRunTheirCourseAndStayWithTheirOwner) {
+  std::string csv = "unit,year,first,y\n";
+  for (int u = 1; u <= 60; ++u) {
+    const int g = u <= 20 ? 0 : u <= 40 ? 2003 : 2004;
+    for (int t = 2001; t <= 2005; ++t) {
+      const double effect = g != 0 && t >= g ? 1.0 : 0.0;
+      csv += fmt::format("{},{},{},{}\n", u, t, g, 0.1 * u + 0.2 * (t - 2001) + effect + 0.01 * ((u * 7 + t) % 5));
+    }
+  }
+  Json body{{"csv", csv}, {"outcome", "y"}, {"unit", "unit"}, {"time", "year"}, {"group", "first"}, {"bootstrap", 0}};
+  auto started = call("POST", "/api/v1/impact/jobs", auth(Role::kEvaluator), body.dump());
+  ASSERT_EQ(started->status, 202) << started->body;
+  const std::string id = Json::parse(started->body)["id"];
+  Json job;
+  for (int i = 0; i < 200; ++i) {
+    auto r = call("GET", "/api/v1/impact/jobs/" + id, auth(Role::kEvaluator));
+    ASSERT_EQ(r->status, 200) << r->body;
+    job = Json::parse(r->body);
+    if (job["state"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_NEAR(job["result"]["aggregations"]["simple"]["estimate"].get<double>(), 1.0, 0.02);
+  EXPECT_EQ(job["result"]["data"]["units"], 60);
+  auto report = call("GET", "/api/v1/reports/impact/" + id + "?format=html&lang=en", auth(Role::kEvaluator));
+  ASSERT_EQ(report->status, 200);
+  EXPECT_NE(report->body.find("Impact evaluation"), std::string::npos);
+  // Another evaluator does not see it; an administrator does.
+  ASSERT_TRUE(app::Accounts::add_user(*store_, "evaluator-2", "correct horse battery", Role::kEvaluator, "", "test").is_ok());
+  auto other = app::Accounts::create_token(*store_, **app::Accounts::find_user(*store_, "evaluator-2"), "test");
+  EXPECT_EQ(call("GET", "/api/v1/impact/jobs/" + id, {{"Authorization", "Bearer " + *other}})->status, 404);
+  EXPECT_EQ(call("GET", "/api/v1/impact/jobs/" + id, auth(Role::kAdmin))->status, 200);
+  EXPECT_EQ(Json::parse(call("GET", "/api/v1/impact/jobs", {{"Authorization", "Bearer " + *other}})->body)["items"].size(), 0u);
+  // A bad parameter: the job fails and says why.
+  body["control"] = "sometimes";
+  auto bad = call("POST", "/api/v1/impact/jobs", auth(Role::kEvaluator), body.dump());
+  ASSERT_EQ(bad->status, 202);
+  const std::string bad_id = Json::parse(bad->body)["id"];
+  for (int i = 0; i < 200; ++i) {
+    job = Json::parse(call("GET", "/api/v1/impact/jobs/" + bad_id, auth(Role::kEvaluator))->body);
+    if (job["state"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(job["state"], "failed");
+  EXPECT_NE(job["error"].get<std::string>().find("'control' value 'sometimes'"), std::string::npos) << job.dump();
+  EXPECT_EQ(call("GET", "/api/v1/reports/impact/" + bad_id, auth(Role::kEvaluator))->status, 412);
+  EXPECT_EQ(call("POST", "/api/v1/impact/jobs", auth(Role::kMember), body.dump())->status, 403);
+  EXPECT_EQ(call("DELETE", "/api/v1/impact/jobs/job-none", auth(Role::kEvaluator))->status, 404);
 }
 
 TEST_P(HttpTest, OpenApiDocumentsEveryRoute) {

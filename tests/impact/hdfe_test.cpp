@@ -9,6 +9,7 @@
 
 #include "impact/frame.h"
 #include "impact/hdfe.h"
+#include "impact/stata.h"
 #include "test_support.h"
 
 namespace poles::impact {
@@ -63,6 +64,74 @@ TEST(Feols, TradeGravityMatchesFixestPublishedNumbers) {
   ASSERT_TRUE(rc.has_value()) << rc.error().to_string();
   EXPECT_NEAR(rc->coef(0), r->coef(0), 1e-7);
   EXPECT_NEAR(rc->se(0), r->se(0), 1e-7);
+}
+
+// fixest's "difficult" worker–firm–year panel (Stata file, true coefficients 3 and 5): the
+// projections stall, the sparse direct solver takes over, and it agrees with plain CG.
+TEST(Feols, DifficultWorkerFirmPanelFromStataRecoversTheTrueCoefficients) {
+  POLES_REQUIRE_SHARED("data/reference/fixest-benchmark/base_diff_e5.dta");
+  auto f = read_dta(testing::shared_path("data/reference/fixest-benchmark/base_diff_e5.dta").string());
+  ASSERT_TRUE(f.has_value()) << f.error().to_string();
+  ASSERT_EQ(f->rows(), 100000u);
+  ASSERT_NE(f->find("id_firm"), nullptr);
+  auto input = [&] {
+    OlsInput in;
+    in.y = *f->numeric("y");
+    in.x_names = {"x1", "x2"};
+    in.x = {*f->numeric("x1"), *f->numeric("x2")};
+    for (const char* fe : {"id_indiv", "id_firm", "id_year"}) in.fe.push_back(fixed_effect(*f, fe));
+    return in;
+  };
+  auto r = feols(input());
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_TRUE(r->demeaning.used_cg);
+  EXPECT_NEAR(r->coef(0), 3, 0.02);
+  EXPECT_NEAR(r->coef(1), 5, 0.02);
+  auto cg = input();
+  cg.demean.algorithm = Demeaner::kConjugateGradient;
+  auto rc = feols(std::move(cg));
+  ASSERT_TRUE(rc.has_value());
+  EXPECT_NEAR(rc->coef(0), r->coef(0), 1e-7);
+  EXPECT_NEAR(rc->coef(1), r->coef(1), 1e-7);
+  EXPECT_NEAR(rc->se(0), r->se(0), 1e-8);
+}
+
+// Singletons are removed repeatedly (removing one can make another), and the fixed-effect
+// parameters count one reference per connected component.
+TEST(Feols, SingletonsAndConnectedComponents) {
+  // Units a..e, periods 1..3; unit e appears once; period 3 only with unit d once e is gone.
+  const std::vector<int32_t> unit = {0, 0, 1, 1, 2, 2, 3, 3, 4};
+  const std::vector<int32_t> time = {0, 1, 0, 1, 0, 1, 0, 2, 2};
+  const std::vector<FixedEffect> fe = {{"unit", unit, 5}, {"time", time, 3}};
+  const auto keep = non_singletons(fe, unit.size());
+  // e (row 8) is a singleton unit; then period 2 has one row (7); then unit d has one row (6).
+  EXPECT_EQ(keep, (std::vector<char>{1, 1, 1, 1, 1, 1, 0, 0, 0}));
+  // Two components: {units 0,1; times 0,1} and {unit 2; time 2}.
+  const std::vector<FixedEffect> two = {{"unit", {0, 0, 1, 1, 2}, 3}, {"time", {0, 1, 0, 1, 2}, 3}};
+  EXPECT_EQ(fixed_effect_parameters(two), 6 - 2);
+  const std::vector<FixedEffect> three = {two[0], two[1], {"z", {0, 1, 0, 1, 0}, 2}};
+  EXPECT_EQ(fixed_effect_parameters(three), 8 - 2 - 1);
+}
+
+// Bad input: a regressor of the wrong length and a text outcome are refused with their names.
+TEST(Feols, BadInputIsNamed) {
+  OlsInput in;
+  in.y = {1, 2, 3, 4};
+  in.x_names = {"x"};
+  in.x = {{1, 2, 3}};
+  auto r = feols(in);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message().find("regressor 'x' has 3 rows"), std::string::npos);
+  Frame f;
+  Column c;
+  c.name = "label";
+  c.numeric = false;
+  c.text = {"a", "b"};
+  ASSERT_TRUE(f.add(c).is_ok());
+  auto v = f.numeric("label");
+  ASSERT_FALSE(v.has_value());
+  EXPECT_NE(v.error().message().find("column 'label' is not numeric (value 'a')"), std::string::npos);
+  EXPECT_FALSE(f.numeric("log(missing)").has_value());
 }
 
 }  // namespace
