@@ -10,6 +10,8 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <optional>
+#include <utility>
 #include <iostream>
 #include <random>
 #include <string>
@@ -26,6 +28,18 @@ using namespace poles::impact;
 namespace {
 
 double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+// Runs feols and times it; prints the error and gives nothing on failure.
+std::optional<std::pair<OlsResult, double>> timed_feols(OlsInput in) {
+  const double t0 = now();
+  auto r = feols(std::move(in));
+  const double t = now() - t0;
+  if (!r) {
+    std::cerr << r.error().to_string() << "\n";
+    return std::nullopt;
+  }
+  return std::make_pair(std::move(*r), t);
+}
 
 FixedEffect random_fe(const char* name, size_t n, int32_t levels, std::mt19937_64& g) {
   FixedEffect f{name, std::vector<int32_t>(n), levels};
@@ -70,13 +84,10 @@ int ols(size_t n, int G, uint64_t seed, const std::string& dir) {
   }
   in.vcov.kind = VcovKind::kCluster;
   in.vcov.clusters = {in.fe[0]};
-  const double t0 = now();
-  auto r = feols(std::move(in));
-  const double t = now() - t0;
-  if (!r) {
-    std::cerr << r.error().to_string() << "\n";
-    return 1;
-  }
+  auto run = timed_feols(std::move(in));
+  if (!run) return 1;
+  const auto& [res, t] = *run;
+  const OlsResult* r = &res;
   std::cout << fmt::format(R"({{"n": {}, "G": {}, "seconds": {:.4f}, "coef": {:.10f}, "se": {:.10f}, "iterations": {}, "cg": {}}})", n, G, t, r->coef(0),
                            r->se(0), r->demeaning.iterations, r->demeaning.used_cg ? "true" : "false")
             << "\n";
@@ -114,13 +125,10 @@ int difficult(size_t n, uint64_t seed) {
   }
   in.vcov.kind = VcovKind::kCluster;
   in.vcov.clusters = {in.fe[0]};
-  const double t0 = now();
-  auto r = feols(std::move(in));
-  const double t = now() - t0;
-  if (!r) {
-    std::cerr << r.error().to_string() << "\n";
-    return 1;
-  }
+  auto run = timed_feols(std::move(in));
+  if (!run) return 1;
+  const auto& [res, t] = *run;
+  const OlsResult* r = &res;
   std::cout << fmt::format(R"({{"n": {}, "seconds": {:.4f}, "x1": {:.6f}, "x2": {:.6f}, "iterations": {}, "cg": {}}})", n, t, r->coef(0), r->coef(1),
                            r->demeaning.iterations, r->demeaning.used_cg ? "true" : "false")
             << "\n";
@@ -141,13 +149,10 @@ int dta(const std::string& path) {
     auto c = f->codes(name);
     in.fe.push_back(FixedEffect{name, c->code, c->levels()});
   }
-  const double t0 = now();
-  auto r = feols(std::move(in));
-  const double t = now() - t0;
-  if (!r) {
-    std::cerr << r.error().to_string() << "\n";
-    return 1;
-  }
+  auto run = timed_feols(std::move(in));
+  if (!run) return 1;
+  const auto& [res, t] = *run;
+  const OlsResult* r = &res;
   std::cout << fmt::format(R"({{"n": {}, "seconds": {:.4f}, "x1": {:.6f}, "x2": {:.6f}, "iterations": {}}})", r->n, t, r->coef(0), r->coef(1),
                            r->demeaning.iterations)
             << "\n";

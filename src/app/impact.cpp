@@ -186,11 +186,11 @@ Result<Json> run_did(const Frame& f, const Params& p, const ImpactProgress* prog
     Json terms = Json::array();
     for (size_t k = 0; k < a.terms.size(); ++k) {
       const double tse = se(static_cast<Eigen::Index>(k) + 1);
-      Json t = Json{{"key", a.terms[k].key}};
-      t.update(interval(a.terms[k].att, tse, z, true));
-      t["band_low"] = a.terms[k].att - crit * tse;
-      t["band_high"] = a.terms[k].att + crit * tse;
-      terms.push_back(std::move(t));
+      Json term = Json{{"key", a.terms[k].key}};
+      term.update(interval(a.terms[k].att, tse, z, true));
+      term["band_low"] = a.terms[k].att - crit * tse;
+      term["band_high"] = a.terms[k].att + crit * tse;
+      terms.push_back(std::move(term));
     }
     if (!a.terms.empty()) {
       j["terms"] = std::move(terms);

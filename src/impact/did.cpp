@@ -59,6 +59,15 @@ Result<CellEstimate> two_by_two(const Eigen::VectorXd& dy, const Eigen::VectorXd
     const Eigen::VectorXd score = w.cwiseProduct(d - ps);
     asy_ps = (score.asDiagonal() * X) * hessian;
   }
+  // Weights of the treated and of the controls (odds of the score) in IPW and DR.
+  auto ipw_weights = [&] {
+    std::pair<Eigen::VectorXd, Eigen::VectorXd> wts{Eigen::VectorXd(n), Eigen::VectorXd(n)};
+    for (Eigen::Index i = 0; i < n; ++i) {
+      wts.first(i) = trim(i) * w(i) * d(i);
+      wts.second(i) = trim(i) * w(i) * ps(i) * (1 - d(i)) / (1 - ps(i));
+    }
+    return wts;
+  };
   switch (method) {
     case DidMethod::kRegression: {
       const Eigen::VectorXd w_treat = w.cwiseProduct(d);
@@ -76,11 +85,7 @@ Result<CellEstimate> two_by_two(const Eigen::VectorXd& dy, const Eigen::VectorXd
       break;
     }
     case DidMethod::kIpw: {
-      Eigen::VectorXd w_treat(n), w_cont(n);
-      for (Eigen::Index i = 0; i < n; ++i) {
-        w_treat(i) = trim(i) * w(i) * d(i);
-        w_cont(i) = trim(i) * w(i) * ps(i) * (1 - d(i)) / (1 - ps(i));
-      }
+      const auto [w_treat, w_cont] = ipw_weights();
       const Eigen::VectorXd att_treat = w_treat.cwiseProduct(dy);
       const Eigen::VectorXd att_cont = w_cont.cwiseProduct(dy);
       const double eta_treat = att_treat.mean() / w_treat.mean();
@@ -95,11 +100,7 @@ Result<CellEstimate> two_by_two(const Eigen::VectorXd& dy, const Eigen::VectorXd
       break;
     }
     case DidMethod::kDoublyRobust: {
-      Eigen::VectorXd w_treat(n), w_cont(n);
-      for (Eigen::Index i = 0; i < n; ++i) {
-        w_treat(i) = trim(i) * w(i) * d(i);
-        w_cont(i) = trim(i) * w(i) * ps(i) * (1 - d(i)) / (1 - ps(i));
-      }
+      const auto [w_treat, w_cont] = ipw_weights();
       const Eigen::VectorXd r = dy - out_delta;
       const Eigen::VectorXd att_treat = w_treat.cwiseProduct(r);
       const Eigen::VectorXd att_cont = w_cont.cwiseProduct(r);

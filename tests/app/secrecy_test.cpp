@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "app/impact.h"
 #include "app/stats.h"
 #include "demo/load.h"
 #include "snapshot/loader.h"
@@ -125,6 +126,59 @@ TEST(Secrecy, FirmAggregatesOfTheDemoResistDifferencing) {
   const auto& total = (*all)["cells"].back().back();
   ASSERT_FALSE(total["value"].is_null());
   EXPECT_NEAR(total["value"].get<double>(), sum, 1e-6 * sum);
+}
+
+// Impact estimates rest on firms: a cohort of two firms has its ATT(g,t) masked (with its counts),
+// while the aggregations over every cohort stay published; an event-time coefficient resting on
+// fewer than 3 treated rows is masked too.
+TEST(ImpactSecrecy, EstimatesOnFewerThanThreeFirmsAreMasked) {
+  impact::Frame f;
+  std::vector<double> unit, year, first, y;
+  for (int u = 1; u <= 30; ++u) {
+    const int g = u <= 20 ? 0 : u <= 28 ? 2003 : 2004;  // the 2004 cohort has two firms
+    for (int t = 2001; t <= 2005; ++t) {
+      unit.push_back(u);
+      year.push_back(t);
+      first.push_back(g);
+      y.push_back(0.1 * u + 0.3 * (t - 2001) + (g != 0 && t >= g ? 1.0 : 0.0) + 0.01 * ((u * 3 + t) % 7));
+    }
+  }
+  f.add_numeric("unit", unit);
+  f.add_numeric("year", year);
+  f.add_numeric("first", first);
+  f.add_numeric("y", y);
+  const Params p{{"outcome", "y"}, {"unit", "unit"}, {"time", "year"}, {"group", "first"}, {"bootstrap", "0"}};
+  auto r = impact_estimate(f, p);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  int masked = 0, published = 0;
+  for (const auto& c : (*r)["cells"]) {
+    if (c["g"] == 2004) {
+      EXPECT_TRUE(c["estimate"].is_null());
+      EXPECT_TRUE(c["treated"].is_null());
+      ++masked;
+    } else {
+      EXPECT_FALSE(c["estimate"].is_null());
+      ++published;
+    }
+  }
+  EXPECT_EQ(masked, 4);
+  EXPECT_EQ((*r)["secrecy"]["masked"], 4);
+  EXPECT_FALSE((*r)["aggregations"]["simple"]["estimate"].is_null());
+  // The event study: e = 2 has only the 2003 cohort's 8 firms, e = -3 only the 2004 cohort's two.
+  Params ev = p;
+  ev["estimator"] = "event";
+  ev["leads"] = "3";
+  ev["lags"] = "3";
+  auto e = impact_estimate(f, ev);
+  ASSERT_TRUE(e.has_value()) << e.error().to_string();
+  for (const auto& t : (*e)["terms"]) {
+    if (t["e"] == -3) {
+      EXPECT_TRUE(t["estimate"].is_null()) << t.dump();
+    }
+    if (t["e"] == 2) {
+      EXPECT_FALSE(t["estimate"].is_null()) << t.dump();
+    }
+  }
 }
 
 }  // namespace

@@ -18,6 +18,13 @@ let playwright;
 try { playwright = require("playwright-core"); } catch { console.log("SKIP: playwright-core not installed (cd web && npm ci)"); process.exit(77); }
 if (!existsSync(chromium)) { console.log("SKIP: /usr/bin/chromium missing (scripts/install-deps)"); process.exit(77); }
 
+// A report's two links fetched from the page: the HTML (status, text) and the PDF (type, first bytes).
+const fetchReport = (page, htmlSelector, pdfSelector) => page.evaluate(async ([hs, ps]) => {
+  const h = await fetch(document.querySelector(hs).href);
+  const p = await fetch(document.querySelector(ps).href);
+  const bytes = new Uint8Array(await p.arrayBuffer());
+  return { status: h.status, html: await h.text(), type: p.headers.get("content-type"), head: String.fromCharCode(...bytes.slice(0, 5)) };
+}, [htmlSelector, pdfSelector]);
 const freePort = () => new Promise((resolve) => { const s = createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); }); });
 const dir = mkdtempSync(join(tmpdir(), "poles-e2e-"));
 const db = join(dir, "e2e.db");
@@ -298,12 +305,7 @@ try {
   await page.waitForSelector(`#ev-radar[data-ready="true"][data-cluster="${last.cluster}"]`);
   assert.equal(await page.locator("#ev-compliance tbody tr").count(), last.targets.length);
   assert.ok((await page.locator("#ev-action").textContent()).includes(last.action.action));
-  const rep = await page.evaluate(async () => {
-    const h = await fetch(document.querySelector("#ev-report-html").href);
-    const p = await fetch(document.querySelector("#ev-report-pdf").href);
-    const bytes = new Uint8Array(await p.arrayBuffer());
-    return { status: h.status, html: await h.text(), type: p.headers.get("content-type"), head: String.fromCharCode(...bytes.slice(0, 5)) };
-  });
+  const rep = await fetchReport(page, "#ev-report-html", "#ev-report-pdf");
   assert.equal(rep.status, 200);
   assert.ok(rep.html.includes("Rapport d&#39;évaluation") && rep.html.includes("<svg"), "the report has its title and charts");
   assert.equal(rep.type, "application/pdf");
@@ -327,12 +329,7 @@ try {
   assert.equal(await page.locator("#imp-groups tbody tr").count(), job.result.aggregations.group.terms.length);
   assert.ok(await page.locator("#imp-plot svg path").count() > 0, "event-time chart drawn");
   await shot("20-impact");
-  const impRep = await page.evaluate(async () => {
-    const h = await fetch(document.querySelector("#imp-report-html").href);
-    const p = await fetch(document.querySelector("#imp-report-pdf").href);
-    const bytes = new Uint8Array(await p.arrayBuffer());
-    return { status: h.status, html: await h.text(), type: p.headers.get("content-type"), head: String.fromCharCode(...bytes.slice(0, 5)) };
-  });
+  const impRep = await fetchReport(page, "#imp-report-html", "#imp-report-pdf");
   assert.equal(impRep.status, 200);
   assert.ok(impRep.html.includes("Évaluation d&#39;impact") && impRep.html.includes("<svg"), "the impact report has its title and chart");
   assert.equal(impRep.type, "application/pdf");

@@ -49,7 +49,7 @@ TEST(CallawaySantAnna, MpdtaGroupTimeEffectsMatchTheDidPackage) {
   EXPECT_EQ(r->pretest_df, 5);
   // Regression and doubly robust coincide without covariates; so does IPW.
   for (auto m : {DidMethod::kRegression, DidMethod::kIpw}) {
-    auto o = att_gt(mpdta(), DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, m, 0});
+    auto o = att_gt(mpdta(), DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, m, 0, {}});
     ASSERT_TRUE(o.has_value());
     for (size_t c = 0; c < 12; ++c) {
       EXPECT_NEAR(o->cells[c].att, r->cells[c].att, 1e-12);

@@ -51,7 +51,10 @@ class ImpactFrance : public testing_support::DemoFranceSuite<Tables> {
   }
   // The panel for the direct effect: members and the non-members never exposed to a member of
   // their (employment zone, NAF division) cell, whose outcomes carry no spillover.
-  static DidData direct_effect_data(const std::string& outcome) {
+  static DidData direct_effect_data(const std::string& outcome) { return did_data(outcome, false); }
+  // Members with their join year and never-exposed non-members (direct), or non-members with
+  // their exposure year (spillover).
+  static DidData did_data(const std::string& outcome, bool spillover) {
     const Frame& f = panel();
     const auto firm = *f.numeric("firm");
     const auto year = *f.numeric("year");
@@ -60,10 +63,10 @@ class ImpactFrance : public testing_support::DemoFranceSuite<Tables> {
     const auto y = *f.numeric(outcome);
     DidData d;
     for (size_t i = 0; i < f.rows(); ++i) {
-      if (join[i] == 0 && exposed[i] != 0) continue;
+      if (spillover ? join[i] != 0 : (join[i] == 0 && exposed[i] != 0)) continue;
       d.unit.push_back(static_cast<int64_t>(firm[i]));
       d.time.push_back(static_cast<int>(year[i]));
-      d.group.push_back(static_cast<int>(join[i]));
+      d.group.push_back(static_cast<int>(spillover ? exposed[i] : join[i]));
       d.y.push_back(y[i]);
     }
     return d;
@@ -81,7 +84,7 @@ TEST_F(ImpactFrance, PanelCarriesTheMembershipTiming) {
 }
 
 TEST_F(ImpactFrance, CallawaySantAnnaRecoversThePlantedEffectAndTheNaiveComparisonDoesNot) {
-  auto r = att_gt(direct_effect_data("log(rd_spending)"), DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kRegression, 0});
+  auto r = att_gt(direct_effect_data("log(rd_spending)"), DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kRegression, 0, {}});
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
   auto simple = aggregate(*r, Aggregation::kSimple);
   ASSERT_TRUE(simple.has_value());
@@ -101,7 +104,7 @@ TEST_F(ImpactFrance, CallawaySantAnnaRecoversThePlantedEffectAndTheNaiveComparis
   EXPECT_GT(r->pretest_p, 0.01);
   // Turnover and headcount carry no planted effect.
   for (const char* outcome : {"log(turnover)", "log(headcount)"}) {
-    auto z = att_gt(direct_effect_data(outcome), DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kRegression, 0});
+    auto z = att_gt(direct_effect_data(outcome), DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kRegression, 0, {}});
     ASSERT_TRUE(z.has_value());
     auto zs = aggregate(*z, Aggregation::kSimple);
     std::cout << outcome << " ATT " << zs->att << " (" << zs->se << ")\n";
@@ -127,21 +130,7 @@ TEST_F(ImpactFrance, CallawaySantAnnaRecoversThePlantedEffectAndTheNaiveComparis
 // Spillovers: non-members of a (zone, sector) cell once a member of the cell has joined, against
 // never-exposed non-members, recover the planted indirect effect.
 TEST_F(ImpactFrance, SpilloverOnExposedNonMembersIsRecovered) {
-  const Frame& f = panel();
-  const auto firm = *f.numeric("firm");
-  const auto year = *f.numeric("year");
-  const auto join = *f.numeric("join_year");
-  const auto exposed = *f.numeric("zone_sector_exposed");
-  const auto y = *f.numeric("log(rd_spending)");
-  DidData d;
-  for (size_t i = 0; i < f.rows(); ++i) {
-    if (join[i] != 0) continue;
-    d.unit.push_back(static_cast<int64_t>(firm[i]));
-    d.time.push_back(static_cast<int>(year[i]));
-    d.group.push_back(static_cast<int>(exposed[i]));
-    d.y.push_back(y[i]);
-  }
-  auto r = att_gt(d, DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kRegression, 0});
+  auto r = att_gt(did_data("log(rd_spending)", true), DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kRegression, 0, {}});
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
   auto simple = aggregate(*r, Aggregation::kSimple);
   ASSERT_TRUE(simple.has_value());

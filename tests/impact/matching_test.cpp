@@ -212,7 +212,9 @@ TEST_F(LalondeVsMatchIt, ExactMatchingWeightsMatchMatchIt) {
   // Every matched control shares its stratum's covariates with the treated of the stratum.
   for (size_t i = 0; i < l.id.size(); ++i) {
     for (size_t j = 0; j < l.id.size(); ++j) {
-      if (m->subclass[i] >= 0 && m->subclass[i] == m->subclass[j]) ASSERT_EQ(c->display.row(static_cast<Eigen::Index>(i)), c->display.row(static_cast<Eigen::Index>(j)));
+      if (m->subclass[i] >= 0 && m->subclass[i] == m->subclass[j]) {
+        ASSERT_EQ(c->display.row(static_cast<Eigen::Index>(i)), c->display.row(static_cast<Eigen::Index>(j)));
+      }
     }
   }
 }
@@ -285,7 +287,9 @@ TEST(Matching, CoarsenedExactMatchingImprovesBalance) {
   EXPECT_GT(m->treated_matched, 30);
   const auto rows = balance(l.cov, {}, l.treat, m->weights);
   for (const auto& r : rows) {
-    if (r.binary) EXPECT_NEAR(r.matched_smd, 0, 1e-12) << r.name;  // exact on the binary covariates
+    if (r.binary) {
+      EXPECT_NEAR(r.matched_smd, 0, 1e-12) << r.name;  // exact on the binary covariates
+    }
     EXPECT_LE(std::abs(r.matched_smd), std::abs(r.smd) + 1e-12) << r.name;
   }
 }
