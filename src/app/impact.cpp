@@ -470,15 +470,17 @@ Result<Json> impact_from_store(const snapshot::Snapshot& s, const Params& given,
     const auto firm = *f.numeric("firm");
     const auto year = *f.numeric("year");
     const auto g = *f.numeric("treated_group");
+    // Outcome the year before and `horizon` years after (NaN when the firm lacks that year: the
+    // matching then leaves it out, rather than reading a missing year as 0).
     std::map<double, std::pair<double, double>> before_after;
     std::vector<char> pick(f.rows(), 0);
     for (size_t i = 0; i < f.rows(); ++i) {
       if (g[i] != 0 && g[i] != cohort) continue;
       if (year[i] == cohort - 1) {
         pick[i] = 1;
-        before_after[firm[i]].first = y[i];
+        before_after.try_emplace(firm[i], NAN, NAN).first->second.first = y[i];
       }
-      if (year[i] == cohort + horizon) before_after[firm[i]].second = y[i];
+      if (year[i] == cohort + horizon) before_after.try_emplace(firm[i], NAN, NAN).first->second.second = y[i];
     }
     Frame cs = f.subset(pick);
     std::vector<double> change, treated;
