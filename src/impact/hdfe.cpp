@@ -427,12 +427,6 @@ bool nested_in(const FixedEffect& f, const FixedEffect& cluster) {
   return true;
 }
 
-// Sum over clusters of the outer products of the scores: Σ_g (Σ_{i∈g} w e x)(…)'.
-Eigen::MatrixXd cluster_meat(const Eigen::MatrixXd& scores, const std::vector<int32_t>& code, int32_t levels) {
-  Eigen::MatrixXd sums = Eigen::MatrixXd::Zero(levels, scores.cols());
-  for (Eigen::Index i = 0; i < scores.rows(); ++i) sums.row(code[static_cast<size_t>(i)]) += scores.row(i);
-  return sums.transpose() * sums;
-}
 
 }  // namespace
 
@@ -449,27 +443,44 @@ Result<DemeanReport> demean(const std::vector<FixedEffect>& fe, const std::vecto
   }
   std::vector<DemeanReport> reports(columns.size());
   const size_t threads = std::clamp<size_t>(static_cast<size_t>(std::max(options.threads, 1)), 1, columns.size());
-  // Hard graphs (more than two fixed effects, where projections crawl): the direct solver is built
-  // once for every column when the projections of the first column do not converge quickly.
-  std::unique_ptr<Direct> direct;
-  if (options.algorithm == Demeaner::kAuto && fe.size() >= 2) {
+  // Demeans the listed columns, spread over the threads; the reports are added to the columns'.
+  auto run = [&](const std::vector<size_t>& which, const DemeanOptions& opt, const Direct* direct) {
+    std::vector<std::thread> pool;
+    for (size_t t = 0; t < std::min(threads, which.size()); ++t) {
+      pool.emplace_back([&, t] {
+        for (size_t c = t; c < which.size(); c += threads) {
+          const DemeanReport r = demean_column(sys, *columns[which[c]], opt, direct);
+          DemeanReport& to = reports[which[c]];
+          to.iterations += r.iterations;
+          to.converged = r.converged;
+          to.used_cg = to.used_cg || r.used_cg;
+        }
+      });
+    }
+    for (auto& th : pool) th.join();
+  };
+  std::vector<size_t> all(columns.size());
+  std::iota(all.begin(), all.end(), size_t{0});
+  if (options.algorithm != Demeaner::kAuto || fe.size() < 2) {
+    run(all, options, nullptr);
+  } else {
+    // Projections first, within their budget. On hard graphs (worker–firm-like, where they crawl)
+    // the columns left unconverged go on from their partial residuals (M(v - Da) = Mv) with the
+    // direct solver, built once for all of them.
     DemeanOptions probe = options;
     probe.algorithm = Demeaner::kProjections;
-    probe.max_iterations = fe.size() > 2 ? options.projection_budget_3fe : options.projection_budget;
-    std::vector<double> copy = *columns.front();
-    const DemeanReport r = demean_column(sys, copy, probe, nullptr);
-    if (!r.converged) {
-      direct = std::make_unique<Direct>();
+    probe.max_iterations = std::min(options.max_iterations, fe.size() > 2 ? options.projection_budget_3fe : options.projection_budget);
+    run(all, probe, nullptr);
+    std::vector<size_t> rest;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      if (!reports[c].converged) rest.push_back(c);
+    }
+    if (!rest.empty()) {
+      auto direct = std::make_unique<Direct>();
       if (!direct->build(sys)) direct.reset();
+      run(rest, options, direct.get());
     }
   }
-  std::vector<std::thread> pool;
-  for (size_t t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      for (size_t c = t; c < columns.size(); c += threads) reports[c] = demean_column(sys, *columns[c], options, direct.get());
-    });
-  }
-  for (auto& th : pool) th.join();
   DemeanReport out;
   for (const auto& r : reports) {
     out.iterations = std::max(out.iterations, r.iterations);
@@ -532,15 +543,19 @@ Result<OlsResult> feols(OlsInput in) {
     return Status::invalid_argument("clustered standard errors take one or two cluster variables");
   }
   OlsResult res;
-  // Rows with every value present.
-  std::vector<char> keep(n0, 1);
-  for (size_t i = 0; i < n0; ++i) {
-    bool ok = std::isfinite(in.y[i]);
-    for (const auto& x : in.x) ok = ok && std::isfinite(x[i]);
-    for (const auto& f : in.fe) ok = ok && f.code[i] >= 0;
-    for (const auto& c : in.vcov.clusters) ok = ok && c.code[i] >= 0;
-    if (!in.weights.empty()) ok = ok && std::isfinite(in.weights[i]) && in.weights[i] > 0;
-    keep[i] = ok;
+  // Rows with every value present, column by column (a pass per column streams and vectorises).
+  std::vector<char> keep(n0);
+  for (size_t i = 0; i < n0; ++i) keep[i] = std::isfinite(in.y[i]);
+  for (const auto& x : in.x) {
+    for (size_t i = 0; i < n0; ++i) keep[i] &= std::isfinite(x[i]);
+  }
+  for (const auto* codes : {&in.fe, &in.vcov.clusters}) {
+    for (const auto& f : *codes) {
+      for (size_t i = 0; i < n0; ++i) keep[i] &= f.code[i] >= 0;
+    }
+  }
+  if (!in.weights.empty()) {
+    for (size_t i = 0; i < n0; ++i) keep[i] &= std::isfinite(in.weights[i]) && in.weights[i] > 0;
   }
   res.missing = static_cast<int64_t>(std::count(keep.begin(), keep.end(), char{0}));
   res.used = keep;
@@ -659,24 +674,17 @@ Result<OlsResult> feols(OlsInput in) {
   const Eigen::MatrixXd bread = ldlt.solve(Eigen::MatrixXd::Identity(k, k));
   for (size_t j : kept) res.names.push_back(names[j]);
   res.k = k;
-  res.residuals = in.y;
+  double ssr = 0, ssw = 0;  // y is demeaned when there are fixed effects
+  for (size_t i = 0; i < n; ++i) ssw += weight(i) * in.y[i] * in.y[i];
+  res.residuals = std::move(in.y);
+  std::vector<const double*> xk;
+  for (size_t j : kept) xk.push_back(in.x[j].data());
   for (Eigen::Index a = 0; a < k; ++a) {
     const double b = res.coef(a);
-    const auto& x = in.x[kept[static_cast<size_t>(a)]];
+    const double* x = xk[static_cast<size_t>(a)];
     for (size_t i = 0; i < n; ++i) res.residuals[i] -= b * x[i];
   }
-  double ssr = 0, ssw = 0;  // y is demeaned when there are fixed effects
-  if (in.weights.empty()) {
-    for (size_t i = 0; i < n; ++i) {
-      ssr += res.residuals[i] * res.residuals[i];
-      ssw += in.y[i] * in.y[i];
-    }
-  } else {
-    for (size_t i = 0; i < n; ++i) {
-      ssr += in.weights[i] * res.residuals[i] * res.residuals[i];
-      ssw += in.weights[i] * in.y[i] * in.y[i];
-    }
-  }
+  for (size_t i = 0; i < n; ++i) ssr += weight(i) * res.residuals[i] * res.residuals[i];
   res.ssr = ssr;
   const double nd = static_cast<double>(n);
   const double K = static_cast<double>(res.k + res.fe_parameters);
@@ -686,22 +694,34 @@ Result<OlsResult> feols(OlsInput in) {
   res.within_r2 = in.fe.empty() ? res.r2 : 1 - ssr / ssw;
   if (nd <= K) return Status::invalid_argument(fmt::format("{} observations are too few for {} parameters", n, K));
 
-  // Scores w e x, for the sandwich estimators.
-  Eigen::MatrixXd scores;
-  if (in.vcov.kind != VcovKind::kIid) {
-    scores.resize(static_cast<Eigen::Index>(n), k);
+  // Σ_g s_g s_g' over the groups of a code, s_g the sum of the scores w e x of its rows; every row
+  // its own group without a code (HC). The scores are not stored: n × k would double the memory.
+  auto meat = [&](const int32_t* code, int32_t levels) {
+    const auto g = code == nullptr ? Eigen::Index{0} : static_cast<Eigen::Index>(levels);
+    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> sums = Eigen::MatrixXd::Zero(g, k);
+    Eigen::MatrixXd m = Eigen::MatrixXd::Zero(k, k);
     for (size_t i = 0; i < n; ++i) {
-      for (Eigen::Index a = 0; a < k; ++a) scores(static_cast<Eigen::Index>(i), a) = weight(i) * res.residuals[i] * in.x[kept[static_cast<size_t>(a)]][i];
+      const double we = weight(i) * res.residuals[i];
+      if (code == nullptr) {
+        for (Eigen::Index a = 0; a < k; ++a) {
+          const double sa = we * xk[static_cast<size_t>(a)][i];
+          for (Eigen::Index b = 0; b <= a; ++b) m(a, b) += sa * we * xk[static_cast<size_t>(b)][i];
+        }
+      } else {
+        double* row = sums.data() + static_cast<Eigen::Index>(code[i]) * k;
+        for (Eigen::Index a = 0; a < k; ++a) row[a] += we * xk[static_cast<size_t>(a)][i];
+      }
     }
-  }
+    if (code != nullptr) return Eigen::MatrixXd(sums.transpose() * sums);
+    return Eigen::MatrixXd(m.selfadjointView<Eigen::Lower>());
+  };
   switch (in.vcov.kind) {
     case VcovKind::kIid:
       res.vcov = bread * (ssr / (nd - K));
       res.df_t = nd - K;
       break;
     case VcovKind::kHetero: {
-      const Eigen::MatrixXd meat = scores.transpose() * scores;
-      res.vcov = bread * meat * bread * (in.vcov.adjust ? nd / (nd - K) : 1.0);
+      res.vcov = bread * meat(nullptr, 0) * bread * (in.vcov.adjust ? nd / (nd - K) : 1.0);
       res.df_t = nd - K;
       break;
     }
@@ -717,7 +737,7 @@ Result<OlsResult> feols(OlsInput in) {
       int32_t g = cl[0].levels;
       for (const auto& c : cl) g = std::min(g, c.levels);
       res.clusters = g;
-      Eigen::MatrixXd meat = cluster_meat(scores, cl[0].code, cl[0].levels);
+      Eigen::MatrixXd m = meat(cl[0].code.data(), cl[0].levels);
       if (cl.size() == 2) {
         // Two-way: V1 + V2 - V12, the intersection coded from both.
         FixedEffect both;
@@ -725,12 +745,12 @@ Result<OlsResult> feols(OlsInput in) {
         for (size_t i = 0; i < n; ++i) both.code[i] = cl[0].code[i] * cl[1].levels + cl[1].code[i];
         both.levels = cl[0].levels * cl[1].levels;
         compact(both);
-        meat += cluster_meat(scores, cl[1].code, cl[1].levels) - cluster_meat(scores, both.code, both.levels);
+        m += meat(cl[1].code.data(), cl[1].levels) - meat(both.code.data(), both.levels);
       }
       double adj = 1;
       if (in.vcov.adjust) adj *= (nd - 1) / (nd - k_nested);
       if (in.vcov.cluster_adjust) adj *= static_cast<double>(g) / (g - 1.0);
-      res.vcov = bread * meat * bread * adj;
+      res.vcov = bread * m * bread * adj;
       res.df_t = g - 1.0;
       break;
     }
