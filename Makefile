@@ -47,7 +47,8 @@ build-asan: deps web-deps
 	cmake --build --preset asan -j $(JOBS)
 
 # Sanitizer run: every test except those labelled `slow` (their code paths are covered by the
-# fast tests; under ASan they would take most of the 30-minute budget).
+# fast tests; under ASan they would take most of the 30-minute budget). The asan preset does not
+# even build their executables (POLES_SKIP_SLOW_TESTS).
 test-asan: build-asan
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1; \
 	  ctest --preset asan -j $(JOBS) || $(call RERUN_FAILED,asan)

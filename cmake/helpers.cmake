@@ -27,6 +27,9 @@ endfunction()
 # a GoogleTest executable registered with CTest, one CTest test per GoogleTest test.
 function(poles_test name)
   cmake_parse_arguments(ARG "POSTGRES" "TIMEOUT" "SOURCES;DEPS;LABELS;PROPERTIES" ${ARGN})
+  if(POLES_SKIP_SLOW_TESTS AND "slow" IN_LIST ARG_LABELS)
+    return()  # the sanitizer build does not run them (the asan test preset excludes `slow`)
+  endif()
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
   target_compile_definitions(${name} PRIVATE
