@@ -23,10 +23,11 @@ function(poles_library name)
   poles_warnings(poles_${name})
 endfunction()
 
-# poles_test(name SOURCES ... DEPS ... [LABELS ...] [POSTGRES] [TIMEOUT s] [PROPERTIES k v ...]):
+# poles_test(name SOURCES ... DEPS ... [LABELS ...] [POSTGRES] [TIMEOUT s] [PROPERTIES k v ...]
+#            [DEFINITIONS ...] [NEEDS target ...]):
 # a GoogleTest executable registered with CTest, one CTest test per GoogleTest test.
 function(poles_test name)
-  cmake_parse_arguments(ARG "POSTGRES" "TIMEOUT" "SOURCES;DEPS;LABELS;PROPERTIES" ${ARGN})
+  cmake_parse_arguments(ARG "POSTGRES" "TIMEOUT" "SOURCES;DEPS;LABELS;PROPERTIES;DEFINITIONS;NEEDS" ${ARGN})
   if(POLES_SKIP_SLOW_TESTS AND "slow" IN_LIST ARG_LABELS)
     return()  # the sanitizer build does not run them (the asan test preset excludes `slow`)
   endif()
@@ -35,7 +36,10 @@ function(poles_test name)
   target_compile_definitions(${name} PRIVATE
     POLES_SHARED_DIR="${POLES_SHARED_DIR}"
     POLES_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-    POLES_BINARY_DIR="${PROJECT_BINARY_DIR}")
+    POLES_BINARY_DIR="${PROJECT_BINARY_DIR}" ${ARG_DEFINITIONS})
+  if(ARG_NEEDS)
+    add_dependencies(${name} ${ARG_NEEDS})  # targets run by the test (e.g. the poles command)
+  endif()
   poles_warnings(${name})
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 600)
