@@ -10,6 +10,7 @@
 
 #include "core/date.h"
 #include "core/model.h"
+#include "impact/logit.h"
 #include "network/graph.h"
 #include "select/call.h"
 
@@ -47,59 +48,18 @@ Result<Logit> fit_logit(const std::vector<std::vector<double>>& X, const std::ve
       return Status::invalid_argument(fmt::format("feature '{}' is constant or a combination of the others", name));
     }
   }
-  Eigen::VectorXd beta = Eigen::VectorXd::Zero(k);
   const double ybar = Y.mean();
   if (ybar <= 0 || ybar >= 1) return Status::invalid_argument("every outcome is the same: the model cannot be fitted");
-  beta(0) = std::log(ybar / (1 - ybar));
+  POLES_ASSIGN_OR_RETURN(const impact::LogitFit fit, impact::fit_logit(A, Y, {}, max_iterations, tolerance));
   Logit out;
   out.names.push_back("(Intercept)");
   out.names.insert(out.names.end(), names.begin(), names.end());
-  auto loglik = [&](const Eigen::VectorXd& b) {
-    const Eigen::VectorXd eta = A * b;
-    double ll = 0;
-    for (Eigen::Index i = 0; i < n; ++i) ll += Y(i) * eta(i) - std::log1p(std::exp(eta(i)));
-    return ll;
-  };
-  double ll = loglik(beta);
-  Eigen::MatrixXd info;
-  bool converged = false;
-  for (out.iterations = 1; out.iterations <= max_iterations; ++out.iterations) {
-    const Eigen::VectorXd eta = A * beta;
-    Eigen::VectorXd mu(n), w(n);
-    for (Eigen::Index i = 0; i < n; ++i) {
-      mu(i) = 1.0 / (1.0 + std::exp(-eta(i)));
-      w(i) = std::max(mu(i) * (1 - mu(i)), 1e-12);
-    }
-    info = A.transpose() * w.asDiagonal() * A;
-    Eigen::LDLT<Eigen::MatrixXd> ldlt(info);
-    if (ldlt.info() != Eigen::Success) return Status::not_converged("IRLS: the weighted design became singular (separation?)");
-    const Eigen::VectorXd step = ldlt.solve(A.transpose() * (Y - mu));
-    beta += step;
-    const double next = loglik(beta);
-    if (std::abs(next - ll) < tolerance * (std::abs(next) + tolerance)) {
-      ll = next;
-      converged = true;
-      break;
-    }
-    ll = next;
-  }
-  if (!converged) return Status::not_converged(fmt::format("IRLS did not converge in {} iterations", max_iterations));
-  // Standard errors from the information matrix at the estimate.
-  {
-    const Eigen::VectorXd eta = A * beta;
-    Eigen::VectorXd w(n);
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const double mu = 1.0 / (1.0 + std::exp(-eta(i)));
-      w(i) = mu * (1 - mu);
-    }
-    info = A.transpose() * w.asDiagonal() * A;
-  }
-  const Eigen::MatrixXd cov = info.inverse();
   for (Eigen::Index j = 0; j < k; ++j) {
-    out.coef.push_back(beta(j));
-    out.se.push_back(std::sqrt(cov(j, j)));
+    out.coef.push_back(fit.coef(j));
+    out.se.push_back(std::sqrt(fit.vcov(j, j)));  // from the information matrix at the estimate
   }
-  out.log_likelihood = ll;
+  out.iterations = fit.iterations;
+  out.log_likelihood = fit.log_likelihood;
   out.null_log_likelihood = static_cast<double>(n) * (ybar * std::log(ybar) + (1 - ybar) * std::log(1 - ybar));
   out.n = static_cast<size_t>(n);
   return out;
