@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/date.h"
+#include "core/stats.h"
 #include "pipeline/projects.h"
 
 namespace poles::evaluate {
@@ -92,13 +93,6 @@ struct FirmSum {
 };
 
 double ratio(double a, double b) { return b > 0 ? a / b : kNaN; }
-
-double median(std::vector<double> v) {
-  if (v.empty()) return kNaN;
-  std::sort(v.begin(), v.end());
-  const size_t m = v.size() / 2;
-  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
 
 }  // namespace
 

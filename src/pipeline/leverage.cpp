@@ -8,6 +8,7 @@
 
 #include "core/date.h"
 #include "core/model.h"
+#include "core/stats.h"
 #include "pipeline/projects.h"
 
 namespace poles::pipeline {
@@ -15,13 +16,6 @@ namespace poles::pipeline {
 using snapshot::Snapshot;
 
 namespace {
-
-double median(std::vector<double> v) {
-  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::sort(v.begin(), v.end());
-  const size_t m = v.size() / 2;
-  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
 
 struct Acc {
   Leverage l;

@@ -10,6 +10,7 @@
 
 #include "core/date.h"
 #include "core/model.h"
+#include "core/stats.h"
 
 namespace poles::services {
 
@@ -27,12 +28,10 @@ DimensionStats stats(std::vector<double> v) {
     d.mean = d.median = kNaN;
     return d;
   }
-  std::sort(v.begin(), v.end());
   double sum = 0;
   for (double x : v) sum += x;
   d.mean = sum / static_cast<double>(v.size());
-  const size_t m = v.size() / 2;
-  d.median = v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+  d.median = median(std::move(v));
   return d;
 }
 
