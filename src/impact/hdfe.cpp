@@ -464,21 +464,27 @@ Result<DemeanReport> demean(const std::vector<FixedEffect>& fe, const std::vecto
   if (options.algorithm != Demeaner::kAuto || fe.size() < 2) {
     run(all, options, nullptr);
   } else {
-    // Projections first, within their budget. On hard graphs (worker–firm-like, where they crawl)
-    // the columns left unconverged go on from their partial residuals (M(v - Da) = Mv) with the
-    // direct solver, built once for all of them.
+    // Projections first, within their budget, on a first round of columns (one per thread). On
+    // hard graphs (worker–firm-like, where they crawl) the columns of that round left unconverged go
+    // on from their partial residuals (M(v - Da) = Mv), and the other columns from the start, with
+    // the direct solver built once for all of them; otherwise the other columns are projected too.
     DemeanOptions probe = options;
     probe.algorithm = Demeaner::kProjections;
     probe.max_iterations = std::min(options.max_iterations, fe.size() > 2 ? options.projection_budget_3fe : options.projection_budget);
-    run(all, probe, nullptr);
-    std::vector<size_t> rest;
-    for (size_t c = 0; c < columns.size(); ++c) {
-      if (!reports[c].converged) rest.push_back(c);
+    const std::vector<size_t> first(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(threads));
+    std::vector<size_t> rest(all.begin() + static_cast<std::ptrdiff_t>(threads), all.end());
+    run(first, probe, nullptr);
+    std::vector<size_t> hard;
+    for (size_t c : first) {
+      if (!reports[c].converged) hard.push_back(c);
     }
-    if (!rest.empty()) {
+    if (hard.empty()) {
+      run(rest, options, nullptr);
+    } else {
+      hard.insert(hard.end(), rest.begin(), rest.end());
       auto direct = std::make_unique<Direct>();
       if (!direct->build(sys)) direct.reset();
-      run(rest, options, direct.get());
+      run(hard, options, direct.get());
     }
   }
   DemeanReport out;
