@@ -6,12 +6,13 @@ JOBS ?= $(shell nproc)
 DB ?= poles.db
 PORT ?= 8080
 
-.PHONY: run test bench deps web-deps build build-ci build-asan test-ci test-asan fuzz clean help
+.PHONY: run test bench deps web-deps build build-ci build-asan test-ci test-asan fuzz clean help format format-check
 
 help:
 	@echo "make run    install, build, create the demo database if absent, serve the dashboard"
 	@echo "make test   install, build (warnings as errors), run every test, then again under ASan+UBSan"
 	@echo "make bench  run the benchmarks and regenerate docs/performance.md"
+	@echo "make format apply .clang-format to every C++ file (make format-check: the check make test runs)"
 
 deps:
 	scripts/install-deps
@@ -58,7 +59,17 @@ fuzz: deps
 	cmake --build --preset fuzz -j $(JOBS) --target fuzz_csv_import
 	scripts/run-fuzz build/fuzz 60
 
-test: test-ci test-asan fuzz
+test: format-check test-ci test-asan fuzz
+
+# --- formatting --------------------------------------------------------------------------
+# Every C++ file the repository tracks, formatted by .clang-format (so diffs show only meaning).
+FORMAT_FILES = git ls-files -z '*.cpp' '*.h'
+format:
+	$(FORMAT_FILES) | xargs -0 clang-format -i
+format-check: deps
+	@$(FORMAT_FILES) | xargs -0 clang-format --dry-run -Werror \
+	  || { echo "format-check: run 'make format' (files above differ from .clang-format)"; exit 1; }
+	@echo "format-check: every C++ file follows .clang-format"
 
 # --- bench -------------------------------------------------------------------------------
 bench: deps

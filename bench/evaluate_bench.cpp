@@ -4,14 +4,15 @@
 // Sobol indices (N = 500). Prints one JSON object of timings; writes the pooled table and the
 // method for the R peer run by bench/evaluate.sh:
 //   OUT/raw.csv   the raw indicators (NA when missing), one row per cluster-year;
-//   OUT/meta.csv  direction, weight, pillar of each indicator; OUT/pillars.csv the pillars' weights.
+//   OUT/meta.csv  direction, weight, pillar of each indicator; OUT/pillars.csv the pillars'
+//   weights.
 // Usage: evaluate_bench DB METHOD_TOML OUT_DIR
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <algorithm>
 #include <fstream>
 
 #include "evaluate/composite.h"
@@ -25,7 +26,9 @@
 using namespace poles;
 using Clock = std::chrono::steady_clock;
 
-static double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+static double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 int main(int argc, char** argv) {
   if (argc < 4) {
@@ -35,8 +38,10 @@ int main(int argc, char** argv) {
   auto store = store::Store::open(argv[1]);
   if (!store) return std::fprintf(stderr, "%s\n", store.error().to_string().c_str()), 1;
   auto t0 = Clock::now();
-  auto snap = snapshot::load(**store, {"cluster_label", "membership", "project_label", "project_event", "participation", "result", "service",
-                                       "service_participant", "diagnostic", "cluster_budget", "contract", "contract_target", "firm_year"});
+  auto snap = snapshot::load(
+      **store, {"cluster_label", "membership", "project_label", "project_event", "participation",
+                "result", "service", "service_participant", "diagnostic", "cluster_budget",
+                "contract", "contract_target", "firm_year"});
   if (!snap) return std::fprintf(stderr, "%s\n", snap.error().to_string().c_str()), 1;
   const double load_s = seconds_since(t0);
   auto method = evaluate::load_method(argv[2]);
@@ -70,11 +75,16 @@ int main(int argc, char** argv) {
   double width = 0;
   for (const auto& u : unc->units) width += u.p95 - u.p05;
 
-  if (auto st = evaluate::write_for_peer(raw, m.method, argv[3]); !st.is_ok()) return std::fprintf(stderr, "%s\n", st.to_string().c_str()), 1;
-  fmt::print("{{\"clusters\": {}, \"years\": 20, \"units\": {}, \"indicators\": {}, \"load_s\": {:.3f}, \"catalogue_s\": {:.3f}, "
-             "\"composite_s\": {:.4f}, \"mc_draws\": 10000, \"mc_s\": {:.3f}, \"sobol_runs\": {}, \"sobol_s\": {:.3f}, "
-             "\"mean_interval_width\": {:.3f}, \"first_rank_unit\": {}}}\n",
-             clusters, raw.rows, raw.cols, load_s, catalogue_s, composite_s, mc_s, sens ? sens->runs : 0, sobol_s,
-             width / static_cast<double>(raw.rows), std::find(nominal->rank.begin(), nominal->rank.end(), 1) - nominal->rank.begin());
+  if (auto st = evaluate::write_for_peer(raw, m.method, argv[3]); !st.is_ok())
+    return std::fprintf(stderr, "%s\n", st.to_string().c_str()), 1;
+  fmt::print(
+      "{{\"clusters\": {}, \"years\": 20, \"units\": {}, \"indicators\": {}, \"load_s\": {:.3f}, "
+      "\"catalogue_s\": {:.3f}, "
+      "\"composite_s\": {:.4f}, \"mc_draws\": 10000, \"mc_s\": {:.3f}, \"sobol_runs\": {}, "
+      "\"sobol_s\": {:.3f}, "
+      "\"mean_interval_width\": {:.3f}, \"first_rank_unit\": {}}}\n",
+      clusters, raw.rows, raw.cols, load_s, catalogue_s, composite_s, mc_s, sens ? sens->runs : 0,
+      sobol_s, width / static_cast<double>(raw.rows),
+      std::find(nominal->rank.begin(), nominal->rank.end(), 1) - nominal->rank.begin());
   return 0;
 }

@@ -6,17 +6,17 @@
 //   did FIRMS YEARS SEED Callaway & Sant'Anna on a staggered panel
 //   match N SEED DIR SUB nearest-neighbour matching of N firms; DIR/match.csv holds SUB of them
 // Prints one JSON object per run.
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <optional>
-#include <utility>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <string>
-
-#include <fmt/format.h>
+#include <utility>
 
 #include "impact/did.h"
 #include "impact/hdfe.h"
@@ -27,7 +27,9 @@ using namespace poles::impact;
 
 namespace {
 
-double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+double now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 // Runs feols and times it; prints the error and gives nothing on failure.
 std::optional<std::pair<OlsResult, double>> timed_feols(OlsInput in) {
@@ -51,10 +53,12 @@ FixedEffect random_fe(const char* name, size_t n, int32_t levels, std::mt19937_6
 int ols(size_t n, int G, uint64_t seed, const std::string& dir) {
   std::mt19937_64 g(seed);
   std::normal_distribution<double> N;
-  const int32_t sizes[3] = {static_cast<int32_t>(n / 20), static_cast<int32_t>(std::sqrt(static_cast<double>(n))),
+  const int32_t sizes[3] = {static_cast<int32_t>(n / 20),
+                            static_cast<int32_t>(std::sqrt(static_cast<double>(n))),
                             static_cast<int32_t>(std::pow(static_cast<double>(n), 0.33))};
   OlsInput in;
-  for (int q = 0; q < G; ++q) in.fe.push_back(random_fe(fmt::format("fe{}", q + 1).c_str(), n, sizes[q], g));
+  for (int q = 0; q < G; ++q)
+    in.fe.push_back(random_fe(fmt::format("fe{}", q + 1).c_str(), n, sizes[q], g));
   std::vector<std::vector<double>> effect(static_cast<size_t>(G));
   for (int q = 0; q < G; ++q) {
     effect[static_cast<size_t>(q)].resize(static_cast<size_t>(sizes[q]));
@@ -65,21 +69,27 @@ int ols(size_t n, int G, uint64_t seed, const std::string& dir) {
   in.y.resize(n);
   for (size_t i = 0; i < n; ++i) {
     double fe = 0;
-    for (int q = 0; q < G; ++q) fe += effect[static_cast<size_t>(q)][static_cast<size_t>(in.fe[static_cast<size_t>(q)].code[i])];
+    for (int q = 0; q < G; ++q)
+      fe += effect[static_cast<size_t>(q)]
+                  [static_cast<size_t>(in.fe[static_cast<size_t>(q)].code[i])];
     in.x[0][i] = N(g) + 0.3 * fe;
     in.y[i] = 1.0 * in.x[0][i] + fe + N(g);
   }
   if (!dir.empty()) {
-    // Binary columns for R's readBin: n, G, then y, x (double) and the fixed effects (int32, 1-based).
+    // Binary columns for R's readBin: n, G, then y, x (double) and the fixed effects (int32,
+    // 1-based).
     std::ofstream f(dir + "/ols.bin", std::ios::binary);
     const double header[2] = {static_cast<double>(n), static_cast<double>(G)};
     f.write(reinterpret_cast<const char*>(header), sizeof header);
-    f.write(reinterpret_cast<const char*>(in.y.data()), static_cast<std::streamsize>(n * sizeof(double)));
-    f.write(reinterpret_cast<const char*>(in.x[0].data()), static_cast<std::streamsize>(n * sizeof(double)));
+    f.write(reinterpret_cast<const char*>(in.y.data()),
+            static_cast<std::streamsize>(n * sizeof(double)));
+    f.write(reinterpret_cast<const char*>(in.x[0].data()),
+            static_cast<std::streamsize>(n * sizeof(double)));
     for (const auto& fe : in.fe) {
       std::vector<int32_t> one(fe.code);
       for (auto& c : one) ++c;
-      f.write(reinterpret_cast<const char*>(one.data()), static_cast<std::streamsize>(n * sizeof(int32_t)));
+      f.write(reinterpret_cast<const char*>(one.data()),
+              static_cast<std::streamsize>(n * sizeof(int32_t)));
     }
   }
   in.vcov.kind = VcovKind::kCluster;
@@ -88,22 +98,29 @@ int ols(size_t n, int G, uint64_t seed, const std::string& dir) {
   if (!run) return 1;
   const auto& [res, t] = *run;
   const OlsResult* r = &res;
-  std::cout << fmt::format(R"({{"n": {}, "G": {}, "seconds": {:.4f}, "coef": {:.10f}, "se": {:.10f}, "iterations": {}, "cg": {}}})", n, G, t, r->coef(0),
-                           r->se(0), r->demeaning.iterations, r->demeaning.used_cg ? "true" : "false")
-            << "\n";
+  std::cout
+      << fmt::format(
+             R"({{"n": {}, "G": {}, "seconds": {:.4f}, "coef": {:.10f}, "se": {:.10f}, "iterations": {}, "cg": {}}})",
+             n, G, t, r->coef(0), r->se(0), r->demeaning.iterations,
+             r->demeaning.used_cg ? "true" : "false")
+      << "\n";
   return 0;
 }
 
-// Worker–firm–year: n/20 workers, n/160 firms, n^0.3 years; a worker moves among neighbouring firms.
+// Worker–firm–year: n/20 workers, n/160 firms, n^0.3 years; a worker moves among neighbouring
+// firms.
 int difficult(size_t n, uint64_t seed) {
   std::mt19937_64 g(seed);
   std::normal_distribution<double> N;
-  const auto workers = static_cast<int32_t>(n / 20), firms = static_cast<int32_t>(n / 160), years = static_cast<int32_t>(std::pow(static_cast<double>(n), 0.3));
+  const auto workers = static_cast<int32_t>(n / 20), firms = static_cast<int32_t>(n / 160),
+             years = static_cast<int32_t>(std::pow(static_cast<double>(n), 0.3));
   std::uniform_int_distribution<int32_t> uw(0, workers - 1), uy(0, years - 1);
   OlsInput in;
-  in.fe = {FixedEffect{"worker", std::vector<int32_t>(n), workers}, FixedEffect{"firm", std::vector<int32_t>(n), firms},
+  in.fe = {FixedEffect{"worker", std::vector<int32_t>(n), workers},
+           FixedEffect{"firm", std::vector<int32_t>(n), firms},
            FixedEffect{"year", std::vector<int32_t>(n), years}};
-  std::vector<double> aw(static_cast<size_t>(workers)), af(static_cast<size_t>(firms)), ay(static_cast<size_t>(years));
+  std::vector<double> aw(static_cast<size_t>(workers)), af(static_cast<size_t>(firms)),
+      ay(static_cast<size_t>(years));
   for (auto& v : aw) v = N(g);
   for (auto& v : af) v = N(g);
   for (auto& v : ay) v = N(g);
@@ -113,12 +130,14 @@ int difficult(size_t n, uint64_t seed) {
   for (size_t i = 0; i < n; ++i) {
     const int32_t w = uw(g);
     const auto base = static_cast<double>(w) * firms / workers;
-    const auto f = static_cast<int32_t>(std::clamp(std::lround(base + 3 * N(g)), 0L, static_cast<long>(firms - 1)));
+    const auto f = static_cast<int32_t>(
+        std::clamp(std::lround(base + 3 * N(g)), 0L, static_cast<long>(firms - 1)));
     const int32_t y = uy(g);
     in.fe[0].code[i] = w;
     in.fe[1].code[i] = f;
     in.fe[2].code[i] = y;
-    const double fe = aw[static_cast<size_t>(w)] + af[static_cast<size_t>(f)] + ay[static_cast<size_t>(y)];
+    const double fe =
+        aw[static_cast<size_t>(w)] + af[static_cast<size_t>(f)] + ay[static_cast<size_t>(y)];
     in.x[0][i] = N(g) + fe;
     in.x[1][i] = N(g) + 0.5 * fe;
     in.y[i] = 3 * in.x[0][i] + 5 * in.x[1][i] + fe + N(g);
@@ -129,9 +148,12 @@ int difficult(size_t n, uint64_t seed) {
   if (!run) return 1;
   const auto& [res, t] = *run;
   const OlsResult* r = &res;
-  std::cout << fmt::format(R"({{"n": {}, "seconds": {:.4f}, "x1": {:.6f}, "x2": {:.6f}, "iterations": {}, "cg": {}}})", n, t, r->coef(0), r->coef(1),
-                           r->demeaning.iterations, r->demeaning.used_cg ? "true" : "false")
-            << "\n";
+  std::cout
+      << fmt::format(
+             R"({{"n": {}, "seconds": {:.4f}, "x1": {:.6f}, "x2": {:.6f}, "iterations": {}, "cg": {}}})",
+             n, t, r->coef(0), r->coef(1), r->demeaning.iterations,
+             r->demeaning.used_cg ? "true" : "false")
+      << "\n";
   return 0;
 }
 
@@ -153,9 +175,11 @@ int dta(const std::string& path) {
   if (!run) return 1;
   const auto& [res, t] = *run;
   const OlsResult* r = &res;
-  std::cout << fmt::format(R"({{"n": {}, "seconds": {:.4f}, "x1": {:.6f}, "x2": {:.6f}, "iterations": {}}})", r->n, t, r->coef(0), r->coef(1),
-                           r->demeaning.iterations)
-            << "\n";
+  std::cout
+      << fmt::format(
+             R"({{"n": {}, "seconds": {:.4f}, "x1": {:.6f}, "x2": {:.6f}, "iterations": {}}})",
+             r->n, t, r->coef(0), r->coef(1), r->demeaning.iterations)
+      << "\n";
   return 0;
 }
 
@@ -182,7 +206,9 @@ int did(size_t firms, int years, uint64_t seed) {
     }
   }
   const double t0 = now();
-  auto r = att_gt(d, DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kRegression, 0, {}});
+  auto r = att_gt(
+      d,
+      DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kRegression, 0, {}});
   if (!r) {
     std::cerr << r.error().to_string() << "\n";
     return 1;
@@ -195,9 +221,12 @@ int did(size_t firms, int years, uint64_t seed) {
   const double t2 = now();
   const auto boot = multiplier_bootstrap(dyn->term_influence, 999, seed);
   const double t3 = now();
-  std::cout << fmt::format(R"({{"firms": {}, "years": {}, "rows": {}, "cells": {}, "att_gt_s": {:.3f}, "aggregations_s": {:.3f}, "bootstrap_s": {:.3f}, "bootstrap_terms": {}, "simple": {:.5f}, "dynamic": {:.5f}, "group": {:.5f}, "calendar": {:.5f}}})",
-                           firms, years, d.y.size(), r->cells.size(), t1 - t0, t2 - t1, t3 - t2, boot.se.size(), simple->att, dyn->att, grp->att, cal->att)
-            << "\n";
+  std::cout
+      << fmt::format(
+             R"({{"firms": {}, "years": {}, "rows": {}, "cells": {}, "att_gt_s": {:.3f}, "aggregations_s": {:.3f}, "bootstrap_s": {:.3f}, "bootstrap_terms": {}, "simple": {:.5f}, "dynamic": {:.5f}, "group": {:.5f}, "calendar": {:.5f}}})",
+             firms, years, d.y.size(), r->cells.size(), t1 - t0, t2 - t1, t3 - t2, boot.se.size(),
+             simple->att, dyn->att, grp->att, cal->att)
+      << "\n";
   return 0;
 }
 
@@ -239,9 +268,11 @@ int match(size_t n, uint64_t seed, const std::string& dir, size_t sub) {
   auto m = nearest_neighbour(X, t);
   const double t2 = now();
   if (!ms || !m) return 1;
-  std::cout << fmt::format(R"({{"n": {}, "sub": {}, "sub_s": {:.4f}, "full_s": {:.3f}, "treated": {}, "matched": {}, "sub_matched": {}}})", n, sub, t1 - t0, t2 - t1,
-                           m->treated, m->treated_matched, ms->treated_matched)
-            << "\n";
+  std::cout
+      << fmt::format(
+             R"({{"n": {}, "sub": {}, "sub_s": {:.4f}, "full_s": {:.3f}, "treated": {}, "matched": {}, "sub_matched": {}}})",
+             n, sub, t1 - t0, t2 - t1, m->treated, m->treated_matched, ms->treated_matched)
+      << "\n";
   return 0;
 }
 
@@ -254,11 +285,13 @@ int main(int argc, char** argv) {
   }
   const std::string mode = argv[1];
   auto arg = [&](int i) { return std::string(i < argc ? argv[i] : ""); };
-  if (mode == "ols") return ols(std::stoull(arg(2)), std::stoi(arg(3)), std::stoull(arg(4)), arg(5));
+  if (mode == "ols")
+    return ols(std::stoull(arg(2)), std::stoi(arg(3)), std::stoull(arg(4)), arg(5));
   if (mode == "difficult") return difficult(std::stoull(arg(2)), std::stoull(arg(3)));
   if (mode == "dta") return dta(arg(2));
   if (mode == "did") return did(std::stoull(arg(2)), std::stoi(arg(3)), std::stoull(arg(4)));
-  if (mode == "match") return match(std::stoull(arg(2)), std::stoull(arg(3)), arg(4), std::stoull(arg(5)));
+  if (mode == "match")
+    return match(std::stoull(arg(2)), std::stoull(arg(3)), arg(4), std::stoull(arg(5)));
   std::cerr << "unknown mode " << mode << "\n";
   return 2;
 }

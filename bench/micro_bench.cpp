@@ -15,8 +15,8 @@ using namespace poles;
 std::string participations_csv(int rows) {
   std::string s = "project_id,organisation_id,role,cost,aid\n";
   for (int i = 0; i < rows; ++i) {
-    s += "p" + std::to_string(i / 50) + ",o" + std::to_string((i * 401) % 20000) + (i % 50 ? ",partner," : ",coordinator,") +
-         std::to_string(100000 + i % 50) + ",40000\n";
+    s += "p" + std::to_string(i / 50) + ",o" + std::to_string((i * 401) % 20000) +
+         (i % 50 ? ",partner," : ",coordinator,") + std::to_string(100000 + i % 50) + ",40000\n";
   }
   return s;
 }

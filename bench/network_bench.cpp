@@ -20,7 +20,9 @@
 
 namespace {
 
-double since(std::chrono::steady_clock::time_point t) { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count(); }
+double since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
 
 double percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
@@ -80,13 +82,16 @@ int main(int argc, char** argv) {
   }
 
   std::ofstream out(argv[2]);
-  for (size_t e = 0; e < g->edges(); ++e) out << g->from[e] << ' ' << g->to[e] << ' ' << fmt::format("{:.17g}", g->weight[e]) << '\n';
-  std::cout << fmt::format(
-      R"({{"nodes": {}, "edges": {}, "load_s": {:.3f}, "build_s": {:.3f}, "metrics_s": {:.3f}, "others_s": {:.3f}, "betweenness_s": {:.3f}, "modularity": {:.4f}, "analysis_s": {:.3f}, )"
-      R"("betweenness_sources": {}, "betweenness_rel_error": {:.4f}, "ego_p50_ms": {:.2f}, "ego_p99_ms": {:.2f}, "recommend_p50_ms": {:.2f}, "recommend_p99_ms": {:.2f}}})",
-      g->nodes(), g->edges(), load_s, build_s, metrics_s, others_s, betweenness_s, m->modularity, analysis_s, (*a)->metrics.betweenness_sources,
-      (*a)->metrics.betweenness_relative_error, percentile(ego_ms, 0.5), percentile(ego_ms, 0.99), percentile(rec_ms, 0.5),
-      percentile(rec_ms, 0.99))
-            << "\n";
+  for (size_t e = 0; e < g->edges(); ++e)
+    out << g->from[e] << ' ' << g->to[e] << ' ' << fmt::format("{:.17g}", g->weight[e]) << '\n';
+  std::cout
+      << fmt::format(
+             R"({{"nodes": {}, "edges": {}, "load_s": {:.3f}, "build_s": {:.3f}, "metrics_s": {:.3f}, "others_s": {:.3f}, "betweenness_s": {:.3f}, "modularity": {:.4f}, "analysis_s": {:.3f}, )"
+             R"("betweenness_sources": {}, "betweenness_rel_error": {:.4f}, "ego_p50_ms": {:.2f}, "ego_p99_ms": {:.2f}, "recommend_p50_ms": {:.2f}, "recommend_p99_ms": {:.2f}}})",
+             g->nodes(), g->edges(), load_s, build_s, metrics_s, others_s, betweenness_s,
+             m->modularity, analysis_s, (*a)->metrics.betweenness_sources,
+             (*a)->metrics.betweenness_relative_error, percentile(ego_ms, 0.5),
+             percentile(ego_ms, 0.99), percentile(rec_ms, 0.5), percentile(rec_ms, 0.99))
+      << "\n";
   return 0;
 }

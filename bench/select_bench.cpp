@@ -29,13 +29,16 @@ namespace {
 using namespace poles;
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 constexpr int kProposals = 2000, kReviewers = 500, kK = 3, kL = 15, kOrgs = 6000, kProjects = 3000;
 
 class Rows {
  public:
-  void add(std::string_view entity, std::initializer_list<std::pair<std::string_view, Value>> cells) {
+  void add(std::string_view entity,
+           std::initializer_list<std::pair<std::string_view, Value>> cells) {
     const auto* e = schema::find_entity(entity);
     Row r(e->fields.size());
     for (const auto& [f, v] : cells) r[static_cast<size_t>(schema::field_index(*e, f))] = v;
@@ -52,44 +55,71 @@ snapshot::SnapshotPtr instance(uint64_t seed) {
   std::mt19937_64 g(seed);
   using select::below;
   using select::uniform01;
-  const std::vector<std::string> sectors = {"20", "21", "26", "27", "28", "29", "30", "33", "35", "38",
-                                            "46", "49", "58", "61", "62", "63", "71", "72", "86", "01"};
-  const std::vector<std::string> themes = {"ai", "energy", "health", "mobility", "space", "agrifood",
-                                           "materials", "water", "digital", "photonics", "chemistry", "textile"};
-  const std::vector<std::string> regions = {"11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93"};
+  const std::vector<std::string> sectors = {"20", "21", "26", "27", "28", "29", "30",
+                                            "33", "35", "38", "46", "49", "58", "61",
+                                            "62", "63", "71", "72", "86", "01"};
+  const std::vector<std::string> themes = {"ai",      "energy",    "health",    "mobility",
+                                           "space",   "agrifood",  "materials", "water",
+                                           "digital", "photonics", "chemistry", "textile"};
+  const std::vector<std::string> regions = {"11", "24", "27", "28", "32", "44",
+                                            "52", "53", "75", "76", "84", "93"};
   Rows r;
   for (int c = 0; c < 60; ++c) {
-    r.add("cluster", {{"id", fmt::format("c{}", c)}, {"name", fmt::format("Cluster {}", c)}, {"region", regions[static_cast<size_t>(c) % regions.size()]},
+    r.add("cluster", {{"id", fmt::format("c{}", c)},
+                      {"name", fmt::format("Cluster {}", c)},
+                      {"region", regions[static_cast<size_t>(c) % regions.size()]},
                       {"scale", std::string("national")}});
   }
   for (int o = 0; o < kOrgs; ++o) {
-    r.add("organisation", {{"id", fmt::format("o{}", o)}, {"name", fmt::format("Org {}", o)}, {"kind", std::string("company")},
-                           {"region", regions[below(g, regions.size())]}, {"size_class", std::string(uniform01(g) < 0.6 ? "pme" : "eti")}});
+    r.add("organisation", {{"id", fmt::format("o{}", o)},
+                           {"name", fmt::format("Org {}", o)},
+                           {"kind", std::string("company")},
+                           {"region", regions[below(g, regions.size())]},
+                           {"size_class", std::string(uniform01(g) < 0.6 ? "pme" : "eti")}});
   }
   for (int p = 0; p < kProjects; ++p) {
     const std::string id = fmt::format("prj{}", p);
-    r.add("project", {{"id", id}, {"acronym", id}, {"programme", std::string("FUI")}, {"status", std::string("completed")},
-                      {"start_date", fmt::format("{}-03-01", 2012 + static_cast<int>(below(g, 12)))}});
+    r.add("project",
+          {{"id", id},
+           {"acronym", id},
+           {"programme", std::string("FUI")},
+           {"status", std::string("completed")},
+           {"start_date", fmt::format("{}-03-01", 2012 + static_cast<int>(below(g, 12)))}});
     for (int k = 0; k < 3; ++k) {
-      r.add("participation", {{"project_id", id}, {"organisation_id", fmt::format("o{}", below(g, kOrgs))},
+      r.add("participation", {{"project_id", id},
+                              {"organisation_id", fmt::format("o{}", below(g, kOrgs))},
                               {"role", std::string(k == 0 ? "coordinator" : "partner")}});
     }
   }
-  r.add("call", {{"id", std::string("big")}, {"programme", std::string("FUI")}, {"title", std::string("Benchmark call")},
-                 {"budget", 600e6}, {"close_date", std::string("2024-04-15")}, {"min_funding_share", 0.6},
-                 {"cap_per_cluster", 40e6}, {"min_sme_share", 0.3}, {"reviewers_per_proposal", int64_t{kK}},
+  r.add("call", {{"id", std::string("big")},
+                 {"programme", std::string("FUI")},
+                 {"title", std::string("Benchmark call")},
+                 {"budget", 600e6},
+                 {"close_date", std::string("2024-04-15")},
+                 {"min_funding_share", 0.6},
+                 {"cap_per_cluster", 40e6},
+                 {"min_sme_share", 0.3},
+                 {"reviewers_per_proposal", int64_t{kK}},
                  {"max_per_reviewer", int64_t{kL}}});
   for (int p = 0; p < kProposals; ++p) {
-    const std::string t = themes[below(g, themes.size())] + (uniform01(g) < 0.5 ? "|" + themes[below(g, themes.size())] : "");
-    r.add("proposal", {{"id", fmt::format("p{:04d}", p)}, {"call_id", std::string("big")}, {"applicant_id", fmt::format("o{}", below(g, kOrgs))},
-                       {"cluster_id", fmt::format("c{}", below(g, 60))}, {"title", fmt::format("Proposal {}", p)},
-                       {"requested_aid", std::round(5e5 + 2.5e6 * uniform01(g))}, {"sector", sectors[below(g, sectors.size())]},
+    const std::string t = themes[below(g, themes.size())] +
+                          (uniform01(g) < 0.5 ? "|" + themes[below(g, themes.size())] : "");
+    r.add("proposal", {{"id", fmt::format("p{:04d}", p)},
+                       {"call_id", std::string("big")},
+                       {"applicant_id", fmt::format("o{}", below(g, kOrgs))},
+                       {"cluster_id", fmt::format("c{}", below(g, 60))},
+                       {"title", fmt::format("Proposal {}", p)},
+                       {"requested_aid", std::round(5e5 + 2.5e6 * uniform01(g))},
+                       {"sector", sectors[below(g, sectors.size())]},
                        {"themes", t}});
   }
   for (int v = 0; v < kReviewers; ++v) {
-    r.add("reviewer", {{"id", fmt::format("r{:03d}", v)}, {"name", fmt::format("Reviewer {}", v)}, {"organisation_id", fmt::format("o{}", below(g, kOrgs))},
-                       {"sectors", sectors[below(g, sectors.size())] + "|" + sectors[below(g, sectors.size())]},
-                       {"themes", themes[below(g, themes.size())] + "|" + themes[below(g, themes.size())]}});
+    r.add("reviewer",
+          {{"id", fmt::format("r{:03d}", v)},
+           {"name", fmt::format("Reviewer {}", v)},
+           {"organisation_id", fmt::format("o{}", below(g, kOrgs))},
+           {"sectors", sectors[below(g, sectors.size())] + "|" + sectors[below(g, sectors.size())]},
+           {"themes", themes[below(g, themes.size())] + "|" + themes[below(g, themes.size())]}});
   }
   return r.build();
 }
@@ -129,13 +159,17 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < call->proposals.size(); ++i) {
       std::vector<std::pair<double, int32_t>> eligible;
       for (int32_t r = 0; r < kReviewers; ++r) {
-        if (!conflicted[i][static_cast<size_t>(r)]) eligible.emplace_back(select::affinity(s, call->proposals[i], r), r);
+        if (!conflicted[i][static_cast<size_t>(r)])
+          eligible.emplace_back(select::affinity(s, call->proposals[i], r), r);
       }
-      std::stable_sort(eligible.begin(), eligible.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+      std::stable_sort(eligible.begin(), eligible.end(),
+                       [](const auto& x, const auto& y) { return x.first > y.first; });
       eligible.resize(std::min<size_t>(eligible.size(), 40));
-      for (const auto& [aff, r] : eligible) f << "p " << i << " " << r << " " << -std::llround(aff * 1e6) << "\n";
+      for (const auto& [aff, r] : eligible)
+        f << "p " << i << " " << r << " " << -std::llround(aff * 1e6) << "\n";
     }
-    for (int r = 0; r < kReviewers; ++r) f << "cap " << r << " " << a->capacity[static_cast<size_t>(r)] << "\n";
+    for (int r = 0; r < kReviewers; ++r)
+      f << "cap " << r << " " << a->capacity[static_cast<size_t>(r)] << "\n";
   }
 
   // Portfolio of the 2,000 proposals: values as review scores would give them (seeded), the
@@ -147,7 +181,9 @@ int main(int argc, char** argv) {
     select::Candidate c;
     c.proposal = p;
     c.request = prop.column("requested_aid").reals[static_cast<size_t>(p)];
-    c.value = std::clamp(6 + 1.5 * (select::uniform01(g) + select::uniform01(g) + select::uniform01(g) - 1.5) * 2, 0.0, 10.0);
+    c.value = std::clamp(
+        6 + 1.5 * (select::uniform01(g) + select::uniform01(g) + select::uniform01(g) - 1.5) * 2,
+        0.0, 10.0);
     c.cluster = prop.column("cluster_id").codes[static_cast<size_t>(p)];
     c.sme = select::sme_led(s, p);
     c.theme = static_cast<int32_t>(select::below(g, 12));
@@ -169,7 +205,8 @@ int main(int argc, char** argv) {
   // Monte Carlo of the funded portfolio.
   std::vector<risk::Item> items;
   for (size_t i = 0; i < cands.size(); ++i) {
-    if (alloc->aid[i] > 0) items.push_back({cands[i].proposal, cands[i].success, cands[i].products});
+    if (alloc->aid[i] > 0)
+      items.push_back({cands[i].proposal, cands[i].success, cands[i].products});
   }
   {
     std::ofstream f(out + "/items.txt");
@@ -185,12 +222,17 @@ int main(int argc, char** argv) {
   }
 
   std::printf(
-      "{\"proposals\": %d, \"reviewers\": %d, \"k\": %d, \"L\": %d, \"conflicts\": %zu, \"assign_s\": %.3f, "
-      "\"assign_affinity\": %.6f, \"assign_optimal\": %s, \"assign_complete\": %s, \"assign_max_load\": %d, \"assign_variables\": %zu, "
-      "\"portfolio_s\": %.3f, \"portfolio_optimal\": %s, \"funded\": %d, \"budget\": %.0f, \"granted\": %.0f, "
-      "\"mc_s\": %.3f, \"mc_draws\": %d, \"mc_items\": %zu, \"mc_mean\": %.4f, \"mc_sd\": %.4f, \"mc_expected\": %.4f}\n",
-      kProposals, kReviewers, a->k, a->max_load, a->conflicts.size(), assign_s, a->total_affinity, a->optimal ? "true" : "false",
-      a->shortages.empty() ? "true" : "false", max_load, a->variables, portfolio_s, alloc->optimal ? "true" : "false", stats.funded,
-      rules.budget, stats.total, mc_s, sim->draws, items.size(), sim->mean, sim->sd, sim->expected);
+      "{\"proposals\": %d, \"reviewers\": %d, \"k\": %d, \"L\": %d, \"conflicts\": %zu, "
+      "\"assign_s\": %.3f, "
+      "\"assign_affinity\": %.6f, \"assign_optimal\": %s, \"assign_complete\": %s, "
+      "\"assign_max_load\": %d, \"assign_variables\": %zu, "
+      "\"portfolio_s\": %.3f, \"portfolio_optimal\": %s, \"funded\": %d, \"budget\": %.0f, "
+      "\"granted\": %.0f, "
+      "\"mc_s\": %.3f, \"mc_draws\": %d, \"mc_items\": %zu, \"mc_mean\": %.4f, \"mc_sd\": %.4f, "
+      "\"mc_expected\": %.4f}\n",
+      kProposals, kReviewers, a->k, a->max_load, a->conflicts.size(), assign_s, a->total_affinity,
+      a->optimal ? "true" : "false", a->shortages.empty() ? "true" : "false", max_load,
+      a->variables, portfolio_s, alloc->optimal ? "true" : "false", stats.funded, rules.budget,
+      stats.total, mc_s, sim->draws, items.size(), sim->mean, sim->sd, sim->expected);
   return 0;
 }

@@ -45,7 +45,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     std::abort();
   }
   g_store = opened->release();  // lives for the whole process
-  seed(*g_store, "cluster", "id,name,region,scale\naero,Aerospace Valley,76,national\nmina,Minalogic,84,regional\n");
+  seed(*g_store, "cluster",
+       "id,name,region,scale\naero,Aerospace Valley,76,national\nmina,Minalogic,84,regional\n");
   seed(*g_store, "organisation",
        "id,name,kind,siren,commune,headcount,turnover\no1,Un,company,732829320,31555,12,1500000\n"
        "o2,Deux,research,,75056,,\n");
@@ -65,10 +66,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.max_errors = 20;
   auto r = io::import_csv(*g_store, e, in, "fuzz.csv", options);
   if (r) {
-    check(r->counts.rows == r->counts.inserted + r->counts.updated + r->counts.unchanged, "counts add up");
+    check(r->counts.rows == r->counts.inserted + r->counts.updated + r->counts.unchanged,
+          "counts add up");
   } else if (r.error().code() == ErrorCode::kInvalidArgument) {
     check(!r.error().field_errors().empty(), "bad input lists its errors");
-    for (const auto& fe : r.error().field_errors()) check(fe.format().rfind("fuzz.csv", 0) == 0, "error names the file");
+    for (const auto& fe : r.error().field_errors())
+      check(fe.format().rfind("fuzz.csv", 0) == 0, "error names the file");
   }
   return 0;
 }

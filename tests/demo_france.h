@@ -30,7 +30,9 @@ class DemoFranceSuite : public ::testing::Test {
   }
   static void TearDownTestSuite() { snap_.reset(); }
   void SetUp() override {
-    if (!snap_) GTEST_SKIP() << "skipped: POLES_DEMO_FRANCE_DB is not set (run through ctest, whose demo_france fixture makes it)";
+    if (!snap_)
+      GTEST_SKIP() << "skipped: POLES_DEMO_FRANCE_DB is not set (run through ctest, whose "
+                      "demo_france fixture makes it)";
   }
   static inline snapshot::SnapshotPtr snap_;
 };

@@ -21,7 +21,8 @@ using snapshot::SnapshotPtr;
 
 class Eco {
  public:
-  Eco& row(std::string_view entity, std::initializer_list<std::pair<std::string_view, Value>> cells) {
+  Eco& row(std::string_view entity,
+           std::initializer_list<std::pair<std::string_view, Value>> cells) {
     const auto* e = schema::find_entity(entity);
     Row r(e->fields.size());
     for (const auto& [f, v] : cells) r[static_cast<size_t>(schema::field_index(*e, f))] = v;
@@ -29,25 +30,39 @@ class Eco {
     return *this;
   }
   Eco& cluster(const std::string& id, const std::string& region) {
-    return row("cluster", {{"id", id}, {"name", "Cluster " + id}, {"region", region}, {"scale", std::string("national")}});
+    return row("cluster", {{"id", id},
+                           {"name", "Cluster " + id},
+                           {"region", region},
+                           {"scale", std::string("national")}});
   }
-  Eco& org(const std::string& id, const std::string& kind, const std::string& region, const std::string& size = "",
-           const std::string& naf = "") {
-    row("organisation", {{"id", id}, {"name", "Org " + id}, {"kind", kind}, {"region", region},
-                         {"size_class", size.empty() ? Value{} : Value{size}}, {"naf", naf.empty() ? Value{} : Value{naf}}});
+  Eco& org(const std::string& id, const std::string& kind, const std::string& region,
+           const std::string& size = "", const std::string& naf = "") {
+    row("organisation", {{"id", id},
+                         {"name", "Org " + id},
+                         {"kind", kind},
+                         {"region", region},
+                         {"size_class", size.empty() ? Value{} : Value{size}},
+                         {"naf", naf.empty() ? Value{} : Value{naf}}});
     return *this;
   }
   Eco& member(const std::string& o, const std::string& c, const std::string& start = "2010-01-01") {
     return row("membership", {{"organisation_id", o}, {"cluster_id", c}, {"start_date", start}});
   }
   // A project of `year` labelled by `clusters`, `orgs[0]` coordinating.
-  Eco& project(const std::string& id, int year, std::vector<std::string> clusters, std::vector<std::string> orgs,
-               const std::string& programme = "FUI") {
-    row("project", {{"id", id}, {"acronym", id}, {"programme", programme}, {"status", std::string("funded")},
+  Eco& project(const std::string& id, int year, std::vector<std::string> clusters,
+               std::vector<std::string> orgs, const std::string& programme = "FUI") {
+    row("project", {{"id", id},
+                    {"acronym", id},
+                    {"programme", programme},
+                    {"status", std::string("funded")},
                     {"start_date", std::to_string(year) + "-03-01"}});
-    for (const auto& c : clusters) row("project_label", {{"project_id", id}, {"cluster_id", c}, {"date", std::to_string(year - 1) + "-11-15"}});
+    for (const auto& c : clusters)
+      row("project_label",
+          {{"project_id", id}, {"cluster_id", c}, {"date", std::to_string(year - 1) + "-11-15"}});
     for (size_t i = 0; i < orgs.size(); ++i) {
-      row("participation", {{"project_id", id}, {"organisation_id", orgs[i]}, {"role", std::string(i == 0 ? "coordinator" : "partner")}});
+      row("participation", {{"project_id", id},
+                            {"organisation_id", orgs[i]},
+                            {"role", std::string(i == 0 ? "coordinator" : "partner")}});
     }
     return *this;
   }

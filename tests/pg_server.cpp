@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -60,7 +60,9 @@ PgServer* PgServer::instance(std::string* why_not) {
     }
     if (s->start(&error)) {
       server = std::move(s);
-      std::atexit([] { if (server) server->stop(); });
+      std::atexit([] {
+        if (server) server->stop();
+      });
     }
   });
   if (!server && why_not != nullptr) *why_not = error;
@@ -102,18 +104,23 @@ void PgServer::stop_detached(const std::string& dir) {
 bool PgServer::start(std::string* error) {
   bin_ = find_bin();
   if (bin_.empty()) {
-    *error = "PostgreSQL server binaries (/usr/lib/postgresql/*/bin/pg_ctl) not found; run scripts/install-deps";
+    *error =
+        "PostgreSQL server binaries (/usr/lib/postgresql/*/bin/pg_ctl) not found; run "
+        "scripts/install-deps";
     return false;
   }
   if (dir_.empty()) {
     std::random_device rd;
-    dir_ = (std::filesystem::temp_directory_path() / ("poles-pg-" + std::to_string(::getpid()) + "-" + std::to_string(rd()))).string();
+    dir_ = (std::filesystem::temp_directory_path() /
+            ("poles-pg-" + std::to_string(::getpid()) + "-" + std::to_string(rd())))
+               .string();
   }
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
   std::filesystem::create_directories(dir_);
   if (::geteuid() == 0) sh("chown postgres:postgres " + dir_);
-  if (sh(as_owner(bin_ + "/initdb -D " + dir_ + "/data -A trust -U postgres -E UTF8 --locale=C.UTF-8 >" + dir_ +
+  if (sh(as_owner(bin_ + "/initdb -D " + dir_ +
+                  "/data -A trust -U postgres -E UTF8 --locale=C.UTF-8 >" + dir_ +
                   "/initdb.log 2>&1")) != 0) {
     *error = "initdb failed (see " + dir_ + "/initdb.log)";
     return false;
@@ -122,7 +129,8 @@ bool PgServer::start(std::string* error) {
     port_ = free_port();
     const std::string opts = "-p " + std::to_string(port_) + " -k " + dir_ +
                              " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200";
-    if (sh(as_owner(bin_ + "/pg_ctl -D " + dir_ + "/data -o '" + opts + "' -l " + dir_ + "/server.log -w -t 60 start >/dev/null 2>&1")) == 0) {
+    if (sh(as_owner(bin_ + "/pg_ctl -D " + dir_ + "/data -o '" + opts + "' -l " + dir_ +
+                    "/server.log -w -t 60 start >/dev/null 2>&1")) == 0) {
       running_ = true;
       return true;
     }
@@ -133,8 +141,10 @@ bool PgServer::start(std::string* error) {
 
 std::string PgServer::create_database() {
   // Unique across the processes sharing one server.
-  const std::string name = "poles_test_" + std::to_string(::getpid()) + "_" + std::to_string(++next_db_);
-  const std::string cmd = bin_ + "/createdb -h 127.0.0.1 -p " + std::to_string(port_) + " -U postgres " + name;
+  const std::string name =
+      "poles_test_" + std::to_string(::getpid()) + "_" + std::to_string(++next_db_);
+  const std::string cmd =
+      bin_ + "/createdb -h 127.0.0.1 -p " + std::to_string(port_) + " -U postgres " + name;
   if (sh(cmd) != 0) throw std::runtime_error("createdb failed: " + cmd);
   return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + name;
 }

@@ -40,9 +40,12 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<store::Store> store_;
 };
 
-inline std::string backend_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
+inline std::string backend_name(const ::testing::TestParamInfo<std::string>& info) {
+  return info.param;
+}
 
 }  // namespace poles::testing
 
-#define POLES_BOTH_BACKENDS(suite) \
-  INSTANTIATE_TEST_SUITE_P(Backends, suite, ::testing::Values("sqlite", "postgres"), ::poles::testing::backend_name)
+#define POLES_BOTH_BACKENDS(suite)                                                   \
+  INSTANTIATE_TEST_SUITE_P(Backends, suite, ::testing::Values("sqlite", "postgres"), \
+                           ::poles::testing::backend_name)

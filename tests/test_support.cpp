@@ -1,12 +1,12 @@
 #include "test_support.h"
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
 #include <random>
 #include <sstream>
-#include <unistd.h>
 
 namespace poles::testing {
 
@@ -51,7 +51,8 @@ CommandOutput run_command(const std::string& command) {
   return out;
 }
 
-CommandOutput run_r(const std::string& rscript, const std::filesystem::path& dir, const std::string& name, const std::string& code) {
+CommandOutput run_r(const std::string& rscript, const std::filesystem::path& dir,
+                    const std::string& name, const std::string& code) {
   write_file(dir / name, code);
   return run_command(rscript + " --vanilla " + (dir / name).string());
 }

@@ -39,14 +39,15 @@ struct CommandOutput {
 };
 CommandOutput run_command(const std::string& command);
 // Writes `code` to <dir>/<name> and runs it with `rscript --vanilla`.
-CommandOutput run_r(const std::string& rscript, const std::filesystem::path& dir, const std::string& name, const std::string& code);
+CommandOutput run_r(const std::string& rscript, const std::filesystem::path& dir,
+                    const std::string& name, const std::string& code);
 
 }  // namespace poles::testing
 
-#define POLES_REQUIRE_SHARED(rel)                                                              \
-  do {                                                                                         \
-    if (!std::filesystem::exists(::poles::testing::shared_path(rel))) {                        \
-      GTEST_SKIP() << "skipped: " << ::poles::testing::shared_path(rel)                        \
+#define POLES_REQUIRE_SHARED(rel)                                                            \
+  do {                                                                                       \
+    if (!std::filesystem::exists(::poles::testing::shared_path(rel))) {                      \
+      GTEST_SKIP() << "skipped: " << ::poles::testing::shared_path(rel)                      \
                    << " is absent (../shared/data is provided beside the repository in CI)"; \
-    }                                                                                          \
+    }                                                                                        \
   } while (0)

@@ -31,13 +31,14 @@ enum class Action : uint8_t { kRead, kWrite };
 // Route level: may this role read / write this entity at all?
 bool may(Role role, Action action, const schema::Entity& e);
 // Named capabilities beyond entities.
-bool may_manage_users(Role role);   // users, audit log
-bool may_import(Role role);         // CSV import through the API
+bool may_manage_users(Role role);  // users, audit log
+bool may_import(Role role);        // CSV import through the API
 bool may_read_firm_aggregates(Role role);
 
 // Runs a query where the check must see the data: inside the write's transaction, or on the
 // store for reads.
-using QueryFn = std::function<Result<std::vector<Row>>(const std::string& sql, const std::vector<Value>& params)>;
+using QueryFn = std::function<Result<std::vector<Row>>(const std::string& sql,
+                                                       const std::vector<Value>& params)>;
 QueryFn query_on(store::Store& s);
 QueryFn query_on(store::Transaction& tx);
 
@@ -47,6 +48,7 @@ QueryFn query_on(store::Transaction& tx);
 Status check_row_write(const QueryFn& q, const User& user, const schema::Entity& e, const Row& row);
 // Row level for reads: false when the user may not see the row (reviewers: unassigned
 // proposals, others' assignments and reviews).
-Result<bool> may_read_row(const QueryFn& q, const User& user, const schema::Entity& e, const Row& row);
+Result<bool> may_read_row(const QueryFn& q, const User& user, const schema::Entity& e,
+                          const Row& row);
 
 }  // namespace poles::app

@@ -28,8 +28,9 @@ std::string to_hex(const unsigned char* data, size_t n) {
 std::string hash_password(const std::string& password) {
   ensure_sodium();
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                            crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(),
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
     throw std::runtime_error("out of memory while hashing a password");
   }
   return out;
@@ -40,8 +41,8 @@ std::string iso_after_hours(int hours) {
   return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(t)));
 }
 
-Status audit(store::Transaction& tx, const std::string& actor, const std::string& action, const std::string& key,
-             const std::string& after) {
+Status audit(store::Transaction& tx, const std::string& actor, const std::string& action,
+             const std::string& key, const std::string& after) {
   store::AuditEntry a;
   a.at = utc_timestamp();
   a.actor = actor;
@@ -72,11 +73,16 @@ std::optional<Role> parse_role(std::string_view name) {
 std::string_view role_name(Role r) { return kRoleNames[static_cast<size_t>(r)]; }
 std::string_view scope_kind(Role r) {
   switch (r) {
-    case Role::kRegion: return "region";
-    case Role::kClusterManager: return "cluster";
-    case Role::kReviewer: return "reviewer";
-    case Role::kMember: return "organisation";
-    default: return "";
+    case Role::kRegion:
+      return "region";
+    case Role::kClusterManager:
+      return "cluster";
+    case Role::kReviewer:
+      return "reviewer";
+    case Role::kMember:
+      return "organisation";
+    default:
+      return "";
   }
 }
 
@@ -95,17 +101,20 @@ std::string random_token() {
 std::string token_hash(std::string_view token) {
   ensure_sodium();
   unsigned char out[32];
-  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr, 0);
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(token.data()),
+                     token.size(), nullptr, 0);
   return to_hex(out, sizeof out);
 }
 
-Status Accounts::add_user(store::Store& s, const std::string& name, const std::string& password, Role role,
-                          const std::string& scope, const std::string& actor) {
-  if (auto e = validate::slug(name)) return Status::invalid_argument(fmt::format("user name '{}': {}", name, *e));
+Status Accounts::add_user(store::Store& s, const std::string& name, const std::string& password,
+                          Role role, const std::string& scope, const std::string& actor) {
+  if (auto e = validate::slug(name))
+    return Status::invalid_argument(fmt::format("user name '{}': {}", name, *e));
   if (auto e = check_password(password)) return Status::invalid_argument(*e);
   const auto kind = scope_kind(role);
   if (!kind.empty() && scope.empty()) {
-    return Status::invalid_argument(fmt::format("role {} needs a scope ({})", role_name(role), kind));
+    return Status::invalid_argument(
+        fmt::format("role {} needs a scope ({})", role_name(role), kind));
   }
   if (kind.empty() && !scope.empty()) {
     return Status::invalid_argument(fmt::format("role {} takes no scope", role_name(role)));
@@ -113,33 +122,40 @@ Status Accounts::add_user(store::Store& s, const std::string& name, const std::s
   POLES_ASSIGN_OR_RETURN(auto existing, find_user(s, name));
   if (existing) return Status::conflict(fmt::format("user '{}' already exists", name));
   POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
-  POLES_RETURN_IF_ERROR(tx->execute(
-      "INSERT INTO app_user (name, password_hash, role, scope, disabled, created_at) VALUES (?, ?, ?, ?, 0, ?)",
-      {name, hash_password(password), std::string(role_name(role)), scope.empty() ? Value() : Value(scope),
-       utc_timestamp()}));
-  POLES_RETURN_IF_ERROR(audit(*tx, actor, "user.add", name,
-                              fmt::format(R"({{"role":"{}","scope":"{}"}})", role_name(role), scope)));
+  POLES_RETURN_IF_ERROR(
+      tx->execute("INSERT INTO app_user (name, password_hash, role, scope, disabled, created_at) "
+                  "VALUES (?, ?, ?, ?, 0, ?)",
+                  {name, hash_password(password), std::string(role_name(role)),
+                   scope.empty() ? Value() : Value(scope), utc_timestamp()}));
+  POLES_RETURN_IF_ERROR(
+      audit(*tx, actor, "user.add", name,
+            fmt::format(R"({{"role":"{}","scope":"{}"}})", role_name(role), scope)));
   return tx->commit();
 }
 
 Result<std::vector<User>> Accounts::list_users(store::Store& s) {
-  POLES_ASSIGN_OR_RETURN(auto rows, s.query("SELECT name, role, scope, disabled FROM app_user ORDER BY name", {}));
+  POLES_ASSIGN_OR_RETURN(
+      auto rows, s.query("SELECT name, role, scope, disabled FROM app_user ORDER BY name", {}));
   std::vector<User> out;
   for (const auto& r : rows) out.push_back(user_from(r));
   return out;
 }
 
 Result<std::optional<User>> Accounts::find_user(store::Store& s, const std::string& name) {
-  POLES_ASSIGN_OR_RETURN(auto rows, s.query("SELECT name, role, scope, disabled FROM app_user WHERE name = ?", {name}));
+  POLES_ASSIGN_OR_RETURN(
+      auto rows,
+      s.query("SELECT name, role, scope, disabled FROM app_user WHERE name = ?", {name}));
   if (rows.empty()) return std::optional<User>();
   return std::optional<User>(user_from(rows[0]));
 }
 
-Status Accounts::set_disabled(store::Store& s, const std::string& name, bool disabled, const std::string& actor) {
+Status Accounts::set_disabled(store::Store& s, const std::string& name, bool disabled,
+                              const std::string& actor) {
   POLES_ASSIGN_OR_RETURN(auto existing, find_user(s, name));
   if (!existing) return Status::not_found(fmt::format("no user '{}'", name));
   POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
-  POLES_RETURN_IF_ERROR(tx->execute("UPDATE app_user SET disabled = ? WHERE name = ?", {int64_t{disabled ? 1 : 0}, name}));
+  POLES_RETURN_IF_ERROR(tx->execute("UPDATE app_user SET disabled = ? WHERE name = ?",
+                                    {int64_t{disabled ? 1 : 0}, name}));
   if (disabled) {
     POLES_RETURN_IF_ERROR(tx->execute("DELETE FROM session WHERE user_name = ?", {name}));
     POLES_RETURN_IF_ERROR(tx->execute("DELETE FROM api_token WHERE user_name = ?", {name}));
@@ -148,21 +164,26 @@ Status Accounts::set_disabled(store::Store& s, const std::string& name, bool dis
   return tx->commit();
 }
 
-Status Accounts::reset_password(store::Store& s, const std::string& name, const std::string& password,
-                                const std::string& actor) {
+Status Accounts::reset_password(store::Store& s, const std::string& name,
+                                const std::string& password, const std::string& actor) {
   if (auto e = check_password(password)) return Status::invalid_argument(*e);
   POLES_ASSIGN_OR_RETURN(auto existing, find_user(s, name));
   if (!existing) return Status::not_found(fmt::format("no user '{}'", name));
   POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
-  POLES_RETURN_IF_ERROR(tx->execute("UPDATE app_user SET password_hash = ? WHERE name = ?", {hash_password(password), name}));
+  POLES_RETURN_IF_ERROR(tx->execute("UPDATE app_user SET password_hash = ? WHERE name = ?",
+                                    {hash_password(password), name}));
   POLES_RETURN_IF_ERROR(tx->execute("DELETE FROM session WHERE user_name = ?", {name}));
   POLES_RETURN_IF_ERROR(audit(*tx, actor, "user.reset_password", name, ""));
   return tx->commit();
 }
 
-Result<User> Accounts::verify_password(store::Store& s, const std::string& name, const std::string& password) {
+Result<User> Accounts::verify_password(store::Store& s, const std::string& name,
+                                       const std::string& password) {
   ensure_sodium();
-  POLES_ASSIGN_OR_RETURN(auto rows, s.query("SELECT name, role, scope, disabled, password_hash FROM app_user WHERE name = ?", {name}));
+  POLES_ASSIGN_OR_RETURN(
+      auto rows,
+      s.query("SELECT name, role, scope, disabled, password_hash FROM app_user WHERE name = ?",
+              {name}));
   const Status denied = Status::unauthenticated("unknown user or wrong password");
   if (rows.empty()) {
     // Spend the same time as a real check, so timing does not tell which names exist.
@@ -179,19 +200,22 @@ Result<User> Accounts::verify_password(store::Store& s, const std::string& name,
 Result<NewSession> Accounts::create_session(store::Store& s, const User& user) {
   NewSession out{random_token(), random_token()};
   POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
-  POLES_RETURN_IF_ERROR(tx->execute(
-      "INSERT INTO session (token_hash, user_name, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-      {token_hash(out.token), user.name, out.csrf, utc_timestamp(), iso_after_hours(kSessionHours)}));
+  POLES_RETURN_IF_ERROR(
+      tx->execute("INSERT INTO session (token_hash, user_name, csrf, created_at, expires_at) "
+                  "VALUES (?, ?, ?, ?, ?)",
+                  {token_hash(out.token), user.name, out.csrf, utc_timestamp(),
+                   iso_after_hours(kSessionHours)}));
   POLES_RETURN_IF_ERROR(audit(*tx, user.name, "login", user.name, ""));
   POLES_RETURN_IF_ERROR(tx->commit());
   return out;
 }
 
 Result<std::optional<Session>> Accounts::session(store::Store& s, const std::string& token) {
-  POLES_ASSIGN_OR_RETURN(
-      auto rows, s.query("SELECT u.name, u.role, u.scope, u.disabled, s.csrf FROM session s JOIN app_user u ON u.name = s.user_name "
-                         "WHERE s.token_hash = ? AND s.expires_at > ?",
-                         {token_hash(token), utc_timestamp()}));
+  POLES_ASSIGN_OR_RETURN(auto rows,
+                         s.query("SELECT u.name, u.role, u.scope, u.disabled, s.csrf FROM session "
+                                 "s JOIN app_user u ON u.name = s.user_name "
+                                 "WHERE s.token_hash = ? AND s.expires_at > ?",
+                                 {token_hash(token), utc_timestamp()}));
   if (rows.empty()) return std::optional<Session>();
   Session out{user_from(rows[0]), std::get<std::string>(rows[0][4])};
   if (out.user.disabled) return std::optional<Session>();
@@ -200,15 +224,18 @@ Result<std::optional<Session>> Accounts::session(store::Store& s, const std::str
 
 Status Accounts::end_session(store::Store& s, const std::string& token) {
   POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
-  POLES_RETURN_IF_ERROR(tx->execute("DELETE FROM session WHERE token_hash = ?", {token_hash(token)}));
+  POLES_RETURN_IF_ERROR(
+      tx->execute("DELETE FROM session WHERE token_hash = ?", {token_hash(token)}));
   return tx->commit();
 }
 
-Result<std::string> Accounts::create_token(store::Store& s, const User& user, const std::string& label) {
+Result<std::string> Accounts::create_token(store::Store& s, const User& user,
+                                           const std::string& label) {
   const std::string t = random_token();
   POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
-  POLES_RETURN_IF_ERROR(tx->execute("INSERT INTO api_token (token_hash, user_name, label, created_at) VALUES (?, ?, ?, ?)",
-                                    {token_hash(t), user.name, label, utc_timestamp()}));
+  POLES_RETURN_IF_ERROR(tx->execute(
+      "INSERT INTO api_token (token_hash, user_name, label, created_at) VALUES (?, ?, ?, ?)",
+      {token_hash(t), user.name, label, utc_timestamp()}));
   POLES_RETURN_IF_ERROR(audit(*tx, user.name, "token.create", user.name, ""));
   POLES_RETURN_IF_ERROR(tx->commit());
   return t;
@@ -216,7 +243,8 @@ Result<std::string> Accounts::create_token(store::Store& s, const User& user, co
 
 Result<std::optional<Session>> Accounts::token(store::Store& s, const std::string& token) {
   POLES_ASSIGN_OR_RETURN(
-      auto rows, s.query("SELECT u.name, u.role, u.scope, u.disabled FROM api_token t JOIN app_user u ON u.name = t.user_name "
+      auto rows, s.query("SELECT u.name, u.role, u.scope, u.disabled FROM api_token t JOIN "
+                         "app_user u ON u.name = t.user_name "
                          "WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?)",
                          {token_hash(token), utc_timestamp()}));
   if (rows.empty()) return std::optional<Session>();

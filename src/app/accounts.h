@@ -16,9 +16,17 @@
 namespace poles::app {
 
 // Who may do what is decided by app/access.h from the role and its scope.
-enum class Role : uint8_t { kAdmin, kState, kRegion, kClusterManager, kEvaluator, kReviewer, kMember };
-inline constexpr std::array<std::string_view, 7> kRoleNames = {"admin",     "state",    "region", "cluster_manager",
-                                                               "evaluator", "reviewer", "member"};
+enum class Role : uint8_t {
+  kAdmin,
+  kState,
+  kRegion,
+  kClusterManager,
+  kEvaluator,
+  kReviewer,
+  kMember
+};
+inline constexpr std::array<std::string_view, 7> kRoleNames = {
+    "admin", "state", "region", "cluster_manager", "evaluator", "reviewer", "member"};
 std::optional<Role> parse_role(std::string_view name);
 std::string_view role_name(Role r);
 // What the scope of a role names: a region code, a cluster id, a reviewer id, an organisation id.
@@ -47,21 +55,24 @@ class Accounts {
   // Session lifetime; bearer tokens do not expire unless given a lifetime at creation.
   static constexpr int kSessionHours = 12;
 
-  static Status add_user(store::Store& s, const std::string& name, const std::string& password, Role role,
-                         const std::string& scope, const std::string& actor);
+  static Status add_user(store::Store& s, const std::string& name, const std::string& password,
+                         Role role, const std::string& scope, const std::string& actor);
   static Result<std::vector<User>> list_users(store::Store& s);
   static Result<std::optional<User>> find_user(store::Store& s, const std::string& name);
-  static Status set_disabled(store::Store& s, const std::string& name, bool disabled, const std::string& actor);
-  static Status reset_password(store::Store& s, const std::string& name, const std::string& password,
-                               const std::string& actor);
+  static Status set_disabled(store::Store& s, const std::string& name, bool disabled,
+                             const std::string& actor);
+  static Status reset_password(store::Store& s, const std::string& name,
+                               const std::string& password, const std::string& actor);
   // The user when the password matches and the account is enabled; Unauthenticated otherwise
   // (the same message whatever was wrong).
-  static Result<User> verify_password(store::Store& s, const std::string& name, const std::string& password);
+  static Result<User> verify_password(store::Store& s, const std::string& name,
+                                      const std::string& password);
 
   static Result<NewSession> create_session(store::Store& s, const User& user);
   static Result<std::optional<Session>> session(store::Store& s, const std::string& token);
   static Status end_session(store::Store& s, const std::string& token);
-  static Result<std::string> create_token(store::Store& s, const User& user, const std::string& label);
+  static Result<std::string> create_token(store::Store& s, const User& user,
+                                          const std::string& label);
   static Result<std::optional<Session>> token(store::Store& s, const std::string& token);
 };
 

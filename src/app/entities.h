@@ -6,11 +6,10 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "app/accounts.h"
 #include "core/schema.h"
@@ -20,9 +19,9 @@ namespace poles::app {
 
 struct ListRequest {
   std::map<std::string, std::string> filters;  // field -> value (text form, parsed per field)
-  std::string q;                               // case-insensitive substring of the entity's name field
-  std::string cursor;                          // from a previous page's next_cursor
-  int limit = 50;                              // 1..1000
+  std::string q;       // case-insensitive substring of the entity's name field
+  std::string cursor;  // from a previous page's next_cursor
+  int limit = 50;      // 1..1000
 };
 
 struct Item {
@@ -40,7 +39,8 @@ std::string etag_of(const schema::Entity& e, const Row& row);
 // The key of an entity from its URL segments (one per key field, in key order).
 Result<Row> parse_key(const schema::Entity& e, const std::vector<std::string>& segments);
 
-Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entity& e, const ListRequest& r);
+Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entity& e,
+                             const ListRequest& r);
 Result<Item> get_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key);
 
 enum class WriteMode : uint8_t { kCreate, kReplace, kMerge };
@@ -49,6 +49,7 @@ enum class WriteMode : uint8_t { kCreate, kReplace, kMerge };
 // refused with PreconditionFailed too: updates must say which version they change).
 Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, const Row* key,
                        const nlohmann::json& body, WriteMode mode, const std::string& if_match);
-Status delete_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key, const std::string& if_match);
+Status delete_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key,
+                  const std::string& if_match);
 
 }  // namespace poles::app

@@ -33,13 +33,19 @@ std::string methods_dir() {
 }
 
 Result<evaluate::MethodFile> find_method(const std::string& name, bool allow_path) {
-  const bool slug = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
+  const bool slug = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
   if (slug) {
     const auto path = std::filesystem::path(methods_dir()) / (name + ".toml");
     if (std::filesystem::exists(path)) return evaluate::load_method(path.string());
-    if (!allow_path) return Status::not_found(fmt::format("parameter 'method': no method '{}' in {}", name, methods_dir()));
+    if (!allow_path)
+      return Status::not_found(
+          fmt::format("parameter 'method': no method '{}' in {}", name, methods_dir()));
   }
-  if (!allow_path) return Status::invalid_argument(fmt::format("parameter 'method' value '{}': a method name (letters, digits, - and _)", name));
+  if (!allow_path)
+    return Status::invalid_argument(fmt::format(
+        "parameter 'method' value '{}': a method name (letters, digits, - and _)", name));
   return evaluate::load_method(name);
 }
 
@@ -47,14 +53,17 @@ namespace {
 
 Json nan_null(double v) { return std::isnan(v) ? Json(nullptr) : Json(v); }
 
-
 }  // namespace
 
 Json indicator_catalogue() {
   Json out = Json::array();
   for (const auto& d : evaluate::indicator_defs()) {
-    out.push_back(Json{{"id", d.id}, {"pillar", evaluate::kPillarCodes[static_cast<size_t>(d.pillar)]}, {"unit", d.unit},
-                       {"direction", kDirectionCodes[static_cast<size_t>(d.direction)]}, {"formula", d.formula}, {"firm_aggregate", d.firm_aggregate}});
+    out.push_back(Json{{"id", d.id},
+                       {"pillar", evaluate::kPillarCodes[static_cast<size_t>(d.pillar)]},
+                       {"unit", d.unit},
+                       {"direction", kDirectionCodes[static_cast<size_t>(d.direction)]},
+                       {"formula", d.formula},
+                       {"firm_aggregate", d.firm_aggregate}});
   }
   return out;
 }
@@ -64,7 +73,8 @@ Result<Json> evaluation(const Snapshot& s, const Params& p, bool allow_path) {
   POLES_ASSIGN_OR_RETURN(auto m, find_method(text(p, "method", "default"), allow_path));
   POLES_ASSIGN_OR_RETURN(int draws, integer(p, "draws", static_cast<int>(m.draws), 0, 1000000));
   POLES_ASSIGN_OR_RETURN(int seed, integer(p, "seed", static_cast<int>(m.seed), 0, 2147483647));
-  POLES_ASSIGN_OR_RETURN(int sobol_n, integer(p, "sobol_n", static_cast<int>(m.sobol_n), 0, 100000));
+  POLES_ASSIGN_OR_RETURN(int sobol_n,
+                         integer(p, "sobol_n", static_cast<int>(m.sobol_n), 0, 100000));
   m.draws = static_cast<size_t>(draws);
   m.seed = static_cast<uint64_t>(seed);
   m.sobol_n = static_cast<size_t>(sobol_n);
@@ -92,27 +102,52 @@ Result<Json> evaluation(const Snapshot& s, const Params& p, bool allow_path) {
     for (size_t i = 0; i < c.pillars.size(); ++i) pillars[m.pillars[i]] = nan_null(c.pillars[i]);
     for (size_t i = 0; i < c.raw.size(); ++i) raw[m.indicators[i]] = nan_null(c.raw[i]);
     for (const auto& t : c.targets) {
-      targets.push_back(Json{{"indicator", t.indicator}, {"target", t.target}, {"value", nan_null(t.value)}, {"direction", t.higher ? "higher" : "lower"},
+      targets.push_back(Json{{"indicator", t.indicator},
+                             {"target", t.target},
+                             {"value", nan_null(t.value)},
+                             {"direction", t.higher ? "higher" : "lower"},
                              {"met", t.met < 0 ? Json(nullptr) : Json(t.met == 1)}});
     }
-    clusters.push_back(Json{{"cluster", ct.key(row)}, {"name", ct.column("name").text(row)}, {"region", ct.column("region").text(row)},
-                            {"scale", ct.column("scale").text(row)}, {"peer_group", c.peer_group}, {"index", nan_null(c.index)},
-                            {"rank", c.rank}, {"peer_rank", c.peer_rank},
-                            {"rank_interval", {{"p05", c.interval.p05}, {"median", c.interval.median}, {"p95", c.interval.p95}}},
-                            {"rating", c.rating}, {"previous_rank", c.previous_rank ? Json(c.previous_rank) : Json(nullptr)}, {"trend", c.trend},
-                            {"pillars", pillars}, {"indicators", raw}, {"targets", targets}, {"consecutive_misses", c.consecutive_misses},
-                            {"improvement_plan", c.improvement_plan},
-                            {"action", {{"level", c.action.level}, {"action", c.action.action}, {"reasons", c.action.reasons}}}});
+    clusters.push_back(Json{
+        {"cluster", ct.key(row)},
+        {"name", ct.column("name").text(row)},
+        {"region", ct.column("region").text(row)},
+        {"scale", ct.column("scale").text(row)},
+        {"peer_group", c.peer_group},
+        {"index", nan_null(c.index)},
+        {"rank", c.rank},
+        {"peer_rank", c.peer_rank},
+        {"rank_interval",
+         {{"p05", c.interval.p05}, {"median", c.interval.median}, {"p95", c.interval.p95}}},
+        {"rating", c.rating},
+        {"previous_rank", c.previous_rank ? Json(c.previous_rank) : Json(nullptr)},
+        {"trend", c.trend},
+        {"pillars", pillars},
+        {"indicators", raw},
+        {"targets", targets},
+        {"consecutive_misses", c.consecutive_misses},
+        {"improvement_plan", c.improvement_plan},
+        {"action",
+         {{"level", c.action.level}, {"action", c.action.action}, {"reasons", c.action.reasons}}}});
   }
   Json sens = Json::array();
   for (size_t i = 0; i < ev.sensitivity.first.size(); ++i) {
-    sens.push_back(Json{{"input", evaluate::kUncertainInputs[i]}, {"first_order", ev.sensitivity.first[i]}, {"total", ev.sensitivity.total[i]}});
+    sens.push_back(Json{{"input", evaluate::kUncertainInputs[i]},
+                        {"first_order", ev.sensitivity.first[i]},
+                        {"total", ev.sensitivity.total[i]}});
   }
   return Json{{"year", year},
-              {"method", {{"name", m.name}, {"description", m.description}, {"indicators", m.indicators}, {"pillars", m.pillars},
-                          {"peer_groups", m.peer_groups}}},
+              {"method",
+               {{"name", m.name},
+                {"description", m.description},
+                {"indicators", m.indicators},
+                {"pillars", m.pillars},
+                {"peer_groups", m.peer_groups}}},
               {"uncertainty", {{"draws", ev.draws}, {"seed", ev.seed}}},
-              {"sensitivity", {{"output", "mean absolute rank shift from the nominal ranking"}, {"runs", ev.sensitivity.runs}, {"indices", sens}}},
+              {"sensitivity",
+               {{"output", "mean absolute rank shift from the nominal ranking"},
+                {"runs", ev.sensitivity.runs},
+                {"indices", sens}}},
               {"peers", peers},
               {"clusters", clusters}};
 }
@@ -122,7 +157,9 @@ Result<Json> indicator_trends(const Snapshot& s, const std::string& cluster, con
   if (row < 0) return Status::not_found(fmt::format("no cluster '{}'", cluster));
   POLES_ASSIGN_OR_RETURN(int from, integer(p, "from", 2009, 2005, 2100));
   POLES_ASSIGN_OR_RETURN(int to, integer(p, "to", 2024, 2005, 2100));
-  if (from > to) return Status::invalid_argument(fmt::format("parameter 'from' ({}) is after 'to' ({})", from, to));
+  if (from > to)
+    return Status::invalid_argument(
+        fmt::format("parameter 'from' ({}) is after 'to' ({})", from, to));
   const auto cat = evaluate::catalogue(s, from, to);
   const auto scale = s.table("cluster").column("scale").codes[static_cast<size_t>(row)];
   Json series = Json::array();
@@ -133,19 +170,29 @@ Result<Json> indicator_trends(const Snapshot& s, const std::string& cluster, con
       values.push_back(nan_null(cat.at(y, row, static_cast<int>(i))));
       std::vector<double> v;
       for (size_t c = 0; c < s.table("cluster").rows; ++c) {
-        if (!cat.active[static_cast<size_t>(y - from)][c] || s.table("cluster").column("scale").codes[c] != scale) continue;
+        if (!cat.active[static_cast<size_t>(y - from)][c] ||
+            s.table("cluster").column("scale").codes[c] != scale)
+          continue;
         const double x = cat.at(y, static_cast<int32_t>(c), static_cast<int>(i));
         if (!std::isnan(x)) v.push_back(x);
       }
       std::sort(v.begin(), v.end());
-      peers.push_back(v.empty() ? Json(nullptr) : Json(v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2));
+      peers.push_back(v.empty() ? Json(nullptr)
+                                : Json(v.size() % 2 ? v[v.size() / 2]
+                                                    : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2));
     }
-    series.push_back(Json{{"id", defs[i].id}, {"pillar", evaluate::kPillarCodes[static_cast<size_t>(defs[i].pillar)]}, {"unit", defs[i].unit},
-                          {"values", values}, {"peer_median", peers}});
+    series.push_back(Json{{"id", defs[i].id},
+                          {"pillar", evaluate::kPillarCodes[static_cast<size_t>(defs[i].pillar)]},
+                          {"unit", defs[i].unit},
+                          {"values", values},
+                          {"peer_median", peers}});
   }
   Json years = Json::array();
   for (int y = from; y <= to; ++y) years.push_back(y);
-  return Json{{"cluster", cluster}, {"years", years}, {"peer_group", s.table("cluster").column("scale").text(static_cast<size_t>(row))}, {"indicators", series}};
+  return Json{{"cluster", cluster},
+              {"years", years},
+              {"peer_group", s.table("cluster").column("scale").text(static_cast<size_t>(row))},
+              {"indicators", series}};
 }
 
 Result<Json> assessments_view(const Snapshot& s, const Params& p) {
@@ -153,11 +200,15 @@ Result<Json> assessments_view(const Snapshot& s, const Params& p) {
   const auto& a = s.table("assessment");
   const auto& ct = s.table("cluster");
   // (cluster, area) -> scores by evaluator, with justifications.
-  std::map<std::pair<int32_t, int>, std::vector<std::pair<std::string, std::pair<double, std::string>>>> cells;
+  std::map<std::pair<int32_t, int>,
+           std::vector<std::pair<std::string, std::pair<double, std::string>>>>
+      cells;
   for (size_t i = 0; i < a.rows; ++i) {
     if (a.column("year").ints[i] != year) continue;
     cells[{a.column("cluster_id").codes[i], a.column("criterion").codes[i]}].push_back(
-        {std::string(a.column("evaluator").text(i)), {static_cast<double>(a.column("score").ints[i]), std::string(a.column("justification").text(i))}});
+        {std::string(a.column("evaluator").text(i)),
+         {static_cast<double>(a.column("score").ints[i]),
+          std::string(a.column("justification").text(i))}});
   }
   // Agreement: one-way intraclass correlation ICC(1) over the (cluster, area) targets per area and
   // overall, exact agreement and mean absolute difference between pairs of evaluators.
@@ -173,14 +224,19 @@ Result<Json> assessments_view(const Snapshot& s, const Params& p) {
     Json evaluators = Json::array();
     for (const auto& [ev, sj] : scores) {
       v.push_back(sj.first);
-      evaluators.push_back(Json{{"evaluator", ev}, {"score", sj.first}, {"justification", sj.second}});
+      evaluators.push_back(
+          Json{{"evaluator", ev}, {"score", sj.first}, {"justification", sj.second}});
     }
     double mean = 0;
     for (double x : v) mean += x;
     mean /= static_cast<double>(v.size());
     auto& cj = per_cluster[key.first];
-    if (cj.is_null()) cj = Json{{"cluster", ct.key(static_cast<size_t>(key.first))}, {"name", ct.column("name").text(static_cast<size_t>(key.first))}, {"areas", Json::object()}};
-    cj["areas"][std::string(kEscaAreaCodes[static_cast<size_t>(key.second)])] = Json{{"mean", mean}, {"scores", evaluators}};
+    if (cj.is_null())
+      cj = Json{{"cluster", ct.key(static_cast<size_t>(key.first))},
+                {"name", ct.column("name").text(static_cast<size_t>(key.first))},
+                {"areas", Json::object()}};
+    cj["areas"][std::string(kEscaAreaCodes[static_cast<size_t>(key.second)])] =
+        Json{{"mean", mean}, {"scores", evaluators}};
     for (Agg* g : {&by_area[key.second], &all}) {
       if (v.size() >= 2) g->groups.push_back(v);
       for (size_t i = 0; i < v.size(); ++i) {
@@ -209,18 +265,24 @@ Result<Json> assessments_view(const Snapshot& s, const Params& p) {
       ssb += static_cast<double>(g.size()) * (m - grand) * (m - grand);
       for (double x : g) ssw += (x - m) * (x - m);
     }
-    const double msb = ssb / static_cast<double>(groups.size() - 1), msw = ssw / (n - static_cast<double>(groups.size()));
+    const double msb = ssb / static_cast<double>(groups.size() - 1),
+                 msw = ssw / (n - static_cast<double>(groups.size()));
     return (msb - msw) / (msb + (k - 1) * msw);
   };
   auto agreement = [&](const Agg& g) {
-    return Json{{"targets", g.groups.size()}, {"icc1", nan_null(icc(g.groups))}, {"exact_agreement", g.pairs > 0 ? Json(g.exact / g.pairs) : Json(nullptr)},
+    return Json{{"targets", g.groups.size()},
+                {"icc1", nan_null(icc(g.groups))},
+                {"exact_agreement", g.pairs > 0 ? Json(g.exact / g.pairs) : Json(nullptr)},
                 {"mean_abs_difference", g.pairs > 0 ? Json(g.abs_diff / g.pairs) : Json(nullptr)}};
   };
   Json areas = Json::object();
-  for (const auto& [area, g] : by_area) areas[std::string(kEscaAreaCodes[static_cast<size_t>(area)])] = agreement(g);
+  for (const auto& [area, g] : by_area)
+    areas[std::string(kEscaAreaCodes[static_cast<size_t>(area)])] = agreement(g);
   Json clusters = Json::array();
   for (auto& [c, j] : per_cluster) clusters.push_back(std::move(j));
-  return Json{{"year", year}, {"scale", "0 (absent) to 4 (excellent)"}, {"agreement", {{"overall", agreement(all)}, {"areas", areas}}},
+  return Json{{"year", year},
+              {"scale", "0 (absent) to 4 (excellent)"},
+              {"agreement", {{"overall", agreement(all)}, {"areas", areas}}},
               {"clusters", clusters}};
 }
 
@@ -233,7 +295,8 @@ Result<Json> characterisation(const Snapshot& s, const Params& p) {
   const auto& ct = s.table("cluster");
   const auto& project = s.table("project");
   const auto& orgs = s.table("organisation");
-  // Partners outside the home region and national/European funding, over the cluster's projects of the last 5 years.
+  // Partners outside the home region and national/European funding, over the cluster's projects of
+  // the last 5 years.
   std::vector<double> parts(ct.rows, 0), outside(ct.rows, 0), aid(ct.rows, 0), national(ct.rows, 0);
   std::vector<std::map<std::string, int>> sectors(ct.rows);
   const auto partners = pipeline::project_partners(s);
@@ -276,8 +339,10 @@ Result<Json> characterisation(const Snapshot& s, const Params& p) {
     const double m_out = cat.at(year, static_cast<int32_t>(c), members_i);
     const double p_out = parts[c] > 0 ? outside[c] / parts[c] : NAN;
     const double nat = aid[c] > 0 ? national[c] / aid[c] : NAN;
-    const bool reach = (!std::isnan(m_out) && m_out >= t_members) || (!std::isnan(p_out) && p_out >= t_partners);
-    const std::string measured = reach && !std::isnan(nat) && nat >= t_funding ? "national" : "regional";
+    const bool reach =
+        (!std::isnan(m_out) && m_out >= t_members) || (!std::isnan(p_out) && p_out >= t_partners);
+    const std::string measured =
+        reach && !std::isnan(nat) && nat >= t_funding ? "national" : "regional";
     std::string sector;
     int best = 0;
     for (const auto& [sec, n] : sectors[c]) {
@@ -285,37 +350,64 @@ Result<Json> characterisation(const Snapshot& s, const Params& p) {
     }
     Json specj = nullptr;
     if (const auto it = spec.find({region, sector}); it != spec.end()) {
-      specj = Json{{"jobs", it->second.jobs}, {"lq", it->second.lq}, {"stars", it->second.stars()}, {"size_star", it->second.size_star},
-                   {"specialisation_star", it->second.specialisation_star}, {"focus_star", it->second.focus_star}};
+      specj = Json{{"jobs", it->second.jobs},
+                   {"lq", it->second.lq},
+                   {"stars", it->second.stars()},
+                   {"size_star", it->second.size_star},
+                   {"specialisation_star", it->second.specialisation_star},
+                   {"focus_star", it->second.focus_star}};
     }
     const std::string filiere(ct.column("filiere").text(c));
     by_filiere_region[{filiere, region}].push_back(std::string(ct.key(c)));
     cluster_sector_regions.insert({sector, region});
     const std::string declared(ct.column("scale").text(c));
-    clusters.push_back(Json{{"cluster", ct.key(c)}, {"name", ct.column("name").text(c)}, {"region", region}, {"filiere", filiere},
-                            {"declared_scale", declared}, {"measured_scale", measured}, {"scale_mismatch", declared != measured},
-                            {"members_outside_region", nan_null(m_out)}, {"partners_outside_region", nan_null(p_out)},
-                            {"national_funding_share", nan_null(nat)}, {"sector", sector}, {"specialisation", specj}});
+    clusters.push_back(Json{{"cluster", ct.key(c)},
+                            {"name", ct.column("name").text(c)},
+                            {"region", region},
+                            {"filiere", filiere},
+                            {"declared_scale", declared},
+                            {"measured_scale", measured},
+                            {"scale_mismatch", declared != measured},
+                            {"members_outside_region", nan_null(m_out)},
+                            {"partners_outside_region", nan_null(p_out)},
+                            {"national_funding_share", nan_null(nat)},
+                            {"sector", sector},
+                            {"specialisation", specj}});
   }
   Json overlaps = Json::array();
   for (const auto& [key, ids] : by_filiere_region) {
-    if (ids.size() >= 2 && !key.first.empty()) overlaps.push_back(Json{{"filiere", key.first}, {"region", key.second}, {"clusters", ids}});
+    if (ids.size() >= 2 && !key.first.empty())
+      overlaps.push_back(Json{{"filiere", key.first}, {"region", key.second}, {"clusters", ids}});
   }
-  // Gaps: a region specialised in a sector (LQ >= 2, or a size star) with no cluster of that sector.
+  // Gaps: a region specialised in a sector (LQ >= 2, or a size star) with no cluster of that
+  // sector.
   Json gaps = Json::array();
   for (const auto& [key, x] : spec) {
-    if ((x.specialisation_star || x.size_star) && !cluster_sector_regions.contains({key.second, key.first})) {
-      gaps.push_back(Json{{"region", key.first}, {"sector", key.second}, {"lq", x.lq}, {"jobs", x.jobs}, {"stars", x.stars()}});
+    if ((x.specialisation_star || x.size_star) &&
+        !cluster_sector_regions.contains({key.second, key.first})) {
+      gaps.push_back(Json{{"region", key.first},
+                          {"sector", key.second},
+                          {"lq", x.lq},
+                          {"jobs", x.jobs},
+                          {"stars", x.stars()}});
     }
   }
   return Json{{"year", year},
-              {"thresholds", {{"members_outside", t_members}, {"partners_outside", t_partners}, {"national_funding", t_funding}}},
-              {"clusters", clusters}, {"overlaps", overlaps}, {"gaps", gaps}};
+              {"thresholds",
+               {{"members_outside", t_members},
+                {"partners_outside", t_partners},
+                {"national_funding", t_funding}}},
+              {"clusters", clusters},
+              {"overlaps", overlaps},
+              {"gaps", gaps}};
 }
 
-Result<std::pair<std::string, std::string>> cluster_report(const Snapshot& s, const std::string& cluster, const Params& p, const std::string& lang,
+Result<std::pair<std::string, std::string>> cluster_report(const Snapshot& s,
+                                                           const std::string& cluster,
+                                                           const Params& p, const std::string& lang,
                                                            bool allow_path) {
-  if (s.table("cluster").find(cluster) < 0) return Status::not_found(fmt::format("no cluster '{}'", cluster));
+  if (s.table("cluster").find(cluster) < 0)
+    return Status::not_found(fmt::format("no cluster '{}'", cluster));
   Params q = p;
   if (!q.contains("draws")) q["draws"] = "2000";
   if (!q.contains("sobol_n")) q["sobol_n"] = "200";
@@ -324,36 +416,54 @@ Result<std::pair<std::string, std::string>> cluster_report(const Snapshot& s, co
   for (const auto& c : ev["clusters"]) {
     if (c["cluster"] == cluster) mine = &c;
   }
-  if (mine == nullptr) return Status::not_found(fmt::format("cluster '{}' is not labelled in {}: no evaluation", cluster, ev["year"].get<int>()));
+  if (mine == nullptr)
+    return Status::not_found(fmt::format("cluster '{}' is not labelled in {}: no evaluation",
+                                         cluster, ev["year"].get<int>()));
   const int year = ev["year"].get<int>();
-  POLES_ASSIGN_OR_RETURN(auto trends, indicator_trends(s, cluster, Params{{"from", std::to_string(year - 9)}, {"to", std::to_string(year)}}));
+  POLES_ASSIGN_OR_RETURN(auto trends, indicator_trends(s, cluster,
+                                                       Params{{"from", std::to_string(year - 9)},
+                                                              {"to", std::to_string(year)}}));
   POLES_ASSIGN_OR_RETURN(auto qual, assessments_view(s, Params{{"year", std::to_string(year)}}));
-  return std::pair{report::cluster_report_title(*mine, year, lang), report::cluster_report_html(ev, cluster, trends, qual, lang)};
+  return std::pair{report::cluster_report_title(*mine, year, lang),
+                   report::cluster_report_html(ev, cluster, trends, qual, lang)};
 }
 
 std::vector<std::pair<std::string, io::Table>> evaluation_sheets(const Json& ev) {
-  io::Table ranking{{"rank", "cluster", "name", "index", "rank_p05", "rank_median", "rank_p95", "rating", "peer_group", "peer_rank", "trend", "action_level", "action"}, {}};
-  io::Table pillars{{"cluster"}, {}}, indicators{{"cluster"}, {}}, compliance{{"cluster", "indicator", "target", "value", "direction", "met"}, {}};
+  io::Table ranking{{"rank", "cluster", "name", "index", "rank_p05", "rank_median", "rank_p95",
+                     "rating", "peer_group", "peer_rank", "trend", "action_level", "action"},
+                    {}};
+  io::Table pillars{{"cluster"}, {}}, indicators{{"cluster"}, {}},
+      compliance{{"cluster", "indicator", "target", "value", "direction", "met"}, {}};
   for (const auto& p : ev["method"]["pillars"]) pillars.columns.push_back(p.get<std::string>());
-  for (const auto& i : ev["method"]["indicators"]) indicators.columns.push_back(i.get<std::string>());
+  for (const auto& i : ev["method"]["indicators"])
+    indicators.columns.push_back(i.get<std::string>());
   auto num = [](const Json& j) { return j.is_number() ? Value{j.get<double>()} : Value{}; };
   for (const auto& c : ev["clusters"]) {
     const std::string id = c["cluster"].get<std::string>();
-    ranking.rows.push_back({Value{int64_t{c["rank"].get<int>()}}, Value{id}, Value{c["name"].get<std::string>()}, num(c["index"]),
-                            num(c["rank_interval"]["p05"]), num(c["rank_interval"]["median"]), num(c["rank_interval"]["p95"]),
-                            Value{c["rating"].get<std::string>()}, Value{c["peer_group"].get<std::string>()}, Value{int64_t{c["peer_rank"].get<int>()}},
-                            Value{c["trend"].get<std::string>()}, Value{int64_t{c["action"]["level"].get<int>()}}, Value{c["action"]["action"].get<std::string>()}});
+    ranking.rows.push_back(
+        {Value{int64_t{c["rank"].get<int>()}}, Value{id}, Value{c["name"].get<std::string>()},
+         num(c["index"]), num(c["rank_interval"]["p05"]), num(c["rank_interval"]["median"]),
+         num(c["rank_interval"]["p95"]), Value{c["rating"].get<std::string>()},
+         Value{c["peer_group"].get<std::string>()}, Value{int64_t{c["peer_rank"].get<int>()}},
+         Value{c["trend"].get<std::string>()}, Value{int64_t{c["action"]["level"].get<int>()}},
+         Value{c["action"]["action"].get<std::string>()}});
     Row pr{Value{id}}, ir{Value{id}};
     for (const auto& [k, v] : c["pillars"].items()) pr.push_back(num(v));
     for (const auto& [k, v] : c["indicators"].items()) ir.push_back(num(v));
     pillars.rows.push_back(std::move(pr));
     indicators.rows.push_back(std::move(ir));
     for (const auto& t : c["targets"]) {
-      compliance.rows.push_back({Value{id}, Value{t["indicator"].get<std::string>()}, num(t["target"]), num(t["value"]), Value{t["direction"].get<std::string>()},
-                                 t["met"].is_null() ? Value{} : Value{std::string(t["met"].get<bool>() ? "met" : "missed")}});
+      compliance.rows.push_back(
+          {Value{id}, Value{t["indicator"].get<std::string>()}, num(t["target"]), num(t["value"]),
+           Value{t["direction"].get<std::string>()},
+           t["met"].is_null() ? Value{}
+                              : Value{std::string(t["met"].get<bool>() ? "met" : "missed")}});
     }
   }
-  return {{"ranking", ranking}, {"pillars", pillars}, {"indicators", indicators}, {"compliance", compliance}};
+  return {{"ranking", ranking},
+          {"pillars", pillars},
+          {"indicators", indicators},
+          {"compliance", compliance}};
 }
 
 }  // namespace poles::app

@@ -10,7 +10,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 #include "app/params.h"
@@ -29,7 +28,8 @@ std::string methods_dir();
 Result<evaluate::MethodFile> find_method(const std::string& name_or_path, bool allow_path);
 
 Result<Json> evaluation(const snapshot::Snapshot& s, const Params& p, bool allow_path = false);
-Result<Json> indicator_trends(const snapshot::Snapshot& s, const std::string& cluster, const Params& p);
+Result<Json> indicator_trends(const snapshot::Snapshot& s, const std::string& cluster,
+                              const Params& p);
 Result<Json> assessments_view(const snapshot::Snapshot& s, const Params& p);
 Result<Json> characterisation(const snapshot::Snapshot& s, const Params& p);
 // The indicator catalogue (ids, pillars, units, directions, formulas).
@@ -37,8 +37,10 @@ Json indicator_catalogue();
 // A cluster's evaluation report as HTML (title, document): the year's evaluation (draws and
 // sobol_n default to 2000 and 200 here), its trends and assessments. NotFound when the cluster is
 // not evaluated that year.
-Result<std::pair<std::string, std::string>> cluster_report(const snapshot::Snapshot& s, const std::string& cluster, const Params& p,
-                                                           const std::string& lang, bool allow_path = false);
+Result<std::pair<std::string, std::string>> cluster_report(const snapshot::Snapshot& s,
+                                                           const std::string& cluster,
+                                                           const Params& p, const std::string& lang,
+                                                           bool allow_path = false);
 // The evaluation as spreadsheet sheets: ranking, pillars, indicators, compliance, actions.
 std::vector<std::pair<std::string, io::Table>> evaluation_sheets(const Json& evaluation);
 

@@ -5,7 +5,8 @@
 // jobs in member firms and from project results) goes through statistical secrecy here.
 //
 // Parameters (all optional; the same names on the CLI and the API):
-//  - funnel: from, to (cohort years), cluster (id), programme (code), by = none|cluster|programme|year;
+//  - funnel: from, to (cohort years), cluster (id), programme (code), by =
+//  none|cluster|programme|year;
 //  - leverage: from, to (start years), by = none|cluster|programme;
 //  - services: from, to (years of the services, default 2016–2020: three years of outcomes follow
 //    in the demo), horizon (years, default 3);
@@ -16,7 +17,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 #include "app/params.h"
@@ -30,11 +30,15 @@ using Json = nlohmann::ordered_json;
 
 Result<Json> pipeline_funnel(const snapshot::Snapshot& s, const Params& p);
 Result<Json> pipeline_leverage(const snapshot::Snapshot& s, const Params& p);
-Result<Json> services_overview(const snapshot::Snapshot& s, const Params& p, const SecrecyRule& rule = {});
-Result<Json> diagnostics_overview(const snapshot::Snapshot& s, const Params& p, const SecrecyRule& rule = {});
+Result<Json> services_overview(const snapshot::Snapshot& s, const Params& p,
+                               const SecrecyRule& rule = {});
+Result<Json> diagnostics_overview(const snapshot::Snapshot& s, const Params& p,
+                                  const SecrecyRule& rule = {});
 Result<Json> employment_overview(const snapshot::Snapshot& s, const Params& p);
-// The sectors (NAF divisions) that have employment figures, with their national jobs in the last year.
+// The sectors (NAF divisions) that have employment figures, with their national jobs in the last
+// year.
 Result<Json> employment_sectors(const snapshot::Snapshot& s);
-Result<Json> sector_sheet(const snapshot::Snapshot& s, const std::string& sector, const Params& p, const SecrecyRule& rule = {});
+Result<Json> sector_sheet(const snapshot::Snapshot& s, const std::string& sector, const Params& p,
+                          const SecrecyRule& rule = {});
 
 }  // namespace poles::app

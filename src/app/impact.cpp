@@ -1,15 +1,15 @@
 #include "app/impact.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <map>
 #include <numeric>
 #include <set>
 #include <sstream>
-
-#include <boost/math/distributions/normal.hpp>
-#include <boost/math/distributions/students_t.hpp>
-#include <fmt/format.h>
 
 #include "impact/did.h"
 #include "impact/event_study.h"
@@ -27,7 +27,9 @@ using impact::Frame;
 constexpr int kMinFirms = 3;
 constexpr double kMaxShare = 0.85;
 
-Json value_or_secret(double v, bool publish) { return publish && std::isfinite(v) ? Json(v) : Json(nullptr); }
+Json value_or_secret(double v, bool publish) {
+  return publish && std::isfinite(v) ? Json(v) : Json(nullptr);
+}
 
 std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
@@ -51,7 +53,8 @@ Status bad_param(const std::string& name, const std::string& value, const std::s
   return Status::invalid_argument(fmt::format("parameter '{}' value '{}': {}", name, value, rule));
 }
 
-Result<std::string> choice(const Params& p, const std::string& name, const std::string& fallback, std::initializer_list<const char*> allowed) {
+Result<std::string> choice(const Params& p, const std::string& name, const std::string& fallback,
+                           std::initializer_list<const char*> allowed) {
   const std::string v = text(p, name, fallback);
   std::string list;
   for (const char* a : allowed) {
@@ -66,7 +69,9 @@ Result<impact::FixedEffect> fixed_effect(const Frame& f, const std::string& name
   return impact::FixedEffect{name, std::move(c.code), c.levels()};
 }
 
-double normal_quantile(double alpha) { return boost::math::quantile(boost::math::complement(boost::math::normal(), alpha / 2)); }
+double normal_quantile(double alpha) {
+  return boost::math::quantile(boost::math::complement(boost::math::normal(), alpha / 2));
+}
 
 Json interval(double est, double se, double crit, bool publish) {
   return Json{{"estimate", value_or_secret(est, publish)},
@@ -78,13 +83,17 @@ Json interval(double est, double se, double crit, bool publish) {
 void step(const ImpactProgress* progress, double share, const std::string& stage) {
   if (progress && progress->report) progress->report(share, stage);
 }
-bool cancelled(const ImpactProgress* progress) { return progress && progress->cancelled && progress->cancelled(); }
+bool cancelled(const ImpactProgress* progress) {
+  return progress && progress->cancelled && progress->cancelled();
+}
 
 // --- Callaway & Sant'Anna ---------------------------------------------------------------------
 Result<Json> run_did(const Frame& f, const Params& p, const ImpactProgress* progress) {
-  const std::string outcome = text(p, "outcome"), unit = text(p, "unit"), time = text(p, "time"), group = text(p, "group");
+  const std::string outcome = text(p, "outcome"), unit = text(p, "unit"), time = text(p, "time"),
+                    group = text(p, "group");
   if (outcome.empty() || unit.empty() || time.empty() || group.empty()) {
-    return Status::invalid_argument("the DiD needs outcome=, unit=, time= and group= (first treated period, 0 = never)");
+    return Status::invalid_argument(
+        "the DiD needs outcome=, unit=, time= and group= (first treated period, 0 = never)");
   }
   impact::DidData d;
   POLES_ASSIGN_OR_RETURN(d.y, f.numeric(outcome));
@@ -92,7 +101,9 @@ Result<Json> run_did(const Frame& f, const Params& p, const ImpactProgress* prog
   POLES_ASSIGN_OR_RETURN(const auto t, f.numeric(time));
   POLES_ASSIGN_OR_RETURN(const auto g, f.numeric(group));
   for (size_t i = 0; i < f.rows(); ++i) {
-    if (!std::isfinite(u[i]) || !std::isfinite(t[i])) return bad_param(std::isfinite(u[i]) ? time : unit, "", fmt::format("missing on row {}", i + 1));
+    if (!std::isfinite(u[i]) || !std::isfinite(t[i]))
+      return bad_param(std::isfinite(u[i]) ? time : unit, "",
+                       fmt::format("missing on row {}", i + 1));
     d.unit.push_back(static_cast<int64_t>(u[i]));
     d.time.push_back(static_cast<int>(t[i]));
     d.group.push_back(std::isfinite(g[i]) ? static_cast<int>(g[i]) : 0);
@@ -109,9 +120,12 @@ Result<Json> run_did(const Frame& f, const Params& p, const ImpactProgress* prog
   POLES_ASSIGN_OR_RETURN(const auto control, choice(p, "control", "never", {"never", "notyet"}));
   POLES_ASSIGN_OR_RETURN(const auto base, choice(p, "base", "varying", {"varying", "universal"}));
   POLES_ASSIGN_OR_RETURN(const auto method, choice(p, "method", "dr", {"reg", "ipw", "dr"}));
-  opt.control = control == "never" ? impact::ControlGroup::kNeverTreated : impact::ControlGroup::kNotYetTreated;
+  opt.control = control == "never" ? impact::ControlGroup::kNeverTreated
+                                   : impact::ControlGroup::kNotYetTreated;
   opt.base = base == "varying" ? impact::BasePeriod::kVarying : impact::BasePeriod::kUniversal;
-  opt.method = method == "reg" ? impact::DidMethod::kRegression : method == "ipw" ? impact::DidMethod::kIpw : impact::DidMethod::kDoublyRobust;
+  opt.method = method == "reg"   ? impact::DidMethod::kRegression
+               : method == "ipw" ? impact::DidMethod::kIpw
+                                 : impact::DidMethod::kDoublyRobust;
   POLES_ASSIGN_OR_RETURN(opt.anticipation, integer(p, "anticipation", 0, 0, 10));
   POLES_ASSIGN_OR_RETURN(const int boot, integer(p, "bootstrap", 999, 0, 100000));
   POLES_ASSIGN_OR_RETURN(const int seed, integer(p, "seed", 1, 0, 2000000000));
@@ -124,9 +138,18 @@ Result<Json> run_did(const Frame& f, const Params& p, const ImpactProgress* prog
   const double z = normal_quantile(alpha);
   Json out{{"estimator", "did"},
            {"outcome", outcome},
-           {"options", Json{{"control", control}, {"base", base}, {"method", method}, {"anticipation", opt.anticipation},
-                            {"covariates", d.covariate_names}, {"bootstrap", boot}, {"seed", seed}, {"alpha", alpha}}},
-           {"data", Json{{"units", r.units}, {"dropped_units", r.dropped_units}, {"periods", r.periods}, {"groups", r.groups}}}};
+           {"options", Json{{"control", control},
+                            {"base", base},
+                            {"method", method},
+                            {"anticipation", opt.anticipation},
+                            {"covariates", d.covariate_names},
+                            {"bootstrap", boot},
+                            {"seed", seed},
+                            {"alpha", alpha}}},
+           {"data", Json{{"units", r.units},
+                         {"dropped_units", r.dropped_units},
+                         {"periods", r.periods},
+                         {"groups", r.groups}}}};
   int masked = 0;
   // Bootstrap or analytic errors for a set of columns of influence.
   auto errors = [&](const Eigen::MatrixXd& psi, uint64_t s, double& crit) -> Eigen::VectorXd {
@@ -147,8 +170,13 @@ Result<Json> run_did(const Frame& f, const Params& p, const ImpactProgress* prog
     const bool publish = x.reference || (x.treated >= kMinFirms && x.controls >= kMinFirms);
     masked += !publish;
     const double se = cell_se(static_cast<Eigen::Index>(c));
-    Json j{{"g", x.g}, {"t", x.t}, {"e", x.t - x.g}, {"post", x.post}, {"reference", x.reference},
-           {"treated", publish ? Json(x.treated) : Json(nullptr)}, {"controls", publish ? Json(x.controls) : Json(nullptr)}};
+    Json j{{"g", x.g},
+           {"t", x.t},
+           {"e", x.t - x.g},
+           {"post", x.post},
+           {"reference", x.reference},
+           {"treated", publish ? Json(x.treated) : Json(nullptr)},
+           {"controls", publish ? Json(x.controls) : Json(nullptr)}};
     j.update(interval(x.att, se, z, publish));
     j["band_low"] = value_or_secret(x.att - cell_crit * se, publish);
     j["band_high"] = value_or_secret(x.att + cell_crit * se, publish);
@@ -156,20 +184,29 @@ Result<Json> run_did(const Frame& f, const Params& p, const ImpactProgress* prog
   }
   out["cells"] = std::move(cells);
   out["uniform_critical_value"] = cell_crit;
-  out["pretest"] = Json{{"stat", r.pretest_stat}, {"df", r.pretest_df}, {"p", r.pretest_df > 0 ? Json(r.pretest_p) : Json(nullptr)}};
+  out["pretest"] = Json{{"stat", r.pretest_stat},
+                        {"df", r.pretest_df},
+                        {"p", r.pretest_df > 0 ? Json(r.pretest_p) : Json(nullptr)}};
   Json aggs = Json::object();
   impact::AggregateOptions ao;
   if (!text(p, "balance_e").empty()) {
     POLES_ASSIGN_OR_RETURN(const int be, integer(p, "balance_e", 0, 0, 100));
     ao.balance_e = be;
   }
-  const std::pair<const char*, impact::Aggregation> kinds[] = {{"simple", impact::Aggregation::kSimple}, {"dynamic", impact::Aggregation::kDynamic},
-                                                               {"group", impact::Aggregation::kGroup}, {"calendar", impact::Aggregation::kCalendar}};
+  const std::pair<const char*, impact::Aggregation> kinds[] = {
+      {"simple", impact::Aggregation::kSimple},
+      {"dynamic", impact::Aggregation::kDynamic},
+      {"group", impact::Aggregation::kGroup},
+      {"calendar", impact::Aggregation::kCalendar}};
   uint64_t s = static_cast<uint64_t>(seed);
   for (const auto& [name, kind] : kinds) {
     if (cancelled(progress)) return Status::cancelled("the estimation was cancelled");
-    step(progress, 0.75 + 0.05 * static_cast<double>(s - static_cast<uint64_t>(seed)), std::string("aggregation ") + name);
-    POLES_ASSIGN_OR_RETURN(const auto a, impact::aggregate(r, kind, kind == impact::Aggregation::kDynamic ? ao : impact::AggregateOptions{}));
+    step(progress, 0.75 + 0.05 * static_cast<double>(s - static_cast<uint64_t>(seed)),
+         std::string("aggregation ") + name);
+    POLES_ASSIGN_OR_RETURN(
+        const auto a,
+        impact::aggregate(r, kind,
+                          kind == impact::Aggregation::kDynamic ? ao : impact::AggregateOptions{}));
     double crit = z;
     Eigen::MatrixXd all(a.influence.size(), a.term_influence.cols() + 1);
     all.col(0) = a.influence;
@@ -214,16 +251,21 @@ Result<Json> run_ols(const Frame& f, const Params& p) {
     POLES_ASSIGN_OR_RETURN(auto col, f.numeric(x));
     in.x.push_back(std::move(col));
   }
-  if (in.x.empty()) return Status::invalid_argument("the regression needs x= (one or more regressors)");
+  if (in.x.empty())
+    return Status::invalid_argument("the regression needs x= (one or more regressors)");
   for (const auto& fe : split_list(text(p, "fe"))) {
     POLES_ASSIGN_OR_RETURN(auto e, fixed_effect(f, fe));
     in.fe.push_back(std::move(e));
   }
   const auto clusters = split_list(text(p, "cluster"));
-  POLES_ASSIGN_OR_RETURN(const auto vcov, choice(p, "vcov", clusters.empty() ? "iid" : "cluster", {"iid", "hetero", "cluster"}));
-  in.vcov.kind = vcov == "iid" ? impact::VcovKind::kIid : vcov == "hetero" ? impact::VcovKind::kHetero : impact::VcovKind::kCluster;
+  POLES_ASSIGN_OR_RETURN(const auto vcov, choice(p, "vcov", clusters.empty() ? "iid" : "cluster",
+                                                 {"iid", "hetero", "cluster"}));
+  in.vcov.kind = vcov == "iid"      ? impact::VcovKind::kIid
+                 : vcov == "hetero" ? impact::VcovKind::kHetero
+                                    : impact::VcovKind::kCluster;
   if (in.vcov.kind == impact::VcovKind::kCluster) {
-    if (clusters.empty() || clusters.size() > 2) return bad_param("cluster", text(p, "cluster"), "one or two cluster variables");
+    if (clusters.empty() || clusters.size() > 2)
+      return bad_param("cluster", text(p, "cluster"), "one or two cluster variables");
     for (const auto& c : clusters) {
       POLES_ASSIGN_OR_RETURN(auto e, fixed_effect(f, c));
       in.vcov.clusters.push_back(std::move(e));
@@ -264,14 +306,17 @@ Result<Json> run_ols(const Frame& f, const Params& p) {
               {"r2", r.r2},
               {"adj_r2", r.adj_r2},
               {"within_r2", r.within_r2},
-              {"demeaning", Json{{"iterations", r.demeaning.iterations}, {"conjugate_gradient", r.demeaning.used_cg}}}};
+              {"demeaning", Json{{"iterations", r.demeaning.iterations},
+                                 {"conjugate_gradient", r.demeaning.used_cg}}}};
 }
 
 // --- Event study ----------------------------------------------------------------------------
 Result<Json> run_event(const Frame& f, const Params& p) {
   impact::EventStudyInput in;
-  const std::string outcome = text(p, "outcome"), unit = text(p, "unit"), time = text(p, "time"), group = text(p, "group");
-  if (outcome.empty() || unit.empty() || time.empty() || group.empty()) return Status::invalid_argument("the event study needs outcome=, unit=, time= and group=");
+  const std::string outcome = text(p, "outcome"), unit = text(p, "unit"), time = text(p, "time"),
+                    group = text(p, "group");
+  if (outcome.empty() || unit.empty() || time.empty() || group.empty())
+    return Status::invalid_argument("the event study needs outcome=, unit=, time= and group=");
   POLES_ASSIGN_OR_RETURN(in.y, f.numeric(outcome));
   POLES_ASSIGN_OR_RETURN(in.unit, fixed_effect(f, unit));
   POLES_ASSIGN_OR_RETURN(in.period, fixed_effect(f, time));
@@ -286,9 +331,13 @@ Result<Json> run_event(const Frame& f, const Params& p) {
   for (const auto& t : r.terms) {
     const bool publish = t.e == in.reference || t.rows >= kMinFirms;
     masked += !publish;
-    terms.push_back(Json{{"e", t.e}, {"estimate", value_or_secret(t.coef, publish)}, {"se", value_or_secret(t.se, publish)},
-                         {"ci_low", value_or_secret(t.ci_low, publish)}, {"ci_high", value_or_secret(t.ci_high, publish)},
-                         {"rows", publish ? Json(t.rows) : Json(nullptr)}, {"reference", t.e == in.reference}});
+    terms.push_back(Json{{"e", t.e},
+                         {"estimate", value_or_secret(t.coef, publish)},
+                         {"se", value_or_secret(t.se, publish)},
+                         {"ci_low", value_or_secret(t.ci_low, publish)},
+                         {"ci_high", value_or_secret(t.ci_high, publish)},
+                         {"rows", publish ? Json(t.rows) : Json(nullptr)},
+                         {"reference", t.e == in.reference}});
   }
   return Json{{"estimator", "event"},
               {"outcome", outcome},
@@ -301,7 +350,8 @@ Result<Json> run_event(const Frame& f, const Params& p) {
 
 // --- Matching -------------------------------------------------------------------------------
 // A mean published only with enough firms and no dominant one.
-Json secret_mean(double mean, const Eigen::VectorXd& x, const std::vector<int>& treat, int group, const std::vector<double>* w) {
+Json secret_mean(double mean, const Eigen::VectorXd& x, const std::vector<int>& treat, int group,
+                 const std::vector<double>* w) {
   int n = 0;
   double sum = 0, top = 0;
   for (Eigen::Index i = 0; i < x.size(); ++i) {
@@ -328,7 +378,9 @@ Result<Json> run_match(const Frame& f, const Params& p) {
   }
   // Rows with treatment, covariates (and outcome) present.
   std::vector<char> keep(f.rows(), 1);
-  for (size_t i = 0; i < f.rows(); ++i) keep[i] = cov.complete[i] && (tcol[i] == 0 || tcol[i] == 1) && (y.empty() || std::isfinite(y[i]));
+  for (size_t i = 0; i < f.rows(); ++i)
+    keep[i] =
+        cov.complete[i] && (tcol[i] == 0 || tcol[i] == 1) && (y.empty() || std::isfinite(y[i]));
   const Frame sub = f.subset(keep);
   POLES_ASSIGN_OR_RETURN(cov, impact::covariates(sub, names));
   std::vector<int> treat;
@@ -342,7 +394,8 @@ Result<Json> run_match(const Frame& f, const Params& p) {
     }
     y = std::move(ys);
   }
-  POLES_ASSIGN_OR_RETURN(const auto method, choice(p, "method", "nearest", {"nearest", "exact", "cem"}));
+  POLES_ASSIGN_OR_RETURN(const auto method,
+                         choice(p, "method", "nearest", {"nearest", "exact", "cem"}));
   impact::Matching m;
   if (method == "nearest") {
     impact::NearestOptions o;
@@ -364,18 +417,32 @@ Result<Json> run_match(const Frame& f, const Params& p) {
   Json bal = Json::array();
   for (size_t r = 0; r < rows.size(); ++r) {
     const auto& b = rows[r];
-    const Eigen::VectorXd x = b.name == "distance" ? m.distance : cov.display.col(static_cast<Eigen::Index>(r - (m.distance.size() > 0 ? 1 : 0)));
-    bal.push_back(Json{{"name", b.name}, {"binary", b.binary},
-                       {"mean_treated", secret_mean(b.mean_treated, x, treat, 1, nullptr)},
-                       {"mean_control", secret_mean(b.mean_control, x, treat, 0, nullptr)},
-                       {"smd", b.smd}, {"variance_ratio", value_or_secret(b.variance_ratio, !b.binary)},
-                       {"matched_mean_treated", secret_mean(b.matched_mean_treated, x, treat, 1, &m.weights)},
-                       {"matched_mean_control", secret_mean(b.matched_mean_control, x, treat, 0, &m.weights)},
-                       {"matched_smd", b.matched_smd}, {"matched_variance_ratio", value_or_secret(b.matched_variance_ratio, !b.binary)}});
+    const Eigen::VectorXd x =
+        b.name == "distance"
+            ? m.distance
+            : cov.display.col(static_cast<Eigen::Index>(r - (m.distance.size() > 0 ? 1 : 0)));
+    bal.push_back(
+        Json{{"name", b.name},
+             {"binary", b.binary},
+             {"mean_treated", secret_mean(b.mean_treated, x, treat, 1, nullptr)},
+             {"mean_control", secret_mean(b.mean_control, x, treat, 0, nullptr)},
+             {"smd", b.smd},
+             {"variance_ratio", value_or_secret(b.variance_ratio, !b.binary)},
+             {"matched_mean_treated", secret_mean(b.matched_mean_treated, x, treat, 1, &m.weights)},
+             {"matched_mean_control", secret_mean(b.matched_mean_control, x, treat, 0, &m.weights)},
+             {"matched_smd", b.matched_smd},
+             {"matched_variance_ratio", value_or_secret(b.matched_variance_ratio, !b.binary)}});
   }
-  Json out{{"estimator", "match"}, {"method", method}, {"treat", treat_col}, {"covariates", names},
-           {"treated", m.treated}, {"controls", m.controls}, {"treated_matched", m.treated_matched}, {"controls_matched", m.controls_matched},
-           {"caliper_width", m.caliper_width}, {"balance", std::move(bal)}};
+  Json out{{"estimator", "match"},
+           {"method", method},
+           {"treat", treat_col},
+           {"covariates", names},
+           {"treated", m.treated},
+           {"controls", m.controls},
+           {"treated_matched", m.treated_matched},
+           {"controls_matched", m.controls_matched},
+           {"caliper_width", m.caliper_width},
+           {"balance", std::move(bal)}};
   if (!y.empty()) {
     // ATT in the matched sample: outcome on treatment with the matching weights; errors clustered
     // by pair (nearest without replacement) or stratum (exact, CEM), robust with replacement.
@@ -387,9 +454,11 @@ Result<Json> run_match(const Frame& f, const Params& p) {
     for (auto& w : in.weights) {
       if (w <= 0) w = NAN;  // unmatched rows leave the regression
     }
-    const bool pairs = std::any_of(m.subclass.begin(), m.subclass.end(), [](int s) { return s >= 0; });
+    const bool pairs =
+        std::any_of(m.subclass.begin(), m.subclass.end(), [](int s) { return s >= 0; });
     if (pairs) {
-      impact::FixedEffect sc{"subclass", m.subclass, *std::max_element(m.subclass.begin(), m.subclass.end()) + 1};
+      impact::FixedEffect sc{"subclass", m.subclass,
+                             *std::max_element(m.subclass.begin(), m.subclass.end()) + 1};
       in.vcov.kind = impact::VcovKind::kCluster;
       in.vcov.clusters = {sc};
     } else {
@@ -399,7 +468,8 @@ Result<Json> run_match(const Frame& f, const Params& p) {
     const boost::math::students_t_distribution<double> tdist(std::max(r.df_t, 1.0));
     const double q = boost::math::quantile(boost::math::complement(tdist, 0.025));
     out["outcome"] = outcome;
-    out["att"] = interval(r.coef(1), r.se(1), q, m.treated_matched >= kMinFirms && m.controls_matched >= kMinFirms);
+    out["att"] = interval(r.coef(1), r.se(1), q,
+                          m.treated_matched >= kMinFirms && m.controls_matched >= kMinFirms);
     out["att"]["se_type"] = pairs ? "clustered by matched set" : "heteroskedasticity-robust (HC1)";
   }
   return out;
@@ -408,9 +478,13 @@ Result<Json> run_match(const Frame& f, const Params& p) {
 }  // namespace
 
 Result<Json> impact_estimate(const Frame& data, const Params& p, const ImpactProgress* progress) {
-  POLES_ASSIGN_OR_RETURN(const auto estimator, choice(p, "estimator", "did", {"did", "ols", "event", "match"}));
+  POLES_ASSIGN_OR_RETURN(const auto estimator,
+                         choice(p, "estimator", "did", {"did", "ols", "event", "match"}));
   step(progress, 0.05, "estimating");
-  Result<Json> r = estimator == "did" ? run_did(data, p, progress) : estimator == "ols" ? run_ols(data, p) : estimator == "event" ? run_event(data, p) : run_match(data, p);
+  Result<Json> r = estimator == "did"     ? run_did(data, p, progress)
+                   : estimator == "ols"   ? run_ols(data, p)
+                   : estimator == "event" ? run_event(data, p)
+                                          : run_match(data, p);
   if (r) {
     (*r)["data"]["rows"] = data.rows();
     step(progress, 1.0, "done");
@@ -419,25 +493,31 @@ Result<Json> impact_estimate(const Frame& data, const Params& p, const ImpactPro
 }
 
 const std::vector<std::string_view>& impact_tables() {
-  static const std::vector<std::string_view> t = {"firm_year", "organisation", "membership", "cluster", "participation", "project"};
+  static const std::vector<std::string_view> t = {"firm_year", "organisation",  "membership",
+                                                  "cluster",   "participation", "project"};
   return t;
 }
 
-Result<Json> impact_from_store(const snapshot::Snapshot& s, const Params& given, const ImpactProgress* progress) {
+Result<Json> impact_from_store(const snapshot::Snapshot& s, const Params& given,
+                               const ImpactProgress* progress) {
   step(progress, 0.0, "firm panel");
   POLES_ASSIGN_OR_RETURN(Frame f, impact::firm_panel(s));
   Params p = given;
   auto fallback = [&](const char* k, const std::string& v) {
     if (text(p, k).empty()) p[k] = v;
   };
-  POLES_ASSIGN_OR_RETURN(const auto treatment, choice(p, "treatment", "membership", {"membership", "funded"}));
-  POLES_ASSIGN_OR_RETURN(const auto sample, choice(p, "sample", "direct", {"direct", "all", "spillover"}));
-  POLES_ASSIGN_OR_RETURN(const auto exposure, choice(p, "exposure", "zone_sector", {"zone_sector", "network"}));
+  POLES_ASSIGN_OR_RETURN(const auto treatment,
+                         choice(p, "treatment", "membership", {"membership", "funded"}));
+  POLES_ASSIGN_OR_RETURN(const auto sample,
+                         choice(p, "sample", "direct", {"direct", "all", "spillover"}));
+  POLES_ASSIGN_OR_RETURN(const auto exposure,
+                         choice(p, "exposure", "zone_sector", {"zone_sector", "network"}));
   fallback("outcome", "log(rd_spending)");
   fallback("unit", "firm");
   fallback("time", "year");
   const auto join = *f.numeric("join_year");
-  const auto exposed = *f.numeric(exposure == "zone_sector" ? "zone_sector_exposed" : "network_exposed");
+  const auto exposed =
+      *f.numeric(exposure == "zone_sector" ? "zone_sector_exposed" : "network_exposed");
   std::vector<char> keep(f.rows(), 1);
   if (sample == "direct") {
     for (size_t i = 0; i < f.rows(); ++i) keep[i] = join[i] != 0 || exposed[i] == 0;
@@ -445,10 +525,14 @@ Result<Json> impact_from_store(const snapshot::Snapshot& s, const Params& given,
     for (size_t i = 0; i < f.rows(); ++i) keep[i] = join[i] == 0;
   }
   f = f.subset(keep);
-  f.add_numeric("treated_group", sample == "spillover" ? *f.numeric(exposure == "zone_sector" ? "zone_sector_exposed" : "network_exposed")
-                                                        : *f.numeric(treatment == "membership" ? "join_year" : "funded_year"));
+  f.add_numeric(
+      "treated_group",
+      sample == "spillover"
+          ? *f.numeric(exposure == "zone_sector" ? "zone_sector_exposed" : "network_exposed")
+          : *f.numeric(treatment == "membership" ? "join_year" : "funded_year"));
   fallback("group", "treated_group");
-  POLES_ASSIGN_OR_RETURN(const auto estimator, choice(p, "estimator", "did", {"did", "ols", "event", "match"}));
+  POLES_ASSIGN_OR_RETURN(const auto estimator,
+                         choice(p, "estimator", "did", {"did", "ols", "event", "match"}));
   if (estimator == "ols") {
     // Default: the outcome on being treated, firm and year effects, clustered by firm.
     const auto year = *f.numeric("year");
@@ -480,7 +564,8 @@ Result<Json> impact_from_store(const snapshot::Snapshot& s, const Params& given,
         pick[i] = 1;
         before_after.try_emplace(firm[i], NAN, NAN).first->second.first = y[i];
       }
-      if (year[i] == cohort + horizon) before_after.try_emplace(firm[i], NAN, NAN).first->second.second = y[i];
+      if (year[i] == cohort + horizon)
+        before_after.try_emplace(firm[i], NAN, NAN).first->second.second = y[i];
     }
     Frame cs = f.subset(pick);
     std::vector<double> change, treated;
@@ -493,18 +578,23 @@ Result<Json> impact_from_store(const snapshot::Snapshot& s, const Params& given,
     }
     cs.add_numeric("outcome_change", std::move(change));
     cs.add_numeric("treated", std::move(treated));
-    for (const char* c : {"headcount", "rd_spending", "turnover"}) cs.add_numeric(fmt::format("log_{}", c), *cs.numeric(fmt::format("log({})", c)));
+    for (const char* c : {"headcount", "rd_spending", "turnover"})
+      cs.add_numeric(fmt::format("log_{}", c), *cs.numeric(fmt::format("log({})", c)));
     p["outcome"] = "outcome_change";
     fallback("treat", "treated");
     fallback("covariates", "log_headcount,log_rd_spending,log_turnover,cir_claimant,naf_division");
     POLES_ASSIGN_OR_RETURN(Json r, impact_estimate(cs, p, progress));
-    r["design"] = Json{{"cohort", cohort}, {"horizon", horizon}, {"outcome", outcome},
-                       {"description", fmt::format("change of {} from {} to {}", outcome, cohort - 1, cohort + horizon)}};
+    r["design"] = Json{{"cohort", cohort},
+                       {"horizon", horizon},
+                       {"outcome", outcome},
+                       {"description", fmt::format("change of {} from {} to {}", outcome,
+                                                   cohort - 1, cohort + horizon)}};
     r["source"] = Json{{"kind", "store"}, {"treatment", treatment}, {"sample", sample}};
     return r;
   }
   POLES_ASSIGN_OR_RETURN(Json r, impact_estimate(f, p, progress));
-  r["source"] = Json{{"kind", "store"}, {"treatment", treatment}, {"sample", sample}, {"exposure", exposure}};
+  r["source"] =
+      Json{{"kind", "store"}, {"treatment", treatment}, {"sample", sample}, {"exposure", exposure}};
   return r;
 }
 

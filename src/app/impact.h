@@ -6,9 +6,8 @@
 
 #include <atomic>
 #include <functional>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "app/params.h"
 #include "core/status.h"
@@ -29,8 +28,9 @@ struct ImpactProgress {
 // Parameters (defaults for the store's panel in brackets):
 //  estimator  did | ols | event | match                                          [did]
 //  outcome    a column or log(column) / log1p(column)                            [log(rd_spending)]
-//  unit, time, group   panel identifiers; group = first treated period, 0 never  [firm, year, join_year]
-//  did:   control=never|notyet, base=varying|universal, method=reg|ipw|dr, covariates=a,b,
+//  unit, time, group   panel identifiers; group = first treated period, 0 never  [firm, year,
+//  join_year] did:   control=never|notyet, base=varying|universal, method=reg|ipw|dr,
+//  covariates=a,b,
 //         anticipation=0, balance_e, bootstrap=999 (0: analytic errors), seed=1, alpha=0.05
 //  ols:   x=a,log(b), fe=a,b, cluster=a[,b], vcov=iid|hetero|cluster, weights=col
 //  event: leads=5, lags=5, reference=-1 (errors clustered by unit)
@@ -40,8 +40,10 @@ struct ImpactProgress {
 // members and never-exposed non-members]; exposure=zone_sector|network (spillover);
 // match on the store: cohort=Y (firms joining in Y against never-members), horizon=3: the change
 // of the outcome from Y-1 to Y+horizon, covariates measured in Y-1.
-Result<Json> impact_estimate(const impact::Frame& data, const Params& p, const ImpactProgress* progress = nullptr);
-Result<Json> impact_from_store(const snapshot::Snapshot& s, const Params& p, const ImpactProgress* progress = nullptr);
+Result<Json> impact_estimate(const impact::Frame& data, const Params& p,
+                             const ImpactProgress* progress = nullptr);
+Result<Json> impact_from_store(const snapshot::Snapshot& s, const Params& p,
+                               const ImpactProgress* progress = nullptr);
 // The tables the store's estimation needs.
 const std::vector<std::string_view>& impact_tables();
 

@@ -46,7 +46,8 @@ void Jobs::expire() {
   }
 }
 
-Result<std::string> Jobs::start(const std::string& owner, const std::string& kind, Json params, Work work) {
+Result<std::string> Jobs::start(const std::string& owner, const std::string& kind, Json params,
+                                Work work) {
   std::lock_guard lock(mu_);
   expire();
   int running = 0;
@@ -55,7 +56,8 @@ Result<std::string> Jobs::start(const std::string& owner, const std::string& kin
     running += job->state == "running";
   }
   if (running >= max_running_) {
-    return Status::resource_exhausted(fmt::format("{} estimations are running already; wait for one to finish or cancel one", running));
+    return Status::resource_exhausted(fmt::format(
+        "{} estimations are running already; wait for one to finish or cancel one", running));
   }
   auto job = std::make_shared<Job>();
   job->id = fmt::format("job-{}", next_++);
@@ -89,19 +91,27 @@ Result<std::string> Jobs::start(const std::string& owner, const std::string& kin
   return job->id;
 }
 
-std::shared_ptr<Jobs::Job> Jobs::find(const std::string& id, const std::string& owner, bool any_owner) const {
+std::shared_ptr<Jobs::Job> Jobs::find(const std::string& id, const std::string& owner,
+                                      bool any_owner) const {
   std::lock_guard lock(mu_);
   auto it = jobs_.find(id);
   if (it == jobs_.end() || (!any_owner && it->second->owner != owner)) return nullptr;
   return it->second;
 }
 
-Result<Json> Jobs::status(const std::string& id, const std::string& owner, bool any_owner, bool with_result) const {
+Result<Json> Jobs::status(const std::string& id, const std::string& owner, bool any_owner,
+                          bool with_result) const {
   auto job = find(id, owner, any_owner);
   if (!job) return Status::not_found(fmt::format("no job '{}'", id));
   std::lock_guard l(job->mu);
-  Json j{{"id", job->id}, {"kind", job->kind}, {"owner", job->owner}, {"state", job->state}, {"progress", job->progress},
-         {"stage", job->stage}, {"created", job->created}, {"finished", job->finished.empty() ? Json(nullptr) : Json(job->finished)},
+  Json j{{"id", job->id},
+         {"kind", job->kind},
+         {"owner", job->owner},
+         {"state", job->state},
+         {"progress", job->progress},
+         {"stage", job->stage},
+         {"created", job->created},
+         {"finished", job->finished.empty() ? Json(nullptr) : Json(job->finished)},
          {"params", job->params}};
   if (!job->error.empty()) j["error"] = job->error;
   if (with_result && job->state == "done") j["result"] = job->result;
@@ -134,7 +144,8 @@ Result<Json> Jobs::result(const std::string& id, const std::string& owner, bool 
   auto job = find(id, owner, any_owner);
   if (!job) return Status::not_found(fmt::format("no job '{}'", id));
   std::lock_guard l(job->mu);
-  if (job->state != "done") return Status::precondition_failed(fmt::format("job '{}' is {}", id, job->state));
+  if (job->state != "done")
+    return Status::precondition_failed(fmt::format("job '{}' is {}", id, job->state));
   return job->result;
 }
 

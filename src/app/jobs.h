@@ -9,11 +9,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "app/impact.h"
 #include "core/status.h"
@@ -29,10 +28,12 @@ class Jobs {
   Jobs& operator=(const Jobs&) = delete;
 
   // Starts a job owned by `owner`; ResourceExhausted when too many run.
-  Result<std::string> start(const std::string& owner, const std::string& kind, Json params, Work work);
+  Result<std::string> start(const std::string& owner, const std::string& kind, Json params,
+                            Work work);
   // The job's state (with its result once done). NotFound for unknown ids and for other owners'
   // jobs unless `any_owner`.
-  Result<Json> status(const std::string& id, const std::string& owner, bool any_owner, bool with_result = true) const;
+  Result<Json> status(const std::string& id, const std::string& owner, bool any_owner,
+                      bool with_result = true) const;
   Status cancel(const std::string& id, const std::string& owner, bool any_owner);
   Json list(const std::string& owner, bool any_owner) const;
   // The result of a finished job (for reports).

@@ -4,12 +4,11 @@
 // network, recommendations, hold-out evaluation, drawing). Thread-safe.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
-#include <map>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/status.h"
@@ -38,12 +37,14 @@ struct NetworkAnalysis {
 using NetworkAnalysisPtr = std::shared_ptr<const NetworkAnalysis>;
 
 // Computes the analysis of a snapshot for a filter (seeded); no caching.
-Result<NetworkAnalysisPtr> analyse_network(snapshot::SnapshotPtr snap, const network::Filter& f, uint64_t seed = 1);
+Result<NetworkAnalysisPtr> analyse_network(snapshot::SnapshotPtr snap, const network::Filter& f,
+                                           uint64_t seed = 1);
 
 // Analyses per (snapshot version, filter, seed); entries of older versions are dropped.
 class NetworkCache {
  public:
-  Result<NetworkAnalysisPtr> get(const snapshot::SnapshotPtr& snap, const network::Filter& f, uint64_t seed = 1);
+  Result<NetworkAnalysisPtr> get(const snapshot::SnapshotPtr& snap, const network::Filter& f,
+                                 uint64_t seed = 1);
 
  private:
   std::mutex mu_;
@@ -54,16 +55,20 @@ class NetworkCache {
 Json network_summary(const NetworkAnalysis& a);
 // Organisations with their metrics, sorted by `sort` (degree, strength, betweenness, pagerank,
 // eigenvector, clustering), descending; `limit` rows from `offset`.
-Result<Json> network_organisations(const NetworkAnalysis& a, const std::string& sort, size_t limit, size_t offset);
+Result<Json> network_organisations(const NetworkAnalysis& a, const std::string& sort, size_t limit,
+                                   size_t offset);
 Json network_clusters(const NetworkAnalysis& a);
 Json network_regions(const NetworkAnalysis& a);
 Json network_sme(const NetworkAnalysis& a);
 Json network_brokers(const NetworkAnalysis& a, size_t limit);
 Json network_communities(const NetworkAnalysis& a, size_t limit);
 Result<Json> network_what_if(const NetworkAnalysis& a, const network::WhatIf& w);
-Result<Json> network_ego(const NetworkAnalysis& a, const std::string& organisation_id, int radius, size_t max_nodes);
-Result<Json> network_recommend(const NetworkAnalysis& a, const std::string& organisation_id, size_t k);
-Result<Json> network_recommend_idea(const NetworkAnalysis& a, const network::Recommender::Idea& idea, size_t k);
+Result<Json> network_ego(const NetworkAnalysis& a, const std::string& organisation_id, int radius,
+                         size_t max_nodes);
+Result<Json> network_recommend(const NetworkAnalysis& a, const std::string& organisation_id,
+                               size_t k);
+Result<Json> network_recommend_idea(const NetworkAnalysis& a,
+                                    const network::Recommender::Idea& idea, size_t k);
 // The `max_nodes` strongest organisations with positions (seeded layout) and their links.
 Result<Json> network_drawing(const NetworkAnalysis& a, size_t max_nodes);
 Json holdout_json(const network::HoldoutResult& r);

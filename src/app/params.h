@@ -12,7 +12,8 @@ namespace poles::app {
 using Params = std::map<std::string, std::string>;
 
 // The value, or `fallback` when absent or empty; InvalidArgument outside [lo, hi] or not a number.
-Result<double> number(const Params& p, const std::string& name, double fallback, double lo, double hi);
+Result<double> number(const Params& p, const std::string& name, double fallback, double lo,
+                      double hi);
 Result<int> integer(const Params& p, const std::string& name, int fallback, int lo, int hi);
 // The text value, or `fallback` when absent or empty.
 std::string text(const Params& p, const std::string& name, const std::string& fallback = "");

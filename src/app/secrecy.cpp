@@ -14,21 +14,26 @@ int SecretTable::masked() const {
   return n;
 }
 
-SecretTable publish(int rows, int cols, const std::vector<Contribution>& contributions, const SecrecyRule& rule) {
+SecretTable publish(int rows, int cols, const std::vector<Contribution>& contributions,
+                    const SecrecyRule& rule) {
   const int R = rows + 1, C = cols + 1;
   // Per cell (margins included): each firm's total contribution.
-  std::vector<std::vector<std::map<std::string, double>>> by_firm(static_cast<size_t>(R), std::vector<std::map<std::string, double>>(static_cast<size_t>(C)));
+  std::vector<std::vector<std::map<std::string, double>>> by_firm(
+      static_cast<size_t>(R), std::vector<std::map<std::string, double>>(static_cast<size_t>(C)));
   for (const auto& c : contributions) {
     for (int r : {c.row, rows}) {
-      for (int k : {c.col, cols}) by_firm[static_cast<size_t>(r)][static_cast<size_t>(k)][c.firm] += c.value;
+      for (int k : {c.col, cols})
+        by_firm[static_cast<size_t>(r)][static_cast<size_t>(k)][c.firm] += c.value;
     }
   }
   SecretTable t;
   t.rows = rows;
   t.cols = cols;
   t.cells.assign(static_cast<size_t>(R), std::vector<PublishedCell>(static_cast<size_t>(C)));
-  std::vector<std::vector<double>> sum(static_cast<size_t>(R), std::vector<double>(static_cast<size_t>(C), 0.0));
-  std::vector<std::vector<bool>> mask(static_cast<size_t>(R), std::vector<bool>(static_cast<size_t>(C), false));
+  std::vector<std::vector<double>> sum(static_cast<size_t>(R),
+                                       std::vector<double>(static_cast<size_t>(C), 0.0));
+  std::vector<std::vector<bool>> mask(static_cast<size_t>(R),
+                                      std::vector<bool>(static_cast<size_t>(C), false));
   for (int r = 0; r < R; ++r) {
     for (int k = 0; k < C; ++k) {
       const auto& firms = by_firm[static_cast<size_t>(r)][static_cast<size_t>(k)];
@@ -42,7 +47,9 @@ SecretTable publish(int rows, int cols, const std::vector<Contribution>& contrib
       auto& cell = t.cells[static_cast<size_t>(r)][static_cast<size_t>(k)];
       cell.firms = static_cast<int>(firms.size());
       // An empty cell (no firm) is a structural zero: published as 0.
-      const bool primary = !firms.empty() && (cell.firms < rule.min_firms || (abs_total > 0 && largest > rule.max_share * abs_total));
+      const bool primary =
+          !firms.empty() &&
+          (cell.firms < rule.min_firms || (abs_total > 0 && largest > rule.max_share * abs_total));
       if (primary) {
         mask[static_cast<size_t>(r)][static_cast<size_t>(k)] = true;
         cell.suppression = Suppression::kPrimary;
@@ -54,12 +61,15 @@ SecretTable publish(int rows, int cols, const std::vector<Contribution>& contrib
   auto fix_line = [&](bool is_row, int index) {
     const int n = is_row ? C : R;
     int masked = 0;
-    for (int i = 0; i < n; ++i) masked += is_row ? mask[static_cast<size_t>(index)][static_cast<size_t>(i)] : mask[static_cast<size_t>(i)][static_cast<size_t>(index)];
+    for (int i = 0; i < n; ++i)
+      masked += is_row ? mask[static_cast<size_t>(index)][static_cast<size_t>(i)]
+                       : mask[static_cast<size_t>(i)][static_cast<size_t>(index)];
     if (masked != 1) return false;
     int best = -1;
     double best_value = 0;
     for (int i = 0; i < n - 1; ++i) {  // inner cells first (the last one is the line's total)
-      const size_t r = static_cast<size_t>(is_row ? index : i), k = static_cast<size_t>(is_row ? i : index);
+      const size_t r = static_cast<size_t>(is_row ? index : i),
+                   k = static_cast<size_t>(is_row ? i : index);
       if (mask[r][k] || t.cells[r][k].firms == 0) continue;
       const double v = std::fabs(sum[r][k]);
       if (best < 0 || v < best_value) {
@@ -68,7 +78,8 @@ SecretTable publish(int rows, int cols, const std::vector<Contribution>& contrib
       }
     }
     if (best < 0) best = n - 1;
-    const size_t r = static_cast<size_t>(is_row ? index : best), k = static_cast<size_t>(is_row ? best : index);
+    const size_t r = static_cast<size_t>(is_row ? index : best),
+                 k = static_cast<size_t>(is_row ? best : index);
     if (mask[r][k]) return false;  // the only published cell left is empty: nothing to reveal
     mask[r][k] = true;
     t.cells[r][k].suppression = Suppression::kSecondary;

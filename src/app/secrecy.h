@@ -41,6 +41,7 @@ struct SecretTable {
   int masked() const;
 };
 
-SecretTable publish(int rows, int cols, const std::vector<Contribution>& contributions, const SecrecyRule& rule = {});
+SecretTable publish(int rows, int cols, const std::vector<Contribution>& contributions,
+                    const SecrecyRule& rule = {});
 
 }  // namespace poles::app

@@ -8,9 +8,8 @@
 // optimised|sprinkled|decided (risk simulation).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "app/accounts.h"
@@ -25,11 +24,14 @@ using Json = nlohmann::ordered_json;
 
 // Every call with its rules and counts of proposals, recorded assignments, reviews and decisions.
 Json select_calls(const snapshot::Snapshot& s);
-Result<Json> select_conflicts(const snapshot::Snapshot& s, const std::string& call, const Params& p);
-Result<Json> select_assignment(const snapshot::Snapshot& s, const std::string& call, const Params& p);
+Result<Json> select_conflicts(const snapshot::Snapshot& s, const std::string& call,
+                              const Params& p);
+Result<Json> select_assignment(const snapshot::Snapshot& s, const std::string& call,
+                               const Params& p);
 Result<Json> select_scores(const snapshot::Snapshot& s, const std::string& call, const Params& p);
 // The optimised portfolio beside the proportional sprinkling of the same budget.
-Result<Json> select_portfolio(const snapshot::Snapshot& s, const std::string& call, const Params& p);
+Result<Json> select_portfolio(const snapshot::Snapshot& s, const std::string& call,
+                              const Params& p);
 // The success model fitted on the store's ended projects.
 Result<Json> risk_model(const snapshot::Snapshot& s);
 // Monte Carlo of a call's portfolio (optimised by default; `decided`: the recorded decisions).
@@ -42,16 +44,18 @@ Result<Json> risk_simulation(const snapshot::Snapshot& s, const std::string& cal
 //
 // save_assignment: the call's assignment rows become the optimised assignment (affinity, date =
 // p["date"] or today). Reviews already recorded are kept; the answer lists reviewers who had
-// reviewed a proposal no longer assigned to them. A partial assignment is saved, its shortages listed.
-Result<Json> save_assignment(store::Store& store, const User& user, const snapshot::Snapshot& s, const std::string& call,
-                             const Params& p);
+// reviewed a proposal no longer assigned to them. A partial assignment is saved, its shortages
+// listed.
+Result<Json> save_assignment(store::Store& store, const User& user, const snapshot::Snapshot& s,
+                             const std::string& call, const Params& p);
 // record_decisions: every proposal of the call gets a decision from the optimised portfolio:
 // `funded` with its aid, or `rejected`.
-Result<Json> record_decisions(store::Store& store, const User& user, const snapshot::Snapshot& s, const std::string& call,
-                              const Params& p);
+Result<Json> record_decisions(store::Store& store, const User& user, const snapshot::Snapshot& s,
+                              const std::string& call, const Params& p);
 
 // The proposals assigned to reviewer `reviewer_id` (assignment rows, and proposals they reviewed
-// before assignments were recorded) with their own scores per criterion; nothing about other reviewers.
+// before assignments were recorded) with their own scores per criterion; nothing about other
+// reviewers.
 Result<Json> reviewer_assigned(const snapshot::Snapshot& s, const std::string& reviewer_id);
 
 }  // namespace poles::app

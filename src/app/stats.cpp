@@ -33,8 +33,12 @@ Json row_json(const Table& t, size_t r) {
       continue;
     }
     switch (c.storage) {
-      case snapshot::Storage::kReal: obj[name] = c.reals[r]; break;
-      case snapshot::Storage::kCode: obj[name] = std::string(c.text(r)); break;
+      case snapshot::Storage::kReal:
+        obj[name] = c.reals[r];
+        break;
+      case snapshot::Storage::kCode:
+        obj[name] = std::string(c.text(r));
+        break;
       case snapshot::Storage::kRef: {
         obj[name] = nullptr;
         break;
@@ -56,7 +60,8 @@ Json full_row_json(const snapshot::Snapshot& s, const Table& t, size_t r) {
   Json obj = row_json(t, r);
   for (const auto& c : t.columns) {
     if (c.storage != snapshot::Storage::kRef || c.is_null(r)) continue;
-    obj[std::string(c.field->name)] = std::string(s.tables[static_cast<size_t>(c.ref_table)].key(static_cast<size_t>(c.codes[r])));
+    obj[std::string(c.field->name)] = std::string(
+        s.tables[static_cast<size_t>(c.ref_table)].key(static_cast<size_t>(c.codes[r])));
   }
   return obj;
 }
@@ -70,14 +75,19 @@ Json regions_overview(const snapshot::Snapshot& s, int year) {
   const Table& projects = s.table("project");
   std::map<std::string, Json> out;
   for (const auto& r : codes::regions()) {
-    out[std::string(r.code)] = Json{{"code", r.code}, {"name", r.name}, {"overseas", r.overseas}, {"clusters", 0}, {"members", 0}, {"projects", 0}, {"public_aid", 0.0}};
+    out[std::string(r.code)] =
+        Json{{"code", r.code}, {"name", r.name}, {"overseas", r.overseas}, {"clusters", 0},
+             {"members", 0},   {"projects", 0},  {"public_aid", 0.0}};
   }
   const auto& region = clusters.column("region");
-  for (size_t c = 0; c < clusters.rows; ++c) out[std::string(region.text(c))]["clusters"] = out[std::string(region.text(c))]["clusters"].get<int>() + 1;
+  for (size_t c = 0; c < clusters.rows; ++c)
+    out[std::string(region.text(c))]["clusters"] =
+        out[std::string(region.text(c))]["clusters"].get<int>() + 1;
   std::map<std::string, std::set<int32_t>> members;
   for (size_t r = 0; r < m.rows; ++r) {
     if (!active(m, r, year)) continue;
-    members[std::string(region.text(static_cast<size_t>(m.column("cluster_id").codes[r])))].insert(m.column("organisation_id").codes[r]);
+    members[std::string(region.text(static_cast<size_t>(m.column("cluster_id").codes[r])))].insert(
+        m.column("organisation_id").codes[r]);
   }
   for (auto& [code, set] : members) out[code]["members"] = set.size();
   std::map<std::string, std::set<int32_t>> projs;
@@ -85,7 +95,8 @@ Json regions_overview(const snapshot::Snapshot& s, int year) {
     const auto p = static_cast<size_t>(labels.column("project_id").codes[r]);
     const auto& start = projects.column("start_date");
     if (!start.is_null(p) && year_of_day(start.ints[p]) > year) continue;
-    projs[std::string(region.text(static_cast<size_t>(labels.column("cluster_id").codes[r])))].insert(static_cast<int32_t>(p));
+    projs[std::string(region.text(static_cast<size_t>(labels.column("cluster_id").codes[r])))]
+        .insert(static_cast<int32_t>(p));
   }
   for (auto& [code, set] : projs) {
     double aid = 0;
@@ -109,9 +120,13 @@ Json cluster_summaries(const snapshot::Snapshot& s, int year) {
   const Table& cl_labels = s.table("cluster_label");
   std::vector<std::set<int32_t>> members(clusters.rows), projects(clusters.rows);
   for (size_t r = 0; r < m.rows; ++r) {
-    if (active(m, r, year)) members[static_cast<size_t>(m.column("cluster_id").codes[r])].insert(m.column("organisation_id").codes[r]);
+    if (active(m, r, year))
+      members[static_cast<size_t>(m.column("cluster_id").codes[r])].insert(
+          m.column("organisation_id").codes[r]);
   }
-  for (size_t r = 0; r < labels.rows; ++r) projects[static_cast<size_t>(labels.column("cluster_id").codes[r])].insert(labels.column("project_id").codes[r]);
+  for (size_t r = 0; r < labels.rows; ++r)
+    projects[static_cast<size_t>(labels.column("cluster_id").codes[r])].insert(
+        labels.column("project_id").codes[r]);
   std::vector<int64_t> last_phase(clusters.rows, 0);
   for (size_t r = 0; r < cl_labels.rows; ++r) {
     auto& p = last_phase[static_cast<size_t>(cl_labels.column("cluster_id").codes[r])];
@@ -125,7 +140,8 @@ Json cluster_summaries(const snapshot::Snapshot& s, int year) {
     for (int32_t o : members[c]) {
       if (kind.text(static_cast<size_t>(o)) != "company") continue;
       ++companies;
-      smes += size.text(static_cast<size_t>(o)) == "tpe" || size.text(static_cast<size_t>(o)) == "pme";
+      smes +=
+          size.text(static_cast<size_t>(o)) == "tpe" || size.text(static_cast<size_t>(o)) == "pme";
     }
     Json j = row_json(clusters, c);
     j["members"] = members[c].size();
@@ -171,7 +187,8 @@ Result<Json> cluster_profile(const snapshot::Snapshot& s, const std::string& id)
     for (size_t yi = 0; yi < years.size(); ++yi) {
       if (!active(m, r, years[yi])) continue;
       ++by_kind[std::string(org.column("kind").text(o))][yi];
-      if (!org.column("size_class").is_null(o)) ++by_size[std::string(org.column("size_class").text(o))][yi];
+      if (!org.column("size_class").is_null(o))
+        ++by_size[std::string(org.column("size_class").text(o))][yi];
     }
   }
   out["members"] = Json{{"years", years}, {"by_kind", by_kind}, {"by_size_class", by_size}};
@@ -185,11 +202,17 @@ Result<Json> cluster_profile(const snapshot::Snapshot& s, const std::string& id)
     const auto pr = static_cast<size_t>(pl.column("project_id").codes[r]);
     ++by_status[std::string(p.column("status").text(pr))];
     ++by_programme[std::string(p.column("programme").text(pr))];
-    recent.push_back(Json{{"id", std::string(p.key(pr))}, {"acronym", std::string(p.column("acronym").text(pr))},
-                          {"status", std::string(p.column("status").text(pr))}, {"programme", std::string(p.column("programme").text(pr))},
-                          {"start_date", p.column("start_date").is_null(pr) ? Json(nullptr) : Json(Date::from_days(p.column("start_date").ints[pr]).to_string())}});
+    recent.push_back(Json{
+        {"id", std::string(p.key(pr))},
+        {"acronym", std::string(p.column("acronym").text(pr))},
+        {"status", std::string(p.column("status").text(pr))},
+        {"programme", std::string(p.column("programme").text(pr))},
+        {"start_date", p.column("start_date").is_null(pr)
+                           ? Json(nullptr)
+                           : Json(Date::from_days(p.column("start_date").ints[pr]).to_string())}});
   }
-  out["projects"] = Json{{"by_status", by_status}, {"by_programme", by_programme}, {"list", std::move(recent)}};
+  out["projects"] =
+      Json{{"by_status", by_status}, {"by_programme", by_programme}, {"list", std::move(recent)}};
   // Services per year and kind.
   const Table& sv = s.table("service");
   std::map<std::string, std::map<int, int>> services;
@@ -211,8 +234,10 @@ Result<Json> cluster_profile(const snapshot::Snapshot& s, const std::string& id)
   for (size_t r = 0; r < tg.rows; ++r) {
     const auto k = static_cast<size_t>(tg.column("contract_id").codes[r]);
     if (ct.column("cluster_id").codes[k] != c) continue;
-    targets.push_back(Json{{"contract", std::string(ct.key(k))}, {"indicator", std::string(tg.column("indicator").text(r))},
-                           {"year", tg.column("year").ints[r]}, {"value", tg.column("value").reals[r]},
+    targets.push_back(Json{{"contract", std::string(ct.key(k))},
+                           {"indicator", std::string(tg.column("indicator").text(r))},
+                           {"year", tg.column("year").ints[r]},
+                           {"value", tg.column("value").reals[r]},
                            {"direction", std::string(tg.column("direction").text(r))}});
   }
   out["contract_targets"] = std::move(targets);
@@ -268,12 +293,14 @@ Result<Json> project_profile(const snapshot::Snapshot& s, const std::string& id)
   const Table& org = s.table("organisation");
   for (auto& j : out["participations"]) {
     const int32_t o = org.find(j["organisation_id"].get<std::string>());
-    if (o >= 0) j["organisation_name"] = std::string(org.column("name").text(static_cast<size_t>(o)));
+    if (o >= 0)
+      j["organisation_name"] = std::string(org.column("name").text(static_cast<size_t>(o)));
   }
   return out;
 }
 
-Json secret_table_json(const SecretTable& t, const std::vector<std::string>& rows, const std::vector<std::string>& cols) {
+Json secret_table_json(const SecretTable& t, const std::vector<std::string>& rows,
+                       const std::vector<std::string>& cols) {
   Json cells = Json::array();
   for (int r = 0; r <= t.rows; ++r) {
     Json line = Json::array();
@@ -282,7 +309,9 @@ Json secret_table_json(const SecretTable& t, const std::vector<std::string>& row
       if (cell.value) {
         line.push_back(Json{{"value", *cell.value}, {"firms", cell.firms}});
       } else {
-        line.push_back(Json{{"value", nullptr}, {"secret", cell.suppression == Suppression::kPrimary ? "primary" : "secondary"}});
+        line.push_back(
+            Json{{"value", nullptr},
+                 {"secret", cell.suppression == Suppression::kPrimary ? "primary" : "secondary"}});
       }
     }
     cells.push_back(std::move(line));
@@ -293,13 +322,14 @@ Json secret_table_json(const SecretTable& t, const std::vector<std::string>& row
   return Json{{"rows", r}, {"columns", c}, {"cells", std::move(cells)}};
 }
 
-Result<Json> firm_aggregate(const snapshot::Snapshot& s, const std::string& measure, int year, bool members_only,
-                            const SecrecyRule& rule) {
+Result<Json> firm_aggregate(const snapshot::Snapshot& s, const std::string& measure, int year,
+                            bool members_only, const SecrecyRule& rule) {
   const Table& fy = s.table("firm_year");
   const auto* e = fy.entity;
   const int mi = schema::field_index(*e, measure);
   if (mi < 0 || e->fields[static_cast<size_t>(mi)].type != schema::Type::kReal) {
-    return Status::invalid_argument(fmt::format("'{}' is not a numeric measure of firm_year", measure));
+    return Status::invalid_argument(
+        fmt::format("'{}' is not a numeric measure of firm_year", measure));
   }
   std::set<std::string_view> members;
   if (members_only) {
@@ -329,9 +359,12 @@ Result<Json> firm_aggregate(const snapshot::Snapshot& s, const std::string& meas
     if (members_only && !members.count(siren.text(r))) continue;
     const auto section = codes::naf_section(naf.text(r).substr(0, 2));
     if (!section) continue;
-    contributions.push_back({row_index[std::string(region.text(r))], col_index[std::string(1, *section)], value.reals[r], std::string(siren.text(r))});
+    contributions.push_back({row_index[std::string(region.text(r))],
+                             col_index[std::string(1, *section)], value.reals[r],
+                             std::string(siren.text(r))});
   }
-  const SecretTable t = publish(static_cast<int>(rows.size()), static_cast<int>(cols.size()), contributions, rule);
+  const SecretTable t =
+      publish(static_cast<int>(rows.size()), static_cast<int>(cols.size()), contributions, rule);
   Json out = secret_table_json(t, rows, cols);
   out["measure"] = measure;
   out["year"] = year;

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 #include "app/secrecy.h"
@@ -25,9 +24,11 @@ Result<Json> organisation_profile(const snapshot::Snapshot& s, const std::string
 Result<Json> project_profile(const snapshot::Snapshot& s, const std::string& id);
 
 // Sum of a firm_year measure in `year`, by region (rows) and NAF section (columns), with margins,
-// after statistical secrecy. `members_only` restricts to firms that are organisations of the registry.
-Result<Json> firm_aggregate(const snapshot::Snapshot& s, const std::string& measure, int year, bool members_only,
-                            const SecrecyRule& rule = {});
-Json secret_table_json(const SecretTable& t, const std::vector<std::string>& rows, const std::vector<std::string>& cols);
+// after statistical secrecy. `members_only` restricts to firms that are organisations of the
+// registry.
+Result<Json> firm_aggregate(const snapshot::Snapshot& s, const std::string& measure, int year,
+                            bool members_only, const SecrecyRule& rule = {});
+Json secret_table_json(const SecretTable& t, const std::vector<std::string>& rows,
+                       const std::vector<std::string>& cols);
 
 }  // namespace poles::app

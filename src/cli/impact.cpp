@@ -1,14 +1,15 @@
 // `poles impact`: one impact estimation (Callaway & Sant'Anna, fixed-effects OLS, event study or
 // matching) on the store's firm panel or on any CSV (--data), printed as tables or JSON, and
 // optionally written as the impact report (HTML or PDF, French or English).
+#include "app/impact.h"
+
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <iostream>
 #include <map>
 #include <memory>
-#include <unistd.h>
 
-#include "app/impact.h"
 #include "cli/commands.h"
 #include "cli/print.h"
 #include "cli/view_command.h"
@@ -20,12 +21,14 @@ namespace poles::cli {
 namespace {
 
 const std::vector<std::pair<const char*, const char*>> kImpactOptions = {
-    {"estimator", "did (default: Callaway & Sant'Anna), ols (fixed effects), event (event study) or match"},
+    {"estimator",
+     "did (default: Callaway & Sant'Anna), ols (fixed effects), event (event study) or match"},
     {"outcome", "Outcome column, or log(col) / log1p(col) (store default: log(rd_spending))"},
     {"unit", "Unit identifier column (store: firm)"},
     {"time", "Period column (store: year)"},
     {"group", "First treated period column, 0 = never (store: by --treatment)"},
-    {"covariates", "Comma-separated covariates (DiD: at the base period; matching: the score model)"},
+    {"covariates",
+     "Comma-separated covariates (DiD: at the base period; matching: the score model)"},
     {"control", "did: never (default) or notyet"},
     {"base", "did: varying (default) or universal base period"},
     {"method", "did: dr (default), reg or ipw; match: nearest (default), exact or cem"},
@@ -66,9 +69,14 @@ void print_result(const Json& r) {
   if (est == "did") {
     Json rows = Json::array();
     for (const auto& [name, a] : r["aggregations"].items()) {
-      rows.push_back(Json{{"aggregation", name}, {"att", a["estimate"]}, {"se", a["se"]}, {"ci_low", a["ci_low"]}, {"ci_high", a["ci_high"]}});
+      rows.push_back(Json{{"aggregation", name},
+                          {"att", a["estimate"]},
+                          {"se", a["se"]},
+                          {"ci_low", a["ci_low"]},
+                          {"ci_high", a["ci_high"]}});
     }
-    std::cout << "outcome: " << r["outcome"].get<std::string>() << "\nunits: " << r["data"]["units"] << " (dropped " << r["data"]["dropped_units"]
+    std::cout << "outcome: " << r["outcome"].get<std::string>() << "\nunits: " << r["data"]["units"]
+              << " (dropped " << r["data"]["dropped_units"]
               << ")\npre-test of parallel trends: p = " << r["pretest"]["p"] << "\n\n";
     print_table(rows);
     std::cout << "\ndynamic (event time):\n";
@@ -82,7 +90,8 @@ void print_result(const Json& r) {
     std::cout << "\n";
     print_table(r["coefficients"]);
   } else if (est == "event") {
-    std::cout << "pre-trend: F = " << r["pretrend"]["f"] << ", p = " << r["pretrend"]["p"] << "\n\n";
+    std::cout << "pre-trend: F = " << r["pretrend"]["f"] << ", p = " << r["pretrend"]["p"]
+              << "\n\n";
     print_table(r["terms"]);
   } else {
     Json head = r;
@@ -96,10 +105,15 @@ void print_result(const Json& r) {
 }  // namespace
 
 void add_impact(CLI::App& app, CommandContext& ctx) {
-  CLI::App* cmd = app.add_subcommand("impact", "Impact of the policy on firms: staggered DiD, fixed-effects OLS, event study, matching");
+  CLI::App* cmd = app.add_subcommand(
+      "impact",
+      "Impact of the policy on firms: staggered DiD, fixed-effects OLS, event study, matching");
   auto args = std::make_shared<ImpactArgs>();
-  for (const auto& [opt, help] : kImpactOptions) cmd->add_option(fmt::format("--{}", opt), args->values[opt], help);
-  cmd->add_option("--data", args->data, "A CSV or Stata (.dta) file to use instead of the store's firm panel (one row per unit and period)");
+  for (const auto& [opt, help] : kImpactOptions)
+    cmd->add_option(fmt::format("--{}", opt), args->values[opt], help);
+  cmd->add_option("--data", args->data,
+                  "A CSV or Stata (.dta) file to use instead of the store's firm panel (one row "
+                  "per unit and period)");
   cmd->add_flag("--json", args->json, "Print JSON instead of tables");
   cmd->add_option("--report", args->report, "Also write the impact report to this file");
   cmd->add_option("--format", args->format, "Report format: html (default) or pdf");
@@ -116,7 +130,9 @@ void add_impact(CLI::App& app, CommandContext& ctx) {
     app::ImpactProgress progress;
     const bool tty = !ctx.global.quiet && ::isatty(2);
     progress.report = [tty](double share, const std::string& stage) {
-      if (tty) std::cerr << fmt::format("\r{:3.0f} % {:<30}", 100 * share, stage) << (share >= 1 ? "\n" : "") << std::flush;
+      if (tty)
+        std::cerr << fmt::format("\r{:3.0f} % {:<30}", 100 * share, stage)
+                  << (share >= 1 ? "\n" : "") << std::flush;
     };
     Result<Json> r = Status::internal("unset");
     if (!args->data.empty()) {
@@ -132,7 +148,10 @@ void add_impact(CLI::App& app, CommandContext& ctx) {
     }
     if (!r) return ctx.fail(r.error());
     if (!args->report.empty()) {
-      if (auto st = write_document(report::impact_report_html(*r, args->lang), args->format, args->report); !st.is_ok()) return ctx.fail(st);
+      if (auto st = write_document(report::impact_report_html(*r, args->lang), args->format,
+                                   args->report);
+          !st.is_ok())
+        return ctx.fail(st);
     }
     if (args->json) {
       std::cout << r->dump(2) << "\n";

@@ -26,7 +26,9 @@ std::vector<std::string> entity_names() {
 
 const schema::Entity* entity_or_fail(const std::string& name, CommandContext& ctx) {
   const schema::Entity* e = schema::find_entity(name);
-  if (e == nullptr) ctx.fail(Status::invalid_argument(fmt::format("unknown entity '{}' (one of: {})", name, entity_list())));
+  if (e == nullptr)
+    ctx.fail(Status::invalid_argument(
+        fmt::format("unknown entity '{}' (one of: {})", name, entity_list())));
   return e;
 }
 
@@ -40,8 +42,12 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
   };
   auto args = std::make_shared<ImportArgs>();
   CLI::App* imp = app.add_subcommand("import", "Import a CSV file of one entity (all or nothing)");
-  imp->add_option("entity", args->entity, "Entity: " + entity_list())->required()->check(CLI::IsMember(entity_names()));
-  imp->add_option("file", args->file, "CSV file (UTF-8; ',' ';' or tab separated)")->required()->check(CLI::ExistingFile);
+  imp->add_option("entity", args->entity, "Entity: " + entity_list())
+      ->required()
+      ->check(CLI::IsMember(entity_names()));
+  imp->add_option("file", args->file, "CSV file (UTF-8; ',' ';' or tab separated)")
+      ->required()
+      ->check(CLI::ExistingFile);
   imp->add_flag("--dry-run", args->dry_run, "Validate against the store, then roll back");
   imp->add_option("--max-errors", args->max_errors, "Errors listed at most")->capture_default_str();
   imp->add_option("--separator", args->separator, "Force the separator (',' ';' or 'tab')");
@@ -54,7 +60,8 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
     opt.max_errors = args->max_errors;
     opt.dry_run = args->dry_run;
     opt.actor = "cli";
-    if (!args->separator.empty()) opt.delimiter = args->separator == "tab" ? '\t' : args->separator[0];
+    if (!args->separator.empty())
+      opt.delimiter = args->separator == "tab" ? '\t' : args->separator[0];
     std::error_code ec;
     const auto size = std::filesystem::file_size(args->file, ec);
     ProgressBar bar("import " + args->entity, ec ? 0 : size);
@@ -66,13 +73,17 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
       ctx.fail(report.error());
       return;
     }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const auto& c = report->counts;
     if (!ctx.global.quiet) {
-      std::cout << fmt::format("{} {}: {} rows ({} inserted, {} updated, {} unchanged) in {:.2f} s{}\n",
-                               report->dry_run ? "validated (dry run, nothing written)" : "imported", args->file,
-                               c.rows, c.inserted, c.updated, c.unchanged, seconds,
-                               c.rows > 0 && seconds > 0 ? fmt::format(", {:.0f} rows/s", static_cast<double>(c.rows) / seconds) : "");
+      std::cout << fmt::format(
+          "{} {}: {} rows ({} inserted, {} updated, {} unchanged) in {:.2f} s{}\n",
+          report->dry_run ? "validated (dry run, nothing written)" : "imported", args->file, c.rows,
+          c.inserted, c.updated, c.unchanged, seconds,
+          c.rows > 0 && seconds > 0
+              ? fmt::format(", {:.0f} rows/s", static_cast<double>(c.rows) / seconds)
+              : "");
       if (!report->ignored_columns.empty()) {
         std::string cols;
         for (const auto& col : report->ignored_columns) cols += (cols.empty() ? "" : ", ") + col;
@@ -86,9 +97,12 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
   };
   auto ex = std::make_shared<ExportArgs>();
   CLI::App* exp = app.add_subcommand("export", "Export one entity as CSV, JSON or XLSX");
-  exp->add_option("entity", ex->entity, "Entity: " + entity_list())->required()->check(CLI::IsMember(entity_names()));
+  exp->add_option("entity", ex->entity, "Entity: " + entity_list())
+      ->required()
+      ->check(CLI::IsMember(entity_names()));
   exp->add_option("--format", ex->format, "csv, json or xlsx")->capture_default_str();
-  exp->add_option("-o,--output", ex->output, "Output file (default: standard output; required for xlsx)");
+  exp->add_option("-o,--output", ex->output,
+                  "Output file (default: standard output; required for xlsx)");
   exp->callback([ex, &ctx] {
     const schema::Entity* e = entity_or_fail(ex->entity, ctx);
     if (e == nullptr) return;
@@ -99,8 +113,9 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
     }
     auto store = ctx.open_store();
     if (!store) return;
-    auto n = ex->output.empty() || ex->output == "-" ? io::export_stream(*store, *e, *format, std::cout)
-                                                     : io::export_file(*store, *e, *format, ex->output);
+    auto n = ex->output.empty() || ex->output == "-"
+                 ? io::export_stream(*store, *e, *format, std::cout)
+                 : io::export_file(*store, *e, *format, ex->output);
     if (!n.has_value()) {
       ctx.fail(n.error());
       return;
@@ -120,14 +135,17 @@ void add_external_imports(CLI::App& app, CommandContext& ctx) {
   auto report = [&ctx](const Result<io::ExternalReport>& r) {
     if (!r.has_value()) return ctx.fail(r.error());
     if (ctx.global.quiet) return;
-    std::cout << fmt::format("{}: {} records read, {} left out\n", r->load.dry_run ? "validated (dry run, nothing written)" : "imported",
+    std::cout << fmt::format("{}: {} records read, {} left out\n",
+                             r->load.dry_run ? "validated (dry run, nothing written)" : "imported",
                              r->records, r->skipped);
     for (const auto& w : r->warnings) std::cout << "warning: " << w << "\n";
     for (const auto& [entity, c] : r->load.entities) {
-      std::cout << fmt::format("  {}: {} rows ({} inserted, {} updated, {} unchanged)\n", entity, c.rows, c.inserted, c.updated, c.unchanged);
+      std::cout << fmt::format("  {}: {} rows ({} inserted, {} updated, {} unchanged)\n", entity,
+                               c.rows, c.inserted, c.updated, c.unchanged);
     }
   };
-  CLI::App* sirene = app.add_subcommand("import-sirene", "Import organisations from a SIRENE StockEtablissement CSV (INSEE)");
+  CLI::App* sirene = app.add_subcommand(
+      "import-sirene", "Import organisations from a SIRENE StockEtablissement CSV (INSEE)");
   sirene->add_option("file", args->file, "SIRENE CSV")->required()->check(CLI::ExistingFile);
   sirene->add_flag("--dry-run", args->dry_run, "Validate against the store, then roll back");
   sirene->callback([args, report, &ctx] {
@@ -143,12 +161,21 @@ void add_external_imports(CLI::App& app, CommandContext& ctx) {
     bool dry_run = false, all_countries = false;
   };
   auto fp7_args = std::make_shared<Fp7Args>();
-  CLI::App* fp7 = app.add_subcommand("import-cordis-fp7", "Import CORDIS FP7 organisations (French by default) and, optionally, projects");
-  fp7->add_option("--organisations", fp7_args->organisations, "organisation table (CSV or .csv.gz)")->required()->check(CLI::ExistingFile);
-  auto* projects_opt = fp7->add_option("--projects", fp7_args->projects, "project table")->check(CLI::ExistingFile);
-  fp7->add_option("--facts", fp7_args->facts, "project facts table (programme, dates, cost, EU contribution)")->check(CLI::ExistingFile)->needs(projects_opt);
+  CLI::App* fp7 = app.add_subcommand(
+      "import-cordis-fp7",
+      "Import CORDIS FP7 organisations (French by default) and, optionally, projects");
+  fp7->add_option("--organisations", fp7_args->organisations, "organisation table (CSV or .csv.gz)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* projects_opt =
+      fp7->add_option("--projects", fp7_args->projects, "project table")->check(CLI::ExistingFile);
+  fp7->add_option("--facts", fp7_args->facts,
+                  "project facts table (programme, dates, cost, EU contribution)")
+      ->check(CLI::ExistingFile)
+      ->needs(projects_opt);
   projects_opt->needs("--facts");
-  fp7->add_flag("--all-countries", fp7_args->all_countries, "Keep organisations from every country");
+  fp7->add_flag("--all-countries", fp7_args->all_countries,
+                "Keep organisations from every country");
   fp7->add_flag("--dry-run", fp7_args->dry_run, "Validate against the store, then roll back");
   fp7->callback([fp7_args, report, &ctx] {
     auto store = ctx.open_store();
@@ -157,16 +184,22 @@ void add_external_imports(CLI::App& app, CommandContext& ctx) {
     o.dry_run = fp7_args->dry_run;
     o.all_countries = fp7_args->all_countries;
     o.actor = "cli";
-    report(io::import_cordis_fp7(*store, fp7_args->organisations, fp7_args->projects, fp7_args->facts, o));
+    report(io::import_cordis_fp7(*store, fp7_args->organisations, fp7_args->projects,
+                                 fp7_args->facts, o));
   });
   struct GeoArgs {
     std::string file, level;
     bool dry_run = false;
   };
   auto geo_args = std::make_shared<GeoArgs>();
-  CLI::App* geo = app.add_subcommand("import-geo", "Import region or department names and boundaries from GeoJSON");
-  geo->add_option("--level", geo_args->level, "region or department")->required()->check(CLI::IsMember({"region", "department"}));
-  geo->add_option("file", geo_args->file, "GeoJSON FeatureCollection (properties code, nom)")->required()->check(CLI::ExistingFile);
+  CLI::App* geo = app.add_subcommand(
+      "import-geo", "Import region or department names and boundaries from GeoJSON");
+  geo->add_option("--level", geo_args->level, "region or department")
+      ->required()
+      ->check(CLI::IsMember({"region", "department"}));
+  geo->add_option("file", geo_args->file, "GeoJSON FeatureCollection (properties code, nom)")
+      ->required()
+      ->check(CLI::ExistingFile);
   geo->add_flag("--dry-run", geo_args->dry_run, "Validate against the store, then roll back");
   geo->callback([geo_args, report, &ctx] {
     auto store = ctx.open_store();
@@ -176,9 +209,14 @@ void add_external_imports(CLI::App& app, CommandContext& ctx) {
     o.actor = "cli";
     report(io::import_geojson(*store, geo_args->file, geo_args->level, o));
   });
-  CLI::App* cordis = app.add_subcommand("import-cordis", "Import CORDIS Horizon Europe projects with their French participants");
-  cordis->add_option("--projects", args->projects, "CORDIS project.csv")->required()->check(CLI::ExistingFile);
-  cordis->add_option("--organisations", args->organisations, "CORDIS organization.csv")->required()->check(CLI::ExistingFile);
+  CLI::App* cordis = app.add_subcommand(
+      "import-cordis", "Import CORDIS Horizon Europe projects with their French participants");
+  cordis->add_option("--projects", args->projects, "CORDIS project.csv")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cordis->add_option("--organisations", args->organisations, "CORDIS organization.csv")
+      ->required()
+      ->check(CLI::ExistingFile);
   cordis->add_flag("--all-countries", args->all_countries, "Keep participants from every country");
   cordis->add_flag("--dry-run", args->dry_run, "Validate against the store, then roll back");
   cordis->callback([args, report, &ctx] {
@@ -197,9 +235,12 @@ void add_info(CLI::App& app, CommandContext& ctx) {
   info->callback([&ctx] {
     auto store = ctx.open_store();
     if (!store) return;
-    std::cout << fmt::format("store: {} ({})\n", store->url(), store->backend() == store::Backend::kSqlite ? "SQLite" : "PostgreSQL");
-    std::cout << fmt::format("schema version: {}\ndata version: {}\n", store->schema_version().status().is_ok() ? *store->schema_version() : -1,
-                             store->data_version().has_value() ? *store->data_version() : 0);
+    std::cout << fmt::format("store: {} ({})\n", store->url(),
+                             store->backend() == store::Backend::kSqlite ? "SQLite" : "PostgreSQL");
+    std::cout << fmt::format(
+        "schema version: {}\ndata version: {}\n",
+        store->schema_version().status().is_ok() ? *store->schema_version() : -1,
+        store->data_version().has_value() ? *store->data_version() : 0);
     for (const auto& e : schema::entities()) {
       auto n = store->count(e);
       if (!n.has_value()) {
@@ -210,7 +251,8 @@ void add_info(CLI::App& app, CommandContext& ctx) {
     }
   });
 
-  CLI::App* sch = app.add_subcommand("schema", "Print the import schema of every entity (Markdown)");
+  CLI::App* sch =
+      app.add_subcommand("schema", "Print the import schema of every entity (Markdown)");
   sch->callback([] { std::cout << schema::markdown_reference(); });
 }
 

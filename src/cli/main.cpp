@@ -1,6 +1,5 @@
 // poles: the command line of the observatory. Thin: parse, call the libraries, format.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <exception>
 

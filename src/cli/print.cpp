@@ -1,10 +1,10 @@
 // Plain-text views of JSON results, shared by the analysis subcommands.
+#include "cli/print.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <iostream>
-
-#include "cli/print.h"
 
 namespace poles::cli {
 
@@ -43,7 +43,8 @@ void print_table(const Json& rows) {
   }
   auto print_line = [&](const std::vector<std::string>& line) {
     std::string out;
-    for (size_t i = 0; i < line.size(); ++i) out += fmt::format("{:<{}}  ", line[i].substr(0, 40), width[i]);
+    for (size_t i = 0; i < line.size(); ++i)
+      out += fmt::format("{:<{}}  ", line[i].substr(0, 40), width[i]);
     while (!out.empty() && out.back() == ' ') out.pop_back();
     std::cout << out << "\n";
   };

@@ -22,7 +22,8 @@ Result<std::string> first_admin(store::Store& s, const std::string& db) {
   const std::string file = db + ".admin-password";
   if (users.empty()) {
     const std::string password = app::random_token().substr(0, 20);
-    POLES_RETURN_IF_ERROR(app::Accounts::add_user(s, "admin", password, app::Role::kAdmin, "", "serve"));
+    POLES_RETURN_IF_ERROR(
+        app::Accounts::add_user(s, "admin", password, app::Role::kAdmin, "", "serve"));
     std::ofstream(file) << password << "\n";
     ::chmod(file.c_str(), 0600);
   }
@@ -44,17 +45,21 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
   CLI::App* cmd = app.add_subcommand("serve", "Serve the JSON API (/api/v1) and the dashboard (/)");
   cmd->add_option("--listen", args->listen, "host:port")->capture_default_str();
   cmd->add_option("--web-root", args->web_root, "Dashboard files")->capture_default_str();
-  cmd->add_option("--threads", args->threads, "Worker threads")->capture_default_str()->check(CLI::Range(1, 256));
+  cmd->add_option("--threads", args->threads, "Worker threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   cmd->callback([args, &ctx] {
     http::Config config;
     config.db = ctx.global.db;
     const auto colon = args->listen.rfind(':');
-    if (colon == std::string::npos) return ctx.fail(Status::invalid_argument("--listen must be host:port"));
+    if (colon == std::string::npos)
+      return ctx.fail(Status::invalid_argument("--listen must be host:port"));
     config.host = args->listen.substr(0, colon);
     try {
       config.port = std::stoi(args->listen.substr(colon + 1));
     } catch (...) {
-      return ctx.fail(Status::invalid_argument(fmt::format("--listen: bad port in '{}'", args->listen)));
+      return ctx.fail(
+          Status::invalid_argument(fmt::format("--listen: bad port in '{}'", args->listen)));
     }
     config.threads = args->threads;
     config.web_root = std::filesystem::exists(args->web_root) ? args->web_root : "";
@@ -63,8 +68,11 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
       if (!store) return;
       auto password = first_admin(*store, ctx.global.db);
       if (!password) return ctx.fail(password.error());
-      std::cout << fmt::format("Pôles: http://{}:{}/  (store {})\n", config.host, config.port, ctx.global.db);
-      if (!password->empty()) std::cout << fmt::format("log in as admin / {}  (from {}.admin-password)\n", *password, ctx.global.db);
+      std::cout << fmt::format("Pôles: http://{}:{}/  (store {})\n", config.host, config.port,
+                               ctx.global.db);
+      if (!password->empty())
+        std::cout << fmt::format("log in as admin / {}  (from {}.admin-password)\n", *password,
+                                 ctx.global.db);
       if (config.web_root.empty()) std::cout << "no dashboard files found: serving the API only\n";
       std::cout.flush();
     }
@@ -104,19 +112,25 @@ void add_user(CLI::App& app, CommandContext& ctx) {
     if (const char* env = std::getenv("POLES_PASSWORD")) return env;
     return {};
   };
-  CLI::App* add = cmd->add_subcommand("add", "Create an account (password from --password or $POLES_PASSWORD)");
+  CLI::App* add =
+      cmd->add_subcommand("add", "Create an account (password from --password or $POLES_PASSWORD)");
   add->add_option("name", args->name)->required();
-  add->add_option("--role", args->role, "admin, state, region, cluster_manager, evaluator, reviewer, member")
+  add->add_option("--role", args->role,
+                  "admin, state, region, cluster_manager, evaluator, reviewer, member")
       ->required()
-      ->check(CLI::IsMember({"admin", "state", "region", "cluster_manager", "evaluator", "reviewer", "member"}));
-  add->add_option("--scope", args->scope, "region code, cluster id, reviewer id or organisation id, as the role needs");
+      ->check(CLI::IsMember(
+          {"admin", "state", "region", "cluster_manager", "evaluator", "reviewer", "member"}));
+  add->add_option("--scope", args->scope,
+                  "region code, cluster id, reviewer id or organisation id, as the role needs");
   add->add_option("--password", args->password, "at least 10 characters");
   add->callback([args, password_of, &ctx] {
     auto store = ctx.open_store();
     if (!store) return;
-    auto st = app::Accounts::add_user(*store, args->name, password_of(), *app::parse_role(args->role), args->scope, "cli");
+    auto st = app::Accounts::add_user(*store, args->name, password_of(),
+                                      *app::parse_role(args->role), args->scope, "cli");
     if (!st.is_ok()) return ctx.fail(st);
-    if (!ctx.global.quiet) std::cout << fmt::format("user {} created ({})\n", args->name, args->role);
+    if (!ctx.global.quiet)
+      std::cout << fmt::format("user {} created ({})\n", args->name, args->role);
   });
   CLI::App* list = cmd->add_subcommand("list", "List accounts");
   list->callback([&ctx] {
@@ -125,10 +139,12 @@ void add_user(CLI::App& app, CommandContext& ctx) {
     auto users = app::Accounts::list_users(*store);
     if (!users) return ctx.fail(users.error());
     for (const auto& u : *users) {
-      std::cout << fmt::format("{:<20} {:<16} {:<24} {}\n", u.name, app::role_name(u.role), u.scope, u.disabled ? "disabled" : "");
+      std::cout << fmt::format("{:<20} {:<16} {:<24} {}\n", u.name, app::role_name(u.role), u.scope,
+                               u.disabled ? "disabled" : "");
     }
   });
-  CLI::App* disable = cmd->add_subcommand("disable", "Disable an account (ends its sessions and tokens)");
+  CLI::App* disable =
+      cmd->add_subcommand("disable", "Disable an account (ends its sessions and tokens)");
   disable->add_option("name", args->name)->required();
   disable->callback([args, &ctx] {
     auto store = ctx.open_store();
@@ -136,7 +152,8 @@ void add_user(CLI::App& app, CommandContext& ctx) {
     auto st = app::Accounts::set_disabled(*store, args->name, true, "cli");
     if (!st.is_ok()) return ctx.fail(st);
   });
-  CLI::App* reset = cmd->add_subcommand("reset-password", "Set a new password (from --password or $POLES_PASSWORD)");
+  CLI::App* reset = cmd->add_subcommand("reset-password",
+                                        "Set a new password (from --password or $POLES_PASSWORD)");
   reset->add_option("name", args->name)->required();
   reset->add_option("--password", args->password);
   reset->callback([args, password_of, &ctx] {

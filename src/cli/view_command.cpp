@@ -15,7 +15,8 @@ namespace poles::cli {
 
 namespace {
 
-void run(CommandContext& ctx, const std::vector<std::string_view>& tables, ViewArgs& a, const ViewFn& fn) {
+void run(CommandContext& ctx, const std::vector<std::string_view>& tables, ViewArgs& a,
+         const ViewFn& fn) {
   auto store = ctx.open_store();
   if (!store) return;
   a.store = store.get();
@@ -42,13 +43,17 @@ CLI::App* view_command(CLI::App* parent, CommandContext& ctx, ViewSpec spec, Vie
   auto args = std::make_shared<ViewArgs>();
   args->table = spec.table;
   CLI::App* cmd = parent->add_subcommand(spec.name, spec.help);
-  if (spec.id.first != nullptr) cmd->add_option(spec.id.first, args->id, spec.id.second)->required();
+  if (spec.id.first != nullptr)
+    cmd->add_option(spec.id.first, args->id, spec.id.second)->required();
   auto values = std::make_shared<std::map<std::string, std::string>>();
-  for (const auto& [opt, text] : spec.options) cmd->add_option(fmt::format("--{}", opt), (*values)[opt], text);
+  for (const auto& [opt, text] : spec.options)
+    cmd->add_option(fmt::format("--{}", opt), (*values)[opt], text);
   cmd->add_flag("--json", args->json, "Print JSON instead of tables");
   if (spec.record.first != nullptr) {
     cmd->add_flag(spec.record.first, args->record, spec.record.second);
-    cmd->add_flag_callback("--replace", [values] { (*values)["replace"] = "true"; }, "Replace what is already recorded");
+    cmd->add_flag_callback(
+        "--replace", [values] { (*values)["replace"] = "true"; },
+        "Replace what is already recorded");
     cmd->add_option("--date", (*values)["date"], "Date recorded (default: today)");
   }
   cmd->callback([&ctx, args, values, fn, tables = std::move(spec.tables)] {
@@ -61,8 +66,10 @@ CLI::App* view_command(CLI::App* parent, CommandContext& ctx, ViewSpec spec, Vie
 }
 
 Status check_document(const std::string& format, const std::string& lang) {
-  if (format != "html" && format != "pdf") return Status::invalid_argument(fmt::format("--format '{}': must be html or pdf", format));
-  if (lang != "fr" && lang != "en") return Status::invalid_argument(fmt::format("--lang '{}': must be fr or en", lang));
+  if (format != "html" && format != "pdf")
+    return Status::invalid_argument(fmt::format("--format '{}': must be html or pdf", format));
+  if (lang != "fr" && lang != "en")
+    return Status::invalid_argument(fmt::format("--lang '{}': must be fr or en", lang));
   return Status::ok();
 }
 

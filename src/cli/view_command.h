@@ -4,9 +4,8 @@
 // printed as tables (one array of the result as the main table) or as JSON.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,7 +20,7 @@ namespace poles::cli {
 using Json = nlohmann::ordered_json;
 
 struct ViewArgs {
-  std::string id;       // the positional argument, when the command has one
+  std::string id;  // the positional argument, when the command has one
   app::Params params;
   bool json = false;
   std::string table;    // key of the array printed as the table (else the whole object)
@@ -37,7 +36,8 @@ struct ViewSpec {
   std::pair<const char*, const char*> id{nullptr, nullptr};  // positional argument: name, help
   std::vector<std::pair<const char*, const char*>> options;  // --name: help
   std::string table;
-  std::pair<const char*, const char*> record{nullptr, nullptr};  // e.g. {"--save", help}; adds --replace, --date
+  std::pair<const char*, const char*> record{
+      nullptr, nullptr};  // e.g. {"--save", help}; adds --replace, --date
 };
 
 CLI::App* view_command(CLI::App* parent, CommandContext& ctx, ViewSpec spec, ViewFn fn);

@@ -218,7 +218,8 @@ const Department* find_department(std::string_view code) {
 
 std::optional<std::string_view> commune_department(std::string_view commune) {
   if (commune.size() != 5) return std::nullopt;
-  const std::string_view dept = commune.substr(0, 2) == "97" ? commune.substr(0, 3) : commune.substr(0, 2);
+  const std::string_view dept =
+      commune.substr(0, 2) == "97" ? commune.substr(0, 3) : commune.substr(0, 2);
   for (char c : commune.substr(dept.size())) {
     if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
   }

@@ -23,8 +23,8 @@ std::string utc_timestamp() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 Date today_utc() {
@@ -79,6 +79,8 @@ Date Date::from_days(int64_t z) {
   return Date{static_cast<int>(y + (m <= 2 ? 1 : 0)), static_cast<int>(m), static_cast<int>(d)};
 }
 
-std::string Date::to_string() const { return fmt::format("{:04d}-{:02d}-{:02d}", year, month, day); }
+std::string Date::to_string() const {
+  return fmt::format("{:04d}-{:02d}-{:02d}", year, month, day);
+}
 
 }  // namespace poles

@@ -13,7 +13,8 @@ SizeClass classify_size(double headcount, std::optional<double> turnover,
                         std::optional<double> balance_sheet) {
   const auto financial_ok = [&](double max_turnover, double max_balance) {
     if (!turnover && !balance_sheet) return true;
-    return (turnover && *turnover <= max_turnover) || (balance_sheet && *balance_sheet <= max_balance);
+    return (turnover && *turnover <= max_turnover) ||
+           (balance_sheet && *balance_sheet <= max_balance);
   };
   if (headcount < 10 && financial_ok(2e6, 2e6)) return SizeClass::kTpe;
   if (headcount < 250 && financial_ok(50e6, 43e6)) return SizeClass::kPme;
@@ -35,13 +36,20 @@ constexpr std::array kFromCompleted = {S::kOnMarket};
 
 std::span<const ProjectStatus> next_statuses(ProjectStatus from) {
   switch (from) {
-    case S::kIdea: return kFromIdea;
-    case S::kSubmitted: return kFromSubmitted;
-    case S::kLabelled: return kFromLabelled;
-    case S::kFunded: return kFromFunded;
-    case S::kRunning: return kFromRunning;
-    case S::kCompleted: return kFromCompleted;
-    default: return {};
+    case S::kIdea:
+      return kFromIdea;
+    case S::kSubmitted:
+      return kFromSubmitted;
+    case S::kLabelled:
+      return kFromLabelled;
+    case S::kFunded:
+      return kFromFunded;
+    case S::kRunning:
+      return kFromRunning;
+    case S::kCompleted:
+      return kFromCompleted;
+    default:
+      return {};
   }
 }
 

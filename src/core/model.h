@@ -15,11 +15,19 @@ namespace poles {
 std::optional<int> find_code(std::span<const std::string_view> names, std::string_view text);
 
 enum class OrgKind : uint8_t {
-  kCompany, kResearch, kHigherEducation, kTraining, kSatt, kFunder, kPublicBody, kAssociation, kOther
+  kCompany,
+  kResearch,
+  kHigherEducation,
+  kTraining,
+  kSatt,
+  kFunder,
+  kPublicBody,
+  kAssociation,
+  kOther
 };
 inline constexpr std::array<std::string_view, 9> kOrgKindCodes = {
-    "company", "research", "higher_education", "training", "satt",
-    "funder",  "public_body", "association", "other"};
+    "company", "research",    "higher_education", "training", "satt",
+    "funder",  "public_body", "association",      "other"};
 
 enum class SizeClass : uint8_t { kTpe, kPme, kEti, kGe };
 inline constexpr std::array<std::string_view, 4> kSizeClassCodes = {"tpe", "pme", "eti", "ge"};
@@ -29,31 +37,56 @@ enum class Scale : uint8_t { kNational, kRegional };
 inline constexpr std::array<std::string_view, 2> kScaleCodes = {"national", "regional"};
 
 enum class Programme : uint8_t {
-  kFui, kPspc, kAnr, kPia, kRegion, kH2020, kHorizonEurope, kBpi, kOther
+  kFui,
+  kPspc,
+  kAnr,
+  kPia,
+  kRegion,
+  kH2020,
+  kHorizonEurope,
+  kBpi,
+  kOther
 };
 inline constexpr std::array<std::string_view, 9> kProgrammeCodes = {
     "FUI", "PSPC", "ANR", "PIA", "REGION", "H2020", "HORIZON_EUROPE", "BPI", "OTHER"};
-inline bool is_european(Programme p) { return p == Programme::kH2020 || p == Programme::kHorizonEurope; }
+inline bool is_european(Programme p) {
+  return p == Programme::kH2020 || p == Programme::kHorizonEurope;
+}
 
 enum class ProjectKind : uint8_t { kCollaborativeRd, kInnovation, kPlatform, kStructuring, kOther };
 inline constexpr std::array<std::string_view, 5> kProjectKindCodes = {
     "collaborative_rd", "innovation", "platform", "structuring", "other"};
 
 enum class ProjectStatus : uint8_t {
-  kIdea, kSubmitted, kLabelled, kFunded, kRunning, kCompleted, kOnMarket, kRejected, kAbandoned
+  kIdea,
+  kSubmitted,
+  kLabelled,
+  kFunded,
+  kRunning,
+  kCompleted,
+  kOnMarket,
+  kRejected,
+  kAbandoned
 };
 inline constexpr std::array<std::string_view, 9> kProjectStatusCodes = {
-    "idea", "submitted", "labelled", "funded", "running", "completed", "on_market", "rejected",
-    "abandoned"};
+    "idea",      "submitted", "labelled", "funded",   "running",
+    "completed", "on_market", "rejected", "abandoned"};
 
 enum class IpAgreement : uint8_t { kNone, kDraft, kSigned };
 inline constexpr std::array<std::string_view, 3> kIpAgreementCodes = {"none", "draft", "signed"};
 
 enum class Role : uint8_t { kCoordinator, kPartner, kSubcontractor };
-inline constexpr std::array<std::string_view, 3> kRoleCodes = {"coordinator", "partner", "subcontractor"};
+inline constexpr std::array<std::string_view, 3> kRoleCodes = {"coordinator", "partner",
+                                                               "subcontractor"};
 
 enum class ResultKind : uint8_t {
-  kProduct, kService, kProcess, kPatent, kPublication, kSpinOff, kLicence
+  kProduct,
+  kService,
+  kProcess,
+  kPatent,
+  kPublication,
+  kSpinOff,
+  kLicence
 };
 inline constexpr std::array<std::string_view, 7> kResultKindCodes = {
     "product", "service", "process", "patent", "publication", "spin_off", "licence"};
@@ -63,15 +96,30 @@ inline bool is_market_result(ResultKind k) {
 }
 
 enum class ServiceKind : uint8_t {
-  kB2bMeeting, kInternationalMission, kTechnologyWatch, kFinancingAccess, kTraining,
-  kDigitalDiagnostic, kEvent
+  kB2bMeeting,
+  kInternationalMission,
+  kTechnologyWatch,
+  kFinancingAccess,
+  kTraining,
+  kDigitalDiagnostic,
+  kEvent
 };
-inline constexpr std::array<std::string_view, 7> kServiceKindCodes = {
-    "b2b_meeting", "international_mission", "technology_watch", "financing_access", "training",
-    "digital_diagnostic", "event"};
+inline constexpr std::array<std::string_view, 7> kServiceKindCodes = {"b2b_meeting",
+                                                                      "international_mission",
+                                                                      "technology_watch",
+                                                                      "financing_access",
+                                                                      "training",
+                                                                      "digital_diagnostic",
+                                                                      "event"};
 
 enum class ServiceOutcome : uint8_t {
-  kNone, kContact, kPartnership, kProject, kContract, kFinancing, kInternationalSale
+  kNone,
+  kContact,
+  kPartnership,
+  kProject,
+  kContract,
+  kFinancing,
+  kInternationalSale
 };
 inline constexpr std::array<std::string_view, 7> kServiceOutcomeCodes = {
     "none", "contact", "partnership", "project", "contract", "financing", "international_sale"};
@@ -81,7 +129,12 @@ inline constexpr std::array<std::string_view, 2> kDirectionCodes = {"higher", "l
 
 // ESCA-style qualitative grid areas.
 enum class EscaArea : uint8_t {
-  kStructure, kGovernance, kFinancing, kServices, kInteraction, kAchievements
+  kStructure,
+  kGovernance,
+  kFinancing,
+  kServices,
+  kInteraction,
+  kAchievements
 };
 inline constexpr std::array<std::string_view, 6> kEscaAreaCodes = {
     "structure", "governance", "financing", "services", "interaction", "achievements"};
@@ -91,11 +144,12 @@ inline constexpr std::array<std::string_view, 6> kRatingCodes = {
     "group1", "group2", "group3", "very_performing", "performing", "less_performing"};
 
 enum class DecisionKind : uint8_t { kFunded, kRejected, kWaitlisted };
-inline constexpr std::array<std::string_view, 3> kDecisionCodes = {"funded", "rejected", "waitlisted"};
+inline constexpr std::array<std::string_view, 3> kDecisionCodes = {"funded", "rejected",
+                                                                   "waitlisted"};
 
 enum class TerritoryLevel : uint8_t { kCountry, kRegion, kDepartment, kZone };
-inline constexpr std::array<std::string_view, 4> kTerritoryLevelCodes = {
-    "country", "region", "department", "zone"};
+inline constexpr std::array<std::string_view, 4> kTerritoryLevelCodes = {"country", "region",
+                                                                         "department", "zone"};
 
 // Size class per decree 2008-1354 (headcount in annual work units; euros).
 // A missing turnover or balance sheet is ignored (the other criterion decides); when both are

@@ -1,8 +1,9 @@
 #include "core/schema.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "core/codes.h"
 #include "core/date.h"
@@ -17,12 +18,23 @@ using C = Check;
 
 // --- cluster ------------------------------------------------------------------------------
 constexpr Field kCluster[] = {
-    {.name = "id", .check = C::kSlug, .required = true, .key = true, .doc = "slug, e.g. `aerospace-valley`"},
+    {.name = "id",
+     .check = C::kSlug,
+     .required = true,
+     .key = true,
+     .doc = "slug, e.g. `aerospace-valley`"},
     {.name = "name", .required = true, .doc = "official name"},
     {.name = "acronym", .doc = "short name"},
     {.name = "themes", .check = C::kList, .doc = "`|`-separated themes"},
-    {.name = "region", .check = C::kRegion, .required = true, .doc = "INSEE code of the home region"},
-    {.name = "scale", .check = C::kEnum, .required = true, .codes = kScaleCodes, .doc = "declared scale"},
+    {.name = "region",
+     .check = C::kRegion,
+     .required = true,
+     .doc = "INSEE code of the home region"},
+    {.name = "scale",
+     .check = C::kEnum,
+     .required = true,
+     .codes = kScaleCodes,
+     .doc = "declared scale"},
     {.name = "filiere", .doc = "industrial sector strategy (*filière*) the cluster belongs to"},
     {.name = "website", .check = C::kUrl, .doc = "http(s) address"},
     {.name = "founded", .type = T::kInt, .min = 2004, .max = 2100, .doc = "year of first label"},
@@ -30,29 +42,58 @@ constexpr Field kCluster[] = {
 
 constexpr Field kClusterLabel[] = {
     {.name = "cluster_id", .required = true, .key = true, .references = "cluster"},
-    {.name = "phase", .type = T::kInt, .required = true, .key = true, .min = 1, .max = 5, .doc = "policy phase 1-5 (I 2005-08 … V 2023-26)"},
+    {.name = "phase",
+     .type = T::kInt,
+     .required = true,
+     .key = true,
+     .min = 1,
+     .max = 5,
+     .doc = "policy phase 1-5 (I 2005-08 … V 2023-26)"},
     {.name = "start_year", .type = T::kInt, .required = true, .min = 2004, .max = 2100},
     {.name = "end_year", .type = T::kInt, .required = true, .min = 2004, .max = 2100},
-    {.name = "label_years", .type = T::kInt, .min = 1, .max = 4, .doc = "label duration granted (4, 2 or 1 years in phase V)"},
-    {.name = "rating", .check = C::kEnum, .codes = kRatingCodes, .doc = "official rating class of the phase's evaluation"},
+    {.name = "label_years",
+     .type = T::kInt,
+     .min = 1,
+     .max = 4,
+     .doc = "label duration granted (4, 2 or 1 years in phase V)"},
+    {.name = "rating",
+     .check = C::kEnum,
+     .codes = kRatingCodes,
+     .doc = "official rating class of the phase's evaluation"},
 };
 
 // --- organisation -------------------------------------------------------------------------
 constexpr Field kOrganisation[] = {
-    {.name = "id", .check = C::kSlug, .required = true, .key = true, .doc = "identifier (e.g. `siren:123456782`)"},
+    {.name = "id",
+     .check = C::kSlug,
+     .required = true,
+     .key = true,
+     .doc = "identifier (e.g. `siren:123456782`)"},
     {.name = "name", .required = true},
-    {.name = "siren", .check = C::kSiren, .doc = "9-digit SIREN with a valid Luhn check digit; unique", .unique = true},
+    {.name = "siren",
+     .check = C::kSiren,
+     .doc = "9-digit SIREN with a valid Luhn check digit; unique",
+     .unique = true},
     {.name = "kind", .check = C::kEnum, .required = true, .codes = kOrgKindCodes},
     {.name = "naf", .check = C::kNaf, .doc = "NAF rev.2 code, `62.01Z` or `6201Z`"},
-    {.name = "commune", .check = C::kCommune, .doc = "INSEE commune code; derives department and region"},
+    {.name = "commune",
+     .check = C::kCommune,
+     .doc = "INSEE commune code; derives department and region"},
     {.name = "department", .check = C::kDepartment, .doc = "INSEE department code; derives region"},
     {.name = "region", .check = C::kRegion},
     {.name = "employment_zone", .doc = "INSEE employment zone (*zone d'emploi*) code"},
     {.name = "country", .check = C::kCountry, .doc = "ISO 3166-1 alpha-2, default FR"},
-    {.name = "headcount", .type = T::kReal, .min = 0, .doc = "annual work units, last closed year, group level"},
+    {.name = "headcount",
+     .type = T::kReal,
+     .min = 0,
+     .doc = "annual work units, last closed year, group level"},
     {.name = "turnover", .type = T::kReal, .min = 0, .doc = "euros"},
     {.name = "balance_sheet", .type = T::kReal, .min = 0, .doc = "euros"},
-    {.name = "size_class", .check = C::kEnum, .codes = kSizeClassCodes, .doc = "computed from headcount, turnover and balance sheet (decree 2008-1354) when headcount is given"},
+    {.name = "size_class",
+     .check = C::kEnum,
+     .codes = kSizeClassCodes,
+     .doc = "computed from headcount, turnover and balance sheet (decree 2008-1354) when headcount "
+            "is given"},
     {.name = "group_siren", .check = C::kSiren, .doc = "SIREN of the group head"},
     {.name = "founded", .type = T::kInt, .min = 1800, .max = 2100},
 };
@@ -82,7 +123,11 @@ constexpr Field kProject[] = {
     {.name = "trl_target", .type = T::kInt, .min = 1, .max = 9, .doc = "at least trl_start"},
     {.name = "trl_reached", .type = T::kInt, .min = 1, .max = 9},
     {.name = "ip_agreement", .check = C::kEnum, .codes = kIpAgreementCodes},
-    {.name = "status", .check = C::kEnum, .required = true, .codes = kProjectStatusCodes, .doc = "lifecycle; an update may only move forward (see below)"},
+    {.name = "status",
+     .check = C::kEnum,
+     .required = true,
+     .codes = kProjectStatusCodes,
+     .doc = "lifecycle; an update may only move forward (see below)"},
     {.name = "sector", .check = C::kNafDivision, .doc = "main NAF rev.2 division"},
     {.name = "themes", .check = C::kList},
     {.name = "follow_on_of", .references = "project", .doc = "project this one follows on from"},
@@ -96,8 +141,15 @@ constexpr Field kProjectLabel[] = {
 
 constexpr Field kProjectEvent[] = {
     {.name = "project_id", .required = true, .key = true, .references = "project"},
-    {.name = "status", .check = C::kEnum, .required = true, .key = true, .codes = kProjectStatusCodes},
-    {.name = "date", .type = T::kDate, .required = true, .doc = "date the project entered the status"},
+    {.name = "status",
+     .check = C::kEnum,
+     .required = true,
+     .key = true,
+     .codes = kProjectStatusCodes},
+    {.name = "date",
+     .type = T::kDate,
+     .required = true,
+     .doc = "date the project entered the status"},
 };
 
 constexpr Field kParticipation[] = {
@@ -143,14 +195,22 @@ constexpr Field kDiagnostic[] = {
     {.name = "organisation_id", .required = true, .key = true, .references = "organisation"},
     {.name = "date", .type = T::kDate, .required = true, .key = true},
     {.name = "cluster_id", .references = "cluster", .doc = "cluster that ran the diagnostic"},
-    {.name = "score", .type = T::kReal, .required = true, .min = 0, .max = 100, .doc = "digital maturity 0-100"},
+    {.name = "score",
+     .type = T::kReal,
+     .required = true,
+     .min = 0,
+     .max = 100,
+     .doc = "digital maturity 0-100"},
     {.name = "strategy", .type = T::kReal, .min = 0, .max = 100},
     {.name = "customer", .type = T::kReal, .min = 0, .max = 100},
     {.name = "operations", .type = T::kReal, .min = 0, .max = 100},
     {.name = "data", .type = T::kReal, .min = 0, .max = 100},
     {.name = "skills", .type = T::kReal, .min = 0, .max = 100},
     {.name = "security", .type = T::kReal, .min = 0, .max = 100},
-    {.name = "aid_received", .type = T::kReal, .min = 0, .doc = "digitalisation aid received after the diagnostic, euros"},
+    {.name = "aid_received",
+     .type = T::kReal,
+     .min = 0,
+     .doc = "digitalisation aid received after the diagnostic, euros"},
 };
 
 // --- contracts and assessments ------------------------------------------------------------
@@ -177,17 +237,32 @@ constexpr Field kClusterBudget[] = {
     {.name = "cluster_id", .required = true, .key = true, .references = "cluster"},
     {.name = "year", .type = T::kInt, .required = true, .key = true, .min = 2004, .max = 2100},
     {.name = "total", .type = T::kReal, .required = true, .min = 0, .doc = "euros"},
-    {.name = "public", .type = T::kReal, .min = 0, .doc = "euros from the State, regions and other public bodies"},
-    {.name = "private", .type = T::kReal, .min = 0, .doc = "euros from fees, paid services and sponsors"},
+    {.name = "public",
+     .type = T::kReal,
+     .min = 0,
+     .doc = "euros from the State, regions and other public bodies"},
+    {.name = "private",
+     .type = T::kReal,
+     .min = 0,
+     .doc = "euros from fees, paid services and sponsors"},
     {.name = "staff", .type = T::kReal, .min = 0, .doc = "full-time equivalents of the team"},
 };
 
 constexpr Field kAssessment[] = {
     {.name = "cluster_id", .required = true, .key = true, .references = "cluster"},
     {.name = "year", .type = T::kInt, .required = true, .key = true, .min = 2004, .max = 2100},
-    {.name = "criterion", .check = C::kEnum, .required = true, .key = true, .codes = kEscaAreaCodes},
+    {.name = "criterion",
+     .check = C::kEnum,
+     .required = true,
+     .key = true,
+     .codes = kEscaAreaCodes},
     {.name = "evaluator", .check = C::kSlug, .required = true, .key = true},
-    {.name = "score", .type = T::kInt, .required = true, .min = 0, .max = 4, .doc = "0 (absent) to 4 (excellent)"},
+    {.name = "score",
+     .type = T::kInt,
+     .required = true,
+     .min = 0,
+     .max = 4,
+     .doc = "0 (absent) to 4 (excellent)"},
     {.name = "justification", .required = true},
 };
 
@@ -199,10 +274,19 @@ constexpr Field kCall[] = {
     {.name = "budget", .type = T::kReal, .required = true, .min = 0, .doc = "euros"},
     {.name = "open_date", .type = T::kDate},
     {.name = "close_date", .type = T::kDate},
-    {.name = "min_funding_share", .type = T::kReal, .min = 0, .max = 1, .doc = "a funded proposal gets at least this share of its request"},
+    {.name = "min_funding_share",
+     .type = T::kReal,
+     .min = 0,
+     .max = 1,
+     .doc = "a funded proposal gets at least this share of its request"},
     {.name = "cap_per_cluster", .type = T::kReal, .min = 0, .doc = "euros"},
-    {.name = "min_sme_share", .type = T::kReal, .min = 0, .max = 1, .doc = "minimum share of the budget to SME-led proposals"},
-    {.name = "criteria", .doc = "`name:weight|…`, e.g. `excellence:0.4|impact:0.4|implementation:0.2`"},
+    {.name = "min_sme_share",
+     .type = T::kReal,
+     .min = 0,
+     .max = 1,
+     .doc = "minimum share of the budget to SME-led proposals"},
+    {.name = "criteria",
+     .doc = "`name:weight|…`, e.g. `excellence:0.4|impact:0.4|implementation:0.2`"},
     {.name = "reviewers_per_proposal", .type = T::kInt, .min = 1, .max = 20},
     {.name = "max_per_reviewer", .type = T::kInt, .min = 1, .max = 1000},
 };
@@ -211,7 +295,10 @@ constexpr Field kProposal[] = {
     {.name = "id", .check = C::kSlug, .required = true, .key = true},
     {.name = "call_id", .required = true, .references = "call"},
     {.name = "project_id", .references = "project"},
-    {.name = "applicant_id", .required = true, .references = "organisation", .doc = "lead applicant"},
+    {.name = "applicant_id",
+     .required = true,
+     .references = "organisation",
+     .doc = "lead applicant"},
     {.name = "cluster_id", .references = "cluster", .doc = "labelling cluster"},
     {.name = "title", .required = true},
     {.name = "requested_aid", .type = T::kReal, .required = true, .min = 0},
@@ -234,7 +321,10 @@ constexpr Field kReviewer[] = {
 constexpr Field kAssignment[] = {
     {.name = "proposal_id", .required = true, .key = true, .references = "proposal"},
     {.name = "reviewer_id", .required = true, .key = true, .references = "reviewer"},
-    {.name = "affinity", .type = T::kReal, .min = 0, .doc = "expertise match when the assignment was optimised"},
+    {.name = "affinity",
+     .type = T::kReal,
+     .min = 0,
+     .doc = "expertise match when the assignment was optimised"},
     {.name = "date", .type = T::kDate, .doc = "when the assignment was recorded"},
 };
 
@@ -272,7 +362,11 @@ constexpr Field kFirmYear[] = {
 };
 
 constexpr Field kEmployment[] = {
-    {.name = "level", .check = C::kEnum, .required = true, .key = true, .codes = kTerritoryLevelCodes},
+    {.name = "level",
+     .check = C::kEnum,
+     .required = true,
+     .key = true,
+     .codes = kTerritoryLevelCodes},
     {.name = "code", .required = true, .key = true, .doc = "territory code at that level"},
     {.name = "sector", .required = true, .key = true, .doc = "NAF division, or `total`"},
     {.name = "year", .type = T::kInt, .required = true, .key = true, .min = 1990, .max = 2100},
@@ -281,7 +375,11 @@ constexpr Field kEmployment[] = {
 
 // Boundaries and names of territories (INSEE codes), e.g. from the IGN/INSEE GeoJSON files.
 constexpr Field kTerritory[] = {
-    {.name = "level", .check = C::kEnum, .required = true, .key = true, .codes = kTerritoryLevelCodes},
+    {.name = "level",
+     .check = C::kEnum,
+     .required = true,
+     .key = true,
+     .codes = kTerritoryLevelCodes},
     {.name = "code", .required = true, .key = true, .doc = "INSEE code at that level"},
     {.name = "name", .required = true},
     {.name = "parent", .check = C::kRegion, .doc = "region of a department"},
@@ -305,11 +403,13 @@ constexpr Entity kEntities[] = {
     {"participation", "an organisation's part in a project", kParticipation, "project"},
     {"result", "product, patent, spin-off… of a project", kResult, "project"},
     {"service", "an SME service run by a cluster", kService},
-    {"service_participant", "an organisation's participation in a service", kServiceParticipant, "service"},
+    {"service_participant", "an organisation's participation in a service", kServiceParticipant,
+     "service"},
     {"diagnostic", "digital-maturity diagnostic of a firm", kDiagnostic},
     {"contract", "performance contract of a cluster", kContract},
     {"contract_target", "yearly target of a performance contract", kContractTarget, "contract"},
-    {"cluster_budget", "a cluster organisation's budget and its funders, one row per year", kClusterBudget},
+    {"cluster_budget", "a cluster organisation's budget and its funders, one row per year",
+     kClusterBudget},
     {"assessment", "qualitative score of a cluster on one ESCA area by one evaluator", kAssessment},
     {"call", "call for proposals", kCall},
     {"proposal", "proposal to a call", kProposal, "call"},
@@ -334,7 +434,8 @@ std::optional<std::string> check_bounds(const Field& f, double v) {
     return fmt::format("must be between {} and {}", format_bound(*f.min), format_bound(*f.max));
   }
   if (f.min && v < *f.min) {
-    return *f.min == 0 ? std::string("must not be negative") : fmt::format("must be at least {}", format_bound(*f.min));
+    return *f.min == 0 ? std::string("must not be negative")
+                       : fmt::format("must be at least {}", format_bound(*f.min));
   }
   if (f.max && v > *f.max) return fmt::format("must be at most {}", format_bound(*f.max));
   return std::nullopt;
@@ -343,19 +444,27 @@ std::optional<std::string> check_bounds(const Field& f, double v) {
 std::optional<std::string> check_text(const Field& f, std::string& s) {
   if (auto e = validate::utf8(s)) return e;
   switch (f.check) {
-    case C::kNone: return std::nullopt;
-    case C::kSlug: return validate::slug(s);
-    case C::kSiren: return validate::siren(s);
-    case C::kSiret: return validate::siret(s);
-    case C::kRegion: return validate::region(s);
-    case C::kDepartment: return validate::department(s);
-    case C::kCommune: return validate::commune(s);
+    case C::kNone:
+      return std::nullopt;
+    case C::kSlug:
+      return validate::slug(s);
+    case C::kSiren:
+      return validate::siren(s);
+    case C::kSiret:
+      return validate::siret(s);
+    case C::kRegion:
+      return validate::region(s);
+    case C::kDepartment:
+      return validate::department(s);
+    case C::kCommune:
+      return validate::commune(s);
     case C::kNaf: {
       if (auto e = validate::naf(s)) return e;
       s = *validate::normalise_naf(s);
       return std::nullopt;
     }
-    case C::kNafDivision: return validate::naf_division(s);
+    case C::kNafDivision:
+      return validate::naf_division(s);
     case C::kCountry: {
       s = codes::normalise_country(s);
       return validate::country(s);
@@ -433,7 +542,8 @@ void check_at_most(const Entity& e, const Row& row, std::string_view small, std:
 void check_organisation(const Entity& e, Row& row, std::vector<FieldError>& errors) {
   const int i_commune = field_index(e, "commune"), i_dept = field_index(e, "department"),
             i_region = field_index(e, "region"), i_country = field_index(e, "country");
-  if (is_null(row[static_cast<size_t>(i_country)])) row[static_cast<size_t>(i_country)] = std::string("FR");
+  if (is_null(row[static_cast<size_t>(i_country)]))
+    row[static_cast<size_t>(i_country)] = std::string("FR");
   if (const auto* commune = text_at(row, i_commune)) {
     const auto dept = codes::commune_department(*commune);
     if (dept) {
@@ -504,11 +614,16 @@ int single_key_index(const Entity& e) {
 
 const char* type_name(Type t) {
   switch (t) {
-    case T::kText: return "text";
-    case T::kInt: return "integer";
-    case T::kReal: return "number";
-    case T::kDate: return "date";
-    case T::kBool: return "boolean";
+    case T::kText:
+      return "text";
+    case T::kInt:
+      return "integer";
+    case T::kReal:
+      return "number";
+    case T::kDate:
+      return "date";
+    case T::kBool:
+      return "boolean";
   }
   return "?";
 }
@@ -536,7 +651,9 @@ std::optional<std::string> parse_cell(const Field& f, std::string_view raw, Valu
     }
     case T::kReal: {
       const auto v = validate::parse_real(text, f.decimal_comma);
-      if (!v) return std::string(f.decimal_comma ? "must be a number (decimal point or comma)" : "must be a number");
+      if (!v)
+        return std::string(f.decimal_comma ? "must be a number (decimal point or comma)"
+                                           : "must be a number");
       if (auto e = check_bounds(f, *v)) return e;
       out = *v;
       return std::nullopt;
@@ -552,7 +669,8 @@ std::optional<std::string> parse_cell(const Field& f, std::string_view raw, Valu
     case T::kBool: {
       if (text == "1" || text == "true" || text == "TRUE" || text == "oui" || text == "yes") {
         out = int64_t{1};
-      } else if (text == "0" || text == "false" || text == "FALSE" || text == "non" || text == "no") {
+      } else if (text == "0" || text == "false" || text == "FALSE" || text == "non" ||
+                 text == "no") {
         out = int64_t{0};
       } else {
         return std::string("must be a boolean (0/1, true/false, oui/non)");
@@ -579,7 +697,8 @@ std::optional<std::string> check_value(const Field& f, Value& v) {
   switch (f.type) {
     case T::kText:
     case T::kDate:
-      return std::string(f.type == T::kDate ? "must be an ISO 8601 date YYYY-MM-DD" : "must be text");
+      return std::string(f.type == T::kDate ? "must be an ISO 8601 date YYYY-MM-DD"
+                                            : "must be text");
     case T::kInt: {
       if (const auto* d = std::get_if<double>(&v)) {
         if (std::floor(*d) != *d) return std::string("must be an integer");
@@ -594,7 +713,8 @@ std::optional<std::string> check_value(const Field& f, Value& v) {
     }
     case T::kBool: {
       const auto* n = std::get_if<int64_t>(&v);
-      if (n == nullptr || (*n != 0 && *n != 1)) return std::string("must be a boolean (0/1, true/false, oui/non)");
+      if (n == nullptr || (*n != 0 && *n != 1))
+        return std::string("must be a boolean (0/1, true/false, oui/non)");
       return std::nullopt;
     }
   }
@@ -649,14 +769,17 @@ void check_row(const Entity& e, Row& row, std::vector<FieldError>& errors) {
       const auto* parent = text_at(row, i_parent);
       if (*level == "department" && parent) {
         const auto* dep = codes::find_department(*code);
-        if (dep && dep->region != *parent) add_error(errors, e, i_parent, row, fmt::format("department {} is in region {}", *code, dep->region));
+        if (dep && dep->region != *parent)
+          add_error(errors, e, i_parent, row,
+                    fmt::format("department {} is in region {}", *code, dep->region));
       }
     }
   } else if (n == "employment") {
     check_territory_code(e, row, errors);
     const int i_sector = field_index(e, "sector");
     if (const auto* sector = text_at(row, i_sector); sector && *sector != "total") {
-      if (auto rule = validate::naf_division(*sector)) add_error(errors, e, i_sector, row, *rule + " or 'total'");
+      if (auto rule = validate::naf_division(*sector))
+        add_error(errors, e, i_sector, row, *rule + " or 'total'");
     }
   }
 }
@@ -667,36 +790,62 @@ std::string markdown_reference() {
     out += fmt::format("### `{}` — {}\n\n", e.name, e.doc);
     const auto keys = key_indices(e);
     std::string key_text;
-    for (int k : keys) key_text += (key_text.empty() ? "" : ", ") + fmt::format("`{}`", e.fields[static_cast<size_t>(k)].name);
+    for (int k : keys)
+      key_text += (key_text.empty() ? "" : ", ") +
+                  fmt::format("`{}`", e.fields[static_cast<size_t>(k)].name);
     out += fmt::format("Natural key: {}.", key_text);
     if (!e.owner.empty()) out += fmt::format(" Deleted with its `{}`.", e.owner);
     out += "\n\n| column | type | required | rule | notes |\n|---|---|---|---|---|\n";
     for (const auto& f : e.fields) {
       std::string rule;
       switch (f.check) {
-        case C::kNone: break;
-        case C::kSlug: rule = "identifier"; break;
-        case C::kSiren: rule = "SIREN (Luhn)"; break;
-        case C::kSiret: rule = "SIRET (Luhn)"; break;
-        case C::kRegion: rule = "INSEE region"; break;
-        case C::kDepartment: rule = "INSEE department"; break;
-        case C::kCommune: rule = "INSEE commune"; break;
-        case C::kNaf: rule = "NAF rev.2 code"; break;
-        case C::kNafDivision: rule = "NAF rev.2 division"; break;
-        case C::kCountry: rule = "ISO 3166-1 alpha-2"; break;
+        case C::kNone:
+          break;
+        case C::kSlug:
+          rule = "identifier";
+          break;
+        case C::kSiren:
+          rule = "SIREN (Luhn)";
+          break;
+        case C::kSiret:
+          rule = "SIRET (Luhn)";
+          break;
+        case C::kRegion:
+          rule = "INSEE region";
+          break;
+        case C::kDepartment:
+          rule = "INSEE department";
+          break;
+        case C::kCommune:
+          rule = "INSEE commune";
+          break;
+        case C::kNaf:
+          rule = "NAF rev.2 code";
+          break;
+        case C::kNafDivision:
+          rule = "NAF rev.2 division";
+          break;
+        case C::kCountry:
+          rule = "ISO 3166-1 alpha-2";
+          break;
         case C::kEnum: {
           for (auto c : f.codes) rule += (rule.empty() ? "" : ", ") + fmt::format("`{}`", c);
           break;
         }
-        case C::kList: rule = "list separated by `\\|`"; break;
-        case C::kUrl: rule = "URL"; break;
+        case C::kList:
+          rule = "list separated by `\\|`";
+          break;
+        case C::kUrl:
+          rule = "URL";
+          break;
       }
       if (f.min && f.max) {
         rule += (rule.empty() ? "" : "; ") + fmt::format("{} to {}", *f.min, *f.max);
       } else if (f.min) {
         rule += (rule.empty() ? "" : "; ") + fmt::format("≥ {}", *f.min);
       }
-      if (!f.references.empty()) rule += (rule.empty() ? "" : "; ") + fmt::format("refers to `{}`", f.references);
+      if (!f.references.empty())
+        rule += (rule.empty() ? "" : "; ") + fmt::format("refers to `{}`", f.references);
       if (f.unique) rule += (rule.empty() ? "" : "; ") + std::string("unique");
       // A '|' inside a table cell (even in backticks) ends the cell in GitHub Markdown.
       std::string doc;

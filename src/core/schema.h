@@ -18,7 +18,7 @@ enum class Type : uint8_t { kText, kInt, kReal, kDate, kBool };
 
 enum class Check : uint8_t {
   kNone,
-  kSlug,         // identifier
+  kSlug,  // identifier
   kSiren,
   kSiret,
   kRegion,
@@ -27,8 +27,8 @@ enum class Check : uint8_t {
   kNaf,          // NAF rev.2 subclass, normalised to "62.01Z"
   kNafDivision,  // NAF rev.2 division "62"
   kCountry,
-  kEnum,         // one of Field::codes
-  kList,         // '|'-separated list of non-empty items
+  kEnum,  // one of Field::codes
+  kList,  // '|'-separated list of non-empty items
   kUrl,
 };
 

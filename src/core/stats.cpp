@@ -11,7 +11,9 @@ double median(std::vector<double> values) {
   std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(m), values.end());
   const double upper = values[m];
   if (values.size() % 2) return upper;
-  return (*std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(m)) + upper) / 2;
+  return (*std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(m)) +
+          upper) /
+         2;
 }
 
 }  // namespace poles

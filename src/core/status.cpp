@@ -68,25 +68,38 @@ std::string Status::to_string() const {
 
 const char* error_code_name(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kOk: return "OK";
-    case ErrorCode::kInvalidArgument: return "INVALID_ARGUMENT";
-    case ErrorCode::kNotFound: return "NOT_FOUND";
-    case ErrorCode::kConflict: return "CONFLICT";
-    case ErrorCode::kPreconditionFailed: return "PRECONDITION_FAILED";
-    case ErrorCode::kUnauthenticated: return "UNAUTHENTICATED";
-    case ErrorCode::kPermissionDenied: return "PERMISSION_DENIED";
-    case ErrorCode::kResourceExhausted: return "RESOURCE_EXHAUSTED";
-    case ErrorCode::kUnavailable: return "UNAVAILABLE";
-    case ErrorCode::kNotConverged: return "NOT_CONVERGED";
-    case ErrorCode::kCancelled: return "CANCELLED";
-    case ErrorCode::kInternal: return "INTERNAL";
+    case ErrorCode::kOk:
+      return "OK";
+    case ErrorCode::kInvalidArgument:
+      return "INVALID_ARGUMENT";
+    case ErrorCode::kNotFound:
+      return "NOT_FOUND";
+    case ErrorCode::kConflict:
+      return "CONFLICT";
+    case ErrorCode::kPreconditionFailed:
+      return "PRECONDITION_FAILED";
+    case ErrorCode::kUnauthenticated:
+      return "UNAUTHENTICATED";
+    case ErrorCode::kPermissionDenied:
+      return "PERMISSION_DENIED";
+    case ErrorCode::kResourceExhausted:
+      return "RESOURCE_EXHAUSTED";
+    case ErrorCode::kUnavailable:
+      return "UNAVAILABLE";
+    case ErrorCode::kNotConverged:
+      return "NOT_CONVERGED";
+    case ErrorCode::kCancelled:
+      return "CANCELLED";
+    case ErrorCode::kInternal:
+      return "INTERNAL";
   }
   return "UNKNOWN";
 }
 
 int exit_code(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kOk: return 0;
+    case ErrorCode::kOk:
+      return 0;
     case ErrorCode::kInvalidArgument:
     case ErrorCode::kNotFound:
     case ErrorCode::kConflict:
@@ -103,18 +116,30 @@ int exit_code(ErrorCode code) {
 
 int http_status(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kOk: return 200;
-    case ErrorCode::kInvalidArgument: return 422;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kConflict: return 409;
-    case ErrorCode::kPreconditionFailed: return 412;
-    case ErrorCode::kUnauthenticated: return 401;
-    case ErrorCode::kPermissionDenied: return 403;
-    case ErrorCode::kResourceExhausted: return 429;
-    case ErrorCode::kUnavailable: return 503;
-    case ErrorCode::kNotConverged: return 422;
-    case ErrorCode::kCancelled: return 409;
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kOk:
+      return 200;
+    case ErrorCode::kInvalidArgument:
+      return 422;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kPreconditionFailed:
+      return 412;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kPermissionDenied:
+      return 403;
+    case ErrorCode::kResourceExhausted:
+      return 429;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kNotConverged:
+      return 422;
+    case ErrorCode::kCancelled:
+      return 409;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;
 }

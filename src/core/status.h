@@ -17,14 +17,14 @@ namespace poles {
 
 enum class ErrorCode {
   kOk,
-  kInvalidArgument,     // bad input (file, request body, option value)
+  kInvalidArgument,  // bad input (file, request body, option value)
   kNotFound,
   kConflict,            // unique key or state conflict
   kPreconditionFailed,  // If-Match mismatch
   kUnauthenticated,
   kPermissionDenied,
-  kResourceExhausted,   // limits (request size, rate)
-  kUnavailable,         // a peer or server could not be reached
+  kResourceExhausted,  // limits (request size, rate)
+  kUnavailable,        // a peer or server could not be reached
   kNotConverged,
   kCancelled,
   kInternal,
@@ -32,9 +32,9 @@ enum class ErrorCode {
 
 // One violated rule on one value of one input record.
 struct FieldError {
-  std::string file;     // file name or "request" for API bodies; may be empty
-  int64_t line = 0;     // 1-based physical line of the record; 0 when not applicable
-  int64_t column = 0;   // 1-based column (field position); 0 when not applicable
+  std::string file;    // file name or "request" for API bodies; may be empty
+  int64_t line = 0;    // 1-based physical line of the record; 0 when not applicable
+  int64_t column = 0;  // 1-based column (field position); 0 when not applicable
   std::string field;
   std::string value;
   std::string rule;
@@ -53,15 +53,27 @@ class [[nodiscard]] Status {
   ~Status() = default;
 
   static Status ok() { return Status(); }
-  static Status invalid_argument(std::string msg) { return {ErrorCode::kInvalidArgument, std::move(msg)}; }
+  static Status invalid_argument(std::string msg) {
+    return {ErrorCode::kInvalidArgument, std::move(msg)};
+  }
   static Status not_found(std::string msg) { return {ErrorCode::kNotFound, std::move(msg)}; }
   static Status conflict(std::string msg) { return {ErrorCode::kConflict, std::move(msg)}; }
-  static Status precondition_failed(std::string msg) { return {ErrorCode::kPreconditionFailed, std::move(msg)}; }
-  static Status unauthenticated(std::string msg) { return {ErrorCode::kUnauthenticated, std::move(msg)}; }
-  static Status permission_denied(std::string msg) { return {ErrorCode::kPermissionDenied, std::move(msg)}; }
-  static Status resource_exhausted(std::string msg) { return {ErrorCode::kResourceExhausted, std::move(msg)}; }
+  static Status precondition_failed(std::string msg) {
+    return {ErrorCode::kPreconditionFailed, std::move(msg)};
+  }
+  static Status unauthenticated(std::string msg) {
+    return {ErrorCode::kUnauthenticated, std::move(msg)};
+  }
+  static Status permission_denied(std::string msg) {
+    return {ErrorCode::kPermissionDenied, std::move(msg)};
+  }
+  static Status resource_exhausted(std::string msg) {
+    return {ErrorCode::kResourceExhausted, std::move(msg)};
+  }
   static Status unavailable(std::string msg) { return {ErrorCode::kUnavailable, std::move(msg)}; }
-  static Status not_converged(std::string msg) { return {ErrorCode::kNotConverged, std::move(msg)}; }
+  static Status not_converged(std::string msg) {
+    return {ErrorCode::kNotConverged, std::move(msg)};
+  }
   static Status cancelled(std::string msg) { return {ErrorCode::kCancelled, std::move(msg)}; }
   static Status internal(std::string msg) { return {ErrorCode::kInternal, std::move(msg)}; }
   // Bad input with its field errors; the message summarises them.
@@ -100,7 +112,7 @@ int http_status(ErrorCode code);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool has_value() const { return v_.index() == 0; }
@@ -124,9 +136,9 @@ class [[nodiscard]] Result {
 }  // namespace poles
 
 // Propagates a non-OK Status from an expression returning Status.
-#define POLES_RETURN_IF_ERROR(expr)            \
-  do {                                         \
-    ::poles::Status poles_status_ = (expr);    \
+#define POLES_RETURN_IF_ERROR(expr)                   \
+  do {                                                \
+    ::poles::Status poles_status_ = (expr);           \
     if (!poles_status_.is_ok()) return poles_status_; \
   } while (0)
 

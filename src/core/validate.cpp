@@ -1,9 +1,10 @@
 #include "core/validate.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "core/codes.h"
 
@@ -108,8 +109,8 @@ RuleError country(std::string_view v) {
 RuleError slug(std::string_view v) {
   if (v.empty() || v.size() > 128) return "identifier must have 1 to 128 characters";
   for (char c : v) {
-    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
-                    c == '.' || c == ':';
+    const bool ok =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':';
     if (!ok) return "identifier may contain only letters, digits, '-', '_', '.' and ':'";
   }
   return std::nullopt;
@@ -142,8 +143,10 @@ RuleError utf8(std::string_view v) {
       if ((s[i + k] & 0xC0) != 0x80) return "text is not valid UTF-8";
       cp = (cp << 6) | (s[i + k] & 0x3F);
     }
-    const bool overlong = (n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000);
-    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return "text is not valid UTF-8";
+    const bool overlong =
+        (n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000);
+    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return "text is not valid UTF-8";
     i += n + 1;
   }
   return std::nullopt;
@@ -176,7 +179,8 @@ std::optional<double> parse_real(std::string_view v, bool decimal_comma) {
         continue;
       }
       if (static_cast<unsigned char>(c) == 0xE2 && i + 2 < v.size() &&
-          static_cast<unsigned char>(v[i + 1]) == 0x80 && static_cast<unsigned char>(v[i + 2]) == 0xAF) {
+          static_cast<unsigned char>(v[i + 1]) == 0x80 &&
+          static_cast<unsigned char>(v[i + 2]) == 0xAF) {
         i += 2;
         continue;
       }
@@ -192,7 +196,8 @@ std::optional<double> parse_real(std::string_view v, bool decimal_comma) {
   if (*first == '+') ++first;
   double out = 0;
   const auto [ptr, ec] = std::from_chars(first, buf.data() + buf.size(), out);
-  if (ec != std::errc() || ptr != buf.data() + buf.size() || !std::isfinite(out)) return std::nullopt;
+  if (ec != std::errc() || ptr != buf.data() + buf.size() || !std::isfinite(out))
+    return std::nullopt;
   return out;
 }
 

@@ -10,16 +10,16 @@ namespace poles::validate {
 
 using RuleError = std::optional<std::string>;
 
-RuleError siren(std::string_view v);       // 9 digits, Luhn
-RuleError siret(std::string_view v);       // 14 digits, Luhn (La Poste: digit sum multiple of 5)
-RuleError region(std::string_view v);      // INSEE 2016 region code
-RuleError department(std::string_view v);  // INSEE department code (2A/2B, 971-976)
-RuleError commune(std::string_view v);     // INSEE commune code
-RuleError naf(std::string_view v);         // NAF rev.2 subclass "62.01Z"
+RuleError siren(std::string_view v);         // 9 digits, Luhn
+RuleError siret(std::string_view v);         // 14 digits, Luhn (La Poste: digit sum multiple of 5)
+RuleError region(std::string_view v);        // INSEE 2016 region code
+RuleError department(std::string_view v);    // INSEE department code (2A/2B, 971-976)
+RuleError commune(std::string_view v);       // INSEE commune code
+RuleError naf(std::string_view v);           // NAF rev.2 subclass "62.01Z"
 RuleError naf_division(std::string_view v);  // NAF rev.2 division "62"
-RuleError country(std::string_view v);     // ISO 3166-1 alpha-2
-RuleError slug(std::string_view v);        // identifier: letters, digits, '-', '_', '.', ':'
-RuleError utf8(std::string_view v);        // well-formed UTF-8
+RuleError country(std::string_view v);       // ISO 3166-1 alpha-2
+RuleError slug(std::string_view v);          // identifier: letters, digits, '-', '_', '.', ':'
+RuleError utf8(std::string_view v);          // well-formed UTF-8
 
 bool luhn_valid(std::string_view digits);
 

@@ -80,7 +80,8 @@ class Rng {
   }
   double lognormal(double median, double sigma) { return median * std::exp(sigma * normal()); }
   int poisson(double mean) {
-    if (mean > 30) return std::max(0, static_cast<int>(std::lround(mean + std::sqrt(mean) * normal())));
+    if (mean > 30)
+      return std::max(0, static_cast<int>(std::lround(mean + std::sqrt(mean) * normal())));
     const double l = std::exp(-mean);
     int k = 0;
     double p = 1;
@@ -111,7 +112,9 @@ class Rng {
 };
 
 std::string date(int y, int m, int d) { return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d); }
-std::string random_date(Rng& rng, int year) { return date(year, rng.between(1, 12), rng.between(1, 28)); }
+std::string random_date(Rng& rng, int year) {
+  return date(year, rng.between(1, 12), rng.between(1, 28));
+}
 
 // A valid SIREN from a unique 8-digit body (Luhn check digit appended).
 std::string siren_from(int64_t body) {
@@ -132,8 +135,8 @@ struct RegionInfo {
 
 std::vector<RegionInfo> region_table() {
   const std::map<std::string_view, double> w = {
-      {"11", 0.30}, {"84", 0.12}, {"76", 0.08}, {"93", 0.07}, {"75", 0.08}, {"44", 0.07},
-      {"32", 0.07}, {"52", 0.05}, {"53", 0.05}, {"28", 0.04}, {"27", 0.04}, {"24", 0.03},
+      {"11", 0.30},  {"84", 0.12},  {"76", 0.08},  {"93", 0.07},  {"75", 0.08},  {"44", 0.07},
+      {"32", 0.07},  {"52", 0.05},  {"53", 0.05},  {"28", 0.04},  {"27", 0.04},  {"24", 0.03},
       {"94", 0.005}, {"01", 0.004}, {"02", 0.004}, {"03", 0.002}, {"04", 0.008}, {"06", 0.002}};
   std::vector<RegionInfo> out;
   for (const auto& r : codes::regions()) {
@@ -175,15 +178,24 @@ constexpr std::array<Theme, 20> kThemes = {{
 // NAF subclasses used for firms of a theme's division (any real subclass of that division).
 std::string naf_for(Rng& rng, std::string_view division) {
   static const std::map<std::string_view, std::vector<std::string_view>> kSub = {
-      {"30", {"30.30Z", "30.11Z", "30.20Z"}}, {"21", {"21.10Z", "21.20Z"}},
-      {"62", {"62.01Z", "62.02A", "62.03Z"}}, {"35", {"35.11Z", "35.14Z"}},
-      {"10", {"10.51A", "10.71A", "10.89Z"}}, {"24", {"24.10Z", "24.42Z"}},
-      {"29", {"29.10Z", "29.32Z"}},           {"20", {"20.14Z", "20.42Z", "20.59Z"}},
-      {"26", {"26.11Z", "26.51B", "26.70Z"}}, {"36", {"36.00Z"}},
-      {"16", {"16.10A", "16.23Z"}},           {"13", {"13.20Z", "13.96Z"}},
-      {"01", {"01.11Z", "01.30Z"}},           {"52", {"52.10B", "52.29A"}},
-      {"28", {"28.41Z", "28.99B"}},           {"72", {"72.19Z"}},
-      {"71", {"71.12B"}},                     {"46", {"46.69B"}},
+      {"30", {"30.30Z", "30.11Z", "30.20Z"}},
+      {"21", {"21.10Z", "21.20Z"}},
+      {"62", {"62.01Z", "62.02A", "62.03Z"}},
+      {"35", {"35.11Z", "35.14Z"}},
+      {"10", {"10.51A", "10.71A", "10.89Z"}},
+      {"24", {"24.10Z", "24.42Z"}},
+      {"29", {"29.10Z", "29.32Z"}},
+      {"20", {"20.14Z", "20.42Z", "20.59Z"}},
+      {"26", {"26.11Z", "26.51B", "26.70Z"}},
+      {"36", {"36.00Z"}},
+      {"16", {"16.10A", "16.23Z"}},
+      {"13", {"13.20Z", "13.96Z"}},
+      {"01", {"01.11Z", "01.30Z"}},
+      {"52", {"52.10B", "52.29A"}},
+      {"28", {"28.41Z", "28.99B"}},
+      {"72", {"72.19Z"}},
+      {"71", {"71.12B"}},
+      {"46", {"46.69B"}},
   };
   auto it = kSub.find(division);
   const auto& list = it != kSub.end() ? it->second : kSub.at("72");
@@ -242,31 +254,41 @@ struct PanelFirm {
   bool claims_cir = false;
 };
 
-constexpr std::array<double, 5> kEffectByEventTime = {0.03, 0.06, 0.08, 0.10, 0.10};  // e = 0,1,2,3,4+
+constexpr std::array<double, 5> kEffectByEventTime = {0.03, 0.06, 0.08, 0.10,
+                                                      0.10};  // e = 0,1,2,3,4+
 
 double size_multiplier(SizeClass s) {
   switch (s) {
-    case SizeClass::kTpe: return 1.3;
-    case SizeClass::kPme: return 1.2;
-    case SizeClass::kEti: return 0.8;
-    case SizeClass::kGe: return 0.5;
+    case SizeClass::kTpe:
+      return 1.3;
+    case SizeClass::kPme:
+      return 1.2;
+    case SizeClass::kEti:
+      return 0.8;
+    case SizeClass::kGe:
+      return 0.5;
   }
   return 1;
 }
-double cohort_multiplier(int join_year) { return join_year <= 2008 ? 1.2 : join_year <= 2014 ? 1.0 : 0.8; }
-constexpr double kRdStaffRatio = 0.8;   // effect on log R&D staff, relative to log R&D spending
-constexpr double kPatentRatio = 1.5;    // effect on the log patent rate, relative to log R&D spending
-constexpr double kSpillover = 0.03;     // log R&D of non-members in a (region, sector) cell with a member
+double cohort_multiplier(int join_year) {
+  return join_year <= 2008 ? 1.2 : join_year <= 2014 ? 1.0 : 0.8;
+}
+constexpr double kRdStaffRatio = 0.8;  // effect on log R&D staff, relative to log R&D spending
+constexpr double kPatentRatio = 1.5;  // effect on the log patent rate, relative to log R&D spending
+constexpr double kSpillover =
+    0.03;  // log R&D of non-members in a (region, sector) cell with a member
 
 double planted_effect(const PanelFirm& f, int year) {
   if (f.join_year == 0 || year < f.join_year) return 0;
   const int e = std::min(year - f.join_year, 4);
-  return kEffectByEventTime[static_cast<size_t>(e)] * size_multiplier(f.size) * cohort_multiplier(f.join_year);
+  return kEffectByEventTime[static_cast<size_t>(e)] * size_multiplier(f.size) *
+         cohort_multiplier(f.join_year);
 }
 
 class Generator {
  public:
-  Generator(const Options& o, Sink& sink) : opt_(o), plan_(plan_for(o.scale)), rng_(o.seed), sink_(sink) {}
+  Generator(const Options& o, Sink& sink)
+      : opt_(o), plan_(plan_for(o.scale)), rng_(o.seed), sink_(sink) {}
 
   Counts run() {
     regions_ = region_table();
@@ -291,7 +313,8 @@ class Generator {
  private:
   int pick_region(bool metropolitan_only = false) {
     std::vector<double> w;
-    for (const auto& r : regions_) w.push_back(metropolitan_only && r.code.size() == 2 && r.code[0] == '0' ? 0 : r.weight);
+    for (const auto& r : regions_)
+      w.push_back(metropolitan_only && r.code.size() == 2 && r.code[0] == '0' ? 0 : r.weight);
     return rng_.pick(std::span<const double>(w));
   }
   int region_index(const std::string& code) const {
@@ -306,7 +329,8 @@ class Generator {
   }
   // INSEE commune codes: department + 3 digits (2 after overseas departments' 3-digit codes).
   std::string commune_in(const std::string& d) {
-    return d.size() == 3 ? fmt::format("{}{:02d}", d, rng_.between(1, 30)) : fmt::format("{}{:03d}", d, rng_.between(1, 300));
+    return d.size() == 3 ? fmt::format("{}{:02d}", d, rng_.between(1, 30))
+                         : fmt::format("{}{:03d}", d, rng_.between(1, 300));
   }
 
   void clusters() {
@@ -316,19 +340,25 @@ class Generator {
       Cluster cl;
       cl.theme = c % static_cast<int>(kThemes.size());
       // Overseas regions get one cluster each at france scale (ids stable by position).
-      const int region = (n >= 60 && c < 2) ? region_index(c == 0 ? "04" : "01") : pick_region(true);
+      const int region =
+          (n >= 60 && c < 2) ? region_index(c == 0 ? "04" : "01") : pick_region(true);
       cl.region = regions_[static_cast<size_t>(region)].code;
       cl.quality = rng_.normal();
       cl.weight = std::exp(0.5 * cl.quality + 0.4 * rng_.normal());
-      cl.id = fmt::format("demo-{}-{}-{:02d}", kThemes[static_cast<size_t>(cl.theme)].slug, cl.region, c + 1);
+      cl.id = fmt::format("demo-{}-{}-{:02d}", kThemes[static_cast<size_t>(cl.theme)].slug,
+                          cl.region, c + 1);
       clusters_.push_back(std::move(cl));
     }
     // Phase IV keeps the 56 best (noisy), phase V 55 of them (scaled for small runs).
     std::vector<int> order(static_cast<size_t>(n));
     std::iota(order.begin(), order.end(), 0);
     std::vector<double> noisy(static_cast<size_t>(n));
-    for (int c = 0; c < n; ++c) noisy[static_cast<size_t>(c)] = clusters_[static_cast<size_t>(c)].quality + 0.3 * rng_.normal();
-    std::sort(order.begin(), order.end(), [&](int a, int b) { return noisy[static_cast<size_t>(a)] > noisy[static_cast<size_t>(b)]; });
+    for (int c = 0; c < n; ++c)
+      noisy[static_cast<size_t>(c)] =
+          clusters_[static_cast<size_t>(c)].quality + 0.3 * rng_.normal();
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+      return noisy[static_cast<size_t>(a)] > noisy[static_cast<size_t>(b)];
+    });
     const int keep4 = n * 56 / 71, keep5 = n * 55 / 71;
     for (int i = 0; i < n; ++i) {
       clusters_[static_cast<size_t>(order[static_cast<size_t>(i)])].phase4 = i < keep4;
@@ -338,15 +368,20 @@ class Generator {
     std::vector<std::string> rating1(static_cast<size_t>(n)), rating2(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) {
       const int c = order[static_cast<size_t>(i)];
-      rating1[static_cast<size_t>(c)] = i < n * 39 / 71 ? "group1" : i < n * 58 / 71 ? "group2" : "group3";
-      rating2[static_cast<size_t>(c)] = i < n * 20 / 71 ? "very_performing" : i < n * 55 / 71 ? "performing" : "less_performing";
+      rating1[static_cast<size_t>(c)] = i < n * 39 / 71   ? "group1"
+                                        : i < n * 58 / 71 ? "group2"
+                                                          : "group3";
+      rating2[static_cast<size_t>(c)] = i < n * 20 / 71   ? "very_performing"
+                                        : i < n * 55 / 71 ? "performing"
+                                                          : "less_performing";
     }
     RowOf row(sink_, counts_, "cluster");
     RowOf label(sink_, counts_, "cluster_label");
     for (int c = 0; c < n; ++c) {
       const Cluster& cl = clusters_[static_cast<size_t>(c)];
       const Theme& t = kThemes[static_cast<size_t>(cl.theme)];
-      const Theme& t2 = kThemes[static_cast<size_t>((cl.theme + 7) % static_cast<int>(kThemes.size()))];
+      const Theme& t2 =
+          kThemes[static_cast<size_t>((cl.theme + 7) % static_cast<int>(kThemes.size()))];
       const auto* region = codes::find_region(cl.region);
       row.set("id", cl.id)
           .set("name", fmt::format("Pôle {} {} {} (synthétique)", t.name, region->name, c + 1))
@@ -358,15 +393,22 @@ class Generator {
           .set("website", fmt::format("https://{}.demo.invalid", cl.id))
           .set("founded", int64_t{2005})
           .emit();
-      struct Phase { int n, start, end; };
-      constexpr std::array<Phase, 5> phases = {{{1, 2005, 2008}, {2, 2009, 2012}, {3, 2013, 2018}, {4, 2019, 2022}, {5, 2023, 2026}}};
+      struct Phase {
+        int n, start, end;
+      };
+      constexpr std::array<Phase, 5> phases = {
+          {{1, 2005, 2008}, {2, 2009, 2012}, {3, 2013, 2018}, {4, 2019, 2022}, {5, 2023, 2026}}};
       for (const auto& p : phases) {
         if (p.n == 4 && !cl.phase4) continue;
         if (p.n == 5 && !cl.phase5) continue;
-        label.set("cluster_id", cl.id).set("phase", int64_t{p.n}).set("start_year", int64_t{p.start}).set("end_year", int64_t{p.end});
+        label.set("cluster_id", cl.id)
+            .set("phase", int64_t{p.n})
+            .set("start_year", int64_t{p.start})
+            .set("end_year", int64_t{p.end});
         if (p.n == 1) label.set("rating", rating1[static_cast<size_t>(c)]);
         if (p.n == 2) label.set("rating", rating2[static_cast<size_t>(c)]);
-        if (p.n == 5) label.set("label_years", int64_t{cl.quality > -0.3 ? 4 : cl.quality > -1.0 ? 2 : 1});
+        if (p.n == 5)
+          label.set("label_years", int64_t{cl.quality > -0.3 ? 4 : cl.quality > -1.0 ? 2 : 1});
         label.emit();
       }
     }
@@ -391,7 +433,8 @@ class Generator {
       o.department = department_in(region);
       o.size = static_cast<SizeClass>(rng_.pick(kSizeMix));
       const auto& theme = kThemes[static_cast<size_t>(cl.theme)];
-      o.naf = naf_for(rng_, rng_.chance(0.7) ? theme.naf_division : std::string_view(rng_.chance(0.5) ? "72" : "71"));
+      o.naf = naf_for(rng_, rng_.chance(0.7) ? theme.naf_division
+                                             : std::string_view(rng_.chance(0.5) ? "72" : "71"));
       o.siren = siren_from(31000000 + static_cast<int64_t>(i) * 7 + 3);
       o.id = "siren:" + o.siren;
       orgs_.push_back(std::move(o));
@@ -399,16 +442,19 @@ class Generator {
     // Others: research 45 %, higher education 15 %, training 12 %, SATT (13 at most), funders,
     // public bodies, associations.
     constexpr std::array<double, 7> kOtherMix = {0.45, 0.15, 0.12, 0.01, 0.07, 0.12, 0.08};
-    constexpr std::array<OrgKind, 7> kOtherKinds = {OrgKind::kResearch, OrgKind::kHigherEducation, OrgKind::kTraining,
-                                                    OrgKind::kSatt,     OrgKind::kFunder,          OrgKind::kPublicBody,
-                                                    OrgKind::kAssociation};
+    constexpr std::array<OrgKind, 7> kOtherKinds = {
+        OrgKind::kResearch, OrgKind::kHigherEducation, OrgKind::kTraining,   OrgKind::kSatt,
+        OrgKind::kFunder,   OrgKind::kPublicBody,      OrgKind::kAssociation};
     int satts = 0;
     for (int i = 0; i < plan_.others; ++i) {
       Org o;
       o.kind = kOtherKinds[static_cast<size_t>(rng_.pick(kOtherMix))];
-      if (o.kind == OrgKind::kSatt && ++satts > 13) o.kind = OrgKind::kResearch;  // France has 13 SATTs
+      if (o.kind == OrgKind::kSatt && ++satts > 13)
+        o.kind = OrgKind::kResearch;  // France has 13 SATTs
       o.home_cluster = pick_cluster();
-      const int region = rng_.chance(0.75) ? region_index(clusters_[static_cast<size_t>(o.home_cluster)].region) : pick_region(true);
+      const int region = rng_.chance(0.75)
+                             ? region_index(clusters_[static_cast<size_t>(o.home_cluster)].region)
+                             : pick_region(true);
       o.region = regions_[static_cast<size_t>(region)].code;
       o.department = department_in(region);
       o.id = fmt::format("demo-org-{:05d}", i + 1);
@@ -422,7 +468,8 @@ class Generator {
     const int n_members = plan_.companies;
     const int n_non = plan_.companies * plan_.non_member_ratio;
     constexpr std::array<double, 4> kSizeMix = {0.55, 0.38, 0.05, 0.02};  // non-members: smaller
-    const std::array<double, 4> kLogHc = {std::log(4.0), std::log(45.0), std::log(900.0), std::log(9000.0)};
+    const std::array<double, 4> kLogHc = {std::log(4.0), std::log(45.0), std::log(900.0),
+                                          std::log(9000.0)};
     auto draw_firm = [&](PanelFirm& f) {
       f.log_hc0 = kLogHc[static_cast<size_t>(f.size)] + 0.35 * rng_.normal();
       f.growth = 0.015 + 0.02 * rng_.normal();
@@ -456,7 +503,8 @@ class Generator {
       f.siren = siren_from(50000000 + static_cast<int64_t>(i) * 3 + 1);
       const int region = pick_region();
       f.region = regions_[static_cast<size_t>(region)].code;
-      const auto& theme = kThemes[static_cast<size_t>(rng_.below(static_cast<int>(kThemes.size())))];
+      const auto& theme =
+          kThemes[static_cast<size_t>(rng_.below(static_cast<int>(kThemes.size())))];
       f.naf = naf_for(rng_, rng_.chance(0.7) ? theme.naf_division : std::string_view("72"));
       f.size = static_cast<SizeClass>(rng_.pick(kSizeMix));
       f.ability = rng_.normal();
@@ -477,7 +525,8 @@ class Generator {
 
   // Headcount and turnover of a panel firm in a year (no treatment effect on either).
   double headcount(const PanelFirm& f, int year, double noise) const {
-    return std::max(1.0, std::round(std::exp(f.log_hc0 + f.growth * (year - plan_.first_year) + noise)));
+    return std::max(1.0,
+                    std::round(std::exp(f.log_hc0 + f.growth * (year - plan_.first_year) + noise)));
   }
 
   void emit_organisations() {
@@ -485,7 +534,9 @@ class Generator {
     int company = 0;
     for (const Org& o : orgs_) {
       const std::string commune = commune_in(o.department);
-      row.set("id", o.id).set("kind", std::string(kOrgKindCodes[static_cast<size_t>(o.kind)])).set("commune", commune);
+      row.set("id", o.id)
+          .set("kind", std::string(kOrgKindCodes[static_cast<size_t>(o.kind)]))
+          .set("commune", commune);
       if (o.kind == OrgKind::kCompany) {
         const PanelFirm& f = firms_[static_cast<size_t>(o.panel)];
         const double hc = headcount(f, std::min(plan_.last_year, 2023), 0);
@@ -514,7 +565,9 @@ class Generator {
       auto emit = [&](int cluster, int start) {
         Cluster& cl = clusters_[static_cast<size_t>(cluster)];
         cl.members.push_back(static_cast<int>(i));
-        row.set("organisation_id", o.id).set("cluster_id", cl.id).set("start_date", random_date(rng_, start));
+        row.set("organisation_id", o.id)
+            .set("cluster_id", cl.id)
+            .set("start_date", random_date(rng_, start));
         // Members leave with clusters that lose their label, and a few on their own.
         if (!cl.phase4) {
           row.set("end_date", date(std::max(2018, start), 12, 31));
@@ -522,11 +575,13 @@ class Generator {
           row.set("end_date", random_date(rng_, rng_.between(start + 1, 2024)));
         }
         const double fee = o.kind != OrgKind::kCompany ? 1500.0
-                           : o.size == SizeClass::kTpe  ? 300.0
-                           : o.size == SizeClass::kPme  ? 900.0
-                           : o.size == SizeClass::kEti  ? 4000.0
-                                                        : 12000.0;
-        row.set("fee", fee).set("board_seat", int64_t{rng_.chance(o.size == SizeClass::kGe ? 0.25 : 0.02) ? 1 : 0}).emit();
+                           : o.size == SizeClass::kTpe ? 300.0
+                           : o.size == SizeClass::kPme ? 900.0
+                           : o.size == SizeClass::kEti ? 4000.0
+                                                       : 12000.0;
+        row.set("fee", fee)
+            .set("board_seat", int64_t{rng_.chance(o.size == SizeClass::kGe ? 0.25 : 0.02) ? 1 : 0})
+            .emit();
       };
       emit(o.home_cluster, year);
       // About 12 % of members belong to a second cluster, joined later.
@@ -542,7 +597,8 @@ class Generator {
     if (cl.members.empty()) return rng_.below(static_cast<int>(orgs_.size()));
     int fallback = cl.members[0];
     for (int tries = 0; tries < 60; ++tries) {
-      const int m = cl.members[static_cast<size_t>(rng_.below(static_cast<int>(cl.members.size())))];
+      const int m =
+          cl.members[static_cast<size_t>(rng_.below(static_cast<int>(cl.members.size())))];
       const Org& o = orgs_[static_cast<size_t>(m)];
       if ((o.kind == OrgKind::kCompany) != company) continue;
       fallback = m;
@@ -558,7 +614,8 @@ class Generator {
     RowOf part(sink_, counts_, "participation");
     RowOf result(sink_, counts_, "result");
     // FUI, PSPC, ANR, PIA, REGION, H2020, HORIZON_EUROPE, BPI, OTHER
-    constexpr std::array<double, 9> kProgrammes = {0.33, 0.04, 0.15, 0.02, 0.15, 0.10, 0.07, 0.12, 0.02};
+    constexpr std::array<double, 9> kProgrammes = {0.33, 0.04, 0.15, 0.02, 0.15,
+                                                   0.10, 0.07, 0.12, 0.02};
     int result_id = 0;
     for (int p = 0; p < plan_.projects; ++p) {
       const int c = pick_cluster();
@@ -567,21 +624,30 @@ class Generator {
       int year = rng_.between(2006, 2024);
       if (programme == static_cast<int>(Programme::kHorizonEurope)) year = std::max(year, 2021);
       if (programme == static_cast<int>(Programme::kH2020)) year = std::clamp(year, 2014, 2020);
-      if (programme == static_cast<int>(Programme::kFui)) year = std::min(year, 2018);  // FUI ended in 2018
+      if (programme == static_cast<int>(Programme::kFui))
+        year = std::min(year, 2018);  // FUI ended in 2018
       const int duration = rng_.between(2, 4);
       // Status by age.
       std::string status;
       const int age = 2025 - year;
       const double u = rng_.uniform();
       if (age <= 1) {
-        status = u < 0.3 ? "submitted" : u < 0.55 ? "labelled" : u < 0.8 ? "funded" : u < 0.9 ? "running" : "rejected";
+        status = u < 0.3    ? "submitted"
+                 : u < 0.55 ? "labelled"
+                 : u < 0.8  ? "funded"
+                 : u < 0.9  ? "running"
+                            : "rejected";
       } else if (age <= duration) {
         status = u < 0.75 ? "running" : u < 0.85 ? "abandoned" : "rejected";
       } else {
-        status = u < 0.45 ? "completed" : u < 0.78 ? "on_market" : u < 0.88 ? "abandoned" : "rejected";
+        status = u < 0.45   ? "completed"
+                 : u < 0.78 ? "on_market"
+                 : u < 0.88 ? "abandoned"
+                            : "rejected";
       }
       const bool funded = status != "submitted" && status != "labelled" && status != "rejected";
-      const double cost = std::round(rng_.lognormal(programme == static_cast<int>(Programme::kPspc) ? 12e6 : 2.4e6, 0.6));
+      const double cost = std::round(
+          rng_.lognormal(programme == static_cast<int>(Programme::kPspc) ? 12e6 : 2.4e6, 0.6));
       const double aid_rate = 0.30 + 0.15 * rng_.uniform();
       const int trl0 = rng_.between(2, 5);
       const int trl1 = std::min(9, trl0 + rng_.between(2, 3));
@@ -590,9 +656,12 @@ class Generator {
       proj.set("id", id)
           .set("acronym", fmt::format("DEMO{:04d}", p + 1))
           .set("title", fmt::format("Projet démo {} — {} (synthétique)", p + 1, theme.name))
-          .set("kind", std::string(rng_.chance(0.8) ? "collaborative_rd" : rng_.chance(0.5) ? "innovation" : "platform"))
+          .set("kind", std::string(rng_.chance(0.8)   ? "collaborative_rd"
+                                   : rng_.chance(0.5) ? "innovation"
+                                                      : "platform"))
           .set("programme", std::string(kProgrammeCodes[static_cast<size_t>(programme)]))
-          .set("call_id", fmt::format("{}-{}", kProgrammeCodes[static_cast<size_t>(programme)], year))
+          .set("call_id",
+               fmt::format("{}-{}", kProgrammeCodes[static_cast<size_t>(programme)], year))
           .set("start_date", date(year, rng_.between(1, 12), 1))
           .set("end_date", date(year + duration, rng_.between(1, 12), 28))
           .set("total_cost", cost)
@@ -603,15 +672,20 @@ class Generator {
           .set("status", status)
           .set("sector", std::string(theme.naf_division))
           .set("themes", std::string(theme.slug));
-      if (status == "completed" || status == "on_market") proj.set("trl_reached", int64_t{std::max(trl0, trl1 - rng_.below(2))});
-      if (p > 20 && rng_.chance(0.05)) proj.set("follow_on_of", fmt::format("demo-prj-{:05d}", rng_.between(1, p - 10)));
+      if (status == "completed" || status == "on_market")
+        proj.set("trl_reached", int64_t{std::max(trl0, trl1 - rng_.below(2))});
+      if (p > 20 && rng_.chance(0.05))
+        proj.set("follow_on_of", fmt::format("demo-prj-{:05d}", rng_.between(1, p - 10)));
       proj.emit();
       // Labels: one cluster, sometimes two or three (inter-cluster projects).
       std::set<int> labelled = {c};
       if (rng_.chance(0.22)) labelled.insert(pick_cluster());
       if (rng_.chance(0.05)) labelled.insert(pick_cluster());
       for (int l : labelled) {
-        label.set("project_id", id).set("cluster_id", clusters_[static_cast<size_t>(l)].id).set("date", date(year - 1, rng_.between(9, 12), 15)).emit();
+        label.set("project_id", id)
+            .set("cluster_id", clusters_[static_cast<size_t>(l)].id)
+            .set("date", date(year - 1, rng_.between(9, 12), 15))
+            .emit();
       }
       // Lifecycle events.
       std::vector<std::string> path = {"submitted", "labelled"};
@@ -648,10 +722,13 @@ class Generator {
           partners.insert(pick_member(cl, company, home));
           continue;
         }
-        const Cluster& from = rng_.chance(0.7) ? cl : clusters_[static_cast<size_t>(*labelled.rbegin())];
-        partners.insert(rng_.chance(0.85) ? pick_member(from, company) : rng_.below(static_cast<int>(orgs_.size())));
+        const Cluster& from =
+            rng_.chance(0.7) ? cl : clusters_[static_cast<size_t>(*labelled.rbegin())];
+        partners.insert(rng_.chance(0.85) ? pick_member(from, company)
+                                          : rng_.below(static_cast<int>(orgs_.size())));
       }
-      project_partners_.emplace_back(year + duration, std::vector<int>(partners.begin(), partners.end()));
+      project_partners_.emplace_back(year + duration,
+                                     std::vector<int>(partners.begin(), partners.end()));
       std::vector<double> shares;
       for (size_t k = 0; k < partners.size(); ++k) shares.push_back(0.5 + rng_.uniform());
       const double total_share = std::accumulate(shares.begin(), shares.end(), 0.0);
@@ -662,7 +739,9 @@ class Generator {
         const double rate = org.kind != OrgKind::kCompany ? 0.5 : is_sme(org.size) ? 0.45 : 0.25;
         part.set("project_id", id)
             .set("organisation_id", org.id)
-            .set("role", std::string(o == coordinator ? "coordinator" : rng_.chance(0.1) ? "subcontractor" : "partner"))
+            .set("role", std::string(o == coordinator   ? "coordinator"
+                                     : rng_.chance(0.1) ? "subcontractor"
+                                                        : "partner"))
             .set("cost", pcost)
             .set("aid", funded ? std::round(pcost * rate) : 0.0)
             .emit();
@@ -671,7 +750,11 @@ class Generator {
       if (status == "completed" || status == "on_market") {
         const int nres = (status == "on_market" ? 1 : 0) + rng_.poisson(1.2);
         for (int r = 0; r < nres; ++r) {
-          std::string kind = r == 0 && status == "on_market" ? "product" : std::string(kResultKindCodes[static_cast<size_t>(rng_.pick(std::array<double, 7>{0.2, 0.1, 0.1, 0.3, 0.2, 0.04, 0.06}))]);
+          std::string kind =
+              r == 0 && status == "on_market"
+                  ? "product"
+                  : std::string(kResultKindCodes[static_cast<size_t>(
+                        rng_.pick(std::array<double, 7>{0.2, 0.1, 0.1, 0.3, 0.2, 0.04, 0.06}))]);
           result.set("id", fmt::format("demo-res-{:05d}", ++result_id))
               .set("project_id", id)
               .set("organisation_id", orgs_[static_cast<size_t>(coordinator)].id)
@@ -679,7 +762,8 @@ class Generator {
               .set("title", fmt::format("Résultat démo {} (synthétique)", result_id))
               .set("date", random_date(rng_, std::min(2024, year + duration)));
           if (kind == "product" || kind == "service" || kind == "process") {
-            result.set("revenue", std::round(rng_.lognormal(400000, 1.0))).set("jobs", std::round(rng_.lognormal(3, 0.8) * 10) / 10);
+            result.set("revenue", std::round(rng_.lognormal(400000, 1.0)))
+                .set("jobs", std::round(rng_.lognormal(3, 0.8) * 10) / 10);
           }
           if (kind == "spin_off") result.set("jobs", double(rng_.between(2, 15)));
           result.emit();
@@ -696,7 +780,8 @@ class Generator {
     for (const Cluster& cl : clusters_) {
       for (int year = 2015; year <= 2024; ++year) {
         if (year >= 2019 && !cl.phase4) break;
-        const int n = std::max(2, static_cast<int>(std::lround(6 * cl.weight)) + rng_.between(-1, 2));
+        const int n =
+            std::max(2, static_cast<int>(std::lround(6 * cl.weight)) + rng_.between(-1, 2));
         for (int s = 0; s < n; ++s) {
           const int kind = rng_.pick(kKinds);
           const std::string sid = fmt::format("demo-svc-{:06d}", ++id);
@@ -714,10 +799,19 @@ class Generator {
           for (int k = 0; k < m; ++k) who.insert(pick_member(cl, true));
           for (int o : who) {
             const double u = rng_.uniform();
-            const int outcome = u < 0.35 ? 0 : u < 0.65 ? 1 : u < 0.8 ? 2 : u < 0.88 ? 3 : u < 0.94 ? 4 : kind == 3 ? 5 : 6;
+            const int outcome = u < 0.35    ? 0
+                                : u < 0.65  ? 1
+                                : u < 0.8   ? 2
+                                : u < 0.88  ? 3
+                                : u < 0.94  ? 4
+                                : kind == 3 ? 5
+                                            : 6;
             sp.set("service_id", sid)
                 .set("organisation_id", orgs_[static_cast<size_t>(o)].id)
-                .set("satisfaction", int64_t{std::clamp(static_cast<int>(std::lround(3.8 + 0.3 * cl.quality + 0.8 * rng_.normal())), 1, 5)})
+                .set("satisfaction",
+                     int64_t{std::clamp(static_cast<int>(std::lround(3.8 + 0.3 * cl.quality +
+                                                                     0.8 * rng_.normal())),
+                                        1, 5)})
                 .set("outcome", std::string(kServiceOutcomeCodes[static_cast<size_t>(outcome)]));
             if (outcome == 5) sp.set("financing_raised", std::round(rng_.lognormal(300000, 0.8)));
             sp.emit();
@@ -744,7 +838,11 @@ class Generator {
           .set("skills", dim())
           .set("security", dim());
     };
-    struct First { const Org* org; int year; double base; };
+    struct First {
+      const Org* org;
+      int year;
+      double base;
+    };
     std::vector<First> firsts;
     for (const Org& o : orgs_) {
       if (o.kind != OrgKind::kCompany || !is_sme(o.size) || !rng_.chance(0.18)) continue;
@@ -764,7 +862,8 @@ class Generator {
       if (!again.chance(0.35) || f.year >= 2025) continue;
       const double base = std::clamp(f.base + 5 + 8 * again.normal(), 0.0, 100.0);
       write(again, *f.org, random_date(again, std::min(2025, f.year + again.between(1, 2))), base);
-      if (again.chance(std::clamp(0.75 - 0.01 * f.base, 0.05, 0.95))) row.set("aid_received", std::round(again.lognormal(20000, 0.5)));
+      if (again.chance(std::clamp(0.75 - 0.01 * f.base, 0.05, 0.95)))
+        row.set("aid_received", std::round(again.lognormal(20000, 0.5)));
       row.emit();
     }
   }
@@ -779,8 +878,10 @@ class Generator {
       const double base = 1.1e6 * std::sqrt(cl.weight) * (0.8 + 0.4 * rng.uniform());
       for (int year = 2009; year <= 2024; ++year) {
         if (year >= 2019 && !cl.phase4) break;
-        const double total = std::round(base * std::pow(1.02, year - 2009) * (0.95 + 0.1 * rng.uniform()));
-        const double share = std::clamp(0.35 + 0.012 * (year - 2009) + 0.06 * cl.quality + 0.04 * rng.normal(), 0.1, 0.9);
+        const double total =
+            std::round(base * std::pow(1.02, year - 2009) * (0.95 + 0.1 * rng.uniform()));
+        const double share = std::clamp(
+            0.35 + 0.012 * (year - 2009) + 0.06 * cl.quality + 0.04 * rng.normal(), 0.1, 0.9);
         const double priv = std::round(total * share);
         row.set("cluster_id", cl.id)
             .set("year", int64_t{year})
@@ -796,7 +897,9 @@ class Generator {
   void contracts() {
     RowOf contract(sink_, counts_, "contract");
     RowOf target(sink_, counts_, "contract_target");
-    struct Period { int start, end; };
+    struct Period {
+      int start, end;
+    };
     constexpr std::array<Period, 3> periods = {{{2013, 2018}, {2019, 2022}, {2023, 2026}}};
     for (const Cluster& cl : clusters_) {
       for (const auto& p : periods) {
@@ -814,7 +917,12 @@ class Generator {
         for (int y = p.start; y <= p.end; ++y) {
           const double g = 1 + 0.04 * (y - p.start);
           auto t = [&](const char* indicator, double value, const char* direction) {
-            target.set("contract_id", id).set("indicator", std::string(indicator)).set("year", int64_t{y}).set("value", value).set("direction", std::string(direction)).emit();
+            target.set("contract_id", id)
+                .set("indicator", std::string(indicator))
+                .set("year", int64_t{y})
+                .set("value", value)
+                .set("direction", std::string(direction))
+                .emit();
           };
           // Calibrated on the demo's own activity (the catalogue's definitions in src/evaluate): a
           // typical cluster meets about 60 % of its targets.
@@ -830,18 +938,22 @@ class Generator {
 
   void assessments() {
     RowOf row(sink_, counts_, "assessment");
-    constexpr std::array<std::string_view, 5> kWords = {"absent", "faible", "moyen", "bon", "excellent"};
+    constexpr std::array<std::string_view, 5> kWords = {"absent", "faible", "moyen", "bon",
+                                                        "excellent"};
     for (const Cluster& cl : clusters_) {
       if (!cl.phase4) continue;
       for (size_t a = 0; a < kEscaAreaCodes.size(); ++a) {
         for (int ev = 1; ev <= 2; ++ev) {
-          const int score = std::clamp(static_cast<int>(std::lround(2.4 + 0.8 * cl.quality + 0.6 * rng_.normal())), 0, 4);
+          const int score = std::clamp(
+              static_cast<int>(std::lround(2.4 + 0.8 * cl.quality + 0.6 * rng_.normal())), 0, 4);
           row.set("cluster_id", cl.id)
               .set("year", int64_t{2022})
               .set("criterion", std::string(kEscaAreaCodes[a]))
               .set("evaluator", fmt::format("evaluateur-{}", ev))
               .set("score", int64_t{score})
-              .set("justification", fmt::format("Niveau {} sur « {} » (texte synthétique).", kWords[static_cast<size_t>(score)], kEscaAreaCodes[a]))
+              .set("justification",
+                   fmt::format("Niveau {} sur « {} » (texte synthétique).",
+                               kWords[static_cast<size_t>(score)], kEscaAreaCodes[a]))
               .emit();
         }
       }
@@ -876,17 +988,20 @@ class Generator {
       for (size_t p = project_partners_.size(); p-- > 0 && planted_applicant < 0;) {
         const auto& [end, partners] = project_partners_[p];
         if (end < last_call_year - 3 || end > last_call_year) continue;
-        if (std::find(partners.begin(), partners.end(), reviewer_org[r]) == partners.end()) continue;
+        if (std::find(partners.begin(), partners.end(), reviewer_org[r]) == partners.end())
+          continue;
         for (int o : partners) {
           if (o != reviewer_org[r] && orgs_[static_cast<size_t>(o)].kind == OrgKind::kCompany) {
             planted_applicant = o;
-            planted_ = PlantedConflict{fmt::format("demo-expert-{:03d}", r + 1), "", fmt::format("demo-prj-{:05d}", p + 1)};
+            planted_ = PlantedConflict{fmt::format("demo-expert-{:03d}", r + 1), "",
+                                       fmt::format("demo-prj-{:05d}", p + 1)};
             break;
           }
         }
       }
     }
-    constexpr std::array<std::string_view, 3> kCriteria = {"excellence", "impact", "implementation"};
+    constexpr std::array<std::string_view, 3> kCriteria = {"excellence", "impact",
+                                                           "implementation"};
     int pid = 0;
     for (int c = 0; c < plan_.calls; ++c) {
       const int year = 2019 + c;
@@ -937,9 +1052,13 @@ class Generator {
         double mean = 0;
         for (int r : chosen) {
           const double severity = 0.5 * std::sin(r);  // reviewer bias, fixed per reviewer
-          assignment.set("proposal_id", id).set("reviewer_id", fmt::format("demo-expert-{:03d}", r + 1)).set("date", date(year, 4, 30)).emit();
+          assignment.set("proposal_id", id)
+              .set("reviewer_id", fmt::format("demo-expert-{:03d}", r + 1))
+              .set("date", date(year, 4, 30))
+              .emit();
           for (auto crit : kCriteria) {
-            const double score = std::clamp(6.0 + 1.5 * quality - severity + 0.8 * rng_.normal(), 0.0, 10.0);
+            const double score =
+                std::clamp(6.0 + 1.5 * quality - severity + 0.8 * rng_.normal(), 0.0, 10.0);
             mean += score / 9;
             review.set("proposal_id", id)
                 .set("reviewer_id", fmt::format("demo-expert-{:03d}", r + 1))
@@ -950,7 +1069,10 @@ class Generator {
         }
         if (decided) {
           const bool funded = mean > 6.3;
-          decision.set("proposal_id", id).set("decision", std::string(funded ? "funded" : mean > 5.8 ? "waitlisted" : "rejected"));
+          decision.set("proposal_id", id)
+              .set("decision", std::string(funded       ? "funded"
+                                           : mean > 5.8 ? "waitlisted"
+                                                        : "rejected"));
           if (funded) decision.set("aid", std::round(requested * 0.8));
           decision.set("date", date(year, 7, 1)).emit();
         }
@@ -971,21 +1093,45 @@ class Generator {
         for (const auto& d : divisions) {
           // Sector-region specialisation: a region hosting clusters of a theme weighs more in it.
           int hosted = 0;
-          for (const auto& cl : clusters_) hosted += cl.region == r.code && kThemes[static_cast<size_t>(cl.theme)].naf_division == d;
-          const double base = 2.6e6 * r.weight * (1 + 0.6 * hosted) * (0.7 + 0.6 * std::fabs(std::sin(std::stoi(d) * 1.3 + r.weight)));
-          const double jobs = std::round(base / divisions.size() * std::pow(1.004 + 0.003 * hosted, year - 2008));
-          row.set("level", std::string("region")).set("code", r.code).set("sector", d).set("year", int64_t{year}).set("jobs", jobs).emit();
+          for (const auto& cl : clusters_)
+            hosted +=
+                cl.region == r.code && kThemes[static_cast<size_t>(cl.theme)].naf_division == d;
+          const double base = 2.6e6 * r.weight * (1 + 0.6 * hosted) *
+                              (0.7 + 0.6 * std::fabs(std::sin(std::stoi(d) * 1.3 + r.weight)));
+          const double jobs =
+              std::round(base / divisions.size() * std::pow(1.004 + 0.003 * hosted, year - 2008));
+          row.set("level", std::string("region"))
+              .set("code", r.code)
+              .set("sector", d)
+              .set("year", int64_t{year})
+              .set("jobs", jobs)
+              .emit();
           regional_total += jobs;
           by_sector[d] += jobs;
         }
         const double total = std::round(regional_total / 0.18);  // these sectors are ~18 % of jobs
-        row.set("level", std::string("region")).set("code", r.code).set("sector", std::string("total")).set("year", int64_t{year}).set("jobs", total).emit();
+        row.set("level", std::string("region"))
+            .set("code", r.code)
+            .set("sector", std::string("total"))
+            .set("year", int64_t{year})
+            .set("jobs", total)
+            .emit();
         national_total += total;
       }
       for (const auto& [d, jobs] : by_sector) {
-        row.set("level", std::string("country")).set("code", std::string("FR")).set("sector", d).set("year", int64_t{year}).set("jobs", jobs).emit();
+        row.set("level", std::string("country"))
+            .set("code", std::string("FR"))
+            .set("sector", d)
+            .set("year", int64_t{year})
+            .set("jobs", jobs)
+            .emit();
       }
-      row.set("level", std::string("country")).set("code", std::string("FR")).set("sector", std::string("total")).set("year", int64_t{year}).set("jobs", national_total).emit();
+      row.set("level", std::string("country"))
+          .set("code", std::string("FR"))
+          .set("sector", std::string("total"))
+          .set("year", int64_t{year})
+          .set("jobs", national_total)
+          .emit();
     }
   }
 
@@ -1004,11 +1150,16 @@ class Generator {
           if (it != cell_first_join_.end() && year >= it->second) spill = kSpillover;
         }
         const double hc = headcount(f, year, hc_noise_sd * rng_.normal());
-        const double turnover = std::round(hc * f.productivity * std::exp(0.02 * (year - plan_.first_year) + 0.08 * rng_.normal()));
-        const double log_rd = std::log(6000.0) + 0.9 * std::log(hc) + 0.8 * f.ability + 0.02 * (year - plan_.first_year) + tau + spill + 0.15 * rng_.normal();
+        const double turnover =
+            std::round(hc * f.productivity *
+                       std::exp(0.02 * (year - plan_.first_year) + 0.08 * rng_.normal()));
+        const double log_rd = std::log(6000.0) + 0.9 * std::log(hc) + 0.8 * f.ability +
+                              0.02 * (year - plan_.first_year) + tau + spill + 0.15 * rng_.normal();
         const double rd = std::round(std::exp(log_rd));
-        const double rd_staff = round2(std::exp(log_rd - std::log(90000.0) + (kRdStaffRatio - 1) * tau + 0.1 * rng_.normal()));
-        const double patents = rng_.poisson(std::exp(-4.2 + 0.45 * std::log(hc) + 0.6 * f.ability + kPatentRatio * tau));
+        const double rd_staff = round2(
+            std::exp(log_rd - std::log(90000.0) + (kRdStaffRatio - 1) * tau + 0.1 * rng_.normal()));
+        const double patents = rng_.poisson(
+            std::exp(-4.2 + 0.45 * std::log(hc) + 0.6 * f.ability + kPatentRatio * tau));
         Row row(e.fields.size());
         row[0] = f.siren;
         row[1] = int64_t{year};
@@ -1042,27 +1193,34 @@ class Generator {
     int members = 0;
     for (const auto& f : firms_) members += f.join_year != 0;
     put("panel.members", members, "member companies in the panel");
-    put("panel.non_members", static_cast<double>(firms_.size()) - members, "panel firms that never join");
+    put("panel.non_members", static_cast<double>(firms_.size()) - members,
+        "panel firms that never join");
     for (size_t e = 0; e < kEffectByEventTime.size(); ++e) {
       put(fmt::format("effect.rd_spending_log.base.e{}", e), kEffectByEventTime[e],
-          e + 1 == kEffectByEventTime.size() ? "event time 4 and later" : "event time e = year - join year");
+          e + 1 == kEffectByEventTime.size() ? "event time 4 and later"
+                                             : "event time e = year - join year");
     }
     for (size_t s = 0; s < kSizeClassCodes.size(); ++s) {
-      put(fmt::format("effect.multiplier.size.{}", kSizeClassCodes[s]), size_multiplier(static_cast<SizeClass>(s)), "size class drawn at panel start");
+      put(fmt::format("effect.multiplier.size.{}", kSizeClassCodes[s]),
+          size_multiplier(static_cast<SizeClass>(s)), "size class drawn at panel start");
     }
     put("effect.multiplier.cohort.le2008", 1.2, "join year <= 2008");
     put("effect.multiplier.cohort.2009_2014", 1.0, "");
     put("effect.multiplier.cohort.ge2015", 0.8, "");
-    put("effect.rd_staff_log.ratio", kRdStaffRatio, "effect on log R&D staff / effect on log R&D spending");
-    put("effect.patents_log_rate.ratio", kPatentRatio, "effect on the log Poisson rate of patents / effect on log R&D spending");
+    put("effect.rd_staff_log.ratio", kRdStaffRatio,
+        "effect on log R&D staff / effect on log R&D spending");
+    put("effect.patents_log_rate.ratio", kPatentRatio,
+        "effect on the log Poisson rate of patents / effect on log R&D spending");
     put("effect.turnover_log", 0, "no effect on turnover");
     if (planted_) {
       put("select.planted_conflict", 1,
-          fmt::format("reviewer {} and the applicant of proposal {} worked together on project {}", planted_->reviewer,
-                      planted_->proposal, planted_->project));
+          fmt::format("reviewer {} and the applicant of proposal {} worked together on project {}",
+                      planted_->reviewer, planted_->proposal, planted_->project));
     }
     put("effect.headcount_log", 0, "no effect on headcount");
-    put("spillover.rd_spending_log", kSpillover, "non-members of an (employment zone, NAF division) cell once a member of the cell has joined");
+    put("spillover.rd_spending_log", kSpillover,
+        "non-members of an (employment zone, NAF division) cell once a member of the cell has "
+        "joined");
     // Realised averages of the planted effect over the treated member-years (the estimands).
     double sum = 0;
     int64_t n = 0;
@@ -1078,19 +1236,29 @@ class Generator {
         ++c;
       }
     }
-    put("att.rd_spending_log.simple", n ? sum / static_cast<double>(n) : 0, "mean planted effect over member-years at or after joining");
+    put("att.rd_spending_log.simple", n ? sum / static_cast<double>(n) : 0,
+        "mean planted effect over member-years at or after joining");
     for (const auto& [e, sc] : by_e) {
       if (e > 10) break;
-      put(fmt::format("att.rd_spending_log.dynamic.e{}", e), sc.first / static_cast<double>(sc.second), "mean planted effect at event time e");
+      put(fmt::format("att.rd_spending_log.dynamic.e{}", e),
+          sc.first / static_cast<double>(sc.second), "mean planted effect at event time e");
     }
   }
 
   // Names of regions and departments from the INSEE lists (no boundaries: `poles import-geo`).
   void territories() {
     RowOf row(sink_, counts_, "territory");
-    for (const auto& r : codes::regions()) row.set("level", std::string("region")).set("code", std::string(r.code)).set("name", std::string(r.name)).emit();
+    for (const auto& r : codes::regions())
+      row.set("level", std::string("region"))
+          .set("code", std::string(r.code))
+          .set("name", std::string(r.name))
+          .emit();
     for (const auto& d : codes::departments()) {
-      row.set("level", std::string("department")).set("code", std::string(d.code)).set("name", std::string(d.name)).set("parent", std::string(d.region)).emit();
+      row.set("level", std::string("department"))
+          .set("code", std::string(d.code))
+          .set("name", std::string(d.name))
+          .set("parent", std::string(d.region))
+          .emit();
     }
   }
 

@@ -30,8 +30,8 @@ struct Options {
 // Sizes of one scale (see docs/demo-data.md).
 struct Plan {
   int clusters = 71;
-  int companies = 8500;       // member companies (organisations with a SIREN)
-  int others = 1150;          // research, higher education, training, SATT, funders, public bodies
+  int companies = 8500;  // member companies (organisations with a SIREN)
+  int others = 1150;     // research, higher education, training, SATT, funders, public bodies
   int projects = 2000;
   int non_member_ratio = 10;  // panel firms that never join, per member company
   int first_year = 2000;      // firm panel years

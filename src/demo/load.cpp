@@ -38,10 +38,12 @@ class LoaderSink final : public Sink {
 
 }  // namespace
 
-Result<io::LoadReport> generate_into(store::Store& store, const Options& options, const LoadOptions& load) {
+Result<io::LoadReport> generate_into(store::Store& store, const Options& options,
+                                     const LoadOptions& load) {
   POLES_ASSIGN_OR_RETURN(const int64_t clusters, store.count(*schema::find_entity("cluster")));
   if (clusters > 0) {
-    return Status::invalid_argument(fmt::format("the store already holds {} clusters: the demo needs an empty store", clusters));
+    return Status::invalid_argument(fmt::format(
+        "the store already holds {} clusters: the demo needs an empty store", clusters));
   }
   io::LoaderOptions lo;
   lo.actor = "demo";

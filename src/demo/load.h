@@ -14,6 +14,7 @@ struct LoadOptions {
 };
 
 // REQUIRES: the store holds no cluster (the demo is meant for an empty store).
-Result<io::LoadReport> generate_into(store::Store& store, const Options& options, const LoadOptions& load = {});
+Result<io::LoadReport> generate_into(store::Store& store, const Options& options,
+                                     const LoadOptions& load = {});
 
 }  // namespace poles::demo

@@ -1,8 +1,8 @@
 #include "evaluate/composite.h"
 
-#include <Eigen/Dense>
 #include <fmt/format.h>
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -25,7 +25,10 @@ std::vector<double> present(std::span<const double> x) {
   return v;
 }
 
-double mean_of(const std::vector<double>& v) { return v.empty() ? kNaN : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); }
+double mean_of(const std::vector<double>& v) {
+  return v.empty() ? kNaN
+                   : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+}
 
 // Σd^k over the non-missing values, d = x − mean.
 double central(std::span<const double> x, double mean, int k) {
@@ -64,7 +67,8 @@ Treatment treat_outliers(std::vector<double>& x, const OutlierRule& rule) {
   Treatment t;
   auto failing = [&] {
     const double s = skewness(x), k = kurtosis(x);
-    return !std::isnan(s) && !std::isnan(k) && std::fabs(s) >= rule.max_skew && k >= rule.max_kurtosis;
+    return !std::isnan(s) && !std::isnan(k) && std::fabs(s) >= rule.max_skew &&
+           k >= rule.max_kurtosis;
   };
   for (int round = 0; round < rule.max_winsorised && failing(); ++round) {
     // The extreme value(s) on the skewed side take the next value inward.
@@ -75,9 +79,17 @@ Treatment treat_outliers(std::vector<double>& x, const OutlierRule& rule) {
     const double extreme = high ? v.back() : v.front();
     double next = extreme;
     if (high) {
-      for (auto it = v.rbegin(); it != v.rend(); ++it) if (*it < extreme) { next = *it; break; }
+      for (auto it = v.rbegin(); it != v.rend(); ++it)
+        if (*it < extreme) {
+          next = *it;
+          break;
+        }
     } else {
-      for (double d : v) if (d > extreme) { next = d; break; }
+      for (double d : v)
+        if (d > extreme) {
+          next = d;
+          break;
+        }
     }
     if (next == extreme) break;
     for (double& d : x) {
@@ -89,7 +101,8 @@ Treatment treat_outliers(std::vector<double>& x, const OutlierRule& rule) {
   }
   if (failing()) {
     const auto v = present(x);
-    const double lo = *std::min_element(v.begin(), v.end()), hi = *std::max_element(v.begin(), v.end());
+    const double lo = *std::min_element(v.begin(), v.end()),
+                 hi = *std::max_element(v.begin(), v.end());
     for (double& d : x) {
       if (!std::isnan(d)) d = std::log(d - lo + 0.01 * (hi - lo));
     }
@@ -102,10 +115,12 @@ std::vector<double> normalise(std::span<const double> x, Normalisation n, const 
   std::vector<double> out(x.size(), kNaN);
   const auto v = present(x);
   if (v.empty()) return out;
-  const double lo = *std::min_element(v.begin(), v.end()), hi = *std::max_element(v.begin(), v.end());
+  const double lo = *std::min_element(v.begin(), v.end()),
+               hi = *std::max_element(v.begin(), v.end());
   const double range = hi - lo;
   const double mean = mean_of(v);
-  const double sd = v.size() > 1 ? std::sqrt(central(v, mean, 2) / static_cast<double>(v.size() - 1)) : 0;
+  const double sd =
+      v.size() > 1 ? std::sqrt(central(v, mean, 2) / static_cast<double>(v.size() - 1)) : 0;
   std::vector<double> sorted;
   if (n == Normalisation::kRank || n == Normalisation::kPercentileRank) {
     sorted = v;
@@ -115,19 +130,32 @@ std::vector<double> normalise(std::span<const double> x, Normalisation n, const 
     const double d = x[i];
     if (std::isnan(d)) continue;
     switch (n) {
-      case Normalisation::kMinMax: out[i] = range > 0 ? (d - lo) / range : 0.5; break;
-      case Normalisation::kZScore: out[i] = sd > 0 ? (d - mean) / sd : 0; break;
+      case Normalisation::kMinMax:
+        out[i] = range > 0 ? (d - lo) / range : 0.5;
+        break;
+      case Normalisation::kZScore:
+        out[i] = sd > 0 ? (d - mean) / sd : 0;
+        break;
       case Normalisation::kRank:
       case Normalisation::kPercentileRank: {
         // Rank with ties at the minimum: 1 + the number of values strictly below.
-        const double below = static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), d) - sorted.begin());
+        const double below =
+            static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), d) - sorted.begin());
         const double rank = 1 + below;
-        out[i] = n == Normalisation::kRank ? rank : (v.size() > 1 ? (rank - 1) / static_cast<double>(v.size() - 1) : 0.5);
+        out[i] = n == Normalisation::kRank
+                     ? rank
+                     : (v.size() > 1 ? (rank - 1) / static_cast<double>(v.size() - 1) : 0.5);
         break;
       }
-      case Normalisation::kDistanceToTarget: out[i] = p.target > lo ? std::min(1.0, (d - lo) / (p.target - lo)) : 1.0; break;
-      case Normalisation::kDistanceToBest: out[i] = range > 0 ? 1 - (hi - d) / range : 1.0; break;
-      case Normalisation::kGoalposts: out[i] = p.hi > p.lo ? std::clamp((d - p.lo) / (p.hi - p.lo), 0.0, 1.0) : kNaN; break;
+      case Normalisation::kDistanceToTarget:
+        out[i] = p.target > lo ? std::min(1.0, (d - lo) / (p.target - lo)) : 1.0;
+        break;
+      case Normalisation::kDistanceToBest:
+        out[i] = range > 0 ? 1 - (hi - d) / range : 1.0;
+        break;
+      case Normalisation::kGoalposts:
+        out[i] = p.hi > p.lo ? std::clamp((d - p.lo) / (p.hi - p.lo), 0.0, 1.0) : kNaN;
+        break;
     }
   }
   return out;
@@ -147,24 +175,32 @@ Result<std::vector<double>> pca_weights(const Table& t) {
     if (ok) complete.push_back(r);
   }
   if (complete.size() < 3 || t.cols < 2) {
-    return Status::invalid_argument(fmt::format("PCA weights need at least 3 complete units and 2 indicators ({} complete units)", complete.size()));
+    return Status::invalid_argument(fmt::format(
+        "PCA weights need at least 3 complete units and 2 indicators ({} complete units)",
+        complete.size()));
   }
   Eigen::MatrixXd X(static_cast<Eigen::Index>(complete.size()), static_cast<Eigen::Index>(t.cols));
   for (size_t i = 0; i < complete.size(); ++i) {
-    for (size_t c = 0; c < t.cols; ++c) X(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = t.at(complete[i], c);
+    for (size_t c = 0; c < t.cols; ++c)
+      X(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = t.at(complete[i], c);
   }
   const Eigen::RowVectorXd mean = X.colwise().mean();
   X.rowwise() -= mean;
-  Eigen::RowVectorXd sd = (X.array().square().colwise().sum() / static_cast<double>(X.rows() - 1)).sqrt();
+  Eigen::RowVectorXd sd =
+      (X.array().square().colwise().sum() / static_cast<double>(X.rows() - 1)).sqrt();
   for (Eigen::Index c = 0; c < X.cols(); ++c) {
-    if (sd(c) == 0) return Status::invalid_argument(fmt::format("PCA weights: indicator {} is constant", c));
+    if (sd(c) == 0)
+      return Status::invalid_argument(fmt::format("PCA weights: indicator {} is constant", c));
     X.col(c) /= sd(c);
   }
   const Eigen::MatrixXd corr = X.transpose() * X / static_cast<double>(X.rows() - 1);
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(corr);
-  const Eigen::VectorXd first = es.eigenvectors().col(es.eigenvectors().cols() - 1);  // largest eigenvalue last
+  const Eigen::VectorXd first =
+      es.eigenvectors().col(es.eigenvectors().cols() - 1);  // largest eigenvalue last
   std::vector<double> w(t.cols);
-  for (size_t c = 0; c < t.cols; ++c) w[c] = first(static_cast<Eigen::Index>(c)) * first(static_cast<Eigen::Index>(c));  // unit vector: sums to 1
+  for (size_t c = 0; c < t.cols; ++c)
+    w[c] = first(static_cast<Eigen::Index>(c)) *
+           first(static_cast<Eigen::Index>(c));  // unit vector: sums to 1
   return w;
 }
 
@@ -172,7 +208,10 @@ Result<BenefitOfDoubt> benefit_of_doubt(const Table& y) {
   BenefitOfDoubt out;
   for (size_t r = 0; r < y.rows; ++r) {
     for (size_t c = 0; c < y.cols; ++c) {
-      if (y.at(r, c) < 0) return Status::invalid_argument(fmt::format("benefit of the doubt needs values >= 0 (unit {}, indicator {}: {})", r, c, y.at(r, c)));
+      if (y.at(r, c) < 0)
+        return Status::invalid_argument(
+            fmt::format("benefit of the doubt needs values >= 0 (unit {}, indicator {}: {})", r, c,
+                        y.at(r, c)));
     }
   }
   auto val = [&](size_t r, size_t c) { return std::isnan(y.at(r, c)) ? 0.0 : y.at(r, c); };
@@ -180,7 +219,8 @@ Result<BenefitOfDoubt> benefit_of_doubt(const Table& y) {
     select::Milp lp;
     lp.maximise();
     std::vector<int> cols;
-    for (size_t c = 0; c < y.cols; ++c) cols.push_back(lp.add_column(val(u, c), 0, select::kInf, false));
+    for (size_t c = 0; c < y.cols; ++c)
+      cols.push_back(lp.add_column(val(u, c), 0, select::kInf, false));
     for (size_t j = 0; j < y.rows; ++j) {
       std::vector<double> coef(y.cols);
       for (size_t c = 0; c < y.cols; ++c) coef[c] = val(j, c);
@@ -193,7 +233,8 @@ Result<BenefitOfDoubt> benefit_of_doubt(const Table& y) {
   return out;
 }
 
-Result<std::vector<double>> aggregate(const Table& t, std::span<const double> weights, Aggregation a) {
+Result<std::vector<double>> aggregate(const Table& t, std::span<const double> weights,
+                                      Aggregation a) {
   if (a == Aggregation::kCopeland) return copeland(t, weights);
   std::vector<double> out(t.rows, kNaN);
   for (size_t r = 0; r < t.rows; ++r) {
@@ -202,7 +243,9 @@ Result<std::vector<double>> aggregate(const Table& t, std::span<const double> we
       const double x = t.at(r, c);
       if (std::isnan(x) || weights[c] == 0) continue;
       if (a == Aggregation::kGeometric) {
-        if (x <= 0) return Status::invalid_argument(fmt::format("geometric aggregation needs positive values (unit {}, column {}: {})", r, c, x));
+        if (x <= 0)
+          return Status::invalid_argument(fmt::format(
+              "geometric aggregation needs positive values (unit {}, column {}: {})", r, c, x));
         s += weights[c] * std::log(x);
       } else {
         s += weights[c] * x;
@@ -255,11 +298,13 @@ std::vector<int> ranks(std::span<const double> scores) {
 Status check_method(const Table& raw, const Method& m) {
   const size_t k = raw.cols;
   if (m.pillar.size() != k || m.direction.size() != k || m.weight.size() != k) {
-    return Status::invalid_argument(fmt::format("the method describes {} indicators, the data has {}", m.pillar.size(), k));
+    return Status::invalid_argument(
+        fmt::format("the method describes {} indicators, the data has {}", m.pillar.size(), k));
   }
   const int pillars = k ? *std::max_element(m.pillar.begin(), m.pillar.end()) + 1 : 0;
   if (static_cast<int>(m.pillar_weight.size()) != pillars) {
-    return Status::invalid_argument(fmt::format("{} pillar weights for {} pillars", m.pillar_weight.size(), pillars));
+    return Status::invalid_argument(
+        fmt::format("{} pillar weights for {} pillars", m.pillar_weight.size(), pillars));
   }
   return Status::ok();
 }
@@ -269,7 +314,8 @@ Prepared prepare(const Table& raw, const Method& m) {
   Prepared out;
   out.normalised = Table{n, k, std::vector<double>(n * k, kNaN)};
   out.treatments.resize(k);
-  const bool geometric = m.aggregation == Aggregation::kGeometric || m.pillar_aggregation == Aggregation::kGeometric;
+  const bool geometric =
+      m.aggregation == Aggregation::kGeometric || m.pillar_aggregation == Aggregation::kGeometric;
   for (size_t c = 0; c < k; ++c) {
     std::vector<double> x = raw.column(c);
     for (double& d : x) d *= m.direction[c];
@@ -281,7 +327,8 @@ Prepared prepare(const Table& raw, const Method& m) {
           std::sort(v.begin(), v.end());
           fill = v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
         }
-        for (double& d : x) if (std::isnan(d)) d = fill;
+        for (double& d : x)
+          if (std::isnan(d)) d = fill;
       }
     }
     if (m.treat_outliers) out.treatments[c] = treat_outliers(x, m.outliers);
@@ -297,21 +344,25 @@ Prepared prepare(const Table& raw, const Method& m) {
   return out;
 }
 
-Result<Composite> combine(const Table& normalised, const Method& m, std::span<const double> indicator_weights) {
+Result<Composite> combine(const Table& normalised, const Method& m,
+                          std::span<const double> indicator_weights) {
   const size_t n = normalised.rows, k = normalised.cols;
   const int pillars = k ? *std::max_element(m.pillar.begin(), m.pillar.end()) + 1 : 0;
   Composite out;
   out.weights.assign(indicator_weights.begin(), indicator_weights.end());
   if (m.weighting == Weighting::kEqual) std::fill(out.weights.begin(), out.weights.end(), 1.0);
-  out.pillars = Table{n, static_cast<size_t>(pillars), std::vector<double>(n * static_cast<size_t>(pillars), kNaN)};
+  out.pillars = Table{n, static_cast<size_t>(pillars),
+                      std::vector<double>(n * static_cast<size_t>(pillars), kNaN)};
   for (int p = 0; p < pillars; ++p) {
     std::vector<size_t> cols;
-    for (size_t c = 0; c < k; ++c) if (m.pillar[c] == p) cols.push_back(c);
+    for (size_t c = 0; c < k; ++c)
+      if (m.pillar[c] == p) cols.push_back(c);
     if (m.weighting == Weighting::kBenefitOfDoubt) {
       Table sub{n, cols.size(), std::vector<double>(n * cols.size())};
       for (size_t i = 0; i < cols.size(); ++i) {
         double lo = 0;
-        for (size_t r = 0; r < n; ++r) if (!std::isnan(normalised.at(r, cols[i]))) lo = std::min(lo, normalised.at(r, cols[i]));
+        for (size_t r = 0; r < n; ++r)
+          if (!std::isnan(normalised.at(r, cols[i]))) lo = std::min(lo, normalised.at(r, cols[i]));
         for (size_t r = 0; r < n; ++r) sub.at(r, i) = normalised.at(r, cols[i]) - lo;
       }
       POLES_ASSIGN_OR_RETURN(auto bod, benefit_of_doubt(sub));
@@ -326,16 +377,20 @@ Result<Composite> combine(const Table& normalised, const Method& m, std::span<co
         for (size_t c : cols) {
           const double x = normalised.at(r, c), w = out.weights[c];
           if (std::isnan(x) || w == 0) continue;
-          if (geo && x <= 0) return Status::invalid_argument(fmt::format("geometric aggregation needs positive values (unit {}, column {}: {})", r, c, x));
+          if (geo && x <= 0)
+            return Status::invalid_argument(fmt::format(
+                "geometric aggregation needs positive values (unit {}, column {}: {})", r, c, x));
           acc += w * (geo ? std::log(x) : x);
           sw += w;
         }
-        out.pillars.at(r, static_cast<size_t>(p)) = sw > 0 ? (geo ? std::exp(acc / sw) : acc / sw) : kNaN;
+        out.pillars.at(r, static_cast<size_t>(p)) =
+            sw > 0 ? (geo ? std::exp(acc / sw) : acc / sw) : kNaN;
       }
       continue;
     }
     Table sub{n, cols.size(), std::vector<double>(n * cols.size())};
-    for (size_t r = 0; r < n; ++r) for (size_t i = 0; i < cols.size(); ++i) sub.at(r, i) = normalised.at(r, cols[i]);
+    for (size_t r = 0; r < n; ++r)
+      for (size_t i = 0; i < cols.size(); ++i) sub.at(r, i) = normalised.at(r, cols[i]);
     std::vector<double> w;
     for (size_t c : cols) w.push_back(out.weights[c]);
     if (m.weighting == Weighting::kPca && cols.size() >= 2) {
@@ -353,7 +408,8 @@ Result<Composite> combine(const Table& normalised, const Method& m, std::span<co
       for (size_t r = 0; r < n; ++r) pillars_for_index.at(r, p) = y[r] + 1;
     }
   }
-  POLES_ASSIGN_OR_RETURN(out.index, aggregate(pillars_for_index, m.pillar_weight, m.pillar_aggregation));
+  POLES_ASSIGN_OR_RETURN(out.index,
+                         aggregate(pillars_for_index, m.pillar_weight, m.pillar_aggregation));
   out.rank = ranks(out.index);
   return out;
 }
@@ -366,16 +422,20 @@ Status write_for_peer(const Table& raw, const Method& m, const std::string& dir)
   for (size_t r = 0; r < raw.rows; ++r) {
     for (size_t k = 0; k < raw.cols; ++k) {
       if (k) f << ",";
-      if (std::isnan(raw.at(r, k))) f << "NA";
-      else f << raw.at(r, k);
+      if (std::isnan(raw.at(r, k)))
+        f << "NA";
+      else
+        f << raw.at(r, k);
     }
     f << "\n";
   }
   meta << "direction,weight,pillar\n";
-  for (size_t k = 0; k < raw.cols; ++k) meta << m.direction[k] << "," << m.weight[k] << "," << m.pillar[k] << "\n";
+  for (size_t k = 0; k < raw.cols; ++k)
+    meta << m.direction[k] << "," << m.weight[k] << "," << m.pillar[k] << "\n";
   pw << "weight\n";
   for (double w : m.pillar_weight) pw << w << "\n";
-  if (!f || !meta || !pw) return Status::internal(fmt::format("cannot write the peer's files in {}", dir));
+  if (!f || !meta || !pw)
+    return Status::internal(fmt::format("cannot write the peer's files in {}", dir));
   return Status::ok();
 }
 

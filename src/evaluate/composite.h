@@ -18,7 +18,8 @@ double skewness(std::span<const double> x);
 double kurtosis(std::span<const double> x);
 struct OutlierRule {
   double max_skew = 2.0, max_kurtosis = 3.5;  // treated only when both are exceeded
-  int max_winsorised = 5;  // rounds: each sets the extreme value(s) to the next one (COINr's winmax)
+  int max_winsorised =
+      5;  // rounds: each sets the extreme value(s) to the next one (COINr's winmax)
 };
 struct Treatment {
   int winsorised = 0;  // points changed (ties at the extreme change together)
@@ -28,14 +29,22 @@ struct Treatment {
 Treatment treat_outliers(std::vector<double>& x, const OutlierRule& rule = {});
 
 // --- normalisation -------------------------------------------------------------------------------
-enum class Normalisation : uint8_t { kMinMax, kZScore, kRank, kPercentileRank, kDistanceToTarget, kDistanceToBest, kGoalposts };
+enum class Normalisation : uint8_t {
+  kMinMax,
+  kZScore,
+  kRank,
+  kPercentileRank,
+  kDistanceToTarget,
+  kDistanceToBest,
+  kGoalposts
+};
 struct NormParams {
-  double target = 0;          // distance to target: (x − min) / (target − min), capped at 1
-  double lo = 0, hi = 1;      // goalposts: clamp((x − lo) / (hi − lo), 0, 1)
+  double target = 0;      // distance to target: (x − min) / (target − min), capped at 1
+  double lo = 0, hi = 1;  // goalposts: clamp((x − lo) / (hi − lo), 0, 1)
 };
 // Higher is better after normalisation (apply directions first: multiply "lower is better" by −1).
-// min-max to [0, 1]; z-score with the sample SD; rank 1..n with ties at their minimum rank; percentile
-// rank (rank − 1)/(n − 1); distance to the best 1 − (max − x)/(max − min).
+// min-max to [0, 1]; z-score with the sample SD; rank 1..n with ties at their minimum rank;
+// percentile rank (rank − 1)/(n − 1); distance to the best 1 − (max − x)/(max − min).
 std::vector<double> normalise(std::span<const double> x, Normalisation n, const NormParams& p = {});
 
 // --- weights -------------------------------------------------------------------------------------
@@ -63,7 +72,8 @@ enum class Aggregation : uint8_t { kArithmetic, kGeometric, kCopeland };
 // Weighted arithmetic or geometric mean of each row over its non-missing columns (weights
 // renormalised; NaN when every column is missing). Geometric needs positive values (else an error
 // naming the row and column).
-Result<std::vector<double>> aggregate(const Table& t, std::span<const double> weights, Aggregation a);
+Result<std::vector<double>> aggregate(const Table& t, std::span<const double> weights,
+                                      Aggregation a);
 // Copeland: e_jk = Σ_i w_i·[x_ji > x_ki] + ½·Σ_i w_i·[x_ji = x_ki] (weights summing to 1, columns
 // missing for either unit dropped); score_j = Σ_k sign(e_jk − ½).
 std::vector<double> copeland(const Table& t, std::span<const double> weights);
@@ -71,17 +81,20 @@ std::vector<double> copeland(const Table& t, std::span<const double> weights);
 // Ranks, 1 = highest score, ties at their minimum rank; NaN scores rank last.
 std::vector<int> ranks(std::span<const double> scores);
 
-// --- the pipeline of one method --------------------------------------------------------------------
+// --- the pipeline of one method
+// --------------------------------------------------------------------
 enum class Imputation : uint8_t { kNone, kMean, kMedian };
 // Benefit of the doubt: each unit's pillar score is its own best weighting (benefit_of_doubt on
-// the pillar's normalised indicators, shifted to be >= 0), in [0, 1]; the pillar aggregation is unused.
+// the pillar's normalised indicators, shifted to be >= 0), in [0, 1]; the pillar aggregation is
+// unused.
 enum class Weighting : uint8_t { kEqual, kExpert, kPca, kBenefitOfDoubt };
 struct Method {
-  std::vector<int> pillar;          // pillar index of each indicator
-  std::vector<int> direction;       // +1 higher is better, −1 lower is better
-  std::vector<double> weight;       // expert weights of the indicators within their pillar
+  std::vector<int> pillar;            // pillar index of each indicator
+  std::vector<int> direction;         // +1 higher is better, −1 lower is better
+  std::vector<double> weight;         // expert weights of the indicators within their pillar
   std::vector<double> pillar_weight;  // weights of the pillars in the index
-  std::vector<NormParams> norm_params;  // per indicator (targets, goalposts), in the direction's scale
+  std::vector<NormParams>
+      norm_params;  // per indicator (targets, goalposts), in the direction's scale
   Imputation imputation = Imputation::kMean;
   bool treat_outliers = true;
   OutlierRule outliers;
@@ -91,9 +104,9 @@ struct Method {
   Aggregation pillar_aggregation = Aggregation::kArithmetic;
 };
 struct Composite {
-  Table normalised;                 // units × indicators after imputation, treatment, normalisation
-  Table pillars;                    // units × pillars
-  std::vector<double> index;        // the composite
+  Table normalised;           // units × indicators after imputation, treatment, normalisation
+  Table pillars;              // units × pillars
+  std::vector<double> index;  // the composite
   std::vector<int> rank;
   std::vector<Treatment> treatments;  // per indicator
   std::vector<double> weights;        // per indicator, as used
@@ -108,7 +121,8 @@ struct Prepared {
 };
 Status check_method(const Table& raw, const Method& m);
 Prepared prepare(const Table& raw, const Method& m);
-Result<Composite> combine(const Table& normalised, const Method& m, std::span<const double> indicator_weights);
+Result<Composite> combine(const Table& normalised, const Method& m,
+                          std::span<const double> indicator_weights);
 
 // Writes a raw table and its method for an independent peer (R): DIR/raw.csv (columns v0…, NA
 // when missing), DIR/meta.csv (direction, weight, pillar of each indicator), DIR/pillars.csv.

@@ -107,7 +107,8 @@ int indicator_index(std::string_view id) {
 
 double Catalogue::at(int year, int32_t cluster, int indicator) const {
   if (year < from_year || year > to_year) return kNaN;
-  return values[static_cast<size_t>(year - from_year)][static_cast<size_t>(cluster)][static_cast<size_t>(indicator)];
+  return values[static_cast<size_t>(year - from_year)][static_cast<size_t>(cluster)]
+               [static_cast<size_t>(indicator)];
 }
 
 Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
@@ -122,7 +123,9 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
   cat.values.assign(Yu, std::vector<std::vector<double>>(C, std::vector<double>(K, kNaN)));
   auto yi = [&](int y) { return static_cast<size_t>(y - from_year); };
   auto in_range = [&](int y) { return y >= from_year && y <= to_year; };
-  auto set = [&](int y, size_t c, std::string_view id, double v) { cat.values[yi(y)][c][static_cast<size_t>(indicator_index(id))] = v; };
+  auto set = [&](int y, size_t c, std::string_view id, double v) {
+    cat.values[yi(y)][c][static_cast<size_t>(indicator_index(id))] = v;
+  };
 
   // Active clusters: labelled that year (or all when there is no label history).
   cat.active.assign(Yu, std::vector<uint8_t>(C, 0));
@@ -145,9 +148,11 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
   const auto sme_mask = pipeline::sme_companies(s);
   auto sme = [&](size_t o) { return sme_mask[o] != 0; };
 
-  // --- ecosystem: members of each cluster in each year (from the year before, for growth) -----------
+  // --- ecosystem: members of each cluster in each year (from the year before, for growth)
+  // -----------
   const auto& ms = s.table("membership");
-  std::vector<std::vector<std::vector<int32_t>>> members(Yu + 1, std::vector<std::vector<int32_t>>(C));  // index 0 = from_year − 1
+  std::vector<std::vector<std::vector<int32_t>>> members(
+      Yu + 1, std::vector<std::vector<int32_t>>(C));  // index 0 = from_year − 1
   std::vector<std::vector<double>> new_members(Yu, std::vector<double>(C, 0));
   // Per organisation: its (cluster, start, end) memberships, for the firm panel below.
   std::vector<std::vector<std::tuple<int32_t, int64_t, int64_t>>> org_memberships(orgs.rows);
@@ -155,10 +160,12 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
     const int32_t o = ms.column("organisation_id").codes[m];
     const auto c = static_cast<size_t>(ms.column("cluster_id").codes[m]);
     const int64_t start = ms.column("start_date").ints[m];
-    const int64_t end = ms.column("end_date").present[m] ? ms.column("end_date").ints[m] : INT64_MAX;
+    const int64_t end =
+        ms.column("end_date").present[m] ? ms.column("end_date").ints[m] : INT64_MAX;
     org_memberships[static_cast<size_t>(o)].emplace_back(static_cast<int32_t>(c), start, end);
     for (int y = from_year - 1; y <= to_year; ++y) {
-      if (start <= dec31(y) && end >= jan1(y)) members[static_cast<size_t>(y - from_year + 1)][c].push_back(o);
+      if (start <= dec31(y) && end >= jan1(y))
+        members[static_cast<size_t>(y - from_year + 1)][c].push_back(o);
     }
     if (in_range(year_of(start))) new_members[yi(year_of(start))][c] += 1;
   }
@@ -168,7 +175,8 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
       v.erase(std::unique(v.begin(), v.end()), v.end());
     }
   }
-  std::vector<std::vector<double>> member_count(Yu, std::vector<double>(C, 0)), sme_count(Yu, std::vector<double>(C, 0));
+  std::vector<std::vector<double>> member_count(Yu, std::vector<double>(C, 0)),
+      sme_count(Yu, std::vector<double>(C, 0));
   for (int y = from_year; y <= to_year; ++y) {
     for (size_t c = 0; c < C; ++c) {
       const auto& now = members[yi(y) + 1][c];
@@ -178,14 +186,16 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
         const auto ou = static_cast<size_t>(o);
         companies += kind.codes[ou] == static_cast<int>(OrgKind::kCompany);
         smes += sme(ou);
-        research += kind.codes[ou] == static_cast<int>(OrgKind::kResearch) || kind.codes[ou] == static_cast<int>(OrgKind::kHigherEducation);
+        research += kind.codes[ou] == static_cast<int>(OrgKind::kResearch) ||
+                    kind.codes[ou] == static_cast<int>(OrgKind::kHigherEducation);
         if (!oregion.text(ou).empty()) {
           ++located;
           outside += oregion.text(ou) != cregion.text(c);
         }
       }
       std::vector<int32_t> kept;
-      std::set_intersection(now.begin(), now.end(), before.begin(), before.end(), std::back_inserter(kept));
+      std::set_intersection(now.begin(), now.end(), before.begin(), before.end(),
+                            std::back_inserter(kept));
       const double n = static_cast<double>(now.size()), b = static_cast<double>(before.size());
       member_count[yi(y)][c] = n;
       sme_count[yi(y)][c] = smes;
@@ -214,7 +224,8 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
   const auto partners = pipeline::project_partners(s);
   const auto& pl = s.table("project_label");
   // Lifecycle events: funded, completed and on-market dates.
-  std::vector<int64_t> funded_at(project.rows, INT64_MIN), completed_at(project.rows, INT64_MIN), market_at(project.rows, INT64_MIN);
+  std::vector<int64_t> funded_at(project.rows, INT64_MIN), completed_at(project.rows, INT64_MIN),
+      market_at(project.rows, INT64_MIN);
   std::vector<uint8_t> reached_funded(project.rows, 0);
   const auto& ev = s.table("project_event");
   for (size_t e = 0; e < ev.rows; ++e) {
@@ -224,15 +235,20 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
     if (st == static_cast<int>(ProjectStatus::kFunded)) funded_at[p] = d;
     if (st == static_cast<int>(ProjectStatus::kCompleted)) completed_at[p] = d;
     if (st == static_cast<int>(ProjectStatus::kOnMarket)) market_at[p] = d;
-    if (st >= static_cast<int>(ProjectStatus::kFunded) && st <= static_cast<int>(ProjectStatus::kOnMarket)) reached_funded[p] = 1;
+    if (st >= static_cast<int>(ProjectStatus::kFunded) &&
+        st <= static_cast<int>(ProjectStatus::kOnMarket))
+      reached_funded[p] = 1;
   }
   const auto& pstatus = project.column("status");
   for (size_t p = 0; p < project.rows; ++p) {
     const int st = pstatus.codes[p];
-    if (st >= static_cast<int>(ProjectStatus::kFunded) && st <= static_cast<int>(ProjectStatus::kOnMarket)) reached_funded[p] = 1;
+    if (st >= static_cast<int>(ProjectStatus::kFunded) &&
+        st <= static_cast<int>(ProjectStatus::kOnMarket))
+      reached_funded[p] = 1;
   }
   struct ProjAcc {
-    double labelled = 0, labelled_funded = 0, starting = 0, funded = 0, cost = 0, aid = 0, funded_cost = 0, inter = 0, interregional = 0;
+    double labelled = 0, labelled_funded = 0, starting = 0, funded = 0, cost = 0, aid = 0,
+           funded_cost = 0, inter = 0, interregional = 0;
     double parts = 0, sme_parts = 0, european = 0, european_aid = 0, ended = 0;
     std::vector<double> aids, ttm, trl;
   };
@@ -251,7 +267,8 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
       if (pstart.present[p] && in_range(year_of(pstart.ints[p]))) {
         ProjAcc& a = pa[yi(year_of(pstart.ints[p]))][c];
         a.starting += 1;
-        const double pc = std::isnan(cost.reals[p]) ? 0 : cost.reals[p], pa_ = std::isnan(aid.reals[p]) ? 0 : aid.reals[p];
+        const double pc = std::isnan(cost.reals[p]) ? 0 : cost.reals[p],
+                     pa_ = std::isnan(aid.reals[p]) ? 0 : aid.reals[p];
         a.cost += pc;
         if (pa_ > 0) {
           a.funded += 1;
@@ -273,13 +290,19 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
           a.european_aid += pa_;
         }
       }
-      const int64_t end = completed_at[p] != INT64_MIN ? completed_at[p] : pend.present[p] ? pend.ints[p] : INT64_MIN;
+      const int64_t end = completed_at[p] != INT64_MIN ? completed_at[p]
+                          : pend.present[p]            ? pend.ints[p]
+                                                       : INT64_MIN;
       if (end != INT64_MIN && in_range(year_of(end))) pa[yi(year_of(end))][c].ended += 1;
-      if (market_at[p] != INT64_MIN && funded_at[p] != INT64_MIN && in_range(year_of(market_at[p]))) {
-        pa[yi(year_of(market_at[p]))][c].ttm.push_back(static_cast<double>(market_at[p] - funded_at[p]));
+      if (market_at[p] != INT64_MIN && funded_at[p] != INT64_MIN &&
+          in_range(year_of(market_at[p]))) {
+        pa[yi(year_of(market_at[p]))][c].ttm.push_back(
+            static_cast<double>(market_at[p] - funded_at[p]));
       }
-      if (completed_at[p] != INT64_MIN && in_range(year_of(completed_at[p])) && trl0.present[p] && trl1.present[p]) {
-        pa[yi(year_of(completed_at[p]))][c].trl.push_back(static_cast<double>(trl1.ints[p] - trl0.ints[p]));
+      if (completed_at[p] != INT64_MIN && in_range(year_of(completed_at[p])) && trl0.present[p] &&
+          trl1.present[p]) {
+        pa[yi(year_of(completed_at[p]))][c].trl.push_back(
+            static_cast<double>(trl1.ints[p] - trl0.ints[p]));
       }
     }
   }
@@ -361,7 +384,8 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
     svc_year[i] = y;
     SvcAcc& a = sa[yi(y)][static_cast<size_t>(svc.column("cluster_id").codes[i])];
     a.services += 1;
-    a.international += svc.column("kind").codes[i] == static_cast<int>(ServiceKind::kInternationalMission);
+    a.international +=
+        svc.column("kind").codes[i] == static_cast<int>(ServiceKind::kInternationalMission);
     a.b2b += svc.column("kind").codes[i] == static_cast<int>(ServiceKind::kB2bMeeting);
   }
   const auto& sp = s.table("service_participant");
@@ -390,7 +414,10 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
       std::sort(a.served.begin(), a.served.end());
       a.served.erase(std::unique(a.served.begin(), a.served.end()), a.served.end());
       double sme_served = 0;
-      for (int32_t o : a.served) sme_served += sme(static_cast<size_t>(o)) && std::binary_search(members[yi(y) + 1][c].begin(), members[yi(y) + 1][c].end(), o);
+      for (int32_t o : a.served)
+        sme_served +=
+            sme(static_cast<size_t>(o)) &&
+            std::binary_search(members[yi(y) + 1][c].begin(), members[yi(y) + 1][c].end(), o);
       set(y, c, "services_delivered", a.services);
       set(y, c, "services_per_member", ratio(a.services, member_count[yi(y)][c]));
       set(y, c, "sme_reach", ratio(sme_served, sme_count[yi(y)][c]));
@@ -402,7 +429,8 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
     }
   }
 
-  // --- business model ------------------------------------------------------------------------------
+  // --- business model
+  // ------------------------------------------------------------------------------
   const auto& budget = s.table("cluster_budget");
   for (size_t i = 0; i < budget.rows; ++i) {
     const int y = static_cast<int>(budget.column("year").ints[i]);
@@ -414,16 +442,19 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
     set(y, c, "staff", budget.column("staff").reals[i]);
   }
 
-  // --- employment in member firms (firm panel) -------------------------------------------------------
+  // --- employment in member firms (firm panel)
+  // -------------------------------------------------------
   const auto& fy = s.table("firm_year");
   if (fy.rows > 0) {
     const auto& siren = orgs.column("siren");
     std::unordered_map<std::string_view, int32_t> org_of;
     for (size_t o = 0; o < orgs.rows; ++o) {
-      if (!siren.text(o).empty() && !org_memberships[o].empty()) org_of.emplace(siren.text(o), static_cast<int32_t>(o));
+      if (!siren.text(o).empty() && !org_memberships[o].empty())
+        org_of.emplace(siren.text(o), static_cast<int32_t>(o));
     }
     // headcount[org][year − from_year + 1] for members, from the year before the range.
-    std::unordered_map<int32_t, std::vector<std::pair<double, double>>> panel;  // (headcount, rd_staff)
+    std::unordered_map<int32_t, std::vector<std::pair<double, double>>>
+        panel;  // (headcount, rd_staff)
     const auto& fsiren = fy.column("siren");
     const auto& fyear = fy.column("year");
     const auto& hc = fy.column("headcount");
@@ -437,14 +468,16 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
       if (v.empty()) v.assign(Yu + 1, {kNaN, kNaN});
       v[static_cast<size_t>(y - from_year + 1)] = {hc.reals[i], rd.reals[i]};
     }
-    std::vector<std::vector<FirmSum>> jobs(Yu, std::vector<FirmSum>(C)), rdstaff(Yu, std::vector<FirmSum>(C)), now(Yu, std::vector<FirmSum>(C)),
+    std::vector<std::vector<FirmSum>> jobs(Yu, std::vector<FirmSum>(C)),
+        rdstaff(Yu, std::vector<FirmSum>(C)), now(Yu, std::vector<FirmSum>(C)),
         before(Yu, std::vector<FirmSum>(C));
     for (const auto& [o, v] : panel) {
       for (int y = from_year; y <= to_year; ++y) {
         // The clusters the firm belongs to this year, each once (memberships may be renewed).
         std::vector<int32_t> cs;
         for (const auto& [c, start, end] : org_memberships[static_cast<size_t>(o)]) {
-          if (start <= dec31(y) && end >= jan1(y) && std::find(cs.begin(), cs.end(), c) == cs.end()) cs.push_back(c);
+          if (start <= dec31(y) && end >= jan1(y) && std::find(cs.begin(), cs.end(), c) == cs.end())
+            cs.push_back(c);
         }
         const auto [h, r] = v[yi(y) + 1];
         const double h0 = v[yi(y)].first;
@@ -474,8 +507,10 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
 std::string indicators_markdown() {
   std::string out = "| id | pillar | unit | direction | formula |\n|---|---|---|---|---|\n";
   for (const auto& d : kDefs) {
-    out += fmt::format("| `{}` | {} | {} | {} | {}{} |\n", d.id, kPillarCodes[static_cast<size_t>(d.pillar)], d.unit,
-                       kDirectionCodes[static_cast<size_t>(d.direction)], d.formula, d.firm_aggregate ? " (firm aggregate: secrecy rule)" : "");
+    out += fmt::format("| `{}` | {} | {} | {} | {}{} |\n", d.id,
+                       kPillarCodes[static_cast<size_t>(d.pillar)], d.unit,
+                       kDirectionCodes[static_cast<size_t>(d.direction)], d.formula,
+                       d.firm_aggregate ? " (firm aggregate: secrecy rule)" : "");
   }
   return out;
 }

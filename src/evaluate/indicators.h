@@ -18,7 +18,8 @@
 namespace poles::evaluate {
 
 enum class Pillar : uint8_t { kEcosystem, kProjects, kProducts, kServices, kBusiness, kEmployment };
-inline constexpr std::array<std::string_view, 6> kPillarCodes = {"ecosystem", "projects", "products", "services", "business", "employment"};
+inline constexpr std::array<std::string_view, 6> kPillarCodes = {
+    "ecosystem", "projects", "products", "services", "business", "employment"};
 
 struct IndicatorDef {
   std::string_view id;

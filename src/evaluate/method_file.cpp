@@ -19,7 +19,8 @@ namespace {
 struct Errors {
   std::string file;
   std::vector<FieldError> list;
-  void add(const std::string& key, const std::string& value, const std::string& rule, int64_t line = 0) {
+  void add(const std::string& key, const std::string& value, const std::string& rule,
+           int64_t line = 0) {
     FieldError e;
     e.file = file;
     e.line = line;
@@ -30,10 +31,13 @@ struct Errors {
   }
 };
 
-int64_t line_of(const toml::node* n) { return n ? static_cast<int64_t>(n->source().begin.line) : 0; }
+int64_t line_of(const toml::node* n) {
+  return n ? static_cast<int64_t>(n->source().begin.line) : 0;
+}
 
 template <typename E, size_t N>
-bool parse_enum(const toml::table& t, const std::string& key, const std::array<std::pair<std::string_view, E>, N>& names, E& out, Errors& err) {
+bool parse_enum(const toml::table& t, const std::string& key,
+                const std::array<std::pair<std::string_view, E>, N>& names, E& out, Errors& err) {
   const auto* node = t.get(key);
   if (!node) return true;
   const auto v = node->value<std::string>();
@@ -51,19 +55,25 @@ bool parse_enum(const toml::table& t, const std::string& key, const std::array<s
   return false;
 }
 
-constexpr std::array<std::pair<std::string_view, Normalisation>, 7> kNorms = {{{"minmax", Normalisation::kMinMax},
-                                                                               {"zscore", Normalisation::kZScore},
-                                                                               {"rank", Normalisation::kRank},
-                                                                               {"percentile", Normalisation::kPercentileRank},
-                                                                               {"target", Normalisation::kDistanceToTarget},
-                                                                               {"best", Normalisation::kDistanceToBest},
-                                                                               {"goalposts", Normalisation::kGoalposts}}};
+constexpr std::array<std::pair<std::string_view, Normalisation>, 7> kNorms = {
+    {{"minmax", Normalisation::kMinMax},
+     {"zscore", Normalisation::kZScore},
+     {"rank", Normalisation::kRank},
+     {"percentile", Normalisation::kPercentileRank},
+     {"target", Normalisation::kDistanceToTarget},
+     {"best", Normalisation::kDistanceToBest},
+     {"goalposts", Normalisation::kGoalposts}}};
 constexpr std::array<std::pair<std::string_view, Aggregation>, 3> kAggs = {
-    {{"arithmetic", Aggregation::kArithmetic}, {"geometric", Aggregation::kGeometric}, {"copeland", Aggregation::kCopeland}}};
+    {{"arithmetic", Aggregation::kArithmetic},
+     {"geometric", Aggregation::kGeometric},
+     {"copeland", Aggregation::kCopeland}}};
 constexpr std::array<std::pair<std::string_view, Imputation>, 3> kImps = {
     {{"none", Imputation::kNone}, {"mean", Imputation::kMean}, {"median", Imputation::kMedian}}};
 constexpr std::array<std::pair<std::string_view, Weighting>, 4> kWeights = {
-    {{"equal", Weighting::kEqual}, {"expert", Weighting::kExpert}, {"pca", Weighting::kPca}, {"bod", Weighting::kBenefitOfDoubt}}};
+    {{"equal", Weighting::kEqual},
+     {"expert", Weighting::kExpert},
+     {"pca", Weighting::kPca},
+     {"bod", Weighting::kBenefitOfDoubt}}};
 
 double number_of(const toml::node* n, bool& ok) {
   if (n && n->is_floating_point()) return *n->value<double>();
@@ -101,7 +111,8 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
   if (const auto* o = t["outliers"].as_table()) {
     me.outliers.max_skew = (*o)["max_skew"].value_or(me.outliers.max_skew);
     me.outliers.max_kurtosis = (*o)["max_kurtosis"].value_or(me.outliers.max_kurtosis);
-    me.outliers.max_winsorised = static_cast<int>((*o)["max_winsorised"].value_or(int64_t{me.outliers.max_winsorised}));
+    me.outliers.max_winsorised =
+        static_cast<int>((*o)["max_winsorised"].value_or(int64_t{me.outliers.max_winsorised}));
   }
 
   // Pillars and their weights.
@@ -114,7 +125,9 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
     for (const auto& [k, v] : *pillars) {
       const std::string key(k.str());
       if (std::find(kPillarCodes.begin(), kPillarCodes.end(), key) == kPillarCodes.end()) {
-        err.add("pillars." + key, key, "unknown pillar (ecosystem, projects, products, services, business, employment)", line_of(&v));
+        err.add("pillars." + key, key,
+                "unknown pillar (ecosystem, projects, products, services, business, employment)",
+                line_of(&v));
         continue;
       }
       bool ok = true;
@@ -128,7 +141,8 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
       me.pillar_weight.push_back(w);
       sum += w;
     }
-    if (!me.pillar_weight.empty() && std::fabs(sum - 1) > 1e-9) err.add("pillars", fmt::format("{}", sum), "the pillars' weights must sum to 1");
+    if (!me.pillar_weight.empty() && std::fabs(sum - 1) > 1e-9)
+      err.add("pillars", fmt::format("{}", sum), "the pillars' weights must sum to 1");
   }
 
   // Indicators.
@@ -154,7 +168,8 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
       const auto& d = indicator_defs()[static_cast<size_t>(def)];
       const std::string pillar(kPillarCodes[static_cast<size_t>(d.pillar)]);
       if (!pillar_index.contains(pillar)) {
-        err.add("indicator.id", id, fmt::format("its pillar '{}' has no weight in [pillars]", pillar), line);
+        err.add("indicator.id", id,
+                fmt::format("its pillar '{}' has no weight in [pillars]", pillar), line);
         continue;
       }
       bool ok = true;
@@ -165,9 +180,12 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
       }
       int direction = d.direction == Direction::kHigher ? 1 : -1;
       if (const auto dir = (*ind)["direction"].value<std::string>()) {
-        if (*dir == "higher") direction = 1;
-        else if (*dir == "lower") direction = -1;
-        else err.add("indicator.direction", *dir, "must be higher or lower", line);
+        if (*dir == "higher")
+          direction = 1;
+        else if (*dir == "lower")
+          direction = -1;
+        else
+          err.add("indicator.direction", *dir, "must be higher or lower", line);
       }
       NormParams p;
       if ((*ind)["target"]) {
@@ -176,16 +194,21 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
       }
       if (const auto* gp = (*ind)["goalposts"].as_array()) {
         bool a = true, b = true;
-        const double lo = gp->size() == 2 ? number_of(gp->get(0), a) : 0, hi = gp->size() == 2 ? number_of(gp->get(1), b) : 0;
-        if (gp->size() != 2 || !a || !b || lo == hi) err.add("indicator.goalposts", id, "goalposts are two different numbers [low, high]", line);
+        const double lo = gp->size() == 2 ? number_of(gp->get(0), a) : 0,
+                     hi = gp->size() == 2 ? number_of(gp->get(1), b) : 0;
+        if (gp->size() != 2 || !a || !b || lo == hi)
+          err.add("indicator.goalposts", id, "goalposts are two different numbers [low, high]",
+                  line);
         p.lo = direction * lo;
         p.hi = direction * hi;
         if (p.lo > p.hi) std::swap(p.lo, p.hi);
       } else if (me.normalisation == Normalisation::kGoalposts) {
-        err.add("indicator.goalposts", id, "goalposts normalisation needs goalposts = [low, high] for every indicator", line);
+        err.add("indicator.goalposts", id,
+                "goalposts normalisation needs goalposts = [low, high] for every indicator", line);
       }
       if (me.normalisation == Normalisation::kDistanceToTarget && !(*ind)["target"]) {
-        err.add("indicator.target", id, "distance-to-target normalisation needs a target for every indicator", line);
+        err.add("indicator.target", id,
+                "distance-to-target normalisation needs a target for every indicator", line);
       }
       m.indicators.push_back(id);
       me.pillar.push_back(pillar_index[pillar]);
@@ -196,10 +219,13 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
     }
   }
   for (const auto& [p, sum] : weight_sum) {
-    if (sum <= 0) err.add("indicator.weight", m.pillars[static_cast<size_t>(p)], "the indicators of a pillar need a positive weight in total");
+    if (sum <= 0)
+      err.add("indicator.weight", m.pillars[static_cast<size_t>(p)],
+              "the indicators of a pillar need a positive weight in total");
   }
   for (size_t p = 0; p < m.pillars.size(); ++p) {
-    if (!weight_sum.contains(static_cast<int>(p))) err.add("pillars." + m.pillars[p], "", "a pillar with a weight needs at least one indicator");
+    if (!weight_sum.contains(static_cast<int>(p)))
+      err.add("pillars." + m.pillars[p], "", "a pillar with a weight needs at least one indicator");
   }
 
   // Peer groups, uncertainty.
@@ -209,7 +235,8 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
   }
   if (const auto* u = t["uncertainty"].as_table()) {
     const int64_t draws = (*u)["draws"].value_or(int64_t{10000});
-    if (draws < 0 || draws > 1000000) err.add("uncertainty.draws", fmt::format("{}", draws), "must be between 0 and 1000000");
+    if (draws < 0 || draws > 1000000)
+      err.add("uncertainty.draws", fmt::format("{}", draws), "must be between 0 and 1000000");
     m.draws = static_cast<size_t>(std::max<int64_t>(0, draws));
     m.seed = static_cast<uint64_t>((*u)["seed"].value_or(int64_t{1}));
     m.sobol_n = static_cast<size_t>(std::max<int64_t>(0, (*u)["sobol_n"].value_or(int64_t{500})));
@@ -220,12 +247,15 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
         const auto v = n.value<std::string>().value_or("");
         bool found = false;
         for (const auto& [name, e] : kNorms) {
-          if (v == name && e != Normalisation::kDistanceToTarget && e != Normalisation::kGoalposts) {
+          if (v == name && e != Normalisation::kDistanceToTarget &&
+              e != Normalisation::kGoalposts) {
             m.alternatives.normalisations.push_back(e);
             found = true;
           }
         }
-        if (!found) err.add("uncertainty.normalisations", v, "must be minmax, zscore, rank, percentile or best", line_of(&n));
+        if (!found)
+          err.add("uncertainty.normalisations", v,
+                  "must be minmax, zscore, rank, percentile or best", line_of(&n));
       }
     }
     if (const auto* as = (*u)["aggregations"].as_array()) {
@@ -239,7 +269,9 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
             found = true;
           }
         }
-        if (!found) err.add("uncertainty.aggregations", v, "must be arithmetic, geometric or copeland", line_of(&n));
+        if (!found)
+          err.add("uncertainty.aggregations", v, "must be arithmetic, geometric or copeland",
+                  line_of(&n));
       }
     }
   }
@@ -252,19 +284,23 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
       m.ratings.push_back({(*r)["name"].value_or(std::string()), (*r)["top_share"].value_or(0.0)});
     }
   } else {
-    m.ratings = {{"very_performing", 20.0 / 71}, {"performing", 35.0 / 71}, {"less_performing", 16.0 / 71}};
+    m.ratings = {
+        {"very_performing", 20.0 / 71}, {"performing", 35.0 / 71}, {"less_performing", 16.0 / 71}};
   }
   double shares = 0;
   for (const auto& r : m.ratings) {
-    if (r.name.empty() || r.top_share < 0) err.add("rating", r.name, "each rating class has a name and a share >= 0");
+    if (r.name.empty() || r.top_share < 0)
+      err.add("rating", r.name, "each rating class has a name and a share >= 0");
     shares += r.top_share;
   }
-  if (!m.ratings.empty() && std::fabs(shares - 1) > 1e-6) err.add("rating", fmt::format("{}", shares), "the rating classes' shares must sum to 1");
+  if (!m.ratings.empty() && std::fabs(shares - 1) > 1e-6)
+    err.add("rating", fmt::format("{}", shares), "the rating classes' shares must sum to 1");
 
   // Compliance and the ladder.
   m.min_targets_met_share = t["compliance"]["min_targets_met_share"].value_or(0.6);
   if (m.min_targets_met_share < 0 || m.min_targets_met_share > 1) {
-    err.add("compliance.min_targets_met_share", fmt::format("{}", m.min_targets_met_share), "must be between 0 and 1");
+    err.add("compliance.min_targets_met_share", fmt::format("{}", m.min_targets_met_share),
+            "must be between 0 and 1");
   }
   if (const auto* ls = t["action"].as_array()) {
     for (const auto& n : *ls) {
@@ -273,21 +309,26 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
       ActionRule r;
       r.level = static_cast<int>((*a)["level"].value_or(int64_t{-1}));
       r.action = (*a)["action"].value_or(std::string());
-      if (r.level < 0 || r.level > 4) err.add("action.level", fmt::format("{}", r.level), "a level is 0 to 4", line_of(&n));
+      if (r.level < 0 || r.level > 4)
+        err.add("action.level", fmt::format("{}", r.level), "a level is 0 to 4", line_of(&n));
       if (r.action.empty()) err.add("action.action", "", "each rule names its action", line_of(&n));
       if (const auto* rt = (*a)["ratings"].as_array()) {
         for (const auto& x : *rt) {
           const auto v = x.value<std::string>().value_or("");
-          if (std::none_of(m.ratings.begin(), m.ratings.end(), [&](const RatingClass& c) { return c.name == v; })) {
+          if (std::none_of(m.ratings.begin(), m.ratings.end(),
+                           [&](const RatingClass& c) { return c.name == v; })) {
             err.add("action.ratings", v, "not a rating class of [[rating]]", line_of(&x));
           }
           r.ratings.push_back(v);
         }
       }
-      r.min_consecutive_misses = static_cast<int>((*a)["min_consecutive_misses"].value_or(int64_t{0}));
+      r.min_consecutive_misses =
+          static_cast<int>((*a)["min_consecutive_misses"].value_or(int64_t{0}));
       r.trend = (*a)["trend"].value_or(std::string());
-      if (!r.trend.empty() && r.trend != "down" && r.trend != "up") err.add("action.trend", r.trend, "must be down or up", line_of(&n));
-      if (const auto plan = (*a)["improvement_plan"].value<bool>()) r.improvement_plan = *plan ? 1 : 0;
+      if (!r.trend.empty() && r.trend != "down" && r.trend != "up")
+        err.add("action.trend", r.trend, "must be down or up", line_of(&n));
+      if (const auto plan = (*a)["improvement_plan"].value<bool>())
+        r.improvement_plan = *plan ? 1 : 0;
       m.ladder.push_back(std::move(r));
     }
   }

@@ -17,24 +17,25 @@ namespace poles::evaluate {
 // One rung of the ladder: matched when every condition given holds.
 struct ActionRule {
   int level = 0;
-  std::string action;                 // e.g. "review at 18 months, funding revisable"
-  std::vector<std::string> ratings;   // rating classes that match (empty: any)
-  int min_consecutive_misses = 0;     // years in a row with too few targets met
-  std::string trend;                  // "down", "up" or "" (any): the index against the year before
-  int improvement_plan = -1;          // 1: the contract has an improvement plan; 0: it has none; −1: any
+  std::string action;                // e.g. "review at 18 months, funding revisable"
+  std::vector<std::string> ratings;  // rating classes that match (empty: any)
+  int min_consecutive_misses = 0;    // years in a row with too few targets met
+  std::string trend;                 // "down", "up" or "" (any): the index against the year before
+  int improvement_plan = -1;  // 1: the contract has an improvement plan; 0: it has none; −1: any
 };
 
 struct RatingClass {
   std::string name;
-  double top_share = 0;  // share of units in this class, from the top (the last class takes the rest)
+  double top_share =
+      0;  // share of units in this class, from the top (the last class takes the rest)
 };
 
 struct MethodFile {
   std::string name, description, path;
   std::vector<std::string> indicators;  // ids, in the file's order
-  Method method;                        // indicators in that order; pillars indexed in kPillarCodes order
-  std::vector<std::string> pillars;     // pillar codes used, in index order
-  std::string peer_groups = "scale";    // none | scale | region
+  Method method;  // indicators in that order; pillars indexed in kPillarCodes order
+  std::vector<std::string> pillars;   // pillar codes used, in index order
+  std::string peer_groups = "scale";  // none | scale | region
   size_t draws = 10000;
   uint64_t seed = 1;
   size_t sobol_n = 500;

@@ -10,8 +10,9 @@ namespace poles::evaluate {
 
 using snapshot::Snapshot;
 
-ProposedAction propose_action(const std::vector<ActionRule>& ladder, const std::string& rating, int consecutive_misses,
-                              const std::string& trend, bool improvement_plan) {
+ProposedAction propose_action(const std::vector<ActionRule>& ladder, const std::string& rating,
+                              int consecutive_misses, const std::string& trend,
+                              bool improvement_plan) {
   ProposedAction out;
   for (const auto& r : ladder) {
     std::vector<std::string> why;
@@ -29,9 +30,12 @@ ProposedAction propose_action(const std::vector<ActionRule>& ladder, const std::
     }
     if (r.improvement_plan >= 0) {
       if (improvement_plan != (r.improvement_plan == 1)) continue;
-      why.push_back(improvement_plan ? "an improvement plan was already in the contract" : "no improvement plan yet");
+      why.push_back(improvement_plan ? "an improvement plan was already in the contract"
+                                     : "no improvement plan yet");
     }
-    const std::string reason = fmt::format("level {} ({}): {}", r.level, r.action, why.empty() ? std::string("always") : fmt::format("{}", fmt::join(why, ", ")));
+    const std::string reason =
+        fmt::format("level {} ({}): {}", r.level, r.action,
+                    why.empty() ? std::string("always") : fmt::format("{}", fmt::join(why, ", ")));
     out.reasons.push_back(reason);
     if (r.level > out.level) {
       out.level = r.level;
@@ -41,7 +45,8 @@ ProposedAction propose_action(const std::vector<ActionRule>& ladder, const std::
   return out;
 }
 
-Table indicator_table(const Catalogue& c, const MethodFile& m, int year, std::vector<int32_t>& rows) {
+Table indicator_table(const Catalogue& c, const MethodFile& m, int year,
+                      std::vector<int32_t>& rows) {
   rows.clear();
   const auto& active = c.active[static_cast<size_t>(year - c.from_year)];
   for (size_t r = 0; r < active.size(); ++r) {
@@ -56,11 +61,14 @@ Table indicator_table(const Catalogue& c, const MethodFile& m, int year, std::ve
   return t;
 }
 
-Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int year, const RunOptions& o) {
+Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int year,
+                                 const RunOptions& o) {
   const Catalogue cat = catalogue(s, year - 10, year);
   std::vector<int32_t> rows;
   const Table raw = indicator_table(cat, m, year, rows);
-  if (rows.size() < 3) return Status::not_found(fmt::format("{} clusters are labelled in {}: too few to evaluate", rows.size(), year));
+  if (rows.size() < 3)
+    return Status::not_found(
+        fmt::format("{} clusters are labelled in {}: too few to evaluate", rows.size(), year));
   POLES_ASSIGN_OR_RETURN(auto comp, compute(raw, m.method));
   Evaluation ev;
   ev.year = year;
@@ -71,7 +79,8 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
     POLES_ASSIGN_OR_RETURN(unc, uncertainty(raw, m.method, m.alternatives, m.draws, m.seed));
   }
   if (o.sensitivity && m.sobol_n > 0) {
-    POLES_ASSIGN_OR_RETURN(ev.sensitivity, composite_sensitivity(raw, m.method, m.alternatives, m.sobol_n, m.seed));
+    POLES_ASSIGN_OR_RETURN(ev.sensitivity,
+                           composite_sensitivity(raw, m.method, m.alternatives, m.sobol_n, m.seed));
   }
   // The year before, for the trend.
   std::map<int32_t, int> previous;
@@ -91,7 +100,8 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
     double upto = 0;
     for (const auto& r : m.ratings) {
       upto += r.top_share;
-      if (static_cast<double>(rank) <= std::ceil(upto * static_cast<double>(n) - 1e-9)) return r.name;
+      if (static_cast<double>(rank) <= std::ceil(upto * static_cast<double>(n) - 1e-9))
+        return r.name;
     }
     return m.ratings.empty() ? std::string() : m.ratings.back().name;
   };
@@ -99,14 +109,18 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
   const auto& contracts = s.table("contract");
   const auto& targets = s.table("contract_target");
   std::map<int32_t, std::vector<size_t>> contracts_of;
-  for (size_t k = 0; k < contracts.rows; ++k) contracts_of[contracts.column("cluster_id").codes[k]].push_back(k);
+  for (size_t k = 0; k < contracts.rows; ++k)
+    contracts_of[contracts.column("cluster_id").codes[k]].push_back(k);
   std::map<size_t, std::vector<size_t>> targets_of;
-  for (size_t t = 0; t < targets.rows; ++t) targets_of[static_cast<size_t>(targets.column("contract_id").codes[t])].push_back(t);
+  for (size_t t = 0; t < targets.rows; ++t)
+    targets_of[static_cast<size_t>(targets.column("contract_id").codes[t])].push_back(t);
   auto checks = [&](int32_t c, int y, bool& plan) {
     std::vector<TargetCheck> out;
     for (size_t k : contracts_of[c]) {
-      if (contracts.column("start_year").ints[k] > y || contracts.column("end_year").ints[k] < y) continue;
-      plan = plan || (contracts.column("improvement_plan").present[k] && contracts.column("improvement_plan").ints[k] != 0);
+      if (contracts.column("start_year").ints[k] > y || contracts.column("end_year").ints[k] < y)
+        continue;
+      plan = plan || (contracts.column("improvement_plan").present[k] &&
+                      contracts.column("improvement_plan").ints[k] != 0);
       for (size_t t : targets_of[k]) {
         if (targets.column("year").ints[t] != y) continue;
         TargetCheck tc;
@@ -115,7 +129,9 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
         tc.higher = targets.column("direction").codes[t] == static_cast<int>(Direction::kHigher);
         const int i = indicator_index(tc.indicator);
         tc.value = i >= 0 ? cat.at(y, c, i) : NAN;
-        tc.met = std::isnan(tc.value) ? -1 : (tc.higher ? tc.value >= tc.target : tc.value <= tc.target) ? 1 : 0;
+        tc.met = std::isnan(tc.value)                                          ? -1
+                 : (tc.higher ? tc.value >= tc.target : tc.value <= tc.target) ? 1
+                                                                               : 0;
         out.push_back(std::move(tc));
       }
     }
@@ -129,15 +145,17 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
         met += t.met;
       }
     }
-    return known > 0 && static_cast<double>(met) < m.min_targets_met_share * static_cast<double>(known);
+    return known > 0 &&
+           static_cast<double>(met) < m.min_targets_met_share * static_cast<double>(known);
   };
   // Peer groups: national / regional scale, or the home region.
   std::map<std::string, std::vector<size_t>> peers;
   for (size_t i = 0; i < n; ++i) {
     const auto row = static_cast<size_t>(rows[i]);
     const std::string g = m.peer_groups == "scale" ? std::string(clusters.column("scale").text(row))
-                          : m.peer_groups == "region" ? std::string(clusters.column("region").text(row))
-                                                      : "all";
+                          : m.peer_groups == "region"
+                              ? std::string(clusters.column("region").text(row))
+                              : "all";
     peers[g].push_back(i);
   }
   ev.clusters.resize(n);
@@ -160,7 +178,9 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
     for (size_t p = 0; p < comp.pillars.cols; ++p) e.pillars[p] = comp.pillars.at(i, p);
     e.index = comp.index[i];
     e.rank = comp.rank[i];
-    e.interval = o.uncertainty ? unc.units[i] : RankInterval{e.rank, double(e.rank), double(e.rank), double(e.rank), double(e.rank)};
+    e.interval = o.uncertainty ? unc.units[i]
+                               : RankInterval{e.rank, double(e.rank), double(e.rank),
+                                              double(e.rank), double(e.rank)};
     e.rating = rating_of(e.rank);
     if (const auto it = previous.find(rows[i]); it != previous.end()) {
       e.previous_rank = it->second;
@@ -173,9 +193,12 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
       if (!missed(v)) break;
       ++e.consecutive_misses;
     }
-    e.action = propose_action(m.ladder, e.rating, e.consecutive_misses, e.trend, e.improvement_plan);
+    e.action =
+        propose_action(m.ladder, e.rating, e.consecutive_misses, e.trend, e.improvement_plan);
   }
-  std::sort(ev.clusters.begin(), ev.clusters.end(), [](const auto& a, const auto& b) { return a.rank != b.rank ? a.rank < b.rank : a.cluster < b.cluster; });
+  std::sort(ev.clusters.begin(), ev.clusters.end(), [](const auto& a, const auto& b) {
+    return a.rank != b.rank ? a.rank < b.rank : a.cluster < b.cluster;
+  });
   return ev;
 }
 

@@ -34,19 +34,20 @@ struct ProposedAction {
   std::string action = "monitoring";
   std::vector<std::string> reasons;
 };
-ProposedAction propose_action(const std::vector<ActionRule>& ladder, const std::string& rating, int consecutive_misses,
-                              const std::string& trend, bool improvement_plan);
+ProposedAction propose_action(const std::vector<ActionRule>& ladder, const std::string& rating,
+                              int consecutive_misses, const std::string& trend,
+                              bool improvement_plan);
 
 struct ClusterEvaluation {
   int32_t cluster = -1;
   std::string peer_group;
-  std::vector<double> raw;        // indicator values (method order)
-  std::vector<double> pillars;    // pillar scores
+  std::vector<double> raw;      // indicator values (method order)
+  std::vector<double> pillars;  // pillar scores
   double index = 0;
   int rank = 0, peer_rank = 0;
   RankInterval interval;
   std::string rating;
-  int previous_rank = 0;          // 0 when not evaluated the year before
+  int previous_rank = 0;  // 0 when not evaluated the year before
   std::string trend = "stable";
   std::vector<TargetCheck> targets;
   int consecutive_misses = 0;
@@ -66,8 +67,10 @@ struct RunOptions {
   bool sensitivity = true;
   bool uncertainty = true;
 };
-Result<Evaluation> evaluate_year(const snapshot::Snapshot& s, const MethodFile& m, int year, const RunOptions& o = {});
+Result<Evaluation> evaluate_year(const snapshot::Snapshot& s, const MethodFile& m, int year,
+                                 const RunOptions& o = {});
 // The raw table of the method's indicators for the clusters labelled in `year` (rows in `rows`).
-Table indicator_table(const Catalogue& c, const MethodFile& m, int year, std::vector<int32_t>& rows);
+Table indicator_table(const Catalogue& c, const MethodFile& m, int year,
+                      std::vector<int32_t>& rows);
 
 }  // namespace poles::evaluate

@@ -15,7 +15,6 @@ namespace poles::evaluate {
 
 namespace {
 
-
 template <typename T>
 T pick(const std::vector<T>& v, double u) {
   return v[std::min(v.size() - 1, static_cast<size_t>(u * static_cast<double>(v.size())))];
@@ -39,7 +38,8 @@ Method method_at(const Method& nominal, const Alternatives& alt, const std::vect
 
 }  // namespace
 
-SobolIndices sobol(const std::function<double(const std::vector<double>&)>& f, size_t d, size_t n, uint64_t seed) {
+SobolIndices sobol(const std::function<double(const std::vector<double>&)>& f, size_t d, size_t n,
+                   uint64_t seed) {
   std::mt19937_64 g(seed);
   std::uniform_real_distribution<double> U(0, 1);
   std::vector<std::vector<double>> A(n, std::vector<double>(d)), B(n, std::vector<double>(d));
@@ -56,7 +56,8 @@ SobolIndices sobol(const std::function<double(const std::vector<double>&)>& f, s
   for (size_t r = 0; r < n; ++r) mean += yA[r] + yB[r];
   mean /= static_cast<double>(2 * n);
   double var = 0;
-  for (size_t r = 0; r < n; ++r) var += (yA[r] - mean) * (yA[r] - mean) + (yB[r] - mean) * (yB[r] - mean);
+  for (size_t r = 0; r < n; ++r)
+    var += (yA[r] - mean) * (yA[r] - mean) + (yB[r] - mean) * (yB[r] - mean);
   var /= static_cast<double>(2 * n - 1);
   SobolIndices s;
   s.variance = var;
@@ -94,8 +95,12 @@ class Variants {
  public:
   explicit Variants(const Table& raw) : raw_(raw) {}
   const Variant& get(const Method& m) {
-    const bool geo = m.aggregation == Aggregation::kGeometric || m.pillar_aggregation == Aggregation::kGeometric;
-    const int key = ((static_cast<int>(m.normalisation) * 4 + static_cast<int>(m.imputation)) * 2 + (m.treat_outliers ? 1 : 0)) * 2 + (geo ? 1 : 0);
+    const bool geo =
+        m.aggregation == Aggregation::kGeometric || m.pillar_aggregation == Aggregation::kGeometric;
+    const int key = ((static_cast<int>(m.normalisation) * 4 + static_cast<int>(m.imputation)) * 2 +
+                     (m.treat_outliers ? 1 : 0)) *
+                        2 +
+                    (geo ? 1 : 0);
     std::lock_guard lock(mutex_);
     auto it = cache_.find(key);
     if (it == cache_.end()) {
@@ -125,25 +130,38 @@ class Variants {
 };
 
 // Per-thread buffers of the rank sort.
-std::vector<uint64_t>& key_buffer() { thread_local std::vector<uint64_t> b; return b; }
-std::vector<uint64_t>& key_buffer2() { thread_local std::vector<uint64_t> b; return b; }
-std::vector<uint32_t>& unit_buffer() { thread_local std::vector<uint32_t> b; return b; }
-std::vector<uint32_t>& unit_buffer2() { thread_local std::vector<uint32_t> b; return b; }
+std::vector<uint64_t>& key_buffer() {
+  thread_local std::vector<uint64_t> b;
+  return b;
+}
+std::vector<uint64_t>& key_buffer2() {
+  thread_local std::vector<uint64_t> b;
+  return b;
+}
+std::vector<uint32_t>& unit_buffer() {
+  thread_local std::vector<uint32_t> b;
+  return b;
+}
+std::vector<uint32_t>& unit_buffer2() {
+  thread_local std::vector<uint32_t> b;
+  return b;
+}
 
 // The ranks of one draw (`index` holds a score increasing with the composite, not always the
 // composite itself). Weighted arithmetic or geometric means are computed in one pass over the
 // row-major table (the Monte Carlo's hot loop); Copeland and PCA weights go through combine().
-Status draw_ranks(const Variant& v, const Method& m, size_t pillars, std::vector<double>& acc, std::vector<double>& wsum, std::vector<double>& index,
-                  std::vector<int>& rank) {
+Status draw_ranks(const Variant& v, const Method& m, size_t pillars, std::vector<double>& acc,
+                  std::vector<double>& wsum, std::vector<double>& index, std::vector<int>& rank) {
   const Table& t = v.normalised;
   const size_t n = t.rows, k = t.cols;
-  if (m.aggregation == Aggregation::kCopeland || m.pillar_aggregation == Aggregation::kCopeland || m.weighting == Weighting::kPca ||
-      m.weighting == Weighting::kBenefitOfDoubt) {
+  if (m.aggregation == Aggregation::kCopeland || m.pillar_aggregation == Aggregation::kCopeland ||
+      m.weighting == Weighting::kPca || m.weighting == Weighting::kBenefitOfDoubt) {
     POLES_ASSIGN_OR_RETURN(auto c, combine(t, m, m.weight));
     rank = std::move(c.rank);
     return Status::ok();
   }
-  const bool geo_in = m.aggregation == Aggregation::kGeometric, geo_out = m.pillar_aggregation == Aggregation::kGeometric;
+  const bool geo_in = m.aggregation == Aggregation::kGeometric,
+             geo_out = m.pillar_aggregation == Aggregation::kGeometric;
   index.assign(n, 0);
   if (v.complete) {
     // Every value present: each pillar's weighted sum over contiguous columns, then the index.
@@ -197,7 +215,8 @@ Status draw_ranks(const Variant& v, const Method& m, size_t pillars, std::vector
         s += m.pillar_weight[p] * (geo_out ? std::log(score) : score);
         sw += m.pillar_weight[p];
       }
-      index[r] = sw > 0 ? (geo_out ? std::exp(s / sw) : s / sw) : std::numeric_limits<double>::quiet_NaN();
+      index[r] =
+          sw > 0 ? (geo_out ? std::exp(s / sw) : s / sw) : std::numeric_limits<double>::quiet_NaN();
     }
   }
   // Highest first, ties at their minimum rank, NaN last: an LSD radix sort (8 passes of 8 bits) of
@@ -223,7 +242,8 @@ Status draw_ranks(const Variant& v, const Method& m, size_t pillars, std::vector
   for (int shift = 0; shift < 64; shift += 8) {
     count.fill(0);
     for (size_t i = 0; i < n; ++i) ++count[((keys[i] >> shift) & 0xff) + 1];
-    if (count[1 + ((keys[0] >> shift) & 0xff)] == n) continue;  // every key has this byte: nothing moves
+    if (count[1 + ((keys[0] >> shift) & 0xff)] == n)
+      continue;  // every key has this byte: nothing moves
     for (size_t b = 1; b < count.size(); ++b) count[b] += count[b - 1];
     for (size_t i = 0; i < n; ++i) {
       const uint32_t pos = count[(keys[i] >> shift) & 0xff]++;
@@ -242,7 +262,11 @@ Status draw_ranks(const Variant& v, const Method& m, size_t pillars, std::vector
   return Status::ok();
 }
 
-size_t pillar_count(const Method& m) { return m.pillar.empty() ? 0 : static_cast<size_t>(*std::max_element(m.pillar.begin(), m.pillar.end()) + 1); }
+size_t pillar_count(const Method& m) {
+  return m.pillar.empty()
+             ? 0
+             : static_cast<size_t>(*std::max_element(m.pillar.begin(), m.pillar.end()) + 1);
+}
 
 // Quantile q of the ranks of a unit from its histogram (counts of rank 1..n), interpolated like
 // the sorted-vector quantile (type 7).
@@ -263,7 +287,8 @@ double hist_quantile(const uint32_t* counts, size_t n, size_t draws, double q) {
 
 }  // namespace
 
-Result<Uncertainty> uncertainty(const Table& raw, const Method& nominal, const Alternatives& alt, size_t draws, uint64_t seed) {
+Result<Uncertainty> uncertainty(const Table& raw, const Method& nominal, const Alternatives& alt,
+                                size_t draws, uint64_t seed) {
   POLES_ASSIGN_OR_RETURN(auto base, compute(raw, nominal));
   const size_t n = raw.rows;
   // The draws' points come from one seeded stream, so the result does not depend on the threads.
@@ -272,7 +297,8 @@ Result<Uncertainty> uncertainty(const Table& raw, const Method& nominal, const A
   std::vector<double> points(draws * kUncertainInputs.size());
   for (double& x : points) x = U(g);
   Variants variants(raw);
-  const size_t threads = std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), draws / 200 + 1));
+  const size_t threads =
+      std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), draws / 200 + 1));
   // Each draw's ranks in a row of a draws × n matrix (sequential writes), counted per unit after.
   std::vector<uint32_t> ranks_of(draws * n);
   std::vector<Status> failures(threads, Status::ok());
@@ -283,7 +309,8 @@ Result<Uncertainty> uncertainty(const Table& raw, const Method& nominal, const A
     for (size_t d = t; d < draws; d += threads) {
       std::copy_n(points.begin() + static_cast<std::ptrdiff_t>(d * u.size()), u.size(), u.begin());
       const Method m = method_at(nominal, alt, u);
-      if (Status st = draw_ranks(variants.get(m), m, wsum.size(), acc, wsum, index, rank); !st.is_ok()) {
+      if (Status st = draw_ranks(variants.get(m), m, wsum.size(), acc, wsum, index, rank);
+          !st.is_ok()) {
         failures[t] = st;
         return;
       }
@@ -331,7 +358,8 @@ Result<Uncertainty> uncertainty(const Table& raw, const Method& nominal, const A
   return out;
 }
 
-Result<SobolIndices> composite_sensitivity(const Table& raw, const Method& nominal, const Alternatives& alt, size_t n, uint64_t seed) {
+Result<SobolIndices> composite_sensitivity(const Table& raw, const Method& nominal,
+                                           const Alternatives& alt, size_t n, uint64_t seed) {
   POLES_ASSIGN_OR_RETURN(auto base, compute(raw, nominal));
   Status failure = Status::ok();
   Variants variants(raw);
@@ -340,7 +368,8 @@ Result<SobolIndices> composite_sensitivity(const Table& raw, const Method& nomin
   std::vector<int> rank;
   auto f = [&](const std::vector<double>& u) {
     const Method m = method_at(nominal, alt, u);
-    if (Status st = draw_ranks(variants.get(m), m, wsum.size(), acc, wsum, index, rank); !st.is_ok()) {
+    if (Status st = draw_ranks(variants.get(m), m, wsum.size(), acc, wsum, index, rank);
+        !st.is_ok()) {
       failure = st;
       return 0.0;
     }

@@ -23,18 +23,21 @@ struct SobolIndices {
   size_t runs = 0;
 };
 // f maps a point of [0, 1]^d to the output.
-SobolIndices sobol(const std::function<double(const std::vector<double>&)>& f, size_t d, size_t n, uint64_t seed);
+SobolIndices sobol(const std::function<double(const std::vector<double>&)>& f, size_t d, size_t n,
+                   uint64_t seed);
 
 // The alternatives the uncertainty analysis draws from (each uniformly), and the weight noise:
 // w' = w·(1 + U(−noise, noise)).
 struct Alternatives {
-  std::vector<Normalisation> normalisations = {Normalisation::kMinMax, Normalisation::kZScore, Normalisation::kPercentileRank};
+  std::vector<Normalisation> normalisations = {Normalisation::kMinMax, Normalisation::kZScore,
+                                               Normalisation::kPercentileRank};
   std::vector<Aggregation> aggregations = {Aggregation::kArithmetic, Aggregation::kGeometric};
   std::vector<Imputation> imputations = {Imputation::kMean, Imputation::kMedian};
   std::vector<bool> outlier_treatment = {true, false};
   double weight_noise = 0.25;
 };
-inline constexpr std::array<const char*, 5> kUncertainInputs = {"normalisation", "aggregation", "imputation", "outliers", "weights"};
+inline constexpr std::array<const char*, 5> kUncertainInputs = {
+    "normalisation", "aggregation", "imputation", "outliers", "weights"};
 
 struct RankInterval {
   int nominal = 0;
@@ -45,9 +48,12 @@ struct Uncertainty {
   size_t draws = 0;
   uint64_t seed = 0;
 };
-Result<Uncertainty> uncertainty(const Table& raw, const Method& nominal, const Alternatives& alt, size_t draws, uint64_t seed);
+Result<Uncertainty> uncertainty(const Table& raw, const Method& nominal, const Alternatives& alt,
+                                size_t draws, uint64_t seed);
 
-// Sobol indices of the inputs kUncertainInputs on the mean absolute rank shift from the nominal ranks.
-Result<SobolIndices> composite_sensitivity(const Table& raw, const Method& nominal, const Alternatives& alt, size_t n, uint64_t seed);
+// Sobol indices of the inputs kUncertainInputs on the mean absolute rank shift from the nominal
+// ranks.
+Result<SobolIndices> composite_sensitivity(const Table& raw, const Method& nominal,
+                                           const Alternatives& alt, size_t n, uint64_t seed);
 
 }  // namespace poles::evaluate

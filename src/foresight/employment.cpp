@@ -1,9 +1,9 @@
 #include "foresight/employment.h"
 
-#include <boost/math/distributions/students_t.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -27,7 +27,8 @@ double top_threshold(std::vector<double> v, double share) {
   std::erase_if(v, [](double x) { return std::isnan(x); });
   if (v.empty()) return std::numeric_limits<double>::infinity();
   std::sort(v.begin(), v.end(), std::greater<>());
-  const auto k = std::max<size_t>(1, static_cast<size_t>(std::ceil(share * static_cast<double>(v.size()) - 1e-9)));
+  const auto k = std::max<size_t>(
+      1, static_cast<size_t>(std::ceil(share * static_cast<double>(v.size()) - 1e-9)));
   return v[std::min(k, v.size()) - 1];
 }
 
@@ -53,7 +54,9 @@ Result<Cube> employment_cube(const Snapshot& s) {
     if (sector.text(i) != "total") sectors.insert(std::string(sector.text(i)));
     years.insert(static_cast<int>(year.ints[i]));
   }
-  if (regions.empty()) return Status::not_found("no regional employment: the employment table has no row of level 'region'");
+  if (regions.empty())
+    return Status::not_found(
+        "no regional employment: the employment table has no row of level 'region'");
   c.regions.assign(regions.begin(), regions.end());
   c.sectors.assign(sectors.begin(), sectors.end());
   c.years.assign(years.begin(), years.end());
@@ -70,11 +73,15 @@ Result<Cube> employment_cube(const Snapshot& s) {
     const bool total = sec == "total";
     if (level.text(i) == "region") {
       const auto r = static_cast<size_t>(c.region_index(std::string(code.text(i))));
-      if (total) c.region_total[r][y] = jobs.reals[i];
-      else c.jobs[r][static_cast<size_t>(c.sector_index(sec))][y] = jobs.reals[i];
+      if (total)
+        c.region_total[r][y] = jobs.reals[i];
+      else
+        c.jobs[r][static_cast<size_t>(c.sector_index(sec))][y] = jobs.reals[i];
     } else if (level.text(i) == "country") {
-      if (total) national[y] = jobs.reals[i];
-      else national_sector[static_cast<size_t>(c.sector_index(sec))][y] = jobs.reals[i];
+      if (total)
+        national[y] = jobs.reals[i];
+      else
+        national_sector[static_cast<size_t>(c.sector_index(sec))][y] = jobs.reals[i];
     }
   }
   // National figures: the country rows, else the sum over regions.
@@ -87,7 +94,10 @@ Result<Cube> employment_cube(const Snapshot& s) {
       double sum = 0;
       bool any = false;
       for (size_t r = 0; r < R; ++r) {
-        if (!std::isnan(c.jobs[r][sct][y])) { sum += c.jobs[r][sct][y]; any = true; }
+        if (!std::isnan(c.jobs[r][sct][y])) {
+          sum += c.jobs[r][sct][y];
+          any = true;
+        }
       }
       c.sector_total[sct][y] = any ? sum : kNaN;
     }
@@ -97,7 +107,10 @@ Result<Cube> employment_cube(const Snapshot& s) {
       double sum = 0;
       bool any = false;
       for (size_t r = 0; r < R; ++r) {
-        if (!std::isnan(c.region_total[r][y])) { sum += c.region_total[r][y]; any = true; }
+        if (!std::isnan(c.region_total[r][y])) {
+          sum += c.region_total[r][y];
+          any = true;
+        }
       }
       c.total[y] = any ? sum : kNaN;
     }
@@ -105,9 +118,12 @@ Result<Cube> employment_cube(const Snapshot& s) {
   return c;
 }
 
-Result<std::vector<Specialisation>> specialisation(const Cube& c, int year, const StarRules& rules) {
+Result<std::vector<Specialisation>> specialisation(const Cube& c, int year,
+                                                   const StarRules& rules) {
   const int yi = c.year_index(year);
-  if (yi < 0) return Status::not_found(fmt::format("no employment for year {} (years {}–{})", year, c.years.front(), c.years.back()));
+  if (yi < 0)
+    return Status::not_found(fmt::format("no employment for year {} (years {}–{})", year,
+                                         c.years.front(), c.years.back()));
   const auto y = static_cast<size_t>(yi);
   std::vector<Specialisation> out;
   for (size_t sct = 0; sct < c.sectors.size(); ++sct) {
@@ -128,10 +144,12 @@ Result<std::vector<Specialisation>> specialisation(const Cube& c, int year, cons
       shares.push_back(x.share_of_region);
       out.push_back(std::move(x));
     }
-    const double size_cut = top_threshold(jobs, rules.top_share), focus_cut = top_threshold(shares, rules.top_share);
+    const double size_cut = top_threshold(jobs, rules.top_share),
+                 focus_cut = top_threshold(shares, rules.top_share);
     for (size_t i = first; i < out.size(); ++i) {
       out[i].size_star = out[i].jobs >= size_cut;
-      out[i].focus_star = !std::isnan(out[i].share_of_region) && out[i].share_of_region >= focus_cut;
+      out[i].focus_star =
+          !std::isnan(out[i].share_of_region) && out[i].share_of_region >= focus_cut;
     }
   }
   return out;
@@ -140,12 +158,16 @@ Result<std::vector<Specialisation>> specialisation(const Cube& c, int year, cons
 Result<std::vector<ShiftShare>> shift_share(const Cube& c, int from_year, int to_year) {
   const int a = c.year_index(from_year), b = c.year_index(to_year);
   if (a < 0 || b < 0) {
-    return Status::invalid_argument(fmt::format("shift-share needs employment in {} and {} (years {}–{})", from_year, to_year,
-                                                c.years.front(), c.years.back()));
+    return Status::invalid_argument(
+        fmt::format("shift-share needs employment in {} and {} (years {}–{})", from_year, to_year,
+                    c.years.front(), c.years.back()));
   }
-  if (from_year >= to_year) return Status::invalid_argument(fmt::format("from ({}) must be before to ({})", from_year, to_year));
+  if (from_year >= to_year)
+    return Status::invalid_argument(
+        fmt::format("from ({}) must be before to ({})", from_year, to_year));
   const auto y0 = static_cast<size_t>(a), y1 = static_cast<size_t>(b);
-  if (!(c.total[y0] > 0) || std::isnan(c.total[y1])) return Status::invalid_argument("the national total is missing for one of the years");
+  if (!(c.total[y0] > 0) || std::isnan(c.total[y1]))
+    return Status::invalid_argument("the national total is missing for one of the years");
   const double g = (c.total[y1] - c.total[y0]) / c.total[y0];
   std::vector<ShiftShare> out;
   for (size_t r = 0; r < c.regions.size(); ++r) {
@@ -169,7 +191,8 @@ Result<std::vector<ShiftShare>> shift_share(const Cube& c, int from_year, int to
   return out;
 }
 
-Result<Projection> project(const std::vector<int>& years, const std::vector<double>& values, int horizon, double level) {
+Result<Projection> project(const std::vector<int>& years, const std::vector<double>& values,
+                           int horizon, double level) {
   std::vector<double> x, y;
   for (size_t i = 0; i < years.size(); ++i) {
     if (values[i] > 0) {
@@ -177,15 +200,24 @@ Result<Projection> project(const std::vector<int>& years, const std::vector<doub
       y.push_back(std::log(values[i]));
     }
   }
-  if (x.size() < 3) return Status::invalid_argument(fmt::format("a projection needs at least 3 positive years, got {}", x.size()));
-  if (!(level > 0 && level < 1)) return Status::invalid_argument(fmt::format("interval level {} is not in (0, 1)", level));
+  if (x.size() < 3)
+    return Status::invalid_argument(
+        fmt::format("a projection needs at least 3 positive years, got {}", x.size()));
+  if (!(level > 0 && level < 1))
+    return Status::invalid_argument(fmt::format("interval level {} is not in (0, 1)", level));
   const double n = static_cast<double>(x.size());
   double mx = 0, my = 0;
-  for (size_t i = 0; i < x.size(); ++i) { mx += x[i]; my += y[i]; }
+  for (size_t i = 0; i < x.size(); ++i) {
+    mx += x[i];
+    my += y[i];
+  }
   mx /= n;
   my /= n;
   double sxx = 0, sxy = 0;
-  for (size_t i = 0; i < x.size(); ++i) { sxx += (x[i] - mx) * (x[i] - mx); sxy += (x[i] - mx) * (y[i] - my); }
+  for (size_t i = 0; i < x.size(); ++i) {
+    sxx += (x[i] - mx) * (x[i] - mx);
+    sxy += (x[i] - mx) * (y[i] - my);
+  }
   const double slope = sxy / sxx, intercept = my - slope * mx;
   double rss = 0;
   for (size_t i = 0; i < x.size(); ++i) {
@@ -206,7 +238,8 @@ Result<Projection> project(const std::vector<int>& years, const std::vector<doub
     const double t = last + h;
     const double fit = intercept + slope * t;
     const double half = q * sigma * std::sqrt(1 + 1 / n + (t - mx) * (t - mx) / sxx);
-    p.points.push_back({last + h, std::exp(fit), std::exp(fit - half), std::exp(fit + half), false});
+    p.points.push_back(
+        {last + h, std::exp(fit), std::exp(fit - half), std::exp(fit + half), false});
   }
   return p;
 }

@@ -6,7 +6,8 @@
 //    (e_rs in the top decile of the sector's regions), specialisation (LQ >= 2), focus (e_rs / e_r
 //    in the top decile of the sector's regions).
 //  - Shift-share of the change from t0 to t1: national growth e_rs0 * g + industry mix
-//    e_rs0 * (g_s - g) + regional competitive effect e_rs0 * (g_rs - g_s), which sum to e_rs1 - e_rs0.
+//    e_rs0 * (g_s - g) + regional competitive effect e_rs0 * (g_rs - g_s), which sum to e_rs1 -
+//    e_rs0.
 //  - Projection: log-linear trend fitted by OLS on the years of the window, extrapolated with a
 //    prediction interval (Student t) on the log scale.
 #pragma once
@@ -26,7 +27,8 @@ struct Cube {
   std::vector<int> years;                     // sorted
   // jobs[region][sector][year index]; NaN when absent.
   std::vector<std::vector<std::vector<double>>> jobs;
-  std::vector<std::vector<double>> region_total;  // [region][year]: the region's "total" row (NaN when absent)
+  std::vector<std::vector<double>>
+      region_total;  // [region][year]: the region's "total" row (NaN when absent)
   std::vector<std::vector<double>> sector_total;  // [sector][year]: national
   std::vector<double> total;                      // [year]: national, all sectors
   int year_index(int year) const;                 // -1 when absent
@@ -45,7 +47,8 @@ struct StarRules {
   double top_share = 0.10;  // top decile
   double min_lq = 2.0;
 };
-Result<std::vector<Specialisation>> specialisation(const Cube& c, int year, const StarRules& rules = {});
+Result<std::vector<Specialisation>> specialisation(const Cube& c, int year,
+                                                   const StarRules& rules = {});
 
 struct ShiftShare {
   std::string region, sector;
@@ -65,9 +68,10 @@ struct Projection {
   std::vector<ProjectionPoint> points;  // observed years of the window, then the projected ones
   double annual_growth = 0;             // exp(slope) - 1
   double level = 0.95;
-  size_t n = 0;                         // years fitted
+  size_t n = 0;  // years fitted
 };
 // Fails with fewer than 3 positive observations.
-Result<Projection> project(const std::vector<int>& years, const std::vector<double>& values, int horizon, double level = 0.95);
+Result<Projection> project(const std::vector<int>& years, const std::vector<double>& values,
+                           int horizon, double level = 0.95);
 
 }  // namespace poles::foresight

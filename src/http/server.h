@@ -19,10 +19,10 @@ namespace poles::http {
 struct Config {
   std::string db = "poles.db";
   std::string host = "127.0.0.1";
-  int port = 8080;  // 0: any free port
-  int threads = 32;  // each keep-alive connection holds a thread while open
+  int port = 8080;             // 0: any free port
+  int threads = 32;            // each keep-alive connection holds a thread while open
   int store_connections = 16;  // database connections shared by the worker threads
-  std::string web_root;  // dashboard files; empty: no static files
+  std::string web_root;        // dashboard files; empty: no static files
   size_t max_body_bytes = 64u << 20;
   int timeout_seconds = 30;  // read and write timeouts of a connection
   int login_attempts = 5;    // failed logins per name and per client address per minute

@@ -1,16 +1,16 @@
 #include "impact/did.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <atomic>
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <map>
 #include <numeric>
 #include <random>
-#include <atomic>
 #include <thread>
-
-#include <boost/math/distributions/chi_squared.hpp>
-#include <boost/math/distributions/normal.hpp>
-#include <fmt/format.h>
 
 #include "impact/logit.h"
 
@@ -24,8 +24,8 @@ struct CellEstimate {
 
 // One 2×2 comparison on a panel: dy = Y(t) - Y(base), d = 1 for the treated, X with intercept,
 // w the unit weights (normalised here to mean 1, as DRDID does).
-Result<CellEstimate> two_by_two(const Eigen::VectorXd& dy, const Eigen::VectorXd& d, const Eigen::MatrixXd& X, Eigen::VectorXd w,
-                                DidMethod method) {
+Result<CellEstimate> two_by_two(const Eigen::VectorXd& dy, const Eigen::VectorXd& d,
+                                const Eigen::MatrixXd& X, Eigen::VectorXd w, DidMethod method) {
   const Eigen::Index n = dy.size();
   const double nd = static_cast<double>(n);
   w /= w.mean();
@@ -37,10 +37,12 @@ Result<CellEstimate> two_by_two(const Eigen::VectorXd& dy, const Eigen::VectorXd
     const Eigen::VectorXd wols = w.cwiseProduct(Eigen::VectorXd::Ones(n) - d);
     const Eigen::MatrixXd xwx = X.transpose() * wols.asDiagonal() * X;
     const Eigen::LDLT<Eigen::MatrixXd> ldlt(xwx);
-    if (ldlt.info() != Eigen::Success || ldlt.rcond() < 1e-14) return Status::invalid_argument("the outcome regression on the controls is singular");
+    if (ldlt.info() != Eigen::Success || ldlt.rcond() < 1e-14)
+      return Status::invalid_argument("the outcome regression on the controls is singular");
     const Eigen::VectorXd beta = ldlt.solve(X.transpose() * wols.cwiseProduct(dy));
     out_delta = X * beta;
-    const Eigen::MatrixXd xpx_inv = (xwx / nd).ldlt().solve(Eigen::MatrixXd::Identity(X.cols(), X.cols()));
+    const Eigen::MatrixXd xpx_inv =
+        (xwx / nd).ldlt().solve(Eigen::MatrixXd::Identity(X.cols(), X.cols()));
     const Eigen::VectorXd e = wols.cwiseProduct(dy - out_delta);
     asy_ols = (e.asDiagonal() * X) * xpx_inv;
   }
@@ -93,8 +95,10 @@ Result<CellEstimate> two_by_two(const Eigen::VectorXd& dy, const Eigen::VectorXd
       out.att = eta_treat - eta_cont;
       const Eigen::VectorXd inf_treat = (att_treat - w_treat * eta_treat) / w_treat.mean();
       Eigen::VectorXd inf_cont = (att_cont - w_cont * eta_cont) / w_cont.mean();
-      const Eigen::VectorXd resid = w_cont.cwiseProduct(dy - Eigen::VectorXd::Constant(n, eta_cont));
-      const Eigen::VectorXd m2 = (resid.asDiagonal() * X).colwise().mean().transpose() / w_cont.mean();
+      const Eigen::VectorXd resid =
+          w_cont.cwiseProduct(dy - Eigen::VectorXd::Constant(n, eta_cont));
+      const Eigen::VectorXd m2 =
+          (resid.asDiagonal() * X).colwise().mean().transpose() / w_cont.mean();
       inf_cont += asy_ps * m2;
       out.psi = inf_treat - inf_cont;
       break;
@@ -108,11 +112,13 @@ Result<CellEstimate> two_by_two(const Eigen::VectorXd& dy, const Eigen::VectorXd
       const double eta_cont = att_cont.mean() / w_cont.mean();
       out.att = eta_treat - eta_cont;
       const Eigen::VectorXd m1 = (w_treat.asDiagonal() * X).colwise().mean().transpose();
-      const Eigen::VectorXd inf_treat = (att_treat - w_treat * eta_treat - asy_ols * m1) / w_treat.mean();
+      const Eigen::VectorXd inf_treat =
+          (att_treat - w_treat * eta_treat - asy_ols * m1) / w_treat.mean();
       const Eigen::VectorXd resid = w_cont.cwiseProduct(r - Eigen::VectorXd::Constant(n, eta_cont));
       const Eigen::VectorXd m2 = (resid.asDiagonal() * X).colwise().mean().transpose();
       const Eigen::VectorXd m3 = (w_cont.asDiagonal() * X).colwise().mean().transpose();
-      const Eigen::VectorXd inf_cont = (att_cont - w_cont * eta_cont + asy_ps * m2 - asy_ols * m3) / w_cont.mean();
+      const Eigen::VectorXd inf_cont =
+          (att_cont - w_cont * eta_cont + asy_ps * m2 - asy_ols * m3) / w_cont.mean();
       out.psi = inf_treat - inf_cont;
       break;
     }
@@ -122,7 +128,8 @@ Result<CellEstimate> two_by_two(const Eigen::VectorXd& dy, const Eigen::VectorXd
 
 // Without covariates the three estimators reduce to the difference of the weighted mean changes
 // of the treated and of the controls; its influence function, on the cell's sample, is DRDID's.
-Result<CellEstimate> difference_of_means(const Eigen::VectorXd& dy, const Eigen::VectorXd& d, const Eigen::VectorXd& w_in) {
+Result<CellEstimate> difference_of_means(const Eigen::VectorXd& dy, const Eigen::VectorXd& d,
+                                         const Eigen::VectorXd& w_in) {
   const Eigen::Index n = dy.size();
   const double wbar = w_in.mean();
   double st = 0, sc = 0, yt = 0, yc = 0;
@@ -136,7 +143,8 @@ Result<CellEstimate> difference_of_means(const Eigen::VectorXd& dy, const Eigen:
       yc += w * dy(i);
     }
   }
-  const double mt = yt / st, mc = yc / sc, pt = st / static_cast<double>(n), pc = sc / static_cast<double>(n);
+  const double mt = yt / st, mc = yc / sc, pt = st / static_cast<double>(n),
+               pc = sc / static_cast<double>(n);
   CellEstimate out;
   out.att = mt - mc;
   out.psi.resize(n);
@@ -149,10 +157,12 @@ Result<CellEstimate> difference_of_means(const Eigen::VectorXd& dy, const Eigen:
 
 // Influence of estimating the weights pg_k / Σ pg (did's get_wif), times the ATTs they weigh:
 // wif·att for every unit, computed through per-group sums in O(units + keepers).
-Eigen::VectorXd weight_influence(const std::vector<int>& keeper_group, const std::vector<double>& keeper_pg, const Eigen::VectorXd& att,
-                                 const std::vector<int>& unit_group, const std::vector<double>& unit_weight) {
+Eigen::VectorXd weight_influence(const std::vector<int>& keeper_group,
+                                 const std::vector<double>& keeper_pg, const Eigen::VectorXd& att,
+                                 const std::vector<int>& unit_group,
+                                 const std::vector<double>& unit_weight) {
   const double S = std::accumulate(keeper_pg.begin(), keeper_pg.end(), 0.0);
-  double P = 0;  // Σ pg_c att_c
+  double P = 0;                                       // Σ pg_c att_c
   std::map<int, std::pair<double, double>> by_group;  // group -> (Σ att_c, number of keepers)
   for (size_t c = 0; c < keeper_group.size(); ++c) {
     P += keeper_pg[c] * att(static_cast<Eigen::Index>(c));
@@ -163,7 +173,8 @@ Eigen::VectorXd weight_influence(const std::vector<int>& keeper_group, const std
   Eigen::VectorXd out(static_cast<Eigen::Index>(unit_group.size()));
   for (size_t i = 0; i < unit_group.size(); ++i) {
     auto it = by_group.find(unit_group[i]);
-    const double a = it == by_group.end() ? 0.0 : it->second.first, k = it == by_group.end() ? 0.0 : it->second.second;
+    const double a = it == by_group.end() ? 0.0 : it->second.first,
+                 k = it == by_group.end() ? 0.0 : it->second.second;
     const double w = unit_weight[i];
     // if1·att = (w A_g - P) / S; if2·att = (w k_g - S) P / S².
     out(static_cast<Eigen::Index>(i)) = (w * a - P) / S - (w * k - S) * P / (S * S);
@@ -179,9 +190,11 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
     return Status::invalid_argument("unit, time, group and outcome must have one value per row");
   }
   for (const auto& c : data.covariates) {
-    if (c.size() != rows) return Status::invalid_argument("every covariate needs one value per row");
+    if (c.size() != rows)
+      return Status::invalid_argument("every covariate needs one value per row");
   }
-  if (!data.weights.empty() && data.weights.size() != rows) return Status::invalid_argument("one weight per row is needed");
+  if (!data.weights.empty() && data.weights.size() != rows)
+    return Status::invalid_argument("one weight per row is needed");
   DidResult res;
   res.periods = data.time;
   std::sort(res.periods.begin(), res.periods.end());
@@ -189,7 +202,10 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
   const size_t T = res.periods.size();
   if (T < 2) return Status::invalid_argument("at least two periods are needed");
   const int first = res.periods.front(), last = res.periods.back();
-  auto period_index = [&](int t) { return static_cast<size_t>(std::lower_bound(res.periods.begin(), res.periods.end(), t) - res.periods.begin()); };
+  auto period_index = [&](int t) {
+    return static_cast<size_t>(std::lower_bound(res.periods.begin(), res.periods.end(), t) -
+                               res.periods.begin());
+  };
 
   // Units: group and weight constant within a unit, observed once in every period.
   // Units numbered in ascending order of their identifier; rows of a unit are usually adjacent,
@@ -200,27 +216,33 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
   const size_t U = unit_ids.size();
   size_t last_unit = 0;
   auto unit_of = [&](int64_t id) {
-    if (unit_ids[last_unit] != id) last_unit = static_cast<size_t>(std::lower_bound(unit_ids.begin(), unit_ids.end(), id) - unit_ids.begin());
+    if (unit_ids[last_unit] != id)
+      last_unit = static_cast<size_t>(std::lower_bound(unit_ids.begin(), unit_ids.end(), id) -
+                                      unit_ids.begin());
     return last_unit;
   };
   const size_t P = data.covariates.size();
   std::vector<int> group(U, -1);
   std::vector<double> weight(U, 1.0);
   std::vector<int> seen(U, 0);
-  Eigen::MatrixXd Y = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(T), NAN);
-  std::vector<Eigen::MatrixXd> cov(P, Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(T), NAN));
+  Eigen::MatrixXd Y =
+      Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(T), NAN);
+  std::vector<Eigen::MatrixXd> cov(P, Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(U),
+                                                                static_cast<Eigen::Index>(T), NAN));
   std::vector<char> bad(U, 0);
   for (size_t i = 0; i < rows; ++i) {
     const size_t u = unit_of(data.unit[i]);
     const int g = data.group[i] > last ? 0 : data.group[i];
     if (group[u] >= 0 && group[u] != g) {
-      return Status::invalid_argument(fmt::format("unit {}: the treatment group changes over time ({} and {})", data.unit[i], group[u], g));
+      return Status::invalid_argument(fmt::format(
+          "unit {}: the treatment group changes over time ({} and {})", data.unit[i], group[u], g));
     }
     group[u] = g;
     if (!data.weights.empty()) weight[u] = data.weights[i];
     const auto t = static_cast<Eigen::Index>(period_index(data.time[i]));
     if (!std::isnan(Y(static_cast<Eigen::Index>(u), t))) {
-      return Status::invalid_argument(fmt::format("unit {} appears twice in period {}", data.unit[i], data.time[i]));
+      return Status::invalid_argument(
+          fmt::format("unit {} appears twice in period {}", data.unit[i], data.time[i]));
     }
     Y(static_cast<Eigen::Index>(u), t) = data.y[i];
     for (size_t p = 0; p < P; ++p) cov[p](static_cast<Eigen::Index>(u), t) = data.covariates[p][i];
@@ -252,7 +274,8 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
   }
   std::sort(res.groups.begin(), res.groups.end());
   res.groups.erase(std::unique(res.groups.begin(), res.groups.end()), res.groups.end());
-  if (res.groups.empty()) return Status::invalid_argument("no unit is treated within the panel's periods");
+  if (res.groups.empty())
+    return Status::invalid_argument("no unit is treated within the panel's periods");
   for (int g : res.groups) {
     double s = 0;
     for (size_t k = 0; k < keep.size(); ++k) s += res.unit_weight[k] * (res.unit_group[k] == g);
@@ -287,10 +310,12 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
       sp.cell.treated = group_size[g];
       int64_t controls = group_size.count(0) ? group_size[0] : 0;
       if (opt.control == ControlGroup::kNotYetTreated) {
-        for (const auto& [gk, size] : group_size) controls += (gk > sp.horizon && gk != g) ? size : 0;
+        for (const auto& [gk, size] : group_size)
+          controls += (gk > sp.horizon && gk != g) ? size : 0;
       }
       sp.cell.controls = controls;
-      if (!sp.cell.reference && controls == 0) continue;  // e.g. the last cohort with not-yet-treated controls
+      if (!sp.cell.reference && controls == 0)
+        continue;  // e.g. the last cohort with not-yet-treated controls
       specs.push_back(sp);
     }
   }
@@ -308,7 +333,9 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
     sample.reserve(static_cast<size_t>(sp.cell.treated + sp.cell.controls));
     for (Eigen::Index k = 0; k < n; ++k) {
       const int gk = res.unit_group[static_cast<size_t>(k)];
-      const bool control = opt.control == ControlGroup::kNeverTreated ? gk == 0 : (gk == 0 || (gk > sp.horizon && gk != g));
+      const bool control = opt.control == ControlGroup::kNeverTreated
+                               ? gk == 0
+                               : (gk == 0 || (gk > sp.horizon && gk != g));
       if (gk == g || control) sample.push_back(k);
     }
     const auto m = static_cast<Eigen::Index>(sample.size());
@@ -321,10 +348,13 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
       d(s2) = res.unit_group[static_cast<size_t>(k)] == g;
       w(s2) = res.unit_weight[static_cast<size_t>(k)];
       X(s2, 0) = 1;
-      for (size_t p = 0; p < P; ++p) X(s2, static_cast<Eigen::Index>(p + 1)) = cov[p](u, static_cast<Eigen::Index>(sp.base));
+      for (size_t p = 0; p < P; ++p)
+        X(s2, static_cast<Eigen::Index>(p + 1)) = cov[p](u, static_cast<Eigen::Index>(sp.base));
     }
     if (P > 0 && !X.allFinite()) {
-      errors[c] = Status::invalid_argument(fmt::format("a covariate is missing in period {} for the comparison ({}, {})", res.periods[sp.base], g, sp.cell.t));
+      errors[c] = Status::invalid_argument(
+          fmt::format("a covariate is missing in period {} for the comparison ({}, {})",
+                      res.periods[sp.base], g, sp.cell.t));
       return;
     }
     auto est = P == 0 ? difference_of_means(dy, d, w) : two_by_two(dy, d, X, w, opt.method);
@@ -335,7 +365,8 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
     sp.cell.att = est->att;
     const double scale = static_cast<double>(n) / static_cast<double>(m);
     auto col = res.influence.col(static_cast<Eigen::Index>(c));
-    for (Eigen::Index s2 = 0; s2 < m; ++s2) col(sample[static_cast<size_t>(s2)]) = scale * est->psi(s2);
+    for (Eigen::Index s2 = 0; s2 < m; ++s2)
+      col(sample[static_cast<size_t>(s2)]) = scale * est->psi(s2);
   };
   std::vector<std::thread> pool;
   for (size_t th = 0; th < 2; ++th) {
@@ -343,7 +374,9 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
       for (size_t c = th; c < specs.size() && !stop; c += 2) {
         run(c);
         const size_t f = ++finished;
-        if (th == 0 && opt.progress && !opt.progress(static_cast<double>(f) / static_cast<double>(specs.size()))) stop = true;
+        if (th == 0 && opt.progress &&
+            !opt.progress(static_cast<double>(f) / static_cast<double>(specs.size())))
+          stop = true;
       }
     });
   }
@@ -357,7 +390,8 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
   // Pre-test: the pre-treatment cells with a variance.
   std::vector<Eigen::Index> pre;
   for (size_t c = 0; c < res.cells.size(); ++c) {
-    if (!res.cells[c].post && !res.cells[c].reference && res.cells[c].se > 1e-12) pre.push_back(static_cast<Eigen::Index>(c));
+    if (!res.cells[c].post && !res.cells[c].reference && res.cells[c].se > 1e-12)
+      pre.push_back(static_cast<Eigen::Index>(c));
   }
   if (!pre.empty()) {
     const auto q = static_cast<Eigen::Index>(pre.size());
@@ -372,7 +406,8 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
     V = V.selfadjointView<Eigen::Lower>();
     res.pretest_stat = static_cast<double>(n) * a.dot(V.completeOrthogonalDecomposition().solve(a));
     res.pretest_df = static_cast<int>(q);
-    res.pretest_p = boost::math::cdf(boost::math::complement(boost::math::chi_squared(static_cast<double>(q)), res.pretest_stat));
+    res.pretest_p = boost::math::cdf(boost::math::complement(
+        boost::math::chi_squared(static_cast<double>(q)), res.pretest_stat));
   }
   return res;
 }
@@ -381,13 +416,15 @@ Eigen::VectorXd influence_se(const Eigen::MatrixXd& psi) {
   return psi.colwise().squaredNorm().transpose().cwiseSqrt() / static_cast<double>(psi.rows());
 }
 
-Result<AggregateResult> aggregate(const DidResult& r, Aggregation type, const AggregateOptions& opt) {
+Result<AggregateResult> aggregate(const DidResult& r, Aggregation type,
+                                  const AggregateOptions& opt) {
   AggregateResult out;
   out.type = type;
   const auto n = r.influence.rows();
   std::vector<double> pg(r.cells.size());
   for (size_t c = 0; c < r.cells.size(); ++c) {
-    const auto gi = std::lower_bound(r.groups.begin(), r.groups.end(), r.cells[c].g) - r.groups.begin();
+    const auto gi =
+        std::lower_bound(r.groups.begin(), r.groups.end(), r.cells[c].g) - r.groups.begin();
     pg[c] = r.group_share[static_cast<size_t>(gi)];
   }
   // Weighted combination of cells with pg weights (and the influence of estimating them).
@@ -406,7 +443,8 @@ Result<AggregateResult> aggregate(const DidResult& r, Aggregation type, const Ag
       kpg.push_back(pg[c]);
       att(static_cast<Eigen::Index>(j)) = r.cells[c].att;
     }
-    if (with_wif && !which.empty()) res.second += weight_influence(kg, kpg, att, r.unit_group, r.unit_weight);
+    if (with_wif && !which.empty())
+      res.second += weight_influence(kg, kpg, att, r.unit_group, r.unit_weight);
     return res;
   };
   const int last = r.periods.back(), first = r.periods.front();
@@ -461,7 +499,8 @@ Result<AggregateResult> aggregate(const DidResult& r, Aggregation type, const Ag
           ++positive;
         }
       }
-      if (positive == 0) return Status::invalid_argument("no event time at or after treatment to aggregate");
+      if (positive == 0)
+        return Status::invalid_argument("no event time at or after treatment to aggregate");
       out.att /= positive;
       out.influence = overall / positive;
       break;
@@ -520,14 +559,16 @@ Result<AggregateResult> aggregate(const DidResult& r, Aggregation type, const Ag
     }
   }
   out.term_influence.resize(n, static_cast<Eigen::Index>(term_if.size()));
-  for (size_t j = 0; j < term_if.size(); ++j) out.term_influence.col(static_cast<Eigen::Index>(j)) = term_if[j];
+  for (size_t j = 0; j < term_if.size(); ++j)
+    out.term_influence.col(static_cast<Eigen::Index>(j)) = term_if[j];
   const Eigen::VectorXd se = influence_se(out.term_influence);
   for (size_t j = 0; j < out.terms.size(); ++j) out.terms[j].se = se(static_cast<Eigen::Index>(j));
   out.se = std::sqrt(out.influence.squaredNorm()) / static_cast<double>(n);
   return out;
 }
 
-Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint64_t seed, double alpha) {
+Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint64_t seed,
+                               double alpha) {
   const Eigen::Index n = psi.rows(), k = psi.cols();
   Bootstrap out;
   // draws = V psi / sqrt(n), V the iterations × n Rademacher weights, taken by blocks of units so
@@ -535,14 +576,17 @@ Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint6
   // (seed, block), so the result does not depend on the number of threads.
   const Eigen::Index block = 4096;
   const Eigen::Index blocks = (n + block - 1) / block;
-  const int threads = static_cast<int>(std::min<Eigen::Index>(2, std::max<Eigen::Index>(1, blocks)));
-  std::vector<Eigen::MatrixXd> partial(static_cast<size_t>(threads), Eigen::MatrixXd::Zero(iterations, k));
+  const int threads =
+      static_cast<int>(std::min<Eigen::Index>(2, std::max<Eigen::Index>(1, blocks)));
+  std::vector<Eigen::MatrixXd> partial(static_cast<size_t>(threads),
+                                       Eigen::MatrixXd::Zero(iterations, k));
   std::vector<std::thread> pool;
   for (int th = 0; th < threads; ++th) {
     pool.emplace_back([&, th] {
       Eigen::MatrixXd v(iterations, block);
       for (Eigen::Index bi = th; bi < blocks; bi += threads) {
-        std::seed_seq seq{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32), static_cast<uint32_t>(bi)};
+        std::seed_seq seq{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32),
+                          static_cast<uint32_t>(bi)};
         std::mt19937_64 rng(seq);
         const Eigen::Index start = bi * block, len = std::min(block, n - start);
         for (Eigen::Index i = 0; i < len; ++i) {
@@ -560,7 +604,7 @@ Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint6
   for (auto& t : pool) t.join();
   Eigen::MatrixXd draws = partial[0];
   for (int th = 1; th < threads; ++th) draws += partial[static_cast<size_t>(th)];
-  draws /= std::sqrt(static_cast<double>(n));  // sqrt(n) * mean(psi v)
+  draws /= std::sqrt(static_cast<double>(n));            // sqrt(n) * mean(psi v)
   auto quantile = [](std::vector<double> x, double q) {  // R's type 7
     std::sort(x.begin(), x.end());
     const double h = (static_cast<double>(x.size()) - 1) * q;
@@ -580,7 +624,9 @@ Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint6
   std::vector<double> tmax(static_cast<size_t>(iterations), 0.0);
   for (int b = 0; b < iterations; ++b) {
     for (Eigen::Index j = 0; j < k; ++j) {
-      if (sigma(j) > 1e-12) tmax[static_cast<size_t>(b)] = std::max(tmax[static_cast<size_t>(b)], std::abs(draws(b, j)) / sigma(j));
+      if (sigma(j) > 1e-12)
+        tmax[static_cast<size_t>(b)] =
+            std::max(tmax[static_cast<size_t>(b)], std::abs(draws(b, j)) / sigma(j));
     }
   }
   out.critical_value = quantile(tmax, 1 - alpha);

@@ -7,13 +7,12 @@
 // trends.
 #pragma once
 
+#include <Eigen/Dense>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "core/status.h"
 
@@ -26,12 +25,13 @@ enum class DidMethod { kRegression, kIpw, kDoublyRobust };
 // Long panel: one row per unit and period.
 struct DidData {
   std::vector<int64_t> unit;
-  std::vector<int> time;    // integer periods (years)
-  std::vector<int> group;   // first treated period; 0 = never treated
+  std::vector<int> time;   // integer periods (years)
+  std::vector<int> group;  // first treated period; 0 = never treated
   std::vector<double> y;
   std::vector<std::string> covariate_names;
-  std::vector<std::vector<double>> covariates;  // columns; the base-period value of each unit is used
-  std::vector<double> weights;                  // unit weights (constant within a unit); empty = 1
+  std::vector<std::vector<double>>
+      covariates;               // columns; the base-period value of each unit is used
+  std::vector<double> weights;  // unit weights (constant within a unit); empty = 1
 };
 
 struct DidOptions {
@@ -52,13 +52,14 @@ struct AttGt {
 };
 
 struct DidResult {
-  std::vector<AttGt> cells;          // g ascending, then t ascending
-  Eigen::MatrixXd influence;         // units × cells, scaled so that se = sqrt(Σ ψ² ) / n
-  int64_t units = 0, dropped_units = 0;  // dropped: not observed in every period, or treated at the start
+  std::vector<AttGt> cells;   // g ascending, then t ascending
+  Eigen::MatrixXd influence;  // units × cells, scaled so that se = sqrt(Σ ψ² ) / n
+  int64_t units = 0,
+          dropped_units = 0;  // dropped: not observed in every period, or treated at the start
   std::vector<int> groups, periods;
-  std::vector<double> group_share;   // P(G = g) over all units, for each group
-  std::vector<int> unit_group;       // group of each unit (0 = never)
-  std::vector<double> unit_weight;   // normalised to mean 1
+  std::vector<double> group_share;  // P(G = g) over all units, for each group
+  std::vector<int> unit_group;      // group of each unit (0 = never)
+  std::vector<double> unit_weight;  // normalised to mean 1
   // Wald pre-test that every pre-treatment ATT(g,t) is zero (analytic variance).
   double pretest_stat = 0, pretest_p = 1;
   int pretest_df = 0;
@@ -69,8 +70,8 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& options = {});
 enum class Aggregation { kSimple, kDynamic, kGroup, kCalendar };
 
 struct AggregateOptions {
-  std::optional<int> balance_e;          // dynamic: only groups observed e periods after treatment
-  int min_e = -1000000, max_e = 1000000; // dynamic/simple/group: event times kept
+  std::optional<int> balance_e;           // dynamic: only groups observed e periods after treatment
+  int min_e = -1000000, max_e = 1000000;  // dynamic/simple/group: event times kept
 };
 
 struct AggregateTerm {
@@ -81,13 +82,14 @@ struct AggregateTerm {
 struct AggregateResult {
   Aggregation type = Aggregation::kSimple;
   double att = 0, se = 0;
-  std::vector<AggregateTerm> terms;  // empty for kSimple
-  Eigen::VectorXd influence;         // of the overall ATT
-  Eigen::MatrixXd term_influence;    // units × terms
+  std::vector<AggregateTerm> terms;           // empty for kSimple
+  Eigen::VectorXd influence;                  // of the overall ATT
+  Eigen::MatrixXd term_influence;             // units × terms
   double critical_value = 1.959963984540054;  // for uniform bands (set by bootstrap)
 };
 
-Result<AggregateResult> aggregate(const DidResult& r, Aggregation type, const AggregateOptions& options = {});
+Result<AggregateResult> aggregate(const DidResult& r, Aggregation type,
+                                  const AggregateOptions& options = {});
 
 // Analytic standard errors from an influence matrix (units × columns): sqrt(Σ ψ²) / n.
 Eigen::VectorXd influence_se(const Eigen::MatrixXd& psi);
@@ -98,6 +100,7 @@ struct Bootstrap {
   Eigen::VectorXd se;
   double critical_value = 0;
 };
-Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint64_t seed, double alpha = 0.05);
+Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint64_t seed,
+                               double alpha = 0.05);
 
 }  // namespace poles::impact

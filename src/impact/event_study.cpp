@@ -1,20 +1,23 @@
 #include "impact/event_study.h"
 
-#include <algorithm>
-#include <cmath>
-
-#include <boost/math/distributions/students_t.hpp>
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
+#include <cmath>
 
 namespace poles::impact {
 
 Result<EventStudyResult> event_study(const EventStudyInput& in) {
   const size_t n = in.y.size();
-  if (in.time.size() != n || in.group.size() != n || in.unit.code.size() != n || in.period.code.size() != n) {
-    return Status::invalid_argument("event study: outcome, unit, period, time and group need one value per row");
+  if (in.time.size() != n || in.group.size() != n || in.unit.code.size() != n ||
+      in.period.code.size() != n) {
+    return Status::invalid_argument(
+        "event study: outcome, unit, period, time and group need one value per row");
   }
   if (in.leads < 1 || in.lags < 0 || in.reference < -in.leads || in.reference > in.lags) {
-    return Status::invalid_argument("event study: the reference must lie within the leads and lags");
+    return Status::invalid_argument(
+        "event study: the reference must lie within the leads and lags");
   }
   std::vector<int> es;
   for (int e = -in.leads; e <= in.lags; ++e) {

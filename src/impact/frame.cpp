@@ -1,5 +1,7 @@
 #include "impact/frame.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -7,8 +9,6 @@
 #include <limits>
 #include <map>
 #include <numeric>
-
-#include <fmt/format.h>
 
 #include "io/csv.h"
 
@@ -39,7 +39,9 @@ const Column* Frame::find(std::string_view name) const {
 Status Frame::add(Column c) {
   const size_t n = c.numeric ? c.values.size() : c.text.size();
   if (columns_.empty()) rows_ = n;
-  if (n != rows_) return Status::invalid_argument(fmt::format("column '{}' has {} rows, the frame {}", c.name, n, rows_));
+  if (n != rows_)
+    return Status::invalid_argument(
+        fmt::format("column '{}' has {} rows, the frame {}", c.name, n, rows_));
   for (auto& existing : columns_) {
     if (existing.name == c.name) {
       existing = std::move(c);
@@ -61,7 +63,8 @@ Result<std::vector<double>> Frame::numeric(std::string_view expression) const {
   std::string_view name = expression;
   enum class Fn { kNone, kLog, kLog1p } fn = Fn::kNone;
   auto strip = [&](std::string_view prefix, Fn f) {
-    if (name.size() > prefix.size() + 1 && name.substr(0, prefix.size()) == prefix && name.back() == ')') {
+    if (name.size() > prefix.size() + 1 && name.substr(0, prefix.size()) == prefix &&
+        name.back() == ')') {
       name = name.substr(prefix.size(), name.size() - prefix.size() - 1);
       fn = f;
     }
@@ -72,7 +75,9 @@ Result<std::vector<double>> Frame::numeric(std::string_view expression) const {
   if (!c) return Status::invalid_argument(fmt::format("no column '{}' in the data", name));
   if (!c->numeric) {
     for (const auto& v : c->text) {
-      if (!missing(v)) return Status::invalid_argument(fmt::format("column '{}' is not numeric (value '{}')", name, v));
+      if (!missing(v))
+        return Status::invalid_argument(
+            fmt::format("column '{}' is not numeric (value '{}')", name, v));
     }
   }
   std::vector<double> out = c->numeric ? c->values : std::vector<double>(rows_, kNaN);
@@ -100,7 +105,8 @@ Result<Codes> Frame::codes(std::string_view name) const {
     for (size_t i = 0; i < rows_; ++i) {
       const double v = c->values[i];
       if (std::isnan(v)) continue;
-      out.code[i] = static_cast<int32_t>(std::lower_bound(levels.begin(), levels.end(), v) - levels.begin());
+      out.code[i] =
+          static_cast<int32_t>(std::lower_bound(levels.begin(), levels.end(), v) - levels.begin());
     }
     out.labels.reserve(levels.size());
     for (double v : levels) out.labels.push_back(fmt::format("{}", v));
@@ -158,8 +164,9 @@ Result<Frame> read_csv(const std::string& path) {
       return true;
     }
     if (fields.size() != header.size()) {
-      bad = Status::bad_input({FieldError{path, line, 0, "", "",
-                                          fmt::format("{} fields where the header has {}", fields.size(), header.size())}});
+      bad = Status::bad_input({FieldError{
+          path, line, 0, "", "",
+          fmt::format("{} fields where the header has {}", fields.size(), header.size())}});
       return false;
     }
     for (size_t j = 0; j < fields.size(); ++j) cells[j].push_back(fields[j]);

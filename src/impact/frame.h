@@ -15,8 +15,8 @@ namespace poles::impact {
 struct Column {
   std::string name;
   bool numeric = true;
-  std::vector<double> values;      // numeric columns (NaN = missing)
-  std::vector<std::string> text;   // text columns ("" = missing)
+  std::vector<double> values;     // numeric columns (NaN = missing)
+  std::vector<std::string> text;  // text columns ("" = missing)
 };
 
 // Integer codes of a categorical variable: code[i] in [0, levels), or -1 when missing.

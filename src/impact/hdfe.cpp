@@ -1,18 +1,17 @@
 #include "impact/hdfe.h"
 
+#include <fmt/format.h>
+
+#include <Eigen/SparseCholesky>
+#include <Eigen/SparseCore>
 #include <algorithm>
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/fisher_f.hpp>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <memory>
 #include <numeric>
 #include <thread>
-
-#include <Eigen/SparseCholesky>
-#include <Eigen/SparseCore>
-
-#include <boost/math/distributions/chi_squared.hpp>
-#include <boost/math/distributions/fisher_f.hpp>
-#include <boost/math/distributions/students_t.hpp>
-#include <fmt/format.h>
 
 namespace poles::impact {
 namespace {
@@ -22,11 +21,12 @@ struct System {
   const std::vector<FixedEffect>& fe;
   const std::vector<double>& w;  // empty: unit weights
   size_t n = 0;
-  std::vector<size_t> offset;    // start of each fixed effect's coefficients
+  std::vector<size_t> offset;  // start of each fixed effect's coefficients
   size_t total = 0;
-  std::vector<double> count;     // weighted count of each level (concatenated)
+  std::vector<double> count;  // weighted count of each level (concatenated)
 
-  System(const std::vector<FixedEffect>& f, const std::vector<double>& weights, size_t rows) : fe(f), w(weights), n(rows) {
+  System(const std::vector<FixedEffect>& f, const std::vector<double>& weights, size_t rows)
+      : fe(f), w(weights), n(rows) {
     for (const auto& e : fe) {
       offset.push_back(total);
       total += static_cast<size_t>(e.levels);
@@ -65,8 +65,8 @@ struct System {
   }
 
   // One Gauss–Seidel sweep of the projections on the coefficients: a -> F(a).
-  void sweep(const std::vector<double>& sums, const std::vector<double>& in, std::vector<double>& out,
-             std::vector<double>& acc) const {
+  void sweep(const std::vector<double>& sums, const std::vector<double>& in,
+             std::vector<double>& out, std::vector<double>& acc) const {
     out = in;
     for (size_t q = 0; q < fe.size(); ++q) {
       const size_t g = static_cast<size_t>(fe[q].levels);
@@ -82,7 +82,8 @@ struct System {
           for (size_t i = 0; i < n; ++i) acc[static_cast<size_t>(code[i])] += w[i] * other[rc[i]];
         }
       } else if (fe.size() > 2) {
-        for (size_t i = 0; i < n; ++i) acc[static_cast<size_t>(code[i])] += weight(i) * others(out.data(), q, i);
+        for (size_t i = 0; i < n; ++i)
+          acc[static_cast<size_t>(code[i])] += weight(i) * others(out.data(), q, i);
       }
       double* a = out.data() + offset[q];
       const double* s = sums.data() + offset[q];
@@ -98,7 +99,8 @@ struct System {
       double s = 0;
       for (size_t r = 0; r < fe.size(); ++r) s += a[offset[r] + static_cast<size_t>(fe[r].code[i])];
       s *= weight(i);
-      for (size_t r = 0; r < fe.size(); ++r) out[offset[r] + static_cast<size_t>(fe[r].code[i])] += s;
+      for (size_t r = 0; r < fe.size(); ++r)
+        out[offset[r] + static_cast<size_t>(fe[r].code[i])] += s;
     }
   }
 };
@@ -111,8 +113,8 @@ bool converged(const std::vector<double>& a, const std::vector<double>& b, doubl
 }
 
 // Preconditioned (Jacobi) conjugate gradient on D'WD a = D'Wv, warm-started from `a`.
-int conjugate_gradient(const System& sys, const std::vector<double>& b, std::vector<double>& a, double tol, int max_iter,
-                       bool& ok) {
+int conjugate_gradient(const System& sys, const std::vector<double>& b, std::vector<double>& a,
+                       double tol, int max_iter, bool& ok) {
   std::vector<double> r(sys.total), z(sys.total), p(sys.total), q;
   sys.normal_product(a, q);
   double bnorm = 0;
@@ -216,7 +218,8 @@ class Direct {
     {
       std::vector<size_t> at(inv_start.begin(), inv_start.end() - 1);
       for (size_t l = 0; l < g0; ++l) {
-        for (size_t k = blevel_[l]; k < blevel_[l + 1]; ++k) inv[at[static_cast<size_t>(bidx_[k])]++] = {l, bval_[k]};
+        for (size_t k = blevel_[l]; k < blevel_[l + 1]; ++k)
+          inv[at[static_cast<size_t>(bidx_[k])]++] = {l, bval_[k]};
       }
     }
     // Rows by level of each other fixed effect.
@@ -243,7 +246,8 @@ class Direct {
             scratch[idx] -= f * bval_[a2];
           }
         }
-        for (size_t k = rstart[r][static_cast<size_t>(lev)]; k < rstart[r][static_cast<size_t>(lev) + 1]; ++k) {
+        for (size_t k = rstart[r][static_cast<size_t>(lev)];
+             k < rstart[r][static_cast<size_t>(lev) + 1]; ++k) {
           const size_t i = rows[r][k];
           for (size_t s2 = 0; s2 < others_.size(); ++s2) {
             const size_t idx = off_[s2] + static_cast<size_t>(sys.fe[others_[s2]].code[i]);
@@ -252,7 +256,8 @@ class Direct {
           }
         }
         for (size_t idx : touched) {
-          if (scratch[idx] != 0) t.emplace_back(static_cast<int>(idx), static_cast<int>(j), scratch[idx]);
+          if (scratch[idx] != 0)
+            t.emplace_back(static_cast<int>(idx), static_cast<int>(j), scratch[idx]);
           scratch[idx] = 0;
         }
         touched.clear();
@@ -269,14 +274,17 @@ class Direct {
   }
 
   // Coefficients of every fixed effect (the System's layout) for the column's level sums.
-  std::vector<double> solve(const System& sys, const std::vector<double>& sums, double tol, int max_iter, int& iterations, bool& ok) const {
+  std::vector<double> solve(const System& sys, const std::vector<double>& sums, double tol,
+                            int max_iter, int& iterations, bool& ok) const {
     const auto g0 = static_cast<size_t>(sys.fe[q0_].levels);
     const double* s0 = sums.data() + sys.offset[q0_];
     const double* c0 = sys.count.data() + sys.offset[q0_];
     // b = D_R'Wv - B' A^-1 D_0'Wv.
     Eigen::VectorXd b(static_cast<Eigen::Index>(m_));
     for (size_t r = 0; r < others_.size(); ++r) {
-      for (int32_t l = 0; l < sys.fe[others_[r]].levels; ++l) b(static_cast<Eigen::Index>(off_[r] + static_cast<size_t>(l))) = sums[sys.offset[others_[r]] + static_cast<size_t>(l)];
+      for (int32_t l = 0; l < sys.fe[others_[r]].levels; ++l)
+        b(static_cast<Eigen::Index>(off_[r] + static_cast<size_t>(l))) =
+            sums[sys.offset[others_[r]] + static_cast<size_t>(l)];
     }
     for (size_t l = 0; l < g0; ++l) {
       for (size_t a = blevel_[l]; a < blevel_[l + 1]; ++a) b(bidx_[a]) -= bval_[a] * s0[l] / c0[l];
@@ -310,7 +318,9 @@ class Direct {
     // Back to every fixed effect: a_0 = A^-1 (D_0'Wv - B x).
     std::vector<double> a(sys.total, 0.0);
     for (size_t r2 = 0; r2 < others_.size(); ++r2) {
-      for (int32_t l = 0; l < sys.fe[others_[r2]].levels; ++l) a[sys.offset[others_[r2]] + static_cast<size_t>(l)] = x(static_cast<Eigen::Index>(off_[r2] + static_cast<size_t>(l)));
+      for (int32_t l = 0; l < sys.fe[others_[r2]].levels; ++l)
+        a[sys.offset[others_[r2]] + static_cast<size_t>(l)] =
+            x(static_cast<Eigen::Index>(off_[r2] + static_cast<size_t>(l)));
     }
     for (size_t l = 0; l < g0; ++l) {
       double bx = 0;
@@ -330,7 +340,8 @@ class Direct {
 };
 
 // Demeans one column; returns the iterations used.
-DemeanReport demean_column(const System& sys, std::vector<double>& v, const DemeanOptions& opt, const Direct* direct) {
+DemeanReport demean_column(const System& sys, std::vector<double>& v, const DemeanOptions& opt,
+                           const Direct* direct) {
   DemeanReport rep;
   const std::vector<double> sums = sys.level_sums(v);
   std::vector<double> a(sys.total, 0.0), acc;
@@ -351,7 +362,8 @@ DemeanReport demean_column(const System& sys, std::vector<double>& v, const Deme
     std::vector<double> gx, ggx, next(sys.total);
     sys.sweep(sums, a, gx, acc);
     const int auto_budget = sys.fe.size() > 2 ? opt.projection_budget_3fe : opt.projection_budget;
-    const int budget = opt.algorithm == Demeaner::kAuto ? std::min(auto_budget, opt.max_iterations) : opt.max_iterations;
+    const int budget = opt.algorithm == Demeaner::kAuto ? std::min(auto_budget, opt.max_iterations)
+                                                        : opt.max_iterations;
     rep.converged = false;
     for (rep.iterations = 1; rep.iterations <= budget; ++rep.iterations) {
       sys.sweep(sums, gx, ggx, acc);
@@ -379,14 +391,16 @@ DemeanReport demean_column(const System& sys, std::vector<double>& v, const Deme
     }
     if (!rep.converged && opt.algorithm == Demeaner::kAuto) {
       bool ok = false;
-      rep.iterations += conjugate_gradient(sys, sums, a, opt.tolerance * 1e-2, opt.max_iterations, ok);
+      rep.iterations +=
+          conjugate_gradient(sys, sums, a, opt.tolerance * 1e-2, opt.max_iterations, ok);
       rep.converged = ok;
       rep.used_cg = true;
     }
   }
   for (size_t i = 0; i < sys.n; ++i) {
     double s = 0;
-    for (size_t q = 0; q < sys.fe.size(); ++q) s += a[sys.offset[q] + static_cast<size_t>(sys.fe[q].code[i])];
+    for (size_t q = 0; q < sys.fe.size(); ++q)
+      s += a[sys.offset[q] + static_cast<size_t>(sys.fe[q].code[i])];
     v[i] -= s;
   }
   return rep;
@@ -427,22 +441,27 @@ bool nested_in(const FixedEffect& f, const FixedEffect& cluster) {
   return true;
 }
 
-
 }  // namespace
 
 Result<DemeanReport> demean(const std::vector<FixedEffect>& fe, const std::vector<double>& weights,
-                            std::vector<std::vector<double>*> columns, const DemeanOptions& options) {
+                            std::vector<std::vector<double>*> columns,
+                            const DemeanOptions& options) {
   if (fe.empty() || columns.empty()) return DemeanReport{};
   const size_t n = columns.front()->size();
   for (const auto& f : fe) {
-    if (f.code.size() != n) return Status::invalid_argument(fmt::format("fixed effect '{}' has {} rows, the data {}", f.name, f.code.size(), n));
+    if (f.code.size() != n)
+      return Status::invalid_argument(
+          fmt::format("fixed effect '{}' has {} rows, the data {}", f.name, f.code.size(), n));
   }
   const System sys(fe, weights, n);
   for (size_t j = 0; j < sys.total; ++j) {
-    if (sys.count[j] <= 0) return Status::invalid_argument("a fixed-effect level has no observation (codes must be compact)");
+    if (sys.count[j] <= 0)
+      return Status::invalid_argument(
+          "a fixed-effect level has no observation (codes must be compact)");
   }
   std::vector<DemeanReport> reports(columns.size());
-  const size_t threads = std::clamp<size_t>(static_cast<size_t>(std::max(options.threads, 1)), 1, columns.size());
+  const size_t threads =
+      std::clamp<size_t>(static_cast<size_t>(std::max(options.threads, 1)), 1, columns.size());
   // Demeans the listed columns, spread over the threads; the reports are added to the columns'.
   auto run = [&](const std::vector<size_t>& which, const DemeanOptions& opt, const Direct* direct) {
     std::vector<std::thread> pool;
@@ -465,13 +484,17 @@ Result<DemeanReport> demean(const std::vector<FixedEffect>& fe, const std::vecto
     run(all, options, nullptr);
   } else {
     // Projections first, within their budget, on a first round of columns (one per thread). On
-    // hard graphs (worker–firm-like, where they crawl) the columns of that round left unconverged go
-    // on from their partial residuals (M(v - Da) = Mv), and the other columns from the start, with
-    // the direct solver built once for all of them; otherwise the other columns are projected too.
+    // hard graphs (worker–firm-like, where they crawl) the columns of that round left unconverged
+    // go on from their partial residuals (M(v - Da) = Mv), and the other columns from the start,
+    // with the direct solver built once for all of them; otherwise the other columns are projected
+    // too.
     DemeanOptions probe = options;
     probe.algorithm = Demeaner::kProjections;
-    probe.max_iterations = std::min(options.max_iterations, fe.size() > 2 ? options.projection_budget_3fe : options.projection_budget);
-    const std::vector<size_t> first(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(threads));
+    probe.max_iterations =
+        std::min(options.max_iterations,
+                 fe.size() > 2 ? options.projection_budget_3fe : options.projection_budget);
+    const std::vector<size_t> first(all.begin(),
+                                    all.begin() + static_cast<std::ptrdiff_t>(threads));
     std::vector<size_t> rest(all.begin() + static_cast<std::ptrdiff_t>(threads), all.end());
     run(first, probe, nullptr);
     std::vector<size_t> hard;
@@ -530,7 +553,8 @@ int64_t fixed_effect_parameters(const std::vector<FixedEffect>& fe) {
     return x;
   };
   for (size_t i = 0; i < fe[0].code.size(); ++i) {
-    const size_t a = find(static_cast<size_t>(fe[0].code[i])), b = find(g0 + static_cast<size_t>(fe[1].code[i]));
+    const size_t a = find(static_cast<size_t>(fe[0].code[i])),
+                 b = find(g0 + static_cast<size_t>(fe[1].code[i]));
     if (a != b) parent[a] = b;
   }
   int64_t components = 0;
@@ -540,12 +564,17 @@ int64_t fixed_effect_parameters(const std::vector<FixedEffect>& fe) {
 
 Result<OlsResult> feols(OlsInput in) {
   const size_t n0 = in.y.size();
-  if (in.x.size() != in.x_names.size()) return Status::invalid_argument("one name per regressor is needed");
+  if (in.x.size() != in.x_names.size())
+    return Status::invalid_argument("one name per regressor is needed");
   for (size_t j = 0; j < in.x.size(); ++j) {
-    if (in.x[j].size() != n0) return Status::invalid_argument(fmt::format("regressor '{}' has {} rows, the outcome {}", in.x_names[j], in.x[j].size(), n0));
+    if (in.x[j].size() != n0)
+      return Status::invalid_argument(fmt::format("regressor '{}' has {} rows, the outcome {}",
+                                                  in.x_names[j], in.x[j].size(), n0));
   }
-  if (!in.weights.empty() && in.weights.size() != n0) return Status::invalid_argument("one weight per row is needed");
-  if (in.vcov.kind == VcovKind::kCluster && (in.vcov.clusters.empty() || in.vcov.clusters.size() > 2)) {
+  if (!in.weights.empty() && in.weights.size() != n0)
+    return Status::invalid_argument("one weight per row is needed");
+  if (in.vcov.kind == VcovKind::kCluster &&
+      (in.vcov.clusters.empty() || in.vcov.clusters.size() > 2)) {
     return Status::invalid_argument("clustered standard errors take one or two cluster variables");
   }
   OlsResult res;
@@ -599,7 +628,8 @@ Result<OlsResult> feols(OlsInput in) {
   }
   ybar /= wsum;
   double tss = 0;
-  for (size_t i = 0; i < n; ++i) tss += (in.weights.empty() ? 1.0 : in.weights[i]) * (in.y[i] - ybar) * (in.y[i] - ybar);
+  for (size_t i = 0; i < n; ++i)
+    tss += (in.weights.empty() ? 1.0 : in.weights[i]) * (in.y[i] - ybar) * (in.y[i] - ybar);
 
   std::vector<std::string> names = in.x_names;
   if (in.fe.empty()) {
@@ -607,13 +637,16 @@ Result<OlsResult> feols(OlsInput in) {
     in.x.insert(in.x.begin(), std::vector<double>(n, 1.0));
   }
   std::vector<double> xnorm(in.x.size());
-  for (size_t j = 0; j < in.x.size(); ++j) xnorm[j] = std::inner_product(in.x[j].begin(), in.x[j].end(), in.x[j].begin(), 0.0);
+  for (size_t j = 0; j < in.x.size(); ++j)
+    xnorm[j] = std::inner_product(in.x[j].begin(), in.x[j].end(), in.x[j].begin(), 0.0);
   if (!in.fe.empty()) {
     std::vector<std::vector<double>*> cols{&in.y};
     for (auto& x : in.x) cols.push_back(&x);
     POLES_ASSIGN_OR_RETURN(res.demeaning, demean(in.fe, in.weights, cols, in.demean));
     if (!res.demeaning.converged) {
-      return Status::not_converged(fmt::format("the fixed effects could not be projected out in {} iterations", res.demeaning.iterations));
+      return Status::not_converged(
+          fmt::format("the fixed effects could not be projected out in {} iterations",
+                      res.demeaning.iterations));
     }
     res.fe_parameters = fixed_effect_parameters(in.fe);
   }
@@ -653,7 +686,8 @@ Result<OlsResult> feols(OlsInput in) {
     qr.setThreshold(1e-10);
     if (qr.rank() < xtx.rows()) {
       std::vector<char> dependent(kept.size(), 0);
-      for (Eigen::Index r = qr.rank(); r < xtx.rows(); ++r) dependent[static_cast<size_t>(qr.colsPermutation().indices()(r))] = 1;
+      for (Eigen::Index r = qr.rank(); r < xtx.rows(); ++r)
+        dependent[static_cast<size_t>(qr.colsPermutation().indices()(r))] = 1;
       std::vector<size_t> rest;
       for (size_t j = 0; j < kept.size(); ++j) {
         if (dependent[j]) {
@@ -666,7 +700,8 @@ Result<OlsResult> feols(OlsInput in) {
       xtx = gram(kept);
     }
   }
-  if (kept.empty()) return Status::invalid_argument("every regressor is collinear with the fixed effects");
+  if (kept.empty())
+    return Status::invalid_argument("every regressor is collinear with the fixed effects");
   const auto k = static_cast<Eigen::Index>(kept.size());
   Eigen::VectorXd xty(k);
   for (Eigen::Index a = 0; a < k; ++a) {
@@ -698,13 +733,16 @@ Result<OlsResult> feols(OlsInput in) {
   res.r2 = 1 - ssr / tss;
   res.adj_r2 = 1 - (1 - res.r2) * (nd - 1) / (nd - K);
   res.within_r2 = in.fe.empty() ? res.r2 : 1 - ssr / ssw;
-  if (nd <= K) return Status::invalid_argument(fmt::format("{} observations are too few for {} parameters", n, K));
+  if (nd <= K)
+    return Status::invalid_argument(
+        fmt::format("{} observations are too few for {} parameters", n, K));
 
   // Σ_g s_g s_g' over the groups of a code, s_g the sum of the scores w e x of its rows; every row
   // its own group without a code (HC). The scores are not stored: n × k would double the memory.
   auto meat = [&](const int32_t* code, int32_t levels) {
     const auto g = code == nullptr ? Eigen::Index{0} : static_cast<Eigen::Index>(levels);
-    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> sums = Eigen::MatrixXd::Zero(g, k);
+    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> sums =
+        Eigen::MatrixXd::Zero(g, k);
     Eigen::MatrixXd m = Eigen::MatrixXd::Zero(k, k);
     for (size_t i = 0; i < n; ++i) {
       const double we = weight(i) * res.residuals[i];
@@ -766,12 +804,15 @@ Result<OlsResult> feols(OlsInput in) {
   res.p.resize(k);
   const boost::math::students_t dist(std::max(res.df_t, 1.0));
   for (Eigen::Index a = 0; a < k; ++a) {
-    res.p(a) = std::isfinite(res.t(a)) ? 2 * boost::math::cdf(boost::math::complement(dist, std::abs(res.t(a)))) : NAN;
+    res.p(a) = std::isfinite(res.t(a))
+                   ? 2 * boost::math::cdf(boost::math::complement(dist, std::abs(res.t(a))))
+                   : NAN;
   }
   return res;
 }
 
-Wald wald_test(const Eigen::VectorXd& coef, const Eigen::MatrixXd& vcov, const std::vector<int>& which, double df_denominator) {
+Wald wald_test(const Eigen::VectorXd& coef, const Eigen::MatrixXd& vcov,
+               const std::vector<int>& which, double df_denominator) {
   Wald w;
   w.df = static_cast<int>(which.size());
   if (which.empty()) return w;
@@ -779,12 +820,15 @@ Wald wald_test(const Eigen::VectorXd& coef, const Eigen::MatrixXd& vcov, const s
   Eigen::MatrixXd v(w.df, w.df);
   for (int a = 0; a < w.df; ++a) {
     b(a) = coef(which[static_cast<size_t>(a)]);
-    for (int c = 0; c < w.df; ++c) v(a, c) = vcov(which[static_cast<size_t>(a)], which[static_cast<size_t>(c)]);
+    for (int c = 0; c < w.df; ++c)
+      v(a, c) = vcov(which[static_cast<size_t>(a)], which[static_cast<size_t>(c)]);
   }
   w.stat = b.dot(v.completeOrthogonalDecomposition().solve(b));
-  w.p = boost::math::cdf(boost::math::complement(boost::math::chi_squared(w.df), std::max(w.stat, 0.0)));
+  w.p = boost::math::cdf(
+      boost::math::complement(boost::math::chi_squared(w.df), std::max(w.stat, 0.0)));
   w.f = w.stat / w.df;
-  w.p_f = boost::math::cdf(boost::math::complement(boost::math::fisher_f(w.df, std::max(df_denominator, 1.0)), std::max(w.f, 0.0)));
+  w.p_f = boost::math::cdf(boost::math::complement(
+      boost::math::fisher_f(w.df, std::max(df_denominator, 1.0)), std::max(w.f, 0.0)));
   return w;
 }
 

@@ -6,12 +6,11 @@
 // or two ways with fixest's small-sample conventions.
 #pragma once
 
+#include <Eigen/Dense>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "core/status.h"
 
@@ -26,13 +25,13 @@ struct FixedEffect {
 enum class Demeaner { kAuto, kProjections, kConjugateGradient };
 
 struct DemeanOptions {
-  double tolerance = 1e-8;   // on the fixed-effect coefficients, relative: |Δa| / (0.1 + |a|)
+  double tolerance = 1e-8;  // on the fixed-effect coefficients, relative: |Δa| / (0.1 + |a|)
   int max_iterations = 10000;
   Demeaner algorithm = Demeaner::kAuto;
   // kAuto: iterations of projections before switching to CG, with two fixed effects and with
   // more (where worker–firm-like graphs make the projections crawl).
   int projection_budget = 300, projection_budget_3fe = 20;
-  int threads = 2;              // columns demeaned in parallel
+  int threads = 2;  // columns demeaned in parallel
 };
 
 struct DemeanReport {
@@ -43,7 +42,8 @@ struct DemeanReport {
 
 // Removes the fixed effects from each column in place (weights may be empty).
 Result<DemeanReport> demean(const std::vector<FixedEffect>& fe, const std::vector<double>& weights,
-                            std::vector<std::vector<double>*> columns, const DemeanOptions& options = {});
+                            std::vector<std::vector<double>*> columns,
+                            const DemeanOptions& options = {});
 
 // Rows that belong to a level seen once in some fixed effect, removed repeatedly until none is
 // left (a singleton's fixed effect fits it exactly and says nothing about the slopes).
@@ -88,8 +88,8 @@ struct OlsResult {
   int64_t k = 0, fe_parameters = 0, clusters = 0;  // clusters: G used in the adjustment
   double df_t = 0;                                 // degrees of freedom of the t tests
   double rmse = 0, r2 = 0, adj_r2 = 0, within_r2 = 0, ssr = 0;
-  std::vector<double> residuals;                   // on the estimation rows
-  std::vector<char> used;                          // rows of the input used in the estimation
+  std::vector<double> residuals;  // on the estimation rows
+  std::vector<char> used;         // rows of the input used in the estimation
   DemeanReport demeaning;
 };
 
@@ -102,6 +102,7 @@ struct Wald {
   double stat = 0, p = 1, f = 0, p_f = 1;
   int df = 0;
 };
-Wald wald_test(const Eigen::VectorXd& coef, const Eigen::MatrixXd& vcov, const std::vector<int>& which, double df_denominator);
+Wald wald_test(const Eigen::VectorXd& coef, const Eigen::MatrixXd& vcov,
+               const std::vector<int>& which, double df_denominator);
 
 }  // namespace poles::impact

@@ -18,7 +18,8 @@ struct LogitFit {
 
 // X includes the intercept column; w may be empty (unit weights). Fails on a singular design or
 // when the deviance does not settle (perfect separation).
-Result<LogitFit> fit_logit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::VectorXd& w = {},
-                           int max_iterations = 100, double tolerance = 1e-12);
+Result<LogitFit> fit_logit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
+                           const Eigen::VectorXd& w = {}, int max_iterations = 100,
+                           double tolerance = 1e-12);
 
 }  // namespace poles::impact

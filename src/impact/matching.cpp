@@ -1,11 +1,11 @@
 #include "impact/matching.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <numeric>
-
-#include <fmt/format.h>
 
 #include "impact/logit.h"
 
@@ -21,7 +21,8 @@ void att_weights(Matching& m, const std::vector<int>& treat) {
   for (size_t i = 0; i < n; ++i) {
     if (!treat[i] || m.matches[i].empty()) continue;
     m.weights[i] = 1;
-    for (int c : m.matches[i]) m.weights[static_cast<size_t>(c)] += 1.0 / static_cast<double>(m.matches[i].size());
+    for (int c : m.matches[i])
+      m.weights[static_cast<size_t>(c)] += 1.0 / static_cast<double>(m.matches[i].size());
   }
   double sum = 0;
   int used = 0;
@@ -41,21 +42,25 @@ void att_weights(Matching& m, const std::vector<int>& treat) {
 
 Status check_treat(const std::vector<int>& treat, Matching& m) {
   for (int t : treat) {
-    if (t != 0 && t != 1) return Status::invalid_argument(fmt::format("the treatment must be 0 or 1 (got {})", t));
+    if (t != 0 && t != 1)
+      return Status::invalid_argument(fmt::format("the treatment must be 0 or 1 (got {})", t));
     (t ? m.treated : m.controls)++;
   }
-  if (m.treated == 0 || m.controls == 0) return Status::invalid_argument("matching needs treated and control rows");
+  if (m.treated == 0 || m.controls == 0)
+    return Status::invalid_argument("matching needs treated and control rows");
   return Status::ok();
 }
 
 // Strata from row keys: weights n_t/n_c for controls (rescaled), subclass per stratum.
-Matching strata_match(const std::vector<std::vector<double>>& keys, const std::vector<int>& treat, std::string method) {
+Matching strata_match(const std::vector<std::vector<double>>& keys, const std::vector<int>& treat,
+                      std::string method) {
   Matching m;
   m.method = std::move(method);
   (void)check_treat(treat, m);
   std::map<std::vector<double>, int> index;
   std::vector<int> stratum(treat.size());
-  for (size_t i = 0; i < treat.size(); ++i) stratum[i] = index.emplace(keys[i], static_cast<int>(index.size())).first->second;
+  for (size_t i = 0; i < treat.size(); ++i)
+    stratum[i] = index.emplace(keys[i], static_cast<int>(index.size())).first->second;
   std::vector<int> nt(index.size(), 0), nc(index.size(), 0);
   for (size_t i = 0; i < treat.size(); ++i) (treat[i] ? nt : nc)[static_cast<size_t>(stratum[i])]++;
   // Subclasses numbered in order of first appearance among the kept strata.
@@ -86,7 +91,8 @@ Matching strata_match(const std::vector<std::vector<double>>& keys, const std::v
   return m;
 }
 
-double weighted_mean(const Eigen::VectorXd& x, const std::vector<int>& treat, int group, const std::vector<double>* w) {
+double weighted_mean(const Eigen::VectorXd& x, const std::vector<int>& treat, int group,
+                     const std::vector<double>* w) {
   double s = 0, sw = 0;
   for (Eigen::Index i = 0; i < x.size(); ++i) {
     if (treat[static_cast<size_t>(i)] != group) continue;
@@ -98,7 +104,8 @@ double weighted_mean(const Eigen::VectorXd& x, const std::vector<int>& treat, in
 }
 
 // Unbiased weighted variance (n - 1 denominator with unit weights).
-double weighted_variance(const Eigen::VectorXd& x, const std::vector<int>& treat, int group, const std::vector<double>* w) {
+double weighted_variance(const Eigen::VectorXd& x, const std::vector<int>& treat, int group,
+                         const std::vector<double>* w) {
   const double m = weighted_mean(x, treat, group, w);
   double s = 0, sw = 0, sw2 = 0;
   for (Eigen::Index i = 0; i < x.size(); ++i) {
@@ -123,7 +130,8 @@ Result<Covariates> covariates(const Frame& f, const std::vector<std::string>& na
     const Column* c = f.find(name);
     if (!c) return Status::invalid_argument(fmt::format("no covariate '{}' in the data", name));
     if (c->numeric) {
-      for (size_t i = 0; i < f.rows(); ++i) out.complete[i] = out.complete[i] && std::isfinite(c->values[i]);
+      for (size_t i = 0; i < f.rows(); ++i)
+        out.complete[i] = out.complete[i] && std::isfinite(c->values[i]);
       model.push_back(c->values);
       display.push_back(c->values);
       out.model_names.push_back(name);
@@ -146,7 +154,8 @@ Result<Covariates> covariates(const Frame& f, const std::vector<std::string>& na
   auto to_matrix = [&](const std::vector<std::vector<double>>& cols) {
     Eigen::MatrixXd m(n, static_cast<Eigen::Index>(cols.size()));
     for (size_t j = 0; j < cols.size(); ++j) {
-      for (Eigen::Index i = 0; i < n; ++i) m(i, static_cast<Eigen::Index>(j)) = cols[j][static_cast<size_t>(i)];
+      for (Eigen::Index i = 0; i < n; ++i)
+        m(i, static_cast<Eigen::Index>(j)) = cols[j][static_cast<size_t>(i)];
     }
     return m;
   };
@@ -160,7 +169,8 @@ Result<Covariates> covariates(const Frame& f, const std::vector<std::string>& na
   return out;
 }
 
-Result<Matching> nearest_neighbour(const Eigen::MatrixXd& design, const std::vector<int>& treat, const NearestOptions& opt) {
+Result<Matching> nearest_neighbour(const Eigen::MatrixXd& design, const std::vector<int>& treat,
+                                   const NearestOptions& opt) {
   Matching m;
   m.method = "nearest";
   POLES_RETURN_IF_ERROR(check_treat(treat, m));
@@ -176,14 +186,16 @@ Result<Matching> nearest_neighbour(const Eigen::MatrixXd& design, const std::vec
   }
   if (opt.caliper) {
     const double mean = m.distance.mean();
-    const double sd = std::sqrt((m.distance.array() - mean).square().sum() / static_cast<double>(n - 1));
+    const double sd =
+        std::sqrt((m.distance.array() - mean).square().sum() / static_cast<double>(n - 1));
     m.caliper_width = *opt.caliper * sd;
   }
-  // Units sorted by distance (ties in data order, as R's sort.list); a treated unit's candidates are
-  // the nearest available control below it and above it in that order.
+  // Units sorted by distance (ties in data order, as R's sort.list); a treated unit's candidates
+  // are the nearest available control below it and above it in that order.
   std::vector<int> sorted(static_cast<size_t>(n));
   std::iota(sorted.begin(), sorted.end(), 0);
-  std::stable_sort(sorted.begin(), sorted.end(), [&](int a, int b) { return m.distance(a) < m.distance(b); });
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [&](int a, int b) { return m.distance(a) < m.distance(b); });
   std::vector<int> controls;             // control rows in sorted order
   std::vector<int> below(treat.size());  // per treated row: number of controls sorted before it
   for (int i : sorted) {
@@ -233,7 +245,9 @@ Result<Matching> nearest_neighbour(const Eigen::MatrixXd& design, const std::vec
     left[static_cast<size_t>(j)] = j - 1;
     right[static_cast<size_t>(j)] = j + 1;
   };
-  auto gap = [&](int t, int j) { return std::abs(m.distance(t) - m.distance(controls[static_cast<size_t>(j)])); };
+  auto gap = [&](int t, int j) {
+    return std::abs(m.distance(t) - m.distance(controls[static_cast<size_t>(j)]));
+  };
   // Picks between the candidates on each side (-1 / nc when none): the nearer, the lower on a tie.
   auto pick = [&](int t, int l, int r) {
     const bool has_l = l >= 0, has_r = r < nc;
@@ -253,8 +267,11 @@ Result<Matching> nearest_neighbour(const Eigen::MatrixXd& design, const std::vec
   };
   m.matches.assign(treat.size(), {});
   std::vector<char> dropped(treat.size(), 0);
-  std::vector<std::pair<int, int>> cursor(treat.size());  // with replacement: next candidates on each side
-  for (int t : treated) cursor[static_cast<size_t>(t)] = {below[static_cast<size_t>(t)] - 1, below[static_cast<size_t>(t)]};
+  std::vector<std::pair<int, int>> cursor(
+      treat.size());  // with replacement: next candidates on each side
+  for (int t : treated)
+    cursor[static_cast<size_t>(t)] = {below[static_cast<size_t>(t)] - 1,
+                                      below[static_cast<size_t>(t)]};
   // Matching in rounds: every treated unit gets its first control, then its second, ...
   for (int round = 0; round < opt.ratio; ++round) {
     for (int t : treated) {
@@ -295,21 +312,28 @@ Result<Matching> nearest_neighbour(const Eigen::MatrixXd& design, const std::vec
 }
 
 Result<Matching> exact_match(const Eigen::MatrixXd& columns, const std::vector<int>& treat) {
-  if (columns.rows() != static_cast<Eigen::Index>(treat.size())) return Status::invalid_argument("one row per unit is needed");
+  if (columns.rows() != static_cast<Eigen::Index>(treat.size()))
+    return Status::invalid_argument("one row per unit is needed");
   std::vector<std::vector<double>> keys(treat.size());
   for (size_t i = 0; i < treat.size(); ++i) {
     const auto row = columns.row(static_cast<Eigen::Index>(i));
     for (Eigen::Index j = 0; j < columns.cols(); ++j) keys[i].push_back(row(j));
   }
   Matching m = strata_match(keys, treat, "exact");
-  if (m.treated == 0 || m.controls == 0) return Status::invalid_argument("matching needs treated and control rows");
+  if (m.treated == 0 || m.controls == 0)
+    return Status::invalid_argument("matching needs treated and control rows");
   return m;
 }
 
-Result<Matching> coarsened_exact_match(const Eigen::MatrixXd& columns, const std::vector<char>& binary, const std::vector<int>& treat, int bins) {
+Result<Matching> coarsened_exact_match(const Eigen::MatrixXd& columns,
+                                       const std::vector<char>& binary,
+                                       const std::vector<int>& treat, int bins) {
   const auto n = columns.rows();
-  if (n != static_cast<Eigen::Index>(treat.size())) return Status::invalid_argument("one row per unit is needed");
-  const int k = bins > 0 ? bins : static_cast<int>(std::ceil(std::log2(static_cast<double>(n)) + 1));  // Sturges
+  if (n != static_cast<Eigen::Index>(treat.size()))
+    return Status::invalid_argument("one row per unit is needed");
+  const int k =
+      bins > 0 ? bins
+               : static_cast<int>(std::ceil(std::log2(static_cast<double>(n)) + 1));  // Sturges
   std::vector<std::vector<double>> keys(treat.size());
   for (Eigen::Index j = 0; j < columns.cols(); ++j) {
     const auto col = columns.col(j);
@@ -322,12 +346,13 @@ Result<Matching> coarsened_exact_match(const Eigen::MatrixXd& columns, const std
     }
   }
   Matching m = strata_match(keys, treat, "cem");
-  if (m.treated == 0 || m.controls == 0) return Status::invalid_argument("matching needs treated and control rows");
+  if (m.treated == 0 || m.controls == 0)
+    return Status::invalid_argument("matching needs treated and control rows");
   return m;
 }
 
-std::vector<BalanceRow> balance(const Covariates& c, const Eigen::VectorXd& distance, const std::vector<int>& treat,
-                                const std::vector<double>& weights) {
+std::vector<BalanceRow> balance(const Covariates& c, const Eigen::VectorXd& distance,
+                                const std::vector<int>& treat, const std::vector<double>& weights) {
   std::vector<BalanceRow> rows;
   auto add = [&](const std::string& name, const Eigen::VectorXd& x, bool binary) {
     BalanceRow r;
@@ -335,17 +360,24 @@ std::vector<BalanceRow> balance(const Covariates& c, const Eigen::VectorXd& dist
     r.binary = binary;
     r.mean_treated = weighted_mean(x, treat, 1, nullptr);
     r.mean_control = weighted_mean(x, treat, 0, nullptr);
-    const double sd = binary ? std::sqrt(r.mean_treated * (1 - r.mean_treated)) : std::sqrt(weighted_variance(x, treat, 1, nullptr));
+    const double sd = binary ? std::sqrt(r.mean_treated * (1 - r.mean_treated))
+                             : std::sqrt(weighted_variance(x, treat, 1, nullptr));
     r.smd = (r.mean_treated - r.mean_control) / sd;
-    r.variance_ratio = binary ? NAN : weighted_variance(x, treat, 1, nullptr) / weighted_variance(x, treat, 0, nullptr);
+    r.variance_ratio =
+        binary ? NAN
+               : weighted_variance(x, treat, 1, nullptr) / weighted_variance(x, treat, 0, nullptr);
     r.matched_mean_treated = weighted_mean(x, treat, 1, &weights);
     r.matched_mean_control = weighted_mean(x, treat, 0, &weights);
     r.matched_smd = (r.matched_mean_treated - r.matched_mean_control) / sd;
-    r.matched_variance_ratio = binary ? NAN : weighted_variance(x, treat, 1, &weights) / weighted_variance(x, treat, 0, &weights);
+    r.matched_variance_ratio = binary ? NAN
+                                      : weighted_variance(x, treat, 1, &weights) /
+                                            weighted_variance(x, treat, 0, &weights);
     rows.push_back(r);
   };
   if (distance.size() > 0) add("distance", distance, false);
-  for (Eigen::Index j = 0; j < c.display.cols(); ++j) add(c.display_names[static_cast<size_t>(j)], c.display.col(j), c.binary[static_cast<size_t>(j)]);
+  for (Eigen::Index j = 0; j < c.display.cols(); ++j)
+    add(c.display_names[static_cast<size_t>(j)], c.display.col(j),
+        c.binary[static_cast<size_t>(j)]);
   return rows;
 }
 

@@ -5,11 +5,10 @@
 // treated's standard deviation, variance ratios) before and after.
 #pragma once
 
+#include <Eigen/Dense>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "core/status.h"
 #include "impact/frame.h"
@@ -22,7 +21,7 @@ namespace poles::impact {
 struct Covariates {
   std::vector<std::string> model_names, display_names;
   Eigen::MatrixXd model, display;
-  std::vector<char> binary;  // per display column: takes only 0 and 1
+  std::vector<char> binary;    // per display column: takes only 0 and 1
   std::vector<char> complete;  // per row: every covariate present
 };
 Result<Covariates> covariates(const Frame& f, const std::vector<std::string>& names);
@@ -44,30 +43,34 @@ struct NearestOptions {
 
 struct Matching {
   std::string method;
-  Eigen::VectorXd distance;                 // empty for exact and CEM
-  std::vector<std::vector<int>> matches;    // per row: the controls matched to a treated row
-  std::vector<double> weights;              // ATT weights (0 = unmatched)
-  std::vector<int> subclass;                // pair or stratum, -1 when unmatched
-  int treated = 0, controls = 0;            // in the sample
+  Eigen::VectorXd distance;               // empty for exact and CEM
+  std::vector<std::vector<int>> matches;  // per row: the controls matched to a treated row
+  std::vector<double> weights;            // ATT weights (0 = unmatched)
+  std::vector<int> subclass;              // pair or stratum, -1 when unmatched
+  int treated = 0, controls = 0;          // in the sample
   int treated_matched = 0, controls_matched = 0;
-  double caliper_width = 0;                 // in units of the distance
+  double caliper_width = 0;  // in units of the distance
 };
 
 // treat: 0/1 per row. design: the propensity model (intercept first).
-Result<Matching> nearest_neighbour(const Eigen::MatrixXd& design, const std::vector<int>& treat, const NearestOptions& options = {});
+Result<Matching> nearest_neighbour(const Eigen::MatrixXd& design, const std::vector<int>& treat,
+                                   const NearestOptions& options = {});
 // Strata of identical rows of `strata_columns` (exact) and of their coarsened values (CEM: numeric
 // columns cut into Sturges' number of equal bins unless `bins` > 0; binary columns kept exact).
 Result<Matching> exact_match(const Eigen::MatrixXd& columns, const std::vector<int>& treat);
-Result<Matching> coarsened_exact_match(const Eigen::MatrixXd& columns, const std::vector<char>& binary, const std::vector<int>& treat,
-                                       int bins = 0);
+Result<Matching> coarsened_exact_match(const Eigen::MatrixXd& columns,
+                                       const std::vector<char>& binary,
+                                       const std::vector<int>& treat, int bins = 0);
 
 struct BalanceRow {
   std::string name;
   bool binary = false;
-  double mean_treated = 0, mean_control = 0, smd = 0, variance_ratio = 0;  // before (NaN ratio for binary)
-  double matched_mean_treated = 0, matched_mean_control = 0, matched_smd = 0, matched_variance_ratio = 0;
+  double mean_treated = 0, mean_control = 0, smd = 0,
+         variance_ratio = 0;  // before (NaN ratio for binary)
+  double matched_mean_treated = 0, matched_mean_control = 0, matched_smd = 0,
+         matched_variance_ratio = 0;
 };
-std::vector<BalanceRow> balance(const Covariates& c, const Eigen::VectorXd& distance, const std::vector<int>& treat,
-                                const std::vector<double>& weights);
+std::vector<BalanceRow> balance(const Covariates& c, const Eigen::VectorXd& distance,
+                                const std::vector<int>& treat, const std::vector<double>& weights);
 
 }  // namespace poles::impact

@@ -1,12 +1,12 @@
 #include "impact/panel.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "core/date.h"
 
@@ -54,7 +54,8 @@ Result<Frame> firm_panel(const snapshot::Snapshot& s) {
     const auto& o = part.column("organisation_id");
     const auto& aid = part.column("aid");
     std::vector<std::vector<int32_t>> partners(proj.rows);
-    for (size_t i = 0; i < part.rows; ++i) partners[static_cast<size_t>(p.codes[i])].push_back(o.codes[i]);
+    for (size_t i = 0; i < part.rows; ++i)
+      partners[static_cast<size_t>(p.codes[i])].push_back(o.codes[i]);
     auto earliest = [](int& slot, int y) {
       if (slot == 0 || y < slot) slot = y;
     };
@@ -68,7 +69,9 @@ Result<Frame> firm_panel(const snapshot::Snapshot& s) {
       if (pstart.is_null(pr)) continue;
       const int y = year_of(pstart.ints[pr]);
       bool has_member = false;
-      for (int32_t org : partners[pr]) has_member = has_member || (join[static_cast<size_t>(org)] != 0 && join[static_cast<size_t>(org)] <= y);
+      for (int32_t org : partners[pr])
+        has_member = has_member ||
+                     (join[static_cast<size_t>(org)] != 0 && join[static_cast<size_t>(org)] <= y);
       if (!has_member) continue;
       for (int32_t org : partners[pr]) {
         if (join[static_cast<size_t>(org)] == 0) earliest(neighbour[static_cast<size_t>(org)], y);
@@ -82,7 +85,8 @@ Result<Frame> firm_panel(const snapshot::Snapshot& s) {
   const auto& zone = fy.column("employment_zone");
   const auto& clusters = s.table("cluster");
   Frame f;
-  std::vector<double> firm(n), yr(n), join_year(n), funded_year(n), member(n), zone_exposed(n), network_exposed(n), cir_claimant(n);
+  std::vector<double> firm(n), yr(n), join_year(n), funded_year(n), member(n), zone_exposed(n),
+      network_exposed(n), cir_claimant(n);
   std::vector<std::string> naf_text(n), division(n), region_text(n), zone_text(n), cluster(n);
   std::vector<int32_t> org_row(n, -1);
   for (size_t i = 0; i < n; ++i) {
@@ -101,18 +105,21 @@ Result<Frame> firm_panel(const snapshot::Snapshot& s) {
     funded_year[i] = org_row[i] >= 0 ? funded[static_cast<size_t>(org_row[i])] : 0;
     network_exposed[i] = org_row[i] >= 0 && j == 0 ? neighbour[static_cast<size_t>(org_row[i])] : 0;
     if (org_row[i] >= 0 && first_cluster[static_cast<size_t>(org_row[i])] >= 0) {
-      cluster[i] = std::string(clusters.key(static_cast<size_t>(first_cluster[static_cast<size_t>(org_row[i])])));
+      cluster[i] = std::string(
+          clusters.key(static_cast<size_t>(first_cluster[static_cast<size_t>(org_row[i])])));
     }
   }
   // Exposure cells: (employment zone, NAF division) -> first year a member of the cell joined.
   std::map<std::pair<std::string, std::string>, int> cell_join;
   for (size_t i = 0; i < n; ++i) {
     if (join_year[i] == 0) continue;
-    auto [it, added] = cell_join.try_emplace({zone_text[i], division[i]}, static_cast<int>(join_year[i]));
+    auto [it, added] =
+        cell_join.try_emplace({zone_text[i], division[i]}, static_cast<int>(join_year[i]));
     if (!added) it->second = std::min(it->second, static_cast<int>(join_year[i]));
   }
   // CIR claimant: CIR received in the year before joining (members) or the first year (others).
-  std::map<double, std::pair<double, double>> first_cir;  // firm -> (year, cir) of the reference year
+  std::map<double, std::pair<double, double>>
+      first_cir;  // firm -> (year, cir) of the reference year
   const auto& cir = fy.column("cir");
   for (size_t i = 0; i < n; ++i) {
     zone_exposed[i] = 0;
@@ -128,7 +135,8 @@ Result<Frame> firm_panel(const snapshot::Snapshot& s) {
   for (size_t i = 0; i < n; ++i) cir_claimant[i] = first_cir[firm[i]].second > 0;
   f.add_numeric("firm", std::move(firm));
   f.add_numeric("year", std::move(yr));
-  for (const char* m : {"headcount", "turnover", "value_added", "rd_spending", "rd_staff", "exports", "patents", "wage_bill", "cir"}) {
+  for (const char* m : {"headcount", "turnover", "value_added", "rd_spending", "rd_staff",
+                        "exports", "patents", "wage_bill", "cir"}) {
     f.add_numeric(m, fy.column(m).reals);
   }
   auto add_text = [&](const char* name, std::vector<std::string> v) {

@@ -1,12 +1,12 @@
 #include "impact/stata.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <limits>
-
-#include <fmt/format.h>
 
 namespace poles::impact {
 namespace {
@@ -17,7 +17,8 @@ class Reader {
  public:
   Reader(std::string bytes, std::string name) : b_(std::move(bytes)), name_(std::move(name)) {}
   Status expect(std::string_view tag) {
-    if (b_.compare(pos_, tag.size(), tag) != 0) return error(fmt::format("expected {} at byte {}", tag, pos_));
+    if (b_.compare(pos_, tag.size(), tag) != 0)
+      return error(fmt::format("expected {} at byte {}", tag, pos_));
     pos_ += tag.size();
     return Status::ok();
   }
@@ -43,7 +44,9 @@ class Reader {
   void seek(size_t p) { pos_ = p; }
   size_t pos() const { return pos_; }
   void set_little(bool l) { little_ = l; }
-  Status error(const std::string& what) const { return Status::invalid_argument(fmt::format("{}: not a readable Stata file ({})", name_, what)); }
+  Status error(const std::string& what) const {
+    return Status::invalid_argument(fmt::format("{}: not a readable Stata file ({})", name_, what));
+  }
 
  private:
   std::string b_, name_;
@@ -56,10 +59,12 @@ class Reader {
 Result<Frame> read_dta(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::not_found(fmt::format("cannot open {}", path));
-  Reader r(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()), path);
+  Reader r(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()),
+           path);
   POLES_RETURN_IF_ERROR(r.expect("<stata_dta><header><release>"));
   POLES_ASSIGN_OR_RETURN(const std::string release, r.text(3));
-  if (release != "117" && release != "118" && release != "119") return r.error(fmt::format("format {} (117, 118 and 119 are read)", release));
+  if (release != "117" && release != "118" && release != "119")
+    return r.error(fmt::format("format {} (117, 118 and 119 are read)", release));
   POLES_RETURN_IF_ERROR(r.expect("</release><byteorder>"));
   POLES_ASSIGN_OR_RETURN(const std::string order, r.text(3));
   r.set_little(order == "LSF");
@@ -119,7 +124,9 @@ Result<Frame> read_dta(const std::string& path) {
   for (uint32_t j = 0; j < K; ++j) {
     cols[j].name = names[j];
     cols[j].numeric = types[j] > 2045 && types[j] != 32768;
-    if (types[j] == 32768) return r.error(fmt::format("variable '{}' is a strL (long string), which is not read", names[j]));
+    if (types[j] == 32768)
+      return r.error(
+          fmt::format("variable '{}' is a strL (long string), which is not read", names[j]));
     if (cols[j].numeric) {
       cols[j].values.reserve(N);
     } else {
@@ -157,7 +164,8 @@ Result<Frame> read_dta(const std::string& path) {
           break;
         }
         default: {
-          if (t > 2045) return r.error(fmt::format("variable '{}' has an unknown type {}", names[j], t));
+          if (t > 2045)
+            return r.error(fmt::format("variable '{}' has an unknown type {}", names[j], t));
           POLES_ASSIGN_OR_RETURN(auto s, r.text(t));
           cols[j].text.push_back(std::move(s));
           continue;

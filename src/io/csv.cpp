@@ -14,8 +14,8 @@ struct ParseState {
   const RecordFn* on_record = nullptr;
   std::vector<std::string> fields;  // reused across records (capacity kept)
   size_t count = 0;                 // fields of the current record
-  int64_t line = 1;          // physical line at the parse position
-  int64_t record_line = 1;   // line where the current record started
+  int64_t line = 1;                 // physical line at the parse position
+  int64_t record_line = 1;          // line where the current record started
   bool last_was_cr = false;
   bool stopped = false;
 };
@@ -39,7 +39,8 @@ void on_record_end(int c, void* user) {
   auto* st = static_cast<ParseState*>(user);
   const bool bare = st->count == 0;
   if (!bare && !st->stopped) {
-    if (!(*st->on_record)(std::span<const std::string>(st->fields.data(), st->count), st->record_line)) {
+    if (!(*st->on_record)(std::span<const std::string>(st->fields.data(), st->count),
+                          st->record_line)) {
       st->stopped = true;
     }
   }
@@ -107,15 +108,17 @@ Status CsvReader::read(std::istream& in, const std::string& name, const RecordFn
     FieldError e;
     e.file = name;
     e.line = st.count == 0 ? st.line : st.record_line;
-    e.rule = fmt::format("malformed CSV ({}); a field with a quote, separator or line break must be "
-                         "enclosed in double quotes, with inner quotes doubled",
-                         csv_strerror(csv_error(parser.get())));
+    e.rule = fmt::format(
+        "malformed CSV ({}); a field with a quote, separator or line break must be "
+        "enclosed in double quotes, with inner quotes doubled",
+        csv_strerror(csv_error(parser.get())));
     (void)done;
     return Status::bad_input({e});
   };
   while (n > 0) {
     const size_t len = n - offset;
-    const size_t done = csv_parse(parser.get(), chunk.data() + offset, len, on_field, on_record_end, &st);
+    const size_t done =
+        csv_parse(parser.get(), chunk.data() + offset, len, on_field, on_record_end, &st);
     if (done != len) return fail(done);
     consumed += n;
     if (on_progress) on_progress(consumed);

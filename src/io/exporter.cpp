@@ -6,11 +6,10 @@
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
-
-#include "io/json.h"
 #include <ostream>
 
 #include "io/csv.h"
+#include "io/json.h"
 
 namespace poles::io {
 namespace {
@@ -31,11 +30,14 @@ Result<ExportFormat> parse_export_format(const std::string& name) {
   if (name == "csv") return ExportFormat::kCsv;
   if (name == "json") return ExportFormat::kJson;
   if (name == "xlsx") return ExportFormat::kXlsx;
-  return Status::invalid_argument(fmt::format("unknown export format '{}' (csv, json or xlsx)", name));
+  return Status::invalid_argument(
+      fmt::format("unknown export format '{}' (csv, json or xlsx)", name));
 }
 
-Result<int64_t> export_stream(store::Store& store, const schema::Entity& e, ExportFormat format, std::ostream& out) {
-  if (format == ExportFormat::kXlsx) return Status::invalid_argument("XLSX exports need an output file (--output)");
+Result<int64_t> export_stream(store::Store& store, const schema::Entity& e, ExportFormat format,
+                              std::ostream& out) {
+  if (format == ExportFormat::kXlsx)
+    return Status::invalid_argument("XLSX exports need an output file (--output)");
   int64_t n = 0;
   std::string line;
   if (format == ExportFormat::kCsv) {
@@ -67,7 +69,8 @@ Result<int64_t> export_stream(store::Store& store, const schema::Entity& e, Expo
   return n;
 }
 
-Status write_xlsx(const std::string& path, const std::vector<std::pair<std::string, Table>>& sheets) {
+Status write_xlsx(const std::string& path,
+                  const std::vector<std::pair<std::string, Table>>& sheets) {
   lxw_workbook_options opts{};
   opts.constant_memory = LXW_TRUE;
   std::unique_ptr<lxw_workbook, WorkbookCloser> wb(workbook_new_opt(path.c_str(), &opts));
@@ -76,7 +79,8 @@ Status write_xlsx(const std::string& path, const std::vector<std::pair<std::stri
   format_set_bold(bold);
   for (const auto& [name, table] : sheets) {
     if (static_cast<int64_t>(table.rows.size()) > kXlsxMaxRows) {
-      return Status::invalid_argument(fmt::format("{} rows exceed the XLSX limit of {}; export as CSV", table.rows.size(), kXlsxMaxRows));
+      return Status::invalid_argument(fmt::format(
+          "{} rows exceed the XLSX limit of {}; export as CSV", table.rows.size(), kXlsxMaxRows));
     }
     lxw_worksheet* ws = workbook_add_worksheet(wb.get(), name.substr(0, 31).c_str());
     if (ws == nullptr) return Status::internal(fmt::format("cannot add sheet '{}'", name));
@@ -120,7 +124,8 @@ std::string to_csv(const Table& table, char delimiter) {
   return out;
 }
 
-Result<int64_t> export_file(store::Store& store, const schema::Entity& e, ExportFormat format, const std::string& path) {
+Result<int64_t> export_file(store::Store& store, const schema::Entity& e, ExportFormat format,
+                            const std::string& path) {
   if (format != ExportFormat::kXlsx) {
     std::ofstream out(path, std::ios::binary);
     if (!out) return Status::invalid_argument(fmt::format("cannot write '{}'", path));
@@ -130,7 +135,8 @@ Result<int64_t> export_file(store::Store& store, const schema::Entity& e, Export
   for (const auto& f : e.fields) table.columns.emplace_back(f.name);
   POLES_RETURN_IF_ERROR(store.scan(e, [&](Row& row) {
     if (static_cast<int64_t>(table.rows.size()) >= kXlsxMaxRows) {
-      return Status::invalid_argument(fmt::format("more than {} rows exceed the XLSX limit; export as CSV", kXlsxMaxRows));
+      return Status::invalid_argument(
+          fmt::format("more than {} rows exceed the XLSX limit; export as CSV", kXlsxMaxRows));
     }
     table.rows.push_back(std::move(row));
     return Status::ok();

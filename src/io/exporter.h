@@ -15,16 +15,19 @@ enum class ExportFormat { kCsv, kJson, kXlsx };
 Result<ExportFormat> parse_export_format(const std::string& name);
 
 // CSV and JSON to a stream. Returns the number of rows written.
-Result<int64_t> export_stream(store::Store& store, const schema::Entity& e, ExportFormat format, std::ostream& out);
+Result<int64_t> export_stream(store::Store& store, const schema::Entity& e, ExportFormat format,
+                              std::ostream& out);
 // Any format to a file (XLSX needs a file).
-Result<int64_t> export_file(store::Store& store, const schema::Entity& e, ExportFormat format, const std::string& path);
+Result<int64_t> export_file(store::Store& store, const schema::Entity& e, ExportFormat format,
+                            const std::string& path);
 
 // Generic tabular writers used by exports and reports.
 struct Table {
   std::vector<std::string> columns;
   std::vector<Row> rows;
 };
-Status write_xlsx(const std::string& path, const std::vector<std::pair<std::string, Table>>& sheets);
+Status write_xlsx(const std::string& path,
+                  const std::vector<std::pair<std::string, Table>>& sheets);
 std::string to_csv(const Table& table, char delimiter = ',');
 
 }  // namespace poles::io

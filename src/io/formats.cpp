@@ -1,21 +1,19 @@
 #include "io/formats.h"
 
 #include <fmt/format.h>
+#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <unordered_map>
 
 #include "core/codes.h"
 #include "core/validate.h"
 #include "io/csv.h"
-
-#include <nlohmann/json.hpp>
-
-#include <zlib.h>
 
 namespace poles::io {
 namespace {
@@ -66,16 +64,18 @@ Result<Table> read_table(const std::string& path, const std::vector<std::string>
   t.name = std::filesystem::path(path).filename().string();
   bool header = true;
   CsvReader reader;
-  POLES_RETURN_IF_ERROR(reader.read(in, t.name, [&](std::span<const std::string> fields, int64_t line) {
-    if (header) {
-      for (size_t i = 0; i < fields.size(); ++i) t.columns.emplace(fields[i], static_cast<int>(i));
-      header = false;
-      return true;
-    }
-    t.records.emplace_back(fields.begin(), fields.end());
-    t.lines.push_back(line);
-    return true;
-  }));
+  POLES_RETURN_IF_ERROR(
+      reader.read(in, t.name, [&](std::span<const std::string> fields, int64_t line) {
+        if (header) {
+          for (size_t i = 0; i < fields.size(); ++i)
+            t.columns.emplace(fields[i], static_cast<int>(i));
+          header = false;
+          return true;
+        }
+        t.records.emplace_back(fields.begin(), fields.end());
+        t.lines.push_back(line);
+        return true;
+      }));
   std::vector<FieldError> missing;
   for (const auto& c : required) {
     if (!t.columns.count(c)) missing.push_back({t.name, 1, 0, c, "", "required column is missing"});
@@ -91,14 +91,18 @@ Result<Table> read_table(const std::string& path, const std::vector<std::string>
 // the external file, line and column the value came from.
 class RowMaker {
  public:
-  RowMaker(Loader& loader, const Table& t, size_t record) : loader_(loader), t_(t), record_(record) {}
+  RowMaker(Loader& loader, const Table& t, size_t record)
+      : loader_(loader), t_(t), record_(record) {}
 
-  // Sets field `field` of the row from `text` taken from external column `column` ("" when derived).
-  void set(Row& row, const schema::Entity& e, std::string_view field, const std::string& text, const std::string& column) {
+  // Sets field `field` of the row from `text` taken from external column `column` ("" when
+  // derived).
+  void set(Row& row, const schema::Entity& e, std::string_view field, const std::string& text,
+           const std::string& column) {
     const int i = schema::field_index(e, field);
     Value v;
     if (auto rule = schema::parse_cell(e.fields[static_cast<size_t>(i)], text, v)) {
-      loader_.add_error({t_.name, t_.lines[record_], t_.column_number(column), std::string(column.empty() ? field : column), text,
+      loader_.add_error({t_.name, t_.lines[record_], t_.column_number(column),
+                         std::string(column.empty() ? field : column), text,
                          fmt::format("{} (for {}.{})", *rule, e.name, field)});
       ok_ = false;
       return;
@@ -130,8 +134,9 @@ Result<ExternalReport> finish(Loader& loader, ExternalReport report, const std::
 
 std::string region_of_nuts(std::string_view nuts) {
   static const std::map<std::string_view, std::string_view> k1 = {
-      {"FR1", "11"}, {"FRB", "24"}, {"FRC", "27"}, {"FRD", "28"}, {"FRE", "32"}, {"FRF", "44"}, {"FRG", "52"},
-      {"FRH", "53"}, {"FRI", "75"}, {"FRJ", "76"}, {"FRK", "84"}, {"FRL", "93"}, {"FRM", "94"}};
+      {"FR1", "11"}, {"FRB", "24"}, {"FRC", "27"}, {"FRD", "28"}, {"FRE", "32"},
+      {"FRF", "44"}, {"FRG", "52"}, {"FRH", "53"}, {"FRI", "75"}, {"FRJ", "76"},
+      {"FRK", "84"}, {"FRL", "93"}, {"FRM", "94"}};
   static const std::map<std::string_view, std::string_view> overseas = {
       {"FRY1", "01"}, {"FRY2", "02"}, {"FRY3", "03"}, {"FRY4", "04"}, {"FRY5", "06"}};
   if (nuts.size() >= 4 && nuts.substr(0, 3) == "FRY") {
@@ -143,8 +148,11 @@ std::string region_of_nuts(std::string_view nuts) {
   return it == k1.end() ? "" : std::string(it->second);
 }
 
-Result<ExternalReport> import_sirene(store::Store& store, const std::string& path, const ExternalImportOptions& options) {
-  POLES_ASSIGN_OR_RETURN(Table t, read_table(path, {"siren", "siret", "activitePrincipaleEtablissement", "codeCommuneEtablissement"}));
+Result<ExternalReport> import_sirene(store::Store& store, const std::string& path,
+                                     const ExternalImportOptions& options) {
+  POLES_ASSIGN_OR_RETURN(Table t,
+                         read_table(path, {"siren", "siret", "activitePrincipaleEtablissement",
+                                           "codeCommuneEtablissement"}));
   const auto& org = *schema::find_entity("organisation");
   Loader loader(store, {options.max_errors, options.dry_run, options.actor});
   ExternalReport report;
@@ -169,7 +177,9 @@ Result<ExternalReport> import_sirene(store::Store& store, const std::string& pat
     m.set(row, org, "kind", "company", "");
     // NAF rev.2 only: older nomenclatures (NAP, NAF 1993…) are left out rather than misread.
     const std::string nomenclature = t.at(r, "nomenclatureActivitePrincipaleEtablissement");
-    if (nomenclature.empty() || nomenclature == "NAFRev2") m.set(row, org, "naf", t.at(r, "activitePrincipaleEtablissement"), "activitePrincipaleEtablissement");
+    if (nomenclature.empty() || nomenclature == "NAFRev2")
+      m.set(row, org, "naf", t.at(r, "activitePrincipaleEtablissement"),
+            "activitePrincipaleEtablissement");
     m.set(row, org, "commune", t.at(r, "codeCommuneEtablissement"), "codeCommuneEtablissement");
     if (!t.at(r, "codePaysEtrangerEtablissement").empty()) m.set(row, org, "country", "", "");
     if (m.ok()) loader.add(org, std::move(row), m.origin());
@@ -177,10 +187,15 @@ Result<ExternalReport> import_sirene(store::Store& store, const std::string& pat
   return finish(loader, std::move(report), fmt::format("sirene {}", t.name));
 }
 
-Result<ExternalReport> import_cordis(store::Store& store, const std::string& projects_csv, const std::string& organisations_csv,
+Result<ExternalReport> import_cordis(store::Store& store, const std::string& projects_csv,
+                                     const std::string& organisations_csv,
                                      const ExternalImportOptions& options) {
-  POLES_ASSIGN_OR_RETURN(Table projects, read_table(projects_csv, {"id", "acronym", "status", "startDate", "endDate", "totalCost", "ecMaxContribution"}));
-  POLES_ASSIGN_OR_RETURN(Table orgs, read_table(organisations_csv, {"projectID", "organisationID", "name", "activityType", "country", "role"}));
+  POLES_ASSIGN_OR_RETURN(
+      Table projects, read_table(projects_csv, {"id", "acronym", "status", "startDate", "endDate",
+                                                "totalCost", "ecMaxContribution"}));
+  POLES_ASSIGN_OR_RETURN(Table orgs,
+                         read_table(organisations_csv, {"projectID", "organisationID", "name",
+                                                        "activityType", "country", "role"}));
   const auto& org_e = *schema::find_entity("organisation");
   const auto& proj_e = *schema::find_entity("project");
   const auto& part_e = *schema::find_entity("participation");
@@ -193,10 +208,15 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
   for (size_t r = 0; r < orgs.records.size(); ++r) {
     if (keep(r)) kept_projects.insert(orgs.at(r, "projectID"));
   }
-  static const std::map<std::string, std::string> kKind = {
-      {"HES", "higher_education"}, {"REC", "research"}, {"PRC", "company"}, {"PUB", "public_body"}, {"OTH", "other"}};
-  static const std::map<std::string, std::string> kRole = {
-      {"coordinator", "coordinator"}, {"participant", "partner"}, {"associatedPartner", "partner"}, {"thirdParty", "subcontractor"}};
+  static const std::map<std::string, std::string> kKind = {{"HES", "higher_education"},
+                                                           {"REC", "research"},
+                                                           {"PRC", "company"},
+                                                           {"PUB", "public_body"},
+                                                           {"OTH", "other"}};
+  static const std::map<std::string, std::string> kRole = {{"coordinator", "coordinator"},
+                                                           {"participant", "partner"},
+                                                           {"associatedPartner", "partner"},
+                                                           {"thirdParty", "subcontractor"}};
 
   for (size_t r = 0; r < projects.records.size(); ++r) {
     const std::string& id = projects.at(r, "id");
@@ -210,14 +230,19 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
     m.set(row, proj_e, "acronym", projects.at(r, "acronym"), "acronym");
     m.set(row, proj_e, "title", projects.at(r, "title"), "title");
     const std::string fp = projects.at(r, "frameworkProgramme");
-    m.set(row, proj_e, "programme", fp == "H2020" ? "H2020" : "HORIZON_EUROPE", "frameworkProgramme");
+    m.set(row, proj_e, "programme", fp == "H2020" ? "H2020" : "HORIZON_EUROPE",
+          "frameworkProgramme");
     m.set(row, proj_e, "call_id", projects.at(r, "masterCall"), "masterCall");
     m.set(row, proj_e, "start_date", projects.at(r, "startDate"), "startDate");
     m.set(row, proj_e, "end_date", projects.at(r, "endDate"), "endDate");
     m.set(row, proj_e, "total_cost", cost_or_unknown(projects.at(r, "totalCost")), "totalCost");
     m.set(row, proj_e, "public_aid", projects.at(r, "ecMaxContribution"), "ecMaxContribution");
     const std::string status = projects.at(r, "status");
-    m.set(row, proj_e, "status", status == "CLOSED" ? "completed" : status == "TERMINATED" ? "abandoned" : "running", "status");
+    m.set(row, proj_e, "status",
+          status == "CLOSED"       ? "completed"
+          : status == "TERMINATED" ? "abandoned"
+                                   : "running",
+          "status");
     if (m.ok()) loader.add(proj_e, std::move(row), m.origin());
   }
   std::set<std::string> seen_orgs;
@@ -230,14 +255,17 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
     // A French VAT number (FR + 2-character key + SIREN) gives the SIREN, and the SIRENE id.
     const std::string vat = orgs.at(r, "vatNumber");
     std::string siren;
-    if (vat.size() == 13 && vat.rfind("FR", 0) == 0 && !validate::siren(vat.substr(4))) siren = vat.substr(4);
-    const std::string org_id = siren.empty() ? "cordis:" + orgs.at(r, "organisationID") : "siren:" + siren;
+    if (vat.size() == 13 && vat.rfind("FR", 0) == 0 && !validate::siren(vat.substr(4)))
+      siren = vat.substr(4);
+    const std::string org_id =
+        siren.empty() ? "cordis:" + orgs.at(r, "organisationID") : "siren:" + siren;
     if (seen_orgs.insert(org_id).second) {
       Row row(org_e.fields.size());
       m.set(row, org_e, "id", org_id, "organisationID");
       m.set(row, org_e, "name", orgs.at(r, "name"), "name");
       auto kind = kKind.find(orgs.at(r, "activityType"));
-      m.set(row, org_e, "kind", kind == kKind.end() ? orgs.at(r, "activityType") : kind->second, "activityType");
+      m.set(row, org_e, "kind", kind == kKind.end() ? orgs.at(r, "activityType") : kind->second,
+            "activityType");
       if (!siren.empty()) m.set(row, org_e, "siren", siren, "vatNumber");
       const std::string country = orgs.at(r, "country");
       m.set(row, org_e, "country", country, "country");
@@ -245,7 +273,8 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
         m.set(row, org_e, "region", region_of_nuts(orgs.at(r, "nutsCode")), "nutsCode");
         // The EU SME flag: a small or medium enterprise (TPE or PME); without headcount the
         // size class cannot be finer than that, so SMEs are recorded as `pme`.
-        if (orgs.at(r, "SME") == "True" && kind != kKind.end() && kind->second == "company") m.set(row, org_e, "size_class", "pme", "SME");
+        if (orgs.at(r, "SME") == "True" && kind != kKind.end() && kind->second == "company")
+          m.set(row, org_e, "size_class", "pme", "SME");
       }
       if (m.ok()) loader.add(org_e, std::move(row), m.origin());
     }
@@ -261,9 +290,12 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
   return finish(loader, std::move(report), fmt::format("cordis {} {}", projects.name, orgs.name));
 }
 
-Result<ExternalReport> import_cordis_fp7(store::Store& store, const std::string& organisations_csv, const std::string& projects_csv,
-                                         const std::string& facts_csv, const ExternalImportOptions& options) {
-  POLES_ASSIGN_OR_RETURN(Table orgs, read_table(organisations_csv, {"idOrganization", "country", "name", "address"}));
+Result<ExternalReport> import_cordis_fp7(store::Store& store, const std::string& organisations_csv,
+                                         const std::string& projects_csv,
+                                         const std::string& facts_csv,
+                                         const ExternalImportOptions& options) {
+  POLES_ASSIGN_OR_RETURN(
+      Table orgs, read_table(organisations_csv, {"idOrganization", "country", "name", "address"}));
   const auto& org_e = *schema::find_entity("organisation");
   const auto& proj_e = *schema::find_entity("project");
   Loader loader(store, {options.max_errors, options.dry_run, options.actor});
@@ -285,7 +317,8 @@ Result<ExternalReport> import_cordis_fp7(store::Store& store, const std::string&
     const std::string& address = orgs.at(r, "address");
     if (country == "FR" && address.size() >= 5) {
       const std::string tail = address.substr(address.size() - 5);
-      if (std::all_of(tail.begin(), tail.end(), [](char c) { return c >= '0' && c <= '9'; }) && tail.rfind("20", 0) != 0) {
+      if (std::all_of(tail.begin(), tail.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+          tail.rfind("20", 0) != 0) {
         const std::string dep = tail.rfind("97", 0) == 0 ? tail.substr(0, 3) : tail.substr(0, 2);
         if (codes::find_department(dep) != nullptr) m.set(row, org_e, "department", dep, "address");
       }
@@ -293,13 +326,18 @@ Result<ExternalReport> import_cordis_fp7(store::Store& store, const std::string&
     if (m.ok()) loader.add(org_e, std::move(row), m.origin());
   }
   if (!projects_csv.empty()) {
-    POLES_ASSIGN_OR_RETURN(Table projects, read_table(projects_csv, {"id_project", "project_name", "project_acronym", "status"}));
-    POLES_ASSIGN_OR_RETURN(Table facts, read_table(facts_csv, {"id_project", "id_programme", "id_start_date", "id_end_date", "tot_cost", "ue_tot_contribute"}));
+    POLES_ASSIGN_OR_RETURN(Table projects, read_table(projects_csv, {"id_project", "project_name",
+                                                                     "project_acronym", "status"}));
+    POLES_ASSIGN_OR_RETURN(Table facts,
+                           read_table(facts_csv, {"id_project", "id_programme", "id_start_date",
+                                                  "id_end_date", "tot_cost", "ue_tot_contribute"}));
     report.records += static_cast<int64_t>(projects.records.size() + facts.records.size());
     std::unordered_map<std::string, size_t> fact_of;
     for (size_t r = 0; r < facts.records.size(); ++r) fact_of.emplace(facts.at(r, "id_project"), r);
     auto iso = [](const std::string& ddmmyyyy) {
-      return ddmmyyyy.size() == 8 ? ddmmyyyy.substr(4, 4) + "-" + ddmmyyyy.substr(2, 2) + "-" + ddmmyyyy.substr(0, 2) : ddmmyyyy;
+      return ddmmyyyy.size() == 8
+                 ? ddmmyyyy.substr(4, 4) + "-" + ddmmyyyy.substr(2, 2) + "-" + ddmmyyyy.substr(0, 2)
+                 : ddmmyyyy;
     };
     for (size_t r = 0; r < projects.records.size(); ++r) {
       RowMaker m(loader, projects, r);
@@ -311,25 +349,33 @@ Result<ExternalReport> import_cordis_fp7(store::Store& store, const std::string&
       m.set(row, proj_e, "title", projects.at(r, "project_name"), "project_name");
       m.set(row, proj_e, "programme", "OTHER", "");  // FP7 (2007-2013) precedes H2020
       const std::string& status = projects.at(r, "status");
-      m.set(row, proj_e, "status", status == "CLO" ? "completed" : status == "CAN" ? "abandoned" : status == "ONG" ? "running" : "funded", "status");
+      m.set(row, proj_e, "status",
+            status == "CLO"   ? "completed"
+            : status == "CAN" ? "abandoned"
+            : status == "ONG" ? "running"
+                              : "funded",
+            "status");
       if (auto it = fact_of.find(id); it != fact_of.end()) {
         RowMaker f(loader, facts, it->second);
         const size_t k = it->second;
         f.set(row, proj_e, "call_id", facts.at(k, "id_programme"), "id_programme");
-        const std::string start = iso(facts.at(k, "id_start_date")), end = iso(facts.at(k, "id_end_date"));
+        const std::string start = iso(facts.at(k, "id_start_date")),
+                          end = iso(facts.at(k, "id_end_date"));
         f.set(row, proj_e, "start_date", start, "id_start_date");
         if (end >= start) {
           f.set(row, proj_e, "end_date", end, "id_end_date");
         } else {
-          report.warnings.push_back(fmt::format("{}:{}: end date {} before start date {}: end date left empty", facts.name,
-                                                facts.lines[k], end, start));
+          report.warnings.push_back(
+              fmt::format("{}:{}: end date {} before start date {}: end date left empty",
+                          facts.name, facts.lines[k], end, start));
         }
         const std::string cost = cost_or_unknown(facts.at(k, "tot_cost"));
         f.set(row, proj_e, "total_cost", cost, "tot_cost");
         // The student ETL's EU contribution is sometimes above the cost (SOURCES.md): dropped then.
         const auto c = validate::parse_real(cost, true);
         const auto aid = validate::parse_real(facts.at(k, "ue_tot_contribute"), true);
-        if (aid && (!c || *aid <= *c)) f.set(row, proj_e, "public_aid", facts.at(k, "ue_tot_contribute"), "ue_tot_contribute");
+        if (aid && (!c || *aid <= *c))
+          f.set(row, proj_e, "public_aid", facts.at(k, "ue_tot_contribute"), "ue_tot_contribute");
         if (!f.ok()) continue;
       }
       if (m.ok()) loader.add(proj_e, std::move(row), m.origin());
@@ -338,7 +384,8 @@ Result<ExternalReport> import_cordis_fp7(store::Store& store, const std::string&
   return finish(loader, std::move(report), fmt::format("cordis fp7 {}", orgs.name));
 }
 
-Result<ExternalReport> import_geojson(store::Store& store, const std::string& path, const std::string& level,
+Result<ExternalReport> import_geojson(store::Store& store, const std::string& path,
+                                      const std::string& level,
                                       const ExternalImportOptions& options) {
   if (level != "region" && level != "department") {
     return Status::invalid_argument(fmt::format("level '{}': must be region or department", level));
@@ -346,7 +393,8 @@ Result<ExternalReport> import_geojson(store::Store& store, const std::string& pa
   POLES_ASSIGN_OR_RETURN(const std::string text, slurp(path));
   const std::string name = std::filesystem::path(path).filename().string();
   const auto doc = nlohmann::json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object() || !doc.contains("features") || !doc["features"].is_array()) {
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("features") ||
+      !doc["features"].is_array()) {
     return Status::invalid_argument(fmt::format("{}: not a GeoJSON FeatureCollection", name));
   }
   const auto& e = *schema::find_entity("territory");
@@ -386,7 +434,9 @@ Result<ExternalReport> import_geojson(store::Store& store, const std::string& pa
       continue;
     }
     if (!builtin.empty() && builtin != nom) {
-      report.warnings.push_back(fmt::format("{}: feature {} ({} {}): name '{}' differs from INSEE's '{}'", name, n, level, code, nom, builtin));
+      report.warnings.push_back(
+          fmt::format("{}: feature {} ({} {}): name '{}' differs from INSEE's '{}'", name, n, level,
+                      code, nom, builtin));
     }
     loader.add(e, std::move(row), RowOrigin{name, 0, nullptr});
   }

@@ -32,21 +32,26 @@ struct ExternalReport {
   std::vector<std::string> warnings;
 };
 
-Result<ExternalReport> import_sirene(store::Store& store, const std::string& path, const ExternalImportOptions& options);
-Result<ExternalReport> import_cordis(store::Store& store, const std::string& projects_csv, const std::string& organisations_csv,
+Result<ExternalReport> import_sirene(store::Store& store, const std::string& path,
+                                     const ExternalImportOptions& options);
+Result<ExternalReport> import_cordis(store::Store& store, const std::string& projects_csv,
+                                     const std::string& organisations_csv,
                                      const ExternalImportOptions& options);
 // The FP7 tables of SOURCES.md (CSV, optionally .gz): French organisations (department, hence
 // region, from the postcode ending the address) and, when `projects` and `facts` are given,
 // the projects with their programme, dates, cost, EU contribution and status. The files hold
 // no organisation-project link, so no participation can be imported from them.
-Result<ExternalReport> import_cordis_fp7(store::Store& store, const std::string& organisations_csv, const std::string& projects_csv,
-                                         const std::string& facts_csv, const ExternalImportOptions& options);
+Result<ExternalReport> import_cordis_fp7(store::Store& store, const std::string& organisations_csv,
+                                         const std::string& projects_csv,
+                                         const std::string& facts_csv,
+                                         const ExternalImportOptions& options);
 
 // GeoJSON FeatureCollection of regions or departments (IGN/INSEE via france-geojson): one
 // `territory` per feature, code and name from the properties `code` and `nom`, the geometry
 // kept as GeoJSON text, a department's region as parent. A name that differs from INSEE's list
 // built into Pôles is reported as a warning; an unknown code is an error.
-Result<ExternalReport> import_geojson(store::Store& store, const std::string& path, const std::string& level,
+Result<ExternalReport> import_geojson(store::Store& store, const std::string& path,
+                                      const std::string& level,
                                       const ExternalImportOptions& options);
 
 // NUTS (2016/2021) code of a French territory -> INSEE region code ("" when not French or unknown).

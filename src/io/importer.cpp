@@ -18,13 +18,14 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
 
   Loader loader(store, {options.max_errors, options.dry_run, options.actor});
   std::vector<int> field_column(e.fields.size(), 0);  // field -> 1-based file column
-  std::vector<int> column_field;                       // file column (0-based) -> field or -1
+  std::vector<int> column_field;                      // file column (0-based) -> field or -1
   bool have_header = false;
   bool header_ok = true;
   size_t width = 0;
   RowOrigin origin{name, 0, &field_column};
 
-  const auto error = [&](int64_t line, int64_t column, std::string field, std::string value, std::string rule) {
+  const auto error = [&](int64_t line, int64_t column, std::string field, std::string value,
+                         std::string rule) {
     loader.add_error({name, line, column, std::move(field), std::move(value), std::move(rule)});
   };
 
@@ -44,7 +45,8 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
             }
             if (field_column[static_cast<size_t>(f)] != 0) {
               error(line, static_cast<int64_t>(c) + 1, fields[c], fields[c],
-                    fmt::format("column appears twice (also column {})", field_column[static_cast<size_t>(f)]));
+                    fmt::format("column appears twice (also column {})",
+                                field_column[static_cast<size_t>(f)]));
               header_ok = false;
               continue;
             }
@@ -60,8 +62,9 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
           return header_ok;
         }
         if (fields.size() != width) {
-          error(line, 0, "", fmt::format("{} fields", fields.size()),
-                fmt::format("the record has {} fields but the header has {}", fields.size(), width));
+          error(
+              line, 0, "", fmt::format("{} fields", fields.size()),
+              fmt::format("the record has {} fields but the header has {}", fields.size(), width));
           return true;
         }
         bool cells_ok = true;
@@ -71,7 +74,8 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
           if (f < 0) continue;
           const auto& field = e.fields[static_cast<size_t>(f)];
           if (auto rule = schema::parse_cell(field, fields[c], row[static_cast<size_t>(f)])) {
-            error(line, static_cast<int64_t>(c) + 1, std::string(field.name), fields[c], std::move(*rule));
+            error(line, static_cast<int64_t>(c) + 1, std::string(field.name), fields[c],
+                  std::move(*rule));
             cells_ok = false;
           }
         }
@@ -85,7 +89,8 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
   if (!read.is_ok()) {
     for (const auto& fe : read.field_errors()) loader.add_error(fe);
   }
-  if (!have_header && read.is_ok()) error(1, 0, "", "", "the file is empty: a header line naming the columns is required");
+  if (!have_header && read.is_ok())
+    error(1, 0, "", "", "the file is empty: a header line naming the columns is required");
 
   POLES_ASSIGN_OR_RETURN(LoadReport load, loader.finish(name));
   const auto it = load.entities.find(std::string(e.name));
@@ -93,8 +98,8 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
   return report;
 }
 
-Result<ImportReport> import_csv_file(store::Store& store, const schema::Entity& e, const std::string& path,
-                                     const ImportOptions& options) {
+Result<ImportReport> import_csv_file(store::Store& store, const schema::Entity& e,
+                                     const std::string& path, const ImportOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::invalid_argument(fmt::format("cannot open '{}'", path));
   return import_csv(store, e, in, path, options);

@@ -38,7 +38,7 @@ struct ImportReport {
 
 Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, std::istream& in,
                                 const std::string& name, const ImportOptions& options);
-Result<ImportReport> import_csv_file(store::Store& store, const schema::Entity& e, const std::string& path,
-                                     const ImportOptions& options);
+Result<ImportReport> import_csv_file(store::Store& store, const schema::Entity& e,
+                                     const std::string& path, const ImportOptions& options);
 
 }  // namespace poles::io

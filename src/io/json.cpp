@@ -6,20 +6,26 @@ namespace poles::io {
 
 nlohmann::ordered_json value_to_json(const Value& v) {
   switch (v.index()) {
-    case 1: return std::get<int64_t>(v);
-    case 2: return std::get<double>(v);
-    case 3: return std::get<std::string>(v);
-    default: return nullptr;
+    case 1:
+      return std::get<int64_t>(v);
+    case 2:
+      return std::get<double>(v);
+    case 3:
+      return std::get<std::string>(v);
+    default:
+      return nullptr;
   }
 }
 
 nlohmann::ordered_json row_to_json(const schema::Entity& e, const Row& row) {
   nlohmann::ordered_json obj = nlohmann::ordered_json::object();
-  for (size_t i = 0; i < row.size() && i < e.fields.size(); ++i) obj[std::string(e.fields[i].name)] = value_to_json(row[i]);
+  for (size_t i = 0; i < row.size() && i < e.fields.size(); ++i)
+    obj[std::string(e.fields[i].name)] = value_to_json(row[i]);
   return obj;
 }
 
-Result<Row> row_from_json(const schema::Entity& e, const nlohmann::json& obj, const Row* base, const std::string& source) {
+Result<Row> row_from_json(const schema::Entity& e, const nlohmann::json& obj, const Row* base,
+                          const std::string& source) {
   std::vector<FieldError> errors;
   auto error = [&](std::string field, std::string value, std::string rule) {
     FieldError fe;
@@ -29,9 +35,11 @@ Result<Row> row_from_json(const schema::Entity& e, const nlohmann::json& obj, co
     fe.rule = std::move(rule);
     errors.push_back(std::move(fe));
   };
-  if (!obj.is_object()) return Status::invalid_argument(fmt::format("{}: the body must be a JSON object", source));
+  if (!obj.is_object())
+    return Status::invalid_argument(fmt::format("{}: the body must be a JSON object", source));
   for (const auto& [k, v] : obj.items()) {
-    if (schema::field_index(e, k) < 0) error(k, v.dump(), fmt::format("is not a field of {}", e.name));
+    if (schema::field_index(e, k) < 0)
+      error(k, v.dump(), fmt::format("is not a field of {}", e.name));
   }
   Row row(e.fields.size());
   for (size_t i = 0; i < e.fields.size(); ++i) {

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <vector>
 
 #include "core/schema.h"
@@ -17,6 +16,7 @@ nlohmann::ordered_json row_to_json(const schema::Entity& e, const Row& row);
 // cross-field rules (schema::check_row). Fields absent from the object are taken from `base`
 // when given (a merge), null otherwise. Unknown fields are errors. Errors name the field, the
 // value and the rule, with `source` as the file (e.g. "request").
-Result<Row> row_from_json(const schema::Entity& e, const nlohmann::json& obj, const Row* base, const std::string& source);
+Result<Row> row_from_json(const schema::Entity& e, const nlohmann::json& obj, const Row* base,
+                          const std::string& source);
 
 }  // namespace poles::io

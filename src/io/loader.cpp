@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
-#include <functional>
 #include <tuple>
 
 #include "core/date.h"
@@ -129,7 +129,8 @@ class Loader::Writer {
   std::thread thread_;  // last: starts after the members it uses
 };
 
-Loader::Loader(store::Store& store, LoaderOptions options) : store_(store), options_(std::move(options)) {}
+Loader::Loader(store::Store& store, LoaderOptions options)
+    : store_(store), options_(std::move(options)) {}
 
 Loader::~Loader() {
   writer_.reset();  // joins before the transaction goes away
@@ -170,11 +171,12 @@ Loader::EntityState& Loader::state(const schema::Entity& e) {
     for (size_t i = 0; i < e.fields.size(); ++i) {
       if (!e.fields[i].unique || key < 0) continue;
       auto& map = st->unique[static_cast<int>(i)];
-      auto rows = tx_->query(fmt::format("SELECT {}, {} FROM {} WHERE {} IS NOT NULL",
-                                         store::quote_ident(e.fields[i].name),
-                                         store::quote_ident(e.fields[static_cast<size_t>(key)].name),
-                                         store::quote_ident(e.name), store::quote_ident(e.fields[i].name)),
-                             {});
+      auto rows =
+          tx_->query(fmt::format("SELECT {}, {} FROM {} WHERE {} IS NOT NULL",
+                                 store::quote_ident(e.fields[i].name),
+                                 store::quote_ident(e.fields[static_cast<size_t>(key)].name),
+                                 store::quote_ident(e.name), store::quote_ident(e.fields[i].name)),
+                     {});
       if (!rows.has_value()) {
         failure_ = rows.error();
         continue;
@@ -184,7 +186,8 @@ Loader::EntityState& Loader::state(const schema::Entity& e) {
   }
   for (size_t i = 0; i < e.fields.size(); ++i) {
     if (!e.fields[i].references.empty()) {
-      st->refs.emplace_back(static_cast<int>(i), &keys_of(*schema::find_entity(e.fields[i].references)));
+      st->refs.emplace_back(static_cast<int>(i),
+                            &keys_of(*schema::find_entity(e.fields[i].references)));
     }
   }
   if (schema::single_key_index(e) >= 0) st->own_keys = &keys_of(e);
@@ -198,7 +201,8 @@ std::unordered_set<std::string>& Loader::keys_of(const schema::Entity& e) {
   const int key = schema::single_key_index(e);
   (void)drain();
   if (tx_ && key >= 0) {
-    auto rows = tx_->query(fmt::format("SELECT {} FROM {}", store::quote_ident(e.fields[static_cast<size_t>(key)].name),
+    auto rows = tx_->query(fmt::format("SELECT {} FROM {}",
+                                       store::quote_ident(e.fields[static_cast<size_t>(key)].name),
                                        store::quote_ident(e.name)),
                            {});
     if (rows.has_value()) {
@@ -211,8 +215,8 @@ std::unordered_set<std::string>& Loader::keys_of(const schema::Entity& e) {
   return set;
 }
 
-FieldError Loader::error_at(const RowOrigin& origin, const schema::Entity& e, int field, const Value& value,
-                            std::string rule) const {
+FieldError Loader::error_at(const RowOrigin& origin, const schema::Entity& e, int field,
+                            const Value& value, std::string rule) const {
   FieldError fe;
   fe.file = origin.file;
   fe.line = origin.line;
@@ -230,7 +234,8 @@ void Loader::add_error(FieldError error) {
   if (static_cast<int>(errors_.size()) < options_.max_errors) errors_.push_back(std::move(error));
 }
 
-void Loader::check_project_status(const schema::Entity& e, const Row& row, const RowOrigin& origin) {
+void Loader::check_project_status(const schema::Entity& e, const Row& row,
+                                  const RowOrigin& origin) {
   if (!project_status_) {
     project_status_.emplace();
     (void)drain();
@@ -239,7 +244,8 @@ void Loader::check_project_status(const schema::Entity& e, const Row& row, const
       failure_ = rows.error();
       return;
     }
-    for (auto& r : *rows) (*project_status_)[std::get<std::string>(r[0])] = std::get<std::string>(r[1]);
+    for (auto& r : *rows)
+      (*project_status_)[std::get<std::string>(r[0])] = std::get<std::string>(r[1]);
   }
   const int i_status = schema::field_index(e, "status");
   const std::string& id = std::get<std::string>(row[0]);
@@ -248,9 +254,11 @@ void Loader::check_project_status(const schema::Entity& e, const Row& row, const
   if (it != project_status_->end() && status != nullptr && it->second != *status) {
     const auto from = find_code(kProjectStatusCodes, it->second);
     const auto to = find_code(kProjectStatusCodes, *status);
-    if (from && to && !is_legal_transition(static_cast<ProjectStatus>(*from), static_cast<ProjectStatus>(*to))) {
+    if (from && to &&
+        !is_legal_transition(static_cast<ProjectStatus>(*from), static_cast<ProjectStatus>(*to))) {
       add_error(error_at(origin, e, i_status, row[static_cast<size_t>(i_status)],
-                         fmt::format("cannot move from '{}' to '{}' (lifecycle: {})", it->second, *status, kLifecycle)));
+                         fmt::format("cannot move from '{}' to '{}' (lifecycle: {})", it->second,
+                                     *status, kLifecycle)));
     }
   }
   if (status != nullptr) (*project_status_)[id] = *status;
@@ -275,17 +283,21 @@ void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin) {
     if (keys->contains(ref)) continue;
     const auto& f = e.fields[static_cast<size_t>(i)];
     if (f.references == e.name) {  // may be defined later in this load
-      pending_refs_.push_back({&e, i, ref, origin, origin.columns ? *origin.columns : std::vector<int>{}});
+      pending_refs_.push_back(
+          {&e, i, ref, origin, origin.columns ? *origin.columns : std::vector<int>{}});
       continue;
     }
-    add_error(error_at(origin, e, i, v,
-                       fmt::format("refers to an unknown {} (not in the store, nor earlier in this load)", f.references)));
+    add_error(
+        error_at(origin, e, i, v,
+                 fmt::format("refers to an unknown {} (not in the store, nor earlier in this load)",
+                             f.references)));
   }
 
   const std::string key = store::key_text(e, row);
   const auto [seen, fresh] = st.seen.emplace(hash_key(key), origin.line);
   if (!fresh) {
-    add_error(error_at(origin, e, schema::key_indices(e)[0], row[static_cast<size_t>(schema::key_indices(e)[0])],
+    add_error(error_at(origin, e, schema::key_indices(e)[0],
+                       row[static_cast<size_t>(schema::key_indices(e)[0])],
                        fmt::format("duplicate key '{}' (first at line {})", key, seen->second)));
   }
 
@@ -294,7 +306,8 @@ void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin) {
     if (is_null(v)) continue;
     const auto [it, inserted] = map.emplace(value_to_text(v), key);
     if (!inserted && it->second != key) {
-      add_error(error_at(origin, e, field, v, fmt::format("already used by {} '{}'", e.name, it->second)));
+      add_error(error_at(origin, e, field, v,
+                         fmt::format("already used by {} '{}'", e.name, it->second)));
     }
   }
 
@@ -328,11 +341,13 @@ void Loader::check_project_events() {
     return;
   }
   for (auto& r : *rows) {
-    by_project[std::get<std::string>(r[0])].push_back({std::get<std::string>(r[1]), std::get<std::string>(r[2]), nullptr});
+    by_project[std::get<std::string>(r[0])].push_back(
+        {std::get<std::string>(r[1]), std::get<std::string>(r[2]), nullptr});
   }
   for (const auto& ev : events_) {
     auto& list = by_project[ev.project];
-    auto same = std::find_if(list.begin(), list.end(), [&](const Ev& x) { return x.status == ev.status; });
+    auto same =
+        std::find_if(list.begin(), list.end(), [&](const Ev& x) { return x.status == ev.status; });
     if (same != list.end()) {
       *same = {ev.status, ev.date, &ev};
     } else {
@@ -343,11 +358,14 @@ void Loader::check_project_events() {
     project_status_.emplace();
     auto statuses = tx_->query("SELECT \"id\", \"status\" FROM \"project\"", {});
     if (statuses.has_value()) {
-      for (auto& r : *statuses) (*project_status_)[std::get<std::string>(r[0])] = std::get<std::string>(r[1]);
+      for (auto& r : *statuses)
+        (*project_status_)[std::get<std::string>(r[0])] = std::get<std::string>(r[1]);
     }
   }
   const schema::Entity& e = *schema::find_entity("project_event");
-  const auto rank = [](const std::string& s) { return find_code(kProjectStatusCodes, s).value_or(0); };
+  const auto rank = [](const std::string& s) {
+    return find_code(kProjectStatusCodes, s).value_or(0);
+  };
   for (auto& [project, list] : by_project) {
     std::sort(list.begin(), list.end(), [&](const Ev& a, const Ev& b) {
       return a.date != b.date ? a.date < b.date : rank(a.status) < rank(b.status);
@@ -356,13 +374,16 @@ void Loader::check_project_events() {
       const Ev& prev = list[i - 1];
       const Ev& cur = list[i];
       if (cur.row == nullptr && prev.row == nullptr) continue;
-      if (is_legal_transition(static_cast<ProjectStatus>(rank(prev.status)), static_cast<ProjectStatus>(rank(cur.status)))) continue;
+      if (is_legal_transition(static_cast<ProjectStatus>(rank(prev.status)),
+                              static_cast<ProjectStatus>(rank(cur.status))))
+        continue;
       const EventRow& at = cur.row != nullptr ? *cur.row : *prev.row;
       RowOrigin origin = at.origin;
       origin.columns = at.columns.empty() ? nullptr : &at.columns;
-      add_error(error_at(origin, e, 1, at.status,
-                         fmt::format("project '{}': '{}' on {} cannot follow '{}' on {} (lifecycle: {})", project,
-                                     cur.status, cur.date, prev.status, prev.date, kLifecycle)));
+      add_error(
+          error_at(origin, e, 1, at.status,
+                   fmt::format("project '{}': '{}' on {} cannot follow '{}' on {} (lifecycle: {})",
+                               project, cur.status, cur.date, prev.status, prev.date, kLifecycle)));
     }
     // The project's own status must be the latest event's status or follow it.
     const auto status = project_status_->find(project);
@@ -373,8 +394,8 @@ void Loader::check_project_events() {
       RowOrigin origin = last.row->origin;
       origin.columns = last.row->columns.empty() ? nullptr : &last.row->columns;
       add_error(error_at(origin, e, 1, last.status,
-                         fmt::format("project '{}' has status '{}', which cannot follow this event", project,
-                                     status->second)));
+                         fmt::format("project '{}' has status '{}', which cannot follow this event",
+                                     project, status->second)));
     }
   }
 }
@@ -385,7 +406,8 @@ Result<LoadReport> Loader::finish(const std::string& audit_key) {
     RowOrigin origin = p.origin;
     origin.columns = p.columns.empty() ? nullptr : &p.columns;
     add_error(error_at(origin, *p.entity, p.field, p.value,
-                       fmt::format("refers to an unknown {} (not in the store, nor in this load)", p.entity->name)));
+                       fmt::format("refers to an unknown {} (not in the store, nor in this load)",
+                                   p.entity->name)));
   }
   check_project_events();
   (void)drain();
@@ -414,8 +436,9 @@ Result<LoadReport> Loader::finish(const std::string& audit_key) {
     c.updated = st->changed - c.inserted;
     c.unchanged = st->rows - st->changed;
     report.entities[std::string(name)] = c;
-    summary += fmt::format("{}\"{}\":{{\"rows\":{},\"inserted\":{},\"updated\":{},\"unchanged\":{}}}",
-                           summary.empty() ? "" : ",", name, c.rows, c.inserted, c.updated, c.unchanged);
+    summary +=
+        fmt::format("{}\"{}\":{{\"rows\":{},\"inserted\":{},\"updated\":{},\"unchanged\":{}}}",
+                    summary.empty() ? "" : ",", name, c.rows, c.inserted, c.updated, c.unchanged);
   }
   if (options_.dry_run) {
     tx_.reset();

@@ -76,8 +76,8 @@ class Loader {
   std::unordered_set<std::string>& keys_of(const schema::Entity& e);
   void check_project_status(const schema::Entity& e, const Row& row, const RowOrigin& origin);
   void check_project_events();
-  FieldError error_at(const RowOrigin& origin, const schema::Entity& e, int field, const Value& value,
-                      std::string rule) const;
+  FieldError error_at(const RowOrigin& origin, const schema::Entity& e, int field,
+                      const Value& value, std::string rule) const;
 
   store::Store& store_;
   LoaderOptions options_;
@@ -104,7 +104,8 @@ class Loader {
     std::vector<int> columns;
   };
   std::vector<EventRow> events_;
-  std::optional<std::unordered_map<std::string, std::string>> project_status_;  // id -> status in store
+  std::optional<std::unordered_map<std::string, std::string>>
+      project_status_;  // id -> status in store
 };
 
 }  // namespace poles::io

@@ -18,7 +18,8 @@ std::vector<Broker> brokers(const Snapshot& s, const CoopGraph& g, const Metrics
     std::set<int32_t> reached;
     double cross = 0, total = 0;
     for (int64_t i = g.adj_start[v]; i < g.adj_start[v + 1]; ++i) {
-      const auto& theirs = member_of[static_cast<size_t>(g.org[static_cast<size_t>(g.adj_node[static_cast<size_t>(i)])])];
+      const auto& theirs = member_of[static_cast<size_t>(
+          g.org[static_cast<size_t>(g.adj_node[static_cast<size_t>(i)])])];
       const double w = g.weight[static_cast<size_t>(g.adj_edge[static_cast<size_t>(i)])];
       total += w;
       bool shares = false;
@@ -32,8 +33,8 @@ std::vector<Broker> brokers(const Snapshot& s, const CoopGraph& g, const Metrics
       if (!shares) cross += w;
     }
     if (reached.size() < 2) continue;
-    out.push_back({static_cast<int32_t>(v), m.betweenness.empty() ? 0.0 : m.betweenness[v], static_cast<int>(reached.size()),
-                   total > 0 ? cross / total : 0.0});
+    out.push_back({static_cast<int32_t>(v), m.betweenness.empty() ? 0.0 : m.betweenness[v],
+                   static_cast<int>(reached.size()), total > 0 ? cross / total : 0.0});
   }
   std::sort(out.begin(), out.end(), [](const Broker& a, const Broker& b) {
     if (a.betweenness != b.betweenness) return a.betweenness > b.betweenness;
@@ -44,7 +45,8 @@ std::vector<Broker> brokers(const Snapshot& s, const CoopGraph& g, const Metrics
   return out;
 }
 
-std::vector<SmeIntegration> sme_integration(const Snapshot& s, const CoopGraph& g, const Metrics& m) {
+std::vector<SmeIntegration> sme_integration(const Snapshot& s, const CoopGraph& g,
+                                            const Metrics& m) {
   const size_t nc = s.table("cluster").rows;
   const auto labels = labels_by_project(s);
   const auto& parts = s.table("participation");
@@ -101,7 +103,8 @@ std::vector<SmeIntegration> sme_integration(const Snapshot& s, const CoopGraph& 
     }
     if (x.organisations > 0) x.sme_share = static_cast<double>(n_sme) / x.organisations;
     if (coords[c] > 0) x.coordinator_sme_share = static_cast<double>(sme_coords[c]) / coords[c];
-    if (n_sme > 0 && n_other > 0 && pr_other > 0) x.centrality_ratio = (pr_sme / n_sme) / (pr_other / n_other);
+    if (n_sme > 0 && n_other > 0 && pr_other > 0)
+      x.centrality_ratio = (pr_sme / n_sme) / (pr_other / n_other);
     if (n_sme > 0) x.mean_degree_sme = deg_sme / n_sme;
     if (n_other > 0) x.mean_degree_other = deg_other / n_other;
     out.push_back(x);
@@ -112,8 +115,10 @@ std::vector<SmeIntegration> sme_integration(const Snapshot& s, const CoopGraph& 
 namespace {
 
 // Inter-cluster structure of a set of projects under a cluster mapping (-1 = removed cluster).
-WhatIfSide side(const Snapshot& s, const std::vector<int32_t>& rows, const std::vector<int32_t>& group, int groups,
-                const std::vector<std::vector<int32_t>>& labels, const std::vector<std::vector<int32_t>>& member_of) {
+WhatIfSide side(const Snapshot& s, const std::vector<int32_t>& rows,
+                const std::vector<int32_t>& group, int groups,
+                const std::vector<std::vector<int32_t>>& labels,
+                const std::vector<std::vector<int32_t>>& member_of) {
   WhatIfSide out;
   const CoopGraph g = build_cooperation(s, rows);
   out.org_graph = connectivity(g);
@@ -143,13 +148,15 @@ WhatIfSide side(const Snapshot& s, const std::vector<int32_t>& rows, const std::
     }
   }
   out.cluster_links = static_cast<int>(links.size());
-  out.inter_cluster_share = rows.empty() ? 0.0 : static_cast<double>(inter) / static_cast<double>(rows.size());
+  out.inter_cluster_share =
+      rows.empty() ? 0.0 : static_cast<double>(inter) / static_cast<double>(rows.size());
   return out;
 }
 
 }  // namespace
 
-Result<WhatIfResult> what_if(const Snapshot& s, const std::vector<int32_t>& project_rows, const WhatIf& w) {
+Result<WhatIfResult> what_if(const Snapshot& s, const std::vector<int32_t>& project_rows,
+                             const WhatIf& w) {
   const auto& clusters = s.table("cluster");
   const size_t nc = clusters.rows;
   auto find = [&](const std::string& id) -> Result<int32_t> {
@@ -170,7 +177,8 @@ Result<WhatIfResult> what_if(const Snapshot& s, const std::vector<int32_t>& proj
     POLES_ASSIGN_OR_RETURN(const int32_t first, find(ids[0]));
     for (const auto& id : ids) {
       POLES_ASSIGN_OR_RETURN(const int32_t c, find(id));
-      if (group[static_cast<size_t>(c)] < 0) return Status::invalid_argument(fmt::format("cluster '{}' is both removed and merged", id));
+      if (group[static_cast<size_t>(c)] < 0)
+        return Status::invalid_argument(fmt::format("cluster '{}' is both removed and merged", id));
       const int32_t from = group[static_cast<size_t>(c)], into = group[static_cast<size_t>(first)];
       for (auto& gr : group) {
         if (gr == from) gr = into;
@@ -193,7 +201,9 @@ Result<WhatIfResult> what_if(const Snapshot& s, const std::vector<int32_t>& proj
   std::vector<int32_t> kept;
   for (int32_t p : project_rows) {
     const auto& ls = labels[static_cast<size_t>(p)];
-    const bool survives = ls.empty() || std::any_of(ls.begin(), ls.end(), [&](int32_t c) { return group[static_cast<size_t>(c)] >= 0; });
+    const bool survives = ls.empty() || std::any_of(ls.begin(), ls.end(), [&](int32_t c) {
+                            return group[static_cast<size_t>(c)] >= 0;
+                          });
     if (survives) kept.push_back(p);
   }
   out.projects_lost = static_cast<int>(project_rows.size() - kept.size());
@@ -204,10 +214,13 @@ Result<WhatIfResult> what_if(const Snapshot& s, const std::vector<int32_t>& proj
   for (size_t v = 0; v < before.nodes(); ++v) {
     if (before.adj_start[v + 1] == before.adj_start[v]) continue;
     const int32_t u = after.node_of[static_cast<size_t>(before.org[v])];
-    if (u < 0 || after.adj_start[static_cast<size_t>(u) + 1] == after.adj_start[static_cast<size_t>(u)]) ++out.organisations_isolated;
+    if (u < 0 ||
+        after.adj_start[static_cast<size_t>(u) + 1] == after.adj_start[static_cast<size_t>(u)])
+      ++out.organisations_isolated;
   }
   if (!w.remove.empty()) {
-    out.notes.push_back(fmt::format("{} removed: {} projects labelled only by them are dropped", fmt::join(w.remove, ", "), out.projects_lost));
+    out.notes.push_back(fmt::format("{} removed: {} projects labelled only by them are dropped",
+                                    fmt::join(w.remove, ", "), out.projects_lost));
   }
   return out;
 }
@@ -224,11 +237,15 @@ Ego ego_network(const CoopGraph& g, int32_t center, int radius, size_t max_nodes
   ego.nodes.push_back(center);
   ego.hops.push_back(0);
   std::vector<std::pair<double, int32_t>> ring;
-  for (int64_t i = g.adj_start[static_cast<size_t>(center)]; i < g.adj_start[static_cast<size_t>(center) + 1]; ++i) {
-    ring.emplace_back(g.weight[static_cast<size_t>(g.adj_edge[static_cast<size_t>(i)])], g.adj_node[static_cast<size_t>(i)]);
+  for (int64_t i = g.adj_start[static_cast<size_t>(center)];
+       i < g.adj_start[static_cast<size_t>(center) + 1]; ++i) {
+    ring.emplace_back(g.weight[static_cast<size_t>(g.adj_edge[static_cast<size_t>(i)])],
+                      g.adj_node[static_cast<size_t>(i)]);
   }
   for (int h = 1; h <= radius && !ring.empty(); ++h) {
-    std::sort(ring.begin(), ring.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    std::sort(ring.begin(), ring.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
     std::vector<int32_t> added;
     for (const auto& [w, v] : ring) {
       if (hop[static_cast<size_t>(v)] >= 0) continue;
@@ -244,16 +261,20 @@ Ego ego_network(const CoopGraph& g, int32_t center, int radius, size_t max_nodes
     ring.clear();
     if (h == radius || ego.truncated) break;
     for (int32_t u : added) {
-      for (int64_t i = g.adj_start[static_cast<size_t>(u)]; i < g.adj_start[static_cast<size_t>(u) + 1]; ++i) {
+      for (int64_t i = g.adj_start[static_cast<size_t>(u)];
+           i < g.adj_start[static_cast<size_t>(u) + 1]; ++i) {
         const int32_t v = g.adj_node[static_cast<size_t>(i)];
-        if (hop[static_cast<size_t>(v)] < 0) ring.emplace_back(g.weight[static_cast<size_t>(g.adj_edge[static_cast<size_t>(i)])], v);
+        if (hop[static_cast<size_t>(v)] < 0)
+          ring.emplace_back(g.weight[static_cast<size_t>(g.adj_edge[static_cast<size_t>(i)])], v);
       }
     }
   }
   for (int32_t u : ego.nodes) {
-    for (int64_t i = g.adj_start[static_cast<size_t>(u)]; i < g.adj_start[static_cast<size_t>(u) + 1]; ++i) {
+    for (int64_t i = g.adj_start[static_cast<size_t>(u)];
+         i < g.adj_start[static_cast<size_t>(u) + 1]; ++i) {
       const int32_t v = g.adj_node[static_cast<size_t>(i)];
-      if (v > u && hop[static_cast<size_t>(v)] >= 0) ego.edges.push_back(g.adj_edge[static_cast<size_t>(i)]);
+      if (v > u && hop[static_cast<size_t>(v)] >= 0)
+        ego.edges.push_back(g.adj_edge[static_cast<size_t>(i)]);
     }
   }
   std::sort(ego.edges.begin(), ego.edges.end());

@@ -21,14 +21,15 @@ struct Broker {
   double cross_share = 0;    // share of its strength towards partners sharing no cluster with it
 };
 // Organisations reaching at least two other clusters, by betweenness, at most `limit`.
-std::vector<Broker> brokers(const snapshot::Snapshot& s, const CoopGraph& g, const Metrics& m, size_t limit);
+std::vector<Broker> brokers(const snapshot::Snapshot& s, const CoopGraph& g, const Metrics& m,
+                            size_t limit);
 
 // SME integration in one cluster's kept projects (labelled by it).
 struct SmeIntegration {
   int32_t cluster = -1;  // cluster row; -1 for all kept projects
   int projects = 0;
-  int organisations = 0;       // distinct participants
-  double sme_share = 0;        // of distinct participants that are SMEs
+  int organisations = 0;             // distinct participants
+  double sme_share = 0;              // of distinct participants that are SMEs
   double coordinator_sme_share = 0;  // of coordinator roles held by SMEs
   // Mean PageRank of SME participants over that of the other participants (1 = on a par;
   // 0 when either group is empty).
@@ -36,7 +37,8 @@ struct SmeIntegration {
   double mean_degree_sme = 0, mean_degree_other = 0;
 };
 // One row per cluster (snapshot order) then the overall row (cluster = -1).
-std::vector<SmeIntegration> sme_integration(const snapshot::Snapshot& s, const CoopGraph& g, const Metrics& m);
+std::vector<SmeIntegration> sme_integration(const snapshot::Snapshot& s, const CoopGraph& g,
+                                            const Metrics& m);
 
 // Removing clusters drops the kept projects labelled only by them (a co-labelled project
 // survives); merging clusters makes their projects one cluster's (who cooperates is unchanged,
@@ -49,8 +51,10 @@ struct WhatIfSide {
   Connectivity org_graph;
   int projects = 0;
   int clusters = 0;
-  int cluster_links = 0;         // pairs of (merged) clusters with a co-labelled project or a cross partner
-  double inter_cluster_share = 0;  // of kept projects that involve two clusters (labels or partners' memberships)
+  int cluster_links =
+      0;  // pairs of (merged) clusters with a co-labelled project or a cross partner
+  double inter_cluster_share =
+      0;  // of kept projects that involve two clusters (labels or partners' memberships)
 };
 struct WhatIfResult {
   WhatIfSide before, after;
@@ -58,7 +62,8 @@ struct WhatIfResult {
   int organisations_isolated = 0;  // had partners before, none after
   std::vector<std::string> notes;
 };
-Result<WhatIfResult> what_if(const snapshot::Snapshot& s, const std::vector<int32_t>& project_rows, const WhatIf& w);
+Result<WhatIfResult> what_if(const snapshot::Snapshot& s, const std::vector<int32_t>& project_rows,
+                             const WhatIf& w);
 
 // Nodes within `radius` hops of `center` (radius 1 or 2), strongest links first when more than
 // `max_nodes`; edges are those of g among the kept nodes.

@@ -39,7 +39,8 @@ std::vector<std::string> cluster_names(const Table& clusters) {
   std::vector<std::string> out;
   const Column& acronym = clusters.column("acronym");
   const Column& name = clusters.column("name");
-  for (size_t c = 0; c < clusters.rows; ++c) out.emplace_back(acronym.is_null(c) ? name.text(c) : acronym.text(c));
+  for (size_t c = 0; c < clusters.rows; ++c)
+    out.emplace_back(acronym.is_null(c) ? name.text(c) : acronym.text(c));
   return out;
 }
 
@@ -47,7 +48,8 @@ std::vector<std::string> cluster_names(const Table& clusters) {
 
 int project_year(const Snapshot& s, int32_t p) {
   const Column& start = s.table("project").column("start_date");
-  if (!start.is_null(static_cast<size_t>(p))) return year_of_day(start.ints[static_cast<size_t>(p)]);
+  if (!start.is_null(static_cast<size_t>(p)))
+    return year_of_day(start.ints[static_cast<size_t>(p)]);
   // Earliest label: scan is fine, labels per project are few and this is a fallback.
   const Table& labels = s.table("project_label");
   const Column& lp = labels.column("project_id");
@@ -67,7 +69,8 @@ Result<std::vector<int32_t>> select_projects(const Snapshot& s, const Filter& f)
   // Years: start date, else earliest label (computed in one pass over the labels).
   if (f.from_year != 0 || f.to_year != 0) {
     if (f.from_year != 0 && f.to_year != 0 && f.to_year < f.from_year) {
-      return Status::invalid_argument(fmt::format("the period ends ({}) before it starts ({})", f.to_year, f.from_year));
+      return Status::invalid_argument(
+          fmt::format("the period ends ({}) before it starts ({})", f.to_year, f.from_year));
     }
     std::vector<int> year(projects.rows, 0);
     const Column& start = projects.column("start_date");
@@ -84,7 +87,9 @@ Result<std::vector<int32_t>> select_projects(const Snapshot& s, const Filter& f)
       if (year[p] == 0 || y < year[p]) year[p] = y;
     }
     for (size_t p = 0; p < projects.rows; ++p) {
-      if (year[p] == 0 || (f.from_year != 0 && year[p] < f.from_year) || (f.to_year != 0 && year[p] > f.to_year)) keep[p] = 0;
+      if (year[p] == 0 || (f.from_year != 0 && year[p] < f.from_year) ||
+          (f.to_year != 0 && year[p] > f.to_year))
+        keep[p] = 0;
     }
   }
   if (!f.programmes.empty()) {
@@ -120,7 +125,8 @@ Result<std::vector<int32_t>> select_projects(const Snapshot& s, const Filter& f)
     for (size_t p = 0; p < projects.rows; ++p) keep[p] &= labelled[p];
   }
   if (!f.region.empty()) {
-    if (codes::find_region(f.region) == nullptr) return Status::invalid_argument(fmt::format("unknown INSEE region code '{}'", f.region));
+    if (codes::find_region(f.region) == nullptr)
+      return Status::invalid_argument(fmt::format("unknown INSEE region code '{}'", f.region));
     const Table& orgs = s.table("organisation");
     const Table& parts = s.table("participation");
     const Column& pp = parts.column("project_id");
@@ -157,7 +163,8 @@ CoopGraph build_cooperation(const Snapshot& s, std::vector<int32_t> project_rows
 
   // Participants of each kept project (participation rows are grouped by nothing in particular).
   std::vector<int32_t> slot(projects.rows, -1);
-  for (size_t i = 0; i < g.projects.size(); ++i) slot[static_cast<size_t>(g.projects[i])] = static_cast<int32_t>(i);
+  for (size_t i = 0; i < g.projects.size(); ++i)
+    slot[static_cast<size_t>(g.projects[i])] = static_cast<int32_t>(i);
   std::vector<int32_t> count(g.projects.size() + 1, 0);
   for (size_t r = 0; r < parts.rows; ++r) {
     const int32_t k = slot[static_cast<size_t>(pp.codes[r])];
@@ -207,7 +214,8 @@ CoopGraph build_cooperation(const Snapshot& s, std::vector<int32_t> project_rows
     if (n < 2) continue;
     const double w = 1.0 / static_cast<double>(n - 1);
     for (auto* a = first; a != last; ++a) {
-      for (auto* b = a + 1; b != last; ++b) all.push_back({(static_cast<uint64_t>(*a) << 32) | static_cast<uint32_t>(*b), w});
+      for (auto* b = a + 1; b != last; ++b)
+        all.push_back({(static_cast<uint64_t>(*a) << 32) | static_cast<uint32_t>(*b), w});
     }
   }
   std::sort(all.begin(), all.end(), [](const Pair& x, const Pair& y) { return x.key < y.key; });
@@ -253,7 +261,8 @@ std::vector<std::vector<int32_t>> project_members(const Snapshot& s, const CoopG
   const Column& pp = parts.column("project_id");
   const Column& po = parts.column("organisation_id");
   std::vector<int32_t> slot(s.table("project").rows, -1);
-  for (size_t i = 0; i < g.projects.size(); ++i) slot[static_cast<size_t>(g.projects[i])] = static_cast<int32_t>(i);
+  for (size_t i = 0; i < g.projects.size(); ++i)
+    slot[static_cast<size_t>(g.projects[i])] = static_cast<int32_t>(i);
   std::vector<std::vector<int32_t>> out(g.projects.size());
   for (size_t r = 0; r < parts.rows; ++r) {
     const int32_t k = slot[static_cast<size_t>(pp.codes[r])];
@@ -285,7 +294,8 @@ std::vector<std::vector<int32_t>> labels_by_project(const Snapshot& s) {
   const Column& lp = labels.column("project_id");
   const Column& lc = labels.column("cluster_id");
   std::vector<std::vector<int32_t>> out(s.table("project").rows);
-  for (size_t r = 0; r < labels.rows; ++r) out[static_cast<size_t>(lp.codes[r])].push_back(lc.codes[r]);
+  for (size_t r = 0; r < labels.rows; ++r)
+    out[static_cast<size_t>(lp.codes[r])].push_back(lc.codes[r]);
   for (auto& v : out) {
     std::sort(v.begin(), v.end());
     v.erase(std::unique(v.begin(), v.end()), v.end());
@@ -293,7 +303,9 @@ std::vector<std::vector<int32_t>> labels_by_project(const Snapshot& s) {
   return out;
 }
 
-std::string_view organisation_region(const Snapshot& s, int32_t r) { return org_region(s.table("organisation"), r); }
+std::string_view organisation_region(const Snapshot& s, int32_t r) {
+  return org_region(s.table("organisation"), r);
+}
 
 bool is_sme(const Snapshot& s, int32_t r) {
   const Table& orgs = s.table("organisation");
@@ -357,7 +369,8 @@ ClusterLinks cluster_links(const Snapshot& s, const CoopGraph& g) {
     }
   }
   for (size_t c = 0; c < nc; ++c) {
-    out.cooperation_index[c] = out.projects[c] == 0 ? 0.0 : static_cast<double>(inter[c]) / out.projects[c];
+    out.cooperation_index[c] =
+        out.projects[c] == 0 ? 0.0 : static_cast<double>(inter[c]) / out.projects[c];
   }
   return out;
 }
@@ -399,7 +412,9 @@ RegionLinks region_links(const Snapshot& s, const CoopGraph& g) {
       }
     }
   }
-  for (size_t i = 0; i < nr; ++i) out.interregional_share.push_back(total[i] == 0 ? 0.0 : static_cast<double>(spanning[i]) / total[i]);
+  for (size_t i = 0; i < nr; ++i)
+    out.interregional_share.push_back(total[i] == 0 ? 0.0
+                                                    : static_cast<double>(spanning[i]) / total[i]);
   return out;
 }
 

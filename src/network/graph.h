@@ -34,12 +34,12 @@ int project_year(const snapshot::Snapshot& s, int32_t project_row);
 // participation in a kept project; an edge joins two organisations that share a project, weighted
 // by Newman's Σ_p 1/(n_p - 1) over their shared projects (n_p = participants of p).
 struct CoopGraph {
-  std::vector<int32_t> org;      // node -> organisation row
-  std::vector<int32_t> node_of;  // organisation row -> node, -1 when absent
-  std::vector<int32_t> from, to;  // edge endpoints, from < to, edges sorted by (from, to)
-  std::vector<double> weight;     // Newman weight
-  std::vector<int32_t> shared;    // number of shared projects
-  std::vector<int32_t> projects;  // kept project rows
+  std::vector<int32_t> org;             // node -> organisation row
+  std::vector<int32_t> node_of;         // organisation row -> node, -1 when absent
+  std::vector<int32_t> from, to;        // edge endpoints, from < to, edges sorted by (from, to)
+  std::vector<double> weight;           // Newman weight
+  std::vector<int32_t> shared;          // number of shared projects
+  std::vector<int32_t> projects;        // kept project rows
   std::vector<int32_t> participations;  // per node: kept projects it takes part in
   // Adjacency (CSR): neighbours of node v are adj_node[adj_start[v] .. adj_start[v+1]), ascending,
   // with the edge index of each in adj_edge.
@@ -64,7 +64,8 @@ std::vector<std::vector<int32_t>> project_members(const snapshot::Snapshot& s, c
 
 // The clusters each organisation is (or was) a member of, as cluster rows, ascending; with
 // `up_to_year`, only memberships that had started by the end of that year.
-std::vector<std::vector<int32_t>> memberships_by_org(const snapshot::Snapshot& s, int up_to_year = 0);
+std::vector<std::vector<int32_t>> memberships_by_org(const snapshot::Snapshot& s,
+                                                     int up_to_year = 0);
 // The clusters that label each project, as cluster rows, ascending.
 std::vector<std::vector<int32_t>> labels_by_project(const snapshot::Snapshot& s);
 

@@ -7,9 +7,9 @@
 #include <atomic>
 #include <cmath>
 #include <mutex>
-#include <thread>
 #include <numeric>
 #include <random>
+#include <thread>
 
 namespace poles::network {
 namespace {
@@ -38,7 +38,9 @@ Status check(igraph_error_t rc, const char* what) {
 class Vector {
  public:
   explicit Vector(size_t n = 0) { igraph_vector_init(&v_, static_cast<igraph_integer_t>(n)); }
-  explicit Vector(const std::vector<double>& x) : Vector(x.size()) { std::copy(x.begin(), x.end(), VECTOR(v_)); }
+  explicit Vector(const std::vector<double>& x) : Vector(x.size()) {
+    std::copy(x.begin(), x.end(), VECTOR(v_));
+  }
   ~Vector() { igraph_vector_destroy(&v_); }
   Vector(const Vector&) = delete;
   Vector& operator=(const Vector&) = delete;
@@ -54,7 +56,9 @@ class Vector {
 
 class IntVector {
  public:
-  explicit IntVector(size_t n = 0) { igraph_vector_int_init(&v_, static_cast<igraph_integer_t>(n)); }
+  explicit IntVector(size_t n = 0) {
+    igraph_vector_int_init(&v_, static_cast<igraph_integer_t>(n));
+  }
   ~IntVector() { igraph_vector_int_destroy(&v_); }
   IntVector(const IntVector&) = delete;
   IntVector& operator=(const IntVector&) = delete;
@@ -76,7 +80,10 @@ class Graph {
       edges[2 * e + 1] = g.to[e];
     }
     auto out = std::unique_ptr<Graph>(new Graph());
-    POLES_RETURN_IF_ERROR(check(igraph_create(&out->g_, edges.get(), static_cast<igraph_integer_t>(g.nodes()), IGRAPH_UNDIRECTED), "create"));
+    POLES_RETURN_IF_ERROR(
+        check(igraph_create(&out->g_, edges.get(), static_cast<igraph_integer_t>(g.nodes()),
+                            IGRAPH_UNDIRECTED),
+              "create"));
     out->owned_ = true;
     return out;
   }
@@ -102,8 +109,8 @@ std::vector<double> source_dependencies(const CoopGraph& g, const std::vector<in
   constexpr size_t kChunks = 64;
   const size_t chunks = std::min(kChunks, std::max<size_t>(1, sources.size()));
   std::vector<std::vector<double>> part(chunks);
-  auto run_chunk = [&](size_t c, std::vector<int32_t>& dist, std::vector<double>& sigma, std::vector<double>& delta,
-                       std::vector<int32_t>& order) {
+  auto run_chunk = [&](size_t c, std::vector<int32_t>& dist, std::vector<double>& sigma,
+                       std::vector<double>& delta, std::vector<int32_t>& order) {
     auto& out = part[c];
     out.assign(n, 0.0);
     for (size_t i = c; i < sources.size(); i += chunks) {
@@ -146,7 +153,8 @@ std::vector<double> source_dependencies(const CoopGraph& g, const std::vector<in
     order.reserve(n);
     for (size_t c; (c = next.fetch_add(1)) < chunks;) run_chunk(c, dist, sigma, delta, order);
   };
-  const size_t threads = std::min<size_t>(chunks, std::max(1u, std::thread::hardware_concurrency()));
+  const size_t threads =
+      std::min<size_t>(chunks, std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> pool;
   for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
@@ -159,11 +167,13 @@ std::vector<double> source_dependencies(const CoopGraph& g, const std::vector<in
 }
 
 // Exact betweenness (every source), or the estimate from `sources` sampled sources.
-std::pair<std::vector<double>, std::vector<double>> betweenness_native(const CoopGraph& g, int sources, uint64_t seed) {
+std::pair<std::vector<double>, std::vector<double>> betweenness_native(const CoopGraph& g,
+                                                                       int sources, uint64_t seed) {
   const size_t n = g.nodes();
   std::vector<int32_t> all(n);
   std::iota(all.begin(), all.end(), 0);
-  if (sources <= 0 || static_cast<size_t>(sources) >= n) return {source_dependencies(g, all), std::vector<double>(n, 0.0)};
+  if (sources <= 0 || static_cast<size_t>(sources) >= n)
+    return {source_dependencies(g, all), std::vector<double>(n, 0.0)};
   // Sources drawn without replacement (seeded), split in 25 batches: each batch gives an unbiased
   // estimate n/k_b · b_S(v), b_S the (halved) dependencies of the batch's sources on every
   // target; their spread gives the standard error of the mean.
@@ -196,29 +206,32 @@ std::pair<std::vector<double>, std::vector<double>> betweenness_native(const Coo
 
 }  // namespace
 
-Result<std::pair<std::vector<double>, std::vector<double>>> betweenness(const CoopGraph& g, int sources, uint64_t seed) {
+Result<std::pair<std::vector<double>, std::vector<double>>> betweenness(const CoopGraph& g,
+                                                                        int sources,
+                                                                        uint64_t seed) {
   return betweenness_native(g, sources, seed);
 }
 
 namespace {
 
-// Betweenness over shortest paths of at most 2 links, straight from the CSR adjacency. Only pairs at
-// distance exactly 2 have intermediates: u and w, not adjacent, with c(u, w) common neighbours,
+// Betweenness over shortest paths of at most 2 links, straight from the CSR adjacency. Only pairs
+// at distance exactly 2 have intermediates: u and w, not adjacent, with c(u, w) common neighbours,
 // each of which lies on 1 / c(u, w) of their shortest paths. From every source u: count the 2-paths
-// to each w, then credit each middle node v with 1 / c(u, w); every unordered pair is seen from both
-// ends, hence the final halving. O(Σ degree²) time, O(n) memory, no allocation in the loops:
+// to each w, then credit each middle node v with 1 / c(u, w); every unordered pair is seen from
+// both ends, hence the final halving. O(Σ degree²) time, O(n) memory, no allocation in the loops:
 // igraph_betweenness_cutoff does the same work through generic BFS queues, 10x slower on the
 // national graph.
 std::vector<double> betweenness_two_links(const CoopGraph& g) {
   const size_t n = g.nodes();
   std::vector<double> bet(n, 0.0);
-  std::vector<int32_t> paths(n, 0);     // 2-paths from the current source, per node
-  std::vector<int32_t> mark(n, -1);     // == source: a neighbour of the source (or the source)
-  std::vector<int32_t> reached;         // nodes with paths > 0, to reset
+  std::vector<int32_t> paths(n, 0);  // 2-paths from the current source, per node
+  std::vector<int32_t> mark(n, -1);  // == source: a neighbour of the source (or the source)
+  std::vector<int32_t> reached;      // nodes with paths > 0, to reset
   for (size_t u = 0; u < n; ++u) {
     const auto src = static_cast<int32_t>(u);
     mark[u] = src;
-    for (int64_t i = g.adj_start[u]; i < g.adj_start[u + 1]; ++i) mark[static_cast<size_t>(g.adj_node[static_cast<size_t>(i)])] = src;
+    for (int64_t i = g.adj_start[u]; i < g.adj_start[u + 1]; ++i)
+      mark[static_cast<size_t>(g.adj_node[static_cast<size_t>(i)])] = src;
     for (int64_t i = g.adj_start[u]; i < g.adj_start[u + 1]; ++i) {
       const auto v = static_cast<size_t>(g.adj_node[static_cast<size_t>(i)]);
       for (int64_t j = g.adj_start[v]; j < g.adj_start[v + 1]; ++j) {
@@ -251,7 +264,8 @@ Result<std::vector<double>> betweenness_within(const CoopGraph& g, int cutoff) {
   install_error_handler();
   POLES_ASSIGN_OR_RETURN(auto graph, Graph::of(g));
   Vector res;
-  POLES_RETURN_IF_ERROR(check(igraph_betweenness_cutoff(graph->get(), res.get(), igraph_vss_all(), IGRAPH_UNDIRECTED, nullptr, cutoff),
+  POLES_RETURN_IF_ERROR(check(igraph_betweenness_cutoff(graph->get(), res.get(), igraph_vss_all(),
+                                                        IGRAPH_UNDIRECTED, nullptr, cutoff),
                               "betweenness"));
   return res.values();
 }
@@ -262,7 +276,8 @@ Result<Metrics> compute_metrics(const CoopGraph& g, const MetricsOptions& option
   m.seed = options.seed;
   m.degree.resize(n);
   m.strength.assign(n, 0.0);
-  for (size_t v = 0; v < n; ++v) m.degree[v] = static_cast<int32_t>(g.adj_start[v + 1] - g.adj_start[v]);
+  for (size_t v = 0; v < n; ++v)
+    m.degree[v] = static_cast<int32_t>(g.adj_start[v + 1] - g.adj_start[v]);
   for (size_t e = 0; e < g.edges(); ++e) {
     m.strength[static_cast<size_t>(g.from[e])] += g.weight[e];
     m.strength[static_cast<size_t>(g.to[e])] += g.weight[e];
@@ -277,9 +292,10 @@ Result<Metrics> compute_metrics(const CoopGraph& g, const MetricsOptions& option
   {
     Vector res;
     igraph_real_t value = 0;
-    POLES_RETURN_IF_ERROR(check(igraph_pagerank(graph->get(), IGRAPH_PAGERANK_ALGO_PRPACK, res.get(), &value, igraph_vss_all(),
-                                                IGRAPH_UNDIRECTED, 0.85, weights.get(), nullptr),
-                                "pagerank"));
+    POLES_RETURN_IF_ERROR(
+        check(igraph_pagerank(graph->get(), IGRAPH_PAGERANK_ALGO_PRPACK, res.get(), &value,
+                              igraph_vss_all(), IGRAPH_UNDIRECTED, 0.85, weights.get(), nullptr),
+              "pagerank"));
     m.pagerank = res.values();
   }
   if (g.edges() > 0) {
@@ -287,16 +303,20 @@ Result<Metrics> compute_metrics(const CoopGraph& g, const MetricsOptions& option
     igraph_real_t value = 0;
     igraph_arpack_options_t arpack;
     igraph_arpack_options_init(&arpack);
-    POLES_RETURN_IF_ERROR(check(igraph_eigenvector_centrality(graph->get(), res.get(), &value, IGRAPH_UNDIRECTED, true, weights.get(), &arpack),
-                                "eigenvector centrality"));
+    POLES_RETURN_IF_ERROR(
+        check(igraph_eigenvector_centrality(graph->get(), res.get(), &value, IGRAPH_UNDIRECTED,
+                                            true, weights.get(), &arpack),
+              "eigenvector centrality"));
     m.eigenvector = res.values();
   } else {
     m.eigenvector.assign(n, 1.0);
   }
   {
     Vector res;
-    POLES_RETURN_IF_ERROR(check(igraph_transitivity_local_undirected(graph->get(), res.get(), igraph_vss_all(), IGRAPH_TRANSITIVITY_ZERO),
-                                "transitivity"));
+    POLES_RETURN_IF_ERROR(
+        check(igraph_transitivity_local_undirected(graph->get(), res.get(), igraph_vss_all(),
+                                                   IGRAPH_TRANSITIVITY_ZERO),
+              "transitivity"));
     m.clustering = res.values();
   }
   if (options.betweenness) {
@@ -311,14 +331,17 @@ Result<Metrics> compute_metrics(const CoopGraph& g, const MetricsOptions& option
       std::vector<size_t> order(n);
       std::iota(order.begin(), order.end(), size_t{0});
       const size_t top = std::min<size_t>(100, n);
-      std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
+      std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top),
+                        order.end(),
                         [&](size_t x, size_t y) { return m.betweenness[x] > m.betweenness[y]; });
       std::vector<double> rel;
       for (size_t i = 0; i < top; ++i) {
-        if (m.betweenness[order[i]] > 0) rel.push_back(m.betweenness_se[order[i]] / m.betweenness[order[i]]);
+        if (m.betweenness[order[i]] > 0)
+          rel.push_back(m.betweenness_se[order[i]] / m.betweenness[order[i]]);
       }
       if (!rel.empty()) {
-        std::nth_element(rel.begin(), rel.begin() + static_cast<std::ptrdiff_t>(rel.size() / 2), rel.end());
+        std::nth_element(rel.begin(), rel.begin() + static_cast<std::ptrdiff_t>(rel.size() / 2),
+                         rel.end());
         m.betweenness_relative_error = rel[rel.size() / 2];
       }
     }
@@ -332,14 +355,18 @@ Result<Metrics> compute_metrics(const CoopGraph& g, const MetricsOptions& option
     IntVector membership;
     igraph_integer_t count = 0;
     igraph_real_t quality = 0;
-    POLES_RETURN_IF_ERROR(check(igraph_community_leiden(graph->get(), weights.get(), node_weights.get(), options.resolution / (2.0 * total),
-                                                        0.01, false, -1, membership.get(), &count, &quality),
-                                "Leiden"));
+    POLES_RETURN_IF_ERROR(
+        check(igraph_community_leiden(graph->get(), weights.get(), node_weights.get(),
+                                      options.resolution / (2.0 * total), 0.01, false, -1,
+                                      membership.get(), &count, &quality),
+              "Leiden"));
     m.community.resize(n);
     for (size_t v = 0; v < n; ++v) m.community[v] = static_cast<int32_t>(membership[v]);
     m.communities = static_cast<int>(count);
-    POLES_RETURN_IF_ERROR(check(igraph_modularity(graph->get(), membership.get(), weights.get(), options.resolution, IGRAPH_UNDIRECTED, &m.modularity),
-                                "modularity"));
+    POLES_RETURN_IF_ERROR(
+        check(igraph_modularity(graph->get(), membership.get(), weights.get(), options.resolution,
+                                IGRAPH_UNDIRECTED, &m.modularity),
+              "modularity"));
   } else {
     m.community.assign(n, 0);
     std::iota(m.community.begin(), m.community.end(), 0);
@@ -387,14 +414,18 @@ Connectivity connectivity(const CoopGraph& g) {
   return c;
 }
 
-Result<std::vector<std::pair<double, double>>> layout(const CoopGraph& g, const std::vector<int32_t>& nodes, uint64_t seed) {
+Result<std::vector<std::pair<double, double>>> layout(const CoopGraph& g,
+                                                      const std::vector<int32_t>& nodes,
+                                                      uint64_t seed) {
   // Induced subgraph built by hand (positions in `nodes` order), then FR in igraph.
   std::vector<int32_t> local(g.nodes(), -1);
-  for (size_t i = 0; i < nodes.size(); ++i) local[static_cast<size_t>(nodes[i])] = static_cast<int32_t>(i);
+  for (size_t i = 0; i < nodes.size(); ++i)
+    local[static_cast<size_t>(nodes[i])] = static_cast<int32_t>(i);
   CoopGraph sub;
   sub.org.resize(nodes.size());
   for (size_t e = 0; e < g.edges(); ++e) {
-    const int32_t a = local[static_cast<size_t>(g.from[e])], b = local[static_cast<size_t>(g.to[e])];
+    const int32_t a = local[static_cast<size_t>(g.from[e])],
+                  b = local[static_cast<size_t>(g.to[e])];
     if (a < 0 || b < 0) continue;
     sub.from.push_back(a);
     sub.to.push_back(b);
@@ -407,12 +438,14 @@ Result<std::vector<std::pair<double, double>>> layout(const CoopGraph& g, const 
   igraph_matrix_t pos;
   igraph_matrix_init(&pos, 0, 0);
   Vector weights(sub.weight);
-  const igraph_error_t rc = igraph_layout_fruchterman_reingold(graph->get(), &pos, false, 300, std::sqrt(static_cast<double>(nodes.size())) / 10.0,
-                                                               IGRAPH_LAYOUT_AUTOGRID, weights.get(), nullptr, nullptr, nullptr, nullptr);
+  const igraph_error_t rc = igraph_layout_fruchterman_reingold(
+      graph->get(), &pos, false, 300, std::sqrt(static_cast<double>(nodes.size())) / 10.0,
+      IGRAPH_LAYOUT_AUTOGRID, weights.get(), nullptr, nullptr, nullptr, nullptr);
   std::vector<std::pair<double, double>> out;
   if (rc == IGRAPH_SUCCESS) {
     for (size_t i = 0; i < nodes.size(); ++i) {
-      out.emplace_back(MATRIX(pos, static_cast<igraph_integer_t>(i), 0), MATRIX(pos, static_cast<igraph_integer_t>(i), 1));
+      out.emplace_back(MATRIX(pos, static_cast<igraph_integer_t>(i), 0),
+                       MATRIX(pos, static_cast<igraph_integer_t>(i), 1));
     }
   }
   igraph_matrix_destroy(&pos);

@@ -23,8 +23,8 @@ struct MetricsOptions {
 };
 
 struct Metrics {
-  std::vector<int32_t> degree;    // distinct partners
-  std::vector<double> strength;   // sum of Newman weights
+  std::vector<int32_t> degree;         // distinct partners
+  std::vector<double> strength;        // sum of Newman weights
   std::vector<double> betweenness;     // unweighted shortest paths, undirected, unnormalised
   std::vector<double> betweenness_se;  // standard error of the estimate (0 when exact)
   bool betweenness_exact = true;
@@ -47,7 +47,8 @@ Result<Metrics> compute_metrics(const CoopGraph& g, const MetricsOptions& option
 // (seeded) with standard errors from 25 independent batches. Brandes' algorithm on the CSR
 // adjacency, sources spread over every core (the result does not depend on their number); equal
 // to igraph's, several times faster. Used by compute_metrics and tests.
-Result<std::pair<std::vector<double>, std::vector<double>>> betweenness(const CoopGraph& g, int sources, uint64_t seed);
+Result<std::pair<std::vector<double>, std::vector<double>>> betweenness(const CoopGraph& g,
+                                                                        int sources, uint64_t seed);
 
 // Betweenness counting only shortest paths of at most `cutoff` links (range-limited; exact for
 // what it counts). A cheap local brokerage measure on very large graphs. cutoff 2 is counted
@@ -69,6 +70,8 @@ std::vector<int32_t> components(const CoopGraph& g);
 
 // Force-directed positions (Fruchterman–Reingold, seeded) of the subgraph induced by `nodes`,
 // for drawing; returns x, y per listed node.
-Result<std::vector<std::pair<double, double>>> layout(const CoopGraph& g, const std::vector<int32_t>& nodes, uint64_t seed);
+Result<std::vector<std::pair<double, double>>> layout(const CoopGraph& g,
+                                                      const std::vector<int32_t>& nodes,
+                                                      uint64_t seed);
 
 }  // namespace poles::network

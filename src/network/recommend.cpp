@@ -20,7 +20,8 @@ namespace {
 
 constexpr double kExcluded = -std::numeric_limits<double>::infinity();
 
-int32_t intern(std::map<std::string, int32_t>& index, std::vector<std::string>& names, const std::string& key) {
+int32_t intern(std::map<std::string, int32_t>& index, std::vector<std::string>& names,
+               const std::string& key) {
   auto [it, added] = index.try_emplace(key, static_cast<int32_t>(names.size()));
   if (added) names.push_back(key);
   return it->second;
@@ -38,14 +39,17 @@ std::vector<int32_t> top_k(const std::vector<double>& score, size_t k, std::mt19
   }
   const size_t m = std::min(k, idx.size());
   std::partial_sort(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(m), idx.end(),
-                    [&](int32_t a, int32_t b) { return key[static_cast<size_t>(a)] > key[static_cast<size_t>(b)]; });
+                    [&](int32_t a, int32_t b) {
+                      return key[static_cast<size_t>(a)] > key[static_cast<size_t>(b)];
+                    });
   idx.resize(m);
   return idx;
 }
 
 }  // namespace
 
-Recommender::Recommender(const Snapshot& s, const CoopGraph& g, int up_to_year, Weights w) : s_(s), g_(g), w_(w) {
+Recommender::Recommender(const Snapshot& s, const CoopGraph& g, int up_to_year, Weights w)
+    : s_(s), g_(g), w_(w) {
   const size_t n = g.nodes();
   const auto& orgs = s.table("organisation");
   const auto& naf = orgs.column("naf");
@@ -64,9 +68,11 @@ Recommender::Recommender(const Snapshot& s, const CoopGraph& g, int up_to_year, 
     const auto r = static_cast<size_t>(o);
     const std::string_view region = organisation_region(s, o);
     if (!region.empty()) region_[v] = intern(regions, region_names, std::string(region));
-    if (!dep.is_null(r)) department_[v] = intern(departments, department_names, std::string(dep.text(r)));
+    if (!dep.is_null(r))
+      department_[v] = intern(departments, department_names, std::string(dep.text(r)));
     // Sector key: NAF division ("62") for firms with a NAF code, the kind otherwise.
-    std::string key = naf.is_null(r) ? "kind:" + std::string(kind.text(r)) : std::string(naf.text(r).substr(0, 2));
+    std::string key = naf.is_null(r) ? "kind:" + std::string(kind.text(r))
+                                     : std::string(naf.text(r).substr(0, 2));
     sector_[v] = intern(sectors, sector_names_, key);
     sme_[v] = is_sme(s, o) ? 1 : 0;
     clusters_[v] = member_of[r];
@@ -93,7 +99,9 @@ Recommender::Recommender(const Snapshot& s, const CoopGraph& g, int up_to_year, 
     }
   }
   size_t max_degree = 1;
-  for (size_t v = 0; v < n; ++v) max_degree = std::max<size_t>(max_degree, static_cast<size_t>(g.adj_start[v + 1] - g.adj_start[v]));
+  for (size_t v = 0; v < n; ++v)
+    max_degree =
+        std::max<size_t>(max_degree, static_cast<size_t>(g.adj_start[v + 1] - g.adj_start[v]));
   log_max_degree_ = std::log1p(static_cast<double>(max_degree));
   // Project sectors and themes per node, for ideas.
   const auto& projects = s.table("project");
@@ -128,7 +136,8 @@ Recommender::Recommender(const Snapshot& s, const CoopGraph& g, int up_to_year, 
   }
 }
 
-double Recommender::pair_score(int32_t u, int32_t v, double aa, std::vector<Reason>* reasons) const {
+double Recommender::pair_score(int32_t u, int32_t v, double aa,
+                               std::vector<Reason>* reasons) const {
   const auto iu = static_cast<size_t>(u), iv = static_cast<size_t>(v);
   double score = aa;
   const auto& cu = clusters_[iu];
@@ -146,19 +155,24 @@ double Recommender::pair_score(int32_t u, int32_t v, double aa, std::vector<Reas
   if (same_region) score += w_.same_region;
   if (same_dep) score += w_.same_department;
   // Node sectors were numbered before project sectors: all index the lift matrix.
-  const double lift = lift_[static_cast<size_t>(sector_[iu]) * lift_n_ + static_cast<size_t>(sector_[iv])];
+  const double lift =
+      lift_[static_cast<size_t>(sector_[iu]) * lift_n_ + static_cast<size_t>(sector_[iv])];
   score += w_.sector * std::min(lift, 4.0) / 4.0;
   if (sme_[iv]) score += w_.sme;
   const double degree = static_cast<double>(g_.adj_start[iv + 1] - g_.adj_start[iv]);
   score += w_.activity * std::log1p(degree) / log_max_degree_;
   if (reasons != nullptr) {
     if (aa > 0) reasons->push_back({"shared_partners", aa, "Adamic–Adar"});
-    if (shared >= 0) reasons->push_back({"shared_cluster", 1, std::string(s_.table("cluster").key(static_cast<size_t>(shared)))});
-    if (same_region) reasons->push_back({"same_region", 1, std::string(organisation_region(s_, g_.org[iv]))});
+    if (shared >= 0)
+      reasons->push_back(
+          {"shared_cluster", 1, std::string(s_.table("cluster").key(static_cast<size_t>(shared)))});
+    if (same_region)
+      reasons->push_back({"same_region", 1, std::string(organisation_region(s_, g_.org[iv]))});
     if (same_dep) reasons->push_back({"same_department", 1, ""});
     if (lift > 1) {
       reasons->push_back({"sector_complementarity", lift,
-                          fmt::format("{} ↔ {}", sector_names_[static_cast<size_t>(sector_[iu])], sector_names_[static_cast<size_t>(sector_[iv])])});
+                          fmt::format("{} ↔ {}", sector_names_[static_cast<size_t>(sector_[iu])],
+                                      sector_names_[static_cast<size_t>(sector_[iv])])});
     }
     if (sme_[iv]) reasons->push_back({"sme", 1, ""});
   }
@@ -170,10 +184,12 @@ std::vector<double> Recommender::common_neighbours(int32_t u) const {
   const auto iu = static_cast<size_t>(u);
   for (int64_t i = g_.adj_start[iu]; i < g_.adj_start[iu + 1]; ++i) {
     const auto w = static_cast<size_t>(g_.adj_node[static_cast<size_t>(i)]);
-    for (int64_t j = g_.adj_start[w]; j < g_.adj_start[w + 1]; ++j) cn[static_cast<size_t>(g_.adj_node[static_cast<size_t>(j)])] += 1;
+    for (int64_t j = g_.adj_start[w]; j < g_.adj_start[w + 1]; ++j)
+      cn[static_cast<size_t>(g_.adj_node[static_cast<size_t>(j)])] += 1;
   }
   cn[iu] = kExcluded;
-  for (int64_t i = g_.adj_start[iu]; i < g_.adj_start[iu + 1]; ++i) cn[static_cast<size_t>(g_.adj_node[static_cast<size_t>(i)])] = kExcluded;
+  for (int64_t i = g_.adj_start[iu]; i < g_.adj_start[iu + 1]; ++i)
+    cn[static_cast<size_t>(g_.adj_node[static_cast<size_t>(i)])] = kExcluded;
   return cn;
 }
 
@@ -186,12 +202,14 @@ std::vector<double> Recommender::scores(int32_t u) const {
     const double dw = static_cast<double>(g_.adj_start[w + 1] - g_.adj_start[w]);
     if (dw < 2) continue;
     const double inc = 1.0 / std::log(dw);
-    for (int64_t j = g_.adj_start[w]; j < g_.adj_start[w + 1]; ++j) aa[static_cast<size_t>(g_.adj_node[static_cast<size_t>(j)])] += inc;
+    for (int64_t j = g_.adj_start[w]; j < g_.adj_start[w + 1]; ++j)
+      aa[static_cast<size_t>(g_.adj_node[static_cast<size_t>(j)])] += inc;
   }
   std::vector<double> out(n);
   for (size_t v = 0; v < n; ++v) out[v] = pair_score(u, static_cast<int32_t>(v), aa[v], nullptr);
   out[iu] = kExcluded;
-  for (int64_t i = g_.adj_start[iu]; i < g_.adj_start[iu + 1]; ++i) out[static_cast<size_t>(g_.adj_node[static_cast<size_t>(i)])] = kExcluded;
+  for (int64_t i = g_.adj_start[iu]; i < g_.adj_start[iu + 1]; ++i)
+    out[static_cast<size_t>(g_.adj_node[static_cast<size_t>(i)])] = kExcluded;
   return out;
 }
 
@@ -214,7 +232,9 @@ Result<std::vector<Candidate>> Recommender::for_idea(const Idea& idea, size_t k)
     return Status::invalid_argument(fmt::format("unknown INSEE region code '{}'", idea.region));
   }
   const auto sector_it = std::find(sector_names_.begin(), sector_names_.end(), idea.sector);
-  const int32_t sector = sector_it == sector_names_.end() ? -1 : static_cast<int32_t>(sector_it - sector_names_.begin());
+  const int32_t sector = sector_it == sector_names_.end()
+                             ? -1
+                             : static_cast<int32_t>(sector_it - sector_names_.begin());
   std::vector<int32_t> themes;
   for (const auto& t : idea.themes) {
     const auto it = std::find(theme_names_.begin(), theme_names_.end(), t);
@@ -230,28 +250,32 @@ Result<std::vector<Candidate>> Recommender::for_idea(const Idea& idea, size_t k)
       if (code == sector) sec = count / total;
     }
     for (const auto& [code, count] : project_themes_[v]) {
-      if (std::find(themes.begin(), themes.end(), code) != themes.end()) th = std::max(th, count / total);
+      if (std::find(themes.begin(), themes.end(), code) != themes.end())
+        th = std::max(th, count / total);
     }
     const bool own_sector = sector >= 0 && sector_[v] == sector;
     const bool here = !idea.region.empty() && organisation_region(s_, g_.org[v]) == idea.region;
     const double degree = static_cast<double>(g_.adj_start[v + 1] - g_.adj_start[v]);
-    score[v] = sec + 0.5 * th + (own_sector ? 0.5 : 0.0) + (here ? w_.same_region : 0.0) + (sme_[v] ? w_.sme : 0.0) +
-               w_.activity * std::log1p(degree) / log_max_degree_;
+    score[v] = sec + 0.5 * th + (own_sector ? 0.5 : 0.0) + (here ? w_.same_region : 0.0) +
+               (sme_[v] ? w_.sme : 0.0) + w_.activity * std::log1p(degree) / log_max_degree_;
     if (sec > 0) why[v].push_back({"sector_experience", sec, idea.sector});
     if (own_sector) why[v].push_back({"sector_experience", 1, "NAF " + idea.sector});
-    if (th > 0) why[v].push_back({"theme_experience", th, fmt::format("{}", fmt::join(idea.themes, ", "))});
+    if (th > 0)
+      why[v].push_back({"theme_experience", th, fmt::format("{}", fmt::join(idea.themes, ", "))});
     if (here) why[v].push_back({"same_region", 1, idea.region});
     if (sme_[v]) why[v].push_back({"sme", 1, ""});
     if (degree > 0) why[v].push_back({"active", degree, "partners so far"});
   }
   std::mt19937_64 rng(1);
   std::vector<Candidate> out;
-  for (int32_t v : top_k(score, k, rng)) out.push_back({v, score[static_cast<size_t>(v)], std::move(why[static_cast<size_t>(v)])});
+  for (int32_t v : top_k(score, k, rng))
+    out.push_back({v, score[static_cast<size_t>(v)], std::move(why[static_cast<size_t>(v)])});
   return out;
 }
 
 Result<HoldoutResult> evaluate_recommender(const Snapshot& s, const HoldoutOptions& o) {
-  if (o.train_to_year == 0) return Status::invalid_argument("the hold-out needs the last training year");
+  if (o.train_to_year == 0)
+    return Status::invalid_argument("the hold-out needs the last training year");
   if (o.horizon < 1) return Status::invalid_argument("the horizon must be at least one year");
   Filter train_f = o.filter, test_f = o.filter;
   train_f.from_year = 0;
@@ -271,7 +295,8 @@ Result<HoldoutResult> evaluate_recommender(const Snapshot& s, const HoldoutOptio
   // New partners of each train node in the test period.
   std::vector<std::vector<int32_t>> fresh(train.nodes());
   for (size_t e = 0; e < test.edges(); ++e) {
-    const int32_t a = train.node_of[static_cast<size_t>(test.org[static_cast<size_t>(test.from[e])])];
+    const int32_t a =
+        train.node_of[static_cast<size_t>(test.org[static_cast<size_t>(test.from[e])])];
     const int32_t b = train.node_of[static_cast<size_t>(test.org[static_cast<size_t>(test.to[e])])];
     if (a < 0 || b < 0 || train.edge_between(a, b) >= 0) continue;
     fresh[static_cast<size_t>(a)].push_back(b);
@@ -285,8 +310,10 @@ Result<HoldoutResult> evaluate_recommender(const Snapshot& s, const HoldoutOptio
       nodes.push_back(static_cast<int32_t>(v));
     }
   }
-  if (nodes.empty()) return Status::invalid_argument(fmt::format("no new partnership between {} and {} among organisations active by {}",
-                                                                 out.test_from, out.test_to, out.train_to));
+  if (nodes.empty())
+    return Status::invalid_argument(
+        fmt::format("no new partnership between {} and {} among organisations active by {}",
+                    out.test_from, out.test_to, out.train_to));
   std::mt19937_64 rng(o.seed);
   if (nodes.size() > o.max_nodes) {
     std::shuffle(nodes.begin(), nodes.end(), rng);
@@ -304,17 +331,21 @@ Result<HoldoutResult> evaluate_recommender(const Snapshot& s, const HoldoutOptio
     sc[kModel] = model.scores(u);
     sc[kCommon] = model.common_neighbours(u);
     sc[kRandom].resize(train.nodes());
-    for (size_t v = 0; v < train.nodes(); ++v) sc[kRandom][v] = sc[kCommon][v] == kExcluded ? kExcluded : unif(rng);
+    for (size_t v = 0; v < train.nodes(); ++v)
+      sc[kRandom][v] = sc[kCommon][v] == kExcluded ? kExcluded : unif(rng);
     const auto& pos = fresh[static_cast<size_t>(u)];
     for (size_t m = 0; m < kMethods; ++m) {
       size_t hits = 0;
-      for (int32_t v : top_k(sc[m], o.k, rng)) hits += std::binary_search(pos.begin(), pos.end(), v) ? 1 : 0;
+      for (int32_t v : top_k(sc[m], o.k, rng))
+        hits += std::binary_search(pos.begin(), pos.end(), v) ? 1 : 0;
       precision[m] += static_cast<double>(hits) / static_cast<double>(o.k);
     }
     // AUC: a random new partner against a random non-partner, scored by each method.
     std::vector<int32_t> negatives;
     for (size_t v = 0; v < train.nodes(); ++v) {
-      if (sc[kCommon][v] != kExcluded && !std::binary_search(pos.begin(), pos.end(), static_cast<int32_t>(v))) negatives.push_back(static_cast<int32_t>(v));
+      if (sc[kCommon][v] != kExcluded &&
+          !std::binary_search(pos.begin(), pos.end(), static_cast<int32_t>(v)))
+        negatives.push_back(static_cast<int32_t>(v));
     }
     if (negatives.empty()) continue;
     for (size_t i = 0; i < o.auc_pairs_per_node; ++i) {

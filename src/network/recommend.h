@@ -14,7 +14,8 @@ namespace poles::network {
 
 // One reason a candidate scores: a code the dashboard translates, a value, and its details.
 struct Reason {
-  std::string code;  // shared_partners, shared_cluster, same_region, same_department, sector_complementarity, sector_experience, theme_experience, sme, active
+  std::string code;  // shared_partners, shared_cluster, same_region, same_department,
+                     // sector_complementarity, sector_experience, theme_experience, sme, active
   double value = 0;
   std::string detail;
 };
@@ -32,7 +33,8 @@ struct Candidate {
 // where the sector lift of (a, b) is how much more often organisations of NAF divisions a and b
 // cooperate than if partners were drawn at random (non-firms use their kind as their "sector").
 struct Weights {
-  double shared_cluster = 1.0, same_region = 0.5, same_department = 0.25, sector = 0.5, sme = 0.2, activity = 0.1;
+  double shared_cluster = 1.0, same_region = 0.5, same_department = 0.25, sector = 0.5, sme = 0.2,
+         activity = 0.1;
 };
 
 class Recommender {
@@ -76,9 +78,9 @@ class Recommender {
 };
 
 struct HoldoutOptions {
-  int train_to_year = 0;  // train on projects of years <= t
-  int horizon = 3;        // test on new partnerships in t+1 .. t+horizon
-  size_t k = 10;          // precision@k
+  int train_to_year = 0;    // train on projects of years <= t
+  int horizon = 3;          // test on new partnerships in t+1 .. t+horizon
+  size_t k = 10;            // precision@k
   size_t max_nodes = 1000;  // organisations evaluated (a seeded sample when more have new partners)
   size_t auc_pairs_per_node = 20;
   uint64_t seed = 1;
@@ -92,7 +94,7 @@ struct MethodScore {
 struct HoldoutResult {
   int train_to = 0, test_from = 0, test_to = 0;
   size_t train_nodes = 0, train_edges = 0;
-  size_t new_pairs = 0;         // test partnerships between organisations already in the train graph
+  size_t new_pairs = 0;  // test partnerships between organisations already in the train graph
   size_t evaluated_nodes = 0;
   size_t k = 0;
   uint64_t seed = 0;

@@ -44,20 +44,27 @@ struct Acc {
   double trl_gain = 0;
   size_t trl_met = 0;
 
-  void add(const ProjectPath& p, double trl_start, double trl_target, double trl_reached, double cost, double aid) {
+  void add(const ProjectPath& p, double trl_start, double trl_target, double trl_reached,
+           double cost, double aid) {
     ++f.projects;
     if (p.status >= 0) ++f.current[static_cast<size_t>(p.status)];
     for (int k = 0; k <= p.furthest; ++k) ++f.reached[static_cast<size_t>(k)];
     if (p.furthest >= 0) {
-      if (p.status == static_cast<int>(ProjectStatus::kRejected)) ++f.rejected_after[static_cast<size_t>(p.furthest)];
-      if (p.status == static_cast<int>(ProjectStatus::kAbandoned)) ++f.abandoned_after[static_cast<size_t>(p.furthest)];
+      if (p.status == static_cast<int>(ProjectStatus::kRejected))
+        ++f.rejected_after[static_cast<size_t>(p.furthest)];
+      if (p.status == static_cast<int>(ProjectStatus::kAbandoned))
+        ++f.abandoned_after[static_cast<size_t>(p.furthest)];
     }
     for (size_t k = 0; k + 1 < kStages; ++k) {
-      if (p.entered[k] != kNone && p.entered[k + 1] != kNone) gaps[k].push_back(static_cast<double>(p.entered[k + 1] - p.entered[k]));
+      if (p.entered[k] != kNone && p.entered[k + 1] != kNone)
+        gaps[k].push_back(static_cast<double>(p.entered[k + 1] - p.entered[k]));
     }
-    const auto funded = static_cast<size_t>(ProjectStatus::kFunded), market = static_cast<size_t>(ProjectStatus::kOnMarket);
-    if (p.entered[funded] != kNone && p.entered[market] != kNone) to_market.push_back(static_cast<double>(p.entered[market] - p.entered[funded]));
-    const bool ended_well = p.status == static_cast<int>(ProjectStatus::kCompleted) || p.status == static_cast<int>(ProjectStatus::kOnMarket);
+    const auto funded = static_cast<size_t>(ProjectStatus::kFunded),
+               market = static_cast<size_t>(ProjectStatus::kOnMarket);
+    if (p.entered[funded] != kNone && p.entered[market] != kNone)
+      to_market.push_back(static_cast<double>(p.entered[market] - p.entered[funded]));
+    const bool ended_well = p.status == static_cast<int>(ProjectStatus::kCompleted) ||
+                            p.status == static_cast<int>(ProjectStatus::kOnMarket);
     if (ended_well && !std::isnan(trl_start) && !std::isnan(trl_reached)) {
       ++f.trl_n;
       trl_gain += trl_reached - trl_start;
@@ -69,8 +76,9 @@ struct Acc {
 
   Funnel finish() {
     for (size_t k = 0; k + 1 < kStages; ++k) {
-      f.conversion[k] = f.reached[k] ? static_cast<double>(f.reached[k + 1]) / static_cast<double>(f.reached[k])
-                                     : std::numeric_limits<double>::quiet_NaN();
+      f.conversion[k] =
+          f.reached[k] ? static_cast<double>(f.reached[k + 1]) / static_cast<double>(f.reached[k])
+                       : std::numeric_limits<double>::quiet_NaN();
       f.durations[k] = summarise(gaps[k]);
     }
     f.time_to_market = summarise(to_market);
@@ -84,7 +92,8 @@ struct Acc {
 
 double real_or_int(const snapshot::Column& c, size_t row) {
   if (c.storage == snapshot::Storage::kReal) return c.reals[row];
-  return c.present[row] ? static_cast<double>(c.ints[row]) : std::numeric_limits<double>::quiet_NaN();
+  return c.present[row] ? static_cast<double>(c.ints[row])
+                        : std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace
@@ -113,9 +122,12 @@ std::vector<ProjectPath> project_paths(const Snapshot& s) {
     if (ev_date.present[e]) paths[p].entered[static_cast<size_t>(st)] = ev_date.ints[e];
   }
   for (size_t p = 0; p < project.rows; ++p) {
-    if (first[p] != INT64_MAX) paths[p].cohort = year_of(first[p]);
-    else if (start.present[p]) paths[p].cohort = year_of(start.ints[p]);
-    // A project with no forward stage at all (rejected or abandoned with no history) was at least an idea.
+    if (first[p] != INT64_MAX)
+      paths[p].cohort = year_of(first[p]);
+    else if (start.present[p])
+      paths[p].cohort = year_of(start.ints[p]);
+    // A project with no forward stage at all (rejected or abandoned with no history) was at least
+    // an idea.
     if (paths[p].furthest < 0) paths[p].furthest = 0;
   }
   return paths;
@@ -140,17 +152,26 @@ std::vector<Funnel> funnel(const Snapshot& s, const FunnelFilter& filter, GroupB
     if (path.cohort < filter.from_year || path.cohort > filter.to_year) continue;
     if (filter.programme >= 0 && programme.codes[p] != filter.programme) continue;
     const auto& lab = labels[p];
-    if (filter.cluster >= 0 && std::find(lab.begin(), lab.end(), filter.cluster) == lab.end()) continue;
+    if (filter.cluster >= 0 && std::find(lab.begin(), lab.end(), filter.cluster) == lab.end())
+      continue;
     auto add = [&](const std::string& key) {
-      groups[key].add(path, real_or_int(trl_start, p), real_or_int(trl_target, p), real_or_int(trl_reached, p), cost.reals[p], aid.reals[p]);
+      groups[key].add(path, real_or_int(trl_start, p), real_or_int(trl_target, p),
+                      real_or_int(trl_reached, p), cost.reals[p], aid.reals[p]);
     };
     switch (by) {
-      case GroupBy::kNone: add("all"); break;
-      case GroupBy::kProgramme: add(std::string(programme.text(p))); break;
-      case GroupBy::kYear: add(fmt::format("{}", path.cohort)); break;
+      case GroupBy::kNone:
+        add("all");
+        break;
+      case GroupBy::kProgramme:
+        add(std::string(programme.text(p)));
+        break;
+      case GroupBy::kYear:
+        add(fmt::format("{}", path.cohort));
+        break;
       case GroupBy::kCluster:
         for (int32_t c : lab) {
-          if (filter.cluster < 0 || c == filter.cluster) add(std::string(clusters.key(static_cast<size_t>(c))));
+          if (filter.cluster < 0 || c == filter.cluster)
+            add(std::string(clusters.key(static_cast<size_t>(c))));
         }
         break;
     }

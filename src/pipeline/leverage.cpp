@@ -38,7 +38,9 @@ std::vector<Leverage> leverage(const Snapshot& s, int from_year, int to_year, Le
   const auto partners = project_partners(s);
 
   auto funded = [&](size_t p) { return !std::isnan(aid.reals[p]) && aid.reals[p] > 0; };
-  auto european = [&](size_t p) { return programme.codes[p] >= 0 && is_european(static_cast<Programme>(programme.codes[p])); };
+  auto european = [&](size_t p) {
+    return programme.codes[p] >= 0 && is_european(static_cast<Programme>(programme.codes[p]));
+  };
   // Every European start per organisation, to find one after a given national project.
   std::vector<std::vector<int64_t>> european_starts(s.table("organisation").rows);
   for (size_t p = 0; p < project.rows; ++p) {
@@ -54,8 +56,12 @@ std::vector<Leverage> leverage(const Snapshot& s, int from_year, int to_year, Le
     if (year < from_year || year > to_year) continue;
     std::vector<std::string> keys;
     switch (by) {
-      case LeverageBy::kNone: keys.emplace_back("all"); break;
-      case LeverageBy::kProgramme: keys.emplace_back(programme.text(p)); break;
+      case LeverageBy::kNone:
+        keys.emplace_back("all");
+        break;
+      case LeverageBy::kProgramme:
+        keys.emplace_back(programme.text(p));
+        break;
       case LeverageBy::kCluster:
         for (int32_t c : labels[p]) keys.emplace_back(clusters.key(static_cast<size_t>(c)));
         break;
@@ -74,7 +80,8 @@ std::vector<Leverage> leverage(const Snapshot& s, int from_year, int to_year, Le
           for (int32_t o : partners[p]) {
             a.national.insert(o);
             const auto& es = european_starts[static_cast<size_t>(o)];
-            if (std::upper_bound(es.begin(), es.end(), start.ints[p]) != es.end()) a.european_later.insert(o);
+            if (std::upper_bound(es.begin(), es.end(), start.ints[p]) != es.end())
+              a.european_later.insert(o);
           }
         }
       }
@@ -92,7 +99,8 @@ std::vector<Leverage> leverage(const Snapshot& s, int from_year, int to_year, Le
   }
   std::vector<Leverage> out;
   for (auto& [key, a] : groups) {
-    a.l.leverage = a.l.public_aid > 0 ? a.l.private_funding / a.l.public_aid : std::numeric_limits<double>::quiet_NaN();
+    a.l.leverage = a.l.public_aid > 0 ? a.l.private_funding / a.l.public_aid
+                                      : std::numeric_limits<double>::quiet_NaN();
     a.l.median_leverage = median(a.ratios);
     a.l.median_cost_ratio = median(a.cost_ratios);
     a.l.national_participants = a.national.size();

@@ -19,19 +19,20 @@ struct Leverage {
   std::string group;  // cluster id, programme code, or "all"
   size_t funded_projects = 0;
   double total_cost = 0, public_aid = 0, private_funding = 0;
-  double leverage = 0;          // private_funding / public_aid (NaN without aid)
-  double median_leverage = 0;   // median over projects
-  size_t follow_ons = 0;        // projects of the group that follow another
+  double leverage = 0;         // private_funding / public_aid (NaN without aid)
+  double median_leverage = 0;  // median over projects
+  size_t follow_ons = 0;       // projects of the group that follow another
   size_t larger_follow_ons = 0;
   double median_cost_ratio = 0;  // follow-on cost / original cost
   size_t follow_ons_to_europe = 0;
-  size_t national_participants = 0;        // organisations in funded national projects
-  size_t european_after_national = 0;      // of which later in a European project
+  size_t national_participants = 0;    // organisations in funded national projects
+  size_t european_after_national = 0;  // of which later in a European project
 };
 
 enum class LeverageBy : uint8_t { kNone, kCluster, kProgramme };
 
 // Projects whose start year is in [from_year, to_year]; clusters by id.
-std::vector<Leverage> leverage(const snapshot::Snapshot& s, int from_year, int to_year, LeverageBy by);
+std::vector<Leverage> leverage(const snapshot::Snapshot& s, int from_year, int to_year,
+                               LeverageBy by);
 
 }  // namespace poles::pipeline

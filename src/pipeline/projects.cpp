@@ -24,7 +24,8 @@ std::vector<uint8_t> sme_companies(const snapshot::Snapshot& s) {
   const auto& size = orgs.column("size_class");
   std::vector<uint8_t> out(orgs.rows, 0);
   for (size_t o = 0; o < orgs.rows; ++o) {
-    out[o] = kind.codes[o] == static_cast<int>(OrgKind::kCompany) && size.codes[o] >= 0 && is_sme(static_cast<SizeClass>(size.codes[o]));
+    out[o] = kind.codes[o] == static_cast<int>(OrgKind::kCompany) && size.codes[o] >= 0 &&
+             is_sme(static_cast<SizeClass>(size.codes[o]));
   }
   return out;
 }
@@ -34,7 +35,8 @@ std::vector<std::vector<int32_t>> project_partners(const snapshot::Snapshot& s) 
   const auto& part = s.table("participation");
   const auto& project = part.column("project_id");
   const auto& org = part.column("organisation_id");
-  for (size_t i = 0; i < part.rows; ++i) out[static_cast<size_t>(project.codes[i])].push_back(org.codes[i]);
+  for (size_t i = 0; i < part.rows; ++i)
+    out[static_cast<size_t>(project.codes[i])].push_back(org.codes[i]);
   return out;
 }
 

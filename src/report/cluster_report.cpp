@@ -13,7 +13,9 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-std::string tr(std::string_view lang, std::string_view fr, std::string_view en) { return std::string(lang == "fr" ? fr : en); }
+std::string tr(std::string_view lang, std::string_view fr, std::string_view en) {
+  return std::string(lang == "fr" ? fr : en);
+}
 
 double num(const Json& j) { return j.is_number() ? j.get<double>() : NAN; }
 
@@ -27,10 +29,12 @@ const Json* find_cluster(const Json& ev, const std::string& id) {
 }  // namespace
 
 std::string cluster_report_title(const Json& cluster, int year, std::string_view lang) {
-  return fmt::format("{} — {} — {}", tr(lang, "Rapport d'évaluation", "Evaluation report"), cluster.value("name", std::string()), year);
+  return fmt::format("{} — {} — {}", tr(lang, "Rapport d'évaluation", "Evaluation report"),
+                     cluster.value("name", std::string()), year);
 }
 
-std::string cluster_report_html(const Json& ev, const std::string& id, const Json& trends, const Json& assessments, std::string_view lang) {
+std::string cluster_report_html(const Json& ev, const std::string& id, const Json& trends,
+                                const Json& assessments, std::string_view lang) {
   const Json* cp = find_cluster(ev, id);
   if (cp == nullptr) return {};
   const Json& c = *cp;
@@ -54,93 +58,150 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
 </style></head><body>
 <header><h1>{}</h1><p class="muted">{} {} · {} « {} »</p></header>
 )",
-                              lang, escape(title), escape(title), tr(lang, "Document produit par Pôles le", "Produced by Pôles on"),
-                              today_utc().to_string(), tr(lang, "méthode", "method"), escape(ev["method"]["name"].get<std::string>()));
+                              lang, escape(title), escape(title),
+                              tr(lang, "Document produit par Pôles le", "Produced by Pôles on"),
+                              today_utc().to_string(), tr(lang, "méthode", "method"),
+                              escape(ev["method"]["name"].get<std::string>()));
   // Key figures.
-  h += fmt::format("<section id=\"key\"><h2>{}</h2><div class=\"kpis\">", tr(lang, "Synthèse", "Summary"));
-  auto kpi = [&](const std::string& label, const std::string& value) { h += fmt::format("<div class=\"kpi\"><b>{}</b>{}</div>", value, escape(label)); };
+  h += fmt::format("<section id=\"key\"><h2>{}</h2><div class=\"kpis\">",
+                   tr(lang, "Synthèse", "Summary"));
+  auto kpi = [&](const std::string& label, const std::string& value) {
+    h += fmt::format("<div class=\"kpi\"><b>{}</b>{}</div>", value, escape(label));
+  };
   kpi(tr(lang, "Rang", "Rank"), fmt::format("{} / {}", c["rank"].get<int>(), n));
   kpi(tr(lang, "Intervalle de rang 5–95 %", "Rank interval 5–95 %"),
-      fmt::format("{}–{}", number(num(c["rank_interval"]["p05"]), 0, lang), number(num(c["rank_interval"]["p95"]), 0, lang)));
+      fmt::format("{}–{}", number(num(c["rank_interval"]["p05"]), 0, lang),
+                  number(num(c["rank_interval"]["p95"]), 0, lang)));
   kpi(tr(lang, "Notation", "Rating"), escape(c["rating"].get<std::string>()));
-  kpi(fmt::format("{} ({})", tr(lang, "Rang parmi les pairs", "Rank among peers"), c["peer_group"].get<std::string>()), std::to_string(c["peer_rank"].get<int>()));
+  kpi(fmt::format("{} ({})", tr(lang, "Rang parmi les pairs", "Rank among peers"),
+                  c["peer_group"].get<std::string>()),
+      std::to_string(c["peer_rank"].get<int>()));
   h += "</div>";
-  h += fmt::format("<p class=\"level\">{} : {} — {}</p><ul>", tr(lang, "Action proposée", "Proposed action"), c["action"]["level"].get<int>(),
+  h += fmt::format("<p class=\"level\">{} : {} — {}</p><ul>",
+                   tr(lang, "Action proposée", "Proposed action"), c["action"]["level"].get<int>(),
                    escape(c["action"]["action"].get<std::string>()));
-  for (const auto& r : c["action"]["reasons"]) h += fmt::format("<li>{}</li>", escape(r.get<std::string>()));
+  for (const auto& r : c["action"]["reasons"])
+    h += fmt::format("<li>{}</li>", escape(r.get<std::string>()));
   h += "</ul></section>";
 
   // Pillars against peers.
   const Json& peer = ev["peers"][c["peer_group"].get<std::string>()]["pillars"];
   std::vector<Bar> bars;
-  h += fmt::format("<section id=\"pillars\"><h2>{}</h2><table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
-                   tr(lang, "Piliers", "Pillars"), tr(lang, "Pilier", "Pillar"), tr(lang, "Pôle", "Cluster"), tr(lang, "Moyenne des pairs", "Peers' mean"));
+  h += fmt::format(
+      "<section id=\"pillars\"><h2>{}</h2><table><thead><tr><th>{}</th><th "
+      "class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+      tr(lang, "Piliers", "Pillars"), tr(lang, "Pilier", "Pillar"), tr(lang, "Pôle", "Cluster"),
+      tr(lang, "Moyenne des pairs", "Peers' mean"));
   for (const auto& [p, v] : c["pillars"].items()) {
-    h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>", escape(p), number(num(v), 3, lang), number(num(peer[p]), 3, lang));
+    h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                     escape(p), number(num(v), 3, lang), number(num(peer[p]), 3, lang));
     bars.push_back({p, num(v) - num(peer[p]), num(v) >= num(peer[p]) ? "#18753c" : "#e1000f"});
   }
   h += "</tbody></table>";
-  h += bar_chart(tr(lang, "Écart de chaque pilier à la moyenne des pairs", "Gap of each pillar to the peers' mean"), bars, lang, 0, true);
+  h += bar_chart(tr(lang, "Écart de chaque pilier à la moyenne des pairs",
+                    "Gap of each pillar to the peers' mean"),
+                 bars, lang, 0, true);
   h += "</section>";
 
   // Trends of three headline indicators.
-  h += fmt::format("<section id=\"trends\"><h2>{}</h2>", tr(lang, "Évolution d'indicateurs clés", "Key indicators over time"));
+  h += fmt::format("<section id=\"trends\"><h2>{}</h2>",
+                   tr(lang, "Évolution d'indicateurs clés", "Key indicators over time"));
   for (const char* id_ : {"members", "projects_labelled", "private_funding_share"}) {
     for (const auto& s : trends["indicators"]) {
       if (s["id"] != id_) continue;
-      LineSeries mine{c["name"].get<std::string>(), "#000091", {}, false}, peers{tr(lang, "Médiane des pairs", "Peers' median"), "#e1000f", {}, true};
+      LineSeries mine{c["name"].get<std::string>(), "#000091", {}, false},
+          peers{tr(lang, "Médiane des pairs", "Peers' median"), "#e1000f", {}, true};
       for (size_t y = 0; y < trends["years"].size(); ++y) {
         const double x = trends["years"][y].get<double>();
-        if (s["values"][y].is_number()) mine.points.push_back({x, s["values"][y].get<double>(), 0, 0, false});
-        if (s["peer_median"][y].is_number()) peers.points.push_back({x, s["peer_median"][y].get<double>(), 0, 0, false});
+        if (s["values"][y].is_number())
+          mine.points.push_back({x, s["values"][y].get<double>(), 0, 0, false});
+        if (s["peer_median"][y].is_number())
+          peers.points.push_back({x, s["peer_median"][y].get<double>(), 0, 0, false});
       }
-      h += line_chart(fmt::format("{} ({})", id_, s["unit"].get<std::string>()), {mine, peers}, lang, 640, 200);
+      h += line_chart(fmt::format("{} ({})", id_, s["unit"].get<std::string>()), {mine, peers},
+                      lang, 640, 200);
     }
   }
   h += "</section>";
 
   // Contract.
-  h += fmt::format("<section id=\"contract\"><h2>{} {}</h2>", tr(lang, "Contrat de performance", "Performance contract"), year);
+  h += fmt::format("<section id=\"contract\"><h2>{} {}</h2>",
+                   tr(lang, "Contrat de performance", "Performance contract"), year);
   if (c["targets"].empty()) {
-    h += fmt::format("<p class=\"muted\">{}</p>", tr(lang, "Aucun objectif pour cette année.", "No target for this year."));
+    h += fmt::format("<p class=\"muted\">{}</p>",
+                     tr(lang, "Aucun objectif pour cette année.", "No target for this year."));
   } else {
-    h += fmt::format("<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>", tr(lang, "Indicateur", "Indicator"),
-                     tr(lang, "Objectif", "Target"), tr(lang, "Réalisé", "Achieved"), tr(lang, "Atteint", "Met"));
+    h += fmt::format(
+        "<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th "
+        "class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
+        tr(lang, "Indicateur", "Indicator"), tr(lang, "Objectif", "Target"),
+        tr(lang, "Réalisé", "Achieved"), tr(lang, "Atteint", "Met"));
     for (const auto& t : c["targets"]) {
-      h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>", escape(t["indicator"].get<std::string>()),
-                       number(num(t["target"]), 2, lang), number(num(t["value"]), 2, lang), t["met"].is_null() ? "?" : t["met"].get<bool>() ? "✓" : "✗");
+      h += fmt::format(
+          "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+          escape(t["indicator"].get<std::string>()), number(num(t["target"]), 2, lang),
+          number(num(t["value"]), 2, lang),
+          t["met"].is_null()     ? "?"
+          : t["met"].get<bool>() ? "✓"
+                                 : "✗");
     }
     h += "</tbody></table>";
   }
-  h += fmt::format("<p>{} : {}.</p></section>", tr(lang, "Années consécutives sous le seuil", "Consecutive years below the threshold"), c["consecutive_misses"].get<int>());
+  h += fmt::format(
+      "<p>{} : {}.</p></section>",
+      tr(lang, "Années consécutives sous le seuil", "Consecutive years below the threshold"),
+      c["consecutive_misses"].get<int>());
 
   // Qualitative assessment.
-  h += fmt::format("<section id=\"qualitative\"><h2>{}</h2>", tr(lang, "Évaluation qualitative (grille ESCA)", "Qualitative assessment (ESCA grid)"));
+  h += fmt::format(
+      "<section id=\"qualitative\"><h2>{}</h2>",
+      tr(lang, "Évaluation qualitative (grille ESCA)", "Qualitative assessment (ESCA grid)"));
   bool any = false;
   for (const auto& a : assessments["clusters"]) {
     if (a["cluster"] != id) continue;
     any = true;
-    h += fmt::format("<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>", tr(lang, "Domaine", "Area"),
-                     tr(lang, "Note moyenne (0–4)", "Mean score (0–4)"), tr(lang, "Justifications", "Justifications"));
+    h += fmt::format(
+        "<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
+        tr(lang, "Domaine", "Area"), tr(lang, "Note moyenne (0–4)", "Mean score (0–4)"),
+        tr(lang, "Justifications", "Justifications"));
     for (const auto& [area, v] : a["areas"].items()) {
       std::string why;
-      for (const auto& sc : v["scores"]) why += fmt::format("{}{} ({}) : {}", why.empty() ? "" : " — ", escape(sc["evaluator"].get<std::string>()), sc["score"].get<double>(), escape(sc["justification"].get<std::string>()));
-      h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>", escape(area), number(num(v["mean"]), 1, lang), why);
+      for (const auto& sc : v["scores"])
+        why += fmt::format("{}{} ({}) : {}", why.empty() ? "" : " — ",
+                           escape(sc["evaluator"].get<std::string>()), sc["score"].get<double>(),
+                           escape(sc["justification"].get<std::string>()));
+      h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>", escape(area),
+                       number(num(v["mean"]), 1, lang), why);
     }
     h += "</tbody></table>";
   }
-  if (!any) h += fmt::format("<p class=\"muted\">{}</p>", tr(lang, "Pas d'évaluation qualitative cette année.", "No qualitative assessment this year."));
+  if (!any)
+    h += fmt::format("<p class=\"muted\">{}</p>",
+                     tr(lang, "Pas d'évaluation qualitative cette année.",
+                        "No qualitative assessment this year."));
   h += "</section>";
 
   // Method appendix.
-  h += fmt::format("<section id=\"method\"><h2>{}</h2><p>{}</p><ul>", tr(lang, "Annexe : méthode", "Appendix: method"), escape(ev["method"]["description"].get<std::string>()));
-  h += fmt::format("<li>{} : {}.</li>", tr(lang, "Indicateurs", "Indicators"), ev["method"]["indicators"].size());
-  h += fmt::format("<li>{}</li>", tr(lang, "Incertitude : Monte-Carlo sur la normalisation, l'agrégation, l'imputation, le traitement des valeurs extrêmes et les poids ; rang médian et intervalle de 5 à 95 %.",
-                                     "Uncertainty: Monte Carlo over normalisation, aggregation, imputation, outlier treatment and weights; median rank and 5–95 % interval."));
-  h += fmt::format("<li>{} : {} ; {} {}.</li>", tr(lang, "Tirages", "Draws"), ev["uncertainty"]["draws"].get<size_t>(), tr(lang, "graine", "seed"), ev["uncertainty"]["seed"].get<uint64_t>());
-  h += "</ul><table><thead><tr><th>" + tr(lang, "Choix", "Choice") + "</th><th class=\"num\">S</th><th class=\"num\">ST</th></tr></thead><tbody>";
+  h += fmt::format("<section id=\"method\"><h2>{}</h2><p>{}</p><ul>",
+                   tr(lang, "Annexe : méthode", "Appendix: method"),
+                   escape(ev["method"]["description"].get<std::string>()));
+  h += fmt::format("<li>{} : {}.</li>", tr(lang, "Indicateurs", "Indicators"),
+                   ev["method"]["indicators"].size());
+  h += fmt::format(
+      "<li>{}</li>",
+      tr(lang,
+         "Incertitude : Monte-Carlo sur la normalisation, l'agrégation, l'imputation, le "
+         "traitement des valeurs extrêmes et les poids ; rang médian et intervalle de 5 à 95 %.",
+         "Uncertainty: Monte Carlo over normalisation, aggregation, imputation, outlier treatment "
+         "and weights; median rank and 5–95 % interval."));
+  h += fmt::format("<li>{} : {} ; {} {}.</li>", tr(lang, "Tirages", "Draws"),
+                   ev["uncertainty"]["draws"].get<size_t>(), tr(lang, "graine", "seed"),
+                   ev["uncertainty"]["seed"].get<uint64_t>());
+  h += "</ul><table><thead><tr><th>" + tr(lang, "Choix", "Choice") +
+       "</th><th class=\"num\">S</th><th class=\"num\">ST</th></tr></thead><tbody>";
   for (const auto& s : ev["sensitivity"]["indices"]) {
-    h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>", escape(s["input"].get<std::string>()), number(num(s["first_order"]), 2, lang),
+    h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                     escape(s["input"].get<std::string>()), number(num(s["first_order"]), 2, lang),
                      number(num(s["total"]), 2, lang));
   }
   h += "</tbody></table></section></body></html>\n";

@@ -6,15 +6,17 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 
 namespace poles::report {
 
-std::string cluster_report_title(const nlohmann::ordered_json& cluster, int year, std::string_view lang);
-// `evaluation`: the year's evaluation; `cluster_id`: the cluster reported; `trends`, `assessments`: its views.
-std::string cluster_report_html(const nlohmann::ordered_json& evaluation, const std::string& cluster_id, const nlohmann::ordered_json& trends,
+std::string cluster_report_title(const nlohmann::ordered_json& cluster, int year,
+                                 std::string_view lang);
+// `evaluation`: the year's evaluation; `cluster_id`: the cluster reported; `trends`, `assessments`:
+// its views.
+std::string cluster_report_html(const nlohmann::ordered_json& evaluation,
+                                const std::string& cluster_id, const nlohmann::ordered_json& trends,
                                 const nlohmann::ordered_json& assessments, std::string_view lang);
 
 }  // namespace poles::report

@@ -24,8 +24,8 @@ struct LineSeries {
 };
 // A line chart with optional shaded bands, axes with ticks and a legend. `title` is the SVG's
 // accessible name (<title>) and its caption.
-std::string line_chart(const std::string& title, const std::vector<LineSeries>& series, std::string_view lang, int width = 640,
-                       int height = 260);
+std::string line_chart(const std::string& title, const std::vector<LineSeries>& series,
+                       std::string_view lang, int width = 640, int height = 260);
 
 struct Bar {
   std::string label;
@@ -33,7 +33,7 @@ struct Bar {
   std::string color;  // empty: the default blue
 };
 // Horizontal bars, with an optional reference line (e.g. LQ = 1).
-std::string bar_chart(const std::string& title, const std::vector<Bar>& bars, std::string_view lang, double reference = 0,
-                      bool draw_reference = false, int width = 640);
+std::string bar_chart(const std::string& title, const std::vector<Bar>& bars, std::string_view lang,
+                      double reference = 0, bool draw_reference = false, int width = 640);
 
 }  // namespace poles::report

@@ -3,10 +3,9 @@
 // the balance plot of a matching, the regression table, and the method in words.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace poles::report {
 

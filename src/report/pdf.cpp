@@ -1,16 +1,15 @@
 #include "report/pdf.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fcntl.h>
-
 #include <chrono>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -33,21 +32,24 @@ Result<std::string> find_chromium() {
     size_t start = 0;
     while (start <= dirs.size()) {
       const size_t end = dirs.find(':', start);
-      const std::string dir = dirs.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      const std::string dir =
+          dirs.substr(start, end == std::string::npos ? std::string::npos : end - start);
       const fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
       if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
       if (end == std::string::npos) break;
       start = end + 1;
     }
   }
-  return Status::unavailable("no Chromium found to print the PDF (set POLES_CHROMIUM, or install Debian's chromium)");
+  return Status::unavailable(
+      "no Chromium found to print the PDF (set POLES_CHROMIUM, or install Debian's chromium)");
 }
 
 Status html_to_pdf(const std::string& html, const std::string& out_path, int timeout_s) {
   POLES_ASSIGN_OR_RETURN(std::string browser, find_chromium());
   std::error_code ec;
   std::string tmpl = (fs::temp_directory_path() / "poles-pdf-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr) return Status::internal("cannot create a temporary directory for the PDF");
+  if (::mkdtemp(tmpl.data()) == nullptr)
+    return Status::internal("cannot create a temporary directory for the PDF");
   const fs::path dir = tmpl;
   struct Cleanup {
     fs::path d;
@@ -63,9 +65,16 @@ Status html_to_pdf(const std::string& html, const std::string& out_path, int tim
     if (!f) return Status::internal(fmt::format("cannot write {}", input.string()));
   }
   const fs::path out = fs::absolute(out_path, ec);
-  std::vector<std::string> args = {browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                                   "--no-first-run", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
-                                   "--user-data-dir=" + (dir / "profile").string(), "--print-to-pdf=" + out.string(),
+  std::vector<std::string> args = {browser,
+                                   "--headless",
+                                   "--no-sandbox",
+                                   "--disable-gpu",
+                                   "--disable-dev-shm-usage",
+                                   "--no-first-run",
+                                   "--no-pdf-header-footer",
+                                   "--run-all-compositor-stages-before-draw",
+                                   "--user-data-dir=" + (dir / "profile").string(),
+                                   "--print-to-pdf=" + out.string(),
                                    "file://" + input.string()};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -73,11 +82,13 @@ Status html_to_pdf(const std::string& html, const std::string& out_path, int tim
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, (dir / "chromium.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, (dir / "chromium.log").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
   pid_t pid = 0;
   const int rc = posix_spawn(&pid, browser.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return Status::unavailable(fmt::format("cannot start {}: {}", browser, std::strerror(rc)));
+  if (rc != 0)
+    return Status::unavailable(fmt::format("cannot start {}: {}", browser, std::strerror(rc)));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   int status = 0;
   while (true) {
@@ -86,15 +97,18 @@ Status html_to_pdf(const std::string& html, const std::string& out_path, int tim
     if (std::chrono::steady_clock::now() > deadline) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);
-      return Status::unavailable(fmt::format("{} did not print the PDF within {} s", browser, timeout_s));
+      return Status::unavailable(
+          fmt::format("{} did not print the PDF within {} s", browser, timeout_s));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !fs::exists(out) || fs::file_size(out, ec) == 0) {
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !fs::exists(out) ||
+      fs::file_size(out, ec) == 0) {
     std::ifstream log(dir / "chromium.log");
     std::string tail((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
     if (tail.size() > 600) tail = tail.substr(tail.size() - 600);
-    return Status::internal(fmt::format("{} failed to print the PDF (exit {}): {}", browser, WIFEXITED(status) ? WEXITSTATUS(status) : -1, tail));
+    return Status::internal(fmt::format("{} failed to print the PDF (exit {}): {}", browser,
+                                        WIFEXITED(status) ? WEXITSTATUS(status) : -1, tail));
   }
   return Status::ok();
 }

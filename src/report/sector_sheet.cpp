@@ -17,50 +17,64 @@ namespace {
 struct Words {
   std::string_view lang;
   std::string operator()(std::string_view key) const {
-    static const std::map<std::string_view, std::pair<std::string_view, std::string_view>> kWords = {
-        {"title", {"Fiche filière", "Sector sheet"}},
-        {"generated", {"Document produit par Pôles le", "Produced by Pôles on"}},
-        {"key", {"Chiffres clés", "Key figures"}},
-        {"jobs", {"Emplois salariés", "Salaried jobs"}},
-        {"growth", {"Évolution", "Change"}},
-        {"trend", {"Tendance annuelle", "Annual trend"}},
-        {"projects", {"Projets", "Projects"}},
-        {"aid", {"Aide publique", "Public aid"}},
-        {"on_market", {"Produits sur le marché", "Products on the market"}},
-        {"member_jobs", {"Emplois des entreprises membres", "Jobs in member firms"}},
-        {"employment", {"Emploi et tendance", "Employment and trend"}},
-        {"observed", {"Observé", "Observed"}},
-        {"projected", {"Projection", "Projection"}},
-        {"interval", {"intervalle de prévision", "prediction interval"}},
-        {"chart_jobs", {"Emplois de la filière en France, observés et projetés", "Jobs of the sector in France, observed and projected"}},
-        {"regions", {"Régions", "Regions"}},
-        {"region", {"Région", "Region"}},
-        {"share", {"Part de l'emploi régional", "Share of regional jobs"}},
-        {"lq", {"Quotient de localisation", "Location quotient"}},
-        {"stars", {"Étoiles", "Stars"}},
-        {"national", {"Croissance nationale", "National growth"}},
-        {"mix", {"Effet structurel", "Industry mix"}},
-        {"competitive", {"Effet régional", "Regional effect"}},
-        {"change", {"Variation", "Change"}},
-        {"chart_lq", {"Quotient de localisation par région (1 = moyenne nationale)", "Location quotient by region (1 = national average)"}},
-        {"clusters", {"Pôles de compétitivité de la filière", "Competitiveness clusters of the sector"}},
-        {"cluster", {"Pôle", "Cluster"}},
-        {"funnel", {"Des projets aux produits", "From projects to products"}},
-        {"stage", {"Étape", "Stage"}},
-        {"reached", {"Projets ayant atteint l'étape", "Projects that reached the stage"}},
-        {"results", {"Résultats des projets", "Results of the projects"}},
-        {"result_jobs", {"Emplois issus des résultats", "Jobs from the results"}},
-        {"skills", {"Signaux sur les compétences", "Skills signals"}},
-        {"training", {"Actions de formation des pôles de la filière", "Training actions of the sector's clusters"}},
-        {"trainees", {"Participations à ces formations", "Participations in these trainings"}},
-        {"diag_skills", {"Score « compétences » des diagnostics numériques (0–100)", "'Skills' score of digital diagnostics (0–100)"}},
-        {"secret", {"secret statistique", "statistical secrecy"}},
-        {"method", {"Méthode", "Method"}},
-        {"none", {"Aucun", "None"}},
-        {"idea", {"Idée", "Idea"}}, {"submitted", {"Déposé", "Submitted"}}, {"labelled", {"Labellisé", "Labelled"}},
-        {"funded", {"Financé", "Funded"}}, {"running", {"En cours", "Running"}}, {"completed", {"Terminé", "Completed"}},
-        {"on_market_stage", {"Sur le marché", "On the market"}},
-    };
+    static const std::map<std::string_view, std::pair<std::string_view, std::string_view>> kWords =
+        {
+            {"title", {"Fiche filière", "Sector sheet"}},
+            {"generated", {"Document produit par Pôles le", "Produced by Pôles on"}},
+            {"key", {"Chiffres clés", "Key figures"}},
+            {"jobs", {"Emplois salariés", "Salaried jobs"}},
+            {"growth", {"Évolution", "Change"}},
+            {"trend", {"Tendance annuelle", "Annual trend"}},
+            {"projects", {"Projets", "Projects"}},
+            {"aid", {"Aide publique", "Public aid"}},
+            {"on_market", {"Produits sur le marché", "Products on the market"}},
+            {"member_jobs", {"Emplois des entreprises membres", "Jobs in member firms"}},
+            {"employment", {"Emploi et tendance", "Employment and trend"}},
+            {"observed", {"Observé", "Observed"}},
+            {"projected", {"Projection", "Projection"}},
+            {"interval", {"intervalle de prévision", "prediction interval"}},
+            {"chart_jobs",
+             {"Emplois de la filière en France, observés et projetés",
+              "Jobs of the sector in France, observed and projected"}},
+            {"regions", {"Régions", "Regions"}},
+            {"region", {"Région", "Region"}},
+            {"share", {"Part de l'emploi régional", "Share of regional jobs"}},
+            {"lq", {"Quotient de localisation", "Location quotient"}},
+            {"stars", {"Étoiles", "Stars"}},
+            {"national", {"Croissance nationale", "National growth"}},
+            {"mix", {"Effet structurel", "Industry mix"}},
+            {"competitive", {"Effet régional", "Regional effect"}},
+            {"change", {"Variation", "Change"}},
+            {"chart_lq",
+             {"Quotient de localisation par région (1 = moyenne nationale)",
+              "Location quotient by region (1 = national average)"}},
+            {"clusters",
+             {"Pôles de compétitivité de la filière", "Competitiveness clusters of the sector"}},
+            {"cluster", {"Pôle", "Cluster"}},
+            {"funnel", {"Des projets aux produits", "From projects to products"}},
+            {"stage", {"Étape", "Stage"}},
+            {"reached", {"Projets ayant atteint l'étape", "Projects that reached the stage"}},
+            {"results", {"Résultats des projets", "Results of the projects"}},
+            {"result_jobs", {"Emplois issus des résultats", "Jobs from the results"}},
+            {"skills", {"Signaux sur les compétences", "Skills signals"}},
+            {"training",
+             {"Actions de formation des pôles de la filière",
+              "Training actions of the sector's clusters"}},
+            {"trainees", {"Participations à ces formations", "Participations in these trainings"}},
+            {"diag_skills",
+             {"Score « compétences » des diagnostics numériques (0–100)",
+              "'Skills' score of digital diagnostics (0–100)"}},
+            {"secret", {"secret statistique", "statistical secrecy"}},
+            {"method", {"Méthode", "Method"}},
+            {"none", {"Aucun", "None"}},
+            {"idea", {"Idée", "Idea"}},
+            {"submitted", {"Déposé", "Submitted"}},
+            {"labelled", {"Labellisé", "Labelled"}},
+            {"funded", {"Financé", "Funded"}},
+            {"running", {"En cours", "Running"}},
+            {"completed", {"Terminé", "Completed"}},
+            {"on_market_stage", {"Sur le marché", "On the market"}},
+        };
     const auto it = kWords.find(key);
     if (it == kWords.end()) return std::string(key);
     return std::string(lang == "fr" ? it->second.first : it->second.second);
@@ -74,11 +88,14 @@ double num(const Json& j, const char* key) {
 
 // A cell published through statistical secrecy: its value, or the secrecy mark.
 std::string secret_cell(const Json& cell, int decimals, std::string_view lang, const Words& w) {
-  if (cell.is_object() && cell.contains("value") && cell["value"].is_number()) return number(cell["value"].get<double>(), decimals, lang);
+  if (cell.is_object() && cell.contains("value") && cell["value"].is_number())
+    return number(cell["value"].get<double>(), decimals, lang);
   return "<abbr title=\"" + escape(w("secret")) + "\">s</abbr>";
 }
 
-std::string percent(double v, std::string_view lang) { return std::isnan(v) ? "—" : number(100 * v, 1, lang) + (lang == "fr" ? "\u202f%" : "%"); }
+std::string percent(double v, std::string_view lang) {
+  return std::isnan(v) ? "—" : number(100 * v, 1, lang) + (lang == "fr" ? "\u202f%" : "%");
+}
 
 std::string stars_text(int n) {
   std::string s;
@@ -86,14 +103,17 @@ std::string stars_text(int n) {
   return s;
 }
 
-std::string euros(double v, std::string_view lang) { return number(v / 1e6, 1, lang) + (lang == "fr" ? "\u202fM€" : " M€"); }
+std::string euros(double v, std::string_view lang) {
+  return number(v / 1e6, 1, lang) + (lang == "fr" ? "\u202fM€" : " M€");
+}
 
 }  // namespace
 
 std::string sector_sheet_title(const Json& sheet, std::string_view lang) {
   const Words w{lang};
   const std::string name = sheet.value("name", std::string());
-  return fmt::format("{} — {}{}NAF {}", w("title"), name, name.empty() ? "" : " · ", sheet.value("sector", std::string()));
+  return fmt::format("{} — {}{}NAF {}", w("title"), name, name.empty() ? "" : " · ",
+                     sheet.value("sector", std::string()));
 }
 
 std::string sector_sheet_html(const Json& sheet, std::string_view lang) {
@@ -121,7 +141,8 @@ section {{ break-inside: auto; }}
 </style></head><body>
 <header><h1>{}</h1><p class="muted">{} {}</p></header>
 )",
-                   lang, escape(title), escape(title), escape(w("generated")), today_utc().to_string());
+                   lang, escape(title), escape(title), escape(w("generated")),
+                   today_utc().to_string());
 
   // Key figures.
   const double end = num(emp, "end"), growth = num(emp, "growth");
@@ -133,50 +154,67 @@ section {{ break-inside: auto; }}
     h += fmt::format("<div class=\"kpi\"><b>{}</b>{}</div>", value, escape(label));
   };
   kpi(fmt::format("{} ({})", w("jobs"), emp["to"].get<int>()), number(end, 0, lang));
-  kpi(fmt::format("{} {}–{}", w("growth"), emp["from"].get<int>(), emp["to"].get<int>()), percent(growth, lang));
+  kpi(fmt::format("{} {}–{}", w("growth"), emp["from"].get<int>(), emp["to"].get<int>()),
+      percent(growth, lang));
   kpi(w("trend"), percent(trend, lang));
   kpi(w("projects"), number(num(proj, "count"), 0, lang));
   kpi(w("aid"), euros(num(proj, "public_aid"), lang));
   kpi(w("on_market"), number(on_market, 0, lang));
-  kpi(fmt::format("{} ({})", w("member_jobs"), sheet["member_jobs"]["year"].get<int>()), secret_cell(sheet["member_jobs"]["total"], 0, lang, w));
+  kpi(fmt::format("{} ({})", w("member_jobs"), sheet["member_jobs"]["year"].get<int>()),
+      secret_cell(sheet["member_jobs"]["total"], 0, lang, w));
   kpi(w("result_jobs"), secret_cell(sheet["results"]["jobs"], 0, lang, w));
   h += "</div></section>";
 
   // Employment chart with the projection band.
-  LineSeries observed{w("observed"), "#000091", {}, false}, projected{fmt::format("{} ({} {})", w("projected"), w("interval"),
-                                                                                 percent(num(emp["projection"], "level"), lang)),
-                                                              "#e1000f", {}, true};
+  LineSeries observed{w("observed"), "#000091", {}, false},
+      projected{fmt::format("{} ({} {})", w("projected"), w("interval"),
+                            percent(num(emp["projection"], "level"), lang)),
+                "#e1000f",
+                {},
+                true};
   for (const auto& pt : emp["national"]) {
-    if (pt["jobs"].is_number()) observed.points.push_back({pt["year"].get<double>(), pt["jobs"].get<double>(), 0, 0, false});
+    if (pt["jobs"].is_number())
+      observed.points.push_back({pt["year"].get<double>(), pt["jobs"].get<double>(), 0, 0, false});
   }
   const auto& points = emp["projection"]["points"];
   for (size_t i = 0; i < points.size(); ++i) {
     const auto& pt = points[i];
-    const bool last_observed = pt["observed"].get<bool>() && (i + 1 == points.size() || !points[i + 1]["observed"].get<bool>());
+    const bool last_observed = pt["observed"].get<bool>() &&
+                               (i + 1 == points.size() || !points[i + 1]["observed"].get<bool>());
     if (pt["observed"].get<bool>() && !last_observed) continue;
-    projected.points.push_back({pt["year"].get<double>(), pt["value"].get<double>(), pt["low"].get<double>(), pt["high"].get<double>(), true});
+    projected.points.push_back({pt["year"].get<double>(), pt["value"].get<double>(),
+                                pt["low"].get<double>(), pt["high"].get<double>(), true});
   }
   h += fmt::format("<section id=\"employment\"><h2>{}</h2>", escape(w("employment")));
   h += line_chart(w("chart_jobs"), {observed, projected}, lang);
   h += "</section>";
 
   // Regions.
-  h += fmt::format("<section id=\"regions\"><h2>{} ({})</h2><table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>"
-                   "<th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{} {}–{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>"
-                   "<th class=\"num\">{}</th></tr></thead><tbody>",
-                   escape(w("regions")), emp["year"].get<int>(), escape(w("region")), escape(w("jobs")), escape(w("share")), escape(w("lq")),
-                   escape(w("stars")), escape(w("change")), emp["from"].get<int>(), emp["to"].get<int>(), escape(w("national")), escape(w("mix")),
-                   escape(w("competitive")));
+  h += fmt::format(
+      "<section id=\"regions\"><h2>{} ({})</h2><table><thead><tr><th>{}</th><th "
+      "class=\"num\">{}</th><th class=\"num\">{}</th>"
+      "<th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{} {}–{}</th><th "
+      "class=\"num\">{}</th><th class=\"num\">{}</th>"
+      "<th class=\"num\">{}</th></tr></thead><tbody>",
+      escape(w("regions")), emp["year"].get<int>(), escape(w("region")), escape(w("jobs")),
+      escape(w("share")), escape(w("lq")), escape(w("stars")), escape(w("change")),
+      emp["from"].get<int>(), emp["to"].get<int>(), escape(w("national")), escape(w("mix")),
+      escape(w("competitive")));
   std::vector<Bar> bars;
   for (const auto& r : emp["regions"]) {
     const Json ss = r.contains("shift_share") ? r["shift_share"] : Json::object();
     const int stars = r["stars"].get<int>();
-    h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-                     "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                     escape(r["name"].get<std::string>()), number(num(r, "jobs"), 0, lang), percent(num(r, "share_of_region"), lang),
-                     number(num(r, "lq"), 2, lang), stars_text(stars), number(num(ss, "change"), 0, lang), number(num(ss, "national"), 0, lang),
-                     number(num(ss, "industry_mix"), 0, lang), number(num(ss, "competitive"), 0, lang));
-    bars.push_back({r["name"].get<std::string>(), num(r, "lq"), num(r, "lq") >= 2 ? "#e1000f" : ""});
+    h += fmt::format(
+        "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
+        "class=\"num\">{}</td><td class=\"num\">{}</td>"
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
+        "class=\"num\">{}</td></tr>",
+        escape(r["name"].get<std::string>()), number(num(r, "jobs"), 0, lang),
+        percent(num(r, "share_of_region"), lang), number(num(r, "lq"), 2, lang), stars_text(stars),
+        number(num(ss, "change"), 0, lang), number(num(ss, "national"), 0, lang),
+        number(num(ss, "industry_mix"), 0, lang), number(num(ss, "competitive"), 0, lang));
+    bars.push_back(
+        {r["name"].get<std::string>(), num(r, "lq"), num(r, "lq") >= 2 ? "#e1000f" : ""});
   }
   h += "</tbody></table>";
   h += bar_chart(w("chart_lq"), bars, lang, 1.0, true);
@@ -187,25 +225,34 @@ section {{ break-inside: auto; }}
   if (sheet["clusters"].empty()) {
     h += fmt::format("<p class=\"muted\">{}</p>", escape(w("none")));
   } else {
-    h += fmt::format("<table><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
-                     escape(w("cluster")), escape(w("region")), escape(w("projects")), escape(w("aid")), escape(w("on_market")));
+    h += fmt::format(
+        "<table><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th "
+        "class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+        escape(w("cluster")), escape(w("region")), escape(w("projects")), escape(w("aid")),
+        escape(w("on_market")));
     size_t shown = 0;
     for (const auto& c : sheet["clusters"]) {
       if (++shown > 25) break;
-      h += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                       escape(c["name"].get<std::string>()), escape(c["region"].get<std::string>()), number(num(c, "projects"), 0, lang),
-                       euros(num(c, "public_aid"), lang), number(num(c, "on_market"), 0, lang));
+      h += fmt::format(
+          "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
+          "class=\"num\">{}</td></tr>",
+          escape(c["name"].get<std::string>()), escape(c["region"].get<std::string>()),
+          number(num(c, "projects"), 0, lang), euros(num(c, "public_aid"), lang),
+          number(num(c, "on_market"), 0, lang));
     }
     h += "</tbody></table>";
   }
   h += "</section>";
 
   // Funnel and results.
-  h += fmt::format("<section id=\"funnel\"><h2>{}</h2><table><thead><tr><th>{}</th><th class=\"num\">{}</th></tr></thead><tbody>", escape(w("funnel")),
-                   escape(w("stage")), escape(w("reached")));
+  h += fmt::format(
+      "<section id=\"funnel\"><h2>{}</h2><table><thead><tr><th>{}</th><th "
+      "class=\"num\">{}</th></tr></thead><tbody>",
+      escape(w("funnel")), escape(w("stage")), escape(w("reached")));
   for (const auto& st : stages) {
     const std::string code = st["stage"].get<std::string>();
-    h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td></tr>", escape(w(code == "on_market" ? "on_market_stage" : code)),
+    h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td></tr>",
+                     escape(w(code == "on_market" ? "on_market_stage" : code)),
                      number(num(st, "reached"), 0, lang));
   }
   h += fmt::format("</tbody></table><p>{}: ", escape(w("results")));
@@ -214,14 +261,18 @@ section {{ break-inside: auto; }}
     h += fmt::format("{}{} {}", first ? "" : " · ", escape(kind), number(n.get<double>(), 0, lang));
     first = false;
   }
-  h += fmt::format(". {}: {}.</p></section>", escape(w("result_jobs")), secret_cell(sheet["results"]["jobs"], 0, lang, w));
+  h += fmt::format(". {}: {}.</p></section>", escape(w("result_jobs")),
+                   secret_cell(sheet["results"]["jobs"], 0, lang, w));
 
   // Skills.
   const Json& sk = sheet["skills"];
-  h += fmt::format("<section id=\"skills\"><h2>{}</h2><table><tbody><tr><td>{}</td><td class=\"num\">{}</td></tr><tr><td>{}</td><td class=\"num\">{}</td></tr>"
-                   "<tr><td>{}</td><td class=\"num\">{}</td></tr></tbody></table></section>",
-                   escape(w("skills")), escape(w("training")), number(num(sk, "training_services"), 0, lang), escape(w("trainees")),
-                   number(num(sk, "training_participations"), 0, lang), escape(w("diag_skills")), secret_cell(sk["diagnostic_skills"], 1, lang, w));
+  h += fmt::format(
+      "<section id=\"skills\"><h2>{}</h2><table><tbody><tr><td>{}</td><td "
+      "class=\"num\">{}</td></tr><tr><td>{}</td><td class=\"num\">{}</td></tr>"
+      "<tr><td>{}</td><td class=\"num\">{}</td></tr></tbody></table></section>",
+      escape(w("skills")), escape(w("training")), number(num(sk, "training_services"), 0, lang),
+      escape(w("trainees")), number(num(sk, "training_participations"), 0, lang),
+      escape(w("diag_skills")), secret_cell(sk["diagnostic_skills"], 1, lang, w));
 
   // Method appendix.
   const Json& rule = sheet["secrecy"];
@@ -233,8 +284,10 @@ section {{ break-inside: auto; }}
 <li>Secret statistique : un agrégat sur des entreprises n'est publié que s'il porte sur au moins {3} entreprises et qu'aucune n'en détient plus de {4} ; « s » marque une case masquée.</li>
 <li>Les projets de la filière sont ceux dont le secteur (division NAF) est {5} ; un projet labellisé par plusieurs pôles compte une fois par pôle et une fois au total.</li>
 </ul></section>)",
-                     emp["from"].get<int>(), emp["to"].get<int>(), percent(num(emp["projection"], "level"), lang), rule["min_firms"].get<int>(),
-                     percent(num(rule, "max_share"), lang), escape(sheet["sector"].get<std::string>()));
+                     emp["from"].get<int>(), emp["to"].get<int>(),
+                     percent(num(emp["projection"], "level"), lang), rule["min_firms"].get<int>(),
+                     percent(num(rule, "max_share"), lang),
+                     escape(sheet["sector"].get<std::string>()));
   } else {
     h += fmt::format(R"(<section id="method"><h2>Method</h2><ul>
 <li>Location quotient LQ = (e<sub>rs</sub> / e<sub>r</sub>) / (e<sub>s</sub> / e): the sector's share of the region's jobs over its national share. Stars (European Cluster Observatory): size (top 10 % of the sector's regions), specialisation (LQ ≥ 2), focus (top 10 % of regional shares).</li>
@@ -243,8 +296,10 @@ section {{ break-inside: auto; }}
 <li>Statistical secrecy: an aggregate over firms is published only when it covers at least {3} firms and none holds more than {4} of it; "s" marks a masked cell.</li>
 <li>The sector's projects are those whose sector (NAF division) is {5}; a project labelled by several clusters counts once per cluster and once in the total.</li>
 </ul></section>)",
-                     emp["from"].get<int>(), emp["to"].get<int>(), percent(num(emp["projection"], "level"), lang), rule["min_firms"].get<int>(),
-                     percent(num(rule, "max_share"), lang), escape(sheet["sector"].get<std::string>()));
+                     emp["from"].get<int>(), emp["to"].get<int>(),
+                     percent(num(emp["projection"], "level"), lang), rule["min_firms"].get<int>(),
+                     percent(num(rule, "max_share"), lang),
+                     escape(sheet["sector"].get<std::string>()));
   }
   h += "</body></html>\n";
   return h;

@@ -1,8 +1,8 @@
 #include "risk/model.h"
 
-#include <Eigen/Dense>
 #include <fmt/format.h>
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -27,15 +27,19 @@ double Logit::predict(const std::vector<double>& x) const {
 }
 
 Result<Logit> fit_logit(const std::vector<std::vector<double>>& X, const std::vector<double>& y,
-                        const std::vector<std::string>& names, int max_iterations, double tolerance) {
+                        const std::vector<std::string>& names, int max_iterations,
+                        double tolerance) {
   const auto n = static_cast<Eigen::Index>(y.size());
   const auto k = static_cast<Eigen::Index>(names.size() + 1);
-  if (n <= k) return Status::invalid_argument(fmt::format("{} observations are too few for {} coefficients", n, k));
+  if (n <= k)
+    return Status::invalid_argument(
+        fmt::format("{} observations are too few for {} coefficients", n, k));
   Eigen::MatrixXd A(n, k);
   Eigen::VectorXd Y(n);
   for (Eigen::Index i = 0; i < n; ++i) {
     A(i, 0) = 1;
-    for (Eigen::Index j = 1; j < k; ++j) A(i, j) = X[static_cast<size_t>(i)][static_cast<size_t>(j - 1)];
+    for (Eigen::Index j = 1; j < k; ++j)
+      A(i, j) = X[static_cast<size_t>(i)][static_cast<size_t>(j - 1)];
     Y(i) = y[static_cast<size_t>(i)];
   }
   // A feature that is constant or a combination of others makes the model unidentified: name it.
@@ -45,12 +49,15 @@ Result<Logit> fit_logit(const std::vector<std::vector<double>>& X, const std::ve
     if (qr.rank() < k) {
       const auto col = qr.colsPermutation().indices()(qr.rank());
       const std::string name = col == 0 ? "(Intercept)" : names[static_cast<size_t>(col - 1)];
-      return Status::invalid_argument(fmt::format("feature '{}' is constant or a combination of the others", name));
+      return Status::invalid_argument(
+          fmt::format("feature '{}' is constant or a combination of the others", name));
     }
   }
   const double ybar = Y.mean();
-  if (ybar <= 0 || ybar >= 1) return Status::invalid_argument("every outcome is the same: the model cannot be fitted");
-  POLES_ASSIGN_OR_RETURN(const impact::LogitFit fit, impact::fit_logit(A, Y, {}, max_iterations, tolerance));
+  if (ybar <= 0 || ybar >= 1)
+    return Status::invalid_argument("every outcome is the same: the model cannot be fitted");
+  POLES_ASSIGN_OR_RETURN(const impact::LogitFit fit,
+                         impact::fit_logit(A, Y, {}, max_iterations, tolerance));
   Logit out;
   out.names.push_back("(Intercept)");
   out.names.insert(out.names.end(), names.begin(), names.end());
@@ -60,7 +67,8 @@ Result<Logit> fit_logit(const std::vector<std::vector<double>>& X, const std::ve
   }
   out.iterations = fit.iterations;
   out.log_likelihood = fit.log_likelihood;
-  out.null_log_likelihood = static_cast<double>(n) * (ybar * std::log(ybar) + (1 - ybar) * std::log(1 - ybar));
+  out.null_log_likelihood =
+      static_cast<double>(n) * (ybar * std::log(ybar) + (1 - ybar) * std::log(1 - ybar));
   out.n = static_cast<size_t>(n);
   return out;
 }
@@ -75,17 +83,20 @@ double SuccessModel::cluster_record(int32_t cluster_row, int year) const {
   return (wins + prior_weight * base_rate) / (count + prior_weight);
 }
 
-std::vector<double> SuccessModel::features(double trl_gap, double log_size, bool sme_lead, std::string_view programme,
-                                           double record) const {
-  std::vector<double> x{std::isnan(trl_gap) ? mean_trl_gap : trl_gap, std::isnan(log_size) ? mean_log_size : log_size,
-                        sme_lead ? 1.0 : 0.0, record};
+std::vector<double> SuccessModel::features(double trl_gap, double log_size, bool sme_lead,
+                                           std::string_view programme, double record) const {
+  std::vector<double> x{std::isnan(trl_gap) ? mean_trl_gap : trl_gap,
+                        std::isnan(log_size) ? mean_log_size : log_size, sme_lead ? 1.0 : 0.0,
+                        record};
   for (const auto& p : programmes) x.push_back(programme == p ? 1.0 : 0.0);
   return x;
 }
 
 namespace {
 
-int year_of(const Column& c, size_t r) { return c.is_null(r) ? 0 : Date::from_days(c.ints[r]).year; }
+int year_of(const Column& c, size_t r) {
+  return c.is_null(r) ? 0 : Date::from_days(c.ints[r]).year;
+}
 
 struct ProjectFacts {
   std::vector<int> participants;
@@ -113,7 +124,8 @@ ProjectFacts project_facts(const Snapshot& s) {
   const Column& rp = results.column("project_id");
   const Column& rk = results.column("kind");
   for (size_t i = 0; i < results.rows; ++i) {
-    if (rk.codes[i] >= 0 && is_market_result(static_cast<ResultKind>(rk.codes[i]))) f.market_result[static_cast<size_t>(rp.codes[i])] = 1;
+    if (rk.codes[i] >= 0 && is_market_result(static_cast<ResultKind>(rk.codes[i])))
+      f.market_result[static_cast<size_t>(rp.codes[i])] = 1;
   }
   const Table& labels = s.table("project_label");
   const Column& lp = labels.column("project_id");
@@ -146,24 +158,33 @@ Result<SuccessModel> fit_success_model(const Snapshot& s, Design* design) {
     if (st != "completed" && st != "on_market" && st != "abandoned") continue;
     rows.push_back(static_cast<int32_t>(p));
     ++programme_count[std::string(programme.text(p))];
-    if (!t0.is_null(p) && !t1.is_null(p)) gap_sum += static_cast<double>(t1.ints[p] - t0.ints[p]), gap_n += 1;
+    if (!t0.is_null(p) && !t1.is_null(p))
+      gap_sum += static_cast<double>(t1.ints[p] - t0.ints[p]), gap_n += 1;
     if (facts.participants[p] > 0) size_sum += std::log(facts.participants[p]), size_n += 1;
   }
-  if (rows.size() < 20) return Status::invalid_argument(fmt::format("{} ended projects are too few to fit a success model (20 needed)", rows.size()));
+  if (rows.size() < 20)
+    return Status::invalid_argument(fmt::format(
+        "{} ended projects are too few to fit a success model (20 needed)", rows.size()));
   m.mean_trl_gap = gap_n > 0 ? gap_sum / gap_n : 0;
   m.mean_log_size = size_n > 0 ? size_sum / size_n : 0;
   // Reference programme: the most frequent; dummies for the others with at least 5 projects.
-  m.reference_programme = std::max_element(programme_count.begin(), programme_count.end(),
-                                           [](const auto& a, const auto& b) { return a.second < b.second; })->first;
+  m.reference_programme =
+      std::max_element(programme_count.begin(), programme_count.end(),
+                       [](const auto& a, const auto& b) { return a.second < b.second; })
+          ->first;
   for (const auto& [name, count] : programme_count) {
     if (name != m.reference_programme && count >= 5) m.programmes.push_back(name);
   }
-  auto success_of = [&](size_t p) { return status.text(p) == "on_market" || facts.market_result[p]; };
+  auto success_of = [&](size_t p) {
+    return status.text(p) == "on_market" || facts.market_result[p];
+  };
   m.cluster_history.assign(s.table("cluster").rows, {});
   for (int32_t p : rows) {
     const auto pr = static_cast<size_t>(p);
     m.successes += success_of(pr);
-    if (facts.cluster[pr] >= 0) m.cluster_history[static_cast<size_t>(facts.cluster[pr])].emplace_back(year_of(end, pr), success_of(pr));
+    if (facts.cluster[pr] >= 0)
+      m.cluster_history[static_cast<size_t>(facts.cluster[pr])].emplace_back(year_of(end, pr),
+                                                                             success_of(pr));
   }
   m.base_rate = static_cast<double>(m.successes) / static_cast<double>(rows.size());
 
@@ -172,7 +193,8 @@ Result<SuccessModel> fit_success_model(const Snapshot& s, Design* design) {
   for (const auto& p : m.programmes) d.names.push_back("programme_" + p);
   for (int32_t p : rows) {
     const auto pr = static_cast<size_t>(p);
-    const double gap = t0.is_null(pr) || t1.is_null(pr) ? NAN : static_cast<double>(t1.ints[pr] - t0.ints[pr]);
+    const double gap =
+        t0.is_null(pr) || t1.is_null(pr) ? NAN : static_cast<double>(t1.ints[pr] - t0.ints[pr]);
     const double size = facts.participants[pr] > 0 ? std::log(facts.participants[pr]) : NAN;
     // The record counts projects that ended before this one started (no look-ahead, no self).
     const double record = m.cluster_record(facts.cluster[pr], year_of(start, pr));
@@ -199,11 +221,15 @@ std::vector<double> proposal_success(const Snapshot& s, const SuccessModel& m) {
     const auto c = static_cast<size_t>(call.codes[p]);
     int year = select::call_year(s, call.codes[p]);
     if (year == 0) year = 9999;  // undated call: every ended project counts in the record
-    const double gap = t0.is_null(p) || t1.is_null(p) ? NAN : static_cast<double>(t1.ints[p] - t0.ints[p]);
+    const double gap =
+        t0.is_null(p) || t1.is_null(p) ? NAN : static_cast<double>(t1.ints[p] - t0.ints[p]);
     const int32_t pj = project.codes[p];
-    const double size = pj >= 0 && facts.participants[static_cast<size_t>(pj)] > 0 ? std::log(facts.participants[static_cast<size_t>(pj)]) : NAN;
+    const double size = pj >= 0 && facts.participants[static_cast<size_t>(pj)] > 0
+                            ? std::log(facts.participants[static_cast<size_t>(pj)])
+                            : NAN;
     const bool sme = select::sme_led(s, static_cast<int32_t>(p));
-    out[p] = m.logit.predict(m.features(gap, size, sme, calls.column("programme").text(c), m.cluster_record(cluster.codes[p], year)));
+    out[p] = m.logit.predict(m.features(gap, size, sme, calls.column("programme").text(c),
+                                        m.cluster_record(cluster.codes[p], year)));
   }
   return out;
 }

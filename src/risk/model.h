@@ -26,7 +26,8 @@ struct Logit {
 // X: rows of features (no intercept column; added first). Fails when IRLS does not converge or the
 // design is singular (e.g. a constant feature), naming the feature.
 Result<Logit> fit_logit(const std::vector<std::vector<double>>& X, const std::vector<double>& y,
-                        const std::vector<std::string>& names, int max_iterations = 50, double tolerance = 1e-10);
+                        const std::vector<std::string>& names, int max_iterations = 50,
+                        double tolerance = 1e-10);
 
 struct SuccessModel {
   Logit logit;
@@ -34,7 +35,7 @@ struct SuccessModel {
   std::string reference_programme;
   double mean_trl_gap = 0, mean_log_size = 0;  // imputed when a value is missing
   double base_rate = 0;                        // success rate of the training projects
-  double prior_weight = 5;                     // pseudo-projects shrinking a cluster's record to the base rate
+  double prior_weight = 5;  // pseudo-projects shrinking a cluster's record to the base rate
   size_t successes = 0;
   // Cluster record inputs: per cluster row, the (end year, success) of its training projects.
   std::vector<std::vector<std::pair<int, bool>>> cluster_history;
@@ -42,8 +43,8 @@ struct SuccessModel {
   // Smoothed success rate of a cluster's projects that ended before `year` (base rate when none).
   double cluster_record(int32_t cluster_row, int year) const;
   // Features in column order (without intercept).
-  std::vector<double> features(double trl_gap, double log_size, bool sme_lead, std::string_view programme,
-                               double cluster_record) const;
+  std::vector<double> features(double trl_gap, double log_size, bool sme_lead,
+                               std::string_view programme, double cluster_record) const;
 };
 
 // Training design of the store's ended projects, exposed for tests against a reference fit.

@@ -12,9 +12,9 @@
 namespace poles::risk {
 
 struct Item {
-  int32_t id = -1;        // proposal (or project) row
-  double success = 0;     // probability in [0, 1]
-  double products = 1;    // products on the market on success
+  int32_t id = -1;      // proposal (or project) row
+  double success = 0;   // probability in [0, 1]
+  double products = 1;  // products on the market on success
 };
 
 struct SimulationOptions {
@@ -27,11 +27,11 @@ struct Simulation {
   int draws = 0;
   uint64_t seed = 0;
   double mean = 0, sd = 0;
-  double expected = 0;                 // Σ success · products (exact)
-  double p05 = 0, p50 = 0, p95 = 0;    // quantiles of products on the market
-  double value_at_risk = 0;            // expected − 5 % quantile: the shortfall in a bad year
-  double expected_shortfall = 0;       // expected − mean of the worst `tail` draws
-  double probability_zero = 0;         // no product at all
+  double expected = 0;               // Σ success · products (exact)
+  double p05 = 0, p50 = 0, p95 = 0;  // quantiles of products on the market
+  double value_at_risk = 0;          // expected − 5 % quantile: the shortfall in a bad year
+  double expected_shortfall = 0;     // expected − mean of the worst `tail` draws
+  double probability_zero = 0;       // no product at all
   std::vector<std::pair<double, int>> histogram;  // (products, draws) for each value drawn
   struct Fragility {
     int32_t id = -1;

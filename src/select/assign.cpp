@@ -15,7 +15,9 @@ using snapshot::Snapshot;
 namespace {
 
 // Penalty per missing reviewer: larger than any total affinity gain (affinity <= 1 per pair).
-double shortage_penalty(size_t proposals, int k) { return 10.0 * static_cast<double>(proposals) * k + 10.0; }
+double shortage_penalty(size_t proposals, int k) {
+  return 10.0 * static_cast<double>(proposals) * k + 10.0;
+}
 
 struct Program {
   std::vector<Assignment::Pair> candidates;
@@ -27,8 +29,8 @@ struct Program {
 
 // Solves the program over the given candidate pairs (by proposal index); slack columns absorb
 // what cannot be covered, at a penalty that makes covering always worth more than matching.
-Result<Program> solve(const std::vector<std::vector<Assignment::Pair>>& cand, const std::vector<int>& capacity, int k,
-                      double time_limit) {
+Result<Program> solve(const std::vector<std::vector<Assignment::Pair>>& cand,
+                      const std::vector<int>& capacity, int k, double time_limit) {
   Milp m;
   m.maximise();
   const double penalty = shortage_penalty(cand.size(), k);
@@ -73,12 +75,18 @@ Result<Program> solve(const std::vector<std::vector<Assignment::Pair>>& cand, co
 
 }  // namespace
 
-Result<Assignment> assign_reviewers(const Snapshot& s, const CallData& call, const AssignOptions& o) {
+Result<Assignment> assign_reviewers(const Snapshot& s, const CallData& call,
+                                    const AssignOptions& o) {
   const auto& reviewers = s.table("reviewer");
-  const int k = o.reviewers_per_proposal > 0 ? o.reviewers_per_proposal : call.reviewers_per_proposal;
+  const int k =
+      o.reviewers_per_proposal > 0 ? o.reviewers_per_proposal : call.reviewers_per_proposal;
   const int L = o.max_per_reviewer > 0 ? o.max_per_reviewer : call.max_per_reviewer;
-  if (k < 1) return Status::invalid_argument(fmt::format("reviewers per proposal must be at least 1, not {}", k));
-  if (L < 1) return Status::invalid_argument(fmt::format("the maximum per reviewer must be at least 1, not {}", L));
+  if (k < 1)
+    return Status::invalid_argument(
+        fmt::format("reviewers per proposal must be at least 1, not {}", k));
+  if (L < 1)
+    return Status::invalid_argument(
+        fmt::format("the maximum per reviewer must be at least 1, not {}", L));
 
   Assignment a;
   a.k = k;
@@ -97,11 +105,13 @@ Result<Assignment> assign_reviewers(const Snapshot& s, const CallData& call, con
   for (size_t i = 0; i < n; ++i) {
     for (size_t r = 0; r < reviewers.rows; ++r) {
       if (conflicted[i][r] || a.capacity[r] <= 0) continue;
-      eligible[i].push_back({call.proposals[i], static_cast<int32_t>(r), affinity(s, call.proposals[i], static_cast<int32_t>(r))});
+      eligible[i].push_back({call.proposals[i], static_cast<int32_t>(r),
+                             affinity(s, call.proposals[i], static_cast<int32_t>(r))});
     }
     std::stable_sort(eligible[i].begin(), eligible[i].end(), [&](const auto& x, const auto& y) {
       if (x.affinity != y.affinity) return x.affinity > y.affinity;
-      return (static_cast<size_t>(x.reviewer) + i) % reviewers.rows < (static_cast<size_t>(y.reviewer) + i) % reviewers.rows;
+      return (static_cast<size_t>(x.reviewer) + i) % reviewers.rows <
+             (static_cast<size_t>(y.reviewer) + i) % reviewers.rows;
     });
   }
   auto restricted = eligible;
@@ -114,7 +124,8 @@ Result<Assignment> assign_reviewers(const Snapshot& s, const CallData& call, con
   // A proposal left short among its candidates may find room with all eligible reviewers, and
   // others may need to move to make it: solve again over every eligible pair.
   bool widen = false;
-  for (size_t i = 0; i < n; ++i) widen |= prog.missing[i] > 0 && restricted[i].size() < eligible[i].size();
+  for (size_t i = 0; i < n; ++i)
+    widen |= prog.missing[i] > 0 && restricted[i].size() < eligible[i].size();
   if (widen) {
     POLES_ASSIGN_OR_RETURN(prog, solve(eligible, a.capacity, k, o.time_limit_seconds));
   }
@@ -134,15 +145,21 @@ Result<Assignment> assign_reviewers(const Snapshot& s, const CallData& call, con
     sh.proposal = call.proposals[i];
     sh.assigned = k - prog.missing[i];
     sh.eligible = static_cast<int>(eligible[i].size());
-    sh.conflicted = static_cast<int>(std::count(conflicted[i].begin(), conflicted[i].end(), uint8_t{1}));
+    sh.conflicted =
+        static_cast<int>(std::count(conflicted[i].begin(), conflicted[i].end(), uint8_t{1}));
     if (sh.eligible < k) {
-      sh.why = fmt::format("only {} of {} reviewers can review it ({} have a conflict of interest, {} have no capacity); {} needed",
-                           sh.eligible, reviewers.rows, sh.conflicted,
-                           reviewers.rows - static_cast<size_t>(sh.eligible) - static_cast<size_t>(sh.conflicted), k);
+      sh.why = fmt::format(
+          "only {} of {} reviewers can review it ({} have a conflict of interest, {} have no "
+          "capacity); {} needed",
+          sh.eligible, reviewers.rows, sh.conflicted,
+          reviewers.rows - static_cast<size_t>(sh.eligible) - static_cast<size_t>(sh.conflicted),
+          k);
     } else {
-      sh.why = fmt::format("its {} eligible reviewers are all at their maximum load ({} or less) with other proposals; "
-                           "raise the maximum per reviewer or add reviewers",
-                           sh.eligible, L);
+      sh.why = fmt::format(
+          "its {} eligible reviewers are all at their maximum load ({} or less) with other "
+          "proposals; "
+          "raise the maximum per reviewer or add reviewers",
+          sh.eligible, L);
     }
     a.shortages.push_back(std::move(sh));
   }

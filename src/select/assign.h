@@ -36,20 +36,21 @@ struct Assignment {
   double total_affinity = 0;
   bool optimal = false;
   int k = 0, max_load = 0;
-  std::vector<int> load;  // per reviewer row: proposals assigned
+  std::vector<int> load;      // per reviewer row: proposals assigned
   std::vector<int> capacity;  // per reviewer row: L, or its own max_load when lower
   struct Shortage {
     int32_t proposal = -1;
-    int assigned = 0;     // reviewers it got (< k)
-    int eligible = 0;     // reviewers without conflict and with some capacity
-    int conflicted = 0;   // reviewers excluded by a conflict of interest
-    std::string why;      // in words
+    int assigned = 0;    // reviewers it got (< k)
+    int eligible = 0;    // reviewers without conflict and with some capacity
+    int conflicted = 0;  // reviewers excluded by a conflict of interest
+    std::string why;     // in words
   };
   std::vector<Shortage> shortages;  // empty when every proposal has k reviewers
   size_t variables = 0;             // size of the last program solved
   std::vector<Conflict> conflicts;  // the conflicts that were excluded
 };
 
-Result<Assignment> assign_reviewers(const snapshot::Snapshot& s, const CallData& call, const AssignOptions& o = {});
+Result<Assignment> assign_reviewers(const snapshot::Snapshot& s, const CallData& call,
+                                    const AssignOptions& o = {});
 
 }  // namespace poles::select

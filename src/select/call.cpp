@@ -38,12 +38,15 @@ Result<std::vector<Criterion>> parse_criteria(std::string_view text) {
     if (colon != std::string::npos) {
       const std::string w = item.substr(colon + 1);
       auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), c.weight);
-      if (ec != std::errc{} || end != w.data() + w.size() || !(c.weight > 0) || !std::isfinite(c.weight)) {
-        return Status::invalid_argument(fmt::format("criteria '{}': weight '{}' of '{}' is not a positive number", text, w, c.name));
+      if (ec != std::errc{} || end != w.data() + w.size() || !(c.weight > 0) ||
+          !std::isfinite(c.weight)) {
+        return Status::invalid_argument(fmt::format(
+            "criteria '{}': weight '{}' of '{}' is not a positive number", text, w, c.name));
       }
     }
     if (std::any_of(out.begin(), out.end(), [&](const Criterion& o) { return o.name == c.name; })) {
-      return Status::invalid_argument(fmt::format("criteria '{}': '{}' is listed twice", text, c.name));
+      return Status::invalid_argument(
+          fmt::format("criteria '{}': '{}' is listed twice", text, c.name));
     }
     total += c.weight;
     out.push_back(std::move(c));
@@ -56,7 +59,8 @@ int call_year(const Snapshot& s, int32_t call_row) {
   const Table& calls = s.table("call");
   for (const char* f : {"close_date", "open_date"}) {
     const Column& d = calls.column(f);
-    if (!d.is_null(static_cast<size_t>(call_row))) return Date::from_days(d.ints[static_cast<size_t>(call_row)]).year;
+    if (!d.is_null(static_cast<size_t>(call_row)))
+      return Date::from_days(d.ints[static_cast<size_t>(call_row)]).year;
   }
   return 0;
 }
@@ -99,7 +103,8 @@ std::vector<std::vector<int32_t>> project_participants(const Snapshot& s) {
   const Table& parts = s.table("participation");
   const Column& pp = parts.column("project_id");
   const Column& po = parts.column("organisation_id");
-  for (size_t i = 0; i < parts.rows; ++i) members[static_cast<size_t>(pp.codes[i])].push_back(po.codes[i]);
+  for (size_t i = 0; i < parts.rows; ++i)
+    members[static_cast<size_t>(pp.codes[i])].push_back(po.codes[i]);
   return members;
 }
 
@@ -119,7 +124,8 @@ std::vector<int32_t> proposal_organisations(const Snapshot& s, int32_t proposal_
 }
 
 bool sme_led(const Snapshot& s, int32_t proposal_row) {
-  const int32_t org = s.table("proposal").column("applicant_id").codes[static_cast<size_t>(proposal_row)];
+  const int32_t org =
+      s.table("proposal").column("applicant_id").codes[static_cast<size_t>(proposal_row)];
   return network::is_sme(s, org);
 }
 
@@ -141,7 +147,8 @@ double affinity(const Snapshot& s, int32_t proposal_row, int32_t reviewer_row) {
   std::vector<std::string> both, either;
   std::set_intersection(pt.begin(), pt.end(), rt.begin(), rt.end(), std::back_inserter(both));
   std::set_union(pt.begin(), pt.end(), rt.begin(), rt.end(), std::back_inserter(either));
-  if (!either.empty()) score += 0.5 * static_cast<double>(both.size()) / static_cast<double>(either.size());
+  if (!either.empty())
+    score += 0.5 * static_cast<double>(both.size()) / static_cast<double>(either.size());
   return score;
 }
 

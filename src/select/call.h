@@ -25,13 +25,13 @@ struct CallData {
   std::string programme;
   int year = 0;  // year of the close date, else of the open date, else 0 (unknown)
   double budget = 0;
-  double min_funding_share = 0;         // 0: no minimum
-  double cap_per_cluster = 0;           // 0: no cap
-  double min_sme_share = 0;             // 0: no minimum
-  int reviewers_per_proposal = 3;       // default when the call leaves it empty
-  int max_per_reviewer = 10;            // default when the call leaves it empty
-  std::vector<Criterion> criteria;      // weights sum to 1; empty: every criterion weighs the same
-  std::vector<int32_t> proposals;       // proposal rows, ascending
+  double min_funding_share = 0;     // 0: no minimum
+  double cap_per_cluster = 0;       // 0: no cap
+  double min_sme_share = 0;         // 0: no minimum
+  int reviewers_per_proposal = 3;   // default when the call leaves it empty
+  int max_per_reviewer = 10;        // default when the call leaves it empty
+  std::vector<Criterion> criteria;  // weights sum to 1; empty: every criterion weighs the same
+  std::vector<int32_t> proposals;   // proposal rows, ascending
 };
 
 // The call `id` of `s`; an unknown call is kNotFound, unreadable criteria kInvalidArgument.
@@ -61,6 +61,8 @@ double affinity(const snapshot::Snapshot& s, int32_t proposal_row, int32_t revie
 // Portable uniform numbers from a seeded engine (std::mt19937_64 is specified exactly; the
 // standard distributions are not, so they are not used).
 inline double uniform01(std::mt19937_64& g) { return static_cast<double>(g() >> 11) * 0x1.0p-53; }
-inline size_t below(std::mt19937_64& g, size_t n) { return static_cast<size_t>(uniform01(g) * static_cast<double>(n)); }
+inline size_t below(std::mt19937_64& g, size_t n) {
+  return static_cast<size_t>(uniform01(g) * static_cast<double>(n));
+}
 
 }  // namespace poles::select

@@ -16,9 +16,12 @@ using snapshot::Table;
 
 std::string_view to_string(ConflictKind k) {
   switch (k) {
-    case ConflictKind::kSameOrganisation: return "same_organisation";
-    case ConflictKind::kSameGroup: return "same_group";
-    case ConflictKind::kCoParticipation: return "co_participation";
+    case ConflictKind::kSameOrganisation:
+      return "same_organisation";
+    case ConflictKind::kSameGroup:
+      return "same_group";
+    case ConflictKind::kCoParticipation:
+      return "co_participation";
   }
   return "";
 }
@@ -36,13 +39,15 @@ std::string_view group_of(const Table& orgs, int32_t o) {
 int last_active_year(const Snapshot& s, int32_t p) {
   const Table& projects = s.table("project");
   const Column& end = projects.column("end_date");
-  if (!end.is_null(static_cast<size_t>(p))) return Date::from_days(end.ints[static_cast<size_t>(p)]).year;
+  if (!end.is_null(static_cast<size_t>(p)))
+    return Date::from_days(end.ints[static_cast<size_t>(p)]).year;
   return network::project_year(s, p);
 }
 
 }  // namespace
 
-std::vector<Conflict> find_conflicts(const Snapshot& s, const CallData& call, const ConflictOptions& o) {
+std::vector<Conflict> find_conflicts(const Snapshot& s, const CallData& call,
+                                     const ConflictOptions& o) {
   const Table& orgs = s.table("organisation");
   const Table& reviewers = s.table("reviewer");
   const Column& reviewer_org = reviewers.column("organisation_id");
@@ -92,7 +97,8 @@ std::vector<Conflict> find_conflicts(const Snapshot& s, const CallData& call, co
       };
       const auto rg = group_of(orgs, ro);
       for (int32_t a : side) {
-        const Conflict base{.proposal = prop, .reviewer = static_cast<int32_t>(r), .organisation = a};
+        const Conflict base{
+            .proposal = prop, .reviewer = static_cast<int32_t>(r), .organisation = a};
         if (a == ro) {
           Conflict c = base;
           c.kind = ConflictKind::kSameOrganisation;
@@ -106,7 +112,8 @@ std::vector<Conflict> find_conflicts(const Snapshot& s, const CallData& call, co
           c.kind = ConflictKind::kCoParticipation;
           c.project = it->second.first;
           c.year = it->second.second;
-          if (!best || (best->kind == ConflictKind::kCoParticipation && c.year > best->year)) best = c;
+          if (!best || (best->kind == ConflictKind::kCoParticipation && c.year > best->year))
+            best = c;
         }
       }
       if (best) out.push_back(*best);
@@ -117,11 +124,13 @@ std::vector<Conflict> find_conflicts(const Snapshot& s, const CallData& call, co
 
 std::vector<std::vector<uint8_t>> conflict_matrix(const Snapshot& s, const CallData& call,
                                                   const std::vector<Conflict>& conflicts) {
-  std::vector<std::vector<uint8_t>> m(call.proposals.size(), std::vector<uint8_t>(s.table("reviewer").rows, 0));
+  std::vector<std::vector<uint8_t>> m(call.proposals.size(),
+                                      std::vector<uint8_t>(s.table("reviewer").rows, 0));
   std::map<int32_t, size_t> index;
   for (size_t i = 0; i < call.proposals.size(); ++i) index[call.proposals[i]] = i;
   for (const auto& c : conflicts) {
-    if (auto it = index.find(c.proposal); it != index.end()) m[it->second][static_cast<size_t>(c.reviewer)] = 1;
+    if (auto it = index.find(c.proposal); it != index.end())
+      m[it->second][static_cast<size_t>(c.reviewer)] = 1;
   }
   return m;
 }

@@ -13,11 +13,12 @@
 namespace poles::select {
 
 enum class ConflictKind : uint8_t { kSameOrganisation, kSameGroup, kCoParticipation };
-std::string_view to_string(ConflictKind k);  // "same_organisation", "same_group", "co_participation"
+std::string_view to_string(
+    ConflictKind k);  // "same_organisation", "same_group", "co_participation"
 
 struct Conflict {
-  int32_t proposal = -1;      // proposal row
-  int32_t reviewer = -1;      // reviewer row
+  int32_t proposal = -1;  // proposal row
+  int32_t reviewer = -1;  // reviewer row
   ConflictKind kind = ConflictKind::kSameOrganisation;
   int32_t organisation = -1;  // the applicant-side organisation concerned
   int32_t project = -1;       // co-participation: the shared project (the most recent one)
@@ -32,7 +33,8 @@ struct ConflictOptions {
 // Every conflict between the call's proposals and all reviewers, one per (proposal, reviewer)
 // pair, the strongest reason kept (same organisation > same group > co-participation); sorted by
 // proposal then reviewer.
-std::vector<Conflict> find_conflicts(const snapshot::Snapshot& s, const CallData& call, const ConflictOptions& o = {});
+std::vector<Conflict> find_conflicts(const snapshot::Snapshot& s, const CallData& call,
+                                     const ConflictOptions& o = {});
 
 // conflicted[p][r] for the call's i-th proposal (index in call.proposals) and reviewer row r.
 std::vector<std::vector<uint8_t>> conflict_matrix(const snapshot::Snapshot& s, const CallData& call,

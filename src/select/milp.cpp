@@ -1,13 +1,12 @@
 #include "select/milp.h"
 
-#include <algorithm>
-
-#include <CbcModel.hpp>
-#include <CoinPackedMatrix.hpp>
-#include <ClpSolve.hpp>
-#include <OsiClpSolverInterface.hpp>
 #include <fmt/format.h>
 
+#include <CbcModel.hpp>
+#include <ClpSolve.hpp>
+#include <CoinPackedMatrix.hpp>
+#include <OsiClpSolverInterface.hpp>
+#include <algorithm>
 #include <mutex>
 
 namespace poles::select {
@@ -27,7 +26,8 @@ int Milp::add_column(double objective, double lower, double upper, bool integer)
   return static_cast<int>(obj_.size() - 1);
 }
 
-int Milp::add_row(const std::vector<int>& cols, const std::vector<double>& coefs, double lower, double upper) {
+int Milp::add_row(const std::vector<int>& cols, const std::vector<double>& coefs, double lower,
+                  double upper) {
   const int r = static_cast<int>(row_lo_.size());
   for (size_t i = 0; i < cols.size(); ++i) {
     t_row_.push_back(r);
@@ -46,10 +46,12 @@ Result<Milp::Solution> Milp::solve(double time_limit_seconds) const {
     empty.optimal = true;
     return empty;
   }
-  CoinPackedMatrix matrix(false, t_row_.data(), t_col_.data(), t_val_.data(), static_cast<CoinBigIndex>(t_val_.size()));
+  CoinPackedMatrix matrix(false, t_row_.data(), t_col_.data(), t_val_.data(),
+                          static_cast<CoinBigIndex>(t_val_.size()));
   // Rows or columns without any coefficient at the end are not in the triplets: size explicitly.
   matrix.setDimensions(static_cast<int>(row_lo_.size()), n);
-  std::vector<double> clo(col_lo_.size()), chi(col_hi_.size()), rlo(row_lo_.size()), rhi(row_hi_.size());
+  std::vector<double> clo(col_lo_.size()), chi(col_hi_.size()), rlo(row_lo_.size()),
+      rhi(row_hi_.size());
   for (size_t i = 0; i < clo.size(); ++i) clo[i] = coin(col_lo_[i]), chi[i] = coin(col_hi_[i]);
   for (size_t i = 0; i < rlo.size(); ++i) rlo[i] = coin(row_lo_[i]), rhi[i] = coin(row_hi_[i]);
 
@@ -72,8 +74,10 @@ Result<Milp::Solution> Milp::solve(double time_limit_seconds) const {
     solver.initialSolve();
     // A linear program (no integer column) is solved by Clp alone.
     if (std::none_of(integer_.begin(), integer_.end(), [](uint8_t i) { return i != 0; })) {
-      if (solver.isProvenPrimalInfeasible()) return Status::invalid_argument("the program has no feasible solution");
-      if (solver.isProvenDualInfeasible()) return Status::invalid_argument("the program is unbounded");
+      if (solver.isProvenPrimalInfeasible())
+        return Status::invalid_argument("the program has no feasible solution");
+      if (solver.isProvenDualInfeasible())
+        return Status::invalid_argument("the program is unbounded");
       if (!solver.isProvenOptimal()) return Status::not_converged("Clp did not reach an optimum");
       Solution s;
       s.x.assign(solver.getColSolution(), solver.getColSolution() + n);
@@ -91,7 +95,8 @@ Result<Milp::Solution> Milp::solve(double time_limit_seconds) const {
     }
     const double* best = model.bestSolution();
     if (best == nullptr) {
-      return Status::not_converged(fmt::format("CBC found no integer solution within {} s", time_limit_seconds));
+      return Status::not_converged(
+          fmt::format("CBC found no integer solution within {} s", time_limit_seconds));
     }
     Solution s;
     s.x.assign(best, best + n);

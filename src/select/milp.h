@@ -18,7 +18,8 @@ class Milp {
   // Adds a column (variable) and returns its index.
   int add_column(double objective, double lower, double upper, bool integer);
   // Adds the row lower <= Σ coef·x[col] <= upper (±kInf for a one-sided row); returns its index.
-  int add_row(const std::vector<int>& cols, const std::vector<double>& coefs, double lower, double upper);
+  int add_row(const std::vector<int>& cols, const std::vector<double>& coefs, double lower,
+              double upper);
   void maximise(bool yes = true) { maximise_ = yes; }
 
   size_t columns() const { return obj_.size(); }
@@ -27,8 +28,8 @@ class Milp {
   struct Solution {
     std::vector<double> x;  // value of each column
     double objective = 0;
-    bool optimal = false;   // proven optimal (else the best found within the limits)
-    int64_t nodes = 0;      // branch-and-bound nodes explored
+    bool optimal = false;  // proven optimal (else the best found within the limits)
+    int64_t nodes = 0;     // branch-and-bound nodes explored
   };
   // Solves with CBC. Infeasible: kInvalidArgument; no integer solution within the time limit:
   // kNotConverged. CBC runs under a process-wide mutex (its message handlers are shared state).

@@ -14,11 +14,14 @@ namespace poles::select {
 using snapshot::Snapshot;
 
 Result<Allocation> optimise_portfolio(const std::vector<Candidate>& c, const PortfolioRules& r) {
-  if (!(r.budget >= 0)) return Status::invalid_argument(fmt::format("budget {} is negative", r.budget));
-  if (r.min_share < 0 || r.min_share > 1) return Status::invalid_argument(fmt::format("minimum share {} is not in [0, 1]", r.min_share));
+  if (!(r.budget >= 0))
+    return Status::invalid_argument(fmt::format("budget {} is negative", r.budget));
+  if (r.min_share < 0 || r.min_share > 1)
+    return Status::invalid_argument(fmt::format("minimum share {} is not in [0, 1]", r.min_share));
   for (const auto& x : c) {
     if (!(x.request > 0) || !(x.value >= 0)) {
-      return Status::invalid_argument(fmt::format("proposal {}: request {} and value {} must be positive", x.proposal, x.request, x.value));
+      return Status::invalid_argument(fmt::format(
+          "proposal {}: request {} and value {} must be positive", x.proposal, x.request, x.value));
     }
   }
   Milp m;
@@ -48,7 +51,8 @@ Result<Allocation> optimise_portfolio(const std::vector<Candidate>& c, const Por
     for (const auto& x2 : c) {
       if (x2.cluster >= 0) clusters[x2.cluster] = 1;
     }
-    for (const auto& [cl, unused] : clusters) aid_row([&](size_t i) { return c[i].cluster == cl; }, 0, -kInf, r.cap_per_cluster);
+    for (const auto& [cl, unused] : clusters)
+      aid_row([&](size_t i) { return c[i].cluster == cl; }, 0, -kInf, r.cap_per_cluster);
   }
   if (r.min_sme_share > 0) aid_row([&](size_t i) { return c[i].sme; }, r.min_sme_share, 0, kInf);
   if (r.max_theme_share > 0) {
@@ -56,7 +60,8 @@ Result<Allocation> optimise_portfolio(const std::vector<Candidate>& c, const Por
     for (const auto& x2 : c) {
       if (x2.theme >= 0) themes[x2.theme] = 1;
     }
-    for (const auto& [t, unused] : themes) aid_row([&](size_t i) { return c[i].theme == t; }, r.max_theme_share, -kInf, 0);
+    for (const auto& [t, unused] : themes)
+      aid_row([&](size_t i) { return c[i].theme == t; }, r.max_theme_share, -kInf, 0);
   }
   POLES_ASSIGN_OR_RETURN(auto sol, m.solve(r.time_limit_seconds));
   Allocation a;
@@ -85,7 +90,8 @@ Allocation sprinkle(const std::vector<Candidate>& c, const PortfolioRules& r) {
   return a;
 }
 
-AllocationStats describe(const std::vector<Candidate>& c, const PortfolioRules& r, const Allocation& a) {
+AllocationStats describe(const std::vector<Candidate>& c, const PortfolioRules& r,
+                         const Allocation& a) {
   AllocationStats st;
   st.value = a.value;
   std::vector<double> funded;
@@ -127,11 +133,14 @@ AllocationStats describe(const std::vector<Candidate>& c, const PortfolioRules& 
 }
 
 PortfolioRules call_rules(const CallData& call) {
-  return {.budget = call.budget, .min_share = call.min_funding_share, .cap_per_cluster = call.cap_per_cluster,
+  return {.budget = call.budget,
+          .min_share = call.min_funding_share,
+          .cap_per_cluster = call.cap_per_cluster,
           .min_sme_share = call.min_sme_share};
 }
 
-std::vector<Candidate> call_candidates(const Snapshot& s, const Scores& scores, const CandidateOptions& o,
+std::vector<Candidate> call_candidates(const Snapshot& s, const Scores& scores,
+                                       const CandidateOptions& o,
                                        std::vector<std::string>* theme_names) {
   const auto& proposals = s.table("proposal");
   std::map<std::string, int32_t> theme_index;
@@ -146,7 +155,8 @@ std::vector<Candidate> call_candidates(const Snapshot& s, const Scores& scores, 
     c.sme = sme_led(s, ps.proposal);
     const auto themes = split_list(proposals.column("themes").text(p));
     if (!themes.empty()) {
-      auto [it, fresh] = theme_index.try_emplace(themes.front(), static_cast<int32_t>(theme_index.size()));
+      auto [it, fresh] =
+          theme_index.try_emplace(themes.front(), static_cast<int32_t>(theme_index.size()));
       if (fresh && theme_names) theme_names->push_back(themes.front());
       c.theme = it->second;
     }

@@ -49,7 +49,8 @@ struct AllocationStats {
   double hhi = 0;   // Σ (aid_i / total)² over funded proposals
   double sme_share = 0;
   double value = 0;
-  double expected_products = 0;  // Σ products · success · min(1, f / m), m = min share (0.5 if none)
+  double expected_products =
+      0;  // Σ products · success · min(1, f / m), m = min share (0.5 if none)
   std::vector<std::pair<double, double>> lorenz;  // (share of candidates, share of aid), from (0,0)
 };
 
@@ -58,7 +59,8 @@ struct AllocationStats {
 Result<Allocation> optimise_portfolio(const std::vector<Candidate>& c, const PortfolioRules& r);
 // The same budget spread over every candidate in proportion to its request (capped at it).
 Allocation sprinkle(const std::vector<Candidate>& c, const PortfolioRules& r);
-AllocationStats describe(const std::vector<Candidate>& c, const PortfolioRules& r, const Allocation& a);
+AllocationStats describe(const std::vector<Candidate>& c, const PortfolioRules& r,
+                         const Allocation& a);
 
 // The call's proposals as candidates: value = adjusted review score (raw mean when the proposal
 // has no review it is left out), SME lead, cluster, first theme; proposals scoring below
@@ -67,7 +69,8 @@ struct CandidateOptions {
   double min_score = 0;
   std::vector<double> success;  // indexed by proposal row; empty: 1
 };
-std::vector<Candidate> call_candidates(const snapshot::Snapshot& s, const Scores& scores, const CandidateOptions& o,
+std::vector<Candidate> call_candidates(const snapshot::Snapshot& s, const Scores& scores,
+                                       const CandidateOptions& o,
                                        std::vector<std::string>* theme_names = nullptr);
 PortfolioRules call_rules(const CallData& call);
 

@@ -12,18 +12,21 @@ namespace poles::select {
 
 using snapshot::Snapshot;
 
-TwoWayFit fit_two_way(const std::vector<int32_t>& a, const std::vector<int32_t>& b, const std::vector<double>& y,
-                      size_t na, size_t nb, int max_iterations, double tolerance) {
+TwoWayFit fit_two_way(const std::vector<int32_t>& a, const std::vector<int32_t>& b,
+                      const std::vector<double>& y, size_t na, size_t nb, int max_iterations,
+                      double tolerance) {
   TwoWayFit f;
   f.a.assign(na, 0);
   f.b.assign(nb, 0);
   std::vector<double> na_count(na, 0), nb_count(nb, 0), sum(std::max(na, nb));
-  for (size_t i = 0; i < y.size(); ++i) ++na_count[static_cast<size_t>(a[i])], ++nb_count[static_cast<size_t>(b[i])];
+  for (size_t i = 0; i < y.size(); ++i)
+    ++na_count[static_cast<size_t>(a[i])], ++nb_count[static_cast<size_t>(b[i])];
   for (f.iterations = 1; f.iterations <= max_iterations; ++f.iterations) {
     double change = 0;
     // a = mean over its observations of (y - b)
     std::fill(sum.begin(), sum.begin() + static_cast<std::ptrdiff_t>(na), 0.0);
-    for (size_t i = 0; i < y.size(); ++i) sum[static_cast<size_t>(a[i])] += y[i] - f.b[static_cast<size_t>(b[i])];
+    for (size_t i = 0; i < y.size(); ++i)
+      sum[static_cast<size_t>(a[i])] += y[i] - f.b[static_cast<size_t>(b[i])];
     for (size_t j = 0; j < na; ++j) {
       const double v = na_count[j] > 0 ? sum[j] / na_count[j] : 0;
       change = std::max(change, std::abs(v - f.a[j]));
@@ -31,7 +34,8 @@ TwoWayFit fit_two_way(const std::vector<int32_t>& a, const std::vector<int32_t>&
     }
     // b = mean over its observations of (y - a)
     std::fill(sum.begin(), sum.begin() + static_cast<std::ptrdiff_t>(nb), 0.0);
-    for (size_t i = 0; i < y.size(); ++i) sum[static_cast<size_t>(b[i])] += y[i] - f.a[static_cast<size_t>(a[i])];
+    for (size_t i = 0; i < y.size(); ++i)
+      sum[static_cast<size_t>(b[i])] += y[i] - f.a[static_cast<size_t>(a[i])];
     for (size_t j = 0; j < nb; ++j) {
       const double v = nb_count[j] > 0 ? sum[j] / nb_count[j] : 0;
       change = std::max(change, std::abs(v - f.b[j]));
@@ -55,14 +59,16 @@ TwoWayFit fit_two_way(const std::vector<int32_t>& a, const std::vector<int32_t>&
 namespace {
 
 // Connected components of the proposal–reviewer graph (union–find over proposals + reviewers).
-int count_components(const std::vector<int32_t>& a, const std::vector<int32_t>& b, size_t na, size_t nb) {
+int count_components(const std::vector<int32_t>& a, const std::vector<int32_t>& b, size_t na,
+                     size_t nb) {
   std::vector<size_t> parent(na + nb);
   std::iota(parent.begin(), parent.end(), size_t{0});
   auto find = [&](size_t x) {
     while (parent[x] != x) x = parent[x] = parent[parent[x]];
     return x;
   };
-  for (size_t i = 0; i < a.size(); ++i) parent[find(static_cast<size_t>(a[i]))] = find(na + static_cast<size_t>(b[i]));
+  for (size_t i = 0; i < a.size(); ++i)
+    parent[find(static_cast<size_t>(a[i]))] = find(na + static_cast<size_t>(b[i]));
   int n = 0;
   for (size_t x = 0; x < na + nb; ++x) n += find(x) == x;
   return n;
@@ -75,7 +81,8 @@ std::vector<int> ranks_of(const std::vector<double>& v) {
   std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return v[x] > v[y]; });
   std::vector<int> rank(v.size());
   for (size_t i = 0; i < order.size(); ++i) {
-    rank[order[i]] = (i > 0 && v[order[i]] == v[order[i - 1]]) ? rank[order[i - 1]] : static_cast<int>(i + 1);
+    rank[order[i]] =
+        (i > 0 && v[order[i]] == v[order[i - 1]]) ? rank[order[i - 1]] : static_cast<int>(i + 1);
   }
   return rank;
 }
@@ -108,12 +115,14 @@ Result<Scores> score_call(const Snapshot& s, const CallData& call, const ScoreOp
     double w = 1;
     if (!call.criteria.empty()) {
       const auto name = rc.text(i);
-      auto c = std::find_if(call.criteria.begin(), call.criteria.end(), [&](const Criterion& x) { return x.name == name; });
+      auto c = std::find_if(call.criteria.begin(), call.criteria.end(),
+                            [&](const Criterion& x) { return x.name == name; });
       if (c == call.criteria.end()) {
-        return Status::invalid_argument(fmt::format("call '{}': review of proposal '{}' by '{}' scores criterion '{}', "
-                                                    "which the call does not list",
-                                                    call.id, s.table("proposal").key(static_cast<size_t>(rp.codes[i])),
-                                                    s.table("reviewer").key(static_cast<size_t>(rr.codes[i])), name));
+        return Status::invalid_argument(
+            fmt::format("call '{}': review of proposal '{}' by '{}' scores criterion '{}', "
+                        "which the call does not list",
+                        call.id, s.table("proposal").key(static_cast<size_t>(rp.codes[i])),
+                        s.table("reviewer").key(static_cast<size_t>(rr.codes[i])), name));
       }
       w = c->weight;
     }
@@ -144,9 +153,11 @@ Result<Scores> score_call(const Snapshot& s, const CallData& call, const ScoreOp
     if (!prop_id.contains(i)) out.unreviewed.push_back(call.proposals[i]);
   }
   if (y.empty()) return out;
-  const auto fit = fit_two_way(ya, yb, y, prop_of.size(), rev_of.size(), o.max_iterations, o.tolerance);
+  const auto fit =
+      fit_two_way(ya, yb, y, prop_of.size(), rev_of.size(), o.max_iterations, o.tolerance);
   if (!fit.converged) {
-    return Status::not_converged(fmt::format("reviewer effects did not converge in {} sweeps", o.max_iterations));
+    return Status::not_converged(
+        fmt::format("reviewer effects did not converge in {} sweeps", o.max_iterations));
   }
   out.iterations = fit.iterations;
   out.components = count_components(ya, yb, prop_of.size(), rev_of.size());
@@ -160,7 +171,8 @@ Result<Scores> score_call(const Snapshot& s, const CallData& call, const ScoreOp
   for (size_t i = 0; i < y.size(); ++i) {
     const auto r = static_cast<size_t>(yb[i]);
     corrected[static_cast<size_t>(ya[i])].push_back(y[i] - fit.b[r]);
-    for_sd[static_cast<size_t>(ya[i])].push_back(rev_count[r] >= o.min_reviews_for_effect ? y[i] - fit.b[r] : y[i]);
+    for_sd[static_cast<size_t>(ya[i])].push_back(
+        rev_count[r] >= o.min_reviews_for_effect ? y[i] - fit.b[r] : y[i]);
     raw[static_cast<size_t>(ya[i])] += y[i];
   }
   std::vector<double> adjusted(prop_of.size());
@@ -208,7 +220,8 @@ Result<Scores> score_call(const Snapshot& s, const CallData& call, const ScoreOp
   std::sort(out.proposals.begin(), out.proposals.end(), [](const auto& x, const auto& y2) {
     return std::pair(x.rank, x.proposal) < std::pair(y2.rank, y2.proposal);
   });
-  for (size_t r = 0; r < rev_of.size(); ++r) out.reviewers.push_back({rev_of[r], rev_count[r], fit.b[r]});
+  for (size_t r = 0; r < rev_of.size(); ++r)
+    out.reviewers.push_back({rev_of[r], rev_count[r], fit.b[r]});
   return out;
 }
 

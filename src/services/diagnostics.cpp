@@ -1,9 +1,9 @@
 #include "services/diagnostics.h"
 
-#include <boost/math/distributions/students_t.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -58,7 +58,9 @@ DiagnosticsReport diagnostics_report(const Snapshot& s, int from_year, int to_ye
     ++r.diagnostics;
   }
   r.firms = by_firm.size();
-  for (auto& [o, rows] : by_firm) std::sort(rows.begin(), rows.end(), [&](size_t a, size_t b) { return date.ints[a] < date.ints[b]; });
+  for (auto& [o, rows] : by_firm)
+    std::sort(rows.begin(), rows.end(),
+              [&](size_t a, size_t b) { return date.ints[a] < date.ints[b]; });
 
   // Latest maturity, overall and by the cluster of the latest diagnosis.
   std::array<std::vector<double>, 7> latest;
@@ -68,7 +70,8 @@ DiagnosticsReport diagnostics_report(const Snapshot& s, int from_year, int to_ye
     const size_t i = rows.back();
     for (size_t d = 0; d < 7; ++d) latest[d].push_back(dims[d]->reals[i]);
     if (cluster.codes[i] >= 0) {
-      auto& [row, v] = per_cluster[std::string(clusters.key(static_cast<size_t>(cluster.codes[i])))];
+      auto& [row, v] =
+          per_cluster[std::string(clusters.key(static_cast<size_t>(cluster.codes[i])))];
       row = cluster.codes[i];
       for (size_t d = 0; d < 7; ++d) v[d].push_back(dims[d]->reals[i]);
     }
@@ -104,9 +107,13 @@ DiagnosticsReport diagnostics_report(const Snapshot& s, int from_year, int to_ye
       }
     }
   }
-  for (size_t d = 0; d < 7; ++d) r.progress.mean_change[d] = change_n[d] ? change_sum[d] / static_cast<double>(change_n[d]) : kNaN;
+  for (size_t d = 0; d < 7; ++d)
+    r.progress.mean_change[d] =
+        change_n[d] ? change_sum[d] / static_cast<double>(change_n[d]) : kNaN;
   r.progress.mean_days = r.progress.firms ? days / static_cast<double>(r.progress.firms) : kNaN;
-  r.progress.improved_share = score_change.empty() ? kNaN : static_cast<double>(improved) / static_cast<double>(score_change.size());
+  r.progress.improved_share = score_change.empty() ? kNaN
+                                                   : static_cast<double>(improved) /
+                                                         static_cast<double>(score_change.size());
   r.progress.ci_low = r.progress.ci_high = kNaN;
   if (score_change.size() >= 2) {
     const double n = static_cast<double>(score_change.size());
@@ -122,7 +129,8 @@ DiagnosticsReport diagnostics_report(const Snapshot& s, int from_year, int to_ye
   // Aid after diagnosis: by quartile of the first score and by size class.
   std::vector<std::pair<double, int32_t>> first_scores;
   for (const auto& [o, rows] : by_firm) {
-    if (!std::isnan(dims[0]->reals[rows.front()])) first_scores.emplace_back(dims[0]->reals[rows.front()], o);
+    if (!std::isnan(dims[0]->reals[rows.front()]))
+      first_scores.emplace_back(dims[0]->reals[rows.front()], o);
   }
   std::sort(first_scores.begin(), first_scores.end());
   auto aid_of = [&](int32_t o) {

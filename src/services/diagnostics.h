@@ -13,7 +13,8 @@
 namespace poles::services {
 
 // The overall score and the six dimensions, in the diagnostic table's order.
-inline constexpr std::array<std::string_view, 7> kDimensions = {"score", "strategy", "customer", "operations", "data", "skills", "security"};
+inline constexpr std::array<std::string_view, 7> kDimensions = {
+    "score", "strategy", "customer", "operations", "data", "skills", "security"};
 
 struct DimensionStats {
   size_t n = 0;
@@ -28,7 +29,7 @@ struct Progress {  // first -> last diagnosis of firms diagnosed at least twice
   double improved_share = 0;            // share whose score rose
 };
 
-struct AidBand {  // firms by the quartile of their first score
+struct AidBand {     // firms by the quartile of their first score
   std::string band;  // "Q1" (least mature) .. "Q4"
   double score_from = 0, score_to = 0;
   size_t firms = 0, aided = 0;
@@ -47,9 +48,9 @@ struct DiagnosticsReport {
   size_t diagnostics = 0, firms = 0;
   std::array<DimensionStats, 7> latest{};  // each firm's latest diagnosis in the period
   Progress progress;
-  std::vector<AidBand> aid_by_maturity;        // Q1..Q4
-  std::vector<AidBand> aid_by_size;            // tpe, pme, eti, ge, unknown (bands with firms)
-  std::vector<ClusterMaturity> clusters;       // by cluster id
+  std::vector<AidBand> aid_by_maturity;   // Q1..Q4
+  std::vector<AidBand> aid_by_size;       // tpe, pme, eti, ge, unknown (bands with firms)
+  std::vector<ClusterMaturity> clusters;  // by cluster id
 };
 
 DiagnosticsReport diagnostics_report(const snapshot::Snapshot& s, int from_year, int to_year);

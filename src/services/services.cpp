@@ -20,9 +20,9 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 bool in_eu(std::string_view c) {
-  static constexpr std::array<std::string_view, 27> kEu = {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES",
-                                                          "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU",
-                                                          "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"};
+  static constexpr std::array<std::string_view, 27> kEu = {
+      "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+      "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"};
   return std::find(kEu.begin(), kEu.end(), c) != kEu.end();
 }
 
@@ -146,9 +146,12 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
   for (size_t l = 0; l < label.rows; ++l) {
     const int32_t p = label.column("project_id").codes[l], c = label.column("cluster_id").codes[l];
     const auto pu = static_cast<size_t>(p);
-    if (!p_start.present[pu] || p_start.ints[pu] < from || p_start.ints[pu] > to || !seen.insert({c, p}).second) continue;
+    if (!p_start.present[pu] || p_start.ints[pu] < from || p_start.ints[pu] > to ||
+        !seen.insert({c, p}).second)
+      continue;
     ++sum[static_cast<size_t>(c)].projects;
-    if (p_prog.codes[pu] >= 0 && is_european(static_cast<Programme>(p_prog.codes[pu]))) ++sum[static_cast<size_t>(c)].european_projects;
+    if (p_prog.codes[pu] >= 0 && is_european(static_cast<Programme>(p_prog.codes[pu])))
+      ++sum[static_cast<size_t>(c)].european_projects;
   }
 
   std::vector<double> reach, per_member, international;
@@ -159,17 +162,27 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
     x.participants = participants[c].size();
     x.sme_members = sme_members[c].size();
     x.sme_served = served[c].size();
-    x.reach = x.sme_members ? static_cast<double>(x.sme_served) / static_cast<double>(x.sme_members) : kNaN;
-    x.intensity = x.participants ? static_cast<double>(x.participations) / static_cast<double>(x.participants) : kNaN;
+    x.reach = x.sme_members ? static_cast<double>(x.sme_served) / static_cast<double>(x.sme_members)
+                            : kNaN;
+    x.intensity = x.participants
+                      ? static_cast<double>(x.participations) / static_cast<double>(x.participants)
+                      : kNaN;
     x.satisfaction = sat_n[c] ? sat_sum[c] / static_cast<double>(sat_n[c]) : kNaN;
     x.financing.assign(financing[c].begin(), financing[c].end());
     reach.push_back(x.reach);
-    per_member.push_back(x.sme_members ? static_cast<double>(x.services) / static_cast<double>(x.sme_members) : kNaN);
-    international.push_back(x.services ? static_cast<double>(x.by_kind[static_cast<size_t>(ServiceKind::kInternationalMission)]) / static_cast<double>(x.services) : kNaN);
+    per_member.push_back(x.sme_members
+                             ? static_cast<double>(x.services) / static_cast<double>(x.sme_members)
+                             : kNaN);
+    international.push_back(
+        x.services ? static_cast<double>(
+                         x.by_kind[static_cast<size_t>(ServiceKind::kInternationalMission)]) /
+                         static_cast<double>(x.services)
+                   : kNaN);
     r.clusters.push_back(std::move(x));
   }
   std::sort(r.clusters.begin(), r.clusters.end(), [&](const auto& a, const auto& b) {
-    return clusters.key(static_cast<size_t>(a.cluster)) < clusters.key(static_cast<size_t>(b.cluster));
+    return clusters.key(static_cast<size_t>(a.cluster)) <
+           clusters.key(static_cast<size_t>(b.cluster));
   });
   r.reach = spread(reach);
   r.services_per_member = spread(per_member);
@@ -179,7 +192,8 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
   r.outcomes.horizon = horizon;
   std::set<int32_t> all_sme;
   for (const auto& m : sme_members) all_sme.insert(m.begin(), m.end());
-  const int64_t before = Date{from_year - horizon, 1, 1}.to_days(), after = Date{to_year + horizon, 12, 31}.to_days();
+  const int64_t before = Date{from_year - horizon, 1, 1}.to_days(),
+                after = Date{to_year + horizon, 12, 31}.to_days();
   std::vector<uint8_t> baseline(orgs.rows, 0), later(orgs.rows, 0);
   const auto& part = s.table("participation");
   const auto& pa_p = part.column("project_id");
@@ -212,9 +226,10 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
   const auto& a = r.outcomes.served;
   const auto& b = r.outcomes.not_served;
   r.outcomes.difference = a.later - b.later;
-  const double se = (a.firms && b.firms) ? std::sqrt(a.later * (1 - a.later) / static_cast<double>(a.firms) +
-                                                     b.later * (1 - b.later) / static_cast<double>(b.firms))
-                                         : kNaN;
+  const double se = (a.firms && b.firms)
+                        ? std::sqrt(a.later * (1 - a.later) / static_cast<double>(a.firms) +
+                                    b.later * (1 - b.later) / static_cast<double>(b.firms))
+                        : kNaN;
   r.outcomes.ci_low = r.outcomes.difference - 1.959963984540054 * se;
   r.outcomes.ci_high = r.outcomes.difference + 1.959963984540054 * se;
   r.outcomes.difference_in_differences = (a.later - a.baseline) - (b.later - b.baseline);

@@ -18,17 +18,19 @@ namespace poles::services {
 struct ServiceSummary {
   int32_t cluster = -1;  // cluster row
   size_t services = 0;
-  std::array<size_t, 7> by_kind{};       // by ServiceKind
+  std::array<size_t, 7> by_kind{};  // by ServiceKind
   double cost = 0;
   size_t participations = 0;
-  size_t participants = 0;               // distinct organisations
+  size_t participants = 0;  // distinct organisations
   size_t sme_members = 0, sme_served = 0;
-  double reach = 0;                      // sme_served / sme_members (NaN without SME members)
-  double intensity = 0;                  // participations per distinct participant
-  size_t abroad = 0, abroad_europe = 0;  // services held outside France, of which in another EU country
-  size_t projects = 0, european_projects = 0;  // projects labelled by the cluster starting in the period
-  double satisfaction = 0;               // mean over rated participations (NaN when none)
-  std::array<size_t, 7> outcomes{};      // by ServiceOutcome
+  double reach = 0;      // sme_served / sme_members (NaN without SME members)
+  double intensity = 0;  // participations per distinct participant
+  size_t abroad = 0,
+         abroad_europe = 0;  // services held outside France, of which in another EU country
+  size_t projects = 0,
+         european_projects = 0;      // projects labelled by the cluster starting in the period
+  double satisfaction = 0;           // mean over rated participations (NaN when none)
+  std::array<size_t, 7> outcomes{};  // by ServiceOutcome
   // Financing raised after a service, per organisation (summed): a firm aggregate, published
   // only through statistical secrecy.
   std::vector<std::pair<int32_t, double>> financing;
@@ -49,18 +51,21 @@ struct OutcomeGroup {
 struct OutcomeLink {
   int horizon = 3;
   OutcomeGroup served, not_served;
-  double difference = 0, ci_low = 0, ci_high = 0;  // later(served) - later(not served), 95 % normal interval
-  double difference_in_differences = 0;           // (later - baseline) served minus not served
+  double difference = 0, ci_low = 0,
+         ci_high = 0;                    // later(served) - later(not served), 95 % normal interval
+  double difference_in_differences = 0;  // (later - baseline) served minus not served
 };
 
 struct ServicesReport {
   int from_year = 0, to_year = 0;
-  std::vector<ServiceSummary> clusters;  // clusters with SME members or services in the period, by id
+  std::vector<ServiceSummary>
+      clusters;  // clusters with SME members or services in the period, by id
   Spread reach, services_per_member, international_share;
   OutcomeLink outcomes;
 };
 
-ServicesReport services_report(const snapshot::Snapshot& s, int from_year, int to_year, int horizon = 3);
+ServicesReport services_report(const snapshot::Snapshot& s, int from_year, int to_year,
+                               int horizon = 3);
 
 // Distribution summary (population sd); NaN values are ignored.
 Spread spread(std::vector<double> values);

@@ -26,7 +26,9 @@ Result<SnapshotPtr> load_some(store::Store& store, const std::vector<uint8_t>& w
 
 }  // namespace
 
-Result<SnapshotPtr> load(store::Store& store) { return load_some(store, std::vector<uint8_t>(schema::entities().size(), 1)); }
+Result<SnapshotPtr> load(store::Store& store) {
+  return load_some(store, std::vector<uint8_t>(schema::entities().size(), 1));
+}
 
 Result<SnapshotPtr> load(store::Store& store, const std::vector<std::string_view>& entities) {
   const auto all = schema::entities();

@@ -11,10 +11,13 @@ namespace poles::snapshot {
 
 bool Column::is_null(size_t row) const {
   switch (storage) {
-    case Storage::kInt: return !present[row];
-    case Storage::kReal: return std::isnan(reals[row]);
+    case Storage::kInt:
+      return !present[row];
+    case Storage::kReal:
+      return std::isnan(reals[row]);
     case Storage::kCode:
-    case Storage::kRef: return codes[row] < 0;
+    case Storage::kRef:
+      return codes[row] < 0;
   }
   return true;
 }
@@ -30,7 +33,8 @@ const Column& Table::column(std::string_view field) const {
   for (const auto& c : columns) {
     if (c.field->name == field) return c;
   }
-  throw std::out_of_range(fmt::format("snapshot: entity '{}' has no field '{}'", entity->name, field));
+  throw std::out_of_range(
+      fmt::format("snapshot: entity '{}' has no field '{}'", entity->name, field));
 }
 
 int32_t Table::find(std::string_view k) const {
@@ -88,7 +92,8 @@ Builder::Builder() : snap_(std::make_unique<Snapshot>()) {
         c.storage = Storage::kInt;
       }
       const size_t ci = table.columns.size();
-      for (size_t i = 0; i < c.dict.size(); ++i) dict_index_[t][ci].emplace(c.dict[i], static_cast<int32_t>(i));
+      for (size_t i = 0; i < c.dict.size(); ++i)
+        dict_index_[t][ci].emplace(c.dict[i], static_cast<int32_t>(i));
       table.columns.push_back(std::move(c));
     }
   }
@@ -119,7 +124,8 @@ void Builder::add(const schema::Entity& e, const Row& row) {
           break;
         }
         std::string text = value_to_text(v);
-        auto [it, added] = dict_index_[t][ci].try_emplace(text, static_cast<int32_t>(c.dict.size()));
+        auto [it, added] =
+            dict_index_[t][ci].try_emplace(text, static_cast<int32_t>(c.dict.size()));
         if (added) c.dict.push_back(std::move(text));
         c.codes.push_back(it->second);
         break;
@@ -129,7 +135,8 @@ void Builder::add(const schema::Entity& e, const Row& row) {
         bool ok = true;
         if (const auto* i = std::get_if<int64_t>(&v)) {
           x = *i;
-        } else if (const auto* s = std::get_if<std::string>(&v); s && c.field->type == schema::Type::kDate) {
+        } else if (const auto* s = std::get_if<std::string>(&v);
+                   s && c.field->type == schema::Type::kDate) {
           auto d = Date::parse(*s);
           ok = d.has_value();
           if (ok) x = d->to_days();
@@ -159,9 +166,11 @@ Result<SnapshotPtr> Builder::build(uint64_t version) && {
     if (c.storage == Storage::kRef) {
       // A key that is itself a reference (decision -> proposal): its text is still pending.
       table.ref_keys = pending_[t][static_cast<size_t>(k)];
-      for (size_t r = 0; r < table.rows; ++r) table.by_key.emplace(table.ref_keys[r], static_cast<int32_t>(r));
+      for (size_t r = 0; r < table.rows; ++r)
+        table.by_key.emplace(table.ref_keys[r], static_cast<int32_t>(r));
     } else {
-      for (size_t r = 0; r < table.rows; ++r) table.by_key.emplace(std::string(c.text(r)), static_cast<int32_t>(r));
+      for (size_t r = 0; r < table.rows; ++r)
+        table.by_key.emplace(std::string(c.text(r)), static_cast<int32_t>(r));
     }
   }
   for (size_t t = 0; t < snap_->tables.size(); ++t) {
@@ -179,8 +188,9 @@ Result<SnapshotPtr> Builder::build(uint64_t version) && {
         }
         auto it = target.by_key.find(texts[r]);
         if (it == target.by_key.end()) {
-          return Status::internal(fmt::format("snapshot: {} row {} field '{}' refers to unknown {} '{}'",
-                                              table.entity->name, r, c.field->name, target.entity->name, texts[r]));
+          return Status::internal(
+              fmt::format("snapshot: {} row {} field '{}' refers to unknown {} '{}'",
+                          table.entity->name, r, c.field->name, target.entity->name, texts[r]));
         }
         c.codes[r] = it->second;
       }

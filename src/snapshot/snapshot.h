@@ -31,12 +31,15 @@ struct Column {
   std::vector<double> reals;     // kReal (NaN = null)
   std::vector<int32_t> codes;    // kCode (dictionary or enum index) and kRef (row index); -1 = null
   std::vector<uint8_t> present;  // kInt only: 1 when not null
-  std::vector<std::string> dict;  // kCode: text of each code (for enums: the field's codes, in order)
-  int ref_table = -1;             // kRef: index of the referenced table in Snapshot::tables
+  std::vector<std::string>
+      dict;            // kCode: text of each code (for enums: the field's codes, in order)
+  int ref_table = -1;  // kRef: index of the referenced table in Snapshot::tables
 
   bool is_null(size_t row) const;
   // Text of a kCode cell ("" when null).
-  std::string_view text(size_t row) const { return codes[row] < 0 ? std::string_view{} : dict[codes[row]]; }
+  std::string_view text(size_t row) const {
+    return codes[row] < 0 ? std::string_view{} : dict[codes[row]];
+  }
   // Index of a text in the dictionary, -1 when absent (no row holds it).
   int32_t code_of(std::string_view text) const;
 };
@@ -51,8 +54,8 @@ struct Table {
   std::vector<std::string> ref_keys;
 
   const Column& column(std::string_view field) const;  // throws std::out_of_range when unknown
-  int32_t find(std::string_view key) const;             // -1 when absent
-  std::string_view key(size_t row) const;               // single-key entities only
+  int32_t find(std::string_view key) const;            // -1 when absent
+  std::string_view key(size_t row) const;              // single-key entities only
 };
 
 struct Snapshot {

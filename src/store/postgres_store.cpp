@@ -19,7 +19,8 @@ class Params {
   explicit Params(const std::vector<Value>& values) {
     text_.reserve(values.size());
     for (const auto& v : values) text_.push_back(value_to_text(v));
-    for (size_t i = 0; i < values.size(); ++i) ptrs_.push_back(is_null(values[i]) ? nullptr : text_[i].c_str());
+    for (size_t i = 0; i < values.size(); ++i)
+      ptrs_.push_back(is_null(values[i]) ? nullptr : text_[i].c_str());
   }
   auto dynamic() const { return pqxx::prepare::make_dynamic_params(ptrs_); }
 
@@ -45,16 +46,24 @@ Value read_any(const pqxx::field& f) {
   if (f.is_null()) return std::monostate{};
   // OIDs of int2/int4/int8 and float4/float8/numeric.
   switch (f.type()) {
-    case 20: case 21: case 23: return static_cast<int64_t>(f.as<long long>());
-    case 700: case 701: case 1700: return f.as<double>();
-    default: return std::string(f.c_str(), f.size());
+    case 20:
+    case 21:
+    case 23:
+      return static_cast<int64_t>(f.as<long long>());
+    case 700:
+    case 701:
+    case 1700:
+      return f.as<double>();
+    default:
+      return std::string(f.c_str(), f.size());
   }
 }
 
 Row read_row(const pqxx::row& r, const schema::Entity& e) {
   Row row;
   row.reserve(e.fields.size());
-  for (size_t i = 0; i < e.fields.size(); ++i) row.push_back(read_field(r[static_cast<int>(i)], e.fields[i].type));
+  for (size_t i = 0; i < e.fields.size(); ++i)
+    row.push_back(read_field(r[static_cast<int>(i)], e.fields[i].type));
   return row;
 }
 
@@ -62,7 +71,8 @@ Status from_exception(const std::exception& ex, const std::string& what) {
   if (const auto* se = dynamic_cast<const pqxx::sql_error*>(&ex)) {
     const std::string& state = se->sqlstate();
     if (state.starts_with("23")) return Status::conflict(fmt::format("{}: {}", what, ex.what()));
-    if (state == "40001" || state == "40P01") return Status::unavailable(fmt::format("{}: {}", what, ex.what()));
+    if (state == "40001" || state == "40P01")
+      return Status::unavailable(fmt::format("{}: {}", what, ex.what()));
   }
   if (dynamic_cast<const pqxx::broken_connection*>(&ex) != nullptr) {
     return Status::unavailable(fmt::format("{}: connection lost: {}", what, ex.what()));
@@ -98,14 +108,16 @@ class Prepared {
   std::map<std::string, std::string> names_;
 };
 
-pqxx::result run(pqxx::transaction_base& tx, Prepared& prep, const std::string& sql, const std::vector<Value>& params) {
+pqxx::result run(pqxx::transaction_base& tx, Prepared& prep, const std::string& sql,
+                 const std::vector<Value>& params) {
   Params p(params);
   return tx.exec_prepared(prep.name(sql), p.dynamic());
 }
 
 class PgTransaction final : public Transaction {
  public:
-  PgTransaction(pqxx::connection& c, Prepared& prep) : tx_(std::make_unique<pqxx::work>(c)), prep_(prep) {}
+  PgTransaction(pqxx::connection& c, Prepared& prep)
+      : tx_(std::make_unique<pqxx::work>(c)), prep_(prep) {}
 
   Result<bool> upsert(const schema::Entity& e, const Row& row) override {
     try {
@@ -139,10 +151,11 @@ class PgTransaction final : public Transaction {
 
   Status append_audit(const AuditEntry& a) override {
     return execute(
-        "INSERT INTO \"audit\" (\"at\", \"actor\", \"action\", \"entity\", \"key\", \"before\", \"after\") "
+        "INSERT INTO \"audit\" (\"at\", \"actor\", \"action\", \"entity\", \"key\", \"before\", "
+        "\"after\") "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        {a.at, a.actor, a.action, a.entity, a.key,
-         a.before.empty() ? Value() : Value(a.before), a.after.empty() ? Value() : Value(a.after)});
+        {a.at, a.actor, a.action, a.entity, a.key, a.before.empty() ? Value() : Value(a.before),
+         a.after.empty() ? Value() : Value(a.after)});
   }
 
   Status execute(const std::string& sql, const std::vector<Value>& params) override {
@@ -154,7 +167,8 @@ class PgTransaction final : public Transaction {
     }
   }
 
-  Result<std::vector<Row>> query(const std::string& sql, const std::vector<Value>& params) override {
+  Result<std::vector<Row>> query(const std::string& sql,
+                                 const std::vector<Value>& params) override {
     try {
       const auto r = run(*tx_, prep_, number_placeholders(sql, kD), params);
       std::vector<Row> rows;
@@ -173,8 +187,9 @@ class PgTransaction final : public Transaction {
     if (!tx_) return Status::internal("transaction already finished");
     try {
       if (changes_ > 0) {
-        tx_->exec("UPDATE \"meta\" SET \"value\" = CAST(CAST(\"value\" AS BIGINT) + 1 AS TEXT) "
-                  "WHERE \"key\" = 'data_version'");
+        tx_->exec(
+            "UPDATE \"meta\" SET \"value\" = CAST(CAST(\"value\" AS BIGINT) + 1 AS TEXT) "
+            "WHERE \"key\" = 'data_version'");
       }
       tx_->commit();
       tx_.reset();
@@ -205,14 +220,17 @@ class PgStore final : public Store {
     try {
       pqxx::work tx(*conn_);
       tx.exec("SELECT pg_advisory_xact_lock(7254001)");
-      tx.exec("CREATE TABLE IF NOT EXISTS \"schema_migrations\" (\"version\" BIGINT PRIMARY KEY, "
-              "\"name\" TEXT NOT NULL, \"applied_at\" TEXT NOT NULL DEFAULT CAST(now() AS TEXT))");
-      const int current = tx.exec("SELECT COALESCE(MAX(\"version\"), 0) FROM \"schema_migrations\"")[0][0].as<int>();
+      tx.exec(
+          "CREATE TABLE IF NOT EXISTS \"schema_migrations\" (\"version\" BIGINT PRIMARY KEY, "
+          "\"name\" TEXT NOT NULL, \"applied_at\" TEXT NOT NULL DEFAULT CAST(now() AS TEXT))");
+      const int current =
+          tx.exec("SELECT COALESCE(MAX(\"version\"), 0) FROM \"schema_migrations\"")[0][0]
+              .as<int>();
       for (const auto& m : migrations()) {
         if (m.version <= current) continue;
         tx.exec(render_migration(m.sql, kD));
-        tx.exec_params("INSERT INTO \"schema_migrations\" (\"version\", \"name\") VALUES ($1, $2)", m.version,
-                       std::string(m.name));
+        tx.exec_params("INSERT INTO \"schema_migrations\" (\"version\", \"name\") VALUES ($1, $2)",
+                       m.version, std::string(m.name));
       }
       tx.commit();
       return Status::ok();
@@ -224,7 +242,8 @@ class PgStore final : public Store {
   Result<int> schema_version() override {
     try {
       pqxx::nontransaction tx(*conn_);
-      return tx.exec("SELECT COALESCE(MAX(\"version\"), 0) FROM \"schema_migrations\"")[0][0].as<int>();
+      return tx.exec("SELECT COALESCE(MAX(\"version\"), 0) FROM \"schema_migrations\"")[0][0]
+          .as<int>();
     } catch (const std::exception& ex) {
       return from_exception(ex, "schema_version");
     }
@@ -315,7 +334,8 @@ class PgStore final : public Store {
     try {
       pqxx::nontransaction tx(*conn_);
       const std::string col = quote_ident(e.fields[static_cast<size_t>(field)].name);
-      const auto r = tx.exec(fmt::format("SELECT DISTINCT {} FROM {} WHERE {} IS NOT NULL", col, quote_ident(e.name), col));
+      const auto r = tx.exec(fmt::format("SELECT DISTINCT {} FROM {} WHERE {} IS NOT NULL", col,
+                                         quote_ident(e.name), col));
       std::vector<std::string> out;
       out.reserve(r.size());
       for (const auto& row : r) out.emplace_back(row[0].c_str(), row[0].size());
@@ -329,13 +349,15 @@ class PgStore final : public Store {
     try {
       pqxx::nontransaction tx(*conn_);
       const auto r = tx.exec_params(
-          "SELECT \"id\", \"at\", \"actor\", \"action\", COALESCE(\"entity\", ''), COALESCE(\"key\", ''), "
-          "COALESCE(\"before\", ''), COALESCE(\"after\", '') FROM \"audit\" WHERE \"id\" > $1 ORDER BY \"id\" LIMIT $2",
+          "SELECT \"id\", \"at\", \"actor\", \"action\", COALESCE(\"entity\", ''), "
+          "COALESCE(\"key\", ''), "
+          "COALESCE(\"before\", ''), COALESCE(\"after\", '') FROM \"audit\" WHERE \"id\" > $1 "
+          "ORDER BY \"id\" LIMIT $2",
           static_cast<long long>(after_id), limit);
       std::vector<AuditEntry> out;
       for (const auto& row : r) {
-        out.push_back({row[0].as<long long>(), row[1].c_str(), row[2].c_str(), row[3].c_str(), row[4].c_str(),
-                       row[5].c_str(), row[6].c_str(), row[7].c_str()});
+        out.push_back({row[0].as<long long>(), row[1].c_str(), row[2].c_str(), row[3].c_str(),
+                       row[4].c_str(), row[5].c_str(), row[6].c_str(), row[7].c_str()});
       }
       return out;
     } catch (const std::exception& ex) {
@@ -343,7 +365,8 @@ class PgStore final : public Store {
     }
   }
 
-  Result<std::vector<Row>> query(const std::string& sql, const std::vector<Value>& params) override {
+  Result<std::vector<Row>> query(const std::string& sql,
+                                 const std::vector<Value>& params) override {
     try {
       pqxx::nontransaction tx(*conn_);
       const auto r = run(tx, prep_, number_placeholders(sql, kD), params);

@@ -25,7 +25,8 @@ const char* sql_type(schema::Type t) {
 std::string create_table_sql(const schema::Entity& e, Dialect) {
   std::string cols;
   for (const auto& f : e.fields) {
-    cols += fmt::format("  {} {}{},\n", quote_ident(f.name), sql_type(f.type), f.required ? " NOT NULL" : "");
+    cols += fmt::format("  {} {}{},\n", quote_ident(f.name), sql_type(f.type),
+                        f.required ? " NOT NULL" : "");
   }
   std::string keys;
   for (int k : schema::key_indices(e)) {
@@ -37,8 +38,8 @@ std::string create_table_sql(const schema::Entity& e, Dialect) {
     const auto& f = e.fields[i];
     if (f.unique) {
       indexes += fmt::format("CREATE UNIQUE INDEX {} ON {} ({});\n",
-                             quote_ident(fmt::format("{}_{}_key", e.name, f.name)), quote_ident(e.name),
-                             quote_ident(f.name));
+                             quote_ident(fmt::format("{}_{}_key", e.name, f.name)),
+                             quote_ident(e.name), quote_ident(f.name));
     }
     if (f.references.empty()) continue;
     const schema::Entity& target = *schema::find_entity(f.references);
@@ -55,7 +56,8 @@ std::string create_table_sql(const schema::Entity& e, Dialect) {
     // An index for references that do not lead the primary key.
     const auto key_idx = schema::key_indices(e);
     if (key_idx.empty() || key_idx[0] != static_cast<int>(i)) {
-      indexes += fmt::format("CREATE INDEX {} ON {} ({});\n", quote_ident(fmt::format("{}_{}_idx", e.name, f.name)),
+      indexes += fmt::format("CREATE INDEX {} ON {} ({});\n",
+                             quote_ident(fmt::format("{}_{}_idx", e.name, f.name)),
                              quote_ident(e.name), quote_ident(f.name));
     }
   }
@@ -82,11 +84,13 @@ Row key_of(const schema::Entity& e, const Row& row) {
 std::string render_migration(std::string_view sql, Dialect d) {
   std::string out(sql);
   const auto replace = [&](std::string_view from, std::string_view to) {
-    for (size_t pos = out.find(from); pos != std::string::npos; pos = out.find(from, pos + to.size())) {
+    for (size_t pos = out.find(from); pos != std::string::npos;
+         pos = out.find(from, pos + to.size())) {
       out.replace(pos, from.size(), to);
     }
   };
-  replace("{{serial_pk}}", d == Dialect::kSqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY");
+  replace("{{serial_pk}}",
+          d == Dialect::kSqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY");
   return out;
 }
 
@@ -106,7 +110,8 @@ namespace {
 // database locale).
 std::string order_expr(const schema::Field& f, Dialect d) {
   const bool text = f.type == schema::Type::kText || f.type == schema::Type::kDate;
-  return text && d == Dialect::kPostgres ? quote_ident(f.name) + " COLLATE \"C\"" : quote_ident(f.name);
+  return text && d == Dialect::kPostgres ? quote_ident(f.name) + " COLLATE \"C\""
+                                         : quote_ident(f.name);
 }
 
 }  // namespace
@@ -133,9 +138,11 @@ EntitySql build_entity_sql(const schema::Entity& e, Dialect d) {
   int k = 0;
   for (int ki : schema::key_indices(e)) {
     key_where += (key_where.empty() ? "" : " AND ") +
-                 fmt::format("{} = {}", quote_ident(e.fields[static_cast<size_t>(ki)].name), placeholder(d, ++k));
+                 fmt::format("{} = {}", quote_ident(e.fields[static_cast<size_t>(ki)].name),
+                             placeholder(d, ++k));
   }
-  out.upsert = fmt::format("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) ", table, out.columns, values, keys);
+  out.upsert = fmt::format("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) ", table, out.columns,
+                           values, keys);
   out.upsert += set.empty() ? "DO NOTHING" : fmt::format("DO UPDATE SET {} WHERE {}", set, changed);
   out.select_by_key = fmt::format("SELECT {} FROM {} WHERE {}", out.columns, table, key_where);
   out.select_for_update = out.select_by_key + (d == Dialect::kPostgres ? " FOR UPDATE" : "");
@@ -149,7 +156,9 @@ std::string build_list_sql(const schema::Entity& e, const ListQuery& q, Dialect 
                            std::vector<Value>& params) {
   const EntitySql base = build_entity_sql(e, d);
   std::string where;
-  const auto add = [&](const std::string& cond) { where += (where.empty() ? " WHERE " : " AND ") + cond; };
+  const auto add = [&](const std::string& cond) {
+    where += (where.empty() ? " WHERE " : " AND ") + cond;
+  };
   for (const auto& f : q.filters) {
     const auto& field = e.fields[static_cast<size_t>(f.field)];
     params.push_back(f.value);
@@ -178,9 +187,10 @@ std::string build_list_sql(const schema::Entity& e, const ListQuery& q, Dialect 
       rhs += (rhs.empty() ? "" : ", ") + placeholder(d, static_cast<int>(params.size()));
     }
   }
-  if (q.after) add(keys.size() == 1 ? fmt::format("{} > {}", lhs, rhs) : fmt::format("({}) > ({})", lhs, rhs));
-  return fmt::format("SELECT {} FROM {}{} ORDER BY {} LIMIT {}", base.columns, quote_ident(e.name), where, order,
-                     q.limit + 1);
+  if (q.after)
+    add(keys.size() == 1 ? fmt::format("{} > {}", lhs, rhs) : fmt::format("({}) > ({})", lhs, rhs));
+  return fmt::format("SELECT {} FROM {}{} ORDER BY {} LIMIT {}", base.columns, quote_ident(e.name),
+                     where, order, q.limit + 1);
 }
 
 std::string number_placeholders(const std::string& sql, Dialect d) {

@@ -17,10 +17,18 @@ constexpr Dialect kD = Dialect::kSqlite;
 
 void bind_value(SQLite::Statement& st, int index, const Value& v) {
   switch (v.index()) {
-    case 0: st.bind(index); break;
-    case 1: st.bind(index, static_cast<int64_t>(std::get<int64_t>(v))); break;
-    case 2: st.bind(index, std::get<double>(v)); break;
-    default: st.bindNoCopy(index, std::get<std::string>(v)); break;
+    case 0:
+      st.bind(index);
+      break;
+    case 1:
+      st.bind(index, static_cast<int64_t>(std::get<int64_t>(v)));
+      break;
+    case 2:
+      st.bind(index, std::get<double>(v));
+      break;
+    default:
+      st.bindNoCopy(index, std::get<std::string>(v));
+      break;
   }
 }
 
@@ -47,7 +55,8 @@ Value read_any(const SQLite::Column& c) {
 Row read_row(SQLite::Statement& st, const schema::Entity& e) {
   Row row;
   row.reserve(e.fields.size());
-  for (size_t i = 0; i < e.fields.size(); ++i) row.push_back(read_column(st.getColumn(static_cast<int>(i)), e.fields[i].type));
+  for (size_t i = 0; i < e.fields.size(); ++i)
+    row.push_back(read_column(st.getColumn(static_cast<int>(i)), e.fields[i].type));
   return row;
 }
 
@@ -55,7 +64,8 @@ Status from_exception(const std::exception& ex, const std::string& what) {
   if (const auto* se = dynamic_cast<const SQLite::Exception*>(&ex)) {
     const int code = se->getErrorCode();
     if (code == SQLITE_CONSTRAINT) return Status::conflict(fmt::format("{}: {}", what, ex.what()));
-    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return Status::unavailable(fmt::format("{}: database is busy ({})", what, ex.what()));
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+      return Status::unavailable(fmt::format("{}: database is busy ({})", what, ex.what()));
   }
   return Status::internal(fmt::format("{}: {}", what, ex.what()));
 }
@@ -66,7 +76,8 @@ class StatementCache {
   explicit StatementCache(SQLite::Database& db) : db_(db) {}
   SQLite::Statement& get(const std::string& sql) {
     auto it = cache_.find(sql);
-    if (it == cache_.end()) it = cache_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
+    if (it == cache_.end())
+      it = cache_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
     it->second->reset();
     it->second->clearBindings();
     return *it->second;
@@ -154,10 +165,11 @@ class SqliteTransaction final : public Transaction {
 
   Status append_audit(const AuditEntry& a) override {
     return execute(
-        "INSERT INTO \"audit\" (\"at\", \"actor\", \"action\", \"entity\", \"key\", \"before\", \"after\") "
+        "INSERT INTO \"audit\" (\"at\", \"actor\", \"action\", \"entity\", \"key\", \"before\", "
+        "\"after\") "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        {a.at, a.actor, a.action, a.entity, a.key,
-         a.before.empty() ? Value() : Value(a.before), a.after.empty() ? Value() : Value(a.after)});
+        {a.at, a.actor, a.action, a.entity, a.key, a.before.empty() ? Value() : Value(a.before),
+         a.after.empty() ? Value() : Value(a.after)});
   }
 
   Status execute(const std::string& sql, const std::vector<Value>& params) override {
@@ -171,7 +183,8 @@ class SqliteTransaction final : public Transaction {
     }
   }
 
-  Result<std::vector<Row>> query(const std::string& sql, const std::vector<Value>& params) override {
+  Result<std::vector<Row>> query(const std::string& sql,
+                                 const std::vector<Value>& params) override {
     try {
       auto& st = cache_.get(number_placeholders(sql, kD));
       for (size_t i = 0; i < params.size(); ++i) bind_value(st, static_cast<int>(i) + 1, params[i]);
@@ -191,8 +204,9 @@ class SqliteTransaction final : public Transaction {
     if (done_) return Status::internal("transaction already finished");
     try {
       if (changes_ > 0) {
-        db_.exec("UPDATE \"meta\" SET \"value\" = CAST(CAST(\"value\" AS INTEGER) + 1 AS TEXT) "
-                 "WHERE \"key\" = 'data_version'");
+        db_.exec(
+            "UPDATE \"meta\" SET \"value\" = CAST(CAST(\"value\" AS INTEGER) + 1 AS TEXT) "
+            "WHERE \"key\" = 'data_version'");
       }
       db_.exec("COMMIT");
       done_ = true;
@@ -229,8 +243,9 @@ class SqliteStore final : public Store {
       db_->exec("PRAGMA foreign_keys = ON");
       db_->exec("PRAGMA cache_size = -65536");  // 64 MiB
       db_->exec("PRAGMA temp_store = MEMORY");
-      db_->exec("CREATE TABLE IF NOT EXISTS \"schema_migrations\" (\"version\" BIGINT PRIMARY KEY, "
-                "\"name\" TEXT NOT NULL, \"applied_at\" TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+      db_->exec(
+          "CREATE TABLE IF NOT EXISTS \"schema_migrations\" (\"version\" BIGINT PRIMARY KEY, "
+          "\"name\" TEXT NOT NULL, \"applied_at\" TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
       return Status::ok();
     } catch (const std::exception& ex) {
       return from_exception(ex, fmt::format("open {}", url_));
@@ -242,14 +257,16 @@ class SqliteStore final : public Store {
       SQLite::Transaction lock(*db_, SQLite::TransactionBehavior::IMMEDIATE);
       int current = 0;
       {
-        SQLite::Statement st(*db_, "SELECT COALESCE(MAX(\"version\"), 0) FROM \"schema_migrations\"");
+        SQLite::Statement st(*db_,
+                             "SELECT COALESCE(MAX(\"version\"), 0) FROM \"schema_migrations\"");
         st.executeStep();
         current = st.getColumn(0).getInt();
       }
       for (const auto& m : migrations()) {
         if (m.version <= current) continue;
         db_->exec(render_migration(m.sql, kD));
-        SQLite::Statement ins(*db_, "INSERT INTO \"schema_migrations\" (\"version\", \"name\") VALUES (?, ?)");
+        SQLite::Statement ins(
+            *db_, "INSERT INTO \"schema_migrations\" (\"version\", \"name\") VALUES (?, ?)");
         ins.bind(1, m.version);
         ins.bind(2, std::string(m.name));
         ins.exec();
@@ -287,7 +304,8 @@ class SqliteStore final : public Store {
     try {
       std::unique_lock turn(writer_mutex(url_));
       db_->exec("BEGIN IMMEDIATE");
-      return std::unique_ptr<Transaction>(std::make_unique<SqliteTransaction>(*db_, cache_, std::move(turn)));
+      return std::unique_ptr<Transaction>(
+          std::make_unique<SqliteTransaction>(*db_, cache_, std::move(turn)));
     } catch (const std::exception& ex) {
       return from_exception(ex, "begin");
     }
@@ -350,9 +368,11 @@ class SqliteStore final : public Store {
 
   Result<std::vector<std::string>> distinct_text(const schema::Entity& e, int field) override {
     try {
-      SQLite::Statement st(*db_, fmt::format("SELECT DISTINCT {} FROM {} WHERE {} IS NOT NULL",
-                                             quote_ident(e.fields[static_cast<size_t>(field)].name),
-                                             quote_ident(e.name), quote_ident(e.fields[static_cast<size_t>(field)].name)));
+      SQLite::Statement st(
+          *db_,
+          fmt::format("SELECT DISTINCT {} FROM {} WHERE {} IS NOT NULL",
+                      quote_ident(e.fields[static_cast<size_t>(field)].name), quote_ident(e.name),
+                      quote_ident(e.fields[static_cast<size_t>(field)].name)));
       std::vector<std::string> out;
       while (st.executeStep()) out.push_back(st.getColumn(0).getString());
       return out;
@@ -363,16 +383,19 @@ class SqliteStore final : public Store {
 
   Result<std::vector<AuditEntry>> audit(int64_t after_id, int limit) override {
     try {
-      SQLite::Statement st(*db_,
-                           "SELECT \"id\", \"at\", \"actor\", \"action\", COALESCE(\"entity\", ''), COALESCE(\"key\", ''), "
-                           "COALESCE(\"before\", ''), COALESCE(\"after\", '') FROM \"audit\" WHERE \"id\" > ? "
-                           "ORDER BY \"id\" LIMIT ?");
+      SQLite::Statement st(
+          *db_,
+          "SELECT \"id\", \"at\", \"actor\", \"action\", COALESCE(\"entity\", ''), "
+          "COALESCE(\"key\", ''), "
+          "COALESCE(\"before\", ''), COALESCE(\"after\", '') FROM \"audit\" WHERE \"id\" > ? "
+          "ORDER BY \"id\" LIMIT ?");
       st.bind(1, static_cast<int64_t>(after_id));
       st.bind(2, limit);
       std::vector<AuditEntry> out;
       while (st.executeStep()) {
-        out.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getString(),
-                       st.getColumn(3).getString(), st.getColumn(4).getString(), st.getColumn(5).getString(),
+        out.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getString(),
+                       st.getColumn(2).getString(), st.getColumn(3).getString(),
+                       st.getColumn(4).getString(), st.getColumn(5).getString(),
                        st.getColumn(6).getString(), st.getColumn(7).getString()});
       }
       return out;
@@ -381,7 +404,8 @@ class SqliteStore final : public Store {
     }
   }
 
-  Result<std::vector<Row>> query(const std::string& sql, const std::vector<Value>& params) override {
+  Result<std::vector<Row>> query(const std::string& sql,
+                                 const std::vector<Value>& params) override {
     try {
       SQLite::Statement st(*db_, number_placeholders(sql, kD));
       for (size_t i = 0; i < params.size(); ++i) bind_value(st, static_cast<int>(i) + 1, params[i]);
@@ -408,9 +432,11 @@ class SqliteStore final : public Store {
 Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, const OpenOptions& options) {
   std::unique_ptr<SQLite::Database> db;
   try {
-    db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
+    db = std::make_unique<SQLite::Database>(
+        path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
   } catch (const std::exception& ex) {
-    return Status::unavailable(fmt::format("cannot open SQLite database '{}': {}", path, ex.what()));
+    return Status::unavailable(
+        fmt::format("cannot open SQLite database '{}': {}", path, ex.what()));
   }
   auto store = std::make_unique<SqliteStore>(path, std::move(db));
   POLES_RETURN_IF_ERROR(store->configure(options));

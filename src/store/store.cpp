@@ -6,7 +6,8 @@
 namespace poles::store {
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& url, const OpenOptions& options) {
-  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) return open_postgres(url, options);
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://"))
+    return open_postgres(url, options);
   if (url.starts_with("sqlite:")) return open_sqlite(url.substr(7), options);
   return open_sqlite(url, options);
 }

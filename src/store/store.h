@@ -80,7 +80,8 @@ class Transaction {
   virtual Status append_audit(const AuditEntry& entry) = 0;
   // Runs a statement of the backend's SQL dialect (administration, accounts tables).
   virtual Status execute(const std::string& sql, const std::vector<Value>& params) = 0;
-  virtual Result<std::vector<Row>> query(const std::string& sql, const std::vector<Value>& params) = 0;
+  virtual Result<std::vector<Row>> query(const std::string& sql,
+                                         const std::vector<Value>& params) = 0;
   // Makes every change durable and visible, and increments the data version when anything
   // changed. After commit the transaction is finished.
   virtual Status commit() = 0;
@@ -92,7 +93,8 @@ class Store {
  public:
   // Opens "postgresql://…" / "postgres://…" with the PostgreSQL backend, anything else
   // ("file.db", "sqlite:file.db") as a SQLite file (created when absent).
-  static Result<std::unique_ptr<Store>> open(const std::string& url, const OpenOptions& options = {});
+  static Result<std::unique_ptr<Store>> open(const std::string& url,
+                                             const OpenOptions& options = {});
 
   virtual ~Store() = default;
   virtual Backend backend() const = 0;
@@ -115,7 +117,8 @@ class Store {
   virtual Result<std::vector<std::string>> distinct_text(const schema::Entity& e, int field) = 0;
 
   virtual Result<std::vector<AuditEntry>> audit(int64_t after_id, int limit) = 0;
-  virtual Result<std::vector<Row>> query(const std::string& sql, const std::vector<Value>& params) = 0;
+  virtual Result<std::vector<Row>> query(const std::string& sql,
+                                         const std::vector<Value>& params) = 0;
 };
 
 // SQL dialect helpers shared by both backends.

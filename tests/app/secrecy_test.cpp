@@ -19,7 +19,9 @@ namespace {
 int recoverable_by_differencing(const SecretTable& t) {
   int recovered = 0;
   const int R = t.rows + 1, C = t.cols + 1;
-  auto masked = [&](int r, int c) { return !t.cells[static_cast<size_t>(r)][static_cast<size_t>(c)].value.has_value(); };
+  auto masked = [&](int r, int c) {
+    return !t.cells[static_cast<size_t>(r)][static_cast<size_t>(c)].value.has_value();
+  };
   for (int r = 0; r < R; ++r) {
     for (int c = 0; c < C; ++c) {
       if (!masked(r, c)) continue;
@@ -36,12 +38,10 @@ TEST(Secrecy, PrimaryRuleCountsFirmsAndDominance) {
   // Cell (0,0): two firms -> secret. Cell (0,1): one firm holds 90 % -> secret. Rows 1 and 2
   // are safe; row 1, the smaller, takes the secondary suppression of both columns.
   std::vector<Contribution> c = {
-      {0, 0, 10, "a"}, {0, 0, 12, "b"},
-      {0, 1, 90, "c"}, {0, 1, 5, "d"}, {0, 1, 5, "e"},
-      {1, 0, 10, "f"}, {1, 0, 11, "g"}, {1, 0, 12, "h"},
-      {1, 1, 20, "i"}, {1, 1, 21, "j"}, {1, 1, 22, "k"},
-      {2, 0, 500, "l"}, {2, 0, 510, "m"}, {2, 0, 520, "n"},
-      {2, 1, 600, "o"}, {2, 1, 610, "p"}, {2, 1, 620, "q"},
+      {0, 0, 10, "a"},  {0, 0, 12, "b"},  {0, 1, 90, "c"},  {0, 1, 5, "d"},   {0, 1, 5, "e"},
+      {1, 0, 10, "f"},  {1, 0, 11, "g"},  {1, 0, 12, "h"},  {1, 1, 20, "i"},  {1, 1, 21, "j"},
+      {1, 1, 22, "k"},  {2, 0, 500, "l"}, {2, 0, 510, "m"}, {2, 0, 520, "n"}, {2, 1, 600, "o"},
+      {2, 1, 610, "p"}, {2, 1, 620, "q"},
   };
   const SecretTable t = publish(3, 2, c);
   EXPECT_EQ(t.cells[0][0].suppression, Suppression::kPrimary);
@@ -66,7 +66,8 @@ TEST(Secrecy, OneMaskedCellIsNeverAloneOnALine) {
   for (int r = 0; r < 3; ++r) {
     for (int k = 0; k < 3; ++k) {
       const int n = (r == 1 && k == 1) ? 2 : 4;
-      for (int i = 0; i < n; ++i) c.push_back({r, k, 100.0 + r * 10 + k + i, "f" + std::to_string(firm++)});
+      for (int i = 0; i < n; ++i)
+        c.push_back({r, k, 100.0 + r * 10 + k + i, "f" + std::to_string(firm++)});
     }
   }
   const SecretTable t = publish(3, 3, c);
@@ -140,14 +141,16 @@ TEST(ImpactSecrecy, EstimatesOnFewerThanThreeFirmsAreMasked) {
       unit.push_back(u);
       year.push_back(t);
       first.push_back(g);
-      y.push_back(0.1 * u + 0.3 * (t - 2001) + (g != 0 && t >= g ? 1.0 : 0.0) + 0.01 * ((u * 3 + t) % 7));
+      y.push_back(0.1 * u + 0.3 * (t - 2001) + (g != 0 && t >= g ? 1.0 : 0.0) +
+                  0.01 * ((u * 3 + t) % 7));
     }
   }
   f.add_numeric("unit", unit);
   f.add_numeric("year", year);
   f.add_numeric("first", first);
   f.add_numeric("y", y);
-  const Params p{{"outcome", "y"}, {"unit", "unit"}, {"time", "year"}, {"group", "first"}, {"bootstrap", "0"}};
+  const Params p{
+      {"outcome", "y"}, {"unit", "unit"}, {"time", "year"}, {"group", "first"}, {"bootstrap", "0"}};
   auto r = impact_estimate(f, p);
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
   int masked = 0, published = 0;

@@ -22,7 +22,7 @@ class Cli : public ::testing::Test {
 };
 
 TEST_F(Cli, ExitCodes) {
-  EXPECT_EQ(run({}), 1);                         // a subcommand is required
+  EXPECT_EQ(run({}), 1);  // a subcommand is required
   EXPECT_EQ(run({"frobnicate"}), 1);
   EXPECT_EQ(run({"import", "galaxy", "x.csv"}), 1);  // unknown entity
   testing::write_file(dir_ / "c.csv", "id,name,region,scale\naero,Aerospace Valley,76,national\n");
@@ -30,10 +30,14 @@ TEST_F(Cli, ExitCodes) {
   EXPECT_NE(out().find("1 rows (1 inserted, 0 updated, 0 unchanged)"), std::string::npos) << out();
   testing::write_file(dir_ / "bad.csv", "id,name,region,scale\nx,X,99,national\n");
   EXPECT_EQ(run({"import", "cluster", (dir_ / "bad.csv").string()}), 2);
-  EXPECT_NE(err().find("bad.csv:2:3: field 'region' value '99': unknown INSEE region code"), std::string::npos) << err();
+  EXPECT_NE(err().find("bad.csv:2:3: field 'region' value '99': unknown INSEE region code"),
+            std::string::npos)
+      << err();
   EXPECT_EQ(run({"export", "cluster", "--format", "yaml"}), 2);
   EXPECT_EQ(run({"export", "cluster"}), 0);
-  EXPECT_EQ(out(), "id,name,acronym,themes,region,scale,filiere,website,founded\naero,Aerospace Valley,,,76,national,,,\n");
+  EXPECT_EQ(out(),
+            "id,name,acronym,themes,region,scale,filiere,website,founded\naero,Aerospace "
+            "Valley,,,76,national,,,\n");
   EXPECT_EQ(run({"--help"}), 0);
   EXPECT_EQ(run({"import", "--help"}), 0);
 }
@@ -44,7 +48,7 @@ TEST_F(Cli, XlsxExportWritesAWorkbook) {
   ASSERT_EQ(run({"export", "cluster", "--format", "xlsx", "-o", (dir_ / "c.xlsx").string()}), 0);
   const std::string bytes = testing::read_file(dir_ / "c.xlsx");
   ASSERT_GT(bytes.size(), 1000u);
-  EXPECT_EQ(bytes.substr(0, 2), "PK");  // a zip container
+  EXPECT_EQ(bytes.substr(0, 2), "PK");                           // a zip container
   EXPECT_EQ(run({"export", "cluster", "--format", "xlsx"}), 2);  // needs a file
 }
 
@@ -53,8 +57,9 @@ TEST_F(Cli, XlsxExportWritesAWorkbook) {
 TEST_F(Cli, ImpactOnACsvFile) {
   POLES_REQUIRE_SHARED("data/reference/mpdta/mpdta.csv");
   const std::string data = testing::shared_path("data/reference/mpdta/mpdta.csv").string();
-  ASSERT_EQ(run({"impact", "--data", data, "--outcome", "lemp", "--unit", "countyreal", "--time", "year", "--group", "first.treat",
-                 "--bootstrap", "0", "--json", "--report", (dir_ / "impact.html").string(), "--lang", "en"}),
+  ASSERT_EQ(run({"impact", "--data", data, "--outcome", "lemp", "--unit", "countyreal", "--time",
+                 "year", "--group", "first.treat", "--bootstrap", "0", "--json", "--report",
+                 (dir_ / "impact.html").string(), "--lang", "en"}),
             0)
       << err();
   const auto j = nlohmann::json::parse(out());
@@ -64,8 +69,12 @@ TEST_F(Cli, ImpactOnACsvFile) {
   const std::string html = testing::read_file(dir_ / "impact.html");
   EXPECT_NE(html.find("Impact evaluation — lemp"), std::string::npos);
   EXPECT_NE(html.find("<svg"), std::string::npos);
-  EXPECT_EQ(run({"impact", "--data", data, "--outcome", "lemp", "--unit", "countyreal", "--time", "year", "--group", "first.treat", "--control", "maybe"}), 2);
-  EXPECT_NE(err().find("parameter 'control' value 'maybe': must be one of never, notyet"), std::string::npos) << err();
+  EXPECT_EQ(run({"impact", "--data", data, "--outcome", "lemp", "--unit", "countyreal", "--time",
+                 "year", "--group", "first.treat", "--control", "maybe"}),
+            2);
+  EXPECT_NE(err().find("parameter 'control' value 'maybe': must be one of never, notyet"),
+            std::string::npos)
+      << err();
   EXPECT_EQ(run({"impact", "--data", (dir_ / "none.csv").string(), "--outcome", "y"}), 2);
 }
 

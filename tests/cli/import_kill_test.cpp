@@ -1,8 +1,7 @@
 // Kills `poles import` with SIGKILL in the middle of a 1-million-row import, 20 times at random
 // moments, and checks each time that the store is exactly as before (and not corrupt).
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 
 #include <chrono>
@@ -31,9 +30,11 @@ std::string digest(const std::string& db) {
   if (!s) return "cannot open";
   std::ostringstream out;
   auto version = (*s)->data_version();
-  out << "data_version " << (version ? std::to_string(*version) : version.error().to_string()) << "\n";
+  out << "data_version " << (version ? std::to_string(*version) : version.error().to_string())
+      << "\n";
   auto check = (*s)->query("PRAGMA integrity_check", {});
-  out << "integrity " << (check ? value_to_text((*check)[0][0]) : check.error().to_string()) << "\n";
+  out << "integrity " << (check ? value_to_text((*check)[0][0]) : check.error().to_string())
+      << "\n";
   for (const auto& e : schema::entities()) {
     std::ostringstream csv;
     auto n = io::export_stream(**s, e, io::ExportFormat::kCsv, csv);
@@ -57,14 +58,19 @@ TEST(ImportKill, StoreIsUnchangedAfterSigkillAtRandomMoments) {
     part << "project_id,organisation_id,role,cost,aid\n";
     for (int p = 0; p < kProjects; ++p) {
       for (int j = 0; j < kPerProject; ++j) {
-        part << 'p' << p << ",o" << (p * 7 + j * 401) % kOrgs << ',' << (j == 0 ? "coordinator" : "partner") << ','
-             << 100000 + j << ',' << 40000 + j << '\n';
+        part << 'p' << p << ",o" << (p * 7 + j * 401) % kOrgs << ','
+             << (j == 0 ? "coordinator" : "partner") << ',' << 100000 + j << ',' << 40000 + j
+             << '\n';
       }
     }
   }
   const std::string out = (dir / "out.txt").string(), err = (dir / "err.txt").string();
-  ASSERT_EQ(testing::run_poles({"--db", db, "import", "organisation", (dir / "org.csv").string()}, out, err), 0);
-  ASSERT_EQ(testing::run_poles({"--db", db, "import", "project", (dir / "proj.csv").string()}, out, err), 0);
+  ASSERT_EQ(testing::run_poles({"--db", db, "import", "organisation", (dir / "org.csv").string()},
+                               out, err),
+            0);
+  ASSERT_EQ(
+      testing::run_poles({"--db", db, "import", "project", (dir / "proj.csv").string()}, out, err),
+      0);
   const std::string before = digest(db);
   const std::string pristine = (dir / "pristine.db").string();
   std::filesystem::copy_file(db, pristine);
@@ -73,9 +79,12 @@ TEST(ImportKill, StoreIsUnchangedAfterSigkillAtRandomMoments) {
   const std::string copy = (dir / "copy.db").string();
   std::filesystem::copy_file(db, copy);
   const auto t0 = std::chrono::steady_clock::now();
-  ASSERT_EQ(testing::run_poles({"--db", copy, "import", "participation", (dir / "part.csv").string()}, out, err), 0)
+  ASSERT_EQ(testing::run_poles(
+                {"--db", copy, "import", "participation", (dir / "part.csv").string()}, out, err),
+            0)
       << testing::read_file(err);
-  const double full_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  const double full_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   const std::string after = digest(copy);
   ASSERT_NE(after, before);
 
@@ -91,7 +100,8 @@ TEST(ImportKill, StoreIsUnchangedAfterSigkillAtRandomMoments) {
   for (int round = 0; round < 20; ++round) {
     const double after_ms = moment(rng) * estimate_ms;
     const auto start = std::chrono::steady_clock::now();
-    const pid_t pid = testing::spawn_poles({"--db", db, "import", "participation", (dir / "part.csv").string()}, out, err);
+    const pid_t pid = testing::spawn_poles(
+        {"--db", db, "import", "participation", (dir / "part.csv").string()}, out, err);
     ASSERT_GT(pid, 0);
     // Sleep in small steps, watching for an import that ends first.
     int status = 0;
@@ -105,8 +115,9 @@ TEST(ImportKill, StoreIsUnchangedAfterSigkillAtRandomMoments) {
       ::kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
     }
-    const std::string where = fmt::format("round {}, kill sent after {:.0f} ms of {:.0f} ms (seed {})", round,
-                                          after_ms, estimate_ms, seed);
+    const std::string where =
+        fmt::format("round {}, kill sent after {:.0f} ms of {:.0f} ms (seed {})", round, after_ms,
+                    estimate_ms, seed);
     // All or nothing: the store is as before, or (the kill came after the commit, or never
     // came) as after a full import, and never anything in between.
     const std::string state = digest(db);
@@ -119,7 +130,9 @@ TEST(ImportKill, StoreIsUnchangedAfterSigkillAtRandomMoments) {
       }
       std::filesystem::copy_file(pristine, db, std::filesystem::copy_options::overwrite_existing);
       // The machine got faster than when measured: later moments use the shorter duration.
-      estimate_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      estimate_ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
     }
   }
   // A test that never interrupts anything shows nothing: most rounds must have cut an import short.

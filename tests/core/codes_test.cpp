@@ -16,7 +16,8 @@ std::map<std::string, std::string> geojson_codes(const std::string& rel) {
   const auto doc = nlohmann::json::parse(in);
   std::map<std::string, std::string> out;
   for (const auto& f : doc.at("features")) {
-    out[f.at("properties").at("code").get<std::string>()] = f.at("properties").at("nom").get<std::string>();
+    out[f.at("properties").at("code").get<std::string>()] =
+        f.at("properties").at("nom").get<std::string>();
   }
   return out;
 }

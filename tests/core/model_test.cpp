@@ -14,12 +14,12 @@ struct SizeCase {
 TEST(Model, SizeClassFollowsDecree20081354) {
   const SizeCase cases[] = {
       {5, 1e6, 1e6, SizeClass::kTpe},
-      {9, 3e6, 1.5e6, SizeClass::kTpe},     // balance sheet alone suffices
-      {9, 3e6, 3e6, SizeClass::kPme},       // both above 2 M€: not micro
+      {9, 3e6, 1.5e6, SizeClass::kTpe},  // balance sheet alone suffices
+      {9, 3e6, 3e6, SizeClass::kPme},    // both above 2 M€: not micro
       {10, 1e6, 1e6, SizeClass::kPme},
       {249, 50e6, 100e6, SizeClass::kPme},
       {249, 60e6, 43e6, SizeClass::kPme},
-      {249, 60e6, 50e6, SizeClass::kEti},   // < 250 people but both financial ceilings exceeded
+      {249, 60e6, 50e6, SizeClass::kEti},  // < 250 people but both financial ceilings exceeded
       {250, 10e6, 10e6, SizeClass::kEti},
       {4999, 1.5e9, 3e9, SizeClass::kEti},
       {4999, 2e9, 3e9, SizeClass::kGe},
@@ -40,16 +40,21 @@ TEST(Model, LifecycleTransitions) {
     bool legal;
   };
   const Case cases[] = {
-      {S::kIdea, S::kSubmitted, true},     {S::kSubmitted, S::kLabelled, true},
-      {S::kLabelled, S::kFunded, true},    {S::kFunded, S::kRunning, true},
-      {S::kRunning, S::kCompleted, true},  {S::kCompleted, S::kOnMarket, true},
-      {S::kIdea, S::kRunning, true},       // unrecorded stages may be skipped
-      {S::kSubmitted, S::kRejected, true}, {S::kLabelled, S::kRejected, true},
-      {S::kRunning, S::kAbandoned, true},  {S::kIdea, S::kAbandoned, true},
+      {S::kIdea, S::kSubmitted, true},
+      {S::kSubmitted, S::kLabelled, true},
+      {S::kLabelled, S::kFunded, true},
+      {S::kFunded, S::kRunning, true},
+      {S::kRunning, S::kCompleted, true},
+      {S::kCompleted, S::kOnMarket, true},
+      {S::kIdea, S::kRunning, true},  // unrecorded stages may be skipped
+      {S::kSubmitted, S::kRejected, true},
+      {S::kLabelled, S::kRejected, true},
+      {S::kRunning, S::kAbandoned, true},
+      {S::kIdea, S::kAbandoned, true},
       {S::kRunning, S::kLabelled, false},  // never backwards
       {S::kFunded, S::kRejected, false},   // a funded project is no longer rejected
       {S::kCompleted, S::kAbandoned, false},
-      {S::kRejected, S::kFunded, false},   // final statuses are final
+      {S::kRejected, S::kFunded, false},  // final statuses are final
       {S::kOnMarket, S::kCompleted, false},
       {S::kAbandoned, S::kRunning, false},
       {S::kFunded, S::kFunded, false},

@@ -7,7 +7,8 @@
 namespace poles::schema {
 namespace {
 
-std::optional<std::string> parse(std::string_view entity, std::string_view field, std::string_view text) {
+std::optional<std::string> parse(std::string_view entity, std::string_view field,
+                                 std::string_view text) {
   const Entity* e = find_entity(entity);
   const int i = field_index(*e, field);
   Value v;
@@ -17,7 +18,8 @@ std::optional<std::string> parse(std::string_view entity, std::string_view field
 Value parsed(std::string_view entity, std::string_view field, std::string_view text) {
   const Entity* e = find_entity(entity);
   Value v;
-  EXPECT_EQ(parse_cell(e->fields[static_cast<size_t>(field_index(*e, field))], text, v), std::nullopt);
+  EXPECT_EQ(parse_cell(e->fields[static_cast<size_t>(field_index(*e, field))], text, v),
+            std::nullopt);
   return v;
 }
 
@@ -43,7 +45,8 @@ TEST(Schema, CellRulesGiveExactMessages) {
             "must be one of: company, research, higher_education, training, satt, funder, "
             "public_body, association, other");
   EXPECT_EQ(parse("organisation", "headcount", "-3"), "must not be negative");
-  EXPECT_EQ(parse("organisation", "headcount", "douze"), "must be a number (decimal point or comma)");
+  EXPECT_EQ(parse("organisation", "headcount", "douze"),
+            "must be a number (decimal point or comma)");
   EXPECT_EQ(parse("project", "trl_start", "10"), "must be between 1 and 9");
   EXPECT_EQ(parse("project", "trl_start", "0"), "must be between 1 and 9");
   EXPECT_EQ(parse("project", "trl_start", "3.5"), "must be an integer");
@@ -53,8 +56,10 @@ TEST(Schema, CellRulesGiveExactMessages) {
             "must be one of: idea, submitted, labelled, funded, running, completed, on_market, "
             "rejected, abandoned");
   EXPECT_EQ(parse("project", "themes", "a||b"), "list items ('|'-separated) must not be empty");
-  EXPECT_EQ(parse("cluster", "website", "www.example.fr"), "must be an http:// or https:// address");
-  EXPECT_EQ(parse("membership", "board_seat", "peut-être"), "must be a boolean (0/1, true/false, oui/non)");
+  EXPECT_EQ(parse("cluster", "website", "www.example.fr"),
+            "must be an http:// or https:// address");
+  EXPECT_EQ(parse("membership", "board_seat", "peut-être"),
+            "must be a boolean (0/1, true/false, oui/non)");
   EXPECT_EQ(parse("cluster_label", "phase", "6"), "must be between 1 and 5");
   EXPECT_EQ(parse("call", "min_funding_share", "1,5"), "must be between 0 and 1");
   EXPECT_EQ(parse("firm_year", "year", "1980"), "must be between 1990 and 2100");
@@ -78,8 +83,10 @@ Row make_row(const Entity& e, std::initializer_list<std::pair<const char*, Value
 
 TEST(Schema, OrganisationDerivesGeographyAndSizeClass) {
   const Entity& e = *find_entity("organisation");
-  Row row = make_row(e, {{"id", std::string("o1")}, {"commune", std::string("2A004")},
-                         {"headcount", 40.0}, {"turnover", 8e6}});
+  Row row = make_row(e, {{"id", std::string("o1")},
+                         {"commune", std::string("2A004")},
+                         {"headcount", 40.0},
+                         {"turnover", 8e6}});
   std::vector<FieldError> errors;
   check_row(e, row, errors);
   EXPECT_TRUE(errors.empty());
@@ -95,7 +102,8 @@ TEST(Schema, CrossFieldRulesGiveExactMessages) {
   std::vector<FieldError> errors;
   check_row(org, row, errors);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].format(), "field 'department' value '92': does not match commune 75056 (department 75)");
+  EXPECT_EQ(errors[0].format(),
+            "field 'department' value '92': does not match commune 75056 (department 75)");
 
   errors.clear();
   row = make_row(org, {{"department", std::string("69")}, {"region", std::string("11")}});
@@ -107,13 +115,17 @@ TEST(Schema, CrossFieldRulesGiveExactMessages) {
   row = make_row(org, {{"headcount", 500.0}, {"size_class", std::string("pme")}});
   check_row(org, row, errors);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].rule, "does not match headcount, turnover and balance sheet (decree 2008-1354 gives 'eti')");
+  EXPECT_EQ(errors[0].rule,
+            "does not match headcount, turnover and balance sheet (decree 2008-1354 gives 'eti')");
 
   const Entity& project = *find_entity("project");
   errors.clear();
-  row = make_row(project, {{"start_date", std::string("2020-01-01")}, {"end_date", std::string("2019-12-31")},
-                           {"total_cost", 100.0}, {"public_aid", 150.0},
-                           {"trl_start", int64_t{5}}, {"trl_target", int64_t{3}}});
+  row = make_row(project, {{"start_date", std::string("2020-01-01")},
+                           {"end_date", std::string("2019-12-31")},
+                           {"total_cost", 100.0},
+                           {"public_aid", 150.0},
+                           {"trl_start", int64_t{5}},
+                           {"trl_target", int64_t{3}}});
   check_row(project, row, errors);
   ASSERT_EQ(errors.size(), 3u);
   EXPECT_EQ(errors[0].rule, "must not be before start_date");
@@ -129,7 +141,8 @@ TEST(Schema, CrossFieldRulesGiveExactMessages) {
 
   const Entity& employment = *find_entity("employment");
   errors.clear();
-  row = make_row(employment, {{"level", std::string("region")}, {"code", std::string("82")},
+  row = make_row(employment, {{"level", std::string("region")},
+                              {"code", std::string("82")},
                               {"sector", std::string("04")}});
   check_row(employment, row, errors);
   ASSERT_EQ(errors.size(), 2u);
@@ -149,7 +162,8 @@ TEST(Schema, JsonValuesAreChecked) {
 }
 
 TEST(Schema, DataFormatDocMatchesTheRegistry) {
-  const std::string doc = testing::read_file(std::filesystem::path(POLES_SOURCE_DIR) / "docs" / "data-format.md");
+  const std::string doc =
+      testing::read_file(std::filesystem::path(POLES_SOURCE_DIR) / "docs" / "data-format.md");
   const std::string begin = "<!-- BEGIN GENERATED by `poles schema`: do not edit by hand -->\n\n";
   const std::string end = "<!-- END GENERATED -->";
   const auto b = doc.find(begin);
@@ -157,7 +171,8 @@ TEST(Schema, DataFormatDocMatchesTheRegistry) {
   ASSERT_NE(b, std::string::npos);
   ASSERT_NE(e, std::string::npos);
   EXPECT_TRUE(doc.substr(b + begin.size(), e - b - begin.size()) == markdown_reference())
-      << "docs/data-format.md is out of date: run scripts/gen-data-format-doc build/<preset>/src/cli/poles";
+      << "docs/data-format.md is out of date: run scripts/gen-data-format-doc "
+         "build/<preset>/src/cli/poles";
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 #include "core/stats.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 namespace poles {
 namespace {

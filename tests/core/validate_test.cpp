@@ -20,10 +20,12 @@ TEST(Validate, SiretLuhnAndLaPosteRule) {
   EXPECT_EQ(siret("73282932000074"), std::nullopt);
   EXPECT_EQ(siret("7328293200007"), "SIRET must be exactly 14 digits");
   EXPECT_EQ(siret("73282932000075"), "SIRET check digit is wrong (Luhn)");
-  EXPECT_EQ(siret("73282932100074"), "SIRET must start with a valid SIREN: SIREN check digit is wrong (Luhn)");
+  EXPECT_EQ(siret("73282932100074"),
+            "SIRET must start with a valid SIREN: SIREN check digit is wrong (Luhn)");
   // La Poste establishments: digit sum multiple of 5, not Luhn.
   EXPECT_EQ(siret("35600000049837"), std::nullopt);
-  EXPECT_EQ(siret("35600000000048"), "SIRET check digit is wrong (La Poste rule: digit sum multiple of 5)");
+  EXPECT_EQ(siret("35600000000048"),
+            "SIRET check digit is wrong (La Poste rule: digit sum multiple of 5)");
 }
 
 TEST(Validate, RegionCodes) {
@@ -38,7 +40,8 @@ TEST(Validate, DepartmentCodesIncludingCorsicaAndOverseas) {
   for (const char* ok : {"01", "2A", "2B", "75", "95", "971", "974", "976"}) {
     EXPECT_EQ(department(ok), std::nullopt) << ok;
   }
-  EXPECT_EQ(department("20"), "unknown INSEE department code (01-95 with 2A/2B for Corsica, 971-974, 976)");
+  EXPECT_EQ(department("20"),
+            "unknown INSEE department code (01-95 with 2A/2B for Corsica, 971-974, 976)");
   EXPECT_NE(department("975"), std::nullopt);
   EXPECT_NE(department("96"), std::nullopt);
 }
@@ -58,8 +61,10 @@ TEST(Validate, NafCodes) {
   EXPECT_EQ(naf("62.01Z"), std::nullopt);
   EXPECT_EQ(naf("6201Z"), std::nullopt);
   EXPECT_EQ(normalise_naf("6201z"), "62.01Z");
-  EXPECT_EQ(naf("62-01Z"), "NAF rev.2 code must look like 62.01Z (two digits, dot, two digits, letter)");
-  EXPECT_EQ(naf("6201"), "NAF rev.2 code must look like 62.01Z (two digits, dot, two digits, letter)");
+  EXPECT_EQ(naf("62-01Z"),
+            "NAF rev.2 code must look like 62.01Z (two digits, dot, two digits, letter)");
+  EXPECT_EQ(naf("6201"),
+            "NAF rev.2 code must look like 62.01Z (two digits, dot, two digits, letter)");
   EXPECT_EQ(naf("34.01Z"), "unknown NAF rev.2 division '34'");
   EXPECT_EQ(naf_division("62"), std::nullopt);
   EXPECT_EQ(naf_division("04"), "unknown NAF rev.2 division (two digits, 01-99)");
@@ -79,7 +84,7 @@ TEST(Validate, Identifiers) {
 TEST(Validate, Utf8) {
   EXPECT_EQ(utf8("Île-de-France"), std::nullopt);
   EXPECT_EQ(utf8("\xC3"), "text is not valid UTF-8");
-  EXPECT_EQ(utf8("\xC0\xAF"), "text is not valid UTF-8");  // overlong
+  EXPECT_EQ(utf8("\xC0\xAF"), "text is not valid UTF-8");      // overlong
   EXPECT_EQ(utf8("\xED\xA0\x80"), "text is not valid UTF-8");  // surrogate
   EXPECT_EQ(utf8("ok\xFF"), "text is not valid UTF-8");
 }
@@ -89,7 +94,10 @@ TEST(Validate, NumbersWithDecimalComma) {
   EXPECT_EQ(parse_real("1234,5", false), std::nullopt);
   EXPECT_EQ(parse_real("1234,5", true), 1234.5);
   EXPECT_EQ(parse_real("1 234,5", true), 1234.5);
-  EXPECT_EQ(parse_real("1\xC2\xA0" "234,5", true), 1234.5);
+  EXPECT_EQ(parse_real("1\xC2\xA0"
+                       "234,5",
+                       true),
+            1234.5);
   EXPECT_EQ(parse_real("abc", true), std::nullopt);
   EXPECT_EQ(parse_real("inf", true), std::nullopt);
   EXPECT_EQ(parse_int("42"), 42);

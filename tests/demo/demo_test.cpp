@@ -1,9 +1,8 @@
-#include "demo/load.h"
-
 #include <gtest/gtest.h>
 
 #include <sstream>
 
+#include "demo/load.h"
 #include "io/exporter.h"
 #include "test_support.h"
 
@@ -41,7 +40,8 @@ TEST(Demo, SameSeedGivesByteIdenticalExports) {
   EXPECT_TRUE(ea == export_all(*b)) << "same seed, different data";
   EXPECT_FALSE(ea == export_all(*c)) << "different seeds, same data";
   // Every entity gets rows, and the seed is recorded with the data.
-  for (const auto& e : schema::entities()) EXPECT_GT(ra->entities[std::string(e.name)].rows, 0) << e.name;
+  for (const auto& e : schema::entities())
+    EXPECT_GT(ra->entities[std::string(e.name)].rows, 0) << e.name;
   auto seed = a->get(*schema::find_entity("truth"), {std::string("seed")});
   ASSERT_TRUE(seed.has_value() && seed->has_value());
   EXPECT_DOUBLE_EQ(std::get<double>((**seed)[1]), 7);
@@ -56,7 +56,8 @@ TEST(Demo, RefusesAStoreThatHoldsData) {
   const uint64_t version = *s->data_version();
   auto again = generate_into(*s, o);
   ASSERT_FALSE(again.has_value());
-  EXPECT_EQ(again.error().message(), "the store already holds 12 clusters: the demo needs an empty store");
+  EXPECT_EQ(again.error().message(),
+            "the store already holds 12 clusters: the demo needs an empty store");
   EXPECT_EQ(*s->data_version(), version);
 }
 
@@ -70,7 +71,8 @@ TEST(Demo, EveryNameIsMarkedSynthetic) {
         const auto name = e.fields[i].name;
         if (name != "name" && name != "title") continue;
         const auto* text = std::get_if<std::string>(&row[i]);
-        if (text != nullptr && text->find("(synthétique)") == std::string::npos) bad.push_back(*text);
+        if (text != nullptr && text->find("(synthétique)") == std::string::npos)
+          bad.push_back(*text);
         ++checked;
       }
     }

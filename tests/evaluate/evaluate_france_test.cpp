@@ -1,8 +1,7 @@
 // The evaluation on the france-scale demo: catalogue values against SQL counts of the store, the
-// whole default composite of 2022 (imputation, COINr's outlier rule, min-max, weighted means) against
-// the same steps written in R on the same raw table, and the year's evaluation end to end.
+// whole default composite of 2022 (imputation, COINr's outlier rule, min-max, weighted means)
+// against the same steps written in R on the same raw table, and the year's evaluation end to end.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cmath>
@@ -23,8 +22,10 @@ namespace {
 
 struct Tables {
   static std::vector<std::string_view> tables() {
-    return {"cluster_label", "membership", "project_label", "project_event", "participation", "result", "service", "service_participant",
-            "diagnostic", "cluster_budget", "contract", "contract_target", "assessment", "employment", "firm_year"};
+    return {"cluster_label", "membership",     "project_label", "project_event",
+            "participation", "result",         "service",       "service_participant",
+            "diagnostic",    "cluster_budget", "contract",      "contract_target",
+            "assessment",    "employment",     "firm_year"};
   }
 };
 // Each ctest test is its own process and loads its snapshot: the catalogue's SQL check does not
@@ -51,32 +52,44 @@ TEST_F(EvaluateFranceCatalogue, CatalogueAgreesWithSqlCounts) {
   const auto q = app::query_on(**store);
   const auto cat = catalogue(*snap_, 2020, 2020);
   const auto& clusters = snap_->table("cluster");
-  auto members = q("SELECT cluster_id, count(DISTINCT organisation_id) FROM membership WHERE start_date <= '2020-12-31' "
-                   "AND (end_date IS NULL OR end_date >= '2020-01-01') GROUP BY cluster_id", {});
+  auto members =
+      q("SELECT cluster_id, count(DISTINCT organisation_id) FROM membership WHERE start_date <= "
+        "'2020-12-31' "
+        "AND (end_date IS NULL OR end_date >= '2020-01-01') GROUP BY cluster_id",
+        {});
   ASSERT_TRUE(members.has_value());
   ASSERT_GT(members->size(), 50u);
   for (const auto& row : *members) {
     const int32_t c = clusters.find(std::get<std::string>(row[0]));
-    EXPECT_EQ(cat.at(2020, c, indicator_index("members")), static_cast<double>(std::get<int64_t>(row[1]))) << std::get<std::string>(row[0]);
+    EXPECT_EQ(cat.at(2020, c, indicator_index("members")),
+              static_cast<double>(std::get<int64_t>(row[1])))
+        << std::get<std::string>(row[0]);
   }
-  auto labelled = q("SELECT cluster_id, count(*) FROM project_label WHERE date BETWEEN '2020-01-01' AND '2020-12-31' GROUP BY cluster_id", {});
+  auto labelled =
+      q("SELECT cluster_id, count(*) FROM project_label WHERE date BETWEEN '2020-01-01' AND "
+        "'2020-12-31' GROUP BY cluster_id",
+        {});
   ASSERT_TRUE(labelled.has_value());
   ASSERT_GT(labelled->size(), 10u);
   for (const auto& row : *labelled) {
     const int32_t c = clusters.find(std::get<std::string>(row[0]));
-    EXPECT_EQ(cat.at(2020, c, indicator_index("projects_labelled")), static_cast<double>(std::get<int64_t>(row[1])));
+    EXPECT_EQ(cat.at(2020, c, indicator_index("projects_labelled")),
+              static_cast<double>(std::get<int64_t>(row[1])));
   }
   auto budget = q("SELECT cluster_id, private / total FROM cluster_budget WHERE year = 2020", {});
   ASSERT_TRUE(budget.has_value());
   for (const auto& row : *budget) {
     const int32_t c = clusters.find(std::get<std::string>(row[0]));
-    EXPECT_NEAR(cat.at(2020, c, indicator_index("private_funding_share")), std::get<double>(row[1]), 1e-12);
+    EXPECT_NEAR(cat.at(2020, c, indicator_index("private_funding_share")), std::get<double>(row[1]),
+                1e-12);
   }
 }
 
 TEST_F(EvaluateFrance, DefaultCompositeAgreesWithR) {
   const char* rscript = POLES_RSCRIPT;
-  if (!std::filesystem::exists(rscript)) GTEST_FAIL() << "Rscript is needed (scripts/install-deps installs r-base-core); CMake found '" << rscript << "'";
+  if (!std::filesystem::exists(rscript))
+    GTEST_FAIL() << "Rscript is needed (scripts/install-deps installs r-base-core); CMake found '"
+                 << rscript << "'";
   const MethodFile m = default_method();
   const auto cat = catalogue(*snap_, 2012, 2022);
   std::vector<int32_t> rows;
@@ -87,29 +100,46 @@ TEST_F(EvaluateFrance, DefaultCompositeAgreesWithR) {
   int treated = 0;
   for (const auto& t : c->treatments) treated += t.winsorised > 0 || t.log;
   EXPECT_GT(treated, 0) << "some demo indicator needs the outlier rule, so the check covers it";
-  const auto dir = std::filesystem::temp_directory_path() / ("poles-eval-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("poles-eval-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   ASSERT_TRUE(write_for_peer(raw, m.method, dir.string()).is_ok());
-  std::ofstream(dir / "composite.R") << "x <- read.csv('" << (dir / "raw.csv").string() << "')\n"
-      "meta <- read.csv('" << (dir / "meta.csv").string() << "')\n"
-      "pw <- read.csv('" << (dir / "pillars.csv").string() << "')$weight\n"
-      "skew <- function(v) { v <- v[!is.na(v)]; n <- length(v); d <- v - mean(v); g <- sqrt(n) * sum(d^3) / sum(d^2)^1.5; g * sqrt(n * (n - 1)) / (n - 2) }\n"
-      "kurt <- function(v) { v <- v[!is.na(v)]; n <- length(v); d <- v - mean(v); r <- n * sum(d^4) / sum(d^2)^2; ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)) }\n"
-      "fails <- function(v) { s <- skew(v); k <- kurt(v); is.finite(s) && is.finite(k) && abs(s) >= 2 && k >= 3.5 }\n"
-      "n <- matrix(NA, nrow(x), ncol(x))\n"
-      "for (j in seq_len(ncol(x))) {\n"
-      "  v <- x[[j]] * meta$direction[j]\n"
-      "  if (all(is.na(v))) next\n"
-      "  v[is.na(v)] <- mean(v, na.rm = TRUE)\n"
-      "  for (round in 1:5) { if (!fails(v)) break; if (skew(v) >= 0) { top <- max(v); nxt <- max(v[v < top]); v[v == top] <- nxt } else { low <- min(v); nxt <- min(v[v > low]); v[v == low] <- nxt } }\n"
-      "  if (fails(v)) v <- log(v - min(v) + 0.01 * (max(v) - min(v)))\n"
-      "  n[, j] <- if (max(v) > min(v)) (v - min(v)) / (max(v) - min(v)) else 0.5\n"
-      "}\n"
-      "wmean <- function(M, w) apply(M, 1, function(r) { ok <- !is.na(r) & w != 0; sum(w[ok] * r[ok]) / sum(w[ok]) })\n"
-      "P <- sapply(sort(unique(meta$pillar)), function(p) { cols <- which(meta$pillar == p); wmean(n[, cols, drop = FALSE], meta$weight[cols]) })\n"
-      "idx <- wmean(P, pw)\n"
-      "write.table(format(cbind(P, idx, rank(-idx, ties.method = 'min')), digits = 17), quote = FALSE, row.names = FALSE, col.names = FALSE)\n";
-  FILE* pipe = ::popen((std::string(rscript) + " --vanilla " + (dir / "composite.R").string() + " 2>&1").c_str(), "r");
+  std::ofstream(dir / "composite.R")
+      << "x <- read.csv('" << (dir / "raw.csv").string()
+      << "')\n"
+         "meta <- read.csv('"
+      << (dir / "meta.csv").string()
+      << "')\n"
+         "pw <- read.csv('"
+      << (dir / "pillars.csv").string()
+      << "')$weight\n"
+         "skew <- function(v) { v <- v[!is.na(v)]; n <- length(v); d <- v - mean(v); g <- sqrt(n) "
+         "* sum(d^3) / sum(d^2)^1.5; g * sqrt(n * (n - 1)) / (n - 2) }\n"
+         "kurt <- function(v) { v <- v[!is.na(v)]; n <- length(v); d <- v - mean(v); r <- n * "
+         "sum(d^4) / sum(d^2)^2; ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)) }\n"
+         "fails <- function(v) { s <- skew(v); k <- kurt(v); is.finite(s) && is.finite(k) && "
+         "abs(s) >= 2 && k >= 3.5 }\n"
+         "n <- matrix(NA, nrow(x), ncol(x))\n"
+         "for (j in seq_len(ncol(x))) {\n"
+         "  v <- x[[j]] * meta$direction[j]\n"
+         "  if (all(is.na(v))) next\n"
+         "  v[is.na(v)] <- mean(v, na.rm = TRUE)\n"
+         "  for (round in 1:5) { if (!fails(v)) break; if (skew(v) >= 0) { top <- max(v); nxt <- "
+         "max(v[v < top]); v[v == top] <- nxt } else { low <- min(v); nxt <- min(v[v > low]); v[v "
+         "== low] <- nxt } }\n"
+         "  if (fails(v)) v <- log(v - min(v) + 0.01 * (max(v) - min(v)))\n"
+         "  n[, j] <- if (max(v) > min(v)) (v - min(v)) / (max(v) - min(v)) else 0.5\n"
+         "}\n"
+         "wmean <- function(M, w) apply(M, 1, function(r) { ok <- !is.na(r) & w != 0; sum(w[ok] * "
+         "r[ok]) / sum(w[ok]) })\n"
+         "P <- sapply(sort(unique(meta$pillar)), function(p) { cols <- which(meta$pillar == p); "
+         "wmean(n[, cols, drop = FALSE], meta$weight[cols]) })\n"
+         "idx <- wmean(P, pw)\n"
+         "write.table(format(cbind(P, idx, rank(-idx, ties.method = 'min')), digits = 17), quote = "
+         "FALSE, row.names = FALSE, col.names = FALSE)\n";
+  FILE* pipe = ::popen(
+      (std::string(rscript) + " --vanilla " + (dir / "composite.R").string() + " 2>&1").c_str(),
+      "r");
   ASSERT_NE(pipe, nullptr);
   std::string out;
   char buf[4096];
@@ -149,7 +179,8 @@ TEST_F(EvaluateFrance, YearEvaluationEndToEnd) {
     ++levels[c.action.level];
     EXPECT_FALSE(c.targets.empty()) << "every phase IV cluster has a contract with 2022 targets";
   }
-  // Classes in the method's proportions of 56: ceil(0.2817 × 56) = 16, then up to ceil(0.7746 × 56) = 44.
+  // Classes in the method's proportions of 56: ceil(0.2817 × 56) = 16, then up to ceil(0.7746 × 56)
+  // = 44.
   EXPECT_EQ(ratings["very_performing"], 16);
   EXPECT_EQ(ratings["performing"], 28);
   EXPECT_EQ(ratings["less_performing"], 12);

@@ -2,7 +2,6 @@
 // and aggregation, rank intervals of a dominating unit, Sobol indices of the Ishigami function
 // against their analytic values, and a full composite against the same computation in R.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cmath>
@@ -25,7 +24,8 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-void expect_vector(const std::vector<double>& got, const std::vector<double>& want, double tol = 1e-12) {
+void expect_vector(const std::vector<double>& got, const std::vector<double>& want,
+                   double tol = 1e-12) {
   ASSERT_EQ(got.size(), want.size());
   for (size_t i = 0; i < got.size(); ++i) {
     if (std::isnan(want[i])) {
@@ -42,9 +42,11 @@ TEST(Normalise, EveryMethodOnAHandCase) {
   const double sd = std::sqrt((9.0 + 4 + 0 + 25) / 3);  // mean 4
   expect_vector(normalise(x, Normalisation::kZScore), {-3 / sd, -2 / sd, 0, kNaN, 5 / sd});
   expect_vector(normalise(x, Normalisation::kRank), {1, 2, 3, kNaN, 4});
-  expect_vector(normalise(std::vector<double>{5, 3, 5, 1}, Normalisation::kRank), {3, 2, 3, 1});  // ties at the minimum rank
+  expect_vector(normalise(std::vector<double>{5, 3, 5, 1}, Normalisation::kRank),
+                {3, 2, 3, 1});  // ties at the minimum rank
   expect_vector(normalise(x, Normalisation::kPercentileRank), {0, 1.0 / 3, 2.0 / 3, kNaN, 1});
-  expect_vector(normalise(x, Normalisation::kDistanceToTarget, {.target = 5}), {0, 0.25, 0.75, kNaN, 1});
+  expect_vector(normalise(x, Normalisation::kDistanceToTarget, {.target = 5}),
+                {0, 0.25, 0.75, kNaN, 1});
   expect_vector(normalise(x, Normalisation::kDistanceToBest), {0, 0.125, 0.375, kNaN, 1});
   expect_vector(normalise(x, Normalisation::kGoalposts, {.lo = 2, .hi = 6}), {0, 0, 0.5, kNaN, 1});
 }
@@ -74,12 +76,15 @@ TEST(Outliers, SkewKurtosisAndTreatment) {
   EXPECT_EQ(treat_outliers(s).winsorised, 0);
 }
 
-Table table(size_t rows, size_t cols, std::vector<double> v) { return Table{rows, cols, std::move(v)}; }
+Table table(size_t rows, size_t cols, std::vector<double> v) {
+  return Table{rows, cols, std::move(v)};
+}
 
 TEST(Aggregate, ArithmeticGeometricCopeland) {
-  const Table t = table(3, 3, {0.9, 0.2, 0.5,   // u0
-                               0.5, 0.5, 0.5,   // u1
-                               0.1, 0.8, kNaN});  // u2 (missing third)
+  const Table t = table(3, 3,
+                        {0.9, 0.2, 0.5,     // u0
+                         0.5, 0.5, 0.5,     // u1
+                         0.1, 0.8, kNaN});  // u2 (missing third)
   const std::vector<double> w = {2, 1, 1};
   auto a = aggregate(t, w, Aggregation::kArithmetic);
   ASSERT_TRUE(a.has_value());
@@ -87,9 +92,10 @@ TEST(Aggregate, ArithmeticGeometricCopeland) {
   auto g = aggregate(t, w, Aggregation::kGeometric);
   ASSERT_TRUE(g.has_value());
   EXPECT_NEAR((*g)[0], std::exp((2 * std::log(0.9) + std::log(0.2) + std::log(0.5)) / 4), 1e-12);
-  EXPECT_FALSE(aggregate(table(1, 1, {0}), std::vector<double>{1}, Aggregation::kGeometric).has_value());
-  // Copeland with weights 0.5, 0.25, 0.25: u0 beats u1 (0.5 + 0 + 0.125 = 0.625) and u2 (0.5 of 0.75
-  // available: 0.5/0.75 > ½); u1 beats u2 (0.5 / 0.75); u2 loses both.
+  EXPECT_FALSE(
+      aggregate(table(1, 1, {0}), std::vector<double>{1}, Aggregation::kGeometric).has_value());
+  // Copeland with weights 0.5, 0.25, 0.25: u0 beats u1 (0.5 + 0 + 0.125 = 0.625) and u2 (0.5 of
+  // 0.75 available: 0.5/0.75 > ½); u1 beats u2 (0.5 / 0.75); u2 loses both.
   const auto c = copeland(t, std::vector<double>{0.5, 0.25, 0.25});
   expect_vector(c, {2, 0, -2});
   EXPECT_EQ(ranks(c), (std::vector<int>{1, 2, 3}));
@@ -143,8 +149,10 @@ TEST(Uncertainty, ADominatingUnitRanksFirstUnderEveryChoice) {
   std::uniform_real_distribution<double> U(0, 10);
   Table raw{30, 4, {}};
   for (size_t r = 0; r < 30; ++r) {
-    if (r == 0) raw.v.insert(raw.v.end(), {100, 100, 100, -100});
-    else raw.v.insert(raw.v.end(), {U(g), U(g), U(g), U(g)});
+    if (r == 0)
+      raw.v.insert(raw.v.end(), {100, 100, 100, -100});
+    else
+      raw.v.insert(raw.v.end(), {U(g), U(g), U(g), U(g)});
   }
   auto u = uncertainty(raw, two_pillars(), {}, 500, 42);
   ASSERT_TRUE(u.has_value()) << u.error().to_string();
@@ -163,7 +171,8 @@ TEST(Uncertainty, ADominatingUnitRanksFirstUnderEveryChoice) {
 }
 
 TEST(Sensitivity, SobolIndicesOfTheIshigamiFunction) {
-  // f = sin x1 + 7 sin² x2 + 0.1 x3⁴ sin x1 on [−π, π]³: S = (0.3139, 0.4424, 0), ST = (0.5576, 0.4424, 0.2437).
+  // f = sin x1 + 7 sin² x2 + 0.1 x3⁴ sin x1 on [−π, π]³: S = (0.3139, 0.4424, 0), ST = (0.5576,
+  // 0.4424, 0.2437).
   auto f = [](const std::vector<double>& u) {
     const double pi = std::numbers::pi;
     const double x1 = -pi + 2 * pi * u[0], x2 = -pi + 2 * pi * u[1], x3 = -pi + 2 * pi * u[2];
@@ -202,7 +211,9 @@ TEST(Sensitivity, CompositeFirstOrderIndicesSumToAtMostOne) {
 // against the same steps written in R on the same data.
 TEST(Composite, FullCompositeAgreesWithR) {
   const char* rscript = POLES_RSCRIPT;
-  if (!std::filesystem::exists(rscript)) GTEST_FAIL() << "Rscript is needed (scripts/install-deps installs r-base-core); CMake found '" << rscript << "'";
+  if (!std::filesystem::exists(rscript))
+    GTEST_FAIL() << "Rscript is needed (scripts/install-deps installs r-base-core); CMake found '"
+                 << rscript << "'";
   std::mt19937_64 g(9);
   std::normal_distribution<double> N(50, 15);
   Table raw{40, 4, {}};
@@ -210,7 +221,8 @@ TEST(Composite, FullCompositeAgreesWithR) {
   const Method m = two_pillars();
   auto c = compute(raw, m);
   ASSERT_TRUE(c.has_value()) << c.error().to_string();
-  const auto dir = std::filesystem::temp_directory_path() / ("poles-ci-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("poles-ci-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   {
     std::ofstream f(dir / "x.csv");
@@ -219,13 +231,16 @@ TEST(Composite, FullCompositeAgreesWithR) {
     for (size_t r = 0; r < raw.rows; ++r) {
       for (size_t k = 0; k < 4; ++k) {
         if (k) f << ",";
-        if (std::isnan(raw.at(r, k))) f << "NA";
-        else f << raw.at(r, k);
+        if (std::isnan(raw.at(r, k)))
+          f << "NA";
+        else
+          f << raw.at(r, k);
       }
       f << "\n";
     }
     std::ofstream s(dir / "composite.R");
-    s << "x <- read.csv('" << (dir / "x.csv").string() << "')\n"
+    s << "x <- read.csv('" << (dir / "x.csv").string()
+      << "')\n"
          "x$d <- -x$d\n"
          "for (j in 1:4) x[is.na(x[, j]), j] <- mean(x[, j], na.rm = TRUE)\n"
          "mm <- function(v) (v - min(v)) / (max(v) - min(v))\n"
@@ -233,9 +248,12 @@ TEST(Composite, FullCompositeAgreesWithR) {
          "p1 <- (1 * n[, 1] + 2 * n[, 2]) / 3\n"
          "p2 <- (n[, 3] + n[, 4]) / 2\n"
          "idx <- (0.5 * p1 + 0.5 * p2) / 1\n"
-         "write.table(format(cbind(p1, p2, idx, rank(-idx, ties.method = 'min')), digits = 17), quote = FALSE, row.names = FALSE, col.names = FALSE)\n";
+         "write.table(format(cbind(p1, p2, idx, rank(-idx, ties.method = 'min')), digits = 17), "
+         "quote = FALSE, row.names = FALSE, col.names = FALSE)\n";
   }
-  FILE* pipe = ::popen((std::string(rscript) + " --vanilla " + (dir / "composite.R").string() + " 2>&1").c_str(), "r");
+  FILE* pipe = ::popen(
+      (std::string(rscript) + " --vanilla " + (dir / "composite.R").string() + " 2>&1").c_str(),
+      "r");
   ASSERT_NE(pipe, nullptr);
   std::string out;
   char buf[512];
@@ -253,7 +271,8 @@ TEST(Composite, FullCompositeAgreesWithR) {
   }
 }
 
-// The ladder of methods/default.toml, rule by rule: (rating, consecutive misses, trend, plan) → level.
+// The ladder of methods/default.toml, rule by rule: (rating, consecutive misses, trend, plan) →
+// level.
 TEST(Ladder, DefaultRulesTableDriven) {
   auto m = load_method(std::string(POLES_SOURCE_DIR) + "/methods/default.toml");
   ASSERT_TRUE(m.has_value()) << m.error().to_string();
@@ -266,21 +285,24 @@ TEST(Ladder, DefaultRulesTableDriven) {
   };
   const Case cases[] = {
       {"very_performing", 0, "stable", false, 0},  // nothing to say: monitoring
-      {"very_performing", 0, "down", false, 0},    // a fall alone does not move a very performing cluster
-      {"very_performing", 1, "up", false, 1},      // one missed year: improvement axes
-      {"performing", 0, "down", false, 1},         // performing and falling
+      {"very_performing", 0, "down", false,
+       0},  // a fall alone does not move a very performing cluster
+      {"very_performing", 1, "up", false, 1},  // one missed year: improvement axes
+      {"performing", 0, "down", false, 1},     // performing and falling
       {"performing", 0, "up", false, 0},
-      {"performing", 2, "down", false, 2},         // two missed years and falling: review at 18 months
+      {"performing", 2, "down", false, 2},  // two missed years and falling: review at 18 months
       {"performing", 2, "stable", false, 1},
       {"less_performing", 0, "stable", false, 2},  // less performing: review at 18 months
       {"less_performing", 2, "stable", false, 3},  // and two missed years: short label
       {"less_performing", 3, "down", false, 3},    // three, but no improvement plan tried yet
-      {"less_performing", 3, "down", true, 4},     // three, and the plan already failed: withdrawal proposed
+      {"less_performing", 3, "down", true,
+       4},  // three, and the plan already failed: withdrawal proposed
       {"less_performing", 5, "up", true, 4},
   };
   for (const auto& c : cases) {
     const auto a = propose_action(m->ladder, c.rating, c.misses, c.trend, c.plan);
-    EXPECT_EQ(a.level, c.level) << c.rating << " misses " << c.misses << " " << c.trend << " plan " << c.plan;
+    EXPECT_EQ(a.level, c.level) << c.rating << " misses " << c.misses << " " << c.trend << " plan "
+                                << c.plan;
     if (c.level > 0) {
       EXPECT_FALSE(a.reasons.empty());
     } else {
@@ -310,7 +332,8 @@ id = "members"
 id = "unicorns"
 [[indicator]]
 id = "patents"
-)", "bad.toml");
+)",
+                          "bad.toml");
   ASSERT_FALSE(bad.has_value());
   const std::string text = bad.error().to_string();
   EXPECT_NE(text.find("softmax"), std::string::npos) << text;
@@ -318,16 +341,19 @@ id = "patents"
   EXPECT_NE(text.find("the pillars' weights must sum to 1"), std::string::npos) << text;
   EXPECT_NE(text.find("unicorns"), std::string::npos) << text;
   EXPECT_NE(text.find("unknown indicator"), std::string::npos) << text;
-  EXPECT_NE(text.find("bad.toml:10"), std::string::npos) << "the unknown indicator's line: " << text;
+  EXPECT_NE(text.find("bad.toml:10"), std::string::npos)
+      << "the unknown indicator's line: " << text;
   EXPECT_NE(text.find("its pillar 'products' has no weight"), std::string::npos) << text;
   EXPECT_FALSE(parse_method("name = [", "broken.toml").has_value());
 }
 
 TEST(Indicators, CatalogueDocIsUpToDate) {
   EXPECT_GE(indicator_defs().size(), 35u);
-  const std::string doc = testing::read_file(std::filesystem::path(POLES_SOURCE_DIR) / "docs" / "indicators.md");
+  const std::string doc =
+      testing::read_file(std::filesystem::path(POLES_SOURCE_DIR) / "docs" / "indicators.md");
   EXPECT_NE(doc.find(indicators_markdown()), std::string::npos)
-      << "docs/indicators.md is out of date: paste the output of `poles evaluate indicators --markdown` in it";
+      << "docs/indicators.md is out of date: paste the output of `poles evaluate indicators "
+         "--markdown` in it";
 }
 
 }  // namespace

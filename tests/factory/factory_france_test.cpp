@@ -28,7 +28,8 @@ namespace {
 // panel (member jobs), the slowest table to load.
 struct Tables {
   static std::vector<std::string_view> tables() {
-    return {"employment", "project_event", "project_label", "participation", "result", "membership", "service", "service_participant", "diagnostic"};
+    return {"employment", "project_event", "project_label",       "participation", "result",
+            "membership", "service",       "service_participant", "diagnostic"};
   }
 };
 struct TablesWithPanel {
@@ -67,19 +68,23 @@ TEST_F(FactoryFrance, FunnelReconcilesWithTheProjectTable) {
   // Projects now at each status, as SQL counts them.
   for (size_t k = 0; k < kProjectStatusCodes.size(); ++k) {
     EXPECT_EQ(static_cast<int64_t>(all.current[k]),
-              count(q, "SELECT count(*) FROM project WHERE status = '" + std::string(kProjectStatusCodes[k]) + "'"))
+              count(q, "SELECT count(*) FROM project WHERE status = '" +
+                           std::string(kProjectStatusCodes[k]) + "'"))
         << kProjectStatusCodes[k];
   }
   // Reached: the furthest forward stage of the project's events and status, in SQL.
-  const std::string rank = "CASE %s WHEN 'idea' THEN 0 WHEN 'submitted' THEN 1 WHEN 'labelled' THEN 2 WHEN 'funded' THEN 3 "
-                           "WHEN 'running' THEN 4 WHEN 'completed' THEN 5 WHEN 'on_market' THEN 6 ELSE 0 END";
+  const std::string rank =
+      "CASE %s WHEN 'idea' THEN 0 WHEN 'submitted' THEN 1 WHEN 'labelled' THEN 2 WHEN 'funded' "
+      "THEN 3 "
+      "WHEN 'running' THEN 4 WHEN 'completed' THEN 5 WHEN 'on_market' THEN 6 ELSE 0 END";
   auto rank_of = [&](const std::string& col) {
     std::string r = rank;
     r.replace(r.find("%s"), 2, col);
     return r;
   };
-  const std::string furthest = "SELECT p.id, max(" + rank_of("p.status") + ", coalesce((SELECT max(" + rank_of("e.status") +
-                               ") FROM project_event e WHERE e.project_id = p.id), 0)) AS f FROM project p";
+  const std::string furthest =
+      "SELECT p.id, max(" + rank_of("p.status") + ", coalesce((SELECT max(" + rank_of("e.status") +
+      ") FROM project_event e WHERE e.project_id = p.id), 0)) AS f FROM project p";
   for (int k = 0; k < pipeline::kStages; ++k) {
     EXPECT_EQ(static_cast<int64_t>(all.reached[static_cast<size_t>(k)]),
               count(q, "SELECT count(*) FROM (" + furthest + ") WHERE f >= " + std::to_string(k)))
@@ -87,11 +92,17 @@ TEST_F(FactoryFrance, FunnelReconcilesWithTheProjectTable) {
   }
   // By cluster: each (cluster, project) label once; the whole counts each project once.
   size_t by_cluster = 0, with_label = 0;
-  for (const auto& f : pipeline::funnel(*snap_, {}, pipeline::GroupBy::kCluster)) by_cluster += f.projects;
-  EXPECT_EQ(static_cast<int64_t>(by_cluster), count(q, "SELECT count(*) FROM (SELECT DISTINCT project_id, cluster_id FROM project_label)"));
-  const auto multi = count(q, "SELECT count(*) FROM (SELECT project_id FROM project_label GROUP BY project_id HAVING count(*) > 1)");
+  for (const auto& f : pipeline::funnel(*snap_, {}, pipeline::GroupBy::kCluster))
+    by_cluster += f.projects;
+  EXPECT_EQ(
+      static_cast<int64_t>(by_cluster),
+      count(q, "SELECT count(*) FROM (SELECT DISTINCT project_id, cluster_id FROM project_label)"));
+  const auto multi = count(q,
+                           "SELECT count(*) FROM (SELECT project_id FROM project_label GROUP BY "
+                           "project_id HAVING count(*) > 1)");
   EXPECT_GT(multi, 100) << "the demo has inter-cluster projects";
-  for (const auto& f : pipeline::funnel(*snap_, {}, pipeline::GroupBy::kProgramme)) with_label += f.projects;
+  for (const auto& f : pipeline::funnel(*snap_, {}, pipeline::GroupBy::kProgramme))
+    with_label += f.projects;
   EXPECT_EQ(with_label, all.projects);
   // Stage totals of the groups by year add up to the whole.
   std::array<size_t, pipeline::kStages> sum{};
@@ -109,7 +120,9 @@ TEST_F(FactoryFrance, ShiftShareSumsToTheObservedChangeInEveryCell) {
   ASSERT_GT(ss->size(), 100u);
   double national = 0, change = 0;
   for (const auto& c : *ss) {
-    EXPECT_NEAR(c.national + c.industry_mix + c.competitive, c.change, 1e-9 * std::max(1.0, std::fabs(c.change))) << c.region << " " << c.sector;
+    EXPECT_NEAR(c.national + c.industry_mix + c.competitive, c.change,
+                1e-9 * std::max(1.0, std::fabs(c.change)))
+        << c.region << " " << c.sector;
     national += c.national;
     change += c.change;
   }
@@ -118,8 +131,10 @@ TEST_F(FactoryFrance, ShiftShareSumsToTheObservedChangeInEveryCell) {
   auto j = app::employment_overview(*snap_, {});
   ASSERT_TRUE(j.has_value()) << j.error().to_string();
   for (const auto& r : (*j)["shift_share"]["regions"]) {
-    const double sum = r["national"].get<double>() + r["industry_mix"].get<double>() + r["competitive"].get<double>();
-    EXPECT_NEAR(sum, r["change"].get<double>(), 1e-9 * std::max(1.0, std::fabs(r["change"].get<double>())));
+    const double sum = r["national"].get<double>() + r["industry_mix"].get<double>() +
+                       r["competitive"].get<double>();
+    EXPECT_NEAR(sum, r["change"].get<double>(),
+                1e-9 * std::max(1.0, std::fabs(r["change"].get<double>())));
   }
 }
 
@@ -132,7 +147,9 @@ TEST_F(FactoryFrance, PlantedProgressOfFirmsDiagnosedTwiceIsRecovered) {
   EXPECT_GT(r.progress.ci_low, 0.0) << "progress is significant";
   // The least mature are aided more often after their diagnosis (planted).
   ASSERT_EQ(r.aid_by_maturity.size(), 4u);
-  const auto share = [](const auto& b) { return static_cast<double>(b.aided) / static_cast<double>(b.firms); };
+  const auto share = [](const auto& b) {
+    return static_cast<double>(b.aided) / static_cast<double>(b.firms);
+  };
   EXPECT_GT(share(r.aid_by_maturity.front()), share(r.aid_by_maturity.back()));
 }
 
@@ -171,9 +188,11 @@ TEST_F(FactoryFranceWithPanel, SectorSheetPrintsToAPdfWithItsTitleAndChart) {
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_FALSE(app::sector_sheet(*snap_, "99", {}).has_value());
   if (!report::find_chromium().has_value() || run("command -v pdfinfo pdftotext").empty()) {
-    GTEST_SKIP() << "skipped: Chromium or poppler-utils (pdfinfo, pdftotext) missing; scripts/install-deps installs both";
+    GTEST_SKIP() << "skipped: Chromium or poppler-utils (pdfinfo, pdftotext) missing; "
+                    "scripts/install-deps installs both";
   }
-  const auto pdf = std::filesystem::temp_directory_path() / ("poles-sheet-test-" + std::to_string(::getpid()) + ".pdf");
+  const auto pdf = std::filesystem::temp_directory_path() /
+                   ("poles-sheet-test-" + std::to_string(::getpid()) + ".pdf");
   const Status st = report::html_to_pdf(html, pdf.string());
   ASSERT_TRUE(st.is_ok()) << st.to_string();
   const std::string info = run("pdfinfo '" + pdf.string() + "'");
@@ -189,8 +208,10 @@ TEST_F(FactoryFranceWithPanel, SectorSheetPrintsToAPdfWithItsTitleAndChart) {
   EXPECT_GE(pages, 2);
   EXPECT_LE(pages, 6);
   const std::string text = run("pdftotext -layout '" + pdf.string() + "' -");
-  EXPECT_NE(text.find("Emplois de la filière en France, observés et projetés"), std::string::npos) << "the employment chart's caption";
-  EXPECT_NE(text.find("Quotient de localisation par région"), std::string::npos) << "the LQ chart's caption";
+  EXPECT_NE(text.find("Emplois de la filière en France, observés et projetés"), std::string::npos)
+      << "the employment chart's caption";
+  EXPECT_NE(text.find("Quotient de localisation par région"), std::string::npos)
+      << "the LQ chart's caption";
   EXPECT_NE(text.find("Méthode"), std::string::npos);
   // The chart is drawn: its axis years are text in the PDF.
   EXPECT_NE(text.find("2015"), std::string::npos);

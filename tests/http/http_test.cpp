@@ -1,23 +1,20 @@
 // The HTTP API end to end, on a real server bound to a free port: the authorisation matrix of
 // every route for every role, row scopes, ETag/If-Match under 50 concurrent writers, CSRF,
 // login rate limiting, problem+json errors, the OpenAPI document.
-#include "http/server.h"
-
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <nlohmann/json.hpp>
-
 #include <atomic>
+#include <chrono>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <thread>
-#include <chrono>
-
-#include <fmt/format.h>
 
 #include "app/accounts.h"
+#include "http/server.h"
 #include "io/importer.h"
 #include "store_fixture.h"
 
@@ -32,16 +29,27 @@ class HttpTest : public testing::StoreTest {
   void SetUp() override {
     testing::StoreTest::SetUp();
     if (IsSkipped()) return;
-    import("cluster", "id,name,region,scale\naero,Aerospace Valley,76,national\nmina,Minalogic,84,regional\n");
-    import("organisation", "id,name,kind,siren,commune,headcount,turnover\no1,Un,company,732829320,31555,12,1500000\no2,Deux,research,,38185,,\n");
-    import("membership", "organisation_id,cluster_id,start_date,fee\no1,aero,2019-01-01,100\no2,mina,2019-01-01,100\n");
+    import("cluster",
+           "id,name,region,scale\naero,Aerospace Valley,76,national\nmina,Minalogic,84,regional\n");
+    import("organisation",
+           "id,name,kind,siren,commune,headcount,turnover\no1,Un,company,732829320,31555,12,"
+           "1500000\no2,Deux,research,,38185,,\n");
+    import("membership",
+           "organisation_id,cluster_id,start_date,fee\no1,aero,2019-01-01,100\no2,mina,2019-01-01,"
+           "100\n");
     import("project", "id,acronym,programme,status\np1,ALPHA,FUI,funded\np2,BETA,ANR,labelled\n");
     import("project_label", "project_id,cluster_id,date\np1,aero,2018-10-01\np2,mina,2018-10-01\n");
     for (size_t i = 0; i < app::kRoleNames.size(); ++i) {
       const auto role = static_cast<Role>(i);
-      const std::string scope = role == Role::kRegion ? "76" : role == Role::kClusterManager ? "aero" : role == Role::kReviewer ? "rev1" : role == Role::kMember ? "o1" : "";
+      const std::string scope = role == Role::kRegion           ? "76"
+                                : role == Role::kClusterManager ? "aero"
+                                : role == Role::kReviewer       ? "rev1"
+                                : role == Role::kMember         ? "o1"
+                                                                : "";
       const std::string name = std::string(app::kRoleNames[i]) + "-user";
-      ASSERT_TRUE(app::Accounts::add_user(*store_, name, "correct horse battery", role, scope, "test").is_ok());
+      ASSERT_TRUE(
+          app::Accounts::add_user(*store_, name, "correct horse battery", role, scope, "test")
+              .is_ok());
       auto user = app::Accounts::find_user(*store_, name);
       auto token = app::Accounts::create_token(*store_, **user, "test");
       ASSERT_TRUE(token.has_value());
@@ -74,11 +82,18 @@ class HttpTest : public testing::StoreTest {
     import("organisation", "id,name,kind\nlab,Labo,research\n");
     import("participation", "project_id,organisation_id,role\np1,o1,coordinator\np1,lab,partner\n");
     import("project", "id,acronym,programme,status,start_date\np1,ALPHA,FUI,funded,2019-01-01\n");
-    import("call", "id,programme,title,budget,close_date,min_funding_share,reviewers_per_proposal,max_per_reviewer,criteria\n"
-                   "c1,FUI,Call,1000000,2020-04-15,0.5,1,2,quality:1\n");
-    import("proposal", "id,call_id,applicant_id,title,requested_aid,sector\nx1,c1,o1,One,600000,\nx2,c1,o2,Two,800000,30\n");
-    import("reviewer", "id,name,organisation_id,sectors\nrev1,Expert One,lab,30\nrev2,Expert Two,,\n");
-    import("review", "proposal_id,reviewer_id,criterion,score\nx2,rev1,quality,8\nx2,rev2,quality,6\nx1,rev2,quality,7\n");
+    import("call",
+           "id,programme,title,budget,close_date,min_funding_share,reviewers_per_proposal,max_per_"
+           "reviewer,criteria\n"
+           "c1,FUI,Call,1000000,2020-04-15,0.5,1,2,quality:1\n");
+    import("proposal",
+           "id,call_id,applicant_id,title,requested_aid,sector\nx1,c1,o1,One,600000,\nx2,c1,o2,Two,"
+           "800000,30\n");
+    import("reviewer",
+           "id,name,organisation_id,sectors\nrev1,Expert One,lab,30\nrev2,Expert Two,,\n");
+    import("review",
+           "proposal_id,reviewer_id,criterion,score\nx2,rev1,quality,8\nx2,rev2,quality,6\nx1,rev2,"
+           "quality,7\n");
   }
   httplib::Client client() {
     httplib::Client c("127.0.0.1", port_);
@@ -86,7 +101,8 @@ class HttpTest : public testing::StoreTest {
     return c;
   }
   httplib::Headers auth(Role r) { return {{"Authorization", "Bearer " + tokens_[r]}}; }
-  httplib::Result call(const std::string& method, const std::string& path, const httplib::Headers& h, const std::string& body = "{}") {
+  httplib::Result call(const std::string& method, const std::string& path,
+                       const httplib::Headers& h, const std::string& body = "{}") {
     auto c = client();
     if (method == "GET") return c.Get(path.c_str(), h);
     if (method == "POST") return c.Post(path.c_str(), h, body, "application/json");
@@ -109,21 +125,28 @@ TEST_P(HttpTest, EveryRouteAsEveryRole) {
   static const std::regex param(R"(\{[^}]+\})");
   int checked = 0;
   for (const auto& route : server_->routes()) {
-    if (route.path == "/api/v1/logout") continue;  // bearer callers have no session to end; tested below
+    if (route.path == "/api/v1/logout")
+      continue;  // bearer callers have no session to end; tested below
     const std::string path = std::regex_replace(route.path, param, "zz-none");
     const std::string where = route.method + " " + route.path;
     auto anon = call(route.method, path, {});
     ASSERT_TRUE(anon) << where;
-    const auto guarded = [](const httplib::Result& r) { return r->status == 401 && r->body.find("log in, or send a bearer token") != std::string::npos; };
-    EXPECT_EQ(guarded(anon), route.guard != Guard::kPublic) << where << ": " << anon->status << " " << anon->body;
+    const auto guarded = [](const httplib::Result& r) {
+      return r->status == 401 &&
+             r->body.find("log in, or send a bearer token") != std::string::npos;
+    };
+    EXPECT_EQ(guarded(anon), route.guard != Guard::kPublic)
+        << where << ": " << anon->status << " " << anon->body;
     EXPECT_EQ(anon->body.find("no route for"), std::string::npos) << where;
     for (size_t i = 0; i < app::kRoleNames.size(); ++i) {
       const auto role = static_cast<Role>(i);
       auto res = call(route.method, path, auth(role));
       ASSERT_TRUE(res) << where;
-      const bool route_denied = res->status == 403 && res->body.find("role may not") != std::string::npos;
+      const bool route_denied =
+          res->status == 403 && res->body.find("role may not") != std::string::npos;
       const bool expected_allowed = route.guard != Guard::kRoles || route.allowed(role);
-      EXPECT_EQ(!route_denied, expected_allowed) << where << " as " << app::kRoleNames[i] << ": " << res->status << " " << res->body;
+      EXPECT_EQ(!route_denied, expected_allowed)
+          << where << " as " << app::kRoleNames[i] << ": " << res->status << " " << res->body;
       EXPECT_FALSE(guarded(res)) << where << " as " << app::kRoleNames[i];
       EXPECT_LT(res->status, 500) << where << " as " << app::kRoleNames[i] << ": " << res->body;
       ++checked;
@@ -138,7 +161,9 @@ TEST_P(HttpTest, EveryRouteAsEveryRole) {
 // The network routes on a three-organisation graph: numbers, ego network, export, errors.
 TEST_P(HttpTest, NetworkRoutes) {
   import("organisation", "id,name,kind\no3,Trois,research\n");
-  import("participation", "project_id,organisation_id,role\np1,o1,coordinator\np1,o2,partner\np1,o3,partner\np2,o2,coordinator\np2,o3,partner\n");
+  import("participation",
+         "project_id,organisation_id,role\np1,o1,coordinator\np1,o2,partner\np1,o3,partner\np2,o2,"
+         "coordinator\np2,o3,partner\n");
   auto res = call("GET", "/api/v1/network/summary", auth(Role::kState));
   ASSERT_EQ(res->status, 200) << res->body;
   const Json summary = Json::parse(res->body);
@@ -194,7 +219,8 @@ TEST_P(HttpTest, SelectionRoutesAndWhoSeesReviewers) {
   EXPECT_EQ(res->status, 404);
   // Applicants, cluster and regional staff never see reviewers; reviewers see their own page only.
   for (Role r : {Role::kMember, Role::kClusterManager, Role::kRegion, Role::kReviewer}) {
-    EXPECT_EQ(call("GET", "/api/v1/select/calls/c1/scores", auth(r))->status, 403) << app::kRoleNames[static_cast<size_t>(r)];
+    EXPECT_EQ(call("GET", "/api/v1/select/calls/c1/scores", auth(r))->status, 403)
+        << app::kRoleNames[static_cast<size_t>(r)];
   }
   res = call("GET", "/api/v1/select/my-proposals", auth(Role::kReviewer));
   ASSERT_EQ(res->status, 200) << res->body;
@@ -209,28 +235,35 @@ TEST_P(HttpTest, SelectionRoutesAndWhoSeesReviewers) {
 TEST_P(HttpTest, RecordingTheAssignmentAndDecisionsDrivesWhatReviewersSeeAndWrite) {
   import_selection();
   // Only the roles that write assignments record one.
-  EXPECT_EQ(call("POST", "/api/v1/select/calls/c1/assignment", auth(Role::kClusterManager))->status, 403);
-  EXPECT_EQ(call("POST", "/api/v1/select/calls/c1/assignment", auth(Role::kEvaluator))->status, 403);
+  EXPECT_EQ(call("POST", "/api/v1/select/calls/c1/assignment", auth(Role::kClusterManager))->status,
+            403);
+  EXPECT_EQ(call("POST", "/api/v1/select/calls/c1/assignment", auth(Role::kEvaluator))->status,
+            403);
   auto res = call("POST", "/api/v1/select/calls/c1/assignment?date=2020-05-01", auth(Role::kState));
   ASSERT_EQ(res->status, 200) << res->body;
   Json j = Json::parse(res->body);
   EXPECT_EQ(j["written"], 2);
   EXPECT_EQ(j["replaced"], 0);
   EXPECT_EQ(j["complete"], true);
-  // x1 -> rev2 (rev1 has a conflict), x2 -> rev1 (expertise): rev2's review of x2 is kept, and listed.
+  // x1 -> rev2 (rev1 has a conflict), x2 -> rev1 (expertise): rev2's review of x2 is kept, and
+  // listed.
   ASSERT_EQ(j["reviewed_but_unassigned"].size(), 1u);
   EXPECT_EQ(j["reviewed_but_unassigned"][0], (Json{{"proposal", "x2"}, {"reviewer", "rev2"}}));
   // Saving again needs an explicit replace; then the call's rows are replaced, not added to.
   res = call("POST", "/api/v1/select/calls/c1/assignment", auth(Role::kState));
   EXPECT_EQ(res->status, 409) << res->body;
-  res = call("POST", "/api/v1/select/calls/c1/assignment?replace=true&date=2020-05-02", auth(Role::kAdmin));
+  res = call("POST", "/api/v1/select/calls/c1/assignment?replace=true&date=2020-05-02",
+             auth(Role::kAdmin));
   ASSERT_EQ(res->status, 200) << res->body;
   EXPECT_EQ(Json::parse(res->body)["replaced"], 2);
   res = call("GET", "/api/v1/assignment", auth(Role::kAdmin));
   ASSERT_EQ(res->status, 200);
   j = Json::parse(res->body);
   ASSERT_EQ(j["items"].size(), 2u);
-  EXPECT_EQ(j["items"][0], (Json{{"proposal_id", "x1"}, {"reviewer_id", "rev2"}, {"affinity", 0.0}, {"date", "2020-05-02"}}));
+  EXPECT_EQ(j["items"][0], (Json{{"proposal_id", "x1"},
+                                 {"reviewer_id", "rev2"},
+                                 {"affinity", 0.0},
+                                 {"date", "2020-05-02"}}));
   EXPECT_EQ(j["items"][1]["reviewer_id"], "rev1");
   // The reviewer rev1 reads its own assignment only, sees x2 on its page, and reviews x2, not x1.
   res = call("GET", "/api/v1/assignment", auth(Role::kReviewer));
@@ -244,15 +277,19 @@ TEST_P(HttpTest, RecordingTheAssignmentAndDecisionsDrivesWhatReviewersSeeAndWrit
   EXPECT_EQ(call("GET", "/api/v1/proposal/x1", auth(Role::kReviewer))->status, 404);
   auto mine = call("GET", "/api/v1/review/x2/rev1/quality", auth(Role::kReviewer));
   ASSERT_EQ(mine->status, 200) << mine->body;
-  res = call("PATCH", "/api/v1/review/x2/rev1/quality", {{"Authorization", "Bearer " + tokens_[Role::kReviewer]}, {"If-Match", mine->get_header_value("ETag")}},
+  res = call("PATCH", "/api/v1/review/x2/rev1/quality",
+             {{"Authorization", "Bearer " + tokens_[Role::kReviewer]},
+              {"If-Match", mine->get_header_value("ETag")}},
              R"({"score": 9})");
   EXPECT_EQ(res->status, 200) << res->body;
-  res = call("POST", "/api/v1/review", auth(Role::kReviewer), R"({"proposal_id":"x1","reviewer_id":"rev1","criterion":"quality","score":9})");
+  res = call("POST", "/api/v1/review", auth(Role::kReviewer),
+             R"({"proposal_id":"x1","reviewer_id":"rev1","criterion":"quality","score":9})");
   EXPECT_EQ(res->status, 403) << res->body;
   EXPECT_NE(res->body.find("not assigned to this reviewer"), std::string::npos) << res->body;
   // Decisions from the optimised portfolio: with 700,000 euros and a minimum share of 50 %, one
   // proposal is funded at no less than half its request, the other rejected.
-  res = call("POST", "/api/v1/select/calls/c1/decisions?budget=700000&date=2020-07-01", auth(Role::kState));
+  res = call("POST", "/api/v1/select/calls/c1/decisions?budget=700000&date=2020-07-01",
+             auth(Role::kState));
   ASSERT_EQ(res->status, 200) << res->body;
   j = Json::parse(res->body);
   EXPECT_EQ(j["written"], 2);
@@ -267,7 +304,10 @@ TEST_P(HttpTest, RecordingTheAssignmentAndDecisionsDrivesWhatReviewersSeeAndWrit
     EXPECT_EQ(d["date"], "2020-07-01");
     if (d["decision"] == "funded") aid += d["aid"].get<double>();
   }
-  EXPECT_EQ(aid, Json::parse(call("GET", "/api/v1/select/calls/c1/portfolio?budget=700000", auth(Role::kState))->body)["optimised"]["total_aid"].get<double>());
+  EXPECT_EQ(aid, Json::parse(call("GET", "/api/v1/select/calls/c1/portfolio?budget=700000",
+                                  auth(Role::kState))
+                                 ->body)["optimised"]["total_aid"]
+                     .get<double>());
   // One audit entry per recording, with what was replaced.
   res = call("GET", "/api/v1/audit?limit=1000", auth(Role::kAdmin));
   ASSERT_EQ(res->status, 200) << res->body;
@@ -288,7 +328,10 @@ TEST_P(HttpTest, RecordingTheAssignmentAndDecisionsDrivesWhatReviewersSeeAndWrit
   EXPECT_EQ(assign, 2);
   EXPECT_EQ(decide, 1);
   // Bad parameters change nothing.
-  EXPECT_EQ(call("POST", "/api/v1/select/calls/c1/decisions?replace=true&date=2020-13-01", auth(Role::kState))->status, 400);
+  EXPECT_EQ(call("POST", "/api/v1/select/calls/c1/decisions?replace=true&date=2020-13-01",
+                 auth(Role::kState))
+                ->status,
+            400);
   EXPECT_EQ(call("POST", "/api/v1/select/calls/nope/assignment", auth(Role::kState))->status, 404);
 }
 
@@ -301,10 +344,12 @@ TEST_P(HttpTest, ImpactJobsRunTheirCourseAndStayWithTheirOwner) {
     const int g = u <= 20 ? 0 : u <= 40 ? 2003 : 2004;
     for (int t = 2001; t <= 2005; ++t) {
       const double effect = g != 0 && t >= g ? 1.0 : 0.0;
-      csv += fmt::format("{},{},{},{}\n", u, t, g, 0.1 * u + 0.2 * (t - 2001) + effect + 0.01 * ((u * 7 + t) % 5));
+      csv += fmt::format("{},{},{},{}\n", u, t, g,
+                         0.1 * u + 0.2 * (t - 2001) + effect + 0.01 * ((u * 7 + t) % 5));
     }
   }
-  Json body{{"csv", csv}, {"outcome", "y"}, {"unit", "unit"}, {"time", "year"}, {"group", "first"}, {"bootstrap", 0}};
+  Json body{{"csv", csv},     {"outcome", "y"},   {"unit", "unit"},
+            {"time", "year"}, {"group", "first"}, {"bootstrap", 0}};
   auto started = call("POST", "/api/v1/impact/jobs", auth(Role::kEvaluator), body.dump());
   ASSERT_EQ(started->status, 202) << started->body;
   const std::string id = Json::parse(started->body)["id"];
@@ -319,15 +364,24 @@ TEST_P(HttpTest, ImpactJobsRunTheirCourseAndStayWithTheirOwner) {
   ASSERT_EQ(job["state"], "done") << job.dump();
   EXPECT_NEAR(job["result"]["aggregations"]["simple"]["estimate"].get<double>(), 1.0, 0.02);
   EXPECT_EQ(job["result"]["data"]["units"], 60);
-  auto report = call("GET", "/api/v1/reports/impact/" + id + "?format=html&lang=en", auth(Role::kEvaluator));
+  auto report =
+      call("GET", "/api/v1/reports/impact/" + id + "?format=html&lang=en", auth(Role::kEvaluator));
   ASSERT_EQ(report->status, 200);
   EXPECT_NE(report->body.find("Impact evaluation"), std::string::npos);
   // Another evaluator does not see it; an administrator does.
-  ASSERT_TRUE(app::Accounts::add_user(*store_, "evaluator-2", "correct horse battery", Role::kEvaluator, "", "test").is_ok());
-  auto other = app::Accounts::create_token(*store_, **app::Accounts::find_user(*store_, "evaluator-2"), "test");
-  EXPECT_EQ(call("GET", "/api/v1/impact/jobs/" + id, {{"Authorization", "Bearer " + *other}})->status, 404);
+  ASSERT_TRUE(app::Accounts::add_user(*store_, "evaluator-2", "correct horse battery",
+                                      Role::kEvaluator, "", "test")
+                  .is_ok());
+  auto other = app::Accounts::create_token(
+      *store_, **app::Accounts::find_user(*store_, "evaluator-2"), "test");
+  EXPECT_EQ(
+      call("GET", "/api/v1/impact/jobs/" + id, {{"Authorization", "Bearer " + *other}})->status,
+      404);
   EXPECT_EQ(call("GET", "/api/v1/impact/jobs/" + id, auth(Role::kAdmin))->status, 200);
-  EXPECT_EQ(Json::parse(call("GET", "/api/v1/impact/jobs", {{"Authorization", "Bearer " + *other}})->body)["items"].size(), 0u);
+  EXPECT_EQ(Json::parse(call("GET", "/api/v1/impact/jobs", {{"Authorization", "Bearer " + *other}})
+                            ->body)["items"]
+                .size(),
+            0u);
   // A bad parameter: the job fails and says why.
   body["control"] = "sometimes";
   auto bad = call("POST", "/api/v1/impact/jobs", auth(Role::kEvaluator), body.dump());
@@ -339,7 +393,8 @@ TEST_P(HttpTest, ImpactJobsRunTheirCourseAndStayWithTheirOwner) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(job["state"], "failed");
-  EXPECT_NE(job["error"].get<std::string>().find("'control' value 'sometimes'"), std::string::npos) << job.dump();
+  EXPECT_NE(job["error"].get<std::string>().find("'control' value 'sometimes'"), std::string::npos)
+      << job.dump();
   EXPECT_EQ(call("GET", "/api/v1/reports/impact/" + bad_id, auth(Role::kEvaluator))->status, 412);
   EXPECT_EQ(call("POST", "/api/v1/impact/jobs", auth(Role::kMember), body.dump())->status, 403);
   EXPECT_EQ(call("DELETE", "/api/v1/impact/jobs/job-none", auth(Role::kEvaluator))->status, 404);
@@ -356,7 +411,8 @@ TEST_P(HttpTest, OpenApiDocumentsEveryRoute) {
   for (const auto& r : server_->routes()) {
     std::string m = r.method;
     std::transform(m.begin(), m.end(), m.begin(), ::tolower);
-    EXPECT_TRUE(doc["paths"].contains(r.path) && doc["paths"][r.path].contains(m)) << r.method << " " << r.path;
+    EXPECT_TRUE(doc["paths"].contains(r.path) && doc["paths"][r.path].contains(m))
+        << r.method << " " << r.path;
   }
 }
 
@@ -364,19 +420,32 @@ TEST_P(HttpTest, RowScopesOfAClusterManager) {
   // Its own cluster's membership: allowed; another cluster's: refused with the reason.
   auto own = call("GET", "/api/v1/membership/o1/aero/2019-01-01", auth(Role::kClusterManager));
   ASSERT_EQ(own->status, 200);
-  auto ok = call("PATCH", "/api/v1/membership/o1/aero/2019-01-01", {{"Authorization", "Bearer " + tokens_[Role::kClusterManager]}, {"If-Match", own->get_header_value("ETag")}}, R"({"fee": 250})");
+  auto ok = call("PATCH", "/api/v1/membership/o1/aero/2019-01-01",
+                 {{"Authorization", "Bearer " + tokens_[Role::kClusterManager]},
+                  {"If-Match", own->get_header_value("ETag")}},
+                 R"({"fee": 250})");
   EXPECT_EQ(ok->status, 200) << ok->body;
   auto other = call("GET", "/api/v1/membership/o2/mina/2019-01-01", auth(Role::kClusterManager));
-  auto denied = call("PATCH", "/api/v1/membership/o2/mina/2019-01-01", {{"Authorization", "Bearer " + tokens_[Role::kClusterManager]}, {"If-Match", other->get_header_value("ETag")}}, R"({"fee": 1})");
+  auto denied = call("PATCH", "/api/v1/membership/o2/mina/2019-01-01",
+                     {{"Authorization", "Bearer " + tokens_[Role::kClusterManager]},
+                      {"If-Match", other->get_header_value("ETag")}},
+                     R"({"fee": 1})");
   EXPECT_EQ(denied->status, 403);
-  EXPECT_NE(denied->body.find("the cluster is outside the scope"), std::string::npos) << denied->body;
+  EXPECT_NE(denied->body.find("the cluster is outside the scope"), std::string::npos)
+      << denied->body;
   // A project labelled by another cluster cannot be changed; its own can.
   auto p2 = call("GET", "/api/v1/project/p2", auth(Role::kClusterManager));
-  auto p2w = call("PATCH", "/api/v1/project/p2", {{"Authorization", "Bearer " + tokens_[Role::kClusterManager]}, {"If-Match", p2->get_header_value("ETag")}}, R"({"title": "x"})");
+  auto p2w = call("PATCH", "/api/v1/project/p2",
+                  {{"Authorization", "Bearer " + tokens_[Role::kClusterManager]},
+                   {"If-Match", p2->get_header_value("ETag")}},
+                  R"({"title": "x"})");
   EXPECT_EQ(p2w->status, 403);
   // The member role writes its own organisation only.
   auto o2 = call("GET", "/api/v1/organisation/o2", auth(Role::kMember));
-  auto o2w = call("PATCH", "/api/v1/organisation/o2", {{"Authorization", "Bearer " + tokens_[Role::kMember]}, {"If-Match", o2->get_header_value("ETag")}}, R"({"name": "x"})");
+  auto o2w = call("PATCH", "/api/v1/organisation/o2",
+                  {{"Authorization", "Bearer " + tokens_[Role::kMember]},
+                   {"If-Match", o2->get_header_value("ETag")}},
+                  R"({"name": "x"})");
   EXPECT_EQ(o2w->status, 403);
   // Every accepted write is in the audit log with before and after.
   auto audit = call("GET", "/api/v1/audit?limit=1000", auth(Role::kAdmin));
@@ -394,7 +463,8 @@ TEST_P(HttpTest, RowScopesOfAClusterManager) {
 }
 
 TEST_P(HttpTest, ValidationErrorsAreProblemsWithEveryField) {
-  auto res = call("POST", "/api/v1/organisation", auth(Role::kState), R"({"id":"o9","name":"Neuf","kind":"firm","siren":"123456789"})");
+  auto res = call("POST", "/api/v1/organisation", auth(Role::kState),
+                  R"({"id":"o9","name":"Neuf","kind":"firm","siren":"123456789"})");
   EXPECT_EQ(res->status, 422);
   EXPECT_EQ(res->get_header_value("Content-Type"), "application/problem+json");
   const Json p = Json::parse(res->body);
@@ -405,11 +475,16 @@ TEST_P(HttpTest, ValidationErrorsAreProblemsWithEveryField) {
   EXPECT_EQ(call("GET", "/api/v1/organisation/o9", auth(Role::kState))->status, 404);
   // Backwards lifecycle moves are refused.
   auto p1 = call("GET", "/api/v1/project/p1", auth(Role::kState));
-  auto back = call("PATCH", "/api/v1/project/p1", {{"Authorization", "Bearer " + tokens_[Role::kState]}, {"If-Match", p1->get_header_value("ETag")}}, R"({"status":"submitted"})");
+  auto back = call("PATCH", "/api/v1/project/p1",
+                   {{"Authorization", "Bearer " + tokens_[Role::kState]},
+                    {"If-Match", p1->get_header_value("ETag")}},
+                   R"({"status":"submitted"})");
   EXPECT_EQ(back->status, 422);
-  EXPECT_NE(back->body.find("cannot move from 'funded' to 'submitted'"), std::string::npos) << back->body;
+  EXPECT_NE(back->body.find("cannot move from 'funded' to 'submitted'"), std::string::npos)
+      << back->body;
   // Updates without If-Match are refused with 428.
-  EXPECT_EQ(call("PATCH", "/api/v1/project/p1", auth(Role::kState), R"({"title":"t"})")->status, 428);
+  EXPECT_EQ(call("PATCH", "/api/v1/project/p1", auth(Role::kState), R"({"title":"t"})")->status,
+            428);
 }
 
 // 50 clients increment the same row's fee, each re-reading after a 412. No update is lost.
@@ -428,7 +503,9 @@ TEST_P(HttpTest, ConcurrentUpdatesWithIfMatchLoseNothing) {
         auto got = cli.Get(path.c_str(), h);
         if (!got || got->status != 200) {
           ++failures;
-          ADD_FAILURE() << "GET: " << (got ? std::to_string(got->status) + got->body : httplib::to_string(got.error()));
+          ADD_FAILURE() << "GET: "
+                        << (got ? std::to_string(got->status) + got->body
+                                : httplib::to_string(got.error()));
           return;
         }
         const double fee = Json::parse(got->body)["fee"].get<double>();
@@ -438,7 +515,10 @@ TEST_P(HttpTest, ConcurrentUpdatesWithIfMatchLoseNothing) {
         auto put = cli.Patch(path.c_str(), w, Json{{"fee", fee + 1}}.dump(), "application/json");
         if (!put) {
           ++failures;
-          ADD_FAILURE() << "PATCH: " << httplib::to_string(put.error()) << " after " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s";
+          ADD_FAILURE()
+              << "PATCH: " << httplib::to_string(put.error()) << " after "
+              << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
+              << " s";
           return;
         }
         if (put->status == 200) {
@@ -462,7 +542,9 @@ TEST_P(HttpTest, ConcurrentUpdatesWithIfMatchLoseNothing) {
 
 TEST_P(HttpTest, BrowserSessionsNeedTheCsrfTokenAndLoginsAreRateLimited) {
   auto c = client();
-  auto login = c.Post("/api/v1/login", R"({"name":"state-user","password":"correct horse battery"})", "application/json");
+  auto login =
+      c.Post("/api/v1/login", R"({"name":"state-user","password":"correct horse battery"})",
+             "application/json");
   ASSERT_EQ(login->status, 200);
   const std::string set_cookie = login->get_header_value("Set-Cookie");
   EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos);
@@ -472,15 +554,24 @@ TEST_P(HttpTest, BrowserSessionsNeedTheCsrfTokenAndLoginsAreRateLimited) {
   const std::string body = R"({"id":"c3","name":"Trois","region":"11","scale":"regional"})";
   auto no_csrf = c.Post("/api/v1/cluster", {{"Cookie", cookie}}, body, "application/json");
   EXPECT_EQ(no_csrf->status, 403);
-  auto with_csrf = c.Post("/api/v1/cluster", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}, body, "application/json");
+  auto with_csrf = c.Post("/api/v1/cluster", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}, body,
+                          "application/json");
   EXPECT_EQ(with_csrf->status, 201) << with_csrf->body;
-  EXPECT_EQ(c.Post("/api/v1/logout", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}, "", "application/json")->status, 200);
+  EXPECT_EQ(
+      c.Post("/api/v1/logout", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}, "", "application/json")
+          ->status,
+      200);
   EXPECT_EQ(c.Get("/api/v1/me", {{"Cookie", cookie}})->status, 401) << "the session ended";
   // Five wrong passwords, then even the right one waits.
   for (int i = 0; i < 5; ++i) {
-    EXPECT_EQ(c.Post("/api/v1/login", R"({"name":"admin-user","password":"wrong password!"})", "application/json")->status, 401);
+    EXPECT_EQ(c.Post("/api/v1/login", R"({"name":"admin-user","password":"wrong password!"})",
+                     "application/json")
+                  ->status,
+              401);
   }
-  auto blocked = c.Post("/api/v1/login", R"({"name":"admin-user","password":"correct horse battery"})", "application/json");
+  auto blocked =
+      c.Post("/api/v1/login", R"({"name":"admin-user","password":"correct horse battery"})",
+             "application/json");
   EXPECT_EQ(blocked->status, 429);
   EXPECT_EQ(blocked->get_header_value("Retry-After"), "60");
 }
@@ -490,12 +581,19 @@ TEST_P(HttpTest, ListsPageWithACursorAndCacheUntilTheDataChanges) {
   const Json a = Json::parse(first->body);
   ASSERT_EQ(a["items"].size(), 1u);
   ASSERT_FALSE(a["next_cursor"].is_null());
-  auto second = call("GET", "/api/v1/organisation?limit=1&cursor=" + a["next_cursor"].get<std::string>(), auth(Role::kEvaluator));
+  auto second =
+      call("GET", "/api/v1/organisation?limit=1&cursor=" + a["next_cursor"].get<std::string>(),
+           auth(Role::kEvaluator));
   const Json b = Json::parse(second->body);
   EXPECT_EQ(b["items"][0]["id"], "o2");
   EXPECT_TRUE(b["next_cursor"].is_null());
-  EXPECT_EQ(call("GET", "/api/v1/organisation?limit=1", auth(Role::kEvaluator))->get_header_value("X-Cache"), "hit");
-  ASSERT_EQ(call("POST", "/api/v1/organisation", auth(Role::kState), R"({"id":"a0","name":"Zéro","kind":"other"})")->status, 201);
+  EXPECT_EQ(call("GET", "/api/v1/organisation?limit=1", auth(Role::kEvaluator))
+                ->get_header_value("X-Cache"),
+            "hit");
+  ASSERT_EQ(call("POST", "/api/v1/organisation", auth(Role::kState),
+                 R"({"id":"a0","name":"Zéro","kind":"other"})")
+                ->status,
+            201);
   auto after = call("GET", "/api/v1/organisation?limit=1", auth(Role::kEvaluator));
   EXPECT_EQ(after->get_header_value("X-Cache"), "");
   EXPECT_EQ(Json::parse(after->body)["items"][0]["id"], "a0");
@@ -516,7 +614,8 @@ TEST_P(HttpTest, StoppingLosesNoAcknowledgedWrite) {
       auto cli = client();
       for (int i = 0; !stop; ++i) {
         const std::string key = "stop-" + std::to_string(w) + "-" + std::to_string(i);
-        auto res = cli.Post("/api/v1/truth", auth(Role::kState), Json{{"key", key}, {"value", i}}.dump(), "application/json");
+        auto res = cli.Post("/api/v1/truth", auth(Role::kState),
+                            Json{{"key", key}, {"value", i}}.dump(), "application/json");
         if (!res) break;  // the server is gone
         if (res->status == 201) {
           std::lock_guard lock(mu);
@@ -544,7 +643,8 @@ TEST_P(HttpTest, StoppingLosesNoAcknowledgedWrite) {
   const auto* truth = schema::find_entity("truth");
   for (const auto& key : acknowledged) {
     auto row = store_->get(*truth, {key});
-    ASSERT_TRUE(row.has_value() && row->has_value()) << key << " was acknowledged but is not in the store";
+    ASSERT_TRUE(row.has_value() && row->has_value())
+        << key << " was acknowledged but is not in the store";
   }
 }
 

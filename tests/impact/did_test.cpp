@@ -1,11 +1,12 @@
 // Callaway & Sant'Anna on mpdta: the numbers printed by the `did` package (METHODS.md, A.1 of
 // references/econometrics.md), and hand cases.
+#include "impact/did.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
 
-#include "impact/did.h"
 #include "impact/frame.h"
 #include "test_support.h"
 
@@ -33,9 +34,14 @@ TEST(CallawaySantAnna, MpdtaGroupTimeEffectsMatchTheDidPackage) {
   auto r = att_gt(mpdta());
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
   EXPECT_EQ(r->units, 500);
-  const double expected[3][4] = {{-0.0105, -0.0704, -0.1373, -0.1008}, {0.0065, -0.0028, -0.0046, -0.0412}, {0.0305, -0.0027, -0.0311, -0.0261}};
-  // Published (bootstrap) standard errors, README column: checked loosely against the analytic ones.
-  const double se[3][4] = {{0.0246, 0.0332, 0.0397, 0.0357}, {0.0229, 0.0197, 0.0179, 0.0192}, {0.0154, 0.0164, 0.0184, 0.0170}};
+  const double expected[3][4] = {{-0.0105, -0.0704, -0.1373, -0.1008},
+                                 {0.0065, -0.0028, -0.0046, -0.0412},
+                                 {0.0305, -0.0027, -0.0311, -0.0261}};
+  // Published (bootstrap) standard errors, README column: checked loosely against the analytic
+  // ones.
+  const double se[3][4] = {{0.0246, 0.0332, 0.0397, 0.0357},
+                           {0.0229, 0.0197, 0.0179, 0.0192},
+                           {0.0154, 0.0164, 0.0184, 0.0170}};
   ASSERT_EQ(r->cells.size(), 12u);
   for (size_t c = 0; c < 12; ++c) {
     const auto& cell = r->cells[c];
@@ -49,7 +55,8 @@ TEST(CallawaySantAnna, MpdtaGroupTimeEffectsMatchTheDidPackage) {
   EXPECT_EQ(r->pretest_df, 5);
   // Regression and doubly robust coincide without covariates; so does IPW.
   for (auto m : {DidMethod::kRegression, DidMethod::kIpw}) {
-    auto o = att_gt(mpdta(), DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, m, 0, {}});
+    auto o =
+        att_gt(mpdta(), DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, m, 0, {}});
     ASSERT_TRUE(o.has_value());
     for (size_t c = 0; c < 12; ++c) {
       EXPECT_NEAR(o->cells[c].att, r->cells[c].att, 1e-12);
@@ -99,20 +106,22 @@ TEST(CallawaySantAnna, MpdtaAggregationsMatchTheDidPackage) {
     EXPECT_NEAR(bal->terms[j].att, by_e_bal[j], 5e-5);
   }
 
-  // Simple: post-treatment cells weighted by group size (derived from the cells, as the package does).
+  // Simple: post-treatment cells weighted by group size (derived from the cells, as the package
+  // does).
   auto simple = aggregate(*r, Aggregation::kSimple);
   ASSERT_TRUE(simple.has_value());
   double num = 0, den = 0;
   for (const auto& c : r->cells) {
     if (!c.post) continue;
-    const double pg = r->group_share[static_cast<size_t>(std::find(r->groups.begin(), r->groups.end(), c.g) - r->groups.begin())];
+    const double pg = r->group_share[static_cast<size_t>(
+        std::find(r->groups.begin(), r->groups.end(), c.g) - r->groups.begin())];
     num += c.att * pg;
     den += pg;
   }
   EXPECT_NEAR(simple->att, num / den, 1e-12);
   auto cal = aggregate(*r, Aggregation::kCalendar);
   ASSERT_TRUE(cal.has_value());
-  EXPECT_EQ(cal->terms.size(), 4u);  // 2004..2007
+  EXPECT_EQ(cal->terms.size(), 4u);                        // 2004..2007
   EXPECT_NEAR(cal->terms[0].att, r->cells[0].att, 1e-12);  // only 2004 is treated in 2004
 }
 
@@ -160,9 +169,12 @@ TEST(CallawaySantAnna, CovariatesRemoveTheBiasOfSelectionOnObservables) {
   DidData plain = d;
   plain.covariates.clear();
   plain.covariate_names.clear();
-  auto naive = att_gt(plain, DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kRegression, 0, {}});
+  auto naive = att_gt(
+      plain,
+      DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kRegression, 0, {}});
   ASSERT_TRUE(naive.has_value());
-  EXPECT_GT(naive->cells[0].att - 1, 10 * naive->cells[0].se);  // treated have larger x, hence larger trends
+  EXPECT_GT(naive->cells[0].att - 1,
+            10 * naive->cells[0].se);  // treated have larger x, hence larger trends
   for (auto m : {DidMethod::kRegression, DidMethod::kIpw, DidMethod::kDoublyRobust}) {
     auto r = att_gt(d, DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, m, 0, {}});
     ASSERT_TRUE(r.has_value()) << r.error().to_string();
@@ -173,7 +185,10 @@ TEST(CallawaySantAnna, CovariatesRemoveTheBiasOfSelectionOnObservables) {
   std::vector<double> est;
   double se = 0;
   for (uint64_t rep = 0; rep < 200; ++rep) {
-    auto r = att_gt(simulate(100 + rep), DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kDoublyRobust, 0, {}});
+    auto r = att_gt(
+        simulate(100 + rep),
+        DidOptions{
+            ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kDoublyRobust, 0, {}});
     ASSERT_TRUE(r.has_value());
     est.push_back(r->cells[0].att);
     se += r->cells[0].se / 200;

@@ -1,5 +1,7 @@
 // OLS with high-dimensional fixed effects: fixest's published trade-data numbers, hand cases,
 // and R's plm and estimatr on the same simulated unbalanced panel.
+#include "impact/hdfe.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,7 +10,6 @@
 #include <sstream>
 
 #include "impact/frame.h"
-#include "impact/hdfe.h"
 #include "impact/stata.h"
 #include "test_support.h"
 
@@ -27,7 +28,8 @@ OlsInput trade_gravity(const Frame& f) {
   in.y = *f.numeric("log(Euros)");
   in.x_names = {"log(dist_km)"};
   in.x = {*f.numeric("log(dist_km)")};
-  for (const char* fe : {"Destination", "Origin", "Product", "Year"}) in.fe.push_back(fixed_effect(f, fe));
+  for (const char* fe : {"Destination", "Origin", "Product", "Year"})
+    in.fe.push_back(fixed_effect(f, fe));
   in.vcov.kind = VcovKind::kCluster;
   in.vcov.clusters = {fixed_effect(f, "Destination"), fixed_effect(f, "Origin")};
   return in;
@@ -70,7 +72,8 @@ TEST(Feols, TradeGravityMatchesFixestPublishedNumbers) {
 // projections stall, the sparse direct solver takes over, and it agrees with plain CG.
 TEST(Feols, DifficultWorkerFirmPanelFromStataRecoversTheTrueCoefficients) {
   POLES_REQUIRE_SHARED("data/reference/fixest-benchmark/base_diff_e5.dta");
-  auto f = read_dta(testing::shared_path("data/reference/fixest-benchmark/base_diff_e5.dta").string());
+  auto f =
+      read_dta(testing::shared_path("data/reference/fixest-benchmark/base_diff_e5.dta").string());
   ASSERT_TRUE(f.has_value()) << f.error().to_string();
   ASSERT_EQ(f->rows(), 100000u);
   ASSERT_NE(f->find("id_firm"), nullptr);
@@ -130,7 +133,8 @@ TEST(Feols, BadInputIsNamed) {
   ASSERT_TRUE(f.add(c).is_ok());
   auto v = f.numeric("label");
   ASSERT_FALSE(v.has_value());
-  EXPECT_NE(v.error().message().find("column 'label' is not numeric (value 'a')"), std::string::npos);
+  EXPECT_NE(v.error().message().find("column 'label' is not numeric (value 'a')"),
+            std::string::npos);
   EXPECT_FALSE(f.numeric("log(missing)").has_value());
 }
 

@@ -2,6 +2,7 @@
 // table) recovered by Callaway & Sant'Anna within their intervals while the naive comparison is
 // rejected; the spillover on exposed non-members; fixed-effect regressions against R's plm and
 // estimatr on the same panel.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,8 +11,6 @@
 #include <map>
 #include <set>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "demo_france.h"
 #include "impact/did.h"
@@ -25,7 +24,8 @@ namespace {
 
 struct Tables {
   static std::vector<std::string_view> tables() {
-    return {"firm_year", "organisation", "membership", "cluster", "participation", "project", "truth"};
+    return {"firm_year",     "organisation", "membership", "cluster",
+            "participation", "project",      "truth"};
   }
 };
 
@@ -84,27 +84,34 @@ TEST_F(ImpactFrance, PanelCarriesTheMembershipTiming) {
 }
 
 TEST_F(ImpactFrance, CallawaySantAnnaRecoversThePlantedEffectAndTheNaiveComparisonDoesNot) {
-  auto r = att_gt(direct_effect_data("log(rd_spending)"), DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kRegression, 0, {}});
+  auto r = att_gt(
+      direct_effect_data("log(rd_spending)"),
+      DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kRegression, 0, {}});
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
   auto simple = aggregate(*r, Aggregation::kSimple);
   ASSERT_TRUE(simple.has_value());
   const double planted = truth("att.rd_spending_log.simple");
-  std::cout << "units " << r->units << " dropped " << r->dropped_units << " groups " << r->groups.size() << " ATT " << simple->att
-            << " (" << simple->se << ") planted " << planted << " pretest p " << r->pretest_p << "\n";
+  std::cout << "units " << r->units << " dropped " << r->dropped_units << " groups "
+            << r->groups.size() << " ATT " << simple->att << " (" << simple->se << ") planted "
+            << planted << " pretest p " << r->pretest_p << "\n";
   EXPECT_LT(std::abs(simple->att - planted), 1.96 * simple->se);
   auto dyn = aggregate(*r, Aggregation::kDynamic);
   ASSERT_TRUE(dyn.has_value());
   for (const auto& term : dyn->terms) {
     if (term.key < 0 || term.key > 4) continue;
     const double e_truth = truth(fmt::format("att.rd_spending_log.dynamic.e{}", term.key));
-    std::cout << "e=" << term.key << " " << term.att << " (" << term.se << ") planted " << e_truth << "\n";
+    std::cout << "e=" << term.key << " " << term.att << " (" << term.se << ") planted " << e_truth
+              << "\n";
     EXPECT_LT(std::abs(term.att - e_truth), 2.58 * term.se) << "e = " << term.key;
   }
   // No pre-trend is planted: the leads are jointly zero at 1 %.
   EXPECT_GT(r->pretest_p, 0.01);
   // Turnover and headcount carry no planted effect.
   for (const char* outcome : {"log(turnover)", "log(headcount)"}) {
-    auto z = att_gt(direct_effect_data(outcome), DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kRegression, 0, {}});
+    auto z = att_gt(
+        direct_effect_data(outcome),
+        DidOptions{
+            ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kRegression, 0, {}});
     ASSERT_TRUE(z.has_value());
     auto zs = aggregate(*z, Aggregation::kSimple);
     std::cout << outcome << " ATT " << zs->att << " (" << zs->se << ")\n";
@@ -130,12 +137,15 @@ TEST_F(ImpactFrance, CallawaySantAnnaRecoversThePlantedEffectAndTheNaiveComparis
 // Spillovers: non-members of a (zone, sector) cell once a member of the cell has joined, against
 // never-exposed non-members, recover the planted indirect effect.
 TEST_F(ImpactFrance, SpilloverOnExposedNonMembersIsRecovered) {
-  auto r = att_gt(did_data("log(rd_spending)", true), DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kRegression, 0, {}});
+  auto r = att_gt(
+      did_data("log(rd_spending)", true),
+      DidOptions{ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kRegression, 0, {}});
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
   auto simple = aggregate(*r, Aggregation::kSimple);
   ASSERT_TRUE(simple.has_value());
   const double planted = truth("spillover.rd_spending_log");
-  std::cout << "spillover " << simple->att << " (" << simple->se << ") planted " << planted << " on " << r->units << " firms\n";
+  std::cout << "spillover " << simple->att << " (" << simple->se << ") planted " << planted
+            << " on " << r->units << " firms\n";
   EXPECT_LT(std::abs(simple->att - planted), 2.58 * simple->se);
   EXPECT_GT(simple->att / simple->se, 3);
 }
@@ -144,7 +154,8 @@ TEST_F(ImpactFrance, SpilloverOnExposedNonMembersIsRecovered) {
 // unbalanced extract of the demo panel: plm's within estimator (iid errors) and estimatr's
 // lm_robust (HC1, and clustered by firm) give the same numbers to 1e-8.
 TEST_F(ImpactFrance, FixedEffectRegressionsAgreeWithPlmAndEstimatr) {
-  ASSERT_TRUE(std::filesystem::exists(POLES_RSCRIPT)) << "Rscript is needed (scripts/install-deps installs r-cran-plm and r-cran-estimatr)";
+  ASSERT_TRUE(std::filesystem::exists(POLES_RSCRIPT))
+      << "Rscript is needed (scripts/install-deps installs r-cran-plm and r-cran-estimatr)";
   const Frame& f = panel();
   const auto firm = *f.numeric("firm");
   const auto year = *f.numeric("year");
@@ -192,7 +203,8 @@ h <- lm_robust(y ~ treated + lhc, data = d, fixed_effects = ~ firm + year, se_ty
 cat("HC1", format(c(coef(h), h$std.error), digits = 17), "\n")
 c1 <- lm_robust(y ~ treated + lhc, data = d, fixed_effects = ~ firm + year, clusters = firm, se_type = "stata")
 cat("CR1", format(c(coef(c1), c1$std.error), digits = 17), "\n")
-)", (dir / "panel.csv").string());
+)",
+                                         (dir / "panel.csv").string());
   const auto out = testing::run_r(POLES_RSCRIPT, dir.path(), "fe.R", script);
   ASSERT_EQ(out.status, 0) << out.output;
   std::map<std::string, std::vector<double>> peer;
@@ -216,8 +228,10 @@ cat("CR1", format(c(coef(c1), c1$std.error), digits = 17), "\n")
     auto r = feols(std::move(run));
     ASSERT_TRUE(r.has_value()) << r.error().to_string();
     for (Eigen::Index j = 0; j < 2; ++j) {
-      const double coef = peer[tag][static_cast<size_t>(j)], se = peer[tag][static_cast<size_t>(j) + 2];
-      EXPECT_NEAR(r->coef(j), coef, 1e-8 * std::max(1.0, std::abs(coef))) << tag << " " << r->names[static_cast<size_t>(j)];
+      const double coef = peer[tag][static_cast<size_t>(j)],
+                   se = peer[tag][static_cast<size_t>(j) + 2];
+      EXPECT_NEAR(r->coef(j), coef, 1e-8 * std::max(1.0, std::abs(coef)))
+          << tag << " " << r->names[static_cast<size_t>(j)];
       EXPECT_NEAR(r->se(j), se, 1e-8 * se) << tag << " " << r->names[static_cast<size_t>(j)];
     }
   };

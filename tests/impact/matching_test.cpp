@@ -1,6 +1,9 @@
 // Matching on lalonde against R's MatchIt (Debian's r-cran-matchit) run on the same file inside
 // the test: the matched sets, the weights and the balance table; the caliper and CEM by their
 // properties.
+#include "impact/matching.h"
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,18 +11,16 @@
 #include <map>
 #include <sstream>
 
-#include <fmt/format.h>
-
 #include "impact/frame.h"
 #include "impact/hdfe.h"
-#include "impact/matching.h"
 #include "test_support.h"
 
 namespace poles::impact {
 namespace {
 
 const char* kLalonde = "data/reference/lalonde/lalonde_matchit.csv";
-const std::vector<std::string> kCovariates = {"age", "educ", "race", "married", "nodegree", "re74", "re75"};
+const std::vector<std::string> kCovariates = {"age",      "educ", "race", "married",
+                                              "nodegree", "re74", "re75"};
 
 struct Lalonde {
   Frame frame;
@@ -42,7 +43,8 @@ Lalonde load() {
   return l;
 }
 
-// What MatchIt says, by specification: matched controls of each treated id, weights by id, balance rows.
+// What MatchIt says, by specification: matched controls of each treated id, weights by id, balance
+// rows.
 struct Peer {
   std::map<std::string, std::map<std::string, std::vector<std::string>>> pairs;
   std::map<std::string, std::map<std::string, double>> weights;
@@ -73,7 +75,8 @@ for (s in names(specs)) {{
 }}
 m <- matchit(treat ~ race + married + nodegree, data = d, method = "exact")
 cat(paste("W exact", d$id, format(m$weights, digits = 17)), sep = "\n")
-)", testing::shared_path(kLalonde).string());
+)",
+                                         testing::shared_path(kLalonde).string());
   const auto out = testing::run_r(POLES_RSCRIPT, dir.path(), "matchit.R", script);
   EXPECT_EQ(out.status, 0) << out.output;
   Peer p;
@@ -116,14 +119,16 @@ class LalondeVsMatchIt : public ::testing::Test {
   }
   void SetUp() override {
     POLES_REQUIRE_SHARED(kLalonde);
-    ASSERT_TRUE(std::filesystem::exists(POLES_RSCRIPT)) << "Rscript is needed (scripts/install-deps installs r-base-core and r-cran-matchit)";
+    ASSERT_TRUE(std::filesystem::exists(POLES_RSCRIPT))
+        << "Rscript is needed (scripts/install-deps installs r-base-core and r-cran-matchit)";
     ASSERT_NE(peer_, nullptr);
   }
   static Peer* peer_;
 };
 Peer* LalondeVsMatchIt::peer_ = nullptr;
 
-void expect_same_sets(const Lalonde& l, const Matching& m, const std::map<std::string, std::vector<std::string>>& peer) {
+void expect_same_sets(const Lalonde& l, const Matching& m,
+                      const std::map<std::string, std::vector<std::string>>& peer) {
   int treated = 0;
   for (size_t i = 0; i < l.id.size(); ++i) {
     if (!l.treat[i]) continue;
@@ -136,9 +141,11 @@ void expect_same_sets(const Lalonde& l, const Matching& m, const std::map<std::s
   EXPECT_EQ(treated, 185);
 }
 
-void expect_same_weights(const Lalonde& l, const Matching& m, const std::map<std::string, double>& peer) {
+void expect_same_weights(const Lalonde& l, const Matching& m,
+                         const std::map<std::string, double>& peer) {
   ASSERT_EQ(peer.size(), l.id.size());
-  for (size_t i = 0; i < l.id.size(); ++i) EXPECT_NEAR(m.weights[i], peer.at(l.id[i]), 1e-12) << l.id[i];
+  for (size_t i = 0; i < l.id.size(); ++i)
+    EXPECT_NEAR(m.weights[i], peer.at(l.id[i]), 1e-12) << l.id[i];
 }
 
 NearestOptions as_matchit_4_5_1(NearestOptions o = {}) {
@@ -159,8 +166,9 @@ TEST_F(LalondeVsMatchIt, NearestNeighbourWithoutReplacementKeepsMatchItsPairsAnd
   for (const auto& r : rows) {
     ASSERT_TRUE(peer_->balance.count(r.name)) << r.name;
     const auto& b = peer_->balance.at(r.name);
-    const double ours[] = {r.mean_treated, r.mean_control, r.smd, r.variance_ratio,
-                           r.matched_mean_treated, r.matched_mean_control, r.matched_smd, r.matched_variance_ratio};
+    const double ours[] = {r.mean_treated,   r.mean_control,          r.smd,
+                           r.variance_ratio, r.matched_mean_treated,  r.matched_mean_control,
+                           r.matched_smd,    r.matched_variance_ratio};
     for (size_t j = 0; j < 8; ++j) {
       if (std::isnan(b[j])) {
         EXPECT_TRUE(std::isnan(ours[j])) << r.name << " " << j;
@@ -213,7 +221,8 @@ TEST_F(LalondeVsMatchIt, ExactMatchingWeightsMatchMatchIt) {
   for (size_t i = 0; i < l.id.size(); ++i) {
     for (size_t j = 0; j < l.id.size(); ++j) {
       if (m->subclass[i] >= 0 && m->subclass[i] == m->subclass[j]) {
-        ASSERT_EQ(c->display.row(static_cast<Eigen::Index>(i)), c->display.row(static_cast<Eigen::Index>(j)));
+        ASSERT_EQ(c->display.row(static_cast<Eigen::Index>(i)),
+                  c->display.row(static_cast<Eigen::Index>(j)));
       }
     }
   }
@@ -231,7 +240,8 @@ TEST_F(LalondeVsMatchIt, TrueNearestDepartsFromMatchItOnlyWhereMatchItTakesAFart
   for (int i = 0; i < static_cast<int>(l.id.size()); ++i) {
     if (l.treat[static_cast<size_t>(i)]) order.push_back(i);
   }
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return m->distance(a) > m->distance(b); });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return m->distance(a) > m->distance(b); });
   std::map<std::string, int> row;
   for (size_t i = 0; i < l.id.size(); ++i) row[l.id[i]] = static_cast<int>(i);
   int differing = 0;
@@ -243,7 +253,9 @@ TEST_F(LalondeVsMatchIt, TrueNearestDepartsFromMatchItOnlyWhereMatchItTakesAFart
     ++differing;
     if (first) {
       EXPECT_GT(m->distance(ours), m->distance(t)) << l.id[static_cast<size_t>(t)];
-      EXPECT_LT(std::abs(m->distance(ours) - m->distance(t)), std::abs(m->distance(theirs) - m->distance(t))) << l.id[static_cast<size_t>(t)];
+      EXPECT_LT(std::abs(m->distance(ours) - m->distance(t)),
+                std::abs(m->distance(theirs) - m->distance(t)))
+          << l.id[static_cast<size_t>(t)];
       first = false;
     }
   }
@@ -268,10 +280,13 @@ TEST(Matching, CaliperDropsTreatedWithoutAControlWithinTheWidth) {
   EXPECT_GT(m->treated_matched, 50);
   EXPECT_EQ(m->treated_matched, m->controls_matched);
   for (size_t i = 0; i < l.id.size(); ++i) {
-    for (int c : m->matches[i]) EXPECT_LE(std::abs(d(static_cast<Eigen::Index>(i)) - d(c)), m->caliper_width);
+    for (int c : m->matches[i])
+      EXPECT_LE(std::abs(d(static_cast<Eigen::Index>(i)) - d(c)), m->caliper_width);
   }
   // Balance on the score improves over plain nearest neighbour.
-  auto plain = nearest_neighbour(l.cov.model, l.treat, NearestOptions{1, false, std::nullopt, DistanceScale::kLogit, MatchOrder::kLargest});
+  auto plain = nearest_neighbour(
+      l.cov.model, l.treat,
+      NearestOptions{1, false, std::nullopt, DistanceScale::kLogit, MatchOrder::kLargest});
   ASSERT_TRUE(plain.has_value());
   const auto b_cal = balance(l.cov, m->distance, l.treat, m->weights);
   const auto b_plain = balance(l.cov, plain->distance, l.treat, plain->weights);

@@ -8,20 +8,24 @@
 namespace poles::io {
 namespace {
 
-using testing::StoreTest;
 using testing::shared_path;
+using testing::StoreTest;
 
 class FormatsTest : public StoreTest {
  protected:
-  std::optional<Row> org(const std::string& id) { return *store_->get(*schema::find_entity("organisation"), {id}); }
+  std::optional<Row> org(const std::string& id) {
+    return *store_->get(*schema::find_entity("organisation"), {id});
+  }
   std::string text(const Row& r, const char* entity, const char* field) {
-    return value_to_text(r[static_cast<size_t>(schema::field_index(*schema::find_entity(entity), field))]);
+    return value_to_text(
+        r[static_cast<size_t>(schema::field_index(*schema::find_entity(entity), field))]);
   }
 };
 
 TEST_P(FormatsTest, SireneEstablishments) {
   POLES_REQUIRE_SHARED("data/sirene/sample_etablissements_OK.csv");
-  auto r = import_sirene(*store_, shared_path("data/sirene/sample_etablissements_OK.csv").string(), {});
+  auto r =
+      import_sirene(*store_, shared_path("data/sirene/sample_etablissements_OK.csv").string(), {});
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
   EXPECT_EQ(r->records, 3);
   EXPECT_EQ(r->load.entities["organisation"].inserted, 3);
@@ -29,19 +33,25 @@ TEST_P(FormatsTest, SireneEstablishments) {
   ASSERT_TRUE(o.has_value());
   EXPECT_EQ(text(*o, "organisation", "siren"), "005880034");
   EXPECT_EQ(text(*o, "organisation", "kind"), "company");
-  EXPECT_EQ(text(*o, "organisation", "naf"), "") << "'57.10' is a NAP code, not NAF rev.2: left out";
+  EXPECT_EQ(text(*o, "organisation", "naf"), "")
+      << "'57.10' is a NAP code, not NAF rev.2: left out";
   // Re-importing changes nothing.
-  auto again = import_sirene(*store_, shared_path("data/sirene/sample_etablissements_OK.csv").string(), {});
+  auto again =
+      import_sirene(*store_, shared_path("data/sirene/sample_etablissements_OK.csv").string(), {});
   EXPECT_EQ(again->load.entities["organisation"].unchanged, 3);
 }
 
 TEST_P(FormatsTest, SireneMissingColumnIsNamed) {
   testing::TempDir dir;
-  testing::write_file(dir / "s.csv", "siren,nic,siret,codeCommuneEtablissement\n732829320,00011,73282932000011,31555\n");
+  testing::write_file(
+      dir / "s.csv",
+      "siren,nic,siret,codeCommuneEtablissement\n732829320,00011,73282932000011,31555\n");
   auto r = import_sirene(*store_, (dir / "s.csv").string(), {});
   ASSERT_FALSE(r.has_value());
   ASSERT_EQ(r.error().field_errors().size(), 1u);
-  EXPECT_EQ(r.error().field_errors()[0].format(), "s.csv:1: field 'activitePrincipaleEtablissement' value '': required column is missing");
+  EXPECT_EQ(
+      r.error().field_errors()[0].format(),
+      "s.csv:1: field 'activitePrincipaleEtablissement' value '': required column is missing");
 }
 
 TEST_P(FormatsTest, CordisHorizonEuropeFrenchParticipants) {
@@ -57,9 +67,10 @@ TEST_P(FormatsTest, CordisHorizonEuropeFrenchParticipants) {
   auto valorial = org("siren:490006624");
   ASSERT_TRUE(valorial.has_value());
   EXPECT_EQ(text(*valorial, "organisation", "name"), "ASSOCIATION DU POLE DE COMPETIVITE VALORIAL");
-  EXPECT_EQ(text(*valorial, "organisation", "region"), "53");  // FRH03, Bretagne
+  EXPECT_EQ(text(*valorial, "organisation", "region"), "53");   // FRH03, Bretagne
   EXPECT_EQ(text(*valorial, "organisation", "kind"), "other");  // activity type OTH
-  auto part = *store_->get(*schema::find_entity("participation"), {std::string("cordis:101072248"), std::string("siren:490006624")});
+  auto part = *store_->get(*schema::find_entity("participation"),
+                           {std::string("cordis:101072248"), std::string("siren:490006624")});
   ASSERT_TRUE(part.has_value());
   EXPECT_EQ(text(*part, "participation", "role"), "partner");
   EXPECT_EQ(text(*part, "participation", "aid"), "129593.75");
@@ -74,15 +85,20 @@ TEST_P(FormatsTest, CordisHorizonEuropeFrenchParticipants) {
 
 TEST_P(FormatsTest, CordisFp7Tables) {
   POLES_REQUIRE_SHARED("data/cordis/fp7_reconciled_database_organization.csv.gz");
-  const auto d = [](const char* f) { return shared_path(std::string("data/cordis/") + f).string(); };
-  auto r = import_cordis_fp7(*store_, d("fp7_reconciled_database_organization.csv.gz"), d("fp7_warehouse_project.csv.gz"),
+  const auto d = [](const char* f) {
+    return shared_path(std::string("data/cordis/") + f).string();
+  };
+  auto r = import_cordis_fp7(*store_, d("fp7_reconciled_database_organization.csv.gz"),
+                             d("fp7_warehouse_project.csv.gz"),
                              d("fp7_warehouse_assign_fact.csv.gz"), {});
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
   // SOURCES.md: 30,399 organisations of which 2,577 French; 25,778 projects.
   EXPECT_EQ(r->load.entities["organisation"].inserted, 2577);
   EXPECT_EQ(r->load.entities["project"].inserted, 25778);
   ASSERT_EQ(r->warnings.size(), 2u);
-  EXPECT_EQ(r->warnings[0], "fp7_warehouse_assign_fact.csv.gz:2126: end date 2009-09-30 before start date 2009-10-01: end date left empty");
+  EXPECT_EQ(r->warnings[0],
+            "fp7_warehouse_assign_fact.csv.gz:2126: end date 2009-09-30 before start date "
+            "2009-10-01: end date left empty");
   auto eisbm = org("cordis:911618223");
   ASSERT_TRUE(eisbm.has_value());
   EXPECT_EQ(text(*eisbm, "organisation", "name"), "ASSOCIATION EISBM");
@@ -98,11 +114,14 @@ TEST_P(FormatsTest, CordisFp7Tables) {
 
 TEST_P(FormatsTest, GeoJsonRegionsAndDepartments) {
   POLES_REQUIRE_SHARED("data/geo/regions-avec-outre-mer.geojson");
-  auto regions = import_geojson(*store_, shared_path("data/geo/regions-avec-outre-mer.geojson").string(), "region", {});
+  auto regions = import_geojson(
+      *store_, shared_path("data/geo/regions-avec-outre-mer.geojson").string(), "region", {});
   ASSERT_TRUE(regions.has_value()) << regions.error().to_string();
   EXPECT_EQ(regions->load.entities["territory"].inserted, 18);
   EXPECT_TRUE(regions->warnings.empty()) << regions->warnings.front();
-  auto deps = import_geojson(*store_, shared_path("data/geo/departements-avec-outre-mer.geojson").string(), "department", {});
+  auto deps =
+      import_geojson(*store_, shared_path("data/geo/departements-avec-outre-mer.geojson").string(),
+                     "department", {});
   ASSERT_TRUE(deps.has_value()) << deps.error().to_string();
   EXPECT_EQ(deps->load.entities["territory"].inserted, 101);
   const auto* e = schema::find_entity("territory");

@@ -1,10 +1,9 @@
-#include "io/importer.h"
-
 #include <gtest/gtest.h>
 
 #include <sstream>
 
 #include "io/exporter.h"
+#include "io/importer.h"
 #include "store_fixture.h"
 
 namespace poles::io {
@@ -14,7 +13,8 @@ using testing::StoreTest;
 
 class ImportTest : public StoreTest {
  protected:
-  Result<ImportReport> import(const std::string& entity, const std::string& csv, ImportOptions opt = {}) {
+  Result<ImportReport> import(const std::string& entity, const std::string& csv,
+                              ImportOptions opt = {}) {
     std::istringstream in(csv);
     return import_csv(*store_, *schema::find_entity(entity), in, entity + ".csv", opt);
   }
@@ -34,16 +34,22 @@ class ImportTest : public StoreTest {
     return out;
   }
   void seed() {
-    ASSERT_TRUE(import("cluster", "id,name,region,scale\naero,Aerospace Valley,76,national\nmina,Minalogic,84,regional\n").has_value());
+    ASSERT_TRUE(
+        import(
+            "cluster",
+            "id,name,region,scale\naero,Aerospace Valley,76,national\nmina,Minalogic,84,regional\n")
+            .has_value());
     ASSERT_TRUE(import("organisation",
                        "id,name,kind,siren,commune,headcount,turnover\n"
                        "o1,Un,company,732829320,31555,12,1500000\n"
                        "o2,Deux,research,,75056,,\n"
-                       "o3,Trois,company,552100554,69123,300,60000000\n").has_value());
+                       "o3,Trois,company,552100554,69123,300,60000000\n")
+                    .has_value());
     ASSERT_TRUE(import("project",
                        "id,acronym,programme,status,total_cost,public_aid,trl_start,trl_target\n"
                        "p1,ALPHA,FUI,funded,1000000,400000,3,6\n"
-                       "p2,BETA,ANR,labelled,500000,250000,2,4\n").has_value());
+                       "p2,BETA,ANR,labelled,500000,250000,2,4\n")
+                    .has_value());
   }
 };
 
@@ -66,7 +72,8 @@ TEST_P(ImportTest, ImportsCountsAndReimportChangesNothing) {
   EXPECT_EQ(again->counts.inserted, 0);
   EXPECT_EQ(digest(), before);
   EXPECT_EQ(*store_->data_version(), version);
-  auto row = store_->get(*schema::find_entity("participation"), {std::string("p1"), std::string("o1")});
+  auto row =
+      store_->get(*schema::find_entity("participation"), {std::string("p1"), std::string("o1")});
   EXPECT_DOUBLE_EQ(std::get<double>((**row)[3]), 600000.5);  // decimal comma
   // An update is counted as such.
   auto upd = import("participation", "project_id,organisation_id,role\np1,o2,subcontractor\n");
@@ -80,23 +87,26 @@ TEST_P(ImportTest, BadFileLeavesStoreUnchangedAndListsEveryError) {
   const uint64_t version = *store_->data_version();
   auto r = import("organisation",
                   "id,name,kind,siren,naf,department,region,headcount,extra\n"
-                  "o9,Neuf,company,123456789,62.01Z,2A,94,5,x\n"        // bad Luhn
-                  "o10,Dix,startup,,6201Z,,,,x\n"                       // bad kind
-                  "o11,Onze,company,,99.99Z,20,,,x\n"                   // unknown dept
-                  "o12,Douze,company,,34.10Z,69,11,,x\n"                // bad division, dept/region mismatch
-                  "o13,Treize,company,,,,,abc,x\n"                     // not a number
-                  "o1,Un bis,company,552100554,,,,,x\n"                // siren used by o3
-                  "o14,,company,,,,,,x\n");                            // missing name
+                  "o9,Neuf,company,123456789,62.01Z,2A,94,5,x\n"  // bad Luhn
+                  "o10,Dix,startup,,6201Z,,,,x\n"                 // bad kind
+                  "o11,Onze,company,,99.99Z,20,,,x\n"             // unknown dept
+                  "o12,Douze,company,,34.10Z,69,11,,x\n"  // bad division, dept/region mismatch
+                  "o13,Treize,company,,,,,abc,x\n"        // not a number
+                  "o1,Un bis,company,552100554,,,,,x\n"   // siren used by o3
+                  "o14,,company,,,,,,x\n");               // missing name
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
   const std::vector<std::string> expected = {
       "organisation.csv:2:4: field 'siren' value '123456789': SIREN check digit is wrong (Luhn)",
-      "organisation.csv:3:3: field 'kind' value 'startup': must be one of: company, research, higher_education, "
+      "organisation.csv:3:3: field 'kind' value 'startup': must be one of: company, research, "
+      "higher_education, "
       "training, satt, funder, public_body, association, other",
-      "organisation.csv:4:6: field 'department' value '20': unknown INSEE department code (01-95 with 2A/2B for "
+      "organisation.csv:4:6: field 'department' value '20': unknown INSEE department code (01-95 "
+      "with 2A/2B for "
       "Corsica, 971-974, 976)",
       "organisation.csv:5:5: field 'naf' value '34.10Z': unknown NAF rev.2 division '34'",
-      "organisation.csv:6:8: field 'headcount' value 'abc': must be a number (decimal point or comma)",
+      "organisation.csv:6:8: field 'headcount' value 'abc': must be a number (decimal point or "
+      "comma)",
       "organisation.csv:7:4: field 'siren' value '552100554': already used by organisation 'o3'",
       "organisation.csv:8:2: field 'name' value '': is required",
   };
@@ -108,8 +118,8 @@ TEST_P(ImportTest, BadFileLeavesStoreUnchangedAndListsEveryError) {
 TEST_P(ImportTest, CrossFieldErrorsNameTheFileColumn) {
   seed();
   auto r = import("organisation", "name,id,kind,department,region\nX,o20,company,69,11\n");
-  EXPECT_EQ(errors(r), std::vector<std::string>{
-                           "organisation.csv:2:5: field 'region' value '11': does not match department 69 (region 84)"});
+  EXPECT_EQ(errors(r), std::vector<std::string>{"organisation.csv:2:5: field 'region' value '11': "
+                                                "does not match department 69 (region 84)"});
 }
 
 TEST_P(ImportTest, ReferencesDuplicatesAndRecordShape) {
@@ -117,14 +127,16 @@ TEST_P(ImportTest, ReferencesDuplicatesAndRecordShape) {
   auto r = import("participation",
                   "project_id,organisation_id,role\n"
                   "p1,o1,coordinator\n"
-                  "p9,o1,partner\n"           // unknown project
-                  "p1,o1,partner\n"           // duplicate key
-                  "p2,o2\n"                   // short record
+                  "p9,o1,partner\n"  // unknown project
+                  "p1,o1,partner\n"  // duplicate key
+                  "p2,o2\n"          // short record
                   "\"p2\",o3,\"partner\"\n");
   const std::vector<std::string> expected = {
-      "participation.csv:3:1: field 'project_id' value 'p9': refers to an unknown project (not in the store, nor "
+      "participation.csv:3:1: field 'project_id' value 'p9': refers to an unknown project (not in "
+      "the store, nor "
       "earlier in this load)",
-      "participation.csv:4:1: field 'project_id' value 'p1': duplicate key 'p1|o1' (first at line 2)",
+      "participation.csv:4:1: field 'project_id' value 'p1': duplicate key 'p1|o1' (first at line "
+      "2)",
       "participation.csv:5: value '2 fields': the record has 2 fields but the header has 3",
   };
   EXPECT_EQ(errors(r), expected);
@@ -139,7 +151,8 @@ TEST_P(ImportTest, HeaderProblems) {
   };
   EXPECT_EQ(errors(r), expected);
   EXPECT_EQ(errors(import("cluster", "")),
-            std::vector<std::string>{"cluster.csv:1: value '': the file is empty: a header line naming the columns is required"});
+            std::vector<std::string>{"cluster.csv:1: value '': the file is empty: a header line "
+                                     "naming the columns is required"});
   auto ok = import("cluster", "id,name,region,scale,colour\nx,X,11,regional,blue\n");
   ASSERT_TRUE(ok.has_value());
   EXPECT_EQ(ok->ignored_columns, std::vector<std::string>{"colour"});
@@ -151,10 +164,12 @@ TEST_P(ImportTest, ForwardSelfReferenceWithinAFile) {
                   "p2,B,H2020,running,p1\n"
                   "p1,A,FUI,completed,\n"
                   "p3,C,FUI,idea,p404\n");
-  EXPECT_EQ(errors(r), std::vector<std::string>{
-                           "project.csv:4:5: field 'follow_on_of' value 'p404': refers to an unknown project (not in "
-                           "the store, nor in this load)"});
-  auto ok = import("project", "id,acronym,programme,status,follow_on_of\np2,B,H2020,running,p1\np1,A,FUI,completed,\n");
+  EXPECT_EQ(errors(r), std::vector<std::string>{"project.csv:4:5: field 'follow_on_of' value "
+                                                "'p404': refers to an unknown project (not in "
+                                                "the store, nor in this load)"});
+  auto ok = import(
+      "project",
+      "id,acronym,programme,status,follow_on_of\np2,B,H2020,running,p1\np1,A,FUI,completed,\n");
   ASSERT_TRUE(ok.has_value()) << ok.error().to_string();
   EXPECT_EQ(ok->counts.inserted, 2);
 }
@@ -165,7 +180,8 @@ TEST_P(ImportTest, ProjectStatusMovesOnlyForward) {
   ASSERT_EQ(errors(back).size(), 1u);
   EXPECT_EQ(errors(back)[0].substr(0, 78),
             "project.csv:2:4: field 'status' value 'labelled': cannot move from 'funded' to");
-  auto fwd = import("project", "id,acronym,programme,status\np1,ALPHA,FUI,completed\np2,BETA,ANR,rejected\n");
+  auto fwd = import("project",
+                    "id,acronym,programme,status\np1,ALPHA,FUI,completed\np2,BETA,ANR,rejected\n");
   ASSERT_TRUE(fwd.has_value()) << fwd.error().to_string();
   auto stuck = import("project", "id,acronym,programme,status\np2,BETA,ANR,funded\n");
   EXPECT_EQ(errors(stuck).size(), 1u);
@@ -173,14 +189,22 @@ TEST_P(ImportTest, ProjectStatusMovesOnlyForward) {
 
 TEST_P(ImportTest, ProjectEventsFollowTheLifecycle) {
   seed();
-  ASSERT_TRUE(import("project_event", "project_id,status,date\np1,submitted,2019-01-10\np1,labelled,2019-03-01\np1,funded,2019-09-01\n").has_value());
-  auto bad = import("project_event", "project_id,status,date\np1,running,2019-02-01\n");  // before labelled
+  ASSERT_TRUE(import("project_event",
+                     "project_id,status,date\np1,submitted,2019-01-10\np1,labelled,2019-03-01\np1,"
+                     "funded,2019-09-01\n")
+                  .has_value());
+  auto bad = import("project_event",
+                    "project_id,status,date\np1,running,2019-02-01\n");  // before labelled
   ASSERT_EQ(errors(bad).size(), 1u);
-  EXPECT_NE(errors(bad)[0].find("'labelled' on 2019-03-01 cannot follow 'running' on 2019-02-01"), std::string::npos)
+  EXPECT_NE(errors(bad)[0].find("'labelled' on 2019-03-01 cannot follow 'running' on 2019-02-01"),
+            std::string::npos)
       << errors(bad)[0];
-  auto ahead = import("project_event", "project_id,status,date\np2,funded,2020-01-01\n");  // p2 is only labelled
+  auto ahead = import("project_event",
+                      "project_id,status,date\np2,funded,2020-01-01\n");  // p2 is only labelled
   ASSERT_EQ(errors(ahead).size(), 1u);
-  EXPECT_NE(errors(ahead)[0].find("project 'p2' has status 'labelled', which cannot follow this event"), std::string::npos);
+  EXPECT_NE(
+      errors(ahead)[0].find("project 'p2' has status 'labelled', which cannot follow this event"),
+      std::string::npos);
 }
 
 TEST_P(ImportTest, DryRunReportsButWritesNothing) {
@@ -188,7 +212,9 @@ TEST_P(ImportTest, DryRunReportsButWritesNothing) {
   const std::string before = digest();
   ImportOptions opt;
   opt.dry_run = true;
-  auto r = import("membership", "organisation_id,cluster_id,start_date\no1,aero,2010-01-01\no2,mina,2012-05-01\n", opt);
+  auto r = import("membership",
+                  "organisation_id,cluster_id,start_date\no1,aero,2010-01-01\no2,mina,2012-05-01\n",
+                  opt);
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
   EXPECT_TRUE(r->dry_run);
   EXPECT_EQ(r->counts.inserted, 2);
@@ -209,7 +235,11 @@ TEST_P(ImportTest, ErrorListIsCappedButCounted) {
 
 TEST_P(ImportTest, ExportReimportsUnchanged) {
   seed();
-  ASSERT_TRUE(import("membership", "organisation_id,cluster_id,start_date,fee,board_seat\no1,aero,2010-01-01,1234.56,oui\n").has_value());
+  ASSERT_TRUE(
+      import(
+          "membership",
+          "organisation_id,cluster_id,start_date,fee,board_seat\no1,aero,2010-01-01,1234.56,oui\n")
+          .has_value());
   for (const char* name : {"cluster", "organisation", "project", "membership"}) {
     const auto& e = *schema::find_entity(name);
     std::ostringstream out;
@@ -228,7 +258,8 @@ TEST_P(ImportTest, AuditRecordsTheImport) {
   EXPECT_EQ((*log)[0].action, "import");
   EXPECT_EQ((*log)[0].entity, "cluster");
   EXPECT_EQ((*log)[0].key, "cluster.csv");
-  EXPECT_EQ((*log)[0].after, "{\"cluster\":{\"rows\":2,\"inserted\":2,\"updated\":0,\"unchanged\":0}}");
+  EXPECT_EQ((*log)[0].after,
+            "{\"cluster\":{\"rows\":2,\"inserted\":2,\"updated\":0,\"unchanged\":0}}");
 }
 
 POLES_BOTH_BACKENDS(ImportTest);

@@ -1,9 +1,8 @@
 // The network engine on the france-scale demo (about 5,700 organisations and 25,000 links),
 // checked against python-igraph and networkx run on the same data inside the test, and the
 // partner recommender's temporal hold-out against its baselines.
-#include <gtest/gtest.h>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -11,17 +10,18 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <string>
 #include <vector>
 
 #include "app/network.h"
+#include "demo_france.h"
 #include "network/export.h"
 #include "network/graph.h"
 #include "network/metrics.h"
 #include "network/recommend.h"
 #include "snapshot/loader.h"
-#include "demo_france.h"
 #include "test_support.h"
 
 // Designated initializers leave the other members at their defaults on purpose.
@@ -31,7 +31,9 @@ namespace poles::network {
 namespace {
 
 struct NetworkFranceTables {
-  static std::vector<std::string_view> tables() { return {"membership", "project_label", "participation"}; }
+  static std::vector<std::string_view> tables() {
+    return {"membership", "project_label", "participation"};
+  }
 };
 using NetworkFrance = testing_support::DemoFranceSuite<NetworkFranceTables>;
 
@@ -41,7 +43,8 @@ std::string debian_python() {
   std::vector<std::string> candidates;
   if (const char* p = std::getenv("POLES_PYTHON"); p && *p) candidates.emplace_back(p);
   candidates.emplace_back(POLES_PYTHON);
-  for (const char* p : {"/usr/bin/python3", "/usr/bin/python3.11", "/bin/python3"}) candidates.emplace_back(p);
+  for (const char* p : {"/usr/bin/python3", "/usr/bin/python3.11", "/bin/python3"})
+    candidates.emplace_back(p);
   for (const auto& c : candidates) {
     if (!std::filesystem::exists(c)) continue;
     const std::string probe = c + " -I -c 'import igraph, networkx' >/dev/null 2>&1";
@@ -50,12 +53,15 @@ std::string debian_python() {
   return {};
 }
 
-double rel_diff(double a, double b) { return std::abs(a - b) / std::max({1.0, std::abs(a), std::abs(b)}); }
+double rel_diff(double a, double b) {
+  return std::abs(a - b) / std::max({1.0, std::abs(a), std::abs(b)});
+}
 
 TEST_F(NetworkFrance, MetricsAndCommunitiesAgreeWithPythonIgraphAndNetworkx) {
   const std::string python = debian_python();
-  ASSERT_FALSE(python.empty()) << "Debian's python3 with python3-igraph and python3-networkx is needed "
-                                  "(scripts/install-deps installs them); CMake found '" POLES_PYTHON "'";
+  ASSERT_FALSE(python.empty())
+      << "Debian's python3 with python3-igraph and python3-networkx is needed "
+         "(scripts/install-deps installs them); CMake found '" POLES_PYTHON "'";
   const auto& s = *snap_;
   auto g = build_cooperation(s, Filter{});
   ASSERT_TRUE(g.has_value());
@@ -68,7 +74,8 @@ TEST_F(NetworkFrance, MetricsAndCommunitiesAgreeWithPythonIgraphAndNetworkx) {
   const auto& orgs = s.table("organisation");
   {
     std::ofstream nodes(dir / "nodes.txt");
-    for (size_t v = 0; v < g->nodes(); ++v) nodes << orgs.key(static_cast<size_t>(g->org[v])) << "\n";
+    for (size_t v = 0; v < g->nodes(); ++v)
+      nodes << orgs.key(static_cast<size_t>(g->org[v])) << "\n";
     std::ofstream parts(dir / "participation.csv");
     const auto& pt = s.table("participation");
     const auto& projects = s.table("project");
@@ -79,26 +86,31 @@ TEST_F(NetworkFrance, MetricsAndCommunitiesAgreeWithPythonIgraphAndNetworkx) {
     std::ofstream graphml(dir / "g.graphml");
     write_graph(graphml, GraphFormat::kGraphml, s, *g, &*m);
   }
-  const std::string cmd = fmt::format("{} -I {} {} {} {} {}", python, POLES_PEER_PY, (dir / "nodes.txt").string(),
-                                      (dir / "participation.csv").string(), (dir / "peer.json").string(), (dir / "g.graphml").string());
+  const std::string cmd =
+      fmt::format("{} -I {} {} {} {} {}", python, POLES_PEER_PY, (dir / "nodes.txt").string(),
+                  (dir / "participation.csv").string(), (dir / "peer.json").string(),
+                  (dir / "g.graphml").string());
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   std::ifstream in(dir / "peer.json");
   const auto peer = nlohmann::json::parse(in);
 
-  // The projection: same edges, same Newman weights (networkx's collaboration_weighted_projected_graph).
+  // The projection: same edges, same Newman weights (networkx's
+  // collaboration_weighted_projected_graph).
   ASSERT_EQ(peer["edges"].size(), g->edges());
   size_t weight_mismatches = 0;
   for (const auto& e : peer["edges"]) {
     const int32_t a = g->node_of[static_cast<size_t>(orgs.find(e[0].get<std::string>()))];
     const int32_t b = g->node_of[static_cast<size_t>(orgs.find(e[1].get<std::string>()))];
     const int64_t k = g->edge_between(a, b);
-    if (k < 0 || rel_diff(g->weight[static_cast<size_t>(k)], e[2].get<double>()) > 1e-12) ++weight_mismatches;
+    if (k < 0 || rel_diff(g->weight[static_cast<size_t>(k)], e[2].get<double>()) > 1e-12)
+      ++weight_mismatches;
   }
   EXPECT_EQ(weight_mismatches, 0u);
 
   // Deterministic metrics: equal (to floating-point summation order).
   const size_t n = g->nodes();
-  size_t bad_degree = 0, bad_strength = 0, bad_betweenness = 0, bad_pagerank = 0, bad_eigen = 0, bad_clustering = 0;
+  size_t bad_degree = 0, bad_strength = 0, bad_betweenness = 0, bad_pagerank = 0, bad_eigen = 0,
+         bad_clustering = 0;
   for (size_t v = 0; v < n; ++v) {
     bad_degree += m->degree[v] != peer["degree"][v].get<int>();
     bad_strength += rel_diff(m->strength[v], peer["strength"][v].get<double>()) > 1e-12;
@@ -125,7 +137,8 @@ TEST_F(NetworkFrance, MetricsAndCommunitiesAgreeWithPythonIgraphAndNetworkx) {
   EXPECT_GT(positive_b2, n / 4);
   // Communities: Leiden is randomised; the modularity reached is within 1 % of the peer's.
   const double peer_q = peer["leiden_modularity"].get<double>();
-  EXPECT_NEAR(m->modularity, peer_q, 0.01 * peer_q) << "ours " << m->modularity << ", python-igraph " << peer_q;
+  EXPECT_NEAR(m->modularity, peer_q, 0.01 * peer_q)
+      << "ours " << m->modularity << ", python-igraph " << peer_q;
   EXPECT_GT(m->modularity, 0.5);
   EXPECT_EQ(static_cast<size_t>(peer["components"].get<int>()), connectivity(*g).components);
   // Our GraphML read back by networkx: same graph, same total weight, the node's attributes.
@@ -134,7 +147,8 @@ TEST_F(NetworkFrance, MetricsAndCommunitiesAgreeWithPythonIgraphAndNetworkx) {
   double total = 0;
   for (double w : g->weight) total += w;
   EXPECT_NEAR(peer["graphml"]["weight_sum"].get<double>(), total, 1e-6 * total);
-  EXPECT_EQ(peer["graphml"]["first_node"]["label"].get<std::string>(), std::string(orgs.column("name").text(static_cast<size_t>(g->org[0]))));
+  EXPECT_EQ(peer["graphml"]["first_node"]["label"].get<std::string>(),
+            std::string(orgs.column("name").text(static_cast<size_t>(g->org[0]))));
 }
 
 TEST_F(NetworkFrance, SampledBetweennessIsWithinItsStatedError) {
@@ -149,7 +163,8 @@ TEST_F(NetworkFrance, SampledBetweennessIsWithinItsStatedError) {
   // state in docs/network.md is the one measured here.) The median relative error is small.
   std::vector<size_t> order(g->nodes());
   std::iota(order.begin(), order.end(), size_t{0});
-  std::partial_sort(order.begin(), order.begin() + 200, order.end(), [&](size_t a, size_t b) { return exact->first[a] > exact->first[b]; });
+  std::partial_sort(order.begin(), order.begin() + 200, order.end(),
+                    [&](size_t a, size_t b) { return exact->first[a] > exact->first[b]; });
   int inside = 0;
   std::vector<double> rel;
   for (size_t i = 0; i < 200; ++i) {
@@ -160,7 +175,8 @@ TEST_F(NetworkFrance, SampledBetweennessIsWithinItsStatedError) {
   std::nth_element(rel.begin(), rel.begin() + 100, rel.end());
   EXPECT_GE(inside, 190);
   EXPECT_LT(rel[100], 0.15) << "median relative error of the 200 most central";
-  std::cout << "sampled betweenness (1000 sources): " << inside << "/200 within 3 SE, median relative error " << rel[100] << "\n";
+  std::cout << "sampled betweenness (1000 sources): " << inside
+            << "/200 within 3 SE, median relative error " << rel[100] << "\n";
 }
 
 TEST_F(NetworkFrance, RecommenderBeatsBothBaselinesOnTheHoldOut) {
@@ -195,13 +211,19 @@ TEST_F(NetworkFrance, HoldOutNumbersInTheDocsComeFromARun) {
   auto r = evaluate_recommender(*snap_, o);
   ASSERT_TRUE(r.has_value());
   std::string block = fmt::format(
-      "Trained on projects up to {} ({} organisations, {} links); tested on the {} new partnerships of {}–{} between them;\n"
-      "{} organisations evaluated; k = {}; seed {}.\n\n| Method | Precision@{} | AUC |\n|---|---:|---:|\n",
-      r->train_to, r->train_nodes, r->train_edges, r->new_pairs, r->test_from, r->test_to, r->evaluated_nodes, r->k, r->seed, r->k);
-  for (const auto& m : r->methods) block += fmt::format("| {} | {:.4f} | {:.3f} |\n", m.method, m.precision_at_k, m.auc);
+      "Trained on projects up to {} ({} organisations, {} links); tested on the {} new "
+      "partnerships of {}–{} between them;\n"
+      "{} organisations evaluated; k = {}; seed {}.\n\n| Method | Precision@{} | AUC "
+      "|\n|---|---:|---:|\n",
+      r->train_to, r->train_nodes, r->train_edges, r->new_pairs, r->test_from, r->test_to,
+      r->evaluated_nodes, r->k, r->seed, r->k);
+  for (const auto& m : r->methods)
+    block += fmt::format("| {} | {:.4f} | {:.3f} |\n", m.method, m.precision_at_k, m.auc);
   const auto path = testing::source_dir() / "docs" / "network.md";
   std::string doc = testing::read_file(path);
-  const std::string begin = "<!-- holdout:begin (generated by tests/network/network_france_test.cpp) -->\n", end = "<!-- holdout:end -->";
+  const std::string
+      begin = "<!-- holdout:begin (generated by tests/network/network_france_test.cpp) -->\n",
+      end = "<!-- holdout:end -->";
   const size_t b = doc.find(begin), e = doc.find(end);
   ASSERT_TRUE(b != std::string::npos && e != std::string::npos) << "markers missing in " << path;
   const std::string current = doc.substr(b + begin.size(), e - b - begin.size());

@@ -4,12 +4,12 @@
 #include <cmath>
 #include <sstream>
 
+#include "eco.h"
 #include "network/analysis.h"
 #include "network/export.h"
 #include "network/graph.h"
 #include "network/metrics.h"
 #include "network/recommend.h"
-#include "eco.h"
 
 // Designated initializers leave the other members at their defaults on purpose.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -20,16 +20,25 @@ namespace {
 using snapshot::SnapshotPtr;
 using testing_support::Eco;
 
-
 // Two clusters: A (Occitanie, 76) with a1 a2 a3, B (Bretagne, 53) with b1 b2; x is a lab member
 // of both. Projects: p1 {a1 a2 a3} by A (2015), p2 {a1 b1} by A and B (2016), p3 {b1 b2 x} by B
 // (2017), p4 {a3 b2} by A (2019), p5 {a1 a2} by A (2019, H2020).
 SnapshotPtr fixture() {
   Eco e;
   e.cluster("A", "76").cluster("B", "53");
-  e.org("a1", "company", "76", "pme", "26.11Z").org("a2", "company", "76", "ge", "26.30Z").org("a3", "research", "76");
-  e.org("b1", "company", "53", "tpe", "62.01Z").org("b2", "company", "53", "eti", "62.02A").org("x", "research", "11");
-  e.member("a1", "A").member("a2", "A").member("a3", "A").member("b1", "B").member("b2", "B").member("x", "A").member("x", "B");
+  e.org("a1", "company", "76", "pme", "26.11Z")
+      .org("a2", "company", "76", "ge", "26.30Z")
+      .org("a3", "research", "76");
+  e.org("b1", "company", "53", "tpe", "62.01Z")
+      .org("b2", "company", "53", "eti", "62.02A")
+      .org("x", "research", "11");
+  e.member("a1", "A")
+      .member("a2", "A")
+      .member("a3", "A")
+      .member("b1", "B")
+      .member("b2", "B")
+      .member("x", "A")
+      .member("x", "B");
   e.project("p1", 2015, {"A"}, {"a1", "a2", "a3"});
   e.project("p2", 2016, {"A", "B"}, {"a1", "b1"});
   e.project("p3", 2017, {"B"}, {"b1", "b2", "x"});
@@ -42,7 +51,8 @@ int32_t node(const snapshot::Snapshot& s, const CoopGraph& g, const std::string&
   return g.node_of[static_cast<size_t>(s.table("organisation").find(id))];
 }
 
-double weight(const snapshot::Snapshot& s, const CoopGraph& g, const std::string& a, const std::string& b) {
+double weight(const snapshot::Snapshot& s, const CoopGraph& g, const std::string& a,
+              const std::string& b) {
   const int64_t e = g.edge_between(node(s, g, a), node(s, g, b));
   return e < 0 ? 0.0 : g.weight[static_cast<size_t>(e)];
 }
@@ -55,14 +65,16 @@ TEST(NetworkGraph, NewmanWeightsByHand) {
   // p1: 3 pairs of 1/2; p2: 1; p3: 3 pairs of 1/2; p4: 1; p5: 1.  a1-a2 share p1 and p5.
   EXPECT_EQ(g->edges(), 8u);
   EXPECT_DOUBLE_EQ(weight(*s, *g, "a1", "a2"), 0.5 + 1.0);
-  EXPECT_EQ(g->shared[static_cast<size_t>(g->edge_between(node(*s, *g, "a1"), node(*s, *g, "a2")))], 2);
+  EXPECT_EQ(g->shared[static_cast<size_t>(g->edge_between(node(*s, *g, "a1"), node(*s, *g, "a2")))],
+            2);
   EXPECT_DOUBLE_EQ(weight(*s, *g, "a1", "a3"), 0.5);
   EXPECT_DOUBLE_EQ(weight(*s, *g, "a1", "b1"), 1.0);
   EXPECT_DOUBLE_EQ(weight(*s, *g, "b2", "x"), 0.5);
   EXPECT_DOUBLE_EQ(weight(*s, *g, "a2", "b1"), 0.0);
   // Adjacency is symmetric and sorted.
   for (size_t v = 0; v < g->nodes(); ++v) {
-    for (int64_t i = g->adj_start[v]; i + 1 < g->adj_start[v + 1]; ++i) EXPECT_LT(g->adj_node[static_cast<size_t>(i)], g->adj_node[static_cast<size_t>(i) + 1]);
+    for (int64_t i = g->adj_start[v]; i + 1 < g->adj_start[v + 1]; ++i)
+      EXPECT_LT(g->adj_node[static_cast<size_t>(i)], g->adj_node[static_cast<size_t>(i) + 1]);
     for (int64_t i = g->adj_start[v]; i < g->adj_start[v + 1]; ++i) {
       EXPECT_GE(g->edge_between(g->adj_node[static_cast<size_t>(i)], static_cast<int32_t>(v)), 0);
     }
@@ -117,7 +129,9 @@ TEST(NetworkGraph, ClusterAndRegionLinks) {
 
   const auto regions = region_links(*s, *g);
   auto idx = [&](const std::string& code) {
-    return static_cast<size_t>(std::find(regions.projects.labels.begin(), regions.projects.labels.end(), code) - regions.projects.labels.begin());
+    return static_cast<size_t>(
+        std::find(regions.projects.labels.begin(), regions.projects.labels.end(), code) -
+        regions.projects.labels.begin());
   };
   // p1, p5 all in 76; p2, p4 join 76 and 53; p3 joins 53 and 11.
   EXPECT_EQ(regions.projects.at(idx("76"), idx("76")), 2);
@@ -192,8 +206,12 @@ TEST(NetworkMetrics, BetweennessExactAndSampled) {
 TEST(NetworkMetrics, LeidenFindsTwoTrianglesDeterministically) {
   Eco e;
   for (const char* o : {"a", "b", "c", "d", "e", "f"}) e.org(o, "research", "11");
-  e.project("ab", 2015, {}, {"a", "b"}).project("bc", 2015, {}, {"b", "c"}).project("ac", 2015, {}, {"a", "c"});
-  e.project("de", 2015, {}, {"d", "e"}).project("ef", 2015, {}, {"e", "f"}).project("df", 2015, {}, {"d", "f"});
+  e.project("ab", 2015, {}, {"a", "b"})
+      .project("bc", 2015, {}, {"b", "c"})
+      .project("ac", 2015, {}, {"a", "c"});
+  e.project("de", 2015, {}, {"d", "e"})
+      .project("ef", 2015, {}, {"e", "f"})
+      .project("df", 2015, {}, {"d", "f"});
   e.project("cd", 2015, {}, {"c", "d"});
   auto s = e.build();
   auto g = build_cooperation(*s, Filter{});
@@ -273,7 +291,7 @@ TEST(NetworkAnalysis, EgoNetwork) {
   ASSERT_EQ(ego.nodes.size(), 4u);  // a1, a2, a3, b1
   EXPECT_EQ(ego.nodes[0], a1);
   EXPECT_EQ(ego.nodes[1], node(*s, *g, "a2"));  // strongest tie first (1.5)
-  EXPECT_EQ(ego.edges.size(), 4u);               // a1-a2, a1-a3, a1-b1, a2-a3
+  EXPECT_EQ(ego.edges.size(), 4u);              // a1-a2, a1-a3, a1-b1, a2-a3
   auto two = ego_network(*g, a1, 2, 100);
   EXPECT_EQ(two.nodes.size(), 6u);
   auto capped = ego_network(*g, a1, 2, 3);
@@ -319,7 +337,9 @@ TEST(NetworkExport, GraphmlGexfCsv) {
   EXPECT_EQ(csv.str().substr(0, csv.str().find('\n')), "source,target,weight,projects");
   EXPECT_NE(csv.str().find("a1,a2,1.5,2\n"), std::string::npos);
   write_graph(graphml, GraphFormat::kGraphml, *s, *g, &*m);
-  EXPECT_NE(graphml.str().find("<edge source=\"a1\" target=\"a2\"><data key=\"e_weight\">1.5</data>"), std::string::npos);
+  EXPECT_NE(
+      graphml.str().find("<edge source=\"a1\" target=\"a2\"><data key=\"e_weight\">1.5</data>"),
+      std::string::npos);
   EXPECT_NE(graphml.str().find("<data key=\"v_label\">Org a1</data>"), std::string::npos);
   write_graph(gexf, GraphFormat::kGexf, *s, *g, nullptr);
   EXPECT_NE(gexf.str().find("<node id=\"x\" label=\"Org x\">"), std::string::npos);

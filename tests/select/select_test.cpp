@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
-
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -30,21 +29,35 @@ namespace {
 using snapshot::SnapshotPtr;
 using testing_support::Eco;
 
-Eco& call(Eco& e, const std::string& id, int year, const std::string& criteria = "", int k = 2, int L = 2) {
-  return e.row("call", {{"id", id}, {"programme", std::string("FUI")}, {"title", id}, {"budget", 1e6},
-                        {"close_date", std::to_string(year) + "-04-15"}, {"criteria", criteria.empty() ? Value{} : Value{criteria}},
-                        {"reviewers_per_proposal", int64_t{k}}, {"max_per_reviewer", int64_t{L}}});
+Eco& call(Eco& e, const std::string& id, int year, const std::string& criteria = "", int k = 2,
+          int L = 2) {
+  return e.row("call", {{"id", id},
+                        {"programme", std::string("FUI")},
+                        {"title", id},
+                        {"budget", 1e6},
+                        {"close_date", std::to_string(year) + "-04-15"},
+                        {"criteria", criteria.empty() ? Value{} : Value{criteria}},
+                        {"reviewers_per_proposal", int64_t{k}},
+                        {"max_per_reviewer", int64_t{L}}});
 }
-Eco& proposal(Eco& e, const std::string& id, const std::string& call_id, const std::string& applicant,
-              const std::string& sector = "", const std::string& themes = "", double request = 1e5) {
-  return e.row("proposal", {{"id", id}, {"call_id", call_id}, {"applicant_id", applicant}, {"title", id},
-                            {"requested_aid", request}, {"sector", sector.empty() ? Value{} : Value{sector}},
+Eco& proposal(Eco& e, const std::string& id, const std::string& call_id,
+              const std::string& applicant, const std::string& sector = "",
+              const std::string& themes = "", double request = 1e5) {
+  return e.row("proposal", {{"id", id},
+                            {"call_id", call_id},
+                            {"applicant_id", applicant},
+                            {"title", id},
+                            {"requested_aid", request},
+                            {"sector", sector.empty() ? Value{} : Value{sector}},
                             {"themes", themes.empty() ? Value{} : Value{themes}}});
 }
-Eco& reviewer(Eco& e, const std::string& id, const std::string& org, const std::string& sectors = "",
-              const std::string& themes = "") {
-  return e.row("reviewer", {{"id", id}, {"name", id}, {"organisation_id", org.empty() ? Value{} : Value{org}},
-                            {"sectors", sectors.empty() ? Value{} : Value{sectors}}, {"themes", themes.empty() ? Value{} : Value{themes}}});
+Eco& reviewer(Eco& e, const std::string& id, const std::string& org,
+              const std::string& sectors = "", const std::string& themes = "") {
+  return e.row("reviewer", {{"id", id},
+                            {"name", id},
+                            {"organisation_id", org.empty() ? Value{} : Value{org}},
+                            {"sectors", sectors.empty() ? Value{} : Value{sectors}},
+                            {"themes", themes.empty() ? Value{} : Value{themes}}});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -53,21 +66,42 @@ Eco& reviewer(Eco& e, const std::string& id, const std::string& org, const std::
 TEST(SelectConflicts, SameOrganisationSameGroupAndRecentCoParticipation) {
   Eco e;
   e.cluster("A", "76");
-  e.row("organisation", {{"id", std::string("app")}, {"name", std::string("Applicant")}, {"kind", std::string("company")},
-                         {"siren", std::string("100000009")}, {"group_siren", std::string("100000017")}});
-  e.row("organisation", {{"id", std::string("sister")}, {"name", std::string("Sister")}, {"kind", std::string("company")},
-                         {"siren", std::string("100000025")}, {"group_siren", std::string("100000017")}});
-  e.org("lab", "research", "76").org("oldlab", "research", "76").org("other", "research", "11").org("p2", "company", "76");
+  e.row("organisation", {{"id", std::string("app")},
+                         {"name", std::string("Applicant")},
+                         {"kind", std::string("company")},
+                         {"siren", std::string("100000009")},
+                         {"group_siren", std::string("100000017")}});
+  e.row("organisation", {{"id", std::string("sister")},
+                         {"name", std::string("Sister")},
+                         {"kind", std::string("company")},
+                         {"siren", std::string("100000025")},
+                         {"group_siren", std::string("100000017")}});
+  e.org("lab", "research", "76")
+      .org("oldlab", "research", "76")
+      .org("other", "research", "11")
+      .org("p2", "company", "76");
   e.project("recent", 2015, {"A"}, {"lab", "app"});  // start 2015, no end date: counts in 2015
-  e.row("project", {{"id", std::string("old")}, {"acronym", std::string("old")}, {"programme", std::string("FUI")},
-                    {"status", std::string("completed")}, {"start_date", std::string("2008-01-01")}, {"end_date", std::string("2010-12-31")}});
-  e.row("participation", {{"project_id", std::string("old")}, {"organisation_id", std::string("oldlab")}, {"role", std::string("coordinator")}});
-  e.row("participation", {{"project_id", std::string("old")}, {"organisation_id", std::string("app")}, {"role", std::string("partner")}});
+  e.row("project", {{"id", std::string("old")},
+                    {"acronym", std::string("old")},
+                    {"programme", std::string("FUI")},
+                    {"status", std::string("completed")},
+                    {"start_date", std::string("2008-01-01")},
+                    {"end_date", std::string("2010-12-31")}});
+  e.row("participation", {{"project_id", std::string("old")},
+                          {"organisation_id", std::string("oldlab")},
+                          {"role", std::string("coordinator")}});
+  e.row("participation", {{"project_id", std::string("old")},
+                          {"organisation_id", std::string("app")},
+                          {"role", std::string("partner")}});
   // The proposal's own project brings p2 to the applicant side.
   e.project("prop-project", 2018, {"A"}, {"app", "p2"});
   call(e, "c", 2017);
-  e.row("proposal", {{"id", std::string("x")}, {"call_id", std::string("c")}, {"applicant_id", std::string("app")},
-                     {"title", std::string("x")}, {"requested_aid", 1e5}, {"project_id", std::string("prop-project")}});
+  e.row("proposal", {{"id", std::string("x")},
+                     {"call_id", std::string("c")},
+                     {"applicant_id", std::string("app")},
+                     {"title", std::string("x")},
+                     {"requested_aid", 1e5},
+                     {"project_id", std::string("prop-project")}});
   reviewer(e, "r-same", "app");
   reviewer(e, "r-group", "sister");
   reviewer(e, "r-recent", "lab");
@@ -81,10 +115,13 @@ TEST(SelectConflicts, SameOrganisationSameGroupAndRecentCoParticipation) {
   const auto conflicts = find_conflicts(*s, *c, {.years = 3});
   std::map<std::string, std::string> got;
   for (const auto& k : conflicts) {
-    got[std::string(s->table("reviewer").key(static_cast<size_t>(k.reviewer)))] = std::string(to_string(k.kind));
+    got[std::string(s->table("reviewer").key(static_cast<size_t>(k.reviewer)))] =
+        std::string(to_string(k.kind));
   }
-  const std::map<std::string, std::string> want = {{"r-same", "same_organisation"}, {"r-group", "same_group"},
-                                                   {"r-recent", "co_participation"}, {"r-partner", "same_organisation"}};
+  const std::map<std::string, std::string> want = {{"r-same", "same_organisation"},
+                                                   {"r-group", "same_group"},
+                                                   {"r-recent", "co_participation"},
+                                                   {"r-partner", "same_organisation"}};
   EXPECT_EQ(got, want);
   // With a one-year window the 2015 project is too old.
   const auto narrow = find_conflicts(*s, *c, {.years = 1});
@@ -109,10 +146,13 @@ Instance random_instance(uint64_t seed, int n, int m, int k, int L) {
   for (int o = 0; o < m + n; ++o) e.org("o" + std::to_string(o), "company", "76", "pme");
   call(e, "c", 2020, "", k, L);
   for (int p = 0; p < n; ++p) {
-    const std::string t = themes[below(g, themes.size())] + (uniform01(g) < 0.5 ? "|" + themes[below(g, themes.size())] : "");
+    const std::string t = themes[below(g, themes.size())] +
+                          (uniform01(g) < 0.5 ? "|" + themes[below(g, themes.size())] : "");
     // Applicant: its own organisation, or (1 in 4) the organisation of a reviewer.
-    const int applicant = uniform01(g) < 0.25 ? static_cast<int>(below(g, static_cast<size_t>(m))) : m + p;
-    proposal(e, "p" + std::to_string(p), "c", "o" + std::to_string(applicant), sectors[below(g, sectors.size())], t);
+    const int applicant =
+        uniform01(g) < 0.25 ? static_cast<int>(below(g, static_cast<size_t>(m))) : m + p;
+    proposal(e, "p" + std::to_string(p), "c", "o" + std::to_string(applicant),
+             sectors[below(g, sectors.size())], t);
   }
   for (int r = 0; r < m; ++r) {
     reviewer(e, "r" + std::to_string(r), "o" + std::to_string(r), sectors[below(g, sectors.size())],
@@ -167,7 +207,8 @@ TEST(SelectAssign, OptimalValueEqualsBruteForceOnSmallInstances) {
     ASSERT_TRUE(a.has_value()) << a.error().to_string();
     const double best = brute_force_assignment(in, k, L);
     if (best < 0) {
-      EXPECT_FALSE(a->shortages.empty()) << "seed " << seed << ": no complete assignment exists, none may be claimed";
+      EXPECT_FALSE(a->shortages.empty())
+          << "seed " << seed << ": no complete assignment exists, none may be claimed";
       continue;
     }
     ++complete;
@@ -191,7 +232,8 @@ TEST(SelectAssign, ConstraintsHoldOnALargeCallAndCandidatesDoNotChangeFeasibilit
   for (size_t i = 0; i < in.call.proposals.size(); ++i) index[in.call.proposals[i]] = i;
   for (const auto& p : a->pairs) {
     ++per_proposal[p.proposal];
-    EXPECT_FALSE(conflicts[index[p.proposal]][static_cast<size_t>(p.reviewer)]) << "a conflicted reviewer was assigned";
+    EXPECT_FALSE(conflicts[index[p.proposal]][static_cast<size_t>(p.reviewer)])
+        << "a conflicted reviewer was assigned";
   }
   for (int32_t p : in.call.proposals) EXPECT_EQ(per_proposal[p], k);
   for (int l : a->load) EXPECT_LE(l, L);
@@ -203,7 +245,9 @@ TEST(SelectAssign, ConstraintsHoldOnALargeCallAndCandidatesDoNotChangeFeasibilit
 
 TEST(SelectAssign, ExplainsWhichProposalLacksReviewersAndWhy) {
   Eco e;
-  e.org("a", "company", "76", "pme").org("b", "company", "76", "pme").org("c", "company", "76", "pme");
+  e.org("a", "company", "76", "pme")
+      .org("b", "company", "76", "pme")
+      .org("c", "company", "76", "pme");
   call(e, "c", 2020, "", 2, 5);
   proposal(e, "p-conflicted", "c", "a");
   proposal(e, "p-fine", "c", "c");
@@ -253,11 +297,13 @@ TEST(SelectScores, AlternatingMeansEqualLeastSquaresTwoWayFixedEffects) {
   ASSERT_TRUE(fit.converged);
   // Reference: least squares on [proposal dummies | reviewer dummies but the last], then the
   // same normalisation (count-weighted mean reviewer effect zero).
-  Eigen::MatrixXd X = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(y.size()), static_cast<Eigen::Index>(na + nb - 1));
+  Eigen::MatrixXd X = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(y.size()),
+                                            static_cast<Eigen::Index>(na + nb - 1));
   Eigen::VectorXd Y(static_cast<Eigen::Index>(y.size()));
   for (size_t i = 0; i < y.size(); ++i) {
     X(static_cast<Eigen::Index>(i), a[i]) = 1;
-    if (static_cast<size_t>(b[i]) + 1 < nb) X(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(na) + b[i]) = 1;
+    if (static_cast<size_t>(b[i]) + 1 < nb)
+      X(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(na) + b[i]) = 1;
     Y(static_cast<Eigen::Index>(i)) = y[i];
   }
   const Eigen::VectorXd beta = X.colPivHouseholderQr().solve(Y);
@@ -278,8 +324,14 @@ TEST(SelectScores, SevereReviewerIsCorrectedAndDisagreementFlagged) {
   for (const char* p : {"p1", "p2", "p3"}) proposal(e, p, "c", "o");
   for (const char* r : {"kind", "harsh", "fair"}) reviewer(e, r, "");
   auto review = [&](const char* p, const char* r, double excellence, double impact) {
-    e.row("review", {{"proposal_id", std::string(p)}, {"reviewer_id", std::string(r)}, {"criterion", std::string("excellence")}, {"score", excellence}});
-    e.row("review", {{"proposal_id", std::string(p)}, {"reviewer_id", std::string(r)}, {"criterion", std::string("impact")}, {"score", impact}});
+    e.row("review", {{"proposal_id", std::string(p)},
+                     {"reviewer_id", std::string(r)},
+                     {"criterion", std::string("excellence")},
+                     {"score", excellence}});
+    e.row("review", {{"proposal_id", std::string(p)},
+                     {"reviewer_id", std::string(r)},
+                     {"criterion", std::string("impact")},
+                     {"score", impact}});
   };
   // True quality p1 = 7, p2 = 6, p3 = 5; "harsh" scores 2 below, "kind" 1 above.
   review("p1", "fair", 7, 7);
@@ -298,7 +350,8 @@ TEST(SelectScores, SevereReviewerIsCorrectedAndDisagreementFlagged) {
   EXPECT_NEAR(sc->proposals[0].adjusted - sc->proposals[1].adjusted, 1.0, 1e-9);
   EXPECT_NEAR(sc->proposals[1].adjusted - sc->proposals[2].adjusted, 1.0, 1e-9);
   std::map<std::string, double> effect;
-  for (const auto& r : sc->reviewers) effect[std::string(s->table("reviewer").key(static_cast<size_t>(r.reviewer)))] = r.effect;
+  for (const auto& r : sc->reviewers)
+    effect[std::string(s->table("reviewer").key(static_cast<size_t>(r.reviewer)))] = r.effect;
   EXPECT_NEAR(effect["kind"] - effect["fair"], 1.0, 1e-9);
   EXPECT_NEAR(effect["fair"] - effect["harsh"], 2.0, 1e-9);
   EXPECT_EQ(sc->components, 1);
@@ -309,9 +362,18 @@ TEST(SelectScores, SevereReviewerIsCorrectedAndDisagreementFlagged) {
   proposal(f, "p", "c", "o");
   reviewer(f, "r", "");
   reviewer(f, "q", "");
-  f.row("review", {{"proposal_id", std::string("p")}, {"reviewer_id", std::string("r")}, {"criterion", std::string("excellence")}, {"score", 9.0}});
-  f.row("review", {{"proposal_id", std::string("p")}, {"reviewer_id", std::string("r")}, {"criterion", std::string("impact")}, {"score", 1.0}});
-  f.row("review", {{"proposal_id", std::string("p")}, {"reviewer_id", std::string("q")}, {"criterion", std::string("excellence")}, {"score", 2.0}});
+  f.row("review", {{"proposal_id", std::string("p")},
+                   {"reviewer_id", std::string("r")},
+                   {"criterion", std::string("excellence")},
+                   {"score", 9.0}});
+  f.row("review", {{"proposal_id", std::string("p")},
+                   {"reviewer_id", std::string("r")},
+                   {"criterion", std::string("impact")},
+                   {"score", 1.0}});
+  f.row("review", {{"proposal_id", std::string("p")},
+                   {"reviewer_id", std::string("q")},
+                   {"criterion", std::string("excellence")},
+                   {"score", 2.0}});
   const auto t = f.build();
   auto one = score_call(*t, *load_call(*t, "c"), {.bootstrap = 0});
   ASSERT_TRUE(one.has_value());
@@ -323,7 +385,10 @@ TEST(SelectScores, SevereReviewerIsCorrectedAndDisagreementFlagged) {
   call(h, "c", 2020, "excellence:1");
   proposal(h, "p", "c", "o");
   reviewer(h, "r", "");
-  h.row("review", {{"proposal_id", std::string("p")}, {"reviewer_id", std::string("r")}, {"criterion", std::string("beauty")}, {"score", 9.0}});
+  h.row("review", {{"proposal_id", std::string("p")},
+                   {"reviewer_id", std::string("r")},
+                   {"criterion", std::string("beauty")},
+                   {"score", 9.0}});
   const auto u = h.build();
   auto bad = score_call(*u, *load_call(*u, "c"), {});
   ASSERT_FALSE(bad.has_value());
@@ -336,8 +401,12 @@ TEST(SelectScores, SevereReviewerIsCorrectedAndDisagreementFlagged) {
 std::vector<Candidate> random_candidates(std::mt19937_64& g, size_t n) {
   std::vector<Candidate> c;
   for (size_t i = 0; i < n; ++i) {
-    c.push_back({.proposal = static_cast<int32_t>(i), .request = std::round(1e5 + 9e5 * uniform01(g)), .value = 1 + 9 * uniform01(g),
-                 .cluster = static_cast<int32_t>(below(g, 3)), .sme = uniform01(g) < 0.4, .theme = static_cast<int32_t>(below(g, 2))});
+    c.push_back({.proposal = static_cast<int32_t>(i),
+                 .request = std::round(1e5 + 9e5 * uniform01(g)),
+                 .value = 1 + 9 * uniform01(g),
+                 .cluster = static_cast<int32_t>(below(g, 3)),
+                 .sme = uniform01(g) < 0.4,
+                 .theme = static_cast<int32_t>(below(g, 2))});
   }
   return c;
 }
@@ -346,7 +415,8 @@ TEST(SelectPortfolio, AllOrNothingWithCapsAndSmeShareEqualsBruteForce) {
   std::mt19937_64 g(5);
   for (int trial = 0; trial < 15; ++trial) {
     const auto c = random_candidates(g, 11);
-    const PortfolioRules r{.budget = 2.5e6, .min_share = 1.0, .cap_per_cluster = 1.2e6, .min_sme_share = 0.3};
+    const PortfolioRules r{
+        .budget = 2.5e6, .min_share = 1.0, .cap_per_cluster = 1.2e6, .min_sme_share = 0.3};
     double best = 0;
     for (uint32_t mask = 0; mask < (1u << c.size()); ++mask) {
       double total = 0, sme = 0, value = 0;
@@ -383,10 +453,13 @@ TEST(SelectPortfolio, MinimumShareWithoutSprinklingEqualsBruteForce) {
       double spent = 0, value = 0;
       std::vector<size_t> in;
       for (size_t i = 0; i < c.size(); ++i) {
-        if (mask >> i & 1u) in.push_back(i), spent += r.min_share * c[i].request, value += r.min_share * c[i].value;
+        if (mask >> i & 1u)
+          in.push_back(i), spent += r.min_share * c[i].request, value += r.min_share * c[i].value;
       }
       if (spent > r.budget) continue;
-      std::sort(in.begin(), in.end(), [&](size_t x, size_t y) { return c[x].value / c[x].request > c[y].value / c[y].request; });
+      std::sort(in.begin(), in.end(), [&](size_t x, size_t y) {
+        return c[x].value / c[x].request > c[y].value / c[y].request;
+      });
       for (size_t i : in) {
         const double room = std::min(r.budget - spent, (1 - r.min_share) * c[i].request);
         spent += room;
@@ -407,7 +480,8 @@ TEST(SelectPortfolio, MinimumShareWithoutSprinklingEqualsBruteForce) {
 TEST(SelectPortfolio, SprinklingComparisonStatistics) {
   // Four proposals of 1 M€ each, a 2 M€ budget.
   std::vector<Candidate> c;
-  for (int i = 0; i < 4; ++i) c.push_back({.proposal = i, .request = 1e6, .value = 4.0 - i, .success = 0.5, .products = 2});
+  for (int i = 0; i < 4; ++i)
+    c.push_back({.proposal = i, .request = 1e6, .value = 4.0 - i, .success = 0.5, .products = 2});
   const PortfolioRules r{.budget = 2e6, .min_share = 0.8};
   auto opt = optimise_portfolio(c, r);
   ASSERT_TRUE(opt.has_value());

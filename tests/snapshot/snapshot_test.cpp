@@ -20,7 +20,8 @@ class SnapshotTest : public testing::StoreTest {
     ASSERT_TRUE(r.has_value()) << r.error().to_string();
   }
   void seed() {
-    import("cluster", "id,name,region,scale\naero,Aerospace Valley,76,national\nmina,Minalogic,84,regional\n");
+    import("cluster",
+           "id,name,region,scale\naero,Aerospace Valley,76,national\nmina,Minalogic,84,regional\n");
     import("organisation",
            "id,name,kind,siren,commune,headcount,turnover\n"
            "o1,Un,company,732829320,31555,12,1500000\n"
@@ -29,7 +30,9 @@ class SnapshotTest : public testing::StoreTest {
            "id,acronym,programme,status,total_cost,public_aid,trl_start,trl_target,follow_on_of\n"
            "p2,BETA,ANR,labelled,500000,250000,2,4,p1\n"
            "p1,ALPHA,FUI,funded,1000000,400000,3,6,\n");
-    import("participation", "project_id,organisation_id,role,cost\np1,o1,coordinator,600000\np1,o2,partner,\np2,o2,coordinator,1\n");
+    import("participation",
+           "project_id,organisation_id,role,cost\np1,o1,coordinator,600000\np1,o2,partner,\np2,o2,"
+           "coordinator,1\n");
     import("membership", "organisation_id,cluster_id,start_date\no1,mina,2019-03-01\n");
   }
 };
@@ -45,7 +48,8 @@ TEST_P(SnapshotTest, ColumnsAreTypedAndReferencesAreRowIndices) {
   ASSERT_EQ(org.rows, 2u);
   EXPECT_EQ(org.find("o2"), 1);
   EXPECT_EQ(org.find("nope"), -1);
-  EXPECT_EQ(org.column("region").text(static_cast<size_t>(org.find("o1"))), "76");  // derived from the commune
+  EXPECT_EQ(org.column("region").text(static_cast<size_t>(org.find("o1"))),
+            "76");  // derived from the commune
   EXPECT_DOUBLE_EQ(org.column("turnover").reals[0], 1500000);
   EXPECT_TRUE(org.column("turnover").is_null(1));
   const Column& kind = org.column("kind");
@@ -69,7 +73,8 @@ TEST_P(SnapshotTest, ColumnsAreTypedAndReferencesAreRowIndices) {
   const Column& oid = part.column("organisation_id");
   double p1_cost = 0;
   for (size_t r = 0; r < part.rows; ++r) {
-    if (pid.codes[r] == proj.find("p1") && !part.column("cost").is_null(r)) p1_cost += part.column("cost").reals[r];
+    if (pid.codes[r] == proj.find("p1") && !part.column("cost").is_null(r))
+      p1_cost += part.column("cost").reals[r];
     EXPECT_GE(oid.codes[r], 0);
   }
   EXPECT_DOUBLE_EQ(p1_cost, 600000);
@@ -100,7 +105,8 @@ TEST_P(SnapshotTest, CacheReloadsOnlyWhenTheStoreChanged) {
   EXPECT_EQ((*a)->table("cluster").rows, 2u) << "an old snapshot never changes";
   // A re-import that changes nothing keeps the version and the snapshot.
   std::istringstream same("id,name,region,scale\nnew,Nouveau,11,regional\n");
-  ASSERT_TRUE(io::import_csv(*other, *schema::find_entity("cluster"), same, "c.csv", {}).has_value());
+  ASSERT_TRUE(
+      io::import_csv(*other, *schema::find_entity("cluster"), same, "c.csv", {}).has_value());
   EXPECT_EQ(cache.get(*store_)->get(), c->get());
 }
 
@@ -113,22 +119,29 @@ TEST(SnapshotBuilder, UnknownReferenceIsAnError) {
   b.add(*schema::find_entity("participation"), part);
   auto s = std::move(b).build(7);
   ASSERT_FALSE(s.has_value());
-  EXPECT_EQ(s.error().message(), "snapshot: participation row 0 field 'organisation_id' refers to unknown organisation 'ghost'");
+  EXPECT_EQ(s.error().message(),
+            "snapshot: participation row 0 field 'organisation_id' refers to unknown organisation "
+            "'ghost'");
 }
 
 // Regression: a table whose single key is itself a reference (decision -> proposal) crashed the
 // key index, which read row indices that were not resolved yet.
 TEST(SnapshotBuilder, KeyThatIsAReference) {
   Builder b;
-  auto row_of = [](std::string_view entity, std::initializer_list<std::pair<std::string_view, Value>> cells) {
+  auto row_of = [](std::string_view entity,
+                   std::initializer_list<std::pair<std::string_view, Value>> cells) {
     const auto* e = schema::find_entity(entity);
     Row r(e->fields.size());
     for (const auto& [f, v] : cells) r[static_cast<size_t>(schema::field_index(*e, f))] = v;
     return r;
   };
-  b.add(*schema::find_entity("proposal"), row_of("proposal", {{"id", std::string("x1")}, {"title", std::string("X")}}));
-  b.add(*schema::find_entity("proposal"), row_of("proposal", {{"id", std::string("x2")}, {"title", std::string("Y")}}));
-  b.add(*schema::find_entity("decision"), row_of("decision", {{"proposal_id", std::string("x2")}, {"decision", std::string("funded")}}));
+  b.add(*schema::find_entity("proposal"),
+        row_of("proposal", {{"id", std::string("x1")}, {"title", std::string("X")}}));
+  b.add(*schema::find_entity("proposal"),
+        row_of("proposal", {{"id", std::string("x2")}, {"title", std::string("Y")}}));
+  b.add(*schema::find_entity("decision"),
+        row_of("decision",
+               {{"proposal_id", std::string("x2")}, {"decision", std::string("funded")}}));
   auto s = std::move(b).build(1);
   ASSERT_TRUE(s.has_value()) << s.error().to_string();
   const Table& d = (*s)->table("decision");

@@ -1,8 +1,7 @@
 #include "store/store.h"
 
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <set>
 
@@ -22,8 +21,11 @@ Row make(const schema::Entity& e, std::initializer_list<std::pair<const char*, V
 }
 
 Row cluster_row(const std::string& id, const std::string& name) {
-  return make(entity("cluster"), {{"id", id}, {"name", name}, {"region", std::string("84")},
-                                  {"scale", std::string("national")}, {"founded", int64_t{2005}}});
+  return make(entity("cluster"), {{"id", id},
+                                  {"name", name},
+                                  {"region", std::string("84")},
+                                  {"scale", std::string("national")},
+                                  {"founded", int64_t{2005}}});
 }
 
 void put(Store& s, const schema::Entity& e, const std::vector<Row>& rows) {
@@ -101,11 +103,19 @@ TEST_P(StoreTest, DeleteCascadesToOwnedRowsAndRestrictsOthers) {
   const auto& org = entity("organisation");
   const auto& proj = entity("project");
   const auto& part = entity("participation");
-  put(*store_, org, {make(org, {{"id", std::string("o1")}, {"name", std::string("Org")}, {"kind", std::string("company")}})});
-  put(*store_, proj, {make(proj, {{"id", std::string("p1")}, {"acronym", std::string("P1")},
-                                   {"programme", std::string("FUI")}, {"status", std::string("funded")}})});
-  put(*store_, part, {make(part, {{"project_id", std::string("p1")}, {"organisation_id", std::string("o1")},
-                                   {"role", std::string("coordinator")}})});
+  put(*store_, org,
+      {make(org, {{"id", std::string("o1")},
+                  {"name", std::string("Org")},
+                  {"kind", std::string("company")}})});
+  put(*store_, proj,
+      {make(proj, {{"id", std::string("p1")},
+                   {"acronym", std::string("P1")},
+                   {"programme", std::string("FUI")},
+                   {"status", std::string("funded")}})});
+  put(*store_, part,
+      {make(part, {{"project_id", std::string("p1")},
+                   {"organisation_id", std::string("o1")},
+                   {"role", std::string("coordinator")}})});
   {
     auto tx = std::move(store_->begin()).value();
     auto r = tx->remove(org, {std::string("o1")});  // still referenced by a participation
@@ -121,7 +131,8 @@ TEST_P(StoreTest, DeleteCascadesToOwnedRowsAndRestrictsOthers) {
 TEST_P(StoreTest, PagesWithCursorCoverEveryRowOnceInKeyOrder) {
   const auto& e = entity("cluster");
   std::vector<Row> rows;
-  for (int i = 0; i < 57; ++i) rows.push_back(cluster_row(fmt::format("c{:03d}", i), i % 2 ? "Bio" : "Numérique"));
+  for (int i = 0; i < 57; ++i)
+    rows.push_back(cluster_row(fmt::format("c{:03d}", i), i % 2 ? "Bio" : "Numérique"));
   rows.push_back(cluster_row("Z-upper", "Upper"));  // byte order: 'Z' < 'c'
   put(*store_, e, rows);
   std::vector<std::string> seen;
@@ -152,20 +163,28 @@ TEST_P(StoreTest, CompositeKeysAndScan) {
   std::vector<Row> rows;
   for (int year = 2020; year >= 2015; --year) {
     for (const char* code : {"84", "11"}) {
-      rows.push_back(make(e, {{"level", std::string("region")}, {"code", std::string(code)},
-                              {"sector", std::string("total")}, {"year", int64_t{year}}, {"jobs", 1000.5 + year}}));
+      rows.push_back(make(e, {{"level", std::string("region")},
+                              {"code", std::string(code)},
+                              {"sector", std::string("total")},
+                              {"year", int64_t{year}},
+                              {"jobs", 1000.5 + year}}));
     }
   }
   put(*store_, e, rows);
   std::vector<std::string> order;
-  ASSERT_TRUE(store_->scan(e, [&](Row& r) {
-    order.push_back(std::get<std::string>(r[1]) + "/" + std::to_string(std::get<int64_t>(r[3])));
-    return Status::ok();
-  }).is_ok());
+  ASSERT_TRUE(store_
+                  ->scan(e,
+                         [&](Row& r) {
+                           order.push_back(std::get<std::string>(r[1]) + "/" +
+                                           std::to_string(std::get<int64_t>(r[3])));
+                           return Status::ok();
+                         })
+                  .is_ok());
   ASSERT_EQ(order.size(), 12u);
   EXPECT_EQ(order.front(), "11/2015");
   EXPECT_EQ(order.back(), "84/2020");
-  auto got = store_->get(e, {std::string("region"), std::string("84"), std::string("total"), int64_t{2017}});
+  auto got = store_->get(
+      e, {std::string("region"), std::string("84"), std::string("total"), int64_t{2017}});
   ASSERT_TRUE(got.has_value() && got->has_value());
   EXPECT_DOUBLE_EQ(std::get<double>((**got)[4]), 3017.5);
 
@@ -180,8 +199,12 @@ TEST_P(StoreTest, CompositeKeysAndScan) {
 
 TEST_P(StoreTest, AuditLogAppendsInOrder) {
   auto tx = std::move(store_->begin()).value();
-  ASSERT_TRUE(tx->append_audit({0, "2026-01-01T00:00:00Z", "alice", "create", "cluster", "a", "", "{\"id\":\"a\"}"}).is_ok());
-  ASSERT_TRUE(tx->append_audit({0, "2026-01-01T00:00:01Z", "bob", "delete", "cluster", "a", "{\"id\":\"a\"}", ""}).is_ok());
+  ASSERT_TRUE(tx->append_audit({0, "2026-01-01T00:00:00Z", "alice", "create", "cluster", "a", "",
+                                "{\"id\":\"a\"}"})
+                  .is_ok());
+  ASSERT_TRUE(tx->append_audit({0, "2026-01-01T00:00:01Z", "bob", "delete", "cluster", "a",
+                                "{\"id\":\"a\"}", ""})
+                  .is_ok());
   ASSERT_TRUE(tx->commit().is_ok());
   auto log = store_->audit(0, 10);
   ASSERT_TRUE(log.has_value());
@@ -195,8 +218,11 @@ TEST_P(StoreTest, AuditLogAppendsInOrder) {
 TEST_P(StoreTest, RealValuesRoundTripExactly) {
   const auto& e = entity("firm_year");
   const double tricky = 0.1 + 0.2;
-  put(*store_, e, {make(e, {{"siren", std::string("732829320")}, {"year", int64_t{2010}}, {"turnover", tricky},
-                            {"rd_spending", 1e15 / 3}})});
+  put(*store_, e,
+      {make(e, {{"siren", std::string("732829320")},
+                {"year", int64_t{2010}},
+                {"turnover", tricky},
+                {"rd_spending", 1e15 / 3}})});
   auto got = store_->get(e, {std::string("732829320"), int64_t{2010}});
   ASSERT_TRUE(got.has_value() && got->has_value());
   EXPECT_EQ(std::get<double>((**got)[3]), tricky);
