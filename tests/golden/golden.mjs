@@ -1,0 +1,382 @@
+// Golden answers of every API route on the `small` demo (seed 2026).
+//
+//   node tests/golden/golden.mjs POLES_BINARY SOURCE_DIR WORK_DIR [--update]
+//
+// Creates the small demo in WORK_DIR, starts `poles serve` on it, calls every case below and
+// compares each answer (status, media type, body) with tests/golden/answers/<case>.json. Without
+// --update any difference fails the run and is printed; with --update the files are rewritten
+// (then review them with `git diff tests/golden`). `scripts/update-golden` runs the update.
+//
+// The run also fails when a route of the OpenAPI document has no case (every route is pinned),
+// and when an answer does not validate against the schema the document declares for it.
+// Values that change from run to run (tokens, CSRF, timestamps, durations) are replaced by
+// "<volatile>" before comparing; nothing else is.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { validatorFor } from './schema.mjs';
+
+const [poles, sourceDir, workDir] = process.argv.slice(2);
+const update = process.argv.includes('--update');
+if (!poles || !sourceDir || !workDir) {
+  console.error('usage: golden.mjs POLES_BINARY SOURCE_DIR WORK_DIR [--update]');
+  process.exit(2);
+}
+const answersDir = path.join(sourceDir, 'tests/golden/answers');
+fs.mkdirSync(workDir, { recursive: true });
+fs.mkdirSync(answersDir, { recursive: true });
+
+// --- the demo and its accounts ------------------------------------------------------------
+const db = path.join(workDir, 'golden.db');
+for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}.admin-password`]) fs.rmSync(f, { force: true });
+const run = (args, env = {}) => {
+  const r = spawnSync(poles, ['--db', db, ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`poles ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+};
+run(['demo', '--scale', 'small', '--seed', '2026', '--quiet']);
+const password = 'golden-answers-password-2026';
+const accounts = {
+  admin: ['admin', ''],
+  state: ['state', ''],
+  reviewer: ['reviewer', 'demo-expert-001'],
+  manager: ['cluster_manager', 'demo-aero-24-01'],
+  member: ['member', 'siren:310000039'],
+};
+for (const [name, [role, scope]] of Object.entries(accounts)) {
+  const args = ['user', 'add', `golden-${name}`, '--role', role];
+  if (scope) args.push('--scope', scope);
+  run(args, { POLES_PASSWORD: password });
+}
+
+const port = await new Promise((resolve) => {
+  const s = net.createServer();
+  s.listen(0, '127.0.0.1', () => {
+    const p = s.address().port;
+    s.close(() => resolve(p));
+  });
+});
+const server = spawn(poles, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--web-root',
+  path.join(sourceDir, 'web')], { stdio: ['ignore', 'pipe', 'pipe'] });
+let serverLog = '';
+server.stdout.on('data', (d) => { serverLog += d; });
+server.stderr.on('data', (d) => { serverLog += d; });
+const base = `http://127.0.0.1:${port}`;
+for (let i = 0; ; ++i) {
+  try {
+    if ((await fetch(`${base}/api/v1/health`)).ok) break;
+  } catch { /* not listening yet */ }
+  if (i > 200) throw new Error(`the server did not start:\n${serverLog}`);
+  await new Promise((r) => setTimeout(r, 50));
+}
+
+// Bearer tokens of each account (login is itself a case below, with the admin's session).
+const tokens = {};
+for (const name of Object.keys(accounts)) {
+  const login = await fetch(`${base}/api/v1/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: `golden-${name}`, password }),
+  });
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const { csrf } = await login.json();
+  const t = await fetch(`${base}/api/v1/tokens`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf },
+    body: JSON.stringify({ label: 'golden' }),
+  });
+  tokens[name] = (await t.json()).token;
+}
+
+// --- the cases ----------------------------------------------------------------------------
+const C = 'demo-aero-24-01';
+const ORG = 'siren:310000039';
+const PARTNER = 'demo-org-00038';  // in the most projects of 2015–2020
+const PRJ = 'demo-prj-00001';
+const CALL = 'demo-call-2020';
+const SECTOR = '30';
+const entityRows = {
+  cluster: { id: 'golden-cluster', name: 'Pôle doré', region: '84', scale: 'regional' },
+  cluster_label: { cluster_id: 'golden-cluster', phase: 5, start_year: 2027, end_year: 2030 },
+  organisation: { id: 'golden-org', name: 'Organisation dorée', kind: 'research', commune: '69123' },
+  membership: { organisation_id: ORG, cluster_id: C, start_date: '2026-01-01' },
+  project: { id: 'golden-prj', acronym: 'GOLD', programme: 'FUI', status: 'idea' },
+  project_label: { project_id: 'demo-prj-00002', cluster_id: 'demo-bois-11-12', date: '2026-01-02' },
+  project_event: { project_id: PRJ, status: 'abandoned', date: '2026-01-03' },
+  participation: { project_id: PRJ, organisation_id: 'demo-org-00002', role: 'subcontractor' },
+  result: { id: 'golden-result', project_id: PRJ, kind: 'patent', date: '2026-01-04' },
+  service: { id: 'golden-service', cluster_id: C, kind: 'training', date: '2026-01-05' },
+  service_participant: { service_id: 'demo-svc-000001', organisation_id: ORG, satisfaction: 4 },
+  diagnostic: { organisation_id: ORG, date: '2026-01-06', score: 55 },
+  contract: { id: 'golden-contract', cluster_id: C, start_year: 2027, end_year: 2030 },
+  contract_target: { contract_id: 'golden-contract', indicator: 'members', year: 2027, value: 100, direction: 'higher' },
+  cluster_budget: { cluster_id: C, year: 2030, total: 1000000 },
+  assessment: { cluster_id: C, year: 2030, criterion: 'structure', evaluator: 'golden', score: 3, justification: 'Cas de test' },
+  call: { id: 'golden-call', programme: 'FUI', title: 'Appel doré', budget: 1000000 },
+  proposal: { id: 'golden-prop', call_id: 'golden-call', applicant_id: ORG, title: 'Proposition', requested_aid: 100000 },
+  reviewer: { id: 'golden-expert', name: 'Experte dorée' },
+  assignment: { proposal_id: 'golden-prop', reviewer_id: 'golden-expert' },
+  review: { proposal_id: 'golden-prop', reviewer_id: 'golden-expert', criterion: 'quality', score: 7 },
+  decision: { proposal_id: 'golden-prop', decision: 'funded', aid: 50000 },
+  firm_year: { siren: '732829320', year: 2030, headcount: 12 },
+  employment: { level: 'region', code: '84', sector: '30', year: 2030, jobs: 1000 },
+  truth: { key: 'golden.truth', value: 1 },
+  territory: { level: 'department', code: '2A', name: 'Corse-du-Sud (doré)' },
+};
+// Created in this order, deleted in the reverse order (children before their parents). Every
+// territory of the country exists already: one is updated, deleted, then created again.
+const entityOrder = Object.keys(entityRows);
+const existing = new Set(['territory']);
+
+const cases = [];
+const itemUrl = {};  // entity -> the URL of its case row
+const add = (name, method, url, opts = {}) => cases.push({ name, method, url, ...opts });
+
+// system and accounts
+add('health', 'GET', '/api/v1/health');
+add('openapi', 'GET', '/api/v1/openapi.json', { summary: true });
+add('login', 'POST', '/api/v1/login', { as: null, body: { name: 'golden-admin', password } });
+add('login-wrong-password', 'POST', '/api/v1/login', { as: null, body: { name: 'golden-admin', password: 'wrong-password-1' } });
+add('me', 'GET', '/api/v1/me');
+add('tokens-create', 'POST', '/api/v1/tokens', { body: { label: 'golden case' } });
+add('users', 'GET', '/api/v1/users');
+add('users-create', 'POST', '/api/v1/users', { body: { name: 'golden-new', password, role: 'evaluator' } });
+add('users-password', 'POST', '/api/v1/users/golden-new/password', { body: { password: 'another-password-2026' } });
+add('users-disable', 'POST', '/api/v1/users/golden-new/disable');
+// views
+add('stats-regions', 'GET', '/api/v1/stats/regions?year=2022');
+add('stats-clusters', 'GET', '/api/v1/stats/clusters?year=2022');
+add('stats-firms', 'GET', '/api/v1/stats/firms?measure=turnover&year=2020');
+add('stats-firms-members', 'GET', '/api/v1/stats/firms?measure=rd_spending&year=2020&members_only=true');
+add('cluster-profile', 'GET', `/api/v1/clusters/${C}/profile`);
+add('organisation-profile', 'GET', `/api/v1/organisations/${encodeURIComponent(ORG)}/profile`);
+add('project-profile', 'GET', `/api/v1/projects/${PRJ}/profile`);
+// selection and risk
+add('select-calls', 'GET', '/api/v1/select/calls');
+add('select-conflicts', 'GET', `/api/v1/select/calls/${CALL}/conflicts`);
+add('select-assignment', 'GET', `/api/v1/select/calls/${CALL}/assignment`);
+add('select-scores', 'GET', `/api/v1/select/calls/${CALL}/scores?bootstrap=200&seed=7`);
+add('select-portfolio', 'GET', `/api/v1/select/calls/${CALL}/portfolio`);
+add('select-my-proposals', 'GET', '/api/v1/select/my-proposals', { as: 'reviewer' });
+add('risk-model', 'GET', '/api/v1/risk/model');
+add('risk-call', 'GET', `/api/v1/risk/calls/${CALL}?draws=500&seed=3`);
+// network
+const net_ = (name, url) => add(`network-${name}`, 'GET', `/api/v1/network/${url}`);
+net_('summary', 'summary?from=2015&to=2020');
+net_('organisations', 'organisations?sort=betweenness&limit=10');
+net_('communities', 'communities?limit=5');
+net_('clusters', 'clusters?from=2015&to=2020');
+net_('regions', 'regions?from=2015&to=2020');
+net_('sme', 'sme?from=2015&to=2020');
+net_('brokers', 'brokers?limit=5');
+net_('what-if', `what-if?remove=${C}`);
+net_('ego', `ego/${PARTNER}?limit=20&from=2015&to=2020`);
+net_('recommend-organisation', `recommend/${PARTNER}?limit=5&from=2015&to=2020`);
+net_('recommend-idea', 'recommend?sector=30&themes=aeronautique&home=76&limit=5');
+net_('graph', 'graph?limit=30&from=2018&to=2020');
+net_('export-csv', 'export?format=csv&from=2019&to=2019');
+// evaluation
+add('evaluate-indicators', 'GET', '/api/v1/evaluate/indicators');
+add('evaluate', 'GET', '/api/v1/evaluate?year=2022&draws=200&seed=5&sobol_n=0');
+add('evaluate-trends', 'GET', `/api/v1/evaluate/trends/${C}?from=2018&to=2022`);
+add('evaluate-assessments', 'GET', '/api/v1/evaluate/assessments?year=2022');
+add('evaluate-characterisation', 'GET', '/api/v1/evaluate/characterisation?year=2022');
+// projects to products, services, foresight
+add('pipeline-funnel', 'GET', '/api/v1/pipeline/funnel?by=programme');
+add('pipeline-leverage', 'GET', '/api/v1/pipeline/leverage');
+add('services-summary', 'GET', '/api/v1/services/summary?from=2016&to=2020');
+add('services-diagnostics', 'GET', '/api/v1/services/diagnostics');
+add('foresight-employment', 'GET', `/api/v1/foresight/employment?sector=${SECTOR}&year=2022`);
+add('foresight-sectors', 'GET', '/api/v1/foresight/sectors');
+add('foresight-sector', 'GET', `/api/v1/foresight/sectors/${SECTOR}?year=2022`);
+add('report-sector', 'GET', `/api/v1/reports/sector/${SECTOR}?year=2022&format=html&lang=fr`, { text: true });
+add('report-cluster', 'GET', `/api/v1/reports/cluster/${C}?year=2022&draws=100&format=html&lang=en`, { text: true });
+add('report-cluster-pdf', 'GET', `/api/v1/reports/cluster/${C}?year=2022&draws=100&format=pdf`, { binary: true });
+// impact jobs
+add('impact-job-start', 'POST', '/api/v1/impact/jobs', { body: { bootstrap: 99, seed: 11 }, then: 'wait-job' });
+add('impact-jobs', 'GET', '/api/v1/impact/jobs');
+add('impact-job', 'GET', '/api/v1/impact/jobs/job-1');
+add('impact-report', 'GET', '/api/v1/reports/impact/job-1?format=html&lang=fr', { text: true });
+add('impact-job-cancel-finished', 'DELETE', '/api/v1/impact/jobs/job-1');
+// import (dry run, then for real)
+add('import-dry-run', 'POST', '/api/v1/import/truth?dry_run=true', { csv: 'key,value,note\ngolden.import,2,dry\n' });
+add('import', 'POST', '/api/v1/import/truth', { csv: 'key,value,note\ngolden.import,2,real\n' });
+add('import-errors', 'POST', '/api/v1/import/organisation', { csv: 'id,name,kind,siren\nx,,company,123\n' });
+// recording a selection (after the views above, which they change)
+add('select-record-assignment', 'POST', `/api/v1/select/calls/${CALL}/assignment?replace=true&date=2020-05-01`);
+add('select-record-decisions', 'POST', `/api/v1/select/calls/${CALL}/decisions?replace=true&date=2020-07-01`);
+// every entity: create, list, read, update (merge and replace), delete
+for (const e of entityOrder) {
+  const row = entityRows[e];
+  itemUrl[e] = `/api/v1/${e}/${keyPath(e, row)}`;
+  if (!existing.has(e)) add(`${e}-create`, 'POST', `/api/v1/${e}`, { body: row });
+  add(`${e}-list`, 'GET', `/api/v1/${e}?limit=3`);
+}
+for (const e of entityOrder) {
+  add(`${e}-get`, 'GET', null, { item: e });
+  add(`${e}-patch`, 'PATCH', null, { item: e, body: {}, ifMatch: true });
+  add(`${e}-put`, 'PUT', null, { item: e, body: entityRows[e], ifMatch: true });
+}
+for (const e of [...entityOrder].reverse()) add(`${e}-delete`, 'DELETE', null, { item: e, ifMatch: true });
+for (const e of existing) add(`${e}-create`, 'POST', `/api/v1/${e}`, { body: entityRows[e] });
+add('audit', 'GET', '/api/v1/audit?limit=5');
+add('logout', 'POST', '/api/v1/logout', { session: true });
+
+// --- running them ---------------------------------------------------------------------------
+const volatileKeys = new Set(['csrf', 'token', 'at', 'started', 'finished', 'elapsed_seconds', 'seconds', 'created',
+  'generated', 'duration_ms', 'timing_seconds']);
+const scrub = (v) => {
+  if (Array.isArray(v)) return v.map(scrub);
+  if (v && typeof v === 'object') {
+    const out = {};
+    for (const [k, x] of Object.entries(v)) out[k] = volatileKeys.has(k) && x !== null ? '<volatile>' : scrub(x);
+    return out;
+  }
+  return v;
+};
+const scrubText = (t) => t
+  .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?/g, '<volatile>')
+  .replace(/(généré|generated)( le| on)? [^<]*/gi, '$1 <volatile>');
+
+let adminSession = null;
+const failures = [];
+const answers = {};
+let changed = 0;
+const started = Date.now();
+for (const c of cases) {
+  let url = c.url;
+  if (c.item) url = itemUrl[c.item];
+  const headers = {};
+  const as = c.as === undefined ? 'admin' : c.as;
+  if (c.session) {
+    const login = await fetch(`${base}/api/v1/login`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'golden-admin', password }),
+    });
+    adminSession = { cookie: login.headers.get('set-cookie').split(';')[0], csrf: (await login.json()).csrf };
+    headers.Cookie = adminSession.cookie;
+    headers['X-CSRF-Token'] = adminSession.csrf;
+  } else if (as) {
+    headers.Authorization = `Bearer ${tokens[as]}`;
+  }
+  if (c.ifMatch) {
+    const g = await fetch(base + url, { headers: { Authorization: `Bearer ${tokens.admin}` } });
+    headers['If-Match'] = g.headers.get('etag') ?? '"none"';
+  }
+  let body;
+  if (c.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(c.body);
+  } else if (c.csv !== undefined) {
+    headers['Content-Type'] = 'text/csv';
+    body = c.csv;
+  }
+  const res = await fetch(base + url, { method: c.method, headers, body });
+  const type = (res.headers.get('content-type') ?? '').split(';')[0];
+  const answer = { request: `${c.method} ${url}`, status: res.status, type };
+  if (res.headers.get('etag')) answer.etag = res.headers.get('etag');
+  if (c.binary) {
+    const bytes = Buffer.from(await res.arrayBuffer());
+    answer.body = { starts_with: bytes.subarray(0, 5).toString('latin1'), at_least_bytes: bytes.length > 1000 };
+  } else if (type.includes('json')) {
+    const text = await res.text();
+    answer.body = text ? scrub(JSON.parse(text)) : null;
+    if (c.summary) {
+      const ops = Object.entries(answer.body.paths).flatMap(([p, m]) => Object.keys(m).map((x) => `${x.toUpperCase()} ${p}`));
+      answer.body = { openapi: answer.body.openapi, operations: ops.length, paths: ops };
+    }
+  } else {
+    answer.body = scrubText(await res.text());
+  }
+  if (c.then === 'wait-job') {
+    for (let i = 0; i < 600; ++i) {
+      const j = await (await fetch(`${base}/api/v1/impact/jobs/job-1`, { headers: { Authorization: `Bearer ${tokens.admin}` } })).json();
+      if (j.state !== 'running') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  answers[c.name] = answer;
+}
+
+function keyPath(entity, row) {
+  // The key fields of each entity, in the order of their URL segments (from the schema).
+  const keys = {
+    cluster: ['id'], cluster_label: ['cluster_id', 'phase'], organisation: ['id'],
+    membership: ['organisation_id', 'cluster_id', 'start_date'], project: ['id'],
+    project_label: ['project_id', 'cluster_id'], project_event: ['project_id', 'status'],
+    participation: ['project_id', 'organisation_id'], result: ['id'], service: ['id'],
+    service_participant: ['service_id', 'organisation_id'], diagnostic: ['organisation_id', 'date'],
+    contract: ['id'], contract_target: ['contract_id', 'indicator', 'year'], cluster_budget: ['cluster_id', 'year'],
+    assessment: ['cluster_id', 'year', 'criterion', 'evaluator'], call: ['id'], proposal: ['id'], reviewer: ['id'],
+    assignment: ['proposal_id', 'reviewer_id'], review: ['proposal_id', 'reviewer_id', 'criterion'],
+    decision: ['proposal_id'], firm_year: ['siren', 'year'], employment: ['level', 'code', 'sector', 'year'],
+    truth: ['key'], territory: ['level', 'code'],
+  };
+  return keys[entity].map((k) => encodeURIComponent(String(row[k]))).join('/');
+}
+
+// --- every route has a case; every answer validates against its schema -----------------------
+const doc = await (await fetch(`${base}/api/v1/openapi.json`)).json();
+server.kill('SIGTERM');
+const templates = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => ({
+  method: m.toUpperCase(), path: p, op: ops[m],
+  re: new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/?]+')}(\\?.*)?$`),
+})));
+const covered = new Set();
+const validate = validatorFor(doc);
+for (const c of cases) {
+  const a = answers[c.name];
+  const [method, url] = a.request.split(' ');
+  const t = templates.find((x) => x.method === method && x.re.test(url));
+  if (!t) {
+    failures.push(`${c.name}: ${a.request} matches no route of the OpenAPI document`);
+    continue;
+  }
+  covered.add(`${t.method} ${t.path}`);
+  if (!c.binary && !c.summary && !c.text) {
+    const problems = validate(t.op, a.status, a.type, a.body);
+    for (const p of problems) failures.push(`${c.name}: ${a.request} → ${a.status}: ${p}`);
+  }
+}
+for (const t of templates) {
+  if (!covered.has(`${t.method} ${t.path}`)) failures.push(`no golden case for ${t.method} ${t.path}`);
+}
+
+// --- compare or update ------------------------------------------------------------------------
+const expectedFiles = new Set();
+for (const c of cases) {
+  const file = path.join(answersDir, `${c.name}.json`);
+  expectedFiles.add(path.basename(file));
+  const text = `${JSON.stringify(answers[c.name], null, 1)}\n`;
+  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
+  if (old === text) continue;
+  ++changed;
+  if (update) {
+    fs.writeFileSync(file, text);
+  } else {
+    failures.push(`${c.name}: the answer differs from tests/golden/answers/${c.name}.json${old === null ? ' (missing)' : ''}`);
+    if (old !== null) failures.push(firstDifference(old, text));
+  }
+}
+for (const f of fs.readdirSync(answersDir)) {
+  if (expectedFiles.has(f)) continue;
+  if (update) fs.rmSync(path.join(answersDir, f));
+  else failures.push(`tests/golden/answers/${f} belongs to no case`);
+}
+
+function firstDifference(a, b) {
+  const x = a.split('\n');
+  const y = b.split('\n');
+  for (let i = 0; i < Math.max(x.length, y.length); ++i) {
+    if (x[i] !== y[i]) return `    line ${i + 1}:\n    - ${(x[i] ?? '').slice(0, 200)}\n    + ${(y[i] ?? '').slice(0, 200)}`;
+  }
+  return '';
+}
+
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+console.log(`golden: ${cases.length} cases, ${covered.size} of ${templates.length} routes, ${seconds} s` +
+  (update ? `, ${changed} file(s) rewritten` : ''));
+const shown = update ? failures.filter((f) => !f.includes('differs from')) : failures;
+if (shown.length) {
+  console.log(shown.join('\n'));
+  process.exit(1);
+}
