@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "core/schema.h"
-#include "io/csv.h"
+#include "formats/csv.h"
 #include "snapshot/snapshot.h"
 
 namespace {
@@ -26,7 +26,7 @@ void BM_CsvRead(benchmark::State& state) {
   int64_t records = 0;
   for (auto _ : state) {
     std::istringstream in(csv);
-    io::CsvReader reader;
+    formats::CsvReader reader;
     auto st = reader.read(in, "b.csv", [&](std::span<const std::string> f, int64_t) {
       benchmark::DoNotOptimize(f.data());
       ++records;

@@ -18,6 +18,7 @@ function(poles_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
   add_library(poles_${name} STATIC ${ARG_SOURCES})
   add_library(poles::${name} ALIAS poles_${name})
+  set_property(GLOBAL APPEND PROPERTY POLES_LIBRARIES ${name})  # read by the layering check
   target_include_directories(poles_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(poles_${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
   poles_warnings(poles_${name})

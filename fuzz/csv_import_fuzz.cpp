@@ -11,7 +11,7 @@
 #include <string>
 
 #include "core/schema.h"
-#include "io/importer.h"
+#include "import/importer.h"
 #include "store/store.h"
 
 namespace {
@@ -29,7 +29,7 @@ void check(bool ok, const char* what) {
 
 void seed(store::Store& s, const char* entity, const char* csv) {
   std::istringstream in(csv);
-  auto r = io::import_csv(s, *schema::find_entity(entity), in, "seed.csv", {});
+  auto r = import::import_csv(s, *schema::find_entity(entity), in, "seed.csv", {});
   if (!r) {
     std::fprintf(stderr, "seed %s failed: %s\n", entity, r.error().to_string().c_str());
     std::abort();
@@ -61,10 +61,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto& entities = schema::entities();
   const schema::Entity& e = entities[data[0] % entities.size()];
   std::istringstream in(std::string(reinterpret_cast<const char*>(data + 1), size - 1));
-  io::ImportOptions options;
+  import::ImportOptions options;
   options.dry_run = true;
   options.max_errors = 20;
-  auto r = io::import_csv(*g_store, e, in, "fuzz.csv", options);
+  auto r = import::import_csv(*g_store, e, in, "fuzz.csv", options);
   if (r) {
     check(r->counts.rows == r->counts.inserted + r->counts.updated + r->counts.unchanged,
           "counts add up");

@@ -6,7 +6,7 @@
 #include "app/access.h"
 #include "core/date.h"
 #include "core/model.h"
-#include "io/json.h"
+#include "formats/json.h"
 
 namespace poles::app {
 namespace {
@@ -14,7 +14,7 @@ namespace {
 // Cursor: the last key of the page as JSON, base64url-encoded (opaque to clients).
 std::string encode_cursor(const schema::Entity& e, const Row& key) {
   nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-  for (const auto& v : key) arr.push_back(io::value_to_json(v));
+  for (const auto& v : key) arr.push_back(formats::value_to_json(v));
   (void)e;
   const std::string text = arr.dump();
   std::vector<char> out(
@@ -54,7 +54,7 @@ Result<Row> decode_cursor(const schema::Entity& e, const std::string& cursor) {
 }
 
 std::string row_json(const schema::Entity& e, const Row& row) {
-  return io::row_to_json(e, row).dump();
+  return formats::row_to_json(e, row).dump();
 }
 
 Status check_references(store::Transaction& tx, const schema::Entity& e, const Row& row) {
@@ -203,7 +203,7 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
   POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
   std::optional<Row> before;
   if (mode == WriteMode::kCreate) {
-    POLES_ASSIGN_OR_RETURN(Row probe, io::row_from_json(e, body, nullptr, "request"));
+    POLES_ASSIGN_OR_RETURN(Row probe, formats::row_from_json(e, body, nullptr, "request"));
     POLES_ASSIGN_OR_RETURN(before, tx->get(e, store::key_of(e, probe)));
     if (before)
       return Status::conflict(
@@ -222,7 +222,7 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
   }
   POLES_ASSIGN_OR_RETURN(
       Row row,
-      io::row_from_json(e, body, mode == WriteMode::kMerge ? &*before : nullptr, "request"));
+      formats::row_from_json(e, body, mode == WriteMode::kMerge ? &*before : nullptr, "request"));
   if (key != nullptr && store::key_of(e, row) != *key) {
     return Status::invalid_argument(
         fmt::format("the body's key '{}' differs from the URL's", store::key_text(e, row)));

@@ -428,11 +428,11 @@ Result<std::pair<std::string, std::string>> cluster_report(const Snapshot& s,
                    report::cluster_report_html(ev, cluster, trends, qual, lang)};
 }
 
-std::vector<std::pair<std::string, io::Table>> evaluation_sheets(const Json& ev) {
-  io::Table ranking{{"rank", "cluster", "name", "index", "rank_p05", "rank_median", "rank_p95",
-                     "rating", "peer_group", "peer_rank", "trend", "action_level", "action"},
-                    {}};
-  io::Table pillars{{"cluster"}, {}}, indicators{{"cluster"}, {}},
+std::vector<std::pair<std::string, formats::Table>> evaluation_sheets(const Json& ev) {
+  formats::Table ranking{{"rank", "cluster", "name", "index", "rank_p05", "rank_median", "rank_p95",
+                          "rating", "peer_group", "peer_rank", "trend", "action_level", "action"},
+                         {}};
+  formats::Table pillars{{"cluster"}, {}}, indicators{{"cluster"}, {}},
       compliance{{"cluster", "indicator", "target", "value", "direction", "met"}, {}};
   for (const auto& p : ev["method"]["pillars"]) pillars.columns.push_back(p.get<std::string>());
   for (const auto& i : ev["method"]["indicators"])

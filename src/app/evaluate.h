@@ -15,7 +15,7 @@
 #include "app/params.h"
 #include "core/status.h"
 #include "evaluate/method_file.h"
-#include "io/exporter.h"
+#include "formats/table.h"
 #include "snapshot/snapshot.h"
 
 namespace poles::app {
@@ -42,6 +42,6 @@ Result<std::pair<std::string, std::string>> cluster_report(const snapshot::Snaps
                                                            const Params& p, const std::string& lang,
                                                            bool allow_path = false);
 // The evaluation as spreadsheet sheets: ranking, pillars, indicators, compliance, actions.
-std::vector<std::pair<std::string, io::Table>> evaluation_sheets(const Json& evaluation);
+std::vector<std::pair<std::string, formats::Table>> evaluation_sheets(const Json& evaluation);
 
 }  // namespace poles::app

@@ -65,7 +65,7 @@ void add_evaluate(CLI::App& app, CommandContext& ctx) {
     auto j = app::evaluation(**snap, args->params, true);
     if (!j) return ctx.fail(j.error());
     if (!args->xlsx.empty()) {
-      if (auto st = io::write_xlsx(args->xlsx, app::evaluation_sheets(*j)); !st.is_ok())
+      if (auto st = formats::write_xlsx(args->xlsx, app::evaluation_sheets(*j)); !st.is_ok())
         return ctx.fail(st);
     }
     if (args->json) {

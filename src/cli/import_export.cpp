@@ -5,9 +5,9 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "io/exporter.h"
-#include "io/formats.h"
-#include "io/importer.h"
+#include "import/exporter.h"
+#include "import/external.h"
+#include "import/importer.h"
 
 namespace poles::cli {
 namespace {
@@ -56,7 +56,7 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
     if (e == nullptr) return;
     auto store = ctx.open_store();
     if (!store) return;
-    io::ImportOptions opt;
+    import::ImportOptions opt;
     opt.max_errors = args->max_errors;
     opt.dry_run = args->dry_run;
     opt.actor = "cli";
@@ -67,7 +67,7 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
     ProgressBar bar("import " + args->entity, ec ? 0 : size);
     opt.progress = [&bar](uint64_t done) { bar.update(done); };
     const auto start = std::chrono::steady_clock::now();
-    auto report = io::import_csv_file(*store, *e, args->file, opt);
+    auto report = import::import_csv_file(*store, *e, args->file, opt);
     bar.finish();
     if (!report.has_value()) {
       ctx.fail(report.error());
@@ -106,7 +106,7 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
   exp->callback([ex, &ctx] {
     const schema::Entity* e = entity_or_fail(ex->entity, ctx);
     if (e == nullptr) return;
-    auto format = io::parse_export_format(ex->format);
+    auto format = import::parse_export_format(ex->format);
     if (!format.has_value()) {
       ctx.fail(format.error());
       return;
@@ -114,8 +114,8 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
     auto store = ctx.open_store();
     if (!store) return;
     auto n = ex->output.empty() || ex->output == "-"
-                 ? io::export_stream(*store, *e, *format, std::cout)
-                 : io::export_file(*store, *e, *format, ex->output);
+                 ? import::export_stream(*store, *e, *format, std::cout)
+                 : import::export_file(*store, *e, *format, ex->output);
     if (!n.has_value()) {
       ctx.fail(n.error());
       return;
@@ -132,7 +132,7 @@ void add_external_imports(CLI::App& app, CommandContext& ctx) {
     bool dry_run = false, all_countries = false;
   };
   auto args = std::make_shared<Args>();
-  auto report = [&ctx](const Result<io::ExternalReport>& r) {
+  auto report = [&ctx](const Result<import::ExternalReport>& r) {
     if (!r.has_value()) return ctx.fail(r.error());
     if (ctx.global.quiet) return;
     std::cout << fmt::format("{}: {} records read, {} left out\n",
@@ -151,10 +151,10 @@ void add_external_imports(CLI::App& app, CommandContext& ctx) {
   sirene->callback([args, report, &ctx] {
     auto store = ctx.open_store();
     if (!store) return;
-    io::ExternalImportOptions o;
+    import::ExternalImportOptions o;
     o.dry_run = args->dry_run;
     o.actor = "cli";
-    report(io::import_sirene(*store, args->file, o));
+    report(import::import_sirene(*store, args->file, o));
   });
   struct Fp7Args {
     std::string organisations, projects, facts;
@@ -180,12 +180,12 @@ void add_external_imports(CLI::App& app, CommandContext& ctx) {
   fp7->callback([fp7_args, report, &ctx] {
     auto store = ctx.open_store();
     if (!store) return;
-    io::ExternalImportOptions o;
+    import::ExternalImportOptions o;
     o.dry_run = fp7_args->dry_run;
     o.all_countries = fp7_args->all_countries;
     o.actor = "cli";
-    report(io::import_cordis_fp7(*store, fp7_args->organisations, fp7_args->projects,
-                                 fp7_args->facts, o));
+    report(import::import_cordis_fp7(*store, fp7_args->organisations, fp7_args->projects,
+                                     fp7_args->facts, o));
   });
   struct GeoArgs {
     std::string file, level;
@@ -204,10 +204,10 @@ void add_external_imports(CLI::App& app, CommandContext& ctx) {
   geo->callback([geo_args, report, &ctx] {
     auto store = ctx.open_store();
     if (!store) return;
-    io::ExternalImportOptions o;
+    import::ExternalImportOptions o;
     o.dry_run = geo_args->dry_run;
     o.actor = "cli";
-    report(io::import_geojson(*store, geo_args->file, geo_args->level, o));
+    report(import::import_geojson(*store, geo_args->file, geo_args->level, o));
   });
   CLI::App* cordis = app.add_subcommand(
       "import-cordis", "Import CORDIS Horizon Europe projects with their French participants");
@@ -222,11 +222,11 @@ void add_external_imports(CLI::App& app, CommandContext& ctx) {
   cordis->callback([args, report, &ctx] {
     auto store = ctx.open_store();
     if (!store) return;
-    io::ExternalImportOptions o;
+    import::ExternalImportOptions o;
     o.dry_run = args->dry_run;
     o.all_countries = args->all_countries;
     o.actor = "cli";
-    report(io::import_cordis(*store, args->projects, args->organisations, o));
+    report(import::import_cordis(*store, args->projects, args->organisations, o));
   });
 }
 

@@ -7,7 +7,8 @@ namespace {
 
 class LoaderSink final : public Sink {
  public:
-  LoaderSink(io::Loader& loader, const LoadOptions& options) : loader_(loader), options_(options) {}
+  LoaderSink(import::Loader& loader, const LoadOptions& options)
+      : loader_(loader), options_(options) {}
 
   void add(const schema::Entity& e, Row row) override {
     ++rows_;
@@ -26,28 +27,28 @@ class LoaderSink final : public Sink {
         return;
       }
     }
-    io::RowOrigin origin{fmt::format("demo:{}", e.name), rows_, nullptr};
+    import::RowOrigin origin{fmt::format("demo:{}", e.name), rows_, nullptr};
     loader_.add(e, std::move(row), origin);
   }
 
  private:
-  io::Loader& loader_;
+  import::Loader& loader_;
   const LoadOptions& options_;
   int64_t rows_ = 0;
 };
 
 }  // namespace
 
-Result<io::LoadReport> generate_into(store::Store& store, const Options& options,
-                                     const LoadOptions& load) {
+Result<import::LoadReport> generate_into(store::Store& store, const Options& options,
+                                         const LoadOptions& load) {
   POLES_ASSIGN_OR_RETURN(const int64_t clusters, store.count(*schema::find_entity("cluster")));
   if (clusters > 0) {
     return Status::invalid_argument(fmt::format(
         "the store already holds {} clusters: the demo needs an empty store", clusters));
   }
-  io::LoaderOptions lo;
+  import::LoaderOptions lo;
   lo.actor = "demo";
-  io::Loader loader(store, lo);
+  import::Loader loader(store, lo);
   LoaderSink sink(loader, load);
   generate(options, sink);
   return loader.finish(fmt::format("demo seed={}", options.seed));

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "demo/generator.h"
-#include "io/loader.h"
+#include "import/loader.h"
 #include "store/store.h"
 
 namespace poles::demo {
@@ -14,7 +14,7 @@ struct LoadOptions {
 };
 
 // REQUIRES: the store holds no cluster (the demo is meant for an empty store).
-Result<io::LoadReport> generate_into(store::Store& store, const Options& options,
-                                     const LoadOptions& load = {});
+Result<import::LoadReport> generate_into(store::Store& store, const Options& options,
+                                         const LoadOptions& load = {});
 
 }  // namespace poles::demo

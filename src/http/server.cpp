@@ -25,9 +25,9 @@
 #include "app/select.h"
 #include "app/stats.h"
 #include "app/store_pool.h"
+#include "formats/json.h"
 #include "impact/frame.h"
-#include "io/importer.h"
-#include "io/json.h"
+#include "import/importer.h"
 #include "network/export.h"
 #include "report/impact_report.h"
 #include "report/pdf.h"
@@ -365,7 +365,7 @@ Json user_json(const app::User& u) {
 
 void send_row(Request& r, const schema::Entity& e, const app::Item& item, int status) {
   r.res.set_header("ETag", item.etag);
-  send_json(r.res, status, io::row_to_json(e, item.row));
+  send_json(r.res, status, formats::row_to_json(e, item.row));
 }
 
 std::function<bool(app::Role)> roles_may(app::Action a, const schema::Entity& e) {
@@ -1109,13 +1109,13 @@ void Server::Impl::build_routes() {
         const auto* e = schema::find_entity(r.params[0]);
         if (e == nullptr)
           return send_problem(r.res, Status::not_found(fmt::format("no entity '{}'", r.params[0])));
-        io::ImportOptions opt;
+        import::ImportOptions opt;
         opt.dry_run = r.req.get_param_value("dry_run") == "true";
         opt.actor = r.session->user.name;
         std::istringstream in(r.req.body);
         const std::string name =
             r.req.has_param("filename") ? r.req.get_param_value("filename") : r.params[0] + ".csv";
-        auto rep = io::import_csv(*r.store, *e, in, name, opt);
+        auto rep = import::import_csv(*r.store, *e, in, name, opt);
         if (!rep) return send_problem(r.res, rep.error());
         send_json(r.res, 200,
                   Json{{"entity", rep->entity},
@@ -1158,7 +1158,7 @@ void Server::Impl::build_routes() {
           auto page = app::list_rows(*r.store, r.session->user, *e, q);
           if (!page) return send_problem(r.res, page.error());
           Json rows = Json::array();
-          for (const auto& row : page->rows) rows.push_back(io::row_to_json(*e, row));
+          for (const auto& row : page->rows) rows.push_back(formats::row_to_json(*e, row));
           send_json(r.res, 200,
                     Json{{"items", rows},
                          {"next_cursor",
@@ -1195,7 +1195,7 @@ void Server::Impl::build_routes() {
             if (body.is_object()) {
               for (size_t i = 0; i < key.size(); ++i) {
                 body[std::string(e->fields[static_cast<size_t>(schema::key_indices(*e)[i])].name)] =
-                    io::value_to_json(key[i]);
+                    formats::value_to_json(key[i]);
               }
             }
             const std::string if_match = r.req.get_header_value("If-Match");

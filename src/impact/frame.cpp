@@ -10,7 +10,7 @@
 #include <map>
 #include <numeric>
 
-#include "io/csv.h"
+#include "formats/csv.h"
 
 namespace poles::impact {
 namespace {
@@ -156,7 +156,7 @@ Result<Frame> read_csv(const std::string& path) {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> cells;
   Status bad;
-  io::CsvReader reader;
+  formats::CsvReader reader;
   Status st = reader.read(in, path, [&](std::span<const std::string> fields, int64_t line) {
     if (header.empty()) {
       header.assign(fields.begin(), fields.end());

@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "cli_support.h"
-#include "io/exporter.h"
+#include "import/exporter.h"
 #include "store/store.h"
 #include "test_support.h"
 
@@ -37,7 +37,7 @@ std::string digest(const std::string& db) {
       << "\n";
   for (const auto& e : schema::entities()) {
     std::ostringstream csv;
-    auto n = io::export_stream(**s, e, io::ExportFormat::kCsv, csv);
+    auto n = import::export_stream(**s, e, import::ExportFormat::kCsv, csv);
     out << e.name << " " << (n ? std::to_string(*n) : n.error().to_string()) << " rows, hash "
         << std::hash<std::string>{}(csv.str()) << "\n";
   }

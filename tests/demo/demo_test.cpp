@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "demo/load.h"
-#include "io/exporter.h"
+#include "import/exporter.h"
 #include "test_support.h"
 
 namespace poles::demo {
@@ -20,7 +20,7 @@ std::string export_all(store::Store& s) {
   std::ostringstream out;
   for (const auto& e : schema::entities()) {
     out << "## " << e.name << "\n";
-    EXPECT_TRUE(io::export_stream(s, e, io::ExportFormat::kCsv, out).has_value());
+    EXPECT_TRUE(import::export_stream(s, e, import::ExportFormat::kCsv, out).has_value());
   }
   return out.str();
 }

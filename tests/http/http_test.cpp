@@ -15,7 +15,7 @@
 
 #include "app/accounts.h"
 #include "http/server.h"
-#include "io/importer.h"
+#include "import/importer.h"
 #include "store_fixture.h"
 
 namespace poles::http {
@@ -73,7 +73,7 @@ class HttpTest : public testing::StoreTest {
   }
   void import(const std::string& entity, const std::string& csv) {
     std::istringstream in(csv);
-    auto r = io::import_csv(*store_, *schema::find_entity(entity), in, entity + ".csv", {});
+    auto r = import::import_csv(*store_, *schema::find_entity(entity), in, entity + ".csv", {});
     ASSERT_TRUE(r.has_value()) << r.error().to_string();
   }
   // A call with two proposals and two reviewers: rev1's laboratory worked with o1, the applicant

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "core/date.h"
-#include "io/importer.h"
+#include "import/importer.h"
 #include "snapshot/loader.h"
 #include "store_fixture.h"
 
@@ -16,7 +16,7 @@ class SnapshotTest : public testing::StoreTest {
  protected:
   void import(const std::string& entity, const std::string& csv) {
     std::istringstream in(csv);
-    auto r = io::import_csv(*store_, *schema::find_entity(entity), in, entity + ".csv", {});
+    auto r = import::import_csv(*store_, *schema::find_entity(entity), in, entity + ".csv", {});
     ASSERT_TRUE(r.has_value()) << r.error().to_string();
   }
   void seed() {
@@ -96,7 +96,8 @@ TEST_P(SnapshotTest, CacheReloadsOnlyWhenTheStoreChanged) {
   // A write from another connection moves the version; the next get sees it.
   auto other = reopen();
   std::istringstream in("id,name,region,scale\nnew,Nouveau,11,regional\n");
-  ASSERT_TRUE(io::import_csv(*other, *schema::find_entity("cluster"), in, "c.csv", {}).has_value());
+  ASSERT_TRUE(
+      import::import_csv(*other, *schema::find_entity("cluster"), in, "c.csv", {}).has_value());
   auto c = cache.get(*store_);
   ASSERT_TRUE(c.has_value());
   EXPECT_NE(c->get(), a->get());
@@ -106,7 +107,7 @@ TEST_P(SnapshotTest, CacheReloadsOnlyWhenTheStoreChanged) {
   // A re-import that changes nothing keeps the version and the snapshot.
   std::istringstream same("id,name,region,scale\nnew,Nouveau,11,regional\n");
   ASSERT_TRUE(
-      io::import_csv(*other, *schema::find_entity("cluster"), same, "c.csv", {}).has_value());
+      import::import_csv(*other, *schema::find_entity("cluster"), same, "c.csv", {}).has_value());
   EXPECT_EQ(cache.get(*store_)->get(), c->get());
 }
 

@@ -1,4 +1,4 @@
-#include "io/loader.h"
+#include "import/loader.h"
 
 #include <fmt/format.h>
 
@@ -13,7 +13,7 @@
 #include "core/date.h"
 #include "core/model.h"
 
-namespace poles::io {
+namespace poles::import {
 
 namespace {
 
@@ -460,4 +460,4 @@ Result<LoadReport> Loader::finish(const std::string& audit_key) {
   return report;
 }
 
-}  // namespace poles::io
+}  // namespace poles::import

@@ -1,4 +1,4 @@
-#include "io/formats.h"
+#include "import/external.h"
 
 #include <fmt/format.h>
 #include <zlib.h>
@@ -13,9 +13,9 @@
 
 #include "core/codes.h"
 #include "core/validate.h"
-#include "io/csv.h"
+#include "formats/csv.h"
 
-namespace poles::io {
+namespace poles::import {
 namespace {
 
 // A CSV file read whole: header -> column index, records with their line numbers.
@@ -63,7 +63,7 @@ Result<Table> read_table(const std::string& path, const std::vector<std::string>
   Table t;
   t.name = std::filesystem::path(path).filename().string();
   bool header = true;
-  CsvReader reader;
+  formats::CsvReader reader;
   POLES_RETURN_IF_ERROR(
       reader.read(in, t.name, [&](std::span<const std::string> fields, int64_t line) {
         if (header) {
@@ -443,4 +443,4 @@ Result<ExternalReport> import_geojson(store::Store& store, const std::string& pa
   return finish(loader, std::move(report), fmt::format("geojson {} {}", level, name));
 }
 
-}  // namespace poles::io
+}  // namespace poles::import

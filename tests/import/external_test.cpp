@@ -1,11 +1,11 @@
 // The real public formats, on the real files in ../shared/data (SOURCES.md).
-#include "io/formats.h"
+#include "import/external.h"
 
 #include <gtest/gtest.h>
 
 #include "store_fixture.h"
 
-namespace poles::io {
+namespace poles::import {
 namespace {
 
 using testing::shared_path;
@@ -146,4 +146,4 @@ TEST_P(FormatsTest, GeoJsonRegionsAndDepartments) {
 POLES_BOTH_BACKENDS(FormatsTest);
 
 }  // namespace
-}  // namespace poles::io
+}  // namespace poles::import

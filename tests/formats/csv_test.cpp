@@ -1,10 +1,10 @@
-#include "io/csv.h"
+#include "formats/csv.h"
 
 #include <gtest/gtest.h>
 
 #include <sstream>
 
-namespace poles::io {
+namespace poles::formats {
 namespace {
 
 struct Rec {
@@ -76,4 +76,4 @@ TEST(Csv, QuotingOnWrite) {
 }
 
 }  // namespace
-}  // namespace poles::io
+}  // namespace poles::formats

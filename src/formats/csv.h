@@ -11,7 +11,7 @@
 
 #include "core/status.h"
 
-namespace poles::io {
+namespace poles::formats {
 
 struct CsvReadOptions {
   // Field separator; detected from the header line when absent (';' wins over ',' and tab
@@ -48,4 +48,4 @@ char detect_delimiter(std::string_view first_line);
 // Appends one CSV field to `out`, quoted when needed.
 void append_csv_field(std::string& out, std::string_view field, char delimiter = ',');
 
-}  // namespace poles::io
+}  // namespace poles::formats

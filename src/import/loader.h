@@ -16,7 +16,7 @@
 #include "core/schema.h"
 #include "store/store.h"
 
-namespace poles::io {
+namespace poles::import {
 
 struct LoaderOptions {
   int max_errors = 100;  // errors kept in the report (all are counted)
@@ -108,4 +108,4 @@ class Loader {
       project_status_;  // id -> status in store
 };
 
-}  // namespace poles::io
+}  // namespace poles::import

@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "core/schema.h"
-#include "io/loader.h"
+#include "import/loader.h"
 #include "store/store.h"
 
-namespace poles::io {
+namespace poles::import {
 
 struct ImportOptions {
   int max_errors = 100;
@@ -41,4 +41,4 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
 Result<ImportReport> import_csv_file(store::Store& store, const schema::Entity& e,
                                      const std::string& path, const ImportOptions& options);
 
-}  // namespace poles::io
+}  // namespace poles::import

@@ -1,13 +1,13 @@
-#include "io/importer.h"
+#include "import/importer.h"
 
 #include <fmt/format.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "io/csv.h"
+#include "formats/csv.h"
 
-namespace poles::io {
+namespace poles::import {
 
 Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, std::istream& in,
                                 const std::string& name, const ImportOptions& options) {
@@ -29,7 +29,7 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
     loader.add_error({name, line, column, std::move(field), std::move(value), std::move(rule)});
   };
 
-  CsvReader reader(CsvReadOptions{options.delimiter});
+  formats::CsvReader reader(formats::CsvReadOptions{options.delimiter});
   const Status read = reader.read(
       in, name,
       [&](std::span<const std::string> fields, int64_t line) {
@@ -84,7 +84,7 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
         loader.add(e, std::move(row), origin);
         return true;
       },
-      options.progress ? ProgressFn(options.progress) : ProgressFn{});
+      options.progress ? formats::ProgressFn(options.progress) : formats::ProgressFn{});
   report.delimiter = reader.delimiter();
   if (!read.is_ok()) {
     for (const auto& fe : read.field_errors()) loader.add_error(fe);
@@ -105,4 +105,4 @@ Result<ImportReport> import_csv_file(store::Store& store, const schema::Entity& 
   return import_csv(store, e, in, path, options);
 }
 
-}  // namespace poles::io
+}  // namespace poles::import

@@ -8,7 +8,7 @@
 #include "core/schema.h"
 #include "store/store.h"
 
-namespace poles::io {
+namespace poles::import {
 
 enum class ExportFormat { kCsv, kJson, kXlsx };
 
@@ -21,13 +21,4 @@ Result<int64_t> export_stream(store::Store& store, const schema::Entity& e, Expo
 Result<int64_t> export_file(store::Store& store, const schema::Entity& e, ExportFormat format,
                             const std::string& path);
 
-// Generic tabular writers used by exports and reports.
-struct Table {
-  std::vector<std::string> columns;
-  std::vector<Row> rows;
-};
-Status write_xlsx(const std::string& path,
-                  const std::vector<std::pair<std::string, Table>>& sheets);
-std::string to_csv(const Table& table, char delimiter = ',');
-
-}  // namespace poles::io
+}  // namespace poles::import

@@ -1,4 +1,4 @@
-#include "io/csv.h"
+#include "formats/csv.h"
 
 #include <csv.h>
 #include <fmt/format.h>
@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-namespace poles::io {
+namespace poles::formats {
 namespace {
 
 struct ParseState {
@@ -153,4 +153,4 @@ void append_csv_field(std::string& out, std::string_view field, char delimiter) 
   out.push_back('"');
 }
 
-}  // namespace poles::io
+}  // namespace poles::formats

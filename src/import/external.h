@@ -13,9 +13,9 @@
 
 #include <string>
 
-#include "io/loader.h"
+#include "import/loader.h"
 
-namespace poles::io {
+namespace poles::import {
 
 struct ExternalImportOptions {
   bool dry_run = false;
@@ -57,4 +57,4 @@ Result<ExternalReport> import_geojson(store::Store& store, const std::string& pa
 // NUTS (2016/2021) code of a French territory -> INSEE region code ("" when not French or unknown).
 std::string region_of_nuts(std::string_view nuts);
 
-}  // namespace poles::io
+}  // namespace poles::import

@@ -2,11 +2,11 @@
 
 #include <sstream>
 
-#include "io/exporter.h"
-#include "io/importer.h"
+#include "import/exporter.h"
+#include "import/importer.h"
 #include "store_fixture.h"
 
-namespace poles::io {
+namespace poles::import {
 namespace {
 
 using testing::StoreTest;
@@ -265,4 +265,4 @@ TEST_P(ImportTest, AuditRecordsTheImport) {
 POLES_BOTH_BACKENDS(ImportTest);
 
 }  // namespace
-}  // namespace poles::io
+}  // namespace poles::import

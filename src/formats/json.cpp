@@ -1,8 +1,8 @@
-#include "io/json.h"
+#include "formats/json.h"
 
 #include <fmt/format.h>
 
-namespace poles::io {
+namespace poles::formats {
 
 nlohmann::ordered_json value_to_json(const Value& v) {
   switch (v.index()) {
@@ -73,4 +73,4 @@ Result<Row> row_from_json(const schema::Entity& e, const nlohmann::json& obj, co
   return row;
 }
 
-}  // namespace poles::io
+}  // namespace poles::formats

@@ -7,7 +7,7 @@
 #include "core/schema.h"
 #include "core/status.h"
 
-namespace poles::io {
+namespace poles::formats {
 
 nlohmann::ordered_json value_to_json(const Value& v);
 nlohmann::ordered_json row_to_json(const schema::Entity& e, const Row& row);
@@ -19,4 +19,4 @@ nlohmann::ordered_json row_to_json(const schema::Entity& e, const Row& row);
 Result<Row> row_from_json(const schema::Entity& e, const nlohmann::json& obj, const Row* base,
                           const std::string& source);
 
-}  // namespace poles::io
+}  // namespace poles::formats
