@@ -19,7 +19,6 @@ pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 pkg_check_modules(CBC REQUIRED IMPORTED_TARGET cbc)
-pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 
 find_library(CSV_LIBRARY NAMES csv REQUIRED)
 find_path(CSV_INCLUDE_DIR NAMES csv.h REQUIRED)

@@ -17,7 +17,6 @@
 #include "evaluate/run.h"
 #include "foresight/employment.h"
 #include "pipeline/projects.h"
-#include "report/cluster_report.h"
 
 #ifndef POLES_METHODS_DIR
 #define POLES_METHODS_DIR "methods"
@@ -402,32 +401,6 @@ Result<Json> characterisation(const Snapshot& s, const Params& p) {
               {"gaps", gaps}};
 }
 
-Result<std::pair<std::string, std::string>> cluster_report(const Snapshot& s,
-                                                           const std::string& cluster,
-                                                           const Params& p, const std::string& lang,
-                                                           bool allow_path) {
-  if (s.table("cluster").find(cluster) < 0)
-    return Status::not_found(fmt::format("no cluster '{}'", cluster));
-  Params q = p;
-  if (!q.contains("draws")) q["draws"] = "2000";
-  if (!q.contains("sobol_n")) q["sobol_n"] = "200";
-  POLES_ASSIGN_OR_RETURN(auto ev, evaluation(s, q, allow_path));
-  const Json* mine = nullptr;
-  for (const auto& c : ev["clusters"]) {
-    if (c["cluster"] == cluster) mine = &c;
-  }
-  if (mine == nullptr)
-    return Status::not_found(fmt::format("cluster '{}' is not labelled in {}: no evaluation",
-                                         cluster, ev["year"].get<int>()));
-  const int year = ev["year"].get<int>();
-  POLES_ASSIGN_OR_RETURN(auto trends, indicator_trends(s, cluster,
-                                                       Params{{"from", std::to_string(year - 9)},
-                                                              {"to", std::to_string(year)}}));
-  POLES_ASSIGN_OR_RETURN(auto qual, assessments_view(s, Params{{"year", std::to_string(year)}}));
-  return std::pair{report::cluster_report_title(*mine, year, lang),
-                   report::cluster_report_html(ev, cluster, trends, qual, lang)};
-}
-
 std::vector<std::pair<std::string, formats::Table>> evaluation_sheets(const Json& ev) {
   formats::Table ranking{{"rank", "cluster", "name", "index", "rank_p05", "rank_median", "rank_p95",
                           "rating", "peer_group", "peer_rank", "trend", "action_level", "action"},
@@ -464,6 +437,46 @@ std::vector<std::pair<std::string, formats::Table>> evaluation_sheets(const Json
           {"pillars", pillars},
           {"indicators", indicators},
           {"compliance", compliance}};
+}
+
+const ParamSpecs& evaluation_params() {
+  static const ParamSpecs k = {
+      integer_param("year", "Year evaluated", 2005, 2100, "2022"),
+      text_param("method", "Method file: the name of one shipped in methods/", "default"),
+      integer_param("draws", "Monte Carlo draws of the rank intervals (default: the method's)", 0,
+                    1000000),
+      integer_param("seed", "Seed of the Monte Carlo (default: the method's)", 0, 2147483647),
+      integer_param("sobol_n", "Base sample of the Sobol indices, 0: none (default: the method's)",
+                    0, 100000)};
+  return k;
+}
+
+const ParamSpecs& trends_params() {
+  static const ParamSpecs k = {integer_param("from", "First year", 2005, 2100, "2009"),
+                               integer_param("to", "Last year", 2005, 2100, "2024")};
+  return k;
+}
+
+const ParamSpecs& assessments_params() {
+  static const ParamSpecs k = {
+      integer_param("year", "Year of the assessments", 2005, 2100, "2022")};
+  return k;
+}
+
+const ParamSpecs& characterisation_params() {
+  static const ParamSpecs k = {
+      integer_param("year", "Year characterised", 2005, 2100, "2022"),
+      number_param("members_outside",
+                   "Share of members outside the home region above which a cluster acts nationally",
+                   0, 1, "0.25"),
+      number_param(
+          "partners_outside",
+          "Share of project partners outside the home region above which a cluster acts nationally",
+          0, 1, "0.4"),
+      number_param("national_funding",
+                   "Share of national or European funding above which a cluster acts nationally", 0,
+                   1, "0.5")};
+  return k;
 }
 
 }  // namespace poles::app

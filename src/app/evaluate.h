@@ -34,14 +34,13 @@ Result<Json> assessments_view(const snapshot::Snapshot& s, const Params& p);
 Result<Json> characterisation(const snapshot::Snapshot& s, const Params& p);
 // The indicator catalogue (ids, pillars, units, directions, formulas).
 Json indicator_catalogue();
-// A cluster's evaluation report as HTML (title, document): the year's evaluation (draws and
-// sobol_n default to 2000 and 200 here), its trends and assessments. NotFound when the cluster is
-// not evaluated that year.
-Result<std::pair<std::string, std::string>> cluster_report(const snapshot::Snapshot& s,
-                                                           const std::string& cluster,
-                                                           const Params& p, const std::string& lang,
-                                                           bool allow_path = false);
 // The evaluation as spreadsheet sheets: ranking, pillars, indicators, compliance, actions.
 std::vector<std::pair<std::string, formats::Table>> evaluation_sheets(const Json& evaluation);
+
+// The parameters of the evaluation views (shared by the API and the CLI).
+const ParamSpecs& evaluation_params();
+const ParamSpecs& trends_params();
+const ParamSpecs& assessments_params();
+const ParamSpecs& characterisation_params();
 
 }  // namespace poles::app

@@ -745,4 +745,51 @@ Result<Json> sector_sheet(const Snapshot& s, const std::string& sector, const Pa
   return out;
 }
 
+const ParamSpecs& funnel_params() {
+  static const ParamSpecs k = {
+      year_param("from", "First cohort year (year of a project's first event)", "1900"),
+      year_param("to", "Last cohort year", "2100"),
+      text_param("cluster", "Only projects labelled by this cluster (id)"),
+      text_param("programme", "Only projects of this programme (code)"),
+      choice_param("by", "Groups of the funnel", {"none", "cluster", "programme", "year"}, "none")};
+  return k;
+}
+
+const ParamSpecs& leverage_params() {
+  static const ParamSpecs k = {
+      year_param("from", "First year of the projects", "1900"),
+      year_param("to", "Last year of the projects", "2100"),
+      choice_param("by", "Groups", {"none", "cluster", "programme"}, "cluster")};
+  return k;
+}
+
+const ParamSpecs& services_params() {
+  static const ParamSpecs k = {
+      year_param("from", "First year of the services", "2016"),
+      year_param("to", "Last year of the services", "2020"),
+      integer_param("horizon", "Years of outcomes observed after the period", 1, 10, "3")};
+  return k;
+}
+
+const ParamSpecs& diagnostics_params() {
+  static const ParamSpecs k = {year_param("from", "First year of the diagnostics", "2015"),
+                               year_param("to", "Last year of the diagnostics", "2030")};
+  return k;
+}
+
+const ParamSpecs& employment_params() {
+  static const ParamSpecs k = {
+      year_param("year",
+                 "Year of the location quotients and stars (default: the latest of the data)"),
+      year_param("from",
+                 "Start of the shift-share and of the trend (default: the first year of the data)"),
+      year_param("to",
+                 "End of the shift-share and of the trend (default: the latest year of the data)"),
+      integer_param("horizon", "Years projected", 1, 20, "5"),
+      number_param("level", "Level of the prediction intervals", 0.5, 0.999, "0.95"),
+      text_param("region", "Only this region (INSEE code)"),
+      text_param("sector", "Only this sector (NAF division)")};
+  return k;
+}
+
 }  // namespace poles::app

@@ -41,4 +41,11 @@ Result<Json> employment_sectors(const snapshot::Snapshot& s);
 Result<Json> sector_sheet(const snapshot::Snapshot& s, const std::string& sector, const Params& p,
                           const SecrecyRule& rule = {});
 
+// The parameters of the views above (shared by the API and the CLI).
+const ParamSpecs& funnel_params();
+const ParamSpecs& leverage_params();
+const ParamSpecs& services_params();
+const ParamSpecs& diagnostics_params();
+const ParamSpecs& employment_params();
+
 }  // namespace poles::app

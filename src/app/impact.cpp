@@ -598,4 +598,56 @@ Result<Json> impact_from_store(const snapshot::Snapshot& s, const Params& given,
   return r;
 }
 
+const ParamSpecs& impact_params() {
+  static const ParamSpecs k = {
+      choice_param("estimator",
+                   "did: Callaway & Sant'Anna; ols: fixed-effects OLS; event: TWFE event study; "
+                   "match: matching",
+                   {"did", "ols", "event", "match"}, "did"),
+      choice_param("treatment", "Store: what treats a firm", {"membership", "funded"},
+                   "membership"),
+      choice_param("sample", "Store: direct effect, spillover on exposed non-members, or all firms",
+                   {"direct", "all", "spillover"}, "direct"),
+      choice_param("exposure", "Store, spillover: how a non-member is exposed",
+                   {"zone_sector", "network"}, "zone_sector"),
+      text_param(
+          "outcome",
+          "Outcome column; log(col) and log1p(col) accepted (store default: log1p(rd_spending))"),
+      text_param("unit", "Unit column (store: firm)"),
+      text_param("time", "Time column (store: year)"),
+      text_param("group", "First treated period column, 0 = never (store: from the treatment)"),
+      list_param("covariates", "Covariate columns"),
+      text_param("weights", "Weight column"),
+      choice_param("control", "DiD: control units", {"never", "notyet"}, "never"),
+      choice_param("base", "DiD: base period", {"varying", "universal"}, "varying"),
+      text_param(
+          "method",
+          "DiD: reg, ipw or dr (default dr); matching: nearest, exact or cem (default nearest)"),
+      integer_param("anticipation", "DiD: periods of anticipation", 0, 10, "0"),
+      integer_param("bootstrap", "DiD: multiplier bootstrap draws (0: analytic errors)", 0, 100000,
+                    "999"),
+      integer_param("seed", "Seed of the bootstrap", 0, 2000000000, "1"),
+      number_param("alpha", "Level of the intervals (1 - confidence)", 0.001, 0.5, "0.05"),
+      integer_param("balance_e", "DiD: event times kept for a balanced dynamic aggregation", 0,
+                    100),
+      list_param("x", "OLS: regressors"),
+      list_param("fe", "OLS: fixed effects"),
+      list_param("cluster", "OLS: one or two cluster variables"),
+      integer_param("keep_singletons",
+                    "OLS: keep singleton fixed-effect groups (1) or drop them (0)", 0, 1, "0"),
+      integer_param("leads", "Event study: leads", 1, 50, "5"),
+      integer_param("lags", "Event study: lags", 0, 50, "5"),
+      integer_param("reference", "Event study: reference event time", -50, 50, "-1"),
+      text_param("treat", "Matching: the 0/1 treatment column"),
+      integer_param("ratio", "Matching: controls per treated unit", 1, 20, "1"),
+      integer_param("replace", "Matching: with replacement (1) or not (0)", 0, 1, "0"),
+      number_param("caliper", "Matching: caliper in SDs of the distance", 0.0001, 10),
+      choice_param("distance", "Matching: distance on the propensity score or its logit",
+                   {"ps", "logit"}, "logit"),
+      integer_param("cohort", "Store matching: the joining cohort", 1990, 2100, "2010"),
+      integer_param("horizon", "Store matching: years after joining of the outcome change", 0, 30,
+                    "3")};
+  return k;
+}
+
 }  // namespace poles::app

@@ -47,4 +47,7 @@ Result<Json> impact_from_store(const snapshot::Snapshot& s, const Params& p,
 // The tables the store's estimation needs.
 const std::vector<std::string_view>& impact_tables();
 
+// The parameters of an estimation (shared by the CLI, the API's jobs and the report).
+const ParamSpecs& impact_params();
+
 }  // namespace poles::app

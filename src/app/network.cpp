@@ -462,4 +462,22 @@ Json holdout_json(const network::HoldoutResult& r) {
               {"methods", methods}};
 }
 
+const ParamSpecs& network_filter_params() {
+  static const ParamSpecs k = {
+      year_param("from", "First year of the projects (by start date)"),
+      year_param("to", "Last year of the projects (by start date)"),
+      list_param("cluster", "Only projects labelled by these clusters (ids)"),
+      list_param("programme", "Only projects of these programmes (codes)"),
+      text_param("region", "Only organisations of this region (INSEE code)"),
+      integer_param("seed", "Seed of the community detection and sampled betweenness", 0,
+                    2147483647, "1")};
+  return k;
+}
+
+ParamSpecs network_params(const ParamSpecs& extra) {
+  ParamSpecs out = network_filter_params();
+  out.insert(out.end(), extra.begin(), extra.end());
+  return out;
+}
+
 }  // namespace poles::app

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "app/params.h"
 #include "core/status.h"
 #include "network/analysis.h"
 #include "network/graph.h"
@@ -72,5 +73,10 @@ Result<Json> network_recommend_idea(const NetworkAnalysis& a,
 // The `max_nodes` strongest organisations with positions (seeded layout) and their links.
 Result<Json> network_drawing(const NetworkAnalysis& a, size_t max_nodes);
 Json holdout_json(const network::HoldoutResult& r);
+
+// The parameters of the network views: the graph's filter and seed, then each view's own.
+const ParamSpecs& network_filter_params();
+// network_filter_params() followed by `extra`.
+ParamSpecs network_params(const ParamSpecs& extra);
 
 }  // namespace poles::app

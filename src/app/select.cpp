@@ -595,4 +595,77 @@ Result<Json> reviewer_assigned(const Snapshot& s, const std::string& reviewer_id
   return Json{{"reviewer", reviewer_id}, {"name", name_of(s, "reviewer", me)}, {"items", items}};
 }
 
+const ParamSpecs& conflicts_params() {
+  static const ParamSpecs k = {integer_param(
+      "years",
+      "A shared project counts as a conflict when it ran within this many years of the call", 0, 50,
+      "3")};
+  return k;
+}
+
+const ParamSpecs& assignment_params() {
+  static const ParamSpecs k = {
+      integer_param("k", "Reviewers per proposal (default: the call's rule)", 0, 20),
+      integer_param("max_load", "Proposals per reviewer at most (default: the call's rule)", 0,
+                    1000),
+      integer_param("candidates", "Candidate reviewers considered per proposal", 0, 100000, "40"),
+      integer_param(
+          "years",
+          "A shared project counts as a conflict when it ran within this many years of the call", 0,
+          50, "3")};
+  return k;
+}
+
+const ParamSpecs& scores_params() {
+  static const ParamSpecs k = {
+      integer_param("bootstrap", "Resamples of the reviews for the rank intervals (0: none)", 0,
+                    100000, "500"),
+      integer_param("seed", "Seed of the resampling", 0, 2147483647, "1"),
+      number_param("disagreement_sd",
+                   "Spread of a proposal's scores (SD) above which reviewers disagree", 0, 10,
+                   "1.5")};
+  return k;
+}
+
+const ParamSpecs& portfolio_params() {
+  static const ParamSpecs k = {
+      integer_param("bootstrap", "Resamples of the reviews for the rank intervals (0: none)", 0,
+                    100000, "500"),
+      integer_param("seed", "Seed of the resampling", 0, 2147483647, "1"),
+      number_param("disagreement_sd",
+                   "Spread of a proposal's scores (SD) above which reviewers disagree", 0, 10,
+                   "1.5"),
+      number_param("min_score", "Proposals scored below this are not funded", 0, 10, "0"),
+      number_param("budget", "Budget of the call in euros (default: the call's budget)", 0, 1e13),
+      number_param("min_share",
+                   "Least share of its request a funded proposal gets (default: the call's rule)",
+                   0, 1),
+      number_param("cap_per_cluster",
+                   "Most aid to the proposals of one cluster, in euros (default: the call's rule)",
+                   0, 1e13),
+      number_param("min_sme_share",
+                   "Least share of the aid going to SMEs (default: the call's rule)", 0, 1),
+      number_param("max_theme_share", "Most share of the aid going to one theme (0: no limit)", 0,
+                   1, "0")};
+  return k;
+}
+
+const ParamSpecs& risk_simulation_params() {
+  static const ParamSpecs k = [] {
+    ParamSpecs out = portfolio_params();
+    out.push_back(choice_param("portfolio", "Which portfolio to simulate",
+                               {"optimised", "sprinkled", "decided"}, "optimised"));
+    out.push_back(integer_param("draws", "Monte Carlo draws", 1, 10000000, "100000"));
+    return out;
+  }();
+  return k;
+}
+
+ParamSpecs recording_params(const ParamSpecs& base) {
+  ParamSpecs out = base;
+  out.push_back(flag_param("replace", "Replace what the call already has recorded"));
+  out.push_back(text_param("date", "Date recorded, YYYY-MM-DD (default: today)"));
+  return out;
+}
+
 }  // namespace poles::app

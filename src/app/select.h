@@ -58,4 +58,13 @@ Result<Json> record_decisions(store::Store& store, const User& user, const snaps
 // reviewers.
 Result<Json> reviewer_assigned(const snapshot::Snapshot& s, const std::string& reviewer_id);
 
+// The parameters of the selection and risk views (shared by the API and the CLI).
+const ParamSpecs& conflicts_params();
+const ParamSpecs& assignment_params();
+const ParamSpecs& scores_params();
+const ParamSpecs& portfolio_params();
+const ParamSpecs& risk_simulation_params();
+// What recording adds: replace=true, date=.
+ParamSpecs recording_params(const ParamSpecs& base);
+
 }  // namespace poles::app

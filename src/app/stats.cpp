@@ -373,4 +373,22 @@ Result<Json> firm_aggregate(const snapshot::Snapshot& s, const std::string& meas
   return out;
 }
 
+const ParamSpecs& regions_overview_params() {
+  static const ParamSpecs k = {year_param(
+      "year", "Year of the figures: memberships active that year, projects started up to it",
+      "2024")};
+  return k;
+}
+
+const ParamSpecs& firm_aggregate_params() {
+  static const ParamSpecs k = {
+      choice_param("measure", "Measure of the firm panel",
+                   {"headcount", "turnover", "value_added", "rd_spending", "rd_staff", "exports",
+                    "patents", "wage_bill", "cir"},
+                   "rd_spending"),
+      year_param("year", "Year of the panel", "2020"),
+      flag_param("members_only", "Only firms that are organisations of the registry")};
+  return k;
+}
+
 }  // namespace poles::app

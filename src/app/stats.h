@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "app/params.h"
 #include "app/secrecy.h"
 #include "core/status.h"
 #include "snapshot/snapshot.h"
@@ -30,5 +31,9 @@ Result<Json> firm_aggregate(const snapshot::Snapshot& s, const std::string& meas
                             bool members_only, const SecrecyRule& rule = {});
 Json secret_table_json(const SecretTable& t, const std::vector<std::string>& rows,
                        const std::vector<std::string>& cols);
+
+// The parameters of the views above (shared by the API and the CLI).
+const ParamSpecs& regions_overview_params();
+const ParamSpecs& firm_aggregate_params();
 
 }  // namespace poles::app

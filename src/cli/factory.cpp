@@ -9,6 +9,7 @@
 #include "app/evaluate.h"
 #include "cli/commands.h"
 #include "cli/view_command.h"
+#include "report/cluster_report.h"
 #include "report/pdf.h"
 #include "report/sector_sheet.h"
 
@@ -218,7 +219,7 @@ void add_factory(CLI::App& app, CommandContext& ctx) {
                                    lang = app::text(a.params, "lang", "fr");
                  POLES_RETURN_IF_ERROR(check_document(format, lang));
                  POLES_ASSIGN_OR_RETURN(auto doc,
-                                        app::cluster_report(s, a.id, a.params, lang, true));
+                                        report::cluster_report(s, a.id, a.params, lang, true));
                  const std::string out =
                      app::text(a.params, "output", fmt::format("rapport-{}.{}", a.id, format));
                  POLES_RETURN_IF_ERROR(write_document(doc.second, format, out));

@@ -36,33 +36,91 @@ Result<std::string> first_admin(store::Store& s, const std::string& db) {
 }  // namespace
 
 void add_serve(CLI::App& app, CommandContext& ctx) {
+  // Settings in force: the defaults, then the [server] section of --config, then the flags given.
   struct Args {
-    std::string listen = "127.0.0.1:8080";
+    std::string config_file;
+    std::string listen;
     std::string web_root = POLES_WEB_ROOT;
-    int threads = 32;
+    http::Config flags;  // values of the flags (only those given are applied)
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("serve", "Serve the JSON API (/api/v1) and the dashboard (/)");
-  cmd->add_option("--listen", args->listen, "host:port")->capture_default_str();
+  cmd->add_option("--config", args->config_file,
+                  "TOML file whose [server] section sets what follows");
+  cmd->add_option("--listen", args->listen, "host:port (default 127.0.0.1:8080)");
   cmd->add_option("--web-root", args->web_root, "Dashboard files")->capture_default_str();
-  cmd->add_option("--threads", args->threads, "Worker threads")
+  cmd->add_option("--threads", args->flags.threads,
+                  "Threads serving connections and running handlers")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
-  cmd->callback([args, &ctx] {
+  cmd->add_option("--store-connections", args->flags.store_connections,
+                  "Database connections shared by them")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 256));
+  http::Limits& l = args->flags.limits;
+  auto limit = [&](const char* name, auto& field, const char* help) {
+    return cmd->add_option(name, field, help)->capture_default_str()->group("Limits (docs/api.md)");
+  };
+  limit("--max-header-bytes", l.max_header_bytes, "Bytes of a request head");
+  limit("--max-headers", l.max_headers, "Header fields of a request");
+  limit("--max-url-bytes", l.max_url_bytes, "Bytes of a request target");
+  limit("--max-anonymous-body-bytes", l.max_anonymous_body_bytes,
+        "Body bytes from a caller not logged in");
+  limit("--max-body-bytes", l.max_body_bytes, "Body bytes of a JSON request");
+  limit("--max-upload-bytes", l.max_upload_bytes,
+        "Body bytes of an upload (CSV import, impact data)");
+  limit("--idle-timeout", l.idle_timeout,
+        "Seconds a kept-alive connection waits for its next request");
+  limit("--header-timeout", l.header_timeout, "Seconds to receive a request head once it started");
+  limit("--body-timeout", l.body_timeout, "Seconds to receive a request body");
+  limit("--write-timeout", l.write_timeout, "Seconds to send an answer");
+  limit("--max-connections", l.max_connections, "Open connections in total");
+  limit("--max-connections-per-client", l.max_connections_per_client,
+        "Open connections per client address");
+  limit("--anonymous-rate", l.anonymous_rate,
+        "Requests a second per address without logging in (0: no limit)");
+  limit("--anonymous-burst", l.anonymous_burst, "Burst of those requests");
+  limit("--max-requests-per-connection", l.max_requests_per_connection,
+        "Requests on one kept-alive connection");
+  limit("--login-attempts", l.login_attempts,
+        "Failed logins per account and per address in a minute");
+  cmd->callback([args, cmd, &ctx] {
     http::Config config;
     config.db = ctx.global.db;
-    const auto colon = args->listen.rfind(':');
-    if (colon == std::string::npos)
-      return ctx.fail(Status::invalid_argument("--listen must be host:port"));
-    config.host = args->listen.substr(0, colon);
-    try {
-      config.port = std::stoi(args->listen.substr(colon + 1));
-    } catch (...) {
-      return ctx.fail(
-          Status::invalid_argument(fmt::format("--listen: bad port in '{}'", args->listen)));
+    if (!args->config_file.empty()) {
+      if (auto st = http::load_server_config(args->config_file, config); !st.is_ok())
+        return ctx.fail(st);
     }
-    config.threads = args->threads;
-    config.web_root = std::filesystem::exists(args->web_root) ? args->web_root : "";
+    // Flags given on the command line win over the file.
+    const http::Config& f = args->flags;
+    http::Limits& c = config.limits;
+    auto given = [cmd](const char* name) { return cmd->count(name) > 0; };
+    if (given("--threads")) config.threads = f.threads;
+    if (given("--store-connections")) config.store_connections = f.store_connections;
+    if (given("--max-header-bytes")) c.max_header_bytes = f.limits.max_header_bytes;
+    if (given("--max-headers")) c.max_headers = f.limits.max_headers;
+    if (given("--max-url-bytes")) c.max_url_bytes = f.limits.max_url_bytes;
+    if (given("--max-anonymous-body-bytes"))
+      c.max_anonymous_body_bytes = f.limits.max_anonymous_body_bytes;
+    if (given("--max-body-bytes")) c.max_body_bytes = f.limits.max_body_bytes;
+    if (given("--max-upload-bytes")) c.max_upload_bytes = f.limits.max_upload_bytes;
+    if (given("--idle-timeout")) c.idle_timeout = f.limits.idle_timeout;
+    if (given("--header-timeout")) c.header_timeout = f.limits.header_timeout;
+    if (given("--body-timeout")) c.body_timeout = f.limits.body_timeout;
+    if (given("--write-timeout")) c.write_timeout = f.limits.write_timeout;
+    if (given("--max-connections")) c.max_connections = f.limits.max_connections;
+    if (given("--max-connections-per-client"))
+      c.max_connections_per_client = f.limits.max_connections_per_client;
+    if (given("--anonymous-rate")) c.anonymous_rate = f.limits.anonymous_rate;
+    if (given("--anonymous-burst")) c.anonymous_burst = f.limits.anonymous_burst;
+    if (given("--max-requests-per-connection"))
+      c.max_requests_per_connection = f.limits.max_requests_per_connection;
+    if (given("--login-attempts")) c.login_attempts = f.limits.login_attempts;
+    if (!args->listen.empty()) {
+      if (auto st = http::parse_listen(args->listen, config); !st.is_ok()) return ctx.fail(st);
+    }
+    if (given("--web-root") || config.web_root.empty()) config.web_root = args->web_root;
+    config.web_root = std::filesystem::exists(config.web_root) ? config.web_root : "";
     {
       auto store = ctx.open_store();
       if (!store) return;

@@ -116,6 +116,18 @@ RuleError slug(std::string_view v) {
   return std::nullopt;
 }
 
+std::string truncate_utf8(std::string_view v, size_t max_bytes) {
+  if (v.size() <= max_bytes) return std::string(v);
+  constexpr std::string_view kEllipsis = "…";
+  const bool room = max_bytes > kEllipsis.size();
+  size_t n = room ? max_bytes - kEllipsis.size() : max_bytes;
+  // Back off continuation bytes (10xxxxxx) so that the cut falls before a character's first byte.
+  while (n > 0 && (static_cast<unsigned char>(v[n]) & 0xC0) == 0x80) --n;
+  std::string out(v.substr(0, n));
+  if (room) out += kEllipsis;
+  return out;
+}
+
 RuleError utf8(std::string_view v) {
   size_t i = 0;
   const auto* s = reinterpret_cast<const unsigned char*>(v.data());

@@ -21,6 +21,10 @@ RuleError country(std::string_view v);       // ISO 3166-1 alpha-2
 RuleError slug(std::string_view v);          // identifier: letters, digits, '-', '_', '.', ':'
 RuleError utf8(std::string_view v);          // well-formed UTF-8
 
+// The longest prefix of v of at most max_bytes that does not cut a UTF-8 character; with an
+// ellipsis ("…") when the text was cut and max_bytes leaves room for it.
+std::string truncate_utf8(std::string_view v, size_t max_bytes);
+
 bool luhn_valid(std::string_view digits);
 
 // Numbers. `decimal_comma` accepts "1234,5" and "1 234,5" (space or no-break space as thousands

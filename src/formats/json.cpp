@@ -19,8 +19,14 @@ nlohmann::ordered_json value_to_json(const Value& v) {
 
 nlohmann::ordered_json row_to_json(const schema::Entity& e, const Row& row) {
   nlohmann::ordered_json obj = nlohmann::ordered_json::object();
-  for (size_t i = 0; i < row.size() && i < e.fields.size(); ++i)
-    obj[std::string(e.fields[i].name)] = value_to_json(row[i]);
+  for (size_t i = 0; i < row.size() && i < e.fields.size(); ++i) {
+    const auto* flag = std::get_if<int64_t>(&row[i]);
+    if (e.fields[i].type == schema::Type::kBool && flag != nullptr) {
+      obj[std::string(e.fields[i].name)] = *flag != 0;  // stored as 0/1, shown as false/true
+    } else {
+      obj[std::string(e.fields[i].name)] = value_to_json(row[i]);
+    }
+  }
   return obj;
 }
 

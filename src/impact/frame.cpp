@@ -153,6 +153,10 @@ Frame Frame::subset(const std::vector<char>& keep) const {
 Result<Frame> read_csv(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::not_found(fmt::format("cannot open {}", path));
+  return read_csv(in, path);
+}
+
+Result<Frame> read_csv(std::istream& in, const std::string& path) {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> cells;
   Status bad;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,5 +52,7 @@ class Frame {
 // Reads a CSV with a header line. A column is numeric when every non-empty value parses as a
 // number ("NA" and "" are missing); otherwise it is text. `file` names the input in errors.
 Result<Frame> read_csv(const std::string& path);
+// The same from a stream; `path` names it in errors.
+Result<Frame> read_csv(std::istream& in, const std::string& path);
 
 }  // namespace poles::impact

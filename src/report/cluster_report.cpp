@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "app/evaluate.h"
 #include "core/date.h"
 #include "report/html.h"
 
@@ -206,6 +207,35 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
   }
   h += "</tbody></table></section></body></html>\n";
   return h;
+}
+
+Result<std::pair<std::string, std::string>> cluster_report(const snapshot::Snapshot& s,
+                                                           const std::string& cluster,
+                                                           const app::Params& p,
+                                                           const std::string& lang,
+                                                           bool allow_path) {
+  if (s.table("cluster").find(cluster) < 0)
+    return Status::not_found(fmt::format("no cluster '{}'", cluster));
+  app::Params q = p;
+  if (!q.contains("draws")) q["draws"] = "2000";
+  if (!q.contains("sobol_n")) q["sobol_n"] = "200";
+  POLES_ASSIGN_OR_RETURN(auto ev, app::evaluation(s, q, allow_path));
+  const nlohmann::ordered_json* mine = nullptr;
+  for (const auto& c : ev["clusters"]) {
+    if (c["cluster"] == cluster) mine = &c;
+  }
+  if (mine == nullptr)
+    return Status::not_found(fmt::format("cluster '{}' is not labelled in {}: no evaluation",
+                                         cluster, ev["year"].get<int>()));
+  const int year = ev["year"].get<int>();
+  POLES_ASSIGN_OR_RETURN(auto trends,
+                         app::indicator_trends(s, cluster,
+                                               app::Params{{"from", std::to_string(year - 9)},
+                                                           {"to", std::to_string(year)}}));
+  POLES_ASSIGN_OR_RETURN(auto qual,
+                         app::assessments_view(s, app::Params{{"year", std::to_string(year)}}));
+  return std::pair{cluster_report_title(*mine, year, lang),
+                   cluster_report_html(ev, cluster, trends, qual, lang)};
 }
 
 }  // namespace poles::report

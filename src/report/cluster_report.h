@@ -8,6 +8,11 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
+
+#include "app/params.h"
+#include "core/status.h"
+#include "snapshot/snapshot.h"
 
 namespace poles::report {
 
@@ -18,5 +23,14 @@ std::string cluster_report_title(const nlohmann::ordered_json& cluster, int year
 std::string cluster_report_html(const nlohmann::ordered_json& evaluation,
                                 const std::string& cluster_id, const nlohmann::ordered_json& trends,
                                 const nlohmann::ordered_json& assessments, std::string_view lang);
+
+// The report of `cluster` for the evaluation the parameters describe (app::evaluation_params;
+// 2,000 draws and Sobol n = 200 unless given): its title and HTML. NotFound for an unknown
+// cluster or one not labelled that year.
+Result<std::pair<std::string, std::string>> cluster_report(const snapshot::Snapshot& s,
+                                                           const std::string& cluster,
+                                                           const app::Params& p,
+                                                           const std::string& lang,
+                                                           bool allow_path = false);
 
 }  // namespace poles::report

@@ -44,20 +44,13 @@ Result<std::string> find_chromium() {
       "no Chromium found to print the PDF (set POLES_CHROMIUM, or install Debian's chromium)");
 }
 
-Status html_to_pdf(const std::string& html, const std::string& out_path, int timeout_s) {
+namespace {
+
+// Prints `html` to `out` with the browser, working in the private directory `dir`.
+Status print(const std::string& html, const fs::path& dir, const std::string& out_path,
+             int timeout_s) {
   POLES_ASSIGN_OR_RETURN(std::string browser, find_chromium());
   std::error_code ec;
-  std::string tmpl = (fs::temp_directory_path() / "poles-pdf-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr)
-    return Status::internal("cannot create a temporary directory for the PDF");
-  const fs::path dir = tmpl;
-  struct Cleanup {
-    fs::path d;
-    ~Cleanup() {
-      std::error_code e;
-      fs::remove_all(d, e);
-    }
-  } cleanup{dir};
   const fs::path input = dir / "report.html";
   {
     std::ofstream f(input, std::ios::binary);
@@ -111,6 +104,40 @@ Status html_to_pdf(const std::string& html, const std::string& out_path, int tim
                                         WIFEXITED(status) ? WEXITSTATUS(status) : -1, tail));
   }
   return Status::ok();
+}
+
+// A private directory, removed with everything in it when the object goes.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "poles-pdf-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) != nullptr) path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code e;
+    if (!path.empty()) fs::remove_all(path, e);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
+
+}  // namespace
+
+Status html_to_pdf(const std::string& html, const std::string& out_path, int timeout_s) {
+  TempDir dir;
+  if (dir.path.empty()) return Status::internal("cannot create a temporary directory for the PDF");
+  return print(html, dir.path, out_path, timeout_s);
+}
+
+Result<std::string> html_to_pdf_bytes(const std::string& html, int timeout_s) {
+  TempDir dir;
+  if (dir.path.empty()) return Status::internal("cannot create a temporary directory for the PDF");
+  const fs::path out = dir.path / "report.pdf";
+  POLES_RETURN_IF_ERROR(print(html, dir.path, out.string(), timeout_s));
+  std::ifstream f(out, std::ios::binary);
+  std::string pdf((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (pdf.empty()) return Status::internal("the printed PDF is empty");
+  return pdf;
 }
 
 }  // namespace poles::report

@@ -13,5 +13,8 @@ namespace poles::report {
 Result<std::string> find_chromium();
 // Prints `html` to the PDF file `out_path`.
 Status html_to_pdf(const std::string& html, const std::string& out_path, int timeout_s = 120);
+// Prints `html` and returns the PDF's bytes (the browser's files stay in a private directory,
+// removed before returning).
+Result<std::string> html_to_pdf_bytes(const std::string& html, int timeout_s = 120);
 
 }  // namespace poles::report

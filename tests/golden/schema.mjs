@@ -24,6 +24,10 @@ export function validatorFor(doc) {
     if (!response) return [`status ${status} is not declared by the operation`];
     if (status === 204 || status === 202 && !response.content) return [];
     const content = response.content ?? {};
+    if (!mediaType.includes('json')) {
+      // A document or a file: its media type must be declared; its body is not JSON.
+      return content[mediaType] ? [] : [`${status} ${mediaType} is not declared (declared: ${Object.keys(content).join(', ')})`];
+    }
     const media = content[mediaType] ?? content['application/json'];
     if (!media || !media.schema) return [`no schema declared for ${status} ${mediaType}`];
     const key = JSON.stringify(media.schema);

@@ -1,0 +1,61 @@
+// The server's settings: where it listens, how many threads, and every limit it enforces on a
+// client. One `[server]` section of a TOML configuration file sets them (see docs/api.md,
+// "Limits"), and `poles serve` has a flag for each.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/status.h"
+
+namespace poles::http {
+
+struct Limits {
+  // Request head: bytes of the request line and header fields, number of fields, target length.
+  uint32_t max_header_bytes = 16 * 1024;
+  uint32_t max_headers = 100;
+  uint32_t max_url_bytes = 8 * 1024;
+  // Request body, counted on the decoded stream (chunked included): callers that are not logged
+  // in, logged-in callers, and the upload routes (CSV import, impact data).
+  uint64_t max_anonymous_body_bytes = 16 * 1024;
+  uint64_t max_body_bytes = 1024 * 1024;
+  uint64_t max_upload_bytes = 64ull * 1024 * 1024;
+  // Timeouts, in seconds: waiting for the next request on a kept-alive connection; receiving the
+  // rest of a request head once its first byte came; receiving the body; sending the response.
+  int idle_timeout = 15;
+  int header_timeout = 10;
+  int body_timeout = 60;
+  int write_timeout = 60;
+  // Open connections in total and per client address (a new one beyond is refused with 503).
+  uint32_t max_connections = 1024;
+  uint32_t max_connections_per_client = 128;
+  // Requests per client address per second on the routes anyone may call without logging in
+  // (login, the OpenAPI document, the dashboard's files), with a burst allowance. 0: no limit.
+  double anonymous_rate = 50;
+  double anonymous_burst = 200;
+  // Requests served on one kept-alive connection before it is closed.
+  uint32_t max_requests_per_connection = 10000;
+  // Failed logins allowed per account and per client address in a minute.
+  int login_attempts = 5;
+};
+
+struct Config {
+  std::string db = "poles.db";
+  std::string host = "127.0.0.1";
+  int port = 8080;              // 0: any free port
+  int threads = 8;              // threads serving connections and running handlers
+  int store_connections = 16;   // database connections shared by those threads
+  std::string web_root;         // dashboard files; empty: no static files
+  Limits limits;
+};
+
+// Reads the `[server]` table of a TOML file into `config` (keys as in Config and Limits:
+// listen = "host:port", threads, store_connections, web_root, and each limit). An unknown key, a
+// wrong type or a value out of range is an error naming the file, the line and the key; every
+// error of the file is reported.
+Status load_server_config(const std::string& path, Config& config);
+
+// "host:port" -> host, port (InvalidArgument naming the value).
+Status parse_listen(const std::string& listen, Config& config);
+
+}  // namespace poles::http

@@ -1,0 +1,22 @@
+// Error answers: every one is an application/problem+json document (RFC 9457) whose "status"
+// equals the HTTP status, with a title and a type URI per status and, for bad input, the list of
+// field errors (file, line, column, field, value, rule, message). Internal errors never carry the
+// text of a library exception: the client gets a generic detail, the log gets the cause.
+#pragma once
+
+#include <string_view>
+
+#include "core/status.h"
+#include "http/exchange.h"
+
+namespace poles::http {
+
+// A problem with this HTTP status and detail.
+void problem(Response& res, int status, std::string_view detail);
+// The problem of a Status: its HTTP status (http_status of its code; 422 for bad input with
+// field errors of a body, 400 for malformed input or bad query parameters).
+void problem(Response& res, const Status& status);
+// The HTTP status problem() gives a Status.
+int problem_status(const Status& status);
+
+}  // namespace poles::http

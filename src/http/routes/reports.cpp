@@ -1,0 +1,61 @@
+// Documents to circulate: the sector sheet and the cluster report, as HTML or printed to PDF by
+// headless Chromium, in French or English.
+#include <fmt/format.h>
+
+#include "app/evaluate.h"
+#include "app/factory.h"
+#include "http/routes/documents.h"
+#include "http/router.h"
+#include "http/services.h"
+#include "report/pdf.h"
+#include "report/cluster_report.h"
+#include "report/sector_sheet.h"
+
+namespace poles::http {
+
+// The format and language of a document.
+app::ParamSpecs document_params(const app::ParamSpecs& base) {
+  app::ParamSpecs out = base;
+  out.push_back(app::choice_param("format", "Document format", {"html", "pdf"}, "html"));
+  out.push_back(app::choice_param("lang", "Language of the document", {"fr", "en"}, "fr"));
+  return out;
+}
+
+// Writes a document as HTML, or as the PDF printed from it.
+void send_document(Ctx& c, const std::string& html, const std::string& name) {
+  if (c.args.text("format") == "html") return c.res.set(200, "text/html; charset=utf-8", html);
+  auto pdf = report::html_to_pdf_bytes(html);
+  if (!pdf) return c.fail(pdf.error());
+  c.res.set_header("Content-Disposition", fmt::format("inline; filename=\"{}.pdf\"", name));
+  c.res.set(200, "application/pdf", std::move(*pdf));
+}
+
+void document_answers(RouteBuilder& b) {
+  b.returns_media(200, "text/html", "The document as HTML (format=html)");
+  b.returns_media(200, "application/pdf", "The document as PDF (format=pdf)");
+}
+
+void add_report_routes(Router& r, Services&) {
+  auto sector = r.get("/api/v1/reports/sector/{sector}", "The sector sheet as a document", "foresight");
+  sector.authenticated().params(document_params(app::employment_params()));
+  document_answers(sector);
+  sector.handle([](Ctx& c) {
+    auto snap = c.snapshot();
+    if (!snap) return c.fail(snap.error());
+    auto sheet = app::sector_sheet(**snap, c.path[0], c.args.values());
+    if (!sheet) return c.fail(sheet.error());
+    send_document(c, report::sector_sheet_html(*sheet, c.args.text("lang")), "fiche-" + c.path[0]);
+  });
+  auto cluster = r.get("/api/v1/reports/cluster/{id}", "A cluster's evaluation report", "evaluate");
+  cluster.may(app::Action::kWrite, "assessment").params(document_params(app::evaluation_params()));
+  document_answers(cluster);
+  cluster.handle([](Ctx& c) {
+    auto snap = c.snapshot();
+    if (!snap) return c.fail(snap.error());
+    auto doc = report::cluster_report(**snap, c.path[0], c.args.values(), c.args.text("lang"));
+    if (!doc) return c.fail(doc.error());
+    send_document(c, doc->second, "rapport-" + c.path[0]);
+  });
+}
+
+}  // namespace poles::http
