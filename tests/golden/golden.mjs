@@ -1,6 +1,6 @@
 // Golden answers of every API route on the `small` demo (seed 2026).
 //
-//   node tests/golden/golden.mjs POLES_BINARY SOURCE_DIR WORK_DIR [--update]
+//   node tests/golden/golden.mjs POLES_BINARY SOURCE_DIR WORK_DIR [--update] [--only REGEX]
 //
 // Creates the small demo in WORK_DIR, starts `poles serve` on it, calls every case below and
 // compares each answer (status, media type, body) with tests/golden/answers/<case>.json. Without
@@ -19,6 +19,9 @@ import { validatorFor } from './schema.mjs';
 
 const [poles, sourceDir, workDir] = process.argv.slice(2);
 const update = process.argv.includes('--update');
+// --only REGEX: compare (or rewrite) only the cases whose name matches (coverage is still checked).
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg > 0 ? new RegExp(process.argv[onlyArg + 1]) : null;
 if (!poles || !sourceDir || !workDir) {
   console.error('usage: golden.mjs POLES_BINARY SOURCE_DIR WORK_DIR [--update]');
   process.exit(2);
@@ -359,6 +362,7 @@ const expectedFiles = new Set();
 for (const c of cases) {
   const file = path.join(answersDir, `${c.name}.json`);
   expectedFiles.add(path.basename(file));
+  if (only && !only.test(c.name)) continue;
   const text = `${JSON.stringify(answers[c.name], null, 1)}\n`;
   const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
   if (old === text) continue;
