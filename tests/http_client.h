@@ -2,6 +2,8 @@
 // requests (reopened when the server closed it), the answer's status, headers and body.
 #pragma once
 
+#include <strings.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -10,7 +12,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <strings.h>
 #include <utility>
 #include <vector>
 
@@ -42,8 +43,9 @@ class HttpClient {
       : host_(std::move(host)), port_(port), timeout_(timeout_seconds) {}
 
   // nullopt when the server could not be reached or closed the connection without answering.
-  std::optional<HttpResult> request(const std::string& method, const std::string& target, const Headers& headers = {},
-                                    const std::string& body = {}, const std::string& content_type = "application/json") {
+  std::optional<HttpResult> request(const std::string& method, const std::string& target,
+                                    const Headers& headers = {}, const std::string& body = {},
+                                    const std::string& content_type = "application/json") {
     for (int attempt = 0; attempt < 2; ++attempt) {
       const bool reused = stream_.has_value();
       if (!stream_ && !connect()) return std::nullopt;
@@ -74,13 +76,16 @@ class HttpClient {
       HttpResult out;
       out.status = static_cast<int>(res.result_int());
       out.body = std::move(res.body());
-      for (const auto& f : res) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+      for (const auto& f : res)
+        out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
       if (!res.keep_alive()) stream_.reset();
       return out;
     }
     return std::nullopt;
   }
-  std::optional<HttpResult> Get(const std::string& t, const Headers& h = {}) { return request("GET", t, h); }
+  std::optional<HttpResult> Get(const std::string& t, const Headers& h = {}) {
+    return request("GET", t, h);
+  }
   std::optional<HttpResult> Post(const std::string& t, const Headers& h, const std::string& body,
                                  const std::string& type = "application/json") {
     return request("POST", t, h, body, type);
@@ -91,7 +96,9 @@ class HttpClient {
   std::optional<HttpResult> Put(const std::string& t, const Headers& h, const std::string& body) {
     return request("PUT", t, h, body);
   }
-  std::optional<HttpResult> Delete(const std::string& t, const Headers& h = {}) { return request("DELETE", t, h); }
+  std::optional<HttpResult> Delete(const std::string& t, const Headers& h = {}) {
+    return request("DELETE", t, h);
+  }
 
  private:
   bool connect() {

@@ -68,48 +68,50 @@ Json full_row_json(const snapshot::Snapshot& s, const Table& t, size_t r) {
 
 }  // namespace
 
-Json regions_overview(const snapshot::Snapshot& s, int year) {
+RegionsOverview regions_overview(const snapshot::Snapshot& s, int year) {
   const Table& clusters = s.table("cluster");
   const Table& m = s.table("membership");
   const Table& labels = s.table("project_label");
   const Table& projects = s.table("project");
-  std::map<std::string, Json> out;
+  // Columns resolved once, outside the loops.
+  const auto& region = clusters.column("region");
+  const auto& m_cluster = m.column("cluster_id");
+  const auto& m_org = m.column("organisation_id");
+  const auto& l_project = labels.column("project_id");
+  const auto& l_cluster = labels.column("cluster_id");
+  const auto& start = projects.column("start_date");
+  const auto& aid = projects.column("public_aid");
+  std::map<std::string, RegionFigures> out;
   for (const auto& r : codes::regions()) {
     out[std::string(r.code)] =
-        Json{{"code", r.code}, {"name", r.name}, {"overseas", r.overseas}, {"clusters", 0},
-             {"members", 0},   {"projects", 0},  {"public_aid", 0.0}};
+        RegionFigures{std::string(r.code), std::string(r.name), r.overseas, 0, 0, 0, 0.0};
   }
-  const auto& region = clusters.column("region");
-  for (size_t c = 0; c < clusters.rows; ++c)
-    out[std::string(region.text(c))]["clusters"] =
-        out[std::string(region.text(c))]["clusters"].get<int>() + 1;
+  for (size_t c = 0; c < clusters.rows; ++c) ++out[std::string(region.text(c))].clusters;
   std::map<std::string, std::set<int32_t>> members;
   for (size_t r = 0; r < m.rows; ++r) {
     if (!active(m, r, year)) continue;
-    members[std::string(region.text(static_cast<size_t>(m.column("cluster_id").codes[r])))].insert(
-        m.column("organisation_id").codes[r]);
+    members[std::string(region.text(static_cast<size_t>(m_cluster.codes[r])))].insert(
+        m_org.codes[r]);
   }
-  for (auto& [code, set] : members) out[code]["members"] = set.size();
+  for (auto& [code, set] : members) out[code].members = static_cast<int64_t>(set.size());
   std::map<std::string, std::set<int32_t>> projs;
   for (size_t r = 0; r < labels.rows; ++r) {
-    const auto p = static_cast<size_t>(labels.column("project_id").codes[r]);
-    const auto& start = projects.column("start_date");
+    const auto p = static_cast<size_t>(l_project.codes[r]);
     if (!start.is_null(p) && year_of_day(start.ints[p]) > year) continue;
-    projs[std::string(region.text(static_cast<size_t>(labels.column("cluster_id").codes[r])))]
-        .insert(static_cast<int32_t>(p));
+    projs[std::string(region.text(static_cast<size_t>(l_cluster.codes[r])))].insert(
+        static_cast<int32_t>(p));
   }
   for (auto& [code, set] : projs) {
-    double aid = 0;
+    double total = 0;
     for (int32_t p : set) {
-      const auto& a = projects.column("public_aid");
-      if (!a.is_null(static_cast<size_t>(p))) aid += a.reals[static_cast<size_t>(p)];
+      if (!aid.is_null(static_cast<size_t>(p))) total += aid.reals[static_cast<size_t>(p)];
     }
-    out[code]["projects"] = set.size();
-    out[code]["public_aid"] = aid;
+    out[code].projects = static_cast<int64_t>(set.size());
+    out[code].public_aid = total;
   }
-  Json arr = Json::array();
-  for (auto& [code, j] : out) arr.push_back(std::move(j));
-  return Json{{"year", year}, {"regions", std::move(arr)}};
+  RegionsOverview result{year, {}};
+  for (auto& [code, figures] : out) result.regions.push_back(std::move(figures));
+  return result;
 }
 
 Json cluster_summaries(const snapshot::Snapshot& s, int year) {

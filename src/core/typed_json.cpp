@@ -27,7 +27,8 @@ void type_error(std::vector<FieldError>& errors, const std::string& field, const
                 std::string_view expected) {
   const std::string shown =
       validate::truncate_utf8(value.is_string() ? value.get<std::string>() : value.dump(), 60);
-  errors.push_back(FieldError{"request", 0, 0, field.empty() ? "(body)" : field, shown, std::string(expected)});
+  errors.push_back(
+      FieldError{"request", 0, 0, field.empty() ? "(body)" : field, shown, std::string(expected)});
 }
 
 }  // namespace detail

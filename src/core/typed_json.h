@@ -17,12 +17,11 @@
 
 #include <boost/describe.hpp>
 #include <boost/mp11.hpp>
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,8 +36,8 @@ namespace poles::tj {
 using Json = nlohmann::ordered_json;
 
 // Declares the JSON fields of struct T (after its definition, in its namespace).
-#define POLES_JSON(T, ...)                      \
-  BOOST_DESCRIBE_STRUCT(T, (), (__VA_ARGS__))   \
+#define POLES_JSON(T, ...)                    \
+  BOOST_DESCRIBE_STRUCT(T, (), (__VA_ARGS__)) \
   [[maybe_unused]] inline constexpr std::string_view poles_json_name(const T*) { return #T; }
 
 // The components of an OpenAPI document: one schema per described struct, by name.
@@ -181,7 +180,8 @@ struct SchemaOf {
         Json required = Json::array();
         boost::mp11::mp_for_each<boost::describe::describe_members<U, boost::describe::mod_public>>(
             [&](auto m) {
-              using F = std::remove_cv_t<std::remove_reference_t<decltype(std::declval<U>().*m.pointer)>>;
+              using F =
+                  std::remove_cv_t<std::remove_reference_t<decltype(std::declval<U>().*m.pointer)>>;
               props[m.name] = SchemaOf<F>::get(s);
               required.push_back(m.name);
             });
@@ -211,10 +211,12 @@ void type_error(std::vector<FieldError>& errors, const std::string& field, const
 // Whether a JSON integer fits in U.
 template <class U>
 bool fits(const Json& j) {
-  if (j.is_number_unsigned()) return j.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<U>::max());
+  if (j.is_number_unsigned())
+    return j.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<U>::max());
   const int64_t v = j.get<int64_t>();
   if constexpr (std::is_unsigned_v<U>) {
-    return v >= 0 && static_cast<uint64_t>(v) <= static_cast<uint64_t>(std::numeric_limits<U>::max());
+    return v >= 0 &&
+           static_cast<uint64_t>(v) <= static_cast<uint64_t>(std::numeric_limits<U>::max());
   } else {
     return v >= static_cast<int64_t>(std::numeric_limits<U>::min()) &&
            v <= static_cast<int64_t>(std::numeric_limits<U>::max());
@@ -286,7 +288,8 @@ void read(const Json& j, T& out, const std::string& field, std::vector<FieldErro
       if (!found) {
         std::string names;
         for (auto n : known) names += (names.empty() ? "" : ", ") + std::string(n);
-        errors.push_back(FieldError{"request", 0, 0, prefix + k, "", "is not a field of this body (fields: " + names + ")"});
+        errors.push_back(FieldError{"request", 0, 0, prefix + k, "",
+                                    "is not a field of this body (fields: " + names + ")"});
       }
     }
   } else {

@@ -1,7 +1,6 @@
 #include "http/exchange.h"
 
 #include <fmt/format.h>
-
 #include <strings.h>
 
 #include "core/validate.h"
@@ -45,7 +44,8 @@ std::string Request::cookie(std::string_view name) const {
     if (e == std::string_view::npos) e = h.size();
     std::string_view part = h.substr(b, e - b);
     while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    if (part.size() > name.size() && part.substr(0, name.size()) == name && part[name.size()] == '=') {
+    if (part.size() > name.size() && part.substr(0, name.size()) == name &&
+        part[name.size()] == '=') {
       return std::string(part.substr(name.size() + 1));
     }
     b = e + 1;
@@ -107,15 +107,17 @@ Result<app::Params> parse_query(std::string_view query) {
     if (pair.empty()) continue;
     const size_t eq = pair.find('=');
     const std::string_view n = pair.substr(0, eq);
-    const std::string_view v = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    const std::string_view v =
+        eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
     if (!percent_decode(n, name, true) || !percent_decode(v, value, true)) {
       return Status::invalid_argument(
           "the query string is malformed (a bad %-escape, an encoded NUL or invalid UTF-8)");
     }
-    if (name.empty()) return Status::invalid_argument("the query string has a parameter without a name");
+    if (name.empty())
+      return Status::invalid_argument("the query string has a parameter without a name");
     if (!out.emplace(name, value).second) {
-      return Status::invalid_argument(fmt::format("parameter '{}' is given more than once",
-                                                  validate::truncate_utf8(name, 60)));
+      return Status::invalid_argument(
+          fmt::format("parameter '{}' is given more than once", validate::truncate_utf8(name, 60)));
     }
   }
   return out;

@@ -57,8 +57,7 @@ Status load_server_config(const std::string& path, Config& config) {
     return [&target, lo, hi, &error, shown](const toml::node& n, const std::string& key) {
       const auto v = n.value<int64_t>();
       if (!v || !n.is_integer() || *v < lo || *v > hi) {
-        error(n, key, shown(n),
-              fmt::format("must be a whole number from {} to {}", lo, hi));
+        error(n, key, shown(n), fmt::format("must be a whole number from {} to {}", lo, hi));
         return;
       }
       target = static_cast<std::remove_reference_t<decltype(target)>>(*v);
@@ -68,8 +67,7 @@ Status load_server_config(const std::string& path, Config& config) {
     return [&target, lo, hi, &error, shown](const toml::node& n, const std::string& key) {
       const auto v = n.value<double>();
       if (!v || *v < lo || *v > hi) {
-        error(n, key, shown(n),
-              fmt::format("must be a number from {} to {}", lo, hi));
+        error(n, key, shown(n), fmt::format("must be a number from {} to {}", lo, hi));
         return;
       }
       target = *v;
@@ -118,7 +116,8 @@ Status load_server_config(const std::string& path, Config& config) {
   }
   if (!listen.empty()) {
     if (auto st = parse_listen(listen, config); !st.is_ok()) {
-      error(*server->get("listen"), "listen", listen, "must be host:port with a port from 0 to 65535");
+      error(*server->get("listen"), "listen", listen,
+            "must be host:port with a port from 0 to 65535");
     }
   }
   if (!errors.empty()) return Status::bad_input(std::move(errors));

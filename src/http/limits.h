@@ -42,10 +42,10 @@ struct Limits {
 struct Config {
   std::string db = "poles.db";
   std::string host = "127.0.0.1";
-  int port = 8080;              // 0: any free port
-  int threads = 8;              // threads serving connections and running handlers
-  int store_connections = 16;   // database connections shared by those threads
-  std::string web_root;         // dashboard files; empty: no static files
+  int port = 8080;             // 0: any free port
+  int threads = 8;             // threads serving connections and running handlers
+  int store_connections = 16;  // database connections shared by those threads
+  std::string web_root;        // dashboard files; empty: no static files
   Limits limits;
 };
 

@@ -79,7 +79,8 @@ struct Listener::Impl {
   void leave(const std::string& client, Session* s) {
     std::lock_guard lock(mu);
     --open;
-    if (auto it = by_client.find(client); it != by_client.end() && --it->second == 0) by_client.erase(it);
+    if (auto it = by_client.find(client); it != by_client.end() && --it->second == 0)
+      by_client.erase(it);
     sessions.erase(s);
   }
 };
@@ -99,7 +100,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void stop() {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
       self->stopping_ = true;
-      if (self->phase_ == Phase::kIdle || self->phase_ == Phase::kHead || self->phase_ == Phase::kBody) {
+      if (self->phase_ == Phase::kIdle || self->phase_ == Phase::kHead ||
+          self->phase_ == Phase::kBody) {
         beast::error_code ec;
         self->stream_.socket().cancel(ec);
       }
@@ -119,18 +121,20 @@ class Session : public std::enable_shared_from_this<Session> {
     if (buffer_.size() > 0) return read_head();  // a pipelined request is already here
     phase_ = Phase::kIdle;
     stream_.expires_after(std::chrono::seconds(limits().idle_timeout));
-    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
-      self->buffer_.commit(n);
-      if (ec) return self->close();
-      self->read_head();
-    });
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->buffer_.commit(n);
+                              if (ec) return self->close();
+                              self->read_head();
+                            });
   }
 
   void read_head() {
     phase_ = Phase::kHead;
     stream_.expires_after(std::chrono::seconds(limits().header_timeout));
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, size_t) { self->on_head(ec); });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_head(ec); });
   }
 
   void on_head(beast::error_code ec) {
@@ -139,7 +143,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return close();
     }
     if (ec == bhttp::error::header_limit) {
-      return early(431, fmt::format("the request head exceeds {} bytes", limits().max_header_bytes));
+      return early(431,
+                   fmt::format("the request head exceeds {} bytes", limits().max_header_bytes));
     }
     if (ec) return early(400, fmt::format("malformed request: {}", ec.message()));
     const auto& msg = parser_->get();
@@ -148,7 +153,8 @@ class Session : public std::enable_shared_from_this<Session> {
     req_.client = client_;
     req_.method = std::string(msg.method_string());
     req_.target = std::string(msg.target());
-    if (msg.version() != 11 && msg.version() != 10) return early(505, "only HTTP/1.0 and HTTP/1.1 are served");
+    if (msg.version() != 11 && msg.version() != 10)
+      return early(505, "only HTTP/1.0 and HTTP/1.1 are served");
     if (req_.target.size() > limits().max_url_bytes) {
       return early(414, fmt::format("the URL exceeds {} bytes", limits().max_url_bytes));
     }
@@ -163,11 +169,13 @@ class Session : public std::enable_shared_from_this<Session> {
       }
     }
     if (fields > limits().max_headers) {
-      return early(431, fmt::format("the request has more than {} header fields", limits().max_headers));
+      return early(431,
+                   fmt::format("the request has more than {} header fields", limits().max_headers));
     }
     // Request smuggling: one framing only (RFC 9112 §6.3).
     if (lengths > 1) return early(400, "the request has more than one Content-Length");
-    if (lengths > 0 && encodings > 0) return early(400, "the request has both Content-Length and Transfer-Encoding");
+    if (lengths > 0 && encodings > 0)
+      return early(400, "the request has both Content-Length and Transfer-Encoding");
     if (encodings > 1 || (encodings == 1 && !iequals(trim(encoding), "chunked"))) {
       return early(400, "the only transfer coding accepted is a single 'chunked'");
     }
@@ -184,33 +192,39 @@ class Session : public std::enable_shared_from_this<Session> {
       req_.query = std::move(*query);
     }
     req_.headers.reserve(fields);
-    for (const auto& f : msg) req_.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    for (const auto& f : msg)
+      req_.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     phase_ = Phase::kHandling;
     try {
       admission_ = srv_.dispatcher.admit(req_);
     } catch (const std::exception& e) {
-      spdlog::error("request {} {} {}: admission failed: {}", req_.id, req_.method, req_.target, e.what());
+      spdlog::error("request {} {} {}: admission failed: {}", req_.id, req_.method, req_.target,
+                    e.what());
       return early(500, "an internal error occurred; it has been logged");
     }
     if (admission_.answer) {
       Response r = std::move(*admission_.answer);
-      r.close = r.close || !parser_->is_done();  // the body was not read: do not reuse the connection
+      r.close =
+          r.close || !parser_->is_done();  // the body was not read: do not reuse the connection
       return send(std::move(r));
     }
     if (const auto length = parser_->content_length(); length && *length > admission_.body_limit) {
-      return early(413, fmt::format("the body ({} bytes announced) exceeds the {} bytes accepted here", *length,
-                                    admission_.body_limit));
+      return early(413,
+                   fmt::format("the body ({} bytes announced) exceeds the {} bytes accepted here",
+                               *length, admission_.body_limit));
     }
     parser_->body_limit(admission_.body_limit);
     if (parser_->is_done()) return handle();
     if (iequals(trim(msg[bhttp::field::expect]), "100-continue")) {
-      auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
+      auto cont =
+          std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
       phase_ = Phase::kWriting;
       stream_.expires_after(std::chrono::seconds(limits().write_timeout));
-      bhttp::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code wec, size_t) {
-        if (wec) return self->close();
-        self->read_body();
-      });
+      bhttp::async_write(stream_, *cont,
+                         [self = shared_from_this(), cont](beast::error_code wec, size_t) {
+                           if (wec) return self->close();
+                           self->read_body();
+                         });
       return;
     }
     read_body();
@@ -219,17 +233,20 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_body() {
     phase_ = Phase::kBody;
     stream_.expires_after(std::chrono::seconds(limits().body_timeout));
-    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec == bhttp::error::body_limit) {
-        return self->early(413, fmt::format("the body exceeds the {} bytes accepted here", self->admission_.body_limit));
-      }
-      if (ec == beast::error::timeout || ec == net::error::operation_aborted || ec == net::error::eof ||
-          ec == bhttp::error::end_of_stream || ec == net::error::connection_reset) {
-        return self->close();
-      }
-      if (ec) return self->early(400, fmt::format("malformed request body: {}", ec.message()));
-      self->handle();
-    });
+    bhttp::async_read(
+        stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+          if (ec == bhttp::error::body_limit) {
+            return self->early(413, fmt::format("the body exceeds the {} bytes accepted here",
+                                                self->admission_.body_limit));
+          }
+          if (ec == beast::error::timeout || ec == net::error::operation_aborted ||
+              ec == net::error::eof || ec == bhttp::error::end_of_stream ||
+              ec == net::error::connection_reset) {
+            return self->close();
+          }
+          if (ec) return self->early(400, fmt::format("malformed request body: {}", ec.message()));
+          self->handle();
+        });
   }
 
   void handle() {
@@ -265,17 +282,18 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!r.content_type.empty()) res_.set(bhttp::field::content_type, r.content_type);
     for (auto& [k, v] : r.headers) res_.insert(k, v);
     res_.body() = std::move(r.body);
-    const bool keep = !r.close && !stopping_ && parser_ && parser_->is_header_done() && parser_->get().keep_alive() &&
-                      served_ < limits().max_requests_per_connection;
+    const bool keep = !r.close && !stopping_ && parser_ && parser_->is_header_done() &&
+                      parser_->get().keep_alive() && served_ < limits().max_requests_per_connection;
     res_.keep_alive(keep);
     res_.prepare_payload();
     stream_.expires_after(std::chrono::seconds(limits().write_timeout));
-    bhttp::async_write(stream_, res_, [self = shared_from_this(), keep](beast::error_code ec, size_t) {
-      self->res_ = {};
-      if (ec) return self->close();
-      if (!keep) return self->linger();
-      self->wait_request();
-    });
+    bhttp::async_write(stream_, res_,
+                       [self = shared_from_this(), keep](beast::error_code ec, size_t) {
+                         self->res_ = {};
+                         if (ec) return self->close();
+                         if (!keep) return self->linger();
+                         self->wait_request();
+                       });
   }
 
   // Closes after an answer: stop sending, read (and drop) what the client may still send for a
@@ -290,11 +308,12 @@ class Session : public std::enable_shared_from_this<Session> {
     drain();
   }
   void drain() {
-    stream_.async_read_some(net::buffer(drain_), [self = shared_from_this()](beast::error_code ec, size_t n) {
-      self->drained_ += n;
-      if (ec || self->drained_ > kDrainBytes) return self->close();
-      self->drain();
-    });
+    stream_.async_read_some(net::buffer(drain_),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kDrainBytes) return self->close();
+                              self->drain();
+                            });
   }
 
   void close() {
@@ -371,7 +390,8 @@ Listener::~Listener() { stop(0); }
 Result<int> Listener::bind(const std::string& host, int port) {
   beast::error_code ec;
   const auto address = net::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
-  if (ec) return Status::invalid_argument(fmt::format("cannot listen on '{}': not an IP address", host));
+  if (ec)
+    return Status::invalid_argument(fmt::format("cannot listen on '{}': not an IP address", host));
   const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
   auto& a = impl_->acceptor.emplace(impl_->ioc);
   a.open(endpoint.protocol(), ec);

@@ -58,7 +58,8 @@ std::string operation_id(const Route& r) {
   std::string id;
   bool up = false;
   std::string method = r.method;
-  std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(method.begin(), method.end(), method.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   id = method;
   for (char c : r.path) {
     if (std::isalnum(static_cast<unsigned char>(c))) {
@@ -73,8 +74,8 @@ std::string operation_id(const Route& r) {
 
 Json problem_answer(const std::string& description) {
   return Json{{"description", description},
-              {"content", Json{{"application/problem+json",
-                                Json{{"schema", tj::Schemas::ref("Problem")}}}}}};
+              {"content",
+               Json{{"application/problem+json", Json{{"schema", tj::Schemas::ref("Problem")}}}}}};
 }
 
 }  // namespace
@@ -83,7 +84,9 @@ Json entity_schema(tj::Schemas& schemas, const schema::Entity& e, bool for_write
   std::string name;
   for (size_t i = 0; i < e.name.size(); ++i) {
     const char c = e.name[i];
-    name.push_back(i == 0 || e.name[i - 1] == '_' ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c);
+    name.push_back(i == 0 || e.name[i - 1] == '_'
+                       ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+                       : c);
   }
   name.erase(std::remove(name.begin(), name.end(), '_'), name.end());
   name = (for_write ? "New" : "") + name;
@@ -93,13 +96,24 @@ Json entity_schema(tj::Schemas& schemas, const schema::Entity& e, bool for_write
   for (const auto& f : e.fields) {
     Json t;
     switch (f.type) {
-      case schema::Type::kText: t = Json{{"type", "string"}}; break;
-      case schema::Type::kInt: t = Json{{"type", "integer"}}; break;
-      case schema::Type::kReal: t = Json{{"type", "number"}}; break;
-      case schema::Type::kDate: t = Json{{"type", "string"}, {"format", "date"}}; break;
-      case schema::Type::kBool: t = Json{{"type", "boolean"}}; break;
+      case schema::Type::kText:
+        t = Json{{"type", "string"}};
+        break;
+      case schema::Type::kInt:
+        t = Json{{"type", "integer"}};
+        break;
+      case schema::Type::kReal:
+        t = Json{{"type", "number"}};
+        break;
+      case schema::Type::kDate:
+        t = Json{{"type", "string"}, {"format", "date"}};
+        break;
+      case schema::Type::kBool:
+        t = Json{{"type", "boolean"}};
+        break;
     }
-    if (f.check == schema::Check::kEnum) t["enum"] = std::vector<std::string>(f.codes.begin(), f.codes.end());
+    if (f.check == schema::Check::kEnum)
+      t["enum"] = std::vector<std::string>(f.codes.begin(), f.codes.end());
     if (f.min) t["minimum"] = *f.min;
     if (f.max) t["maximum"] = *f.max;
     if (!f.required) {
@@ -138,9 +152,11 @@ Json openapi_document(const Router& router) {
   for (const auto& rp : router.routes()) {
     const Route& r = *rp;
     std::string method = r.method;
-    std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(method.begin(), method.end(), method.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     tags.insert(r.tag);
-    Json op{{"operationId", operation_id(r)}, {"summary", r.summary}, {"tags", Json::array({r.tag})}};
+    Json op{
+        {"operationId", operation_id(r)}, {"summary", r.summary}, {"tags", Json::array({r.tag})}};
     Json params = Json::array();
     for (const auto& seg : r.segments) {
       if (seg.size() > 2 && seg.front() == '{') {
@@ -151,16 +167,22 @@ Json openapi_document(const Router& router) {
       }
     }
     for (const auto& p : r.params) {
-      Json q{{"name", p.name}, {"in", "query"}, {"required", false}, {"description", p.help}, {"schema", param_schema(p)}};
+      Json q{{"name", p.name},
+             {"in", "query"},
+             {"required", false},
+             {"description", p.help},
+             {"schema", param_schema(p)}};
       params.push_back(std::move(q));
     }
     if (!params.empty()) op["parameters"] = std::move(params);
     if (r.body == BodyKind::kJson && r.body_schema) {
-      op["requestBody"] = Json{{"required", true},
-                               {"content", Json{{"application/json", Json{{"schema", r.body_schema(schemas)}}}}}};
+      op["requestBody"] =
+          Json{{"required", true},
+               {"content", Json{{"application/json", Json{{"schema", r.body_schema(schemas)}}}}}};
     } else if (r.body == BodyKind::kUpload) {
-      op["requestBody"] = Json{{"required", true},
-                               {"content", Json{{r.body_media_type, Json{{"schema", Json{{"type", "string"}}}}}}}};
+      op["requestBody"] =
+          Json{{"required", true},
+               {"content", Json{{r.body_media_type, Json{{"schema", Json{{"type", "string"}}}}}}}};
     }
     Json responses = Json::object();
     for (const auto& a : r.answers) {
@@ -174,17 +196,21 @@ Json openapi_document(const Router& router) {
       if (responses.contains(code) && ans.contains("content")) {
         // Another media type of the same status (a document as HTML or PDF).
         for (auto& [media, v] : ans["content"].items()) responses[code]["content"][media] = v;
-        responses[code]["description"] = responses[code]["description"].get<std::string>() + "; " + a.description;
+        responses[code]["description"] =
+            responses[code]["description"].get<std::string>() + "; " + a.description;
       } else {
         responses[code] = std::move(ans);
       }
     }
     if (!r.params.empty() || r.body != BodyKind::kNone) {
-      responses["400"] = problem_answer("Malformed request or bad query parameters (every error listed)");
+      responses["400"] =
+          problem_answer("Malformed request or bad query parameters (every error listed)");
     }
     if (r.guard != Guard::kPublic) responses["401"] = problem_answer("Not logged in");
-    if (r.guard == Guard::kRoles) responses["403"] = problem_answer("The caller's role may not call this route");
-    responses["4XX"] = problem_answer("Refused: the request, the caller or the rate of calls (RFC 9457 problem)");
+    if (r.guard == Guard::kRoles)
+      responses["403"] = problem_answer("The caller's role may not call this route");
+    responses["4XX"] =
+        problem_answer("Refused: the request, the caller or the rate of calls (RFC 9457 problem)");
     responses["default"] = problem_answer("Error (RFC 9457 problem)");
     op["responses"] = std::move(responses);
     if (r.guard == Guard::kPublic) op["security"] = Json::array();
@@ -224,19 +250,23 @@ Json openapi_document(const Router& router) {
   Json components = schemas.components();
   return Json{
       {"openapi", "3.1.0"},
-      {"info", Json{{"title", "Pôles API"},
-                    {"version", "1"},
-                    {"description", "Observatory and steering system for France's competitiveness clusters"},
-                    {"license", Json{{"name", "Proprietary"}, {"identifier", "LicenseRef-Proprietary"}}}}},
+      {"info",
+       Json{
+           {"title", "Pôles API"},
+           {"version", "1"},
+           {"description", "Observatory and steering system for France's competitiveness clusters"},
+           {"license", Json{{"name", "Proprietary"}, {"identifier", "LicenseRef-Proprietary"}}}}},
       {"servers", Json::array({Json{{"url", "/"}, {"description", "This server"}}})},
       {"tags", tag_list},
       {"paths", paths},
       {"components",
-       Json{{"schemas", components},
-            {"securitySchemes",
-             Json{{"session", Json{{"type", "apiKey"}, {"in", "cookie"}, {"name", "poles_session"}}},
-                  {"bearer", Json{{"type", "http"}, {"scheme", "bearer"}}}}}}},
-      {"security", Json::array({Json{{"session", Json::array()}}, Json{{"bearer", Json::array()}}})}};
+       Json{
+           {"schemas", components},
+           {"securitySchemes",
+            Json{{"session", Json{{"type", "apiKey"}, {"in", "cookie"}, {"name", "poles_session"}}},
+                 {"bearer", Json{{"type", "http"}, {"scheme", "bearer"}}}}}}},
+      {"security",
+       Json::array({Json{{"session", Json::array()}}, Json{{"bearer", Json::array()}}})}};
 }
 
 }  // namespace poles::http

@@ -17,25 +17,44 @@ struct Kind {
 
 Kind kind_of(int status) {
   switch (status) {
-    case 400: return {"bad-request", "Bad request"};
-    case 401: return {"unauthenticated", "Authentication required"};
-    case 403: return {"forbidden", "Forbidden"};
-    case 404: return {"not-found", "Not found"};
-    case 405: return {"method-not-allowed", "Method not allowed"};
-    case 408: return {"timeout", "Request timeout"};
-    case 409: return {"conflict", "Conflict"};
-    case 411: return {"length-required", "Length required"};
-    case 412: return {"precondition-failed", "Precondition failed"};
-    case 413: return {"too-large", "Payload too large"};
-    case 414: return {"uri-too-long", "URI too long"};
-    case 415: return {"unsupported-media-type", "Unsupported media type"};
-    case 422: return {"bad-input", "Invalid data"};
-    case 428: return {"precondition-required", "Precondition required"};
-    case 429: return {"too-many", "Too many requests"};
-    case 431: return {"header-too-large", "Request header fields too large"};
-    case 501: return {"not-implemented", "Not implemented"};
-    case 503: return {"unavailable", "Service unavailable"};
-    default: return {"internal", "Internal error"};
+    case 400:
+      return {"bad-request", "Bad request"};
+    case 401:
+      return {"unauthenticated", "Authentication required"};
+    case 403:
+      return {"forbidden", "Forbidden"};
+    case 404:
+      return {"not-found", "Not found"};
+    case 405:
+      return {"method-not-allowed", "Method not allowed"};
+    case 408:
+      return {"timeout", "Request timeout"};
+    case 409:
+      return {"conflict", "Conflict"};
+    case 411:
+      return {"length-required", "Length required"};
+    case 412:
+      return {"precondition-failed", "Precondition failed"};
+    case 413:
+      return {"too-large", "Payload too large"};
+    case 414:
+      return {"uri-too-long", "URI too long"};
+    case 415:
+      return {"unsupported-media-type", "Unsupported media type"};
+    case 422:
+      return {"bad-input", "Invalid data"};
+    case 428:
+      return {"precondition-required", "Precondition required"};
+    case 429:
+      return {"too-many", "Too many requests"};
+    case 431:
+      return {"header-too-large", "Request header fields too large"};
+    case 501:
+      return {"not-implemented", "Not implemented"};
+    case 503:
+      return {"unavailable", "Service unavailable"};
+    default:
+      return {"internal", "Internal error"};
   }
 }
 

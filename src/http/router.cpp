@@ -30,7 +30,8 @@ RouteBuilder& RouteBuilder::may(app::Action action, std::string_view entity) {
   return roles([action, e](app::Role role) { return app::may(role, action, *e); });
 }
 
-RouteBuilder Router::add(std::string method, std::string path, std::string summary, std::string tag) {
+RouteBuilder Router::add(std::string method, std::string path, std::string summary,
+                         std::string tag) {
   auto r = std::make_unique<Route>();
   r->method = std::move(method);
   r->segments = split_path(path);
@@ -69,7 +70,8 @@ Result<snapshot::SnapshotPtr> Ctx::snapshot() { return services.snapshots.get(*s
 Result<Json> Ctx::json_body() const {
   if (req.body.empty()) return Status::invalid_argument("the request needs a JSON body");
   Json j = Json::parse(req.body, nullptr, false);
-  if (j.is_discarded()) return Status::invalid_argument("the body is not valid JSON (RFC 8259, UTF-8)");
+  if (j.is_discarded())
+    return Status::invalid_argument("the body is not valid JSON (RFC 8259, UTF-8)");
   return j;
 }
 

@@ -9,7 +9,8 @@
 //       .params(app::regions_overview_params())
 //       .cached()
 //       .returns<app::RegionsOverview>()
-//       .handle([](Ctx& c) { c.view([&](const auto& s) { return app::regions_overview(s, c.args); }); });
+//       .handle([](Ctx& c) { c.view([&](const auto& s) { return app::regions_overview(s, c.args);
+//       }); });
 //
 // and the handler only parses, calls the app layer and writes the typed result.
 #pragma once
@@ -124,8 +125,14 @@ struct Route {
 class RouteBuilder {
  public:
   explicit RouteBuilder(Route& r) : r_(r) {}
-  RouteBuilder& anyone() { r_.guard = Guard::kPublic; return *this; }
-  RouteBuilder& authenticated() { r_.guard = Guard::kAuthenticated; return *this; }
+  RouteBuilder& anyone() {
+    r_.guard = Guard::kPublic;
+    return *this;
+  }
+  RouteBuilder& authenticated() {
+    r_.guard = Guard::kAuthenticated;
+    return *this;
+  }
   RouteBuilder& roles(std::function<bool(app::Role)> allowed) {
     r_.guard = Guard::kRoles;
     r_.allowed = std::move(allowed);
@@ -133,9 +140,18 @@ class RouteBuilder {
   }
   // The roles that may read (or write) an entity at all.
   RouteBuilder& may(app::Action action, std::string_view entity);
-  RouteBuilder& entity(std::string name) { r_.entity = std::move(name); return *this; }
-  RouteBuilder& params(app::ParamSpecs specs) { r_.params = std::move(specs); return *this; }
-  RouteBuilder& cached() { r_.cached = true; return *this; }
+  RouteBuilder& entity(std::string name) {
+    r_.entity = std::move(name);
+    return *this;
+  }
+  RouteBuilder& params(app::ParamSpecs specs) {
+    r_.params = std::move(specs);
+    return *this;
+  }
+  RouteBuilder& cached() {
+    r_.cached = true;
+    return *this;
+  }
   // A JSON body read into T (its schema documents the request).
   template <class T>
   RouteBuilder& takes() {
@@ -166,7 +182,8 @@ class RouteBuilder {
     return *this;
   }
   RouteBuilder& returns_schema(int status, SchemaFn schema, std::string description = "OK") {
-    r_.answers.push_back(Answer{status, "application/json", std::move(description), std::move(schema)});
+    r_.answers.push_back(
+        Answer{status, "application/json", std::move(description), std::move(schema)});
     return *this;
   }
   // A non-JSON answer (a document, a file) or no body (204).

@@ -15,7 +15,7 @@ namespace poles::http {
 namespace {
 
 constexpr uint64_t kMaxCachedBytes = 256ull << 20;  // file contents kept in memory
-constexpr uintmax_t kMaxFileBytes = 64ull << 20;     // larger files are not served
+constexpr uintmax_t kMaxFileBytes = 64ull << 20;    // larger files are not served
 
 const char* media_type(const std::filesystem::path& p) {
   const std::string ext = p.extension().string();
@@ -76,15 +76,17 @@ void StaticFiles::serve(const Request& req, Response& res) {
   {
     std::lock_guard lock(mu_);
     auto it = cache_.find(real.string());
-    if (it != cache_.end() && it->second.mtime == mtime && it->second.size == size) file = it->second;
+    if (it != cache_.end() && it->second.mtime == mtime && it->second.size == size)
+      file = it->second;
   }
   if (!file.body) {
     std::ifstream in(real, std::ios::binary);
-    auto body = std::make_shared<std::string>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto body = std::make_shared<std::string>((std::istreambuf_iterator<char>(in)),
+                                              std::istreambuf_iterator<char>());
     if (!in.good() && !in.eof()) return problem(res, 404, fmt::format("no file {}", rel));
     unsigned char hash[16];
-    crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(body->data()), body->size(),
-                       nullptr, 0);
+    crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(body->data()),
+                       body->size(), nullptr, 0);
     std::string hex(2 * sizeof hash + 1, '\0');
     sodium_bin2hex(hex.data(), hex.size(), hash, sizeof hash);
     hex.pop_back();

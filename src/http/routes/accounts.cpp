@@ -1,8 +1,9 @@
 // System and account routes: health, the OpenAPI document, login and logout, the caller's
 // account and tokens, user administration and the audit log.
+#include "app/accounts.h"
+
 #include <fmt/format.h>
 
-#include "app/accounts.h"
 #include "app/access.h"
 #include "http/router.h"
 #include "http/services.h"
@@ -28,7 +29,9 @@ struct UserView {
 };
 POLES_JSON(UserView, name, role, scope, disabled)
 
-UserView view_of(const app::User& u) { return {u.name, std::string(app::role_name(u.role)), u.scope, u.disabled}; }
+UserView view_of(const app::User& u) {
+  return {u.name, std::string(app::role_name(u.role)), u.scope, u.disabled};
+}
 
 struct LoginBody {
   std::string name;
@@ -118,13 +121,15 @@ void add_system_routes(Router& r, Services& s) {
       });
   r.get("/api/v1/openapi.json", "This document", "system")
       .anyone()
-      .returns_schema(200,
-                      [](tj::Schemas&) {
-                        return tj::Json{{"type", "object"},
-                                        {"required", {"openapi", "paths"}},
-                                        {"properties", {{"openapi", {{"type", "string"}}}, {"paths", {{"type", "object"}}}}}};
-                      },
-                      "The OpenAPI 3.1 document")
+      .returns_schema(
+          200,
+          [](tj::Schemas&) {
+            return tj::Json{{"type", "object"},
+                            {"required", {"openapi", "paths"}},
+                            {"properties",
+                             {{"openapi", {{"type", "string"}}}, {"paths", {{"type", "object"}}}}}};
+          },
+          "The OpenAPI 3.1 document")
       .handle([&s](Ctx& c) { c.res.set(200, "application/json", s.openapi); });
 }
 
@@ -149,22 +154,30 @@ void add_account_routes(Router& r, Services& s) {
         }
         auto session = app::Accounts::create_session(*c.store, *user);
         if (!session) return c.fail(session.error());
-        c.res.set_header("Set-Cookie", fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}", kCookie,
-                                                   session->token, app::Accounts::kSessionHours * 3600));
+        c.res.set_header("Set-Cookie",
+                         fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
+                                     kCookie, session->token, app::Accounts::kSessionHours * 3600));
         c.reply(200, SessionView{view_of(*user), session->csrf});
       });
-  r.post("/api/v1/logout", "End the session", "accounts").authenticated().returns<LoggedOut>().handle([](Ctx& c) {
-    const std::string cookie = c.req.cookie(kCookie);
-    if (!cookie.empty()) {
-      if (auto st = app::Accounts::end_session(*c.store, cookie); !st.is_ok()) return c.fail(st);
-    }
-    c.res.set_header("Set-Cookie", fmt::format("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", kCookie));
-    c.reply(200, LoggedOut{});
-  });
+  r.post("/api/v1/logout", "End the session", "accounts")
+      .authenticated()
+      .returns<LoggedOut>()
+      .handle([](Ctx& c) {
+        const std::string cookie = c.req.cookie(kCookie);
+        if (!cookie.empty()) {
+          if (auto st = app::Accounts::end_session(*c.store, cookie); !st.is_ok())
+            return c.fail(st);
+        }
+        c.res.set_header("Set-Cookie",
+                         fmt::format("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", kCookie));
+        c.reply(200, LoggedOut{});
+      });
   r.get("/api/v1/me", "The caller's account (and the CSRF token of the session)", "accounts")
       .authenticated()
       .returns<SessionView>()
-      .handle([](Ctx& c) { c.reply(200, SessionView{view_of(c.user()), c.session->csrf}); });
+      .handle([](Ctx& c) {
+        c.reply(200, SessionView{view_of(c.user()), c.session->csrf});
+      });
   r.post("/api/v1/tokens", "Create a bearer token for scripts", "accounts")
       .authenticated()
       .takes<TokenBody>()
@@ -176,13 +189,16 @@ void add_account_routes(Router& r, Services& s) {
         if (!t) return c.fail(t.error());
         c.reply(201, NewToken{*t});
       });
-  r.get("/api/v1/users", "List accounts", "admin").roles(admin_only).returns<UserList>().handle([](Ctx& c) {
-    auto users = app::Accounts::list_users(*c.store);
-    if (!users) return c.fail(users.error());
-    UserList out;
-    for (const auto& u : *users) out.users.push_back(view_of(u));
-    c.reply(200, out);
-  });
+  r.get("/api/v1/users", "List accounts", "admin")
+      .roles(admin_only)
+      .returns<UserList>()
+      .handle([](Ctx& c) {
+        auto users = app::Accounts::list_users(*c.store);
+        if (!users) return c.fail(users.error());
+        UserList out;
+        for (const auto& u : *users) out.users.push_back(view_of(u));
+        c.reply(200, out);
+      });
   r.post("/api/v1/users", "Create an account", "admin")
       .roles(admin_only)
       .takes<NewUserBody>()
@@ -192,16 +208,18 @@ void add_account_routes(Router& r, Services& s) {
         if (!body) return c.fail(body.error());
         const auto role = app::parse_role(body->role);
         if (!role) {
-          return c.fail(Status::bad_input({FieldError{"request", 0, 0, "role", body->role,
-                                                      "must be one of admin, state, region, cluster_manager, "
-                                                      "evaluator, reviewer, member"}}));
+          return c.fail(
+              Status::bad_input({FieldError{"request", 0, 0, "role", body->role,
+                                            "must be one of admin, state, region, cluster_manager, "
+                                            "evaluator, reviewer, member"}}));
         }
-        auto st = app::Accounts::add_user(*c.store, body->name, body->password, *role, body->scope.value_or(""),
-                                          c.user().name);
+        auto st = app::Accounts::add_user(*c.store, body->name, body->password, *role,
+                                          body->scope.value_or(""), c.user().name);
         if (!st.is_ok()) return c.fail(st);
         c.reply(201, UserName{body->name});
       });
-  r.post("/api/v1/users/{name}/disable", "Disable an account (ends its sessions and tokens)", "admin")
+  r.post("/api/v1/users/{name}/disable", "Disable an account (ends its sessions and tokens)",
+         "admin")
       .roles(admin_only)
       .returns<Disabled>()
       .handle([](Ctx& c) {
@@ -230,8 +248,11 @@ void add_account_routes(Router& r, Services& s) {
         if (!entries) return c.fail(entries.error());
         AuditList out;
         for (const auto& a : *entries) {
-          auto parse = [](const std::string& t) { return t.empty() ? tj::Json(nullptr) : tj::Json::parse(t, nullptr, false); };
-          out.entries.push_back(AuditView{a.id, a.at, a.actor, a.action, a.entity, a.key, parse(a.before), parse(a.after)});
+          auto parse = [](const std::string& t) {
+            return t.empty() ? tj::Json(nullptr) : tj::Json::parse(t, nullptr, false);
+          };
+          out.entries.push_back(AuditView{a.id, a.at, a.actor, a.action, a.entity, a.key,
+                                          parse(a.before), parse(a.after)});
         }
         c.reply(200, out);
       });

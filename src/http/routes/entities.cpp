@@ -1,11 +1,12 @@
 // Every entity of the registry: list with filters and a cursor, get with an ETag, create, update
 // with If-Match (merge or replace), delete; and the CSV import of one entity. The routes and their
 // schemas are made from the schema registry, one set per entity.
+#include "app/entities.h"
+
 #include <fmt/format.h>
 
 #include <sstream>
 
-#include "app/entities.h"
 #include "core/schema.h"
 #include "formats/json.h"
 #include "http/openapi.h"
@@ -33,7 +34,8 @@ POLES_JSON(ImportReport, entity, file, dry_run, rows, inserted, updated, unchang
 app::ParamSpecs list_params(const schema::Entity& e) {
   app::ParamSpecs out;
   for (const auto& f : e.fields) {
-    out.push_back(app::text_param(std::string(f.name), fmt::format("Rows whose {} equals this value", f.name)));
+    out.push_back(app::text_param(std::string(f.name),
+                                  fmt::format("Rows whose {} equals this value", f.name)));
   }
   out.push_back(app::text_param("q", "Rows whose name contains this text (case-insensitive)"));
   out.push_back(app::text_param("cursor", "The next_cursor of the previous page"));
@@ -52,32 +54,37 @@ void send_row(Ctx& c, const schema::Entity& e, const app::Item& item, int status
 }  // namespace
 
 void add_entity_routes(Router& r, Services&) {
-  r.post("/api/v1/import/{entity}", "Import a CSV file of one entity (all or nothing; dry_run=true validates only)",
-         "import")
+  r.post("/api/v1/import/{entity}",
+         "Import a CSV file of one entity (all or nothing; dry_run=true validates only)", "import")
       .roles([](app::Role role) { return app::may_import(role); })
       .params({app::flag_param("dry_run", "Check the file without writing anything"),
-               app::text_param("filename", "The file's name, as errors show it (default: <entity>.csv)")})
+               app::text_param("filename",
+                               "The file's name, as errors show it (default: <entity>.csv)")})
       .upload("text/csv")
       .returns<ImportReport>()
       .handle([](Ctx& c) {
         const auto* e = schema::find_entity(c.path[0]);
-        if (e == nullptr) return c.fail(Status::not_found(fmt::format("no entity '{}'", c.path[0])));
+        if (e == nullptr)
+          return c.fail(Status::not_found(fmt::format("no entity '{}'", c.path[0])));
         import::ImportOptions opt;
         opt.dry_run = c.args.flag("dry_run");
         opt.actor = c.user().name;
         std::istringstream in(c.req.body);
-        const std::string name = c.args.text("filename").empty() ? c.path[0] + ".csv" : c.args.text("filename");
+        const std::string name =
+            c.args.text("filename").empty() ? c.path[0] + ".csv" : c.args.text("filename");
         auto rep = import::import_csv(*c.store, *e, in, name, opt);
         if (!rep) return c.fail(rep.error());
-        c.reply(200, ImportReport{rep->entity, rep->file, rep->dry_run, rep->counts.rows, rep->counts.inserted,
-                                  rep->counts.updated, rep->counts.unchanged, rep->ignored_columns});
+        c.reply(200, ImportReport{rep->entity, rep->file, rep->dry_run, rep->counts.rows,
+                                  rep->counts.inserted, rep->counts.updated, rep->counts.unchanged,
+                                  rep->ignored_columns});
       });
 
   for (const auto& ent : schema::entities()) {
     const schema::Entity* e = &ent;
     const std::string base = "/api/v1/" + std::string(e->name);
     std::string item_path = base;
-    for (int k : schema::key_indices(*e)) item_path += "/{" + std::string(e->fields[static_cast<size_t>(k)].name) + "}";
+    for (int k : schema::key_indices(*e))
+      item_path += "/{" + std::string(e->fields[static_cast<size_t>(k)].name) + "}";
     const std::string tag(e->name);
     const auto row_schema = [e](tj::Schemas& s) { return entity_schema(s, *e, false); };
     const auto page_schema = [e](tj::Schemas& s) {
@@ -88,7 +95,8 @@ void add_entity_routes(Router& r, Services&) {
                        {{"items", {{"type", "array"}, {"items", entity_schema(s, *e, false)}}},
                         {"next_cursor", {{"type", {"string", "null"}}}}}}};
     };
-    r.get(base, fmt::format("List {} rows (filters: any field=value; q=; limit=; cursor=)", e->name), tag)
+    r.get(base,
+          fmt::format("List {} rows (filters: any field=value; q=; limit=; cursor=)", e->name), tag)
         .may(app::Action::kRead, e->name)
         .entity(tag)
         .params(list_params(*e))
@@ -112,7 +120,9 @@ void add_entity_routes(Router& r, Services&) {
           tj::Json rows = tj::Json::array();
           for (const auto& row : page->rows) rows.push_back(formats::row_to_json(*e, row));
           c.reply(200, tj::Json{{"items", rows},
-                                {"next_cursor", page->next_cursor.empty() ? tj::Json(nullptr) : tj::Json(page->next_cursor)}});
+                                {"next_cursor", page->next_cursor.empty()
+                                                    ? tj::Json(nullptr)
+                                                    : tj::Json(page->next_cursor)}});
         });
     r.post(base, fmt::format("Create a {}", e->name), tag)
         .may(app::Action::kWrite, e->name)
@@ -122,7 +132,8 @@ void add_entity_routes(Router& r, Services&) {
         .handle([e](Ctx& c) {
           auto body = c.json_body();
           if (!body) return c.fail(body.error());
-          auto item = app::write_row(*c.store, c.user(), *e, nullptr, plain(*body), app::WriteMode::kCreate, "");
+          auto item = app::write_row(*c.store, c.user(), *e, nullptr, plain(*body),
+                                     app::WriteMode::kCreate, "");
           if (!item) return c.fail(item.error());
           send_row(c, *e, *item, 201);
         });
@@ -140,8 +151,8 @@ void add_entity_routes(Router& r, Services&) {
     for (const char* method : {"PUT", "PATCH"}) {
       const bool merge = std::string(method) == "PATCH";
       r.add(method, item_path,
-            fmt::format("{} a {} (If-Match: its ETag){}", merge ? "Update fields of" : "Replace", e->name,
-                        merge ? "; absent fields are kept" : ""),
+            fmt::format("{} a {} (If-Match: its ETag){}", merge ? "Update fields of" : "Replace",
+                        e->name, merge ? "; absent fields are kept" : ""),
             tag)
           .may(app::Action::kWrite, e->name)
           .entity(tag)
@@ -161,7 +172,8 @@ void add_entity_routes(Router& r, Services&) {
             if (body.is_object()) {
               const auto keys = schema::key_indices(*e);
               for (size_t i = 0; i < key->size(); ++i) {
-                body[std::string(e->fields[static_cast<size_t>(keys[i])].name)] = formats::value_to_json((*key)[i]);
+                body[std::string(e->fields[static_cast<size_t>(keys[i])].name)] =
+                    formats::value_to_json((*key)[i]);
               }
             }
             const std::string if_match(c.req.header("If-Match"));
@@ -169,8 +181,9 @@ void add_entity_routes(Router& r, Services&) {
               problem(c.res, 428, "updates need an If-Match header with the row's ETag");
               return;
             }
-            auto item = app::write_row(*c.store, c.user(), *e, &*key, body,
-                                       merge ? app::WriteMode::kMerge : app::WriteMode::kReplace, if_match);
+            auto item =
+                app::write_row(*c.store, c.user(), *e, &*key, body,
+                               merge ? app::WriteMode::kMerge : app::WriteMode::kReplace, if_match);
             if (!item) return c.fail(item.error());
             send_row(c, *e, *item, 200);
           });
@@ -182,7 +195,8 @@ void add_entity_routes(Router& r, Services&) {
         .handle([e](Ctx& c) {
           auto key = app::parse_key(*e, c.path);
           if (!key) return c.fail(key.error());
-          auto st = app::delete_row(*c.store, c.user(), *e, *key, std::string(c.req.header("If-Match")));
+          auto st =
+              app::delete_row(*c.store, c.user(), *e, *key, std::string(c.req.header("If-Match")));
           if (!st.is_ok()) return c.fail(st);
           c.res.status = 204;
         });

@@ -1,45 +1,60 @@
 // From project factory to product factory: the funnel, leverage of public aid, SME services,
 // digital diagnostics, employment and the data of a sector sheet.
 #include "app/factory.h"
+
 #include "http/router.h"
 #include "http/services.h"
 
 namespace poles::http {
 
 void add_factory_routes(Router& r, Services&) {
-  r.get("/api/v1/pipeline/funnel", "Project funnel: reached stages, conversion, durations, drop-outs, TRL", "pipeline")
+  r.get("/api/v1/pipeline/funnel",
+        "Project funnel: reached stages, conversion, durations, drop-outs, TRL", "pipeline")
       .may(app::Action::kRead, "project")
       .params(app::funnel_params())
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::pipeline_funnel(s, c.args.values()); }); });
-  r.get("/api/v1/pipeline/leverage", "Private co-funding per euro of aid, follow-on projects, European after national",
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::pipeline_funnel(s, c.args.values()); });
+      });
+  r.get("/api/v1/pipeline/leverage",
+        "Private co-funding per euro of aid, follow-on projects, European after national",
         "pipeline")
       .may(app::Action::kRead, "project")
       .params(app::leverage_params())
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::pipeline_leverage(s, c.args.values()); }); });
-  r.get("/api/v1/services/summary", "SME services: reach, intensity, heterogeneity, international activity, outcomes",
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::pipeline_leverage(s, c.args.values()); });
+      });
+  r.get("/api/v1/services/summary",
+        "SME services: reach, intensity, heterogeneity, international activity, outcomes",
         "services")
       .may(app::Action::kRead, "service")
       .params(app::services_params())
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::services_overview(s, c.args.values()); }); });
-  r.get("/api/v1/services/diagnostics", "Digital diagnostics: maturity, progress, aid after diagnosis", "services")
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::services_overview(s, c.args.values()); });
+      });
+  r.get("/api/v1/services/diagnostics",
+        "Digital diagnostics: maturity, progress, aid after diagnosis", "services")
       .may(app::Action::kRead, "diagnostic")
       .params(app::diagnostics_params())
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::diagnostics_overview(s, c.args.values()); }); });
-  r.get("/api/v1/foresight/employment", "Employment: location quotients and stars, shift-share, projections",
-        "foresight")
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::diagnostics_overview(s, c.args.values()); });
+      });
+  r.get("/api/v1/foresight/employment",
+        "Employment: location quotients and stars, shift-share, projections", "foresight")
       .authenticated()
       .params(app::employment_params())
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::employment_overview(s, c.args.values()); }); });
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::employment_overview(s, c.args.values()); });
+      });
   r.get("/api/v1/foresight/sectors", "Sectors with employment figures", "foresight")
       .authenticated()
       .cached()
@@ -50,7 +65,9 @@ void add_factory_routes(Router& r, Services&) {
       .params(app::employment_params())
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::sector_sheet(s, c.path[0], c.args.values()); }); });
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::sector_sheet(s, c.path[0], c.args.values()); });
+      });
 }
 
 }  // namespace poles::http

@@ -1,11 +1,12 @@
 // The impact of the policy on firms: estimations run as jobs (progress, cancellation), and the
 // impact report of a finished job. For the State, the evaluators and the administrators (firm
 // microdata); an account sees its own jobs, an administrator every job.
+#include "app/impact.h"
+
 #include <fmt/format.h>
 
 #include <sstream>
 
-#include "app/impact.h"
 #include "http/router.h"
 #include "http/routes/documents.h"
 #include "http/services.h"
@@ -36,16 +37,28 @@ tj::Json job_body_schema(tj::Schemas&) {
   for (const auto& p : app::impact_params()) {
     tj::Json t;
     switch (p.kind) {
-      case app::ParamKind::kInteger: t = {{"type", "integer"}, {"minimum", p.lo}, {"maximum", p.hi}}; break;
-      case app::ParamKind::kNumber: t = {{"type", "number"}, {"minimum", p.lo}, {"maximum", p.hi}}; break;
-      case app::ParamKind::kChoice: t = {{"type", "string"}, {"enum", p.choices}}; break;
-      case app::ParamKind::kFlag: t = {{"type", "boolean"}}; break;
-      default: t = {{"type", "string"}}; break;
+      case app::ParamKind::kInteger:
+        t = {{"type", "integer"}, {"minimum", p.lo}, {"maximum", p.hi}};
+        break;
+      case app::ParamKind::kNumber:
+        t = {{"type", "number"}, {"minimum", p.lo}, {"maximum", p.hi}};
+        break;
+      case app::ParamKind::kChoice:
+        t = {{"type", "string"}, {"enum", p.choices}};
+        break;
+      case app::ParamKind::kFlag:
+        t = {{"type", "boolean"}};
+        break;
+      default:
+        t = {{"type", "string"}};
+        break;
     }
     t["description"] = p.help;
     props[p.name] = std::move(t);
   }
-  props["csv"] = {{"type", "string"}, {"description", "The text of a CSV file to estimate on, instead of the store's panel"}};
+  props["csv"] = {
+      {"type", "string"},
+      {"description", "The text of a CSV file to estimate on, instead of the store's panel"}};
   return {{"type", "object"}, {"properties", props}, {"additionalProperties", false}};
 }
 
@@ -55,21 +68,24 @@ bool sees_all(const Ctx& c) { return c.user().role == app::Role::kAdmin; }
 
 void add_impact_routes(Router& r, Services& s) {
   const auto may_evaluate = [](RouteBuilder b) { return b.may(app::Action::kWrite, "assessment"); };
-  may_evaluate(r.post("/api/v1/impact/jobs", "Start an impact estimation; 202 with the job id", "impact"))
+  may_evaluate(
+      r.post("/api/v1/impact/jobs", "Start an impact estimation; 202 with the job id", "impact"))
       .takes_json(job_body_schema)
       .large_body()
       .returns<JobStarted>(202, "Started")
       .handle([&s](Ctx& c) {
         auto body = c.json_body();
         if (!body) return c.fail(body.error());
-        if (!body->is_object()) return c.fail(Status::invalid_argument("the body must be a JSON object of parameters"));
+        if (!body->is_object())
+          return c.fail(Status::invalid_argument("the body must be a JSON object of parameters"));
         app::Params raw;
         std::string csv;
         std::vector<FieldError> errors;
         for (const auto& [k, v] : body->items()) {
           if (k == "csv") {
             if (!v.is_string()) {
-              errors.push_back(FieldError{"request", 0, 0, "csv", "", "must be the text of a CSV file"});
+              errors.push_back(
+                  FieldError{"request", 0, 0, "csv", "", "must be the text of a CSV file"});
             } else {
               csv = v.get<std::string>();
             }
@@ -78,7 +94,8 @@ void add_impact_routes(Router& r, Services& s) {
           } else if (v.is_number() || v.is_boolean()) {
             raw[k] = v.dump();
           } else {
-            errors.push_back(FieldError{"request", 0, 0, k, v.dump().substr(0, 60), "must be a string, a number or true/false"});
+            errors.push_back(FieldError{"request", 0, 0, k, v.dump().substr(0, 60),
+                                        "must be a string, a number or true/false"});
           }
         }
         auto params = app::parse(app::impact_params(), raw);
@@ -93,7 +110,8 @@ void add_impact_routes(Router& r, Services& s) {
         tj::Json shown(values);
         app::Jobs::Work work;
         if (!csv.empty()) {
-          work = [csv = std::move(csv), values](const app::ImpactProgress& progress) -> Result<tj::Json> {
+          work = [csv = std::move(csv),
+                  values](const app::ImpactProgress& progress) -> Result<tj::Json> {
             std::istringstream in(csv);
             auto frame = impact::read_csv(in, "csv");
             if (!frame) return frame.error();
@@ -113,10 +131,14 @@ void add_impact_routes(Router& r, Services& s) {
         c.res.set_header("Location", "/api/v1/impact/jobs/" + *id);
         c.reply(202, JobStarted{*id, "running", "/api/v1/impact/jobs/" + *id});
       });
-  may_evaluate(r.get("/api/v1/impact/jobs", "The impact jobs of the caller (all jobs for an administrator)", "impact"))
+  may_evaluate(r.get("/api/v1/impact/jobs",
+                     "The impact jobs of the caller (all jobs for an administrator)", "impact"))
       .returns<tj::Json>()
-      .handle([&s](Ctx& c) { c.reply(200, tj::Json{{"items", s.jobs.list(c.user().name, sees_all(c))}}); });
-  may_evaluate(r.get("/api/v1/impact/jobs/{id}", "A job's state and progress, with its result once done", "impact"))
+      .handle([&s](Ctx& c) {
+        c.reply(200, tj::Json{{"items", s.jobs.list(c.user().name, sees_all(c))}});
+      });
+  may_evaluate(r.get("/api/v1/impact/jobs/{id}",
+                     "A job's state and progress, with its result once done", "impact"))
       .returns<tj::Json>()
       .handle([&s](Ctx& c) {
         auto j = s.jobs.status(c.path[0], c.user().name, sees_all(c));
@@ -126,10 +148,12 @@ void add_impact_routes(Router& r, Services& s) {
   may_evaluate(r.del("/api/v1/impact/jobs/{id}", "Cancel a running job", "impact"))
       .returns<JobCancelling>(202, "Cancelling")
       .handle([&s](Ctx& c) {
-        if (auto st = s.jobs.cancel(c.path[0], c.user().name, sees_all(c)); !st.is_ok()) return c.fail(st);
+        if (auto st = s.jobs.cancel(c.path[0], c.user().name, sees_all(c)); !st.is_ok())
+          return c.fail(st);
         c.reply(202, JobCancelling{c.path[0], "cancelling"});
       });
-  auto report = may_evaluate(r.get("/api/v1/reports/impact/{id}", "The impact report of a finished job", "impact"));
+  auto report = may_evaluate(
+      r.get("/api/v1/reports/impact/{id}", "The impact report of a finished job", "impact"));
   report.params(document_params({}));
   document_answers(report);
   report.handle([&s](Ctx& c) {

@@ -1,8 +1,9 @@
 // The cooperation network: one analysis per data version, filter and seed (cached), and the
 // views of it; the graph as a file for Gephi.
+#include "app/network.h"
+
 #include <fmt/format.h>
 
-#include "app/network.h"
 #include "http/router.h"
 #include "http/services.h"
 #include "network/export.h"
@@ -50,22 +51,30 @@ app::ParamSpec limit(double most, const std::string& fallback) {
 }  // namespace
 
 void add_network_routes(Router& r, Services&) {
-  const auto get = [&r](const std::string& path, const std::string& summary, const app::ParamSpecs& extra) {
-    return r.get(path, summary, "network").may(app::Action::kRead, "participation").params(app::network_params(extra));
+  const auto get = [&r](const std::string& path, const std::string& summary,
+                        const app::ParamSpecs& extra) {
+    return r.get(path, summary, "network")
+        .may(app::Action::kRead, "participation")
+        .params(app::network_params(extra));
   };
-  get("/api/v1/network/summary", "Size, connectivity, communities and most central organisations", {})
+  get("/api/v1/network/summary", "Size, connectivity, communities and most central organisations",
+      {})
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { network_view(c, [](const auto& a) { return app::network_summary(a); }); });
+      .handle(
+          [](Ctx& c) { network_view(c, [](const auto& a) { return app::network_summary(a); }); });
   get("/api/v1/network/organisations", "Organisations with their metrics",
-      {app::choice_param("sort", "Metric to sort by (descending)",
-                         {"degree", "strength", "betweenness", "pagerank", "eigenvector", "clustering"}, "pagerank"),
+      {app::choice_param(
+           "sort", "Metric to sort by (descending)",
+           {"degree", "strength", "betweenness", "pagerank", "eigenvector", "clustering"},
+           "pagerank"),
        limit(1000, "50"), app::integer_param("offset", "Rows skipped", 0, 1e9, "0")})
       .cached()
       .returns<tj::Json>()
       .handle([](Ctx& c) {
         network_view(c, [&](const auto& a) {
-          return app::network_organisations(a, c.args.text("sort"), static_cast<size_t>(c.args.integer("limit")),
+          return app::network_organisations(a, c.args.text("sort"),
+                                            static_cast<size_t>(c.args.integer("limit")),
                                             static_cast<size_t>(c.args.integer("offset")));
         });
       });
@@ -73,16 +82,20 @@ void add_network_routes(Router& r, Services&) {
       .cached()
       .returns<tj::Json>()
       .handle([](Ctx& c) {
-        network_view(c, [&](const auto& a) { return app::network_communities(a, static_cast<size_t>(c.args.integer("limit"))); });
+        network_view(c, [&](const auto& a) {
+          return app::network_communities(a, static_cast<size_t>(c.args.integer("limit")));
+        });
       });
   get("/api/v1/network/clusters", "Inter-cluster matrices and cooperation index", {})
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { network_view(c, [](const auto& a) { return app::network_clusters(a); }); });
+      .handle(
+          [](Ctx& c) { network_view(c, [](const auto& a) { return app::network_clusters(a); }); });
   get("/api/v1/network/regions", "Interregional matrix", {})
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { network_view(c, [](const auto& a) { return app::network_regions(a); }); });
+      .handle(
+          [](Ctx& c) { network_view(c, [](const auto& a) { return app::network_regions(a); }); });
   get("/api/v1/network/sme", "SME integration per cluster", {})
       .cached()
       .returns<tj::Json>()
@@ -91,7 +104,9 @@ void add_network_routes(Router& r, Services&) {
       .cached()
       .returns<tj::Json>()
       .handle([](Ctx& c) {
-        network_view(c, [&](const auto& a) { return app::network_brokers(a, static_cast<size_t>(c.args.integer("limit"))); });
+        network_view(c, [&](const auto& a) {
+          return app::network_brokers(a, static_cast<size_t>(c.args.integer("limit")));
+        });
       });
   get("/api/v1/network/what-if", "Connectivity if clusters were removed or merged",
       {app::list_param("remove", "Clusters removed (ids)"),
@@ -102,8 +117,10 @@ void add_network_routes(Router& r, Services&) {
         network_view(c, [&](const auto& a) -> Result<tj::Json> {
           network::WhatIf w;
           w.remove = c.args.list("remove");
-          for (const auto& group : split(c.args.text("merge"), ';')) w.merge.push_back(split(group, '+'));
-          if (w.remove.empty() && w.merge.empty()) return Status::invalid_argument("give remove=a,b and/or merge=a+b");
+          for (const auto& group : split(c.args.text("merge"), ';'))
+            w.merge.push_back(split(group, '+'));
+          if (w.remove.empty() && w.merge.empty())
+            return Status::invalid_argument("give remove=a,b and/or merge=a+b");
           return app::network_what_if(a, w);
         });
       });
@@ -113,11 +130,12 @@ void add_network_routes(Router& r, Services&) {
       .returns<tj::Json>()
       .handle([](Ctx& c) {
         network_view(c, [&](const auto& a) {
-          return app::network_ego(a, c.path[0], c.args.integer("radius"), static_cast<size_t>(c.args.integer("limit")));
+          return app::network_ego(a, c.path[0], c.args.integer("radius"),
+                                  static_cast<size_t>(c.args.integer("limit")));
         });
       });
-  get("/api/v1/network/recommend/{organisation}", "Partners to suggest to an organisation, with reasons",
-      {limit(100, "10")})
+  get("/api/v1/network/recommend/{organisation}",
+      "Partners to suggest to an organisation, with reasons", {limit(100, "10")})
       .cached()
       .returns<tj::Json>()
       .handle([](Ctx& c) {
@@ -126,7 +144,8 @@ void add_network_routes(Router& r, Services&) {
         });
       });
   get("/api/v1/network/recommend", "Organisations to invite to a project idea",
-      {app::text_param("sector", "Sector of the idea (NAF division)"), app::list_param("themes", "Themes of the idea"),
+      {app::text_param("sector", "Sector of the idea (NAF division)"),
+       app::list_param("themes", "Themes of the idea"),
        app::text_param("home", "Home region of the idea (INSEE code)"), limit(100, "10")})
       .cached()
       .returns<tj::Json>()
@@ -136,15 +155,19 @@ void add_network_routes(Router& r, Services&) {
           idea.sector = c.args.text("sector");
           idea.themes = c.args.list("themes");
           idea.region = c.args.text("home");
-          if (idea.sector.empty() && idea.themes.empty()) return Status::invalid_argument("give sector= and/or themes=");
+          if (idea.sector.empty() && idea.themes.empty())
+            return Status::invalid_argument("give sector= and/or themes=");
           return app::network_recommend_idea(a, idea, static_cast<size_t>(c.args.integer("limit")));
         });
       });
-  get("/api/v1/network/graph", "The strongest organisations with positions for drawing", {limit(5000, "1500")})
+  get("/api/v1/network/graph", "The strongest organisations with positions for drawing",
+      {limit(5000, "1500")})
       .cached()
       .returns<tj::Json>()
       .handle([](Ctx& c) {
-        network_view(c, [&](const auto& a) { return app::network_drawing(a, static_cast<size_t>(c.args.integer("limit"))); });
+        network_view(c, [&](const auto& a) {
+          return app::network_drawing(a, static_cast<size_t>(c.args.integer("limit")));
+        });
       });
   get("/api/v1/network/export", "The graph as GraphML, GEXF or CSV edges",
       {app::choice_param("format", "File format", {"graphml", "gexf", "csv"}, "graphml")})
@@ -160,8 +183,12 @@ void add_network_routes(Router& r, Services&) {
         const char* ext = *format == network::GraphFormat::kCsv    ? "csv"
                           : *format == network::GraphFormat::kGexf ? "gexf"
                                                                    : "graphml";
-        c.res.set_header("Content-Disposition", fmt::format("attachment; filename=\"cooperation.{}\"", ext));
-        c.res.set(200, *format == network::GraphFormat::kCsv ? "text/csv; charset=utf-8" : "application/xml", out.str());
+        c.res.set_header("Content-Disposition",
+                         fmt::format("attachment; filename=\"cooperation.{}\"", ext));
+        c.res.set(
+            200,
+            *format == network::GraphFormat::kCsv ? "text/csv; charset=utf-8" : "application/xml",
+            out.str());
       });
 }
 

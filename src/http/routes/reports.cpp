@@ -4,11 +4,11 @@
 
 #include "app/evaluate.h"
 #include "app/factory.h"
-#include "http/routes/documents.h"
 #include "http/router.h"
+#include "http/routes/documents.h"
 #include "http/services.h"
-#include "report/pdf.h"
 #include "report/cluster_report.h"
+#include "report/pdf.h"
 #include "report/sector_sheet.h"
 
 namespace poles::http {
@@ -36,7 +36,8 @@ void document_answers(RouteBuilder& b) {
 }
 
 void add_report_routes(Router& r, Services&) {
-  auto sector = r.get("/api/v1/reports/sector/{sector}", "The sector sheet as a document", "foresight");
+  auto sector =
+      r.get("/api/v1/reports/sector/{sector}", "The sector sheet as a document", "foresight");
   sector.authenticated().params(document_params(app::employment_params()));
   document_answers(sector);
   sector.handle([](Ctx& c) {

@@ -2,6 +2,7 @@
 // portfolio, the success model and the Monte Carlo of a portfolio; recording the assignment and
 // the decisions; a reviewer's own proposals.
 #include "app/select.h"
+
 #include "http/router.h"
 #include "http/services.h"
 
@@ -11,31 +12,45 @@ void add_select_routes(Router& r, Services&) {
   // Views that name reviewers or show their effects are for the roles that may read reviewers
   // (admin, state, evaluator): applicants and cluster or regional staff never see who reviewed.
   const auto selectors = [](RouteBuilder b) { return b.may(app::Action::kRead, "reviewer"); };
-  selectors(r.get("/api/v1/select/calls", "Calls with their rules and counts of proposals, reviews and decisions", "select"))
+  selectors(r.get("/api/v1/select/calls",
+                  "Calls with their rules and counts of proposals, reviews and decisions",
+                  "select"))
       .cached()
       .returns<tj::Json>()
       .handle([](Ctx& c) { c.view([](const auto& s) { return app::select_calls(s); }); });
-  selectors(r.get("/api/v1/select/calls/{id}/conflicts", "Conflicts of interest found in the data", "select"))
+  selectors(r.get("/api/v1/select/calls/{id}/conflicts", "Conflicts of interest found in the data",
+                  "select"))
       .params(app::conflicts_params())
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::select_conflicts(s, c.path[0], c.args.values()); }); });
-  selectors(r.get("/api/v1/select/calls/{id}/assignment", "Reviewer assignment by integer program", "select"))
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::select_conflicts(s, c.path[0], c.args.values()); });
+      });
+  selectors(r.get("/api/v1/select/calls/{id}/assignment", "Reviewer assignment by integer program",
+                  "select"))
       .params(app::assignment_params())
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::select_assignment(s, c.path[0], c.args.values()); }); });
-  selectors(r.get("/api/v1/select/calls/{id}/scores", "Scores without reviewer bias, disagreement, rank intervals",
-                  "select"))
+      .handle([](Ctx& c) {
+        c.view(
+            [&](const auto& s) { return app::select_assignment(s, c.path[0], c.args.values()); });
+      });
+  selectors(r.get("/api/v1/select/calls/{id}/scores",
+                  "Scores without reviewer bias, disagreement, rank intervals", "select"))
       .params(app::scores_params())
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::select_scores(s, c.path[0], c.args.values()); }); });
-  selectors(r.get("/api/v1/select/calls/{id}/portfolio", "Optimal portfolio against sprinkling", "select"))
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::select_scores(s, c.path[0], c.args.values()); });
+      });
+  selectors(r.get("/api/v1/select/calls/{id}/portfolio", "Optimal portfolio against sprinkling",
+                  "select"))
       .params(app::portfolio_params())
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::select_portfolio(s, c.path[0], c.args.values()); }); });
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::select_portfolio(s, c.path[0], c.args.values()); });
+      });
   r.get("/api/v1/risk/model", "Success model of projects (logistic, on ended projects)", "risk")
       .may(app::Action::kRead, "project")
       .cached()
@@ -45,7 +60,9 @@ void add_select_routes(Router& r, Services&) {
       .params(app::risk_simulation_params())
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::risk_simulation(s, c.path[0], c.args.values()); }); });
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::risk_simulation(s, c.path[0], c.args.values()); });
+      });
 
   // Recording the selection: the optimised assignment, the optimised portfolio as decisions.
   auto record = [](Ctx& c, const auto& fn) {
@@ -55,21 +72,26 @@ void add_select_routes(Router& r, Services&) {
     if (!j) return c.fail(j.error());
     c.reply(200, *j);
   };
-  r.post("/api/v1/select/calls/{id}/assignment", "Record the optimised assignment as the call's", "select")
+  r.post("/api/v1/select/calls/{id}/assignment", "Record the optimised assignment as the call's",
+         "select")
       .may(app::Action::kWrite, "assignment")
       .params(app::recording_params(app::assignment_params()))
       .returns<tj::Json>()
       .handle([record](Ctx& c) { record(c, app::save_assignment); });
-  r.post("/api/v1/select/calls/{id}/decisions", "Record the optimised portfolio as the call's decisions", "select")
+  r.post("/api/v1/select/calls/{id}/decisions",
+         "Record the optimised portfolio as the call's decisions", "select")
       .may(app::Action::kWrite, "decision")
       .params(app::recording_params(app::portfolio_params()))
       .returns<tj::Json>()
       .handle([record](Ctx& c) { record(c, app::record_decisions); });
   // A reviewer's own page: only the proposals assigned to them (never cached across users).
-  r.get("/api/v1/select/my-proposals", "The calling reviewer's assigned proposals and their own scores", "select")
+  r.get("/api/v1/select/my-proposals",
+        "The calling reviewer's assigned proposals and their own scores", "select")
       .roles([](app::Role role) { return role == app::Role::kReviewer; })
       .returns<tj::Json>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::reviewer_assigned(s, c.user().scope); }); });
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::reviewer_assigned(s, c.user().scope); });
+      });
 }
 
 }  // namespace poles::http

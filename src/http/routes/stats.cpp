@@ -2,6 +2,7 @@
 // aggregates after statistical secrecy, and the profiles of a cluster, an organisation and a
 // project.
 #include "app/stats.h"
+
 #include "http/router.h"
 #include "http/services.h"
 
@@ -12,40 +13,54 @@ void add_stats_routes(Router& r, Services&) {
       .authenticated()
       .params(app::regions_overview_params())
       .cached()
-      .returns<tj::Json>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::regions_overview(s, c.args.integer("year")); }); });
+      .returns<app::RegionsOverview>()
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::regions_overview(s, c.args.integer("year")); });
+      });
   r.get("/api/v1/stats/clusters", "Headline figures of every cluster", "views")
       .authenticated()
       .params(app::regions_overview_params())
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::cluster_summaries(s, c.args.integer("year")); }); });
-  r.get("/api/v1/stats/firms", "A firm measure by region and NAF section, after statistical secrecy", "views")
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::cluster_summaries(s, c.args.integer("year")); });
+      });
+  r.get("/api/v1/stats/firms",
+        "A firm measure by region and NAF section, after statistical secrecy", "views")
       .authenticated()
       .params(app::firm_aggregate_params())
       .cached()
       .returns<tj::Json>()
       .handle([](Ctx& c) {
         c.view([&](const auto& s) {
-          return app::firm_aggregate(s, c.args.text("measure"), c.args.integer("year"), c.args.flag("members_only"));
+          return app::firm_aggregate(s, c.args.text("measure"), c.args.integer("year"),
+                                     c.args.flag("members_only"));
         });
       });
-  r.get("/api/v1/clusters/{id}/profile", "A cluster's profile: labels, members over time, projects, services, targets",
-        "views")
+  r.get("/api/v1/clusters/{id}/profile",
+        "A cluster's profile: labels, members over time, projects, services, targets", "views")
       .may(app::Action::kRead, "cluster")
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::cluster_profile(s, c.path[0]); }); });
-  r.get("/api/v1/organisations/{id}/profile", "An organisation with its memberships and projects", "views")
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::cluster_profile(s, c.path[0]); });
+      });
+  r.get("/api/v1/organisations/{id}/profile", "An organisation with its memberships and projects",
+        "views")
       .may(app::Action::kRead, "organisation")
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::organisation_profile(s, c.path[0]); }); });
-  r.get("/api/v1/projects/{id}/profile", "A project with its labels, lifecycle, partners and results", "views")
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::organisation_profile(s, c.path[0]); });
+      });
+  r.get("/api/v1/projects/{id}/profile",
+        "A project with its labels, lifecycle, partners and results", "views")
       .may(app::Action::kRead, "project")
       .cached()
       .returns<tj::Json>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::project_profile(s, c.path[0]); }); });
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::project_profile(s, c.path[0]); });
+      });
 }
 
 }  // namespace poles::http
