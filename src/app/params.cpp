@@ -121,6 +121,13 @@ ParamSpec year_param(std::string name, std::string help, std::string fallback) {
   return integer_param(std::move(name), std::move(help), 1900, 2100, std::move(fallback));
 }
 
+ParamSpecs recording_params(const ParamSpecs& base) {
+  ParamSpecs out = base;
+  out.push_back(flag_param("replace", "Replace what the call already has recorded"));
+  out.push_back(text_param("date", "Date recorded, YYYY-MM-DD (default: today)"));
+  return out;
+}
+
 Result<Args> parse(const ParamSpecs& specs, const Params& given) {
   Args a;
   std::vector<FieldError> errors;

@@ -75,6 +75,9 @@ class Args {
   std::map<std::string, ParamSpec> specs_;
 };
 
+// `base` followed by what recording a result adds: replace=true|false and date=YYYY-MM-DD.
+ParamSpecs recording_params(const ParamSpecs& base);
+
 // Checks `given` against `specs`: every bad value and every unknown name is reported, each as a
 // field error (field = the parameter, value, rule), in one InvalidArgument status.
 Result<Args> parse(const ParamSpecs& specs, const Params& given);

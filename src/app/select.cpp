@@ -661,11 +661,4 @@ const ParamSpecs& risk_simulation_params() {
   return k;
 }
 
-ParamSpecs recording_params(const ParamSpecs& base) {
-  ParamSpecs out = base;
-  out.push_back(flag_param("replace", "Replace what the call already has recorded"));
-  out.push_back(text_param("date", "Date recorded, YYYY-MM-DD (default: today)"));
-  return out;
-}
-
 }  // namespace poles::app

@@ -64,7 +64,5 @@ const ParamSpecs& assignment_params();
 const ParamSpecs& scores_params();
 const ParamSpecs& portfolio_params();
 const ParamSpecs& risk_simulation_params();
-// What recording adds: replace=true, date=.
-ParamSpecs recording_params(const ParamSpecs& base);
 
 }  // namespace poles::app

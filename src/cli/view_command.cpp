@@ -56,12 +56,23 @@ CLI::App* view_command(CLI::App* parent, CommandContext& ctx, ViewSpec spec, Vie
         "Replace what is already recorded");
     cmd->add_option("--date", (*values)["date"], "Date recorded (default: today)");
   }
-  cmd->callback([&ctx, args, values, fn, tables = std::move(spec.tables)] {
-    for (const auto& [k, v] : *values) {
-      if (!v.empty()) args->params[k] = v;
-    }
-    run(ctx, tables, *args, fn);
-  });
+  cmd->callback(
+      [&ctx, args, values, fn, tables = std::move(spec.tables), specs = std::move(spec.params)] {
+        for (const auto& [k, v] : *values) {
+          if (!v.empty()) args->params[k] = v;
+        }
+        if (!specs.empty()) {
+          // The same checks as the API's: every bad value reported at once.
+          app::ParamSpecs all = specs;
+          if (args->params.contains("replace") || args->params.contains("date"))
+            all = app::recording_params(specs);
+          auto parsed = app::parse(all, args->params);
+          if (!parsed) return ctx.fail(parsed.error());
+          args->args = std::move(*parsed);
+          args->params = args->args.values();
+        }
+        run(ctx, tables, *args, fn);
+      });
   return cmd;
 }
 

@@ -20,8 +20,9 @@ namespace poles::cli {
 using Json = nlohmann::ordered_json;
 
 struct ViewArgs {
-  std::string id;  // the positional argument, when the command has one
-  app::Params params;
+  std::string id;      // the positional argument, when the command has one
+  app::Args args;      // the options checked against ViewSpec::params (every error at once)
+  app::Params params;  // the same values as text (given or defaulted)
   bool json = false;
   std::string table;    // key of the array printed as the table (else the whole object)
   bool record = false;  // the recording flag, when the command has one
@@ -34,6 +35,9 @@ struct ViewSpec {
   const char* help = nullptr;
   std::vector<std::string_view> tables;  // what the snapshot loads (with what they reference)
   std::pair<const char*, const char*> id{nullptr, nullptr};  // positional argument: name, help
+  // The options: the use case's parameters, as the API takes them (app::ParamSpecs), each an
+  // option --name with its help, bounds and default. (`options` is the older form: free text.)
+  app::ParamSpecs params;
   std::vector<std::pair<const char*, const char*>> options;  // --name: help
   std::string table;
   std::pair<const char*, const char*> record{
