@@ -6,13 +6,15 @@ JOBS ?= $(shell nproc)
 DB ?= poles.db
 PORT ?= 8080
 
-.PHONY: run test bench deps web-deps build build-ci build-asan test-ci test-asan fuzz clean help format format-check
+.PHONY: run test bench deps web-deps build build-ci build-asan test-ci test-asan build-tsan test-tsan fuzz clean help format format-check lint
 
 help:
 	@echo "make run    install, build, create the demo database if absent, serve the dashboard"
 	@echo "make test   install, build (warnings as errors), run every test, then again under ASan+UBSan"
 	@echo "make bench  run the benchmarks and regenerate docs/performance.md"
 	@echo "make format apply .clang-format to every C++ file (make format-check: the check make test runs)"
+	@echo "make lint   clang-tidy on every source file (.clang-tidy)"
+	@echo "make test-tsan  the server, jobs and store concurrency tests under ThreadSanitizer"
 
 deps:
 	scripts/install-deps
@@ -54,12 +56,31 @@ test-asan: build-asan
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1; \
 	  ctest --preset asan -j $(JOBS) || $(call RERUN_FAILED,asan)
 
+# ThreadSanitizer: the server (its API tests and the hostile client), the impact jobs and the
+# store's concurrency tests (label `concurrency`), built alone in their preset.
+build-tsan: deps web-deps
+	cmake --preset tsan >/dev/null
+	cmake --build --preset tsan -j $(JOBS)
+
+test-tsan: build-tsan
+	export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1; \
+	  ctest --preset tsan -j $(JOBS) || $(call RERUN_FAILED,tsan)
+
 fuzz: deps
 	cmake --preset fuzz >/dev/null
 	cmake --build --preset fuzz -j $(JOBS) --target fuzz_csv_import
 	scripts/run-fuzz build/fuzz 60
 
 test: format-check test-ci test-asan fuzz
+
+# --- clang-tidy --------------------------------------------------------------------------
+# Every source file of src/ checked with .clang-tidy (compile commands of the dev preset); any
+# finding fails.
+lint: deps
+	cmake --preset dev >/dev/null
+	cmake --build --preset dev -j $(JOBS) --target poles >/dev/null
+	git ls-files -z 'src/*.cpp' | xargs -0 -n 4 -P $(JOBS) clang-tidy -p build/dev --quiet
+	@echo "lint: clang-tidy reports nothing"
 
 # --- formatting --------------------------------------------------------------------------
 # Every C++ file the repository tracks, formatted by .clang-format (so diffs show only meaning).

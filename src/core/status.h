@@ -144,10 +144,13 @@ class [[nodiscard]] Result {
 
 #define POLES_CONCAT_INNER(a, b) a##b
 #define POLES_CONCAT(a, b) POLES_CONCAT_INNER(a, b)
-// Declares `lhs` from a Result-returning expression, or returns its Status.
+// Declares `lhs` from a Result-returning expression, or returns its Status. (`lhs` is a
+// declaration, which parentheses would break.)
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define POLES_ASSIGN_OR_RETURN(lhs, expr) \
   POLES_ASSIGN_OR_RETURN_IMPL(POLES_CONCAT(poles_result_, __LINE__), lhs, expr)
 #define POLES_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                \
   if (!tmp.has_value()) return tmp.error();         \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
