@@ -16,6 +16,7 @@
 #include "impact/hdfe.h"
 #include "impact/matching.h"
 #include "impact/panel.h"
+#include "secrecy/rule.h"
 
 namespace poles::app {
 namespace {
@@ -23,9 +24,9 @@ namespace {
 using impact::Frame;
 
 // Statistical secrecy for estimates: a figure is published only when it rests on at least
-// kMinFirms firms on each side; a mean also when no firm holds more than kMaxShare of its sum.
-constexpr int kMinFirms = 3;
-constexpr double kMaxShare = 0.85;
+// kMinFirms firms on each side; a mean also under the dominance rule (secrecy/rule.h).
+const secrecy::Rule kRule;
+const int kMinFirms = kRule.min_firms;
 
 Json value_or_secret(double v, bool publish) {
   return publish && std::isfinite(v) ? Json(v) : Json(nullptr);
@@ -362,7 +363,7 @@ Json secret_mean(double mean, const Eigen::VectorXd& x, const std::vector<int>& 
     sum += v;
     top = std::max(top, v);
   }
-  return value_or_secret(mean, n >= kMinFirms && (sum == 0 || top <= kMaxShare * sum));
+  return value_or_secret(mean, secrecy::publishable(static_cast<size_t>(n), sum, top, kRule));
 }
 
 Result<Json> run_match(const Frame& f, const Params& p) {

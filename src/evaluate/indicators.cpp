@@ -12,6 +12,7 @@
 #include "core/date.h"
 #include "core/stats.h"
 #include "pipeline/projects.h"
+#include "secrecy/rule.h"
 
 namespace poles::evaluate {
 
@@ -76,20 +77,11 @@ int64_t jan1(int y) { return Date{y, 1, 1}.to_days(); }
 int64_t dec31(int y) { return Date{y, 12, 31}.to_days(); }
 int year_of(int64_t d) { return Date::from_days(d).year; }
 
-// A sum over firms published only under the primary secrecy rule (>= 3 firms, none above 85 %).
+// A sum over firms published only under the primary secrecy rule (secrecy/rule.h).
 struct FirmSum {
-  std::unordered_map<int32_t, double> by_firm;
-  void add(int32_t firm, double v) { by_firm[firm] += v; }
-  double value() const {
-    if (by_firm.size() < 3) return kNaN;
-    double sum = 0, abs_sum = 0, largest = 0;
-    for (const auto& [f, v] : by_firm) {
-      sum += v;
-      abs_sum += std::fabs(v);
-      largest = std::max(largest, std::fabs(v));
-    }
-    return abs_sum > 0 && largest > 0.85 * abs_sum ? kNaN : sum;
-  }
+  secrecy::Cell<int32_t> cell;
+  void add(int32_t firm, double v) { cell.add(firm, v); }
+  double value() const { return cell.verdict() == secrecy::Verdict::kPublish ? cell.sum() : kNaN; }
 };
 
 double ratio(double a, double b) { return b > 0 ? a / b : kNaN; }

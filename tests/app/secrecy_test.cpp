@@ -1,5 +1,3 @@
-#include "app/secrecy.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,6 +5,7 @@
 #include "app/impact.h"
 #include "app/stats.h"
 #include "demo/load.h"
+#include "secrecy/table.h"
 #include "snapshot/loader.h"
 #include "test_support.h"
 

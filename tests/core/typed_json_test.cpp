@@ -22,15 +22,17 @@ POLES_JSON(Table, title, secret, cells, counts, share)
 
 TEST(TypedJson, WritesFieldsInDeclarationOrder) {
   const Table t{"Emplois", true, {{12.5, 3}, {std::nullopt, 0}}, {{"a", 1}}, 0.5};
-  EXPECT_EQ(tj::to_json(t).dump(),
-            R"({"title":"Emplois","secret":true,"cells":[{"value":12.5,"firms":3},{"value":null,"firms":0}],)"
-            R"("counts":{"a":1},"share":0.5})");
+  EXPECT_EQ(
+      tj::to_json(t).dump(),
+      R"({"title":"Emplois","secret":true,"cells":[{"value":12.5,"firms":3},{"value":null,"firms":0}],)"
+      R"("counts":{"a":1},"share":0.5})");
 }
 
 TEST(TypedJson, NonFiniteNumbersAreWrittenAsNull) {
   Table t;
   t.share = std::nan("");
-  EXPECT_TRUE(tj::to_json(t)["share"].is_null());  // which a "number" schema refuses: tested in golden_api
+  EXPECT_TRUE(
+      tj::to_json(t)["share"].is_null());  // which a "number" schema refuses: tested in golden_api
 }
 
 TEST(TypedJson, SchemaMatchesTheWriter) {
@@ -38,7 +40,8 @@ TEST(TypedJson, SchemaMatchesTheWriter) {
   EXPECT_EQ(s.of<Table>(), tj::Schemas::ref("Table"));
   const auto& c = s.components();
   ASSERT_TRUE(c.contains("Table") && c.contains("Cell"));
-  EXPECT_EQ(c["Table"]["required"], tj::Json::array({"title", "secret", "cells", "counts", "share"}));
+  EXPECT_EQ(c["Table"]["required"],
+            tj::Json::array({"title", "secret", "cells", "counts", "share"}));
   EXPECT_EQ(c["Table"]["properties"]["cells"]["items"], tj::Schemas::ref("Cell"));
   EXPECT_EQ(c["Table"]["properties"]["counts"]["additionalProperties"]["type"], "integer");
   EXPECT_EQ(c["Cell"]["properties"]["value"]["type"], tj::Json::array({"number", "null"}));
@@ -73,7 +76,8 @@ TEST(TypedJson, ReadsABodyAndReportsEveryFieldError) {
   ASSERT_TRUE(ok.has_value());
   EXPECT_EQ(ok->name, "ana");
   EXPECT_FALSE(ok->label.has_value());
-  auto bad = tj::from_json<Login>(tj::Json::parse(R"({"label":12,"attempts":3000000000000,"colour":"red"})"));
+  auto bad = tj::from_json<Login>(
+      tj::Json::parse(R"({"label":12,"attempts":3000000000000,"colour":"red"})"));
   ASSERT_FALSE(bad.has_value());
   std::map<std::string, std::string> rules;
   for (const auto& e : bad.error().field_errors()) rules[e.field] = e.rule;

@@ -16,9 +16,10 @@ std::string write_file(const std::string& name, const std::string& text) {
 }
 
 TEST(ServerConfig, ReadsTheServerSection) {
-  const auto path = write_file("poles-limits-ok.toml",
-                               "[server]\nlisten = \"0.0.0.0:9090\"\nthreads = 4\nmax_upload_bytes = 2048\n"
-                               "header_timeout = 3\nanonymous_rate = 2.5\n[other]\nx = 1\n");
+  const auto path =
+      write_file("poles-limits-ok.toml",
+                 "[server]\nlisten = \"0.0.0.0:9090\"\nthreads = 4\nmax_upload_bytes = 2048\n"
+                 "header_timeout = 3\nanonymous_rate = 2.5\n[other]\nx = 1\n");
   Config c;
   ASSERT_TRUE(load_server_config(path, c).is_ok());
   EXPECT_EQ(c.host, "0.0.0.0");
@@ -27,13 +28,15 @@ TEST(ServerConfig, ReadsTheServerSection) {
   EXPECT_EQ(c.limits.max_upload_bytes, 2048u);
   EXPECT_EQ(c.limits.header_timeout, 3);
   EXPECT_DOUBLE_EQ(c.limits.anonymous_rate, 2.5);
-  EXPECT_EQ(c.limits.max_body_bytes, Limits{}.max_body_bytes);  // untouched settings keep their default
+  EXPECT_EQ(c.limits.max_body_bytes,
+            Limits{}.max_body_bytes);  // untouched settings keep their default
 }
 
 TEST(ServerConfig, ReportsEveryErrorWithItsLine) {
-  const auto path = write_file("poles-limits-bad.toml",
-                               "[server]\nthreads = 0\nmax_body_byte = 10\nidle_timeout = \"soon\"\n"
-                               "listen = \"localhost\"\n");
+  const auto path =
+      write_file("poles-limits-bad.toml",
+                 "[server]\nthreads = 0\nmax_body_byte = 10\nidle_timeout = \"soon\"\n"
+                 "listen = \"localhost\"\n");
   Config c;
   const Status st = load_server_config(path, c);
   ASSERT_EQ(st.code(), ErrorCode::kInvalidArgument);
@@ -43,7 +46,8 @@ TEST(ServerConfig, ReportsEveryErrorWithItsLine) {
   EXPECT_EQ(by_field["server.threads"].line, 2);
   EXPECT_EQ(by_field["server.threads"].rule, "must be a whole number from 1 to 256");
   EXPECT_EQ(by_field["server.max_body_byte"].line, 3);
-  EXPECT_NE(by_field["server.max_body_byte"].rule.find("is not a setting of [server]"), std::string::npos);
+  EXPECT_NE(by_field["server.max_body_byte"].rule.find("is not a setting of [server]"),
+            std::string::npos);
   EXPECT_EQ(by_field["server.idle_timeout"].line, 4);
   EXPECT_EQ(by_field["server.listen"].value, "localhost");
   EXPECT_EQ(by_field["server.listen"].file, path);

@@ -1,10 +1,10 @@
-#include "app/secrecy.h"
+#include "secrecy/table.h"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 
-namespace poles::app {
+namespace poles::secrecy {
 
 int SecretTable::masked() const {
   int n = 0;
@@ -15,7 +15,7 @@ int SecretTable::masked() const {
 }
 
 SecretTable publish(int rows, int cols, const std::vector<Contribution>& contributions,
-                    const SecrecyRule& rule) {
+                    const Rule& rule) {
   const int R = rows + 1, C = cols + 1;
   // Per cell (margins included): each firm's total contribution.
   std::vector<std::vector<std::map<std::string, double>>> by_firm(
@@ -46,11 +46,8 @@ SecretTable publish(int rows, int cols, const std::vector<Contribution>& contrib
       sum[static_cast<size_t>(r)][static_cast<size_t>(k)] = total;
       auto& cell = t.cells[static_cast<size_t>(r)][static_cast<size_t>(k)];
       cell.firms = static_cast<int>(firms.size());
-      // An empty cell (no firm) is a structural zero: published as 0.
-      const bool primary =
-          !firms.empty() &&
-          (cell.firms < rule.min_firms || (abs_total > 0 && largest > rule.max_share * abs_total));
-      if (primary) {
+      // An empty cell (no firm) is a structural zero, published as 0.
+      if (!firms.empty() && !publishable(firms.size(), abs_total, largest, rule)) {
         mask[static_cast<size_t>(r)][static_cast<size_t>(k)] = true;
         cell.suppression = Suppression::kPrimary;
       }
@@ -103,4 +100,4 @@ SecretTable publish(int rows, int cols, const std::vector<Contribution>& contrib
   return t;
 }
 
-}  // namespace poles::app
+}  // namespace poles::secrecy

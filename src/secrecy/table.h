@@ -1,0 +1,42 @@
+// A two-way table of sums over firms, published under statistical secrecy: each cell follows the
+// primary rule (secrecy/rule.h); then cells are masked in addition so that no row or column of the
+// table — margins included — has exactly one masked cell, which subtraction from its total would
+// reveal (secondary suppression, iterated until stable).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "secrecy/rule.h"
+
+namespace poles::secrecy {
+
+// One firm's contribution to cell (row, col) of a two-way table.
+struct Contribution {
+  int row = 0;
+  int col = 0;
+  double value = 0;
+  std::string firm;  // identifier: several contributions of one firm to a cell add up
+};
+
+enum class Suppression : uint8_t { kNone, kPrimary, kSecondary };
+
+struct PublishedCell {
+  std::optional<double> value;  // nullopt when masked
+  int firms = 0;                // reported only when published
+  Suppression suppression = Suppression::kNone;
+};
+
+// rows x cols cells, plus row totals (last column), column totals (last row) and the grand
+// total (bottom right): cells[rows][cols] is the grand total.
+struct SecretTable {
+  int rows = 0, cols = 0;
+  std::vector<std::vector<PublishedCell>> cells;  // (rows + 1) x (cols + 1)
+  int masked() const;
+};
+
+SecretTable publish(int rows, int cols, const std::vector<Contribution>& contributions,
+                    const Rule& rule = {});
+
+}  // namespace poles::secrecy
