@@ -8,8 +8,8 @@ namespace poles::app {
 
 using SecrecyRule = secrecy::Rule;
 using secrecy::Contribution;
-using secrecy::PublishedCell;
 using secrecy::publish;
+using secrecy::PublishedCell;
 using secrecy::SecretTable;
 using secrecy::Suppression;
 

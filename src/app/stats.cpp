@@ -46,6 +46,8 @@ Json row_json(const Table& t, size_t r) {
       case snapshot::Storage::kInt:
         if (c.field->type == schema::Type::kDate) {
           obj[name] = Date::from_days(c.ints[r]).to_string();
+        } else if (c.field->type == schema::Type::kBool) {
+          obj[name] = c.ints[r] != 0;
         } else {
           obj[name] = c.ints[r];
         }
@@ -114,218 +116,238 @@ RegionsOverview regions_overview(const snapshot::Snapshot& s, int year) {
   return result;
 }
 
-Json cluster_summaries(const snapshot::Snapshot& s, int year) {
+namespace {
+
+// The text of a kCode cell, or nullopt when null.
+std::optional<std::string> opt_text(const Column& c, size_t r) {
+  if (c.is_null(r)) return std::nullopt;
+  return std::string(c.text(r));
+}
+std::optional<int64_t> opt_int(const Column& c, size_t r) {
+  if (c.is_null(r)) return std::nullopt;
+  return c.ints[r];
+}
+std::optional<double> opt_real(const Column& c, size_t r) {
+  if (c.is_null(r)) return std::nullopt;
+  return c.reals[r];
+}
+
+template <tj::EntityName Name>
+tj::RowOf<Name> row_of(const snapshot::Snapshot& s, const Table& t, size_t r) {
+  return tj::RowOf<Name>{full_row_json(s, t, r)};
+}
+
+}  // namespace
+
+ClusterList cluster_summaries(const snapshot::Snapshot& s, int year) {
   const Table& clusters = s.table("cluster");
   const Table& m = s.table("membership");
   const Table& org = s.table("organisation");
   const Table& labels = s.table("project_label");
   const Table& cl_labels = s.table("cluster_label");
+  const auto& m_cluster = m.column("cluster_id");
+  const auto& m_org = m.column("organisation_id");
+  const auto& l_cluster = labels.column("cluster_id");
+  const auto& l_project = labels.column("project_id");
+  const auto& cl_cluster = cl_labels.column("cluster_id");
+  const auto& cl_phase = cl_labels.column("phase");
   std::vector<std::set<int32_t>> members(clusters.rows), projects(clusters.rows);
   for (size_t r = 0; r < m.rows; ++r) {
-    if (active(m, r, year))
-      members[static_cast<size_t>(m.column("cluster_id").codes[r])].insert(
-          m.column("organisation_id").codes[r]);
+    if (active(m, r, year)) members[static_cast<size_t>(m_cluster.codes[r])].insert(m_org.codes[r]);
   }
   for (size_t r = 0; r < labels.rows; ++r)
-    projects[static_cast<size_t>(labels.column("cluster_id").codes[r])].insert(
-        labels.column("project_id").codes[r]);
+    projects[static_cast<size_t>(l_cluster.codes[r])].insert(l_project.codes[r]);
   std::vector<int64_t> last_phase(clusters.rows, 0);
   for (size_t r = 0; r < cl_labels.rows; ++r) {
-    auto& p = last_phase[static_cast<size_t>(cl_labels.column("cluster_id").codes[r])];
-    p = std::max(p, cl_labels.column("phase").ints[r]);
+    auto& p = last_phase[static_cast<size_t>(cl_cluster.codes[r])];
+    p = std::max(p, cl_phase.ints[r]);
   }
   const auto& kind = org.column("kind");
   const auto& size = org.column("size_class");
-  Json arr = Json::array();
+  const auto& name = clusters.column("name");
+  const auto& acronym = clusters.column("acronym");
+  const auto& themes = clusters.column("themes");
+  const auto& region = clusters.column("region");
+  const auto& scale = clusters.column("scale");
+  const auto& filiere = clusters.column("filiere");
+  const auto& website = clusters.column("website");
+  const auto& founded = clusters.column("founded");
+  ClusterList out{year, {}};
   for (size_t c = 0; c < clusters.rows; ++c) {
-    int companies = 0, smes = 0;
+    int64_t companies = 0, smes = 0;
     for (int32_t o : members[c]) {
-      if (kind.text(static_cast<size_t>(o)) != "company") continue;
+      const auto oi = static_cast<size_t>(o);
+      if (kind.text(oi) != "company") continue;
       ++companies;
-      smes +=
-          size.text(static_cast<size_t>(o)) == "tpe" || size.text(static_cast<size_t>(o)) == "pme";
+      smes += size.text(oi) == "tpe" || size.text(oi) == "pme";
     }
-    Json j = row_json(clusters, c);
-    j["members"] = members[c].size();
-    j["companies"] = companies;
-    j["sme_share"] = companies ? static_cast<double>(smes) / companies : 0.0;
-    j["projects"] = projects[c].size();
-    j["last_phase"] = last_phase[c];
-    arr.push_back(std::move(j));
+    out.clusters.push_back(
+        ClusterSummary{std::string(clusters.key(c)), std::string(name.text(c)),
+                       opt_text(acronym, c), opt_text(themes, c), std::string(region.text(c)),
+                       std::string(scale.text(c)), opt_text(filiere, c), opt_text(website, c),
+                       opt_int(founded, c), static_cast<int64_t>(members[c].size()), companies,
+                       companies ? static_cast<double>(smes) / static_cast<double>(companies) : 0.0,
+                       static_cast<int64_t>(projects[c].size()), last_phase[c]});
   }
-  return Json{{"year", year}, {"clusters", std::move(arr)}};
+  return out;
 }
 
-Result<Json> cluster_profile(const snapshot::Snapshot& s, const std::string& id) {
+Result<ClusterProfile> cluster_profile(const snapshot::Snapshot& s, const std::string& id) {
   const Table& clusters = s.table("cluster");
   const int32_t c = clusters.find(id);
   if (c < 0) return Status::not_found(fmt::format("no cluster '{}'", id));
-  Json out = Json::object();
-  out["cluster"] = row_json(clusters, static_cast<size_t>(c));
+  ClusterProfile out;
+  out.cluster = row_of<"cluster">(s, clusters, static_cast<size_t>(c));
   const auto* region = codes::find_region(clusters.column("region").text(static_cast<size_t>(c)));
-  out["region_name"] = region ? std::string(region->name) : std::string();
+  out.region_name = region ? std::string(region->name) : std::string();
   // Label history.
   const Table& cl = s.table("cluster_label");
-  Json labels = Json::array();
+  const auto& cl_cluster = cl.column("cluster_id");
   for (size_t r = 0; r < cl.rows; ++r) {
-    if (cl.column("cluster_id").codes[r] == c) {
-      Json j = row_json(cl, r);
-      j.erase("cluster_id");
-      labels.push_back(std::move(j));
-    }
+    if (cl_cluster.codes[r] != c) continue;
+    out.labels.push_back(ClusterLabelView{
+        cl.column("phase").ints[r], cl.column("start_year").ints[r], cl.column("end_year").ints[r],
+        opt_int(cl.column("label_years"), r), opt_text(cl.column("rating"), r)});
   }
-  out["labels"] = std::move(labels);
   // Members by kind and by size class, per year.
   const Table& m = s.table("membership");
   const Table& org = s.table("organisation");
-  std::vector<int> years;
-  for (int y = 2005; y <= 2024; ++y) years.push_back(y);
-  std::map<std::string, std::vector<int>> by_kind, by_size;
-  for (const auto& k : org.column("kind").dict) by_kind[k].assign(years.size(), 0);
-  for (const auto& k : org.column("size_class").dict) by_size[k].assign(years.size(), 0);
+  const auto& kind = org.column("kind");
+  const auto& size = org.column("size_class");
+  const auto& m_cluster = m.column("cluster_id");
+  const auto& m_org = m.column("organisation_id");
+  auto& members = out.members;
+  for (int y = 2005; y <= 2024; ++y) members.years.push_back(y);
+  for (const auto& k : kind.dict) members.by_kind[k].assign(members.years.size(), 0);
+  for (const auto& k : size.dict) members.by_size_class[k].assign(members.years.size(), 0);
   for (size_t r = 0; r < m.rows; ++r) {
-    if (m.column("cluster_id").codes[r] != c) continue;
-    const auto o = static_cast<size_t>(m.column("organisation_id").codes[r]);
-    for (size_t yi = 0; yi < years.size(); ++yi) {
-      if (!active(m, r, years[yi])) continue;
-      ++by_kind[std::string(org.column("kind").text(o))][yi];
-      if (!org.column("size_class").is_null(o))
-        ++by_size[std::string(org.column("size_class").text(o))][yi];
+    if (m_cluster.codes[r] != c) continue;
+    const auto o = static_cast<size_t>(m_org.codes[r]);
+    for (size_t yi = 0; yi < members.years.size(); ++yi) {
+      if (!active(m, r, members.years[yi])) continue;
+      ++members.by_kind[std::string(kind.text(o))][yi];
+      if (!size.is_null(o)) ++members.by_size_class[std::string(size.text(o))][yi];
     }
   }
-  out["members"] = Json{{"years", years}, {"by_kind", by_kind}, {"by_size_class", by_size}};
   // Projects labelled by the cluster, by status and programme.
   const Table& pl = s.table("project_label");
   const Table& p = s.table("project");
-  std::map<std::string, int> by_status, by_programme;
-  Json recent = Json::array();
+  const auto& pl_cluster = pl.column("cluster_id");
+  const auto& pl_project = pl.column("project_id");
+  const auto& status = p.column("status");
+  const auto& programme = p.column("programme");
+  const auto& acronym = p.column("acronym");
+  const auto& start = p.column("start_date");
   for (size_t r = 0; r < pl.rows; ++r) {
-    if (pl.column("cluster_id").codes[r] != c) continue;
-    const auto pr = static_cast<size_t>(pl.column("project_id").codes[r]);
-    ++by_status[std::string(p.column("status").text(pr))];
-    ++by_programme[std::string(p.column("programme").text(pr))];
-    recent.push_back(Json{
-        {"id", std::string(p.key(pr))},
-        {"acronym", std::string(p.column("acronym").text(pr))},
-        {"status", std::string(p.column("status").text(pr))},
-        {"programme", std::string(p.column("programme").text(pr))},
-        {"start_date", p.column("start_date").is_null(pr)
-                           ? Json(nullptr)
-                           : Json(Date::from_days(p.column("start_date").ints[pr]).to_string())}});
+    if (pl_cluster.codes[r] != c) continue;
+    const auto pr = static_cast<size_t>(pl_project.codes[r]);
+    ++out.projects.by_status[std::string(status.text(pr))];
+    ++out.projects.by_programme[std::string(programme.text(pr))];
+    out.projects.list.push_back(ProjectBrief{
+        std::string(p.key(pr)), std::string(acronym.text(pr)), std::string(status.text(pr)),
+        std::string(programme.text(pr)),
+        start.is_null(pr)
+            ? std::nullopt
+            : std::optional<std::string>(Date::from_days(start.ints[pr]).to_string())});
   }
-  out["projects"] =
-      Json{{"by_status", by_status}, {"by_programme", by_programme}, {"list", std::move(recent)}};
   // Services per year and kind.
   const Table& sv = s.table("service");
+  const auto& sv_cluster = sv.column("cluster_id");
+  const auto& sv_kind = sv.column("kind");
+  const auto& sv_date = sv.column("date");
   std::map<std::string, std::map<int, int>> services;
   for (size_t r = 0; r < sv.rows; ++r) {
-    if (sv.column("cluster_id").codes[r] != c) continue;
-    ++services[std::string(sv.column("kind").text(r))][year_of_day(sv.column("date").ints[r])];
+    if (sv_cluster.codes[r] != c) continue;
+    ++services[std::string(sv_kind.text(r))][year_of_day(sv_date.ints[r])];
   }
-  Json sj = Json::object();
-  for (const auto& [kind, per_year] : services) {
-    Json py = Json::object();
+  for (const auto& [k, per_year] : services) {
+    auto& py = out.services[k];
     for (const auto& [y, n] : per_year) py[std::to_string(y)] = n;
-    sj[kind] = std::move(py);
   }
-  out["services"] = std::move(sj);
   // Contract targets.
   const Table& ct = s.table("contract");
   const Table& tg = s.table("contract_target");
-  Json targets = Json::array();
+  const auto& tg_contract = tg.column("contract_id");
+  const auto& ct_cluster = ct.column("cluster_id");
   for (size_t r = 0; r < tg.rows; ++r) {
-    const auto k = static_cast<size_t>(tg.column("contract_id").codes[r]);
-    if (ct.column("cluster_id").codes[k] != c) continue;
-    targets.push_back(Json{{"contract", std::string(ct.key(k))},
-                           {"indicator", std::string(tg.column("indicator").text(r))},
-                           {"year", tg.column("year").ints[r]},
-                           {"value", tg.column("value").reals[r]},
-                           {"direction", std::string(tg.column("direction").text(r))}});
+    const auto k = static_cast<size_t>(tg_contract.codes[r]);
+    if (ct_cluster.codes[k] != c) continue;
+    out.contract_targets.push_back(
+        ContractTargetView{std::string(ct.key(k)), std::string(tg.column("indicator").text(r)),
+                           tg.column("year").ints[r], tg.column("value").reals[r],
+                           std::string(tg.column("direction").text(r))});
   }
-  out["contract_targets"] = std::move(targets);
   return out;
 }
 
-Result<Json> organisation_profile(const snapshot::Snapshot& s, const std::string& id) {
+Result<OrganisationProfile> organisation_profile(const snapshot::Snapshot& s,
+                                                 const std::string& id) {
   const Table& org = s.table("organisation");
   const int32_t o = org.find(id);
   if (o < 0) return Status::not_found(fmt::format("no organisation '{}'", id));
-  Json out = Json::object();
-  out["organisation"] = full_row_json(s, org, static_cast<size_t>(o));
+  OrganisationProfile out;
+  out.organisation = row_of<"organisation">(s, org, static_cast<size_t>(o));
   const Table& m = s.table("membership");
-  Json memberships = Json::array();
+  const auto& m_org = m.column("organisation_id");
   for (size_t r = 0; r < m.rows; ++r) {
-    if (m.column("organisation_id").codes[r] == o) memberships.push_back(full_row_json(s, m, r));
+    if (m_org.codes[r] == o) out.memberships.push_back(row_of<"membership">(s, m, r));
   }
-  out["memberships"] = std::move(memberships);
   const Table& part = s.table("participation");
   const Table& p = s.table("project");
-  Json projects = Json::array();
+  const auto& part_org = part.column("organisation_id");
+  const auto& part_project = part.column("project_id");
   for (size_t r = 0; r < part.rows; ++r) {
-    if (part.column("organisation_id").codes[r] != o) continue;
-    const auto pr = static_cast<size_t>(part.column("project_id").codes[r]);
-    Json j = full_row_json(s, part, r);
-    j["acronym"] = std::string(p.column("acronym").text(pr));
-    j["status"] = std::string(p.column("status").text(pr));
-    j["programme"] = std::string(p.column("programme").text(pr));
-    projects.push_back(std::move(j));
+    if (part_org.codes[r] != o) continue;
+    const auto pr = static_cast<size_t>(part_project.codes[r]);
+    out.participations.push_back(OrganisationParticipation{
+        std::string(p.key(pr)), id, std::string(part.column("role").text(r)),
+        opt_real(part.column("cost"), r), opt_real(part.column("aid"), r),
+        std::string(p.column("acronym").text(pr)), std::string(p.column("status").text(pr)),
+        std::string(p.column("programme").text(pr))});
   }
-  out["participations"] = std::move(projects);
   return out;
 }
 
-Result<Json> project_profile(const snapshot::Snapshot& s, const std::string& id) {
+Result<ProjectProfile> project_profile(const snapshot::Snapshot& s, const std::string& id) {
   const Table& p = s.table("project");
   const int32_t pr = p.find(id);
   if (pr < 0) return Status::not_found(fmt::format("no project '{}'", id));
-  Json out = Json::object();
-  out["project"] = full_row_json(s, p, static_cast<size_t>(pr));
-  auto rows_of = [&](const char* entity) {
-    const Table& t = s.table(entity);
-    Json arr = Json::array();
+  ProjectProfile out;
+  out.project = row_of<"project">(s, p, static_cast<size_t>(pr));
+  auto rows_of = [&]<tj::EntityName Name>(std::vector<tj::RowOf<Name>>& into) {
+    const Table& t = s.table(Name.view());
+    const auto& project = t.column("project_id");
     for (size_t r = 0; r < t.rows; ++r) {
-      if (t.column("project_id").codes[r] == pr) arr.push_back(full_row_json(s, t, r));
+      if (project.codes[r] == pr) into.push_back(row_of<Name>(s, t, r));
     }
-    return arr;
   };
-  out["labels"] = rows_of("project_label");
-  out["events"] = rows_of("project_event");
-  out["participations"] = rows_of("participation");
-  out["results"] = rows_of("result");
+  rows_of(out.labels);
+  rows_of(out.events);
+  rows_of(out.results);
+  const Table& part = s.table("participation");
   const Table& org = s.table("organisation");
-  for (auto& j : out["participations"]) {
-    const int32_t o = org.find(j["organisation_id"].get<std::string>());
-    if (o >= 0)
-      j["organisation_name"] = std::string(org.column("name").text(static_cast<size_t>(o)));
+  const auto& part_project = part.column("project_id");
+  const auto& part_org = part.column("organisation_id");
+  const auto& org_name = org.column("name");
+  for (size_t r = 0; r < part.rows; ++r) {
+    if (part_project.codes[r] != pr) continue;
+    const auto o = static_cast<size_t>(part_org.codes[r]);
+    out.participations.push_back(
+        ProjectPartner{id, std::string(org.key(o)), std::string(part.column("role").text(r)),
+                       opt_real(part.column("cost"), r), opt_real(part.column("aid"), r),
+                       std::string(org_name.text(o))});
   }
   return out;
 }
 
-Json secret_table_json(const SecretTable& t, const std::vector<std::string>& rows,
-                       const std::vector<std::string>& cols) {
-  Json cells = Json::array();
-  for (int r = 0; r <= t.rows; ++r) {
-    Json line = Json::array();
-    for (int c = 0; c <= t.cols; ++c) {
-      const auto& cell = t.cells[static_cast<size_t>(r)][static_cast<size_t>(c)];
-      if (cell.value) {
-        line.push_back(Json{{"value", *cell.value}, {"firms", cell.firms}});
-      } else {
-        line.push_back(
-            Json{{"value", nullptr},
-                 {"secret", cell.suppression == Suppression::kPrimary ? "primary" : "secondary"}});
-      }
-    }
-    cells.push_back(std::move(line));
-  }
-  std::vector<std::string> r = rows, c = cols;
-  r.emplace_back("total");
-  c.emplace_back("total");
-  return Json{{"rows", r}, {"columns", c}, {"cells", std::move(cells)}};
+SecretCell secret_cell(const PublishedCell& c) {
+  if (c.value) return SecretCell{*c.value, c.firms, std::nullopt};
+  return SecretCell{std::nullopt, std::nullopt,
+                    std::string(c.suppression == Suppression::kPrimary ? "primary" : "secondary")};
 }
 
-Result<Json> firm_aggregate(const snapshot::Snapshot& s, const std::string& measure, int year,
-                            bool members_only, const SecrecyRule& rule) {
+Result<FirmTable> firm_aggregate(const snapshot::Snapshot& s, const std::string& measure, int year,
+                                 bool members_only, const SecrecyRule& rule) {
   const Table& fy = s.table("firm_year");
   const auto* e = fy.entity;
   const int mi = schema::field_index(*e, measure);
@@ -367,11 +389,19 @@ Result<Json> firm_aggregate(const snapshot::Snapshot& s, const std::string& meas
   }
   const SecretTable t =
       publish(static_cast<int>(rows.size()), static_cast<int>(cols.size()), contributions, rule);
-  Json out = secret_table_json(t, rows, cols);
-  out["measure"] = measure;
-  out["year"] = year;
-  out["members_only"] = members_only;
-  out["rule"] = Json{{"min_firms", rule.min_firms}, {"max_share", rule.max_share}};
+  FirmTable out;
+  out.rows = rows;
+  out.columns = cols;
+  out.rows.emplace_back("total");
+  out.columns.emplace_back("total");
+  for (const auto& line : t.cells) {
+    auto& row = out.cells.emplace_back();
+    for (const auto& cell : line) row.push_back(secret_cell(cell));
+  }
+  out.measure = measure;
+  out.year = year;
+  out.members_only = members_only;
+  out.rule = SecrecyRuleView{rule.min_firms, rule.max_share};
   return out;
 }
 

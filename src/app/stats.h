@@ -3,11 +3,15 @@
 // aggregates (always through statistical secrecy).
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "app/params.h"
 #include "app/secrecy.h"
+#include "core/entity_json.h"
 #include "core/status.h"
 #include "core/typed_json.h"
 #include "snapshot/snapshot.h"
@@ -37,19 +41,169 @@ POLES_JSON(RegionsOverview, year, regions)
 // Per region: clusters, active members, labelled projects, their public aid (year: memberships
 // active that year; projects started up to that year).
 RegionsOverview regions_overview(const snapshot::Snapshot& s, int year);
+// One cluster's line in the cluster list.
+struct ClusterSummary {
+  std::string id;
+  std::string name;
+  std::optional<std::string> acronym;
+  std::optional<std::string> themes;
+  std::string region;
+  std::string scale;
+  std::optional<std::string> filiere;
+  std::optional<std::string> website;
+  std::optional<int64_t> founded;
+  int64_t members = 0;     // distinct organisations with a membership active in the year
+  int64_t companies = 0;   // of which companies
+  double sme_share = 0;    // share of SMEs (size class TPE or PME) among those companies
+  int64_t projects = 0;    // projects the cluster labelled (all years)
+  int64_t last_phase = 0;  // last label phase (0: none)
+};
+POLES_JSON(ClusterSummary, id, name, acronym, themes, region, scale, filiere, website, founded,
+           members, companies, sme_share, projects, last_phase)
+
+struct ClusterList {
+  int year = 0;
+  std::vector<ClusterSummary> clusters;
+};
+POLES_JSON(ClusterList, year, clusters)
+
 // One line per cluster with its headline figures.
-Json cluster_summaries(const snapshot::Snapshot& s, int year);
-Result<Json> cluster_profile(const snapshot::Snapshot& s, const std::string& cluster_id);
-Result<Json> organisation_profile(const snapshot::Snapshot& s, const std::string& id);
-Result<Json> project_profile(const snapshot::Snapshot& s, const std::string& id);
+ClusterList cluster_summaries(const snapshot::Snapshot& s, int year);
+
+struct ClusterLabelView {
+  int64_t phase = 0;
+  int64_t start_year = 0;
+  int64_t end_year = 0;
+  std::optional<int64_t> label_years;
+  std::optional<std::string> rating;
+};
+POLES_JSON(ClusterLabelView, phase, start_year, end_year, label_years, rating)
+
+// Members active each year, by kind of organisation and by size class.
+struct MembersOverTime {
+  std::vector<int> years;
+  std::map<std::string, std::vector<int>> by_kind;
+  std::map<std::string, std::vector<int>> by_size_class;
+};
+POLES_JSON(MembersOverTime, years, by_kind, by_size_class)
+
+struct ProjectBrief {
+  std::string id;
+  std::string acronym;
+  std::string status;
+  std::string programme;
+  std::optional<std::string> start_date;
+};
+POLES_JSON(ProjectBrief, id, acronym, status, programme, start_date)
+
+struct ClusterProjects {
+  std::map<std::string, int> by_status;
+  std::map<std::string, int> by_programme;
+  std::vector<ProjectBrief> list;
+};
+POLES_JSON(ClusterProjects, by_status, by_programme, list)
+
+struct ContractTargetView {
+  std::string contract;
+  std::string indicator;
+  int64_t year = 0;
+  double value = 0;
+  std::string direction;
+};
+POLES_JSON(ContractTargetView, contract, indicator, year, value, direction)
+
+struct ClusterProfile {
+  tj::RowOf<"cluster"> cluster;
+  std::string region_name;
+  std::vector<ClusterLabelView> labels;
+  MembersOverTime members;
+  ClusterProjects projects;
+  std::map<std::string, std::map<std::string, int>> services;  // kind -> year -> services run
+  std::vector<ContractTargetView> contract_targets;
+};
+POLES_JSON(ClusterProfile, cluster, region_name, labels, members, projects, services,
+           contract_targets)
+
+// An organisation's part in a project, with the project's acronym, status and programme.
+struct OrganisationParticipation {
+  std::string project_id;
+  std::string organisation_id;
+  std::string role;
+  std::optional<double> cost;
+  std::optional<double> aid;
+  std::string acronym;
+  std::string status;
+  std::string programme;
+};
+POLES_JSON(OrganisationParticipation, project_id, organisation_id, role, cost, aid, acronym, status,
+           programme)
+
+struct OrganisationProfile {
+  tj::RowOf<"organisation"> organisation;
+  std::vector<tj::RowOf<"membership">> memberships;
+  std::vector<OrganisationParticipation> participations;
+};
+POLES_JSON(OrganisationProfile, organisation, memberships, participations)
+
+// A partner of a project, with the organisation's name.
+struct ProjectPartner {
+  std::string project_id;
+  std::string organisation_id;
+  std::string role;
+  std::optional<double> cost;
+  std::optional<double> aid;
+  std::string organisation_name;
+};
+POLES_JSON(ProjectPartner, project_id, organisation_id, role, cost, aid, organisation_name)
+
+struct ProjectProfile {
+  tj::RowOf<"project"> project;
+  std::vector<tj::RowOf<"project_label">> labels;
+  std::vector<tj::RowOf<"project_event">> events;
+  std::vector<ProjectPartner> participations;
+  std::vector<tj::RowOf<"result">> results;
+};
+POLES_JSON(ProjectProfile, project, labels, events, participations, results)
+
+Result<ClusterProfile> cluster_profile(const snapshot::Snapshot& s, const std::string& cluster_id);
+Result<OrganisationProfile> organisation_profile(const snapshot::Snapshot& s,
+                                                 const std::string& id);
+Result<ProjectProfile> project_profile(const snapshot::Snapshot& s, const std::string& id);
+
+// A cell of a table over firms: its value and firms when published; null and the reason
+// ("primary": the cell itself breaks the rule; "secondary": masked so that totals do not reveal
+// another) when masked.
+struct SecretCell {
+  std::optional<double> value;
+  std::optional<int> firms;
+  std::optional<std::string> secret;
+};
+POLES_JSON(SecretCell, value, firms, secret)
+
+struct SecrecyRuleView {
+  int min_firms = 3;
+  double max_share = 0.85;
+};
+POLES_JSON(SecrecyRuleView, min_firms, max_share)
+
+// A two-way table after statistical secrecy; the last row and column are the totals.
+struct FirmTable {
+  std::vector<std::string> rows;     // INSEE region codes, then "total"
+  std::vector<std::string> columns;  // NAF sections, then "total"
+  std::vector<std::vector<SecretCell>> cells;
+  std::string measure;
+  int year = 0;
+  bool members_only = false;
+  SecrecyRuleView rule;
+};
+POLES_JSON(FirmTable, rows, columns, cells, measure, year, members_only, rule)
 
 // Sum of a firm_year measure in `year`, by region (rows) and NAF section (columns), with margins,
 // after statistical secrecy. `members_only` restricts to firms that are organisations of the
 // registry.
-Result<Json> firm_aggregate(const snapshot::Snapshot& s, const std::string& measure, int year,
-                            bool members_only, const SecrecyRule& rule = {});
-Json secret_table_json(const SecretTable& t, const std::vector<std::string>& rows,
-                       const std::vector<std::string>& cols);
+Result<FirmTable> firm_aggregate(const snapshot::Snapshot& s, const std::string& measure, int year,
+                                 bool members_only, const SecrecyRule& rule = {});
+SecretCell secret_cell(const PublishedCell& c);
 
 // The parameters of the views above (shared by the API and the CLI).
 const ParamSpecs& regions_overview_params();

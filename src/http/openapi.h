@@ -3,6 +3,7 @@
 // Schema of every result type and entity under components.
 #pragma once
 
+#include "core/entity_json.h"
 #include "core/schema.h"
 #include "core/typed_json.h"
 #include "http/router.h"
@@ -10,10 +11,5 @@
 namespace poles::http {
 
 tj::Json openapi_document(const Router& router);
-
-// The schema of one entity's rows (`for_write`: the body of a create, where required fields are
-// required; otherwise every field is present, null when empty). Registered once in `schemas`;
-// returns its $ref.
-tj::Json entity_schema(tj::Schemas& schemas, const schema::Entity& e, bool for_write);
 
 }  // namespace poles::http

@@ -4,9 +4,12 @@ namespace poles::secrecy {
 
 std::string_view verdict_name(Verdict v) {
   switch (v) {
-    case Verdict::kPublish: return "publish";
-    case Verdict::kTooFewFirms: return "too_few_firms";
-    case Verdict::kDominated: return "dominated";
+    case Verdict::kPublish:
+      return "publish";
+    case Verdict::kTooFewFirms:
+      return "too_few_firms";
+    case Verdict::kDominated:
+      return "dominated";
   }
   return "publish";
 }

@@ -10,9 +10,9 @@ namespace {
 
 TEST(SecrecyRule, ThreeFirmsAtLeastAndNoneAbove85Percent) {
   EXPECT_EQ(primary(2, 100, 40), Verdict::kTooFewFirms);
-  EXPECT_EQ(primary(3, 100, 85), Verdict::kPublish);     // 85 % exactly: published
+  EXPECT_EQ(primary(3, 100, 85), Verdict::kPublish);  // 85 % exactly: published
   EXPECT_EQ(primary(3, 100, 85.01), Verdict::kDominated);
-  EXPECT_EQ(primary(3, 0, 0), Verdict::kPublish);          // three zeros
+  EXPECT_EQ(primary(3, 0, 0), Verdict::kPublish);  // three zeros
   EXPECT_EQ(primary(5, 100, 20, Rule{6, 0.85}), Verdict::kTooFewFirms);
   EXPECT_EQ(primary(5, 100, 60, Rule{3, 0.5}), Verdict::kDominated);
 }
@@ -27,7 +27,7 @@ TEST(SecrecyRule, ACellSumsEachFirmFirst) {
   EXPECT_DOUBLE_EQ(c.sum(), 100);
   EXPECT_EQ(c.verdict(), Verdict::kDominated);  // a holds 90 %
   c.add("d", 30);
-  EXPECT_EQ(c.verdict(), Verdict::kPublish);    // 90 of 130: 69 %
+  EXPECT_EQ(c.verdict(), Verdict::kPublish);  // 90 of 130: 69 %
   Cell<int> negative;
   negative.add(1, -50);
   negative.add(2, 45);

@@ -86,13 +86,13 @@ void add_entity_routes(Router& r, Services&) {
     for (int k : schema::key_indices(*e))
       item_path += "/{" + std::string(e->fields[static_cast<size_t>(k)].name) + "}";
     const std::string tag(e->name);
-    const auto row_schema = [e](tj::Schemas& s) { return entity_schema(s, *e, false); };
+    const auto row_schema = [e](tj::Schemas& s) { return tj::entity_schema(s, *e, false); };
     const auto page_schema = [e](tj::Schemas& s) {
       return tj::Json{{"type", "object"},
                       {"required", {"items", "next_cursor"}},
                       {"additionalProperties", false},
                       {"properties",
-                       {{"items", {{"type", "array"}, {"items", entity_schema(s, *e, false)}}},
+                       {{"items", {{"type", "array"}, {"items", tj::entity_schema(s, *e, false)}}},
                         {"next_cursor", {{"type", {"string", "null"}}}}}}};
     };
     r.get(base,
@@ -127,7 +127,7 @@ void add_entity_routes(Router& r, Services&) {
     r.post(base, fmt::format("Create a {}", e->name), tag)
         .may(app::Action::kWrite, e->name)
         .entity(tag)
-        .takes_json([e](tj::Schemas& s) { return entity_schema(s, *e, true); })
+        .takes_json([e](tj::Schemas& s) { return tj::entity_schema(s, *e, true); })
         .returns_schema(201, row_schema, "Created")
         .handle([e](Ctx& c) {
           auto body = c.json_body();
@@ -157,7 +157,7 @@ void add_entity_routes(Router& r, Services&) {
           .may(app::Action::kWrite, e->name)
           .entity(tag)
           .takes_json([e, merge](tj::Schemas& s) {
-            if (!merge) return entity_schema(s, *e, true);
+            if (!merge) return tj::entity_schema(s, *e, true);
             tj::Json any = tj::Json{{"type", "object"}, {"description", "The fields to change"}};
             return any;
           })

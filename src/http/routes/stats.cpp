@@ -21,7 +21,7 @@ void add_stats_routes(Router& r, Services&) {
       .authenticated()
       .params(app::regions_overview_params())
       .cached()
-      .returns<tj::Json>()
+      .returns<app::ClusterList>()
       .handle([](Ctx& c) {
         c.view([&](const auto& s) { return app::cluster_summaries(s, c.args.integer("year")); });
       });
@@ -30,7 +30,7 @@ void add_stats_routes(Router& r, Services&) {
       .authenticated()
       .params(app::firm_aggregate_params())
       .cached()
-      .returns<tj::Json>()
+      .returns<app::FirmTable>()
       .handle([](Ctx& c) {
         c.view([&](const auto& s) {
           return app::firm_aggregate(s, c.args.text("measure"), c.args.integer("year"),
@@ -41,7 +41,7 @@ void add_stats_routes(Router& r, Services&) {
         "A cluster's profile: labels, members over time, projects, services, targets", "views")
       .may(app::Action::kRead, "cluster")
       .cached()
-      .returns<tj::Json>()
+      .returns<app::ClusterProfile>()
       .handle([](Ctx& c) {
         c.view([&](const auto& s) { return app::cluster_profile(s, c.path[0]); });
       });
@@ -49,7 +49,7 @@ void add_stats_routes(Router& r, Services&) {
         "views")
       .may(app::Action::kRead, "organisation")
       .cached()
-      .returns<tj::Json>()
+      .returns<app::OrganisationProfile>()
       .handle([](Ctx& c) {
         c.view([&](const auto& s) { return app::organisation_profile(s, c.path[0]); });
       });
@@ -57,7 +57,7 @@ void add_stats_routes(Router& r, Services&) {
         "A project with its labels, lifecycle, partners and results", "views")
       .may(app::Action::kRead, "project")
       .cached()
-      .returns<tj::Json>()
+      .returns<app::ProjectProfile>()
       .handle([](Ctx& c) {
         c.view([&](const auto& s) { return app::project_profile(s, c.path[0]); });
       });
