@@ -49,9 +49,6 @@ struct Listener::Impl {
   Limits limits;
   int threads;
   Dispatcher& dispatcher;
-  net::io_context ioc;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
-  std::optional<tcp::acceptor> acceptor;
   std::atomic<bool> stopping{false};
   std::atomic<bool> running{false};
   std::atomic<uint64_t> next_id{1};
@@ -61,6 +58,12 @@ struct Listener::Impl {
   uint32_t open = 0;
   std::unordered_map<std::string, uint32_t> by_client;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+
+  // Declared last, destroyed first: sessions still held by pending handlers are destroyed with
+  // the io_context, and their destructors use the counters above.
+  net::io_context ioc;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::optional<tcp::acceptor> acceptor;
 
   void accept();
   void refuse(tcp::socket socket, const std::string& why);
