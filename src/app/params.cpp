@@ -19,7 +19,14 @@ std::optional<double> to_number(const std::string& v) {
   return x;
 }
 
-std::string bounds(const ParamSpec& s) { return fmt::format("{:g} and {:g}", s.lo, s.hi); }
+// A bound as people write it: 2100, 0.95, 1000000 (never 1e+06).
+std::string number_text(double x) {
+  if (x == std::floor(x) && std::fabs(x) < 1e15)
+    return fmt::format("{}", static_cast<long long>(x));
+  return fmt::format("{}", x);
+}
+
+std::string bounds(const ParamSpec& s) { return number_text(s.lo) + " and " + number_text(s.hi); }
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;
@@ -232,10 +239,10 @@ std::string describe(const ParamSpec& s) {
   std::string kind;
   switch (s.kind) {
     case ParamKind::kInteger:
-      kind = fmt::format("integer {:g}–{:g}", s.lo, s.hi);
+      kind = "integer " + number_text(s.lo) + "–" + number_text(s.hi);
       break;
     case ParamKind::kNumber:
-      kind = fmt::format("number {:g}–{:g}", s.lo, s.hi);
+      kind = "number " + number_text(s.lo) + "–" + number_text(s.hi);
       break;
     case ParamKind::kText:
       kind = "text";

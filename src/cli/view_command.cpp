@@ -46,6 +46,9 @@ CLI::App* view_command(CLI::App* parent, CommandContext& ctx, ViewSpec spec, Vie
   if (spec.id.first != nullptr)
     cmd->add_option(spec.id.first, args->id, spec.id.second)->required();
   auto values = std::make_shared<std::map<std::string, std::string>>();
+  for (const auto& p : spec.params) {
+    cmd->add_option(fmt::format("--{}", p.name), (*values)[p.name], app::describe(p));
+  }
   for (const auto& [opt, text] : spec.options)
     cmd->add_option(fmt::format("--{}", opt), (*values)[opt], text);
   cmd->add_flag("--json", args->json, "Print JSON instead of tables");

@@ -21,7 +21,9 @@ Json entity_schema(Schemas& schemas, const schema::Entity& e, bool for_write);
 // A string usable as a template argument: RowOf<"cluster">.
 template <size_t N>
 struct EntityName {
-  constexpr EntityName(const char (&s)[N]) { std::copy_n(s, N, value); }  // NOLINT(google-explicit-constructor)
+  constexpr EntityName(const char (&s)[N]) {
+    std::copy_n(s, N, value);
+  }  // NOLINT(google-explicit-constructor)
   constexpr std::string_view view() const { return {value, N - 1}; }
   char value[N];
 };
