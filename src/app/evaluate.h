@@ -5,37 +5,263 @@
 // characterisation of each cluster (declared against measured scale, regional specialisation of
 // its sector, coherence with the filières). docs/evaluate.md.
 //
-// Parameters: year (default 2022), method (a name under the methods directory, default "default";
-// the CLI may give a file path), draws, seed, sobol_n (override the method's), cluster (trends).
+// Each view takes the Args parsed with its ParamSpecs (below). The evaluation's draws, seed and
+// sobol_n have no default in the spec: absent, the method file's own values apply (the API's
+// default method, methods/default.toml: 10,000 draws, seed 1, sobol_n 500). The computation lives
+// in the engines (evaluate, characterise); these functions parse, call them and shape the result.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "app/params.h"
+#include "characterise/characterise.h"
 #include "core/status.h"
+#include "core/typed_json.h"
 #include "evaluate/method_file.h"
 #include "formats/table.h"
 #include "snapshot/snapshot.h"
 
 namespace poles::app {
 
-using Json = nlohmann::ordered_json;
+// A JSON object whose keys keep the order given (a std::map would sort them): the pillars and
+// indicators in the method's order, the ESCA areas in the grid's order.
+template <class T>
+struct OrderedFields {
+  std::vector<std::pair<std::string, T>> items;
+  // The value of `key`, or null when absent.
+  const T* find(std::string_view key) const {
+    for (const auto& [k, v] : items) {
+      if (k == key) return &v;
+    }
+    return nullptr;
+  }
+};
+template <class T>
+tj::Json poles_to_json(const OrderedFields<T>& m) {
+  tj::Json out = tj::Json::object();
+  for (const auto& [k, v] : m.items) tj::write(out[k], v);
+  return out;
+}
+template <class T>
+tj::Json poles_json_schema(const OrderedFields<T>*, tj::Schemas& s) {
+  return tj::Json{{"type", "object"}, {"additionalProperties", s.of<T>()}};
+}
+
+// --- the indicator catalogue ------------------------------------------------------------------
+
+struct IndicatorCatalogueEntry {
+  std::string id;
+  std::string pillar;
+  std::string unit;
+  std::string direction;  // higher | lower: which is better
+  std::string formula;
+  bool firm_aggregate = false;  // a sum over firms, under the secrecy rule
+};
+POLES_JSON(IndicatorCatalogueEntry, id, pillar, unit, direction, formula, firm_aggregate)
+
+struct IndicatorCatalogue {
+  std::vector<IndicatorCatalogueEntry> items;
+};
+POLES_JSON(IndicatorCatalogue, items)
+
+// --- one year's evaluation ----------------------------------------------------------------------
+
+struct EvaluationMethodInfo {
+  std::string name;
+  std::string description;
+  std::vector<std::string> indicators;  // ids, in the method's order
+  std::vector<std::string> pillars;     // pillar codes, in the method's order
+  std::string peer_groups;              // none | scale | region
+};
+POLES_JSON(EvaluationMethodInfo, name, description, indicators, pillars, peer_groups)
+
+struct EvaluationUncertainty {
+  uint64_t draws = 0;  // Monte Carlo draws of the rank intervals
+  uint64_t seed = 0;
+};
+POLES_JSON(EvaluationUncertainty, draws, seed)
+
+struct EvaluationSensitivityIndex {
+  std::string input;  // one of evaluate::kUncertainInputs
+  double first_order = 0;
+  double total = 0;
+};
+POLES_JSON(EvaluationSensitivityIndex, input, first_order, total)
+
+struct EvaluationSensitivity {
+  std::string output;  // what the indices decompose
+  uint64_t runs = 0;   // 0 when sobol_n is 0
+  std::vector<EvaluationSensitivityIndex> indices;
+};
+POLES_JSON(EvaluationSensitivity, output, runs, indices)
+
+struct EvaluationPeerGroup {
+  int clusters = 0;
+  OrderedFields<std::optional<double>> pillars;  // mean scores; null when a member has none
+};
+POLES_JSON(EvaluationPeerGroup, clusters, pillars)
+
+struct EvaluationRankInterval {
+  double p05 = 0;
+  double median = 0;
+  double p95 = 0;
+};
+POLES_JSON(EvaluationRankInterval, p05, median, p95)
+
+struct EvaluationTarget {
+  std::string indicator;
+  double target = 0;
+  std::optional<double> value;  // null when the indicator has no value
+  std::string direction;        // higher | lower
+  std::optional<bool> met;      // null when unknown
+};
+POLES_JSON(EvaluationTarget, indicator, target, value, direction, met)
+
+struct EvaluationAction {
+  int level = 0;
+  std::string action;
+  std::vector<std::string> reasons;  // one per rule of the ladder matched
+};
+POLES_JSON(EvaluationAction, level, action, reasons)
+
+struct EvaluatedCluster {
+  std::string cluster;  // id
+  std::string name;
+  std::string region;
+  std::string scale;
+  std::string peer_group;
+  std::optional<double> index;  // composite index; null when undefined
+  int rank = 0;
+  int peer_rank = 0;
+  EvaluationRankInterval rank_interval;
+  std::string rating;
+  std::optional<int> previous_rank;                 // null when not evaluated the year before
+  std::string trend;                                // up | down | stable
+  OrderedFields<std::optional<double>> pillars;     // pillar scores, method order
+  OrderedFields<std::optional<double>> indicators;  // raw values, method order
+  std::vector<EvaluationTarget> targets;
+  int consecutive_misses = 0;
+  bool improvement_plan = false;
+  EvaluationAction action;
+};
+POLES_JSON(EvaluatedCluster, cluster, name, region, scale, peer_group, index, rank, peer_rank,
+           rank_interval, rating, previous_rank, trend, pillars, indicators, targets,
+           consecutive_misses, improvement_plan, action)
+
+struct YearEvaluation {
+  int year = 0;
+  EvaluationMethodInfo method;
+  EvaluationUncertainty uncertainty;
+  EvaluationSensitivity sensitivity;
+  std::map<std::string, EvaluationPeerGroup> peers;  // by peer group
+  std::vector<EvaluatedCluster> clusters;            // by rank
+  // The cluster `id`, or null when it is not evaluated.
+  const EvaluatedCluster* find(std::string_view id) const;
+};
+POLES_JSON(YearEvaluation, year, method, uncertainty, sensitivity, peers, clusters)
+
+// --- a cluster's trends
+// ---------------------------------------------------------------------------
+
+struct IndicatorTrendSeries {
+  std::string id;
+  std::string pillar;
+  std::string unit;
+  std::vector<std::optional<double>> values;       // one per year; null when undefined
+  std::vector<std::optional<double>> peer_median;  // one per year; null when no peer has a value
+};
+POLES_JSON(IndicatorTrendSeries, id, pillar, unit, values, peer_median)
+
+struct IndicatorTrends {
+  std::string cluster;
+  std::vector<int> years;
+  std::string peer_group;                        // the cluster's declared scale: its peers
+  std::vector<IndicatorTrendSeries> indicators;  // the catalogue's order
+  // The series of indicator `id`, or null.
+  const IndicatorTrendSeries* find(std::string_view id) const;
+};
+POLES_JSON(IndicatorTrends, cluster, years, peer_group, indicators)
+
+// --- the qualitative assessments
+// ------------------------------------------------------------------
+
+struct AssessmentScore {
+  std::string evaluator;
+  double score = 0;  // 0 (absent) to 4 (excellent)
+  std::string justification;
+};
+POLES_JSON(AssessmentScore, evaluator, score, justification)
+
+struct AssessmentArea {
+  double mean = 0;
+  std::vector<AssessmentScore> scores;
+};
+POLES_JSON(AssessmentArea, mean, scores)
+
+struct AssessedCluster {
+  std::string cluster;  // id
+  std::string name;
+  OrderedFields<AssessmentArea> areas;  // the areas scored, grid order
+};
+POLES_JSON(AssessedCluster, cluster, name, areas)
+
+struct AssessmentAgreement {
+  uint64_t targets = 0;  // (cluster, area) pairs scored by two evaluators or more
+  std::optional<double> icc1;
+  std::optional<double> exact_agreement;
+  std::optional<double> mean_abs_difference;
+};
+POLES_JSON(AssessmentAgreement, targets, icc1, exact_agreement, mean_abs_difference)
+
+struct AssessmentAgreements {
+  AssessmentAgreement overall;
+  OrderedFields<AssessmentAgreement> areas;  // grid order
+};
+POLES_JSON(AssessmentAgreements, overall, areas)
+
+struct AssessmentsView {
+  int year = 0;
+  std::string scale;  // of the scores
+  AssessmentAgreements agreement;
+  std::vector<AssessedCluster> clusters;  // the clusters assessed
+  // The cluster `id`, or null when it is not assessed.
+  const AssessedCluster* find(std::string_view id) const;
+};
+POLES_JSON(AssessmentsView, year, scale, agreement, clusters)
+
+// --- the characterisation: the engine's result, as it is ----------------------------------------
+
+using characterise::Characterisation;
+
+// --- the use cases
+// --------------------------------------------------------------------------------
 
 // The directory of shipped methods: $POLES_METHODS_DIR, else the build's source tree `methods/`.
 std::string methods_dir();
 // A method by name (a slug, under methods_dir()) or, when allow_path, a file path.
 Result<evaluate::MethodFile> find_method(const std::string& name_or_path, bool allow_path);
 
-Result<Json> evaluation(const snapshot::Snapshot& s, const Params& p, bool allow_path = false);
-Result<Json> indicator_trends(const snapshot::Snapshot& s, const std::string& cluster,
-                              const Params& p);
-Result<Json> assessments_view(const snapshot::Snapshot& s, const Params& p);
-Result<Json> characterisation(const snapshot::Snapshot& s, const Params& p);
+// REQUIRES: `a` parsed with evaluation_params(). NotFound for an unknown method or a year with
+// fewer than three clusters labelled.
+Result<YearEvaluation> evaluation(const snapshot::Snapshot& s, const Args& a,
+                                  bool allow_path = false);
+// REQUIRES: `a` parsed with trends_params(). NotFound for an unknown cluster; InvalidArgument when
+// from is after to.
+Result<IndicatorTrends> indicator_trends(const snapshot::Snapshot& s, const std::string& cluster,
+                                         const Args& a);
+// REQUIRES: `a` parsed with assessments_params().
+AssessmentsView assessments_view(const snapshot::Snapshot& s, const Args& a);
+// REQUIRES: `a` parsed with characterisation_params().
+Characterisation characterisation(const snapshot::Snapshot& s, const Args& a);
 // The indicator catalogue (ids, pillars, units, directions, formulas).
-Json indicator_catalogue();
-// The evaluation as spreadsheet sheets: ranking, pillars, indicators, compliance, actions.
-std::vector<std::pair<std::string, formats::Table>> evaluation_sheets(const Json& evaluation);
+IndicatorCatalogue indicator_catalogue();
+// The evaluation as spreadsheet sheets: ranking, pillars, indicators, compliance.
+std::vector<std::pair<std::string, formats::Table>> evaluation_sheets(const YearEvaluation& ev);
 
 // The parameters of the evaluation views (shared by the API and the CLI).
 const ParamSpecs& evaluation_params();

@@ -1,6 +1,7 @@
 // `poles evaluate` (one year's evaluation with a method file: table, JSON or XLSX) and its
 // subcommands: the indicator catalogue, a cluster's trends, the qualitative assessments, the
-// characterisation of the clusters.
+// characterisation of the clusters. The options are the use cases' parameters (app::ParamSpecs),
+// checked as the API checks them.
 #include "app/evaluate.h"
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/print.h"
 #include "cli/view_command.h"
+#include "core/typed_json.h"
 #include "evaluate/indicators.h"
 #include "snapshot/loader.h"
 
@@ -25,11 +27,36 @@ const std::vector<std::string_view> kEvaluateTables = {
     "result",        "service",         "service_participant", "diagnostic",    "cluster_budget",
     "contract",      "contract_target", "assessment",          "employment",    "firm_year"};
 
+// The help of a parameter's option: the spec's help, kind, bounds and default.
+std::string help_of(const app::ParamSpec& spec) {
+  std::string help = app::describe(spec);
+  if (spec.name == "method") help += "; here also the path of a TOML file";
+  return help;
+}
+
 struct EvaluateArgs {
-  app::Params params;
+  std::map<std::string, std::string> values;  // the options of evaluation_params(), as given
   bool json = false;
   std::string xlsx;
 };
+
+// The ranking as a table: one line per cluster.
+Json ranking_table(const app::YearEvaluation& ev) {
+  Json table = Json::array();
+  for (const auto& c : ev.clusters) {
+    table.push_back(
+        Json{{"rank", c.rank},
+             {"cluster", c.cluster},
+             {"index", tj::to_json(c.index)},
+             {"interval", fmt::format("{:g}–{:g}", c.rank_interval.p05, c.rank_interval.p95)},
+             {"rating", c.rating},
+             {"peer", fmt::format("{} {}", c.peer_group, c.peer_rank)},
+             {"trend", c.trend},
+             {"misses", c.consecutive_misses},
+             {"action", fmt::format("{} {}", c.action.level, c.action.action)}});
+  }
+  return table;
+}
 
 }  // namespace
 
@@ -39,62 +66,45 @@ void add_evaluate(CLI::App& app, CommandContext& ctx) {
                                     "rank intervals, compliance, actions)");
   ev->require_subcommand(0, 1);
   auto args = std::make_shared<EvaluateArgs>();
-  auto values = std::make_shared<std::map<std::string, std::string>>();
-  for (const auto& [opt, help] : std::vector<std::pair<const char*, const char*>>{
-           {"year", "Year evaluated (default 2022)"},
-           {"method",
-            "Method: a TOML file, or the name of a shipped one (default: methods/default.toml)"},
-           {"draws", "Monte Carlo draws of the uncertainty analysis (default: the method's)"},
-           {"seed", "Seed of the uncertainty and sensitivity analyses (default: the method's)"},
-           {"sobol_n", "Sobol design size N (N × 7 runs; 0: no sensitivity analysis)"}}) {
-    ev->add_option(fmt::format("--{}", opt), (*values)[opt], help);
-  }
+  for (const auto& spec : app::evaluation_params())
+    ev->add_option(fmt::format("--{}", spec.name), args->values[spec.name], help_of(spec));
   ev->add_flag("--json", args->json, "Print JSON instead of tables");
   ev->add_option(
       "--xlsx", args->xlsx,
       "Also write the evaluation to this XLSX file (ranking, pillars, indicators, compliance)");
-  ev->callback([&ctx, ev, args, values] {
+  ev->callback([&ctx, ev, args] {
     if (!ev->get_subcommands().empty()) return;
-    for (const auto& [k, v] : *values) {
-      if (!v.empty()) args->params[k] = v;
+    app::Params given;
+    for (const auto& [k, v] : args->values) {
+      if (!v.empty()) given[k] = v;
     }
+    auto parsed = app::parse(app::evaluation_params(), given);
+    if (!parsed) return ctx.fail(parsed.error());
     auto store = ctx.open_store();
     if (!store) return;
     auto snap = snapshot::load(*store, kEvaluateTables);
     if (!snap) return ctx.fail(snap.error());
-    auto j = app::evaluation(**snap, args->params, true);
-    if (!j) return ctx.fail(j.error());
+    auto r = app::evaluation(**snap, *parsed, true);
+    if (!r) return ctx.fail(r.error());
     if (!args->xlsx.empty()) {
-      if (auto st = formats::write_xlsx(args->xlsx, app::evaluation_sheets(*j)); !st.is_ok())
+      if (auto st = formats::write_xlsx(args->xlsx, app::evaluation_sheets(*r)); !st.is_ok())
         return ctx.fail(st);
     }
     if (args->json) {
-      std::cout << j->dump(2) << "\n";
+      std::cout << tj::to_json(*r).dump(2) << "\n";
       return;
     }
-    Json table = Json::array();
-    for (const auto& c : (*j)["clusters"]) {
-      table.push_back(Json{
-          {"rank", c["rank"]},
-          {"cluster", c["cluster"]},
-          {"index", c["index"]},
-          {"interval", fmt::format("{:g}–{:g}", c["rank_interval"]["p05"].get<double>(),
-                                   c["rank_interval"]["p95"].get<double>())},
-          {"rating", c["rating"]},
-          {"peer",
-           fmt::format("{} {}", c["peer_group"].get<std::string>(), c["peer_rank"].get<int>())},
-          {"trend", c["trend"]},
-          {"misses", c["consecutive_misses"]},
-          {"action", fmt::format("{} {}", c["action"]["level"].get<int>(),
-                                 c["action"]["action"].get<std::string>())}});
-    }
-    Json head = *j;
-    head.erase("clusters");
-    head.erase("peers");
-    head["method"].erase("indicators");
-    print_object(head);
+    // The heading: the method without its list of indicators, the uncertainty, the sensitivity.
+    print_object(Json{{"year", r->year},
+                      {"method",
+                       {{"name", r->method.name},
+                        {"description", r->method.description},
+                        {"pillars", r->method.pillars},
+                        {"peer_groups", r->method.peer_groups}}},
+                      {"uncertainty", tj::to_json(r->uncertainty)},
+                      {"sensitivity", tj::to_json(r->sensitivity)}});
     std::cout << "\nclusters:\n";
-    print_table(table);
+    print_table(ranking_table(*r));
     if (!args->xlsx.empty()) std::cout << "\nwritten: " << args->xlsx << "\n";
   });
   {
@@ -108,48 +118,51 @@ void add_evaluate(CLI::App& app, CommandContext& ctx) {
       if (*markdown) {
         std::cout << evaluate::indicators_markdown();
       } else if (*json) {
-        std::cout << app::indicator_catalogue().dump(2) << "\n";
+        std::cout << tj::to_json(app::indicator_catalogue().items).dump(2) << "\n";
       } else {
-        print_table(app::indicator_catalogue());
+        print_table(tj::to_json(app::indicator_catalogue().items));
       }
     });
   }
-  view_command(
-      ev, ctx,
-      {.name = "trends",
-       .help = "A cluster's indicators over the years against the median of its peers",
-       .tables = kEvaluateTables,
-       .id = {"CLUSTER", "Cluster id"},
-       .options = {{"from", "First year (default 2009)"}, {"to", "Last year (default 2024)"}}},
-      [](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
-        POLES_ASSIGN_OR_RETURN(auto j, app::indicator_trends(s, a.id, a.params));
-        if (a.json) return j;
-        Json rows = Json::array();
-        for (const auto& i : j["indicators"]) {
-          Json line{{"indicator", i["id"]}};
-          for (size_t y = 0; y < j["years"].size(); ++y)
-            line[std::to_string(j["years"][y].get<int>())] = i["values"][y];
-          rows.push_back(std::move(line));
-        }
-        return Json{{"cluster", j["cluster"]}, {"indicators", rows}};
-      });
+  view_command(ev, ctx,
+               {.name = "trends",
+                .help = "A cluster's indicators over the years against the median of its peers",
+                .tables = kEvaluateTables,
+                .id = {"CLUSTER", "Cluster id"},
+                .params = app::trends_params()},
+               [](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
+                 POLES_ASSIGN_OR_RETURN(auto t, app::indicator_trends(s, a.id, a.args));
+                 if (a.json) return tj::to_json(t);
+                 // One line per indicator, one column per year.
+                 Json rows = Json::array();
+                 for (const auto& i : t.indicators) {
+                   Json line{{"indicator", i.id}};
+                   for (size_t y = 0; y < t.years.size(); ++y)
+                     line[std::to_string(t.years[y])] = tj::to_json(i.values[y]);
+                   rows.push_back(std::move(line));
+                 }
+                 return Json{{"cluster", t.cluster}, {"indicators", rows}};
+               });
   view_command(ev, ctx,
                {.name = "assessments",
                 .help = "Qualitative (ESCA-style) assessments and the agreement between evaluators",
                 .tables = {"assessment"},
-                .options = {{"year", "Year (default 2022)"}},
+                .params = app::assessments_params(),
                 .table = "clusters"},
                [](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
-                 POLES_ASSIGN_OR_RETURN(auto j, app::assessments_view(s, a.params));
-                 if (a.json) return j;
+                 const auto v = app::assessments_view(s, a.args);
+                 if (a.json) return tj::to_json(v);
+                 // One line per cluster, its mean score on each area.
                  Json rows = Json::array();
-                 for (const auto& c : j["clusters"]) {
-                   Json line{{"cluster", c["cluster"]}};
-                   for (const auto& [area, v] : c["areas"].items()) line[area] = v["mean"];
+                 for (const auto& c : v.clusters) {
+                   Json line{{"cluster", c.cluster}};
+                   for (const auto& [area, scores] : c.areas.items) line[area] = scores.mean;
                    rows.push_back(std::move(line));
                  }
-                 j["clusters"] = rows;
-                 return j;
+                 return Json{{"year", v.year},
+                             {"scale", v.scale},
+                             {"agreement", tj::to_json(v.agreement)},
+                             {"clusters", rows}};
                });
   view_command(
       ev, ctx,
@@ -157,14 +170,10 @@ void add_evaluate(CLI::App& app, CommandContext& ctx) {
        .help = "Declared against measured scale, specialisation of each cluster's sector, filière "
                "overlaps and gaps",
        .tables = kEvaluateTables,
-       .options =
-           {{"year", "Year (default 2022)"},
-            {"members_outside", "Share of members outside the region for a national reach (0.25)"},
-            {"partners_outside", "Share of partners outside the region for a national reach (0.4)"},
-            {"national_funding", "Share of national and European aid for a national scale (0.5)"}},
+       .params = app::characterisation_params(),
        .table = "clusters"},
-      [](const snapshot::Snapshot& s, const ViewArgs& a) {
-        return app::characterisation(s, a.params);
+      [](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
+        return tj::to_json(app::characterisation(s, a.args));
       });
 }
 

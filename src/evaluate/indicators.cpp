@@ -125,10 +125,13 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
   if (labels.rows == 0) {
     for (auto& a : cat.active) std::fill(a.begin(), a.end(), 1);
   }
+  const auto& lab_cluster = labels.column("cluster_id");
+  const auto& lab_start = labels.column("start_year");
+  const auto& lab_end = labels.column("end_year");
   for (size_t l = 0; l < labels.rows; ++l) {
-    const auto c = static_cast<size_t>(labels.column("cluster_id").codes[l]);
-    for (int y = std::max(from_year, static_cast<int>(labels.column("start_year").ints[l]));
-         y <= std::min(to_year, static_cast<int>(labels.column("end_year").ints[l])); ++y) {
+    const auto c = static_cast<size_t>(lab_cluster.codes[l]);
+    for (int y = std::max(from_year, static_cast<int>(lab_start.ints[l]));
+         y <= std::min(to_year, static_cast<int>(lab_end.ints[l])); ++y) {
       cat.active[yi(y)][c] = 1;
     }
   }
@@ -148,12 +151,15 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
   std::vector<std::vector<double>> new_members(Yu, std::vector<double>(C, 0));
   // Per organisation: its (cluster, start, end) memberships, for the firm panel below.
   std::vector<std::vector<std::tuple<int32_t, int64_t, int64_t>>> org_memberships(orgs.rows);
+  const auto& ms_org = ms.column("organisation_id");
+  const auto& ms_cluster = ms.column("cluster_id");
+  const auto& ms_start = ms.column("start_date");
+  const auto& ms_end = ms.column("end_date");
   for (size_t m = 0; m < ms.rows; ++m) {
-    const int32_t o = ms.column("organisation_id").codes[m];
-    const auto c = static_cast<size_t>(ms.column("cluster_id").codes[m]);
-    const int64_t start = ms.column("start_date").ints[m];
-    const int64_t end =
-        ms.column("end_date").present[m] ? ms.column("end_date").ints[m] : INT64_MAX;
+    const int32_t o = ms_org.codes[m];
+    const auto c = static_cast<size_t>(ms_cluster.codes[m]);
+    const int64_t start = ms_start.ints[m];
+    const int64_t end = ms_end.present[m] ? ms_end.ints[m] : INT64_MAX;
     org_memberships[static_cast<size_t>(o)].emplace_back(static_cast<int32_t>(c), start, end);
     for (int y = from_year - 1; y <= to_year; ++y) {
       if (start <= dec31(y) && end >= jan1(y))
@@ -220,10 +226,13 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
       market_at(project.rows, INT64_MIN);
   std::vector<uint8_t> reached_funded(project.rows, 0);
   const auto& ev = s.table("project_event");
+  const auto& ev_project = ev.column("project_id");
+  const auto& ev_status = ev.column("status");
+  const auto& ev_date = ev.column("date");
   for (size_t e = 0; e < ev.rows; ++e) {
-    const auto p = static_cast<size_t>(ev.column("project_id").codes[e]);
-    const int st = ev.column("status").codes[e];
-    const int64_t d = ev.column("date").ints[e];
+    const auto p = static_cast<size_t>(ev_project.codes[e]);
+    const int st = ev_status.codes[e];
+    const int64_t d = ev_date.ints[e];
     if (st == static_cast<int>(ProjectStatus::kFunded)) funded_at[p] = d;
     if (st == static_cast<int>(ProjectStatus::kCompleted)) completed_at[p] = d;
     if (st == static_cast<int>(ProjectStatus::kOnMarket)) market_at[p] = d;
@@ -245,10 +254,13 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
     std::vector<double> aids, ttm, trl;
   };
   std::vector<std::vector<ProjAcc>> pa(Yu, std::vector<ProjAcc>(C));
+  const auto& pl_project = pl.column("project_id");
+  const auto& pl_cluster = pl.column("cluster_id");
+  const auto& pl_date = pl.column("date");
   for (size_t l = 0; l < pl.rows; ++l) {
-    const auto p = static_cast<size_t>(pl.column("project_id").codes[l]);
-    const auto c = static_cast<size_t>(pl.column("cluster_id").codes[l]);
-    const int y = year_of(pl.column("date").ints[l]);
+    const auto p = static_cast<size_t>(pl_project.codes[l]);
+    const auto c = static_cast<size_t>(pl_cluster.codes[l]);
+    const int y = year_of(pl_date.ints[l]);
     if (!in_range(y)) continue;
     pa[yi(y)][c].labelled += 1;
     pa[yi(y)][c].labelled_funded += reached_funded[p];
@@ -305,20 +317,25 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
   };
   std::vector<std::vector<ResAcc>> ra(Yu, std::vector<ResAcc>(C));
   const auto& res = s.table("result");
+  const auto& res_date = res.column("date");
+  const auto& res_project = res.column("project_id");
+  const auto& res_kind = res.column("kind");
+  const auto& res_jobs = res.column("jobs");
+  const auto& res_org = res.column("organisation_id");
   for (size_t r = 0; r < res.rows; ++r) {
-    if (!res.column("date").present[r]) continue;
-    const int y = year_of(res.column("date").ints[r]);
+    if (!res_date.present[r]) continue;
+    const int y = year_of(res_date.ints[r]);
     if (!in_range(y)) continue;
-    const auto p = static_cast<size_t>(res.column("project_id").codes[r]);
-    const int k = res.column("kind").codes[r];
+    const auto p = static_cast<size_t>(res_project.codes[r]);
+    const int k = res_kind.codes[r];
     for (int32_t ci : project_clusters[p]) {
       ResAcc& a = ra[yi(y)][static_cast<size_t>(ci)];
       a.results += 1;
       a.market += k >= 0 && is_market_result(static_cast<ResultKind>(k));
       a.patents += k == static_cast<int>(ResultKind::kPatent);
       a.spin_offs += k == static_cast<int>(ResultKind::kSpinOff);
-      const double jobs = res.column("jobs").reals[r];
-      const int32_t org = res.column("organisation_id").codes[r];
+      const double jobs = res_jobs.reals[r];
+      const int32_t org = res_org.codes[r];
       if (!std::isnan(jobs)) a.jobs.add(org >= 0 ? org : -1 - static_cast<int32_t>(p), jobs);
     }
   }
@@ -370,34 +387,42 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
   std::vector<std::vector<SvcAcc>> sa(Yu, std::vector<SvcAcc>(C));
   const auto& svc = s.table("service");
   std::vector<int> svc_year(svc.rows, INT_MIN);
+  const auto& svc_date = svc.column("date");
+  const auto& svc_cluster = svc.column("cluster_id");
+  const auto& svc_kind = svc.column("kind");
   for (size_t i = 0; i < svc.rows; ++i) {
-    const int y = year_of(svc.column("date").ints[i]);
+    const int y = year_of(svc_date.ints[i]);
     if (!in_range(y)) continue;
     svc_year[i] = y;
-    SvcAcc& a = sa[yi(y)][static_cast<size_t>(svc.column("cluster_id").codes[i])];
+    SvcAcc& a = sa[yi(y)][static_cast<size_t>(svc_cluster.codes[i])];
     a.services += 1;
-    a.international +=
-        svc.column("kind").codes[i] == static_cast<int>(ServiceKind::kInternationalMission);
-    a.b2b += svc.column("kind").codes[i] == static_cast<int>(ServiceKind::kB2bMeeting);
+    a.international += svc_kind.codes[i] == static_cast<int>(ServiceKind::kInternationalMission);
+    a.b2b += svc_kind.codes[i] == static_cast<int>(ServiceKind::kB2bMeeting);
   }
   const auto& sp = s.table("service_participant");
+  const auto& sp_service = sp.column("service_id");
+  const auto& sp_org = sp.column("organisation_id");
+  const auto& sp_satisfaction = sp.column("satisfaction");
+  const auto& sp_financing = sp.column("financing_raised");
   for (size_t i = 0; i < sp.rows; ++i) {
-    const auto v = static_cast<size_t>(sp.column("service_id").codes[i]);
+    const auto v = static_cast<size_t>(sp_service.codes[i]);
     if (svc_year[v] == INT_MIN) continue;
-    SvcAcc& a = sa[yi(svc_year[v])][static_cast<size_t>(svc.column("cluster_id").codes[v])];
-    const int32_t o = sp.column("organisation_id").codes[i];
+    SvcAcc& a = sa[yi(svc_year[v])][static_cast<size_t>(svc_cluster.codes[v])];
+    const int32_t o = sp_org.codes[i];
     a.served.push_back(o);
-    if (sp.column("satisfaction").present[i]) {
-      a.sat += static_cast<double>(sp.column("satisfaction").ints[i]);
+    if (sp_satisfaction.present[i]) {
+      a.sat += static_cast<double>(sp_satisfaction.ints[i]);
       a.sat_n += 1;
     }
-    const double f = sp.column("financing_raised").reals[i];
+    const double f = sp_financing.reals[i];
     if (!std::isnan(f)) a.financing.add(o, f);
   }
   const auto& diag = s.table("diagnostic");
+  const auto& diag_cluster = diag.column("cluster_id");
+  const auto& diag_date = diag.column("date");
   for (size_t i = 0; i < diag.rows; ++i) {
-    const int32_t c = diag.column("cluster_id").codes[i];
-    const int y = year_of(diag.column("date").ints[i]);
+    const int32_t c = diag_cluster.codes[i];
+    const int y = year_of(diag_date.ints[i]);
     if (c >= 0 && in_range(y)) sa[yi(y)][static_cast<size_t>(c)].diagnostics += 1;
   }
   for (int y = from_year; y <= to_year; ++y) {
@@ -424,14 +449,19 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
   // --- business model
   // ------------------------------------------------------------------------------
   const auto& budget = s.table("cluster_budget");
+  const auto& b_year = budget.column("year");
+  const auto& b_cluster = budget.column("cluster_id");
+  const auto& b_total = budget.column("total");
+  const auto& b_private = budget.column("private");
+  const auto& b_staff = budget.column("staff");
   for (size_t i = 0; i < budget.rows; ++i) {
-    const int y = static_cast<int>(budget.column("year").ints[i]);
+    const int y = static_cast<int>(b_year.ints[i]);
     if (!in_range(y)) continue;
-    const auto c = static_cast<size_t>(budget.column("cluster_id").codes[i]);
-    const double total = budget.column("total").reals[i];
+    const auto c = static_cast<size_t>(b_cluster.codes[i]);
+    const double total = b_total.reals[i];
     set(y, c, "budget", total);
-    set(y, c, "private_funding_share", ratio(budget.column("private").reals[i], total));
-    set(y, c, "staff", budget.column("staff").reals[i]);
+    set(y, c, "private_funding_share", ratio(b_private.reals[i], total));
+    set(y, c, "staff", b_staff.reals[i]);
   }
 
   // --- employment in member firms (firm panel)

@@ -108,25 +108,31 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
   // Contracts covering the year and their targets.
   const auto& contracts = s.table("contract");
   const auto& targets = s.table("contract_target");
+  const auto& k_cluster = contracts.column("cluster_id");
+  const auto& k_start = contracts.column("start_year");
+  const auto& k_end = contracts.column("end_year");
+  const auto& k_plan = contracts.column("improvement_plan");
+  const auto& t_contract = targets.column("contract_id");
+  const auto& t_year = targets.column("year");
+  const auto& t_indicator = targets.column("indicator");
+  const auto& t_value = targets.column("value");
+  const auto& t_direction = targets.column("direction");
   std::map<int32_t, std::vector<size_t>> contracts_of;
-  for (size_t k = 0; k < contracts.rows; ++k)
-    contracts_of[contracts.column("cluster_id").codes[k]].push_back(k);
+  for (size_t k = 0; k < contracts.rows; ++k) contracts_of[k_cluster.codes[k]].push_back(k);
   std::map<size_t, std::vector<size_t>> targets_of;
   for (size_t t = 0; t < targets.rows; ++t)
-    targets_of[static_cast<size_t>(targets.column("contract_id").codes[t])].push_back(t);
+    targets_of[static_cast<size_t>(t_contract.codes[t])].push_back(t);
   auto checks = [&](int32_t c, int y, bool& plan) {
     std::vector<TargetCheck> out;
     for (size_t k : contracts_of[c]) {
-      if (contracts.column("start_year").ints[k] > y || contracts.column("end_year").ints[k] < y)
-        continue;
-      plan = plan || (contracts.column("improvement_plan").present[k] &&
-                      contracts.column("improvement_plan").ints[k] != 0);
+      if (k_start.ints[k] > y || k_end.ints[k] < y) continue;
+      plan = plan || (k_plan.present[k] && k_plan.ints[k] != 0);
       for (size_t t : targets_of[k]) {
-        if (targets.column("year").ints[t] != y) continue;
+        if (t_year.ints[t] != y) continue;
         TargetCheck tc;
-        tc.indicator = std::string(targets.column("indicator").text(t));
-        tc.target = targets.column("value").reals[t];
-        tc.higher = targets.column("direction").codes[t] == static_cast<int>(Direction::kHigher);
+        tc.indicator = std::string(t_indicator.text(t));
+        tc.target = t_value.reals[t];
+        tc.higher = t_direction.codes[t] == static_cast<int>(Direction::kHigher);
         const int i = indicator_index(tc.indicator);
         tc.value = i >= 0 ? cat.at(y, c, i) : NAN;
         tc.met = std::isnan(tc.value)                                          ? -1
@@ -150,12 +156,13 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
   };
   // Peer groups: national / regional scale, or the home region.
   std::map<std::string, std::vector<size_t>> peers;
+  const auto& scale = clusters.column("scale");
+  const auto& region = clusters.column("region");
   for (size_t i = 0; i < n; ++i) {
     const auto row = static_cast<size_t>(rows[i]);
-    const std::string g = m.peer_groups == "scale" ? std::string(clusters.column("scale").text(row))
-                          : m.peer_groups == "region"
-                              ? std::string(clusters.column("region").text(row))
-                              : "all";
+    const std::string g = m.peer_groups == "scale"    ? std::string(scale.text(row))
+                          : m.peer_groups == "region" ? std::string(region.text(row))
+                                                      : "all";
     peers[g].push_back(i);
   }
   ev.clusters.resize(n);
@@ -199,6 +206,19 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
   std::sort(ev.clusters.begin(), ev.clusters.end(), [](const auto& a, const auto& b) {
     return a.rank != b.rank ? a.rank < b.rank : a.cluster < b.cluster;
   });
+  // Peer means, summed in rank order.
+  std::map<std::string, PeerGroupMeans> means;
+  for (const auto& c : ev.clusters) {
+    auto& g = means[c.peer_group];
+    g.group = c.peer_group;
+    g.pillars.resize(c.pillars.size(), 0);
+    for (size_t i = 0; i < c.pillars.size(); ++i) g.pillars[i] += c.pillars[i];
+    ++g.clusters;
+  }
+  for (auto& [name, g] : means) {
+    for (double& x : g.pillars) x /= g.clusters;
+    ev.peers.push_back(std::move(g));
+  }
   return ev;
 }
 

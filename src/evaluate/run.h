@@ -8,6 +8,8 @@
 //    missed when fewer than min_targets_met_share of its known targets are met; consecutive
 //    misses count back from the year.
 //  - Action: the highest level of the ladder's rules that match (0, monitoring, when none does).
+//  - Peers: the clusters of the same peer group (the method's `peer_groups`: declared scale, home
+//    region, or all), with their mean pillar scores.
 #pragma once
 
 #include <string>
@@ -55,9 +57,17 @@ struct ClusterEvaluation {
   ProposedAction action;
 };
 
+// A peer group's mean pillar scores (NaN for a pillar when one of its clusters has none).
+struct PeerGroupMeans {
+  std::string group;
+  int clusters = 0;
+  std::vector<double> pillars;  // in the method's pillar order
+};
+
 struct Evaluation {
   int year = 0;
   std::vector<ClusterEvaluation> clusters;  // by rank
+  std::vector<PeerGroupMeans> peers;        // by group name
   SobolIndices sensitivity;                 // on kUncertainInputs (empty when sobol_n = 0)
   size_t draws = 0;
   uint64_t seed = 0;

@@ -2,15 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
-#include "app/evaluate.h"
 #include "core/date.h"
 #include "report/html.h"
 
 namespace poles::report {
-
-using Json = nlohmann::ordered_json;
 
 namespace {
 
@@ -18,31 +17,29 @@ std::string tr(std::string_view lang, std::string_view fr, std::string_view en) 
   return std::string(lang == "fr" ? fr : en);
 }
 
-double num(const Json& j) { return j.is_number() ? j.get<double>() : NAN; }
-
-const Json* find_cluster(const Json& ev, const std::string& id) {
-  for (const auto& c : ev["clusters"]) {
-    if (c["cluster"] == id) return &c;
-  }
-  return nullptr;
-}
+// A missing value as NaN (number() writes it as a dash).
+double num(const std::optional<double>& v) { return v ? *v : NAN; }
+double num(const std::optional<double>* v) { return v != nullptr ? num(*v) : NAN; }
 
 }  // namespace
 
-std::string cluster_report_title(const Json& cluster, int year, std::string_view lang) {
+std::string cluster_report_title(const app::EvaluatedCluster& cluster, int year,
+                                 std::string_view lang) {
   return fmt::format("{} — {} — {}", tr(lang, "Rapport d'évaluation", "Evaluation report"),
-                     cluster.value("name", std::string()), year);
+                     cluster.name, year);
 }
 
-std::string cluster_report_html(const Json& ev, const std::string& id, const Json& trends,
-                                const Json& assessments, std::string_view lang) {
-  const Json* cp = find_cluster(ev, id);
+std::string cluster_report_html(const app::YearEvaluation& ev, const std::string& id,
+                                const app::IndicatorTrends& trends,
+                                const app::AssessmentsView& assessments, std::string_view lang) {
+  const app::EvaluatedCluster* cp = ev.find(id);
   if (cp == nullptr) return {};
-  const Json& c = *cp;
-  const int year = ev["year"].get<int>();
+  const app::EvaluatedCluster& c = *cp;
+  const int year = ev.year;
   const std::string title = cluster_report_title(c, year, lang);
-  const size_t n = ev["clusters"].size();
-  std::string h = fmt::format(R"(<!doctype html>
+  const size_t n = ev.clusters.size();
+  std::string h =
+      fmt::format(R"(<!doctype html>
 <html lang="{}"><head><meta charset="utf-8"><title>{}</title>
 <style>
 @page {{ size: A4; margin: 14mm 12mm; }}
@@ -59,44 +56,44 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
 </style></head><body>
 <header><h1>{}</h1><p class="muted">{} {} · {} « {} »</p></header>
 )",
-                              lang, escape(title), escape(title),
-                              tr(lang, "Document produit par Pôles le", "Produced by Pôles on"),
-                              today_utc().to_string(), tr(lang, "méthode", "method"),
-                              escape(ev["method"]["name"].get<std::string>()));
+                  lang, escape(title), escape(title),
+                  tr(lang, "Document produit par Pôles le", "Produced by Pôles on"),
+                  today_utc().to_string(), tr(lang, "méthode", "method"), escape(ev.method.name));
   // Key figures.
   h += fmt::format("<section id=\"key\"><h2>{}</h2><div class=\"kpis\">",
                    tr(lang, "Synthèse", "Summary"));
   auto kpi = [&](const std::string& label, const std::string& value) {
     h += fmt::format("<div class=\"kpi\"><b>{}</b>{}</div>", value, escape(label));
   };
-  kpi(tr(lang, "Rang", "Rank"), fmt::format("{} / {}", c["rank"].get<int>(), n));
+  kpi(tr(lang, "Rang", "Rank"), fmt::format("{} / {}", c.rank, n));
   kpi(tr(lang, "Intervalle de rang 5–95 %", "Rank interval 5–95 %"),
-      fmt::format("{}–{}", number(num(c["rank_interval"]["p05"]), 0, lang),
-                  number(num(c["rank_interval"]["p95"]), 0, lang)));
-  kpi(tr(lang, "Notation", "Rating"), escape(c["rating"].get<std::string>()));
-  kpi(fmt::format("{} ({})", tr(lang, "Rang parmi les pairs", "Rank among peers"),
-                  c["peer_group"].get<std::string>()),
-      std::to_string(c["peer_rank"].get<int>()));
+      fmt::format("{}–{}", number(c.rank_interval.p05, 0, lang),
+                  number(c.rank_interval.p95, 0, lang)));
+  kpi(tr(lang, "Notation", "Rating"), escape(c.rating));
+  kpi(fmt::format("{} ({})", tr(lang, "Rang parmi les pairs", "Rank among peers"), c.peer_group),
+      std::to_string(c.peer_rank));
   h += "</div>";
   h += fmt::format("<p class=\"level\">{} : {} — {}</p><ul>",
-                   tr(lang, "Action proposée", "Proposed action"), c["action"]["level"].get<int>(),
-                   escape(c["action"]["action"].get<std::string>()));
-  for (const auto& r : c["action"]["reasons"])
-    h += fmt::format("<li>{}</li>", escape(r.get<std::string>()));
+                   tr(lang, "Action proposée", "Proposed action"), c.action.level,
+                   escape(c.action.action));
+  for (const auto& r : c.action.reasons) h += fmt::format("<li>{}</li>", escape(r));
   h += "</ul></section>";
 
   // Pillars against peers.
-  const Json& peer = ev["peers"][c["peer_group"].get<std::string>()]["pillars"];
+  const auto group = ev.peers.find(c.peer_group);
+  const app::OrderedFields<std::optional<double>> none;
+  const auto& peer = group != ev.peers.end() ? group->second.pillars : none;
   std::vector<Bar> bars;
   h += fmt::format(
       "<section id=\"pillars\"><h2>{}</h2><table><thead><tr><th>{}</th><th "
       "class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
       tr(lang, "Piliers", "Pillars"), tr(lang, "Pilier", "Pillar"), tr(lang, "Pôle", "Cluster"),
       tr(lang, "Moyenne des pairs", "Peers' mean"));
-  for (const auto& [p, v] : c["pillars"].items()) {
+  for (const auto& [p, v] : c.pillars.items) {
+    const double mine = num(v), theirs = num(peer.find(p));
     h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                     escape(p), number(num(v), 3, lang), number(num(peer[p]), 3, lang));
-    bars.push_back({p, num(v) - num(peer[p]), num(v) >= num(peer[p]) ? "#18753c" : "#e1000f"});
+                     escape(p), number(mine, 3, lang), number(theirs, 3, lang));
+    bars.push_back({p, mine - theirs, mine >= theirs ? "#18753c" : "#e1000f"});
   }
   h += "</tbody></table>";
   h += bar_chart(tr(lang, "Écart de chaque pilier à la moyenne des pairs",
@@ -108,27 +105,23 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
   h += fmt::format("<section id=\"trends\"><h2>{}</h2>",
                    tr(lang, "Évolution d'indicateurs clés", "Key indicators over time"));
   for (const char* id_ : {"members", "projects_labelled", "private_funding_share"}) {
-    for (const auto& s : trends["indicators"]) {
-      if (s["id"] != id_) continue;
-      LineSeries mine{c["name"].get<std::string>(), "#000091", {}, false},
-          peers{tr(lang, "Médiane des pairs", "Peers' median"), "#e1000f", {}, true};
-      for (size_t y = 0; y < trends["years"].size(); ++y) {
-        const double x = trends["years"][y].get<double>();
-        if (s["values"][y].is_number())
-          mine.points.push_back({x, s["values"][y].get<double>(), 0, 0, false});
-        if (s["peer_median"][y].is_number())
-          peers.points.push_back({x, s["peer_median"][y].get<double>(), 0, 0, false});
-      }
-      h += line_chart(fmt::format("{} ({})", id_, s["unit"].get<std::string>()), {mine, peers},
-                      lang, 640, 200);
+    const app::IndicatorTrendSeries* s = trends.find(id_);
+    if (s == nullptr) continue;
+    LineSeries mine{c.name, "#000091", {}, false},
+        peers{tr(lang, "Médiane des pairs", "Peers' median"), "#e1000f", {}, true};
+    for (size_t y = 0; y < trends.years.size(); ++y) {
+      const double x = trends.years[y];
+      if (s->values[y]) mine.points.push_back({x, *s->values[y], 0, 0, false});
+      if (s->peer_median[y]) peers.points.push_back({x, *s->peer_median[y], 0, 0, false});
     }
+    h += line_chart(fmt::format("{} ({})", id_, s->unit), {mine, peers}, lang, 640, 200);
   }
   h += "</section>";
 
   // Contract.
   h += fmt::format("<section id=\"contract\"><h2>{} {}</h2>",
                    tr(lang, "Contrat de performance", "Performance contract"), year);
-  if (c["targets"].empty()) {
+  if (c.targets.empty()) {
     h += fmt::format("<p class=\"muted\">{}</p>",
                      tr(lang, "Aucun objectif pour cette année.", "No target for this year."));
   } else {
@@ -137,57 +130,51 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
         "class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
         tr(lang, "Indicateur", "Indicator"), tr(lang, "Objectif", "Target"),
         tr(lang, "Réalisé", "Achieved"), tr(lang, "Atteint", "Met"));
-    for (const auto& t : c["targets"]) {
+    for (const auto& t : c.targets) {
       h += fmt::format(
           "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-          escape(t["indicator"].get<std::string>()), number(num(t["target"]), 2, lang),
-          number(num(t["value"]), 2, lang),
-          t["met"].is_null()     ? "?"
-          : t["met"].get<bool>() ? "✓"
-                                 : "✗");
+          escape(t.indicator), number(t.target, 2, lang), number(num(t.value), 2, lang),
+          !t.met   ? "?"
+          : *t.met ? "✓"
+                   : "✗");
     }
     h += "</tbody></table>";
   }
   h += fmt::format(
       "<p>{} : {}.</p></section>",
       tr(lang, "Années consécutives sous le seuil", "Consecutive years below the threshold"),
-      c["consecutive_misses"].get<int>());
+      c.consecutive_misses);
 
   // Qualitative assessment.
   h += fmt::format(
       "<section id=\"qualitative\"><h2>{}</h2>",
       tr(lang, "Évaluation qualitative (grille ESCA)", "Qualitative assessment (ESCA grid)"));
-  bool any = false;
-  for (const auto& a : assessments["clusters"]) {
-    if (a["cluster"] != id) continue;
-    any = true;
+  if (const app::AssessedCluster* a = assessments.find(id)) {
     h += fmt::format(
         "<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
         tr(lang, "Domaine", "Area"), tr(lang, "Note moyenne (0–4)", "Mean score (0–4)"),
         tr(lang, "Justifications", "Justifications"));
-    for (const auto& [area, v] : a["areas"].items()) {
+    for (const auto& [area, v] : a->areas.items) {
       std::string why;
-      for (const auto& sc : v["scores"])
-        why += fmt::format("{}{} ({}) : {}", why.empty() ? "" : " — ",
-                           escape(sc["evaluator"].get<std::string>()), sc["score"].get<double>(),
-                           escape(sc["justification"].get<std::string>()));
+      for (const auto& sc : v.scores)
+        why += fmt::format("{}{} ({}) : {}", why.empty() ? "" : " — ", escape(sc.evaluator),
+                           sc.score, escape(sc.justification));
       h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>", escape(area),
-                       number(num(v["mean"]), 1, lang), why);
+                       number(v.mean, 1, lang), why);
     }
     h += "</tbody></table>";
-  }
-  if (!any)
+  } else {
     h += fmt::format("<p class=\"muted\">{}</p>",
                      tr(lang, "Pas d'évaluation qualitative cette année.",
                         "No qualitative assessment this year."));
+  }
   h += "</section>";
 
   // Method appendix.
   h += fmt::format("<section id=\"method\"><h2>{}</h2><p>{}</p><ul>",
-                   tr(lang, "Annexe : méthode", "Appendix: method"),
-                   escape(ev["method"]["description"].get<std::string>()));
+                   tr(lang, "Annexe : méthode", "Appendix: method"), escape(ev.method.description));
   h += fmt::format("<li>{} : {}.</li>", tr(lang, "Indicateurs", "Indicators"),
-                   ev["method"]["indicators"].size());
+                   ev.method.indicators.size());
   h += fmt::format(
       "<li>{}</li>",
       tr(lang,
@@ -195,15 +182,13 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
          "traitement des valeurs extrêmes et les poids ; rang médian et intervalle de 5 à 95 %.",
          "Uncertainty: Monte Carlo over normalisation, aggregation, imputation, outlier treatment "
          "and weights; median rank and 5–95 % interval."));
-  h += fmt::format("<li>{} : {} ; {} {}.</li>", tr(lang, "Tirages", "Draws"),
-                   ev["uncertainty"]["draws"].get<size_t>(), tr(lang, "graine", "seed"),
-                   ev["uncertainty"]["seed"].get<uint64_t>());
+  h += fmt::format("<li>{} : {} ; {} {}.</li>", tr(lang, "Tirages", "Draws"), ev.uncertainty.draws,
+                   tr(lang, "graine", "seed"), ev.uncertainty.seed);
   h += "</ul><table><thead><tr><th>" + tr(lang, "Choix", "Choice") +
        "</th><th class=\"num\">S</th><th class=\"num\">ST</th></tr></thead><tbody>";
-  for (const auto& s : ev["sensitivity"]["indices"]) {
+  for (const auto& s : ev.sensitivity.indices) {
     h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                     escape(s["input"].get<std::string>()), number(num(s["first_order"]), 2, lang),
-                     number(num(s["total"]), 2, lang));
+                     escape(s.input), number(s.first_order, 2, lang), number(s.total, 2, lang));
   }
   h += "</tbody></table></section></body></html>\n";
   return h;
@@ -216,25 +201,31 @@ Result<std::pair<std::string, std::string>> cluster_report(const snapshot::Snaps
                                                            bool allow_path) {
   if (s.table("cluster").find(cluster) < 0)
     return Status::not_found(fmt::format("no cluster '{}'", cluster));
-  app::Params q = p;
-  if (!q.contains("draws")) q["draws"] = "2000";
-  if (!q.contains("sobol_n")) q["sobol_n"] = "200";
-  POLES_ASSIGN_OR_RETURN(auto ev, app::evaluation(s, q, allow_path));
-  const nlohmann::ordered_json* mine = nullptr;
-  for (const auto& c : ev["clusters"]) {
-    if (c["cluster"] == cluster) mine = &c;
+  // The evaluation's parameters among those given (the document's own, format, lang or output,
+  // are the caller's), checked as the evaluation's; a report draws 2,000 times and runs the
+  // Sobol analysis with n = 200 unless told otherwise.
+  app::Params given;
+  for (const auto& spec : app::evaluation_params()) {
+    if (const auto it = p.find(spec.name); it != p.end()) given.insert(*it);
   }
+  given.try_emplace("draws", "2000");
+  given.try_emplace("sobol_n", "200");
+  POLES_ASSIGN_OR_RETURN(const auto args, app::parse(app::evaluation_params(), given));
+  POLES_ASSIGN_OR_RETURN(const auto ev, app::evaluation(s, args, allow_path));
+  const app::EvaluatedCluster* mine = ev.find(cluster);
   if (mine == nullptr)
-    return Status::not_found(fmt::format("cluster '{}' is not labelled in {}: no evaluation",
-                                         cluster, ev["year"].get<int>()));
-  const int year = ev["year"].get<int>();
-  POLES_ASSIGN_OR_RETURN(auto trends,
-                         app::indicator_trends(s, cluster,
-                                               app::Params{{"from", std::to_string(year - 9)},
-                                                           {"to", std::to_string(year)}}));
-  POLES_ASSIGN_OR_RETURN(auto qual,
-                         app::assessments_view(s, app::Params{{"year", std::to_string(year)}}));
-  return std::pair{cluster_report_title(*mine, year, lang),
+    return Status::not_found(
+        fmt::format("cluster '{}' is not labelled in {}: no evaluation", cluster, ev.year));
+  // Ten years of trends (from 2005 at the earliest, the first year of the data model).
+  POLES_ASSIGN_OR_RETURN(
+      const auto trend_args,
+      app::parse(app::trends_params(), {{"from", std::to_string(std::max(ev.year - 9, 2005))},
+                                        {"to", std::to_string(ev.year)}}));
+  POLES_ASSIGN_OR_RETURN(const auto trends, app::indicator_trends(s, cluster, trend_args));
+  POLES_ASSIGN_OR_RETURN(const auto qual_args, app::parse(app::assessments_params(),
+                                                          {{"year", std::to_string(ev.year)}}));
+  const auto qual = app::assessments_view(s, qual_args);
+  return std::pair{cluster_report_title(*mine, ev.year, lang),
                    cluster_report_html(ev, cluster, trends, qual, lang)};
 }
 

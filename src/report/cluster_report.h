@@ -1,32 +1,33 @@
 // The cluster report a ministry would circulate: a cluster's evaluation for a year — rank and rank
 // interval, rating, peers, pillars against the peers, indicator trends, the performance contract
 // (targets met or missed), the proposed corrective action and its reasons, the qualitative
-// assessment, and a method appendix — as one self-contained HTML page (PDF via pdf.h). Takes the
-// JSON of app::evaluation, app::indicator_trends and app::assessments_view.
+// assessment, and a method appendix — as one self-contained HTML page (PDF via pdf.h). Draws the
+// results of app::evaluation, app::indicator_trends and app::assessments_view.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "app/evaluate.h"
 #include "app/params.h"
 #include "core/status.h"
 #include "snapshot/snapshot.h"
 
 namespace poles::report {
 
-std::string cluster_report_title(const nlohmann::ordered_json& cluster, int year,
+std::string cluster_report_title(const app::EvaluatedCluster& cluster, int year,
                                  std::string_view lang);
-// `evaluation`: the year's evaluation; `cluster_id`: the cluster reported; `trends`, `assessments`:
-// its views.
-std::string cluster_report_html(const nlohmann::ordered_json& evaluation,
-                                const std::string& cluster_id, const nlohmann::ordered_json& trends,
-                                const nlohmann::ordered_json& assessments, std::string_view lang);
+// `evaluation`: the year's evaluation; `cluster_id`: the cluster reported (empty text when it is
+// not evaluated); `trends`, `assessments`: its views.
+std::string cluster_report_html(const app::YearEvaluation& evaluation,
+                                const std::string& cluster_id, const app::IndicatorTrends& trends,
+                                const app::AssessmentsView& assessments, std::string_view lang);
 
-// The report of `cluster` for the evaluation the parameters describe (app::evaluation_params;
-// 2,000 draws and Sobol n = 200 unless given): its title and HTML. NotFound for an unknown
-// cluster or one not labelled that year.
+// The report of `cluster` for the evaluation the parameters describe (those of
+// app::evaluation_params among `p`, checked as the API checks them, every error at once; 2,000
+// draws and Sobol n = 200 unless given): its title and HTML, with ten years of trends. NotFound
+// for an unknown cluster or one not labelled that year.
 Result<std::pair<std::string, std::string>> cluster_report(const snapshot::Snapshot& s,
                                                            const std::string& cluster,
                                                            const app::Params& p,

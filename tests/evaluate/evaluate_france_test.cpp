@@ -189,6 +189,21 @@ TEST_F(EvaluateFrance, YearEvaluationEndToEnd) {
   double first = 0;
   for (double s : ev->sensitivity.first) first += s;
   EXPECT_LE(first, 1.1);
+  // Peers by declared scale: their counts sum to the clusters, their means are the members'.
+  ASSERT_EQ(ev->peers.size(), 2u);
+  EXPECT_EQ(ev->peers[0].group, "national");
+  EXPECT_EQ(ev->peers[1].group, "regional");
+  int members = 0;
+  for (const auto& g : ev->peers) {
+    members += g.clusters;
+    ASSERT_EQ(g.pillars.size(), m.pillars.size());
+    for (size_t p = 0; p < g.pillars.size(); ++p) {
+      double sum = 0;
+      for (const auto& c : ev->clusters) sum += c.peer_group == g.group ? c.pillars[p] : 0;
+      EXPECT_NEAR(g.pillars[p], sum / g.clusters, 1e-12) << g.group << " " << m.pillars[p];
+    }
+  }
+  EXPECT_EQ(members, static_cast<int>(n));
 }
 
 }  // namespace

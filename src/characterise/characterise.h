@@ -1,0 +1,93 @@
+// The characterisation of the clusters labelled in a year, from the snapshot:
+//  - measured scale: "national" when the cluster reaches beyond its home region — its share of
+//    members outside the region (the catalogue's members_outside_region) or of project partners
+//    outside the region reaches its threshold — and national or European programmes fund at least
+//    the funding threshold of its projects' public aid; else "regional". Partners and aid are
+//    those of the projects it labelled that started in the five years up to the year (each
+//    participation is a partner, those of unknown region are left out; aid of programme REGION is
+//    regional, any other national). A share without a base is missing.
+//  - sector: the NAF division (two digits) most frequent among the projects it labelled (any
+//    year; the first in code order on a tie), with the specialisation of its home region in that
+//    sector (foresight::specialisation in the year, or the last year of employment figures if
+//    earlier).
+//  - overlaps: two clusters or more of the same filière in the same region.
+//  - gaps: regions specialised in a sector (a specialisation or size star) where no cluster of
+//    the region has that sector.
+// The figures are described (POLES_JSON): the app layer returns them as they are.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/typed_json.h"
+#include "snapshot/snapshot.h"
+
+namespace poles::characterise {
+
+// The shares at or above which a cluster acts nationally.
+struct CharacterisationThresholds {
+  double members_outside = 0.25;  // members outside the home region
+  double partners_outside = 0.4;  // project partners outside the home region
+  double national_funding = 0.5;  // public aid from national or European programmes
+};
+POLES_JSON(CharacterisationThresholds, members_outside, partners_outside, national_funding)
+
+// The specialisation of a cluster's home region in its sector (foresight::Specialisation).
+struct CharacterisedSpecialisation {
+  double jobs = 0;
+  std::optional<double> lq;  // missing when the region's or the nation's total is
+  int stars = 0;
+  bool size_star = false;
+  bool specialisation_star = false;
+  bool focus_star = false;
+};
+POLES_JSON(CharacterisedSpecialisation, jobs, lq, stars, size_star, specialisation_star, focus_star)
+
+struct CharacterisedCluster {
+  std::string cluster;  // id
+  std::string name;
+  std::string region;  // home region (INSEE code)
+  std::string filiere;
+  std::string declared_scale;  // the cluster's own: national | regional
+  std::string measured_scale;  // national | regional, from the figures below
+  bool scale_mismatch = false;
+  std::optional<double> members_outside_region;
+  std::optional<double> partners_outside_region;
+  std::optional<double> national_funding_share;
+  std::string sector;  // NAF division, "" when its projects have none
+  std::optional<CharacterisedSpecialisation> specialisation;  // missing without employment figures
+};
+POLES_JSON(CharacterisedCluster, cluster, name, region, filiere, declared_scale, measured_scale,
+           scale_mismatch, members_outside_region, partners_outside_region, national_funding_share,
+           sector, specialisation)
+
+struct FiliereOverlap {
+  std::string filiere;
+  std::string region;
+  std::vector<std::string> clusters;  // ids, by cluster row
+};
+POLES_JSON(FiliereOverlap, filiere, region, clusters)
+
+struct CharacterisationGap {
+  std::string region;
+  std::string sector;
+  std::optional<double> lq;
+  double jobs = 0;
+  int stars = 0;
+};
+POLES_JSON(CharacterisationGap, region, sector, lq, jobs, stars)
+
+struct Characterisation {
+  int year = 0;
+  CharacterisationThresholds thresholds;
+  std::vector<CharacterisedCluster> clusters;  // labelled in the year, by row
+  std::vector<FiliereOverlap> overlaps;        // by filière, then region
+  std::vector<CharacterisationGap> gaps;       // by region, then sector
+};
+POLES_JSON(Characterisation, year, thresholds, clusters, overlaps, gaps)
+
+Characterisation characterise(const snapshot::Snapshot& s, int year,
+                              const CharacterisationThresholds& t = {});
+
+}  // namespace poles::characterise

@@ -1,0 +1,56 @@
+#include "evaluate/trends.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "evaluate/indicators.h"
+
+namespace poles::evaluate {
+
+namespace {
+
+double median(std::vector<double>& v) {
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+}  // namespace
+
+ClusterTrends cluster_trends(const snapshot::Snapshot& s, int32_t cluster, int from_year,
+                             int to_year) {
+  ClusterTrends out;
+  out.from_year = from_year;
+  out.to_year = to_year;
+  const auto cat = catalogue(s, from_year, to_year);
+  const auto& scale = s.table("cluster").column("scale").codes;
+  const int32_t own_scale = scale[static_cast<size_t>(cluster)];
+  // The peers of each year: labelled that year, of the same declared scale.
+  std::vector<std::vector<int32_t>> peers;
+  for (int y = from_year; y <= to_year; ++y) {
+    const auto& active = cat.active[static_cast<size_t>(y - from_year)];
+    auto& p = peers.emplace_back();
+    for (size_t c = 0; c < scale.size(); ++c) {
+      if (active[c] && scale[c] == own_scale) p.push_back(static_cast<int32_t>(c));
+    }
+  }
+  const int k = static_cast<int>(indicator_defs().size());
+  std::vector<double> v;
+  for (int i = 0; i < k; ++i) {
+    IndicatorTrend& t = out.indicators.emplace_back();
+    for (int y = from_year; y <= to_year; ++y) {
+      t.values.push_back(cat.at(y, cluster, i));
+      v.clear();
+      for (int32_t c : peers[static_cast<size_t>(y - from_year)]) {
+        const double x = cat.at(y, c, i);
+        if (!std::isnan(x)) v.push_back(x);
+      }
+      t.peer_median.push_back(median(v));
+    }
+  }
+  return out;
+}
+
+}  // namespace poles::evaluate

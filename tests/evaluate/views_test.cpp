@@ -1,0 +1,227 @@
+// The evaluation's views on hand-made snapshots: a cluster's trends against the median of its
+// peers, the qualitative assessments with the agreement between evaluators (ICC(1), exact
+// agreement, mean absolute difference computed by hand), and the characterisation of the
+// clusters (measured scale, main sector and its specialisation, overlaps, gaps).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "characterise/characterise.h"
+#include "eco.h"
+#include "evaluate/assessments.h"
+#include "evaluate/indicators.h"
+#include "evaluate/trends.h"
+
+namespace poles {
+namespace {
+
+using testing_support::Eco;
+
+TEST(EvaluateTrends, PeerMedianOverTheClustersOfTheSameScale) {
+  Eco e;
+  e.cluster("n1", "11").cluster("n2", "11").cluster("n3", "24").cluster("n4", "24");
+  e.row("cluster", {{"id", std::string("r1")},
+                    {"name", std::string("Regional")},
+                    {"region", std::string("11")},
+                    {"scale", std::string("regional")}});
+  int k = 0;
+  auto members = [&](const std::string& c, int n) {
+    for (int i = 0; i < n; ++i) {
+      const std::string o = "o" + std::to_string(k++);
+      e.org(o, "company", "11").member(o, c);
+    }
+  };
+  members("n1", 1);
+  members("n2", 2);
+  members("n3", 4);  // n4 has none
+  members("r1", 10);
+  const auto s = e.build();
+  const int32_t n1 = s->table("cluster").find("n1"), n4 = s->table("cluster").find("n4");
+  const int m = evaluate::indicator_index("members");
+  const int share = evaluate::indicator_index("sme_member_share");
+
+  const auto t = evaluate::cluster_trends(*s, n1, 2021, 2022);
+  ASSERT_EQ(t.indicators.size(), evaluate::indicator_defs().size());
+  const auto& members_trend = t.indicators[static_cast<size_t>(m)];
+  EXPECT_EQ(members_trend.values, (std::vector<double>{1, 1}));
+  // National peers 0, 1, 2 and 4 members: the regional cluster's 10 are not a peer's.
+  EXPECT_EQ(members_trend.peer_median, (std::vector<double>{1.5, 1.5}));
+  // n4's share of SMEs has no base: it is left out of the median, not counted as a value.
+  EXPECT_TRUE(std::isnan(evaluate::cluster_trends(*s, n4, 2022, 2022)
+                             .indicators[static_cast<size_t>(share)]
+                             .values[0]));
+  EXPECT_EQ(t.indicators[static_cast<size_t>(share)].peer_median, (std::vector<double>{0, 0}));
+}
+
+TEST(EvaluateAssessments, MeansAndAgreementByHand) {
+  Eco e;
+  e.cluster("a", "11").cluster("b", "24");
+  auto score = [&](const std::string& c, int year, const std::string& area, const std::string& who,
+                   int value) {
+    e.row("assessment", {{"cluster_id", c},
+                         {"year", int64_t{year}},
+                         {"criterion", area},
+                         {"evaluator", who},
+                         {"score", int64_t{value}},
+                         {"justification", who + " on " + area}});
+  };
+  score("b", 2022, "governance", "e1", 4);  // one evaluator: not a target of the agreement
+  score("a", 2022, "governance", "e2", 4);
+  score("a", 2022, "governance", "e1", 2);
+  score("a", 2022, "structure", "e1", 3);
+  score("a", 2022, "structure", "e2", 3);
+  score("b", 2022, "structure", "e1", 1);
+  score("b", 2022, "structure", "e2", 2);
+  score("a", 2021, "structure", "e1", 0);  // another year
+  const auto s = e.build();
+  const auto v = evaluate::assessments(*s, 2022);
+
+  EXPECT_EQ(v.year, 2022);
+  ASSERT_EQ(v.clusters.size(), 2u);
+  EXPECT_EQ(v.clusters[0].cluster, s->table("cluster").find("a"));
+  // Areas in the grid's order (structure before governance), scores in the rows' order.
+  ASSERT_EQ(v.clusters[0].areas.size(), 2u);
+  EXPECT_EQ(v.clusters[0].areas[0].area, EscaArea::kStructure);
+  EXPECT_EQ(v.clusters[0].areas[0].mean, 3);
+  EXPECT_EQ(v.clusters[0].areas[1].area, EscaArea::kGovernance);
+  EXPECT_EQ(v.clusters[0].areas[1].mean, 3);
+  ASSERT_EQ(v.clusters[0].areas[1].scores.size(), 2u);
+  EXPECT_EQ(v.clusters[0].areas[1].scores[0].evaluator, "e2");
+  EXPECT_EQ(v.clusters[0].areas[1].scores[0].justification, "e2 on governance");
+  EXPECT_EQ(v.clusters[1].areas[0].mean, 1.5);
+  EXPECT_EQ(v.clusters[1].areas[1].mean, 4);
+
+  // Targets {3, 3}, {2, 4}, {1, 2}: grand mean 2.5, MSB = 3 / 2, MSW = 2.5 / 3, k = 2.
+  EXPECT_EQ(v.overall.targets, 3u);
+  EXPECT_NEAR(v.overall.icc1, 2.0 / 7.0, 1e-12);
+  EXPECT_DOUBLE_EQ(v.overall.exact_agreement, 1.0 / 3.0);
+  EXPECT_DOUBLE_EQ(v.overall.mean_abs_difference, 1.0);
+  ASSERT_EQ(v.areas.size(), 2u);
+  // Structure: {3, 3}, {1, 2}: MSB = 2.25, MSW = 0.25.
+  EXPECT_EQ(v.areas[0].area, EscaArea::kStructure);
+  EXPECT_EQ(v.areas[0].agreement.targets, 2u);
+  EXPECT_NEAR(v.areas[0].agreement.icc1, 0.8, 1e-12);
+  EXPECT_DOUBLE_EQ(v.areas[0].agreement.exact_agreement, 0.5);
+  EXPECT_DOUBLE_EQ(v.areas[0].agreement.mean_abs_difference, 0.5);
+  // Governance: one target only, no ICC.
+  EXPECT_EQ(v.areas[1].area, EscaArea::kGovernance);
+  EXPECT_EQ(v.areas[1].agreement.targets, 1u);
+  EXPECT_TRUE(std::isnan(v.areas[1].agreement.icc1));
+  EXPECT_DOUBLE_EQ(v.areas[1].agreement.exact_agreement, 0);
+  EXPECT_DOUBLE_EQ(v.areas[1].agreement.mean_abs_difference, 2);
+
+  EXPECT_TRUE(evaluate::assessments(*s, 2020).clusters.empty());
+  EXPECT_TRUE(std::isnan(evaluate::assessments(*s, 2020).overall.mean_abs_difference));
+}
+
+TEST(EvaluateCharacterisation, MeasuredScaleSectorOverlapsAndGaps) {
+  Eco e;
+  auto cluster = [&](const std::string& id, const std::string& region, const std::string& scale,
+                     const std::string& filiere) {
+    e.row("cluster", {{"id", id},
+                      {"name", "Cluster " + id},
+                      {"region", region},
+                      {"scale", scale},
+                      {"filiere", filiere}});
+    e.row("cluster_label", {{"cluster_id", id},
+                            {"phase", int64_t{5}},
+                            {"start_year", int64_t{id == "c4" ? 2010 : 2019}},
+                            {"end_year", int64_t{id == "c4" ? 2018 : 2026}}});
+  };
+  cluster("c1", "11", "national", "aero");
+  cluster("c2", "11", "regional", "aero");
+  cluster("c3", "24", "national", "bois");
+  cluster("c4", "11", "national", "aero");  // not labelled in 2022
+  e.org("o1", "company", "11").org("o2", "company", "11").org("o3", "company", "24");
+  e.org("o4", "company", "24");
+  for (const char* o : {"o1", "o2", "o3", "o4"}) e.member(o, "c1");
+  e.member("o1", "c2");
+  auto project = [&](const std::string& id, int year, const std::string& labeller,
+                     const std::string& programme, double aid, const std::string& sector,
+                     std::vector<std::string> partners) {
+    e.row("project", {{"id", id},
+                      {"acronym", id},
+                      {"programme", programme},
+                      {"status", std::string("funded")},
+                      {"start_date", std::to_string(year) + "-03-01"},
+                      {"public_aid", aid},
+                      {"sector", sector}});
+    e.row("project_label", {{"project_id", id},
+                            {"cluster_id", labeller},
+                            {"date", std::to_string(year - 1) + "-11-15"}});
+    for (const auto& o : partners)
+      e.row("participation",
+            {{"project_id", id}, {"organisation_id", o}, {"role", std::string("partner")}});
+  };
+  project("p1", 2021, "c1", "FUI", 100, "30", {"o1", "o3"});
+  project("p2", 2022, "c2", "REGION", 50, "30", {"o1"});
+  project("p3", 2015, "c2", "FUI", 1000, "16", {"o3"});  // before the five years: its sector only
+  auto jobs = [&](const std::string& region, const std::string& sector, double n) {
+    e.row("employment", {{"level", std::string("region")},
+                         {"code", region},
+                         {"sector", sector},
+                         {"year", int64_t{2022}},
+                         {"jobs", n}});
+  };
+  jobs("11", "total", 1000), jobs("11", "30", 100), jobs("11", "16", 20);
+  jobs("24", "total", 1000), jobs("24", "30", 10), jobs("24", "16", 500);
+  jobs("84", "total", 3000), jobs("84", "30", 10), jobs("84", "16", 10);
+  const auto s = e.build();
+
+  const auto c = characterise::characterise(*s, 2022, {});
+  EXPECT_EQ(c.year, 2022);
+  EXPECT_EQ(c.thresholds.partners_outside, 0.4);
+  ASSERT_EQ(c.clusters.size(), 3u);
+  const auto& c1 = c.clusters[0];
+  EXPECT_EQ(c1.cluster, "c1");
+  EXPECT_EQ(c1.members_outside_region, 0.5);
+  EXPECT_EQ(c1.partners_outside_region, 0.5);
+  EXPECT_EQ(c1.national_funding_share, 1.0);
+  EXPECT_EQ(c1.measured_scale, "national");
+  EXPECT_FALSE(c1.scale_mismatch);
+  EXPECT_EQ(c1.sector, "30");
+  ASSERT_TRUE(c1.specialisation.has_value());
+  EXPECT_EQ(c1.specialisation->jobs, 100);
+  // LQ = (100 / 1,000) / (120 / 5,000); the largest and most focused of the sector's regions.
+  EXPECT_NEAR(*c1.specialisation->lq, 0.1 / 0.024, 1e-12);
+  EXPECT_EQ(c1.specialisation->stars, 3);
+
+  const auto& c2 = c.clusters[1];
+  EXPECT_EQ(c2.members_outside_region, 0.0);
+  EXPECT_EQ(c2.partners_outside_region, 0.0);
+  EXPECT_EQ(c2.national_funding_share, 0.0);
+  EXPECT_EQ(c2.measured_scale, "regional");
+  EXPECT_FALSE(c2.scale_mismatch);
+  EXPECT_EQ(c2.sector, "16");  // one project of 16, one of 30: the first code on a tie
+  ASSERT_TRUE(c2.specialisation.has_value());
+  EXPECT_EQ(c2.specialisation->stars, 0);
+
+  const auto& c3 = c.clusters[2];
+  EXPECT_FALSE(c3.members_outside_region.has_value());
+  EXPECT_FALSE(c3.partners_outside_region.has_value());
+  EXPECT_FALSE(c3.national_funding_share.has_value());
+  EXPECT_EQ(c3.measured_scale, "regional");
+  EXPECT_TRUE(c3.scale_mismatch);
+  EXPECT_EQ(c3.sector, "");
+  EXPECT_FALSE(c3.specialisation.has_value());
+
+  // c4 shares c1's and c2's filière and region but is not labelled in 2022.
+  ASSERT_EQ(c.overlaps.size(), 1u);
+  EXPECT_EQ(c.overlaps[0].filiere, "aero");
+  EXPECT_EQ(c.overlaps[0].region, "11");
+  EXPECT_EQ(c.overlaps[0].clusters, (std::vector<std::string>{"c1", "c2"}));
+  // Region 24 is specialised in 16 and none of its clusters has that sector; 11 in 30 has c1.
+  ASSERT_EQ(c.gaps.size(), 1u);
+  EXPECT_EQ(c.gaps[0].region, "24");
+  EXPECT_EQ(c.gaps[0].sector, "16");
+  EXPECT_EQ(c.gaps[0].jobs, 500);
+  EXPECT_NEAR(*c.gaps[0].lq, 0.5 / 0.106, 1e-12);
+
+  // Stricter thresholds: c1 no longer reaches beyond its region.
+  const auto strict = characterise::characterise(*s, 2022, {0.6, 0.6, 0.5});
+  EXPECT_EQ(strict.clusters[0].measured_scale, "regional");
+  EXPECT_TRUE(strict.clusters[0].scale_mismatch);
+}
+
+}  // namespace
+}  // namespace poles
