@@ -68,16 +68,19 @@ int main(int argc, char** argv) {
   std::mt19937_64 rng(7);
   std::vector<double> ego_ms, rec_ms;
   const auto& orgs = (*snap)->table("organisation");
+  const auto ego_args = app::parse(app::network_ego_params(), {{"limit", "200"}});
+  const auto rec_args = app::parse(app::network_recommend_params(), {});
+  if (!ego_args || !rec_args) return std::cerr << "bad parameters\n", 2;
   for (int i = 0; i < 200; ++i) {
     const auto v = static_cast<size_t>(rng() % g->nodes());
     const std::string id(orgs.key(static_cast<size_t>(g->org[v])));
     t = std::chrono::steady_clock::now();
-    auto ego = app::network_ego(**a, id, 1, 200);
-    const std::string body = ego->dump();  // serialisation is part of the answer
+    auto ego = app::network_ego(**a, id, *ego_args);
+    const std::string body = tj::to_json(*ego).dump();  // serialisation is part of the answer
     ego_ms.push_back(1000 * since(t));
     t = std::chrono::steady_clock::now();
-    auto rec = app::network_recommend(**a, id, 10);
-    const std::string body2 = rec->dump();
+    auto rec = app::network_recommend(**a, id, *rec_args);
+    const std::string body2 = tj::to_json(*rec).dump();
     rec_ms.push_back(1000 * since(t));
   }
 

@@ -19,14 +19,20 @@ using snapshot::Table;
 int year_of_day(int64_t days) { return Date::from_days(days).year; }
 
 // Region code of an organisation: its region, else its department's region; "" when unknown.
-std::string_view org_region(const Table& orgs, int32_t r) {
-  const Column& region = orgs.column("region");
-  if (!region.is_null(static_cast<size_t>(r))) return region.text(static_cast<size_t>(r));
-  const Column& dep = orgs.column("department");
-  if (!dep.is_null(static_cast<size_t>(r))) {
-    if (const auto* d = codes::find_department(dep.text(static_cast<size_t>(r)))) return d->region;
+std::string_view region_of(const Column& region, const Column& dep, int32_t r) {
+  const auto row = static_cast<size_t>(r);
+  if (!region.is_null(row)) return region.text(row);
+  if (!dep.is_null(row)) {
+    if (const auto* d = codes::find_department(dep.text(row))) return d->region;
   }
   return {};
+}
+
+bool sme_of(const Column& kind, const Column& size_class, int32_t r) {
+  const auto row = static_cast<size_t>(r);
+  if (kind.text(row) != "company") return false;
+  const std::string_view size = size_class.text(row);
+  return size == "tpe" || size == "pme";
 }
 
 std::vector<std::string> cluster_labels(const Table& clusters) {
@@ -127,13 +133,13 @@ Result<std::vector<int32_t>> select_projects(const Snapshot& s, const Filter& f)
   if (!f.region.empty()) {
     if (codes::find_region(f.region) == nullptr)
       return Status::invalid_argument(fmt::format("unknown INSEE region code '{}'", f.region));
-    const Table& orgs = s.table("organisation");
+    const OrganisationColumns orgs(s);
     const Table& parts = s.table("participation");
     const Column& pp = parts.column("project_id");
     const Column& po = parts.column("organisation_id");
     std::vector<uint8_t> here(projects.rows, 0);
     for (size_t r = 0; r < parts.rows; ++r) {
-      if (org_region(orgs, po.codes[r]) == f.region) here[static_cast<size_t>(pp.codes[r])] = 1;
+      if (orgs.region(po.codes[r]) == f.region) here[static_cast<size_t>(pp.codes[r])] = 1;
     }
     for (size_t p = 0; p < projects.rows; ++p) keep[p] &= here[p];
   }
@@ -303,16 +309,36 @@ std::vector<std::vector<int32_t>> labels_by_project(const Snapshot& s) {
   return out;
 }
 
+OrganisationColumns::OrganisationColumns(const Snapshot& s)
+    : orgs_(s.table("organisation")),
+      name_(orgs_.column("name")),
+      kind_(orgs_.column("kind")),
+      region_(orgs_.column("region")),
+      department_(orgs_.column("department")),
+      size_class_(orgs_.column("size_class")) {}
+
+std::string_view OrganisationColumns::id(int32_t r) const {
+  return orgs_.key(static_cast<size_t>(r));
+}
+std::string_view OrganisationColumns::name(int32_t r) const {
+  return name_.text(static_cast<size_t>(r));
+}
+std::string_view OrganisationColumns::kind(int32_t r) const {
+  return kind_.text(static_cast<size_t>(r));
+}
+std::string_view OrganisationColumns::region(int32_t r) const {
+  return region_of(region_, department_, r);
+}
+bool OrganisationColumns::sme(int32_t r) const { return sme_of(kind_, size_class_, r); }
+
 std::string_view organisation_region(const Snapshot& s, int32_t r) {
-  return org_region(s.table("organisation"), r);
+  const Table& orgs = s.table("organisation");
+  return region_of(orgs.column("region"), orgs.column("department"), r);
 }
 
 bool is_sme(const Snapshot& s, int32_t r) {
   const Table& orgs = s.table("organisation");
-  const auto row = static_cast<size_t>(r);
-  if (orgs.column("kind").text(row) != "company") return false;
-  const std::string_view size = orgs.column("size_class").text(row);
-  return size == "tpe" || size == "pme";
+  return sme_of(orgs.column("kind"), orgs.column("size_class"), r);
 }
 
 ClusterLinks cluster_links(const Snapshot& s, const CoopGraph& g) {
@@ -386,17 +412,18 @@ RegionLinks region_links(const Snapshot& s, const CoopGraph& g) {
   out.projects.values.assign(nr * nr, 0.0);
   std::map<std::string_view, size_t> index;
   for (size_t i = 0; i < nr; ++i) index[regions[i].code] = i;
-  const Table& orgs = s.table("organisation");
-  std::vector<int32_t> region_of(g.nodes(), -1);
+  const OrganisationColumns orgs(s);
+  std::vector<int32_t> node_region(g.nodes(), -1);
   for (size_t v = 0; v < g.nodes(); ++v) {
-    const auto it = index.find(org_region(orgs, g.org[v]));
-    if (it != index.end()) region_of[v] = static_cast<int32_t>(it->second);
+    const auto it = index.find(orgs.region(g.org[v]));
+    if (it != index.end()) node_region[v] = static_cast<int32_t>(it->second);
   }
   std::vector<int32_t> total(nr, 0), spanning(nr, 0);
   for (const auto& m : project_members(s, g)) {
     std::vector<int32_t> rs;
     for (int32_t v : m) {
-      if (region_of[static_cast<size_t>(v)] >= 0) rs.push_back(region_of[static_cast<size_t>(v)]);
+      if (node_region[static_cast<size_t>(v)] >= 0)
+        rs.push_back(node_region[static_cast<size_t>(v)]);
     }
     std::sort(rs.begin(), rs.end());
     rs.erase(std::unique(rs.begin(), rs.end()), rs.end());

@@ -69,7 +69,30 @@ std::vector<std::vector<int32_t>> memberships_by_org(const snapshot::Snapshot& s
 // The clusters that label each project, as cluster rows, ascending.
 std::vector<std::vector<int32_t>> labels_by_project(const snapshot::Snapshot& s);
 
+// The organisation columns the network reads, resolved once for loops over organisations (and
+// the one home of the region and SME rules). The snapshot must outlive it.
+class OrganisationColumns {
+ public:
+  explicit OrganisationColumns(const snapshot::Snapshot& s);
+  std::string_view id(int32_t org_row) const;
+  std::string_view name(int32_t org_row) const;
+  std::string_view kind(int32_t org_row) const;
+  // INSEE region code (its region, else its department's), "" when unknown.
+  std::string_view region(int32_t org_row) const;
+  // A small or medium enterprise: a company of size class TPE or PME.
+  bool sme(int32_t org_row) const;
+
+ private:
+  const snapshot::Table& orgs_;
+  const snapshot::Column& name_;
+  const snapshot::Column& kind_;
+  const snapshot::Column& region_;
+  const snapshot::Column& department_;
+  const snapshot::Column& size_class_;
+};
+
 // INSEE region code of organisation row r (its region, else its department's), "" when unknown.
+// In loops, resolve the columns once with OrganisationColumns.
 std::string_view organisation_region(const snapshot::Snapshot& s, int32_t org_row);
 
 // Is organisation row r a small or medium enterprise (company of size class TPE or PME)?
@@ -81,6 +104,15 @@ struct Matrix {
   std::vector<std::string> names;   // display names
   std::vector<double> values;       // labels.size()², symmetric
   double at(size_t i, size_t j) const { return values[i * labels.size() + j]; }
+  // The values as one row per label.
+  std::vector<std::vector<double>> rows() const {
+    const size_t n = labels.size();
+    std::vector<std::vector<double>> out(n);
+    for (size_t i = 0; i < n; ++i)
+      out[i].assign(values.begin() + static_cast<std::ptrdiff_t>(i * n),
+                    values.begin() + static_cast<std::ptrdiff_t>((i + 1) * n));
+    return out;
+  }
 };
 
 // Cluster × cluster links over the kept projects.

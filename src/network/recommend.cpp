@@ -137,7 +137,7 @@ Recommender::Recommender(const Snapshot& s, const CoopGraph& g, int up_to_year, 
 }
 
 double Recommender::pair_score(int32_t u, int32_t v, double aa,
-                               std::vector<Reason>* reasons) const {
+                               std::vector<PartnerReason>* reasons) const {
   const auto iu = static_cast<size_t>(u), iv = static_cast<size_t>(v);
   double score = aa;
   const auto& cu = clusters_[iu];
@@ -242,7 +242,7 @@ Result<std::vector<Candidate>> Recommender::for_idea(const Idea& idea, size_t k)
   }
   const size_t n = g_.nodes();
   std::vector<double> score(n, 0.0);
-  std::vector<std::vector<Reason>> why(n);
+  std::vector<std::vector<PartnerReason>> why(n);
   for (size_t v = 0; v < n; ++v) {
     const double total = static_cast<double>(g_.participations[v]);
     double sec = 0, th = 0;

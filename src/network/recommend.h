@@ -8,22 +8,24 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/typed_json.h"
 #include "network/graph.h"
 
 namespace poles::network {
 
 // One reason a candidate scores: a code the dashboard translates, a value, and its details.
-struct Reason {
+struct PartnerReason {
   std::string code;  // shared_partners, shared_cluster, same_region, same_department,
                      // sector_complementarity, sector_experience, theme_experience, sme, active
   double value = 0;
   std::string detail;
 };
+POLES_JSON(PartnerReason, code, value, detail)
 
 struct Candidate {
   int32_t node = -1;
   double score = 0;
-  std::vector<Reason> reasons;
+  std::vector<PartnerReason> reasons;
 };
 
 // The score of a pair (u, v), v not yet a partner of u:
@@ -60,7 +62,7 @@ class Recommender {
   std::vector<double> common_neighbours(int32_t u) const;
 
  private:
-  double pair_score(int32_t u, int32_t v, double aa, std::vector<Reason>* reasons) const;
+  double pair_score(int32_t u, int32_t v, double aa, std::vector<PartnerReason>* reasons) const;
 
   const snapshot::Snapshot& s_;
   const CoopGraph& g_;
@@ -86,11 +88,12 @@ struct HoldoutOptions {
   uint64_t seed = 1;
   Filter filter;  // other restrictions (clusters, programmes, region); its years are ignored
 };
-struct MethodScore {
+struct HoldoutScore {
   std::string method;  // model, common_neighbours, random
   double precision_at_k = 0;
   double auc = 0;
 };
+POLES_JSON(HoldoutScore, method, precision_at_k, auc)
 struct HoldoutResult {
   int train_to = 0, test_from = 0, test_to = 0;
   size_t train_nodes = 0, train_edges = 0;
@@ -98,7 +101,7 @@ struct HoldoutResult {
   size_t evaluated_nodes = 0;
   size_t k = 0;
   uint64_t seed = 0;
-  std::vector<MethodScore> methods;
+  std::vector<HoldoutScore> methods;
 };
 Result<HoldoutResult> evaluate_recommender(const snapshot::Snapshot& s, const HoldoutOptions& o);
 

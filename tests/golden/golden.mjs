@@ -244,6 +244,9 @@ const scrubText = (t) => t
 let adminSession = null;
 const failures = [];
 const answers = {};
+// The JSON bodies as received, before scrubbing: what the schemas validate (a volatile value
+// such as a timing object is replaced by a string in the answer files only).
+const received = {};
 let changed = 0;
 const started = Date.now();
 for (const c of cases) {
@@ -283,7 +286,8 @@ for (const c of cases) {
     answer.body = { starts_with: bytes.subarray(0, 5).toString('latin1'), at_least_bytes: bytes.length > 1000 };
   } else if (type.includes('json')) {
     const text = await res.text();
-    answer.body = text ? scrub(JSON.parse(text)) : null;
+    received[c.name] = text ? JSON.parse(text) : null;
+    answer.body = text ? scrub(received[c.name]) : null;
     if (c.summary) {
       const ops = Object.entries(answer.body.paths).flatMap(([p, m]) => Object.keys(m).map((x) => `${x.toUpperCase()} ${p}`));
       answer.body = { openapi: answer.body.openapi, operations: ops.length, paths: ops };
@@ -349,7 +353,7 @@ for (const c of cases) {
   }
   covered.add(`${t.method} ${t.path}`);
   if (!c.binary && !c.summary && !c.text) {
-    const problems = validate(t.op, a.status, a.type, a.body);
+    const problems = validate(t.op, a.status, a.type, c.name in received ? received[c.name] : a.body);
     for (const p of problems) failures.push(`${c.name}: ${a.request} → ${a.status}: ${p}`);
   }
 }

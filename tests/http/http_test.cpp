@@ -191,6 +191,25 @@ TEST_P(HttpTest, NetworkRoutes) {
   res = call("GET", "/api/v1/network/what-if?remove=aero", auth(Role::kState));
   ASSERT_EQ(res->status, 200) << res->body;
   EXPECT_EQ(Json::parse(res->body)["projects_lost"], 1);
+  // A what-if needs a change, an idea a sector or a theme.
+  EXPECT_EQ(call("GET", "/api/v1/network/what-if", auth(Role::kState))->status, 400);
+  EXPECT_EQ(call("GET", "/api/v1/network/recommend?home=76", auth(Role::kState))->status, 400);
+  // The drawing: nodes by strength (o2 and o3 at 2, then o1), links as [source, target, weight].
+  res = call("GET", "/api/v1/network/graph?limit=2", auth(Role::kState));
+  ASSERT_EQ(res->status, 200) << res->body;
+  const Json graph = Json::parse(res->body);
+  EXPECT_EQ(graph["organisations"], 3);
+  ASSERT_EQ(graph["nodes"].size(), 2u);
+  EXPECT_EQ(graph["nodes"][0]["id"], "o2");
+  EXPECT_EQ(graph["edges"], Json::parse(R"([["o2","o3",1.5]])"));
+  // The ego network: the center first, then its partners; the links among them.
+  res = call("GET", "/api/v1/network/ego/o2?radius=1", auth(Role::kState));
+  ASSERT_EQ(res->status, 200) << res->body;
+  const Json ego = Json::parse(res->body);
+  EXPECT_EQ(ego["nodes"][0]["id"], "o2");
+  EXPECT_EQ(ego["nodes"][0]["hops"], 0);
+  EXPECT_EQ(ego["edges"].size(), 3u);
+  EXPECT_EQ(call("GET", "/api/v1/network/ego/nobody", auth(Role::kState))->status, 404);
 }
 
 TEST_P(HttpTest, SelectionRoutesAndWhoSeesReviewers) {

@@ -21,6 +21,7 @@
 #include "network/graph.h"
 #include "network/metrics.h"
 #include "network/recommend.h"
+#include "network/views.h"
 #include "snapshot/loader.h"
 #include "test_support.h"
 
@@ -238,30 +239,41 @@ TEST_F(NetworkFrance, HoldOutNumbersInTheDocsComeFromARun) {
 TEST_F(NetworkFrance, ViewsOfTheAppLayer) {
   auto a = app::analyse_network(snap_, Filter{.from_year = 2010, .to_year = 2020}, 1);
   ASSERT_TRUE(a.has_value()) << a.error().to_string();
+  // Each view's arguments, checked against its parameters as the API and the CLI do.
+  auto args = [](const app::ParamSpecs& specs, const app::Params& given) {
+    auto parsed = app::parse(specs, given);
+    EXPECT_TRUE(parsed.has_value()) << parsed.error().to_string();
+    return parsed.has_value() ? *parsed : app::Args{};
+  };
   const auto summary = app::network_summary(**a);
-  EXPECT_GT(summary["connectivity"]["giant_share"].get<double>(), 0.9);
+  EXPECT_GT(summary.connectivity.giant_share, 0.9);
   const auto clusters = app::network_clusters(**a);
-  EXPECT_EQ(clusters["clusters"].size(), snap_->table("cluster").rows);
+  EXPECT_EQ(clusters.clusters.size(), snap_->table("cluster").rows);
   // Co-labelled matrix is symmetric, its diagonal the projects of each cluster.
-  const auto& co = clusters["co_labelled"]["values"];
+  const auto& co = clusters.co_labelled.values;
   for (size_t i = 0; i < co.size(); ++i) {
-    EXPECT_EQ(co[i][i].get<double>(), clusters["clusters"][i]["projects"].get<double>());
+    EXPECT_EQ(co[i][i], static_cast<double>(clusters.clusters[i].projects));
     for (size_t j = 0; j < i; ++j) EXPECT_EQ(co[i][j], co[j][i]);
   }
-  const auto top = app::network_organisations(**a, "pagerank", 1, 0);
+  const auto top = app::network_organisations(
+      **a, args(app::network_organisations_params(), {{"sort", "pagerank"}, {"limit", "1"}}));
   ASSERT_TRUE(top.has_value());
-  const std::string id = (*top)["items"][0]["id"];
-  auto ego = app::network_ego(**a, id, 1, 500);
+  const std::string id = top->items[0].id;
+  auto ego = app::network_ego(**a, id, args(app::network_ego_params(), {{"limit", "500"}}));
   ASSERT_TRUE(ego.has_value());
-  EXPECT_EQ((*ego)["nodes"].size(), (*top)["items"][0]["degree"].get<size_t>() + 1);
-  auto rec = app::network_recommend(**a, id, 10);
+  EXPECT_EQ(ego->nodes.size(), static_cast<size_t>(top->items[0].degree) + 1);
+  auto rec = app::network_recommend(**a, id, args(app::network_recommend_params(), {}));
   ASSERT_TRUE(rec.has_value());
-  EXPECT_EQ((*rec)["candidates"].size(), 10u);
-  auto drawing = app::network_drawing(**a, 300);
+  EXPECT_EQ(rec->candidates.size(), 10u);
+  auto drawing = app::network_drawing(**a, args(app::network_drawing_params(), {{"limit", "300"}}));
   ASSERT_TRUE(drawing.has_value());
-  EXPECT_EQ((*drawing)["nodes"].size(), 300u);
-  EXPECT_FALSE(app::network_ego(**a, "no-such-org", 1, 10).has_value());
-  EXPECT_FALSE(app::network_organisations(**a, "charm", 10, 0).has_value());
+  EXPECT_EQ(drawing->nodes.size(), 300u);
+  EXPECT_FALSE(
+      app::network_ego(**a, "no-such-org", args(app::network_ego_params(), {{"limit", "10"}}))
+          .has_value());
+  // An unknown metric: refused by the parameters' check, and by the engine.
+  EXPECT_FALSE(app::parse(app::network_organisations_params(), {{"sort", "charm"}}).has_value());
+  EXPECT_FALSE(parse_metric("charm").has_value());
 }
 
 }  // namespace

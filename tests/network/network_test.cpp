@@ -10,6 +10,7 @@
 #include "network/graph.h"
 #include "network/metrics.h"
 #include "network/recommend.h"
+#include "network/views.h"
 
 // Designated initializers leave the other members at their defaults on purpose.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -324,6 +325,115 @@ TEST(NetworkRecommend, ExcludesPartnersAndGivesReasons) {
   ASSERT_FALSE(idea->empty());
   EXPECT_EQ((*idea)[0].node, a1);  // a Occitan SME of division 26
   EXPECT_FALSE(rec.for_idea({.sector = "26", .themes = {}, .region = "00"}, 3).has_value());
+}
+
+TEST(NetworkViews, OrganisationAndLinkRows) {
+  auto s = fixture();
+  auto g = build_cooperation(*s, Filter{});
+  ASSERT_TRUE(g.has_value());
+  auto m = compute_metrics(*g);
+  ASSERT_TRUE(m.has_value());
+  const OrganisationRows rows(*s, *g, *m);
+  // a1: an Occitan SME (pme) in p1, p2 and p5, partner of a2, a3 and b1 (strength 1.5+0.5+1).
+  const auto a1 = rows.organisation(node(*s, *g, "a1"));
+  EXPECT_EQ(a1.id, "a1");
+  EXPECT_EQ(a1.name, "Org a1");
+  EXPECT_EQ(a1.kind, "company");
+  EXPECT_EQ(a1.region, "76");
+  EXPECT_TRUE(a1.sme);
+  EXPECT_EQ(a1.projects, 3);
+  EXPECT_EQ(a1.degree, 3);
+  EXPECT_DOUBLE_EQ(a1.strength, 3.0);
+  ASSERT_TRUE(a1.betweenness.has_value());
+  EXPECT_FALSE(rows.organisation(node(*s, *g, "a2")).sme);  // a large firm
+  EXPECT_FALSE(rows.organisation(node(*s, *g, "x")).sme);   // a laboratory
+  const auto link = rows.link(g->edge_between(node(*s, *g, "a1"), node(*s, *g, "a2")));
+  EXPECT_EQ(link.source, "a1");
+  EXPECT_EQ(link.target, "a2");
+  EXPECT_DOUBLE_EQ(link.weight, 1.5);
+  EXPECT_EQ(link.projects, 2);
+  // Without betweenness the row says so (null), it does not make up a zero.
+  auto light = compute_metrics(*g, {.betweenness = false});
+  ASSERT_TRUE(light.has_value());
+  EXPECT_FALSE(OrganisationRows(*s, *g, *light).organisation(0).betweenness.has_value());
+  EXPECT_EQ(tj::to_json(OrganisationRows(*s, *g, *light).organisation(0))["betweenness"], nullptr);
+}
+
+TEST(NetworkViews, RankingByAMetric) {
+  auto s = fixture();
+  auto g = build_cooperation(*s, Filter{});
+  ASSERT_TRUE(g.has_value());
+  auto m = compute_metrics(*g);
+  ASSERT_TRUE(m.has_value());
+  auto id = [&](int32_t v) {
+    return std::string(
+        s->table("organisation").key(static_cast<size_t>(g->org[static_cast<size_t>(v)])));
+  };
+  // Strength: a1 3, then a2 a3 b1 b2 at 2 (ties by node), x 1.
+  const auto by_strength = rank_nodes(*m, Metric::kStrength, 3, 0);
+  ASSERT_EQ(by_strength.size(), 3u);
+  EXPECT_EQ(id(by_strength[0]), "a1");
+  EXPECT_EQ(id(by_strength[1]), "a2");
+  EXPECT_EQ(id(by_strength[2]), "a3");
+  const auto page = rank_nodes(*m, Metric::kStrength, 10, 4);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(id(page[0]), "b2");
+  EXPECT_EQ(id(page[1]), "x");
+  EXPECT_TRUE(rank_nodes(*m, Metric::kDegree, 10, 6).empty());
+  ASSERT_TRUE(parse_metric("eigenvector").has_value());
+  EXPECT_EQ(*parse_metric("eigenvector"), Metric::kEigenvector);
+  EXPECT_FALSE(parse_metric("charm").has_value());
+}
+
+TEST(NetworkViews, CommunityProfilesAndDrawing) {
+  auto s = fixture();
+  auto g = build_cooperation(*s, Filter{});
+  ASSERT_TRUE(g.has_value());
+  auto m = compute_metrics(*g);
+  ASSERT_TRUE(m.has_value());
+  const auto all = community_profiles(*s, *g, *m, 100);
+  ASSERT_EQ(all.size(), static_cast<size_t>(m->communities));
+  size_t total = 0;
+  for (size_t i = 0; i < all.size(); ++i) {
+    total += all[i].organisations;
+    if (i > 0) {
+      EXPECT_LE(all[i].organisations, all[i - 1].organisations);
+    }
+    EXPECT_EQ(all[i].leaders.size(), std::min<size_t>(5, all[i].organisations));
+    EXPECT_GT(all[i].main_region_share, 0.0);
+    EXPECT_LE(all[i].main_region_share, 1.0);
+  }
+  EXPECT_EQ(total, g->nodes());
+  EXPECT_EQ(community_profiles(*s, *g, *m, 1).size(), 1u);
+
+  // The three strongest: a1 (3), then a2 and a3 (2, ties by node); their three links.
+  auto d = drawing(*s, *g, *m, 3);
+  ASSERT_TRUE(d.has_value()) << d.error().to_string();
+  EXPECT_EQ(d->organisations, 6u);
+  EXPECT_EQ(d->shown, 3u);
+  ASSERT_EQ(d->nodes.size(), 3u);
+  EXPECT_EQ(d->nodes[0].id, "a1");
+  EXPECT_EQ(d->nodes[1].id, "a2");
+  EXPECT_EQ(d->nodes[2].id, "a3");
+  EXPECT_TRUE(d->nodes[0].sme);
+  EXPECT_DOUBLE_EQ(d->nodes[0].size, 3.0);
+  ASSERT_EQ(d->edges.size(), 3u);
+  // An edge is written as a compact [source, target, weight] array.
+  EXPECT_EQ(tj::to_json(d->edges[0]).dump(), R"(["a1","a2",1.5])");
+}
+
+TEST(NetworkGraph, MatrixRowsAndOrganisationColumns) {
+  auto s = fixture();
+  auto g = build_cooperation(*s, Filter{});
+  ASSERT_TRUE(g.has_value());
+  const auto rows = cluster_links(*s, *g).co_labelled.rows();
+  EXPECT_EQ(rows, (std::vector<std::vector<double>>{{4, 1}, {1, 2}}));
+  const OrganisationColumns cols(*s);
+  const int32_t b1 = s->table("organisation").find("b1");
+  EXPECT_EQ(cols.region(b1), "53");
+  EXPECT_TRUE(cols.sme(b1));  // tpe
+  EXPECT_EQ(cols.region(b1), organisation_region(*s, b1));
+  EXPECT_EQ(cols.sme(b1), is_sme(*s, b1));
 }
 
 TEST(NetworkExport, GraphmlGexfCsv) {
