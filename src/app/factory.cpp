@@ -509,7 +509,7 @@ Result<SectorSheet> sector_sheet(const Snapshot& s, const std::string& sector, c
   const auto training = services::training(s, cluster_rows);
   const auto skills = services::sector_dimension(s, sector, "skills");
   out.skills = {training.services, training.participations,
-                over_firms(skills.mean, skills.diagnoses, rule)};
+                over_firms(skills.mean, skills.firms, rule)};
   out.secrecy = rule_shown(rule);
   out.sources = {"employment: the store's employment table (region x NAF division x year)",
                  "projects, labels, results, services, diagnostics: the registry",

@@ -407,7 +407,9 @@ POLES_JSON(SectorSheetMemberJobs, year, regions, total)
 
 struct SectorSheetSkills {
   size_t training_services = 0, training_participations = 0;
-  FactorySecretCell diagnostic_skills;  // mean skills score of the sector's firms' diagnoses
+  // Mean skills score of the diagnoses of the sector's firms; published with (and only when it
+  // covers enough) distinct firms, not diagnoses.
+  FactorySecretCell diagnostic_skills;
 };
 POLES_JSON(SectorSheetSkills, training_services, training_participations, diagnostic_skills)
 

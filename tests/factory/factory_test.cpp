@@ -687,12 +687,14 @@ TEST(FactoryViews, SectorSheetPublishesFirmAggregatesThroughSecrecy) {
   EXPECT_EQ(sheet->projects.count, 4u);
   ASSERT_EQ(sheet->clusters.size(), 2u);
   EXPECT_EQ(sheet->clusters[0].name, "Cluster a");
-  // Two firms only: result jobs and member jobs are masked.
+  // Two firms only: result jobs, member jobs and the skills score (three diagnoses of two firms)
+  // are masked.
   EXPECT_FALSE(sheet->results.jobs.value.has_value());
   EXPECT_EQ(sheet->results.jobs.secret.value_or(""), "primary");
   EXPECT_FALSE(sheet->member_jobs.total.value.has_value());
   ASSERT_EQ(sheet->member_jobs.regions.size(), 2u);  // 11 and 84, in code order
   EXPECT_EQ(sheet->member_jobs.regions[0].region, "11");
+  EXPECT_FALSE(sheet->skills.diagnostic_skills.value.has_value());
   EXPECT_EQ(sheet->skills.training_services, 1u);
   const tj::Json j = tj::to_json(*sheet);
   EXPECT_EQ(j["results"]["jobs"], tj::Json::parse(R"({"value":null,"secret":"primary"})"));
@@ -705,7 +707,7 @@ TEST(FactoryViews, SectorSheetPublishesFirmAggregatesThroughSecrecy) {
   EXPECT_EQ(tj::to_json(open->results.jobs), tj::Json::parse(R"({"value":7,"firms":2})"));
   ASSERT_TRUE(open->skills.diagnostic_skills.value.has_value());
   EXPECT_DOUBLE_EQ(*open->skills.diagnostic_skills.value, 50);
-  EXPECT_EQ(open->skills.diagnostic_skills.firms.value_or(0), 3);  // diagnoses, counted as firms
+  EXPECT_EQ(open->skills.diagnostic_skills.firms.value_or(0), 2);  // firms, not diagnoses
   // The document draws it.
   const std::string html = report::sector_sheet_html(*sheet, "en");
   EXPECT_NE(html.find("<title>" + report::sector_sheet_title(*sheet, "en") + "</title>"),
