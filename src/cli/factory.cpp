@@ -4,11 +4,16 @@
 
 #include <fmt/format.h>
 
+#include <deque>
 #include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "app/evaluate.h"
 #include "cli/commands.h"
 #include "cli/view_command.h"
+#include "core/typed_json.h"
 #include "report/cluster_report.h"
 #include "report/pdf.h"
 #include "report/sector_sheet.h"
@@ -28,12 +33,40 @@ const std::vector<std::string_view> kSheetTables = {
     "employment", "project_event", "project_label",       "participation", "result",
     "membership", "service",       "service_participant", "diagnostic",    "firm_year"};
 
-const std::vector<std::pair<const char*, const char*>> kEmploymentOptions = {
-    {"year", "Year of the specialisation (default: the last)"},
-    {"from", "Start of the shift-share and of the trend (default: the first year)"},
-    {"to", "End of the shift-share and of the trend (default: the last year)"},
-    {"horizon", "Years projected (default 5)"},
-    {"level", "Prediction interval level (default 0.95)"}};
+// The options of a view command from its use case's parameters: --name with the help, bounds and
+// default of the spec. The specs must outlive the command (the use cases' specs are static).
+// (ViewSpec::params checks them; view_command does not generate the options from them yet.)
+std::vector<std::pair<const char*, const char*>> options_of(const app::ParamSpecs& specs) {
+  static std::deque<std::string> help;  // the help texts, alive as long as the commands
+  std::vector<std::pair<const char*, const char*>> out;
+  for (const auto& p : specs) {
+    help.push_back(app::describe(p));
+    out.emplace_back(p.name.c_str(), help.back().c_str());
+  }
+  return out;
+}
+
+// `report sector`: the sheet's parameters, the document's format and language, the file written.
+const app::ParamSpecs& sheet_params() {
+  static const app::ParamSpecs k = [] {
+    app::ParamSpecs out = app::employment_params();
+    out.push_back(app::choice_param("format", "Document format (pdf: printed by headless Chromium)",
+                                    {"html", "pdf"}, "html"));
+    out.push_back(app::text_param("output", "File written (default: fiche-<sector>.<format>)"));
+    out.push_back(app::choice_param("lang", "Language of the document", {"fr", "en"}, "fr"));
+    return out;
+  }();
+  return k;
+}
+
+// A view whose tables and JSON are its typed result as it is.
+template <class Fn>
+ViewFn plain(Fn fn) {
+  return [fn](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
+    POLES_ASSIGN_OR_RETURN(auto r, fn(s, a));
+    return tj::to_json(r);
+  };
+}
 
 const std::vector<std::string_view> kClusterReportTables = {
     "cluster_label", "membership",      "project_label",       "project_event", "participation",
@@ -47,59 +80,54 @@ void add_factory(CLI::App& app, CommandContext& ctx) {
       "pipeline",
       "From projects to products: the funnel, leverage of public aid, follow-on funding");
   pipe->require_subcommand(1);
-  view_command(pipe, ctx,
-               {.name = "funnel",
-                .help = "Projects reaching each stage, conversion, durations, drop-outs, TRL gains",
-                .tables = kPipelineTables,
-                .options = {{"from", "First cohort year"},
-                            {"to", "Last cohort year"},
-                            {"cluster", "Only projects labelled by this cluster"},
-                            {"programme", "Only this programme (FUI, ANR, H2020…)"},
-                            {"by", "none (default), cluster, programme or year"}},
-                .table = "groups"},
-               [](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
-                 POLES_ASSIGN_OR_RETURN(auto j, app::pipeline_funnel(s, a.params));
-                 if (a.json) return j;
-                 // Tables: one line per stage of the whole, one line per group.
-                 Json stages = Json::array(), groups = Json::array();
-                 for (const auto& st : j["all"]["stages"]) {
-                   Json line{{"stage", st["stage"]},
-                             {"reached", st["reached"]},
-                             {"conversion", st.value("conversion", Json())},
-                             {"median_days_to_next",
-                              st.contains("to_next") ? st["to_next"]["median_days"] : Json()},
-                             {"rejected_after", st["rejected_after"]},
-                             {"abandoned_after", st["abandoned_after"]}};
-                   stages.push_back(std::move(line));
-                 }
-                 for (const auto& g : j["groups"]) {
-                   Json line{{"group", g["group"]}, {"projects", g["projects"]}};
-                   for (const auto& st : g["stages"])
-                     line[st["stage"].get<std::string>()] = st["reached"];
-                   line["trl_gain"] = g["trl"]["gain_mean"];
-                   groups.push_back(std::move(line));
-                 }
-                 Json out{{"filter", j["filter"]},
-                          {"projects", j["all"]["projects"]},
-                          {"trl", j["all"]["trl"]},
-                          {"time_to_market", j["all"]["time_to_market"]},
-                          {"stages", stages}};
-                 if (!groups.empty()) out["groups"] = groups;
-                 return out;
-               });
+  view_command(
+      pipe, ctx,
+      {.name = "funnel",
+       .help = "Projects reaching each stage, conversion, durations, drop-outs, TRL gains",
+       .tables = kPipelineTables,
+       .params = app::funnel_params(),
+       .options = options_of(app::funnel_params()),
+       .table = "groups"},
+      [](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
+        POLES_ASSIGN_OR_RETURN(auto r, app::pipeline_funnel(s, a.args));
+        if (a.json) return tj::to_json(r);
+        // Tables: one line per stage of the whole, one line per group.
+        Json stages = Json::array(), groups = Json::array();
+        for (const auto& st : r.all.stages) {
+          stages.push_back(Json{
+              {"stage", st.stage},
+              {"reached", st.reached},
+              {"conversion", st.conversion ? tj::to_json(*st.conversion) : Json()},
+              {"median_days_to_next", st.to_next ? tj::to_json(st.to_next->median_days) : Json()},
+              {"rejected_after", st.rejected_after},
+              {"abandoned_after", st.abandoned_after}});
+        }
+        for (const auto& g : r.groups) {
+          Json line{{"group", g.group}, {"projects", g.projects}};
+          for (const auto& st : g.stages) line[st.stage] = st.reached;
+          line["trl_gain"] = tj::to_json(g.trl.gain_mean);
+          groups.push_back(std::move(line));
+        }
+        Json out{{"filter", tj::to_json(r.filter)},
+                 {"projects", r.all.projects},
+                 {"trl", tj::to_json(r.all.trl)},
+                 {"time_to_market", tj::to_json(r.all.time_to_market)},
+                 {"stages", stages}};
+        if (!groups.empty()) out["groups"] = groups;
+        return out;
+      });
   view_command(
       pipe, ctx,
       {.name = "leverage",
        .help =
            "Private co-funding per euro of public aid, follow-on projects, European after national",
        .tables = kPipelineTables,
-       .options = {{"from", "First start year"},
-                   {"to", "Last start year"},
-                   {"by", "cluster (default), programme or none"}},
+       .params = app::leverage_params(),
+       .options = options_of(app::leverage_params()),
        .table = "groups"},
-      [](const snapshot::Snapshot& s, const ViewArgs& a) {
-        return app::pipeline_leverage(s, a.params);
-      });
+      plain([](const snapshot::Snapshot& s, const ViewArgs& a) {
+        return app::pipeline_leverage(s, a.args);
+      }));
 
   CLI::App* svc =
       app.add_subcommand("services", "SME services of the clusters and digital diagnostics");
@@ -109,91 +137,86 @@ void add_factory(CLI::App& app, CommandContext& ctx) {
       {.name = "summary",
        .help = "Reach, intensity, heterogeneity, international activity, what follows a service",
        .tables = kServiceTables,
-       .options = {{"from", "First year (default 2016)"},
-                   {"to", "Last year (default 2020)"},
-                   {"horizon", "Years before and after the period for outcomes (default 3)"}},
+       .params = app::services_params(),
+       .options = options_of(app::services_params()),
        .table = "clusters"},
-      [](const snapshot::Snapshot& s, const ViewArgs& a) {
-        return app::services_overview(s, a.params);
-      });
+      plain([](const snapshot::Snapshot& s, const ViewArgs& a) {
+        return app::services_overview(s, a.args);
+      }));
   view_command(
       svc, ctx,
       {.name = "diagnostics",
        .help =
            "Digital maturity by dimension, progress of firms diagnosed twice, aid after diagnosis",
        .tables = kServiceTables,
-       .options = {{"from", "First year (default 2015)"}, {"to", "Last year (default 2030)"}},
+       .params = app::diagnostics_params(),
+       .options = options_of(app::diagnostics_params()),
        .table = "clusters"},
-      [](const snapshot::Snapshot& s, const ViewArgs& a) {
-        return app::diagnostics_overview(s, a.params);
-      });
+      plain([](const snapshot::Snapshot& s, const ViewArgs& a) {
+        return app::diagnostics_overview(s, a.args);
+      }));
 
   CLI::App* fore = app.add_subcommand(
       "foresight", "Employment foresight: specialisation, shift-share, projections");
   fore->require_subcommand(1);
-  auto employment_options = kEmploymentOptions;
-  employment_options.push_back({"region", "Only this region (INSEE code)"});
-  employment_options.push_back({"sector", "Only this sector (NAF division)"});
   view_command(
       fore, ctx,
       {.name = "employment",
        .help =
            "Location quotients and stars, shift-share of the change, projections with intervals",
        .tables = kEmploymentTables,
-       .options = employment_options,
+       .params = app::employment_params(),
+       .options = options_of(app::employment_params()),
        .table = "regions"},
       [](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
-        POLES_ASSIGN_OR_RETURN(auto j, app::employment_overview(s, a.params));
-        if (a.json) return j;
+        POLES_ASSIGN_OR_RETURN(auto r, app::employment_overview(s, a.args));
+        if (a.json) return tj::to_json(r);
         Json projections = Json::array();
-        for (const auto& p : j["projections"]) {
-          if (p["points"].empty()) {
-            projections.push_back({{"sector", p["sector"]},
-                                   {"annual_growth", nullptr},
-                                   {"note", p.value("error", "")}});
+        for (const auto& p : r.projections) {
+          if (p.points.empty()) {
+            projections.push_back(
+                {{"sector", p.sector}, {"annual_growth", nullptr}, {"note", p.error.value_or("")}});
             continue;
           }
-          const auto& last = p["points"].back();
-          projections.push_back({{"sector", p["sector"]},
-                                 {"annual_growth", p["annual_growth"]},
-                                 {"year", last["year"]},
-                                 {"projected", last["value"]},
-                                 {"low", last["low"]},
-                                 {"high", last["high"]}});
+          const auto& last = p.points.back();
+          projections.push_back({{"sector", p.sector},
+                                 {"annual_growth", tj::to_json(p.annual_growth)},
+                                 {"year", last.year},
+                                 {"projected", last.value},
+                                 {"low", last.low},
+                                 {"high", last.high}});
         }
-        return Json{{"from", j["from"]},
-                    {"to", j["to"]},
+        return Json{{"from", r.from},
+                    {"to", r.to},
                     {"projections", projections},
-                    {"regions", j["shift_share"]["regions"]}};
+                    {"regions", tj::to_json(r.shift_share.regions)}};
       });
-  view_command(
-      fore, ctx,
-      {.name = "sectors",
-       .help = "Sectors with employment figures",
-       .tables = kEmploymentTables,
-       .table = "items"},
-      [](const snapshot::Snapshot& s, const ViewArgs&) { return app::employment_sectors(s); });
+  view_command(fore, ctx,
+               {.name = "sectors",
+                .help = "Sectors with employment figures",
+                .tables = kEmploymentTables,
+                .table = "items"},
+               plain([](const snapshot::Snapshot& s, const ViewArgs&) {
+                 return app::employment_sectors(s);
+               }));
 
   CLI::App* report = app.add_subcommand("report", "Reports to circulate (HTML or PDF)");
   report->require_subcommand(1);
-  auto sheet_options = kEmploymentOptions;
-  sheet_options.push_back({"format", "html (default) or pdf (printed by headless Chromium)"});
-  sheet_options.push_back({"output", "File written (default: fiche-<sector>.<format>)"});
-  sheet_options.push_back({"lang", "fr (default) or en"});
   view_command(
       report, ctx,
       {.name = "sector",
        .help = "The sector sheet (fiche filière) of a NAF division",
        .tables = kSheetTables,
        .id = {"SECTOR", "NAF division, e.g. 30"},
-       .options = sheet_options},
+       .params = sheet_params(),
+       .options = options_of(sheet_params())},
       [](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
-        const std::string format = app::text(a.params, "format", "html"),
-                          lang = app::text(a.params, "lang", "fr");
-        POLES_RETURN_IF_ERROR(check_document(format, lang));
-        POLES_ASSIGN_OR_RETURN(auto sheet, app::sector_sheet(s, a.id, a.params));
-        const std::string out =
-            app::text(a.params, "output", fmt::format("fiche-{}.{}", a.id, format));
+        const std::string& format = a.args.text("format");
+        const std::string& lang = a.args.text("lang");
+        POLES_ASSIGN_OR_RETURN(auto sheet, app::sector_sheet(s, a.id, a.args));
+        const std::string out = a.args.text("output").empty()
+                                    ? fmt::format("fiche-{}.{}", a.id, format)
+                                    : a.args.text("output");
         POLES_RETURN_IF_ERROR(write_document(report::sector_sheet_html(sheet, lang), format, out));
         return Json{{"written", out},
                     {"format", format},

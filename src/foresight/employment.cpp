@@ -6,7 +6,10 @@
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
+
+#include "core/codes.h"
 
 namespace poles::foresight {
 
@@ -242,6 +245,131 @@ Result<Projection> project(const std::vector<int>& years, const std::vector<doub
         {last + h, std::exp(fit), std::exp(fit - half), std::exp(fit + half), false});
   }
   return p;
+}
+
+Result<Projection> project_sector(const Cube& c, const Window& w, int region, int sector) {
+  const auto k = static_cast<size_t>(sector);
+  std::vector<int> years;
+  std::vector<double> values;
+  for (size_t y = 0; y < c.years.size(); ++y) {
+    if (c.years[y] < w.from || c.years[y] > w.to) continue;
+    years.push_back(c.years[y]);
+    values.push_back(region < 0 ? c.sector_total[k][y] : c.jobs[static_cast<size_t>(region)][k][y]);
+  }
+  return project(years, values, w.horizon, w.level);
+}
+
+std::vector<RegionShiftShare> shift_share_by_region(const std::vector<ShiftShare>& cells) {
+  std::map<std::string, RegionShiftShare> by_region;
+  for (const auto& x : cells) {
+    auto& t = by_region[x.region];
+    t.region = x.region;
+    t.start += x.start;
+    t.change += x.change;
+    t.national += x.national;
+    t.industry_mix += x.industry_mix;
+    t.competitive += x.competitive;
+  }
+  std::vector<RegionShiftShare> out;
+  for (auto& [r, t] : by_region) {
+    t.growth = t.start > 0 ? t.change / t.start : kNaN;
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Result<Overview> overview(const Cube& c, const Window& w, const std::string& region,
+                          const std::string& sector) {
+  auto keep = [&](const std::string& r, const std::string& k) {
+    return (region.empty() || r == region) && (sector.empty() || k == sector);
+  };
+  POLES_ASSIGN_OR_RETURN(auto spec, specialisation(c, w.year));
+  POLES_ASSIGN_OR_RETURN(auto shifts, shift_share(c, w.from, w.to));
+  Overview out;
+  for (auto& x : spec) {
+    if (keep(x.region, x.sector)) out.specialisation.push_back(std::move(x));
+  }
+  for (auto& x : shifts) {
+    if (keep(x.region, x.sector)) out.cells.push_back(std::move(x));
+  }
+  out.regions = shift_share_by_region(out.cells);
+  const int r = region.empty() ? -1 : c.region_index(region);
+  for (size_t k = 0; k < c.sectors.size(); ++k) {
+    if (!sector.empty() && c.sectors[k] != sector) continue;
+    auto pr = project_sector(c, w, r, static_cast<int>(k));
+    SectorProjection p{c.sectors[k], std::nullopt, ""};
+    if (pr) {
+      p.projection = std::move(*pr);
+    } else {
+      p.error = pr.error().message();
+    }
+    out.projections.push_back(std::move(p));
+  }
+  return out;
+}
+
+Result<SectorProfile> sector_profile(const Cube& c, const Window& w, int sector) {
+  const auto k = static_cast<size_t>(sector);
+  SectorProfile out;
+  out.national = c.sector_total[k];
+  POLES_ASSIGN_OR_RETURN(out.projection, project_sector(c, w, -1, sector));
+  POLES_ASSIGN_OR_RETURN(auto spec, specialisation(c, w.year));
+  POLES_ASSIGN_OR_RETURN(auto shifts, shift_share(c, w.from, w.to));
+  // shift_share checked that both years are in the cube.
+  out.start = c.sector_total[k][static_cast<size_t>(c.year_index(w.from))];
+  out.end = c.sector_total[k][static_cast<size_t>(c.year_index(w.to))];
+  out.growth = out.start > 0 ? (out.end - out.start) / out.start : kNaN;
+  std::map<std::string, size_t> row;  // region -> index in out.regions
+  for (auto& x : spec) {
+    if (x.sector != c.sectors[k]) continue;
+    row.emplace(x.region, out.regions.size());
+    out.regions.push_back({std::move(x), std::nullopt});
+  }
+  for (auto& x : shifts) {
+    if (x.sector != c.sectors[k]) continue;
+    if (auto it = row.find(x.region); it != row.end())
+      out.regions[it->second].shift_share = std::move(x);
+  }
+  std::sort(out.regions.begin(), out.regions.end(),
+            [](const SectorRegion& a, const SectorRegion& b) {
+              return a.specialisation.jobs > b.specialisation.jobs;
+            });
+  return out;
+}
+
+MemberJobs member_jobs(const Snapshot& s, std::string_view division) {
+  MemberJobs out;
+  for (const auto& r : codes::regions()) out.regions.emplace_back(r.code);
+  const auto& orgs = s.table("organisation");
+  const auto& naf = orgs.column("naf");
+  const auto& siren = orgs.column("siren");
+  const auto& ms = s.table("membership");
+  const auto& m_org = ms.column("organisation_id");
+  std::vector<uint8_t> member(orgs.rows, 0);
+  for (size_t m = 0; m < ms.rows; ++m) member[static_cast<size_t>(m_org.codes[m])] = 1;
+  std::set<std::string, std::less<>> sirens;
+  for (size_t i = 0; i < orgs.rows; ++i) {
+    const auto code = naf.text(i);
+    if (member[i] && code.size() >= 2 && code.substr(0, 2) == division && !siren.text(i).empty())
+      sirens.emplace(siren.text(i));
+  }
+  const auto& fy = s.table("firm_year");
+  const auto& f_year = fy.column("year");
+  const auto& f_siren = fy.column("siren");
+  const auto& f_region = fy.column("region");
+  const auto& f_headcount = fy.column("headcount");
+  for (size_t i = 0; i < fy.rows; ++i)
+    out.year = std::max(out.year, static_cast<int>(f_year.ints[i]));
+  for (size_t i = 0; i < fy.rows; ++i) {
+    if (f_year.ints[i] != out.year || !sirens.contains(f_siren.text(i))) continue;
+    const double h = f_headcount.reals[i];
+    if (std::isnan(h)) continue;
+    const auto r = std::find(out.regions.begin(), out.regions.end(), f_region.text(i));
+    if (r == out.regions.end()) continue;
+    out.firms.push_back(
+        {static_cast<size_t>(r - out.regions.begin()), std::string(f_siren.text(i)), h});
+  }
+  return out;
 }
 
 }  // namespace poles::foresight

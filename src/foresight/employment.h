@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -73,5 +74,78 @@ struct Projection {
 // Fails with fewer than 3 positive observations.
 Result<Projection> project(const std::vector<int>& years, const std::vector<double>& values,
                            int horizon, double level = 0.95);
+
+// The window of the employment views: the year of the location quotients, the years [from, to]
+// of the shift-share and of the trend, the years projected and the interval level.
+struct Window {
+  int year = 0, from = 0, to = 0;
+  int horizon = 5;
+  double level = 0.95;
+};
+
+// The projection of one sector's jobs fitted on the cube's years in [from, to]: national
+// (region < 0) or in one region (an index of the cube's regions). REQUIRES: sector is an index
+// of the cube's sectors.
+Result<Projection> project_sector(const Cube& c, const Window& w, int region, int sector);
+
+// Shift-share cells summed by region, regions in code order; growth = change / start (NaN unless
+// start > 0).
+struct RegionShiftShare {
+  std::string region;
+  double start = 0, change = 0, national = 0, industry_mix = 0, competitive = 0, growth = 0;
+};
+std::vector<RegionShiftShare> shift_share_by_region(const std::vector<ShiftShare>& cells);
+
+// The employment overview, restricted to one region and/or one sector when given (empty: all):
+// specialisation in the window's year, shift-share from `from` to `to` by cell and by region, and
+// one projection per sector (of the region's jobs when a region is given, else national). A sector
+// with too few years for a trend has no projection and the reason instead (not an error).
+struct SectorProjection {
+  std::string sector;
+  std::optional<Projection> projection;
+  std::string error;  // why there is no projection
+};
+struct Overview {
+  std::vector<Specialisation> specialisation;
+  std::vector<ShiftShare> cells;
+  std::vector<RegionShiftShare> regions;
+  std::vector<SectorProjection> projections;
+};
+// REQUIRES: region and sector are empty or codes of the cube.
+Result<Overview> overview(const Cube& c, const Window& w, const std::string& region,
+                          const std::string& sector);
+
+// One sector across the country: its national series, change and trend, and the regions that
+// have its jobs in the window's year (specialisation, with the shift-share of the window when the
+// region has one), most jobs first.
+struct SectorRegion {
+  Specialisation specialisation;
+  std::optional<ShiftShare> shift_share;
+};
+struct SectorProfile {
+  std::vector<double> national;  // by year of the cube (NaN when absent)
+  double start = 0, end = 0;     // national jobs in `from` and `to`
+  double growth = 0;             // (end - start) / start (NaN unless start > 0)
+  Projection projection;         // national
+  std::vector<SectorRegion> regions;
+};
+// REQUIRES: sector is an index of the cube's sectors. Fails when the projection, specialisation
+// or shift-share does.
+Result<SectorProfile> sector_profile(const Cube& c, const Window& w, int sector);
+
+// Jobs in the member firms of a sector: organisations with a membership (any date), a NAF code
+// in the division and a SIREN, by their headcount in the firm panel's last year, by the region of
+// the firm panel's row. A firm aggregate, to publish through statistical secrecy.
+struct MemberJobs {
+  int year = 0;                      // the firm panel's last year (0 when it is empty)
+  std::vector<std::string> regions;  // every region of the code list, in its order
+  struct Firm {
+    size_t region = 0;  // index in `regions`
+    std::string siren;
+    double headcount = 0;
+  };
+  std::vector<Firm> firms;  // one per firm panel row
+};
+MemberJobs member_jobs(const snapshot::Snapshot& s, std::string_view division);
 
 }  // namespace poles::foresight

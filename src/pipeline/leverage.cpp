@@ -105,6 +105,10 @@ std::vector<Leverage> leverage(const Snapshot& s, int from_year, int to_year, Le
     a.l.median_cost_ratio = median(a.cost_ratios);
     a.l.national_participants = a.national.size();
     a.l.european_after_national = a.european_later.size();
+    a.l.european_after_national_share = a.l.national_participants
+                                            ? static_cast<double>(a.l.european_after_national) /
+                                                  static_cast<double>(a.l.national_participants)
+                                            : std::numeric_limits<double>::quiet_NaN();
     out.push_back(std::move(a.l));
   }
   return out;

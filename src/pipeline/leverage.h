@@ -25,8 +25,10 @@ struct Leverage {
   size_t larger_follow_ons = 0;
   double median_cost_ratio = 0;  // follow-on cost / original cost
   size_t follow_ons_to_europe = 0;
-  size_t national_participants = 0;    // organisations in funded national projects
-  size_t european_after_national = 0;  // of which later in a European project
+  size_t national_participants = 0;          // organisations in funded national projects
+  size_t european_after_national = 0;        // of which later in a European project
+  double european_after_national_share = 0;  // european_after_national / national_participants
+                                             // (NaN without national participants)
 };
 
 enum class LeverageBy : uint8_t { kNone, kCluster, kProgramme };

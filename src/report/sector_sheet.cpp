@@ -6,11 +6,10 @@
 #include <map>
 
 #include "core/date.h"
+#include "core/model.h"
 #include "report/html.h"
 
 namespace poles::report {
-
-using Json = nlohmann::ordered_json;
 
 namespace {
 
@@ -81,15 +80,13 @@ struct Words {
   }
 };
 
-double num(const Json& j, const char* key) {
-  if (!j.contains(key) || !j[key].is_number()) return NAN;
-  return j[key].get<double>();
-}
+// A figure that may be missing (drawn as a dash).
+double num(const std::optional<double>& v) { return v.value_or(NAN); }
 
 // A cell published through statistical secrecy: its value, or the secrecy mark.
-std::string secret_cell(const Json& cell, int decimals, std::string_view lang, const Words& w) {
-  if (cell.is_object() && cell.contains("value") && cell["value"].is_number())
-    return number(cell["value"].get<double>(), decimals, lang);
+std::string secret_cell(const app::FactorySecretCell& cell, int decimals, std::string_view lang,
+                        const Words& w) {
+  if (cell.value) return number(*cell.value, decimals, lang);
   return "<abbr title=\"" + escape(w("secret")) + "\">s</abbr>";
 }
 
@@ -109,17 +106,16 @@ std::string euros(double v, std::string_view lang) {
 
 }  // namespace
 
-std::string sector_sheet_title(const Json& sheet, std::string_view lang) {
+std::string sector_sheet_title(const app::SectorSheet& sheet, std::string_view lang) {
   const Words w{lang};
-  const std::string name = sheet.value("name", std::string());
-  return fmt::format("{} — {}{}NAF {}", w("title"), name, name.empty() ? "" : " · ",
-                     sheet.value("sector", std::string()));
+  return fmt::format("{} — {}{}NAF {}", w("title"), sheet.name, sheet.name.empty() ? "" : " · ",
+                     sheet.sector);
 }
 
-std::string sector_sheet_html(const Json& sheet, std::string_view lang) {
+std::string sector_sheet_html(const app::SectorSheet& sheet, std::string_view lang) {
   const Words w{lang};
-  const Json& emp = sheet["employment"];
-  const Json& proj = sheet["projects"];
+  const auto& emp = sheet.employment;
+  const auto& proj = sheet.projects;
   const std::string title = sector_sheet_title(sheet, lang);
   std::string h;
   h += fmt::format(R"(<!doctype html>
@@ -145,45 +141,41 @@ section {{ break-inside: auto; }}
                    today_utc().to_string());
 
   // Key figures.
-  const double end = num(emp, "end"), growth = num(emp, "growth");
-  const double trend = num(emp["projection"], "annual_growth");
-  const auto& stages = proj["funnel"];
-  const double on_market = stages.size() >= 7 ? stages[6]["reached"].get<double>() : NAN;
+  const double end = num(emp.end), growth = num(emp.growth);
+  const double trend = emp.projection.annual_growth;
+  const auto& stages = proj.funnel;
+  const double on_market = stages.size() >= 7 ? static_cast<double>(stages[6].reached) : NAN;
   h += fmt::format("<section id=\"key\"><h2>{}</h2><div class=\"kpis\">", escape(w("key")));
   auto kpi = [&](const std::string& label, const std::string& value) {
     h += fmt::format("<div class=\"kpi\"><b>{}</b>{}</div>", value, escape(label));
   };
-  kpi(fmt::format("{} ({})", w("jobs"), emp["to"].get<int>()), number(end, 0, lang));
-  kpi(fmt::format("{} {}–{}", w("growth"), emp["from"].get<int>(), emp["to"].get<int>()),
-      percent(growth, lang));
+  kpi(fmt::format("{} ({})", w("jobs"), emp.to), number(end, 0, lang));
+  kpi(fmt::format("{} {}–{}", w("growth"), emp.from, emp.to), percent(growth, lang));
   kpi(w("trend"), percent(trend, lang));
-  kpi(w("projects"), number(num(proj, "count"), 0, lang));
-  kpi(w("aid"), euros(num(proj, "public_aid"), lang));
+  kpi(w("projects"), number(static_cast<double>(proj.count), 0, lang));
+  kpi(w("aid"), euros(proj.public_aid, lang));
   kpi(w("on_market"), number(on_market, 0, lang));
-  kpi(fmt::format("{} ({})", w("member_jobs"), sheet["member_jobs"]["year"].get<int>()),
-      secret_cell(sheet["member_jobs"]["total"], 0, lang, w));
-  kpi(w("result_jobs"), secret_cell(sheet["results"]["jobs"], 0, lang, w));
+  kpi(fmt::format("{} ({})", w("member_jobs"), sheet.member_jobs.year),
+      secret_cell(sheet.member_jobs.total, 0, lang, w));
+  kpi(w("result_jobs"), secret_cell(sheet.results.jobs, 0, lang, w));
   h += "</div></section>";
 
   // Employment chart with the projection band.
   LineSeries observed{w("observed"), "#000091", {}, false},
       projected{fmt::format("{} ({} {})", w("projected"), w("interval"),
-                            percent(num(emp["projection"], "level"), lang)),
+                            percent(emp.projection.level, lang)),
                 "#e1000f",
                 {},
                 true};
-  for (const auto& pt : emp["national"]) {
-    if (pt["jobs"].is_number())
-      observed.points.push_back({pt["year"].get<double>(), pt["jobs"].get<double>(), 0, 0, false});
+  for (const auto& pt : emp.national) {
+    if (pt.jobs) observed.points.push_back({static_cast<double>(pt.year), *pt.jobs, 0, 0, false});
   }
-  const auto& points = emp["projection"]["points"];
+  const auto& points = emp.projection.points;
   for (size_t i = 0; i < points.size(); ++i) {
     const auto& pt = points[i];
-    const bool last_observed = pt["observed"].get<bool>() &&
-                               (i + 1 == points.size() || !points[i + 1]["observed"].get<bool>());
-    if (pt["observed"].get<bool>() && !last_observed) continue;
-    projected.points.push_back({pt["year"].get<double>(), pt["value"].get<double>(),
-                                pt["low"].get<double>(), pt["high"].get<double>(), true});
+    const bool last_observed = pt.observed && (i + 1 == points.size() || !points[i + 1].observed);
+    if (pt.observed && !last_observed) continue;
+    projected.points.push_back({static_cast<double>(pt.year), pt.value, pt.low, pt.high, true});
   }
   h += fmt::format("<section id=\"employment\"><h2>{}</h2>", escape(w("employment")));
   h += line_chart(w("chart_jobs"), {observed, projected}, lang);
@@ -196,25 +188,23 @@ section {{ break-inside: auto; }}
       "<th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{} {}–{}</th><th "
       "class=\"num\">{}</th><th class=\"num\">{}</th>"
       "<th class=\"num\">{}</th></tr></thead><tbody>",
-      escape(w("regions")), emp["year"].get<int>(), escape(w("region")), escape(w("jobs")),
-      escape(w("share")), escape(w("lq")), escape(w("stars")), escape(w("change")),
-      emp["from"].get<int>(), emp["to"].get<int>(), escape(w("national")), escape(w("mix")),
-      escape(w("competitive")));
+      escape(w("regions")), emp.year, escape(w("region")), escape(w("jobs")), escape(w("share")),
+      escape(w("lq")), escape(w("stars")), escape(w("change")), emp.from, emp.to,
+      escape(w("national")), escape(w("mix")), escape(w("competitive")));
   std::vector<Bar> bars;
-  for (const auto& r : emp["regions"]) {
-    const Json ss = r.contains("shift_share") ? r["shift_share"] : Json::object();
-    const int stars = r["stars"].get<int>();
+  for (const auto& r : emp.regions) {
+    // Without shift-share over the window, its columns show dashes.
+    const auto ss = r.shift_share.value_or(app::SectorSheetShift{NAN, NAN, NAN, NAN});
     h += fmt::format(
         "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
         "class=\"num\">{}</td><td class=\"num\">{}</td>"
         "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
         "class=\"num\">{}</td></tr>",
-        escape(r["name"].get<std::string>()), number(num(r, "jobs"), 0, lang),
-        percent(num(r, "share_of_region"), lang), number(num(r, "lq"), 2, lang), stars_text(stars),
-        number(num(ss, "change"), 0, lang), number(num(ss, "national"), 0, lang),
-        number(num(ss, "industry_mix"), 0, lang), number(num(ss, "competitive"), 0, lang));
-    bars.push_back(
-        {r["name"].get<std::string>(), num(r, "lq"), num(r, "lq") >= 2 ? "#e1000f" : ""});
+        escape(r.name), number(r.jobs, 0, lang), percent(num(r.share_of_region), lang),
+        number(num(r.lq), 2, lang), stars_text(r.stars), number(ss.change, 0, lang),
+        number(ss.national, 0, lang), number(ss.industry_mix, 0, lang),
+        number(ss.competitive, 0, lang));
+    bars.push_back({r.name, num(r.lq), num(r.lq) >= 2 ? "#e1000f" : ""});
   }
   h += "</tbody></table>";
   h += bar_chart(w("chart_lq"), bars, lang, 1.0, true);
@@ -222,7 +212,7 @@ section {{ break-inside: auto; }}
 
   // Clusters.
   h += fmt::format("<section id=\"clusters\"><h2>{}</h2>", escape(w("clusters")));
-  if (sheet["clusters"].empty()) {
+  if (sheet.clusters.empty()) {
     h += fmt::format("<p class=\"muted\">{}</p>", escape(w("none")));
   } else {
     h += fmt::format(
@@ -231,14 +221,13 @@ section {{ break-inside: auto; }}
         escape(w("cluster")), escape(w("region")), escape(w("projects")), escape(w("aid")),
         escape(w("on_market")));
     size_t shown = 0;
-    for (const auto& c : sheet["clusters"]) {
+    for (const auto& c : sheet.clusters) {
       if (++shown > 25) break;
       h += fmt::format(
           "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
           "class=\"num\">{}</td></tr>",
-          escape(c["name"].get<std::string>()), escape(c["region"].get<std::string>()),
-          number(num(c, "projects"), 0, lang), euros(num(c, "public_aid"), lang),
-          number(num(c, "on_market"), 0, lang));
+          escape(c.name), escape(c.region), number(static_cast<double>(c.projects), 0, lang),
+          euros(c.public_aid, lang), number(static_cast<double>(c.on_market), 0, lang));
     }
     h += "</tbody></table>";
   }
@@ -250,32 +239,33 @@ section {{ break-inside: auto; }}
       "class=\"num\">{}</th></tr></thead><tbody>",
       escape(w("funnel")), escape(w("stage")), escape(w("reached")));
   for (const auto& st : stages) {
-    const std::string code = st["stage"].get<std::string>();
     h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td></tr>",
-                     escape(w(code == "on_market" ? "on_market_stage" : code)),
-                     number(num(st, "reached"), 0, lang));
+                     escape(w(st.stage == "on_market" ? "on_market_stage" : st.stage)),
+                     number(static_cast<double>(st.reached), 0, lang));
   }
   h += fmt::format("</tbody></table><p>{}: ", escape(w("results")));
   bool first = true;
-  for (const auto& [kind, n] : sheet["results"]["by_kind"].items()) {
-    h += fmt::format("{}{} {}", first ? "" : " · ", escape(kind), number(n.get<double>(), 0, lang));
+  for (size_t k = 0; k < kResultKindCodes.size(); ++k) {
+    h += fmt::format("{}{} {}", first ? "" : " · ", escape(kResultKindCodes[k]),
+                     number(static_cast<double>(sheet.results.by_kind[k]), 0, lang));
     first = false;
   }
   h += fmt::format(". {}: {}.</p></section>", escape(w("result_jobs")),
-                   secret_cell(sheet["results"]["jobs"], 0, lang, w));
+                   secret_cell(sheet.results.jobs, 0, lang, w));
 
   // Skills.
-  const Json& sk = sheet["skills"];
+  const auto& sk = sheet.skills;
   h += fmt::format(
       "<section id=\"skills\"><h2>{}</h2><table><tbody><tr><td>{}</td><td "
       "class=\"num\">{}</td></tr><tr><td>{}</td><td class=\"num\">{}</td></tr>"
       "<tr><td>{}</td><td class=\"num\">{}</td></tr></tbody></table></section>",
-      escape(w("skills")), escape(w("training")), number(num(sk, "training_services"), 0, lang),
-      escape(w("trainees")), number(num(sk, "training_participations"), 0, lang),
-      escape(w("diag_skills")), secret_cell(sk["diagnostic_skills"], 1, lang, w));
+      escape(w("skills")), escape(w("training")),
+      number(static_cast<double>(sk.training_services), 0, lang), escape(w("trainees")),
+      number(static_cast<double>(sk.training_participations), 0, lang), escape(w("diag_skills")),
+      secret_cell(sk.diagnostic_skills, 1, lang, w));
 
   // Method appendix.
-  const Json& rule = sheet["secrecy"];
+  const auto& rule = sheet.secrecy;
   if (lang == "fr") {
     h += fmt::format(R"(<section id="method"><h2>Méthode</h2><ul>
 <li>Quotient de localisation QL = (e<sub>rs</sub> / e<sub>r</sub>) / (e<sub>s</sub> / e) : part de la filière dans l'emploi de la région rapportée à sa part nationale. Étoiles (Observatoire européen des clusters) : taille (10 % des régions les plus grandes de la filière), spécialisation (QL ≥ 2), focalisation (10 % des parts régionales les plus fortes).</li>
@@ -284,10 +274,8 @@ section {{ break-inside: auto; }}
 <li>Secret statistique : un agrégat sur des entreprises n'est publié que s'il porte sur au moins {3} entreprises et qu'aucune n'en détient plus de {4} ; « s » marque une case masquée.</li>
 <li>Les projets de la filière sont ceux dont le secteur (division NAF) est {5} ; un projet labellisé par plusieurs pôles compte une fois par pôle et une fois au total.</li>
 </ul></section>)",
-                     emp["from"].get<int>(), emp["to"].get<int>(),
-                     percent(num(emp["projection"], "level"), lang), rule["min_firms"].get<int>(),
-                     percent(num(rule, "max_share"), lang),
-                     escape(sheet["sector"].get<std::string>()));
+                     emp.from, emp.to, percent(emp.projection.level, lang), rule.min_firms,
+                     percent(rule.max_share, lang), escape(sheet.sector));
   } else {
     h += fmt::format(R"(<section id="method"><h2>Method</h2><ul>
 <li>Location quotient LQ = (e<sub>rs</sub> / e<sub>r</sub>) / (e<sub>s</sub> / e): the sector's share of the region's jobs over its national share. Stars (European Cluster Observatory): size (top 10 % of the sector's regions), specialisation (LQ ≥ 2), focus (top 10 % of regional shares).</li>
@@ -296,10 +284,8 @@ section {{ break-inside: auto; }}
 <li>Statistical secrecy: an aggregate over firms is published only when it covers at least {3} firms and none holds more than {4} of it; "s" marks a masked cell.</li>
 <li>The sector's projects are those whose sector (NAF division) is {5}; a project labelled by several clusters counts once per cluster and once in the total.</li>
 </ul></section>)",
-                     emp["from"].get<int>(), emp["to"].get<int>(),
-                     percent(num(emp["projection"], "level"), lang), rule["min_firms"].get<int>(),
-                     percent(num(rule, "max_share"), lang),
-                     escape(sheet["sector"].get<std::string>()));
+                     emp.from, emp.to, percent(emp.projection.level, lang), rule.min_firms,
+                     percent(rule.max_share, lang), escape(sheet.sector));
   }
   h += "</body></html>\n";
   return h;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 
 #include "core/date.h"
 #include "core/model.h"
@@ -170,7 +171,33 @@ DiagnosticsReport diagnostics_report(const Snapshot& s, int from_year, int to_ye
   for (auto& b : by_size) {
     if (b.firms) r.aid_by_size.push_back(std::move(b));
   }
+  for (auto* bands : {&r.aid_by_maturity, &r.aid_by_size}) {
+    for (auto& b : *bands)
+      b.aided_share = static_cast<double>(b.aided) / static_cast<double>(b.firms);
+  }
   return r;
+}
+
+SectorDimension sector_dimension(const Snapshot& s, std::string_view division,
+                                 std::string_view dimension) {
+  SectorDimension out;
+  const auto& naf = s.table("organisation").column("naf");
+  const auto& t = s.table("diagnostic");
+  const auto& org = t.column("organisation_id");
+  const auto& value = t.column(dimension);
+  std::set<int32_t> firms;
+  double sum = 0;
+  for (size_t i = 0; i < t.rows; ++i) {
+    const int32_t o = org.codes[i];
+    const auto code = naf.text(static_cast<size_t>(o));
+    if (code.size() < 2 || code.substr(0, 2) != division || std::isnan(value.reals[i])) continue;
+    sum += value.reals[i];
+    ++out.diagnoses;
+    firms.insert(o);
+  }
+  out.firms = firms.size();
+  out.mean = out.diagnoses ? sum / static_cast<double>(out.diagnoses) : kNaN;
+  return out;
 }
 
 }  // namespace poles::services

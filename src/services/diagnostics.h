@@ -33,6 +33,7 @@ struct AidBand {     // firms by the quartile of their first score
   std::string band;  // "Q1" (least mature) .. "Q4"
   double score_from = 0, score_to = 0;
   size_t firms = 0, aided = 0;
+  double aided_share = 0;  // aided / firms
   // Aid per firm (summed over its diagnoses): a firm aggregate, published through secrecy.
   std::vector<std::pair<int32_t, double>> aid;
 };
@@ -54,5 +55,15 @@ struct DiagnosticsReport {
 };
 
 DiagnosticsReport diagnostics_report(const snapshot::Snapshot& s, int from_year, int to_year);
+
+// The mean of one dimension over the diagnoses (every date) of the organisations of a sector (NAF
+// code starting with the division), with the number of distinct organisations it covers.
+struct SectorDimension {
+  size_t diagnoses = 0, firms = 0;
+  double mean = 0;  // NaN without diagnoses
+};
+// REQUIRES: dimension is one of kDimensions.
+SectorDimension sector_dimension(const snapshot::Snapshot& s, std::string_view division,
+                                 std::string_view dimension);
 
 }  // namespace poles::services

@@ -142,9 +142,11 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
   const auto& p_start = project.column("start_date");
   const auto& p_prog = project.column("programme");
   const auto& label = s.table("project_label");
+  const auto& l_project = label.column("project_id");
+  const auto& l_cluster = label.column("cluster_id");
   std::set<std::pair<int32_t, int32_t>> seen;
   for (size_t l = 0; l < label.rows; ++l) {
-    const int32_t p = label.column("project_id").codes[l], c = label.column("cluster_id").codes[l];
+    const int32_t p = l_project.codes[l], c = l_cluster.codes[l];
     const auto pu = static_cast<size_t>(p);
     if (!p_start.present[pu] || p_start.ints[pu] < from || p_start.ints[pu] > to ||
         !seen.insert({c, p}).second)
@@ -168,6 +170,12 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
                       ? static_cast<double>(x.participations) / static_cast<double>(x.participants)
                       : kNaN;
     x.satisfaction = sat_n[c] ? sat_sum[c] / static_cast<double>(sat_n[c]) : kNaN;
+    x.european_share =
+        x.projects ? static_cast<double>(x.european_projects) / static_cast<double>(x.projects)
+                   : kNaN;
+    r.services += x.services;
+    r.sme_members += x.sme_members;
+    r.sme_served += x.sme_served;
     x.financing.assign(financing[c].begin(), financing[c].end());
     reach.push_back(x.reach);
     per_member.push_back(x.sme_members
@@ -234,6 +242,28 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
   r.outcomes.ci_high = r.outcomes.difference + 1.959963984540054 * se;
   r.outcomes.difference_in_differences = (a.later - a.baseline) - (b.later - b.baseline);
   return r;
+}
+
+Training training(const Snapshot& s, const std::vector<int32_t>& clusters) {
+  Training out;
+  std::vector<uint8_t> chosen(s.table("cluster").rows, 0);
+  for (int32_t c : clusters) chosen[static_cast<size_t>(c)] = 1;
+  const auto& svc = s.table("service");
+  const auto& kind = svc.column("kind");
+  const auto& cluster = svc.column("cluster_id");
+  std::vector<uint8_t> is_training(svc.rows, 0);
+  for (size_t i = 0; i < svc.rows; ++i) {
+    if (kind.codes[i] == static_cast<int>(ServiceKind::kTraining) &&
+        chosen[static_cast<size_t>(cluster.codes[i])]) {
+      is_training[i] = 1;
+      ++out.services;
+    }
+  }
+  const auto& sp = s.table("service_participant");
+  const auto& service = sp.column("service_id");
+  for (size_t i = 0; i < sp.rows; ++i)
+    out.participations += is_training[static_cast<size_t>(service.codes[i])];
+  return out;
 }
 
 }  // namespace poles::services

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -29,6 +30,7 @@ struct ServiceSummary {
          abroad_europe = 0;  // services held outside France, of which in another EU country
   size_t projects = 0,
          european_projects = 0;      // projects labelled by the cluster starting in the period
+  double european_share = 0;         // european_projects / projects (NaN without projects)
   double satisfaction = 0;           // mean over rated participations (NaN when none)
   std::array<size_t, 7> outcomes{};  // by ServiceOutcome
   // Financing raised after a service, per organisation (summed): a firm aggregate, published
@@ -48,6 +50,11 @@ struct OutcomeGroup {
   size_t firms = 0;
   double baseline = 0, later = 0;  // shares
 };
+// The comparison's method, as the published results state it.
+inline constexpr std::string_view kOutcomeMethod =
+    "descriptive: SME members served in the period against SME members of the same clusters not "
+    "served; share starting a funded project in the horizon before and after the period; not "
+    "matched";
 struct OutcomeLink {
   int horizon = 3;
   OutcomeGroup served, not_served;
@@ -60,6 +67,8 @@ struct ServicesReport {
   int from_year = 0, to_year = 0;
   std::vector<ServiceSummary>
       clusters;  // clusters with SME members or services in the period, by id
+  // Sums over those clusters (an SME member of two clusters counts in each).
+  size_t services = 0, sme_members = 0, sme_served = 0;
   Spread reach, services_per_member, international_share;
   OutcomeLink outcomes;
 };
@@ -69,5 +78,12 @@ ServicesReport services_report(const snapshot::Snapshot& s, int from_year, int t
 
 // Distribution summary (population sd); NaN values are ignored.
 Spread spread(std::vector<double> values);
+
+// The training services of some clusters (every date) and the participations in them.
+struct Training {
+  size_t services = 0, participations = 0;
+};
+// REQUIRES: clusters are cluster rows.
+Training training(const snapshot::Snapshot& s, const std::vector<int32_t>& clusters);
 
 }  // namespace poles::services

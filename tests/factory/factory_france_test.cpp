@@ -53,6 +53,13 @@ std::string run(const std::string& cmd) {
   return out;
 }
 
+// The parameters of a view at their defaults.
+app::Args defaults(const app::ParamSpecs& specs) {
+  auto a = app::parse(specs, {});
+  EXPECT_TRUE(a.has_value());
+  return *a;
+}
+
 int64_t count(const app::QueryFn& q, const std::string& sql) {
   auto rows = q(sql, {});
   EXPECT_TRUE(rows.has_value()) << sql;
@@ -128,13 +135,11 @@ TEST_F(FactoryFrance, ShiftShareSumsToTheObservedChangeInEveryCell) {
   }
   EXPECT_NE(national, change) << "the components are not all national growth";
   // Through the app layer too: every region's components sum to its change.
-  auto j = app::employment_overview(*snap_, {});
-  ASSERT_TRUE(j.has_value()) << j.error().to_string();
-  for (const auto& r : (*j)["shift_share"]["regions"]) {
-    const double sum = r["national"].get<double>() + r["industry_mix"].get<double>() +
-                       r["competitive"].get<double>();
-    EXPECT_NEAR(sum, r["change"].get<double>(),
-                1e-9 * std::max(1.0, std::fabs(r["change"].get<double>())));
+  auto v = app::employment_overview(*snap_, defaults(app::employment_params()));
+  ASSERT_TRUE(v.has_value()) << v.error().to_string();
+  for (const auto& r : v->shift_share.regions) {
+    EXPECT_NEAR(r.national + r.industry_mix + r.competitive, r.change,
+                1e-9 * std::max(1.0, std::fabs(r.change)));
   }
 }
 
@@ -154,39 +159,40 @@ TEST_F(FactoryFrance, PlantedProgressOfFirmsDiagnosedTwiceIsRecovered) {
 }
 
 TEST_F(FactoryFrance, PublishedFirmAggregatesRespectSecrecy) {
-  auto services = app::services_overview(*snap_, {});
+  auto services = app::services_overview(*snap_, defaults(app::services_params()));
   ASSERT_TRUE(services.has_value()) << services.error().to_string();
   size_t masked = 0, published = 0;
-  for (const auto& c : (*services)["clusters"]) {
-    const auto& cell = c["financing_raised"];
-    if (cell["value"].is_null()) {
+  for (const auto& c : services->clusters) {
+    const auto& cell = c.financing_raised;
+    if (!cell.value) {
       ++masked;
-    } else if (cell["value"].get<double>() > 0) {
+    } else if (*cell.value > 0) {
       ++published;
-      EXPECT_GE(cell["firms"].get<int>(), 3) << c["cluster"];
+      EXPECT_GE(cell.firms.value_or(0), 3) << c.cluster;
     }
   }
   EXPECT_GT(masked, 0u);
   EXPECT_GT(published, 0u);
-  auto diag = app::diagnostics_overview(*snap_, {});
+  auto diag = app::diagnostics_overview(*snap_, defaults(app::diagnostics_params()));
   ASSERT_TRUE(diag.has_value());
-  for (const auto& c : (*diag)["clusters"]) {
-    if (c["firms"].get<int>() < 3) {
-      EXPECT_TRUE(c["latest"]["score"]["mean"].is_null()) << c["cluster"];
+  for (const auto& c : diag->clusters) {
+    if (c.firms < 3) {
+      EXPECT_FALSE(c.latest[0].mean.has_value()) << c.cluster;  // the score
     }
   }
 }
 
 TEST_F(FactoryFranceWithPanel, SectorSheetPrintsToAPdfWithItsTitleAndChart) {
-  auto sheet = app::sector_sheet(*snap_, "30", {});
+  const auto params = defaults(app::employment_params());
+  auto sheet = app::sector_sheet(*snap_, "30", params);
   ASSERT_TRUE(sheet.has_value()) << sheet.error().to_string();
-  EXPECT_GT((*sheet)["clusters"].size(), 0u);
-  EXPECT_GT((*sheet)["projects"]["count"].get<int>(), 0);
+  EXPECT_GT(sheet->clusters.size(), 0u);
+  EXPECT_GT(sheet->projects.count, 0u);
   const std::string html = report::sector_sheet_html(*sheet, "fr");
   const std::string title = report::sector_sheet_title(*sheet, "fr");
   EXPECT_NE(html.find("<title>" + title + "</title>"), std::string::npos);
   EXPECT_NE(html.find("<svg"), std::string::npos);
-  EXPECT_FALSE(app::sector_sheet(*snap_, "99", {}).has_value());
+  EXPECT_FALSE(app::sector_sheet(*snap_, "99", params).has_value());
   if (!report::find_chromium().has_value() || run("command -v pdfinfo pdftotext").empty()) {
     GTEST_SKIP() << "skipped: Chromium or poppler-utils (pdfinfo, pdftotext) missing; "
                     "scripts/install-deps installs both";

@@ -1,5 +1,8 @@
-// The funnel, leverage, services, diagnostics and employment engines on hand-made snapshots whose
-// answers are worked out by hand in the comments.
+// The funnel, leverage, services, diagnostics, employment and sector-sheet engines on hand-made
+// snapshots whose answers are worked out by hand in the comments, and the app layer's typed
+// results built from them.
+#include "app/factory.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -11,12 +14,16 @@
 #include <sstream>
 #include <string>
 
+#include "core/codes.h"
 #include "core/date.h"
+#include "core/typed_json.h"
 #include "eco.h"
 #include "foresight/employment.h"
 #include "pipeline/funnel.h"
 #include "pipeline/leverage.h"
+#include "pipeline/sector.h"
 #include "report/html.h"
+#include "report/sector_sheet.h"
 #include "services/diagnostics.h"
 #include "services/services.h"
 
@@ -441,6 +448,329 @@ TEST(Diagnostics, MaturityProgressAndAid) {
   EXPECT_EQ(r.aid_by_size[0].band, "tpe");
   EXPECT_EQ(r.aid_by_size[0].aided, 1u);
   EXPECT_DOUBLE_EQ(r.aid_by_size[0].aid[0].second, 1000);
+}
+
+// Three years of employment: employment_eco with 2015 in between.
+Eco employment_eco3() {
+  Eco e = employment_eco();
+  auto row = [&](const S& code, const S& sector, double jobs) {
+    e.row("employment", {{"level", S("region")},
+                         {"code", code},
+                         {"sector", sector},
+                         {"year", int64_t{2015}},
+                         {"jobs", jobs}});
+  };
+  row("11", "30", 120), row("11", "62", 200), row("84", "30", 45), row("84", "62", 60);
+  row("11", "total", 620), row("84", "total", 420);
+  return e;
+}
+
+TEST(Employment, SectorProfileJoinsSpecialisationAndShiftShare) {
+  Eco e = employment_eco3();
+  auto s = e.build();
+  auto cube = foresight::employment_cube(*s);
+  ASSERT_TRUE(cube.has_value());
+  const foresight::Window w{2020, 2010, 2020, 3, 0.95};
+  auto p = foresight::sector_profile(*cube, w, cube->sector_index("30"));
+  ASSERT_TRUE(p.has_value()) << p.error().to_string();
+  // National jobs of sector 30 (summed from the regions): 150, 165, 190.
+  EXPECT_EQ(p->national, (std::vector<double>{150, 165, 190}));
+  EXPECT_DOUBLE_EQ(p->start, 150);
+  EXPECT_DOUBLE_EQ(p->end, 190);
+  EXPECT_DOUBLE_EQ(p->growth, 40.0 / 150);
+  EXPECT_EQ(p->projection.n, 3u);
+  EXPECT_EQ(p->projection.points.size(), 6u);  // three observed years, three projected
+  // Regions, most jobs first: 11 (150 in 2020), 84 (40), each with its shift-share.
+  ASSERT_EQ(p->regions.size(), 2u);
+  EXPECT_EQ(p->regions[0].specialisation.region, "11");
+  EXPECT_EQ(p->regions[1].specialisation.region, "84");
+  ASSERT_TRUE(p->regions[0].shift_share.has_value());
+  EXPECT_DOUBLE_EQ(p->regions[0].shift_share->change, 50);
+  EXPECT_DOUBLE_EQ(p->regions[1].shift_share->change, -10);
+  // With two years only, the trend fails and so does the profile.
+  Eco two = employment_eco();
+  auto s2 = two.build();
+  auto cube2 = foresight::employment_cube(*s2);
+  ASSERT_TRUE(cube2.has_value());
+  EXPECT_FALSE(foresight::sector_profile(*cube2, w, 0).has_value());
+}
+
+TEST(Employment, OverviewFiltersAndSumsByRegion) {
+  Eco e = employment_eco3();
+  auto s = e.build();
+  auto cube = foresight::employment_cube(*s);
+  ASSERT_TRUE(cube.has_value());
+  const foresight::Window w{2020, 2010, 2020, 3, 0.95};
+  auto all = foresight::overview(*cube, w, "", "");
+  ASSERT_TRUE(all.has_value());
+  EXPECT_EQ(all->specialisation.size(), 4u);
+  EXPECT_EQ(all->cells.size(), 4u);
+  ASSERT_EQ(all->regions.size(), 2u);
+  // Region 11: 100 + 200 jobs in 2010, +50 + 0 by 2020.
+  EXPECT_EQ(all->regions[0].region, "11");
+  EXPECT_DOUBLE_EQ(all->regions[0].start, 300);
+  EXPECT_DOUBLE_EQ(all->regions[0].change, 50);
+  EXPECT_DOUBLE_EQ(all->regions[0].growth, 50.0 / 300);
+  EXPECT_NEAR(all->regions[0].national + all->regions[0].industry_mix + all->regions[0].competitive,
+              50, 1e-9);
+  ASSERT_EQ(all->projections.size(), 2u);
+  auto one = foresight::overview(*cube, w, "84", "30");
+  ASSERT_TRUE(one.has_value());
+  EXPECT_EQ(one->specialisation.size(), 1u);
+  EXPECT_EQ(one->cells.size(), 1u);
+  ASSERT_EQ(one->projections.size(), 1u);
+  // The region's series 50, 45, 40: a falling trend.
+  ASSERT_TRUE(one->projections[0].projection.has_value());
+  EXPECT_LT(one->projections[0].projection->annual_growth, 0);
+  // Two years: no trend, the reason instead of an error.
+  Eco two = employment_eco();
+  auto s2 = two.build();
+  auto cube2 = foresight::employment_cube(*s2);
+  ASSERT_TRUE(cube2.has_value());
+  auto short_ = foresight::overview(*cube2, w, "", "30");
+  ASSERT_TRUE(short_.has_value());
+  ASSERT_EQ(short_->projections.size(), 1u);
+  EXPECT_FALSE(short_->projections[0].projection.has_value());
+  EXPECT_NE(short_->projections[0].error.find("at least 3"), std::string::npos);
+}
+
+// The sector sheet's data: sector 30 with three years of employment, projects, results, services,
+// diagnostics and a firm panel.
+//  - Projects of sector 30: s1 on the market (2019; cost 1000, aid 400; labelled by a), s2 funded
+//    (2020; 300, 100; a and b), s4 started 2010 (out of 2015–2025), s5 an idea without start date
+//    or money (in). s3 is of sector 62 (c).
+//  - Results of s1: r1 by o1 (product, 5 jobs, revenue 1000), r2 without organisation (patent, 2
+//    jobs). r3 belongs to s3.
+//  - Training of a and b: t1 (two participants); t2 is c's; t3 is an event.
+//  - Diagnoses of sector 30's firms: o1 twice (skills 40, 60), o2 once (50); o3 is of sector 62.
+//  - Member firms of sector 30 with a SIREN: o1 (84: 10 in 2021, 12 in 2022), o4 (11: 5 in 2022);
+//    o2 is not a member.
+Eco sector_eco() {
+  Eco e = employment_eco3();
+  e.cluster("a", "84").cluster("b", "11").cluster("c", "11");
+  auto org = [&](const S& id, const S& siren, const S& naf) {
+    e.row("organisation", {{"id", id},
+                           {"name", "Org " + id},
+                           {"kind", S("company")},
+                           {"region", S("84")},
+                           {"size_class", S("pme")},
+                           {"siren", siren},
+                           {"naf", naf}});
+  };
+  org("o1", "100000009", "30.30Z");
+  org("o2", "100000017", "30.11Z");
+  org("o3", "100000025", "62.01Z");
+  org("o4", "100000033", "30.20Z");
+  e.member("o1", "a").member("o4", "b").member("o3", "c");
+  auto prj = [&](const S& id, const S& sector, const S& status, const S& start, double cost,
+                 double aid) {
+    e.row("project", {{"id", id},
+                      {"acronym", id},
+                      {"programme", S("FUI")},
+                      {"status", status},
+                      {"sector", sector},
+                      {"start_date", start.empty() ? Value{} : Value{start}},
+                      {"total_cost", std::isnan(cost) ? Value{} : Value{cost}},
+                      {"public_aid", std::isnan(aid) ? Value{} : Value{aid}}});
+  };
+  prj("s1", "30", "on_market", "2019-03-01", 1000, 400);
+  prj("s2", "30", "funded", "2020-03-01", 300, 100);
+  prj("s3", "62", "on_market", "2019-03-01", 500, 200);
+  prj("s4", "30", "completed", "2010-03-01", 800, 300);
+  prj("s5", "30", "idea", "", NAN, NAN);
+  label(e, "s1", "a");
+  label(e, "s2", "a");
+  label(e, "s2", "b");
+  label(e, "s3", "c");
+  label(e, "s4", "a");
+  auto result = [&](const S& id, const S& p, const S& o, const S& kind, double jobs,
+                    double revenue) {
+    e.row("result", {{"id", id},
+                     {"project_id", p},
+                     {"organisation_id", o.empty() ? Value{} : Value{o}},
+                     {"kind", kind},
+                     {"jobs", jobs},
+                     {"revenue", std::isnan(revenue) ? Value{} : Value{revenue}}});
+  };
+  result("r1", "s1", "o1", "product", 5, 1000);
+  result("r2", "s1", "", "patent", 2, NAN);
+  result("r3", "s3", "o3", "product", 7, 3000);
+  auto service = [&](const S& id, const S& c, const S& kind) {
+    e.row("service", {{"id", id}, {"cluster_id", c}, {"kind", kind}, {"date", S("2021-05-01")}});
+  };
+  service("t1", "a", "training");
+  service("t2", "c", "training");
+  service("t3", "a", "event");
+  for (const auto& [svc, o] :
+       std::vector<std::pair<S, S>>{{"t1", "o1"}, {"t1", "o4"}, {"t2", "o3"}, {"t3", "o1"}})
+    e.row("service_participant", {{"service_id", svc}, {"organisation_id", o}});
+  auto diag = [&](const S& o, const S& date, double skills) {
+    e.row("diagnostic",
+          {{"organisation_id", o}, {"date", date}, {"score", 50.0}, {"skills", skills}});
+  };
+  diag("o1", "2020-01-10", 40);
+  diag("o1", "2022-01-10", 60);
+  diag("o2", "2021-01-10", 50);
+  diag("o3", "2021-01-10", 90);
+  auto panel = [&](const S& siren, int64_t year, const S& region, double headcount) {
+    e.row("firm_year",
+          {{"siren", siren}, {"year", year}, {"region", region}, {"headcount", headcount}});
+  };
+  panel("100000009", 2021, "84", 10);
+  panel("100000009", 2022, "84", 12);
+  panel("100000033", 2022, "11", 5);
+  panel("100000017", 2022, "84", 100);
+  return e;
+}
+
+TEST(SectorSheet, ProjectsOfTheSectorTheirClustersAndResults) {
+  Eco e = sector_eco();
+  auto s = e.build();
+  const auto p = pipeline::sector_projects(*s, "30", 2015, 2025);
+  EXPECT_EQ(p.count, 3u);  // s1, s2, s5
+  EXPECT_DOUBLE_EQ(p.total_cost, 1300);
+  EXPECT_DOUBLE_EQ(p.public_aid, 500);
+  EXPECT_DOUBLE_EQ(p.leverage, 800.0 / 500);
+  // Furthest stages: s1 on_market, s2 funded, s5 idea.
+  EXPECT_EQ(p.reached, (std::array<size_t, 7>{3, 2, 2, 2, 1, 1, 1}));
+  ASSERT_EQ(p.clusters.size(), 2u);
+  EXPECT_EQ(s->table("cluster").key(static_cast<size_t>(p.clusters[0].cluster)), "a");
+  EXPECT_EQ(p.clusters[0].projects, 2u);
+  EXPECT_DOUBLE_EQ(p.clusters[0].public_aid, 500);
+  EXPECT_EQ(p.clusters[0].on_market, 1u);
+  EXPECT_EQ(p.clusters[1].projects, 1u);
+  EXPECT_EQ(p.clusters[1].on_market, 0u);
+  EXPECT_EQ(p.results_by_kind[static_cast<size_t>(ResultKind::kProduct)], 1u);
+  EXPECT_EQ(p.results_by_kind[static_cast<size_t>(ResultKind::kPatent)], 1u);
+  ASSERT_EQ(p.result_jobs.size(), 2u);
+  EXPECT_EQ(p.result_jobs[0].firm, "o1");
+  EXPECT_EQ(p.result_jobs[1].firm, "project:s1");
+  ASSERT_EQ(p.result_revenue.size(), 1u);
+  EXPECT_EQ(pipeline::sector_projects(*s, "30", 1900, 2100).count, 4u);  // with s4
+}
+
+TEST(SectorSheet, TrainingSkillsAndMemberJobs) {
+  Eco e = sector_eco();
+  auto s = e.build();
+  const auto& clusters = s->table("cluster");
+  const auto t = services::training(*s, {clusters.find("a"), clusters.find("b")});
+  EXPECT_EQ(t.services, 1u);  // t1
+  EXPECT_EQ(t.participations, 2u);
+  const auto k = services::sector_dimension(*s, "30", "skills");
+  EXPECT_EQ(k.diagnoses, 3u);
+  EXPECT_EQ(k.firms, 2u);  // o1 twice, o2
+  EXPECT_DOUBLE_EQ(k.mean, 50);
+  const auto m = foresight::member_jobs(*s, "30");
+  EXPECT_EQ(m.year, 2022);
+  EXPECT_EQ(m.regions.size(), codes::regions().size());
+  ASSERT_EQ(m.firms.size(), 2u);  // o1 (2022) and o4; o2 is not a member
+  EXPECT_EQ(m.regions[m.firms[0].region], "84");
+  EXPECT_DOUBLE_EQ(m.firms[0].headcount, 12);
+  EXPECT_EQ(m.regions[m.firms[1].region], "11");
+}
+
+app::Args args_of(const app::ParamSpecs& specs, const app::Params& given = {}) {
+  auto a = app::parse(specs, given);
+  EXPECT_TRUE(a.has_value()) << a.error().to_string();
+  return *a;
+}
+
+TEST(FactoryViews, SectorSheetPublishesFirmAggregatesThroughSecrecy) {
+  Eco e = sector_eco();
+  auto s = e.build();
+  auto sheet = app::sector_sheet(*s, "30", args_of(app::employment_params(), {{"from", "2010"}}));
+  ASSERT_TRUE(sheet.has_value()) << sheet.error().to_string();
+  EXPECT_EQ(sheet->employment.year, 2020);  // the data's last year
+  EXPECT_EQ(sheet->employment.from, 2010);
+  EXPECT_EQ(sheet->projects.from, 2010);  // given: bounds the projects too
+  EXPECT_EQ(sheet->projects.to, 2100);    // not given: every year
+  EXPECT_EQ(sheet->projects.count, 4u);
+  ASSERT_EQ(sheet->clusters.size(), 2u);
+  EXPECT_EQ(sheet->clusters[0].name, "Cluster a");
+  // Two firms only: result jobs, member jobs and the skills score (three diagnoses of two firms)
+  // are masked.
+  EXPECT_FALSE(sheet->results.jobs.value.has_value());
+  EXPECT_EQ(sheet->results.jobs.secret.value_or(""), "primary");
+  EXPECT_FALSE(sheet->member_jobs.total.value.has_value());
+  ASSERT_EQ(sheet->member_jobs.regions.size(), 2u);  // 11 and 84, in code order
+  EXPECT_EQ(sheet->member_jobs.regions[0].region, "11");
+  EXPECT_FALSE(sheet->skills.diagnostic_skills.value.has_value());
+  EXPECT_EQ(sheet->skills.training_services, 1u);
+  const tj::Json j = tj::to_json(*sheet);
+  EXPECT_EQ(j["results"]["jobs"], tj::Json::parse(R"({"value":null,"secret":"primary"})"));
+  EXPECT_EQ(j["results"]["by_kind"].begin().key(), "product");
+  EXPECT_TRUE(j["employment"]["regions"][0].contains("shift_share"));
+  // With a rule of one firm, the cells are published with their firm count.
+  auto open =
+      app::sector_sheet(*s, "30", args_of(app::employment_params()), app::SecrecyRule{1, 1.0});
+  ASSERT_TRUE(open.has_value());
+  EXPECT_EQ(tj::to_json(open->results.jobs), tj::Json::parse(R"({"value":7,"firms":2})"));
+  ASSERT_TRUE(open->skills.diagnostic_skills.value.has_value());
+  EXPECT_DOUBLE_EQ(*open->skills.diagnostic_skills.value, 50);
+  EXPECT_EQ(open->skills.diagnostic_skills.firms.value_or(0), 2);  // firms, not diagnoses
+  // The document draws it.
+  const std::string html = report::sector_sheet_html(*sheet, "en");
+  EXPECT_NE(html.find("<title>" + report::sector_sheet_title(*sheet, "en") + "</title>"),
+            std::string::npos);
+  EXPECT_NE(html.find("Cluster a"), std::string::npos);
+  EXPECT_FALSE(app::sector_sheet(*s, "99", args_of(app::employment_params())).has_value());
+}
+
+TEST(FactoryViews, FunnelAndLeverageAsTypedResults) {
+  Eco e = funnel_eco();
+  auto s = e.build();
+  auto f = app::pipeline_funnel(*s, args_of(app::funnel_params(), {{"by", "cluster"}}));
+  ASSERT_TRUE(f.has_value()) << f.error().to_string();
+  EXPECT_EQ(f->filter.from, 1900);  // the spec's defaults
+  EXPECT_EQ(f->filter.to, 2100);
+  EXPECT_FALSE(f->filter.cluster.has_value());
+  EXPECT_EQ(f->all.projects, 7u);
+  ASSERT_EQ(f->groups.size(), 2u);
+  EXPECT_EQ(f->groups[0].group, "a");
+  const tj::Json j = tj::to_json(*f);
+  // The statuses in the model's order, not sorted; the last stage has no next one.
+  EXPECT_EQ(j["all"]["current"].begin().key(), "idea");
+  EXPECT_EQ(j["all"]["current"].size(), 9u);
+  EXPECT_TRUE(j["all"]["stages"][0].contains("conversion"));
+  EXPECT_FALSE(j["all"]["stages"][6].contains("conversion"));
+  EXPECT_FALSE(j["all"]["stages"][6].contains("to_next"));
+  EXPECT_EQ(j["filter"]["cluster"], nullptr);
+  auto backwards =
+      app::pipeline_funnel(*s, args_of(app::funnel_params(), {{"from", "2021"}, {"to", "2019"}}));
+  EXPECT_FALSE(backwards.has_value());
+  EXPECT_FALSE(
+      app::pipeline_funnel(*s, args_of(app::funnel_params(), {{"cluster", "zz"}})).has_value());
+  EXPECT_FALSE(
+      app::pipeline_funnel(*s, args_of(app::funnel_params(), {{"programme", "XX"}})).has_value());
+
+  auto l = app::pipeline_leverage(*s, args_of(app::leverage_params()));
+  ASSERT_TRUE(l.has_value());
+  ASSERT_TRUE(l->all.has_value());
+  EXPECT_FALSE(l->all->name.has_value());  // the whole is not a cluster
+  ASSERT_EQ(l->groups.size(), 2u);
+  EXPECT_EQ(l->groups[0].name.value_or(""), "Cluster a");
+  EXPECT_FALSE(tj::to_json(*l->all).contains("name"));
+  // No participation: no organisation in a national project, no share (null, not NaN).
+  EXPECT_FALSE(l->all->european_after_national_share.has_value());
+}
+
+// The JSON Schema of the shapes the described structs cannot give by themselves.
+TEST(FactoryViews, SchemasOfOmittedFieldsAndCodeKeyedObjects) {
+  tj::Schemas schemas;
+  EXPECT_EQ(schemas.of<app::FunnelGroup>(), tj::Schemas::ref("FunnelGroup"));
+  const auto& c = schemas.components();
+  ASSERT_TRUE(c.contains("FunnelStage"));
+  EXPECT_EQ(c["FunnelStage"]["required"],
+            tj::Json::parse(R"(["stage","reached","rejected_after","abandoned_after"])"));
+  EXPECT_EQ(c["FunnelStage"]["properties"]["conversion"],
+            tj::Json::parse(R"({"type":["number","null"]})"));
+  EXPECT_EQ(c["FunnelStage"]["properties"]["to_next"], tj::Schemas::ref("FunnelDuration"));
+  const auto& current = c["FunnelGroup"]["properties"]["current"];
+  EXPECT_EQ(current["required"].size(), 9u);
+  EXPECT_EQ(current["required"][0], "idea");
+  EXPECT_EQ(current["additionalProperties"], false);
+  schemas.of<app::SectorSheet>();
+  EXPECT_EQ(c["FactorySecretCell"]["required"], tj::Json::parse(R"(["value"])"));
 }
 
 TEST(ReportHtml, NumbersAndEscaping) {

@@ -13,60 +13,57 @@ void add_factory_routes(Router& r, Services&) {
       .may(app::Action::kRead, "project")
       .params(app::funnel_params())
       .cached()
-      .returns<tj::Json>()
-      .handle([](Ctx& c) {
-        c.view([&](const auto& s) { return app::pipeline_funnel(s, c.args.values()); });
-      });
+      .returns<app::PipelineFunnel>()
+      .handle(
+          [](Ctx& c) { c.view([&](const auto& s) { return app::pipeline_funnel(s, c.args); }); });
   r.get("/api/v1/pipeline/leverage",
         "Private co-funding per euro of aid, follow-on projects, European after national",
         "pipeline")
       .may(app::Action::kRead, "project")
       .params(app::leverage_params())
       .cached()
-      .returns<tj::Json>()
-      .handle([](Ctx& c) {
-        c.view([&](const auto& s) { return app::pipeline_leverage(s, c.args.values()); });
-      });
+      .returns<app::PipelineLeverage>()
+      .handle(
+          [](Ctx& c) { c.view([&](const auto& s) { return app::pipeline_leverage(s, c.args); }); });
   r.get("/api/v1/services/summary",
         "SME services: reach, intensity, heterogeneity, international activity, outcomes",
         "services")
       .may(app::Action::kRead, "service")
       .params(app::services_params())
       .cached()
-      .returns<tj::Json>()
-      .handle([](Ctx& c) {
-        c.view([&](const auto& s) { return app::services_overview(s, c.args.values()); });
-      });
+      .returns<app::ServicesOverview>()
+      .handle(
+          [](Ctx& c) { c.view([&](const auto& s) { return app::services_overview(s, c.args); }); });
   r.get("/api/v1/services/diagnostics",
         "Digital diagnostics: maturity, progress, aid after diagnosis", "services")
       .may(app::Action::kRead, "diagnostic")
       .params(app::diagnostics_params())
       .cached()
-      .returns<tj::Json>()
+      .returns<app::DiagnosticsOverview>()
       .handle([](Ctx& c) {
-        c.view([&](const auto& s) { return app::diagnostics_overview(s, c.args.values()); });
+        c.view([&](const auto& s) { return app::diagnostics_overview(s, c.args); });
       });
   r.get("/api/v1/foresight/employment",
         "Employment: location quotients and stars, shift-share, projections", "foresight")
       .authenticated()
       .params(app::employment_params())
       .cached()
-      .returns<tj::Json>()
+      .returns<app::EmploymentOverview>()
       .handle([](Ctx& c) {
-        c.view([&](const auto& s) { return app::employment_overview(s, c.args.values()); });
+        c.view([&](const auto& s) { return app::employment_overview(s, c.args); });
       });
   r.get("/api/v1/foresight/sectors", "Sectors with employment figures", "foresight")
       .authenticated()
       .cached()
-      .returns<tj::Json>()
+      .returns<app::EmploymentSectors>()
       .handle([](Ctx& c) { c.view([](const auto& s) { return app::employment_sectors(s); }); });
   r.get("/api/v1/foresight/sectors/{sector}", "The data of a sector sheet", "foresight")
       .authenticated()
       .params(app::employment_params())
       .cached()
-      .returns<tj::Json>()
+      .returns<app::SectorSheet>()
       .handle([](Ctx& c) {
-        c.view([&](const auto& s) { return app::sector_sheet(s, c.path[0], c.args.values()); });
+        c.view([&](const auto& s) { return app::sector_sheet(s, c.path[0], c.args); });
       });
 }
 
