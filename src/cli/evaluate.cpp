@@ -79,7 +79,7 @@ void add_evaluate(CLI::App& app, CommandContext& ctx) {
       if (!v.empty()) given[k] = v;
     }
     auto parsed = app::parse(app::evaluation_params(), given);
-    if (!parsed) return ctx.fail(parsed.error());
+    if (!parsed) return ctx.fail(as_options(parsed.error()));
     auto store = ctx.open_store();
     if (!store) return;
     auto snap = snapshot::load(*store, kEvaluateTables);

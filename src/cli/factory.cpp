@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <deque>
 #include <fstream>
 #include <string>
 #include <utility>
@@ -32,19 +31,6 @@ const std::vector<std::string_view> kEmploymentTables = {"employment"};
 const std::vector<std::string_view> kSheetTables = {
     "employment", "project_event", "project_label",       "participation", "result",
     "membership", "service",       "service_participant", "diagnostic",    "firm_year"};
-
-// The options of a view command from its use case's parameters: --name with the help, bounds and
-// default of the spec. The specs must outlive the command (the use cases' specs are static).
-// (ViewSpec::params checks them; view_command does not generate the options from them yet.)
-std::vector<std::pair<const char*, const char*>> options_of(const app::ParamSpecs& specs) {
-  static std::deque<std::string> help;  // the help texts, alive as long as the commands
-  std::vector<std::pair<const char*, const char*>> out;
-  for (const auto& p : specs) {
-    help.push_back(app::describe(p));
-    out.emplace_back(p.name.c_str(), help.back().c_str());
-  }
-  return out;
-}
 
 // `report sector`: the sheet's parameters, the document's format and language, the file written.
 const app::ParamSpecs& sheet_params() {
@@ -86,7 +72,6 @@ void add_factory(CLI::App& app, CommandContext& ctx) {
        .help = "Projects reaching each stage, conversion, durations, drop-outs, TRL gains",
        .tables = kPipelineTables,
        .params = app::funnel_params(),
-       .options = options_of(app::funnel_params()),
        .table = "groups"},
       [](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
         POLES_ASSIGN_OR_RETURN(auto r, app::pipeline_funnel(s, a.args));
@@ -123,7 +108,6 @@ void add_factory(CLI::App& app, CommandContext& ctx) {
            "Private co-funding per euro of public aid, follow-on projects, European after national",
        .tables = kPipelineTables,
        .params = app::leverage_params(),
-       .options = options_of(app::leverage_params()),
        .table = "groups"},
       plain([](const snapshot::Snapshot& s, const ViewArgs& a) {
         return app::pipeline_leverage(s, a.args);
@@ -138,7 +122,6 @@ void add_factory(CLI::App& app, CommandContext& ctx) {
        .help = "Reach, intensity, heterogeneity, international activity, what follows a service",
        .tables = kServiceTables,
        .params = app::services_params(),
-       .options = options_of(app::services_params()),
        .table = "clusters"},
       plain([](const snapshot::Snapshot& s, const ViewArgs& a) {
         return app::services_overview(s, a.args);
@@ -150,7 +133,6 @@ void add_factory(CLI::App& app, CommandContext& ctx) {
            "Digital maturity by dimension, progress of firms diagnosed twice, aid after diagnosis",
        .tables = kServiceTables,
        .params = app::diagnostics_params(),
-       .options = options_of(app::diagnostics_params()),
        .table = "clusters"},
       plain([](const snapshot::Snapshot& s, const ViewArgs& a) {
         return app::diagnostics_overview(s, a.args);
@@ -166,7 +148,6 @@ void add_factory(CLI::App& app, CommandContext& ctx) {
            "Location quotients and stars, shift-share of the change, projections with intervals",
        .tables = kEmploymentTables,
        .params = app::employment_params(),
-       .options = options_of(app::employment_params()),
        .table = "regions"},
       [](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
         POLES_ASSIGN_OR_RETURN(auto r, app::employment_overview(s, a.args));
@@ -208,8 +189,7 @@ void add_factory(CLI::App& app, CommandContext& ctx) {
        .help = "The sector sheet (fiche filière) of a NAF division",
        .tables = kSheetTables,
        .id = {"SECTOR", "NAF division, e.g. 30"},
-       .params = sheet_params(),
-       .options = options_of(sheet_params())},
+       .params = sheet_params()},
       [](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
         const std::string& format = a.args.text("format");
         const std::string& lang = a.args.text("lang");

@@ -16,6 +16,7 @@
 
 #include "cli/commands.h"
 #include "cli/print.h"
+#include "cli/view_command.h"
 #include "network/export.h"
 #include "snapshot/loader.h"
 
@@ -71,7 +72,9 @@ class SpecOptions {
     for (const auto& [name, on] : flags_) {
       if (on) given[name] = "true";
     }
-    return app::parse(specs_, given);
+    auto parsed = app::parse(specs_, given);
+    if (!parsed) return as_options(parsed.error());
+    return parsed;
   }
 
  private:

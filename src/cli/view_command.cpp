@@ -39,6 +39,18 @@ void run(CommandContext& ctx, const std::vector<std::string_view>& tables, ViewA
 
 }  // namespace
 
+Status as_options(const Status& s) {
+  std::vector<FieldError> errors;
+  for (auto fe : s.field_errors()) {
+    if (fe.file == "query") {
+      fe.file.clear();
+      fe.field = "--" + fe.field;
+    }
+    errors.push_back(std::move(fe));
+  }
+  return errors.empty() ? s : Status::bad_input(std::move(errors));
+}
+
 CLI::App* view_command(CLI::App* parent, CommandContext& ctx, ViewSpec spec, ViewFn fn) {
   auto args = std::make_shared<ViewArgs>();
   args->table = spec.table;
@@ -70,7 +82,7 @@ CLI::App* view_command(CLI::App* parent, CommandContext& ctx, ViewSpec spec, Vie
           if (args->params.contains("replace") || args->params.contains("date"))
             all = app::recording_params(specs);
           auto parsed = app::parse(all, args->params);
-          if (!parsed) return ctx.fail(parsed.error());
+          if (!parsed) return ctx.fail(as_options(parsed.error()));
           args->args = std::move(*parsed);
           args->params = args->args.values();
         }

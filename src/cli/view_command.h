@@ -46,6 +46,10 @@ struct ViewSpec {
 
 CLI::App* view_command(CLI::App* parent, CommandContext& ctx, ViewSpec spec, ViewFn fn);
 
+// The errors of parameters as the command line names them (option --year rather than query field
+// 'year').
+Status as_options(const Status& s);
+
 // --format (html|pdf) and --lang (fr|en) of the report commands.
 Status check_document(const std::string& format, const std::string& lang);
 // Writes a report as HTML, or prints it to PDF with headless Chromium.
