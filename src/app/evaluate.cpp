@@ -51,9 +51,9 @@ std::optional<double> known(double v) {
 }
 
 // Values keyed by names, in the names' order.
-OrderedFields<std::optional<double>> keyed(const std::vector<std::string>& names,
-                                           const std::vector<double>& values) {
-  OrderedFields<std::optional<double>> out;
+tj::OrderedFields<std::optional<double>> keyed(const std::vector<std::string>& names,
+                                               const std::vector<double>& values) {
+  tj::OrderedFields<std::optional<double>> out;
   for (size_t i = 0; i < values.size(); ++i) out.items.emplace_back(names[i], known(values[i]));
   return out;
 }

@@ -28,30 +28,6 @@
 
 namespace poles::app {
 
-// A JSON object whose keys keep the order given (a std::map would sort them): the pillars and
-// indicators in the method's order, the ESCA areas in the grid's order.
-template <class T>
-struct OrderedFields {
-  std::vector<std::pair<std::string, T>> items;
-  // The value of `key`, or null when absent.
-  const T* find(std::string_view key) const {
-    for (const auto& [k, v] : items) {
-      if (k == key) return &v;
-    }
-    return nullptr;
-  }
-};
-template <class T>
-tj::Json poles_to_json(const OrderedFields<T>& m) {
-  tj::Json out = tj::Json::object();
-  for (const auto& [k, v] : m.items) tj::write(out[k], v);
-  return out;
-}
-template <class T>
-tj::Json poles_json_schema(const OrderedFields<T>*, tj::Schemas& s) {
-  return tj::Json{{"type", "object"}, {"additionalProperties", s.of<T>()}};
-}
-
 // --- the indicator catalogue ------------------------------------------------------------------
 
 struct IndicatorCatalogueEntry {
@@ -102,7 +78,7 @@ POLES_JSON(EvaluationSensitivity, output, runs, indices)
 
 struct EvaluationPeerGroup {
   int clusters = 0;
-  OrderedFields<std::optional<double>> pillars;  // mean scores; null when a member has none
+  tj::OrderedFields<std::optional<double>> pillars;  // mean scores; null when a member has none
 };
 POLES_JSON(EvaluationPeerGroup, clusters, pillars)
 
@@ -140,10 +116,10 @@ struct EvaluatedCluster {
   int peer_rank = 0;
   EvaluationRankInterval rank_interval;
   std::string rating;
-  std::optional<int> previous_rank;                 // null when not evaluated the year before
-  std::string trend;                                // up | down | stable
-  OrderedFields<std::optional<double>> pillars;     // pillar scores, method order
-  OrderedFields<std::optional<double>> indicators;  // raw values, method order
+  std::optional<int> previous_rank;                     // null when not evaluated the year before
+  std::string trend;                                    // up | down | stable
+  tj::OrderedFields<std::optional<double>> pillars;     // pillar scores, method order
+  tj::OrderedFields<std::optional<double>> indicators;  // raw values, method order
   std::vector<EvaluationTarget> targets;
   int consecutive_misses = 0;
   bool improvement_plan = false;
@@ -206,7 +182,7 @@ POLES_JSON(AssessmentArea, mean, scores)
 struct AssessedCluster {
   std::string cluster;  // id
   std::string name;
-  OrderedFields<AssessmentArea> areas;  // the areas scored, grid order
+  tj::OrderedFields<AssessmentArea> areas;  // the areas scored, grid order
 };
 POLES_JSON(AssessedCluster, cluster, name, areas)
 
@@ -220,7 +196,7 @@ POLES_JSON(AssessmentAgreement, targets, icc1, exact_agreement, mean_abs_differe
 
 struct AssessmentAgreements {
   AssessmentAgreement overall;
-  OrderedFields<AssessmentAgreement> areas;  // grid order
+  tj::OrderedFields<AssessmentAgreement> areas;  // grid order
 };
 POLES_JSON(AssessmentAgreements, overall, areas)
 

@@ -39,32 +39,18 @@ std::string sector_name(std::string_view division) {
   return section ? std::string(codes::naf_section_name(*section)) : std::string();
 }
 
-FactorySecrecyRule rule_shown(const SecrecyRule& rule) { return {rule.min_firms, rule.max_share}; }
-
-FactorySecretCell secret_cell(const PublishedCell& c) {
-  FactorySecretCell out;
-  out.value = c.value;
-  if (c.value) {
-    out.firms = c.firms;
-  } else {
-    out.secret = c.suppression == Suppression::kPrimary ? "primary" : "secondary";
-  }
-  return out;
-}
-
 // One column of firm aggregates by row, through statistical secrecy: [rows..., total].
-std::vector<FactorySecretCell> secret_column(size_t rows,
-                                             const std::vector<Contribution>& contributions,
-                                             const SecrecyRule& rule) {
+std::vector<SecretCell> secret_column(size_t rows, const std::vector<Contribution>& contributions,
+                                      const SecrecyRule& rule) {
   const SecretTable t = publish(static_cast<int>(rows), 1, contributions, rule);
-  std::vector<FactorySecretCell> out;
+  std::vector<SecretCell> out;
   for (size_t r = 0; r <= rows; ++r) out.push_back(secret_cell(t.cells[r][0]));
   return out;
 }
 
 // A statistic over firms shown only when it covers at least min_firms of them.
-FactorySecretCell over_firms(double v, size_t firms, const SecrecyRule& rule) {
-  FactorySecretCell out;
+SecretCell over_firms(double v, size_t firms, const SecrecyRule& rule) {
+  SecretCell out;
   if (firms < static_cast<size_t>(rule.min_firms)) {
     out.secret = "primary";
   } else {
@@ -140,9 +126,9 @@ DiagnosticsDimensions dimensions_of(const std::array<services::DimensionStats, 7
 
 // Aid after diagnosis by band, through secrecy: the bands' cells and the total.
 template <class Band>
-std::pair<std::vector<Band>, FactorySecretCell> aid_bands(const Snapshot& s,
-                                                          const std::vector<services::AidBand>& v,
-                                                          const SecrecyRule& rule) {
+std::pair<std::vector<Band>, SecretCell> aid_bands(const Snapshot& s,
+                                                   const std::vector<services::AidBand>& v,
+                                                   const SecrecyRule& rule) {
   const auto& orgs = s.table("organisation");
   std::vector<Contribution> contributions;
   for (size_t i = 0; i < v.size(); ++i) {

@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "app/params.h"
-#include "app/result_shapes.h"
 #include "app/secrecy.h"
 #include "core/model.h"
 #include "core/status.h"
@@ -25,22 +24,6 @@
 namespace poles::app {
 
 // --- shared shapes ------------------------------------------------------------------------------
-
-// An aggregate over firms after statistical secrecy: {"value", "firms"} when published,
-// {"value": null, "secret": "primary" | "secondary"} when masked (the reason).
-struct FactorySecretCell {
-  std::optional<double> value;
-  Omittable<int> firms;           // firms covered, when published
-  Omittable<std::string> secret;  // primary or secondary suppression, when masked
-};
-POLES_JSON(FactorySecretCell, value, firms, secret)
-
-// The secrecy rule the figures were published under.
-struct FactorySecrecyRule {
-  int min_firms = 0;
-  double max_share = 0;
-};
-POLES_JSON(FactorySecrecyRule, min_firms, max_share)
 
 // --- the funnel ---------------------------------------------------------------------------------
 
@@ -55,8 +38,8 @@ struct FunnelStage {
   size_t reached = 0, rejected_after = 0, abandoned_after = 0;
   // Every stage but the last: the share reaching the next one (null when none reached this one)
   // and the days it takes.
-  Omittable<std::optional<double>> conversion;
-  Omittable<FunnelDuration> to_next;
+  tj::Omittable<std::optional<double>> conversion;
+  tj::Omittable<FunnelDuration> to_next;
 };
 POLES_JSON(FunnelStage, stage, reached, rejected_after, abandoned_after, conversion, to_next)
 
@@ -69,7 +52,7 @@ POLES_JSON(FunnelTrl, n, gain_mean, target_share)
 struct FunnelGroup {
   std::string group;  // cluster id, programme code, cohort year or "all"
   size_t projects = 0;
-  ByCode<size_t, kProjectStatusCodes> current;  // projects whose status it is
+  tj::ByCode<size_t, kProjectStatusCodes> current;  // projects whose status it is
   std::vector<FunnelStage> stages;
   FunnelDuration time_to_market;  // funded -> on_market
   FunnelTrl trl;
@@ -104,7 +87,7 @@ struct LeverageGroup {
   std::optional<double> median_cost_ratio;
   size_t follow_ons_to_europe = 0, national_participants = 0, european_after_national = 0;
   std::optional<double> european_after_national_share;
-  Omittable<std::string> name;  // cluster groups: the cluster's name
+  tj::Omittable<std::string> name;  // cluster groups: the cluster's name
 };
 POLES_JSON(LeverageGroup, group, funded_projects, total_cost, public_aid, private_funding, leverage,
            median_leverage, follow_ons, larger_follow_ons, median_cost_ratio, follow_ons_to_europe,
@@ -128,14 +111,14 @@ POLES_JSON(PipelineLeverage, filter, all, groups)
 struct ServicesCluster {
   std::string cluster, name;
   size_t services = 0;
-  ByCode<size_t, kServiceKindCodes> by_kind;
+  tj::ByCode<size_t, kServiceKindCodes> by_kind;
   double cost = 0;
   size_t participations = 0, participants = 0, sme_members = 0, sme_served = 0;
   std::optional<double> reach, intensity;
   size_t abroad = 0, abroad_europe = 0, projects = 0, european_projects = 0;
   std::optional<double> european_share, satisfaction;
-  ByCode<size_t, kServiceOutcomeCodes> outcomes;
-  FactorySecretCell financing_raised;
+  tj::ByCode<size_t, kServiceOutcomeCodes> outcomes;
+  SecretCell financing_raised;
 };
 POLES_JSON(ServicesCluster, cluster, name, services, by_kind, cost, participations, participants,
            sme_members, sme_served, reach, intensity, abroad, abroad_europe, projects,
@@ -143,7 +126,7 @@ POLES_JSON(ServicesCluster, cluster, name, services, by_kind, cost, participatio
 
 struct ServicesTotals {
   size_t services = 0, sme_members = 0, sme_served = 0;
-  FactorySecretCell financing_raised;
+  SecretCell financing_raised;
 };
 POLES_JSON(ServicesTotals, services, sme_members, sme_served, financing_raised)
 
@@ -182,7 +165,7 @@ struct ServicesOverview {
   ServicesHeterogeneity heterogeneity;
   ServicesOutcomes outcomes;
   std::vector<ServicesCluster> clusters;
-  FactorySecrecyRule secrecy;
+  SecrecyRuleView secrecy;
 };
 POLES_JSON(ServicesOverview, from, to, totals, heterogeneity, outcomes, clusters, secrecy)
 
@@ -192,20 +175,20 @@ POLES_JSON(ServicesOverview, from, to, totals, heterogeneity, outcomes, clusters
 struct DiagnosticsDimension {
   std::optional<size_t> n;
   std::optional<double> mean, median;
-  Omittable<std::string> secret;
+  tj::Omittable<std::string> secret;
 };
 POLES_JSON(DiagnosticsDimension, n, mean, median, secret)
 
-using DiagnosticsDimensions = ByCode<DiagnosticsDimension, services::kDimensions>;
+using DiagnosticsDimensions = tj::ByCode<DiagnosticsDimension, services::kDimensions>;
 
 // First against last diagnosis; only the number of firms and the reason when too few.
 struct DiagnosticsProgress {
   size_t firms = 0;
-  Omittable<std::optional<double>> mean_days;
-  Omittable<ByCode<std::optional<double>, services::kDimensions>> mean_change;
-  Omittable<std::vector<std::optional<double>>> score_ci95;  // low, high
-  Omittable<std::optional<double>> improved_share;
-  Omittable<std::string> secret;
+  tj::Omittable<std::optional<double>> mean_days;
+  tj::Omittable<tj::ByCode<std::optional<double>, services::kDimensions>> mean_change;
+  tj::Omittable<std::vector<std::optional<double>>> score_ci95;  // low, high
+  tj::Omittable<std::optional<double>> improved_share;
+  tj::Omittable<std::string> secret;
 };
 POLES_JSON(DiagnosticsProgress, firms, mean_days, mean_change, score_ci95, improved_share, secret)
 
@@ -213,7 +196,7 @@ struct DiagnosticsMaturityBand {
   std::string band;  // Q1 (least mature) .. Q4
   size_t firms = 0, aided = 0;
   double aided_share = 0;
-  FactorySecretCell aid;
+  SecretCell aid;
   double score_from = 0, score_to = 0;
 };
 POLES_JSON(DiagnosticsMaturityBand, band, firms, aided, aided_share, aid, score_from, score_to)
@@ -222,7 +205,7 @@ struct DiagnosticsSizeBand {
   std::string band;  // size class, or unknown
   size_t firms = 0, aided = 0;
   double aided_share = 0;
-  FactorySecretCell aid;
+  SecretCell aid;
 };
 POLES_JSON(DiagnosticsSizeBand, band, firms, aided, aided_share, aid)
 
@@ -241,9 +224,9 @@ struct DiagnosticsOverview {
   DiagnosticsProgress progress;
   std::vector<DiagnosticsMaturityBand> aid_by_maturity;
   std::vector<DiagnosticsSizeBand> aid_by_size;
-  FactorySecretCell aid_total;
+  SecretCell aid_total;
   std::vector<DiagnosticsCluster> clusters;
-  FactorySecrecyRule secrecy;
+  SecrecyRuleView secrecy;
 };
 POLES_JSON(DiagnosticsOverview, from, to, diagnostics, firms, dimensions, latest, progress,
            aid_by_maturity, aid_by_size, aid_total, clusters, secrecy)
@@ -291,10 +274,10 @@ POLES_JSON(EmploymentPoint, year, value, low, high, observed)
 // One sector's projection in the overview; without one (too few years), the reason.
 struct EmploymentSectorTrend {
   std::optional<double> annual_growth;
-  Omittable<double> level;
-  Omittable<size_t> fitted_years;
+  tj::Omittable<double> level;
+  tj::Omittable<size_t> fitted_years;
   std::vector<EmploymentPoint> points;
-  Omittable<std::string> error;
+  tj::Omittable<std::string> error;
   std::string sector, name;
 };
 POLES_JSON(EmploymentSectorTrend, annual_growth, level, fitted_years, points, error, sector, name)
@@ -347,7 +330,7 @@ struct SectorSheetRegion {
   double jobs = 0;
   std::optional<double> share_of_region, lq;
   int stars = 0;
-  Omittable<SectorSheetShift> shift_share;  // when the region has one over the window
+  tj::Omittable<SectorSheetShift> shift_share;  // when the region has one over the window
 };
 POLES_JSON(SectorSheetRegion, region, name, jobs, share_of_region, lq, stars, shift_share)
 
@@ -384,16 +367,16 @@ struct SectorSheetCluster {
 POLES_JSON(SectorSheetCluster, cluster, name, region, projects, public_aid, on_market)
 
 struct SectorSheetResults {
-  ByCode<size_t, kResultKindCodes> by_kind;
-  FactorySecretCell jobs, revenue;
+  tj::ByCode<size_t, kResultKindCodes> by_kind;
+  SecretCell jobs, revenue;
 };
 POLES_JSON(SectorSheetResults, by_kind, jobs, revenue)
 
-// A region's jobs in member firms: a FactorySecretCell with the region.
+// A region's jobs in member firms: a SecretCell with the region.
 struct SectorSheetMemberRegion {
   std::optional<double> value;
-  Omittable<int> firms;
-  Omittable<std::string> secret;
+  tj::Omittable<int> firms;
+  tj::Omittable<std::string> secret;
   std::string region, name;
 };
 POLES_JSON(SectorSheetMemberRegion, value, firms, secret, region, name)
@@ -401,7 +384,7 @@ POLES_JSON(SectorSheetMemberRegion, value, firms, secret, region, name)
 struct SectorSheetMemberJobs {
   int year = 0;                                  // the firm panel's last year
   std::vector<SectorSheetMemberRegion> regions;  // regions with member firms, masked or not
-  FactorySecretCell total;
+  SecretCell total;
 };
 POLES_JSON(SectorSheetMemberJobs, year, regions, total)
 
@@ -409,7 +392,7 @@ struct SectorSheetSkills {
   size_t training_services = 0, training_participations = 0;
   // Mean skills score of the diagnoses of the sector's firms; published with (and only when it
   // covers enough) distinct firms, not diagnoses.
-  FactorySecretCell diagnostic_skills;
+  SecretCell diagnostic_skills;
 };
 POLES_JSON(SectorSheetSkills, training_services, training_participations, diagnostic_skills)
 
@@ -421,7 +404,7 @@ struct SectorSheet {
   SectorSheetResults results;
   SectorSheetMemberJobs member_jobs;
   SectorSheetSkills skills;
-  FactorySecrecyRule secrecy;
+  SecrecyRuleView secrecy;
   std::vector<std::string> sources;
 };
 POLES_JSON(SectorSheet, sector, name, employment, projects, clusters, results, member_jobs, skills,

@@ -340,12 +340,6 @@ Result<ProjectProfile> project_profile(const snapshot::Snapshot& s, const std::s
   return out;
 }
 
-SecretCell secret_cell(const PublishedCell& c) {
-  if (c.value) return SecretCell{*c.value, c.firms, std::nullopt};
-  return SecretCell{std::nullopt, std::nullopt,
-                    std::string(c.suppression == Suppression::kPrimary ? "primary" : "secondary")};
-}
-
 Result<FirmTable> firm_aggregate(const snapshot::Snapshot& s, const std::string& measure, int year,
                                  bool members_only, const SecrecyRule& rule) {
   const Table& fy = s.table("firm_year");
@@ -401,7 +395,7 @@ Result<FirmTable> firm_aggregate(const snapshot::Snapshot& s, const std::string&
   out.measure = measure;
   out.year = year;
   out.members_only = members_only;
-  out.rule = SecrecyRuleView{rule.min_firms, rule.max_share};
+  out.rule = rule_shown(rule);
   return out;
 }
 

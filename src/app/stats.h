@@ -170,22 +170,6 @@ Result<OrganisationProfile> organisation_profile(const snapshot::Snapshot& s,
                                                  const std::string& id);
 Result<ProjectProfile> project_profile(const snapshot::Snapshot& s, const std::string& id);
 
-// A cell of a table over firms: its value and firms when published; null and the reason
-// ("primary": the cell itself breaks the rule; "secondary": masked so that totals do not reveal
-// another) when masked.
-struct SecretCell {
-  std::optional<double> value;
-  std::optional<int> firms;
-  std::optional<std::string> secret;
-};
-POLES_JSON(SecretCell, value, firms, secret)
-
-struct SecrecyRuleView {
-  int min_firms = 3;
-  double max_share = 0.85;
-};
-POLES_JSON(SecrecyRuleView, min_firms, max_share)
-
 // A two-way table after statistical secrecy; the last row and column are the totals.
 struct FirmTable {
   std::vector<std::string> rows;     // INSEE region codes, then "total"
@@ -203,7 +187,6 @@ POLES_JSON(FirmTable, rows, columns, cells, measure, year, members_only, rule)
 // registry.
 Result<FirmTable> firm_aggregate(const snapshot::Snapshot& s, const std::string& measure, int year,
                                  bool members_only, const SecrecyRule& rule = {});
-SecretCell secret_cell(const PublishedCell& c);
 
 // The parameters of the views above (shared by the API and the CLI).
 const ParamSpecs& regions_overview_params();

@@ -11,10 +11,18 @@
 //   missing); std::string -> string; std::optional<T> -> T or null; std::vector<T> -> array;
 //   std::map<std::string, T> -> object of T; described structs -> object (all fields required,
 //   in declaration order) registered once under #/components/schemas/<Name>; Json -> any value.
+// Three shapes for answers a plain struct does not give:
+//   Omittable<T> — a field present only when it holds a value (absent, not null, otherwise; not
+//     required in the schema): a masked cell has "secret" and no "firms";
+//   OrderedFields<T> — an object whose keys come at run time, kept in the order given (a
+//     std::map would sort them): pillars in a method's order;
+//   ByCode<T, kCodes> — one value per code of a fixed code list, keyed by the codes in the list's
+//     order, every code named in the schema.
 // A type may bring its own mapping with two functions found by argument-dependent lookup:
 //   Json poles_to_json(const T&);  Json poles_json_schema(const T*, Schemas&);
 #pragma once
 
+#include <array>
 #include <boost/describe.hpp>
 #include <boost/mp11.hpp>
 #include <cmath>
@@ -25,8 +33,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <typeindex>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -66,7 +76,45 @@ class Schemas {
   bool claim(const std::string& name, std::type_index type);
 };
 
+template <class T>
+struct Omittable : std::optional<T> {
+  using std::optional<T>::optional;
+};
+
+template <class T>
+struct OrderedFields {
+  std::vector<std::pair<std::string, T>> items;
+  // The value of `key`, or null when absent.
+  const T* find(std::string_view key) const {
+    for (const auto& [k, v] : items) {
+      if (k == key) return &v;
+    }
+    return nullptr;
+  }
+};
+
+template <class T, const auto& kCodes>
+struct ByCode {
+  static constexpr size_t kSize = std::tuple_size_v<std::remove_cvref_t<decltype(kCodes)>>;
+  std::array<T, kSize> values{};
+  T& operator[](size_t k) { return values[k]; }
+  const T& operator[](size_t k) const { return values[k]; }
+};
+
 namespace detail {
+
+template <class T>
+struct is_omittable : std::false_type {};
+template <class T>
+struct is_omittable<Omittable<T>> : std::true_type {};
+template <class T>
+struct is_ordered_fields : std::false_type {};
+template <class T>
+struct is_ordered_fields<OrderedFields<T>> : std::true_type {};
+template <class T>
+struct is_by_code : std::false_type {};
+template <class T, const auto& kCodes>
+struct is_by_code<ByCode<T, kCodes>> : std::true_type {};
 
 template <class T>
 struct is_optional : std::false_type {};
@@ -89,6 +137,17 @@ struct has_custom<T, std::void_t<decltype(poles_to_json(std::declval<const T&>()
 
 template <class T>
 constexpr bool is_described = boost::describe::has_describe_members<T>::value;
+
+template <class B>
+struct by_code_codes;
+template <class T, const auto& kCodes>
+struct by_code_codes<ByCode<T, kCodes>> {
+  static constexpr const auto& codes() { return kCodes; }
+};
+template <class B>
+constexpr const auto& codes_of() {
+  return by_code_codes<B>::codes();
+}
 
 }  // namespace detail
 
@@ -116,12 +175,19 @@ void write(Json& out, const T& v) {
     }
   } else if constexpr (std::is_same_v<U, std::string> || std::is_same_v<U, std::string_view>) {
     out = std::string(v);
-  } else if constexpr (detail::is_optional<U>::value) {
+  } else if constexpr (detail::is_optional<U>::value || detail::is_omittable<U>::value) {
     if (v) {
       write(out, *v);
     } else {
       out = nullptr;
     }
+  } else if constexpr (detail::is_ordered_fields<U>::value) {
+    out = Json::object();
+    for (const auto& [k, x] : v.items) write(out[k], x);
+  } else if constexpr (detail::is_by_code<U>::value) {
+    out = Json::object();
+    for (size_t k = 0; k < U::kSize; ++k)
+      write(out[std::string(detail::codes_of<U>()[k])], v.values[k]);
   } else if constexpr (detail::is_vector<U>::value) {
     out = Json::array();
     for (const auto& x : v) write(out.emplace_back(), x);
@@ -131,7 +197,13 @@ void write(Json& out, const T& v) {
   } else if constexpr (detail::is_described<U>) {
     out = Json::object();
     boost::mp11::mp_for_each<boost::describe::describe_members<U, boost::describe::mod_public>>(
-        [&](auto m) { write(out[m.name], v.*m.pointer); });
+        [&](auto m) {
+          const auto& field = v.*m.pointer;
+          if constexpr (detail::is_omittable<std::remove_cvref_t<decltype(field)>>::value) {
+            if (!field) return;  // absent, not null
+          }
+          write(out[m.name], field);
+        });
   } else {
     static_assert(sizeof(U) == 0, "no JSON mapping for this type: describe it with POLES_JSON");
   }
@@ -168,6 +240,22 @@ struct SchemaOf {
         return Json{{"type", Json::array({inner["type"], "null"})}};
       }
       return Json{{"anyOf", Json::array({inner, Json{{"type", "null"}}})}};
+    } else if constexpr (detail::is_omittable<U>::value) {
+      return SchemaOf<typename U::value_type>::get(s);
+    } else if constexpr (detail::is_ordered_fields<U>::value) {
+      using V = typename decltype(U::items)::value_type::second_type;
+      return Json{{"type", "object"}, {"additionalProperties", SchemaOf<V>::get(s)}};
+    } else if constexpr (detail::is_by_code<U>::value) {
+      Json props = Json::object(), required = Json::array();
+      using V = typename decltype(U::values)::value_type;
+      for (const auto& code : detail::codes_of<U>()) {
+        props[std::string(code)] = SchemaOf<V>::get(s);
+        required.push_back(std::string(code));
+      }
+      return Json{{"type", "object"},
+                  {"properties", props},
+                  {"required", required},
+                  {"additionalProperties", false}};
     } else if constexpr (detail::is_vector<U>::value) {
       return Json{{"type", "array"}, {"items", SchemaOf<typename U::value_type>::get(s)}};
     } else if constexpr (detail::is_string_map<U>::value) {
@@ -183,7 +271,7 @@ struct SchemaOf {
               using F =
                   std::remove_cv_t<std::remove_reference_t<decltype(std::declval<U>().*m.pointer)>>;
               props[m.name] = SchemaOf<F>::get(s);
-              required.push_back(m.name);
+              if constexpr (!detail::is_omittable<F>::value) required.push_back(m.name);
             });
         Json schema{{"type", "object"}, {"properties", props}, {"additionalProperties", false}};
         if (!required.empty()) schema["required"] = required;
@@ -241,7 +329,7 @@ void read(const Json& j, T& out, const std::string& field, std::vector<FieldErro
   } else if constexpr (std::is_same_v<U, std::string>) {
     if (!j.is_string()) return type_error(errors, field, j, "must be a string");
     out = j.get<std::string>();
-  } else if constexpr (is_optional<U>::value) {
+  } else if constexpr (is_optional<U>::value || is_omittable<U>::value) {
     if (j.is_null()) {
       out.reset();
     } else {
@@ -275,7 +363,7 @@ void read(const Json& j, T& out, const std::string& field, std::vector<FieldErro
           using F = std::remove_cv_t<std::remove_reference_t<decltype(out.*m.pointer)>>;
           auto it = j.find(m.name);
           if (it == j.end()) {
-            if constexpr (!is_optional<F>::value) {
+            if constexpr (!is_optional<F>::value && !is_omittable<F>::value) {
               errors.push_back(FieldError{"request", 0, 0, prefix + m.name, "", "is required"});
             }
             return;

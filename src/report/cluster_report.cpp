@@ -81,7 +81,7 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
 
   // Pillars against peers.
   const auto group = ev.peers.find(c.peer_group);
-  const app::OrderedFields<std::optional<double>> none;
+  const tj::OrderedFields<std::optional<double>> none;
   const auto& peer = group != ev.peers.end() ? group->second.pillars : none;
   std::vector<Bar> bars;
   h += fmt::format(

@@ -84,7 +84,7 @@ struct Words {
 double num(const std::optional<double>& v) { return v.value_or(NAN); }
 
 // A cell published through statistical secrecy: its value, or the secrecy mark.
-std::string secret_cell(const app::FactorySecretCell& cell, int decimals, std::string_view lang,
+std::string secret_cell(const app::SecretCell& cell, int decimals, std::string_view lang,
                         const Words& w) {
   if (cell.value) return number(*cell.value, decimals, lang);
   return "<abbr title=\"" + escape(w("secret")) + "\">s</abbr>";

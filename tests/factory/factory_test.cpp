@@ -770,7 +770,7 @@ TEST(FactoryViews, SchemasOfOmittedFieldsAndCodeKeyedObjects) {
   EXPECT_EQ(current["required"][0], "idea");
   EXPECT_EQ(current["additionalProperties"], false);
   schemas.of<app::SectorSheet>();
-  EXPECT_EQ(c["FactorySecretCell"]["required"], tj::Json::parse(R"(["value"])"));
+  EXPECT_EQ(c["SecretCell"]["required"], tj::Json::parse(R"(["value"])"));
 }
 
 TEST(ReportHtml, NumbersAndEscaping) {
