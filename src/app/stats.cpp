@@ -16,13 +16,17 @@ using snapshot::Table;
 
 int year_of_day(int64_t days) { return Date::from_days(days).year; }
 
-// Is membership row r active in `year`?
-bool active(const Table& m, size_t r, int year) {
-  const auto& start = m.column("start_date");
-  const auto& end = m.column("end_date");
-  if (year_of_day(start.ints[r]) > year) return false;
-  return end.is_null(r) || year_of_day(end.ints[r]) >= year;
-}
+// The membership table's dates, resolved once: is a membership row active in a year?
+struct MembershipDates {
+  explicit MembershipDates(const Table& m)
+      : start(m.column("start_date")), end(m.column("end_date")) {}
+  bool active(size_t r, int year) const {
+    if (year_of_day(start.ints[r]) > year) return false;
+    return end.is_null(r) || year_of_day(end.ints[r]) >= year;
+  }
+  const Column& start;
+  const Column& end;
+};
 
 Json row_json(const Table& t, size_t r) {
   Json obj = Json::object();
@@ -83,6 +87,7 @@ RegionsOverview regions_overview(const snapshot::Snapshot& s, int year) {
   const auto& l_cluster = labels.column("cluster_id");
   const auto& start = projects.column("start_date");
   const auto& aid = projects.column("public_aid");
+  const MembershipDates dates(m);
   std::map<std::string, RegionFigures> out;
   for (const auto& r : codes::regions()) {
     out[std::string(r.code)] =
@@ -91,7 +96,7 @@ RegionsOverview regions_overview(const snapshot::Snapshot& s, int year) {
   for (size_t c = 0; c < clusters.rows; ++c) ++out[std::string(region.text(c))].clusters;
   std::map<std::string, std::set<int32_t>> members;
   for (size_t r = 0; r < m.rows; ++r) {
-    if (!active(m, r, year)) continue;
+    if (!dates.active(r, year)) continue;
     members[std::string(region.text(static_cast<size_t>(m_cluster.codes[r])))].insert(
         m_org.codes[r]);
   }
@@ -151,9 +156,11 @@ ClusterList cluster_summaries(const snapshot::Snapshot& s, int year) {
   const auto& l_project = labels.column("project_id");
   const auto& cl_cluster = cl_labels.column("cluster_id");
   const auto& cl_phase = cl_labels.column("phase");
+  const MembershipDates dates(m);
   std::vector<std::set<int32_t>> members(clusters.rows), projects(clusters.rows);
   for (size_t r = 0; r < m.rows; ++r) {
-    if (active(m, r, year)) members[static_cast<size_t>(m_cluster.codes[r])].insert(m_org.codes[r]);
+    if (dates.active(r, year))
+      members[static_cast<size_t>(m_cluster.codes[r])].insert(m_org.codes[r]);
   }
   for (size_t r = 0; r < labels.rows; ++r)
     projects[static_cast<size_t>(l_cluster.codes[r])].insert(l_project.codes[r]);
@@ -203,11 +210,15 @@ Result<ClusterProfile> cluster_profile(const snapshot::Snapshot& s, const std::s
   // Label history.
   const Table& cl = s.table("cluster_label");
   const auto& cl_cluster = cl.column("cluster_id");
+  const auto& phase = cl.column("phase");
+  const auto& start_year = cl.column("start_year");
+  const auto& end_year = cl.column("end_year");
+  const auto& label_years = cl.column("label_years");
+  const auto& rating = cl.column("rating");
   for (size_t r = 0; r < cl.rows; ++r) {
     if (cl_cluster.codes[r] != c) continue;
-    out.labels.push_back(ClusterLabelView{
-        cl.column("phase").ints[r], cl.column("start_year").ints[r], cl.column("end_year").ints[r],
-        opt_int(cl.column("label_years"), r), opt_text(cl.column("rating"), r)});
+    out.labels.push_back(ClusterLabelView{phase.ints[r], start_year.ints[r], end_year.ints[r],
+                                          opt_int(label_years, r), opt_text(rating, r)});
   }
   // Members by kind and by size class, per year.
   const Table& m = s.table("membership");
@@ -216,6 +227,7 @@ Result<ClusterProfile> cluster_profile(const snapshot::Snapshot& s, const std::s
   const auto& size = org.column("size_class");
   const auto& m_cluster = m.column("cluster_id");
   const auto& m_org = m.column("organisation_id");
+  const MembershipDates dates(m);
   auto& members = out.members;
   for (int y = 2005; y <= 2024; ++y) members.years.push_back(y);
   for (const auto& k : kind.dict) members.by_kind[k].assign(members.years.size(), 0);
@@ -224,7 +236,7 @@ Result<ClusterProfile> cluster_profile(const snapshot::Snapshot& s, const std::s
     if (m_cluster.codes[r] != c) continue;
     const auto o = static_cast<size_t>(m_org.codes[r]);
     for (size_t yi = 0; yi < members.years.size(); ++yi) {
-      if (!active(m, r, members.years[yi])) continue;
+      if (!dates.active(r, members.years[yi])) continue;
       ++members.by_kind[std::string(kind.text(o))][yi];
       if (!size.is_null(o)) ++members.by_size_class[std::string(size.text(o))][yi];
     }
@@ -269,13 +281,16 @@ Result<ClusterProfile> cluster_profile(const snapshot::Snapshot& s, const std::s
   const Table& tg = s.table("contract_target");
   const auto& tg_contract = tg.column("contract_id");
   const auto& ct_cluster = ct.column("cluster_id");
+  const auto& indicator = tg.column("indicator");
+  const auto& tg_year = tg.column("year");
+  const auto& tg_value = tg.column("value");
+  const auto& direction = tg.column("direction");
   for (size_t r = 0; r < tg.rows; ++r) {
     const auto k = static_cast<size_t>(tg_contract.codes[r]);
     if (ct_cluster.codes[k] != c) continue;
     out.contract_targets.push_back(
-        ContractTargetView{std::string(ct.key(k)), std::string(tg.column("indicator").text(r)),
-                           tg.column("year").ints[r], tg.column("value").reals[r],
-                           std::string(tg.column("direction").text(r))});
+        ContractTargetView{std::string(ct.key(k)), std::string(indicator.text(r)), tg_year.ints[r],
+                           tg_value.reals[r], std::string(direction.text(r))});
   }
   return out;
 }
@@ -296,14 +311,19 @@ Result<OrganisationProfile> organisation_profile(const snapshot::Snapshot& s,
   const Table& p = s.table("project");
   const auto& part_org = part.column("organisation_id");
   const auto& part_project = part.column("project_id");
+  const auto& role = part.column("role");
+  const auto& cost = part.column("cost");
+  const auto& aid = part.column("aid");
+  const auto& acronym = p.column("acronym");
+  const auto& status = p.column("status");
+  const auto& programme = p.column("programme");
   for (size_t r = 0; r < part.rows; ++r) {
     if (part_org.codes[r] != o) continue;
     const auto pr = static_cast<size_t>(part_project.codes[r]);
     out.participations.push_back(OrganisationParticipation{
-        std::string(p.key(pr)), id, std::string(part.column("role").text(r)),
-        opt_real(part.column("cost"), r), opt_real(part.column("aid"), r),
-        std::string(p.column("acronym").text(pr)), std::string(p.column("status").text(pr)),
-        std::string(p.column("programme").text(pr))});
+        std::string(p.key(pr)), id, std::string(role.text(r)), opt_real(cost, r), opt_real(aid, r),
+        std::string(acronym.text(pr)), std::string(status.text(pr)),
+        std::string(programme.text(pr))});
   }
   return out;
 }
@@ -329,13 +349,15 @@ Result<ProjectProfile> project_profile(const snapshot::Snapshot& s, const std::s
   const auto& part_project = part.column("project_id");
   const auto& part_org = part.column("organisation_id");
   const auto& org_name = org.column("name");
+  const auto& role = part.column("role");
+  const auto& cost = part.column("cost");
+  const auto& aid = part.column("aid");
   for (size_t r = 0; r < part.rows; ++r) {
     if (part_project.codes[r] != pr) continue;
     const auto o = static_cast<size_t>(part_org.codes[r]);
-    out.participations.push_back(
-        ProjectPartner{id, std::string(org.key(o)), std::string(part.column("role").text(r)),
-                       opt_real(part.column("cost"), r), opt_real(part.column("aid"), r),
-                       std::string(org_name.text(o))});
+    out.participations.push_back(ProjectPartner{id, std::string(org.key(o)),
+                                                std::string(role.text(r)), opt_real(cost, r),
+                                                opt_real(aid, r), std::string(org_name.text(o))});
   }
   return out;
 }
@@ -351,9 +373,9 @@ Result<FirmTable> firm_aggregate(const snapshot::Snapshot& s, const std::string&
   }
   std::set<std::string_view> members;
   if (members_only) {
-    const Table& org = s.table("organisation");
-    for (size_t r = 0; r < org.rows; ++r) {
-      if (!org.column("siren").is_null(r)) members.insert(org.column("siren").text(r));
+    const Column& siren = s.table("organisation").column("siren");
+    for (size_t r = 0; r < siren.codes.size(); ++r) {
+      if (!siren.is_null(r)) members.insert(siren.text(r));
     }
   }
   std::vector<std::string> rows, cols;
