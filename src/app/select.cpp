@@ -301,7 +301,7 @@ SelectCalls select_calls(const Snapshot& s) {
                     .assignments = counts[c].assignments,
                     .reviews = counts[c].reviews,
                     .decisions = counts[c].decisions,
-                    .rules = std::nullopt};
+                    .rules = {}};
     if (auto data = select::load_call(s, calls.key(c)); data.has_value()) {
       item.year = data->year;
       item.rules = rules_of(*data);
@@ -327,8 +327,8 @@ Result<SelectConflicts> select_conflicts(const Snapshot& s, const std::string& i
                         .reason = std::string(select::to_string(c.kind)),
                         .organisation = labels.organisation_key(c.organisation),
                         .organisation_name = labels.organisation_name(c.organisation),
-                        .project = std::nullopt,
-                        .project_last_year = std::nullopt};
+                        .project = {},
+                        .project_last_year = {}};
     if (c.project >= 0) {
       item.project = labels.project_key(c.project);
       item.project_last_year = c.year;

@@ -18,6 +18,7 @@
 
 #include "app/accounts.h"
 #include "app/params.h"
+#include "app/result_shapes.h"
 #include "core/status.h"
 #include "core/typed_json.h"
 #include "snapshot/snapshot.h"
@@ -55,7 +56,7 @@ struct SelectCall {
   int64_t assignments = 0;  // assignment rows of its proposals
   int64_t reviews = 0;      // review rows (one per reviewer and criterion)
   int64_t decisions = 0;
-  std::optional<SelectCallRules> rules;  // null when its criteria cannot be read
+  Omittable<SelectCallRules> rules;  // absent when its criteria cannot be read
 };
 POLES_JSON(SelectCall, id, title, programme, year, proposals, assignments, reviews, decisions,
            rules)
@@ -77,8 +78,8 @@ struct SelectConflict {
   std::string reason;        // same_organisation, same_group or co_participation
   std::string organisation;  // the applicant-side organisation concerned
   std::string organisation_name;
-  std::optional<std::string> project;    // co_participation: the shared project (else null)
-  std::optional<int> project_last_year;  // co_participation: its last active year (else null)
+  Omittable<std::string> project;    // co_participation: the shared project (else absent)
+  Omittable<int> project_last_year;  // co_participation: its last active year (else absent)
 };
 POLES_JSON(SelectConflict, proposal, reviewer, reviewer_name, reason, organisation,
            organisation_name, project, project_last_year)

@@ -21,20 +21,11 @@ const std::vector<std::string_view> kSelectTables = {"call",          "proposal"
 // in the audit log.
 const app::User kCliUser{.name = "cli", .role = app::Role::kAdmin, .scope = "", .disabled = false};
 
-// A selection or risk command: CALL argument when `with_call`, one option per parameter of
-// `params` (with its help, bounds and default), `table` printed.
+// A selection or risk command: CALL argument when `with_call`, the options of `params` (made by
+// view_command, checked as the API checks them), `table` printed.
 CLI::App* command(CLI::App* parent, CommandContext& ctx, const char* name, const char* help,
                   bool with_call, const app::ParamSpecs& params, std::string table, ViewFn fn,
                   std::pair<const char*, const char*> record = {nullptr, nullptr}) {
-  // TODO(lead): view_command could generate these from ViewSpec::params itself.
-  // The texts live until view_command returns (CLI11 copies them).
-  std::vector<std::string> texts;
-  texts.reserve(params.size());
-  std::vector<std::pair<const char*, const char*>> options;
-  for (const auto& p : params) {
-    texts.push_back(app::describe(p));
-    options.emplace_back(p.name.c_str(), texts.back().c_str());
-  }
   return view_command(parent, ctx,
                       {.name = name,
                        .help = help,
@@ -42,7 +33,6 @@ CLI::App* command(CLI::App* parent, CommandContext& ctx, const char* name, const
                        .id = with_call ? std::pair<const char*, const char*>{"CALL", "Call id"}
                                        : std::pair<const char*, const char*>{nullptr, nullptr},
                        .params = params,
-                       .options = std::move(options),
                        .table = std::move(table),
                        .record = record},
                       std::move(fn));
@@ -50,13 +40,16 @@ CLI::App* command(CLI::App* parent, CommandContext& ctx, const char* name, const
 
 // A recording's arguments: the view's parameters (given or defaulted) with replace and date.
 Result<app::Args> recording_args(const app::ParamSpecs& params, const ViewArgs& a) {
-  return app::parse(app::recording_params(params), a.params);
+  auto parsed = app::parse(app::recording_params(params), a.params);
+  if (!parsed) return as_options(parsed.error());
+  return parsed;
 }
 
-// The typed result of a use case as the JSON the printer shows.
+// The typed result of a use case as the JSON the printer shows; its parameter errors (a bad
+// --date) named as options.
 template <class T>
 Result<Json> shown(Result<T> r) {
-  if (!r) return r.error();
+  if (!r) return as_options(r.error());
   return tj::to_json(*r);
 }
 
