@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -22,12 +23,20 @@ struct Logit {
   int iterations = 0;
   size_t n = 0;
   double predict(const std::vector<double>& x) const;  // x without the intercept
+  // Wald statistic of coefficient j: coef / se.
+  double z(size_t j) const { return coef[j] / se[j]; }
+  // McFadden's pseudo R²: 1 − log L / log L₀ (log L₀ < 0 for any fitted model).
+  double mcfadden_r2() const { return 1 - log_likelihood / null_log_likelihood; }
 };
 // X: rows of features (no intercept column; added first). Fails when IRLS does not converge or the
 // design is singular (e.g. a constant feature), naming the feature.
 Result<Logit> fit_logit(const std::vector<std::vector<double>>& X, const std::vector<double>& y,
                         const std::vector<std::string>& names, int max_iterations = 50,
                         double tolerance = 1e-10);
+
+// What success is, for the training projects (the model's outcome).
+inline constexpr std::string_view kSuccessDefinition =
+    "on the market, or with a product, service or process result";
 
 struct SuccessModel {
   Logit logit;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <set>
 
 #include "select/milp.h"
 
@@ -134,6 +135,7 @@ Result<Assignment> assign_reviewers(const Snapshot& s, const CallData& call,
     return std::pair(x.proposal, x.reviewer) < std::pair(y.proposal, y.reviewer);
   });
   a.total_affinity = prog.total;
+  a.mean_affinity = a.pairs.empty() ? 0.0 : a.total_affinity / static_cast<double>(a.pairs.size());
   a.optimal = prog.optimal;
   a.variables = prog.variables;
   a.load.assign(reviewers.rows, 0);
@@ -164,6 +166,53 @@ Result<Assignment> assign_reviewers(const Snapshot& s, const CallData& call,
     a.shortages.push_back(std::move(sh));
   }
   return a;
+}
+
+std::vector<std::pair<int32_t, int32_t>> reviewed_but_unassigned(const Snapshot& s,
+                                                                 const CallData& call,
+                                                                 const Assignment& a) {
+  std::set<std::pair<int32_t, int32_t>> assigned;
+  for (const auto& pair : a.pairs) assigned.emplace(pair.proposal, pair.reviewer);
+  std::set<std::pair<int32_t, int32_t>> out;
+  const auto& reviews = s.table("review");
+  const auto& rp = reviews.column("proposal_id");
+  const auto& rr = reviews.column("reviewer_id");
+  for (size_t i = 0; i < reviews.rows; ++i) {
+    if (!std::binary_search(call.proposals.begin(), call.proposals.end(), rp.codes[i])) continue;
+    if (!assigned.contains({rp.codes[i], rr.codes[i]})) out.emplace(rp.codes[i], rr.codes[i]);
+  }
+  return {out.begin(), out.end()};
+}
+
+std::vector<ReviewerTask> reviewer_tasks(const Snapshot& s, int32_t reviewer) {
+  std::map<int32_t, ReviewerTask> mine;
+  auto task = [&](int32_t proposal) -> ReviewerTask& {
+    auto& t = mine[proposal];
+    t.proposal = proposal;
+    return t;
+  };
+  const auto& assignments = s.table("assignment");
+  const auto& ap = assignments.column("proposal_id");
+  const auto& ar = assignments.column("reviewer_id");
+  const auto& date = assignments.column("date");
+  for (size_t i = 0; i < assignments.rows; ++i) {
+    if (ar.codes[i] != reviewer) continue;
+    auto& t = task(ap.codes[i]);
+    if (!date.is_null(i)) t.assigned_on = date.ints[i];
+  }
+  const auto& reviews = s.table("review");
+  const auto& rp = reviews.column("proposal_id");
+  const auto& rr = reviews.column("reviewer_id");
+  const auto& criterion = reviews.column("criterion");
+  const auto& score = reviews.column("score");
+  for (size_t i = 0; i < reviews.rows; ++i) {
+    if (rr.codes[i] != reviewer) continue;
+    task(rp.codes[i]).scores[std::string(criterion.text(i))] = score.reals[i];
+  }
+  std::vector<ReviewerTask> out;
+  out.reserve(mine.size());
+  for (auto& [p, t] : mine) out.push_back(std::move(t));
+  return out;
 }
 
 }  // namespace poles::select

@@ -6,7 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -34,6 +37,7 @@ struct Assignment {
   };
   std::vector<Pair> pairs;  // sorted by proposal, then reviewer
   double total_affinity = 0;
+  double mean_affinity = 0;  // per pair (0 without pairs)
   bool optimal = false;
   int k = 0, max_load = 0;
   std::vector<int> load;      // per reviewer row: proposals assigned
@@ -52,5 +56,22 @@ struct Assignment {
 
 Result<Assignment> assign_reviewers(const snapshot::Snapshot& s, const CallData& call,
                                     const AssignOptions& o = {});
+
+// The reviews already written on the call's proposals by reviewers that `a` does not assign to
+// them (a new assignment keeps them): (proposal row, reviewer row), unique, ascending.
+std::vector<std::pair<int32_t, int32_t>> reviewed_but_unassigned(const snapshot::Snapshot& s,
+                                                                 const CallData& call,
+                                                                 const Assignment& a);
+
+// One proposal on a reviewer's desk: assigned to them (an assignment row), or reviewed by them
+// (also before assignments were recorded), with their own scores.
+struct ReviewerTask {
+  int32_t proposal = -1;                 // proposal row
+  std::optional<int64_t> assigned_on;    // day number of the assignment's date (none: not
+                                         // assigned, or assigned without a date)
+  std::map<std::string, double> scores;  // criterion -> this reviewer's score
+};
+// The tasks of reviewer row `reviewer`, by proposal row; nothing about other reviewers.
+std::vector<ReviewerTask> reviewer_tasks(const snapshot::Snapshot& s, int32_t reviewer);
 
 }  // namespace poles::select

@@ -98,6 +98,25 @@ Result<CallData> load_call(const Snapshot& s, std::string_view id) {
   return c;
 }
 
+std::vector<CallCounts> call_counts(const Snapshot& s) {
+  std::vector<CallCounts> out(s.table("call").rows);
+  const Column& call_of = s.table("proposal").column("call_id");
+  for (size_t p = 0; p < call_of.codes.size(); ++p)
+    ++out[static_cast<size_t>(call_of.codes[p])].proposals;
+  // Rows of a table whose proposal_id is required: counted on the call of their proposal.
+  auto count = [&](const char* table, int CallCounts::*field) {
+    const Column& proposal = s.table(table).column("proposal_id");
+    for (size_t r = 0; r < proposal.codes.size(); ++r) {
+      const auto p = static_cast<size_t>(proposal.codes[r]);
+      ++(out[static_cast<size_t>(call_of.codes[p])].*field);
+    }
+  };
+  count("assignment", &CallCounts::assignments);
+  count("review", &CallCounts::reviews);
+  count("decision", &CallCounts::decisions);
+  return out;
+}
+
 std::vector<std::vector<int32_t>> project_participants(const Snapshot& s) {
   std::vector<std::vector<int32_t>> members(s.table("project").rows);
   const Table& parts = s.table("participation");

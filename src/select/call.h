@@ -36,6 +36,17 @@ struct CallData {
 
 // The call `id` of `s`; an unknown call is kNotFound, unreadable criteria kInvalidArgument.
 Result<CallData> load_call(const snapshot::Snapshot& s, std::string_view id);
+
+// What a call has received and recorded so far.
+struct CallCounts {
+  int proposals = 0;
+  int assignments = 0;  // assignment rows of its proposals
+  int reviews = 0;      // review rows (one per reviewer and criterion) of its proposals
+  int decisions = 0;    // decision rows of its proposals
+};
+// Per call row of `s`.
+std::vector<CallCounts> call_counts(const snapshot::Snapshot& s);
+
 // Year of a call row: its close date's, else its open date's, else 0 (unknown).
 int call_year(const snapshot::Snapshot& s, int32_t call_row);
 // Parses `name:weight|…` (weights positive, normalised to sum 1).

@@ -96,15 +96,13 @@ AllocationStats describe(const std::vector<Candidate>& c, const PortfolioRules& 
   st.value = a.value;
   std::vector<double> funded;
   double sme = 0, shares = 0;
-  const double m = r.min_share > 0 ? r.min_share : 0.5;
   for (size_t i = 0; i < c.size(); ++i) {
     if (a.aid[i] <= 0) continue;
     funded.push_back(a.aid[i]);
     st.total += a.aid[i];
     if (c[i].sme) sme += a.aid[i];
-    const double f = a.aid[i] / c[i].request;
-    shares += f;
-    st.expected_products += c[i].products * c[i].success * std::min(1.0, f / m);
+    shares += a.aid[i] / c[i].request;
+    st.expected_products += c[i].products * c[i].success * funding_factor(c[i], a.aid[i], r);
   }
   st.funded = static_cast<int>(funded.size());
   if (!funded.empty()) {
@@ -130,6 +128,24 @@ AllocationStats describe(const std::vector<Candidate>& c, const PortfolioRules& 
   }
   if (st.total > 0 && n > 0) st.gini = 2 * weighted / (n * st.total) - (n + 1) / n;
   return st;
+}
+
+double funding_factor(const Candidate& c, double aid, const PortfolioRules& r) {
+  const double m = r.min_share > 0 ? r.min_share : 0.5;
+  return std::min(1.0, aid / c.request / m);
+}
+
+std::vector<CallDecision> call_decisions(const CallData& call, const std::vector<Candidate>& c,
+                                         const Allocation& a) {
+  std::map<int32_t, double> aid;
+  for (size_t i = 0; i < c.size(); ++i) aid[c[i].proposal] = a.aid[i];
+  std::vector<CallDecision> out;
+  out.reserve(call.proposals.size());
+  for (int32_t p : call.proposals) {
+    auto it = aid.find(p);
+    out.push_back({p, it == aid.end() ? 0.0 : std::round(it->second)});
+  }
+  return out;
 }
 
 PortfolioRules call_rules(const CallData& call) {

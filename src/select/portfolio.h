@@ -49,8 +49,7 @@ struct AllocationStats {
   double hhi = 0;   // Σ (aid_i / total)² over funded proposals
   double sme_share = 0;
   double value = 0;
-  double expected_products =
-      0;  // Σ products · success · min(1, f / m), m = min share (0.5 if none)
+  double expected_products = 0;                   // Σ products · success · funding_factor
   std::vector<std::pair<double, double>> lorenz;  // (share of candidates, share of aid), from (0,0)
 };
 
@@ -61,6 +60,20 @@ Result<Allocation> optimise_portfolio(const std::vector<Candidate>& c, const Por
 Allocation sprinkle(const std::vector<Candidate>& c, const PortfolioRules& r);
 AllocationStats describe(const std::vector<Candidate>& c, const PortfolioRules& r,
                          const Allocation& a);
+
+// Under-funded projects succeed less: what funding `aid` keeps of a candidate's chance of success,
+// min(1, f / m) for the funded share f = aid / request and m the rules' minimum share (0.5 when
+// they set none).
+double funding_factor(const Candidate& c, double aid, const PortfolioRules& r);
+
+// The decisions an allocation makes for a call: every proposal of the call (ascending rows) with
+// its aid rounded to the euro; 0 when rejected (not a candidate, or given nothing).
+struct CallDecision {
+  int32_t proposal = -1;
+  double aid = 0;
+};
+std::vector<CallDecision> call_decisions(const CallData& call, const std::vector<Candidate>& c,
+                                         const Allocation& a);
 
 // The call's proposals as candidates: value = adjusted review score (raw mean when the proposal
 // has no review it is left out), SME lead, cluster, first theme; proposals scoring below

@@ -348,11 +348,21 @@ TEST_P(HttpTest, RecordingTheAssignmentAndDecisionsDrivesWhatReviewersSeeAndWrit
   }
   EXPECT_EQ(assign, 2);
   EXPECT_EQ(decide, 1);
-  // Bad parameters change nothing.
-  EXPECT_EQ(call("POST", "/api/v1/select/calls/c1/decisions?replace=true&date=2020-13-01",
-                 auth(Role::kState))
-                ->status,
-            400);
+  // Bad parameters change nothing; a bad date is a field error of parameter 'date'.
+  res = call("POST", "/api/v1/select/calls/c1/decisions?replace=true&date=2020-13-01",
+             auth(Role::kState));
+  EXPECT_EQ(res->status, 400) << res->body;
+  const Json problem = Json::parse(res->body);
+  ASSERT_EQ(problem["errors"].size(), 1u) << res->body;
+  EXPECT_EQ(problem["errors"][0]["field"], "date");
+  EXPECT_EQ(problem["errors"][0]["value"], "2020-13-01");
+  EXPECT_EQ(problem["errors"][0]["rule"], "must be a date YYYY-MM-DD");
+  res = call("POST", "/api/v1/select/calls/c1/decisions?replace=true&budget=-1&date=tomorrow",
+             auth(Role::kState));
+  EXPECT_EQ(res->status, 400) << res->body;
+  for (const auto& d :
+       Json::parse(call("GET", "/api/v1/decision", auth(Role::kState))->body)["items"])
+    EXPECT_EQ(d["date"], "2020-07-01");
   EXPECT_EQ(call("POST", "/api/v1/select/calls/nope/assignment", auth(Role::kState))->status, 404);
 }
 

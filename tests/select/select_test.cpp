@@ -11,8 +11,10 @@
 #include <map>
 #include <random>
 
+#include "core/date.h"
 #include "eco.h"
 #include "risk/model.h"
+#include "risk/portfolio.h"
 #include "risk/simulate.h"
 #include "select/assign.h"
 #include "select/call.h"
@@ -277,6 +279,101 @@ TEST(SelectAssign, ExplainsWhichProposalLacksReviewersAndWhy) {
   EXPECT_NE(b->shortages[0].why.find("maximum load"), std::string::npos) << b->shortages[0].why;
 }
 
+TEST(SelectAssign, ReviewsOutsideANewAssignmentAreListedAndEachReviewerSeesTheirOwnTasks) {
+  Eco e;
+  e.org("o", "company", "76", "pme");
+  call(e, "c", 2020, "quality:1");
+  call(e, "d", 2020, "quality:1");
+  proposal(e, "p1", "c", "o");
+  proposal(e, "p2", "c", "o");
+  proposal(e, "q1", "d", "o");
+  reviewer(e, "r1", "");
+  reviewer(e, "r2", "");
+  auto review = [&](const char* p, const char* r, const char* criterion, double score) {
+    e.row("review", {{"proposal_id", std::string(p)},
+                     {"reviewer_id", std::string(r)},
+                     {"criterion", std::string(criterion)},
+                     {"score", score}});
+  };
+  review("p1", "r1", "quality", 7);
+  review("p1", "r2", "quality", 5);
+  review("p2", "r2", "quality", 6);
+  review("p2", "r2", "impact", 4);
+  review("q1", "r1", "quality", 8);  // another call's
+  e.row("assignment", {{"proposal_id", std::string("p1")},
+                       {"reviewer_id", std::string("r1")},
+                       {"date", std::string("2020-05-01")}});
+  e.row("assignment", {{"proposal_id", std::string("q1")}, {"reviewer_id", std::string("r1")}});
+  const auto s = e.build();
+  const auto& props = s->table("proposal");
+  const auto& revs = s->table("reviewer");
+  const int32_t p1 = props.find("p1"), p2 = props.find("p2"), q1 = props.find("q1");
+  const int32_t r1 = revs.find("r1"), r2 = revs.find("r2");
+  // A new assignment of call c: p1 -> r1, p2 -> r1. r2's reviews of p1 and p2 stay, listed once
+  // per pair; the review of call d is not the call's concern.
+  Assignment a;
+  a.pairs = {{.proposal = p1, .reviewer = r1}, {.proposal = p2, .reviewer = r1}};
+  const auto kept = reviewed_but_unassigned(*s, *load_call(*s, "c"), a);
+  EXPECT_EQ(kept, (std::vector<std::pair<int32_t, int32_t>>{{p1, r2}, {p2, r2}}));
+  // r1: p1 assigned on 2020-05-01 and reviewed; q1 assigned without a date and reviewed.
+  const auto mine = reviewer_tasks(*s, r1);
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_EQ(mine[0].proposal, p1);
+  ASSERT_TRUE(mine[0].assigned_on.has_value());
+  EXPECT_EQ(Date::from_days(*mine[0].assigned_on).to_string(), "2020-05-01");
+  EXPECT_EQ(mine[0].scores, (std::map<std::string, double>{{"quality", 7}}));
+  EXPECT_EQ(mine[1].proposal, q1);
+  EXPECT_FALSE(mine[1].assigned_on.has_value());
+  // r2: reviewed p1 and p2 without any assignment; nothing of r1's scores.
+  const auto theirs = reviewer_tasks(*s, r2);
+  ASSERT_EQ(theirs.size(), 2u);
+  EXPECT_FALSE(theirs[0].assigned_on.has_value());
+  EXPECT_EQ(theirs[0].scores, (std::map<std::string, double>{{"quality", 5}}));
+  EXPECT_EQ(theirs[1].scores, (std::map<std::string, double>{{"impact", 4}, {"quality", 6}}));
+}
+
+TEST(SelectCall, CountsWhatEachCallReceivedAndRecorded) {
+  Eco e;
+  e.org("o", "company", "76", "pme");
+  call(e, "c", 2020);
+  call(e, "d", 2021);
+  call(e, "empty", 2022);
+  proposal(e, "p1", "c", "o");
+  proposal(e, "p2", "c", "o");
+  proposal(e, "q1", "d", "o");
+  reviewer(e, "r1", "");
+  reviewer(e, "r2", "");
+  for (const char* r : {"r1", "r2"}) {
+    e.row("assignment", {{"proposal_id", std::string("p1")}, {"reviewer_id", std::string(r)}});
+    for (const char* criterion : {"quality", "impact"}) {
+      e.row("review", {{"proposal_id", std::string("p1")},
+                       {"reviewer_id", std::string(r)},
+                       {"criterion", std::string(criterion)},
+                       {"score", 5.0}});
+    }
+  }
+  e.row("assignment", {{"proposal_id", std::string("q1")}, {"reviewer_id", std::string("r1")}});
+  e.row("decision", {{"proposal_id", std::string("p2")}, {"decision", std::string("rejected")}});
+  e.row("decision",
+        {{"proposal_id", std::string("q1")}, {"decision", std::string("funded")}, {"aid", 5e4}});
+  const auto s = e.build();
+  const auto counts = call_counts(*s);
+  const auto& calls = s->table("call");
+  ASSERT_EQ(counts.size(), 3u);
+  const auto& c = counts[static_cast<size_t>(calls.find("c"))];
+  EXPECT_EQ(c.proposals, 2);
+  EXPECT_EQ(c.assignments, 2);
+  EXPECT_EQ(c.reviews, 4);
+  EXPECT_EQ(c.decisions, 1);
+  const auto& d = counts[static_cast<size_t>(calls.find("d"))];
+  EXPECT_EQ(d.proposals, 1);
+  EXPECT_EQ(d.assignments, 1);
+  EXPECT_EQ(d.reviews, 0);
+  EXPECT_EQ(d.decisions, 1);
+  const auto& none = counts[static_cast<size_t>(calls.find("empty"))];
+  EXPECT_EQ(none.proposals + none.assignments + none.reviews + none.decisions, 0);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Scores
 
@@ -504,6 +601,33 @@ TEST(SelectPortfolio, SprinklingComparisonStatistics) {
   EXPECT_NEAR(so.lorenz[4].second, 1.0, 1e-12);
 }
 
+TEST(SelectPortfolio, FundingFactorAndTheDecisionsOfAnAllocation) {
+  const Candidate c{.proposal = 7, .request = 1e6, .value = 1, .success = 0.8};
+  // Funded at 60 % of its request: in full below a minimum share of 0.6, 60 / 80 under 0.8, and
+  // 60 / 50 -> 1 when the rules set no minimum (0.5).
+  EXPECT_DOUBLE_EQ(funding_factor(c, 6e5, {.min_share = 0.6}), 1.0);
+  EXPECT_DOUBLE_EQ(funding_factor(c, 6e5, {.min_share = 0.8}), 0.75);
+  EXPECT_DOUBLE_EQ(funding_factor(c, 6e5, {}), 1.0);
+  EXPECT_DOUBLE_EQ(funding_factor(c, 2e5, {}), 0.4);
+  // Decisions: every proposal of the call, aid rounded to the euro; a proposal that is not a
+  // candidate (left out by its score) or gets nothing is rejected.
+  CallData call;
+  call.proposals = {3, 5, 7, 9};
+  const std::vector<Candidate> cands = {{.proposal = 5, .request = 1e5},
+                                        {.proposal = 7, .request = 2e5},
+                                        {.proposal = 9, .request = 3e5}};
+  Allocation a;
+  a.aid = {80000.4, 0, 299999.6};
+  const auto d = call_decisions(call, cands, a);
+  ASSERT_EQ(d.size(), 4u);
+  EXPECT_EQ(d[0].proposal, 3);
+  EXPECT_EQ(d[0].aid, 0);
+  EXPECT_EQ(d[1].aid, 80000);
+  EXPECT_EQ(d[2].aid, 0);
+  EXPECT_EQ(d[3].proposal, 9);
+  EXPECT_EQ(d[3].aid, 300000);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Risk
 
@@ -521,9 +645,62 @@ TEST(RiskLogit, OneBinaryFeatureGivesTheLogOddsRatio) {
   // Closed-form SEs: sqrt(1/30 + 1/70) and sqrt(1/30 + 1/70 + 1/60 + 1/20).
   EXPECT_NEAR(m->se[0], std::sqrt(1.0 / 30 + 1.0 / 70), 1e-7);
   EXPECT_NEAR(m->se[1], std::sqrt(1.0 / 30 + 1.0 / 70 + 1.0 / 60 + 1.0 / 20), 1e-7);
+  EXPECT_DOUBLE_EQ(m->z(1), m->coef[1] / m->se[1]);
+  // McFadden's R² between 0 (no better than the base rate) and 1.
+  EXPECT_DOUBLE_EQ(m->mcfadden_r2(), 1 - m->log_likelihood / m->null_log_likelihood);
+  EXPECT_GT(m->mcfadden_r2(), 0);
+  EXPECT_LT(m->mcfadden_r2(), 1);
   // A constant feature is refused.
   std::vector<std::vector<double>> Z(X.size(), std::vector<double>{1.0});
   EXPECT_FALSE(risk::fit_logit(Z, y, {"constant"}).has_value());
+}
+
+TEST(RiskPortfolio, ItemsOfAnAllocationAndOfTheRecordedDecisions) {
+  // An allocation: the funded candidates only, their success lowered when under-funded.
+  const std::vector<Candidate> c = {{.proposal = 0, .request = 1e6, .success = 0.8, .products = 2},
+                                    {.proposal = 1, .request = 1e6, .success = 0.5, .products = 1},
+                                    {.proposal = 2, .request = 1e6, .success = 0.9, .products = 3}};
+  Allocation a;
+  a.aid = {1e6, 0, 4e5};
+  const auto items = risk::allocation_items(c, a, {.min_share = 0.8});
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].id, 0);
+  EXPECT_DOUBLE_EQ(items[0].success, 0.8);
+  EXPECT_EQ(items[0].products, 2);
+  EXPECT_EQ(items[1].id, 2);
+  EXPECT_DOUBLE_EQ(items[1].success, 0.9 * 0.5);  // 40 % of its request, minimum 80 %
+  // The decisions recorded for the call: its funded proposals, one product when none expected.
+  Eco f;
+  f.org("o", "company", "76", "pme");
+  call(f, "c", 2020);
+  call(f, "d", 2020);
+  f.row("proposal", {{"id", std::string("p1")},
+                     {"call_id", std::string("c")},
+                     {"applicant_id", std::string("o")},
+                     {"title", std::string("p1")},
+                     {"requested_aid", 1e5},
+                     {"expected_products", 4.0}});
+  proposal(f, "p2", "c", "o");
+  proposal(f, "p3", "c", "o");
+  proposal(f, "q1", "d", "o");
+  auto decide = [&](const char* p, const char* decision) {
+    f.row("decision", {{"proposal_id", std::string(p)}, {"decision", std::string(decision)}});
+  };
+  decide("p1", "funded");
+  decide("p2", "funded");
+  decide("p3", "rejected");
+  decide("q1", "funded");  // another call's
+  const auto s = f.build();
+  const auto& props = s->table("proposal");
+  std::vector<double> success(props.rows, 0.5);
+  success[static_cast<size_t>(props.find("p1"))] = 0.7;
+  const auto decided = risk::decided_items(*s, *load_call(*s, "c"), success);
+  ASSERT_EQ(decided.size(), 2u);
+  EXPECT_EQ(decided[0].id, props.find("p1"));
+  EXPECT_EQ(decided[0].success, 0.7);
+  EXPECT_EQ(decided[0].products, 4);
+  EXPECT_EQ(decided[1].id, props.find("p2"));
+  EXPECT_EQ(decided[1].products, 1);
 }
 
 TEST(RiskSimulate, MatchesTheExactDistributionAndIsReproducible) {

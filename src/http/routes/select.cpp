@@ -16,79 +16,78 @@ void add_select_routes(Router& r, Services&) {
                   "Calls with their rules and counts of proposals, reviews and decisions",
                   "select"))
       .cached()
-      .returns<tj::Json>()
+      .returns<app::SelectCalls>()
       .handle([](Ctx& c) { c.view([](const auto& s) { return app::select_calls(s); }); });
   selectors(r.get("/api/v1/select/calls/{id}/conflicts", "Conflicts of interest found in the data",
                   "select"))
       .params(app::conflicts_params())
       .cached()
-      .returns<tj::Json>()
+      .returns<app::SelectConflicts>()
       .handle([](Ctx& c) {
-        c.view([&](const auto& s) { return app::select_conflicts(s, c.path[0], c.args.values()); });
+        c.view([&](const auto& s) { return app::select_conflicts(s, c.path[0], c.args); });
       });
   selectors(r.get("/api/v1/select/calls/{id}/assignment", "Reviewer assignment by integer program",
                   "select"))
       .params(app::assignment_params())
       .cached()
-      .returns<tj::Json>()
+      .returns<app::SelectAssignment>()
       .handle([](Ctx& c) {
-        c.view(
-            [&](const auto& s) { return app::select_assignment(s, c.path[0], c.args.values()); });
+        c.view([&](const auto& s) { return app::select_assignment(s, c.path[0], c.args); });
       });
   selectors(r.get("/api/v1/select/calls/{id}/scores",
                   "Scores without reviewer bias, disagreement, rank intervals", "select"))
       .params(app::scores_params())
       .cached()
-      .returns<tj::Json>()
+      .returns<app::SelectScores>()
       .handle([](Ctx& c) {
-        c.view([&](const auto& s) { return app::select_scores(s, c.path[0], c.args.values()); });
+        c.view([&](const auto& s) { return app::select_scores(s, c.path[0], c.args); });
       });
   selectors(r.get("/api/v1/select/calls/{id}/portfolio", "Optimal portfolio against sprinkling",
                   "select"))
       .params(app::portfolio_params())
       .cached()
-      .returns<tj::Json>()
+      .returns<app::SelectPortfolio>()
       .handle([](Ctx& c) {
-        c.view([&](const auto& s) { return app::select_portfolio(s, c.path[0], c.args.values()); });
+        c.view([&](const auto& s) { return app::select_portfolio(s, c.path[0], c.args); });
       });
   r.get("/api/v1/risk/model", "Success model of projects (logistic, on ended projects)", "risk")
       .may(app::Action::kRead, "project")
       .cached()
-      .returns<tj::Json>()
+      .returns<app::RiskModel>()
       .handle([](Ctx& c) { c.view([](const auto& s) { return app::risk_model(s); }); });
   selectors(r.get("/api/v1/risk/calls/{id}", "Monte Carlo of a call's portfolio", "risk"))
       .params(app::risk_simulation_params())
       .cached()
-      .returns<tj::Json>()
+      .returns<app::RiskSimulation>()
       .handle([](Ctx& c) {
-        c.view([&](const auto& s) { return app::risk_simulation(s, c.path[0], c.args.values()); });
+        c.view([&](const auto& s) { return app::risk_simulation(s, c.path[0], c.args); });
       });
 
   // Recording the selection: the optimised assignment, the optimised portfolio as decisions.
   auto record = [](Ctx& c, const auto& fn) {
     auto snap = c.snapshot();
     if (!snap) return c.fail(snap.error());
-    auto j = fn(*c.store, c.user(), **snap, c.path[0], c.args.values());
-    if (!j) return c.fail(j.error());
-    c.reply(200, *j);
+    auto result = fn(*c.store, c.user(), **snap, c.path[0], c.args);
+    if (!result) return c.fail(result.error());
+    c.reply(200, *result);
   };
   r.post("/api/v1/select/calls/{id}/assignment", "Record the optimised assignment as the call's",
          "select")
       .may(app::Action::kWrite, "assignment")
       .params(app::recording_params(app::assignment_params()))
-      .returns<tj::Json>()
+      .returns<app::RecordedAssignment>()
       .handle([record](Ctx& c) { record(c, app::save_assignment); });
   r.post("/api/v1/select/calls/{id}/decisions",
          "Record the optimised portfolio as the call's decisions", "select")
       .may(app::Action::kWrite, "decision")
       .params(app::recording_params(app::portfolio_params()))
-      .returns<tj::Json>()
+      .returns<app::RecordedDecisions>()
       .handle([record](Ctx& c) { record(c, app::record_decisions); });
   // A reviewer's own page: only the proposals assigned to them (never cached across users).
   r.get("/api/v1/select/my-proposals",
         "The calling reviewer's assigned proposals and their own scores", "select")
       .roles([](app::Role role) { return role == app::Role::kReviewer; })
-      .returns<tj::Json>()
+      .returns<app::ReviewerProposals>()
       .handle([](Ctx& c) {
         c.view([&](const auto& s) { return app::reviewer_assigned(s, c.user().scope); });
       });

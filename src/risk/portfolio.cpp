@@ -1,0 +1,37 @@
+#include "risk/portfolio.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace poles::risk {
+
+std::vector<Item> allocation_items(const std::vector<select::Candidate>& c,
+                                   const select::Allocation& a, const select::PortfolioRules& r) {
+  std::vector<Item> out;
+  for (size_t i = 0; i < c.size(); ++i) {
+    if (a.aid[i] <= 0) continue;
+    out.push_back(
+        {c[i].proposal, c[i].success * select::funding_factor(c[i], a.aid[i], r), c[i].products});
+  }
+  return out;
+}
+
+std::vector<Item> decided_items(const snapshot::Snapshot& s, const select::CallData& call,
+                                const std::vector<double>& success) {
+  const auto& products = s.table("proposal").column("expected_products");
+  const auto& d = s.table("decision");
+  const auto& proposal = d.column("proposal_id");
+  const auto& decision = d.column("decision");
+  std::vector<Item> out;
+  for (size_t r = 0; r < d.rows; ++r) {
+    const int32_t p = proposal.codes[r];
+    if (decision.text(r) != "funded" ||
+        !std::binary_search(call.proposals.begin(), call.proposals.end(), p))
+      continue;
+    const double n = products.reals[static_cast<size_t>(p)];
+    out.push_back({p, success[static_cast<size_t>(p)], std::isnan(n) ? 1.0 : n});
+  }
+  return out;
+}
+
+}  // namespace poles::risk
