@@ -18,7 +18,6 @@
 
 #include "app/accounts.h"
 #include "app/params.h"
-#include "app/result_shapes.h"
 #include "core/status.h"
 #include "core/typed_json.h"
 #include "snapshot/snapshot.h"
@@ -56,7 +55,7 @@ struct SelectCall {
   int64_t assignments = 0;  // assignment rows of its proposals
   int64_t reviews = 0;      // review rows (one per reviewer and criterion)
   int64_t decisions = 0;
-  Omittable<SelectCallRules> rules;  // absent when its criteria cannot be read
+  tj::Omittable<SelectCallRules> rules;  // absent when its criteria cannot be read
 };
 POLES_JSON(SelectCall, id, title, programme, year, proposals, assignments, reviews, decisions,
            rules)
@@ -78,8 +77,8 @@ struct SelectConflict {
   std::string reason;        // same_organisation, same_group or co_participation
   std::string organisation;  // the applicant-side organisation concerned
   std::string organisation_name;
-  Omittable<std::string> project;    // co_participation: the shared project (else absent)
-  Omittable<int> project_last_year;  // co_participation: its last active year (else absent)
+  tj::Omittable<std::string> project;    // co_participation: the shared project (else absent)
+  tj::Omittable<int> project_last_year;  // co_participation: its last active year (else absent)
 };
 POLES_JSON(SelectConflict, proposal, reviewer, reviewer_name, reason, organisation,
            organisation_name, project, project_last_year)
