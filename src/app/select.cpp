@@ -141,8 +141,8 @@ struct PortfolioRun {
 Result<PortfolioRun> run_portfolio(const Snapshot& s, const std::string& id, const Args& a) {
   PortfolioRun run;
   POLES_ASSIGN_OR_RETURN(run.call, select::load_call(s, id));
-  auto so = score_options(a);
-  so.bootstrap = 0;  // the portfolio needs the adjusted scores, not their rank intervals
+  select::ScoreOptions so;  // the adjusted scores, without their rank intervals
+  so.bootstrap = 0;
   POLES_ASSIGN_OR_RETURN(auto scores, select::score_call(s, run.call, so));
   select::CandidateOptions co;
   co.min_score = a.number("min_score");
@@ -630,13 +630,8 @@ const ParamSpecs& scores_params() {
 }
 
 const ParamSpecs& portfolio_params() {
+  // Only what changes the portfolio (the scores' bootstrap and disagreement do not).
   static const ParamSpecs k = {
-      integer_param("bootstrap", "Resamples of the reviews for the rank intervals (0: none)", 0,
-                    100000, "500"),
-      integer_param("seed", "Seed of the resampling", 0, 2147483647, "1"),
-      number_param("disagreement_sd",
-                   "Spread of a proposal's scores (SD) above which reviewers disagree", 0, 10,
-                   "1.5"),
       number_param("min_score", "Proposals scored below this are not funded", 0, 10, "0"),
       number_param("budget", "Budget of the call in euros (default: the call's budget)", 0, 1e13),
       number_param("min_share",
@@ -658,6 +653,7 @@ const ParamSpecs& risk_simulation_params() {
     out.push_back(choice_param("portfolio", "Which portfolio to simulate",
                                {"optimised", "sprinkled", "decided"}, "optimised"));
     out.push_back(integer_param("draws", "Monte Carlo draws", 1, 10000000, "100000"));
+    out.push_back(integer_param("seed", "Seed of the Monte Carlo", 0, 2147483647, "1"));
     return out;
   }();
   return k;
