@@ -9,7 +9,8 @@
 #include <limits>
 #include <numeric>
 
-#include "select/milp.h"
+#include "numeric/milp.h"
+#include "numeric/stats.h"
 
 namespace poles::evaluate {
 
@@ -216,15 +217,15 @@ Result<BenefitOfDoubt> benefit_of_doubt(const Table& y) {
   }
   auto val = [&](size_t r, size_t c) { return std::isnan(y.at(r, c)) ? 0.0 : y.at(r, c); };
   for (size_t u = 0; u < y.rows; ++u) {
-    select::Milp lp;
+    numeric::Milp lp;
     lp.maximise();
     std::vector<int> cols;
     for (size_t c = 0; c < y.cols; ++c)
-      cols.push_back(lp.add_column(val(u, c), 0, select::kInf, false));
+      cols.push_back(lp.add_column(val(u, c), 0, numeric::kInf, false));
     for (size_t j = 0; j < y.rows; ++j) {
       std::vector<double> coef(y.cols);
       for (size_t c = 0; c < y.cols; ++c) coef[c] = val(j, c);
-      lp.add_row(cols, coef, -select::kInf, 1);
+      lp.add_row(cols, coef, -numeric::kInf, 1);
     }
     POLES_ASSIGN_OR_RETURN(auto sol, lp.solve(10));
     out.score.push_back(sol.objective);
@@ -275,24 +276,6 @@ std::vector<double> copeland(const Table& t, std::span<const double> weights) {
     }
   }
   return score;
-}
-
-std::vector<int> ranks(std::span<const double> scores) {
-  // Highest first, ties at their minimum rank, NaN last (in index order).
-  std::vector<size_t> order(scores.size());
-  std::iota(order.begin(), order.end(), size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    const bool na = std::isnan(scores[a]), nb = std::isnan(scores[b]);
-    if (na || nb) return !na && nb;
-    return scores[a] > scores[b];
-  });
-  std::vector<int> r(scores.size());
-  for (size_t i = 0; i < order.size(); ++i) {
-    const size_t u = order[i];
-    const bool tie = i > 0 && !std::isnan(scores[u]) && scores[order[i - 1]] == scores[u];
-    r[u] = tie ? r[order[i - 1]] : static_cast<int>(i) + 1;
-  }
-  return r;
 }
 
 Status check_method(const Table& raw, const Method& m) {
@@ -410,7 +393,7 @@ Result<Composite> combine(const Table& normalised, const Method& m,
   }
   POLES_ASSIGN_OR_RETURN(out.index,
                          aggregate(pillars_for_index, m.pillar_weight, m.pillar_aggregation));
-  out.rank = ranks(out.index);
+  out.rank = numeric::ranks(out.index);
   return out;
 }
 

@@ -78,9 +78,6 @@ Result<std::vector<double>> aggregate(const Table& t, std::span<const double> we
 // missing for either unit dropped); score_j = Σ_k sign(e_jk − ½).
 std::vector<double> copeland(const Table& t, std::span<const double> weights);
 
-// Ranks, 1 = highest score, ties at their minimum rank; NaN scores rank last.
-std::vector<int> ranks(std::span<const double> scores);
-
 // --- the pipeline of one method
 // --------------------------------------------------------------------
 enum class Imputation : uint8_t { kNone, kMean, kMedian };

@@ -10,7 +10,7 @@
 #include <unordered_map>
 
 #include "core/date.h"
-#include "core/stats.h"
+#include "numeric/stats.h"
 #include "pipeline/projects.h"
 #include "secrecy/rule.h"
 
@@ -364,7 +364,7 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
       set(y, c, "results", r.results);
       set(y, c, "results_per_project", ratio(r.results, a.ended));
       set(y, c, "products_on_market", r.market);
-      set(y, c, "time_to_market", median(a.ttm));
+      set(y, c, "time_to_market", numeric::median(a.ttm));
       double gain = kNaN;
       if (!a.trl.empty()) {
         gain = 0;

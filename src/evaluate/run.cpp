@@ -6,6 +6,8 @@
 #include <cmath>
 #include <map>
 
+#include "numeric/stats.h"
+
 namespace poles::evaluate {
 
 using snapshot::Snapshot;
@@ -169,7 +171,7 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
   for (const auto& [g, members] : peers) {
     std::vector<double> idx;
     for (size_t i : members) idx.push_back(comp.index[i]);
-    const auto pr = ranks(idx);
+    const auto pr = numeric::ranks(idx);
     for (size_t j = 0; j < members.size(); ++j) {
       ev.clusters[members[j]].peer_group = g;
       ev.clusters[members[j]].peer_rank = pr[j];

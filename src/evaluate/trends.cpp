@@ -5,19 +5,11 @@
 #include <limits>
 
 #include "evaluate/indicators.h"
+#include "numeric/stats.h"
 
 namespace poles::evaluate {
 
-namespace {
-
-double median(std::vector<double>& v) {
-  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 ClusterTrends cluster_trends(const snapshot::Snapshot& s, int32_t cluster, int from_year,
                              int to_year) {
@@ -47,7 +39,7 @@ ClusterTrends cluster_trends(const snapshot::Snapshot& s, int32_t cluster, int f
         const double x = cat.at(y, c, i);
         if (!std::isnan(x)) v.push_back(x);
       }
-      t.peer_median.push_back(median(v));
+      t.peer_median.push_back(numeric::median(v));
     }
   }
   return out;

@@ -8,7 +8,7 @@
 
 #include "core/date.h"
 #include "core/model.h"
-#include "core/stats.h"
+#include "numeric/stats.h"
 #include "pipeline/projects.h"
 
 namespace poles::pipeline {
@@ -101,8 +101,8 @@ std::vector<Leverage> leverage(const Snapshot& s, int from_year, int to_year, Le
   for (auto& [key, a] : groups) {
     a.l.leverage = a.l.public_aid > 0 ? a.l.private_funding / a.l.public_aid
                                       : std::numeric_limits<double>::quiet_NaN();
-    a.l.median_leverage = median(a.ratios);
-    a.l.median_cost_ratio = median(a.cost_ratios);
+    a.l.median_leverage = numeric::median(a.ratios);
+    a.l.median_cost_ratio = numeric::median(a.cost_ratios);
     a.l.national_participants = a.national.size();
     a.l.european_after_national = a.european_later.size();
     a.l.european_after_national_share = a.l.national_participants

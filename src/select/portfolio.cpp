@@ -7,9 +7,12 @@
 #include <map>
 #include <numeric>
 
-#include "select/milp.h"
+#include "numeric/milp.h"
 
 namespace poles::select {
+
+using numeric::kInf;
+using numeric::Milp;
 
 using snapshot::Snapshot;
 

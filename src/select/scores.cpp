@@ -8,6 +8,8 @@
 #include <numeric>
 #include <random>
 
+#include "numeric/stats.h"
+
 namespace poles::select {
 
 using snapshot::Snapshot;
@@ -72,28 +74,6 @@ int count_components(const std::vector<int32_t>& a, const std::vector<int32_t>& 
   int n = 0;
   for (size_t x = 0; x < na + nb; ++x) n += find(x) == x;
   return n;
-}
-
-// Ranks (1 = highest) of values, ties sharing the best rank.
-std::vector<int> ranks_of(const std::vector<double>& v) {
-  std::vector<size_t> order(v.size());
-  std::iota(order.begin(), order.end(), size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return v[x] > v[y]; });
-  std::vector<int> rank(v.size());
-  for (size_t i = 0; i < order.size(); ++i) {
-    rank[order[i]] =
-        (i > 0 && v[order[i]] == v[order[i - 1]]) ? rank[order[i - 1]] : static_cast<int>(i + 1);
-  }
-  return rank;
-}
-
-double quantile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<size_t>(std::floor(pos));
-  const size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
 }  // namespace
@@ -177,7 +157,7 @@ Result<Scores> score_call(const Snapshot& s, const CallData& call, const ScoreOp
   }
   std::vector<double> adjusted(prop_of.size());
   for (size_t j = 0; j < prop_of.size(); ++j) adjusted[j] = fit.a[j];
-  const auto rank = ranks_of(adjusted);
+  const auto rank = numeric::ranks(adjusted);
 
   // Bootstrap: resample each proposal's corrected scores with replacement, rank the means.
   std::vector<std::vector<double>> boot_rank(prop_of.size());
@@ -191,7 +171,7 @@ Result<Scores> score_call(const Snapshot& s, const CallData& call, const ScoreOp
         for (size_t t = 0; t < c.size(); ++t) sum += c[below(g, c.size())];
         draw[j] = sum / static_cast<double>(c.size());
       }
-      const auto r = ranks_of(draw);
+      const auto r = numeric::ranks(draw);
       for (size_t j = 0; j < prop_of.size(); ++j) boot_rank[j].push_back(r[j]);
     }
   }
@@ -211,9 +191,9 @@ Result<Scores> score_call(const Snapshot& s, const CallData& call, const ScoreOp
     if (boot_rank[j].empty()) {
       ps.rank_p05 = ps.rank_median = ps.rank_p95 = rank[j];
     } else {
-      ps.rank_p05 = quantile(boot_rank[j], 0.05);
-      ps.rank_median = quantile(boot_rank[j], 0.5);
-      ps.rank_p95 = quantile(boot_rank[j], 0.95);
+      ps.rank_p05 = numeric::quantile(boot_rank[j], 0.05);
+      ps.rank_median = numeric::quantile(boot_rank[j], 0.5);
+      ps.rank_p95 = numeric::quantile(boot_rank[j], 0.95);
     }
     out.proposals.push_back(ps);
   }

@@ -11,7 +11,7 @@
 
 #include "core/date.h"
 #include "core/model.h"
-#include "core/stats.h"
+#include "numeric/stats.h"
 
 namespace poles::services {
 
@@ -32,7 +32,7 @@ DimensionStats stats(std::vector<double> v) {
   double sum = 0;
   for (double x : v) sum += x;
   d.mean = sum / static_cast<double>(v.size());
-  d.median = median(std::move(v));
+  d.median = numeric::median(std::move(v));
   return d;
 }
 

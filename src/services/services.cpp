@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/date.h"
+#include "numeric/stats.h"
 #include "pipeline/projects.h"
 
 namespace poles::services {
@@ -24,14 +25,6 @@ bool in_eu(std::string_view c) {
       "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
       "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"};
   return std::find(kEu.begin(), kEu.end(), c) != kEu.end();
-}
-
-double quantile(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return kNaN;
-  const double pos = q * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<size_t>(std::floor(pos));
-  const size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
 }  // namespace
@@ -54,9 +47,9 @@ Spread spread(std::vector<double> values) {
   s.cv = s.mean != 0 ? s.sd / s.mean : kNaN;
   s.min = values.front();
   s.max = values.back();
-  s.p25 = quantile(values, 0.25);
-  s.median = quantile(values, 0.5);
-  s.p75 = quantile(values, 0.75);
+  s.p25 = numeric::quantile_sorted(values, 0.25);
+  s.median = numeric::quantile_sorted(values, 0.5);
+  s.p75 = numeric::quantile_sorted(values, 0.75);
   return s;
 }
 

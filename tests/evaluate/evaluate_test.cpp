@@ -17,6 +17,7 @@
 #include "evaluate/method_file.h"
 #include "evaluate/run.h"
 #include "evaluate/sensitivity.h"
+#include "numeric/stats.h"
 #include "test_support.h"
 
 namespace poles::evaluate {
@@ -98,8 +99,8 @@ TEST(Aggregate, ArithmeticGeometricCopeland) {
   // 0.75 available: 0.5/0.75 > ½); u1 beats u2 (0.5 / 0.75); u2 loses both.
   const auto c = copeland(t, std::vector<double>{0.5, 0.25, 0.25});
   expect_vector(c, {2, 0, -2});
-  EXPECT_EQ(ranks(c), (std::vector<int>{1, 2, 3}));
-  EXPECT_EQ(ranks(std::vector<double>{3, kNaN, 5, 3}), (std::vector<int>{2, 4, 1, 2}));
+  EXPECT_EQ(numeric::ranks(c), (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(numeric::ranks(std::vector<double>{3, kNaN, 5, 3}), (std::vector<int>{2, 4, 1, 2}));
 }
 
 TEST(Weights, PcaAndBenefitOfTheDoubt) {

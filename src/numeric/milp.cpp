@@ -1,4 +1,4 @@
-#include "select/milp.h"
+#include "numeric/milp.h"
 
 #include <fmt/format.h>
 
@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <mutex>
 
-namespace poles::select {
+namespace poles::numeric {
 namespace {
 std::mutex& cbc_mutex() {
   static std::mutex m;
@@ -109,4 +109,4 @@ Result<Milp::Solution> Milp::solve(double time_limit_seconds) const {
   }
 }
 
-}  // namespace poles::select
+}  // namespace poles::numeric

@@ -1,6 +1,7 @@
 // A mixed-integer linear program and its solution by CBC (COIN-OR branch and cut, through Clp).
-// The assignment and portfolio models are written against this small interface, so the solver
-// is one place: columns with bounds, objective and integrality; rows as sparse linear ranges.
+// The assignment, the portfolio and benefit-of-the-doubt weights are written against this small
+// interface, so the solver is one place: columns with bounds, objective and integrality; rows as
+// sparse linear ranges.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +10,7 @@
 
 #include "core/status.h"
 
-namespace poles::select {
+namespace poles::numeric {
 
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -45,4 +46,4 @@ class Milp {
   bool maximise_ = false;
 };
 
-}  // namespace poles::select
+}  // namespace poles::numeric
