@@ -181,8 +181,9 @@ Result<Json> cluster_profile(const snapshot::Snapshot& s, const std::string& id)
   std::vector<int> years;
   for (int y = 2005; y <= 2024; ++y) years.push_back(y);
   std::map<std::string, std::vector<int>> by_kind, by_size;
-  for (const auto& k : org.column("kind").dict) by_kind[k].assign(years.size(), 0);
-  for (const auto& k : org.column("size_class").dict) by_size[k].assign(years.size(), 0);
+  for (const auto k : org.column("kind").dict) by_kind[std::string(k)].assign(years.size(), 0);
+  for (const auto k : org.column("size_class").dict)
+    by_size[std::string(k)].assign(years.size(), 0);
   for (size_t r = 0; r < m.rows; ++r) {
     if (m.column("cluster_id").codes[r] != c) continue;
     const auto o = static_cast<size_t>(m.column("organisation_id").codes[r]);
