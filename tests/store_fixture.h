@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <memory>
 #include <string>
@@ -20,6 +21,10 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
       PgServer* pg = PgServer::instance(&why);
       if (pg == nullptr) GTEST_SKIP() << "PostgreSQL unavailable: " << why;
       url_ = pg->create_database();
+      // The snapshot's cache files of PostgreSQL stores (snapshot/loader.h) go to the test's
+      // directory rather than the system's temporary one.
+      dir_ = std::make_unique<TempDir>();
+      ::setenv("POLES_SNAPSHOT_DIR", dir_->path().c_str(), 1);
     } else {
       dir_ = std::make_unique<TempDir>();
       url_ = (dir_->path() / "test.db").string();

@@ -8,6 +8,7 @@
 #include "import/exporter.h"
 #include "import/external.h"
 #include "import/importer.h"
+#include "snapshot/loader.h"
 
 namespace poles::cli {
 namespace {
@@ -232,7 +233,10 @@ void add_external_imports(CLI::App& app, CommandContext& ctx) {
 
 void add_info(CLI::App& app, CommandContext& ctx) {
   CLI::App* info = app.add_subcommand("info", "Show the store: backend, versions, row counts");
-  info->callback([&ctx] {
+  auto timing = std::make_shared<bool>(false);
+  info->add_flag("--timing", *timing,
+                 "Also load the snapshot (through its cache file) and tell how long it took");
+  info->callback([&ctx, timing] {
     auto store = ctx.open_store();
     if (!store) return;
     std::cout << fmt::format("store: {} ({})\n", store->url(),
@@ -241,6 +245,20 @@ void add_info(CLI::App& app, CommandContext& ctx) {
         "schema version: {}\ndata version: {}\n",
         store->schema_version().status().is_ok() ? *store->schema_version() : -1,
         store->data_version().has_value() ? *store->data_version() : 0);
+    if (*timing) {
+      snapshot::LoadReport report;
+      snapshot::LoadOptions options;
+      options.report = &report;
+      auto snap = snapshot::load(*store, options);
+      if (!snap) return ctx.fail(snap.error());
+      std::cout << fmt::format(
+          "snapshot load: {:.3f} s ({} tables from the cache file, {} from the store)\n",
+          report.seconds, report.tables_from_file, report.tables_from_store);
+      std::cout << fmt::format(
+          "snapshot cache file: {}{}\n", report.file.empty() ? "none" : report.file,
+          report.wrote_file ? fmt::format(" (written in {:.3f} s)", report.write_seconds) : "");
+      if (!report.note.empty()) std::cout << fmt::format("snapshot cache note: {}\n", report.note);
+    }
     for (const auto& e : schema::entities()) {
       auto n = store->count(e);
       if (!n.has_value()) {

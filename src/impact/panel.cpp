@@ -137,7 +137,8 @@ Result<Frame> firm_panel(const snapshot::Snapshot& s) {
   f.add_numeric("year", std::move(yr));
   for (const char* m : {"headcount", "turnover", "value_added", "rd_spending", "rd_staff",
                         "exports", "patents", "wage_bill", "cir"}) {
-    f.add_numeric(m, fy.column(m).reals);
+    const auto values = fy.column(m).reals;
+    f.add_numeric(m, {values.begin(), values.end()});
   }
   auto add_text = [&](const char* name, std::vector<std::string> v) {
     Column c;

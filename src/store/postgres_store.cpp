@@ -123,6 +123,7 @@ class PgTransaction final : public Transaction {
     try {
       const auto r = run(*tx_, prep_, entity_sql(e).upsert, row);
       changes_ += r.affected_rows();
+      data_changes_ += r.affected_rows();
       return r.affected_rows() > 0;
     } catch (const std::exception& ex) {
       return from_exception(ex, fmt::format("upsert {} '{}'", e.name, key_text(e, row)));
@@ -133,6 +134,7 @@ class PgTransaction final : public Transaction {
     try {
       const auto r = run(*tx_, prep_, entity_sql(e).delete_by_key, key);
       changes_ += r.affected_rows();
+      data_changes_ += r.affected_rows();
       return r.affected_rows() > 0;
     } catch (const std::exception& ex) {
       return from_exception(ex, fmt::format("delete {}", e.name));
@@ -160,7 +162,9 @@ class PgTransaction final : public Transaction {
 
   Status execute(const std::string& sql, const std::vector<Value>& params) override {
     try {
-      changes_ += run(*tx_, prep_, number_placeholders(sql, kD), params).affected_rows();
+      const auto n = run(*tx_, prep_, number_placeholders(sql, kD), params).affected_rows();
+      changes_ += n;
+      if (!writes_only_accounts(sql)) data_changes_ += n;
       return Status::ok();
     } catch (const std::exception& ex) {
       return from_exception(ex, "execute");
@@ -186,7 +190,7 @@ class PgTransaction final : public Transaction {
   Status commit() override {
     if (!tx_) return Status::internal("transaction already finished");
     try {
-      if (changes_ > 0) {
+      if (data_changes_ > 0) {
         tx_->exec(
             "UPDATE \"meta\" SET \"value\" = CAST(CAST(\"value\" AS BIGINT) + 1 AS TEXT) "
             "WHERE \"key\" = 'data_version'");
@@ -206,6 +210,7 @@ class PgTransaction final : public Transaction {
   std::unique_ptr<pqxx::work> tx_;  // destroyed uncommitted -> rolled back
   Prepared& prep_;
   int64_t changes_ = 0;
+  int64_t data_changes_ = 0;  // of entity data: what moves the data version
 };
 
 class PgStore final : public Store {
@@ -257,6 +262,17 @@ class PgStore final : public Store {
       return static_cast<uint64_t>(std::stoull(r[0][0].c_str()));
     } catch (const std::exception& ex) {
       return from_exception(ex, "data_version");
+    }
+  }
+
+  Result<std::string> store_id() override {
+    try {
+      pqxx::nontransaction tx(*conn_);
+      const auto r = tx.exec("SELECT \"value\" FROM \"meta\" WHERE \"key\" = 'store_id'");
+      if (r.empty()) return std::string();
+      return std::string(r[0][0].c_str());
+    } catch (const std::exception& ex) {
+      return from_exception(ex, "store_id");
     }
   }
 

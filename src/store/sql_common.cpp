@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "store/store.h"
 
 namespace poles::store {
@@ -81,6 +83,87 @@ Row key_of(const schema::Entity& e, const Row& row) {
   return key;
 }
 
+namespace {
+
+// Reads SQL words and identifiers, skipping white space.
+class SqlWords {
+ public:
+  explicit SqlWords(std::string_view sql) : sql_(sql) {}
+  // The next bare word, upper-cased ("" when the next token is not one).
+  std::string word() {
+    skip();
+    std::string out;
+    while (pos_ < sql_.size() &&
+           (std::isalnum(static_cast<unsigned char>(sql_[pos_])) != 0 || sql_[pos_] == '_')) {
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(sql_[pos_++])));
+    }
+    return out;
+  }
+  // The next identifier, quoted or bare, lower-cased when bare; the last part of a qualified name.
+  std::string identifier() {
+    std::string out;
+    while (true) {
+      skip();
+      out.clear();
+      if (pos_ < sql_.size() && sql_[pos_] == '"') {
+        const size_t end = sql_.find('"', pos_ + 1);
+        if (end == std::string_view::npos) return "";
+        out = std::string(sql_.substr(pos_ + 1, end - pos_ - 1));
+        pos_ = end + 1;
+      } else {
+        out = word();
+        for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      skip();
+      if (pos_ >= sql_.size() || sql_[pos_] != '.') return out;
+      ++pos_;  // schema.table: the table follows
+    }
+  }
+  // Whether the text holds one statement: nothing but white space and semicolons after the
+  // first semicolon (one inside a literal also says no, which errs on the safe side).
+  bool single_statement() const {
+    const size_t semi = sql_.find(';');
+    return semi == std::string_view::npos ||
+           sql_.find_first_not_of(" \t\r\n;", semi) == std::string_view::npos;
+  }
+
+ private:
+  void skip() {
+    while (pos_ < sql_.size() && std::isspace(static_cast<unsigned char>(sql_[pos_])) != 0) ++pos_;
+  }
+  std::string_view sql_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+bool writes_only_accounts(std::string_view sql) {
+  SqlWords words(sql);
+  if (!words.single_statement()) return false;
+  const std::string verb = words.word();
+  std::string next;
+  if (verb == "INSERT") {
+    next = words.word();
+    if (next == "OR") {
+      words.word();  // IGNORE, REPLACE, …
+      next = words.word();
+    }
+    if (next != "INTO") return false;
+  } else if (verb == "UPDATE") {
+    // UPDATE [OR …] table: the table is read below.
+  } else if (verb == "DELETE") {
+    if (words.word() != "FROM") return false;
+  } else {
+    return false;
+  }
+  std::string table = words.identifier();
+  if (verb == "UPDATE" && table == "or") {
+    words.word();
+    table = words.identifier();
+  }
+  return table == "app_user" || table == "api_token" || table == "session" || table == "audit";
+}
+
 std::string render_migration(std::string_view sql, Dialect d) {
   std::string out(sql);
   const auto replace = [&](std::string_view from, std::string_view to) {
@@ -91,6 +174,10 @@ std::string render_migration(std::string_view sql, Dialect d) {
   };
   replace("{{serial_pk}}",
           d == Dialect::kSqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY");
+  // 32 random hexadecimal digits.
+  replace("{{random_id}}", d == Dialect::kSqlite
+                               ? "lower(hex(randomblob(16)))"
+                               : "md5(random()::text || clock_timestamp()::text)");
   return out;
 }
 

@@ -132,6 +132,7 @@ class SqliteTransaction final : public Transaction {
       for (size_t i = 0; i < row.size(); ++i) bind_value(st, static_cast<int>(i) + 1, row[i]);
       const int n = st.exec();
       changes_ += n;
+      data_changes_ += n;
       return n > 0;
     } catch (const std::exception& ex) {
       return from_exception(ex, fmt::format("upsert {} '{}'", e.name, key_text(e, row)));
@@ -144,6 +145,7 @@ class SqliteTransaction final : public Transaction {
       for (size_t i = 0; i < key.size(); ++i) bind_value(st, static_cast<int>(i) + 1, key[i]);
       const int n = st.exec();
       changes_ += n;
+      data_changes_ += n;
       return n > 0;
     } catch (const std::exception& ex) {
       return from_exception(ex, fmt::format("delete {}", e.name));
@@ -176,7 +178,9 @@ class SqliteTransaction final : public Transaction {
     try {
       auto& st = cache_.get(number_placeholders(sql, kD));
       for (size_t i = 0; i < params.size(); ++i) bind_value(st, static_cast<int>(i) + 1, params[i]);
-      changes_ += st.exec();
+      const int n = st.exec();
+      changes_ += n;
+      if (!writes_only_accounts(sql)) data_changes_ += n;
       return Status::ok();
     } catch (const std::exception& ex) {
       return from_exception(ex, "execute");
@@ -203,7 +207,7 @@ class SqliteTransaction final : public Transaction {
   Status commit() override {
     if (done_) return Status::internal("transaction already finished");
     try {
-      if (changes_ > 0) {
+      if (data_changes_ > 0) {
         db_.exec(
             "UPDATE \"meta\" SET \"value\" = CAST(CAST(\"value\" AS INTEGER) + 1 AS TEXT) "
             "WHERE \"key\" = 'data_version'");
@@ -224,6 +228,7 @@ class SqliteTransaction final : public Transaction {
   StatementCache& cache_;
   std::unique_lock<std::mutex> turn_;  // released after commit or rollback (same thread as begin)
   int64_t changes_ = 0;
+  int64_t data_changes_ = 0;  // of entity data: what moves the data version
   bool done_ = false;
 };
 
@@ -297,6 +302,16 @@ class SqliteStore final : public Store {
       return v;
     } catch (const std::exception& ex) {
       return from_exception(ex, "data_version");
+    }
+  }
+
+  Result<std::string> store_id() override {
+    try {
+      SQLite::Statement st(*db_, "SELECT \"value\" FROM \"meta\" WHERE \"key\" = 'store_id'");
+      if (!st.executeStep()) return std::string();
+      return st.getColumn(0).getString();
+    } catch (const std::exception& ex) {
+      return from_exception(ex, "store_id");
     }
   }
 

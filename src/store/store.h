@@ -6,7 +6,9 @@
 // A Store object owns one connection and is not thread-safe; open one per thread (SQLite in
 // WAL mode and PostgreSQL both serve concurrent connections). Every write happens inside a
 // Transaction; committing a transaction that changed data increments the data version, which
-// tells readers (the Snapshot) when to reload.
+// tells readers (the Snapshot) when to reload. Writes to the accounts' tables (users, sessions,
+// tokens, the audit log) do not move it: a login must not invalidate what was computed from the
+// data.
 #pragma once
 
 #include <cstdint>
@@ -82,10 +84,11 @@ class Transaction {
   virtual Status execute(const std::string& sql, const std::vector<Value>& params) = 0;
   virtual Result<std::vector<Row>> query(const std::string& sql,
                                          const std::vector<Value>& params) = 0;
-  // Makes every change durable and visible, and increments the data version when anything
-  // changed. After commit the transaction is finished.
+  // Makes every change durable and visible, and increments the data version when entity data
+  // changed: rows upserted or removed, or rows written by `execute` in a table other than the
+  // accounts' (writes_only_accounts). After commit the transaction is finished.
   virtual Status commit() = 0;
-  // Number of rows this transaction changed so far.
+  // Number of rows this transaction changed so far (entity data, accounts and audit alike).
   virtual int64_t changes() const = 0;
 };
 
@@ -102,8 +105,13 @@ class Store {
 
   // Highest migration applied.
   virtual Result<int> schema_version() = 0;
-  // Increases with every committed change to data.
+  // Increases with every committed change to entity data (not with accounts, sessions, tokens
+  // or the audit log).
   virtual Result<uint64_t> data_version() = 0;
+  // A random identity drawn when the database was created (migration 0006); "" when absent (a
+  // database opened without migrating). Caches kept outside the database are keyed by it, so
+  // that another database at the same place is never taken for this one.
+  virtual Result<std::string> store_id() = 0;
 
   virtual Result<std::unique_ptr<Transaction>> begin() = 0;
 
@@ -126,6 +134,10 @@ enum class Dialect { kSqlite, kPostgres };
 std::string quote_ident(std::string_view name);
 // CREATE TABLE (and indexes) for an entity, as used by the migrations.
 std::string create_table_sql(const schema::Entity& e, Dialect d);
+// Whether a statement for Transaction::execute writes only the accounts' tables (app_user,
+// api_token, session, audit), which the data version ignores. Any other statement, or one this
+// cannot read (not a plain INSERT, UPDATE or DELETE), counts as a change of data.
+bool writes_only_accounts(std::string_view sql);
 // Text of the natural key of a row ("a|b").
 std::string key_text(const schema::Entity& e, const Row& row);
 // The key values of a full row, in key-field order.

@@ -625,6 +625,16 @@ TEST_P(HttpTest, ListsPageWithACursorAndCacheUntilTheDataChanges) {
   EXPECT_EQ(call("GET", "/api/v1/organisation?limit=1", auth(Role::kEvaluator))
                 ->get_header_value("X-Cache"),
             "hit");
+  // A login writes a session and an audit entry, which are no change of data: the cache stays.
+  auto c = client();
+  ASSERT_EQ(
+      c.Post("/api/v1/login", {}, R"({"name":"state-user","password":"correct horse battery"})")
+          ->status,
+      200);
+  EXPECT_EQ(call("GET", "/api/v1/organisation?limit=1", auth(Role::kEvaluator))
+                ->get_header_value("X-Cache"),
+            "hit")
+      << "a login emptied the cache";
   ASSERT_EQ(call("POST", "/api/v1/organisation", auth(Role::kState),
                  R"({"id":"a0","name":"Zéro","kind":"other"})")
                 ->status,

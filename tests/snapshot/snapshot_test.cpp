@@ -2,10 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <functional>
 #include <sstream>
+#include <thread>
 
 #include "core/date.h"
+#include "demo/load.h"
 #include "import/importer.h"
+#include "pipeline/funnel.h"
 #include "snapshot/loader.h"
 #include "store_fixture.h"
 
@@ -35,7 +42,86 @@ class SnapshotTest : public testing::StoreTest {
            "coordinator,1\n");
     import("membership", "organisation_id,cluster_id,start_date\no1,mina,2019-03-01\n");
   }
+  // Loads through the cache file `cache` (an empty path: none).
+  SnapshotPtr load_with(const std::filesystem::path& cache, LoadReport* report = nullptr,
+                        const std::vector<std::string_view>& tables = {}) {
+    LoadOptions o;
+    o.cache_file = cache;
+    o.report = report;
+    auto snap = tables.empty() ? load(*store_, o) : load(*store_, tables, o);
+    EXPECT_TRUE(snap.has_value()) << snap.error().to_string();
+    return snap.has_value() ? *snap : nullptr;
+  }
+  std::filesystem::path file() const { return cache_dir_ / "cache.snapshot"; }
+
+  testing::TempDir cache_dir_;
 };
+
+// Every table, column, value, dictionary and key of two snapshots are the same.
+void expect_same_table(const Table& a, const Table& b) {
+  const std::string name(a.entity->name);
+  ASSERT_EQ(a.entity, b.entity);
+  ASSERT_EQ(a.rows, b.rows) << name;
+  ASSERT_EQ(a.columns.size(), b.columns.size()) << name;
+  for (size_t ci = 0; ci < a.columns.size(); ++ci) {
+    const Column& x = a.columns[ci];
+    const Column& y = b.columns[ci];
+    const std::string where = name + "." + std::string(x.field->name);
+    EXPECT_EQ(x.field, y.field) << where;
+    EXPECT_EQ(x.storage, y.storage) << where;
+    EXPECT_EQ(x.ref_table, y.ref_table) << where;
+    EXPECT_TRUE(std::ranges::equal(x.ints, y.ints)) << where;
+    EXPECT_TRUE(std::ranges::equal(x.present, y.present)) << where;
+    EXPECT_TRUE(std::ranges::equal(x.codes, y.codes)) << where;
+    // Bit for bit (NaN included).
+    ASSERT_EQ(x.reals.size(), y.reals.size()) << where;
+    EXPECT_EQ(std::memcmp(x.reals.data(), y.reals.data(), x.reals.size_bytes()), 0) << where;
+    EXPECT_TRUE(std::ranges::equal(x.dict, y.dict)) << where;
+    for (size_t r = 0; r < a.rows; ++r) {
+      if (x.is_null(r) != y.is_null(r)) ADD_FAILURE() << where << " row " << r;
+    }
+  }
+  EXPECT_TRUE(std::ranges::equal(a.key_slots, b.key_slots)) << name;
+  EXPECT_TRUE(std::ranges::equal(a.ref_keys, b.ref_keys)) << name;
+  if (schema::single_key_index(*a.entity) >= 0) {
+    for (size_t r = 0; r < a.rows; ++r) {
+      ASSERT_EQ(a.key(r), b.key(r)) << name;
+      ASSERT_EQ(b.find(a.key(r)), static_cast<int32_t>(r)) << name << " key " << a.key(r);
+    }
+    EXPECT_EQ(b.find("no such key"), -1);
+  }
+}
+
+void expect_same(const Snapshot& a, const Snapshot& b) {
+  EXPECT_EQ(a.version, b.version);
+  ASSERT_EQ(a.tables.size(), b.tables.size());
+  for (size_t t = 0; t < a.tables.size(); ++t) expect_same_table(a.tables[t], b.tables[t]);
+}
+
+void expect_same_funnels(const Snapshot& a, const Snapshot& b) {
+  const auto fa = pipeline::funnel(a, {}, pipeline::GroupBy::kProgramme);
+  const auto fb = pipeline::funnel(b, {}, pipeline::GroupBy::kProgramme);
+  ASSERT_EQ(fa.size(), fb.size());
+  ASSERT_FALSE(fa.empty());
+  for (size_t i = 0; i < fa.size(); ++i) {
+    EXPECT_EQ(fa[i].group, fb[i].group);
+    EXPECT_EQ(fa[i].projects, fb[i].projects);
+    EXPECT_EQ(fa[i].reached, fb[i].reached);
+    EXPECT_EQ(fa[i].total_cost, fb[i].total_cost);
+    EXPECT_EQ(fa[i].time_to_market.median_days, fb[i].time_to_market.median_days);
+  }
+}
+
+// Flips one byte of a file in place.
+void flip_byte(const std::filesystem::path& p, uint64_t offset) {
+  std::fstream f(p, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(static_cast<std::streamoff>(offset));
+  char c = 0;
+  f.read(&c, 1);
+  c = static_cast<char>(c ^ 0x5a);
+  f.seekp(static_cast<std::streamoff>(offset));
+  f.write(&c, 1);
+}
 
 TEST_P(SnapshotTest, ColumnsAreTypedAndReferencesAreRowIndices) {
   seed();
@@ -109,6 +195,214 @@ TEST_P(SnapshotTest, CacheReloadsOnlyWhenTheStoreChanged) {
   ASSERT_TRUE(
       import::import_csv(*other, *schema::find_entity("cluster"), same, "c.csv", {}).has_value());
   EXPECT_EQ(cache.get(*store_)->get(), c->get());
+}
+
+TEST_P(SnapshotTest, CacheFileHoldsTheSnapshotOfTheStore) {
+  seed();
+  import("firm_year",
+         "siren,year,headcount,turnover,naf\n732829320,2019,12,1500000,2611Z\n"
+         "732829320,2020,,,\n");
+  LoadReport first, second;
+  const SnapshotPtr from_store = load_with(file(), &first);
+  EXPECT_FALSE(first.from_file);
+  EXPECT_TRUE(first.wrote_file) << first.note;
+  EXPECT_EQ(first.tables_from_store, static_cast<int>(schema::entities().size()));
+  ASSERT_TRUE(std::filesystem::exists(file()));
+  const SnapshotPtr mapped = load_with(file(), &second);
+  EXPECT_TRUE(second.from_file) << second.note;
+  EXPECT_EQ(second.tables_from_store, 0);
+  EXPECT_FALSE(second.wrote_file);
+  ASSERT_NE(mapped, nullptr);
+  expect_same(*from_store, *mapped);
+  expect_same(*load_with(""), *mapped);
+  // The columns are used in place: they point into the mapping, not into copies.
+  EXPECT_EQ(mapped->storage.size(), 1u);
+  EXPECT_EQ(mapped->table("firm_year").rows, 2u);
+  EXPECT_TRUE(mapped->table("firm_year").column("turnover").is_null(1));
+  expect_same_funnels(*from_store, *mapped);
+}
+
+// Every entity of the small demo, references of every kind (a key that is a reference too):
+// the snapshot mapped from the file is the one read from the store. SQLite only: the demo takes
+// a minute to write into PostgreSQL in a debug build.
+TEST(SnapshotCacheFile, SmallDemoMappedIsTheSnapshotOfTheStore) {
+  testing::TempDir dir;
+  auto store = std::move(store::Store::open((dir / "demo.db").string())).value();
+  demo::Options o;
+  o.scale = demo::Scale::kSmall;
+  o.seed = 11;
+  ASSERT_TRUE(demo::generate_into(*store, o).has_value());
+  LoadReport r;
+  LoadOptions options;
+  options.report = &r;
+  const SnapshotPtr from_store = *load(*store, options);
+  EXPECT_TRUE(r.wrote_file) << r.note;
+  EXPECT_EQ(r.file, (dir / "demo.db").string() + ".snapshot");
+  const SnapshotPtr mapped = *load(*store, options);
+  EXPECT_TRUE(r.from_file) << r.note;
+  for (const auto& t : mapped->tables)
+    EXPECT_GT(t.rows, 0u) << t.entity->name << ": the small demo fills every table";
+  EXPECT_FALSE(mapped->table("decision").ref_keys.empty());
+  expect_same(*from_store, *mapped);
+  expect_same_funnels(*from_store, *mapped);
+}
+
+TEST_P(SnapshotTest, PartialLoadsReadTheFileAndAddTheirTablesToIt) {
+  seed();
+  import("firm_year", "siren,year,headcount\n732829320,2019,12\n");
+  const SnapshotPtr all = load_with("");
+  LoadReport r;
+  // The network's tables: the file then holds them and what they refer to.
+  const std::vector<std::string_view> few = {"participation"};
+  const SnapshotPtr a = load_with(file(), &r, few);
+  EXPECT_TRUE(r.wrote_file) << r.note;
+  EXPECT_EQ(r.tables_from_store, 3) << "participation, project, organisation";
+  EXPECT_EQ(a->table("cluster").rows, 0u);
+  expect_same_table(all->table("participation"), a->table("participation"));
+  const SnapshotPtr b = load_with(file(), &r, few);
+  EXPECT_TRUE(r.from_file) << r.note;
+  expect_same(*a, *b);
+  // Other tables: read from the store, those the file holds mapped, the file rewritten with both.
+  const SnapshotPtr c = load_with(file(), &r, {"membership", "firm_year"});
+  EXPECT_FALSE(r.from_file);
+  EXPECT_EQ(r.tables_from_file, 1) << "organisation";
+  EXPECT_EQ(r.tables_from_store, 3) << "membership, cluster, firm_year";
+  EXPECT_TRUE(r.wrote_file) << r.note;
+  EXPECT_EQ(c->table("participation").rows, 0u) << "a partial load leaves other tables empty";
+  expect_same_table(all->table("membership"), c->table("membership"));
+  const SnapshotPtr d = load_with(file(), &r, {"firm_year", "participation", "membership"});
+  EXPECT_TRUE(r.from_file) << r.note;
+  for (const char* t : {"firm_year", "participation", "membership", "organisation", "cluster"})
+    expect_same_table(all->table(t), d->table(t));
+  // A full load completes the file; the next one maps everything.
+  expect_same(*all, *load_with(file(), &r));
+  EXPECT_TRUE(r.wrote_file) << r.note;
+  expect_same(*all, *load_with(file(), &r));
+  EXPECT_TRUE(r.from_file) << r.note;
+}
+
+TEST_P(SnapshotTest, StaleCacheFileIsIgnoredAndRewritten) {
+  seed();
+  LoadReport r;
+  const SnapshotPtr before = load_with(file(), &r);
+  EXPECT_TRUE(r.wrote_file);
+  import("cluster", "id,name,region,scale\nnew,Nouveau,11,regional\n");
+  const SnapshotPtr after = load_with(file(), &r);
+  EXPECT_FALSE(r.from_file);
+  EXPECT_NE(r.note.find("data version"), std::string::npos) << r.note;
+  EXPECT_TRUE(r.wrote_file);
+  EXPECT_EQ(after->table("cluster").rows, 3u);
+  EXPECT_EQ(after->version, *store_->data_version());
+  const SnapshotPtr again = load_with(file(), &r);
+  EXPECT_TRUE(r.from_file) << r.note;
+  expect_same(*after, *again);
+  EXPECT_EQ(before->table("cluster").rows, 2u) << "an old snapshot never changes";
+}
+
+TEST_P(SnapshotTest, CorruptCacheFileIsIgnoredAndRewritten) {
+  seed();
+  const SnapshotPtr truth = load_with("");
+  LoadReport r;
+  load_with(file(), &r);
+  ASSERT_TRUE(r.wrote_file);
+  const auto size = std::filesystem::file_size(file());
+  const std::string good = testing::read_file(file());
+  struct Damage {
+    std::string what;
+    std::function<void()> make;
+    std::string_view note;  // what the loader says of the file
+  };
+  const std::vector<Damage> damages = {
+      {"truncated", [&] { std::filesystem::resize_file(file(), size / 2); }, "bytes instead of"},
+      {"empty", [&] { std::filesystem::resize_file(file(), 0); }, "truncated"},
+      {"one byte short", [&] { std::filesystem::resize_file(file(), size - 1); }, "bytes instead"},
+      {"foreign", [&] { testing::write_file(file(), std::string(4096, 'x')); }, "not a snapshot"},
+      {"header", [&] { flip_byte(file(), 20); }, "bad header checksum"},
+      {"table data", [&] { flip_byte(file(), 200); }, "bad checksum of table"},
+      {"directory", [&] { flip_byte(file(), size - 40); }, "bad directory checksum"},
+  };
+  for (const auto& [what, damage, note] : damages) {
+    testing::write_file(file(), good);
+    damage();
+    const SnapshotPtr s = load_with(file(), &r);
+    EXPECT_FALSE(r.from_file) << what;
+    EXPECT_NE(r.note.find(note), std::string::npos) << what << ": " << r.note;
+    EXPECT_TRUE(r.wrote_file) << what << ": " << r.note;
+    expect_same(*truth, *s);
+    load_with(file(), &r);
+    EXPECT_TRUE(r.from_file) << what << ": rewritten, then used: " << r.note;
+  }
+}
+
+TEST_P(SnapshotTest, WritesToAccountsKeepTheCacheFile) {
+  seed();
+  LoadReport r;
+  load_with(file(), &r);
+  ASSERT_TRUE(r.wrote_file);
+  auto tx = std::move(store_->begin()).value();
+  ASSERT_TRUE(tx->execute("INSERT INTO app_user (name, password_hash, role, disabled, created_at) "
+                          "VALUES (?, 'x', 'admin', 0, '2026-01-01T00:00:00Z')",
+                          {std::string("ada")})
+                  .is_ok());
+  ASSERT_TRUE(tx->commit().is_ok());
+  load_with(file(), &r);
+  EXPECT_TRUE(r.from_file) << r.note;
+}
+
+TEST_P(SnapshotTest, ConcurrentLoadsAgree) {
+  seed();
+  const SnapshotPtr truth = load_with("");
+  std::vector<SnapshotPtr> got(4);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < got.size(); ++i) {
+    threads.emplace_back([&, i] {
+      auto s = reopen();
+      for (int k = 0; k < 3; ++k) {
+        LoadOptions o;
+        o.cache_file = file();
+        auto snap = load(*s, o);
+        if (snap.has_value()) got[i] = *snap;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& s : got) {
+    ASSERT_NE(s, nullptr);
+    expect_same(*truth, *s);
+  }
+}
+
+TEST(SnapshotCacheFile, AnotherDatabaseAtTheSamePathIsNotTrusted) {
+  testing::TempDir dir;
+  const auto db = dir / "same.db";
+  const auto open_seeded = [&](const std::string& name) {
+    auto s = std::move(store::Store::open(db.string())).value();
+    auto tx = std::move(s->begin()).value();
+    const auto& e = *schema::find_entity("cluster");
+    Row row(e.fields.size());
+    row[0] = std::string("c1");
+    row[1] = name;
+    row[static_cast<size_t>(schema::field_index(e, "region"))] = std::string("84");
+    row[static_cast<size_t>(schema::field_index(e, "scale"))] = std::string("national");
+    EXPECT_TRUE(tx->upsert(e, row).has_value());
+    EXPECT_TRUE(tx->commit().is_ok());
+    return s;
+  };
+  LoadReport r;
+  LoadOptions o;
+  o.report = &r;
+  {
+    auto a = open_seeded("First");
+    ASSERT_TRUE(load(*a, o).has_value());
+    EXPECT_TRUE(r.wrote_file) << r.note;
+    EXPECT_EQ(r.file, db.string() + ".snapshot");
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
+  auto b = open_seeded("Second");
+  auto snap = load(*b, o);
+  ASSERT_TRUE(snap.has_value());
+  EXPECT_FALSE(r.from_file) << "same path and data version, another database";
+  EXPECT_EQ((*snap)->table("cluster").column("name").text(0), "Second");
 }
 
 TEST(SnapshotBuilder, UnknownReferenceIsAnError) {

@@ -79,6 +79,100 @@ TEST_P(StoreTest, DataVersionMovesOnlyWhenDataChanges) {
   EXPECT_EQ(*other->data_version(), v1);
 }
 
+// A login writes a session and an audit entry: the views computed from the data stay valid, so
+// the data version must not move (it empties the server's caches and the snapshot file).
+TEST_P(StoreTest, AccountWritesLeaveTheDataVersion) {
+  const uint64_t v0 = *store_->data_version();
+  {
+    auto tx = std::move(store_->begin()).value();
+    ASSERT_TRUE(tx->execute("INSERT INTO app_user (name, password_hash, role, scope, disabled, "
+                            "created_at) VALUES (?, ?, ?, ?, 0, ?)",
+                            {std::string("ada"), std::string("$argon2id$…"), std::string("admin"),
+                             Value(), std::string("2026-01-01T00:00:00Z")})
+                    .is_ok());
+    ASSERT_TRUE(tx->commit().is_ok());
+  }
+  EXPECT_EQ(*store_->data_version(), v0) << "a new user";
+  {
+    // As Accounts::create_session does on a successful login.
+    auto tx = std::move(store_->begin()).value();
+    ASSERT_TRUE(
+        tx->execute("INSERT INTO session (token_hash, user_name, csrf, created_at, "
+                    "expires_at) VALUES (?, ?, ?, ?, ?)",
+                    {std::string("h1"), std::string("ada"), std::string("c1"),
+                     std::string("2026-01-01T00:00:00Z"), std::string("2026-01-02T00:00:00Z")})
+            .is_ok());
+    ASSERT_TRUE(tx->append_audit({0, "2026-01-01T00:00:00Z", "ada", "login", "user", "ada", "", ""})
+                    .is_ok());
+    EXPECT_EQ(tx->changes(), 2);
+    ASSERT_TRUE(tx->commit().is_ok());
+  }
+  EXPECT_EQ(*store_->data_version(), v0) << "a login";
+  {
+    auto tx = std::move(store_->begin()).value();
+    ASSERT_TRUE(tx->execute("INSERT INTO api_token (token_hash, user_name, label, created_at) "
+                            "VALUES (?, ?, ?, ?)",
+                            {std::string("t1"), std::string("ada"), std::string("script"),
+                             std::string("2026-01-01T00:00:00Z")})
+                    .is_ok());
+    ASSERT_TRUE(
+        tx->execute("UPDATE \"app_user\" SET disabled = 1 WHERE name = ?", {std::string("ada")})
+            .is_ok());
+    ASSERT_TRUE(
+        tx->execute("DELETE FROM session WHERE user_name = ?", {std::string("ada")}).is_ok());
+    ASSERT_TRUE(tx->commit().is_ok());
+  }
+  EXPECT_EQ(*store_->data_version(), v0) << "a token, a disabled user, a logout";
+  EXPECT_EQ(store_->audit(0, 10)->size(), 1u);
+
+  // Entity data moves it: an upsert, and a statement on an entity table.
+  const auto& e = entity("cluster");
+  put(*store_, e, {cluster_row("a", "A")});
+  const uint64_t v1 = *store_->data_version();
+  EXPECT_EQ(v1, v0 + 1);
+  {
+    auto tx = std::move(store_->begin()).value();
+    ASSERT_TRUE(tx->execute("UPDATE cluster SET name = ? WHERE id = ?",
+                            {std::string("B"), std::string("a")})
+                    .is_ok());
+    ASSERT_TRUE(tx->commit().is_ok());
+  }
+  EXPECT_EQ(*store_->data_version(), v1 + 1);
+  // Both in one transaction: it moves once.
+  {
+    auto tx = std::move(store_->begin()).value();
+    ASSERT_TRUE(tx->upsert(e, cluster_row("b", "B")).has_value());
+    ASSERT_TRUE(
+        tx->append_audit({0, "2026-01-01T00:00:00Z", "ada", "create", "cluster", "b", "", "{}"})
+            .is_ok());
+    ASSERT_TRUE(tx->commit().is_ok());
+  }
+  EXPECT_EQ(*store_->data_version(), v1 + 2);
+  auto other = reopen();
+  EXPECT_EQ(*other->data_version(), v1 + 2);
+}
+
+TEST(Store, WritesOnlyAccounts) {
+  EXPECT_TRUE(writes_only_accounts("INSERT INTO session (a) VALUES (?)"));
+  EXPECT_TRUE(writes_only_accounts("  insert into \"audit\" (\"at\") VALUES (?)"));
+  EXPECT_TRUE(writes_only_accounts("INSERT OR IGNORE INTO api_token VALUES (?)"));
+  EXPECT_TRUE(writes_only_accounts("UPDATE app_user SET disabled = ? WHERE name = ?"));
+  EXPECT_TRUE(writes_only_accounts("DELETE FROM public.session WHERE token_hash = ?;"));
+  EXPECT_FALSE(writes_only_accounts("INSERT INTO cluster (id) VALUES (?)"));
+  EXPECT_FALSE(writes_only_accounts("UPDATE \"project\" SET status = ?"));
+  EXPECT_FALSE(writes_only_accounts("DELETE FROM sessions"));
+  EXPECT_FALSE(writes_only_accounts("DELETE FROM session; DELETE FROM cluster"));
+  EXPECT_FALSE(writes_only_accounts("WITH x AS (SELECT 1) DELETE FROM session"));
+  EXPECT_FALSE(writes_only_accounts(""));
+}
+
+TEST_P(StoreTest, StoreIdIsDrawnOncePerDatabase) {
+  auto id = store_->store_id();
+  ASSERT_TRUE(id.has_value()) << id.error().to_string();
+  EXPECT_EQ(id->size(), 32u);
+  EXPECT_EQ(*reopen()->store_id(), *id) << "reopening keeps it";
+}
+
 TEST_P(StoreTest, UncommittedTransactionLeavesNothing) {
   const auto& e = entity("cluster");
   {
