@@ -231,7 +231,8 @@ Result<ClusterProfile> cluster_profile(const snapshot::Snapshot& s, const std::s
   auto& members = out.members;
   for (int y = 2005; y <= 2024; ++y) members.years.push_back(y);
   for (const auto k : kind.dict) members.by_kind[std::string(k)].assign(members.years.size(), 0);
-  for (const auto k : size.dict) members.by_size_class[std::string(k)].assign(members.years.size(), 0);
+  for (const auto k : size.dict)
+    members.by_size_class[std::string(k)].assign(members.years.size(), 0);
   for (size_t r = 0; r < m.rows; ++r) {
     if (m_cluster.codes[r] != c) continue;
     const auto o = static_cast<size_t>(m_org.codes[r]);
