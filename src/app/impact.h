@@ -1,22 +1,28 @@
 // The impact study as the CLI, the API and the dashboard see it: one estimation described by
-// parameters (the same names everywhere), run on the store's firm panel or on any CSV, returned
-// as JSON with statistical secrecy applied to every figure that rests on firms; and the impact
-// report is drawn from that JSON by report::impact_report_html.
+// parameters (impact_params(), the same names everywhere), run on the store's firm panel or on any
+// CSV, returned as a typed result with statistical secrecy applied to every figure that rests on
+// firms; the impact report (report::impact_report_html) is drawn from that result.
+//
+// The app layer only orchestrates: it reads the parameters, asks the impact engine for the
+// design, the estimate and its inference, and decides with secrecy::publishable what may be
+// published (a masked figure is null).
 #pragma once
 
-#include <atomic>
+#include <cstdint>
 #include <functional>
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "app/params.h"
+#include "app/result_shapes.h"
 #include "core/status.h"
+#include "core/typed_json.h"
 #include "impact/frame.h"
 #include "snapshot/snapshot.h"
 
 namespace poles::app {
-
-using Json = nlohmann::ordered_json;
 
 // Progress of a long estimation: `report` receives the share done and the stage's name;
 // `cancelled` is polled between steps.
@@ -25,25 +31,257 @@ struct ImpactProgress {
   std::function<bool()> cancelled;
 };
 
-// Parameters (defaults for the store's panel in brackets):
-//  estimator  did | ols | event | match                                          [did]
-//  outcome    a column or log(column) / log1p(column)                            [log(rd_spending)]
-//  unit, time, group   panel identifiers; group = first treated period, 0 never  [firm, year,
-//  join_year] did:   control=never|notyet, base=varying|universal, method=reg|ipw|dr,
-//  covariates=a,b,
-//         anticipation=0, balance_e, bootstrap=999 (0: analytic errors), seed=1, alpha=0.05
-//  ols:   x=a,log(b), fe=a,b, cluster=a[,b], vcov=iid|hetero|cluster, weights=col
-//  event: leads=5, lags=5, reference=-1 (errors clustered by unit)
-//  match: treat=col, covariates=a,b, method=nearest|exact|cem, ratio=1, replace=0, caliper,
-//         distance=ps|logit
-// Store only: treatment=membership|funded [membership]; sample=direct|all|spillover [direct:
-// members and never-exposed non-members]; exposure=zone_sector|network (spillover);
-// match on the store: cohort=Y (firms joining in Y against never-members), horizon=3: the change
-// of the outcome from Y-1 to Y+horizon, covariates measured in Y-1.
-Result<Json> impact_estimate(const impact::Frame& data, const Params& p,
-                             const ImpactProgress* progress = nullptr);
-Result<Json> impact_from_store(const snapshot::Snapshot& s, const Params& p,
-                               const ImpactProgress* progress = nullptr);
+// --- what every estimator shares ----------------------------------------------------------------
+
+// How many figures statistical secrecy masked, and the rule's threshold of firms.
+struct ImpactSecrecyNote {
+  int min_firms = 0;
+  int masked = 0;
+};
+POLES_JSON(ImpactSecrecyNote, min_firms, masked)
+
+// The rows of the data the estimation read.
+struct ImpactRows {
+  int64_t rows = 0;
+};
+POLES_JSON(ImpactRows, rows)
+
+// Where a store estimation's data came from (absent for a CSV): the treatment, the sample and,
+// except for the cohort matching, the exposure of non-members.
+struct ImpactSource {
+  std::string kind;  // "store"
+  std::string treatment, sample;
+  Omittable<std::string> exposure;
+};
+POLES_JSON(ImpactSource, kind, treatment, sample, exposure)
+
+// --- did: Callaway & Sant'Anna ------------------------------------------------------------------
+
+struct ImpactDidOptions {
+  std::string control, base, method;
+  int anticipation = 0;
+  std::vector<std::string> covariates;
+  int bootstrap = 0;
+  int seed = 0;
+  double alpha = 0;
+};
+POLES_JSON(ImpactDidOptions, control, base, method, anticipation, covariates, bootstrap, seed,
+           alpha)
+
+struct ImpactDidData {
+  int64_t units = 0, dropped_units = 0;  // dropped: incomplete panel, or treated at the start
+  std::vector<int> periods, groups;
+  int64_t rows = 0;
+};
+POLES_JSON(ImpactDidData, units, dropped_units, periods, groups, rows)
+
+// One ATT(g,t): the pointwise interval and the uniform band; null when masked (fewer than
+// min_firms treated or control firms), the base period of a universal base excepted.
+struct ImpactDidCell {
+  int g = 0, t = 0, e = 0;
+  bool post = false, reference = false;
+  std::optional<int64_t> treated, controls;
+  std::optional<double> estimate, se, ci_low, ci_high, band_low, band_high;
+};
+POLES_JSON(ImpactDidCell, g, t, e, post, reference, treated, controls, estimate, se, ci_low,
+           ci_high, band_low, band_high)
+
+// The Wald pre-test of parallel trends (p null without pre-treatment cells).
+struct ImpactDidPretest {
+  std::optional<double> stat;
+  int df = 0;
+  std::optional<double> p;
+};
+POLES_JSON(ImpactDidPretest, stat, df, p)
+
+// The simple aggregation: one overall ATT.
+struct ImpactDidOverall {
+  std::optional<double> estimate, se, ci_low, ci_high;
+};
+POLES_JSON(ImpactDidOverall, estimate, se, ci_low, ci_high)
+
+// One term of an aggregation (event time, cohort or year), with its uniform band.
+struct ImpactDidTerm {
+  int key = 0;
+  std::optional<double> estimate, se, ci_low, ci_high, band_low, band_high;
+};
+POLES_JSON(ImpactDidTerm, key, estimate, se, ci_low, ci_high, band_low, band_high)
+
+// The dynamic, group and calendar aggregations: the mean of their terms, and the terms.
+struct ImpactDidAggregation {
+  std::optional<double> estimate, se, ci_low, ci_high;
+  std::vector<ImpactDidTerm> terms;
+  std::optional<double> uniform_critical_value;
+};
+POLES_JSON(ImpactDidAggregation, estimate, se, ci_low, ci_high, terms, uniform_critical_value)
+
+struct ImpactDidAggregations {
+  ImpactDidOverall simple;
+  ImpactDidAggregation dynamic, group, calendar;
+};
+POLES_JSON(ImpactDidAggregations, simple, dynamic, group, calendar)
+
+struct ImpactDid {
+  std::string estimator = "did";
+  std::string outcome;
+  ImpactDidOptions options;
+  ImpactDidData data;
+  std::vector<ImpactDidCell> cells;
+  std::optional<double> uniform_critical_value;  // of the cells' band
+  ImpactDidPretest pretest;
+  ImpactDidAggregations aggregations;
+  ImpactSecrecyNote secrecy;
+  Omittable<ImpactSource> source;
+};
+POLES_JSON(ImpactDid, estimator, outcome, options, data, cells, uniform_critical_value, pretest,
+           aggregations, secrecy, source)
+
+// --- ols: fixed-effects regression --------------------------------------------------------------
+
+// A coefficient (null when the regression rests on fewer than min_firms rows).
+struct ImpactCoefficient {
+  std::string name;
+  std::optional<double> estimate, se, ci_low, ci_high, t, p;
+};
+POLES_JSON(ImpactCoefficient, name, estimate, se, ci_low, ci_high, t, p)
+
+struct ImpactFixedEffect {
+  std::string name;
+  int32_t levels = 0;
+};
+POLES_JSON(ImpactFixedEffect, name, levels)
+
+struct ImpactDemeaning {
+  int iterations = 0;
+  bool conjugate_gradient = false;
+};
+POLES_JSON(ImpactDemeaning, iterations, conjugate_gradient)
+
+struct ImpactOls {
+  std::string estimator = "ols";
+  std::string outcome;
+  std::vector<ImpactCoefficient> coefficients;
+  std::vector<std::string> collinear;
+  std::vector<ImpactFixedEffect> fixed_effects;
+  std::string vcov;
+  std::vector<std::string> clusters;
+  int64_t n = 0, singletons = 0, missing = 0;
+  double df_t = 0;
+  std::optional<double> rmse, r2, adj_r2, within_r2;
+  ImpactDemeaning demeaning;
+  ImpactRows data;
+  Omittable<ImpactSource> source;
+};
+POLES_JSON(ImpactOls, estimator, outcome, coefficients, collinear, fixed_effects, vcov, clusters, n,
+           singletons, missing, df_t, rmse, r2, adj_r2, within_r2, demeaning, data, source)
+
+// --- event: two-way fixed-effects event study ---------------------------------------------------
+
+// A coefficient by event time (null when fewer than min_firms treated rows are at that time, the
+// reference period excepted).
+struct ImpactEventTerm {
+  int e = 0;
+  std::optional<double> estimate, se, ci_low, ci_high;
+  std::optional<int64_t> rows;
+  bool reference = false;
+};
+POLES_JSON(ImpactEventTerm, e, estimate, se, ci_low, ci_high, rows, reference)
+
+// The joint F test that every lead is zero.
+struct ImpactPretrend {
+  std::optional<double> f;
+  int df = 0;
+  std::optional<double> p;
+};
+POLES_JSON(ImpactPretrend, f, df, p)
+
+struct ImpactEvent {
+  std::string estimator = "event";
+  std::string outcome;
+  std::vector<ImpactEventTerm> terms;
+  ImpactPretrend pretrend;
+  int64_t n = 0, clusters = 0;
+  ImpactSecrecyNote secrecy;
+  ImpactRows data;
+  Omittable<ImpactSource> source;
+};
+POLES_JSON(ImpactEvent, estimator, outcome, terms, pretrend, n, clusters, secrecy, data, source)
+
+// --- match: matching (and the conditional DiD on the store) -------------------------------------
+
+// A row of the balance table; a mean is null when its group has fewer than min_firms firms or
+// one firm holds more than the rule's share of it.
+struct ImpactBalanceRow {
+  std::string name;
+  bool binary = false;
+  std::optional<double> mean_treated, mean_control, smd, variance_ratio;
+  std::optional<double> matched_mean_treated, matched_mean_control, matched_smd,
+      matched_variance_ratio;
+};
+POLES_JSON(ImpactBalanceRow, name, binary, mean_treated, mean_control, smd, variance_ratio,
+           matched_mean_treated, matched_mean_control, matched_smd, matched_variance_ratio)
+
+// The ATT in the matched sample (null unless min_firms treated and controls are matched).
+struct ImpactMatchAtt {
+  std::optional<double> estimate, se, ci_low, ci_high;
+  std::string se_type;
+};
+POLES_JSON(ImpactMatchAtt, estimate, se, ci_low, ci_high, se_type)
+
+// The store's cohort design: the change of `outcome` from cohort - 1 to cohort + horizon.
+struct ImpactMatchDesign {
+  int cohort = 0, horizon = 0;
+  std::string outcome, description;
+};
+POLES_JSON(ImpactMatchDesign, cohort, horizon, outcome, description)
+
+struct ImpactMatch {
+  std::string estimator = "match";
+  std::string method, treat;
+  std::vector<std::string> covariates;
+  int treated = 0, controls = 0, treated_matched = 0, controls_matched = 0;
+  std::optional<double> caliper_width;
+  std::vector<ImpactBalanceRow> balance;
+  Omittable<std::string> outcome;  // with an outcome, the ATT in the matched sample
+  Omittable<ImpactMatchAtt> att;
+  ImpactRows data;
+  Omittable<ImpactMatchDesign> design;
+  Omittable<ImpactSource> source;
+};
+POLES_JSON(ImpactMatch, estimator, method, treat, covariates, treated, controls, treated_matched,
+           controls_matched, caliper_width, balance, outcome, att, data, design, source)
+
+// --- the result
+// -----------------------------------------------------------------------------------
+
+// An estimation's result: exactly one of the four is set, by the estimator. Its JSON is that
+// estimator's object (its "estimator" field tells which), its schema one of the four.
+struct ImpactEstimate {
+  std::optional<ImpactDid> did;
+  std::optional<ImpactOls> ols;
+  std::optional<ImpactEvent> event;
+  std::optional<ImpactMatch> match;
+
+  std::string_view estimator() const;  // "did", "ols", "event" or "match"
+  const std::string& outcome() const;  // "" for a matching without outcome
+};
+tj::Json poles_to_json(const ImpactEstimate& r);
+tj::Json poles_json_schema(const ImpactEstimate*, tj::Schemas& s);
+
+// Runs the estimation of `args` (parsed with impact_params()) on any frame. The columns have no
+// default here: did and event need outcome, unit, time and group; ols outcome and x; match treat
+// and covariates (outcome optional). The method defaults to dr (did) or nearest (match); vcov to
+// cluster when cluster is given, else iid.
+Result<ImpactEstimate> impact_estimate(const impact::Frame& data, const Args& args,
+                                       const ImpactProgress* progress = nullptr);
+// The same on the store's firm panel (impact::firm_panel), read by the design of treatment,
+// sample and exposure (impact::design_panel), the columns defaulting to the panel's:
+// outcome log(rd_spending), unit firm, time year, group the treatment's first year; ols: x
+// treated_post with firm and year effects, clustered by firm; match: the cohort design
+// (impact::cohort_cross_section): firms joining in `cohort` against never-treated firms, on
+// their values the year before, the outcome being its change up to `horizon` years after.
+Result<ImpactEstimate> impact_from_store(const snapshot::Snapshot& s, const Args& args,
+                                         const ImpactProgress* progress = nullptr);
 // The tables the store's estimation needs.
 const std::vector<std::string_view>& impact_tables();
 

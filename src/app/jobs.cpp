@@ -6,15 +6,38 @@
 
 namespace poles::app {
 
+tj::Json poles_to_json(const ImpactJobParams& p) {
+  tj::Json out = tj::Json::object();
+  for (const auto& [name, value] : p.values) out[name] = value;
+  out["data"] = p.data;
+  return out;
+}
+
+tj::Json poles_json_schema(const ImpactJobParams*, tj::Schemas& s) {
+  const std::string name = "ImpactJobParams";
+  if (s.components().contains(name)) return tj::Schemas::ref(name);
+  tj::Json props = tj::Json::object();
+  for (const auto& spec : impact_params()) {
+    props[spec.name] = {{"type", "string"}, {"description", spec.help}};
+  }
+  props["data"] = {{"type", "string"},
+                   {"enum", tj::Json::array({"store", "csv"})},
+                   {"description", "The store's firm panel, or the CSV sent with the job"}};
+  return s.add(name, {{"type", "object"},
+                      {"properties", props},
+                      {"required", tj::Json::array({"data"})},
+                      {"additionalProperties", false}});
+}
+
 struct Jobs::Job {
   std::string id, owner, kind, created, finished;
-  Json params;
+  ImpactJobParams params;
   std::atomic<bool> cancel{false};
   std::chrono::steady_clock::time_point done_at;
   mutable std::mutex mu;
   std::string state = "running", stage = "queued", error;
   double progress = 0;
-  Json result;
+  std::optional<ImpactEstimate> result;
 };
 
 Jobs::Jobs(int max_running, std::chrono::minutes keep) : max_running_(max_running), keep_(keep) {}
@@ -46,8 +69,8 @@ void Jobs::expire() {
   }
 }
 
-Result<std::string> Jobs::start(const std::string& owner, const std::string& kind, Json params,
-                                Work work) {
+Result<std::string> Jobs::start(const std::string& owner, const std::string& kind,
+                                ImpactJobParams params, Work work) {
   std::lock_guard lock(mu_);
   expire();
   int running = 0;
@@ -74,7 +97,7 @@ Result<std::string> Jobs::start(const std::string& owner, const std::string& kin
       job->stage = stage;
     };
     progress.cancelled = [job] { return job->cancel.load(); };
-    Result<Json> r = work(progress);
+    Result<ImpactEstimate> r = work(progress);
     std::lock_guard l(job->mu);
     job->finished = utc_timestamp();
     job->done_at = std::chrono::steady_clock::now();
@@ -99,22 +122,23 @@ std::shared_ptr<Jobs::Job> Jobs::find(const std::string& id, const std::string& 
   return it->second;
 }
 
-Result<Json> Jobs::status(const std::string& id, const std::string& owner, bool any_owner,
-                          bool with_result) const {
+Result<ImpactJob> Jobs::status(const std::string& id, const std::string& owner, bool any_owner,
+                               bool with_result) const {
   auto job = find(id, owner, any_owner);
   if (!job) return Status::not_found(fmt::format("no job '{}'", id));
   std::lock_guard l(job->mu);
-  Json j{{"id", job->id},
-         {"kind", job->kind},
-         {"owner", job->owner},
-         {"state", job->state},
-         {"progress", job->progress},
-         {"stage", job->stage},
-         {"created", job->created},
-         {"finished", job->finished.empty() ? Json(nullptr) : Json(job->finished)},
-         {"params", job->params}};
-  if (!job->error.empty()) j["error"] = job->error;
-  if (with_result && job->state == "done") j["result"] = job->result;
+  ImpactJob j;
+  j.id = job->id;
+  j.kind = job->kind;
+  j.owner = job->owner;
+  j.state = job->state;
+  j.progress = job->progress;
+  j.stage = job->stage;
+  j.created = job->created;
+  if (!job->finished.empty()) j.finished = job->finished;
+  j.params = job->params;
+  if (!job->error.empty()) j.error = job->error;
+  if (with_result && job->state == "done" && job->result) j.result = *job->result;
   return j;
 }
 
@@ -125,7 +149,7 @@ Status Jobs::cancel(const std::string& id, const std::string& owner, bool any_ow
   return Status::ok();
 }
 
-Json Jobs::list(const std::string& owner, bool any_owner) const {
+ImpactJobList Jobs::list(const std::string& owner, bool any_owner) const {
   std::vector<std::string> ids;
   {
     std::lock_guard lock(mu_);
@@ -133,20 +157,21 @@ Json Jobs::list(const std::string& owner, bool any_owner) const {
       if (any_owner || job->owner == owner) ids.push_back(id);
     }
   }
-  Json out = Json::array();
+  ImpactJobList out;
   for (const auto& id : ids) {
-    if (auto s = status(id, owner, any_owner, false)) out.push_back(*s);
+    if (auto s = status(id, owner, any_owner, false)) out.items.push_back(std::move(*s));
   }
   return out;
 }
 
-Result<Json> Jobs::result(const std::string& id, const std::string& owner, bool any_owner) const {
+Result<ImpactEstimate> Jobs::result(const std::string& id, const std::string& owner,
+                                    bool any_owner) const {
   auto job = find(id, owner, any_owner);
   if (!job) return Status::not_found(fmt::format("no job '{}'", id));
   std::lock_guard l(job->mu);
-  if (job->state != "done")
+  if (job->state != "done" || !job->result)
     return Status::precondition_failed(fmt::format("job '{}' is {}", id, job->state));
-  return job->result;
+  return *job->result;
 }
 
 }  // namespace poles::app

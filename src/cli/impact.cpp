@@ -20,85 +20,55 @@
 namespace poles::cli {
 namespace {
 
-const std::vector<std::pair<const char*, const char*>> kImpactOptions = {
-    {"estimator",
-     "did (default: Callaway & Sant'Anna), ols (fixed effects), event (event study) or match"},
-    {"outcome", "Outcome column, or log(col) / log1p(col) (store default: log(rd_spending))"},
-    {"unit", "Unit identifier column (store: firm)"},
-    {"time", "Period column (store: year)"},
-    {"group", "First treated period column, 0 = never (store: by --treatment)"},
-    {"covariates",
-     "Comma-separated covariates (DiD: at the base period; matching: the score model)"},
-    {"control", "did: never (default) or notyet"},
-    {"base", "did: varying (default) or universal base period"},
-    {"method", "did: dr (default), reg or ipw; match: nearest (default), exact or cem"},
-    {"anticipation", "did: periods of anticipation (default 0)"},
-    {"balance_e", "did: dynamic aggregation on cohorts observed this many periods after treatment"},
-    {"bootstrap", "did: multiplier bootstrap draws (default 999; 0 = analytic errors)"},
-    {"seed", "Seed of the bootstrap (default 1)"},
-    {"alpha", "Significance level (default 0.05)"},
-    {"x", "ols: comma-separated regressors"},
-    {"fe", "ols: comma-separated fixed effects"},
-    {"cluster", "ols: one or two cluster variables"},
-    {"vcov", "ols: iid, hetero or cluster (default: cluster when --cluster is given)"},
-    {"weights", "Weights column"},
-    {"keep_singletons", "ols: 1 to keep the singletons of the fixed effects (default 0)"},
-    {"leads", "event: leads (default 5)"},
-    {"lags", "event: lags (default 5)"},
-    {"reference", "event: reference event time (default -1)"},
-    {"treat", "match: 0/1 treatment column"},
-    {"ratio", "match: controls per treated unit (default 1)"},
-    {"replace", "match: 1 to match with replacement"},
-    {"caliper", "match: caliper in standard deviations of the distance"},
-    {"distance", "match: logit (default) or ps"},
-    {"treatment", "store: membership (default) or funded (first aided project)"},
-    {"sample", "store: direct (default), all, or spillover (non-members by exposure)"},
-    {"exposure", "store, spillover: zone_sector (default) or network"},
-    {"cohort", "store, match: the entry year matched (default 2010)"},
-    {"horizon", "store, match: years after entry of the outcome change (default 3)"},
-};
-
 struct ImpactArgs {
   std::map<std::string, std::string> values;
   std::string data, report, format = "html", lang = "fr";
   bool json = false;
 };
 
-void print_result(const Json& r) {
-  const std::string est = r["estimator"];
-  if (est == "did") {
-    Json rows = Json::array();
-    for (const auto& [name, a] : r["aggregations"].items()) {
-      rows.push_back(Json{{"aggregation", name},
-                          {"att", a["estimate"]},
-                          {"se", a["se"]},
-                          {"ci_low", a["ci_low"]},
-                          {"ci_high", a["ci_high"]}});
-    }
-    std::cout << "outcome: " << r["outcome"].get<std::string>() << "\nunits: " << r["data"]["units"]
-              << " (dropped " << r["data"]["dropped_units"]
-              << ")\npre-test of parallel trends: p = " << r["pretest"]["p"] << "\n\n";
-    print_table(rows);
-    std::cout << "\ndynamic (event time):\n";
-    print_table(r["aggregations"]["dynamic"]["terms"]);
-    std::cout << "\nby cohort:\n";
-    print_table(r["aggregations"]["group"]["terms"]);
-  } else if (est == "ols") {
-    Json head = r;
-    head.erase("coefficients");
-    print_object(head);
-    std::cout << "\n";
-    print_table(r["coefficients"]);
-  } else if (est == "event") {
-    std::cout << "pre-trend: F = " << r["pretrend"]["f"] << ", p = " << r["pretrend"]["p"]
-              << "\n\n";
-    print_table(r["terms"]);
-  } else {
-    Json head = r;
-    head.erase("balance");
-    print_object(head);
-    std::cout << "\nbalance:\n";
-    print_table(r["balance"]);
+// The estimation as tables: the main figures first, then the estimator's terms.
+void print_did(const app::ImpactDid& r) {
+  const auto& ag = r.aggregations;
+  auto line = [](const char* name, const auto& a) {
+    return Json{{"aggregation", name},
+                {"att", tj::to_json(a.estimate)},
+                {"se", tj::to_json(a.se)},
+                {"ci_low", tj::to_json(a.ci_low)},
+                {"ci_high", tj::to_json(a.ci_high)}};
+  };
+  const Json rows = Json::array({line("simple", ag.simple), line("dynamic", ag.dynamic),
+                                 line("group", ag.group), line("calendar", ag.calendar)});
+  std::cout << "outcome: " << r.outcome << "\nunits: " << r.data.units << " (dropped "
+            << r.data.dropped_units
+            << ")\npre-test of parallel trends: p = " << tj::to_json(r.pretest.p) << "\n\n";
+  print_table(rows);
+  std::cout << "\ndynamic (event time):\n";
+  print_table(tj::to_json(ag.dynamic.terms));
+  std::cout << "\nby cohort:\n";
+  print_table(tj::to_json(ag.group.terms));
+}
+
+// A plain dump of a result but its table, and then the table.
+template <class R, class Rows>
+void print_with_table(const R& r, const char* table, const Rows& rows, const char* title) {
+  Json head = tj::to_json(r);
+  head.erase(table);
+  print_object(head);
+  std::cout << "\n" << title;
+  print_table(tj::to_json(rows));
+}
+
+void print_result(const app::ImpactEstimate& r) {
+  if (r.did) {
+    print_did(*r.did);
+  } else if (r.ols) {
+    print_with_table(*r.ols, "coefficients", r.ols->coefficients, "");
+  } else if (r.event) {
+    std::cout << "pre-trend: F = " << tj::to_json(r.event->pretrend.f)
+              << ", p = " << tj::to_json(r.event->pretrend.p) << "\n\n";
+    print_table(tj::to_json(r.event->terms));
+  } else if (r.match) {
+    print_with_table(*r.match, "balance", r.match->balance, "balance:\n");
   }
 }
 
@@ -109,8 +79,9 @@ void add_impact(CLI::App& app, CommandContext& ctx) {
       "impact",
       "Impact of the policy on firms: staggered DiD, fixed-effects OLS, event study, matching");
   auto args = std::make_shared<ImpactArgs>();
-  for (const auto& [opt, help] : kImpactOptions)
-    cmd->add_option(fmt::format("--{}", opt), args->values[opt], help);
+  // The options are the parameters of the API's jobs (app::impact_params), with the same checks.
+  for (const auto& p : app::impact_params())
+    cmd->add_option(fmt::format("--{}", p.name), args->values[p.name], app::describe(p));
   cmd->add_option("--data", args->data,
                   "A CSV or Stata (.dta) file to use instead of the store's firm panel (one row "
                   "per unit and period)");
@@ -119,10 +90,12 @@ void add_impact(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--format", args->format, "Report format: html (default) or pdf");
   cmd->add_option("--lang", args->lang, "Report language: fr (default) or en");
   cmd->callback([&ctx, args] {
-    app::Params params;
+    app::Params given;
     for (const auto& [k, v] : args->values) {
-      if (!v.empty()) params[k] = v;
+      if (!v.empty()) given[k] = v;
     }
+    auto params = app::parse(app::impact_params(), given);
+    if (!params) return ctx.fail(as_options(params.error()));
     if (!args->report.empty()) {
       if (auto st = check_document(args->format, args->lang); !st.is_ok()) return ctx.fail(st);
     }
@@ -134,17 +107,17 @@ void add_impact(CLI::App& app, CommandContext& ctx) {
         std::cerr << fmt::format("\r{:3.0f} % {:<30}", 100 * share, stage)
                   << (share >= 1 ? "\n" : "") << std::flush;
     };
-    Result<Json> r = Status::internal("unset");
+    Result<app::ImpactEstimate> r = Status::internal("unset");
     if (!args->data.empty()) {
       auto frame = impact::read_data(args->data);
       if (!frame) return ctx.fail(frame.error());
-      r = app::impact_estimate(*frame, params, &progress);
+      r = app::impact_estimate(*frame, *params, &progress);
     } else {
       auto store = ctx.open_store();
       if (!store) return;
       auto snap = snapshot::load(*store, app::impact_tables());
       if (!snap) return ctx.fail(snap.error());
-      r = app::impact_from_store(**snap, params, &progress);
+      r = app::impact_from_store(**snap, *params, &progress);
     }
     if (!r) return ctx.fail(r.error());
     if (!args->report.empty()) {
@@ -154,7 +127,7 @@ void add_impact(CLI::App& app, CommandContext& ctx) {
         return ctx.fail(st);
     }
     if (args->json) {
-      std::cout << r->dump(2) << "\n";
+      std::cout << tj::to_json(*r).dump(2) << "\n";
     } else {
       print_result(*r);
     }

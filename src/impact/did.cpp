@@ -633,4 +633,113 @@ Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint6
   return out;
 }
 
+Result<DidData> did_input(const Frame& f, const DidColumns& c) {
+  DidData d;
+  POLES_ASSIGN_OR_RETURN(d.y, f.numeric(c.outcome));
+  POLES_ASSIGN_OR_RETURN(const auto u, f.numeric(c.unit));
+  POLES_ASSIGN_OR_RETURN(const auto t, f.numeric(c.time));
+  POLES_ASSIGN_OR_RETURN(const auto g, f.numeric(c.group));
+  d.unit.reserve(f.rows());
+  d.time.reserve(f.rows());
+  d.group.reserve(f.rows());
+  for (size_t i = 0; i < f.rows(); ++i) {
+    if (!std::isfinite(u[i]) || !std::isfinite(t[i])) {
+      return Status::invalid_argument(fmt::format("column '{}' is missing on row {}",
+                                                  std::isfinite(u[i]) ? c.time : c.unit, i + 1));
+    }
+    d.unit.push_back(static_cast<int64_t>(u[i]));
+    d.time.push_back(static_cast<int>(t[i]));
+    d.group.push_back(std::isfinite(g[i]) ? static_cast<int>(g[i]) : 0);
+  }
+  for (const auto& name : c.covariates) {
+    d.covariate_names.push_back(name);
+    POLES_ASSIGN_OR_RETURN(auto col, f.numeric(name));
+    d.covariates.push_back(std::move(col));
+  }
+  if (!c.weights.empty()) {
+    POLES_ASSIGN_OR_RETURN(d.weights, f.numeric(c.weights));
+  }
+  return d;
+}
+
+std::string_view aggregation_name(Aggregation type) {
+  switch (type) {
+    case Aggregation::kSimple:
+      return "simple";
+    case Aggregation::kDynamic:
+      return "dynamic";
+    case Aggregation::kGroup:
+      return "group";
+    case Aggregation::kCalendar:
+      return "calendar";
+  }
+  return "simple";
+}
+
+Result<DidInference> did_inference(const DidResult& r, const DidInferenceOptions& o) {
+  DidInference out;
+  const double z = normal_critical(o.alpha);
+  out.normal_critical = z;
+  // Standard errors of columns of influence: analytic, or by the multiplier bootstrap (which
+  // also gives the critical value of a uniform band over the columns).
+  auto errors = [&](const Eigen::MatrixXd& psi, uint64_t seed, double& crit) -> Eigen::VectorXd {
+    if (o.bootstrap == 0) {
+      crit = z;
+      return influence_se(psi);
+    }
+    auto b = multiplier_bootstrap(psi, o.bootstrap, seed, o.alpha);
+    crit = b.critical_value;
+    return b.se;
+  };
+  constexpr Aggregation kKinds[] = {Aggregation::kSimple, Aggregation::kDynamic,
+                                    Aggregation::kGroup, Aggregation::kCalendar};
+  constexpr double kSteps = 1 + std::size(kKinds);
+  auto step = [&](double done, std::string_view stage) {
+    return !o.progress || o.progress(done / kSteps, stage);
+  };
+  if (!step(0, "bootstrap")) return Status::cancelled("the estimation was cancelled");
+  double cell_crit = z;
+  const Eigen::VectorXd cell_se = errors(r.influence, o.seed, cell_crit);
+  out.critical_value = cell_crit;
+  out.cells.reserve(r.cells.size());
+  for (size_t c = 0; c < r.cells.size(); ++c) {
+    const double att = r.cells[c].att, se = cell_se(static_cast<Eigen::Index>(c));
+    out.cells.push_back(
+        BandedInterval{interval(att, se, z), att - cell_crit * se, att + cell_crit * se});
+  }
+  uint64_t seed = o.seed;
+  for (size_t k = 0; k < std::size(kKinds); ++k) {
+    const Aggregation kind = kKinds[k];
+    if (!step(static_cast<double>(k + 1), fmt::format("aggregation {}", aggregation_name(kind))))
+      return Status::cancelled("the estimation was cancelled");
+    AggregateOptions ao;
+    if (kind == Aggregation::kDynamic) ao.balance_e = o.balance_e;
+    POLES_ASSIGN_OR_RETURN(const auto a, aggregate(r, kind, ao));
+    double crit = z;
+    Eigen::MatrixXd all(a.influence.size(), a.term_influence.cols() + 1);
+    all.col(0) = a.influence;
+    if (a.term_influence.cols() > 0) all.rightCols(a.term_influence.cols()) = a.term_influence;
+    Eigen::VectorXd se = errors(all, ++seed, crit);
+    if (o.bootstrap > 0 && a.term_influence.cols() > 0) {
+      // The band's critical value over the terms only.
+      double tc = z;
+      const Eigen::VectorXd tse = errors(a.term_influence, seed, tc);
+      se.tail(tse.size()) = tse;
+      crit = tc;
+    }
+    DidAggregateInference ai;
+    ai.type = kind;
+    ai.overall = interval(a.att, se(0), z);
+    ai.critical_value = crit;
+    for (size_t j = 0; j < a.terms.size(); ++j) {
+      const double att = a.terms[j].att, tse = se(static_cast<Eigen::Index>(j) + 1);
+      ai.terms.push_back(DidTermInference{
+          a.terms[j].key,
+          BandedInterval{interval(att, tse, z), att - crit * tse, att + crit * tse}});
+    }
+    out.aggregations.push_back(std::move(ai));
+  }
+  return out;
+}
+
 }  // namespace poles::impact

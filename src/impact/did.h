@@ -12,9 +12,12 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
+#include "impact/frame.h"
+#include "impact/interval.h"
 
 namespace poles::impact {
 
@@ -67,6 +70,17 @@ struct DidResult {
 
 Result<DidResult> att_gt(const DidData& data, const DidOptions& options = {});
 
+// The columns of a frame that make a DiD panel: outcome (an expression of Frame::numeric), unit
+// and time (numeric, present on every row), group (first treated period; missing or 0: never),
+// covariates and weights (optional).
+struct DidColumns {
+  std::string outcome, unit, time, group;
+  std::vector<std::string> covariates;
+  std::string weights;  // empty: none
+};
+// InvalidArgument naming the column and the row when a unit or a period is missing.
+Result<DidData> did_input(const Frame& frame, const DidColumns& columns);
+
 enum class Aggregation { kSimple, kDynamic, kGroup, kCalendar };
 
 struct AggregateOptions {
@@ -102,5 +116,49 @@ struct Bootstrap {
 };
 Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint64_t seed,
                                double alpha = 0.05);
+
+// "simple", "dynamic", "group", "calendar".
+std::string_view aggregation_name(Aggregation type);
+
+// The inference R's did reports for an estimation: the pointwise (1 - alpha) interval of every
+// ATT(g,t) and of the four aggregations (normal critical value), and uniform bands over the cells
+// and over each aggregation's terms (critical value of the multiplier bootstrap; the normal one
+// with analytic errors).
+struct DidInferenceOptions {
+  int bootstrap = 999;  // multiplier bootstrap draws; 0: analytic errors
+  uint64_t seed = 1;    // the cells draw with `seed`, the k-th aggregation (1..4) with seed + k
+  double alpha = 0.05;
+  std::optional<int> balance_e;  // of the dynamic aggregation (AggregateOptions::balance_e)
+  // Called before each step (the cells' errors, then each aggregation) with the share of the
+  // steps done and the step's name; returning false cancels (Cancelled).
+  std::function<bool(double, std::string_view)> progress;
+};
+
+struct BandedInterval {
+  Interval ci;                         // pointwise
+  double band_low = 0, band_high = 0;  // uniform band
+};
+
+struct DidTermInference {
+  int key = 0;  // event time, group or period
+  BandedInterval interval;
+};
+
+struct DidAggregateInference {
+  Aggregation type = Aggregation::kSimple;
+  Interval overall;
+  std::vector<DidTermInference> terms;  // empty for kSimple
+  double critical_value = 0;            // of the terms' uniform band
+};
+
+struct DidInference {
+  double normal_critical = 0;                       // of the pointwise intervals
+  std::vector<BandedInterval> cells;                // one per DidResult::cells, in its order
+  double critical_value = 0;                        // of the cells' uniform band
+  std::vector<DidAggregateInference> aggregations;  // simple, dynamic, group, calendar
+};
+
+Result<DidInference> did_inference(const DidResult& result,
+                                   const DidInferenceOptions& options = {});
 
 }  // namespace poles::impact

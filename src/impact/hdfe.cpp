@@ -618,6 +618,11 @@ Result<OlsResult> feols(OlsInput in) {
   for (auto& c : in.vcov.clusters) compact(c);
   const size_t n = in.y.size();
   res.n = static_cast<int64_t>(n);
+  if (n == 0) {
+    return Status::invalid_argument(
+        "no row is left for the regression (every row has a missing value, a zero weight or a "
+        "singleton fixed effect)");
+  }
 
   // Total sum of squares of y, before demeaning.
   double wsum = 0, ybar = 0;
@@ -679,6 +684,10 @@ Result<OlsResult> feols(OlsInput in) {
     }
     return m;
   };
+  if (kept.empty()) {
+    return Status::invalid_argument(
+        "every regressor is constant or collinear with the fixed effects: nothing to estimate");
+  }
   Eigen::MatrixXd xtx = gram(kept);
   {
     // Drop the regressors a pivoted decomposition finds dependent, keeping the order of the rest.
@@ -830,6 +839,23 @@ Wald wald_test(const Eigen::VectorXd& coef, const Eigen::MatrixXd& vcov,
   w.p_f = boost::math::cdf(boost::math::complement(
       boost::math::fisher_f(w.df, std::max(df_denominator, 1.0)), std::max(w.f, 0.0)));
   return w;
+}
+
+Result<FixedEffect> fixed_effect(const Frame& frame, std::string_view column) {
+  POLES_ASSIGN_OR_RETURN(auto c, frame.codes(column));
+  const int32_t levels = c.levels();
+  return FixedEffect{std::string(column), std::move(c.code), levels};
+}
+
+std::vector<Interval> coefficient_intervals(const OlsResult& r, double alpha) {
+  const double q = student_critical(r.df_t, alpha);
+  std::vector<Interval> out;
+  out.reserve(r.names.size());
+  for (size_t j = 0; j < r.names.size(); ++j) {
+    const auto k = static_cast<Eigen::Index>(j);
+    out.push_back(interval(r.coef(k), r.se(k), q));
+  }
+  return out;
 }
 
 }  // namespace poles::impact

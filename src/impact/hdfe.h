@@ -10,9 +10,12 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
+#include "impact/frame.h"
+#include "impact/interval.h"
 
 namespace poles::impact {
 
@@ -39,6 +42,10 @@ struct DemeanReport {
   bool converged = true;
   bool used_cg = false;
 };
+
+// A column of a frame as a fixed effect or a cluster variable: its codes (Frame::codes), named
+// after the column; rows where it is missing get the code -1 (feols drops them).
+Result<FixedEffect> fixed_effect(const Frame& frame, std::string_view column);
 
 // Removes the fixed effects from each column in place (weights may be empty).
 Result<DemeanReport> demean(const std::vector<FixedEffect>& fe, const std::vector<double>& weights,
@@ -95,6 +102,10 @@ struct OlsResult {
 
 // Rows with a missing (NaN) value or a negative fixed-effect code are dropped first.
 Result<OlsResult> feols(OlsInput input);
+
+// The pointwise (1 - alpha) intervals of the coefficients of `r`, in the order of `r.names`
+// (Student critical value with r.df_t degrees of freedom).
+std::vector<Interval> coefficient_intervals(const OlsResult& r, double alpha = 0.05);
 
 // Wald test that the coefficients at `which` are jointly zero: statistic, degrees of freedom and
 // the chi-square p-value (the F form divides the statistic by the degrees of freedom).

@@ -7,6 +7,7 @@
 #include <map>
 #include <numeric>
 
+#include "impact/hdfe.h"
 #include "impact/logit.h"
 
 namespace poles::impact {
@@ -351,6 +352,24 @@ Result<Matching> coarsened_exact_match(const Eigen::MatrixXd& columns,
   return m;
 }
 
+namespace {
+
+MeanSupport support(const Eigen::VectorXd& x, const std::vector<int>& treat, int group,
+                    const std::vector<double>* w) {
+  MeanSupport s;
+  for (Eigen::Index i = 0; i < x.size(); ++i) {
+    const double wi = w ? (*w)[static_cast<size_t>(i)] : 1.0;
+    if (treat[static_cast<size_t>(i)] != group || wi <= 0) continue;
+    ++s.rows;
+    const double v = std::abs(wi * x(i));
+    s.abs_total += v;
+    s.largest = std::max(s.largest, v);
+  }
+  return s;
+}
+
+}  // namespace
+
 std::vector<BalanceRow> balance(const Covariates& c, const Eigen::VectorXd& distance,
                                 const std::vector<int>& treat, const std::vector<double>& weights) {
   std::vector<BalanceRow> rows;
@@ -372,6 +391,10 @@ std::vector<BalanceRow> balance(const Covariates& c, const Eigen::VectorXd& dist
     r.matched_variance_ratio = binary ? NAN
                                       : weighted_variance(x, treat, 1, &weights) /
                                             weighted_variance(x, treat, 0, &weights);
+    r.treated_support = support(x, treat, 1, nullptr);
+    r.control_support = support(x, treat, 0, nullptr);
+    r.matched_treated_support = support(x, treat, 1, &weights);
+    r.matched_control_support = support(x, treat, 0, &weights);
     rows.push_back(r);
   };
   if (distance.size() > 0) add("distance", distance, false);
@@ -379,6 +402,60 @@ std::vector<BalanceRow> balance(const Covariates& c, const Eigen::VectorXd& dist
     add(c.display_names[static_cast<size_t>(j)], c.display.col(j),
         c.binary[static_cast<size_t>(j)]);
   return rows;
+}
+
+Result<MatchSample> match_sample(const Frame& f, const std::string& treat,
+                                 const std::vector<std::string>& covariates,
+                                 const std::string& outcome) {
+  POLES_ASSIGN_OR_RETURN(const auto tcol, f.numeric(treat));
+  POLES_ASSIGN_OR_RETURN(const auto all, impact::covariates(f, covariates));
+  std::vector<double> y;
+  if (!outcome.empty()) {
+    POLES_ASSIGN_OR_RETURN(y, f.numeric(outcome));
+  }
+  std::vector<char> keep(f.rows(), 1);
+  for (size_t i = 0; i < f.rows(); ++i) {
+    keep[i] =
+        all.complete[i] && (tcol[i] == 0 || tcol[i] == 1) && (y.empty() || std::isfinite(y[i]));
+  }
+  MatchSample out;
+  POLES_ASSIGN_OR_RETURN(out.covariates, impact::covariates(f.subset(keep), covariates));
+  for (size_t i = 0; i < f.rows(); ++i) {
+    if (!keep[i]) continue;
+    out.treat.push_back(static_cast<int>(tcol[i]));
+    if (!y.empty()) out.outcome.push_back(y[i]);
+  }
+  return out;
+}
+
+Result<MatchedAtt> matched_att(const std::vector<double>& outcome, const std::vector<int>& treat,
+                               const Matching& m, double alpha) {
+  if (m.treated_matched == 0 || m.controls_matched == 0) {
+    return Status::invalid_argument(
+        "no treated unit was matched to a control: there is no matched sample to estimate on");
+  }
+  OlsInput in;
+  in.y = outcome;
+  in.x_names = {"treated"};
+  in.x = {std::vector<double>(treat.begin(), treat.end())};
+  in.weights = m.weights;
+  for (auto& w : in.weights) {
+    if (w <= 0) w = NAN;  // unmatched rows leave the regression
+  }
+  MatchedAtt out;
+  out.clustered_by_set =
+      std::any_of(m.subclass.begin(), m.subclass.end(), [](int s) { return s >= 0; });
+  if (out.clustered_by_set) {
+    FixedEffect sc{"subclass", m.subclass,
+                   *std::max_element(m.subclass.begin(), m.subclass.end()) + 1};
+    in.vcov.kind = VcovKind::kCluster;
+    in.vcov.clusters = {sc};
+  } else {
+    in.vcov.kind = VcovKind::kHetero;
+  }
+  POLES_ASSIGN_OR_RETURN(const auto r, feols(std::move(in)));
+  out.att = interval(r.coef(1), r.se(1), student_critical(r.df_t, alpha));
+  return out;
 }
 
 }  // namespace poles::impact

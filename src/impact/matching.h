@@ -12,6 +12,7 @@
 
 #include "core/status.h"
 #include "impact/frame.h"
+#include "impact/interval.h"
 
 namespace poles::impact {
 
@@ -62,6 +63,14 @@ Result<Matching> coarsened_exact_match(const Eigen::MatrixXd& columns,
                                        const std::vector<char>& binary,
                                        const std::vector<int>& treat, int bins = 0);
 
+// The rows behind a mean of one group and their absolute contributions |w·x| (w: the row's
+// weight, 1 before matching; rows of weight 0 are left out): what a secrecy rule judges the
+// publication of the mean by, each row being one firm.
+struct MeanSupport {
+  int64_t rows = 0;
+  double abs_total = 0, largest = 0;
+};
+
 struct BalanceRow {
   std::string name;
   bool binary = false;
@@ -69,8 +78,32 @@ struct BalanceRow {
          variance_ratio = 0;  // before (NaN ratio for binary)
   double matched_mean_treated = 0, matched_mean_control = 0, matched_smd = 0,
          matched_variance_ratio = 0;
+  // What each of the four means rests on.
+  MeanSupport treated_support, control_support, matched_treated_support, matched_control_support;
 };
 std::vector<BalanceRow> balance(const Covariates& c, const Eigen::VectorXd& distance,
                                 const std::vector<int>& treat, const std::vector<double>& weights);
+
+// The rows of a frame a matching can use: a 0/1 treatment, every covariate present and, when an
+// outcome is named, the outcome too; the covariates are coded on those rows only.
+struct MatchSample {
+  Covariates covariates;
+  std::vector<int> treat;
+  std::vector<double> outcome;  // empty when no outcome is named
+};
+Result<MatchSample> match_sample(const Frame& frame, const std::string& treat,
+                                 const std::vector<std::string>& covariates,
+                                 const std::string& outcome = "");
+
+// The ATT in the matched sample: the outcome on the treatment with the matching weights (unmatched
+// rows leave the regression), errors clustered by matched set (the pairs of nearest neighbours
+// without replacement, the strata of exact and coarsened matching) or, when there is no set
+// (with replacement), heteroskedasticity-robust (HC1); Student interval at level 1 - alpha.
+struct MatchedAtt {
+  Interval att;
+  bool clustered_by_set = false;
+};
+Result<MatchedAtt> matched_att(const std::vector<double>& outcome, const std::vector<int>& treat,
+                               const Matching& matching, double alpha = 0.05);
 
 }  // namespace poles::impact

@@ -161,4 +161,70 @@ Result<Frame> firm_panel(const snapshot::Snapshot& s) {
   return f;
 }
 
+Result<Frame> design_panel(const Frame& panel, const PanelDesign& d) {
+  POLES_ASSIGN_OR_RETURN(const auto join, panel.numeric("join_year"));
+  POLES_ASSIGN_OR_RETURN(const auto exposed, panel.numeric(d.exposure == PanelExposure::kZoneSector
+                                                               ? "zone_sector_exposed"
+                                                               : "network_exposed"));
+  std::vector<char> keep(panel.rows(), 1);
+  if (d.sample == PanelSample::kDirect) {
+    for (size_t i = 0; i < panel.rows(); ++i) keep[i] = join[i] != 0 || exposed[i] == 0;
+  } else if (d.sample == PanelSample::kSpillover) {
+    for (size_t i = 0; i < panel.rows(); ++i) keep[i] = join[i] == 0;
+  }
+  Frame f = panel.subset(keep);
+  std::vector<double> group;
+  if (d.sample == PanelSample::kSpillover) {
+    POLES_ASSIGN_OR_RETURN(
+        group, f.numeric(d.exposure == PanelExposure::kZoneSector ? "zone_sector_exposed"
+                                                                  : "network_exposed"));
+  } else {
+    POLES_ASSIGN_OR_RETURN(
+        group, f.numeric(d.treatment == PanelTreatment::kMembership ? "join_year" : "funded_year"));
+  }
+  POLES_ASSIGN_OR_RETURN(const auto year, f.numeric("year"));
+  std::vector<double> post(f.rows());
+  for (size_t i = 0; i < f.rows(); ++i) post[i] = group[i] != 0 && year[i] >= group[i];
+  f.add_numeric("treated_group", std::move(group));
+  f.add_numeric("treated_post", std::move(post));
+  return f;
+}
+
+Result<Frame> cohort_cross_section(const Frame& f, const CohortDesign& d) {
+  POLES_ASSIGN_OR_RETURN(const auto y, f.numeric(d.outcome));
+  POLES_ASSIGN_OR_RETURN(const auto firm, f.numeric("firm"));
+  POLES_ASSIGN_OR_RETURN(const auto year, f.numeric("year"));
+  POLES_ASSIGN_OR_RETURN(const auto g, f.numeric("treated_group"));
+  // The outcome of each firm the year before and `horizon` years after.
+  std::map<double, std::pair<double, double>> before_after;
+  std::vector<char> pick(f.rows(), 0);
+  for (size_t i = 0; i < f.rows(); ++i) {
+    if (g[i] != 0 && g[i] != d.cohort) continue;
+    if (year[i] == d.cohort - 1) {
+      pick[i] = 1;
+      before_after.try_emplace(firm[i], NAN, NAN).first->second.first = y[i];
+    }
+    if (year[i] == d.cohort + d.horizon)
+      before_after.try_emplace(firm[i], NAN, NAN).first->second.second = y[i];
+  }
+  Frame cs = f.subset(pick);
+  POLES_ASSIGN_OR_RETURN(const auto cfirm, cs.numeric("firm"));
+  POLES_ASSIGN_OR_RETURN(const auto cg, cs.numeric("treated_group"));
+  std::vector<double> change, treated;
+  change.reserve(cs.rows());
+  treated.reserve(cs.rows());
+  for (size_t i = 0; i < cs.rows(); ++i) {
+    const auto& ba = before_after[cfirm[i]];
+    change.push_back(ba.second - ba.first);
+    treated.push_back(cg[i] == d.cohort);
+  }
+  cs.add_numeric("outcome_change", std::move(change));
+  cs.add_numeric("treated", std::move(treated));
+  for (const char* c : {"headcount", "rd_spending", "turnover"}) {
+    POLES_ASSIGN_OR_RETURN(auto v, cs.numeric(fmt::format("log({})", c)));
+    cs.add_numeric(fmt::format("log_{}", c), std::move(v));
+  }
+  return cs;
+}
+
 }  // namespace poles::impact

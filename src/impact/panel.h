@@ -2,6 +2,9 @@
 // treatments the France Stratégie study uses and the exposure of non-members for spillovers.
 #pragma once
 
+#include <cstdint>
+#include <string>
+
 #include "core/status.h"
 #include "impact/frame.h"
 #include "snapshot/snapshot.h"
@@ -22,5 +25,46 @@ namespace poles::impact {
 //  member (0/1), cir_claimant (received the research tax credit before joining or, for
 //  non-members, in the first panel year).
 Result<Frame> firm_panel(const snapshot::Snapshot& s);
+
+// How the firm panel is read for an estimation (France Stratégie's designs).
+enum class PanelTreatment : uint8_t {
+  kMembership,  // joining a cluster (join_year)
+  kFunded,      // the first project with aid (funded_year)
+};
+enum class PanelSample : uint8_t {
+  kDirect,     // members and the non-members never exposed: outcomes without spillover
+  kAll,        // every firm
+  kSpillover,  // non-members only, treated when exposed
+};
+enum class PanelExposure : uint8_t {
+  kZoneSector,
+  kNetwork
+};  // zone_sector_exposed, network_exposed
+struct PanelDesign {
+  PanelTreatment treatment = PanelTreatment::kMembership;
+  PanelSample sample = PanelSample::kDirect;
+  PanelExposure exposure = PanelExposure::kZoneSector;  // of the direct and spillover samples
+};
+
+// The rows of a firm panel (firm_panel's columns) in the design's sample, with two columns added:
+//  treated_group: first treated period, 0 = never (the treatment's year; for the spillover
+//    sample, the exposure year);
+//  treated_post: 1 from the first treated period on.
+Result<Frame> design_panel(const Frame& panel, const PanelDesign& design);
+
+// The conditional difference in differences of France Stratégie, as a cross-section to match:
+// the firms treated in `cohort` against the never-treated, one row per firm with its values of
+// the year before (cohort - 1), and
+//  outcome_change: the change of `outcome` from cohort - 1 to cohort + horizon (NaN when the firm
+//    lacks either year: the matching then leaves it out rather than reading a missing year as 0);
+//  treated: 1 for the cohort's firms, 0 for the never-treated;
+//  log_headcount, log_rd_spending, log_turnover: the logs of the year before.
+// REQUIRES: `designed` comes from design_panel.
+struct CohortDesign {
+  int cohort = 2010;
+  int horizon = 3;
+  std::string outcome;  // an expression of Frame::numeric
+};
+Result<Frame> cohort_cross_section(const Frame& designed, const CohortDesign& design);
 
 }  // namespace poles::impact

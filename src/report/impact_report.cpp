@@ -9,20 +9,28 @@
 
 namespace poles::report {
 
-using Json = nlohmann::ordered_json;
-
 namespace {
 
 std::string tr(std::string_view lang, std::string_view fr, std::string_view en) {
   return std::string(lang == "fr" ? fr : en);
 }
-double num(const Json& j) { return j.is_number() ? j.get<double>() : NAN; }
-// A published figure, or "s" (statistical secrecy) when masked.
-std::string fig(const Json& j, int decimals, std::string_view lang) {
-  return j.is_null() ? "s" : number(num(j), decimals, lang);
+template <class T>
+double num(const std::optional<T>& v) {
+  return v ? static_cast<double>(*v) : NAN;
+}
+// What a missing figure shows: "s" where statistical secrecy masked it, "—" where it could not be
+// computed (an infinite standardised difference, a test without degrees of freedom).
+constexpr const char* kSecret = "s";
+constexpr const char* kNone = "—";
+
+// A figure, or `missing` when there is none.
+template <class T>
+std::string fig(const std::optional<T>& v, int decimals, std::string_view lang,
+                const char* missing = kSecret) {
+  return v ? number(static_cast<double>(*v), decimals, lang) : missing;
 }
 
-std::string estimator_name(const std::string& e, std::string_view lang) {
+std::string estimator_name(std::string_view e, std::string_view lang) {
   if (e == "did")
     return tr(lang, "Différence de différences échelonnée (Callaway et Sant'Anna)",
               "Staggered difference in differences (Callaway & Sant'Anna)");
@@ -34,12 +42,15 @@ std::string estimator_name(const std::string& e, std::string_view lang) {
             "Matching and conditional difference in differences");
 }
 
-std::string estimate_row(const std::string& label, const Json& j, std::string_view lang) {
+// A row of an estimate with its interval: any result with estimate, se, ci_low and ci_high.
+template <class E>
+std::string estimate_row(const std::string& label, const E& x, std::string_view lang,
+                         const char* missing = kSecret) {
   return fmt::format(
       "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">[{} ; "
       "{}]</td></tr>",
-      escape(label), fig(j["estimate"], 4, lang), fig(j["se"], 4, lang), fig(j["ci_low"], 4, lang),
-      fig(j["ci_high"], 4, lang));
+      escape(label), fig(x.estimate, 4, lang, missing), fig(x.se, 4, lang, missing),
+      fig(x.ci_low, 4, lang, missing), fig(x.ci_high, 4, lang, missing));
 }
 
 std::string estimate_head(std::string_view lang, const std::string& first) {
@@ -50,31 +61,159 @@ std::string estimate_head(std::string_view lang, const std::string& first) {
       tr(lang, "IC 95 %", "95 % CI"));
 }
 
-// Event-time plot: estimates with the pointwise interval as a band, and the zero line.
-std::string event_plot(const std::string& title, const Json& terms, const char* key,
+// Event-time plot: estimates with the pointwise interval as a band, and the zero line. `key`
+// gives a term's event time.
+template <class Term, class Key>
+std::string event_plot(const std::string& title, const std::vector<Term>& terms, Key key,
                        std::string_view lang) {
   LineSeries est{
       tr(lang, "Effet estimé (IC 95 %)", "Estimated effect (95 % CI)"), "#000091", {}, false};
   LineSeries zero{tr(lang, "Zéro", "Zero"), "#999999", {}, true};
   for (const auto& t : terms) {
-    if (t["estimate"].is_null()) continue;
-    const double x = num(t[key]);
-    est.points.push_back({x, num(t["estimate"]), num(t["ci_low"]), num(t["ci_high"]), true});
+    if (!t.estimate) continue;
+    const auto x = static_cast<double>(key(t));
+    est.points.push_back({x, *t.estimate, num(t.ci_low), num(t.ci_high), true});
     zero.points.push_back({x, 0, 0, 0, false});
   }
   return line_chart(title, {est, zero}, lang);
 }
 
-}  // namespace
-
-std::string impact_report_title(const Json& r, std::string_view lang) {
-  return fmt::format("{} — {}", tr(lang, "Évaluation d'impact", "Impact evaluation"),
-                     r.value("outcome", std::string()));
+void did_sections(std::string& h, const app::ImpactDid& r, std::string_view lang) {
+  const auto& ag = r.aggregations;
+  h += estimate_head(lang, tr(lang, "Agrégation", "Aggregation"));
+  h += estimate_row(
+      tr(lang, "Effet moyen sur les traités (simple)", "Average effect on the treated (simple)"),
+      ag.simple, lang, kNone);
+  h += estimate_row(
+      tr(lang, "Moyenne des effets dynamiques (e ≥ 0)", "Mean of the dynamic effects (e ≥ 0)"),
+      ag.dynamic, lang, kNone);
+  h += estimate_row(tr(lang, "Moyenne des effets par cohorte", "Mean of the effects by cohort"),
+                    ag.group, lang, kNone);
+  h += estimate_row(tr(lang, "Moyenne des effets par année", "Mean of the effects by year"),
+                    ag.calendar, lang, kNone);
+  h += "</tbody></table>";
+  const auto& pre = r.pretest;
+  h += fmt::format("<p>{} : χ²({}) = {}, p = {}. {} : {} ; {} : {}.</p>",
+                   tr(lang, "Test de Wald des tendances parallèles avant traitement",
+                      "Wald pre-test of parallel trends"),
+                   pre.df, number(num(pre.stat), 2, lang), pre.p ? number(*pre.p, 4, lang) : "—",
+                   tr(lang, "Unités", "Units"), number(static_cast<double>(r.data.units), 0, lang),
+                   tr(lang, "écartées (panel incomplet)", "dropped (incomplete panel)"),
+                   number(static_cast<double>(r.data.dropped_units), 0, lang));
+  h += "</section>";
+  h += fmt::format(
+      "<section id=\"dynamic\"><h2>{}</h2><figure class=\"chart\">{}</figure>",
+      tr(lang, "Effets selon le temps depuis le traitement", "Effects by time since treatment"),
+      event_plot(
+          tr(lang, "Effet par temps d'exposition e (années depuis l'entrée)",
+             "Effect by event time e (years since entry)"),
+          ag.dynamic.terms, [](const app::ImpactDidTerm& t) { return t.key; }, lang));
+  h += estimate_head(lang, "e");
+  for (const auto& t : ag.dynamic.terms) h += estimate_row(std::to_string(t.key), t, lang, kNone);
+  h += fmt::format("</tbody></table><p class=\"muted\">{} {}.</p></section>",
+                   tr(lang, "Bande uniforme à 95 % (bootstrap multiplicateur) : valeur critique",
+                      "Uniform 95 % band (multiplier bootstrap): critical value"),
+                   number(num(ag.dynamic.uniform_critical_value), 3, lang));
+  h += fmt::format("<section id=\"groups\"><h2>{}</h2>",
+                   tr(lang, "Effets par cohorte d'entrée", "Effects by entry cohort"));
+  h += estimate_head(lang, tr(lang, "Cohorte", "Cohort"));
+  for (const auto& t : ag.group.terms) h += estimate_row(std::to_string(t.key), t, lang, kNone);
+  h += "</tbody></table></section>";
+  h += fmt::format(
+      "<section id=\"cells\"><h2>ATT(g,t)</h2><table><thead><tr><th>g</th><th>t</th><th "
+      "class=\"num\">{}</th><th class=\"num\">{}</th>"
+      "<th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+      tr(lang, "Estimation", "Estimate"), tr(lang, "Écart-type", "Std. error"),
+      tr(lang, "Traités", "Treated"), tr(lang, "Témoins", "Controls"));
+  for (const auto& c : r.cells) {
+    const char* missing = c.treated ? kNone : kSecret;  // masked cells have no counts
+    h += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
+        "class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+        c.g, c.t, fig(c.estimate, 4, lang, missing), fig(c.se, 4, lang, missing),
+        fig(c.treated, 0, lang), fig(c.controls, 0, lang));
+  }
+  h += "</tbody></table></section>";
 }
 
-std::string impact_report_html(const Json& r, std::string_view lang) {
+void event_sections(std::string& h, const app::ImpactEvent& r, std::string_view lang) {
+  h += fmt::format("<figure class=\"chart\">{}</figure>",
+                   event_plot(
+                       tr(lang, "Coefficients avant et après le traitement",
+                          "Coefficients before and after treatment"),
+                       r.terms, [](const app::ImpactEventTerm& t) { return t.e; }, lang));
+  h += estimate_head(lang, "e");
+  for (const auto& t : r.terms) {
+    // A masked term has no row count.
+    h += estimate_row(std::to_string(t.e), t, lang, t.rows ? kNone : kSecret);
+  }
+  h += fmt::format("</tbody></table><p>{} : F({}) = {}, p = {}.</p></section>",
+                   tr(lang, "Test joint des coefficients avant traitement",
+                      "Joint test of the pre-treatment coefficients"),
+                   r.pretrend.df, number(num(r.pretrend.f), 2, lang),
+                   number(num(r.pretrend.p), 4, lang));
+}
+
+void ols_sections(std::string& h, const app::ImpactOls& r, std::string_view lang) {
+  h += estimate_head(lang, tr(lang, "Variable", "Variable"));
+  for (const auto& c : r.coefficients) h += estimate_row(c.name, c, lang);
+  h += fmt::format("</tbody></table><p>n = {} · RMSE {} · R² {} · {} {} · {} {}</p></section>",
+                   number(static_cast<double>(r.n), 0, lang), number(num(r.rmse), 4, lang),
+                   number(num(r.r2), 4, lang), tr(lang, "R² ajusté", "adj. R²"),
+                   number(num(r.adj_r2), 4, lang), tr(lang, "R² intra", "within R²"),
+                   number(num(r.within_r2), 4, lang));
+}
+
+void match_sections(std::string& h, const app::ImpactMatch& r, std::string_view lang) {
+  if (r.att) {
+    h += estimate_head(lang, "");
+    h += estimate_row(
+        tr(lang, "Effet moyen sur les traités appariés", "Average effect on the matched treated"),
+        *r.att, lang);
+    h += "</tbody></table>";
+  }
+  h +=
+      fmt::format("<p>{} : {} / {} · {} : {} / {}</p></section>",
+                  tr(lang, "Traités appariés", "Treated matched"), r.treated_matched, r.treated,
+                  tr(lang, "Témoins appariés", "Controls matched"), r.controls_matched, r.controls);
+  std::vector<Bar> bars;
+  for (const auto& b : r.balance) {
+    bars.push_back({b.name + tr(lang, " (avant)", " (before)"), num(b.smd), "#bbbbbb"});
+    bars.push_back({b.name + tr(lang, " (après)", " (after)"), num(b.matched_smd), "#000091"});
+  }
+  h += fmt::format(
+      "<section id=\"balance\"><h2>{}</h2><figure class=\"chart\">{}</figure>",
+      tr(lang, "Équilibre des covariables", "Covariate balance"),
+      bar_chart(tr(lang, "Différences moyennes standardisées avant et après appariement",
+                   "Standardised mean differences before and after matching"),
+                bars, lang, 0, true));
+  h += fmt::format(
+      "<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th "
+      "class=\"num\">DMS</th><th class=\"num\">{}</th>"
+      "<th class=\"num\">{}</th><th class=\"num\">DMS</th></tr></thead><tbody>",
+      tr(lang, "Covariable", "Covariate"), tr(lang, "Traités", "Treated"),
+      tr(lang, "Témoins", "Controls"), tr(lang, "Traités appariés", "Matched treated"),
+      tr(lang, "Témoins appariés", "Matched controls"));
+  for (const auto& b : r.balance) {
+    h += fmt::format(
+        "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
+        "class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
+        "class=\"num\">{}</td></tr>",
+        escape(b.name), fig(b.mean_treated, 3, lang), fig(b.mean_control, 3, lang),
+        fig(b.smd, 3, lang, kNone), fig(b.matched_mean_treated, 3, lang),
+        fig(b.matched_mean_control, 3, lang), fig(b.matched_smd, 3, lang, kNone));
+  }
+  h += "</tbody></table></section>";
+}
+
+}  // namespace
+
+std::string impact_report_title(const app::ImpactEstimate& r, std::string_view lang) {
+  return fmt::format("{} — {}", tr(lang, "Évaluation d'impact", "Impact evaluation"), r.outcome());
+}
+
+std::string impact_report_html(const app::ImpactEstimate& r, std::string_view lang) {
   const std::string title = impact_report_title(r, lang);
-  const std::string est = r.value("estimator", std::string("did"));
   std::string h = fmt::format(R"(<!doctype html>
 <html lang="{0}"><head><meta charset="utf-8"><title>{1}</title>
 <style>
@@ -89,135 +228,20 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
 </style></head><body>
 <header><h1>{1}</h1><p class="muted">{2} · {3} {4}</p></header>
 )",
-                              lang, escape(title), escape(estimator_name(est, lang)),
+                              lang, escape(title), escape(estimator_name(r.estimator(), lang)),
                               tr(lang, "Document produit par Pôles le", "Produced by Pôles on"),
                               today_utc().to_string());
   // Key figures.
   h += fmt::format("<section id=\"key\"><h2>{}</h2>",
                    tr(lang, "Résultats principaux", "Main results"));
-  if (est == "did") {
-    const Json& ag = r["aggregations"];
-    h += estimate_head(lang, tr(lang, "Agrégation", "Aggregation"));
-    h += estimate_row(
-        tr(lang, "Effet moyen sur les traités (simple)", "Average effect on the treated (simple)"),
-        ag["simple"], lang);
-    h += estimate_row(
-        tr(lang, "Moyenne des effets dynamiques (e ≥ 0)", "Mean of the dynamic effects (e ≥ 0)"),
-        ag["dynamic"], lang);
-    h += estimate_row(tr(lang, "Moyenne des effets par cohorte", "Mean of the effects by cohort"),
-                      ag["group"], lang);
-    h += estimate_row(tr(lang, "Moyenne des effets par année", "Mean of the effects by year"),
-                      ag["calendar"], lang);
-    h += "</tbody></table>";
-    const Json& pre = r["pretest"];
-    h += fmt::format("<p>{} : χ²({}) = {}, p = {}. {} : {} ; {} : {}.</p>",
-                     tr(lang, "Test de Wald des tendances parallèles avant traitement",
-                        "Wald pre-test of parallel trends"),
-                     pre["df"].get<int>(), number(num(pre["stat"]), 2, lang),
-                     pre["p"].is_null() ? "—" : number(num(pre["p"]), 4, lang),
-                     tr(lang, "Unités", "Units"), number(num(r["data"]["units"]), 0, lang),
-                     tr(lang, "écartées (panel incomplet)", "dropped (incomplete panel)"),
-                     number(num(r["data"]["dropped_units"]), 0, lang));
-    h += "</section>";
-    h += fmt::format(
-        "<section id=\"dynamic\"><h2>{}</h2><figure class=\"chart\">{}</figure>",
-        tr(lang, "Effets selon le temps depuis le traitement", "Effects by time since treatment"),
-        event_plot(tr(lang, "Effet par temps d'exposition e (années depuis l'entrée)",
-                      "Effect by event time e (years since entry)"),
-                   ag["dynamic"]["terms"], "key", lang));
-    h += estimate_head(lang, "e");
-    for (const auto& t : ag["dynamic"]["terms"])
-      h += estimate_row(std::to_string(t["key"].get<int>()), t, lang);
-    h +=
-        fmt::format("</tbody></table><p class=\"muted\">{} {}.</p></section>",
-                    tr(lang, "Bande uniforme à 95 % (bootstrap multiplicateur) : valeur critique",
-                       "Uniform 95 % band (multiplier bootstrap): critical value"),
-                    number(num(ag["dynamic"].value("uniform_critical_value", Json(NAN))), 3, lang));
-    h += fmt::format("<section id=\"groups\"><h2>{}</h2>",
-                     tr(lang, "Effets par cohorte d'entrée", "Effects by entry cohort"));
-    h += estimate_head(lang, tr(lang, "Cohorte", "Cohort"));
-    for (const auto& t : ag["group"]["terms"])
-      h += estimate_row(std::to_string(t["key"].get<int>()), t, lang);
-    h += "</tbody></table></section>";
-    h += fmt::format(
-        "<section id=\"cells\"><h2>ATT(g,t)</h2><table><thead><tr><th>g</th><th>t</th><th "
-        "class=\"num\">{}</th><th class=\"num\">{}</th>"
-        "<th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
-        tr(lang, "Estimation", "Estimate"), tr(lang, "Écart-type", "Std. error"),
-        tr(lang, "Traités", "Treated"), tr(lang, "Témoins", "Controls"));
-    for (const auto& c : r["cells"]) {
-      h += fmt::format(
-          "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
-          "class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-          c["g"].get<int>(), c["t"].get<int>(), fig(c["estimate"], 4, lang), fig(c["se"], 4, lang),
-          fig(c["treated"], 0, lang), fig(c["controls"], 0, lang));
-    }
-    h += "</tbody></table></section>";
-  } else if (est == "event") {
-    h += fmt::format("<figure class=\"chart\">{}</figure>",
-                     event_plot(tr(lang, "Coefficients avant et après le traitement",
-                                   "Coefficients before and after treatment"),
-                                r["terms"], "e", lang));
-    h += estimate_head(lang, "e");
-    for (const auto& t : r["terms"]) h += estimate_row(std::to_string(t["e"].get<int>()), t, lang);
-    h += fmt::format("</tbody></table><p>{} : F({}) = {}, p = {}.</p></section>",
-                     tr(lang, "Test joint des coefficients avant traitement",
-                        "Joint test of the pre-treatment coefficients"),
-                     r["pretrend"]["df"].get<int>(), number(num(r["pretrend"]["f"]), 2, lang),
-                     number(num(r["pretrend"]["p"]), 4, lang));
-  } else if (est == "ols") {
-    h += estimate_head(lang, tr(lang, "Variable", "Variable"));
-    for (const auto& c : r["coefficients"])
-      h += estimate_row(c["name"].get<std::string>(), c, lang);
-    h += fmt::format("</tbody></table><p>n = {} · RMSE {} · R² {} · {} {} · {} {}</p></section>",
-                     number(num(r["n"]), 0, lang), number(num(r["rmse"]), 4, lang),
-                     number(num(r["r2"]), 4, lang), tr(lang, "R² ajusté", "adj. R²"),
-                     number(num(r["adj_r2"]), 4, lang), tr(lang, "R² intra", "within R²"),
-                     number(num(r["within_r2"]), 4, lang));
-  } else {
-    if (r.contains("att")) {
-      h += estimate_head(lang, "");
-      h += estimate_row(
-          tr(lang, "Effet moyen sur les traités appariés", "Average effect on the matched treated"),
-          r["att"], lang);
-      h += "</tbody></table>";
-    }
-    h += fmt::format("<p>{} : {} / {} · {} : {} / {}</p></section>",
-                     tr(lang, "Traités appariés", "Treated matched"),
-                     r["treated_matched"].get<int>(), r["treated"].get<int>(),
-                     tr(lang, "Témoins appariés", "Controls matched"),
-                     r["controls_matched"].get<int>(), r["controls"].get<int>());
-    std::vector<Bar> bars;
-    for (const auto& b : r["balance"]) {
-      bars.push_back({b["name"].get<std::string>() + tr(lang, " (avant)", " (before)"),
-                      num(b["smd"]), "#bbbbbb"});
-      bars.push_back({b["name"].get<std::string>() + tr(lang, " (après)", " (after)"),
-                      num(b["matched_smd"]), "#000091"});
-    }
-    h += fmt::format(
-        "<section id=\"balance\"><h2>{}</h2><figure class=\"chart\">{}</figure>",
-        tr(lang, "Équilibre des covariables", "Covariate balance"),
-        bar_chart(tr(lang, "Différences moyennes standardisées avant et après appariement",
-                     "Standardised mean differences before and after matching"),
-                  bars, lang, 0, true));
-    h += fmt::format(
-        "<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th "
-        "class=\"num\">DMS</th><th class=\"num\">{}</th>"
-        "<th class=\"num\">{}</th><th class=\"num\">DMS</th></tr></thead><tbody>",
-        tr(lang, "Covariable", "Covariate"), tr(lang, "Traités", "Treated"),
-        tr(lang, "Témoins", "Controls"), tr(lang, "Traités appariés", "Matched treated"),
-        tr(lang, "Témoins appariés", "Matched controls"));
-    for (const auto& b : r["balance"]) {
-      h += fmt::format(
-          "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
-          "class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
-          "class=\"num\">{}</td></tr>",
-          escape(b["name"].get<std::string>()), fig(b["mean_treated"], 3, lang),
-          fig(b["mean_control"], 3, lang), fig(b["smd"], 3, lang),
-          fig(b["matched_mean_treated"], 3, lang), fig(b["matched_mean_control"], 3, lang),
-          fig(b["matched_smd"], 3, lang));
-    }
-    h += "</tbody></table></section>";
+  if (r.did) {
+    did_sections(h, *r.did, lang);
+  } else if (r.event) {
+    event_sections(h, *r.event, lang);
+  } else if (r.ols) {
+    ols_sections(h, *r.ols, lang);
+  } else if (r.match) {
+    match_sections(h, *r.match, lang);
   }
   // Method.
   h += fmt::format(

@@ -150,35 +150,42 @@ TEST(ImpactSecrecy, EstimatesOnFewerThanThreeFirmsAreMasked) {
   f.add_numeric("y", y);
   const Params p{
       {"outcome", "y"}, {"unit", "unit"}, {"time", "year"}, {"group", "first"}, {"bootstrap", "0"}};
-  auto r = impact_estimate(f, p);
+  const auto args = parse(impact_params(), p);
+  ASSERT_TRUE(args.has_value()) << args.error().to_string();
+  auto r = impact_estimate(f, *args);
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  ASSERT_TRUE(r->did.has_value());
+  const ImpactDid& did = *r->did;
   int masked = 0, published = 0;
-  for (const auto& c : (*r)["cells"]) {
-    if (c["g"] == 2004) {
-      EXPECT_TRUE(c["estimate"].is_null());
-      EXPECT_TRUE(c["treated"].is_null());
+  for (const auto& c : did.cells) {
+    if (c.g == 2004) {
+      EXPECT_FALSE(c.estimate.has_value());
+      EXPECT_FALSE(c.treated.has_value());
       ++masked;
     } else {
-      EXPECT_FALSE(c["estimate"].is_null());
+      EXPECT_TRUE(c.estimate.has_value());
       ++published;
     }
   }
   EXPECT_EQ(masked, 4);
-  EXPECT_EQ((*r)["secrecy"]["masked"], 4);
-  EXPECT_FALSE((*r)["aggregations"]["simple"]["estimate"].is_null());
+  EXPECT_EQ(did.secrecy.masked, 4);
+  EXPECT_TRUE(did.aggregations.simple.estimate.has_value());
   // The event study: e = 2 has only the 2003 cohort's 8 firms, e = -3 only the 2004 cohort's two.
   Params ev = p;
   ev["estimator"] = "event";
   ev["leads"] = "3";
   ev["lags"] = "3";
-  auto e = impact_estimate(f, ev);
+  const auto ev_args = parse(impact_params(), ev);
+  ASSERT_TRUE(ev_args.has_value()) << ev_args.error().to_string();
+  auto e = impact_estimate(f, *ev_args);
   ASSERT_TRUE(e.has_value()) << e.error().to_string();
-  for (const auto& t : (*e)["terms"]) {
-    if (t["e"] == -3) {
-      EXPECT_TRUE(t["estimate"].is_null()) << t.dump();
+  ASSERT_TRUE(e->event.has_value());
+  for (const auto& t : e->event->terms) {
+    if (t.e == -3) {
+      EXPECT_FALSE(t.estimate.has_value()) << tj::to_json(t).dump();
     }
-    if (t["e"] == 2) {
-      EXPECT_FALSE(t["estimate"].is_null()) << t.dump();
+    if (t.e == 2) {
+      EXPECT_TRUE(t.estimate.has_value()) << tj::to_json(t).dump();
     }
   }
 }

@@ -140,6 +140,108 @@ TEST(CallawaySantAnna, MultiplierBootstrapAgreesWithTheAnalyticErrorsAndIsSeeded
   EXPECT_LT(b1.critical_value, 2.87);
 }
 
+// The inference reported with an estimation: with analytic errors, pointwise intervals and bands
+// at the normal critical value; with the bootstrap, the cells' band at the bootstrap's critical
+// value (seeded as multiplier_bootstrap), wider than the pointwise interval; the aggregations in
+// their order, with the terms of aggregate(); a refusal from the progress callback cancels.
+TEST(CallawaySantAnna, InferenceGivesTheIntervalsAndBandsOfCellsAndAggregations) {
+  POLES_REQUIRE_SHARED("data/reference/mpdta/mpdta.csv");
+  auto r = att_gt(mpdta());
+  ASSERT_TRUE(r.has_value());
+  DidInferenceOptions analytic;
+  analytic.bootstrap = 0;
+  auto a = did_inference(*r, analytic);
+  ASSERT_TRUE(a.has_value()) << a.error().to_string();
+  EXPECT_NEAR(a->normal_critical, 1.959963984540054, 1e-12);
+  EXPECT_EQ(a->critical_value, a->normal_critical);
+  ASSERT_EQ(a->cells.size(), r->cells.size());
+  const Eigen::VectorXd se = influence_se(r->influence);
+  for (size_t c = 0; c < r->cells.size(); ++c) {
+    const auto& x = a->cells[c];
+    EXPECT_EQ(x.ci.estimate, r->cells[c].att);
+    EXPECT_NEAR(x.ci.se, se(static_cast<Eigen::Index>(c)), 1e-15);
+    EXPECT_NEAR(x.ci.low, x.ci.estimate - 1.959963984540054 * x.ci.se, 1e-12);
+    EXPECT_NEAR(x.ci.high, x.ci.estimate + 1.959963984540054 * x.ci.se, 1e-12);
+    EXPECT_EQ(x.band_low, x.ci.low);
+    EXPECT_EQ(x.band_high, x.ci.high);
+  }
+  ASSERT_EQ(a->aggregations.size(), 4u);
+  const Aggregation order[] = {Aggregation::kSimple, Aggregation::kDynamic, Aggregation::kGroup,
+                               Aggregation::kCalendar};
+  for (size_t k = 0; k < 4; ++k) {
+    const auto& g = a->aggregations[k];
+    EXPECT_EQ(g.type, order[k]);
+    auto plain = aggregate(*r, order[k]);
+    ASSERT_TRUE(plain.has_value());
+    EXPECT_NEAR(g.overall.estimate, plain->att, 1e-12) << aggregation_name(order[k]);
+    EXPECT_NEAR(g.overall.se, plain->se, 1e-12) << aggregation_name(order[k]);
+    ASSERT_EQ(g.terms.size(), plain->terms.size());
+    for (size_t j = 0; j < g.terms.size(); ++j) {
+      EXPECT_EQ(g.terms[j].key, plain->terms[j].key);
+      EXPECT_NEAR(g.terms[j].interval.ci.se, plain->terms[j].se, 1e-12);
+    }
+  }
+  EXPECT_TRUE(a->aggregations[0].terms.empty());
+  // balance_e reaches the dynamic aggregation only.
+  DidInferenceOptions balanced = analytic;
+  balanced.balance_e = 1;
+  auto b = did_inference(*r, balanced);
+  ASSERT_TRUE(b.has_value());
+  EXPECT_NEAR(b->aggregations[1].overall.estimate, -0.0288, 5e-5);
+  EXPECT_EQ(b->aggregations[2].overall.estimate, a->aggregations[2].overall.estimate);
+
+  DidInferenceOptions boot;
+  boot.bootstrap = 999;
+  boot.seed = 42;
+  std::vector<std::string> stages;
+  boot.progress = [&stages](double, std::string_view stage) {
+    stages.emplace_back(stage);
+    return true;
+  };
+  auto bs = did_inference(*r, boot);
+  ASSERT_TRUE(bs.has_value());
+  EXPECT_EQ(stages,
+            (std::vector<std::string>{"bootstrap", "aggregation simple", "aggregation dynamic",
+                                      "aggregation group", "aggregation calendar"}));
+  const auto b1 = multiplier_bootstrap(r->influence, 999, 42);
+  EXPECT_EQ(bs->critical_value, b1.critical_value);
+  for (size_t c = 0; c < r->cells.size(); ++c) {
+    EXPECT_EQ(bs->cells[c].ci.se, b1.se(static_cast<Eigen::Index>(c)));
+    EXPECT_LT(bs->cells[c].band_low, bs->cells[c].ci.low);
+    EXPECT_GT(bs->cells[c].band_high, bs->cells[c].ci.high);
+  }
+  auto again = did_inference(*r, boot);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->aggregations[1].overall.se, bs->aggregations[1].overall.se);
+
+  DidInferenceOptions refused = analytic;
+  refused.progress = [](double share, std::string_view) { return share < 0.5; };
+  auto cancelled = did_inference(*r, refused);
+  ASSERT_FALSE(cancelled.has_value());
+  EXPECT_EQ(cancelled.error().code(), ErrorCode::kCancelled);
+}
+
+// A frame's columns as a DiD panel: a missing group is never treated; a missing unit or period
+// is an error that names the column and the row.
+TEST(CallawaySantAnna, InputFromAFrameNamesTheMissingValue) {
+  Frame f;
+  f.add_numeric("id", {1, 1, 2, 2});
+  f.add_numeric("year", {2001, 2002, 2001, 2002});
+  f.add_numeric("first", {2002, 2002, NAN, NAN});
+  f.add_numeric("y", {1, 2, 3, 4});
+  auto d = did_input(f, {"y", "id", "year", "first", {}, ""});
+  ASSERT_TRUE(d.has_value()) << d.error().to_string();
+  EXPECT_EQ(d->unit, (std::vector<int64_t>{1, 1, 2, 2}));
+  EXPECT_EQ(d->group, (std::vector<int>{2002, 2002, 0, 0}));
+  EXPECT_EQ(d->y, (std::vector<double>{1, 2, 3, 4}));
+  f.add_numeric("year", {2001, 2002, NAN, 2002});
+  auto bad = did_input(f, {"y", "id", "year", "first", {}, ""});
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().message().find("'year' is missing on row 3"), std::string::npos)
+      << bad.error().message();
+  EXPECT_FALSE(did_input(f, {"y", "id", "year", "first", {"nope"}, ""}).has_value());
+}
+
 // Selection on an observable that also drives the trend: without the covariate the DiD is biased;
 // outcome regression, IPW and the doubly robust estimator recover the planted effect, and their
 // influence-function errors match the spread of the estimates over replications.

@@ -16,10 +16,11 @@
 namespace poles::impact {
 namespace {
 
-FixedEffect fixed_effect(const Frame& f, const std::string& name) {
-  auto c = f.codes(name);
-  EXPECT_TRUE(c.has_value()) << c.error().to_string();
-  return FixedEffect{name, c->code, c->levels()};
+// A column as a fixed effect (impact::fixed_effect), which the test expects to exist.
+FixedEffect fe_of(const Frame& f, const std::string& name) {
+  auto e = fixed_effect(f, name);
+  EXPECT_TRUE(e.has_value()) << e.error().to_string();
+  return e.has_value() ? *e : FixedEffect{};
 }
 
 OlsInput trade_gravity(const Frame& f) {
@@ -28,10 +29,9 @@ OlsInput trade_gravity(const Frame& f) {
   in.y = *f.numeric("log(Euros)");
   in.x_names = {"log(dist_km)"};
   in.x = {*f.numeric("log(dist_km)")};
-  for (const char* fe : {"Destination", "Origin", "Product", "Year"})
-    in.fe.push_back(fixed_effect(f, fe));
+  for (const char* fe : {"Destination", "Origin", "Product", "Year"}) in.fe.push_back(fe_of(f, fe));
   in.vcov.kind = VcovKind::kCluster;
-  in.vcov.clusters = {fixed_effect(f, "Destination"), fixed_effect(f, "Origin")};
+  in.vcov.clusters = {fe_of(f, "Destination"), fe_of(f, "Origin")};
   return in;
 }
 
@@ -82,7 +82,7 @@ TEST(Feols, DifficultWorkerFirmPanelFromStataRecoversTheTrueCoefficients) {
     in.y = *f->numeric("y");
     in.x_names = {"x1", "x2"};
     in.x = {*f->numeric("x1"), *f->numeric("x2")};
-    for (const char* fe : {"id_indiv", "id_firm", "id_year"}) in.fe.push_back(fixed_effect(*f, fe));
+    for (const char* fe : {"id_indiv", "id_firm", "id_year"}) in.fe.push_back(fe_of(*f, fe));
     return in;
   };
   auto r = feols(input());
@@ -136,6 +136,25 @@ TEST(Feols, BadInputIsNamed) {
   EXPECT_NE(v.error().message().find("column 'label' is not numeric (value 'a')"),
             std::string::npos);
   EXPECT_FALSE(f.numeric("log(missing)").has_value());
+}
+
+// A regression with no row or no regressor left is refused, with why (it used to reach Eigen's
+// assertion on an empty matrix).
+TEST(Feols, NothingLeftToEstimateIsAnError) {
+  OlsInput in;
+  in.y = {1, 2, 3, 4};
+  in.x_names = {"x"};
+  in.x = {{1, 2, 1, 2}};
+  in.weights = {NAN, NAN, NAN, NAN};
+  auto none = feols(in);
+  ASSERT_FALSE(none.has_value());
+  EXPECT_NE(none.error().message().find("no row is left"), std::string::npos);
+  in.weights.clear();
+  in.fe = {FixedEffect{"g", {0, 1, 0, 1}, 2}};  // x is constant within g
+  auto collinear = feols(in);
+  ASSERT_FALSE(collinear.has_value());
+  EXPECT_NE(collinear.error().message().find("every regressor is constant or collinear"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -192,6 +192,12 @@ TEST_F(LalondeVsMatchIt, NearestNeighbourWithoutReplacementKeepsMatchItsPairsAnd
   EXPECT_EQ(fit->n, 370);
   EXPECT_NEAR(fit->coef(1), peer_->att, 1e-6);
   EXPECT_NEAR(fit->se(1), peer_->att_se, 1e-6);
+  // The same through matched_att, clustered by pair.
+  auto att = matched_att(*l.frame.numeric("re78"), l.treat, *m);
+  ASSERT_TRUE(att.has_value()) << att.error().to_string();
+  EXPECT_TRUE(att->clustered_by_set);
+  EXPECT_NEAR(att->att.estimate, peer_->att, 1e-6);
+  EXPECT_NEAR(att->att.se, peer_->att_se, 1e-6);
 }
 
 TEST_F(LalondeVsMatchIt, WithReplacementAndTwoToOneMatchMatchIt) {
@@ -307,6 +313,85 @@ TEST(Matching, CoarsenedExactMatchingImprovesBalance) {
     }
     EXPECT_LE(std::abs(r.matched_smd), std::abs(r.smd) + 1e-12) << r.name;
   }
+}
+
+// What each mean of the balance table rests on, for secrecy: the rows of its group (with a
+// positive weight after matching) and their absolute contributions.
+TEST(Matching, BalanceRecordsWhatEachMeanRestsOn) {
+  POLES_REQUIRE_SHARED(kLalonde);
+  const Lalonde l = load();
+  auto m = nearest_neighbour(l.cov.model, l.treat, NearestOptions{});
+  ASSERT_TRUE(m.has_value());
+  const auto rows = balance(l.cov, m->distance, l.treat, m->weights);
+  const auto re74 = *l.frame.numeric("re74");
+  for (const auto& r : rows) {
+    EXPECT_EQ(r.treated_support.rows, 185) << r.name;
+    EXPECT_EQ(r.control_support.rows, 429) << r.name;
+    EXPECT_EQ(r.matched_treated_support.rows, m->treated_matched) << r.name;
+    EXPECT_EQ(r.matched_control_support.rows, m->controls_matched) << r.name;
+    for (const auto* s : {&r.treated_support, &r.control_support, &r.matched_treated_support,
+                          &r.matched_control_support}) {
+      EXPECT_LE(s->largest, s->abs_total) << r.name;
+    }
+    if (r.name != "re74") continue;
+    double total = 0, largest = 0;
+    for (size_t i = 0; i < re74.size(); ++i) {
+      if (l.treat[i] != 1) continue;
+      total += std::abs(re74[i]);
+      largest = std::max(largest, std::abs(re74[i]));
+    }
+    EXPECT_NEAR(r.treated_support.abs_total, total, 1e-9 * total);
+    EXPECT_EQ(r.treated_support.largest, largest);
+  }
+}
+
+// The sample of a matching: rows with a 0/1 treatment, their covariates and their outcome; the
+// matched ATT recovers a planted effect, with robust errors when matching with replacement.
+TEST(Matching, SampleKeepsCompleteRowsAndTheMatchedAttRecoversThePlantedEffect) {
+  Frame f;
+  std::vector<double> x, t, y;
+  for (int i = 0; i < 400; ++i) {
+    const double xi = (i % 40) / 10.0;
+    const double ti = (i / 40) % 4 == 0 ? 1 : 0;
+    x.push_back(xi);
+    t.push_back(ti);
+    y.push_back(1 + 2 * ti + 0.01 * ((i * 13) % 7));
+  }
+  x[3] = NAN;  // no covariate
+  t[4] = 2;    // not a treatment
+  y[5] = NAN;  // no outcome
+  f.add_numeric("x", x);
+  f.add_numeric("t", t);
+  f.add_numeric("y", y);
+  auto s = match_sample(f, "t", {"x"}, "y");
+  ASSERT_TRUE(s.has_value()) << s.error().to_string();
+  EXPECT_EQ(s->treat.size(), 397u);
+  EXPECT_EQ(s->outcome.size(), 397u);
+  EXPECT_EQ(s->covariates.model.rows(), 397);
+  auto without_outcome = match_sample(f, "t", {"x"});
+  ASSERT_TRUE(without_outcome.has_value());
+  EXPECT_EQ(without_outcome->treat.size(), 398u);
+  EXPECT_TRUE(without_outcome->outcome.empty());
+  EXPECT_FALSE(match_sample(f, "nope", {"x"}).has_value());
+
+  NearestOptions o;
+  o.replace = true;
+  auto m = nearest_neighbour(s->covariates.model, s->treat, o);
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  auto att = matched_att(s->outcome, s->treat, *m);
+  ASSERT_TRUE(att.has_value()) << att.error().to_string();
+  EXPECT_FALSE(att->clustered_by_set);
+  EXPECT_NEAR(att->att.estimate, 2, 0.05);
+  EXPECT_LT(att->att.low, att->att.estimate);
+  EXPECT_GT(att->att.high, att->att.estimate);
+  // Without a matched pair there is nothing to estimate on (exact matching on a continuous
+  // covariate, say): an error, not Eigen's assertion on an empty matrix.
+  Matching unmatched;
+  unmatched.weights.assign(s->treat.size(), 0);
+  unmatched.subclass.assign(s->treat.size(), -1);
+  auto none = matched_att(s->outcome, s->treat, unmatched);
+  ASSERT_FALSE(none.has_value());
+  EXPECT_NE(none.error().message().find("no treated unit was matched"), std::string::npos);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <sstream>
 
+#include "app/jobs.h"
 #include "http/router.h"
 #include "http/routes/documents.h"
 #include "http/services.h"
@@ -98,48 +99,43 @@ void add_impact_routes(Router& r, Services& s) {
                                         "must be a string, a number or true/false"});
           }
         }
-        auto params = app::parse(app::impact_params(), raw);
-        if (!params) {
-          for (auto fe : params.error().field_errors()) {
+        auto args = app::parse(app::impact_params(), raw);
+        if (!args) {
+          for (auto fe : args.error().field_errors()) {
             fe.file = "request";
             errors.push_back(std::move(fe));
           }
         }
         if (!errors.empty()) return c.fail(Status::bad_input(std::move(errors)));
-        const app::Params values = params->values();
-        tj::Json shown(values);
+        app::ImpactJobParams shown{args->values(), csv.empty() ? "store" : "csv"};
         app::Jobs::Work work;
         if (!csv.empty()) {
-          work = [csv = std::move(csv),
-                  values](const app::ImpactProgress& progress) -> Result<tj::Json> {
+          work = [csv = std::move(csv), args = *args](
+                     const app::ImpactProgress& progress) -> Result<app::ImpactEstimate> {
             std::istringstream in(csv);
             auto frame = impact::read_csv(in, "csv");
             if (!frame) return frame.error();
-            return app::impact_estimate(*frame, values, &progress);
+            return app::impact_estimate(*frame, args, &progress);
           };
-          shown["data"] = "csv";
         } else {
           auto snap = c.snapshot();
           if (!snap) return c.fail(snap.error());
-          work = [snap = *snap, values](const app::ImpactProgress& progress) {
-            return app::impact_from_store(*snap, values, &progress);
+          work = [snap = *snap, args = *args](const app::ImpactProgress& progress) {
+            return app::impact_from_store(*snap, args, &progress);
           };
-          shown["data"] = "store";
         }
-        auto id = s.jobs.start(c.user().name, "impact", shown, std::move(work));
+        auto id = s.jobs.start(c.user().name, "impact", std::move(shown), std::move(work));
         if (!id) return c.fail(id.error());
         c.res.set_header("Location", "/api/v1/impact/jobs/" + *id);
         c.reply(202, JobStarted{*id, "running", "/api/v1/impact/jobs/" + *id});
       });
   may_evaluate(r.get("/api/v1/impact/jobs",
                      "The impact jobs of the caller (all jobs for an administrator)", "impact"))
-      .returns<tj::Json>()
-      .handle([&s](Ctx& c) {
-        c.reply(200, tj::Json{{"items", s.jobs.list(c.user().name, sees_all(c))}});
-      });
+      .returns<app::ImpactJobList>()
+      .handle([&s](Ctx& c) { c.reply(200, s.jobs.list(c.user().name, sees_all(c))); });
   may_evaluate(r.get("/api/v1/impact/jobs/{id}",
                      "A job's state and progress, with its result once done", "impact"))
-      .returns<tj::Json>()
+      .returns<app::ImpactJob>()
       .handle([&s](Ctx& c) {
         auto j = s.jobs.status(c.path[0], c.user().name, sees_all(c));
         if (!j) return c.fail(j.error());
@@ -157,9 +153,10 @@ void add_impact_routes(Router& r, Services& s) {
   report.params(document_params({}));
   document_answers(report);
   report.handle([&s](Ctx& c) {
-    auto j = s.jobs.result(c.path[0], c.user().name, sees_all(c));
-    if (!j) return c.fail(j.error());
-    send_document(c, report::impact_report_html(*j, c.args.text("lang")), "impact-" + c.path[0]);
+    auto result = s.jobs.result(c.path[0], c.user().name, sees_all(c));
+    if (!result) return c.fail(result.error());
+    send_document(c, report::impact_report_html(*result, c.args.text("lang")),
+                  "impact-" + c.path[0]);
   });
 }
 
