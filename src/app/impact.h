@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "app/params.h"
-#include "app/result_shapes.h"
 #include "core/status.h"
 #include "core/typed_json.h"
 #include "impact/frame.h"
@@ -51,7 +50,7 @@ POLES_JSON(ImpactRows, rows)
 struct ImpactSource {
   std::string kind;  // "store"
   std::string treatment, sample;
-  Omittable<std::string> exposure;
+  tj::Omittable<std::string> exposure;
 };
 POLES_JSON(ImpactSource, kind, treatment, sample, exposure)
 
@@ -131,7 +130,7 @@ struct ImpactDid {
   ImpactDidPretest pretest;
   ImpactDidAggregations aggregations;
   ImpactSecrecyNote secrecy;
-  Omittable<ImpactSource> source;
+  tj::Omittable<ImpactSource> source;
 };
 POLES_JSON(ImpactDid, estimator, outcome, options, data, cells, uniform_critical_value, pretest,
            aggregations, secrecy, source)
@@ -170,7 +169,7 @@ struct ImpactOls {
   std::optional<double> rmse, r2, adj_r2, within_r2;
   ImpactDemeaning demeaning;
   ImpactRows data;
-  Omittable<ImpactSource> source;
+  tj::Omittable<ImpactSource> source;
 };
 POLES_JSON(ImpactOls, estimator, outcome, coefficients, collinear, fixed_effects, vcov, clusters, n,
            singletons, missing, df_t, rmse, r2, adj_r2, within_r2, demeaning, data, source)
@@ -203,7 +202,7 @@ struct ImpactEvent {
   int64_t n = 0, clusters = 0;
   ImpactSecrecyNote secrecy;
   ImpactRows data;
-  Omittable<ImpactSource> source;
+  tj::Omittable<ImpactSource> source;
 };
 POLES_JSON(ImpactEvent, estimator, outcome, terms, pretrend, n, clusters, secrecy, data, source)
 
@@ -242,11 +241,11 @@ struct ImpactMatch {
   int treated = 0, controls = 0, treated_matched = 0, controls_matched = 0;
   std::optional<double> caliper_width;
   std::vector<ImpactBalanceRow> balance;
-  Omittable<std::string> outcome;  // with an outcome, the ATT in the matched sample
-  Omittable<ImpactMatchAtt> att;
+  tj::Omittable<std::string> outcome;  // with an outcome, the ATT in the matched sample
+  tj::Omittable<ImpactMatchAtt> att;
   ImpactRows data;
-  Omittable<ImpactMatchDesign> design;
-  Omittable<ImpactSource> source;
+  tj::Omittable<ImpactMatchDesign> design;
+  tj::Omittable<ImpactSource> source;
 };
 POLES_JSON(ImpactMatch, estimator, method, treat, covariates, treated, controls, treated_matched,
            controls_matched, caliper_width, balance, outcome, att, data, design, source)

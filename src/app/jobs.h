@@ -16,7 +16,6 @@
 
 #include "app/impact.h"
 #include "app/params.h"
-#include "app/result_shapes.h"
 #include "core/status.h"
 #include "core/typed_json.h"
 
@@ -41,8 +40,8 @@ struct ImpactJob {
   std::string stage, created;
   std::optional<std::string> finished;
   ImpactJobParams params;
-  Omittable<std::string> error;
-  Omittable<ImpactEstimate> result;
+  tj::Omittable<std::string> error;
+  tj::Omittable<ImpactEstimate> result;
 };
 POLES_JSON(ImpactJob, id, kind, owner, state, progress, stage, created, finished, params, error,
            result)

@@ -72,7 +72,7 @@ TEST_F(Cli, ImpactOnACsvFile) {
   EXPECT_EQ(run({"impact", "--data", data, "--outcome", "lemp", "--unit", "countyreal", "--time",
                  "year", "--group", "first.treat", "--control", "maybe"}),
             2);
-  EXPECT_NE(err().find("parameter 'control' value 'maybe': must be one of never, notyet"),
+  EXPECT_NE(err().find("field '--control' value 'maybe': must be one of: never, notyet"),
             std::string::npos)
       << err();
   EXPECT_EQ(run({"impact", "--data", (dir_ / "none.csv").string(), "--outcome", "y"}), 2);
