@@ -5,11 +5,13 @@
 #include <map>
 #include <utility>
 
+#include "numeric/stats.h"
+
 namespace poles::evaluate {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using numeric::kNaN;
 
 // What the agreement of a set of targets is computed from.
 struct Pairs {

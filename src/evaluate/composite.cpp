@@ -16,7 +16,7 @@ namespace poles::evaluate {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using numeric::kNaN;
 
 std::vector<double> present(std::span<const double> x) {
   std::vector<double> v;

@@ -20,7 +20,7 @@ using snapshot::Snapshot;
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using numeric::kNaN;
 using P = Pillar;
 using D = Direction;
 

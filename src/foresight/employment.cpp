@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/codes.h"
+#include "numeric/stats.h"
 
 namespace poles::foresight {
 
@@ -17,7 +18,7 @@ using snapshot::Snapshot;
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using numeric::kNaN;
 
 template <typename T>
 int index_in(const std::vector<T>& v, const T& x) {

@@ -7,11 +7,11 @@
 
 namespace poles::http {
 
-namespace {
-
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
+
+namespace {
 
 int hex(char c) {
   if (c >= '0' && c <= '9') return c - '0';

@@ -47,6 +47,12 @@ struct Response {
   }
 };
 
+// Whether two header names (or tokens) are equal, ignoring ASCII case.
+bool iequals(std::string_view a, std::string_view b);
+
+// The session cookie's name.
+inline constexpr std::string_view kSessionCookie = "poles_session";
+
 // Percent-decodes a path or query component ('+' is a space in a query). Returns false on a
 // malformed escape, an encoded NUL or invalid UTF-8 (the request is then refused).
 bool percent_decode(std::string_view in, std::string& out, bool plus_is_space);

@@ -16,8 +16,6 @@ namespace poles::http {
 
 namespace {
 
-constexpr std::string_view kCookie = "poles_session";
-
 bool unsafe(std::string_view method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
@@ -108,7 +106,7 @@ Admission Server::Impl::admit(Request& req) {
 
   // Who is calling: a bearer token, or a session cookie (with the CSRF token on writes).
   const std::string_view auth = req.header("Authorization");
-  const std::string cookie = req.cookie(kCookie);
+  const std::string cookie = req.cookie(kSessionCookie);
   if (!auth.empty() || !cookie.empty()) {
     auto lease = services.pool->lease();
     Result<std::optional<app::Session>> s = std::optional<app::Session>{};

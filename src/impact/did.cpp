@@ -12,7 +12,7 @@
 #include <random>
 #include <thread>
 
-#include "impact/logit.h"
+#include "numeric/logit.h"
 
 namespace poles::impact {
 namespace {
@@ -50,7 +50,7 @@ Result<CellEstimate> two_by_two(const Eigen::VectorXd& dy, const Eigen::VectorXd
   Eigen::MatrixXd asy_ps;
   Eigen::VectorXd trim = Eigen::VectorXd::Ones(n);
   if (method != DidMethod::kRegression) {
-    auto fit = fit_logit(X, d, w, 100, 1e-10);
+    auto fit = numeric::fit_logit(X, d, w, 100, 1e-10);
     if (!fit.has_value()) return fit.error().with_context("propensity score");
     ps = fit->p;
     for (Eigen::Index i = 0; i < n; ++i) {

@@ -11,11 +11,12 @@
 #include <numeric>
 
 #include "formats/csv.h"
+#include "numeric/stats.h"
 
 namespace poles::impact {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using numeric::kNaN;
 
 bool missing(std::string_view s) { return s.empty() || s == "NA" || s == "NaN" || s == "."; }
 

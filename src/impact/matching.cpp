@@ -8,7 +8,7 @@
 #include <numeric>
 
 #include "impact/hdfe.h"
-#include "impact/logit.h"
+#include "numeric/logit.h"
 
 namespace poles::impact {
 namespace {
@@ -180,7 +180,7 @@ Result<Matching> nearest_neighbour(const Eigen::MatrixXd& design, const std::vec
   if (design.rows() != n) return Status::invalid_argument("one design row per unit is needed");
   Eigen::VectorXd y(n);
   for (Eigen::Index i = 0; i < n; ++i) y(i) = treat[static_cast<size_t>(i)];
-  POLES_ASSIGN_OR_RETURN(auto fit, fit_logit(design, y));
+  POLES_ASSIGN_OR_RETURN(auto fit, numeric::fit_logit(design, y));
   m.distance = fit.p;
   if (opt.distance == DistanceScale::kLogit) {
     for (Eigen::Index i = 0; i < n; ++i) m.distance(i) = std::log(fit.p(i) / (1 - fit.p(i)));

@@ -8,10 +8,12 @@
 #include <iterator>
 #include <limits>
 
+#include "numeric/stats.h"
+
 namespace poles::impact {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using numeric::kNaN;
 
 class Reader {
  public:

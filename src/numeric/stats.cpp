@@ -7,10 +7,6 @@
 
 namespace poles::numeric {
 
-namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-}  // namespace
-
 double median(std::vector<double> values) {
   if (values.empty()) return kNaN;
   const size_t m = values.size() / 2;

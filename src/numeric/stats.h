@@ -2,10 +2,14 @@
 // quantile()), and ranks. One home each, so that every engine summarises the same way.
 #pragma once
 
+#include <limits>
 #include <span>
 #include <vector>
 
 namespace poles::numeric {
+
+// A missing number (null when written, left out of sums by the engines).
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // The median of the values (the mean of the two middle ones for an even count); NaN when empty.
 double median(std::vector<double> values);

@@ -37,7 +37,7 @@ Duration summarise(std::vector<double>& days) {
 }
 
 // Accumulates the projects of one group.
-struct Acc {
+struct FunnelAcc {
   Funnel f;
   std::array<std::vector<double>, kStages - 1> gaps;
   std::vector<double> to_market;
@@ -146,7 +146,7 @@ std::vector<Funnel> funnel(const Snapshot& s, const FunnelFilter& filter, GroupB
 
   const auto labels = project_clusters(s);
 
-  std::map<std::string, Acc> groups;
+  std::map<std::string, FunnelAcc> groups;
   for (size_t p = 0; p < project.rows; ++p) {
     const ProjectPath& path = paths[p];
     if (path.cohort < filter.from_year || path.cohort > filter.to_year) continue;

@@ -17,7 +17,7 @@ using snapshot::Snapshot;
 
 namespace {
 
-struct Acc {
+struct LeverageAcc {
   Leverage l;
   std::vector<double> ratios, cost_ratios;
   std::set<int32_t> national, european_later;
@@ -49,7 +49,7 @@ std::vector<Leverage> leverage(const Snapshot& s, int from_year, int to_year, Le
   }
   for (auto& v : european_starts) std::sort(v.begin(), v.end());
 
-  std::map<std::string, Acc> groups;
+  std::map<std::string, LeverageAcc> groups;
   for (size_t p = 0; p < project.rows; ++p) {
     if (!start.present[p]) continue;
     const int year = Date::from_days(start.ints[p]).year;
@@ -67,7 +67,7 @@ std::vector<Leverage> leverage(const Snapshot& s, int from_year, int to_year, Le
         break;
     }
     for (const auto& key : keys) {
-      Acc& a = groups[key];
+      LeverageAcc& a = groups[key];
       a.l.group = key;
       if (funded(p)) {
         ++a.l.funded_projects;

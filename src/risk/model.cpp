@@ -10,8 +10,8 @@
 
 #include "core/date.h"
 #include "core/model.h"
-#include "impact/logit.h"
 #include "network/graph.h"
+#include "numeric/logit.h"
 #include "select/call.h"
 
 namespace poles::risk {
@@ -56,8 +56,8 @@ Result<Logit> fit_logit(const std::vector<std::vector<double>>& X, const std::ve
   const double ybar = Y.mean();
   if (ybar <= 0 || ybar >= 1)
     return Status::invalid_argument("every outcome is the same: the model cannot be fitted");
-  POLES_ASSIGN_OR_RETURN(const impact::LogitFit fit,
-                         impact::fit_logit(A, Y, {}, max_iterations, tolerance));
+  POLES_ASSIGN_OR_RETURN(const numeric::LogitFit fit,
+                         numeric::fit_logit(A, Y, {}, max_iterations, tolerance));
   Logit out;
   out.names.push_back("(Intercept)");
   out.names.insert(out.names.end(), names.begin(), names.end());

@@ -19,7 +19,7 @@ using snapshot::Snapshot;
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using numeric::kNaN;
 
 DimensionStats stats(std::vector<double> v) {
   std::erase_if(v, [](double x) { return std::isnan(x); });

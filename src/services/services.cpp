@@ -18,7 +18,7 @@ using snapshot::Snapshot;
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using numeric::kNaN;
 
 bool in_eu(std::string_view c) {
   static constexpr std::array<std::string_view, 27> kEu = {

@@ -12,8 +12,6 @@ namespace poles::http {
 
 namespace {
 
-constexpr std::string_view kCookie = "poles_session";
-
 struct Health {
   std::string status;
   uint64_t data_version = 0;
@@ -154,22 +152,24 @@ void add_account_routes(Router& r, Services& s) {
         }
         auto session = app::Accounts::create_session(*c.store, *user);
         if (!session) return c.fail(session.error());
-        c.res.set_header("Set-Cookie",
-                         fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
-                                     kCookie, session->token, app::Accounts::kSessionHours * 3600));
+        c.res.set_header(
+            "Set-Cookie",
+            fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}", kSessionCookie,
+                        session->token, app::Accounts::kSessionHours * 3600));
         c.reply(200, SessionView{view_of(*user), session->csrf});
       });
   r.post("/api/v1/logout", "End the session", "accounts")
       .authenticated()
       .returns<LoggedOut>()
       .handle([](Ctx& c) {
-        const std::string cookie = c.req.cookie(kCookie);
+        const std::string cookie = c.req.cookie(kSessionCookie);
         if (!cookie.empty()) {
           if (auto st = app::Accounts::end_session(*c.store, cookie); !st.is_ok())
             return c.fail(st);
         }
-        c.res.set_header("Set-Cookie",
-                         fmt::format("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", kCookie));
+        c.res.set_header(
+            "Set-Cookie",
+            fmt::format("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", kSessionCookie));
         c.reply(200, LoggedOut{});
       });
   r.get("/api/v1/me", "The caller's account (and the CSRF token of the session)", "accounts")

@@ -1,12 +1,13 @@
 // Weighted logistic regression by iteratively reweighted least squares (as R's glm with the
-// binomial family): the propensity scores of matching and of the IPW and doubly robust DiD.
+// binomial family): the propensity scores of matching and of the IPW and doubly robust DiD, and
+// the success model of the innovation risk. One logit for the whole code base.
 #pragma once
 
 #include <Eigen/Dense>
 
 #include "core/status.h"
 
-namespace poles::impact {
+namespace poles::numeric {
 
 struct LogitFit {
   Eigen::VectorXd coef;
@@ -22,4 +23,4 @@ Result<LogitFit> fit_logit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
                            const Eigen::VectorXd& w = {}, int max_iterations = 100,
                            double tolerance = 1e-12);
 
-}  // namespace poles::impact
+}  // namespace poles::numeric

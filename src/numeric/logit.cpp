@@ -1,10 +1,10 @@
-#include "impact/logit.h"
+#include "numeric/logit.h"
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-namespace poles::impact {
+namespace poles::numeric {
 
 Result<LogitFit> fit_logit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
                            const Eigen::VectorXd& w, int max_iterations, double tolerance) {
@@ -66,4 +66,4 @@ Result<LogitFit> fit_logit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
   return fit;
 }
 
-}  // namespace poles::impact
+}  // namespace poles::numeric
