@@ -36,7 +36,7 @@ std::string key(const Table& t, int32_t row) {
 class Labels {
  public:
   explicit Labels(const Snapshot& s)
-      : s_(s),
+      : proposal_columns_(s),
         proposals_(s.table("proposal")),
         organisations_(s.table("organisation")),
         reviewers_(s.table("reviewer")),
@@ -74,7 +74,7 @@ class Labels {
     out.applicant_name = organisation_name(applicant);
     out.cluster = key(clusters_, cluster_.codes[r]);
     out.requested_aid = requested_aid_.reals[r];
-    out.sme_led = select::sme_led(s_, p);
+    out.sme_led = proposal_columns_.sme_led(p);
     return out;
   }
   // A T with the reviewer fields: id, name, organisation.
@@ -91,7 +91,7 @@ class Labels {
   static std::string text(const snapshot::Column& c, int32_t row) {
     return row < 0 ? std::string() : std::string(c.text(static_cast<size_t>(row)));
   }
-  const Snapshot& s_;
+  const select::ProposalColumns proposal_columns_;
   const Table &proposals_, &organisations_, &reviewers_, &clusters_, &calls_, &projects_;
   const snapshot::Column &title_, &applicant_, &cluster_, &requested_aid_, &call_;
   const snapshot::Column &organisation_name_, &reviewer_name_, &reviewer_organisation_;

@@ -40,6 +40,9 @@ Json param_schema(const app::ParamSpec& p) {
       }
       break;
   }
+  if (p.kind == app::ParamKind::kChoice && !p.choices.empty() && p.fallback.empty()) {
+    s["examples"] = Json::array({p.choices.front()});
+  }
   if (!p.fallback.empty()) {
     if (p.kind == app::ParamKind::kInteger) {
       s["default"] = std::stoll(p.fallback);

@@ -112,6 +112,7 @@ struct Route {
   bool large_body = false;  // a JSON body that may carry a data file (the upload limit applies)
   std::string body_media_type = "application/json";
   SchemaFn body_schema;
+  Json body_example;  // an example of the body (null: none)
   std::vector<Answer> answers;
   // GET answers kept per data version, route, parameters and caller's role and scope.
   bool cached = false;
@@ -162,6 +163,11 @@ class RouteBuilder {
   RouteBuilder& takes_json(SchemaFn schema) {
     r_.body = BodyKind::kJson;
     r_.body_schema = std::move(schema);
+    return *this;
+  }
+  // An example body, shown in the OpenAPI document.
+  RouteBuilder& example(Json body) {
+    r_.body_example = std::move(body);
     return *this;
   }
   // The JSON body may carry a data file: the upload limit applies instead of the body limit.

@@ -55,7 +55,8 @@ std::vector<SmeIntegration> sme_integration(const Snapshot& s, const CoopGraph& 
   const auto& role = parts.column("role");
   const int32_t coordinator = role.code_of("coordinator");
   std::vector<uint8_t> sme(g.nodes(), 0);
-  for (size_t v = 0; v < g.nodes(); ++v) sme[v] = is_sme(s, g.org[v]) ? 1 : 0;
+  const OrganisationColumns org_columns(s);
+  for (size_t v = 0; v < g.nodes(); ++v) sme[v] = org_columns.sme(g.org[v]) ? 1 : 0;
   std::vector<uint8_t> kept(s.table("project").rows, 0);
   for (int32_t p : g.projects) kept[static_cast<size_t>(p)] = 1;
 

@@ -55,15 +55,13 @@ constexpr NodeAttr kAttrs[] = {
     {"sme", "boolean"},     {"degree", "int"},         {"strength", "double"},
     {"pagerank", "double"}, {"betweenness", "double"}, {"community", "int"}};
 
-std::vector<std::string> node_values(const snapshot::Snapshot& s, const CoopGraph& g,
+std::vector<std::string> node_values(const OrganisationColumns& orgs, const CoopGraph& g,
                                      const Metrics* m, size_t v) {
-  const auto& orgs = s.table("organisation");
-  const auto r = static_cast<size_t>(g.org[v]);
   std::vector<std::string> x;
-  x.push_back(xml_escape(orgs.column("name").text(r)));
-  x.emplace_back(orgs.column("kind").text(r));
-  x.emplace_back(organisation_region(s, g.org[v]));
-  x.emplace_back(is_sme(s, g.org[v]) ? "true" : "false");
+  x.push_back(xml_escape(orgs.name(g.org[v])));
+  x.emplace_back(orgs.kind(g.org[v]));
+  x.emplace_back(orgs.region(g.org[v]));
+  x.emplace_back(orgs.sme(g.org[v]) ? "true" : "false");
   x.push_back(std::to_string(g.adj_start[v + 1] - g.adj_start[v]));
   double strength = 0;
   for (int64_t i = g.adj_start[v]; i < g.adj_start[v + 1]; ++i)
@@ -89,18 +87,20 @@ Result<GraphFormat> parse_graph_format(std::string_view name) {
 
 void write_graph(std::ostream& out, GraphFormat format, const snapshot::Snapshot& s,
                  const CoopGraph& g, const Metrics* m) {
-  const auto& orgs = s.table("organisation");
+  const auto& org_table = s.table("organisation");
+  const OrganisationColumns orgs(s);
   const size_t nattrs = m != nullptr ? std::size(kAttrs) : std::size(kAttrs) - 3;
   auto id = [&](int32_t v) {
-    return xml_escape(orgs.key(static_cast<size_t>(g.org[static_cast<size_t>(v)])));
+    return xml_escape(org_table.key(static_cast<size_t>(g.org[static_cast<size_t>(v)])));
   };
   if (format == GraphFormat::kCsv) {
     out << "source,target,weight,projects\n";
     for (size_t e = 0; e < g.edges(); ++e) {
-      fmt::print(out, "{},{},{:.17g},{}\n",
-                 csv_field(orgs.key(static_cast<size_t>(g.org[static_cast<size_t>(g.from[e])]))),
-                 csv_field(orgs.key(static_cast<size_t>(g.org[static_cast<size_t>(g.to[e])]))),
-                 g.weight[e], g.shared[e]);
+      fmt::print(
+          out, "{},{},{:.17g},{}\n",
+          csv_field(org_table.key(static_cast<size_t>(g.org[static_cast<size_t>(g.from[e])]))),
+          csv_field(org_table.key(static_cast<size_t>(g.org[static_cast<size_t>(g.to[e])]))),
+          g.weight[e], g.shared[e]);
     }
     return;
   }
@@ -118,7 +118,7 @@ void write_graph(std::ostream& out, GraphFormat format, const snapshot::Snapshot
            "  <graph id=\"cooperation\" edgedefault=\"undirected\">\n";
     for (size_t v = 0; v < g.nodes(); ++v) {
       fmt::print(out, "    <node id=\"{}\">", id(static_cast<int32_t>(v)));
-      const auto vals = node_values(s, g, m, v);
+      const auto vals = node_values(orgs, g, m, v);
       for (size_t a = 0; a < nattrs; ++a)
         fmt::print(out, "<data key=\"v_{}\">{}</data>", kAttrs[a].name, vals[a]);
       out << "</node>\n";
@@ -148,7 +148,7 @@ void write_graph(std::ostream& out, GraphFormat format, const snapshot::Snapshot
          "title=\"projects\" type=\"integer\"/></attributes>\n"
          "    <nodes>\n";
   for (size_t v = 0; v < g.nodes(); ++v) {
-    const auto vals = node_values(s, g, m, v);
+    const auto vals = node_values(orgs, g, m, v);
     fmt::print(out, "      <node id=\"{}\" label=\"{}\"><attvalues>", id(static_cast<int32_t>(v)),
                vals[0]);
     for (size_t a = 1; a < nattrs; ++a)

@@ -331,16 +331,6 @@ std::string_view OrganisationColumns::region(int32_t r) const {
 }
 bool OrganisationColumns::sme(int32_t r) const { return sme_of(kind_, size_class_, r); }
 
-std::string_view organisation_region(const Snapshot& s, int32_t r) {
-  const Table& orgs = s.table("organisation");
-  return region_of(orgs.column("region"), orgs.column("department"), r);
-}
-
-bool is_sme(const Snapshot& s, int32_t r) {
-  const Table& orgs = s.table("organisation");
-  return sme_of(orgs.column("kind"), orgs.column("size_class"), r);
-}
-
 ClusterLinks cluster_links(const Snapshot& s, const CoopGraph& g) {
   const Table& clusters = s.table("cluster");
   const size_t nc = clusters.rows;

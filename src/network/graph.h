@@ -91,13 +91,6 @@ class OrganisationColumns {
   const snapshot::Column& size_class_;
 };
 
-// INSEE region code of organisation row r (its region, else its department's), "" when unknown.
-// In loops, resolve the columns once with OrganisationColumns.
-std::string_view organisation_region(const snapshot::Snapshot& s, int32_t org_row);
-
-// Is organisation row r a small or medium enterprise (company of size class TPE or PME)?
-bool is_sme(const snapshot::Snapshot& s, int32_t org_row);
-
 // Square matrix over clusters (snapshot cluster rows) or regions, row-major.
 struct Matrix {
   std::vector<std::string> labels;  // cluster ids or INSEE region codes

@@ -55,8 +55,9 @@ Recommender::Recommender(const Snapshot& s, const CoopGraph& g, int up_to_year, 
   const auto& naf = orgs.column("naf");
   const auto& kind = orgs.column("kind");
   const auto& dep = orgs.column("department");
+  const OrganisationColumns org_columns(s);
   std::map<std::string, int32_t> regions, departments, sectors, themes;
-  std::vector<std::string> region_names, department_names;
+  std::vector<std::string> department_names;
   region_.assign(n, -1);
   department_.assign(n, -1);
   sector_.assign(n, -1);
@@ -66,15 +67,15 @@ Recommender::Recommender(const Snapshot& s, const CoopGraph& g, int up_to_year, 
   for (size_t v = 0; v < n; ++v) {
     const int32_t o = g.org[v];
     const auto r = static_cast<size_t>(o);
-    const std::string_view region = organisation_region(s, o);
-    if (!region.empty()) region_[v] = intern(regions, region_names, std::string(region));
+    const std::string_view region = org_columns.region(o);
+    if (!region.empty()) region_[v] = intern(regions, region_names_, std::string(region));
     if (!dep.is_null(r))
       department_[v] = intern(departments, department_names, std::string(dep.text(r)));
     // Sector key: NAF division ("62") for firms with a NAF code, the kind otherwise.
     std::string key = naf.is_null(r) ? "kind:" + std::string(kind.text(r))
                                      : std::string(naf.text(r).substr(0, 2));
     sector_[v] = intern(sectors, sector_names_, key);
-    sme_[v] = is_sme(s, o) ? 1 : 0;
+    sme_[v] = org_columns.sme(o) ? 1 : 0;
     clusters_[v] = member_of[r];
   }
   // Sector lift from the graph's edges: observed / expected under random pairing of edge ends.
@@ -167,7 +168,7 @@ double Recommender::pair_score(int32_t u, int32_t v, double aa,
       reasons->push_back(
           {"shared_cluster", 1, std::string(s_.table("cluster").key(static_cast<size_t>(shared)))});
     if (same_region)
-      reasons->push_back({"same_region", 1, std::string(organisation_region(s_, g_.org[iv]))});
+      reasons->push_back({"same_region", 1, region_names_[static_cast<size_t>(region_[iv])]});
     if (same_dep) reasons->push_back({"same_department", 1, ""});
     if (lift > 1) {
       reasons->push_back({"sector_complementarity", lift,
@@ -254,7 +255,8 @@ Result<std::vector<Candidate>> Recommender::for_idea(const Idea& idea, size_t k)
         th = std::max(th, count / total);
     }
     const bool own_sector = sector >= 0 && sector_[v] == sector;
-    const bool here = !idea.region.empty() && organisation_region(s_, g_.org[v]) == idea.region;
+    const bool here = !idea.region.empty() && region_[v] >= 0 &&
+                      region_names_[static_cast<size_t>(region_[v])] == idea.region;
     const double degree = static_cast<double>(g_.adj_start[v + 1] - g_.adj_start[v]);
     score[v] = sec + 0.5 * th + (own_sector ? 0.5 : 0.0) + (here ? w_.same_region : 0.0) +
                (sme_[v] ? w_.sme : 0.0) + w_.activity * std::log1p(degree) / log_max_degree_;

@@ -68,6 +68,7 @@ class Recommender {
   const CoopGraph& g_;
   Weights w_;
   std::vector<int32_t> region_, department_, sector_;  // per node, -1 unknown
+  std::vector<std::string> region_names_;              // INSEE code of each region_ index
   std::vector<std::string> sector_names_;
   std::vector<std::vector<int32_t>> clusters_;  // per node, cluster rows
   std::vector<uint8_t> sme_;

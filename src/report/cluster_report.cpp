@@ -13,12 +13,8 @@ namespace poles::report {
 
 namespace {
 
-std::string tr(std::string_view lang, std::string_view fr, std::string_view en) {
-  return std::string(lang == "fr" ? fr : en);
-}
-
-// A missing value as NaN (number() writes it as a dash).
-double num(const std::optional<double>& v) { return v ? *v : NAN; }
+// A missing value as NaN (number() writes it as a dash), also when the value itself is absent.
+using report::num;
 double num(const std::optional<double>* v) { return v != nullptr ? num(*v) : NAN; }
 
 }  // namespace

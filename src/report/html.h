@@ -2,6 +2,8 @@
 // English, and two charts drawn as inline SVG (so the HTML file and its PDF need nothing else).
 #pragma once
 
+#include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,6 +11,15 @@
 namespace poles::report {
 
 std::string escape(std::string_view text);
+// The text of the report's language: `fr` in French, `en` otherwise.
+inline std::string tr(std::string_view lang, std::string_view fr, std::string_view en) {
+  return std::string(lang == "fr" ? fr : en);
+}
+// A figure that may be missing, as the charts and number() take it (NaN is drawn as a dash).
+template <class T>
+double num(const std::optional<T>& v) {
+  return v ? static_cast<double>(*v) : std::numeric_limits<double>::quiet_NaN();
+}
 // 1234567.8 -> "1 234 568" (fr) or "1,234,568" (en) with `decimals` digits; "—" for NaN.
 std::string number(double v, int decimals, std::string_view lang);
 

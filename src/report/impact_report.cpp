@@ -11,13 +11,6 @@ namespace poles::report {
 
 namespace {
 
-std::string tr(std::string_view lang, std::string_view fr, std::string_view en) {
-  return std::string(lang == "fr" ? fr : en);
-}
-template <class T>
-double num(const std::optional<T>& v) {
-  return v ? static_cast<double>(*v) : NAN;
-}
 // What a missing figure shows: "s" where statistical secrecy masked it, "—" where it could not be
 // computed (an infinite standardised difference, a test without degrees of freedom).
 constexpr const char* kSecret = "s";

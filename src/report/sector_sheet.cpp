@@ -80,9 +80,6 @@ struct Words {
   }
 };
 
-// A figure that may be missing (drawn as a dash).
-double num(const std::optional<double>& v) { return v.value_or(NAN); }
-
 // A cell published through statistical secrecy: its value, or the secrecy mark.
 std::string secret_cell(const app::SecretCell& cell, int decimals, std::string_view lang,
                         const Words& w) {

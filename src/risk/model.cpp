@@ -115,10 +115,11 @@ ProjectFacts project_facts(const Snapshot& s) {
   const Column& pp = parts.column("project_id");
   const Column& po = parts.column("organisation_id");
   const Column& role = parts.column("role");
+  const network::OrganisationColumns orgs(s);
   for (size_t i = 0; i < parts.rows; ++i) {
     const auto p = static_cast<size_t>(pp.codes[i]);
     ++f.participants[p];
-    if (role.text(i) == "coordinator" && network::is_sme(s, po.codes[i])) f.sme_coordinator[p] = 1;
+    if (role.text(i) == "coordinator" && orgs.sme(po.codes[i])) f.sme_coordinator[p] = 1;
   }
   const Table& results = s.table("result");
   const Column& rp = results.column("project_id");
@@ -217,9 +218,12 @@ std::vector<double> proposal_success(const Snapshot& s, const SuccessModel& m) {
   const Column& project = proposals.column("project_id");
   const Column& cluster = proposals.column("cluster_id");
   const Column& call = proposals.column("call_id");
+  const Column& programme = calls.column("programme");
+  const auto years = select::call_years(s);
+  const select::ProposalColumns cols(s);
   for (size_t p = 0; p < proposals.rows; ++p) {
     const auto c = static_cast<size_t>(call.codes[p]);
-    int year = select::call_year(s, call.codes[p]);
+    int year = years[c];
     if (year == 0) year = 9999;  // undated call: every ended project counts in the record
     const double gap =
         t0.is_null(p) || t1.is_null(p) ? NAN : static_cast<double>(t1.ints[p] - t0.ints[p]);
@@ -227,9 +231,9 @@ std::vector<double> proposal_success(const Snapshot& s, const SuccessModel& m) {
     const double size = pj >= 0 && facts.participants[static_cast<size_t>(pj)] > 0
                             ? std::log(facts.participants[static_cast<size_t>(pj)])
                             : NAN;
-    const bool sme = select::sme_led(s, static_cast<int32_t>(p));
-    out[p] = m.logit.predict(m.features(gap, size, sme, calls.column("programme").text(c),
-                                        m.cluster_record(cluster.codes[p], year)));
+    const bool sme = cols.sme_led(static_cast<int32_t>(p));
+    out[p] = m.logit.predict(
+        m.features(gap, size, sme, programme.text(c), m.cluster_record(cluster.codes[p], year)));
   }
   return out;
 }

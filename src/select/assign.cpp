@@ -105,12 +105,13 @@ Result<Assignment> assign_reviewers(const Snapshot& s, const CallData& call,
 
   // Eligible pairs, best match first; ties broken by a fixed spread so load is shared.
   const size_t n = call.proposals.size();
+  const ProposalColumns cols(s);
   std::vector<std::vector<Assignment::Pair>> eligible(n);
   for (size_t i = 0; i < n; ++i) {
     for (size_t r = 0; r < reviewers.rows; ++r) {
       if (conflicted[i][r] || a.capacity[r] <= 0) continue;
       eligible[i].push_back({call.proposals[i], static_cast<int32_t>(r),
-                             affinity(s, call.proposals[i], static_cast<int32_t>(r))});
+                             cols.affinity(call.proposals[i], static_cast<int32_t>(r))});
     }
     std::stable_sort(eligible[i].begin(), eligible[i].end(), [&](const auto& x, const auto& y) {
       if (x.affinity != y.affinity) return x.affinity > y.affinity;

@@ -55,14 +55,19 @@ Result<std::vector<Criterion>> parse_criteria(std::string_view text) {
   return out;
 }
 
-int call_year(const Snapshot& s, int32_t call_row) {
+std::vector<int> call_years(const Snapshot& s) {
   const Table& calls = s.table("call");
-  for (const char* f : {"close_date", "open_date"}) {
-    const Column& d = calls.column(f);
-    if (!d.is_null(static_cast<size_t>(call_row)))
-      return Date::from_days(d.ints[static_cast<size_t>(call_row)]).year;
+  const Column& close = calls.column("close_date");
+  const Column& open = calls.column("open_date");
+  std::vector<int> out(calls.rows, 0);
+  for (size_t c = 0; c < calls.rows; ++c) {
+    if (!close.is_null(c)) {
+      out[c] = Date::from_days(close.ints[c]).year;
+    } else if (!open.is_null(c)) {
+      out[c] = Date::from_days(open.ints[c]).year;
+    }
   }
-  return 0;
+  return out;
 }
 
 Result<CallData> load_call(const Snapshot& s, std::string_view id) {
@@ -74,7 +79,7 @@ Result<CallData> load_call(const Snapshot& s, std::string_view id) {
   c.row = row;
   c.id = std::string(id);
   c.programme = std::string(calls.column("programme").text(r));
-  c.year = call_year(s, row);
+  c.year = call_years(s)[r];
   auto real = [&](const char* f, double fallback) {
     const double v = calls.column(f).reals[r];
     return std::isnan(v) ? fallback : v;
@@ -142,25 +147,32 @@ std::vector<int32_t> proposal_organisations(const Snapshot& s, int32_t proposal_
   return out;
 }
 
-bool sme_led(const Snapshot& s, int32_t proposal_row) {
-  const int32_t org =
-      s.table("proposal").column("applicant_id").codes[static_cast<size_t>(proposal_row)];
-  return network::is_sme(s, org);
+ProposalColumns::ProposalColumns(const Snapshot& s)
+    : requested_aid(s.table("proposal").column("requested_aid")),
+      cluster(s.table("proposal").column("cluster_id")),
+      themes(s.table("proposal").column("themes")),
+      expected_products(s.table("proposal").column("expected_products")),
+      applicant_(s.table("proposal").column("applicant_id")),
+      sector_(s.table("proposal").column("sector")),
+      reviewer_sectors_(s.table("reviewer").column("sectors")),
+      reviewer_themes_(s.table("reviewer").column("themes")),
+      orgs_(s) {}
+
+bool ProposalColumns::sme_led(int32_t proposal_row) const {
+  return orgs_.sme(applicant_.codes[static_cast<size_t>(proposal_row)]);
 }
 
-double affinity(const Snapshot& s, int32_t proposal_row, int32_t reviewer_row) {
-  const Table& proposals = s.table("proposal");
-  const Table& reviewers = s.table("reviewer");
+double ProposalColumns::affinity(int32_t proposal_row, int32_t reviewer_row) const {
   const auto p = static_cast<size_t>(proposal_row);
   const auto r = static_cast<size_t>(reviewer_row);
   double score = 0;
-  const auto sector = proposals.column("sector").text(p);
+  const auto sector = sector_.text(p);
   if (!sector.empty()) {
-    const auto sectors = split_list(reviewers.column("sectors").text(r));
+    const auto sectors = split_list(reviewer_sectors_.text(r));
     if (std::find(sectors.begin(), sectors.end(), sector) != sectors.end()) score += 0.5;
   }
-  auto pt = split_list(proposals.column("themes").text(p));
-  auto rt = split_list(reviewers.column("themes").text(r));
+  auto pt = split_list(themes.text(p));
+  auto rt = split_list(reviewer_themes_.text(r));
   std::sort(pt.begin(), pt.end());
   std::sort(rt.begin(), rt.end());
   std::vector<std::string> both, either;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "network/graph.h"
 #include "snapshot/snapshot.h"
 
 namespace poles::select {
@@ -47,8 +48,8 @@ struct CallCounts {
 // Per call row of `s`.
 std::vector<CallCounts> call_counts(const snapshot::Snapshot& s);
 
-// Year of a call row: its close date's, else its open date's, else 0 (unknown).
-int call_year(const snapshot::Snapshot& s, int32_t call_row);
+// The year of every call row: its close date's, else its open date's, else 0 (unknown).
+std::vector<int> call_years(const snapshot::Snapshot& s);
 // Parses `name:weight|…` (weights positive, normalised to sum 1).
 Result<std::vector<Criterion>> parse_criteria(std::string_view text);
 
@@ -62,12 +63,29 @@ std::vector<std::vector<int32_t>> project_participants(const snapshot::Snapshot&
 // Organisation rows, ascending, unique.
 std::vector<int32_t> proposal_organisations(const snapshot::Snapshot& s, int32_t proposal_row,
                                             const std::vector<std::vector<int32_t>>& participants);
-// Is the lead applicant a small or medium enterprise (TPE or PME)?
-bool sme_led(const snapshot::Snapshot& s, int32_t proposal_row);
 
-// Expertise match of a reviewer for a proposal, in [0, 1]: half for the proposal's NAF division
-// among the reviewer's sectors, half for the Jaccard overlap of their themes.
-double affinity(const snapshot::Snapshot& s, int32_t proposal_row, int32_t reviewer_row);
+// The columns of proposals and reviewers that selection reads row after row, resolved once (the
+// snapshot must outlive the view).
+class ProposalColumns {
+ public:
+  explicit ProposalColumns(const snapshot::Snapshot& s);
+  // Is the lead applicant a small or medium enterprise (TPE or PME)?
+  bool sme_led(int32_t proposal_row) const;
+  // Expertise match of a reviewer for a proposal, in [0, 1]: half for the proposal's NAF division
+  // among the reviewer's sectors, half for the Jaccard overlap of their themes.
+  double affinity(int32_t proposal_row, int32_t reviewer_row) const;
+  const snapshot::Column& requested_aid;
+  const snapshot::Column& cluster;
+  const snapshot::Column& themes;
+  const snapshot::Column& expected_products;
+
+ private:
+  const snapshot::Column& applicant_;
+  const snapshot::Column& sector_;
+  const snapshot::Column& reviewer_sectors_;
+  const snapshot::Column& reviewer_themes_;
+  network::OrganisationColumns orgs_;
+};
 
 // Portable uniform numbers from a seeded engine (std::mt19937_64 is specified exactly; the
 // standard distributions are not, so they are not used).

@@ -161,18 +161,18 @@ PortfolioRules call_rules(const CallData& call) {
 std::vector<Candidate> call_candidates(const Snapshot& s, const Scores& scores,
                                        const CandidateOptions& o,
                                        std::vector<std::string>* theme_names) {
-  const auto& proposals = s.table("proposal");
+  const ProposalColumns cols(s);
   std::map<std::string, int32_t> theme_index;
   std::vector<Candidate> out;
   for (const auto& ps : scores.proposals) {
     if (ps.adjusted < o.min_score) continue;
     const auto p = static_cast<size_t>(ps.proposal);
-    Candidate c{.proposal = ps.proposal, .request = proposals.column("requested_aid").reals[p]};
+    Candidate c{.proposal = ps.proposal, .request = cols.requested_aid.reals[p]};
     if (!(c.request > 0)) continue;
     c.value = std::max(0.0, ps.adjusted);
-    c.cluster = proposals.column("cluster_id").codes[p];
-    c.sme = sme_led(s, ps.proposal);
-    const auto themes = split_list(proposals.column("themes").text(p));
+    c.cluster = cols.cluster.codes[p];
+    c.sme = cols.sme_led(ps.proposal);
+    const auto themes = split_list(cols.themes.text(p));
     if (!themes.empty()) {
       auto [it, fresh] =
           theme_index.try_emplace(themes.front(), static_cast<int32_t>(theme_index.size()));
@@ -180,7 +180,7 @@ std::vector<Candidate> call_candidates(const Snapshot& s, const Scores& scores,
       c.theme = it->second;
     }
     if (!o.success.empty()) c.success = o.success[p];
-    const double products = proposals.column("expected_products").reals[p];
+    const double products = cols.expected_products.reals[p];
     c.products = std::isnan(products) ? 1.0 : products;
     out.push_back(c);
   }

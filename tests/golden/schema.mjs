@@ -30,6 +30,7 @@ export function validatorFor(doc) {
     }
     const media = content[mediaType] ?? content['application/json'];
     if (!media || !media.schema) return [`no schema declared for ${status} ${mediaType}`];
+    if (Object.keys(media.schema).length === 0) return [`the answer's schema is empty ({}): the route returns an untyped result`];
     const key = JSON.stringify(media.schema);
     if (!compiled.has(key)) compiled.set(key, ajv.compile(resolve(media.schema)));
     const v = compiled.get(key);

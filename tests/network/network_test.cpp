@@ -432,8 +432,6 @@ TEST(NetworkGraph, MatrixRowsAndOrganisationColumns) {
   const int32_t b1 = s->table("organisation").find("b1");
   EXPECT_EQ(cols.region(b1), "53");
   EXPECT_TRUE(cols.sme(b1));  // tpe
-  EXPECT_EQ(cols.region(b1), organisation_region(*s, b1));
-  EXPECT_EQ(cols.sme(b1), is_sme(*s, b1));
 }
 
 TEST(NetworkExport, GraphmlGexfCsv) {

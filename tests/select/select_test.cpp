@@ -170,6 +170,7 @@ Instance random_instance(uint64_t seed, int n, int m, int k, int L) {
 double brute_force_assignment(const Instance& in, int k, int L) {
   const auto& s = *in.snap;
   const auto conflicts = conflict_matrix(s, in.call, find_conflicts(s, in.call));
+  const ProposalColumns cols(s);
   const size_t m = s.table("reviewer").rows;
   std::vector<int> load(m, 0);
   double best = -1;
@@ -189,7 +190,7 @@ double brute_force_assignment(const Instance& in, int k, int L) {
         if (conflicts[i][r] || load[r] >= L) continue;
         pick.push_back(r);
         ++load[r];
-        choose(r + 1, a + affinity(s, in.call.proposals[i], static_cast<int32_t>(r)));
+        choose(r + 1, a + cols.affinity(in.call.proposals[i], static_cast<int32_t>(r)));
         --load[r];
         pick.pop_back();
       }

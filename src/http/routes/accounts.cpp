@@ -135,6 +135,7 @@ void add_account_routes(Router& r, Services& s) {
   r.post("/api/v1/login", "Log in with name and password; sets the session cookie", "accounts")
       .anyone()
       .takes<LoginBody>()
+      .example({{"name", "marie.durand"}, {"password", "une phrase de passe longue"}})
       .returns<SessionView>()
       .handle([&s](Ctx& c) {
         auto body = c.body<LoginBody>();
@@ -181,6 +182,7 @@ void add_account_routes(Router& r, Services& s) {
   r.post("/api/v1/tokens", "Create a bearer token for scripts", "accounts")
       .authenticated()
       .takes<TokenBody>()
+      .example({{"label", "export nightly"}})
       .returns<NewToken>(201, "Created")
       .handle([](Ctx& c) {
         auto body = c.body<TokenBody>();
@@ -202,6 +204,10 @@ void add_account_routes(Router& r, Services& s) {
   r.post("/api/v1/users", "Create an account", "admin")
       .roles(admin_only)
       .takes<NewUserBody>()
+      .example({{"name", "region-ara"},
+                {"password", "une phrase de passe longue"},
+                {"role", "region"},
+                {"scope", "84"}})
       .returns<UserName>(201, "Created")
       .handle([](Ctx& c) {
         auto body = c.body<NewUserBody>();

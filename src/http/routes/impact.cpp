@@ -72,6 +72,8 @@ void add_impact_routes(Router& r, Services& s) {
   may_evaluate(
       r.post("/api/v1/impact/jobs", "Start an impact estimation; 202 with the job id", "impact"))
       .takes_json(job_body_schema)
+      .example(
+          {{"estimator", "did"}, {"outcome", "log(rd_spending)"}, {"bootstrap", 999}, {"seed", 1}})
       .large_body()
       .returns<JobStarted>(202, "Started")
       .handle([&s](Ctx& c) {
