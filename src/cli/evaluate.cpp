@@ -16,9 +16,6 @@
 #include "evaluate/indicators.h"
 #include "snapshot/loader.h"
 
-// Designated initialisers leave the options a command does not have at their defaults.
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-
 namespace poles::cli {
 namespace {
 

@@ -17,9 +17,6 @@
 #include "report/pdf.h"
 #include "report/sector_sheet.h"
 
-// Designated initialisers leave the options a command does not have at their defaults.
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-
 namespace poles::cli {
 namespace {
 

@@ -38,6 +38,12 @@ struct Header {
 };
 static_assert(sizeof(Header) == 144);
 
+}  // namespace
+
+// The records of the file's directory, in a named namespace: MappedFile::Entry holds them (a
+// member may not be of a type with internal linkage).
+namespace layout {
+
 // A byte range of the file; empty sections are {0, 0}.
 struct Section {
   uint64_t offset;
@@ -68,6 +74,14 @@ struct ColumnEntry {
   Section dict_chars;
 };
 static_assert(sizeof(ColumnEntry) == 112);
+
+}  // namespace layout
+
+using layout::ColumnEntry;
+using layout::Section;
+using layout::TableEntry;
+
+namespace {
 
 // The hash of xxHash64 (Yann Collet), streaming: 32-byte stripes in four lanes.
 class Hasher {

@@ -360,9 +360,8 @@ TEST_P(HttpTest, RecordingTheAssignmentAndDecisionsDrivesWhatReviewersSeeAndWrit
   res = call("POST", "/api/v1/select/calls/c1/decisions?replace=true&budget=-1&date=tomorrow",
              auth(Role::kState));
   EXPECT_EQ(res->status, 400) << res->body;
-  for (const auto& d :
-       Json::parse(call("GET", "/api/v1/decision", auth(Role::kState))->body)["items"])
-    EXPECT_EQ(d["date"], "2020-07-01");
+  const Json decisions = Json::parse(call("GET", "/api/v1/decision", auth(Role::kState))->body);
+  for (const auto& d : decisions["items"]) EXPECT_EQ(d["date"], "2020-07-01");
   EXPECT_EQ(call("POST", "/api/v1/select/calls/nope/assignment", auth(Role::kState))->status, 404);
 }
 
