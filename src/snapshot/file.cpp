@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <atomic>
 #include <bit>
@@ -83,81 +84,18 @@ using layout::TableEntry;
 
 namespace {
 
-// The hash of xxHash64 (Yann Collet), streaming: 32-byte stripes in four lanes.
+// xxHash64 (libxxhash), streaming: the checksum of the file's sections.
 class Hasher {
  public:
-  void update(const void* data, size_t n) {
-    const auto* p = static_cast<const uint8_t*>(data);
-    total_ += n;
-    if (buffered_ > 0) {
-      const size_t take = std::min(n, sizeof buf_ - buffered_);
-      std::memcpy(buf_ + buffered_, p, take);
-      buffered_ += take;
-      p += take;
-      n -= take;
-      if (buffered_ < sizeof buf_) return;
-      stripe(buf_);
-      buffered_ = 0;
-    }
-    for (; n >= 32; p += 32, n -= 32) stripe(p);
-    std::memcpy(buf_, p, n);
-    buffered_ = n;
-  }
-
-  uint64_t digest() const {
-    uint64_t h = 0;
-    if (total_ >= 32) {
-      h = std::rotl(v_[0], 1) + std::rotl(v_[1], 7) + std::rotl(v_[2], 12) + std::rotl(v_[3], 18);
-      for (const uint64_t v : v_) h = (h ^ round(0, v)) * kP1 + kP4;
-    } else {
-      h = kP5;
-    }
-    h += total_;
-    const uint8_t* p = buf_;
-    size_t n = buffered_;
-    for (; n >= 8; p += 8, n -= 8) h = std::rotl(h ^ round(0, read64(p)), 27) * kP1 + kP4;
-    if (n >= 4) {
-      uint32_t w = 0;
-      std::memcpy(&w, p, 4);
-      h = std::rotl(h ^ (uint64_t{w} * kP1), 23) * kP2 + kP3;
-      p += 4;
-      n -= 4;
-    }
-    for (; n > 0; ++p, --n) h = std::rotl(h ^ (uint64_t{*p} * kP5), 11) * kP1;
-    h ^= h >> 33;
-    h *= kP2;
-    h ^= h >> 29;
-    h *= kP3;
-    h ^= h >> 32;
-    return h;
-  }
+  Hasher() : state_(XXH64_createState()) { XXH64_reset(state_.get(), 0); }
+  void update(const void* data, size_t n) { XXH64_update(state_.get(), data, n); }
+  uint64_t digest() const { return XXH64_digest(state_.get()); }
 
  private:
-  static constexpr uint64_t kP1 = 0x9E3779B185EBCA87ULL;
-  static constexpr uint64_t kP2 = 0xC2B2AE3D27D4EB4FULL;
-  static constexpr uint64_t kP3 = 0x165667B19E3779F9ULL;
-  static constexpr uint64_t kP4 = 0x85EBCA77C2B2AE63ULL;
-  static constexpr uint64_t kP5 = 0x27D4EB2F165667C5ULL;
-
-  static uint64_t read64(const uint8_t* p) {
-    uint64_t w = 0;
-    std::memcpy(&w, p, 8);
-    return w;
-  }
-  static uint64_t round(uint64_t acc, uint64_t input) {
-    return std::rotl(acc + input * kP2, 31) * kP1;
-  }
-  void stripe(const uint8_t* p) {
-    v_[0] = round(v_[0], read64(p));
-    v_[1] = round(v_[1], read64(p + 8));
-    v_[2] = round(v_[2], read64(p + 16));
-    v_[3] = round(v_[3], read64(p + 24));
-  }
-
-  uint64_t v_[4] = {kP1 + kP2, kP2, 0, 0 - kP1};
-  uint8_t buf_[32] = {};
-  size_t buffered_ = 0;
-  uint64_t total_ = 0;
+  struct Free {
+    void operator()(XXH64_state_t* s) const noexcept { XXH64_freeState(s); }
+  };
+  std::unique_ptr<XXH64_state_t, Free> state_;
 };
 
 // A fingerprint of the schema as the snapshot stores it: entities, fields, storages, references
