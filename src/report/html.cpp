@@ -6,34 +6,11 @@
 #include <cmath>
 #include <limits>
 
+#include "core/markup.h"
+
 namespace poles::report {
 
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string escape(std::string_view text) { return markup_escape(text); }
 
 std::string number(double v, int decimals, std::string_view lang) {
   if (std::isnan(v) || std::isinf(v)) return "—";
