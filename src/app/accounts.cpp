@@ -137,6 +137,7 @@ Result<std::vector<User>> Accounts::list_users(store::Store& s) {
   POLES_ASSIGN_OR_RETURN(
       auto rows, s.query("SELECT name, role, scope, disabled FROM app_user ORDER BY name", {}));
   std::vector<User> out;
+  out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(user_from(r));
   return out;
 }

@@ -188,8 +188,8 @@ Result<Item> get_row(store::Store& s, const User& u, const schema::Entity& e, co
   if (!may(u.role, Action::kRead, e))
     return Status::permission_denied(fmt::format("{} may not read {}", role_name(u.role), e.name));
   POLES_ASSIGN_OR_RETURN(auto row, s.get(e, key));
-  const Status missing = Status::not_found(fmt::format(
-      "no {} '{}'", e.name, store::key_text(e, key.size() == e.fields.size() ? key : key)));
+  const Status missing =
+      Status::not_found(fmt::format("no {} '{}'", e.name, store::key_text(e, key)));
   if (!row) return missing;
   POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(query_on(s), u, e, *row));
   if (!visible) return missing;

@@ -1,8 +1,8 @@
 // `poles serve` (the API and the dashboard) and `poles user` (accounts).
 #include <fmt/format.h>
-#include <signal.h>
 #include <sys/stat.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>

@@ -17,8 +17,8 @@ struct Limits {
   uint32_t max_url_bytes = 8 * 1024;
   // Request body, counted on the decoded stream (chunked included): callers that are not logged
   // in, logged-in callers, and the upload routes (CSV import, impact data).
-  uint64_t max_anonymous_body_bytes = 16 * 1024;
-  uint64_t max_body_bytes = 1024 * 1024;
+  uint64_t max_anonymous_body_bytes = 16ull * 1024;
+  uint64_t max_body_bytes = 1024ull * 1024;
   uint64_t max_upload_bytes = 64ull * 1024 * 1024;
   // Timeouts, in seconds: waiting for the next request on a kept-alive connection; receiving the
   // rest of a request head once its first byte came; receiving the body; sending the response.

@@ -177,9 +177,10 @@ void Server::Impl::handle(Request& req, Admission& a, Response& res) {
     auto v = lease->data_version();
     if (!v) return problem(res, v.error());
     version = *v;
-    key = route.method + " " + route.path;
-    for (const auto& p : c.path) key += "/" + p;
-    for (const auto& [k, x] : c.args.values()) key += "&" + k + "=" + x;
+    key = route.method;
+    key.append(" ").append(route.path);
+    for (const auto& p : c.path) key.append("/").append(p);
+    for (const auto& [k, x] : c.args.values()) key.append("&").append(k).append("=").append(x);
     if (c.session)
       key += fmt::format("#{}:{}", app::role_name(c.session->user.role), c.session->user.scope);
     std::lock_guard lock(cache_mu);

@@ -101,7 +101,7 @@ std::string line_chart(const std::string& title, const std::vector<LineSeries>& 
     for (const auto& p : s.points) {
       if (!p.band) continue;
       upper += fmt::format("{}{:.1f},{:.1f}", upper.empty() ? "" : " ", X(p.x), Y(p.high));
-      lower = fmt::format("{:.1f},{:.1f} ", X(p.x), Y(p.low)) + lower;
+      lower.insert(0, fmt::format("{:.1f},{:.1f} ", X(p.x), Y(p.low)));
     }
     if (!upper.empty())
       svg += fmt::format(
