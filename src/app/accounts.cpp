@@ -6,6 +6,8 @@
 #include <zxcvbn.h>
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <set>
@@ -118,6 +120,16 @@ size_t utf8_chars(std::string_view s) {
 std::string guesses(double bits) {
   return fmt::format("10^{}", static_cast<int>(std::floor(bits * std::log10(2.0))));
 }
+
+// French passwords among the most common in published leaks, which zxcvbn's English
+// dictionary lacks (it knows azerty, soleil, …), most common first.
+constexpr std::array<std::string_view, 40> kCommonFrench = {
+    "motdepasse", "azertyuiop", "doudou",    "loulou",    "marseille", "chouchou", "jetaime",
+    "bonjour",    "coucou",     "soleil",    "camille",   "nicolas",   "celine",   "chocolat",
+    "louloute",   "toulouse",   "caramel",   "princesse", "amandine",  "isabelle", "vacances",
+    "bisounours", "doudoune",   "motdepass", "mdp",       "nounours",  "cheval",   "papillon",
+    "dauphin",    "maison",     "poulette",  "garfield",  "olympique", "psg",      "lyon",
+    "bordeaux",   "paris",      "france",    "bretagne",  "tintin"};
 
 // Why zxcvbn found the password guessable, one reason per kind of pattern, in the order of the
 // pattern's first appearance.
@@ -235,9 +247,11 @@ std::vector<Refusal> check_password(const std::string& password,
                    "the password contains a NUL character"});
     return out;
   }
-  // The words zxcvbn counts as personal: the user's name and its parts, the scope, the platform.
-  std::vector<std::string> words = {"poles", "pôles",         "pole",
-                                    "pôle",  "competitivite", "compétitivité"};
+  // The words zxcvbn is given besides its (English) dictionary: French passwords among the most
+  // common, then the platform's name, then the user's name and its parts and the scope.
+  std::vector<std::string> words(kCommonFrench.begin(), kCommonFrench.end());
+  for (const char* w : {"poles", "pôles", "pole", "pôle", "competitivite", "compétitivité"})
+    words.emplace_back(w);
   for (const auto& p : personal) {
     if (p.empty()) continue;
     words.push_back(p);
@@ -257,7 +271,21 @@ std::vector<Refusal> check_password(const std::string& password,
   std::vector<const Pattern*> found;
   for (const ZxcMatch_t* m = info; m != nullptr; m = m->Next) {
     const Pattern* p = pattern_of(m->Type);
+    if (p != nullptr && std::string_view(p->code) == "password.personal") {
+      // A match of the French list is a common password, not a personal word.
+      std::string part =
+          password.substr(static_cast<size_t>(m->Begin), static_cast<size_t>(m->Length));
+      std::transform(part.begin(), part.end(), part.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (std::find(kCommonFrench.begin(), kCommonFrench.end(), part) != kCommonFrench.end())
+        p = pattern_of(DICTIONARY_MATCH);
+    }
     if (p != nullptr && std::find(found.begin(), found.end(), p) == found.end()) found.push_back(p);
+    // A part repeated (abcabc, aaaa) is a repetition too.
+    if ((m->Type & MULTIPLE_MATCH) != 0) {
+      const Pattern* r = pattern_of(REPEATS_MATCH);
+      if (std::find(found.begin(), found.end(), r) == found.end()) found.push_back(r);
+    }
   }
   ZxcvbnFreeInfo(info);
   if (bits >= kMinPasswordBits) return out;
