@@ -606,7 +606,7 @@ Result<std::vector<TokenInfo>> Accounts::list_tokens(store::Store& s, const std:
   if (!user) return Status::not_found(fmt::format("no user '{}'", name));
   POLES_ASSIGN_OR_RETURN(
       auto rows, s.query("SELECT id, label, created_at, last_used_at, expires_at FROM api_token "
-                         "WHERE user_name = ? ORDER BY created_at DESC, id",
+                         "WHERE user_name = ? ORDER BY created_at DESC, label, id",
                          {name}));
   std::vector<TokenInfo> out;
   for (const auto& r : rows) {
@@ -629,6 +629,16 @@ Status Accounts::revoke_token(store::Store& s, const std::string& name, const st
 }
 
 // --- LoginThrottle ---------------------------------------------------------------------------
+
+namespace {
+
+// The key of an account name: the name, or for a long one (no account has one) its hash, so
+// that names of kilobytes cannot swell the throttle's memory.
+std::string account_key(const std::string& name) {
+  return name.size() <= 64 ? name : "#" + token_hash(name).substr(0, 32);
+}
+
+}  // namespace
 
 double LoginThrottle::wait_for(const Counter& c, int free, Clock::time_point now) const {
   const int n = c.failures + c.pending;
@@ -660,8 +670,9 @@ void LoginThrottle::sweep(Clock::time_point now) {
   std::erase_if(known_, [](const auto& kv) { return kv.second.empty(); });
 }
 
-LoginThrottle::Decision LoginThrottle::begin(const std::string& account, const std::string& address,
-                                             Clock::time_point now) {
+LoginThrottle::Decision LoginThrottle::begin(const std::string& account_in,
+                                             const std::string& address, Clock::time_point now) {
+  const std::string account = account_key(account_in);
   std::lock_guard lock(mu_);
   sweep(now);
   const std::string pair = account + '\n' + address;
@@ -679,7 +690,7 @@ LoginThrottle::Decision LoginThrottle::begin(const std::string& account, const s
   // Bounded memory: under a flood of keys beyond the bound, refuse new ones for a while rather
   // than forget the counters (forgetting would reset an attacker's backoff).
   const size_t entries = pairs_.size() + addresses_.size() + accounts_.size();
-  if (entries >= o_.max_entries && !pairs_.contains(pair)) return {false, 60};
+  if (entries >= o_.max_entries && !pairs_.contains(pair) && !from_known) return {false, 60};
   auto reserve = [&](Counter& c) {
     ++c.pending;
     c.last = now;
@@ -694,8 +705,9 @@ LoginThrottle::Decision LoginThrottle::begin(const std::string& account, const s
   return {true, 0};
 }
 
-void LoginThrottle::succeeded(const std::string& account, const std::string& address,
+void LoginThrottle::succeeded(const std::string& account_in, const std::string& address,
                               Clock::time_point now) {
+  const std::string account = account_key(account_in);
   std::lock_guard lock(mu_);
   end_check(account, address);
   pairs_.erase(account + '\n' + address);
@@ -709,8 +721,9 @@ void LoginThrottle::succeeded(const std::string& account, const std::string& add
   }
 }
 
-void LoginThrottle::failed(const std::string& account, const std::string& address,
+void LoginThrottle::failed(const std::string& account_in, const std::string& address,
                            Clock::time_point now) {
+  const std::string account = account_key(account_in);
   std::lock_guard lock(mu_);
   const bool counted = end_check(account, address);
   auto fail = [&](Counter& c) {
@@ -739,7 +752,8 @@ bool LoginThrottle::end_check(const std::string& account, const std::string& add
   return counted;
 }
 
-void LoginThrottle::release(const std::string& account, const std::string& address) {
+void LoginThrottle::release(const std::string& account_in, const std::string& address) {
+  const std::string account = account_key(account_in);
   std::lock_guard lock(mu_);
   (void)end_check(account, address);
 }

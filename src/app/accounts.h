@@ -144,7 +144,8 @@ class Accounts {
                                          const std::string& label);
   // The session of a bearer token; records its use (at most every few minutes).
   static Result<std::optional<Session>> token(store::Store& s, const std::string& token);
-  // The tokens of an account, newest first (NotFound for an unknown account).
+  // The tokens of an account, newest first (those of the same second by label; NotFound for an
+  // unknown account).
   static Result<std::vector<TokenInfo>> list_tokens(store::Store& s, const std::string& name);
   // Revokes one token of the account (NotFound when the account has no token of that id).
   static Status revoke_token(store::Store& s, const std::string& name, const std::string& id,
