@@ -168,6 +168,18 @@ TEST(LoginThrottle, NoOneCanLockAnAccountOut) {
   EXPECT_TRUE(t.begin("admin", "203.0.113.250", now + seconds(61)).allowed);
 }
 
+TEST(LoginThrottle, LongNamesCountAsOneAccountEach) {
+  LoginThrottle t(options());
+  const auto now = Clock::now();
+  const std::string long_name(10000, 'a');
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(t.begin(long_name, "10.0.0.4", now).allowed);
+    t.failed(long_name, "10.0.0.4", now);
+  }
+  EXPECT_FALSE(t.begin(long_name, "10.0.0.4", now).allowed);
+  EXPECT_TRUE(t.begin(long_name + "b", "10.0.0.4", now).allowed);
+}
+
 TEST(LoginThrottle, ASuccessClearsThePairButNotTheAddress) {
   LoginThrottle t(options());
   const auto now = Clock::now();
