@@ -743,6 +743,7 @@ TEST_P(HttpTest, TokensAreListedAndRevocable) {
   auto created = call("POST", "/api/v1/tokens", auth(Role::kState), R"({"label":"nightly"})");
   ASSERT_EQ(created->status, 201) << created->body;
   const Json t = Json::parse(created->body);
+  ASSERT_TRUE(t.contains("token") && t.contains("token_id")) << created->body;
   const std::string secret = t["token"], id = t["token_id"];
   EXPECT_EQ(t["label"], "nightly");
   const Headers bearer = {{"Authorization", "Bearer " + secret}};
@@ -752,6 +753,7 @@ TEST_P(HttpTest, TokensAreListedAndRevocable) {
   EXPECT_EQ(list->body.find(secret), std::string::npos) << "a listing shows a secret";
   EXPECT_EQ(list->body.find(tokens_[Role::kState]), std::string::npos);
   const Json l = Json::parse(list->body);
+  ASSERT_TRUE(l.contains("tokens")) << list->body;
   EXPECT_EQ(l["user"], "state-user");
   ASSERT_EQ(l["tokens"].size(), 2u);
   bool seen = false;
@@ -776,6 +778,7 @@ TEST_P(HttpTest, TokensAreListedAndRevocable) {
   auto admin_list = call("GET", "/api/v1/users/region-user/tokens", auth(Role::kAdmin));
   ASSERT_EQ(admin_list->status, 200);
   const Json al = Json::parse(admin_list->body);
+  ASSERT_TRUE(al.contains("tokens")) << admin_list->body;
   ASSERT_EQ(al["tokens"].size(), 1u);
   const std::string region_id = al["tokens"][0]["token_id"];
   EXPECT_EQ(call("GET", "/api/v1/users/region-user/tokens", auth(Role::kState))->status, 403);
