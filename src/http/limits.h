@@ -35,7 +35,10 @@ struct Limits {
   double anonymous_burst = 200;
   // Requests served on one kept-alive connection before it is closed.
   uint32_t max_requests_per_connection = 10000;
-  // Failed logins allowed per account and per client address in a minute.
+  // Failed password checks from one client address on one account before each further check
+  // waits, with exponential backoff (1 s, 2 s, 4 s, … up to 15 min); four times as many per
+  // address over all accounts, and per account from addresses that never logged into it (see
+  // app::LoginThrottle: no one can lock an account out of an address it logged in from).
   int login_attempts = 5;
 };
 
