@@ -7,6 +7,7 @@
 
 #include <sstream>
 
+#include "app/select.h"
 #include "core/schema.h"
 #include "formats/json.h"
 #include "http/openapi.h"
@@ -49,6 +50,22 @@ nlohmann::json plain(const tj::Json& j) { return nlohmann::json::parse(j.dump())
 void send_row(Ctx& c, const schema::Entity& e, const app::Item& item, int status) {
   c.res.set_header("ETag", item.etag);
   c.reply(status, formats::row_to_json(e, item.row));
+}
+
+// An assignment that the conflict detector flags is refused, with the conflict named.
+app::RowCheck conflict_check(Ctx& c, const schema::Entity& e) {
+  if (e.name != "assignment") return nullptr;
+  return [&c](const Row& row) -> Status {
+    const auto* proposal = std::get_if<std::string>(&row[0]);
+    const auto* reviewer = std::get_if<std::string>(&row[1]);
+    if (proposal == nullptr || reviewer == nullptr) return Status::ok();
+    POLES_ASSIGN_OR_RETURN(auto snap, c.snapshot());
+    POLES_ASSIGN_OR_RETURN(auto conflict, app::assignment_conflict(*snap, *proposal, *reviewer));
+    if (!conflict) return Status::ok();
+    return Status::conflict(
+        fmt::format("reviewer '{}' may not be assigned proposal '{}': conflict of interest {}",
+                    *reviewer, *proposal, *conflict));
+  };
 }
 
 }  // namespace
@@ -125,7 +142,7 @@ void add_entity_routes(Router& r, Services&) {
                                                     : tj::Json(page->next_cursor)}});
         });
     r.post(base, fmt::format("Create a {}", e->name), tag)
-        .may(app::Action::kWrite, e->name)
+        .may(app::Op::kCreate, e->name)
         .entity(tag)
         .takes_json([e](tj::Schemas& s) { return tj::entity_schema(s, *e, true); })
         .returns_schema(201, row_schema, "Created")
@@ -133,7 +150,7 @@ void add_entity_routes(Router& r, Services&) {
           auto body = c.json_body();
           if (!body) return c.fail(body.error());
           auto item = app::write_row(*c.store, c.user(), *e, nullptr, plain(*body),
-                                     app::WriteMode::kCreate, "");
+                                     app::WriteMode::kCreate, "", conflict_check(c, *e));
           if (!item) return c.fail(item.error());
           send_row(c, *e, *item, 201);
         });
@@ -154,7 +171,7 @@ void add_entity_routes(Router& r, Services&) {
             fmt::format("{} a {} (If-Match: its ETag){}", merge ? "Update fields of" : "Replace",
                         e->name, merge ? "; absent fields are kept" : ""),
             tag)
-          .may(app::Action::kWrite, e->name)
+          .may(app::Op::kUpdate, e->name)
           .entity(tag)
           .takes_json([e, merge](tj::Schemas& s) {
             if (!merge) return tj::entity_schema(s, *e, true);
@@ -181,15 +198,15 @@ void add_entity_routes(Router& r, Services&) {
               problem(c.res, 428, "updates need an If-Match header with the row's ETag");
               return;
             }
-            auto item =
-                app::write_row(*c.store, c.user(), *e, &*key, body,
-                               merge ? app::WriteMode::kMerge : app::WriteMode::kReplace, if_match);
+            auto item = app::write_row(*c.store, c.user(), *e, &*key, body,
+                                       merge ? app::WriteMode::kMerge : app::WriteMode::kReplace,
+                                       if_match, conflict_check(c, *e));
             if (!item) return c.fail(item.error());
             send_row(c, *e, *item, 200);
           });
     }
     r.del(item_path, fmt::format("Delete a {} (optional If-Match)", e->name), tag)
-        .may(app::Action::kWrite, e->name)
+        .may(app::Op::kDelete, e->name)
         .entity(tag)
         .returns_media(204, "", "Deleted")
         .handle([e](Ctx& c) {
