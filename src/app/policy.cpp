@@ -171,6 +171,9 @@ constexpr Grant kPolicy[] = {
     {E, "evaluation", RD, R::kAny},
     {A, "evaluation", CR, R::kAny},
     {S, "evaluation", CR, R::kAny},
+    {A, "selection", RD, R::kAny},
+    {S, "selection", RD, R::kAny},
+    {E, "selection", RD, R::kAny},
     {A, "impact_study", RD, R::kAny},
     {S, "impact_study", RD, R::kAny},
     {E, "impact_study", RD, R::kAny},
@@ -187,6 +190,9 @@ constexpr Capability kCapabilities[] = {
      "report. Read: the draft and every cluster for the State and evaluators; once published, "
      "the clusters in scope for regions and cluster managers. Create: publishing a year's "
      "evaluation (frozen on the data version of the day)."},
+    {"selection",
+     "the selection views of a call (conflicts, assignment, scores without reviewer bias, "
+     "portfolio, risk): they name reviewers and their effects."},
     {"impact_study", "the impact estimations on firms (jobs, reports): firm-level microdata."},
     {"import", "CSV import of a whole entity through the API (bypasses row scopes)."},
     {"users", "accounts and the audit log."},

@@ -86,7 +86,7 @@ void add_evaluate_routes(Router& r, Services&) {
         if (!p) return c.fail(p.error());
         c.reply(200, *p);
       });
-  r.post("/api/v1/evaluate/{year}/publish",
+  r.post("/api/v1/evaluate/publications/{year}",
          "Publish a year's evaluation to the evaluated, frozen on today's data (with each "
          "cluster's report)",
          "evaluate")
