@@ -20,3 +20,8 @@ CREATE TABLE "evaluation_report" (
   PRIMARY KEY ("year", "cluster_id", "lang"),
   FOREIGN KEY ("year") REFERENCES "evaluation_publication" ("year") ON DELETE CASCADE
 );
+
+-- The server's secret, drawn once per database: ETags are keyed with it and list cursors
+-- encrypted with keys derived from it (app/entities.h), so that neither can be recomputed or read
+-- by a client. Kept with the data so that every server process of one database agrees.
+INSERT INTO "meta" ("key", "value") VALUES ('server_secret', {{random_secret}});
