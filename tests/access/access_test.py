@@ -382,6 +382,9 @@ def attack(name):
         conflict = CONFLICT
         return [('POST', '/api/v1/assignment',
                  {'proposal_id': conflict[0], 'reviewer_id': conflict[1]}, None)]
+    if name == 'attack_conflicted_assignment_import':
+        csv_text = f'proposal_id,reviewer_id\n{CONFLICT[0]},{CONFLICT[1]}\n'
+        return [('POST-CSV', '/api/v1/import/assignment', csv_text, None)]
     if name == 'attack_region_moves_cluster':
         return [('PATCH', item_path('cluster', [C2]), {'region': '84'}, 'current')]
     if name == 'attack_region_moves_organisation':
@@ -463,6 +466,16 @@ def run_row(row):
                     raw = base64.urlsafe_b64decode(cursor + '=' * (-len(cursor) % 4))
                     leaked = b'demo-' in raw or b'prop' in raw
                 answers.append('leaks' if leaked else 'opaque')
+                continue
+            if method == 'POST-CSV':
+                req = urllib.request.Request(BASE + path, data=body.encode(), method='POST',
+                                             headers={'Authorization': f'Bearer {token}',
+                                                      'Content-Type': 'text/csv'})
+                try:
+                    with urllib.request.urlopen(req, timeout=300) as r:
+                        answers.append(str(r.status))
+                except urllib.error.HTTPError as e:
+                    answers.append(str(e.code))
                 continue
             h = {}
             if if_match == 'current':
