@@ -245,7 +245,19 @@ Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entit
     if (i < 0) return Status::invalid_argument(fmt::format("{} has no name to search", e.name));
     q.filters.push_back({i, r.q, true});
   }
-  if (u.role == Role::kReviewer && (e.name == "review" || e.name == "assignment"))
+  // Where the only relation that grants the read names a column of the row (own organisation,
+  // own cluster, own reviewer record), the store selects on it: pages are then full. The row
+  // check below still decides.
+  const auto reads = granted(u.role, e.name, Op::kRead);
+  if (reads.size() == 1 && !u.scope.empty()) {
+    const char* column = reads[0] == Relation::kOwnOrganisation ? "organisation_id"
+                         : reads[0] == Relation::kOwnCluster    ? "cluster_id"
+                         : reads[0] == Relation::kOwnReviewer   ? "reviewer_id"
+                                                                : nullptr;
+    const int i = column != nullptr ? schema::field_index(e, column) : -1;
+    if (i >= 0) q.filters.push_back({i, u.scope, false});
+  }
+  if (u.role == Role::kReviewer && e.name == "review")
     q.filters.push_back({schema::field_index(e, "reviewer_id"), u.scope, false});
   if (!r.cursor.empty()) {
     POLES_ASSIGN_OR_RETURN(Row after, decode_cursor(keys, e, r.cursor));
