@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "app/accounts.h"
+#include "app/entities.h"
 #include "http/listener.h"
 #include "http/openapi.h"
 #include "http/services.h"
@@ -222,6 +223,12 @@ Result<std::unique_ptr<Server>> Server::create(const Config& config) {
       impl->services.pool,
       app::StorePool::open(
           config.db, std::clamp(config.store_connections, 2, std::max(2, config.threads * 2))));
+  {
+    // The database's secret (ETags, cursors) is drawn on the first start, before any answer is
+    // cached: drawing it writes to the store.
+    auto lease = impl->services.pool->lease();
+    POLES_RETURN_IF_ERROR(app::server_keys(*lease).status());
+  }
   Router& r = impl->router;
   Services& s = impl->services;
   add_system_routes(r, s);

@@ -199,6 +199,13 @@ add('evaluate', 'GET', '/api/v1/evaluate?year=2022&draws=200&seed=5&sobol_n=0');
 add('evaluate-trends', 'GET', `/api/v1/evaluate/trends/${C}?from=2018&to=2022`);
 add('evaluate-assessments', 'GET', '/api/v1/evaluate/assessments?year=2022');
 add('evaluate-characterisation', 'GET', '/api/v1/evaluate/characterisation?year=2022');
+// publication to the evaluated: the cluster manager reads its own cluster's published results
+add('evaluate-unpublished-manager', 'GET', '/api/v1/evaluate?year=2022', { as: 'manager' });
+add('evaluate-publish', 'POST', '/api/v1/evaluate/publications/2022?draws=100&seed=5&sobol_n=0');
+add('evaluate-publish-again', 'POST', '/api/v1/evaluate/publications/2022?draws=100&seed=5&sobol_n=0');
+add('evaluate-publications', 'GET', '/api/v1/evaluate/publications');
+add('evaluate-published-manager', 'GET', '/api/v1/evaluate?year=2022', { as: 'manager' });
+add('report-cluster-published-manager', 'GET', `/api/v1/reports/cluster/${C}?year=2022&format=html&lang=fr`, { as: 'manager', text: true });
 // projects to products, services, foresight
 add('pipeline-funnel', 'GET', '/api/v1/pipeline/funnel?by=programme');
 add('pipeline-leverage', 'GET', '/api/v1/pipeline/leverage');
@@ -241,8 +248,9 @@ add('audit', 'GET', '/api/v1/audit?limit=5');
 add('logout', 'POST', '/api/v1/logout', { session: true });
 
 // --- running them ---------------------------------------------------------------------------
-const volatileKeys = new Set(['csrf', 'token', 'token_id', 'created_at', 'last_used_at', 'at', 'started', 'finished', 'elapsed_seconds', 'seconds', 'created',
-  'generated', 'duration_ms', 'timing_seconds']);
+// ETags and list cursors are keyed with (or encrypted by) the secret each database draws.
+const volatileKeys = new Set(['csrf', 'token', 'token_id', 'created_at', 'last_used_at', 'at', 'started', 'finished',
+  'elapsed_seconds', 'seconds', 'created', 'generated', 'duration_ms', 'timing_seconds', 'next_cursor', 'published_at']);
 const scrub = (v) => {
   if (Array.isArray(v)) return v.map(scrub);
   if (v && typeof v === 'object') {
@@ -299,7 +307,7 @@ for (const c of cases) {
   const res = await fetch(base + url, { method: c.method, headers, body });
   const type = (res.headers.get('content-type') ?? '').split(';')[0];
   const answer = { request: `${c.method} ${c.resolve ? shownUrl : url}`, status: res.status, type };
-  if (res.headers.get('etag')) answer.etag = res.headers.get('etag');
+  if (res.headers.get('etag')) answer.etag = '<volatile>';
   if (c.binary) {
     const bytes = Buffer.from(await res.arrayBuffer());
     answer.body = { starts_with: bytes.subarray(0, 5).toString('latin1'), at_least_bytes: bytes.length > 1000 };
