@@ -14,7 +14,7 @@ class ApiError extends Error {
 }
 
 async function api(method, path, body, { raw = false, headers = {} } = {}) {
-  const h = { ...headers };
+  const h = { "Accept-Language": lang, ...headers };
   if (method !== "GET") {
     if (me?.csrf) h["X-CSRF-Token"] = me.csrf;
     if (!raw) h["Content-Type"] = "application/json";
@@ -110,23 +110,12 @@ function confirmDialog(text) {
 function problemBox(err) {
   const p = err.problem || { detail: String(err) };
   const title = p.status ? (t(`problem.${p.status}`) !== `problem.${p.status}` ? t(`problem.${p.status}`) : t("problem.other")) : t("problem.other");
-  // The server's detail is English text: shown on English pages only (French pages say the status).
-  return el("div", { class: "problem", role: "alert" }, el("strong", {}, title), lang === "en" && p.detail ? " " + p.detail : "",
+  // The server words its detail in the language asked for (Accept-Language).
+  return el("div", { class: "problem", role: "alert" }, el("strong", {}, title), p.detail ? " " + p.detail : "",
     p.errors ? table([
       { label: t("line"), value: (e) => e.line ?? "" }, { label: t("column"), value: (e) => e.column ?? "" },
-      { label: t("field"), value: (e) => e.field }, { label: t("value"), value: (e) => e.value }, { label: t("rule"), value: (e) => ruleText(e.rule) },
+      { label: t("field"), value: (e) => e.field }, { label: t("value"), value: (e) => e.value }, { label: t("rule"), value: (e) => e.rule },
     ], p.errors, null, { tools: false }) : "");
-}
-// Validation rules as the importer words them (English) -> the page's language.
-const RULES_FR = [[/^is required$/, "obligatoire"], [/^SIREN check digit is wrong \(Luhn\)$/, "clé de contrôle du SIREN erronée (Luhn)"],
-  [/^SIRET check digit is wrong \(Luhn\)$/, "clé de contrôle du SIRET erronée (Luhn)"], [/^is not a region code/, "n'est pas un code de région INSEE"],
-  [/^must be one of (.*)$/, "doit être l'une des valeurs $1"], [/^is not a valid identifier.*/, "n'est pas un identifiant valide"],
-  [/^refers to a missing (.*)$/, "fait référence à un $1 absent"], [/^duplicate key.*/, "clé en double"], [/^is not a number.*/, "n'est pas un nombre"],
-  [/^is not a date.*/, "n'est pas une date"], [/^unknown column.*/, "colonne inconnue"]];
-function ruleText(rule) {
-  if (lang !== "fr" || !rule) return rule;
-  for (const [re, fr] of RULES_FR) if (re.test(rule)) return rule.replace(re, fr);
-  return rule;
 }
 // ECharts in the DSFR palette, numbers in the page's locale, labels never clipped (containLabel),
 // and the data as a table under a "see the data" disclosure (text alternative).
@@ -260,7 +249,7 @@ function whyList(c, peer) {
   const gaps = Object.entries(c.pillars).map(([p, v]) => ({ p, v, peer: peer[p], d: v - peer[p] })).sort((a, b) => a.d - b.d);
   const items = [t("ev.why_rated", { r: label("rating", c.rating), t: label("trend", c.trend), m: fmt(c.consecutive_misses) })];
   for (const g of [...gaps.slice(0, 2), ...gaps.slice(-1)]) {
-    items.push(t(g.d < 0 ? "ev.why_pillar_below" : "ev.why_pillar_above", { p: label("pillar", g.p), v: fmt(g.v, 2), peer: fmt(g.peer, 2) }));
+    items.push(t(Math.abs(g.d) < 0.005 ? "ev.why_pillar_equal" : g.d < 0 ? "ev.why_pillar_below" : "ev.why_pillar_above", { p: label("pillar", g.p), v: fmt(g.v, 2), peer: fmt(g.peer, 2) }));
   }
   const missed = c.targets.filter((x) => x.met === false);
   const shareUnit = (i, v) => (INDICATORS[i] && ["share"].includes(indicatorUnits[i]) ? pct(v) : fmt(v, 2));
@@ -445,12 +434,12 @@ async function pageLogin(root) {
 }
 
 async function pageAccount(root) {
-  const label = el("input", { class: "fr-input", id: "token-label", value: "script" });
+  const tokenLabel = el("input", { class: "fr-input", id: "token-label", value: "script" });
   const out = el("p", { "aria-live": "polite" });
   root.append(el("h1", {}, t("account.title")), table([{ label: "", value: (r) => r[0] }, { label: "", value: (r) => r[1] }], [
     [t("login.name"), me.user.name], [t("account.role"), label("account_role", me.user.role)], [t("account.scope"), me.user.scope || "—"],
-  ]), el("h2", {}, t("account.token")), el("div", { class: "filters" }, el("label", {}, t("account.token_label"), label),
-    el("button", { type: "button", onclick: async () => { const r = await api("POST", "/api/v1/tokens", { label: label.value }); out.replaceChildren(el("code", {}, r.token)); } }, "OK")), out);
+  ]), el("h2", {}, t("account.token")), el("div", { class: "filters" }, el("label", {}, t("account.token_label"), tokenLabel),
+    el("button", { type: "button", onclick: async () => { const r = await api("POST", "/api/v1/tokens", { label: tokenLabel.value }); out.replaceChildren(el("code", {}, r.token)); } }, "OK")), out);
 }
 
 async function pageUsers(root) {

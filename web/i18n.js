@@ -19,7 +19,7 @@ const fr = {
   "profile.link_network": "Réseau de coopération du pôle", "profile.link_evaluation": "Détail de l'évaluation", "profile.link_compare": "Comparer avec d'autres pôles",
   "profile.link_services": "Services aux PME", "profile.active": "en cours", "profile.rank": "Rang {r} sur {n} (intervalle {lo}–{hi})",
   "ev.why": "Pourquoi cette notation", "ev.why_pillar_above": "{p} : {v} contre {peer} chez les pairs (au-dessus)", "ev.why_pillar_below": "{p} : {v} contre {peer} chez les pairs (en dessous)",
-  "ev.why_missed": "Objectif non atteint : {i} ({v} pour une cible de {t})", "ev.why_all_met": "Tous les objectifs du contrat sont atteints.",
+  "ev.why_pillar_equal": "{p} : {v}, au niveau des pairs ({peer})", "ev.why_missed": "Objectif non atteint : {i} ({v} pour une cible de {t})", "ev.why_all_met": "Tous les objectifs du contrat sont atteints.",
   "ev.why_rated": "Notation « {r} », tendance {t} ; {m} année(s) consécutive(s) d'objectifs manqués.",
   "ev.tab.ranking": "Classement", "ev.tab.detail": "Détail d'un pôle", "ev.tab.method": "Méthode et sensibilité", "ev.tab.qualitative": "Grille qualitative", "ev.tab.characterisation": "Caractérisation",
   "cmp.title": "Comparer des pôles", "cmp.pick": "Pôles comparés (2 à 5)", "cmp.add": "Ajouter", "cmp.remove": "Retirer {n}", "cmp.need": "Choisissez au moins deux pôles.",
@@ -155,7 +155,7 @@ const en = {
   "profile.link_network": "The cluster's cooperation network", "profile.link_evaluation": "Evaluation detail", "profile.link_compare": "Compare with other clusters",
   "profile.link_services": "SME services", "profile.active": "ongoing", "profile.rank": "Rank {r} of {n} (interval {lo}–{hi})",
   "ev.why": "Why this rating", "ev.why_pillar_above": "{p}: {v} against {peer} for peers (above)", "ev.why_pillar_below": "{p}: {v} against {peer} for peers (below)",
-  "ev.why_missed": "Target missed: {i} ({v} for a target of {t})", "ev.why_all_met": "Every contract target is met.",
+  "ev.why_pillar_equal": "{p}: {v}, level with peers ({peer})", "ev.why_missed": "Target missed: {i} ({v} for a target of {t})", "ev.why_all_met": "Every contract target is met.",
   "ev.why_rated": "Rated “{r}”, trend {t}; {m} consecutive year(s) of missed targets.",
   "ev.tab.ranking": "Ranking", "ev.tab.detail": "One cluster", "ev.tab.method": "Method and sensitivity", "ev.tab.qualitative": "Qualitative grid", "ev.tab.characterisation": "Characterisation",
   "cmp.title": "Compare clusters", "cmp.pick": "Clusters compared (2 to 5)", "cmp.add": "Add", "cmp.remove": "Remove {n}", "cmp.need": "Pick at least two clusters.",
@@ -287,6 +287,7 @@ export function applyStatic(root = document) {
 const locale = () => (lang === "fr" ? "fr-FR" : "en-GB");
 export function fmt(n, digits = 0) {
   if (n === null || n === undefined || Number.isNaN(n)) return "—";
+  if (Number(n.toFixed(digits)) === 0) n = 0;  // no "-0"
   return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n);
 }
 // A share (0.5) as a percentage ("50 %" in French, "50%" in English).

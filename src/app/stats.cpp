@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <map>
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "core/codes.h"
@@ -264,10 +264,9 @@ Result<ClusterProfile> cluster_profile(const snapshot::Snapshot& s, const std::s
       if (!size.is_null(o)) ++members.by_size_class[std::string(size.text(o))][yi];
     }
   }
-  std::stable_sort(out.member_list.begin(), out.member_list.end(),
-                   [](const ClusterMember& a, const ClusterMember& b) {
-                     return a.start_date > b.start_date;
-                   });
+  std::stable_sort(
+      out.member_list.begin(), out.member_list.end(),
+      [](const ClusterMember& a, const ClusterMember& b) { return a.start_date > b.start_date; });
   // Projects labelled by the cluster, by status and programme.
   const Table& pl = s.table("project_label");
   const Table& p = s.table("project");
@@ -287,9 +286,8 @@ Result<ClusterProfile> cluster_profile(const snapshot::Snapshot& s, const std::s
     out.projects.list.push_back(ProjectBrief{
         std::string(p.key(pr)), std::string(acronym.text(pr)), std::string(status.text(pr)),
         std::string(programme.text(pr)),
-        start.is_null(pr)
-            ? std::nullopt
-            : std::optional<std::string>(Date::from_days(start.ints[pr]).to_string()),
+        start.is_null(pr) ? std::nullopt
+                          : std::optional<std::string>(Date::from_days(start.ints[pr]).to_string()),
         opt_real(total_cost, pr), opt_real(public_aid, pr)});
   }
   // Services per year and kind.

@@ -62,8 +62,9 @@ bool accepts_gzip(std::string_view accept) {
     if (e == std::string_view::npos) e = accept.size();
     std::string_view item = accept.substr(b, e - b);
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    if (item.starts_with("gzip")) return item.find("q=0") == std::string_view::npos ||
-                                         item.find("q=0.") != std::string_view::npos;
+    if (item.starts_with("gzip"))
+      return item.find("q=0") == std::string_view::npos ||
+             item.find("q=0.") != std::string_view::npos;
     b = e + 1;
   }
   return false;
@@ -145,8 +146,8 @@ void StaticFiles::serve(const Request& req, Response& res) {
   // A URL that names a version (`?v=`, set by the pages on the locked npm packages) never changes:
   // immutable for a year. Everything else is revalidated on each use (a 304 by its ETag), so
   // that a new version of the dashboard's own modules is seen at once.
-  res.set_header("Cache-Control", req.query.contains("v") ? "public, max-age=31536000, immutable"
-                                                          : "no-cache");
+  res.set_header("Cache-Control",
+                 req.query.contains("v") ? "public, max-age=31536000, immutable" : "no-cache");
   if (req.header("If-None-Match") == etag) {
     res.status = 304;
     return;
