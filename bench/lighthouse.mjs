@@ -3,6 +3,7 @@
 // Usage: node bench/lighthouse.mjs WEB_ROOT BASE_URL COOKIE NAME=HASH...
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
+import { writeFileSync } from "node:fs";
 const [webRoot, base, cookie, ...pages] = process.argv.slice(2);
 const require = createRequire(join(resolve(webRoot), "package.json"));
 const { default: lighthouse } = await import(require.resolve("lighthouse"));
@@ -21,6 +22,10 @@ try {
     const score = (k) => Math.round(100 * c[k].score);
     const a = r.lhr.audits;
     console.log(`| ${name} | \`${hash}\` | ${score("performance")} | ${score("accessibility")} | ${score("best-practices")} | ${a["first-contentful-paint"].displayValue} | ${a["largest-contentful-paint"].displayValue} | ${a["total-blocking-time"].displayValue} | ${a["cumulative-layout-shift"].displayValue} |`);
+    if (process.env.LH_VERBOSE) {
+      console.error(name, r.lhr.finalDisplayedUrl, JSON.stringify(a["layout-shifts"]?.details?.items?.slice(0, 5) ?? a["layout-shifts"]).slice(0, 1500));
+      writeFileSync(`/tmp/lh-${name.replace(/\W+/g, "-")}.json`, JSON.stringify(r.lhr));
+    }
     if (process.env.LH_VERBOSE) for (const [id, au] of Object.entries(a)) if (au.score !== null && au.score < 0.9 && au.scoreDisplayMode !== "informative") console.error(name, id, au.score, au.displayValue || "");
   }
 } finally {

@@ -33,6 +33,7 @@ async function api(method, path, body, { raw = false, headers = {} } = {}) {
 const main = () => document.getElementById("main");
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
+  if (tag === "button") attrs = { ...attrs, class: !attrs.class ? "fr-btn" : attrs.class === "secondary" ? "fr-btn fr-btn--secondary" : attrs.class };
   for (const [k, v] of Object.entries(attrs)) {
     if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
     else if (v !== false && v !== null && v !== undefined) e.setAttribute(k, v === true ? "" : v);
@@ -42,7 +43,8 @@ function el(tag, attrs = {}, ...children) {
 }
 // A data table: sortable columns (buttons in the headers), a row count ("25 of 312") with "show
 // more", a CSV export, and a box that scrolls sideways on its own (never the page).
-// A column: { label, value(row) -> text or node, num, sort(row) -> sortable value, name }.
+// A column: { label, value(row) -> text or node, num, sort(row) -> sortable value, name: the label
+// is a proper name (not translated) }.
 function table(columns, rows, onClick, { page = 50, tools = rows.length > 10, id = null } = {}) {
   let shown = Math.min(page, rows.length);
   let order = rows;
@@ -52,7 +54,7 @@ function table(columns, rows, onClick, { page = 50, tools = rows.length > 10, id
   const more = el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--tertiary", onclick: () => { shown = Math.min(order.length, shown + page); draw(); } });
   const plain = (v) => (v instanceof Node ? v.textContent : v ?? "");
   const heads = columns.map((c, i) => {
-    const th = el("th", { scope: "col", class: c.num ? "num" : null });
+    const th = el("th", { scope: "col", class: c.num ? "num" : null, translate: c.name ? "no" : null });
     if (c.label && rows.length > 1) {
       th.append(el("button", { type: "button", class: "sort", title: t("table.sort", { c: c.label }), onclick: () => sortBy(i) }, c.label));
     } else th.append(c.label ?? "");
@@ -140,6 +142,8 @@ function chart(container, option, { asTable = true } = {}) {
   }
   return c;
 }
+// "Label : value" in French (a non-breaking space before the colon), "Label: value" in English.
+const colon = () => (lang === "fr" ? "\u00a0: " : ": ");
 const years = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 // --- pages ---------------------------------------------------------------------------------
@@ -192,11 +196,11 @@ async function pageMap(root, params) {
   const colour = (v) => (classOf(v) < 0 ? "#f6f6f6" : PALETTE[Math.min(PALETTE.length - 1, classOf(v))]);
   const byCode = Object.fromEntries(data.regions.map((r) => [r.code, r]));
   const heading = t(`map.period_${state.indicator}`, { y: state.year });
-  const svg = regionMap(heading, (code) => ({ fill: colour(values[code] || 0), label: `${byCode[code].name} : ${show(values[code])}`,
-    title: `${byCode[code].name} — ${heading} : ${show(values[code])}` }), (code) => { location.hash = `#/clusters?region=${code}`; });
+  const svg = regionMap(heading, (code) => ({ fill: colour(values[code] || 0), label: `${byCode[code].name}${colon()}${show(values[code])}`,
+    title: `${byCode[code].name} — ${heading}${colon()}${show(values[code])}` }), (code) => { location.hash = `#/clusters?region=${code}`; });
   const overseas = el("div", { class: "overseas" }, el("strong", {}, t("map.overseas")),
     data.regions.filter((r) => r.overseas).map((r) => el("button", { type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm", style: `background:${colour(values[r.code] || 0)}`,
-      onclick: () => { location.hash = `#/clusters?region=${r.code}`; } }, `${r.name} : ${show(values[r.code])}`)));
+      onclick: () => { location.hash = `#/clusters?region=${r.code}`; } }, `${r.name}${colon()}${show(values[r.code])}`)));
   const bounds = [0, ...breaks, Math.max(0, ...positive)];
   const legend = el("div", { class: "legend", id: "map-legend" }, el("strong", {}, `${t("map.legend")} (${t("map.classes")}) :`),
     el("span", {}, el("span", { class: "swatch", style: "background:#f6f6f6" }), " 0"),
@@ -352,7 +356,7 @@ async function profileEvaluation(evalBox, c) {
     const e = ev.clusters.find((x) => x.cluster === c.id);
     if (!e) { evalBox.append(el("p", { class: "muted" }, t("none"))); return; }
     evalBox.append(el("p", {}, el("strong", {}, `${label("rating", e.rating)} — `), t("profile.rank", { r: fmt(e.rank), n: fmt(ev.clusters.length), lo: fmt(e.rank_interval.p05), hi: fmt(e.rank_interval.p95) })),
-      el("p", {}, `${t("ev.action")} : ${label("action_level", e.action.level)}`),
+      el("p", {}, `${t("ev.action")}${colon()}${label("action_level", e.action.level)}`),
       el("h3", { class: "fr-h6" }, t("ev.why")), whyList(e, ev.peers[e.peer_group].pillars), source());
   } catch (err) { evalBox.append(problemBox(err)); }
 }
@@ -378,7 +382,7 @@ async function pageProject(root, id) {
   const p = await api("GET", `/api/v1/projects/${encodeURIComponent(id)}/profile`);
   const pr = p.project;
   const events = [...p.events].sort((a, b) => (a.date || "").localeCompare(b.date || ""));
-  root.append(el("h1", {}, `${pr.acronym} — ${pr.title || ""}`),
+  root.append(el("h1", {}, pr.acronym, " — ", el("span", { translate: "no" }, pr.title || "")),
     facts([
       [t("programme"), label("programme", pr.programme)], [t("status"), label("project_status", pr.status)], [t("start"), `${date(pr.start_date)} → ${date(pr.end_date)}`],
       [t("total_cost"), euros(pr.total_cost)], [t("public_aid"), euros(pr.public_aid)], ["TRL", `${pr.trl_start ?? "?"} → ${pr.trl_target ?? "?"}`],
@@ -498,7 +502,7 @@ function heatmap(container, matrix, { top = 0 } = {}) {
   let max = 1;
   idx.forEach((i, x) => idx.forEach((j, y) => { if (i !== j) { data.push([x, y, matrix.values[i][j]]); max = Math.max(max, matrix.values[i][j]); } }));
   return chart(container, {
-    tooltip: { position: "top", formatter: (p) => `${names[p.data[0]]} — ${names[p.data[1]]} : ${fmt(p.data[2])}` },
+    tooltip: { position: "top", formatter: (p) => `${names[p.data[0]]} — ${names[p.data[1]]}${colon()}${fmt(p.data[2])}` },
     grid: { left: 110, right: 16, top: 8, bottom: 110 },
     xAxis: { type: "category", data: names, axisLabel: { rotate: 60, fontSize: 9 } },
     yAxis: { type: "category", data: names, axisLabel: { fontSize: 9 } },
@@ -659,7 +663,7 @@ async function pageSelect(root, params) {
   // Ranking with its uncertainty.
   root.append(el("section", { class: "card", id: "sel-ranking" }, el("h2", {}, t("sel.ranking")), el("p", { class: "muted" }, t("sel.ranking_note")),
     table([{ label: t("sel.rank"), value: (r) => r.rank, num: true }, { label: t("sel.proposal"), value: (r) => r.id },
-      { label: t("sel.applicant"), value: (r) => r.applicant_name }, { label: t("sel.score"), value: (r) => fmt(r.adjusted_score, 2), num: true },
+      { label: t("sel.applicant"), value: (r) => el("span", { translate: "no" }, r.applicant_name) }, { label: t("sel.score"), value: (r) => fmt(r.adjusted_score, 2), num: true },
       { label: t("sel.raw"), value: (r) => fmt(r.raw_mean, 2), num: true },
       { label: t("sel.interval"), value: (r) => `${fmt(r.rank_interval.p05)}–${fmt(r.rank_interval.p95)}`, num: true },
       { label: t("sel.disagreement"), value: (r) => r.disagreement ? "⚠ " + fmt(r.sd, 1) : "" }], scores.ranking)));
@@ -731,7 +735,7 @@ async function pagePipeline(root, params) {
         { label: t("pipe.rejected"), num: true, value: (r) => fmt(r.rejected_after) }, { label: t("pipe.abandoned"), num: true, value: (r) => fmt(r.abandoned_after) }], all.stages))));
   const top = [...lev.groups].sort((a, b) => b.public_aid - a.public_aid).slice(0, 25);
   root.append(el("section", { class: "card", id: "pipe-leverage" }, el("h2", {}, t("pipe.leverage")), el("p", { class: "muted" }, t("pipe.leverage_note")),
-    el("p", {}, `${t("pipe.lev")} : ${fmt(lev.all.leverage, 2)} · ${t("pipe.follow")} : ${fmt(lev.all.follow_ons)} · ${t("pipe.eu_after")} : ${pct(lev.all.european_after_national_share)}`),
+    el("p", {}, `${t("pipe.lev")}${colon()}${fmt(lev.all.leverage, 2)} · ${t("pipe.follow")}${colon()}${fmt(lev.all.follow_ons)} · ${t("pipe.eu_after")}${colon()}${pct(lev.all.european_after_national_share)}`),
     table([{ label: t("cluster"), value: (r) => el("span", { translate: "no" }, r.name) }, { label: t("pipe.aid"), num: true, sort: (r) => r.public_aid, value: (r) => euros(r.public_aid) },
       { label: t("pipe.private"), num: true, sort: (r) => r.private_funding, value: (r) => euros(r.private_funding) }, { label: t("pipe.lev"), num: true, value: (r) => fmt(r.leverage, 2) },
       { label: t("pipe.follow"), num: true, value: (r) => fmt(r.follow_ons) }, { label: t("pipe.eu_after"), num: true, value: (r) => pct(r.european_after_national_share) }],
@@ -754,7 +758,7 @@ async function pageServices(root) {
       table([{ label: t("svc.group"), value: (r) => r[0] }, { label: t("svc.firms"), num: true, value: (r) => fmt(r[1].firms) },
         { label: t("svc.baseline"), num: true, value: (r) => pct(r[1].baseline) }, { label: t("svc.later"), num: true, value: (r) => pct(r[1].later) }],
       [[t("svc.served"), o.served], [t("svc.not_served"), o.not_served]]),
-      el("p", {}, `${t("svc.difference")} : ${pct(o.difference)} (${pct(o.ci95[0])} ; ${pct(o.ci95[1])})`)),
+      el("p", {}, `${t("svc.difference")}${colon()}${pct(o.difference)} (${pct(o.ci95[0])} ; ${pct(o.ci95[1])})`)),
     el("section", { class: "card", id: "svc-clusters" }, el("h2", {}, t("svc.table")),
       table([{ label: t("cluster"), value: (r) => el("span", { translate: "no" }, r.name) }, { label: t("svc.services"), num: true, value: (r) => fmt(r.services) },
         { label: t("svc.reach"), num: true, value: (r) => pct(r.reach) }, { label: t("svc.intensity"), num: true, value: (r) => fmt(r.intensity, 2) },
@@ -762,7 +766,7 @@ async function pageServices(root) {
         { label: t("svc.financing"), num: true, value: (r) => (r.financing_raised?.value != null ? euros(r.financing_raised.value) : secretCell(r.financing_raised)) }], svc.clusters)));
   const p = diag.progress;
   root.append(el("h2", {}, t("diag.title")),
-    el("section", { class: "card", id: "diag-card" }, el("p", {}, `${t("diag.firms")} : ${fmt(diag.firms)}`),
+    el("section", { class: "card", id: "diag-card" }, el("p", {}, `${t("diag.firms")}${colon()}${fmt(diag.firms)}`),
       p.secret ? "" : el("p", { id: "diag-progress" }, t("diag.progress", { n: fmt(p.firms), d: fmt(p.mean_change.score, 1), lo: fmt(p.score_ci95[0], 1), hi: fmt(p.score_ci95[1], 1), s: pct(p.improved_share) })),
       el("h3", {}, t("diag.maturity")), dimBox,
       el("h3", {}, t("diag.aid")),
@@ -787,14 +791,14 @@ async function pageEmployment(root, params) {
   const colour = (v) => (v === undefined ? "#eee" : PALETTE[Math.max(0, Math.min(PALETTE.length - 1, Math.floor(v * 2)))]);
   const map = regionMap(t("emp.map"), (code) => {
     const r = lq[code];
-    const text = r ? `${r.region_name} : ${fmt(r.lq, 2)}${"★".repeat(r.stars)}` : code;
+    const text = r ? `${r.region_name}${colon()}${fmt(r.lq, 2)}${"★".repeat(r.stars)}` : code;
     return { fill: colour(r?.lq), label: text, title: text };
   });
   const projBox = el("div", { class: "chart", id: "emp-projection", role: "img", "aria-label": t("emp.projection") });
   const pr = emp.projections[0];
   const sheet = `/api/v1/reports/sector/${encodeURIComponent(sector)}?lang=${lang}`;
   root.append(el("h1", {}, t("emp.title")), el("div", { class: "filters" }, el("label", {}, t("emp.sector"), sectorSel)),
-    el("p", { id: "emp-sheet" }, el("strong", {}, t("emp.sheet") + " : "), el("a", { href: sheet + "&format=html", target: "_blank", id: "emp-sheet-html" }, t("emp.sheet_html")),
+    el("p", { id: "emp-sheet" }, el("strong", {}, t("emp.sheet") + colon()), el("a", { href: sheet + "&format=html", target: "_blank", id: "emp-sheet-html" }, t("emp.sheet_html")),
       " · ", el("a", { href: sheet + "&format=pdf", id: "emp-sheet-pdf" }, t("emp.sheet_pdf"))),
     el("div", { class: "grid" },
       el("section", { class: "card", id: "emp-map" }, el("h2", {}, t("emp.map") + ` (${emp.year})`), el("div", { class: "map" }, map)),
@@ -858,24 +862,24 @@ async function pageEvaluate(root, params) {
   const ranking = el("section", { class: "card", id: "ev-ranking" }, el("h2", {}, t("ev.ranking")), el("p", { class: "muted" }, t("ev.ranking_note")), rankBox,
     table([{ label: t("sel.rank"), num: true, value: (r) => r.rank }, { label: t("cluster"), value: (r) => el("span", { translate: "no" }, r.name) },
       { label: t("ev.index"), num: true, value: (r) => fmt(r.index, 3) }, { label: t("sel.interval"), num: true, sort: (r) => r.rank_interval.median, value: (r) => `${fmt(r.rank_interval.p05)}–${fmt(r.rank_interval.p95)}` },
-      { label: t("rating"), value: (r) => label("rating", r.rating) }, { label: t("ev.peer"), value: (r) => `${label("peer_group", r.peer_group)} : ${r.peer_rank}` },
+      { label: t("rating"), value: (r) => label("rating", r.rating) }, { label: t("ev.peer"), value: (r) => `${label("peer_group", r.peer_group)}${colon()}${r.peer_rank}` },
       { label: t("ev.trend"), value: (r) => label("trend", r.trend) }, { label: t("ev.action"), value: (r) => label("action_level", r.action.level) }],
     ev.clusters, (r) => { location.hash = url(r.cluster, "detail"); }, { page: 500 }), source());
   const detail = el("div", {},
     el("section", { class: "card", id: "ev-why" }, el("h2", { translate: "no" }, c.name),
       el("p", {}, el("strong", {}, `${label("rating", c.rating)} — `), t("profile.rank", { r: fmt(c.rank), n: fmt(ev.clusters.length), lo: fmt(c.rank_interval.p05), hi: fmt(c.rank_interval.p95) })),
       el("h3", { class: "fr-h6" }, t("ev.why")), whyList(c, peer),
-      el("p", {}, el("a", { href: `#/cluster/${encodeURIComponent(c.cluster)}` }, t("profile.identity") + " — " + c.name))),
+      el("p", {}, el("a", { href: `#/cluster/${encodeURIComponent(c.cluster)}` }, t("profile.identity") + " — ", el("span", { translate: "no" }, c.name)))),
     el("div", { class: "grid" },
       el("section", { class: "card" }, el("h2", {}, t("ev.radar")), radarBox),
       el("section", { class: "card" }, el("h2", {}, t("ev.trends")), el("label", { class: "fr-label" }, t("indicator"), indicatorSel), el("p", { class: "muted", id: "ev-indicator-def" }), trendBox)),
-    el("section", { class: "card", id: "ev-compliance" }, el("h2", {}, t("ev.compliance", { name: c.name })),
+    el("section", { class: "card", id: "ev-compliance" }, el("h2", {}, t("ev.compliance", { name: "" }), el("span", { translate: "no" }, c.name)),
       el("p", {}, t("ev.misses", { n: fmt(c.consecutive_misses) }), c.improvement_plan ? " " + t("ev.plan") : ""),
       table([{ label: t("indicator"), value: (r) => el("abbr", { title: indicatorDefinition(r.indicator) }, indicatorLabel(r.indicator)) },
         { label: t("ev.target"), num: true, value: (r) => valueOf(r.indicator, r.target) },
         { label: t("value"), num: true, value: (r) => valueOf(r.indicator, r.value) },
         { label: t("ev.met"), value: (r) => (r.met === null ? "?" : r.met ? "✓" : "✗") }], c.targets, null, { tools: false }),
-      el("p", { id: "ev-action", "data-action": c.action.action }, el("strong", {}, `${t("ev.action")} : ${label("action_level", c.action.level)}`)),
+      el("p", { id: "ev-action", "data-action": c.action.action }, el("strong", {}, `${t("ev.action")}${colon()}${label("action_level", c.action.level)}`)),
       el("p", {}, el("a", { href: `/api/v1/reports/cluster/${encodeURIComponent(c.cluster)}?year=${year}&lang=${lang}&format=html`, target: "_blank", id: "ev-report-html" }, t("ev.report_html")),
         " · ", el("a", { href: `/api/v1/reports/cluster/${encodeURIComponent(c.cluster)}?year=${year}&lang=${lang}&format=pdf`, id: "ev-report-pdf" }, t("ev.report_pdf")))));
   const method = el("div", {},
@@ -908,7 +912,7 @@ async function pageEvaluate(root, params) {
   const pillarNames = ev.method.pillars;
   chart(radarBox, { tooltip: { trigger: "item" }, radar: { indicator: pillarNames.map((p) => ({ name: label("pillar", p), max: 1 })), radius: "60%" },
     series: [{ type: "radar", data: [{ name: c.name, value: pillarNames.map((p) => c.pillars[p]) }, { name: t("ev.peers"), value: pillarNames.map((p) => peer[p]) }] }], color: ["#000091", "#e1000f"] });
-  radarBox.after(table([{ label: t("gl.pillar"), value: (p) => label("pillar", p) }, { label: c.name, num: true, value: (p) => fmt(c.pillars[p], 2) }, { label: t("ev.peers"), num: true, value: (p) => fmt(peer[p], 2) }], pillarNames, null, { tools: false }));
+  radarBox.after(table([{ label: t("gl.pillar"), value: (p) => label("pillar", p) }, { label: c.name, name: true, num: true, value: (p) => fmt(c.pillars[p], 2) }, { label: t("ev.peers"), num: true, value: (p) => fmt(peer[p], 2) }], pillarNames, null, { tools: false }));
   const trends = await api("GET", `/api/v1/evaluate/trends/${encodeURIComponent(c.cluster)}`);
   let trendChart = null;
   const drawTrend = () => {
@@ -1056,15 +1060,16 @@ async function pageCompare(root, params) {
       const ev = await api("GET", `/api/v1/evaluate?year=${EVAL_YEAR}&draws=500&sobol_n=0`);
       await loadIndicatorUnits();
       const evs = chosen.map((c) => ev.clusters.find((x) => x.cluster === c.id)).filter(Boolean);
+      const short = (id) => { const c = chosen.find((x) => x.id === id); return c.acronym || c.name; };
       const radar = el("div", { class: "chart", id: "cmp-radar", role: "img", "aria-label": t("cmp.pillars", { y: EVAL_YEAR }) });
       root.append(el("section", { class: "card", id: "cmp-pillars" }, el("h2", {}, t("cmp.pillars", { y: EVAL_YEAR })), radar,
-        table([{ label: t("gl.pillar"), value: (p) => label("pillar", p) }, ...evs.map((e) => ({ label: e.name, num: true, value: (p) => fmt(e.pillars[p], 2) }))], ev.method.pillars, null, { tools: false })),
+        table([{ label: t("gl.pillar"), value: (p) => label("pillar", p) }, ...evs.map((e) => ({ label: short(e.cluster), num: true, value: (p) => fmt(e.pillars[p], 2) }))], ev.method.pillars, null, { tools: false })),
       el("section", { class: "card", id: "cmp-indicators" }, el("h2", {}, t("cmp.indicators", { y: EVAL_YEAR })),
         table([{ label: t("indicator"), value: (i) => el("abbr", { title: indicatorDefinition(i) }, indicatorLabel(i)) },
-          { label: t("ev.rating") === "ev.rating" ? t("rating") : t("rating"), value: () => "" }, ...evs.map((e) => ({ label: e.name, num: true, value: (i) => valueOf(i, e.indicators[i]) }))].filter((c) => c.label !== t("rating")),
+          { label: t("ev.rating") === "ev.rating" ? t("rating") : t("rating"), value: () => "" }, ...evs.map((e) => ({ label: short(e.cluster), num: true, value: (i) => valueOf(i, e.indicators[i]) }))].filter((c) => c.label !== t("rating")),
         ev.method.indicators, null, { page: 100 })));
       chart(radar, { tooltip: { trigger: "item" }, radar: { indicator: ev.method.pillars.map((p) => ({ name: label("pillar", p), max: 1 })), radius: "60%" },
-        series: [{ type: "radar", data: evs.map((e) => ({ name: e.name, value: ev.method.pillars.map((p) => e.pillars[p]) })) }] });
+        series: [{ type: "radar", data: evs.map((e) => ({ name: short(e.cluster), value: ev.method.pillars.map((p) => e.pillars[p]) })) }] });
       radar.dataset.ready = "true";
     }
   }
@@ -1128,11 +1133,8 @@ function updateChrome() {
   links.replaceChildren(el("ul", { class: "fr-btns-group" },
     el("li", {}, el("button", { type: "button", class: "fr-btn", lang: langBtn.lang, onclick: () => langBtn.click() }, langBtn.textContent)),
     me ? el("li", {}, el("button", { type: "button", class: "fr-btn", onclick: () => document.getElementById("logout").click() }, t("logout"))) : ""));
-  const box = document.getElementById("global-search");
-  box.parentElement.parentElement.hidden = !me;
-  document.getElementById("button-search").hidden = !me;
-  if (me && !search) { search = searchBox(api); box.append(search); search.addEventListener("picked", () => closeModal("modal-search")); }
-  search?.relabel();
+  if (!search) { search = searchBox(api, () => !!me); search.addEventListener("picked", () => closeModal("modal-search")); }
+  search.relabel();
   document.getElementById("identity").textContent = t(document.documentElement.classList.contains("neutral") ? "footer.identity_state" : "footer.identity");
 }
 function openModal(id) {

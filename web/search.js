@@ -6,29 +6,13 @@ import { labels } from "/vocab.js";
 
 const norm = (s) => (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 
-export function searchBox(api) {
-  const input = document.createElement("input");
-  Object.assign(input, { type: "search", id: "search-input", className: "fr-input", autocomplete: "off" });
-  input.setAttribute("role", "combobox");
-  input.setAttribute("aria-autocomplete", "list");
-  input.setAttribute("aria-expanded", "false");
-  input.setAttribute("aria-controls", "search-list");
-  const labelEl = document.createElement("label");
-  labelEl.className = "fr-label fr-sr-only";
-  labelEl.htmlFor = "search-input";
-  const list = document.createElement("ul");
-  list.id = "search-list";
-  list.className = "suggestions";
-  list.setAttribute("role", "listbox");
-  list.hidden = true;
-  const status = document.createElement("p");
-  status.className = "fr-sr-only";
-  status.setAttribute("aria-live", "polite");
-  const box = document.createElement("div");
-  const row = document.createElement("div");
-  row.className = "search-row";
-  row.append(input);
-  box.append(labelEl, row, list, status);
+// Wires the search markup of index.html (present from the first paint: no layout shift).
+export function searchBox(api, enabled) {
+  const input = document.getElementById("search-input");
+  const labelEl = document.getElementById("search-label");
+  const list = document.getElementById("search-list");
+  const status = document.getElementById("search-status");
+  const box = document.getElementById("global-search");
   let clusters = null;
   let items = [];
   let active = -1;
@@ -36,13 +20,12 @@ export function searchBox(api) {
   const relabel = () => {
     labelEl.textContent = t("search.label");
     input.placeholder = t("search.placeholder");
-    input.setAttribute("aria-label", t("search.label"));
   };
   relabel();
   async function query(q) {
     const mine = ++seq;
     const n = norm(q.trim());
-    if (n.length < 2) return show([]);
+    if (n.length < 2 || !enabled()) return show([]);
     clusters ??= (await api("GET", "/api/v1/stats/clusters?year=2024")).clusters;
     const found = clusters.filter((c) => norm(`${c.name} ${c.acronym} ${c.themes} ${labels("theme", c.themes)} ${c.id}`).includes(n)).slice(0, 6)
       .map((c) => ({ kind: "cluster", id: c.id, text: c.acronym ? `${c.name} (${c.acronym})` : c.name, href: `#/cluster/${encodeURIComponent(c.id)}` }));
@@ -59,6 +42,7 @@ export function searchBox(api) {
   function show(found) {
     items = found;
     active = -1;
+    input.removeAttribute("aria-activedescendant");
     list.replaceChildren(...found.map((f, i) => {
       const li = document.createElement("li");
       li.id = `search-opt-${i}`;

@@ -50,7 +50,11 @@ const V = {
     evaluator: ["évaluateur", "evaluator"], reviewer: ["expert", "reviewer"], member: ["membre", "member"],
   },
   audit_action: { insert: ["création", "insert"], update: ["modification", "update"], delete: ["suppression", "delete"], import: ["import", "import"],
-    create: ["création", "create"], login: ["connexion", "login"], replace: ["remplacement", "replace"] },
+    create: ["création", "create"], login: ["connexion", "login"], replace: ["remplacement", "replace"],
+    "token.create": ["création d'un jeton d'API", "API token created"], "user.add": ["création d'un compte", "account created"],
+    "user.disable": ["désactivation d'un compte", "account disabled"], "user.enable": ["réactivation d'un compte", "account enabled"],
+    "user.reset_password": ["nouveau mot de passe", "password reset"], assign: ["affectation des experts", "reviewer assignment"],
+    decide: ["décisions de financement", "funding decisions"] },
   peer_group: { national: ["pôles nationaux", "national clusters"], regional: ["pôles régionaux", "regional clusters"] },
   // The graduated ladder, by level (the method file's texts are English; the level is the code).
   action_level: {

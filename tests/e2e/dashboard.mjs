@@ -476,7 +476,9 @@ try {
   const problems = [];
   const scan = () => page.evaluate(() => {
     const clone = document.body.cloneNode(true);
-    for (const e of clone.querySelectorAll('[translate="no"], script, style, [lang]:not(html), select, dialog, [hidden], details:not([open]) > :not(summary)')) e.remove();
+    // Left out: proper names (translate="no"), the other language's button, menus of names,
+    // closed parts, and the charts' drawings (their labels are names and acronyms of the data).
+    for (const e of clone.querySelectorAll('[translate="no"], script, style, [lang]:not(html), select, dialog, [hidden], details:not([open]) > :not(summary), .chart svg, .sigma')) e.remove();
     return { text: clone.innerText || clone.textContent, misses: window.poles.vocabMisses.splice(0) };
   });
   for (const width of [1440, 390]) {
@@ -497,7 +499,7 @@ try {
         for (const m of misses) problems.push(`${step}: code without a label ${m}`);
         const raw = text.match(/\b[a-z]+_[a-z_]+\b/g);
         if (raw) problems.push(`${step}: raw codes ${[...new Set(raw)].slice(0, 5).join(", ")}`);
-        for (const w of foreign[lng]) if (new RegExp(`(^|[^\\p{L}])${esc(w)}($|[^\\p{L}])`, "iu").test(text)) problems.push(`${step}: ${lng === "fr" ? "English" : "French"} label "${w}"`);
+        for (const w of foreign[lng]) if (new RegExp(`(^|[^\\p{L}\\p{N}-])${esc(w)}($|[^\\p{L}\\p{N}-])`, "iu").test(text)) problems.push(`${step}: ${lng === "fr" ? "English" : "French"} label "${w}"`);
         const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
         if (scroll > width + 1) problems.push(`${step}: the page scrolls sideways (${scroll} px)`);
         await page.screenshot({ path: join(shots, `pages-${width}`, `${name}-${lng}.png`), fullPage: width === 390 });
