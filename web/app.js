@@ -202,7 +202,7 @@ async function pageMap(root, params) {
     data.regions.filter((r) => r.overseas).map((r) => el("button", { type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm", style: `background:${colour(values[r.code] || 0)}`,
       onclick: () => { location.hash = `#/clusters?region=${r.code}`; } }, `${r.name}${colon()}${show(values[r.code])}`)));
   const bounds = [0, ...breaks, Math.max(0, ...positive)];
-  const legend = el("div", { class: "legend", id: "map-legend" }, el("strong", {}, `${t("map.legend")} (${t("map.classes")}) :`),
+  const legend = el("div", { class: "legend", id: "map-legend" }, el("strong", {}, `${t("map.legend")} (${t("map.classes")})${colon().trimEnd()}`),
     el("span", {}, el("span", { class: "swatch", style: "background:#f6f6f6" }), " 0"),
     PALETTE.slice(0, breaks.length + 1).map((c, i) => el("span", {}, el("span", { class: "swatch", style: `background:${c}` }), ` ${show(bounds[i])} – ${show(bounds[i + 1])}`)));
   root.append(el("h1", {}, t("map.title")),
@@ -292,6 +292,7 @@ async function pageCluster(root, id) {
   }
   const fundingRows = Object.values(funding).sort((a, b) => b.year.localeCompare(a.year));
   const evalBox = el("section", { class: "card", id: "profile-evaluation" }, el("h2", {}, t("profile.evaluation", { y: EVAL_YEAR })));
+  const partnerBox = el("section", { class: "card", id: "profile-partners" }, el("h2", {}, t("profile.partners")));
   const targetYears = [...new Set(p.contract_targets.map((r) => r.year))].sort();
   const byIndicator = {};
   for (const r of p.contract_targets) (byIndicator[r.indicator] ??= {})[r.year] = r.value;
@@ -313,7 +314,7 @@ async function pageCluster(root, id) {
         el("li", {}, el("a", { href: `#/network?cluster=${encodeURIComponent(c.id)}` }, t("profile.link_network"))),
         el("li", {}, el("a", { href: `#/compare?clusters=${encodeURIComponent(c.id)}` }, t("profile.link_compare"))),
         el("li", {}, el("a", { href: "#/glossary" }, t("nav.glossary")))))),
-    evalBox,
+    el("div", { class: "grid" }, evalBox, partnerBox),
     el("section", { class: "card", id: "profile-members" }, el("h2", {}, `${t("profile.members_list")} (${fmt(p.member_list.filter((m) => !m.end_date).length)} ${t("profile.active")})`),
       el("p", { class: "muted" }, t("profile.members_note")),
       table([{ label: t("name"), sort: (m) => m.name, value: (m) => el("a", { href: `#/organisation/${encodeURIComponent(m.organisation_id)}`, translate: "no" }, m.name) },
@@ -346,10 +347,31 @@ async function pageCluster(root, id) {
   const statuses = Object.keys(p.projects.by_status);
   chart(charts.status, { xAxis: { type: "category", data: statuses.map((k) => label("project_status", k)), axisLabel: { interval: 0, rotate: 30 } }, yAxis: { type: "value", minInterval: 1 },
     series: [{ name: t("projects"), type: "bar", data: statuses.map((k) => p.projects.by_status[k]) }], legend: { show: false } });
+  profilePartners(partnerBox, c);
   // The evaluation block (roles that may read the evaluation), filled when it arrives.
   if (!canEvaluate()) { evalBox.append(el("p", { class: "muted" }, t("profile.evaluation_none"))); return; }
   profileEvaluation(evalBox, c);
 }
+// Partner clusters (projects labelled together) and partner regions (projects with a partner
+// there), from the cooperation network; roles without the network see a note.
+async function profilePartners(box, c) {
+  try {
+    const [cl, rg] = await Promise.all([api("GET", "/api/v1/network/clusters"), api("GET", `/api/v1/network/regions?cluster=${encodeURIComponent(c.id)}`)]);
+    const m = cl.co_labelled;
+    const i = m.labels.indexOf(c.id);
+    const partners = i < 0 ? [] : m.labels.map((id, j) => ({ id, name: m.names[j], n: m.values[i][j] })).filter((x, j) => j !== i && x.n > 0).sort((a, b) => b.n - a.n).slice(0, 5);
+    const r = rg.projects;
+    const totals = r.labels.map((code, j) => ({ code, name: r.names[j] || code, n: r.values[j][j] })).filter((x) => x.n > 0).sort((a, b) => b.n - a.n).slice(0, 5);
+    box.append(el("h3", { class: "fr-h6" }, t("profile.partner_clusters")),
+      partners.length ? el("ul", {}, partners.map((x) => el("li", {}, el("a", { href: `#/cluster/${encodeURIComponent(x.id)}` }, x.name), ` — ${t("profile.shared_projects", { n: fmt(x.n) })}`))) : el("p", { class: "muted" }, t("none")),
+      el("h3", { class: "fr-h6" }, t("profile.partner_regions")),
+      totals.length ? el("ul", {}, totals.map((x) => el("li", {}, `${x.name} — ${t("profile.shared_projects", { n: fmt(x.n) })}`))) : el("p", { class: "muted" }, t("none")),
+      el("p", {}, el("a", { href: `#/network?cluster=${encodeURIComponent(c.id)}` }, t("profile.link_network"))), source());
+  } catch (err) {
+    box.append(el("p", { class: "muted" }, err.problem?.status === 403 ? t("profile.partners_none") : ""), err.problem?.status === 403 ? "" : problemBox(err));
+  }
+}
+
 async function profileEvaluation(evalBox, c) {
   try {
     const ev = await api("GET", `/api/v1/evaluate?year=${EVAL_YEAR}&draws=500&sobol_n=0`);
@@ -910,7 +932,7 @@ async function pageEvaluate(root, params) {
     }, data: ev.clusters.map((r, i) => [i, r.rank_interval.p05, r.rank_interval.p95]) },
     { name: t("ev.median"), type: "scatter", data: ev.clusters.map((r, i) => [i, r.rank_interval.median]), color: "#e1000f", symbolSize: 5 }] }, { asTable: false });
   const pillarNames = ev.method.pillars;
-  chart(radarBox, { tooltip: { trigger: "item" }, radar: { indicator: pillarNames.map((p) => ({ name: label("pillar", p), max: 1 })), radius: "60%" },
+  chart(radarBox, { tooltip: { trigger: "item" }, radar: { indicator: pillarNames.map((p) => ({ name: label("pillar", p), max: 1 })), radius: "55%", axisName: { color: "#3a3a3a" } },
     series: [{ type: "radar", data: [{ name: c.name, value: pillarNames.map((p) => c.pillars[p]) }, { name: t("ev.peers"), value: pillarNames.map((p) => peer[p]) }] }], color: ["#000091", "#e1000f"] });
   radarBox.after(table([{ label: t("gl.pillar"), value: (p) => label("pillar", p) }, { label: c.name, name: true, num: true, value: (p) => fmt(c.pillars[p], 2) }, { label: t("ev.peers"), num: true, value: (p) => fmt(peer[p], 2) }], pillarNames, null, { tools: false }));
   const trends = await api("GET", `/api/v1/evaluate/trends/${encodeURIComponent(c.cluster)}`);
@@ -1068,7 +1090,7 @@ async function pageCompare(root, params) {
         table([{ label: t("indicator"), value: (i) => el("abbr", { title: indicatorDefinition(i) }, indicatorLabel(i)) },
           { label: t("ev.rating") === "ev.rating" ? t("rating") : t("rating"), value: () => "" }, ...evs.map((e) => ({ label: short(e.cluster), num: true, value: (i) => valueOf(i, e.indicators[i]) }))].filter((c) => c.label !== t("rating")),
         ev.method.indicators, null, { page: 100 })));
-      chart(radar, { tooltip: { trigger: "item" }, radar: { indicator: ev.method.pillars.map((p) => ({ name: label("pillar", p), max: 1 })), radius: "60%" },
+      chart(radar, { tooltip: { trigger: "item" }, radar: { indicator: ev.method.pillars.map((p) => ({ name: label("pillar", p), max: 1 })), radius: "55%", axisName: { color: "#3a3a3a" } },
         series: [{ type: "radar", data: evs.map((e) => ({ name: short(e.cluster), value: ev.method.pillars.map((p) => e.pillars[p]) })) }] });
       radar.dataset.ready = "true";
     }

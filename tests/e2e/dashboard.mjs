@@ -512,12 +512,18 @@ try {
 
   // Tablet width.
   step = "Tablet width";
+  // Below 992 px the navigation is in the menu the header's button opens (Escape closes it).
   await page.setViewportSize({ width: 800, height: 1100 });
-  await page.click('nav a[href="#/clusters"]');
+  await page.click("#button-menu");
+  await page.waitForSelector("#modal-menu.fr-modal--opened");
+  assert.equal(await page.getAttribute("#button-menu", "aria-expanded"), "true");
+  await page.click('#nav a[href="#/clusters"]');
+  await page.waitForSelector("#modal-menu:not(.fr-modal--opened)", { state: "attached" });
   await page.waitForSelector('[data-page="pageClusters"] table');
   await shot("12-tablet");
 
-  await page.click("#logout");
+  await page.click("#button-menu");
+  await page.click('.fr-header__menu-links button:text("Se déconnecter")');
   await page.waitForSelector("#login-name");
   assert.deepEqual(errors, [], "no script error in the browser");
   console.log(`dashboard: every page checked; screenshots in ${shots}`);
