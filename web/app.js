@@ -796,7 +796,8 @@ async function pageServices(root) {
         { label: t("svc.firms"), num: true, value: (r) => fmt(r.firms) }, { label: t("diag.aided"), num: true, value: (r) => pct(r.aided_share) },
         { label: t("diag.amount"), num: true, value: (r) => (r.aid && r.aid.value != null ? euros(r.aid.value) : secretCell(r.aid)) }], diag.aid_by_maturity))));
   const sorted = [...svc.clusters].filter((c) => c.reach !== null).sort((a, b) => a.reach - b.reach);
-  chart(reachBox, { xAxis: { type: "category", data: sorted.map((c) => c.cluster), axisLabel: { show: false } }, yAxis: { type: "value", max: 1 },
+  chart(reachBox, { xAxis: { type: "category", data: sorted.map((c) => c.name), axisLabel: { show: false } }, yAxis: { type: "value", max: 1, axisLabel: { formatter: (v) => pct(v) } },
+    tooltip: { trigger: "axis", valueFormatter: (v) => pct(v) },
     series: [{ name: t("svc.reach"), type: "bar", data: sorted.map((c) => c.reach), color: "#000091" }] });
   chart(dimBox, { xAxis: { type: "category", data: diag.dimensions.map((d) => label("diag_dimension", d)), axisLabel: { interval: 0, rotate: 30 } }, yAxis: { type: "value", max: 100 },
     series: [{ name: t("diag.maturity"), type: "bar", data: diag.dimensions.map((d) => diag.latest[d].mean), color: "#18753c" }] });
