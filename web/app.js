@@ -1,8 +1,10 @@
 // The Pôles dashboard: a hash-routed single page over the JSON API (/api/v1). ES modules, no
 // bundler; ECharts and the France region map come from web/node_modules (npm, lock file).
-import * as echarts from "/node_modules/echarts/dist/echarts.esm.min.mjs";
-import franceRegions from "/node_modules/@svg-maps/france.regions/index.js";
-import { t, lang, setLang, applyStatic, fmt } from "/i18n.js";
+import * as echarts from "/node_modules/echarts/dist/echarts.esm.min.mjs?v=5";
+import franceRegions from "/node_modules/@svg-maps/france.regions/index.js?v=1";
+import { t, lang, setLang, applyStatic, fmt, pct, euros, compact, date } from "/i18n.js";
+import { label, labels, indicatorLabel, indicatorDefinition, unitLabel, INDICATORS } from "/vocab.js";
+import { searchBox } from "/search.js";
 
 // --- API ---------------------------------------------------------------------------------
 let me = null;  // { user, csrf }
@@ -31,6 +33,7 @@ async function api(method, path, body, { raw = false, headers = {} } = {}) {
 const main = () => document.getElementById("main");
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
+  if (tag === "button") attrs = { ...attrs, class: !attrs.class ? "fr-btn" : attrs.class === "secondary" ? "fr-btn fr-btn--secondary" : attrs.class };
   for (const [k, v] of Object.entries(attrs)) {
     if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
     else if (v !== false && v !== null && v !== undefined) e.setAttribute(k, v === true ? "" : v);
@@ -38,29 +41,109 @@ function el(tag, attrs = {}, ...children) {
   for (const c of children.flat()) e.append(c instanceof Node ? c : document.createTextNode(c ?? ""));
   return e;
 }
-function table(columns, rows, onClick) {
-  return el("table", {},
-    el("thead", {}, el("tr", {}, columns.map((c) => el("th", { scope: "col", class: c.num ? "num" : null }, c.label)))),
-    el("tbody", {}, rows.map((r) => {
-      const tr = el("tr", onClick ? { class: "link", tabindex: 0, onclick: () => onClick(r), onkeydown: (e) => e.key === "Enter" && onClick(r) } : {},
-        columns.map((c) => el("td", { class: c.num ? "num" : null }, c.value(r))));
-      return tr;
-    })));
+// A data table: sortable columns (buttons in the headers), a row count ("25 of 312") with "show
+// more", a CSV export, and a box that scrolls sideways on its own (never the page).
+// A column: { label, value(row) -> text or node, num, sort(row) -> sortable value, name: the label
+// is a proper name (not translated) }.
+function table(columns, rows, onClick, { page = 50, tools = rows.length > 10, id = null } = {}) {
+  let shown = Math.min(page, rows.length);
+  let order = rows;
+  let sorted = { i: -1, dir: 1 };
+  const tbody = el("tbody");
+  const count = el("span", { "aria-live": "polite" });
+  const more = el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--tertiary", onclick: () => { shown = Math.min(order.length, shown + page); draw(); } });
+  const plain = (v) => (v instanceof Node ? v.textContent : v ?? "");
+  const heads = columns.map((c, i) => {
+    const th = el("th", { scope: "col", class: c.num ? "num" : null, translate: c.name ? "no" : null });
+    if (c.label && rows.length > 1) {
+      th.append(el("button", { type: "button", class: "sort", title: t("table.sort", { c: c.label }), onclick: () => sortBy(i) }, c.label));
+    } else th.append(c.label ?? "");
+    return th;
+  });
+  function sortBy(i) {
+    sorted = { i, dir: sorted.i === i ? -sorted.dir : 1 };
+    const c = columns[i];
+    const key = c.sort || ((r) => { const v = plain(c.value(r)); const n = Number(String(v).replace(/[\s\u00a0\u202f%€kM]/g, "").replace(",", ".").replace("−", "-")); return c.num && !Number.isNaN(n) ? n : String(v); });
+    order = [...rows].sort((a, b) => { const x = key(a), y = key(b); return (x < y ? -1 : x > y ? 1 : 0) * sorted.dir; });
+    heads.forEach((h, j) => (j === i ? h.setAttribute("aria-sort", sorted.dir > 0 ? "ascending" : "descending") : h.removeAttribute("aria-sort")));
+    draw();
+  }
+  function draw() {
+    tbody.replaceChildren(...order.slice(0, shown).map((r) => el("tr", onClick ? { class: "link", tabindex: 0, onclick: () => onClick(r), onkeydown: (e) => e.key === "Enter" && onClick(r) } : {},
+      columns.map((c) => el("td", { class: c.num ? "num" : null }, c.value(r))))));
+    count.textContent = t("table.showing", { n: fmt(shown), total: fmt(order.length) });
+    more.hidden = shown >= order.length;
+    more.textContent = t("table.more", { n: fmt(Math.min(page, order.length - shown)) });
+  }
+  function csv() {
+    const cell = (v) => { const s = String(plain(v)).replace(/\u00a0|\u202f/g, " "); return /[";\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
+    const text = [columns.map((c) => cell(c.label)).join(";"), ...order.map((r) => columns.map((c) => cell(c.value(r))).join(";"))].join("\n");
+    const a = el("a", { href: URL.createObjectURL(new Blob(["\ufeff" + text], { type: "text/csv" })), download: `${(document.title.split(" — ")[0] || "poles").replace(/[^\p{L}\p{N}]+/gu, "-")}.csv` });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+  draw();
+  const tableEl = el("table", id ? { id } : {}, el("thead", {}, el("tr", {}, heads)), tbody);
+  return el("div", { class: "table-block" },
+    el("div", { class: "table-wrap", tabindex: 0, role: "region", "aria-label": columns.map((c) => c.label).filter(Boolean).slice(0, 3).join(", ") || "table" }, tableEl),
+    tools ? el("div", { class: "table-tools" }, count, more, el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--tertiary-no-outline", onclick: csv }, t("table.csv"))) : "");
+}
+// A two-column "field: value" table without headers.
+function facts(pairs) {
+  return el("div", { class: "table-wrap" }, el("table", { class: "facts" }, el("tbody", {}, pairs.map(([k, v]) => el("tr", {}, el("th", { scope: "row" }, k), el("td", {}, v ?? "—"))))));
+}
+// Data as of the store's data version, and its source, under a block.
+let dataVersion = null;
+const source = () => el("p", { class: "source" }, t("source", { v: dataVersion ?? "—", date: date(new Date().toISOString().slice(0, 10)), src: t("source.demo") }));
+// A native modal dialog; resolves to true when confirmed.
+function confirmDialog(text) {
+  const d = document.getElementById("confirm-dialog");
+  document.getElementById("confirm-title").textContent = t("confirm.title");
+  document.getElementById("confirm-text").textContent = text;
+  document.getElementById("confirm-ok").textContent = t("confirm.ok");
+  document.getElementById("confirm-cancel").textContent = t("confirm.cancel");
+  return new Promise((resolve) => {
+    d.addEventListener("close", () => resolve(d.returnValue === "ok"), { once: true });
+    d.returnValue = "";
+    d.showModal();
+    document.getElementById("confirm-cancel").focus();
+  });
 }
 function problemBox(err) {
   const p = err.problem || { detail: String(err) };
-  return el("div", { class: "problem", role: "alert" }, el("strong", {}, p.title || "Erreur"), " ", p.detail || "",
+  const title = p.status ? (t(`problem.${p.status}`) !== `problem.${p.status}` ? t(`problem.${p.status}`) : t("problem.other")) : t("problem.other");
+  // The server words its detail in the language asked for (Accept-Language).
+  return el("div", { class: "problem", role: "alert" }, el("strong", {}, title), p.detail ? " " + p.detail : "",
     p.errors ? table([
       { label: t("line"), value: (e) => e.line ?? "" }, { label: t("column"), value: (e) => e.column ?? "" },
       { label: t("field"), value: (e) => e.field }, { label: t("value"), value: (e) => e.value }, { label: t("rule"), value: (e) => e.rule },
-    ], p.errors) : "");
+    ], p.errors, null, { tools: false }) : "");
 }
-function chart(container, option) {
-  const c = echarts.init(container, null, { renderer: "svg" });
-  c.setOption({ animation: false, tooltip: { trigger: "axis" }, legend: { type: "scroll", bottom: 0 }, grid: { left: 50, right: 16, top: 16, bottom: 60 }, ...option });
+// ECharts in the DSFR palette, numbers in the page's locale, labels never clipped (containLabel),
+// and the data as a table under a "see the data" disclosure (text alternative).
+const CHART_COLOURS = ["#000091", "#e1000f", "#18753c", "#b34000", "#6a6af4", "#a558a0", "#009081", "#c3992a", "#417dc4", "#ce614a"];
+function chart(container, option, { asTable = true } = {}) {
+  const c = echarts.init(container, null, { renderer: "svg", locale: lang === "fr" ? "FR" : "EN" });
+  const axis = (a) => (a && a.type === "value" ? { ...a, axisLabel: { formatter: compact, ...(a.axisLabel || {}) } } : a);
+  const fix = (a) => (Array.isArray(a) ? a.map(axis) : axis(a));
+  c.setOption({ animation: false, color: CHART_COLOURS, textStyle: { fontFamily: "Marianne, system-ui, sans-serif" },
+    tooltip: { trigger: "axis", valueFormatter: (v) => (typeof v === "number" ? fmt(v, Math.abs(v) < 10 ? 2 : 0) : v) },
+    legend: { type: "scroll", bottom: 0 }, grid: { left: 8, right: 16, top: 24, bottom: 40, containLabel: true },
+    ...option, xAxis: fix(option.xAxis), yAxis: fix(option.yAxis) });
   new ResizeObserver(() => c.resize()).observe(container);
+  if (asTable && option.series && option.xAxis?.type === "category" && option.xAxis.data) {
+    const cats = option.xAxis.data;
+    const series = option.series.filter((s) => Array.isArray(s.data) && s.data.length === cats.length && s.data.every((v) => v === null || typeof v === "number"));
+    if (series.length) {
+      const rows = cats.map((x, i) => [x, ...series.map((s) => s.data[i])]);
+      container.after(el("details", { class: "as-table" }, el("summary", {}, t("chart.as_table")),
+        table([{ label: option.xAxis.name || "", value: (r) => String(r[0]) }, ...series.map((s, j) => ({ label: s.name || "", num: true, value: (r) => fmt(r[j + 1], 2) }))], rows, null, { tools: false })));
+    }
+  }
   return c;
 }
+// "Label : value" in French (a non-breaking space before the colon), "Label: value" in English.
+const colon = () => (lang === "fr" ? "\u00a0: " : ": ");
 const years = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 // --- pages ---------------------------------------------------------------------------------
@@ -95,60 +178,98 @@ function regionMap(label, look, onClick) {
   return svg;
 }
 
-async function pageMap(root) {
-  const state = { indicator: sessionStorage.getItem("poles.indicator") || "members", year: 2024 };
-  const indicatorSel = el("select", { id: "indicator", onchange: (e) => { state.indicator = e.target.value; sessionStorage.setItem("poles.indicator", state.indicator); draw(); } },
+async function pageMap(root, params) {
+  const state = { indicator: params.get("indicator") || "clusters", year: +(params.get("year") || 2024) };
+  const go = () => { location.hash = `#/map?indicator=${state.indicator}&year=${state.year}`; };
+  const indicatorSel = el("select", { id: "indicator", class: "fr-select", onchange: (e) => { state.indicator = e.target.value; go(); } },
     ["clusters", "members", "projects", "public_aid"].map((k) => el("option", { value: k, selected: k === state.indicator }, t("ind." + k))));
-  const yearSel = el("select", { id: "year", onchange: (e) => { state.year = +e.target.value; load(); } }, years(2008, 2024).reverse().map((y) => el("option", { value: y }, y)));
-  const mapBox = el("div", { class: "map" });
-  const listBox = el("div");
+  const yearSel = el("select", { id: "year", class: "fr-select", onchange: (e) => { state.year = +e.target.value; go(); } },
+    years(2008, 2024).reverse().map((y) => el("option", { value: y, selected: y === state.year }, y)));
+  const data = await api("GET", `/api/v1/stats/regions?year=${state.year}`);
+  const money = state.indicator === "public_aid";
+  const show = (v) => (money ? euros(v) : fmt(v));
+  const values = Object.fromEntries(data.regions.map((r) => [r.code, r[state.indicator]]));
+  // Classes by quantiles of the non-zero values (5 classes at most), zero in its own class.
+  const positive = Object.values(values).filter((v) => v > 0).sort((a, b) => a - b);
+  const breaks = [...new Set([0.2, 0.4, 0.6, 0.8].map((q) => positive[Math.floor(q * (positive.length - 1))]))];
+  const classOf = (v) => (!v ? -1 : breaks.filter((b) => v > b).length);
+  const colour = (v) => (classOf(v) < 0 ? "#f6f6f6" : PALETTE[Math.min(PALETTE.length - 1, classOf(v))]);
+  const byCode = Object.fromEntries(data.regions.map((r) => [r.code, r]));
+  const heading = t(`map.period_${state.indicator}`, { y: state.year });
+  const svg = regionMap(heading, (code) => ({ fill: colour(values[code] || 0), label: `${byCode[code].name}${colon()}${show(values[code])}`,
+    title: `${byCode[code].name} — ${heading}${colon()}${show(values[code])}` }), (code) => { location.hash = `#/clusters?region=${code}`; });
+  const overseas = el("div", { class: "overseas" }, el("strong", {}, t("map.overseas")),
+    data.regions.filter((r) => r.overseas).map((r) => el("button", { type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm", style: `background:${colour(values[r.code] || 0)}`,
+      onclick: () => { location.hash = `#/clusters?region=${r.code}`; } }, `${r.name}${colon()}${show(values[r.code])}`)));
+  const bounds = [0, ...breaks, Math.max(0, ...positive)];
+  const legend = el("div", { class: "legend", id: "map-legend" }, el("strong", {}, `${t("map.legend")} (${t("map.classes")})${colon().trimEnd()}`),
+    el("span", {}, el("span", { class: "swatch", style: "background:#f6f6f6" }), " 0"),
+    PALETTE.slice(0, breaks.length + 1).map((c, i) => el("span", {}, el("span", { class: "swatch", style: `background:${c}` }), ` ${show(bounds[i])} – ${show(bounds[i + 1])}`)));
   root.append(el("h1", {}, t("map.title")),
-    el("div", { class: "filters" }, el("label", {}, t("map.indicator"), indicatorSel), el("label", {}, t("map.year"), yearSel)), mapBox, listBox);
-  let data = null;
-  async function load() { data = await api("GET", `/api/v1/stats/regions?year=${state.year}`); draw(); }
-  function draw() {
-    const values = Object.fromEntries(data.regions.map((r) => [r.code, r[state.indicator]]));
-    const max = Math.max(1, ...Object.values(values));
-    const colour = (v) => PALETTE[Math.min(PALETTE.length - 1, Math.floor((v / max) * (PALETTE.length - 0.001)))];
-    const byCode = Object.fromEntries(data.regions.map((r) => [r.code, r]));
-    const svg = regionMap(t("map.title"), (code) => ({ fill: colour(values[code] || 0), label: `${byCode[code].name} : ${fmt(values[code])}`,
-      title: `${byCode[code].name} — ${t("ind." + state.indicator)} : ${fmt(values[code])}` }), (code) => { location.hash = `#/clusters?region=${code}`; });
-    const overseas = el("div", { class: "overseas" }, el("strong", {}, t("map.overseas")),
-      data.regions.filter((r) => r.overseas).map((r) => el("button", { type: "button", class: "secondary", style: `background:${colour(values[r.code] || 0)}`,
-        onclick: () => { location.hash = `#/clusters?region=${r.code}`; } }, `${r.name} : ${fmt(values[r.code])}`)));
-    const legend = el("div", { class: "legend", "aria-hidden": "true" }, "0", PALETTE.map((c) => el("span", { style: `background:${c}` })), fmt(max));
-    mapBox.replaceChildren(svg, el("div", {}, overseas, legend));
-    listBox.replaceChildren(table([
+    el("div", { class: "filters" }, el("label", {}, t("map.indicator"), indicatorSel), el("label", {}, t("map.year"), yearSel)),
+    el("h2", { id: "map-heading" }, heading),
+    el("div", { class: "map" }, svg, el("div", {}, overseas, legend)), source(),
+    table([
       { label: t("region"), value: (r) => r.name },
-      { label: t("ind.clusters"), num: true, value: (r) => fmt(r.clusters) }, { label: t("ind.members"), num: true, value: (r) => fmt(r.members) },
-      { label: t("ind.projects"), num: true, value: (r) => fmt(r.projects) }, { label: t("ind.public_aid"), num: true, value: (r) => fmt(r.public_aid) },
-    ], data.regions, (r) => { location.hash = `#/clusters?region=${r.code}`; }));
-  }
-  await load();
+      { label: t("map.period_clusters", { y: state.year }), num: true, value: (r) => fmt(r.clusters) }, { label: t("map.period_members", { y: state.year }), num: true, value: (r) => fmt(r.members) },
+      { label: t("map.period_projects", { y: state.year }), num: true, value: (r) => fmt(r.projects) }, { label: t("map.period_public_aid", { y: state.year }), num: true, sort: (r) => r.public_aid, value: (r) => euros(r.public_aid) },
+    ], data.regions, (r) => { location.hash = `#/clusters?region=${r.code}`; }, { tools: true, page: 20 }));
 }
 
 async function pageClusters(root, params) {
   const data = await api("GET", "/api/v1/stats/clusters?year=2024");
   const regions = (await api("GET", "/api/v1/stats/regions?year=2024")).regions;
   const regionName = Object.fromEntries(regions.map((r) => [r.code, r.name]));
-  const q = el("input", { type: "search", id: "q", oninput: draw });
-  const regionSel = el("select", { id: "region", onchange: draw }, el("option", { value: "" }, t("all")),
-    regions.filter((r) => r.clusters > 0).map((r) => el("option", { value: r.code, selected: params.get("region") === r.code }, r.name)));
+  const q = el("input", { type: "search", id: "q", class: "fr-input", value: params.get("q") || "", oninput: () => { sync(); draw(); } });
+  const regionSel = el("select", { id: "region", class: "fr-select", onchange: () => { sync(); draw(); } }, el("option", { value: "" }, t("all")),
+    [...new Set(data.clusters.map((c) => c.region))].sort((a, b) => (regionName[a] || a).localeCompare(regionName[b] || b))
+      .map((code) => el("option", { value: code, selected: params.get("region") === code }, regionName[code] || code)));
+  // Filters in the URL (shareable), without re-rendering the page.
+  const sync = () => {
+    const u = new URLSearchParams();
+    if (q.value.trim()) u.set("q", q.value.trim());
+    if (regionSel.value) u.set("region", regionSel.value);
+    history.replaceState(null, "", `#/clusters${u.size ? "?" + u : ""}`);
+  };
   const box = el("div");
   root.append(el("h1", {}, t("clusters.title")), el("div", { class: "filters" }, el("label", {}, t("search"), q), el("label", {}, t("region"), regionSel)), box);
   function draw() {
     const needle = q.value.trim().toLowerCase();
     const rows = data.clusters.filter((c) => (!regionSel.value || c.region === regionSel.value) &&
-      (!needle || c.name.toLowerCase().includes(needle) || (c.acronym || "").toLowerCase().includes(needle)));
-    box.replaceChildren(el("p", { class: "muted", "aria-live": "polite" }, `${rows.length} / ${data.clusters.length}`), table([
-      { label: t("name"), value: (c) => el("a", { href: `#/cluster/${encodeURIComponent(c.id)}` }, c.name) },
-      { label: t("region"), value: (c) => regionName[c.region] || c.region }, { label: t("scale"), value: (c) => c.scale },
-      { label: t("members"), num: true, value: (c) => fmt(c.members) }, { label: t("sme_share"), num: true, value: (c) => fmt(100 * c.sme_share) + " %" },
+      (!needle || c.name.toLowerCase().includes(needle) || (c.acronym || "").toLowerCase().includes(needle) || labels("theme", c.themes).toLowerCase().includes(needle)));
+    box.replaceChildren(table([
+      { label: t("name"), value: (c) => el("a", { href: `#/cluster/${encodeURIComponent(c.id)}`, translate: "no" }, c.name), sort: (c) => c.name },
+      { label: t("region"), value: (c) => regionName[c.region] || c.region }, { label: t("scale"), value: (c) => label("scale", c.scale) },
+      { label: t("theme"), value: (c) => labels("theme", c.themes) },
+      { label: `${t("members")} 2024`, num: true, value: (c) => fmt(c.members) }, { label: t("sme_share"), num: true, sort: (c) => c.sme_share, value: (c) => pct(c.sme_share) },
       { label: t("projects"), num: true, value: (c) => fmt(c.projects) }, { label: t("phase"), num: true, value: (c) => c.last_phase },
-    ], rows, (c) => { location.hash = `#/cluster/${encodeURIComponent(c.id)}`; }));
+    ], rows, (c) => { location.hash = `#/cluster/${encodeURIComponent(c.id)}`; }, { tools: true }), source());
   }
   draw();
 }
+
+// The pillars' gaps to peers and the missed targets, in plain words: why a cluster is rated so.
+function whyList(c, peer) {
+  const gaps = Object.entries(c.pillars).map(([p, v]) => ({ p, v, peer: peer[p], d: v - peer[p] })).sort((a, b) => a.d - b.d);
+  const items = [t("ev.why_rated", { r: label("rating", c.rating), t: label("trend", c.trend), m: fmt(c.consecutive_misses) })];
+  for (const g of [...gaps.slice(0, 2), ...gaps.slice(-1)]) {
+    items.push(t(Math.abs(g.d) < 0.005 ? "ev.why_pillar_equal" : g.d < 0 ? "ev.why_pillar_below" : "ev.why_pillar_above", { p: label("pillar", g.p), v: fmt(g.v, 2), peer: fmt(g.peer, 2) }));
+  }
+  const missed = c.targets.filter((x) => x.met === false);
+  const shareUnit = (i, v) => (INDICATORS[i] && ["share"].includes(indicatorUnits[i]) ? pct(v) : fmt(v, 2));
+  if (missed.length) for (const m of missed) items.push(t("ev.why_missed", { i: indicatorLabel(m.indicator), v: shareUnit(m.indicator, m.value), t: shareUnit(m.indicator, m.target) }));
+  else items.push(t("ev.why_all_met"));
+  return el("ul", { class: "why" }, items.map((x) => el("li", {}, x)));
+}
+let indicatorUnits = {};
+async function loadIndicatorUnits() {
+  if (Object.keys(indicatorUnits).length) return indicatorUnits;
+  try { indicatorUnits = Object.fromEntries((await api("GET", "/api/v1/evaluate/indicators")).items.map((i) => [i.id, i.unit])); } catch { /* role without access */ }
+  return indicatorUnits;
+}
+const valueOf = (id, v) => (v === null || v === undefined ? "—" : indicatorUnits[id] === "share" ? pct(v, 1) : indicatorUnits[id] === "euros" ? euros(v) : fmt(v, Math.abs(v) < 10 ? 2 : 0));
+const canEvaluate = () => ["admin", "state", "evaluator"].includes(me?.user.role);
+const EVAL_YEAR = 2022;
 
 async function pageCluster(root, id) {
   const p = await api("GET", `/api/v1/clusters/${encodeURIComponent(id)}/profile`);
@@ -158,80 +279,143 @@ async function pageCluster(root, id) {
     kind: el("div", { class: "chart", role: "img", "aria-label": t("profile.members_kind") }),
     size: el("div", { class: "chart", role: "img", "aria-label": t("profile.members_size") }),
     status: el("div", { class: "chart", role: "img", "aria-label": t("profile.projects_status") }),
-    programme: el("div", { class: "chart", role: "img", "aria-label": t("profile.projects_programme") }),
   };
   const serviceYears = [...new Set(Object.values(p.services).flatMap((o) => Object.keys(o)))].sort();
+  // Funding: public aid and total cost of the labelled projects by start year, one column per programme.
+  const funding = {};
+  const programmes = [...new Set(p.projects.list.map((r) => r.programme))].sort();
+  for (const r of p.projects.list) {
+    const y = r.start_date ? r.start_date.slice(0, 4) : "—";
+    const f = (funding[y] ??= { year: y, projects: 0, aid: 0, cost: 0, by: {} });
+    f.projects += 1; f.aid += r.public_aid || 0; f.cost += r.total_cost || 0;
+    f.by[r.programme] = (f.by[r.programme] || 0) + (r.public_aid || 0);
+  }
+  const fundingRows = Object.values(funding).sort((a, b) => b.year.localeCompare(a.year));
+  const evalBox = el("section", { class: "card", id: "profile-evaluation" }, el("h2", {}, t("profile.evaluation", { y: EVAL_YEAR })));
+  const partnerBox = el("section", { class: "card", id: "profile-partners" }, el("h2", {}, t("profile.partners")));
+  const targetYears = [...new Set(p.contract_targets.map((r) => r.year))].sort();
+  const byIndicator = {};
+  for (const r of p.contract_targets) (byIndicator[r.indicator] ??= {})[r.year] = r.value;
+  await loadIndicatorUnits();
   root.append(
-    el("h1", {}, c.name),
+    el("h1", { translate: "no" }, c.name),
     el("div", { class: "grid" },
-      el("section", { class: "card" }, el("h2", {}, t("profile.identity")), table([{ label: "", value: (r) => r[0] }, { label: "", value: (r) => r[1] }], [
-        ["Acronyme", c.acronym], [t("region"), p.region_name], [t("scale"), c.scale], [t("theme"), c.themes], ["Filière", c.filiere],
-        ["Site", c.website ? el("a", { href: c.website, rel: "noopener" }, c.website) : "—"],
+      el("section", { class: "card", id: "profile-identity" }, el("h2", {}, t("profile.identity")), facts([
+        [t("acronym"), c.acronym], [t("region"), p.region_name], [t("scale"), label("scale", c.scale)], [t("theme"), labels("theme", c.themes)],
+        [t("filiere"), label("filiere", c.filiere)], [t("founded"), c.founded],
+        [t("website"), c.website ? el("a", { href: c.website, rel: "noopener" }, c.website) : "—"],
       ])),
-      el("section", { class: "card" }, el("h2", {}, t("profile.labels")), table([
-        { label: t("phase"), value: (l) => l.phase }, { label: t("start"), value: (l) => `${l.start_year}–${l.end_year}` }, { label: t("rating"), value: (l) => l.rating || "—" },
-      ], p.labels))),
+      el("section", { class: "card", id: "profile-labels" }, el("h2", {}, t("profile.labels")), table([
+        { label: t("phase"), value: (l) => l.phase }, { label: t("start"), value: (l) => `${l.start_year}–${l.end_year}` }, { label: t("rating"), value: (l) => label("rating", l.rating) },
+      ], p.labels, null, { tools: false })),
+      el("section", { class: "card", id: "profile-links" }, el("h2", {}, t("profile.links")), el("ul", {},
+        canEvaluate() ? el("li", {}, el("a", { href: `#/evaluate?year=${EVAL_YEAR}&cluster=${encodeURIComponent(c.id)}&tab=detail` }, t("profile.link_evaluation"))) : "",
+        canEvaluate() ? el("li", {}, el("a", { href: `/api/v1/reports/cluster/${encodeURIComponent(c.id)}?year=${EVAL_YEAR}&lang=${lang}&format=html`, target: "_blank", id: "profile-report" }, t("ev.report_html"))) : "",
+        el("li", {}, el("a", { href: `#/network?cluster=${encodeURIComponent(c.id)}` }, t("profile.link_network"))),
+        el("li", {}, el("a", { href: `#/compare?clusters=${encodeURIComponent(c.id)}` }, t("profile.link_compare"))),
+        el("li", {}, el("a", { href: "#/glossary" }, t("nav.glossary")))))),
+    el("div", { class: "grid" }, evalBox, partnerBox),
+    el("section", { class: "card", id: "profile-members" }, el("h2", {}, `${t("profile.members_list")} (${fmt(p.member_list.filter((m) => !m.end_date).length)} ${t("profile.active")})`),
+      el("p", { class: "muted" }, t("profile.members_note")),
+      table([{ label: t("name"), sort: (m) => m.name, value: (m) => el("a", { href: `#/organisation/${encodeURIComponent(m.organisation_id)}`, translate: "no" }, m.name) },
+        { label: t("kind"), value: (m) => label("org_kind", m.kind) }, { label: t("size_class"), value: (m) => label("size_class", m.size_class) },
+        { label: t("profile.joined"), sort: (m) => m.start_date, value: (m) => date(m.start_date) }, { label: t("profile.left"), sort: (m) => m.end_date || "", value: (m) => (m.end_date ? date(m.end_date) : t("profile.active")) }],
+      p.member_list, null, { page: 25 }), source()),
+    el("section", { class: "card", id: "profile-funding" }, el("h2", {}, t("profile.funding")), el("p", { class: "muted" }, t("profile.funding_note")),
+      table([{ label: t("start"), value: (r) => r.year }, { label: t("projects"), num: true, value: (r) => fmt(r.projects) },
+        { label: t("total_cost"), num: true, sort: (r) => r.cost, value: (r) => euros(r.cost) }, { label: t("public_aid"), num: true, sort: (r) => r.aid, value: (r) => euros(r.aid) },
+        ...programmes.map((pg) => ({ label: label("programme", pg), num: true, sort: (r) => r.by[pg] || 0, value: (r) => (r.by[pg] ? euros(r.by[pg]) : "—") }))],
+      fundingRows, null, { page: 25 }), source()),
     el("div", { class: "grid" },
       el("section", { class: "card" }, el("h2", {}, t("profile.members_kind")), charts.kind),
       el("section", { class: "card" }, el("h2", {}, t("profile.members_size")), charts.size),
-      el("section", { class: "card" }, el("h2", {}, t("profile.projects_status")), charts.status),
-      el("section", { class: "card" }, el("h2", {}, t("profile.projects_programme")), charts.programme)),
-    el("section", {}, el("h2", {}, t("profile.services")), table([
-      { label: t("kind"), value: (r) => r[0] }, ...serviceYears.map((y) => ({ label: y, num: true, value: (r) => r[1][y] ?? "" })),
-    ], Object.entries(p.services))),
-    el("section", {}, el("h2", {}, t("profile.targets")), (() => {
-      // Indicators as rows, years as columns.
-      const targetYears = [...new Set(p.contract_targets.map((r) => r.year))].sort();
-      const byIndicator = {};
-      for (const r of p.contract_targets) (byIndicator[r.indicator] ??= {})[r.year] = r.value;
-      return table([{ label: t("indicator"), value: (r) => r[0] }, ...targetYears.map((y) => ({ label: y, num: true, value: (r) => fmt(r[1][y], 2) }))],
-        Object.entries(byIndicator));
-    })()),
-    el("section", {}, el("h2", {}, t("profile.project_list")), table([
-      { label: "Acronyme", value: (r) => el("a", { href: `#/project/${encodeURIComponent(r.id)}` }, r.acronym) },
-      { label: t("status"), value: (r) => r.status }, { label: t("programme"), value: (r) => r.programme }, { label: t("start"), value: (r) => r.start_date || "" },
-    ], p.projects.list.slice(0, 200))));
-  const lines = (obj) => Object.entries(obj).filter(([, v]) => v.some((x) => x > 0)).map(([k, v]) => ({ name: k, type: "line", stack: "all", areaStyle: {}, data: v }));
-  chart(charts.kind, { xAxis: { type: "category", data: ys }, yAxis: { type: "value" }, series: lines(p.members.by_kind) });
-  chart(charts.size, { xAxis: { type: "category", data: ys }, yAxis: { type: "value" }, series: lines(p.members.by_size_class) });
-  const bars = (obj) => ({ xAxis: { type: "category", data: Object.keys(obj), axisLabel: { rotate: 30 } }, yAxis: { type: "value" }, series: [{ type: "bar", data: Object.values(obj), itemStyle: { color: "#000091" } }], legend: { show: false } });
-  chart(charts.status, bars(p.projects.by_status));
-  chart(charts.programme, bars(p.projects.by_programme));
+      el("section", { class: "card" }, el("h2", {}, t("profile.projects_status")), charts.status)),
+    el("section", { class: "card", id: "profile-services" }, el("h2", {}, t("profile.services")), table([
+      { label: t("kind"), value: (r) => label("service_kind", r[0]) }, ...serviceYears.map((y) => ({ label: y, num: true, value: (r) => fmt(r[1][y] ?? 0) })),
+    ], Object.entries(p.services), null, { tools: false })),
+    el("section", { class: "card", id: "profile-targets" }, el("h2", {}, t("profile.targets")),
+      table([{ label: t("indicator"), value: (r) => el("abbr", { title: indicatorDefinition(r[0]) }, indicatorLabel(r[0])) }, ...targetYears.map((y) => ({ label: y, num: true, value: (r) => valueOf(r[0], r[1][y]) }))],
+        Object.entries(byIndicator), null, { tools: false })),
+    el("section", { class: "card", id: "profile-projects" }, el("h2", {}, t("profile.project_list")), table([
+      { label: t("acronym"), value: (r) => el("a", { href: `#/project/${encodeURIComponent(r.id)}` }, r.acronym) },
+      { label: t("status"), value: (r) => label("project_status", r.status) }, { label: t("programme"), value: (r) => label("programme", r.programme) },
+      { label: t("start"), sort: (r) => r.start_date || "", value: (r) => date(r.start_date) }, { label: t("public_aid"), num: true, sort: (r) => r.public_aid || 0, value: (r) => euros(r.public_aid) },
+    ], [...p.projects.list].sort((a, b) => (b.start_date || "").localeCompare(a.start_date || "")), null, { page: 25 })));
+  const lines = (obj, kind) => Object.entries(obj).filter(([, v]) => v.some((x) => x > 0)).map(([k, v]) => ({ name: label(kind, k), type: "line", stack: "all", areaStyle: {}, data: v }));
+  chart(charts.kind, { xAxis: { type: "category", data: ys }, yAxis: { type: "value" }, series: lines(p.members.by_kind, "org_kind") });
+  chart(charts.size, { xAxis: { type: "category", data: ys }, yAxis: { type: "value" }, series: lines(p.members.by_size_class, "size_class") });
+  const statuses = Object.keys(p.projects.by_status);
+  chart(charts.status, { xAxis: { type: "category", data: statuses.map((k) => label("project_status", k)), axisLabel: { interval: 0, rotate: 30 } }, yAxis: { type: "value", minInterval: 1 },
+    series: [{ name: t("projects"), type: "bar", data: statuses.map((k) => p.projects.by_status[k]) }], legend: { show: false } });
+  profilePartners(partnerBox, c);
+  // The evaluation block (roles that may read the evaluation), filled when it arrives.
+  if (!canEvaluate()) { evalBox.append(el("p", { class: "muted" }, t("profile.evaluation_none"))); return; }
+  profileEvaluation(evalBox, c);
+}
+// Partner clusters (projects labelled together) and partner regions (projects with a partner
+// there), from the cooperation network; roles without the network see a note.
+async function profilePartners(box, c) {
+  try {
+    const [cl, rg] = await Promise.all([api("GET", "/api/v1/network/clusters"), api("GET", `/api/v1/network/regions?cluster=${encodeURIComponent(c.id)}`)]);
+    const m = cl.co_labelled;
+    const i = m.labels.indexOf(c.id);
+    const partners = i < 0 ? [] : m.labels.map((id, j) => ({ id, name: m.names[j], n: m.values[i][j] })).filter((x, j) => j !== i && x.n > 0).sort((a, b) => b.n - a.n).slice(0, 5);
+    const r = rg.projects;
+    const totals = r.labels.map((code, j) => ({ code, name: r.names[j] || code, n: r.values[j][j] })).filter((x) => x.n > 0).sort((a, b) => b.n - a.n).slice(0, 5);
+    box.append(el("h3", { class: "fr-h6" }, t("profile.partner_clusters")),
+      partners.length ? el("ul", {}, partners.map((x) => el("li", {}, el("a", { href: `#/cluster/${encodeURIComponent(x.id)}` }, x.name), ` — ${t("profile.shared_projects", { n: fmt(x.n) })}`))) : el("p", { class: "muted" }, t("none")),
+      el("h3", { class: "fr-h6" }, t("profile.partner_regions")),
+      totals.length ? el("ul", {}, totals.map((x) => el("li", {}, `${x.name} — ${t("profile.shared_projects", { n: fmt(x.n) })}`))) : el("p", { class: "muted" }, t("none")),
+      el("p", {}, el("a", { href: `#/network?cluster=${encodeURIComponent(c.id)}` }, t("profile.link_network"))), source());
+  } catch (err) {
+    box.append(el("p", { class: "muted" }, err.problem?.status === 403 ? t("profile.partners_none") : ""), err.problem?.status === 403 ? "" : problemBox(err));
+  }
+}
+
+async function profileEvaluation(evalBox, c) {
+  try {
+    const ev = await api("GET", `/api/v1/evaluate?year=${EVAL_YEAR}&draws=500&sobol_n=0`);
+    const e = ev.clusters.find((x) => x.cluster === c.id);
+    if (!e) { evalBox.append(el("p", { class: "muted" }, t("none"))); return; }
+    evalBox.append(el("p", {}, el("strong", {}, `${label("rating", e.rating)} — `), t("profile.rank", { r: fmt(e.rank), n: fmt(ev.clusters.length), lo: fmt(e.rank_interval.p05), hi: fmt(e.rank_interval.p95) })),
+      el("p", {}, `${t("ev.action")}${colon()}${label("action_level", e.action.level)}`),
+      el("h3", { class: "fr-h6" }, t("ev.why")), whyList(e, ev.peers[e.peer_group].pillars), source());
+  } catch (err) { evalBox.append(problemBox(err)); }
 }
 
 async function pageOrganisation(root, id) {
   const p = await api("GET", `/api/v1/organisations/${encodeURIComponent(id)}/profile`);
   const o = p.organisation;
-  root.append(el("h1", {}, o.name),
-    table([{ label: "", value: (r) => r[0] }, { label: "", value: (r) => r[1] }], [
-      ["SIREN", o.siren || "—"], [t("kind"), o.kind], ["NAF", o.naf || "—"], [t("region"), o.region || "—"], ["Effectif", fmt(o.headcount)], ["Taille", o.size_class || "—"],
-    ]),
+  root.append(el("h1", { translate: "no" }, o.name),
+    facts([[t("siren"), o.siren || "—"], [t("kind"), label("org_kind", o.kind)], [t("naf"), o.naf ? `${o.naf} — ${label("naf", o.naf.slice(0, 2))}` : "—"],
+      [t("region"), o.region || "—"], [t("size_class"), label("size_class", o.size_class)]]),
     el("h2", {}, t("org.memberships")), table([
       { label: t("cluster"), value: (m) => el("a", { href: `#/cluster/${encodeURIComponent(m.cluster_id)}` }, m.cluster_id) },
-      { label: t("start"), value: (m) => m.start_date }, { label: "Fin", value: (m) => m.end_date || "—" },
+      { label: t("start"), value: (m) => date(m.start_date) }, { label: t("end"), value: (m) => (m.end_date ? date(m.end_date) : t("profile.active")) },
     ], p.memberships),
     el("h2", {}, t("org.participations")), table([
-      { label: "Projet", value: (r) => el("a", { href: `#/project/${encodeURIComponent(r.project_id)}` }, r.acronym) },
-      { label: t("role"), value: (r) => r.role }, { label: t("status"), value: (r) => r.status },
-      { label: t("cost"), num: true, value: (r) => fmt(r.cost) }, { label: t("aid"), num: true, value: (r) => fmt(r.aid) },
-    ], p.participations));
+      { label: t("project"), value: (r) => el("a", { href: `#/project/${encodeURIComponent(r.project_id)}` }, r.acronym) },
+      { label: t("role"), value: (r) => label("role", r.role) }, { label: t("status"), value: (r) => label("project_status", r.status) },
+      { label: t("total_cost"), num: true, sort: (r) => r.cost || 0, value: (r) => euros(r.cost) }, { label: t("public_aid"), num: true, sort: (r) => r.aid || 0, value: (r) => euros(r.aid) },
+    ], p.participations), source());
 }
 
 async function pageProject(root, id) {
   const p = await api("GET", `/api/v1/projects/${encodeURIComponent(id)}/profile`);
   const pr = p.project;
-  root.append(el("h1", {}, `${pr.acronym} — ${pr.title || ""}`),
-    table([{ label: "", value: (r) => r[0] }, { label: "", value: (r) => r[1] }], [
-      [t("programme"), pr.programme], [t("status"), pr.status], [t("start"), `${pr.start_date || "—"} → ${pr.end_date || "—"}`],
-      ["Coût total (€)", fmt(pr.total_cost)], ["Aide publique (€)", fmt(pr.public_aid)], ["TRL", `${pr.trl_start ?? "?"} → ${pr.trl_target ?? "?"}`],
+  const events = [...p.events].sort((a, b) => (a.date || "").localeCompare(b.date || ""));
+  root.append(el("h1", {}, pr.acronym, " — ", el("span", { translate: "no" }, pr.title || "")),
+    facts([
+      [t("programme"), label("programme", pr.programme)], [t("status"), label("project_status", pr.status)], [t("start"), `${date(pr.start_date)} → ${date(pr.end_date)}`],
+      [t("total_cost"), euros(pr.total_cost)], [t("public_aid"), euros(pr.public_aid)], ["TRL", `${pr.trl_start ?? "?"} → ${pr.trl_target ?? "?"}`],
       [t("cluster"), p.labels.map((l) => el("a", { href: `#/cluster/${encodeURIComponent(l.cluster_id)}` }, l.cluster_id + " "))],
     ]),
-    el("h2", {}, t("project.events")), table([{ label: t("status"), value: (e) => e.status }, { label: t("date"), value: (e) => e.date }], p.events),
+    el("h2", {}, t("project.events")), table([{ label: t("date"), value: (e) => date(e.date) }, { label: t("status"), value: (e) => label("project_status", e.status) }], events, null, { tools: false }),
     el("h2", {}, t("project.partners")), table([
-      { label: t("name"), value: (r) => el("a", { href: `#/organisation/${encodeURIComponent(r.organisation_id)}` }, r.organisation_name || r.organisation_id) },
-      { label: t("role"), value: (r) => r.role }, { label: t("cost"), num: true, value: (r) => fmt(r.cost) }, { label: t("aid"), num: true, value: (r) => fmt(r.aid) },
+      { label: t("name"), value: (r) => el("a", { href: `#/organisation/${encodeURIComponent(r.organisation_id)}`, translate: "no" }, r.organisation_name || r.organisation_id) },
+      { label: t("role"), value: (r) => label("role", r.role) }, { label: t("total_cost"), num: true, value: (r) => euros(r.cost) }, { label: t("public_aid"), num: true, value: (r) => euros(r.aid) },
     ], p.participations),
-    el("h2", {}, t("project.results")), table([{ label: t("kind"), value: (r) => r.kind }, { label: t("name"), value: (r) => r.title }, { label: t("date"), value: (r) => r.date || "" }], p.results));
+    el("h2", {}, t("project.results")), table([{ label: t("kind"), value: (r) => label("result_kind", r.kind) }, { label: t("name"), value: (r) => r.title }, { label: t("date"), value: (r) => date(r.date) }], p.results), source());
 }
 
 const ENTITIES = ["cluster", "cluster_label", "organisation", "membership", "project", "project_label", "project_event", "participation", "result",
@@ -239,8 +423,8 @@ const ENTITIES = ["cluster", "cluster_label", "organisation", "membership", "pro
   "firm_year", "employment", "territory"];
 
 async function pageImport(root) {
-  const entity = el("select", { id: "entity" }, ENTITIES.map((e) => el("option", { value: e }, e)));
-  const file = el("input", { type: "file", id: "file", accept: ".csv,text/csv" });
+  const entity = el("select", { id: "entity", class: "fr-select" }, ENTITIES.map((e) => el("option", { value: e }, label("entity", e))));
+  const file = el("input", { type: "file", class: "fr-upload", id: "file", accept: ".csv,text/csv" });
   const report = el("div", { id: "report", "aria-live": "polite" });
   const confirm = el("button", { type: "button", id: "confirm", hidden: true, onclick: () => send(false) }, t("import.confirm"));
   const check = el("button", { type: "button", id: "check", onclick: () => send(true) }, t("import.check"));
@@ -261,8 +445,8 @@ async function pageImport(root) {
 }
 
 async function pageLogin(root) {
-  const name = el("input", { id: "login-name", autocomplete: "username", required: true });
-  const password = el("input", { id: "login-password", type: "password", autocomplete: "current-password", required: true });
+  const name = el("input", { class: "fr-input", id: "login-name", autocomplete: "username", required: true });
+  const password = el("input", { class: "fr-input", id: "login-password", type: "password", autocomplete: "current-password", required: true });
   const msg = el("div", { "aria-live": "assertive" });
   const form = el("form", { class: "login", onsubmit: async (e) => {
     e.preventDefault();
@@ -276,7 +460,7 @@ async function pageLogin(root) {
 }
 
 async function pageAccount(root) {
-  const label = el("input", { id: "token-label", value: "script" });
+  const tokenLabel = el("input", { class: "fr-input", id: "token-label", value: "script" });
   const out = el("p", { "aria-live": "polite" });
   const tokens = el("div", { id: "tokens" });
   async function loadTokens() {
@@ -288,11 +472,11 @@ async function pageAccount(root) {
         await api("DELETE", `/api/v1/tokens/${encodeURIComponent(x.token_id)}`); loadTokens(); } }, t("account.revoke")) },
     ], r.tokens) : el("p", {}, t("account.no_tokens")));
   }
-  const pw = { current: el("input", { id: "current-password", type: "password", autocomplete: "current-password", required: true }),
-    next: el("input", { id: "new-password", type: "password", autocomplete: "new-password", required: true }) };
+  const pw = { current: el("input", { class: "fr-input", id: "current-password", type: "password", autocomplete: "current-password", required: true }),
+    next: el("input", { class: "fr-input", id: "new-password", type: "password", autocomplete: "new-password", required: true }) };
   const pwMsg = el("div", { "aria-live": "polite" });
   root.append(el("h1", {}, t("account.title")), table([{ label: "", value: (r) => r[0] }, { label: "", value: (r) => r[1] }], [
-    [t("login.name"), me.user.name], [t("account.role"), me.user.role], [t("account.scope"), me.user.scope || "—"],
+    [t("login.name"), me.user.name], [t("account.role"), label("account_role", me.user.role)], [t("account.scope"), me.user.scope || "—"],
   ]), el("h2", {}, t("account.password")), el("form", { class: "filters", onsubmit: async (e) => {
     e.preventDefault();
     try {
@@ -300,23 +484,23 @@ async function pageAccount(root) {
       pw.current.value = pw.next.value = "";
       pwMsg.replaceChildren(el("p", { class: "ok" }, t("account.password_changed"))); loadTokens();
     } catch (err) { pwMsg.replaceChildren(problemBox(err)); }
-  } }, el("label", {}, t("account.current_password"), pw.current), el("label", {}, t("account.new_password"), pw.next),
+  } }, el("label", { class: "fr-label" }, t("account.current_password"), pw.current), el("label", { class: "fr-label" }, t("account.new_password"), pw.next),
     el("button", { type: "submit" }, t("account.change"))), pwMsg,
   el("h2", {}, t("account.tokens")), tokens,
-  el("h2", {}, t("account.token")), el("div", { class: "filters" }, el("label", {}, t("account.token_label"), label),
-    el("button", { type: "button", onclick: async () => { const r = await api("POST", "/api/v1/tokens", { label: label.value }); out.replaceChildren(el("code", {}, r.token)); loadTokens(); } }, "OK")), out);
+  el("h2", {}, t("account.token")), el("div", { class: "filters" }, el("label", { class: "fr-label" }, t("account.token_label"), tokenLabel),
+    el("button", { type: "button", onclick: async () => { const r = await api("POST", "/api/v1/tokens", { label: tokenLabel.value }); out.replaceChildren(el("code", {}, r.token)); loadTokens(); } }, "OK")), out);
   await loadTokens();
 }
 
 async function pageUsers(root) {
   const box = el("div");
-  const f = { name: el("input", { id: "new-name" }), role: el("select", { id: "new-role" }, ["admin", "state", "region", "cluster_manager", "evaluator", "reviewer", "member"].map((r) => el("option", {}, r))),
-    scope: el("input", { id: "new-scope" }), password: el("input", { id: "new-password", type: "password", autocomplete: "new-password" }) };
+  const f = { name: el("input", { class: "fr-input", id: "new-name" }), role: el("select", { class: "fr-select", id: "new-role" }, ["admin", "state", "region", "cluster_manager", "evaluator", "reviewer", "member"].map((r) => el("option", { value: r }, label("account_role", r)))),
+    scope: el("input", { class: "fr-input", id: "new-scope" }), password: el("input", { class: "fr-input", id: "new-password", type: "password", autocomplete: "new-password" }) };
   const msg = el("div", { "aria-live": "polite" });
   async function load() {
     const { users } = await api("GET", "/api/v1/users");
     box.replaceChildren(table([
-      { label: t("login.name"), value: (u) => u.name }, { label: t("account.role"), value: (u) => u.role }, { label: t("account.scope"), value: (u) => u.scope },
+      { label: t("login.name"), value: (u) => u.name }, { label: t("account.role"), value: (u) => label("account_role", u.role) }, { label: t("account.scope"), value: (u) => u.scope },
       { label: "", value: (u) => u.disabled ? t("disabled") : el("button", { type: "button", class: "secondary", onclick: async () => { await api("POST", `/api/v1/users/${u.name}/disable`, {}); load(); } }, t("users.disable")) },
     ], users));
   }
@@ -332,8 +516,8 @@ async function pageUsers(root) {
 async function pageAudit(root) {
   const { entries } = await api("GET", "/api/v1/audit?limit=500");
   root.append(el("h1", {}, t("audit.title")), table([
-    { label: t("audit.at"), value: (a) => a.at }, { label: t("audit.actor"), value: (a) => a.actor }, { label: t("audit.action"), value: (a) => a.action },
-    { label: t("audit.entity"), value: (a) => a.entity }, { label: t("audit.key"), value: (a) => a.key },
+    { label: t("audit.at"), value: (a) => a.at }, { label: t("audit.actor"), value: (a) => a.actor }, { label: t("audit.action"), value: (a) => label("audit_action", a.action) },
+    { label: t("audit.entity"), value: (a) => label("entity", a.entity) }, { label: t("audit.key"), value: (a) => a.key },
   ], entries.reverse()));
 }
 
@@ -364,7 +548,7 @@ function heatmap(container, matrix, { top = 0 } = {}) {
   let max = 1;
   idx.forEach((i, x) => idx.forEach((j, y) => { if (i !== j) { data.push([x, y, matrix.values[i][j]]); max = Math.max(max, matrix.values[i][j]); } }));
   return chart(container, {
-    tooltip: { position: "top", formatter: (p) => `${names[p.data[0]]} — ${names[p.data[1]]} : ${fmt(p.data[2])}` },
+    tooltip: { position: "top", formatter: (p) => `${names[p.data[0]]} — ${names[p.data[1]]}${colon()}${fmt(p.data[2])}` },
     grid: { left: 110, right: 16, top: 8, bottom: 110 },
     xAxis: { type: "category", data: names, axisLabel: { rotate: 60, fontSize: 9 } },
     yAxis: { type: "category", data: names, axisLabel: { fontSize: 9 } },
@@ -377,11 +561,11 @@ function heatmap(container, matrix, { top = 0 } = {}) {
 async function pageNetwork(root, params) {
   const clusters = (await api("GET", "/api/v1/stats/clusters?year=2024")).clusters;
   const regions = (await api("GET", "/api/v1/stats/regions?year=2024")).regions;
-  const from = el("input", { type: "number", id: "net-from", min: 2000, max: 2030, value: params.get("from") || "" });
-  const to = el("input", { type: "number", id: "net-to", min: 2000, max: 2030, value: params.get("to") || "" });
-  const clusterSel = el("select", { id: "net-cluster" }, el("option", { value: "" }, t("all")),
+  const from = el("input", { type: "number", class: "fr-input", id: "net-from", min: 2000, max: 2030, value: params.get("from") || "" });
+  const to = el("input", { type: "number", class: "fr-input", id: "net-to", min: 2000, max: 2030, value: params.get("to") || "" });
+  const clusterSel = el("select", { id: "net-cluster", class: "fr-select" }, el("option", { value: "" }, t("all")),
     clusters.map((c) => el("option", { value: c.id, selected: params.get("cluster") === c.id }, c.acronym || c.name)));
-  const regionSel = el("select", { id: "net-region" }, el("option", { value: "" }, t("all")),
+  const regionSel = el("select", { id: "net-region", class: "fr-select" }, el("option", { value: "" }, t("all")),
     regions.map((r) => el("option", { value: r.code, selected: params.get("region") === r.code }, r.name)));
   const apply = el("button", { type: "button", id: "net-apply", onclick: () => {
     const q = new URLSearchParams();
@@ -397,14 +581,14 @@ async function pageNetwork(root, params) {
   const c = summary.connectivity;
   const kpis = el("div", { class: "kpis", id: "net-kpis" }, [
     [t("net.organisations"), fmt(c.organisations)], [t("net.links"), fmt(c.links)], [t("projects"), fmt(summary.projects)],
-    [t("net.giant"), fmt(100 * c.giant_share, 1) + " %"], [t("net.communities"), fmt(summary.communities.count)],
+    [t("net.giant"), pct(c.giant_share, 1)], [t("net.communities"), fmt(summary.communities.count)],
     [t("net.modularity"), fmt(summary.communities.modularity, 3)],
   ].map(([k, v]) => el("div", { class: "kpi" }, el("span", { class: "muted" }, k), el("strong", {}, v))));
   const graphBox = el("div", { class: "sigma", id: "net-graph", role: "img", "aria-label": t("net.graph") });
   const side = el("section", { class: "card", id: "net-side" }, el("p", { class: "muted" }, t("net.pick")));
   const heat = el("div", { class: "chart tall", id: "net-clusters", role: "img", "aria-label": t("net.clusters") });
   const flows = el("div", { class: "chart tall", id: "net-regions", role: "img", "aria-label": t("net.regions") });
-  const orgInput = el("input", { type: "search", id: "net-org", placeholder: "demo-org-00001" });
+  const orgInput = el("input", { type: "search", class: "fr-input", id: "net-org", placeholder: "demo-org-00001" });
   const exportLinks = el("p", {}, t("net.export"), " ", ["graphml", "gexf", "csv"].map((f) =>
     el("a", { href: withFilter("/api/v1/network/export", `format=${f}`), download: `cooperation.${f}`, class: "export" }, f.toUpperCase() + " ")));
   root.append(el("h1", {}, t("net.title")),
@@ -459,8 +643,8 @@ async function pageNetwork(root, params) {
     document.getElementById("net-sme")?.append(table([
       { label: t("cluster"), value: (r) => r.cluster ? clusterName[r.cluster] || r.cluster : t("all") },
       { label: t("projects"), num: true, value: (r) => fmt(r.projects) },
-      { label: t("net.sme_share"), num: true, value: (r) => fmt(100 * r.sme_share, 1) + " %" },
-      { label: t("net.sme_coord"), num: true, value: (r) => fmt(100 * r.coordinator_sme_share, 1) + " %" },
+      { label: t("net.sme_share"), num: true, value: (r) => pct(r.sme_share, 1) },
+      { label: t("net.sme_coord"), num: true, value: (r) => pct(r.coordinator_sme_share, 1) },
       { label: t("net.sme_centrality"), num: true, value: (r) => fmt(r.centrality_ratio, 2) },
     ], sme.items.filter((r) => r.projects > 0)));
     await loadSigma();
@@ -488,22 +672,22 @@ async function pageSelect(root, params) {
   root.append(el("h1", {}, t("sel.title")));
   if (!calls.length) { root.append(el("p", { class: "muted" }, t("sel.none"))); return; }
   const id = params.get("call") || calls[calls.length - 1].id;
-  const callSel = el("select", { id: "sel-call", onchange: (e) => { location.hash = `#/select?call=${encodeURIComponent(e.target.value)}`; } },
+  const callSel = el("select", { id: "sel-call", class: "fr-select", onchange: (e) => { location.hash = `#/select?call=${encodeURIComponent(e.target.value)}`; } },
     calls.map((c) => el("option", { value: c.id, selected: c.id === id }, `${c.id} — ${c.title}`)));
   const call = calls.find((c) => c.id === id) || calls[0];
   const q = encodeURIComponent(call.id);
   const [assign, scores, portfolio, risk] = await Promise.all([api("GET", `/api/v1/select/calls/${q}/assignment`),
     api("GET", `/api/v1/select/calls/${q}/scores?bootstrap=300`), api("GET", `/api/v1/select/calls/${q}/portfolio`),
     api("GET", `/api/v1/risk/calls/${q}?draws=20000`)]);
-  const euros = (v) => fmt(v / 1e6, 2) + " M€";
-  root.append(el("div", { class: "filters" }, el("label", {}, t("sel.call"), callSel)),
+    root.append(el("div", { class: "filters" }, el("label", {}, t("sel.call"), callSel)),
     kpiBox("sel-kpis", [[t("sel.proposals"), fmt(call.proposals)], [t("sel.budget"), euros(call.rules.budget)],
-      [t("sel.min_share"), fmt(100 * call.rules.min_funding_share) + " %"], [t("sel.conflicts"), fmt(assign.conflicts_excluded)],
+      [t("sel.min_share"), pct(call.rules.min_funding_share)], [t("sel.conflicts"), fmt(assign.conflicts_excluded)],
       [t("sel.assignment"), assign.complete ? t("sel.complete") : t("sel.incomplete")]]));
   // Recording (admin, state): the assignment above becomes the call's, the portfolio its decisions.
   if (["admin", "state"].includes(me?.user.role)) {
     const status = el("p", { id: "sel-record-status", role: "status" });
-    const record = (what, message) => async () => {
+    const record = (what, message, warning) => async () => {
+      if (!(await confirmDialog(warning()))) return;
       status.textContent = t("loading");
       try {
         const r = await api("POST", `/api/v1/select/calls/${q}/${what}?replace=true`, {});
@@ -512,9 +696,9 @@ async function pageSelect(root, params) {
     };
     root.append(el("section", { class: "card", id: "sel-record" }, el("h2", {}, t("sel.record")),
       el("p", { class: "muted" }, t("sel.recorded", { a: fmt(call.assignments), d: fmt(call.decisions) })),
-      el("button", { type: "button", id: "sel-save-assignment", onclick: record("assignment", (r) => t("sel.saved_assignment", { n: fmt(r.written), r: fmt(r.replaced) })) }, t("sel.save_assignment")),
+      el("button", { type: "button", id: "sel-save-assignment", onclick: record("assignment", (r) => t("sel.saved_assignment", { n: fmt(r.written), r: fmt(r.replaced) }), () => t("sel.confirm_assignment", { n: fmt(call.assignments) })) }, t("sel.save_assignment")),
       " ",
-      el("button", { type: "button", id: "sel-save-decisions", onclick: record("decisions", (r) => t("sel.saved_decisions", { f: fmt(r.funded), r: fmt(r.rejected) })) }, t("sel.save_decisions")),
+      el("button", { type: "button", id: "sel-save-decisions", onclick: record("decisions", (r) => t("sel.saved_decisions", { f: fmt(r.funded), r: fmt(r.rejected) }), () => t("sel.confirm_decisions", { n: fmt(call.decisions) })) }, t("sel.save_decisions")),
       status));
   }
   // Assignment problems first: they block the review.
@@ -525,7 +709,7 @@ async function pageSelect(root, params) {
   // Ranking with its uncertainty.
   root.append(el("section", { class: "card", id: "sel-ranking" }, el("h2", {}, t("sel.ranking")), el("p", { class: "muted" }, t("sel.ranking_note")),
     table([{ label: t("sel.rank"), value: (r) => r.rank, num: true }, { label: t("sel.proposal"), value: (r) => r.id },
-      { label: t("sel.applicant"), value: (r) => r.applicant_name }, { label: t("sel.score"), value: (r) => fmt(r.adjusted_score, 2), num: true },
+      { label: t("sel.applicant"), value: (r) => el("span", { translate: "no" }, r.applicant_name) }, { label: t("sel.score"), value: (r) => fmt(r.adjusted_score, 2), num: true },
       { label: t("sel.raw"), value: (r) => fmt(r.raw_mean, 2), num: true },
       { label: t("sel.interval"), value: (r) => `${fmt(r.rank_interval.p05)}–${fmt(r.rank_interval.p95)}`, num: true },
       { label: t("sel.disagreement"), value: (r) => r.disagreement ? "⚠ " + fmt(r.sd, 1) : "" }], scores.ranking)));
@@ -537,9 +721,9 @@ async function pageSelect(root, params) {
   const lorenz = el("div", { class: "chart", id: "sel-lorenz", role: "img", "aria-label": t("sel.lorenz") });
   const compare = table([{ label: "", value: (r) => r[0] }, { label: t("sel.optimised"), value: (r) => r[1], num: true }, { label: t("sel.sprinkled"), value: (r) => r[2], num: true }], [
     [t("sel.funded"), fmt(o.funded), fmt(sp.funded)], [t("sel.mean_aid"), euros(o.mean_aid), euros(sp.mean_aid)],
-    [t("sel.mean_share"), fmt(100 * o.mean_funded_share) + " %", fmt(100 * sp.mean_funded_share) + " %"],
+    [t("sel.mean_share"), pct(o.mean_funded_share), pct(sp.mean_funded_share)],
     ["Gini", fmt(o.gini, 3), fmt(sp.gini, 3)], ["HHI", fmt(o.hhi, 3), fmt(sp.hhi, 3)],
-    [t("sel.sme_share"), fmt(100 * o.sme_share) + " %", fmt(100 * sp.sme_share) + " %"],
+    [t("sel.sme_share"), pct(o.sme_share), pct(sp.sme_share)],
     [t("sel.products"), fmt(o.expected_products, 1), fmt(sp.expected_products, 1)]]);
   const riskBox = el("div", { class: "chart", id: "sel-risk", role: "img", "aria-label": t("sel.risk") });
   root.append(el("div", { class: "grid" },
@@ -549,8 +733,8 @@ async function pageSelect(root, params) {
     el("p", {}, t("sel.risk_caption", { mean: fmt(risk.mean, 1), p05: fmt(risk.quantiles.p05), p95: fmt(risk.quantiles.p95), var: fmt(risk.value_at_risk_5, 1) })),
     riskBox,
     el("h3", {}, t("sel.fragile")),
-    table([{ label: t("sel.proposal"), value: (r) => r.id }, { label: t("sel.success"), value: (r) => fmt(100 * r.success_probability) + " %", num: true },
-      { label: t("sel.tail"), value: (r) => fmt(100 * r.failure_in_tail) + " %", num: true }], risk.most_fragile.slice(0, 5))));
+    table([{ label: t("sel.proposal"), value: (r) => r.id }, { label: t("sel.success"), value: (r) => pct(r.success_probability), num: true },
+      { label: t("sel.tail"), value: (r) => pct(r.failure_in_tail), num: true }], risk.most_fragile.slice(0, 5))));
   chart(workload, { xAxis: { type: "category", data: busy.map((w) => w.id), axisLabel: { rotate: 60 } }, yAxis: { type: "value" },
     series: [{ name: t("sel.assigned"), type: "bar", data: busy.map((w) => w.assigned), color: "#000091" },
       { name: t("sel.capacity"), type: "line", step: "middle", data: busy.map((w) => w.capacity), color: "#e1000f" }] });
@@ -576,16 +760,15 @@ async function pageMyReviews(root) {
 
 
 // --- from project factory to product factory ------------------------------------------------
-const pct = (v, d = 1) => (v === null || v === undefined || Number.isNaN(v) ? "—" : fmt(100 * v, d) + " %");
 const secretCell = (c, d = 0) => (c && c.value !== null && c.value !== undefined ? fmt(c.value, d) : el("abbr", { title: t("secret") }, "s"));
 
 async function pagePipeline(root, params) {
   const programme = params.get("programme") || "";
   const q = programme ? `&programme=${encodeURIComponent(programme)}` : "";
   const [funnel, lev] = await Promise.all([api("GET", `/api/v1/pipeline/funnel?by=year${q}`), api("GET", "/api/v1/pipeline/leverage?by=cluster")]);
-  const progSel = el("select", { id: "pipe-programme", onchange: (e) => { location.hash = e.target.value ? `#/pipeline?programme=${e.target.value}` : "#/pipeline"; } },
+  const progSel = el("select", { id: "pipe-programme", class: "fr-select", onchange: (e) => { location.hash = e.target.value ? `#/pipeline?programme=${e.target.value}` : "#/pipeline"; } },
     el("option", { value: "" }, t("all")),
-    ["FUI", "PSPC", "ANR", "PIA", "REGION", "H2020", "HORIZON_EUROPE", "BPI", "OTHER"].map((p) => el("option", { value: p, selected: p === programme }, p)));
+    ["FUI", "PSPC", "ANR", "PIA", "REGION", "H2020", "HORIZON_EUROPE", "BPI", "OTHER"].map((p) => el("option", { value: p, selected: p === programme }, label("programme", p))));
   const all = funnel.all;
   const chartBox = el("div", { class: "chart", id: "pipe-funnel", role: "img", "aria-label": t("pipe.funnel") });
   root.append(el("h1", {}, t("pipe.title")), el("div", { class: "filters" }, el("label", {}, t("pipe.programme"), progSel)),
@@ -598,9 +781,9 @@ async function pagePipeline(root, params) {
         { label: t("pipe.rejected"), num: true, value: (r) => fmt(r.rejected_after) }, { label: t("pipe.abandoned"), num: true, value: (r) => fmt(r.abandoned_after) }], all.stages))));
   const top = [...lev.groups].sort((a, b) => b.public_aid - a.public_aid).slice(0, 25);
   root.append(el("section", { class: "card", id: "pipe-leverage" }, el("h2", {}, t("pipe.leverage")), el("p", { class: "muted" }, t("pipe.leverage_note")),
-    el("p", {}, `${t("pipe.lev")} : ${fmt(lev.all.leverage, 2)} · ${t("pipe.follow")} : ${fmt(lev.all.follow_ons)} · ${t("pipe.eu_after")} : ${pct(lev.all.european_after_national_share)}`),
-    table([{ label: t("cluster"), value: (r) => r.name }, { label: t("pipe.aid"), num: true, value: (r) => fmt(r.public_aid / 1e6, 1) + " M€" },
-      { label: t("pipe.private"), num: true, value: (r) => fmt(r.private_funding / 1e6, 1) + " M€" }, { label: t("pipe.lev"), num: true, value: (r) => fmt(r.leverage, 2) },
+    el("p", {}, `${t("pipe.lev")}${colon()}${fmt(lev.all.leverage, 2)} · ${t("pipe.follow")}${colon()}${fmt(lev.all.follow_ons)} · ${t("pipe.eu_after")}${colon()}${pct(lev.all.european_after_national_share)}`),
+    table([{ label: t("cluster"), value: (r) => el("span", { translate: "no" }, r.name) }, { label: t("pipe.aid"), num: true, sort: (r) => r.public_aid, value: (r) => euros(r.public_aid) },
+      { label: t("pipe.private"), num: true, sort: (r) => r.private_funding, value: (r) => euros(r.private_funding) }, { label: t("pipe.lev"), num: true, value: (r) => fmt(r.leverage, 2) },
       { label: t("pipe.follow"), num: true, value: (r) => fmt(r.follow_ons) }, { label: t("pipe.eu_after"), num: true, value: (r) => pct(r.european_after_national_share) }],
     top, (r) => { location.hash = `#/cluster/${encodeURIComponent(r.group)}`; })));
   chart(chartBox, { xAxis: { type: "category", data: all.stages.map((s) => t("stage." + s.stage)) }, yAxis: { type: "value" },
@@ -615,31 +798,32 @@ async function pageServices(root) {
   const o = svc.outcomes;
   root.append(el("h1", {}, t("svc.title")), el("p", { class: "muted" }, `${svc.from}–${svc.to}`),
     kpiBox("svc-kpis", [[t("svc.services"), fmt(svc.totals.services)], [t("svc.reach_median"), pct(svc.heterogeneity.reach.median)],
-      [t("svc.reach_cv"), fmt(svc.heterogeneity.reach.cv, 2)], [t("svc.financing"), secretCell(svc.totals.financing_raised)]]),
+      [t("svc.reach_cv"), fmt(svc.heterogeneity.reach.cv, 2)], [t("svc.financing"), svc.totals.financing_raised?.value != null ? euros(svc.totals.financing_raised.value) : secretCell(svc.totals.financing_raised)]]),
     el("section", { class: "card" }, el("h2", {}, t("svc.reach")), reachBox),
-    el("section", { class: "card", id: "svc-outcomes" }, el("h2", {}, t("svc.outcomes")), el("p", { class: "muted" }, o.method),
+    el("section", { class: "card", id: "svc-outcomes" }, el("h2", {}, t("svc.outcomes")), 
       table([{ label: t("svc.group"), value: (r) => r[0] }, { label: t("svc.firms"), num: true, value: (r) => fmt(r[1].firms) },
         { label: t("svc.baseline"), num: true, value: (r) => pct(r[1].baseline) }, { label: t("svc.later"), num: true, value: (r) => pct(r[1].later) }],
       [[t("svc.served"), o.served], [t("svc.not_served"), o.not_served]]),
-      el("p", {}, `${t("svc.difference")} : ${pct(o.difference)} (${pct(o.ci95[0])} ; ${pct(o.ci95[1])})`)),
+      el("p", {}, `${t("svc.difference")}${colon()}${pct(o.difference)} (${pct(o.ci95[0])} ; ${pct(o.ci95[1])})`)),
     el("section", { class: "card", id: "svc-clusters" }, el("h2", {}, t("svc.table")),
-      table([{ label: t("cluster"), value: (r) => r.name }, { label: t("svc.services"), num: true, value: (r) => fmt(r.services) },
+      table([{ label: t("cluster"), value: (r) => el("span", { translate: "no" }, r.name) }, { label: t("svc.services"), num: true, value: (r) => fmt(r.services) },
         { label: t("svc.reach"), num: true, value: (r) => pct(r.reach) }, { label: t("svc.intensity"), num: true, value: (r) => fmt(r.intensity, 2) },
         { label: t("svc.abroad"), num: true, value: (r) => fmt(r.abroad) }, { label: t("svc.eu_share"), num: true, value: (r) => pct(r.european_share) },
-        { label: t("svc.financing"), num: true, value: (r) => secretCell(r.financing_raised) }], svc.clusters)));
+        { label: t("svc.financing"), num: true, value: (r) => (r.financing_raised?.value != null ? euros(r.financing_raised.value) : secretCell(r.financing_raised)) }], svc.clusters)));
   const p = diag.progress;
   root.append(el("h2", {}, t("diag.title")),
-    el("section", { class: "card", id: "diag-card" }, el("p", {}, `${t("diag.firms")} : ${fmt(diag.firms)}`),
+    el("section", { class: "card", id: "diag-card" }, el("p", {}, `${t("diag.firms")}${colon()}${fmt(diag.firms)}`),
       p.secret ? "" : el("p", { id: "diag-progress" }, t("diag.progress", { n: fmt(p.firms), d: fmt(p.mean_change.score, 1), lo: fmt(p.score_ci95[0], 1), hi: fmt(p.score_ci95[1], 1), s: pct(p.improved_share) })),
       el("h3", {}, t("diag.maturity")), dimBox,
       el("h3", {}, t("diag.aid")),
-      el("div", { id: "diag-aid" }, table([{ label: t("diag.band"), value: (r) => `${r.band} (${fmt(r.score_from)}–${fmt(r.score_to)})` },
+      el("div", { id: "diag-aid" }, table([{ label: t("diag.band"), value: (r) => `Q${r.band} (${fmt(r.score_from)}–${fmt(r.score_to)})` },
         { label: t("svc.firms"), num: true, value: (r) => fmt(r.firms) }, { label: t("diag.aided"), num: true, value: (r) => pct(r.aided_share) },
-        { label: t("diag.amount"), num: true, value: (r) => secretCell(r.aid) }], diag.aid_by_maturity))));
+        { label: t("diag.amount"), num: true, value: (r) => (r.aid && r.aid.value != null ? euros(r.aid.value) : secretCell(r.aid)) }], diag.aid_by_maturity))));
   const sorted = [...svc.clusters].filter((c) => c.reach !== null).sort((a, b) => a.reach - b.reach);
-  chart(reachBox, { xAxis: { type: "category", data: sorted.map((c) => c.cluster), axisLabel: { show: false } }, yAxis: { type: "value", max: 1 },
+  chart(reachBox, { xAxis: { type: "category", data: sorted.map((c) => c.name), axisLabel: { show: false } }, yAxis: { type: "value", max: 1, axisLabel: { formatter: (v) => pct(v) } },
+    tooltip: { trigger: "axis", valueFormatter: (v) => pct(v) },
     series: [{ name: t("svc.reach"), type: "bar", data: sorted.map((c) => c.reach), color: "#000091" }] });
-  chart(dimBox, { xAxis: { type: "category", data: diag.dimensions }, yAxis: { type: "value", max: 100 },
+  chart(dimBox, { xAxis: { type: "category", data: diag.dimensions.map((d) => label("diag_dimension", d)), axisLabel: { interval: 0, rotate: 30 } }, yAxis: { type: "value", max: 100 },
     series: [{ name: t("diag.maturity"), type: "bar", data: diag.dimensions.map((d) => diag.latest[d].mean), color: "#18753c" }] });
   reachBox.dataset.ready = dimBox.dataset.ready = "true";
 }
@@ -648,20 +832,20 @@ async function pageEmployment(root, params) {
   const sectors = (await api("GET", "/api/v1/foresight/sectors")).items;
   const sector = params.get("sector") || sectors[0]?.sector;
   const emp = await api("GET", `/api/v1/foresight/employment?sector=${encodeURIComponent(sector)}`);
-  const sectorSel = el("select", { id: "emp-sector", onchange: (e) => { location.hash = `#/employment?sector=${e.target.value}`; } },
-    sectors.map((s) => el("option", { value: s.sector, selected: s.sector === sector }, `${s.sector} — ${s.name}`)));
+  const sectorSel = el("select", { id: "emp-sector", class: "fr-select", onchange: (e) => { location.hash = `#/employment?sector=${e.target.value}`; } },
+    sectors.map((s) => el("option", { value: s.sector, selected: s.sector === sector }, `${s.sector} — ${label("naf", s.sector)}`)));
   const lq = Object.fromEntries(emp.specialisation.map((r) => [r.region, r]));
   const colour = (v) => (v === undefined ? "#eee" : PALETTE[Math.max(0, Math.min(PALETTE.length - 1, Math.floor(v * 2)))]);
   const map = regionMap(t("emp.map"), (code) => {
     const r = lq[code];
-    const text = r ? `${r.region_name} : ${fmt(r.lq, 2)}${"★".repeat(r.stars)}` : code;
+    const text = r ? `${r.region_name}${colon()}${fmt(r.lq, 2)}${"★".repeat(r.stars)}` : code;
     return { fill: colour(r?.lq), label: text, title: text };
   });
   const projBox = el("div", { class: "chart", id: "emp-projection", role: "img", "aria-label": t("emp.projection") });
   const pr = emp.projections[0];
   const sheet = `/api/v1/reports/sector/${encodeURIComponent(sector)}?lang=${lang}`;
   root.append(el("h1", {}, t("emp.title")), el("div", { class: "filters" }, el("label", {}, t("emp.sector"), sectorSel)),
-    el("p", { id: "emp-sheet" }, el("strong", {}, t("emp.sheet") + " : "), el("a", { href: sheet + "&format=html", target: "_blank", id: "emp-sheet-html" }, t("emp.sheet_html")),
+    el("p", { id: "emp-sheet" }, el("strong", {}, t("emp.sheet") + colon()), el("a", { href: sheet + "&format=html", target: "_blank", id: "emp-sheet-html" }, t("emp.sheet_html")),
       " · ", el("a", { href: sheet + "&format=pdf", id: "emp-sheet-pdf" }, t("emp.sheet_pdf"))),
     el("div", { class: "grid" },
       el("section", { class: "card", id: "emp-map" }, el("h2", {}, t("emp.map") + ` (${emp.year})`), el("div", { class: "map" }, map)),
@@ -682,67 +866,108 @@ async function pageEmployment(root, params) {
 }
 
 // --- the shared evaluation method ---------------------------------------------------------------
+// Tabs: one panel shown at a time, the choice in the URL (`tab=`), arrows move between tabs.
+function tabs(id, items, chosen, onPick) {
+  const list = el("div", { role: "tablist", "aria-label": id });
+  const panels = [];
+  const buttons = items.map(([key, title, panel], i) => {
+    const b = el("button", { type: "button", role: "tab", id: `tab-${key}`, "aria-controls": `panel-${key}`, "aria-selected": String(key === chosen), tabindex: key === chosen ? 0 : -1,
+      onclick: () => pick(key), onkeydown: (e) => {
+        const d = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+        if (d) { const n = items[(i + d + items.length) % items.length][0]; pick(n); document.getElementById(`tab-${n}`).focus(); }
+      } }, title);
+    panels.push(el("div", { role: "tabpanel", id: `panel-${key}`, "aria-labelledby": `tab-${key}`, hidden: key !== chosen }, panel));
+    return b;
+  });
+  list.append(...buttons);
+  function pick(key) {
+    buttons.forEach((b) => { const on = b.id === `tab-${key}`; b.setAttribute("aria-selected", String(on)); b.tabIndex = on ? 0 : -1; });
+    panels.forEach((p) => { p.hidden = p.id !== `panel-${key}`; });
+    onPick(key);
+    window.dispatchEvent(new Event("resize"));
+  }
+  return el("div", { class: "tabs", id }, list, panels);
+}
+
 async function pageEvaluate(root, params) {
-  const year = +(params.get("year") || 2022);
+  const year = +(params.get("year") || EVAL_YEAR);
   const [ev, qual, chr] = await Promise.all([api("GET", `/api/v1/evaluate?year=${year}&draws=2000&sobol_n=200`),
-    api("GET", `/api/v1/evaluate/assessments?year=${year}`), api("GET", `/api/v1/evaluate/characterisation?year=${year}`)]);
-  const yearSel = el("select", { id: "ev-year", onchange: (e) => { location.hash = `#/evaluate?year=${e.target.value}`; } },
-    years(2010, 2024).reverse().map((y) => el("option", { value: y, selected: y === year }, y)));
+    api("GET", `/api/v1/evaluate/assessments?year=${year}`), api("GET", `/api/v1/evaluate/characterisation?year=${year}`), loadIndicatorUnits()]);
   const chosen = params.get("cluster") || ev.clusters[0]?.cluster;
   const c = ev.clusters.find((x) => x.cluster === chosen) || ev.clusters[0];
-  const clusterSel = el("select", { id: "ev-cluster", onchange: (e) => { location.hash = `#/evaluate?year=${year}&cluster=${encodeURIComponent(e.target.value)}`; } },
+  let tab = params.get("tab") || (params.get("cluster") ? "detail" : "ranking");
+  const url = (cluster, tb) => `#/evaluate?year=${year}&cluster=${encodeURIComponent(cluster)}&tab=${tb}`;
+  const yearSel = el("select", { id: "ev-year", class: "fr-select", onchange: (e) => { location.hash = `#/evaluate?year=${e.target.value}&tab=${tab}`; } },
+    years(2010, 2024).reverse().map((y) => el("option", { value: y, selected: y === year }, y)));
+  const clusterSel = el("select", { id: "ev-cluster", class: "fr-select", onchange: (e) => { location.hash = url(e.target.value, "detail"); } },
     ev.clusters.map((x) => el("option", { value: x.cluster, selected: x.cluster === c.cluster }, `${x.rank}. ${x.name}`)));
   const rankBox = el("div", { class: "chart", id: "ev-ranks", role: "img", "aria-label": t("ev.ranking") });
   const radarBox = el("div", { class: "chart", id: "ev-radar", role: "img", "aria-label": t("ev.radar") });
   const trendBox = el("div", { class: "chart", id: "ev-trend", role: "img", "aria-label": t("ev.trends") });
-  const indicatorSel = el("select", { id: "ev-indicator" }, ev.method.indicators.map((i) => el("option", { value: i }, i)));
-  root.append(el("h1", {}, t("ev.title")),
-    el("div", { class: "filters" }, el("label", {}, t("year"), yearSel), el("label", {}, t("cluster"), clusterSel)),
-    el("p", { class: "muted" }, t("ev.method", { name: ev.method.name, n: fmt(ev.method.indicators.length), d: fmt(ev.uncertainty.draws), s: ev.uncertainty.seed })),
-    el("section", { class: "card", id: "ev-ranking" }, el("h2", {}, t("ev.ranking")), el("p", { class: "muted" }, t("ev.ranking_note")), rankBox,
-      table([{ label: t("sel.rank"), num: true, value: (r) => r.rank }, { label: t("cluster"), value: (r) => r.name },
-        { label: t("ev.index"), num: true, value: (r) => fmt(r.index, 3) }, { label: t("sel.interval"), num: true, value: (r) => `${fmt(r.rank_interval.p05)}–${fmt(r.rank_interval.p95)}` },
-        { label: t("rating"), value: (r) => t("rating." + r.rating) }, { label: t("ev.peer"), value: (r) => `${r.peer_group} ${r.peer_rank}` },
-        { label: t("ev.trend"), value: (r) => t("trend." + r.trend) }, { label: t("ev.action"), value: (r) => `${r.action.level} — ${r.action.action}` }],
-      ev.clusters, (r) => { location.hash = `#/evaluate?year=${year}&cluster=${encodeURIComponent(r.cluster)}`; })),
+  const indicatorSel = el("select", { id: "ev-indicator", class: "fr-select" }, ev.method.indicators.map((i) => el("option", { value: i }, indicatorLabel(i))));
+  const peer = ev.peers[c.peer_group].pillars;
+  const ranking = el("section", { class: "card", id: "ev-ranking" }, el("h2", {}, t("ev.ranking")), el("p", { class: "muted" }, t("ev.ranking_note")), rankBox,
+    table([{ label: t("sel.rank"), num: true, value: (r) => r.rank }, { label: t("cluster"), value: (r) => el("span", { translate: "no" }, r.name) },
+      { label: t("ev.index"), num: true, value: (r) => fmt(r.index, 3) }, { label: t("sel.interval"), num: true, sort: (r) => r.rank_interval.median, value: (r) => `${fmt(r.rank_interval.p05)}–${fmt(r.rank_interval.p95)}` },
+      { label: t("rating"), value: (r) => label("rating", r.rating) }, { label: t("ev.peer"), value: (r) => `${label("peer_group", r.peer_group)}${colon()}${r.peer_rank}` },
+      { label: t("ev.trend"), value: (r) => label("trend", r.trend) }, { label: t("ev.action"), value: (r) => label("action_level", r.action.level) }],
+    ev.clusters, (r) => { location.hash = url(r.cluster, "detail"); }, { page: 500 }), source());
+  const detail = el("div", {},
+    el("section", { class: "card", id: "ev-why" }, el("h2", { translate: "no" }, c.name),
+      el("p", {}, el("strong", {}, `${label("rating", c.rating)} — `), t("profile.rank", { r: fmt(c.rank), n: fmt(ev.clusters.length), lo: fmt(c.rank_interval.p05), hi: fmt(c.rank_interval.p95) })),
+      el("h3", { class: "fr-h6" }, t("ev.why")), whyList(c, peer),
+      el("p", {}, el("a", { href: `#/cluster/${encodeURIComponent(c.cluster)}` }, t("profile.identity") + " — ", el("span", { translate: "no" }, c.name)))),
     el("div", { class: "grid" },
       el("section", { class: "card" }, el("h2", {}, t("ev.radar")), radarBox),
-      el("section", { class: "card" }, el("h2", {}, t("ev.trends")), el("label", {}, t("indicator"), indicatorSel), trendBox)),
-    el("section", { class: "card", id: "ev-compliance" }, el("h2", {}, t("ev.compliance", { name: c.name })),
+      el("section", { class: "card" }, el("h2", {}, t("ev.trends")), el("label", { class: "fr-label" }, t("indicator"), indicatorSel), el("p", { class: "muted", id: "ev-indicator-def" }), trendBox)),
+    el("section", { class: "card", id: "ev-compliance" }, el("h2", {}, t("ev.compliance", { name: "" }), el("span", { translate: "no" }, c.name)),
       el("p", {}, t("ev.misses", { n: fmt(c.consecutive_misses) }), c.improvement_plan ? " " + t("ev.plan") : ""),
-      table([{ label: t("indicator"), value: (r) => r.indicator }, { label: t("ev.target"), num: true, value: (r) => fmt(r.target, 2) },
-        { label: t("value"), num: true, value: (r) => (r.value === null ? "—" : fmt(r.value, 2)) },
-        { label: t("ev.met"), value: (r) => (r.met === null ? "?" : r.met ? "✓" : "✗") }], c.targets),
-      el("p", { id: "ev-action" }, el("strong", {}, `${t("ev.action")} : ${c.action.level} — ${c.action.action}`)),
-      el("ul", {}, c.action.reasons.map((x) => el("li", {}, x))),
+      table([{ label: t("indicator"), value: (r) => el("abbr", { title: indicatorDefinition(r.indicator) }, indicatorLabel(r.indicator)) },
+        { label: t("ev.target"), num: true, value: (r) => valueOf(r.indicator, r.target) },
+        { label: t("value"), num: true, value: (r) => valueOf(r.indicator, r.value) },
+        { label: t("ev.met"), value: (r) => (r.met === null ? "?" : r.met ? "✓" : "✗") }], c.targets, null, { tools: false }),
+      el("p", { id: "ev-action", "data-action": c.action.action }, el("strong", {}, `${t("ev.action")}${colon()}${label("action_level", c.action.level)}`)),
       el("p", {}, el("a", { href: `/api/v1/reports/cluster/${encodeURIComponent(c.cluster)}?year=${year}&lang=${lang}&format=html`, target: "_blank", id: "ev-report-html" }, t("ev.report_html")),
-        " · ", el("a", { href: `/api/v1/reports/cluster/${encodeURIComponent(c.cluster)}?year=${year}&lang=${lang}&format=pdf`, id: "ev-report-pdf" }, t("ev.report_pdf")))),
+        " · ", el("a", { href: `/api/v1/reports/cluster/${encodeURIComponent(c.cluster)}?year=${year}&lang=${lang}&format=pdf`, id: "ev-report-pdf" }, t("ev.report_pdf")))));
+  const method = el("div", {},
+    el("p", {}, t("ev.method", { name: ev.method.name, n: fmt(ev.method.indicators.length), d: fmt(ev.uncertainty.draws), s: ev.uncertainty.seed })),
+    el("p", {}, el("a", { href: "#/glossary" }, t("nav.glossary"))),
     el("section", { class: "card", id: "ev-sensitivity" }, el("h2", {}, t("ev.sensitivity")),
-      table([{ label: t("ev.input"), value: (r) => r.input }, { label: "S", num: true, value: (r) => fmt(r.first_order, 2) }, { label: "ST", num: true, value: (r) => fmt(r.total, 2) }], ev.sensitivity.indices)),
-    el("section", { class: "card", id: "ev-assessments" }, el("h2", {}, t("ev.assessments")),
-      el("p", {}, t("ev.agreement", { icc: fmt(qual.agreement.overall.icc1, 2), exact: fmt(100 * (qual.agreement.overall.exact_agreement ?? 0)), n: fmt(qual.agreement.overall.targets) })),
-      qual.clusters.length ? table([{ label: t("cluster"), value: (r) => r.name },
-        ...["structure", "governance", "financing", "services", "interaction", "achievements"].map((a) => ({ label: t("esca." + a), num: true, value: (r) => (r.areas[a] ? fmt(r.areas[a].mean, 1) : "—") }))],
-      qual.clusters) : el("p", { class: "muted" }, t("ev.no_assessments"))),
-    el("section", { class: "card", id: "ev-characterisation" }, el("h2", {}, t("ev.characterisation")),
-      table([{ label: t("cluster"), value: (r) => r.name }, { label: t("ev.declared"), value: (r) => r.declared_scale }, { label: t("ev.measured"), value: (r) => (r.scale_mismatch ? "⚠ " : "") + r.measured_scale },
-        { label: t("ev.sector"), value: (r) => r.sector }, { label: "LQ", num: true, value: (r) => (r.specialisation ? fmt(r.specialisation.lq, 2) + "★".repeat(r.specialisation.stars) : "—") }], chr.clusters),
-      el("h3", {}, t("ev.overlaps")), chr.overlaps.length ? el("ul", {}, chr.overlaps.map((o) => el("li", {}, `${o.filiere} (${o.region}) : ${o.clusters.join(", ")}`))) : el("p", { class: "muted" }, t("none")),
-      el("h3", {}, t("ev.gaps")), el("p", { class: "muted" }, `${fmt(chr.gaps.length)}`)));
+      table([{ label: t("ev.input"), value: (r) => label("sensitivity_input", r.input) }, { label: "S", num: true, value: (r) => fmt(r.first_order, 2) }, { label: "ST", num: true, value: (r) => fmt(r.total, 2) }], ev.sensitivity.indices, null, { tools: false })));
+  const qualitative = el("section", { class: "card", id: "ev-assessments" }, el("h2", {}, t("ev.assessments")),
+    el("p", {}, t("ev.agreement", { icc: fmt(qual.agreement.overall.icc1, 2), exact: fmt(100 * (qual.agreement.overall.exact_agreement ?? 0)), n: fmt(qual.agreement.overall.targets) })),
+    qual.clusters.length ? table([{ label: t("cluster"), value: (r) => el("span", { translate: "no" }, r.name) },
+      ...["structure", "governance", "financing", "services", "interaction", "achievements"].map((a) => ({ label: label("esca", a), num: true, value: (r) => (r.areas[a] ? fmt(r.areas[a].mean, 1) : "—") }))],
+    qual.clusters) : el("p", { class: "muted" }, t("ev.no_assessments")));
+  const characterisation = el("section", { class: "card", id: "ev-characterisation" }, el("h2", {}, t("ev.characterisation")),
+    table([{ label: t("cluster"), value: (r) => el("span", { translate: "no" }, r.name) }, { label: t("ev.declared"), value: (r) => label("scale", r.declared_scale) },
+      { label: t("ev.measured"), value: (r) => (r.scale_mismatch ? "⚠ " : "") + label("scale", r.measured_scale) },
+      { label: t("ev.sector"), value: (r) => (r.sector ? `${r.sector} — ${label("naf", r.sector)}` : "—") }, { label: "LQ", num: true, value: (r) => (r.specialisation ? fmt(r.specialisation.lq, 2) + "★".repeat(r.specialisation.stars) : "—") }], chr.clusters),
+    el("h3", {}, t("ev.overlaps")), chr.overlaps.length ? el("ul", {}, chr.overlaps.map((o) => el("li", {}, `${label("filiere", o.filiere)} (${o.region}) : ${o.clusters.join(", ")}`))) : el("p", { class: "muted" }, t("none")),
+    el("h3", {}, t("ev.gaps")), el("p", { class: "muted" }, `${fmt(chr.gaps.length)}`));
+  root.append(el("h1", {}, t("ev.title")),
+    el("div", { class: "filters" }, el("label", {}, t("year"), yearSel), el("label", {}, t("cluster"), clusterSel)),
+    tabs("ev-tabs", [["ranking", t("ev.tab.ranking"), ranking], ["detail", t("ev.tab.detail"), detail], ["method", t("ev.tab.method"), method],
+      ["qualitative", t("ev.tab.qualitative"), qualitative], ["characterisation", t("ev.tab.characterisation"), characterisation]], tab,
+    (k) => { tab = k; history.replaceState(null, "", url(c.cluster, k)); }));
   chart(rankBox, { xAxis: { type: "category", data: ev.clusters.map((r) => r.rank), name: t("sel.rank") }, yAxis: { type: "value", inverse: true, min: 1 }, tooltip: { trigger: "item" },
     series: [{ name: t("sel.interval"), type: "custom", renderItem: (params, api2) => {
       const x = api2.coord([api2.value(0), api2.value(1)]), y = api2.coord([api2.value(0), api2.value(2)]);
       return { type: "line", shape: { x1: x[0], y1: x[1], x2: y[0], y2: y[1] }, style: { stroke: "#000091", lineWidth: 2 } };
     }, data: ev.clusters.map((r, i) => [i, r.rank_interval.p05, r.rank_interval.p95]) },
-    { name: t("ev.median"), type: "scatter", data: ev.clusters.map((r, i) => [i, r.rank_interval.median]), color: "#e1000f", symbolSize: 5 }] });
-  const peer = ev.peers[c.peer_group].pillars;
+    { name: t("ev.median"), type: "scatter", data: ev.clusters.map((r, i) => [i, r.rank_interval.median]), color: "#e1000f", symbolSize: 5 }] }, { asTable: false });
   const pillarNames = ev.method.pillars;
-  chart(radarBox, { tooltip: { trigger: "item" }, radar: { indicator: pillarNames.map((p) => ({ name: t("pillar." + p), max: 1 })) },
+  chart(radarBox, { tooltip: { trigger: "item" }, radar: { indicator: pillarNames.map((p) => ({ name: label("pillar", p), max: 1 })), radius: "55%", axisName: { color: "#3a3a3a" } },
     series: [{ type: "radar", data: [{ name: c.name, value: pillarNames.map((p) => c.pillars[p]) }, { name: t("ev.peers"), value: pillarNames.map((p) => peer[p]) }] }], color: ["#000091", "#e1000f"] });
+  radarBox.after(table([{ label: t("gl.pillar"), value: (p) => label("pillar", p) }, { label: c.name, name: true, num: true, value: (p) => fmt(c.pillars[p], 2) }, { label: t("ev.peers"), num: true, value: (p) => fmt(peer[p], 2) }], pillarNames, null, { tools: false }));
   const trends = await api("GET", `/api/v1/evaluate/trends/${encodeURIComponent(c.cluster)}`);
+  let trendChart = null;
   const drawTrend = () => {
     const s = trends.indicators.find((i) => i.id === indicatorSel.value);
-    chart(trendBox, { xAxis: { type: "category", data: trends.years }, yAxis: { type: "value", scale: true },
+    document.getElementById("ev-indicator-def")?.replaceChildren(indicatorDefinition(s.id));
+    trendChart?.dispose();
+    trendBox.nextElementSibling?.matches("details.as-table") && trendBox.nextElementSibling.remove();
+    trendChart = chart(trendBox, { xAxis: { type: "category", data: trends.years }, yAxis: { type: "value", scale: true },
       series: [{ name: c.name, type: "line", data: s.values, color: "#000091" }, { name: t("ev.peer_median"), type: "line", data: s.peer_median, color: "#e1000f", lineStyle: { type: "dashed" } }] });
     trendBox.dataset.indicator = s.id;
   };
@@ -755,14 +980,14 @@ async function pageEvaluate(root, params) {
 // --- impact of the policy on firms (estimations run as server jobs) -----------------------------
 const IMPACT_OUTCOMES = ["log(rd_spending)", "log(rd_staff)", "log1p(patents)", "log(turnover)", "log(headcount)", "log(value_added)"];
 async function pageImpact(root, params) {
-  const sel = (id, key, values, value) => el("select", { id }, values.map((v) => el("option", { value: v, selected: v === value }, t(`imp.${key}.${v}`))));
+  const sel = (id, key, values, value) => el("select", { id, class: "fr-select" }, values.map((v) => el("option", { value: v, selected: v === value }, t(`imp.${key}.${v}`))));
   const estimator = sel("imp-estimator", "estimator", ["did", "event", "ols", "match"], "did");
-  const outcome = el("select", { id: "imp-outcome" }, IMPACT_OUTCOMES.map((o) => el("option", { value: o }, o)));
+  const outcome = el("select", { id: "imp-outcome" }, IMPACT_OUTCOMES.map((o) => el("option", { value: o }, label("impact_outcome", o))));
   const treatment = sel("imp-treatment", "treatment", ["membership", "funded"], "membership");
   const sample = sel("imp-sample", "sample", ["direct", "spillover", "all"], "direct");
   const control = sel("imp-control", "control", ["never", "notyet"], "never");
-  const boot = el("input", { id: "imp-bootstrap", type: "number", min: 0, max: 9999, value: 199 });
-  const seed = el("input", { id: "imp-seed", type: "number", min: 0, value: 1 });
+  const boot = el("input", { class: "fr-input", id: "imp-bootstrap", type: "number", min: 0, max: 9999, value: 199 });
+  const seed = el("input", { class: "fr-input", id: "imp-seed", type: "number", min: 0, value: 1 });
   const progress = el("progress", { id: "imp-progress", max: 1, value: 0 });
   const stage = el("span", { id: "imp-stage", class: "muted" });
   const cancel = el("button", { type: "button", id: "imp-cancel", class: "secondary", hidden: true }, t("imp.cancel"));
@@ -785,8 +1010,8 @@ async function pageImpact(root, params) {
     el("section", { class: "card" }, el("h2", {}, t("imp.jobs")), jobsBox));
   const list = await api("GET", "/api/v1/impact/jobs");
   jobsBox.replaceChildren(list.items.length ? table([{ label: "Id", value: (j) => el("a", { href: `#/impact?job=${j.id}` }, j.id) },
-    { label: t("imp.estimator"), value: (j) => j.params.estimator || "did" }, { label: t("imp.outcome"), value: (j) => j.params.outcome || "log(rd_spending)" },
-    { label: t("imp.state"), value: (j) => t(`imp.state.${j.state}`) }, { label: t("imp.created"), value: (j) => j.created }], list.items)
+    { label: t("imp.estimator"), value: (j) => t(`imp.estimator.${j.params.estimator || "did"}`) }, { label: t("imp.outcome"), value: (j) => label("impact_outcome", j.params.outcome || "log(rd_spending)") },
+    { label: t("imp.state"), value: (j) => t(`imp.state.${j.state}`) }, { label: t("imp.created"), value: (j) => date(j.created) }], list.items)
     : el("p", { class: "muted" }, t("none")));
   const id = params.get("job");
   if (!id) return;
@@ -854,6 +1079,76 @@ function showImpact(box, r, id) {
   box.dataset.estimator = r.estimator;
 }
 
+// --- comparison of 2–5 clusters (figures, pillars, indicators) and of regions ---------------------
+async function pageCompare(root, params) {
+  const [list, regions] = await Promise.all([api("GET", "/api/v1/stats/clusters?year=2024"), api("GET", "/api/v1/stats/regions?year=2024")]);
+  const ids = (params.get("clusters") || "").split(",").filter((x) => list.clusters.some((c) => c.id === x)).slice(0, 5);
+  const regs = (params.get("regions") || "").split(",").filter((x) => regions.regions.some((r) => r.code === x)).slice(0, 5);
+  const go = (cl, rg) => { const u = new URLSearchParams(); if (cl.length) u.set("clusters", cl.join(",")); if (rg.length) u.set("regions", rg.join(",")); location.hash = `#/compare?${u}`; };
+  const pick = el("select", { id: "cmp-add", class: "fr-select" }, el("option", { value: "" }, "—"),
+    list.clusters.filter((c) => !ids.includes(c.id)).map((c) => el("option", { value: c.id }, c.acronym ? `${c.name} (${c.acronym})` : c.name)));
+  const chosen = list.clusters.filter((c) => ids.includes(c.id)).sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
+  const regionName = Object.fromEntries(regions.regions.map((r) => [r.code, r.name]));
+  root.append(el("h1", {}, t("cmp.title")),
+    el("div", { class: "filters" }, el("label", {}, t("cmp.pick"), pick),
+      el("button", { type: "button", class: "fr-btn", id: "cmp-add-go", disabled: ids.length >= 5, onclick: () => pick.value && go([...ids, pick.value], regs) }, t("cmp.add"))),
+    el("ul", { class: "fr-btns-group fr-btns-group--inline-sm", id: "cmp-chosen" }, chosen.map((c) => el("li", {},
+      el("button", { type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm", title: t("cmp.remove", { n: c.name }), onclick: () => go(ids.filter((x) => x !== c.id), regs) }, `✕ ${c.acronym || c.name}`)))));
+  if (chosen.length < 2) root.append(el("p", { class: "muted", id: "cmp-need" }, t("cmp.need")));
+  if (chosen.length >= 1) {
+    const col = (c) => ({ label: c.acronym || c.name, num: true });
+    const rows = [
+      [t("region"), (c) => regionName[c.region] || c.region], [t("scale"), (c) => label("scale", c.scale)], [t("theme"), (c) => labels("theme", c.themes)],
+      [`${t("members")} 2024`, (c) => fmt(c.members)], [t("companies"), (c) => fmt(c.companies)], [t("sme_share"), (c) => pct(c.sme_share)],
+      [t("projects"), (c) => fmt(c.projects)], [t("phase"), (c) => c.last_phase]];
+    root.append(el("section", { class: "card", id: "cmp-figures" }, el("h2", {}, t("cmp.figures", { y: 2024 })),
+      table([{ label: "", value: (r) => r[0] }, ...chosen.map((c) => ({ ...col(c), value: (r) => r[1](c) }))], rows, null, { tools: false }), source()));
+    if (canEvaluate() && chosen.length >= 2) {
+      const ev = await api("GET", `/api/v1/evaluate?year=${EVAL_YEAR}&draws=500&sobol_n=0`);
+      await loadIndicatorUnits();
+      const evs = chosen.map((c) => ev.clusters.find((x) => x.cluster === c.id)).filter(Boolean);
+      const short = (id) => { const c = chosen.find((x) => x.id === id); return c.acronym || c.name; };
+      const radar = el("div", { class: "chart", id: "cmp-radar", role: "img", "aria-label": t("cmp.pillars", { y: EVAL_YEAR }) });
+      root.append(el("section", { class: "card", id: "cmp-pillars" }, el("h2", {}, t("cmp.pillars", { y: EVAL_YEAR })), radar,
+        table([{ label: t("gl.pillar"), value: (p) => label("pillar", p) }, ...evs.map((e) => ({ label: short(e.cluster), num: true, value: (p) => fmt(e.pillars[p], 2) }))], ev.method.pillars, null, { tools: false })),
+      el("section", { class: "card", id: "cmp-indicators" }, el("h2", {}, t("cmp.indicators", { y: EVAL_YEAR })),
+        table([{ label: t("indicator"), value: (i) => el("abbr", { title: indicatorDefinition(i) }, indicatorLabel(i)) },
+          { label: t("ev.rating") === "ev.rating" ? t("rating") : t("rating"), value: () => "" }, ...evs.map((e) => ({ label: short(e.cluster), num: true, value: (i) => valueOf(i, e.indicators[i]) }))].filter((c) => c.label !== t("rating")),
+        ev.method.indicators, null, { page: 100 })));
+      chart(radar, { tooltip: { trigger: "item" }, radar: { indicator: ev.method.pillars.map((p) => ({ name: label("pillar", p), max: 1 })), radius: "55%", axisName: { color: "#3a3a3a" } },
+        series: [{ type: "radar", data: evs.map((e) => ({ name: short(e.cluster), value: ev.method.pillars.map((p) => e.pillars[p]) })) }] });
+      radar.dataset.ready = "true";
+    }
+  }
+  // Regions side by side.
+  const rpick = el("select", { id: "cmp-region-add", class: "fr-select" }, el("option", { value: "" }, "—"),
+    regions.regions.filter((r) => !regs.includes(r.code)).map((r) => el("option", { value: r.code }, r.name)));
+  const rchosen = regions.regions.filter((r) => regs.includes(r.code));
+  root.append(el("h2", {}, t("cmp.regions")), el("div", { class: "filters" }, el("label", {}, t("cmp.region_pick"), rpick),
+    el("button", { type: "button", class: "fr-btn", id: "cmp-region-go", onclick: () => rpick.value && go(ids, [...regs, rpick.value]) }, t("cmp.add")),
+    rchosen.map((r) => el("button", { type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm", title: t("cmp.remove", { n: r.name }), onclick: () => go(ids, regs.filter((x) => x !== r.code)) }, `✕ ${r.name}`))));
+  if (rchosen.length) {
+    root.append(el("div", { id: "cmp-regions" }, table([{ label: "", value: (k) => t(`map.period_${k}`, { y: 2024 }) },
+      ...rchosen.map((r) => ({ label: r.name, num: true, value: (k) => (k === "public_aid" ? euros(r[k]) : fmt(r[k])) }))], ["clusters", "members", "projects", "public_aid"], null, { tools: false }), source()));
+  }
+}
+
+// --- glossary: the indicators with their definition, unit and direction; the vocabulary ---------
+async function pageGlossary(root) {
+  let items = [];
+  try { items = (await api("GET", "/api/v1/evaluate/indicators")).items; } catch { items = Object.keys(INDICATORS).map((id) => ({ id })); }
+  root.append(el("h1", {}, t("gl.title")), el("p", {}, t("gl.intro")),
+    table([{ label: t("indicator"), value: (i) => el("span", { id: `ind-${i.id}` }, indicatorLabel(i.id)) }, { label: t("gl.pillar"), value: (i) => (i.pillar ? label("pillar", i.pillar) : "—") },
+      { label: t("gl.definition"), value: (i) => indicatorDefinition(i.id) }, { label: t("gl.unit"), value: (i) => (i.unit ? unitLabel(i.unit) : "—") },
+      { label: t("gl.direction"), value: (i) => (i.direction ? t(`gl.${i.direction}`) : "—") }], items, null, { page: 100, id: "glossary" }),
+    el("h2", {}, t("gl.terms")),
+    table([{ label: t("kind"), value: (r) => r[0] }, { label: t("name"), value: (r) => r[1] }], [
+      ...["idea", "submitted", "labelled", "funded", "running", "completed", "on_market", "rejected", "abandoned"].map((c) => [t("status"), label("project_status", c)]),
+      ...["very_performing", "performing", "less_performing"].map((c) => [t("rating"), label("rating", c)]),
+      ...[0, 1, 2, 3, 4].map((c) => [t("ev.action"), label("action_level", c)]),
+      ...["b2b_meeting", "international_mission", "technology_watch", "financing_access", "training", "digital_diagnostic", "event"].map((c) => [t("profile.services"), label("service_kind", c)])], null, { page: 100 }));
+}
+
 // --- router --------------------------------------------------------------------------------
 const routes = [
   [/^#\/map$/, pageMap], [/^#\/clusters$/, pageClusters], [/^#\/cluster\/(.+)$/, pageCluster], [/^#\/organisation\/(.+)$/, pageOrganisation],
@@ -861,18 +1156,67 @@ const routes = [
   [/^#\/admin\/users$/, pageUsers], [/^#\/admin\/audit$/, pageAudit], [/^#\/network$/, pageNetwork],
   [/^#\/select$/, pageSelect], [/^#\/my-reviews$/, pageMyReviews], [/^#\/pipeline$/, pagePipeline], [/^#\/services$/, pageServices],
   [/^#\/employment$/, pageEmployment], [/^#\/evaluate$/, pageEvaluate], [/^#\/impact$/, pageImpact],
+  [/^#\/compare$/, pageCompare], [/^#\/glossary$/, pageGlossary],
 ];
 
+// The header: language, logout, the role's menu entries, the mobile menu and search (DSFR
+// modals opened by our own few lines instead of the DSFR's 110 kB script), the identity switch.
+let search = null;
 function updateChrome() {
   applyStatic();
-  document.getElementById("lang").textContent = lang === "fr" ? "EN" : "FR";
-  document.getElementById("lang").setAttribute("aria-label", lang === "fr" ? "Switch to English" : "Passer en français");
+  const langBtn = document.getElementById("lang");
+  langBtn.textContent = lang === "fr" ? "English" : "Français";
+  langBtn.lang = lang === "fr" ? "en" : "fr";
+  langBtn.setAttribute("aria-label", lang === "fr" ? "Switch to English" : "Passer en français");
   document.getElementById("logout").hidden = !me;
-  for (const a of document.querySelectorAll("nav a")) {
+  for (const a of document.querySelectorAll("#nav a")) {
     const roles = a.dataset.role?.split(" ");
-    a.hidden = !me || (roles && !roles.includes(me.user.role));
+    const hide = !me || (roles && !roles.includes(me.user.role));
+    a.hidden = hide;
+    a.parentElement.hidden = hide;
   }
+  // The header's tools are repeated in the mobile menu.
+  const links = document.querySelector(".fr-header__menu-links");
+  links.replaceChildren(el("ul", { class: "fr-btns-group" },
+    el("li", {}, el("button", { type: "button", class: "fr-btn", lang: langBtn.lang, onclick: () => langBtn.click() }, langBtn.textContent)),
+    me ? el("li", {}, el("button", { type: "button", class: "fr-btn", onclick: () => document.getElementById("logout").click() }, t("logout"))) : ""));
+  if (!search) { search = searchBox(api, () => !!me); search.addEventListener("picked", () => closeModal("modal-search")); }
+  search.relabel();
+  document.getElementById("identity").textContent = t(document.documentElement.classList.contains("neutral") ? "footer.identity_state" : "footer.identity");
 }
+function openModal(id) {
+  const m = document.getElementById(id);
+  m.classList.add("fr-modal--opened");
+  document.querySelector(`[aria-controls="${id}"]:not(.fr-btn--close)`)?.setAttribute("aria-expanded", "true");
+  m.querySelector("input, a, button:not(.fr-btn--close)")?.focus();
+}
+function closeModal(id) {
+  const m = document.getElementById(id);
+  if (!m.classList.contains("fr-modal--opened")) return;
+  m.classList.remove("fr-modal--opened");
+  const opener = document.querySelector(`[aria-controls="${id}"]:not(.fr-btn--close)`);
+  opener?.setAttribute("aria-expanded", "false");
+}
+for (const id of ["modal-menu", "modal-search"]) {
+  document.querySelector(`[aria-controls="${id}"]:not(.fr-btn--close)`).addEventListener("click", () => openModal(id));
+  document.querySelector(`#${id} .fr-btn--close`).addEventListener("click", () => closeModal(id));
+}
+document.addEventListener("keydown", (e) => { if (e.key === "Escape") { closeModal("modal-menu"); closeModal("modal-search"); } });
+document.getElementById("nav").addEventListener("click", (e) => { if (e.target.closest("a")) closeModal("modal-menu"); });
+// The Marianne identity is reserved to State services: "neutral" (meta tag or the footer's switch) drops it.
+const identity = localStorage.getItem("poles.identity") || document.querySelector('meta[name="poles-identity"]').content;
+document.documentElement.classList.toggle("neutral", identity === "neutral");
+document.getElementById("identity").addEventListener("click", () => {
+  const neutral = !document.documentElement.classList.contains("neutral");
+  document.documentElement.classList.toggle("neutral", neutral);
+  localStorage.setItem("poles.identity", neutral ? "neutral" : "state");
+  updateChrome();
+});
+// Dark mode follows the system (the DSFR's colour variables switch with data-fr-theme).
+const dark = matchMedia("(prefers-color-scheme: dark)");
+const scheme = () => document.documentElement.setAttribute("data-fr-theme", dark.matches ? "dark" : "light");
+dark.addEventListener("change", scheme);
+scheme();
 
 // Each render has a number; a page whose data arrives after the user has moved on (a slow
 // selection page, then a click elsewhere or a logout) is dropped instead of replacing the newer page.
@@ -890,8 +1234,9 @@ async function render() {
     try { me = await api("GET", "/api/v1/me"); } catch { if (!stale()) location.hash = "#/login"; return; }
     if (stale()) return;
   }
+  if (dataVersion === null) api("GET", "/api/v1/health").then((h) => { dataVersion = h.data_version; }).catch(() => {});
   updateChrome();
-  for (const a of document.querySelectorAll("nav a")) {
+  for (const a of document.querySelectorAll("#nav a")) {
     if (a.getAttribute("href") === path) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }

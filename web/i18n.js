@@ -1,5 +1,36 @@
 // French by default, English on request (the choice is remembered in localStorage).
 const fr = {
+  "nav.compare": "Comparer", "nav.glossary": "Glossaire", "nav.label": "Menu principal", quick_access: "Accès rapide", menu: "Menu", close: "Fermer",
+  "search.open": "Rechercher", "search.label": "Rechercher un pôle, une organisation, un projet", "search.placeholder": "Nom, sigle, SIREN, thème…",
+  "search.none": "Aucun résultat", "search.results": "{n} résultat(s)", "search.kind.cluster": "pôle", "search.kind.organisation": "organisation", "search.kind.project": "projet",
+  "footer.api": "API (OpenAPI)", "footer.identity": "Thème neutre", "footer.identity_state": "Identité de l'État",
+  "table.showing": "{n} ligne(s) sur {total}", "table.more": "Afficher {n} de plus", "table.csv": "Exporter en CSV", "table.sort": "Trier par {c}",
+  "chart.as_table": "Voir les données en tableau", "source": "Données : version {v} de la base, consultée le {date} — source : {src}", "source.demo": "démonstration synthétique Pôles",
+  "confirm.ok": "Confirmer", "confirm.cancel": "Annuler", "confirm.title": "Confirmer l'action",
+  "sel.confirm_assignment": "L'affectation enregistrée de cet appel ({n} paires) sera remplacée par l'affectation proposée. Continuer ?",
+  "sel.confirm_decisions": "Les décisions enregistrées de cet appel ({n}) seront remplacées par ce portefeuille. Continuer ?",
+  "map.period_clusters": "Pôles labellisés en {y}", "map.period_members": "Membres actifs en {y}", "map.period_projects": "Projets labellisés démarrés de 2005 à {y} (cumul)",
+  "map.period_public_aid": "Aide publique à ces projets, de 2005 à {y} (cumul)", "map.legend": "Légende", "map.classes": "Classes par quantiles",
+  "ind.public_aid_short": "Aides publiques", "acronym": "Sigle", "website": "Site", "filiere": "Filière", "founded": "Création", "end": "Fin",
+  "headcount": "Effectif", "size_class": "Taille", "naf": "Code NAF", "siren": "SIREN", "project": "Projet", "total_cost": "Coût total", "public_aid": "Aide publique",
+  "profile.members_list": "Membres", "profile.members_note": "Adhésions du pôle, les plus récentes d'abord ; les chiffres d'entreprises ne sont pas montrés (secret statistique).",
+  "profile.joined": "Adhésion", "profile.left": "Départ", "profile.funding": "Financement des projets", "profile.funding_note": "Aide publique et coût total des projets labellisés, par année de démarrage et programme.",
+  "profile.evaluation": "Évaluation {y}", "profile.evaluation_none": "L'évaluation n'est pas accessible avec votre rôle.", "profile.links": "Pour aller plus loin",
+  "profile.link_network": "Réseau de coopération du pôle", "profile.link_evaluation": "Détail de l'évaluation", "profile.link_compare": "Comparer avec d'autres pôles",
+  "profile.link_services": "Services aux PME", "profile.partners": "Partenaires", "profile.partner_clusters": "Pôles partenaires (projets co-labellisés)",
+  "profile.partner_regions": "Régions partenaires (projets de ses membres)", "profile.shared_projects": "{n} projet(s)", "profile.partners_none": "Le réseau n'est pas accessible avec votre rôle.", "profile.active": "en cours", "profile.rank": "Rang {r} sur {n} (intervalle {lo}–{hi})",
+  "ev.why": "Pourquoi cette notation", "ev.why_pillar_above": "{p} : {v} contre {peer} chez les pairs (au-dessus)", "ev.why_pillar_below": "{p} : {v} contre {peer} chez les pairs (en dessous)",
+  "ev.why_pillar_equal": "{p} : {v}, au niveau des pairs ({peer})", "ev.why_missed": "Objectif non atteint : {i} ({v} pour une cible de {t})", "ev.why_all_met": "Tous les objectifs du contrat sont atteints.",
+  "ev.why_rated": "Notation « {r} », tendance {t} ; {m} année(s) consécutive(s) d'objectifs manqués.",
+  "ev.tab.ranking": "Classement", "ev.tab.detail": "Détail d'un pôle", "ev.tab.method": "Méthode et sensibilité", "ev.tab.qualitative": "Grille qualitative", "ev.tab.characterisation": "Caractérisation",
+  "cmp.title": "Comparer des pôles", "cmp.pick": "Pôles comparés (2 à 5)", "cmp.add": "Ajouter", "cmp.remove": "Retirer {n}", "cmp.need": "Choisissez au moins deux pôles.",
+  "cmp.figures": "Chiffres clés {y}", "cmp.pillars": "Piliers de l'évaluation {y}", "cmp.indicators": "Indicateurs de l'évaluation {y}",
+  "cmp.regions": "Comparer des régions", "cmp.region_pick": "Régions comparées",
+  "gl.title": "Glossaire", "gl.intro": "Les indicateurs de l'évaluation : définition, unité et sens (plus haut ou plus bas est mieux).", "gl.definition": "Définition", "gl.unit": "Unité",
+  "gl.direction": "Sens", "gl.higher": "plus haut est mieux", "gl.lower": "plus bas est mieux", "gl.pillar": "Pilier", "gl.terms": "Vocabulaire",
+  "problem.400": "Requête incorrecte", "problem.401": "Identifiant ou mot de passe incorrect", "problem.403": "Accès refusé", "problem.404": "Introuvable",
+  "problem.409": "Conflit", "problem.422": "Données invalides", "problem.429": "Trop de requêtes", "problem.500": "Erreur du serveur", "problem.other": "Erreur",
+  "unit.k_eur": "k€", "unit.m_eur": "M€", "pct": "%",
   skip: "Aller au contenu", tagline: "observatoire des pôles de compétitivité",
   "nav.map": "Carte", "nav.clusters": "Pôles", "nav.import": "Import", "nav.users": "Comptes", "nav.audit": "Journal", "nav.account": "Mon compte",
   logout: "Se déconnecter", footer: "Données de démonstration synthétiques — secret statistique appliqué aux agrégats d'entreprises.",
@@ -109,6 +140,37 @@ const fr = {
   "imp.state.running": "en cours", "imp.state.done": "terminée", "imp.state.failed": "échec", "imp.state.cancelled": "annulée",
 };
 const en = {
+  "nav.compare": "Compare", "nav.glossary": "Glossary", "nav.label": "Main menu", quick_access: "Quick access", menu: "Menu", close: "Close",
+  "search.open": "Search", "search.label": "Search a cluster, an organisation, a project", "search.placeholder": "Name, acronym, SIREN, theme…",
+  "search.none": "No result", "search.results": "{n} result(s)", "search.kind.cluster": "cluster", "search.kind.organisation": "organisation", "search.kind.project": "project",
+  "footer.api": "API (OpenAPI)", "footer.identity": "Neutral theme", "footer.identity_state": "State identity",
+  "table.showing": "{n} row(s) of {total}", "table.more": "Show {n} more", "table.csv": "Export as CSV", "table.sort": "Sort by {c}",
+  "chart.as_table": "See the data as a table", "source": "Data: database version {v}, read on {date} — source: {src}", "source.demo": "Pôles synthetic demo",
+  "confirm.ok": "Confirm", "confirm.cancel": "Cancel", "confirm.title": "Confirm the action",
+  "sel.confirm_assignment": "The call's recorded assignment ({n} pairs) will be replaced by the proposed one. Continue?",
+  "sel.confirm_decisions": "The call's recorded decisions ({n}) will be replaced by this portfolio. Continue?",
+  "map.period_clusters": "Clusters labelled in {y}", "map.period_members": "Active members in {y}", "map.period_projects": "Labelled projects started from 2005 to {y} (cumulative)",
+  "map.period_public_aid": "Public aid to those projects, 2005 to {y} (cumulative)", "map.legend": "Legend", "map.classes": "Quantile classes",
+  "ind.public_aid_short": "Public aid", "acronym": "Acronym", "website": "Website", "filiere": "Industry sector", "founded": "Founded", "end": "End",
+  "headcount": "Headcount", "size_class": "Size", "naf": "NAF code", "siren": "SIREN", "project": "Project", "total_cost": "Total cost", "public_aid": "Public aid",
+  "profile.members_list": "Members", "profile.members_note": "The cluster's memberships, latest first; firm figures are not shown (statistical secrecy).",
+  "profile.joined": "Joined", "profile.left": "Left", "profile.funding": "Project funding", "profile.funding_note": "Public aid and total cost of the labelled projects, by start year and programme.",
+  "profile.evaluation": "Evaluation {y}", "profile.evaluation_none": "The evaluation is not available to your role.", "profile.links": "Going further",
+  "profile.link_network": "The cluster's cooperation network", "profile.link_evaluation": "Evaluation detail", "profile.link_compare": "Compare with other clusters",
+  "profile.link_services": "SME services", "profile.partners": "Partners", "profile.partner_clusters": "Partner clusters (projects labelled together)",
+  "profile.partner_regions": "Partner regions (projects of its members)", "profile.shared_projects": "{n} project(s)", "profile.partners_none": "The network is not available to your role.", "profile.active": "ongoing", "profile.rank": "Rank {r} of {n} (interval {lo}–{hi})",
+  "ev.why": "Why this rating", "ev.why_pillar_above": "{p}: {v} against {peer} for peers (above)", "ev.why_pillar_below": "{p}: {v} against {peer} for peers (below)",
+  "ev.why_pillar_equal": "{p}: {v}, level with peers ({peer})", "ev.why_missed": "Target missed: {i} ({v} for a target of {t})", "ev.why_all_met": "Every contract target is met.",
+  "ev.why_rated": "Rated “{r}”, trend {t}; {m} consecutive year(s) of missed targets.",
+  "ev.tab.ranking": "Ranking", "ev.tab.detail": "One cluster", "ev.tab.method": "Method and sensitivity", "ev.tab.qualitative": "Qualitative grid", "ev.tab.characterisation": "Characterisation",
+  "cmp.title": "Compare clusters", "cmp.pick": "Clusters compared (2 to 5)", "cmp.add": "Add", "cmp.remove": "Remove {n}", "cmp.need": "Pick at least two clusters.",
+  "cmp.figures": "Key figures {y}", "cmp.pillars": "Evaluation pillars {y}", "cmp.indicators": "Evaluation indicators {y}",
+  "cmp.regions": "Compare regions", "cmp.region_pick": "Regions compared",
+  "gl.title": "Glossary", "gl.intro": "The evaluation's indicators: definition, unit and direction (whether higher or lower is better).", "gl.definition": "Definition", "gl.unit": "Unit",
+  "gl.direction": "Direction", "gl.higher": "higher is better", "gl.lower": "lower is better", "gl.pillar": "Pillar", "gl.terms": "Vocabulary",
+  "problem.400": "Bad request", "problem.401": "Wrong user name or password", "problem.403": "Access denied", "problem.404": "Not found",
+  "problem.409": "Conflict", "problem.422": "Invalid data", "problem.429": "Too many requests", "problem.500": "Server error", "problem.other": "Error",
+  "unit.k_eur": "k€", "unit.m_eur": "M€", "pct": "%",
   skip: "Skip to content", tagline: "observatory of France's competitiveness clusters",
   "nav.map": "Map", "nav.clusters": "Clusters", "nav.import": "Import", "nav.users": "Accounts", "nav.audit": "Audit log", "nav.account": "My account",
   logout: "Log out", footer: "Synthetic demo data — statistical secrecy applied to firm aggregates.",
@@ -227,8 +289,37 @@ export function t(key, vars = {}) {
 }
 export function applyStatic(root = document) {
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
+  for (const el of root.querySelectorAll("[data-i18n-aria]")) el.setAttribute("aria-label", t(el.dataset.i18nAria));
 }
+const locale = () => (lang === "fr" ? "fr-FR" : "en-GB");
 export function fmt(n, digits = 0) {
-  if (n === null || n === undefined) return "—";
-  return new Intl.NumberFormat(lang === "fr" ? "fr-FR" : "en-GB", { maximumFractionDigits: digits }).format(n);
+  if (n === null || n === undefined || Number.isNaN(n)) return "—";
+  if (Number(n.toFixed(digits)) === 0) n = 0;  // no "-0"
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n);
+}
+// A share (0.5) as a percentage ("50 %" in French, "50%" in English).
+export function pct(v, digits = 0) {
+  if (v === null || v === undefined || Number.isNaN(v)) return "—";
+  return new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: digits }).format(v);
+}
+// An amount in euros, in k€ or M€ with the page's separators ("735,3 M€").
+export function euros(v) {
+  if (v === null || v === undefined || Number.isNaN(v)) return "—";
+  const a = Math.abs(v);
+  if (a >= 1e9) return `${fmt(v / 1e9, 2)}\u00a0${lang === "fr" ? "Md€" : "bn€"}`;
+  if (a >= 1e6) return `${fmt(v / 1e6, a >= 1e8 ? 0 : 1)}\u00a0M€`;
+  if (a >= 1e3) return `${fmt(v / 1e3, 0)}\u00a0k€`;
+  return `${fmt(v, 0)}\u00a0€`;
+}
+// Axis labels: short numbers in the page's locale (350 000 -> "350 k" / "350k").
+export function compact(v) {
+  if (typeof v !== "number") return v;
+  return new Intl.NumberFormat(locale(), { notation: "compact", maximumFractionDigits: 1 }).format(v);
+}
+export function date(iso) {
+  if (!iso) return "—";
+  const d = new Date(iso.length === 10 ? iso + "T00:00:00Z" : iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeZone: "UTC" }).format(d);
 }

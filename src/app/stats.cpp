@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -93,7 +94,20 @@ RegionsOverview regions_overview(const snapshot::Snapshot& s, int year) {
     out[std::string(r.code)] =
         RegionFigures{std::string(r.code), std::string(r.name), r.overseas, 0, 0, 0, 0.0};
   }
-  for (size_t c = 0; c < clusters.rows; ++c) ++out[std::string(region.text(c))].clusters;
+  // A cluster counts in the years its label covers: the phase's years, shortened to the label's
+  // duration when one was granted (phase V labels for 4, 2 or 1 years).
+  const Table& cl = s.table("cluster_label");
+  const auto& cl_cluster = cl.column("cluster_id");
+  const auto& cl_start = cl.column("start_year");
+  const auto& cl_end = cl.column("end_year");
+  const auto& cl_years = cl.column("label_years");
+  std::set<int32_t> labelled;
+  for (size_t r = 0; r < cl.rows; ++r) {
+    int64_t end = cl_end.ints[r];
+    if (!cl_years.is_null(r)) end = std::min(end, cl_start.ints[r] + cl_years.ints[r] - 1);
+    if (cl_start.ints[r] <= year && year <= end) labelled.insert(cl_cluster.codes[r]);
+  }
+  for (int32_t c : labelled) ++out[std::string(region.text(static_cast<size_t>(c)))].clusters;
   std::map<std::string, std::set<int32_t>> members;
   for (size_t r = 0; r < m.rows; ++r) {
     if (!dates.active(r, year)) continue;
@@ -233,15 +247,26 @@ Result<ClusterProfile> cluster_profile(const snapshot::Snapshot& s, const std::s
   for (const auto k : kind.dict) members.by_kind[std::string(k)].assign(members.years.size(), 0);
   for (const auto k : size.dict)
     members.by_size_class[std::string(k)].assign(members.years.size(), 0);
+  const auto& org_name = org.column("name");
+  const auto& m_start = m.column("start_date");
+  const auto& m_end = m.column("end_date");
   for (size_t r = 0; r < m.rows; ++r) {
     if (m_cluster.codes[r] != c) continue;
     const auto o = static_cast<size_t>(m_org.codes[r]);
+    out.member_list.push_back(ClusterMember{
+        std::string(org.key(o)), std::string(org_name.text(o)), std::string(kind.text(o)),
+        opt_text(size, o), Date::from_days(m_start.ints[r]).to_string(),
+        m_end.is_null(r) ? std::nullopt
+                         : std::optional<std::string>(Date::from_days(m_end.ints[r]).to_string())});
     for (size_t yi = 0; yi < members.years.size(); ++yi) {
       if (!dates.active(r, members.years[yi])) continue;
       ++members.by_kind[std::string(kind.text(o))][yi];
       if (!size.is_null(o)) ++members.by_size_class[std::string(size.text(o))][yi];
     }
   }
+  std::stable_sort(
+      out.member_list.begin(), out.member_list.end(),
+      [](const ClusterMember& a, const ClusterMember& b) { return a.start_date > b.start_date; });
   // Projects labelled by the cluster, by status and programme.
   const Table& pl = s.table("project_label");
   const Table& p = s.table("project");
@@ -251,6 +276,8 @@ Result<ClusterProfile> cluster_profile(const snapshot::Snapshot& s, const std::s
   const auto& programme = p.column("programme");
   const auto& acronym = p.column("acronym");
   const auto& start = p.column("start_date");
+  const auto& total_cost = p.column("total_cost");
+  const auto& public_aid = p.column("public_aid");
   for (size_t r = 0; r < pl.rows; ++r) {
     if (pl_cluster.codes[r] != c) continue;
     const auto pr = static_cast<size_t>(pl_project.codes[r]);
@@ -259,9 +286,9 @@ Result<ClusterProfile> cluster_profile(const snapshot::Snapshot& s, const std::s
     out.projects.list.push_back(ProjectBrief{
         std::string(p.key(pr)), std::string(acronym.text(pr)), std::string(status.text(pr)),
         std::string(programme.text(pr)),
-        start.is_null(pr)
-            ? std::nullopt
-            : std::optional<std::string>(Date::from_days(start.ints[pr]).to_string())});
+        start.is_null(pr) ? std::nullopt
+                          : std::optional<std::string>(Date::from_days(start.ints[pr]).to_string()),
+        opt_real(total_cost, pr), opt_real(public_aid, pr)});
   }
   // Services per year and kind.
   const Table& sv = s.table("service");

@@ -25,7 +25,7 @@ struct RegionFigures {
   std::string code;  // INSEE region code
   std::string name;
   bool overseas = false;
-  int64_t clusters = 0;   // clusters whose home region it is
+  int64_t clusters = 0;   // clusters of the region whose label covers the year
   int64_t members = 0;    // distinct organisations with a membership active in the year
   int64_t projects = 0;   // distinct projects labelled by its clusters, started up to the year
   double public_aid = 0;  // public aid of those projects, euros
@@ -93,8 +93,21 @@ struct ProjectBrief {
   std::string status;
   std::string programme;
   std::optional<std::string> start_date;
+  std::optional<double> total_cost;  // euros
+  std::optional<double> public_aid;  // euros
 };
-POLES_JSON(ProjectBrief, id, acronym, status, programme, start_date)
+POLES_JSON(ProjectBrief, id, acronym, status, programme, start_date, total_cost, public_aid)
+
+// One membership of the cluster, with the member's name, kind and size class (no firm figure).
+struct ClusterMember {
+  std::string organisation_id;
+  std::string name;
+  std::string kind;
+  std::optional<std::string> size_class;
+  std::string start_date;
+  std::optional<std::string> end_date;
+};
+POLES_JSON(ClusterMember, organisation_id, name, kind, size_class, start_date, end_date)
 
 struct ClusterProjects {
   std::map<std::string, int> by_status;
@@ -120,9 +133,10 @@ struct ClusterProfile {
   ClusterProjects projects;
   std::map<std::string, std::map<std::string, int>> services;  // kind -> year -> services run
   std::vector<ContractTargetView> contract_targets;
+  std::vector<ClusterMember> member_list;  // every membership, latest start first
 };
 POLES_JSON(ClusterProfile, cluster, region_name, labels, members, projects, services,
-           contract_targets)
+           contract_targets, member_list)
 
 // An organisation's part in a project, with the project's acronym, status and programme.
 struct OrganisationParticipation {

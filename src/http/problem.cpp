@@ -1,6 +1,10 @@
 #include "http/problem.h"
 
+#include <array>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <utility>
+#include <vector>
 
 #include "core/validate.h"
 
@@ -90,7 +94,167 @@ void write(Response& res, int status, std::string_view detail, const Status* st)
   res.body = p.dump();
 }
 
+const char* french_title(int status) {
+  switch (status) {
+    case 400:
+      return "Requête incorrecte";
+    case 401:
+      return "Authentification requise";
+    case 403:
+      return "Accès refusé";
+    case 404:
+      return "Introuvable";
+    case 405:
+      return "Méthode non permise";
+    case 408:
+      return "Délai de la requête dépassé";
+    case 409:
+      return "Conflit";
+    case 411:
+      return "Longueur requise";
+    case 412:
+      return "Précondition non remplie";
+    case 413:
+      return "Contenu trop volumineux";
+    case 414:
+      return "Adresse trop longue";
+    case 415:
+      return "Type de contenu non pris en charge";
+    case 422:
+      return "Données invalides";
+    case 428:
+      return "Précondition requise";
+    case 429:
+      return "Trop de requêtes";
+    case 431:
+      return "En-têtes trop volumineux";
+    case 501:
+      return "Non implémenté";
+    case 503:
+      return "Service indisponible";
+    default:
+      return "Erreur interne";
+  }
+}
+
+// The server's English texts (problem details, validation rules) and their French wording; a
+// text matching none stays as it is. Applied in order, first match only.
+const std::vector<std::pair<std::regex, std::string>>& french_texts() {
+  static const auto* table = [] {
+    const std::array<std::pair<const char*, const char*>, 44> raw{{
+        {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
+        {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
+        {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
+        {R"(^the (\S+) role may not (\S+) (\S+)$)", "le rôle $1 ne permet pas $2 $3"},
+        {R"(^missing or wrong X-CSRF-Token header$)", "en-tête X-CSRF-Token absent ou erroné"},
+        {R"(^the Authorization header must be 'Bearer <token>'$)",
+         "l'en-tête Authorization doit être « Bearer <jeton> »"},
+        {R"(^an internal error occurred; it has been logged$)",
+         "une erreur interne est survenue ; elle a été journalisée"},
+        {R"(^no file (.*)$)", "aucun fichier $1"},
+        {R"(^no cluster '(.*)'$)", "aucun pôle « $1 »"},
+        {R"(^no organisation '(.*)'$)", "aucune organisation « $1 »"},
+        {R"(^no project '(.*)'$)", "aucun projet « $1 »"},
+        {R"(^no call '(.*)'$)", "aucun appel « $1 »"},
+        {R"(^no (\S+) '(.*)'$)", "introuvable : $1 « $2 »"},
+        {R"(^no route (.*)$)", "aucune route $1"},
+        {R"(^SIREN check digit is wrong \(Luhn\)$)", "clé de contrôle du SIREN erronée (Luhn)"},
+        {R"(^SIRET check digit is wrong \(Luhn\)$)", "clé de contrôle du SIRET erronée (Luhn)"},
+        {R"(^SIREN must be exactly 9 digits$)", "le SIREN doit compter exactement 9 chiffres"},
+        {R"(^SIRET must be exactly 14 digits$)", "le SIRET doit compter exactement 14 chiffres"},
+        {R"(^SIRET must start with a valid SIREN: (.*)$)",
+         "le SIRET doit commencer par un SIREN valide : $1"},
+        {R"(^is required$)", "obligatoire"},
+        {R"(^is given$)", "ne doit pas être renseigné"},
+        {R"(^is not a calendar date$)", "n'est pas une date du calendrier"},
+        {R"(^is not a parameter \(parameters: (.*)\)$)",
+         "n'est pas un paramètre (paramètres : $1)"},
+        {R"(^is not a parameter \(this takes none\)$)",
+         "n'est pas un paramètre (aucun n'est accepté ici)"},
+        {R"(^must be one of: (.*)$)", "doit être l'une des valeurs : $1"},
+        {R"(^must be a boolean.*$)", "doit être un booléen (0/1, true/false, oui/non)"},
+        {R"(^must be a finite number$)", "doit être un nombre fini"},
+        {R"(^must be a number \(decimal point or comma\)$)",
+         "doit être un nombre (virgule ou point décimal)"},
+        {R"(^must be a number between (.*) and (.*)$)", "doit être un nombre entre $1 et $2"},
+        {R"(^must be a whole number between (.*) and (.*)$)",
+         "doit être un nombre entier entre $1 et $2"},
+        {R"(^must be (a number|an integer)$)", "doit être un nombre"},
+        {R"(^must be an ISO 8601 date YYYY-MM-DD$)", "doit être une date ISO 8601 AAAA-MM-JJ"},
+        {R"(^must be an http:// or https:// address$)",
+         "doit être une adresse http:// ou https://"},
+        {R"(^must be at least (.*)$)", "doit valoir au moins $1"},
+        {R"(^must be at most (.*)$)", "doit valoir au plus $1"},
+        {R"(^must be between (.*) and (.*)$)", "doit être compris entre $1 et $2"},
+        {R"(^must not be before (.*)$)", "ne doit pas précéder $1"},
+        {R"(^must not be negative$)", "ne doit pas être négatif"},
+        {R"(^must not exceed (.*)$)", "ne doit pas dépasser $1"},
+        {R"(^unknown INSEE region code \(2016 regions: (.*); overseas (.*)\)$)",
+         "code de région INSEE inconnu (régions de 2016 : $1 ; outre-mer $2)"},
+        {R"(^unknown INSEE department code.*$)", "code de département INSEE inconnu"},
+        {R"(^unknown ISO 3166-1 alpha-2 country code.*$)",
+         "code de pays ISO 3166-1 alpha-2 inconnu"},
+        {R"(^identifier may contain only letters, digits, (.*) and (.*)$)",
+         "un identifiant ne contient que des lettres, des chiffres, $1 et $2"},
+        {R"(^refers to an unknown (\S+) \(not in the store, nor in this load\)$)",
+         "fait référence à un·e $1 inconnu·e (ni dans la base, ni dans ce chargement)"},
+    }};
+    auto* t = new std::vector<std::pair<std::regex, std::string>>();
+    for (const auto& [re, fr] : raw) t->emplace_back(std::regex(re), fr);
+    return t;
+  }();
+  return *table;
+}
+
+std::string to_french(const std::string& text) {
+  for (const auto& [re, fr] : french_texts()) {
+    if (std::regex_match(text, re)) return std::regex_replace(text, re, fr);
+  }
+  return text;
+}
+
 }  // namespace
+
+bool prefers_french(std::string_view accept_language) {
+  // The first language range decides (the dashboard sends exactly one).
+  while (!accept_language.empty() && accept_language.front() == ' ')
+    accept_language.remove_prefix(1);
+  if (accept_language.size() < 2) return false;
+  const bool fr = (accept_language[0] == 'f' || accept_language[0] == 'F') &&
+                  (accept_language[1] == 'r' || accept_language[1] == 'R');
+  return fr && (accept_language.size() == 2 || accept_language[2] == '-' ||
+                accept_language[2] == ',' || accept_language[2] == ';');
+}
+
+void localise_problem(std::string_view accept_language, Response& res) {
+  if (res.content_type != "application/problem+json" || !prefers_french(accept_language)) return;
+  Json p = Json::parse(res.body, nullptr, false);
+  if (p.is_discarded() || !p.is_object()) return;
+  if (p.contains("status") && p["status"].is_number_integer()) {
+    p["title"] = french_title(p["status"].get<int>());
+  }
+  if (p.contains("detail") && p["detail"].is_string()) {
+    p["detail"] = to_french(p["detail"].get<std::string>());
+  }
+  if (p.contains("errors") && p["errors"].is_array()) {
+    for (auto& e : p["errors"]) {
+      if (!e.contains("rule") || !e["rule"].is_string()) continue;
+      const std::string rule = e["rule"].get<std::string>();
+      const std::string fr = to_french(rule);
+      e["rule"] = fr;
+      if (e.contains("message") && e["message"].is_string()) {
+        std::string m = e["message"].get<std::string>();
+        if (m.size() >= rule.size() && m.compare(m.size() - rule.size(), rule.size(), rule) == 0) {
+          m = m.substr(0, m.size() - rule.size()) + fr;
+        }
+        m = std::regex_replace(m, std::regex(R"(field '([^']*)' value ')"), "champ '$1' valeur '");
+        e["message"] = m;
+      }
+    }
+  }
+  res.body = p.dump();
+  res.set_header("Content-Language", "fr");
+}
 
 void problem(Response& res, int status, std::string_view detail) {
   write(res, status, detail, nullptr);

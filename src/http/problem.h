@@ -18,5 +18,11 @@ void problem(Response& res, int status, std::string_view detail);
 void problem(Response& res, const Status& status);
 // The HTTP status problem() gives a Status.
 int problem_status(const Status& status);
+// Whether an Accept-Language value asks for French first ("fr", "fr-FR", "fr;q=…").
+bool prefers_french(std::string_view accept_language);
+// A problem answer in French when the caller prefers it: the title by status, the detail and each
+// field error's rule and message by a table of the server's texts (a text it lacks stays English),
+// and Content-Language: fr. Any other response is left as it is.
+void localise_problem(std::string_view accept_language, Response& res);
 
 }  // namespace poles::http

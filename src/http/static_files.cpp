@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sodium.h>
+#include <zlib.h>
 
 #include <fstream>
 #include <iterator>
@@ -30,6 +31,43 @@ const char* media_type(const std::filesystem::path& p) {
   if (ext == ".ico") return "image/x-icon";
   if (ext == ".txt") return "text/plain; charset=utf-8";
   return "application/octet-stream";
+}
+
+// Text formats worth compressing (fonts and images are compressed already).
+bool compressible(std::string_view type) {
+  return type.starts_with("text/") || type.starts_with("application/json") ||
+         type.starts_with("image/svg");
+}
+
+// The gzip encoding of a body (level 9: done once per file, then kept), or nullptr on failure.
+std::shared_ptr<const std::string> gzip(const std::string& in) {
+  z_stream z{};
+  if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return nullptr;
+  std::string out(deflateBound(&z, in.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) return nullptr;
+  return std::make_shared<const std::string>(std::move(out));
+}
+
+// Whether the client accepts gzip (a q=0 refusal counts as not accepting).
+bool accepts_gzip(std::string_view accept) {
+  for (size_t b = 0; b < accept.size();) {
+    size_t e = accept.find(',', b);
+    if (e == std::string_view::npos) e = accept.size();
+    std::string_view item = accept.substr(b, e - b);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    if (item.starts_with("gzip"))
+      return item.find("q=0") == std::string_view::npos ||
+             item.find("q=0.") != std::string_view::npos;
+    b = e + 1;
+  }
+  return false;
 }
 
 // A segment that could lead out of the root or means something else to a file system.
@@ -90,23 +128,33 @@ void StaticFiles::serve(const Request& req, Response& res) {
     std::string hex(2 * sizeof hash + 1, '\0');
     sodium_bin2hex(hex.data(), hex.size(), hash, sizeof hash);
     hex.pop_back();
-    file = File{"\"" + hex + "\"", media_type(real), body, mtime, size};
+    file = File{hex, media_type(real), body, nullptr, mtime, size};
+    if (body->size() > 1024 && compressible(file.type)) file.gzipped = gzip(*body);
     std::lock_guard lock(mu_);
     if (cached_bytes_ + body->size() > kMaxCachedBytes) {
       cache_.clear();
       cached_bytes_ = 0;
     }
-    cached_bytes_ += body->size();
+    cached_bytes_ += body->size() + (file.gzipped ? file.gzipped->size() : 0);
     cache_[real.string()] = file;
   }
-  res.set_header("ETag", file.etag);
-  // Pages are revalidated every time (they name the current modules); modules and packages may
-  // be reused for a day, and are revalidated by their ETag after that.
-  const bool page = real.extension() == ".html";
-  res.set_header("Cache-Control", page ? "no-cache" : "public, max-age=86400");
-  if (req.header("If-None-Match") == file.etag) {
+  // The gzip variant has its own strong ETag (RFC 9110: another representation).
+  const bool gz = file.gzipped && accepts_gzip(req.header("Accept-Encoding"));
+  const std::string etag = "\"" + file.etag + (gz ? "-gz" : "") + "\"";
+  res.set_header("ETag", etag);
+  if (file.gzipped) res.set_header("Vary", "Accept-Encoding");
+  // A URL that names a version (`?v=`, set by the pages on the locked npm packages) never changes:
+  // immutable for a year. Everything else is revalidated on each use (a 304 by its ETag), so
+  // that a new version of the dashboard's own modules is seen at once.
+  res.set_header("Cache-Control",
+                 req.query.contains("v") ? "public, max-age=31536000, immutable" : "no-cache");
+  if (req.header("If-None-Match") == etag) {
     res.status = 304;
     return;
+  }
+  if (gz) {
+    res.set_header("Content-Encoding", "gzip");
+    return res.set(200, file.type, *file.gzipped);
   }
   res.set(200, file.type, *file.body);
 }

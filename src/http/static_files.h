@@ -1,7 +1,8 @@
 // The dashboard's files (web/ and its locked npm packages under /node_modules), served from one
 // root: GET only; the decoded path must stay inside the root (no "..", "." or empty segment, no
 // backslash, no link leading out); a strong ETag per file and its revalidation (304); cache
-// headers (no-cache for pages, a day for the rest); no byte ranges (the whole file, always).
+// headers (immutable for a year when the URL names a version with `?v=`, else revalidated on
+// each use); a gzip variant of text files for clients that accept it; no byte ranges.
 #pragma once
 
 #include <cstdint>
@@ -25,9 +26,10 @@ class StaticFiles {
 
  private:
   struct File {
-    std::string etag;
+    std::string etag;  // hex digest of the body, without quotes
     std::string type;
     std::shared_ptr<const std::string> body;
+    std::shared_ptr<const std::string> gzipped;  // or null (not worth it, or failed)
     std::filesystem::file_time_type mtime;
     uintmax_t size = 0;
   };

@@ -1,6 +1,9 @@
 // Browser test of the dashboard: Debian's chromium driven by playwright-core. Starts `poles serve`
 // on a fresh small demo, logs in, visits every page, switches language, imports a bad then a good
-// file, and saves screenshots. Exits 77 (skipped) when chromium or playwright-core is missing.
+// file, and saves screenshots. Then every page in both languages at 1440 and 390 px: axe-core
+// (zero serious or critical violation), the vocabulary scan (no raw code, no word of the other
+// language from the catalogue), no page-wide horizontal scrolling, a screenshot each. Exits 77
+// (skipped) when chromium or playwright-core is missing.
 // Usage: node dashboard.mjs POLES_BINARY WEB_ROOT SCREENSHOT_DIR
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -14,8 +17,8 @@ import { resolve } from "node:path";
 const [poles, webRoot, shots] = process.argv.slice(2).map((p) => resolve(p));
 const chromium = "/usr/bin/chromium";
 const require = createRequire(join(webRoot, "package.json"));
-let playwright;
-try { playwright = require("playwright-core"); } catch { console.log("SKIP: playwright-core not installed (cd web && npm ci)"); process.exit(77); }
+let playwright, AxeBuilder;
+try { playwright = require("playwright-core"); AxeBuilder = require("@axe-core/playwright").default; } catch { console.log("SKIP: playwright-core or @axe-core/playwright not installed (cd web && npm ci)"); process.exit(77); }
 if (!existsSync(chromium)) { console.log("SKIP: /usr/bin/chromium missing (scripts/install-deps)"); process.exit(77); }
 
 // A report's two links fetched from the page: the HTML (status, text) and the PDF (type, first bytes).
@@ -28,7 +31,8 @@ const fetchReport = (page, htmlSelector, pdfSelector) => page.evaluate(async ([h
 const freePort = () => new Promise((resolve) => { const s = createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); }); });
 const dir = mkdtempSync(join(tmpdir(), "poles-e2e-"));
 const db = join(dir, "e2e.db");
-mkdirSync(shots, { recursive: true });
+mkdirSync(join(shots, "pages-1440"), { recursive: true });
+mkdirSync(join(shots, "pages-390"), { recursive: true });
 execFileSync(poles, ["-q", "--db", db, "demo", "--scale", "small", "--seed", "11"], { stdio: "inherit" });
 const port = await freePort();
 const server = spawn(poles, ["--db", db, "serve", "--listen", `127.0.0.1:${port}`, "--web-root", webRoot], { stdio: ["ignore", "pipe", "inherit"] });
@@ -39,6 +43,23 @@ await new Promise((resolve, reject) => {
 const password = readFileSync(`${db}.admin-password`, "utf8").trim();
 const base = `http://127.0.0.1:${port}`;
 
+// Static files: ETag and revalidation, immutable for versioned URLs, gzip when accepted.
+for (let i = 0; i < 100; i++) { try { await fetch(`${base}/api/v1/health`); break; } catch { await new Promise((r) => setTimeout(r, 100)); } }
+{
+  const app = await fetch(`${base}/app.js`);
+  assert.equal(app.headers.get("cache-control"), "no-cache");
+  const etag = app.headers.get("etag");
+  assert.match(etag, /^"[0-9a-f]{32}(-gz)?"$/);
+  assert.equal((await fetch(`${base}/app.js`, { headers: { "If-None-Match": etag } })).status, 304);
+  const css = await fetch(`${base}/node_modules/@gouvfr/dsfr/dist/core/core.main.min.css?v=1.14.4`);
+  assert.equal(css.status, 200);
+  assert.equal(css.headers.get("cache-control"), "public, max-age=31536000, immutable");
+  assert.equal(css.headers.get("content-encoding"), "gzip", "text files are compressed (fetch accepts gzip)");
+  assert.equal(css.headers.get("vary"), "Accept-Encoding");
+  const font = await fetch(`${base}/node_modules/@gouvfr/dsfr/dist/fonts/Marianne-Regular.woff2`);
+  assert.equal(font.headers.get("content-encoding"), null, "fonts are not compressed again");
+}
+
 const browser = await playwright.chromium.launch({
   executablePath: chromium,
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -48,7 +69,9 @@ let failed = false;
 let step = "start";
 const errors = [];
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // A context of its own (axe-core needs one).
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
   // Under AddressSanitizer and a parallel ctest run the server can be several times slower than
   // usual: waits are generous, a failure says at which step it happened.
   page.setDefaultTimeout(90000);
@@ -102,7 +125,19 @@ try {
   step = "Cluster profile with its charts";
   await page.locator("#page table tbody tr a").first().click();
   await page.waitForSelector('[data-page="pageCluster"] .chart svg');
-  assert.ok((await page.locator(".chart svg").count()) >= 4);
+  assert.ok((await page.locator(".chart svg").count()) >= 3);
+  // The hub: members with names, funding by year and programme, the evaluation with its why.
+  const profileId = decodeURIComponent(page.url().split("#/cluster/")[1]);
+  const profileApi = await page.evaluate(async (id) => (await fetch(`/api/v1/clusters/${encodeURIComponent(id)}/profile`)).json(), profileId);
+  assert.ok(profileApi.member_list.length > 0);
+  assert.equal(await page.locator("#profile-members tbody tr").count(), Math.min(25, profileApi.member_list.length));
+  assert.ok((await page.locator("#profile-members tbody tr a").first().textContent()).length > 0, "members are named");
+  assert.ok(await page.locator("#profile-funding tbody tr").count() > 0, "funding by year");
+  assert.match(await page.locator("#profile-funding").textContent(), /[kM]€/, "amounts in k€/M€");
+  await page.waitForSelector("#profile-evaluation .why li");
+  assert.match(await page.locator("#profile-evaluation").textContent(), /Rang \d+ sur \d+/);
+  await page.locator("#profile-members th button.sort").first().click();
+  assert.equal(await page.getAttribute("#profile-members th:first-child", "aria-sort"), "ascending");
   await shot("04-cluster-profile");
 
   // Project page, then an organisation page.
@@ -230,7 +265,15 @@ try {
   assert.ok(await page.locator("#sel-risk svg path").count() > 0, "risk distribution drawn");
   await shot("15-selection");
   // Recording the assignment from the board: the call then has exactly the optimised pairs.
+  // Replacing needs a confirmation: cancel writes nothing, confirm writes.
+  const before = await page.evaluate(async (c) => (await (await fetch("/api/v1/select/calls")).json()).items.find((x) => x.id === c).assignments, selCall);
   await page.click("#sel-save-assignment");
+  await page.waitForSelector("#confirm-dialog[open]");
+  await page.click("#confirm-cancel");
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(async (c) => (await (await fetch("/api/v1/select/calls")).json()).items.find((x) => x.id === c).assignments, selCall), before);
+  await page.click("#sel-save-assignment");
+  await page.click("#confirm-ok");
   await page.waitForSelector("#sel-record-status:text('Affectation enregistrée')");
   const [pairs, recorded] = await page.evaluate(async (c) => [
     (await (await fetch(`/api/v1/select/calls/${c}/assignment`)).json()).proposals.reduce((n, p) => n + p.reviewers.length, 0),
@@ -301,7 +344,8 @@ try {
   // cluster's contract and proposed action, its report as HTML and PDF.
   step = "Evaluation";
   await page.click('nav a[href="#/evaluate"]');
-  await page.waitForSelector('#ev-radar[data-ready="true"]');
+  await page.waitForSelector('#ev-radar[data-ready="true"]', { state: "attached" });
+  await page.click("#tab-detail");
   const evApi = await page.evaluate(async () => (await fetch("/api/v1/evaluate?year=2022&draws=2000&sobol_n=200")).json());
   assert.equal(await page.locator("#ev-ranking tbody tr").count(), evApi.clusters.length);
   assert.ok(evApi.clusters.length >= 3);
@@ -314,8 +358,10 @@ try {
   const last = evApi.clusters[evApi.clusters.length - 1];
   await page.selectOption("#ev-cluster", last.cluster);
   await page.waitForSelector(`#ev-radar[data-ready="true"][data-cluster="${last.cluster}"]`);
+  assert.equal(await page.getAttribute("#tab-detail", "aria-selected"), "true", "picking a cluster shows its detail");
   assert.equal(await page.locator("#ev-compliance tbody tr").count(), last.targets.length);
-  assert.ok((await page.locator("#ev-action").textContent()).includes(last.action.action));
+  assert.equal(await page.getAttribute("#ev-action", "data-action"), last.action.action);
+  assert.ok((await page.locator("#ev-why .why li").count()) >= 2, "the rating's why");
   const rep = await fetchReport(page, "#ev-report-html", "#ev-report-pdf");
   assert.equal(rep.status, 200);
   assert.ok(rep.html.includes("Rapport d&#39;évaluation") && rep.html.includes("<svg"), "the report has its title and charts");
@@ -397,14 +443,98 @@ try {
   await page.click("button[type=submit]");
   await page.waitForSelector("#nav-account:not([hidden])");
 
+  // Global search: typing a cluster's acronym lists it; Enter opens its profile.
+  step = "Global search";
+  const someCluster = (await page.evaluate(async () => (await (await fetch("/api/v1/stats/clusters?year=2024")).json()).clusters[1]));
+  await page.fill("#search-input", someCluster.acronym);
+  await page.waitForSelector('#search-list li[data-kind="cluster"]');
+  await page.press("#search-input", "ArrowDown");
+  await page.press("#search-input", "Enter");
+  await page.waitForSelector('[data-page="pageCluster"]');
+  assert.ok(page.url().includes(encodeURIComponent(someCluster.id)));
+  await page.fill("#search-input", "démo 0001");
+  await page.waitForSelector('#search-list li[data-kind="organisation"]');
+  await page.press("#search-input", "Escape");
+
+  // Comparison: two clusters side by side, in the URL.
+  step = "Comparison";
+  const two = (await page.evaluate(async () => (await (await fetch("/api/v1/stats/clusters?year=2024")).json()).clusters.slice(0, 2).map((c) => c.id)));
+  await page.evaluate((ids) => { location.hash = `#/compare?clusters=${ids.join(",")}&regions=11,84`; }, two);
+  await page.waitForSelector('#cmp-radar[data-ready="true"]');
+  assert.equal(await page.locator("#cmp-figures thead th").count(), 3);
+  assert.ok(await page.locator("#cmp-indicators tbody tr").count() > 20);
+  assert.equal(await page.locator("#cmp-regions thead th").count(), 3);
+  await shot("21-compare");
+
+  // Every page, both languages, 1440 and 390 px: axe, vocabulary, no page-wide scrolling, screenshots.
+  step = "Every page in both languages and widths";
+  const catalogue = await page.evaluate(() => window.poles.catalogue());
+  const frWords = new Set(catalogue.map((c) => c.fr.toLowerCase()));
+  const enWords = new Set(catalogue.map((c) => c.en.toLowerCase()));
+  const esc = (x) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  // English labels that are not also French words (and the reverse), long enough not to be accidents.
+  const foreign = { fr: catalogue.filter((c) => c.en.toLowerCase() !== c.fr.toLowerCase() && !frWords.has(c.en.toLowerCase()) && c.en.length >= 5).map((c) => c.en),
+    en: catalogue.filter((c) => c.en.toLowerCase() !== c.fr.toLowerCase() && !enWords.has(c.fr.toLowerCase()) && c.fr.length >= 5).map((c) => c.fr) };
+  const orgId = (await page.evaluate(async () => (await (await fetch("/api/v1/organisation?limit=1&kind=company")).json()).items[0].id));
+  const projId = (await page.evaluate(async () => (await (await fetch("/api/v1/project?limit=1")).json()).items[0].id));
+  const pages = [["map", "#/map", "pageMap"], ["clusters", "#/clusters", "pageClusters"], ["cluster", `#/cluster/${encodeURIComponent(profileId)}`, "pageCluster", "#profile-evaluation .why"],
+    ["organisation", `#/organisation/${orgId}`, "pageOrganisation"], ["project", `#/project/${projId}`, "pageProject"],
+    ["compare", `#/compare?clusters=${two.join(",")}&regions=11,84`, "pageCompare", '#cmp-radar[data-ready="true"]'], ["glossary", "#/glossary", "pageGlossary"],
+    ["network", "#/network", "pageNetwork", '#net-graph[data-ready="true"]'], ["pipeline", "#/pipeline", "pagePipeline"], ["services", "#/services", "pageServices"],
+    ["employment", "#/employment", "pageEmployment"], ["evaluate", "#/evaluate", "pageEvaluate"], ["evaluate-detail", `#/evaluate?cluster=${encodeURIComponent(profileId)}&tab=detail`, "pageEvaluate"],
+    ["impact", "#/impact", "pageImpact"], ["select", "#/select", "pageSelect"], ["import", "#/import", "pageImport"], ["account", "#/account", "pageAccount"],
+    ["users", "#/admin/users", "pageUsers"], ["audit", "#/admin/audit", "pageAudit"]];
+  const problems = [];
+  const scan = () => page.evaluate(() => {
+    const clone = document.body.cloneNode(true);
+    // Left out: proper names (translate="no"), the other language's button, menus of names,
+    // closed parts, and the charts' drawings (their labels are names and acronyms of the data).
+    for (const e of clone.querySelectorAll('[translate="no"], script, style, [lang]:not(html), select, dialog, [hidden], details:not([open]) > :not(summary), .chart svg, .sigma')) e.remove();
+    return { text: clone.innerText || clone.textContent, misses: window.poles.vocabMisses.splice(0) };
+  });
+  for (const width of [1440, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const lng of ["fr", "en"]) {
+      if ((await page.getAttribute("html", "lang")) !== lng) { await page.click("#lang").catch(async () => page.evaluate(() => document.getElementById("lang").click())); await page.waitForFunction((l) => document.documentElement.lang === l, lng); }
+      for (const [name, hash, pageName, ready] of pages) {
+        step = `${name} (${lng}, ${width} px)`;
+        await page.evaluate((h) => { location.hash = h; }, hash);
+        await page.waitForSelector(`[data-page="${pageName}"]`);
+        if (ready) await page.waitForSelector(ready);
+        await page.waitForTimeout(150);
+        const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).disableRules(["region"]).analyze();
+        for (const v of axe.violations.filter((x) => ["serious", "critical"].includes(x.impact))) {
+          problems.push(`${step}: axe ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+        }
+        const { text, misses } = await scan();
+        for (const m of misses) problems.push(`${step}: code without a label ${m}`);
+        const raw = text.match(/\b[a-z]+_[a-z_]+\b/g);
+        if (raw) problems.push(`${step}: raw codes ${[...new Set(raw)].slice(0, 5).join(", ")}`);
+        for (const w of foreign[lng]) if (new RegExp(`(^|[^\\p{L}\\p{N}-])${esc(w)}($|[^\\p{L}\\p{N}-])`, "iu").test(text)) problems.push(`${step}: ${lng === "fr" ? "English" : "French"} label "${w}"`);
+        const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (scroll > width + 1) problems.push(`${step}: the page scrolls sideways (${scroll} px)`);
+        await page.screenshot({ path: join(shots, `pages-${width}`, `${name}-${lng}.png`), fullPage: width === 390 });
+      }
+    }
+  }
+  assert.deepEqual(problems, [], problems.join("\n"));
+  await page.setViewportSize({ width: 1280, height: 900 });
+  if ((await page.getAttribute("html", "lang")) !== "fr") await page.click("#lang");
+
   // Tablet width.
   step = "Tablet width";
+  // Below 992 px the navigation is in the menu the header's button opens (Escape closes it).
   await page.setViewportSize({ width: 800, height: 1100 });
-  await page.click('nav a[href="#/clusters"]');
+  await page.click("#button-menu");
+  await page.waitForSelector("#modal-menu.fr-modal--opened");
+  assert.equal(await page.getAttribute("#button-menu", "aria-expanded"), "true");
+  await page.click('#nav a[href="#/clusters"]');
+  await page.waitForSelector("#modal-menu:not(.fr-modal--opened)", { state: "attached" });
   await page.waitForSelector('[data-page="pageClusters"] table');
   await shot("12-tablet");
 
-  await page.click("#logout");
+  await page.click("#button-menu");
+  await page.click('.fr-header__menu-links button:text("Se déconnecter")');
   await page.waitForSelector("#login-name");
   assert.deepEqual(errors, [], "no script error in the browser");
   console.log(`dashboard: every page checked; screenshots in ${shots}`);

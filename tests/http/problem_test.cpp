@@ -1,0 +1,69 @@
+// Problem documents in the caller's language: French when Accept-Language asks for it first,
+// English otherwise; a text the table lacks stays as it is.
+#include "http/problem.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+
+namespace poles::http {
+namespace {
+
+using Json = nlohmann::json;
+
+TEST(Problem, PrefersFrenchOnlyWhenFrenchComesFirst) {
+  EXPECT_TRUE(prefers_french("fr"));
+  EXPECT_TRUE(prefers_french("fr-FR,fr;q=0.9,en;q=0.8"));
+  EXPECT_TRUE(prefers_french(" FR;q=1"));
+  EXPECT_FALSE(prefers_french("en-GB,fr;q=0.9"));
+  EXPECT_FALSE(prefers_french(""));
+  EXPECT_FALSE(prefers_french("fra"));
+}
+
+TEST(Problem, TitleDetailAndRulesInFrench) {
+  Response res;
+  FieldError fe;
+  fe.file = "organisation.csv";
+  fe.line = 2;
+  fe.column = 3;
+  fe.field = "siren";
+  fe.value = "123456789";
+  fe.rule = "SIREN check digit is wrong (Luhn)";
+  problem(res, Status::bad_input({fe}));
+  localise_problem("fr-FR,fr;q=0.9", res);
+  const Json p = Json::parse(res.body);
+  EXPECT_EQ(p["status"], 422);
+  EXPECT_EQ(p["title"], "Données invalides");
+  EXPECT_EQ(p["detail"], "1 erreur(s) dans les données");
+  EXPECT_EQ(p["errors"][0]["rule"], "clé de contrôle du SIREN erronée (Luhn)");
+  EXPECT_EQ(p["errors"][0]["message"],
+            "organisation.csv:2:3: champ 'siren' valeur '123456789': clé de contrôle du SIREN "
+            "erronée (Luhn)");
+  bool language = false;
+  for (const auto& [k, v] : res.headers)
+    language = language || (k == "Content-Language" && v == "fr");
+  EXPECT_TRUE(language);
+}
+
+TEST(Problem, EnglishOrUnknownTextsStayAsTheyAre) {
+  Response en;
+  problem(en, 401, "log in, or send a bearer token");
+  const std::string before = en.body;
+  localise_problem("en", en);
+  EXPECT_EQ(en.body, before);
+  Response fr;
+  problem(fr, 409, "something the table does not know");
+  localise_problem("fr", fr);
+  const Json p = Json::parse(fr.body);
+  EXPECT_EQ(p["title"], "Conflit");
+  EXPECT_EQ(p["detail"], "something the table does not know");
+  Response page;
+  page.set(200, "text/html; charset=utf-8", "<p>log in, or send a bearer token</p>");
+  localise_problem("fr", page);
+  EXPECT_EQ(page.body, "<p>log in, or send a bearer token</p>");
+}
+
+}  // namespace
+}  // namespace poles::http
