@@ -515,7 +515,7 @@ Result<FirmTable> firm_aggregate(const snapshot::Snapshot& s, const std::string&
   auto audit = secrecy::audit(set.linked, p, true);
   if (!audit) return audit.error();
   if (audit->failures > 0) {
-    return Status::internal(fmt::format(
+    return Status::unavailable(fmt::format(
         "statistical secrecy: the {} table of {} fails its audit ({} primary cells narrower than "
         "their protection interval); it is not published",
         measure, year, audit->failures));

@@ -185,7 +185,7 @@ POLES_JSON(FirmTable, rows, columns, cells, measure, year, members_only, rule)
 // Sum of a firm_year measure in `year`, by region (rows) and NAF section (columns), with margins,
 // after statistical secrecy. `members_only` restricts to firms that are organisations of the
 // registry. The two tables (all firms, members) are linked (all firms ⊃ members) and protected
-// together; a table that fails the attacker's audit is refused (fail closed: kInternal).
+// together; a table that fails the attacker's audit is refused (fail closed: kUnavailable).
 Result<FirmTable> firm_aggregate(const snapshot::Snapshot& s, const std::string& measure, int year,
                                  bool members_only, const SecrecyRule& rule = {});
 
