@@ -17,13 +17,13 @@ int SecretTable::masked() const {
 }
 
 SecretTable publish(int rows, int cols, const std::vector<Contribution>& contributions,
-                    const Rule& rule, double share) {
+                    const Rule& rule) {
   const bool nonnegative = std::all_of(contributions.begin(), contributions.end(),
                                        [](const Contribution& c) { return c.value >= 0; });
   LinkedTables lt;
   const Grid g = add_two_way(lt, "table", rows, cols, contributions, rule, nonnegative);
   Protection p;
-  p.share = share;
+  p.share = rule.protection;
   if (Status st = protect(lt, p); !st.is_ok()) {
     // The solver failed: publish nothing rather than an unprotected table.
     SecretTable t = to_secret_table(lt, g);

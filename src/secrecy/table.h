@@ -36,11 +36,10 @@ struct SecretTable {
   int masked() const;
 };
 
-struct Protection;
-// Published alone (a table linked to no other); `share` is the protection interval. Fails only
-// when the solver does.
+// Published alone (a table linked to no other), protected to rule.protection. Should the solver
+// fail, every cell is masked.
 SecretTable publish(int rows, int cols, const std::vector<Contribution>& contributions,
-                    const Rule& rule = {}, double share = 0.15);
+                    const Rule& rule = {});
 
 // The former secondary suppression, kept as the baseline the audit is compared with: cells are
 // masked until no row or column holds exactly one masked cell (which its total would reveal by
