@@ -4,10 +4,12 @@
 # deleted first; that run writes it again). Creates no data: it takes a france demo database
 # (and, to query the API, lets `poles serve` create its admin account, which leaves the data
 # version, hence the cache file, as they are). Prints a markdown section.
-# Usage: bench/coldstart.sh POLES_BINARY DEMO_DB
+# Usage: bench/coldstart.sh POLES_BINARY DEMO_DB [NATIONAL_DB]  (NATIONAL_DB: one more line, the
+# snapshot load of the national demo, whose goal is 3 s)
 set -euo pipefail
 poles=$(realpath "${1:?poles binary}")
 db=$(realpath "${2:?france demo database}")
+national=${3:+$(realpath "$3")}
 cache="$db.snapshot"
 work=$(mktemp -d)
 port=$((20000 + RANDOM % 20000))
@@ -36,8 +38,8 @@ token=$(curl -sf -b "$work/cookies" -H "X-CSRF-Token: $csrf" -H 'Content-Type: a
   -d '{"label":"coldstart"}' "http://127.0.0.1:$port/api/v1/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 stop_server
 
-load_alone() {  # seconds of the snapshot load, as `poles info --timing` reports it
-  "$poles" --db "$db" info --timing | awk '/^snapshot load:/ {print $3}'
+load_alone() {  # seconds of the snapshot load, as `poles info --timing` reports it ([DB])
+  "$poles" --db "${1:-$db}" info --timing | awk '/^snapshot load:/ {print $3}'
 }
 evaluate() {  # the whole process of `poles evaluate`
   local t0
@@ -67,6 +69,11 @@ rm -f "$cache"; evaluate_without=$(evaluate)
 evaluate_with=$(evaluate)
 rm -f "$cache"; serve_without=$(first_answer)
 serve_with=$(first_answer)
+if [ -n "$national" ]; then
+  rm -f "$national.snapshot"; national_without=$(load_alone "$national")
+  national_with=$(load_alone "$national")
+  national_rows=$("$poles" --db "$national" info | awk 'NR > 3 {n += $2} END {print n}')
+fi
 
 rows=$("$poles" --db "$db" info | awk 'NR > 3 {n += $2} END {print n}')
 echo "## Cold start"
@@ -81,3 +88,6 @@ echo "|---|---:|---:|"
 echo "| snapshot load alone, every table (\`poles info --timing\`) | $load_without | $load_with |"
 echo "| \`poles evaluate --year 2022\`, whole process | $evaluate_without | $evaluate_with |"
 echo "| \`poles serve\` started → first answer of \`GET /api/v1/evaluate?year=2022\` | $serve_without | $serve_with |"
+if [ -n "$national" ]; then
+  echo "| snapshot load alone, national demo ($national_rows rows; goal 3 s) | $national_without | $national_with |"
+fi

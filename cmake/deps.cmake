@@ -27,6 +27,13 @@ add_library(poles_ext_csv INTERFACE)
 target_link_libraries(poles_ext_csv INTERFACE ${CSV_LIBRARY})
 target_include_directories(poles_ext_csv SYSTEM INTERFACE ${CSV_INCLUDE_DIR})
 
+# zxcvbn-c: the password policy's strength estimate (app/accounts). Debian ships no pkg-config file.
+find_library(ZXCVBN_LIBRARY NAMES zxcvbn REQUIRED)
+find_path(ZXCVBN_INCLUDE_DIR NAMES zxcvbn.h REQUIRED)
+add_library(poles_ext_zxcvbn INTERFACE)
+target_link_libraries(poles_ext_zxcvbn INTERFACE ${ZXCVBN_LIBRARY})
+target_include_directories(poles_ext_zxcvbn SYSTEM INTERFACE ${ZXCVBN_INCLUDE_DIR})
+
 if(POLES_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)
 endif()

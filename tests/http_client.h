@@ -83,6 +83,11 @@ class HttpClient {
     }
     return std::nullopt;
   }
+  // Connects from this local address (e.g. "127.0.0.2": another client on the loopback).
+  void bind_local(std::string address) {
+    local_ = std::move(address);
+    stream_.reset();
+  }
   std::optional<HttpResult> Get(const std::string& t, const Headers& h = {}) {
     return request("GET", t, h);
   }
@@ -108,7 +113,18 @@ class HttpClient {
     if (ec) return false;
     stream_.emplace(ioc_);
     stream_->expires_after(std::chrono::seconds(timeout_));
-    stream_->connect(results, ec);
+    if (!local_.empty()) {
+      auto& socket = stream_->socket();
+      socket.open(boost::asio::ip::tcp::v4(), ec);
+      if (!ec) socket.bind({boost::asio::ip::make_address(local_, ec), 0}, ec);
+      if (ec) {
+        stream_.reset();
+        return false;
+      }
+      stream_->connect(results.begin()->endpoint(), ec);
+    } else {
+      stream_->connect(results, ec);
+    }
     if (ec) {
       stream_.reset();
       return false;
@@ -116,6 +132,7 @@ class HttpClient {
     return true;
   }
   std::string host_;
+  std::string local_;
   int port_;
   int timeout_;
   boost::asio::io_context ioc_;

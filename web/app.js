@@ -12,7 +12,7 @@ class ApiError extends Error {
 }
 
 async function api(method, path, body, { raw = false, headers = {} } = {}) {
-  const h = { ...headers };
+  const h = { "Accept-Language": lang, ...headers };  // the server explains refusals in it
   if (method !== "GET") {
     if (me?.csrf) h["X-CSRF-Token"] = me.csrf;
     if (!raw) h["Content-Type"] = "application/json";
@@ -278,10 +278,34 @@ async function pageLogin(root) {
 async function pageAccount(root) {
   const label = el("input", { id: "token-label", value: "script" });
   const out = el("p", { "aria-live": "polite" });
+  const tokens = el("div", { id: "tokens" });
+  async function loadTokens() {
+    const r = await api("GET", "/api/v1/tokens");
+    tokens.replaceChildren(r.tokens.length ? table([
+      { label: t("account.token_label"), value: (x) => x.label }, { label: t("account.created"), value: (x) => x.created_at },
+      { label: t("account.last_used"), value: (x) => x.last_used_at ?? t("account.never") },
+      { label: "", value: (x) => el("button", { type: "button", class: "secondary", "data-token": x.token_id, onclick: async () => {
+        await api("DELETE", `/api/v1/tokens/${encodeURIComponent(x.token_id)}`); loadTokens(); } }, t("account.revoke")) },
+    ], r.tokens) : el("p", {}, t("account.no_tokens")));
+  }
+  const pw = { current: el("input", { id: "current-password", type: "password", autocomplete: "current-password", required: true }),
+    next: el("input", { id: "new-password", type: "password", autocomplete: "new-password", required: true }) };
+  const pwMsg = el("div", { "aria-live": "polite" });
   root.append(el("h1", {}, t("account.title")), table([{ label: "", value: (r) => r[0] }, { label: "", value: (r) => r[1] }], [
     [t("login.name"), me.user.name], [t("account.role"), me.user.role], [t("account.scope"), me.user.scope || "—"],
-  ]), el("h2", {}, t("account.token")), el("div", { class: "filters" }, el("label", {}, t("account.token_label"), label),
-    el("button", { type: "button", onclick: async () => { const r = await api("POST", "/api/v1/tokens", { label: label.value }); out.replaceChildren(el("code", {}, r.token)); } }, "OK")), out);
+  ]), el("h2", {}, t("account.password")), el("form", { class: "filters", onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      await api("POST", "/api/v1/me/password", { current_password: pw.current.value, new_password: pw.next.value });
+      pw.current.value = pw.next.value = "";
+      pwMsg.replaceChildren(el("p", { class: "ok" }, t("account.password_changed"))); loadTokens();
+    } catch (err) { pwMsg.replaceChildren(problemBox(err)); }
+  } }, el("label", {}, t("account.current_password"), pw.current), el("label", {}, t("account.new_password"), pw.next),
+    el("button", { type: "submit" }, t("account.change"))), pwMsg,
+  el("h2", {}, t("account.tokens")), tokens,
+  el("h2", {}, t("account.token")), el("div", { class: "filters" }, el("label", {}, t("account.token_label"), label),
+    el("button", { type: "button", onclick: async () => { const r = await api("POST", "/api/v1/tokens", { label: label.value }); out.replaceChildren(el("code", {}, r.token)); loadTokens(); } }, "OK")), out);
+  await loadTokens();
 }
 
 async function pageUsers(root) {

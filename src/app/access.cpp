@@ -3,23 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
+#include <map>
+#include <memory>
 
 namespace poles::app {
 namespace {
-
-bool in(std::string_view name, std::initializer_list<std::string_view> names) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-bool confidential(std::string_view e) { return in(e, {"firm_year", "truth"}); }
-bool selection(std::string_view e) {
-  return in(e, {"call", "proposal", "reviewer", "assignment", "review", "decision"});
-}
-// What only the State, evaluators and the reviewers concerned read: who reviews what, and how.
-bool reviewing(std::string_view e) {
-  return in(e, {"proposal", "review", "reviewer", "assignment", "decision"});
-}
 
 const std::string* text_field(const schema::Entity& e, const Row& row, std::string_view field) {
   const int i = schema::field_index(e, field);
@@ -27,106 +15,190 @@ const std::string* text_field(const schema::Entity& e, const Row& row, std::stri
   return std::get_if<std::string>(&row[static_cast<size_t>(i)]);
 }
 
+std::optional<int64_t> int_field(const schema::Entity& e, const Row& row, std::string_view field) {
+  const int i = schema::field_index(e, field);
+  if (i < 0) return std::nullopt;
+  if (const auto* v = std::get_if<int64_t>(&row[static_cast<size_t>(i)])) return *v;
+  return std::nullopt;
+}
+
 Result<bool> exists(const QueryFn& s, const std::string& sql, const std::vector<Value>& params) {
   POLES_ASSIGN_OR_RETURN(auto rows, s(sql, params));
   return !rows.empty();
 }
 
-// The cluster a row belongs to directly (nullptr when it has none).
-const std::string* direct_cluster(const schema::Entity& e, const Row& row) {
-  if (e.name == "cluster") return text_field(e, row, "id");
-  return text_field(e, row, "cluster_id");
+Result<std::optional<std::string>> first_text(const QueryFn& s, const std::string& sql,
+                                              const std::vector<Value>& params) {
+  POLES_ASSIGN_OR_RETURN(auto rows, s(sql, params));
+  if (rows.empty()) return std::optional<std::string>();
+  if (const auto* t = std::get_if<std::string>(&rows[0][0])) return std::optional<std::string>(*t);
+  return std::optional<std::string>();
 }
 
-// The project a row belongs to (project, project_event, participation, result, project_label).
+bool is_grant_for(const Grant& g, std::string_view entity, bool entity_like) {
+  return g.entity == entity || (entity_like && g.entity == "*");
+}
+
+// The relations that grant (role, entity, op); empty when none does.
+std::vector<Relation> relations(Role role, std::string_view entity, Op op) {
+  const bool entity_like = schema::find_entity(entity) != nullptr;
+  std::vector<Relation> out;
+  for (const auto& g : policy()) {
+    if (g.role == role && g.op == op && is_grant_for(g, entity, entity_like))
+      out.push_back(g.relation);
+  }
+  return out;
+}
+
+// The cluster a row belongs to: its own id (cluster), its cluster_id, its service's or its
+// contract's cluster. Projects and their rows belong to their owner (see project_owner).
+Result<std::optional<std::string>> cluster_of(const QueryFn& s, const schema::Entity& e,
+                                              const Row& row) {
+  const std::string* direct =
+      e.name == "cluster" ? text_field(e, row, "id") : text_field(e, row, "cluster_id");
+  if (direct != nullptr) return std::optional<std::string>(*direct);
+  if (e.name == "contract_target") {
+    const auto* k = text_field(e, row, "contract_id");
+    if (k == nullptr) return std::optional<std::string>();
+    return first_text(s, "SELECT cluster_id FROM contract WHERE id = ?", {*k});
+  }
+  if (e.name == "service_participant") {
+    const auto* k = text_field(e, row, "service_id");
+    if (k == nullptr) return std::optional<std::string>();
+    return first_text(s, "SELECT cluster_id FROM service WHERE id = ?", {*k});
+  }
+  return std::optional<std::string>();
+}
+
+// The region of a cluster (the row's own region when the row is that cluster, as written).
+Result<std::optional<std::string>> region_of(const QueryFn& s, const schema::Entity& e,
+                                             const Row& row, const std::string& cluster) {
+  if (e.name == "cluster") {
+    const auto* r = text_field(e, row, "region");
+    return r ? std::optional<std::string>(*r) : std::optional<std::string>();
+  }
+  return first_text(s, "SELECT region FROM cluster WHERE id = ?", {cluster});
+}
+
 const std::string* project_of(const schema::Entity& e, const Row& row) {
   if (e.name == "project") return text_field(e, row, "id");
-  if (in(e.name, {"project_event", "participation", "result", "project_label"}))
+  if (e.name == "project_event" || e.name == "participation" || e.name == "result" ||
+      e.name == "project_label")
     return text_field(e, row, "project_id");
   return nullptr;
 }
 
-Result<bool> project_labelled_by(const QueryFn& s, const std::string& project,
-                                 const std::string& cluster) {
-  POLES_ASSIGN_OR_RETURN(
-      bool labelled,
-      exists(s, "SELECT 1 FROM project_label WHERE project_id = ? AND cluster_id = ?",
-             {project, cluster}));
-  if (labelled) return true;
-  // A project nobody has labelled yet (being created) may be written by whoever will label it.
-  POLES_ASSIGN_OR_RETURN(bool any,
-                         exists(s, "SELECT 1 FROM project_label WHERE project_id = ?", {project}));
-  return !any;
+// The owner of a project: the cluster that labelled it first (earliest date, then id).
+Result<std::optional<std::string>> project_owner(const QueryFn& s, const std::string& project) {
+  return first_text(s,
+                    "SELECT cluster_id FROM project_label WHERE project_id = ? "
+                    "ORDER BY date, cluster_id LIMIT 1",
+                    {project});
 }
 
-Result<bool> project_in_region(const QueryFn& s, const std::string& project,
-                               const std::string& region) {
-  POLES_ASSIGN_OR_RETURN(bool inside,
-                         exists(s,
-                                "SELECT 1 FROM project_label l JOIN cluster c ON c.id = "
-                                "l.cluster_id WHERE l.project_id = ? AND c.region = ?",
-                                {project, region}));
-  if (inside) return true;
-  POLES_ASSIGN_OR_RETURN(bool any,
-                         exists(s, "SELECT 1 FROM project_label WHERE project_id = ?", {project}));
-  return !any;
+const std::string* organisation_of(const schema::Entity& e, const Row& row) {
+  if (e.name == "organisation") return text_field(e, row, "id");
+  if (e.name == "proposal") return text_field(e, row, "applicant_id");
+  return text_field(e, row, "organisation_id");
 }
 
-Result<std::optional<std::string>> cluster_of_indirect(const QueryFn& s, const schema::Entity& e,
-                                                       const Row& row) {
-  std::string sql;
-  const std::string* key = nullptr;
-  if (e.name == "contract_target") {
-    sql = "SELECT cluster_id FROM contract WHERE id = ?";
-    key = text_field(e, row, "contract_id");
-  } else if (e.name == "service_participant") {
-    sql = "SELECT cluster_id FROM service WHERE id = ?";
-    key = text_field(e, row, "service_id");
+Result<bool> cluster_in_scope(const QueryFn& s, const User& u, const schema::Entity& e,
+                              const Row& row, const std::string& cluster, bool region) {
+  if (!region) return cluster == u.scope;
+  POLES_ASSIGN_OR_RETURN(auto r, region_of(s, e, row, cluster));
+  return r && *r == u.scope;
+}
+
+Result<bool> holds(const QueryFn& s, const User& u, const schema::Entity& e, Op op, const Row& row,
+                   Relation rel) {
+  switch (rel) {
+    case Relation::kAny:
+    case Relation::kPublic:
+      return true;
+    case Relation::kNewRow:
+      return op == Op::kCreate;
+    case Relation::kOwnCluster:
+    case Relation::kRegionCluster:
+    case Relation::kPublishedOwnCluster:
+    case Relation::kPublishedRegionCluster: {
+      POLES_ASSIGN_OR_RETURN(auto cluster, cluster_of(s, e, row));
+      if (!cluster) return false;
+      const bool region =
+          rel == Relation::kRegionCluster || rel == Relation::kPublishedRegionCluster;
+      POLES_ASSIGN_OR_RETURN(bool inside, cluster_in_scope(s, u, e, row, *cluster, region));
+      if (!inside) return false;
+      if (rel == Relation::kOwnCluster || rel == Relation::kRegionCluster) return true;
+      const auto year = int_field(e, row, "year");
+      if (!year) return false;
+      return evaluation_published(s, static_cast<int>(*year));
+    }
+    case Relation::kOwnProject:
+    case Relation::kRegionProject: {
+      const auto* project = project_of(e, row);
+      if (project == nullptr) return false;
+      const bool region = rel == Relation::kRegionProject;
+      POLES_ASSIGN_OR_RETURN(auto owner, project_owner(s, *project));
+      if (!owner) {
+        // Nobody owns the project yet: the first label in scope makes its owner.
+        if (e.name != "project_label") return false;
+        const auto* c = text_field(e, row, "cluster_id");
+        if (c == nullptr) return false;
+        return cluster_in_scope(s, u, e, row, *c, region);
+      }
+      if (!region) return *owner == u.scope;
+      POLES_ASSIGN_OR_RETURN(auto r,
+                             first_text(s, "SELECT region FROM cluster WHERE id = ?", {*owner}));
+      return r && *r == u.scope;
+    }
+    case Relation::kOwnOrganisation: {
+      const auto* o = organisation_of(e, row);
+      return o != nullptr && *o == u.scope;
+    }
+    case Relation::kOwnReviewer: {
+      const auto* r =
+          e.name == "reviewer" ? text_field(e, row, "id") : text_field(e, row, "reviewer_id");
+      return r != nullptr && *r == u.scope;
+    }
+    case Relation::kAssignedProposal: {
+      const auto* p =
+          e.name == "proposal" ? text_field(e, row, "id") : text_field(e, row, "proposal_id");
+      if (p == nullptr) return false;
+      if (schema::field_index(e, "reviewer_id") >= 0) {
+        const auto* r = text_field(e, row, "reviewer_id");
+        if (r == nullptr || *r != u.scope) return false;
+      }
+      return exists(s, "SELECT 1 FROM assignment WHERE proposal_id = ? AND reviewer_id = ?",
+                    {*p, u.scope});
+    }
+    case Relation::kOwnAssessment: {
+      const auto* ev = text_field(e, row, "evaluator");
+      return ev != nullptr && *ev == u.name;
+    }
   }
-  if (key == nullptr) return std::optional<std::string>();
-  POLES_ASSIGN_OR_RETURN(auto rows, s(sql, {*key}));
-  if (rows.empty()) return std::optional<std::string>();
-  return std::optional<std::string>(std::get<std::string>(rows[0][0]));
+  return false;
 }
 
-Result<std::string> region_of_cluster(const QueryFn& s, const std::string& cluster) {
-  POLES_ASSIGN_OR_RETURN(auto rows, s("SELECT region FROM cluster WHERE id = ?", {cluster}));
-  return rows.empty() ? std::string() : std::get<std::string>(rows[0][0]);
-}
-
-Status denied(const User& u, const schema::Entity& e, std::string_view why) {
-  return Status::permission_denied(fmt::format("{} '{}' ({} {}) may not write this {}: {}",
-                                               role_name(u.role), u.name, scope_kind(u.role),
-                                               u.scope, e.name, why));
+Result<bool> any_holds(const QueryFn& s, const User& u, const schema::Entity& e, Op op,
+                       const Row& row) {
+  for (Relation rel : relations(u.role, e.name, op)) {
+    POLES_ASSIGN_OR_RETURN(bool ok, holds(s, u, e, op, row, rel));
+    if (ok) return true;
+  }
+  return false;
 }
 
 }  // namespace
 
+std::vector<Relation> granted(Role role, std::string_view entity, Op op) {
+  return relations(role, entity, op);
+}
+
+bool may(Role role, Op op, std::string_view entity) { return !relations(role, entity, op).empty(); }
+
 bool may(Role role, Action action, const schema::Entity& e) {
-  const std::string_view n = e.name;
-  switch (role) {
-    case Role::kAdmin:
-    case Role::kState:
-      return true;
-    case Role::kEvaluator:
-      return action == Action::kRead || n == "assessment";
-    case Role::kRegion:
-      if (action == Action::kRead) return !confidential(n) && !reviewing(n);
-      return !confidential(n) && !selection(n) && !in(n, {"employment", "assessment"});
-    case Role::kClusterManager:
-      if (action == Action::kRead) return !confidential(n) && !reviewing(n);
-      return in(n, {"organisation", "membership", "project", "project_label", "project_event",
-                    "participation", "result", "service", "service_participant", "diagnostic",
-                    "cluster_budget"});
-    case Role::kReviewer:
-      if (action == Action::kRead) return in(n, {"call", "proposal", "assignment", "review"});
-      return n == "review";
-    case Role::kMember:
-      if (action == Action::kRead)
-        return !confidential(n) && !selection(n) && !in(n, {"assessment", "diagnostic"});
-      return n == "organisation";
-  }
-  return false;
+  if (action == Action::kRead) return may(role, Op::kRead, e.name);
+  return may(role, Op::kCreate, e.name) || may(role, Op::kUpdate, e.name) ||
+         may(role, Op::kDelete, e.name);
 }
 
 QueryFn query_on(store::Store& s) {
@@ -135,104 +207,74 @@ QueryFn query_on(store::Store& s) {
 QueryFn query_on(store::Transaction& tx) {
   return [&tx](const std::string& sql, const std::vector<Value>& p) { return tx.query(sql, p); };
 }
+QueryFn memoised(QueryFn q) {
+  auto cache =
+      std::make_shared<std::map<std::pair<std::string, std::vector<Value>>, std::vector<Row>>>();
+  return [q = std::move(q), cache](const std::string& sql,
+                                   const std::vector<Value>& p) -> Result<std::vector<Row>> {
+    auto key = std::make_pair(sql, p);
+    if (auto it = cache->find(key); it != cache->end()) return it->second;
+    POLES_ASSIGN_OR_RETURN(auto rows, q(sql, p));
+    cache->emplace(std::move(key), rows);
+    return rows;
+  };
+}
 
-bool may_manage_users(Role role) { return role == Role::kAdmin; }
-bool may_import(Role role) { return role == Role::kAdmin || role == Role::kState; }
+bool may_manage_users(Role role) { return may(role, Op::kRead, "users"); }
+bool may_import(Role role) { return may(role, Op::kCreate, "import"); }
 bool may_read_firm_aggregates(Role) { return true; }  // aggregates leave the app only after secrecy
 
-Status check_row_write(const QueryFn& s, const User& u, const schema::Entity& e, const Row& row) {
-  if (!may(u.role, Action::kWrite, e)) return denied(u, e, "the role does not write this entity");
-  switch (u.role) {
-    case Role::kAdmin:
-    case Role::kState:
-    case Role::kEvaluator:
-      return Status::ok();
-    case Role::kMember: {
-      const auto* id = text_field(e, row, "id");
-      if (id != nullptr && *id == u.scope) return Status::ok();
-      return denied(u, e, "members write their own organisation only");
-    }
-    case Role::kReviewer: {
-      const auto* r = text_field(e, row, "reviewer_id");
-      if (r == nullptr || *r != u.scope)
-        return denied(u, e, "reviewers write their own reviews only");
-      const auto* p = text_field(e, row, "proposal_id");
-      POLES_ASSIGN_OR_RETURN(
-          bool assigned,
-          exists(s, "SELECT 1 FROM assignment WHERE proposal_id = ? AND reviewer_id = ?",
-                 {p ? *p : std::string(), u.scope}));
-      return assigned ? Status::ok()
-                      : denied(u, e, "the proposal is not assigned to this reviewer");
-    }
-    case Role::kClusterManager:
-    case Role::kRegion:
-      break;
-  }
-  const bool manager = u.role == Role::kClusterManager;
-  // Does a cluster id belong to the scope?
-  auto cluster_ok = [&](const std::string& cluster) -> Result<bool> {
-    if (manager) return cluster == u.scope;
-    POLES_ASSIGN_OR_RETURN(const std::string region, region_of_cluster(s, cluster));
-    return region == u.scope;
+Status check_row_write(const QueryFn& s, const User& u, const schema::Entity& e, Op op,
+                       const Row& row) {
+  const auto rels = relations(u.role, e.name, op);
+  const auto denied = [&](std::string_view why) {
+    return Status::permission_denied(fmt::format(
+        "{} '{}'{} may not {} this {}: {}", role_name(u.role), u.name,
+        u.scope.empty() ? "" : " (" + std::string(scope_kind(u.role)) + " " + u.scope + ")",
+        op_name(op), e.name, why));
   };
-  if (e.name == "organisation") {
-    const auto* id = text_field(e, row, "id");
-    if (id == nullptr) return denied(u, e, "no id");
-    POLES_ASSIGN_OR_RETURN(bool known, exists(s, "SELECT 1 FROM organisation WHERE id = ?", {*id}));
-    if (!known) return Status::ok();  // new organisations may be recorded by any manager
-    if (manager) {
-      POLES_ASSIGN_OR_RETURN(
-          bool member,
-          exists(s, "SELECT 1 FROM membership WHERE organisation_id = ? AND cluster_id = ?",
-                 {*id, u.scope}));
-      return member ? Status::ok()
-                    : denied(u, e, "the organisation is not a member of the cluster");
-    }
-    POLES_ASSIGN_OR_RETURN(
-        bool inside,
-        exists(s, "SELECT 1 FROM organisation WHERE id = ? AND region = ?", {*id, u.scope}));
-    return inside ? Status::ok() : denied(u, e, "the organisation is outside the region");
-  }
-  if (const auto* project = project_of(e, row)) {
-    if (e.name == "project_label") {
-      const auto* cluster = text_field(e, row, "cluster_id");
-      POLES_ASSIGN_OR_RETURN(bool ok, cluster_ok(cluster ? *cluster : std::string()));
-      return ok ? Status::ok() : denied(u, e, "the label is another cluster's");
-    }
-    POLES_ASSIGN_OR_RETURN(bool ok, manager ? project_labelled_by(s, *project, u.scope)
-                                            : project_in_region(s, *project, u.scope));
-    return ok ? Status::ok()
-              : denied(u, e, "the project is not labelled by a cluster of the scope");
-  }
-  if (const auto* cluster = direct_cluster(e, row)) {
-    POLES_ASSIGN_OR_RETURN(bool ok, cluster_ok(*cluster));
-    return ok ? Status::ok() : denied(u, e, "the cluster is outside the scope");
-  }
-  POLES_ASSIGN_OR_RETURN(auto indirect, cluster_of_indirect(s, e, row));
-  if (indirect) {
-    POLES_ASSIGN_OR_RETURN(bool ok, cluster_ok(*indirect));
-    return ok ? Status::ok() : denied(u, e, "the cluster is outside the scope");
-  }
-  return denied(u, e, "the row is not attached to a cluster of the scope");
+  if (rels.empty()) return denied("the role has no such right (docs/access.md)");
+  POLES_ASSIGN_OR_RETURN(bool ok, any_holds(s, u, e, op, row));
+  if (ok) return Status::ok();
+  std::string needed;
+  for (Relation r : rels) needed += (needed.empty() ? "" : " or ") + std::string(relation_name(r));
+  return denied(fmt::format("the row is not {}, before and after the change", needed));
 }
 
 Result<bool> may_read_row(const QueryFn& s, const User& u, const schema::Entity& e,
                           const Row& row) {
-  if (u.role != Role::kReviewer) return true;
-  if (e.name == "review" || e.name == "assignment") {
-    const auto* r = text_field(e, row, "reviewer_id");
-    return r != nullptr && *r == u.scope;
+  return any_holds(s, u, e, Op::kRead, row);
+}
+
+Result<bool> evaluation_published(const QueryFn& s, int year) {
+  return exists(s, "SELECT 1 FROM evaluation_publication WHERE year = ?",
+                {static_cast<int64_t>(year)});
+}
+
+Result<bool> may_read_evaluation(const QueryFn& s, const User& u, int year,
+                                 const std::string& cluster) {
+  for (Relation rel : relations(u.role, "evaluation", Op::kRead)) {
+    switch (rel) {
+      case Relation::kAny:
+        return true;
+      case Relation::kPublishedOwnCluster:
+      case Relation::kPublishedRegionCluster: {
+        bool inside = cluster == u.scope;
+        if (rel == Relation::kPublishedRegionCluster) {
+          POLES_ASSIGN_OR_RETURN(
+              auto r, first_text(s, "SELECT region FROM cluster WHERE id = ?", {cluster}));
+          inside = r && *r == u.scope;
+        }
+        if (!inside) continue;
+        POLES_ASSIGN_OR_RETURN(bool published, evaluation_published(s, year));
+        if (published) return true;
+        break;
+      }
+      default:
+        break;
+    }
   }
-  if (e.name == "proposal") {
-    // Assigned to them (or reviewed by them before assignments were recorded).
-    const auto* id = text_field(e, row, "id");
-    if (id == nullptr) return false;
-    return exists(s,
-                  "SELECT 1 FROM assignment WHERE proposal_id = ? AND reviewer_id = ? "
-                  "UNION ALL SELECT 1 FROM review WHERE proposal_id = ? AND reviewer_id = ?",
-                  {*id, u.scope, *id, u.scope});
-  }
-  return true;
+  return false;
 }
 
 }  // namespace poles::app

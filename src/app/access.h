@@ -1,19 +1,11 @@
-// Who may read and write what. Two levels:
-//  - by route: a role may or may not call it at all (403 otherwise); the HTTP route table
-//    carries these rules and the authorisation test calls every route as every role;
-//  - by row: a scoped role (region, cluster manager, reviewer, member) may only write, and
-//    for some entities only read, the rows of its scope.
-// The policy, in short (docs/api.md has the table):
-//  - admin: everything, including users and the audit log;
-//  - state: every entity, read and write;
-//  - evaluator: reads every entity, writes assessments;
-//  - region: reads the registry, writes rows of clusters (and organisations) of its region;
-//  - cluster_manager: reads the registry, writes its cluster's members, projects, services,
-//    diagnostics (and organisations that are its members or new);
-//  - reviewer: reads calls, the proposals assigned to it (assignment rows), its own assignments
-//    and reviews; writes reviews of the proposals assigned to it;
-//  - member: reads the registry, writes its own organisation.
-// Firm-level microdata (firm_year) and the demo's truths are read by admin, state, evaluator.
+// Who may read and write what, enforced from the policy table of app/policy.h (docs/access.md
+// is generated from it). Two levels:
+//  - by route: a role with no grant at all on an entity (or capability) for an operation gets
+//    403 from the route guard (the HTTP route table carries these rules);
+//  - by row: the grant's relationship (own cluster, cluster of own region, project owned by own
+//    cluster, own organisation, assigned proposal, own assessment, published evaluation…) is
+//    checked on the row: for reads on every row listed or fetched (an unreadable row is
+//    reported as missing), for writes on the row before the change and on the row after it.
 #pragma once
 
 #include <functional>
@@ -21,6 +13,7 @@
 #include <vector>
 
 #include "app/accounts.h"
+#include "app/policy.h"
 #include "core/schema.h"
 #include "store/store.h"
 
@@ -28,8 +21,12 @@ namespace poles::app {
 
 enum class Action : uint8_t { kRead, kWrite };
 
-// Route level: may this role read / write this entity at all?
+// Route level: may this role read / write (create, update or delete) this entity at all?
 bool may(Role role, Action action, const schema::Entity& e);
+// Route level, one operation on an entity or a capability of the policy.
+bool may(Role role, Op op, std::string_view entity_or_capability);
+// The relations that grant an operation to a role (empty: refused).
+std::vector<Relation> granted(Role role, std::string_view entity_or_capability, Op op);
 // Named capabilities beyond entities.
 bool may_manage_users(Role role);  // users, audit log
 bool may_import(Role role);        // CSV import through the API
@@ -41,14 +38,22 @@ using QueryFn = std::function<Result<std::vector<Row>>(const std::string& sql,
                                                        const std::vector<Value>& params)>;
 QueryFn query_on(store::Store& s);
 QueryFn query_on(store::Transaction& tx);
+// The same queries, each answered once (for the checks of one list page).
+QueryFn memoised(QueryFn q);
 
-// Row level: may this user write this row (the row as it would be after the write, or as it
-// is for a delete)? Looks up related rows (a project's labels, a service's cluster…) in the
-// store. PermissionDenied with the reason when not.
-Status check_row_write(const QueryFn& q, const User& user, const schema::Entity& e, const Row& row);
-// Row level for reads: false when the user may not see the row (reviewers: unassigned
-// proposals, others' assignments and reviews).
+// Row level: may this user apply `op` to this row? `row` is the row as stored (update and
+// delete: before the change) or as it is after the change (create and update), and `q` sees
+// the store as it is at that moment. PermissionDenied with the reason when not.
+Status check_row_write(const QueryFn& q, const User& user, const schema::Entity& e, Op op,
+                       const Row& row);
+// Row level for reads: false when the user may not see the row.
 Result<bool> may_read_row(const QueryFn& q, const User& user, const schema::Entity& e,
                           const Row& row);
+// The evaluation capability for one cluster and year: the State and evaluators always, a
+// region or cluster manager for the clusters in its scope once the year is published.
+Result<bool> may_read_evaluation(const QueryFn& q, const User& user, int year,
+                                 const std::string& cluster);
+// Whether a year's evaluation is published.
+Result<bool> evaluation_published(const QueryFn& q, int year);
 
 }  // namespace poles::app

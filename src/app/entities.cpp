@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <map>
+#include <mutex>
+
 #include "app/access.h"
 #include "core/date.h"
 #include "core/model.h"
@@ -11,34 +14,47 @@
 namespace poles::app {
 namespace {
 
-// Cursor: the last key of the page as JSON, base64url-encoded (opaque to clients).
-std::string encode_cursor(const schema::Entity& e, const Row& key) {
+// Cursor: the entity and the last key of the page as JSON, encrypted and authenticated with the
+// server's cursor key (XSalsa20-Poly1305, a random nonce), base64url: opaque to clients, and a
+// cursor that was not made by this server (or was altered) is refused.
+std::string encode_cursor(const ServerKeys& k, const schema::Entity& e, const Row& key) {
   nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+  arr.push_back(std::string(e.name));
   for (const auto& v : key) arr.push_back(formats::value_to_json(v));
-  (void)e;
   const std::string text = arr.dump();
+  std::vector<unsigned char> box(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES +
+                                 text.size());
+  randombytes_buf(box.data(), crypto_secretbox_NONCEBYTES);
+  crypto_secretbox_easy(box.data() + crypto_secretbox_NONCEBYTES,
+                        reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+                        box.data(), k.cursor.data());
   std::vector<char> out(
-      sodium_base64_ENCODED_LEN(text.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING));
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(text.data()),
-                    text.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+      sodium_base64_ENCODED_LEN(box.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING));
+  sodium_bin2base64(out.data(), out.size(), box.data(), box.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   return std::string(out.data());
 }
 
-Result<Row> decode_cursor(const schema::Entity& e, const std::string& cursor) {
+Result<Row> decode_cursor(const ServerKeys& k, const schema::Entity& e, const std::string& cursor) {
   std::vector<unsigned char> bin(cursor.size());
   size_t len = 0;
-  const Status bad =
-      Status::invalid_argument(fmt::format("cursor '{}' is not one this server gave", cursor));
+  const Status bad = Status::invalid_argument("the cursor is not one this server gave");
   if (sodium_base642bin(bin.data(), bin.size(), cursor.data(), cursor.size(), nullptr, &len,
-                        nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+                        nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      len < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
     return bad;
   }
-  auto arr = nlohmann::json::parse(std::string(bin.begin(), bin.begin() + static_cast<long>(len)),
-                                   nullptr, false);
+  std::string text(len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
+  if (crypto_secretbox_open_easy(
+          reinterpret_cast<unsigned char*>(text.data()), bin.data() + crypto_secretbox_NONCEBYTES,
+          len - crypto_secretbox_NONCEBYTES, bin.data(), k.cursor.data()) != 0) {
+    return bad;
+  }
+  auto arr = nlohmann::json::parse(text, nullptr, false);
   const auto keys = schema::key_indices(e);
-  if (!arr.is_array() || arr.size() != keys.size()) return bad;
+  if (!arr.is_array() || arr.size() != keys.size() + 1 || arr[0] != std::string(e.name)) return bad;
   Row key;
-  for (size_t i = 0; i < keys.size(); ++i) {
+  for (size_t i = 1; i <= keys.size(); ++i) {
     const auto& j = arr[i];
     if (j.is_string()) {
       key.emplace_back(j.get<std::string>());
@@ -118,10 +134,71 @@ Status check_lifecycle(const schema::Entity& e, const Row* before, const Row& af
   return Status::bad_input({fe}, 1);
 }
 
+// Who the writer is, where the policy says the server decides: an evaluator's assessments carry
+// its own name, whatever the body says.
+nlohmann::json with_server_fields(const User& u, const schema::Entity& e, nlohmann::json body) {
+  if (e.name == "assessment" && u.role == Role::kEvaluator && body.is_object())
+    body["evaluator"] = u.name;
+  return body;
+}
+
+Status not_found(const schema::Entity& e) {
+  return Status::not_found(fmt::format("no {} with this key", e.name));
+}
+
+std::mutex keys_mu;
+std::map<std::string, ServerKeys> keys_by_store;
+
 }  // namespace
 
-std::string etag_of(const schema::Entity& e, const Row& row) {
-  return "\"" + token_hash(row_json(e, row)).substr(0, 32) + "\"";
+Result<ServerKeys> server_keys(store::Store& s) {
+  POLES_ASSIGN_OR_RETURN(const std::string id, s.store_id());
+  {
+    std::lock_guard lock(keys_mu);
+    if (auto it = keys_by_store.find(id); it != keys_by_store.end()) return it->second;
+  }
+  const std::string select = "SELECT \"value\" FROM \"meta\" WHERE \"key\" = 'server_secret'";
+  POLES_ASSIGN_OR_RETURN(auto rows, s.query(select, {}));
+  if (rows.empty()) {
+    if (sodium_init() < 0) return Status::internal("libsodium failed to start");
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    std::string hex(sizeof raw * 2 + 1, '\0');
+    sodium_bin2hex(hex.data(), hex.size(), raw, sizeof raw);
+    hex.pop_back();
+    POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
+    POLES_RETURN_IF_ERROR(
+        tx->execute("INSERT INTO \"meta\" (\"key\", \"value\") VALUES ('server_secret', ?) "
+                    "ON CONFLICT (\"key\") DO NOTHING",
+                    {hex}));
+    POLES_RETURN_IF_ERROR(tx->commit());
+    POLES_ASSIGN_OR_RETURN(rows, s.query(select, {}));
+    if (rows.empty()) return Status::internal("the server secret could not be stored");
+  }
+  const std::string secret = std::get<std::string>(rows[0][0]);
+  ServerKeys k;
+  const auto derive = [&](std::string_view purpose, std::array<unsigned char, 32>& out) {
+    crypto_generichash(
+        out.data(), out.size(), reinterpret_cast<const unsigned char*>(purpose.data()),
+        purpose.size(), reinterpret_cast<const unsigned char*>(secret.data()),
+        secret.size() > crypto_generichash_KEYBYTES_MAX ? crypto_generichash_KEYBYTES_MAX
+                                                        : secret.size());
+  };
+  derive("poles etag v1", k.etag);
+  derive("poles cursor v1", k.cursor);
+  std::lock_guard lock(keys_mu);
+  keys_by_store[id] = k;
+  return k;
+}
+
+std::string etag_of(const ServerKeys& k, const schema::Entity& e, const Row& row) {
+  const std::string text = std::string(e.name) + "\n" + row_json(e, row);
+  unsigned char out[16];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(text.data()),
+                     text.size(), k.etag.data(), k.etag.size());
+  char hex[sizeof out * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+  return "\"" + std::string(hex) + "\"";
 }
 
 Result<Row> parse_key(const schema::Entity& e, const std::vector<std::string>& segments) {
@@ -147,9 +224,9 @@ Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entit
                              const ListRequest& r) {
   if (!may(u.role, Action::kRead, e))
     return Status::permission_denied(fmt::format("{} may not read {}", role_name(u.role), e.name));
+  POLES_ASSIGN_OR_RETURN(const ServerKeys keys, server_keys(s));
   store::ListQuery q;
   q.limit = std::clamp(r.limit, 1, 1000);
-  std::vector<FieldError> errors;
   for (const auto& [name, text] : r.filters) {
     const int i = schema::field_index(e, name);
     if (i < 0)
@@ -168,57 +245,83 @@ Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entit
     if (i < 0) return Status::invalid_argument(fmt::format("{} has no name to search", e.name));
     q.filters.push_back({i, r.q, true});
   }
-  if (u.role == Role::kReviewer && (e.name == "review" || e.name == "assignment"))
+  // Where the only relation that grants the read names a column of the row (own organisation,
+  // own cluster, own reviewer record), the store selects on it: pages are then full. The row
+  // check below still decides.
+  const auto reads = granted(u.role, e.name, Op::kRead);
+  if (reads.size() == 1 && !u.scope.empty()) {
+    const char* column = reads[0] == Relation::kOwnOrganisation ? "organisation_id"
+                         : reads[0] == Relation::kOwnCluster    ? "cluster_id"
+                         : reads[0] == Relation::kOwnReviewer   ? "reviewer_id"
+                                                                : nullptr;
+    const int i = column != nullptr ? schema::field_index(e, column) : -1;
+    if (i >= 0) q.filters.push_back({i, u.scope, false});
+  }
+  if (u.role == Role::kReviewer && e.name == "review")
     q.filters.push_back({schema::field_index(e, "reviewer_id"), u.scope, false});
   if (!r.cursor.empty()) {
-    POLES_ASSIGN_OR_RETURN(Row after, decode_cursor(e, r.cursor));
+    POLES_ASSIGN_OR_RETURN(Row after, decode_cursor(keys, e, r.cursor));
     q.after = std::move(after);
   }
+  // Pages are read from the store and filtered by the row scopes: a page may hold fewer rows
+  // than the limit (even none) while a next_cursor remains.
   POLES_ASSIGN_OR_RETURN(store::Page page, s.list(e, q));
   ListResult out;
+  const QueryFn query = memoised(query_on(s));
   for (auto& row : page.rows) {
-    POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(query_on(s), u, e, row));
+    POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(query, u, e, row));
     if (visible) out.rows.push_back(std::move(row));
   }
-  if (page.next) out.next_cursor = encode_cursor(e, *page.next);
+  if (page.next) out.next_cursor = encode_cursor(keys, e, *page.next);
   return out;
 }
 
 Result<Item> get_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key) {
   if (!may(u.role, Action::kRead, e))
     return Status::permission_denied(fmt::format("{} may not read {}", role_name(u.role), e.name));
+  POLES_ASSIGN_OR_RETURN(const ServerKeys keys, server_keys(s));
   POLES_ASSIGN_OR_RETURN(auto row, s.get(e, key));
-  const Status missing = Status::not_found(fmt::format(
-      "no {} '{}'", e.name, store::key_text(e, key.size() == e.fields.size() ? key : key)));
-  if (!row) return missing;
+  // A row the caller may not read is answered as a missing one.
+  if (!row) return not_found(e);
   POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(query_on(s), u, e, *row));
-  if (!visible) return missing;
-  return Item{*row, etag_of(e, *row)};
+  if (!visible) return not_found(e);
+  return Item{*row, etag_of(keys, e, *row)};
 }
 
 Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, const Row* key,
-                       const nlohmann::json& body, WriteMode mode, const std::string& if_match) {
-  if (!may(u.role, Action::kWrite, e))
-    return Status::permission_denied(fmt::format("{} may not write {}", role_name(u.role), e.name));
+                       const nlohmann::json& raw_body, WriteMode mode, const std::string& if_match,
+                       const RowCheck& extra_check) {
+  const Op op = mode == WriteMode::kCreate ? Op::kCreate : Op::kUpdate;
+  if (!may(u.role, op, e.name))
+    return Status::permission_denied(
+        fmt::format("{} may not {} {}", role_name(u.role), op_name(op), e.name));
+  POLES_ASSIGN_OR_RETURN(const ServerKeys keys, server_keys(s));
+  const nlohmann::json body = with_server_fields(u, e, raw_body);
   POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
+  const QueryFn q = query_on(*tx);
   std::optional<Row> before;
   if (mode == WriteMode::kCreate) {
     POLES_ASSIGN_OR_RETURN(Row probe, formats::row_from_json(e, body, nullptr, "request"));
+    // The right to create this row comes first: a refused caller learns nothing of what exists.
+    POLES_RETURN_IF_ERROR(check_row_write(q, u, e, op, probe));
     POLES_ASSIGN_OR_RETURN(before, tx->get(e, store::key_of(e, probe)));
     if (before)
       return Status::conflict(
           fmt::format("{} '{}' already exists", e.name, store::key_text(e, probe)));
   } else {
     POLES_ASSIGN_OR_RETURN(before, tx->get(e, *key));
-    if (!before) return Status::not_found(fmt::format("no {} with this key", e.name));
+    if (!before) return not_found(e);
+    POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(q, u, e, *before));
+    if (!visible) return not_found(e);
+    // Before the change: the row as stored must be the caller's to change.
+    POLES_RETURN_IF_ERROR(check_row_write(q, u, e, op, *before));
     if (if_match.empty())
       return Status::precondition_failed("updates need If-Match with the row's ETag");
-    if (if_match != etag_of(e, *before) && if_match != "*") {
+    if (if_match != etag_of(keys, e, *before) && if_match != "*") {
       return Status::precondition_failed(
-          fmt::format("the {} changed since it was read (ETag {} is now {})", e.name, if_match,
-                      etag_of(e, *before)));
+          fmt::format("the {} changed since it was read (If-Match {} is not its current ETag)",
+                      e.name, if_match));
     }
-    POLES_RETURN_IF_ERROR(check_row_write(query_on(*tx), u, e, *before));
   }
   POLES_ASSIGN_OR_RETURN(
       Row row,
@@ -227,10 +330,13 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
     return Status::invalid_argument(
         fmt::format("the body's key '{}' differs from the URL's", store::key_text(e, row)));
   }
-  POLES_RETURN_IF_ERROR(check_row_write(query_on(*tx), u, e, row));
   POLES_RETURN_IF_ERROR(check_references(*tx, e, row));
   POLES_RETURN_IF_ERROR(check_lifecycle(e, before ? &*before : nullptr, row));
+  if (extra_check) POLES_RETURN_IF_ERROR(extra_check(row));
   POLES_ASSIGN_OR_RETURN(bool changed, tx->upsert(e, row));
+  // After the change, in the same transaction: the row must still be the caller's (no moving a
+  // row, a cluster or a project's ownership out of one's scope). Refused: rolled back.
+  POLES_RETURN_IF_ERROR(check_row_write(q, u, e, op, row));
   if (changed) {
     store::AuditEntry a;
     a.at = utc_timestamp();
@@ -243,20 +349,25 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
     POLES_RETURN_IF_ERROR(tx->append_audit(a));
   }
   POLES_RETURN_IF_ERROR(tx->commit());
-  return Item{row, etag_of(e, row)};
+  return Item{row, etag_of(keys, e, row)};
 }
 
 Status delete_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key,
                   const std::string& if_match) {
-  if (!may(u.role, Action::kWrite, e))
-    return Status::permission_denied(fmt::format("{} may not write {}", role_name(u.role), e.name));
+  if (!may(u.role, Op::kDelete, e.name))
+    return Status::permission_denied(
+        fmt::format("{} may not delete {}", role_name(u.role), e.name));
+  POLES_ASSIGN_OR_RETURN(const ServerKeys keys, server_keys(s));
   POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
+  const QueryFn q = query_on(*tx);
   POLES_ASSIGN_OR_RETURN(auto before, tx->get(e, key));
-  if (!before) return Status::not_found(fmt::format("no {} with this key", e.name));
-  if (!if_match.empty() && if_match != "*" && if_match != etag_of(e, *before)) {
+  if (!before) return not_found(e);
+  POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(q, u, e, *before));
+  if (!visible) return not_found(e);
+  POLES_RETURN_IF_ERROR(check_row_write(q, u, e, Op::kDelete, *before));
+  if (!if_match.empty() && if_match != "*" && if_match != etag_of(keys, e, *before)) {
     return Status::precondition_failed(fmt::format("the {} changed since it was read", e.name));
   }
-  POLES_RETURN_IF_ERROR(check_row_write(query_on(*tx), u, e, *before));
   auto removed = tx->remove(e, key);
   if (!removed) {
     return removed.error().code() == ErrorCode::kConflict

@@ -5,6 +5,8 @@
 // before/after in the audit log, and commits — or changes nothing.
 #pragma once
 
+#include <array>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -34,7 +36,16 @@ struct ListResult {
   std::string next_cursor;  // empty on the last page
 };
 
-std::string etag_of(const schema::Entity& e, const Row& row);
+// Keys derived from the server's secret (drawn once per database, kept in its meta table).
+struct ServerKeys {
+  std::array<unsigned char, 32> etag{};    // BLAKE2b key of ETags
+  std::array<unsigned char, 32> cursor{};  // secretbox key of list cursors
+};
+Result<ServerKeys> server_keys(store::Store& s);
+
+// The quoted strong ETag of a row, keyed: nobody without the server's secret can recompute it
+// from guessed values.
+std::string etag_of(const ServerKeys& k, const schema::Entity& e, const Row& row);
 
 // The key of an entity from its URL segments (one per key field, in key order).
 Result<Row> parse_key(const schema::Entity& e, const std::vector<std::string>& segments);
@@ -44,11 +55,18 @@ Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entit
 Result<Item> get_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key);
 
 enum class WriteMode : uint8_t { kCreate, kReplace, kMerge };
+// A check of the row to write that needs more than the store (e.g. the conflict detector on the
+// snapshot for assignments); its error refuses the write.
+using RowCheck = std::function<Status(const Row& row)>;
+// Rights are checked on the row before the change (update: the stored row, which must also be
+// readable, NotFound otherwise — as for a missing row; create: the new row, before looking
+// whether it exists) and after it, in the same transaction (see check_row_write).
 // kCreate: the row must not exist (Conflict). kReplace / kMerge: it must exist (NotFound) and
 // `if_match` must equal its current ETag (PreconditionFailed otherwise; empty if_match is
 // refused with PreconditionFailed too: updates must say which version they change).
 Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, const Row* key,
-                       const nlohmann::json& body, WriteMode mode, const std::string& if_match);
+                       const nlohmann::json& body, WriteMode mode, const std::string& if_match,
+                       const RowCheck& extra_check = nullptr);
 Status delete_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key,
                   const std::string& if_match);
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/date.h"
 #include "core/model.h"
 #include "evaluate/assessments.h"
 #include "evaluate/indicators.h"
@@ -280,6 +281,77 @@ const ParamSpecs& characterisation_params() {
                    "Share of national or European funding above which a cluster acts nationally", 0,
                    1, "0.5")};
   return k;
+}
+
+Result<EvaluationPublication> publish_evaluation(store::Store& s, const User& u,
+                                                 const YearEvaluation& ev,
+                                                 const tj::Json& parameters,
+                                                 const std::vector<PublishedReport>& reports) {
+  POLES_ASSIGN_OR_RETURN(const uint64_t version, s.data_version());
+  POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
+  POLES_ASSIGN_OR_RETURN(auto rows, tx->query("SELECT 1 FROM evaluation_publication WHERE year = ?",
+                                              {static_cast<int64_t>(ev.year)}));
+  if (!rows.empty())
+    return Status::conflict(fmt::format(
+        "the evaluation of {} is published already (a publication is frozen)", ev.year));
+  EvaluationPublication out{ev.year, static_cast<int64_t>(version), u.name, utc_timestamp(),
+                            parameters};
+  POLES_RETURN_IF_ERROR(tx->execute(
+      "INSERT INTO evaluation_publication (year, data_version, published_by, published_at, "
+      "parameters, evaluation) VALUES (?, ?, ?, ?, ?, ?)",
+      {static_cast<int64_t>(ev.year), out.data_version, out.published_by, out.published_at,
+       parameters.dump(), tj::to_json(ev).dump()}));
+  for (const auto& r : reports) {
+    POLES_RETURN_IF_ERROR(tx->execute(
+        "INSERT INTO evaluation_report (year, cluster_id, lang, html) VALUES (?, ?, ?, ?)",
+        {static_cast<int64_t>(ev.year), r.cluster, r.lang, r.html}));
+  }
+  store::AuditEntry a;
+  a.at = out.published_at;
+  a.actor = u.name;
+  a.action = "publish";
+  a.entity = "evaluation";
+  a.key = std::to_string(ev.year);
+  a.after = tj::to_json(EvaluationPublication(out)).dump();
+  POLES_RETURN_IF_ERROR(tx->append_audit(a));
+  POLES_RETURN_IF_ERROR(tx->commit());
+  return out;
+}
+
+Result<EvaluationPublications> evaluation_publications(store::Store& s) {
+  POLES_ASSIGN_OR_RETURN(auto rows,
+                         s.query("SELECT year, data_version, published_by, published_at, "
+                                 "parameters FROM evaluation_publication ORDER BY year",
+                                 {}));
+  EvaluationPublications out;
+  for (const auto& r : rows) {
+    EvaluationPublication p;
+    p.year = static_cast<int>(std::get<int64_t>(r[0]));
+    p.data_version = std::get<int64_t>(r[1]);
+    p.published_by = std::get<std::string>(r[2]);
+    p.published_at = std::get<std::string>(r[3]);
+    p.parameters = tj::Json::parse(std::get<std::string>(r[4]), nullptr, false);
+    out.items.push_back(std::move(p));
+  }
+  return out;
+}
+
+Result<std::optional<tj::Json>> published_evaluation(store::Store& s, int year) {
+  POLES_ASSIGN_OR_RETURN(auto rows, s.query("SELECT evaluation FROM evaluation_publication "
+                                            "WHERE year = ?",
+                                            {static_cast<int64_t>(year)}));
+  if (rows.empty()) return std::optional<tj::Json>();
+  return std::optional<tj::Json>(tj::Json::parse(std::get<std::string>(rows[0][0])));
+}
+
+Result<std::optional<std::string>> published_report(store::Store& s, int year,
+                                                    const std::string& cluster,
+                                                    const std::string& lang) {
+  POLES_ASSIGN_OR_RETURN(auto rows, s.query("SELECT html FROM evaluation_report WHERE year = ? "
+                                            "AND cluster_id = ? AND lang = ?",
+                                            {static_cast<int64_t>(year), cluster, lang}));
+  if (rows.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(std::get<std::string>(rows[0][0]));
 }
 
 }  // namespace poles::app

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/accounts.h"
 #include "app/params.h"
 #include "characterise/characterise.h"
 #include "core/status.h"
@@ -25,6 +26,7 @@
 #include "evaluate/method_file.h"
 #include "formats/table.h"
 #include "snapshot/snapshot.h"
+#include "store/store.h"
 
 namespace poles::app {
 
@@ -238,6 +240,45 @@ Characterisation characterisation(const snapshot::Snapshot& s, const Args& a);
 IndicatorCatalogue indicator_catalogue();
 // The evaluation as spreadsheet sheets: ranking, pillars, indicators, compliance.
 std::vector<std::pair<std::string, formats::Table>> evaluation_sheets(const YearEvaluation& ev);
+
+// --- publication to the evaluated ------------------------------------------------------------
+
+// A year's evaluation as published: frozen on the data version of that day.
+struct EvaluationPublication {
+  int year = 0;
+  int64_t data_version = 0;
+  std::string published_by;
+  std::string published_at;
+  tj::Json parameters;  // the evaluation's parameters (method, draws, seed, sobol_n)
+};
+POLES_JSON(EvaluationPublication, year, data_version, published_by, published_at, parameters)
+
+struct EvaluationPublications {
+  std::vector<EvaluationPublication> items;  // by year
+};
+POLES_JSON(EvaluationPublications, items)
+
+// A cluster's report as published, in one language.
+struct PublishedReport {
+  std::string cluster;
+  std::string lang;
+  std::string html;
+};
+
+// Records `ev` as the published evaluation of its year, with each cluster's report, in one
+// transaction with an audit entry. Conflict when the year is published already (a publication
+// is frozen).
+Result<EvaluationPublication> publish_evaluation(store::Store& s, const User& u,
+                                                 const YearEvaluation& ev,
+                                                 const tj::Json& parameters,
+                                                 const std::vector<PublishedReport>& reports);
+Result<EvaluationPublications> evaluation_publications(store::Store& s);
+// The published evaluation of `year` (its JSON, as computed then), or nothing.
+Result<std::optional<tj::Json>> published_evaluation(store::Store& s, int year);
+// The published report of a cluster, or nothing.
+Result<std::optional<std::string>> published_report(store::Store& s, int year,
+                                                    const std::string& cluster,
+                                                    const std::string& lang);
 
 // The parameters of the evaluation views (shared by the API and the CLI).
 const ParamSpecs& evaluation_params();

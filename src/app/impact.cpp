@@ -162,7 +162,7 @@ Result<ImpactDid> run_did(const Frame& f, const Args& a, const Columns& c,
     cell.ci_high = published(ci.ci.high, publish);
     cell.band_low = published(ci.band_low, publish);
     cell.band_high = published(ci.band_high, publish);
-    out.cells.push_back(std::move(cell));
+    out.cells.push_back(cell);
   }
   out.uniform_critical_value = finite(inf.critical_value);
   out.pretest = {finite(r.pretest_stat), r.pretest_df,

@@ -597,6 +597,24 @@ Result<ReviewerProposals> reviewer_assigned(const Snapshot& s, const std::string
   return out;
 }
 
+Result<std::optional<std::string>> assignment_conflict(const Snapshot& s,
+                                                       const std::string& proposal,
+                                                       const std::string& reviewer) {
+  const int32_t p = s.table("proposal").find(proposal);
+  if (p < 0 || s.table("reviewer").find(reviewer) < 0) return std::optional<std::string>();
+  const Labels labels(s);
+  POLES_ASSIGN_OR_RETURN(auto call, select::load_call(s, labels.call_of(p)));
+  for (const auto& c : select::find_conflicts(s, call, {})) {
+    if (c.proposal != p || labels.reviewer_key(c.reviewer) != reviewer) continue;
+    std::string what = fmt::format("{} (organisation '{}'", select::to_string(c.kind),
+                                   labels.organisation_key(c.organisation));
+    if (c.project >= 0)
+      what += fmt::format(", project '{}' active in {}", labels.project_key(c.project), c.year);
+    return std::optional<std::string>(what + ")");
+  }
+  return std::optional<std::string>();
+}
+
 const ParamSpecs& conflicts_params() {
   static const ParamSpecs k = {integer_param(
       "years",

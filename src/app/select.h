@@ -456,6 +456,12 @@ struct ReviewerProposals {
 };
 POLES_JSON(ReviewerProposals, reviewer, name, items)
 
+// The conflict of interest between a proposal and a reviewer that the detector finds (its kind,
+// the organisation and project concerned), or nothing. Unknown ids: nothing (the references
+// check of a write reports them).
+Result<std::optional<std::string>> assignment_conflict(const snapshot::Snapshot& s,
+                                                       const std::string& proposal,
+                                                       const std::string& reviewer);
 // The proposals assigned to reviewer `reviewer_id` (assignment rows, and proposals they reviewed
 // before assignments were recorded) with their own scores per criterion; nothing about other
 // reviewers.

@@ -31,6 +31,7 @@ void print_table(const Json& rows) {
     if (!v.is_structured()) keys.push_back(k);
   }
   std::vector<size_t> width;
+  width.reserve(keys.size());
   for (const auto& k : keys) width.push_back(k.size());
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : rows) {
@@ -55,7 +56,7 @@ void print_table(const Json& rows) {
 // Nested objects as "a.b: value" lines; arrays of objects as tables under their name.
 void print_object(const Json& j, const std::string& prefix) {
   for (const auto& [k, v] : j.items()) {
-    const std::string name = prefix.empty() ? k : prefix + "." + k;
+    const std::string name = prefix.empty() ? k : std::string(prefix).append(".").append(k);
     if (v.is_object()) {
       print_object(v, name);
     } else if (v.is_array() && !v.empty() && v[0].is_object()) {

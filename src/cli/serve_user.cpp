@@ -1,8 +1,8 @@
 // `poles serve` (the API and the dashboard) and `poles user` (accounts).
 #include <fmt/format.h>
-#include <signal.h>
 #include <sys/stat.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,6 +14,15 @@
 
 namespace poles::cli {
 namespace {
+
+// The language of the refusals shown to the person at the terminal: from the locale.
+app::Lang terminal_lang() {
+  for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    if (const char* v = std::getenv(var); v != nullptr && *v != '\0')
+      return app::lang_from_locale(v);
+  }
+  return app::Lang::kEn;
+}
 
 // On a store without accounts, creates `admin` with a random password kept beside the database
 // (mode 0600), so `make run` can always tell how to log in.
@@ -83,7 +92,7 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
   limit("--max-requests-per-connection", l.max_requests_per_connection,
         "Requests on one kept-alive connection");
   limit("--login-attempts", l.login_attempts,
-        "Failed logins per account and per address in a minute");
+        "Failed password checks per account and address before backoff");
   cmd->callback([args, cmd, &ctx] {
     http::Config config;
     config.db = ctx.global.db;
@@ -162,7 +171,7 @@ void add_user(CLI::App& app, CommandContext& ctx) {
   CLI::App* cmd = app.add_subcommand("user", "Manage accounts");
   cmd->require_subcommand(1);
   struct Args {
-    std::string name, role, scope, password;
+    std::string name, role, scope, password, id;
   };
   auto args = std::make_shared<Args>();
   auto password_of = [args]() -> std::string {
@@ -180,12 +189,14 @@ void add_user(CLI::App& app, CommandContext& ctx) {
           {"admin", "state", "region", "cluster_manager", "evaluator", "reviewer", "member"}));
   add->add_option("--scope", args->scope,
                   "region code, cluster id, reviewer id or organisation id, as the role needs");
-  add->add_option("--password", args->password, "at least 10 characters");
+  add->add_option("--password", args->password,
+                  "at least 10 characters, and not guessable (docs/api.md, Accounts)");
   add->callback([args, password_of, &ctx] {
     auto store = ctx.open_store();
     if (!store) return;
-    auto st = app::Accounts::add_user(*store, args->name, password_of(),
-                                      *app::parse_role(args->role), args->scope, "cli");
+    auto st =
+        app::Accounts::add_user(*store, args->name, password_of(), *app::parse_role(args->role),
+                                args->scope, "cli", terminal_lang());
     if (!st.is_ok()) return ctx.fail(st);
     if (!ctx.global.quiet)
       std::cout << fmt::format("user {} created ({})\n", args->name, args->role);
@@ -210,6 +221,14 @@ void add_user(CLI::App& app, CommandContext& ctx) {
     auto st = app::Accounts::set_disabled(*store, args->name, true, "cli");
     if (!st.is_ok()) return ctx.fail(st);
   });
+  CLI::App* enable = cmd->add_subcommand("enable", "Enable a disabled account");
+  enable->add_option("name", args->name)->required();
+  enable->callback([args, &ctx] {
+    auto store = ctx.open_store();
+    if (!store) return;
+    auto st = app::Accounts::set_disabled(*store, args->name, false, "cli");
+    if (!st.is_ok()) return ctx.fail(st);
+  });
   CLI::App* reset = cmd->add_subcommand("reset-password",
                                         "Set a new password (from --password or $POLES_PASSWORD)");
   reset->add_option("name", args->name)->required();
@@ -217,8 +236,56 @@ void add_user(CLI::App& app, CommandContext& ctx) {
   reset->callback([args, password_of, &ctx] {
     auto store = ctx.open_store();
     if (!store) return;
-    auto st = app::Accounts::reset_password(*store, args->name, password_of(), "cli");
+    auto st =
+        app::Accounts::reset_password(*store, args->name, password_of(), "cli", terminal_lang());
     if (!st.is_ok()) return ctx.fail(st);
+    if (!ctx.global.quiet)
+      std::cout << fmt::format("password of {} set; its sessions and tokens are revoked\n",
+                               args->name);
+  });
+  CLI::App* role = cmd->add_subcommand(
+      "set-role", "Change an account's role and scope (the scope must exist in the store)");
+  role->add_option("name", args->name)->required();
+  role->add_option("--role", args->role,
+                   "admin, state, region, cluster_manager, evaluator, reviewer, member")
+      ->required()
+      ->check(CLI::IsMember(
+          {"admin", "state", "region", "cluster_manager", "evaluator", "reviewer", "member"}));
+  role->add_option("--scope", args->scope,
+                   "region code, cluster id, reviewer id or organisation id, as the role needs");
+  role->callback([args, &ctx] {
+    auto store = ctx.open_store();
+    if (!store) return;
+    auto st = app::Accounts::set_role(*store, args->name, *app::parse_role(args->role), args->scope,
+                                      "cli", terminal_lang());
+    if (!st.is_ok()) return ctx.fail(st);
+  });
+  CLI::App* tokens = cmd->add_subcommand(
+      "tokens",
+      "List an account's bearer tokens: id, label, created, last used (never the secret)");
+  tokens->add_option("name", args->name)->required();
+  tokens->callback([args, &ctx] {
+    auto store = ctx.open_store();
+    if (!store) return;
+    auto found = app::Accounts::list_tokens(*store, args->name);
+    if (!found) return ctx.fail(found.error());
+    std::cout << fmt::format("{:<16}  {:<24}  {:<20}  {:<20}  {}\n", "id", "label", "created",
+                             "last used", "expires");
+    for (const auto& t : *found) {
+      std::cout << fmt::format("{:<16}  {:<24}  {:<20}  {:<20}  {}\n", t.id, t.label, t.created_at,
+                               t.last_used_at.value_or("never"), t.expires_at.value_or("never"));
+    }
+  });
+  CLI::App* revoke = cmd->add_subcommand("revoke-token", "Revoke one bearer token of an account");
+  revoke->add_option("name", args->name)->required();
+  revoke->add_option("id", args->id, "the token's id, as `user tokens` lists it")->required();
+  revoke->callback([args, &ctx] {
+    auto store = ctx.open_store();
+    if (!store) return;
+    auto st = app::Accounts::revoke_token(*store, args->name, args->id, "cli");
+    if (!st.is_ok()) return ctx.fail(st);
+    if (!ctx.global.quiet)
+      std::cout << fmt::format("token {} of {} revoked\n", args->id, args->name);
   });
 }
 

@@ -51,7 +51,7 @@ Status as_options(const Status& s) {
   return errors.empty() ? s : Status::bad_input(std::move(errors));
 }
 
-CLI::App* view_command(CLI::App* parent, CommandContext& ctx, ViewSpec spec, ViewFn fn) {
+CLI::App* view_command(CLI::App* parent, CommandContext& ctx, ViewSpec spec, const ViewFn& fn) {
   auto args = std::make_shared<ViewArgs>();
   args->table = spec.table;
   CLI::App* cmd = parent->add_subcommand(spec.name, spec.help);

@@ -44,7 +44,7 @@ struct ViewSpec {
       nullptr, nullptr};  // e.g. {"--save", help}; adds --replace, --date
 };
 
-CLI::App* view_command(CLI::App* parent, CommandContext& ctx, ViewSpec spec, ViewFn fn);
+CLI::App* view_command(CLI::App* parent, CommandContext& ctx, ViewSpec spec, const ViewFn& fn);
 
 // The errors of parameters as the command line names them (option --year rather than query field
 // 'year').

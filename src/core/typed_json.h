@@ -350,7 +350,7 @@ void read(const Json& j, T& out, const std::string& field, std::vector<FieldErro
     out.clear();
     for (const auto& [k, x] : j.items()) {
       typename U::mapped_type v{};
-      read(x, v, field.empty() ? k : field + "." + k, errors);
+      read(x, v, field.empty() ? k : std::string(field).append(".").append(k), errors);
       out.emplace(k, std::move(v));
     }
   } else if constexpr (is_described<U>) {

@@ -702,11 +702,11 @@ class Generator {
       // Year (relative to the start) and month each stage is entered, indexed from `submitted`.
       const std::array<int, 8> years = {-1, -1, 0, 0, duration, duration + 1, 0, 1};
       const std::array<int, 8> months = {6, 10, 2, 3, 11, 11, 2, 11};
-      for (size_t s = 0; s < path.size(); ++s) {
-        const auto idx = static_cast<size_t>(*find_code(kProjectStatusCodes, path[s]) - 1);
+      for (const auto& stage : path) {
+        const auto idx = static_cast<size_t>(*find_code(kProjectStatusCodes, stage) - 1);
         const int y = year + years[idx];
         const int month = months[idx];
-        event.set("project_id", id).set("status", path[s]).set("date", date(y, month, 10)).emit();
+        event.set("project_id", id).set("status", stage).set("date", date(y, month, 10)).emit();
       }
       // Partners: a member company of the cluster coordinates; 2-7 more, mostly from the region.
       std::set<int> partners;
@@ -942,18 +942,17 @@ class Generator {
                                                         "excellent"};
     for (const Cluster& cl : clusters_) {
       if (!cl.phase4) continue;
-      for (size_t a = 0; a < kEscaAreaCodes.size(); ++a) {
+      for (const auto area : kEscaAreaCodes) {
         for (int ev = 1; ev <= 2; ++ev) {
           const int score = std::clamp(
               static_cast<int>(std::lround(2.4 + 0.8 * cl.quality + 0.6 * rng_.normal())), 0, 4);
           row.set("cluster_id", cl.id)
               .set("year", int64_t{2022})
-              .set("criterion", std::string(kEscaAreaCodes[a]))
+              .set("criterion", std::string(area))
               .set("evaluator", fmt::format("evaluateur-{}", ev))
               .set("score", int64_t{score})
-              .set("justification",
-                   fmt::format("Niveau {} sur « {} » (texte synthétique).",
-                               kWords[static_cast<size_t>(score)], kEscaAreaCodes[a]))
+              .set("justification", fmt::format("Niveau {} sur « {} » (texte synthétique).",
+                                                kWords[static_cast<size_t>(score)], area))
               .emit();
         }
       }

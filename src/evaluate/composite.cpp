@@ -78,19 +78,14 @@ Treatment treat_outliers(std::vector<double>& x, const OutlierRule& rule) {
     std::sort(v.begin(), v.end());
     if (v.size() < 2) break;
     const double extreme = high ? v.back() : v.front();
+    // v is sorted: the next value inward is the first one, from the extreme's end, that differs.
     double next = extreme;
     if (high) {
-      for (auto it = v.rbegin(); it != v.rend(); ++it)
-        if (*it < extreme) {
-          next = *it;
-          break;
-        }
+      const auto it = std::find_if(v.rbegin(), v.rend(), [&](double d) { return d < extreme; });
+      if (it != v.rend()) next = *it;
     } else {
-      for (double d : v)
-        if (d > extreme) {
-          next = d;
-          break;
-        }
+      const auto it = std::find_if(v.begin(), v.end(), [&](double d) { return d > extreme; });
+      if (it != v.end()) next = *it;
     }
     if (next == extreme) break;
     for (double& d : x) {
@@ -375,6 +370,7 @@ Result<Composite> combine(const Table& normalised, const Method& m,
     for (size_t r = 0; r < n; ++r)
       for (size_t i = 0; i < cols.size(); ++i) sub.at(r, i) = normalised.at(r, cols[i]);
     std::vector<double> w;
+    w.reserve(cols.size());
     for (size_t c : cols) w.push_back(out.weights[c]);
     if (m.weighting == Weighting::kPca && cols.size() >= 2) {
       POLES_ASSIGN_OR_RETURN(w, pca_weights(sub));

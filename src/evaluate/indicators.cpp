@@ -162,8 +162,8 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
     const int64_t end = ms_end.present[m] ? ms_end.ints[m] : INT64_MAX;
     org_memberships[static_cast<size_t>(o)].emplace_back(static_cast<int32_t>(c), start, end);
     for (int y = from_year - 1; y <= to_year; ++y) {
-      if (start <= dec31(y) && end >= jan1(y))
-        members[static_cast<size_t>(y - from_year + 1)][c].push_back(o);
+      const int k = y - from_year + 1;  // the year before the range is 0
+      if (start <= dec31(y) && end >= jan1(y)) members[static_cast<size_t>(k)][c].push_back(o);
     }
     if (in_range(year_of(start))) new_members[yi(year_of(start))][c] += 1;
   }
@@ -488,7 +488,8 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
       if (it == org_of.end()) continue;
       auto& v = panel[it->second];
       if (v.empty()) v.assign(Yu + 1, {kNaN, kNaN});
-      v[static_cast<size_t>(y - from_year + 1)] = {hc.reals[i], rd.reals[i]};
+      const int k = y - from_year + 1;
+      v[static_cast<size_t>(k)] = {hc.reals[i], rd.reals[i]};
     }
     std::vector<std::vector<FirmSum>> jobs(Yu, std::vector<FirmSum>(C)),
         rdstaff(Yu, std::vector<FirmSum>(C)), now(Yu, std::vector<FirmSum>(C)),

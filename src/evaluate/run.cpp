@@ -32,8 +32,8 @@ ProposedAction propose_action(const std::vector<ActionRule>& ladder, const std::
     }
     if (r.improvement_plan >= 0) {
       if (improvement_plan != (r.improvement_plan == 1)) continue;
-      why.push_back(improvement_plan ? "an improvement plan was already in the contract"
-                                     : "no improvement plan yet");
+      why.emplace_back(improvement_plan ? "an improvement plan was already in the contract"
+                                        : "no improvement plan yet");
     }
     const std::string reason =
         fmt::format("level {} ({}): {}", r.level, r.action,

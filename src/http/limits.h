@@ -17,8 +17,8 @@ struct Limits {
   uint32_t max_url_bytes = 8 * 1024;
   // Request body, counted on the decoded stream (chunked included): callers that are not logged
   // in, logged-in callers, and the upload routes (CSV import, impact data).
-  uint64_t max_anonymous_body_bytes = 16 * 1024;
-  uint64_t max_body_bytes = 1024 * 1024;
+  uint64_t max_anonymous_body_bytes = 16ull * 1024;
+  uint64_t max_body_bytes = 1024ull * 1024;
   uint64_t max_upload_bytes = 64ull * 1024 * 1024;
   // Timeouts, in seconds: waiting for the next request on a kept-alive connection; receiving the
   // rest of a request head once its first byte came; receiving the body; sending the response.
@@ -35,7 +35,10 @@ struct Limits {
   double anonymous_burst = 200;
   // Requests served on one kept-alive connection before it is closed.
   uint32_t max_requests_per_connection = 10000;
-  // Failed logins allowed per account and per client address in a minute.
+  // Failed password checks from one client address on one account before each further check
+  // waits, with exponential backoff (1 s, 2 s, 4 s, … up to 15 min); four times as many per
+  // address over all accounts, and per account from addresses that never logged into it (see
+  // app::LoginThrottle: no one can lock an account out of an address it logged in from).
   int login_attempts = 5;
 };
 

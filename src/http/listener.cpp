@@ -33,7 +33,7 @@ std::string_view trim(std::string_view s) {
 
 // Bytes read from a client after an early answer, before the connection is closed (so that the
 // answer is not lost to a reset while the client is still sending).
-constexpr size_t kDrainBytes = 256 * 1024;
+constexpr size_t kDrainBytes = size_t{256} * 1024;
 
 }  // namespace
 
@@ -303,7 +303,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return close();
     stream_.expires_after(std::chrono::seconds(2));
-    drain_.resize(16 * 1024);
+    drain_.resize(size_t{16} * 1024);
     drain();
   }
   void drain() {

@@ -30,6 +30,11 @@ RouteBuilder& RouteBuilder::may(app::Action action, std::string_view entity) {
   return roles([action, e](app::Role role) { return app::may(role, action, *e); });
 }
 
+RouteBuilder& RouteBuilder::may(app::Op op, std::string_view entity) {
+  return roles(
+      [op, name = std::string(entity)](app::Role role) { return app::may(role, op, name); });
+}
+
 RouteBuilder Router::add(std::string method, std::string path, std::string summary,
                          std::string tag) {
   auto r = std::make_unique<Route>();

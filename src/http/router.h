@@ -141,6 +141,8 @@ class RouteBuilder {
   }
   // The roles that may read (or write) an entity at all.
   RouteBuilder& may(app::Action action, std::string_view entity);
+  // The roles the policy grants this operation on an entity or capability (docs/access.md).
+  RouteBuilder& may(app::Op op, std::string_view entity_or_capability);
   RouteBuilder& entity(std::string name) {
     r_.entity = std::move(name);
     return *this;

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "app/accounts.h"
+#include "app/entities.h"
 #include "http/listener.h"
 #include "http/openapi.h"
 #include "http/services.h"
@@ -177,9 +178,10 @@ void Server::Impl::handle(Request& req, Admission& a, Response& res) {
     auto v = lease->data_version();
     if (!v) return problem(res, v.error());
     version = *v;
-    key = route.method + " " + route.path;
-    for (const auto& p : c.path) key += "/" + p;
-    for (const auto& [k, x] : c.args.values()) key += "&" + k + "=" + x;
+    key = route.method;
+    key.append(" ").append(route.path);
+    for (const auto& p : c.path) key.append("/").append(p);
+    for (const auto& [k, x] : c.args.values()) key.append("&").append(k).append("=").append(x);
     if (c.session)
       key += fmt::format("#{}:{}", app::role_name(c.session->user.role), c.session->user.scope);
     std::lock_guard lock(cache_mu);
@@ -221,6 +223,12 @@ Result<std::unique_ptr<Server>> Server::create(const Config& config) {
       impl->services.pool,
       app::StorePool::open(
           config.db, std::clamp(config.store_connections, 2, std::max(2, config.threads * 2))));
+  {
+    // The database's secret (ETags, cursors) is drawn on the first start, before any answer is
+    // cached: drawing it writes to the store.
+    auto lease = impl->services.pool->lease();
+    POLES_RETURN_IF_ERROR(app::server_keys(*lease).status());
+  }
   Router& r = impl->router;
   Services& s = impl->services;
   add_system_routes(r, s);

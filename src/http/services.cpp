@@ -4,26 +4,6 @@
 
 namespace poles::http {
 
-bool LoginThrottle::blocked(const std::string& key) {
-  std::lock_guard lock(mu_);
-  auto it = failures_.find(key);
-  if (it == failures_.end()) return false;
-  auto& q = it->second;
-  const auto now = std::chrono::steady_clock::now();
-  while (!q.empty() && now - q.front() > std::chrono::minutes(1)) q.pop_front();
-  if (q.empty()) {
-    failures_.erase(it);
-    return false;
-  }
-  return static_cast<int>(q.size()) >= attempts_;
-}
-
-void LoginThrottle::failed(const std::string& key) {
-  std::lock_guard lock(mu_);
-  if (failures_.size() > 100000) failures_.clear();  // bounded memory under a flood of names
-  failures_[key].push_back(std::chrono::steady_clock::now());
-}
-
 bool RateLimiter::take(const std::string& client, double* retry_after_seconds) {
   if (rate_ <= 0) return true;
   const auto now = std::chrono::steady_clock::now();

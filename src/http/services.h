@@ -10,6 +10,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "app/accounts.h"
 #include "app/jobs.h"
 #include "app/network.h"
 #include "app/store_pool.h"
@@ -17,19 +18,6 @@
 #include "snapshot/loader.h"
 
 namespace poles::http {
-
-// Failed logins per key ("name:…", "addr:…") in the last minute.
-class LoginThrottle {
- public:
-  explicit LoginThrottle(int attempts) : attempts_(attempts) {}
-  bool blocked(const std::string& key);
-  void failed(const std::string& key);
-
- private:
-  int attempts_;
-  std::mutex mu_;
-  std::unordered_map<std::string, std::deque<std::chrono::steady_clock::time_point>> failures_;
-};
 
 // Token buckets per client address: `rate` requests a second, bursts of `burst`.
 class RateLimiter {
@@ -50,10 +38,21 @@ class RateLimiter {
   std::chrono::steady_clock::time_point swept_ = std::chrono::steady_clock::now();
 };
 
+// The throttle of password checks from the limits: `login_attempts` free failures per account
+// and address, four times as many per address (all accounts) and per account (from addresses
+// that never logged into it).
+inline app::LoginThrottle::Options login_throttle_options(const Limits& l) {
+  app::LoginThrottle::Options o;
+  o.free_per_pair = l.login_attempts;
+  o.free_per_address = 4 * l.login_attempts;
+  o.free_per_account = 4 * l.login_attempts;
+  return o;
+}
+
 struct Services {
   explicit Services(const Config& c)
       : config(c),
-        logins(c.limits.login_attempts),
+        logins(login_throttle_options(c.limits)),
         anonymous(c.limits.anonymous_rate, c.limits.anonymous_burst) {}
 
   Config config;
@@ -61,7 +60,7 @@ struct Services {
   snapshot::Cache snapshots;
   app::NetworkCache networks;
   app::Jobs jobs;
-  LoginThrottle logins;
+  app::LoginThrottle logins;  // password checks (login, change of password): see app/accounts.h
   RateLimiter anonymous;
   std::string openapi;  // the OpenAPI document, made once the routes are declared
 };

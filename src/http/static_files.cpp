@@ -43,7 +43,7 @@ bool safe_segment(std::string_view s) {
 
 }  // namespace
 
-StaticFiles::StaticFiles(std::string root) {
+StaticFiles::StaticFiles(const std::string& root) {
   if (root.empty()) return;
   std::error_code ec;
   root_ = std::filesystem::canonical(root, ec);

@@ -18,7 +18,7 @@ namespace poles::http {
 class StaticFiles {
  public:
   // An empty root serves nothing (every path is 404).
-  explicit StaticFiles(std::string root);
+  explicit StaticFiles(const std::string& root);
   bool enabled() const { return !root_.empty(); }
   // Answers a GET of req.path.
   void serve(const Request& req, Response& res);

@@ -73,7 +73,7 @@ Result<CellEstimate> two_by_two(const Eigen::VectorXd& dy, const Eigen::VectorXd
   switch (method) {
     case DidMethod::kRegression: {
       const Eigen::VectorXd w_treat = w.cwiseProduct(d);
-      const Eigen::VectorXd w_cont = w_treat;
+      const Eigen::VectorXd& w_cont = w_treat;  // as DRDID's reg_did_panel: both are the treated's
       const Eigen::VectorXd att_treat = w_treat.cwiseProduct(dy);
       const Eigen::VectorXd att_cont = w_cont.cwiseProduct(out_delta);
       const double eta_treat = att_treat.mean() / w_treat.mean();
@@ -581,6 +581,7 @@ Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint6
   std::vector<Eigen::MatrixXd> partial(static_cast<size_t>(threads),
                                        Eigen::MatrixXd::Zero(iterations, k));
   std::vector<std::thread> pool;
+  pool.reserve(static_cast<size_t>(threads));
   for (int th = 0; th < threads; ++th) {
     pool.emplace_back([&, th] {
       Eigen::MatrixXd v(iterations, block);

@@ -33,7 +33,8 @@ Result<EventStudyResult> event_study(const EventStudyInput& in) {
   for (size_t i = 0; i < n; ++i) {
     if (!(in.group[i] > 0) || !std::isfinite(in.time[i])) continue;
     const int e = std::clamp(static_cast<int>(in.time[i] - in.group[i]), -in.leads, in.lags);
-    ++rows[static_cast<size_t>(e + in.leads)];
+    const int slot = e + in.leads;
+    ++rows[static_cast<size_t>(slot)];
     if (e == in.reference) continue;
     const auto j = static_cast<size_t>(std::find(es.begin(), es.end(), e) - es.begin());
     ols.x[j][i] = 1;
@@ -49,7 +50,8 @@ Result<EventStudyResult> event_study(const EventStudyInput& in) {
   for (int e = -in.leads; e <= in.lags; ++e) {
     EventTerm term;
     term.e = e;
-    term.rows = rows[static_cast<size_t>(e + in.leads)];
+    const int slot = e + in.leads;
+    term.rows = rows[static_cast<size_t>(slot)];
     if (e != in.reference) {
       const std::string name = fmt::format("e{}", e);
       const auto it = std::find(fit.names.begin(), fit.names.end(), name);

@@ -728,6 +728,7 @@ Result<OlsResult> feols(OlsInput in) {
   for (size_t i = 0; i < n; ++i) ssw += weight(i) * in.y[i] * in.y[i];
   res.residuals = std::move(in.y);
   std::vector<const double*> xk;
+  xk.reserve(kept.size());
   for (size_t j : kept) xk.push_back(in.x[j].data());
   for (Eigen::Index a = 0; a < k; ++a) {
     const double b = res.coef(a);

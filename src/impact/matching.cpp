@@ -125,7 +125,7 @@ Result<Covariates> covariates(const Frame& f, const std::vector<std::string>& na
   Covariates out;
   const auto n = static_cast<Eigen::Index>(f.rows());
   std::vector<std::vector<double>> model{std::vector<double>(f.rows(), 1.0)}, display;
-  out.model_names.push_back("(Intercept)");
+  out.model_names.emplace_back("(Intercept)");
   out.complete.assign(f.rows(), 1);
   for (const auto& name : names) {
     const Column* c = f.find(name);

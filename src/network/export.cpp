@@ -5,36 +5,10 @@
 
 #include <string>
 
+#include "core/markup.h"
+
 namespace poles::network {
 namespace {
-
-std::string xml_escape(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (char c : in) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // Control characters are not allowed in XML 1.0.
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += c;
-    }
-  }
-  return out;
-}
 
 std::string csv_field(std::string_view in) {
   if (in.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(in);
@@ -58,7 +32,7 @@ constexpr NodeAttr kAttrs[] = {
 std::vector<std::string> node_values(const OrganisationColumns& orgs, const CoopGraph& g,
                                      const Metrics* m, size_t v) {
   std::vector<std::string> x;
-  x.push_back(xml_escape(orgs.name(g.org[v])));
+  x.push_back(markup_escape(orgs.name(g.org[v])));
   x.emplace_back(orgs.kind(g.org[v]));
   x.emplace_back(orgs.region(g.org[v]));
   x.emplace_back(orgs.sme(g.org[v]) ? "true" : "false");
@@ -91,7 +65,7 @@ void write_graph(std::ostream& out, GraphFormat format, const snapshot::Snapshot
   const OrganisationColumns orgs(s);
   const size_t nattrs = m != nullptr ? std::size(kAttrs) : std::size(kAttrs) - 3;
   auto id = [&](int32_t v) {
-    return xml_escape(org_table.key(static_cast<size_t>(g.org[static_cast<size_t>(v)])));
+    return markup_escape(org_table.key(static_cast<size_t>(g.org[static_cast<size_t>(v)])));
   };
   if (format == GraphFormat::kCsv) {
     out << "source,target,weight,projects\n";

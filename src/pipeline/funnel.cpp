@@ -47,13 +47,15 @@ struct FunnelAcc {
   void add(const ProjectPath& p, double trl_start, double trl_target, double trl_reached,
            double cost, double aid) {
     ++f.projects;
-    if (p.status >= 0) ++f.current[static_cast<size_t>(p.status)];
-    for (int k = 0; k <= p.furthest; ++k) ++f.reached[static_cast<size_t>(k)];
-    if (p.furthest >= 0) {
-      if (p.status == static_cast<int>(ProjectStatus::kRejected))
-        ++f.rejected_after[static_cast<size_t>(p.furthest)];
-      if (p.status == static_cast<int>(ProjectStatus::kAbandoned))
-        ++f.abandoned_after[static_cast<size_t>(p.furthest)];
+    const int status = p.status;  // -1: none
+    const int furthest = p.furthest;
+    if (status >= 0) ++f.current[static_cast<size_t>(status)];
+    for (int k = 0; k <= furthest; ++k) ++f.reached[static_cast<size_t>(k)];
+    if (furthest >= 0) {
+      if (status == static_cast<int>(ProjectStatus::kRejected))
+        ++f.rejected_after[static_cast<size_t>(furthest)];
+      if (status == static_cast<int>(ProjectStatus::kAbandoned))
+        ++f.abandoned_after[static_cast<size_t>(furthest)];
     }
     for (size_t k = 0; k + 1 < kStages; ++k) {
       if (p.entered[k] != kNone && p.entered[k + 1] != kNone)

@@ -225,4 +225,22 @@ Result<std::pair<std::string, std::string>> cluster_report(const snapshot::Snaps
                    cluster_report_html(ev, cluster, trends, qual, lang)};
 }
 
+Result<std::vector<app::PublishedReport>> cluster_reports(const snapshot::Snapshot& s,
+                                                          const app::YearEvaluation& ev) {
+  POLES_ASSIGN_OR_RETURN(const auto qual_args, app::parse(app::assessments_params(),
+                                                          {{"year", std::to_string(ev.year)}}));
+  const auto qual = app::assessments_view(s, qual_args);
+  POLES_ASSIGN_OR_RETURN(
+      const auto trend_args,
+      app::parse(app::trends_params(), {{"from", std::to_string(std::max(ev.year - 9, 2005))},
+                                        {"to", std::to_string(ev.year)}}));
+  std::vector<app::PublishedReport> out;
+  for (const auto& c : ev.clusters) {
+    POLES_ASSIGN_OR_RETURN(const auto trends, app::indicator_trends(s, c.cluster, trend_args));
+    for (const char* lang : {"fr", "en"})
+      out.push_back({c.cluster, lang, cluster_report_html(ev, c.cluster, trends, qual, lang)});
+  }
+  return out;
+}
+
 }  // namespace poles::report

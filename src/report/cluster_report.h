@@ -34,4 +34,9 @@ Result<std::pair<std::string, std::string>> cluster_report(const snapshot::Snaps
                                                            const std::string& lang,
                                                            bool allow_path = false);
 
+// The reports of every cluster evaluated in `ev`, in French and English, from `s` (the data the
+// evaluation was computed on): what a publication freezes.
+Result<std::vector<app::PublishedReport>> cluster_reports(const snapshot::Snapshot& s,
+                                                          const app::YearEvaluation& ev);
+
 }  // namespace poles::report

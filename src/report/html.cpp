@@ -6,34 +6,11 @@
 #include <cmath>
 #include <limits>
 
+#include "core/markup.h"
+
 namespace poles::report {
 
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string escape(std::string_view text) { return markup_escape(text); }
 
 std::string number(double v, int decimals, std::string_view lang) {
   if (std::isnan(v) || std::isinf(v)) return "—";
@@ -124,7 +101,7 @@ std::string line_chart(const std::string& title, const std::vector<LineSeries>& 
     for (const auto& p : s.points) {
       if (!p.band) continue;
       upper += fmt::format("{}{:.1f},{:.1f}", upper.empty() ? "" : " ", X(p.x), Y(p.high));
-      lower = fmt::format("{:.1f},{:.1f} ", X(p.x), Y(p.low)) + lower;
+      lower.insert(0, fmt::format("{:.1f},{:.1f} ", X(p.x), Y(p.low)));
     }
     if (!upper.empty())
       svg += fmt::format(

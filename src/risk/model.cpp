@@ -59,7 +59,7 @@ Result<Logit> fit_logit(const std::vector<std::vector<double>>& X, const std::ve
   POLES_ASSIGN_OR_RETURN(const numeric::LogitFit fit,
                          numeric::fit_logit(A, Y, {}, max_iterations, tolerance));
   Logit out;
-  out.names.push_back("(Intercept)");
+  out.names.emplace_back("(Intercept)");
   out.names.insert(out.names.end(), names.begin(), names.end());
   for (Eigen::Index j = 0; j < k; ++j) {
     out.coef.push_back(fit.coef(j));

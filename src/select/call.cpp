@@ -106,15 +106,12 @@ Result<CallData> load_call(const Snapshot& s, std::string_view id) {
 std::vector<CallCounts> call_counts(const Snapshot& s) {
   std::vector<CallCounts> out(s.table("call").rows);
   const Column& call_of = s.table("proposal").column("call_id");
-  for (size_t p = 0; p < call_of.codes.size(); ++p)
-    ++out[static_cast<size_t>(call_of.codes[p])].proposals;
+  for (const auto call : call_of.codes) ++out[static_cast<size_t>(call)].proposals;
   // Rows of a table whose proposal_id is required: counted on the call of their proposal.
   auto count = [&](const char* table, int CallCounts::*field) {
     const Column& proposal = s.table(table).column("proposal_id");
-    for (size_t r = 0; r < proposal.codes.size(); ++r) {
-      const auto p = static_cast<size_t>(proposal.codes[r]);
-      ++(out[static_cast<size_t>(call_of.codes[p])].*field);
-    }
+    for (const auto p : proposal.codes)
+      ++(out[static_cast<size_t>(call_of.codes[static_cast<size_t>(p)])].*field);
   };
   count("assignment", &CallCounts::assignments);
   count("review", &CallCounts::reviews);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <set>
 
 #include "numeric/milp.h"
 
@@ -50,20 +51,20 @@ Result<Allocation> optimise_portfolio(const std::vector<Candidate>& c, const Por
   };
   aid_row([](size_t) { return true; }, 0, -kInf, r.budget);
   if (r.cap_per_cluster > 0) {
-    std::map<int32_t, int> clusters;
+    std::set<int32_t> clusters;
     for (const auto& x2 : c) {
-      if (x2.cluster >= 0) clusters[x2.cluster] = 1;
+      if (x2.cluster >= 0) clusters.insert(x2.cluster);
     }
-    for (const auto& [cl, unused] : clusters)
+    for (const int32_t cl : clusters)
       aid_row([&](size_t i) { return c[i].cluster == cl; }, 0, -kInf, r.cap_per_cluster);
   }
   if (r.min_sme_share > 0) aid_row([&](size_t i) { return c[i].sme; }, r.min_sme_share, 0, kInf);
   if (r.max_theme_share > 0) {
-    std::map<int32_t, int> themes;
+    std::set<int32_t> themes;
     for (const auto& x2 : c) {
-      if (x2.theme >= 0) themes[x2.theme] = 1;
+      if (x2.theme >= 0) themes.insert(x2.theme);
     }
-    for (const auto& [t, unused] : themes)
+    for (const int32_t t : themes)
       aid_row([&](size_t i) { return c[i].theme == t; }, r.max_theme_share, -kInf, 0);
   }
   POLES_ASSIGN_OR_RETURN(auto sol, m.solve(r.time_limit_seconds));

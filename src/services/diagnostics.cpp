@@ -83,7 +83,7 @@ DiagnosticsReport diagnostics_report(const Snapshot& s, int from_year, int to_ye
     c.cluster = cv.first;
     c.firms = cv.second[0].size();
     for (size_t d = 0; d < 7; ++d) c.latest[d] = stats(cv.second[d]);
-    r.clusters.push_back(std::move(c));
+    r.clusters.push_back(c);
   }
 
   // Progress: first against last diagnosis.

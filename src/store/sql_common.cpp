@@ -178,6 +178,11 @@ std::string render_migration(std::string_view sql, Dialect d) {
   replace("{{random_id}}", d == Dialect::kSqlite
                                ? "lower(hex(randomblob(16)))"
                                : "md5(random()::text || clock_timestamp()::text)");
+  // 64 hexadecimal digits from the backend's strong random source (a secret).
+  replace("{{random_secret}}",
+          d == Dialect::kSqlite
+              ? "lower(hex(randomblob(32)))"
+              : "replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')");
   return out;
 }
 

@@ -155,7 +155,18 @@ try {
   await page.waitForSelector('[data-page="pageUsers"] table');
   await page.click('nav a[href="#/account"]');
   await page.waitForSelector('[data-page="pageAccount"]');
+  // The account page lists the tokens (never their secret); one made there is revoked there.
+  step = "Tokens listed and revoked on the account page";
+  await page.waitForSelector("#tokens :is(table, p)");
+  const tokensBefore = await page.locator("#tokens tbody tr").count();
+  await page.fill("#token-label", "e2e token");
+  await page.click('[data-page="pageAccount"] button:text-is("OK")');
+  await page.waitForFunction((n) => document.querySelectorAll("#tokens tbody tr").length === n + 1, tokensBefore);
+  const secret = await page.locator('[data-page="pageAccount"] code').textContent();
+  assert.ok(!(await page.locator("#tokens").textContent()).includes(secret), "the list shows a secret");
   await shot("11-account");
+  await page.click('#tokens tbody tr:has-text("e2e token") button');
+  await page.waitForFunction((n) => document.querySelectorAll("#tokens tbody tr").length === n, tokensBefore);
 
   // Keyboard: the map's regions are reachable and open with Enter.
   step = "Keyboard";
@@ -363,11 +374,11 @@ try {
 
   // A reviewer sees only the proposals assigned to them, and no one else's name.
   step = "A reviewer sees only the proposals assigned to them, and no one else's name";
-  execFileSync(poles, ["-q", "--db", db, "user", "add", "expert1", "--role", "reviewer", "--scope", "demo-expert-001", "--password", "expert password 1"]);
+  execFileSync(poles, ["-q", "--db", db, "user", "add", "expert1", "--role", "reviewer", "--scope", "demo-expert-001", "--password", "un expert du jury 2026"]);
   await page.click("#logout");
   await page.waitForSelector("#login-name");
   await page.fill("#login-name", "expert1");
-  await page.fill("#login-password", "expert password 1");
+  await page.fill("#login-password", "un expert du jury 2026");
   await page.click("button[type=submit]");
   await page.waitForSelector('[data-page="pageMap"] h1');
   await page.waitForSelector('nav a[href="#/my-reviews"]:not([hidden])');

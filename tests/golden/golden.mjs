@@ -141,9 +141,25 @@ add('login', 'POST', '/api/v1/login', { as: null, body: { name: 'golden-admin', 
 add('login-wrong-password', 'POST', '/api/v1/login', { as: null, body: { name: 'golden-admin', password: 'wrong-password-1' } });
 add('me', 'GET', '/api/v1/me');
 add('tokens-create', 'POST', '/api/v1/tokens', { body: { label: 'golden case' } });
+add('tokens', 'GET', '/api/v1/tokens');
+// A token made for the case, then revoked (its id changes from run to run: the URL is shown with
+// a placeholder).
+const newTokenId = async (as, label) => (await (await fetch(`${base}/api/v1/tokens`, {
+  method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokens[as]}` },
+  body: JSON.stringify({ label }),
+})).json()).token_id;
+add('tokens-revoke', 'DELETE', '/api/v1/tokens/{token_id}',
+  { resolve: async (url) => url.replace('{token_id}', await newTokenId('admin', 'to revoke')) });
+add('me-password', 'POST', '/api/v1/me/password', { as: 'state', body: { current_password: password, new_password: password } });
+add('me-password-weak', 'POST', '/api/v1/me/password', { as: 'state', body: { current_password: password, new_password: 'motdepasse2024' } });
 add('users', 'GET', '/api/v1/users');
 add('users-create', 'POST', '/api/v1/users', { body: { name: 'golden-new', password, role: 'evaluator' } });
-add('users-password', 'POST', '/api/v1/users/golden-new/password', { body: { password: 'another-password-2026' } });
+add('users-create-unknown-scope', 'POST', '/api/v1/users', { body: { name: 'golden-nowhere', password, role: 'cluster_manager', scope: 'no-such-cluster' } });
+add('users-role', 'POST', '/api/v1/users/golden-new/role', { body: { role: 'cluster_manager', scope: C } });
+add('users-tokens', 'GET', '/api/v1/users/golden-state/tokens');
+add('users-tokens-revoke', 'DELETE', '/api/v1/users/golden-member/tokens/{token_id}',
+  { resolve: async (url) => url.replace('{token_id}', await newTokenId('member', 'to revoke')) });
+add('users-password', 'POST', '/api/v1/users/golden-new/password', { body: { password: 'une autre phrase de passe 2026' } });
 add('users-disable', 'POST', '/api/v1/users/golden-new/disable');
 // views
 add('stats-regions', 'GET', '/api/v1/stats/regions?year=2022');
@@ -183,6 +199,13 @@ add('evaluate', 'GET', '/api/v1/evaluate?year=2022&draws=200&seed=5&sobol_n=0');
 add('evaluate-trends', 'GET', `/api/v1/evaluate/trends/${C}?from=2018&to=2022`);
 add('evaluate-assessments', 'GET', '/api/v1/evaluate/assessments?year=2022');
 add('evaluate-characterisation', 'GET', '/api/v1/evaluate/characterisation?year=2022');
+// publication to the evaluated: the cluster manager reads its own cluster's published results
+add('evaluate-unpublished-manager', 'GET', '/api/v1/evaluate?year=2022', { as: 'manager' });
+add('evaluate-publish', 'POST', '/api/v1/evaluate/publications/2022?draws=100&seed=5&sobol_n=0');
+add('evaluate-publish-again', 'POST', '/api/v1/evaluate/publications/2022?draws=100&seed=5&sobol_n=0');
+add('evaluate-publications', 'GET', '/api/v1/evaluate/publications');
+add('evaluate-published-manager', 'GET', '/api/v1/evaluate?year=2022', { as: 'manager' });
+add('report-cluster-published-manager', 'GET', `/api/v1/reports/cluster/${C}?year=2022&format=html&lang=fr`, { as: 'manager', text: true });
 // projects to products, services, foresight
 add('pipeline-funnel', 'GET', '/api/v1/pipeline/funnel?by=programme');
 add('pipeline-leverage', 'GET', '/api/v1/pipeline/leverage');
@@ -225,8 +248,9 @@ add('audit', 'GET', '/api/v1/audit?limit=5');
 add('logout', 'POST', '/api/v1/logout', { session: true });
 
 // --- running them ---------------------------------------------------------------------------
-const volatileKeys = new Set(['csrf', 'token', 'at', 'started', 'finished', 'elapsed_seconds', 'seconds', 'created',
-  'generated', 'duration_ms', 'timing_seconds']);
+// ETags and list cursors are keyed with (or encrypted by) the secret each database draws.
+const volatileKeys = new Set(['csrf', 'token', 'token_id', 'created_at', 'last_used_at', 'at', 'started', 'finished',
+  'elapsed_seconds', 'seconds', 'created', 'generated', 'duration_ms', 'timing_seconds', 'next_cursor', 'published_at']);
 const scrub = (v) => {
   if (Array.isArray(v)) return v.map(scrub);
   if (v && typeof v === 'object') {
@@ -252,6 +276,9 @@ const started = Date.now();
 for (const c of cases) {
   let url = c.url;
   if (c.item) url = itemUrl[c.item];
+  // A URL known only when the case runs (a new token's id): called, and shown as declared.
+  const shownUrl = url;
+  if (c.resolve) url = await c.resolve(url);
   const headers = {};
   const as = c.as === undefined ? 'admin' : c.as;
   if (c.session) {
@@ -279,8 +306,8 @@ for (const c of cases) {
   }
   const res = await fetch(base + url, { method: c.method, headers, body });
   const type = (res.headers.get('content-type') ?? '').split(';')[0];
-  const answer = { request: `${c.method} ${url}`, status: res.status, type };
-  if (res.headers.get('etag')) answer.etag = res.headers.get('etag');
+  const answer = { request: `${c.method} ${c.resolve ? shownUrl : url}`, status: res.status, type };
+  if (res.headers.get('etag')) answer.etag = '<volatile>';
   if (c.binary) {
     const bytes = Buffer.from(await res.arrayBuffer());
     answer.body = { starts_with: bytes.subarray(0, 5).toString('latin1'), at_least_bytes: bytes.length > 1000 };

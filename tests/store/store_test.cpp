@@ -41,7 +41,8 @@ void put(Store& s, const schema::Entity& e, const std::vector<Row>& rows) {
 TEST_P(StoreTest, MigrationsCreateEveryEntityWithItsColumns) {
   auto v = store_->schema_version();
   ASSERT_TRUE(v.has_value());
-  EXPECT_EQ(*v, static_cast<int>(migrations().size()));
+  // The highest migration (numbers may have gaps while branches that add migrations merge).
+  EXPECT_EQ(*v, migrations().back().version);
   for (const auto& e : schema::entities()) {
     auto page = store_->list(e, {});
     EXPECT_TRUE(page.has_value()) << e.name << ": " << page.error().to_string();
@@ -49,7 +50,7 @@ TEST_P(StoreTest, MigrationsCreateEveryEntityWithItsColumns) {
   // Reopening does not re-apply migrations.
   auto again = reopen();
   ASSERT_NE(again, nullptr);
-  EXPECT_EQ(*again->schema_version(), static_cast<int>(migrations().size()));
+  EXPECT_EQ(*again->schema_version(), migrations().back().version);
 }
 
 TEST_P(StoreTest, UpsertInsertsUpdatesAndDetectsNoChange) {

@@ -1,8 +1,10 @@
 // System and account routes: health, the OpenAPI document, login and logout, the caller's
-// account and tokens, user administration and the audit log.
+// account, password and tokens, user administration and the audit log.
 #include "app/accounts.h"
 
 #include <fmt/format.h>
+
+#include <boost/asio/ip/address.hpp>
 
 #include "app/access.h"
 #include "http/router.h"
@@ -54,9 +56,52 @@ struct TokenBody {
 POLES_JSON(TokenBody, label)
 
 struct NewToken {
-  std::string token;
+  std::string token;     // the secret: shown this once, never again
+  std::string token_id;  // by which it is listed and revoked
+  std::string label;
 };
-POLES_JSON(NewToken, token)
+POLES_JSON(NewToken, token, token_id, label)
+
+// A bearer token as listed (never its secret).
+struct TokenView {
+  std::string token_id;
+  std::string label;
+  std::string created_at;
+  std::optional<std::string> last_used_at;  // to the nearest five minutes; null: never used
+  std::optional<std::string> expires_at;    // null: does not expire
+};
+POLES_JSON(TokenView, token_id, label, created_at, last_used_at, expires_at)
+
+struct TokenList {
+  std::string user;
+  std::vector<TokenView> tokens;  // newest first
+};
+POLES_JSON(TokenList, user, tokens)
+
+struct RevokedToken {
+  std::string user;
+  std::string token_id;
+  bool revoked = true;
+};
+POLES_JSON(RevokedToken, user, token_id, revoked)
+
+struct ChangePasswordBody {
+  std::string current_password;
+  std::string new_password;
+};
+POLES_JSON(ChangePasswordBody, current_password, new_password)
+
+struct PasswordChanged {
+  std::string name;
+  bool changed = true;
+};
+POLES_JSON(PasswordChanged, name, changed)
+
+struct RoleBody {
+  std::string role;
+  std::optional<std::string> scope;
+};
+POLES_JSON(RoleBody, role, scope)
 
 struct UserList {
   std::vector<UserView> users;
@@ -106,6 +151,51 @@ POLES_JSON(AuditList, entries)
 
 bool admin_only(app::Role r) { return app::may_manage_users(r); }
 
+app::Lang lang_of(const Ctx& c) {
+  return app::lang_from_accept_language(c.req.header("Accept-Language"));
+}
+
+// Refusals as a 422 problem whose errors carry, beside the localised rule, a stable code.
+void fail_refused(Ctx& c, const std::vector<app::Refusal>& refusals) {
+  problem(c.res, app::refused(refusals, lang_of(c)));
+  auto p = Json::parse(c.res.body, nullptr, false);
+  if (p.is_discarded() || !p.contains("errors")) return;
+  for (size_t i = 0; i < refusals.size() && i < p["errors"].size(); ++i)
+    p["errors"][i]["code"] = refusals[i].code;
+  c.res.body = p.dump();
+}
+
+Status bad_role(const std::string& role) {
+  return Status::bad_input({FieldError{"request", 0, 0, "role", role,
+                                       "must be one of admin, state, region, cluster_manager, "
+                                       "evaluator, reviewer, member"}});
+}
+
+// The address password checks are throttled by: the client's address, an IPv6 one cut to its
+// /64 (one subscriber usually holds a whole /64).
+std::string throttle_address(const std::string& client) {
+  boost::system::error_code ec;
+  const auto a = boost::asio::ip::make_address(client, ec);
+  if (ec || !a.is_v6() || a.to_v6().is_v4_mapped()) return client;
+  auto bytes = a.to_v6().to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return boost::asio::ip::address_v6(bytes).to_string() + "/64";
+}
+
+// 429 with Retry-After for a throttled password check.
+void fail_throttled(Ctx& c, int retry_after) {
+  c.res.set_header("Retry-After", std::to_string(retry_after));
+  c.fail(Status::resource_exhausted(fmt::format(
+      "too many failed password checks from this address: retry in {} s", retry_after)));
+}
+
+TokenList token_list(const std::string& user, const std::vector<app::TokenInfo>& tokens) {
+  TokenList out{user, {}};
+  for (const auto& t : tokens)
+    out.tokens.push_back({t.id, t.label, t.created_at, t.last_used_at, t.expires_at});
+  return out;
+}
+
 }  // namespace
 
 void add_system_routes(Router& r, Services& s) {
@@ -140,17 +230,21 @@ void add_account_routes(Router& r, Services& s) {
       .handle([&s](Ctx& c) {
         auto body = c.body<LoginBody>();
         if (!body) return c.fail(body.error());
-        const std::string by_name = "name:" + body->name, by_addr = "addr:" + c.req.client;
-        if (s.logins.blocked(by_name) || s.logins.blocked(by_addr)) {
-          c.res.set_header("Retry-After", "60");
-          return c.fail(Status::resource_exhausted("too many failed logins: wait a minute"));
-        }
+        // The check is reserved before it runs, so that parallel attempts cannot overrun the
+        // allowance (app::LoginThrottle).
+        const std::string addr = throttle_address(c.req.client);
+        const auto d = s.logins.begin(body->name, addr);
+        if (!d.allowed) return fail_throttled(c, d.retry_after_seconds);
         auto user = app::Accounts::verify_password(*c.store, body->name, body->password);
         if (!user) {
-          s.logins.failed(by_name);
-          s.logins.failed(by_addr);
+          if (user.error().code() == ErrorCode::kUnauthenticated) {
+            s.logins.failed(body->name, addr);
+          } else {
+            s.logins.release(body->name, addr);
+          }
           return c.fail(user.error());
         }
+        s.logins.succeeded(body->name, addr);
         auto session = app::Accounts::create_session(*c.store, *user);
         if (!session) return c.fail(session.error());
         c.res.set_header(
@@ -187,9 +281,57 @@ void add_account_routes(Router& r, Services& s) {
       .handle([](Ctx& c) {
         auto body = c.body<TokenBody>();
         if (!body) return c.fail(body.error());
-        auto t = app::Accounts::create_token(*c.store, c.user(), body->label.value_or("script"));
+        const std::string label = body->label.value_or("script");
+        auto t = app::Accounts::issue_token(*c.store, c.user(), label);
         if (!t) return c.fail(t.error());
-        c.reply(201, NewToken{*t});
+        c.reply(201, NewToken{t->token, t->id, label});
+      });
+  r.get("/api/v1/tokens", "The caller's bearer tokens (never their secret)", "accounts")
+      .authenticated()
+      .returns<TokenList>()
+      .handle([](Ctx& c) {
+        auto tokens = app::Accounts::list_tokens(*c.store, c.user().name);
+        if (!tokens) return c.fail(tokens.error());
+        c.reply(200, token_list(c.user().name, *tokens));
+      });
+  r.del("/api/v1/tokens/{id}", "Revoke one of the caller's bearer tokens", "accounts")
+      .authenticated()
+      .returns<RevokedToken>()
+      .handle([](Ctx& c) {
+        auto st = app::Accounts::revoke_token(*c.store, c.user().name, c.path[0], c.user().name);
+        if (!st.is_ok()) return c.fail(st);
+        c.reply(200, RevokedToken{c.user().name, c.path[0], true});
+      });
+  r.post("/api/v1/me/password",
+         "Change one's own password (the current one is required); ends the other sessions and "
+         "tokens",
+         "accounts")
+      .authenticated()
+      .takes<ChangePasswordBody>()
+      .example({{"current_password", "une phrase de passe longue"},
+                {"new_password", "quatre mots sans rapport entre eux"}})
+      .returns<PasswordChanged>()
+      .handle([&s](Ctx& c) {
+        auto body = c.body<ChangePasswordBody>();
+        if (!body) return c.fail(body.error());
+        const app::User& u = c.user();
+        if (auto weak = app::check_password(
+                body->new_password, std::vector<std::string>{u.name, u.scope}, "new_password");
+            !weak.empty())
+          return fail_refused(c, weak);
+        // The current password is a guess like a login's: throttled the same way.
+        const std::string addr = throttle_address(c.req.client);
+        const auto d = s.logins.begin(u.name, addr);
+        if (!d.allowed) return fail_throttled(c, d.retry_after_seconds);
+        auto st = app::Accounts::change_password(*c.store, *c.session, body->current_password,
+                                                 body->new_password, lang_of(c));
+        if (st.code() == ErrorCode::kUnauthenticated) {
+          s.logins.failed(u.name, addr);
+          return c.fail(Status::unauthenticated("the current password is wrong"));
+        }
+        s.logins.release(u.name, addr);
+        if (!st.is_ok()) return c.fail(st);
+        c.reply(200, PasswordChanged{u.name, true});
       });
   r.get("/api/v1/users", "List accounts", "admin")
       .roles(admin_only)
@@ -213,16 +355,57 @@ void add_account_routes(Router& r, Services& s) {
         auto body = c.body<NewUserBody>();
         if (!body) return c.fail(body.error());
         const auto role = app::parse_role(body->role);
-        if (!role) {
-          return c.fail(
-              Status::bad_input({FieldError{"request", 0, 0, "role", body->role,
-                                            "must be one of admin, state, region, cluster_manager, "
-                                            "evaluator, reviewer, member"}}));
-        }
-        auto st = app::Accounts::add_user(*c.store, body->name, body->password, *role,
-                                          body->scope.value_or(""), c.user().name);
+        if (!role) return c.fail(bad_role(body->role));
+        const std::string scope = body->scope.value_or("");
+        auto refusals =
+            app::Accounts::check_new_user(*c.store, body->name, body->password, *role, scope);
+        if (!refusals) return c.fail(refusals.error());
+        if (!refusals->empty()) return fail_refused(c, *refusals);
+        auto st = app::Accounts::add_user(*c.store, body->name, body->password, *role, scope,
+                                          c.user().name, lang_of(c));
         if (!st.is_ok()) return c.fail(st);
         c.reply(201, UserName{body->name});
+      });
+  r.post("/api/v1/users/{name}/role",
+         "Change an account's role and scope (the scope must name an existing region, cluster, "
+         "reviewer or organisation)",
+         "admin")
+      .roles(admin_only)
+      .takes<RoleBody>()
+      .example({{"role", "cluster_manager"}, {"scope", "demo-aero-76-01"}})
+      .returns<UserView>()
+      .handle([](Ctx& c) {
+        auto body = c.body<RoleBody>();
+        if (!body) return c.fail(body.error());
+        const auto role = app::parse_role(body->role);
+        if (!role) return c.fail(bad_role(body->role));
+        const std::string scope = body->scope.value_or("");
+        auto refusals = app::check_scope(*c.store, *role, scope);
+        if (!refusals) return c.fail(refusals.error());
+        if (!refusals->empty()) return fail_refused(c, *refusals);
+        auto st =
+            app::Accounts::set_role(*c.store, c.path[0], *role, scope, c.user().name, lang_of(c));
+        if (!st.is_ok()) return c.fail(st);
+        auto u = app::Accounts::find_user(*c.store, c.path[0]);
+        if (!u) return c.fail(u.error());
+        if (!*u) return c.fail(Status::not_found(fmt::format("no user '{}'", c.path[0])));
+        c.reply(200, view_of(**u));
+      });
+  r.get("/api/v1/users/{name}/tokens", "An account's bearer tokens (never their secret)", "admin")
+      .roles(admin_only)
+      .returns<TokenList>()
+      .handle([](Ctx& c) {
+        auto tokens = app::Accounts::list_tokens(*c.store, c.path[0]);
+        if (!tokens) return c.fail(tokens.error());
+        c.reply(200, token_list(c.path[0], *tokens));
+      });
+  r.del("/api/v1/users/{name}/tokens/{id}", "Revoke one bearer token of an account", "admin")
+      .roles(admin_only)
+      .returns<RevokedToken>()
+      .handle([](Ctx& c) {
+        auto st = app::Accounts::revoke_token(*c.store, c.path[0], c.path[1], c.user().name);
+        if (!st.is_ok()) return c.fail(st);
+        c.reply(200, RevokedToken{c.path[0], c.path[1], true});
       });
   r.post("/api/v1/users/{name}/disable", "Disable an account (ends its sessions and tokens)",
          "admin")
@@ -233,14 +416,24 @@ void add_account_routes(Router& r, Services& s) {
         if (!st.is_ok()) return c.fail(st);
         c.reply(200, Disabled{c.path[0], true});
       });
-  r.post("/api/v1/users/{name}/password", "Set a new password", "admin")
+  r.post("/api/v1/users/{name}/password",
+         "Set a new password (ends the account's sessions and revokes its tokens)", "admin")
       .roles(admin_only)
       .takes<PasswordBody>()
       .returns<UserName>()
       .handle([](Ctx& c) {
         auto body = c.body<PasswordBody>();
         if (!body) return c.fail(body.error());
-        auto st = app::Accounts::reset_password(*c.store, c.path[0], body->password, c.user().name);
+        auto user = app::Accounts::find_user(*c.store, c.path[0]);
+        if (!user) return c.fail(user.error());
+        if (*user) {
+          if (auto weak = app::check_password(
+                  body->password, std::vector<std::string>{(*user)->name, (*user)->scope});
+              !weak.empty())
+            return fail_refused(c, weak);
+        }
+        auto st = app::Accounts::reset_password(*c.store, c.path[0], body->password, c.user().name,
+                                                lang_of(c));
         if (!st.is_ok()) return c.fail(st);
         c.reply(200, UserName{c.path[0]});
       });

@@ -15,4 +15,8 @@ void document_answers(RouteBuilder& b);
 // Writes `html`, or its PDF (named `name`.pdf), as the request's format= asks.
 void send_document(Ctx& c, const std::string& html, const std::string& name);
 
+// Whether the role reads every cluster's evaluation, drafts included (the State, evaluators),
+// rather than the published evaluation of the clusters in its scope.
+bool reads_every_evaluation(app::Role role);
+
 }  // namespace poles::http

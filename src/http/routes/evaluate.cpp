@@ -1,16 +1,63 @@
 // The shared evaluation method: the indicator catalogue, one year's evaluation (ranking with
 // rank intervals, ratings, compliance, actions), a cluster's trends, the qualitative
-// assessments and the characterisation.
+// assessments and the characterisation; the publication of a year's evaluation to the
+// evaluated.
 #include "app/evaluate.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "app/access.h"
 #include "http/router.h"
+#include "http/routes/documents.h"
 #include "http/services.h"
+#include "report/cluster_report.h"
 
 namespace poles::http {
 
+bool reads_every_evaluation(app::Role role) {
+  const auto rels = app::granted(role, "evaluation", app::Op::kRead);
+  return std::find(rels.begin(), rels.end(), app::Relation::kAny) != rels.end();
+}
+
+namespace {
+
+// The evaluation's parameters but the year (the publication's path names it).
+const app::ParamSpecs& publication_params() {
+  static const app::ParamSpecs k = [] {
+    app::ParamSpecs out;
+    for (const auto& spec : app::evaluation_params())
+      if (spec.name != "year") out.push_back(spec);
+    return out;
+  }();
+  return k;
+}
+
+// The published evaluation of a year, with only the clusters the caller may read.
+void published_evaluation(Ctx& c, int year) {
+  auto ev = app::published_evaluation(*c.store, year);
+  if (!ev) return c.fail(ev.error());
+  if (!*ev)
+    return c.fail(Status::not_found(fmt::format("the evaluation of {} is not published", year)));
+  tj::Json out = **ev;
+  tj::Json mine = tj::Json::array();
+  const app::QueryFn q = app::query_on(*c.store);
+  for (const auto& cluster : out["clusters"]) {
+    auto ok = app::may_read_evaluation(q, c.user(), year, cluster["cluster"].get<std::string>());
+    if (!ok) return c.fail(ok.error());
+    if (*ok) mine.push_back(cluster);
+  }
+  out["clusters"] = std::move(mine);
+  c.reply(200, out);
+}
+
+}  // namespace
+
 void add_evaluate_routes(Router& r, Services&) {
-  // Rankings and actions are for the State, the evaluators and the administrators; a cluster's own
-  // trends for whoever reads its registry; the catalogue for every account.
+  // The draft ranking and actions are for the State, the evaluators and the administrators; a
+  // published year's results for the clusters in scope of regions and cluster managers; a
+  // cluster's own trends for whoever reads its registry; the catalogue for every account.
   r.get("/api/v1/evaluate/indicators",
         "The indicator catalogue (id, pillar, unit, direction, formula)", "evaluate")
       .authenticated()
@@ -18,13 +65,60 @@ void add_evaluate_routes(Router& r, Services&) {
       .handle([](Ctx& c) { c.reply(200, app::indicator_catalogue()); });
   r.get("/api/v1/evaluate",
         "One year's evaluation: ranking with rank intervals, pillars, peers, ratings, compliance, "
-        "actions, sensitivity",
+        "actions, sensitivity (regions and cluster managers: the published one, their clusters "
+        "only)",
         "evaluate")
-      .may(app::Action::kWrite, "assessment")
+      .may(app::Op::kRead, "evaluation")
       .params(app::evaluation_params())
       .cached()
       .returns<app::YearEvaluation>()
-      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::evaluation(s, c.args); }); });
+      .handle([](Ctx& c) {
+        if (!reads_every_evaluation(c.user().role))
+          return published_evaluation(c, static_cast<int>(c.args.integer("year")));
+        c.view([&](const auto& s) { return app::evaluation(s, c.args); });
+      });
+  r.get("/api/v1/evaluate/publications", "The years whose evaluation is published, by whom, when",
+        "evaluate")
+      .may(app::Op::kRead, "evaluation")
+      .returns<app::EvaluationPublications>()
+      .handle([](Ctx& c) {
+        auto p = app::evaluation_publications(*c.store);
+        if (!p) return c.fail(p.error());
+        c.reply(200, *p);
+      });
+  r.post("/api/v1/evaluate/publications/{year}",
+         "Publish a year's evaluation to the evaluated, frozen on today's data (with each "
+         "cluster's report)",
+         "evaluate")
+      .may(app::Op::kCreate, "evaluation")
+      .params(publication_params())
+      .returns<app::EvaluationPublication>(201, "Published")
+      .handle([](Ctx& c) {
+        app::Params p;
+        p["year"] = c.path[0];
+        for (const auto& [k, v] : c.args.values()) p[k] = v;
+        // As the reports draw: 2,000 draws and Sobol n = 200 unless told otherwise.
+        p.try_emplace("draws", "2000");
+        p.try_emplace("sobol_n", "200");
+        auto args = app::parse(app::evaluation_params(), p);
+        if (!args) return c.fail(args.error());
+        auto snap = c.snapshot();
+        if (!snap) return c.fail(snap.error());
+        auto ev = app::evaluation(**snap, *args);
+        if (!ev) return c.fail(ev.error());
+        auto published = app::evaluation_published(app::query_on(*c.store), ev->year);
+        if (!published) return c.fail(published.error());
+        if (*published)
+          return c.fail(Status::conflict(fmt::format(
+              "the evaluation of {} is published already (a publication is frozen)", ev->year)));
+        auto reports = report::cluster_reports(**snap, *ev);
+        if (!reports) return c.fail(reports.error());
+        tj::Json params = tj::Json::object();
+        for (const auto& [k, v] : p) params[k] = v;
+        auto out = app::publish_evaluation(*c.store, c.user(), *ev, params, *reports);
+        if (!out) return c.fail(out.error());
+        c.reply(201, *out);
+      });
   r.get("/api/v1/evaluate/trends/{cluster}",
         "A cluster's indicators over the years against the median of its peers", "evaluate")
       .may(app::Action::kRead, "cluster")
@@ -36,12 +130,27 @@ void add_evaluate_routes(Router& r, Services&) {
       });
   r.get("/api/v1/evaluate/assessments",
         "Qualitative assessments and the agreement between evaluators", "evaluate")
-      .may(app::Action::kRead, "assessment")
+      .may(app::Op::kRead, "evaluation")
       .params(app::assessments_params())
       .cached()
       .returns<app::AssessmentsView>()
-      .handle(
-          [](Ctx& c) { c.view([&](const auto& s) { return app::assessments_view(s, c.args); }); });
+      .handle([](Ctx& c) {
+        auto snap = c.snapshot();
+        if (!snap) return c.fail(snap.error());
+        auto view = app::assessments_view(**snap, c.args);
+        if (!reads_every_evaluation(c.user().role)) {
+          // Regions and cluster managers: their clusters of a published year only.
+          std::vector<app::AssessedCluster> mine;
+          for (auto& a : view.clusters) {
+            auto ok =
+                app::may_read_evaluation(app::query_on(*c.store), c.user(), view.year, a.cluster);
+            if (!ok) return c.fail(ok.error());
+            if (*ok) mine.push_back(std::move(a));
+          }
+          view.clusters = std::move(mine);
+        }
+        c.reply(200, view);
+      });
   r.get("/api/v1/evaluate/characterisation",
         "Declared vs measured scale, sector specialisation, filière overlaps and gaps", "evaluate")
       .may(app::Action::kRead, "cluster")

@@ -68,7 +68,7 @@ bool sees_all(const Ctx& c) { return c.user().role == app::Role::kAdmin; }
 }  // namespace
 
 void add_impact_routes(Router& r, Services& s) {
-  const auto may_evaluate = [](RouteBuilder b) { return b.may(app::Action::kWrite, "assessment"); };
+  const auto may_evaluate = [](RouteBuilder b) { return b.may(app::Op::kRead, "impact_study"); };
   may_evaluate(
       r.post("/api/v1/impact/jobs", "Start an impact estimation; 202 with the job id", "impact"))
       .takes_json(job_body_schema)

@@ -2,6 +2,7 @@
 // headless Chromium, in French or English.
 #include <fmt/format.h>
 
+#include "app/access.h"
 #include "app/evaluate.h"
 #include "app/factory.h"
 #include "http/router.h"
@@ -47,10 +48,26 @@ void add_report_routes(Router& r, Services&) {
     if (!sheet) return c.fail(sheet.error());
     send_document(c, report::sector_sheet_html(*sheet, c.args.text("lang")), "fiche-" + c.path[0]);
   });
-  auto cluster = r.get("/api/v1/reports/cluster/{id}", "A cluster's evaluation report", "evaluate");
-  cluster.may(app::Action::kWrite, "assessment").params(document_params(app::evaluation_params()));
+  auto cluster = r.get("/api/v1/reports/cluster/{id}",
+                       "A cluster's evaluation report (regions and cluster managers: the "
+                       "published one, of their clusters)",
+                       "evaluate");
+  cluster.may(app::Op::kRead, "evaluation").params(document_params(app::evaluation_params()));
   document_answers(cluster);
   cluster.handle([](Ctx& c) {
+    if (!reads_every_evaluation(c.user().role)) {
+      // The report frozen at publication; a cluster out of scope is answered as a missing one.
+      const int year = static_cast<int>(c.args.integer("year"));
+      const Status missing = Status::not_found(
+          fmt::format("no published report of cluster '{}' for {}", c.path[0], year));
+      auto ok = app::may_read_evaluation(app::query_on(*c.store), c.user(), year, c.path[0]);
+      if (!ok) return c.fail(ok.error());
+      if (!*ok) return c.fail(missing);
+      auto html = app::published_report(*c.store, year, c.path[0], c.args.text("lang"));
+      if (!html) return c.fail(html.error());
+      if (!*html) return c.fail(missing);
+      return send_document(c, **html, "rapport-" + c.path[0]);
+    }
     auto snap = c.snapshot();
     if (!snap) return c.fail(snap.error());
     auto doc = report::cluster_report(**snap, c.path[0], c.args.values(), c.args.text("lang"));

@@ -9,9 +9,9 @@
 namespace poles::http {
 
 void add_select_routes(Router& r, Services&) {
-  // Views that name reviewers or show their effects are for the roles that may read reviewers
+  // Views that name reviewers or show their effects are the selection capability of the policy
   // (admin, state, evaluator): applicants and cluster or regional staff never see who reviewed.
-  const auto selectors = [](RouteBuilder b) { return b.may(app::Action::kRead, "reviewer"); };
+  const auto selectors = [](RouteBuilder b) { return b.may(app::Op::kRead, "selection"); };
   selectors(r.get("/api/v1/select/calls",
                   "Calls with their rules and counts of proposals, reviews and decisions",
                   "select"))

@@ -1,0 +1,404 @@
+#include "app/policy.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <map>
+
+#include "core/schema.h"
+
+namespace poles::app {
+namespace {
+
+using R = Relation;
+constexpr Role A = Role::kAdmin, S = Role::kState, E = Role::kEvaluator, G = Role::kRegion,
+               C = Role::kClusterManager, V = Role::kReviewer, M = Role::kMember;
+constexpr Op RD = Op::kRead, CR = Op::kCreate, UP = Op::kUpdate, DL = Op::kDelete;
+
+// "*": every entity of the schema (not the capabilities).
+constexpr Grant kPolicy[] = {
+    // --- administrators and the State: everything --------------------------------------------
+    {A, "*", RD, R::kAny},
+    {A, "*", CR, R::kAny},
+    {A, "*", UP, R::kAny},
+    {A, "*", DL, R::kAny},
+    {S, "*", RD, R::kAny},
+    {S, "*", CR, R::kAny},
+    {S, "*", UP, R::kAny},
+    {S, "*", DL, R::kAny},
+    // --- evaluators: read everything, write their own assessments -----------------------------
+    {E, "*", RD, R::kAny},
+    {E, "assessment", CR, R::kOwnAssessment},
+    {E, "assessment", UP, R::kOwnAssessment},
+    {E, "assessment", DL, R::kOwnAssessment},
+    // --- the public registry: read by regions, cluster managers and members --------------------
+    {G, "cluster", RD, R::kPublic},
+    {C, "cluster", RD, R::kPublic},
+    {M, "cluster", RD, R::kPublic},
+    {G, "cluster_label", RD, R::kPublic},
+    {C, "cluster_label", RD, R::kPublic},
+    {M, "cluster_label", RD, R::kPublic},
+    {G, "organisation", RD, R::kPublic},
+    {C, "organisation", RD, R::kPublic},
+    {M, "organisation", RD, R::kPublic},
+    {G, "membership", RD, R::kPublic},
+    {C, "membership", RD, R::kPublic},
+    {M, "membership", RD, R::kPublic},
+    {G, "project", RD, R::kPublic},
+    {C, "project", RD, R::kPublic},
+    {M, "project", RD, R::kPublic},
+    {G, "project_label", RD, R::kPublic},
+    {C, "project_label", RD, R::kPublic},
+    {M, "project_label", RD, R::kPublic},
+    {G, "project_event", RD, R::kPublic},
+    {C, "project_event", RD, R::kPublic},
+    {M, "project_event", RD, R::kPublic},
+    {G, "service", RD, R::kPublic},
+    {C, "service", RD, R::kPublic},
+    {M, "service", RD, R::kPublic},
+    {G, "call", RD, R::kPublic},
+    {C, "call", RD, R::kPublic},
+    {M, "call", RD, R::kPublic},
+    {V, "call", RD, R::kPublic},
+    {G, "employment", RD, R::kPublic},
+    {C, "employment", RD, R::kPublic},
+    {M, "employment", RD, R::kPublic},
+    {G, "territory", RD, R::kPublic},
+    {C, "territory", RD, R::kPublic},
+    {M, "territory", RD, R::kPublic},
+    // --- a region: the clusters of its region ---------------------------------------------------
+    {G, "cluster", UP, R::kRegionCluster},
+    {G, "organisation", CR, R::kNewRow},
+    {G, "membership", CR, R::kRegionCluster},
+    {G, "membership", UP, R::kRegionCluster},
+    {G, "membership", DL, R::kRegionCluster},
+    {G, "project", CR, R::kNewRow},
+    {G, "project", UP, R::kRegionProject},
+    {G, "project", DL, R::kRegionProject},
+    {G, "project_label", CR, R::kRegionProject},
+    {G, "project_label", UP, R::kRegionProject},
+    {G, "project_label", DL, R::kRegionProject},
+    {G, "project_label", DL, R::kRegionCluster},
+    {G, "project_event", CR, R::kRegionProject},
+    {G, "project_event", UP, R::kRegionProject},
+    {G, "project_event", DL, R::kRegionProject},
+    {G, "participation", RD, R::kRegionProject},
+    {G, "participation", CR, R::kRegionProject},
+    {G, "participation", UP, R::kRegionProject},
+    {G, "participation", DL, R::kRegionProject},
+    {G, "result", RD, R::kRegionProject},
+    {G, "result", CR, R::kRegionProject},
+    {G, "result", UP, R::kRegionProject},
+    {G, "result", DL, R::kRegionProject},
+    {G, "service", CR, R::kRegionCluster},
+    {G, "service", UP, R::kRegionCluster},
+    {G, "service", DL, R::kRegionCluster},
+    {G, "service_participant", RD, R::kRegionCluster},
+    {G, "service_participant", CR, R::kRegionCluster},
+    {G, "service_participant", UP, R::kRegionCluster},
+    {G, "service_participant", DL, R::kRegionCluster},
+    {G, "diagnostic", RD, R::kRegionCluster},
+    {G, "diagnostic", CR, R::kRegionCluster},
+    {G, "diagnostic", UP, R::kRegionCluster},
+    {G, "diagnostic", DL, R::kRegionCluster},
+    {G, "contract", RD, R::kRegionCluster},
+    {G, "contract", CR, R::kRegionCluster},
+    {G, "contract", UP, R::kRegionCluster},
+    {G, "contract", DL, R::kRegionCluster},
+    {G, "contract_target", RD, R::kRegionCluster},
+    {G, "contract_target", CR, R::kRegionCluster},
+    {G, "contract_target", UP, R::kRegionCluster},
+    {G, "contract_target", DL, R::kRegionCluster},
+    {G, "cluster_budget", RD, R::kRegionCluster},
+    {G, "assessment", RD, R::kPublishedRegionCluster},
+    {G, "evaluation", RD, R::kPublishedRegionCluster},
+    // --- a cluster manager: its own cluster -----------------------------------------------------
+    {C, "organisation", CR, R::kNewRow},
+    {C, "membership", CR, R::kOwnCluster},
+    {C, "membership", UP, R::kOwnCluster},
+    {C, "membership", DL, R::kOwnCluster},
+    {C, "project", CR, R::kNewRow},
+    {C, "project", UP, R::kOwnProject},
+    {C, "project", DL, R::kOwnProject},
+    {C, "project_label", CR, R::kOwnProject},
+    {C, "project_label", UP, R::kOwnProject},
+    {C, "project_label", DL, R::kOwnProject},
+    {C, "project_label", DL, R::kOwnCluster},
+    {C, "project_event", CR, R::kOwnProject},
+    {C, "project_event", UP, R::kOwnProject},
+    {C, "project_event", DL, R::kOwnProject},
+    {C, "participation", RD, R::kOwnProject},
+    {C, "participation", CR, R::kOwnProject},
+    {C, "participation", UP, R::kOwnProject},
+    {C, "participation", DL, R::kOwnProject},
+    {C, "result", RD, R::kOwnProject},
+    {C, "result", CR, R::kOwnProject},
+    {C, "result", UP, R::kOwnProject},
+    {C, "result", DL, R::kOwnProject},
+    {C, "service", CR, R::kOwnCluster},
+    {C, "service", UP, R::kOwnCluster},
+    {C, "service", DL, R::kOwnCluster},
+    {C, "service_participant", RD, R::kOwnCluster},
+    {C, "service_participant", CR, R::kOwnCluster},
+    {C, "service_participant", UP, R::kOwnCluster},
+    {C, "service_participant", DL, R::kOwnCluster},
+    {C, "diagnostic", RD, R::kOwnCluster},
+    {C, "diagnostic", CR, R::kOwnCluster},
+    {C, "diagnostic", UP, R::kOwnCluster},
+    {C, "diagnostic", DL, R::kOwnCluster},
+    {C, "contract", RD, R::kOwnCluster},
+    {C, "contract_target", RD, R::kOwnCluster},
+    {C, "cluster_budget", RD, R::kOwnCluster},
+    {C, "assessment", RD, R::kPublishedOwnCluster},
+    {C, "evaluation", RD, R::kPublishedOwnCluster},
+    // --- a member organisation: its own rows ----------------------------------------------------
+    {M, "organisation", UP, R::kOwnOrganisation},
+    {M, "participation", RD, R::kOwnOrganisation},
+    {M, "result", RD, R::kOwnOrganisation},
+    {M, "service_participant", RD, R::kOwnOrganisation},
+    {M, "diagnostic", RD, R::kOwnOrganisation},
+    // --- a reviewer: the proposals assigned to it -----------------------------------------------
+    {V, "reviewer", RD, R::kOwnReviewer},
+    {V, "assignment", RD, R::kOwnReviewer},
+    {V, "proposal", RD, R::kAssignedProposal},
+    {V, "review", RD, R::kAssignedProposal},
+    {V, "review", CR, R::kAssignedProposal},
+    {V, "review", UP, R::kAssignedProposal},
+    {V, "review", DL, R::kAssignedProposal},
+    // --- capabilities beside the entities ------------------------------------------------------
+    {A, "evaluation", RD, R::kAny},
+    {S, "evaluation", RD, R::kAny},
+    {E, "evaluation", RD, R::kAny},
+    {A, "evaluation", CR, R::kAny},
+    {S, "evaluation", CR, R::kAny},
+    {A, "selection", RD, R::kAny},
+    {S, "selection", RD, R::kAny},
+    {E, "selection", RD, R::kAny},
+    {A, "impact_study", RD, R::kAny},
+    {S, "impact_study", RD, R::kAny},
+    {E, "impact_study", RD, R::kAny},
+    {A, "import", CR, R::kAny},
+    {S, "import", CR, R::kAny},
+    {A, "users", RD, R::kAny},
+    {A, "users", CR, R::kAny},
+    {A, "users", UP, R::kAny},
+};
+
+constexpr Capability kCapabilities[] = {
+    {"evaluation",
+     "a year's evaluation (ranking, rank intervals, ratings, compliance, actions) and the cluster "
+     "report. Read: the draft and every cluster for the State and evaluators; once published, "
+     "the clusters in scope for regions and cluster managers. Create: publishing a year's "
+     "evaluation (frozen on the data version of the day)."},
+    {"selection",
+     "the selection views of a call (conflicts, assignment, scores without reviewer bias, "
+     "portfolio, risk): they name reviewers and their effects."},
+    {"impact_study", "the impact estimations on firms (jobs, reports): firm-level microdata."},
+    {"import", "CSV import of a whole entity through the API (bypasses row scopes)."},
+    {"users", "accounts and the audit log."},
+};
+
+struct EntityNote {
+  std::string_view entity;
+  std::string_view note;
+};
+constexpr EntityNote kEntityNotes[] = {
+    {"cluster",
+     "Public registry. A region updates its clusters but cannot move one to another "
+     "region; labelling (creating) a cluster is the State's."},
+    {"cluster_label", "The label is granted by the State: nobody else writes it."},
+    {"organisation",
+     "Master data (name, SIREN, address, size, turnover) is edited by the State or by the "
+     "organisation's own member account. Regions and cluster managers may record a new "
+     "organisation but never edit an existing one, even one they made a member: a membership "
+     "grants no right on the organisation."},
+    {"membership",
+     "A cluster manager (a region) keeps the membership rows of its cluster (its "
+     "clusters); the rows are public."},
+    {"project",
+     "A project belongs to the cluster that labelled it first (earliest label date, then "
+     "cluster id): only that cluster (or a region of it) edits or deletes it. Anyone in scope "
+     "may record a new project, then label it."},
+    {"project_label",
+     "Only the owner of a project adds, changes or removes its labels: a co-label is the "
+     "owner's acceptance of another cluster. A project without any label may be labelled by "
+     "the first cluster in scope, which becomes its owner. A cluster may withdraw its own "
+     "co-label. A label write that would hand the project to another cluster is refused (after "
+     "check)."},
+    {"project_event", "Written by the project's owner."},
+    {"participation",
+     "Carries each partner's cost and aid (per-firm financing): read by the "
+     "project's owner, the partner itself and the State."},
+    {"result",
+     "Carries a firm's revenue and jobs: read by the project's owner, the firm "
+     "itself and the State."},
+    {"service", "The catalogue of services is public; the organising cluster writes it."},
+    {"service_participant",
+     "Carries a firm's satisfaction, outcome and financing raised: read and written by the "
+     "organising cluster (and its region), read by the firm itself."},
+    {"diagnostic",
+     "A firm's digital maturity: read and written by the cluster that ran it (and "
+     "its region), read by the firm itself."},
+    {"contract",
+     "The performance contract of a cluster: read by the cluster, signed and "
+     "written by the State and the region."},
+    {"contract_target", "As its contract."},
+    {"cluster_budget",
+     "An input of the cluster's own evaluation: written by the State only; "
+     "the cluster and its region read it."},
+    {"assessment",
+     "Qualitative scores of evaluators. The server sets the evaluator from the calling "
+     "account, so no evaluator writes another's assessment. The evaluated read them once the "
+     "year's evaluation is published."},
+    {"call", "Calls for proposals are public."},
+    {"proposal", "Who applied: the State, evaluators and the reviewers it is assigned to."},
+    {"reviewer", "Who reviews: the State and evaluators; a reviewer its own record."},
+    {"assignment",
+     "Written by the State; a pair the conflict detector flags (same organisation, same group, "
+     "recent co-participation) is refused on every path, with the conflict named."},
+    {"review", "A reviewer reads and writes its own scores of the proposals assigned to it."},
+    {"decision", "The State's."},
+    {"firm_year",
+     "Firm-level microdata (fiscal statistics): the State, evaluators and "
+     "administrators only."},
+    {"employment", "Public statistics."},
+    {"truth", "The demo's planted effects: the State, evaluators and administrators only."},
+    {"territory", "Public reference data, written by the State."},
+};
+
+constexpr std::string_view kRelationNames[] = {
+    "any",
+    "public",
+    "new row",
+    "own cluster",
+    "cluster of own region",
+    "project owned by own cluster",
+    "project owned by a cluster of own region",
+    "own organisation",
+    "own reviewer record",
+    "assigned, not conflicted proposal",
+    "own assessment",
+    "published evaluation of own cluster",
+    "published evaluation of a cluster of own region",
+};
+
+constexpr std::string_view kRelationRationales[] = {
+    "Every row. The State steers the policy, evaluators need every figure to compare clusters, "
+    "administrators run the platform.",
+    "Every row: registry data that clusters publish themselves (who they are, their members and "
+    "labelled projects, their events) or public statistics.",
+    "Creating a row whose key does not exist yet. Nothing is taken over: the row belongs to "
+    "nobody in scope until a link that the policy checks (a label, a membership) attaches it.",
+    "The row's cluster (its own `cluster_id`; through the service of a service participant; "
+    "through the contract of a target; the label's cluster for a label) is the account's "
+    "cluster, before and after the write.",
+    "The row's cluster is one of the account's region (the cluster's stored `region`), before "
+    "and after the write: a region cannot move a row, or a cluster, out of its region.",
+    "The row's project is owned by the account's cluster: the cluster that labelled it first. "
+    "Adding a label never changes who owns a project unless it is dated earlier, and such a "
+    "write is refused by the after check.",
+    "As the project ownership above, for the clusters of the account's region.",
+    "The row's organisation (`organisation_id`, or the organisation's own `id`) is the "
+    "account's organisation.",
+    "The row is the account's reviewer record or one of its assignments.",
+    "The row's proposal is assigned to the account's reviewer (an assignment row, written only "
+    "when the conflict detector finds no conflict), and the row is the reviewer's own.",
+    "The assessment's `evaluator` is the calling account: the server writes it from the "
+    "caller, whatever the body says.",
+    "The row's (or the view's) cluster is the account's, and the year's evaluation has been "
+    "published by the State: drafts stay with the State and evaluators.",
+    "As above, for the clusters of the account's region.",
+};
+
+}  // namespace
+
+std::string_view op_name(Op op) {
+  constexpr std::string_view k[] = {"read", "create", "update", "delete"};
+  return k[static_cast<size_t>(op)];
+}
+std::string_view relation_name(Relation r) { return kRelationNames[static_cast<size_t>(r)]; }
+std::string_view relation_rationale(Relation r) {
+  return kRelationRationales[static_cast<size_t>(r)];
+}
+std::span<const Grant> policy() { return kPolicy; }
+std::span<const Capability> capabilities() { return kCapabilities; }
+std::string_view entity_rationale(std::string_view entity) {
+  for (const auto& n : kEntityNotes) {
+    if (n.entity == entity) return n.note;
+  }
+  return {};
+}
+
+std::string policy_markdown() {
+  std::string md;
+  md +=
+      "# Who may read and write what\n\n"
+      "<!-- Generated by `poles access doc` from src/app/policy.cpp: do not edit by hand. A test "
+      "fails when this file is stale. -->\n\n"
+      "This page is the access policy of Pôles, exactly as the server enforces it: the server "
+      "reads the same table. For every role, every entity (a table of the data model) and every "
+      "operation it names the *relationship* between the account and the row that grants the "
+      "operation. Anything not listed is refused.\n\n"
+      "How the rules are applied:\n\n"
+      "- **Route level.** A role without any grant on an entity (or capability) gets `403` from "
+      "every route of it, whatever the row.\n"
+      "- **Row level, reads.** Lists return only the rows the account may read; a single row "
+      "the account may not read answers `404`, exactly as a missing row does (no oracle of "
+      "existence).\n"
+      "- **Row level, writes.** The relationship is checked on the row as stored before the "
+      "write and again on the row as it is after the write, in the same transaction (creates: "
+      "after only; deletes: before only). A write that would move a row out of the account's "
+      "scope is refused with `403` and the reason. A row the account may not read answers "
+      "`404` before any precondition is examined.\n"
+      "- **No right from a link row.** Rights come from the account's scope (its cluster, "
+      "region, organisation or reviewer record) and from ownership that only the owner can "
+      "extend (a project's first label); creating a membership or a label never grants a right "
+      "on the organisation or the project.\n"
+      "- **ETags and cursors.** ETags are a BLAKE2b hash of the row keyed with a server secret "
+      "(drawn once per database), sent only with a row the account may read; list cursors are "
+      "encrypted and authenticated with another key derived from it (XSalsa20-Poly1305): they "
+      "reveal no key.\n\n"
+      "Roles: `admin` runs the platform; `state` is the policy team (DGE, ANCT); `evaluator` "
+      "runs the evaluation and impact studies; `region` is a region's officer (scope: an INSEE "
+      "region code); `cluster_manager` runs one cluster (scope: a cluster id); `reviewer` is an "
+      "expert reviewing proposals (scope: a reviewer id); `member` is a member organisation's "
+      "account (scope: an organisation id).\n\n";
+  md += "## Relationships\n\n| Relationship | Meaning and rationale |\n|---|---|\n";
+  for (size_t i = 0; i < std::size(kRelationNames); ++i)
+    md += fmt::format("| {} | {} |\n", kRelationNames[i], kRelationRationales[i]);
+  // Per entity: a row per role, a column per operation.
+  const auto cell = [](Role role, std::string_view entity, Op op, bool entity_like) {
+    std::string out;
+    for (const auto& g : kPolicy) {
+      if (g.role != role || g.op != op) continue;
+      if (g.entity != entity && !(entity_like && g.entity == "*")) continue;
+      if (!out.empty()) out += " or ";
+      out += relation_name(g.relation);
+    }
+    return out.empty() ? std::string("—") : out;
+  };
+  const auto table = [&](std::string_view name, bool entity_like) {
+    std::string t = "| Role | read | create | update | delete |\n|---|---|---|---|---|\n";
+    for (size_t i = 0; i < kRoleNames.size(); ++i) {
+      const auto role = static_cast<Role>(i);
+      t += fmt::format(
+          "| {} | {} | {} | {} | {} |\n", kRoleNames[i], cell(role, name, Op::kRead, entity_like),
+          cell(role, name, Op::kCreate, entity_like), cell(role, name, Op::kUpdate, entity_like),
+          cell(role, name, Op::kDelete, entity_like));
+    }
+    return t;
+  };
+  md += "\n## Entities\n\n";
+  for (const auto& e : schema::entities()) {
+    md += fmt::format("### {}\n\n{}\n\n", e.name, entity_rationale(e.name));
+    md += table(e.name, true) + "\n";
+  }
+  md += "## Capabilities\n\n";
+  for (const auto& c : kCapabilities) {
+    md += fmt::format("### {}\n\n{}\n\n", c.name, c.doc);
+    md += table(c.name, false) + "\n";
+  }
+  return md;
+}
+
+}  // namespace poles::app

@@ -1,0 +1,62 @@
+// The access policy as data: for every role, entity (or capability) and operation, the
+// relationship between the caller and the row that grants it. The enforcement (app/access.cpp)
+// reads this table and nothing else; docs/access.md is generated from it (`poles access doc`).
+// A (role, entity, operation) absent from the table is refused.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "app/accounts.h"
+
+namespace poles::app {
+
+enum class Op : uint8_t { kRead, kCreate, kUpdate, kDelete };
+std::string_view op_name(Op op);
+
+// How the caller must be related to the row. Each is checked on the row as stored before a
+// write and on the row as it is after it (creates: after only; deletes: before only), so that
+// no write moves a row out of the caller's scope.
+enum class Relation : uint8_t {
+  kAny,                  // every row
+  kPublic,               // every row: public registry data
+  kNewRow,               // creating a row whose key does not exist yet (nothing to take over)
+  kOwnCluster,           // the row's cluster is the caller's cluster
+  kRegionCluster,        // the row's cluster is in the caller's region
+  kOwnProject,           // the row's project is owned by the caller's cluster
+  kRegionProject,        // the row's project is owned by a cluster of the caller's region
+  kOwnOrganisation,      // the row's organisation is the caller's organisation
+  kOwnReviewer,          // the row is the caller's reviewer record or names it
+  kAssignedProposal,     // the row's proposal is assigned to the caller (the reviewer)
+  kOwnAssessment,        // the row's evaluator is the caller (set by the server)
+  kPublishedOwnCluster,  // the row's cluster is the caller's and its year's evaluation is published
+  kPublishedRegionCluster  // the same, for the clusters of the caller's region
+};
+std::string_view relation_name(Relation r);
+// What the relation means and why it is the right one, for docs/access.md.
+std::string_view relation_rationale(Relation r);
+
+struct Grant {
+  Role role;
+  std::string_view entity;  // an entity of the schema, or a capability ("evaluation", …)
+  Op op;
+  Relation relation;
+};
+
+// Every grant, in the order of docs/access.md.
+std::span<const Grant> policy();
+// The capabilities the policy names beside the entities, with what they cover.
+struct Capability {
+  std::string_view name;
+  std::string_view doc;
+};
+std::span<const Capability> capabilities();
+// Why an entity is read and written as it is (a line per entity), for docs/access.md.
+std::string_view entity_rationale(std::string_view entity);
+
+// docs/access.md, generated from the table above.
+std::string policy_markdown();
+
+}  // namespace poles::app

@@ -1,0 +1,554 @@
+#!/usr/bin/python3
+"""The access policy against a real `poles serve`, row by row of tests/access/expectations.csv.
+
+    access_test.py POLES_BINARY SOURCE_DIR WORK_DIR [--only REGEX]
+
+Builds the small demo (seed 2026) in WORK_DIR, adds one account per role, starts the server and
+runs every row of the expectations table: the role, the entity (or route family), the action,
+the relationship between the account and the row, and the HTTP status (or, for lists, whether
+the row is `visible` or `hidden`) that the row expects. The table is written by hand from the
+issue and docs/access.md's intent, never from the enforcement code; this runner only turns a
+relationship into a concrete row of the demo, with SQL written here.
+
+The small demo, not the France one: the France demo takes minutes to build, and the small one
+has every entity and every relationship the table names (clusters sharing a region, projects
+labelled by several clusters, diagnostics, services, reviewers with assignments and conflicts).
+
+Updates and deletes send a stale If-Match unless the row says `current`: an allowed write then
+answers 412 and changes nothing, a refused one 403, an unreadable row 404 (before any ETag is
+compared). Exit status: 0 when every row matches, 1 otherwise (each difference printed, with the
+row's name when it is a named attack).
+"""
+import csv
+import json
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+POLES, SRC, WORK = sys.argv[1:4]
+ONLY = re.compile(sys.argv[sys.argv.index('--only') + 1]) if '--only' in sys.argv else None
+PASSWORD = 'access-test-password-2026'
+
+# The accounts and their scopes: a cluster of a region with several clusters.
+C = 'demo-numerique-11-03'      # the cluster manager's cluster
+REGION = '11'                   # the region account's region (C's)
+C2 = 'demo-energie-11-04'       # another cluster of the region
+CX = 'demo-aero-24-01'          # a cluster of another region
+YEAR = 2022                     # the year evaluated and published
+
+os.makedirs(WORK, exist_ok=True)
+DB = os.path.join(WORK, 'access.db')
+for f in (DB, DB + '-wal', DB + '-shm', DB + '.admin-password', DB + '.snapshot'):
+    if os.path.exists(f):
+        os.remove(f)
+
+
+def run(*args, env=None):
+    r = subprocess.run([POLES, '--db', DB, *args], capture_output=True, text=True,
+                       env={**os.environ, **(env or {})})
+    if r.returncode != 0:
+        sys.exit(f'poles {" ".join(args)}: {r.stderr}')
+    return r.stdout
+
+
+run('demo', '--scale', 'small', '--seed', '2026', '--quiet')
+sql = sqlite3.connect(DB)
+
+
+def one(query, *params):
+    row = sql.execute(query, params).fetchone()
+    if row is None:
+        sys.exit(f'no fixture row for: {query} {params}')
+    return list(row)
+
+
+# The member account: an organisation that is a member of C, diagnosed by C and in a service of C.
+MEMBER_ORG = one("""SELECT d.organisation_id FROM diagnostic d
+  JOIN membership m ON m.organisation_id = d.organisation_id AND m.cluster_id = ?
+  JOIN service_participant sp ON sp.organisation_id = d.organisation_id
+  JOIN service s ON s.id = sp.service_id AND s.cluster_id = ?
+  WHERE d.cluster_id = ? ORDER BY 1 LIMIT 1""", C, C, C)[0]
+# The reviewer account: the reviewer with the most assignments.
+REVIEWER = one("SELECT reviewer_id FROM assignment GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")[0]
+
+accounts = {
+    'admin': ('admin', ''), 'state': ('state', ''), 'evaluator': ('evaluator', ''),
+    'region': ('region', REGION), 'cluster_manager': ('cluster_manager', C),
+    'reviewer': ('reviewer', REVIEWER), 'member': ('member', MEMBER_ORG),
+}
+for name, (role, scope) in accounts.items():
+    args = ['user', 'add', f'acc-{name.replace("_", "-")}', '--role', role]
+    if scope:
+        args += ['--scope', scope]
+    run(*args, env={'POLES_PASSWORD': PASSWORD})
+
+with socket.socket() as s:
+    s.bind(('127.0.0.1', 0))
+    PORT = s.getsockname()[1]
+server = subprocess.Popen([POLES, '--db', DB, 'serve', '--listen', f'127.0.0.1:{PORT}'],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+BASE = f'http://127.0.0.1:{PORT}'
+
+
+def http(method, path, token=None, body=None, headers=None):
+    h = dict(headers or {})
+    data = None
+    if token:
+        h['Authorization'] = f'Bearer {token}'
+    if body is not None:
+        data = json.dumps(body).encode()
+        h['Content-Type'] = 'application/json'
+    req = urllib.request.Request(BASE + path, data=data, method=method, headers=h)
+    try:
+        with urllib.request.urlopen(req, timeout=300) as r:
+            return r.status, dict(r.headers), r.read().decode('utf-8', 'replace')
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read().decode('utf-8', 'replace')
+
+
+for _ in range(400):
+    try:
+        if http('GET', '/api/v1/health')[0] == 200:
+            break
+    except OSError:
+        pass
+    time.sleep(0.05)
+
+tokens = {}
+for name in accounts:
+    status, headers, body = http('POST', '/api/v1/login',
+                                 body={'name': f'acc-{name.replace("_", "-")}', 'password': PASSWORD})
+    cookie = headers.get('Set-Cookie', '').split(';')[0]
+    csrf = json.loads(body)['csrf']
+    status, _, body = http('POST', '/api/v1/tokens', body={'label': 'access test'},
+                           headers={'Cookie': cookie, 'X-CSRF-Token': csrf})
+    tokens[name] = json.loads(body)['token']
+
+KEYS = {  # the key fields of each entity, in URL order
+    'cluster': ['id'], 'cluster_label': ['cluster_id', 'phase'], 'organisation': ['id'],
+    'membership': ['organisation_id', 'cluster_id', 'start_date'], 'project': ['id'],
+    'project_label': ['project_id', 'cluster_id'], 'project_event': ['project_id', 'status'],
+    'participation': ['project_id', 'organisation_id'], 'result': ['id'], 'service': ['id'],
+    'service_participant': ['service_id', 'organisation_id'],
+    'diagnostic': ['organisation_id', 'date'], 'contract': ['id'],
+    'contract_target': ['contract_id', 'indicator', 'year'], 'cluster_budget': ['cluster_id', 'year'],
+    'assessment': ['cluster_id', 'year', 'criterion', 'evaluator'], 'call': ['id'],
+    'proposal': ['id'], 'reviewer': ['id'], 'assignment': ['proposal_id', 'reviewer_id'],
+    'review': ['proposal_id', 'reviewer_id', 'criterion'], 'decision': ['proposal_id'],
+    'firm_year': ['siren', 'year'], 'employment': ['level', 'code', 'sector', 'year'],
+    'truth': ['key'], 'territory': ['level', 'code'],
+}
+
+# The owner of a project: the cluster that labelled it first (the rule of docs/access.md, in SQL).
+OWNER = """(SELECT l.cluster_id FROM project_label l WHERE l.project_id = {p}
+            ORDER BY l.date, l.cluster_id LIMIT 1)"""
+
+
+def project_where(rel):
+    own = OWNER.format(p='p.id')
+    return {
+        'own-project': f"{own} = '{C}'",
+        'region-project': f"(SELECT region FROM cluster WHERE id = {own}) = '{REGION}'",
+        'colabelled-project': f"{own} <> '{C}' AND EXISTS (SELECT 1 FROM project_label x "
+                              f"WHERE x.project_id = p.id AND x.cluster_id = '{C}')",
+        'other-project': f"(SELECT region FROM cluster WHERE id = {own}) <> '{REGION}' AND NOT "
+                         f"EXISTS (SELECT 1 FROM project_label x WHERE x.project_id = p.id AND "
+                         f"x.cluster_id IN (SELECT id FROM cluster WHERE region = '{REGION}'))",
+    }[rel]
+
+
+def clusters_where(rel, col):
+    return {
+        'own-cluster': f"{col} = '{C}'",
+        'region-cluster': f"{col} = '{C2}'",
+        'other-cluster': f"{col} = '{CX}'",
+    }[rel]
+
+
+def find_row(entity, rel):
+    """The key of a row of `entity` in relationship `rel` with the accounts, as a list."""
+    keys = ', '.join(f't."{k}"' for k in KEYS[entity])
+    base = f'SELECT {keys} FROM "{entity}" t'
+    where = None
+    if rel in ('any', 'public'):
+        where = '1 = 1'
+    elif rel in ('published-own-cluster', 'unpublished-own-cluster'):
+        year = YEAR if rel.startswith('published') else YEAR - 1
+        where = f"t.cluster_id = '{C}' AND t.year = {year}"
+    elif rel == 'published-other-cluster':
+        where = f"t.cluster_id = '{CX}' AND t.year = {YEAR}"
+    elif entity == 'cluster' and rel.endswith('-cluster'):
+        where = clusters_where(rel, 't.id')
+    elif rel.endswith('-cluster') and entity in ('service_participant',):
+        where = clusters_where(rel, '(SELECT cluster_id FROM service WHERE id = t.service_id)')
+    elif rel.endswith('-cluster') and entity == 'contract_target':
+        where = clusters_where(rel, '(SELECT cluster_id FROM contract WHERE id = t.contract_id)')
+    elif rel.endswith('-cluster'):
+        where = clusters_where(rel, 't.cluster_id')
+    elif rel.endswith('-project'):
+        pid = 't.id' if entity == 'project' else 't.project_id'
+        where = f'EXISTS (SELECT 1 FROM project p WHERE p.id = {pid} AND {project_where(rel)})'
+    elif rel == 'own-organisation':
+        col = 't.id' if entity == 'organisation' else 't.organisation_id'
+        where = f"{col} = '{MEMBER_ORG}'"
+    elif rel == 'other-organisation':
+        col = 't.id' if entity == 'organisation' else 't.organisation_id'
+        # Another organisation, in nothing of the manager's cluster either.
+        where = f"{col} <> '{MEMBER_ORG}'"
+        if entity == 'diagnostic':
+            where += f" AND coalesce(t.cluster_id, '') NOT IN (SELECT id FROM cluster WHERE region = '{REGION}')"
+        if entity == 'service_participant':
+            where += f" AND (SELECT cluster_id FROM service WHERE id = t.service_id) NOT IN (SELECT id FROM cluster WHERE region = '{REGION}')"
+    elif rel == 'own-reviewer':
+        where = f"t.{'id' if entity == 'reviewer' else 'reviewer_id'} = '{REVIEWER}'"
+    elif rel == 'other-reviewer':
+        where = f"t.{'id' if entity == 'reviewer' else 'reviewer_id'} <> '{REVIEWER}'"
+    elif rel == 'assigned':
+        pid = 't.id' if entity == 'proposal' else 't.proposal_id'
+        where = f"EXISTS (SELECT 1 FROM assignment a WHERE a.proposal_id = {pid} AND a.reviewer_id = '{REVIEWER}')"
+        if entity == 'review':
+            where += f" AND t.reviewer_id = '{REVIEWER}'"
+    elif rel == 'unassigned':
+        pid = 't.id' if entity == 'proposal' else 't.proposal_id'
+        where = f"NOT EXISTS (SELECT 1 FROM assignment a WHERE a.proposal_id = {pid} AND a.reviewer_id = '{REVIEWER}')"
+    elif rel == 'assigned-other-reviewer':  # another reviewer's score of a proposal assigned to us
+        where = (f"t.reviewer_id <> '{REVIEWER}' AND EXISTS (SELECT 1 FROM assignment a WHERE "
+                 f"a.proposal_id = t.proposal_id AND a.reviewer_id = '{REVIEWER}')")
+    elif rel == 'own-assessment':
+        where = "t.evaluator = 'acc-evaluator'"
+    elif rel == 'other-assessment':
+        where = "t.evaluator <> 'acc-evaluator'"
+    if where is None:
+        raise ValueError(f'no fixture for {entity} / {rel}')
+    row = sql.execute(f'{base} WHERE {where} ORDER BY 1, 2 LIMIT 1' if len(KEYS[entity]) > 1
+                      else f'{base} WHERE {where} ORDER BY 1 LIMIT 1').fetchone()
+    if row is None:
+        raise ValueError(f'no {entity} row is {rel}')
+    return list(row)
+
+
+def item_path(entity, key):
+    return f'/api/v1/{entity}/' + '/'.join(urllib.parse.quote(str(k), safe='') for k in key)
+
+
+counter = [0]
+
+
+def fresh(prefix):
+    counter[0] += 1
+    return f'acc-{prefix}-{counter[0]}'
+
+
+def admin_create(entity, body):
+    status, _, text = http('POST', f'/api/v1/{entity}', tokens['admin'], body)
+    if status != 201:
+        raise ValueError(f'setup: admin could not create {entity} {body}: {status} {text}')
+
+
+def new_body(entity, rel):
+    """A body to create a row of `entity` in relationship `rel` (setting up what it needs)."""
+    if entity == 'organisation':
+        return {'id': fresh('org'), 'name': 'Organisation de test', 'kind': 'research'}
+    if entity == 'project':
+        return {'id': fresh('prj'), 'acronym': 'TEST', 'programme': 'FUI', 'status': 'idea'}
+    if entity == 'membership':
+        org = fresh('org')
+        admin_create('organisation', {'id': org, 'name': 'Membre', 'kind': 'research'})
+        cluster = {'own-cluster': C, 'region-cluster': C2, 'other-cluster': CX}[rel]
+        return {'organisation_id': org, 'cluster_id': cluster, 'start_date': '2030-01-01'}
+    if entity == 'project_label':
+        # unlabelled-*: a fresh project nobody labelled; *-project: an existing project.
+        if rel.startswith('unlabelled'):
+            prj = fresh('prj')
+            admin_create('project', {'id': prj, 'acronym': 'T', 'programme': 'FUI', 'status': 'idea'})
+            return {'project_id': prj, 'cluster_id': C, 'date': '2030-01-01'}
+        prj = find_row('project', rel)[0]
+        if rel == 'own-project':  # the owner accepts another cluster's co-label
+            return {'project_id': prj, 'cluster_id': C2, 'date': '2035-01-01'}
+        return {'project_id': prj, 'cluster_id': C, 'date': '2000-01-01'}
+    if entity in ('participation', 'result', 'project_event'):
+        prj = find_row('project', rel)[0]
+        if entity == 'participation':
+            org = fresh('org')
+            admin_create('organisation', {'id': org, 'name': 'Partenaire', 'kind': 'research'})
+            return {'project_id': prj, 'organisation_id': org, 'role': 'partner'}
+        if entity == 'result':
+            return {'id': fresh('res'), 'project_id': prj, 'kind': 'patent'}
+        return {'project_id': prj, 'status': 'abandoned', 'date': '2030-01-01'}
+    cluster = {'own-cluster': C, 'region-cluster': C2, 'other-cluster': CX}.get(rel, C)
+    if entity == 'service':
+        return {'id': fresh('svc'), 'cluster_id': cluster, 'kind': 'training', 'date': '2030-01-01'}
+    if entity == 'service_participant':
+        svc = fresh('svc')
+        admin_create('service', {'id': svc, 'cluster_id': cluster, 'kind': 'training', 'date': '2030-01-01'})
+        return {'service_id': svc, 'organisation_id': MEMBER_ORG, 'satisfaction': 4}
+    if entity == 'diagnostic':
+        return {'organisation_id': MEMBER_ORG, 'date': f'2030-01-{counter[0] % 28 + 1:02d}',
+                'cluster_id': cluster, 'score': 50}
+    if entity == 'cluster_budget':
+        counter[0] += 1
+        return {'cluster_id': cluster, 'year': 2040 + counter[0] % 50, 'total': 1000000}
+    if entity == 'contract':
+        return {'id': fresh('ctr'), 'cluster_id': cluster, 'start_year': 2031, 'end_year': 2034}
+    if entity == 'cluster':
+        return {'id': fresh('cl'), 'name': 'Pôle de test', 'region': REGION, 'scale': 'regional'}
+    if entity == 'cluster_label':
+        cl = fresh('cl')
+        admin_create('cluster', {'id': cl, 'name': 'Pôle de test', 'region': REGION, 'scale': 'regional'})
+        return {'cluster_id': cl, 'phase': 5, 'start_year': 2031, 'end_year': 2034}
+    if entity == 'assessment':
+        counter[0] += 1
+        return {'cluster_id': CX, 'year': 2030 + counter[0] % 50, 'criterion': 'structure',
+                'evaluator': 'someone-else', 'score': 3, 'justification': 'test'}
+    if entity == 'review':
+        prop = find_row('proposal', rel)[0]
+        return {'proposal_id': prop, 'reviewer_id': REVIEWER, 'criterion': fresh('crit'), 'score': 5}
+    if entity == 'firm_year':
+        counter[0] += 1
+        return {'siren': '732829320', 'year': 2031 + counter[0] % 60, 'headcount': 3}
+    if entity == 'truth':
+        return {'key': fresh('truth'), 'value': 1}
+    if entity == 'employment':
+        counter[0] += 1
+        return {'level': 'region', 'code': REGION, 'sector': '30', 'year': 2031 + counter[0] % 60, 'jobs': 1}
+    if entity == 'territory':
+        return {'level': 'department', 'code': '2A', 'name': 'Corse-du-Sud'}
+    if entity == 'call':
+        return {'id': fresh('call'), 'programme': 'FUI', 'title': 'Appel', 'budget': 1000}
+    if entity == 'reviewer':
+        return {'id': fresh('rev'), 'name': 'Experte'}
+    if entity == 'decision':
+        return {'proposal_id': find_row('proposal', 'any')[0], 'decision': 'funded'}
+    if entity == 'proposal':
+        return {'id': fresh('prop'), 'call_id': find_row('call', 'any')[0], 'applicant_id': MEMBER_ORG,
+                'title': 'P', 'requested_aid': 1}
+    if entity == 'contract_target':
+        ctr = fresh('ctr')
+        admin_create('contract', {'id': ctr, 'cluster_id': cluster, 'start_year': 2031, 'end_year': 2034})
+        return {'contract_id': ctr, 'indicator': 'members', 'year': 2031, 'value': 1, 'direction': 'higher'}
+    if entity == 'assignment':
+        return {'proposal_id': find_row('proposal', 'unassigned')[0], 'reviewer_id': REVIEWER}
+    raise ValueError(f'no body for {entity} / {rel}')
+
+
+def current_etag(path):
+    return http('GET', path, tokens['admin'])[1].get('ETag', '"none"')
+
+
+def attack(name):
+    """The requests of the named attacks that need more than a relationship (see the table)."""
+    if name in ('attack_project_takeover_by_label', 'attack_project_takeover_by_label_region'):
+        prj = find_row('project', 'other-project')[0]
+        return [('POST', '/api/v1/project_label',
+                 {'project_id': prj, 'cluster_id': C, 'date': '2000-01-01'}, None)]
+    if name == 'attack_project_edit_by_colabel':
+        prj = find_row('project', 'colabelled-project')[0]
+        return [('PATCH', item_path('project', [prj]), {'title': 'pris'}, 'current')]
+    if name == 'attack_project_delete_by_colabel':
+        prj = find_row('project', 'colabelled-project')[0]
+        return [('DELETE', item_path('project', [prj]), None, 'current')]
+    if name == 'attack_colabel_backdated_takes_ownership':
+        prj = find_row('project', 'colabelled-project')[0]
+        return [('PATCH', item_path('project_label', [prj, C]), {'date': '1990-01-01'}, 'current')]
+    if name in ('attack_organisation_edit_via_membership', 'attack_organisation_edit_via_membership_by_region'):
+        org = sql.execute("""SELECT id FROM organisation o WHERE NOT EXISTS (SELECT 1 FROM membership m
+            WHERE m.organisation_id = o.id AND m.cluster_id IN (SELECT id FROM cluster WHERE region = ?))
+            AND o.region <> ? ORDER BY id LIMIT 1""", (REGION, REGION)).fetchone()[0]
+        cluster = C if name.endswith('membership') else C2
+        return [('POST', '/api/v1/membership',
+                 {'organisation_id': org, 'cluster_id': cluster, 'start_date': '2031-01-01'}, None),
+                ('PATCH', item_path('organisation', [org]), {'name': 'Renommée', 'turnover': 1}, 'current')]
+    if name == 'regression_member_edits_other_organisation':
+        org = find_row('organisation', 'other-organisation')[0]
+        return [('PATCH', item_path('organisation', [org]), {'name': 'x'}, 'current')]
+    if name == 'attack_review_score_via_412_etag':
+        key = find_row('review', 'assigned-other-reviewer')
+        return [('PATCH', item_path('review', key), {'score': 1}, 'stale')]
+    if name == 'attack_review_of_unassigned_proposal_403_vs_404':
+        key = find_row('review', 'unassigned')
+        return [('GET', item_path('review', key), None, None)]
+    if name == 'attack_review_delete_other_403_vs_404':
+        key = find_row('review', 'assigned-other-reviewer')
+        return [('DELETE', item_path('review', key), None, None)]
+    if name == 'attack_conflicted_assignment':
+        conflict = CONFLICT
+        return [('POST', '/api/v1/assignment',
+                 {'proposal_id': conflict[0], 'reviewer_id': conflict[1]}, None)]
+    if name == 'attack_conflicted_assignment_import':
+        csv_text = f'proposal_id,reviewer_id\n{CONFLICT[0]},{CONFLICT[1]}\n'
+        return [('POST-CSV', '/api/v1/import/assignment', csv_text, None)]
+    if name == 'attack_region_moves_cluster':
+        return [('PATCH', item_path('cluster', [C2]), {'region': '84'}, 'current')]
+    if name == 'attack_region_moves_organisation':
+        org = one("SELECT id FROM organisation WHERE region = ? ORDER BY id LIMIT 1", REGION)[0]
+        return [('PATCH', item_path('organisation', [org]), {'commune': '69123', 'department': None,
+                                                            'region': None}, 'current')]
+    if name == 'attack_region_moves_membership_out':
+        key = find_row('membership', 'region-cluster')
+        return [('PUT', item_path('membership', key), None, 'current')]
+    if name == 'attack_evaluator_overwrites_other_assessment':
+        key = find_row('assessment', 'other-assessment')
+        return [('PATCH', item_path('assessment', key), {'score': 1}, 'current')]
+    if name == 'attack_evaluator_writes_as_other':
+        return [('POST', '/api/v1/assessment',
+                 {'cluster_id': CX, 'year': 2022, 'criterion': 'structure', 'evaluator': 'evaluateur-1',
+                  'score': 1, 'justification': 'usurpation'}, None)]
+    if name == 'attack_manager_writes_own_cluster_budget':
+        key = find_row('cluster_budget', 'own-cluster')
+        return [('PATCH', item_path('cluster_budget', key), {'total': 1e9}, 'current')]
+    if name == 'attack_manager_creates_own_cluster_budget':
+        return [('POST', '/api/v1/cluster_budget', {'cluster_id': C, 'year': 2039, 'total': 1}, None)]
+    if name == 'attack_cursor_leaks_keys':
+        return [('CURSOR', '/api/v1/proposal?limit=1', None, None)]
+    if name == 'attack_forged_cursor':
+        import base64
+        forged = base64.urlsafe_b64encode(b'["demo-prop-00001"]').decode().rstrip('=')
+        return [('GET', f'/api/v1/proposal?limit=5&cursor={forged}', None, None)]
+    raise ValueError(f'no attack named {name}')
+
+
+def evaluate_request(entity, rel):
+    year = YEAR if not rel.startswith('unpublished') else YEAR - 1
+    cluster = {'published-own-cluster': C, 'unpublished-own-cluster': C,
+               'published-region-cluster': C2, 'published-other-cluster': CX}.get(rel, C)
+    if entity == 'evaluation':
+        return f'/api/v1/evaluate?year={year}&draws=50&sobol_n=0', cluster
+    if entity == 'cluster_report':
+        return f'/api/v1/reports/cluster/{cluster}?year={year}&draws=50&sobol_n=0&format=html&lang=fr', cluster
+    raise ValueError(entity)
+
+
+# Publish the year's evaluation (the State) before the rows that read it.
+status, _, text = http('POST', f'/api/v1/evaluate/publications/{YEAR}?draws=50&seed=1&sobol_n=0',
+                       tokens['state'])
+if status != 201:
+    print(f'note: publishing {YEAR} answered {status} {text[:200]}')
+# An assessment of the manager's cluster for a year that is not published.
+admin_create('assessment', {'cluster_id': C, 'year': YEAR - 1, 'criterion': 'structure',
+                            'evaluator': 'setup', 'score': 3, 'justification': 'draft'})
+# A conflicted pair that is not assigned: from the conflict detector, as the State sees it.
+CONFLICT = None
+for call in [r[0] for r in sql.execute('SELECT id FROM call ORDER BY id')]:
+    st, _, body = http('GET', f'/api/v1/select/calls/{call}/conflicts', tokens['state'])
+    if st != 200:
+        continue
+    for item in json.loads(body)['items']:
+        if not sql.execute('SELECT 1 FROM assignment WHERE proposal_id = ? AND reviewer_id = ?',
+                           (item['proposal'], item['reviewer'])).fetchone():
+            CONFLICT = (item['proposal'], item['reviewer'])
+            break
+    if CONFLICT:
+        break
+
+
+def run_row(row):
+    role, entity, action, rel, expected = (row['role'], row['entity'], row['action'],
+                                           row['relationship'], row['expected'])
+    token = tokens.get(role)
+    if row['name'].startswith('attack_'):
+        steps = attack(row['name'])
+        answers = []
+        for method, path, body, if_match in steps:
+            if method == 'CURSOR':
+                st, _, text = http('GET', path, token)
+                cursor = json.loads(text).get('next_cursor') if st == 200 else None
+                leaked = False
+                if cursor:
+                    import base64
+                    raw = base64.urlsafe_b64decode(cursor + '=' * (-len(cursor) % 4))
+                    leaked = b'demo-' in raw or b'prop' in raw
+                answers.append('leaks' if leaked else 'opaque')
+                continue
+            if method == 'POST-CSV':
+                req = urllib.request.Request(BASE + path, data=body.encode(), method='POST',
+                                             headers={'Authorization': f'Bearer {token}',
+                                                      'Content-Type': 'text/csv'})
+                try:
+                    with urllib.request.urlopen(req, timeout=300) as r:
+                        answers.append(str(r.status))
+                except urllib.error.HTTPError as e:
+                    answers.append(str(e.code))
+                continue
+            h = {}
+            if if_match == 'current':
+                h['If-Match'] = current_etag(path)
+            elif if_match == 'stale':
+                h['If-Match'] = '"0000000000000000"'
+            st, headers, text = http(method, path, token, body, h)
+            answers.append(str(st))
+            if 'etag' in row['name'] and (headers.get('ETag') or re.search(r'is now', text)):
+                answers[-1] += '+etag'
+        return answers[-1], ' '.join(answers)
+    if entity == 'route':
+        st, _, text = http(action, rel, token, {} if action in ('POST', 'PUT', 'PATCH') else None)
+        return str(st), text[:160]
+    if entity == 'publication':
+        st, _, text = http('POST', f'/api/v1/evaluate/publications/{YEAR - 1}?draws=20&sobol_n=0', token)
+        return str(st), text[:160]
+    if entity in ('evaluation', 'cluster_report'):
+        path, cluster = evaluate_request(entity, rel)
+        st, _, text = http('GET', path, token)
+        if st == 200 and entity == 'evaluation':
+            shown = [c['cluster'] for c in json.loads(text)['clusters']]
+            if role in ('region', 'cluster_manager') and any(
+                    one('SELECT region FROM cluster WHERE id = ?', c)[0] != REGION or
+                    (role == 'cluster_manager' and c != C) for c in shown):
+                return 'leaks', f'{st} clusters {shown}'
+        return str(st), text[:160]
+    if action == 'read':
+        key = find_row(entity, rel)
+        st, headers, text = http('GET', item_path(entity, key), token)
+        return str(st), text[:160]
+    if action == 'list':
+        key = find_row(entity, rel)
+        filters = '&'.join(f'{k}={urllib.parse.quote(str(v))}' for k, v in zip(KEYS[entity], key))
+        st, _, text = http('GET', f'/api/v1/{entity}?{filters}&limit=1000', token)
+        if st != 200:
+            return str(st), text[:160]
+        items = json.loads(text)['items']
+        return ('visible' if items else 'hidden'), f'{len(items)} row(s)'
+    if action == 'create':
+        body = new_body(entity, rel)
+        st, _, text = http('POST', f'/api/v1/{entity}', token, body)
+        return str(st), text[:400]
+    if action in ('update', 'delete'):
+        key = find_row(entity, rel)
+        method = 'PATCH' if action == 'update' else 'DELETE'
+        st, _, text = http(method, item_path(entity, key), token, {} if action == 'update' else None,
+                           {'If-Match': '"0000000000000000"'})
+        return str(st), text[:160]
+    raise ValueError(f'unknown action {action}')
+
+
+failures = 0
+count = 0
+with open(os.path.join(SRC, 'tests/access/expectations.csv'), newline='') as f:
+    rows = [r for r in csv.DictReader(f) if r['role'] and not (r['name'] or '').startswith('#')]
+try:
+    for row in rows:
+        label = row['name'] or f"{row['role']} {row['action']} {row['entity']} ({row['relationship']})"
+        if ONLY and not ONLY.search(label):
+            continue
+        count += 1
+        try:
+            got, detail = run_row(row)
+        except (ValueError, KeyError, TypeError, IndexError) as e:
+            got, detail = 'fixture-error', repr(e)
+        if got != row['expected']:
+            failures += 1
+            print(f'FAIL {label}: expected {row["expected"]}, got {got} — {detail}')
+        elif os.environ.get('VERBOSE'):
+            print(f'ok   {label}: {got}')
+finally:
+    server.terminate()
+    server.wait(timeout=30)
+print(f'access: {count - failures} of {count} expectations hold')
+sys.exit(1 if failures else 0)
