@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/typed_json.h"
+#include "secrecy/linked.h"
 #include "secrecy/rule.h"
 #include "secrecy/table.h"
 

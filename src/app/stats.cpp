@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <set>
+#include <thread>
+#include <unordered_set>
 
 #include "core/codes.h"
 #include "core/date.h"
@@ -390,52 +393,164 @@ Result<ProjectProfile> project_profile(const snapshot::Snapshot& s, const std::s
   return out;
 }
 
-Result<FirmTable> firm_aggregate(const snapshot::Snapshot& s, const std::string& measure, int year,
-                                 bool members_only, const SecrecyRule& rule) {
+const std::vector<std::string>& firm_measures() {
+  static const std::vector<std::string> k = {"headcount",   "turnover",  "value_added",
+                                             "rd_spending", "rd_staff",  "exports",
+                                             "patents",     "wage_bill", "cir"};
+  return k;
+}
+
+Result<std::vector<FirmTableSet>> firm_table_sets(const snapshot::Snapshot& s,
+                                                  const std::vector<std::string>& measures,
+                                                  std::optional<int> year, const SecrecyRule& rule,
+                                                  FirmSuppression how, int threads) {
   const Table& fy = s.table("firm_year");
   const auto* e = fy.entity;
-  const int mi = schema::field_index(*e, measure);
-  if (mi < 0 || e->fields[static_cast<size_t>(mi)].type != schema::Type::kReal) {
-    return Status::invalid_argument(
-        fmt::format("'{}' is not a numeric measure of firm_year", measure));
-  }
-  std::set<std::string_view> members;
-  if (members_only) {
-    const Column& siren = s.table("organisation").column("siren");
-    for (size_t r = 0; r < siren.codes.size(); ++r) {
-      if (!siren.is_null(r)) members.insert(siren.text(r));
+  for (const auto& measure : measures) {
+    const int mi = schema::field_index(*e, measure);
+    if (mi < 0 || e->fields[static_cast<size_t>(mi)].type != schema::Type::kReal) {
+      return Status::invalid_argument(
+          fmt::format("'{}' is not a numeric measure of firm_year", measure));
     }
   }
   std::vector<std::string> rows, cols;
-  std::map<std::string, int> row_index, col_index;
+  std::map<std::string, int, std::less<>> row_index;
   for (const auto& r : codes::regions()) {
     row_index[std::string(r.code)] = static_cast<int>(rows.size());
     rows.emplace_back(r.code);
   }
-  for (char sec = 'A'; sec <= 'U'; ++sec) {
-    col_index[std::string(1, sec)] = static_cast<int>(cols.size());
-    cols.emplace_back(1, sec);
-  }
-  const Column& value = fy.column(measure);
+  for (char sec = 'A'; sec <= 'U'; ++sec) cols.emplace_back(1, sec);
   const Column& years = fy.column("year");
   const Column& region = fy.column("region");
   const Column& naf = fy.column("naf");
   const Column& siren = fy.column("siren");
-  std::vector<Contribution> contributions;
-  for (size_t r = 0; r < fy.rows; ++r) {
-    if (years.ints[r] != year || value.is_null(r) || region.is_null(r) || naf.is_null(r)) continue;
-    if (members_only && !members.count(siren.text(r))) continue;
-    const auto section = codes::naf_section(naf.text(r).substr(0, 2));
-    if (!section) continue;
-    contributions.push_back({row_index[std::string(region.text(r))],
-                             col_index[std::string(1, *section)], value.reals[r],
-                             std::string(siren.text(r))});
+  // Per dictionary code: the row of a region, the column of a NAF code, whether a SIREN is an
+  // organisation of the registry (a member).
+  std::vector<int16_t> region_of(region.dict.size(), -1), section_of(naf.dict.size(), -1);
+  for (size_t c = 0; c < region.dict.size(); ++c) {
+    const auto it = row_index.find(region.dict[c]);
+    if (it != row_index.end()) region_of[c] = static_cast<int16_t>(it->second);
   }
-  const SecretTable t =
-      publish(static_cast<int>(rows.size()), static_cast<int>(cols.size()), contributions, rule);
+  for (size_t c = 0; c < naf.dict.size(); ++c) {
+    const auto section = codes::naf_section(std::string_view(naf.dict[c]).substr(0, 2));
+    if (section && *section >= 'A' && *section <= 'U')
+      section_of[c] = static_cast<int16_t>(*section - 'A');
+  }
+  std::vector<uint8_t> member_of(siren.dict.size(), 0);
+  {
+    std::unordered_set<std::string_view> members;
+    const Column& org_siren = s.table("organisation").column("siren");
+    for (size_t r = 0; r < org_siren.codes.size(); ++r) {
+      if (!org_siren.is_null(r)) members.insert(org_siren.text(r));
+    }
+    for (size_t c = 0; c < siren.dict.size(); ++c) member_of[c] = members.count(siren.dict[c]);
+  }
+  // The panel's rows with a region and a NAF section, by year.
+  struct Entry {
+    uint32_t row;
+    int16_t region, section;
+    bool member;
+  };
+  std::map<int, std::vector<Entry>> by_year;
+  for (size_t r = 0; r < fy.rows; ++r) {
+    const int y = static_cast<int>(years.ints[r]);
+    if ((year && y != *year) || region.codes[r] < 0 || naf.codes[r] < 0 || siren.codes[r] < 0)
+      continue;
+    const int16_t ri = region_of[static_cast<size_t>(region.codes[r])];
+    const int16_t si = section_of[static_cast<size_t>(naf.codes[r])];
+    if (ri < 0 || si < 0) continue;
+    by_year[y].push_back(
+        {static_cast<uint32_t>(r), ri, si, member_of[static_cast<size_t>(siren.codes[r])] != 0});
+  }
+  if (year && !by_year.count(*year)) by_year[*year];  // an empty panel year: empty tables
+  std::vector<std::pair<const std::string*, const std::pair<const int, std::vector<Entry>>*>> jobs;
+  for (const auto& measure : measures) {
+    for (const auto& entry : by_year) jobs.emplace_back(&measure, &entry);
+  }
+  std::vector<FirmTableSet> out(jobs.size());
+  std::vector<Status> status(jobs.size());
+  const int R = static_cast<int>(rows.size()), C = static_cast<int>(cols.size());
+  auto build = [&](size_t j) {
+    const std::string& measure = *jobs[j].first;
+    const int y = jobs[j].second->first;
+    const auto& entries = jobs[j].second->second;
+    const Column& value = fy.column(measure);
+    std::vector<Contribution> all, mem;
+    all.reserve(entries.size());
+    for (const auto& en : entries) {
+      if (value.is_null(en.row)) continue;
+      Contribution c{en.region, en.section, value.reals[en.row], std::string(siren.text(en.row))};
+      if (en.member) mem.push_back(c);
+      all.push_back(std::move(c));
+    }
+    const bool nonnegative =
+        std::all_of(all.begin(), all.end(), [](const Contribution& c) { return c.value >= 0; });
+    FirmTableSet& set = out[j];
+    set.measure = measure;
+    set.year = y;
+    set.rows = rows;
+    set.columns = cols;
+    set.all = secrecy::add_two_way(set.linked, fmt::format("{} {} all firms", measure, y), R, C,
+                                   all, rule, nonnegative);
+    set.members = secrecy::add_two_way(set.linked, fmt::format("{} {} members", measure, y), R, C,
+                                       mem, rule, nonnegative);
+    secrecy::link_subset(set.linked, set.all, set.members, nonnegative);
+    if (how == FirmSuppression::kLinked) {
+      secrecy::Protection p;
+      p.share = rule.protection;
+      status[j] = secrecy::protect(set.linked, p);
+    } else if (how == FirmSuppression::kLineRule) {
+      for (const auto& [grid, contributions] :
+           {std::pair{&set.all, &all}, std::pair{&set.members, &mem}}) {
+        const SecretTable t = secrecy::publish_line_rule(R, C, *contributions, rule);
+        for (int r = 0; r <= R; ++r) {
+          for (int k = 0; k <= C; ++k) {
+            if (t.cells[static_cast<size_t>(r)][static_cast<size_t>(k)].suppression ==
+                Suppression::kSecondary)
+              set.linked.cells[static_cast<size_t>(grid->at(r, k))].state =
+                  secrecy::CellState::kSecondary;
+          }
+        }
+      }
+    }
+  };
+  // Each job on one thread (the tables of a measure and year are independent).
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t j = next++; j < jobs.size(); j = next++) build(j);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < std::min<int>(threads, static_cast<int>(jobs.size())); ++t)
+    pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  for (const auto& st : status) {
+    if (!st.is_ok()) return st;
+  }
+  return out;
+}
+
+Result<FirmTable> firm_aggregate(const snapshot::Snapshot& s, const std::string& measure, int year,
+                                 bool members_only, const SecrecyRule& rule) {
+  auto sets = firm_table_sets(s, {measure}, year, rule);
+  if (!sets) return sets.error();
+  const FirmTableSet& set = sets->front();
+  // Fail closed: the tables are published only if every primary cell keeps its protection
+  // interval against the attacker's linear programs.
+  secrecy::Protection p;
+  p.share = rule.protection;
+  auto audit = secrecy::audit(set.linked, p, true);
+  if (!audit) return audit.error();
+  if (audit->failures > 0) {
+    return Status::unavailable(fmt::format(
+        "statistical secrecy: the {} table of {} fails its audit ({} primary cells narrower than "
+        "their protection interval); it is not published",
+        measure, year, audit->failures));
+  }
+  const SecretTable t = secrecy::to_secret_table(set.linked, members_only ? set.members : set.all);
   FirmTable out;
-  out.rows = rows;
-  out.columns = cols;
+  out.rows = set.rows;
+  out.columns = set.columns;
   out.rows.emplace_back("total");
   out.columns.emplace_back("total");
   for (const auto& line : t.cells) {
@@ -459,9 +574,7 @@ const ParamSpecs& regions_overview_params() {
 const ParamSpecs& firm_aggregate_params() {
   static const ParamSpecs k = {
       choice_param("measure", "Measure of the firm panel",
-                   {"headcount", "turnover", "value_added", "rd_spending", "rd_staff", "exports",
-                    "patents", "wage_bill", "cir"},
-                   "rd_spending"),
+                   {firm_measures().begin(), firm_measures().end()}, "rd_spending"),
       year_param("year", "Year of the panel", "2020"),
       flag_param("members_only", "Only firms that are organisations of the registry")};
   return k;

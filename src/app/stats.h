@@ -198,9 +198,32 @@ POLES_JSON(FirmTable, rows, columns, cells, measure, year, members_only, rule)
 
 // Sum of a firm_year measure in `year`, by region (rows) and NAF section (columns), with margins,
 // after statistical secrecy. `members_only` restricts to firms that are organisations of the
-// registry.
+// registry. The two tables (all firms, members) are linked (all firms ⊃ members) and protected
+// together; a table that fails the attacker's audit is refused (fail closed: kUnavailable).
 Result<FirmTable> firm_aggregate(const snapshot::Snapshot& s, const std::string& measure, int year,
                                  bool members_only, const SecrecyRule& rule = {});
+
+// How the secondary cells of the firm tables are chosen: by linear programming over the linked
+// tables (what is published), or as before this engine (no line with one masked cell, each table
+// alone) or not at all — the two baselines the audit compares with.
+enum class FirmSuppression : uint8_t { kLinked, kLineRule, kPrimaryOnly };
+
+// The linked tables of /stats/firms for one measure and year, after secondary suppression: what
+// the route publishes and what `poles secrecy audit` attacks.
+struct FirmTableSet {
+  std::string measure;
+  int year = 0;
+  std::vector<std::string> rows, columns;  // region codes, NAF sections (margins not included)
+  secrecy::LinkedTables linked;
+  secrecy::Grid all, members;
+};
+// One per measure of firm_aggregate_params() and year of the firm panel (all when `year` is
+// empty), in that order.
+Result<std::vector<FirmTableSet>> firm_table_sets(
+    const snapshot::Snapshot& s, const std::vector<std::string>& measures, std::optional<int> year,
+    const SecrecyRule& rule = {}, FirmSuppression how = FirmSuppression::kLinked, int threads = 1);
+// The measures of the firm panel published by /stats/firms.
+const std::vector<std::string>& firm_measures();
 
 // The parameters of the views above (shared by the API and the CLI).
 const ParamSpecs& regions_overview_params();

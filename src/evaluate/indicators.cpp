@@ -494,14 +494,27 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
     std::vector<std::vector<FirmSum>> jobs(Yu, std::vector<FirmSum>(C)),
         rdstaff(Yu, std::vector<FirmSum>(C)), now(Yu, std::vector<FirmSum>(C)),
         before(Yu, std::vector<FirmSum>(C));
+    // The composition rule (secrecy/rule.h, docs/secrecy.md): the growth compares the same firms
+    // over two years, so with member_jobs of both years it reveals the firms that joined or left
+    // (Σ of last year's headcount over the growth's firms − last year's member_jobs) and those
+    // without last year's figure (this year's member_jobs − the growth's numerator). Each of these
+    // differences, as a cell of the firms that differ, must itself pass the primary rule.
+    std::vector<std::vector<secrecy::Cell<int32_t>>> changed_before(
+        Yu, std::vector<secrecy::Cell<int32_t>>(C)),
+        changed_now(Yu, std::vector<secrecy::Cell<int32_t>>(C));
+    // The clusters the firm belongs to in year y, each once (memberships may be renewed).
+    auto clusters_of = [&](int32_t o, int y) {
+      std::vector<int32_t> cs;
+      for (const auto& [c, start, end] : org_memberships[static_cast<size_t>(o)]) {
+        if (start <= dec31(y) && end >= jan1(y) && std::find(cs.begin(), cs.end(), c) == cs.end())
+          cs.push_back(c);
+      }
+      return cs;
+    };
     for (const auto& [o, v] : panel) {
+      std::vector<int32_t> last = clusters_of(o, from_year - 1);
       for (int y = from_year; y <= to_year; ++y) {
-        // The clusters the firm belongs to this year, each once (memberships may be renewed).
-        std::vector<int32_t> cs;
-        for (const auto& [c, start, end] : org_memberships[static_cast<size_t>(o)]) {
-          if (start <= dec31(y) && end >= jan1(y) && std::find(cs.begin(), cs.end(), c) == cs.end())
-            cs.push_back(c);
-        }
+        const std::vector<int32_t> cs = clusters_of(o, y);
         const auto [h, r] = v[yi(y) + 1];
         const double h0 = v[yi(y)].first;
         for (int32_t c : cs) {
@@ -511,16 +524,36 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
           if (!std::isnan(h) && !std::isnan(h0)) {
             now[yi(y)][cu].add(o, h);
             before[yi(y)][cu].add(o, h0);
+          } else if (!std::isnan(h)) {
+            changed_now[yi(y)][cu].add(o, h);  // in member_jobs, not in the growth
           }
         }
+        // In the growth's firms of y xor in member_jobs of y − 1: a joiner or a leaver.
+        if (!std::isnan(h0)) {
+          std::vector<int32_t> either = cs;
+          for (int32_t c : last) {
+            if (std::find(either.begin(), either.end(), c) == either.end()) either.push_back(c);
+          }
+          for (int32_t c : either) {
+            const bool in_growth = !std::isnan(h) && std::find(cs.begin(), cs.end(), c) != cs.end();
+            const bool in_last = std::find(last.begin(), last.end(), c) != last.end();
+            if (in_growth != in_last) changed_before[yi(y)][static_cast<size_t>(c)].add(o, h0);
+          }
+        }
+        last = cs;
       }
     }
+    auto composition_safe = [](const secrecy::Cell<int32_t>& changed) {
+      return changed.firms() == 0 || changed.verdict() == secrecy::Verdict::kPublish;
+    };
     for (int y = from_year; y <= to_year; ++y) {
       for (size_t c = 0; c < C; ++c) {
         set(y, c, "member_jobs", jobs[yi(y)][c].value());
         set(y, c, "member_rd_staff", rdstaff[yi(y)][c].value());
         const double a = now[yi(y)][c].value(), b = before[yi(y)][c].value();
-        set(y, c, "member_jobs_growth", b > 0 ? a / b - 1 : kNaN);
+        const bool safe =
+            composition_safe(changed_before[yi(y)][c]) && composition_safe(changed_now[yi(y)][c]);
+        set(y, c, "member_jobs_growth", safe && b > 0 ? a / b - 1 : kNaN);
       }
     }
   }

@@ -16,6 +16,9 @@ namespace poles::secrecy {
 struct Rule {
   int min_firms = 3;
   double max_share = 0.85;  // of the cell's absolute value held by its largest contributor
+  // The protection interval of a masked (primary) cell: the attacker's interval must reach
+  // value·(1 ± protection) on both sides (secrecy/linked.h, docs/secrecy.md).
+  double protection = 0.15;
 };
 
 enum class Verdict : uint8_t {

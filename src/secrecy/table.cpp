@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 
+#include "secrecy/linked.h"
+
 namespace poles::secrecy {
 
 int SecretTable::masked() const {
@@ -16,6 +18,28 @@ int SecretTable::masked() const {
 
 SecretTable publish(int rows, int cols, const std::vector<Contribution>& contributions,
                     const Rule& rule) {
+  const bool nonnegative = std::all_of(contributions.begin(), contributions.end(),
+                                       [](const Contribution& c) { return c.value >= 0; });
+  LinkedTables lt;
+  const Grid g = add_two_way(lt, "table", rows, cols, contributions, rule, nonnegative);
+  Protection p;
+  p.share = rule.protection;
+  if (Status st = protect(lt, p); !st.is_ok()) {
+    // The solver failed: publish nothing rather than an unprotected table.
+    SecretTable t = to_secret_table(lt, g);
+    for (auto& line : t.cells) {
+      for (auto& cell : line) {
+        if (cell.value) cell.suppression = Suppression::kSecondary;
+        cell.value.reset();
+      }
+    }
+    return t;
+  }
+  return to_secret_table(lt, g);
+}
+
+SecretTable publish_line_rule(int rows, int cols, const std::vector<Contribution>& contributions,
+                              const Rule& rule) {
   const int R = rows + 1, C = cols + 1;
   // Per cell (margins included): each firm's total contribution.
   std::vector<std::vector<std::map<std::string, double>>> by_firm(

@@ -1,7 +1,7 @@
 // A two-way table of sums over firms, published under statistical secrecy: each cell follows the
-// primary rule (secrecy/rule.h); then cells are masked in addition so that no row or column of the
-// table — margins included — has exactly one masked cell, which subtraction from its total would
-// reveal (secondary suppression, iterated until stable).
+// primary rule (secrecy/rule.h); then cells are masked in addition so that the interval an
+// attacker can compute for each primary cell from the published ones (margins included, values
+// non-negative when every contribution is) reaches the protection interval (secrecy/linked.h).
 #pragma once
 
 #include <optional>
@@ -36,7 +36,15 @@ struct SecretTable {
   int masked() const;
 };
 
+// Published alone (a table linked to no other), protected to rule.protection. Should the solver
+// fail, every cell is masked.
 SecretTable publish(int rows, int cols, const std::vector<Contribution>& contributions,
                     const Rule& rule = {});
+
+// The former secondary suppression, kept as the baseline the audit is compared with: cells are
+// masked until no row or column holds exactly one masked cell (which its total would reveal by
+// subtraction). It resists that subtraction only, not linear programming (docs/secrecy.md).
+SecretTable publish_line_rule(int rows, int cols, const std::vector<Contribution>& contributions,
+                              const Rule& rule = {});
 
 }  // namespace poles::secrecy

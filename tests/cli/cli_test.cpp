@@ -42,6 +42,19 @@ TEST_F(Cli, ExitCodes) {
   EXPECT_EQ(run({"import", "--help"}), 0);
 }
 
+// `poles secrecy audit`: on a store without a firm panel there is nothing to attack, and it
+// passes (exit 0); its JSON names the rule and the publishers. A bad option is a usage error.
+TEST_F(Cli, SecrecyAuditOfAnEmptyStorePasses) {
+  ASSERT_EQ(run({"secrecy", "audit", "--json"}), 0) << err();
+  const auto j = nlohmann::json::parse(out());
+  EXPECT_TRUE(j["passed"].get<bool>());
+  EXPECT_DOUBLE_EQ(j["protection"].get<double>(), 0.15);
+  ASSERT_EQ(j["publishers"].size(), 2u);
+  EXPECT_EQ(j["publishers"][0]["publisher"], "/api/v1/stats/firms");
+  EXPECT_EQ(j["publishers"][0]["failures"], 0);
+  EXPECT_EQ(run({"secrecy", "audit", "--protection", "2"}), 1);
+}
+
 TEST_F(Cli, XlsxExportWritesAWorkbook) {
   testing::write_file(dir_ / "c.csv", "id,name,region,scale\naero,Aerospace Valley,76,national\n");
   ASSERT_EQ(run({"import", "cluster", (dir_ / "c.csv").string()}), 0);

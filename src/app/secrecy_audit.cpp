@@ -1,0 +1,205 @@
+#include "app/secrecy_audit.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <set>
+#include <thread>
+
+#include "core/codes.h"
+#include "foresight/employment.h"
+#include "secrecy/linked.h"
+
+namespace poles::app {
+namespace {
+
+const char* suppression_name(FirmSuppression how) {
+  switch (how) {
+    case FirmSuppression::kLinked:
+      return "linked";
+    case FirmSuppression::kLineRule:
+      return "line_rule";
+    case FirmSuppression::kPrimaryOnly:
+      return "primary_only";
+  }
+  return "linked";
+}
+
+// Published tables as the audit sees them: a linked system, its grids and their labels.
+struct System {
+  secrecy::LinkedTables linked;
+  std::vector<secrecy::Grid> grids;
+  std::vector<std::string> rows, columns;
+};
+
+// Attacks every system (on `threads` threads) and sums up for one publisher.
+Result<SecrecyAuditPublisher> attack_systems(std::string publisher, FirmSuppression how,
+                                             const std::vector<System>& systems,
+                                             const SecrecyAuditOptions& o, const SecrecyRule& rule,
+                                             std::chrono::steady_clock::time_point start) {
+  SecrecyAuditPublisher out;
+  out.publisher = std::move(publisher);
+  out.suppression = suppression_name(how);
+  std::vector<Result<secrecy::AuditOutcome>> audits(systems.size(), Status::internal("not run"));
+  std::atomic<size_t> next{0};
+  secrecy::Protection protection;
+  protection.share = rule.protection;
+  auto attack = [&] {
+    for (size_t i = next++; i < systems.size(); i = next++)
+      audits[i] = secrecy::audit(systems[i].linked, protection, o.primaries_only);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < std::min<int>(o.threads, static_cast<int>(systems.size())); ++t)
+    pool.emplace_back(attack);
+  attack();
+  for (auto& t : pool) t.join();
+
+  double inner_value = 0, masked_value = 0;
+  double narrowest = secrecy::kUnbounded;
+  for (size_t i = 0; i < systems.size(); ++i) {
+    if (!audits[i]) return audits[i].error();
+    const System& sys = systems[i];
+    const auto& lt = sys.linked;
+    out.tables += static_cast<int>(lt.tables.size());
+    for (const secrecy::Grid& g : sys.grids) {
+      for (int r = 0; r <= g.rows; ++r) {
+        for (int k = 0; k <= g.cols; ++k) {
+          const auto& c = lt.cells[static_cast<size_t>(g.at(r, k))];
+          if (c.firms == 0) continue;
+          ++out.cells;
+          out.primary += c.state == secrecy::CellState::kPrimary;
+          out.secondary += c.state == secrecy::CellState::kSecondary;
+          if (r < g.rows && k < g.cols) {
+            inner_value += std::fabs(c.value);
+            if (c.masked()) masked_value += std::fabs(c.value);
+          }
+        }
+      }
+    }
+    const auto& a = *audits[i];
+    out.attacked += static_cast<int>(a.cells.size());
+    out.exact += a.exact;
+    out.failures += a.failures;
+    for (const auto& iv : a.cells) {
+      if (!iv.primary || iv.value == 0) continue;
+      const double w = iv.relative_half_width();
+      if (w >= narrowest) continue;
+      narrowest = w;
+      const auto& c = lt.cells[static_cast<size_t>(iv.cell)];
+      const auto grid = std::find_if(sys.grids.begin(), sys.grids.end(),
+                                     [&](const secrecy::Grid& g) { return g.table == c.table; });
+      if (grid == sys.grids.end()) continue;
+      const auto at = std::find(grid->ids.begin(), grid->ids.end(), iv.cell) - grid->ids.begin();
+      const auto r = static_cast<size_t>(at / (grid->cols + 1)),
+                 k = static_cast<size_t>(at % (grid->cols + 1));
+      SecrecyAuditCell cell;
+      cell.table = lt.tables[static_cast<size_t>(c.table)];
+      cell.row = r < sys.rows.size() ? sys.rows[r] : "total";
+      cell.column = k < sys.columns.size() ? sys.columns[k] : "total";
+      cell.value = iv.value;
+      if (!std::isinf(iv.low)) cell.low = iv.low;
+      if (!std::isinf(iv.up)) cell.up = iv.up;
+      if (!std::isinf(w)) cell.relative_half_width = w;
+      out.narrowest = cell;
+    }
+  }
+  out.cells_masked_share =
+      out.cells > 0 ? static_cast<double>(out.primary + out.secondary) / out.cells : 0;
+  out.value_masked_share = inner_value > 0 ? masked_value / inner_value : 0;
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+// The tables of /stats/firms under one suppression (built and protected on `threads` threads).
+Result<SecrecyAuditPublisher> audit_firm_tables(const snapshot::Snapshot& s,
+                                                const SecrecyAuditOptions& o,
+                                                const SecrecyRule& rule, FirmSuppression how) {
+  const auto start = std::chrono::steady_clock::now();
+  auto built = firm_table_sets(s, firm_measures(), o.year, rule, how, o.threads);
+  if (!built) return built.error();
+  std::vector<System> systems;
+  for (auto& set : *built) {
+    systems.push_back({std::move(set.linked),
+                       {set.all, set.members},
+                       std::move(set.rows),
+                       std::move(set.columns)});
+  }
+  return attack_systems("/api/v1/stats/firms", how, systems, o, rule, start);
+}
+
+// The sector sheets' jobs of member firms by region (/api/v1/foresight/sectors/{sector}, one
+// column per NAF division of the registry's organisations, the panel's last year), each a table
+// alone as the sheet publishes it (secrecy::publish).
+Result<SecrecyAuditPublisher> audit_sector_sheets(const snapshot::Snapshot& s,
+                                                  const SecrecyAuditOptions& o,
+                                                  const SecrecyRule& rule, FirmSuppression how) {
+  const auto start = std::chrono::steady_clock::now();
+  std::set<std::string> divisions;
+  const auto& naf = s.table("organisation").column("naf");
+  for (const auto& code : naf.dict) {
+    if (code.size() >= 2 && codes::naf_division_exists(code.substr(0, 2)))
+      divisions.emplace(code.substr(0, 2));
+  }
+  std::vector<System> systems;
+  for (const auto& d : divisions) {
+    const auto members = foresight::member_jobs(s, d);
+    if (o.year && members.year != *o.year) continue;
+    std::vector<Contribution> headcount;
+    for (const auto& f : members.firms)
+      headcount.push_back({static_cast<int>(f.region), 0, f.headcount, f.siren});
+    if (headcount.empty()) continue;
+    System sys;
+    const int rows = static_cast<int>(members.regions.size());
+    const bool nonnegative = std::all_of(headcount.begin(), headcount.end(),
+                                         [](const Contribution& c) { return c.value >= 0; });
+    sys.grids.push_back(secrecy::add_two_way(sys.linked,
+                                             fmt::format("division {} {}", d, members.year), rows,
+                                             1, headcount, rule, nonnegative));
+    sys.rows = members.regions;
+    sys.columns = {"jobs"};
+    const SecretTable t = how == FirmSuppression::kLineRule
+                              ? secrecy::publish_line_rule(rows, 1, headcount, rule)
+                              : secrecy::publish(rows, 1, headcount, rule);
+    if (how != FirmSuppression::kPrimaryOnly) {
+      const secrecy::Grid& g = sys.grids.front();
+      for (int r = 0; r <= rows; ++r) {
+        for (int k = 0; k <= 1; ++k) {
+          if (t.cells[static_cast<size_t>(r)][static_cast<size_t>(k)].suppression ==
+              Suppression::kSecondary)
+            sys.linked.cells[static_cast<size_t>(g.at(r, k))].state =
+                secrecy::CellState::kSecondary;
+        }
+      }
+    }
+    systems.push_back(std::move(sys));
+  }
+  return attack_systems("/api/v1/foresight/sectors/{sector}", how, systems, o, rule, start);
+}
+
+}  // namespace
+
+Result<SecrecyAudit> secrecy_audit(const snapshot::Snapshot& s, const SecrecyAuditOptions& o,
+                                   const SecrecyRule& rule) {
+  SecrecyAudit out;
+  out.rule = rule_shown(rule);
+  out.protection = rule.protection;
+  std::vector<FirmSuppression> methods = {FirmSuppression::kLinked};
+  if (o.baselines) {
+    methods.push_back(FirmSuppression::kLineRule);
+    methods.push_back(FirmSuppression::kPrimaryOnly);
+  }
+  for (auto publisher : {audit_firm_tables, audit_sector_sheets}) {
+    for (auto how : methods) {
+      auto p = publisher(s, o, rule, how);
+      if (!p) return p.error();
+      if (how == FirmSuppression::kLinked && p->failures > 0) out.passed = false;
+      out.publishers.push_back(std::move(*p));
+    }
+  }
+  return out;
+}
+
+}  // namespace poles::app

@@ -1,0 +1,295 @@
+// The three attacks of issue #18 on the demo's published figures, by an attacker independent of
+// the code under test (GLPK, tests/secrecy/attack.py, for the linear ones): the exact linear solve
+// and the non-negativity bounds on /stats/firms (all firms and members, linked), and the
+// differencing of a cluster's member_jobs and member_jobs_growth with the membership list. None
+// may recover a primary cell, or a joining firm's headcount, within ±15 %. The same attacks on the
+// former suppression succeed: the tests can fail.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "app/secrecy_audit.h"
+#include "app/stats.h"
+#include "core/date.h"
+#include "demo/load.h"
+#include "evaluate/indicators.h"
+#include "secrecy/glpk_attacker.h"
+#include "secrecy/linked.h"
+#include "snapshot/loader.h"
+#include "test_support.h"
+
+namespace poles::app {
+namespace {
+
+using testing::PublishedGrid;
+
+class SecrecyAttack : public ::testing::Test {
+ protected:
+  // The small demo, generated here; or the france demo of ctest's demo_france fixture when
+  // POLES_DEMO_FRANCE_DB names it (the same tests, built as secrecy_france_test, label slow).
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    const char* france = std::getenv("POLES_DEMO_FRANCE_DB");
+    france_ = france != nullptr && std::filesystem::exists(france);
+    auto s = store::Store::open(france_ ? std::string(france) : (*dir_ / "d.db").string());
+    ASSERT_TRUE(s.has_value());
+    if (!france_) {
+      demo::Options o;
+      o.scale = demo::Scale::kSmall;
+      ASSERT_TRUE(demo::generate_into(**s, o).has_value());
+    }
+    auto snap = snapshot::load(**s);
+    ASSERT_TRUE(snap.has_value());
+    snap_ = *snap;
+  }
+  static void TearDownTestSuite() {
+    snap_.reset();
+    delete dir_;
+  }
+  static inline testing::TempDir* dir_ = nullptr;
+  static inline bool france_ = false;
+  static inline snapshot::SnapshotPtr snap_;
+};
+
+PublishedGrid grid_of(const FirmTable& t, std::vector<std::vector<bool>>* primary) {
+  PublishedGrid g;
+  primary->clear();
+  for (const auto& line : t.cells) {
+    auto& row = g.emplace_back();
+    auto& p = primary->emplace_back();
+    for (const auto& c : line) {
+      row.push_back(c.value);
+      p.push_back(c.secret.has_value() && *c.secret == "primary");
+    }
+  }
+  return g;
+}
+
+PublishedGrid grid_of(const secrecy::LinkedTables& lt, const secrecy::Grid& g,
+                      std::vector<std::vector<bool>>* primary) {
+  PublishedGrid out;
+  primary->clear();
+  for (int r = 0; r <= g.rows; ++r) {
+    auto& row = out.emplace_back();
+    auto& p = primary->emplace_back();
+    for (int c = 0; c <= g.cols; ++c) {
+      const auto& cell = lt.cells[static_cast<size_t>(g.at(r, c))];
+      row.push_back(cell.masked() ? std::nullopt : std::optional<double>(cell.value));
+      p.push_back(cell.state == secrecy::CellState::kPrimary);
+    }
+  }
+  return out;
+}
+
+// The true value of every cell, from the former suppression's complete table.
+struct Truth {
+  std::vector<std::vector<double>> all, members;
+};
+
+// Attacks 1 and 2 on one year's tables of a measure: returns the primary cells recovered
+// narrower than ±15 % (exactly, with free variables; or within bounds, with non-negativity).
+struct AttackOutcome {
+  int primaries = 0, exact = 0, narrow = 0;
+};
+AttackOutcome attack(const std::vector<PublishedGrid>& grids,
+                     const std::vector<std::vector<std::vector<bool>>>& primary,
+                     const std::vector<std::vector<std::vector<double>>>& truth) {
+  AttackOutcome out;
+  for (const bool nonnegative : {false, true}) {
+    for (const auto& iv : testing::glpk_attack(grids, {{0, 1}}, nonnegative)) {
+      const auto t = static_cast<size_t>(iv.table), r = static_cast<size_t>(iv.row),
+                 c = static_cast<size_t>(iv.col);
+      if (!primary[t][r][c]) continue;
+      const double x = truth[t][r][c], half = 0.15 * std::fabs(x) * (1 - 1e-6);
+      const double tol = 1e-6 * std::max(1.0, std::fabs(x));
+      if (!nonnegative) {
+        ++out.primaries;
+        out.exact += iv.up - iv.low <= tol;
+      } else {
+        out.narrow += iv.low > x - half || iv.up < x + half;
+      }
+    }
+  }
+  return out;
+}
+
+TEST_F(SecrecyAttack, FirmTablesResistTheExactSolveAndTheNonNegativityBounds) {
+  if (!testing::glpk_available()) GTEST_SKIP() << "glpsol (glpk-utils) is not installed";
+  int primaries = 0;
+  for (const std::string measure : {"turnover", "value_added", "rd_spending"}) {
+    // The published answers of /api/v1/stats/firms.
+    auto all = firm_aggregate(*snap_, measure, 2020, false);
+    auto mem = firm_aggregate(*snap_, measure, 2020, true);
+    ASSERT_TRUE(all.has_value()) << all.error().to_string();
+    ASSERT_TRUE(mem.has_value()) << mem.error().to_string();
+    std::vector<std::vector<std::vector<bool>>> primary(2);
+    const std::vector<PublishedGrid> grids = {grid_of(*all, &primary[0]),
+                                              grid_of(*mem, &primary[1])};
+    // The true values, from the tables with primary suppression only (the microdata's sums).
+    auto truth_sets = firm_table_sets(*snap_, {measure}, 2020, {}, FirmSuppression::kPrimaryOnly);
+    ASSERT_TRUE(truth_sets.has_value());
+    const auto& ts = truth_sets->front();
+    std::vector<std::vector<std::vector<double>>> truth(2);
+    for (int k = 0; k < 2; ++k) {
+      const secrecy::Grid& g = k == 0 ? ts.all : ts.members;
+      for (int r = 0; r <= g.rows; ++r) {
+        auto& row = truth[static_cast<size_t>(k)].emplace_back();
+        for (int c = 0; c <= g.cols; ++c)
+          row.push_back(ts.linked.cells[static_cast<size_t>(g.at(r, c))].value);
+      }
+    }
+    const AttackOutcome o = attack(grids, primary, truth);
+    primaries += o.primaries;
+    EXPECT_EQ(o.exact, 0) << measure << ": primary cells solved exactly";
+    EXPECT_EQ(o.narrow, 0) << measure << ": primary cells within ±15 % under non-negativity";
+
+    // The former suppression (each table alone, no line with one masked cell) falls to the same
+    // attacker.
+    auto line = firm_table_sets(*snap_, {measure}, 2020, {}, FirmSuppression::kLineRule);
+    ASSERT_TRUE(line.has_value());
+    std::vector<std::vector<std::vector<bool>>> line_primary(2);
+    const std::vector<PublishedGrid> line_grids = {
+        grid_of(line->front().linked, line->front().all, &line_primary[0]),
+        grid_of(line->front().linked, line->front().members, &line_primary[1])};
+    const AttackOutcome before = attack(line_grids, line_primary, truth);
+    EXPECT_GT(before.exact + before.narrow, 0) << measure << ": the former suppression resists";
+    std::printf(
+        "%s 2020: %d primary cells attacked; recovered exactly %d, within ±15 %% %d "
+        "(former suppression: %d and %d)\n",
+        measure.c_str(), o.primaries, o.exact, o.narrow, before.exact, before.narrow);
+  }
+  EXPECT_GT(primaries, 20);
+}
+
+// A test per publisher: every table /stats/firms publishes for a year passes the audit.
+TEST_F(SecrecyAttack, EveryFirmTableOfAYearPassesTheAudit) {
+  SecrecyAuditOptions o;
+  o.year = 2020;
+  o.primaries_only = true;
+  auto r = secrecy_audit(*snap_, o);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  ASSERT_EQ(r->publishers.size(), 2u);
+  EXPECT_EQ(r->publishers[0].publisher, "/api/v1/stats/firms");
+  EXPECT_EQ(r->publishers[0].tables, 18);
+  EXPECT_GT(r->publishers[0].primary, 0);
+  EXPECT_EQ(r->publishers[0].failures, 0);
+  EXPECT_TRUE(r->passed);
+}
+
+// A test per publisher: the sector sheets' member jobs by region (each sheet a table alone) pass
+// the audit; under the former rule some do not.
+TEST_F(SecrecyAttack, SectorSheetsPassTheAudit) {
+  SecrecyAuditOptions o;
+  o.baselines = true;
+  o.year = 2024;
+  auto r = secrecy_audit(*snap_, o);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  const SecrecyAuditPublisher* sheets = nullptr;
+  for (const auto& p : r->publishers) {
+    if (p.publisher == "/api/v1/foresight/sectors/{sector}" && p.suppression == "linked")
+      sheets = &p;
+  }
+  ASSERT_NE(sheets, nullptr);
+  EXPECT_GT(sheets->tables, 10);
+  EXPECT_GT(sheets->primary, 0);
+  EXPECT_EQ(sheets->failures, 0);
+  EXPECT_TRUE(r->passed);
+}
+
+// On the france demo: every table of every year (the 450 tables of `poles secrecy audit`).
+TEST_F(SecrecyAttack, EveryFirmTableOfTheFranceDemoPassesTheAudit) {
+  if (!france_) GTEST_SKIP() << "the france demo only (secrecy_france_test)";
+  SecrecyAuditOptions o;
+  o.primaries_only = true;
+  o.threads = 2;
+  auto r = secrecy_audit(*snap_, o);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(r->publishers[0].tables, 450);
+  EXPECT_EQ(r->publishers[0].failures, 0);
+  EXPECT_TRUE(r->passed);
+}
+
+// Attack 3: a cluster's member_jobs of two years, its member_jobs_growth (the same firms over the
+// two years) and the membership list. When one firm joins and none leaves, last year's headcount
+// of the growth's firms, member_jobs(y) / (1 + growth), minus member_jobs(y − 1) is the joining
+// firm's headcount of y − 1.
+TEST_F(SecrecyAttack, TrendsDoNotRevealAJoiningFirm) {
+  const auto& s = *snap_;
+  const int from = 2010, to = 2024;
+  const evaluate::Catalogue cat = evaluate::catalogue(s, from, to);
+  const int jobs = evaluate::indicator_index("member_jobs");
+  const int growth = evaluate::indicator_index("member_jobs_growth");
+  // The membership list: the organisations with a SIREN member of each cluster each year.
+  const auto& ms = s.table("membership");
+  const auto& orgs = s.table("organisation");
+  const auto& org_siren = orgs.column("siren");
+  std::map<std::pair<int32_t, int>, std::set<std::string>> members;  // (cluster, year) -> SIRENs
+  for (size_t m = 0; m < ms.rows; ++m) {
+    const auto o = static_cast<size_t>(ms.column("organisation_id").codes[m]);
+    if (org_siren.is_null(o)) continue;
+    const int64_t start = ms.column("start_date").ints[m];
+    const int64_t end =
+        ms.column("end_date").present[m] ? ms.column("end_date").ints[m] : INT64_MAX;
+    for (int y = from - 1; y <= to; ++y) {
+      if (start <= Date{y, 12, 31}.to_days() && end >= Date{y, 1, 1}.to_days())
+        members[{ms.column("cluster_id").codes[m], y}].insert(std::string(org_siren.text(o)));
+    }
+  }
+  // Headcounts of the panel (the truth the attacker is after).
+  std::map<std::pair<std::string, int>, double> headcount;
+  const auto& fy = s.table("firm_year");
+  for (size_t r = 0; r < fy.rows; ++r) {
+    const int y = static_cast<int>(fy.column("year").ints[r]);
+    if (y < from - 1 || y > to) continue;
+    headcount[{std::string(fy.column("siren").text(r)), y}] = fy.column("headcount").reals[r];
+  }
+  int cases = 0, attacked = 0, recovered = 0, recovered_unprotected = 0;
+  for (int32_t c = 0; c < static_cast<int32_t>(s.table("cluster").rows); ++c) {
+    for (int y = from + 1; y <= to; ++y) {
+      const auto& now = members[{c, y}];
+      const auto& last = members[{c, y - 1}];
+      std::vector<std::string> joined;
+      bool left = false;
+      for (const auto& f : now) {
+        if (!last.count(f) && headcount.count({f, y - 1}) && headcount.count({f, y}))
+          joined.push_back(f);
+      }
+      for (const auto& f : last) left |= !now.count(f) && headcount.count({f, y - 1});
+      if (joined.size() != 1 || left) continue;
+      ++cases;
+      const double g = cat.at(y, c, growth), j1 = cat.at(y, c, jobs), j0 = cat.at(y - 1, c, jobs);
+      if (std::isnan(j1) || std::isnan(j0)) continue;
+      // The growth as it was published before the composition rule: the same firms' headcount
+      // this year over last year.
+      double a = 0, b = 0;
+      for (const auto& f : now) {
+        if (headcount.count({f, y}) && headcount.count({f, y - 1}))
+          a += headcount[{f, y}], b += headcount[{f, y - 1}];
+      }
+      if (b > 0) {
+        const double truth = headcount[{joined[0], y - 1}];
+        recovered_unprotected += std::fabs(j1 / (a / b) - j0 - truth) <= 1e-6 * truth + 1e-6;
+      }
+      if (std::isnan(g)) continue;
+      ++attacked;
+      const double estimate = j1 / (1 + g) - j0;
+      const double truth = headcount[{joined[0], y - 1}];
+      recovered += std::fabs(estimate - truth) <= 0.15 * std::fabs(truth);
+    }
+  }
+  std::printf(
+      "trends attack: %d cluster-years with one joining firm, %d with the growth and "
+      "both member_jobs published, %d within ±15 %% (%d exactly without the composition rule)\n",
+      cases, attacked, recovered, recovered_unprotected);
+  EXPECT_GT(cases, 0) << "the demo has clusters that one firm joins";
+  EXPECT_EQ(recovered, 0) << attacked << " of " << cases << " cases attacked";
+  EXPECT_GT(recovered_unprotected, 0) << "without the rule the attack recovers headcounts exactly";
+}
+
+}  // namespace
+}  // namespace poles::app
