@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include <fmt/format.h>
+
 #include "core/schema.h"
 #include "http/services.h"
 
@@ -74,7 +76,20 @@ Result<snapshot::SnapshotPtr> Ctx::snapshot() { return services.snapshots.get(*s
 
 Result<Json> Ctx::json_body() const {
   if (req.body.empty()) return Status::invalid_argument("the request needs a JSON body");
-  Json j = Json::parse(req.body, nullptr, false);
+  // The parser is iterative, but writing, copying and comparing a document recurse: a body
+  // nested thousands of levels deep (a few kilobytes) would overflow the stack of the thread
+  // that handles it. No body of this API nests deeper than a few levels.
+  bool too_deep = false;
+  Json j = Json::parse(
+      req.body,
+      [&too_deep](int depth, Json::parse_event_t, Json&) {
+        if (depth > kMaxJsonDepth) too_deep = true;
+        return !too_deep;
+      },
+      false);
+  if (too_deep)
+    return Status::invalid_argument(
+        fmt::format("the body nests deeper than {} levels of arrays and objects", kMaxJsonDepth));
   if (j.is_discarded())
     return Status::invalid_argument("the body is not valid JSON (RFC 8259, UTF-8)");
   return j;

@@ -44,6 +44,9 @@ struct Services;
 struct Route;
 
 // One call of a route, as its handler sees it.
+// The deepest nesting of arrays and objects a request body may have (see Ctx::json_body).
+inline constexpr int kMaxJsonDepth = 64;
+
 struct Ctx {
   Request& req;
   Response& res;
@@ -59,6 +62,7 @@ struct Ctx {
   // The Snapshot of the store's current data version (loaded once per version).
   Result<snapshot::SnapshotPtr> snapshot();
   // The body parsed as JSON (400 with the parser's position when malformed).
+  // The request's JSON body: 400 when empty, not JSON, or nested deeper than kMaxJsonDepth.
   Result<Json> json_body() const;
   // The body read into a described struct (every field error at once).
   template <class T>

@@ -296,6 +296,35 @@ for _ in range(400):
 s.close()
 check(429 in codes, f"anonymous flood: answered 429 after {codes.index(429) if 429 in codes else len(codes)} requests")
 
+# A body nested 100,000 levels deep (200 KB) from a logged-in account: refused with 400, and the
+# server still answers (it crashed on a stack overflow before, whatever the route and role).
+import http.client
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+conn.request("POST", "/api/v1/login", json.dumps({"name": "guard", "password": "hostile-password-2026"}),
+             {"Content-Type": "application/json"})
+login = conn.getresponse()
+login.read()
+cookie = (login.getheader("Set-Cookie") or "").split(";")[0]
+conn.request("GET", "/api/v1/me", headers={"Cookie": cookie})
+csrf = json.loads(conn.getresponse().read()).get("csrf", "")
+deep = "[" * 100000 + "]" * 100000
+try:
+    conn.request("POST", "/api/v1/truth", '{"key":"deep","value":1,"note":' + deep + "}",
+                 {"Content-Type": "application/json", "Cookie": cookie, "X-CSRF-Token": csrf})
+    answer = conn.getresponse()
+    deep_body = answer.read()
+    check(answer.status == 400 and b"nests deeper" in deep_body,
+          f"JSON nested 100,000 levels deep from a logged-in account: {answer.status}")
+    conn.close()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/api/v1/health")
+    check(conn.getresponse().status == 200, "the server answers after the deeply nested body")
+except (OSError, http.client.HTTPException) as e:
+    check(False, f"JSON nested 100,000 levels deep from a logged-in account: {e!r} (server down: "
+          f"exit {server.poll()})")
+    sys.exit(1)
+conn.close()
+
 # --- memory and health ----------------------------------------------------------------------
 time.sleep(0.5)
 sampling = False
