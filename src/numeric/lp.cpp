@@ -3,11 +3,9 @@
 #include <ClpSimplex.hpp>
 #include <CoinPackedMatrix.hpp>
 
-namespace poles::numeric {
-namespace {
-double coin(double v) { return v == kInf ? COIN_DBL_MAX : v == -kInf ? -COIN_DBL_MAX : v; }
-}  // namespace
+#include "numeric/coin_bound.h"
 
+namespace poles::numeric {
 struct RepeatedLp::Model {
   ClpSimplex clp;
 };
@@ -27,8 +25,8 @@ void RepeatedLp::set_bounds(int col, double lower, double upper) {
   col_lo_[static_cast<size_t>(col)] = lower;
   col_hi_[static_cast<size_t>(col)] = upper;
   if (model_) {
-    model_->clp.setColumnLower(col, coin(lower));
-    model_->clp.setColumnUpper(col, coin(upper));
+    model_->clp.setColumnLower(col, coin_bound(lower));
+    model_->clp.setColumnUpper(col, coin_bound(upper));
   }
 }
 
@@ -56,8 +54,10 @@ Result<RepeatedLp::Optimum> RepeatedLp::optimise(const std::vector<int>& cols,
     matrix.setDimensions(static_cast<int>(row_lo_.size()), n);
     std::vector<double> clo(col_lo_.size()), chi(col_hi_.size()), rlo(row_lo_.size()),
         rhi(row_hi_.size()), obj(col_lo_.size(), 0.0);
-    for (size_t i = 0; i < clo.size(); ++i) clo[i] = coin(col_lo_[i]), chi[i] = coin(col_hi_[i]);
-    for (size_t i = 0; i < rlo.size(); ++i) rlo[i] = coin(row_lo_[i]), rhi[i] = coin(row_hi_[i]);
+    for (size_t i = 0; i < clo.size(); ++i)
+      clo[i] = coin_bound(col_lo_[i]), chi[i] = coin_bound(col_hi_[i]);
+    for (size_t i = 0; i < rlo.size(); ++i)
+      rlo[i] = coin_bound(row_lo_[i]), rhi[i] = coin_bound(row_hi_[i]);
     model_->clp.setLogLevel(0);
     model_->clp.messageHandler()->setLogLevel(0);
     model_->clp.loadProblem(matrix, clo.data(), chi.data(), obj.data(), rlo.data(), rhi.data());

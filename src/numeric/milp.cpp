@@ -9,13 +9,14 @@
 #include <algorithm>
 #include <mutex>
 
+#include "numeric/coin_bound.h"
+
 namespace poles::numeric {
 namespace {
 std::mutex& cbc_mutex() {
   static std::mutex m;
   return m;
 }
-double coin(double v) { return v == kInf ? COIN_DBL_MAX : v == -kInf ? -COIN_DBL_MAX : v; }
 }  // namespace
 
 int Milp::add_column(double objective, double lower, double upper, bool integer) {
@@ -52,8 +53,10 @@ Result<Milp::Solution> Milp::solve(double time_limit_seconds) const {
   matrix.setDimensions(static_cast<int>(row_lo_.size()), n);
   std::vector<double> clo(col_lo_.size()), chi(col_hi_.size()), rlo(row_lo_.size()),
       rhi(row_hi_.size());
-  for (size_t i = 0; i < clo.size(); ++i) clo[i] = coin(col_lo_[i]), chi[i] = coin(col_hi_[i]);
-  for (size_t i = 0; i < rlo.size(); ++i) rlo[i] = coin(row_lo_[i]), rhi[i] = coin(row_hi_[i]);
+  for (size_t i = 0; i < clo.size(); ++i)
+    clo[i] = coin_bound(col_lo_[i]), chi[i] = coin_bound(col_hi_[i]);
+  for (size_t i = 0; i < rlo.size(); ++i)
+    rlo[i] = coin_bound(row_lo_[i]), rhi[i] = coin_bound(row_hi_[i]);
 
   std::lock_guard lock(cbc_mutex());
   try {
