@@ -2,7 +2,7 @@
 // bundler; ECharts and the France region map come from web/node_modules (npm, lock file).
 import * as echarts from "/node_modules/echarts/dist/echarts.esm.min.mjs?v=5";
 import franceRegions from "/node_modules/@svg-maps/france.regions/index.js?v=1";
-import { t, lang, setLang, applyStatic, fmt, pct, euros, compact, date } from "/i18n.js";
+import { t, lang, setLang, applyStatic, fmt, pct, euros, compact, date, dateTime } from "/i18n.js";
 import { label, labels, indicatorLabel, indicatorDefinition, unitLabel, INDICATORS } from "/vocab.js";
 import { searchBox } from "/search.js";
 
@@ -466,8 +466,8 @@ async function pageAccount(root) {
   async function loadTokens() {
     const r = await api("GET", "/api/v1/tokens");
     tokens.replaceChildren(r.tokens.length ? table([
-      { label: t("account.token_label"), value: (x) => x.label }, { label: t("account.created"), value: (x) => x.created_at },
-      { label: t("account.last_used"), value: (x) => x.last_used_at ?? t("account.never") },
+      { label: t("account.token_label"), value: (x) => x.label }, { label: t("account.created"), value: (x) => dateTime(x.created_at) },
+      { label: t("account.last_used"), value: (x) => (x.last_used_at ? dateTime(x.last_used_at) : t("account.never")) },
       { label: "", value: (x) => el("button", { type: "button", class: "secondary", "data-token": x.token_id, onclick: async () => {
         await api("DELETE", `/api/v1/tokens/${encodeURIComponent(x.token_id)}`); loadTokens(); } }, t("account.revoke")) },
     ], r.tokens) : el("p", {}, t("account.no_tokens")));

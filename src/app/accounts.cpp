@@ -571,7 +571,7 @@ Result<IssuedToken> Accounts::issue_token(store::Store& s, const User& user,
   POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
   POLES_RETURN_IF_ERROR(tx->execute(
       "INSERT INTO api_token (token_hash, id, user_name, label, created_at) VALUES (?, ?, ?, ?, ?)",
-      {token_hash(out.token), out.id, user.name, label, utc_timestamp()}));
+      {token_hash(out.token), out.id, user.name, label, utc_timestamp_millis()}));
   POLES_RETURN_IF_ERROR(
       audit(*tx, user.name, "token.create", user.name, fmt::format(R"({{"id":"{}"}})", out.id)));
   POLES_RETURN_IF_ERROR(tx->commit());

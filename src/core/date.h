@@ -27,6 +27,9 @@ struct Date {
 bool is_leap_year(int year);
 // Current UTC time as "YYYY-MM-DDTHH:MM:SSZ".
 std::string utc_timestamp();
+// The same with milliseconds ("2026-11-29T06:22:53.123Z"): for rows listed newest first, whose
+// order must not depend on two being made within one second.
+std::string utc_timestamp_millis();
 // Current UTC date.
 Date today_utc();
 int days_in_month(int year, int month);
