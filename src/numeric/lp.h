@@ -27,8 +27,8 @@ class RepeatedLp {
   // Changes a column's bounds (also after the model is built: the next solve starts from the
   // last basis).
   void set_bounds(int col, double lower, double upper);
-  size_t columns() const { return col_lo_.size(); }
-  size_t rows() const { return row_lo_.size(); }
+  size_t columns() const { return p_.col_lo.size(); }
+  size_t rows() const { return p_.row_lo.size(); }
 
   struct Optimum {
     double objective = 0;
@@ -44,9 +44,7 @@ class RepeatedLp {
  private:
   struct Model;
   std::unique_ptr<Model> model_;
-  std::vector<double> col_lo_, col_hi_, row_lo_, row_hi_;
-  std::vector<int> t_row_, t_col_;
-  std::vector<double> t_val_;
+  SparseProgram p_;
   std::vector<int> last_cols_;  // the objective's columns of the last call, reset to 0 next time
 };
 

@@ -19,25 +19,34 @@ std::mutex& cbc_mutex() {
 }
 }  // namespace
 
+int SparseProgram::add_column(double lower, double upper) {
+  col_lo.push_back(lower);
+  col_hi.push_back(upper);
+  return static_cast<int>(col_lo.size() - 1);
+}
+
+int SparseProgram::add_row(const std::vector<int>& cols, const std::vector<double>& coefs,
+                           double lower, double upper) {
+  const int r = static_cast<int>(row_lo.size());
+  for (size_t i = 0; i < cols.size(); ++i) {
+    t_row.push_back(r);
+    t_col.push_back(cols[i]);
+    t_val.push_back(coefs[i]);
+  }
+  row_lo.push_back(lower);
+  row_hi.push_back(upper);
+  return r;
+}
+
 int Milp::add_column(double objective, double lower, double upper, bool integer) {
   obj_.push_back(objective);
-  col_lo_.push_back(lower);
-  col_hi_.push_back(upper);
   integer_.push_back(integer ? 1 : 0);
-  return static_cast<int>(obj_.size() - 1);
+  return p_.add_column(lower, upper);
 }
 
 int Milp::add_row(const std::vector<int>& cols, const std::vector<double>& coefs, double lower,
                   double upper) {
-  const int r = static_cast<int>(row_lo_.size());
-  for (size_t i = 0; i < cols.size(); ++i) {
-    t_row_.push_back(r);
-    t_col_.push_back(cols[i]);
-    t_val_.push_back(coefs[i]);
-  }
-  row_lo_.push_back(lower);
-  row_hi_.push_back(upper);
-  return r;
+  return p_.add_row(cols, coefs, lower, upper);
 }
 
 Result<Milp::Solution> Milp::solve(double time_limit_seconds) const {
@@ -47,22 +56,14 @@ Result<Milp::Solution> Milp::solve(double time_limit_seconds) const {
     empty.optimal = true;
     return empty;
   }
-  CoinPackedMatrix matrix(false, t_row_.data(), t_col_.data(), t_val_.data(),
-                          static_cast<CoinBigIndex>(t_val_.size()));
-  // Rows or columns without any coefficient at the end are not in the triplets: size explicitly.
-  matrix.setDimensions(static_cast<int>(row_lo_.size()), n);
-  std::vector<double> clo(col_lo_.size()), chi(col_hi_.size()), rlo(row_lo_.size()),
-      rhi(row_hi_.size());
-  for (size_t i = 0; i < clo.size(); ++i)
-    clo[i] = coin_bound(col_lo_[i]), chi[i] = coin_bound(col_hi_[i]);
-  for (size_t i = 0; i < rlo.size(); ++i)
-    rlo[i] = coin_bound(row_lo_[i]), rhi[i] = coin_bound(row_hi_[i]);
+  const CoinProgram coin(p_);
 
   std::lock_guard lock(cbc_mutex());
   try {
     OsiClpSolverInterface solver;
     solver.messageHandler()->setLogLevel(0);
-    solver.loadProblem(matrix, clo.data(), chi.data(), obj_.data(), rlo.data(), rhi.data());
+    solver.loadProblem(coin.matrix, coin.clo.data(), coin.chi.data(), obj_.data(), coin.rlo.data(),
+                       coin.rhi.data());
     for (int c = 0; c < n; ++c) {
       if (integer_[static_cast<size_t>(c)]) solver.setInteger(c);
     }

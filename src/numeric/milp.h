@@ -14,6 +14,20 @@ namespace poles::numeric {
 
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// Columns with their bounds and rows as sparse linear ranges (in triplet form): what the MILP and
+// the repeated LP (lp.h) are both built from.
+struct SparseProgram {
+  std::vector<double> col_lo, col_hi, row_lo, row_hi;
+  std::vector<int> t_row, t_col;
+  std::vector<double> t_val;
+
+  // Adds a column lower <= x <= upper and returns its index.
+  int add_column(double lower, double upper);
+  // Adds the row lower <= Σ coef·x[col] <= upper (±kInf for a one-sided row); returns its index.
+  int add_row(const std::vector<int>& cols, const std::vector<double>& coefs, double lower,
+              double upper);
+};
+
 class Milp {
  public:
   // Adds a column (variable) and returns its index.
@@ -24,7 +38,7 @@ class Milp {
   void maximise(bool yes = true) { maximise_ = yes; }
 
   size_t columns() const { return obj_.size(); }
-  size_t rows() const { return row_lo_.size(); }
+  size_t rows() const { return p_.row_lo.size(); }
 
   struct Solution {
     std::vector<double> x;  // value of each column
@@ -37,12 +51,9 @@ class Milp {
   Result<Solution> solve(double time_limit_seconds = 60) const;
 
  private:
-  std::vector<double> obj_, col_lo_, col_hi_;
+  std::vector<double> obj_;
   std::vector<uint8_t> integer_;
-  std::vector<double> row_lo_, row_hi_;
-  // Rows in triplet form.
-  std::vector<int> t_row_, t_col_;
-  std::vector<double> t_val_;
+  SparseProgram p_;
   bool maximise_ = false;
 };
 
