@@ -92,9 +92,9 @@ function table(columns, rows, onClick, { page = 50, tools = rows.length > 10, id
 function facts(pairs) {
   return el("div", { class: "table-wrap" }, el("table", { class: "facts" }, el("tbody", {}, pairs.map(([k, v]) => el("tr", {}, el("th", { scope: "row" }, k), el("td", {}, v ?? "—"))))));
 }
-// Data as of the store's data version, and its source, under a block.
-let dataVersion = null;
-const source = () => el("p", { class: "source" }, t("source", { v: dataVersion ?? "—", date: date(new Date().toISOString().slice(0, 10)), src: t("source.demo") }));
+// Data as of the date the store's data last changed (and its version), and its source, under a block.
+let health = null;
+const source = () => el("p", { class: "source" }, t("source", { v: health?.data_version ?? "—", date: date(health?.data_changed_at?.slice(0, 10)), src: t("source.demo") }));
 // A native modal dialog; resolves to true when confirmed.
 function confirmDialog(text) {
   const d = document.getElementById("confirm-dialog");
@@ -131,13 +131,14 @@ function chart(container, option, { asTable = true } = {}) {
     legend: { type: "scroll", bottom: 0 }, grid: { left: 8, right: 16, top: 24, bottom: 40, containLabel: true },
     ...option, xAxis: fix(option.xAxis), yAxis: fix(option.yAxis) });
   new ResizeObserver(() => c.resize()).observe(container);
-  if (asTable && option.series && option.xAxis?.type === "category" && option.xAxis.data) {
-    const cats = option.xAxis.data;
+  const catAxis = [option.xAxis, option.yAxis].find((a) => a?.type === "category" && a.data);
+  if (asTable && option.series && catAxis) {
+    const cats = catAxis.data;
     const series = option.series.filter((s) => Array.isArray(s.data) && s.data.length === cats.length && s.data.every((v) => v === null || typeof v === "number"));
     if (series.length) {
       const rows = cats.map((x, i) => [x, ...series.map((s) => s.data[i])]);
       container.after(el("details", { class: "as-table" }, el("summary", {}, t("chart.as_table")),
-        table([{ label: option.xAxis.name || "", value: (r) => String(r[0]) }, ...series.map((s, j) => ({ label: s.name || "", num: true, value: (r) => fmt(r[j + 1], 2) }))], rows, null, { tools: false })));
+        table([{ label: catAxis.name || "", value: (r) => String(r[0]) }, ...series.map((s, j) => ({ label: s.name || "", num: true, value: (r) => fmt(r[j + 1], 2) }))], rows, null, { tools: false })));
     }
   }
   return c;
@@ -201,10 +202,19 @@ async function pageMap(root, params) {
   const overseas = el("div", { class: "overseas" }, el("strong", {}, t("map.overseas")),
     data.regions.filter((r) => r.overseas).map((r) => el("button", { type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm", style: `background:${colour(values[r.code] || 0)}`,
       onclick: () => { location.hash = `#/clusters?region=${r.code}`; } }, `${r.name}${colon()}${show(values[r.code])}`)));
-  const bounds = [0, ...breaks, Math.max(0, ...positive)];
+  // Class i holds the values in (upper of class i − 1, its upper]: for counts, from the next
+  // integer ("1", "2 – 4", "5 – 12"), never two classes sharing a bound; for money, from the
+  // smallest value (continuous: a bound belongs to the class below). Empty classes are not listed.
+  const uppers = [...breaks, Math.max(0, ...positive)];
+  const classLabel = (i) => {
+    const lo = i === 0 ? positive[0] : money ? uppers[i - 1] : uppers[i - 1] + 1;
+    const hi = uppers[i];
+    return lo >= hi ? show(hi) : `${show(lo)} – ${show(hi)}`;
+  };
+  const used = new Set(positive.map(classOf));
   const legend = el("div", { class: "legend", id: "map-legend" }, el("strong", {}, `${t("map.legend")} (${t("map.classes")})${colon().trimEnd()}`),
-    el("span", {}, el("span", { class: "swatch", style: "background:#f6f6f6" }), " 0"),
-    PALETTE.slice(0, breaks.length + 1).map((c, i) => el("span", {}, el("span", { class: "swatch", style: `background:${c}` }), ` ${show(bounds[i])} – ${show(bounds[i + 1])}`)));
+    Object.values(values).some((v) => !v) ? el("span", {}, el("span", { class: "swatch", style: "background:#f6f6f6" }), " 0") : null,
+    uppers.map((_, i) => i).filter((i) => used.has(i)).map((i) => el("span", {}, el("span", { class: "swatch", style: `background:${PALETTE[Math.min(PALETTE.length - 1, i)]}` }), ` ${classLabel(i)}`)));
   root.append(el("h1", {}, t("map.title")),
     el("div", { class: "filters" }, el("label", {}, t("map.indicator"), indicatorSel), el("label", {}, t("map.year"), yearSel)),
     el("h2", { id: "map-heading" }, heading),
@@ -786,7 +796,9 @@ async function pagePipeline(root, params) {
       { label: t("pipe.private"), num: true, sort: (r) => r.private_funding, value: (r) => euros(r.private_funding) }, { label: t("pipe.lev"), num: true, value: (r) => fmt(r.leverage, 2) },
       { label: t("pipe.follow"), num: true, value: (r) => fmt(r.follow_ons) }, { label: t("pipe.eu_after"), num: true, value: (r) => pct(r.european_after_national_share) }],
     top, (r) => { location.hash = `#/cluster/${encodeURIComponent(r.group)}`; })));
-  chart(chartBox, { xAxis: { type: "category", data: all.stages.map((s) => t("stage." + s.stage)) }, yAxis: { type: "value" },
+  // Stages down the side, bars across: the stages' names stay whole on a phone (seven names under
+  // a 390 px axis were cut).
+  chart(chartBox, { yAxis: { type: "category", inverse: true, data: all.stages.map((s) => t("stage." + s.stage)) }, xAxis: { type: "value" },
     series: [{ name: t("pipe.reached"), type: "bar", data: all.stages.map((s) => s.reached), color: "#000091" }] });
   chartBox.dataset.ready = "true";
 }
@@ -1234,7 +1246,9 @@ async function render() {
     try { me = await api("GET", "/api/v1/me"); } catch { if (!stale()) location.hash = "#/login"; return; }
     if (stale()) return;
   }
-  if (dataVersion === null) api("GET", "/api/v1/health").then((h) => { dataVersion = h.data_version; }).catch(() => {});
+  // Every navigation: a write elsewhere may have moved the data since the last page.
+  health = await api("GET", "/api/v1/health").catch(() => health);
+  if (stale()) return;
   updateChrome();
   for (const a of document.querySelectorAll("#nav a")) {
     if (a.getAttribute("href") === path) a.setAttribute("aria-current", "page");

@@ -194,6 +194,10 @@ class PgTransaction final : public Transaction {
         tx_->exec(
             "UPDATE \"meta\" SET \"value\" = CAST(CAST(\"value\" AS BIGINT) + 1 AS TEXT) "
             "WHERE \"key\" = 'data_version'");
+        tx_->exec(
+            "UPDATE \"meta\" SET \"value\" = "
+            "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+            "WHERE \"key\" = 'data_changed_at'");
       }
       tx_->commit();
       tx_.reset();
@@ -265,14 +269,14 @@ class PgStore final : public Store {
     }
   }
 
-  Result<std::string> store_id() override {
+  Result<std::string> meta_value(const std::string& key) override {
     try {
       pqxx::nontransaction tx(*conn_);
-      const auto r = tx.exec("SELECT \"value\" FROM \"meta\" WHERE \"key\" = 'store_id'");
+      const auto r = tx.exec_params("SELECT \"value\" FROM \"meta\" WHERE \"key\" = $1", key);
       if (r.empty()) return std::string();
       return std::string(r[0][0].c_str());
     } catch (const std::exception& ex) {
-      return from_exception(ex, "store_id");
+      return from_exception(ex, "meta " + key);
     }
   }
 

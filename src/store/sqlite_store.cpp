@@ -211,6 +211,9 @@ class SqliteTransaction final : public Transaction {
         db_.exec(
             "UPDATE \"meta\" SET \"value\" = CAST(CAST(\"value\" AS INTEGER) + 1 AS TEXT) "
             "WHERE \"key\" = 'data_version'");
+        db_.exec(
+            "UPDATE \"meta\" SET \"value\" = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+            "WHERE \"key\" = 'data_changed_at'");
       }
       db_.exec("COMMIT");
       done_ = true;
@@ -305,13 +308,14 @@ class SqliteStore final : public Store {
     }
   }
 
-  Result<std::string> store_id() override {
+  Result<std::string> meta_value(const std::string& key) override {
     try {
-      SQLite::Statement st(*db_, "SELECT \"value\" FROM \"meta\" WHERE \"key\" = 'store_id'");
+      SQLite::Statement st(*db_, "SELECT \"value\" FROM \"meta\" WHERE \"key\" = ?");
+      st.bind(1, key);
       if (!st.executeStep()) return std::string();
       return st.getColumn(0).getString();
     } catch (const std::exception& ex) {
-      return from_exception(ex, "store_id");
+      return from_exception(ex, "meta " + key);
     }
   }
 

@@ -111,7 +111,12 @@ class Store {
   // A random identity drawn when the database was created (migration 0006); "" when absent (a
   // database opened without migrating). Caches kept outside the database are keyed by it, so
   // that another database at the same place is never taken for this one.
-  virtual Result<std::string> store_id() = 0;
+  Result<std::string> store_id() { return meta_value("store_id"); }
+  // When entity data last changed (ISO 8601, UTC, to the second; migration 0009): what pages
+  // print as "data as of". "" before the first change after that migration.
+  Result<std::string> data_changed_at() { return meta_value("data_changed_at"); }
+  // A value of the meta table ("" when the key is absent).
+  virtual Result<std::string> meta_value(const std::string& key) = 0;
 
   virtual Result<std::unique_ptr<Transaction>> begin() = 0;
 

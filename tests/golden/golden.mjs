@@ -249,7 +249,7 @@ add('logout', 'POST', '/api/v1/logout', { session: true });
 
 // --- running them ---------------------------------------------------------------------------
 // ETags and list cursors are keyed with (or encrypted by) the secret each database draws.
-const volatileKeys = new Set(['csrf', 'token', 'token_id', 'created_at', 'last_used_at', 'at', 'started', 'finished',
+const volatileKeys = new Set(['csrf', 'token', 'token_id', 'created_at', 'data_changed_at', 'last_used_at', 'at', 'started', 'finished',
   'elapsed_seconds', 'seconds', 'created', 'generated', 'duration_ms', 'timing_seconds', 'next_cursor', 'published_at']);
 const scrub = (v) => {
   if (Array.isArray(v)) return v.map(scrub);

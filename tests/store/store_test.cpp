@@ -1,8 +1,10 @@
 #include "store/store.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
 
 #include "store_fixture.h"
@@ -78,6 +80,29 @@ TEST_P(StoreTest, DataVersionMovesOnlyWhenDataChanges) {
   // Visible from another connection.
   auto other = reopen();
   EXPECT_EQ(*other->data_version(), v1);
+}
+
+// The date pages print as "data as of": set by the commit that moves the data version, to the
+// clock's second (checked against the clock read around the write), and left by a commit that
+// changes nothing.
+TEST_P(StoreTest, DataChangedAtIsTheTimeOfTheLastDataChange) {
+  const auto& e = entity("cluster");
+  auto stamp = [] {
+    return fmt::format(
+        "{:%Y-%m-%dT%H:%M:%SZ}",
+        fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+  };
+  if (*store_->data_version() == 0) {
+    EXPECT_EQ(*store_->data_changed_at(), "") << "no change yet";
+  }
+  const std::string before = stamp();
+  put(*store_, e, {cluster_row("a", "A")});
+  const std::string after = stamp();
+  const std::string at = *store_->data_changed_at();
+  EXPECT_GE(at, before);
+  EXPECT_LE(at, after);
+  EXPECT_EQ(at.size(), 20u) << at;
+  EXPECT_EQ(*reopen()->data_changed_at(), at) << "visible from another connection";
 }
 
 // A login writes a session and an audit entry: the views computed from the data stay valid, so

@@ -17,8 +17,10 @@ namespace {
 struct Health {
   std::string status;
   uint64_t data_version = 0;
+  // When the data last changed (UTC); null before the first change the store recorded.
+  std::optional<std::string> data_changed_at;
 };
-POLES_JSON(Health, status, data_version)
+POLES_JSON(Health, status, data_version, data_changed_at)
 
 // An account as the API shows it (never its password hash).
 struct UserView {
@@ -205,7 +207,9 @@ void add_system_routes(Router& r, Services& s) {
       .handle([](Ctx& c) {
         auto v = c.store->data_version();
         if (!v) return c.fail(v.error());
-        c.reply(200, Health{"ok", *v});
+        auto at = c.store->data_changed_at();
+        if (!at) return c.fail(at.error());
+        c.reply(200, Health{"ok", *v, at->empty() ? std::nullopt : std::optional(*at)});
       });
   r.get("/api/v1/openapi.json", "This document", "system")
       .anyone()
