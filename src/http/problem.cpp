@@ -141,7 +141,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 47> raw{{
+    const std::array<std::pair<const char*, const char*>, 48> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -156,6 +156,8 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
          "$1 « $2 »$3 ne peut pas faire « $4 » sur cette ligne de $5 : le rôle n'a pas ce droit "
          "(docs/access.md)"},
         {R"(^missing or wrong X-CSRF-Token header$)", "en-tête X-CSRF-Token absent ou erroné"},
+        {R"(^the login needs Content-Type: application/json$)",
+         "la connexion demande Content-Type: application/json"},
         {R"(^the Authorization header must be 'Bearer <token>'$)",
          "l'en-tête Authorization doit être « Bearer <jeton> »"},
         {R"(^an internal error occurred; it has been logged$)",
