@@ -224,21 +224,54 @@ bool may_manage_users(Role role) { return may(role, Op::kRead, "users"); }
 bool may_import(Role role) { return may(role, Op::kCreate, "import"); }
 bool may_read_firm_aggregates(Role) { return true; }  // aggregates leave the app only after secrecy
 
-Status check_row_write(const QueryFn& s, const User& u, const schema::Entity& e, Op op,
-                       const Row& row) {
+namespace {
+
+Status denied(const User& u, const schema::Entity& e, Op op, std::string_view why) {
+  return Status::permission_denied(fmt::format(
+      "{} '{}'{} may not {} this {}: {}", role_name(u.role), u.name,
+      u.scope.empty() ? "" : " (" + std::string(scope_kind(u.role)) + " " + u.scope + ")",
+      op_name(op), e.name, why));
+}
+
+}  // namespace
+
+Status write_denied(const User& u, const schema::Entity& e, Op op) {
   const auto rels = relations(u.role, e.name, op);
-  const auto denied = [&](std::string_view why) {
-    return Status::permission_denied(fmt::format(
-        "{} '{}'{} may not {} this {}: {}", role_name(u.role), u.name,
-        u.scope.empty() ? "" : " (" + std::string(scope_kind(u.role)) + " " + u.scope + ")",
-        op_name(op), e.name, why));
-  };
-  if (rels.empty()) return denied("the role has no such right (docs/access.md)");
-  POLES_ASSIGN_OR_RETURN(bool ok, any_holds(s, u, e, op, row));
-  if (ok) return Status::ok();
+  if (rels.empty()) return denied(u, e, op, "the role has no such right (docs/access.md)");
   std::string needed;
   for (Relation r : rels) needed += (needed.empty() ? "" : " or ") + std::string(relation_name(r));
-  return denied(fmt::format("the row is not {}, before and after the change", needed));
+  return denied(u, e, op, fmt::format("the row is not {}, before and after the change", needed));
+}
+
+Status check_row_write(const QueryFn& s, const User& u, const schema::Entity& e, Op op,
+                       const Row& row) {
+  if (relations(u.role, e.name, op).empty()) return write_denied(u, e, op);
+  POLES_ASSIGN_OR_RETURN(bool ok, any_holds(s, u, e, op, row));
+  if (ok) return Status::ok();
+  return write_denied(u, e, op);
+}
+
+Status check_field_writes(const User& u, const schema::Entity& e, const Row* before,
+                          const Row& after) {
+  for (const auto& rule : field_rules()) {
+    if (rule.entity != e.name || (rule.writers & role_bit(u.role)) != 0) continue;
+    const int i = schema::field_index(e, rule.field);
+    if (i < 0) continue;
+    const Value& now = after[static_cast<size_t>(i)];
+    bool refused = false;
+    if (before != nullptr) {
+      refused = now != (*before)[static_cast<size_t>(i)];
+    } else {
+      refused = rule.on_create && !std::holds_alternative<std::monostate>(now);
+    }
+    if (refused) {
+      return Status::permission_denied(
+          fmt::format("the {} role may not write the field '{}' of {}: it is reserved to the State "
+                      "(docs/access.md)",
+                      role_name(u.role), rule.field, e.name));
+    }
+  }
+  return Status::ok();
 }
 
 Result<bool> may_read_row(const QueryFn& s, const User& u, const schema::Entity& e,

@@ -46,6 +46,14 @@ QueryFn memoised(QueryFn q);
 // the store as it is at that moment. PermissionDenied with the reason when not.
 Status check_row_write(const QueryFn& q, const User& user, const schema::Entity& e, Op op,
                        const Row& row);
+// Field level (field_rules() of the policy): a field reserved to other roles must keep its
+// stored value (`before`: the row as stored, null for a new row) or, on a new row, stay empty
+// when the rule says so. PermissionDenied naming the first such field.
+Status check_field_writes(const User& user, const schema::Entity& e, const Row* before,
+                          const Row& after);
+// The refusal of a write the account may not make, in the words check_row_write uses (also for
+// a create whose key is held by a row the account may not read: the two look alike).
+Status write_denied(const User& user, const schema::Entity& e, Op op);
 // Row level for reads: false when the user may not see the row.
 Result<bool> may_read_row(const QueryFn& q, const User& user, const schema::Entity& e,
                           const Row& row);

@@ -226,7 +226,10 @@ Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entit
     return Status::permission_denied(fmt::format("{} may not read {}", role_name(u.role), e.name));
   POLES_ASSIGN_OR_RETURN(const ServerKeys keys, server_keys(s));
   store::ListQuery q;
-  q.limit = std::clamp(r.limit, 1, 1000);
+  const size_t limit = static_cast<size_t>(std::clamp(r.limit, 1, 1000));
+  // The store is read in batches larger than the page: most rows of a scoped list are not
+  // the caller's.
+  q.limit = static_cast<int>(std::min<size_t>(std::max<size_t>(limit + 1, 200), 1000));
   for (const auto& [name, text] : r.filters) {
     const int i = schema::field_index(e, name);
     if (i < 0)
@@ -263,17 +266,27 @@ Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entit
     POLES_ASSIGN_OR_RETURN(Row after, decode_cursor(keys, e, r.cursor));
     q.after = std::move(after);
   }
-  // Pages are read from the store and filtered by the row scopes: a page may hold fewer rows
-  // than the limit (even none) while a next_cursor remains.
-  POLES_ASSIGN_OR_RETURN(store::Page page, s.list(e, q));
+  // The store's rows are filtered by the row scopes until the page is full and one more
+  // readable row is known to follow (then the cursor is the last row returned), or the store has
+  // no more rows (no cursor). A page is thus full unless it is the last, and a cursor always
+  // leads to readable rows: the shape of the pages tells nothing of the rows the caller may not
+  // read (a page cut at the store's batch would: short or empty pages with a cursor).
   ListResult out;
   const QueryFn query = memoised(query_on(s));
-  for (auto& row : page.rows) {
-    POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(query, u, e, row));
-    if (visible) out.rows.push_back(std::move(row));
+  while (true) {
+    POLES_ASSIGN_OR_RETURN(store::Page page, s.list(e, q));
+    for (auto& row : page.rows) {
+      POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(query, u, e, row));
+      if (!visible) continue;
+      if (out.rows.size() == limit) {
+        out.next_cursor = encode_cursor(keys, e, store::key_of(e, out.rows.back()));
+        return out;
+      }
+      out.rows.push_back(std::move(row));
+    }
+    if (!page.next) return out;
+    q.after = std::move(page.next);
   }
-  if (page.next) out.next_cursor = encode_cursor(keys, e, *page.next);
-  return out;
 }
 
 Result<Item> get_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key) {
@@ -305,9 +318,14 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
     // The right to create this row comes first: a refused caller learns nothing of what exists.
     POLES_RETURN_IF_ERROR(check_row_write(q, u, e, op, probe));
     POLES_ASSIGN_OR_RETURN(before, tx->get(e, store::key_of(e, probe)));
-    if (before)
+    if (before) {
+      // A key held by a row the caller may not read is refused as a create it may not make
+      // (the same 403 and words): "already exists" would tell that the row exists.
+      POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(q, u, e, *before));
+      if (!visible) return write_denied(u, e, op);
       return Status::conflict(
           fmt::format("{} '{}' already exists", e.name, store::key_text(e, probe)));
+    }
   } else {
     POLES_ASSIGN_OR_RETURN(before, tx->get(e, *key));
     if (!before) return not_found(e);
@@ -330,6 +348,8 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
     return Status::invalid_argument(
         fmt::format("the body's key '{}' differs from the URL's", store::key_text(e, row)));
   }
+  // Fields reserved to other roles (organisation master data): as stored, or empty when new.
+  POLES_RETURN_IF_ERROR(check_field_writes(u, e, before ? &*before : nullptr, row));
   POLES_RETURN_IF_ERROR(check_references(*tx, e, row));
   POLES_RETURN_IF_ERROR(check_lifecycle(e, before ? &*before : nullptr, row));
   if (extra_check) POLES_RETURN_IF_ERROR(extra_check(row));

@@ -184,6 +184,34 @@ constexpr Grant kPolicy[] = {
     {A, "users", UP, R::kAny},
 };
 
+// Organisation master data: who a firm is (SIREN, name, legal kind, activity, address, size).
+// The SIREN links the organisation to the fiscal microdata (firm_year): setting it makes the
+// firm count among the members of /stats/firms and the trends, and reading a table before and
+// after such a write gives the firm's exact figures. Only the State and administrators (and the
+// CSV import, theirs too) write these fields; a new row recorded by another role may carry the
+// descriptive ones but never a SIREN.
+constexpr uint32_t kStateOnly = role_bit(A) | role_bit(S);
+constexpr std::string_view kFirmLink =
+    "links the organisation to firm microdata (firm_year, by SIREN): a write would let a table "
+    "read before and after it give one firm's figures";
+constexpr std::string_view kSirene = "master data that comes from SIRENE";
+constexpr FieldRule kFieldRules[] = {
+    {"organisation", "siren", kStateOnly, true, kFirmLink},
+    {"organisation", "group_siren", kStateOnly, true, kFirmLink},
+    {"organisation", "name", kStateOnly, false, kSirene},
+    {"organisation", "kind", kStateOnly, false, kSirene},
+    {"organisation", "naf", kStateOnly, false, kSirene},
+    {"organisation", "commune", kStateOnly, false, kSirene},
+    {"organisation", "department", kStateOnly, false, kSirene},
+    {"organisation", "region", kStateOnly, false, kSirene},
+    {"organisation", "employment_zone", kStateOnly, false, kSirene},
+    {"organisation", "founded", kStateOnly, false, kSirene},
+    {"organisation", "headcount", kStateOnly, false, kSirene},
+    {"organisation", "turnover", kStateOnly, false, kSirene},
+    {"organisation", "balance_sheet", kStateOnly, false, kSirene},
+    {"organisation", "size_class", kStateOnly, false, kSirene},
+};
+
 constexpr Capability kCapabilities[] = {
     {"evaluation",
      "a year's evaluation (ranking, rank intervals, ratings, compliance, actions) and the cluster "
@@ -208,10 +236,13 @@ constexpr EntityNote kEntityNotes[] = {
      "region; labelling (creating) a cluster is the State's."},
     {"cluster_label", "The label is granted by the State: nobody else writes it."},
     {"organisation",
-     "Master data (name, SIREN, address, size, turnover) is edited by the State or by the "
-     "organisation's own member account. Regions and cluster managers may record a new "
-     "organisation but never edit an existing one, even one they made a member: a membership "
-     "grants no right on the organisation."},
+     "Master data (SIREN, name, legal kind, activity, address, size and accounts) comes from "
+     "SIRENE and is written by the State only (see the field rules below): a SIREN set by "
+     "anyone else would make the firm count in the firm statistics, and the tables read before "
+     "and after would give its figures. The member account updates the other fields of its "
+     "own organisation. Regions and cluster managers may record a new organisation (without a "
+     "SIREN) but never edit an existing one, even one they made a member: a membership grants "
+     "no right on the organisation."},
     {"membership",
      "A cluster manager (a region) keeps the membership rows of its cluster (its "
      "clusters); the rows are public."},
@@ -322,6 +353,7 @@ std::string_view relation_rationale(Relation r) {
 }
 std::span<const Grant> policy() { return kPolicy; }
 std::span<const Capability> capabilities() { return kCapabilities; }
+std::span<const FieldRule> field_rules() { return kFieldRules; }
 std::string_view entity_rationale(std::string_view entity) {
   for (const auto& n : kEntityNotes) {
     if (n.entity == entity) return n.note;
@@ -344,12 +376,20 @@ std::string policy_markdown() {
       "every route of it, whatever the row.\n"
       "- **Row level, reads.** Lists return only the rows the account may read; a single row "
       "the account may not read answers `404`, exactly as a missing row does (no oracle of "
-      "existence).\n"
+      "existence). A list page is full unless it is the last one, and it carries a cursor only "
+      "when a row the account may read follows: neither the size of a page nor a cursor tells "
+      "of rows the account may not read.\n"
       "- **Row level, writes.** The relationship is checked on the row as stored before the "
       "write and again on the row as it is after the write, in the same transaction (creates: "
       "after only; deletes: before only). A write that would move a row out of the account's "
       "scope is refused with `403` and the reason. A row the account may not read answers "
-      "`404` before any precondition is examined.\n"
+      "`404` before any precondition is examined. A create is first checked as the row it "
+      "proposes (`403` if the account may not make it); when its key is already held by a row "
+      "the account may read, it answers `409`, and when the row holding it is one the account "
+      "may not read, it answers the same `403`, in the same words, as a create the account may "
+      "not make (never `409`, which would confirm the row). An account that proposes a row it "
+      "knows it may make can still tell from a `403` that its key is taken: keys are unique, so "
+      "only unguessable keys would hide that.\n"
       "- **No right from a link row.** Rights come from the account's scope (its cluster, "
       "region, organisation or reviewer record) and from ownership that only the owner can "
       "extend (a project's first label); creating a membership or a label never grants a right "
@@ -393,7 +433,22 @@ std::string policy_markdown() {
     md += fmt::format("### {}\n\n{}\n\n", e.name, entity_rationale(e.name));
     md += table(e.name, true) + "\n";
   }
-  md += "## Capabilities\n\n";
+  md +=
+      "## Fields reserved to some roles\n\n"
+      "Whatever the rights on the row, these fields may be written only by the roles listed: an "
+      "update by anyone else must leave them as stored, and a new row made by anyone else must "
+      "leave empty those marked *on create*. A refused write answers `403` naming the field.\n\n"
+      "| Entity | Field | Written by | On create | Why |\n|---|---|---|---|---|\n";
+  for (const auto& f : kFieldRules) {
+    std::string writers;
+    for (size_t i = 0; i < kRoleNames.size(); ++i) {
+      if ((f.writers & role_bit(static_cast<Role>(i))) == 0) continue;
+      writers += (writers.empty() ? "" : ", ") + std::string(kRoleNames[i]);
+    }
+    md += fmt::format("| {} | {} | {} | {} | {} |\n", f.entity, f.field, writers,
+                      f.on_create ? "reserved too" : "anyone who may create the row", f.why);
+  }
+  md += "\n## Capabilities\n\n";
   for (const auto& c : kCapabilities) {
     md += fmt::format("### {}\n\n{}\n\n", c.name, c.doc);
     md += table(c.name, false) + "\n";

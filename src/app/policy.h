@@ -56,6 +56,20 @@ std::span<const Capability> capabilities();
 // Why an entity is read and written as it is (a line per entity), for docs/access.md.
 std::string_view entity_rationale(std::string_view entity);
 
+// Fields that only some roles may write, whatever their rights on the row: organisation master
+// data (the link to firm microdata and the fields that come from SIRENE). A row may still be
+// written by those the table above allows, as long as these fields keep their stored value
+// (updates) or, for a new row, stay empty when `on_create` says so.
+struct FieldRule {
+  std::string_view entity;
+  std::string_view field;
+  uint32_t writers;  // a bit per Role (role_bit) that may set or change the field
+  bool on_create;    // setting it on a new row is also reserved to the writers
+  std::string_view why;
+};
+constexpr uint32_t role_bit(Role r) { return 1u << static_cast<uint32_t>(r); }
+std::span<const FieldRule> field_rules();
+
 // docs/access.md, generated from the table above.
 std::string policy_markdown();
 

@@ -66,6 +66,8 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
                   "Database connections shared by them")
       ->capture_default_str()
       ->check(CLI::Range(2, 256));
+  cmd->add_flag("--secure-cookies", args->flags.secure_cookies,
+                "Mark the session cookie Secure (HTTPS only; for any deployment behind TLS)");
   http::Limits& l = args->flags.limits;
   auto limit = [&](const char* name, auto& field, const char* help) {
     return cmd->add_option(name, field, help)->capture_default_str()->group("Limits (docs/api.md)");
@@ -106,6 +108,7 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
     auto given = [cmd](const char* name) { return cmd->count(name) > 0; };
     if (given("--threads")) config.threads = f.threads;
     if (given("--store-connections")) config.store_connections = f.store_connections;
+    if (given("--secure-cookies")) config.secure_cookies = f.secure_cookies;
     if (given("--max-header-bytes")) c.max_header_bytes = f.limits.max_header_bytes;
     if (given("--max-headers")) c.max_headers = f.limits.max_headers;
     if (given("--max-url-bytes")) c.max_url_bytes = f.limits.max_url_bytes;

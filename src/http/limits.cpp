@@ -79,6 +79,12 @@ Status load_server_config(const std::string& path, Config& config) {
       target = *n.value<std::string>();
     };
   };
+  auto boolean = [&](bool& target) -> Reader {
+    return [&target, &error, shown](const toml::node& n, const std::string& key) {
+      if (!n.is_boolean()) return error(n, key, shown(n), "must be true or false");
+      target = *n.value<bool>();
+    };
+  };
   Limits& l = config.limits;
   std::string listen;
   const std::map<std::string, Reader> readers = {
@@ -86,6 +92,7 @@ Status load_server_config(const std::string& path, Config& config) {
       {"threads", integer(config.threads, 1, 256)},
       {"store_connections", integer(config.store_connections, 2, 256)},
       {"web_root", text(config.web_root)},
+      {"secure_cookies", boolean(config.secure_cookies)},
       {"max_header_bytes", integer(l.max_header_bytes, 1024, 1 << 20)},
       {"max_headers", integer(l.max_headers, 8, 10000)},
       {"max_url_bytes", integer(l.max_url_bytes, 256, 1 << 20)},

@@ -49,13 +49,16 @@ struct Config {
   int threads = 8;             // threads serving connections and running handlers
   int store_connections = 16;  // database connections shared by those threads
   std::string web_root;        // dashboard files; empty: no static files
+  // The session cookie carries `Secure` (sent over HTTPS only): on for any deployment behind
+  // TLS; off by default for the demo on http://127.0.0.1.
+  bool secure_cookies = false;
   Limits limits;
 };
 
 // Reads the `[server]` table of a TOML file into `config` (keys as in Config and Limits:
-// listen = "host:port", threads, store_connections, web_root, and each limit). An unknown key, a
-// wrong type or a value out of range is an error naming the file, the line and the key; every
-// error of the file is reported.
+// listen = "host:port", threads, store_connections, web_root, secure_cookies, and each limit). An
+// unknown key, a wrong type or a value out of range is an error naming the file, the line and the
+// key; every error of the file is reported.
 Status load_server_config(const std::string& path, Config& config);
 
 // "host:port" -> host, port (InvalidArgument naming the value).

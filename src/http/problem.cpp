@@ -141,12 +141,23 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 44> raw{{
+    const std::array<std::pair<const char*, const char*>, 48> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
         {R"(^the (\S+) role may not (\S+) (\S+)$)", "le rôle $1 ne permet pas $2 $3"},
+        {R"(^the (\S+) role may not write the field '(.*)' of (\S+): it is reserved to the State \(docs/access.md\)$)",
+         "le rôle $1 ne permet pas d'écrire le champ « $2 » de $3 : il est réservé à l'État "
+         "(docs/access.md)"},
+        {R"(^(\S+) '([^']*)'(.*) may not (\S+) this (\S+): the row is not (.*), before and after the change$)",
+         "$1 « $2 »$3 ne peut pas faire « $4 » sur cette ligne de $5 : la ligne n'est pas « $6 », "
+         "avant et après la modification"},
+        {R"(^(\S+) '([^']*)'(.*) may not (\S+) this (\S+): the role has no such right \(docs/access.md\)$)",
+         "$1 « $2 »$3 ne peut pas faire « $4 » sur cette ligne de $5 : le rôle n'a pas ce droit "
+         "(docs/access.md)"},
         {R"(^missing or wrong X-CSRF-Token header$)", "en-tête X-CSRF-Token absent ou erroné"},
+        {R"(^the login needs Content-Type: application/json$)",
+         "la connexion demande Content-Type: application/json"},
         {R"(^the Authorization header must be 'Bearer <token>'$)",
          "l'en-tête Authorization doit être « Bearer <jeton> »"},
         {R"(^an internal error occurred; it has been logged$)",

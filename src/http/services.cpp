@@ -1,8 +1,18 @@
 #include "http/services.h"
 
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
 
 namespace poles::http {
+
+std::string throttle_address(const std::string& client) {
+  boost::system::error_code ec;
+  const auto a = boost::asio::ip::make_address(client, ec);
+  if (ec || !a.is_v6() || a.to_v6().is_v4_mapped()) return client;
+  auto bytes = a.to_v6().to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return boost::asio::ip::address_v6(bytes).to_string() + "/64";
+}
 
 bool RateLimiter::take(const std::string& client, double* retry_after_seconds) {
   if (rate_ <= 0) return true;
@@ -16,7 +26,7 @@ bool RateLimiter::take(const std::string& client, double* retry_after_seconds) {
     });
     swept_ = now;
   }
-  auto [it, fresh] = buckets_.try_emplace(client, Bucket{burst_, now});
+  auto [it, fresh] = buckets_.try_emplace(throttle_address(client), Bucket{burst_, now});
   Bucket& b = it->second;
   if (!fresh) {
     const double idle = std::chrono::duration<double>(now - b.at).count();

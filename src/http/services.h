@@ -19,7 +19,13 @@
 
 namespace poles::http {
 
-// Token buckets per client address: `rate` requests a second, bursts of `burst`.
+// The address by which a client is throttled (password checks, anonymous requests): its
+// address, an IPv6 one cut to its /64 (one subscriber usually holds a whole /64, and could
+// otherwise rotate through it to get a fresh allowance with each address).
+std::string throttle_address(const std::string& client);
+
+// Token buckets per client address (throttle_address: an IPv6 client by its /64): `rate`
+// requests a second, bursts of `burst`.
 class RateLimiter {
  public:
   RateLimiter(double rate, double burst) : rate_(rate), burst_(burst) {}

@@ -661,6 +661,54 @@ TEST_P(HttpTest, BrowserSessionsNeedTheCsrfTokenAndLoginsAreRateLimited) {
   EXPECT_EQ(blocked->get_header_value("Content-Type"), "application/problem+json");
 }
 
+// Regression (login CSRF): a form of another site posts text/plain (no preflight) and logged the
+// victim's browser into the attacker's account. The login takes application/json only: 415
+// otherwise, in the caller's language.
+TEST_P(HttpTest, LoginCsrfTheLoginTakesJsonOnly) {
+  const std::string right = R"({"name":"state-user","password":"correct horse battery"})";
+  auto c = client();
+  auto plain = c.request("POST", "/api/v1/login", {}, right, "text/plain");
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_EQ(plain->status, 415) << plain->body;
+  EXPECT_EQ(plain->get_header_value("Content-Type"), "application/problem+json");
+  EXPECT_TRUE(plain->get_header_value("Set-Cookie").empty());
+  auto form = c.request("POST", "/api/v1/login", {}, "name=state-user",
+                        "application/x-www-form-urlencoded");
+  EXPECT_EQ(form->status, 415);
+  auto fr = c.request("POST", "/api/v1/login", {{"Accept-Language", "fr-FR"}}, right, "text/plain");
+  EXPECT_EQ(Json::parse(fr->body)["detail"], "la connexion demande Content-Type: application/json");
+  auto json = c.request("POST", "/api/v1/login", {}, right, "Application/JSON; charset=utf-8");
+  EXPECT_EQ(json->status, 200) << json->body;
+  // The demo default: no Secure attribute (the dashboard runs on http://127.0.0.1).
+  EXPECT_EQ(json->get_header_value("Set-Cookie").find("Secure"), std::string::npos);
+}
+
+// With secure_cookies, the session cookie (and its removal) carries Secure.
+TEST_P(HttpTest, SecureCookiesWhenConfigured) {
+  Config cfg;
+  cfg.db = url_;
+  cfg.port = 0;
+  cfg.secure_cookies = true;
+  auto server = Server::create(cfg);
+  ASSERT_TRUE(server.has_value()) << server.error().to_string();
+  auto port = (*server)->bind();
+  ASSERT_TRUE(port.has_value());
+  std::thread runner([&] { (*server)->run(); });
+  testing::HttpClient c("127.0.0.1", *port, 30);
+  auto login =
+      c.Post("/api/v1/login", {}, R"({"name":"state-user","password":"correct horse battery"})");
+  ASSERT_TRUE(login.has_value());
+  EXPECT_EQ(login->status, 200);
+  const std::string set_cookie = login->get_header_value("Set-Cookie");
+  EXPECT_NE(set_cookie.find("; Secure"), std::string::npos) << set_cookie;
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  const std::string csrf = Json::parse(login->body)["csrf"];
+  auto out = c.Post("/api/v1/logout", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}, "");
+  EXPECT_NE(out->get_header_value("Set-Cookie").find("; Secure"), std::string::npos);
+  (*server)->stop();
+  runner.join();
+}
+
 // Regression (issue 17): 40 parallel wrong passwords got 20 real checks instead of 5. A check is
 // reserved before it runs, so at most five run; the others get 429 with Retry-After.
 TEST_P(HttpTest, FortyParallelWrongPasswordsGetOnlyFiveRealChecks) {

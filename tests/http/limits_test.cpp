@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "http/services.h"
+
 namespace poles::http {
 namespace {
 
@@ -30,6 +32,37 @@ TEST(ServerConfig, ReadsTheServerSection) {
   EXPECT_DOUBLE_EQ(c.limits.anonymous_rate, 2.5);
   EXPECT_EQ(c.limits.max_body_bytes,
             Limits{}.max_body_bytes);  // untouched settings keep their default
+}
+
+TEST(ServerConfig, SecureCookiesIsABoolean) {
+  EXPECT_FALSE(Config{}.secure_cookies) << "off by default, for the demo on http://127.0.0.1";
+  Config c;
+  ASSERT_TRUE(
+      load_server_config(write_file("poles-secure.toml", "[server]\nsecure_cookies = true\n"), c)
+          .is_ok());
+  EXPECT_TRUE(c.secure_cookies);
+  Config bad;
+  EXPECT_FALSE(
+      load_server_config(write_file("poles-secure-bad.toml", "[server]\nsecure_cookies = 1\n"), bad)
+          .is_ok());
+}
+
+// Regression: anonymous requests were counted per full IPv6 address, so that a client rotating
+// through its /64 got a fresh allowance with each address. They are counted per /64, as the
+// password checks are.
+TEST(RateLimiter, AnIpv6ClientIsCountedByItsSlash64) {
+  EXPECT_EQ(throttle_address("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+  EXPECT_EQ(throttle_address("192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(throttle_address("::ffff:192.0.2.7"), "::ffff:192.0.2.7");
+  RateLimiter r(0.001, 2);
+  double wait = 0;
+  EXPECT_TRUE(r.take("2001:db8:1:2::1", &wait));
+  EXPECT_TRUE(r.take("2001:db8:1:2::2", &wait));
+  EXPECT_FALSE(r.take("2001:db8:1:2:ffff:ffff:ffff:fffe", &wait)) << "the same /64";
+  EXPECT_GT(wait, 0);
+  EXPECT_TRUE(r.take("2001:db8:1:3::1", &wait)) << "another /64";
+  EXPECT_TRUE(r.take("192.0.2.1", &wait));
+  EXPECT_TRUE(r.take("192.0.2.2", &wait));
 }
 
 TEST(ServerConfig, ReportsEveryErrorWithItsLine) {

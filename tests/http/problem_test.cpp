@@ -65,5 +65,24 @@ TEST(Problem, EnglishOrUnknownTextsStayAsTheyAre) {
   EXPECT_EQ(page.body, "<p>log in, or send a bearer token</p>");
 }
 
+TEST(Problem, AccessRefusalsInFrench) {
+  Response field;
+  problem(field, Status::permission_denied(
+                     "the member role may not write the field 'siren' of organisation: it is "
+                     "reserved to the State (docs/access.md)"));
+  localise_problem("fr", field);
+  EXPECT_EQ(Json::parse(field.body)["detail"],
+            "le rôle member ne permet pas d'écrire le champ « siren » de organisation : il est "
+            "réservé à l'État (docs/access.md)");
+  Response row;
+  problem(row, Status::permission_denied(
+                   "cluster_manager 'cm' (cluster demo-1) may not create this diagnostic: the row "
+                   "is not own cluster, before and after the change"));
+  localise_problem("fr", row);
+  EXPECT_EQ(Json::parse(row.body)["detail"],
+            "cluster_manager « cm » (cluster demo-1) ne peut pas faire « create » sur cette ligne "
+            "de diagnostic : la ligne n'est pas « own cluster », avant et après la modification");
+}
+
 }  // namespace
 }  // namespace poles::http

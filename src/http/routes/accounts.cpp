@@ -4,8 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <boost/asio/ip/address.hpp>
-
 #include "app/access.h"
 #include "http/router.h"
 #include "http/services.h"
@@ -173,15 +171,22 @@ Status bad_role(const std::string& role) {
                                        "evaluator, reviewer, member"}});
 }
 
-// The address password checks are throttled by: the client's address, an IPv6 one cut to its
-// /64 (one subscriber usually holds a whole /64).
-std::string throttle_address(const std::string& client) {
-  boost::system::error_code ec;
-  const auto a = boost::asio::ip::make_address(client, ec);
-  if (ec || !a.is_v6() || a.to_v6().is_v4_mapped()) return client;
-  auto bytes = a.to_v6().to_bytes();
-  std::fill(bytes.begin() + 8, bytes.end(), 0);
-  return boost::asio::ip::address_v6(bytes).to_string() + "/64";
+// The Set-Cookie value of the session cookie (empty token and 0 s: the cookie is removed).
+std::string session_cookie(const Services& s, const std::string& token, int64_t max_age) {
+  return fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}", kSessionCookie,
+                     token, max_age, s.config.secure_cookies ? "; Secure" : "");
+}
+
+// Whether a request's body is declared JSON (Content-Type application/json, with or without
+// parameters). A form of another site can send text/plain or a form encoding without a
+// preflight, never application/json: requiring it stops a login CSRF (a victim's browser logged
+// into the attacker's account).
+bool declares_json(const Request& req) {
+  std::string_view type = req.header("Content-Type");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  return iequals(type, "application/json");
 }
 
 // 429 with Retry-After for a throttled password check.
@@ -232,6 +237,8 @@ void add_account_routes(Router& r, Services& s) {
       .example({{"name", "marie.durand"}, {"password", "une phrase de passe longue"}})
       .returns<SessionView>()
       .handle([&s](Ctx& c) {
+        if (!declares_json(c.req))
+          return problem(c.res, 415, "the login needs Content-Type: application/json");
         auto body = c.body<LoginBody>();
         if (!body) return c.fail(body.error());
         // The check is reserved before it runs, so that parallel attempts cannot overrun the
@@ -251,24 +258,20 @@ void add_account_routes(Router& r, Services& s) {
         s.logins.succeeded(body->name, addr);
         auto session = app::Accounts::create_session(*c.store, *user);
         if (!session) return c.fail(session.error());
-        c.res.set_header(
-            "Set-Cookie",
-            fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}", kSessionCookie,
-                        session->token, app::Accounts::kSessionHours * 3600));
+        c.res.set_header("Set-Cookie",
+                         session_cookie(s, session->token, app::Accounts::kSessionHours * 3600));
         c.reply(200, SessionView{view_of(*user), session->csrf});
       });
   r.post("/api/v1/logout", "End the session", "accounts")
       .authenticated()
       .returns<LoggedOut>()
-      .handle([](Ctx& c) {
+      .handle([&s](Ctx& c) {
         const std::string cookie = c.req.cookie(kSessionCookie);
         if (!cookie.empty()) {
           if (auto st = app::Accounts::end_session(*c.store, cookie); !st.is_ok())
             return c.fail(st);
         }
-        c.res.set_header(
-            "Set-Cookie",
-            fmt::format("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", kSessionCookie));
+        c.res.set_header("Set-Cookie", session_cookie(s, "", 0));
         c.reply(200, LoggedOut{});
       });
   r.get("/api/v1/me", "The caller's account (and the CSRF token of the session)", "accounts")
