@@ -184,32 +184,20 @@ constexpr Grant kPolicy[] = {
     {A, "users", UP, R::kAny},
 };
 
-// Organisation master data: who a firm is (SIREN, name, legal kind, activity, address, size).
 // The SIREN links the organisation to the fiscal microdata (firm_year): setting it makes the
 // firm count among the members of /stats/firms and the trends, and reading a table before and
-// after such a write gives the firm's exact figures. Only the State and administrators (and the
-// CSV import, theirs too) write these fields; a new row recorded by another role may carry the
-// descriptive ones but never a SIREN.
+// after such a write gives the firm's exact figures (a member could set another firm's SIREN on
+// its own organisation). Only the State and administrators (and the CSV import, theirs too)
+// write it; a new row recorded by another role may carry every other field but never a SIREN.
+// The other master data (name, address, size) is the organisation's own: the member account
+// corrects it (the row rules keep everyone else but the State out).
 constexpr uint32_t kStateOnly = role_bit(A) | role_bit(S);
 constexpr std::string_view kFirmLink =
     "links the organisation to firm microdata (firm_year, by SIREN): a write would let a table "
     "read before and after it give one firm's figures";
-constexpr std::string_view kSirene = "master data that comes from SIRENE";
 constexpr FieldRule kFieldRules[] = {
     {"organisation", "siren", kStateOnly, true, kFirmLink},
     {"organisation", "group_siren", kStateOnly, true, kFirmLink},
-    {"organisation", "name", kStateOnly, false, kSirene},
-    {"organisation", "kind", kStateOnly, false, kSirene},
-    {"organisation", "naf", kStateOnly, false, kSirene},
-    {"organisation", "commune", kStateOnly, false, kSirene},
-    {"organisation", "department", kStateOnly, false, kSirene},
-    {"organisation", "region", kStateOnly, false, kSirene},
-    {"organisation", "employment_zone", kStateOnly, false, kSirene},
-    {"organisation", "founded", kStateOnly, false, kSirene},
-    {"organisation", "headcount", kStateOnly, false, kSirene},
-    {"organisation", "turnover", kStateOnly, false, kSirene},
-    {"organisation", "balance_sheet", kStateOnly, false, kSirene},
-    {"organisation", "size_class", kStateOnly, false, kSirene},
 };
 
 constexpr Capability kCapabilities[] = {
@@ -236,13 +224,13 @@ constexpr EntityNote kEntityNotes[] = {
      "region; labelling (creating) a cluster is the State's."},
     {"cluster_label", "The label is granted by the State: nobody else writes it."},
     {"organisation",
-     "Master data (SIREN, name, legal kind, activity, address, size and accounts) comes from "
-     "SIRENE and is written by the State only (see the field rules below): a SIREN set by "
-     "anyone else would make the firm count in the firm statistics, and the tables read before "
-     "and after would give its figures. The member account updates the other fields of its "
-     "own organisation. Regions and cluster managers may record a new organisation (without a "
-     "SIREN) but never edit an existing one, even one they made a member: a membership grants "
-     "no right on the organisation."},
+     "Master data (name, address, size, accounts) is edited by the State or by the "
+     "organisation's own member account; the SIREN (and the group's) by the State only (see "
+     "the field rules below): a SIREN set by anyone else would make that firm count in the firm "
+     "statistics, and the tables read before and after would give its figures. Regions and "
+     "cluster managers may record a new organisation (without a SIREN) but never edit an "
+     "existing one, even one they made a member: a membership grants no right on the "
+     "organisation."},
     {"membership",
      "A cluster manager (a region) keeps the membership rows of its cluster (its "
      "clusters); the rows are public."},

@@ -409,11 +409,11 @@ def attack(name):
     if name == 'attack_member_sets_own_siren':
         # A SIREN of the fiscal panel that no organisation holds: set on its own organisation,
         # it made that firm a "member" of /stats/firms, whose tables before and after gave its
-        # figures. The member still writes the fields that are not master data.
+        # figures. The member still corrects the rest of its master data (here its name).
         siren = one("""SELECT siren FROM firm_year WHERE siren NOT IN
             (SELECT siren FROM organisation WHERE siren IS NOT NULL) ORDER BY siren LIMIT 1""")[0]
         path = item_path('organisation', [MEMBER_ORG])
-        return [('PATCH', path, {'country': 'FR'}, 'current'),
+        return [('PATCH', path, {'name': 'Nom corrigé par le membre'}, 'current'),
                 ('PATCH', path, {'siren': siren}, 'current')]
     if name in ('attack_manager_creates_organisation_with_siren',
                 'attack_region_creates_organisation_with_siren'):
