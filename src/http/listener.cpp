@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "http/problem.h"
+#include "http/services.h"
 
 namespace poles::http {
 
@@ -63,12 +64,15 @@ struct Listener::Impl {
 
   void accept();
   void refuse(tcp::socket socket, const std::string& why);
+  // Counted per throttle_address(): an IPv6 client by its /64, as the rate limits count it (one
+  // host holds a whole /64 and could otherwise open the limit from each of its addresses).
   bool enter(const std::string& client) {
+    const std::string key = throttle_address(client);
     std::lock_guard lock(mu);
     if (open >= limits.max_connections) return false;
-    auto& n = by_client[client];
+    auto& n = by_client[key];
     if (n >= limits.max_connections_per_client) {
-      if (n == 0) by_client.erase(client);
+      if (n == 0) by_client.erase(key);
       return false;
     }
     ++n;
@@ -78,7 +82,8 @@ struct Listener::Impl {
   void leave(const std::string& client, Session* s) {
     std::lock_guard lock(mu);
     --open;
-    if (auto it = by_client.find(client); it != by_client.end() && --it->second == 0)
+    if (auto it = by_client.find(throttle_address(client));
+        it != by_client.end() && --it->second == 0)
       by_client.erase(it);
     sessions.erase(s);
   }
