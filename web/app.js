@@ -770,7 +770,13 @@ async function pageMyReviews(root) {
 
 
 // --- from project factory to product factory ------------------------------------------------
-const secretCell = (c, d = 0) => (c && c.value !== null && c.value !== undefined ? fmt(c.value, d) : el("abbr", { title: t("secret") }, "s"));
+// A figure over firms, or "s" when statistical secrecy masks it, with why: the cell itself breaks
+// the rule (primary) or it would give away another masked cell through the totals (secondary).
+const secretCell = (c, d = 0) => {
+  if (c && c.value !== null && c.value !== undefined) return fmt(c.value, d);
+  const why = t(c?.secret === "secondary" ? "secret.secondary" : "secret.primary");
+  return el("abbr", { title: why, "aria-label": why, tabindex: "0", class: "secret" }, "s");
+};
 
 async function pagePipeline(root, params) {
   const programme = params.get("programme") || "";
