@@ -251,6 +251,20 @@ Result<bool> evaluation_published(const QueryFn& s, int year) {
                 {static_cast<int64_t>(year)});
 }
 
+Result<bool> may_read_cluster_view(const QueryFn& s, const User& u, std::string_view capability,
+                                   const std::string& cluster) {
+  for (Relation rel : relations(u.role, capability, Op::kRead)) {
+    if (rel == Relation::kAny) return true;
+    if (rel == Relation::kOwnCluster && cluster == u.scope) return true;
+    if (rel == Relation::kRegionCluster) {
+      POLES_ASSIGN_OR_RETURN(auto r,
+                             first_text(s, "SELECT region FROM cluster WHERE id = ?", {cluster}));
+      if (r && *r == u.scope) return true;
+    }
+  }
+  return false;
+}
+
 Result<bool> may_read_evaluation(const QueryFn& s, const User& u, int year,
                                  const std::string& cluster) {
   for (Relation rel : relations(u.role, "evaluation", Op::kRead)) {

@@ -53,6 +53,10 @@ Result<bool> may_read_row(const QueryFn& q, const User& user, const schema::Enti
 // region or cluster manager for the clusters in its scope once the year is published.
 Result<bool> may_read_evaluation(const QueryFn& q, const User& user, int year,
                                  const std::string& cluster);
+// A capability of the policy read for one cluster (e.g. "cluster_trends"): granted by `any`,
+// `own cluster` or `cluster of own region` (the cluster's stored region).
+Result<bool> may_read_cluster_view(const QueryFn& q, const User& user, std::string_view capability,
+                                   const std::string& cluster);
 // Whether a year's evaluation is published.
 Result<bool> evaluation_published(const QueryFn& q, int year);
 

@@ -177,6 +177,11 @@ constexpr Grant kPolicy[] = {
     {A, "impact_study", RD, R::kAny},
     {S, "impact_study", RD, R::kAny},
     {E, "impact_study", RD, R::kAny},
+    {A, "cluster_trends", RD, R::kAny},
+    {S, "cluster_trends", RD, R::kAny},
+    {E, "cluster_trends", RD, R::kAny},
+    {G, "cluster_trends", RD, R::kRegionCluster},
+    {C, "cluster_trends", RD, R::kOwnCluster},
     {A, "import", CR, R::kAny},
     {S, "import", CR, R::kAny},
     {A, "users", RD, R::kAny},
@@ -193,6 +198,12 @@ constexpr Capability kCapabilities[] = {
     {"selection",
      "the selection views of a call (conflicts, assignment, scores without reviewer bias, "
      "portfolio, risk): they name reviewers and their effects."},
+    {"cluster_trends",
+     "a cluster's indicators over the years against its peers (budget, staff, financing of its "
+     "members: the inputs of its evaluation). Read: every cluster for the State, evaluators and "
+     "administrators; its own cluster for a cluster manager; the clusters of its region for a "
+     "region; not members (their clusters' figures are the clusters' to publish). A cluster the "
+     "caller may not read answers 404, as a missing one."},
     {"impact_study", "the impact estimations on firms (jobs, reports): firm-level microdata."},
     {"import", "CSV import of a whole entity through the API (bypasses row scopes)."},
     {"users", "accounts and the audit log."},
@@ -228,10 +239,12 @@ constexpr EntityNote kEntityNotes[] = {
     {"project_event", "Written by the project's owner."},
     {"participation",
      "Carries each partner's cost and aid (per-firm financing): read by the "
-     "project's owner, the partner itself and the State."},
+     "project's owner, the partner itself and the State. The project and organisation "
+     "profiles name every partner and its role, but show a partner's cost and aid only to "
+     "those who may read its participation row."},
     {"result",
      "Carries a firm's revenue and jobs: read by the project's owner, the firm "
-     "itself and the State."},
+     "itself and the State. The project profile lists only the results the caller may read."},
     {"service", "The catalogue of services is public; the organising cluster writes it."},
     {"service_participant",
      "Carries a firm's satisfaction, outcome and financing raised: read and written by the "
@@ -242,7 +255,9 @@ constexpr EntityNote kEntityNotes[] = {
     {"contract",
      "The performance contract of a cluster: read by the cluster, signed and "
      "written by the State and the region."},
-    {"contract_target", "As its contract."},
+    {"contract_target",
+     "As its contract: the targets of a cluster's performance contract are not public. The "
+     "cluster profile shows them only to those who may read these rows."},
     {"cluster_budget",
      "An input of the cluster's own evaluation: written by the State only; "
      "the cluster and its region read it."},

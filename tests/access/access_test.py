@@ -412,6 +412,35 @@ def attack(name):
         import base64
         forged = base64.urlsafe_b64encode(b'["demo-prop-00001"]').decode().rstrip('=')
         return [('GET', f'/api/v1/proposal?limit=5&cursor={forged}', None, None)]
+    # Profiles: per-firm figures shown only to whom may read the rows (SHOW: 'shown' or 'hidden').
+    costs = lambda j: any(x.get('cost') is not None or x.get('aid') is not None
+                          for x in j['participations'])
+    if name in ('attack_project_profile_shows_partner_financing',
+                'regression_owner_sees_partner_financing_in_profile'):
+        rel = 'other-project' if name.startswith('attack') else 'own-project'
+        prj = one(f"""SELECT p.id FROM project p WHERE {project_where(rel)} AND EXISTS (SELECT 1 FROM
+            participation x WHERE x.project_id = p.id AND x.cost IS NOT NULL) ORDER BY 1 LIMIT 1""")[0]
+        return [('SHOW', f'/api/v1/projects/{prj}/profile', costs, None)]
+    if name == 'attack_project_profile_shows_results':
+        prj = one("""SELECT project_id FROM result WHERE organisation_id <> ? AND revenue IS NOT NULL
+            AND project_id NOT IN (SELECT project_id FROM participation WHERE organisation_id = ?)
+            ORDER BY 1 LIMIT 1""", MEMBER_ORG, MEMBER_ORG)[0]
+        return [('SHOW', f'/api/v1/projects/{prj}/profile', lambda j: bool(j['results']), None)]
+    if name == 'attack_organisation_profile_shows_financing':
+        org = one("""SELECT organisation_id FROM participation WHERE organisation_id <> ? AND cost IS
+            NOT NULL ORDER BY 1 LIMIT 1""", MEMBER_ORG)[0]
+        return [('SHOW', f'/api/v1/organisations/{urllib.parse.quote(org)}/profile', costs, None)]
+    if name == 'regression_member_sees_own_financing_in_profile':
+        return [('SHOW', f'/api/v1/organisations/{urllib.parse.quote(MEMBER_ORG)}/profile', costs,
+                 None)]
+    targets = lambda j: bool(j['contract_targets'])
+    if name == 'attack_cluster_profile_shows_contract_targets':
+        return [('SHOW', f'/api/v1/clusters/{C}/profile', targets, None)]
+    if name == 'attack_cluster_profile_shows_other_contract_targets':
+        return [('SHOW', f'/api/v1/clusters/{CX}/profile', targets, None)]
+    if name in ('regression_manager_sees_own_contract_targets',
+                'regression_region_sees_its_clusters_contract_targets'):
+        return [('SHOW', f'/api/v1/clusters/{C2 if "region" in name else C}/profile', targets, None)]
     raise ValueError(f'no attack named {name}')
 
 
@@ -453,7 +482,7 @@ def run_row(row):
     role, entity, action, rel, expected = (row['role'], row['entity'], row['action'],
                                            row['relationship'], row['expected'])
     token = tokens.get(role)
-    if row['name'].startswith('attack_'):
+    if (row['name'].startswith('attack_') and entity != 'route') or row['action'] == 'show':
         steps = attack(row['name'])
         answers = []
         for method, path, body, if_match in steps:
@@ -466,6 +495,11 @@ def run_row(row):
                     raw = base64.urlsafe_b64decode(cursor + '=' * (-len(cursor) % 4))
                     leaked = b'demo-' in raw or b'prop' in raw
                 answers.append('leaks' if leaked else 'opaque')
+                continue
+            if method == 'SHOW':
+                st, _, text = http('GET', path, token)
+                answers.append(('shown' if body(json.loads(text)) else 'hidden') if st == 200
+                               else str(st))
                 continue
             if method == 'POST-CSV':
                 req = urllib.request.Request(BASE + path, data=body.encode(), method='POST',
