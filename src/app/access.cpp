@@ -110,7 +110,7 @@ Result<bool> cluster_in_scope(const QueryFn& s, const User& u, const schema::Ent
 }
 
 Result<bool> holds(const QueryFn& s, const User& u, const schema::Entity& e, Op op, const Row& row,
-                   Relation rel) {
+                   Relation rel, const ConflictFn& conflicts) {
   switch (rel) {
     case Relation::kAny:
     case Relation::kPublic:
@@ -167,8 +167,15 @@ Result<bool> holds(const QueryFn& s, const User& u, const schema::Entity& e, Op 
         const auto* r = text_field(e, row, "reviewer_id");
         if (r == nullptr || *r != u.scope) return false;
       }
-      return exists(s, "SELECT 1 FROM assignment WHERE proposal_id = ? AND reviewer_id = ?",
-                    {*p, u.scope});
+      POLES_ASSIGN_OR_RETURN(
+          bool assigned,
+          exists(s, "SELECT 1 FROM assignment WHERE proposal_id = ? AND reviewer_id = ?",
+                 {*p, u.scope}));
+      if (!assigned) return false;
+      // Not conflicted now: a conflict may appear after the assignment was written.
+      if (!conflicts) return false;
+      POLES_ASSIGN_OR_RETURN(auto conflict, conflicts(*p, u.scope));
+      return !conflict.has_value();
     }
     case Relation::kOwnAssessment: {
       const auto* ev = text_field(e, row, "evaluator");
@@ -179,9 +186,9 @@ Result<bool> holds(const QueryFn& s, const User& u, const schema::Entity& e, Op 
 }
 
 Result<bool> any_holds(const QueryFn& s, const User& u, const schema::Entity& e, Op op,
-                       const Row& row) {
+                       const Row& row, const ConflictFn& conflicts) {
   for (Relation rel : relations(u.role, e.name, op)) {
-    POLES_ASSIGN_OR_RETURN(bool ok, holds(s, u, e, op, row, rel));
+    POLES_ASSIGN_OR_RETURN(bool ok, holds(s, u, e, op, row, rel, conflicts));
     if (ok) return true;
   }
   return false;
@@ -224,8 +231,16 @@ bool may_manage_users(Role role) { return may(role, Op::kRead, "users"); }
 bool may_import(Role role) { return may(role, Op::kCreate, "import"); }
 bool may_read_firm_aggregates(Role) { return true; }  // aggregates leave the app only after secrecy
 
+bool needs_conflict_detector(Role role, std::string_view entity) {
+  for (Op op : {Op::kRead, Op::kCreate, Op::kUpdate, Op::kDelete}) {
+    for (Relation r : relations(role, entity, op))
+      if (r == Relation::kAssignedProposal) return true;
+  }
+  return false;
+}
+
 Status check_row_write(const QueryFn& s, const User& u, const schema::Entity& e, Op op,
-                       const Row& row) {
+                       const Row& row, const ConflictFn& conflicts) {
   const auto rels = relations(u.role, e.name, op);
   const auto denied = [&](std::string_view why) {
     return Status::permission_denied(fmt::format(
@@ -234,16 +249,16 @@ Status check_row_write(const QueryFn& s, const User& u, const schema::Entity& e,
         op_name(op), e.name, why));
   };
   if (rels.empty()) return denied("the role has no such right (docs/access.md)");
-  POLES_ASSIGN_OR_RETURN(bool ok, any_holds(s, u, e, op, row));
+  POLES_ASSIGN_OR_RETURN(bool ok, any_holds(s, u, e, op, row, conflicts));
   if (ok) return Status::ok();
   std::string needed;
   for (Relation r : rels) needed += (needed.empty() ? "" : " or ") + std::string(relation_name(r));
   return denied(fmt::format("the row is not {}, before and after the change", needed));
 }
 
-Result<bool> may_read_row(const QueryFn& s, const User& u, const schema::Entity& e,
-                          const Row& row) {
-  return any_holds(s, u, e, Op::kRead, row);
+Result<bool> may_read_row(const QueryFn& s, const User& u, const schema::Entity& e, const Row& row,
+                          const ConflictFn& conflicts) {
+  return any_holds(s, u, e, Op::kRead, row, conflicts);
 }
 
 Result<bool> evaluation_published(const QueryFn& s, int year) {

@@ -221,7 +221,7 @@ Result<Row> parse_key(const schema::Entity& e, const std::vector<std::string>& s
 }
 
 Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entity& e,
-                             const ListRequest& r) {
+                             const ListRequest& r, const ConflictFn& conflicts) {
   if (!may(u.role, Action::kRead, e))
     return Status::permission_denied(fmt::format("{} may not read {}", role_name(u.role), e.name));
   POLES_ASSIGN_OR_RETURN(const ServerKeys keys, server_keys(s));
@@ -269,28 +269,29 @@ Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entit
   ListResult out;
   const QueryFn query = memoised(query_on(s));
   for (auto& row : page.rows) {
-    POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(query, u, e, row));
+    POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(query, u, e, row, conflicts));
     if (visible) out.rows.push_back(std::move(row));
   }
   if (page.next) out.next_cursor = encode_cursor(keys, e, *page.next);
   return out;
 }
 
-Result<Item> get_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key) {
+Result<Item> get_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key,
+                     const ConflictFn& conflicts) {
   if (!may(u.role, Action::kRead, e))
     return Status::permission_denied(fmt::format("{} may not read {}", role_name(u.role), e.name));
   POLES_ASSIGN_OR_RETURN(const ServerKeys keys, server_keys(s));
   POLES_ASSIGN_OR_RETURN(auto row, s.get(e, key));
   // A row the caller may not read is answered as a missing one.
   if (!row) return not_found(e);
-  POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(query_on(s), u, e, *row));
+  POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(query_on(s), u, e, *row, conflicts));
   if (!visible) return not_found(e);
   return Item{*row, etag_of(keys, e, *row)};
 }
 
 Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, const Row* key,
                        const nlohmann::json& raw_body, WriteMode mode, const std::string& if_match,
-                       const RowCheck& extra_check) {
+                       const RowCheck& extra_check, const ConflictFn& conflicts) {
   const Op op = mode == WriteMode::kCreate ? Op::kCreate : Op::kUpdate;
   if (!may(u.role, op, e.name))
     return Status::permission_denied(
@@ -303,7 +304,7 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
   if (mode == WriteMode::kCreate) {
     POLES_ASSIGN_OR_RETURN(Row probe, formats::row_from_json(e, body, nullptr, "request"));
     // The right to create this row comes first: a refused caller learns nothing of what exists.
-    POLES_RETURN_IF_ERROR(check_row_write(q, u, e, op, probe));
+    POLES_RETURN_IF_ERROR(check_row_write(q, u, e, op, probe, conflicts));
     POLES_ASSIGN_OR_RETURN(before, tx->get(e, store::key_of(e, probe)));
     if (before)
       return Status::conflict(
@@ -311,10 +312,10 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
   } else {
     POLES_ASSIGN_OR_RETURN(before, tx->get(e, *key));
     if (!before) return not_found(e);
-    POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(q, u, e, *before));
+    POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(q, u, e, *before, conflicts));
     if (!visible) return not_found(e);
     // Before the change: the row as stored must be the caller's to change.
-    POLES_RETURN_IF_ERROR(check_row_write(q, u, e, op, *before));
+    POLES_RETURN_IF_ERROR(check_row_write(q, u, e, op, *before, conflicts));
     if (if_match.empty())
       return Status::precondition_failed("updates need If-Match with the row's ETag");
     if (if_match != etag_of(keys, e, *before) && if_match != "*") {
@@ -336,7 +337,7 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
   POLES_ASSIGN_OR_RETURN(bool changed, tx->upsert(e, row));
   // After the change, in the same transaction: the row must still be the caller's (no moving a
   // row, a cluster or a project's ownership out of one's scope). Refused: rolled back.
-  POLES_RETURN_IF_ERROR(check_row_write(q, u, e, op, row));
+  POLES_RETURN_IF_ERROR(check_row_write(q, u, e, op, row, conflicts));
   if (changed) {
     store::AuditEntry a;
     a.at = utc_timestamp();
@@ -353,7 +354,7 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
 }
 
 Status delete_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key,
-                  const std::string& if_match) {
+                  const std::string& if_match, const ConflictFn& conflicts) {
   if (!may(u.role, Op::kDelete, e.name))
     return Status::permission_denied(
         fmt::format("{} may not delete {}", role_name(u.role), e.name));
@@ -362,9 +363,9 @@ Status delete_row(store::Store& s, const User& u, const schema::Entity& e, const
   const QueryFn q = query_on(*tx);
   POLES_ASSIGN_OR_RETURN(auto before, tx->get(e, key));
   if (!before) return not_found(e);
-  POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(q, u, e, *before));
+  POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(q, u, e, *before, conflicts));
   if (!visible) return not_found(e);
-  POLES_RETURN_IF_ERROR(check_row_write(q, u, e, Op::kDelete, *before));
+  POLES_RETURN_IF_ERROR(check_row_write(q, u, e, Op::kDelete, *before, conflicts));
   if (!if_match.empty() && if_match != "*" && if_match != etag_of(keys, e, *before)) {
     return Status::precondition_failed(fmt::format("the {} changed since it was read", e.name));
   }

@@ -317,7 +317,10 @@ constexpr std::string_view kRelationRationales[] = {
     "account's organisation.",
     "The row is the account's reviewer record or one of its assignments.",
     "The row's proposal is assigned to the account's reviewer (an assignment row, written only "
-    "when the conflict detector finds no conflict), and the row is the reviewer's own.",
+    "when the conflict detector finds no conflict), the conflict detector still finds no "
+    "conflict on the data of the moment (a conflict that appears later, e.g. the reviewer's "
+    "organisation becoming a partner of the applicant, withdraws the proposal: its rows then "
+    "answer 404), and the row is the reviewer's own.",
     "The assessment's `evaluator` is the calling account: the server writes it from the "
     "caller, whatever the body says.",
     "The row's (or the view's) cluster is the account's, and the year's evaluation has been "

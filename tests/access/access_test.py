@@ -441,6 +441,32 @@ def attack(name):
     if name in ('regression_manager_sees_own_contract_targets',
                 'regression_region_sees_its_clusters_contract_targets'):
         return [('SHOW', f'/api/v1/clusters/{C2 if "region" in name else C}/profile', targets, None)]
+    # A conflict that appears after the assignment: the reviewer moves to the applicant's
+    # organisation (same organisation), then reads or scores the proposal; restored afterwards.
+    if name.startswith('attack_conflict_after_assignment'):
+        prop, applicant = one("""SELECT a.proposal_id, p.applicant_id FROM assignment a JOIN proposal p
+            ON p.id = a.proposal_id WHERE a.reviewer_id = ? AND EXISTS (SELECT 1 FROM review v WHERE
+            v.proposal_id = a.proposal_id AND v.reviewer_id = a.reviewer_id) ORDER BY 1 DESC LIMIT 1""",
+                              REVIEWER)
+        crit = one('SELECT criterion FROM review WHERE proposal_id = ? AND reviewer_id = ? ORDER BY 1',
+                   prop, REVIEWER)[0]
+        own_org = one('SELECT organisation_id FROM reviewer WHERE id = ?', REVIEWER)[0]
+        rev_path = item_path('reviewer', [REVIEWER])
+        st, _, text = http('PATCH', rev_path, tokens['admin'], {'organisation_id': applicant},
+                           {'If-Match': current_etag(rev_path)})
+        if st != 200:
+            raise ValueError(f'setup: moving the reviewer answered {st} {text[:200]}')
+        restore = ('ADMIN-PATCH', rev_path, {'organisation_id': own_org}, None)
+        if name.endswith('_read'):
+            return [('GET', item_path('proposal', [prop]), None, None), restore]
+        if name.endswith('_my_proposals'):
+            return [('SHOW', '/api/v1/select/my-proposals',
+                     lambda j: any(i['id'] == prop for i in j['items']), None), restore]
+        if name.endswith('_list'):
+            return [('LIST-HAS', f'/api/v1/review?proposal_id={prop}&limit=1000', None, None),
+                    restore]
+        return [('PATCH', item_path('review', [prop, REVIEWER, crit]), {'score': 1}, 'current'),
+                restore]
     raise ValueError(f'no attack named {name}')
 
 
@@ -495,6 +521,14 @@ def run_row(row):
                     raw = base64.urlsafe_b64decode(cursor + '=' * (-len(cursor) % 4))
                     leaked = b'demo-' in raw or b'prop' in raw
                 answers.append('leaks' if leaked else 'opaque')
+                continue
+            if method == 'ADMIN-PATCH':  # restores what the attack's setup changed
+                http('PATCH', path, tokens['admin'], body, {'If-Match': current_etag(path)})
+                continue
+            if method == 'LIST-HAS':
+                st, _, text = http('GET', path, token)
+                answers.append(('visible' if json.loads(text)['items'] else 'hidden') if st == 200
+                               else str(st))
                 continue
             if method == 'SHOW':
                 st, _, text = http('GET', path, token)

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+#include <memory>
 #include <sstream>
 
 #include "app/select.h"
@@ -69,6 +71,25 @@ app::RowCheck conflict_check(Ctx& c, const schema::Entity& e) {
     return Status::conflict(
         fmt::format("reviewer '{}' may not be assigned proposal '{}': conflict of interest {}",
                     *reviewer, *proposal, *conflict));
+  };
+}
+
+// The conflict detector on the current snapshot, for the roles whose grants on `e` ask it
+// (a reviewer: "assigned, not conflicted proposal"), each pair answered once. The snapshot is
+// taken before a write's transaction opens.
+app::ConflictFn conflict_detector(Ctx& c, const schema::Entity& e) {
+  if (!app::needs_conflict_detector(c.user().role, e.name)) return nullptr;
+  auto taken = c.snapshot();
+  auto seen =
+      std::make_shared<std::map<std::pair<std::string, std::string>, std::optional<std::string>>>();
+  return [taken, seen](const std::string& proposal,
+                       const std::string& reviewer) -> Result<std::optional<std::string>> {
+    if (!taken) return taken.error();
+    const auto key = std::make_pair(proposal, reviewer);
+    if (auto it = seen->find(key); it != seen->end()) return it->second;
+    POLES_ASSIGN_OR_RETURN(auto conflict, app::assignment_conflict(**taken, proposal, reviewer));
+    seen->emplace(key, conflict);
+    return conflict;
   };
 }
 
@@ -171,7 +192,7 @@ void add_entity_routes(Router& r, Services&) {
               q.filters[k] = v;
             }
           }
-          auto page = app::list_rows(*c.store, c.user(), *e, q);
+          auto page = app::list_rows(*c.store, c.user(), *e, q, conflict_detector(c, *e));
           if (!page) return c.fail(page.error());
           tj::Json rows = tj::Json::array();
           for (const auto& row : page->rows) rows.push_back(formats::row_to_json(*e, row));
@@ -188,8 +209,9 @@ void add_entity_routes(Router& r, Services&) {
         .handle([e](Ctx& c) {
           auto body = c.json_body();
           if (!body) return c.fail(body.error());
-          auto item = app::write_row(*c.store, c.user(), *e, nullptr, plain(*body),
-                                     app::WriteMode::kCreate, "", conflict_check(c, *e));
+          auto item =
+              app::write_row(*c.store, c.user(), *e, nullptr, plain(*body), app::WriteMode::kCreate,
+                             "", conflict_check(c, *e), conflict_detector(c, *e));
           if (!item) return c.fail(item.error());
           send_row(c, *e, *item, 201);
         });
@@ -200,7 +222,7 @@ void add_entity_routes(Router& r, Services&) {
         .handle([e](Ctx& c) {
           auto key = app::parse_key(*e, c.path);
           if (!key) return c.fail(key.error());
-          auto item = app::get_row(*c.store, c.user(), *e, *key);
+          auto item = app::get_row(*c.store, c.user(), *e, *key, conflict_detector(c, *e));
           if (!item) return c.fail(item.error());
           send_row(c, *e, *item, 200);
         });
@@ -239,7 +261,7 @@ void add_entity_routes(Router& r, Services&) {
             }
             auto item = app::write_row(*c.store, c.user(), *e, &*key, body,
                                        merge ? app::WriteMode::kMerge : app::WriteMode::kReplace,
-                                       if_match, conflict_check(c, *e));
+                                       if_match, conflict_check(c, *e), conflict_detector(c, *e));
             if (!item) return c.fail(item.error());
             send_row(c, *e, *item, 200);
           });
@@ -252,7 +274,8 @@ void add_entity_routes(Router& r, Services&) {
           auto key = app::parse_key(*e, c.path);
           if (!key) return c.fail(key.error());
           auto st =
-              app::delete_row(*c.store, c.user(), *e, *key, std::string(c.req.header("If-Match")));
+              app::delete_row(*c.store, c.user(), *e, *key, std::string(c.req.header("If-Match")),
+                              conflict_detector(c, *e));
           if (!st.is_ok()) return c.fail(st);
           c.res.status = 204;
         });
