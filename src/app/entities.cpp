@@ -220,6 +220,23 @@ Result<Row> parse_key(const schema::Entity& e, const std::vector<std::string>& s
   return key;
 }
 
+namespace {
+
+// Rows that a year's publication froze (the assessments of a published year): Conflict for
+// every role, administrators included; there is no unpublishing.
+Status check_not_frozen(const QueryFn& q, const schema::Entity& e, const Row& row) {
+  if (e.name != "assessment") return Status::ok();
+  const int i = schema::field_index(e, "year");
+  const auto* year = i >= 0 ? std::get_if<int64_t>(&row[static_cast<size_t>(i)]) : nullptr;
+  if (year == nullptr) return Status::ok();
+  POLES_ASSIGN_OR_RETURN(bool published, evaluation_published(q, static_cast<int>(*year)));
+  if (!published) return Status::ok();
+  return Status::conflict(
+      fmt::format("the evaluation of {} is published: its assessments are frozen", *year));
+}
+
+}  // namespace
+
 Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entity& e,
                              const ListRequest& r, const ConflictFn& conflicts) {
   if (!may(u.role, Action::kRead, e))
@@ -316,6 +333,7 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
     if (!visible) return not_found(e);
     // Before the change: the row as stored must be the caller's to change.
     POLES_RETURN_IF_ERROR(check_row_write(q, u, e, op, *before, conflicts));
+    POLES_RETURN_IF_ERROR(check_not_frozen(q, e, *before));
     if (if_match.empty())
       return Status::precondition_failed("updates need If-Match with the row's ETag");
     if (if_match != etag_of(keys, e, *before) && if_match != "*") {
@@ -334,6 +352,7 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
   POLES_RETURN_IF_ERROR(check_references(*tx, e, row));
   POLES_RETURN_IF_ERROR(check_lifecycle(e, before ? &*before : nullptr, row));
   if (extra_check) POLES_RETURN_IF_ERROR(extra_check(row));
+  POLES_RETURN_IF_ERROR(check_not_frozen(q, e, row));
   POLES_ASSIGN_OR_RETURN(bool changed, tx->upsert(e, row));
   // After the change, in the same transaction: the row must still be the caller's (no moving a
   // row, a cluster or a project's ownership out of one's scope). Refused: rolled back.
@@ -366,6 +385,7 @@ Status delete_row(store::Store& s, const User& u, const schema::Entity& e, const
   POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(q, u, e, *before, conflicts));
   if (!visible) return not_found(e);
   POLES_RETURN_IF_ERROR(check_row_write(q, u, e, Op::kDelete, *before, conflicts));
+  POLES_RETURN_IF_ERROR(check_not_frozen(q, e, *before));
   if (!if_match.empty() && if_match != "*" && if_match != etag_of(keys, e, *before)) {
     return Status::precondition_failed(fmt::format("the {} changed since it was read", e.name));
   }

@@ -264,7 +264,9 @@ constexpr EntityNote kEntityNotes[] = {
     {"assessment",
      "Qualitative scores of evaluators. The server sets the evaluator from the calling "
      "account, so no evaluator writes another's assessment. The evaluated read them once the "
-     "year's evaluation is published."},
+     "year's evaluation is published; from then on they are frozen: every create, update, "
+     "delete or import of that year's assessments answers 409, whatever the role, "
+     "administrators included (a publication is final)."},
     {"call", "Calls for proposals are public."},
     {"proposal", "Who applied: the State, evaluators and the reviewers it is assigned to."},
     {"reviewer", "Who reviews: the State and evaluators; a reviewer its own record."},

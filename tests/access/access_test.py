@@ -222,6 +222,8 @@ def find_row(entity, rel):
     elif rel == 'assigned-other-reviewer':  # another reviewer's score of a proposal assigned to us
         where = (f"t.reviewer_id <> '{REVIEWER}' AND EXISTS (SELECT 1 FROM assignment a WHERE "
                  f"a.proposal_id = t.proposal_id AND a.reviewer_id = '{REVIEWER}')")
+    elif rel == 'draft-year':  # a year whose evaluation is not published (at this moment)
+        where = 't.year NOT IN (SELECT year FROM evaluation_publication)'
     elif rel == 'own-assessment':
         where = "t.evaluator = 'acc-evaluator'"
     elif rel == 'other-assessment':
@@ -399,7 +401,7 @@ def attack(name):
         return [('PATCH', item_path('assessment', key), {'score': 1}, 'current')]
     if name == 'attack_evaluator_writes_as_other':
         return [('POST', '/api/v1/assessment',
-                 {'cluster_id': CX, 'year': 2022, 'criterion': 'structure', 'evaluator': 'evaluateur-1',
+                 {'cluster_id': CX, 'year': 2029, 'criterion': 'structure', 'evaluator': 'evaluateur-1',
                   'score': 1, 'justification': 'usurpation'}, None)]
     if name == 'attack_manager_writes_own_cluster_budget':
         key = find_row('cluster_budget', 'own-cluster')
@@ -467,6 +469,24 @@ def attack(name):
                     restore]
         return [('PATCH', item_path('review', [prop, REVIEWER, crit]), {'score': 1}, 'current'),
                 restore]
+    # The assessments of a published year are frozen, for every role and every path.
+    if name == 'attack_published_assessment_created':
+        return [('POST', '/api/v1/assessment',
+                 {'cluster_id': C2, 'year': YEAR, 'criterion': 'structure', 'evaluator': 'acc-admin', 'score': 1,
+                  'justification': 'ajoutée après publication'}, None)]
+    if name == 'attack_published_assessment_updated':
+        key = find_row('assessment', 'published-own-cluster')
+        return [('PATCH', item_path('assessment', key), {'score': 1}, 'current')]
+    if name == 'attack_published_assessment_deleted':
+        key = find_row('assessment', 'published-own-cluster')
+        return [('DELETE', item_path('assessment', key), None, 'current')]
+    if name == 'attack_published_assessment_imported':
+        csv_text = ('cluster_id,year,criterion,evaluator,score,justification\n'
+                    f'{C},{YEAR},structure,acc-import,1,importée\n')
+        return [('POST-CSV', '/api/v1/import/assessment', csv_text, None)]
+    if name == 'regression_published_assessment_refusal_in_french':
+        key = find_row('assessment', 'published-own-cluster')
+        return [('FRENCH', item_path('assessment', key), {'score': 1}, 'current')]
     raise ValueError(f'no attack named {name}')
 
 
@@ -508,7 +528,8 @@ def run_row(row):
     role, entity, action, rel, expected = (row['role'], row['entity'], row['action'],
                                            row['relationship'], row['expected'])
     token = tokens.get(role)
-    if (row['name'].startswith('attack_') and entity != 'route') or row['action'] == 'show':
+    if ((row['name'].startswith('attack_') and entity != 'route') or row['action'] == 'show' or
+            row['name'] == 'regression_published_assessment_refusal_in_french'):
         steps = attack(row['name'])
         answers = []
         for method, path, body, if_match in steps:
@@ -521,6 +542,12 @@ def run_row(row):
                     raw = base64.urlsafe_b64decode(cursor + '=' * (-len(cursor) % 4))
                     leaked = b'demo-' in raw or b'prop' in raw
                 answers.append('leaks' if leaked else 'opaque')
+                continue
+            if method == 'FRENCH':  # the refusal's detail, localised by Accept-Language
+                st, _, text = http('PATCH', path, token, body,
+                                   {'If-Match': current_etag(path), 'Accept-Language': 'fr'})
+                detail = json.loads(text).get('detail', '')
+                answers.append(f'{st} {detail}')
                 continue
             if method == 'ADMIN-PATCH':  # restores what the attack's setup changed
                 http('PATCH', path, tokens['admin'], body, {'If-Match': current_etag(path)})

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "app/select.h"
@@ -123,6 +124,37 @@ Status check_imported_assignments(Ctx& c) {
   return Status::conflict("conflicts of interest in the file, nothing imported: " + conflicts);
 }
 
+// The assessments of a file for a year whose evaluation is published: Conflict (frozen).
+Status check_imported_assessments(Ctx& c) {
+  std::istringstream in(c.req.body);
+  int year = -1;
+  std::set<int64_t> years;
+  formats::CsvReader reader;
+  POLES_RETURN_IF_ERROR(reader.read(in, "request", [&](std::span<const std::string> f, int64_t) {
+    if (year < 0) {
+      for (size_t i = 0; i < f.size(); ++i)
+        if (f[i] == "year") year = static_cast<int>(i);
+      return year >= 0;
+    }
+    if (static_cast<size_t>(year) < f.size()) {
+      try {
+        years.insert(std::stoll(f[static_cast<size_t>(year)]));
+      } catch (const std::exception&) {
+        // The importer reports the bad cell.
+      }
+    }
+    return true;
+  }));
+  const app::QueryFn q = app::query_on(*c.store);
+  for (const int64_t y : years) {
+    POLES_ASSIGN_OR_RETURN(bool published, app::evaluation_published(q, static_cast<int>(y)));
+    if (published)
+      return Status::conflict(
+          fmt::format("the evaluation of {} is published: its assessments are frozen", y));
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 void add_entity_routes(Router& r, Services&) {
@@ -141,6 +173,11 @@ void add_entity_routes(Router& r, Services&) {
         if (e->name == "assignment") {
           // Imported assignments pass the conflict detector too, every pair of the file.
           const Status st = check_imported_assignments(c);
+          if (!st.is_ok()) return c.fail(st);
+        }
+        if (e->name == "assessment") {
+          // The assessments of a published year are frozen, through the import too.
+          const Status st = check_imported_assessments(c);
           if (!st.is_ok()) return c.fail(st);
         }
         import::ImportOptions opt;
