@@ -110,7 +110,7 @@ Result<bool> cluster_in_scope(const QueryFn& s, const User& u, const schema::Ent
 }
 
 Result<bool> holds(const QueryFn& s, const User& u, const schema::Entity& e, Op op, const Row& row,
-                   Relation rel) {
+                   Relation rel, const ConflictFn& conflicts) {
   switch (rel) {
     case Relation::kAny:
     case Relation::kPublic:
@@ -167,8 +167,15 @@ Result<bool> holds(const QueryFn& s, const User& u, const schema::Entity& e, Op 
         const auto* r = text_field(e, row, "reviewer_id");
         if (r == nullptr || *r != u.scope) return false;
       }
-      return exists(s, "SELECT 1 FROM assignment WHERE proposal_id = ? AND reviewer_id = ?",
-                    {*p, u.scope});
+      POLES_ASSIGN_OR_RETURN(
+          bool assigned,
+          exists(s, "SELECT 1 FROM assignment WHERE proposal_id = ? AND reviewer_id = ?",
+                 {*p, u.scope}));
+      if (!assigned) return false;
+      // Not conflicted now: a conflict may appear after the assignment was written.
+      if (!conflicts) return false;
+      POLES_ASSIGN_OR_RETURN(auto conflict, conflicts(*p, u.scope));
+      return !conflict.has_value();
     }
     case Relation::kOwnAssessment: {
       const auto* ev = text_field(e, row, "evaluator");
@@ -179,9 +186,9 @@ Result<bool> holds(const QueryFn& s, const User& u, const schema::Entity& e, Op 
 }
 
 Result<bool> any_holds(const QueryFn& s, const User& u, const schema::Entity& e, Op op,
-                       const Row& row) {
+                       const Row& row, const ConflictFn& conflicts) {
   for (Relation rel : relations(u.role, e.name, op)) {
-    POLES_ASSIGN_OR_RETURN(bool ok, holds(s, u, e, op, row, rel));
+    POLES_ASSIGN_OR_RETURN(bool ok, holds(s, u, e, op, row, rel, conflicts));
     if (ok) return true;
   }
   return false;
@@ -224,6 +231,14 @@ bool may_manage_users(Role role) { return may(role, Op::kRead, "users"); }
 bool may_import(Role role) { return may(role, Op::kCreate, "import"); }
 bool may_read_firm_aggregates(Role) { return true; }  // aggregates leave the app only after secrecy
 
+bool needs_conflict_detector(Role role, std::string_view entity) {
+  for (Op op : {Op::kRead, Op::kCreate, Op::kUpdate, Op::kDelete}) {
+    for (Relation r : relations(role, entity, op))
+      if (r == Relation::kAssignedProposal) return true;
+  }
+  return false;
+}
+
 namespace {
 
 Status denied(const User& u, const schema::Entity& e, Op op, std::string_view why) {
@@ -244,9 +259,9 @@ Status write_denied(const User& u, const schema::Entity& e, Op op) {
 }
 
 Status check_row_write(const QueryFn& s, const User& u, const schema::Entity& e, Op op,
-                       const Row& row) {
+                       const Row& row, const ConflictFn& conflicts) {
   if (relations(u.role, e.name, op).empty()) return write_denied(u, e, op);
-  POLES_ASSIGN_OR_RETURN(bool ok, any_holds(s, u, e, op, row));
+  POLES_ASSIGN_OR_RETURN(bool ok, any_holds(s, u, e, op, row, conflicts));
   if (ok) return Status::ok();
   return write_denied(u, e, op);
 }
@@ -274,14 +289,28 @@ Status check_field_writes(const User& u, const schema::Entity& e, const Row* bef
   return Status::ok();
 }
 
-Result<bool> may_read_row(const QueryFn& s, const User& u, const schema::Entity& e,
-                          const Row& row) {
-  return any_holds(s, u, e, Op::kRead, row);
+Result<bool> may_read_row(const QueryFn& s, const User& u, const schema::Entity& e, const Row& row,
+                          const ConflictFn& conflicts) {
+  return any_holds(s, u, e, Op::kRead, row, conflicts);
 }
 
 Result<bool> evaluation_published(const QueryFn& s, int year) {
   return exists(s, "SELECT 1 FROM evaluation_publication WHERE year = ?",
                 {static_cast<int64_t>(year)});
+}
+
+Result<bool> may_read_cluster_view(const QueryFn& s, const User& u, std::string_view capability,
+                                   const std::string& cluster) {
+  for (Relation rel : relations(u.role, capability, Op::kRead)) {
+    if (rel == Relation::kAny) return true;
+    if (rel == Relation::kOwnCluster && cluster == u.scope) return true;
+    if (rel == Relation::kRegionCluster) {
+      POLES_ASSIGN_OR_RETURN(auto r,
+                             first_text(s, "SELECT region FROM cluster WHERE id = ?", {cluster}));
+      if (r && *r == u.scope) return true;
+    }
+  }
+  return false;
 }
 
 Result<bool> may_read_evaluation(const QueryFn& s, const User& u, int year,

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -41,11 +43,21 @@ QueryFn query_on(store::Transaction& tx);
 // The same queries, each answered once (for the checks of one list page).
 QueryFn memoised(QueryFn q);
 
+// The conflict detector for one (proposal, reviewer) pair: the conflict named, or none. The
+// relation "assigned, not conflicted proposal" asks it at every read and write, so that a
+// conflict that appears after the assignment (e.g. the reviewer's organisation becomes a
+// partner of the applicant) withdraws the proposal from the reviewer. Without a detector the
+// relation does not hold (refused, never granted unchecked).
+using ConflictFn = std::function<Result<std::optional<std::string>>(const std::string& proposal,
+                                                                    const std::string& reviewer)>;
+// Whether a role's grants on an entity ask the conflict detector (the relation above).
+bool needs_conflict_detector(Role role, std::string_view entity);
+
 // Row level: may this user apply `op` to this row? `row` is the row as stored (update and
 // delete: before the change) or as it is after the change (create and update), and `q` sees
 // the store as it is at that moment. PermissionDenied with the reason when not.
 Status check_row_write(const QueryFn& q, const User& user, const schema::Entity& e, Op op,
-                       const Row& row);
+                       const Row& row, const ConflictFn& conflicts = nullptr);
 // Field level (field_rules() of the policy): a field reserved to other roles must keep its
 // stored value (`before`: the row as stored, null for a new row) or, on a new row, stay empty
 // when the rule says so. PermissionDenied naming the first such field.
@@ -56,11 +68,15 @@ Status check_field_writes(const User& user, const schema::Entity& e, const Row* 
 Status write_denied(const User& user, const schema::Entity& e, Op op);
 // Row level for reads: false when the user may not see the row.
 Result<bool> may_read_row(const QueryFn& q, const User& user, const schema::Entity& e,
-                          const Row& row);
+                          const Row& row, const ConflictFn& conflicts = nullptr);
 // The evaluation capability for one cluster and year: the State and evaluators always, a
 // region or cluster manager for the clusters in its scope once the year is published.
 Result<bool> may_read_evaluation(const QueryFn& q, const User& user, int year,
                                  const std::string& cluster);
+// A capability of the policy read for one cluster (e.g. "cluster_trends"): granted by `any`,
+// `own cluster` or `cluster of own region` (the cluster's stored region).
+Result<bool> may_read_cluster_view(const QueryFn& q, const User& user, std::string_view capability,
+                                   const std::string& cluster);
 // Whether a year's evaluation is published.
 Result<bool> evaluation_published(const QueryFn& q, int year);
 

@@ -220,8 +220,25 @@ Result<Row> parse_key(const schema::Entity& e, const std::vector<std::string>& s
   return key;
 }
 
+namespace {
+
+// Rows that a year's publication froze (the assessments of a published year): Conflict for
+// every role, administrators included; there is no unpublishing.
+Status check_not_frozen(const QueryFn& q, const schema::Entity& e, const Row& row) {
+  if (e.name != "assessment") return Status::ok();
+  const int i = schema::field_index(e, "year");
+  const auto* year = i >= 0 ? std::get_if<int64_t>(&row[static_cast<size_t>(i)]) : nullptr;
+  if (year == nullptr) return Status::ok();
+  POLES_ASSIGN_OR_RETURN(bool published, evaluation_published(q, static_cast<int>(*year)));
+  if (!published) return Status::ok();
+  return Status::conflict(
+      fmt::format("the evaluation of {} is published: its assessments are frozen", *year));
+}
+
+}  // namespace
+
 Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entity& e,
-                             const ListRequest& r) {
+                             const ListRequest& r, const ConflictFn& conflicts) {
   if (!may(u.role, Action::kRead, e))
     return Status::permission_denied(fmt::format("{} may not read {}", role_name(u.role), e.name));
   POLES_ASSIGN_OR_RETURN(const ServerKeys keys, server_keys(s));
@@ -276,7 +293,7 @@ Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entit
   while (true) {
     POLES_ASSIGN_OR_RETURN(store::Page page, s.list(e, q));
     for (auto& row : page.rows) {
-      POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(query, u, e, row));
+      POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(query, u, e, row, conflicts));
       if (!visible) continue;
       if (out.rows.size() == limit) {
         out.next_cursor = encode_cursor(keys, e, store::key_of(e, out.rows.back()));
@@ -289,21 +306,22 @@ Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entit
   }
 }
 
-Result<Item> get_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key) {
+Result<Item> get_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key,
+                     const ConflictFn& conflicts) {
   if (!may(u.role, Action::kRead, e))
     return Status::permission_denied(fmt::format("{} may not read {}", role_name(u.role), e.name));
   POLES_ASSIGN_OR_RETURN(const ServerKeys keys, server_keys(s));
   POLES_ASSIGN_OR_RETURN(auto row, s.get(e, key));
   // A row the caller may not read is answered as a missing one.
   if (!row) return not_found(e);
-  POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(query_on(s), u, e, *row));
+  POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(query_on(s), u, e, *row, conflicts));
   if (!visible) return not_found(e);
   return Item{*row, etag_of(keys, e, *row)};
 }
 
 Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, const Row* key,
                        const nlohmann::json& raw_body, WriteMode mode, const std::string& if_match,
-                       const RowCheck& extra_check) {
+                       const RowCheck& extra_check, const ConflictFn& conflicts) {
   const Op op = mode == WriteMode::kCreate ? Op::kCreate : Op::kUpdate;
   if (!may(u.role, op, e.name))
     return Status::permission_denied(
@@ -316,12 +334,12 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
   if (mode == WriteMode::kCreate) {
     POLES_ASSIGN_OR_RETURN(Row probe, formats::row_from_json(e, body, nullptr, "request"));
     // The right to create this row comes first: a refused caller learns nothing of what exists.
-    POLES_RETURN_IF_ERROR(check_row_write(q, u, e, op, probe));
+    POLES_RETURN_IF_ERROR(check_row_write(q, u, e, op, probe, conflicts));
     POLES_ASSIGN_OR_RETURN(before, tx->get(e, store::key_of(e, probe)));
     if (before) {
       // A key held by a row the caller may not read is refused as a create it may not make
       // (the same 403 and words): "already exists" would tell that the row exists.
-      POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(q, u, e, *before));
+      POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(q, u, e, *before, conflicts));
       if (!visible) return write_denied(u, e, op);
       return Status::conflict(
           fmt::format("{} '{}' already exists", e.name, store::key_text(e, probe)));
@@ -329,10 +347,11 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
   } else {
     POLES_ASSIGN_OR_RETURN(before, tx->get(e, *key));
     if (!before) return not_found(e);
-    POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(q, u, e, *before));
+    POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(q, u, e, *before, conflicts));
     if (!visible) return not_found(e);
     // Before the change: the row as stored must be the caller's to change.
-    POLES_RETURN_IF_ERROR(check_row_write(q, u, e, op, *before));
+    POLES_RETURN_IF_ERROR(check_row_write(q, u, e, op, *before, conflicts));
+    POLES_RETURN_IF_ERROR(check_not_frozen(q, e, *before));
     if (if_match.empty())
       return Status::precondition_failed("updates need If-Match with the row's ETag");
     if (if_match != etag_of(keys, e, *before) && if_match != "*") {
@@ -353,10 +372,11 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
   POLES_RETURN_IF_ERROR(check_references(*tx, e, row));
   POLES_RETURN_IF_ERROR(check_lifecycle(e, before ? &*before : nullptr, row));
   if (extra_check) POLES_RETURN_IF_ERROR(extra_check(row));
+  POLES_RETURN_IF_ERROR(check_not_frozen(q, e, row));
   POLES_ASSIGN_OR_RETURN(bool changed, tx->upsert(e, row));
   // After the change, in the same transaction: the row must still be the caller's (no moving a
   // row, a cluster or a project's ownership out of one's scope). Refused: rolled back.
-  POLES_RETURN_IF_ERROR(check_row_write(q, u, e, op, row));
+  POLES_RETURN_IF_ERROR(check_row_write(q, u, e, op, row, conflicts));
   if (changed) {
     store::AuditEntry a;
     a.at = utc_timestamp();
@@ -373,7 +393,7 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
 }
 
 Status delete_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key,
-                  const std::string& if_match) {
+                  const std::string& if_match, const ConflictFn& conflicts) {
   if (!may(u.role, Op::kDelete, e.name))
     return Status::permission_denied(
         fmt::format("{} may not delete {}", role_name(u.role), e.name));
@@ -382,9 +402,10 @@ Status delete_row(store::Store& s, const User& u, const schema::Entity& e, const
   const QueryFn q = query_on(*tx);
   POLES_ASSIGN_OR_RETURN(auto before, tx->get(e, key));
   if (!before) return not_found(e);
-  POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(q, u, e, *before));
+  POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(q, u, e, *before, conflicts));
   if (!visible) return not_found(e);
-  POLES_RETURN_IF_ERROR(check_row_write(q, u, e, Op::kDelete, *before));
+  POLES_RETURN_IF_ERROR(check_row_write(q, u, e, Op::kDelete, *before, conflicts));
+  POLES_RETURN_IF_ERROR(check_not_frozen(q, e, *before));
   if (!if_match.empty() && if_match != "*" && if_match != etag_of(keys, e, *before)) {
     return Status::precondition_failed(fmt::format("the {} changed since it was read", e.name));
   }

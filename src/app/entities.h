@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "app/access.h"
 #include "app/accounts.h"
 #include "core/schema.h"
 #include "store/store.h"
@@ -50,9 +51,12 @@ std::string etag_of(const ServerKeys& k, const schema::Entity& e, const Row& row
 // The key of an entity from its URL segments (one per key field, in key order).
 Result<Row> parse_key(const schema::Entity& e, const std::vector<std::string>& segments);
 
+// `conflicts`: the conflict detector, for the roles whose grants ask it
+// (needs_conflict_detector); without it, the relation "assigned, not conflicted" does not hold.
 Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entity& e,
-                             const ListRequest& r);
-Result<Item> get_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key);
+                             const ListRequest& r, const ConflictFn& conflicts = nullptr);
+Result<Item> get_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key,
+                     const ConflictFn& conflicts = nullptr);
 
 enum class WriteMode : uint8_t { kCreate, kReplace, kMerge };
 // A check of the row to write that needs more than the store (e.g. the conflict detector on the
@@ -66,8 +70,9 @@ using RowCheck = std::function<Status(const Row& row)>;
 // refused with PreconditionFailed too: updates must say which version they change).
 Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, const Row* key,
                        const nlohmann::json& body, WriteMode mode, const std::string& if_match,
-                       const RowCheck& extra_check = nullptr);
+                       const RowCheck& extra_check = nullptr,
+                       const ConflictFn& conflicts = nullptr);
 Status delete_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key,
-                  const std::string& if_match);
+                  const std::string& if_match, const ConflictFn& conflicts = nullptr);
 
 }  // namespace poles::app

@@ -177,6 +177,11 @@ constexpr Grant kPolicy[] = {
     {A, "impact_study", RD, R::kAny},
     {S, "impact_study", RD, R::kAny},
     {E, "impact_study", RD, R::kAny},
+    {A, "cluster_trends", RD, R::kAny},
+    {S, "cluster_trends", RD, R::kAny},
+    {E, "cluster_trends", RD, R::kAny},
+    {G, "cluster_trends", RD, R::kRegionCluster},
+    {C, "cluster_trends", RD, R::kOwnCluster},
     {A, "import", CR, R::kAny},
     {S, "import", CR, R::kAny},
     {A, "users", RD, R::kAny},
@@ -209,6 +214,12 @@ constexpr Capability kCapabilities[] = {
     {"selection",
      "the selection views of a call (conflicts, assignment, scores without reviewer bias, "
      "portfolio, risk): they name reviewers and their effects."},
+    {"cluster_trends",
+     "a cluster's indicators over the years against its peers (budget, staff, financing of its "
+     "members: the inputs of its evaluation). Read: every cluster for the State, evaluators and "
+     "administrators; its own cluster for a cluster manager; the clusters of its region for a "
+     "region; not members (their clusters' figures are the clusters' to publish). A cluster the "
+     "caller may not read answers 404, as a missing one."},
     {"impact_study", "the impact estimations on firms (jobs, reports): firm-level microdata."},
     {"import", "CSV import of a whole entity through the API (bypasses row scopes)."},
     {"users", "accounts and the audit log."},
@@ -247,10 +258,12 @@ constexpr EntityNote kEntityNotes[] = {
     {"project_event", "Written by the project's owner."},
     {"participation",
      "Carries each partner's cost and aid (per-firm financing): read by the "
-     "project's owner, the partner itself and the State."},
+     "project's owner, the partner itself and the State. The project and organisation "
+     "profiles name every partner and its role, but show a partner's cost and aid only to "
+     "those who may read its participation row."},
     {"result",
      "Carries a firm's revenue and jobs: read by the project's owner, the firm "
-     "itself and the State."},
+     "itself and the State. The project profile lists only the results the caller may read."},
     {"service", "The catalogue of services is public; the organising cluster writes it."},
     {"service_participant",
      "Carries a firm's satisfaction, outcome and financing raised: read and written by the "
@@ -261,14 +274,18 @@ constexpr EntityNote kEntityNotes[] = {
     {"contract",
      "The performance contract of a cluster: read by the cluster, signed and "
      "written by the State and the region."},
-    {"contract_target", "As its contract."},
+    {"contract_target",
+     "As its contract: the targets of a cluster's performance contract are not public. The "
+     "cluster profile shows them only to those who may read these rows."},
     {"cluster_budget",
      "An input of the cluster's own evaluation: written by the State only; "
      "the cluster and its region read it."},
     {"assessment",
      "Qualitative scores of evaluators. The server sets the evaluator from the calling "
      "account, so no evaluator writes another's assessment. The evaluated read them once the "
-     "year's evaluation is published."},
+     "year's evaluation is published; from then on they are frozen: every create, update, "
+     "delete or import of that year's assessments answers 409, whatever the role, "
+     "administrators included (a publication is final)."},
     {"call", "Calls for proposals are public."},
     {"proposal", "Who applied: the State, evaluators and the reviewers it is assigned to."},
     {"reviewer", "Who reviews: the State and evaluators; a reviewer its own record."},
@@ -321,7 +338,10 @@ constexpr std::string_view kRelationRationales[] = {
     "account's organisation.",
     "The row is the account's reviewer record or one of its assignments.",
     "The row's proposal is assigned to the account's reviewer (an assignment row, written only "
-    "when the conflict detector finds no conflict), and the row is the reviewer's own.",
+    "when the conflict detector finds no conflict), the conflict detector still finds no "
+    "conflict on the data of the moment (a conflict that appears later, e.g. the reviewer's "
+    "organisation becoming a partner of the applicant, withdraws the proposal: its rows then "
+    "answer 404), and the row is the reviewer's own.",
     "The assessment's `evaluator` is the calling account: the server writes it from the "
     "caller, whatever the body says.",
     "The row's (or the view's) cluster is the account's, and the year's evaluation has been "

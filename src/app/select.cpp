@@ -588,6 +588,11 @@ Result<ReviewerProposals> reviewer_assigned(const Snapshot& s, const std::string
   const Labels labels(s);
   ReviewerProposals out{.reviewer = reviewer_id, .name = labels.reviewer_name(me), .items = {}};
   for (auto& task : select::reviewer_tasks(s, me)) {
+    // A conflict that appeared after the assignment withdraws the proposal (docs/access.md).
+    POLES_ASSIGN_OR_RETURN(
+        auto conflict,
+        assignment_conflict(s, std::string(labels.proposal_key(task.proposal)), reviewer_id));
+    if (conflict) continue;
     auto item = labels.proposal<ReviewerProposal>(task.proposal);
     item.call = labels.call_of(task.proposal);
     if (task.assigned_on) item.assigned_on = Date::from_days(*task.assigned_on).to_string();

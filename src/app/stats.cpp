@@ -393,6 +393,85 @@ Result<ProjectProfile> project_profile(const snapshot::Snapshot& s, const std::s
   return out;
 }
 
+namespace {
+
+// A row of `e` with the given fields set (the others null): what the row rules look at.
+Row row_with(const schema::Entity& e,
+             std::initializer_list<std::pair<std::string_view, std::string>> fields) {
+  Row row(e.fields.size());
+  for (const auto& [name, value] : fields) {
+    const int i = schema::field_index(e, name);
+    if (i >= 0) row[static_cast<size_t>(i)] = value;
+  }
+  return row;
+}
+
+// A row of `e` from its JSON as a profile shows it.
+Row row_from(const schema::Entity& e, const tj::Json& fields) {
+  Row row(e.fields.size());
+  for (size_t i = 0; i < e.fields.size(); ++i) {
+    const auto it = fields.find(std::string(e.fields[i].name));
+    if (it == fields.end()) continue;
+    if (it->is_string()) {
+      row[i] = it->get<std::string>();
+    } else if (it->is_number_integer()) {
+      row[i] = it->get<int64_t>();
+    } else if (it->is_number()) {
+      row[i] = it->get<double>();
+    }
+  }
+  return row;
+}
+
+const schema::Entity& entity(std::string_view name) { return *schema::find_entity(name); }
+
+}  // namespace
+
+Status scope_profile(const QueryFn& q, const User& u, ClusterProfile& p) {
+  const auto& e = entity("contract_target");
+  std::vector<ContractTargetView> kept;
+  for (auto& t : p.contract_targets) {
+    POLES_ASSIGN_OR_RETURN(
+        bool ok,
+        may_read_row(q, u, e,
+                     row_with(e, {{"contract_id", t.contract}, {"indicator", t.indicator}})));
+    if (ok) kept.push_back(std::move(t));
+  }
+  p.contract_targets = std::move(kept);
+  return Status::ok();
+}
+
+Status scope_profile(const QueryFn& q, const User& u, OrganisationProfile& p) {
+  const auto& e = entity("participation");
+  for (auto& part : p.participations) {
+    POLES_ASSIGN_OR_RETURN(bool ok,
+                           may_read_row(q, u, e,
+                                        row_with(e, {{"project_id", part.project_id},
+                                                     {"organisation_id", part.organisation_id}})));
+    if (!ok) part.cost = part.aid = std::nullopt;
+  }
+  return Status::ok();
+}
+
+Status scope_profile(const QueryFn& q, const User& u, ProjectProfile& p) {
+  const auto& e = entity("participation");
+  for (auto& part : p.participations) {
+    POLES_ASSIGN_OR_RETURN(bool ok,
+                           may_read_row(q, u, e,
+                                        row_with(e, {{"project_id", part.project_id},
+                                                     {"organisation_id", part.organisation_id}})));
+    if (!ok) part.cost = part.aid = std::nullopt;
+  }
+  const auto& re = entity("result");
+  std::vector<tj::RowOf<"result">> kept;
+  for (auto& r : p.results) {
+    POLES_ASSIGN_OR_RETURN(bool ok, may_read_row(q, u, re, row_from(re, r.fields)));
+    if (ok) kept.push_back(std::move(r));
+  }
+  p.results = std::move(kept);
+  return Status::ok();
+}
+
 const std::vector<std::string>& firm_measures() {
   static const std::vector<std::string> k = {"headcount",   "turnover",  "value_added",
                                              "rd_spending", "rd_staff",  "exports",

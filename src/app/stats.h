@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/access.h"
 #include "app/params.h"
 #include "app/secrecy.h"
 #include "core/entity_json.h"
@@ -183,6 +184,16 @@ Result<ClusterProfile> cluster_profile(const snapshot::Snapshot& s, const std::s
 Result<OrganisationProfile> organisation_profile(const snapshot::Snapshot& s,
                                                  const std::string& id);
 Result<ProjectProfile> project_profile(const snapshot::Snapshot& s, const std::string& id);
+
+// What the caller may see of a profile, by the row rules of the entity routes (may_read_row):
+// a participation row it may not read keeps the partner's name and role but not its cost and
+// aid; the result rows it may not read are left out; the cluster's contract targets are shown
+// to those who may read them only. The profiles hold no total over firms (a project's total
+// cost and public aid are fields of the project, public registry data), so nothing goes
+// through secrecy here.
+Status scope_profile(const QueryFn& q, const User& u, ClusterProfile& p);
+Status scope_profile(const QueryFn& q, const User& u, OrganisationProfile& p);
+Status scope_profile(const QueryFn& q, const User& u, ProjectProfile& p);
 
 // A two-way table after statistical secrecy; the last row and column are the totals.
 struct FirmTable {

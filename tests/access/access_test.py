@@ -222,6 +222,8 @@ def find_row(entity, rel):
     elif rel == 'assigned-other-reviewer':  # another reviewer's score of a proposal assigned to us
         where = (f"t.reviewer_id <> '{REVIEWER}' AND EXISTS (SELECT 1 FROM assignment a WHERE "
                  f"a.proposal_id = t.proposal_id AND a.reviewer_id = '{REVIEWER}')")
+    elif rel == 'draft-year':  # a year whose evaluation is not published (at this moment)
+        where = 't.year NOT IN (SELECT year FROM evaluation_publication)'
     elif rel == 'own-assessment':
         where = "t.evaluator = 'acc-evaluator'"
     elif rel == 'other-assessment':
@@ -399,7 +401,7 @@ def attack(name):
         return [('PATCH', item_path('assessment', key), {'score': 1}, 'current')]
     if name == 'attack_evaluator_writes_as_other':
         return [('POST', '/api/v1/assessment',
-                 {'cluster_id': CX, 'year': 2022, 'criterion': 'structure', 'evaluator': 'evaluateur-1',
+                 {'cluster_id': CX, 'year': 2029, 'criterion': 'structure', 'evaluator': 'evaluateur-1',
                   'score': 1, 'justification': 'usurpation'}, None)]
     if name == 'attack_manager_writes_own_cluster_budget':
         key = find_row('cluster_budget', 'own-cluster')
@@ -442,6 +444,79 @@ def attack(name):
         import base64
         forged = base64.urlsafe_b64encode(b'["demo-prop-00001"]').decode().rstrip('=')
         return [('GET', f'/api/v1/proposal?limit=5&cursor={forged}', None, None)]
+    # Profiles: per-firm figures shown only to whom may read the rows (SHOW: 'shown' or 'hidden').
+    costs = lambda j: any(x.get('cost') is not None or x.get('aid') is not None
+                          for x in j['participations'])
+    if name in ('attack_project_profile_shows_partner_financing',
+                'regression_owner_sees_partner_financing_in_profile'):
+        rel = 'other-project' if name.startswith('attack') else 'own-project'
+        prj = one(f"""SELECT p.id FROM project p WHERE {project_where(rel)} AND EXISTS (SELECT 1 FROM
+            participation x WHERE x.project_id = p.id AND x.cost IS NOT NULL) ORDER BY 1 LIMIT 1""")[0]
+        return [('SHOW', f'/api/v1/projects/{prj}/profile', costs, None)]
+    if name == 'attack_project_profile_shows_results':
+        prj = one("""SELECT project_id FROM result WHERE organisation_id <> ? AND revenue IS NOT NULL
+            AND project_id NOT IN (SELECT project_id FROM participation WHERE organisation_id = ?)
+            ORDER BY 1 LIMIT 1""", MEMBER_ORG, MEMBER_ORG)[0]
+        return [('SHOW', f'/api/v1/projects/{prj}/profile', lambda j: bool(j['results']), None)]
+    if name == 'attack_organisation_profile_shows_financing':
+        org = one("""SELECT organisation_id FROM participation WHERE organisation_id <> ? AND cost IS
+            NOT NULL ORDER BY 1 LIMIT 1""", MEMBER_ORG)[0]
+        return [('SHOW', f'/api/v1/organisations/{urllib.parse.quote(org)}/profile', costs, None)]
+    if name == 'regression_member_sees_own_financing_in_profile':
+        return [('SHOW', f'/api/v1/organisations/{urllib.parse.quote(MEMBER_ORG)}/profile', costs,
+                 None)]
+    targets = lambda j: bool(j['contract_targets'])
+    if name == 'attack_cluster_profile_shows_contract_targets':
+        return [('SHOW', f'/api/v1/clusters/{C}/profile', targets, None)]
+    if name == 'attack_cluster_profile_shows_other_contract_targets':
+        return [('SHOW', f'/api/v1/clusters/{CX}/profile', targets, None)]
+    if name in ('regression_manager_sees_own_contract_targets',
+                'regression_region_sees_its_clusters_contract_targets'):
+        return [('SHOW', f'/api/v1/clusters/{C2 if "region" in name else C}/profile', targets, None)]
+    # A conflict that appears after the assignment: the reviewer moves to the applicant's
+    # organisation (same organisation), then reads or scores the proposal; restored afterwards.
+    if name.startswith('attack_conflict_after_assignment'):
+        prop, applicant = one("""SELECT a.proposal_id, p.applicant_id FROM assignment a JOIN proposal p
+            ON p.id = a.proposal_id WHERE a.reviewer_id = ? AND EXISTS (SELECT 1 FROM review v WHERE
+            v.proposal_id = a.proposal_id AND v.reviewer_id = a.reviewer_id) ORDER BY 1 DESC LIMIT 1""",
+                              REVIEWER)
+        crit = one('SELECT criterion FROM review WHERE proposal_id = ? AND reviewer_id = ? ORDER BY 1',
+                   prop, REVIEWER)[0]
+        own_org = one('SELECT organisation_id FROM reviewer WHERE id = ?', REVIEWER)[0]
+        rev_path = item_path('reviewer', [REVIEWER])
+        st, _, text = http('PATCH', rev_path, tokens['admin'], {'organisation_id': applicant},
+                           {'If-Match': current_etag(rev_path)})
+        if st != 200:
+            raise ValueError(f'setup: moving the reviewer answered {st} {text[:200]}')
+        restore = ('ADMIN-PATCH', rev_path, {'organisation_id': own_org}, None)
+        if name.endswith('_read'):
+            return [('GET', item_path('proposal', [prop]), None, None), restore]
+        if name.endswith('_my_proposals'):
+            return [('SHOW', '/api/v1/select/my-proposals',
+                     lambda j: any(i['id'] == prop for i in j['items']), None), restore]
+        if name.endswith('_list'):
+            return [('LIST-HAS', f'/api/v1/review?proposal_id={prop}&limit=1000', None, None),
+                    restore]
+        return [('PATCH', item_path('review', [prop, REVIEWER, crit]), {'score': 1}, 'current'),
+                restore]
+    # The assessments of a published year are frozen, for every role and every path.
+    if name == 'attack_published_assessment_created':
+        return [('POST', '/api/v1/assessment',
+                 {'cluster_id': C2, 'year': YEAR, 'criterion': 'structure', 'evaluator': 'acc-admin', 'score': 1,
+                  'justification': 'ajoutée après publication'}, None)]
+    if name == 'attack_published_assessment_updated':
+        key = find_row('assessment', 'published-own-cluster')
+        return [('PATCH', item_path('assessment', key), {'score': 1}, 'current')]
+    if name == 'attack_published_assessment_deleted':
+        key = find_row('assessment', 'published-own-cluster')
+        return [('DELETE', item_path('assessment', key), None, 'current')]
+    if name == 'attack_published_assessment_imported':
+        csv_text = ('cluster_id,year,criterion,evaluator,score,justification\n'
+                    f'{C},{YEAR},structure,acc-import,1,importée\n')
+        return [('POST-CSV', '/api/v1/import/assessment', csv_text, None)]
+    if name == 'regression_published_assessment_refusal_in_french':
+        key = find_row('assessment', 'published-own-cluster')
+        return [('FRENCH', item_path('assessment', key), {'score': 1}, 'current')]
     raise ValueError(f'no attack named {name}')
 
 
@@ -483,7 +558,8 @@ def run_row(row):
     role, entity, action, rel, expected = (row['role'], row['entity'], row['action'],
                                            row['relationship'], row['expected'])
     token = tokens.get(role)
-    if row['name'].startswith('attack_'):
+    if ((row['name'].startswith('attack_') and entity != 'route') or row['action'] == 'show' or
+            row['name'] == 'regression_published_assessment_refusal_in_french'):
         steps = attack(row['name'])
         answers, details = [], []
         for method, path, body, if_match in steps:
@@ -513,6 +589,25 @@ def run_row(row):
                     raw = base64.urlsafe_b64decode(cursor + '=' * (-len(cursor) % 4))
                     leaked = b'demo-' in raw or b'prop' in raw
                 answers.append('leaks' if leaked else 'opaque')
+                continue
+            if method == 'FRENCH':  # the refusal's detail, localised by Accept-Language
+                st, _, text = http('PATCH', path, token, body,
+                                   {'If-Match': current_etag(path), 'Accept-Language': 'fr'})
+                detail = json.loads(text).get('detail', '')
+                answers.append(f'{st} {detail}')
+                continue
+            if method == 'ADMIN-PATCH':  # restores what the attack's setup changed
+                http('PATCH', path, tokens['admin'], body, {'If-Match': current_etag(path)})
+                continue
+            if method == 'LIST-HAS':
+                st, _, text = http('GET', path, token)
+                answers.append(('visible' if json.loads(text)['items'] else 'hidden') if st == 200
+                               else str(st))
+                continue
+            if method == 'SHOW':
+                st, _, text = http('GET', path, token)
+                answers.append(('shown' if body(json.loads(text)) else 'hidden') if st == 200
+                               else str(st))
                 continue
             if method == 'POST-CSV':
                 req = urllib.request.Request(BASE + path, data=body.encode(), method='POST',

@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <map>
+#include <memory>
+#include <set>
 #include <sstream>
 
 #include "app/select.h"
@@ -72,6 +75,25 @@ app::RowCheck conflict_check(Ctx& c, const schema::Entity& e) {
   };
 }
 
+// The conflict detector on the current snapshot, for the roles whose grants on `e` ask it
+// (a reviewer: "assigned, not conflicted proposal"), each pair answered once. The snapshot is
+// taken before a write's transaction opens.
+app::ConflictFn conflict_detector(Ctx& c, const schema::Entity& e) {
+  if (!app::needs_conflict_detector(c.user().role, e.name)) return nullptr;
+  auto taken = c.snapshot();
+  auto seen =
+      std::make_shared<std::map<std::pair<std::string, std::string>, std::optional<std::string>>>();
+  return [taken, seen](const std::string& proposal,
+                       const std::string& reviewer) -> Result<std::optional<std::string>> {
+    if (!taken) return taken.error();
+    const auto key = std::make_pair(proposal, reviewer);
+    if (auto it = seen->find(key); it != seen->end()) return it->second;
+    POLES_ASSIGN_OR_RETURN(auto conflict, app::assignment_conflict(**taken, proposal, reviewer));
+    seen->emplace(key, conflict);
+    return conflict;
+  };
+}
+
 // The pairs of an assignment file that the conflict detector flags: Conflict naming each.
 Status check_imported_assignments(Ctx& c) {
   std::istringstream in(c.req.body);
@@ -102,6 +124,37 @@ Status check_imported_assignments(Ctx& c) {
   return Status::conflict("conflicts of interest in the file, nothing imported: " + conflicts);
 }
 
+// The assessments of a file for a year whose evaluation is published: Conflict (frozen).
+Status check_imported_assessments(Ctx& c) {
+  std::istringstream in(c.req.body);
+  int year = -1;
+  std::set<int64_t> years;
+  formats::CsvReader reader;
+  POLES_RETURN_IF_ERROR(reader.read(in, "request", [&](std::span<const std::string> f, int64_t) {
+    if (year < 0) {
+      for (size_t i = 0; i < f.size(); ++i)
+        if (f[i] == "year") year = static_cast<int>(i);
+      return year >= 0;
+    }
+    if (static_cast<size_t>(year) < f.size()) {
+      try {
+        years.insert(std::stoll(f[static_cast<size_t>(year)]));
+      } catch (const std::exception&) {
+        // The importer reports the bad cell.
+      }
+    }
+    return true;
+  }));
+  const app::QueryFn q = app::query_on(*c.store);
+  for (const int64_t y : years) {
+    POLES_ASSIGN_OR_RETURN(bool published, app::evaluation_published(q, static_cast<int>(y)));
+    if (published)
+      return Status::conflict(
+          fmt::format("the evaluation of {} is published: its assessments are frozen", y));
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 void add_entity_routes(Router& r, Services&) {
@@ -120,6 +173,11 @@ void add_entity_routes(Router& r, Services&) {
         if (e->name == "assignment") {
           // Imported assignments pass the conflict detector too, every pair of the file.
           const Status st = check_imported_assignments(c);
+          if (!st.is_ok()) return c.fail(st);
+        }
+        if (e->name == "assessment") {
+          // The assessments of a published year are frozen, through the import too.
+          const Status st = check_imported_assessments(c);
           if (!st.is_ok()) return c.fail(st);
         }
         import::ImportOptions opt;
@@ -171,7 +229,7 @@ void add_entity_routes(Router& r, Services&) {
               q.filters[k] = v;
             }
           }
-          auto page = app::list_rows(*c.store, c.user(), *e, q);
+          auto page = app::list_rows(*c.store, c.user(), *e, q, conflict_detector(c, *e));
           if (!page) return c.fail(page.error());
           tj::Json rows = tj::Json::array();
           for (const auto& row : page->rows) rows.push_back(formats::row_to_json(*e, row));
@@ -188,8 +246,9 @@ void add_entity_routes(Router& r, Services&) {
         .handle([e](Ctx& c) {
           auto body = c.json_body();
           if (!body) return c.fail(body.error());
-          auto item = app::write_row(*c.store, c.user(), *e, nullptr, plain(*body),
-                                     app::WriteMode::kCreate, "", conflict_check(c, *e));
+          auto item =
+              app::write_row(*c.store, c.user(), *e, nullptr, plain(*body), app::WriteMode::kCreate,
+                             "", conflict_check(c, *e), conflict_detector(c, *e));
           if (!item) return c.fail(item.error());
           send_row(c, *e, *item, 201);
         });
@@ -200,7 +259,7 @@ void add_entity_routes(Router& r, Services&) {
         .handle([e](Ctx& c) {
           auto key = app::parse_key(*e, c.path);
           if (!key) return c.fail(key.error());
-          auto item = app::get_row(*c.store, c.user(), *e, *key);
+          auto item = app::get_row(*c.store, c.user(), *e, *key, conflict_detector(c, *e));
           if (!item) return c.fail(item.error());
           send_row(c, *e, *item, 200);
         });
@@ -239,7 +298,7 @@ void add_entity_routes(Router& r, Services&) {
             }
             auto item = app::write_row(*c.store, c.user(), *e, &*key, body,
                                        merge ? app::WriteMode::kMerge : app::WriteMode::kReplace,
-                                       if_match, conflict_check(c, *e));
+                                       if_match, conflict_check(c, *e), conflict_detector(c, *e));
             if (!item) return c.fail(item.error());
             send_row(c, *e, *item, 200);
           });
@@ -252,7 +311,8 @@ void add_entity_routes(Router& r, Services&) {
           auto key = app::parse_key(*e, c.path);
           if (!key) return c.fail(key.error());
           auto st =
-              app::delete_row(*c.store, c.user(), *e, *key, std::string(c.req.header("If-Match")));
+              app::delete_row(*c.store, c.user(), *e, *key, std::string(c.req.header("If-Match")),
+                              conflict_detector(c, *e));
           if (!st.is_ok()) return c.fail(st);
           c.res.status = 204;
         });

@@ -57,7 +57,8 @@ void published_evaluation(Ctx& c, int year) {
 void add_evaluate_routes(Router& r, Services&) {
   // The draft ranking and actions are for the State, the evaluators and the administrators; a
   // published year's results for the clusters in scope of regions and cluster managers; a
-  // cluster's own trends for whoever reads its registry; the catalogue for every account.
+  // cluster's trends for the State, evaluators, its manager and its region (docs/access.md,
+  // cluster_trends); the catalogue for every account.
   r.get("/api/v1/evaluate/indicators",
         "The indicator catalogue (id, pillar, unit, direction, formula)", "evaluate")
       .authenticated()
@@ -121,11 +122,16 @@ void add_evaluate_routes(Router& r, Services&) {
       });
   r.get("/api/v1/evaluate/trends/{cluster}",
         "A cluster's indicators over the years against the median of its peers", "evaluate")
-      .may(app::Action::kRead, "cluster")
+      .may(app::Op::kRead, "cluster_trends")
       .params(app::trends_params())
       .cached()
       .returns<app::IndicatorTrends>()
       .handle([](Ctx& c) {
+        // A cluster out of the caller's scope is answered as a missing one.
+        auto ok = app::may_read_cluster_view(app::query_on(*c.store), c.user(), "cluster_trends",
+                                             c.path[0]);
+        if (!ok) return c.fail(ok.error());
+        if (!*ok) return c.fail(Status::not_found(fmt::format("no cluster '{}'", c.path[0])));
         c.view([&](const auto& s) { return app::indicator_trends(s, c.path[0], c.args); });
       });
   r.get("/api/v1/evaluate/assessments",

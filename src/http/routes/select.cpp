@@ -50,8 +50,10 @@ void add_select_routes(Router& r, Services&) {
       .handle([](Ctx& c) {
         c.view([&](const auto& s) { return app::select_portfolio(s, c.path[0], c.args); });
       });
-  r.get("/api/v1/risk/model", "Success model of projects (logistic, on ended projects)", "risk")
-      .may(app::Action::kRead, "project")
+  // The success model is a selection view: it weighs applicants' chances (the selection
+  // capability of the policy).
+  selectors(r.get("/api/v1/risk/model", "Success model of projects (logistic, on ended projects)",
+                  "risk"))
       .cached()
       .returns<app::RiskModel>()
       .handle([](Ctx& c) { c.view([](const auto& s) { return app::risk_model(s); }); });

@@ -7,6 +7,21 @@
 #include "http/services.h"
 
 namespace poles::http {
+namespace {
+
+// A profile with only what the caller may read of it (app::scope_profile).
+template <class Fn>
+void scoped_profile(Ctx& c, Fn&& fn) {
+  auto snap = c.snapshot();
+  if (!snap) return c.fail(snap.error());
+  auto v = fn(**snap);
+  if (!v) return c.fail(v.error());
+  const Status st = app::scope_profile(app::memoised(app::query_on(*c.store)), c.user(), *v);
+  if (!st.is_ok()) return c.fail(st);
+  c.reply(200, *v);
+}
+
+}  // namespace
 
 void add_stats_routes(Router& r, Services&) {
   r.get("/api/v1/stats/regions", "Clusters, members, projects and aid by region", "views")
@@ -43,7 +58,7 @@ void add_stats_routes(Router& r, Services&) {
       .cached()
       .returns<app::ClusterProfile>()
       .handle([](Ctx& c) {
-        c.view([&](const auto& s) { return app::cluster_profile(s, c.path[0]); });
+        scoped_profile(c, [&](const auto& s) { return app::cluster_profile(s, c.path[0]); });
       });
   r.get("/api/v1/organisations/{id}/profile", "An organisation with its memberships and projects",
         "views")
@@ -51,7 +66,7 @@ void add_stats_routes(Router& r, Services&) {
       .cached()
       .returns<app::OrganisationProfile>()
       .handle([](Ctx& c) {
-        c.view([&](const auto& s) { return app::organisation_profile(s, c.path[0]); });
+        scoped_profile(c, [&](const auto& s) { return app::organisation_profile(s, c.path[0]); });
       });
   r.get("/api/v1/projects/{id}/profile",
         "A project with its labels, lifecycle, partners and results", "views")
@@ -59,7 +74,7 @@ void add_stats_routes(Router& r, Services&) {
       .cached()
       .returns<app::ProjectProfile>()
       .handle([](Ctx& c) {
-        c.view([&](const auto& s) { return app::project_profile(s, c.path[0]); });
+        scoped_profile(c, [&](const auto& s) { return app::project_profile(s, c.path[0]); });
       });
 }
 
