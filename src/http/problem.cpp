@@ -141,7 +141,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 49> raw{{
+    const std::array<std::pair<const char*, const char*>, 50> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -162,6 +162,8 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
          "l'en-tête Authorization doit être « Bearer <jeton> »"},
         {R"(^an internal error occurred; it has been logged$)",
          "une erreur interne est survenue ; elle a été journalisée"},
+        {R"(^the evaluation of (\d+) is published already \(a publication is frozen\)$)",
+         "l'évaluation de $1 est déjà publiée (une publication est figée)"},
         {R"(^the evaluation of (\d+) is published: its assessments are frozen$)",
          "l'évaluation de $1 est publiée : ses appréciations sont figées"},
         {R"(^no file (.*)$)", "aucun fichier $1"},

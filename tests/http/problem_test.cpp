@@ -84,5 +84,14 @@ TEST(Problem, AccessRefusalsInFrench) {
             "de diagnostic : la ligne n'est pas « own cluster », avant et après la modification");
 }
 
+TEST(Problem, PublicationRefusalsInFrench) {
+  Response again;
+  problem(again, Status::conflict("the evaluation of 2022 is published already (a publication is "
+                                  "frozen)"));
+  localise_problem("fr", again);
+  EXPECT_EQ(Json::parse(again.body)["detail"],
+            "l'évaluation de 2022 est déjà publiée (une publication est figée)");
+}
+
 }  // namespace
 }  // namespace poles::http
