@@ -441,9 +441,15 @@ Status scope_profile(const QueryFn& q, const User& u, ClusterProfile& p) {
   return Status::ok();
 }
 
-Status scope_profile(const QueryFn& q, const User& u, OrganisationProfile& p) {
+namespace {
+
+// A partner's cost and aid are shown only to those who may read its participation row; its name
+// and role stay (they are public).
+template <class Participation>
+Status hide_unreadable_financing(const QueryFn& q, const User& u,
+                                 std::vector<Participation>& participations) {
   const auto& e = entity("participation");
-  for (auto& part : p.participations) {
+  for (auto& part : participations) {
     POLES_ASSIGN_OR_RETURN(bool ok,
                            may_read_row(q, u, e,
                                         row_with(e, {{"project_id", part.project_id},
@@ -453,15 +459,14 @@ Status scope_profile(const QueryFn& q, const User& u, OrganisationProfile& p) {
   return Status::ok();
 }
 
+}  // namespace
+
+Status scope_profile(const QueryFn& q, const User& u, OrganisationProfile& p) {
+  return hide_unreadable_financing(q, u, p.participations);
+}
+
 Status scope_profile(const QueryFn& q, const User& u, ProjectProfile& p) {
-  const auto& e = entity("participation");
-  for (auto& part : p.participations) {
-    POLES_ASSIGN_OR_RETURN(bool ok,
-                           may_read_row(q, u, e,
-                                        row_with(e, {{"project_id", part.project_id},
-                                                     {"organisation_id", part.organisation_id}})));
-    if (!ok) part.cost = part.aid = std::nullopt;
-  }
+  POLES_RETURN_IF_ERROR(hide_unreadable_financing(q, u, p.participations));
   const auto& re = entity("result");
   std::vector<tj::RowOf<"result">> kept;
   for (auto& r : p.results) {
