@@ -155,12 +155,13 @@ int main(int argc, char** argv) {
   // proposal), integer costs.
   {
     const auto conflicted = select::conflict_matrix(s, *call, a->conflicts);
+    const select::ProposalColumns columns(s);
     std::ofstream f(out + "/pairs.txt");
     for (size_t i = 0; i < call->proposals.size(); ++i) {
       std::vector<std::pair<double, int32_t>> eligible;
       for (int32_t r = 0; r < kReviewers; ++r) {
         if (!conflicted[i][static_cast<size_t>(r)])
-          eligible.emplace_back(select::affinity(s, call->proposals[i], r), r);
+          eligible.emplace_back(columns.affinity(call->proposals[i], r), r);
       }
       std::stable_sort(eligible.begin(), eligible.end(),
                        [](const auto& x, const auto& y) { return x.first > y.first; });
@@ -177,6 +178,7 @@ int main(int argc, char** argv) {
   std::mt19937_64 g(seed + 1);
   std::vector<select::Candidate> cands;
   const auto& prop = s.table("proposal");
+  const select::ProposalColumns proposal_columns(s);
   for (int32_t p : call->proposals) {
     select::Candidate c;
     c.proposal = p;
@@ -185,7 +187,7 @@ int main(int argc, char** argv) {
         6 + 1.5 * (select::uniform01(g) + select::uniform01(g) + select::uniform01(g) - 1.5) * 2,
         0.0, 10.0);
     c.cluster = prop.column("cluster_id").codes[static_cast<size_t>(p)];
-    c.sme = select::sme_led(s, p);
+    c.sme = proposal_columns.sme_led(p);
     c.theme = static_cast<int32_t>(select::below(g, 12));
     c.success = 0.2 + 0.6 * select::uniform01(g);
     c.products = static_cast<double>(1 + select::below(g, 3));
