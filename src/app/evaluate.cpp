@@ -283,6 +283,11 @@ const ParamSpecs& characterisation_params() {
   return k;
 }
 
+void withhold_small_peer_groups(YearEvaluation& ev) {
+  std::erase_if(ev.peers,
+                [](const auto& group) { return group.second.clusters < kMinPublishedPeerGroup; });
+}
+
 Result<EvaluationPublication> publish_evaluation(store::Store& s, const User& u,
                                                  const YearEvaluation& ev,
                                                  const tj::Json& parameters,

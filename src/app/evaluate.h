@@ -265,6 +265,14 @@ struct PublishedReport {
   std::string html;
 };
 
+// A peer group's pillar means are published only when the group holds this many clusters: a
+// reader knows its own cluster's scores (a region, two of them), and the mean of a group of two
+// gave the other cluster's scores exactly.
+inline constexpr int kMinPublishedPeerGroup = 4;
+// Removes the smaller peer groups from an evaluation about to be published (its stored copy and
+// the reports drawn from it).
+void withhold_small_peer_groups(YearEvaluation& ev);
+
 // Records `ev` as the published evaluation of its year, with each cluster's report, in one
 // transaction with an audit entry. Conflict when the year is published already (a publication
 // is frozen).

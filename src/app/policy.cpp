@@ -200,9 +200,16 @@ constexpr uint32_t kStateOnly = role_bit(A) | role_bit(S);
 constexpr std::string_view kFirmLink =
     "links the organisation to firm microdata (firm_year, by SIREN): a write would let a table "
     "read before and after it give one firm's figures";
+// A cluster's declared scale makes its peer group in the evaluation: a region that moved its
+// cluster into a group of two read the other cluster's budget and staff from the peers' median,
+// and changed the group its own cluster is rated in.
+constexpr std::string_view kPeerGroup =
+    "makes the cluster's peer group in the evaluation: a smaller group would give the other "
+    "clusters' figures through the peers' median, and change the cluster's own rating";
 constexpr FieldRule kFieldRules[] = {
     {"organisation", "siren", kStateOnly, true, kFirmLink},
     {"organisation", "group_siren", kStateOnly, true, kFirmLink},
+    {"cluster", "scale", kStateOnly, true, kPeerGroup},
 };
 
 constexpr Capability kCapabilities[] = {
@@ -232,7 +239,8 @@ struct EntityNote {
 constexpr EntityNote kEntityNotes[] = {
     {"cluster",
      "Public registry. A region updates its clusters but cannot move one to another "
-     "region; labelling (creating) a cluster is the State's."},
+     "region nor change its declared scale (its peer group in the evaluation, a field rule "
+     "below); labelling (creating) a cluster is the State's."},
     {"cluster_label", "The label is granted by the State: nobody else writes it."},
     {"organisation",
      "Master data (name, address, size, accounts) is edited by the State or by the "

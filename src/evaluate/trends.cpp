@@ -9,7 +9,14 @@
 
 namespace poles::evaluate {
 
-namespace {}  // namespace
+namespace {
+
+// Fewer other clusters than this with a value: no median. The median of one or two clusters
+// gives their figures (a region that put its cluster in a group of two read the other's budget
+// and staff as 2 × median − its own).
+constexpr size_t kMinPeers = 3;
+
+}  // namespace
 
 ClusterTrends cluster_trends(const snapshot::Snapshot& s, int32_t cluster, int from_year,
                              int to_year) {
@@ -19,13 +26,14 @@ ClusterTrends cluster_trends(const snapshot::Snapshot& s, int32_t cluster, int f
   const auto cat = catalogue(s, from_year, to_year);
   const auto& scale = s.table("cluster").column("scale").codes;
   const int32_t own_scale = scale[static_cast<size_t>(cluster)];
-  // The peers of each year: labelled that year, of the same declared scale.
+  // The peers of each year: the other clusters labelled that year, of the same declared scale.
   std::vector<std::vector<int32_t>> peers;
   for (int y = from_year; y <= to_year; ++y) {
     const auto& active = cat.active[static_cast<size_t>(y - from_year)];
     auto& p = peers.emplace_back();
     for (size_t c = 0; c < scale.size(); ++c) {
-      if (active[c] && scale[c] == own_scale) p.push_back(static_cast<int32_t>(c));
+      if (active[c] && scale[c] == own_scale && static_cast<int32_t>(c) != cluster)
+        p.push_back(static_cast<int32_t>(c));
     }
   }
   const int k = static_cast<int>(indicator_defs().size());
@@ -39,7 +47,8 @@ ClusterTrends cluster_trends(const snapshot::Snapshot& s, int32_t cluster, int f
         const double x = cat.at(y, c, i);
         if (!std::isnan(x)) v.push_back(x);
       }
-      t.peer_median.push_back(numeric::median(v));
+      t.peer_median.push_back(v.size() >= kMinPeers ? numeric::median(v)
+                                                    : std::numeric_limits<double>::quiet_NaN());
     }
   }
   return out;

@@ -1,8 +1,9 @@
 // A cluster's indicators over a span of years against its peers: for every indicator of the
 // catalogue (indicator_defs() order), the cluster's value each year and the median of its peers'
-// values that year. Peers are the clusters of the same declared scale (national / regional)
-// labelled that year, the cluster itself included; a peer without a value that year is left out
-// of the median, which is NaN when no peer has one.
+// values that year. Peers are the other clusters of the same declared scale (national /
+// regional) labelled that year; a peer without a value that year is left out of the median,
+// which is NaN when fewer than three peers have one (the median of one or two clusters would
+// give their figures).
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,7 @@ namespace poles::evaluate {
 
 struct IndicatorTrend {
   std::vector<double> values;       // one per year, from_year first (NaN when undefined)
-  std::vector<double> peer_median;  // one per year (NaN when no peer has a value)
+  std::vector<double> peer_median;  // one per year (NaN when fewer than 3 peers have a value)
 };
 
 struct ClusterTrends {

@@ -389,6 +389,30 @@ def attack(name):
         return [('POST-CSV', '/api/v1/import/assignment', csv_text, None)]
     if name == 'attack_region_moves_cluster':
         return [('PATCH', item_path('cluster', [C2]), {'region': '84'}, 'current')]
+    if name == 'attack_region_sets_cluster_scale':
+        # Its cluster put in a peer group of two: the peers' median gave the other cluster's
+        # budget and staff (2 × median − its own), and the group its cluster is rated in changed.
+        scale = one("SELECT scale FROM cluster WHERE id = ?", C2)[0]
+        other = 'regional' if scale == 'national' else 'national'
+        return [('PATCH', item_path('cluster', [C2]), {'name': 'Nom corrigé par la région'}, 'current'),
+                ('PATCH', item_path('cluster', [C2]), {'scale': other}, 'current')]
+    if name in ('attack_draft_agreement', 'regression_state_sees_draft_agreement'):
+        # The agreement between evaluators of a year not yet published, computed over every
+        # cluster's draft assessments.
+        # Made here (other rows of the table delete draft assessments): two evaluators on one
+        # criterion of a year that is not published.
+        draft = YEAR - 3
+        made = [('ADMIN-POST', '/api/v1/assessment',
+                 {'cluster_id': C, 'year': draft, 'criterion': 'structure', 'evaluator': who,
+                  'score': score, 'justification': 'brouillon'}, None)
+                for who, score in (('agree-1', 2), ('agree-2', 3))]
+        return made + [('SHOW', f'/api/v1/evaluate/assessments?year={draft}',
+                        lambda j: j['agreement']['overall']['targets'] > 0, None)]
+    if name in ('attack_published_peers_of_two', 'regression_state_sees_every_peer_group'):
+        # The mean pillar scores of a peer group, to a manager who knows its own cluster's: with
+        # two clusters in the group (the small demo's national one), the other's scores exactly.
+        return [('SHOW', f'/api/v1/evaluate?year={YEAR}&draws=50&seed=1&sobol_n=0',
+                 lambda j: any(g['clusters'] < 4 for g in j.get('peers', {}).values()), None)]
     if name == 'attack_region_moves_organisation':
         org = one("SELECT id FROM organisation WHERE region = ? ORDER BY id LIMIT 1", REGION)[0]
         return [('PATCH', item_path('organisation', [org]), {'commune': '69123', 'department': None,
@@ -595,6 +619,9 @@ def run_row(row):
                                    {'If-Match': current_etag(path), 'Accept-Language': 'fr'})
                 detail = json.loads(text).get('detail', '')
                 answers.append(f'{st} {detail}')
+                continue
+            if method == 'ADMIN-POST':  # a fixture the attack needs (already there: 409, fine)
+                http('POST', path, tokens['admin'], body)
                 continue
             if method == 'ADMIN-PATCH':  # restores what the attack's setup changed
                 http('PATCH', path, tokens['admin'], body, {'If-Match': current_etag(path)})

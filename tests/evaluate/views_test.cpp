@@ -44,13 +44,20 @@ TEST(EvaluateTrends, PeerMedianOverTheClustersOfTheSameScale) {
   ASSERT_EQ(t.indicators.size(), evaluate::indicator_defs().size());
   const auto& members_trend = t.indicators[static_cast<size_t>(m)];
   EXPECT_EQ(members_trend.values, (std::vector<double>{1, 1}));
-  // National peers 0, 1, 2 and 4 members: the regional cluster's 10 are not a peer's.
-  EXPECT_EQ(members_trend.peer_median, (std::vector<double>{1.5, 1.5}));
+  // n1's peers are the other national clusters, with 2, 4 and 0 members: median 2 (n1 itself,
+  // and the regional cluster's 10, are not its peers).
+  EXPECT_EQ(members_trend.peer_median, (std::vector<double>{2, 2}));
   // n4's share of SMEs has no base: it is left out of the median, not counted as a value.
   EXPECT_TRUE(std::isnan(evaluate::cluster_trends(*s, n4, 2022, 2022)
                              .indicators[static_cast<size_t>(share)]
                              .values[0]));
-  EXPECT_EQ(t.indicators[static_cast<size_t>(share)].peer_median, (std::vector<double>{0, 0}));
+  // Only n2 and n3 have a share: a median of two clusters would give their figures, so none.
+  for (double x : t.indicators[static_cast<size_t>(share)].peer_median) EXPECT_TRUE(std::isnan(x));
+  // The regional cluster has no other cluster of its scale: no median.
+  const int32_t r1 = s->table("cluster").find("r1");
+  EXPECT_TRUE(std::isnan(evaluate::cluster_trends(*s, r1, 2022, 2022)
+                             .indicators[static_cast<size_t>(m)]
+                             .peer_median[0]));
 }
 
 TEST(EvaluateAssessments, MeansAndAgreementByHand) {

@@ -49,6 +49,17 @@ void published_evaluation(Ctx& c, int year) {
     if (*ok) mine.push_back(cluster);
   }
   out["clusters"] = std::move(mine);
+  if (!reads_every_evaluation(c.user().role) && out.contains("peers")) {
+    // Publications made before small peer groups were withheld at publication
+    // (app::withhold_small_peer_groups) still hold them: not shown.
+    for (auto it = out["peers"].begin(); it != out["peers"].end();) {
+      if ((*it)["clusters"].get<int>() < app::kMinPublishedPeerGroup) {
+        it = out["peers"].erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
   c.reply(200, out);
 }
 
@@ -112,6 +123,8 @@ void add_evaluate_routes(Router& r, Services&) {
         if (*published)
           return c.fail(Status::conflict(fmt::format(
               "the evaluation of {} is published already (a publication is frozen)", ev->year)));
+        // What the evaluated read: without the peer groups too small to hide their members.
+        app::withhold_small_peer_groups(*ev);
         auto reports = report::cluster_reports(**snap, *ev);
         if (!reports) return c.fail(reports.error());
         tj::Json params = tj::Json::object();
@@ -154,6 +167,12 @@ void add_evaluate_routes(Router& r, Services&) {
             if (*ok) mine.push_back(std::move(a));
           }
           view.clusters = std::move(mine);
+          // The agreement between evaluators is computed over every cluster's assessments: a
+          // draft's stays with the State and evaluators; a published year's is part of the
+          // published evaluation (how far its evaluators agreed).
+          auto published = app::evaluation_published(app::query_on(*c.store), view.year);
+          if (!published) return c.fail(published.error());
+          if (!*published) view.agreement = app::AssessmentAgreements{};
         }
         c.reply(200, view);
       });
