@@ -218,6 +218,7 @@ Lang lang_from_locale(std::string_view locale) {
 
 Status refused(const std::vector<Refusal>& refusals, Lang lang) {
   std::vector<FieldError> errors;
+  errors.reserve(refusals.size());
   for (const auto& r : refusals)
     errors.push_back(FieldError{"request", 0, 0, r.field, r.value, r.text(lang)});
   return Status::bad_input(std::move(errors));
@@ -264,6 +265,7 @@ std::vector<Refusal> check_password(const std::string& password,
     }
   }
   std::vector<const char*> dict;
+  dict.reserve(words.size() + 1);
   for (const auto& w : words) dict.push_back(w.c_str());
   dict.push_back(nullptr);
   ZxcMatch_t* info = nullptr;
@@ -610,6 +612,7 @@ Result<std::vector<TokenInfo>> Accounts::list_tokens(store::Store& s, const std:
                          "WHERE user_name = ? ORDER BY created_at DESC, label, id",
                          {name}));
   std::vector<TokenInfo> out;
+  out.reserve(rows.size());
   for (const auto& r : rows) {
     out.push_back({text_of(r[0]), text_of(r[1]), text_of(r[2]), opt_text(r[3]), opt_text(r[4])});
   }

@@ -24,7 +24,8 @@ const app::User kCliUser{.name = "cli", .role = app::Role::kAdmin, .scope = "", 
 // A selection or risk command: CALL argument when `with_call`, the options of `params` (made by
 // view_command, checked as the API checks them), `table` printed.
 CLI::App* command(CLI::App* parent, CommandContext& ctx, const char* name, const char* help,
-                  bool with_call, const app::ParamSpecs& params, std::string table, ViewFn fn,
+                  bool with_call, const app::ParamSpecs& params, std::string table,
+                  const ViewFn& fn,
                   std::pair<const char*, const char*> record = {nullptr, nullptr}) {
   return view_command(parent, ctx,
                       {.name = name,
@@ -35,7 +36,7 @@ CLI::App* command(CLI::App* parent, CommandContext& ctx, const char* name, const
                        .params = params,
                        .table = std::move(table),
                        .record = record},
-                      std::move(fn));
+                      fn);
 }
 
 // A recording's arguments: the view's parameters (given or defaulted) with replace and date.

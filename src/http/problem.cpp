@@ -260,7 +260,8 @@ void localise_problem(std::string_view accept_language, Response& res) {
       if (e.contains("message") && e["message"].is_string()) {
         std::string m = e["message"].get<std::string>();
         if (m.size() >= rule.size() && m.compare(m.size() - rule.size(), rule.size(), rule) == 0) {
-          m = m.substr(0, m.size() - rule.size()) + fr;
+          m.resize(m.size() - rule.size());
+          m += fr;
         }
         m = std::regex_replace(m, std::regex(R"(field '([^']*)' value ')"), "champ '$1' valeur '");
         e["message"] = m;

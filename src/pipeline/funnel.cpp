@@ -107,8 +107,8 @@ std::vector<ProjectPath> project_paths(const Snapshot& s) {
   std::vector<ProjectPath> paths(project.rows);
   for (size_t p = 0; p < project.rows; ++p) {
     paths[p].entered.fill(kNone);
-    paths[p].status = static_cast<int8_t>(status.codes[p]);
-    if (forward(status.codes[p])) paths[p].furthest = static_cast<int8_t>(status.codes[p]);
+    paths[p].status = status.codes[p];
+    if (forward(status.codes[p])) paths[p].furthest = status.codes[p];
   }
   const auto& events = s.table("project_event");
   const auto& ev_project = events.column("project_id");
@@ -120,7 +120,7 @@ std::vector<ProjectPath> project_paths(const Snapshot& s) {
     const int st = ev_status.codes[e];
     if (ev_date.present[e]) first[p] = std::min(first[p], ev_date.ints[e]);
     if (!forward(st)) continue;
-    paths[p].furthest = std::max<int8_t>(paths[p].furthest, static_cast<int8_t>(st));
+    paths[p].furthest = std::max(paths[p].furthest, st);
     if (ev_date.present[e]) paths[p].entered[static_cast<size_t>(st)] = ev_date.ints[e];
   }
   for (size_t p = 0; p < project.rows; ++p) {

@@ -59,8 +59,8 @@ struct FunnelFilter {
 // Per-project facts the funnel is built from (exposed for tests and other engines).
 struct ProjectPath {
   int cohort = 0;
-  int8_t furthest = -1;  // forward stage 0..6
-  int8_t status = -1;    // ProjectStatus
+  int furthest = -1;  // forward stage 0..6
+  int status = -1;    // ProjectStatus
   std::array<int64_t, kStages>
       entered{};  // day each forward stage was entered (INT64_MIN when not recorded)
 };

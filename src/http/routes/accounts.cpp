@@ -258,8 +258,9 @@ void add_account_routes(Router& r, Services& s) {
         s.logins.succeeded(body->name, addr);
         auto session = app::Accounts::create_session(*c.store, *user);
         if (!session) return c.fail(session.error());
-        c.res.set_header("Set-Cookie",
-                         session_cookie(s, session->token, app::Accounts::kSessionHours * 3600));
+        c.res.set_header(
+            "Set-Cookie",
+            session_cookie(s, session->token, int64_t{app::Accounts::kSessionHours} * 3600));
         c.reply(200, SessionView{view_of(*user), session->csrf});
       });
   r.post("/api/v1/logout", "End the session", "accounts")
