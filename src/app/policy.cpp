@@ -326,6 +326,7 @@ constexpr std::string_view kRelationNames[] = {
     "published evaluation of a cluster of own region",
 };
 
+// NOLINTBEGIN(bugprone-suspicious-missing-comma): each rationale is several literals joined.
 constexpr std::string_view kRelationRationales[] = {
     "Every row. The State steers the policy, evaluators need every figure to compare clusters, "
     "administrators run the platform.",
@@ -346,16 +347,20 @@ constexpr std::string_view kRelationRationales[] = {
     "account's organisation.",
     "The row is the account's reviewer record or one of its assignments.",
     "The row's proposal is assigned to the account's reviewer (an assignment row, written only "
-    "when the conflict detector finds no conflict), the conflict detector still finds no "
-    "conflict on the data of the moment (a conflict that appears later, e.g. the reviewer's "
-    "organisation becoming a partner of the applicant, withdraws the proposal: its rows then "
-    "answer 404), and the row is the reviewer's own.",
+    "when the conflict detector finds no conflict), no conflict stands on the data of the "
+    "moment, and the row is the reviewer's own. A standing conflict is one that only the "
+    "State's data makes: the applicant is the reviewer's organisation or of its group (e.g. "
+    "the reviewer moved to the applicant's organisation): it withdraws the proposal, whose rows "
+    "then answer 404. Conflicts through project partners are checked when the State assigns, "
+    "not afterwards: partners are written by the cluster that owns the project, which could "
+    "otherwise invent a partnership to take a proposal away from a reviewer.",
     "The assessment's `evaluator` is the calling account: the server writes it from the "
     "caller, whatever the body says.",
     "The row's (or the view's) cluster is the account's, and the year's evaluation has been "
     "published by the State: drafts stay with the State and evaluators.",
     "As above, for the clusters of the account's region.",
 };
+// NOLINTEND(bugprone-suspicious-missing-comma)
 
 }  // namespace
 

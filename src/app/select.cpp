@@ -589,10 +589,8 @@ Result<ReviewerProposals> reviewer_assigned(const Snapshot& s, const std::string
   ReviewerProposals out{.reviewer = reviewer_id, .name = labels.reviewer_name(me), .items = {}};
   for (auto& task : select::reviewer_tasks(s, me)) {
     // A conflict that appeared after the assignment withdraws the proposal (docs/access.md).
-    POLES_ASSIGN_OR_RETURN(
-        auto conflict,
-        assignment_conflict(s, std::string(labels.proposal_key(task.proposal)), reviewer_id));
-    if (conflict) continue;
+    if (standing_conflict(s, std::string(labels.proposal_key(task.proposal)), reviewer_id))
+      continue;
     auto item = labels.proposal<ReviewerProposal>(task.proposal);
     item.call = labels.call_of(task.proposal);
     if (task.assigned_on) item.assigned_on = Date::from_days(*task.assigned_on).to_string();
@@ -618,6 +616,30 @@ Result<std::optional<std::string>> assignment_conflict(const Snapshot& s,
     return std::optional<std::string>(what + ")");
   }
   return std::optional<std::string>();
+}
+
+std::optional<std::string> standing_conflict(const Snapshot& s, const std::string& proposal,
+                                             const std::string& reviewer) {
+  const int32_t p = s.table("proposal").find(proposal);
+  const int32_t r = s.table("reviewer").find(reviewer);
+  if (p < 0 || r < 0) return std::nullopt;
+  const int32_t applicant =
+      s.table("proposal").column("applicant_id").codes[static_cast<size_t>(p)];
+  const int32_t own = s.table("reviewer").column("organisation_id").codes[static_cast<size_t>(r)];
+  if (applicant < 0 || own < 0) return std::nullopt;
+  const auto& orgs = s.table("organisation");
+  const auto key = [&](int32_t o) { return std::string(orgs.key(static_cast<size_t>(o))); };
+  if (applicant == own)
+    return fmt::format("{} (organisation '{}')",
+                       select::to_string(select::ConflictKind::kSameOrganisation), key(own));
+  const auto group = [&](int32_t o) {
+    const auto head = orgs.column("group_siren").text(static_cast<size_t>(o));
+    return head.empty() ? orgs.column("siren").text(static_cast<size_t>(o)) : head;
+  };
+  if (!group(own).empty() && group(own) == group(applicant))
+    return fmt::format("{} (organisation '{}')",
+                       select::to_string(select::ConflictKind::kSameGroup), key(applicant));
+  return std::nullopt;
 }
 
 const ParamSpecs& conflicts_params() {

@@ -458,10 +458,19 @@ POLES_JSON(ReviewerProposals, reviewer, name, items)
 
 // The conflict of interest between a proposal and a reviewer that the detector finds (its kind,
 // the organisation and project concerned), or nothing. Unknown ids: nothing (the references
-// check of a write reports them).
+// check of a write reports them). Checked when the State assigns, where it names the conflict.
 Result<std::optional<std::string>> assignment_conflict(const snapshot::Snapshot& s,
                                                        const std::string& proposal,
                                                        const std::string& reviewer);
+// The conflicts that stand after an assignment, re-checked at every read and write of the
+// reviewer (docs/access.md): the applicant is the reviewer's organisation or of its group. Only
+// State-written facts count (the proposal's applicant, the reviewer's organisation, SIRENs and
+// group SIRENs): a project's participations are written by the cluster that owns the project,
+// which could otherwise invent a partnership to take a proposal away from a reviewer. Cheap (no
+// detector is built): a reviewer's every request asks it.
+std::optional<std::string> standing_conflict(const snapshot::Snapshot& s,
+                                             const std::string& proposal,
+                                             const std::string& reviewer);
 // The proposals assigned to reviewer `reviewer_id` (assignment rows, and proposals they reviewed
 // before assignments were recorded) with their own scores per criterion; nothing about other
 // reviewers.

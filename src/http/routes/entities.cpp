@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include <map>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -75,22 +74,16 @@ app::RowCheck conflict_check(Ctx& c, const schema::Entity& e) {
   };
 }
 
-// The conflict detector on the current snapshot, for the roles whose grants on `e` ask it
-// (a reviewer: "assigned, not conflicted proposal"), each pair answered once. The snapshot is
+// The standing conflicts (app::standing_conflict) on the current snapshot, for the roles whose
+// grants on `e` ask them (a reviewer: "assigned, not conflicted proposal"). The snapshot is
 // taken before a write's transaction opens.
 app::ConflictFn conflict_detector(Ctx& c, const schema::Entity& e) {
   if (!app::needs_conflict_detector(c.user().role, e.name)) return nullptr;
   auto taken = c.snapshot();
-  auto seen =
-      std::make_shared<std::map<std::pair<std::string, std::string>, std::optional<std::string>>>();
-  return [taken, seen](const std::string& proposal,
-                       const std::string& reviewer) -> Result<std::optional<std::string>> {
+  return [taken](const std::string& proposal,
+                 const std::string& reviewer) -> Result<std::optional<std::string>> {
     if (!taken) return taken.error();
-    const auto key = std::make_pair(proposal, reviewer);
-    if (auto it = seen->find(key); it != seen->end()) return it->second;
-    POLES_ASSIGN_OR_RETURN(auto conflict, app::assignment_conflict(**taken, proposal, reviewer));
-    seen->emplace(key, conflict);
-    return conflict;
+    return app::standing_conflict(**taken, proposal, reviewer);
   };
 }
 
