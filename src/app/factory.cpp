@@ -255,15 +255,18 @@ Result<PipelineLeverage> pipeline_leverage(const Snapshot& s, const Args& a) {
 }
 
 Result<ServicesOverview> services_overview(const Snapshot& s, const Args& a,
-                                           const SecrecyRule& rule) {
+                                           const SecrecyRule& rule, const Reader& reader) {
   POLES_ASSIGN_OR_RETURN(auto years, year_range(a));
   const auto r = services::services_report(s, years.first, years.second, a.integer("horizon"));
   const auto& orgs = s.table("organisation");
   std::vector<Contribution> contributions;
   for (size_t i = 0; i < r.clusters.size(); ++i) {
+    // A cluster's manager (its region) knows its cluster's participants; a member, its own.
+    const bool own_cluster = reader.knows_cluster(r.clusters[i].cluster);
     for (const auto& [o, v] : r.clusters[i].financing)
-      contributions.push_back(
-          {static_cast<int>(i), 0, v, std::string(orgs.key(static_cast<size_t>(o)))});
+      contributions.push_back({static_cast<int>(i), 0, v,
+                               std::string(orgs.key(static_cast<size_t>(o))),
+                               own_cluster || reader.knows_organisation(o)});
   }
   const auto financing = secret_column(r.clusters.size(), contributions, rule);
 
@@ -409,7 +412,7 @@ Result<EmploymentOverview> employment_overview(const Snapshot& s, const Args& a)
 }
 
 Result<SectorSheet> sector_sheet(const Snapshot& s, const std::string& sector, const Args& a,
-                                 const SecrecyRule& rule) {
+                                 const SecrecyRule& rule, const Reader& reader) {
   POLES_ASSIGN_OR_RETURN(auto c, foresight::employment_cube(s));
   const int k = c.sector_index(sector);
   if (k < 0)
@@ -466,9 +469,15 @@ Result<SectorSheet> sector_sheet(const Snapshot& s, const std::string& sector, c
                             std::string(cluster_region.text(row)), x.projects, x.public_aid,
                             x.on_market});
   }
+  // Results on a project the caller owns, or of its own organisation, are known to it (it may
+  // have written them): they do not count toward the rule (Reader).
   std::vector<Contribution> jobs, revenue;
-  for (const auto& f : projects.result_jobs) jobs.push_back({0, 0, f.value, f.firm});
-  for (const auto& f : projects.result_revenue) revenue.push_back({0, 0, f.value, f.firm});
+  const auto known = [&](const pipeline::FirmValue& f) {
+    return reader.knows_project(f.project) || reader.knows_organisation(f.organisation);
+  };
+  for (const auto& f : projects.result_jobs) jobs.push_back({0, 0, f.value, f.firm, known(f)});
+  for (const auto& f : projects.result_revenue)
+    revenue.push_back({0, 0, f.value, f.firm, known(f)});
   out.results.by_kind.values = projects.results_by_kind;
   out.results.jobs = secret_column(1, jobs, rule)[0];
   out.results.revenue = secret_column(1, revenue, rule)[0];

@@ -414,8 +414,9 @@ POLES_JSON(SectorSheet, sector, name, employment, projects, clusters, results, m
 
 Result<PipelineFunnel> pipeline_funnel(const snapshot::Snapshot& s, const Args& a);
 Result<PipelineLeverage> pipeline_leverage(const snapshot::Snapshot& s, const Args& a);
+// `reader`: what the caller knows (app/secrecy.h); the default knows nothing (published to all).
 Result<ServicesOverview> services_overview(const snapshot::Snapshot& s, const Args& a,
-                                           const SecrecyRule& rule = {});
+                                           const SecrecyRule& rule = {}, const Reader& reader = {});
 Result<DiagnosticsOverview> diagnostics_overview(const snapshot::Snapshot& s, const Args& a,
                                                  const SecrecyRule& rule = {});
 Result<EmploymentOverview> employment_overview(const snapshot::Snapshot& s, const Args& a);
@@ -425,7 +426,8 @@ Result<EmploymentSectors> employment_sectors(const snapshot::Snapshot& s);
 // The sheet of a NAF division: employment_params, whose from/to also bound the start years of its
 // projects (default: every year).
 Result<SectorSheet> sector_sheet(const snapshot::Snapshot& s, const std::string& sector,
-                                 const Args& a, const SecrecyRule& rule = {});
+                                 const Args& a, const SecrecyRule& rule = {},
+                                 const Reader& reader = {});
 
 // The parameters of the views above (shared by the API and the CLI).
 const ParamSpecs& funnel_params();

@@ -75,8 +75,10 @@ SectorProjects sector_projects(const Snapshot& s, std::string_view division, int
     const int32_t o = r_org.codes[i];
     const std::string firm = o >= 0 ? std::string(orgs.key(static_cast<size_t>(o)))
                                     : "project:" + std::string(project.key(p));
-    if (!std::isnan(r_jobs.reals[i])) out.result_jobs.push_back({firm, r_jobs.reals[i]});
-    if (!std::isnan(r_revenue.reals[i])) out.result_revenue.push_back({firm, r_revenue.reals[i]});
+    const auto pr = static_cast<int32_t>(p);
+    if (!std::isnan(r_jobs.reals[i])) out.result_jobs.push_back({firm, r_jobs.reals[i], pr, o});
+    if (!std::isnan(r_revenue.reals[i]))
+      out.result_revenue.push_back({firm, r_revenue.reals[i], pr, o});
   }
   return out;
 }

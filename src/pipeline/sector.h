@@ -29,6 +29,7 @@ struct SectorCluster {
 struct FirmValue {
   std::string firm;  // organisation id, or "project:<id>" for a result without organisation
   double value = 0;
+  int32_t project = -1, organisation = -1;  // the result's rows (organisation -1: none)
 };
 
 struct SectorProjects {

@@ -53,14 +53,18 @@ Grid add_two_way(LinkedTables& lt, std::string name, int rows, int cols,
                  const std::vector<Contribution>& contributions, const Rule& rule,
                  bool nonnegative) {
   const int R = rows + 1, C = cols + 1;
-  const auto cell_index = [&](int r, int c) { return static_cast<size_t>(r * C + c); };
+  const auto cell_index = [&](int r, int c) {
+    return static_cast<size_t>(r) * static_cast<size_t>(C) + static_cast<size_t>(c);
+  };
   // Each firm's contributions summed per cell (margins included), then added to the cell's
   // count, total, absolute total and largest contribution: contributions sorted by firm.
+  // Per cell: every firm (firms, total) and the firms whose contribution the reader does not
+  // know (secret_*: the primary rule's input; known: the rest of the value).
   struct Acc {
-    int firms = 0;
-    double total = 0, abs_total = 0, largest = 0;
+    int firms = 0, secret_firms = 0;
+    double total = 0, known = 0, abs_secret = 0, largest_secret = 0;
   };
-  std::vector<Acc> acc(static_cast<size_t>(R * C));
+  std::vector<Acc> acc(static_cast<size_t>(R) * static_cast<size_t>(C));
   std::vector<size_t> order(contributions.size());
   std::iota(order.begin(), order.end(), size_t{0});
   const auto by_firm = [&](size_t a, size_t b) {
@@ -68,28 +72,41 @@ Grid add_two_way(LinkedTables& lt, std::string name, int rows, int cols,
   };
   if (!std::is_sorted(order.begin(), order.end(), by_firm))
     std::sort(order.begin(), order.end(), by_firm);
-  std::vector<std::pair<size_t, double>> mine;  // (cell, value) of one firm
+  struct Mine {  // one contribution of one firm to one cell
+    size_t cell;
+    double value;
+    bool known;
+  };
+  std::vector<Mine> mine;
   for (size_t i = 0; i < order.size();) {
     size_t j = i;
     mine.clear();
     while (j < order.size() && contributions[order[j]].firm == contributions[order[i]].firm) {
       const auto& c = contributions[order[j]];
       for (int r : {c.row, rows}) {
-        for (int k : {c.col, cols}) mine.emplace_back(cell_index(r, k), c.value);
+        for (int k : {c.col, cols}) mine.push_back({cell_index(r, k), c.value, c.known});
       }
       ++j;
     }
     std::sort(mine.begin(), mine.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
+              [](const Mine& a, const Mine& b) { return a.cell < b.cell; });
     for (size_t a = 0; a < mine.size();) {
       size_t b = a;
-      double v = 0;
-      while (b < mine.size() && mine[b].first == mine[a].first) v += mine[b++].second;
-      Acc& cell = acc[mine[a].first];
+      double secret = 0, known = 0;
+      bool any_secret = false;
+      for (; b < mine.size() && mine[b].cell == mine[a].cell; ++b) {
+        (mine[b].known ? known : secret) += mine[b].value;
+        any_secret |= !mine[b].known;
+      }
+      Acc& cell = acc[mine[a].cell];
       ++cell.firms;
-      cell.total += v;
-      cell.abs_total += std::fabs(v);
-      cell.largest = std::max(cell.largest, std::fabs(v));
+      cell.total += secret + known;
+      cell.known += known;
+      if (any_secret) {
+        ++cell.secret_firms;
+        cell.abs_secret += std::fabs(secret);
+        cell.largest_secret = std::max(cell.largest_secret, std::fabs(secret));
+      }
       a = b;
     }
     i = j;
@@ -98,7 +115,7 @@ Grid add_two_way(LinkedTables& lt, std::string name, int rows, int cols,
   g.table = lt.add_table(std::move(name));
   g.rows = rows;
   g.cols = cols;
-  g.ids.resize(static_cast<size_t>(R * C));
+  g.ids.resize(static_cast<size_t>(R) * static_cast<size_t>(C));
   for (int r = 0; r < R; ++r) {
     for (int k = 0; k < C; ++k) {
       const Acc& a = acc[cell_index(r, k)];
@@ -110,10 +127,15 @@ Grid add_two_way(LinkedTables& lt, std::string name, int rows, int cols,
       // firms' regions and sectors are public): its bounds are [0, 0].
       if (a.firms == 0) {
         cell.lower = cell.upper = 0;
+      } else if (a.secret_firms == 0) {
+        // Every contribution is the reader's own: it knows the value.
+        cell.lower = cell.upper = a.total;
+        cell.known = a.total;
       } else {
-        cell.lower = nonnegative ? 0 : -kUnbounded;
+        cell.known = a.known;
+        cell.lower = nonnegative ? a.known : -kUnbounded;
         cell.upper = kUnbounded;
-        if (!publishable(static_cast<size_t>(a.firms), a.abs_total, a.largest, rule))
+        if (!publishable(static_cast<size_t>(a.secret_firms), a.abs_secret, a.largest_secret, rule))
           cell.state = CellState::kPrimary;
       }
       g.ids[cell_index(r, k)] = lt.add_cell(cell);
@@ -122,11 +144,13 @@ Grid add_two_way(LinkedTables& lt, std::string name, int rows, int cols,
   // The margins: each row's total is the sum of its cells, each column's likewise.
   for (int r = 0; r < R; ++r) {
     std::vector<int> parts;
+    parts.reserve(static_cast<size_t>(cols));
     for (int k = 0; k < cols; ++k) parts.push_back(g.at(r, k));
     lt.add_sum(g.at(r, cols), std::move(parts));
   }
   for (int k = 0; k < C; ++k) {
     std::vector<int> parts;
+    parts.reserve(static_cast<size_t>(rows));
     for (int r = 0; r < rows; ++r) parts.push_back(g.at(r, k));
     lt.add_sum(g.at(rows, k), std::move(parts));
   }
@@ -195,7 +219,8 @@ Status protect(LinkedTables& lt, const Protection& p) {
   });
 
   for (size_t target : order) {
-    const double required = p.share * std::fabs(lt.cells[target].value) / S * (1 + 1e-4);
+    const auto& t = lt.cells[target];
+    const double required = p.share * std::fabs(t.value - t.known) / S * (1 + 1e-4);
     if (required <= 0) continue;
     for (int direction : {+1, -1}) {
       const int move = direction > 0 ? up[target] : down[target];
@@ -289,7 +314,7 @@ Result<AuditOutcome> audit(const LinkedTables& lt, const Protection& p, bool pri
       iv.low = lo->unbounded ? -kUnbounded : lo->objective * S;
       iv.up = hi->unbounded ? kUnbounded : hi->objective * S;
     }
-    const double half = p.share * std::fabs(c.value);
+    const double half = p.share * std::fabs(c.value - c.known);
     const double tol = tolerance(half / S) * S;
     if (iv.up - iv.low <= tol) ++out.exact;
     if (iv.primary) {
@@ -305,8 +330,8 @@ SecretTable to_secret_table(const LinkedTables& lt, const Grid& g) {
   SecretTable t;
   t.rows = g.rows;
   t.cols = g.cols;
-  t.cells.assign(static_cast<size_t>(g.rows + 1),
-                 std::vector<PublishedCell>(static_cast<size_t>(g.cols + 1)));
+  t.cells.assign(static_cast<size_t>(g.rows) + 1,
+                 std::vector<PublishedCell>(static_cast<size_t>(g.cols) + 1));
   for (int r = 0; r <= g.rows; ++r) {
     for (int k = 0; k <= g.cols; ++k) {
       const LinkedCell& c = lt.cells[static_cast<size_t>(g.at(r, k))];

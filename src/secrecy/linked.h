@@ -43,6 +43,9 @@ struct LinkedCell {
   double upper = kUnbounded;
   CellState state = CellState::kPublished;
   int table = -1;  // the published table it belongs to (index of LinkedTables::tables), or -1
+  // The part of the value the reader knows (its own contributions): the protection interval is
+  // share·|value − known| around the value (the secret is the rest).
+  double known = 0;
   bool masked() const { return state != CellState::kPublished; }
 };
 
@@ -53,7 +56,8 @@ struct LinkedSum {
 };
 
 // The protection interval: a primary cell of value x is protected when the attacker's interval
-// contains [x − share·|x|, x + share·|x|].
+// contains [x − share·|x − k|, x + share·|x − k|], k being the part the reader knows (0 for
+// a table published to all).
 struct Protection {
   double share = 0.15;
 };
@@ -75,12 +79,17 @@ struct Grid {
   int table = -1;
   int rows = 0, cols = 0;
   std::vector<int> ids;
-  int at(int r, int c) const { return ids[static_cast<size_t>(r * (cols + 1) + c)]; }
+  int at(int r, int c) const {
+    return ids[static_cast<size_t>(r) * static_cast<size_t>(cols + 1) + static_cast<size_t>(c)];
+  }
 };
 
 // Declares the table of `contributions` (one firm's figure for one cell) with its margins; each
-// cell's state follows the primary rule. `nonnegative`: the measure cannot be negative, which
-// anyone knows (the a-priori lower bound 0; otherwise unbounded).
+// cell's state follows the primary rule, over the contributions the reader does not know
+// (Contribution::known): a cell of known contributions only is published with bounds equal to its
+// value (the reader knows it), and a cell's known part raises its a-priori lower bound.
+// `nonnegative`: the measure cannot be negative, which anyone knows (the a-priori lower bound 0;
+// otherwise unbounded).
 Grid add_two_way(LinkedTables& lt, std::string name, int rows, int cols,
                  const std::vector<Contribution>& contributions, const Rule& rule,
                  bool nonnegative);

@@ -18,6 +18,13 @@ struct Contribution {
   int col = 0;
   double value = 0;
   std::string firm;  // identifier: several contributions of one firm to a cell add up
+  // The reader knows this contribution (a row it may read: its own firm's, its cluster's, a
+  // project it owns; or one it could have written itself). The primary rule is then applied to
+  // the contributions it does not know, the protection interval is that of their sum, and a
+  // cell made only of known contributions is the reader's own: published to it, never used to
+  // protect another. A cell that another reader could recover because it knows its own cell
+  // next to it is protected for that reader (docs/secrecy.md, "What the reader knows").
+  bool known = false;
 };
 
 enum class Suppression : uint8_t { kNone, kPrimary, kSecondary };

@@ -51,29 +51,34 @@ DiagnosticsReport diagnostics_report(const Snapshot& s, int from_year, int to_ye
   std::array<const snapshot::Column*, 7> dims{};
   for (size_t d = 0; d < kDimensions.size(); ++d) dims[d] = &t.column(kDimensions[d]);
 
-  // Diagnoses of each firm in the period, in date order.
-  std::map<int32_t, std::vector<size_t>> by_firm;
+  // The unit is a firm followed by one cluster (organisation, cluster that ran the diagnosis):
+  // its diagnoses in the period, in date order. A cluster's diagnoses never replace or precede
+  // another's, so no cluster moves another's firm in these figures by diagnosing it (a later
+  // diagnosis by cluster A of a firm followed by B would have made B's latest scores leave the
+  // means, which then gave them away).
+  std::map<std::pair<int32_t, int32_t>, std::vector<size_t>> by_unit;
+  std::set<int32_t> firms;
   for (size_t i = 0; i < t.rows; ++i) {
     if (!date.present[i] || date.ints[i] < from || date.ints[i] > to) continue;
-    by_firm[org.codes[i]].push_back(i);
+    by_unit[{org.codes[i], cluster.codes[i]}].push_back(i);
+    firms.insert(org.codes[i]);
     ++r.diagnostics;
   }
-  r.firms = by_firm.size();
-  for (auto& [o, rows] : by_firm)
+  r.firms = firms.size();
+  for (auto& [u, rows] : by_unit)
     std::sort(rows.begin(), rows.end(),
               [&](size_t a, size_t b) { return date.ints[a] < date.ints[b]; });
 
-  // Latest maturity, overall and by the cluster of the latest diagnosis.
+  // Latest maturity, overall and by cluster.
   std::array<std::vector<double>, 7> latest;
   std::map<std::string, std::pair<int32_t, std::array<std::vector<double>, 7>>> per_cluster;
   const auto& clusters = s.table("cluster");
-  for (const auto& [o, rows] : by_firm) {
+  for (const auto& [u, rows] : by_unit) {
     const size_t i = rows.back();
     for (size_t d = 0; d < 7; ++d) latest[d].push_back(dims[d]->reals[i]);
-    if (cluster.codes[i] >= 0) {
-      auto& [row, v] =
-          per_cluster[std::string(clusters.key(static_cast<size_t>(cluster.codes[i])))];
-      row = cluster.codes[i];
+    if (u.second >= 0) {
+      auto& [row, v] = per_cluster[std::string(clusters.key(static_cast<size_t>(u.second)))];
+      row = u.second;
       for (size_t d = 0; d < 7; ++d) v[d].push_back(dims[d]->reals[i]);
     }
   }
@@ -92,7 +97,7 @@ DiagnosticsReport diagnostics_report(const Snapshot& s, int from_year, int to_ye
   std::array<size_t, 7> change_n{};
   double days = 0;
   size_t improved = 0;
-  for (const auto& [o, rows] : by_firm) {
+  for (const auto& [u, rows] : by_unit) {
     if (rows.size() < 2) continue;
     const size_t a = rows.front(), b = rows.back();
     ++r.progress.firms;
@@ -128,25 +133,26 @@ DiagnosticsReport diagnostics_report(const Snapshot& s, int from_year, int to_ye
   }
 
   // Aid after diagnosis: by quartile of the first score and by size class.
-  std::vector<std::pair<double, int32_t>> first_scores;
-  for (const auto& [o, rows] : by_firm) {
+  using Unit = std::pair<int32_t, int32_t>;
+  std::vector<std::pair<double, Unit>> first_scores;
+  for (const auto& [u, rows] : by_unit) {
     if (!std::isnan(dims[0]->reals[rows.front()]))
-      first_scores.emplace_back(dims[0]->reals[rows.front()], o);
+      first_scores.emplace_back(dims[0]->reals[rows.front()], u);
   }
   std::sort(first_scores.begin(), first_scores.end());
-  auto aid_of = [&](int32_t o) {
+  auto aid_of = [&](const Unit& u) {
     double total = 0;
-    for (size_t i : by_firm.at(o)) {
+    for (size_t i : by_unit.at(u)) {
       if (!std::isnan(aid.reals[i]) && aid.reals[i] > 0) total += aid.reals[i];
     }
     return total;
   };
-  auto add = [&](AidBand& band, int32_t o) {
+  auto add = [&](AidBand& band, const Unit& u) {
     ++band.firms;
-    const double a = aid_of(o);
+    const double a = aid_of(u);
     if (a > 0) {
       ++band.aided;
-      band.aid.emplace_back(o, a);
+      band.aid.emplace_back(u.first, a);
     }
   };
   const size_t nq = first_scores.size();
@@ -164,9 +170,9 @@ DiagnosticsReport diagnostics_report(const Snapshot& s, int from_year, int to_ye
   std::array<AidBand, 5> by_size;
   for (size_t k = 0; k < 4; ++k) by_size[k].band = std::string(kSizeClassCodes[k]);
   by_size[4].band = "unknown";
-  for (const auto& [o, rows] : by_firm) {
-    const int c = size.codes[static_cast<size_t>(o)];
-    add(by_size[c >= 0 ? static_cast<size_t>(c) : 4], o);
+  for (const auto& [u, rows] : by_unit) {
+    const int c = size.codes[static_cast<size_t>(u.first)];
+    add(by_size[c >= 0 ? static_cast<size_t>(c) : 4], u);
   }
   for (auto& b : by_size) {
     if (b.firms) r.aid_by_size.push_back(std::move(b));

@@ -1,5 +1,8 @@
 // Digital diagnostics (recommendation 10): maturity by dimension, the progress of firms diagnosed
-// twice or more (first against last diagnosis), and who receives aid after a diagnosis.
+// twice or more (first against last diagnosis), and who receives aid after a diagnosis. The unit
+// is a firm followed by one cluster (the organisation and the cluster that ran its diagnoses): a
+// firm diagnosed by two clusters counts once for each, and one cluster's diagnoses never change
+// what is computed from another's.
 #pragma once
 
 #include <array>
@@ -21,19 +24,19 @@ struct DimensionStats {
   double mean = 0, median = 0;
 };
 
-struct Progress {  // first -> last diagnosis of firms diagnosed at least twice
-  size_t firms = 0;
+struct Progress {    // first -> last diagnosis of units (firm, cluster) diagnosed at least twice
+  size_t firms = 0;  // units
   double mean_days = 0;
   std::array<double, 7> mean_change{};  // by dimension
   double ci_low = 0, ci_high = 0;       // 95 % interval of the mean change of the score (paired t)
   double improved_share = 0;            // share whose score rose
 };
 
-struct AidBand {     // firms by the quartile of their first score
+struct AidBand {     // units (firm, cluster) by the quartile of their first score
   std::string band;  // "Q1" (least mature) .. "Q4"
   double score_from = 0, score_to = 0;
-  size_t firms = 0, aided = 0;
-  double aided_share = 0;  // aided / firms
+  size_t firms = 0, aided = 0;  // units
+  double aided_share = 0;       // aided / firms
   // Aid per firm (summed over its diagnoses): a firm aggregate, published through secrecy.
   std::vector<std::pair<int32_t, double>> aid;
 };
@@ -46,8 +49,8 @@ struct ClusterMaturity {
 
 struct DiagnosticsReport {
   int from_year = 0, to_year = 0;
-  size_t diagnostics = 0, firms = 0;
-  std::array<DimensionStats, 7> latest{};  // each firm's latest diagnosis in the period
+  size_t diagnostics = 0, firms = 0;       // firms: distinct organisations diagnosed
+  std::array<DimensionStats, 7> latest{};  // each unit's latest diagnosis in the period
   Progress progress;
   std::vector<AidBand> aid_by_maturity;   // Q1..Q4
   std::vector<AidBand> aid_by_size;       // tpe, pme, eti, ge, unknown (bands with firms)

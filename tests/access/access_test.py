@@ -20,6 +20,7 @@ compared). Exit status: 0 when every row matches, 1 otherwise (each difference p
 row's name when it is a named attack).
 """
 import csv
+import fcntl
 import json
 import os
 import re
@@ -59,7 +60,61 @@ def run(*args, env=None):
     return r.stdout
 
 
-run('demo', '--scale', 'small', '--seed', '2026', '--quiet')
+def build_template():
+    """The small demo with the accounts below, built once per binary and shared by the runs of
+    this directory (each named attack is its own test and starts from a copy): the demo takes
+    seconds, more under the sanitizers."""
+    template = os.path.join(os.path.dirname(os.path.abspath(WORK)), 'access-template.db')
+    st = os.stat(POLES)
+    stamp = f'{POLES} {st.st_mtime_ns} {st.st_size} {os.stat(__file__).st_mtime_ns}'
+    with open(template + '.lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (os.path.exists(template) and os.path.exists(template + '.stamp') and
+                open(template + '.stamp').read() == stamp):
+            for f in (template, template + '-wal', template + '-shm', template + '.stamp'):
+                if os.path.exists(f):
+                    os.remove(f)
+            global DB
+            final, DB = DB, template
+            try:
+                run('demo', '--scale', 'small', '--seed', '2026', '--quiet')
+                add_accounts()
+            finally:
+                DB = final
+            db = sqlite3.connect(template)
+            db.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+            db.close()
+            with open(template + '.stamp', 'w') as f:
+                f.write(stamp)
+        shutil.copyfile(template, DB)
+
+
+def add_accounts():
+    db = sqlite3.connect(DB)
+    member_org = db.execute("""SELECT d.organisation_id FROM diagnostic d
+      JOIN membership m ON m.organisation_id = d.organisation_id AND m.cluster_id = ?
+      JOIN service_participant sp ON sp.organisation_id = d.organisation_id
+      JOIN service s ON s.id = sp.service_id AND s.cluster_id = ?
+      WHERE d.cluster_id = ? ORDER BY 1 LIMIT 1""", (C, C, C)).fetchone()[0]
+    reviewer = db.execute("SELECT reviewer_id FROM assignment GROUP BY 1 ORDER BY count(*) DESC, 1 "
+                          "LIMIT 1").fetchone()[0]
+    db.close()
+    for name, (role, scope) in account_roles(member_org, reviewer).items():
+        args = ['user', 'add', f'acc-{name.replace("_", "-")}', '--role', role]
+        if scope:
+            args += ['--scope', scope]
+        run(*args, env={'POLES_PASSWORD': PASSWORD})
+
+
+def account_roles(member_org, reviewer):
+    return {
+        'admin': ('admin', ''), 'state': ('state', ''), 'evaluator': ('evaluator', ''),
+        'region': ('region', REGION), 'cluster_manager': ('cluster_manager', C),
+        'reviewer': ('reviewer', reviewer), 'member': ('member', member_org),
+    }
+
+
+build_template()
 sql = sqlite3.connect(DB)
 
 
@@ -79,16 +134,7 @@ MEMBER_ORG = one("""SELECT d.organisation_id FROM diagnostic d
 # The reviewer account: the reviewer with the most assignments.
 REVIEWER = one("SELECT reviewer_id FROM assignment GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")[0]
 
-accounts = {
-    'admin': ('admin', ''), 'state': ('state', ''), 'evaluator': ('evaluator', ''),
-    'region': ('region', REGION), 'cluster_manager': ('cluster_manager', C),
-    'reviewer': ('reviewer', REVIEWER), 'member': ('member', MEMBER_ORG),
-}
-for name, (role, scope) in accounts.items():
-    args = ['user', 'add', f'acc-{name.replace("_", "-")}', '--role', role]
-    if scope:
-        args += ['--scope', scope]
-    run(*args, env={'POLES_PASSWORD': PASSWORD})
+accounts = account_roles(MEMBER_ORG, REVIEWER)  # made with the demo (build_template)
 
 with socket.socket() as s:
     s.bind(('127.0.0.1', 0))
@@ -523,6 +569,78 @@ def attack(name):
                     restore]
         return [('PATCH', item_path('review', [prop, REVIEWER, crit]), {'score': 1}, 'current'),
                 restore]
+    # A diagnosis of another cluster's firm, dated after that cluster's last one: the firm's
+    # latest scores moved from that cluster to the caller's, and the change of the means gave
+    # them away. The unit is (firm, cluster): the other cluster's figures must not move.
+    if name in ('attack_diagnosis_of_other_clusters_firm', 'regression_own_diagnosis_counts'):
+        other = name.startswith('attack')
+        firm = one(f"""SELECT organisation_id FROM diagnostic WHERE cluster_id {'=' if other else '<>'} ?
+            AND date BETWEEN '2015-01-01' AND '2029-12-31' AND organisation_id NOT IN (SELECT
+            organisation_id FROM diagnostic WHERE cluster_id = ?) ORDER BY 1 LIMIT 1""",
+                   CX, C)[0]
+        view = '/api/v1/services/diagnostics?from=2015&to=2030'
+        st, _, text = http('GET', view, tokens['admin'])
+        before = {c['cluster']: c['firms'] for c in json.loads(text)['clusters']}
+        moved = lambda j: {c['cluster']: c['firms'] for c in j['clusters']}.get(CX) != before.get(CX)
+        counted = lambda j: {c['cluster']: c['firms'] for c in j['clusters']}.get(C) == before.get(C, 0) + 1
+        steps = [('POST', '/api/v1/diagnostic',
+                  {'organisation_id': firm, 'date': '2030-06-15', 'cluster_id': C, 'score': 99,
+                   'strategy': 99, 'customer': 99, 'operations': 99, 'data': 99, 'skills': 99,
+                   'security': 99}, None)]
+        return steps + [('SHOW', view, moved if other else counted, None)]
+    # Results invented on a project the caller owns: seven "firms" lifted a sector's results cell
+    # of two real firms over the rule, and subtracting its own gave the two firms' jobs.
+    if name in ('attack_invented_results_lift_sector_cell', 'regression_state_reads_sector_results'):
+        sectors = [i['sector'] for i in json.loads(http('GET', '/api/v1/foresight/sectors',
+                                                        tokens['admin'])[2])['items']]
+        sector = next(d for d in sectors if sql.execute(
+            """SELECT count(DISTINCT coalesce(r.organisation_id, 'project:' || p.id)) FROM result r
+               JOIN project p ON p.id = r.project_id WHERE substr(p.sector, 1, 2) = ? AND r.jobs
+               IS NOT NULL""", (d,)).fetchone()[0] in (1, 2))
+        orgs = [r[0] for r in sql.execute('SELECT id FROM organisation ORDER BY id LIMIT 5')]
+        prj = fresh('prj')
+        method = 'POST' if name.startswith('attack') else 'ADMIN-POST'
+        steps = [(method, '/api/v1/project', {'id': prj, 'acronym': 'INV', 'programme': 'FUI',
+                                              'status': 'idea', 'sector': sector}, None),
+                 (method, '/api/v1/project_label', {'project_id': prj, 'cluster_id': C,
+                                                    'date': '2030-01-01'}, None)]
+        steps += [(method, '/api/v1/result', {'id': fresh('res'), 'project_id': prj,
+                                              'organisation_id': o, 'kind': 'patent', 'jobs': 1000}, None)
+                  for o in orgs]
+        return steps + [('SHOW', f'/api/v1/foresight/sectors/{sector}',
+                         lambda j: j['results']['jobs']['value'] is not None, None)]
+    # A partnership invented by a project's owner: the reviewer's organisation and the applicant
+    # made partners of a new project of the manager's cluster, a "co-participation" conflict that
+    # took the proposal away from the reviewer. Only the State's data withdraws a proposal.
+    if name == 'attack_invented_partnership_withdraws_proposal':
+        prop, applicant = one("""SELECT a.proposal_id, p.applicant_id FROM assignment a JOIN proposal p
+            ON p.id = a.proposal_id WHERE a.reviewer_id = ? ORDER BY 1 LIMIT 1""", REVIEWER)
+        reviewer_org = one('SELECT organisation_id FROM reviewer WHERE id = ?', REVIEWER)[0]
+        prj = fresh('prj')
+        return [('POST', '/api/v1/project', {'id': prj, 'acronym': 'FAUX', 'programme': 'FUI',
+                                             'status': 'idea'}, None),
+                ('POST', '/api/v1/project_label', {'project_id': prj, 'cluster_id': C,
+                                                   'date': '2030-01-01'}, None),
+                ('POST', '/api/v1/participation', {'project_id': prj, 'organisation_id': reviewer_org,
+                                                   'role': 'partner'}, None),
+                ('POST', '/api/v1/participation', {'project_id': prj, 'organisation_id': applicant,
+                                                   'role': 'coordinator'}, None),
+                ('GET@reviewer', item_path('proposal', [prop]), None, None)]
+    # Financing raised after the SME services, by cluster, with its total: when the region's
+    # own clusters' cells and one other cluster's were masked together and the total shown, the
+    # region, which reads its clusters' rows, subtracted and got the other cluster's cell.
+    if name in ('attack_services_financing_by_subtraction', 'regression_region_reads_own_clusters_financing'):
+        def region_of(c):
+            return one('SELECT region FROM cluster WHERE id = ?', c)[0]
+        def leak(j):
+            others = [c for c in j['clusters'] if c['financing_raised']['value'] is None
+                      and region_of(c['cluster']) != REGION]
+            return j['totals']['financing_raised']['value'] is not None and len(others) == 1
+        def own_shown(j):
+            return all(c['financing_raised']['value'] is not None for c in j['clusters']
+                       if region_of(c['cluster']) == REGION)
+        return [('SHOW', '/api/v1/services/summary?from=2016&to=2020',
+                 leak if name.startswith('attack') else own_shown, None)]
     # The assessments of a published year are frozen, for every role and every path.
     if name == 'attack_published_assessment_created':
         return [('POST', '/api/v1/assessment',
@@ -646,12 +764,16 @@ def run_row(row):
                 except urllib.error.HTTPError as e:
                     answers.append(str(e.code))
                 continue
+            who = token
+            if '@' in method:  # a step of another account (METHOD@role)
+                method, other_role = method.split('@')
+                who = tokens[other_role]
             h = {}
             if if_match == 'current':
                 h['If-Match'] = current_etag(path)
             elif if_match == 'stale':
                 h['If-Match'] = '"0000000000000000"'
-            st, headers, text = http(method, path, token, body, h)
+            st, headers, text = http(method, path, who, body, h)
             answers.append(str(st))
             if row['name'].endswith('_oracle'):
                 details.append(json.loads(text).get('detail') if st >= 400 else text)

@@ -179,5 +179,75 @@ TEST(LinkedTables, PublishedTwoWayTablePassesTheAudit) {
   }
 }
 
+// What the reader knows (Contribution::known). A column of four clusters' cells and their
+// total, read by the manager of cluster 0, who reads its own cluster's rows. Cells 0 and 1 fail
+// the primary rule. Published to all, they protect each other and the total is shown: the
+// manager, who knows its own cell, then subtracts and gets cluster 1's cell exactly (GLPK's
+// attacker, given cell 0's value as the manager knows it). Published to the manager (its
+// contributions marked known), cell 0 is its own and another cell is masked in its place:
+// cluster 1's cell keeps its ±15 % interval against the same attacker.
+TEST(LinkedTables, AReaderWhoKnowsItsOwnCellCannotRecoverAnother) {
+  if (!testing::glpk_available()) GTEST_SKIP() << "glpsol (glpk-utils) is not installed";
+  const std::vector<std::pair<int, double>> firms = {
+      {0, 500}, {0, 700},                                 // cluster 0: two firms (primary)
+      {1, 900}, {1, 300},                                 // cluster 1: two firms (primary)
+      {2, 400}, {2, 450}, {2, 380}, {2, 410},             // cluster 2: four firms
+      {3, 600}, {3, 520}, {3, 610}, {3, 580}, {3, 590}};  // cluster 3: five firms
+  const double own = 500 + 700, target = 900 + 300;
+  for (const bool reader_knows : {false, true}) {
+    std::vector<Contribution> cs;
+    for (size_t i = 0; i < firms.size(); ++i)
+      cs.push_back({firms[i].first, 0, firms[i].second, "f" + std::to_string(i),
+                    reader_knows && firms[i].first == 0});
+    const SecretTable t = publish(4, 1, cs);
+    testing::PublishedGrid grid;
+    for (const auto& line : t.cells) {
+      grid.emplace_back();
+      for (const auto& c : line) grid.back().push_back(c.value);
+    }
+    // The manager's own cell, as it knows it from its rows.
+    EXPECT_EQ(grid[0][0].has_value(), reader_knows);
+    grid[0][0] = own;
+    grid[0][1] = own;
+    EXPECT_FALSE(grid[1][0].has_value()) << "cluster 1's cell fails the rule for every reader";
+    const auto theirs = testing::glpk_attack({grid}, {}, true);
+    const auto it = std::find_if(theirs.begin(), theirs.end(),
+                                 [](const auto& iv) { return iv.row == 1 && iv.col == 0; });
+    ASSERT_NE(it, theirs.end());
+    if (reader_knows) {
+      EXPECT_LE(it->low, target * 0.85 + 1e-6);
+      EXPECT_GE(it->up, target * 1.15 - 1e-6);
+    } else {
+      // The hole this closes: the total minus the published cells minus its own.
+      EXPECT_NEAR(it->low, target, 1e-6);
+      EXPECT_NEAR(it->up, target, 1e-6);
+    }
+  }
+}
+
+// A reader that wrote some of a cell's contributions itself (invented results on its own
+// project, say) cannot lift the cell over the rule with them: the rule applies to the others.
+TEST(LinkedTables, ContributionsTheReaderKnowsDoNotCountTowardTheRule) {
+  std::vector<Contribution> cs = {{0, 0, 1000, "real-1"}, {0, 0, 1500, "real-2"}};
+  EXPECT_EQ(publish(1, 1, cs).cells[0][0].suppression, Suppression::kPrimary);
+  for (int i = 0; i < 5; ++i) cs.push_back({0, 0, 100, "invented-" + std::to_string(i), true});
+  const SecretTable to_inventor = publish(1, 1, cs);
+  EXPECT_FALSE(to_inventor.cells[0][0].value.has_value());
+  EXPECT_EQ(to_inventor.cells[0][0].suppression, Suppression::kPrimary);
+  // To a reader who knows none of them, seven firms, none dominant: published.
+  for (auto& c : cs) c.known = false;
+  const SecretTable to_others = publish(1, 1, cs);
+  ASSERT_TRUE(to_others.cells[0][0].value.has_value());
+  EXPECT_DOUBLE_EQ(*to_others.cells[0][0].value, 3000);
+  // A firm that dominates a cell does not learn the others' sum from it unless they pass the
+  // rule among themselves (three firms here, none above 85 % of their sum): it may read it.
+  const std::vector<Contribution> dominant = {
+      {0, 0, 90000, "me", true}, {0, 0, 1000, "a"}, {0, 0, 1200, "b"}, {0, 0, 900, "c"}};
+  EXPECT_EQ(publish(1, 1, {dominant.begin(), dominant.end()}).cells[0][0].value.has_value(), true);
+  auto to_all = dominant;
+  to_all[0].known = false;
+  EXPECT_EQ(publish(1, 1, to_all).cells[0][0].suppression, Suppression::kPrimary);
+}
+
 }  // namespace
 }  // namespace poles::secrecy

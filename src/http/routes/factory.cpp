@@ -32,8 +32,11 @@ void add_factory_routes(Router& r, Services&) {
       .params(app::services_params())
       .cached()
       .returns<app::ServicesOverview>()
-      .handle(
-          [](Ctx& c) { c.view([&](const auto& s) { return app::services_overview(s, c.args); }); });
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) {
+          return app::services_overview(s, c.args, {}, app::Reader(s, c.user()));
+        });
+      });
   r.get("/api/v1/services/diagnostics",
         "Digital diagnostics: maturity, progress, aid after diagnosis", "services")
       .may(app::Action::kRead, "diagnostic")
@@ -63,7 +66,9 @@ void add_factory_routes(Router& r, Services&) {
       .cached()
       .returns<app::SectorSheet>()
       .handle([](Ctx& c) {
-        c.view([&](const auto& s) { return app::sector_sheet(s, c.path[0], c.args); });
+        c.view([&](const auto& s) {
+          return app::sector_sheet(s, c.path[0], c.args, {}, app::Reader(s, c.user()));
+        });
       });
 }
 

@@ -44,7 +44,7 @@ void add_report_routes(Router& r, Services&) {
   sector.handle([](Ctx& c) {
     auto snap = c.snapshot();
     if (!snap) return c.fail(snap.error());
-    auto sheet = app::sector_sheet(**snap, c.path[0], c.args);
+    auto sheet = app::sector_sheet(**snap, c.path[0], c.args, {}, app::Reader(**snap, c.user()));
     if (!sheet) return c.fail(sheet.error());
     send_document(c, report::sector_sheet_html(*sheet, c.args.text("lang")), "fiche-" + c.path[0]);
   });
