@@ -362,7 +362,75 @@ constexpr std::string_view kRelationRationales[] = {
 };
 // NOLINTEND(bugprone-suspicious-missing-comma)
 
+// The refusals' words in French (the dashboard's vocabulary, web/vocab.js, says the same).
+struct FrenchTerm {
+  std::string_view code, fr;
+};
+constexpr FrenchTerm kFrenchTerms[] = {
+    // roles, as role_name() spells them
+    {"admin", "administrateur"},
+    {"state", "État"},
+    {"evaluator", "évaluateur"},
+    {"region", "région"},
+    {"cluster_manager", "gestionnaire de pôle"},
+    {"reviewer", "expert"},
+    {"member", "membre"},
+    // scope kinds (scope_kind), operations (op_name)
+    {"cluster", "pôle"},
+    {"read", "lire"},
+    {"create", "créer"},
+    {"update", "modifier"},
+    {"delete", "supprimer"},
+    // entities ("cluster", "region", "reviewer" above)
+    {"cluster_label", "label de pôle"},
+    {"organisation", "organisation"},
+    {"membership", "adhésion"},
+    {"project", "projet"},
+    {"project_label", "labellisation de projet"},
+    {"project_event", "événement de projet"},
+    {"participation", "participation"},
+    {"result", "résultat"},
+    {"service", "service"},
+    {"service_participant", "participant à un service"},
+    {"diagnostic", "diagnostic"},
+    {"contract", "contrat de performance"},
+    {"contract_target", "objectif du contrat"},
+    {"cluster_budget", "budget de pôle"},
+    {"assessment", "appréciation qualitative"},
+    {"call", "appel à projets"},
+    {"proposal", "proposition"},
+    {"assignment", "affectation"},
+    {"review", "évaluation d'expert"},
+    {"decision", "décision"},
+    {"firm_year", "entreprise-année"},
+    {"employment", "emploi"},
+    {"truth", "effets planifiés de la démo"},
+    {"territory", "territoire"},
+    // relationships (kRelationNames)
+    {"any", "une ligne quelconque"},
+    {"public", "publique"},
+    {"new row", "une nouvelle ligne"},
+    {"own cluster", "de son pôle"},
+    {"cluster of own region", "d'un pôle de sa région"},
+    {"project owned by own cluster", "d'un projet détenu par son pôle"},
+    {"project owned by a cluster of own region", "d'un projet détenu par un pôle de sa région"},
+    {"own organisation", "de son organisation"},
+    {"own reviewer record", "de sa fiche d'expert"},
+    {"assigned, not conflicted proposal", "d'une proposition qui lui est affectée, sans conflit"},
+    {"own assessment", "de ses propres appréciations"},
+    {"published evaluation of own cluster", "de l'évaluation publiée de son pôle"},
+    {"published evaluation of a cluster of own region",
+     "de l'évaluation publiée d'un pôle de sa région"},
+};
+
 }  // namespace
+
+std::string_view french_term(std::string_view code) {
+  for (const auto& t : kFrenchTerms) {
+    if (t.code == code) return t.fr;
+  }
+  return {};
+}
 
 std::string_view op_name(Op op) {
   constexpr std::string_view k[] = {"read", "create", "update", "delete"};

@@ -37,6 +37,9 @@ enum class Relation : uint8_t {
 std::string_view relation_name(Relation r);
 // What the relation means and why it is the right one, for docs/access.md.
 std::string_view relation_rationale(Relation r);
+// The French word of a code that refusals name: a role, a scope kind, an operation, an entity or
+// a relationship (relation_name). Empty when the code is none of them.
+std::string_view french_term(std::string_view code);
 
 struct Grant {
   Role role;

@@ -1,11 +1,15 @@
 #include "http/problem.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <utility>
 #include <vector>
 
+#include "app/policy.h"
 #include "core/validate.h"
 
 namespace poles::http {
@@ -141,20 +145,10 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 50> raw{{
+    const std::array<std::pair<const char*, const char*>, 46> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
-        {R"(^the (\S+) role may not (\S+) (\S+)$)", "le rôle $1 ne permet pas $2 $3"},
-        {R"(^the (\S+) role may not write the field '(.*)' of (\S+): it is reserved to the State \(docs/access.md\)$)",
-         "le rôle $1 ne permet pas d'écrire le champ « $2 » de $3 : il est réservé à l'État "
-         "(docs/access.md)"},
-        {R"(^(\S+) '([^']*)'(.*) may not (\S+) this (\S+): the row is not (.*), before and after the change$)",
-         "$1 « $2 »$3 ne peut pas faire « $4 » sur cette ligne de $5 : la ligne n'est pas « $6 », "
-         "avant et après la modification"},
-        {R"(^(\S+) '([^']*)'(.*) may not (\S+) this (\S+): the role has no such right \(docs/access.md\)$)",
-         "$1 « $2 »$3 ne peut pas faire « $4 » sur cette ligne de $5 : le rôle n'a pas ce droit "
-         "(docs/access.md)"},
         {R"(^missing or wrong X-CSRF-Token header$)", "en-tête X-CSRF-Token absent ou erroné"},
         {R"(^the login needs Content-Type: application/json$)",
          "la connexion demande Content-Type: application/json"},
@@ -221,7 +215,61 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   return *table;
 }
 
+// A code of the access policy in French (app::french_term), or the code itself.
+std::string term(const std::string& code) {
+  const auto fr = app::french_term(code);
+  return fr.empty() ? code : std::string(fr);
+}
+
+// The access refusals, whose parts are codes (role, scope kind, operation, entity,
+// relationships): each part in French, not only the sentence around it.
+std::optional<std::string> french_refusal(const std::string& text) {
+  static const std::regex row(
+      R"(^(\S+) '([^']*)'(?: \((\S+) ([^)]*)\))? may not (\S+) this (\S+): (.*)$)");
+  static const std::regex field(
+      R"(^the (\S+) role may not write the field '(.*)' of (\S+): it is reserved to the State \(docs/access.md\)$)");
+  static const std::regex route(R"(^the (\S+) role may not (\S+) (\S+)$)");
+  std::smatch m;
+  if (std::regex_match(text, m, row)) {
+    std::string who = fmt::format("le compte « {} » (rôle {}", m[2].str(), term(m[1].str()));
+    if (m[3].matched) who += fmt::format(", {} {}", term(m[3].str()), m[4].str());
+    who += fmt::format(") ne peut pas {} cette ligne ({}) : ", term(m[5].str()), term(m[6].str()));
+    const std::string why = m[7].str();
+    static const std::regex not_rel(R"(^the row is not (.*), before and after the change$)");
+    std::smatch r;
+    if (std::regex_match(why, r, not_rel)) {
+      std::vector<std::string> rels;
+      const std::string list = r[1].str();
+      for (size_t at = 0; at <= list.size();) {
+        size_t end = list.find(" or ", at);
+        if (end == std::string::npos) end = list.size();
+        rels.push_back(term(list.substr(at, end - at)));
+        at = end + 4;
+      }
+      std::string is_not = "elle n'est pas " + rels.front();
+      if (rels.size() > 1) {
+        is_not = "elle n'est";
+        for (const auto& x : rels) is_not += " ni " + x;
+      }
+      return who + is_not + ", avant et après la modification";
+    }
+    if (why == "the role has no such right (docs/access.md)")
+      return who + "le rôle n'a pas ce droit (docs/access.md)";
+    return std::nullopt;
+  }
+  if (std::regex_match(text, m, field))
+    return fmt::format(
+        "le rôle {} ne permet pas d'écrire le champ « {} » ({}) : il est réservé à l'État "
+        "(docs/access.md)",
+        term(m[1].str()), m[2].str(), term(m[3].str()));
+  if (std::regex_match(text, m, route))
+    return fmt::format("le rôle {} ne permet pas d'appeler {} {}", term(m[1].str()), m[2].str(),
+                       m[3].str());
+  return std::nullopt;
+}
+
 std::string to_french(const std::string& text) {
+  if (auto fr = french_refusal(text)) return *fr;
   for (const auto& [re, fr] : french_texts()) {
     if (std::regex_match(text, re)) return std::regex_replace(text, re, fr);
   }

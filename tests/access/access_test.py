@@ -656,6 +656,9 @@ def attack(name):
         csv_text = ('cluster_id,year,criterion,evaluator,score,justification\n'
                     f'{C},{YEAR},structure,acc-import,1,importée\n')
         return [('POST-CSV', '/api/v1/import/assessment', csv_text, None)]
+    if name == 'regression_write_refusal_in_french':  # no code left: role, operation, entity...
+        prj = find_row('project', 'colabelled-project')[0]
+        return [('FRENCH', item_path('project', [prj]), {'title': 'pris'}, 'current')]
     if name == 'regression_published_assessment_refusal_in_french':
         key = find_row('assessment', 'published-own-cluster')
         return [('FRENCH', item_path('assessment', key), {'score': 1}, 'current')]
@@ -701,7 +704,7 @@ def run_row(row):
                                            row['relationship'], row['expected'])
     token = tokens.get(role)
     if ((row['name'].startswith('attack_') and entity != 'route') or row['action'] == 'show' or
-            row['name'] == 'regression_published_assessment_refusal_in_french'):
+            row['name'].endswith('_in_french')):
         steps = attack(row['name'])
         answers, details = [], []
         for method, path, body, if_match in steps:

@@ -72,7 +72,7 @@ TEST(Problem, AccessRefusalsInFrench) {
                      "reserved to the State (docs/access.md)"));
   localise_problem("fr", field);
   EXPECT_EQ(Json::parse(field.body)["detail"],
-            "le rôle member ne permet pas d'écrire le champ « siren » de organisation : il est "
+            "le rôle membre ne permet pas d'écrire le champ « siren » (organisation) : il est "
             "réservé à l'État (docs/access.md)");
   Response row;
   problem(row, Status::permission_denied(
@@ -80,8 +80,41 @@ TEST(Problem, AccessRefusalsInFrench) {
                    "is not own cluster, before and after the change"));
   localise_problem("fr", row);
   EXPECT_EQ(Json::parse(row.body)["detail"],
-            "cluster_manager « cm » (cluster demo-1) ne peut pas faire « create » sur cette ligne "
-            "de diagnostic : la ligne n'est pas « own cluster », avant et après la modification");
+            "le compte « cm » (rôle gestionnaire de pôle, pôle demo-1) ne peut pas créer cette "
+            "ligne (diagnostic) : elle n'est pas de son pôle, avant et après la modification");
+  // No code left in the French text: roles, operations, entities and relationships.
+  Response two;
+  problem(two, Status::permission_denied(
+                   "region 'r' (region 11) may not update this project_label: the row is not "
+                   "project owned by a cluster of own region, before and after the change"));
+  localise_problem("fr", two);
+  EXPECT_EQ(Json::parse(two.body)["detail"],
+            "le compte « r » (rôle région, région 11) ne peut pas modifier cette ligne "
+            "(labellisation de projet) : elle n'est pas d'un projet détenu par un pôle de sa "
+            "région, avant et après la modification");
+  Response alternatives;
+  problem(alternatives,
+          Status::permission_denied("member 'm' (organisation acme) may not read this diagnostic: "
+                                    "the row is not own cluster or own organisation, before and "
+                                    "after the change"));
+  localise_problem("fr", alternatives);
+  EXPECT_EQ(Json::parse(alternatives.body)["detail"],
+            "le compte « m » (rôle membre, organisation acme) ne peut pas lire cette ligne "
+            "(diagnostic) : elle n'est ni de son pôle ni de son organisation, avant et après la "
+            "modification");
+  Response none;
+  problem(none,
+          Status::permission_denied("reviewer 'x' (reviewer rev-1) may not delete this "
+                                    "firm_year: the role has no such right (docs/access.md)"));
+  localise_problem("fr", none);
+  EXPECT_EQ(Json::parse(none.body)["detail"],
+            "le compte « x » (rôle expert, expert rev-1) ne peut pas supprimer cette ligne "
+            "(entreprise-année) : le rôle n'a pas ce droit (docs/access.md)");
+  Response route;
+  problem(route, Status::permission_denied("the member role may not GET /api/v1/firm_year"));
+  localise_problem("fr", route);
+  EXPECT_EQ(Json::parse(route.body)["detail"],
+            "le rôle membre ne permet pas d'appeler GET /api/v1/firm_year");
 }
 
 TEST(Problem, PublicationRefusalsInFrench) {
