@@ -182,6 +182,13 @@ constexpr Grant kPolicy[] = {
     {E, "cluster_trends", RD, R::kAny},
     {G, "cluster_trends", RD, R::kRegionCluster},
     {C, "cluster_trends", RD, R::kOwnCluster},
+    {A, "change_requests", RD, R::kAny},
+    {S, "change_requests", RD, R::kAny},
+    {G, "change_requests", RD, R::kRegionCluster},
+    {C, "change_requests", RD, R::kOwnCluster},
+    {M, "change_requests", RD, R::kOwnOrganisation},
+    {G, "change_requests", CR, R::kRegionCluster},
+    {C, "change_requests", CR, R::kOwnCluster},
     {A, "import", CR, R::kAny},
     {S, "import", CR, R::kAny},
     {A, "users", RD, R::kAny},
@@ -228,6 +235,14 @@ constexpr Capability kCapabilities[] = {
      "region; not members (their clusters' figures are the clusters' to publish). A cluster the "
      "caller may not read answers 404, as a missing one."},
     {"impact_study", "the impact estimations on firms (jobs, reports): firm-level microdata."},
+    {"change_requests",
+     "requests to the owner of a row instead of rights gained by link rows: a cluster asks the "
+     "owner of a project for a co-label, or proposes changes to a member organisation's master "
+     "data. Create: a cluster manager for its cluster, a region for one of its clusters. Read: "
+     "the requesting side and the side that decides (the project's owner, or the organisation's "
+     "member account and the State); others get 404. Accepting writes the row as the decider, "
+     "with the decider's own rights and checks (accepting needs only read here: the write "
+     "itself is checked); the requester withdraws a pending request."},
     {"import", "CSV import of a whole entity through the API (bypasses row scopes)."},
     {"users", "accounts and the audit log."},
 };

@@ -641,6 +641,50 @@ def attack(name):
                        if region_of(c['cluster']) == REGION)
         return [('SHOW', '/api/v1/services/summary?from=2016&to=2020',
                  leak if name.startswith('attack') else own_shown, None)]
+    # Requests to the owner instead of rights gained by link rows: a co-label asked of the
+    # project's owner, a change of master data proposed to the organisation; accepting writes
+    # with the decider's rights only.
+    if name.startswith(('attack_colabel_request', 'regression_colabel_request', 'attack_request_')):
+        rel = 'region-project' if name == 'regression_colabel_request_accepted_by_owner' else 'other-project'
+        # A project per attack: the rows of one run share the server (one pending request per
+        # project and cluster).
+        nth = ['regression_colabel_request_accepted_by_owner', 'attack_colabel_request_accepted_by_requester',
+               'attack_request_read_by_outsider', 'attack_request_withdrawn_by_outsider'].index(name)
+        prj = one(f"""SELECT p.id FROM project p WHERE {project_where(rel)} AND NOT EXISTS (SELECT 1 FROM
+            project_label x WHERE x.project_id = p.id AND x.cluster_id = '{C}') ORDER BY 1 LIMIT 1
+            OFFSET {nth}""")[0]
+        ask = ('POST', '/api/v1/requests/colabel', {'project_id': prj, 'comment': 'co-financement'}, None)
+        label = ('GET', item_path('project_label', [prj, C]), None, None)
+        if name == 'regression_colabel_request_accepted_by_owner':
+            return [ask, ('POST@region', '/api/v1/requests/{id}/accept', {'answer': 'bienvenue'}, None), label]
+        if name == 'attack_colabel_request_accepted_by_requester':
+            return [ask, ('POST', '/api/v1/requests/{id}/accept', {}, None), label]
+        if name == 'attack_request_read_by_outsider':
+            return [ask, ('GET@member', '/api/v1/requests/{id}', None, None),
+                    ('POST@member', '/api/v1/requests/{id}/accept', {}, None),
+                    ('LIST-HAS@member', '/api/v1/requests?status=pending', None, None)]
+        if name == 'attack_request_withdrawn_by_outsider':
+            return [ask, ('DELETE@member', '/api/v1/requests/{id}', None, None),
+                    ('DELETE@evaluator', '/api/v1/requests/{id}', None, None),
+                    ('DELETE', '/api/v1/requests/{id}', None, None)]
+    if name.startswith(('regression_organisation_change', 'attack_organisation_change')):
+        proposed = f'Nom proposé par le pôle ({name[-20:]})'
+        changes = {'siren': '732829320'} if name.endswith('_siren') else {'name': proposed}
+        ask = ('POST', '/api/v1/requests/organisation',
+               {'organisation_id': MEMBER_ORG, 'changes': changes}, None)
+        renamed = ('SHOW@admin', item_path('organisation', [MEMBER_ORG]),
+                   lambda j: j['name'] == proposed, None)
+        if name == 'regression_organisation_change_accepted_by_member':
+            return [ask, ('POST@member', '/api/v1/requests/{id}/accept', {}, None), renamed]
+        if name == 'attack_organisation_change_accepted_by_requester':
+            return [ask, ('POST', '/api/v1/requests/{id}/accept', {}, None), renamed]
+        if name == 'attack_organisation_change_siren':  # the member may not write a SIREN itself
+            return [ask, ('POST@member', '/api/v1/requests/{id}/accept', {}, None)]
+        if name == 'attack_organisation_change_of_non_member':
+            other = one("""SELECT id FROM organisation WHERE id NOT IN (SELECT organisation_id FROM
+                membership WHERE cluster_id = ?) ORDER BY id LIMIT 1""", C)[0]
+            return [('POST', '/api/v1/requests/organisation',
+                     {'organisation_id': other, 'changes': {'name': 'x'}}, None)]
     # The assessments of a published year are frozen, for every role and every path.
     if name == 'attack_published_assessment_created':
         return [('POST', '/api/v1/assessment',
@@ -707,7 +751,14 @@ def run_row(row):
             row['name'].endswith('_in_french')):
         steps = attack(row['name'])
         answers, details = [], []
+        created = None  # the id of the last row a step created (for '{id}' in a later path)
         for method, path, body, if_match in steps:
+            token = tokens.get(role)
+            if '@' in method:  # a step of another account (METHOD@role)
+                method, other_role = method.split('@')
+                token = tokens[other_role]
+            if created and '{id}' in path:
+                path = path.replace('{id}', created)
             if method == 'PAGES':
                 # Every page but the last is full, and a cursor never leads to an empty page.
                 shape, url, seen = 'full', path, 0
@@ -767,17 +818,15 @@ def run_row(row):
                 except urllib.error.HTTPError as e:
                     answers.append(str(e.code))
                 continue
-            who = token
-            if '@' in method:  # a step of another account (METHOD@role)
-                method, other_role = method.split('@')
-                who = tokens[other_role]
             h = {}
             if if_match == 'current':
                 h['If-Match'] = current_etag(path)
             elif if_match == 'stale':
                 h['If-Match'] = '"0000000000000000"'
-            st, headers, text = http(method, path, who, body, h)
+            st, headers, text = http(method, path, token, body, h)
             answers.append(str(st))
+            if st == 201 and text.startswith('{'):
+                created = json.loads(text).get('id', created)
             if row['name'].endswith('_oracle'):
                 details.append(json.loads(text).get('detail') if st >= 400 else text)
             if 'etag' in row['name'] and (headers.get('ETag') or re.search(r'is now', text)):

@@ -224,6 +224,23 @@ add('impact-job', 'GET', '/api/v1/impact/jobs/job-1');
 add('impact-report', 'GET', '/api/v1/reports/impact/job-1?format=html&lang=fr', { text: true });
 add('impact-job-cancel-finished', 'DELETE', '/api/v1/impact/jobs/job-1');
 // import (dry run, then for real)
+// requests to the owner of a row (ids are random: shown as req-<volatile>)
+const newRequest = async (body) => (await (await fetch(`${base}/api/v1/requests/organisation`, {
+  method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokens.manager}` },
+  body: JSON.stringify(body),
+})).json()).id;
+const MEMBER_OF_C = 'demo-org-00003';
+const withRequest = (url) => ({ resolve: async (u) => u.replace('{id}', await newRequest(
+  { organisation_id: MEMBER_OF_C, changes: { headcount: 120 }, comment: 'effectif au 31 décembre' })) });
+add('requests-colabel', 'POST', '/api/v1/requests/colabel', { as: 'manager', body: { project_id: 'demo-prj-00004', date: '2026-02-01', comment: 'nous finançons deux partenaires' } });
+add('requests-colabel-unknown-project', 'POST', '/api/v1/requests/colabel', { as: 'manager', body: { project_id: 'golden-none' } });
+add('requests-organisation', 'POST', '/api/v1/requests/organisation', { as: 'manager', body: { organisation_id: MEMBER_OF_C, changes: { name: 'Nom proposé' } } });
+add('requests-organisation-bad-field', 'POST', '/api/v1/requests/organisation', { as: 'manager', body: { organisation_id: MEMBER_OF_C, changes: { turnover: -5 } } });
+add('requests', 'GET', '/api/v1/requests?status=pending', { as: 'manager' });
+add('requests-get', 'GET', '/api/v1/requests/{id}', { as: 'manager', ...withRequest() });
+add('requests-accept', 'POST', '/api/v1/requests/{id}/accept', { body: { answer: 'merci' }, ...withRequest() });
+add('requests-refuse', 'POST', '/api/v1/requests/{id}/refuse', { body: { answer: 'adresse inexacte' }, ...withRequest() });
+add('requests-withdraw', 'DELETE', '/api/v1/requests/{id}', { as: 'manager', ...withRequest() });
 add('import-dry-run', 'POST', '/api/v1/import/truth?dry_run=true', { csv: 'key,value,note\ngolden.import,2,dry\n' });
 add('import', 'POST', '/api/v1/import/truth', { csv: 'key,value,note\ngolden.import,2,real\n' });
 add('import-errors', 'POST', '/api/v1/import/organisation', { csv: 'id,name,kind,siren\nx,,company,123\n' });
@@ -250,7 +267,8 @@ add('logout', 'POST', '/api/v1/logout', { session: true });
 // --- running them ---------------------------------------------------------------------------
 // ETags and list cursors are keyed with (or encrypted by) the secret each database draws.
 const volatileKeys = new Set(['csrf', 'token', 'token_id', 'created_at', 'data_changed_at', 'last_used_at', 'at', 'started', 'finished',
-  'elapsed_seconds', 'seconds', 'created', 'generated', 'duration_ms', 'timing_seconds', 'next_cursor', 'published_at']);
+  'elapsed_seconds', 'seconds', 'created', 'generated', 'duration_ms', 'timing_seconds', 'next_cursor', 'published_at',
+  'requested_at', 'decided_at']);
 const scrub = (v) => {
   if (Array.isArray(v)) return v.map(scrub);
   if (v && typeof v === 'object') {
@@ -258,10 +276,11 @@ const scrub = (v) => {
     for (const [k, x] of Object.entries(v)) out[k] = volatileKeys.has(k) && x !== null ? '<volatile>' : scrub(x);
     return out;
   }
-  return v;
+  return typeof v === 'string' ? v.replace(/req-[0-9a-f]{20}/g, 'req-<volatile>') : v;
 };
 const scrubText = (t) => t
   .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?/g, '<volatile>')
+  .replace(/req-[0-9a-f]{20}/g, 'req-<volatile>')
   .replace(/(généré|generated)( le| on)? [^<]*/gi, '$1 <volatile>')
   .replace(/(Pôles (le|on)) \d{4}-\d\d-\d\d/g, '$1 <volatile>');
 
