@@ -425,7 +425,56 @@ async function pageProject(root, id) {
       { label: t("name"), value: (r) => el("a", { href: `#/organisation/${encodeURIComponent(r.organisation_id)}`, translate: "no" }, r.organisation_name || r.organisation_id) },
       { label: t("role"), value: (r) => label("role", r.role) }, { label: t("total_cost"), num: true, value: (r) => euros(r.cost) }, { label: t("public_aid"), num: true, value: (r) => euros(r.aid) },
     ], p.participations),
-    el("h2", {}, t("project.results")), table([{ label: t("kind"), value: (r) => label("result_kind", r.kind) }, { label: t("name"), value: (r) => r.title }, { label: t("date"), value: (r) => date(r.date) }], p.results), source());
+    el("h2", {}, t("project.results")), table([{ label: t("kind"), value: (r) => label("result_kind", r.kind) }, { label: t("name"), value: (r) => r.title }, { label: t("date"), value: (r) => date(r.date) }], p.results),
+    colabelForm(pr.id, p.labels), source());
+}
+
+// A cluster manager whose cluster does not label a project asks its owner for a co-label.
+function colabelForm(projectId, labels) {
+  if (me.user.role !== "cluster_manager" || !labels.length || labels.some((l) => l.cluster_id === me.user.scope)) return "";
+  const comment = el("input", { class: "fr-input", id: "colabel-comment", maxlength: 500 });
+  const msg = el("div", { "aria-live": "polite" });
+  return el("section", {}, el("h2", {}, t("req.colabel_title")), el("p", { class: "muted" }, t("req.colabel_note")),
+    el("form", { class: "filters", onsubmit: async (e) => {
+      e.preventDefault();
+      try {
+        await api("POST", "/api/v1/requests/colabel", { project_id: projectId, comment: comment.value || undefined });
+        msg.replaceChildren(el("p", { class: "ok" }, t("req.sent"), " ", el("a", { href: "#/requests" }, t("nav.requests"))));
+      } catch (err) { msg.replaceChildren(problemBox(err)); }
+    } }, el("label", { class: "fr-label" }, t("req.comment"), comment), el("button", { type: "submit" }, t("req.ask"))), msg);
+}
+
+// Requests made by the caller's scope, and those it decides (co-labels, master data).
+async function pageRequests(root) {
+  const list = el("div", { id: "requests" });
+  async function load() {
+    const r = await api("GET", "/api/v1/requests");
+    const act = (x) => {
+      if (x.status !== "pending") return x.answer ? el("span", { translate: "no" }, x.answer) : "";
+      const answer = el("input", { class: "fr-input", "aria-label": t("req.answer"), placeholder: t("req.answer"), maxlength: 500 });
+      const decide = (verb) => async () => {
+        try { await api("POST", `/api/v1/requests/${encodeURIComponent(x.id)}/${verb}`, { answer: answer.value || undefined }); load(); }
+        catch (err) { list.prepend(problemBox(err)); }
+      };
+      if (x.may_decide) return el("div", { class: "filters" }, answer,
+        el("button", { type: "button", onclick: decide("accept") }, t("req.accept")),
+        el("button", { type: "button", class: "secondary", onclick: decide("refuse") }, t("req.refuse")));
+      if (["cluster_manager", "region"].includes(me.user.role)) return el("button", { type: "button", class: "secondary", onclick: async () => {
+        try { await api("DELETE", `/api/v1/requests/${encodeURIComponent(x.id)}`); load(); } catch (err) { list.prepend(problemBox(err)); } } }, t("req.withdraw"));
+      return "";
+    };
+    const target = (x) => el("a", { href: `#/${x.kind === "colabel" ? "project" : "organisation"}/${encodeURIComponent(x.target)}`, translate: "no" }, x.target_name || x.target);
+    const what = (x) => (x.kind === "colabel" ? t("req.kind_colabel", { d: date(x.date) })
+      : Object.entries(x.changes).map(([k, v]) => `${t(k) === k ? k : t(k)} → ${v}`).join(" ; "));
+    list.replaceChildren(r.items.length ? table([
+      { label: t("req.requested"), value: (x) => dateTime(x.requested_at) }, { label: t("req.target"), value: target },
+      { label: t("req.what"), value: what }, { label: t("req.cluster"), value: (x) => el("a", { href: `#/cluster/${encodeURIComponent(x.cluster_id)}`, translate: "no" }, x.cluster_name || x.cluster_id) },
+      { label: t("req.comment"), value: (x) => el("span", { translate: "no" }, x.comment || "") },
+      { label: t("status"), value: (x) => label("request_status", x.status) }, { label: t("req.action"), value: act },
+    ], r.items, null, { id: "requests-table" }) : el("p", {}, t("req.none")));
+  }
+  root.append(el("h1", {}, t("req.title")), el("p", { class: "muted" }, t("req.intro")), list);
+  await load();
 }
 
 const ENTITIES = ["cluster", "cluster_label", "organisation", "membership", "project", "project_label", "project_event", "participation", "result",
@@ -1174,7 +1223,7 @@ const routes = [
   [/^#\/admin\/users$/, pageUsers], [/^#\/admin\/audit$/, pageAudit], [/^#\/network$/, pageNetwork],
   [/^#\/select$/, pageSelect], [/^#\/my-reviews$/, pageMyReviews], [/^#\/pipeline$/, pagePipeline], [/^#\/services$/, pageServices],
   [/^#\/employment$/, pageEmployment], [/^#\/evaluate$/, pageEvaluate], [/^#\/impact$/, pageImpact],
-  [/^#\/compare$/, pageCompare], [/^#\/glossary$/, pageGlossary],
+  [/^#\/compare$/, pageCompare], [/^#\/glossary$/, pageGlossary], [/^#\/requests$/, pageRequests],
 ];
 
 // The header: language, logout, the role's menu entries, the mobile menu and search (DSFR

@@ -56,6 +56,7 @@ const V = {
     "user.disable": ["désactivation d'un compte", "account disabled"], "user.enable": ["réactivation d'un compte", "account enabled"],
     "user.reset_password": ["nouveau mot de passe", "password reset"], assign: ["affectation des experts", "reviewer assignment"],
     decide: ["décisions de financement", "funding decisions"] },
+  request_status: { pending: ["en attente", "pending"], accepted: ["acceptée", "accepted"], refused: ["refusée", "refused"], withdrawn: ["retirée", "withdrawn"] },
   peer_group: { national: ["pôles nationaux", "national clusters"], regional: ["pôles régionaux", "regional clusters"] },
   // The graduated ladder, by level (the method file's texts are English; the level is the code).
   action_level: {

@@ -11,9 +11,14 @@
 namespace poles::app {
 namespace {
 
+// With the names a person reads (the registry's, public): the project's acronym or the
+// organisation's name, the requesting cluster's name.
 constexpr std::string_view kColumns =
     "id, kind, status, target, cluster_id, label_date, changes, comment, requested_by, "
-    "requested_at, decided_by, decided_at, answer";
+    "requested_at, decided_by, decided_at, answer, CASE WHEN kind = 'colabel' THEN (SELECT "
+    "p.acronym FROM project p WHERE p.id = change_request.target) ELSE (SELECT o.name FROM "
+    "organisation o WHERE o.id = change_request.target) END, (SELECT c.name FROM cluster c WHERE "
+    "c.id = change_request.cluster_id), decided_role, decided_scope";
 
 std::string text(const Value& v) {
   const auto* s = std::get_if<std::string>(&v);
@@ -41,6 +46,10 @@ ChangeRequest from_row(const Row& r) {
   c.decided_by = optional_text(r[10]);
   c.decided_at = optional_text(r[11]);
   c.answer = optional_text(r[12]);
+  c.target_name = optional_text(r[13]);
+  c.cluster_name = optional_text(r[14]);
+  c.decided_role = text(r[15]);
+  c.decided_scope = text(r[16]);
   return c;
 }
 
@@ -115,10 +124,14 @@ Result<bool> may_decide(const QueryFn& q, const User& u, const ChangeRequest& c)
       .is_ok();
 }
 
+// The requesting side and the State always; the deciding side while it is pending, then the
+// account scope that decided it (not whoever owns the row later).
 Result<bool> may_read(const QueryFn& q, const User& u, const ChangeRequest& c) {
   if (u.role == Role::kAdmin || u.role == Role::kState) return true;
   POLES_ASSIGN_OR_RETURN(bool requester, in_scope(q, u, c.cluster_id));
   if (requester) return true;
+  if (c.status != "pending")
+    return c.decided_role == role_name(u.role) && c.decided_scope == u.scope;
   return may_decide(q, u, c);
 }
 
@@ -165,7 +178,7 @@ Result<ChangeRequest> insert(store::Store& s, const User& u, ChangeRequest c) {
   a.after = tj::to_json(c).dump();
   POLES_RETURN_IF_ERROR(tx->append_audit(a));
   POLES_RETURN_IF_ERROR(tx->commit());
-  return c;
+  return readable(query_on(s), u, c.id);  // with the names
 }
 
 // Sets a pending request's outcome (only if still pending: Conflict otherwise).
@@ -174,9 +187,10 @@ Status close(store::Store& s, const User& u, const ChangeRequest& c, std::string
   const std::string at = utc_timestamp_millis();
   POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
   POLES_RETURN_IF_ERROR(tx->execute(
-      "UPDATE change_request SET status = ?, decided_by = ?, decided_at = ?, answer = ? "
-      "WHERE id = ? AND status = 'pending'",
-      {std::string(status), u.name, at, or_null(answer), c.id}));
+      "UPDATE change_request SET status = ?, decided_by = ?, decided_at = ?, answer = ?, "
+      "decided_role = ?, decided_scope = ? WHERE id = ? AND status = 'pending'",
+      {std::string(status), u.name, at, or_null(answer), std::string(role_name(u.role)), u.scope,
+       c.id}));
   if (tx->changes() == 0)
     return Status::conflict(fmt::format("the request '{}' is not pending any more", c.id));
   store::AuditEntry a;
@@ -188,6 +202,58 @@ Status close(store::Store& s, const User& u, const ChangeRequest& c, std::string
   a.before = tj::to_json(c).dump();
   POLES_RETURN_IF_ERROR(tx->append_audit(a));
   return tx->commit();
+}
+
+// Back to pending after an acceptance whose write the decider's rules refused.
+Status reopen(store::Store& s, const std::string& id) {
+  POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
+  POLES_RETURN_IF_ERROR(tx->execute(
+      "UPDATE change_request SET status = 'pending', decided_by = NULL, decided_at = NULL, "
+      "answer = NULL, decided_role = NULL, decided_scope = NULL WHERE id = ?",
+      {id}));
+  return tx->commit();
+}
+
+constexpr size_t kMaxText = 2000;     // a comment or an answer, in bytes
+constexpr size_t kMaxChanges = 4000;  // the proposed changes, as JSON
+constexpr size_t kMaxPending = 100;   // pending requests of one cluster
+
+Status check_answer(const tj::Omittable<std::string>& text) {
+  if (text && text->size() > kMaxText)
+    return Status::invalid_argument(fmt::format(
+        "a comment or an answer has at most {} bytes ({} given)", kMaxText, text->size()));
+  return Status::ok();
+}
+
+Status check_quota(const QueryFn& q, const std::string& cluster) {
+  POLES_ASSIGN_OR_RETURN(
+      auto rows,
+      q("SELECT count(*) FROM change_request WHERE cluster_id = ? AND status = 'pending'",
+        {cluster}));
+  const auto* n = rows.empty() ? nullptr : std::get_if<int64_t>(&rows[0][0]);
+  if (n != nullptr && static_cast<size_t>(*n) >= kMaxPending)
+    return Status::resource_exhausted(
+        fmt::format("the cluster '{}' has {} pending requests: wait for answers or withdraw some",
+                    cluster, *n));
+  return Status::ok();
+}
+
+// A co-label dated before the owner's first label would make its requester the owner: never a
+// co-label, whoever accepts it (the State included).
+Status check_not_first(const QueryFn& q, const ChangeRequest& c) {
+  POLES_ASSIGN_OR_RETURN(auto first, q("SELECT date, cluster_id FROM project_label WHERE "
+                                       "project_id = ? ORDER BY date, cluster_id LIMIT 1",
+                                       {c.target}));
+  if (first.empty() || !c.date) return Status::ok();
+  const std::string owner_date = formats::value_to_json(first[0][0]).dump();
+  const std::string mine = tj::Json(*c.date).dump();
+  const std::string owner = text(first[0][1]);
+  if (mine < owner_date || (mine == owner_date && c.cluster_id < owner))
+    return Status::conflict(fmt::format(
+        "a co-label dated {} would come before the first label of the project '{}' ({} by "
+        "'{}') and take the project from its owner: a co-label is dated on or after it",
+        *c.date, c.target, formats::value_to_json(first[0][0]).get<std::string>(), owner));
+  return Status::ok();
 }
 
 }  // namespace
@@ -208,6 +274,7 @@ Result<ChangeRequest> request_colabel(store::Store& s, const User& u, const Cola
       return Status::conflict(
           fmt::format("the cluster '{}' labels the project '{}' already", cluster, b.project_id));
   }
+  POLES_RETURN_IF_ERROR(check_answer(b.comment));
   ChangeRequest c;
   c.kind = "colabel";
   c.target = b.project_id;
@@ -217,6 +284,9 @@ Result<ChangeRequest> request_colabel(store::Store& s, const User& u, const Cola
   c.comment = b.comment;
   // The label must be a valid row (a date of the calendar…); its owner decides.
   POLES_ASSIGN_OR_RETURN(auto row, proposed_row(q, c));
+  c.date = formats::value_to_json((*row)[2]).get<std::string>();  // as the row holds it
+  POLES_RETURN_IF_ERROR(check_not_first(q, c));
+  POLES_RETURN_IF_ERROR(check_quota(q, cluster));
   if (check_row_write(q, u, entity("project_label"), Op::kCreate, *row).is_ok())
     return Status::conflict(
         fmt::format("the project '{}' is owned by a cluster in your scope: add the label directly",
@@ -238,19 +308,32 @@ Result<ChangeRequest> request_organisation_change(store::Store& s, const User& u
                                                   const OrganisationRequestBody& b) {
   const QueryFn q = query_on(s);
   POLES_ASSIGN_OR_RETURN(const std::string cluster, requesting_cluster(q, u, b.cluster_id));
+  POLES_RETURN_IF_ERROR(check_answer(b.comment));
+  // A current member (the membership not ended).
   POLES_ASSIGN_OR_RETURN(auto member,
-                         q("SELECT 1 FROM membership WHERE organisation_id = ? AND cluster_id = ?",
-                           {b.organisation_id, cluster}));
+                         q("SELECT 1 FROM membership WHERE organisation_id = ? AND cluster_id = ? "
+                           "AND (end_date IS NULL OR end_date >= ?)",
+                           {b.organisation_id, cluster, today_utc().to_string()}));
   if (member.empty())
     return Status::not_found(
         fmt::format("no member organisation '{}' of the cluster '{}'", b.organisation_id, cluster));
   if (!b.changes.is_object() || b.changes.empty())
     return Status::invalid_argument("changes: an object of fields and their new values");
+  if (b.changes.dump().size() > kMaxChanges)
+    return Status::invalid_argument(fmt::format("changes: at most {} bytes of JSON", kMaxChanges));
   const auto& e = entity("organisation");
   for (const auto& [field, value] : b.changes.items()) {
     if (field == "id" || schema::field_index(e, field) < 0)
       return Status::invalid_argument(
           fmt::format("changes: '{}' is not a field of an organisation one may change", field));
+    // Fields reserved to the State (the SIREN links a firm to its fiscal figures): not proposed
+    // by a cluster; the State sets them from SIRENE.
+    for (const auto& rule : field_rules()) {
+      if (rule.entity == "organisation" && rule.field == field)
+        return Status::invalid_argument(fmt::format(
+            "changes: '{}' is the State's to write (from SIRENE), not proposed by a cluster",
+            field));
+    }
   }
   ChangeRequest c;
   c.kind = "organisation";
@@ -262,6 +345,7 @@ Result<ChangeRequest> request_organisation_change(store::Store& s, const User& u
   POLES_ASSIGN_OR_RETURN(auto stored, proposed_row(q, c));
   if (!stored) return Status::not_found(fmt::format("no organisation '{}'", b.organisation_id));
   POLES_RETURN_IF_ERROR(formats::row_from_json(e, b.changes, &*stored, "request").status());
+  POLES_RETURN_IF_ERROR(check_quota(q, cluster));
   return insert(s, u, std::move(c));
 }
 
@@ -305,23 +389,34 @@ Result<ChangeRequest> decide_request(store::Store& s, const User& u, const std::
     return Status::permission_denied(fmt::format(
         "the request '{}' is decided by the owner of the row it would write, not by {} '{}'", id,
         role_name(u.role), u.name));
+  POLES_RETURN_IF_ERROR(check_answer(b.answer));
+  if (accept && c.kind == "colabel") POLES_RETURN_IF_ERROR(check_not_first(query_on(s), c));
+  // The request is closed first (only if still pending): a withdrawal or another decision at
+  // the same moment then finds it closed, and only the one that closed it writes.
+  POLES_RETURN_IF_ERROR(close(s, u, c, accept ? "accepted" : "refused", b.answer));
   if (accept) {
     // The write, as the accepting account: every check of its own writes applies.
+    Status written = Status::ok();
     if (c.kind == "colabel") {
       const tj::Json body{
           {"project_id", c.target}, {"cluster_id", c.cluster_id}, {"date", *c.date}};
       auto done = write_row(s, u, entity("project_label"), nullptr, body, WriteMode::kCreate, "");
       // Labelled meanwhile (by the owner directly): the request is fulfilled.
-      if (!done && done.error().code() != ErrorCode::kConflict) return done.error();
+      if (!done && done.error().code() != ErrorCode::kConflict) written = done.error();
     } else {
       const auto& e = entity("organisation");
       const Row key{Value(c.target)};
-      POLES_ASSIGN_OR_RETURN(Item stored, get_row(s, u, e, key));
-      POLES_RETURN_IF_ERROR(
-          write_row(s, u, e, &key, c.changes, WriteMode::kMerge, stored.etag).status());
+      auto stored = get_row(s, u, e, key);
+      written = stored
+                    ? write_row(s, u, e, &key, c.changes, WriteMode::kMerge, stored->etag).status()
+                    : stored.error();
+    }
+    if (!written.is_ok()) {
+      // Refused by the decider's own rules: the request is pending again, unchanged.
+      POLES_RETURN_IF_ERROR(reopen(s, c.id));
+      return written;
     }
   }
-  POLES_RETURN_IF_ERROR(close(s, u, c, accept ? "accepted" : "refused", b.answer));
   return readable(query_on(s), u, id);
 }
 

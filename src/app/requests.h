@@ -25,19 +25,23 @@ namespace poles::app {
 
 struct ChangeRequest {
   std::string id;
-  std::string kind;                    // "colabel" or "organisation"
-  std::string status;                  // "pending", "accepted", "refused" or "withdrawn"
-  std::string target;                  // the project (colabel) or the organisation concerned
-  std::string cluster_id;              // the requesting cluster
+  std::string kind;        // "colabel" or "organisation"
+  std::string status;      // "pending", "accepted", "refused" or "withdrawn"
+  std::string target;      // the project (colabel) or the organisation concerned
+  std::string cluster_id;  // the requesting cluster
+  // The names a person reads: the project's acronym or the organisation's name; the cluster's.
+  tj::Omittable<std::string> target_name, cluster_name;
   tj::Omittable<std::string> date;     // colabel: the label's date
   tj::Json changes;                    // organisation: field -> new value; colabel: {}
   tj::Omittable<std::string> comment;  // the requester's
   std::string requested_by, requested_at;
   tj::Omittable<std::string> decided_by, decided_at, answer;
   bool may_decide = false;  // the caller may accept or refuse it (pending only)
+  // Who decided, as a role and scope (not sent): they keep reading it whoever owns the row later.
+  std::string decided_role, decided_scope;
 };
-POLES_JSON(ChangeRequest, id, kind, status, target, cluster_id, date, changes, comment,
-           requested_by, requested_at, decided_by, decided_at, answer, may_decide)
+POLES_JSON(ChangeRequest, id, kind, status, target, target_name, cluster_id, cluster_name, date,
+           changes, comment, requested_by, requested_at, decided_by, decided_at, answer, may_decide)
 
 struct ChangeRequests {
   std::vector<ChangeRequest> items;  // newest first

@@ -649,7 +649,8 @@ def attack(name):
         # A project per attack: the rows of one run share the server (one pending request per
         # project and cluster).
         nth = ['regression_colabel_request_accepted_by_owner', 'attack_colabel_request_accepted_by_requester',
-               'attack_request_read_by_outsider', 'attack_request_withdrawn_by_outsider'].index(name)
+               'attack_request_read_by_outsider', 'attack_request_withdrawn_by_outsider',
+               'attack_colabel_request_backdated_takes_project'].index(name)
         prj = one(f"""SELECT p.id FROM project p WHERE {project_where(rel)} AND NOT EXISTS (SELECT 1 FROM
             project_label x WHERE x.project_id = p.id AND x.cluster_id = '{C}') ORDER BY 1 LIMIT 1
             OFFSET {nth}""")[0]
@@ -663,6 +664,9 @@ def attack(name):
             return [ask, ('GET@member', '/api/v1/requests/{id}', None, None),
                     ('POST@member', '/api/v1/requests/{id}/accept', {}, None),
                     ('LIST-HAS@member', '/api/v1/requests?status=pending', None, None)]
+        if name == 'attack_colabel_request_backdated_takes_project':
+            return [('POST', '/api/v1/requests/colabel', {'project_id': prj, 'date': '2000-01-01'}, None),
+                    ('POST', '/api/v1/requests/colabel', {'project_id': prj, 'comment': 'x' * 3000}, None)]
         if name == 'attack_request_withdrawn_by_outsider':
             return [ask, ('DELETE@member', '/api/v1/requests/{id}', None, None),
                     ('DELETE@evaluator', '/api/v1/requests/{id}', None, None),
@@ -670,16 +674,19 @@ def attack(name):
     if name.startswith(('regression_organisation_change', 'attack_organisation_change')):
         proposed = f'Nom proposé par le pôle ({name[-20:]})'
         changes = {'siren': '732829320'} if name.endswith('_siren') else {'name': proposed}
+        # The member account's organisation, a current member of the cluster (it left once).
+        rejoin = ('ADMIN-POST', '/api/v1/membership',
+                  {'organisation_id': MEMBER_ORG, 'cluster_id': C, 'start_date': '2024-01-01'}, None)
         ask = ('POST', '/api/v1/requests/organisation',
                {'organisation_id': MEMBER_ORG, 'changes': changes}, None)
         renamed = ('SHOW@admin', item_path('organisation', [MEMBER_ORG]),
                    lambda j: j['name'] == proposed, None)
         if name == 'regression_organisation_change_accepted_by_member':
-            return [ask, ('POST@member', '/api/v1/requests/{id}/accept', {}, None), renamed]
+            return [rejoin, ask, ('POST@member', '/api/v1/requests/{id}/accept', {}, None), renamed]
         if name == 'attack_organisation_change_accepted_by_requester':
-            return [ask, ('POST', '/api/v1/requests/{id}/accept', {}, None), renamed]
-        if name == 'attack_organisation_change_siren':  # the member may not write a SIREN itself
-            return [ask, ('POST@member', '/api/v1/requests/{id}/accept', {}, None)]
+            return [rejoin, ask, ('POST', '/api/v1/requests/{id}/accept', {}, None), renamed]
+        if name == 'attack_organisation_change_siren':  # the State's field: not proposed
+            return [rejoin, ask]
         if name == 'attack_organisation_change_of_non_member':
             other = one("""SELECT id FROM organisation WHERE id NOT IN (SELECT organisation_id FROM
                 membership WHERE cluster_id = ?) ORDER BY id LIMIT 1""", C)[0]

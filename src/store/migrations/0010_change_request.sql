@@ -17,6 +17,8 @@ CREATE TABLE "change_request" (
   "requested_at" TEXT NOT NULL,
   "decided_by" TEXT,
   "decided_at" TEXT,
-  "answer" TEXT
+  "answer" TEXT,
+  "decided_role" TEXT,
+  "decided_scope" TEXT
 );
 CREATE INDEX "change_request_target" ON "change_request" ("kind", "target", "cluster_id", "status");
