@@ -483,7 +483,7 @@ try {
     ["network", "#/network", "pageNetwork", '#net-graph[data-ready="true"]'], ["pipeline", "#/pipeline", "pagePipeline"], ["services", "#/services", "pageServices"],
     ["employment", "#/employment", "pageEmployment"], ["evaluate", "#/evaluate", "pageEvaluate"], ["evaluate-detail", `#/evaluate?cluster=${encodeURIComponent(profileId)}&tab=detail`, "pageEvaluate"],
     ["impact", "#/impact", "pageImpact"], ["select", "#/select", "pageSelect"], ["import", "#/import", "pageImport"], ["account", "#/account", "pageAccount"],
-    ["users", "#/admin/users", "pageUsers"], ["audit", "#/admin/audit", "pageAudit"]];
+    ["users", "#/admin/users", "pageUsers"], ["audit", "#/admin/audit", "pageAudit"], ["requests", "#/requests", "pageRequests"]];
   const problems = [];
   const scan = () => page.evaluate(() => {
     const clone = document.body.cloneNode(true);
