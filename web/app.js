@@ -393,14 +393,24 @@ async function profileEvaluation(evalBox, c) {
   } catch (err) { evalBox.append(problemBox(err)); }
 }
 
+// Names of the clusters and regions (the registry's, public), for pages whose data carries codes.
+let namesCache = null;
+async function names() {
+  namesCache ??= Promise.all([api("GET", "/api/v1/stats/clusters?year=2024"), api("GET", "/api/v1/stats/regions?year=2024")])
+    .then(([c, r]) => ({ cluster: Object.fromEntries(c.clusters.map((x) => [x.id, x.name])), region: Object.fromEntries(r.regions.map((x) => [x.code, x.name])) }))
+    .catch((err) => { namesCache = null; throw err; });
+  return namesCache;
+}
+const clusterLink = (n, id) => el("a", { href: `#/cluster/${encodeURIComponent(id)}`, translate: "no" }, n.cluster[id] || id);
+
 async function pageOrganisation(root, id) {
-  const p = await api("GET", `/api/v1/organisations/${encodeURIComponent(id)}/profile`);
+  const [p, n] = await Promise.all([api("GET", `/api/v1/organisations/${encodeURIComponent(id)}/profile`), names()]);
   const o = p.organisation;
   root.append(el("h1", { translate: "no" }, o.name),
     facts([[t("siren"), o.siren || "—"], [t("kind"), label("org_kind", o.kind)], [t("naf"), o.naf ? `${o.naf} — ${label("naf", o.naf.slice(0, 2))}` : "—"],
-      [t("region"), o.region || "—"], [t("size_class"), label("size_class", o.size_class)]]),
+      [t("region"), o.region ? n.region[o.region] || o.region : "—"], [t("size_class"), label("size_class", o.size_class)]]),
     el("h2", {}, t("org.memberships")), table([
-      { label: t("cluster"), value: (m) => el("a", { href: `#/cluster/${encodeURIComponent(m.cluster_id)}` }, m.cluster_id) },
+      { label: t("cluster"), value: (m) => clusterLink(n, m.cluster_id) },
       { label: t("start"), value: (m) => date(m.start_date) }, { label: t("end"), value: (m) => (m.end_date ? date(m.end_date) : t("profile.active")) },
     ], p.memberships),
     el("h2", {}, t("org.participations")), table([
@@ -411,14 +421,14 @@ async function pageOrganisation(root, id) {
 }
 
 async function pageProject(root, id) {
-  const p = await api("GET", `/api/v1/projects/${encodeURIComponent(id)}/profile`);
+  const [p, n] = await Promise.all([api("GET", `/api/v1/projects/${encodeURIComponent(id)}/profile`), names()]);
   const pr = p.project;
   const events = [...p.events].sort((a, b) => (a.date || "").localeCompare(b.date || ""));
   root.append(el("h1", {}, pr.acronym, " — ", el("span", { translate: "no" }, pr.title || "")),
     facts([
       [t("programme"), label("programme", pr.programme)], [t("status"), label("project_status", pr.status)], [t("start"), `${date(pr.start_date)} → ${date(pr.end_date)}`],
       [t("total_cost"), euros(pr.total_cost)], [t("public_aid"), euros(pr.public_aid)], ["TRL", `${pr.trl_start ?? "?"} → ${pr.trl_target ?? "?"}`],
-      [t("cluster"), p.labels.map((l) => el("a", { href: `#/cluster/${encodeURIComponent(l.cluster_id)}` }, l.cluster_id + " "))],
+      [t("cluster"), el("ul", { class: "plain" }, p.labels.map((l) => el("li", {}, clusterLink(n, l.cluster_id))))],
     ]),
     el("h2", {}, t("project.events")), table([{ label: t("date"), value: (e) => date(e.date) }, { label: t("status"), value: (e) => label("project_status", e.status) }], events, null, { tools: false }),
     el("h2", {}, t("project.partners")), table([
