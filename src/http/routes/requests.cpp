@@ -65,26 +65,22 @@ void add_request_routes(Router& r, Services&) {
       .may(app::Op::kRead, "change_requests")
       .returns<app::ChangeRequest>()
       .handle([](Ctx& c) { answer(c, app::get_request(*c.store, c.user(), c.path[0])); });
-  r.post("/api/v1/requests/{id}/accept",
-         "Accept a pending request: its write is made as the caller, with the caller's rights",
-         "requests")
-      .may(app::Op::kRead, "change_requests")
-      .takes<app::RequestDecisionBody>()
-      .returns<app::ChangeRequest>()
-      .handle([](Ctx& c) {
-        auto body = c.body<app::RequestDecisionBody>();
-        if (!body) return c.fail(body.error());
-        answer(c, app::decide_request(*c.store, c.user(), c.path[0], true, *body));
-      });
-  r.post("/api/v1/requests/{id}/refuse", "Refuse a pending request", "requests")
-      .may(app::Op::kRead, "change_requests")
-      .takes<app::RequestDecisionBody>()
-      .returns<app::ChangeRequest>()
-      .handle([](Ctx& c) {
-        auto body = c.body<app::RequestDecisionBody>();
-        if (!body) return c.fail(body.error());
-        answer(c, app::decide_request(*c.store, c.user(), c.path[0], false, *body));
-      });
+  // Accept (the write is made as the caller, with the caller's rights) or refuse.
+  for (const bool accept : {true, false}) {
+    r.post(accept ? "/api/v1/requests/{id}/accept" : "/api/v1/requests/{id}/refuse",
+           accept ? "Accept a pending request: its write is made as the caller, with the caller's "
+                    "rights"
+                  : "Refuse a pending request",
+           "requests")
+        .may(app::Op::kRead, "change_requests")
+        .takes<app::RequestDecisionBody>()
+        .returns<app::ChangeRequest>()
+        .handle([accept](Ctx& c) {
+          auto body = c.body<app::RequestDecisionBody>();
+          if (!body) return c.fail(body.error());
+          answer(c, app::decide_request(*c.store, c.user(), c.path[0], accept, *body));
+        });
+  }
   r.del("/api/v1/requests/{id}", "Withdraw a pending request (the requesting cluster)", "requests")
       .may(app::Op::kCreate, "change_requests")
       .returns<app::ChangeRequest>()
