@@ -186,7 +186,8 @@ Json openapi_document(const Router& router) {
       {"services", "SME services and digital diagnostics"},
       {"foresight", "Employment by region and sector, sector sheets"},
       {"impact", "The impact of the policy on firms (estimations run as jobs)"},
-      {"import", "CSV import of the registry's entities"}};
+      {"import", "CSV import of the registry's entities"},
+      {"requests", "Requests to the owner of a row: co-labels, changes of a member's master data"}};
   Json tag_list = Json::array();
   for (const auto& t : tags) {
     std::string description;
