@@ -48,6 +48,10 @@ class Eco {
   Eco& member(const std::string& o, const std::string& c, const std::string& start = "2010-01-01") {
     return row("membership", {{"organisation_id", o}, {"cluster_id", c}, {"start_date", start}});
   }
+  // A row of the State's census of members: `o` a member of `c` during `year`.
+  Eco& census(int64_t year, const std::string& o, const std::string& c) {
+    return row("member_census", {{"year", year}, {"cluster_id", c}, {"organisation_id", o}});
+  }
   // A project of `year` labelled by `clusters`, `orgs[0]` coordinating.
   Eco& project(const std::string& id, int year, std::vector<std::string> clusters,
                std::vector<std::string> orgs, const std::string& programme = "FUI") {

@@ -487,9 +487,9 @@ async function pageRequests(root) {
   await load();
 }
 
-const ENTITIES = ["cluster", "cluster_label", "organisation", "membership", "project", "project_label", "project_event", "participation", "result",
-  "service", "service_participant", "diagnostic", "contract", "contract_target", "assessment", "call", "proposal", "reviewer", "review", "decision",
-  "firm_year", "employment", "territory"];
+const ENTITIES = ["cluster", "cluster_label", "organisation", "membership", "member_census", "project", "project_label", "project_event", "participation",
+  "result", "service", "service_participant", "diagnostic", "contract", "contract_target", "cluster_budget", "assessment", "call", "proposal", "reviewer",
+  "review", "decision", "firm_year", "employment", "territory"];
 
 async function pageImport(root) {
   const entity = el("select", { id: "entity", class: "fr-select" }, ENTITIES.map((e) => el("option", { value: e }, label("entity", e))));
@@ -498,6 +498,7 @@ async function pageImport(root) {
   const confirm = el("button", { type: "button", id: "confirm", hidden: true, onclick: () => send(false) }, t("import.confirm"));
   const check = el("button", { type: "button", id: "check", onclick: () => send(true) }, t("import.check"));
   root.append(el("h1", {}, t("import.title")), el("div", { class: "filters" }, el("label", {}, t("import.entity"), entity), el("label", {}, t("import.file"), file), check, confirm), report);
+  root.append(censusSection());
   async function send(dry) {
     report.replaceChildren(t("loading"));
     confirm.hidden = true;
@@ -511,6 +512,33 @@ async function pageImport(root) {
       report.replaceChildren(el("p", { class: "error" }, t("import.errors", { n: err.problem?.errors?.length ?? 1 })), problemBox(err));
     }
   }
+}
+
+// The State's census of members: firm figures over a cluster's members count it, not the
+// membership rows the clusters write. A preview (dry run) of a year, then its release.
+function censusSection() {
+  const year = el("input", { class: "fr-input", id: "census-year", type: "number", min: 2004, max: new Date().getFullYear(), value: new Date().getFullYear() - 1 });
+  const out = el("div", { id: "census-report", "aria-live": "polite" });
+  const release = el("button", { type: "button", id: "census-release", hidden: true, onclick: () => send(false) }, t("census.release"));
+  const preview = el("button", { type: "button", id: "census-preview", onclick: () => send(true) }, t("census.preview"));
+  async function send(dry) {
+    out.replaceChildren(t("loading"));
+    release.hidden = true;
+    try {
+      const [r, n] = await Promise.all([api("POST", `/api/v1/census/${encodeURIComponent(year.value)}?dry_run=${dry}`), names()]);
+      const rows = r.clusters;
+      out.replaceChildren(el("p", { class: "ok" }, t(dry ? "census.would" : "census.done", { year: r.year, members: fmt(r.members), added: fmt(r.added), removed: fmt(r.removed) })),
+        rows.length ? table([
+          { label: t("cluster"), value: (c) => clusterLink(n, c.cluster) },
+          { label: t("census.members"), value: (c) => fmt(c.members), num: true },
+          { label: t("census.added"), value: (c) => fmt(c.added), num: true },
+          { label: t("census.removed"), value: (c) => fmt(c.removed), num: true },
+        ], rows, null, { id: "census-table" }) : el("p", { class: "muted" }, t("census.unchanged")));
+      release.hidden = !dry || (r.added === 0 && r.removed === 0);
+    } catch (err) { out.replaceChildren(problemBox(err)); }
+  }
+  return el("section", { class: "card", id: "census" }, el("h2", {}, t("census.title")), el("p", { class: "muted" }, t("census.intro")),
+    el("div", { class: "filters" }, el("label", {}, t("year"), year), preview, release), out);
 }
 
 async function pageLogin(root) {

@@ -50,7 +50,7 @@ const V = {
     evaluator: ["évaluateur", "evaluator"], reviewer: ["expert", "reviewer"], member: ["membre", "member"],
   },
   audit_action: { insert: ["création", "insert"], update: ["modification", "update"], delete: ["suppression", "delete"], import: ["import", "import"],
-    create: ["création", "create"], login: ["connexion", "login"], replace: ["remplacement", "replace"],
+    create: ["création", "create"], login: ["connexion", "login"], replace: ["remplacement", "replace"], release: ["publication du recensement des membres", "census of members released"],
     "token.create": ["création d'un jeton d'API", "API token created"], "token.revoke": ["révocation d'un jeton d'API", "API token revoked"],
     "user.change_password": ["changement de mot de passe", "password changed"], "user.set_role": ["changement de rôle", "role changed"], "user.add": ["création d'un compte", "account created"],
     "user.disable": ["désactivation d'un compte", "account disabled"], "user.enable": ["réactivation d'un compte", "account enabled"],
@@ -69,7 +69,7 @@ const V = {
     outliers: ["valeurs extrêmes", "outliers"], weights: ["pondérations", "weights"],
   },
   entity: {
-    cluster: ["pôle", "cluster"], cluster_label: ["label de pôle", "cluster label"], organisation: ["organisation", "organisation"], membership: ["adhésion", "membership"],
+    cluster: ["pôle", "cluster"], cluster_label: ["label de pôle", "cluster label"], organisation: ["organisation", "organisation"], membership: ["adhésion", "membership"], member_census: ["recensement des membres", "census of members"],
     project: ["projet", "project"], project_label: ["labellisation de projet", "project label"], project_event: ["événement de projet", "project event"],
     participation: ["participation", "participation"], result: ["résultat", "result"], service: ["service", "service"], service_participant: ["participant à un service", "service participant"],
     diagnostic: ["diagnostic", "diagnostic"], contract: ["contrat de performance", "performance contract"], contract_target: ["objectif du contrat", "contract target"],

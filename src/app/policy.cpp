@@ -44,6 +44,9 @@ constexpr Grant kPolicy[] = {
     {G, "membership", RD, R::kPublic},
     {C, "membership", RD, R::kPublic},
     {M, "membership", RD, R::kPublic},
+    {G, "member_census", RD, R::kPublic},
+    {C, "member_census", RD, R::kPublic},
+    {M, "member_census", RD, R::kPublic},
     {G, "project", RD, R::kPublic},
     {C, "project", RD, R::kPublic},
     {M, "project", RD, R::kPublic},
@@ -268,6 +271,11 @@ constexpr EntityNote kEntityNotes[] = {
     {"membership",
      "A cluster manager (a region) keeps the membership rows of its cluster (its "
      "clusters); the rows are public."},
+    {"member_census",
+     "The members of each cluster in a year as the State released them: firm figures over a "
+     "cluster's members (member jobs, R&D staff, their growth, the sector sheets' member jobs) "
+     "count these rows, so a cluster that adds or removes a member moves none of them. Written "
+     "by the State only (one release per year, POST /api/v1/census/{year}); public."},
     {"project",
      "A project belongs to the cluster that labelled it first (earliest label date, then "
      "cluster id): only that cluster (or a region of it) edits or deletes it. Anyone in scope "
@@ -400,6 +408,7 @@ constexpr FrenchTerm kFrenchTerms[] = {
     {"cluster_label", "label de pôle"},
     {"organisation", "organisation"},
     {"membership", "adhésion"},
+    {"member_census", "recensement des membres"},
     {"project", "projet"},
     {"project_label", "labellisation de projet"},
     {"project_event", "événement de projet"},

@@ -20,9 +20,10 @@ namespace poles::cli {
 namespace {
 
 const std::vector<std::string_view> kEvaluateTables = {
-    "cluster_label", "membership",      "project_label",       "project_event", "participation",
-    "result",        "service",         "service_participant", "diagnostic",    "cluster_budget",
-    "contract",      "contract_target", "assessment",          "employment",    "firm_year"};
+    "cluster_label", "membership",     "project_label", "project_event",
+    "participation", "result",         "service",       "service_participant",
+    "diagnostic",    "cluster_budget", "contract",      "contract_target",
+    "assessment",    "employment",     "firm_year",     "member_census"};
 
 // The help of a parameter's option: the spec's help, kind, bounds and default.
 std::string help_of(const app::ParamSpec& spec) {

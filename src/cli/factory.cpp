@@ -26,8 +26,9 @@ const std::vector<std::string_view> kServiceTables = {
     "service", "service_participant", "membership", "diagnostic", "project_label", "participation"};
 const std::vector<std::string_view> kEmploymentTables = {"employment"};
 const std::vector<std::string_view> kSheetTables = {
-    "employment", "project_event", "project_label",       "participation", "result",
-    "membership", "service",       "service_participant", "diagnostic",    "firm_year"};
+    "employment", "project_event", "project_label", "participation",
+    "result",     "membership",    "service",       "service_participant",
+    "diagnostic", "firm_year",     "member_census"};
 
 // `report sector`: the sheet's parameters, the document's format and language, the file written.
 const app::ParamSpecs& sheet_params() {
@@ -52,9 +53,10 @@ ViewFn plain(Fn fn) {
 }
 
 const std::vector<std::string_view> kClusterReportTables = {
-    "cluster_label", "membership",      "project_label",       "project_event", "participation",
-    "result",        "service",         "service_participant", "diagnostic",    "cluster_budget",
-    "contract",      "contract_target", "assessment",          "employment",    "firm_year"};
+    "cluster_label", "membership",     "project_label", "project_event",
+    "participation", "result",         "service",       "service_participant",
+    "diagnostic",    "cluster_budget", "contract",      "contract_target",
+    "assessment",    "employment",     "firm_year",     "member_census"};
 
 }  // namespace
 

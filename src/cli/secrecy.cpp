@@ -53,8 +53,8 @@ void add_secrecy(CLI::App& app, CommandContext& ctx) {
   audit->callback([&ctx, args] {
     auto store = ctx.open_store();
     if (!store) return;
-    auto snap = snapshot::load(
-        *store, std::vector<std::string_view>{"organisation", "membership", "firm_year"});
+    auto snap = snapshot::load(*store, std::vector<std::string_view>{"organisation", "membership",
+                                                                     "firm_year", "member_census"});
     if (!snap) return ctx.fail(snap.error());
     app::SecrecyAuditOptions o;
     if (args->year != 0) o.year = args->year;

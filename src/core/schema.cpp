@@ -107,6 +107,17 @@ constexpr Field kMembership[] = {
     {.name = "board_seat", .type = T::kBool, .doc = "sits on the cluster's board (0/1)"},
 };
 
+// The members of each cluster in a year as the State released them (its yearly census of the
+// clusters' members). Firm figures over a cluster's members (member jobs, R&D staff, their growth,
+// the sector sheets' member jobs) count these rows, never the membership rows a cluster writes:
+// a cluster that adds or removes a member cannot read a firm's figures in the change of an
+// aggregate (docs/secrecy.md, section 6).
+constexpr Field kMemberCensus[] = {
+    {.name = "year", .type = T::kInt, .required = true, .key = true, .min = 2004, .max = 2100},
+    {.name = "cluster_id", .required = true, .key = true, .references = "cluster"},
+    {.name = "organisation_id", .required = true, .key = true, .references = "organisation"},
+};
+
 // --- projects -----------------------------------------------------------------------------
 constexpr Field kProject[] = {
     {.name = "id", .check = C::kSlug, .required = true, .key = true},
@@ -397,6 +408,10 @@ constexpr Entity kEntities[] = {
     {"cluster_label", "label history of a cluster, one row per phase", kClusterLabel, "cluster"},
     {"organisation", "firm, laboratory, school, SATT, funder…", kOrganisation},
     {"membership", "an organisation's membership of a cluster", kMembership},
+    {"member_census",
+     "the members of a cluster in a year as the State released them; firm figures over members "
+     "count these rows",
+     kMemberCensus},
     {"project", "collaborative project", kProject},
     {"project_label", "a cluster's label on a project", kProjectLabel, "project"},
     {"project_event", "date a project entered a lifecycle status", kProjectEvent, "project"},

@@ -301,6 +301,7 @@ class Generator {
     diagnostics();
     contracts();
     budgets();
+    census();
     assessments();
     calls();
     employment();
@@ -569,11 +570,15 @@ class Generator {
             .set("cluster_id", cl.id)
             .set("start_date", random_date(rng_, start));
         // Members leave with clusters that lose their label, and a few on their own.
+        int last = 2024;
         if (!cl.phase4) {
-          row.set("end_date", date(std::max(2018, start), 12, 31));
+          last = std::max(2018, start);
+          row.set("end_date", date(last, 12, 31));
         } else if (rng_.chance(0.08)) {
-          row.set("end_date", random_date(rng_, rng_.between(start + 1, 2024)));
+          last = rng_.between(start + 1, 2024);
+          row.set("end_date", random_date(rng_, last));
         }
+        census_.push_back({static_cast<int>(i), cluster, start, last});
         const double fee = o.kind != OrgKind::kCompany ? 1500.0
                            : o.size == SizeClass::kTpe ? 300.0
                            : o.size == SizeClass::kPme ? 900.0
@@ -891,6 +896,25 @@ class Generator {
             .set("staff", std::round(total / 80000 * 10) / 10)
             .emit();
       }
+    }
+  }
+
+  // The State's census of every year 2005 to 2024: the members of each cluster during the year,
+  // as the membership rows say (the demo releases every year it covers). No randomness.
+  void census() {
+    RowOf row(sink_, counts_, "member_census");
+    std::vector<std::tuple<int, int, int>> rows;  // (year, cluster, organisation)
+    for (const auto& m : census_) {
+      for (int y = std::max(m.first, 2005); y <= std::min(m.last, 2024); ++y)
+        rows.emplace_back(y, m.cluster, m.org);
+    }
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    for (const auto& [y, c, o] : rows) {
+      row.set("year", int64_t{y})
+          .set("cluster_id", clusters_[static_cast<size_t>(c)].id)
+          .set("organisation_id", orgs_[static_cast<size_t>(o)].id)
+          .emit();
     }
   }
 
@@ -1269,6 +1293,10 @@ class Generator {
   std::vector<RegionInfo> regions_;
   std::vector<Cluster> clusters_;
   std::vector<Org> orgs_;
+  struct CensusSpan {
+    int org, cluster, first, last;  // years of the membership, for the census
+  };
+  std::vector<CensusSpan> census_;
   // Partners of each project with its last year, to plant a conflict of interest in a call.
   std::vector<std::pair<int, std::vector<int>>> project_partners_;
   struct PlantedConflict {

@@ -149,8 +149,6 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
   std::vector<std::vector<std::vector<int32_t>>> members(
       Yu + 1, std::vector<std::vector<int32_t>>(C));  // index 0 = from_year − 1
   std::vector<std::vector<double>> new_members(Yu, std::vector<double>(C, 0));
-  // Per organisation: its (cluster, start, end) memberships, for the firm panel below.
-  std::vector<std::vector<std::tuple<int32_t, int64_t, int64_t>>> org_memberships(orgs.rows);
   const auto& ms_org = ms.column("organisation_id");
   const auto& ms_cluster = ms.column("cluster_id");
   const auto& ms_start = ms.column("start_date");
@@ -160,7 +158,6 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
     const auto c = static_cast<size_t>(ms_cluster.codes[m]);
     const int64_t start = ms_start.ints[m];
     const int64_t end = ms_end.present[m] ? ms_end.ints[m] : INT64_MAX;
-    org_memberships[static_cast<size_t>(o)].emplace_back(static_cast<int32_t>(c), start, end);
     for (int y = from_year - 1; y <= to_year; ++y) {
       const int k = y - from_year + 1;  // the year before the range is 0
       if (start <= dec31(y) && end >= jan1(y)) members[static_cast<size_t>(k)][c].push_back(o);
@@ -171,6 +168,23 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
     for (auto& v : per_year) {
       std::sort(v.begin(), v.end());
       v.erase(std::unique(v.begin(), v.end()), v.end());
+    }
+  }
+  // Per organisation: the (year, cluster) pairs of the State's census, for the firm figures
+  // below. Not the membership rows: a cluster writes those, and an aggregate read before and
+  // after it adds or removes a member would give that firm's figures (docs/secrecy.md, section 6).
+  std::vector<std::vector<std::pair<int, int32_t>>> org_census(orgs.rows);
+  std::vector<uint8_t> released(Yu + 1, 0);  // a census of the year exists (index 0: from_year − 1)
+  {
+    const auto& mc = s.table("member_census");
+    const auto& mc_year = mc.column("year");
+    const auto& mc_cluster = mc.column("cluster_id");
+    const auto& mc_org = mc.column("organisation_id");
+    for (size_t m = 0; m < mc.rows; ++m) {
+      const int y = static_cast<int>(mc_year.ints[m]);
+      if (y < from_year - 1 || y > to_year) continue;
+      org_census[static_cast<size_t>(mc_org.codes[m])].emplace_back(y, mc_cluster.codes[m]);
+      released[static_cast<size_t>(y - from_year + 1)] = 1;
     }
   }
   std::vector<std::vector<double>> member_count(Yu, std::vector<double>(C, 0)),
@@ -471,7 +485,7 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
     const auto& siren = orgs.column("siren");
     std::unordered_map<std::string_view, int32_t> org_of;
     for (size_t o = 0; o < orgs.rows; ++o) {
-      if (!siren.text(o).empty() && !org_memberships[o].empty())
+      if (!siren.text(o).empty() && !org_census[o].empty())
         org_of.emplace(siren.text(o), static_cast<int32_t>(o));
     }
     // headcount[org][year − from_year + 1] for members, from the year before the range.
@@ -502,12 +516,11 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
     std::vector<std::vector<secrecy::Cell<int32_t>>> changed_before(
         Yu, std::vector<secrecy::Cell<int32_t>>(C)),
         changed_now(Yu, std::vector<secrecy::Cell<int32_t>>(C));
-    // The clusters the firm belongs to in year y, each once (memberships may be renewed).
+    // The clusters the firm belongs to in year y by the census, each once.
     auto clusters_of = [&](int32_t o, int y) {
       std::vector<int32_t> cs;
-      for (const auto& [c, start, end] : org_memberships[static_cast<size_t>(o)]) {
-        if (start <= dec31(y) && end >= jan1(y) && std::find(cs.begin(), cs.end(), c) == cs.end())
-          cs.push_back(c);
+      for (const auto& [year, c] : org_census[static_cast<size_t>(o)]) {
+        if (year == y && std::find(cs.begin(), cs.end(), c) == cs.end()) cs.push_back(c);
       }
       return cs;
     };
@@ -547,6 +560,8 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
       return changed.firms() == 0 || changed.verdict() == secrecy::Verdict::kPublish;
     };
     for (int y = from_year; y <= to_year; ++y) {
+      // A year the State has not released has no member figures (null, not 0).
+      if (!released[yi(y) + 1]) continue;
       for (size_t c = 0; c < C; ++c) {
         set(y, c, "member_jobs", jobs[yi(y)][c].value());
         set(y, c, "member_rd_staff", rdstaff[yi(y)][c].value());

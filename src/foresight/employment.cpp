@@ -344,23 +344,31 @@ MemberJobs member_jobs(const Snapshot& s, std::string_view division) {
   const auto& orgs = s.table("organisation");
   const auto& naf = orgs.column("naf");
   const auto& siren = orgs.column("siren");
-  const auto& ms = s.table("membership");
-  const auto& m_org = ms.column("organisation_id");
+  const auto& fy = s.table("firm_year");
+  const auto& f_year = fy.column("year");
+  const auto& f_siren = fy.column("siren");
+  const auto& f_region = fy.column("region");
+  const auto& f_headcount = fy.column("headcount");
+  const auto& mc = s.table("member_census");
+  const auto& mc_year = mc.column("year");
+  const auto& mc_org = mc.column("organisation_id");
+  std::set<int> panel_years;
+  for (size_t i = 0; i < fy.rows; ++i) panel_years.insert(static_cast<int>(f_year.ints[i]));
+  for (size_t m = 0; m < mc.rows; ++m) {
+    const int y = static_cast<int>(mc_year.ints[m]);
+    if (y > out.year && panel_years.contains(y)) out.year = y;
+  }
+  if (out.year == 0) return out;
   std::vector<uint8_t> member(orgs.rows, 0);
-  for (size_t m = 0; m < ms.rows; ++m) member[static_cast<size_t>(m_org.codes[m])] = 1;
+  for (size_t m = 0; m < mc.rows; ++m) {
+    if (mc_year.ints[m] == out.year) member[static_cast<size_t>(mc_org.codes[m])] = 1;
+  }
   std::set<std::string, std::less<>> sirens;
   for (size_t i = 0; i < orgs.rows; ++i) {
     const auto code = naf.text(i);
     if (member[i] && code.size() >= 2 && code.substr(0, 2) == division && !siren.text(i).empty())
       sirens.emplace(siren.text(i));
   }
-  const auto& fy = s.table("firm_year");
-  const auto& f_year = fy.column("year");
-  const auto& f_siren = fy.column("siren");
-  const auto& f_region = fy.column("region");
-  const auto& f_headcount = fy.column("headcount");
-  for (size_t i = 0; i < fy.rows; ++i)
-    out.year = std::max(out.year, static_cast<int>(f_year.ints[i]));
   for (size_t i = 0; i < fy.rows; ++i) {
     if (f_year.ints[i] != out.year || !sirens.contains(f_siren.text(i))) continue;
     const double h = f_headcount.reals[i];

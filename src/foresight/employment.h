@@ -133,11 +133,14 @@ struct SectorProfile {
 // or shift-share does.
 Result<SectorProfile> sector_profile(const Cube& c, const Window& w, int sector);
 
-// Jobs in the member firms of a sector: organisations with a membership (any date), a NAF code
-// in the division and a SIREN, by their headcount in the firm panel's last year, by the region of
-// the firm panel's row. A firm aggregate, to publish through statistical secrecy.
+// Jobs in the member firms of a sector: organisations in the State's census of members
+// (member_census) of the year, with a NAF code in the division and a SIREN, by their headcount in
+// the firm panel that year, by the region of the firm panel's row. The year is the latest one of
+// both the firm panel and the census. Not the membership rows: a cluster writes those, and the
+// figure read before and after it adds a member would give that firm's headcount. A firm
+// aggregate, to publish through statistical secrecy.
 struct MemberJobs {
-  int year = 0;                      // the firm panel's last year (0 when it is empty)
+  int year = 0;  // the latest year of both the firm panel and the census (0 when there is none)
   std::vector<std::string> regions;  // every region of the code list, in its order
   struct Firm {
     size_t region = 0;  // index in `regions`

@@ -258,5 +258,6 @@ void add_report_routes(Router& r, Services& s);
 void add_impact_routes(Router& r, Services& s);
 void add_entity_routes(Router& r, Services& s);
 void add_request_routes(Router& r, Services& s);
+void add_census_routes(Router& r, Services& s);
 
 }  // namespace poles::http

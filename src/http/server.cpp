@@ -242,6 +242,7 @@ Result<std::unique_ptr<Server>> Server::create(const Config& config) {
   add_impact_routes(r, s);
   add_entity_routes(r, s);
   add_request_routes(r, s);
+  add_census_routes(r, s);
   s.openapi = openapi_document(r).dump(1);
   impl->listener = std::make_unique<Listener>(config.limits, config.threads, *impl);
   return std::unique_ptr<Server>(new Server(std::move(impl)));

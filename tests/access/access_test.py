@@ -215,7 +215,8 @@ for name in accounts:
 
 KEYS = {  # the key fields of each entity, in URL order
     'cluster': ['id'], 'cluster_label': ['cluster_id', 'phase'], 'organisation': ['id'],
-    'membership': ['organisation_id', 'cluster_id', 'start_date'], 'project': ['id'],
+    'membership': ['organisation_id', 'cluster_id', 'start_date'],
+    'member_census': ['year', 'cluster_id', 'organisation_id'], 'project': ['id'],
     'project_label': ['project_id', 'cluster_id'], 'project_event': ['project_id', 'status'],
     'participation': ['project_id', 'organisation_id'], 'result': ['id'], 'service': ['id'],
     'service_participant': ['service_id', 'organisation_id'],
@@ -376,6 +377,9 @@ def new_body(entity, rel):
     if entity == 'diagnostic':
         return {'organisation_id': MEMBER_ORG, 'date': f'2030-01-{counter[0] % 28 + 1:02d}',
                 'cluster_id': cluster, 'score': 50}
+    if entity == 'member_census':
+        counter[0] += 1
+        return {'year': 2040 + counter[0] % 50, 'cluster_id': cluster, 'organisation_id': MEMBER_ORG}
     if entity == 'cluster_budget':
         counter[0] += 1
         return {'cluster_id': cluster, 'year': 2040 + counter[0] % 50, 'total': 1000000}
@@ -623,6 +627,47 @@ def attack(name):
                    'strategy': 99, 'customer': 99, 'operations': 99, 'data': 99, 'skills': 99,
                    'security': 99}, None)]
         return steps + [('SHOW', view, moved if other else counted, None)]
+    # Membership rows are the cluster's: adding one for a firm of the panel and reading its
+    # trends (member_jobs) or a sector sheet's member jobs before and after gave that firm's
+    # headcount. Firm figures over members count the State's census (member_census), which only
+    # the State releases; the regression: once the State releases the year, the firm counts.
+    if name in ('attack_membership_moves_member_jobs', 'regression_census_release_counts_member'):
+        cluster = C2 if name.startswith('regression') else C
+        year = 2020
+        # A firm of the panel that year, a member of another cluster (every organisation with a
+        # SIREN of the demo is a member somewhere), of nothing of the manager's or region's.
+        firm = one("""SELECT o.id FROM organisation o JOIN firm_year f ON f.siren = o.siren
+            WHERE f.year = ? AND f.headcount > 0 AND NOT EXISTS (SELECT 1 FROM membership m WHERE
+            m.organisation_id = o.id AND m.cluster_id IN (?, ?)) ORDER BY f.headcount DESC, o.id
+            LIMIT 1 OFFSET ?""", year, C, C2, 1 if name.startswith('regression') else 0)[0]
+        view = f'/api/v1/evaluate/trends/{cluster}?from={year}&to={year}'
+        pick = lambda j: next(i['values'] for i in j['indicators'] if i['id'] == 'member_jobs')
+        before = pick(json.loads(http('GET', view, tokens['admin'])[2]))
+        moved = lambda j: pick(j) != before
+        add = {'organisation_id': firm, 'cluster_id': cluster, 'start_date': f'{year}-06-01'}
+        if name.startswith('regression'):
+            return [('POST@region', '/api/v1/membership', add, None),
+                    ('ADMIN-POST', f'/api/v1/census/{year}', None, None), ('SHOW@region', view, moved, None)]
+        return [('POST', '/api/v1/membership', add, None), ('SHOW', view, moved, None)]
+    # The same through a sector sheet's member jobs: the manager deletes the only membership of a
+    # firm of the panel (then it is restored). Counted from the census, the sheet does not move.
+    if name == 'attack_membership_moves_sector_member_jobs':
+        firm, naf, start = one("""SELECT o.id, substr(o.naf, 1, 2), m.start_date FROM organisation o
+            JOIN membership m ON m.organisation_id = o.id AND m.cluster_id = ? JOIN firm_year f ON
+            f.siren = o.siren WHERE f.year = (SELECT max(year) FROM firm_year) AND f.headcount > 0
+            AND o.naf IS NOT NULL AND NOT EXISTS (SELECT 1 FROM membership x WHERE
+            x.organisation_id = o.id AND x.cluster_id <> ?) ORDER BY f.headcount DESC, o.id
+            LIMIT 1""", C, C)
+        row = dict(zip(['organisation_id', 'cluster_id', 'start_date', 'end_date', 'fee', 'board_seat'],
+                       one("""SELECT organisation_id, cluster_id, start_date, end_date, fee, board_seat
+                           FROM membership WHERE organisation_id = ? AND cluster_id = ?""", firm, C)))
+        row = {k: v for k, v in row.items() if v is not None}
+        view = f'/api/v1/foresight/sectors/{naf}'
+        before = json.loads(http('GET', view, tokens['admin'])[2])['member_jobs']
+        path = item_path('membership', [firm, C, start])
+        return [('DELETE', path, None, 'current'),
+                ('SHOW', view, lambda j: j['member_jobs'] != before, None),
+                ('ADMIN-POST', '/api/v1/membership', row, None)]
     # Results invented on a project the caller owns: seven "firms" lifted a sector's results cell
     # of two real firms over the rule, and subtracting its own gave the two firms' jobs.
     if name in ('attack_invented_results_lift_sector_cell', 'regression_state_reads_sector_results'):

@@ -36,7 +36,7 @@ TEST(Schema, EveryEntityHasAKeyAndValidReferences) {
       EXPECT_NE(find_entity(e.owner), nullptr);
     }
   }
-  EXPECT_EQ(entities().size(), 26u);
+  EXPECT_EQ(entities().size(), 27u);
 }
 
 TEST(Schema, CellRulesGiveExactMessages) {

@@ -545,7 +545,7 @@ TEST(Employment, OverviewFiltersAndSumsByRegion) {
 //  - Diagnoses of sector 30's firms: o1 twice (skills 40, 60), o2 once (50); o3 is of sector 62.
 //  - Member firms of sector 30 with a SIREN: o1 (84: 10 in 2021, 12 in 2022), o4 (11: 5 in 2022);
 //    o2 is not a member.
-Eco sector_eco() {
+Eco sector_eco(bool census = true) {
   Eco e = employment_eco3();
   e.cluster("a", "84").cluster("b", "11").cluster("c", "11");
   auto org = [&](const S& id, const S& siren, const S& naf) {
@@ -562,6 +562,9 @@ Eco sector_eco() {
   org("o3", "100000025", "62.01Z");
   org("o4", "100000033", "30.20Z");
   e.member("o1", "a").member("o4", "b").member("o3", "c");
+  for (int64_t y : {2021, 2022}) {
+    if (census) e.census(y, "o1", "a").census(y, "o4", "b").census(y, "o3", "c");
+  }
   auto prj = [&](const S& id, const S& sector, const S& status, const S& start, double cost,
                  double aid) {
     e.row("project", {{"id", id},
@@ -667,6 +670,31 @@ TEST(SectorSheet, TrainingSkillsAndMemberJobs) {
   EXPECT_EQ(m.regions[m.firms[0].region], "84");
   EXPECT_DOUBLE_EQ(m.firms[0].headcount, 12);
   EXPECT_EQ(m.regions[m.firms[1].region], "11");
+}
+
+// Member jobs count the State's census of the year, not the membership rows a cluster writes:
+// a membership added by a cluster (o2 in a) moves nothing until the State releases the year, and
+// a year without a census publishes no member jobs.
+TEST(SectorSheet, MemberJobsCountTheCensusNotTheMembershipRows) {
+  for (const bool released : {false, true}) {
+    Eco e = sector_eco();
+    e.member("o2", "a", "2021-06-01");
+    if (released) e.census(2022, "o2", "a");
+    auto s = e.build();
+    const auto m = foresight::member_jobs(*s, "30");
+    EXPECT_EQ(m.year, 2022);
+    ASSERT_EQ(m.firms.size(), released ? 3u : 2u);  // o1 and o4; o2 once released
+    EXPECT_EQ(m.firms[0].siren, "100000009");
+    EXPECT_EQ(m.firms[1].siren, "100000033");
+    if (released) {
+      EXPECT_EQ(m.firms[2].siren, "100000017");
+      EXPECT_DOUBLE_EQ(m.firms[2].headcount, 100);
+    }
+  }
+  auto s = sector_eco(false).build();
+  const auto m = foresight::member_jobs(*s, "30");
+  EXPECT_EQ(m.year, 0);  // no census: no year, no member jobs
+  EXPECT_TRUE(m.firms.empty());
 }
 
 app::Args args_of(const app::ParamSpecs& specs, const app::Params& given = {}) {

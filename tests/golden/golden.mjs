@@ -102,6 +102,7 @@ const entityRows = {
   cluster_label: { cluster_id: 'golden-cluster', phase: 5, start_year: 2027, end_year: 2030 },
   organisation: { id: 'golden-org', name: 'Organisation dorée', kind: 'research', commune: '69123' },
   membership: { organisation_id: ORG, cluster_id: C, start_date: '2026-01-01' },
+  member_census: { year: 2030, cluster_id: C, organisation_id: ORG },
   project: { id: 'golden-prj', acronym: 'GOLD', programme: 'FUI', status: 'idea' },
   project_label: { project_id: 'demo-prj-00002', cluster_id: 'demo-bois-11-12', date: '2026-01-02' },
   project_event: { project_id: PRJ, status: 'abandoned', date: '2026-01-03' },
@@ -224,6 +225,14 @@ add('impact-job', 'GET', '/api/v1/impact/jobs/job-1');
 add('impact-report', 'GET', '/api/v1/reports/impact/job-1?format=html&lang=fr', { text: true });
 add('impact-job-cancel-finished', 'DELETE', '/api/v1/impact/jobs/job-1');
 // import (dry run, then for real)
+// the State's census of members: a dry run of a year the demo released (nothing to change: the
+// demo's census is its memberships), the release of the current year (every running
+// membership), and the refusals
+add('census-dry-run', 'POST', '/api/v1/census/2024?dry_run=true', { as: 'state' });
+add('census-release', 'POST', '/api/v1/census/2026', { as: 'state' });
+add('census-year-before-2004', 'POST', '/api/v1/census/2003', { as: 'state' });
+add('census-year-not-a-number', 'POST', '/api/v1/census/deux-mille', { as: 'state' });
+add('census-by-manager', 'POST', '/api/v1/census/2024', { as: 'manager' });
 // requests to the owner of a row (ids are random: shown as req-<volatile>)
 const newRequest = async (body) => (await (await fetch(`${base}/api/v1/requests/organisation`, {
   method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokens.manager}` },
@@ -355,7 +364,8 @@ function keyPath(entity, row) {
   // The key fields of each entity, in the order of their URL segments (from the schema).
   const keys = {
     cluster: ['id'], cluster_label: ['cluster_id', 'phase'], organisation: ['id'],
-    membership: ['organisation_id', 'cluster_id', 'start_date'], project: ['id'],
+    membership: ['organisation_id', 'cluster_id', 'start_date'], member_census: ['year', 'cluster_id', 'organisation_id'],
+    project: ['id'],
     project_label: ['project_id', 'cluster_id'], project_event: ['project_id', 'status'],
     participation: ['project_id', 'organisation_id'], result: ['id'], service: ['id'],
     service_participant: ['service_id', 'organisation_id'], diagnostic: ['organisation_id', 'date'],

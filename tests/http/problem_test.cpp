@@ -47,6 +47,15 @@ TEST(Problem, TitleDetailAndRulesInFrench) {
   EXPECT_TRUE(language);
 }
 
+TEST(Problem, CensusYearRefusedInFrench) {
+  Response res;
+  problem(res, 400, "year 2003: a census is released for a year from 2004 to the current one");
+  localise_problem("fr", res);
+  EXPECT_EQ(Json::parse(res.body)["detail"],
+            "année 2003 : un recensement des membres se publie pour une année de 2004 à l'année "
+            "en cours");
+}
+
 TEST(Problem, EnglishOrUnknownTextsStayAsTheyAre) {
   Response en;
   problem(en, 401, "log in, or send a bearer token");
