@@ -20,7 +20,7 @@ namespace poles::app {
 
 struct CensusCluster {
   std::string cluster;
-  int64_t members = 0;           // in the census of the year after the release
+  int64_t members = 0;             // in the census of the year after the release
   int64_t added = 0, removed = 0;  // against the year's previous census
 };
 POLES_JSON(CensusCluster, cluster, members, added, removed)

@@ -235,7 +235,24 @@ Status check_not_frozen(const QueryFn& q, const schema::Entity& e, const Row& ro
       fmt::format("the evaluation of {} is published: its assessments are frozen", *year));
 }
 
+// The row's own organisation (an organisation's id, or the row's organisation_id), "" if none.
+std::string own_organisation_of(const schema::Entity& e, const Row& row) {
+  const int i = schema::field_index(e, e.name == "organisation" ? "id" : "organisation_id");
+  const auto* v = i >= 0 ? std::get_if<std::string>(&row[static_cast<size_t>(i)]) : nullptr;
+  return v != nullptr ? *v : std::string();
+}
+
 }  // namespace
+
+void redact_row(const User& u, const schema::Entity& e, Row& row) {
+  for (const auto& r : read_rules()) {
+    if (r.entity != e.name) continue;
+    const int i = schema::field_index(e, r.field);
+    if (i < 0) continue;
+    if (!sees_field(u.role, u.scope, e.name, r.field, own_organisation_of(e, row)))
+      row[static_cast<size_t>(i)] = Value{};
+  }
+}
 
 Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entity& e,
                              const ListRequest& r, const ConflictFn& conflicts) {
@@ -252,6 +269,12 @@ Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entit
     if (i < 0)
       return Status::invalid_argument(
           fmt::format("unknown filter '{}': {} has no such field", name, e.name));
+    // A field the caller does not read on every row is no filter: the rows found would tell
+    // the values it may not read.
+    if (!sees_field(u.role, "", e.name, name, ""))
+      return Status::permission_denied(
+          fmt::format("the {} role may not filter {} on '{}' (a firm's own figure)",
+                      role_name(u.role), e.name, name));
     Value v;
     if (auto rule = schema::parse_cell(e.fields[static_cast<size_t>(i)], text, v)) {
       return Status::invalid_argument(fmt::format("filter {}='{}': {}", name, text, *rule));
@@ -299,6 +322,7 @@ Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entit
         out.next_cursor = encode_cursor(keys, e, store::key_of(e, out.rows.back()));
         return out;
       }
+      redact_row(u, e, row);
       out.rows.push_back(std::move(row));
     }
     if (!page.next) return out;
@@ -316,6 +340,9 @@ Result<Item> get_row(store::Store& s, const User& u, const schema::Entity& e, co
   if (!row) return not_found(e);
   POLES_ASSIGN_OR_RETURN(bool visible, may_read_row(query_on(s), u, e, *row, conflicts));
   if (!visible) return not_found(e);
+  // The ETag of the row as the caller sees it: one of the whole row would change with fields it
+  // may not read.
+  redact_row(u, e, *row);
   return Item{*row, etag_of(keys, e, *row)};
 }
 

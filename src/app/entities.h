@@ -53,6 +53,9 @@ Result<Row> parse_key(const schema::Entity& e, const std::vector<std::string>& s
 
 // `conflicts`: the conflict detector, for the roles whose grants ask it
 // (needs_conflict_detector); without it, the relation "assigned, not conflicted" does not hold.
+// Empties the fields of `row` that `u` may not read (policy.h, read_rules).
+void redact_row(const User& u, const schema::Entity& e, Row& row);
+
 Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entity& e,
                              const ListRequest& r, const ConflictFn& conflicts = nullptr);
 Result<Item> get_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key,

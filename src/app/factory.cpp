@@ -483,11 +483,21 @@ Result<SectorSheet> sector_sheet(const Snapshot& s, const std::string& sector, c
   out.results.revenue = secret_column(1, revenue, rule)[0];
 
   // Jobs in member firms of the sector, by region.
+  // A member account knows its own firm's headcount: it does not count toward the rule.
   const auto members = foresight::member_jobs(s, sector);
+  std::string own_siren;
+  {
+    const auto& orgs = s.table("organisation");
+    const auto& siren = orgs.column("siren");
+    for (size_t o = 0; o < orgs.rows && own_siren.empty(); ++o) {
+      if (reader.knows_organisation(static_cast<int32_t>(o))) own_siren = siren.text(o);
+    }
+  }
   std::vector<Contribution> headcount;
   std::vector<uint8_t> has_firms(members.regions.size(), 0);
   for (const auto& f : members.firms) {
-    headcount.push_back({static_cast<int>(f.region), 0, f.headcount, f.siren});
+    headcount.push_back({static_cast<int>(f.region), 0, f.headcount, f.siren,
+                         !own_siren.empty() && f.siren == own_siren});
     has_firms[f.region] = 1;
   }
   const auto cells = secret_column(members.regions.size(), headcount, rule);

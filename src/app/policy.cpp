@@ -222,6 +222,17 @@ constexpr FieldRule kFieldRules[] = {
     {"cluster", "scale", kStateOnly, true, kPeerGroup},
 };
 
+constexpr std::string_view kFirmFigures =
+    "a firm's own figures: the secrecy engine protects them in every aggregate (at least 3 "
+    "firms, none above 85 %), so no account reads them one by one but the State, evaluators, "
+    "administrators and the firm itself";
+constexpr uint32_t kEveryRowReaders = role_bit(A) | role_bit(S) | role_bit(E);
+constexpr ReadRule kReadRules[] = {
+    {"organisation", "headcount", kEveryRowReaders, true, kFirmFigures},
+    {"organisation", "turnover", kEveryRowReaders, true, kFirmFigures},
+    {"organisation", "balance_sheet", kEveryRowReaders, true, kFirmFigures},
+};
+
 constexpr Capability kCapabilities[] = {
     {"evaluation",
      "a year's evaluation (ranking, rank intervals, ratings, compliance, actions) and the cluster "
@@ -467,6 +478,17 @@ std::string_view relation_rationale(Relation r) {
 std::span<const Grant> policy() { return kPolicy; }
 std::span<const Capability> capabilities() { return kCapabilities; }
 std::span<const FieldRule> field_rules() { return kFieldRules; }
+std::span<const ReadRule> read_rules() { return kReadRules; }
+
+bool sees_field(Role role, std::string_view scope, std::string_view entity, std::string_view field,
+                std::string_view organisation) {
+  for (const auto& r : kReadRules) {
+    if (r.entity != entity || r.field != field) continue;
+    if ((r.readers & role_bit(role)) != 0) return true;
+    return r.own_organisation && role == Role::kMember && !scope.empty() && scope == organisation;
+  }
+  return true;
+}
 std::string_view entity_rationale(std::string_view entity) {
   for (const auto& n : kEntityNotes) {
     if (n.entity == entity) return n.note;
@@ -560,6 +582,21 @@ std::string policy_markdown() {
     }
     md += fmt::format("| {} | {} | {} | {} | {} |\n", f.entity, f.field, writers,
                       f.on_create ? "reserved too" : "anyone who may create the row", f.why);
+  }
+  md +=
+      "\n## Fields read by some roles only\n\n"
+      "Whatever the rights on the row, these fields are read only by the roles listed (and, "
+      "where said, by the member account of the row's own organisation); anyone else reads "
+      "`null`, may not filter a list on them (`403`), and gets the row's ETag as it sees it.\n\n"
+      "| Entity | Field | Read by | Why |\n|---|---|---|---|\n";
+  for (const auto& f : kReadRules) {
+    std::string readers;
+    for (size_t i = 0; i < kRoleNames.size(); ++i) {
+      if ((f.readers & role_bit(static_cast<Role>(i))) == 0) continue;
+      readers += (readers.empty() ? "" : ", ") + std::string(kRoleNames[i]);
+    }
+    if (f.own_organisation) readers += ", the organisation's own member account";
+    md += fmt::format("| {} | {} | {} | {} |\n", f.entity, f.field, readers, f.why);
   }
   md += "\n## Capabilities\n\n";
   for (const auto& c : kCapabilities) {

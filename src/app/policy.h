@@ -73,6 +73,24 @@ struct FieldRule {
 constexpr uint32_t role_bit(Role r) { return 1u << static_cast<uint32_t>(r); }
 std::span<const FieldRule> field_rules();
 
+// Fields whose values only some readers see, whatever their rights on the row: a firm's own
+// figures in its master data (headcount, turnover, balance sheet), which the secrecy engine
+// protects in every aggregate. The roles of `readers` see them on every row; with
+// `own_organisation`, a member account also sees those of its own organisation. Everyone else
+// reads null, cannot filter lists on them, and gets an ETag of the row as it sees it.
+struct ReadRule {
+  std::string_view entity;
+  std::string_view field;
+  uint32_t readers;  // a bit per Role (role_bit)
+  bool own_organisation;
+  std::string_view why;
+};
+std::span<const ReadRule> read_rules();
+// Whether `role` (scope `scope`) sees field `field` of a row of `entity` whose own organisation
+// (the row's id for an organisation) is `organisation`.
+bool sees_field(Role role, std::string_view scope, std::string_view entity, std::string_view field,
+                std::string_view organisation);
+
 // docs/access.md, generated from the table above.
 std::string policy_markdown();
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/codes.h"
@@ -462,6 +463,13 @@ Status hide_unreadable_financing(const QueryFn& q, const User& u,
 }  // namespace
 
 Status scope_profile(const QueryFn& q, const User& u, OrganisationProfile& p) {
+  // A firm's own figures (headcount, turnover, balance sheet): the State's, evaluators' and the
+  // firm's own (policy.h, read_rules).
+  const std::string id = p.organisation.fields.value("id", "");
+  for (const auto& r : read_rules()) {
+    if (r.entity == "organisation" && !sees_field(u.role, u.scope, r.entity, r.field, id))
+      p.organisation.fields[std::string(r.field)] = nullptr;
+  }
   return hide_unreadable_financing(q, u, p.participations);
 }
 
@@ -487,7 +495,8 @@ const std::vector<std::string>& firm_measures() {
 Result<std::vector<FirmTableSet>> firm_table_sets(const snapshot::Snapshot& s,
                                                   const std::vector<std::string>& measures,
                                                   std::optional<int> year, const SecrecyRule& rule,
-                                                  FirmSuppression how, int threads) {
+                                                  FirmSuppression how, int threads,
+                                                  const Reader& reader) {
   const Table& fy = s.table("firm_year");
   const auto* e = fy.entity;
   for (const auto& measure : measures) {
@@ -520,20 +529,26 @@ Result<std::vector<FirmTableSet>> firm_table_sets(const snapshot::Snapshot& s,
     if (section && *section >= 'A' && *section <= 'U')
       section_of[c] = static_cast<int16_t>(*section - 'A');
   }
-  std::vector<uint8_t> member_of(siren.dict.size(), 0);
+  // Per dictionary code of a SIREN: whether the reader knows the firm's figures (its own
+  // organisation's).
+  std::vector<uint8_t> member_of(siren.dict.size(), 0), known_of(siren.dict.size(), 0);
   {
-    std::unordered_set<std::string_view> members;
+    std::unordered_map<std::string_view, int32_t> members;
     const Column& org_siren = s.table("organisation").column("siren");
     for (size_t r = 0; r < org_siren.codes.size(); ++r) {
-      if (!org_siren.is_null(r)) members.insert(org_siren.text(r));
+      if (!org_siren.is_null(r)) members.emplace(org_siren.text(r), static_cast<int32_t>(r));
     }
-    for (size_t c = 0; c < siren.dict.size(); ++c) member_of[c] = members.count(siren.dict[c]);
+    for (size_t c = 0; c < siren.dict.size(); ++c) {
+      const auto it = members.find(siren.dict[c]);
+      member_of[c] = it != members.end();
+      known_of[c] = it != members.end() && reader.knows_organisation(it->second);
+    }
   }
   // The panel's rows with a region and a NAF section, by year.
   struct Entry {
     uint32_t row;
     int16_t region, section;
-    bool member;
+    bool member, known;
   };
   std::map<int, std::vector<Entry>> by_year;
   for (size_t r = 0; r < fy.rows; ++r) {
@@ -543,8 +558,9 @@ Result<std::vector<FirmTableSet>> firm_table_sets(const snapshot::Snapshot& s,
     const int16_t ri = region_of[static_cast<size_t>(region.codes[r])];
     const int16_t si = section_of[static_cast<size_t>(naf.codes[r])];
     if (ri < 0 || si < 0) continue;
+    const auto code = static_cast<size_t>(siren.codes[r]);
     by_year[y].push_back(
-        {static_cast<uint32_t>(r), ri, si, member_of[static_cast<size_t>(siren.codes[r])] != 0});
+        {static_cast<uint32_t>(r), ri, si, member_of[code] != 0, known_of[code] != 0});
   }
   if (year && !by_year.count(*year)) by_year[*year];  // an empty panel year: empty tables
   std::vector<std::pair<const std::string*, const std::pair<const int, std::vector<Entry>>*>> jobs;
@@ -563,7 +579,8 @@ Result<std::vector<FirmTableSet>> firm_table_sets(const snapshot::Snapshot& s,
     all.reserve(entries.size());
     for (const auto& en : entries) {
       if (value.is_null(en.row)) continue;
-      Contribution c{en.region, en.section, value.reals[en.row], std::string(siren.text(en.row))};
+      Contribution c{en.region, en.section, value.reals[en.row], std::string(siren.text(en.row)),
+                     en.known};
       if (en.member) mem.push_back(c);
       all.push_back(std::move(c));
     }
@@ -615,8 +632,8 @@ Result<std::vector<FirmTableSet>> firm_table_sets(const snapshot::Snapshot& s,
 }
 
 Result<FirmTable> firm_aggregate(const snapshot::Snapshot& s, const std::string& measure, int year,
-                                 bool members_only, const SecrecyRule& rule) {
-  auto sets = firm_table_sets(s, {measure}, year, rule);
+                                 bool members_only, const SecrecyRule& rule, const Reader& reader) {
+  auto sets = firm_table_sets(s, {measure}, year, rule, FirmSuppression::kLinked, 1, reader);
   if (!sets) return sets.error();
   const FirmTableSet& set = sets->front();
   // Fail closed: the tables are published only if every primary cell keeps its protection

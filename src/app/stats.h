@@ -212,7 +212,8 @@ POLES_JSON(FirmTable, rows, columns, cells, measure, year, members_only, rule)
 // registry. The two tables (all firms, members) are linked (all firms ⊃ members) and protected
 // together; a table that fails the attacker's audit is refused (fail closed: kUnavailable).
 Result<FirmTable> firm_aggregate(const snapshot::Snapshot& s, const std::string& measure, int year,
-                                 bool members_only, const SecrecyRule& rule = {});
+                                 bool members_only, const SecrecyRule& rule = {},
+                                 const Reader& reader = {});
 
 // How the secondary cells of the firm tables are chosen: by linear programming over the linked
 // tables (what is published), or as before this engine (no line with one masked cell, each table
@@ -229,10 +230,14 @@ struct FirmTableSet {
   secrecy::Grid all, members;
 };
 // One per measure of firm_aggregate_params() and year of the firm panel (all when `year` is
-// empty), in that order.
-Result<std::vector<FirmTableSet>> firm_table_sets(
-    const snapshot::Snapshot& s, const std::vector<std::string>& measures, std::optional<int> year,
-    const SecrecyRule& rule = {}, FirmSuppression how = FirmSuppression::kLinked, int threads = 1);
+// empty), in that order. `reader`: what the caller knows (a member account, its own firm's
+// figures: they do not count toward the rule, and its own cell cannot give another away).
+Result<std::vector<FirmTableSet>> firm_table_sets(const snapshot::Snapshot& s,
+                                                  const std::vector<std::string>& measures,
+                                                  std::optional<int> year,
+                                                  const SecrecyRule& rule = {},
+                                                  FirmSuppression how = FirmSuppression::kLinked,
+                                                  int threads = 1, const Reader& reader = {});
 // The measures of the firm panel published by /stats/firms.
 const std::vector<std::string>& firm_measures();
 

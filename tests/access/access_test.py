@@ -649,6 +649,22 @@ def attack(name):
             return [('POST@region', '/api/v1/membership', add, None),
                     ('ADMIN-POST', f'/api/v1/census/{year}', None, None), ('SHOW@region', view, moved, None)]
         return [('POST', '/api/v1/membership', add, None), ('SHOW', view, moved, None)]
+    # A firm's own figures in its master data (headcount, turnover, balance sheet) were read by
+    # every account, one firm at a time, while every aggregate of them goes through the secrecy
+    # engine: now the State's, evaluators' and the firm's own only.
+    if name in ('attack_manager_reads_firm_turnover', 'attack_profile_shows_firm_turnover',
+                'regression_member_reads_own_turnover'):
+        org = MEMBER_ORG if name.startswith('regression') else one(
+            'SELECT id FROM organisation WHERE turnover IS NOT NULL AND id <> ? ORDER BY id LIMIT 1',
+            MEMBER_ORG)[0]
+        figures = lambda o: any(o.get(f) is not None for f in ('headcount', 'turnover', 'balance_sheet'))
+        if name == 'attack_profile_shows_firm_turnover':
+            return [('SHOW', f'/api/v1/organisations/{urllib.parse.quote(org)}/profile',
+                     lambda j: figures(j['organisation']), None)]
+        return [('SHOW', item_path('organisation', [org]), figures, None)]
+    if name == 'attack_organisations_filtered_on_turnover':
+        turnover = one('SELECT turnover FROM organisation WHERE turnover IS NOT NULL ORDER BY id LIMIT 1')[0]
+        return [('GET', f'/api/v1/organisation?turnover={turnover}&limit=10', None, None)]
     # The same through a sector sheet's member jobs: the manager deletes the only membership of a
     # firm of the panel (then it is restored). Counted from the census, the sheet does not move.
     if name == 'attack_membership_moves_sector_member_jobs':

@@ -5,6 +5,7 @@
 #include "app/impact.h"
 #include "app/stats.h"
 #include "demo/load.h"
+#include "eco.h"
 #include "secrecy/table.h"
 #include "snapshot/loader.h"
 #include "test_support.h"
@@ -126,6 +127,57 @@ TEST(Secrecy, FirmAggregatesOfTheDemoResistDifferencing) {
   const auto& total = all->cells.back().back();
   ASSERT_TRUE(total.value.has_value());
   EXPECT_NEAR(*total.value, sum, 1e-6 * sum);
+}
+
+// A member account knows its own firm's figures: in /stats/firms, a cell of three firms one of
+// which is the reader's is, for that reader, a cell of two others (their sum, once it subtracts
+// its own): masked for it, published to everyone else.
+TEST(Secrecy, AMemberDoesNotCountItsOwnFirmTowardTheRule) {
+  testing_support::Eco e;
+  e.row("organisation", {{"id", std::string("own")},
+                         {"name", std::string("Own firm")},
+                         {"kind", std::string("company")},
+                         {"siren", std::string("F00")}});
+  int n = 0;
+  auto firm = [&](const std::string& region, const std::string& naf, double turnover,
+                  const std::string& siren = "") {
+    e.row("firm_year", {{"siren", siren.empty() ? "F" + std::to_string(++n + 10) : siren},
+                        {"year", int64_t{2020}},
+                        {"region", region},
+                        {"naf", naf},
+                        {"turnover", turnover}});
+  };
+  // 84 × C: the reader's firm and two others; every other cell has four firms of like size.
+  firm("84", "30.30Z", 100, "F00");
+  firm("84", "30.30Z", 110);
+  firm("84", "30.30Z", 120);
+  for (const auto& [region, naf] : std::vector<std::pair<std::string, std::string>>{
+           {"11", "30.30Z"}, {"84", "62.01Z"}, {"11", "62.01Z"}}) {
+    for (int i = 0; i < 4; ++i) firm(region, naf, 100 + 10 * i);
+  }
+  auto s = e.build();
+  const auto cell = [](const FirmTable& t, const std::string& region, const std::string& section) {
+    const auto r = std::find(t.rows.begin(), t.rows.end(), region) - t.rows.begin();
+    const auto c = std::find(t.columns.begin(), t.columns.end(), section) - t.columns.begin();
+    return t.cells[static_cast<size_t>(r)][static_cast<size_t>(c)];
+  };
+  auto everyone = firm_aggregate(*s, "turnover", 2020, false);
+  ASSERT_TRUE(everyone.has_value()) << everyone.error().to_string();
+  ASSERT_TRUE(cell(*everyone, "84", "C").value.has_value());
+  EXPECT_DOUBLE_EQ(*cell(*everyone, "84", "C").value, 330);
+  const Reader member(*s, User{"m", Role::kMember, "own"});
+  auto mine = firm_aggregate(*s, "turnover", 2020, false, {}, member);
+  ASSERT_TRUE(mine.has_value()) << mine.error().to_string();
+  EXPECT_FALSE(cell(*mine, "84", "C").value.has_value());
+  EXPECT_EQ(cell(*mine, "84", "C").secret.value_or(""), "primary");
+  // Nothing else it could subtract from: the cells beside it are masked too.
+  EXPECT_FALSE(cell(*mine, "84", "total").value.has_value() &&
+               cell(*mine, "84", "J").value.has_value());
+  // Another member (its firm not in the panel) reads the table as everyone does.
+  const Reader other(*s, User{"o", Role::kMember, "nobody"});
+  auto theirs = firm_aggregate(*s, "turnover", 2020, false, {}, other);
+  ASSERT_TRUE(theirs.has_value());
+  EXPECT_TRUE(cell(*theirs, "84", "C").value.has_value());
 }
 
 // Impact estimates rest on firms: a cohort of two firms has its ATT(g,t) masked (with its counts),

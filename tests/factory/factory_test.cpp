@@ -703,6 +703,38 @@ app::Args args_of(const app::ParamSpecs& specs, const app::Params& given = {}) {
   return *a;
 }
 
+// A member account knows its own firm's headcount: in a sector sheet's member jobs, a region of
+// three member firms one of which is the reader's is masked for that reader (two others), and
+// published to everyone else.
+TEST(FactoryViews, SectorSheetMemberJobsDoNotCountTheReadersOwnFirm) {
+  Eco e = sector_eco(false);
+  int n = 0;
+  for (const double headcount : {10.0, 11.0, 12.0}) {
+    const std::string id = "m" + std::to_string(++n), siren = "20000000" + std::to_string(n);
+    e.row("organisation", {{"id", id},
+                           {"name", "Org " + id},
+                           {"kind", std::string("company")},
+                           {"siren", siren},
+                           {"naf", std::string("30.30Z")}});
+    e.member(id, "a").census(2022, id, "a");
+    e.row("firm_year", {{"siren", siren},
+                        {"year", int64_t{2022}},
+                        {"region", std::string("84")},
+                        {"headcount", headcount}});
+  }
+  auto s = e.build();
+  const auto args = args_of(app::employment_params(), {{"from", "2010"}});
+  auto everyone = app::sector_sheet(*s, "30", args);
+  ASSERT_TRUE(everyone.has_value()) << everyone.error().to_string();
+  ASSERT_TRUE(everyone->member_jobs.total.value.has_value());
+  EXPECT_DOUBLE_EQ(*everyone->member_jobs.total.value, 33);
+  auto mine = app::sector_sheet(*s, "30", args, {},
+                                app::Reader(*s, app::User{"m1", app::Role::kMember, "m1"}));
+  ASSERT_TRUE(mine.has_value()) << mine.error().to_string();
+  EXPECT_FALSE(mine->member_jobs.total.value.has_value());
+  EXPECT_EQ(mine->member_jobs.total.secret.value_or(""), "primary");
+}
+
 TEST(FactoryViews, SectorSheetPublishesFirmAggregatesThroughSecrecy) {
   Eco e = sector_eco();
   auto s = e.build();

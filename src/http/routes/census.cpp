@@ -12,9 +12,10 @@
 namespace poles::http {
 
 void add_census_routes(Router& r, Services&) {
-  static const app::ParamSpecs params = {app::flag_param(
-      "dry_run", "Tell what the release would change (members added and removed by cluster) "
-                 "without writing it")};
+  static const app::ParamSpecs params = {
+      app::flag_param("dry_run",
+                      "Tell what the release would change (members added and removed by cluster) "
+                      "without writing it")};
   r.post("/api/v1/census/{year}",
          "Release a year's census of members: the memberships active that year become the "
          "members that firm figures count (replaces the year's previous release)",
@@ -27,8 +28,8 @@ void add_census_routes(Router& r, Services&) {
         int year = 0;
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), year);
         if (ec != std::errc() || end != text.data() + text.size())
-          return c.fail(Status::invalid_argument(
-              fmt::format("year '{}': a census is released for a year from 2004 to the current one", text)));
+          return c.fail(Status::invalid_argument(fmt::format(
+              "year '{}': a census is released for a year from 2004 to the current one", text)));
         auto out = app::release_census(*c.store, c.user(), year, c.args.flag("dry_run"));
         if (!out) return c.fail(out.error());
         c.reply(200, *out);

@@ -49,7 +49,7 @@ void add_stats_routes(Router& r, Services&) {
       .handle([](Ctx& c) {
         c.view([&](const auto& s) {
           return app::firm_aggregate(s, c.args.text("measure"), c.args.integer("year"),
-                                     c.args.flag("members_only"));
+                                     c.args.flag("members_only"), {}, app::Reader(s, c.user()));
         });
       });
   r.get("/api/v1/clusters/{id}/profile",
