@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   auto snap = snapshot::load(
       **store, {"cluster_label", "membership", "project_label", "project_event", "participation",
                 "result", "service", "service_participant", "diagnostic", "cluster_budget",
-                "contract", "contract_target", "firm_year"});
+                "contract", "contract_target", "firm_year", "member_census"});
   if (!snap) return std::fprintf(stderr, "%s\n", snap.error().to_string().c_str()), 1;
   const double load_s = seconds_since(t0);
   auto method = evaluate::load_method(argv[2]);

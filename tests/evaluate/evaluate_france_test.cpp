@@ -25,7 +25,7 @@ struct Tables {
     return {"cluster_label", "membership",     "project_label", "project_event",
             "participation", "result",         "service",       "service_participant",
             "diagnostic",    "cluster_budget", "contract",      "contract_target",
-            "assessment",    "employment",     "firm_year"};
+            "assessment",    "employment",     "firm_year",     "member_census"};
   }
 };
 // Each ctest test is its own process and loads its snapshot: the catalogue's SQL check does not
