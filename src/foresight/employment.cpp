@@ -342,7 +342,6 @@ MemberJobs member_jobs(const Snapshot& s, std::string_view division) {
   MemberJobs out;
   for (const auto& r : codes::regions()) out.regions.emplace_back(r.code);
   const auto& orgs = s.table("organisation");
-  const auto& naf = orgs.column("naf");
   const auto& siren = orgs.column("siren");
   const auto& fy = s.table("firm_year");
   const auto& f_year = fy.column("year");
@@ -365,12 +364,16 @@ MemberJobs member_jobs(const Snapshot& s, std::string_view division) {
   }
   std::set<std::string, std::less<>> sirens;
   for (size_t i = 0; i < orgs.rows; ++i) {
-    const auto code = naf.text(i);
-    if (member[i] && code.size() >= 2 && code.substr(0, 2) == division && !siren.text(i).empty())
-      sirens.emplace(siren.text(i));
+    if (member[i] && !siren.text(i).empty()) sirens.emplace(siren.text(i));
   }
+  // The sector of the firm panel's row (the State's data for the year), not the organisation's
+  // NAF code in the registry: the firm and, through a request, a cluster may change that one, and
+  // the sheets of two divisions read before and after would give the firm's headcount.
+  const auto& f_naf = fy.column("naf");
   for (size_t i = 0; i < fy.rows; ++i) {
     if (f_year.ints[i] != out.year || !sirens.contains(f_siren.text(i))) continue;
+    const auto code = f_naf.text(i);
+    if (code.size() < 2 || code.substr(0, 2) != division) continue;
     const double h = f_headcount.reals[i];
     if (std::isnan(h)) continue;
     const auto r = std::find(out.regions.begin(), out.regions.end(), f_region.text(i));

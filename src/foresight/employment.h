@@ -134,8 +134,9 @@ struct SectorProfile {
 Result<SectorProfile> sector_profile(const Cube& c, const Window& w, int sector);
 
 // Jobs in the member firms of a sector: organisations in the State's census of members
-// (member_census) of the year, with a NAF code in the division and a SIREN, by their headcount in
-// the firm panel that year, by the region of the firm panel's row. The year is the latest one of
+// (member_census) of the year, with a SIREN, by their headcount in the firm panel that year, in
+// the division and region of the firm panel's row (the State's data, not the registry's NAF code,
+// which the firm may change). The year is the latest one of
 // both the firm panel and the census. Not the membership rows: a cluster writes those, and the
 // figure read before and after it adds a member would give that firm's headcount. A firm
 // aggregate, to publish through statistical secrecy.

@@ -174,6 +174,10 @@ std::string render_migration(std::string_view sql, Dialect d) {
   };
   replace("{{serial_pk}}",
           d == Dialect::kSqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY");
+  // The current year (UTC), as an integer, whatever the session's date style.
+  replace("{{current_year}}",
+          d == Dialect::kSqlite ? "CAST(strftime('%Y', 'now') AS INTEGER)"
+                                : "CAST(EXTRACT(YEAR FROM (now() AT TIME ZONE 'UTC')) AS BIGINT)");
   // 32 random hexadecimal digits.
   replace("{{random_id}}", d == Dialect::kSqlite
                                ? "lower(hex(randomblob(16)))"

@@ -151,7 +151,8 @@ Row key_of(const schema::Entity& e, const Row& row);
 struct Migration {
   int version;
   std::string_view name;
-  std::string_view sql;  // may contain {{serial_pk}}, {{now}} placeholders
+  std::string_view
+      sql;  // may contain {{serial_pk}}, {{random_id}}, {{random_secret}}, {{current_year}}
 };
 // All migrations, in order (embedded at build time from src/store/migrations/*.sql).
 std::vector<Migration> migrations();

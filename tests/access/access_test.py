@@ -643,6 +643,8 @@ def attack(name):
         view = f'/api/v1/evaluate/trends/{cluster}?from={year}&to={year}'
         pick = lambda j: next(i['values'] for i in j['indicators'] if i['id'] == 'member_jobs')
         before = pick(json.loads(http('GET', view, tokens['admin'])[2]))
+        if before[0] is None:  # a masked figure cannot move: the attack would prove nothing
+            raise ValueError(f'setup: member_jobs of {cluster} in {year} is not published')
         moved = lambda j: pick(j) != before
         add = {'organisation_id': firm, 'cluster_id': cluster, 'start_date': f'{year}-06-01'}
         if name.startswith('regression'):
@@ -668,18 +670,21 @@ def attack(name):
     # The same through a sector sheet's member jobs: the manager deletes the only membership of a
     # firm of the panel (then it is restored). Counted from the census, the sheet does not move.
     if name == 'attack_membership_moves_sector_member_jobs':
-        firm, naf, start = one("""SELECT o.id, substr(o.naf, 1, 2), m.start_date FROM organisation o
+        # Its only membership row (one row in the cluster, none elsewhere), in the panel's last year.
+        firm, naf, start = one("""SELECT o.id, substr(f.naf, 1, 2), m.start_date FROM organisation o
             JOIN membership m ON m.organisation_id = o.id AND m.cluster_id = ? JOIN firm_year f ON
             f.siren = o.siren WHERE f.year = (SELECT max(year) FROM firm_year) AND f.headcount > 0
-            AND o.naf IS NOT NULL AND NOT EXISTS (SELECT 1 FROM membership x WHERE
-            x.organisation_id = o.id AND x.cluster_id <> ?) ORDER BY f.headcount DESC, o.id
-            LIMIT 1""", C, C)
+            AND f.naf IS NOT NULL AND (SELECT count(*) FROM membership x WHERE x.organisation_id =
+            o.id) = 1 ORDER BY f.headcount DESC, o.id LIMIT 1""", C)
         row = dict(zip(['organisation_id', 'cluster_id', 'start_date', 'end_date', 'fee', 'board_seat'],
                        one("""SELECT organisation_id, cluster_id, start_date, end_date, fee, board_seat
-                           FROM membership WHERE organisation_id = ? AND cluster_id = ?""", firm, C)))
+                           FROM membership WHERE organisation_id = ? AND cluster_id = ? AND
+                           start_date = ?""", firm, C, start)))
         row = {k: v for k, v in row.items() if v is not None}
         view = f'/api/v1/foresight/sectors/{naf}'
         before = json.loads(http('GET', view, tokens['admin'])[2])['member_jobs']
+        if before['total']['value'] is None:  # a masked total cannot move
+            raise ValueError(f'setup: the member jobs of sector {naf} are not published')
         path = item_path('membership', [firm, C, start])
         return [('DELETE', path, None, 'current'),
                 ('SHOW', view, lambda j: j['member_jobs'] != before, None),
@@ -769,7 +774,8 @@ def attack(name):
                     ('DELETE', '/api/v1/requests/{id}', None, None)]
     if name.startswith(('regression_organisation_change', 'attack_organisation_change')):
         proposed = f'Nom proposé par le pôle ({name[-20:]})'
-        changes = {'siren': '732829320'} if name.endswith('_siren') else {'name': proposed}
+        changes = ({'siren': '732829320'} if name.endswith('_siren') else
+                   {'turnover': 0, 'size_class': 'ge'} if name.endswith('_size_probe') else {'name': proposed})
         # The member account's organisation, a current member of the cluster (it left once).
         rejoin = ('ADMIN-POST', '/api/v1/membership',
                   {'organisation_id': MEMBER_ORG, 'cluster_id': C, 'start_date': '2024-01-01'}, None)
@@ -781,8 +787,8 @@ def attack(name):
             return [rejoin, ask, ('POST@member', '/api/v1/requests/{id}/accept', {}, None), renamed]
         if name == 'attack_organisation_change_accepted_by_requester':
             return [rejoin, ask, ('POST', '/api/v1/requests/{id}/accept', {}, None), renamed]
-        if name == 'attack_organisation_change_siren':  # the State's field: not proposed
-            return [rejoin, ask]
+        if name in ('attack_organisation_change_siren', 'attack_organisation_change_size_probe'):
+            return [rejoin, ask]  # the State's field, the firm's own figures: not proposed
         if name == 'attack_organisation_change_of_non_member':
             other = one("""SELECT id FROM organisation WHERE id NOT IN (SELECT organisation_id FROM
                 membership WHERE cluster_id = ?) ORDER BY id LIMIT 1""", C)[0]

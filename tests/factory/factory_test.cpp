@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -615,9 +616,17 @@ Eco sector_eco(bool census = true) {
   diag("o1", "2022-01-10", 60);
   diag("o2", "2021-01-10", 50);
   diag("o3", "2021-01-10", 90);
+  // The panel's sector of each firm, as the registry's (o1, o2, o3, o4).
+  const std::map<S, S> naf_of = {{"100000009", "30.30Z"},
+                                 {"100000017", "30.11Z"},
+                                 {"100000025", "62.01Z"},
+                                 {"100000033", "30.20Z"}};
   auto panel = [&](const S& siren, int64_t year, const S& region, double headcount) {
-    e.row("firm_year",
-          {{"siren", siren}, {"year", year}, {"region", region}, {"headcount", headcount}});
+    e.row("firm_year", {{"siren", siren},
+                        {"year", year},
+                        {"region", region},
+                        {"naf", naf_of.at(siren)},
+                        {"headcount", headcount}});
   };
   panel("100000009", 2021, "84", 10);
   panel("100000009", 2022, "84", 12);
@@ -720,6 +729,7 @@ TEST(FactoryViews, SectorSheetMemberJobsDoNotCountTheReadersOwnFirm) {
     e.row("firm_year", {{"siren", siren},
                         {"year", int64_t{2022}},
                         {"region", std::string("84")},
+                        {"naf", std::string("30.30Z")},
                         {"headcount", headcount}});
   }
   auto s = e.build();

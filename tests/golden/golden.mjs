@@ -240,11 +240,11 @@ const newRequest = async (body) => (await (await fetch(`${base}/api/v1/requests/
 })).json()).id;
 const MEMBER_OF_C = 'demo-org-00003';
 const withRequest = (url) => ({ resolve: async (u) => u.replace('{id}', await newRequest(
-  { organisation_id: MEMBER_OF_C, changes: { headcount: 120 }, comment: 'effectif au 31 décembre' })) });
+  { organisation_id: MEMBER_OF_C, changes: { founded: 1998 }, comment: 'année de création corrigée' })) });
 add('requests-colabel', 'POST', '/api/v1/requests/colabel', { as: 'manager', body: { project_id: 'demo-prj-00004', date: '2026-02-01', comment: 'nous finançons deux partenaires' } });
 add('requests-colabel-unknown-project', 'POST', '/api/v1/requests/colabel', { as: 'manager', body: { project_id: 'golden-none' } });
 add('requests-organisation', 'POST', '/api/v1/requests/organisation', { as: 'manager', body: { organisation_id: MEMBER_OF_C, changes: { name: 'Nom proposé' } } });
-add('requests-organisation-bad-field', 'POST', '/api/v1/requests/organisation', { as: 'manager', body: { organisation_id: MEMBER_OF_C, changes: { turnover: -5 } } });
+add('requests-organisation-bad-field', 'POST', '/api/v1/requests/organisation', { as: 'manager', body: { organisation_id: MEMBER_OF_C, changes: { founded: 1066 } } });
 add('requests', 'GET', '/api/v1/requests?status=pending', { as: 'manager' });
 add('requests-get', 'GET', '/api/v1/requests/{id}', { as: 'manager', ...withRequest() });
 add('requests-accept', 'POST', '/api/v1/requests/{id}/accept', { body: { answer: 'merci' }, ...withRequest() });

@@ -21,5 +21,6 @@ INSERT INTO "member_census" ("year", "cluster_id", "organisation_id")
 SELECT DISTINCT "years"."y", "membership"."cluster_id", "membership"."organisation_id"
 FROM "membership" JOIN "years"
   ON "years"."y" >= CAST(substr("membership"."start_date", 1, 4) AS BIGINT)
- AND "years"."y" <= COALESCE(CAST(substr("membership"."end_date", 1, 4) AS BIGINT),
-                             CAST(substr(CAST(CURRENT_DATE AS TEXT), 1, 4) AS BIGINT));
+ AND ("membership"."end_date" IS NULL
+      OR "years"."y" <= CAST(substr("membership"."end_date", 1, 4) AS BIGINT))
+ AND "years"."y" <= {{current_year}};
