@@ -574,13 +574,17 @@ std::string policy_markdown() {
       "update by anyone else must leave them as stored, and a new row made by anyone else must "
       "leave empty those marked *on create*. A refused write answers `403` naming the field.\n\n"
       "| Entity | Field | Written by | On create | Why |\n|---|---|---|---|---|\n";
-  for (const auto& f : kFieldRules) {
-    std::string writers;
+  // The names of the roles of a bit set (role_bit), comma-separated.
+  const auto role_list = [](uint32_t bits) {
+    std::string out;
     for (size_t i = 0; i < kRoleNames.size(); ++i) {
-      if ((f.writers & role_bit(static_cast<Role>(i))) == 0) continue;
-      writers += (writers.empty() ? "" : ", ") + std::string(kRoleNames[i]);
+      if ((bits & role_bit(static_cast<Role>(i))) == 0) continue;
+      out += (out.empty() ? "" : ", ") + std::string(kRoleNames[i]);
     }
-    md += fmt::format("| {} | {} | {} | {} | {} |\n", f.entity, f.field, writers,
+    return out;
+  };
+  for (const auto& f : kFieldRules) {
+    md += fmt::format("| {} | {} | {} | {} | {} |\n", f.entity, f.field, role_list(f.writers),
                       f.on_create ? "reserved too" : "anyone who may create the row", f.why);
   }
   md +=
@@ -590,11 +594,7 @@ std::string policy_markdown() {
       "`null`, may not filter a list on them (`403`), and gets the row's ETag as it sees it.\n\n"
       "| Entity | Field | Read by | Why |\n|---|---|---|---|\n";
   for (const auto& f : kReadRules) {
-    std::string readers;
-    for (size_t i = 0; i < kRoleNames.size(); ++i) {
-      if ((f.readers & role_bit(static_cast<Role>(i))) == 0) continue;
-      readers += (readers.empty() ? "" : ", ") + std::string(kRoleNames[i]);
-    }
+    std::string readers = role_list(f.readers);
     if (f.own_organisation) readers += ", the organisation's own member account";
     md += fmt::format("| {} | {} | {} | {} |\n", f.entity, f.field, readers, f.why);
   }
