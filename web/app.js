@@ -436,15 +436,17 @@ async function pageProject(root, id) {
       { label: t("role"), value: (r) => label("role", r.role) }, { label: t("total_cost"), num: true, value: (r) => euros(r.cost) }, { label: t("public_aid"), num: true, value: (r) => euros(r.aid) },
     ], p.participations),
     el("h2", {}, t("project.results")), table([{ label: t("kind"), value: (r) => label("result_kind", r.kind) }, { label: t("name"), value: (r) => r.title }, { label: t("date"), value: (r) => date(r.date) }], p.results),
-    colabelForm(pr.id, p.labels), source());
+    colabelForm(pr.id, p.labels, events.length + p.participations.length + p.results.length > 0), source());
 }
 
-// A cluster manager whose cluster does not label a project asks its owner for a co-label.
-function colabelForm(projectId, labels) {
-  if (me.user.role !== "cluster_manager" || !labels.length || labels.some((l) => l.cluster_id === me.user.scope)) return "";
+// A cluster manager whose cluster does not label a project asks its owner for a co-label; a
+// project with content and no label is labelled by the State, which the same form asks.
+function colabelForm(projectId, labels, hasContent) {
+  if (me.user.role !== "cluster_manager" || labels.some((l) => l.cluster_id === me.user.scope)) return "";
+  if (!labels.length && !hasContent) return "";
   const comment = el("input", { class: "fr-input", id: "colabel-comment", maxlength: 500 });
   const msg = el("div", { "aria-live": "polite" });
-  return el("section", {}, el("h2", {}, t("req.colabel_title")), el("p", { class: "muted" }, t("req.colabel_note")),
+  return el("section", {}, el("h2", {}, t("req.colabel_title")), el("p", { class: "muted" }, t(labels.length ? "req.colabel_note" : "req.colabel_state_note")),
     el("form", { class: "filters", onsubmit: async (e) => {
       e.preventDefault();
       try {

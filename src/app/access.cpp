@@ -139,11 +139,14 @@ Result<bool> holds(const QueryFn& s, const User& u, const schema::Entity& e, Op 
       const bool region = rel == Relation::kRegionProject;
       POLES_ASSIGN_OR_RETURN(auto owner, project_owner(s, *project));
       if (!owner) {
-        // Nobody owns the project yet: the first label in scope makes its owner.
+        // Nobody owns the project yet: the first label in scope makes its owner, if the
+        // project is bare (see project_is_bare).
         if (e.name != "project_label") return false;
         const auto* c = text_field(e, row, "cluster_id");
         if (c == nullptr) return false;
-        return cluster_in_scope(s, u, e, row, *c, region);
+        POLES_ASSIGN_OR_RETURN(bool inside, cluster_in_scope(s, u, e, row, *c, region));
+        if (!inside) return false;
+        return project_is_bare(s, *project);
       }
       if (!region) return *owner == u.scope;
       POLES_ASSIGN_OR_RETURN(auto r,
@@ -195,6 +198,26 @@ Result<bool> any_holds(const QueryFn& s, const User& u, const schema::Entity& e,
 }
 
 }  // namespace
+
+// Whether a project holds nothing but itself: no row of another entity refers to it (its
+// partners, events, results, a proposal, a follow-on). Only such a project, just recorded,
+// may be taken by a first label; one with content and no label (imported from CORDIS, or
+// left by an owner that removed its last label) is labelled by the State.
+Result<bool> project_is_bare(const QueryFn& q, const std::string& project) {
+  for (const auto& other : schema::entities()) {
+    if (other.name == "project_label") continue;
+    for (const auto& f : other.fields) {
+      if (f.references != std::string_view("project")) continue;
+      POLES_ASSIGN_OR_RETURN(
+          bool used, exists(q,
+                            fmt::format("SELECT 1 FROM \"{}\" WHERE \"{}\" = ? LIMIT 1",
+                                        other.name, f.name),
+                            {project}));
+      if (used) return false;
+    }
+  }
+  return true;
+}
 
 std::vector<Relation> granted(Role role, std::string_view entity, Op op) {
   return relations(role, entity, op);

@@ -80,4 +80,9 @@ Result<bool> may_read_cluster_view(const QueryFn& q, const User& user, std::stri
 // Whether a year's evaluation is published.
 Result<bool> evaluation_published(const QueryFn& q, int year);
 
+// Whether a project holds nothing but itself (no row of another entity refers to it): only
+// such a project, just recorded, may be taken by a first label; one with content and no
+// label is labelled by the State.
+Result<bool> project_is_bare(const QueryFn& q, const std::string& project);
+
 }  // namespace poles::app

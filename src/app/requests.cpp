@@ -265,10 +265,15 @@ Result<ChangeRequest> request_colabel(store::Store& s, const User& u, const Cola
   if (project.empty()) return Status::not_found(fmt::format("no project '{}'", b.project_id));
   POLES_ASSIGN_OR_RETURN(
       auto labels, q("SELECT cluster_id FROM project_label WHERE project_id = ?", {b.project_id}));
-  if (labels.empty())
-    return Status::conflict(fmt::format(
-        "the project '{}' has no label yet: label it directly (it becomes the cluster's)",
-        b.project_id));
+  if (labels.empty()) {
+    // A bare project is taken by its first label; one with content is labelled by the State
+    // (see project_is_bare), which this request asks.
+    POLES_ASSIGN_OR_RETURN(bool bare, project_is_bare(q, b.project_id));
+    if (bare)
+      return Status::conflict(fmt::format(
+          "the project '{}' has no label yet: label it directly (it becomes the cluster's)",
+          b.project_id));
+  }
   for (const auto& l : labels) {
     if (text(l[0]) == cluster)
       return Status::conflict(

@@ -436,6 +436,32 @@ def attack(name):
         prj = find_row('project', 'other-project')[0]
         return [('POST', '/api/v1/project_label',
                  {'project_id': prj, 'cluster_id': C, 'date': '2000-01-01'}, None)]
+    # A project with content and no label (imported from CORDIS, or left by an owner that
+    # removed its last label) is not taken by a first label: the State labels it.
+    if name.startswith(('attack_label_project_with_content', 'attack_orphaned_project',
+                        'regression_state_labels_project_with_content',
+                        'regression_colabel_request_for_project_with_content')):
+        prj = fresh('prj')
+        setup = [('ADMIN-POST', '/api/v1/project',
+                  {'id': prj, 'acronym': 'CORDIS', 'programme': 'H2020', 'status': 'running'}, None),
+                 ('ADMIN-POST', '/api/v1/participation',
+                  {'project_id': prj, 'organisation_id': MEMBER_ORG, 'role': 'coordinator'}, None)]
+        take = {'project_id': prj, 'cluster_id': C, 'date': '2030-01-01'}
+        label = ('GET', item_path('project_label', [prj, C]), None, None)
+        if name == 'attack_label_project_with_content_takes_it':
+            return setup + [('POST', '/api/v1/project_label', take, None),
+                            ('PATCH', item_path('project', [prj]), {'title': 'pris'}, 'current')]
+        if name == 'attack_label_project_with_content_takes_it_region':
+            return setup + [('POST', '/api/v1/project_label', dict(take, cluster_id=C2), None)]
+        if name == 'attack_orphaned_project_taken_by_first_label':
+            return setup + [('ADMIN-POST', '/api/v1/project_label', take, None),
+                            ('DELETE', item_path('project_label', [prj, C]), None, 'current'),
+                            ('POST@region', '/api/v1/project_label', dict(take, cluster_id=C2), None)]
+        if name == 'regression_state_labels_project_with_content':
+            return setup + [('POST@state', '/api/v1/project_label', take, None), label]
+        if name == 'regression_colabel_request_for_project_with_content':
+            return setup + [('POST', '/api/v1/requests/colabel', {'project_id': prj}, None),
+                            ('POST@state', '/api/v1/requests/{id}/accept', {}, None), label]
     if name == 'attack_project_edit_by_colabel':
         prj = find_row('project', 'colabelled-project')[0]
         return [('PATCH', item_path('project', [prj]), {'title': 'pris'}, 'current')]
