@@ -535,7 +535,9 @@ function censusSection() {
           { label: t("census.members"), value: (c) => fmt(c.members), num: true },
           { label: t("census.added"), value: (c) => fmt(c.added), num: true },
           { label: t("census.removed"), value: (c) => fmt(c.removed), num: true },
-        ], rows, null, { id: "census-table" }) : el("p", { class: "muted" }, t("census.unchanged")));
+          { label: t("census.held_back"), value: (c) => fmt(c.held_back), num: true },
+        ], rows, null, { id: "census-table" }) : el("p", { class: "muted" }, t("census.unchanged")),
+        r.held_back ? el("p", { class: "muted", id: "census-held" }, t("census.held_note", { n: fmt(r.held_back) })) : "");
       release.hidden = !dry || (r.added === 0 && r.removed === 0);
     } catch (err) { out.replaceChildren(problemBox(err)); }
   }

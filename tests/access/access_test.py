@@ -657,15 +657,27 @@ def attack(name):
     # trends (member_jobs) or a sector sheet's member jobs before and after gave that firm's
     # headcount. Firm figures over members count the State's census (member_census), which only
     # the State releases; the regression: once the State releases the year, the firm counts.
-    if name in ('attack_membership_moves_member_jobs', 'regression_census_release_counts_member'):
+    # A second release of the year moved the figure by the firm's headcount: the composition
+    # rule holds back the changes of fewer than three firms (or of one dominant firm); three
+    # firms of similar size are released.
+    if name in ('attack_membership_moves_member_jobs', 'regression_census_release_counts_member',
+                'attack_census_rerelease_reveals_joining_firm'):
         cluster = C2 if name.startswith('regression') else C
         year = 2020
-        # A firm of the panel that year, a member of another cluster (every organisation with a
-        # SIREN of the demo is a member somewhere), of nothing of the manager's or region's.
-        firm = one("""SELECT o.id FROM organisation o JOIN firm_year f ON f.siren = o.siren
-            WHERE f.year = ? AND f.headcount > 0 AND NOT EXISTS (SELECT 1 FROM membership m WHERE
-            m.organisation_id = o.id AND m.cluster_id IN (?, ?)) ORDER BY f.headcount DESC, o.id
-            LIMIT 1 OFFSET ?""", year, C, C2, 1 if name.startswith('regression') else 0)[0]
+        # Firms of the panel that year, members of another cluster that year (by its census: the
+        # firms stay members of some cluster, so no sector sheet moves), of nothing of the
+        # manager's or region's: for
+        # the attacks, the largest ones; for the regression, three whose jobs and R&D staff are
+        # alike (none above 85 % of the three in either: 200 to 2,000 jobs, the next R&D staffs).
+        def panel_firms(where, order, n):
+            return [r[0] for r in sql.execute(f"""SELECT o.id FROM organisation o JOIN firm_year f
+                ON f.siren = o.siren WHERE f.year = ? AND {where} AND NOT EXISTS (SELECT 1 FROM
+                membership m WHERE m.organisation_id = o.id AND m.cluster_id IN (?, ?)) AND EXISTS
+                (SELECT 1 FROM member_census x WHERE x.organisation_id = o.id AND x.year = f.year)
+                ORDER BY {order}, o.id LIMIT {n}""", (year, C, C2)).fetchall()]
+        firms = (panel_firms('f.rd_staff > 0 AND f.headcount BETWEEN 200 AND 2000', 'f.rd_staff DESC', 3)
+                 if name.startswith('regression') else panel_firms('f.headcount > 0', 'f.headcount DESC', 2))
+        firm = firms[1 if name == 'attack_census_rerelease_reveals_joining_firm' else 0]
         view = f'/api/v1/evaluate/trends/{cluster}?from={year}&to={year}'
         pick = lambda j: next(i['values'] for i in j['indicators'] if i['id'] == 'member_jobs')
         before = pick(json.loads(http('GET', view, tokens['admin'])[2]))
@@ -673,9 +685,12 @@ def attack(name):
             raise ValueError(f'setup: member_jobs of {cluster} in {year} is not published')
         moved = lambda j: pick(j) != before
         add = {'organisation_id': firm, 'cluster_id': cluster, 'start_date': f'{year}-06-01'}
+        release = ('ADMIN-POST', f'/api/v1/census/{year}', None, None)
         if name.startswith('regression'):
-            return [('POST@region', '/api/v1/membership', add, None),
-                    ('ADMIN-POST', f'/api/v1/census/{year}', None, None), ('SHOW@region', view, moved, None)]
+            return [('POST@region', '/api/v1/membership', dict(add, organisation_id=f), None)
+                    for f in firms] + [release, ('SHOW@region', view, moved, None)]
+        if name == 'attack_census_rerelease_reveals_joining_firm':
+            return [('POST', '/api/v1/membership', add, None), release, ('SHOW', view, moved, None)]
         return [('POST', '/api/v1/membership', add, None), ('SHOW', view, moved, None)]
     # A firm's own figures in its master data (headcount, turnover, balance sheet) were read by
     # every account, one firm at a time, while every aggregate of them goes through the secrecy

@@ -238,6 +238,92 @@ TEST_P(HttpTest, CensusReleaseCopiesTheYearsMemberships) {
   EXPECT_EQ(call("POST", "/api/v1/census/2019", auth(Role::kClusterManager))->status, 403);
 }
 
+// The composition rule on a second release of a year (docs/secrecy.md, section 6): its member
+// figures were published, and the release moves them by the figures of the firms it adds or
+// removes; a group of fewer than three firms, or with one above 85 %, is held back.
+TEST_P(HttpTest, CensusReleaseHoldsBackChangesOfTooFewFirms) {
+  auto siren = [](int n) {  // a SIREN with its Luhn key
+    const std::string s = fmt::format("{:08d}", n);
+    for (char c = '0'; c <= '9'; ++c) {
+      const std::string t = s + c;
+      int sum = 0;
+      for (int i = 0; i < 9; ++i) {
+        int d = t[static_cast<size_t>(8 - i)] - '0';
+        if (i % 2 == 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+        sum += d;
+      }
+      if (sum % 10 == 0) return t;
+    }
+    return std::string();
+  };
+  // Eight firms of the panel in 2019 (f7 holds 900 of the 938 jobs of f6, f7, f8) and a laboratory.
+  const int jobs[] = {20, 22, 21, 19, 23, 20, 900, 18};
+  std::string orgs = "id,name,kind,siren\nl1,Labo,research,\n", panel = "siren,year,headcount,naf,region\n";
+  for (int i = 1; i <= 8; ++i) {
+    orgs += fmt::format("f{},F {},company,{}\n", i, i, siren(31000 + i));
+    panel += fmt::format("{},2019,{},26.11Z,84\n", siren(31000 + i), jobs[i - 1]);
+  }
+  import("cluster", "id,name,region,scale\nk7,Pole K7,84,regional\n");
+  import("organisation", orgs);
+  import("firm_year", panel);
+  auto join = [&](const std::string& o) {
+    import("membership", "organisation_id,cluster_id,start_date\n" + o + ",k7,2019-03-01\n");
+  };
+  auto release = [&](bool dry) {
+    auto res = call("POST", std::string("/api/v1/census/2019") + (dry ? "?dry_run=true" : ""),
+                    auth(Role::kState));
+    EXPECT_EQ(res->status, 200) << res->body;
+    const Json j = Json::parse(res->body);
+    for (const auto& c : j["clusters"])
+      if (c["cluster"] == "k7") return c;
+    ADD_FAILURE() << "k7 not in the release: " << res->body;
+    return Json();
+  };
+  auto census = [&] {
+    auto res = call("GET", "/api/v1/member_census?year=2019&cluster_id=k7", auth(Role::kMember));
+    const Json j = Json::parse(res->body);
+    std::string ids;
+    for (const auto& r : j["items"]) ids += r["organisation_id"].get<std::string>() + " ";
+    return ids;
+  };
+  join("f1");
+  join("f2");
+  Json k = release(false);  // the first release of the year publishes no earlier figure
+  EXPECT_EQ(k["added"], 2);
+  EXPECT_EQ(k["held_back"], 0);
+  join("f3");  // one firm: its headcount would be the difference of two releases
+  join("l1");  // a laboratory moves no firm figure
+  k = release(true);
+  EXPECT_EQ(k["added"], 1);
+  EXPECT_EQ(k["held_back"], 1);
+  EXPECT_EQ(k["members"], 3);
+  join("f4");
+  join("f5");
+  k = release(false);  // f3, f4, f5: three firms of 21, 19 and 23 jobs
+  EXPECT_EQ(k["added"], 4);
+  EXPECT_EQ(k["held_back"], 0);
+  EXPECT_EQ(census(), "f1 f2 f3 f4 f5 l1 ");
+  join("f6");
+  join("f7");
+  join("f8");
+  k = release(false);  // three firms, one of 900 jobs out of 938: dominated
+  EXPECT_EQ(k["added"], 0);
+  EXPECT_EQ(k["held_back"], 3);
+  EXPECT_EQ(census(), "f1 f2 f3 f4 f5 l1 ");
+  // A firm that leaves alone stays in the year's census.
+  const std::string f1 = "/api/v1/membership/f1/k7/2019-03-01";
+  auto row = call("GET", f1, auth(Role::kAdmin));
+  ASSERT_EQ(row->status, 200) << row->body;
+  Headers h = auth(Role::kAdmin);
+  h.emplace_back("If-Match", row->get_header_value("ETag"));
+  auto res = call("DELETE", f1, h);
+  ASSERT_LT(res->status, 300) << res->body;
+  k = release(false);
+  EXPECT_EQ(k["removed"], 0);
+  EXPECT_EQ(k["held_back"], 4);
+  EXPECT_EQ(census(), "f1 f2 f3 f4 f5 l1 ");
+}
+
 TEST_P(HttpTest, NetworkRoutes) {
   import("organisation", "id,name,kind\no3,Trois,research\n");
   import("participation",

@@ -18,7 +18,8 @@ void add_census_routes(Router& r, Services&) {
                       "without writing it")};
   r.post("/api/v1/census/{year}",
          "Release a year's census of members: the memberships active that year become the "
-         "members that firm figures count (replaces the year's previous release)",
+         "members that firm figures count (replaces the year's previous release, except the "
+         "changes of member firms that the composition rule of secrecy holds back)",
          "member_census")
       .may(app::Op::kCreate, "member_census")
       .params(params)
