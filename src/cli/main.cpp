@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   poles::cli::add_impact(app, ctx);
   poles::cli::add_access(app, ctx);
   poles::cli::add_secrecy(app, ctx);
+  poles::cli::add_census(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
