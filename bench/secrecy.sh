@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The secrecy audit of every table published from the firm panel on the france demo (/stats/firms:
-# 9 measures × 25 years × all firms and members; the sector sheets), on 2 threads, with the information loss before (the former
+# 9 measures × 25 years × all firms and members; the sector sheets; the services' financing), on 2 threads, with the information loss before (the former
 # suppression: no line with one masked cell; and primary suppression alone) and after (secondary
 # suppression by linear programming over the linked tables). Prints a markdown section.
 # Usage: bench/secrecy.sh POLES_BINARY DEMO_DB
@@ -26,8 +26,10 @@ print()
 print("`poles secrecy audit --threads 2` on the france demo: each table published from the firm panel is built,")
 print("protected and attacked — each masked cell minimised and maximised subject to every published value, the")
 print("margins, the links and non-negativity (Clp). The tables of /stats/firms (9 measures × 25 years × all firms")
-print("and members, the two linked: all firms ⊃ members) and of the sector sheets (jobs of member firms by")
-print(f"region, one table per NAF division). Protection interval ±{100 * audit['protection']:g} %. Goal: every")
+print("and members, the two linked: all firms ⊃ members), of the sector sheets (jobs of member firms by")
+print("region, one table per NAF division; the results' jobs and revenue, per division and projects' start year),")
+print("and of the SME services summary (financing raised by cluster, one table per year: a period is the sum of")
+print(f"its years). Protection interval ±{100 * audit['protection']:g} %. Goal: every")
 print("published table of the demo audited within 60 s on 2 cores. The baselines are attacked on their primary cells.")
 print()
 print(f"Wall time of the audit: **{seconds:.1f} s** ({sum(p['attacked'] for p in pubs):,} masked cells attacked, "

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
+#include <set>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -43,6 +45,39 @@ std::string sector_name(std::string_view division) {
 std::vector<SecretCell> secret_column(size_t rows, const std::vector<Contribution>& contributions,
                                       const SecrecyRule& rule) {
   const SecretTable t = publish(static_cast<int>(rows), 1, contributions, rule);
+  std::vector<SecretCell> out;
+  for (size_t r = 0; r <= rows; ++r) out.push_back(secret_cell(t.cells[r][0]));
+  return out;
+}
+
+// Firm figures over a period the caller chooses ([from, to]): two periods that differ by one
+// year would give that year's figure by subtraction. So each year's column goes through the
+// engine on its own, and the period's column masks (and then protects) every cell that one of
+// its years masks: a published period cell is the sum of published year cells and tells nothing
+// they do not. `year` of each contribution: the year it belongs to (any constant bucket, e.g. 0
+// for undated rows counted in every period, is a year like the others).
+std::vector<SecretCell> secret_column_over_years(
+    size_t rows, const std::vector<std::pair<int, Contribution>>& contributions,
+    const SecrecyRule& rule) {
+  std::map<int, std::vector<Contribution>> by_year;
+  std::vector<Contribution> all;
+  for (const auto& [year, c] : contributions) {
+    by_year[year].push_back(c);
+    all.push_back(c);
+  }
+  std::set<std::pair<int, int>> masked;
+  if (by_year.size() > 1) {
+    for (const auto& [year, cs] : by_year) {
+      const SecretTable t = publish(static_cast<int>(rows), 1, cs, rule);
+      for (size_t r = 0; r <= rows; ++r) {
+        for (size_t k = 0; k <= 1; ++k) {
+          if (!t.cells[r][k].value) masked.emplace(static_cast<int>(r), static_cast<int>(k));
+        }
+      }
+    }
+  }
+  const SecretTable t =
+      publish(static_cast<int>(rows), 1, all, rule, {masked.begin(), masked.end()});
   std::vector<SecretCell> out;
   for (size_t r = 0; r <= rows; ++r) out.push_back(secret_cell(t.cells[r][0]));
   return out;
@@ -259,16 +294,20 @@ Result<ServicesOverview> services_overview(const Snapshot& s, const Args& a,
   POLES_ASSIGN_OR_RETURN(auto years, year_range(a));
   const auto r = services::services_report(s, years.first, years.second, a.integer("horizon"));
   const auto& orgs = s.table("organisation");
-  std::vector<Contribution> contributions;
+  std::vector<std::pair<int, Contribution>> contributions;
   for (size_t i = 0; i < r.clusters.size(); ++i) {
     // A cluster's manager (its region) knows its cluster's participants; a member, its own.
     const bool own_cluster = reader.knows_cluster(r.clusters[i].cluster);
-    for (const auto& [o, v] : r.clusters[i].financing)
-      contributions.push_back({static_cast<int>(i), 0, v,
-                               std::string(orgs.key(static_cast<size_t>(o))),
-                               own_cluster || reader.knows_organisation(o)});
+    for (const auto& [year_org, v] : r.clusters[i].financing_by_year) {
+      const auto [year, o] = year_org;
+      contributions.push_back({year,
+                               {static_cast<int>(i), 0, v,
+                                std::string(orgs.key(static_cast<size_t>(o))),
+                                own_cluster || reader.knows_organisation(o)}});
+    }
   }
-  const auto financing = secret_column(r.clusters.size(), contributions, rule);
+  // The period is the caller's: by year (secret_column_over_years).
+  const auto financing = secret_column_over_years(r.clusters.size(), contributions, rule);
 
   ServicesOverview out;
   out.from = r.from_year;
@@ -471,16 +510,18 @@ Result<SectorSheet> sector_sheet(const Snapshot& s, const std::string& sector, c
   }
   // Results on a project the caller owns, or of its own organisation, are known to it (it may
   // have written them): they do not count toward the rule (Reader).
-  std::vector<Contribution> jobs, revenue;
+  // The period is the caller's: by the projects' start year (secret_column_over_years).
+  std::vector<std::pair<int, Contribution>> jobs, revenue;
   const auto known = [&](const pipeline::FirmValue& f) {
     return reader.knows_project(f.project) || reader.knows_organisation(f.organisation);
   };
-  for (const auto& f : projects.result_jobs) jobs.push_back({0, 0, f.value, f.firm, known(f)});
+  for (const auto& f : projects.result_jobs)
+    jobs.push_back({f.year, {0, 0, f.value, f.firm, known(f)}});
   for (const auto& f : projects.result_revenue)
-    revenue.push_back({0, 0, f.value, f.firm, known(f)});
+    revenue.push_back({f.year, {0, 0, f.value, f.firm, known(f)}});
   out.results.by_kind.values = projects.results_by_kind;
-  out.results.jobs = secret_column(1, jobs, rule)[0];
-  out.results.revenue = secret_column(1, revenue, rule)[0];
+  out.results.jobs = secret_column_over_years(1, jobs, rule)[0];
+  out.results.revenue = secret_column_over_years(1, revenue, rule)[0];
 
   // Jobs in member firms of the sector, by region.
   // A member account knows its own firm's headcount: it does not count toward the rule.

@@ -6,11 +6,15 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <set>
 #include <thread>
 
 #include "core/codes.h"
+#include "core/date.h"
 #include "foresight/employment.h"
+#include "pipeline/sector.h"
+#include "services/services.h"
 #include "secrecy/linked.h"
 
 namespace poles::app {
@@ -130,6 +134,35 @@ Result<SecrecyAuditPublisher> audit_firm_tables(const snapshot::Snapshot& s,
   return attack_systems("/api/v1/stats/firms", how, systems, o, rule, start);
 }
 
+// One column of firm figures by row with its total, as a view publishes it alone
+// (secrecy::publish, or the former rule for the baseline).
+System column_system(const std::string& table, std::vector<std::string> rows,
+                     const std::vector<Contribution>& contributions, const SecrecyRule& rule,
+                     FirmSuppression how) {
+  System sys;
+  const int n = static_cast<int>(rows.size());
+  const bool nonnegative = std::all_of(contributions.begin(), contributions.end(),
+                                       [](const Contribution& c) { return c.value >= 0; });
+  sys.grids.push_back(
+      secrecy::add_two_way(sys.linked, table, n, 1, contributions, rule, nonnegative));
+  sys.rows = std::move(rows);
+  sys.columns = {"value"};
+  const SecretTable t = how == FirmSuppression::kLineRule
+                            ? secrecy::publish_line_rule(n, 1, contributions, rule)
+                            : secrecy::publish(n, 1, contributions, rule);
+  if (how != FirmSuppression::kPrimaryOnly) {
+    const secrecy::Grid& g = sys.grids.front();
+    for (int r = 0; r <= n; ++r) {
+      for (int k = 0; k <= 1; ++k) {
+        if (t.cells[static_cast<size_t>(r)][static_cast<size_t>(k)].suppression ==
+            Suppression::kSecondary)
+          sys.linked.cells[static_cast<size_t>(g.at(r, k))].state = secrecy::CellState::kSecondary;
+      }
+    }
+  }
+  return sys;
+}
+
 // The sector sheets' jobs of member firms by region (/api/v1/foresight/sectors/{sector}, one
 // column per NAF division of the registry's organisations, the panel's last year), each a table
 // alone as the sheet publishes it (secrecy::publish).
@@ -151,32 +184,81 @@ Result<SecrecyAuditPublisher> audit_sector_sheets(const snapshot::Snapshot& s,
     for (const auto& f : members.firms)
       headcount.push_back({static_cast<int>(f.region), 0, f.headcount, f.siren});
     if (headcount.empty()) continue;
-    System sys;
-    const int rows = static_cast<int>(members.regions.size());
-    const bool nonnegative = std::all_of(headcount.begin(), headcount.end(),
-                                         [](const Contribution& c) { return c.value >= 0; });
-    sys.grids.push_back(secrecy::add_two_way(sys.linked,
-                                             fmt::format("division {} {}", d, members.year), rows,
-                                             1, headcount, rule, nonnegative));
-    sys.rows = members.regions;
+    auto sys = column_system(fmt::format("division {} {}", d, members.year), members.regions,
+                             headcount, rule, how);
     sys.columns = {"jobs"};
-    const SecretTable t = how == FirmSuppression::kLineRule
-                              ? secrecy::publish_line_rule(rows, 1, headcount, rule)
-                              : secrecy::publish(rows, 1, headcount, rule);
-    if (how != FirmSuppression::kPrimaryOnly) {
-      const secrecy::Grid& g = sys.grids.front();
-      for (int r = 0; r <= rows; ++r) {
-        for (int k = 0; k <= 1; ++k) {
-          if (t.cells[static_cast<size_t>(r)][static_cast<size_t>(k)].suppression ==
-              Suppression::kSecondary)
-            sys.linked.cells[static_cast<size_t>(g.at(r, k))].state =
-                secrecy::CellState::kSecondary;
-        }
-      }
-    }
     systems.push_back(std::move(sys));
   }
   return attack_systems("/api/v1/foresight/sectors/{sector}", how, systems, o, rule, start);
+}
+
+// The years of a table's rows (a date column), or the one asked.
+std::set<int> years_of(const snapshot::Table& t, std::string_view column,
+                       const SecrecyAuditOptions& o) {
+  if (o.year) return {*o.year};
+  std::set<int> out;
+  const auto& c = t.column(column);
+  for (size_t i = 0; i < t.rows; ++i) {
+    if (c.present[i]) out.insert(Date::from_days(c.ints[i]).year);
+  }
+  return out;
+}
+
+// The SME services summary's financing raised by cluster (/api/v1/services/summary): a period is
+// published only as the sum of its years' tables (app::secret_column_over_years), so the tables
+// are the years', each a column by cluster.
+Result<SecrecyAuditPublisher> audit_services_financing(const snapshot::Snapshot& s,
+                                                       const SecrecyAuditOptions& o,
+                                                       const SecrecyRule& rule,
+                                                       FirmSuppression how) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto& orgs = s.table("organisation");
+  const auto& clusters = s.table("cluster");
+  std::vector<System> systems;
+  for (const int y : years_of(s.table("service"), "date", o)) {
+    const auto r = services::services_report(s, y, y);
+    std::vector<Contribution> financing;
+    std::vector<std::string> rows;
+    for (size_t i = 0; i < r.clusters.size(); ++i) {
+      rows.emplace_back(clusters.key(static_cast<size_t>(r.clusters[i].cluster)));
+      for (const auto& [o_, v] : r.clusters[i].financing)
+        financing.push_back(
+            {static_cast<int>(i), 0, v, std::string(orgs.key(static_cast<size_t>(o_)))});
+    }
+    if (financing.empty()) continue;
+    systems.push_back(
+        column_system(fmt::format("financing raised {}", y), rows, financing, rule, how));
+  }
+  return attack_systems("/api/v1/services/summary", how, systems, o, rule, start);
+}
+
+// A sector sheet's results (jobs and revenue of the results of the sector's projects): by the
+// projects' start year, as the sheet publishes a period (undated projects: a year of their own).
+Result<SecrecyAuditPublisher> audit_sector_results(const snapshot::Snapshot& s,
+                                                   const SecrecyAuditOptions& o,
+                                                   const SecrecyRule& rule, FirmSuppression how) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto& project = s.table("project");
+  std::set<std::string> divisions;
+  for (const auto& code : project.column("sector").dict) {
+    if (code.size() >= 2 && codes::naf_division_exists(code.substr(0, 2)))
+      divisions.emplace(code.substr(0, 2));
+  }
+  std::vector<System> systems;
+  for (const auto& d : divisions) {
+    // Every start year at once, split by year here.
+    const auto p = pipeline::sector_projects(s, d, o.year.value_or(0), o.year.value_or(9999));
+    for (const auto& [what, values] :
+         {std::pair{"jobs", &p.result_jobs}, std::pair{"revenue", &p.result_revenue}}) {
+      std::map<int, std::vector<Contribution>> by_year;
+      for (const auto& f : *values) by_year[f.year].push_back({0, 0, f.value, f.firm});
+      for (const auto& [y, cs] : by_year)
+        systems.push_back(column_system(fmt::format("results {} {} {}", what, d, y), {d}, cs,
+                                        rule, how));
+    }
+  }
+  return attack_systems("/api/v1/foresight/sectors/{sector} (results)", how, systems, o, rule,
+                        start);
 }
 
 }  // namespace
@@ -191,7 +273,8 @@ Result<SecrecyAudit> secrecy_audit(const snapshot::Snapshot& s, const SecrecyAud
     methods.push_back(FirmSuppression::kLineRule);
     methods.push_back(FirmSuppression::kPrimaryOnly);
   }
-  for (auto publisher : {audit_firm_tables, audit_sector_sheets}) {
+  for (auto publisher :
+       {audit_firm_tables, audit_sector_sheets, audit_services_financing, audit_sector_results}) {
     for (auto how : methods) {
       auto p = publisher(s, o, rule, how);
       if (!p) return p.error();

@@ -544,6 +544,14 @@ Result<std::vector<FirmTableSet>> firm_table_sets(const snapshot::Snapshot& s,
       known_of[c] = it != members.end() && reader.knows_organisation(it->second);
     }
   }
+  // A reader that knows firms starts from the masks of the tables published to all
+  // (secrecy::start_from_public_masks).
+  std::vector<FirmTableSet> public_sets;
+  if (how == FirmSuppression::kLinked &&
+      std::any_of(known_of.begin(), known_of.end(), [](uint8_t k) { return k != 0; })) {
+    POLES_ASSIGN_OR_RETURN(public_sets,
+                           firm_table_sets(s, measures, year, rule, how, threads, Reader{}));
+  }
   // The panel's rows with a region and a NAF section, by year.
   struct Entry {
     uint32_t row;
@@ -596,6 +604,8 @@ Result<std::vector<FirmTableSet>> firm_table_sets(const snapshot::Snapshot& s,
     set.members = secrecy::add_two_way(set.linked, fmt::format("{} {} members", measure, y), R, C,
                                        mem, rule, nonnegative);
     secrecy::link_subset(set.linked, set.all, set.members, nonnegative);
+    // The same tables, built in the same order: cell for cell.
+    if (!public_sets.empty()) secrecy::start_from_public_masks(set.linked, public_sets[j].linked);
     if (how == FirmSuppression::kLinked) {
       secrecy::Protection p;
       p.share = rule.protection;

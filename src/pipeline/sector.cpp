@@ -76,9 +76,10 @@ SectorProjects sector_projects(const Snapshot& s, std::string_view division, int
     const std::string firm = o >= 0 ? std::string(orgs.key(static_cast<size_t>(o)))
                                     : "project:" + std::string(project.key(p));
     const auto pr = static_cast<int32_t>(p);
-    if (!std::isnan(r_jobs.reals[i])) out.result_jobs.push_back({firm, r_jobs.reals[i], pr, o});
+    const int y = start.present[p] ? Date::from_days(start.ints[p]).year : 0;
+    if (!std::isnan(r_jobs.reals[i])) out.result_jobs.push_back({firm, r_jobs.reals[i], pr, o, y});
     if (!std::isnan(r_revenue.reals[i]))
-      out.result_revenue.push_back({firm, r_revenue.reals[i], pr, o});
+      out.result_revenue.push_back({firm, r_revenue.reals[i], pr, o, y});
   }
   return out;
 }

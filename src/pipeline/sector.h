@@ -30,6 +30,7 @@ struct FirmValue {
   std::string firm;  // organisation id, or "project:<id>" for a result without organisation
   double value = 0;
   int32_t project = -1, organisation = -1;  // the result's rows (organisation -1: none)
+  int year = 0;  // the project's start year (0: undated, counted in every period)
 };
 
 struct SectorProjects {

@@ -268,6 +268,16 @@ Status protect(LinkedTables& lt, const Protection& p) {
   return Status::ok();
 }
 
+void start_from_public_masks(LinkedTables& reader, const LinkedTables& everyone) {
+  const size_t n = std::min(reader.cells.size(), everyone.cells.size());
+  for (size_t i = 0; i < n; ++i) {
+    auto& c = reader.cells[i];
+    const bool known_a_priori = c.lower == c.upper;
+    if (everyone.cells[i].masked() && !c.masked() && !known_a_priori)
+      c.state = CellState::kSecondary;
+  }
+}
+
 Result<AuditOutcome> audit(const LinkedTables& lt, const Protection& p, bool primaries_only) {
   const size_t n = lt.cells.size();
   const double S = scale_of(lt);

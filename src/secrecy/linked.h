@@ -101,6 +101,14 @@ void link_subset(LinkedTables& lt, const Grid& whole, const Grid& part, bool non
 // Secondary suppression (see the top of this file). Fails only if the solver does.
 Status protect(LinkedTables& lt, const Protection& p = {});
 
+// A reader's tables start from the masks of the same tables published to all (built by the same
+// calls, cell for cell, with no contribution known, and protected): every cell masked for all is
+// masked for the reader too (secondary), except the cells it knows a priori (its own, structural
+// zeros). Otherwise a cell the reader's own firm dominates — masked for all, but publishable for
+// the reader from the others' part alone — would be published to it, and anyone who reads both
+// tables could combine them. Call before protect(lt).
+void start_from_public_masks(LinkedTables& reader, const LinkedTables& everyone);
+
 // One masked cell attacked.
 struct CellInterval {
   int cell = 0;

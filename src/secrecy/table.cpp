@@ -18,13 +18,35 @@ int SecretTable::masked() const {
 
 SecretTable publish(int rows, int cols, const std::vector<Contribution>& contributions,
                     const Rule& rule) {
+  return publish(rows, cols, contributions, rule, {});
+}
+
+SecretTable publish(int rows, int cols, const std::vector<Contribution>& contributions,
+                    const Rule& rule, const std::vector<std::pair<int, int>>& also_masked) {
   const bool nonnegative = std::all_of(contributions.begin(), contributions.end(),
                                        [](const Contribution& c) { return c.value >= 0; });
   LinkedTables lt;
   const Grid g = add_two_way(lt, "table", rows, cols, contributions, rule, nonnegative);
   Protection p;
   p.share = rule.protection;
-  if (Status st = protect(lt, p); !st.is_ok()) {
+  Status st = Status::ok();
+  if (std::any_of(contributions.begin(), contributions.end(),
+                  [](const Contribution& c) { return c.known; })) {
+    // A reader that knows contributions starts from the table published to all.
+    std::vector<Contribution> unknown = contributions;
+    for (auto& c : unknown) c.known = false;
+    LinkedTables everyone;
+    add_two_way(everyone, "table", rows, cols, unknown, rule, nonnegative);
+    st = protect(everyone, p);
+    if (st.is_ok()) start_from_public_masks(lt, everyone);
+  }
+  for (const auto& [r, c] : also_masked) {
+    if (r < 0 || r > rows || c < 0 || c > cols) continue;
+    auto& cell = lt.cells[static_cast<size_t>(g.at(r, c))];
+    if (!cell.masked() && cell.lower < cell.upper) cell.state = CellState::kSecondary;
+  }
+  if (st.is_ok()) st = protect(lt, p);
+  if (!st.is_ok()) {
     // The solver failed: publish nothing rather than an unprotected table.
     SecretTable t = to_secret_table(lt, g);
     for (auto& line : t.cells) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,11 @@ struct SecretTable {
 // fail, every cell is masked.
 SecretTable publish(int rows, int cols, const std::vector<Contribution>& contributions,
                     const Rule& rule = {});
+// The same with cells masked beforehand (row, col; margins included: a row's total is column
+// `cols`, a column's total row `rows`), e.g. because another table they add up from masks them:
+// the secondary suppression then protects them too.
+SecretTable publish(int rows, int cols, const std::vector<Contribution>& contributions,
+                    const Rule& rule, const std::vector<std::pair<int, int>>& also_masked);
 
 // The former secondary suppression, kept as the baseline the audit is compared with: cells are
 // masked until no row or column holds exactly one masked cell (which its total would reveal by

@@ -81,6 +81,7 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
   std::vector<ServiceSummary> sum(clusters.rows);
   std::vector<std::set<int32_t>> participants(clusters.rows), served(clusters.rows);
   std::vector<std::map<int32_t, double>> financing(clusters.rows);
+  std::vector<std::map<std::pair<int, int32_t>, double>> financing_year(clusters.rows);
   std::vector<double> sat_sum(clusters.rows, 0);
   std::vector<size_t> sat_n(clusters.rows, 0);
   const auto& svc = s.table("service");
@@ -127,7 +128,10 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
       ++sat_n[c];
     }
     if (sp_out.codes[i] >= 0) ++sum[c].outcomes[static_cast<size_t>(sp_out.codes[i])];
-    if (!std::isnan(sp_fin.reals[i]) && sp_fin.reals[i] != 0) financing[c][o] += sp_fin.reals[i];
+    if (!std::isnan(sp_fin.reals[i]) && sp_fin.reals[i] != 0) {
+      financing[c][o] += sp_fin.reals[i];
+      financing_year[c][{Date::from_days(sv_date.ints[v]).year, o}] += sp_fin.reals[i];
+    }
   }
 
   // Projects labelled by each cluster starting in the period (each once per cluster).
@@ -170,6 +174,7 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
     r.sme_members += x.sme_members;
     r.sme_served += x.sme_served;
     x.financing.assign(financing[c].begin(), financing[c].end());
+    x.financing_by_year.assign(financing_year[c].begin(), financing_year[c].end());
     reach.push_back(x.reach);
     per_member.push_back(x.sme_members
                              ? static_cast<double>(x.services) / static_cast<double>(x.sme_members)

@@ -36,6 +36,9 @@ struct ServiceSummary {
   // Financing raised after a service, per organisation (summed): a firm aggregate, published
   // only through statistical secrecy.
   std::vector<std::pair<int32_t, double>> financing;
+  // The same by year of the service ((year, organisation) → amount): a period's figure is
+  // published only as the sum of its years' (app::secret_column_over_years).
+  std::vector<std::pair<std::pair<int, int32_t>, double>> financing_by_year;
 };
 
 struct Spread {  // of a measure across clusters

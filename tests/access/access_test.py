@@ -176,7 +176,7 @@ with socket.socket() as s:
     PORT = s.getsockname()[1]
 server = subprocess.Popen([POLES, '--db', DB, 'serve', '--listen', f'127.0.0.1:{PORT}'],
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-BASE = f'http://127.0.0.1:{PORT}'
+URL = f'http://127.0.0.1:{PORT}'
 
 
 def http(method, path, token=None, body=None, headers=None):
@@ -187,7 +187,7 @@ def http(method, path, token=None, body=None, headers=None):
     if body is not None:
         data = json.dumps(body).encode()
         h['Content-Type'] = 'application/json'
-    req = urllib.request.Request(BASE + path, data=data, method=method, headers=h)
+    req = urllib.request.Request(URL + path, data=data, method=method, headers=h)
     try:
         with urllib.request.urlopen(req, timeout=300) as r:
             return r.status, dict(r.headers), r.read().decode('utf-8', 'replace')
@@ -735,15 +735,24 @@ def attack(name):
     if name in ('attack_invented_results_lift_sector_cell', 'regression_state_reads_sector_results'):
         sectors = [i['sector'] for i in json.loads(http('GET', '/api/v1/foresight/sectors',
                                                         tokens['admin'])[2])['items']]
-        sector = next(d for d in sectors if sql.execute(
-            """SELECT count(DISTINCT coalesce(r.organisation_id, 'project:' || p.id)) FROM result r
-               JOIN project p ON p.id = r.project_id WHERE substr(p.sector, 1, 2) = ? AND r.jobs
-               IS NOT NULL""", (d,)).fetchone()[0] in (1, 2))
+        # A sector whose results with jobs are of one or two firms, on projects of one start year
+        # (the sheet publishes a period as the sum of its years: the invented project starts that
+        # year too, so that to the State the year's cell is of seven contributions).
+        def real(d):
+            return sql.execute(
+                """SELECT count(DISTINCT coalesce(r.organisation_id, 'project:' || p.id)),
+                   count(DISTINCT coalesce(substr(p.start_date, 1, 4), '')), max(p.start_date)
+                   FROM result r JOIN project p ON p.id = r.project_id WHERE substr(p.sector, 1, 2) = ?
+                   AND r.jobs IS NOT NULL""", (d,)).fetchone()
+        sector = next(d for d in sectors if real(d)[0] in (1, 2) and real(d)[1] == 1)
+        start = real(sector)[2]
         orgs = [r[0] for r in sql.execute('SELECT id FROM organisation ORDER BY id LIMIT 5')]
         prj = fresh('prj')
         method = 'POST' if name.startswith('attack') else 'ADMIN-POST'
-        steps = [(method, '/api/v1/project', {'id': prj, 'acronym': 'INV', 'programme': 'FUI',
-                                              'status': 'idea', 'sector': sector}, None),
+        project = {'id': prj, 'acronym': 'INV', 'programme': 'FUI', 'status': 'idea', 'sector': sector}
+        if start:
+            project['start_date'] = start
+        steps = [(method, '/api/v1/project', project, None),
                  (method, '/api/v1/project_label', {'project_id': prj, 'cluster_id': C,
                                                     'date': '2030-01-01'}, None)]
         steps += [(method, '/api/v1/result', {'id': fresh('res'), 'project_id': prj,
@@ -959,7 +968,7 @@ def run_row(row):
                                else str(st))
                 continue
             if method == 'POST-CSV':
-                req = urllib.request.Request(BASE + path, data=body.encode(), method='POST',
+                req = urllib.request.Request(URL + path, data=body.encode(), method='POST',
                                              headers={'Authorization': f'Bearer {token}',
                                                       'Content-Type': 'text/csv'})
                 try:

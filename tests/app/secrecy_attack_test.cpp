@@ -173,7 +173,7 @@ TEST_F(SecrecyAttack, EveryFirmTableOfAYearPassesTheAudit) {
   o.primaries_only = true;
   auto r = secrecy_audit(*snap_, o);
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
-  ASSERT_EQ(r->publishers.size(), 2u);
+  ASSERT_EQ(r->publishers.size(), 4u);
   EXPECT_EQ(r->publishers[0].publisher, "/api/v1/stats/firms");
   EXPECT_EQ(r->publishers[0].tables, 18);
   EXPECT_GT(r->publishers[0].primary, 0);
@@ -198,6 +198,28 @@ TEST_F(SecrecyAttack, SectorSheetsPassTheAudit) {
   EXPECT_GT(sheets->tables, 10);
   EXPECT_GT(sheets->primary, 0);
   EXPECT_EQ(sheets->failures, 0);
+  EXPECT_TRUE(r->passed);
+}
+
+// A test per publisher: the SME services summary's financing raised by cluster (a table per year:
+// a period is published as the sum of its years) and the sector sheets' results (per division and
+// start year) pass the audit, and have primary cells to protect.
+TEST_F(SecrecyAttack, ServicesFinancingAndSectorResultsPassTheAudit) {
+  SecrecyAuditOptions o;
+  o.year = 2018;  // a year with both, on either demo
+  auto r = secrecy_audit(*snap_, o);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  int seen = 0;
+  for (const auto& p : r->publishers) {
+    if (p.publisher != "/api/v1/services/summary" &&
+        p.publisher != "/api/v1/foresight/sectors/{sector} (results)")
+      continue;
+    ++seen;
+    EXPECT_GT(p.tables, 0) << p.publisher;
+    EXPECT_GT(p.primary, 0) << p.publisher;
+    EXPECT_EQ(p.failures, 0) << p.publisher;
+  }
+  EXPECT_EQ(seen, 2);
   EXPECT_TRUE(r->passed);
 }
 

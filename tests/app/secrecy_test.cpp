@@ -180,6 +180,57 @@ TEST(Secrecy, AMemberDoesNotCountItsOwnFirmTowardTheRule) {
   EXPECT_TRUE(cell(*theirs, "84", "C").value.has_value());
 }
 
+// A member's table starts from the masks of the table published to all: a cell its own firm
+// dominates (masked for everyone) is, for that member, a cell of three others (publishable on
+// its own), and publishing it to the member alone would let anyone who reads both tables (the
+// member sharing its screen, say) combine them. Every cell masked for all is masked for it.
+TEST(Secrecy, AMembersTableMasksEveryCellThePublicTableMasks) {
+  testing_support::Eco e;
+  e.row("organisation", {{"id", std::string("own")},
+                         {"name", std::string("Own firm")},
+                         {"kind", std::string("company")},
+                         {"siren", std::string("F00")}});
+  int n = 0;
+  auto firm = [&](const std::string& region, const std::string& naf, double turnover,
+                  const std::string& siren = "") {
+    e.row("firm_year", {{"siren", siren.empty() ? "F" + std::to_string(++n + 10) : siren},
+                        {"year", int64_t{2020}},
+                        {"region", region},
+                        {"naf", naf},
+                        {"turnover", turnover}});
+  };
+  // 84 × C: the reader's firm holds 1,000 of 1,030 (dominated for all); three others of 10.
+  firm("84", "30.30Z", 1000, "F00");
+  for (int i = 0; i < 3; ++i) firm("84", "30.30Z", 10);
+  for (const auto& [region, naf] : std::vector<std::pair<std::string, std::string>>{
+           {"11", "30.30Z"}, {"84", "62.01Z"}, {"11", "62.01Z"}, {"24", "30.30Z"},
+           {"24", "62.01Z"}}) {
+    for (int i = 0; i < 4; ++i) firm(region, naf, 1000 + 10 * i);
+  }
+  auto s = e.build();
+  auto everyone = firm_aggregate(*s, "turnover", 2020, false);
+  ASSERT_TRUE(everyone.has_value()) << everyone.error().to_string();
+  const Reader member(*s, User{"m", Role::kMember, "own"});
+  auto mine = firm_aggregate(*s, "turnover", 2020, false, {}, member);
+  ASSERT_TRUE(mine.has_value()) << mine.error().to_string();
+  const auto r84 = std::find(everyone->rows.begin(), everyone->rows.end(), "84") - everyone->rows.begin();
+  const auto cC = std::find(everyone->columns.begin(), everyone->columns.end(), "C") -
+                  everyone->columns.begin();
+  EXPECT_EQ(everyone->cells[static_cast<size_t>(r84)][static_cast<size_t>(cC)].secret.value_or(""),
+            "primary");
+  int masked_for_all = 0;
+  for (size_t r = 0; r < everyone->cells.size(); ++r) {
+    for (size_t c = 0; c < everyone->cells[r].size(); ++c) {
+      if (everyone->cells[r][c].value.has_value()) continue;
+      ++masked_for_all;
+      EXPECT_FALSE(mine->cells[r][c].value.has_value())
+          << everyone->rows[r] << " x " << everyone->columns[c]
+          << " is masked for all and published to the member";
+    }
+  }
+  EXPECT_GE(masked_for_all, 2);
+}
+
 // Impact estimates rest on firms: a cohort of two firms has its ATT(g,t) masked (with its counts),
 // while the aggregations over every cohort stay published; an event-time coefficient resting on
 // fewer than 3 treated rows is masked too.

@@ -49,10 +49,34 @@ TEST_F(Cli, SecrecyAuditOfAnEmptyStorePasses) {
   const auto j = nlohmann::json::parse(out());
   EXPECT_TRUE(j["passed"].get<bool>());
   EXPECT_DOUBLE_EQ(j["protection"].get<double>(), 0.15);
-  ASSERT_EQ(j["publishers"].size(), 2u);
+  ASSERT_EQ(j["publishers"].size(), 4u);
   EXPECT_EQ(j["publishers"][0]["publisher"], "/api/v1/stats/firms");
   EXPECT_EQ(j["publishers"][0]["failures"], 0);
   EXPECT_EQ(run({"secrecy", "audit", "--protection", "2"}), 1);
+}
+
+// `poles census release`: the State's release of a year from the command line, as the API's
+// (a dry run writes nothing; a year outside 2004 … now is bad input).
+TEST_F(Cli, CensusReleaseFromTheCommandLine) {
+  testing::write_file(dir_ / "c.csv", "id,name,region,scale\naero,Aerospace Valley,76,national\n");
+  testing::write_file(dir_ / "o.csv", "id,name,kind\nlab,Labo,research\n");
+  testing::write_file(dir_ / "m.csv", "organisation_id,cluster_id,start_date\nlab,aero,2018-02-01\n");
+  ASSERT_EQ(run({"import", "cluster", (dir_ / "c.csv").string()}), 0) << err();
+  ASSERT_EQ(run({"import", "organisation", (dir_ / "o.csv").string()}), 0) << err();
+  ASSERT_EQ(run({"import", "membership", (dir_ / "m.csv").string()}), 0) << err();
+  ASSERT_EQ(run({"census", "release", "2019", "--dry-run", "--json"}), 0) << err();
+  auto j = nlohmann::json::parse(out());
+  EXPECT_EQ(j["added"], 1);
+  EXPECT_EQ(j["dry_run"], true);
+  ASSERT_EQ(run({"census", "release", "2019"}), 0) << err();
+  EXPECT_NE(out().find("2019 released: 1 members, 1 added, 0 removed, 0 held back"),
+            std::string::npos)
+      << out();
+  ASSERT_EQ(run({"export", "member_census"}), 0);
+  EXPECT_EQ(out(), "year,cluster_id,organisation_id\n2019,aero,lab\n");
+  EXPECT_EQ(run({"census", "release", "1990"}), 2);
+  EXPECT_NE(err().find("a census is released for a year from 2004"), std::string::npos) << err();
+  EXPECT_EQ(run({"census", "release"}), 1);  // the year is required
 }
 
 TEST_F(Cli, XlsxExportWritesAWorkbook) {

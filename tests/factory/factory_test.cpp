@@ -4,6 +4,8 @@
 #include "app/factory.h"
 
 #include <gtest/gtest.h>
+
+#include <tuple>
 #include <unistd.h>
 
 #include <cmath>
@@ -743,6 +745,78 @@ TEST(FactoryViews, SectorSheetMemberJobsDoNotCountTheReadersOwnFirm) {
   ASSERT_TRUE(mine.has_value()) << mine.error().to_string();
   EXPECT_FALSE(mine->member_jobs.total.value.has_value());
   EXPECT_EQ(mine->member_jobs.total.secret.value_or(""), "primary");
+}
+
+// Firm figures over a period the caller chooses: 2019 alone and 2019–2020 differ by the one firm
+// served in 2020 (its financing raised), or by the one firm's results of a project started in
+// 2020. Each year goes through the rule on its own, and a period whose year is masked is masked:
+// the two periods no longer give the single firm's figure by subtraction.
+TEST(FactoryViews, PeriodsThatDifferByAYearDoNotGiveThatYearsFigure) {
+  Eco e;
+  e.cluster("a", "84");
+  for (int i = 1; i <= 5; ++i) e.org("f" + std::to_string(i), "company", "84", "pme", "30.30Z");
+  // Four firms served in 2019, one in 2020.
+  e.row("service", {{"id", std::string("s19")},
+                    {"cluster_id", std::string("a")},
+                    {"kind", std::string("training")},
+                    {"date", std::string("2019-05-01")}});
+  e.row("service", {{"id", std::string("s20")},
+                    {"cluster_id", std::string("a")},
+                    {"kind", std::string("training")},
+                    {"date", std::string("2020-05-01")}});
+  for (int i = 1; i <= 5; ++i)
+    e.row("service_participant", {{"service_id", std::string(i < 5 ? "s19" : "s20")},
+                                  {"organisation_id", "f" + std::to_string(i)},
+                                  {"financing_raised", 100.0 + 10 * i}});
+  auto s = e.build();
+  auto financing = [&](const std::string& to) {
+    auto v = app::services_overview(
+        *s, args_of(app::services_params(), {{"from", "2019"}, {"to", to}}));
+    EXPECT_TRUE(v.has_value()) << v.error().to_string();
+    return v->totals.financing_raised;
+  };
+  const auto one_year = financing("2019"), two_years = financing("2020");
+  ASSERT_TRUE(one_year.value.has_value());
+  EXPECT_DOUBLE_EQ(*one_year.value, 110 + 120 + 130 + 140);
+  EXPECT_FALSE(two_years.value.has_value()) << "minus 2019's, it gives the one firm of 2020";
+  EXPECT_EQ(two_years.secret.value_or(""), "secondary");
+  // The same for a sector sheet's results: four firms on a project of 2010, and on projects of
+  // 2019 the results of o1 and of a project without organisation (masked).
+  Eco sheet_eco = sector_eco();
+  for (int i = 1; i <= 4; ++i) {
+    const std::string id = "q" + std::to_string(i);
+    sheet_eco.org(id, "company", "84", "pme", "30.30Z");
+    sheet_eco.row("result", {{"id", "rq" + std::to_string(i)},
+                             {"project_id", std::string("s4")},
+                             {"organisation_id", id},
+                             {"kind", std::string("product")},
+                             {"jobs", 20.0 + i}});
+  }
+  // Employment at the end of both windows (2010–2018 and 2010–2019): the shift-share's years.
+  for (const int64_t year : {2018, 2019}) {
+    for (const auto& [code, sector, n] : std::vector<std::tuple<S, S, double>>{
+             {"11", "30", 130}, {"11", "62", 210}, {"84", "30", 50}, {"84", "62", 65},
+             {"11", "total", 640}, {"84", "total", 430}})
+      sheet_eco.row("employment", {{"level", S("region")},
+                                   {"code", code},
+                                   {"sector", sector},
+                                   {"year", year},
+                                   {"jobs", n}});
+  }
+  auto t = sheet_eco.build();
+  auto jobs = [&](const std::string& to) {
+    auto v = app::sector_sheet(
+        *t, "30", args_of(app::employment_params(), {{"from", "2010"}, {"to", to}}));
+    if (!v) {
+      ADD_FAILURE() << v.error().to_string();
+      return app::SecretCell{};
+    }
+    return v->results.jobs;
+  };
+  const auto before_2019 = jobs("2018"), with_2019 = jobs("2019");
+  ASSERT_TRUE(before_2019.value.has_value());
+  EXPECT_DOUBLE_EQ(*before_2019.value, 21 + 22 + 23 + 24);
+  EXPECT_FALSE(with_2019.value.has_value()) << "minus 2010–2018, it gives 2019's two results";
 }
 
 TEST(FactoryViews, SectorSheetPublishesFirmAggregatesThroughSecrecy) {

@@ -239,14 +239,24 @@ TEST(LinkedTables, ContributionsTheReaderKnowsDoNotCountTowardTheRule) {
   const SecretTable to_others = publish(1, 1, cs);
   ASSERT_TRUE(to_others.cells[0][0].value.has_value());
   EXPECT_DOUBLE_EQ(*to_others.cells[0][0].value, 3000);
-  // A firm that dominates a cell does not learn the others' sum from it unless they pass the
-  // rule among themselves (three firms here, none above 85 % of their sum): it may read it.
+  // A firm that dominates a cell would learn only the others' sum from it, which passes the
+  // rule among themselves (three firms, none above 85 % of their sum); but the cell is masked
+  // for all (dominated), and a figure published to one reader and hidden from all could be
+  // combined with the public table by anyone who reads both: the reader's table starts from the
+  // public masks.
   const std::vector<Contribution> dominant = {
       {0, 0, 90000, "me", true}, {0, 0, 1000, "a"}, {0, 0, 1200, "b"}, {0, 0, 900, "c"}};
-  EXPECT_EQ(publish(1, 1, {dominant.begin(), dominant.end()}).cells[0][0].value.has_value(), true);
+  const SecretTable to_dominant = publish(1, 1, {dominant.begin(), dominant.end()});
+  EXPECT_FALSE(to_dominant.cells[0][0].value.has_value());
+  EXPECT_EQ(to_dominant.cells[0][0].suppression, Suppression::kSecondary);
   auto to_all = dominant;
   to_all[0].known = false;
   EXPECT_EQ(publish(1, 1, to_all).cells[0][0].suppression, Suppression::kPrimary);
+  // A cell the reader knows wholly is its own: published to it even where all see it masked.
+  const std::vector<Contribution> own = {{0, 0, 500, "me", true}, {0, 0, 700, "me2", true},
+                                         {1, 0, 400, "a"}, {1, 0, 450, "b"}, {1, 0, 380, "c"},
+                                         {2, 0, 600, "d"}, {2, 0, 520, "e"}, {2, 0, 610, "f"}};
+  EXPECT_DOUBLE_EQ(publish(3, 1, own).cells[0][0].value.value_or(-1), 1200);
 }
 
 }  // namespace
