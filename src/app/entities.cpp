@@ -271,7 +271,7 @@ Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entit
           fmt::format("unknown filter '{}': {} has no such field", name, e.name));
     // A field the caller does not read on every row is no filter: the rows found would tell
     // the values it may not read.
-    if (!sees_field(u.role, "", e.name, name, ""))
+    if (!reads_field_on_every_row(u.role, e.name, name))
       return Status::permission_denied(
           fmt::format("the {} role may not filter {} on '{}' (a firm's own figure)",
                       role_name(u.role), e.name, name));

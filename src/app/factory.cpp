@@ -527,13 +527,8 @@ Result<SectorSheet> sector_sheet(const Snapshot& s, const std::string& sector, c
   // A member account knows its own firm's headcount: it does not count toward the rule.
   const auto members = foresight::member_jobs(s, sector);
   std::string own_siren;
-  {
-    const auto& orgs = s.table("organisation");
-    const auto& siren = orgs.column("siren");
-    for (size_t o = 0; o < orgs.rows && own_siren.empty(); ++o) {
-      if (reader.knows_organisation(static_cast<int32_t>(o))) own_siren = siren.text(o);
-    }
-  }
+  if (const int32_t o = reader.organisation(); o >= 0)
+    own_siren = s.table("organisation").column("siren").text(static_cast<size_t>(o));
   std::vector<Contribution> headcount;
   std::vector<uint8_t> has_firms(members.regions.size(), 0);
   for (const auto& f : members.firms) {

@@ -492,6 +492,9 @@ bool sees_field(Role role, std::string_view scope, std::string_view entity, std:
   }
   return true;
 }
+bool reads_field_on_every_row(Role role, std::string_view entity, std::string_view field) {
+  return sees_field(role, "", entity, field, "");
+}
 std::string_view entity_rationale(std::string_view entity) {
   for (const auto& n : kEntityNotes) {
     if (n.entity == entity) return n.note;

@@ -90,6 +90,9 @@ std::span<const ReadRule> read_rules();
 // (the row's id for an organisation) is `organisation`.
 bool sees_field(Role role, std::string_view scope, std::string_view entity, std::string_view field,
                 std::string_view organisation);
+// Whether the role reads the field on every row (not only on its own organisation's): what a
+// list filter on the field may use without telling values the caller does not read.
+bool reads_field_on_every_row(Role role, std::string_view entity, std::string_view field);
 
 // docs/access.md, generated from the table above.
 std::string policy_markdown();

@@ -342,7 +342,7 @@ Result<ChangeRequest> request_organisation_change(store::Store& s, const User& u
     // A firm's own figures, and the size class derived from them: the requester does not read
     // them, and the validation of a proposed value against the stored ones would tell them
     // (the size class a headcount and turnover give). The firm enters its own.
-    if (field == "size_class" || !sees_field(u.role, u.scope, "organisation", field, ""))
+    if (field == "size_class" || !reads_field_on_every_row(u.role, "organisation", field))
       return Status::invalid_argument(fmt::format(
           "changes: '{}' is the firm's own figure, entered by the firm, not proposed by a cluster",
           field));

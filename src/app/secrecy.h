@@ -59,6 +59,8 @@ class Reader {
   bool knows_organisation(int32_t organisation_row) const {
     return organisation_row >= 0 && organisation_row == organisation_;
   }
+  // The row of the reader's own organisation (a member account's), or -1.
+  int32_t organisation() const { return organisation_; }
 
  private:
   static bool in(const std::vector<uint8_t>& v, int32_t row) {
