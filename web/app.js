@@ -436,14 +436,14 @@ async function pageProject(root, id) {
       { label: t("role"), value: (r) => label("role", r.role) }, { label: t("total_cost"), num: true, value: (r) => euros(r.cost) }, { label: t("public_aid"), num: true, value: (r) => euros(r.aid) },
     ], p.participations),
     el("h2", {}, t("project.results")), table([{ label: t("kind"), value: (r) => label("result_kind", r.kind) }, { label: t("name"), value: (r) => r.title }, { label: t("date"), value: (r) => date(r.date) }], p.results),
-    colabelForm(pr.id, p.labels, events.length + p.participations.length + p.results.length > 0), source());
+    colabelForm(pr.id, p.labels), source());
 }
 
 // A cluster manager whose cluster does not label a project asks its owner for a co-label; a
-// project with content and no label is labelled by the State, which the same form asks.
-function colabelForm(projectId, labels, hasContent) {
+// project without a label that another scope recorded (or an import) is labelled by the State,
+// which the same form asks (one its own scope recorded, it labels directly: the answer says so).
+function colabelForm(projectId, labels) {
   if (me.user.role !== "cluster_manager" || labels.some((l) => l.cluster_id === me.user.scope)) return "";
-  if (!labels.length && !hasContent) return "";
   const comment = el("input", { class: "fr-input", id: "colabel-comment", maxlength: 500 });
   const msg = el("div", { "aria-live": "polite" });
   return el("section", {}, el("h2", {}, t("req.colabel_title")), el("p", { class: "muted" }, t(labels.length ? "req.colabel_note" : "req.colabel_state_note")),
@@ -489,7 +489,7 @@ async function pageRequests(root) {
   await load();
 }
 
-const ENTITIES = ["cluster", "cluster_label", "organisation", "membership", "member_census", "project", "project_label", "project_event", "participation",
+const ENTITIES = ["cluster", "cluster_label", "organisation", "membership", "project", "project_label", "project_event", "participation",
   "result", "service", "service_participant", "diagnostic", "contract", "contract_target", "cluster_budget", "assessment", "call", "proposal", "reviewer",
   "review", "decision", "firm_year", "employment", "territory"];
 

@@ -140,13 +140,13 @@ Result<bool> holds(const QueryFn& s, const User& u, const schema::Entity& e, Op 
       POLES_ASSIGN_OR_RETURN(auto owner, project_owner(s, *project));
       if (!owner) {
         // Nobody owns the project yet: the first label in scope makes its owner, if the
-        // project is bare (see project_is_bare).
+        // caller's scope recorded the project (see project_recorded_by_scope).
         if (e.name != "project_label") return false;
         const auto* c = text_field(e, row, "cluster_id");
         if (c == nullptr) return false;
         POLES_ASSIGN_OR_RETURN(bool inside, cluster_in_scope(s, u, e, row, *c, region));
         if (!inside) return false;
-        return project_is_bare(s, *project);
+        return project_recorded_by_scope(s, u, *project);
       }
       if (!region) return *owner == u.scope;
       POLES_ASSIGN_OR_RETURN(auto r,
@@ -199,24 +199,21 @@ Result<bool> any_holds(const QueryFn& s, const User& u, const schema::Entity& e,
 
 }  // namespace
 
-// Whether a project holds nothing but itself: no row of another entity refers to it (its
-// partners, events, results, a proposal, a follow-on). Only such a project, just recorded,
-// may be taken by a first label; one with content and no label (imported from CORDIS, or
-// left by an owner that removed its last label) is labelled by the State.
-Result<bool> project_is_bare(const QueryFn& q, const std::string& project) {
-  for (const auto& other : schema::entities()) {
-    if (other.name == "project_label") continue;
-    for (const auto& f : other.fields) {
-      if (f.references != std::string_view("project")) continue;
-      POLES_ASSIGN_OR_RETURN(
-          bool used, exists(q,
-                            fmt::format("SELECT 1 FROM \"{}\" WHERE \"{}\" = ? LIMIT 1",
-                                        other.name, f.name),
-                            {project}));
-      if (used) return false;
-    }
-  }
-  return true;
+// Whether the caller's account scope recorded the project: the role and scope of the account
+// of its latest creation in the audit log equal the caller's. Only such a project, without a
+// label, may be taken by the caller's first label; a project recorded by another scope or
+// imported (CORDIS, FP7, a CSV of the State) is labelled by the State.
+Result<bool> project_recorded_by_scope(const QueryFn& q, const User& u,
+                                       const std::string& project) {
+  POLES_ASSIGN_OR_RETURN(
+      auto rows, q("SELECT u.\"role\", u.\"scope\" FROM \"audit\" a JOIN \"app_user\" u ON "
+                   "u.\"name\" = a.\"actor\" WHERE a.\"entity\" = 'project' AND a.\"key\" = ? "
+                   "AND a.\"action\" = 'create' ORDER BY a.\"id\" DESC LIMIT 1",
+                   {project}));
+  if (rows.empty()) return false;
+  const auto* role = std::get_if<std::string>(&rows[0][0]);
+  const auto* scope = std::get_if<std::string>(&rows[0][1]);
+  return role != nullptr && scope != nullptr && *role == role_name(u.role) && *scope == u.scope;
 }
 
 std::vector<Relation> granted(Role role, std::string_view entity, Op op) {

@@ -80,9 +80,10 @@ Result<bool> may_read_cluster_view(const QueryFn& q, const User& user, std::stri
 // Whether a year's evaluation is published.
 Result<bool> evaluation_published(const QueryFn& q, int year);
 
-// Whether a project holds nothing but itself (no row of another entity refers to it): only
-// such a project, just recorded, may be taken by a first label; one with content and no
-// label is labelled by the State.
-Result<bool> project_is_bare(const QueryFn& q, const std::string& project);
+// Whether the caller's account scope recorded the project (the account of its latest creation
+// in the audit log has the caller's role and scope): only such a project, without a label, is
+// taken by the caller's first label; one recorded by another scope or imported is labelled by
+// the State.
+Result<bool> project_recorded_by_scope(const QueryFn& q, const User& u, const std::string& project);
 
 }  // namespace poles::app

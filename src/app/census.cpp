@@ -2,15 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
-#include <limits>
 #include <map>
 #include <set>
 #include <utility>
 
 #include "core/date.h"
 #include "core/schema.h"
-#include "secrecy/rule.h"
 
 namespace poles::app {
 namespace {
@@ -25,86 +22,36 @@ Result<std::set<Pair>> pairs(store::Transaction& tx, const std::string& sql,
   return out;
 }
 
-double real_or_nan(const Value& v) {
-  if (const auto* d = std::get_if<double>(&v)) return *d;
-  if (const auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-  return std::numeric_limits<double>::quiet_NaN();
-}
-
-// A member firm's figures of the year in the State's panel: what the census's figures sum.
-struct FirmFigures {
-  double headcount = 0, rd_staff = 0;
-  std::string division, region;  // of the panel's row (the sector sheets' member jobs)
-};
-
-Result<std::map<std::string, FirmFigures>> firm_figures(store::Transaction& tx, int year) {
+// The organisations with figures in the State's firm panel for the year (by SIREN): the ones
+// whose membership moves published firm figures.
+Result<std::set<std::string>> panel_firms(store::Transaction& tx, int year) {
   POLES_ASSIGN_OR_RETURN(
-      auto rows, tx.query("SELECT o.id, f.headcount, f.rd_staff, f.naf, f.region FROM organisation "
-                          "o JOIN firm_year f ON f.siren = o.siren WHERE f.year = ?",
+      auto rows, tx.query("SELECT DISTINCT o.id FROM organisation o JOIN firm_year f ON f.siren = "
+                          "o.siren WHERE f.year = ?",
                           {int64_t{year}}));
-  std::map<std::string, FirmFigures> out;
-  for (const auto& r : rows) {
-    FirmFigures f{real_or_nan(r[1]), real_or_nan(r[2]), "", ""};
-    if (const auto* naf = std::get_if<std::string>(&r[3]); naf && naf->size() >= 2)
-      f.division = naf->substr(0, 2);
-    if (const auto* reg = std::get_if<std::string>(&r[4])) f.region = *reg;
-    out.emplace(std::get<std::string>(r[0]), std::move(f));
-  }
+  std::set<std::string> out;
+  for (const auto& r : rows) out.insert(std::get<std::string>(r[0]));
   return out;
 }
 
 // The composition rule applied to a release (docs/secrecy.md, section 6): a year already
-// released has published member figures, and the next release of the same year moves them by
-// the figures of the firms it adds or removes. Each group of those firms — per cluster, its
-// member jobs and R&D staff; per NAF division (and region) of the panel, the firms entering or
-// leaving the members of any cluster, for the sector sheets' member jobs — must pass the primary
-// rule as a cell of its own; the changes of a group that fails are held back (kept as the
-// previous release had them), and so on until every group left passes. Organisations without
-// figures in the panel (laboratories, schools…) move no firm figure and are never held back.
+// released has published member figures (member jobs, R&D staff, their growth, the sector
+// sheets' member jobs), and a second release moves them by the figures of the firms it adds or
+// removes. Any rule on the groups of one release fails against combinations: a firm moved
+// between two clusters with two firms added to both gives its headcount as half the difference
+// of the two clusters' changes; three releases of one cluster (+F+G+H, −G−H−X, −F+G+H) give it
+// as half the first minus the third. So the firm membership of a released year is final: a
+// release of a year already released holds back every change of a firm of the year's panel
+// (kept as the previous release had them); it counts from the next year's census. Organisations
+// outside the panel (laboratories, schools…) move no firm figure and are released.
 std::set<Pair> held_back(const std::set<Pair>& before, const std::set<Pair>& after,
-                         const std::map<std::string, FirmFigures>& firms) {
-  std::vector<std::pair<Pair, bool>> changes;  // (cluster, organisation), added
-  for (const auto& p : before)
-    if (!after.contains(p) && firms.contains(p.second)) changes.emplace_back(p, false);
-  for (const auto& p : after)
-    if (!before.contains(p) && firms.contains(p.second)) changes.emplace_back(p, true);
-  std::map<std::string, int> memberships_before;  // of each organisation, in any cluster
-  for (const auto& p : before) ++memberships_before[p.second];
+                         const std::set<std::string>& firms) {
   std::set<Pair> held;
-  for (;;) {
-    std::map<std::string, secrecy::Cell<std::string>> cells;
-    std::map<std::string, std::vector<Pair>> moved_by;  // the changes behind each cell
-    auto count = [&](const std::string& key, const Pair& p, double value) {
-      if (std::isnan(value)) return;
-      cells[key].add(p.second, value);
-      moved_by[key].push_back(p);
-    };
-    std::map<std::string, int> net;  // memberships gained by an organisation (lost if < 0)
-    std::map<std::string, std::vector<Pair>> changes_of;
-    for (const auto& [p, added] : changes) {
-      if (held.contains(p)) continue;
-      const FirmFigures& f = firms.at(p.second);
-      count("jobs " + p.first, p, f.headcount);
-      count("rd " + p.first, p, f.rd_staff);
-      net[p.second] += added ? 1 : -1;
-      changes_of[p.second].push_back(p);
-    }
-    for (const auto& [o, n] : net) {
-      const int was = memberships_before.contains(o) ? memberships_before.at(o) : 0;
-      if ((was > 0) == (was + n > 0)) continue;  // still (or still not) a member of a cluster
-      const FirmFigures& f = firms.at(o);
-      for (const auto& p : changes_of[o]) {
-        count("sector " + f.division, p, f.headcount);
-        count("sector " + f.division + " " + f.region, p, f.headcount);
-      }
-    }
-    const size_t n = held.size();
-    for (const auto& [key, cell] : cells) {
-      if (cell.verdict() == secrecy::Verdict::kPublish) continue;
-      held.insert(moved_by[key].begin(), moved_by[key].end());
-    }
-    if (held.size() == n) return held;
-  }
+  for (const auto& p : before)
+    if (!after.contains(p) && firms.contains(p.second)) held.insert(p);
+  for (const auto& p : after)
+    if (!before.contains(p) && firms.contains(p.second)) held.insert(p);
+  return held;
 }
 
 }  // namespace
@@ -129,7 +76,7 @@ Result<CensusRelease> release_census(store::Store& s, const User& u, int year, b
             {fmt::format("{:04d}-12-31", year), fmt::format("{:04d}-01-01", year)}));
   std::set<Pair> held;
   if (!before.empty()) {
-    POLES_ASSIGN_OR_RETURN(const auto firms, firm_figures(*tx, year));
+    POLES_ASSIGN_OR_RETURN(const auto firms, panel_firms(*tx, year));
     held = held_back(before, after, firms);
   }
   CensusRelease out;

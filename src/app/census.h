@@ -3,9 +3,9 @@
 // cluster's members count the census, not the membership rows a cluster writes, so that adding
 // or removing a member moves no published aggregate (docs/secrecy.md, section 6). Releasing a
 // year copies the membership rows active that year into its census, replacing the previous
-// release of that year, except the changes of member firms that the composition rule holds back
-// (a later release of the year may differ from an earlier one only by groups of firms that pass
-// the primary rule); a dry run tells what would change. Written by the State (the policy's
+// release of that year, except the changes of firms of the year's panel, which the composition
+// rule holds back once the year is released (its firm membership is final: they count from the
+// next year); a dry run tells what would change. Written by the State (the policy's
 // create right on member_census); the campaigns will release a year when they close.
 #pragma once
 
@@ -24,8 +24,8 @@ struct CensusCluster {
   std::string cluster;
   int64_t members = 0;             // in the census of the year after the release
   int64_t added = 0, removed = 0;  // against the year's previous census
-  // Changes of member firms held back by the composition rule (kept as the previous census had
-  // them): too few firms, or one dominant, in a group the release would move.
+  // Changes of firms of the year's panel held back by the composition rule (kept as the previous
+  // release of the year had them).
   int64_t held_back = 0;
 };
 POLES_JSON(CensusCluster, cluster, members, added, removed, held_back)
@@ -39,6 +39,11 @@ struct CensusRelease {
   std::vector<CensusCluster> clusters;  // the clusters whose census changes (or is held), by id
 };
 POLES_JSON(CensusRelease, year, dry_run, members, added, removed, held_back, clusters)
+
+// Why a census row is not written row by row (entity routes, CSV import through the API).
+inline constexpr const char* kCensusByReleaseOnly =
+    "the census of members is written by a release of its year (POST /api/v1/census/{year}), "
+    "not row by row";
 
 // REQUIRES: the caller may create member_census rows (checked by the caller's route).
 // Fails with InvalidArgument for a year outside 2004 … the current year.

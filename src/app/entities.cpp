@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "app/access.h"
+#include "app/census.h"
 #include "core/date.h"
 #include "core/model.h"
 #include "formats/json.h"
@@ -225,6 +226,10 @@ namespace {
 // Rows that a year's publication froze (the assessments of a published year): Conflict for
 // every role, administrators included; there is no unpublishing.
 Status check_not_frozen(const QueryFn& q, const schema::Entity& e, const Row& row) {
+  // The census of members changes only by a release (app/census.h), which holds back the
+  // changes of firms of a released year: one row written here would move published figures by
+  // one firm's.
+  if (e.name == "member_census") return Status::conflict(kCensusByReleaseOnly);
   if (e.name != "assessment") return Status::ok();
   const int i = schema::field_index(e, "year");
   const auto* year = i >= 0 ? std::get_if<int64_t>(&row[static_cast<size_t>(i)]) : nullptr;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -66,6 +67,19 @@ std::vector<SecretCell> secret_column_over_years(
     all.push_back(c);
   }
   std::set<std::pair<int, int>> masked;
+  // A reader that knows contributions starts from the period's column as published to all (its
+  // year masks included), not only from the public masks of its own column.
+  if (std::any_of(contributions.begin(), contributions.end(),
+                  [](const auto& yc) { return yc.second.known; })) {
+    auto unknown = contributions;
+    for (auto& yc : unknown) yc.second.known = false;
+    const auto everyone = secret_column_over_years(rows, unknown, rule);
+    for (size_t r = 0; r < everyone.size(); ++r) {
+      if (everyone[r].value) continue;
+      masked.emplace(static_cast<int>(r), 0);
+      masked.emplace(static_cast<int>(r), 1);
+    }
+  }
   if (by_year.size() > 1) {
     for (const auto& [year, cs] : by_year) {
       const SecretTable t = publish(static_cast<int>(rows), 1, cs, rule);
@@ -300,10 +314,10 @@ Result<ServicesOverview> services_overview(const Snapshot& s, const Args& a,
     const bool own_cluster = reader.knows_cluster(r.clusters[i].cluster);
     for (const auto& [year_org, v] : r.clusters[i].financing_by_year) {
       const auto [year, o] = year_org;
-      contributions.push_back({year,
-                               {static_cast<int>(i), 0, v,
-                                std::string(orgs.key(static_cast<size_t>(o))),
-                                own_cluster || reader.knows_organisation(o)}});
+      contributions.push_back(
+          {year,
+           {static_cast<int>(i), 0, v, std::string(orgs.key(static_cast<size_t>(o))),
+            own_cluster || reader.knows_organisation(o)}});
     }
   }
   // The period is the caller's: by year (secret_column_over_years).

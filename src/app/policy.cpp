@@ -293,11 +293,12 @@ constexpr EntityNote kEntityNotes[] = {
      "may record a new project, then label it."},
     {"project_label",
      "Only the owner of a project adds, changes or removes its labels: a co-label is the "
-     "owner's acceptance of another cluster. A bare project (just recorded: no partner, event, "
-     "result, proposal or follow-on refers to it) may be labelled by the first cluster in "
-     "scope, which becomes its owner; a project with content and no label (imported from "
-     "CORDIS, or whose owner removed its last label) is labelled by the State only, which a "
-     "cluster asks through a request. A cluster may withdraw its own "
+     "owner's acceptance of another cluster. A project without a label may be labelled by the "
+     "account scope that recorded it (the account of its creation in the audit log: the same "
+     "cluster, or the same region), whose cluster becomes its owner; any other project without "
+     "a label (imported from CORDIS or FP7, recorded by another cluster, or whose owner removed "
+     "its last label) is labelled by the State only, which a cluster asks through a request. A "
+     "cluster may withdraw its own "
      "co-label. A label write that would hand the project to another cluster is refused (after "
      "check)."},
     {"project_event", "Written by the project's owner."},

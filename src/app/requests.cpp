@@ -266,12 +266,13 @@ Result<ChangeRequest> request_colabel(store::Store& s, const User& u, const Cola
   POLES_ASSIGN_OR_RETURN(
       auto labels, q("SELECT cluster_id FROM project_label WHERE project_id = ?", {b.project_id}));
   if (labels.empty()) {
-    // A bare project is taken by its first label; one with content is labelled by the State
-    // (see project_is_bare), which this request asks.
-    POLES_ASSIGN_OR_RETURN(bool bare, project_is_bare(q, b.project_id));
-    if (bare)
+    // A project the caller's scope recorded is taken by its first label; another is labelled
+    // by the State (see project_recorded_by_scope), which this request asks.
+    POLES_ASSIGN_OR_RETURN(bool mine, project_recorded_by_scope(q, u, b.project_id));
+    if (mine)
       return Status::conflict(fmt::format(
-          "the project '{}' has no label yet: label it directly (it becomes the cluster's)",
+          "the project '{}' has no label yet and your scope recorded it: label it directly (it "
+          "becomes the cluster's)",
           b.project_id));
   }
   for (const auto& l : labels) {

@@ -14,8 +14,8 @@
 #include "core/date.h"
 #include "foresight/employment.h"
 #include "pipeline/sector.h"
-#include "services/services.h"
 #include "secrecy/linked.h"
+#include "services/services.h"
 
 namespace poles::app {
 namespace {
@@ -253,8 +253,8 @@ Result<SecrecyAuditPublisher> audit_sector_results(const snapshot::Snapshot& s,
       std::map<int, std::vector<Contribution>> by_year;
       for (const auto& f : *values) by_year[f.year].push_back({0, 0, f.value, f.firm});
       for (const auto& [y, cs] : by_year)
-        systems.push_back(column_system(fmt::format("results {} {} {}", what, d, y), {d}, cs,
-                                        rule, how));
+        systems.push_back(
+            column_system(fmt::format("results {} {} {}", what, d, y), {d}, cs, rule, how));
     }
   }
   return attack_systems("/api/v1/foresight/sectors/{sector} (results)", how, systems, o, rule,

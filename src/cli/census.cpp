@@ -1,12 +1,13 @@
 // `poles census release YEAR`: the State's census of members for a year (app/census.h), as
 // `POST /api/v1/census/{year}` does, for an operator with the database (the audit log names the
 // actor `cli`).
+#include "app/census.h"
+
 #include <fmt/format.h>
 
 #include <iostream>
 #include <memory>
 
-#include "app/census.h"
 #include "cli/commands.h"
 #include "cli/print.h"
 #include "core/typed_json.h"
@@ -23,7 +24,8 @@ struct CensusArgs {
 }  // namespace
 
 void add_census(CLI::App& app, CommandContext& ctx) {
-  CLI::App* census = app.add_subcommand("census", "The State's yearly census of the clusters' members");
+  CLI::App* census =
+      app.add_subcommand("census", "The State's yearly census of the clusters' members");
   census->require_subcommand(1);
   CLI::App* release = census->add_subcommand(
       "release",
@@ -53,9 +55,9 @@ void add_census(CLI::App& app, CommandContext& ctx) {
                       {"held back", c.held_back}});
     if (!rows.empty()) print_table(rows);
     std::cout << fmt::format(
-        "{} {}: {} members, {} added, {} removed, {} held back by the composition rule\n",
-        r->year, r->dry_run ? "(dry run, nothing written)" : "released", r->members, r->added,
-        r->removed, r->held_back);
+        "{} {}: {} members, {} added, {} removed, {} held back by the composition rule\n", r->year,
+        r->dry_run ? "(dry run, nothing written)" : "released", r->members, r->added, r->removed,
+        r->held_back);
   });
 }
 

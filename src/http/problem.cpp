@@ -145,7 +145,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 47> raw{{
+    const std::array<std::pair<const char*, const char*>, 48> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -163,6 +163,9 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
         {R"(^year (.*): a census is released for a year from 2004 to the current one$)",
          "année $1 : un recensement des membres se publie pour une année de 2004 à l'année en "
          "cours"},
+        {R"(^the census of members is written by a release of its year \(POST /api/v1/census/\{year\}\), not row by row$)",
+         "le recensement des membres s'écrit par la publication de son année (POST "
+         "/api/v1/census/{year}), pas ligne à ligne"},
         {R"(^no file (.*)$)", "aucun fichier $1"},
         {R"(^no cluster '(.*)'$)", "aucun pôle « $1 »"},
         {R"(^no organisation '(.*)'$)", "aucune organisation « $1 »"},

@@ -337,8 +337,9 @@ def admin_create(entity, body):
         raise ValueError(f'setup: admin could not create {entity} {body}: {status} {text}')
 
 
-def new_body(entity, rel):
-    """A body to create a row of `entity` in relationship `rel` (setting up what it needs)."""
+def new_body(entity, rel, token=None):
+    """A body to create a row of `entity` in relationship `rel` (setting up what it needs; `token`:
+    the caller's, for rows the caller's scope must have recorded itself)."""
     if entity == 'organisation':
         return {'id': fresh('org'), 'name': 'Organisation de test', 'kind': 'research'}
     if entity == 'project':
@@ -349,10 +350,14 @@ def new_body(entity, rel):
         cluster = {'own-cluster': C, 'region-cluster': C2, 'other-cluster': CX}[rel]
         return {'organisation_id': org, 'cluster_id': cluster, 'start_date': '2030-01-01'}
     if entity == 'project_label':
-        # unlabelled-*: a fresh project nobody labelled; *-project: an existing project.
+        # unlabelled-*: a fresh project nobody labelled, recorded by the caller; *-project: an
+        # existing project.
         if rel.startswith('unlabelled'):
             prj = fresh('prj')
-            admin_create('project', {'id': prj, 'acronym': 'T', 'programme': 'FUI', 'status': 'idea'})
+            st, _, text = http('POST', '/api/v1/project', token,
+                               {'id': prj, 'acronym': 'T', 'programme': 'FUI', 'status': 'idea'})
+            if st != 201:
+                raise ValueError(f'setup: the caller could not record a project: {st} {text}')
             return {'project_id': prj, 'cluster_id': C, 'date': '2030-01-01'}
         prj = find_row('project', rel)[0]
         if rel == 'own-project':  # the owner accepts another cluster's co-label
@@ -438,6 +443,22 @@ def attack(name):
                  {'project_id': prj, 'cluster_id': C, 'date': '2000-01-01'}, None)]
     # A project with content and no label (imported from CORDIS, or left by an owner that
     # removed its last label) is not taken by a first label: the State labels it.
+    # A project without a label is taken by a first label only in the scope that recorded it:
+    # an import (FP7 projects have no partner rows) or another scope's project is the State's.
+    if name in ('attack_label_imported_bare_project_takes_it',
+                'regression_follow_on_does_not_block_label'):
+        prj = fresh('prj')
+        take = {'project_id': prj, 'cluster_id': C, 'date': '2030-01-01'}
+        if name == 'attack_label_imported_bare_project_takes_it':
+            return [('ADMIN-POST', '/api/v1/project',
+                     {'id': prj, 'acronym': 'FP7', 'programme': 'OTHER', 'status': 'completed'}, None),
+                    ('POST', '/api/v1/project_label', take, None)]
+        return [('POST', '/api/v1/project', {'id': prj, 'acronym': 'MIEN', 'programme': 'FUI',
+                                             'status': 'idea'}, None),
+                ('POST@region', '/api/v1/project', {'id': fresh('prj'), 'acronym': 'SUITE',
+                                                    'programme': 'FUI', 'status': 'idea',
+                                                    'follow_on_of': prj}, None),
+                ('POST', '/api/v1/project_label', take, None)]
     if name.startswith(('attack_label_project_with_content', 'attack_orphaned_project',
                         'regression_state_labels_project_with_content',
                         'regression_colabel_request_for_project_with_content')):
@@ -687,8 +708,16 @@ def attack(name):
         add = {'organisation_id': firm, 'cluster_id': cluster, 'start_date': f'{year}-06-01'}
         release = ('ADMIN-POST', f'/api/v1/census/{year}', None, None)
         if name.startswith('regression'):
-            return [('POST@region', '/api/v1/membership', dict(add, organisation_id=f), None)
-                    for f in firms] + [release, ('SHOW@region', view, moved, None)]
+            # A laboratory (outside the panel) joins with a firm: the release of the year again
+            # takes the laboratory and holds the firm back (a released year's firms are final).
+            lab = fresh('org')
+            census = lambda o: f'/api/v1/member_census?year={year}&cluster_id={cluster}&organisation_id={o}'
+            listed = lambda j: bool(j['items'])
+            return [('ADMIN-POST', '/api/v1/organisation', {'id': lab, 'name': 'Laboratoire', 'kind': 'research'}, None),
+                    ('POST@region', '/api/v1/membership', dict(add, organisation_id=lab), None),
+                    ('POST@region', '/api/v1/membership', dict(add, organisation_id=firms[0]), None),
+                    release, ('SHOW@region', census(lab), listed, None),
+                    ('SHOW@region', census(firms[0]), listed, None), ('SHOW@region', view, moved, None)]
         if name == 'attack_census_rerelease_reveals_joining_firm':
             return [('POST', '/api/v1/membership', add, None), release, ('SHOW', view, moved, None)]
         return [('POST', '/api/v1/membership', add, None), ('SHOW', view, moved, None)]
@@ -1024,7 +1053,7 @@ def run_row(row):
         items = json.loads(text)['items']
         return ('visible' if items else 'hidden'), f'{len(items)} row(s)'
     if action == 'create':
-        body = new_body(entity, rel)
+        body = new_body(entity, rel, token)
         st, _, text = http('POST', f'/api/v1/{entity}', token, body)
         return str(st), text[:400]
     if action in ('update', 'delete'):

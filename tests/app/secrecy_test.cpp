@@ -202,9 +202,12 @@ TEST(Secrecy, AMembersTableMasksEveryCellThePublicTableMasks) {
   // 84 × C: the reader's firm holds 1,000 of 1,030 (dominated for all); three others of 10.
   firm("84", "30.30Z", 1000, "F00");
   for (int i = 0; i < 3; ++i) firm("84", "30.30Z", 10);
-  for (const auto& [region, naf] : std::vector<std::pair<std::string, std::string>>{
-           {"11", "30.30Z"}, {"84", "62.01Z"}, {"11", "62.01Z"}, {"24", "30.30Z"},
-           {"24", "62.01Z"}}) {
+  for (const auto& [region, naf] :
+       std::vector<std::pair<std::string, std::string>>{{"11", "30.30Z"},
+                                                        {"84", "62.01Z"},
+                                                        {"11", "62.01Z"},
+                                                        {"24", "30.30Z"},
+                                                        {"24", "62.01Z"}}) {
     for (int i = 0; i < 4; ++i) firm(region, naf, 1000 + 10 * i);
   }
   auto s = e.build();
@@ -213,7 +216,8 @@ TEST(Secrecy, AMembersTableMasksEveryCellThePublicTableMasks) {
   const Reader member(*s, User{"m", Role::kMember, "own"});
   auto mine = firm_aggregate(*s, "turnover", 2020, false, {}, member);
   ASSERT_TRUE(mine.has_value()) << mine.error().to_string();
-  const auto r84 = std::find(everyone->rows.begin(), everyone->rows.end(), "84") - everyone->rows.begin();
+  const auto r84 =
+      std::find(everyone->rows.begin(), everyone->rows.end(), "84") - everyone->rows.begin();
   const auto cC = std::find(everyone->columns.begin(), everyone->columns.end(), "C") -
                   everyone->columns.begin();
   EXPECT_EQ(everyone->cells[static_cast<size_t>(r84)][static_cast<size_t>(cC)].secret.value_or(""),

@@ -60,7 +60,8 @@ TEST_F(Cli, SecrecyAuditOfAnEmptyStorePasses) {
 TEST_F(Cli, CensusReleaseFromTheCommandLine) {
   testing::write_file(dir_ / "c.csv", "id,name,region,scale\naero,Aerospace Valley,76,national\n");
   testing::write_file(dir_ / "o.csv", "id,name,kind\nlab,Labo,research\n");
-  testing::write_file(dir_ / "m.csv", "organisation_id,cluster_id,start_date\nlab,aero,2018-02-01\n");
+  testing::write_file(dir_ / "m.csv",
+                      "organisation_id,cluster_id,start_date\nlab,aero,2018-02-01\n");
   ASSERT_EQ(run({"import", "cluster", (dir_ / "c.csv").string()}), 0) << err();
   ASSERT_EQ(run({"import", "organisation", (dir_ / "o.csv").string()}), 0) << err();
   ASSERT_EQ(run({"import", "membership", (dir_ / "m.csv").string()}), 0) << err();

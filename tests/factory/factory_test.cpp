@@ -4,8 +4,6 @@
 #include "app/factory.h"
 
 #include <gtest/gtest.h>
-
-#include <tuple>
 #include <unistd.h>
 
 #include <cmath>
@@ -16,6 +14,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <tuple>
 
 #include "core/codes.h"
 #include "core/date.h"
@@ -770,8 +769,8 @@ TEST(FactoryViews, PeriodsThatDifferByAYearDoNotGiveThatYearsFigure) {
                                   {"financing_raised", 100.0 + 10 * i}});
   auto s = e.build();
   auto financing = [&](const std::string& to) {
-    auto v = app::services_overview(
-        *s, args_of(app::services_params(), {{"from", "2019"}, {"to", to}}));
+    auto v =
+        app::services_overview(*s, args_of(app::services_params(), {{"from", "2019"}, {"to", to}}));
     EXPECT_TRUE(v.has_value()) << v.error().to_string();
     return v->totals.financing_raised;
   };
@@ -794,9 +793,13 @@ TEST(FactoryViews, PeriodsThatDifferByAYearDoNotGiveThatYearsFigure) {
   }
   // Employment at the end of both windows (2010–2018 and 2010–2019): the shift-share's years.
   for (const int64_t year : {2018, 2019}) {
-    for (const auto& [code, sector, n] : std::vector<std::tuple<S, S, double>>{
-             {"11", "30", 130}, {"11", "62", 210}, {"84", "30", 50}, {"84", "62", 65},
-             {"11", "total", 640}, {"84", "total", 430}})
+    for (const auto& [code, sector, n] :
+         std::vector<std::tuple<S, S, double>>{{"11", "30", 130},
+                                               {"11", "62", 210},
+                                               {"84", "30", 50},
+                                               {"84", "62", 65},
+                                               {"11", "total", 640},
+                                               {"84", "total", 430}})
       sheet_eco.row("employment", {{"level", S("region")},
                                    {"code", code},
                                    {"sector", sector},
@@ -805,8 +808,8 @@ TEST(FactoryViews, PeriodsThatDifferByAYearDoNotGiveThatYearsFigure) {
   }
   auto t = sheet_eco.build();
   auto jobs = [&](const std::string& to) {
-    auto v = app::sector_sheet(
-        *t, "30", args_of(app::employment_params(), {{"from", "2010"}, {"to", to}}));
+    auto v = app::sector_sheet(*t, "30",
+                               args_of(app::employment_params(), {{"from", "2010"}, {"to", to}}));
     if (!v) {
       ADD_FAILURE() << v.error().to_string();
       return app::SecretCell{};

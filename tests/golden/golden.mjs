@@ -102,7 +102,7 @@ const entityRows = {
   cluster_label: { cluster_id: 'golden-cluster', phase: 5, start_year: 2027, end_year: 2030 },
   organisation: { id: 'golden-org', name: 'Organisation dorée', kind: 'research', commune: '69123' },
   membership: { organisation_id: ORG, cluster_id: C, start_date: '2026-01-01' },
-  member_census: { year: 2030, cluster_id: C, organisation_id: ORG },
+  member_census: { year: 2024, cluster_id: C, organisation_id: ORG },  // released: read, never written row by row
   project: { id: 'golden-prj', acronym: 'GOLD', programme: 'FUI', status: 'idea' },
   project_label: { project_id: 'demo-prj-00002', cluster_id: 'demo-bois-11-12', date: '2026-01-02' },
   project_event: { project_id: PRJ, status: 'abandoned', date: '2026-01-03' },
@@ -129,7 +129,7 @@ const entityRows = {
 // Created in this order, deleted in the reverse order (children before their parents). Every
 // territory of the country exists already: one is updated, deleted, then created again.
 const entityOrder = Object.keys(entityRows);
-const existing = new Set(['territory']);
+const existing = new Set(['territory', 'member_census']);
 
 const cases = [];
 const itemUrl = {};  // entity -> the URL of its case row

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/census.h"
 #include "core/status.h"
 
 namespace poles::http {
@@ -54,6 +55,12 @@ TEST(Problem, CensusYearRefusedInFrench) {
   EXPECT_EQ(Json::parse(res.body)["detail"],
             "année 2003 : un recensement des membres se publie pour une année de 2004 à l'année "
             "en cours");
+  Response row;
+  problem(row, 409, app::kCensusByReleaseOnly);
+  localise_problem("fr", row);
+  EXPECT_EQ(Json::parse(row.body)["detail"],
+            "le recensement des membres s'écrit par la publication de son année (POST "
+            "/api/v1/census/{year}), pas ligne à ligne");
 }
 
 TEST(Problem, EnglishOrUnknownTextsStayAsTheyAre) {

@@ -253,9 +253,9 @@ TEST(LinkedTables, ContributionsTheReaderKnowsDoNotCountTowardTheRule) {
   to_all[0].known = false;
   EXPECT_EQ(publish(1, 1, to_all).cells[0][0].suppression, Suppression::kPrimary);
   // A cell the reader knows wholly is its own: published to it even where all see it masked.
-  const std::vector<Contribution> own = {{0, 0, 500, "me", true}, {0, 0, 700, "me2", true},
-                                         {1, 0, 400, "a"}, {1, 0, 450, "b"}, {1, 0, 380, "c"},
-                                         {2, 0, 600, "d"}, {2, 0, 520, "e"}, {2, 0, 610, "f"}};
+  const std::vector<Contribution> own = {
+      {0, 0, 500, "me", true}, {0, 0, 700, "me2", true}, {1, 0, 400, "a"}, {1, 0, 450, "b"},
+      {1, 0, 380, "c"},        {2, 0, 600, "d"},         {2, 0, 520, "e"}, {2, 0, 610, "f"}};
   EXPECT_DOUBLE_EQ(publish(3, 1, own).cells[0][0].value.value_or(-1), 1200);
 }
 

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "app/census.h"
 #include "app/select.h"
 #include "core/schema.h"
 #include "formats/csv.h"
@@ -168,6 +169,8 @@ void add_entity_routes(Router& r, Services&) {
           const Status st = check_imported_assignments(c);
           if (!st.is_ok()) return c.fail(st);
         }
+        if (e->name == "member_census")  // released, not imported (app/census.h)
+          return c.fail(Status::conflict(app::kCensusByReleaseOnly));
         if (e->name == "assessment") {
           // The assessments of a published year are frozen, through the import too.
           const Status st = check_imported_assessments(c);
