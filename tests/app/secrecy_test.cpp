@@ -129,24 +129,35 @@ TEST(Secrecy, FirmAggregatesOfTheDemoResistDifferencing) {
   EXPECT_NEAR(*total.value, sum, 1e-6 * sum);
 }
 
-// A member account knows its own firm's figures: in /stats/firms, a cell of three firms one of
-// which is the reader's is, for that reader, a cell of two others (their sum, once it subtracts
-// its own): masked for it, published to everyone else.
-TEST(Secrecy, AMemberDoesNotCountItsOwnFirmTowardTheRule) {
+// A registry with the member account's own firm ("own", SIREN F00) and a panel of 2020 to fill:
+// firm(region, naf, turnover[, siren]) adds a firm's row (SIREN F11, F12… unless given).
+struct OwnFirmPanel {
   testing_support::Eco e;
-  e.row("organisation", {{"id", std::string("own")},
-                         {"name", std::string("Own firm")},
-                         {"kind", std::string("company")},
-                         {"siren", std::string("F00")}});
   int n = 0;
-  auto firm = [&](const std::string& region, const std::string& naf, double turnover,
-                  const std::string& siren = "") {
+  OwnFirmPanel() {
+    e.row("organisation", {{"id", std::string("own")},
+                           {"name", std::string("Own firm")},
+                           {"kind", std::string("company")},
+                           {"siren", std::string("F00")}});
+  }
+  void firm(const std::string& region, const std::string& naf, double turnover,
+            const std::string& siren = "") {
     e.row("firm_year", {{"siren", siren.empty() ? "F" + std::to_string(++n + 10) : siren},
                         {"year", int64_t{2020}},
                         {"region", region},
                         {"naf", naf},
                         {"turnover", turnover}});
-  };
+  }
+};
+
+// A member account knows its own firm's figures: in /stats/firms, a cell of three firms one of
+// which is the reader's is, for that reader, a cell of two others (their sum, once it subtracts
+// its own): masked for it, published to everyone else.
+TEST(Secrecy, AMemberDoesNotCountItsOwnFirmTowardTheRule) {
+  OwnFirmPanel p;
+  auto& e = p.e;
+  auto firm = [&](const std::string& region, const std::string& naf, double turnover,
+                  const std::string& siren = "") { p.firm(region, naf, turnover, siren); };
   // 84 × C: the reader's firm and two others; every other cell has four firms of like size.
   firm("84", "30.30Z", 100, "F00");
   firm("84", "30.30Z", 110);
@@ -185,20 +196,10 @@ TEST(Secrecy, AMemberDoesNotCountItsOwnFirmTowardTheRule) {
 // its own), and publishing it to the member alone would let anyone who reads both tables (the
 // member sharing its screen, say) combine them. Every cell masked for all is masked for it.
 TEST(Secrecy, AMembersTableMasksEveryCellThePublicTableMasks) {
-  testing_support::Eco e;
-  e.row("organisation", {{"id", std::string("own")},
-                         {"name", std::string("Own firm")},
-                         {"kind", std::string("company")},
-                         {"siren", std::string("F00")}});
-  int n = 0;
+  OwnFirmPanel p;
+  auto& e = p.e;
   auto firm = [&](const std::string& region, const std::string& naf, double turnover,
-                  const std::string& siren = "") {
-    e.row("firm_year", {{"siren", siren.empty() ? "F" + std::to_string(++n + 10) : siren},
-                        {"year", int64_t{2020}},
-                        {"region", region},
-                        {"naf", naf},
-                        {"turnover", turnover}});
-  };
+                  const std::string& siren = "") { p.firm(region, naf, turnover, siren); };
   // 84 × C: the reader's firm holds 1,000 of 1,030 (dominated for all); three others of 10.
   firm("84", "30.30Z", 1000, "F00");
   for (int i = 0; i < 3; ++i) firm("84", "30.30Z", 10);
