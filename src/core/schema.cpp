@@ -410,7 +410,9 @@ constexpr Entity kEntities[] = {
     {"membership", "an organisation's membership of a cluster", kMembership},
     {"member_census",
      "the members of a cluster in a year as the State released them; firm figures over members "
-     "count these rows",
+     "count these rows (written by a release of the year, POST /api/v1/census/{year} or `poles "
+     "census release`; the API refuses them row by row or by CSV, the command line's import is "
+     "an operator's)",
      kMemberCensus},
     {"project", "collaborative project", kProject},
     {"project_label", "a cluster's label on a project", kProjectLabel, "project"},
