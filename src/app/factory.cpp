@@ -51,49 +51,16 @@ std::vector<SecretCell> secret_column(size_t rows, const std::vector<Contributio
   return out;
 }
 
-// Firm figures over a period the caller chooses ([from, to]): two periods that differ by one
-// year would give that year's figure by subtraction. So each year's column goes through the
-// engine on its own, and the period's column masks (and then protects) every cell that one of
-// its years masks: a published period cell is the sum of published year cells and tells nothing
-// they do not. `year` of each contribution: the year it belongs to (any constant bucket, e.g. 0
-// for undated rows counted in every period, is a year like the others).
+// Firm figures over the period [from, to] the caller chooses, from every year's contributions
+// (secrecy::OverYears): each year's column and each period cell that fails the rule are
+// protected whatever the period asked, and a period is published as the sum of its years'.
 std::vector<SecretCell> secret_column_over_years(
-    size_t rows, const std::vector<std::pair<int, Contribution>>& contributions,
-    const SecrecyRule& rule) {
-  std::map<int, std::vector<Contribution>> by_year;
-  std::vector<Contribution> all;
-  for (const auto& [year, c] : contributions) {
-    by_year[year].push_back(c);
-    all.push_back(c);
-  }
-  std::set<std::pair<int, int>> masked;
-  // A reader that knows contributions starts from the period's column as published to all (its
-  // year masks included), not only from the public masks of its own column.
-  if (std::any_of(contributions.begin(), contributions.end(),
-                  [](const auto& yc) { return yc.second.known; })) {
-    auto unknown = contributions;
-    for (auto& yc : unknown) yc.second.known = false;
-    const auto everyone = secret_column_over_years(rows, unknown, rule);
-    for (size_t r = 0; r < everyone.size(); ++r) {
-      if (everyone[r].value) continue;
-      masked.emplace(static_cast<int>(r), 0);
-      masked.emplace(static_cast<int>(r), 1);
-    }
-  }
-  if (by_year.size() > 1) {
-    for (const auto& [year, cs] : by_year) {
-      const SecretTable t = publish(static_cast<int>(rows), 1, cs, rule);
-      for (size_t r = 0; r <= rows; ++r) {
-        for (size_t k = 0; k <= 1; ++k) {
-          if (!t.cells[r][k].value) masked.emplace(static_cast<int>(r), static_cast<int>(k));
-        }
-      }
-    }
-  }
-  const SecretTable t =
-      publish(static_cast<int>(rows), 1, all, rule, {masked.begin(), masked.end()});
+    size_t rows, std::vector<secrecy::DatedContribution> contributions, const SecrecyRule& rule,
+    int from, int to) {
+  const auto over =
+      secrecy::OverYears::publish(static_cast<int>(rows), std::move(contributions), rule);
   std::vector<SecretCell> out;
-  for (size_t r = 0; r <= rows; ++r) out.push_back(secret_cell(t.cells[r][0]));
+  for (const auto& c : over.period(from, to)) out.push_back(secret_cell(c));
   return out;
 }
 
@@ -308,20 +275,17 @@ Result<ServicesOverview> services_overview(const Snapshot& s, const Args& a,
   POLES_ASSIGN_OR_RETURN(auto years, year_range(a));
   const auto r = services::services_report(s, years.first, years.second, a.integer("horizon"));
   const auto& orgs = s.table("organisation");
-  std::vector<std::pair<int, Contribution>> contributions;
-  for (size_t i = 0; i < r.clusters.size(); ++i) {
-    // A cluster's manager (its region) knows its cluster's participants; a member, its own.
-    const bool own_cluster = reader.knows_cluster(r.clusters[i].cluster);
-    for (const auto& [year_org, v] : r.clusters[i].financing_by_year) {
-      const auto [year, o] = year_org;
-      contributions.push_back(
-          {year,
-           {static_cast<int>(i), 0, v, std::string(orgs.key(static_cast<size_t>(o))),
-            own_cluster || reader.knows_organisation(o)}});
-    }
+  // Every year's financing (the period is the caller's: secret_column_over_years). A cluster's
+  // manager (its region) knows its cluster's participants; a member, its own.
+  std::vector<secrecy::DatedContribution> contributions;
+  for (const auto& f : services::financing_raised(s)) {
+    contributions.push_back(
+        {f.year,
+         {f.cluster, 0, f.amount, std::string(orgs.key(static_cast<size_t>(f.organisation))),
+          reader.knows_cluster(f.cluster) || reader.knows_organisation(f.organisation)}});
   }
-  // The period is the caller's: by year (secret_column_over_years).
-  const auto financing = secret_column_over_years(r.clusters.size(), contributions, rule);
+  const auto financing = secret_column_over_years(s.table("cluster").rows, std::move(contributions),
+                                                  rule, years.first, years.second);
 
   ServicesOverview out;
   out.from = r.from_year;
@@ -361,7 +325,7 @@ Result<ServicesOverview> services_overview(const Snapshot& s, const Args& a,
     x.european_share = figure(c.european_share);
     x.satisfaction = figure(c.satisfaction);
     x.outcomes.values = c.outcomes;
-    x.financing_raised = financing[i];
+    x.financing_raised = financing[row];
     out.clusters.push_back(std::move(x));
   }
   out.secrecy = rule_shown(rule);
@@ -524,18 +488,19 @@ Result<SectorSheet> sector_sheet(const Snapshot& s, const std::string& sector, c
   }
   // Results on a project the caller owns, or of its own organisation, are known to it (it may
   // have written them): they do not count toward the rule (Reader).
-  // The period is the caller's: by the projects' start year (secret_column_over_years).
-  std::vector<std::pair<int, Contribution>> jobs, revenue;
+  // The period is the caller's: from every start year's results (secret_column_over_years).
+  const auto every_year = pipeline::sector_projects(s, sector, kFirstYear, kLastYear);
+  std::vector<secrecy::DatedContribution> jobs, revenue;
   const auto known = [&](const pipeline::FirmValue& f) {
     return reader.knows_project(f.project) || reader.knows_organisation(f.organisation);
   };
-  for (const auto& f : projects.result_jobs)
+  for (const auto& f : every_year.result_jobs)
     jobs.push_back({f.year, {0, 0, f.value, f.firm, known(f)}});
-  for (const auto& f : projects.result_revenue)
+  for (const auto& f : every_year.result_revenue)
     revenue.push_back({f.year, {0, 0, f.value, f.firm, known(f)}});
   out.results.by_kind.values = projects.results_by_kind;
-  out.results.jobs = secret_column_over_years(1, jobs, rule)[0];
-  out.results.revenue = secret_column_over_years(1, revenue, rule)[0];
+  out.results.jobs = secret_column_over_years(1, std::move(jobs), rule, from, to)[0];
+  out.results.revenue = secret_column_over_years(1, std::move(revenue), rule, from, to)[0];
 
   // Jobs in member firms of the sector, by region.
   // A member account knows its own firm's headcount: it does not count toward the rule.

@@ -9,6 +9,7 @@
 #include "app/accounts.h"
 #include "core/typed_json.h"
 #include "secrecy/linked.h"
+#include "secrecy/periods.h"
 #include "secrecy/rule.h"
 #include "secrecy/table.h"
 #include "snapshot/snapshot.h"

@@ -11,7 +11,6 @@
 #include <thread>
 
 #include "core/codes.h"
-#include "core/date.h"
 #include "foresight/employment.h"
 #include "pipeline/sector.h"
 #include "secrecy/linked.h"
@@ -192,21 +191,93 @@ Result<SecrecyAuditPublisher> audit_sector_sheets(const snapshot::Snapshot& s,
   return attack_systems("/api/v1/foresight/sectors/{sector}", how, systems, o, rule, start);
 }
 
-// The years of a table's rows (a date column), or the one asked.
-std::set<int> years_of(const snapshot::Table& t, std::string_view column,
-                       const SecrecyAuditOptions& o) {
-  if (o.year) return {*o.year};
-  std::set<int> out;
-  const auto& c = t.column(column);
-  for (size_t i = 0; i < t.rows; ++i) {
-    if (c.present[i]) out.insert(Date::from_days(c.ints[i]).year);
+// A column published over the periods a caller chooses (secrecy::OverYears), as the view builds
+// it for a reader that knows no contribution: its years' tables as systems (the year asked
+// only, if one is), and every period cell that fails the rule, attacked from those tables.
+struct OverYearsSystems {
+  struct Period {
+    std::string table, row;
+    secrecy::PeriodInterval interval;
+  };
+  std::vector<System> systems;
+  std::vector<Period> periods;
+};
+
+Status add_over_years(OverYearsSystems& out, const std::string& name,
+                      const std::vector<std::string>& rows,
+                      std::vector<secrecy::DatedContribution> contributions,
+                      const SecrecyAuditOptions& o, const SecrecyRule& rule, FirmSuppression how) {
+  const auto label = [&](int year) {
+    return fmt::format("{} {}", name, year == secrecy::kUndated ? "undated" : std::to_string(year));
+  };
+  if (how != FirmSuppression::kLinked) {
+    // The baselines: each year's column alone, as they would publish it.
+    std::map<int, std::vector<Contribution>> by_year;
+    for (const auto& d : contributions) by_year[d.year].push_back(d.c);
+    for (const auto& [y, cs] : by_year) {
+      if (o.year && y != *o.year) continue;
+      out.systems.push_back(column_system(label(y), rows, cs, rule, how));
+    }
+    return Status::ok();
   }
+  const auto over =
+      secrecy::OverYears::publish(static_cast<int>(rows.size()), std::move(contributions), rule);
+  for (const auto& y : over.years()) {
+    if (o.year && y.year != *o.year) continue;
+    System sys;
+    sys.linked = y.linked;
+    sys.linked.tables.front() = label(y.year);
+    sys.grids = {y.grid};
+    sys.rows = rows;
+    sys.columns = {"value"};
+    out.systems.push_back(std::move(sys));
+  }
+  secrecy::Protection protection;
+  protection.share = rule.protection;
+  POLES_ASSIGN_OR_RETURN(auto periods, over.audit_periods(protection));
+  for (auto& iv : periods) {
+    if (o.year && (*o.year < iv.from || *o.year > iv.to)) continue;
+    const auto r = static_cast<size_t>(iv.row);
+    out.periods.push_back(
+        {fmt::format("{} {}-{}", name, iv.from, iv.to), r < rows.size() ? rows[r] : "total", iv});
+  }
+  return Status::ok();
+}
+
+// The years' systems attacked (attack_systems), then the period cells added to the figures.
+Result<SecrecyAuditPublisher> attack_over_years(std::string publisher,
+                                                const OverYearsSystems& built, FirmSuppression how,
+                                                const SecrecyAuditOptions& o,
+                                                const SecrecyRule& rule,
+                                                std::chrono::steady_clock::time_point start) {
+  POLES_ASSIGN_OR_RETURN(auto out,
+                         attack_systems(std::move(publisher), how, built.systems, o, rule, start));
+  for (const auto& [table, row, iv] : built.periods) {
+    ++out.period_cells;
+    ++out.attacked;
+    out.exact += iv.up - iv.low <= 1e-6 * (1 + std::fabs(iv.value));
+    out.failures += !iv.is_protected;
+    const double w = iv.relative_half_width();
+    if (iv.value == 0 || std::isinf(w) ||
+        (out.narrowest && out.narrowest->relative_half_width &&
+         *out.narrowest->relative_half_width <= w))
+      continue;
+    SecrecyAuditCell cell;
+    cell.table = table;
+    cell.row = row;
+    cell.column = "value";
+    cell.value = iv.value;
+    if (!std::isinf(iv.low)) cell.low = iv.low;
+    if (!std::isinf(iv.up)) cell.up = iv.up;
+    cell.relative_half_width = w;
+    out.narrowest = cell;
+  }
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }
 
-// The SME services summary's financing raised by cluster (/api/v1/services/summary): a period is
-// published only as the sum of its years' tables (app::secret_column_over_years), so the tables
-// are the years', each a column by cluster.
+// The SME services summary's financing raised by cluster (/api/v1/services/summary), over the
+// period the caller chooses: every year's column by cluster and the period cells.
 Result<SecrecyAuditPublisher> audit_services_financing(const snapshot::Snapshot& s,
                                                        const SecrecyAuditOptions& o,
                                                        const SecrecyRule& rule,
@@ -214,26 +285,23 @@ Result<SecrecyAuditPublisher> audit_services_financing(const snapshot::Snapshot&
   const auto start = std::chrono::steady_clock::now();
   const auto& orgs = s.table("organisation");
   const auto& clusters = s.table("cluster");
-  std::vector<System> systems;
-  for (const int y : years_of(s.table("service"), "date", o)) {
-    const auto r = services::services_report(s, y, y);
-    std::vector<Contribution> financing;
-    std::vector<std::string> rows;
-    for (size_t i = 0; i < r.clusters.size(); ++i) {
-      rows.emplace_back(clusters.key(static_cast<size_t>(r.clusters[i].cluster)));
-      for (const auto& [o_, v] : r.clusters[i].financing)
-        financing.push_back(
-            {static_cast<int>(i), 0, v, std::string(orgs.key(static_cast<size_t>(o_)))});
-    }
-    if (financing.empty()) continue;
-    systems.push_back(
-        column_system(fmt::format("financing raised {}", y), rows, financing, rule, how));
-  }
-  return attack_systems("/api/v1/services/summary", how, systems, o, rule, start);
+  std::vector<std::string> rows;
+  for (size_t c = 0; c < clusters.rows; ++c) rows.emplace_back(clusters.key(c));
+  std::vector<secrecy::DatedContribution> financing;
+  for (const auto& f : services::financing_raised(s))
+    financing.push_back(
+        {f.year,
+         {f.cluster, 0, f.amount, std::string(orgs.key(static_cast<size_t>(f.organisation)))}});
+  OverYearsSystems built;
+  if (!financing.empty())
+    POLES_RETURN_IF_ERROR(
+        add_over_years(built, "financing raised", rows, std::move(financing), o, rule, how));
+  return attack_over_years("/api/v1/services/summary", built, how, o, rule, start);
 }
 
-// A sector sheet's results (jobs and revenue of the results of the sector's projects): by the
-// projects' start year, as the sheet publishes a period (undated projects: a year of their own).
+// A sector sheet's results (jobs and revenue of the results of the sector's projects), over the
+// period the caller chooses by the projects' start year (undated projects count in every
+// period): per division and measure, every year's column and the period cells.
 Result<SecrecyAuditPublisher> audit_sector_results(const snapshot::Snapshot& s,
                                                    const SecrecyAuditOptions& o,
                                                    const SecrecyRule& rule, FirmSuppression how) {
@@ -244,21 +312,20 @@ Result<SecrecyAuditPublisher> audit_sector_results(const snapshot::Snapshot& s,
     if (code.size() >= 2 && codes::naf_division_exists(code.substr(0, 2)))
       divisions.emplace(code.substr(0, 2));
   }
-  std::vector<System> systems;
+  OverYearsSystems built;
   for (const auto& d : divisions) {
-    // Every start year at once, split by year here.
-    const auto p = pipeline::sector_projects(s, d, o.year.value_or(0), o.year.value_or(9999));
+    const auto p = pipeline::sector_projects(s, d, 0, 9999);
     for (const auto& [what, values] :
          {std::pair{"jobs", &p.result_jobs}, std::pair{"revenue", &p.result_revenue}}) {
-      std::map<int, std::vector<Contribution>> by_year;
-      for (const auto& f : *values) by_year[f.year].push_back({0, 0, f.value, f.firm});
-      for (const auto& [y, cs] : by_year)
-        systems.push_back(
-            column_system(fmt::format("results {} {} {}", what, d, y), {d}, cs, rule, how));
+      std::vector<secrecy::DatedContribution> cs;
+      for (const auto& f : *values) cs.push_back({f.year, {0, 0, f.value, f.firm}});
+      if (cs.empty()) continue;
+      POLES_RETURN_IF_ERROR(add_over_years(built, fmt::format("results {} {}", what, d), {d},
+                                           std::move(cs), o, rule, how));
     }
   }
-  return attack_systems("/api/v1/foresight/sectors/{sector} (results)", how, systems, o, rule,
-                        start);
+  return attack_over_years("/api/v1/foresight/sectors/{sector} (results)", built, how, o, rule,
+                           start);
 }
 
 }  // namespace

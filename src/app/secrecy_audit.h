@@ -40,11 +40,15 @@ struct SecrecyAuditPublisher {
   int attacked = 0;               // masked cells whose interval was computed
   int exact = 0;                  // masked cells the attacker recovers exactly
   int failures = 0;               // primary cells narrower than the protection interval
+  // Publishers of a period the caller chooses (secrecy::OverYears): the period cells that fail
+  // the rule, attacked from their years' tables (counted in attacked and failures too).
+  int period_cells = 0;
   std::optional<SecrecyAuditCell> narrowest;
   double seconds = 0;
 };
 POLES_JSON(SecrecyAuditPublisher, publisher, suppression, tables, cells, primary, secondary,
-           cells_masked_share, value_masked_share, attacked, exact, failures, narrowest, seconds)
+           cells_masked_share, value_masked_share, attacked, exact, failures, period_cells,
+           narrowest, seconds)
 
 struct SecrecyAudit {
   SecrecyRuleView rule;

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <tuple>
 
 #include "core/date.h"
 #include "numeric/stats.h"
@@ -53,6 +54,28 @@ Spread spread(std::vector<double> values) {
   return s;
 }
 
+std::vector<FinancingRaised> financing_raised(const Snapshot& s) {
+  const auto& svc = s.table("service");
+  const auto& sv_cl = svc.column("cluster_id");
+  const auto& sv_date = svc.column("date");
+  const auto& sp = s.table("service_participant");
+  const auto& sp_svc = sp.column("service_id");
+  const auto& sp_org = sp.column("organisation_id");
+  const auto& sp_fin = sp.column("financing_raised");
+  std::map<std::tuple<int32_t, int, int32_t>, double> sum;
+  for (size_t i = 0; i < sp.rows; ++i) {
+    const auto v = static_cast<size_t>(sp_svc.codes[i]);
+    if (!sv_date.present[v] || std::isnan(sp_fin.reals[i]) || sp_fin.reals[i] == 0) continue;
+    sum[{sv_cl.codes[v], Date::from_days(sv_date.ints[v]).year, sp_org.codes[i]}] +=
+        sp_fin.reals[i];
+  }
+  std::vector<FinancingRaised> out;
+  out.reserve(sum.size());
+  for (const auto& [key, amount] : sum)
+    out.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), amount});
+  return out;
+}
+
 ServicesReport services_report(const Snapshot& s, int from_year, int to_year, int horizon) {
   ServicesReport r;
   r.from_year = from_year;
@@ -80,8 +103,6 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
 
   std::vector<ServiceSummary> sum(clusters.rows);
   std::vector<std::set<int32_t>> participants(clusters.rows), served(clusters.rows);
-  std::vector<std::map<int32_t, double>> financing(clusters.rows);
-  std::vector<std::map<std::pair<int, int32_t>, double>> financing_year(clusters.rows);
   std::vector<double> sat_sum(clusters.rows, 0);
   std::vector<size_t> sat_n(clusters.rows, 0);
   const auto& svc = s.table("service");
@@ -111,7 +132,6 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
   const auto& sp_org = sp.column("organisation_id");
   const auto& sp_sat = sp.column("satisfaction");
   const auto& sp_out = sp.column("outcome");
-  const auto& sp_fin = sp.column("financing_raised");
   for (size_t i = 0; i < sp.rows; ++i) {
     const auto v = static_cast<size_t>(sp_svc.codes[i]);
     if (!in_period[v]) continue;
@@ -128,10 +148,6 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
       ++sat_n[c];
     }
     if (sp_out.codes[i] >= 0) ++sum[c].outcomes[static_cast<size_t>(sp_out.codes[i])];
-    if (!std::isnan(sp_fin.reals[i]) && sp_fin.reals[i] != 0) {
-      financing[c][o] += sp_fin.reals[i];
-      financing_year[c][{Date::from_days(sv_date.ints[v]).year, o}] += sp_fin.reals[i];
-    }
   }
 
   // Projects labelled by each cluster starting in the period (each once per cluster).
@@ -173,8 +189,6 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
     r.services += x.services;
     r.sme_members += x.sme_members;
     r.sme_served += x.sme_served;
-    x.financing.assign(financing[c].begin(), financing[c].end());
-    x.financing_by_year.assign(financing_year[c].begin(), financing_year[c].end());
     reach.push_back(x.reach);
     per_member.push_back(x.sme_members
                              ? static_cast<double>(x.services) / static_cast<double>(x.sme_members)

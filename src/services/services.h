@@ -33,12 +33,6 @@ struct ServiceSummary {
   double european_share = 0;         // european_projects / projects (NaN without projects)
   double satisfaction = 0;           // mean over rated participations (NaN when none)
   std::array<size_t, 7> outcomes{};  // by ServiceOutcome
-  // Financing raised after a service, per organisation (summed): a firm aggregate, published
-  // only through statistical secrecy.
-  std::vector<std::pair<int32_t, double>> financing;
-  // The same by year of the service ((year, organisation) → amount): a period's figure is
-  // published only as the sum of its years' (app::secret_column_over_years).
-  std::vector<std::pair<std::pair<int, int32_t>, double>> financing_by_year;
 };
 
 struct Spread {  // of a measure across clusters
@@ -75,6 +69,17 @@ struct ServicesReport {
   Spread reach, services_per_member, international_share;
   OutcomeLink outcomes;
 };
+
+// Financing raised after the services of a cluster, by year of the service and organisation
+// (summed), over every dated service: a firm aggregate, published only through statistical
+// secrecy for the period the caller chooses (secrecy::OverYears).
+struct FinancingRaised {
+  int32_t cluster = -1;  // cluster row
+  int year = 0;
+  int32_t organisation = -1;  // organisation row
+  double amount = 0;
+};
+std::vector<FinancingRaised> financing_raised(const snapshot::Snapshot& s);
 
 ServicesReport services_report(const snapshot::Snapshot& s, int from_year, int to_year,
                                int horizon = 3);

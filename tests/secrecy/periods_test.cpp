@@ -1,0 +1,180 @@
+// Firm figures over a period the caller chooses (secrecy::OverYears): a period cell that fails
+// the rule is protected from its years' tables, checked by an independent attacker (GLPK through
+// tests/secrecy/attack.py) on the published years.
+#include "secrecy/periods.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "glpk_attacker.h"
+
+namespace poles::secrecy {
+namespace {
+
+using testing::PublishedGrid;
+
+// Four rows, 2019 and 2020. Row 0: firm X alone in 2019 (100, masked), X 50 with two firms of 5
+// in 2020 (60, published: X holds 83 %). Over 2019–2020, X holds 150 of 160 (94 %): the period
+// cell fails the rule, and the cheapest protection of 2019 alone (a row of 21 absorbing the
+// deviation) leaves it [60, 181], narrower than 160 ± 24.
+std::vector<DatedContribution> example() {
+  std::vector<DatedContribution> out;
+  const auto add = [&](int year, int row, double v, const std::string& firm) {
+    out.push_back({year, {row, 0, v, firm}});
+  };
+  add(2019, 0, 100, "X");
+  add(2020, 0, 50, "X");
+  add(2020, 0, 5, "Y");
+  add(2020, 0, 5, "Z");
+  add(2019, 1, 6, "a1");
+  add(2019, 1, 7, "a2");
+  add(2019, 1, 8, "a3");
+  for (int year : {2019, 2020}) {
+    for (int row = 2; row <= 3; ++row) {
+      for (int i = 0; i < 4; ++i)
+        add(year, row, 200 + 37 * i + 11 * row + year % 7, "r" + std::to_string(row * 10 + i));
+    }
+  }
+  add(2020, 1, 30, "a1");
+  add(2020, 1, 31, "a2");
+  add(2020, 1, 32, "a3");
+  return out;
+}
+
+PublishedGrid column(const LinkedTables& lt, const Grid& g) {
+  PublishedGrid out(static_cast<size_t>(g.rows + 1));
+  for (int r = 0; r <= g.rows; ++r) {
+    for (int c = 0; c <= g.cols; ++c) {
+      const auto& cell = lt.cells[static_cast<size_t>(g.at(r, c))];
+      out[static_cast<size_t>(r)].push_back(cell.masked() ? std::nullopt
+                                                          : std::optional<double>(cell.value));
+    }
+  }
+  return out;
+}
+
+PublishedGrid column(const SecretTable& t) {
+  PublishedGrid out;
+  for (const auto& line : t.cells) {
+    out.emplace_back();
+    for (const auto& c : line) out.back().push_back(c.value);
+  }
+  return out;
+}
+
+// The independent attacker's interval of row `row` summed over the years' published columns
+// (the years share no cell, so the sum of the years' intervals is the period's).
+std::pair<double, double> period_interval(const std::vector<PublishedGrid>& years, int row) {
+  const auto intervals = testing::glpk_attack(years, {}, true);
+  double low = 0, up = 0;
+  for (size_t t = 0; t < years.size(); ++t) {
+    const auto& v = years[t][static_cast<size_t>(row)][0];
+    if (v) {
+      low += *v;
+      up += *v;
+      continue;
+    }
+    const auto it = std::find_if(intervals.begin(), intervals.end(), [&](const auto& iv) {
+      return iv.table == static_cast<int>(t) && iv.row == row && iv.col == 0;
+    });
+    EXPECT_NE(it, intervals.end());
+    if (it == intervals.end()) return {0, 0};
+    low += it->low;
+    up += it->up;
+  }
+  return {low, up};
+}
+
+TEST(OverYears, APeriodCellThatFailsTheRuleIsProtectedFromItsYears) {
+  if (!testing::glpk_available()) GTEST_SKIP() << "glpsol (glpk-utils) is not installed";
+  const auto contributions = example();
+  // The premise: each year published alone leaves the period cell of row 0 too narrow.
+  std::vector<Contribution> y2019, y2020;
+  for (const auto& d : contributions) (d.year == 2019 ? y2019 : y2020).push_back(d.c);
+  const auto alone = period_interval({column(publish(4, 1, y2019)), column(publish(4, 1, y2020))}, 0);
+  EXPECT_DOUBLE_EQ(alone.first, 60) << "2020 published, 2019 down to 0";
+  EXPECT_LT(alone.second, 160 + 24) << "years alone: the period's upper bound " << alone.second;
+
+  const auto over = OverYears::publish(4, contributions);
+  ASSERT_EQ(over.years().size(), 2u);
+  std::vector<PublishedGrid> years;
+  for (const auto& y : over.years()) years.push_back(column(y.linked, y.grid));
+  const auto [low, up] = period_interval(years, 0);
+  EXPECT_LE(low, 160 - 24 + 1e-6);
+  EXPECT_GE(up, 160 + 24 - 1e-6);
+  // Our own attacker agrees that every period cell that fails the rule is protected.
+  auto audited = over.audit_periods(Protection{});
+  ASSERT_TRUE(audited.has_value()) << audited.error().to_string();
+  bool row0 = false;
+  for (const auto& iv : *audited) {
+    EXPECT_TRUE(iv.is_protected) << "row " << iv.row << " " << iv.from << "-" << iv.to;
+    if (iv.row == 0 && iv.from == 2019 && iv.to == 2020) {
+      row0 = true;
+      EXPECT_DOUBLE_EQ(iv.value, 160);
+      EXPECT_NEAR(iv.low, low, 1e-6 * 160);
+      EXPECT_NEAR(iv.up, up, 1e-6 * 160);
+    }
+  }
+  EXPECT_TRUE(row0) << "the period cell of row 0 fails the rule";
+
+  // The period as published: row 0 masked by the rule, the rows of many firms published.
+  const auto period = over.period(2019, 2020);
+  ASSERT_EQ(period.size(), 5u);
+  EXPECT_FALSE(period[0].value.has_value());
+  EXPECT_EQ(period[0].suppression, Suppression::kPrimary);
+  ASSERT_TRUE(period[2].value.has_value());
+  EXPECT_EQ(period[2].firms, 4);
+  // And each year as a period of one year is that year's column.
+  for (const auto& y : over.years()) {
+    const auto one = over.period(y.year, y.year);
+    for (int r = 0; r <= 4; ++r) {
+      const auto& c = y.linked.cells[static_cast<size_t>(y.grid.at(r, 0))];
+      EXPECT_EQ(one[static_cast<size_t>(r)].value.has_value(), !c.masked()) << y.year << " " << r;
+    }
+  }
+}
+
+// Contributions without a year count in every period; a period with no year of its own shows them
+// alone, and the years' masks do not depend on the period asked.
+TEST(OverYears, UndatedContributionsCountInEveryPeriod) {
+  std::vector<DatedContribution> cs;
+  for (int i = 0; i < 4; ++i) {
+    cs.push_back({kUndated, {0, 0, 10.0 + i, "u" + std::to_string(i)}});
+    cs.push_back({2018, {0, 0, 20.0 + i, "a" + std::to_string(i)}});
+    cs.push_back({2021, {0, 0, 30.0 + i, "b" + std::to_string(i)}});
+  }
+  const auto over = OverYears::publish(1, cs);
+  ASSERT_EQ(over.years().size(), 3u);
+  EXPECT_EQ(over.years().front().year, kUndated);
+  const auto only = over.period(2019, 2020);
+  ASSERT_TRUE(only[0].value.has_value());
+  EXPECT_DOUBLE_EQ(*only[0].value, 10 + 11 + 12 + 13);
+  const auto both = over.period(2000, 2030);
+  ASSERT_TRUE(both[1].value.has_value());
+  EXPECT_DOUBLE_EQ(*both[1].value, 46 + 86 + 126);
+  EXPECT_EQ(both[1].firms, 12);
+}
+
+// A reader that knows a contribution starts from the years' masks published to all: what is
+// masked for everyone stays masked for it, except what it knows a priori.
+TEST(OverYears, AReaderStartsFromTheMasksPublishedToAll) {
+  auto cs = example();
+  const auto everyone = OverYears::publish(4, cs);
+  for (auto& d : cs) d.c.known = d.c.firm == "a1";
+  const auto reader = OverYears::publish(4, cs);
+  ASSERT_EQ(reader.years().size(), everyone.years().size());
+  for (size_t y = 0; y < reader.years().size(); ++y) {
+    const auto& mine = reader.years()[y].linked.cells;
+    const auto& all = everyone.years()[y].linked.cells;
+    for (size_t i = 0; i < mine.size(); ++i) {
+      if (all[i].masked() && mine[i].lower < mine[i].upper) {
+        EXPECT_TRUE(mine[i].masked()) << "year " << reader.years()[y].year << " cell " << i;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace poles::secrecy
