@@ -66,6 +66,10 @@ echo "|---|---:|---:|---:|---:|---:|"
 run "GET /api/v1/stats/clusters (cached)" 16 "/api/v1/stats/clusters?year=2024"
 run "GET /api/v1/cluster?limit=50 (cached)" 16 "/api/v1/cluster?limit=50"
 run "GET /api/v1/clusters/{id}/profile (cached)" 16 "/api/v1/clusters/$cluster/profile"
+# The public portal's pages (HTML; the same page for every caller: with the token, the anonymous
+# rate limit of one address is not what is measured).
+run "GET /public (portal, cached)" 16 "/public"
+run "GET /public/clusters/{id} (portal, cached)" 16 "/public/clusters/$cluster"
 before=$(sqlite3 bench.db "SELECT count(*) FROM truth")
 run "POST /api/v1/truth (write)" 8 "/api/v1/truth" write.lua
 read -r requests errors < last_counts

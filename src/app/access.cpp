@@ -300,10 +300,20 @@ Status check_field_writes(const User& u, const schema::Entity& e, const Row* bef
       refused = rule.on_create && !std::holds_alternative<std::monostate>(now);
     }
     if (refused) {
+      std::string who = "the State";
+      if (rule.writers != (role_bit(Role::kAdmin) | role_bit(Role::kState))) {
+        who = "the roles";
+        const char* sep = " ";
+        for (size_t k = 0; k < kRoleNames.size(); ++k) {
+          if ((rule.writers & role_bit(static_cast<Role>(k))) == 0) continue;
+          who.append(sep).append(kRoleNames[k]);
+          sep = ", ";
+        }
+      }
       return Status::permission_denied(
-          fmt::format("the {} role may not write the field '{}' of {}: it is reserved to the State "
+          fmt::format("the {} role may not write the field '{}' of {}: it is reserved to {} "
                       "(docs/access.md)",
-                      role_name(u.role), rule.field, e.name));
+                      role_name(u.role), rule.field, e.name, who));
     }
   }
   return Status::ok();

@@ -156,6 +156,7 @@ constexpr Grant kPolicy[] = {
     {C, "evaluation", RD, R::kPublishedOwnCluster},
     // --- a member organisation: its own rows ----------------------------------------------------
     {M, "organisation", UP, R::kOwnOrganisation},
+    {M, "membership", UP, R::kOwnOrganisation},
     {M, "participation", RD, R::kOwnOrganisation},
     {M, "result", RD, R::kOwnOrganisation},
     {M, "service_participant", RD, R::kOwnOrganisation},
@@ -216,10 +217,19 @@ constexpr std::string_view kFirmLink =
 constexpr std::string_view kPeerGroup =
     "makes the cluster's peer group in the evaluation: a smaller group would give the other "
     "clusters' figures through the peers' median, and change the cluster's own rating";
+// A member account updates its own memberships for one thing: its consent to be listed on the
+// cluster's public page. The rest of the row (dates, fee, board seat) is the cluster's record.
+constexpr uint32_t kMembershipKeepers = role_bit(A) | role_bit(S) | role_bit(G) | role_bit(C);
+constexpr std::string_view kMembershipRecord =
+    "the cluster's record of its member (kept by its manager, its region and the State); the "
+    "member itself changes only its consent to be listed on the public portal (`listed`)";
 constexpr FieldRule kFieldRules[] = {
     {"organisation", "siren", kStateOnly, true, kFirmLink},
     {"organisation", "group_siren", kStateOnly, true, kFirmLink},
     {"cluster", "scale", kStateOnly, true, kPeerGroup},
+    {"membership", "end_date", kMembershipKeepers, false, kMembershipRecord},
+    {"membership", "fee", kMembershipKeepers, false, kMembershipRecord},
+    {"membership", "board_seat", kMembershipKeepers, false, kMembershipRecord},
 };
 
 constexpr std::string_view kFirmFigures =
@@ -281,7 +291,8 @@ constexpr EntityNote kEntityNotes[] = {
      "organisation."},
     {"membership",
      "A cluster manager (a region) keeps the membership rows of its cluster (its "
-     "clusters); the rows are public."},
+     "clusters); the rows are public to accounts. The member account updates its own rows for "
+     "its consent to be listed on the public portal (`listed`) only (the fields below)."},
     {"member_census",
      "The members of each cluster in a year as the State released them: firm figures over a "
      "cluster's members (member jobs, R&D staff, their growth, the sector sheets' member jobs) "

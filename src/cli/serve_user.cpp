@@ -140,6 +140,8 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
       if (!password) return ctx.fail(password.error());
       std::cout << fmt::format("Pôles: http://{}:{}/  (store {})\n", config.host, config.port,
                                ctx.global.db);
+      std::cout << fmt::format("public portal, without an account: http://{}:{}/public\n",
+                               config.host, config.port);
       if (!password->empty())
         std::cout << fmt::format("log in as admin / {}  (from {}.admin-password)\n", *password,
                                  ctx.global.db);

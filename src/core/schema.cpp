@@ -105,6 +105,10 @@ constexpr Field kMembership[] = {
     {.name = "end_date", .type = T::kDate, .doc = "empty while the membership runs"},
     {.name = "fee", .type = T::kReal, .min = 0, .doc = "yearly fee, euros"},
     {.name = "board_seat", .type = T::kBool, .doc = "sits on the cluster's board (0/1)"},
+    {.name = "listed",
+     .type = T::kBool,
+     .doc = "agrees to be listed as a member on the cluster's public page (0/1, empty: no); set "
+            "by the member itself or the cluster's manager"},
 };
 
 // The members of each cluster in a year as the State released them (its yearly census of the
@@ -142,6 +146,10 @@ constexpr Field kProject[] = {
     {.name = "sector", .check = C::kNafDivision, .doc = "main NAF rev.2 division"},
     {.name = "themes", .check = C::kList},
     {.name = "follow_on_of", .references = "project", .doc = "project this one follows on from"},
+    {.name = "public_summary",
+     .type = T::kBool,
+     .doc = "agreed to the publication of its summary on the public portal (acronym, title, "
+            "partners' names, programme, dates, status; 0/1, empty: no)"},
 };
 
 constexpr Field kProjectLabel[] = {

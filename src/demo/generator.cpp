@@ -54,6 +54,17 @@ Plan plan_for(Scale scale) {
 
 namespace {
 
+// A consent drawn from the row's key, not from the generator's stream (adding it moved no other
+// figure of the demo): true for about `share` of the keys, the same on every platform (FNV-1a).
+bool consents(std::string_view key, double share) {
+  uint64_t h = 1469598103934665603ull;
+  for (const char ch : key) {
+    h ^= static_cast<unsigned char>(ch);
+    h *= 1099511628211ull;
+  }
+  return static_cast<double>(h % 1000) < share * 1000;
+}
+
 // Portable, seeded randomness: the same numbers on every platform (no std:: distributions).
 class Rng {
  public:
@@ -551,8 +562,13 @@ class Generator {
             .set("balance_sheet", std::round(turnover * 0.8))
             .set("founded", int64_t{rng_.between(1950, 2004)});
       } else {
-        const auto kind = kOrgKindCodes[static_cast<size_t>(o.kind)];
-        row.set("name", fmt::format("{} démo {} (synthétique)", kind, o.id.substr(9)));
+        // Named as a person reads them (the kind's French word, not its code).
+        constexpr std::array<std::string_view, 9> kKindNames = {
+            "Entreprise",  "Laboratoire", "Université",       "Organisme de formation",
+            "SATT",        "Financeur",   "Organisme public", "Association",
+            "Organisation"};
+        row.set("name", fmt::format("{} démo {} (synthétique)",
+                                    kKindNames[static_cast<size_t>(o.kind)], o.id.substr(9)));
       }
       row.emit();
     }
@@ -586,6 +602,7 @@ class Generator {
                                                        : 12000.0;
         row.set("fee", fee)
             .set("board_seat", int64_t{rng_.chance(o.size == SizeClass::kGe ? 0.25 : 0.02) ? 1 : 0})
+            .set("listed", int64_t{consents(o.id + "@" + cl.id, 0.65) ? 1 : 0})
             .emit();
       };
       emit(o.home_cluster, year);
@@ -681,6 +698,9 @@ class Generator {
         proj.set("trl_reached", int64_t{std::max(trl0, trl1 - rng_.below(2))});
       if (p > 20 && rng_.chance(0.05))
         proj.set("follow_on_of", fmt::format("demo-prj-{:05d}", rng_.between(1, p - 10)));
+      // Most projects past their label agree to a public summary.
+      if (status != "submitted" && status != "rejected")
+        proj.set("public_summary", int64_t{consents(id, 0.75) ? 1 : 0});
       proj.emit();
       // Labels: one cluster, sometimes two or three (inter-cluster projects).
       std::set<int> labelled = {c};

@@ -187,7 +187,8 @@ Json openapi_document(const Router& router) {
       {"foresight", "Employment by region and sector, sector sheets"},
       {"impact", "The impact of the policy on firms (estimations run as jobs)"},
       {"import", "CSV import of the registry's entities"},
-      {"requests", "Requests to the owner of a row: co-labels, changes of a member's master data"}};
+      {"requests", "Requests to the owner of a row: co-labels, changes of a member's master data"},
+      {"portal", "The public portal's pages for firms and citizens (HTML, without an account)"}};
   Json tag_list = Json::array();
   for (const auto& t : tags) {
     std::string description;

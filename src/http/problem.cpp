@@ -233,7 +233,7 @@ std::optional<std::string> french_refusal(const std::string& text) {
   static const std::regex row(
       R"(^(\S+) '([^']*)'(?: \((\S+) ([^)]*)\))? may not (\S+) this (\S+): (.*)$)");
   static const std::regex field(
-      R"(^the (\S+) role may not write the field '(.*)' of (\S+): it is reserved to the State \(docs/access.md\)$)");
+      R"(^the (\S+) role may not write the field '(.*)' of (\S+): it is reserved to (the State|the roles (.*)) \(docs/access.md\)$)");
   static const std::regex route(R"(^the (\S+) role may not (\S+) (\S+)$)");
   std::smatch m;
   if (std::regex_match(text, m, row)) {
@@ -263,11 +263,25 @@ std::optional<std::string> french_refusal(const std::string& text) {
       return who + "le rôle n'a pas ce droit (docs/access.md)";
     return std::nullopt;
   }
-  if (std::regex_match(text, m, field))
+  if (std::regex_match(text, m, field)) {
+    std::string who = "à l'État";
+    if (m[5].matched) {
+      who = "aux rôles";
+      const std::string roles = m[5].str();
+      const char* sep = " ";
+      for (size_t at = 0; at <= roles.size();) {
+        size_t end = roles.find(", ", at);
+        if (end == std::string::npos) end = roles.size();
+        who.append(sep).append(term(roles.substr(at, end - at)));
+        sep = ", ";
+        at = end + 2;
+      }
+    }
     return fmt::format(
-        "le rôle {} ne permet pas d'écrire le champ « {} » ({}) : il est réservé à l'État "
+        "le rôle {} ne permet pas d'écrire le champ « {} » ({}) : il est réservé {} "
         "(docs/access.md)",
-        term(m[1].str()), m[2].str(), term(m[3].str()));
+        term(m[1].str()), m[2].str(), term(m[3].str()), who);
+  }
   if (std::regex_match(text, m, route))
     return fmt::format("le rôle {} ne permet pas d'appeler {} {}", term(m[1].str()), m[2].str(),
                        m[3].str());

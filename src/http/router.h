@@ -255,6 +255,7 @@ void add_network_routes(Router& r, Services& s);
 void add_evaluate_routes(Router& r, Services& s);
 void add_factory_routes(Router& r, Services& s);
 void add_report_routes(Router& r, Services& s);
+void add_portal_routes(Router& r, Services& s);
 void add_impact_routes(Router& r, Services& s);
 void add_entity_routes(Router& r, Services& s);
 void add_request_routes(Router& r, Services& s);

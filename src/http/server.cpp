@@ -73,7 +73,9 @@ Admission Server::Impl::admit(Request& req) {
   Admission a;
   a.state = st;
   const Limits& limits = services.config.limits;
-  if (!req.path.starts_with("/api/")) {
+  // The API and the public portal's pages are routes; everything else is a file of the dashboard.
+  if (!req.path.starts_with("/api/") && req.path != "/public" &&
+      !req.path.starts_with("/public/")) {
     if (req.method != "GET") {
       Response r =
           answer(405, fmt::format("{} is not served here: the dashboard's files are read with GET",
@@ -243,6 +245,7 @@ Result<std::unique_ptr<Server>> Server::create(const Config& config) {
   add_entity_routes(r, s);
   add_request_routes(r, s);
   add_census_routes(r, s);
+  add_portal_routes(r, s);
   s.openapi = openapi_document(r).dump(1);
   impl->listener = std::make_unique<Listener>(config.limits, config.threads, *impl);
   return std::unique_ptr<Server>(new Server(std::move(impl)));

@@ -88,8 +88,8 @@ OverYears OverYears::publish(int rows, std::vector<DatedContribution> contributi
   for (auto& [year, cs] : by_year) {  // kUndated (0) sorts first
     Year y;
     y.year = year;
-    y.grid = add_two_way(y.linked, year == kUndated ? "undated" : std::to_string(year), rows, 1,
-                         cs, rule, out.nonnegative_);
+    y.grid = add_two_way(y.linked, year == kUndated ? "undated" : std::to_string(year), rows, 1, cs,
+                         rule, out.nonnegative_);
     if (reader) start_from_public_masks(y.linked, everyone.years_[out.years_.size()].linked);
     if (!out.failed_ && !protect(y.linked, p).is_ok()) out.failed_ = true;
     out.years_.push_back(std::move(y));
@@ -165,8 +165,8 @@ Result<std::vector<PeriodInterval>> OverYears::audit_periods(const Protection& p
     iv.known = cell.known;
     const double half = p.share * std::fabs(cell.value - cell.known);
     const double tol = 1e-6 * (1 + std::fabs(cell.value));
-    iv.is_protected = !failed_ && iv.low <= cell.value - half + tol &&
-                      iv.up >= cell.value + half - tol;
+    iv.is_protected =
+        !failed_ && iv.low <= cell.value - half + tol && iv.up >= cell.value + half - tol;
     out.push_back(iv);
   }
   return out;
@@ -218,7 +218,8 @@ Status OverYears::protect_periods(const Protection& p) {
   for (size_t y = 0; y < years_.size(); ++y) {
     auto& own = years_[y].linked.cells;
     for (size_t i = 0; i < own.size(); ++i) {
-      if (all.cells[offset[y] + i].masked() && !own[i].masked()) own[i].state = CellState::kSecondary;
+      if (all.cells[offset[y] + i].masked() && !own[i].masked())
+        own[i].state = CellState::kSecondary;
     }
   }
   return Status::ok();

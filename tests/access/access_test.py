@@ -564,6 +564,15 @@ def attack(name):
         return [('PATCH', item_path('cluster_budget', key), {'total': 1e9}, 'current')]
     if name == 'attack_manager_creates_own_cluster_budget':
         return [('POST', '/api/v1/cluster_budget', {'cluster_id': C, 'year': 2039, 'total': 1}, None)]
+    if name == 'attack_member_rewrites_own_membership':
+        key = find_row('membership', 'own-organisation')
+        path = item_path('membership', key)
+        seat = one('SELECT coalesce(board_seat, 0) FROM membership WHERE organisation_id = ? AND '
+                   'cluster_id = ? AND start_date = ?', *key)[0]
+        return [('PATCH', path, {'listed': 1}, 'current'),
+                ('PATCH', path, {'fee': 0.5}, 'current'),
+                ('PATCH', path, {'end_date': '2039-12-31'}, 'current'),
+                ('PATCH', path, {'board_seat': 1 - int(seat)}, 'current')]
     if name == 'attack_member_sets_own_siren':
         # A SIREN of the fiscal panel that no organisation holds: set on its own organisation,
         # it made that firm a "member" of /stats/firms, whose tables before and after gave its

@@ -97,6 +97,8 @@ const PARTNER = 'demo-org-00038';  // in the most projects of 2015–2020
 const PRJ = 'demo-prj-00001';
 const CALL = 'demo-call-2020';
 const SECTOR = '30';
+const PORTAL_PROJECT = 'demo-prj-00001';
+const PRIVATE_PROJECT = 'demo-prj-00004';
 const entityRows = {
   cluster: { id: 'golden-cluster', name: 'Pôle doré', region: '84', scale: 'regional' },
   cluster_label: { cluster_id: 'golden-cluster', phase: 5, start_year: 2027, end_year: 2030 },
@@ -218,6 +220,13 @@ add('foresight-sector', 'GET', `/api/v1/foresight/sectors/${SECTOR}?year=2022`);
 add('report-sector', 'GET', `/api/v1/reports/sector/${SECTOR}?year=2022&format=html&lang=fr`, { text: true });
 add('report-cluster', 'GET', `/api/v1/reports/cluster/${C}?year=2022&draws=100&format=html&lang=en`, { text: true });
 add('report-cluster-pdf', 'GET', `/api/v1/reports/cluster/${C}?year=2022&draws=100&format=pdf`, { binary: true });
+// the public portal, without an account (PORTAL_PROJECT: a labelled project of the demo that
+// agreed to publication; PRIVATE_PROJECT: one that did not, answered as a missing one)
+add('portal-directory', 'GET', '/public', { as: null, text: true });
+add('portal-directory-search-en', 'GET', '/public?lang=en&q=energie&former=true', { as: null, text: true });
+add('portal-cluster', 'GET', `/public/clusters/${C}`, { as: null, text: true });
+add('portal-project', 'GET', `/public/projects/${PORTAL_PROJECT}?lang=en`, { as: null, text: true });
+add('portal-project-private', 'GET', `/public/projects/${PRIVATE_PROJECT}`, { as: null, text: true });
 // impact jobs
 add('impact-job-start', 'POST', '/api/v1/impact/jobs', { body: { bootstrap: 99, seed: 11 }, then: 'wait-job' });
 add('impact-jobs', 'GET', '/api/v1/impact/jobs');
@@ -291,7 +300,8 @@ const scrubText = (t) => t
   .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?/g, '<volatile>')
   .replace(/req-[0-9a-f]{20}/g, 'req-<volatile>')
   .replace(/(généré|generated)( le| on)? [^<]*/gi, '$1 <volatile>')
-  .replace(/(Pôles (le|on)) \d{4}-\d\d-\d\d/g, '$1 <volatile>');
+  .replace(/(Pôles (le|on)) \d{4}-\d\d-\d\d/g, '$1 <volatile>')
+  .replace(/(données au|data as of) [0-9/-]{10}/g, '$1 <volatile>');
 
 let adminSession = null;
 const failures = [];

@@ -1135,6 +1135,101 @@ TEST_P(HttpTest, StoppingLosesNoAcknowledgedWrite) {
   }
 }
 
+// The public portal, anonymously: the directory, a cluster's page and a project's summary show
+// what is public by nature or consented to (a member listed, a project agreeing to publication),
+// every text escaped, no firm's figure; a private project answers the same 404 as a missing one.
+TEST_P(HttpTest, PublicPortalShowsOnlyWhatIsPublicOrConsented) {
+  import("cluster",
+         "id,name,acronym,region,scale,themes,website\n"
+         "k1,Pôle <b>Santé</b>,PSANTE,84,national,Santé|Numérique,https://example.org/?a=1&b=2\n"
+         "k2,Ancien pôle,,11,regional,,\n");
+  import("cluster_label",
+         "cluster_id,phase,start_year,end_year\naero,5,2023,2026\nk1,5,2023,2026\nk1,4,2019,2022\n"
+         "k2,3,2013,2018\n");
+  import("organisation",
+         "id,name,kind,size_class\nla,Listée & Cie,company,pme\nse,Secrète SA,company,eti\n"
+         "lb,Labo <script>alert(1)</script>,research,\nex,Partie SARL,company,tpe\n");
+  import("membership",
+         "organisation_id,cluster_id,start_date,end_date,fee,listed\n"
+         "la,k1,2019-01-01,,987654,1\nse,k1,2019-01-01,,123456,0\nlb,k1,2020-01-01,,,1\n"
+         "ex,k1,2019-01-01,2021-06-30,,1\n");
+  import("project",
+         "id,acronym,title,programme,status,start_date,public_summary\n"
+         "q1,PUBLICPRJ,Un projet public,ANR,running,2022-01-01,1\n"
+         "q2,PRIVATEPRJ,Un projet privé,FUI,running,2022-01-01,0\n"
+         "q3,NOLABELPRJ,Sans label,ANR,running,2022-01-01,1\n");
+  import("project_label", "project_id,cluster_id,date\nq1,k1,2021-10-01\nq2,k1,2021-10-01\n");
+  import("participation",
+         "project_id,organisation_id,role,cost,aid\nq1,la,coordinator,4444444,2222222\n"
+         "q1,se,partner,3333333,1111111\n");
+  auto get = [&](const std::string& path) {
+    auto r = call("GET", path, {});
+    EXPECT_TRUE(r.has_value());
+    return r ? *r : testing::HttpResult{};
+  };
+  const auto home = get("/public");
+  EXPECT_EQ(home.status, 200);
+  EXPECT_NE(home.get_header_value("Content-Type").find("text/html"), std::string::npos);
+  EXPECT_NE(home.body.find("<html lang=\"fr\""), std::string::npos);
+  EXPECT_NE(home.body.find("Pôle &lt;b&gt;Santé&lt;/b&gt;"), std::string::npos);
+  EXPECT_EQ(home.body.find("<b>Santé"), std::string::npos) << "a name is text, never markup";
+  EXPECT_EQ(home.body.find("Ancien pôle"), std::string::npos) << "no longer labelled";
+  EXPECT_NE(get("/public?former=true").body.find("Ancien pôle"), std::string::npos);
+  EXPECT_NE(get("/public?q=SANTE").body.find("/public/clusters/k1"), std::string::npos)
+      << "search ignores accents and case";
+  EXPECT_EQ(get("/public?q=zzz").body.find("/public/clusters/k1"), std::string::npos);
+  EXPECT_EQ(get("/public?region=76").body.find("/public/clusters/k1"), std::string::npos);
+  EXPECT_NE(get("/public?lang=en").body.find("Directory of competitiveness clusters"),
+            std::string::npos);
+  EXPECT_EQ(get("/public?lang=de").status, 400);
+
+  const auto page = get("/public/clusters/k1");
+  EXPECT_EQ(page.status, 200);
+  const std::string& b = page.body;
+  EXPECT_NE(b.find("Listée &amp; Cie"), std::string::npos) << "listed";
+  EXPECT_NE(b.find("Labo &lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_EQ(b.find("Secrète SA"), std::string::npos) << "did not agree to be listed";
+  EXPECT_EQ(b.find("Partie SARL"), std::string::npos) << "no longer a member";
+  EXPECT_NE(b.find("3 membres actuellement"), std::string::npos);
+  EXPECT_NE(b.find("href=\"https://example.org/?a=1&amp;b=2\""), std::string::npos);
+  EXPECT_NE(b.find("PUBLICPRJ"), std::string::npos);
+  EXPECT_EQ(b.find("PRIVATEPRJ"), std::string::npos) << "did not agree to publication";
+  EXPECT_NE(b.find("\"@type\":\"Organization\""), std::string::npos);
+  EXPECT_NE(b.find("hreflang=\"en\""), std::string::npos);
+  for (const auto* figure : {"987654", "987 654", "123456", "4444444", "2222222", "3333333"})
+    EXPECT_EQ(b.find(figure), std::string::npos) << "a firm's figure: " << figure;
+  // The only script is the schema.org markup; the page needs none.
+  EXPECT_EQ(b.find("<script>"), std::string::npos);
+  EXPECT_EQ(b.find("<script src"), std::string::npos);
+
+  const auto project = get("/public/projects/q1?lang=en");
+  EXPECT_EQ(project.status, 200);
+  EXPECT_NE(project.body.find("Listée &amp; Cie"), std::string::npos);
+  EXPECT_NE(project.body.find("coordinator"), std::string::npos);
+  for (const auto* figure : {"4444444", "4 444 444", "4,444,444", "2222222", "1111111"})
+    EXPECT_EQ(project.body.find(figure), std::string::npos) << "a firm's figure: " << figure;
+  const auto missing = get("/public/projects/nothing");
+  EXPECT_EQ(missing.status, 404);
+  for (const auto* id : {"q2", "q3"}) {
+    const auto hidden = get(std::string("/public/projects/") + id);
+    EXPECT_EQ(hidden.status, 404) << id;
+    EXPECT_EQ(hidden.body, missing.body) << id << ": the same answer as a missing project";
+  }
+  EXPECT_EQ(get("/public/clusters/nothing").status, 404);
+
+  // The member agrees to be listed through the API; the page follows the data version.
+  auto row = call("GET", "/api/v1/membership/se/k1/2019-01-01", auth(Role::kAdmin));
+  ASSERT_TRUE(row.has_value());
+  auto patched = call("PATCH", "/api/v1/membership/se/k1/2019-01-01",
+                      {{"Authorization", "Bearer " + tokens_[Role::kAdmin]},
+                       {"Content-Type", "application/json"},
+                       {"If-Match", row->get_header_value("ETag")}},
+                      R"({"listed": 1})");
+  ASSERT_TRUE(patched.has_value());
+  EXPECT_EQ(patched->status, 200) << patched->body;
+  EXPECT_NE(get("/public/clusters/k1").body.find("Secrète SA"), std::string::npos);
+}
+
 POLES_BOTH_BACKENDS(HttpTest);
 
 }  // namespace

@@ -93,7 +93,8 @@ TEST(OverYears, APeriodCellThatFailsTheRuleIsProtectedFromItsYears) {
   // The premise: each year published alone leaves the period cell of row 0 too narrow.
   std::vector<Contribution> y2019, y2020;
   for (const auto& d : contributions) (d.year == 2019 ? y2019 : y2020).push_back(d.c);
-  const auto alone = period_interval({column(publish(4, 1, y2019)), column(publish(4, 1, y2020))}, 0);
+  const auto alone =
+      period_interval({column(publish(4, 1, y2019)), column(publish(4, 1, y2020))}, 0);
   EXPECT_DOUBLE_EQ(alone.first, 60) << "2020 published, 2019 down to 0";
   EXPECT_LT(alone.second, 160 + 24) << "years alone: the period's upper bound " << alone.second;
 

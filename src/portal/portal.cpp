@@ -1,0 +1,768 @@
+#include "portal/portal.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <sstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "core/codes.h"
+#include "core/date.h"
+#include "core/model.h"
+#include "report/html.h"
+
+namespace poles::portal {
+namespace {
+
+using report::escape;
+using snapshot::Snapshot;
+using snapshot::Table;
+
+bool fr(const Context& c) { return c.lang != "en"; }
+std::string tr(const Context& c, std::string_view f, std::string_view e) {
+  return std::string(fr(c) ? f : e);
+}
+
+// The word of a code in the page's language (web/vocab.json).
+std::string label(std::string_view kind, std::string_view code, const Context& c) {
+  return c.vocabulary ? c.vocabulary->label(kind, code, c.lang) : std::string(code);
+}
+
+std::string region_name(std::string_view code) {
+  const auto* r = codes::find_region(code);
+  return r ? std::string(r->name) : std::string(code);
+}
+
+constexpr std::array<std::string_view, 6> kRoman = {"", "I", "II", "III", "IV", "V"};
+
+std::string date_text(int64_t days, const Context& c) {
+  const Date d = Date::from_days(days);
+  return fr(c) ? fmt::format("{:02d}/{:02d}/{}", d.day, d.month, d.year) : d.to_string();
+}
+
+// Lower case without the accents of French (UTF-8), for a search that ignores both.
+std::string fold(std::string_view text) {
+  static const std::map<std::string, char> kAccents = {
+      {"à", 'a'}, {"â", 'a'}, {"ä", 'a'}, {"ç", 'c'}, {"é", 'e'}, {"è", 'e'}, {"ê", 'e'},
+      {"ë", 'e'}, {"î", 'i'}, {"ï", 'i'}, {"ô", 'o'}, {"ö", 'o'}, {"ù", 'u'}, {"û", 'u'},
+      {"ü", 'u'}, {"ÿ", 'y'}, {"À", 'a'}, {"Â", 'a'}, {"Ç", 'c'}, {"É", 'e'}, {"È", 'e'},
+      {"Ê", 'e'}, {"Î", 'i'}, {"Ô", 'o'}, {"Ù", 'u'}, {"Û", 'u'}};
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto ch = static_cast<unsigned char>(text[i]);
+    if (ch < 0x80) {
+      out += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+      continue;
+    }
+    if (i + 1 < text.size()) {
+      const auto it = kAccents.find(std::string(text.substr(i, 2)));
+      if (it != kAccents.end()) {
+        out += it->second;
+        ++i;
+        continue;
+      }
+    }
+    out += static_cast<char>(ch);
+  }
+  return out;
+}
+
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at <= text.size()) {
+    size_t end = text.find('|', at);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > at) out.emplace_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+
+// A link to a portal page in the page's language.
+std::string href(std::string path, const Context& c) {
+  if (fr(c)) return path;
+  return path + (path.find('?') == std::string::npos ? "?" : "&") + "lang=en";
+}
+
+// --- the frame of every page ---------------------------------------------------------------
+
+constexpr std::string_view kDsfr = "/node_modules/@gouvfr/dsfr/dist/";
+constexpr std::array<std::string_view, 14> kComponents = {
+    "link",  "button",   "logo",  "header", "footer", "form",     "input",
+    "select", "checkbox", "badge", "tag",    "card",   "skiplink", "breadcrumb"};
+
+struct Head {
+  std::string title;        // of the page, before the portal's name
+  std::string description;  // one sentence
+  std::string path;         // the canonical path, without the language
+  std::string json_ld;      // schema.org markup, or empty
+};
+
+std::string page(const Head& h, const std::string& main, const Context& c) {
+  const std::string site = tr(c, "Pôles de compétitivité", "Competitiveness clusters");
+  const std::string title = h.title.empty() ? site : h.title + " — " + site;
+  std::string css;
+  css += fmt::format("  <link rel=\"stylesheet\" href=\"{}core/core.main.min.css\">\n", kDsfr);
+  for (const auto comp : kComponents)
+    css += fmt::format("  <link rel=\"stylesheet\" href=\"{}component/{}/{}.main.min.css\">\n",
+                       kDsfr, comp, comp);
+  std::string ld;
+  if (!h.json_ld.empty())
+    ld = "  <script type=\"application/ld+json\">" + h.json_ld + "</script>\n";
+  const std::string other_lang = fr(c) ? "en" : "fr";
+  std::string data_date;
+  if (const auto d = Date::parse(c.data_date))
+    data_date = tr(c, " · données au ", " · data as of ") + escape(date_text(d->to_days(), c));
+  const std::string switch_href =
+      fr(c) ? href(h.path, Context{"en", ""}) : href(h.path, Context{"fr", ""});
+  return fmt::format(
+      R"(<!doctype html>
+<html lang="{lang}" data-fr-scheme="light">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{title}</title>
+  <meta name="description" content="{description}">
+  <link rel="canonical" href="{canonical}">
+  <link rel="alternate" hreflang="fr" href="{fr_href}">
+  <link rel="alternate" hreflang="en" href="{en_href}">
+  <meta property="og:title" content="{title}">
+  <meta property="og:description" content="{description}">
+  <meta property="og:type" content="website">
+  <meta property="og:locale" content="{locale}">
+{css}  <link rel="stylesheet" href="/portal.css">
+{ld}</head>
+<body>
+<div class="fr-skiplinks"><nav class="fr-container" role="navigation" aria-label="{skip_label}"><ul class="fr-skiplinks__list"><li><a class="fr-link" href="#contenu">{skip}</a></li></ul></nav></div>
+<header role="banner" class="fr-header">
+  <div class="fr-header__body"><div class="fr-container"><div class="fr-header__body-row">
+    <div class="fr-header__brand fr-enlarge-link">
+      <div class="fr-header__brand-top"><div class="fr-header__logo"><p class="fr-logo">République<br>Française</p></div></div>
+      <div class="fr-header__service"><a href="{home}" title="{home_title}"><p class="fr-header__service-title">{site}</p></a>
+        <p class="fr-header__service-tagline">{tagline}</p></div>
+    </div>
+    <div class="fr-header__tools"><div class="fr-header__tools-links"><ul class="fr-btns-group">
+      <li><a class="fr-btn" href="{switch_href}" hreflang="{other_lang}" lang="{other_lang}">{switch_text}</a></li>
+      <li><a class="fr-btn" href="/">{dashboard}</a></li>
+    </ul></div></div>
+  </div></div></div>
+</header>
+<main id="contenu" role="main" class="fr-container fr-my-4w">
+{main}
+</main>
+<footer class="fr-footer" role="contentinfo">
+  <div class="fr-container">
+    <div class="fr-footer__body"><div class="fr-footer__brand"><p class="fr-logo">République<br>Française</p></div>
+      <div class="fr-footer__content"><p class="fr-footer__content-desc">{footer}</p></div></div>
+    <div class="fr-footer__bottom"><p class="fr-footer__bottom-copy">{licence}{date}</p></div>
+  </div>
+</footer>
+</body>
+</html>
+)",
+      fmt::arg("lang", fr(c) ? "fr" : "en"), fmt::arg("title", escape(title)),
+      fmt::arg("description", escape(h.description)), fmt::arg("canonical", escape(h.path)),
+      fmt::arg("fr_href", escape(h.path)),
+      fmt::arg("en_href", escape(href(h.path, Context{"en", ""}))),
+      fmt::arg("locale", fr(c) ? "fr_FR" : "en_GB"), fmt::arg("css", css), fmt::arg("ld", ld),
+      fmt::arg("skip_label", tr(c, "Accès rapide", "Quick access")),
+      fmt::arg("skip", tr(c, "Aller au contenu", "Skip to content")),
+      fmt::arg("home", escape(href("/public", c))),
+      fmt::arg("home_title", tr(c, "Accueil du portail des pôles", "Clusters portal home")),
+      fmt::arg("site", escape(site)),
+      fmt::arg("tagline", tr(c, "Trouver un pôle, ses membres et ses projets",
+                             "Find a cluster, its members and its projects")),
+      fmt::arg("switch_href", escape(switch_href)), fmt::arg("other_lang", other_lang),
+      fmt::arg("switch_text", tr(c, "English", "Français")),
+      fmt::arg("dashboard", tr(c, "Espace des acteurs", "Members' area")), fmt::arg("main", main),
+      fmt::arg("footer",
+               tr(c,
+                  "Les pôles de compétitivité rassemblent entreprises, laboratoires et "
+                  "établissements de formation d'un territoire autour de projets d'innovation. "
+                  "Ce portail montre ce qui est public par nature ou que les membres ont accepté "
+                  "de publier.",
+                  "Competitiveness clusters bring together the firms, laboratories and training "
+                  "bodies of a territory around innovation projects. This portal shows what is "
+                  "public by nature or what members agreed to publish.")),
+      fmt::arg("licence", tr(c, "Données sous Licence Ouverte Etalab 2.0",
+                             "Data under the Etalab Open Licence 2.0")),
+      fmt::arg("date", data_date));
+}
+
+std::string breadcrumb(const Context& c, const std::string& here) {
+  return fmt::format(
+      R"(<nav role="navigation" class="fr-breadcrumb" aria-label="{label}"><ol class="fr-breadcrumb__list">)"
+      R"(<li><a class="fr-breadcrumb__link" href="{home}">{home_text}</a></li>)"
+      R"(<li><a class="fr-breadcrumb__link" aria-current="page">{here}</a></li></ol></nav>)",
+      fmt::arg("label", tr(c, "vous êtes ici :", "you are here:")),
+      fmt::arg("home", escape(href("/public", c))),
+      fmt::arg("home_text", tr(c, "Annuaire des pôles", "Directory of clusters")),
+      fmt::arg("here", escape(here)));
+}
+
+// A table of counts: rows of (label, count), with its caption.
+std::string count_table(const std::string& caption, const std::string& first_header,
+                        const std::vector<std::pair<std::string, size_t>>& rows,
+                        const Context& c) {
+  std::string body;
+  for (const auto& [name, n] : rows)
+    body += fmt::format("<tr><th scope=\"row\">{}</th><td class=\"portal-number\">{}</td></tr>",
+                        escape(name), report::number(static_cast<double>(n), 0, c.lang));
+  return fmt::format(
+      R"(<div class="portal-table"><table><caption>{}</caption><thead><tr><th scope="col">{}</th><th scope="col" class="portal-number">{}</th></tr></thead><tbody>{}</tbody></table></div>)",
+      escape(caption), escape(first_header), tr(c, "Nombre", "Count"), body);
+}
+
+// --- reading the registry ----------------------------------------------------------------------
+
+struct ClusterFacts {
+  std::vector<std::pair<int, std::pair<int, int>>> phases;  // phase, (start, end)
+  bool current = false;
+};
+
+std::vector<ClusterFacts> cluster_facts(const Snapshot& s) {
+  const auto& cl = s.table("cluster");
+  const auto& lb = s.table("cluster_label");
+  const auto& l_cluster = lb.column("cluster_id");
+  const auto& l_phase = lb.column("phase");
+  const auto& l_start = lb.column("start_year");
+  const auto& l_end = lb.column("end_year");
+  std::vector<ClusterFacts> out(cl.rows);
+  const int latest = latest_phase(s);
+  for (size_t i = 0; i < lb.rows; ++i) {
+    const auto c = static_cast<size_t>(l_cluster.codes[i]);
+    const int phase = static_cast<int>(l_phase.ints[i]);
+    out[c].phases.push_back(
+        {phase, {static_cast<int>(l_start.ints[i]), static_cast<int>(l_end.ints[i])}});
+    if (phase == latest) out[c].current = true;
+  }
+  for (auto& f : out) {
+    std::sort(f.phases.begin(), f.phases.end());
+    if (latest == 0) f.current = true;  // no label history recorded: every cluster counts
+  }
+  return out;
+}
+
+bool running(const snapshot::Column& end, size_t row) { return !end.present[row]; }
+
+}  // namespace
+
+int latest_phase(const Snapshot& s) {
+  const auto& phase = s.table("cluster_label").column("phase");
+  int latest = 0;
+  for (const int64_t p : phase.ints) latest = std::max(latest, static_cast<int>(p));
+  return latest;
+}
+
+bool project_is_public(const Snapshot& s, size_t project) {
+  const auto& consent = s.table("project").column("public_summary");
+  if (!consent.present[project] || consent.ints[project] != 1) return false;
+  const auto& label_project = s.table("project_label").column("project_id");
+  return std::find(label_project.codes.begin(), label_project.codes.end(),
+                   static_cast<int32_t>(project)) != label_project.codes.end();
+}
+
+std::string directory_page(const Snapshot& s, const DirectoryQuery& q, const Context& c) {
+  const auto& cl = s.table("cluster");
+  const auto& name = cl.column("name");
+  const auto& acronym = cl.column("acronym");
+  const auto& themes = cl.column("themes");
+  const auto& region = cl.column("region");
+  const auto& scale = cl.column("scale");
+  const auto& filiere = cl.column("filiere");
+  const auto facts = cluster_facts(s);
+
+  std::set<std::string> all_themes, all_filieres, all_regions;
+  for (size_t i = 0; i < cl.rows; ++i) {
+    if (!q.former && !facts[i].current) continue;
+    for (auto& t : split_list(themes.text(i))) all_themes.insert(std::move(t));
+    if (!filiere.text(i).empty()) all_filieres.emplace(filiere.text(i));
+    all_regions.emplace(region.text(i));
+  }
+  std::vector<std::string> words;
+  {
+    const std::string folded = fold(q.q);
+    size_t at = 0;
+    while (at < folded.size()) {
+      size_t end = folded.find(' ', at);
+      if (end == std::string::npos) end = folded.size();
+      if (end > at) words.push_back(folded.substr(at, end - at));
+      at = end + 1;
+    }
+  }
+  std::vector<size_t> shown;
+  for (size_t i = 0; i < cl.rows; ++i) {
+    if (!q.former && !facts[i].current) continue;
+    if (!q.region.empty() && region.text(i) != q.region) continue;
+    if (!q.scale.empty() && scale.text(i) != q.scale) continue;
+    if (!q.filiere.empty() && filiere.text(i) != q.filiere) continue;
+    const auto list = split_list(themes.text(i));
+    if (!q.theme.empty() && std::find(list.begin(), list.end(), q.theme) == list.end()) continue;
+    std::string haystack = fmt::format("{} {} {} {} {}", name.text(i), acronym.text(i),
+                                       themes.text(i), filiere.text(i),
+                                       label("filiere", filiere.text(i), c));
+    for (const auto& t : list) haystack += " " + label("theme", t, c);
+    haystack = fold(haystack);
+    if (!std::all_of(words.begin(), words.end(), [&](const std::string& w) {
+          return haystack.find(w) != std::string::npos;
+        }))
+      continue;
+    shown.push_back(i);
+  }
+  std::sort(shown.begin(), shown.end(),
+            [&](size_t a, size_t b) { return fold(name.text(a)) < fold(name.text(b)); });
+
+  const auto select = [&](std::string_view id, const std::string& text,
+                          const std::vector<std::pair<std::string, std::string>>& options,
+                          const std::string& chosen) {
+    std::string opts = fmt::format("<option value=\"\">{}</option>", tr(c, "Tous", "All"));
+    for (const auto& [value, shown_text] : options)
+      opts += fmt::format("<option value=\"{}\"{}>{}</option>", escape(value),
+                          value == chosen ? " selected" : "", escape(shown_text));
+    return fmt::format(
+        R"(<div class="fr-select-group fr-col-12 fr-col-md-3"><label class="fr-label" for="{0}">{1}</label><select class="fr-select" id="{0}" name="{0}">{2}</select></div>)",
+        id, escape(text), opts);
+  };
+  std::vector<std::pair<std::string, std::string>> region_options, theme_options, filiere_options,
+      scale_options;
+  for (const auto& r : all_regions) region_options.push_back({r, region_name(r)});
+  std::sort(region_options.begin(), region_options.end(),
+            [](const auto& a, const auto& b) { return fold(a.second) < fold(b.second); });
+  for (const auto& t : all_themes) theme_options.push_back({t, label("theme", t, c)});
+  for (const auto& f : all_filieres) filiere_options.push_back({f, label("filiere", f, c)});
+  for (auto* options : {&theme_options, &filiere_options})
+    std::sort(options->begin(), options->end(),
+              [](const auto& a, const auto& b) { return fold(a.second) < fold(b.second); });
+  for (const auto code : kScaleCodes)
+    scale_options.push_back({std::string(code), label("scale", code, c)});
+
+  std::string main = fmt::format(
+      R"(<h1>{title}</h1>
+<p class="fr-text--lead">{lead}</p>
+<form method="get" action="/public" class="portal-search" role="search">
+{lang_field}<div class="fr-grid-row fr-grid-row--gutters">
+<div class="fr-input-group fr-col-12"><label class="fr-label" for="q">{q_label}<span class="fr-hint-text">{q_hint}</span></label><input class="fr-input" type="search" id="q" name="q" value="{q}" maxlength="200"></div>
+{theme}{region}{scale}{filiere}
+</div>
+<div class="fr-checkbox-group fr-my-2w"><input type="checkbox" id="former" name="former" value="true"{former_checked}><label class="fr-label" for="former">{former}</label></div>
+<button class="fr-btn" type="submit">{search}</button>
+</form>
+<h2 class="fr-mt-4w" id="resultats">{count}</h2>
+)",
+      fmt::arg("title", tr(c, "Annuaire des pôles de compétitivité",
+                           "Directory of competitiveness clusters")),
+      fmt::arg("lead",
+               tr(c,
+                  "Trouvez le pôle de votre thème ou de votre région : ses membres, ses projets "
+                  "et son histoire.",
+                  "Find the cluster of your theme or region: its members, its projects and its "
+                  "history.")),
+      fmt::arg("lang_field", fr(c) ? "" : "<input type=\"hidden\" name=\"lang\" value=\"en\">"),
+      fmt::arg("q_label", tr(c, "Rechercher", "Search")),
+      fmt::arg("q_hint", tr(c, "Nom, sigle, thème ou filière", "Name, acronym, theme or filière")),
+      fmt::arg("q", escape(q.q)),
+      fmt::arg("theme", select("theme", tr(c, "Thème", "Theme"), theme_options, q.theme)),
+      fmt::arg("region", select("region", tr(c, "Région", "Region"), region_options, q.region)),
+      fmt::arg("scale", select("scale", tr(c, "Échelle", "Scale"), scale_options, q.scale)),
+      fmt::arg("filiere", select("filiere", tr(c, "Filière", "Filière"), filiere_options,
+                                 q.filiere)),
+      fmt::arg("former_checked", q.former ? " checked" : ""),
+      fmt::arg("former", tr(c, "Inclure les pôles qui ne sont plus labellisés",
+                            "Include clusters no longer labelled")),
+      fmt::arg("search", tr(c, "Rechercher", "Search")),
+      fmt::arg("count",
+               shown.size() == 1 ? tr(c, "1 pôle", "1 cluster")
+                                 : fmt::format("{} {}", shown.size(), tr(c, "pôles", "clusters"))));
+  if (shown.empty())
+    main += "<p>" +
+            tr(c, "Aucun pôle ne correspond à ces critères.", "No cluster matches these criteria.") +
+            "</p>";
+  main += "<ul class=\"fr-grid-row fr-grid-row--gutters portal-cards\">";
+  for (const size_t i : shown) {
+    std::string tags;
+    for (const auto& t : split_list(themes.text(i)))
+      tags += "<li><p class=\"fr-tag fr-tag--sm\">" + escape(label("theme", t, c)) + "</p></li>";
+    const std::string sub =
+        acronym.text(i).empty() || acronym.text(i) == name.text(i)
+            ? std::string()
+            : fmt::format("<p class=\"fr-card__detail\">{}</p>", escape(acronym.text(i)));
+    main += fmt::format(
+        R"(<li class="fr-col-12 fr-col-md-6 fr-col-lg-4"><div class="fr-card fr-enlarge-link"><div class="fr-card__body"><div class="fr-card__content"><h3 class="fr-card__title"><a href="{href}">{name}</a></h3><p class="fr-card__desc">{region} · {scale}{former}</p><div class="fr-card__start">{sub}</div><div class="fr-card__end"><ul class="fr-tags-group">{tags}</ul></div></div></div></div></li>)",
+        fmt::arg("href", escape(href("/public/clusters/" + std::string(cl.key(i)), c))),
+        fmt::arg("name", escape(name.text(i))),
+        fmt::arg("region", escape(region_name(region.text(i)))),
+        fmt::arg("scale", escape(label("scale", scale.text(i), c))),
+        fmt::arg("former",
+                 facts[i].current ? "" : " · " + tr(c, "plus labellisé", "no longer labelled")),
+        fmt::arg("sub", sub), fmt::arg("tags", tags));
+  }
+  main += "</ul>";
+  return page({"",
+               tr(c,
+                  "Annuaire des pôles de compétitivité : thèmes, régions, membres et projets "
+                  "labellisés.",
+                  "Directory of the French competitiveness clusters: themes, regions, members "
+                  "and labelled projects."),
+               "/public",
+               {}},
+              main, c);
+}
+
+std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id,
+                                        const Context& c) {
+  const auto& cl = s.table("cluster");
+  const int32_t row = cl.find(id);
+  if (row < 0) return std::nullopt;
+  const auto i = static_cast<size_t>(row);
+  const auto facts = cluster_facts(s)[i];
+  const std::string name(cl.column("name").text(i));
+  const std::string acronym(cl.column("acronym").text(i));
+  const std::string region(cl.column("region").text(i));
+  const std::string website(cl.column("website").text(i));
+  const std::string filiere(cl.column("filiere").text(i));
+
+  std::string main = breadcrumb(c, name);
+  main += "<h1>" + escape(name) + "</h1>";
+  if (!acronym.empty() && acronym != name)
+    main += "<p class=\"fr-text--lead\">" + escape(acronym) + "</p>";
+  // Identity.
+  std::string tags;
+  for (const auto& t : split_list(cl.column("themes").text(i)))
+    tags += fmt::format("<li><a class=\"fr-tag\" href=\"{}\">{}</a></li>",
+                        escape(href("/public?theme=" + t, c)), escape(label("theme", t, c)));
+  main += "<dl class=\"portal-facts\">";
+  const auto fact = [&](const std::string& term, const std::string& html) {
+    main += "<dt>" + escape(term) + "</dt><dd>" + html + "</dd>";
+  };
+  fact(tr(c, "Région", "Region"), escape(region_name(region)));
+  fact(tr(c, "Échelle", "Scale"), escape(label("scale", cl.column("scale").text(i), c)));
+  if (!filiere.empty()) fact(tr(c, "Filière", "Filière"), escape(label("filiere", filiere, c)));
+  if (!tags.empty()) fact(tr(c, "Thèmes", "Themes"), "<ul class=\"fr-tags-group\">" + tags + "</ul>");
+  if (website.starts_with("https://") || website.starts_with("http://"))
+    fact(tr(c, "Site", "Website"),
+         fmt::format("<a class=\"fr-link\" href=\"{0}\" rel=\"noopener nofollow\">{0}</a>",
+                     escape(website)));
+  fact(tr(c, "Label", "Label"),
+       facts.current ? tr(c, "labellisé pour la phase en cours", "labelled for the current phase")
+                     : tr(c, "plus labellisé", "no longer labelled"));
+  main += "</dl>";
+
+  // Label history.
+  if (!facts.phases.empty()) {
+    std::string body;
+    for (const auto& [phase, years] : facts.phases)
+      body += fmt::format("<tr><th scope=\"row\">{} {}</th><td>{}–{}</td></tr>",
+                          tr(c, "Phase", "Phase"),
+                          phase >= 1 && phase <= 5 ? kRoman[static_cast<size_t>(phase)] : "?",
+                          years.first, years.second);
+    main += fmt::format(
+        R"(<h2>{}</h2><div class="portal-table"><table><caption>{}</caption><thead><tr><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table></div>)",
+        tr(c, "Histoire du label", "Label history"),
+        tr(c, "Phases de la politique des pôles où le pôle était labellisé",
+           "Phases of the cluster policy in which the cluster was labelled"),
+        tr(c, "Phase", "Phase"), tr(c, "Années", "Years"), body);
+  }
+
+  // Members: counts of the running memberships by kind and size class; the listed ones by name.
+  const auto& ms = s.table("membership");
+  const auto& m_cluster = ms.column("cluster_id");
+  const auto& m_org = ms.column("organisation_id");
+  const auto& m_end = ms.column("end_date");
+  const auto& m_listed = ms.column("listed");
+  const auto& orgs = s.table("organisation");
+  const auto& o_name = orgs.column("name");
+  const auto& o_kind = orgs.column("kind");
+  const auto& o_size = orgs.column("size_class");
+  const auto& o_region = orgs.column("region");
+  std::map<std::string, size_t> by_kind, by_size;
+  std::set<int32_t> members;
+  std::vector<std::pair<std::string, std::string>> listed;  // name, region
+  for (size_t m = 0; m < ms.rows; ++m) {
+    if (m_cluster.codes[m] != row || !running(m_end, m)) continue;
+    const int32_t o = m_org.codes[m];
+    if (!members.insert(o).second) continue;
+    const auto ou = static_cast<size_t>(o);
+    ++by_kind[std::string(o_kind.text(ou))];
+    if (o_kind.text(ou) == "company" && !o_size.text(ou).empty())
+      ++by_size[std::string(o_size.text(ou))];
+    if (m_listed.present[m] && m_listed.ints[m] == 1)
+      listed.push_back({std::string(o_name.text(ou)), region_name(o_region.text(ou))});
+  }
+  main += fmt::format("<h2>{}</h2>", tr(c, "Membres", "Members"));
+  main += "<p>" +
+          (members.size() == 1
+               ? tr(c, "1 membre actuellement.", "1 member at present.")
+               : fmt::format("{} {}", report::number(static_cast<double>(members.size()), 0, c.lang),
+                             tr(c, "membres actuellement.", "members at present."))) +
+          "</p>";
+  if (!members.empty()) {
+    std::vector<std::pair<std::string, size_t>> kinds, sizes;
+    for (const auto code : kOrgKindCodes) {
+      const auto it = by_kind.find(std::string(code));
+      if (it != by_kind.end()) kinds.push_back({label("org_kind", code, c), it->second});
+    }
+    for (const auto code : kSizeClassCodes) {
+      const auto it = by_size.find(std::string(code));
+      if (it != by_size.end()) sizes.push_back({label("size_class", code, c), it->second});
+    }
+    main += "<div class=\"fr-grid-row fr-grid-row--gutters\"><div class=\"fr-col-12 fr-col-md-6\">" +
+            count_table(tr(c, "Membres par nature", "Members by kind"), tr(c, "Nature", "Kind"),
+                        kinds, c) +
+            "</div>";
+    if (!sizes.empty())
+      main += "<div class=\"fr-col-12 fr-col-md-6\">" +
+              count_table(tr(c, "Entreprises membres par taille", "Member companies by size"),
+                          tr(c, "Taille", "Size"), sizes, c) +
+              "</div>";
+    main += "</div>";
+  }
+  std::sort(listed.begin(), listed.end(),
+            [](const auto& a, const auto& b) { return fold(a.first) < fold(b.first); });
+  main += fmt::format("<h3>{}</h3>", tr(c, "Membres qui acceptent d'être cités",
+                                        "Members who agreed to be listed"));
+  if (listed.empty()) {
+    main += "<p>" + tr(c, "Aucun membre n'a encore accepté d'être cité ici.",
+                       "No member has agreed to be listed here yet.") +
+            "</p>";
+  } else {
+    main += "<ul class=\"portal-members\">";
+    for (const auto& [n, r] : listed)
+      main += fmt::format("<li>{} <span class=\"fr-hint-text\">{}</span></li>", escape(n),
+                          escape(r));
+    main += "</ul>";
+  }
+
+  // Projects labelled: counts by year of label and by programme, and the public summaries.
+  const auto& pl = s.table("project_label");
+  const auto& l_project = pl.column("project_id");
+  const auto& l_cluster = pl.column("cluster_id");
+  const auto& l_date = pl.column("date");
+  const auto& pr = s.table("project");
+  const auto& p_programme = pr.column("programme");
+  const auto& p_start = pr.column("start_date");
+  std::map<int, std::set<int32_t>> by_year;
+  std::map<std::string, std::set<int32_t>> by_programme;
+  std::set<int32_t> projects;
+  for (size_t l = 0; l < pl.rows; ++l) {
+    if (l_cluster.codes[l] != row) continue;
+    const int32_t p = l_project.codes[l];
+    projects.insert(p);
+    if (l_date.present[l]) by_year[Date::from_days(l_date.ints[l]).year].insert(p);
+    by_programme[std::string(p_programme.text(static_cast<size_t>(p)))].insert(p);
+  }
+  main += fmt::format("<h2>{}</h2>", tr(c, "Projets labellisés", "Labelled projects"));
+  main += "<p>" +
+          fmt::format("{} {}", report::number(static_cast<double>(projects.size()), 0, c.lang),
+                      projects.size() == 1 ? tr(c, "projet labellisé depuis l'origine.",
+                                                "project labelled since the start.")
+                                           : tr(c, "projets labellisés depuis l'origine.",
+                                                "projects labelled since the start.")) +
+          "</p>";
+  if (!projects.empty()) {
+    std::vector<std::pair<std::string, size_t>> years, programmes;
+    for (auto it = by_year.rbegin(); it != by_year.rend(); ++it)
+      years.push_back({std::to_string(it->first), it->second.size()});
+    for (const auto code : kProgrammeCodes) {
+      const auto it = by_programme.find(std::string(code));
+      if (it != by_programme.end())
+        programmes.push_back({label("programme", code, c), it->second.size()});
+    }
+    main += "<div class=\"fr-grid-row fr-grid-row--gutters\"><div class=\"fr-col-12 fr-col-md-6\">" +
+            count_table(tr(c, "Projets labellisés par année du label",
+                           "Projects labelled by year of the label"),
+                        tr(c, "Année", "Year"), years, c) +
+            "</div><div class=\"fr-col-12 fr-col-md-6\">" +
+            count_table(tr(c, "Projets labellisés par programme de financement",
+                           "Labelled projects by funding programme"),
+                        tr(c, "Programme", "Programme"), programmes, c) +
+            "</div></div>";
+  }
+  std::vector<std::pair<int64_t, int32_t>> published;  // (-start, project)
+  for (const int32_t p : projects) {
+    const auto pu = static_cast<size_t>(p);
+    if (!project_is_public(s, pu)) continue;
+    published.push_back({p_start.present[pu] ? -p_start.ints[pu] : 0, p});
+  }
+  std::sort(published.begin(), published.end());
+  main += fmt::format("<h3>{}</h3>", tr(c, "Projets présentés au public",
+                                        "Projects presented to the public"));
+  if (published.empty()) {
+    main += "<p>" + tr(c, "Aucun projet du pôle n'a encore accepté d'être présenté ici.",
+                       "No project of the cluster has agreed to be presented here yet.") +
+            "</p>";
+  } else {
+    constexpr size_t kShown = 30;
+    main += "<ul class=\"portal-projects\">";
+    for (size_t k = 0; k < std::min(kShown, published.size()); ++k) {
+      const auto pu = static_cast<size_t>(published[k].second);
+      main += fmt::format(
+          "<li><a class=\"fr-link\" href=\"{}\">{}</a> — {} <span class=\"fr-hint-text\">{}</span></li>",
+          escape(href("/public/projects/" + std::string(pr.key(pu)), c)),
+          escape(pr.column("acronym").text(pu)), escape(pr.column("title").text(pu)),
+          p_start.present[pu] ? std::to_string(Date::from_days(p_start.ints[pu]).year) : "");
+    }
+    main += "</ul>";
+    if (published.size() > kShown)
+      main += "<p>" +
+              fmt::format("{} {}", published.size() - kShown,
+                          tr(c, "autres projets, plus anciens.", "more projects, older.")) +
+              "</p>";
+  }
+
+  nlohmann::json ld{{"@context", "https://schema.org"},
+                    {"@type", "Organization"},
+                    {"name", name},
+                    {"areaServed", region_name(region)}};
+  if (!acronym.empty()) ld["alternateName"] = acronym;
+  if (website.starts_with("https://") || website.starts_with("http://")) ld["url"] = website;
+  std::string json = ld.dump();
+  // Inside <script>: no "</" may close it.
+  for (size_t at = json.find("</"); at != std::string::npos; at = json.find("</", at + 3))
+    json.replace(at, 2, "<\\/");
+  return page({name,
+               fmt::format("{} — {}", name,
+                           tr(c, "pôle de compétitivité : membres, projets, histoire du label.",
+                              "competitiveness cluster: members, projects, label history.")),
+               "/public/clusters/" + std::string(cl.key(i)), json},
+              main, c);
+}
+
+std::optional<std::string> project_page(const Snapshot& s, std::string_view id,
+                                        const Context& c) {
+  const auto& pr = s.table("project");
+  const int32_t row = pr.find(id);
+  if (row < 0 || !project_is_public(s, static_cast<size_t>(row))) return std::nullopt;
+  const auto i = static_cast<size_t>(row);
+  const std::string acronym(pr.column("acronym").text(i));
+  const std::string title(pr.column("title").text(i));
+  std::string main = breadcrumb(c, acronym);
+  main += "<h1>" + escape(acronym) + "</h1>";
+  if (!title.empty()) main += "<p class=\"fr-text--lead\">" + escape(title) + "</p>";
+  main += "<dl class=\"portal-facts\">";
+  const auto fact = [&](const std::string& term, const std::string& html) {
+    main += "<dt>" + escape(term) + "</dt><dd>" + html + "</dd>";
+  };
+  fact(tr(c, "Programme", "Programme"),
+       escape(label("programme", pr.column("programme").text(i), c)));
+  fact(tr(c, "Étape", "Stage"), escape(label("project_status", pr.column("status").text(i), c)));
+  const auto& start = pr.column("start_date");
+  const auto& end = pr.column("end_date");
+  if (start.present[i]) fact(tr(c, "Début", "Start"), escape(date_text(start.ints[i], c)));
+  if (end.present[i]) fact(tr(c, "Fin", "End"), escape(date_text(end.ints[i], c)));
+  // The labelling clusters.
+  const auto& pl = s.table("project_label");
+  const auto& l_project = pl.column("project_id");
+  const auto& l_cluster = pl.column("cluster_id");
+  const auto& cl = s.table("cluster");
+  std::set<std::pair<std::string, std::string>> clusters;  // name, id
+  for (size_t l = 0; l < pl.rows; ++l) {
+    if (l_project.codes[l] != row) continue;
+    const auto cu = static_cast<size_t>(l_cluster.codes[l]);
+    clusters.insert({std::string(cl.column("name").text(cu)), std::string(cl.key(cu))});
+  }
+  std::string links;
+  for (const auto& [n, key] : clusters)
+    links += fmt::format("<li><a class=\"fr-link\" href=\"{}\">{}</a></li>",
+                         escape(href("/public/clusters/" + key, c)), escape(n));
+  fact(tr(c, "Labellisé par", "Labelled by"), "<ul class=\"portal-inline\">" + links + "</ul>");
+  main += "</dl>";
+  // The partners' names and roles (no money: a firm's cost and aid are its own figures).
+  const auto& pa = s.table("participation");
+  const auto& a_project = pa.column("project_id");
+  const auto& a_org = pa.column("organisation_id");
+  const auto& a_role = pa.column("role");
+  const auto& orgs = s.table("organisation");
+  std::vector<std::tuple<int, std::string, std::string>> partners;
+  for (size_t k = 0; k < pa.rows; ++k) {
+    if (a_project.codes[k] != row) continue;
+    const std::string_view role = a_role.text(k);
+    partners.emplace_back(role == "coordinator" ? 0 : role == "partner" ? 1 : 2,
+                          std::string(orgs.column("name").text(static_cast<size_t>(a_org.codes[k]))),
+                          label("role", role, c));
+  }
+  std::sort(partners.begin(), partners.end());
+  main += fmt::format("<h2>{}</h2>", tr(c, "Partenaires", "Partners"));
+  if (partners.empty()) {
+    main += "<p>" + tr(c, "Les partenaires ne sont pas renseignés.", "No partner is recorded.") +
+            "</p>";
+  } else {
+    main += "<ul class=\"portal-members\">";
+    for (const auto& [order, n, role] : partners)
+      main += fmt::format("<li>{} <span class=\"fr-hint-text\">{}</span></li>", escape(n),
+                          escape(role));
+    main += "</ul>";
+  }
+  return page({acronym,
+               fmt::format("{} — {}", acronym,
+                           title.empty() ? tr(c, "projet labellisé", "labelled project") : title),
+               "/public/projects/" + std::string(pr.key(i)),
+               {}},
+              main, c);
+}
+
+Result<Vocabulary> Vocabulary::parse(std::string_view json) {
+  const auto j = nlohmann::json::parse(json, nullptr, false);
+  const auto bad = [](const std::string& what) {
+    return Status::invalid_argument("the vocabulary is not {kind: {code: [French, English]}}: " +
+                                    what);
+  };
+  if (!j.is_object()) return bad("not an object");
+  Vocabulary out;
+  for (const auto& [kind, codes] : j.items()) {
+    if (!codes.is_object()) return bad(kind);
+    for (const auto& [code, words] : codes.items()) {
+      if (!words.is_array() || words.size() != 2 || !words[0].is_string() ||
+          !words[1].is_string())
+        return bad(kind + "." + code);
+      out.words_[kind][code] = {words[0].get<std::string>(), words[1].get<std::string>()};
+    }
+  }
+  return out;
+}
+
+Result<Vocabulary> Vocabulary::load(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::not_found("cannot read the vocabulary " + file.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse(text.str());
+}
+
+bool Vocabulary::has(std::string_view kind, std::string_view code) const {
+  const auto k = words_.find(kind);
+  return k != words_.end() && k->second.find(code) != k->second.end();
+}
+
+std::string Vocabulary::label(std::string_view kind, std::string_view code,
+                              std::string_view lang) const {
+  const auto k = words_.find(kind);
+  if (k == words_.end()) return std::string(code);
+  const auto w = k->second.find(code);
+  if (w == k->second.end()) return std::string(code);
+  return lang == "en" ? w->second.second : w->second.first;
+}
+
+std::string not_found_page(const Context& c) {
+  return page({tr(c, "Page introuvable", "Page not found"),
+               tr(c, "Cette page n'existe pas ou n'est pas publique.",
+                  "This page does not exist or is not public."),
+               "/public",
+               {}},
+              fmt::format("<h1>{}</h1><p>{}</p><p><a class=\"fr-link\" href=\"{}\">{}</a></p>",
+                          tr(c, "Page introuvable", "Page not found"),
+                          tr(c, "Cette page n'existe pas ou n'est pas publique.",
+                             "This page does not exist or is not public."),
+                          escape(href("/public", c)),
+                          tr(c, "Retour à l'annuaire des pôles", "Back to the directory")),
+              c);
+}
+
+}  // namespace poles::portal

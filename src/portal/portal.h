@@ -1,0 +1,76 @@
+// The public portal: pages for firms and citizens, without an account, readable and indexable
+// without JavaScript (HTML written on the server, every text escaped by construction), in the
+// State's design system (DSFR), French first with English (docs/portal.md).
+//
+// What a page shows is public by nature or consented to, never more:
+// - the registry of clusters (name, themes, filière, region, scale, website, label history);
+// - counts of a cluster's members by kind and of its companies by size class, of the projects it
+//   labelled by year and by programme (counts of rows, not figures of firms);
+// - the names of the members that agreed to be listed (membership.listed), and the summaries of
+//   labelled projects that agreed to publication (project.public_summary: acronym, title,
+//   programme, dates, status, the labelling clusters and the partners' names).
+// No page shows a firm's figure (headcount, turnover, aid of a firm, financing), an e-mail
+// address, a SIREN or a field the dashboard reserves to some roles. Firm aggregates, when the
+// portal publishes some, go through the secrecy engine (src/secrecy/) as every publisher's do.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "core/status.h"
+#include "snapshot/snapshot.h"
+
+namespace poles::portal {
+
+// The words of the codes a person may see, in French and English: web/vocab.json, the file the
+// dashboard reads too (one vocabulary for both).
+class Vocabulary {
+ public:
+  // InvalidArgument when the file is not {kind: {code: [French, English]}}.
+  static Result<Vocabulary> parse(std::string_view json);
+  static Result<Vocabulary> load(const std::filesystem::path& file);
+  bool has(std::string_view kind, std::string_view code) const;
+  // The label of a code, or the code itself when the vocabulary has no word for it.
+  std::string label(std::string_view kind, std::string_view code, std::string_view lang) const;
+
+ private:
+  std::map<std::string, std::map<std::string, std::pair<std::string, std::string>, std::less<>>,
+           std::less<>>
+      words_;
+};
+
+struct Context {
+  std::string lang = "fr";  // "fr" or "en"
+  std::string data_date;    // the date of the data (YYYY-MM-DD), or empty
+  const Vocabulary* vocabulary = nullptr;  // null: codes are shown as they are
+};
+
+// The directory's search and filters (every one optional).
+struct DirectoryQuery {
+  std::string q;        // words of the name, acronym or themes (accents and case ignored)
+  std::string theme;    // a theme, as the clusters declare it
+  std::string region;   // an INSEE region code
+  std::string scale;    // national, regional
+  std::string filiere;  // a filière, as the clusters declare it
+  bool former = false;  // also the clusters no longer labelled
+};
+
+std::string directory_page(const snapshot::Snapshot& s, const DirectoryQuery& q, const Context& c);
+// nullopt: no such cluster (the route answers 404 with not_found_page).
+std::optional<std::string> cluster_page(const snapshot::Snapshot& s, std::string_view id,
+                                        const Context& c);
+// nullopt: no such project, or one not labelled or not agreeing to publication (the same 404).
+std::optional<std::string> project_page(const snapshot::Snapshot& s, std::string_view id,
+                                        const Context& c);
+std::string not_found_page(const Context& c);
+
+// Whether a project's summary is public: labelled by a cluster and agreeing to publication.
+bool project_is_public(const snapshot::Snapshot& s, size_t project);
+// The clusters labelled in the latest phase of the label history ("currently labelled").
+int latest_phase(const snapshot::Snapshot& s);
+
+}  // namespace poles::portal

@@ -1,0 +1,207 @@
+#!/usr/bin/python3
+"""Every public page of a demo, fetched without an account and without JavaScript, against the
+database it is drawn from (the expectations come from SQL here, never from the portal's code):
+
+- every page parses as HTML with a title, an <h1> and no script but the schema.org markup;
+- a cluster's page names no member that did not agree to be listed (a running membership of the
+  cluster with listed = 1), and no project that did not agree to publication;
+- every project answers 200 if and only if it is labelled and agreed to publication; the others
+  answer the same 404 as a missing page;
+- no page shows an e-mail address, a SIREN, or a number of 10,000 or more (a firm's figure: the
+  pages show counts of rows and years only).
+
+usage: portal_scan.py POLES SOURCE_DIR WORK_DIR [--base DATABASE]  (default: the small demo)
+"""
+import html.parser
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+POLES, SRC, WORK = sys.argv[1:4]
+BASE = sys.argv[sys.argv.index('--base') + 1] if '--base' in sys.argv else None
+if BASE and not os.path.exists(BASE):
+    print(f'SKIP: {BASE} is absent (the demo_france fixture builds it)')
+    sys.exit(0)
+os.makedirs(WORK, exist_ok=True)
+DB = os.path.join(WORK, 'portal.db')
+for f in (DB, DB + '-wal', DB + '-shm', DB + '.snapshot', DB + '.admin-password'):
+    if os.path.exists(f):
+        os.remove(f)
+if BASE:
+    shutil.copyfile(BASE, DB)
+else:
+    subprocess.run([POLES, '--db', DB, 'demo', '--scale', 'small', '--seed', '2026', '--quiet'],
+                   check=True, capture_output=True)
+sql = sqlite3.connect(DB)
+
+with socket.socket() as s:
+    s.bind(('127.0.0.1', 0))
+    PORT = s.getsockname()[1]
+server = subprocess.Popen([POLES, '--db', DB, 'serve', '--listen', f'127.0.0.1:{PORT}',
+                           '--anonymous-rate', '0', '--web-root', os.path.join(SRC, 'web')],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+URL = f'http://127.0.0.1:{PORT}'
+
+
+def get(path):
+    try:
+        with urllib.request.urlopen(URL + path, timeout=120) as r:
+            return r.status, r.read().decode('utf-8')
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode('utf-8')
+
+
+for _ in range(600):
+    try:
+        if get('/api/v1/health')[0] == 200:
+            break
+    except OSError:
+        pass
+    time.sleep(0.05)
+
+
+class Page(html.parser.HTMLParser):
+    """The text, links, scripts and listed names of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.text, self.links, self.scripts, self.listed = [], [], [], []
+        self.title = self.h1 = False
+        self._in_members = 0
+        self._item = None
+        self._stack = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == 'a' and a.get('href'):
+            self.links.append(a['href'])
+        if tag == 'script':
+            self.scripts.append(a.get('type', ''))
+        if tag == 'title':
+            self.title = True
+        if tag == 'h1':
+            self.h1 = True
+        if tag == 'ul' and 'portal-members' in (a.get('class') or ''):
+            self._in_members += 1
+        elif tag == 'ul' and self._in_members:
+            self._in_members += 1
+        if tag == 'li' and self._in_members == 1:
+            self._item = ''
+        if tag == 'span' and self._item is not None:
+            self.listed.append(self._item.strip())
+            self._item = None
+
+    def handle_endtag(self, tag):
+        if tag == 'ul' and self._in_members:
+            self._in_members -= 1
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._item is not None:
+            self._item += data
+
+
+failures = []
+
+
+def check_page(path, body):
+    p = Page()
+    p.feed(body)
+    text = ' '.join(p.text)
+    if not (p.title and p.h1):
+        failures.append(f'{path}: no title or no <h1>')
+    for kind in p.scripts:
+        if kind != 'application/ld+json':
+            failures.append(f'{path}: a script ({kind or "javascript"})')
+    visible = re.sub(r'\s+', ' ', text)
+    if re.search(r'[\w.+-]+@[\w-]+\.[\w.]+', visible):
+        failures.append(f'{path}: an e-mail address')
+    for m in re.finditer(r'\d{1,3}(?:[\u202f,]\d{3})+(?!\d)|\d+', visible):
+        n = int(re.sub(r'\D', '', m.group()))
+        if n >= 10000:
+            failures.append(f'{path}: the number {m.group()!r} (a firm figure?)')
+            break
+    return p
+
+
+# The directory (both languages, every cluster) and its links.
+pages = 0
+clusters = set()
+for path in ('/public?former=true', '/public?former=true&lang=en', '/public'):
+    st, body = get(path)
+    pages += 1
+    if st != 200:
+        failures.append(f'{path}: {st}')
+        continue
+    p = check_page(path, body)
+    clusters |= {re.sub(r'\?.*', '', h).rsplit('/', 1)[1] for h in p.links
+                 if h.startswith('/public/clusters/')}
+every = {r[0] for r in sql.execute('SELECT id FROM cluster')}
+if clusters != every:
+    failures.append(f'the directory lists {len(clusters)} clusters of {len(every)}')
+
+for c in sorted(every):
+    path = f'/public/clusters/{c}'
+    st, body = get(path)
+    pages += 1
+    if st != 200:
+        failures.append(f'{path}: {st}')
+        continue
+    p = check_page(path, body)
+    listed = {r[0] for r in sql.execute(
+        """SELECT o.name FROM membership m JOIN organisation o ON o.id = m.organisation_id
+           WHERE m.cluster_id = ? AND m.end_date IS NULL AND m.listed = 1""", (c,))}
+    unlisted = {r[0] for r in sql.execute(
+        """SELECT o.name FROM membership m JOIN organisation o ON o.id = m.organisation_id
+           WHERE m.cluster_id = ? AND coalesce(m.listed, 0) = 0""", (c,))} - listed
+    for name in p.listed:
+        if name not in listed:
+            failures.append(f'{path}: names {name!r}, not a listed member')
+    if set(p.listed) != listed:
+        failures.append(f'{path}: {len(set(p.listed))} listed members shown, {len(listed)} listed')
+    text = ' '.join(p.text)
+    for name in unlisted:
+        if name in text:
+            failures.append(f'{path}: names {name!r}, which did not agree to be listed')
+    private = [r[0] for r in sql.execute(
+        """SELECT p.acronym FROM project p JOIN project_label l ON l.project_id = p.id
+           WHERE l.cluster_id = ? AND coalesce(p.public_summary, 0) = 0""", (c,))]
+    for acronym in private:
+        if re.search(r'\b' + re.escape(acronym) + r'\b', text):
+            failures.append(f'{path}: names the private project {acronym!r}')
+
+missing_status, missing_body = get('/public/projects/no-such-project')
+public = {r[0] for r in sql.execute(
+    """SELECT id FROM project p WHERE p.public_summary = 1
+       AND EXISTS (SELECT 1 FROM project_label l WHERE l.project_id = p.id)""")}
+shown = 0
+for (pid,) in sql.execute('SELECT id FROM project ORDER BY id'):
+    path = f'/public/projects/{pid}'
+    st, body = get(path)
+    pages += 1
+    if pid in public:
+        shown += 1
+        if st != 200:
+            failures.append(f'{path}: {st}, but it is public')
+        else:
+            check_page(path, body)
+    elif st != 404 or body != missing_body:
+        failures.append(f'{path}: {st}, not answered as a missing page (it is not public)')
+
+server.terminate()
+server.wait()
+print(f'{pages} pages: {len(every)} clusters, {shown} public projects of '
+      f'{sql.execute("SELECT count(*) FROM project").fetchone()[0]}')
+for f in failures[:40]:
+    print('FAIL', f)
+if failures:
+    print(f'{len(failures)} failure(s)')
+    sys.exit(1)
+print('every public page shows only what is public or consented to')
