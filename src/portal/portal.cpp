@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
-#include <sstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -96,7 +96,7 @@ std::string href(std::string path, const Context& c) {
 
 constexpr std::string_view kDsfr = "/node_modules/@gouvfr/dsfr/dist/";
 constexpr std::array<std::string_view, 14> kComponents = {
-    "link",  "button",   "logo",  "header", "footer", "form",     "input",
+    "link",   "button",   "logo",  "header", "footer", "form",     "input",
     "select", "checkbox", "badge", "tag",    "card",   "skiplink", "breadcrumb"};
 
 struct Head {
@@ -210,8 +210,7 @@ std::string breadcrumb(const Context& c, const std::string& here) {
 
 // A table of counts: rows of (label, count), with its caption.
 std::string count_table(const std::string& caption, const std::string& first_header,
-                        const std::vector<std::pair<std::string, size_t>>& rows,
-                        const Context& c) {
+                        const std::vector<std::pair<std::string, size_t>>& rows, const Context& c) {
   std::string body;
   for (const auto& [name, n] : rows)
     body += fmt::format("<tr><th scope=\"row\">{}</th><td class=\"portal-number\">{}</td></tr>",
@@ -306,14 +305,13 @@ std::string directory_page(const Snapshot& s, const DirectoryQuery& q, const Con
     if (!q.filiere.empty() && filiere.text(i) != q.filiere) continue;
     const auto list = split_list(themes.text(i));
     if (!q.theme.empty() && std::find(list.begin(), list.end(), q.theme) == list.end()) continue;
-    std::string haystack = fmt::format("{} {} {} {} {}", name.text(i), acronym.text(i),
-                                       themes.text(i), filiere.text(i),
-                                       label("filiere", filiere.text(i), c));
+    std::string haystack =
+        fmt::format("{} {} {} {} {}", name.text(i), acronym.text(i), themes.text(i),
+                    filiere.text(i), label("filiere", filiere.text(i), c));
     for (const auto& t : list) haystack += " " + label("theme", t, c);
     haystack = fold(haystack);
-    if (!std::all_of(words.begin(), words.end(), [&](const std::string& w) {
-          return haystack.find(w) != std::string::npos;
-        }))
+    if (!std::all_of(words.begin(), words.end(),
+                     [&](const std::string& w) { return haystack.find(w) != std::string::npos; }))
       continue;
     shown.push_back(i);
   }
@@ -372,19 +370,20 @@ std::string directory_page(const Snapshot& s, const DirectoryQuery& q, const Con
       fmt::arg("theme", select("theme", tr(c, "Thème", "Theme"), theme_options, q.theme)),
       fmt::arg("region", select("region", tr(c, "Région", "Region"), region_options, q.region)),
       fmt::arg("scale", select("scale", tr(c, "Échelle", "Scale"), scale_options, q.scale)),
-      fmt::arg("filiere", select("filiere", tr(c, "Filière", "Filière"), filiere_options,
-                                 q.filiere)),
+      fmt::arg("filiere",
+               select("filiere", tr(c, "Filière", "Filière"), filiere_options, q.filiere)),
       fmt::arg("former_checked", q.former ? " checked" : ""),
       fmt::arg("former", tr(c, "Inclure les pôles qui ne sont plus labellisés",
                             "Include clusters no longer labelled")),
       fmt::arg("search", tr(c, "Rechercher", "Search")),
-      fmt::arg("count",
-               shown.size() == 1 ? tr(c, "1 pôle", "1 cluster")
-                                 : fmt::format("{} {}", shown.size(), tr(c, "pôles", "clusters"))));
+      fmt::arg("count", shown.size() == 1
+                            ? tr(c, "1 pôle", "1 cluster")
+                            : fmt::format("{} {}", shown.size(), tr(c, "pôles", "clusters"))));
   if (shown.empty())
-    main += "<p>" +
-            tr(c, "Aucun pôle ne correspond à ces critères.", "No cluster matches these criteria.") +
-            "</p>";
+    main +=
+        "<p>" +
+        tr(c, "Aucun pôle ne correspond à ces critères.", "No cluster matches these criteria.") +
+        "</p>";
   main += "<ul class=\"fr-grid-row fr-grid-row--gutters portal-cards\">";
   for (const size_t i : shown) {
     std::string tags;
@@ -416,8 +415,7 @@ std::string directory_page(const Snapshot& s, const DirectoryQuery& q, const Con
               main, c);
 }
 
-std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id,
-                                        const Context& c) {
+std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id, const Context& c) {
   const auto& cl = s.table("cluster");
   const int32_t row = cl.find(id);
   if (row < 0) return std::nullopt;
@@ -445,7 +443,8 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id,
   fact(tr(c, "Région", "Region"), escape(region_name(region)));
   fact(tr(c, "Échelle", "Scale"), escape(label("scale", cl.column("scale").text(i), c)));
   if (!filiere.empty()) fact(tr(c, "Filière", "Filière"), escape(label("filiere", filiere, c)));
-  if (!tags.empty()) fact(tr(c, "Thèmes", "Themes"), "<ul class=\"fr-tags-group\">" + tags + "</ul>");
+  if (!tags.empty())
+    fact(tr(c, "Thèmes", "Themes"), "<ul class=\"fr-tags-group\">" + tags + "</ul>");
   if (website.starts_with("https://") || website.starts_with("http://"))
     fact(tr(c, "Site", "Website"),
          fmt::format("<a class=\"fr-link\" href=\"{0}\" rel=\"noopener nofollow\">{0}</a>",
@@ -497,12 +496,13 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id,
       listed.push_back({std::string(o_name.text(ou)), region_name(o_region.text(ou))});
   }
   main += fmt::format("<h2>{}</h2>", tr(c, "Membres", "Members"));
-  main += "<p>" +
-          (members.size() == 1
-               ? tr(c, "1 membre actuellement.", "1 member at present.")
-               : fmt::format("{} {}", report::number(static_cast<double>(members.size()), 0, c.lang),
-                             tr(c, "membres actuellement.", "members at present."))) +
-          "</p>";
+  main +=
+      "<p>" +
+      (members.size() == 1
+           ? tr(c, "1 membre actuellement.", "1 member at present.")
+           : fmt::format("{} {}", report::number(static_cast<double>(members.size()), 0, c.lang),
+                         tr(c, "membres actuellement.", "members at present."))) +
+      "</p>";
   if (!members.empty()) {
     std::vector<std::pair<std::string, size_t>> kinds, sizes;
     for (const auto code : kOrgKindCodes) {
@@ -513,10 +513,11 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id,
       const auto it = by_size.find(std::string(code));
       if (it != by_size.end()) sizes.push_back({label("size_class", code, c), it->second});
     }
-    main += "<div class=\"fr-grid-row fr-grid-row--gutters\"><div class=\"fr-col-12 fr-col-md-6\">" +
-            count_table(tr(c, "Membres par nature", "Members by kind"), tr(c, "Nature", "Kind"),
-                        kinds, c) +
-            "</div>";
+    main +=
+        "<div class=\"fr-grid-row fr-grid-row--gutters\"><div class=\"fr-col-12 fr-col-md-6\">" +
+        count_table(tr(c, "Membres par nature", "Members by kind"), tr(c, "Nature", "Kind"), kinds,
+                    c) +
+        "</div>";
     if (!sizes.empty())
       main += "<div class=\"fr-col-12 fr-col-md-6\">" +
               count_table(tr(c, "Entreprises membres par taille", "Member companies by size"),
@@ -529,14 +530,15 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id,
   main += fmt::format("<h3>{}</h3>", tr(c, "Membres qui acceptent d'être cités",
                                         "Members who agreed to be listed"));
   if (listed.empty()) {
-    main += "<p>" + tr(c, "Aucun membre n'a encore accepté d'être cité ici.",
-                       "No member has agreed to be listed here yet.") +
+    main += "<p>" +
+            tr(c, "Aucun membre n'a encore accepté d'être cité ici.",
+               "No member has agreed to be listed here yet.") +
             "</p>";
   } else {
     main += "<ul class=\"portal-members\">";
     for (const auto& [n, r] : listed)
-      main += fmt::format("<li>{} <span class=\"fr-hint-text\">{}</span></li>", escape(n),
-                          escape(r));
+      main +=
+          fmt::format("<li>{} <span class=\"fr-hint-text\">{}</span></li>", escape(n), escape(r));
     main += "</ul>";
   }
 
@@ -575,15 +577,16 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id,
       if (it != by_programme.end())
         programmes.push_back({label("programme", code, c), it->second.size()});
     }
-    main += "<div class=\"fr-grid-row fr-grid-row--gutters\"><div class=\"fr-col-12 fr-col-md-6\">" +
-            count_table(tr(c, "Projets labellisés par année du label",
-                           "Projects labelled by year of the label"),
-                        tr(c, "Année", "Year"), years, c) +
-            "</div><div class=\"fr-col-12 fr-col-md-6\">" +
-            count_table(tr(c, "Projets labellisés par programme de financement",
-                           "Labelled projects by funding programme"),
-                        tr(c, "Programme", "Programme"), programmes, c) +
-            "</div></div>";
+    main +=
+        "<div class=\"fr-grid-row fr-grid-row--gutters\"><div class=\"fr-col-12 fr-col-md-6\">" +
+        count_table(tr(c, "Projets labellisés par année du label",
+                       "Projects labelled by year of the label"),
+                    tr(c, "Année", "Year"), years, c) +
+        "</div><div class=\"fr-col-12 fr-col-md-6\">" +
+        count_table(tr(c, "Projets labellisés par programme de financement",
+                       "Labelled projects by funding programme"),
+                    tr(c, "Programme", "Programme"), programmes, c) +
+        "</div></div>";
   }
   std::vector<std::pair<int64_t, int32_t>> published;  // (-start, project)
   for (const int32_t p : projects) {
@@ -592,11 +595,12 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id,
     published.push_back({p_start.present[pu] ? -p_start.ints[pu] : 0, p});
   }
   std::sort(published.begin(), published.end());
-  main += fmt::format("<h3>{}</h3>", tr(c, "Projets présentés au public",
-                                        "Projects presented to the public"));
+  main += fmt::format("<h3>{}</h3>",
+                      tr(c, "Projets présentés au public", "Projects presented to the public"));
   if (published.empty()) {
-    main += "<p>" + tr(c, "Aucun projet du pôle n'a encore accepté d'être présenté ici.",
-                       "No project of the cluster has agreed to be presented here yet.") +
+    main += "<p>" +
+            tr(c, "Aucun projet du pôle n'a encore accepté d'être présenté ici.",
+               "No project of the cluster has agreed to be presented here yet.") +
             "</p>";
   } else {
     constexpr size_t kShown = 30;
@@ -604,7 +608,8 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id,
     for (size_t k = 0; k < std::min(kShown, published.size()); ++k) {
       const auto pu = static_cast<size_t>(published[k].second);
       main += fmt::format(
-          "<li><a class=\"fr-link\" href=\"{}\">{}</a> — {} <span class=\"fr-hint-text\">{}</span></li>",
+          "<li><a class=\"fr-link\" href=\"{}\">{}</a> — {} <span "
+          "class=\"fr-hint-text\">{}</span></li>",
           escape(href("/public/projects/" + std::string(pr.key(pu)), c)),
           escape(pr.column("acronym").text(pu)), escape(pr.column("title").text(pu)),
           p_start.present[pu] ? std::to_string(Date::from_days(p_start.ints[pu]).year) : "");
@@ -635,8 +640,7 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id,
               main, c);
 }
 
-std::optional<std::string> project_page(const Snapshot& s, std::string_view id,
-                                        const Context& c) {
+std::optional<std::string> project_page(const Snapshot& s, std::string_view id, const Context& c) {
   const auto& pr = s.table("project");
   const int32_t row = pr.find(id);
   if (row < 0 || !project_is_public(s, static_cast<size_t>(row))) return std::nullopt;
@@ -684,9 +688,12 @@ std::optional<std::string> project_page(const Snapshot& s, std::string_view id,
   for (size_t k = 0; k < pa.rows; ++k) {
     if (a_project.codes[k] != row) continue;
     const std::string_view role = a_role.text(k);
-    partners.emplace_back(role == "coordinator" ? 0 : role == "partner" ? 1 : 2,
-                          std::string(orgs.column("name").text(static_cast<size_t>(a_org.codes[k]))),
-                          label("role", role, c));
+    partners.emplace_back(
+        role == "coordinator" ? 0
+        : role == "partner"   ? 1
+                              : 2,
+        std::string(orgs.column("name").text(static_cast<size_t>(a_org.codes[k]))),
+        label("role", role, c));
   }
   std::sort(partners.begin(), partners.end());
   main += fmt::format("<h2>{}</h2>", tr(c, "Partenaires", "Partners"));
@@ -719,8 +726,7 @@ Result<Vocabulary> Vocabulary::parse(std::string_view json) {
   for (const auto& [kind, codes] : j.items()) {
     if (!codes.is_object()) return bad(kind);
     for (const auto& [code, words] : codes.items()) {
-      if (!words.is_array() || words.size() != 2 || !words[0].is_string() ||
-          !words[1].is_string())
+      if (!words.is_array() || words.size() != 2 || !words[0].is_string() || !words[1].is_string())
         return bad(kind + "." + code);
       out.words_[kind][code] = {words[0].get<std::string>(), words[1].get<std::string>()};
     }

@@ -44,8 +44,8 @@ class Vocabulary {
 };
 
 struct Context {
-  std::string lang = "fr";  // "fr" or "en"
-  std::string data_date;    // the date of the data (YYYY-MM-DD), or empty
+  std::string lang = "fr";                 // "fr" or "en"
+  std::string data_date;                   // the date of the data (YYYY-MM-DD), or empty
   const Vocabulary* vocabulary = nullptr;  // null: codes are shown as they are
 };
 

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "secrecy/linked.h"
 #include "test_support.h"
 
 namespace poles::testing {
@@ -23,6 +24,19 @@ struct GlpkInterval {
   int table = 0, row = 0, col = 0;
   double low = 0, up = 0;  // ±infinity when unbounded
 };
+
+// A grid of linked tables as published: its masked cells null.
+inline PublishedGrid published(const secrecy::LinkedTables& lt, const secrecy::Grid& g) {
+  PublishedGrid out(static_cast<size_t>(g.rows + 1));
+  for (int r = 0; r <= g.rows; ++r) {
+    for (int c = 0; c <= g.cols; ++c) {
+      const auto& cell = lt.cells[static_cast<size_t>(g.at(r, c))];
+      out[static_cast<size_t>(r)].push_back(cell.masked() ? std::nullopt
+                                                          : std::optional<double>(cell.value));
+    }
+  }
+  return out;
+}
 
 inline bool glpk_available() { return run_command("command -v glpsol").status == 0; }
 

@@ -43,17 +43,7 @@ Synthetic synthetic(int rows, int cols, uint32_t seed) {
   return s;
 }
 
-PublishedGrid published(const LinkedTables& lt, const Grid& g) {
-  PublishedGrid out(static_cast<size_t>(g.rows + 1));
-  for (int r = 0; r <= g.rows; ++r) {
-    for (int c = 0; c <= g.cols; ++c) {
-      const auto& cell = lt.cells[static_cast<size_t>(g.at(r, c))];
-      out[static_cast<size_t>(r)].push_back(cell.masked() ? std::nullopt
-                                                          : std::optional<double>(cell.value));
-    }
-  }
-  return out;
-}
+using testing::published;
 
 TEST(LinkedTables, ProtectedTableKeepsEveryPrimaryCellsInterval) {
   const Synthetic s = synthetic(5, 6, 7);

@@ -43,18 +43,6 @@ std::vector<DatedContribution> example() {
   return out;
 }
 
-PublishedGrid column(const LinkedTables& lt, const Grid& g) {
-  PublishedGrid out(static_cast<size_t>(g.rows + 1));
-  for (int r = 0; r <= g.rows; ++r) {
-    for (int c = 0; c <= g.cols; ++c) {
-      const auto& cell = lt.cells[static_cast<size_t>(g.at(r, c))];
-      out[static_cast<size_t>(r)].push_back(cell.masked() ? std::nullopt
-                                                          : std::optional<double>(cell.value));
-    }
-  }
-  return out;
-}
-
 PublishedGrid column(const SecretTable& t) {
   PublishedGrid out;
   for (const auto& line : t.cells) {
@@ -101,7 +89,7 @@ TEST(OverYears, APeriodCellThatFailsTheRuleIsProtectedFromItsYears) {
   const auto over = OverYears::publish(4, contributions);
   ASSERT_EQ(over.years().size(), 2u);
   std::vector<PublishedGrid> years;
-  for (const auto& y : over.years()) years.push_back(column(y.linked, y.grid));
+  for (const auto& y : over.years()) years.push_back(testing::published(y.linked, y.grid));
   const auto [low, up] = period_interval(years, 0);
   EXPECT_LE(low, 160 - 24 + 1e-6);
   EXPECT_GE(up, 160 + 24 - 1e-6);

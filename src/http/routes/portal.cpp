@@ -31,7 +31,8 @@ portal::Context context(Ctx& c, const portal::Vocabulary* vocabulary) {
   portal::Context out;
   out.lang = c.args.text("lang");
   out.vocabulary = vocabulary;
-  if (auto at = c.store->data_changed_at(); at && at->size() >= 10) out.data_date = at->substr(0, 10);
+  if (auto at = c.store->data_changed_at(); at && at->size() >= 10)
+    out.data_date = at->substr(0, 10);
   return out;
 }
 
@@ -55,7 +56,8 @@ void add_portal_routes(Router& r, Services& services) {
   // The words of the codes, as the dashboard shows them (web/vocab.json). Without the file the
   // pages show the codes: said once at start.
   std::shared_ptr<const portal::Vocabulary> vocabulary;
-  if (auto v = portal::Vocabulary::load(std::filesystem::path(services.config.web_root) / "vocab.json")) {
+  if (auto v = portal::Vocabulary::load(std::filesystem::path(services.config.web_root) /
+                                        "vocab.json")) {
     vocabulary = std::make_shared<const portal::Vocabulary>(std::move(*v));
   } else {
     spdlog::warn("public portal: {}; codes are shown as they are", v.error().to_string());
