@@ -29,7 +29,10 @@ print("margins, the links and non-negativity (Clp). The tables of /stats/firms (
 print("and members, the two linked: all firms ⊃ members), of the sector sheets (jobs of member firms by")
 print("region, one table per NAF division; the results' jobs and revenue, per division and projects' start year),")
 print("and of the SME services summary (financing raised by cluster, one table per year: a period is the sum of")
-print(f"its years). Protection interval ±{100 * audit['protection']:g} %. Goal: every")
+print("its years). For these two (a period the caller picks), every period of several years whose cell fails the")
+periods = sum(p.get("period_cells", 0) for p in pubs)
+print(f"rule is attacked too, from its years' intervals ({periods:,} period cells).")
+print(f"Protection interval ±{100 * audit['protection']:g} %. Goal: every")
 print("published table of the demo audited within 60 s on 2 cores. The baselines are attacked on their primary cells.")
 print()
 print(f"Wall time of the audit: **{seconds:.1f} s** ({sum(p['attacked'] for p in pubs):,} masked cells attacked, "

@@ -52,6 +52,12 @@ struct Server::Impl final : Dispatcher {
   };
   std::mutex cache_mu;
   std::unordered_map<std::string, Cached> cache;
+  uint64_t cache_bytes = 0;  // of the keys and bodies held
+  // Bounds of the cache, in answers and bytes: past either it starts again empty (the answers of
+  // the current data version are computed again on demand). Distinct queries of anonymous
+  // callers (a portal search) must not hold the server's memory.
+  static constexpr size_t kCacheAnswers = 10000;
+  static constexpr uint64_t kCacheBytes = 256ull << 20;
 
   Admission admit(Request& req) override;
   void handle(Request& req, Admission& a, Response& res) override;
@@ -180,12 +186,24 @@ void Server::Impl::handle(Request& req, Admission& a, Response& res) {
     auto v = lease->data_version();
     if (!v) return problem(res, v.error());
     version = *v;
-    key = route.method;
-    key.append(" ").append(route.path);
-    for (const auto& p : c.path) key.append("/").append(p);
-    for (const auto& [k, x] : c.args.values()) key.append("&").append(k).append("=").append(x);
-    if (c.session)
-      key += fmt::format("#{}:{}", app::role_name(c.session->user.role), c.session->user.scope);
+    // Every part length-prefixed: a decoded value may hold '&', '=' or '#', and two requests
+    // (or a request and another caller's) must never share a key by their concatenation.
+    const auto part = [&key](std::string_view x) {
+      key.append(std::to_string(x.size())).append(":").append(x);
+    };
+    part(route.method);
+    part(route.path);
+    for (const auto& p : c.path) part(p);
+    for (const auto& [k, x] : c.args.values()) {
+      part(k);
+      part(x);
+    }
+    if (c.session) {
+      part(app::role_name(c.session->user.role));
+      part(c.session->user.scope);
+    } else {
+      part("anonymous");
+    }
     std::lock_guard lock(cache_mu);
     if (auto it = cache.find(key); it != cache.end() && it->second.version == version) {
       res.set(200, it->second.type, it->second.body);
@@ -199,8 +217,15 @@ void Server::Impl::handle(Request& req, Admission& a, Response& res) {
   }
   if (route.cached && res.status == 200) {
     std::lock_guard lock(cache_mu);
-    if (cache.size() > 10000) cache.clear();
-    cache[key] = Cached{version, res.body, res.content_type};
+    const uint64_t size = key.size() + res.body.size();
+    if (cache.size() >= kCacheAnswers || cache_bytes + size > kCacheBytes) {
+      cache.clear();
+      cache_bytes = 0;
+    }
+    if (auto [it, added] = cache.insert_or_assign(key, Cached{version, res.body, res.content_type});
+        added) {
+      cache_bytes += size;
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -82,6 +83,20 @@ std::vector<std::string> split_list(std::string_view text) {
     if (end == std::string_view::npos) end = text.size();
     if (end > at) out.emplace_back(text.substr(at, end - at));
     at = end + 1;
+  }
+  return out;
+}
+
+// A query parameter's value, percent-encoded (RFC 3986 unreserved characters kept).
+std::string url_encode(std::string_view text) {
+  std::string out;
+  for (const char ch : text) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (std::isalnum(u) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out += ch;
+    } else {
+      out += fmt::format("%{:02X}", u);
+    }
   }
   return out;
 }
@@ -261,6 +276,16 @@ int latest_phase(const Snapshot& s) {
   return latest;
 }
 
+std::vector<uint8_t> public_projects(const Snapshot& s) {
+  const auto& consent = s.table("project").column("public_summary");
+  std::vector<uint8_t> out(s.table("project").rows, 0);
+  for (const int32_t p : s.table("project_label").column("project_id").codes) {
+    const auto pu = static_cast<size_t>(p);
+    out[pu] = consent.present[pu] && consent.ints[pu] == 1;
+  }
+  return out;
+}
+
 bool project_is_public(const Snapshot& s, size_t project) {
   const auto& consent = s.table("project").column("public_summary");
   if (!consent.present[project] || consent.ints[project] != 1) return false;
@@ -435,7 +460,8 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id, 
   std::string tags;
   for (const auto& t : split_list(cl.column("themes").text(i)))
     tags += fmt::format("<li><a class=\"fr-tag\" href=\"{}\">{}</a></li>",
-                        escape(href("/public?theme=" + t, c)), escape(label("theme", t, c)));
+                        escape(href("/public?theme=" + url_encode(t), c)),
+                        escape(label("theme", t, c)));
   main += "<dl class=\"portal-facts\">";
   const auto fact = [&](const std::string& term, const std::string& html) {
     main += "<dt>" + escape(term) + "</dt><dd>" + html + "</dd>";
@@ -481,13 +507,19 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id, 
   const auto& o_kind = orgs.column("kind");
   const auto& o_size = orgs.column("size_class");
   const auto& o_region = orgs.column("region");
+  const auto& m_start = ms.column("start_date");
+  // Each member once, by its latest running membership (whose consent decides).
+  std::map<int32_t, size_t> latest;
+  for (size_t m = 0; m < ms.rows; ++m) {
+    if (m_cluster.codes[m] != row || !running(m_end, m)) continue;
+    const auto [it, added] = latest.emplace(m_org.codes[m], m);
+    if (!added && m_start.ints[m] > m_start.ints[it->second]) it->second = m;
+  }
   std::map<std::string, size_t> by_kind, by_size;
   std::set<int32_t> members;
   std::vector<std::pair<std::string, std::string>> listed;  // name, region
-  for (size_t m = 0; m < ms.rows; ++m) {
-    if (m_cluster.codes[m] != row || !running(m_end, m)) continue;
-    const int32_t o = m_org.codes[m];
-    if (!members.insert(o).second) continue;
+  for (const auto& [o, m] : latest) {
+    members.insert(o);
     const auto ou = static_cast<size_t>(o);
     ++by_kind[std::string(o_kind.text(ou))];
     if (o_kind.text(ou) == "company" && !o_size.text(ou).empty())
@@ -589,9 +621,10 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id, 
         "</div></div>";
   }
   std::vector<std::pair<int64_t, int32_t>> published;  // (-start, project)
+  const auto is_public = public_projects(s);
   for (const int32_t p : projects) {
     const auto pu = static_cast<size_t>(p);
-    if (!project_is_public(s, pu)) continue;
+    if (!is_public[pu]) continue;
     published.push_back({p_start.present[pu] ? -p_start.ints[pu] : 0, p});
   }
   std::sort(published.begin(), published.end());
@@ -628,10 +661,20 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id, 
                     {"areaServed", region_name(region)}};
   if (!acronym.empty()) ld["alternateName"] = acronym;
   if (website.starts_with("https://") || website.starts_with("http://")) ld["url"] = website;
-  std::string json = ld.dump();
-  // Inside <script>: no "</" may close it.
-  for (size_t at = json.find("</"); at != std::string::npos; at = json.find("</", at + 3))
-    json.replace(at, 2, "<\\/");
+  // Inside <script>: no '<', '>' or '&' at all (not "</script>", not "<!--" either), as JSON
+  // escapes.
+  std::string json;
+  for (const char ch : ld.dump()) {
+    if (ch == '<') {
+      json += "\\u003c";
+    } else if (ch == '>') {
+      json += "\\u003e";
+    } else if (ch == '&') {
+      json += "\\u0026";
+    } else {
+      json += ch;
+    }
+  }
   return page({name,
                fmt::format("{} — {}", name,
                            tr(c, "pôle de compétitivité : membres, projets, histoire du label.",

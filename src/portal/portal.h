@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "core/status.h"
 #include "snapshot/snapshot.h"
@@ -70,6 +71,8 @@ std::string not_found_page(const Context& c);
 
 // Whether a project's summary is public: labelled by a cluster and agreeing to publication.
 bool project_is_public(const snapshot::Snapshot& s, size_t project);
+// The same for every project (by row), in one pass.
+std::vector<uint8_t> public_projects(const snapshot::Snapshot& s);
 // The clusters labelled in the latest phase of the label history ("currently labelled").
 int latest_phase(const snapshot::Snapshot& s);
 

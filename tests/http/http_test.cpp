@@ -1182,6 +1182,15 @@ TEST_P(HttpTest, PublicPortalShowsOnlyWhatIsPublicOrConsented) {
   EXPECT_NE(get("/public?lang=en").body.find("Directory of competitiveness clusters"),
             std::string::npos);
   EXPECT_EQ(get("/public?lang=de").status, 400);
+  EXPECT_EQ(get("/public?region=zz").status, 400);
+  EXPECT_EQ(get("/public?q=a%20b%20c%20d%20e%20f%20g%20h%20i%20j%20k").status, 400) << "11 words";
+  EXPECT_EQ(get("/public?q=" + std::string(201, 'a')).status, 400);
+  // A search whose words hold '&' and '=' is not the search of two parameters: the cache kept the
+  // first under the key of the second, and served "0 clusters" to everyone who then searched.
+  EXPECT_EQ(get("/public?q=sante%26region%3D84").body.find("/public/clusters/k1"),
+            std::string::npos);
+  EXPECT_NE(get("/public?q=sante&region=84").body.find("/public/clusters/k1"), std::string::npos)
+      << "attack: cache key of a forged search";
 
   const auto page = get("/public/clusters/k1");
   EXPECT_EQ(page.status, 200);
@@ -1195,6 +1204,9 @@ TEST_P(HttpTest, PublicPortalShowsOnlyWhatIsPublicOrConsented) {
   EXPECT_NE(b.find("PUBLICPRJ"), std::string::npos);
   EXPECT_EQ(b.find("PRIVATEPRJ"), std::string::npos) << "did not agree to publication";
   EXPECT_NE(b.find("\"@type\":\"Organization\""), std::string::npos);
+  // The schema.org block holds the name as JSON escapes: no '<' may end or open anything there.
+  EXPECT_NE(b.find("P\u00f4le \\u003cb\\u003eSant"), std::string::npos);
+  EXPECT_EQ(b.find("<b>"), std::string::npos);
   EXPECT_NE(b.find("hreflang=\"en\""), std::string::npos);
   for (const auto* figure : {"987654", "987 654", "123456", "4444444", "2222222", "3333333"})
     EXPECT_EQ(b.find(figure), std::string::npos) << "a firm's figure: " << figure;

@@ -2,10 +2,12 @@
 // written on the server (portal/portal.h). The same page for every caller, kept per data version.
 #include "portal/portal.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <memory>
 
+#include "core/codes.h"
 #include "http/router.h"
 #include "http/services.h"
 
@@ -25,6 +27,27 @@ app::ParamSpecs directory_params() {
   out.push_back(app::text_param("filiere", "The filière the cluster belongs to"));
   out.push_back(app::flag_param("former", "Also the clusters no longer labelled"));
   return out;
+}
+
+// The directory's search is a form's: bounded words and known codes (every distinct query is a
+// page computed and kept in the cache).
+Status check_directory_args(const app::Args& a) {
+  const std::string& q = a.text("q");
+  size_t words = 0;
+  for (size_t i = 0; i < q.size(); ++i) words += q[i] != ' ' && (i == 0 || q[i - 1] == ' ');
+  if (q.size() > 200 || words > 10)
+    return Status::invalid_argument(
+        "parameter 'q': at most 10 words and 200 characters (a search of the directory)");
+  for (const char* name : {"theme", "filiere"}) {
+    if (a.text(name).size() > 100)
+      return Status::invalid_argument(fmt::format("parameter '{}': at most 100 characters", name));
+  }
+  if (const auto& r = a.text("region"); !r.empty() && codes::find_region(r) == nullptr)
+    return Status::invalid_argument(
+        fmt::format("parameter 'region': '{}' is not a region code", r));
+  if (const auto& sc = a.text("scale"); !sc.empty() && sc != "national" && sc != "regional")
+    return Status::invalid_argument("parameter 'scale': national or regional");
+  return Status::ok();
 }
 
 portal::Context context(Ctx& c, const portal::Vocabulary* vocabulary) {
@@ -69,6 +92,7 @@ void add_portal_routes(Router& r, Services& services) {
       .cached()
       .returns_media(200, "text/html", "The page")
       .handle([vocabulary](Ctx& c) {
+        if (auto st = check_directory_args(c.args); !st.is_ok()) return c.fail(st);
         portal_page(c, vocabulary.get(), [&](const auto& s, const portal::Context& ctx) {
           portal::DirectoryQuery q;
           q.q = c.args.text("q");
