@@ -23,9 +23,6 @@ using snapshot::Snapshot;
 
 namespace {
 
-// The first and last years a year parameter takes: "every year" when it is not given.
-constexpr int kFirstYear = 1900, kLastYear = 2100;
-
 // A figure the engines leave NaN (no data) or infinite, as null.
 std::optional<double> figure(double v) {
   if (!std::isfinite(v)) return std::nullopt;

@@ -23,6 +23,10 @@
 
 namespace poles::app {
 
+// The first and last years a year parameter takes: "every year" when it is not given (the views
+// of a period the caller chooses protect every year of this range: secrecy::OverYears).
+inline constexpr int kFirstYear = 1900, kLastYear = 2100;
+
 // --- shared shapes ------------------------------------------------------------------------------
 
 // --- the funnel ---------------------------------------------------------------------------------

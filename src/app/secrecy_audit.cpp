@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "app/factory.h"
 #include "core/codes.h"
 #include "foresight/employment.h"
 #include "pipeline/sector.h"
@@ -314,7 +315,8 @@ Result<SecrecyAuditPublisher> audit_sector_results(const snapshot::Snapshot& s,
   }
   OverYearsSystems built;
   for (const auto& d : divisions) {
-    const auto p = pipeline::sector_projects(s, d, 0, 9999);
+    // Every start year a sheet's period can take (its view's range).
+    const auto p = pipeline::sector_projects(s, d, kFirstYear, kLastYear);
     for (const auto& [what, values] :
          {std::pair{"jobs", &p.result_jobs}, std::pair{"revenue", &p.result_revenue}}) {
       std::vector<secrecy::DatedContribution> cs;

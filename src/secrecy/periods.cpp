@@ -114,9 +114,14 @@ std::vector<OverYears::PeriodCell> OverYears::primary_periods() const {
     cs[static_cast<size_t>(rows_)][y].push_back(&d.c);
   }
   std::vector<PeriodCell> out;
-  for (int r = 0; r <= rows_; ++r) {
+  // A table of one row has a total equal to it: its periods once.
+  const int last_row = rows_ == 1 ? 0 : rows_;
+  for (int r = 0; r <= last_row; ++r) {
     const auto& row = cs[static_cast<size_t>(r)];
     for (size_t i = 0; i < dated.size(); ++i) {
+      // A run that starts or ends on a year without this row's contributions is the shorter
+      // run's cell again (the year's cell is a known zero): only runs between two of its years.
+      if (row[dated[i]].empty()) continue;
       Acc acc;
       std::vector<size_t> years = undated;
       for (size_t u : undated) {
@@ -125,6 +130,7 @@ std::vector<OverYears::PeriodCell> OverYears::primary_periods() const {
       for (size_t j = i; j < dated.size(); ++j) {
         for (const auto* c : row[dated[j]]) acc.add(*c);
         years.push_back(dated[j]);
+        if (row[dated[j]].empty()) continue;
         if (years.size() < 2 || acc.firms.empty() || !acc.primary(rule_)) continue;
         out.push_back({r, years, acc.total(), acc.known(), static_cast<int>(acc.firms.size())});
       }
@@ -134,6 +140,11 @@ std::vector<OverYears::PeriodCell> OverYears::primary_periods() const {
 }
 
 Result<std::vector<PeriodInterval>> OverYears::audit_periods(const Protection& p) const {
+  return attack(primary_periods(), p);
+}
+
+Result<std::vector<PeriodInterval>> OverYears::attack(const std::vector<PeriodCell>& cells,
+                                                      const Protection& p) const {
   // Each year's attacker: the interval of every cell of the column (a published cell, or one
   // known a priori, is a point).
   std::vector<std::vector<std::pair<double, double>>> interval(years_.size());
@@ -150,7 +161,7 @@ Result<std::vector<PeriodInterval>> OverYears::audit_periods(const Protection& p
     }
   }
   std::vector<PeriodInterval> out;
-  for (const auto& cell : primary_periods()) {
+  for (const auto& cell : cells) {
     PeriodInterval iv;
     iv.row = cell.row;
     iv.from = years_[cell.years.back()].year;
@@ -173,8 +184,8 @@ Result<std::vector<PeriodInterval>> OverYears::audit_periods(const Protection& p
 }
 
 Status OverYears::protect_periods(const Protection& p) {
-  POLES_ASSIGN_OR_RETURN(auto attacked, audit_periods(p));
   const auto cells = primary_periods();
+  POLES_ASSIGN_OR_RETURN(auto attacked, attack(cells, p));
   // The years' tables together (each year's primary cells are protected already: they stay
   // masked, and no longer drive the program) with the period cells not yet protected, each the
   // sum of its years' cells.
@@ -222,6 +233,12 @@ Status OverYears::protect_periods(const Protection& p) {
         own[i].state = CellState::kSecondary;
     }
   }
+  // Fail closed: a period cell the program could not protect (no deviation found) masks
+  // everything rather than be published.
+  POLES_ASSIGN_OR_RETURN(attacked, attack(cells, p));
+  if (std::any_of(attacked.begin(), attacked.end(),
+                  [](const PeriodInterval& iv) { return !iv.is_protected; }))
+    return Status::internal("a period cell could not be protected");
   return Status::ok();
 }
 

@@ -74,8 +74,11 @@ class OverYears {
  private:
   struct Acc;
   struct PeriodCell;
-  // Every period cell that fails the rule, with the indices (in years_) of its years.
+  // Every period cell that fails the rule, with the indices (in years_) of its years (each
+  // distinct cell once: runs between two years of the row's contributions).
   std::vector<PeriodCell> primary_periods() const;
+  Result<std::vector<PeriodInterval>> attack(const std::vector<PeriodCell>& cells,
+                                             const Protection& p) const;
   Status protect_periods(const Protection& p);
 
   int rows_ = 0;
