@@ -212,6 +212,11 @@ std::string page(const Head& h, const std::string& main, const Context& c) {
       fmt::arg("date", data_date));
 }
 
+// One line of a page's facts (<dl class="portal-facts">): a term (text) and its value (HTML).
+void add_fact(std::string& out, const std::string& term, const std::string& html) {
+  out += "<dt>" + escape(term) + "</dt><dd>" + html + "</dd>";
+}
+
 std::string breadcrumb(const Context& c, const std::string& here) {
   return fmt::format(
       R"(<nav role="navigation" class="fr-breadcrumb" aria-label="{label}"><ol class="fr-breadcrumb__list">)"
@@ -463,8 +468,8 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id, 
                         escape(href("/public?theme=" + url_encode(t), c)),
                         escape(label("theme", t, c)));
   main += "<dl class=\"portal-facts\">";
-  const auto fact = [&](const std::string& term, const std::string& html) {
-    main += "<dt>" + escape(term) + "</dt><dd>" + html + "</dd>";
+  const auto fact = [&main](const std::string& term, const std::string& html) {
+    add_fact(main, term, html);
   };
   fact(tr(c, "Région", "Region"), escape(region_name(region)));
   fact(tr(c, "Échelle", "Scale"), escape(label("scale", cl.column("scale").text(i), c)));
@@ -694,8 +699,8 @@ std::optional<std::string> project_page(const Snapshot& s, std::string_view id, 
   main += "<h1>" + escape(acronym) + "</h1>";
   if (!title.empty()) main += "<p class=\"fr-text--lead\">" + escape(title) + "</p>";
   main += "<dl class=\"portal-facts\">";
-  const auto fact = [&](const std::string& term, const std::string& html) {
-    main += "<dt>" + escape(term) + "</dt><dd>" + html + "</dd>";
+  const auto fact = [&main](const std::string& term, const std::string& html) {
+    add_fact(main, term, html);
   };
   fact(tr(c, "Programme", "Programme"),
        escape(label("programme", pr.column("programme").text(i), c)));
