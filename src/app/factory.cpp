@@ -267,22 +267,51 @@ Result<PipelineLeverage> pipeline_leverage(const Snapshot& s, const Args& a) {
   return out;
 }
 
-Result<ServicesOverview> services_overview(const Snapshot& s, const Args& a,
-                                           const SecrecyRule& rule, const Reader& reader) {
-  POLES_ASSIGN_OR_RETURN(auto years, year_range(a));
-  const auto r = services::services_report(s, years.first, years.second, a.integer("horizon"));
+namespace {
+
+// Every year's financing raised by the firms served, by cluster (the period is the caller's:
+// secret_column_over_years). A cluster's manager (its region) knows its cluster's participants;
+// a member, its own.
+std::vector<secrecy::DatedContribution> financing_contributions(const Snapshot& s,
+                                                                const Reader& reader) {
   const auto& orgs = s.table("organisation");
-  // Every year's financing (the period is the caller's: secret_column_over_years). A cluster's
-  // manager (its region) knows its cluster's participants; a member, its own.
-  std::vector<secrecy::DatedContribution> contributions;
+  std::vector<secrecy::DatedContribution> out;
   for (const auto& f : services::financing_raised(s)) {
-    contributions.push_back(
+    out.push_back(
         {f.year,
          {f.cluster, 0, f.amount, std::string(orgs.key(static_cast<size_t>(f.organisation))),
           reader.knows_cluster(f.cluster) || reader.knows_organisation(f.organisation)}});
   }
-  const auto financing = secret_column_over_years(s.table("cluster").rows, std::move(contributions),
-                                                  rule, years.first, years.second);
+  return out;
+}
+
+}  // namespace
+
+std::vector<ClusterYearFigure> open_services_financing(const Snapshot& s, const SecrecyRule& rule) {
+  auto contributions = financing_contributions(s, Reader{});
+  std::set<int> years;
+  for (const auto& c : contributions)
+    if (c.year != secrecy::kUndated) years.insert(c.year);
+  const auto rows = s.table("cluster").rows;
+  const auto over =
+      secrecy::OverYears::publish(static_cast<int>(rows), std::move(contributions), rule);
+  std::vector<ClusterYearFigure> out;
+  const auto add = [&](int year, int from, int to) {
+    const auto cells = over.period(from, to);
+    for (size_t r = 0; r < rows; ++r)
+      out.push_back({static_cast<int>(r), year, secret_cell(cells[r])});
+  };
+  for (const int y : years) add(y, y, y);
+  if (!years.empty()) add(0, kFirstYear, kLastYear);
+  return out;
+}
+
+Result<ServicesOverview> services_overview(const Snapshot& s, const Args& a,
+                                           const SecrecyRule& rule, const Reader& reader) {
+  POLES_ASSIGN_OR_RETURN(auto years, year_range(a));
+  const auto r = services::services_report(s, years.first, years.second, a.integer("horizon"));
+  const auto financing = secret_column_over_years(
+      s.table("cluster").rows, financing_contributions(s, reader), rule, years.first, years.second);
 
   ServicesOverview out;
   out.from = r.from_year;

@@ -421,6 +421,17 @@ Result<PipelineLeverage> pipeline_leverage(const snapshot::Snapshot& s, const Ar
 // `reader`: what the caller knows (app/secrecy.h); the default knows nothing (published to all).
 Result<ServicesOverview> services_overview(const snapshot::Snapshot& s, const Args& a,
                                            const SecrecyRule& rule = {}, const Reader& reader = {});
+// A firm figure of a cluster and a year after secrecy (year 0: over every year).
+struct ClusterYearFigure {
+  int cluster = 0;  // cluster row
+  int year = 0;
+  SecretCell cell;
+};
+// The financing raised by the firms the clusters served, by cluster and year and over every year,
+// with the masks the services overview publishes to a reader who knows no firm (the open data's
+// indicators, portal/open_data.h).
+std::vector<ClusterYearFigure> open_services_financing(const snapshot::Snapshot& s,
+                                                       const SecrecyRule& rule = {});
 Result<DiagnosticsOverview> diagnostics_overview(const snapshot::Snapshot& s, const Args& a,
                                                  const SecrecyRule& rule = {});
 Result<EmploymentOverview> employment_overview(const snapshot::Snapshot& s, const Args& a);

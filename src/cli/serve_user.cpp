@@ -66,6 +66,9 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
                   "Database connections shared by them")
       ->capture_default_str()
       ->check(CLI::Range(2, 256));
+  cmd->add_option("--public-url", args->flags.public_url,
+                  "Address the public reaches the portal at (https://host): the sitemap's, the "
+                  "feed's and the canonical links (default http://listen address)");
   cmd->add_flag("--secure-cookies", args->flags.secure_cookies,
                 "Mark the session cookie Secure (HTTPS only; for any deployment behind TLS)");
   http::Limits& l = args->flags.limits;
@@ -109,6 +112,10 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
     if (given("--threads")) config.threads = f.threads;
     if (given("--store-connections")) config.store_connections = f.store_connections;
     if (given("--secure-cookies")) config.secure_cookies = f.secure_cookies;
+    if (given("--public-url")) {
+      if (auto st = http::check_public_url(f.public_url); !st.is_ok()) return ctx.fail(st);
+      config.public_url = f.public_url;
+    }
     if (given("--max-header-bytes")) c.max_header_bytes = f.limits.max_header_bytes;
     if (given("--max-headers")) c.max_headers = f.limits.max_headers;
     if (given("--max-url-bytes")) c.max_url_bytes = f.limits.max_url_bytes;

@@ -28,6 +28,30 @@ Status parse_listen(const std::string& listen, Config& config) {
   return Status::ok();
 }
 
+Status check_public_url(const std::string& url) {
+  const auto bad = [&url] {
+    return Status::invalid_argument(fmt::format(
+        "public_url '{}': must be http:// or https:// followed by a host name (and an optional "
+        ":port), without a path or a trailing slash",
+        url));
+  };
+  std::string_view host(url);
+  if (host.starts_with("https://")) {
+    host.remove_prefix(8);
+  } else if (host.starts_with("http://")) {
+    host.remove_prefix(7);
+  } else {
+    return bad();
+  }
+  if (host.empty() || host.size() > 253) return bad();
+  for (const char ch : host) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == ':';
+    if (!ok) return bad();
+  }
+  return Status::ok();
+}
+
 Status load_server_config(const std::string& path, Config& config) {
   toml::table doc;
   try {
@@ -93,6 +117,7 @@ Status load_server_config(const std::string& path, Config& config) {
       {"store_connections", integer(config.store_connections, 2, 256)},
       {"web_root", text(config.web_root)},
       {"secure_cookies", boolean(config.secure_cookies)},
+      {"public_url", text(config.public_url)},
       {"max_header_bytes", integer(l.max_header_bytes, 1024, 1 << 20)},
       {"max_headers", integer(l.max_headers, 8, 10000)},
       {"max_url_bytes", integer(l.max_url_bytes, 256, 1 << 20)},
@@ -125,6 +150,13 @@ Status load_server_config(const std::string& path, Config& config) {
     if (auto st = parse_listen(listen, config); !st.is_ok()) {
       error(*server->get("listen"), "listen", listen,
             "must be host:port with a port from 0 to 65535");
+    }
+  }
+  if (!config.public_url.empty()) {
+    if (auto st = check_public_url(config.public_url); !st.is_ok()) {
+      error(*server->get("public_url"), "public_url", config.public_url,
+            "must be http:// or https:// followed by a host name (and an optional :port), "
+            "without a path or a trailing slash");
     }
   }
   if (!errors.empty()) return Status::bad_input(std::move(errors));

@@ -52,16 +52,26 @@ struct Config {
   // The session cookie carries `Secure` (sent over HTTPS only): on for any deployment behind
   // TLS; off by default for the demo on http://127.0.0.1.
   bool secure_cookies = false;
+  // The address the public reaches the portal at, as https://poles.example.gouv.fr (no path, no
+  // trailing slash): the absolute links of the sitemap, the Atom feed and the canonical URLs.
+  // Empty: http://host:port. Never taken from a request's Host header (a cached page would carry
+  // whatever host an attacker sent).
+  std::string public_url;
   Limits limits;
 };
 
 // Reads the `[server]` table of a TOML file into `config` (keys as in Config and Limits:
-// listen = "host:port", threads, store_connections, web_root, secure_cookies, and each limit). An
+// listen = "host:port", threads, store_connections, web_root, secure_cookies, public_url, and each
+// limit). An
 // unknown key, a wrong type or a value out of range is an error naming the file, the line and the
 // key; every error of the file is reported.
 Status load_server_config(const std::string& path, Config& config);
 
 // "host:port" -> host, port (InvalidArgument naming the value).
 Status parse_listen(const std::string& listen, Config& config);
+
+// Checks a public_url: http:// or https://, then a host (letters, digits, '.', '-', ':' for a
+// port), nothing else (InvalidArgument naming the value and the rule).
+Status check_public_url(const std::string& url);
 
 }  // namespace poles::http

@@ -83,7 +83,9 @@ Json problem_answer(const std::string& description) {
 
 }  // namespace
 
-Json openapi_document(const Router& router) {
+namespace {
+
+Json document(const Router& router, std::string_view prefix) {
   tj::Schemas schemas;
   schemas.add("Problem", Json::parse(R"({
     "type": "object",
@@ -101,6 +103,7 @@ Json openapi_document(const Router& router) {
   Json paths = Json::object();
   for (const auto& rp : router.routes()) {
     const Route& r = *rp;
+    if (!r.path.starts_with(prefix)) continue;
     std::string method = r.method;
     std::transform(method.begin(), method.end(), method.begin(),
                    [](unsigned char c) { return std::tolower(c); });
@@ -188,7 +191,8 @@ Json openapi_document(const Router& router) {
       {"impact", "The impact of the policy on firms (estimations run as jobs)"},
       {"import", "CSV import of the registry's entities"},
       {"requests", "Requests to the owner of a row: co-labels, changes of a member's master data"},
-      {"portal", "The public portal's pages for firms and citizens (HTML, without an account)"}};
+      {"portal", "The public portal's pages for firms and citizens (HTML, without an account)"},
+      {"open data", "The portal's public tables (Licence Ouverte Etalab 2.0), without an account"}};
   Json tag_list = Json::array();
   for (const auto& t : tags) {
     std::string description;
@@ -200,6 +204,13 @@ Json openapi_document(const Router& router) {
     tag_list.push_back(Json{{"name", t}, {"description", description}});
   }
   Json components = schemas.components();
+  return Json{{"tags", tag_list}, {"paths", paths}, {"schemas", components}};
+}
+
+}  // namespace
+
+Json openapi_document(const Router& router) {
+  Json d = document(router, "");
   return Json{
       {"openapi", "3.1.0"},
       {"info",
@@ -209,16 +220,38 @@ Json openapi_document(const Router& router) {
            {"description", "Observatory and steering system for France's competitiveness clusters"},
            {"license", Json{{"name", "Proprietary"}, {"identifier", "LicenseRef-Proprietary"}}}}},
       {"servers", Json::array({Json{{"url", "/"}, {"description", "This server"}}})},
-      {"tags", tag_list},
-      {"paths", paths},
+      {"tags", d["tags"]},
+      {"paths", d["paths"]},
       {"components",
        Json{
-           {"schemas", components},
+           {"schemas", d["schemas"]},
            {"securitySchemes",
             Json{{"session", Json{{"type", "apiKey"}, {"in", "cookie"}, {"name", "poles_session"}}},
                  {"bearer", Json{{"type", "http"}, {"scheme", "bearer"}}}}}}},
       {"security",
        Json::array({Json{{"session", Json::array()}}, Json{{"bearer", Json::array()}}})}};
+}
+
+Json public_openapi_document(const Router& router, std::string_view prefix) {
+  Json d = document(router, prefix);
+  return Json{
+      {"openapi", "3.1.0"},
+      {"info",
+       Json{{"title", "Pôles public API"},
+            {"version", "1"},
+            {"description",
+             "The public tables of the competitiveness clusters' portal, without an account: "
+             "the registry of clusters, the members who agreed to be listed, the labelled "
+             "projects that agreed to publication, the calls for projects and indicators by "
+             "cluster (firm figures through statistical secrecy). Cached per version of the "
+             "data and rate-limited per address. Stable: fields are only ever added."},
+            {"license",
+             Json{{"name", "Licence Ouverte / Open Licence 2.0"}, {"identifier", "etalab-2.0"}}}}},
+      {"servers", Json::array({Json{{"url", "/"}, {"description", "This server"}}})},
+      {"tags", d["tags"]},
+      {"paths", d["paths"]},
+      {"components", Json{{"schemas", d["schemas"]}}},
+      {"security", Json::array()}};
 }
 
 }  // namespace poles::http

@@ -11,5 +11,8 @@
 namespace poles::http {
 
 tj::Json openapi_document(const Router& router);
+// The document of the public API alone: the routes under `prefix` (e.g. /api/public/v1/), no
+// security, under the Licence Ouverte.
+tj::Json public_openapi_document(const Router& router, std::string_view prefix);
 
 }  // namespace poles::http

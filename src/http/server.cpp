@@ -8,6 +8,7 @@
 
 #include "app/accounts.h"
 #include "app/entities.h"
+#include "core/date.h"
 #include "http/listener.h"
 #include "http/openapi.h"
 #include "http/services.h"
@@ -49,6 +50,7 @@ struct Server::Impl final : Dispatcher {
     uint64_t version;
     std::string body;
     std::string type;
+    std::string disposition;  // Content-Disposition of a download, or empty
   };
   std::mutex cache_mu;
   std::unordered_map<std::string, Cached> cache;
@@ -81,7 +83,8 @@ Admission Server::Impl::admit(Request& req) {
   const Limits& limits = services.config.limits;
   // The API and the public portal's pages are routes; everything else is a file of the dashboard.
   if (!req.path.starts_with("/api/") && req.path != "/public" &&
-      !req.path.starts_with("/public/")) {
+      !req.path.starts_with("/public/") && req.path != "/sitemap.xml" &&
+      req.path != "/robots.txt") {
     if (req.method != "GET") {
       Response r =
           answer(405, fmt::format("{} is not served here: the dashboard's files are read with GET",
@@ -193,6 +196,8 @@ void Server::Impl::handle(Request& req, Admission& a, Response& res) {
     };
     part(route.method);
     part(route.path);
+    // The day (UTC): pages that depend on it (the open calls) are never a day old.
+    part(today_utc().to_string());
     for (const auto& p : c.path) part(p);
     for (const auto& [k, x] : c.args.values()) {
       part(k);
@@ -207,6 +212,8 @@ void Server::Impl::handle(Request& req, Admission& a, Response& res) {
     std::lock_guard lock(cache_mu);
     if (auto it = cache.find(key); it != cache.end() && it->second.version == version) {
       res.set(200, it->second.type, it->second.body);
+      if (!it->second.disposition.empty())
+        res.set_header("Content-Disposition", it->second.disposition);
       res.set_header("X-Cache", "hit");
       return;
     }
@@ -222,7 +229,9 @@ void Server::Impl::handle(Request& req, Admission& a, Response& res) {
       cache.clear();
       cache_bytes = 0;
     }
-    if (auto [it, added] = cache.insert_or_assign(key, Cached{version, res.body, res.content_type});
+    if (auto [it, added] =
+            cache.insert_or_assign(key, Cached{version, res.body, res.content_type,
+                                               std::string(res.header("Content-Disposition"))});
         added) {
       cache_bytes += size;
     }
@@ -272,12 +281,17 @@ Result<std::unique_ptr<Server>> Server::create(const Config& config) {
   add_census_routes(r, s);
   add_portal_routes(r, s);
   s.openapi = openapi_document(r).dump(1);
+  s.public_openapi = public_openapi_document(r, "/api/public/v1/").dump(1);
   impl->listener = std::make_unique<Listener>(config.limits, config.threads, *impl);
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
 Result<int> Server::bind() {
-  return impl_->listener->bind(impl_->services.config.host, impl_->services.config.port);
+  auto port = impl_->listener->bind(impl_->services.config.host, impl_->services.config.port);
+  // The port bound (the one asked, or the free one given for 0): the portal's absolute links
+  // when no public_url is set. Written before any request is served.
+  if (port) impl_->services.config.port = *port;
+  return port;
 }
 
 void Server::run() { impl_->listener->run(); }

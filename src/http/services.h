@@ -68,7 +68,8 @@ struct Services {
   app::Jobs jobs;
   app::LoginThrottle logins;  // password checks (login, change of password): see app/accounts.h
   RateLimiter anonymous;
-  std::string openapi;  // the OpenAPI document, made once the routes are declared
+  std::string openapi;         // the OpenAPI document, made once the routes are declared
+  std::string public_openapi;  // the public API's (/api/public/v1/)
 };
 
 }  // namespace poles::http

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -17,6 +18,8 @@
 #include "core/codes.h"
 #include "core/date.h"
 #include "core/model.h"
+#include "portal/open_data.h"
+#include "portal/registry.h"
 #include "report/html.h"
 
 namespace poles::portal {
@@ -75,18 +78,6 @@ std::string fold(std::string_view text) {
   return out;
 }
 
-std::vector<std::string> split_list(std::string_view text) {
-  std::vector<std::string> out;
-  size_t at = 0;
-  while (at <= text.size()) {
-    size_t end = text.find('|', at);
-    if (end == std::string_view::npos) end = text.size();
-    if (end > at) out.emplace_back(text.substr(at, end - at));
-    at = end + 1;
-  }
-  return out;
-}
-
 // A query parameter's value, percent-encoded (RFC 3986 unreserved characters kept).
 std::string url_encode(std::string_view text) {
   std::string out;
@@ -98,6 +89,12 @@ std::string url_encode(std::string_view text) {
       out += fmt::format("%{:02X}", u);
     }
   }
+  return out;
+}
+
+Context in_language(std::string lang) {
+  Context out;
+  out.lang = std::move(lang);
   return out;
 }
 
@@ -137,7 +134,18 @@ std::string page(const Head& h, const std::string& main, const Context& c) {
   if (const auto d = Date::parse(c.data_date))
     data_date = tr(c, " · données au ", " · data as of ") + escape(date_text(d->to_days(), c));
   const std::string switch_href =
-      fr(c) ? href(h.path, Context{"en", ""}) : href(h.path, Context{"fr", ""});
+      fr(c) ? href(h.path, in_language("en")) : href(h.path, in_language("fr"));
+  // The portal's sections, the current one marked (no script: a list of links on every width).
+  std::string nav;
+  for (const auto& [path, fr_text, en_text] :
+       std::array<std::tuple<std::string_view, std::string_view, std::string_view>, 3>{
+           {{"/public", "Annuaire des pôles", "Directory of clusters"},
+            {"/public/calls", "Appels à projets", "Calls for projects"},
+            {"/public/data", "Données ouvertes", "Open data"}}}) {
+    const bool here = h.path == path || (path != "/public" && h.path.starts_with(path));
+    nav += fmt::format("<li><a href=\"{}\"{}>{}</a></li>", escape(href(std::string(path), c)),
+                       here ? " aria-current=\"page\"" : "", tr(c, fr_text, en_text));
+  }
   return fmt::format(
       R"(<!doctype html>
 <html lang="{lang}" data-fr-scheme="light">
@@ -153,6 +161,7 @@ std::string page(const Head& h, const std::string& main, const Context& c) {
   <meta property="og:description" content="{description}">
   <meta property="og:type" content="website">
   <meta property="og:locale" content="{locale}">
+  <meta property="og:url" content="{canonical}">
 {css}  <link rel="stylesheet" href="/portal.css">
 {ld}</head>
 <body>
@@ -169,6 +178,7 @@ std::string page(const Head& h, const std::string& main, const Context& c) {
       <li><a class="fr-btn" href="/">{dashboard}</a></li>
     </ul></div></div>
   </div></div></div>
+  <nav class="portal-nav fr-container" aria-label="{nav_label}"><ul>{nav}</ul></nav>
 </header>
 <main id="contenu" role="main" class="fr-container fr-my-4w">
 {main}
@@ -184,11 +194,13 @@ std::string page(const Head& h, const std::string& main, const Context& c) {
 </html>
 )",
       fmt::arg("lang", fr(c) ? "fr" : "en"), fmt::arg("title", escape(title)),
-      fmt::arg("description", escape(h.description)), fmt::arg("canonical", escape(h.path)),
-      fmt::arg("fr_href", escape(h.path)),
-      fmt::arg("en_href", escape(href(h.path, Context{"en", ""}))),
-      fmt::arg("locale", fr(c) ? "fr_FR" : "en_GB"), fmt::arg("css", css), fmt::arg("ld", ld),
-      fmt::arg("skip_label", tr(c, "Accès rapide", "Quick access")),
+      fmt::arg("description", escape(h.description)),
+      fmt::arg("canonical", escape(c.base_url + href(h.path, c))),
+      fmt::arg("fr_href", escape(c.base_url + h.path)),
+      fmt::arg("en_href", escape(c.base_url + href(h.path, in_language("en")))),
+      fmt::arg("nav_label", tr(c, "Rubriques du portail", "Sections of the portal")),
+      fmt::arg("nav", nav), fmt::arg("locale", fr(c) ? "fr_FR" : "en_GB"), fmt::arg("css", css),
+      fmt::arg("ld", ld), fmt::arg("skip_label", tr(c, "Accès rapide", "Quick access")),
       fmt::arg("skip", tr(c, "Aller au contenu", "Skip to content")),
       fmt::arg("home", escape(href("/public", c))),
       fmt::arg("home_title", tr(c, "Accueil du portail des pôles", "Clusters portal home")),
@@ -240,46 +252,7 @@ std::string count_table(const std::string& caption, const std::string& first_hea
       escape(caption), escape(first_header), tr(c, "Nombre", "Count"), body);
 }
 
-// --- reading the registry ----------------------------------------------------------------------
-
-struct ClusterFacts {
-  std::vector<std::pair<int, std::pair<int, int>>> phases;  // phase, (start, end)
-  bool current = false;
-};
-
-std::vector<ClusterFacts> cluster_facts(const Snapshot& s) {
-  const auto& cl = s.table("cluster");
-  const auto& lb = s.table("cluster_label");
-  const auto& l_cluster = lb.column("cluster_id");
-  const auto& l_phase = lb.column("phase");
-  const auto& l_start = lb.column("start_year");
-  const auto& l_end = lb.column("end_year");
-  std::vector<ClusterFacts> out(cl.rows);
-  const int latest = latest_phase(s);
-  for (size_t i = 0; i < lb.rows; ++i) {
-    const auto c = static_cast<size_t>(l_cluster.codes[i]);
-    const int phase = static_cast<int>(l_phase.ints[i]);
-    out[c].phases.push_back(
-        {phase, {static_cast<int>(l_start.ints[i]), static_cast<int>(l_end.ints[i])}});
-    if (phase == latest) out[c].current = true;
-  }
-  for (auto& f : out) {
-    std::sort(f.phases.begin(), f.phases.end());
-    if (latest == 0) f.current = true;  // no label history recorded: every cluster counts
-  }
-  return out;
-}
-
-bool running(const snapshot::Column& end, size_t row) { return !end.present[row]; }
-
 }  // namespace
-
-int latest_phase(const Snapshot& s) {
-  const auto& phase = s.table("cluster_label").column("phase");
-  int latest = 0;
-  for (const int64_t p : phase.ints) latest = std::max(latest, static_cast<int>(p));
-  return latest;
-}
 
 std::vector<uint8_t> public_projects(const Snapshot& s) {
   const auto& consent = s.table("project").column("public_summary");
@@ -502,24 +475,13 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id, 
   }
 
   // Members: counts of the running memberships by kind and size class; the listed ones by name.
-  const auto& ms = s.table("membership");
-  const auto& m_cluster = ms.column("cluster_id");
-  const auto& m_org = ms.column("organisation_id");
-  const auto& m_end = ms.column("end_date");
-  const auto& m_listed = ms.column("listed");
   const auto& orgs = s.table("organisation");
   const auto& o_name = orgs.column("name");
   const auto& o_kind = orgs.column("kind");
   const auto& o_size = orgs.column("size_class");
   const auto& o_region = orgs.column("region");
-  const auto& m_start = ms.column("start_date");
-  // Each member once, by its latest running membership (whose consent decides).
-  std::map<int32_t, size_t> latest;
-  for (size_t m = 0; m < ms.rows; ++m) {
-    if (m_cluster.codes[m] != row || !running(m_end, m)) continue;
-    const auto [it, added] = latest.emplace(m_org.codes[m], m);
-    if (!added && m_start.ints[m] > m_start.ints[it->second]) it->second = m;
-  }
+  const auto all_members = current_members(s);
+  const auto& latest = all_members[static_cast<size_t>(row)];
   std::map<std::string, size_t> by_kind, by_size;
   std::set<int32_t> members;
   std::vector<std::pair<std::string, std::string>> listed;  // name, region
@@ -529,7 +491,7 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id, 
     ++by_kind[std::string(o_kind.text(ou))];
     if (o_kind.text(ou) == "company" && !o_size.text(ou).empty())
       ++by_size[std::string(o_size.text(ou))];
-    if (m_listed.present[m] && m_listed.ints[m] == 1)
+    if (is_listed(s, m))
       listed.push_back({std::string(o_name.text(ou)), region_name(o_region.text(ou))});
   }
   main += fmt::format("<h2>{}</h2>", tr(c, "Membres", "Members"));
@@ -817,6 +779,265 @@ std::string not_found_page(const Context& c) {
                           escape(href("/public", c)),
                           tr(c, "Retour à l'annuaire des pôles", "Back to the directory")),
               c);
+}
+
+}  // namespace poles::portal
+
+namespace poles::portal {
+namespace {
+
+struct Call {
+  size_t row = 0;
+  int64_t open = 0, close = 0;  // days; 0 when the date is not given
+  bool has_open = false, has_close = false;
+};
+
+std::vector<Call> read_calls(const Snapshot& s) {
+  const auto& calls = s.table("call");
+  const auto& open = calls.column("open_date");
+  const auto& close = calls.column("close_date");
+  std::vector<Call> out;
+  for (size_t i = 0; i < calls.rows; ++i) {
+    Call call{i, 0, 0, open.present[i] != 0, close.present[i] != 0};
+    if (call.has_open) call.open = open.ints[i];
+    if (call.has_close) call.close = close.ints[i];
+    out.push_back(call);
+  }
+  return out;
+}
+
+bool is_open(const Call& call, int64_t today) {
+  return call.has_open && call.open <= today && (!call.has_close || today <= call.close);
+}
+bool is_announced(const Call& call, int64_t today) { return call.has_open && call.open > today; }
+
+// An amount in euros as each language writes it: "2 500 000 €", "€2,500,000".
+std::string euros(double v, const Context& c) {
+  return fr(c) ? report::number(v, 0, c.lang) + "\u00a0€" : "€" + report::number(v, 0, c.lang);
+}
+
+// The facts of a call: programme, budget, dates (HTML of a <dl>).
+std::string call_facts(const Snapshot& s, const Call& call, const Context& c) {
+  const auto& calls = s.table("call");
+  std::string out = "<dl class=\"portal-facts\">";
+  add_fact(out, tr(c, "Programme", "Programme"),
+           escape(label("programme", calls.column("programme").text(call.row), c)));
+  const double budget = calls.column("budget").reals[call.row];
+  if (!std::isnan(budget)) add_fact(out, tr(c, "Budget", "Budget"), escape(euros(budget, c)));
+  if (call.has_open) add_fact(out, tr(c, "Ouverture", "Opens"), escape(date_text(call.open, c)));
+  if (call.has_close) add_fact(out, tr(c, "Clôture", "Closes"), escape(date_text(call.close, c)));
+  const double sme = calls.column("min_sme_share").reals[call.row];
+  if (!std::isnan(sme) && sme > 0)
+    add_fact(out, tr(c, "Part minimale des PME", "Minimum share of SMEs"),
+             escape(report::number(100 * sme, 0, c.lang) + (fr(c) ? "\u00a0%" : "%")));
+  return out + "</dl>";
+}
+
+std::string iso_date(int64_t days) { return Date::from_days(days).to_string(); }
+
+}  // namespace
+
+std::string calls_page(const Snapshot& s, const Context& c) {
+  const auto& calls = s.table("call");
+  auto all = read_calls(s);
+  std::vector<Call> open, announced, closed;
+  for (const auto& call : all) {
+    if (is_open(call, c.today)) {
+      open.push_back(call);
+    } else if (is_announced(call, c.today)) {
+      announced.push_back(call);
+    } else if (call.has_close && call.close < c.today) {
+      closed.push_back(call);
+    }
+  }
+  // Open ones closing first; announced ones opening first; closed ones, the last closed first.
+  std::sort(open.begin(), open.end(), [](const Call& a, const Call& b) {
+    return std::tuple(!a.has_close, a.close, a.row) < std::tuple(!b.has_close, b.close, b.row);
+  });
+  std::sort(announced.begin(), announced.end(), [](const Call& a, const Call& b) {
+    return std::tie(a.open, a.row) < std::tie(b.open, b.row);
+  });
+  std::sort(closed.begin(), closed.end(), [](const Call& a, const Call& b) {
+    return std::tie(b.close, a.row) < std::tie(a.close, b.row);
+  });
+  if (closed.size() > 10) closed.resize(10);
+  const auto section = [&](const std::string& title, const std::vector<Call>& list,
+                           const std::string& none) {
+    std::string out = "<h2>" + escape(title) + "</h2>";
+    if (list.empty()) return out + "<p>" + escape(none) + "</p>";
+    out += "<ul class=\"portal-cards\">";
+    for (const auto& call : list)
+      out += fmt::format("<li id=\"{}\"><h3 class=\"fr-h5\">{}</h3>{}</li>",
+                         escape("appel-" + std::string(calls.key(call.row))),
+                         escape(calls.column("title").text(call.row)), call_facts(s, call, c));
+    return out + "</ul>";
+  };
+  std::string main = fmt::format(
+      "<h1>{}</h1><p class=\"fr-text--lead\">{}</p><p><a class=\"fr-link\" href=\"{}\" "
+      "type=\"application/atom+xml\">{}</a></p>",
+      tr(c, "Appels à projets", "Calls for projects"),
+      tr(c,
+         "Les appels à projets des financeurs des pôles : ceux qui sont ouverts, ceux qui sont "
+         "annoncés et les derniers clos.",
+         "The calls for projects of the clusters' funders: those open, those announced and the "
+         "last ones closed."),
+      escape(href("/public/calls.atom", c)),
+      tr(c, "Suivre les appels (flux Atom)", "Follow the calls (Atom feed)"));
+  main += section(tr(c, "Ouverts", "Open"), open,
+                  tr(c, "Aucun appel n'est ouvert aujourd'hui.", "No call is open today."));
+  main += section(tr(c, "Annoncés", "Announced"), announced,
+                  tr(c, "Aucun appel n'est annoncé.", "No call is announced."));
+  main += section(tr(c, "Derniers appels clos", "Last calls closed"), closed,
+                  tr(c, "Aucun appel clos.", "No call closed."));
+  return page({tr(c, "Appels à projets", "Calls for projects"),
+               tr(c, "Appels à projets ouverts et annoncés pour les projets des pôles.",
+                  "Open and announced calls for the clusters' projects."),
+               "/public/calls",
+               {}},
+              main, c);
+}
+
+std::string calls_feed(const Snapshot& s, const Context& c) {
+  const auto& calls = s.table("call");
+  auto all = read_calls(s);
+  std::erase_if(all, [](const Call& call) { return !call.has_open; });
+  std::sort(all.begin(), all.end(), [](const Call& a, const Call& b) {
+    return std::tie(b.open, a.row) < std::tie(a.open, b.row);
+  });
+  if (all.size() > 50) all.resize(50);
+  const std::string page_url = c.base_url + href("/public/calls", c);
+  std::string entries;
+  for (const auto& call : all) {
+    const std::string key(calls.key(call.row));
+    std::string summary = label("programme", calls.column("programme").text(call.row), c);
+    const double budget = calls.column("budget").reals[call.row];
+    if (!std::isnan(budget)) summary += " · " + tr(c, "budget ", "budget ") + euros(budget, c);
+    summary += " · " + tr(c, "ouverture ", "opens ") + date_text(call.open, c);
+    if (call.has_close) summary += " · " + tr(c, "clôture ", "closes ") + date_text(call.close, c);
+    entries += fmt::format(
+        "  <entry>\n    <id>{id}</id>\n    <title>{title}</title>\n"
+        "    <link rel=\"alternate\" type=\"text/html\" href=\"{link}\"/>\n"
+        "    <published>{date}T00:00:00Z</published>\n    <updated>{date}T00:00:00Z</updated>\n"
+        "    <summary>{summary}</summary>\n  </entry>\n",
+        fmt::arg("id", escape(c.base_url + "/public/calls#appel-" + key)),
+        fmt::arg("title", escape(calls.column("title").text(call.row))),
+        fmt::arg("link", escape(page_url + "#appel-" + key)), fmt::arg("date", iso_date(call.open)),
+        fmt::arg("summary", escape(summary)));
+  }
+  // Updated when the last call opened (stable between two versions of the data).
+  const std::string updated = all.empty() ? "1970-01-01" : iso_date(all.front().open);
+  return fmt::format(
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n"
+      "  <id>{id}</id>\n  <title>{title}</title>\n  <updated>{updated}T00:00:00Z</updated>\n"
+      "  <author><name>{author}</name></author>\n"
+      "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{self}\"/>\n"
+      "  <link rel=\"alternate\" type=\"text/html\" href=\"{page}\"/>\n"
+      "  <rights>{rights}</rights>\n{entries}</feed>\n",
+      fmt::arg("lang", fr(c) ? "fr" : "en"),
+      fmt::arg("id", escape(c.base_url + "/public/calls.atom")),
+      fmt::arg("title", tr(c, "Appels à projets des pôles de compétitivité",
+                           "Calls for projects of the competitiveness clusters")),
+      fmt::arg("updated", updated),
+      fmt::arg("author", tr(c, "Pôles de compétitivité", "Competitiveness clusters")),
+      fmt::arg("self", escape(c.base_url + href("/public/calls.atom", c))),
+      fmt::arg("page", escape(page_url)),
+      fmt::arg("rights", tr(c, "Licence Ouverte Etalab 2.0", "Etalab Open Licence 2.0")),
+      fmt::arg("entries", entries));
+}
+
+std::string sitemap(const Snapshot& s, const Context& c) {
+  std::vector<std::string> paths = {"/public", "/public/calls", "/public/data"};
+  const auto& cl = s.table("cluster");
+  const auto facts = cluster_facts(s);
+  for (size_t i = 0; i < cl.rows; ++i)
+    if (facts[i].current) paths.push_back("/public/clusters/" + std::string(cl.key(i)));
+  const auto& pr = s.table("project");
+  const auto is_public = public_projects(s);
+  for (size_t p = 0; p < pr.rows; ++p)
+    if (is_public[p]) paths.push_back("/public/projects/" + std::string(pr.key(p)));
+  std::string out =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+      "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
+      "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+  const Context en = in_language("en");
+  // Keys are URL path segments: encoded as a link would be.
+  for (const auto& path : paths) {
+    const std::string fr_url = c.base_url + path;
+    const std::string en_url = c.base_url + href(path, en);
+    for (const auto& loc : {fr_url, en_url}) {
+      out += fmt::format(
+          "  <url><loc>{}</loc>"
+          "<xhtml:link rel=\"alternate\" hreflang=\"fr\" href=\"{}\"/>"
+          "<xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"{}\"/></url>\n",
+          escape(loc), escape(fr_url), escape(en_url));
+    }
+  }
+  return out + "</urlset>\n";
+}
+
+std::string open_data_page(const Context& c) {
+  std::string main = fmt::format(
+      "<h1>{}</h1><p class=\"fr-text--lead\">{}</p><p>{}</p>",
+      tr(c, "Données ouvertes", "Open data"),
+      tr(c,
+         "Les tables publiques du portail, à télécharger en CSV ou en JSON, datées par la "
+         "version des données. Elles ne contiennent que ce qui est public par nature ou que les "
+         "membres ont accepté de publier ; les chiffres d'entreprises y passent par le secret "
+         "statistique.",
+         "The portal's public tables, to download as CSV or JSON, dated by the version of the "
+         "data. They hold only what is public by nature or what members agreed to publish; firm "
+         "figures go through statistical secrecy."),
+      fmt::format(
+          "{} <a class=\"fr-link\" href=\"{}\" rel=\"license\">{}</a>. {} <a class=\"fr-link\" "
+          "href=\"/api/public/v1/openapi.json\">{}</a>.",
+          tr(c, "Licence :", "Licence:"), escape(kLicenceUrl),
+          tr(c, "Licence Ouverte Etalab 2.0", "Etalab Open Licence 2.0"),
+          tr(c, "Les mêmes tables sont servies par l'API publique (JSON), décrite par",
+             "The same tables are served by the public API (JSON), described by"),
+          tr(c, "son document OpenAPI", "its OpenAPI document")));
+  if (const auto d = Date::parse(c.data_date))
+    main +=
+        "<p>" + tr(c, "Données au ", "Data as of ") + escape(date_text(d->to_days(), c)) + ".</p>";
+  for (const auto& t : open_dictionary()) {
+    std::string rows;
+    for (const auto& col : t.columns)
+      rows += fmt::format("<tr><th scope=\"row\"><code>{}</code></th><td>{}</td><td>{}</td></tr>",
+                          escape(col.name), escape(col.type), escape(fr(c) ? col.fr : col.en));
+    main += fmt::format(
+        "<section class=\"fr-mt-4w\" id=\"{id}\"><h2>{title}</h2><p>{about}</p>"
+        "<ul class=\"portal-inline\"><li><a class=\"fr-link\" "
+        "href=\"/public/data/{id}.csv\" download>{csv}</a></li>"
+        "<li><a class=\"fr-link\" "
+        "href=\"/public/data/{id}.json\" download>{json}</a></li></ul>"
+        "<div class=\"portal-table\"><table><caption>{caption}</caption><thead><tr>"
+        "<th scope=\"col\">{name}</th><th scope=\"col\">{type}</th><th scope=\"col\">{meaning}</th>"
+        "</tr></thead><tbody>{rows}</tbody></table></div></section>",
+        fmt::arg("id", escape(t.name)), fmt::arg("title", escape(fr(c) ? t.title_fr : t.title_en)),
+        fmt::arg("about", escape(fr(c) ? t.about_fr : t.about_en)),
+        fmt::arg("csv", tr(c, "Télécharger en CSV", "Download as CSV")),
+        fmt::arg("json", tr(c, "Télécharger en JSON", "Download as JSON")),
+        fmt::arg("caption", tr(c, "Dictionnaire des données", "Data dictionary")),
+        fmt::arg("name", tr(c, "Colonne", "Column")), fmt::arg("type", tr(c, "Type", "Type")),
+        fmt::arg("meaning", tr(c, "Contenu", "Content")), fmt::arg("rows", rows));
+  }
+  return page({tr(c, "Données ouvertes", "Open data"),
+               tr(c,
+                  "Les tables publiques des pôles de compétitivité en CSV et JSON, sous Licence "
+                  "Ouverte.",
+                  "The public tables of the competitiveness clusters as CSV and JSON, under the "
+                  "Open Licence."),
+               "/public/data",
+               {}},
+              main, c);
+}
+
+std::string robots(const Context& c) {
+  return fmt::format(
+      "# The public portal may be indexed; the members' area and the API may not.\n"
+      "User-agent: *\nAllow: /public\nAllow: /portal.css\nAllow: /node_modules/@gouvfr/dsfr/\n"
+      "Disallow: /\n\nSitemap: {}/sitemap.xml\n",
+      c.base_url);
 }
 
 }  // namespace poles::portal

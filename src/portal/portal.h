@@ -48,6 +48,10 @@ struct Context {
   std::string lang = "fr";                 // "fr" or "en"
   std::string data_date;                   // the date of the data (YYYY-MM-DD), or empty
   const Vocabulary* vocabulary = nullptr;  // null: codes are shown as they are
+  // The address the public reaches the portal at (https://host, no trailing slash): absolute
+  // links (canonical, sitemap, feed). Empty: links are paths.
+  std::string base_url;
+  int64_t today = 0;  // days since 1970-01-01 (UTC): which calls are open
 };
 
 // The directory's search and filters (every one optional).
@@ -68,6 +72,22 @@ std::optional<std::string> cluster_page(const snapshot::Snapshot& s, std::string
 std::optional<std::string> project_page(const snapshot::Snapshot& s, std::string_view id,
                                         const Context& c);
 std::string not_found_page(const Context& c);
+
+// The calls for projects: those open today (open_date <= today <= close_date), those announced
+// (opening later) and the ten closed last, with programme, budget and dates.
+std::string calls_page(const snapshot::Snapshot& s, const Context& c);
+// The same calls as an Atom 1.0 feed (RFC 4287): the 50 opened last (and those announced), each
+// entry updated at its opening date, so that a feed reader shows a new call once.
+std::string calls_feed(const snapshot::Snapshot& s, const Context& c);
+// The sitemap (sitemaps.org 0.9) of the public pages, with their English versions as hreflang
+// alternates: the directory, the calls, the open data, each currently labelled cluster and each
+// public project.
+std::string sitemap(const snapshot::Snapshot& s, const Context& c);
+// The open data: each table with its downloads (CSV, JSON), its dictionary and the licence, and
+// the public API.
+std::string open_data_page(const Context& c);
+// robots.txt: the portal is open to indexing, the API and the members' area are not.
+std::string robots(const Context& c);
 
 // Whether a project's summary is public: labelled by a cluster and agreeing to publication.
 bool project_is_public(const snapshot::Snapshot& s, size_t project);

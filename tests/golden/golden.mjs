@@ -60,8 +60,11 @@ const port = await new Promise((resolve) => {
     s.close(() => resolve(p));
   });
 });
+// A fixed public address: the portal's absolute links (canonical, sitemap, feed) do not depend on
+// the port drawn.
 const server = spawn(poles, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--web-root',
-  path.join(sourceDir, 'web')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  path.join(sourceDir, 'web'), '--public-url', 'https://poles.example.gouv.fr'],
+{ stdio: ['ignore', 'pipe', 'pipe'] });
 let serverLog = '';
 server.stdout.on('data', (d) => { serverLog += d; });
 server.stderr.on('data', (d) => { serverLog += d; });
@@ -227,6 +230,17 @@ add('portal-directory-search-en', 'GET', '/public?lang=en&q=energie&former=true'
 add('portal-cluster', 'GET', `/public/clusters/${C}`, { as: null, text: true });
 add('portal-project', 'GET', `/public/projects/${PORTAL_PROJECT}?lang=en`, { as: null, text: true });
 add('portal-project-private', 'GET', `/public/projects/${PRIVATE_PROJECT}`, { as: null, text: true });
+add('portal-calls', 'GET', '/public/calls?lang=en', { as: null, text: true });
+add('portal-calls-feed', 'GET', '/public/calls.atom', { as: null, text: true });
+add('portal-sitemap', 'GET', '/sitemap.xml', { as: null, text: true });
+add('portal-robots', 'GET', '/robots.txt', { as: null, text: true });
+add('portal-open-data', 'GET', '/public/data', { as: null, text: true });
+add('open-data-csv', 'GET', '/public/data/indicators.csv', { as: null, text: true });
+add('open-data-json', 'GET', '/public/data/members.json', { as: null });
+add('open-data-missing', 'GET', '/public/data/passwords.csv', { as: null });
+add('public-api-datasets', 'GET', '/api/public/v1/datasets', { as: null });
+add('public-api-dataset', 'GET', '/api/public/v1/datasets/projects', { as: null });
+add('public-api-openapi', 'GET', '/api/public/v1/openapi.json', { as: null });
 // impact jobs
 add('impact-job-start', 'POST', '/api/v1/impact/jobs', { body: { bootstrap: 99, seed: 11 }, then: 'wait-job' });
 add('impact-jobs', 'GET', '/api/v1/impact/jobs');

@@ -47,6 +47,27 @@ TEST(ServerConfig, SecureCookiesIsABoolean) {
           .is_ok());
 }
 
+// The portal's absolute links start with public_url: a scheme and a host, nothing a page could
+// carry further (a path, a quote, a space, a second URL).
+TEST(ServerConfig, PublicUrlIsASchemeAndAHost) {
+  Config c;
+  ASSERT_TRUE(
+      load_server_config(
+          write_file("poles-public.toml", "[server]\npublic_url = \"https://poles.gouv.fr\"\n"), c)
+          .is_ok());
+  EXPECT_EQ(c.public_url, "https://poles.gouv.fr");
+  EXPECT_TRUE(check_public_url("http://127.0.0.1:8080").is_ok());
+  for (const char* bad :
+       {"poles.gouv.fr", "https://poles.gouv.fr/", "https://poles.gouv.fr/x", "javascript:alert(1)",
+        "https://a\"onload=\"x", "https://a b", "https://", "ftp://poles.gouv.fr"})
+    EXPECT_FALSE(check_public_url(bad).is_ok()) << bad;
+  Config wrong;
+  const Status st = load_server_config(
+      write_file("poles-public-bad.toml", "[server]\npublic_url = \"https://x.fr/path\"\n"), wrong);
+  ASSERT_FALSE(st.is_ok());
+  EXPECT_NE(st.to_string().find("server.public_url"), std::string::npos) << st.to_string();
+}
+
 // Regression: anonymous requests were counted per full IPv6 address, so that a client rotating
 // through its /64 got a fresh allowance with each address. They are counted per /64, as the
 // password checks are.

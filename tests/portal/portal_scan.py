@@ -8,11 +8,20 @@ database it is drawn from (the expectations come from SQL here, never from the p
 - every project answers 200 if and only if it is labelled and agreed to publication; the others
   answer the same 404 as a missing page;
 - no page shows an e-mail address, a SIREN, or a number of 10,000 or more (a firm's figure: the
-  pages show counts of rows and years only).
+  pages show counts of rows and years only; the budgets of calls are public);
+- the sitemap lists exactly the directory, the calls, the open data, every currently labelled
+  cluster and every public project, in both languages; the Atom feed parses, one entry per call;
+- the open data (CSV and the public API's JSON) holds the listed members exactly, the public
+  projects and their partners only, no e-mail address and no private column; its counts equal
+  SQL's, and every financing figure it publishes passes the secrecy rule (at least 3 firms, none
+  above 85 %) and equals SQL's sum.
 
 usage: portal_scan.py POLES SOURCE_DIR WORK_DIR [--base DATABASE]  (default: the small demo)
 """
+import csv
 import html.parser
+import io
+import json
 import os
 import re
 import shutil
@@ -23,6 +32,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ET
 
 POLES, SRC, WORK = sys.argv[1:4]
 BASE = sys.argv[sys.argv.index('--base') + 1] if '--base' in sys.argv else None
@@ -111,6 +121,10 @@ class Page(html.parser.HTMLParser):
 failures = []
 
 
+# Public by nature: the calls' budgets (a figure of a funder, not of a firm).
+PUBLIC_NUMBERS = {int(r[0]) for r in sql.execute('SELECT budget FROM call')}
+
+
 def check_page(path, body):
     p = Page()
     p.feed(body)
@@ -125,7 +139,7 @@ def check_page(path, body):
         failures.append(f'{path}: an e-mail address')
     for m in re.finditer(r'\d{1,3}(?:[\u202f,]\d{3})+(?!\d)|\d+', visible):
         n = int(re.sub(r'\D', '', m.group()))
-        if n >= 10000:
+        if n >= 10000 and n not in PUBLIC_NUMBERS:
             failures.append(f'{path}: the number {m.group()!r} (a firm figure?)')
             break
     return p
@@ -195,10 +209,130 @@ for (pid,) in sql.execute('SELECT id FROM project ORDER BY id'):
     elif st != 404 or body != missing_body:
         failures.append(f'{path}: {st}, not answered as a missing page (it is not public)')
 
+# The calls and the open data's pages, in both languages.
+for path in ('/public/calls', '/public/calls?lang=en', '/public/data', '/public/data?lang=en'):
+    st, body = get(path)
+    pages += 1
+    if st != 200:
+        failures.append(f'{path}: {st}')
+    else:
+        check_page(path, body)
+
+# The sitemap: exactly the public pages, absolute, both languages.
+ATOM = '{http://www.w3.org/2005/Atom}'
+st, body = get('/sitemap.xml')
+locs = {e.text for e in ET.fromstring(body).iter('{http://www.sitemaps.org/schemas/sitemap/0.9}loc')}
+latest = sql.execute('SELECT max(phase) FROM cluster_label').fetchone()[0]
+current = ({r[0] for r in sql.execute('SELECT DISTINCT cluster_id FROM cluster_label WHERE phase = ?',
+                                      (latest,))} if latest else every)
+expected = ['/public', '/public/calls', '/public/data'] + \
+    [f'/public/clusters/{c}' for c in current] + [f'/public/projects/{p}' for p in public]
+expected_locs = set()
+for path in expected:
+    expected_locs |= {URL + path, URL + path + ('&' if '?' in path else '?') + 'lang=en'}
+if locs != expected_locs:
+    failures.append(f'sitemap: {len(locs)} addresses, {len(expected_locs)} expected; e.g. '
+                    f'{sorted(locs ^ expected_locs)[:3]}')
+st, body = get('/public/calls.atom')
+feed = ET.fromstring(body)
+with_open = sql.execute('SELECT count(*) FROM call WHERE open_date IS NOT NULL').fetchone()[0]
+if len(feed.findall(ATOM + 'entry')) != min(50, with_open):
+    failures.append(f'feed: {len(feed.findall(ATOM + "entry"))} entries, {with_open} calls')
+
+
+def table(name):
+    st, body = get(f'/public/data/{name}.csv')
+    if st != 200:
+        failures.append(f'/public/data/{name}.csv: {st}')
+        return []
+    rows = list(csv.DictReader(io.StringIO(body, newline='')))
+    st, body = get(f'/api/public/v1/datasets/{name}')
+    api = json.loads(body)['rows'] if st == 200 else None
+    if api is None or len(api) != len(rows):
+        failures.append(f'/api/public/v1/datasets/{name}: not the CSV\'s {len(rows)} rows')
+    for row in rows:
+        for k, v in row.items():
+            if re.search(r'[\w.+-]+@[\w-]+\.[\w.]+', v or ''):
+                failures.append(f'{name}.csv: an e-mail address in {k}')
+    for col in rows[0].keys() if rows else []:
+        if re.search(r'siren|siret|email|headcount|turnover|revenue|aid|cost|fee|phone', col):
+            failures.append(f'{name}.csv: a private column {col!r}')
+    return rows
+
+
+# Listed members: the latest running membership of each member decides.
+latest_membership = {}
+for c, o, start, listed, name in sql.execute(
+        """SELECT m.cluster_id, m.organisation_id, m.start_date, coalesce(m.listed, 0), o.name
+           FROM membership m JOIN organisation o ON o.id = m.organisation_id
+           WHERE m.end_date IS NULL"""):
+    k = (c, o)
+    if k not in latest_membership or start > latest_membership[k][0]:
+        latest_membership[k] = (start, listed, name)
+expected_members = sorted((c, name) for (c, o), (start, listed, name) in latest_membership.items()
+                          if listed == 1)
+got_members = sorted((r['cluster_id'], r['name']) for r in table('members'))
+if got_members != expected_members:
+    failures.append(f'members.csv: {len(got_members)} rows, {len(expected_members)} listed')
+got_projects = {r['id'] for r in table('projects')}
+if got_projects != public:
+    failures.append(f'projects.csv: {len(got_projects)} projects, {len(public)} public')
+partners = table('project_partners')
+if {r['project_id'] for r in partners} - public:
+    failures.append('project_partners.csv: a partner of a project that is not public')
+if len(table('clusters')) != len(every) or len(table('calls')) != sql.execute(
+        'SELECT count(*) FROM call').fetchone()[0]:
+    failures.append('clusters.csv or calls.csv: not every row')
+
+# Indicators: counts as SQL's; financing through the secrecy rule, equal to SQL's sums.
+kinds = {}
+for c, kind, n in sql.execute(
+        """SELECT m.cluster_id, o.kind, count(DISTINCT m.organisation_id) FROM membership m
+           JOIN organisation o ON o.id = m.organisation_id WHERE m.end_date IS NULL
+           GROUP BY m.cluster_id, o.kind"""):
+    kinds[(c, kind)] = n
+financing = {}
+for c, year, o, amount in sql.execute(
+        """SELECT s.cluster_id, CAST(substr(s.date, 1, 4) AS INTEGER), p.organisation_id,
+                  sum(p.financing_raised)
+           FROM service_participant p JOIN service s ON s.id = p.service_id
+           WHERE s.date IS NOT NULL AND p.financing_raised IS NOT NULL AND p.financing_raised != 0
+           GROUP BY 1, 2, 3"""):
+    for y in (year, 0):
+        financing.setdefault((c, y), {}).setdefault(o, 0.0)
+        financing[(c, y)][o] += amount
+published = masked = 0
+for r in table('indicators'):
+    if r['indicator'] == 'members':
+        if int(r['value']) != kinds.get((r['cluster_id'], r['category']), 0):
+            failures.append(f'indicators.csv: {r} is not SQL\'s count')
+    if r['indicator'] != 'services_financing':
+        continue
+    firms = financing.get((r['cluster_id'], int(r['year'])), {})
+    if r['value'] == '':
+        masked += 1
+        if r['secret'] not in ('primary', 'secondary'):
+            failures.append(f'indicators.csv: {r} empty without a reason')
+        continue
+    published += 1
+    total = sum(abs(v) for v in firms.values())
+    if firms and (len(firms) < 3 or max(abs(v) for v in firms.values()) > 0.85 * total):
+        failures.append(f'indicators.csv: {r} publishes a cell that fails the rule '
+                        f'({len(firms)} firms)')
+    if abs(float(r['value']) - sum(firms.values())) > 1e-6 * max(1.0, total):
+        failures.append(f'indicators.csv: {r} is not SQL\'s sum {sum(firms.values())}')
+if published == 0 or masked == 0:
+    failures.append(f'indicators.csv: {published} financing cells published, {masked} masked')
+st, body = get('/api/public/v1/openapi.json')
+paths = json.loads(body)['paths'] if st == 200 else {}
+if not paths or any(not p.startswith('/api/public/v1/') for p in paths):
+    failures.append(f'public OpenAPI: {sorted(paths)}')
+
 server.terminate()
 server.wait()
 print(f'{pages} pages: {len(every)} clusters, {shown} public projects of '
-      f'{sql.execute("SELECT count(*) FROM project").fetchone()[0]}')
+      f'{sql.execute("SELECT count(*) FROM project").fetchone()[0]}; open data: '
+      f'{len(got_members)} listed members, {published} financing cells published, {masked} masked')
 for f in failures[:40]:
     print('FAIL', f)
 if failures:

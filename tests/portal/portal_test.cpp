@@ -6,8 +6,10 @@
 
 #include <string>
 
+#include "core/date.h"
 #include "core/model.h"
 #include "eco.h"
+#include "portal/open_data.h"
 #include "test_support.h"
 
 namespace poles::portal {
@@ -71,7 +73,9 @@ TEST(Portal, AClusterPageShowsWordsAndOnlyWhatIsConsented) {
                                    {"role", std::string("coordinator")}})
                .build();
   ASSERT_TRUE(s);
-  Context fr{"fr", "2026-11-29", &v};
+  Context fr;
+  fr.data_date = "2026-11-29";
+  fr.vocabulary = &v;
   const auto page = cluster_page(*s, "k1", fr);
   ASSERT_TRUE(page.has_value());
   EXPECT_NE(page->find("numérique"), std::string::npos);
@@ -84,7 +88,8 @@ TEST(Portal, AClusterPageShowsWordsAndOnlyWhatIsConsented) {
   EXPECT_NE(page->find("/public/projects/pub"), std::string::npos);
   EXPECT_EQ(page->find("/public/projects/priv"), std::string::npos);
   EXPECT_NE(page->find("données au 29/11/2026"), std::string::npos);
-  Context en{"en", "2026-11-29", &v};
+  Context en = fr;
+  en.lang = "en";
   const auto english = project_page(*s, "pub", en);
   ASSERT_TRUE(english.has_value());
   EXPECT_NE(english->find("<html lang=\"en\""), std::string::npos);
@@ -93,6 +98,165 @@ TEST(Portal, AClusterPageShowsWordsAndOnlyWhatIsConsented) {
   EXPECT_NE(english->find("coordinator"), std::string::npos);
   EXPECT_NE(english->find("data as of 2026-11-29"), std::string::npos);
   EXPECT_FALSE(project_page(*s, "priv", en).has_value());
+}
+
+// Calls are sorted by today's date: open (closing first), announced, the last closed; the feed
+// is Atom with one entry per call dated at its opening; text is escaped in both (a title is
+// written by whoever imports the calls).
+TEST(Portal, CallsFollowTodayAndTheFeedEscapesWhatItQuotes) {
+  const Vocabulary v = vocabulary();
+  Eco e;
+  const auto call = [&e](const char* id, const char* title, const char* open, const char* close) {
+    e.row("call", {{"id", std::string(id)},
+                   {"programme", std::string("FUI")},
+                   {"title", std::string(title)},
+                   {"budget", 2500000.0},
+                   {"open_date", std::string(open)},
+                   {"close_date", std::string(close)}});
+  };
+  call("c-late", "Closing late", "2026-10-01", "2027-02-01");
+  call("c-soon", "Closing soon <b>&", "2026-11-01", "2026-12-15");
+  call("c-next", "Announced", "2027-01-10", "2027-04-10");
+  call("c-past", "Closed", "2026-03-01", "2026-05-01");
+  auto s = e.build();
+  ASSERT_TRUE(s);
+  Context c;
+  c.vocabulary = &v;
+  c.base_url = "https://poles.example.gouv.fr";
+  c.today = Date::parse("2026-11-29")->to_days();
+  const std::string page = calls_page(*s, c);
+  const auto at = [&page](std::string_view what) { return page.find(what); };
+  ASSERT_NE(at("Closing soon &lt;b&gt;&amp;"), std::string::npos);
+  EXPECT_EQ(at("<b>&"), std::string::npos);
+  EXPECT_LT(at("<h2>Ouverts</h2>"), at("Closing soon"));
+  EXPECT_LT(at("Closing soon"), at("Closing late")) << "the one closing first comes first";
+  EXPECT_LT(at("Closing late"), at("<h2>Annoncés</h2>"));
+  EXPECT_LT(at("<h2>Annoncés</h2>"), at("Announced</h3>"));
+  EXPECT_LT(at("<h2>Derniers appels clos</h2>"), at("Closed</h3>"));
+  EXPECT_NE(at("2\u202f500\u202f000\u00a0€"), std::string::npos);
+  EXPECT_NE(at("15/12/2026"), std::string::npos);
+  EXPECT_NE(at("<link rel=\"canonical\" href=\"https://poles.example.gouv.fr/public/calls\">"),
+            std::string::npos);
+  // The day after the first closes, it moves to the closed ones.
+  c.today = Date::parse("2026-12-16")->to_days();
+  const std::string later = calls_page(*s, c);
+  EXPECT_GT(later.find("Closing soon"), later.find("<h2>Derniers appels clos</h2>"));
+
+  const std::string feed = calls_feed(*s, c);
+  EXPECT_TRUE(
+      feed.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed "
+                       "xmlns=\"http://www.w3.org/2005/Atom\""));
+  size_t entries = 0;
+  for (size_t p = feed.find("<entry>"); p != std::string::npos; p = feed.find("<entry>", p + 1))
+    ++entries;
+  EXPECT_EQ(entries, 4u);
+  EXPECT_LT(feed.find("Announced"), feed.find("Closing soon")) << "the last opened first";
+  EXPECT_NE(feed.find("<updated>2027-01-10T00:00:00Z</updated>"), std::string::npos);
+  EXPECT_NE(feed.find("<id>https://poles.example.gouv.fr/public/calls#appel-c-soon</id>"),
+            std::string::npos);
+  EXPECT_NE(feed.find("Closing soon &lt;b&gt;&amp;"), std::string::npos);
+  EXPECT_EQ(feed.find("<b>&"), std::string::npos);
+}
+
+// The sitemap lists the currently labelled clusters and the public projects, in both languages,
+// with absolute addresses; never a private project.
+TEST(Portal, TheSitemapListsPublicPagesOnly) {
+  Eco e;
+  e.row("cluster", {{"id", std::string("k1")}, {"name", std::string("Un")}});
+  e.row("cluster", {{"id", std::string("k2")}, {"name", std::string("Ancien")}});
+  e.row("cluster_label", {{"cluster_id", std::string("k1")},
+                          {"phase", int64_t{5}},
+                          {"start_year", int64_t{2023}},
+                          {"end_year", int64_t{2026}}});
+  e.row("cluster_label", {{"cluster_id", std::string("k2")},
+                          {"phase", int64_t{4}},
+                          {"start_year", int64_t{2019}},
+                          {"end_year", int64_t{2022}}});
+  e.org("o1", "company", "84", "pme");
+  e.project("priv", 2022, {"k1"}, {"o1"});
+  e.row("project", {{"id", std::string("pub")},
+                    {"acronym", std::string("PUB")},
+                    {"programme", std::string("H2020")},
+                    {"public_summary", int64_t{1}}});
+  auto s = e.row("project_label", {{"project_id", std::string("pub")},
+                                   {"cluster_id", std::string("k1")},
+                                   {"date", std::string("2021-11-15")}})
+               .build();
+  ASSERT_TRUE(s);
+  Context c;
+  c.base_url = "https://poles.example.gouv.fr";
+  const std::string map = sitemap(*s, c);
+  EXPECT_NE(map.find("<loc>https://poles.example.gouv.fr/public/clusters/k1</loc>"),
+            std::string::npos);
+  EXPECT_NE(map.find("<loc>https://poles.example.gouv.fr/public/clusters/k1?lang=en</loc>"),
+            std::string::npos);
+  EXPECT_NE(map.find("<loc>https://poles.example.gouv.fr/public/projects/pub</loc>"),
+            std::string::npos);
+  EXPECT_EQ(map.find("clusters/k2"), std::string::npos) << "no longer labelled";
+  EXPECT_EQ(map.find("priv"), std::string::npos);
+  EXPECT_NE(robots(c).find("Sitemap: https://poles.example.gouv.fr/sitemap.xml"),
+            std::string::npos);
+}
+
+// A name written as a formula reaches a spreadsheet as text (CSV injection), quotes and commas
+// are quoted, and the JSON types cells by the dictionary.
+TEST(OpenData, CsvCannotRunAFormulaAndJsonIsTyped) {
+  OpenTable t;
+  t.name = "t";
+  t.columns = {{"name", "string", "", ""},
+               {"n", "integer", "", ""},
+               {"x", "number", "", ""},
+               {"b", "boolean", "", ""}};
+  t.rows = {{"=HYPERLINK(\"http://evil\",\"x\")", "-3", "-1.5", "true"},
+            {"a, \"b\"", std::nullopt, std::nullopt, "false"},
+            {"@SUM(A1)", "1", "2", "true"}};
+  EXPECT_EQ(to_csv(t),
+            "name,n,x,b\r\n"
+            "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",-3,-1.5,true\r\n"
+            "\"a, \"\"b\"\"\",,,false\r\n"
+            "'@SUM(A1),1,2,true\r\n");
+  const std::string json = to_json(t, 7, "2026-11-29");
+  EXPECT_NE(
+      json.find(
+          R"j("rows":[{"b":true,"n":-3,"name":"=HYPERLINK(\"http://evil\",\"x\")","x":-1.5})j"),
+      std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"j({"b":false,"n":null,"name":"a, \"b\"","x":null})j"), std::string::npos);
+  EXPECT_NE(json.find(R"j("data_version":7)j"), std::string::npos);
+  EXPECT_NE(json.find("etalab"), std::string::npos);
+}
+
+// Only listed members reach the members table; the indicators count every current member.
+TEST(OpenData, MembersAreTheListedOnesAndIndicatorsCountEveryone) {
+  Eco e;
+  e.row("cluster", {{"id", std::string("k1")}, {"name", std::string("Un")}});
+  e.org("o1", "company", "84", "pme").org("o2", "company", "84", "ge").org("o3", "research", "84");
+  e.row("membership", {{"organisation_id", std::string("o1")},
+                       {"cluster_id", std::string("k1")},
+                       {"start_date", std::string("2020-01-01")},
+                       {"listed", int64_t{1}}});
+  e.member("o2", "k1").member("o3", "k1");
+  auto s = e.build();
+  ASSERT_TRUE(s);
+  const auto members = open_table(*s, "members", {});
+  ASSERT_TRUE(members);
+  ASSERT_EQ(members->rows.size(), 1u);
+  EXPECT_EQ(members->rows[0][1], "Org o1");
+  const auto indicators =
+      open_table(*s, "indicators", {{{0, 2024, 1500.0, ""}, {0, 2025, std::nullopt, "primary"}}});
+  ASSERT_TRUE(indicators);
+  const auto find = [&](const std::string& indicator, const std::string& key) {
+    for (const auto& r : indicators->rows)
+      if (r[1] == indicator && (r[2] == key || r[3] == key)) return r;
+    return std::vector<std::optional<std::string>>{};
+  };
+  EXPECT_EQ(find("members", "company")[4], "2");
+  EXPECT_EQ(find("members", "research")[4], "1");
+  EXPECT_EQ(find("member_companies", "ge")[4], "1");
+  EXPECT_EQ(find("services_financing", "2024")[4], "1500");
+  EXPECT_EQ(find("services_financing", "2025")[4], std::nullopt);
+  EXPECT_EQ(find("services_financing", "2025")[5], "primary");
+  EXPECT_FALSE(open_table(*s, "passwords", {}).has_value());
 }
 
 }  // namespace

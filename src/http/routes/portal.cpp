@@ -6,10 +6,14 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <nlohmann/json.hpp>
 
+#include "app/factory.h"
 #include "core/codes.h"
+#include "core/date.h"
 #include "http/router.h"
 #include "http/services.h"
+#include "portal/open_data.h"
 
 namespace poles::http {
 namespace {
@@ -52,8 +56,14 @@ Status check_directory_args(const app::Args& a) {
 
 portal::Context context(Ctx& c, const portal::Vocabulary* vocabulary) {
   portal::Context out;
-  out.lang = c.args.text("lang");
+  // The sitemap and robots.txt have no language: French, the portal's first.
+  out.lang = c.args.has("lang") ? c.args.text("lang") : "fr";
   out.vocabulary = vocabulary;
+  const Config& config = c.services.config;
+  out.base_url = !config.public_url.empty() ? config.public_url
+                                            : fmt::format("http://{}:{}", config.host, config.port);
+  // The same day as the cache key's (server.cpp): a cached page is one of today's.
+  out.today = today_utc().to_days();
   if (auto at = c.store->data_changed_at(); at && at->size() >= 10)
     out.data_date = at->substr(0, 10);
   return out;
@@ -61,6 +71,14 @@ portal::Context context(Ctx& c, const portal::Vocabulary* vocabulary) {
 
 void html(Ctx& c, int status, std::string body) {
   c.res.set(status, "text/html; charset=utf-8", std::move(body));
+}
+
+// A document of the portal that is not a page (feed, sitemap, robots.txt), of `type`.
+template <class Draw>
+void portal_document(Ctx& c, const portal::Vocabulary* vocabulary, const char* type, Draw&& draw) {
+  auto snap = c.snapshot();
+  if (!snap) return c.fail(snap.error());
+  c.res.set(200, type, draw(**snap, context(c, vocabulary)));
 }
 
 // A page of the portal from the snapshot: `draw` returns the page, or nullopt for a 404.
@@ -71,6 +89,104 @@ void portal_page(Ctx& c, const portal::Vocabulary* vocabulary, Draw&& draw) {
   const auto ctx = context(c, vocabulary);
   if (auto page = draw(**snap, ctx)) return html(c, 200, std::move(*page));
   html(c, 404, portal::not_found_page(ctx));
+}
+
+// An open table with its rows: the indicators' firm figures through secrecy, as the services
+// overview publishes them to a reader who knows no firm.
+std::optional<portal::OpenTable> open_table(const snapshot::Snapshot& s, std::string_view name) {
+  portal::ProtectedFigures figures;
+  if (name == "indicators") {
+    for (const auto& f : app::open_services_financing(s))
+      figures.services_financing.push_back(
+          {f.cluster, f.year, f.cell.value, f.cell.secret.value_or("")});
+  }
+  return portal::open_table(s, name, figures);
+}
+
+// The JSON Schemas of the open data's answers (the public OpenAPI document).
+tj::Json bilingual() {
+  return {{"type", "object"},
+          {"required", {"fr", "en"}},
+          {"properties", {{"fr", {{"type", "string"}}}, {"en", {{"type", "string"}}}}}};
+}
+tj::Json column_schema() {
+  return {{"type", "object"},
+          {"required", {"name", "type", "fr", "en"}},
+          {"properties",
+           {{"name", {{"type", "string"}}},
+            {"type", {{"enum", {"string", "integer", "number", "boolean", "date"}}}},
+            {"fr", {{"type", "string"}}},
+            {"en", {{"type", "string"}}}}}};
+}
+tj::Json licence_schema() {
+  return {{"type", "object"},
+          {"required", {"name", "url"}},
+          {"properties", {{"name", {{"type", "string"}}}, {"url", {{"type", "string"}}}}}};
+}
+tj::Json dataset_schema(tj::Schemas&) {
+  return {{"type", "object"},
+          {"description", "A public table: its dictionary and its rows (objects keyed by column)"},
+          {"required",
+           {"dataset", "title", "description", "licence", "data_version", "data_date", "columns",
+            "rows"}},
+          {"properties",
+           {{"dataset", {{"type", "string"}}},
+            {"title", bilingual()},
+            {"description", bilingual()},
+            {"licence", licence_schema()},
+            {"data_version", {{"type", "integer"}}},
+            {"data_date", {{"type", "string"}}},
+            {"columns", {{"type", "array"}, {"items", column_schema()}}},
+            {"rows", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}};
+}
+tj::Json datasets_schema(tj::Schemas&) {
+  return {{"type", "object"},
+          {"required", {"licence", "data_version", "data_date", "datasets"}},
+          {"properties",
+           {{"licence", licence_schema()},
+            {"data_version", {{"type", "integer"}}},
+            {"data_date", {{"type", "string"}}},
+            {"datasets",
+             {{"type", "array"},
+              {"items",
+               {{"type", "object"},
+                {"required", {"name", "title", "description", "columns", "api", "csv", "json"}},
+                {"properties",
+                 {{"name", {{"type", "string"}}},
+                  {"title", bilingual()},
+                  {"description", bilingual()},
+                  {"columns", {{"type", "array"}, {"items", column_schema()}}},
+                  {"api", {{"type", "string"}}},
+                  {"csv", {{"type", "string"}}},
+                  {"json", {{"type", "string"}}}}}}}}}}}};
+}
+
+// The data's version and date, as the downloads carry them.
+Result<std::pair<uint64_t, std::string>> data_stamp(Ctx& c) {
+  auto v = c.store->data_version();
+  if (!v) return v.error();
+  auto at = c.store->data_changed_at();
+  if (!at) return at.error();
+  return std::pair(*v, at->size() >= 10 ? at->substr(0, 10) : std::string());
+}
+
+// A table as JSON (the API, the .json download) or CSV, or a 404 problem.
+void open_data_answer(Ctx& c, std::string_view name, bool csv, bool download) {
+  auto snap = c.snapshot();
+  if (!snap) return c.fail(snap.error());
+  auto t = open_table(**snap, name);
+  if (!t) return c.fail(Status::not_found(fmt::format("no open table '{}'", name)));
+  auto stamp = data_stamp(c);
+  if (!stamp) return c.fail(stamp.error());
+  if (csv) {
+    c.res.set(200, "text/csv; charset=utf-8", portal::to_csv(*t));
+  } else {
+    c.res.set(200, "application/json", portal::to_json(*t, stamp->first, stamp->second));
+  }
+  if (download)
+    c.res.set_header("Content-Disposition",
+                     fmt::format("attachment; filename=\"poles-{}-v{}.{}\"", t->name, stamp->first,
+                                 csv ? "csv" : "json"));
 }
 
 }  // namespace
@@ -115,6 +231,113 @@ void add_portal_routes(Router& r, Services& services) {
           return portal::cluster_page(s, c.path[0], ctx);
         });
       });
+  r.get("/public/calls", "The calls for projects: open, announced and the last ones closed",
+        "portal")
+      .anyone()
+      .params(language_params())
+      .cached()
+      .returns_media(200, "text/html", "The page")
+      .handle([vocabulary](Ctx& c) {
+        portal_page(c, vocabulary.get(), [](const auto& s, const portal::Context& ctx) {
+          return std::optional(portal::calls_page(s, ctx));
+        });
+      });
+  r.get("/public/calls.atom", "The calls for projects as an Atom feed", "portal")
+      .anyone()
+      .params(language_params())
+      .cached()
+      .returns_media(200, "application/atom+xml", "The feed (RFC 4287)")
+      .handle([vocabulary](Ctx& c) {
+        portal_document(
+            c, vocabulary.get(), "application/atom+xml; charset=utf-8",
+            [](const auto& s, const portal::Context& ctx) { return portal::calls_feed(s, ctx); });
+      });
+  r.get("/sitemap.xml", "The public pages, for search engines (sitemaps.org 0.9)", "portal")
+      .anyone()
+      .cached()
+      .returns_media(200, "application/xml", "The sitemap")
+      .handle([vocabulary](Ctx& c) {
+        portal_document(
+            c, vocabulary.get(), "application/xml; charset=utf-8",
+            [](const auto& s, const portal::Context& ctx) { return portal::sitemap(s, ctx); });
+      });
+  r.get("/robots.txt", "What search engines may index: the portal, not the API", "portal")
+      .anyone()
+      .returns_media(200, "text/plain", "robots.txt")
+      .handle([vocabulary](Ctx& c) {
+        c.res.set(200, "text/plain; charset=utf-8", portal::robots(context(c, vocabulary.get())));
+      });
+  r.get("/public/data", "The open data: the public tables, their dictionary and licence", "portal")
+      .anyone()
+      .params(language_params())
+      .cached()
+      .returns_media(200, "text/html", "The page")
+      .handle([vocabulary](Ctx& c) {
+        portal_page(c, vocabulary.get(), [](const auto&, const portal::Context& ctx) {
+          return std::optional(portal::open_data_page(ctx));
+        });
+      });
+  r.get("/public/data/{file}", "A public table to download: clusters.csv, members.json, ...",
+        "portal")
+      .anyone()
+      .cached()
+      .returns_media(200, "text/csv", "The table as CSV (RFC 4180, UTF-8)")
+      .returns_schema(200, dataset_schema, "The table as JSON")
+      .handle([](Ctx& c) {
+        const std::string& file = c.path[0];
+        const auto dot = file.rfind('.');
+        const std::string ext = dot == std::string::npos ? "" : file.substr(dot + 1);
+        if (ext != "csv" && ext != "json")
+          return c.fail(Status::not_found(
+              fmt::format("no open table '{}': a table's name then .csv or .json", file)));
+        open_data_answer(c, std::string_view(file).substr(0, dot), ext == "csv", true);
+      });
+  r.get("/api/public/v1/datasets", "The public tables: names, titles, dictionaries, downloads",
+        "open data")
+      .anyone()
+      .cached()
+      .returns_schema(200, datasets_schema, "The datasets")
+      .handle([](Ctx& c) {
+        auto stamp = data_stamp(c);
+        if (!stamp) return c.fail(stamp.error());
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& t : portal::open_dictionary()) {
+          nlohmann::json columns = nlohmann::json::array();
+          for (const auto& col : t.columns)
+            columns.push_back(
+                {{"name", col.name}, {"type", col.type}, {"fr", col.fr}, {"en", col.en}});
+          items.push_back({{"name", t.name},
+                           {"title", {{"fr", t.title_fr}, {"en", t.title_en}}},
+                           {"description", {{"fr", t.about_fr}, {"en", t.about_en}}},
+                           {"columns", std::move(columns)},
+                           {"api", "/api/public/v1/datasets/" + t.name},
+                           {"csv", "/public/data/" + t.name + ".csv"},
+                           {"json", "/public/data/" + t.name + ".json"}});
+        }
+        nlohmann::json out{
+            {"licence", {{"name", portal::kLicenceName}, {"url", portal::kLicenceUrl}}},
+            {"data_version", stamp->first},
+            {"data_date", stamp->second},
+            {"datasets", std::move(items)}};
+        c.res.set(200, "application/json", out.dump());
+      });
+  r.get("/api/public/v1/datasets/{name}", "A public table's rows, with its dictionary", "open data")
+      .anyone()
+      .cached()
+      .returns_schema(200, dataset_schema, "The table")
+      .handle([](Ctx& c) { open_data_answer(c, c.path[0], false, false); });
+  r.get("/api/public/v1/openapi.json", "The public API's OpenAPI document", "open data")
+      .anyone()
+      .returns_schema(
+          200,
+          [](tj::Schemas&) {
+            return tj::Json{{"type", "object"},
+                            {"required", {"openapi", "paths"}},
+                            {"properties",
+                             {{"openapi", {{"type", "string"}}}, {"paths", {{"type", "object"}}}}}};
+          },
+          "The OpenAPI 3.1 document")
+      .handle([&services](Ctx& c) { c.res.set(200, "application/json", services.public_openapi); });
   r.get("/public/projects/{id}",
         "The public summary of a labelled project that agreed to publication", "portal")
       .anyone()
