@@ -25,29 +25,29 @@ OpenColumn col(std::string name, std::string type, std::string fr, std::string e
 
 std::vector<OpenTable> make_dictionary() {
   std::vector<OpenTable> out;
-  out.push_back({"clusters",
-                 "Pôles de compétitivité",
-                 "Competitiveness clusters",
-                 "Le registre des pôles : nom, thèmes, filière, région, échelle, site, phases de "
-                 "labellisation.",
-                 "The registry of clusters: name, themes, filière, region, scale, website, phases "
-                 "of the label.",
-                 {col("id", "string", "Identifiant du pôle", "Cluster identifier"),
-                  col("name", "string", "Nom", "Name"),
-                  col("acronym", "string", "Sigle", "Acronym"),
-                  col("region", "string", "Code INSEE de la région du siège",
-                      "INSEE code of the head office's region"),
-                  col("region_name", "string", "Nom de la région", "Name of the region"),
-                  col("scale", "string", "Échelle (national, regional)", "Scale (national, regional)"),
-                  col("themes", "string", "Thèmes, séparés par |", "Themes, separated by |"),
-                  col("filiere", "string", "Filière", "Filière (industrial sector)"),
-                  col("website", "string", "Site internet", "Website"),
-                  col("founded", "integer", "Année de création", "Year founded"),
-                  col("labelled", "boolean", "Labellisé dans la phase en cours",
-                      "Labelled in the current phase"),
-                  col("phases", "string", "Phases de labellisation, séparées par |",
-                      "Phases of the label, separated by |")},
-                 {}});
+  out.push_back(
+      {"clusters",
+       "Pôles de compétitivité",
+       "Competitiveness clusters",
+       "Le registre des pôles : nom, thèmes, filière, région, échelle, site, phases de "
+       "labellisation.",
+       "The registry of clusters: name, themes, filière, region, scale, website, phases "
+       "of the label.",
+       {col("id", "string", "Identifiant du pôle", "Cluster identifier"),
+        col("name", "string", "Nom", "Name"), col("acronym", "string", "Sigle", "Acronym"),
+        col("region", "string", "Code INSEE de la région du siège",
+            "INSEE code of the head office's region"),
+        col("region_name", "string", "Nom de la région", "Name of the region"),
+        col("scale", "string", "Échelle (national, regional)", "Scale (national, regional)"),
+        col("themes", "string", "Thèmes, séparés par |", "Themes, separated by |"),
+        col("filiere", "string", "Filière", "Filière (industrial sector)"),
+        col("website", "string", "Site internet", "Website"),
+        col("founded", "integer", "Année de création", "Year founded"),
+        col("labelled", "boolean", "Labellisé dans la phase en cours",
+            "Labelled in the current phase"),
+        col("phases", "string", "Phases de labellisation, séparées par |",
+            "Phases of the label, separated by |")},
+       {}});
   out.push_back({"members",
                  "Membres qui acceptent d'être cités",
                  "Members who agreed to be listed",
@@ -65,23 +65,22 @@ std::vector<OpenTable> make_dictionary() {
                   col("region", "string", "Code INSEE de la région du membre",
                       "INSEE code of the member's region")},
                  {}});
-  out.push_back({"projects",
-                 "Projets labellisés présentés au public",
-                 "Labelled projects presented to the public",
-                 "Les projets labellisés par un pôle qui ont accepté la publication de leur "
-                 "résumé : sigle, titre, programme, dates, étape. Sans montant.",
-                 "The projects labelled by a cluster that agreed to publish their summary: "
-                 "acronym, title, programme, dates, stage. No amount.",
-                 {col("id", "string", "Identifiant du projet", "Project identifier"),
-                  col("acronym", "string", "Sigle", "Acronym"),
-                  col("title", "string", "Titre", "Title"),
-                  col("programme", "string", "Programme de financement", "Funding programme"),
-                  col("status", "string", "Étape du projet", "Stage of the project"),
-                  col("start_date", "date", "Début", "Start"),
-                  col("end_date", "date", "Fin", "End"),
-                  col("clusters", "string", "Pôles qui l'ont labellisé, séparés par |",
-                      "Clusters that labelled it, separated by |")},
-                 {}});
+  out.push_back(
+      {"projects",
+       "Projets labellisés présentés au public",
+       "Labelled projects presented to the public",
+       "Les projets labellisés par un pôle qui ont accepté la publication de leur "
+       "résumé : sigle, titre, programme, dates, étape. Sans montant.",
+       "The projects labelled by a cluster that agreed to publish their summary: "
+       "acronym, title, programme, dates, stage. No amount.",
+       {col("id", "string", "Identifiant du projet", "Project identifier"),
+        col("acronym", "string", "Sigle", "Acronym"), col("title", "string", "Titre", "Title"),
+        col("programme", "string", "Programme de financement", "Funding programme"),
+        col("status", "string", "Étape du projet", "Stage of the project"),
+        col("start_date", "date", "Début", "Start"), col("end_date", "date", "Fin", "End"),
+        col("clusters", "string", "Pôles qui l'ont labellisé, séparés par |",
+            "Clusters that labelled it, separated by |")},
+       {}});
   out.push_back({"project_partners",
                  "Partenaires des projets présentés au public",
                  "Partners of the projects presented to the public",

@@ -272,6 +272,72 @@ bool project_is_public(const Snapshot& s, size_t project) {
                    static_cast<int32_t>(project)) != label_project.codes.end();
 }
 
+// The map of the directory: each region a link to the directory filtered on it, shaded by its
+// number of clusters under the other filters, named with that number (its text alternative);
+// the overseas regions, which the map does not draw, in a line below.
+std::string region_map(const RegionMap& map, const std::map<std::string, size_t>& by_region,
+                       const DirectoryQuery& q, const Context& c) {
+  size_t most = 1;
+  for (const auto& [code, n] : by_region) most = std::max(most, n);
+  const auto link = [&](const std::string& code) {
+    std::string query = "/public?region=" + url_encode(code);
+    if (!q.q.empty()) query += "&q=" + url_encode(q.q);
+    if (!q.theme.empty()) query += "&theme=" + url_encode(q.theme);
+    if (!q.scale.empty()) query += "&scale=" + url_encode(q.scale);
+    if (!q.filiere.empty()) query += "&filiere=" + url_encode(q.filiere);
+    if (q.former) query += "&former=true";
+    return href(query, c) + "#resultats";
+  };
+  const auto count_text = [&](const std::string& name, size_t n) {
+    return fmt::format("{} : {}", name,
+                       n == 1 ? tr(c, "1 pôle", "1 cluster")
+                              : fmt::format("{} {}", n, tr(c, "pôles", "clusters")));
+  };
+  std::string shapes;
+  std::set<std::string> drawn;
+  for (const auto& r : map.regions) {
+    drawn.insert(r.code);
+    const auto it = by_region.find(r.code);
+    const size_t n = it == by_region.end() ? 0 : it->second;
+    // Five shades: none, then four steps of the most.
+    const size_t shade = n == 0 ? 0 : 1 + std::min<size_t>(3, (4 * n - 1) / most);
+    shapes += fmt::format(
+        "<a href=\"{href}\" aria-label=\"{text}\"{current}><path class=\"portal-map__region "
+        "portal-map__region--{shade}\" d=\"{d}\"><title>{text}</title></path></a>",
+        fmt::arg("href", escape(link(r.code))), fmt::arg("text", escape(count_text(r.name, n))),
+        fmt::arg("current", q.region == r.code ? " aria-current=\"true\"" : ""),
+        fmt::arg("shade", shade), fmt::arg("d", escape(r.path)));
+  }
+  std::string overseas;
+  for (const auto& [code, n] : by_region) {
+    if (drawn.count(code) || n == 0) continue;
+    overseas += fmt::format("<li><a class=\"fr-link\" href=\"{}\">{}</a></li>", escape(link(code)),
+                            escape(count_text(region_name(code), n)));
+  }
+  std::string out = fmt::format(
+      "<figure class=\"portal-map\" role=\"group\" aria-labelledby=\"carte-titre\">"
+      "<figcaption id=\"carte-titre\">{}</figcaption>"
+      "<svg viewBox=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+      "aria-labelledby=\"carte-titre\" focusable=\"false\">{}</svg>",
+      tr(c, "Nombre de pôles par région — choisir une région filtre l'annuaire",
+         "Number of clusters by region — choosing a region filters the directory"),
+      escape(map.view_box), shapes);
+  out += fmt::format(
+      "<p class=\"portal-map__legend\"><span class=\"portal-map__key portal-map__key--0\"></span>{}"
+      "<span class=\"portal-map__key portal-map__key--1\"></span><span class=\"portal-map__key "
+      "portal-map__key--2\"></span><span class=\"portal-map__key portal-map__key--3\"></span><span "
+      "class=\"portal-map__key portal-map__key--4\"></span>{}</p>",
+      tr(c, "aucun pôle", "no cluster"),
+      fmt::format("{} {}", tr(c, "jusqu'à", "up to"),
+                  most == 1 ? tr(c, "1 pôle", "1 cluster")
+                            : fmt::format("{} {}", most, tr(c, "pôles", "clusters"))));
+  if (!overseas.empty()) out += "<ul class=\"portal-inline\">" + overseas + "</ul>";
+  if (!q.region.empty())
+    out += fmt::format("<p><a class=\"fr-link\" href=\"{}\">{}</a></p>", escape(href("/public", c)),
+                       tr(c, "Toutes les régions", "Every region"));
+  return out + "</figure>";
+}
+
 std::string directory_page(const Snapshot& s, const DirectoryQuery& q, const Context& c) {
   const auto& cl = s.table("cluster");
   const auto& name = cl.column("name");
@@ -301,9 +367,9 @@ std::string directory_page(const Snapshot& s, const DirectoryQuery& q, const Con
     }
   }
   std::vector<size_t> shown;
+  std::map<std::string, size_t> by_region;
   for (size_t i = 0; i < cl.rows; ++i) {
     if (!q.former && !facts[i].current) continue;
-    if (!q.region.empty() && region.text(i) != q.region) continue;
     if (!q.scale.empty() && scale.text(i) != q.scale) continue;
     if (!q.filiere.empty() && filiere.text(i) != q.filiere) continue;
     const auto list = split_list(themes.text(i));
@@ -316,6 +382,9 @@ std::string directory_page(const Snapshot& s, const DirectoryQuery& q, const Con
     if (!std::all_of(words.begin(), words.end(),
                      [&](const std::string& w) { return haystack.find(w) != std::string::npos; }))
       continue;
+    // The map counts the clusters of every region under the other filters.
+    ++by_region[std::string(region.text(i))];
+    if (!q.region.empty() && region.text(i) != q.region) continue;
     shown.push_back(i);
   }
   std::sort(shown.begin(), shown.end(),
@@ -382,6 +451,7 @@ std::string directory_page(const Snapshot& s, const DirectoryQuery& q, const Con
       fmt::arg("count", shown.size() == 1
                             ? tr(c, "1 pôle", "1 cluster")
                             : fmt::format("{} {}", shown.size(), tr(c, "pôles", "clusters"))));
+  if (c.map != nullptr) main += region_map(*c.map, by_region, q, c);
   if (shown.empty())
     main +=
         "<p>" +
@@ -744,6 +814,43 @@ Result<Vocabulary> Vocabulary::parse(std::string_view json) {
   return out;
 }
 
+Result<RegionMap> RegionMap::load(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::not_found("cannot read the map " + file.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string js = text.str();
+  // "export default {...};": the module's one object, which is JSON.
+  const auto open = js.find('{');
+  const auto close = js.rfind('}');
+  if (open == std::string::npos || close == std::string::npos || close < open)
+    return Status::invalid_argument("the map " + file.string() + " holds no object");
+  const auto j = nlohmann::json::parse(js.substr(open, close - open + 1), nullptr, false);
+  // The ids of @svg-maps/france.regions, as INSEE region codes (web/app.js has the same table).
+  static const std::map<std::string, std::string> kCodes = {
+      {"ara", "84"}, {"bfc", "27"}, {"bre", "53"}, {"cvl", "24"}, {"cor", "94"},
+      {"ges", "44"}, {"hdf", "32"}, {"idf", "11"}, {"nor", "28"}, {"naq", "75"},
+      {"occ", "76"}, {"pdl", "52"}, {"pac", "93"}};
+  if (!j.is_object() || !j.contains("viewBox") || !j["viewBox"].is_string() ||
+      !j.contains("locations") || !j["locations"].is_array())
+    return Status::invalid_argument("the map " + file.string() +
+                                    " is not {viewBox, locations: [{id, path}]}");
+  RegionMap out;
+  out.view_box = j["viewBox"].get<std::string>();
+  for (const auto& l : j["locations"]) {
+    if (!l.is_object() || !l.contains("id") || !l.contains("path") || !l["id"].is_string() ||
+        !l["path"].is_string())
+      return Status::invalid_argument("the map " + file.string() +
+                                      ": a location without id or path");
+    const auto code = kCodes.find(l["id"].get<std::string>());
+    if (code == kCodes.end())
+      return Status::invalid_argument("the map " + file.string() + ": unknown region id " +
+                                      l["id"].get<std::string>());
+    out.regions.push_back({code->second, region_name(code->second), l["path"].get<std::string>()});
+  }
+  return out;
+}
+
 Result<Vocabulary> Vocabulary::load(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return Status::not_found("cannot read the vocabulary " + file.string());
@@ -976,6 +1083,15 @@ std::string sitemap(const Snapshot& s, const Context& c) {
   return out + "</urlset>\n";
 }
 
+// A column's type in words (the dictionary's codes: string, integer, number, boolean, date).
+std::string type_word(std::string_view type, const Context& c) {
+  if (type == "integer") return tr(c, "nombre entier", "whole number");
+  if (type == "number") return tr(c, "nombre (point décimal)", "number (decimal point)");
+  if (type == "boolean") return tr(c, "vrai ou faux (true, false)", "true or false");
+  if (type == "date") return tr(c, "date (AAAA-MM-JJ)", "date (YYYY-MM-DD)");
+  return tr(c, "texte", "text");
+}
+
 std::string open_data_page(const Context& c) {
   std::string main = fmt::format(
       "<h1>{}</h1><p class=\"fr-text--lead\">{}</p><p>{}</p>",
@@ -1003,7 +1119,8 @@ std::string open_data_page(const Context& c) {
     std::string rows;
     for (const auto& col : t.columns)
       rows += fmt::format("<tr><th scope=\"row\"><code>{}</code></th><td>{}</td><td>{}</td></tr>",
-                          escape(col.name), escape(col.type), escape(fr(c) ? col.fr : col.en));
+                          escape(col.name), escape(type_word(col.type, c)),
+                          escape(fr(c) ? col.fr : col.en));
     main += fmt::format(
         "<section class=\"fr-mt-4w\" id=\"{id}\"><h2>{title}</h2><p>{about}</p>"
         "<ul class=\"portal-inline\"><li><a class=\"fr-link\" "

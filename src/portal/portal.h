@@ -44,10 +44,25 @@ class Vocabulary {
       words_;
 };
 
+// The regions of metropolitan France as SVG paths, for the directory's map: the dashboard's
+// @svg-maps/france.regions (web/node_modules), read once at start.
+struct RegionMap {
+  struct Region {
+    std::string code;  // INSEE
+    std::string name;
+    std::string path;  // SVG path data
+  };
+  std::string view_box;
+  std::vector<Region> regions;
+  // From the package's index.js ("export default {viewBox, locations: [{id, name, path}]}").
+  static Result<RegionMap> load(const std::filesystem::path& file);
+};
+
 struct Context {
   std::string lang = "fr";                 // "fr" or "en"
   std::string data_date;                   // the date of the data (YYYY-MM-DD), or empty
   const Vocabulary* vocabulary = nullptr;  // null: codes are shown as they are
+  const RegionMap* map = nullptr;          // null: the directory has no map
   // The address the public reaches the portal at (https://host, no trailing slash): absolute
   // links (canonical, sitemap, feed). Empty: links are paths.
   std::string base_url;

@@ -43,7 +43,6 @@ std::vector<ClusterFacts> cluster_facts(const Snapshot& s) {
   return out;
 }
 
-
 int latest_phase(const Snapshot& s) {
   const auto& phase = s.table("cluster_label").column("phase");
   int latest = 0;

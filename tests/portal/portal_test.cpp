@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "core/date.h"
@@ -196,6 +197,46 @@ TEST(Portal, TheSitemapListsPublicPagesOnly) {
   EXPECT_EQ(map.find("priv"), std::string::npos);
   EXPECT_NE(robots(c).find("Sitemap: https://poles.example.gouv.fr/sitemap.xml"),
             std::string::npos);
+}
+
+// The directory's map: the 13 regions of the dashboard's package, each a link to the directory
+// filtered on it, named with its number of clusters under the other filters.
+TEST(Portal, TheMapCountsClustersByRegionUnderTheOtherFilters) {
+  const auto file = testing::source_dir() / "web/node_modules/@svg-maps/france.regions/index.js";
+  if (!std::filesystem::exists(file)) GTEST_SKIP() << file << " is absent (npm ci in web/)";
+  auto map = RegionMap::load(file);
+  ASSERT_TRUE(map) << map.error().to_string();
+  ASSERT_EQ(map->regions.size(), 13u);
+  Eco e;
+  const auto cluster = [&e](const char* id, const char* region, const char* theme) {
+    e.row("cluster", {{"id", std::string(id)},
+                      {"name", std::string(id)},
+                      {"region", std::string(region)},
+                      {"scale", std::string("regional")},
+                      {"themes", std::string(theme)}});
+  };
+  cluster("a", "11", "eau");
+  cluster("b", "11", "eau");
+  cluster("c", "84", "eau");
+  cluster("d", "84", "bois");
+  cluster("e", "01", "eau");  // Guadeloupe: not drawn, listed below the map
+  auto s = e.build();
+  ASSERT_TRUE(s);
+  const Vocabulary v = vocabulary();
+  Context c;
+  c.vocabulary = &v;
+  c.map = &*map;
+  DirectoryQuery q;
+  q.theme = "eau";
+  q.region = "84";
+  const std::string page = directory_page(*s, q, c);
+  EXPECT_NE(page.find("aria-label=\"Île-de-France : 2 pôles\""), std::string::npos);
+  EXPECT_NE(page.find("aria-label=\"Auvergne-Rhône-Alpes : 1 pôle\" aria-current=\"true\""),
+            std::string::npos)
+      << "the chosen region, counted under the theme filter (not its bois cluster)";
+  EXPECT_NE(page.find("href=\"/public?region=11&amp;theme=eau#resultats\""), std::string::npos);
+  EXPECT_NE(page.find("Guadeloupe : 1 pôle"), std::string::npos);
+  EXPECT_NE(page.find("<h2 class=\"fr-mt-4w\" id=\"resultats\">1 pôle</h2>"), std::string::npos);
 }
 
 // A name written as a formula reaches a spreadsheet as text (CSV injection), quotes and commas

@@ -54,11 +54,18 @@ Status check_directory_args(const app::Args& a) {
   return Status::ok();
 }
 
-portal::Context context(Ctx& c, const portal::Vocabulary* vocabulary) {
+// What the pages read from the dashboard's files, once at start.
+struct Resources {
+  std::shared_ptr<const portal::Vocabulary> vocabulary;
+  std::shared_ptr<const portal::RegionMap> map;
+};
+
+portal::Context context(Ctx& c, const Resources& resources) {
   portal::Context out;
   // The sitemap and robots.txt have no language: French, the portal's first.
   out.lang = c.args.has("lang") ? c.args.text("lang") : "fr";
-  out.vocabulary = vocabulary;
+  out.vocabulary = resources.vocabulary.get();
+  out.map = resources.map.get();
   const Config& config = c.services.config;
   out.base_url = !config.public_url.empty() ? config.public_url
                                             : fmt::format("http://{}:{}", config.host, config.port);
@@ -75,18 +82,18 @@ void html(Ctx& c, int status, std::string body) {
 
 // A document of the portal that is not a page (feed, sitemap, robots.txt), of `type`.
 template <class Draw>
-void portal_document(Ctx& c, const portal::Vocabulary* vocabulary, const char* type, Draw&& draw) {
+void portal_document(Ctx& c, const Resources& resources, const char* type, Draw&& draw) {
   auto snap = c.snapshot();
   if (!snap) return c.fail(snap.error());
-  c.res.set(200, type, draw(**snap, context(c, vocabulary)));
+  c.res.set(200, type, draw(**snap, context(c, resources)));
 }
 
 // A page of the portal from the snapshot: `draw` returns the page, or nullopt for a 404.
 template <class Draw>
-void portal_page(Ctx& c, const portal::Vocabulary* vocabulary, Draw&& draw) {
+void portal_page(Ctx& c, const Resources& resources, Draw&& draw) {
   auto snap = c.snapshot();
   if (!snap) return c.fail(snap.error());
-  const auto ctx = context(c, vocabulary);
+  const auto ctx = context(c, resources);
   if (auto page = draw(**snap, ctx)) return html(c, 200, std::move(*page));
   html(c, 404, portal::not_found_page(ctx));
 }
@@ -192,24 +199,31 @@ void open_data_answer(Ctx& c, std::string_view name, bool csv, bool download) {
 }  // namespace
 
 void add_portal_routes(Router& r, Services& services) {
-  // The words of the codes, as the dashboard shows them (web/vocab.json). Without the file the
-  // pages show the codes: said once at start.
-  std::shared_ptr<const portal::Vocabulary> vocabulary;
-  if (auto v = portal::Vocabulary::load(std::filesystem::path(services.config.web_root) /
-                                        "vocab.json")) {
-    vocabulary = std::make_shared<const portal::Vocabulary>(std::move(*v));
+  // The words of the codes, as the dashboard shows them (web/vocab.json), and the map of the
+  // regions (the dashboard's @svg-maps/france.regions). Without a file the pages show the codes,
+  // or no map: said once at start.
+  auto loaded = std::make_shared<Resources>();
+  const std::filesystem::path web(services.config.web_root);
+  if (auto v = portal::Vocabulary::load(web / "vocab.json")) {
+    loaded->vocabulary = std::make_shared<const portal::Vocabulary>(std::move(*v));
   } else {
     spdlog::warn("public portal: {}; codes are shown as they are", v.error().to_string());
   }
+  if (auto m = portal::RegionMap::load(web / "node_modules/@svg-maps/france.regions/index.js")) {
+    loaded->map = std::make_shared<const portal::RegionMap>(std::move(*m));
+  } else {
+    spdlog::warn("public portal: {}; the directory has no map", m.error().to_string());
+  }
+  std::shared_ptr<const Resources> resources = std::move(loaded);
   r.get("/public", "The public portal: the directory of clusters, with search and filters",
         "portal")
       .anyone()
       .params(directory_params())
       .cached()
       .returns_media(200, "text/html", "The page")
-      .handle([vocabulary](Ctx& c) {
+      .handle([resources](Ctx& c) {
         if (auto st = check_directory_args(c.args); !st.is_ok()) return c.fail(st);
-        portal_page(c, vocabulary.get(), [&](const auto& s, const portal::Context& ctx) {
+        portal_page(c, *resources, [&](const auto& s, const portal::Context& ctx) {
           portal::DirectoryQuery q;
           q.q = c.args.text("q");
           q.theme = c.args.text("theme");
@@ -226,8 +240,8 @@ void add_portal_routes(Router& r, Services& services) {
       .cached()
       .returns_media(200, "text/html", "The page")
       .returns_media(404, "text/html", "No such cluster")
-      .handle([vocabulary](Ctx& c) {
-        portal_page(c, vocabulary.get(), [&](const auto& s, const portal::Context& ctx) {
+      .handle([resources](Ctx& c) {
+        portal_page(c, *resources, [&](const auto& s, const portal::Context& ctx) {
           return portal::cluster_page(s, c.path[0], ctx);
         });
       });
@@ -237,8 +251,8 @@ void add_portal_routes(Router& r, Services& services) {
       .params(language_params())
       .cached()
       .returns_media(200, "text/html", "The page")
-      .handle([vocabulary](Ctx& c) {
-        portal_page(c, vocabulary.get(), [](const auto& s, const portal::Context& ctx) {
+      .handle([resources](Ctx& c) {
+        portal_page(c, *resources, [](const auto& s, const portal::Context& ctx) {
           return std::optional(portal::calls_page(s, ctx));
         });
       });
@@ -247,33 +261,33 @@ void add_portal_routes(Router& r, Services& services) {
       .params(language_params())
       .cached()
       .returns_media(200, "application/atom+xml", "The feed (RFC 4287)")
-      .handle([vocabulary](Ctx& c) {
+      .handle([resources](Ctx& c) {
         portal_document(
-            c, vocabulary.get(), "application/atom+xml; charset=utf-8",
+            c, *resources, "application/atom+xml; charset=utf-8",
             [](const auto& s, const portal::Context& ctx) { return portal::calls_feed(s, ctx); });
       });
   r.get("/sitemap.xml", "The public pages, for search engines (sitemaps.org 0.9)", "portal")
       .anyone()
       .cached()
       .returns_media(200, "application/xml", "The sitemap")
-      .handle([vocabulary](Ctx& c) {
+      .handle([resources](Ctx& c) {
         portal_document(
-            c, vocabulary.get(), "application/xml; charset=utf-8",
+            c, *resources, "application/xml; charset=utf-8",
             [](const auto& s, const portal::Context& ctx) { return portal::sitemap(s, ctx); });
       });
   r.get("/robots.txt", "What search engines may index: the portal, not the API", "portal")
       .anyone()
       .returns_media(200, "text/plain", "robots.txt")
-      .handle([vocabulary](Ctx& c) {
-        c.res.set(200, "text/plain; charset=utf-8", portal::robots(context(c, vocabulary.get())));
+      .handle([resources](Ctx& c) {
+        c.res.set(200, "text/plain; charset=utf-8", portal::robots(context(c, *resources)));
       });
   r.get("/public/data", "The open data: the public tables, their dictionary and licence", "portal")
       .anyone()
       .params(language_params())
       .cached()
       .returns_media(200, "text/html", "The page")
-      .handle([vocabulary](Ctx& c) {
-        portal_page(c, vocabulary.get(), [](const auto&, const portal::Context& ctx) {
+      .handle([resources](Ctx& c) {
+        portal_page(c, *resources, [](const auto&, const portal::Context& ctx) {
           return std::optional(portal::open_data_page(ctx));
         });
       });
@@ -345,8 +359,8 @@ void add_portal_routes(Router& r, Services& services) {
       .cached()
       .returns_media(200, "text/html", "The page")
       .returns_media(404, "text/html", "No such project, or not public")
-      .handle([vocabulary](Ctx& c) {
-        portal_page(c, vocabulary.get(), [&](const auto& s, const portal::Context& ctx) {
+      .handle([resources](Ctx& c) {
+        portal_page(c, *resources, [&](const auto& s, const portal::Context& ctx) {
           return portal::project_page(s, c.path[0], ctx);
         });
       });
