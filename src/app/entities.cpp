@@ -187,6 +187,7 @@ Result<ServerKeys> server_keys(store::Store& s) {
   };
   derive("poles etag v1", k.etag);
   derive("poles cursor v1", k.cursor);
+  derive("poles form v1", k.form);
   std::lock_guard lock(keys_mu);
   keys_by_store[id] = k;
   return k;

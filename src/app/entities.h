@@ -41,6 +41,7 @@ struct ListResult {
 struct ServerKeys {
   std::array<unsigned char, 32> etag{};    // BLAKE2b key of ETags
   std::array<unsigned char, 32> cursor{};  // secretbox key of list cursors
+  std::array<unsigned char, 32> form{};    // BLAKE2b key of the portal's form stamps
 };
 Result<ServerKeys> server_keys(store::Store& s);
 

@@ -193,6 +193,13 @@ constexpr Grant kPolicy[] = {
     {M, "change_requests", RD, R::kOwnOrganisation},
     {G, "change_requests", CR, R::kRegionCluster},
     {C, "change_requests", CR, R::kOwnCluster},
+    {A, "support_requests", RD, R::kAny},
+    {S, "support_requests", RD, R::kAny},
+    {G, "support_requests", RD, R::kRegionCluster},
+    {C, "support_requests", RD, R::kOwnCluster},
+    {A, "support_requests", UP, R::kAny},
+    {S, "support_requests", UP, R::kAny},
+    {C, "support_requests", UP, R::kOwnCluster},
     {A, "import", CR, R::kAny},
     {S, "import", CR, R::kAny},
     {A, "users", RD, R::kAny},
@@ -267,6 +274,12 @@ constexpr Capability kCapabilities[] = {
      "member account and the State); others get 404. Accepting writes the row as the decider, "
      "with the decider's own rights and checks (accepting needs only read here: the write "
      "itself is checked); the requester withdraws a pending request."},
+    {"support_requests",
+     "requests for support sent by firms from the public portal, without an account (name, "
+     "SIREN, e-mail, need: personal data, deleted a year after the request). Read: the "
+     "cluster a request was routed to (its manager), the region of that cluster, the State and "
+     "administrators; others get 404, as for a missing one. Update (take, answer, close): that "
+     "cluster's manager, the State and administrators (who may route it to another cluster)."},
     {"import", "CSV import of a whole entity through the API (bypasses row scopes)."},
     {"users", "accounts and the audit log."},
 };

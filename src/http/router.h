@@ -120,6 +120,10 @@ struct Route {
   std::vector<Answer> answers;
   // GET answers kept per data version, route, parameters and caller's role and scope.
   bool cached = false;
+  // A public form's target: the caller's session (cookie or token) is not read, so that a person
+  // logged into the dashboard posts the portal's form as anyone does (without the CSRF header a
+  // session's writes need); the anonymous rate limit applies.
+  bool sessionless = false;
   Handler handler;
 
   // Path template segments, split once ("{...}" marks a parameter).
@@ -157,6 +161,10 @@ class RouteBuilder {
   }
   RouteBuilder& cached() {
     r_.cached = true;
+    return *this;
+  }
+  RouteBuilder& sessionless() {
+    r_.sessionless = true;
     return *this;
   }
   // A JSON body read into T (its schema documents the request).
@@ -259,6 +267,7 @@ void add_portal_routes(Router& r, Services& s);
 void add_impact_routes(Router& r, Services& s);
 void add_entity_routes(Router& r, Services& s);
 void add_request_routes(Router& r, Services& s);
+void add_support_routes(Router& r, Services& s);
 void add_census_routes(Router& r, Services& s);
 
 }  // namespace poles::http

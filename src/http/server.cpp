@@ -119,7 +119,7 @@ Admission Server::Impl::admit(Request& req) {
   // Who is calling: a bearer token, or a session cookie (with the CSRF token on writes).
   const std::string_view auth = req.header("Authorization");
   const std::string cookie = req.cookie(kSessionCookie);
-  if (!auth.empty() || !cookie.empty()) {
+  if (!route.sessionless && (!auth.empty() || !cookie.empty())) {
     auto lease = services.pool->lease();
     Result<std::optional<app::Session>> s = std::optional<app::Session>{};
     if (auth.starts_with("Bearer ")) {
@@ -278,6 +278,7 @@ Result<std::unique_ptr<Server>> Server::create(const Config& config) {
   add_impact_routes(r, s);
   add_entity_routes(r, s);
   add_request_routes(r, s);
+  add_support_routes(r, s);
   add_census_routes(r, s);
   add_portal_routes(r, s);
   s.openapi = openapi_document(r).dump(1);

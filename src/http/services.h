@@ -68,6 +68,10 @@ struct Services {
   app::Jobs jobs;
   app::LoginThrottle logins;  // password checks (login, change of password): see app/accounts.h
   RateLimiter anonymous;
+  // The portal's support requests: per address (5 an hour, a burst of 5) and in all (300 an
+  // hour, a burst of 100), so that a flood from one address, or from many, fills no inbox.
+  RateLimiter support_per_address{5.0 / 3600, 5};
+  RateLimiter support_all{300.0 / 3600, 100};
   std::string openapi;         // the OpenAPI document, made once the routes are declared
   std::string public_openapi;  // the public API's (/api/public/v1/)
 };

@@ -138,9 +138,10 @@ std::string page(const Head& h, const std::string& main, const Context& c) {
   // The portal's sections, the current one marked (no script: a list of links on every width).
   std::string nav;
   for (const auto& [path, fr_text, en_text] :
-       std::array<std::tuple<std::string_view, std::string_view, std::string_view>, 3>{
+       std::array<std::tuple<std::string_view, std::string_view, std::string_view>, 4>{
            {{"/public", "Annuaire des pôles", "Directory of clusters"},
             {"/public/calls", "Appels à projets", "Calls for projects"},
+            {"/public/support", "Demander un appui", "Ask for support"},
             {"/public/data", "Données ouvertes", "Open data"}}}) {
     const bool here = h.path == path || (path != "/public" && h.path.starts_with(path));
     nav += fmt::format("<li><a href=\"{}\"{}>{}</a></li>", escape(href(std::string(path), c)),
@@ -527,6 +528,10 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id, 
        facts.current ? tr(c, "labellisé pour la phase en cours", "labelled for the current phase")
                      : tr(c, "plus labellisé", "no longer labelled"));
   main += "</dl>";
+  if (facts.current)
+    main += fmt::format("<p><a class=\"fr-btn fr-btn--secondary\" href=\"{}\">{}</a></p>",
+                        escape(href("/public/support?cluster=" + url_encode(cl.key(i)), c)),
+                        tr(c, "Demander un appui à ce pôle", "Ask this cluster for support"));
 
   // Label history.
   if (!facts.phases.empty()) {
@@ -1155,6 +1160,293 @@ std::string robots(const Context& c) {
       "User-agent: *\nAllow: /public\nAllow: /portal.css\nAllow: /node_modules/@gouvfr/dsfr/\n"
       "Disallow: /\n\nSitemap: {}/sitemap.xml\n",
       c.base_url);
+}
+
+}  // namespace poles::portal
+
+namespace poles::portal {
+namespace {
+
+// A timestamp "YYYY-MM-DDTHH:MM:SS.mmmZ" as a person reads it (UTC: said once on the page).
+std::string moment(const std::string& at, const Context& c) {
+  const auto d = Date::parse(at.substr(0, std::min<size_t>(at.size(), 10)));
+  if (!d) return at;
+  const std::string time = at.size() >= 16 ? at.substr(11, 5) : "";
+  return date_text(d->to_days(), c) + (time.empty() ? "" : (fr(c) ? " à " : " at ") + time);
+}
+
+std::string status_word(std::string_view status, const Context& c) {
+  if (status == "received")
+    return tr(c, "reçue, en attente d'un conseiller", "received, waiting for an adviser");
+  if (status == "taken")
+    return tr(c, "prise en charge par le pôle", "taken in hand by the cluster");
+  if (status == "answered") return tr(c, "le pôle a répondu", "the cluster answered");
+  if (status == "closed") return tr(c, "close", "closed");
+  return std::string(status);
+}
+
+// Plain text with its line breaks, escaped.
+std::string paragraphs(const std::string& text) {
+  std::string out = "<p class=\"portal-text\">";
+  for (const char ch : escape(text)) {
+    if (ch == '\n') {
+      out += "<br>";
+    } else if (ch != '\r') {
+      out += ch;
+    }
+  }
+  return out + "</p>";
+}
+
+std::string privacy_notice(const Context& c) {
+  return "<div class=\"fr-callout portal-notice\"><p class=\"fr-callout__text\">" +
+         tr(c,
+            "Données personnelles : votre nom, votre SIREN, votre adresse électronique et votre "
+            "besoin sont transmis au pôle qui traite votre demande, à la région de ce pôle et aux "
+            "services de l'État qui suivent la politique des pôles, pour vous répondre et pour "
+            "rien d'autre. Ils sont supprimés automatiquement un an après votre demande. Vous "
+            "pouvez demander leur correction ou leur effacement au pôle, en répondant à son "
+            "message ou depuis votre lien de suivi.",
+            "Personal data: your name, SIREN, e-mail address and need are sent to the cluster "
+            "that handles your request, to that cluster's region and to the State services that "
+            "follow the cluster policy, to answer you and for nothing else. They are deleted "
+            "automatically a year after your request. You may ask the cluster to correct or "
+            "erase them, by answering its message or from your tracking link.") +
+         "</p></div>";
+}
+
+}  // namespace
+
+std::string support_page(const Snapshot& s, const SupportFormView& f, const Context& c) {
+  const auto value = [&f](const std::string& k) {
+    const auto it = f.values.find(k);
+    return it == f.values.end() ? std::string() : it->second;
+  };
+  std::map<std::string, std::pair<std::string, std::string>> errors;
+  for (const auto& e : f.errors) errors[e.field] = {e.fr, e.en};
+  const auto error_of = [&](const std::string& field) {
+    const auto it = errors.find(field);
+    if (it == errors.end()) return std::string();
+    return fmt::format("<p class=\"fr-error-text\" id=\"{}-erreur\">{}</p>", field,
+                       escape(fr(c) ? it->second.first : it->second.second));
+  };
+  const auto group = [&](const std::string& field, const std::string& label_text,
+                         const std::string& hint, const std::string& control) {
+    const bool bad = errors.count(field) > 0;
+    return fmt::format(
+        "<div class=\"fr-input-group{}\"><label class=\"fr-label\" "
+        "for=\"{}\">{}{}</label>{}{}</div>",
+        bad ? " fr-input-group--error" : "", field, escape(label_text),
+        hint.empty() ? "" : "<span class=\"fr-hint-text\">" + escape(hint) + "</span>", control,
+        error_of(field));
+  };
+  const auto described = [&](const std::string& field) {
+    return errors.count(field)
+               ? fmt::format(" aria-describedby=\"{}-erreur\" aria-invalid=\"true\"", field)
+               : std::string();
+  };
+  const auto input = [&](const std::string& field, const std::string& type,
+                         const std::string& autocomplete, size_t max) {
+    return fmt::format(
+        "<input class=\"fr-input\" type=\"{}\" id=\"{}\" name=\"{}\" value=\"{}\" "
+        "autocomplete=\"{}\" maxlength=\"{}\" required{}>",
+        type, field, field, escape(value(field)), autocomplete, max, described(field));
+  };
+  // The regions, the themes and the clusters labelled now.
+  std::string region_options =
+      fmt::format("<option value=\"\">{}</option>", tr(c, "Choisir", "Choose"));
+  std::vector<std::pair<std::string, std::string>> regions;
+  for (const auto& r : codes::regions())
+    regions.push_back({std::string(r.code), std::string(r.name)});
+  std::sort(regions.begin(), regions.end(),
+            [](const auto& a, const auto& b) { return fold(a.second) < fold(b.second); });
+  for (const auto& [code, name] : regions)
+    region_options += fmt::format("<option value=\"{}\"{}>{}</option>", escape(code),
+                                  value("region") == code ? " selected" : "", escape(name));
+  const auto& cl = s.table("cluster");
+  const auto facts = cluster_facts(s);
+  std::set<std::string> themes;
+  std::vector<std::pair<std::string, std::string>> clusters;
+  for (size_t i = 0; i < cl.rows; ++i) {
+    if (!facts[i].current) continue;
+    for (auto& t : split_list(cl.column("themes").text(i))) themes.insert(std::move(t));
+    clusters.push_back({std::string(cl.key(i)), std::string(cl.column("name").text(i))});
+  }
+  std::sort(clusters.begin(), clusters.end(),
+            [](const auto& a, const auto& b) { return fold(a.second) < fold(b.second); });
+  std::vector<std::pair<std::string, std::string>> theme_list;
+  for (const auto& t : themes) theme_list.push_back({t, label("theme", t, c)});
+  std::sort(theme_list.begin(), theme_list.end(),
+            [](const auto& a, const auto& b) { return fold(a.second) < fold(b.second); });
+  std::string theme_options = fmt::format("<option value=\"\">{}</option>",
+                                          tr(c, "Aucun en particulier", "None in particular"));
+  for (const auto& [code, word] : theme_list)
+    theme_options += fmt::format("<option value=\"{}\"{}>{}</option>", escape(code),
+                                 value("theme") == code ? " selected" : "", escape(word));
+  std::string cluster_options = fmt::format("<option value=\"\">{}</option>",
+                                            tr(c, "Le portail choisit selon ma région et mon thème",
+                                               "The portal chooses by my region and theme"));
+  for (const auto& [id, name] : clusters)
+    cluster_options += fmt::format("<option value=\"{}\"{}>{}</option>", escape(id),
+                                   value("cluster") == id ? " selected" : "", escape(name));
+
+  std::string main = breadcrumb(c, tr(c, "Demander un appui", "Ask for support"));
+  main += fmt::format("<h1>{}</h1><p class=\"fr-text--lead\">{}</p>",
+                      tr(c, "Demander un appui à un pôle", "Ask a cluster for support"),
+                      tr(c,
+                         "Décrivez votre besoin (trouver des partenaires, monter un projet, un "
+                         "financement, un marché) : le pôle de votre région et de votre thème "
+                         "vous répond. Sans compte ; un lien vous permet de suivre votre demande.",
+                         "Describe your need (finding partners, building a project, funding, a "
+                         "market): the cluster of your region and theme answers you. Without an "
+                         "account; a link lets you follow your request."));
+  if (!f.errors.empty()) {
+    std::string list;
+    for (const auto& e : f.errors) list += "<li>" + escape(fr(c) ? e.fr : e.en) + "</li>";
+    main += fmt::format(
+        "<div class=\"fr-alert fr-alert--error fr-mb-3w\" role=\"alert\"><h2 "
+        "class=\"fr-alert__title\">{}</h2><ul>{}</ul></div>",
+        tr(c, "La demande n'est pas partie", "The request was not sent"), list);
+  }
+  main += fmt::format(
+      "<form method=\"post\" action=\"{action}\" class=\"portal-form\" novalidate>"
+      "<input type=\"hidden\" name=\"stamp\" value=\"{stamp}\">"
+      "<div class=\"portal-hp\" aria-hidden=\"true\"><label for=\"website\">{hp}</label>"
+      "<input type=\"text\" id=\"website\" name=\"website\" value=\"\" tabindex=\"-1\" "
+      "autocomplete=\"off\"></div>"
+      "{name}{siren}{email}"
+      "<div class=\"fr-select-group{region_error}\"><label class=\"fr-label\" "
+      "for=\"region\">{region_label}</label>"
+      "<select class=\"fr-select\" id=\"region\" name=\"region\" "
+      "required{region_described}>{region_options}</select>{region_message}</div>"
+      "<div class=\"fr-select-group\"><label class=\"fr-label\" for=\"theme\">{theme_label}</label>"
+      "<select class=\"fr-select\" id=\"theme\" "
+      "name=\"theme\">{theme_options}</select>{theme_message}</div>"
+      "<div class=\"fr-select-group\"><label class=\"fr-label\" "
+      "for=\"cluster\">{cluster_label}</label>"
+      "<select class=\"fr-select\" id=\"cluster\" "
+      "name=\"cluster\">{cluster_options}</select>{cluster_message}</div>"
+      "{need}{stamp_message}{notice}"
+      "<button class=\"fr-btn fr-mt-2w\" type=\"submit\">{send}</button></form>",
+      fmt::arg("action", escape(href("/public/support", c))), fmt::arg("stamp", escape(f.stamp)),
+      fmt::arg("hp", tr(c, "Ne pas remplir ce champ", "Leave this field empty")),
+      fmt::arg("name", group("name", tr(c, "Votre nom", "Your name"), "",
+                             input("name", "text", "name", 200))),
+      fmt::arg("siren",
+               group("siren", tr(c, "SIREN de votre entreprise", "Your firm's SIREN"),
+                     tr(c, "9 chiffres, sur vos factures ou sur annuaire-entreprises.data.gouv.fr",
+                        "9 digits, on your invoices or on annuaire-entreprises.data.gouv.fr"),
+                     input("siren", "text", "off", 11))),
+      fmt::arg("email", group("email", tr(c, "Votre adresse électronique", "Your e-mail address"),
+                              tr(c, "Le pôle vous écrit à cette adresse",
+                                 "The cluster writes to you at this address"),
+                              input("email", "email", "email", 254))),
+      fmt::arg("region_error", errors.count("region") ? " fr-select-group--error" : ""),
+      fmt::arg("region_label", tr(c, "Région de votre entreprise", "Your firm's region")),
+      fmt::arg("region_described", described("region")), fmt::arg("region_options", region_options),
+      fmt::arg("region_message", error_of("region")),
+      fmt::arg("theme_label", tr(c, "Thème de votre besoin", "Theme of your need")),
+      fmt::arg("theme_options", theme_options), fmt::arg("theme_message", error_of("theme")),
+      fmt::arg("cluster_label", tr(c, "Pôle à qui l'adresser", "Cluster to send it to")),
+      fmt::arg("cluster_options", cluster_options),
+      fmt::arg("cluster_message", error_of("cluster")),
+      fmt::arg(
+          "need",
+          group("need", tr(c, "Votre besoin", "Your need"),
+                tr(c, "De 20 à 4 000 caractères, en texte simple",
+                   "20 to 4,000 characters, plain text"),
+                fmt::format("<textarea class=\"fr-input\" id=\"need\" name=\"need\" rows=\"8\" "
+                            "maxlength=\"4000\" required{}>{}</textarea>",
+                            described("need"), escape(value("need"))))),
+      fmt::arg("stamp_message", error_of("stamp")), fmt::arg("notice", privacy_notice(c)),
+      fmt::arg("send", tr(c, "Envoyer ma demande", "Send my request")));
+  return page({tr(c, "Demander un appui", "Ask for support"),
+               tr(c, "Demandez l'appui d'un pôle de compétitivité, sans compte.",
+                  "Ask a competitiveness cluster for support, without an account."),
+               "/public/support",
+               {}},
+              main, c);
+}
+
+std::string support_sent_page(const std::string& tracking_path, const std::string& cluster_name,
+                              const Context& c) {
+  std::string main = breadcrumb(c, tr(c, "Demande envoyée", "Request sent"));
+  main += "<h1>" + tr(c, "Votre demande est envoyée", "Your request is sent") + "</h1>";
+  if (!cluster_name.empty())
+    main += "<p>" + tr(c, "Elle est adressée au pôle ", "It goes to the cluster ") + "<strong>" +
+            escape(cluster_name) + "</strong>.</p>";
+  else
+    main += "<p>" +
+            tr(c, "Les services de l'État l'adressent au pôle qui convient.",
+               "The State services send it to the cluster that fits.") +
+            "</p>";
+  if (!tracking_path.empty()) {
+    const std::string link = c.base_url + href(tracking_path, c);
+    main += fmt::format(
+        "<div class=\"fr-callout\"><h2 class=\"fr-callout__title\">{}</h2><p "
+        "class=\"fr-callout__text\">{}</p>"
+        "<p><a class=\"fr-link portal-tracking\" href=\"{}\">{}</a></p></div>",
+        tr(c, "Gardez ce lien", "Keep this link"),
+        tr(c,
+           "Il est le seul moyen de suivre votre demande et de lire la réponse du pôle : "
+           "enregistrez-le ou notez-le. Ne le partagez pas : il montre votre besoin.",
+           "It is the only way to follow your request and read the cluster's answer: save it or "
+           "write it down. Do not share it: it shows your need."),
+        escape(href(tracking_path, c)), escape(link));
+  }
+  return page({tr(c, "Demande envoyée", "Request sent"),
+               tr(c, "Votre demande d'appui est envoyée.", "Your request for support is sent."),
+               "/public/support",
+               {}},
+              main, c);
+}
+
+std::string support_tracking_page(const SupportTrackingView& t, const Context& c) {
+  std::string main = breadcrumb(c, tr(c, "Suivi de ma demande", "My request"));
+  main += "<h1>" + tr(c, "Suivi de votre demande d'appui", "Your request for support") + "</h1>";
+  main += "<dl class=\"portal-facts\">";
+  add_fact(main, tr(c, "État", "Status"),
+           "<strong>" + escape(status_word(t.status, c)) + "</strong>");
+  if (t.cluster_name)
+    add_fact(
+        main, tr(c, "Pôle", "Cluster"),
+        fmt::format("<a class=\"fr-link\" href=\"{}\">{}</a>",
+                    escape(href("/public/clusters/" + *t.cluster_id, c)), escape(*t.cluster_name)));
+  add_fact(main, tr(c, "Envoyée le", "Sent on"), escape(moment(t.created_at, c)));
+  if (t.taken_at)
+    add_fact(main, tr(c, "Prise en charge le", "Taken on"), escape(moment(*t.taken_at, c)));
+  if (t.answered_at)
+    add_fact(main, tr(c, "Réponse le", "Answered on"), escape(moment(*t.answered_at, c)));
+  if (t.closed_at) add_fact(main, tr(c, "Close le", "Closed on"), escape(moment(*t.closed_at, c)));
+  if (const auto d = Date::parse(t.delete_after))
+    add_fact(main, tr(c, "Supprimée le", "Deleted on"), escape(date_text(d->to_days(), c)));
+  main += "</dl>";
+  main += "<h2>" + tr(c, "Réponse du pôle", "The cluster's answer") + "</h2>";
+  main += t.answer ? paragraphs(*t.answer)
+                   : "<p>" + tr(c, "Pas encore de réponse.", "No answer yet.") + "</p>";
+  main += "<h2>" + tr(c, "Votre besoin", "Your need") + "</h2>" + paragraphs(t.need);
+  main += "<p class=\"fr-hint-text\">" +
+          tr(c, "Heures en temps universel (UTC).", "Times in UTC.") + "</p>";
+  return page({tr(c, "Suivi de ma demande", "My request"),
+               tr(c, "Suivi d'une demande d'appui.", "A request for support."),
+               "/public/support",
+               {}},
+              main, c);
+}
+
+std::string support_busy_page(int retry_after_seconds, const Context& c) {
+  const int minutes = std::max(1, (retry_after_seconds + 59) / 60);
+  return page(
+      {tr(c, "Trop de demandes", "Too many requests"),
+       tr(c, "Trop de demandes envoyées.", "Too many requests sent."),
+       "/public/support",
+       {}},
+      fmt::format("<h1>{}</h1><p>{}</p>", tr(c, "Trop de demandes", "Too many requests"),
+                  fmt::format("{} {} {}",
+                              tr(c, "Trop de demandes ont été envoyées d'ici. Réessayez dans",
+                                 "Too many requests were sent from here. Try again in"),
+                              minutes, tr(c, "minutes.", "minutes."))),
+      c);
 }
 
 }  // namespace poles::portal

@@ -101,6 +101,29 @@ std::string sitemap(const snapshot::Snapshot& s, const Context& c);
 // The open data: each table with its downloads (CSV, JSON), its dictionary and the licence, and
 // the public API.
 std::string open_data_page(const Context& c);
+// The support request form (docs/portal.md, "Support requests"): what was typed (kept when the
+// form comes back with errors), the errors by field, the signed stamp, the chosen cluster.
+struct SupportFormView {
+  std::map<std::string, std::string> values;  // name, siren, email, need, region, theme, cluster
+  struct Error {
+    std::string field, fr, en;
+  };
+  std::vector<Error> errors;
+  std::string stamp;
+};
+std::string support_page(const snapshot::Snapshot& s, const SupportFormView& f, const Context& c);
+// After sending: the tracking link (empty when nothing was stored: a robot), the cluster.
+std::string support_sent_page(const std::string& tracking_path, const std::string& cluster_name,
+                              const Context& c);
+// The page of the tracking link.
+struct SupportTrackingView {
+  std::string status, created_at, need, delete_after;
+  std::optional<std::string> taken_at, answered_at, closed_at, answer, cluster_id, cluster_name;
+};
+std::string support_tracking_page(const SupportTrackingView& t, const Context& c);
+// Too many requests from one address, or in all: when to come back.
+std::string support_busy_page(int retry_after_seconds, const Context& c);
+
 // robots.txt: the portal is open to indexing, the API and the members' area are not.
 std::string robots(const Context& c);
 

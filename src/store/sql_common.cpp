@@ -161,7 +161,8 @@ bool writes_only_accounts(std::string_view sql) {
     words.word();
     table = words.identifier();
   }
-  return table == "app_user" || table == "api_token" || table == "session" || table == "audit";
+  return table == "app_user" || table == "api_token" || table == "session" || table == "audit" ||
+         table == "support_request";
 }
 
 std::string render_migration(std::string_view sql, Dialect d) {

@@ -231,6 +231,15 @@ add('portal-cluster', 'GET', `/public/clusters/${C}`, { as: null, text: true });
 add('portal-project', 'GET', `/public/projects/${PORTAL_PROJECT}?lang=en`, { as: null, text: true });
 add('portal-project-private', 'GET', `/public/projects/${PRIVATE_PROJECT}`, { as: null, text: true });
 add('portal-calls', 'GET', '/public/calls?lang=en', { as: null, text: true });
+// support requests: the form (its stamp is volatile), a form sent without a stamp (400, the form
+// again with the errors), an unknown tracking link, the inbox (empty) and unknown requests
+add('portal-support', 'GET', `/public/support?cluster=${C}`, { as: null, text: true });
+add('portal-support-send-unstamped', 'POST', '/public/support?lang=en', { as: null, text: true,
+  form: { name: 'Camille Martin', siren: '552081317', email: 'camille@exemple.fr', need: 'Un besoin de vingt caractères au moins.', region: '84', theme: '', cluster: '', website: '' } });
+add('portal-support-tracking-unknown', 'GET', `/public/support/${'0'.repeat(64)}`, { as: null, text: true });
+add('support-requests', 'GET', '/api/v1/support-requests', { as: 'manager' });
+add('support-request-unknown', 'GET', '/api/v1/support-requests/sup-none', { as: 'manager' });
+add('support-request-update-unknown', 'POST', '/api/v1/support-requests/sup-none', { as: 'manager', body: { status: 'taken' } });
 add('portal-calls-feed', 'GET', '/public/calls.atom', { as: null, text: true });
 add('portal-sitemap', 'GET', '/sitemap.xml', { as: null, text: true });
 add('portal-robots', 'GET', '/robots.txt', { as: null, text: true });
@@ -315,7 +324,8 @@ const scrubText = (t) => t
   .replace(/req-[0-9a-f]{20}/g, 'req-<volatile>')
   .replace(/(généré|generated)( le| on)? [^<]*/gi, '$1 <volatile>')
   .replace(/(Pôles (le|on)) \d{4}-\d\d-\d\d/g, '$1 <volatile>')
-  .replace(/(données au|data as of) [0-9/-]{10}/g, '$1 <volatile>');
+  .replace(/(données au|data as of) [0-9/-]{10}/g, '$1 <volatile>')
+  .replace(/name="stamp" value="[^"]*"/g, 'name="stamp" value="<volatile>"');
 
 let adminSession = null;
 const failures = [];
@@ -352,6 +362,9 @@ for (const c of cases) {
   if (c.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(c.body);
+  } else if (c.form !== undefined) {
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(c.form).toString();
   } else if (c.csv !== undefined) {
     headers['Content-Type'] = 'text/csv';
     body = c.csv;

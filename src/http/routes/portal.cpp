@@ -5,12 +5,17 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <cmath>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "app/factory.h"
+#include "app/support.h"
 #include "core/codes.h"
 #include "core/date.h"
+#include "http/exchange.h"
 #include "http/router.h"
 #include "http/services.h"
 #include "portal/open_data.h"
@@ -196,6 +201,42 @@ void open_data_answer(Ctx& c, std::string_view name, bool csv, bool download) {
                                  csv ? "csv" : "json"));
 }
 
+// The fields of a form (application/x-www-form-urlencoded): the last value of each name; false
+// on a malformed escape or invalid UTF-8, or more than 20 fields.
+bool form_fields(std::string_view body, std::map<std::string, std::string>& out) {
+  size_t fields = 0;
+  while (!body.empty()) {
+    const auto amp = body.find('&');
+    const auto pair = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
+    if (pair.empty()) continue;
+    if (++fields > 20) return false;
+    const auto eq = pair.find('=');
+    std::string key, value;
+    if (!percent_decode(pair.substr(0, eq), key, true)) return false;
+    if (eq != std::string_view::npos && !percent_decode(pair.substr(eq + 1), value, true))
+      return false;
+    out[key] = std::move(value);
+  }
+  return true;
+}
+
+int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The support form, with a fresh stamp, what was typed and the errors (status 200 or 400).
+void support_form(Ctx& c, const Resources& resources, portal::SupportFormView view, int status) {
+  auto snap = c.snapshot();
+  if (!snap) return c.fail(snap.error());
+  auto keys = app::server_keys(*c.store);
+  if (!keys) return c.fail(keys.error());
+  view.stamp = app::support_stamp(*keys, unix_now());
+  html(c, status, portal::support_page(**snap, view, context(c, resources)));
+}
+
 }  // namespace
 
 void add_portal_routes(Router& r, Services& services) {
@@ -352,6 +393,100 @@ void add_portal_routes(Router& r, Services& services) {
           },
           "The OpenAPI 3.1 document")
       .handle([&services](Ctx& c) { c.res.set(200, "application/json", services.public_openapi); });
+  r.get("/public/support", "The form of a support request, without an account", "portal")
+      .anyone()
+      .params([] {
+        auto p = language_params();
+        p.push_back(app::text_param("cluster", "The cluster to send the request to"));
+        return p;
+      }())
+      .returns_media(200, "text/html", "The page")
+      .handle([resources](Ctx& c) {
+        portal::SupportFormView view;
+        if (c.args.text("cluster").size() <= 100) view.values["cluster"] = c.args.text("cluster");
+        support_form(c, *resources, std::move(view), 200);
+      });
+  r.post("/public/support",
+         "Send a support request (a form: name, siren, email, need, region, theme, cluster)",
+         "portal")
+      .anyone()
+      .sessionless()
+      .params(language_params())
+      .upload("application/x-www-form-urlencoded")
+      .returns_media(200, "text/html", "Sent: the page with the tracking link")
+      .returns_media(400, "text/html", "The form again, with its errors")
+      .returns_media(429, "text/html", "Too many requests from this address, or in all")
+      .handle([resources, &services](Ctx& c) {
+        const auto ctx = context(c, *resources);
+        double wait = 0;
+        if (!services.support_per_address.take(throttle_address(c.req.client), &wait) ||
+            !services.support_all.take("*", &wait)) {
+          html(c, 429, portal::support_busy_page(static_cast<int>(wait), ctx));
+          c.res.set_header("Retry-After",
+                           std::to_string(std::max(1, static_cast<int>(std::ceil(wait)))));
+          return;
+        }
+        if (!c.req.header("Content-Type").starts_with("application/x-www-form-urlencoded"))
+          return c.fail(Status::invalid_argument(
+              "a support request is sent as a form (application/x-www-form-urlencoded)"));
+        std::map<std::string, std::string> fields;
+        if (!form_fields(c.req.body, fields))
+          return c.fail(Status::invalid_argument("the form is malformed"));
+        app::SupportForm form;
+        const auto field = [&fields](const char* name) {
+          const auto it = fields.find(name);
+          return it == fields.end() ? std::string() : it->second;
+        };
+        form.name = field("name");
+        form.siren = field("siren");
+        form.email = field("email");
+        form.need = field("need");
+        form.region = field("region");
+        form.theme = field("theme");
+        form.cluster = field("cluster");
+        form.website = field("website");
+        form.stamp = field("stamp");
+        auto sent = app::submit_support(*c.store, form, unix_now());
+        if (!sent) return c.fail(sent.error());
+        if (!sent->errors.empty()) {
+          portal::SupportFormView view;
+          for (const char* name : {"name", "siren", "email", "need", "region", "theme", "cluster"})
+            view.values[name] = field(name);
+          for (auto& e : sent->errors)
+            view.errors.push_back({std::move(e.field), std::move(e.fr), std::move(e.en)});
+          return support_form(c, *resources, std::move(view), 400);
+        }
+        html(c, 200,
+             portal::support_sent_page(
+                 sent->stored ? "/public/support/" + sent->tracking : std::string(),
+                 sent->cluster_name, ctx));
+      });
+  r.get("/public/support/{tracking}", "A support request, through its tracking link", "portal")
+      .anyone()
+      .params(language_params())
+      .returns_media(200, "text/html", "The page")
+      .returns_media(404, "text/html", "No such request (or deleted)")
+      .handle([resources](Ctx& c) {
+        const auto ctx = context(c, *resources);
+        auto t = app::track_support(*c.store, c.path[0]);
+        if (!t) return c.fail(t.error());
+        if (!*t) return html(c, 404, portal::not_found_page(ctx));
+        portal::SupportTrackingView v;
+        v.status = (*t)->status;
+        v.created_at = (*t)->created_at;
+        v.need = (*t)->need;
+        v.delete_after = (*t)->delete_after;
+        v.taken_at = (*t)->taken_at;
+        v.answered_at = (*t)->answered_at;
+        v.closed_at = (*t)->closed_at;
+        v.answer = (*t)->answer;
+        v.cluster_id = (*t)->cluster_id;
+        v.cluster_name = (*t)->cluster_name;
+        html(c, 200, portal::support_tracking_page(v, ctx));
+        // The link is a secret: not kept by proxies, not sent on as a referrer.
+        c.res.set_header("Cache-Control", "no-store");
+        c.res.set_header("Referrer-Policy", "no-referrer");
+      });
   r.get("/public/projects/{id}",
         "The public summary of a labelled project that agreed to publication", "portal")
       .anyone()
