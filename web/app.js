@@ -76,7 +76,13 @@ function table(columns, rows, onClick, { page = 50, tools = rows.length > 10, id
     more.textContent = t("table.more", { n: fmt(Math.min(page, order.length - shown)) });
   }
   function csv() {
-    const cell = (v) => { const s = String(plain(v)).replace(/\u00a0|\u202f/g, " "); return /[";\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
+    // A text a spreadsheet would run as a formula (= + - @, a tab, a carriage return) is written
+    // after a quote (OWASP, CSV injection): names and needs come from anyone (support requests).
+    const cell = (v) => {
+      let s = String(plain(v)).replace(/\u00a0|\u202f/g, " ");
+      if (/^[=+\-@\t\r]/.test(s) && !/^-?[\d ,.]+$/.test(s)) s = `'${s}`;
+      return /[";\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    };
     const text = [columns.map((c) => cell(c.label)).join(";"), ...order.map((r) => columns.map((c) => cell(c.value(r))).join(";"))].join("\n");
     const a = el("a", { href: URL.createObjectURL(new Blob(["\ufeff" + text], { type: "text/csv" })), download: `${(document.title.split(" — ")[0] || "poles").replace(/[^\p{L}\p{N}]+/gu, "-")}.csv` });
     a.click();
@@ -510,7 +516,7 @@ async function pageSupport(root) {
         el("button", { type: "button", onclick: move("answered") }, t("sup.send")),
         el("button", { type: "button", class: "secondary", onclick: move("closed") }, t("sup.close")));
     };
-    const who = (x) => el("span", { translate: "no" }, x.name, el("br"), el("a", { href: `mailto:${x.email}` }, x.email), el("br"), `SIREN ${x.siren}`);
+    const who = (x) => el("span", { translate: "no" }, x.name, el("br"), el("a", { href: `mailto:${encodeURIComponent(x.email).replace("%40", "@")}` }, x.email), el("br"), `SIREN ${x.siren}`);
     list.replaceChildren(r.items.length ? table([
       { label: t("sup.received"), value: (x) => dateTime(x.created_at) },
       { label: t("sup.firm"), value: who },

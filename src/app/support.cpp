@@ -72,7 +72,6 @@ SupportRequest from_row(const Row& r) {
   return q;
 }
 
-
 std::string trim(std::string_view v) {
   while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
   while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
@@ -94,19 +93,24 @@ bool plain_text(std::string_view v, bool lines) {
   return true;
 }
 
+// An address a mailto: link cannot turn into something else: ASCII letters, digits and
+// . _ + - ' in the local part, letters, digits, . and - in the domain (no ? & = % / that would
+// add headers such as a hidden Bcc, no invisible or bidirectional character).
 bool email_ok(std::string_view e) {
   const auto at = e.find('@');
   if (at == std::string_view::npos || at == 0 || e.find('@', at + 1) != std::string_view::npos)
     return false;
-  const auto domain = e.substr(at + 1);
+  const auto local = e.substr(0, at), domain = e.substr(at + 1);
   const auto dot = domain.find('.');
   if (dot == std::string_view::npos || dot == 0 || domain.back() == '.') return false;
-  return std::none_of(e.begin(), e.end(), [](char ch) {
-    const auto u = static_cast<unsigned char>(ch);
-    return u <= 0x20 || u == 0x7f || ch == '<' || ch == '>' || ch == '"' || ch == '(' ||
-           ch == ')' || ch == ',' || ch == ';' || ch == ':' || ch == '\\' || ch == '[' ||
-           ch == ']';
-  });
+  const auto alnum = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0; };
+  return std::all_of(local.begin(), local.end(),
+                     [&](char ch) {
+                       return alnum(ch) || ch == '.' || ch == '_' || ch == '+' || ch == '-' ||
+                              ch == '\'';
+                     }) &&
+         std::all_of(domain.begin(), domain.end(),
+                     [&](char ch) { return alnum(ch) || ch == '.' || ch == '-'; });
 }
 
 std::string mac_hex(const ServerKeys& k, std::string_view message) {
@@ -174,6 +178,7 @@ Result<SupportRequest> readable(const QueryFn& q, const User& u, const std::stri
       auto rows, q(fmt::format("SELECT {} FROM support_request WHERE id = ?", kColumns), {id}));
   if (rows.empty()) return not_found(id);
   auto r = from_row(rows[0]);
+  if (r.delete_after < today_utc().to_string()) return not_found(id);  // deleted, if not yet purged
   POLES_ASSIGN_OR_RETURN(bool ok, may_read(q, u, r));
   if (!ok) return not_found(id);
   r.may_update = may_update(u, r);
@@ -190,38 +195,56 @@ bool allowed(std::string_view from, std::string_view to) {
 
 }  // namespace
 
-std::string support_stamp(const ServerKeys& k, int64_t now) {
-  const std::string t = std::to_string(now);
-  return t + "." + mac_hex(k, t);
+std::string support_stamp(const ServerKeys& k, int64_t now, std::string_view client) {
+  // A nonce: two forms read in the same second are two stamps (each sends one request).
+  const std::string head = std::to_string(now) + "." + random_token().substr(0, 16);
+  return head + "." + mac_hex(k, head + "|" + std::string(client));
 }
 
-bool support_stamp_ok(const ServerKeys& k, std::string_view stamp, int64_t now) {
+bool support_stamp_ok(const ServerKeys& k, std::string_view stamp, int64_t now,
+                      std::string_view client) {
   const auto dot = stamp.find('.');
-  if (dot == std::string_view::npos || dot == 0 || dot > 20) return false;
+  const auto second = dot == std::string_view::npos ? dot : stamp.find('.', dot + 1);
+  if (dot == std::string_view::npos || dot == 0 || dot > 20 || second != dot + 17) return false;
   int64_t t = 0;
   const auto [end, ec] = std::from_chars(stamp.data(), stamp.data() + dot, t);
   if (ec != std::errc{} || end != stamp.data() + dot) return false;
-  const std::string expected = mac_hex(k, stamp.substr(0, dot));
-  const auto given = stamp.substr(dot + 1);
+  const std::string expected =
+      mac_hex(k, std::string(stamp.substr(0, second)) + "|" + std::string(client));
+  const auto given = stamp.substr(second + 1);
   if (given.size() != expected.size() ||
       sodium_memcmp(given.data(), expected.data(), expected.size()) != 0)
     return false;
   return now - t >= kSupportMinSeconds && now - t <= kSupportMaxSeconds;
 }
 
-Result<SupportSubmission> submit_support(store::Store& s, const SupportForm& given, int64_t now) {
-  SupportSubmission out;
-  // A robot (the honeypot filled) is answered as if received, and nothing is stored.
-  if (!given.website.empty()) return out;
-  POLES_ASSIGN_OR_RETURN(const ServerKeys keys, server_keys(s));
-  SupportForm f = given;
+bool StampLedger::first_use(const std::string& stamp, int64_t now) {
+  std::lock_guard lock(mu_);
+  if (used_.size() >= capacity_)
+    std::erase_if(used_, [now](const auto& e) { return now - e.second > kSupportMaxSeconds; });
+  if (used_.size() >= capacity_) return false;
+  return used_.emplace(stamp, now).second;
+}
+
+Result<SupportCheck> check_support(store::Store& s, const SupportForm& given, int64_t now) {
+  SupportCheck out;
+  SupportForm& f = out.form;
+  f = given;
   for (auto* v : {&f.name, &f.siren, &f.email, &f.need, &f.region, &f.theme, &f.cluster})
     *v = trim(*v);
   std::erase(f.siren, ' ');
+  POLES_ASSIGN_OR_RETURN(auto clusters, s.query(std::string(kCurrentClusters), {}));
+  // A robot (the honeypot filled) is answered as if received, with where it would have gone.
+  if (!f.website.empty()) {
+    out.robot = true;
+    out.cluster = route(clusters, f);
+    return out;
+  }
+  POLES_ASSIGN_OR_RETURN(const ServerKeys keys, server_keys(s));
   const auto error = [&out](std::string field, std::string fr, std::string en) {
     out.errors.push_back({std::move(field), std::move(fr), std::move(en)});
   };
-  if (!support_stamp_ok(keys, f.stamp, now))
+  if (!support_stamp_ok(keys, f.stamp, now, f.client))
     error("stamp",
           "Le formulaire a expiré ou a été envoyé trop vite : relisez-le et envoyez-le à nouveau.",
           "The form expired or was sent too quickly: read it again and send it again.");
@@ -244,19 +267,20 @@ Result<SupportSubmission> submit_support(store::Store& s, const SupportForm& giv
     error("region", "Choisissez la région de votre entreprise.", "Choose your firm's region.");
   if (f.theme.size() > 100 || !plain_text(f.theme, false))
     error("theme", "Choisissez un thème de la liste.", "Choose a theme of the list.");
-  POLES_ASSIGN_OR_RETURN(auto clusters, s.query(std::string(kCurrentClusters), {}));
-  if (!f.cluster.empty() &&
-      std::none_of(clusters.begin(), clusters.end(),
-                   [&](const Row& c) { return text(c[0]) == f.cluster; }))
+  if (!f.cluster.empty() && std::none_of(clusters.begin(), clusters.end(),
+                                         [&](const Row& c) { return text(c[0]) == f.cluster; }))
     error("cluster", "Ce pôle n'est pas labellisé aujourd'hui : choisissez-en un autre.",
           "This cluster is not labelled today: choose another one.");
-  if (!out.errors.empty()) return out;
+  if (out.errors.empty()) out.cluster = route(clusters, f);
+  return out;
+}
 
+Result<SupportSubmission> store_support(store::Store& s, const SupportCheck& checked) {
+  const SupportForm& f = checked.form;
   POLES_RETURN_IF_ERROR(purge_support(s).status());
-  const auto target = route(clusters, f);
+  SupportSubmission out;
   out.id = "sup-" + random_token().substr(0, 20);
   out.tracking = random_token();
-  const std::string created = utc_timestamp_millis();
   const std::string delete_after =
       Date::from_days(today_utc().to_days() + kSupportKeepDays).to_string();
   POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
@@ -264,15 +288,10 @@ Result<SupportSubmission> submit_support(store::Store& s, const SupportForm& giv
       "INSERT INTO support_request (id, tracking_hash, created_at, name, siren, email, need, "
       "theme, region, cluster_id, status, delete_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
       "'received', ?)",
-      {out.id, token_hash(out.tracking), created, f.name, f.siren, f.email, f.need,
+      {out.id, token_hash(out.tracking), utc_timestamp_millis(), f.name, f.siren, f.email, f.need,
        f.theme.empty() ? Value() : Value(f.theme), f.region,
-       target ? Value(target->first) : Value(), delete_after}));
+       checked.cluster ? Value(checked.cluster->first) : Value(), delete_after}));
   POLES_RETURN_IF_ERROR(tx->commit());
-  out.stored = true;
-  if (target) {
-    out.cluster_id = target->first;
-    out.cluster_name = target->second;
-  }
   return out;
 }
 
@@ -327,14 +346,14 @@ Result<SupportRequest> update_support(store::Store& s, const User& u, const std:
     return Status::permission_denied(
         "a region reads its clusters' support requests; the cluster's manager answers them");
   if (!allowed(r.status, b.status))
-    return Status::conflict(fmt::format("a {} request cannot become {} (received → taken → "
-                                        "answered → closed; closed is final)",
-                                        r.status, b.status));
+    return Status::conflict(
+        fmt::format("a {} request cannot become {} (received → taken → "
+                    "answered → closed; closed is final)",
+                    r.status, b.status));
   if (b.status == "answered" && (!b.answer || trim(*b.answer).empty()))
     return Status::invalid_argument("answering needs the answer: answer");
   if (b.answer && (b.answer->size() > kSupportMaxNeed || !plain_text(*b.answer, true)))
-    return Status::invalid_argument(
-        "answer: plain text of at most 4,000 bytes, without HTML tags");
+    return Status::invalid_argument("answer: plain text of at most 4,000 bytes, without HTML tags");
   std::string cluster = r.cluster_id ? *r.cluster_id : std::string();
   if (b.cluster_id) {
     if (u.role != Role::kAdmin && u.role != Role::kState)
@@ -352,10 +371,12 @@ Result<SupportRequest> update_support(store::Store& s, const User& u, const std:
   POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
   POLES_RETURN_IF_ERROR(tx->execute(
       fmt::format("UPDATE support_request SET status = ?, {} = ?, answer = coalesce(?, answer), "
-                  "handled_by = ?, cluster_id = ? WHERE id = ? AND status = ?",
+                  "handled_by = ?, cluster_id = ? WHERE id = ? AND status = ? AND "
+                  "coalesce(cluster_id, '') = ?",
                   stamp_column),
       {b.status, at, b.answer ? Value(trim(*b.answer)) : Value(), u.name,
-       cluster.empty() ? Value() : Value(cluster), id, r.status}));
+       cluster.empty() ? Value() : Value(cluster), id, r.status,
+       r.cluster_id ? *r.cluster_id : std::string()}));
   if (tx->changes() == 0)
     return Status::conflict(fmt::format("the support request '{}' changed meanwhile", id));
   // The audit says who did what, not the firm's personal data.
@@ -396,10 +417,20 @@ Result<std::optional<SupportTracking>> track_support(store::Store& s, std::strin
   return std::optional(std::move(t));
 }
 
+Result<bool> erase_support(store::Store& s, std::string_view tracking) {
+  if (tracking.size() != 64) return false;
+  POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
+  POLES_RETURN_IF_ERROR(
+      tx->execute("DELETE FROM support_request WHERE tracking_hash = ?", {token_hash(tracking)}));
+  const bool deleted = tx->changes() > 0;
+  POLES_RETURN_IF_ERROR(tx->commit());
+  return deleted;
+}
+
 Result<size_t> purge_support(store::Store& s) {
   POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
-  POLES_RETURN_IF_ERROR(tx->execute("DELETE FROM support_request WHERE delete_after < ?",
-                                    {today_utc().to_string()}));
+  POLES_RETURN_IF_ERROR(
+      tx->execute("DELETE FROM support_request WHERE delete_after < ?", {today_utc().to_string()}));
   const size_t n = tx->changes();
   POLES_RETURN_IF_ERROR(tx->commit());
   return n;

@@ -8,15 +8,19 @@
 // State and administrators; update: that cluster manager, the State and administrators (who may
 // also route it to another cluster). Others answer 404, as a missing request.
 //
-// Abuse: the form carries a stamp signed with the server's secret (no request younger than 3
-// seconds or older than a day: a form posted without being read), a honeypot field (filled: the
-// request is answered as received and not stored), bounded fields, plain text only; the route
-// limits submissions per address and in all (http/routes/portal.cpp). Personal data is deleted a
+// Abuse: the form carries a stamp signed with the server's secret for the address that read it
+// (no request younger than 3 seconds or older than a day: a form posted without being read; one
+// request per stamp: StampLedger), a honeypot field (filled: the request is answered as received
+// and not stored), bounded fields, plain text only; the route refuses cross-site posts and limits
+// submissions per address, and in all only for requests about to be stored
+// (http/routes/portal.cpp). Personal data is deleted a
 // year after the request (purge_support, run at each submission and each inbox read).
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,10 +37,10 @@ namespace poles::app {
 inline constexpr std::array<std::string_view, 4> kSupportStatuses = {"received", "taken",
                                                                      "answered", "closed"};
 inline constexpr int kSupportKeepDays = 365;
-inline constexpr size_t kSupportMaxNeed = 4000;    // bytes of the need, of an answer
-inline constexpr size_t kSupportMaxName = 200;     // bytes of a name
-inline constexpr size_t kSupportMaxEmail = 254;    // RFC 5321
-inline constexpr int64_t kSupportMinSeconds = 3;   // a form read for less is a robot's
+inline constexpr size_t kSupportMaxNeed = 4000;   // bytes of the need, of an answer
+inline constexpr size_t kSupportMaxName = 200;    // bytes of a name
+inline constexpr size_t kSupportMaxEmail = 254;   // RFC 5321
+inline constexpr int64_t kSupportMinSeconds = 3;  // a form read for less is a robot's
 inline constexpr int64_t kSupportMaxSeconds = 86400;
 
 // What the form sends (every field text, as posted).
@@ -44,6 +48,7 @@ struct SupportForm {
   std::string name, siren, email, need, region, theme, cluster;
   std::string website;  // the honeypot: hidden from people, filled by robots
   std::string stamp;    // support_stamp() of the form's page
+  std::string client;   // the poster's address (throttle_address): the stamp is bound to it
 };
 
 // A field's error, in French and English (the form shows it beside the field).
@@ -51,21 +56,44 @@ struct SupportFieldError {
   std::string field, fr, en;
 };
 
-struct SupportSubmission {
-  bool stored = false;  // false: errors, or a robot (honeypot, stamp) answered as if received
+// A form checked: its errors, or what would be stored and where it would go.
+struct SupportCheck {
   std::vector<SupportFieldError> errors;
-  std::string id;
-  std::string tracking;  // the tracking link's secret (shown once: only its hash is kept)
-  std::string cluster_id, cluster_name;
+  bool robot = false;  // the honeypot was filled: answer as if received, store nothing
+  SupportForm form;    // trimmed, the SIREN without spaces
+  std::optional<std::pair<std::string, std::string>> cluster;  // id, name; none: the State routes
 };
 
-// "<unix seconds>.<hex MAC>" of `now`, keyed by the server's form key.
-std::string support_stamp(const ServerKeys& k, int64_t now);
-// Whether a stamp is the server's and between kSupportMinSeconds and kSupportMaxSeconds old.
-bool support_stamp_ok(const ServerKeys& k, std::string_view stamp, int64_t now);
+struct SupportSubmission {
+  std::string id;
+  std::string tracking;  // the tracking link's secret (shown once: only its hash is kept)
+};
 
-// Checks the form and stores the request, routed. `now`: unix seconds.
-Result<SupportSubmission> submit_support(store::Store& s, const SupportForm& f, int64_t now);
+// "<unix seconds>.<nonce>.<hex MAC>" of `now`, a random nonce and the client's address, keyed by
+// the server's form key.
+std::string support_stamp(const ServerKeys& k, int64_t now, std::string_view client);
+// Whether a stamp is the server's for this client, between kSupportMinSeconds and
+// kSupportMaxSeconds old.
+bool support_stamp_ok(const ServerKeys& k, std::string_view stamp, int64_t now,
+                      std::string_view client);
+
+// The stamps already used (each sends one request): kept a day, at most `capacity`.
+class StampLedger {
+ public:
+  explicit StampLedger(size_t capacity = 200000) : capacity_(capacity) {}
+  // True the first time a stamp is seen; false when it was used, or the ledger is full.
+  bool first_use(const std::string& stamp, int64_t now);
+
+ private:
+  size_t capacity_;
+  std::mutex mu_;
+  std::map<std::string, int64_t> used_;  // stamp -> when
+};
+
+// Checks the form (no write). `now`: unix seconds.
+Result<SupportCheck> check_support(store::Store& s, const SupportForm& f, int64_t now);
+// Stores a checked request (REQUIRES no errors, not a robot).
+Result<SupportSubmission> store_support(store::Store& s, const SupportCheck& checked);
 
 struct SupportRequest {
   std::string id;
@@ -112,6 +140,10 @@ struct SupportTracking {
 };
 // nullopt: no request has that tracking secret (or it was deleted).
 Result<std::optional<SupportTracking>> track_support(store::Store& s, std::string_view tracking);
+
+// The firm erases its request (and its personal data) through its tracking link: true when one
+// was deleted.
+Result<bool> erase_support(store::Store& s, std::string_view tracking);
 
 // Deletes the requests whose delete_after has passed; the number deleted.
 Result<size_t> purge_support(store::Store& s);

@@ -240,7 +240,8 @@ void Server::Impl::handle(Request& req, Admission& a, Response& res) {
 
 void Server::Impl::decorate(Response& res) {
   res.set_header("X-Content-Type-Options", "nosniff");
-  res.set_header("Referrer-Policy", "same-origin");
+  // A route may ask for less (the portal's tracking link: no-referrer).
+  if (res.header("Referrer-Policy").empty()) res.set_header("Referrer-Policy", "same-origin");
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("Content-Security-Policy",
                  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "

@@ -14,6 +14,7 @@
 #include "app/jobs.h"
 #include "app/network.h"
 #include "app/store_pool.h"
+#include "app/support.h"
 #include "http/limits.h"
 #include "snapshot/loader.h"
 
@@ -71,7 +72,8 @@ struct Services {
   // The portal's support requests: per address (5 an hour, a burst of 5) and in all (300 an
   // hour, a burst of 100), so that a flood from one address, or from many, fills no inbox.
   RateLimiter support_per_address{5.0 / 3600, 5};
-  RateLimiter support_all{300.0 / 3600, 100};
+  RateLimiter support_all{300.0 / 3600, 100};  // charged only by requests about to be stored
+  app::StampLedger support_stamps;             // each form's stamp sends one request
   std::string openapi;         // the OpenAPI document, made once the routes are declared
   std::string public_openapi;  // the public API's (/api/public/v1/)
 };

@@ -118,7 +118,8 @@ struct Head {
   std::string json_ld;      // schema.org markup, or empty
 };
 
-std::string page(const Head& h, const std::string& main, const Context& c) {
+// `noindex`: a page search engines must not keep (a support request's: its link is a secret).
+std::string page(const Head& h, const std::string& main, const Context& c, bool noindex = false) {
   const std::string site = tr(c, "Pôles de compétitivité", "Competitiveness clusters");
   const std::string title = h.title.empty() ? site : h.title + " — " + site;
   std::string css;
@@ -155,7 +156,7 @@ std::string page(const Head& h, const std::string& main, const Context& c) {
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>{title}</title>
   <meta name="description" content="{description}">
-  <link rel="canonical" href="{canonical}">
+{robots}  <link rel="canonical" href="{canonical}">
   <link rel="alternate" hreflang="fr" href="{fr_href}">
   <link rel="alternate" hreflang="en" href="{en_href}">
   <meta property="og:title" content="{title}">
@@ -196,6 +197,7 @@ std::string page(const Head& h, const std::string& main, const Context& c) {
 )",
       fmt::arg("lang", fr(c) ? "fr" : "en"), fmt::arg("title", escape(title)),
       fmt::arg("description", escape(h.description)),
+      fmt::arg("robots", noindex ? "  <meta name=\"robots\" content=\"noindex, nofollow\">\n" : ""),
       fmt::arg("canonical", escape(c.base_url + href(h.path, c))),
       fmt::arg("fr_href", escape(c.base_url + h.path)),
       fmt::arg("en_href", escape(c.base_url + href(h.path, in_language("en")))),
@@ -1398,10 +1400,11 @@ std::string support_sent_page(const std::string& tracking_path, const std::strin
                tr(c, "Votre demande d'appui est envoyée.", "Your request for support is sent."),
                "/public/support",
                {}},
-              main, c);
+              main, c, true);
 }
 
-std::string support_tracking_page(const SupportTrackingView& t, const Context& c) {
+std::string support_tracking_page(const SupportTrackingView& t, const std::string& tracking,
+                                  const Context& c) {
   std::string main = breadcrumb(c, tr(c, "Suivi de ma demande", "My request"));
   main += "<h1>" + tr(c, "Suivi de votre demande d'appui", "Your request for support") + "</h1>";
   main += "<dl class=\"portal-facts\">";
@@ -1427,25 +1430,52 @@ std::string support_tracking_page(const SupportTrackingView& t, const Context& c
   main += "<h2>" + tr(c, "Votre besoin", "Your need") + "</h2>" + paragraphs(t.need);
   main += "<p class=\"fr-hint-text\">" +
           tr(c, "Heures en temps universel (UTC).", "Times in UTC.") + "</p>";
+  main += fmt::format(
+      "<h2>{}</h2><p>{}</p><form method=\"post\" action=\"{}\"><button class=\"fr-btn "
+      "fr-btn--secondary\" type=\"submit\">{}</button></form>",
+      tr(c, "Supprimer ma demande", "Delete my request"),
+      tr(c,
+         "Votre demande, votre nom, votre SIREN, votre adresse et la réponse du pôle sont "
+         "effacés tout de suite, et ce lien ne mènera plus à rien.",
+         "Your request, name, SIREN, address and the cluster's answer are erased at once, and "
+         "this link will lead nowhere."),
+      escape(href("/public/support/" + tracking + "/delete", c)),
+      tr(c, "Supprimer ma demande et mes données", "Delete my request and my data"));
   return page({tr(c, "Suivi de ma demande", "My request"),
                tr(c, "Suivi d'une demande d'appui.", "A request for support."),
                "/public/support",
                {}},
-              main, c);
+              main, c, true);
 }
 
-std::string support_busy_page(int retry_after_seconds, const Context& c) {
+std::string support_erased_page(const Context& c) {
+  return page({tr(c, "Demande supprimée", "Request deleted"),
+               tr(c, "Votre demande est supprimée.", "Your request is deleted."),
+               "/public/support",
+               {}},
+              fmt::format("<h1>{}</h1><p>{}</p>", tr(c, "Demande supprimée", "Request deleted"),
+                          tr(c,
+                             "Votre demande et vos données personnelles sont effacées ; le pôle "
+                             "ne la voit plus.",
+                             "Your request and your personal data are erased; the cluster no "
+                             "longer sees it.")),
+              c, true);
+}
+
+std::string support_busy_page(int retry_after_seconds, bool everyone, const Context& c) {
   const int minutes = std::max(1, (retry_after_seconds + 59) / 60);
+  const std::string why =
+      everyone ? tr(c, "Le service reçoit trop de demandes en ce moment. Réessayez dans",
+                    "The service receives too many requests at the moment. Try again in")
+               : tr(c, "Trop de demandes ont été envoyées depuis votre connexion. Réessayez dans",
+                    "Too many requests were sent from your connection. Try again in");
   return page(
       {tr(c, "Trop de demandes", "Too many requests"),
        tr(c, "Trop de demandes envoyées.", "Too many requests sent."),
        "/public/support",
        {}},
-      fmt::format("<h1>{}</h1><p>{}</p>", tr(c, "Trop de demandes", "Too many requests"),
-                  fmt::format("{} {} {}",
-                              tr(c, "Trop de demandes ont été envoyées d'ici. Réessayez dans",
-                                 "Too many requests were sent from here. Try again in"),
-                              minutes, tr(c, "minutes.", "minutes."))),
+      fmt::format("<h1>{}</h1><p>{} {} {}</p>", tr(c, "Trop de demandes", "Too many requests"), why,
+                  minutes, tr(c, "minutes.", "minutes.")),
       c);
 }
 

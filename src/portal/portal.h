@@ -120,9 +120,13 @@ struct SupportTrackingView {
   std::string status, created_at, need, delete_after;
   std::optional<std::string> taken_at, answered_at, closed_at, answer, cluster_id, cluster_name;
 };
-std::string support_tracking_page(const SupportTrackingView& t, const Context& c);
-// Too many requests from one address, or in all: when to come back.
-std::string support_busy_page(int retry_after_seconds, const Context& c);
+// `tracking`: the link's secret (the page's erase button posts to it).
+std::string support_tracking_page(const SupportTrackingView& t, const std::string& tracking,
+                                  const Context& c);
+// After the firm erased its request.
+std::string support_erased_page(const Context& c);
+// Too many requests from the caller's address, or from `everyone`: when to come back.
+std::string support_busy_page(int retry_after_seconds, bool everyone, const Context& c);
 
 // robots.txt: the portal is open to indexing, the API and the members' area are not.
 std::string robots(const Context& c);

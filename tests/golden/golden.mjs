@@ -237,6 +237,7 @@ add('portal-support', 'GET', `/public/support?cluster=${C}`, { as: null, text: t
 add('portal-support-send-unstamped', 'POST', '/public/support?lang=en', { as: null, text: true,
   form: { name: 'Camille Martin', siren: '552081317', email: 'camille@exemple.fr', need: 'Un besoin de vingt caractères au moins.', region: '84', theme: '', cluster: '', website: '' } });
 add('portal-support-tracking-unknown', 'GET', `/public/support/${'0'.repeat(64)}`, { as: null, text: true });
+add('portal-support-erase-unknown', 'POST', `/public/support/${'0'.repeat(64)}/delete`, { as: null, text: true, form: {} });
 add('support-requests', 'GET', '/api/v1/support-requests', { as: 'manager' });
 add('support-request-unknown', 'GET', '/api/v1/support-requests/sup-none', { as: 'manager' });
 add('support-request-update-unknown', 'POST', '/api/v1/support-requests/sup-none', { as: 'manager', body: { status: 'taken' } });

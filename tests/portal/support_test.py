@@ -2,13 +2,17 @@
 """Support requests from the public portal, end to end over HTTP, against the database (every
 expectation written here by hand or read with SQL, never computed by the server's code):
 
-- the form refuses a form sent too quickly (signed stamp), bad fields (SIREN, e-mail, need, HTML),
-  each with its message in French, keeps what was typed (escaped) and stores nothing;
-- a robot filling the honeypot is answered as if received, and nothing is stored;
+- the form refuses a form sent too quickly (signed stamp), a stamp forged, read from another
+  address or used twice, a post from another site, bad fields (SIREN, e-mail — mailto parameters
+  too —, need, HTML), each with its message in French, keeps what was typed (escaped) and stores
+  nothing;
+- a robot filling the honeypot is answered as a person is (a link that leads nowhere), and
+  nothing is stored;
 - a request is routed to the cluster the firm chose, or else to the labelled cluster of its region
   and theme; sending one does not move the data version (no cache is emptied);
 - the tracking link shows the status, the cluster and its answer, never the name, e-mail or SIREN,
-  and is not cached; a wrong link answers 404;
+  and is not cached, not indexed, not sent on as a referrer; a wrong link answers 404; the firm
+  erases its request from it;
 - the inbox: the routed cluster's manager, its region and the State read it; another cluster's
   manager and another region do not see it (404); a member and an evaluator may not ask (403); the
   region may not answer (403); statuses move received → taken → answered → closed, an answer is
@@ -16,7 +20,7 @@ expectation written here by hand or read with SQL, never computed by the server'
 - a flood of requests from one address is limited (429 with Retry-After) while another address
   still sends, and the portal's pages still answer the flooding address;
 - a person logged into the dashboard posts the form as anyone (no CSRF header needed);
-- a request past its deletion date is deleted (GDPR), with its tracking link.
+- a request past its deletion date is no longer read, then deleted (GDPR), with its tracking link.
 
 usage: support_test.py POLES SOURCE_DIR WORK_DIR
 """
@@ -139,7 +143,7 @@ expect(st == 400 and 'envoyé trop vite' in page, f'a form sent at once: {st}')
 expect(stored() == 0, 'a form sent at once was stored')
 # A forged stamp, even old enough.
 st, _, page = call('POST', '/public/support',
-                   form=fresh_form('127.0.0.2', stamp=f'{int(time.time()) - 60}.' + '0' * 32),
+                   form=fresh_form('127.0.0.2', stamp=f'{int(time.time()) - 60}.' + '0' * 16 + '.' + '0' * 32),
                    source='127.0.0.2')
 expect(st == 400 and 'envoyé trop vite' in page, f'a forged stamp: {st}')
 
@@ -156,11 +160,23 @@ expect('<script>alert(1)' not in page and '&lt;script&gt;alert(1)' in page,
 expect(stored() == 0, 'bad fields were stored')
 
 robot = fresh_form('127.0.0.2', website='http://spam.example')
+elsewhere = fresh_form('127.0.0.7')
+mailto = fresh_form('127.0.0.2', email='ceo@bigfirm.fr?bcc=spy%40evil.example')
+cross = fresh_form('127.0.0.2')
 time.sleep(3.2)
 st, _, page = call('POST', '/public/support', form=robot, source='127.0.0.2')
-expect(st == 200 and '/public/support/' not in page.split('<main', 1)[1],
-       f'the honeypot: {st}, or a tracking link given')
+fake = re.findall(r'href="(/public/support/[0-9a-f]{64})"', page)
+expect(st == 200 and len(fake) == 1, f'the honeypot: {st}, not answered as a person is')
 expect(stored() == 0, 'a robot (honeypot) was stored')
+expect(not fake or call('GET', fake[0])[0] == 404, "the robot's link leads somewhere")
+st, _, page = call('POST', '/public/support', form=elsewhere, source='127.0.0.8')
+expect(st == 400 and 'envoyé trop vite' in page, f'a stamp read from another address: {st}')
+st, _, page = call('POST', '/public/support', form=mailto, source='127.0.0.2')
+expect(st == 400 and 'adresse électronique valide' in page, f'an e-mail with a Bcc: {st}')
+st, _, page = call('POST', '/public/support', form=cross, source='127.0.0.2',
+                   headers={'Sec-Fetch-Site': 'cross-site', 'Origin': 'https://evil.example'})
+expect(st == 403, f'a post from another site: {st}')
+expect(stored() == 0, 'a refused form was stored')
 
 # Two real requests: routed by region and theme, and to the cluster chosen.
 good = fresh_form('127.0.0.3')
@@ -176,6 +192,8 @@ expect(row is not None and row[1] == ROUTED and row[2] == 'received' and row[3] 
        f'the request stored: {row}, routed to {ROUTED}')
 expect(row is not None and TRACK.rsplit('/', 1)[1] not in row[5], 'the tracking secret is stored')
 REQ = row[0] if row else 'none'
+st, _, page = call('POST', '/public/support', form=good, source='127.0.0.3')
+expect(st == 400 and 'déjà servi' in page, f'a stamp used twice: {st}')
 st, _, page = call('POST', '/public/support', form=chosen, source='127.0.0.3')
 REQ2 = sql.execute('SELECT id FROM support_request WHERE cluster_id = ? AND id != ?',
                    (C2, REQ)).fetchone()
@@ -187,6 +205,9 @@ expect(json.loads(call('GET', '/api/v1/health')[2])['data_version'] == version,
 st, headers, page = call('GET', TRACK)
 expect(st == 200 and 'reçue, en attente' in page, f'the tracking page: {st}')
 expect(headers.get('Cache-Control') == 'no-store', 'the tracking page may be cached')
+expect(headers.get('Referrer-Policy') == 'no-referrer', 'the tracking link is sent on as a referrer')
+expect('noindex' in headers.get('X-Robots-Tag', '') and
+       '<meta name="robots" content="noindex, nofollow">' in page, 'the tracking page may be indexed')
 for private in ('camille@exemple.fr', '552081317', 'Camille Martin'):
     expect(private not in page, f'the tracking page shows {private!r}')
 expect(call('GET', '/public/support/' + '0' * 64)[0] == 404, 'a wrong tracking link is not 404')
@@ -280,12 +301,30 @@ expect(call('POST', '/public/support', form=other, source='127.0.0.6')[0] == 200
        'another address was refused during the flood')
 expect(call('GET', '/public', source='127.0.0.5')[0] == 200, 'the flooding address lost the portal')
 
-# GDPR: past its deletion date, a request is deleted, with its tracking link.
+# GDPR: past its deletion date, a request is no longer read, then deleted, with its tracking link.
 sql.execute("UPDATE support_request SET delete_after = '2000-01-01' WHERE id = ?", (REQ,))
+expect(call('GET', f'/api/v1/support-requests/{REQ}', token=tokens['state'])[0] == 404,
+       'a request past its deletion date is still read')
 before = stored()
 listed('state')
 expect(stored() == before - 1, 'a request past its deletion date was kept')
 expect(call('GET', TRACK)[0] == 404, 'the tracking link of a deleted request still answers')
+
+# The firm erases its request from its tracking link.
+st, _, page = call('GET', '/public/support', source='127.0.0.9')
+erase_form = fresh_form('127.0.0.9')
+time.sleep(3.2)
+st, _, page = call('POST', '/public/support', form=erase_form, source='127.0.0.9')
+link = re.findall(r'href="(/public/support/[0-9a-f]{64})"', page)
+if link:
+    before = stored()
+    st, _, page = call('POST', link[0] + '/delete', form={}, source='127.0.0.9')
+    expect(st == 200 and stored() == before - 1, f'the firm erases its request: {st}')
+    expect(call('GET', link[0])[0] == 404, 'an erased request still answers its link')
+    expect(call('POST', link[0] + '/delete', form={}, source='127.0.0.9')[0] == 404,
+           'erasing twice')
+else:
+    failures.append('no tracking link to erase')
 
 server.terminate()
 server.wait()

@@ -233,7 +233,7 @@ void support_form(Ctx& c, const Resources& resources, portal::SupportFormView vi
   if (!snap) return c.fail(snap.error());
   auto keys = app::server_keys(*c.store);
   if (!keys) return c.fail(keys.error());
-  view.stamp = app::support_stamp(*keys, unix_now());
+  view.stamp = app::support_stamp(*keys, unix_now(), throttle_address(c.req.client));
   html(c, status, portal::support_page(**snap, view, context(c, resources)));
 }
 
@@ -418,14 +418,20 @@ void add_portal_routes(Router& r, Services& services) {
       .returns_media(429, "text/html", "Too many requests from this address, or in all")
       .handle([resources, &services](Ctx& c) {
         const auto ctx = context(c, *resources);
+        // A form posted from another site's page (a browser says so): refused, whatever it holds.
+        if (c.req.header("Sec-Fetch-Site") == "cross-site")
+          return c.fail(Status::permission_denied(
+              "a support request is sent from the portal's own form, not from another site"));
+        const std::string client = throttle_address(c.req.client);
         double wait = 0;
-        if (!services.support_per_address.take(throttle_address(c.req.client), &wait) ||
-            !services.support_all.take("*", &wait)) {
-          html(c, 429, portal::support_busy_page(static_cast<int>(wait), ctx));
+        const auto busy = [&](bool everyone) {
+          html(c, 429, portal::support_busy_page(static_cast<int>(wait), everyone, ctx));
           c.res.set_header("Retry-After",
                            std::to_string(std::max(1, static_cast<int>(std::ceil(wait)))));
-          return;
-        }
+        };
+        // Every post counts for its address; only requests about to be stored count in all, so
+        // that junk cannot close the form for everyone.
+        if (!services.support_per_address.take(client, &wait)) return busy(false);
         if (!c.req.header("Content-Type").starts_with("application/x-www-form-urlencoded"))
           return c.fail(Status::invalid_argument(
               "a support request is sent as a form (application/x-www-form-urlencoded)"));
@@ -446,20 +452,38 @@ void add_portal_routes(Router& r, Services& services) {
         form.cluster = field("cluster");
         form.website = field("website");
         form.stamp = field("stamp");
-        auto sent = app::submit_support(*c.store, form, unix_now());
-        if (!sent) return c.fail(sent.error());
-        if (!sent->errors.empty()) {
+        form.client = client;
+        const int64_t now = unix_now();
+        auto checked = app::check_support(*c.store, form, now);
+        if (!checked) return c.fail(checked.error());
+        const auto again = [&](std::vector<app::SupportFieldError> errors) {
           portal::SupportFormView view;
           for (const char* name : {"name", "siren", "email", "need", "region", "theme", "cluster"})
             view.values[name] = field(name);
-          for (auto& e : sent->errors)
+          for (auto& e : errors)
             view.errors.push_back({std::move(e.field), std::move(e.fr), std::move(e.en)});
-          return support_form(c, *resources, std::move(view), 400);
-        }
-        html(c, 200,
-             portal::support_sent_page(
-                 sent->stored ? "/public/support/" + sent->tracking : std::string(),
-                 sent->cluster_name, ctx));
+          support_form(c, *resources, std::move(view), 400);
+        };
+        if (!checked->errors.empty()) return again(std::move(checked->errors));
+        const std::string cluster_name = checked->cluster ? checked->cluster->second : "";
+        const auto sent = [&](const std::string& tracking) {
+          html(c, 200, portal::support_sent_page("/public/support/" + tracking, cluster_name, ctx));
+          c.res.set_header("Cache-Control", "no-store");
+          c.res.set_header("X-Robots-Tag", "noindex, nofollow");
+          c.res.set_header("Referrer-Policy", "no-referrer");
+        };
+        // A robot is answered as a person is, with a link that leads nowhere.
+        if (checked->robot) return sent(app::random_token());
+        if (!services.support_stamps.first_use(form.stamp, now))
+          return again({{"stamp",
+                         "Ce formulaire a déjà servi : une demande est envoyée une seule fois. "
+                         "Relisez-le et envoyez-le à nouveau s'il s'agit d'une autre demande.",
+                         "This form was used already: a request is sent once. Read it again and "
+                         "send it again if it is another request."}});
+        if (!services.support_all.take("*", &wait)) return busy(true);
+        auto stored = app::store_support(*c.store, *checked);
+        if (!stored) return c.fail(stored.error());
+        sent(stored->tracking);
       });
   r.get("/public/support/{tracking}", "A support request, through its tracking link", "portal")
       .anyone()
@@ -482,8 +506,29 @@ void add_portal_routes(Router& r, Services& services) {
         v.answer = (*t)->answer;
         v.cluster_id = (*t)->cluster_id;
         v.cluster_name = (*t)->cluster_name;
-        html(c, 200, portal::support_tracking_page(v, ctx));
-        // The link is a secret: not kept by proxies, not sent on as a referrer.
+        html(c, 200, portal::support_tracking_page(v, c.path[0], ctx));
+        // The link is a secret: not kept by proxies, not sent on as a referrer, not indexed.
+        c.res.set_header("Cache-Control", "no-store");
+        c.res.set_header("Referrer-Policy", "no-referrer");
+        c.res.set_header("X-Robots-Tag", "noindex, nofollow");
+      });
+  r.post("/public/support/{tracking}/delete",
+         "The firm erases its request and its personal data, through its tracking link", "portal")
+      .anyone()
+      .sessionless()
+      .params(language_params())
+      .upload("application/x-www-form-urlencoded")
+      .returns_media(200, "text/html", "Erased")
+      .returns_media(404, "text/html", "No such request (or deleted)")
+      .handle([resources](Ctx& c) {
+        const auto ctx = context(c, *resources);
+        if (c.req.header("Sec-Fetch-Site") == "cross-site")
+          return c.fail(Status::permission_denied(
+              "a request is erased from its own tracking page, not from another site"));
+        auto erased = app::erase_support(*c.store, c.path[0]);
+        if (!erased) return c.fail(erased.error());
+        if (!*erased) return html(c, 404, portal::not_found_page(ctx));
+        html(c, 200, portal::support_erased_page(ctx));
         c.res.set_header("Cache-Control", "no-store");
         c.res.set_header("Referrer-Policy", "no-referrer");
       });
