@@ -310,7 +310,7 @@ add('logout', 'POST', '/api/v1/logout', { session: true });
 // ETags and list cursors are keyed with (or encrypted by) the secret each database draws.
 const volatileKeys = new Set(['csrf', 'token', 'token_id', 'created_at', 'data_changed_at', 'last_used_at', 'at', 'started', 'finished',
   'elapsed_seconds', 'seconds', 'created', 'generated', 'duration_ms', 'timing_seconds', 'next_cursor', 'published_at',
-  'requested_at', 'decided_at']);
+  'requested_at', 'decided_at', 'data_date']);
 const scrub = (v) => {
   if (Array.isArray(v)) return v.map(scrub);
   if (v && typeof v === 'object') {
@@ -325,7 +325,7 @@ const scrubText = (t) => t
   .replace(/req-[0-9a-f]{20}/g, 'req-<volatile>')
   .replace(/(généré|generated)( le| on)? [^<]*/gi, '$1 <volatile>')
   .replace(/(Pôles (le|on)) \d{4}-\d\d-\d\d/g, '$1 <volatile>')
-  .replace(/(données au|data as of) [0-9/-]{10}/g, '$1 <volatile>')
+  .replace(/(données au|data as of) [0-9/-]{10}/gi, '$1 <volatile>')
   .replace(/name="stamp" value="[^"]*"/g, 'name="stamp" value="<volatile>"');
 
 let adminSession = null;
