@@ -409,6 +409,26 @@ async function names() {
 }
 const clusterLink = (n, id) => el("a", { href: `#/cluster/${encodeURIComponent(id)}`, translate: "no" }, n.cluster[id] || id);
 
+// A consent flag of the public portal (membership.listed, project.public_summary), changed in
+// place: the row is read for its ETag, then patched with If-Match; the server decides who may
+// (docs/access.md) and a refusal is said beside the box, which goes back.
+function consentBox(itemPath, field, value, labelText) {
+  const id = `consent-${field}-${Math.random().toString(36).slice(2, 8)}`;
+  const box = el("input", { type: "checkbox", id, checked: value === 1 || value === true });
+  const msg = el("span", { "aria-live": "polite", class: "muted" });
+  box.addEventListener("change", async () => {
+    const want = box.checked;
+    try {
+      const head = await fetch(itemPath, { credentials: "same-origin", headers: { "Accept-Language": lang } });
+      if (!head.ok) throw new ApiError(await head.json());
+      await api("PATCH", itemPath, { [field]: want }, { headers: { "If-Match": head.headers.get("ETag") } });
+      msg.replaceChildren(t("consent.saved"));
+    } catch (err) { box.checked = !want; msg.replaceChildren(problemBox(err)); }
+  });
+  return el("span", { class: "consent" }, box, el("label", { class: "fr-label", for: id }, labelText), msg);
+}
+const mayConsent = () => !["evaluator", "reviewer"].includes(me.user.role);
+
 async function pageOrganisation(root, id) {
   const [p, n] = await Promise.all([api("GET", `/api/v1/organisations/${encodeURIComponent(id)}/profile`), names()]);
   const o = p.organisation;
@@ -418,6 +438,9 @@ async function pageOrganisation(root, id) {
     el("h2", {}, t("org.memberships")), table([
       { label: t("cluster"), value: (m) => clusterLink(n, m.cluster_id) },
       { label: t("start"), value: (m) => date(m.start_date) }, { label: t("end"), value: (m) => (m.end_date ? date(m.end_date) : t("profile.active")) },
+      { label: t("consent.listed"), value: (m) => (mayConsent() && !m.end_date
+        ? consentBox(`/api/v1/membership/${[m.organisation_id, m.cluster_id, m.start_date].map(encodeURIComponent).join("/")}`, "listed", m.listed, t("consent.listed_box"))
+        : t(m.listed ? "consent.yes" : "consent.no")) },
     ], p.memberships),
     el("h2", {}, t("org.participations")), table([
       { label: t("project"), value: (r) => el("a", { href: `#/project/${encodeURIComponent(r.project_id)}` }, r.acronym) },
@@ -435,6 +458,9 @@ async function pageProject(root, id) {
       [t("programme"), label("programme", pr.programme)], [t("status"), label("project_status", pr.status)], [t("start"), `${date(pr.start_date)} → ${date(pr.end_date)}`],
       [t("total_cost"), euros(pr.total_cost)], [t("public_aid"), euros(pr.public_aid)], ["TRL", `${pr.trl_start ?? "?"} → ${pr.trl_target ?? "?"}`],
       [t("cluster"), el("ul", { class: "plain" }, p.labels.map((l) => el("li", {}, clusterLink(n, l.cluster_id))))],
+      [t("consent.public_summary"), mayConsent() && me.user.role !== "member"
+        ? consentBox(`/api/v1/project/${encodeURIComponent(pr.id)}`, "public_summary", pr.public_summary, t("consent.public_summary_box"))
+        : t(pr.public_summary ? "consent.yes" : "consent.no")],
     ]),
     el("h2", {}, t("project.events")), table([{ label: t("date"), value: (e) => date(e.date) }, { label: t("status"), value: (e) => label("project_status", e.status) }], events, null, { tools: false }),
     el("h2", {}, t("project.partners")), table([

@@ -459,6 +459,36 @@ try {
   await page.click("button[type=submit]");
   await page.waitForSelector("#nav-account:not([hidden])");
 
+  // A member agrees to be listed on its cluster's public page, from its organisation's page; the
+  // public portal then names it (before, it did not).
+  step = "A member agrees to be listed on its cluster's public page";
+  const ms = await page.evaluate(async () => (await (await fetch("/api/v1/membership?limit=500")).json()).items);
+  const unlisted = ms.find((m) => !m.end_date && m.listed !== true
+    && !ms.some((o) => o !== m && o.organisation_id === m.organisation_id && !o.end_date));
+  assert.ok(unlisted, "the demo has a running membership not listed");
+  const orgName = await page.evaluate(async (id) => (await (await fetch(`/api/v1/organisation/${encodeURIComponent(id)}`)).json()).name, unlisted.organisation_id);
+  const publicPage = async () => (await (await fetch(`${base}/public/clusters/${encodeURIComponent(unlisted.cluster_id)}`)).text());
+  assert.ok(!(await publicPage()).includes(orgName), "not listed before it agrees");
+  execFileSync(poles, ["-q", "--db", db, "user", "add", "member1", "--role", "member", "--scope", unlisted.organisation_id, "--password", "un membre qui consent 2026"]);
+  await page.click("#logout");
+  await page.waitForSelector("#login-name");
+  await page.fill("#login-name", "member1");
+  await page.fill("#login-password", "un membre qui consent 2026");
+  await page.click("button[type=submit]");
+  await page.waitForSelector('[data-page="pageMap"] h1');
+  await page.goto(`${base}/#/organisation/${encodeURIComponent(unlisted.organisation_id)}`);
+  await page.waitForSelector(".consent input");
+  await page.locator(".consent input").first().check();
+  await page.waitForFunction(() => document.querySelector(".consent")?.textContent.includes("Enregistré"));
+  assert.ok((await publicPage()).includes(orgName), "listed on the public page once it agreed");
+  await shot("16b-consent");
+  await page.click("#logout");
+  await page.waitForSelector("#login-name");
+  await page.fill("#login-name", "admin");
+  await page.fill("#login-password", password);
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#nav-account:not([hidden])");
+
   // Global search: typing a cluster's acronym lists it; Enter opens its profile.
   step = "Global search";
   const someCluster = (await page.evaluate(async () => (await (await fetch("/api/v1/stats/clusters?year=2024")).json()).clusters[1]));
