@@ -228,6 +228,17 @@ bool may(Role role, Action action, const schema::Entity& e) {
          may(role, Op::kDelete, e.name);
 }
 
+std::string text_of(const Value& v) {
+  const auto* s = std::get_if<std::string>(&v);
+  return s ? *s : std::string();
+}
+
+tj::Omittable<std::string> optional_text_of(const Value& v) {
+  tj::Omittable<std::string> out;
+  if (const auto* s = std::get_if<std::string>(&v)) out.emplace(*s);
+  return out;
+}
+
 QueryFn query_on(store::Store& s) {
   return [&s](const std::string& sql, const std::vector<Value>& p) { return s.query(sql, p); };
 }

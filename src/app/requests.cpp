@@ -20,15 +20,8 @@ constexpr std::string_view kColumns =
     "organisation o WHERE o.id = change_request.target) END, (SELECT c.name FROM cluster c WHERE "
     "c.id = change_request.cluster_id), decided_role, decided_scope";
 
-std::string text(const Value& v) {
-  const auto* s = std::get_if<std::string>(&v);
-  return s ? *s : std::string();
-}
-tj::Omittable<std::string> optional_text(const Value& v) {
-  tj::Omittable<std::string> out;
-  if (const auto* s = std::get_if<std::string>(&v)) out.emplace(*s);
-  return out;
-}
+std::string text(const Value& v) { return text_of(v); }
+tj::Omittable<std::string> optional_text(const Value& v) { return optional_text_of(v); }
 
 ChangeRequest from_row(const Row& r) {
   ChangeRequest c;

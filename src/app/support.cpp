@@ -20,15 +20,8 @@ constexpr std::string_view kColumns =
     "FROM cluster c WHERE c.id = support_request.cluster_id), taken_at, answered_at, closed_at, "
     "answer, handled_by, delete_after";
 
-std::string text(const Value& v) {
-  const auto* s = std::get_if<std::string>(&v);
-  return s ? *s : std::string();
-}
-tj::Omittable<std::string> optional_text(const Value& v) {
-  tj::Omittable<std::string> out;
-  if (const auto* s = std::get_if<std::string>(&v)) out.emplace(*s);
-  return out;
-}
+std::string text(const Value& v) { return text_of(v); }
+tj::Omittable<std::string> optional_text(const Value& v) { return optional_text_of(v); }
 std::optional<std::string> opt(const Value& v) {
   if (const auto* s = std::get_if<std::string>(&v)) return *s;
   return std::nullopt;

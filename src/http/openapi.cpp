@@ -209,6 +209,12 @@ Json document(const Router& router, std::string_view prefix) {
 
 }  // namespace
 
+Json openapi_answer_schema(tj::Schemas&) {
+  return Json{{"type", "object"},
+              {"required", {"openapi", "paths"}},
+              {"properties", {{"openapi", {{"type", "string"}}}, {"paths", {{"type", "object"}}}}}};
+}
+
 Json openapi_document(const Router& router) {
   Json d = document(router, "");
   return Json{

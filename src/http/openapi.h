@@ -11,6 +11,8 @@
 namespace poles::http {
 
 tj::Json openapi_document(const Router& router);
+// The schema of an answer that is an OpenAPI document (for the routes serving one).
+tj::Json openapi_answer_schema(tj::Schemas&);
 // The document of the public API alone: the routes under `prefix` (e.g. /api/public/v1/), no
 // security, under the Licence Ouverte.
 tj::Json public_openapi_document(const Router& router, std::string_view prefix);

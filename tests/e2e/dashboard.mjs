@@ -434,14 +434,19 @@ try {
   assert.equal(await page.locator('[data-page="pageClusters"] table').count(), 1);
   await page.unroute("**/api/v1/select/calls/**");
 
+  // Logs out and in as another account.
+  const switchUser = async (name, secret) => {
+    await page.click("#logout");
+    await page.waitForSelector("#login-name");
+    await page.fill("#login-name", name);
+    await page.fill("#login-password", secret);
+    await page.click("button[type=submit]");
+  };
+
   // A reviewer sees only the proposals assigned to them, and no one else's name.
   step = "A reviewer sees only the proposals assigned to them, and no one else's name";
   execFileSync(poles, ["-q", "--db", db, "user", "add", "expert1", "--role", "reviewer", "--scope", "demo-expert-001", "--password", "un expert du jury 2026"]);
-  await page.click("#logout");
-  await page.waitForSelector("#login-name");
-  await page.fill("#login-name", "expert1");
-  await page.fill("#login-password", "un expert du jury 2026");
-  await page.click("button[type=submit]");
+  await switchUser("expert1", "un expert du jury 2026");
   await page.waitForSelector('[data-page="pageMap"] h1');
   await page.waitForSelector('nav a[href="#/my-reviews"]:not([hidden])');
   assert.ok(await page.locator('nav a[href="#/select"]').isHidden(), "reviewers have no selection board");
@@ -452,11 +457,7 @@ try {
   assert.equal(await page.locator('[data-page="pageMyReviews"] tbody tr').count(), mine);
   assert.ok(!(await page.locator("#main").textContent()).includes("demo-expert-002"), "no other reviewer named");
   await shot("16-my-reviews");
-  await page.click("#logout");
-  await page.waitForSelector("#login-name");
-  await page.fill("#login-name", "admin");
-  await page.fill("#login-password", password);
-  await page.click("button[type=submit]");
+  await switchUser("admin", password);
   await page.waitForSelector("#nav-account:not([hidden])");
 
   // A member agrees to be listed on its cluster's public page, from its organisation's page; the
@@ -470,11 +471,7 @@ try {
   const publicPage = async () => (await (await fetch(`${base}/public/clusters/${encodeURIComponent(unlisted.cluster_id)}`)).text());
   assert.ok(!(await publicPage()).includes(orgName), "not listed before it agrees");
   execFileSync(poles, ["-q", "--db", db, "user", "add", "member1", "--role", "member", "--scope", unlisted.organisation_id, "--password", "un membre qui consent 2026"]);
-  await page.click("#logout");
-  await page.waitForSelector("#login-name");
-  await page.fill("#login-name", "member1");
-  await page.fill("#login-password", "un membre qui consent 2026");
-  await page.click("button[type=submit]");
+  await switchUser("member1", "un membre qui consent 2026");
   await page.waitForSelector('[data-page="pageMap"] h1');
   await page.goto(`${base}/#/organisation/${encodeURIComponent(unlisted.organisation_id)}`);
   await page.waitForSelector(".consent input");
@@ -482,11 +479,7 @@ try {
   await page.waitForFunction(() => document.querySelector(".consent")?.textContent.includes("Enregistré"));
   assert.ok((await publicPage()).includes(orgName), "listed on the public page once it agreed");
   await shot("16b-consent");
-  await page.click("#logout");
-  await page.waitForSelector("#login-name");
-  await page.fill("#login-name", "admin");
-  await page.fill("#login-password", password);
-  await page.click("button[type=submit]");
+  await switchUser("admin", password);
   await page.waitForSelector("#nav-account:not([hidden])");
 
   // Global search: typing a cluster's acronym lists it; Enter opens its profile.

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "app/access.h"
+#include "http/openapi.h"
 #include "http/router.h"
 #include "http/services.h"
 
@@ -218,15 +219,7 @@ void add_system_routes(Router& r, Services& s) {
       });
   r.get("/api/v1/openapi.json", "This document", "system")
       .anyone()
-      .returns_schema(
-          200,
-          [](tj::Schemas&) {
-            return tj::Json{{"type", "object"},
-                            {"required", {"openapi", "paths"}},
-                            {"properties",
-                             {{"openapi", {{"type", "string"}}}, {"paths", {{"type", "object"}}}}}};
-          },
-          "The OpenAPI 3.1 document")
+      .returns_schema(200, openapi_answer_schema, "The OpenAPI 3.1 document")
       .handle([&s](Ctx& c) { c.res.set(200, "application/json", s.openapi); });
 }
 

@@ -16,6 +16,7 @@
 #include "core/codes.h"
 #include "core/date.h"
 #include "http/exchange.h"
+#include "http/openapi.h"
 #include "http/router.h"
 #include "http/services.h"
 #include "portal/open_data.h"
@@ -383,15 +384,7 @@ void add_portal_routes(Router& r, Services& services) {
       .handle([](Ctx& c) { open_data_answer(c, c.path[0], false, false); });
   r.get("/api/public/v1/openapi.json", "The public API's OpenAPI document", "open data")
       .anyone()
-      .returns_schema(
-          200,
-          [](tj::Schemas&) {
-            return tj::Json{{"type", "object"},
-                            {"required", {"openapi", "paths"}},
-                            {"properties",
-                             {{"openapi", {{"type", "string"}}}, {"paths", {{"type", "object"}}}}}};
-          },
-          "The OpenAPI 3.1 document")
+      .returns_schema(200, openapi_answer_schema, "The OpenAPI 3.1 document")
       .handle([&services](Ctx& c) { c.res.set(200, "application/json", services.public_openapi); });
   r.get("/public/support", "The form of a support request, without an account", "portal")
       .anyone()
