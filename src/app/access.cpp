@@ -228,12 +228,12 @@ bool may(Role role, Action action, const schema::Entity& e) {
          may(role, Op::kDelete, e.name);
 }
 
-std::string text_of(const Value& v) {
+std::string row_text(const Value& v) {
   const auto* s = std::get_if<std::string>(&v);
   return s ? *s : std::string();
 }
 
-tj::Omittable<std::string> optional_text_of(const Value& v) {
+tj::Omittable<std::string> row_optional_text(const Value& v) {
   tj::Omittable<std::string> out;
   if (const auto* s = std::get_if<std::string>(&v)) out.emplace(*s);
   return out;

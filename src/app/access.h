@@ -41,9 +41,9 @@ using QueryFn = std::function<Result<std::vector<Row>>(const std::string& sql,
                                                        const std::vector<Value>& params)>;
 QueryFn query_on(store::Store& s);
 // A text cell of a row read with SQL: its text, or "" when null or not text.
-std::string text_of(const Value& v);
+std::string row_text(const Value& v);
 // The same, or nothing when null or not text.
-tj::Omittable<std::string> optional_text_of(const Value& v);
+tj::Omittable<std::string> row_optional_text(const Value& v);
 QueryFn query_on(store::Transaction& tx);
 // The same queries, each answered once (for the checks of one list page).
 QueryFn memoised(QueryFn q);

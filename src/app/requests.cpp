@@ -20,8 +20,8 @@ constexpr std::string_view kColumns =
     "organisation o WHERE o.id = change_request.target) END, (SELECT c.name FROM cluster c WHERE "
     "c.id = change_request.cluster_id), decided_role, decided_scope";
 
-std::string text(const Value& v) { return text_of(v); }
-tj::Omittable<std::string> optional_text(const Value& v) { return optional_text_of(v); }
+std::string text(const Value& v) { return row_text(v); }
+tj::Omittable<std::string> optional_text(const Value& v) { return row_optional_text(v); }
 
 ChangeRequest from_row(const Row& r) {
   ChangeRequest c;

@@ -15,20 +15,18 @@
 namespace poles::app {
 namespace {
 
-constexpr std::string_view kColumns =
+constexpr std::string_view kSupportColumns =
     "id, status, created_at, name, siren, email, need, theme, region, cluster_id, (SELECT c.name "
     "FROM cluster c WHERE c.id = support_request.cluster_id), taken_at, answered_at, closed_at, "
     "answer, handled_by, delete_after";
 
-std::string text(const Value& v) { return text_of(v); }
-tj::Omittable<std::string> optional_text(const Value& v) { return optional_text_of(v); }
-std::optional<std::string> opt(const Value& v) {
+std::optional<std::string> optional_of(const Value& v) {
   if (const auto* s = std::get_if<std::string>(&v)) return *s;
   return std::nullopt;
 }
 
 // Hours since 1970 of "YYYY-MM-DDTHH:MM:SS[.mmm]Z" (nullopt when not that).
-std::optional<double> hours_of(std::string_view at) {
+std::optional<double> support_hours_of(std::string_view at) {
   const auto d = Date::parse(at.substr(0, std::min<size_t>(at.size(), 10)));
   if (!d || at.size() < 19) return std::nullopt;
   const auto num = [&](size_t from) {
@@ -39,40 +37,40 @@ std::optional<double> hours_of(std::string_view at) {
   return static_cast<double>(d->to_days()) * 24 + num(11) + num(14) / 60.0 + num(17) / 3600.0;
 }
 
-SupportRequest from_row(const Row& r) {
+SupportRequest support_from_row(const Row& r) {
   SupportRequest q;
-  q.id = text(r[0]);
-  q.status = text(r[1]);
-  q.created_at = text(r[2]);
-  q.name = text(r[3]);
-  q.siren = text(r[4]);
-  q.email = text(r[5]);
-  q.need = text(r[6]);
-  q.theme = optional_text(r[7]);
-  q.region = text(r[8]);
-  q.cluster_id = optional_text(r[9]);
-  q.cluster_name = optional_text(r[10]);
-  q.taken_at = optional_text(r[11]);
-  q.answered_at = optional_text(r[12]);
-  q.closed_at = optional_text(r[13]);
-  q.answer = optional_text(r[14]);
-  q.handled_by = optional_text(r[15]);
-  q.delete_after = text(r[16]);
+  q.id = row_text(r[0]);
+  q.status = row_text(r[1]);
+  q.created_at = row_text(r[2]);
+  q.name = row_text(r[3]);
+  q.siren = row_text(r[4]);
+  q.email = row_text(r[5]);
+  q.need = row_text(r[6]);
+  q.theme = row_optional_text(r[7]);
+  q.region = row_text(r[8]);
+  q.cluster_id = row_optional_text(r[9]);
+  q.cluster_name = row_optional_text(r[10]);
+  q.taken_at = row_optional_text(r[11]);
+  q.answered_at = row_optional_text(r[12]);
+  q.closed_at = row_optional_text(r[13]);
+  q.answer = row_optional_text(r[14]);
+  q.handled_by = row_optional_text(r[15]);
+  q.delete_after = row_text(r[16]);
   if (q.answered_at) {
-    const auto from = hours_of(q.created_at), to = hours_of(*q.answered_at);
+    const auto from = support_hours_of(q.created_at), to = support_hours_of(*q.answered_at);
     if (from && to) q.hours_to_answer.emplace(*to - *from);
   }
   return q;
 }
 
-std::string trim(std::string_view v) {
+std::string trim_text(std::string_view v) {
   while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
   while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
   return std::string(v);
 }
 
 // Plain text: well-formed UTF-8, no control character but line breaks and tabs, no HTML tag.
-bool plain_text(std::string_view v, bool lines) {
+bool is_plain_text(std::string_view v, bool lines) {
   if (validate::utf8(v)) return false;
   for (size_t i = 0; i < v.size(); ++i) {
     const auto ch = static_cast<unsigned char>(v[i]);
@@ -89,7 +87,7 @@ bool plain_text(std::string_view v, bool lines) {
 // An address a mailto: link cannot turn into something else: ASCII letters, digits and
 // . _ + - ' in the local part, letters, digits, . and - in the domain (no ? & = % / that would
 // add headers such as a hidden Bcc, no invisible or bidirectional character).
-bool email_ok(std::string_view e) {
+bool support_email_ok(std::string_view e) {
   const auto at = e.find('@');
   if (at == std::string_view::npos || at == 0 || e.find('@', at + 1) != std::string_view::npos)
     return false;
@@ -106,7 +104,7 @@ bool email_ok(std::string_view e) {
                      [&](char ch) { return alnum(ch) || ch == '.' || ch == '-'; });
 }
 
-std::string mac_hex(const ServerKeys& k, std::string_view message) {
+std::string form_mac_hex(const ServerKeys& k, std::string_view message) {
   unsigned char out[16];
   crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(message.data()),
                      message.size(), k.form.data(), k.form.size());
@@ -117,7 +115,7 @@ std::string mac_hex(const ServerKeys& k, std::string_view message) {
 }
 
 // The clusters labelled in the latest phase (every cluster when no label history is kept).
-constexpr std::string_view kCurrentClusters =
+constexpr std::string_view kCurrentClustersSql =
     "SELECT id, name, region, scale, themes FROM cluster WHERE NOT EXISTS (SELECT 1 FROM "
     "cluster_label) OR id IN (SELECT cluster_id FROM cluster_label WHERE phase = (SELECT "
     "max(phase) FROM cluster_label))";
@@ -125,19 +123,19 @@ constexpr std::string_view kCurrentClusters =
 // The cluster a request goes to: the one chosen, else the best of region (2) and theme (3), a
 // national cluster of the theme counting for its theme (the region is not its territory); ties
 // by name. None fits: no cluster (the State routes it).
-std::optional<std::pair<std::string, std::string>> route(const std::vector<Row>& clusters,
-                                                         const SupportForm& f) {
+std::optional<std::pair<std::string, std::string>> route_support(const std::vector<Row>& clusters,
+                                                                 const SupportForm& f) {
   int best = 0;
   std::optional<std::pair<std::string, std::string>> out;
   for (const auto& c : clusters) {
-    const std::string id = text(c[0]), name = text(c[1]);
+    const std::string id = row_text(c[0]), name = row_text(c[1]);
     if (!f.cluster.empty()) {
       if (id == f.cluster) return std::pair(id, name);
       continue;
     }
-    int score = text(c[2]) == f.region ? 2 : 0;
+    int score = row_text(c[2]) == f.region ? 2 : 0;
     if (!f.theme.empty()) {
-      const std::string themes = "|" + text(c[4]) + "|";
+      const std::string themes = "|" + row_text(c[4]) + "|";
       if (themes.find("|" + f.theme + "|") != std::string::npos) score += 3;
     }
     if (score > best || (score == best && score > 0 && out && name < out->second)) {
@@ -148,38 +146,40 @@ std::optional<std::pair<std::string, std::string>> route(const std::vector<Row>&
   return best > 0 ? out : std::nullopt;
 }
 
-Result<bool> may_read(const QueryFn& q, const User& u, const SupportRequest& r) {
+Result<bool> may_read_support(const QueryFn& q, const User& u, const SupportRequest& r) {
   if (u.role == Role::kAdmin || u.role == Role::kState) return true;
   if (!r.cluster_id) return false;
   if (u.role == Role::kClusterManager) return *r.cluster_id == u.scope;
   if (u.role != Role::kRegion) return false;
   POLES_ASSIGN_OR_RETURN(auto rows, q("SELECT region FROM cluster WHERE id = ?", {*r.cluster_id}));
-  return !rows.empty() && text(rows[0][0]) == u.scope;
+  return !rows.empty() && row_text(rows[0][0]) == u.scope;
 }
 
-bool may_update(const User& u, const SupportRequest& r) {
+bool may_update_support(const User& u, const SupportRequest& r) {
   if (u.role == Role::kAdmin || u.role == Role::kState) return true;
   return u.role == Role::kClusterManager && r.cluster_id && *r.cluster_id == u.scope;
 }
 
-Status not_found(const std::string& id) {
+Status support_not_found(const std::string& id) {
   return Status::not_found(fmt::format("no support request '{}'", id));
 }
 
-Result<SupportRequest> readable(const QueryFn& q, const User& u, const std::string& id) {
+Result<SupportRequest> readable_support(const QueryFn& q, const User& u, const std::string& id) {
   POLES_ASSIGN_OR_RETURN(
-      auto rows, q(fmt::format("SELECT {} FROM support_request WHERE id = ?", kColumns), {id}));
-  if (rows.empty()) return not_found(id);
-  auto r = from_row(rows[0]);
-  if (r.delete_after < today_utc().to_string()) return not_found(id);  // deleted, if not yet purged
-  POLES_ASSIGN_OR_RETURN(bool ok, may_read(q, u, r));
-  if (!ok) return not_found(id);
-  r.may_update = may_update(u, r);
+      auto rows,
+      q(fmt::format("SELECT {} FROM support_request WHERE id = ?", kSupportColumns), {id}));
+  if (rows.empty()) return support_not_found(id);
+  auto r = support_from_row(rows[0]);
+  if (r.delete_after < today_utc().to_string())
+    return support_not_found(id);  // deleted, if not yet purged
+  POLES_ASSIGN_OR_RETURN(bool ok, may_read_support(q, u, r));
+  if (!ok) return support_not_found(id);
+  r.may_update = may_update_support(u, r);
   return r;
 }
 
 // The statuses a request may move to from `from`.
-bool allowed(std::string_view from, std::string_view to) {
+bool support_move_allowed(std::string_view from, std::string_view to) {
   if (from == "received") return to == "taken" || to == "answered" || to == "closed";
   if (from == "taken") return to == "answered" || to == "closed";
   if (from == "answered") return to == "answered" || to == "closed";
@@ -191,7 +191,7 @@ bool allowed(std::string_view from, std::string_view to) {
 std::string support_stamp(const ServerKeys& k, int64_t now, std::string_view client) {
   // A nonce: two forms read in the same second are two stamps (each sends one request).
   const std::string head = std::to_string(now) + "." + random_token().substr(0, 16);
-  return head + "." + mac_hex(k, head + "|" + std::string(client));
+  return head + "." + form_mac_hex(k, head + "|" + std::string(client));
 }
 
 bool support_stamp_ok(const ServerKeys& k, std::string_view stamp, int64_t now,
@@ -203,7 +203,7 @@ bool support_stamp_ok(const ServerKeys& k, std::string_view stamp, int64_t now,
   const auto [end, ec] = std::from_chars(stamp.data(), stamp.data() + dot, t);
   if (ec != std::errc{} || end != stamp.data() + dot) return false;
   const std::string expected =
-      mac_hex(k, std::string(stamp.substr(0, second)) + "|" + std::string(client));
+      form_mac_hex(k, std::string(stamp.substr(0, second)) + "|" + std::string(client));
   const auto given = stamp.substr(second + 1);
   if (given.size() != expected.size() ||
       sodium_memcmp(given.data(), expected.data(), expected.size()) != 0)
@@ -224,13 +224,13 @@ Result<SupportCheck> check_support(store::Store& s, const SupportForm& given, in
   SupportForm& f = out.form;
   f = given;
   for (auto* v : {&f.name, &f.siren, &f.email, &f.need, &f.region, &f.theme, &f.cluster})
-    *v = trim(*v);
+    *v = trim_text(*v);
   std::erase(f.siren, ' ');
-  POLES_ASSIGN_OR_RETURN(auto clusters, s.query(std::string(kCurrentClusters), {}));
+  POLES_ASSIGN_OR_RETURN(auto clusters, s.query(std::string(kCurrentClustersSql), {}));
   // A robot (the honeypot filled) is answered as if received, with where it would have gone.
   if (!f.website.empty()) {
     out.robot = true;
-    out.cluster = route(clusters, f);
+    out.cluster = route_support(clusters, f);
     return out;
   }
   POLES_ASSIGN_OR_RETURN(const ServerKeys keys, server_keys(s));
@@ -241,7 +241,7 @@ Result<SupportCheck> check_support(store::Store& s, const SupportForm& given, in
     error("stamp",
           "Le formulaire a expiré ou a été envoyé trop vite : relisez-le et envoyez-le à nouveau.",
           "The form expired or was sent too quickly: read it again and send it again.");
-  if (f.name.empty() || f.name.size() > kSupportMaxName || !plain_text(f.name, false))
+  if (f.name.empty() || f.name.size() > kSupportMaxName || !is_plain_text(f.name, false))
     error("name", "Indiquez votre nom (200 caractères au plus, texte simple).",
           "Give your name (200 characters at most, plain text).");
   if (validate::siren(f.siren))
@@ -249,22 +249,22 @@ Result<SupportCheck> check_support(store::Store& s, const SupportForm& given, in
           "Le SIREN est le numéro à 9 chiffres de votre entreprise (clé de Luhn) : celui-ci "
           "n'en est pas un.",
           "The SIREN is your firm's 9-digit number (Luhn check digit): this is not one.");
-  if (f.email.size() > kSupportMaxEmail || !email_ok(f.email))
+  if (f.email.size() > kSupportMaxEmail || !support_email_ok(f.email))
     error("email", "Indiquez une adresse électronique valide, comme nom@entreprise.fr.",
           "Give a valid e-mail address, such as name@firm.fr.");
-  if (f.need.size() < 20 || f.need.size() > kSupportMaxNeed || !plain_text(f.need, true))
+  if (f.need.size() < 20 || f.need.size() > kSupportMaxNeed || !is_plain_text(f.need, true))
     error("need",
           "Décrivez votre besoin en texte simple, de 20 à 4 000 caractères (sans balise HTML).",
           "Describe your need in plain text, 20 to 4,000 characters (no HTML tag).");
   if (validate::region(f.region))
     error("region", "Choisissez la région de votre entreprise.", "Choose your firm's region.");
-  if (f.theme.size() > 100 || !plain_text(f.theme, false))
+  if (f.theme.size() > 100 || !is_plain_text(f.theme, false))
     error("theme", "Choisissez un thème de la liste.", "Choose a theme of the list.");
   if (!f.cluster.empty() && std::none_of(clusters.begin(), clusters.end(),
-                                         [&](const Row& c) { return text(c[0]) == f.cluster; }))
+                                         [&](const Row& c) { return row_text(c[0]) == f.cluster; }))
     error("cluster", "Ce pôle n'est pas labellisé aujourd'hui : choisissez-en un autre.",
           "This cluster is not labelled today: choose another one.");
-  if (out.errors.empty()) out.cluster = route(clusters, f);
+  if (out.errors.empty()) out.cluster = route_support(clusters, f);
   return out;
 }
 
@@ -294,7 +294,7 @@ Result<SupportRequests> list_support(store::Store& s, const User& u, const std::
     return Status::invalid_argument(fmt::format(
         "status '{}': received, taken, answered or closed (or none for every status)", status));
   POLES_RETURN_IF_ERROR(purge_support(s).status());
-  std::string sql = fmt::format("SELECT {} FROM support_request", kColumns);
+  std::string sql = fmt::format("SELECT {} FROM support_request", kSupportColumns);
   std::vector<Value> params;
   if (u.role == Role::kClusterManager) {
     sql += " WHERE cluster_id = ?";
@@ -310,8 +310,8 @@ Result<SupportRequests> list_support(store::Store& s, const User& u, const std::
   SupportRequests out;
   std::vector<double> hours;
   for (const auto& row : rows) {
-    auto r = from_row(row);
-    r.may_update = may_update(u, r);
+    auto r = support_from_row(row);
+    r.may_update = may_update_support(u, r);
     if (r.status == "received") ++out.received;
     if (r.status == "taken") ++out.taken;
     if (r.status == "answered") ++out.answered;
@@ -329,23 +329,23 @@ Result<SupportRequests> list_support(store::Store& s, const User& u, const std::
 }
 
 Result<SupportRequest> get_support(store::Store& s, const User& u, const std::string& id) {
-  return readable(query_on(s), u, id);
+  return readable_support(query_on(s), u, id);
 }
 
 Result<SupportRequest> update_support(store::Store& s, const User& u, const std::string& id,
                                       const SupportUpdateBody& b) {
-  POLES_ASSIGN_OR_RETURN(auto r, readable(query_on(s), u, id));
+  POLES_ASSIGN_OR_RETURN(auto r, readable_support(query_on(s), u, id));
   if (!r.may_update)
     return Status::permission_denied(
         "a region reads its clusters' support requests; the cluster's manager answers them");
-  if (!allowed(r.status, b.status))
+  if (!support_move_allowed(r.status, b.status))
     return Status::conflict(
         fmt::format("a {} request cannot become {} (received → taken → "
                     "answered → closed; closed is final)",
                     r.status, b.status));
-  if (b.status == "answered" && (!b.answer || trim(*b.answer).empty()))
+  if (b.status == "answered" && (!b.answer || trim_text(*b.answer).empty()))
     return Status::invalid_argument("answering needs the answer: answer");
-  if (b.answer && (b.answer->size() > kSupportMaxNeed || !plain_text(*b.answer, true)))
+  if (b.answer && (b.answer->size() > kSupportMaxNeed || !is_plain_text(*b.answer, true)))
     return Status::invalid_argument("answer: plain text of at most 4,000 bytes, without HTML tags");
   std::string cluster = r.cluster_id ? *r.cluster_id : std::string();
   if (b.cluster_id) {
@@ -367,7 +367,7 @@ Result<SupportRequest> update_support(store::Store& s, const User& u, const std:
                   "handled_by = ?, cluster_id = ? WHERE id = ? AND status = ? AND "
                   "coalesce(cluster_id, '') = ?",
                   stamp_column),
-      {b.status, at, b.answer ? Value(trim(*b.answer)) : Value(), u.name,
+      {b.status, at, b.answer ? Value(trim_text(*b.answer)) : Value(), u.name,
        cluster.empty() ? Value() : Value(cluster), id, r.status,
        r.cluster_id ? *r.cluster_id : std::string()}));
   if (tx->changes() == 0)
@@ -383,7 +383,7 @@ Result<SupportRequest> update_support(store::Store& s, const User& u, const std:
   a.after = tj::Json{{"status", b.status}, {"cluster_id", cluster}}.dump();
   POLES_RETURN_IF_ERROR(tx->append_audit(a));
   POLES_RETURN_IF_ERROR(tx->commit());
-  return readable(query_on(s), u, id);
+  return readable_support(query_on(s), u, id);
 }
 
 Result<std::optional<SupportTracking>> track_support(store::Store& s, std::string_view tracking) {
@@ -397,16 +397,16 @@ Result<std::optional<SupportTracking>> track_support(store::Store& s, std::strin
   if (rows.empty()) return std::optional<SupportTracking>();
   const auto& r = rows[0];
   SupportTracking t;
-  t.status = text(r[0]);
-  t.created_at = text(r[1]);
-  t.taken_at = opt(r[2]);
-  t.answered_at = opt(r[3]);
-  t.closed_at = opt(r[4]);
-  t.answer = opt(r[5]);
-  t.cluster_id = opt(r[6]);
-  t.cluster_name = opt(r[7]);
-  t.need = text(r[8]);
-  t.delete_after = text(r[9]);
+  t.status = row_text(r[0]);
+  t.created_at = row_text(r[1]);
+  t.taken_at = optional_of(r[2]);
+  t.answered_at = optional_of(r[3]);
+  t.closed_at = optional_of(r[4]);
+  t.answer = optional_of(r[5]);
+  t.cluster_id = optional_of(r[6]);
+  t.cluster_name = optional_of(r[7]);
+  t.need = row_text(r[8]);
+  t.delete_after = row_text(r[9]);
   return std::optional(std::move(t));
 }
 

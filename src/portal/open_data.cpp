@@ -19,7 +19,7 @@ namespace {
 using snapshot::Snapshot;
 using Cell = std::optional<std::string>;
 
-OpenColumn col(std::string name, std::string type, std::string fr, std::string en) {
+OpenColumn dict_column(std::string name, std::string type, std::string fr, std::string en) {
   return {std::move(name), std::move(type), std::move(fr), std::move(en)};
 }
 
@@ -33,20 +33,22 @@ std::vector<OpenTable> make_dictionary() {
        "labellisation.",
        "The registry of clusters: name, themes, filière, region, scale, website, phases "
        "of the label.",
-       {col("id", "string", "Identifiant du pôle", "Cluster identifier"),
-        col("name", "string", "Nom", "Name"), col("acronym", "string", "Sigle", "Acronym"),
-        col("region", "string", "Code INSEE de la région du siège",
-            "INSEE code of the head office's region"),
-        col("region_name", "string", "Nom de la région", "Name of the region"),
-        col("scale", "string", "Échelle (national, regional)", "Scale (national, regional)"),
-        col("themes", "string", "Thèmes, séparés par |", "Themes, separated by |"),
-        col("filiere", "string", "Filière", "Filière (industrial sector)"),
-        col("website", "string", "Site internet", "Website"),
-        col("founded", "integer", "Année de création", "Year founded"),
-        col("labelled", "boolean", "Labellisé dans la phase en cours",
-            "Labelled in the current phase"),
-        col("phases", "string", "Phases de labellisation, séparées par |",
-            "Phases of the label, separated by |")},
+       {dict_column("id", "string", "Identifiant du pôle", "Cluster identifier"),
+        dict_column("name", "string", "Nom", "Name"),
+        dict_column("acronym", "string", "Sigle", "Acronym"),
+        dict_column("region", "string", "Code INSEE de la région du siège",
+                    "INSEE code of the head office's region"),
+        dict_column("region_name", "string", "Nom de la région", "Name of the region"),
+        dict_column("scale", "string", "Échelle (national, regional)",
+                    "Scale (national, regional)"),
+        dict_column("themes", "string", "Thèmes, séparés par |", "Themes, separated by |"),
+        dict_column("filiere", "string", "Filière", "Filière (industrial sector)"),
+        dict_column("website", "string", "Site internet", "Website"),
+        dict_column("founded", "integer", "Année de création", "Year founded"),
+        dict_column("labelled", "boolean", "Labellisé dans la phase en cours",
+                    "Labelled in the current phase"),
+        dict_column("phases", "string", "Phases de labellisation, séparées par |",
+                    "Phases of the label, separated by |")},
        {}});
   out.push_back({"members",
                  "Membres qui acceptent d'être cités",
@@ -55,15 +57,15 @@ std::vector<OpenTable> make_dictionary() {
                  "(les autres sont seulement comptés, dans la table des indicateurs).",
                  "The current members of each cluster that agreed to be listed publicly (the "
                  "others are only counted, in the indicators table).",
-                 {col("cluster_id", "string", "Identifiant du pôle", "Cluster identifier"),
-                  col("name", "string", "Nom du membre", "Member's name"),
-                  col("kind", "string",
-                      "Nature (company, research, higher_education, training, public_body, "
-                      "finance, association, other)",
-                      "Kind (company, research, higher_education, training, public_body, "
-                      "finance, association, other)"),
-                  col("region", "string", "Code INSEE de la région du membre",
-                      "INSEE code of the member's region")},
+                 {dict_column("cluster_id", "string", "Identifiant du pôle", "Cluster identifier"),
+                  dict_column("name", "string", "Nom du membre", "Member's name"),
+                  dict_column("kind", "string",
+                              "Nature (company, research, higher_education, training, public_body, "
+                              "finance, association, other)",
+                              "Kind (company, research, higher_education, training, public_body, "
+                              "finance, association, other)"),
+                  dict_column("region", "string", "Code INSEE de la région du membre",
+                              "INSEE code of the member's region")},
                  {}});
   out.push_back(
       {"projects",
@@ -73,35 +75,38 @@ std::vector<OpenTable> make_dictionary() {
        "résumé : sigle, titre, programme, dates, étape. Sans montant.",
        "The projects labelled by a cluster that agreed to publish their summary: "
        "acronym, title, programme, dates, stage. No amount.",
-       {col("id", "string", "Identifiant du projet", "Project identifier"),
-        col("acronym", "string", "Sigle", "Acronym"), col("title", "string", "Titre", "Title"),
-        col("programme", "string", "Programme de financement", "Funding programme"),
-        col("status", "string", "Étape du projet", "Stage of the project"),
-        col("start_date", "date", "Début", "Start"), col("end_date", "date", "Fin", "End"),
-        col("clusters", "string", "Pôles qui l'ont labellisé, séparés par |",
-            "Clusters that labelled it, separated by |")},
+       {dict_column("id", "string", "Identifiant du projet", "Project identifier"),
+        dict_column("acronym", "string", "Sigle", "Acronym"),
+        dict_column("title", "string", "Titre", "Title"),
+        dict_column("programme", "string", "Programme de financement", "Funding programme"),
+        dict_column("status", "string", "Étape du projet", "Stage of the project"),
+        dict_column("start_date", "date", "Début", "Start"),
+        dict_column("end_date", "date", "Fin", "End"),
+        dict_column("clusters", "string", "Pôles qui l'ont labellisé, séparés par |",
+                    "Clusters that labelled it, separated by |")},
        {}});
-  out.push_back({"project_partners",
-                 "Partenaires des projets présentés au public",
-                 "Partners of the projects presented to the public",
-                 "Le nom et le rôle de chaque partenaire des projets publics. Sans montant.",
-                 "The name and role of each partner of the public projects. No amount.",
-                 {col("project_id", "string", "Identifiant du projet", "Project identifier"),
-                  col("name", "string", "Nom du partenaire", "Partner's name"),
-                  col("role", "string", "Rôle (coordinator, partner, subcontractor)",
-                      "Role (coordinator, partner, subcontractor)")},
-                 {}});
+  out.push_back(
+      {"project_partners",
+       "Partenaires des projets présentés au public",
+       "Partners of the projects presented to the public",
+       "Le nom et le rôle de chaque partenaire des projets publics. Sans montant.",
+       "The name and role of each partner of the public projects. No amount.",
+       {dict_column("project_id", "string", "Identifiant du projet", "Project identifier"),
+        dict_column("name", "string", "Nom du partenaire", "Partner's name"),
+        dict_column("role", "string", "Rôle (coordinator, partner, subcontractor)",
+                    "Role (coordinator, partner, subcontractor)")},
+       {}});
   out.push_back({"calls",
                  "Appels à projets",
                  "Calls for projects",
                  "Les appels à projets des financeurs des pôles.",
                  "The calls for projects of the clusters' funders.",
-                 {col("id", "string", "Identifiant de l'appel", "Call identifier"),
-                  col("title", "string", "Titre", "Title"),
-                  col("programme", "string", "Programme", "Programme"),
-                  col("budget", "number", "Budget (euros)", "Budget (euros)"),
-                  col("open_date", "date", "Ouverture", "Opens"),
-                  col("close_date", "date", "Clôture", "Closes")},
+                 {dict_column("id", "string", "Identifiant de l'appel", "Call identifier"),
+                  dict_column("title", "string", "Titre", "Title"),
+                  dict_column("programme", "string", "Programme", "Programme"),
+                  dict_column("budget", "number", "Budget (euros)", "Budget (euros)"),
+                  dict_column("open_date", "date", "Ouverture", "Opens"),
+                  dict_column("close_date", "date", "Clôture", "Closes")},
                  {}});
   out.push_back(
       {"indicators",
@@ -117,30 +122,32 @@ std::vector<OpenTable> make_dictionary() {
        "statistical secrecy: a cell that would reveal a firm's figure is empty, with its reason "
        "(primary: too few firms or one dominant firm; secondary: masked so that it cannot be "
        "derived from the others).",
-       {col("cluster_id", "string", "Identifiant du pôle", "Cluster identifier"),
-        col("indicator", "string",
-            "Indicateur : members, member_companies, labelled_projects, services_financing",
-            "Indicator: members, member_companies, labelled_projects, services_financing"),
-        col("category", "string", "Nature du membre ou taille de l'entreprise, selon l'indicateur",
-            "Kind of member or size of the company, by indicator"),
-        col("year", "integer", "Année (vide : à la date des données ; 0 : toutes les années)",
-            "Year (empty: at the date of the data; 0: every year)"),
-        col("value", "number", "Valeur (vide si secrète)", "Value (empty when secret)"),
-        col("secret", "string", "Raison du secret (primary, secondary), sinon vide",
-            "Reason of the secrecy (primary, secondary), else empty")},
+       {dict_column("cluster_id", "string", "Identifiant du pôle", "Cluster identifier"),
+        dict_column("indicator", "string",
+                    "Indicateur : members, member_companies, labelled_projects, services_financing",
+                    "Indicator: members, member_companies, labelled_projects, services_financing"),
+        dict_column("category", "string",
+                    "Nature du membre ou taille de l'entreprise, selon l'indicateur",
+                    "Kind of member or size of the company, by indicator"),
+        dict_column("year", "integer",
+                    "Année (vide : à la date des données ; 0 : toutes les années)",
+                    "Year (empty: at the date of the data; 0: every year)"),
+        dict_column("value", "number", "Valeur (vide si secrète)", "Value (empty when secret)"),
+        dict_column("secret", "string", "Raison du secret (primary, secondary), sinon vide",
+                    "Reason of the secrecy (primary, secondary), else empty")},
        {}});
   return out;
 }
 
-Cell text(std::string_view v) {
+Cell cell_text(std::string_view v) {
   if (v.empty()) return std::nullopt;
   return std::string(v);
 }
-Cell date(const snapshot::Column& c, size_t row) {
+Cell cell_date(const snapshot::Column& c, size_t row) {
   if (!c.present[row]) return std::nullopt;
   return Date::from_days(c.ints[row]).to_string();
 }
-Cell number(double v) {
+Cell cell_number(double v) {
   if (!std::isfinite(v)) return std::nullopt;
   return fmt::format("{}", v);
 }
@@ -155,13 +162,14 @@ void fill_clusters(const Snapshot& s, OpenTable& t) {
       phases += (phases.empty() ? "" : "|") + std::to_string(phase);
     const std::string region(cl.column("region").text(i));
     const auto* r = codes::find_region(region);
-    t.rows.push_back({std::string(cl.key(i)), text(cl.column("name").text(i)),
-                      text(cl.column("acronym").text(i)), text(region),
+    t.rows.push_back({std::string(cl.key(i)), cell_text(cl.column("name").text(i)),
+                      cell_text(cl.column("acronym").text(i)), cell_text(region),
                       r ? Cell(std::string(r->name)) : std::nullopt,
-                      text(cl.column("scale").text(i)), text(cl.column("themes").text(i)),
-                      text(cl.column("filiere").text(i)), text(cl.column("website").text(i)),
+                      cell_text(cl.column("scale").text(i)), cell_text(cl.column("themes").text(i)),
+                      cell_text(cl.column("filiere").text(i)),
+                      cell_text(cl.column("website").text(i)),
                       founded.present[i] ? Cell(std::to_string(founded.ints[i])) : std::nullopt,
-                      facts[i].current ? "true" : "false", text(phases)});
+                      facts[i].current ? "true" : "false", cell_text(phases)});
   }
 }
 
@@ -174,8 +182,9 @@ void fill_members(const Snapshot& s, OpenTable& t) {
     for (const auto& [o, m] : members[c]) {
       if (!is_listed(s, m)) continue;
       const auto ou = static_cast<size_t>(o);
-      rows.push_back({std::string(cl.key(c)), text(orgs.column("name").text(ou)),
-                      text(orgs.column("kind").text(ou)), text(orgs.column("region").text(ou))});
+      rows.push_back({std::string(cl.key(c)), cell_text(orgs.column("name").text(ou)),
+                      cell_text(orgs.column("kind").text(ou)),
+                      cell_text(orgs.column("region").text(ou))});
     }
     std::sort(rows.begin(), rows.end());
     for (auto& r : rows) t.rows.push_back(std::move(r));
@@ -197,10 +206,11 @@ void fill_projects(const Snapshot& s, OpenTable& t, OpenTable* partners) {
     if (!is_public[p]) continue;
     std::string list;
     for (const auto& k : clusters[p]) list += (list.empty() ? "" : "|") + k;
-    t.rows.push_back({std::string(pr.key(p)), text(pr.column("acronym").text(p)),
-                      text(pr.column("title").text(p)), text(pr.column("programme").text(p)),
-                      text(pr.column("status").text(p)), date(pr.column("start_date"), p),
-                      date(pr.column("end_date"), p), text(list)});
+    t.rows.push_back({std::string(pr.key(p)), cell_text(pr.column("acronym").text(p)),
+                      cell_text(pr.column("title").text(p)),
+                      cell_text(pr.column("programme").text(p)),
+                      cell_text(pr.column("status").text(p)), cell_date(pr.column("start_date"), p),
+                      cell_date(pr.column("end_date"), p), cell_text(list)});
   }
   if (partners == nullptr) return;
   const auto& pa = s.table("participation");
@@ -209,8 +219,8 @@ void fill_projects(const Snapshot& s, OpenTable& t, OpenTable* partners) {
     const auto p = static_cast<size_t>(pa.column("project_id").codes[k]);
     if (!is_public[p]) continue;
     const auto o = static_cast<size_t>(pa.column("organisation_id").codes[k]);
-    partners->rows.push_back({std::string(pr.key(p)), text(orgs.column("name").text(o)),
-                              text(pa.column("role").text(k))});
+    partners->rows.push_back({std::string(pr.key(p)), cell_text(orgs.column("name").text(o)),
+                              cell_text(pa.column("role").text(k))});
   }
   std::sort(partners->rows.begin(), partners->rows.end());
 }
@@ -218,10 +228,10 @@ void fill_projects(const Snapshot& s, OpenTable& t, OpenTable* partners) {
 void fill_calls(const Snapshot& s, OpenTable& t) {
   const auto& calls = s.table("call");
   for (size_t i = 0; i < calls.rows; ++i)
-    t.rows.push_back({std::string(calls.key(i)), text(calls.column("title").text(i)),
-                      text(calls.column("programme").text(i)),
-                      number(calls.column("budget").reals[i]), date(calls.column("open_date"), i),
-                      date(calls.column("close_date"), i)});
+    t.rows.push_back(
+        {std::string(calls.key(i)), cell_text(calls.column("title").text(i)),
+         cell_text(calls.column("programme").text(i)), cell_number(calls.column("budget").reals[i]),
+         cell_date(calls.column("open_date"), i), cell_date(calls.column("close_date"), i)});
 }
 
 void fill_indicators(const Snapshot& s, const ProtectedFigures& figures, OpenTable& t) {
@@ -268,7 +278,7 @@ void fill_indicators(const Snapshot& s, const ProtectedFigures& figures, OpenTab
                         count(projects.size()), std::nullopt});
     for (const auto& [year, f] : financing[c])
       t.rows.push_back({key, "services_financing", std::nullopt, std::to_string(year),
-                        f->value ? number(*f->value) : std::nullopt, text(f->secret)});
+                        f->value ? cell_number(*f->value) : std::nullopt, cell_text(f->secret)});
   }
 }
 
