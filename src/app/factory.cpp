@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <tuple>
 #include <type_traits>
@@ -285,16 +288,74 @@ std::vector<secrecy::DatedContribution> financing_contributions(const Snapshot& 
   return out;
 }
 
+// The financing raised by cluster as published to all, every year protected, the insiders
+// (cluster_insiders) included. It depends on its inputs only, and costs about a second on the
+// france demo (a protection per manager and region), so the last few are kept: every reader and
+// every period of a data version shares one. Inputs are compared whole, not by a hash.
+std::shared_ptr<const secrecy::OverYears> public_financing(const Snapshot& s,
+                                                           const SecrecyRule& rule) {
+  struct Entry {
+    int rows = 0;
+    SecrecyRule rule;
+    std::vector<secrecy::DatedContribution> contributions;
+    std::vector<std::vector<int>> insiders;
+    std::shared_ptr<const secrecy::OverYears> over;
+  };
+  static std::mutex mutex;
+  static std::deque<Entry> kept;
+  Entry e{static_cast<int>(s.table("cluster").rows), rule, financing_contributions(s, Reader{}),
+          cluster_insiders(s), nullptr};
+  const auto same = [&](const Entry& k) {
+    const auto contribution = [](const secrecy::DatedContribution& a,
+                                 const secrecy::DatedContribution& b) {
+      return a.year == b.year && a.c.row == b.c.row && a.c.col == b.c.col &&
+             a.c.value == b.c.value && a.c.firm == b.c.firm && a.c.known == b.c.known;
+    };
+    return k.rows == e.rows && k.rule.min_firms == e.rule.min_firms &&
+           k.rule.max_share == e.rule.max_share && k.rule.protection == e.rule.protection &&
+           k.insiders == e.insiders &&
+           std::equal(k.contributions.begin(), k.contributions.end(), e.contributions.begin(),
+                      e.contributions.end(), contribution);
+  };
+  {
+    const std::lock_guard lock(mutex);
+    for (const auto& k : kept)
+      if (same(k)) return k.over;
+  }
+  e.over = std::make_shared<const secrecy::OverYears>(
+      secrecy::OverYears::publish(e.rows, e.contributions, rule, e.insiders));
+  const std::lock_guard lock(mutex);
+  kept.push_front(e);
+  if (kept.size() > 4) kept.pop_back();
+  return e.over;
+}
+
+// The financing column of the period [from, to] for a reader: the public one, or the reader's
+// own starting from its masks.
+std::vector<SecretCell> financing_column(const Snapshot& s, const SecrecyRule& rule,
+                                         const Reader& reader, int from, int to) {
+  const auto everyone = public_financing(s, rule);
+  auto contributions = financing_contributions(s, reader);
+  const bool knows = std::any_of(contributions.begin(), contributions.end(),
+                                 [](const secrecy::DatedContribution& d) { return d.c.known; });
+  const auto cells =
+      knows ? secrecy::OverYears::publish_for_reader(*everyone, std::move(contributions))
+                  .period(from, to)
+            : everyone->period(from, to);
+  std::vector<SecretCell> out;
+  for (const auto& c : cells) out.push_back(secret_cell(c));
+  return out;
+}
+
 }  // namespace
 
 std::vector<ClusterYearFigure> open_services_financing(const Snapshot& s, const SecrecyRule& rule) {
-  auto contributions = financing_contributions(s, Reader{});
   std::set<int> years;
-  for (const auto& c : contributions)
+  for (const auto& c : financing_contributions(s, Reader{}))
     if (c.year != secrecy::kUndated) years.insert(c.year);
   const auto rows = s.table("cluster").rows;
-  const auto over =
-      secrecy::OverYears::publish(static_cast<int>(rows), std::move(contributions), rule);
+  const auto over_ptr = public_financing(s, rule);
+  const auto& over = *over_ptr;
   std::vector<ClusterYearFigure> out;
   const auto add = [&](int year, int from, int to) {
     const auto cells = over.period(from, to);
@@ -310,8 +371,7 @@ Result<ServicesOverview> services_overview(const Snapshot& s, const Args& a,
                                            const SecrecyRule& rule, const Reader& reader) {
   POLES_ASSIGN_OR_RETURN(auto years, year_range(a));
   const auto r = services::services_report(s, years.first, years.second, a.integer("horizon"));
-  const auto financing = secret_column_over_years(
-      s.table("cluster").rows, financing_contributions(s, reader), rule, years.first, years.second);
+  const auto financing = financing_column(s, rule, reader, years.first, years.second);
 
   ServicesOverview out;
   out.from = r.from_year;

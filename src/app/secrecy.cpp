@@ -1,6 +1,9 @@
 #include "app/secrecy.h"
 
 #include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
 
 namespace poles::app {
 
@@ -51,6 +54,22 @@ Reader::Reader(const snapshot::Snapshot& s, const User& u) {
   }
   projects_.assign(projects, 0);
   for (size_t p = 0; p < projects; ++p) projects_[p] = knows_cluster(owner[p]);
+}
+
+std::vector<std::vector<int>> cluster_insiders(const snapshot::Snapshot& s) {
+  const auto& clusters = s.table("cluster");
+  const auto& region = clusters.column("region");
+  std::vector<std::vector<int>> out;
+  std::map<std::string, std::vector<int>, std::less<>> by_region;
+  for (size_t c = 0; c < clusters.rows; ++c) {
+    out.push_back({static_cast<int>(c)});
+    if (!region.text(c).empty())
+      by_region[std::string(region.text(c))].push_back(static_cast<int>(c));
+  }
+  for (auto& [code, rows] : by_region) {
+    if (rows.size() > 1) out.push_back(std::move(rows));  // one cluster: its manager's rows
+  }
+  return out;
 }
 
 }  // namespace poles::app

@@ -70,6 +70,12 @@ class Reader {
   std::vector<uint8_t> clusters_, projects_;  // by row: 1 when known
   int32_t organisation_ = -1;
 };
+// The rows of the cluster table that readers know whole (Reader): each cluster's manager its
+// cluster's row, each region the rows of its clusters. A table by cluster published to all is
+// protected against each of them (secrecy::OverYears's insiders): otherwise a manager would
+// subtract its own cell, masked for all, from the total to recover the cell its mask protects.
+std::vector<std::vector<int>> cluster_insiders(const snapshot::Snapshot& s);
+
 inline SecrecyRuleView rule_shown(const SecrecyRule& rule) {
   return {rule.min_firms, rule.max_share};
 }

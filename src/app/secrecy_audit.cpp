@@ -202,12 +202,14 @@ struct OverYearsSystems {
   };
   std::vector<System> systems;
   std::vector<Period> periods;
+  int insider_views = 0, insider_failures = 0;
 };
 
 Status add_over_years(OverYearsSystems& out, const std::string& name,
                       const std::vector<std::string>& rows,
                       std::vector<secrecy::DatedContribution> contributions,
-                      const SecrecyAuditOptions& o, const SecrecyRule& rule, FirmSuppression how) {
+                      const SecrecyAuditOptions& o, const SecrecyRule& rule, FirmSuppression how,
+                      const std::vector<std::vector<int>>& insiders = {}) {
   const auto label = [&](int year) {
     return fmt::format("{} {}", name, year == secrecy::kUndated ? "undated" : std::to_string(year));
   };
@@ -221,8 +223,8 @@ Status add_over_years(OverYearsSystems& out, const std::string& name,
     }
     return Status::ok();
   }
-  const auto over =
-      secrecy::OverYears::publish(static_cast<int>(rows.size()), std::move(contributions), rule);
+  const auto over = secrecy::OverYears::publish(static_cast<int>(rows.size()),
+                                                std::move(contributions), rule, insiders);
   for (const auto& y : over.years()) {
     if (o.year && y.year != *o.year) continue;
     System sys;
@@ -242,6 +244,29 @@ Status add_over_years(OverYearsSystems& out, const std::string& name,
     out.periods.push_back(
         {fmt::format("{} {}-{}", name, iv.from, iv.to), r < rows.size() ? rows[r] : "total", iv});
   }
+  // Each insider: the years' tables as it sees them (those where it knows a masked cell), then
+  // the period cells of the rows it does not know.
+  for (const auto& known : over.insiders()) {
+    bool sees_more = false;
+    for (const auto& y : over.years()) {
+      if (o.year && y.year != *o.year) continue;
+      const auto ids = secrecy::OverYears::known_cells(y, known);
+      if (std::none_of(ids.begin(), ids.end(),
+                       [&](int id) { return y.linked.cells[static_cast<size_t>(id)].masked(); }))
+        continue;
+      sees_more = true;
+      POLES_ASSIGN_OR_RETURN(auto a,
+                             secrecy::audit(secrecy::known_to(y.linked, ids), protection, true));
+      ++out.insider_views;
+      out.insider_failures += a.failures;
+    }
+    if (!sees_more) continue;
+    POLES_ASSIGN_OR_RETURN(auto seen, over.audit_periods(protection, &known));
+    for (const auto& iv : seen) {
+      if (o.year && (*o.year < iv.from || *o.year > iv.to)) continue;
+      out.insider_failures += !iv.is_protected;
+    }
+  }
   return Status::ok();
 }
 
@@ -253,6 +278,9 @@ Result<SecrecyAuditPublisher> attack_over_years(std::string publisher,
                                                 std::chrono::steady_clock::time_point start) {
   POLES_ASSIGN_OR_RETURN(auto out,
                          attack_systems(std::move(publisher), how, built.systems, o, rule, start));
+  out.insider_views = built.insider_views;
+  out.insider_failures = built.insider_failures;
+  out.failures += built.insider_failures;
   for (const auto& [table, row, iv] : built.periods) {
     ++out.period_cells;
     ++out.attacked;
@@ -295,8 +323,8 @@ Result<SecrecyAuditPublisher> audit_services_financing(const snapshot::Snapshot&
          {f.cluster, 0, f.amount, std::string(orgs.key(static_cast<size_t>(f.organisation)))}});
   OverYearsSystems built;
   if (!financing.empty())
-    POLES_RETURN_IF_ERROR(
-        add_over_years(built, "financing raised", rows, std::move(financing), o, rule, how));
+    POLES_RETURN_IF_ERROR(add_over_years(built, "financing raised", rows, std::move(financing), o,
+                                         rule, how, cluster_insiders(s)));
   return attack_over_years("/api/v1/services/summary", built, how, o, rule, start);
 }
 

@@ -43,12 +43,17 @@ struct SecrecyAuditPublisher {
   // Publishers of a period the caller chooses (secrecy::OverYears): the period cells that fail
   // the rule, attacked from their years' tables (counted in attacked and failures too).
   int period_cells = 0;
+  // Tables published to all and read by insiders (a cluster's manager knows its cluster's row,
+  // a region its clusters'): each year's table attacked as each insider that knows a masked cell
+  // sees it, and the period cells of the rows it does not know (their failures count in failures).
+  int insider_views = 0;
+  int insider_failures = 0;
   std::optional<SecrecyAuditCell> narrowest;
   double seconds = 0;
 };
 POLES_JSON(SecrecyAuditPublisher, publisher, suppression, tables, cells, primary, secondary,
            cells_masked_share, value_masked_share, attacked, exact, failures, period_cells,
-           narrowest, seconds)
+           insider_views, insider_failures, narrowest, seconds)
 
 struct SecrecyAudit {
   SecrecyRuleView rule;

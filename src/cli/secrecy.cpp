@@ -86,6 +86,7 @@ void add_secrecy(CLI::App& app, CommandContext& ctx) {
             {"attacked", p.attacked},
             {"exact", p.exact},
             {"failures", p.failures},
+            {"insider views", p.insider_views},
             {"narrowest",
              p.narrowest && p.narrowest->relative_half_width
                  ? fmt::format("±{:.1f} % ({}, {} × {})", 100 * *p.narrowest->relative_half_width,

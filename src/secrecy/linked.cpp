@@ -278,7 +278,51 @@ void start_from_public_masks(LinkedTables& reader, const LinkedTables& everyone)
   }
 }
 
-Result<AuditOutcome> audit(const LinkedTables& lt, const Protection& p, bool primaries_only) {
+LinkedTables known_to(const LinkedTables& lt, const std::vector<int>& cells) {
+  LinkedTables out = lt;
+  std::vector<uint8_t> known(out.cells.size(), 0);
+  for (int id : cells) {
+    auto& c = out.cells[static_cast<size_t>(id)];
+    c.state = CellState::kPublished;
+    c.lower = c.upper = c.known = c.value;
+    known[static_cast<size_t>(id)] = 1;
+  }
+  // A total over known cells holds the reader's own part: its protection interval is that of
+  // the rest (a total of the reader's cells alone is its own). Totals of totals: a pass per level.
+  for (size_t pass = 0; pass < 4; ++pass) {
+    for (const auto& sum : out.sums) {
+      auto& total = out.cells[static_cast<size_t>(sum.total)];
+      if (known[static_cast<size_t>(sum.total)]) continue;
+      double part = 0;
+      for (int id : sum.parts) part += out.cells[static_cast<size_t>(id)].known;
+      if (std::fabs(part) > std::fabs(total.known)) total.known = part;
+    }
+  }
+  return out;
+}
+
+Status protect_against(LinkedTables& lt, const std::vector<std::vector<int>>& insiders,
+                       const Protection& p) {
+  for (const auto& cells : insiders) {
+    const bool knows_a_mask = std::any_of(cells.begin(), cells.end(), [&](int id) {
+      return lt.cells[static_cast<size_t>(id)].masked();
+    });
+    if (!knows_a_mask) continue;
+    LinkedTables seen = known_to(lt, cells);
+    POLES_RETURN_IF_ERROR(protect(seen, p));
+    for (size_t i = 0; i < lt.cells.size(); ++i) {
+      if (seen.cells[i].masked() && !lt.cells[i].masked())
+        lt.cells[i].state = CellState::kSecondary;
+    }
+  }
+  return Status::ok();
+}
+
+namespace {
+
+// The attacker on the masked cells `wanted` selects (every one when null).
+Result<AuditOutcome> attack_cells(const LinkedTables& lt, const Protection& p, bool primaries_only,
+                                  const std::vector<uint8_t>* wanted) {
   const size_t n = lt.cells.size();
   const double S = scale_of(lt);
   numeric::RepeatedLp lp;
@@ -310,6 +354,7 @@ Result<AuditOutcome> audit(const LinkedTables& lt, const Protection& p, bool pri
     const auto& c = lt.cells[j];
     if (c.table < 0 || !c.masked()) continue;
     if (primaries_only && c.state != CellState::kPrimary) continue;
+    if (wanted && !(*wanted)[j]) continue;
     CellInterval iv;
     iv.cell = static_cast<int>(j);
     iv.value = c.value;
@@ -334,6 +379,19 @@ Result<AuditOutcome> audit(const LinkedTables& lt, const Protection& p, bool pri
     out.cells.push_back(iv);
   }
   return out;
+}
+
+}  // namespace
+
+Result<AuditOutcome> audit(const LinkedTables& lt, const Protection& p, bool primaries_only) {
+  return attack_cells(lt, p, primaries_only, nullptr);
+}
+
+Result<AuditOutcome> audit_cells(const LinkedTables& lt, const std::vector<int>& cells,
+                                 const Protection& p) {
+  std::vector<uint8_t> wanted(lt.cells.size(), 0);
+  for (int id : cells) wanted[static_cast<size_t>(id)] = 1;
+  return attack_cells(lt, p, false, &wanted);
 }
 
 SecretTable to_secret_table(const LinkedTables& lt, const Grid& g) {

@@ -61,44 +61,89 @@ struct OverYears::PeriodCell {
 };
 
 OverYears OverYears::publish(int rows, std::vector<DatedContribution> contributions,
-                             const Rule& rule) {
+                             const Rule& rule, const std::vector<std::vector<int>>& insiders) {
+  // A reader that knows contributions starts from the years' masks published to all.
+  if (std::any_of(contributions.begin(), contributions.end(),
+                  [](const DatedContribution& d) { return d.c.known; })) {
+    auto unknown = contributions;
+    for (auto& d : unknown) d.c.known = false;
+    return publish_for_reader(publish(rows, std::move(unknown), rule, insiders),
+                              std::move(contributions));
+  }
   OverYears out;
   out.rows_ = rows;
   out.rule_ = rule;
-  out.nonnegative_ = std::all_of(contributions.begin(), contributions.end(),
-                                 [](const DatedContribution& d) { return d.c.value >= 0; });
-  for (auto& d : contributions) d.c.col = 0;
-  out.contributions_ = std::move(contributions);
+  out.insiders_ = insiders;
+  out.declare(std::move(contributions), nullptr);
   Protection p;
   p.share = rule.protection;
-
-  // A reader that knows contributions starts from the years' masks published to all.
-  const bool reader = std::any_of(out.contributions_.begin(), out.contributions_.end(),
-                                  [](const DatedContribution& d) { return d.c.known; });
-  OverYears everyone;
-  if (reader) {
-    auto unknown = out.contributions_;
-    for (auto& d : unknown) d.c.known = false;
-    everyone = publish(rows, std::move(unknown), rule);
-    out.failed_ = everyone.failed_;
-  }
-
-  std::map<int, std::vector<Contribution>> by_year;
-  for (const auto& d : out.contributions_) by_year[d.year].push_back(d.c);
-  for (auto& [year, cs] : by_year) {  // kUndated (0) sorts first
-    Year y;
-    y.year = year;
-    y.grid = add_two_way(y.linked, year == kUndated ? "undated" : std::to_string(year), rows, 1, cs,
-                         rule, out.nonnegative_);
-    if (reader) start_from_public_masks(y.linked, everyone.years_[out.years_.size()].linked);
-    if (!out.failed_ && !protect(y.linked, p).is_ok()) out.failed_ = true;
-    out.years_.push_back(std::move(y));
-  }
-  if (!out.failed_ && !out.protect_periods(p).is_ok()) out.failed_ = true;
+  if (!out.failed_ && !out.protect_insiders(p).is_ok()) out.failed_ = true;
   return out;
 }
 
-std::vector<OverYears::PeriodCell> OverYears::primary_periods() const {
+OverYears OverYears::publish_for_reader(const OverYears& everyone,
+                                        std::vector<DatedContribution> contributions) {
+  OverYears out;
+  out.rows_ = everyone.rows_;
+  out.rule_ = everyone.rule_;
+  out.failed_ = everyone.failed_;
+  out.declare(std::move(contributions), &everyone);
+  return out;
+}
+
+void OverYears::declare(std::vector<DatedContribution> contributions, const OverYears* everyone) {
+  nonnegative_ = std::all_of(contributions.begin(), contributions.end(),
+                             [](const DatedContribution& d) { return d.c.value >= 0; });
+  for (auto& d : contributions) d.c.col = 0;
+  contributions_ = std::move(contributions);
+  Protection p;
+  p.share = rule_.protection;
+  std::map<int, std::vector<Contribution>> by_year;
+  for (const auto& d : contributions_) by_year[d.year].push_back(d.c);
+  for (auto& [year, cs] : by_year) {  // kUndated (0) sorts first
+    Year y;
+    y.year = year;
+    y.grid = add_two_way(y.linked, year == kUndated ? "undated" : std::to_string(year), rows_, 1,
+                         cs, rule_, nonnegative_);
+    if (everyone) {
+      // The same figures: the same years (otherwise fail closed, every cell masked).
+      const auto same = std::find_if(everyone->years_.begin(), everyone->years_.end(),
+                                     [&](const Year& e) { return e.year == year; });
+      if (same == everyone->years_.end() || same->linked.cells.size() != y.linked.cells.size())
+        failed_ = true;
+      else
+        start_from_public_masks(y.linked, same->linked);
+    }
+    if (!failed_ && !protect(y.linked, p).is_ok()) failed_ = true;
+    years_.push_back(std::move(y));
+  }
+  if (!failed_ && !protect_periods(p).is_ok()) failed_ = true;
+}
+
+std::vector<int> OverYears::known_cells(const Year& y, const std::vector<int>& rows) {
+  std::vector<int> out;
+  for (int r : rows) {
+    if (r < 0 || r >= y.grid.rows) continue;
+    for (int c = 0; c <= y.grid.cols; ++c) out.push_back(y.grid.at(r, c));
+  }
+  return out;
+}
+
+LinkedTables OverYears::seen_by(const Year& y, const std::vector<int>* known_rows) const {
+  return known_rows ? known_to(y.linked, known_cells(y, *known_rows)) : y.linked;
+}
+
+Status OverYears::protect_insiders(const Protection& p) {
+  for (const auto& rows : insiders_) {
+    for (auto& y : years_)
+      POLES_RETURN_IF_ERROR(protect_against(y.linked, {known_cells(y, rows)}, p));
+    POLES_RETURN_IF_ERROR(protect_periods(p, &rows));
+  }
+  return Status::ok();
+}
+
+std::vector<OverYears::PeriodCell> OverYears::primary_periods(
+    const std::vector<int>* known_rows) const {
   std::vector<size_t> dated;
   std::vector<size_t> undated;
   for (size_t y = 0; y < years_.size(); ++y)
@@ -108,15 +153,28 @@ std::vector<OverYears::PeriodCell> OverYears::primary_periods() const {
   // Contributions by row (the total row takes every one) and year.
   std::vector<std::vector<std::vector<const Contribution*>>> cs(
       static_cast<size_t>(rows_) + 1, std::vector<std::vector<const Contribution*>>(years_.size()));
+  // An insider's contributions are its own in the total's periods (their known part).
+  const auto knows = [&](int row) {
+    return known_rows &&
+           std::find(known_rows->begin(), known_rows->end(), row) != known_rows->end();
+  };
+  std::vector<Contribution> own;
+  for (const auto& d : contributions_) {
+    if (!knows(d.c.row)) continue;
+    own.push_back(d.c);
+    own.back().known = true;
+  }
+  size_t next_own = 0;
   for (const auto& d : contributions_) {
     const size_t y = index_of.at(d.year);
     cs[static_cast<size_t>(d.c.row)][y].push_back(&d.c);
-    cs[static_cast<size_t>(rows_)][y].push_back(&d.c);
+    cs[static_cast<size_t>(rows_)][y].push_back(knows(d.c.row) ? &own[next_own++] : &d.c);
   }
   std::vector<PeriodCell> out;
   // A table of one row has a total equal to it: its periods once.
   const int last_row = rows_ == 1 ? 0 : rows_;
   for (int r = 0; r <= last_row; ++r) {
+    if (knows(r)) continue;
     const auto& row = cs[static_cast<size_t>(r)];
     for (size_t i = 0; i < dated.size(); ++i) {
       // A run that starts or ends on a year without this row's contributions is the shorter
@@ -139,23 +197,33 @@ std::vector<OverYears::PeriodCell> OverYears::primary_periods() const {
   return out;
 }
 
-Result<std::vector<PeriodInterval>> OverYears::audit_periods(const Protection& p) const {
-  return attack(primary_periods(), p);
+Result<std::vector<PeriodInterval>> OverYears::audit_periods(
+    const Protection& p, const std::vector<int>* known_rows) const {
+  return attack(primary_periods(known_rows), p, known_rows);
 }
 
 Result<std::vector<PeriodInterval>> OverYears::attack(const std::vector<PeriodCell>& cells,
-                                                      const Protection& p) const {
+                                                      const Protection& p,
+                                                      const std::vector<int>* known_rows) const {
   // Each year's attacker: the interval of every cell of the column (a published cell, or one
   // known a priori, is a point).
+  // Only the cells the period cells add up are attacked.
+  std::vector<std::set<int>> needed(years_.size());
+  for (const auto& cell : cells) {
+    for (size_t y : cell.years) needed[y].insert(cell.row);
+  }
   std::vector<std::vector<std::pair<double, double>>> interval(years_.size());
   for (size_t y = 0; y < years_.size(); ++y) {
     const Year& year = years_[y];
-    POLES_ASSIGN_OR_RETURN(auto a, audit(year.linked, p));
+    const LinkedTables seen = seen_by(year, known_rows);
+    std::vector<int> ids;
+    for (int r : needed[y]) ids.push_back(year.grid.at(r, 0));
+    POLES_ASSIGN_OR_RETURN(auto a, audit_cells(seen, ids, p));
     std::map<int, std::pair<double, double>> masked;
     for (const auto& iv : a.cells) masked[iv.cell] = {iv.low, iv.up};
     for (int r = 0; r <= rows_; ++r) {
       const int id = year.grid.at(r, 0);
-      const double v = year.linked.cells[static_cast<size_t>(id)].value;
+      const double v = seen.cells[static_cast<size_t>(id)].value;
       const auto m = masked.find(id);
       interval[y].push_back(m == masked.end() ? std::pair{v, v} : m->second);
     }
@@ -183,9 +251,19 @@ Result<std::vector<PeriodInterval>> OverYears::attack(const std::vector<PeriodCe
   return out;
 }
 
-Status OverYears::protect_periods(const Protection& p) {
-  const auto cells = primary_periods();
-  POLES_ASSIGN_OR_RETURN(auto attacked, attack(cells, p));
+Status OverYears::protect_periods(const Protection& p, const std::vector<int>* known_rows) {
+  if (known_rows) {
+    // An insider that knows no masked cell sees what everyone sees.
+    const bool knows_a_mask = std::any_of(years_.begin(), years_.end(), [&](const Year& y) {
+      const auto ids = known_cells(y, *known_rows);
+      return std::any_of(ids.begin(), ids.end(),
+                         [&](int id) { return y.linked.cells[static_cast<size_t>(id)].masked(); });
+    });
+    if (!knows_a_mask) return Status::ok();
+  }
+  const auto cells = primary_periods(known_rows);
+  if (cells.empty()) return Status::ok();
+  POLES_ASSIGN_OR_RETURN(auto attacked, attack(cells, p, known_rows));
   // The years' tables together (each year's primary cells are protected already: they stay
   // masked, and no longer drive the program) with the period cells not yet protected, each the
   // sum of its years' cells.
@@ -194,12 +272,13 @@ Status OverYears::protect_periods(const Protection& p) {
   for (const Year& y : years_) {
     offset.push_back(all.cells.size());
     const int table = all.add_table(y.linked.tables.front());
-    for (LinkedCell c : y.linked.cells) {
+    const LinkedTables seen = seen_by(y, known_rows);
+    for (LinkedCell c : seen.cells) {
       if (c.state == CellState::kPrimary) c.state = CellState::kSecondary;
       c.table = table;
       all.add_cell(c);
     }
-    for (const auto& sum : y.linked.sums) {
+    for (const auto& sum : seen.sums) {
       std::vector<int> parts;
       for (int part : sum.parts) parts.push_back(part + static_cast<int>(offset.back()));
       all.add_sum(sum.total + static_cast<int>(offset.back()), std::move(parts));
@@ -235,7 +314,7 @@ Status OverYears::protect_periods(const Protection& p) {
   }
   // Fail closed: a period cell the program could not protect (no deviation found) masks
   // everything rather than be published.
-  POLES_ASSIGN_OR_RETURN(attacked, attack(cells, p));
+  POLES_ASSIGN_OR_RETURN(attacked, attack(cells, p, known_rows));
   if (std::any_of(attacked.begin(), attacked.end(),
                   [](const PeriodInterval& iv) { return !iv.is_protected; }))
     return Status::internal("a period cell could not be protected");

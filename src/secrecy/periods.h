@@ -15,6 +15,11 @@
 // Because the years' tables share no cell, a period cell's interval is the sum of its years'
 // intervals, which the audit computes from each year's attacker (audit_periods).
 //
+// Readers that know some rows whole (insiders: a cluster's manager knows its cluster's row of a
+// table published to all, a region its clusters' rows) are attackers too: the table published to
+// all is protected against each in turn (secrecy::protect_against on every year, then the period
+// cells of the rows it does not know), the masks added to the public ones.
+//
 // Deterministic for given contributions: the years' masks do not depend on the period asked.
 #pragma once
 
@@ -55,9 +60,16 @@ class OverYears {
 
   // Declares and protects every year's column, then the period cells that fail the rule. A reader
   // that knows contributions (Contribution::known) starts from the years' masks published to
-  // all. Should the solver fail, every cell is masked.
+  // all. `insiders`: the rows each insider knows whole (the public table is protected against
+  // each; a reader's starts from those masks). Should the solver fail, every cell is masked.
   static OverYears publish(int rows, std::vector<DatedContribution> contributions,
-                           const Rule& rule = {});
+                           const Rule& rule = {},
+                           const std::vector<std::vector<int>>& insiders = {});
+  // A reader's tables from the same figures published to all (`everyone`: publish with no
+  // contribution known), for a caller that keeps that one. `contributions` are everyone's, with
+  // the reader's known.
+  static OverYears publish_for_reader(const OverYears& everyone,
+                                      std::vector<DatedContribution> contributions);
 
   // The cells of the period [from, to] (undated contributions included): rows + 1 cells, the
   // last the total.
@@ -69,22 +81,40 @@ class OverYears {
   // The attacker on every period cell that fails the rule (for the reader the contributions
   // were declared for) and is not a year's own cell: its interval is the sum of its years'
   // intervals, each computed by secrecy::audit on that year's table.
-  Result<std::vector<PeriodInterval>> audit_periods(const Protection& p) const;
+  // With `known_rows`, the attacker is the insider that knows those rows: the period cells of
+  // the other rows, attacked from the years' tables as it sees them (known_cells).
+  Result<std::vector<PeriodInterval>> audit_periods(
+      const Protection& p, const std::vector<int>* known_rows = nullptr) const;
+
+  // The rows each insider knows (as given to publish; empty for a reader's tables).
+  const std::vector<std::vector<int>>& insiders() const { return insiders_; }
+  // The cells of a year's table that a reader of `rows` knows (each row's cell and its total).
+  static std::vector<int> known_cells(const Year& y, const std::vector<int>& rows);
 
  private:
   struct Acc;
   struct PeriodCell;
   // Every period cell that fails the rule, with the indices (in years_) of its years (each
   // distinct cell once: runs between two years of the row's contributions).
-  std::vector<PeriodCell> primary_periods() const;
+  // Declares every year's column and protects the years and the periods (a reader's from the
+  // masks of `everyone`, the same figures published to all).
+  void declare(std::vector<DatedContribution> contributions, const OverYears* everyone);
+  // `known_rows`: an insider's rows, whose cells it knows (left out).
+  std::vector<PeriodCell> primary_periods(const std::vector<int>* known_rows = nullptr) const;
   Result<std::vector<PeriodInterval>> attack(const std::vector<PeriodCell>& cells,
-                                             const Protection& p) const;
-  Status protect_periods(const Protection& p);
+                                             const Protection& p,
+                                             const std::vector<int>* known_rows) const;
+  Status protect_periods(const Protection& p, const std::vector<int>* known_rows = nullptr);
+  // The years and the periods protected against each insider in turn.
+  Status protect_insiders(const Protection& p);
+  // A year's table as the insider of `known_rows` sees it (its own when null).
+  secrecy::LinkedTables seen_by(const Year& y, const std::vector<int>* known_rows) const;
 
   int rows_ = 0;
   Rule rule_;
   bool nonnegative_ = true;
   std::vector<DatedContribution> contributions_;
+  std::vector<std::vector<int>> insiders_;
   std::vector<Year> years_;  // the undated first, then by year
   bool failed_ = false;      // the solver failed: everything is masked
 };

@@ -6,6 +6,7 @@
 // former suppression succeed: the tests can fail.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include <map>
 #include <set>
 
+#include "app/factory.h"
 #include "app/secrecy_audit.h"
 #include "app/stats.h"
 #include "core/date.h"
@@ -46,11 +48,14 @@ class SecrecyAttack : public ::testing::Test {
     auto snap = snapshot::load(**s);
     ASSERT_TRUE(snap.has_value());
     snap_ = *snap;
+    store_ = s->release();
   }
   static void TearDownTestSuite() {
     snap_.reset();
+    delete store_;
     delete dir_;
   }
+  static inline store::Store* store_ = nullptr;
   static inline testing::TempDir* dir_ = nullptr;
   static inline bool france_ = false;
   static inline snapshot::SnapshotPtr snap_;
@@ -227,6 +232,93 @@ TEST_F(SecrecyAttack, ServicesFinancingAndSectorResultsPassTheAudit) {
   }
   EXPECT_EQ(seen, 2);
   EXPECT_TRUE(r->passed);
+}
+
+// The hole a review found on 2026-11-30: in a year's column of the services summary's financing
+// raised by cluster, published to all with its total, a primary cell protected only by another
+// cluster's masked cell was recovered exactly by that cluster's manager (total − published rows −
+// its own cell; small demo, 2015: 3,646,826 − 1,829,071 = 1,817,755). Every cluster manager and
+// every region fills in the rows it knows (their true values, from SQL) and attacks every year's
+// column as published to all with GLPK: no primary cell of another cluster narrower than ±15 %.
+TEST_F(SecrecyAttack, NoManagerOrRegionRecoversAnotherClustersFinancingFromTheTotal) {
+  if (!testing::glpk_available()) GTEST_SKIP() << "glpsol (glpk-utils) is not installed";
+  // The truth, by cluster and year, and each cluster's region: from SQL, not from the engine.
+  auto rows = store_->query(
+      "SELECT s.cluster_id, c.region, CAST(substr(s.date, 1, 4) AS INTEGER), "
+      "SUM(p.financing_raised) FROM service_participant p JOIN service s ON s.id = p.service_id "
+      "JOIN cluster c ON c.id = s.cluster_id WHERE p.financing_raised IS NOT NULL AND "
+      "p.financing_raised <> 0 GROUP BY 1, 2, 3",
+      {});
+  ASSERT_TRUE(rows.has_value()) << rows.error().to_string();
+  std::map<int, std::map<std::string, double>> truth;  // year -> cluster -> financing
+  std::map<std::string, std::string> region_of;
+  for (const auto& r : *rows) {
+    const auto& cluster = std::get<std::string>(r[0]);
+    region_of[cluster] = std::get<std::string>(r[1]);
+    truth[static_cast<int>(std::get<int64_t>(r[2]))][cluster] = std::get<double>(r[3]);
+  }
+  ASSERT_FALSE(truth.empty());
+  // The insiders: each cluster's manager, each region (its clusters).
+  std::vector<std::set<std::string>> insiders;
+  std::map<std::string, std::set<std::string>> by_region;
+  for (const auto& [cluster, region] : region_of) {
+    insiders.push_back({cluster});
+    by_region[region].insert(cluster);
+  }
+  for (const auto& [region, clusters] : by_region) insiders.push_back(clusters);
+
+  int attacks = 0, primaries = 0, narrow = 0;
+  const auto years =
+      truth.size() > 6 && france_ ? std::vector<int>{2015, 2018, 2021} : std::vector<int>{};
+  for (const auto& [year, cells] : truth) {
+    if (!years.empty() && std::find(years.begin(), years.end(), year) == years.end()) continue;
+    auto args = app::parse(services_params(),
+                           {{"from", std::to_string(year)}, {"to", std::to_string(year)}});
+    ASSERT_TRUE(args.has_value());
+    auto view = services_overview(*snap_, *args);  // as published to all
+    ASSERT_TRUE(view.has_value()) << view.error().to_string();
+    // The column: the clusters the summary lists (the others have no financing that year), then
+    // the total.
+    std::vector<std::string> ids;
+    PublishedGrid column;
+    std::vector<bool> primary;
+    for (const auto& c : view->clusters) {
+      ids.push_back(c.cluster);
+      column.push_back({c.financing_raised.value, c.financing_raised.value});
+      primary.push_back(c.financing_raised.secret == std::optional<std::string>("primary"));
+    }
+    const auto& total = view->totals.financing_raised.value;
+    column.push_back({total, total});
+    for (const auto& known : insiders) {
+      // Only an insider that knows a masked cell learns more than the published values.
+      bool knows_a_mask = false;
+      for (size_t i = 0; i < ids.size(); ++i)
+        knows_a_mask |= known.count(ids[i]) > 0 && !column[i][0].has_value();
+      if (!knows_a_mask) continue;
+      auto seen = column;
+      for (size_t i = 0; i < ids.size(); ++i) {
+        if (!known.count(ids[i])) continue;
+        const auto it = cells.find(ids[i]);
+        const double v = it == cells.end() ? 0.0 : it->second;
+        seen[i] = {v, v};
+      }
+      ++attacks;
+      for (const auto& iv : testing::glpk_attack({seen}, {}, true)) {
+        const auto r = static_cast<size_t>(iv.row);
+        if (iv.col != 0 || r >= ids.size() || !primary[r] || known.count(ids[r])) continue;
+        ++primaries;
+        const double x = cells.at(ids[r]), half = 0.15 * x * (1 - 1e-6);
+        const bool too_narrow = iv.low > x - half || iv.up < x + half;
+        narrow += too_narrow;
+        EXPECT_FALSE(too_narrow) << year << ": " << *known.begin() << (known.size() > 1 ? "…" : "")
+                                 << " narrows " << ids[r] << " (" << x << ") to [" << iv.low << ", "
+                                 << iv.up << "]";
+      }
+    }
+  }
+  EXPECT_GT(attacks, 0) << "some manager or region knows a masked cell";
+  EXPECT_GT(primaries, 0) << "and attacks another cluster's primary cell";
+  EXPECT_EQ(narrow, 0);
 }
 
 // On the france demo: every table of every year (the 450 tables of `poles secrecy audit`).

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <string>
+#include <tuple>
 
 #include "glpk_attacker.h"
 
@@ -163,6 +164,99 @@ TEST(OverYears, AReaderStartsFromTheMasksPublishedToAll) {
       }
     }
   }
+}
+
+// An insider knows a row whole (a cluster's manager, its cluster's row of the table published to
+// all). Found on the small demo's services financing, 2015: the aero cluster's cell (1,829,071,
+// one firm) and the mobility cluster's (1,817,755, one firm) masked, protecting each other, the
+// total published: each manager recovered the other's cell exactly as the total minus the
+// published rows minus its own. With the insiders declared, the table published to all resists
+// each of them: the independent attacker, given the insider's row, cannot narrow the other
+// primary cell below ±15 %, in a year or over the two years.
+std::vector<DatedContribution> two_insiders() {
+  std::vector<DatedContribution> out;
+  const auto add = [&](int year, int row, double v, const std::string& firm) {
+    out.push_back({year, {row, 0, v, firm}});
+  };
+  add(2015, 0, 1829071, "aero-X");
+  add(2015, 1, 1817755, "mob-Y");
+  add(2016, 1, 1500000, "mob-Y");
+  for (int i = 0; i < 4; ++i) {
+    add(2016, 0, 400000 + 1000 * i, "aero-" + std::to_string(i));
+    add(2015, 2, 50000 + 700 * i, "small-" + std::to_string(i));
+    add(2016, 2, 60000 + 900 * i, "small-" + std::to_string(i));
+    add(2015, 3, 300000 + 5000 * i, "mid-" + std::to_string(i));
+    add(2016, 3, 310000 + 4000 * i, "mid-" + std::to_string(i));
+  }
+  for (int i = 0; i < 5; ++i) {
+    add(2015, 4, 420000 + 3000 * i, "big-" + std::to_string(i));
+    add(2016, 4, 430000 + 2000 * i, "big-" + std::to_string(i));
+  }
+  return out;
+}
+
+// The years as the insider of `row` reads them: the published grids with its row filled in.
+std::vector<PublishedGrid> seen_by_insider(const OverYears& over, int row) {
+  std::vector<PublishedGrid> out;
+  for (const auto& y : over.years()) {
+    auto grid = testing::published(y.linked, y.grid);
+    for (int c = 0; c <= y.grid.cols; ++c)
+      grid[static_cast<size_t>(row)][static_cast<size_t>(c)] =
+          y.linked.cells[static_cast<size_t>(y.grid.at(row, c))].value;
+    out.push_back(std::move(grid));
+  }
+  return out;
+}
+
+TEST(OverYears, AManagerCannotRecoverAnotherClustersCellFromItsOwnAndTheTotal) {
+  if (!testing::glpk_available()) GTEST_SKIP() << "glpsol (glpk-utils) is not installed";
+  const auto cs = two_insiders();
+  // The hole: protected for the public alone, the two primary cells shield each other and the
+  // total is published; the aero manager fills in its own cell and gets the mobility cell.
+  const auto plain = OverYears::publish(5, cs);
+  {
+    const auto years = seen_by_insider(plain, 0);
+    const auto& y2015 = years.front();
+    ASSERT_FALSE(y2015[1][0].has_value()) << "the mobility cell is masked";
+    ASSERT_TRUE(y2015[5][0].has_value()) << "the total is published";
+    const auto [low, up] = period_interval({y2015}, 1);
+    EXPECT_NEAR(low, 1817755, 1e-3);
+    EXPECT_NEAR(up, 1817755, 1e-3) << "recovered exactly: the premise of the fix";
+  }
+  // Fixed: each manager's row declared as an insider's.
+  const auto over = OverYears::publish(5, cs, {}, {{0}, {1}, {2}, {3}, {4}});
+  for (const auto& [insider, victim, value] :
+       {std::tuple{0, 1, 1817755.0}, std::tuple{1, 0, 1829071.0}}) {
+    const auto years = seen_by_insider(over, insider);
+    const auto [low, up] = period_interval({years.front()}, victim);
+    EXPECT_LE(low, value * 0.85 + 1e-3) << "insider " << insider << " on row " << victim;
+    EXPECT_GE(up, value * 1.15 - 1e-3) << "insider " << insider << " on row " << victim;
+  }
+  // Over 2015–2016, the mobility firm alone both years: the aero manager still cannot narrow it.
+  {
+    const auto [low, up] = period_interval(seen_by_insider(over, 0), 1);
+    const double value = 1817755 + 1500000;
+    EXPECT_LE(low, value * 0.85 + 1e-3);
+    EXPECT_GE(up, value * 1.15 - 1e-3);
+  }
+  // The engine's own attacker agrees, for every insider; and the public one still passes.
+  for (const auto& known : over.insiders()) {
+    auto periods = over.audit_periods(Protection{}, &known);
+    ASSERT_TRUE(periods.has_value()) << periods.error().to_string();
+    for (const auto& iv : *periods)
+      EXPECT_TRUE(iv.is_protected) << "insider " << known.front() << " row " << iv.row;
+    for (const auto& y : over.years()) {
+      auto a = audit(known_to(y.linked, OverYears::known_cells(y, known)), Protection{}, true);
+      ASSERT_TRUE(a.has_value());
+      EXPECT_EQ(a->failures, 0) << "insider " << known.front() << " year " << y.year;
+    }
+  }
+  auto everyone = over.audit_periods(Protection{});
+  ASSERT_TRUE(everyone.has_value());
+  for (const auto& iv : *everyone) EXPECT_TRUE(iv.is_protected) << "row " << iv.row;
+  // The rows of many firms stay published: the fix masks what it needs, not everything.
+  const auto y2015 = over.period(2015, 2015);
+  EXPECT_TRUE(y2015[4].value.has_value()) << "the row of five firms";
 }
 
 }  // namespace
