@@ -18,6 +18,7 @@
 #include "cli/print.h"
 #include "cli/view_command.h"
 #include "network/export.h"
+#include "network/linkpred.h"
 #include "snapshot/loader.h"
 
 namespace poles::cli {
@@ -272,6 +273,39 @@ void add_network(CLI::App& app, CommandContext& ctx) {
                if (!r) return ctx.fail(r.error());
                print_view(*r, json);
              });
+  {
+    struct Judge {
+      std::string dir;
+      network::LinkPredOptions o;
+      bool json = false;
+    };
+    auto j = std::make_shared<Judge>();
+    CLI::App* cmd = net->add_subcommand(
+        "judge-recommender",
+        "The recommender judged on a real network (CORDIS H2020): train on projects started up to "
+        "--train-to, predict the new partnerships up to --test-to, against the classical "
+        "baselines");
+    cmd->add_option("--cordis-h2020", j->dir,
+                    "Folder of h2020_participations.csv.gz and h2020_programme_parts.csv.gz")
+        ->required();
+    cmd->add_option("--train-to", j->o.train_to, "Last year of the train graph (default 2016)");
+    cmd->add_option("--test-to", j->o.test_to, "Last year of the test (default 2020)");
+    cmd->add_option("--sample", j->o.sample,
+                    "Organisations evaluated: a sample of this many (default 0: all)");
+    cmd->add_option("--seed", j->o.seed, "Seed of ties, samples and negatives (default 1)");
+    cmd->add_flag("--json", j->json, "Print JSON");
+    cmd->callback([j, &ctx] {
+      auto data = network::read_cordis_h2020(j->dir);
+      if (!data) return ctx.fail(data.error());
+      auto r = network::judge_link_prediction(data->rows, data->parts, j->o);
+      if (!r) return ctx.fail(r.error());
+      if (j->json) {
+        std::cout << tj::to_json(*r).dump(2) << "\n";
+        return;
+      }
+      print_object(tj::to_json(*r));
+    });
+  }
   {
     auto out = std::make_shared<std::string>();
     CLI::App* cmd = subcommand(
