@@ -71,8 +71,8 @@ Data index(const std::vector<LinkRow>& rows, const ProjectParts& parts, const Li
   for (const auto& [id, t] : types) {
     org_index.emplace(id, static_cast<int32_t>(d.orgs.size()));
     d.orgs.push_back(id);
-    d.type.push_back(type_index.try_emplace(mode(t), static_cast<int32_t>(type_index.size()))
-                         .first->second);
+    d.type.push_back(
+        type_index.try_emplace(mode(t), static_cast<int32_t>(type_index.size())).first->second);
     d.country.push_back(
         country_index.try_emplace(mode(countries[id]), static_cast<int32_t>(country_index.size()))
             .first->second);
@@ -190,8 +190,8 @@ constexpr size_t kModelFeatures = 6;
 const std::array<std::string, kBaselines> kBaselineNames = {
     "common_neighbours", "adamic_adar", "resource_allocation", "preferential_attachment"};
 const std::array<std::string, kModelFeatures> kModelNames = {
-    "ln_1_plus_l3",  "resource_allocation", "type_lift", "ln_country_lift",
-    "programme_cosine", "ln_1_plus_projects"};
+    "ln_1_plus_l3",    "resource_allocation", "type_lift",
+    "ln_country_lift", "programme_cosine",    "ln_1_plus_projects"};
 
 // What node u's candidates share with it: common neighbours, Adamic–Adar, resource allocation
 // and the L3 paths, for every node (reset between nodes through the touched list).
@@ -268,13 +268,14 @@ Features features(const Graph& g, const Data& d, const Neighbourhood& nb, int32_
     }
   }
   const double norm = g.parts_norm[uu] * g.parts_norm[vv];
-  f.model = {std::log1p(nb.l3(v)),
-             nb.ra(v),
-             g.type_lift[static_cast<size_t>(d.type[uu]) * g.types + static_cast<size_t>(d.type[vv])],
-             std::log(g.country_lift[static_cast<size_t>(d.country[uu]) * g.countries +
-                                     static_cast<size_t>(d.country[vv])]),
-             norm > 0 ? dot / norm : 0.0,
-             std::log1p(static_cast<double>(g.projects[vv]))};
+  f.model = {
+      std::log1p(nb.l3(v)),
+      nb.ra(v),
+      g.type_lift[static_cast<size_t>(d.type[uu]) * g.types + static_cast<size_t>(d.type[vv])],
+      std::log(g.country_lift[static_cast<size_t>(d.country[uu]) * g.countries +
+                              static_cast<size_t>(d.country[vv])]),
+      norm > 0 ? dot / norm : 0.0,
+      std::log1p(static_cast<double>(g.projects[vv]))};
   return f;
 }
 
@@ -392,8 +393,8 @@ Measured measure(const Data& d, const Graph& g, const std::vector<int32_t>& node
     }
     if (!with_auc) continue;
     for (int32_t v : positives) {
-      for (int32_t w : negatives(candidates, positives, u, v, g.n, o.auc_negatives, o.seed,
-                                 kAucNegative)) {
+      for (int32_t w :
+           negatives(candidates, positives, u, v, g.n, o.auc_negatives, o.seed, kAucNegative)) {
         out.auc_pairs += 1;
         for (size_t m = 0; m < methods; ++m) {
           const double a = sc[m][static_cast<size_t>(v)], b = sc[m][static_cast<size_t>(w)];
@@ -454,8 +455,7 @@ Result<Fitted> fit(const Data& d, const LinkPredOptions& o) {
         y.push_back(label);
       };
       add(v, 1);
-      for (int32_t w :
-           negatives(near, positives, u, v, g.n, o.fit_negatives, o.seed, kFitNegative))
+      for (int32_t w : negatives(near, positives, u, v, g.n, o.fit_negatives, o.seed, kFitNegative))
         add(w, 0);
     }
   }
@@ -479,9 +479,8 @@ Result<Fitted> fit(const Data& d, const LinkPredOptions& o) {
   // A probability model weighs proximity for every pair; a top ten is made of close candidates,
   // where it matters more. The scale of the proximity coefficients is chosen on the same split
   // (new partnerships of train_to on the graph before), by precision@k.
-  const auto select =
-      chosen(fresh, o.sample ? std::min(o.sample, kSelectionNodes) : kSelectionNodes, o.seed,
-             kFitSample);
+  const auto select = chosen(
+      fresh, o.sample ? std::min(o.sample, kSelectionNodes) : kSelectionNodes, o.seed, kFitSample);
   const auto m = measure(
       d, g, select, fresh, o, 2 * kScales.size(),
       [&](const Features& f, double* row) {
@@ -510,8 +509,7 @@ Result<Fitted> fit(const Data& d, const LinkPredOptions& o) {
 }  // namespace
 
 Result<LinkPredResult> judge_link_prediction(const std::vector<LinkRow>& rows,
-                                             const ProjectParts& parts,
-                                             const LinkPredOptions& o) {
+                                             const ProjectParts& parts, const LinkPredOptions& o) {
   if (o.test_to <= o.train_to)
     return Status::invalid_argument("the test years must follow the train years");
   if (o.k == 0) return Status::invalid_argument("k must be at least 1");
@@ -535,9 +533,8 @@ Result<LinkPredResult> judge_link_prediction(const std::vector<LinkRow>& rows,
     out.model.push_back({kModelNames[c], coef.model(static_cast<Eigen::Index>(c + 1))});
   out.baseline_logit.push_back({"intercept", coef.baseline(0)});
   for (size_t c = 0; c < kBaselines; ++c)
-    out.baseline_logit.push_back(
-        {c == 3 ? "ln_1_plus_preferential_attachment" : kBaselineNames[c],
-         coef.baseline(static_cast<Eigen::Index>(c + 1))});
+    out.baseline_logit.push_back({c == 3 ? "ln_1_plus_preferential_attachment" : kBaselineNames[c],
+                                  coef.baseline(static_cast<Eigen::Index>(c + 1))});
 
   const auto fresh = fresh_partners(d, g, o.train_to + 1, o.test_to, &out.new_pairs);
   const auto nodes = chosen(fresh, o.sample, o.seed, kSample);

@@ -91,8 +91,8 @@ struct LinkPredResult {
   std::vector<LinkPredScore> methods;
 };
 POLES_JSON(LinkPredResult, train_to, test_from, test_to, organisations, projects, train_nodes,
-           train_edges, new_pairs, evaluated, k, seed, model, baseline_logit,
-           model_proximity_scale, baseline_proximity_scale, methods)
+           train_edges, new_pairs, evaluated, k, seed, model, baseline_logit, model_proximity_scale,
+           baseline_proximity_scale, methods)
 
 Result<LinkPredResult> judge_link_prediction(const std::vector<LinkRow>& rows,
                                              const ProjectParts& parts,

@@ -35,23 +35,24 @@ Status read_csv(const std::string& path, const std::vector<std::string>& columns
   Status failed = Status::ok();
   std::vector<std::string> values(columns.size());
   formats::CsvReader reader;
-  POLES_RETURN_IF_ERROR(reader.read(in, path, [&](std::span<const std::string> fields,
-                                                  int64_t line) {
-    if (at.empty()) {
-      for (const auto& c : columns) {
-        const auto it = std::find(fields.begin(), fields.end(), c);
-        if (it == fields.end()) {
-          failed = Status::invalid_argument(fmt::format("{}: no column '{}'", path, c));
-          return false;
+  POLES_RETURN_IF_ERROR(
+      reader.read(in, path, [&](std::span<const std::string> fields, int64_t line) {
+        if (at.empty()) {
+          for (const auto& c : columns) {
+            const auto it = std::find(fields.begin(), fields.end(), c);
+            if (it == fields.end()) {
+              failed = Status::invalid_argument(fmt::format("{}: no column '{}'", path, c));
+              return false;
+            }
+            at.push_back(static_cast<size_t>(it - fields.begin()));
+          }
+          return true;
         }
-        at.push_back(static_cast<size_t>(it - fields.begin()));
-      }
-      return true;
-    }
-    for (size_t i = 0; i < at.size(); ++i) values[i] = at[i] < fields.size() ? fields[at[i]] : "";
-    failed = row(values, line);
-    return failed.is_ok();
-  }));
+        for (size_t i = 0; i < at.size(); ++i)
+          values[i] = at[i] < fields.size() ? fields[at[i]] : "";
+        failed = row(values, line);
+        return failed.is_ok();
+      }));
   return failed;
 }
 
@@ -68,8 +69,8 @@ Result<LinkData> read_cordis_h2020(const std::string& dir) {
             year = std::stoi(v[4]);
           } catch (const std::exception&) {
             return Status::invalid_argument(fmt::format(
-                "{}/h2020_participations.csv.gz, line {}: start_year '{}' is not a year", dir,
-                line, v[4]));
+                "{}/h2020_participations.csv.gz, line {}: start_year '{}' is not a year", dir, line,
+                v[4]));
           }
         }
         out.rows.push_back({v[0], v[1], v[2], v[3], year});

@@ -18,6 +18,7 @@
 #include "core/codes.h"
 #include "core/date.h"
 #include "core/model.h"
+#include "network/graph.h"
 #include "portal/open_data.h"
 #include "portal/registry.h"
 #include "report/html.h"
@@ -49,33 +50,6 @@ constexpr std::array<std::string_view, 6> kRoman = {"", "I", "II", "III", "IV", 
 std::string date_text(int64_t days, const Context& c) {
   const Date d = Date::from_days(days);
   return fr(c) ? fmt::format("{:02d}/{:02d}/{}", d.day, d.month, d.year) : d.to_string();
-}
-
-// Lower case without the accents of French (UTF-8), for a search that ignores both.
-std::string fold(std::string_view text) {
-  static const std::map<std::string, char> kAccents = {
-      {"à", 'a'}, {"â", 'a'}, {"ä", 'a'}, {"ç", 'c'}, {"é", 'e'}, {"è", 'e'}, {"ê", 'e'},
-      {"ë", 'e'}, {"î", 'i'}, {"ï", 'i'}, {"ô", 'o'}, {"ö", 'o'}, {"ù", 'u'}, {"û", 'u'},
-      {"ü", 'u'}, {"ÿ", 'y'}, {"À", 'a'}, {"Â", 'a'}, {"Ç", 'c'}, {"É", 'e'}, {"È", 'e'},
-      {"Ê", 'e'}, {"Î", 'i'}, {"Ô", 'o'}, {"Ù", 'u'}, {"Û", 'u'}};
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const auto ch = static_cast<unsigned char>(text[i]);
-    if (ch < 0x80) {
-      out += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
-      continue;
-    }
-    if (i + 1 < text.size()) {
-      const auto it = kAccents.find(std::string(text.substr(i, 2)));
-      if (it != kAccents.end()) {
-        out += it->second;
-        ++i;
-        continue;
-      }
-    }
-    out += static_cast<char>(ch);
-  }
-  return out;
 }
 
 // A query parameter's value, percent-encoded (RFC 3986 unreserved characters kept).
@@ -139,8 +113,9 @@ std::string page(const Head& h, const std::string& main, const Context& c, bool 
   // The portal's sections, the current one marked (no script: a list of links on every width).
   std::string nav;
   for (const auto& [path, fr_text, en_text] :
-       std::array<std::tuple<std::string_view, std::string_view, std::string_view>, 4>{
+       std::array<std::tuple<std::string_view, std::string_view, std::string_view>, 5>{
            {{"/public", "Annuaire des pôles", "Directory of clusters"},
+            {"/public/partners", "Trouver des partenaires", "Find partners"},
             {"/public/calls", "Appels à projets", "Calls for projects"},
             {"/public/support", "Demander un appui", "Ask for support"},
             {"/public/data", "Données ouvertes", "Open data"}}}) {
@@ -358,17 +333,7 @@ std::string directory_page(const Snapshot& s, const DirectoryQuery& q, const Con
     if (!filiere.text(i).empty()) all_filieres.emplace(filiere.text(i));
     all_regions.emplace(region.text(i));
   }
-  std::vector<std::string> words;
-  {
-    const std::string folded = fold(q.q);
-    size_t at = 0;
-    while (at < folded.size()) {
-      size_t end = folded.find(' ', at);
-      if (end == std::string::npos) end = folded.size();
-      if (end > at) words.push_back(folded.substr(at, end - at));
-      at = end + 1;
-    }
-  }
+  const std::vector<std::string> words = folded_words(q.q);
   std::vector<size_t> shown;
   std::map<std::string, size_t> by_region;
   for (size_t i = 0; i < cl.rows; ++i) {
@@ -1061,7 +1026,7 @@ std::string calls_feed(const Snapshot& s, const Context& c) {
 }
 
 std::string sitemap(const Snapshot& s, const Context& c) {
-  std::vector<std::string> paths = {"/public", "/public/calls", "/public/data"};
+  std::vector<std::string> paths = {"/public", "/public/partners", "/public/calls", "/public/data"};
   const auto& cl = s.table("cluster");
   const auto facts = cluster_facts(s);
   for (size_t i = 0; i < cl.rows; ++i)
@@ -1477,6 +1442,252 @@ std::string support_busy_page(int retry_after_seconds, bool everyone, const Cont
       fmt::format("<h1>{}</h1><p>{} {} {}</p>", tr(c, "Trop de demandes", "Too many requests"), why,
                   minutes, tr(c, "minutes.", "minutes.")),
       c);
+}
+
+}  // namespace poles::portal
+
+namespace poles::portal {
+namespace {
+
+// A share as a percentage in the page's language ("40 %" / "40%").
+std::string percent_text(double share, const Context& c) {
+  const std::string n = report::number(100 * share, 0, c.lang);
+  return fr(c) ? n + "\u00a0%" : n + "%";
+}
+
+// The kinds of partner a need may ask for, as the form offers them.
+const std::array<std::pair<std::string_view, std::pair<std::string_view, std::string_view>>, 6>
+    kPartnerKinds = {{{"sme", {"Une PME", "An SME"}},
+                      {"company", {"Une entreprise", "A company"}},
+                      {"research", {"Un organisme de recherche", "A research organisation"}},
+                      {"higher_education",
+                       {"Un établissement d'enseignement supérieur", "A higher education body"}},
+                      {"training", {"Un organisme de formation", "A training body"}},
+                      {"public_body", {"Un organisme public", "A public body"}}}};
+
+std::string kind_text(std::string_view kind, const Context& c) {
+  for (const auto& [code, words] : kPartnerKinds)
+    if (code == kind) return tr(c, words.first, words.second);
+  return label("org_kind", kind, c);
+}
+
+// Words quoted in the page's language: « mot » or “word”.
+std::string quoted(std::string_view text, const Context& c) {
+  return fr(c) ? fmt::format("«\u00a0{}\u00a0»", text) : fmt::format("“{}”", text);
+}
+
+// A reason of the partner finder, worded (HTML-escaped).
+std::string why_text(const PartnerWhy& w, const Context& c) {
+  const auto n = [&](double v) { return report::number(v, 0, c.lang); };
+  if (w.code == "theme")
+    return escape(fmt::format("{} {}", tr(c, "déclare le thème", "declares the theme"),
+                              quoted(label("theme", w.detail, c), c)));
+  if (w.code == "region")
+    return escape(fmt::format("{} ({})", tr(c, "dans votre région", "in your region"),
+                              region_name(w.detail)));
+  if (w.code == "sector")
+    return escape(fmt::format(
+        "{} {} (NAF {})", n(w.value),
+        tr(c, w.value > 1 ? "membres listés de votre secteur" : "membre listé de votre secteur",
+           w.value > 1 ? "listed members in your sector" : "listed member in your sector"),
+        w.detail));
+  if (w.code == "kind_members")
+    return escape(fmt::format(
+        "{} {} : {}", n(w.value),
+        tr(c, w.value > 1 ? "membres listés du type cherché" : "membre listé du type cherché",
+           w.value > 1 ? "listed members of the kind sought" : "listed member of the kind sought"),
+        kind_text(w.detail, c)));
+  if (w.code == "words")
+    return escape(fmt::format("{} {}", tr(c, "correspond à", "matches"), quoted(w.detail, c)));
+  if (w.code == "sector_projects")
+    return escape(fmt::format(
+        "{} {} (NAF {})", percent_text(w.value, c),
+        tr(c, "de ses projets publics dans votre secteur", "of its public projects in your sector"),
+        w.detail));
+  if (w.code == "same_sector")
+    return escape(
+        fmt::format("{} (NAF {})", tr(c, "de votre secteur", "in your sector"), w.detail));
+  if (w.code == "theme_projects")
+    return escape(fmt::format(
+        "{} {} {}", percent_text(w.value, c),
+        tr(c, "de ses projets publics sur le thème", "of its public projects on the theme"),
+        quoted(label("theme", w.detail, c), c)));
+  if (w.code == "same_region") return escape(tr(c, "dans votre région", "in your region"));
+  if (w.code == "sme") return escape(tr(c, "une PME", "an SME"));
+  if (w.code == "active")
+    return escape(fmt::format(
+        "{} {}", n(w.value),
+        tr(c,
+           w.value > 1 ? "partenaires dans des projets publics"
+                       : "partenaire dans des projets publics",
+           w.value > 1 ? "partners in public projects" : "partner in public projects")));
+  return escape(w.code);
+}
+
+// A suggestion as a card: its title (HTML), a line of facts (HTML), its reasons (HTML); a card
+// whose title is a link is one large link.
+std::string suggestion_card(const std::string& title, const std::string& desc,
+                            const std::string& reasons, bool link) {
+  return fmt::format(
+      R"(<li class="fr-col-12 fr-col-md-6 fr-col-lg-4"><div class="fr-card{}"><div class="fr-card__body"><div class="fr-card__content"><h3 class="fr-card__title">{}</h3><p class="fr-card__desc">{}</p><div class="fr-card__end">{}</div></div></div></div></li>)",
+      link ? " fr-enlarge-link" : "", title, desc, reasons);
+}
+
+std::string why_list(const std::vector<PartnerWhy>& why, const Context& c) {
+  std::string out = "<ul class=\"portal-reasons\">";
+  for (const auto& w : why) out += "<li>" + why_text(w, c) + "</li>";
+  return out + "</ul>";
+}
+
+}  // namespace
+
+std::string partners_page(const Snapshot& s, const PartnerQuery& q, const PartnerSuggestions& r,
+                          const Context& c) {
+  const auto& cl = s.table("cluster");
+  const auto facts = cluster_facts(s);
+  std::set<std::string> themes;
+  for (size_t i = 0; i < cl.rows; ++i) {
+    if (!facts[i].current) continue;
+    for (auto& t : split_list(cl.column("themes").text(i))) themes.insert(std::move(t));
+  }
+  std::vector<std::pair<std::string, std::string>> theme_list, regions;
+  for (const auto& t : themes) theme_list.push_back({t, label("theme", t, c)});
+  for (const auto& reg : codes::regions())
+    regions.push_back({std::string(reg.code), std::string(reg.name)});
+  for (auto* list : {&theme_list, &regions})
+    std::sort(list->begin(), list->end(),
+              [](const auto& a, const auto& b) { return fold(a.second) < fold(b.second); });
+  const auto options = [&](const std::vector<std::pair<std::string, std::string>>& list,
+                           const std::string& chosen, const std::string& none) {
+    std::string out = fmt::format("<option value=\"\">{}</option>", escape(none));
+    for (const auto& [code, word] : list)
+      out += fmt::format("<option value=\"{}\"{}>{}</option>", escape(code),
+                         chosen == code ? " selected" : "", escape(word));
+    return out;
+  };
+  std::vector<std::pair<std::string, std::string>> kinds;
+  for (const auto& [code, words] : kPartnerKinds)
+    kinds.push_back({std::string(code), tr(c, words.first, words.second)});
+
+  const std::string title = tr(c, "Trouver des partenaires", "Find partners");
+  std::string main = breadcrumb(c, title);
+  main += fmt::format(
+      R"(<h1>{title}</h1>
+<p class="fr-text--lead">{lead}</p>
+<form method="get" action="/public/partners" class="portal-search">
+{lang_field}<div class="fr-grid-row fr-grid-row--gutters">
+<div class="fr-input-group fr-col-12 fr-col-md-4{naf_error_class}"><label class="fr-label" for="naf">{naf_label}<span class="fr-hint-text">{naf_hint}</span></label><input class="fr-input" type="text" id="naf" name="naf" value="{naf}" maxlength="20" autocomplete="off"{naf_described}>{naf_error}</div>
+<div class="fr-select-group fr-col-12 fr-col-md-4"><label class="fr-label" for="theme">{theme_label}</label><select class="fr-select" id="theme" name="theme">{theme_options}</select></div>
+<div class="fr-select-group fr-col-12 fr-col-md-4"><label class="fr-label" for="region">{region_label}</label><select class="fr-select" id="region" name="region">{region_options}</select></div>
+<div class="fr-select-group fr-col-12 fr-col-md-4"><label class="fr-label" for="kind">{kind_label}</label><select class="fr-select" id="kind" name="kind">{kind_options}</select></div>
+<div class="fr-input-group fr-col-12 fr-col-md-8"><label class="fr-label" for="q">{q_label}<span class="fr-hint-text">{q_hint}</span></label><input class="fr-input" type="search" id="q" name="q" value="{q}" maxlength="200"></div>
+</div>
+<button class="fr-btn fr-mt-2w" type="submit">{search}</button>
+</form>
+)",
+      fmt::arg("title", escape(title)),
+      fmt::arg("lead",
+               tr(c,
+                  "Décrivez votre besoin : le portail vous indique les pôles vers qui vous tourner "
+                  "et des organisations avec qui monter un projet, avec leurs raisons. Il ne lit "
+                  "que des données publiques : les membres qui ont accepté d'être cités et les "
+                  "projets qui ont accepté d'être publiés.",
+                  "Describe your need: the portal points to the clusters to turn to and to "
+                  "organisations to build a project with, with the reasons. It reads public data "
+                  "only: the members that agreed to be listed and the projects that agreed to "
+                  "publication.")),
+      fmt::arg("lang_field", fr(c) ? "" : "<input type=\"hidden\" name=\"lang\" value=\"en\">"),
+      fmt::arg("naf_error_class", r.invalid_naf ? " fr-input-group--error" : ""),
+      fmt::arg("naf_label", tr(c, "Votre code NAF (APE)", "Your NAF (APE) code")),
+      fmt::arg("naf_hint", tr(c, "Par exemple 26.11Z, ou sa division : 26",
+                              "For example 26.11Z, or its division: 26")),
+      fmt::arg("naf", escape(q.naf)),
+      fmt::arg("naf_described", r.invalid_naf ? " aria-describedby=\"naf-error\"" : ""),
+      fmt::arg("naf_error",
+               r.invalid_naf
+                   ? fmt::format("<p id=\"naf-error\" class=\"fr-error-text\">{}</p>",
+                                 tr(c,
+                                    "Ce code NAF n'existe pas : il commence par deux chiffres "
+                                    "d'une division de la nomenclature (01 à 99).",
+                                    "This NAF code does not exist: it starts with the two "
+                                    "digits of a division of the classification (01 to 99)."))
+                   : ""),
+      fmt::arg("theme_label", tr(c, "Thème", "Theme")),
+      fmt::arg("theme_options",
+               options(theme_list, q.theme, tr(c, "Aucun en particulier", "None in particular"))),
+      fmt::arg("region_label", tr(c, "Votre région", "Your region")),
+      fmt::arg("region_options",
+               options(regions, q.region, tr(c, "Toutes les régions", "Every region"))),
+      fmt::arg("kind_label", tr(c, "Partenaire cherché", "Partner sought")),
+      fmt::arg("kind_options", options(kinds, q.kind, tr(c, "Tout type", "Any kind"))),
+      fmt::arg("q_label", tr(c, "Quelques mots", "A few words")),
+      fmt::arg("q_hint", tr(c, "Votre projet, une technologie, un marché",
+                            "Your project, a technology, a market")),
+      fmt::arg("q", escape(q.q)), fmt::arg("search", tr(c, "Chercher", "Search")));
+
+  if (q.asked() && !r.invalid_naf) {
+    main += fmt::format("<h2 class=\"fr-mt-4w\" id=\"poles\">{}</h2>",
+                        tr(c, "Les pôles vers qui vous tourner", "Clusters to turn to"));
+    if (r.clusters.empty())
+      main += "<p>" +
+              tr(c, "Aucun pôle ne correspond à ce besoin : essayez un autre thème ou l'annuaire.",
+                 "No cluster matches this need: try another theme or the directory.") +
+              "</p>";
+    main += "<ul class=\"fr-grid-row fr-grid-row--gutters portal-cards\">";
+    for (const auto& sc : r.clusters) {
+      main += suggestion_card(
+          fmt::format("<a href=\"{}\">{}</a>",
+                      escape(href("/public/clusters/" + std::string(cl.key(sc.row)), c)),
+                      escape(cl.column("name").text(sc.row))),
+          escape(region_name(cl.column("region").text(sc.row))), why_list(sc.why, c), true);
+    }
+    main += "</ul>";
+    main += fmt::format("<h2 class=\"fr-mt-4w\" id=\"organisations\">{}</h2>",
+                        tr(c, "Des organisations à contacter", "Organisations to contact"));
+    if (r.organisations.empty())
+      main += "<p>" +
+              tr(c,
+                 "Aucun membre listé ne correspond : les pôles ci-dessus peuvent vous mettre en "
+                 "relation.",
+                 "No listed member matches: the clusters above can introduce you.") +
+              "</p>";
+    const network::OrganisationColumns orgs(s);
+    main += "<ul class=\"fr-grid-row fr-grid-row--gutters portal-cards\">";
+    for (const auto& so : r.organisations) {
+      std::string via;
+      for (size_t ci : so.clusters)
+        via += fmt::format("{}<a href=\"{}\">{}</a>", via.empty() ? "" : ", ",
+                           escape(href("/public/clusters/" + std::string(cl.key(ci)), c)),
+                           escape(cl.column("name").text(ci)));
+      const std::string where = region_name(orgs.region(so.row));
+      main += suggestion_card(escape(orgs.name(so.row)),
+                              escape(label("org_kind", orgs.kind(so.row), c)) +
+                                  (where.empty() ? std::string() : " · " + escape(where)) + "<br>" +
+                                  tr(c, "membre de", "member of") + " " + via,
+                              why_list(so.why, c), false);
+    }
+    main += "</ul>";
+    main += "<p class=\"fr-text--sm\">" +
+            tr(c,
+               "Les organisations sont classées par le moteur de recommandation du réseau de "
+               "coopération, évalué sur les partenariats réels du programme européen H2020 "
+               "(documentation : réseau de coopération). Pour entrer en contact, passez par le "
+               "pôle ou demandez un appui.",
+               "Organisations are ranked by the cooperation network's recommender, judged on the "
+               "real partnerships of the European H2020 programme (documentation: cooperation "
+               "network). To get in touch, go through the cluster or ask for support.") +
+            fmt::format(" <a href=\"{}\">{}</a></p>", escape(href("/public/support", c)),
+                        tr(c, "Demander un appui", "Ask for support"));
+  }
+  return page({title,
+               tr(c,
+                  "Trouver des partenaires pour un projet d'innovation : pôles et membres "
+                  "listés, selon votre secteur, votre thème et votre région.",
+                  "Find partners for an innovation project: clusters and listed members, by "
+                  "your sector, theme and region."),
+               "/public/partners",
+               {}},
+              main, c, /*noindex=*/q.asked());
 }
 
 }  // namespace poles::portal

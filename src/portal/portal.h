@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "portal/partners.h"
 #include "snapshot/snapshot.h"
 
 namespace poles::portal {
@@ -87,6 +88,10 @@ std::optional<std::string> cluster_page(const snapshot::Snapshot& s, std::string
 std::optional<std::string> project_page(const snapshot::Snapshot& s, std::string_view id,
                                         const Context& c);
 std::string not_found_page(const Context& c);
+// The partner finder (portal/partners.h): the form, and the suggestions when a need is given
+// (such a page is not indexed: only the empty form is).
+std::string partners_page(const snapshot::Snapshot& s, const PartnerQuery& q,
+                          const PartnerSuggestions& r, const Context& c);
 
 // The calls for projects: those open today (open_date <= today <= close_date), those announced
 // (opening later) and the ten closed last, with programme, budget and dates.

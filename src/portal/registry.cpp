@@ -1,6 +1,7 @@
 #include "portal/registry.h"
 
 #include <algorithm>
+#include <map>
 
 #include "portal/portal.h"
 
@@ -69,6 +70,45 @@ std::vector<std::map<int32_t, size_t>> current_members(const Snapshot& s) {
 bool is_listed(const Snapshot& s, size_t membership) {
   const auto& listed = s.table("membership").column("listed");
   return listed.present[membership] && listed.ints[membership] == 1;
+}
+
+std::string fold(std::string_view text) {
+  static const std::map<std::string, char> kAccents = {
+      {"à", 'a'}, {"â", 'a'}, {"ä", 'a'}, {"ç", 'c'}, {"é", 'e'}, {"è", 'e'}, {"ê", 'e'},
+      {"ë", 'e'}, {"î", 'i'}, {"ï", 'i'}, {"ô", 'o'}, {"ö", 'o'}, {"ù", 'u'}, {"û", 'u'},
+      {"ü", 'u'}, {"ÿ", 'y'}, {"À", 'a'}, {"Â", 'a'}, {"Ç", 'c'}, {"É", 'e'}, {"È", 'e'},
+      {"Ê", 'e'}, {"Î", 'i'}, {"Ô", 'o'}, {"Ù", 'u'}, {"Û", 'u'}};
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto ch = static_cast<unsigned char>(text[i]);
+    if (ch < 0x80) {
+      out += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+      continue;
+    }
+    if (i + 1 < text.size()) {
+      const auto it = kAccents.find(std::string(text.substr(i, 2)));
+      if (it != kAccents.end()) {
+        out += it->second;
+        ++i;
+        continue;
+      }
+    }
+    out += static_cast<char>(ch);
+  }
+  return out;
+}
+
+std::vector<std::string> folded_words(std::string_view text) {
+  const std::string folded = fold(text);
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at < folded.size()) {
+    size_t end = folded.find(' ', at);
+    if (end == std::string::npos) end = folded.size();
+    if (end > at) out.push_back(folded.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
 }
 
 }  // namespace poles::portal

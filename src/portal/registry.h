@@ -16,6 +16,11 @@ namespace poles::portal {
 // "a|b|c" -> {a, b, c} (empty items dropped).
 std::vector<std::string> split_list(std::string_view text);
 
+// Lower case without the accents of French (UTF-8), for a search that ignores both.
+std::string fold(std::string_view text);
+// The words of a search, folded (split on spaces, empty ones dropped).
+std::vector<std::string> folded_words(std::string_view text);
+
 struct ClusterFacts {
   std::vector<std::pair<int, std::pair<int, int>>> phases;  // phase, (start, end), by phase
   bool current = false;  // labelled in the latest phase (or no label history at all)

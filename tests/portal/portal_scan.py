@@ -9,7 +9,10 @@ database it is drawn from (the expectations come from SQL here, never from the p
   answer the same 404 as a missing page;
 - no page shows an e-mail address, a SIREN, or a number of 10,000 or more (a firm's figure: the
   pages show counts of rows and years only; the budgets of calls are public);
-- the sitemap lists exactly the directory, the calls, the open data, every currently labelled
+- the partner finder, asked for every theme (and a region), names as organisations only listed
+  members (a running membership with listed = 1) that take part in a public project;
+- the sitemap lists exactly the directory, the partner finder, the calls, the open data, every
+  currently labelled
   cluster and every public project, in both languages; the Atom feed parses, one entry per call;
 - the open data (CSV and the public API's JSON) holds the listed members exactly, the public
   projects and their partners only, no e-mail address and no private column; its counts equal
@@ -19,6 +22,7 @@ database it is drawn from (the expectations come from SQL here, never from the p
 usage: portal_scan.py POLES SOURCE_DIR WORK_DIR [--base DATABASE]  (default: the small demo)
 """
 import csv
+import html
 import html.parser
 import io
 import json
@@ -218,6 +222,33 @@ for path in ('/public/calls', '/public/calls?lang=en', '/public/data', '/public/
     else:
         check_page(path, body)
 
+# The partner finder: for every theme (and one with a region, in English), the organisations it
+# names are listed members that take part in a public project (SQL), nothing else.
+may_suggest = {r[0] for r in sql.execute(
+    """SELECT DISTINCT o.name FROM organisation o
+       JOIN membership m ON m.organisation_id = o.id AND m.end_date IS NULL AND m.listed = 1
+       JOIN participation pa ON pa.organisation_id = o.id
+       JOIN project p ON p.id = pa.project_id AND p.public_summary = 1
+       WHERE EXISTS (SELECT 1 FROM project_label l WHERE l.project_id = p.id)""")}
+themes = sorted({t for (ts,) in sql.execute('SELECT themes FROM cluster') for t in (ts or '').split('|') if t})
+suggested = set()
+for i, theme in enumerate(themes):
+    path = f'/public/partners?theme={theme}' + ('&region=84&lang=en' if i == 0 else '')
+    st, body = get(path)
+    pages += 1
+    if st != 200:
+        failures.append(f'{path}: {st}')
+        continue
+    check_page(path, body)
+    part = body[body.find('id="organisations"'):]
+    for name in re.findall(r'<h3 class="fr-card__title">([^<]*)</h3>', part):
+        name = html.unescape(name)
+        suggested.add(name)
+        if name not in may_suggest:
+            failures.append(f'{path}: suggests {name!r}, not a listed member of a public project')
+if not suggested:
+    failures.append('the partner finder suggested no organisation for any theme')
+
 # The sitemap: exactly the public pages, absolute, both languages.
 ATOM = '{http://www.w3.org/2005/Atom}'
 st, body = get('/sitemap.xml')
@@ -225,7 +256,7 @@ locs = {e.text for e in ET.fromstring(body).iter('{http://www.sitemaps.org/schem
 latest = sql.execute('SELECT max(phase) FROM cluster_label').fetchone()[0]
 current = ({r[0] for r in sql.execute('SELECT DISTINCT cluster_id FROM cluster_label WHERE phase = ?',
                                       (latest,))} if latest else every)
-expected = ['/public', '/public/calls', '/public/data'] + \
+expected = ['/public', '/public/partners', '/public/calls', '/public/data'] + \
     [f'/public/clusters/{c}' for c in current] + [f'/public/projects/{p}' for p in public]
 expected_locs = set()
 for path in expected:

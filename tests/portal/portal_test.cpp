@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
+#include <tuple>
 
 #include "core/date.h"
 #include "core/model.h"
@@ -298,6 +300,131 @@ TEST(OpenData, MembersAreTheListedOnesAndIndicatorsCountEveryone) {
   EXPECT_EQ(find("services_financing", "2025")[4], std::nullopt);
   EXPECT_EQ(find("services_financing", "2025")[5], "primary");
   EXPECT_FALSE(open_table(*s, "passwords", {}).has_value());
+}
+
+// The partner finder reads public data only. Two clusters; a public project (k1, numérique,
+// NAF 62) with a listed SME, a listed laboratory and an unlisted firm; a private project with a
+// listed firm of the other cluster. The need "62.01Z, numérique, Auvergne-Rhône-Alpes" points to
+// k1 (its theme, its region, a listed member of the sector) and to the two listed partners of the
+// public project; never to the unlisted firm; and the private project moves nothing.
+Eco partner_eco(bool with_private) {
+  Eco e;
+  for (const auto& [id, region, themes] :
+       {std::tuple{"k1", "84", "numerique"}, std::tuple{"k2", "11", "sante"}}) {
+    e.row("cluster", {{"id", std::string(id)},
+                      {"name", "Pôle " + std::string(id)},
+                      {"region", std::string(region)},
+                      {"scale", std::string("regional")},
+                      {"themes", std::string(themes)}});
+    e.row("cluster_label", {{"cluster_id", std::string(id)},
+                            {"phase", int64_t{5}},
+                            {"start_year", int64_t{2023}},
+                            {"end_year", int64_t{2026}}});
+  }
+  e.org("sme", "company", "84", "pme", "62.01Z")
+      .org("lab", "research", "84")
+      .org("hidden", "company", "84", "pme", "62.02A")
+      .org("far", "company", "11", "ge", "21.10Z");
+  for (const auto& [o, c, listed] : {std::tuple{"sme", "k1", 1}, std::tuple{"lab", "k1", 1},
+                                     std::tuple{"hidden", "k1", 0}, std::tuple{"far", "k2", 1}})
+    e.row("membership", {{"organisation_id", std::string(o)},
+                         {"cluster_id", std::string(c)},
+                         {"start_date", std::string("2020-01-01")},
+                         {"listed", int64_t{listed}}});
+  e.row("project", {{"id", std::string("pub")},
+                    {"acronym", std::string("PUB")},
+                    {"programme", std::string("FUI")},
+                    {"status", std::string("funded")},
+                    {"sector", std::string("62")},
+                    {"themes", std::string("numerique")},
+                    {"start_date", std::string("2022-03-01")},
+                    {"public_summary", int64_t{1}}});
+  e.row("project_label", {{"project_id", std::string("pub")},
+                          {"cluster_id", std::string("k1")},
+                          {"date", std::string("2021-11-15")}});
+  for (const char* o : {"sme", "lab", "hidden"})
+    e.row("participation", {{"project_id", std::string("pub")},
+                            {"organisation_id", std::string(o)},
+                            {"role", std::string("partner")}});
+  if (with_private) {
+    e.row("project", {{"id", std::string("priv")},
+                      {"acronym", std::string("PRIV")},
+                      {"programme", std::string("FUI")},
+                      {"status", std::string("funded")},
+                      {"sector", std::string("62")},
+                      {"themes", std::string("numerique")},
+                      {"start_date", std::string("2023-03-01")}});
+    e.row("project_label", {{"project_id", std::string("priv")},
+                            {"cluster_id", std::string("k2")},
+                            {"date", std::string("2022-11-15")}});
+    for (const char* o : {"far", "sme"})
+      e.row("participation", {{"project_id", std::string("priv")},
+                              {"organisation_id", std::string(o)},
+                              {"role", std::string("partner")}});
+  }
+  return e;
+}
+
+TEST(PartnerFinder, SuggestsListedMembersFromPublicProjectsOnly) {
+  auto with = partner_eco(true).build();
+  auto without = partner_eco(false).build();
+  ASSERT_TRUE(with && without);
+  PartnerQuery q;
+  q.naf = "62.01Z";
+  q.theme = "numerique";
+  q.region = "84";
+  const auto r = suggest_partners(*with, q);
+  EXPECT_FALSE(r.invalid_naf);
+  EXPECT_EQ(r.division, "62");
+  ASSERT_EQ(r.clusters.size(), 1u) << "k2 shares nothing with the need";
+  EXPECT_EQ(with->table("cluster").key(r.clusters[0].row), "k1");
+  std::vector<std::string> why;
+  for (const auto& w : r.clusters[0].why) why.push_back(w.code);
+  EXPECT_EQ(why, (std::vector<std::string>{"theme", "region", "sector"}));
+  EXPECT_EQ(r.clusters[0].why[2].value, 1) << "one listed member of NAF 62 (the unlisted one not)";
+  const auto& orgs = with->table("organisation");
+  std::vector<std::string> ids;
+  for (const auto& o : r.organisations) ids.emplace_back(orgs.key(static_cast<size_t>(o.row)));
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"lab", "sme"}))
+      << "listed partners of the public project; not 'hidden' (unlisted), not 'far' (private "
+         "project only)";
+  // The private project moves nothing: the same suggestions, scores and reasons without it.
+  const auto r0 = suggest_partners(*without, q);
+  ASSERT_EQ(r0.organisations.size(), r.organisations.size());
+  for (size_t i = 0; i < r.organisations.size(); ++i) {
+    EXPECT_EQ(r0.organisations[i].row, r.organisations[i].row);
+    EXPECT_EQ(r0.organisations[i].score, r.organisations[i].score);
+    EXPECT_EQ(r0.organisations[i].why.size(), r.organisations[i].why.size());
+  }
+  // The kind asked filters; a NAF code that is not one is said, nothing suggested.
+  q.kind = "research";
+  const auto labs = suggest_partners(*with, q);
+  ASSERT_EQ(labs.organisations.size(), 1u);
+  EXPECT_EQ(orgs.key(static_cast<size_t>(labs.organisations[0].row)), "lab");
+  PartnerQuery wrong;
+  wrong.naf = "ETIENNE";
+  const auto bad = suggest_partners(*with, wrong);
+  EXPECT_TRUE(bad.invalid_naf);
+  EXPECT_TRUE(bad.clusters.empty() && bad.organisations.empty());
+  // The page words every reason, in both languages, and names no code.
+  const Vocabulary v = vocabulary();
+  Context fr;
+  fr.vocabulary = &v;
+  q.kind.clear();
+  const std::string page = partners_page(*with, q, r, fr);
+  EXPECT_NE(page.find("déclare le thème «\u00a0numérique\u00a0»"), std::string::npos);
+  EXPECT_NE(page.find("dans votre région (Auvergne-Rhône-Alpes)"), std::string::npos);
+  EXPECT_NE(page.find("1 membre listé de votre secteur (NAF 62)"), std::string::npos);
+  EXPECT_NE(page.find("Org sme"), std::string::npos);
+  EXPECT_EQ(page.find("Org hidden"), std::string::npos);
+  EXPECT_EQ(page.find("Org far"), std::string::npos);
+  EXPECT_NE(page.find("noindex"), std::string::npos) << "a need's page is not indexed";
+  Context en = fr;
+  en.lang = "en";
+  const std::string english = partners_page(*with, wrong, bad, en);
+  EXPECT_NE(english.find("This NAF code does not exist"), std::string::npos);
+  EXPECT_NE(english.find("value=\"ETIENNE\""), std::string::npos) << "what was typed, kept";
 }
 
 }  // namespace

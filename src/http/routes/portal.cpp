@@ -41,13 +41,17 @@ app::ParamSpecs directory_params() {
 
 // The directory's search is a form's: bounded words and known codes (every distinct query is a
 // page computed and kept in the cache).
-Status check_directory_args(const app::Args& a) {
-  const std::string& q = a.text("q");
+// A search's words: at most 10 words and 200 characters.
+Status check_words(const std::string& q) {
   size_t words = 0;
   for (size_t i = 0; i < q.size(); ++i) words += q[i] != ' ' && (i == 0 || q[i - 1] == ' ');
   if (q.size() > 200 || words > 10)
-    return Status::invalid_argument(
-        "parameter 'q': at most 10 words and 200 characters (a search of the directory)");
+    return Status::invalid_argument("parameter 'q': at most 10 words and 200 characters");
+  return Status::ok();
+}
+
+Status check_directory_args(const app::Args& a) {
+  POLES_RETURN_IF_ERROR(check_words(a.text("q")));
   for (const char* name : {"theme", "filiere"}) {
     if (a.text(name).size() > 100)
       return Status::invalid_argument(fmt::format("parameter '{}': at most 100 characters", name));
@@ -57,6 +61,32 @@ Status check_directory_args(const app::Args& a) {
         fmt::format("parameter 'region': '{}' is not a region code", r));
   if (const auto& sc = a.text("scale"); !sc.empty() && sc != "national" && sc != "regional")
     return Status::invalid_argument("parameter 'scale': national or regional");
+  return Status::ok();
+}
+
+app::ParamSpecs partner_params() {
+  auto out = language_params();
+  out.push_back(app::text_param("naf", "The firm's NAF (APE) code, e.g. 26.11Z, or its division"));
+  out.push_back(app::text_param("theme", "A theme, as the clusters declare it"));
+  out.push_back(app::text_param("region", "INSEE code of the firm's region"));
+  out.push_back(app::choice_param(
+      "kind", "The kind of partner sought",
+      {"", "sme", "company", "research", "higher_education", "training", "public_body"}, ""));
+  out.push_back(app::text_param("q", "A few words of the need"));
+  return out;
+}
+
+// The partner finder's need is a form's: bounded, known codes (each distinct need is a page
+// computed and kept in the cache). A NAF code that is not one is said on the page itself.
+Status check_partner_args(const app::Args& a) {
+  if (a.text("naf").size() > 20)
+    return Status::invalid_argument("parameter 'naf': at most 20 characters (a NAF code)");
+  POLES_RETURN_IF_ERROR(check_words(a.text("q")));
+  if (a.text("theme").size() > 100)
+    return Status::invalid_argument("parameter 'theme': at most 100 characters");
+  if (const auto& r = a.text("region"); !r.empty() && codes::find_region(r) == nullptr)
+    return Status::invalid_argument(
+        fmt::format("parameter 'region': '{}' is not a region code", r));
   return Status::ok();
 }
 
@@ -274,6 +304,24 @@ void add_portal_routes(Router& r, Services& services) {
           q.filiere = c.args.text("filiere");
           q.former = c.args.flag("former");
           return std::optional(portal::directory_page(s, q, ctx));
+        });
+      });
+  r.get("/public/partners",
+        "The partner finder: clusters and listed members for a need, with the reasons", "portal")
+      .anyone()
+      .params(partner_params())
+      .cached()
+      .returns_media(200, "text/html", "The page")
+      .handle([resources](Ctx& c) {
+        if (auto st = check_partner_args(c.args); !st.is_ok()) return c.fail(st);
+        portal_page(c, *resources, [&](const auto& s, const portal::Context& ctx) {
+          portal::PartnerQuery q;
+          q.naf = c.args.text("naf");
+          q.theme = c.args.text("theme");
+          q.region = c.args.text("region");
+          q.kind = c.args.text("kind");
+          q.q = c.args.text("q");
+          return std::optional(portal::partners_page(s, q, portal::suggest_partners(s, q), ctx));
         });
       });
   r.get("/public/clusters/{id}", "The public page of a cluster", "portal")
