@@ -288,6 +288,22 @@ void withhold_small_peer_groups(YearEvaluation& ev) {
                 [](const auto& group) { return group.second.clusters < kMinPublishedPeerGroup; });
 }
 
+namespace {
+
+// A row of (year, data_version, published_by, published_at, parameters, public_at).
+EvaluationPublication publication_of(const Row& r) {
+  EvaluationPublication p;
+  p.year = static_cast<int>(std::get<int64_t>(r[0]));
+  p.data_version = std::get<int64_t>(r[1]);
+  p.published_by = std::get<std::string>(r[2]);
+  p.published_at = std::get<std::string>(r[3]);
+  p.parameters = tj::Json::parse(std::get<std::string>(r[4]), nullptr, false);
+  if (!is_null(r[5])) p.public_at = std::get<std::string>(r[5]);
+  return p;
+}
+
+}  // namespace
+
 Result<EvaluationPublication> publish_evaluation(store::Store& s, const User& u,
                                                  const YearEvaluation& ev,
                                                  const tj::Json& parameters,
@@ -299,8 +315,8 @@ Result<EvaluationPublication> publish_evaluation(store::Store& s, const User& u,
   if (!rows.empty())
     return Status::conflict(fmt::format(
         "the evaluation of {} is published already (a publication is frozen)", ev.year));
-  EvaluationPublication out{ev.year, static_cast<int64_t>(version), u.name, utc_timestamp(),
-                            parameters};
+  EvaluationPublication out{
+      ev.year, static_cast<int64_t>(version), u.name, utc_timestamp(), parameters, std::nullopt};
   POLES_RETURN_IF_ERROR(tx->execute(
       "INSERT INTO evaluation_publication (year, data_version, published_by, published_at, "
       "parameters, evaluation) VALUES (?, ?, ?, ?, ?, ?)",
@@ -326,19 +342,70 @@ Result<EvaluationPublication> publish_evaluation(store::Store& s, const User& u,
 Result<EvaluationPublications> evaluation_publications(store::Store& s) {
   POLES_ASSIGN_OR_RETURN(auto rows,
                          s.query("SELECT year, data_version, published_by, published_at, "
-                                 "parameters FROM evaluation_publication ORDER BY year",
+                                 "parameters, public_at FROM evaluation_publication ORDER BY year",
                                  {}));
   EvaluationPublications out;
-  for (const auto& r : rows) {
-    EvaluationPublication p;
-    p.year = static_cast<int>(std::get<int64_t>(r[0]));
-    p.data_version = std::get<int64_t>(r[1]);
-    p.published_by = std::get<std::string>(r[2]);
-    p.published_at = std::get<std::string>(r[3]);
-    p.parameters = tj::Json::parse(std::get<std::string>(r[4]), nullptr, false);
-    out.items.push_back(std::move(p));
-  }
+  for (const auto& r : rows) out.items.push_back(publication_of(r));
   return out;
+}
+
+Result<EvaluationPublication> set_evaluation_public(store::Store& s, const User& u, int year,
+                                                    bool shown) {
+  POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
+  const auto select = [&]() {
+    return tx->query(
+        "SELECT year, data_version, published_by, published_at, parameters, public_at FROM "
+        "evaluation_publication WHERE year = ?",
+        {static_cast<int64_t>(year)});
+  };
+  POLES_ASSIGN_OR_RETURN(auto before, select());
+  if (before.empty())
+    return Status::not_found(
+        fmt::format("the evaluation of {} is not published: publish it first", year));
+  const std::string at = utc_timestamp();
+  POLES_RETURN_IF_ERROR(tx->execute(
+      "UPDATE evaluation_publication SET public_at = ?, public_by = ? WHERE year = ?",
+      {shown ? Value{at} : Value{}, shown ? Value{u.name} : Value{}, static_cast<int64_t>(year)}));
+  POLES_ASSIGN_OR_RETURN(auto after, select());
+  store::AuditEntry a;
+  a.at = at;
+  a.actor = u.name;
+  a.action = shown ? "show_public" : "withdraw_public";
+  a.entity = "evaluation";
+  a.key = std::to_string(year);
+  a.before = tj::to_json(publication_of(before.front())).dump();
+  a.after = tj::to_json(publication_of(after.front())).dump();
+  POLES_RETURN_IF_ERROR(tx->append_audit(a));
+  POLES_RETURN_IF_ERROR(tx->commit());
+  return publication_of(after.front());
+}
+
+Result<std::optional<PublicEvaluationSummary>> public_evaluation_summary(store::Store& s,
+                                                                         std::string_view cluster) {
+  POLES_ASSIGN_OR_RETURN(auto rows, s.query("SELECT year, public_at, evaluation FROM "
+                                            "evaluation_publication WHERE public_at IS NOT NULL "
+                                            "ORDER BY year DESC LIMIT 1",
+                                            {}));
+  if (rows.empty()) return std::optional<PublicEvaluationSummary>();
+  const auto ev = tj::Json::parse(std::get<std::string>(rows[0][2]), nullptr, false);
+  if (!ev.is_object() || !ev.contains("clusters") || !ev["clusters"].is_array())
+    return Status::internal("a published evaluation is not readable");
+  const auto& list = ev["clusters"];
+  for (const auto& c : list) {
+    if (c.value("cluster", "") != cluster) continue;
+    PublicEvaluationSummary out;
+    out.year = static_cast<int>(std::get<int64_t>(rows[0][0]));
+    out.shown_at = std::get<std::string>(rows[0][1]);
+    out.rating = c.value("rating", "");
+    out.rank = c.value("rank", 0);
+    const auto& iv = c.value("rank_interval", tj::Json::object());
+    out.rank_low = static_cast<int>(std::lround(iv.value("p05", 0.0)));
+    out.rank_high = static_cast<int>(std::lround(iv.value("p95", 0.0)));
+    out.clusters = static_cast<int>(list.size());
+    out.trend = c.value("trend", "");
+    return std::optional(out);
+  }
+  return std::optional<PublicEvaluationSummary>();
 }
 
 Result<std::optional<tj::Json>> published_evaluation(store::Store& s, int year) {

@@ -250,8 +250,29 @@ struct EvaluationPublication {
   std::string published_by;
   std::string published_at;
   tj::Json parameters;  // the evaluation's parameters (method, draws, seed, sobol_n)
+  // When the State chose to show its summary on the public portal (null: not shown).
+  std::optional<std::string> public_at;
 };
-POLES_JSON(EvaluationPublication, year, data_version, published_by, published_at, parameters)
+POLES_JSON(EvaluationPublication, year, data_version, published_by, published_at, parameters,
+           public_at)
+
+// Showing a published year's summary on the public portal, or withdrawing it.
+struct EvaluationPublicBody {
+  bool shown = false;
+};
+POLES_JSON(EvaluationPublicBody, shown)
+
+// What the public portal shows of a published evaluation the State chose to show, for one
+// cluster: its rating, its rank and the interval of its rank (the 5th and 95th percentiles of
+// the rank under the method's uncertainty), out of how many clusters. No index, pillar,
+// indicator or report: those stay with the evaluated.
+struct PublicEvaluationSummary {
+  int year = 0;
+  std::string rating;
+  int rank = 0, rank_low = 0, rank_high = 0, clusters = 0;
+  std::string trend;     // up | down | stable, or empty
+  std::string shown_at;  // when the State chose to show it
+};
 
 struct EvaluationPublications {
   std::vector<EvaluationPublication> items;  // by year
@@ -283,6 +304,14 @@ Result<EvaluationPublication> publish_evaluation(store::Store& s, const User& u,
 Result<EvaluationPublications> evaluation_publications(store::Store& s);
 // The published evaluation of `year` (its JSON, as computed then), or nothing.
 Result<std::optional<tj::Json>> published_evaluation(store::Store& s, int year);
+// Shows (or withdraws) a published year's summary on the public portal, with an audit entry.
+// NotFound when the year is not published.
+Result<EvaluationPublication> set_evaluation_public(store::Store& s, const User& u, int year,
+                                                    bool shown);
+// The summary of the latest year shown on the public portal for `cluster`, or nothing (no year
+// shown, or the cluster not evaluated that year).
+Result<std::optional<PublicEvaluationSummary>> public_evaluation_summary(store::Store& s,
+                                                                         std::string_view cluster);
 // The published report of a cluster, or nothing.
 Result<std::optional<std::string>> published_report(store::Store& s, int year,
                                                     const std::string& cluster,

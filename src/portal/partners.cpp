@@ -101,9 +101,8 @@ PartnerSuggestions suggest_partners(const Snapshot& s, const PartnerQuery& q) {
       sc.why.push_back({"kind_members", static_cast<double>(kind_members[c]), q.kind});
     }
     if (!words.empty()) {
-      const std::string hay = fold(std::string(name.text(c)) + " " +
-                                   std::string(acronym.text(c)) + " " +
-                                   std::string(themes.text(c)));
+      const std::string hay = fold(std::string(name.text(c)) + " " + std::string(acronym.text(c)) +
+                                   " " + std::string(themes.text(c)));
       std::string matched;
       for (const auto& w : words) {
         if (hay.find(w) == std::string::npos) continue;
@@ -145,8 +144,8 @@ PartnerSuggestions suggest_partners(const Snapshot& s, const PartnerQuery& q) {
     for (auto& r : cand.reasons) {
       // The recommender's codes, as the page words them.
       if (r.code == "sector_experience") {
-        so.why.push_back({r.detail.starts_with("NAF") ? "same_sector" : "sector_projects",
-                          r.value, out.division});
+        so.why.push_back({r.detail.starts_with("NAF") ? "same_sector" : "sector_projects", r.value,
+                          out.division});
       } else if (r.code == "theme_experience") {
         so.why.push_back({"theme_projects", r.value, q.theme});
       } else {

@@ -50,9 +50,9 @@ struct SuggestedOrganisation {
 };
 
 struct PartnerSuggestions {
-  bool invalid_naf = false;  // the NAF code is not one: nothing suggested
-  std::string division;      // the NAF division read from the code
-  std::vector<SuggestedCluster> clusters;             // at most 5, best first
+  bool invalid_naf = false;                          // the NAF code is not one: nothing suggested
+  std::string division;                              // the NAF division read from the code
+  std::vector<SuggestedCluster> clusters;            // at most 5, best first
   std::vector<SuggestedOrganisation> organisations;  // at most 10, best first
 };
 

@@ -456,7 +456,8 @@ std::string directory_page(const Snapshot& s, const DirectoryQuery& q, const Con
               main, c);
 }
 
-std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id, const Context& c) {
+std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id, const Context& c,
+                                        const std::optional<EvaluationSummary>& evaluation) {
   const auto& cl = s.table("cluster");
   const int32_t row = cl.find(id);
   if (row < 0) return std::nullopt;
@@ -514,6 +515,44 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id, 
         tr(c, "Phases de la politique des pôles où le pôle était labellisé",
            "Phases of the cluster policy in which the cluster was labelled"),
         tr(c, "Phase", "Phase"), tr(c, "Années", "Years"), body);
+  }
+
+  // The State's evaluation, when it chose to show its summary.
+  if (evaluation) {
+    const auto& e = *evaluation;
+    std::string trend;
+    if (e.trend == "up" || e.trend == "down" || e.trend == "stable")
+      trend = fmt::format(" {} {}.", tr(c, "Tendance :", "Trend:"), label("trend", e.trend, c));
+    main += fmt::format(
+        "<h2>{title}</h2><div class=\"fr-callout\"><p class=\"fr-callout__text\">{rated} "
+        "<strong>{rating}</strong>. {rank}{trend}</p><p class=\"fr-text--sm\">{note}</p></div>",
+        fmt::arg("title", escape(fmt::format("{} {}", tr(c, "Évaluation", "Evaluation"), e.year))),
+        fmt::arg("rated", tr(c, "L'État classe ce pôle", "The State rates this cluster")),
+        fmt::arg("rating", escape(label("rating", e.rating, c))),
+        fmt::arg("rank",
+                 escape(e.rank_low == e.rank_high
+                            ? fmt::format(fmt::runtime(tr(c,
+                                                          "Rang {} sur {} pôles évalués, le même "
+                                                          "sous l'incertitude de la méthode.",
+                                                          "Rank {} of {} clusters evaluated, the "
+                                                          "same under the method's uncertainty.")),
+                                          e.rank, e.clusters)
+                            : fmt::format(fmt::runtime(tr(c,
+                                                          "Rang {} sur {} pôles évalués, entre {} "
+                                                          "et {} selon l'incertitude de la "
+                                                          "méthode.",
+                                                          "Rank {} of {} clusters evaluated, "
+                                                          "between {} and {} under the method's "
+                                                          "uncertainty.")),
+                                          e.rank, e.clusters, e.rank_low, e.rank_high))),
+        fmt::arg("trend", escape(trend)),
+        fmt::arg("note",
+                 escape(tr(c,
+                           "Résumé de l'évaluation que l'État a choisi de rendre public. Deux "
+                           "pôles dont les intervalles de rang se chevauchent ne se distinguent "
+                           "pas nettement.",
+                           "Summary of the evaluation the State chose to make public. Two "
+                           "clusters whose rank intervals overlap are not clearly apart."))));
   }
 
   // Members: counts of the running memberships by kind and size class; the listed ones by name.

@@ -81,9 +81,17 @@ struct DirectoryQuery {
 };
 
 std::string directory_page(const snapshot::Snapshot& s, const DirectoryQuery& q, const Context& c);
+// The summary of the State's evaluation a cluster's page shows, once the State chose to show a
+// published year (docs/portal.md): its rating, rank and rank interval, its trend.
+struct EvaluationSummary {
+  int year = 0;
+  std::string rating, trend;
+  int rank = 0, rank_low = 0, rank_high = 0, clusters = 0;
+};
 // nullopt: no such cluster (the route answers 404 with not_found_page).
 std::optional<std::string> cluster_page(const snapshot::Snapshot& s, std::string_view id,
-                                        const Context& c);
+                                        const Context& c,
+                                        const std::optional<EvaluationSummary>& evaluation = {});
 // nullopt: no such project, or one not labelled or not agreeing to publication (the same 404).
 std::optional<std::string> project_page(const snapshot::Snapshot& s, std::string_view id,
                                         const Context& c);

@@ -210,6 +210,10 @@ add('evaluate-unpublished-manager', 'GET', '/api/v1/evaluate?year=2022', { as: '
 add('evaluate-publish', 'POST', '/api/v1/evaluate/publications/2022?draws=100&seed=5&sobol_n=0');
 add('evaluate-publish-again', 'POST', '/api/v1/evaluate/publications/2022?draws=100&seed=5&sobol_n=0');
 add('evaluate-publications', 'GET', '/api/v1/evaluate/publications');
+// the State shows the published year's summary on the portal (the cluster's page below shows
+// it); a year not published cannot be shown
+add('evaluate-public-show', 'POST', '/api/v1/evaluate/publications/2022/public', { body: { shown: true } });
+add('evaluate-public-unpublished', 'POST', '/api/v1/evaluate/publications/2019/public', { body: { shown: true } });
 add('evaluate-published-manager', 'GET', '/api/v1/evaluate?year=2022', { as: 'manager' });
 add('report-cluster-published-manager', 'GET', `/api/v1/reports/cluster/${C}?year=2022&format=html&lang=fr`, { as: 'manager', text: true });
 // projects to products, services, foresight
@@ -311,7 +315,7 @@ add('logout', 'POST', '/api/v1/logout', { session: true });
 
 // --- running them ---------------------------------------------------------------------------
 // ETags and list cursors are keyed with (or encrypted by) the secret each database draws.
-const volatileKeys = new Set(['csrf', 'token', 'token_id', 'created_at', 'data_changed_at', 'last_used_at', 'at', 'started', 'finished',
+const volatileKeys = new Set(['csrf', 'token', 'token_id', 'created_at', 'public_at', 'data_changed_at', 'last_used_at', 'at', 'started', 'finished',
   'elapsed_seconds', 'seconds', 'created', 'generated', 'duration_ms', 'timing_seconds', 'next_cursor', 'published_at',
   'requested_at', 'decided_at', 'data_date']);
 const scrub = (v) => {

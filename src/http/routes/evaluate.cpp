@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "app/access.h"
 #include "http/router.h"
@@ -132,6 +133,26 @@ void add_evaluate_routes(Router& r, Services&) {
         auto out = app::publish_evaluation(*c.store, c.user(), *ev, params, *reports);
         if (!out) return c.fail(out.error());
         c.reply(201, *out);
+      });
+  r.post("/api/v1/evaluate/publications/{year}/public",
+         "Show a published year's summary on the public portal (each cluster's rating and rank "
+         "interval on its page), or withdraw it",
+         "evaluate")
+      .may(app::Op::kCreate, "evaluation")
+      .takes<app::EvaluationPublicBody>()
+      .example({{"shown", true}})
+      .returns<app::EvaluationPublication>()
+      .handle([](Ctx& c) {
+        auto body = c.body<app::EvaluationPublicBody>();
+        if (!body) return c.fail(body.error());
+        int year = 0;
+        const std::string& text = c.path[0];
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), year);
+        if (ec != std::errc() || end != text.data() + text.size() || year < 1900 || year > 2100)
+          return c.fail(Status::invalid_argument(fmt::format("'{}' is not a year", text)));
+        auto out = app::set_evaluation_public(*c.store, c.user(), year, body->shown);
+        if (!out) return c.fail(out.error());
+        c.reply(200, *out);
       });
   r.get("/api/v1/evaluate/trends/{cluster}",
         "A cluster's indicators over the years against the median of its peers", "evaluate")

@@ -11,6 +11,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "app/evaluate.h"
 #include "app/factory.h"
 #include "app/support.h"
 #include "core/codes.h"
@@ -331,8 +332,18 @@ void add_portal_routes(Router& r, Services& services) {
       .returns_media(200, "text/html", "The page")
       .returns_media(404, "text/html", "No such cluster")
       .handle([resources](Ctx& c) {
+        // The State's evaluation, when it chose to show a published year (a write moves the
+        // data version: the cached page follows).
+        auto shown = app::public_evaluation_summary(*c.store, c.path[0]);
+        if (!shown) return c.fail(shown.error());
+        std::optional<portal::EvaluationSummary> evaluation;
+        if (*shown) {
+          const auto& e = **shown;
+          evaluation = portal::EvaluationSummary{e.year,     e.rating,    e.trend,   e.rank,
+                                                 e.rank_low, e.rank_high, e.clusters};
+        }
         portal_page(c, *resources, [&](const auto& s, const portal::Context& ctx) {
-          return portal::cluster_page(s, c.path[0], ctx);
+          return portal::cluster_page(s, c.path[0], ctx, evaluation);
         });
       });
   r.get("/public/calls", "The calls for projects: open, announced and the last ones closed",
