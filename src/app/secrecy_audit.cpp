@@ -244,24 +244,19 @@ Status add_over_years(OverYearsSystems& out, const std::string& name,
     out.periods.push_back(
         {fmt::format("{} {}-{}", name, iv.from, iv.to), r < rows.size() ? rows[r] : "total", iv});
   }
-  // Each insider: the years' tables as it sees them (those where it knows a masked cell), then
-  // the period cells of the rows it does not know.
-  for (const auto& known : over.insiders()) {
-    bool sees_more = false;
-    for (const auto& y : over.years()) {
+  // Each insider that knows a masked cell (a manager, a region, a firm alone in a masked cell):
+  // the tables as it reads them, every primary cell it does not know attacked, and the period
+  // cells that fail the rule for it.
+  for (const auto& who : over.insiders()) {
+    const auto view = over.view_of(who);
+    if (!view) continue;
+    for (const auto& y : view->years()) {
       if (o.year && y.year != *o.year) continue;
-      const auto ids = secrecy::OverYears::known_cells(y, known);
-      if (std::none_of(ids.begin(), ids.end(),
-                       [&](int id) { return y.linked.cells[static_cast<size_t>(id)].masked(); }))
-        continue;
-      sees_more = true;
-      POLES_ASSIGN_OR_RETURN(auto a,
-                             secrecy::audit(secrecy::known_to(y.linked, ids), protection, true));
+      POLES_ASSIGN_OR_RETURN(auto a, secrecy::audit(y.linked, protection, true));
       ++out.insider_views;
       out.insider_failures += a.failures;
     }
-    if (!sees_more) continue;
-    POLES_ASSIGN_OR_RETURN(auto seen, over.audit_periods(protection, &known));
+    POLES_ASSIGN_OR_RETURN(auto seen, view->audit_periods(protection));
     for (const auto& iv : seen) {
       if (o.year && (*o.year < iv.from || *o.year > iv.to)) continue;
       out.insider_failures += !iv.is_protected;

@@ -44,8 +44,9 @@ struct SecrecyAuditPublisher {
   // the rule, attacked from their years' tables (counted in attacked and failures too).
   int period_cells = 0;
   // Tables published to all and read by insiders (a cluster's manager knows its cluster's row,
-  // a region its clusters'): each year's table attacked as each insider that knows a masked cell
-  // sees it, and the period cells of the rows it does not know (their failures count in failures).
+  // a region its clusters', a firm alone in a masked cell that cell): each year's table attacked
+  // as each insider that knows a masked cell reads it, and the period cells that fail the rule
+  // for it (their failures count in failures).
   int insider_views = 0;
   int insider_failures = 0;
   std::optional<SecrecyAuditCell> narrowest;

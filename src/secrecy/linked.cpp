@@ -278,46 +278,6 @@ void start_from_public_masks(LinkedTables& reader, const LinkedTables& everyone)
   }
 }
 
-LinkedTables known_to(const LinkedTables& lt, const std::vector<int>& cells) {
-  LinkedTables out = lt;
-  std::vector<uint8_t> known(out.cells.size(), 0);
-  for (int id : cells) {
-    auto& c = out.cells[static_cast<size_t>(id)];
-    c.state = CellState::kPublished;
-    c.lower = c.upper = c.known = c.value;
-    known[static_cast<size_t>(id)] = 1;
-  }
-  // A total over known cells holds the reader's own part: its protection interval is that of
-  // the rest (a total of the reader's cells alone is its own). Totals of totals: a pass per level.
-  for (size_t pass = 0; pass < 4; ++pass) {
-    for (const auto& sum : out.sums) {
-      auto& total = out.cells[static_cast<size_t>(sum.total)];
-      if (known[static_cast<size_t>(sum.total)]) continue;
-      double part = 0;
-      for (int id : sum.parts) part += out.cells[static_cast<size_t>(id)].known;
-      if (std::fabs(part) > std::fabs(total.known)) total.known = part;
-    }
-  }
-  return out;
-}
-
-Status protect_against(LinkedTables& lt, const std::vector<std::vector<int>>& insiders,
-                       const Protection& p) {
-  for (const auto& cells : insiders) {
-    const bool knows_a_mask = std::any_of(cells.begin(), cells.end(), [&](int id) {
-      return lt.cells[static_cast<size_t>(id)].masked();
-    });
-    if (!knows_a_mask) continue;
-    LinkedTables seen = known_to(lt, cells);
-    POLES_RETURN_IF_ERROR(protect(seen, p));
-    for (size_t i = 0; i < lt.cells.size(); ++i) {
-      if (seen.cells[i].masked() && !lt.cells[i].masked())
-        lt.cells[i].state = CellState::kSecondary;
-    }
-  }
-  return Status::ok();
-}
-
 namespace {
 
 // The attacker on the masked cells `wanted` selects (every one when null).

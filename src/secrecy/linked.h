@@ -109,20 +109,6 @@ Status protect(LinkedTables& lt, const Protection& p = {});
 // tables could combine them. Call before protect(lt).
 void start_from_public_masks(LinkedTables& reader, const LinkedTables& everyone);
 
-// The tables as a reader that knows `cells` whole sees them (an insider: a cluster's manager knows
-// its cluster's row of a table published to all): those cells published to it, their values known
-// a priori. audit() on the result is that reader's attack; protect() on it, the masks it needs.
-LinkedTables known_to(const LinkedTables& lt, const std::vector<int>& cells);
-
-// Protects tables published to all against insiders too (`insiders`: the cells each one knows):
-// for each in turn, the primary cells it does not know are protected from what remains published
-// and what it knows (known_to), and the masks found are added to the tables'. More masks only
-// widen every attacker's interval (a published value is one equation less), so the protection of
-// the readers before stays. An insider that knows no masked cell learns nothing the published
-// values do not tell, and is skipped. Call after protect(lt).
-Status protect_against(LinkedTables& lt, const std::vector<std::vector<int>>& insiders,
-                       const Protection& p = {});
-
 // One masked cell attacked.
 struct CellInterval {
   int cell = 0;

@@ -75,9 +75,7 @@ OverYears OverYears::publish(int rows, std::vector<DatedContribution> contributi
   out.rule_ = rule;
   out.insiders_ = insiders;
   out.declare(std::move(contributions), nullptr);
-  Protection p;
-  p.share = rule.protection;
-  if (!out.failed_ && !out.protect_insiders(p).is_ok()) out.failed_ = true;
+  if (!out.failed_ && !out.protect_insiders().is_ok()) out.failed_ = true;
   return out;
 }
 
@@ -120,30 +118,79 @@ void OverYears::declare(std::vector<DatedContribution> contributions, const Over
   if (!failed_ && !protect_periods(p).is_ok()) failed_ = true;
 }
 
-std::vector<int> OverYears::known_cells(const Year& y, const std::vector<int>& rows) {
-  std::vector<int> out;
-  for (int r : rows) {
-    if (r < 0 || r >= y.grid.rows) continue;
-    for (int c = 0; c <= y.grid.cols; ++c) out.push_back(y.grid.at(r, c));
+std::vector<OverYears::Insider> OverYears::insiders() const {
+  std::vector<Insider> out;
+  for (const auto& rows : insiders_) out.push_back({rows, ""});
+  // A firm alone in a masked cell knows that cell: two such cells protecting each other would
+  // give each firm the other's figure (a table of one row has no other cell to read).
+  if (rows_ > 1) {
+    std::set<std::string> alone;
+    std::map<std::pair<int, int>, std::set<std::string>> firms;  // (year, row) -> firms
+    for (const auto& d : contributions_) firms[{d.year, d.c.row}].insert(d.c.firm);
+    for (const Year& y : years_) {
+      for (int r = 0; r < rows_; ++r) {
+        const auto& c = y.linked.cells[static_cast<size_t>(y.grid.at(r, 0))];
+        const auto f = firms.find({y.year, r});
+        if (c.masked() && f != firms.end() && f->second.size() == 1)
+          alone.insert(*f->second.begin());
+      }
+    }
+    for (const auto& firm : alone) out.push_back({{}, firm});
   }
   return out;
 }
 
-LinkedTables OverYears::seen_by(const Year& y, const std::vector<int>* known_rows) const {
-  return known_rows ? known_to(y.linked, known_cells(y, *known_rows)) : y.linked;
-}
-
-Status OverYears::protect_insiders(const Protection& p) {
-  for (const auto& rows : insiders_) {
-    for (auto& y : years_)
-      POLES_RETURN_IF_ERROR(protect_against(y.linked, {known_cells(y, rows)}, p));
-    POLES_RETURN_IF_ERROR(protect_periods(p, &rows));
+std::optional<OverYears> OverYears::view_of(const Insider& who) const {
+  auto known = contributions_;
+  bool knows_a_mask = false;
+  std::map<int, size_t> index_of;
+  for (size_t y = 0; y < years_.size(); ++y) index_of[years_[y].year] = y;
+  for (auto& d : known) {
+    d.c.known = std::find(who.rows.begin(), who.rows.end(), d.c.row) != who.rows.end() ||
+                (!who.firm.empty() && d.c.firm == who.firm);
+    if (!d.c.known) continue;
+    const Year& y = years_[index_of.at(d.year)];
+    knows_a_mask |= y.linked.cells[static_cast<size_t>(y.grid.at(d.c.row, 0))].masked();
   }
-  return Status::ok();
+  // An insider that knows no masked cell learns nothing the published values do not tell.
+  if (!knows_a_mask) return std::nullopt;
+  return publish_for_reader(*this, std::move(known));
 }
 
-std::vector<OverYears::PeriodCell> OverYears::primary_periods(
-    const std::vector<int>* known_rows) const {
+Status OverYears::protect_insiders() {
+  // Each insider's own view starts from the public masks and masks what that reader must not
+  // read (a cell it could recover, a total whose unknown part fails the rule); the public table
+  // masks it too, since that reader reads the public table. More masks only widen every
+  // attacker's interval: the readers before stay protected. Masks can make new firms alone in a
+  // masked cell: a new round takes them, until none is new.
+  // An insider that knew no masked cell is looked at again in the next round (new masks may
+  // now hide one of its cells); one whose view was protected is done.
+  std::set<std::pair<std::vector<int>, std::string>> done;
+  for (int round = 0; round < 8; ++round) {
+    bool any = false;
+    for (const auto& who : insiders()) {
+      if (done.count({who.rows, who.firm}) > 0) continue;
+      const auto view = view_of(who);
+      if (!view) continue;
+      done.insert({who.rows, who.firm});
+      any = true;
+      if (view->failed_) return Status::internal("an insider's view could not be protected");
+      for (size_t y = 0; y < years_.size(); ++y) {
+        auto& mine = years_[y].linked.cells;
+        const auto& theirs = view->years_[y].linked.cells;
+        for (size_t i = 0; i < mine.size(); ++i) {
+          const bool known_a_priori = theirs[i].lower == theirs[i].upper;
+          if (theirs[i].masked() && !known_a_priori && !mine[i].masked())
+            mine[i].state = CellState::kSecondary;
+        }
+      }
+    }
+    if (!any) return Status::ok();
+  }
+  return Status::internal("the insiders' protection did not settle");
+}
+
+std::vector<OverYears::PeriodCell> OverYears::primary_periods() const {
   std::vector<size_t> dated;
   std::vector<size_t> undated;
   for (size_t y = 0; y < years_.size(); ++y)
@@ -153,28 +200,15 @@ std::vector<OverYears::PeriodCell> OverYears::primary_periods(
   // Contributions by row (the total row takes every one) and year.
   std::vector<std::vector<std::vector<const Contribution*>>> cs(
       static_cast<size_t>(rows_) + 1, std::vector<std::vector<const Contribution*>>(years_.size()));
-  // An insider's contributions are its own in the total's periods (their known part).
-  const auto knows = [&](int row) {
-    return known_rows &&
-           std::find(known_rows->begin(), known_rows->end(), row) != known_rows->end();
-  };
-  std::vector<Contribution> own;
-  for (const auto& d : contributions_) {
-    if (!knows(d.c.row)) continue;
-    own.push_back(d.c);
-    own.back().known = true;
-  }
-  size_t next_own = 0;
   for (const auto& d : contributions_) {
     const size_t y = index_of.at(d.year);
     cs[static_cast<size_t>(d.c.row)][y].push_back(&d.c);
-    cs[static_cast<size_t>(rows_)][y].push_back(knows(d.c.row) ? &own[next_own++] : &d.c);
+    cs[static_cast<size_t>(rows_)][y].push_back(&d.c);
   }
   std::vector<PeriodCell> out;
   // A table of one row has a total equal to it: its periods once.
   const int last_row = rows_ == 1 ? 0 : rows_;
   for (int r = 0; r <= last_row; ++r) {
-    if (knows(r)) continue;
     const auto& row = cs[static_cast<size_t>(r)];
     for (size_t i = 0; i < dated.size(); ++i) {
       // A run that starts or ends on a year without this row's contributions is the shorter
@@ -197,14 +231,12 @@ std::vector<OverYears::PeriodCell> OverYears::primary_periods(
   return out;
 }
 
-Result<std::vector<PeriodInterval>> OverYears::audit_periods(
-    const Protection& p, const std::vector<int>* known_rows) const {
-  return attack(primary_periods(known_rows), p, known_rows);
+Result<std::vector<PeriodInterval>> OverYears::audit_periods(const Protection& p) const {
+  return attack(primary_periods(), p);
 }
 
 Result<std::vector<PeriodInterval>> OverYears::attack(const std::vector<PeriodCell>& cells,
-                                                      const Protection& p,
-                                                      const std::vector<int>* known_rows) const {
+                                                      const Protection& p) const {
   // Each year's attacker: the interval of every cell of the column (a published cell, or one
   // known a priori, is a point).
   // Only the cells the period cells add up are attacked.
@@ -215,15 +247,14 @@ Result<std::vector<PeriodInterval>> OverYears::attack(const std::vector<PeriodCe
   std::vector<std::vector<std::pair<double, double>>> interval(years_.size());
   for (size_t y = 0; y < years_.size(); ++y) {
     const Year& year = years_[y];
-    const LinkedTables seen = seen_by(year, known_rows);
     std::vector<int> ids;
     for (int r : needed[y]) ids.push_back(year.grid.at(r, 0));
-    POLES_ASSIGN_OR_RETURN(auto a, audit_cells(seen, ids, p));
+    POLES_ASSIGN_OR_RETURN(auto a, audit_cells(year.linked, ids, p));
     std::map<int, std::pair<double, double>> masked;
     for (const auto& iv : a.cells) masked[iv.cell] = {iv.low, iv.up};
     for (int r = 0; r <= rows_; ++r) {
       const int id = year.grid.at(r, 0);
-      const double v = seen.cells[static_cast<size_t>(id)].value;
+      const double v = year.linked.cells[static_cast<size_t>(id)].value;
       const auto m = masked.find(id);
       interval[y].push_back(m == masked.end() ? std::pair{v, v} : m->second);
     }
@@ -251,19 +282,10 @@ Result<std::vector<PeriodInterval>> OverYears::attack(const std::vector<PeriodCe
   return out;
 }
 
-Status OverYears::protect_periods(const Protection& p, const std::vector<int>* known_rows) {
-  if (known_rows) {
-    // An insider that knows no masked cell sees what everyone sees.
-    const bool knows_a_mask = std::any_of(years_.begin(), years_.end(), [&](const Year& y) {
-      const auto ids = known_cells(y, *known_rows);
-      return std::any_of(ids.begin(), ids.end(),
-                         [&](int id) { return y.linked.cells[static_cast<size_t>(id)].masked(); });
-    });
-    if (!knows_a_mask) return Status::ok();
-  }
-  const auto cells = primary_periods(known_rows);
+Status OverYears::protect_periods(const Protection& p) {
+  const auto cells = primary_periods();
   if (cells.empty()) return Status::ok();
-  POLES_ASSIGN_OR_RETURN(auto attacked, attack(cells, p, known_rows));
+  POLES_ASSIGN_OR_RETURN(auto attacked, attack(cells, p));
   // The years' tables together (each year's primary cells are protected already: they stay
   // masked, and no longer drive the program) with the period cells not yet protected, each the
   // sum of its years' cells.
@@ -272,13 +294,12 @@ Status OverYears::protect_periods(const Protection& p, const std::vector<int>* k
   for (const Year& y : years_) {
     offset.push_back(all.cells.size());
     const int table = all.add_table(y.linked.tables.front());
-    const LinkedTables seen = seen_by(y, known_rows);
-    for (LinkedCell c : seen.cells) {
+    for (LinkedCell c : y.linked.cells) {
       if (c.state == CellState::kPrimary) c.state = CellState::kSecondary;
       c.table = table;
       all.add_cell(c);
     }
-    for (const auto& sum : seen.sums) {
+    for (const auto& sum : y.linked.sums) {
       std::vector<int> parts;
       for (int part : sum.parts) parts.push_back(part + static_cast<int>(offset.back()));
       all.add_sum(sum.total + static_cast<int>(offset.back()), std::move(parts));
@@ -314,7 +335,7 @@ Status OverYears::protect_periods(const Protection& p, const std::vector<int>* k
   }
   // Fail closed: a period cell the program could not protect (no deviation found) masks
   // everything rather than be published.
-  POLES_ASSIGN_OR_RETURN(attacked, attack(cells, p, known_rows));
+  POLES_ASSIGN_OR_RETURN(attacked, attack(cells, p));
   if (std::any_of(attacked.begin(), attacked.end(),
                   [](const PeriodInterval& iv) { return !iv.is_protected; }))
     return Status::internal("a period cell could not be protected");

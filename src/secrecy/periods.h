@@ -15,14 +15,18 @@
 // Because the years' tables share no cell, a period cell's interval is the sum of its years'
 // intervals, which the audit computes from each year's attacker (audit_periods).
 //
-// Readers that know some rows whole (insiders: a cluster's manager knows its cluster's row of a
-// table published to all, a region its clusters' rows) are attackers too: the table published to
-// all is protected against each in turn (secrecy::protect_against on every year, then the period
-// cells of the rows it does not know), the masks added to the public ones.
+// Readers that know part of a table published to all are attackers too (insiders): a cluster's
+// manager knows its cluster's row, a region its clusters' rows (given by the caller), and a firm
+// alone in a masked cell knows that cell (found here). For each in turn, the tables as that
+// reader reads them are protected as a reader's are (publish_for_reader: its known
+// contributions do not count toward the rule, its cells are known a priori, it starts from the
+// public masks) and whatever they mask is masked in the public table too.
 //
 // Deterministic for given contributions: the years' masks do not depend on the period asked.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/status.h"
@@ -81,15 +85,19 @@ class OverYears {
   // The attacker on every period cell that fails the rule (for the reader the contributions
   // were declared for) and is not a year's own cell: its interval is the sum of its years'
   // intervals, each computed by secrecy::audit on that year's table.
-  // With `known_rows`, the attacker is the insider that knows those rows: the period cells of
-  // the other rows, attacked from the years' tables as it sees them (known_cells).
-  Result<std::vector<PeriodInterval>> audit_periods(
-      const Protection& p, const std::vector<int>* known_rows = nullptr) const;
+  Result<std::vector<PeriodInterval>> audit_periods(const Protection& p) const;
 
-  // The rows each insider knows (as given to publish; empty for a reader's tables).
-  const std::vector<std::vector<int>>& insiders() const { return insiders_; }
-  // The cells of a year's table that a reader of `rows` knows (each row's cell and its total).
-  static std::vector<int> known_cells(const Year& y, const std::vector<int>& rows);
+  // An insider: it knows these rows whole, or this firm's contributions.
+  struct Insider {
+    std::vector<int> rows;
+    std::string firm;
+  };
+  // The insiders of the table published to all: the rows' readers given to publish, then every
+  // firm alone in a masked cell (none for a reader's tables, or a table of one row).
+  std::vector<Insider> insiders() const;
+  // The tables as `who` reads them (what it knows counted as a reader's), or nothing when it
+  // knows no masked cell (it reads what everyone reads). The audit attacks them.
+  std::optional<OverYears> view_of(const Insider& who) const;
 
  private:
   struct Acc;
@@ -99,16 +107,12 @@ class OverYears {
   // Declares every year's column and protects the years and the periods (a reader's from the
   // masks of `everyone`, the same figures published to all).
   void declare(std::vector<DatedContribution> contributions, const OverYears* everyone);
-  // `known_rows`: an insider's rows, whose cells it knows (left out).
-  std::vector<PeriodCell> primary_periods(const std::vector<int>* known_rows = nullptr) const;
+  std::vector<PeriodCell> primary_periods() const;
   Result<std::vector<PeriodInterval>> attack(const std::vector<PeriodCell>& cells,
-                                             const Protection& p,
-                                             const std::vector<int>* known_rows) const;
-  Status protect_periods(const Protection& p, const std::vector<int>* known_rows = nullptr);
-  // The years and the periods protected against each insider in turn.
-  Status protect_insiders(const Protection& p);
-  // A year's table as the insider of `known_rows` sees it (its own when null).
-  secrecy::LinkedTables seen_by(const Year& y, const std::vector<int>* known_rows) const;
+                                             const Protection& p) const;
+  Status protect_periods(const Protection& p);
+  // The public table protected against each insider in turn (its view's masks added).
+  Status protect_insiders();
 
   int rows_ = 0;
   Rule rule_;

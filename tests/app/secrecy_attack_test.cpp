@@ -237,10 +237,12 @@ TEST_F(SecrecyAttack, ServicesFinancingAndSectorResultsPassTheAudit) {
 // The hole a review found on 2026-11-30: in a year's column of the services summary's financing
 // raised by cluster, published to all with its total, a primary cell protected only by another
 // cluster's masked cell was recovered exactly by that cluster's manager (total − published rows −
-// its own cell; small demo, 2015: 3,646,826 − 1,829,071 = 1,817,755). Every cluster manager and
-// every region fills in the rows it knows (their true values, from SQL) and attacks every year's
-// column as published to all with GLPK: no primary cell of another cluster narrower than ±15 %.
-TEST_F(SecrecyAttack, NoManagerOrRegionRecoversAnotherClustersFinancingFromTheTotal) {
+// its own cell; small demo, 2015: 3,646,826 − 1,829,071 = 1,817,755); a firm alone in masked
+// cells knows them too. Every cluster manager, every region and every firm alone in a masked cell
+// fills in what it knows (true values, from SQL) and attacks every year's column as published to
+// all with GLPK: no primary cell of another cluster narrower than ±15 % of the part it does not
+// know.
+TEST_F(SecrecyAttack, NoManagerRegionOrFirmRecoversAnotherClustersFinancingFromTheTotal) {
   if (!testing::glpk_available()) GTEST_SKIP() << "glpsol (glpk-utils) is not installed";
   // The truth, by cluster and year, and each cluster's region: from SQL, not from the engine.
   auto rows = store_->query(
@@ -258,14 +260,25 @@ TEST_F(SecrecyAttack, NoManagerOrRegionRecoversAnotherClustersFinancingFromTheTo
     truth[static_cast<int>(std::get<int64_t>(r[2]))][cluster] = std::get<double>(r[3]);
   }
   ASSERT_FALSE(truth.empty());
-  // The insiders: each cluster's manager, each region (its clusters).
-  std::vector<std::set<std::string>> insiders;
+  // Each firm's part of each cell: year -> cluster -> organisation -> financing.
+  auto parts = store_->query(
+      "SELECT s.cluster_id, CAST(substr(s.date, 1, 4) AS INTEGER), p.organisation_id, "
+      "SUM(p.financing_raised) FROM service_participant p JOIN service s ON s.id = p.service_id "
+      "WHERE p.financing_raised IS NOT NULL AND p.financing_raised <> 0 GROUP BY 1, 2, 3",
+      {});
+  ASSERT_TRUE(parts.has_value()) << parts.error().to_string();
+  std::map<int, std::map<std::string, std::map<std::string, double>>> by_firm;
+  for (const auto& r : *parts)
+    by_firm[static_cast<int>(std::get<int64_t>(r[1]))][std::get<std::string>(r[0])]
+           [std::get<std::string>(r[2])] = std::get<double>(r[3]);
+  // The insiders that know rows whole: each cluster's manager, each region (its clusters).
+  std::vector<std::set<std::string>> row_insiders;
   std::map<std::string, std::set<std::string>> by_region;
   for (const auto& [cluster, region] : region_of) {
-    insiders.push_back({cluster});
+    row_insiders.push_back({cluster});
     by_region[region].insert(cluster);
   }
-  for (const auto& [region, clusters] : by_region) insiders.push_back(clusters);
+  for (const auto& [region, clusters] : by_region) row_insiders.push_back(clusters);
 
   int attacks = 0, primaries = 0, narrow = 0;
   const auto years =
@@ -289,7 +302,23 @@ TEST_F(SecrecyAttack, NoManagerOrRegionRecoversAnotherClustersFinancingFromTheTo
     }
     const auto& total = view->totals.financing_raised.value;
     column.push_back({total, total});
-    for (const auto& known : insiders) {
+    // This year's insiders: (who, the cells it knows whole, its own firm or "").
+    struct Insider {
+      std::string who;
+      std::set<std::string> cells;
+      std::string firm;
+    };
+    std::vector<Insider> insiders;
+    for (const auto& known : row_insiders) insiders.push_back({*known.begin(), known, ""});
+    // A firm alone in a masked cell knows it (and its part of every other cell).
+    std::map<std::string, std::set<std::string>> alone;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const auto& firms = by_firm[year][ids[i]];
+      if (!column[i][0].has_value() && firms.size() == 1)
+        alone[firms.begin()->first].insert(ids[i]);
+    }
+    for (const auto& [firm, known] : alone) insiders.push_back({firm, known, firm});
+    for (const auto& [who, known, firm] : insiders) {
       // Only an insider that knows a masked cell learns more than the published values.
       bool knows_a_mask = false;
       for (size_t i = 0; i < ids.size(); ++i)
@@ -307,16 +336,22 @@ TEST_F(SecrecyAttack, NoManagerOrRegionRecoversAnotherClustersFinancingFromTheTo
         const auto r = static_cast<size_t>(iv.row);
         if (iv.col != 0 || r >= ids.size() || !primary[r] || known.count(ids[r])) continue;
         ++primaries;
-        const double x = cells.at(ids[r]), half = 0.15 * x * (1 - 1e-6);
+        // What the insider does not know of the cell: a firm knows its own part.
+        double own = 0;
+        if (!firm.empty()) {
+          const auto& firms = by_firm[year][ids[r]];
+          if (const auto f = firms.find(firm); f != firms.end()) own = f->second;
+        }
+        const double x = cells.at(ids[r]), half = 0.15 * (x - own) * (1 - 1e-6);
         const bool too_narrow = iv.low > x - half || iv.up < x + half;
         narrow += too_narrow;
-        EXPECT_FALSE(too_narrow) << year << ": " << *known.begin() << (known.size() > 1 ? "…" : "")
+        EXPECT_FALSE(too_narrow) << year << ": " << who << (known.size() > 1 ? "…" : "")
                                  << " narrows " << ids[r] << " (" << x << ") to [" << iv.low << ", "
                                  << iv.up << "]";
       }
     }
   }
-  EXPECT_GT(attacks, 0) << "some manager or region knows a masked cell";
+  EXPECT_GT(attacks, 0) << "some manager, region or firm knows a masked cell";
   EXPECT_GT(primaries, 0) << "and attacks another cluster's primary cell";
   EXPECT_EQ(narrow, 0);
 }

@@ -211,12 +211,15 @@ std::vector<PublishedGrid> seen_by_insider(const OverYears& over, int row) {
 TEST(OverYears, AManagerCannotRecoverAnotherClustersCellFromItsOwnAndTheTotal) {
   if (!testing::glpk_available()) GTEST_SKIP() << "glpsol (glpk-utils) is not installed";
   const auto cs = two_insiders();
-  // The hole: protected for the public alone, the two primary cells shield each other and the
-  // total is published; the aero manager fills in its own cell and gets the mobility cell.
-  const auto plain = OverYears::publish(5, cs);
+  // The hole: the year protected for the public alone (secrecy::publish), the two primary cells
+  // shield each other and the total is published; the aero manager fills in its own cell and
+  // gets the mobility cell.
   {
-    const auto years = seen_by_insider(plain, 0);
-    const auto& y2015 = years.front();
+    std::vector<Contribution> year;
+    for (const auto& d : cs)
+      if (d.year == 2015) year.push_back(d.c);
+    auto y2015 = column(publish(5, 1, year));
+    y2015[0][0] = y2015[0][1] = 1829071;
     ASSERT_FALSE(y2015[1][0].has_value()) << "the mobility cell is masked";
     ASSERT_TRUE(y2015[5][0].has_value()) << "the total is published";
     const auto [low, up] = period_interval({y2015}, 1);
@@ -239,24 +242,82 @@ TEST(OverYears, AManagerCannotRecoverAnotherClustersCellFromItsOwnAndTheTotal) {
     EXPECT_LE(low, value * 0.85 + 1e-3);
     EXPECT_GE(up, value * 1.15 - 1e-3);
   }
-  // The engine's own attacker agrees, for every insider; and the public one still passes.
-  for (const auto& known : over.insiders()) {
-    auto periods = over.audit_periods(Protection{}, &known);
+  // The engine's own attacker agrees, for every insider (the two managers, and each firm alone
+  // in a masked cell); and the public one still passes.
+  int views = 0;
+  for (const auto& who : over.insiders()) {
+    const auto view = over.view_of(who);
+    if (!view) continue;
+    ++views;
+    for (const auto& y : view->years()) {
+      auto a = audit(y.linked, Protection{}, true);
+      ASSERT_TRUE(a.has_value());
+      EXPECT_EQ(a->failures, 0) << "insider " << who.firm << " year " << y.year;
+    }
+    auto periods = view->audit_periods(Protection{});
     ASSERT_TRUE(periods.has_value()) << periods.error().to_string();
     for (const auto& iv : *periods)
-      EXPECT_TRUE(iv.is_protected) << "insider " << known.front() << " row " << iv.row;
-    for (const auto& y : over.years()) {
-      auto a = audit(known_to(y.linked, OverYears::known_cells(y, known)), Protection{}, true);
-      ASSERT_TRUE(a.has_value());
-      EXPECT_EQ(a->failures, 0) << "insider " << known.front() << " year " << y.year;
-    }
+      EXPECT_TRUE(iv.is_protected) << "insider " << who.firm << " row " << iv.row;
   }
+  EXPECT_GE(views, 2) << "the two managers at least know a masked cell";
   auto everyone = over.audit_periods(Protection{});
   ASSERT_TRUE(everyone.has_value());
   for (const auto& iv : *everyone) EXPECT_TRUE(iv.is_protected) << "row " << iv.row;
   // The rows of many firms stay published: the fix masks what it needs, not everything.
   const auto y2015 = over.period(2015, 2015);
   EXPECT_TRUE(y2015[4].value.has_value()) << "the row of five firms";
+}
+
+// A firm alone in two masked cells (two clusters served it) knows both: with the total and the
+// other rows published, it read the third masked cell, a cell of two firms, exactly. Each firm
+// alone in a masked cell is an insider: it cannot any more.
+TEST(OverYears, AFirmAloneInTwoMaskedCellsCannotReadAThird) {
+  if (!testing::glpk_available()) GTEST_SKIP() << "glpsol (glpk-utils) is not installed";
+  std::vector<DatedContribution> cs;
+  const auto add = [&](int row, double v, const std::string& firm) {
+    cs.push_back({2020, {row, 0, v, firm}});
+  };
+  add(0, 100000, "F");
+  add(1, 80000, "F");
+  add(2, 50000, "G");
+  add(2, 60000, "H");
+  for (int i = 0; i < 5; ++i) add(3, 300000 + 1000 * i, "big-" + std::to_string(i));
+  const auto cells_of = [](const OverYears& over) {
+    auto grid = testing::published(over.years().front().linked, over.years().front().grid);
+    // F fills in its own two cells.
+    grid[0][0] = grid[0][1] = 100000;
+    grid[1][0] = grid[1][1] = 80000;
+    return grid;
+  };
+  // The premise: the year's table protected for the public alone (secrecy::publish) masks the
+  // three small rows and publishes the total; F fills in its two cells and reads G + H.
+  {
+    std::vector<Contribution> year;
+    for (const auto& d : cs) year.push_back(d.c);
+    auto plain = column(publish(4, 1, year));
+    ASSERT_FALSE(plain[2][0].has_value());
+    ASSERT_TRUE(plain[4][0].has_value()) << "the total is published";
+    plain[0][0] = plain[0][1] = 100000;
+    plain[1][0] = plain[1][1] = 80000;
+    const auto [low, up] = period_interval({plain}, 2);
+    EXPECT_NEAR(low, 110000, 1e-3);
+    EXPECT_NEAR(up, 110000, 1e-3) << "read exactly before the fix";
+  }
+  const auto over = OverYears::publish(4, cs);
+  const auto grid = cells_of(over);
+  ASSERT_FALSE(grid[2][0].has_value()) << "the cell of G and H is masked";
+  const auto intervals = testing::glpk_attack({grid}, {}, true);
+  bool attacked = false;
+  for (const auto& iv : intervals) {
+    if (iv.row != 2 || iv.col != 0) continue;
+    attacked = true;
+    EXPECT_LE(iv.low, 110000 * 0.85 + 1e-3);
+    EXPECT_GE(iv.up, 110000 * 1.15 - 1e-3);
+  }
+  EXPECT_TRUE(attacked);
+  bool firm_insider = false;
+  for (const auto& who : over.insiders()) firm_insider |= who.firm == "F";
+  EXPECT_TRUE(firm_insider) << "F is alone in a masked cell";
 }
 
 }  // namespace
