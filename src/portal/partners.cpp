@@ -36,7 +36,60 @@ std::string division_of(const std::string& naf) {
 
 }  // namespace
 
+struct PartnerFinder::State {
+  explicit State(const Snapshot& s)
+      : facts(cluster_facts(s)),
+        orgs(s),
+        graph(network::build_cooperation(s, public_rows(s))),
+        recommender(s, graph) {
+    const auto& cl = s.table("cluster");
+    const auto members = current_members(s);
+    for (size_t c = 0; c < cl.rows; ++c) {
+      if (!facts[c].current) continue;
+      for (const auto& [o, m] : members[c]) {
+        if (is_listed(s, m)) listed[o].push_back(c);
+      }
+    }
+  }
+  static std::vector<int32_t> public_rows(const Snapshot& s) {
+    std::vector<int32_t> rows;
+    const auto is_public = public_projects(s);
+    for (size_t p = 0; p < is_public.size(); ++p) {
+      if (is_public[p]) rows.push_back(static_cast<int32_t>(p));
+    }
+    return rows;
+  }
+  std::vector<ClusterFacts> facts;
+  network::OrganisationColumns orgs;
+  // The listed members of the current clusters, with the clusters that list them.
+  std::map<int32_t, std::vector<size_t>> listed;
+  network::CoopGraph graph;
+  network::Recommender recommender;
+};
+
+PartnerFinder::PartnerFinder(snapshot::SnapshotPtr s)
+    : s_(std::move(s)), state_(std::make_unique<State>(*s_)) {}
+PartnerFinder::~PartnerFinder() = default;
+
+bool is_declared_theme(const Snapshot& s, std::string_view theme) {
+  const auto& cl = s.table("cluster");
+  const auto& themes = cl.column("themes");
+  for (size_t i = 0; i < cl.rows; ++i) {
+    const auto list = split_list(themes.text(i));
+    if (std::find(list.begin(), list.end(), theme) != list.end()) return true;
+  }
+  return false;
+}
+
 PartnerSuggestions suggest_partners(const Snapshot& s, const PartnerQuery& q) {
+  // A snapshot that nothing else keeps: an owner that does not free it.
+  return PartnerFinder(snapshot::SnapshotPtr(&s, [](const Snapshot*) {})).suggest(q);
+}
+
+PartnerSuggestions PartnerFinder::suggest(const PartnerQuery& q) const {
+  const Snapshot& s = *s_;
+  const State& st = *state_;
+
   PartnerSuggestions out;
   if (!q.naf.empty()) {
     out.division = division_of(q.naf);
@@ -47,19 +100,10 @@ PartnerSuggestions suggest_partners(const Snapshot& s, const PartnerQuery& q) {
   }
   if (!q.asked()) return out;
   const auto& cl = s.table("cluster");
-  const auto facts = cluster_facts(s);
-  const auto members = current_members(s);
-  const network::OrganisationColumns orgs(s);
+  const auto& facts = st.facts;
+  const auto& orgs = st.orgs;
+  const auto& listed = st.listed;
   const auto& naf = s.table("organisation").column("naf");
-
-  // The listed members of the current clusters, with the clusters that list them.
-  std::map<int32_t, std::vector<size_t>> listed;
-  for (size_t c = 0; c < cl.rows; ++c) {
-    if (!facts[c].current) continue;
-    for (const auto& [o, m] : members[c]) {
-      if (is_listed(s, m)) listed[o].push_back(c);
-    }
-  }
   const auto in_division = [&](int32_t o) {
     return !out.division.empty() && !naf.is_null(static_cast<size_t>(o)) &&
            naf.text(static_cast<size_t>(o)).substr(0, 2) == out.division;
@@ -119,14 +163,9 @@ PartnerSuggestions suggest_partners(const Snapshot& s, const PartnerQuery& q) {
 
   // Organisations: the network engine's recommender for an idea, on the graph of the public
   // projects, its candidates kept when listed and of the kind asked.
-  std::vector<int32_t> rows;
-  const auto public_rows = public_projects(s);
-  for (size_t p = 0; p < public_rows.size(); ++p) {
-    if (public_rows[p]) rows.push_back(static_cast<int32_t>(p));
-  }
-  const auto g = network::build_cooperation(s, rows);
+  const auto& g = st.graph;
   if (g.nodes() == 0) return out;
-  const network::Recommender rec(s, g);
+  const auto& rec = st.recommender;
   network::Recommender::Idea idea;
   idea.sector = out.division;
   if (!q.theme.empty()) idea.themes.push_back(q.theme);

@@ -10,7 +10,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "snapshot/snapshot.h"
@@ -57,5 +59,25 @@ struct PartnerSuggestions {
 };
 
 PartnerSuggestions suggest_partners(const snapshot::Snapshot& s, const PartnerQuery& q);
+// Whether a cluster declares this theme (the form offers no other).
+bool is_declared_theme(const snapshot::Snapshot& s, std::string_view theme);
+
+// What every need reads alike, built once per snapshot (the listed members, the graph of the
+// public projects and the recommender on it): a server keeps one per data version, so that a
+// need costs a ranking, not a graph.
+class PartnerFinder {
+ public:
+  explicit PartnerFinder(snapshot::SnapshotPtr s);
+  ~PartnerFinder();
+  PartnerFinder(const PartnerFinder&) = delete;
+  PartnerFinder& operator=(const PartnerFinder&) = delete;
+  const snapshot::SnapshotPtr& snapshot() const { return s_; }
+  PartnerSuggestions suggest(const PartnerQuery& q) const;
+
+ private:
+  struct State;
+  snapshot::SnapshotPtr s_;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace poles::portal

@@ -238,6 +238,7 @@ add('portal-calls', 'GET', '/public/calls?lang=en', { as: null, text: true });
 // the partner finder: a need (NAF, theme, region) and a NAF code that is not one
 add('portal-partners', 'GET', '/public/partners?naf=30.30Z&theme=aero&region=24&kind=&q=drone', { as: null, text: true });
 add('portal-partners-bad-naf-en', 'GET', '/public/partners?lang=en&naf=ETIENNE', { as: null, text: true });
+add('portal-partners-unknown-theme', 'GET', '/public/partners?theme=not-a-theme', { as: null });
 // support requests: the form (its stamp is volatile), a form sent without a stamp (400, the form
 // again with the errors), an unknown tracking link, the inbox (empty) and unknown requests
 add('portal-support', 'GET', `/public/support?cluster=${C}`, { as: null, text: true });

@@ -5,10 +5,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "app/evaluate.h"
@@ -288,6 +290,22 @@ void add_portal_routes(Router& r, Services& services) {
     spdlog::warn("public portal: {}; the directory has no map", m.error().to_string());
   }
   std::shared_ptr<const Resources> resources = std::move(loaded);
+  // The partner finder's graph and recommender, built once per snapshot (not per need).
+  struct Finders {
+    std::mutex mutex;
+    std::shared_ptr<const portal::PartnerFinder> last;
+    std::shared_ptr<const portal::PartnerFinder> of(const snapshot::SnapshotPtr& s) {
+      {
+        const std::lock_guard lock(mutex);
+        if (last && last->snapshot() == s) return last;
+      }
+      auto built = std::make_shared<const portal::PartnerFinder>(s);
+      const std::lock_guard lock(mutex);
+      last = built;
+      return built;
+    }
+  };
+  auto finders = std::make_shared<Finders>();
   r.get("/public", "The public portal: the directory of clusters, with search and filters",
         "portal")
       .anyone()
@@ -313,8 +331,17 @@ void add_portal_routes(Router& r, Services& services) {
       .params(partner_params())
       .cached()
       .returns_media(200, "text/html", "The page")
-      .handle([resources](Ctx& c) {
+      .handle([resources, finders](Ctx& c) {
         if (auto st = check_partner_args(c.args); !st.is_ok()) return c.fail(st);
+        auto snap = c.snapshot();
+        if (!snap) return c.fail(snap.error());
+        // A theme is one a cluster declares (a form offers no other): unknown ones would only
+        // make pages to cache.
+        if (const auto& theme = c.args.text("theme");
+            !theme.empty() && !portal::is_declared_theme(**snap, theme))
+          return c.fail(Status::invalid_argument(
+              fmt::format("parameter 'theme': '{}' is not a theme a cluster declares", theme)));
+        const auto finder = finders->of(*snap);
         portal_page(c, *resources, [&](const auto& s, const portal::Context& ctx) {
           portal::PartnerQuery q;
           q.naf = c.args.text("naf");
@@ -322,7 +349,7 @@ void add_portal_routes(Router& r, Services& services) {
           q.region = c.args.text("region");
           q.kind = c.args.text("kind");
           q.q = c.args.text("q");
-          return std::optional(portal::partners_page(s, q, portal::suggest_partners(s, q), ctx));
+          return std::optional(portal::partners_page(s, q, finder->suggest(q), ctx));
         });
       });
   r.get("/public/clusters/{id}", "The public page of a cluster", "portal")
