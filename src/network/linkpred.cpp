@@ -32,7 +32,7 @@ namespace {
 constexpr uint64_t kTie = 1, kSample = 2, kAucNegative = 3, kFitNegative = 4, kFitSample = 5;
 
 // The data, indexed: organisations in the byte order of their identifiers, kept projects.
-struct Data {
+struct LinkIndex {
   std::vector<std::string> orgs;
   std::vector<int32_t> type, country;  // per organisation: index in the lift tables
   size_t types = 0, countries = 0;
@@ -46,7 +46,7 @@ struct Data {
 };
 
 // Most frequent value, ties to the smallest.
-std::string mode(const std::map<std::string, int>& counts) {
+std::string most_frequent(const std::map<std::string, int>& counts) {
   std::string best;
   int n = -1;
   for (const auto& [v, c] : counts) {
@@ -55,8 +55,9 @@ std::string mode(const std::map<std::string, int>& counts) {
   return best;
 }
 
-Data index(const std::vector<LinkRow>& rows, const ProjectParts& parts, const LinkPredOptions& o) {
-  Data d;
+LinkIndex index_rows(const std::vector<LinkRow>& rows, const ProjectParts& parts,
+                     const LinkPredOptions& o) {
+  LinkIndex d;
   std::map<std::string, std::map<std::string, int>> types, countries;
   std::map<std::string, std::pair<int, std::set<std::string>>> projects;
   for (const auto& r : rows) {
@@ -72,9 +73,11 @@ Data index(const std::vector<LinkRow>& rows, const ProjectParts& parts, const Li
     org_index.emplace(id, static_cast<int32_t>(d.orgs.size()));
     d.orgs.push_back(id);
     d.type.push_back(
-        type_index.try_emplace(mode(t), static_cast<int32_t>(type_index.size())).first->second);
+        type_index.try_emplace(most_frequent(t), static_cast<int32_t>(type_index.size()))
+            .first->second);
     d.country.push_back(
-        country_index.try_emplace(mode(countries[id]), static_cast<int32_t>(country_index.size()))
+        country_index
+            .try_emplace(most_frequent(countries[id]), static_cast<int32_t>(country_index.size()))
             .first->second);
   }
   d.types = type_index.size();
@@ -84,7 +87,7 @@ Data index(const std::vector<LinkRow>& rows, const ProjectParts& parts, const Li
     if (year <= 0 || static_cast<int>(members.size()) < o.min_participants ||
         static_cast<int>(members.size()) > o.max_participants)
       continue;
-    Data::Project kept;
+    LinkIndex::Project kept;
     kept.year = year;
     for (const auto& m : members) kept.orgs.push_back(org_index.at(m));
     std::sort(kept.orgs.begin(), kept.orgs.end());
@@ -100,7 +103,7 @@ Data index(const std::vector<LinkRow>& rows, const ProjectParts& parts, const Li
 }
 
 // The cooperation graph of the projects started up to `to` (CSR), with what the features read.
-struct Graph {
+struct TrainGraph {
   size_t n = 0;
   std::vector<size_t> start;  // n + 1
   std::vector<int32_t> adj;   // sorted per node
@@ -122,7 +125,8 @@ struct Graph {
 
 // The lift of pairs of categories among the graph's partnerships, against random pairs of
 // partnership ends; smoothed by one partnership so that a pair never seen is not −∞.
-std::vector<double> lift(const Graph& g, const std::vector<int32_t>& category, size_t m) {
+std::vector<double> category_lift(const TrainGraph& g, const std::vector<int32_t>& category,
+                                  size_t m) {
   std::vector<double> pairs(m * m, 0), ends(m, 0);
   for (size_t u = 0; u < g.n; ++u) {
     for (size_t i = g.start[u]; i < g.start[u + 1]; ++i) {
@@ -144,8 +148,8 @@ std::vector<double> lift(const Graph& g, const std::vector<int32_t>& category, s
   return out;
 }
 
-Graph build(const Data& d, int to) {
-  Graph g;
+TrainGraph build_graph(const LinkIndex& d, int to) {
+  TrainGraph g;
   g.n = d.orgs.size();
   std::vector<std::vector<int32_t>> adj(g.n);
   g.projects.assign(g.n, 0);
@@ -180,8 +184,8 @@ Graph build(const Data& d, int to) {
   for (const auto& a : adj) g.adj.insert(g.adj.end(), a.begin(), a.end());
   g.types = d.types;
   g.countries = d.countries;
-  g.type_lift = lift(g, d.type, d.types);
-  g.country_lift = lift(g, d.country, d.countries);
+  g.type_lift = category_lift(g, d.type, d.types);
+  g.country_lift = category_lift(g, d.country, d.countries);
   return g;
 }
 
@@ -195,9 +199,9 @@ const std::array<std::string, kModelFeatures> kModelNames = {
 
 // What node u's candidates share with it: common neighbours, Adamic–Adar, resource allocation
 // and the L3 paths, for every node (reset between nodes through the touched list).
-class Neighbourhood {
+class SharedPartners {
  public:
-  explicit Neighbourhood(const Graph& g)
+  explicit SharedPartners(const TrainGraph& g)
       : g_(g), cn_(g.n, 0), aa_(g.n, 0), ra_(g.n, 0), w2_(g.n, 0), l3_(g.n, 0) {}
 
   void of(int32_t u) {
@@ -240,18 +244,19 @@ class Neighbourhood {
   double l3(int32_t v) const { return l3_[static_cast<size_t>(v)]; }
 
  private:
-  const Graph& g_;
+  const TrainGraph& g_;
   std::vector<double> cn_, aa_, ra_, w2_, l3_;
   std::vector<int32_t> touched_;
 };
 
-struct Features {
+struct PairFeatures {
   std::array<double, kBaselines> baseline{};
   std::array<double, kModelFeatures> model{};
 };
 
-Features features(const Graph& g, const Data& d, const Neighbourhood& nb, int32_t u, int32_t v) {
-  Features f;
+PairFeatures pair_features(const TrainGraph& g, const LinkIndex& d, const SharedPartners& nb,
+                           int32_t u, int32_t v) {
+  PairFeatures f;
   const auto uu = static_cast<size_t>(u), vv = static_cast<size_t>(v);
   f.baseline = {nb.cn(v), nb.aa(v), nb.ra(v),
                 static_cast<double>(g.degree(u)) * static_cast<double>(g.degree(v))};
@@ -280,13 +285,13 @@ Features features(const Graph& g, const Data& d, const Neighbourhood& nb, int32_
 }
 
 // The baseline logit's features: the four baselines, PA on a log scale.
-std::array<double, kBaselines> baseline_inputs(const Features& f) {
+std::array<double, kBaselines> baseline_inputs(const PairFeatures& f) {
   return {f.baseline[0], f.baseline[1], f.baseline[2], std::log1p(f.baseline[3])};
 }
 
 // New partnerships of the projects started in [from, to] between nodes of g, per node.
-std::vector<std::vector<int32_t>> fresh_partners(const Data& d, const Graph& g, int from, int to,
-                                                 size_t* pairs) {
+std::vector<std::vector<int32_t>> new_partners(const LinkIndex& d, const TrainGraph& g, int from,
+                                               int to, size_t* pairs) {
   std::vector<std::set<int32_t>> fresh(g.n);
   for (const auto& p : d.projects) {
     if (p.year < from || p.year > to) continue;
@@ -309,8 +314,8 @@ std::vector<std::vector<int32_t>> fresh_partners(const Data& d, const Graph& g, 
 }
 
 // The nodes with a new partner, or the `sample` of them whose key is lowest.
-std::vector<int32_t> chosen(const std::vector<std::vector<int32_t>>& fresh, size_t sample,
-                            uint64_t seed, uint64_t salt) {
+std::vector<int32_t> chosen_nodes(const std::vector<std::vector<int32_t>>& fresh, size_t sample,
+                                  uint64_t seed, uint64_t salt) {
   std::vector<int32_t> nodes;
   for (size_t v = 0; v < fresh.size(); ++v) {
     if (!fresh[v].empty()) nodes.push_back(static_cast<int32_t>(v));
@@ -326,7 +331,7 @@ std::vector<int32_t> chosen(const std::vector<std::vector<int32_t>>& fresh, size
 }
 
 // u's candidates (every node of the graph but u and its partners), ascending.
-std::vector<int32_t> candidates_of(const Graph& g, int32_t u) {
+std::vector<int32_t> candidates_for(const TrainGraph& g, int32_t u) {
   std::vector<int32_t> out;
   for (size_t v = 0; v < g.n; ++v) {
     const auto vv = static_cast<int32_t>(v);
@@ -337,9 +342,9 @@ std::vector<int32_t> candidates_of(const Graph& g, int32_t u) {
 
 // Up to `count` candidates that are not new partners, the j-th draw at index
 // link_key(seed, salt, u·n + v, j) mod |candidates| (at most 50·count draws).
-std::vector<int32_t> negatives(const std::vector<int32_t>& candidates,
-                               const std::vector<int32_t>& positives, int32_t u, int32_t v,
-                               size_t n, size_t count, uint64_t seed, uint64_t salt) {
+std::vector<int32_t> draw_negatives(const std::vector<int32_t>& candidates,
+                                    const std::vector<int32_t>& positives, int32_t u, int32_t v,
+                                    size_t n, size_t count, uint64_t seed, uint64_t salt) {
   std::vector<int32_t> out;
   if (candidates.empty()) return out;
   const uint64_t pair = static_cast<uint64_t>(u) * n + static_cast<uint64_t>(v);
@@ -352,28 +357,28 @@ std::vector<int32_t> negatives(const std::vector<int32_t>& candidates,
 
 // Scores of the candidates of every evaluated node by several methods at once, and their
 // precision@k (sum over nodes) and AUC (sum over pairs). `score` writes one value per method.
-using Scorer = std::function<void(const Features&, double* out)>;
-struct Measured {
+using PairScorer = std::function<void(const PairFeatures&, double* out)>;
+struct Measures {
   std::vector<double> hits, auc;
   double auc_pairs = 0;
 };
 
-Measured measure(const Data& d, const Graph& g, const std::vector<int32_t>& nodes,
-                 const std::vector<std::vector<int32_t>>& fresh, const LinkPredOptions& o,
-                 size_t methods, const Scorer& score, bool with_auc) {
-  Measured out;
+Measures measure_methods(const LinkIndex& d, const TrainGraph& g, const std::vector<int32_t>& nodes,
+                         const std::vector<std::vector<int32_t>>& fresh, const LinkPredOptions& o,
+                         size_t methods, const PairScorer& score, bool with_auc) {
+  Measures out;
   out.hits.assign(methods, 0);
   out.auc.assign(methods, 0);
   std::vector<uint64_t> tie(g.n);
   for (size_t v = 0; v < g.n; ++v) tie[v] = link_key(o.seed, kTie, v);
-  Neighbourhood nb(g);
+  SharedPartners nb(g);
   std::vector<std::vector<double>> sc(methods, std::vector<double>(g.n));
   std::vector<double> row(methods);
   for (int32_t u : nodes) {
     nb.of(u);
-    const auto candidates = candidates_of(g, u);
+    const auto candidates = candidates_for(g, u);
     for (int32_t v : candidates) {
-      score(features(g, d, nb, u, v), row.data());
+      score(pair_features(g, d, nb, u, v), row.data());
       for (size_t m = 0; m < methods; ++m) sc[m][static_cast<size_t>(v)] = row[m];
     }
     const auto& positives = fresh[static_cast<size_t>(u)];
@@ -393,8 +398,8 @@ Measured measure(const Data& d, const Graph& g, const std::vector<int32_t>& node
     }
     if (!with_auc) continue;
     for (int32_t v : positives) {
-      for (int32_t w :
-           negatives(candidates, positives, u, v, g.n, o.auc_negatives, o.seed, kAucNegative)) {
+      for (int32_t w : draw_negatives(candidates, positives, u, v, g.n, o.auc_negatives, o.seed,
+                                      kAucNegative)) {
         out.auc_pairs += 1;
         for (size_t m = 0; m < methods; ++m) {
           const double a = sc[m][static_cast<size_t>(v)], b = sc[m][static_cast<size_t>(w)];
@@ -409,8 +414,8 @@ Measured measure(const Data& d, const Graph& g, const std::vector<int32_t>& node
 // A logistic model's linear predictor (its probability ranks as it does), its first `near`
 // coefficients (the proximity features) multiplied by `scale`.
 template <size_t N>
-double predictor(const Eigen::VectorXd& coef, const std::array<double, N>& x, size_t near,
-                 double scale) {
+double linear_predictor(const Eigen::VectorXd& coef, const std::array<double, N>& x, size_t near,
+                        double scale) {
   double s = coef(0);
   for (size_t c = 0; c < N; ++c)
     s += (c < near ? scale : 1.0) * coef(static_cast<Eigen::Index>(c + 1)) * x[c];
@@ -423,17 +428,17 @@ constexpr size_t kModelNear = 2;     // ln(1 + L3), RA
 constexpr size_t kBaselineNear = 3;  // CN, AA, RA
 constexpr size_t kSelectionNodes = 2000;
 
-struct Fitted {
+struct FittedModels {
   Eigen::VectorXd model, baseline;  // intercept first, proximity coefficients scaled
   double model_scale = 1, baseline_scale = 1;
 };
 
-Result<Fitted> fit(const Data& d, const LinkPredOptions& o) {
-  const Graph g = build(d, o.train_to - 1);
+Result<FittedModels> fit_models(const LinkIndex& d, const LinkPredOptions& o) {
+  const TrainGraph g = build_graph(d, o.train_to - 1);
   size_t pairs = 0;
-  const auto fresh = fresh_partners(d, g, o.train_to, o.train_to, &pairs);
-  const auto nodes = chosen(fresh, o.sample, o.seed, kFitSample);
-  Neighbourhood nb(g);
+  const auto fresh = new_partners(d, g, o.train_to, o.train_to, &pairs);
+  const auto nodes = chosen_nodes(fresh, o.sample, o.seed, kFitSample);
+  SharedPartners nb(g);
   std::vector<std::array<double, kModelFeatures>> xm;
   std::vector<std::array<double, kBaselines>> xb;
   std::vector<double> y;
@@ -442,20 +447,21 @@ Result<Fitted> fit(const Data& d, const LinkPredOptions& o) {
     // Positives and negatives among the candidates that share a partner with u: the top of a
     // ranking is made of them, and far candidates would teach activity alone.
     std::vector<int32_t> near;
-    for (int32_t v : candidates_of(g, u)) {
+    for (int32_t v : candidates_for(g, u)) {
       if (nb.cn(v) > 0) near.push_back(v);
     }
     const auto& positives = fresh[static_cast<size_t>(u)];
     for (int32_t v : positives) {
       if (nb.cn(v) == 0) continue;
       const auto add = [&](int32_t w, double label) {
-        const auto f = features(g, d, nb, u, w);
+        const auto f = pair_features(g, d, nb, u, w);
         xm.push_back(f.model);
         xb.push_back(baseline_inputs(f));
         y.push_back(label);
       };
       add(v, 1);
-      for (int32_t w : negatives(near, positives, u, v, g.n, o.fit_negatives, o.seed, kFitNegative))
+      for (int32_t w :
+           draw_negatives(near, positives, u, v, g.n, o.fit_negatives, o.seed, kFitNegative))
         add(w, 0);
     }
   }
@@ -479,19 +485,19 @@ Result<Fitted> fit(const Data& d, const LinkPredOptions& o) {
   // A probability model weighs proximity for every pair; a top ten is made of close candidates,
   // where it matters more. The scale of the proximity coefficients is chosen on the same split
   // (new partnerships of train_to on the graph before), by precision@k.
-  const auto select = chosen(
+  const auto select = chosen_nodes(
       fresh, o.sample ? std::min(o.sample, kSelectionNodes) : kSelectionNodes, o.seed, kFitSample);
-  const auto m = measure(
+  const auto m = measure_methods(
       d, g, select, fresh, o, 2 * kScales.size(),
-      [&](const Features& f, double* row) {
+      [&](const PairFeatures& f, double* row) {
         const auto b = baseline_inputs(f);
         for (size_t i = 0; i < kScales.size(); ++i) {
-          row[i] = predictor(model.coef, f.model, kModelNear, kScales[i]);
-          row[kScales.size() + i] = predictor(baseline.coef, b, kBaselineNear, kScales[i]);
+          row[i] = linear_predictor(model.coef, f.model, kModelNear, kScales[i]);
+          row[kScales.size() + i] = linear_predictor(baseline.coef, b, kBaselineNear, kScales[i]);
         }
       },
       false);
-  Fitted out{model.coef, baseline.coef};
+  FittedModels out{model.coef, baseline.coef};
   size_t best_model = 0, best_baseline = 0;
   for (size_t i = 1; i < kScales.size(); ++i) {
     if (m.hits[i] > m.hits[best_model]) best_model = i;
@@ -513,9 +519,9 @@ Result<LinkPredResult> judge_link_prediction(const std::vector<LinkRow>& rows,
   if (o.test_to <= o.train_to)
     return Status::invalid_argument("the test years must follow the train years");
   if (o.k == 0) return Status::invalid_argument("k must be at least 1");
-  const Data d = index(rows, parts, o);
-  POLES_ASSIGN_OR_RETURN(const Fitted coef, fit(d, o));
-  const Graph g = build(d, o.train_to);
+  const LinkIndex d = index_rows(rows, parts, o);
+  POLES_ASSIGN_OR_RETURN(const FittedModels coef, fit_models(d, o));
+  const TrainGraph g = build_graph(d, o.train_to);
   LinkPredResult out;
   out.train_to = o.train_to;
   out.test_from = o.train_to + 1;
@@ -536,16 +542,16 @@ Result<LinkPredResult> judge_link_prediction(const std::vector<LinkRow>& rows,
     out.baseline_logit.push_back({c == 3 ? "ln_1_plus_preferential_attachment" : kBaselineNames[c],
                                   coef.baseline(static_cast<Eigen::Index>(c + 1))});
 
-  const auto fresh = fresh_partners(d, g, o.train_to + 1, o.test_to, &out.new_pairs);
-  const auto nodes = chosen(fresh, o.sample, o.seed, kSample);
+  const auto fresh = new_partners(d, g, o.train_to + 1, o.test_to, &out.new_pairs);
+  const auto nodes = chosen_nodes(fresh, o.sample, o.seed, kSample);
   out.evaluated = nodes.size();
   constexpr size_t kMethods = kBaselines + 2;
-  const auto measured = measure(
+  const auto measured = measure_methods(
       d, g, nodes, fresh, o, kMethods,
-      [&](const Features& f, double* row) {
+      [&](const PairFeatures& f, double* row) {
         for (size_t m = 0; m < kBaselines; ++m) row[m] = f.baseline[m];
-        row[kBaselines] = predictor(coef.baseline, baseline_inputs(f), 0, 1);
-        row[kBaselines + 1] = predictor(coef.model, f.model, 0, 1);
+        row[kBaselines] = linear_predictor(coef.baseline, baseline_inputs(f), 0, 1);
+        row[kBaselines + 1] = linear_predictor(coef.model, f.model, 0, 1);
       },
       true);
   const auto& hits = measured.hits;
