@@ -295,8 +295,8 @@ std::string region_map(const RegionMap& map, const std::map<std::string, size_t>
   std::string out = fmt::format(
       "<figure class=\"portal-map\" role=\"group\" aria-labelledby=\"carte-titre\">"
       "<figcaption id=\"carte-titre\">{}</figcaption>"
-      "<svg viewBox=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
-      "aria-labelledby=\"carte-titre\" focusable=\"false\">{}</svg>",
+      "<svg viewBox=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" "
+      "aria-labelledby=\"carte-titre\">{}</svg>",
       tr(c, "Nombre de pôles par région — choisir une région filtre l'annuaire",
          "Number of clusters by region — choosing a region filters the directory"),
       escape(map.view_box), shapes);

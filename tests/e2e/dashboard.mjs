@@ -2,8 +2,11 @@
 // on a fresh small demo, logs in, visits every page, switches language, imports a bad then a good
 // file, and saves screenshots. Then every page in both languages at 1440 and 390 px: axe-core
 // (zero serious or critical violation), the vocabulary scan (no raw code, no word of the other
-// language from the catalogue), no page-wide horizontal scrolling, a screenshot each. Exits 77
-// (skipped) when chromium or playwright-core is missing.
+// language from the catalogue), no page-wide horizontal scrolling, a screenshot each. An SME's
+// journey on the public portal (directory, cluster page, partner finder, support request answered
+// by the cluster's manager in the dashboard, read through the tracking link), then every portal
+// page in both languages and widths through axe-core. Exits 77 (skipped) when chromium or
+// playwright-core is missing.
 // Usage: node dashboard.mjs POLES_BINARY WEB_ROOT SCREENSHOT_DIR
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -33,6 +36,8 @@ const dir = mkdtempSync(join(tmpdir(), "poles-e2e-"));
 const db = join(dir, "e2e.db");
 mkdirSync(join(shots, "pages-1440"), { recursive: true });
 mkdirSync(join(shots, "pages-390"), { recursive: true });
+mkdirSync(join(shots, "portal-1440"), { recursive: true });
+mkdirSync(join(shots, "portal-390"), { recursive: true });
 execFileSync(poles, ["-q", "--db", db, "demo", "--scale", "small", "--seed", "11"], { stdio: "inherit" });
 const port = await freePort();
 const server = spawn(poles, ["--db", db, "serve", "--listen", `127.0.0.1:${port}`, "--web-root", webRoot], { stdio: ["ignore", "pipe", "inherit"] });
@@ -481,6 +486,90 @@ try {
   await shot("16b-consent");
   await switchUser("admin", password);
   await page.waitForSelector("#nav-account:not([hidden])");
+
+  // An SME's journey on the public portal, without an account: it finds a cluster for its theme,
+  // reads its page, runs the partner finder, asks the cluster for support; the cluster's manager
+  // answers in its inbox; the firm reads the answer through its tracking link. Then every portal
+  // page, in both languages at 1440 and 390 px: axe, no page-wide scrolling, screenshots.
+  step = "An SME's journey on the public portal";
+  const visitor = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const v = await visitor.newPage();
+  v.setDefaultTimeout(90000);
+  v.on("pageerror", (e) => errors.push(`portal: ${e}`));
+  v.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(`portal: ${m.text()}`); });
+  v.on("response", (r) => { if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) errors.push(`portal: ${r.status()} ${r.url()}`); });
+  await v.goto(`${base}/public`);
+  const theme = await v.$eval("#theme option:nth-child(2)", (o) => o.value);
+  await v.selectOption("#theme", theme);
+  await Promise.all([v.waitForURL(/theme=/), v.click("form.portal-search button[type=submit]")]);
+  const clusterHref = await v.$eval(".portal-cards .fr-card__title a", (a) => a.getAttribute("href"));
+  const smeCluster = decodeURIComponent(clusterHref.split("/").pop().split("?")[0]);
+  await Promise.all([v.waitForURL(`**${clusterHref}`), v.click(".portal-cards .fr-card__title a")]);
+  await v.waitForSelector("h1");
+  await Promise.all([v.waitForURL(/\/public\/partners/), v.click('.portal-nav a[href="/public/partners"]')]);
+  await v.selectOption("#theme", theme);
+  await Promise.all([v.waitForURL(/theme=/), v.click("form.portal-search button[type=submit]")]);
+  await v.waitForSelector("#poles");
+  assert.ok(await v.locator(".portal-cards .fr-card").count() >= 1, "the finder suggests a cluster for the theme");
+  await v.screenshot({ path: join(shots, "30-partners.png"), fullPage: true });
+  await v.goto(`${base}${clusterHref}`);
+  await Promise.all([v.waitForURL(/\/public\/support\?cluster=/), v.click('a[href^="/public/support?cluster="]')]);
+  await v.fill("#name", "Camille Martin");
+  await v.fill("#siren", "552081317");
+  await v.fill("#email", "camille@exemple.fr");
+  await v.selectOption("#region", { index: 1 });
+  const need = "Nous cherchons un laboratoire pour tester un capteur de vibrations.";
+  await v.fill("#need", need);
+  await v.waitForTimeout(3500);  // a form read for less than 3 s is a robot's
+  await Promise.all([v.waitForLoadState(), v.click("form.portal-form button[type=submit]")]);
+  const tracking = await v.$eval('a[href^="/public/support/"]', (a) => a.getAttribute("href"));
+  assert.match(tracking, /^\/public\/support\/[0-9a-f]{64}$/);
+  execFileSync(poles, ["-q", "--db", db, "user", "add", "manager1", "--role", "cluster_manager", "--scope", smeCluster, "--password", "une chargée de mission du pôle 2026"]);
+  await switchUser("manager1", "une chargée de mission du pôle 2026");
+  await page.waitForSelector('[data-page="pageMap"] h1');
+  await page.evaluate(() => { location.hash = "#/support"; });
+  await page.waitForSelector("#support-table textarea");
+  assert.ok((await page.textContent("#support-table")).includes(need), "the request is in the manager's inbox");
+  const answer = "Bonjour, notre chargée de mission vous appelle cette semaine.";
+  await page.fill("#support-table textarea", answer);
+  await page.click('#support-table button:text("Répondre")');
+  await page.waitForFunction(() => document.querySelector("#support-table")?.textContent.includes("répondue"));
+  await shot("31-support-inbox");
+  await v.goto(`${base}${tracking}`);
+  assert.ok((await v.textContent("main")).includes(answer), "the firm reads the answer through its link");
+  await switchUser("admin", password);
+  await page.waitForSelector("#nav-account:not([hidden])");
+
+  step = "Every portal page in both languages and widths";
+  const someProject = await v.evaluate(async () => (await (await fetch("/api/public/v1/datasets/projects")).json()).rows?.[0]?.id
+    ?? (await (await fetch("/public/data/projects.json")).json())[0]?.id);
+  const portalPages = [["directory", "/public"], ["directory-search", `/public?theme=${encodeURIComponent(theme)}`],
+    ["cluster", clusterHref], ["partners", `/public/partners?theme=${encodeURIComponent(theme)}&naf=30.30Z`],
+    ["calls", "/public/calls"], ["support", `/public/support?cluster=${encodeURIComponent(smeCluster)}`],
+    ["tracking", tracking], ["data", "/public/data"]];
+  if (someProject) portalPages.push(["project", `/public/projects/${encodeURIComponent(someProject)}`]);
+  const portalProblems = [];
+  for (const width of [1440, 390]) {
+    await v.setViewportSize({ width, height: 900 });
+    for (const lng of ["fr", "en"]) {
+      for (const [name, path] of portalPages) {
+        step = `portal ${name} (${lng}, ${width} px)`;
+        const url = `${base}${path}${lng === "en" ? (path.includes("?") ? "&" : "?") + "lang=en" : ""}`;
+        const res = await v.goto(url);
+        if (res.status() !== 200) { portalProblems.push(`${step}: ${res.status()}`); continue; }
+        const axe = await new AxeBuilder({ page: v }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+        for (const x of axe.violations.filter((y) => ["serious", "critical"].includes(y.impact))) {
+          portalProblems.push(`${step}: axe ${x.id} (${x.impact}) ${x.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+        }
+        if ((await v.getAttribute("html", "lang")) !== lng) portalProblems.push(`${step}: html lang is not ${lng}`);
+        const scroll = await v.evaluate(() => document.documentElement.scrollWidth);
+        if (scroll > width + 1) portalProblems.push(`${step}: the page scrolls sideways (${scroll} px)`);
+        await v.screenshot({ path: join(shots, `portal-${width}`, `${name}-${lng}.png`), fullPage: width === 390 });
+      }
+    }
+  }
+  assert.deepEqual(portalProblems, [], portalProblems.join("\n"));
+  await visitor.close();
 
   // Global search: typing a cluster's acronym lists it; Enter opens its profile.
   step = "Global search";
