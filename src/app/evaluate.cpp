@@ -6,7 +6,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 
+#include "app/factory.h"
 #include "core/date.h"
 #include "core/model.h"
 #include "evaluate/assessments.h"
@@ -162,7 +164,16 @@ Result<IndicatorTrends> indicator_trends(const Snapshot& s, const std::string& c
   if (from > to)
     return Status::invalid_argument(
         fmt::format("parameter 'from' ({}) is after 'to' ({})", from, to));
-  const auto trends = evaluate::cluster_trends(s, row, from, to);
+  // A firm aggregate's peers' figure counts only the peers whose figure a table published to all
+  // shows (the financing raised by cluster and year, after secrecy): from public figures only.
+  const int financing = evaluate::indicator_index("financing_raised");
+  std::set<std::pair<int, int>> published;  // (cluster row, year)
+  for (const auto& f : open_services_financing(s))
+    if (f.year != 0 && f.cell.value) published.emplace(f.cluster, f.year);
+  const auto trends =
+      evaluate::cluster_trends(s, row, from, to, [&](int indicator, int year, int32_t c) {
+        return indicator != financing || published.contains({c, year});
+      });
   IndicatorTrends out;
   out.cluster = cluster;
   for (int y = from; y <= to; ++y) out.years.push_back(y);
@@ -173,7 +184,8 @@ Result<IndicatorTrends> indicator_trends(const Snapshot& s, const std::string& c
                            std::string(evaluate::kPillarCodes[static_cast<size_t>(defs[i].pillar)]),
                            std::string(defs[i].unit),
                            {},
-                           {}};
+                           {},
+                           trends.indicators[i].central_mean ? "central_mean" : "median"};
     for (double v : trends.indicators[i].values) x.values.push_back(known(v));
     for (double v : trends.indicators[i].peer_median) x.peer_median.push_back(known(v));
     out.indicators.push_back(std::move(x));

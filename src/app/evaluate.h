@@ -151,9 +151,12 @@ struct IndicatorTrendSeries {
   std::string pillar;
   std::string unit;
   std::vector<std::optional<double>> values;       // one per year; null when undefined
-  std::vector<std::optional<double>> peer_median;  // one per year; null when no peer has a value
+  std::vector<std::optional<double>> peer_median;  // one per year; null when too few peers
+  // How peer_median is computed: "median" of the peers' values, or "central_mean" for a firm
+  // aggregate (the mean of the five central peers' figures published to all: evaluate/trends.h).
+  std::string peer_statistic;
 };
-POLES_JSON(IndicatorTrendSeries, id, pillar, unit, values, peer_median)
+POLES_JSON(IndicatorTrendSeries, id, pillar, unit, values, peer_median, peer_statistic)
 
 struct IndicatorTrends {
   std::string cluster;

@@ -16,10 +16,21 @@ namespace {
 // and staff as 2 × median − its own).
 constexpr size_t kMinPeers = 3;
 
+// A firm aggregate's peers' figure: the mean of the five central values (six when their number
+// is even, so that the window is centred), NaN with fewer than five.
+double central_mean(std::vector<double>& v) {
+  if (v.size() < 5) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(v.begin(), v.end());
+  const size_t w = v.size() % 2 == 1 ? 5 : 6, start = (v.size() - w) / 2;
+  double sum = 0;
+  for (size_t i = start; i < start + w; ++i) sum += v[i];
+  return sum / static_cast<double>(w);
+}
+
 }  // namespace
 
 ClusterTrends cluster_trends(const snapshot::Snapshot& s, int32_t cluster, int from_year,
-                             int to_year) {
+                             int to_year, const PublishedFigure& published) {
   ClusterTrends out;
   out.from_year = from_year;
   out.to_year = to_year;
@@ -36,19 +47,25 @@ ClusterTrends cluster_trends(const snapshot::Snapshot& s, int32_t cluster, int f
         p.push_back(static_cast<int32_t>(c));
     }
   }
-  const int k = static_cast<int>(indicator_defs().size());
+  const auto defs = indicator_defs();
+  const int k = static_cast<int>(defs.size());
   std::vector<double> v;
   for (int i = 0; i < k; ++i) {
     IndicatorTrend& t = out.indicators.emplace_back();
+    t.central_mean = defs[static_cast<size_t>(i)].firm_aggregate;
     for (int y = from_year; y <= to_year; ++y) {
       t.values.push_back(cat.at(y, cluster, i));
       v.clear();
       for (int32_t c : peers[static_cast<size_t>(y - from_year)]) {
         const double x = cat.at(y, c, i);
-        if (!std::isnan(x)) v.push_back(x);
+        if (std::isnan(x) || (t.central_mean && published && !published(i, y, c))) continue;
+        v.push_back(x);
       }
-      t.peer_median.push_back(v.size() >= kMinPeers ? numeric::median(v)
-                                                    : std::numeric_limits<double>::quiet_NaN());
+      if (t.central_mean)
+        t.peer_median.push_back(central_mean(v));
+      else
+        t.peer_median.push_back(v.size() >= kMinPeers ? numeric::median(v)
+                                                      : std::numeric_limits<double>::quiet_NaN());
     }
   }
   return out;

@@ -4,9 +4,18 @@
 // regional) labelled that year; a peer without a value that year is left out of the median,
 // which is NaN when fewer than three peers have one (the median of one or two clusters would
 // give their figures).
+//
+// A firm aggregate (a sum over firms under the secrecy rule) gets no median: a median is one
+// peer's figure, and that figure may be one a table published to all masks (the services'
+// financing raised by cluster and year, protected by the secrecy engine against every reader).
+// Its peers' figure is the mean of the central five values (six when their number is even:
+// never fewer than five clusters, never one cluster's figure; each value passes the primary rule,
+// so their sum does), over the peers whose figure is published to all when the caller says which
+// are (`published`): then it is computed from public figures only.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "snapshot/snapshot.h"
@@ -15,7 +24,9 @@ namespace poles::evaluate {
 
 struct IndicatorTrend {
   std::vector<double> values;       // one per year, from_year first (NaN when undefined)
-  std::vector<double> peer_median;  // one per year (NaN when fewer than 3 peers have a value)
+  std::vector<double> peer_median;  // one per year (NaN when too few peers have a value); for a
+                                    // firm aggregate, the central peers' mean
+  bool central_mean = false;        // the peers' figure is the central mean (a firm aggregate)
 };
 
 struct ClusterTrends {
@@ -23,8 +34,12 @@ struct ClusterTrends {
   std::vector<IndicatorTrend> indicators;  // in indicator_defs() order
 };
 
+// Whether the figure of indicator `indicator` of cluster row `cluster` in `year` is published
+// to all; a firm aggregate's peer whose figure is not is left out of the peers' figure.
+using PublishedFigure = std::function<bool(int indicator, int year, int32_t cluster)>;
+
 // REQUIRES: `cluster` a row of the cluster table; from_year <= to_year.
 ClusterTrends cluster_trends(const snapshot::Snapshot& s, int32_t cluster, int from_year,
-                             int to_year);
+                             int to_year, const PublishedFigure& published = {});
 
 }  // namespace poles::evaluate

@@ -60,6 +60,58 @@ TEST(EvaluateTrends, PeerMedianOverTheClustersOfTheSameScale) {
                              .peer_median[0]));
 }
 
+// A firm aggregate's peers' figure is never one cluster's figure (a median is one, and it may be
+// a figure a table published to all masks): it is the mean of the five central peers' figures
+// (six when they are even), over the peers whose figure is published to all when the caller
+// says which are; none with fewer than five. Figures by hand: in 2022, cluster ck (k = 1…8)
+// raises 100 k² through each of three firms, 300 k² in all: 300, 1,200, 2,700, 4,800, 7,500,
+// 10,800, 14,700, 19,200.
+TEST(EvaluateTrends, AFirmAggregatesPeerFigureIsTheCentralPeersMeanNeverOneClustersFigure) {
+  Eco e;
+  for (int k = 1; k <= 8; ++k) {
+    const std::string c = "c" + std::to_string(k);
+    e.cluster(c, "11");
+    e.row("service", {{"id", "s" + std::to_string(k)},
+                      {"cluster_id", c},
+                      {"kind", std::string("training")},
+                      {"date", std::string("2022-05-01")}});
+    for (int f = 0; f < 3; ++f) {
+      const std::string o = c + "f" + std::to_string(f);
+      e.org(o, "company", "11");
+      e.row("service_participant", {{"service_id", "s" + std::to_string(k)},
+                                    {"organisation_id", o},
+                                    {"financing_raised", 100.0 * k * k}});
+    }
+  }
+  const auto s = e.build();
+  const int fin = evaluate::indicator_index("financing_raised");
+  const auto row = [&](const std::string& c) { return s->table("cluster").find(c); };
+  const auto figure = [&](const evaluate::PublishedFigure& published = {}) {
+    const auto t = evaluate::cluster_trends(*s, row("c8"), 2022, 2022, published);
+    EXPECT_TRUE(t.indicators[static_cast<size_t>(fin)].central_mean);
+    EXPECT_EQ(t.indicators[static_cast<size_t>(fin)].values[0], 19200);
+    return t.indicators[static_cast<size_t>(fin)].peer_median[0];
+  };
+  // c8's peers are c1…c7: the central five c2…c6, mean 5,400 (their median, 4,800, is c4's).
+  EXPECT_DOUBLE_EQ(figure(), (1200 + 2700 + 4800 + 7500 + 10800) / 5.0);
+  // c4's figure not published to all: six peers, all central, mean 6,200 (a median: 5,100).
+  const int32_t c3 = row("c3"), c4 = row("c4");
+  EXPECT_DOUBLE_EQ(figure([&](int, int, int32_t c) { return c != c4; }),
+                   (300 + 1200 + 2700 + 7500 + 10800 + 14700) / 6.0);
+  // c3's neither: five, mean 6,900 (a median: 7,500, c5's figure).
+  EXPECT_DOUBLE_EQ(figure([&](int, int, int32_t c) { return c != c4 && c != c3; }),
+                   (300 + 1200 + 7500 + 10800 + 14700) / 5.0);
+  // Four peers published (c4…c7): no figure.
+  EXPECT_TRUE(std::isnan(figure([&](int, int, int32_t c) { return c >= c4; })));
+  // Another indicator keeps the peers' median and ignores what is published.
+  const auto t =
+      evaluate::cluster_trends(*s, row("c8"), 2022, 2022, [](int, int, int32_t) { return false; });
+  const auto services =
+      t.indicators[static_cast<size_t>(evaluate::indicator_index("services_delivered"))];
+  EXPECT_FALSE(services.central_mean);
+  EXPECT_EQ(services.peer_median[0], 1);
+}
+
 TEST(EvaluateAssessments, MeansAndAgreementByHand) {
   Eco e;
   e.cluster("a", "11").cluster("b", "24");
