@@ -59,7 +59,8 @@ echo "## HTTP API (wrk, loopback, ${seconds} s per route)"
 echo
 echo "\`poles serve\` (its default 8 threads) on the \`france\` demo in SQLite; wrk with 2 threads on the"
 echo "same 2-core machine. Reads are cached until the data version moves; writes create \`truth\`"
-echo "rows, each one committed transaction with its audit entry."
+echo "rows, each one committed transaction with its audit entry. The partner finder's distinct needs"
+echo "are each a page computed (and then kept in the cache, bounded in bytes)."
 echo
 echo "| Route | Connections | Requests/s | p50 | p99 | Errors |"
 echo "|---|---:|---:|---:|---:|---:|"
@@ -70,6 +71,23 @@ run "GET /api/v1/clusters/{id}/profile (cached)" 16 "/api/v1/clusters/$cluster/p
 # rate limit of one address is not what is measured).
 run "GET /public (portal, cached)" 16 "/public"
 run "GET /public/clusters/{id} (portal, cached)" 16 "/public/clusters/$cluster"
+run "GET /public/partners (a need, cached)" 16 "/public/partners?naf=26&region=84&kind=sme"
+# Every request a need never asked before (a NAF division, a region, a kind and a word that
+# changes): the page is computed — the finder's ranking over the snapshot's public graph.
+cat > partners.lua <<LUA
+local counter = 0
+local id = 0
+local regions = {"11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94"}
+local kinds = {"", "sme", "company", "research"}
+setup = function(thread) id = id + 1; thread:set("tid", id) end
+request = function()
+  counter = counter + 1
+  local path = string.format("/public/partners?naf=%d&region=%s&kind=%s&q=capteurs+w%dx%d",
+    10 + counter % 24, regions[1 + counter % #regions], kinds[1 + counter % #kinds], tid, counter)
+  return wrk.format("GET", path, {["Authorization"] = "Bearer $token"})
+end
+LUA
+run "GET /public/partners (distinct needs, computed)" 16 "/public/partners" partners.lua
 before=$(sqlite3 bench.db "SELECT count(*) FROM truth")
 run "POST /api/v1/truth (write)" 8 "/api/v1/truth" write.lua
 read -r requests errors < last_counts
