@@ -165,14 +165,18 @@ Result<IndicatorTrends> indicator_trends(const Snapshot& s, const std::string& c
     return Status::invalid_argument(
         fmt::format("parameter 'from' ({}) is after 'to' ({})", from, to));
   // A firm aggregate's peers' figure counts only the peers whose figure a table published to all
-  // shows (the financing raised by cluster and year, after secrecy): from public figures only.
+  // shows (the financing raised by cluster and year, after secrecy): it is computed from public
+  // figures only. The other firm aggregates (member jobs, their growth, R&D staff, jobs from
+  // results) are published by cluster to no one: no peers' figure. Peer sets differ by reader
+  // (each leaves its own cluster out), and a region reading two of its clusters' trends could
+  // difference two central means of non-public figures down to one cluster's.
   const int financing = evaluate::indicator_index("financing_raised");
   std::set<std::pair<int, int>> published;  // (cluster row, year)
   for (const auto& f : open_services_financing(s))
     if (f.year != 0 && f.cell.value) published.emplace(f.cluster, f.year);
   const auto trends =
       evaluate::cluster_trends(s, row, from, to, [&](int indicator, int year, int32_t c) {
-        return indicator != financing || published.contains({c, year});
+        return indicator == financing && published.contains({c, year});
       });
   IndicatorTrends out;
   out.cluster = cluster;

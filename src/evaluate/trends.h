@@ -11,7 +11,9 @@
 // Its peers' figure is the mean of the central five values (six when their number is even:
 // never fewer than five clusters, never one cluster's figure; each value passes the primary rule,
 // so their sum does), over the peers whose figure is published to all when the caller says which
-// are (`published`): then it is computed from public figures only.
+// are (`published`): then it is computed from public figures only. The app says none is for a
+// firm aggregate no table publishes to all (no peers' figure then): peer sets differ by reader,
+// and two central means of non-public figures can be differenced down to one cluster's.
 #pragma once
 
 #include <cstdint>
