@@ -944,7 +944,7 @@ async function pagePipeline(root, params) {
   const [funnel, lev] = await Promise.all([api("GET", `/api/v1/pipeline/funnel?by=year${q}`), api("GET", "/api/v1/pipeline/leverage?by=cluster")]);
   const progSel = el("select", { id: "pipe-programme", class: "fr-select", onchange: (e) => { location.hash = e.target.value ? `#/pipeline?programme=${e.target.value}` : "#/pipeline"; } },
     el("option", { value: "" }, t("all")),
-    ["FUI", "PSPC", "ANR", "PIA", "REGION", "H2020", "HORIZON_EUROPE", "BPI", "OTHER"].map((p) => el("option", { value: p, selected: p === programme }, label("programme", p))));
+    ["FUI", "PSPC", "ANR", "PIA", "REGION", "H2020", "HORIZON_EUROPE", "BPI", "FP7", "OTHER"].map((p) => el("option", { value: p, selected: p === programme }, label("programme", p))));
   const all = funnel.all;
   const chartBox = el("div", { class: "chart", id: "pipe-funnel", role: "img", "aria-label": t("pipe.funnel") });
   root.append(el("h1", {}, t("pipe.title")), el("div", { class: "filters" }, el("label", {}, t("pipe.programme"), progSel)),

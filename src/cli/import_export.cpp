@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "core/date.h"
 #include "import/exporter.h"
 #include "import/external.h"
 #include "import/importer.h"
@@ -37,7 +38,7 @@ const schema::Entity* entity_or_fail(const std::string& name, CommandContext& ct
 
 void add_import_export(CLI::App& app, CommandContext& ctx) {
   struct ImportArgs {
-    std::string entity, file, separator;
+    std::string entity, file, separator, snapshot;
     bool dry_run = false;
     int max_errors = 100;
   };
@@ -52,6 +53,9 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
   imp->add_flag("--dry-run", args->dry_run, "Validate against the store, then roll back");
   imp->add_option("--max-errors", args->max_errors, "Errors listed at most")->capture_default_str();
   imp->add_option("--separator", args->separator, "Force the separator (',' ';' or 'tab')");
+  imp->add_option("--snapshot", args->snapshot,
+                  "Memberships: the file lists every member of its clusters on this date "
+                  "(YYYY-MM-DD); the others still running then are ended the day before");
   imp->callback([args, &ctx] {
     const schema::Entity* e = entity_or_fail(args->entity, ctx);
     if (e == nullptr) return;
@@ -61,6 +65,7 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
     opt.max_errors = args->max_errors;
     opt.dry_run = args->dry_run;
     opt.actor = "cli";
+    opt.snapshot_date = args->snapshot;
     if (!args->separator.empty())
       opt.delimiter = args->separator == "tab" ? '\t' : args->separator[0];
     std::error_code ec;
@@ -85,6 +90,11 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
           c.rows > 0 && seconds > 0
               ? fmt::format(", {:.0f} rows/s", static_cast<double>(c.rows) / seconds)
               : "");
+      if (!args->snapshot.empty())
+        std::cout << fmt::format(
+            "{} memberships absent from the snapshot of {} {} on {}\n", report->ended,
+            args->snapshot, report->dry_run ? "would be ended" : "ended",
+            Date::from_days(Date::parse(args->snapshot)->to_days() - 1).to_string());
       if (!report->ignored_columns.empty()) {
         std::string cols;
         for (const auto& col : report->ignored_columns) cols += (cols.empty() ? "" : ", ") + col;

@@ -45,12 +45,13 @@ enum class Programme : uint8_t {
   kH2020,
   kHorizonEurope,
   kBpi,
-  kOther
+  kOther,
+  kFp7  // the EU's 7th framework programme (2007–2013), before H2020
 };
-inline constexpr std::array<std::string_view, 9> kProgrammeCodes = {
-    "FUI", "PSPC", "ANR", "PIA", "REGION", "H2020", "HORIZON_EUROPE", "BPI", "OTHER"};
+inline constexpr std::array<std::string_view, 10> kProgrammeCodes = {
+    "FUI", "PSPC", "ANR", "PIA", "REGION", "H2020", "HORIZON_EUROPE", "BPI", "OTHER", "FP7"};
 inline bool is_european(Programme p) {
-  return p == Programme::kH2020 || p == Programme::kHorizonEurope;
+  return p == Programme::kFp7 || p == Programme::kH2020 || p == Programme::kHorizonEurope;
 }
 
 enum class ProjectKind : uint8_t { kCollaborativeRd, kInnovation, kPlatform, kStructuring, kOther };

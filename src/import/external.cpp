@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/codes.h"
 #include "core/validate.h"
@@ -108,21 +109,55 @@ class RowMaker {
       return;
     }
     row[static_cast<size_t>(i)] = std::move(v);
+    auto& carried = carried_[&e];
+    carried.resize(e.fields.size(), false);
+    carried[static_cast<size_t>(i)] = true;
   }
   bool ok() const { return ok_; }
-  RowOrigin origin() const { return RowOrigin{t_.name, t_.lines[record_], nullptr}; }
+  // Marks fields of `e` as carried by the source although another file's RowMaker set them (or
+  // left them empty on purpose).
+  void carries(const schema::Entity& e, std::initializer_list<std::string_view> fields) {
+    auto& carried = carried_[&e];
+    carried.resize(e.fields.size(), false);
+    for (const auto f : fields) carried[static_cast<size_t>(schema::field_index(e, f))] = true;
+  }
+  // Where the row of `e` came from, with the fields set (even empty): what the source carries.
+  RowOrigin origin(const schema::Entity& e) {
+    auto& carried = carried_[&e];
+    carried.resize(e.fields.size(), false);
+    return RowOrigin{t_.name, t_.lines[record_], nullptr, &carried};
+  }
 
  private:
   Loader& loader_;
   const Table& t_;
   size_t record_;
   bool ok_ = true;
+  std::map<const schema::Entity*, std::vector<bool>> carried_;
 };
 
 // CORDIS publishes 0 where a cost is not reported (coordination actions, many partners): unknown.
 std::string cost_or_unknown(const std::string& text) {
   const auto v = validate::parse_real(text, true);
   return v && *v == 0 ? std::string() : text;
+}
+
+// The organisations already stored with a SIREN, by SIREN: a source's record of that SIREN is
+// theirs (a member directory's organisation keeps its id, and is not stored twice).
+Result<std::unordered_map<std::string, std::string>> ids_by_siren(store::Store& store) {
+  POLES_ASSIGN_OR_RETURN(
+      auto rows,
+      store.query("SELECT \"siren\", \"id\" FROM \"organisation\" WHERE \"siren\" IS NOT NULL",
+                  {}));
+  std::unordered_map<std::string, std::string> out;
+  for (auto& r : rows) out.emplace(value_to_text(r[0]), value_to_text(r[1]));
+  return out;
+}
+
+std::string id_of_siren(const std::unordered_map<std::string, std::string>& known,
+                        const std::string& siren) {
+  const auto it = known.find(siren);
+  return it != known.end() ? it->second : "siren:" + siren;
 }
 
 Result<ExternalReport> finish(Loader& loader, ExternalReport report, const std::string& key) {
@@ -165,10 +200,11 @@ Result<ExternalReport> import_sirene(store::Store& store, const std::string& pat
     if (!added && t.at(r, "etablissementSiege") == "true") it->second = r;
   }
   report.skipped = report.records - static_cast<int64_t>(chosen.size());
+  POLES_ASSIGN_OR_RETURN(const auto known, ids_by_siren(store));
   for (const auto& [siren, r] : chosen) {
     RowMaker m(loader, t, r);
     Row row(org.fields.size());
-    m.set(row, org, "id", "siren:" + siren, "siren");
+    m.set(row, org, "id", id_of_siren(known, siren), "siren");
     m.set(row, org, "siren", siren, "siren");
     std::string name = t.at(r, "denominationUsuelleEtablissement");
     if (name.empty()) name = t.at(r, "enseigne1Etablissement");
@@ -182,7 +218,7 @@ Result<ExternalReport> import_sirene(store::Store& store, const std::string& pat
             "activitePrincipaleEtablissement");
     m.set(row, org, "commune", t.at(r, "codeCommuneEtablissement"), "codeCommuneEtablissement");
     if (!t.at(r, "codePaysEtrangerEtablissement").empty()) m.set(row, org, "country", "", "");
-    if (m.ok()) loader.add(org, std::move(row), m.origin());
+    if (m.ok()) loader.add(org, std::move(row), m.origin(org), Merge::kFillGaps);
   }
   return finish(loader, std::move(report), fmt::format("sirene {}", t.name));
 }
@@ -203,6 +239,16 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
   ExternalReport report;
   report.records = static_cast<int64_t>(projects.records.size() + orgs.records.size());
 
+  POLES_ASSIGN_OR_RETURN(const auto known, ids_by_siren(store));
+  // Organisations stored by an earlier CORDIS release without a VAT number: a release that now
+  // gives one fills their SIREN rather than storing them a second time as `siren:<SIREN>`.
+  std::unordered_set<std::string> by_pic;
+  {
+    POLES_ASSIGN_OR_RETURN(auto rows, store.query("SELECT \"id\" FROM \"organisation\" WHERE "
+                                                  "\"id\" LIKE 'cordis:%' AND \"siren\" IS NULL",
+                                                  {}));
+    for (auto& r : rows) by_pic.insert(value_to_text(r[0]));
+  }
   auto keep = [&](size_t r) { return options.all_countries || orgs.at(r, "country") == "FR"; };
   std::set<std::string> kept_projects;
   for (size_t r = 0; r < orgs.records.size(); ++r) {
@@ -243,7 +289,7 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
           : status == "TERMINATED" ? "abandoned"
                                    : "running",
           "status");
-    if (m.ok()) loader.add(proj_e, std::move(row), m.origin());
+    if (m.ok()) loader.add(proj_e, std::move(row), m.origin(proj_e), Merge::kKeepKnown);
   }
   std::set<std::string> seen_orgs;
   for (size_t r = 0; r < orgs.records.size(); ++r) {
@@ -257,8 +303,11 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
     std::string siren;
     if (vat.size() == 13 && vat.rfind("FR", 0) == 0 && !validate::siren(vat.substr(4)))
       siren = vat.substr(4);
-    const std::string org_id =
-        siren.empty() ? "cordis:" + orgs.at(r, "organisationID") : "siren:" + siren;
+    const std::string pic_id = "cordis:" + orgs.at(r, "organisationID");
+    const std::string org_id = siren.empty() ? pic_id
+                               : !known.contains(siren) && by_pic.contains(pic_id)
+                                   ? pic_id
+                                   : id_of_siren(known, siren);
     if (seen_orgs.insert(org_id).second) {
       Row row(org_e.fields.size());
       m.set(row, org_e, "id", org_id, "organisationID");
@@ -276,7 +325,7 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
         if (orgs.at(r, "SME") == "True" && kind != kKind.end() && kind->second == "company")
           m.set(row, org_e, "size_class", "pme", "SME");
       }
-      if (m.ok()) loader.add(org_e, std::move(row), m.origin());
+      if (m.ok()) loader.add(org_e, std::move(row), m.origin(org_e), Merge::kFillGaps);
     }
     Row part(part_e.fields.size());
     m.set(part, part_e, "project_id", "cordis:" + orgs.at(r, "projectID"), "projectID");
@@ -285,7 +334,7 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
     m.set(part, part_e, "role", role == kRole.end() ? orgs.at(r, "role") : role->second, "role");
     m.set(part, part_e, "cost", cost_or_unknown(orgs.at(r, "totalCost")), "totalCost");
     m.set(part, part_e, "aid", orgs.at(r, "ecContribution"), "ecContribution");
-    if (m.ok()) loader.add(part_e, std::move(part), m.origin());
+    if (m.ok()) loader.add(part_e, std::move(part), m.origin(part_e), Merge::kKeepKnown);
   }
   return finish(loader, std::move(report), fmt::format("cordis {} {}", projects.name, orgs.name));
 }
@@ -323,7 +372,7 @@ Result<ExternalReport> import_cordis_fp7(store::Store& store, const std::string&
         if (codes::find_department(dep) != nullptr) m.set(row, org_e, "department", dep, "address");
       }
     }
-    if (m.ok()) loader.add(org_e, std::move(row), m.origin());
+    if (m.ok()) loader.add(org_e, std::move(row), m.origin(org_e), Merge::kFillGaps);
   }
   if (!projects_csv.empty()) {
     POLES_ASSIGN_OR_RETURN(Table projects, read_table(projects_csv, {"id_project", "project_name",
@@ -347,7 +396,7 @@ Result<ExternalReport> import_cordis_fp7(store::Store& store, const std::string&
       m.set(row, proj_e, "id", "cordis:" + id, "id_project");
       m.set(row, proj_e, "acronym", acronym.empty() ? id : acronym, "project_acronym");
       m.set(row, proj_e, "title", projects.at(r, "project_name"), "project_name");
-      m.set(row, proj_e, "programme", "OTHER", "");  // FP7 (2007-2013) precedes H2020
+      m.set(row, proj_e, "programme", "FP7", "");  // European: counts as the EU's activity
       const std::string& status = projects.at(r, "status");
       m.set(row, proj_e, "status",
             status == "CLO"   ? "completed"
@@ -377,8 +426,10 @@ Result<ExternalReport> import_cordis_fp7(store::Store& store, const std::string&
         if (aid && (!c || *aid <= *c))
           f.set(row, proj_e, "public_aid", facts.at(k, "ue_tot_contribute"), "ue_tot_contribute");
         if (!f.ok()) continue;
+        // The facts' fields, set or left empty on purpose, replace what an earlier release gave.
+        m.carries(proj_e, {"call_id", "start_date", "end_date", "total_cost", "public_aid"});
       }
-      if (m.ok()) loader.add(proj_e, std::move(row), m.origin());
+      if (m.ok()) loader.add(proj_e, std::move(row), m.origin(proj_e), Merge::kKeepKnown);
     }
   }
   return finish(loader, std::move(report), fmt::format("cordis fp7 {}", orgs.name));

@@ -9,6 +9,13 @@
 //  - CORDIS FP7 organisation and project tables (see import_cordis_fp7);
 //  - region and department boundaries as GeoJSON (see import_geojson).
 // Unknown columns are ignored; a missing required column is an error naming it.
+//
+// A source's organisations are merged into what is stored (Merge::kFillGaps): an organisation
+// already stored with the same SIREN is the same one (its id is kept, it is not stored twice),
+// and a field another source set (a member directory's NAF, department, size class, founding
+// year…) is kept; the source fills only the empty ones. A source's own projects and
+// participations read again take its new values (Merge::kKeepKnown). FP7 projects are filed as
+// programme FP7, European.
 #pragma once
 
 #include <string>

@@ -4,10 +4,68 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <set>
+#include <utility>
 
+#include "core/date.h"
 #include "formats/csv.h"
 
 namespace poles::import {
+
+namespace {
+
+// A snapshot of memberships: the stored memberships running on `day` (started before it, not
+// ended before it), read before the load starts writing.
+Result<std::vector<Row>> running_on(store::Store& store, const schema::Entity& e, const Date& day) {
+  const auto i_start = static_cast<size_t>(schema::field_index(e, "start_date")),
+             i_end = static_cast<size_t>(schema::field_index(e, "end_date"));
+  const std::string on = day.to_string();
+  std::vector<Row> out;
+  POLES_RETURN_IF_ERROR(store.scan(e, [&](Row& row) {
+    const auto* end = std::get_if<std::string>(&row[i_end]);
+    if (std::get<std::string>(row[i_start]) < on && (end == nullptr || *end >= on))
+      out.push_back(std::move(row));
+    return Status::ok();
+  }));
+  return out;
+}
+
+// Those of the file's clusters whose organisation the file does not list are ended the day
+// before `day` (they did not run on it), through the same loader (one transaction, audited).
+// Returns how many.
+int64_t end_absent_members(Loader& loader, const schema::Entity& e, std::vector<Row> running,
+                           const std::set<std::pair<std::string, std::string>>& listed,
+                           const Date& day, const std::string& name) {
+  const auto i_org = static_cast<size_t>(schema::field_index(e, "organisation_id")),
+             i_cluster = static_cast<size_t>(schema::field_index(e, "cluster_id")),
+             i_end = static_cast<size_t>(schema::field_index(e, "end_date"));
+  std::set<std::string> clusters;
+  for (const auto& [c, o] : listed) clusters.insert(c);
+  static const std::vector<int> kNoColumns(e.fields.size(), 0);
+  std::vector<bool> end_only(e.fields.size(), false);
+  end_only[i_end] = true;
+  const RowOrigin origin{
+      fmt::format("{} (members absent from the snapshot of {})", name, day.to_string()), 0,
+      &kNoColumns, &end_only};
+  int64_t ended = 0;
+  for (const auto& stale : running) {
+    const auto& c = std::get<std::string>(stale[i_cluster]);
+    if (!clusters.contains(c) || listed.contains({c, std::get<std::string>(stale[i_org])}))
+      continue;
+    // The key and the end date only: the loader reads the rest inside its transaction
+    // (Merge::kKeepKnown), so an edit made since the scan above is kept, not written back over.
+    Row row(e.fields.size());
+    for (int k : schema::key_indices(e))
+      row[static_cast<size_t>(k)] = stale[static_cast<size_t>(k)];
+    row[i_end] = Date::from_days(day.to_days() - 1).to_string();
+    loader.add(e, std::move(row), origin, Merge::kKeepKnown);
+    ++ended;
+  }
+  return ended;
+}
+
+}  // namespace
 
 Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, std::istream& in,
                                 const std::string& name, const ImportOptions& options) {
@@ -15,6 +73,27 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
   report.entity = std::string(e.name);
   report.file = name;
   report.dry_run = options.dry_run;
+
+  const bool snapshot = !options.snapshot_date.empty();
+  std::optional<Date> snapshot_day;
+  if (snapshot) {
+    if (e.name != "membership")
+      return Status::invalid_argument(
+          fmt::format("a snapshot date applies to memberships only, not to '{}'", e.name));
+    snapshot_day =
+        options.snapshot_date.size() == 10 ? Date::parse(options.snapshot_date) : std::nullopt;
+    if (!snapshot_day)
+      return Status::invalid_argument(fmt::format(
+          "snapshot date '{}': must be an ISO 8601 date YYYY-MM-DD", options.snapshot_date));
+  }
+  // The file's (cluster, organisation) pairs, for a snapshot; what ran on its date before.
+  std::set<std::pair<std::string, std::string>> listed;
+  std::vector<Row> running;
+  if (snapshot) {
+    POLES_ASSIGN_OR_RETURN(running, running_on(store, e, *snapshot_day));
+  }
+  const int i_org = schema::field_index(e, "organisation_id"),
+            i_cluster = schema::field_index(e, "cluster_id");
 
   Loader loader(store, {options.max_errors, options.dry_run, options.actor});
   std::vector<int> field_column(e.fields.size(), 0);  // field -> 1-based file column
@@ -81,6 +160,11 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
         }
         if (!cells_ok) return true;
         origin.line = line;
+        if (snapshot) {
+          const auto* c = std::get_if<std::string>(&row[static_cast<size_t>(i_cluster)]);
+          const auto* o = std::get_if<std::string>(&row[static_cast<size_t>(i_org)]);
+          if (c != nullptr && o != nullptr) listed.emplace(*c, *o);
+        }
         loader.add(e, std::move(row), origin);
         return true;
       },
@@ -92,9 +176,17 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
   if (!have_header && read.is_ok())
     error(1, 0, "", "", "the file is empty: a header line naming the columns is required");
 
+  if (snapshot && loader.error_count() == 0)
+    report.ended = end_absent_members(loader, e, std::move(running), listed, *snapshot_day, name);
+
   POLES_ASSIGN_OR_RETURN(LoadReport load, loader.finish(name));
   const auto it = load.entities.find(std::string(e.name));
-  if (it != load.entities.end()) report.counts = it->second;
+  if (it != load.entities.end()) {
+    report.counts = it->second;
+    // The ended memberships are the loader's rows too: counted apart.
+    report.counts.rows -= report.ended;
+    report.counts.updated -= report.ended;
+  }
   return report;
 }
 

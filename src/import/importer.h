@@ -25,6 +25,11 @@ struct ImportOptions {
   std::optional<char> delimiter;
   // Called with bytes read so far (for progress bars).
   std::function<void(uint64_t)> progress;
+  // Memberships only, an ISO date: the file lists every member of its clusters on that date (a
+  // directory, a campaign's members at 31 December). A stored membership of one of those
+  // clusters running on that date whose organisation the file does not list is ended the day
+  // before (it did not run on that date), so that retention is measured, not assumed.
+  std::string snapshot_date;
 };
 
 struct ImportReport {
@@ -32,6 +37,7 @@ struct ImportReport {
   std::string file;
   char delimiter = ',';
   EntityCounts counts;
+  int64_t ended = 0;  // memberships ended by a snapshot (ImportOptions::snapshot_date)
   std::vector<std::string> ignored_columns;
   bool dry_run = false;
 };

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <tuple>
@@ -264,10 +265,68 @@ void Loader::check_project_status(const schema::Entity& e, const Row& row,
   if (status != nullptr) (*project_status_)[id] = *status;
 }
 
-void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin) {
+void Loader::merge_stored(const schema::Entity& e, Row& row, const RowOrigin& origin, Merge merge) {
+  if (!drain().is_ok()) return;  // the writer's rows first: the same key earlier in this load
+  auto before = tx_->get(e, store::key_of(e, row));
+  if (!before.has_value()) {
+    failure_ = before.error();
+    return;
+  }
+  if (!*before) return;
+  const Row& stored = **before;
+  std::vector<bool> key(e.fields.size(), false);
+  for (int k : schema::key_indices(e)) key[static_cast<size_t>(k)] = true;
+  if (merge == Merge::kKeepKnown) {
+    for (size_t i = 0; i < e.fields.size(); ++i) {
+      const bool carried = origin.carried != nullptr && (*origin.carried)[i];
+      if (!key[i] && is_null(row[i]) && !carried) row[i] = stored[i];
+    }
+    return;
+  }
+  // kFillGaps: the stored values are kept, the source fills the empty fields...
+  Row merged = row;
+  for (size_t i = 0; i < e.fields.size(); ++i)
+    if (!key[i] && !is_null(stored[i])) merged[i] = stored[i];
+  // ... but a field filled in a group that derive from one another (check_organisation) must
+  // agree with what is stored of the group: a head office's commune in Paris does not join a
+  // member's department in Haute-Garonne, a commune in the region CORDIS gave does.
+  static const std::map<std::string_view, std::vector<std::vector<std::string_view>>> kGroups = {
+      {"organisation",
+       {{"commune", "department", "region"},
+        {"headcount", "turnover", "balance_sheet", "size_class"}}}};
+  if (auto it = kGroups.find(e.name); it != kGroups.end()) {
+    for (const auto& group : it->second) {
+      std::vector<size_t> fields;
+      bool known = false, filled = false;
+      for (const auto name : group) {
+        const auto i = static_cast<size_t>(schema::field_index(e, name));
+        fields.push_back(i);
+        known |= !is_null(stored[i]);
+        filled |= is_null(stored[i]) && !is_null(row[i]);
+      }
+      if (!known || !filled) continue;
+      Row probe = merged;
+      std::vector<FieldError> errors;
+      schema::check_row(e, probe, errors);
+      const bool disagrees = std::any_of(errors.begin(), errors.end(), [&](const FieldError& fe) {
+        return std::find(fields.begin(), fields.end(), static_cast<size_t>(fe.column) - 1) !=
+               fields.end();
+      });
+      if (disagrees)
+        for (size_t i : fields) merged[i] = stored[i];
+    }
+  }
+  row = std::move(merged);
+}
+
+void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin, Merge merge) {
   if (!ensure_transaction().is_ok()) return;
   EntityState& st = state(e);
   ++st.rows;
+  // A key not stored nor earlier in this load has nothing to merge (composite keys: looked up).
+  if (merge != Merge::kReplace &&
+      (st.own_keys == nullptr || st.own_keys->contains(store::key_text(e, row))))
+    merge_stored(e, row, origin, merge);
 
   std::vector<FieldError> row_errors;
   schema::check_row(e, row, row_errors);

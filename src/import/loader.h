@@ -30,6 +30,8 @@ struct RowOrigin {
   int64_t line = 0;
   // File column (1-based) of each field of the entity; 0 when the field is not in the file.
   const std::vector<int>* columns = nullptr;
+  // The fields the source carries, even empty (Merge::kKeepKnown); null: those it gives a value.
+  const std::vector<bool>* carried = nullptr;
 };
 
 struct EntityCounts {
@@ -45,6 +47,23 @@ struct LoadReport {
   bool committed = false;
 };
 
+// How a row whose key is already stored is written.
+enum class Merge : uint8_t {
+  // The row is the record: a field it leaves empty is emptied (an entity's CSV, a form).
+  kReplace,
+  // The source's values replace the stored ones, even empty for a field it carries
+  // (RowOrigin::carried: a cost CORDIS no longer reports is unknown again); a field it does not
+  // carry keeps its value (a source's own records read again, which users may have completed:
+  // CORDIS's projects and participations).
+  kKeepKnown,
+  // The stored values are kept, the row only fills the empty fields; a group of fields that
+  // derive from one another (an organisation's commune, department and region; its headcount,
+  // turnover, balance sheet and size class) is filled only when none of it is stored. For a
+  // record several sources describe: an organisation a member directory, SIRENE and CORDIS
+  // all know, where a public file must not erase what the cluster entered.
+  kFillGaps,
+};
+
 class Loader {
  public:
   Loader(store::Store& store, LoaderOptions options);
@@ -56,7 +75,8 @@ class Loader {
   // and individually valid (schema::parse_cell). Cross-field rules run here. Writes happen on
   // a background thread, overlapped with the caller's parsing; the connection is only ever used
   // by one thread at a time.
-  void add(const schema::Entity& e, Row row, const RowOrigin& origin);
+  void add(const schema::Entity& e, Row row, const RowOrigin& origin,
+           Merge merge = Merge::kReplace);
   // Records an error found by the caller (cell parse errors, malformed files).
   void add_error(FieldError error);
 
@@ -74,6 +94,8 @@ class Loader {
   Status drain();
   Status ensure_transaction();
   std::unordered_set<std::string>& keys_of(const schema::Entity& e);
+  // Merges the stored row of `row`'s key, if any, into `row` (Merge).
+  void merge_stored(const schema::Entity& e, Row& row, const RowOrigin& origin, Merge merge);
   void check_project_status(const schema::Entity& e, const Row& row, const RowOrigin& origin);
   void check_project_events();
   FieldError error_at(const RowOrigin& origin, const schema::Entity& e, int field,

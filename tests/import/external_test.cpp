@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
+#include "core/model.h"
+#include "import/importer.h"
 #include "store_fixture.h"
 
 namespace poles::import {
@@ -141,6 +145,173 @@ TEST_P(FormatsTest, GeoJsonRegionsAndDepartments) {
   EXPECT_EQ(bad.error().field_errors()[0].field, "code");
   EXPECT_NE(bad.error().field_errors()[0].rule.find("feature 2:"), std::string::npos);
   EXPECT_EQ(*store_->data_version(), version);
+}
+
+// Issue #20: a real pôle's member directory, then CORDIS, emptied its members' NAF, department,
+// region, size class and founding year ("22 updated"), and stored a member twice (its id and
+// `siren:…`). A public source now fills only what is empty, an organisation's SIREN finds it,
+// and a source's own projects read again take its new values. Every expected value by hand.
+TEST_P(FormatsTest, PublicSourcesFillGapsAndNeverEraseOrDuplicateADirectorysMembers) {
+  testing::TempDir dir;
+  // The directory: two members with their SIREN, sector, department, headcount, founding year.
+  {
+    std::istringstream in(
+        "id,name,siren,kind,naf,department,headcount,founded\n"
+        "adh-17,Valorial (pôle),490006624,other,94.99Z,35,12,2005\n"
+        "adh-18,Capteurs SA,732829320,company,26.51A,31,45,1990\n");
+    auto r = import_csv(*store_, *schema::find_entity("organisation"), in, "annuaire.csv", {});
+    ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  }
+  const auto directory_fields = [&](const std::string& id) {
+    auto o = org(id);
+    EXPECT_TRUE(o.has_value()) << id;
+    std::vector<std::string> out;
+    for (const char* f : {"name", "kind", "naf", "commune", "department", "region", "headcount",
+                          "size_class", "founded"})
+      out.push_back(o ? text(*o, "organisation", f) : "");
+    return out;
+  };
+  const std::vector<std::string> valorial = {
+      "Valorial (pôle)", "other", "94.99Z", "", "35", "53", "12", "pme", "2005"};
+  const std::vector<std::string> capteurs = {"Capteurs SA", "company", "26.51A", "",    "31",
+                                             "76",          "45",      "pme",    "1990"};
+  ASSERT_EQ(directory_fields("adh-17"), valorial);
+  ASSERT_EQ(directory_fields("adh-18"), capteurs);
+
+  // CORDIS: Valorial by its VAT number (FR + key + SIREN), with a NUTS code of another region,
+  // an SME flag and a name of its own; a French partner without VAT; a German one (left out).
+  const auto cordis = [&](const std::string& status, const std::string& title,
+                          const std::string& valorial_cost, const std::string& lab_vat) {
+    testing::write_file(dir / "project.csv",
+                        "id,acronym,title,status,startDate,endDate,totalCost,ecMaxContribution,"
+                        "frameworkProgramme,masterCall\n"
+                        "101000001,FOODX," +
+                            title + "," + status +
+                            ",2022-01-01,2025-12-31,2000000,1500000,HORIZON,HORIZON-CL6\n");
+    testing::write_file(dir / "organization.csv",
+                        "projectID,organisationID,vatNumber,name,SME,activityType,country,"
+                        "nutsCode,role,ecContribution,totalCost\n"
+                        "101000001,999111222,FR27490006624,ASSOCIATION VALORIAL,True,OTH,FR,FRK26,"
+                        "coordinator,500000," +
+                            valorial_cost +
+                            "\n"
+                            "101000001,999333444," +
+                            lab_vat +
+                            ",LABO SANS TVA,False,REC,FR,FR101,participant,"
+                            "400000,0\n"
+                            "101000001,999555666,DE123,EIN GMBH,True,PRC,DE,DE212,participant,"
+                            "600000,700000\n");
+    return import_cordis(*store_, (dir / "project.csv").string(),
+                         (dir / "organization.csv").string(), {});
+  };
+  auto r = cordis("SIGNED", "Food for all", "600000", "");
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(r->load.entities["organisation"].inserted, 1);   // the laboratory
+  EXPECT_EQ(r->load.entities["organisation"].unchanged, 1);  // Valorial: nothing was empty
+  EXPECT_FALSE(org("siren:490006624").has_value()) << "stored twice";
+  EXPECT_EQ(directory_fields("adh-17"), valorial);
+  auto lab = org("cordis:999333444");
+  ASSERT_TRUE(lab.has_value());
+  EXPECT_EQ(text(*lab, "organisation", "region"), "11");  // FR101: Île-de-France
+  auto part = *store_->get(*schema::find_entity("participation"),
+                           {std::string("cordis:101000001"), std::string("adh-17")});
+  ASSERT_TRUE(part.has_value()) << "the participation is the directory member's";
+  EXPECT_EQ(text(*part, "participation", "role"), "coordinator");
+  EXPECT_EQ(text(*part, "participation", "aid"), "500000");
+  EXPECT_EQ(text(*part, "participation", "cost"), "600000");
+
+  // SIRENE: Capteurs' head office in Paris (commune 75056) under another name and NAF: its
+  // department is known, so the address group stays the directory's; nothing else was empty.
+  testing::write_file(dir / "sirene.csv",
+                      "siren,nic,siret,etablissementSiege,denominationUsuelleEtablissement,"
+                      "activitePrincipaleEtablissement,nomenclatureActivitePrincipaleEtablissement,"
+                      "codeCommuneEtablissement\n"
+                      "732829320,00011,73282932000011,true,CAPTEURS SIEGE,26.51B,NAFRev2,75056\n"
+                      "552100554,00017,55210055400017,true,NOUVELLE SA,62.01Z,NAFRev2,69123\n");
+  auto s = import_sirene(*store_, (dir / "sirene.csv").string(), {});
+  ASSERT_TRUE(s.has_value()) << s.error().to_string();
+  EXPECT_EQ(s->load.entities["organisation"].inserted, 1);  // the new firm, siren:552100554
+  EXPECT_EQ(s->load.entities["organisation"].unchanged, 1);
+  EXPECT_EQ(directory_fields("adh-18"), capteurs);
+  EXPECT_FALSE(org("siren:732829320").has_value()) << "stored twice";
+  auto fresh = org("siren:552100554");
+  ASSERT_TRUE(fresh.has_value());
+  EXPECT_EQ(text(*fresh, "organisation", "department"), "69");  // from the commune
+  EXPECT_EQ(text(*fresh, "organisation", "region"), "84");
+
+  // A cluster manager completes the project with its TRL at start, a field CORDIS does not carry.
+  {
+    std::istringstream in(
+        "id,acronym,programme,status,title,start_date,trl_start\n"
+        "cordis:101000001,FOODX,HORIZON_EUROPE,running,Food for all,2022-01-01,4\n");
+    auto p = import_csv(*store_, *schema::find_entity("project"), in, "projet.csv", {});
+    ASSERT_TRUE(p.has_value()) << p.error().to_string();
+  }
+  // CORDIS read again a year later: the project has closed and its title is now empty (a
+  // column the file carries: the file's value, unknown), its TRL at start is kept (not a CORDIS
+  // field), Valorial's cost is no longer reported (CORDIS's 0: unknown again), and the
+  // laboratory now has a VAT number: its SIREN is filled, it is not stored again as
+  // siren:443061841.
+  auto again = cordis("CLOSED", "", "0", "FR00443061841");
+  ASSERT_TRUE(again.has_value()) << again.error().to_string();
+  part = *store_->get(*schema::find_entity("participation"),
+                      {std::string("cordis:101000001"), std::string("adh-17")});
+  ASSERT_TRUE(part.has_value());
+  EXPECT_EQ(text(*part, "participation", "cost"), "");
+  EXPECT_FALSE(org("siren:443061841").has_value()) << "stored twice";
+  lab = org("cordis:999333444");
+  ASSERT_TRUE(lab.has_value());
+  EXPECT_EQ(text(*lab, "organisation", "siren"), "443061841");
+  auto project = *store_->get(*schema::find_entity("project"), {std::string("cordis:101000001")});
+  ASSERT_TRUE(project.has_value());
+  EXPECT_EQ(text(*project, "project", "status"), "completed");
+  EXPECT_EQ(text(*project, "project", "title"), "");
+  EXPECT_EQ(text(*project, "project", "trl_start"), "4");
+  EXPECT_EQ(text(*project, "project", "end_date"), "2025-12-31");  // the file's again
+  EXPECT_EQ(text(*project, "project", "programme"), "HORIZON_EUROPE");
+  EXPECT_EQ(directory_fields("adh-17"), valorial);
+  EXPECT_EQ(*store_->count(*schema::find_entity("organisation")), 4);
+
+  // SIRENE then gives the laboratory's commune, in Paris: its region (Île-de-France, from CORDIS)
+  // agrees, so the commune and the department it derives fill the gaps.
+  testing::write_file(dir / "sirene2.csv",
+                      "siren,nic,siret,etablissementSiege,activitePrincipaleEtablissement,"
+                      "codeCommuneEtablissement\n"
+                      "443061841,00013,44306184100013,true,72.19Z,75056\n");
+  auto s2 = import_sirene(*store_, (dir / "sirene2.csv").string(), {});
+  ASSERT_TRUE(s2.has_value()) << s2.error().to_string();
+  lab = org("cordis:999333444");
+  ASSERT_TRUE(lab.has_value());
+  EXPECT_EQ(text(*lab, "organisation", "commune"), "75056");
+  EXPECT_EQ(text(*lab, "organisation", "department"), "75");
+  EXPECT_EQ(text(*lab, "organisation", "region"), "11");
+  EXPECT_EQ(text(*lab, "organisation", "naf"), "72.19Z");
+  EXPECT_EQ(text(*lab, "organisation", "name"), "LABO SANS TVA");
+  EXPECT_EQ(*store_->count(*schema::find_entity("organisation")), 4);
+}
+
+// FP7 is European: its projects are filed as such and count in a cluster's EU activity.
+TEST_P(FormatsTest, Fp7ProjectsAreEuropean) {
+  testing::TempDir dir;
+  testing::write_file(dir / "org.csv",
+                      "idOrganization,country,name,address\n"
+                      "911000001,FR,LABO FP7,\"1 rue X, Lyon, 69007\"\n");
+  testing::write_file(dir / "project.csv",
+                      "id_project,project_name,project_acronym,status\n"
+                      "200001,A project,PFP7,CLO\n");
+  testing::write_file(dir / "facts.csv",
+                      "id_project,id_programme,id_start_date,id_end_date,tot_cost,"
+                      "ue_tot_contribute\n"
+                      "200001,FP7-ICT,01022010,31012013,3000000,2000000\n");
+  auto r = import_cordis_fp7(*store_, (dir / "org.csv").string(), (dir / "project.csv").string(),
+                             (dir / "facts.csv").string(), {});
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  auto project = *store_->get(*schema::find_entity("project"), {std::string("cordis:200001")});
+  ASSERT_TRUE(project.has_value());
+  EXPECT_EQ(text(*project, "project", "programme"), "FP7");
+  EXPECT_EQ(text(*project, "project", "start_date"), "2010-02-01");
+  EXPECT_TRUE(is_european(Programme::kFp7));
+  EXPECT_FALSE(is_european(Programme::kOther));
 }
 
 POLES_BOTH_BACKENDS(FormatsTest);

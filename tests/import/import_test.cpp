@@ -81,6 +81,65 @@ TEST_P(ImportTest, ImportsCountsAndReimportChangesNothing) {
   EXPECT_EQ(upd->counts.updated, 1);
 }
 
+// Issue #20: a directory lists only current members, so a cluster's retention read 1 every
+// year. A membership file declared a snapshot of a date ends, the day before, every membership
+// of its clusters still running on that date whose organisation it does not list; others (ended
+// already, starting later, another cluster's) are left alone. Dates by hand.
+TEST_P(ImportTest, AMembershipSnapshotEndsTheMembersItNoLongerLists) {
+  seed();
+  ASSERT_TRUE(import("organisation",
+                     "id,name,kind\no4,Quatre,company\no5,Cinq,company\n"
+                     "o6,Six,company\n")
+                  .has_value());
+  ASSERT_TRUE(import("membership",
+                     "organisation_id,cluster_id,start_date,end_date\n"
+                     "o1,aero,2015-01-01,\n"            // listed again: runs on
+                     "o2,aero,2016-03-01,\n"            // absent: ended 2025-12-30
+                     "o3,aero,2014-01-01,2020-06-30\n"  // ended already
+                     "o4,mina,2018-01-01,\n"            // another cluster
+                     "o5,aero,2026-02-01,\n")           // starts after the date
+                  .has_value());
+  const std::string directory =
+      "organisation_id,cluster_id,start_date\no1,aero,2015-01-01\no6,aero,2025-05-01\n";
+  const auto end_of = [&](const char* o, const char* c, const char* start) {
+    auto r = *store_->get(*schema::find_entity("membership"),
+                          {std::string(o), std::string(c), std::string(start)});
+    EXPECT_TRUE(r.has_value()) << o;
+    return r ? value_to_text((*r)[3]) : "?";
+  };
+  // Refused: another entity, a date that is not one; a dry run writes nothing.
+  ImportOptions opt;
+  opt.snapshot_date = "2025-12-31";
+  EXPECT_FALSE(import("cluster", "id,name,region,scale\nx,X,11,national\n", opt).has_value());
+  opt.snapshot_date = "31/12/2025";
+  EXPECT_FALSE(import("membership", directory, opt).has_value());
+  opt.snapshot_date = "2025-12-31";
+  opt.dry_run = true;
+  auto dry = import("membership", directory, opt);
+  ASSERT_TRUE(dry.has_value()) << dry.error().to_string();
+  EXPECT_EQ(dry->ended, 1);
+  EXPECT_EQ(end_of("o2", "aero", "2016-03-01"), "");
+  opt.dry_run = false;
+  auto r = import("membership", directory, opt);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(r->ended, 1);
+  EXPECT_EQ(r->counts.rows, 2);
+  EXPECT_EQ(r->counts.inserted, 1);   // o6
+  EXPECT_EQ(r->counts.unchanged, 1);  // o1
+  EXPECT_EQ(r->counts.updated, 0);
+  EXPECT_EQ(end_of("o1", "aero", "2015-01-01"), "");
+  EXPECT_EQ(end_of("o2", "aero", "2016-03-01"), "2025-12-30");
+  EXPECT_EQ(end_of("o3", "aero", "2014-01-01"), "2020-06-30");
+  EXPECT_EQ(end_of("o4", "mina", "2018-01-01"), "");
+  EXPECT_EQ(end_of("o5", "aero", "2026-02-01"), "");
+  EXPECT_EQ(end_of("o6", "aero", "2025-05-01"), "");
+  // The same snapshot again changes nothing.
+  auto again = import("membership", directory, opt);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->ended, 0);
+  EXPECT_EQ(again->counts.unchanged, 2);
+}
+
 TEST_P(ImportTest, BadFileLeavesStoreUnchangedAndListsEveryError) {
   seed();
   const std::string before = digest();

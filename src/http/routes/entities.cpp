@@ -31,9 +31,11 @@ struct ImportReport {
   int64_t inserted = 0;
   int64_t updated = 0;
   int64_t unchanged = 0;
+  int64_t ended = 0;  // memberships ended by a snapshot
   std::vector<std::string> ignored_columns;
 };
-POLES_JSON(ImportReport, entity, file, dry_run, rows, inserted, updated, unchanged, ignored_columns)
+POLES_JSON(ImportReport, entity, file, dry_run, rows, inserted, updated, unchanged, ended,
+           ignored_columns)
 
 // The filters of an entity's list: one per field, plus q, cursor and limit.
 app::ParamSpecs list_params(const schema::Entity& e) {
@@ -157,7 +159,11 @@ void add_entity_routes(Router& r, Services&) {
       .roles([](app::Role role) { return app::may_import(role); })
       .params({app::flag_param("dry_run", "Check the file without writing anything"),
                app::text_param("filename",
-                               "The file's name, as errors show it (default: <entity>.csv)")})
+                               "The file's name, as errors show it (default: <entity>.csv)"),
+               app::text_param("snapshot",
+                               "Memberships: the file lists every member of its clusters on this "
+                               "date (YYYY-MM-DD); the others still running then are ended the "
+                               "day before")})
       .upload("text/csv")
       .returns<ImportReport>()
       .handle([](Ctx& c) {
@@ -179,6 +185,7 @@ void add_entity_routes(Router& r, Services&) {
         import::ImportOptions opt;
         opt.dry_run = c.args.flag("dry_run");
         opt.actor = c.user().name;
+        opt.snapshot_date = c.args.text("snapshot");
         std::istringstream in(c.req.body);
         const std::string name =
             c.args.text("filename").empty() ? c.path[0] + ".csv" : c.args.text("filename");
@@ -186,7 +193,7 @@ void add_entity_routes(Router& r, Services&) {
         if (!rep) return c.fail(rep.error());
         c.reply(200, ImportReport{rep->entity, rep->file, rep->dry_run, rep->counts.rows,
                                   rep->counts.inserted, rep->counts.updated, rep->counts.unchanged,
-                                  rep->ignored_columns});
+                                  rep->ended, rep->ignored_columns});
       });
 
   for (const auto& ent : schema::entities()) {
