@@ -44,8 +44,9 @@ constexpr IndicatorDef kDefs[] = {
   {"inter_cluster_share", P::kProjects, "share", D::kHigher, "projects starting in the year labelled by another cluster too / projects starting in the year"},
   {"interregional_share", P::kProjects, "share", D::kHigher, "projects starting in the year with a partner outside the home region / projects starting in the year"},
   {"sme_participation", P::kProjects, "share", D::kHigher, "participations of SMEs / participations, projects starting in the year"},
-  {"european_projects", P::kProjects, "projects", D::kHigher, "H2020 and Horizon Europe projects starting in the year"},
+  {"european_projects", P::kProjects, "projects", D::kHigher, "FP7, H2020 and Horizon Europe projects labelled by the cluster starting in the year"},
   {"european_aid", P::kProjects, "euros", D::kHigher, "public aid of the European projects starting in the year"},
+  {"members_european_projects", P::kProjects, "projects", D::kHigher, "European projects (FP7, H2020, Horizon Europe) starting in the year with a member of the cluster among the partners, those it labelled excepted"},
   {"mean_aid", P::kProjects, "euros", D::kHigher, "public aid / funded projects starting in the year (higher: less sprinkling)"},
   {"aid_concentration", P::kProjects, "HHI", D::kHigher, "Σ (aid of a project / aid of all)² over funded projects starting in the year (higher: less sprinkling)"},
   {"results", P::kProducts, "results", D::kHigher, "results of the cluster's projects dated in the year"},
@@ -324,6 +325,27 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
       }
     }
   }
+  // The members' European projects: a project of the EU's framework programmes starting in the
+  // year with a member of the cluster that year among its partners, and not labelled by the
+  // cluster (those count above): the EU activity its members bring, labelled or not.
+  std::vector<std::vector<double>> members_european(Yu, std::vector<double>(C, 0));
+  for (size_t p = 0; p < project.rows; ++p) {
+    if (!pstart.present[p] || prog.codes[p] < 0 ||
+        !is_european(static_cast<Programme>(prog.codes[p])))
+      continue;
+    const int y = year_of(pstart.ints[p]);
+    if (!in_range(y)) continue;
+    const auto& labelled_by = project_clusters[p];
+    for (size_t c = 0; c < C; ++c) {
+      if (std::find(labelled_by.begin(), labelled_by.end(), static_cast<int32_t>(c)) !=
+          labelled_by.end())
+        continue;
+      const auto& now = members[yi(y) + 1][c];
+      if (std::any_of(partners[p].begin(), partners[p].end(),
+                      [&](int32_t o) { return std::binary_search(now.begin(), now.end(), o); }))
+        members_european[yi(y)][c] += 1;
+    }
+  }
   // Results dated in the year, per cluster of their project.
   struct ResAcc {
     double results = 0, market = 0, patents = 0, spin_offs = 0;
@@ -367,6 +389,7 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
       set(y, c, "sme_participation", ratio(a.sme_parts, a.parts));
       set(y, c, "european_projects", a.european);
       set(y, c, "european_aid", a.european_aid);
+      set(y, c, "members_european_projects", members_european[yi(y)][c]);
       set(y, c, "mean_aid", ratio(a.aid, a.funded));
       double hhi = kNaN;
       if (a.aid > 0) {

@@ -112,6 +112,32 @@ TEST(EvaluateTrends, AFirmAggregatesPeerFigureIsTheCentralPeersMeanNeverOneClust
   EXPECT_EQ(services.peer_median[0], 1);
 }
 
+// Issue #20: CORDIS projects were attached to no cluster, so no cluster's EU activity counted
+// its members' European projects, and FP7 was not European. By hand: o1 is a member of a from
+// 2010, o2 of b from 2010, o3 of a from 2019 only.
+TEST(EvaluateIndicators, MembersEuropeanProjectsCountWhatTheMembersBringApartFromTheLabelled) {
+  Eco e;
+  e.cluster("a", "11").cluster("b", "24");
+  e.org("o1", "company", "11").org("o2", "research", "24").org("o3", "company", "11");
+  e.member("o1", "a").member("o2", "b").member("o3", "a", "2019-01-01");
+  e.project("h2020", 2018, {"b"}, {"o2", "o1"}, "H2020");  // labelled by b, o1 of a a partner
+  e.project("fp7", 2012, {}, {"o1"}, "FP7");               // labelled by no one
+  e.project("fui", 2018, {}, {"o1"}, "FUI");               // not European
+  e.project("he", 2018, {}, {"o3"}, "HORIZON_EUROPE");     // o3 joins a in 2019 only
+  const auto s = e.build();
+  const auto cat = evaluate::catalogue(*s, 2012, 2018);
+  const int32_t a = s->table("cluster").find("a"), b = s->table("cluster").find("b");
+  const int members_eu = evaluate::indicator_index("members_european_projects");
+  const int labelled_eu = evaluate::indicator_index("european_projects");
+  ASSERT_GE(members_eu, 0);
+  EXPECT_EQ(cat.at(2012, a, members_eu), 1);  // fp7: FP7 is European
+  EXPECT_EQ(cat.at(2018, a, members_eu), 1);  // h2020 through o1; not he (o3 not yet a member)
+  EXPECT_EQ(cat.at(2018, b, members_eu), 0);  // b labelled h2020: counted apart, below
+  EXPECT_EQ(cat.at(2018, b, labelled_eu), 1);
+  EXPECT_EQ(cat.at(2018, a, labelled_eu), 0);
+  EXPECT_EQ(cat.at(2015, a, members_eu), 0);
+}
+
 TEST(EvaluateAssessments, MeansAndAgreementByHand) {
   Eco e;
   e.cluster("a", "11").cluster("b", "24");
