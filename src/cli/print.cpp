@@ -18,6 +18,24 @@ std::string cell(const Json& v) {
   return v.dump();
 }
 
+// Characters (code points) of UTF-8 text: what a terminal column counts, and fmt's padding too.
+size_t columns(std::string_view s) {
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// At most `n` characters, never cutting one ("Zürich", not "Z\xC3"); "…" ends a cut text.
+std::string clip(const std::string& s, size_t n) {
+  if (columns(s) <= n) return s;
+  size_t kept = 0, i = 0;
+  for (; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && kept++ == n - 1) break;
+  }
+  return s.substr(0, i) + "…";
+}
+
+constexpr size_t kMaxColumn = 40;
+
 }  // namespace
 
 // An array of flat objects as aligned columns (nested values are left out).
@@ -32,20 +50,20 @@ void print_table(const Json& rows) {
   }
   std::vector<size_t> width;
   width.reserve(keys.size());
-  for (const auto& k : keys) width.push_back(k.size());
+  for (const auto& k : keys) width.push_back(columns(k));
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : rows) {
     std::vector<std::string> line;
     for (size_t i = 0; i < keys.size(); ++i) {
       line.push_back(cell(r.contains(keys[i]) ? r[keys[i]] : Json(nullptr)));
-      width[i] = std::max(width[i], std::min<size_t>(line.back().size(), 40));
+      line.back() = clip(line.back(), kMaxColumn);
+      width[i] = std::max(width[i], columns(line.back()));
     }
     cells.push_back(std::move(line));
   }
   auto print_line = [&](const std::vector<std::string>& line) {
     std::string out;
-    for (size_t i = 0; i < line.size(); ++i)
-      out += fmt::format("{:<{}}  ", line[i].substr(0, 40), width[i]);
+    for (size_t i = 0; i < line.size(); ++i) out += fmt::format("{:<{}}  ", line[i], width[i]);
     while (!out.empty() && out.back() == ' ') out.pop_back();
     std::cout << out << "\n";
   };

@@ -42,6 +42,37 @@ TEST_F(Cli, ExitCodes) {
   EXPECT_EQ(run({"import", "--help"}), 0);
 }
 
+// Issue #20: CLI tables cut names inside a UTF-8 character ("Z\xC3" for Zürich) and padded by
+// bytes, so accented rows were out of line. A name of 39 A then "ürich…": cut after 39
+// characters with "…", never inside 'ü', and the next column starts at the same character on
+// every line.
+TEST_F(Cli, TablesCutNamesBetweenCharactersAndAlignByCharacters) {
+  const std::string name = std::string(39, 'A') + "ürich et la chimie verte";
+  testing::write_file(dir_ / "c.csv",
+                      "id,name,region,scale\nz," + name + ",84,national\ny,Côte,11,national\n");
+  ASSERT_EQ(run({"import", "cluster", (dir_ / "c.csv").string()}), 0) << err();
+  ASSERT_EQ(run({"evaluate", "characterise", "--year", "2022"}), 0) << err();
+  const std::string text = out();
+  EXPECT_EQ(text.find("\xC3 "), std::string::npos) << "a character cut in two";
+  const auto line_of = [&](const std::string& start) {
+    const auto at = text.find("\n" + start + " ");
+    EXPECT_NE(at, std::string::npos) << text;
+    return text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+  };
+  const std::string z = line_of("z"), y = line_of("y");
+  EXPECT_NE(z.find(std::string(39, 'A') + "…  "), std::string::npos) << z;
+  EXPECT_EQ(z.find("ü"), std::string::npos) << z;
+  // The region's column, in characters (code points), is the same on both lines.
+  const auto column = [](const std::string& line, const std::string& what) {
+    const auto bytes = line.find(what);
+    size_t chars = 0;
+    for (size_t i = 0; i < bytes; ++i)
+      chars += (static_cast<unsigned char>(line[i]) & 0xC0) != 0x80;
+    return chars;
+  };
+  EXPECT_EQ(column(z, " 84 "), column(y, " 11 ")) << z << "\n" << y;
+}
+
 // `poles secrecy audit`: on a store without a firm panel there is nothing to attack, and it
 // passes (exit 0); its JSON names the rule and the publishers. A bad option is a usage error.
 TEST_F(Cli, SecrecyAuditOfAnEmptyStorePasses) {
