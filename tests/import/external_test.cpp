@@ -6,7 +6,9 @@
 #include <sstream>
 
 #include "core/model.h"
+#include "evaluate/indicators.h"
 #include "import/importer.h"
+#include "snapshot/loader.h"
 #include "store_fixture.h"
 
 namespace poles::import {
@@ -288,6 +290,36 @@ TEST_P(FormatsTest, PublicSourcesFillGapsAndNeverEraseOrDuplicateADirectorysMemb
   EXPECT_EQ(text(*lab, "organisation", "naf"), "72.19Z");
   EXPECT_EQ(text(*lab, "organisation", "name"), "LABO SANS TVA");
   EXPECT_EQ(*store_->count(*schema::find_entity("organisation")), 4);
+}
+
+// Issue #20's check: a cluster's EU activity rises when its members' CORDIS projects are
+// imported. Valorial (SIREN 490006624) is a member of its cluster in a directory; the CORDIS
+// sample's Food-scalEUp (101072248, started 2022-09-01, Horizon Europe) has it among its
+// partners: counted for 2022 once imported, not before, and apart from the labelled projects.
+TEST_P(FormatsTest, AClustersEuActivityRisesWhenItsMembersCordisProjectsAreImported) {
+  POLES_REQUIRE_SHARED("data/cordis/he_organization_sample100.csv");
+  for (const auto& [entity, csv] : std::vector<std::pair<const char*, std::string>>{
+           {"cluster", "id,name,region,scale\nvalorial,Valorial,53,national\n"},
+           {"organisation", "id,name,siren,kind\nadh-17,Valorial (pôle),490006624,other\n"},
+           {"membership", "organisation_id,cluster_id,start_date\nadh-17,valorial,2015-01-01\n"}}) {
+    std::istringstream in(csv);
+    auto r =
+        import_csv(*store_, *schema::find_entity(entity), in, std::string(entity) + ".csv", {});
+    ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  }
+  const auto eu_activity = [&](const char* indicator) {
+    auto snap = snapshot::load(*store_);
+    EXPECT_TRUE(snap.has_value());
+    const auto cat = evaluate::catalogue(**snap, 2022, 2022);
+    return cat.at(2022, (*snap)->table("cluster").find("valorial"),
+                  evaluate::indicator_index(indicator));
+  };
+  EXPECT_EQ(eu_activity("members_european_projects"), 0);
+  auto r = import_cordis(*store_, shared_path("data/cordis/he_project_sample100.csv").string(),
+                         shared_path("data/cordis/he_organization_sample100.csv").string(), {});
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(eu_activity("members_european_projects"), 1);
+  EXPECT_EQ(eu_activity("european_projects"), 0);  // the cluster labelled none
 }
 
 // FP7 is European: its projects are filed as such and count in a cluster's EU activity.
