@@ -6,12 +6,13 @@ JOBS ?= $(shell nproc)
 DB ?= poles.db
 PORT ?= 8080
 
-.PHONY: run test bench deps web-deps build build-ci build-asan test-ci test-asan build-tsan test-tsan fuzz clean help format format-check lint
+.PHONY: run install test bench deps web-deps build build-ci build-asan test-ci test-asan build-tsan test-tsan fuzz clean help format format-check lint
 
 help:
 	@echo "make run    install, build, create the demo database if absent, serve the dashboard"
 	@echo "make test   install, build (warnings as errors), run every test, then again under ASan+UBSan"
 	@echo "make bench  run the benchmarks and regenerate docs/performance.md"
+	@echo "make install  build, then install into PREFIX (default /usr/local): bin/poles, share/poles, share/doc/poles"
 	@echo "make format apply .clang-format to every C++ file (make format-check: the check make test runs)"
 	@echo "make lint   clang-tidy on every source file (.clang-tidy)"
 	@echo "make test-tsan  the server, jobs and store concurrency tests under ThreadSanitizer"
@@ -31,6 +32,11 @@ build: deps web-deps
 
 run: build
 	scripts/run-demo build/release/src/cli/poles "$(DB)" "$(PORT)"
+
+# The binary reads its dashboard and methods under $(PREFIX)/share/poles (src/core/paths.h).
+PREFIX ?= /usr/local
+install: build
+	cmake --install build/release --prefix "$(PREFIX)"
 
 # --- test --------------------------------------------------------------------------------
 build-ci: deps web-deps

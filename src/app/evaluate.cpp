@@ -11,6 +11,7 @@
 #include "app/factory.h"
 #include "core/date.h"
 #include "core/model.h"
+#include "core/paths.h"
 #include "evaluate/assessments.h"
 #include "evaluate/indicators.h"
 #include "evaluate/run.h"
@@ -26,7 +27,7 @@ using snapshot::Snapshot;
 
 std::string methods_dir() {
   const char* env = std::getenv("POLES_METHODS_DIR");
-  return env && *env ? env : POLES_METHODS_DIR;
+  return env && *env ? env : data_dir("methods", POLES_METHODS_DIR);
 }
 
 Result<evaluate::MethodFile> find_method(const std::string& name, bool allow_path) {

@@ -222,7 +222,8 @@ using characterise::Characterisation;
 // --- the use cases
 // --------------------------------------------------------------------------------
 
-// The directory of shipped methods: $POLES_METHODS_DIR, else the build's source tree `methods/`.
+// The directory of shipped methods: $POLES_METHODS_DIR, else the installed copy
+// (<prefix>/share/poles/methods, core/paths.h), else the build's source tree `methods/`.
 std::string methods_dir();
 // A method by name (a slug, under methods_dir()) or, when allow_path, a file path.
 Result<evaluate::MethodFile> find_method(const std::string& name_or_path, bool allow_path);

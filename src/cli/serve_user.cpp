@@ -10,6 +10,7 @@
 
 #include "app/accounts.h"
 #include "cli/commands.h"
+#include "core/paths.h"
 #include "http/server.h"
 
 namespace poles::cli {
@@ -49,7 +50,7 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
   struct Args {
     std::string config_file;
     std::string listen;
-    std::string web_root = POLES_WEB_ROOT;
+    std::string web_root = data_dir("web", POLES_WEB_ROOT);
     http::Config flags;  // values of the flags (only those given are applied)
   };
   auto args = std::make_shared<Args>();

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `make install` as an operator would use it: install the build into a temporary prefix, then run
+# the installed binary from there. It must serve the dashboard installed beside it (a file that
+# exists only there is served) with the npm packages the pages load, and find the evaluation
+# methods installed beside it (a method that exists only there is found) — never the build
+# machine's source tree (issue #20: the release binary's default web root was the build's path).
+# Usage: tests/install/install_test.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build=${1:?build dir}
+source=${2:?source dir}
+prefix=$(mktemp -d)
+port=$((20000 + RANDOM % 20000))
+cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$prefix"; }
+trap cleanup EXIT
+fail() { echo "install_test: $*" >&2; exit 1; }
+
+cmake --install "$build" --prefix "$prefix" > "$prefix/install.log" || fail "cmake --install failed"
+poles="$prefix/bin/poles"
+[ -x "$poles" ] || fail "no $poles"
+for f in share/poles/web/index.html share/poles/web/app.js share/poles/web/vocab.json \
+         share/poles/methods/default.toml share/doc/poles/README.md share/doc/poles/api.md; do
+  [ -f "$prefix/$f" ] || fail "not installed: $f"
+done
+[ ! -e "$prefix/share/poles/web/package.json" ] || fail "package.json installed"
+if [ -d "$source/web/node_modules/echarts/dist" ]; then
+  [ -f "$prefix/share/poles/web/node_modules/echarts/dist/echarts.esm.min.mjs" ] ||
+    fail "echarts not installed"
+  [ ! -d "$prefix/share/poles/web/node_modules/echarts/src" ] || fail "npm sources installed"
+fi
+
+# Files that exist only in the installed tree.
+echo "installed copy" > "$prefix/share/poles/web/installed-marker.txt"
+cp "$prefix/share/poles/methods/default.toml" "$prefix/share/poles/methods/installed-only.toml"
+
+cd "$prefix"
+"$poles" -q --db demo.db demo --scale small > /dev/null
+"$poles" --db demo.db evaluate --year 2022 --method installed-only --draws 0 --sobol_n 0 --json \
+  > evaluation.json || fail "the installed method was not found"
+grep -q '"clusters"' evaluation.json || fail "no evaluation"
+
+"$poles" --db demo.db serve --listen "127.0.0.1:$port" > serve.log 2>&1 &
+server=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/v1/health" > /dev/null && break; sleep 0.2; done
+[ "$(curl -s "http://127.0.0.1:$port/installed-marker.txt")" = "installed copy" ] ||
+  fail "the dashboard is not served from the installed tree: $(cat serve.log)"
+curl -sf "http://127.0.0.1:$port/" | grep -q "<html" || fail "no dashboard page"
+if [ -d "$source/web/node_modules/echarts/dist" ]; then
+  curl -sf -o /dev/null "http://127.0.0.1:$port/node_modules/echarts/dist/echarts.esm.min.mjs" ||
+    fail "echarts not served"
+fi
+echo "install_test: installed in $prefix, dashboard and methods read from it"
