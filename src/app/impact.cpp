@@ -11,6 +11,7 @@
 #include "impact/hdfe.h"
 #include "impact/matching.h"
 #include "impact/panel.h"
+#include "impact/ppml.h"
 #include "secrecy/rule.h"
 
 namespace poles::app {
@@ -264,6 +265,65 @@ Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c) {
   return out;
 }
 
+// --- PPML: Poisson with fixed effects (counts: patents) ---------------------------------------
+Result<ImpactOls> run_ppml(const Frame& f, const Args& a, const Columns& c) {
+  impact::PoissonInput in;
+  in.y_name = c.outcome;
+  if (in.y_name.empty()) return Status::invalid_argument("the Poisson regression needs outcome=");
+  POLES_ASSIGN_OR_RETURN(in.y, f.numeric(in.y_name));
+  for (const auto& x : c.x) {
+    in.x_names.push_back(x);
+    POLES_ASSIGN_OR_RETURN(auto col, f.numeric(x));
+    in.x.push_back(std::move(col));
+  }
+  if (in.x.empty())
+    return Status::invalid_argument("the Poisson regression needs x= (one or more regressors)");
+  for (const auto& fe : c.fe) {
+    POLES_ASSIGN_OR_RETURN(auto e, impact::fixed_effect(f, fe));
+    in.fe.push_back(std::move(e));
+  }
+  std::string vcov = a.text("vcov");
+  if (vcov.empty()) vcov = c.cluster.empty() ? "iid" : "cluster";
+  in.vcov.kind = vcov == "iid"      ? impact::VcovKind::kIid
+                 : vcov == "hetero" ? impact::VcovKind::kHetero
+                                    : impact::VcovKind::kCluster;
+  if (in.vcov.kind == impact::VcovKind::kCluster) {
+    if (c.cluster.empty() || c.cluster.size() > 2)
+      return bad_param("cluster", given(a, "cluster"), "one or two cluster variables");
+    for (const auto& name : c.cluster) {
+      POLES_ASSIGN_OR_RETURN(auto e, impact::fixed_effect(f, name));
+      in.vcov.clusters.push_back(std::move(e));
+    }
+  }
+  if (!c.weights.empty())
+    return bad_param("weights", c.weights, "the Poisson regression takes no weights");
+  ImpactOls out;
+  out.estimator = "ppml";
+  out.outcome = c.outcome;
+  for (const auto& e : in.fe) out.fixed_effects.push_back({e.name, e.levels});
+  POLES_ASSIGN_OR_RETURN(const auto r, impact::fepois(std::move(in)));
+  const bool publish = enough_firms(r.n);
+  constexpr double kZ = 1.959963984540054;  // the normal's 97.5 % quantile: z tests
+  for (size_t j = 0; j < r.names.size(); ++j) {
+    const auto k = static_cast<Eigen::Index>(j);
+    out.coefficients.push_back(
+        {r.names[j], published(r.coef(k), publish), published(r.se(k), publish),
+         published(r.coef(k) - kZ * r.se(k), publish), published(r.coef(k) + kZ * r.se(k), publish),
+         published(r.z(k), publish), published(r.p(k), publish)});
+  }
+  out.collinear = r.collinear;
+  out.vcov = vcov;
+  out.clusters = c.cluster;
+  out.n = r.n;
+  out.missing = r.missing;
+  out.deviance = r.deviance;
+  out.pseudo_r2 = r.pseudo_r2;
+  out.perfect_fit = r.perfect_fit;
+  out.iterations = r.iterations;
+  out.data.rows = static_cast<int64_t>(f.rows());
+  return out;
+}
+
 // --- Event study ----------------------------------------------------------------------------
 Result<ImpactEvent> run_event(const Frame& f, const Args& a, const Columns& c) {
   if (c.outcome.empty() || c.unit.empty() || c.time.empty() || c.group.empty())
@@ -364,6 +424,8 @@ Result<ImpactEstimate> estimate(const Frame& f, const Args& a, const Columns& c,
     POLES_ASSIGN_OR_RETURN(r.did, run_did(f, a, c, progress));
   } else if (estimator == "ols") {
     POLES_ASSIGN_OR_RETURN(r.ols, run_ols(f, a, c));
+  } else if (estimator == "ppml") {
+    POLES_ASSIGN_OR_RETURN(r.ols, run_ppml(f, a, c));
   } else if (estimator == "event") {
     POLES_ASSIGN_OR_RETURN(r.event, run_event(f, a, c));
   } else {
@@ -376,7 +438,7 @@ Result<ImpactEstimate> estimate(const Frame& f, const Args& a, const Columns& c,
 }  // namespace
 
 std::string_view ImpactEstimate::estimator() const {
-  return did ? "did" : ols ? "ols" : event ? "event" : "match";
+  return did ? "did" : ols ? std::string_view(ols->estimator) : event ? "event" : "match";
 }
 
 const std::string& ImpactEstimate::outcome() const {
@@ -438,12 +500,13 @@ Result<ImpactEstimate> impact_from_store(const snapshot::Snapshot& s, const Args
   auto fallback = [](auto& column, auto value) {
     if (column.empty()) column = std::move(value);
   };
-  fallback(c.outcome, std::string("log(rd_spending)"));
+  // A count for the Poisson regression; the log of R&D spending for the others.
+  fallback(c.outcome, std::string(a.text("estimator") == "ppml" ? "patents" : "log(rd_spending)"));
   fallback(c.unit, std::string("firm"));
   fallback(c.time, std::string("year"));
   fallback(c.group, std::string("treated_group"));
   const std::string& estimator = a.text("estimator");
-  if (estimator == "ols") {
+  if (estimator == "ols" || estimator == "ppml") {
     // The outcome on being treated, firm and year effects, clustered by firm.
     fallback(c.x, std::vector<std::string>{"treated_post"});
     fallback(c.fe, std::vector<std::string>{"firm", "year"});
@@ -478,9 +541,9 @@ Result<ImpactEstimate> impact_from_store(const snapshot::Snapshot& s, const Args
 const ParamSpecs& impact_params() {
   static const ParamSpecs k = {
       choice_param("estimator",
-                   "did: Callaway & Sant'Anna; ols: fixed-effects OLS; event: TWFE event study; "
-                   "match: matching",
-                   {"did", "ols", "event", "match"}, "did"),
+                   "did: Callaway & Sant'Anna; ols: fixed-effects OLS; ppml: Poisson with fixed "
+                   "effects (counts); event: TWFE event study; match: matching",
+                   {"did", "ols", "ppml", "event", "match"}, "did"),
       choice_param("treatment",
                    "Store: what treats a firm, joining a cluster or its first aided project",
                    {"membership", "funded"}, "membership"),

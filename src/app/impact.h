@@ -170,9 +170,16 @@ struct ImpactOls {
   ImpactDemeaning demeaning;
   ImpactRows data;
   tj::Omittable<ImpactSource> source;
+  // ppml only (estimator "ppml": a Poisson regression, its coefficients log points, z tests):
+  // the deviance, 1 − deviance / null deviance, the rows of fixed-effect levels whose outcome is
+  // zero throughout (dropped), the IRLS iterations.
+  tj::Omittable<double> deviance, pseudo_r2;
+  tj::Omittable<int64_t> perfect_fit;
+  tj::Omittable<int> iterations;
 };
 POLES_JSON(ImpactOls, estimator, outcome, coefficients, collinear, fixed_effects, vcov, clusters, n,
-           singletons, missing, df_t, rmse, r2, adj_r2, within_r2, demeaning, data, source)
+           singletons, missing, df_t, rmse, r2, adj_r2, within_r2, demeaning, data, source,
+           deviance, pseudo_r2, perfect_fit, iterations)
 
 // --- event: two-way fixed-effects event study ---------------------------------------------------
 

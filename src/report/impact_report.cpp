@@ -28,6 +28,9 @@ std::string estimator_name(std::string_view e, std::string_view lang) {
     return tr(lang, "Différence de différences échelonnée (Callaway et Sant'Anna)",
               "Staggered difference in differences (Callaway & Sant'Anna)");
   if (e == "ols") return tr(lang, "Régression à effets fixes", "Fixed-effects regression");
+  if (e == "ppml")
+    return tr(lang, "Régression de Poisson à effets fixes (PPML)",
+              "Poisson regression with fixed effects (PPML)");
   if (e == "event")
     return tr(lang, "Étude d'événement (effets fixes doubles)",
               "Event study (two-way fixed effects)");
@@ -150,6 +153,22 @@ void event_sections(std::string& h, const app::ImpactEvent& r, std::string_view 
 void ols_sections(std::string& h, const app::ImpactOls& r, std::string_view lang) {
   h += estimate_head(lang, tr(lang, "Variable", "Variable"));
   for (const auto& c : r.coefficients) h += estimate_row(c.name, c, lang);
+  if (r.estimator == "ppml") {
+    // Coefficients in log points: e^b − 1 is the relative change of the expected count.
+    h += fmt::format(
+        "</tbody></table><p>n = {} · {} {} · {} {} · {} {}</p><p>{}</p></section>",
+        number(static_cast<double>(r.n), 0, lang), tr(lang, "déviance", "deviance"),
+        number(r.deviance.value_or(NAN), 1, lang), tr(lang, "pseudo-R²", "pseudo R²"),
+        number(r.pseudo_r2.value_or(NAN), 4, lang),
+        tr(lang, "lignes sans issue positive écartées", "rows without a positive outcome dropped"),
+        number(static_cast<double>(r.perfect_fit.value_or(0)), 0, lang),
+        tr(lang,
+           "Les coefficients sont des écarts de logarithme du nombre attendu : un coefficient b "
+           "correspond à une variation de (e^b − 1) × 100 %.",
+           "Coefficients are differences in the log of the expected count: a coefficient b is a "
+           "change of (e^b − 1) × 100 %."));
+    return;
+  }
   h += fmt::format("</tbody></table><p>n = {} · RMSE {} · R² {} · {} {} · {} {}</p></section>",
                    number(static_cast<double>(r.n), 0, lang), number(num(r.rmse), 4, lang),
                    number(num(r.r2), 4, lang), tr(lang, "R² ajusté", "adj. R²"),

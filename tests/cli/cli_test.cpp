@@ -147,5 +147,25 @@ TEST_F(Cli, ImpactOnACsvFile) {
   EXPECT_EQ(run({"impact", "--data", (dir_ / "none.csv").string(), "--outcome", "y"}), 2);
 }
 
+// The Poisson regression from the command line: fixest's trade data, the gravity model in
+// levels (PPML), the distance elasticity of R's glm with dummies (tests/impact/ppml_test.cpp).
+TEST_F(Cli, PoissonRegressionOnACsvFile) {
+  POLES_REQUIRE_SHARED("data/reference/fixest/trade.csv");
+  const std::string data = testing::shared_path("data/reference/fixest/trade.csv").string();
+  ASSERT_EQ(run({"impact", "--data", data, "--estimator", "ppml", "--outcome", "Euros", "--x",
+                 "log(dist_km)", "--fe", "Origin,Destination,Product,Year", "--cluster", "Origin",
+                 "--json", "--report", (dir_ / "ppml.html").string(), "--lang", "fr"}),
+            0)
+      << err();
+  const auto j = nlohmann::json::parse(out());
+  EXPECT_EQ(j["estimator"], "ppml");
+  EXPECT_NEAR(j["coefficients"][0]["estimate"].get<double>(), -1.527874371, 5e-9);
+  EXPECT_EQ(j["perfect_fit"], 0);
+  EXPECT_EQ(j["n"], 38325);
+  const std::string html = testing::read_file(dir_ / "ppml.html");
+  EXPECT_NE(html.find("Régression de Poisson à effets fixes (PPML)"), std::string::npos);
+  EXPECT_NE(html.find("pseudo-R²"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace poles
