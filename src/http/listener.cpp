@@ -398,7 +398,10 @@ Result<int> Listener::bind(const std::string& host, int port) {
   if (ec)
     return Status::invalid_argument(fmt::format("cannot listen on '{}': not an IP address", host));
   const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
-  auto& a = impl_->acceptor.emplace(impl_->ioc);
+  // The acceptor's handlers run on a strand of their own, where stop() closes it too: closing it
+  // from another thread while a completed accept starts the next one was a data race (TSan saw
+  // it; a test server crashed once under load).
+  auto& a = impl_->acceptor.emplace(net::make_strand(impl_->ioc));
   a.open(endpoint.protocol(), ec);
   if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) a.bind(endpoint, ec);
@@ -425,7 +428,7 @@ void Listener::run() {
 void Listener::stop(int drain_seconds) {
   if (impl_->stopping.exchange(true)) return;
   if (!impl_->acceptor) return;
-  net::post(impl_->ioc, [this] {
+  net::post(impl_->acceptor->get_executor(), [this] {
     beast::error_code ec;
     impl_->acceptor->close(ec);
   });
