@@ -203,8 +203,10 @@ Result<ImpactDid> run_did(const Frame& f, const Args& a, const Columns& c,
 }
 
 // --- OLS with fixed effects -----------------------------------------------------------------
-Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c) {
-  impact::OlsInput in;
+// The outcome, regressors, fixed effects and variance of a regression (impact::OlsInput or
+// impact::PoissonInput) from the frame's columns; returns the variance's name.
+template <class Input>
+Result<std::string> regression_input(const Frame& f, const Args& a, const Columns& c, Input& in) {
   in.y_name = c.outcome;
   if (in.y_name.empty()) return Status::invalid_argument("the regression needs outcome=");
   POLES_ASSIGN_OR_RETURN(in.y, f.numeric(in.y_name));
@@ -232,6 +234,12 @@ Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c) {
       in.vcov.clusters.push_back(std::move(e));
     }
   }
+  return vcov;
+}
+
+Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c) {
+  impact::OlsInput in;
+  POLES_ASSIGN_OR_RETURN(const std::string vcov, regression_input(f, a, c, in));
   if (!c.weights.empty()) {
     POLES_ASSIGN_OR_RETURN(in.weights, f.numeric(c.weights));
   }
@@ -268,33 +276,7 @@ Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c) {
 // --- PPML: Poisson with fixed effects (counts: patents) ---------------------------------------
 Result<ImpactOls> run_ppml(const Frame& f, const Args& a, const Columns& c) {
   impact::PoissonInput in;
-  in.y_name = c.outcome;
-  if (in.y_name.empty()) return Status::invalid_argument("the Poisson regression needs outcome=");
-  POLES_ASSIGN_OR_RETURN(in.y, f.numeric(in.y_name));
-  for (const auto& x : c.x) {
-    in.x_names.push_back(x);
-    POLES_ASSIGN_OR_RETURN(auto col, f.numeric(x));
-    in.x.push_back(std::move(col));
-  }
-  if (in.x.empty())
-    return Status::invalid_argument("the Poisson regression needs x= (one or more regressors)");
-  for (const auto& fe : c.fe) {
-    POLES_ASSIGN_OR_RETURN(auto e, impact::fixed_effect(f, fe));
-    in.fe.push_back(std::move(e));
-  }
-  std::string vcov = a.text("vcov");
-  if (vcov.empty()) vcov = c.cluster.empty() ? "iid" : "cluster";
-  in.vcov.kind = vcov == "iid"      ? impact::VcovKind::kIid
-                 : vcov == "hetero" ? impact::VcovKind::kHetero
-                                    : impact::VcovKind::kCluster;
-  if (in.vcov.kind == impact::VcovKind::kCluster) {
-    if (c.cluster.empty() || c.cluster.size() > 2)
-      return bad_param("cluster", given(a, "cluster"), "one or two cluster variables");
-    for (const auto& name : c.cluster) {
-      POLES_ASSIGN_OR_RETURN(auto e, impact::fixed_effect(f, name));
-      in.vcov.clusters.push_back(std::move(e));
-    }
-  }
+  POLES_ASSIGN_OR_RETURN(const std::string vcov, regression_input(f, a, c, in));
   if (!c.weights.empty())
     return bad_param("weights", c.weights, "the Poisson regression takes no weights");
   ImpactOls out;
