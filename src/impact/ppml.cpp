@@ -50,9 +50,9 @@ Result<PoissonResult> fepois(PoissonInput in) {
   for (size_t i = 0; i < n0; ++i) {
     keep[i] = std::isfinite(in.y[i]);
     if (keep[i] && in.y[i] < 0)
-      return Status::invalid_argument(fmt::format(
-          "'{}' is {} at row {}: a Poisson model needs a non-negative outcome", in.y_name,
-          in.y[i], i + 1));
+      return Status::invalid_argument(
+          fmt::format("'{}' is {} at row {}: a Poisson model needs a non-negative outcome",
+                      in.y_name, in.y[i], i + 1));
   }
   for (const auto& x : in.x)
     for (size_t i = 0; i < n0; ++i) keep[i] &= std::isfinite(x[i]);
@@ -131,9 +131,9 @@ Result<PoissonResult> fepois(PoissonInput in) {
     }
   }
   if (!converged)
-    return Status::not_converged(fmt::format(
-        "the Poisson regression did not converge in {} iterations (deviance {})",
-        in.max_iterations, dev));
+    return Status::not_converged(
+        fmt::format("the Poisson regression did not converge in {} iterations (deviance {})",
+                    in.max_iterations, dev));
   res.deviance = dev;
   res.pseudo_r2 = res.null_deviance > 0 ? 1 - dev / res.null_deviance : 0;
   res.names = step.names;
@@ -195,8 +195,7 @@ Result<PoissonResult> fepois(PoissonInput in) {
         std::map<std::pair<int32_t, int32_t>, int32_t> pairs;
         for (size_t i = 0; i < n; ++i)
           both[i] = pairs.emplace(std::pair{c1.code[i], c2.code[i]}, pairs.size()).first->second;
-        meat += meat_of(&c2.code, c2.levels) -
-                meat_of(&both, static_cast<int32_t>(pairs.size()));
+        meat += meat_of(&c2.code, c2.levels) - meat_of(&both, static_cast<int32_t>(pairs.size()));
         res.clusters = std::min(c1.levels, c2.levels);
       }
     }
@@ -209,9 +208,9 @@ Result<PoissonResult> fepois(PoissonInput in) {
   for (Eigen::Index a = 0; a < k; ++a) {
     res.se(a) = std::sqrt(res.vcov(a, a));
     res.z(a) = res.coef(a) / res.se(a);
-    res.p(a) = std::isfinite(res.z(a)) ? 2 * boost::math::cdf(boost::math::complement(
-                                                 normal, std::abs(res.z(a))))
-                                       : std::numeric_limits<double>::quiet_NaN();
+    res.p(a) = std::isfinite(res.z(a))
+                   ? 2 * boost::math::cdf(boost::math::complement(normal, std::abs(res.z(a))))
+                   : std::numeric_limits<double>::quiet_NaN();
   }
   return res;
 }

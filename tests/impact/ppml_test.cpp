@@ -34,7 +34,8 @@ TEST(Fepois, TradeGravityEqualsRsGlmWithDummies) {
   in.y = *f->numeric("Euros");
   in.x_names = {"log(dist_km)"};
   in.x = {*f->numeric("log(dist_km)")};
-  for (const char* fe : {"Origin", "Destination", "Product", "Year"}) in.fe.push_back(fe_of(*f, fe));
+  for (const char* fe : {"Origin", "Destination", "Product", "Year"})
+    in.fe.push_back(fe_of(*f, fe));
   auto r = fepois(in);
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
   EXPECT_NEAR(r->coef(0), -1.527874371, 5e-9);
