@@ -9,19 +9,13 @@
 #include <random>
 #include <sstream>
 
+#include "fixed_effect_of.h"
 #include "impact/frame.h"
 #include "impact/stata.h"
 #include "test_support.h"
 
 namespace poles::impact {
 namespace {
-
-// A column as a fixed effect (impact::fixed_effect), which the test expects to exist.
-FixedEffect fe_of(const Frame& f, const std::string& name) {
-  auto e = fixed_effect(f, name);
-  EXPECT_TRUE(e.has_value()) << e.error().to_string();
-  return e.has_value() ? *e : FixedEffect{};
-}
 
 OlsInput trade_gravity(const Frame& f) {
   OlsInput in;

@@ -9,17 +9,12 @@
 #include <cmath>
 #include <sstream>
 
+#include "fixed_effect_of.h"
 #include "impact/frame.h"
 #include "test_support.h"
 
 namespace poles::impact {
 namespace {
-
-FixedEffect fe_of(const Frame& f, const std::string& name) {
-  auto e = fixed_effect(f, name);
-  EXPECT_TRUE(e.has_value()) << e.error().to_string();
-  return e.has_value() ? *e : FixedEffect{};
-}
 
 // fepois(Euros ~ log(dist_km) | Origin + Destination + Product + Year, trade): the value,
 // −1.527874371, is R's glm(…, family = poisson) with dummies; R computes it here again, with its
