@@ -58,7 +58,7 @@ ClusterTrends cluster_trends(const snapshot::Snapshot& s, int32_t cluster, int f
       v.clear();
       for (int32_t c : peers[static_cast<size_t>(y - from_year)]) {
         const double x = cat.at(y, c, i);
-        if (std::isnan(x) || (t.central_mean && published && !published(i, y, c))) continue;
+        if (std::isnan(x) || (t.central_mean && (!published || !published(i, y, c)))) continue;
         v.push_back(x);
       }
       if (t.central_mean)

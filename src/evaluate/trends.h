@@ -10,10 +10,10 @@
 // financing raised by cluster and year, protected by the secrecy engine against every reader).
 // Its peers' figure is the mean of the central five values (six when their number is even:
 // never fewer than five clusters, never one cluster's figure; each value passes the primary rule,
-// so their sum does), over the peers whose figure is published to all when the caller says which
-// are (`published`): then it is computed from public figures only. The app says none is for a
-// firm aggregate no table publishes to all (no peers' figure then): peer sets differ by reader,
-// and two central means of non-public figures can be differenced down to one cluster's.
+// so their sum does), over the peers whose figure is published to all (`published`, which the
+// caller must give; an empty one publishes none): from public figures only. The app says none is
+// for a firm aggregate no table publishes to all (no peers' figure then): peer sets differ by
+// reader, and two central means of non-public figures can be differenced down to one cluster's.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +42,6 @@ using PublishedFigure = std::function<bool(int indicator, int year, int32_t clus
 
 // REQUIRES: `cluster` a row of the cluster table; from_year <= to_year.
 ClusterTrends cluster_trends(const snapshot::Snapshot& s, int32_t cluster, int from_year,
-                             int to_year, const PublishedFigure& published = {});
+                             int to_year, const PublishedFigure& published);
 
 }  // namespace poles::evaluate

@@ -40,7 +40,8 @@ TEST(EvaluateTrends, PeerMedianOverTheClustersOfTheSameScale) {
   const int m = evaluate::indicator_index("members");
   const int share = evaluate::indicator_index("sme_member_share");
 
-  const auto t = evaluate::cluster_trends(*s, n1, 2021, 2022);
+  const evaluate::PublishedFigure all_public = [](int, int, int32_t) { return true; };
+  const auto t = evaluate::cluster_trends(*s, n1, 2021, 2022, all_public);
   ASSERT_EQ(t.indicators.size(), evaluate::indicator_defs().size());
   const auto& members_trend = t.indicators[static_cast<size_t>(m)];
   EXPECT_EQ(members_trend.values, (std::vector<double>{1, 1}));
@@ -48,14 +49,14 @@ TEST(EvaluateTrends, PeerMedianOverTheClustersOfTheSameScale) {
   // and the regional cluster's 10, are not its peers).
   EXPECT_EQ(members_trend.peer_median, (std::vector<double>{2, 2}));
   // n4's share of SMEs has no base: it is left out of the median, not counted as a value.
-  EXPECT_TRUE(std::isnan(evaluate::cluster_trends(*s, n4, 2022, 2022)
+  EXPECT_TRUE(std::isnan(evaluate::cluster_trends(*s, n4, 2022, 2022, all_public)
                              .indicators[static_cast<size_t>(share)]
                              .values[0]));
   // Only n2 and n3 have a share: a median of two clusters would give their figures, so none.
   for (double x : t.indicators[static_cast<size_t>(share)].peer_median) EXPECT_TRUE(std::isnan(x));
   // The regional cluster has no other cluster of its scale: no median.
   const int32_t r1 = s->table("cluster").find("r1");
-  EXPECT_TRUE(std::isnan(evaluate::cluster_trends(*s, r1, 2022, 2022)
+  EXPECT_TRUE(std::isnan(evaluate::cluster_trends(*s, r1, 2022, 2022, all_public)
                              .indicators[static_cast<size_t>(m)]
                              .peer_median[0]));
 }
@@ -86,14 +87,17 @@ TEST(EvaluateTrends, AFirmAggregatesPeerFigureIsTheCentralPeersMeanNeverOneClust
   const auto s = e.build();
   const int fin = evaluate::indicator_index("financing_raised");
   const auto row = [&](const std::string& c) { return s->table("cluster").find(c); };
-  const auto figure = [&](const evaluate::PublishedFigure& published = {}) {
+  const evaluate::PublishedFigure all_public = [](int, int, int32_t) { return true; };
+  const auto figure = [&](const evaluate::PublishedFigure& published) {
     const auto t = evaluate::cluster_trends(*s, row("c8"), 2022, 2022, published);
     EXPECT_TRUE(t.indicators[static_cast<size_t>(fin)].central_mean);
     EXPECT_EQ(t.indicators[static_cast<size_t>(fin)].values[0], 19200);
     return t.indicators[static_cast<size_t>(fin)].peer_median[0];
   };
   // c8's peers are c1…c7: the central five c2…c6, mean 5,400 (their median, 4,800, is c4's).
-  EXPECT_DOUBLE_EQ(figure(), (1200 + 2700 + 4800 + 7500 + 10800) / 5.0);
+  EXPECT_DOUBLE_EQ(figure(all_public), (1200 + 2700 + 4800 + 7500 + 10800) / 5.0);
+  // A caller that says nothing publishes nothing: no peers' figure (fails closed).
+  EXPECT_TRUE(std::isnan(figure({})));
   // c4's figure not published to all: six peers, all central, mean 6,200 (a median: 5,100).
   const int32_t c3 = row("c3"), c4 = row("c4");
   EXPECT_DOUBLE_EQ(figure([&](int, int, int32_t c) { return c != c4; }),
