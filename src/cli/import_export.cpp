@@ -3,12 +3,14 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 #include "cli/commands.h"
 #include "core/date.h"
 #include "import/exporter.h"
 #include "import/external.h"
 #include "import/importer.h"
+#include "import/mapping.h"
 #include "snapshot/loader.h"
 
 namespace poles::cli {
@@ -34,29 +36,122 @@ const schema::Entity* entity_or_fail(const std::string& name, CommandContext& ct
   return e;
 }
 
+template <typename Args>
+void run_mapped_import(const Args& args, CommandContext& ctx) {
+  std::map<std::string, std::string> params;
+  for (const auto& p : args.params) {
+    const auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      ctx.fail(Status::invalid_argument(fmt::format("--param '{}': expected NAME=VALUE", p)));
+      return;
+    }
+    params[p.substr(0, eq)] = p.substr(eq + 1);
+  }
+  auto mapping = import::read_mapping(args.mapping, params);
+  if (!mapping.has_value()) {
+    ctx.fail(mapping.error());
+    return;
+  }
+  if (!args.separator.empty())
+    mapping->delimiter = args.separator == "tab" ? '\t' : args.separator[0];
+  auto store = ctx.open_store();
+  if (!store) return;
+  import::MappedImportOptions opt;
+  opt.dry_run = args.dry_run;
+  if (args.skip_invalid) opt.skip_invalid = true;
+  opt.preview_rows = args.preview;
+  opt.max_errors = args.max_errors;
+  opt.actor = "cli";
+  const std::string& file = args.operands[0];
+  auto report = import::import_mapped_file(*store, *mapping, file, opt);
+  if (!report.has_value()) {
+    ctx.fail(report.error());
+    return;
+  }
+  if (ctx.global.quiet) return;
+  const auto& r = *report;
+  for (const auto& row : r.preview) {
+    std::string line = fmt::format("{} (row {}):", row.entity, row.line);
+    for (const auto& [field, value] : row.values)
+      if (!value.empty()) line += fmt::format(" {}={}", field, value);
+    std::cout << line << "\n";
+  }
+  std::cout << fmt::format("{} {}{}: {} rows read, {} accepted, {} refused{}\n",
+                           r.dry_run ? "validated (nothing written)" : "imported", file,
+                           r.sheet.empty() ? "" : " (sheet " + r.sheet + ")", r.source_rows,
+                           r.accepted_rows, r.rejected_lines.size(),
+                           r.blank_rows > 0 ? fmt::format(", {} blank", r.blank_rows) : "");
+  for (const auto& [entity, c] : r.counts)
+    std::cout << fmt::format("  {}: {} rows ({} inserted, {} updated, {} unchanged)\n", entity,
+                             c.rows, c.inserted, c.updated, c.unchanged);
+  for (const auto& e : r.errors) std::cout << "  refused: " << e.format() << "\n";
+  if (r.total_errors > static_cast<int64_t>(r.errors.size()))
+    std::cout << fmt::format("  … and {} more\n",
+                             r.total_errors - static_cast<int64_t>(r.errors.size()));
+  if (!r.unused_columns.empty()) {
+    std::string cols;
+    for (const auto& col : r.unused_columns) cols += (cols.empty() ? "" : ", ") + col;
+    std::cout << "columns not mapped: " << cols << "\n";
+  }
+}
+
 }  // namespace
 
 void add_import_export(CLI::App& app, CommandContext& ctx) {
   struct ImportArgs {
-    std::string entity, file, separator, snapshot;
-    bool dry_run = false;
-    int max_errors = 100;
+    std::vector<std::string> operands;
+    std::string entity, file, separator, snapshot, mapping;
+    std::vector<std::string> params;
+    bool dry_run = false, skip_invalid = false;
+    int max_errors = 100, preview = 0;
   };
   auto args = std::make_shared<ImportArgs>();
-  CLI::App* imp = app.add_subcommand("import", "Import a CSV file of one entity (all or nothing)");
-  imp->add_option("entity", args->entity, "Entity: " + entity_list())
+  CLI::App* imp = app.add_subcommand(
+      "import",
+      "Import a CSV file of one entity (all or nothing), or any CSV or XLSX file through a "
+      "column mapping (--mapping)");
+  imp->add_option("operands", args->operands,
+                  "ENTITY FILE (a CSV in the entity's schema; entities: " + entity_list() +
+                      "), or FILE with --mapping (CSV or XLSX)")
       ->required()
-      ->check(CLI::IsMember(entity_names()));
-  imp->add_option("file", args->file, "CSV file (UTF-8; ',' ';' or tab separated)")
-      ->required()
-      ->check(CLI::ExistingFile);
+      ->expected(1, 2);
   imp->add_flag("--dry-run", args->dry_run, "Validate against the store, then roll back");
   imp->add_option("--max-errors", args->max_errors, "Errors listed at most")->capture_default_str();
   imp->add_option("--separator", args->separator, "Force the separator (',' ';' or 'tab')");
   imp->add_option("--snapshot", args->snapshot,
                   "Memberships: the file lists every member of its clusters on this date "
                   "(YYYY-MM-DD); the others still running then are ended the day before");
+  imp->add_option("--mapping", args->mapping,
+                  "A mapping file (TOML, docs/real-data.md): which column or constant gives each "
+                  "field of which entities, with normalisers and label dictionaries")
+      ->check(CLI::ExistingFile);
+  imp->add_option("--param", args->params,
+                  "With --mapping: NAME=VALUE for the mapping's {$NAME} (repeatable)");
+  imp->add_flag("--skip-invalid", args->skip_invalid,
+                "With --mapping: write the valid rows and report every refused row with its "
+                "reasons (default: all or nothing)");
+  imp->add_option("--preview", args->preview,
+                  "With --mapping: show the first N mapped rows and every row that would be "
+                  "refused; nothing is written");
   imp->callback([args, &ctx] {
+    if (!args->mapping.empty()) {
+      if (args->operands.size() != 1) {
+        ctx.fail(Status::invalid_argument("with --mapping, give the file to import only"));
+        return;
+      }
+      run_mapped_import(*args, ctx);
+      return;
+    }
+    if (args->operands.size() != 2) {
+      ctx.fail(Status::invalid_argument("give the entity and the CSV file (or --mapping FILE)"));
+      return;
+    }
+    args->entity = args->operands[0];
+    args->file = args->operands[1];
+    if (!std::filesystem::exists(args->file)) {
+      ctx.fail(Status::invalid_argument(fmt::format("no such file '{}'", args->file)));
+      return;
+    }
     const schema::Entity* e = entity_or_fail(args->entity, ctx);
     if (e == nullptr) return;
     auto store = ctx.open_store();

@@ -8,9 +8,15 @@ std::string FieldError::format() const {
   std::string out;
   if (!file.empty()) {
     out += file;
-    if (line > 0) out += fmt::format(":{}", line);
-    if (column > 0) out += fmt::format(":{}", column);
+    if (!cell.empty()) {
+      out += ": " + cell;
+    } else {
+      if (line > 0) out += fmt::format(":{}", line);
+      if (column > 0) out += fmt::format(":{}", column);
+    }
     out += ": ";
+  } else if (!cell.empty()) {
+    out += cell + ": ";
   } else if (line > 0) {
     out += fmt::format("line {}: ", line);
   }

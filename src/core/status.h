@@ -38,8 +38,11 @@ struct FieldError {
   std::string field;
   std::string value;
   std::string rule;
+  // A spreadsheet's cell ("Adhérents!E14"): shown instead of the line and column.
+  std::string cell = {};
 
-  // "file:line:column: field 'x' value 'y': rule" (parts without a value are omitted).
+  // "file:line:column: field 'x' value 'y': rule", or "file: Sheet!B12: field…" for a
+  // spreadsheet (parts without a value are omitted).
   std::string format() const;
 };
 

@@ -89,6 +89,7 @@ void write(Response& res, int status, std::string_view detail, const Status* st)
       if (!fe.file.empty()) e["file"] = safe(fe.file, 200);
       if (fe.line > 0) e["line"] = fe.line;
       if (fe.column > 0) e["column"] = fe.column;
+      if (!fe.cell.empty()) e["cell"] = safe(fe.cell, 200);
       errs.push_back(std::move(e));
     }
     p["errors"] = std::move(errs);

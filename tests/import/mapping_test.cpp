@@ -1,0 +1,410 @@
+// The column-mapping import (import/mapping.h): normalisers on hand-written values, then a messy
+// member directory written by examples/make_member_directory.py (431 members with planted
+// defects, duplicates and a blank row; its expected.json says what it planted), as CSV and as
+// an XLSX written by Python's openpyxl, through examples/mappings/member-directory.toml.
+#include "import/mapping.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "import/exporter.h"
+#include "import/importer.h"
+#include "store_fixture.h"
+
+namespace poles::import {
+namespace {
+
+using testing::StoreTest;
+using Json = nlohmann::json;
+
+std::string norm(Normaliser n, const std::string& v, char decimal = ',') {
+  std::string why;
+  auto out = normalise_value(n, v, decimal, why);
+  return out ? *out : "!" + why;
+}
+
+TEST(MappingNormalisers, DatesInFrenchAndIsoForms) {
+  EXPECT_EQ(norm(Normaliser::kDate, "03/01/2024"), "2024-01-03");
+  EXPECT_EQ(norm(Normaliser::kDate, "3/1/2024"), "2024-01-03");
+  EXPECT_EQ(norm(Normaliser::kDate, "03-01-2024"), "2024-01-03");
+  EXPECT_EQ(norm(Normaliser::kDate, "03.01.2024"), "2024-01-03");
+  EXPECT_EQ(norm(Normaliser::kDate, "2024-01-03"), "2024-01-03");
+  EXPECT_EQ(norm(Normaliser::kDate, "2024-01-03T08:30:00"), "2024-01-03");
+  EXPECT_EQ(norm(Normaliser::kDate, "2024/01/03"), "2024-01-03");
+  EXPECT_EQ(norm(Normaliser::kDate, "1er mars 2021"), "2021-03-01");
+  EXPECT_EQ(norm(Normaliser::kDate, "15 août 2019"), "2019-08-15");
+  EXPECT_EQ(norm(Normaliser::kDate, "3 févr. 2024"), "2024-02-03");
+  EXPECT_EQ(norm(Normaliser::kDate, "  29/02/2024 "), "2024-02-29");
+  EXPECT_EQ(norm(Normaliser::kDate, "29/02/2023")[0], '!');  // not a leap year
+  EXPECT_EQ(norm(Normaliser::kDate, "31/02/2020")[0], '!');
+  EXPECT_EQ(norm(Normaliser::kDate, "03/01/24"),
+            "!the year must have 4 digits (a 2-digit year is ambiguous)");
+  EXPECT_EQ(norm(Normaliser::kDate, "12/15/2021"),
+            "!month above 12: dates are read day first (dd/mm/yyyy)");
+  EXPECT_EQ(norm(Normaliser::kDate, "3 jui 2024")[0], '!');  // juin or juillet
+  EXPECT_EQ(norm(Normaliser::kYear, "2019"), "2019");
+  EXPECT_EQ(norm(Normaliser::kYear, "15/03/2019"), "2019");
+}
+
+TEST(MappingNormalisers, FrenchNumbersAndCodes) {
+  EXPECT_EQ(norm(Normaliser::kNumber, "1 234 567,5"), "1234567.5");
+  EXPECT_EQ(norm(Normaliser::kNumber, "1\u00a0250"), "1250");        // no-break space
+  EXPECT_EQ(norm(Normaliser::kNumber, "1\u202f250,75"), "1250.75");  // narrow no-break
+  EXPECT_EQ(norm(Normaliser::kNumber, "1.234.567,5"), "1234567.5");
+  EXPECT_EQ(norm(Normaliser::kNumber, "1,234,567.5"), "1234567.5");
+  EXPECT_EQ(norm(Normaliser::kNumber, "1.234"), "1234");        // a French thousand
+  EXPECT_EQ(norm(Normaliser::kNumber, "1.234", '.'), "1.234");  // an XLSX number
+  EXPECT_EQ(norm(Normaliser::kNumber, "1234.5"), "1234.5");
+  EXPECT_EQ(norm(Normaliser::kNumber, "12 500 000 €"), "12500000");
+  EXPECT_EQ(norm(Normaliser::kNumber,
+                 "\u2212"
+                 "12,5"),
+            "-12.5");
+  EXPECT_EQ(norm(Normaliser::kNumber, "12 k€")[0], '!');
+  EXPECT_EQ(norm(Normaliser::kPostcode, "1000"), "01000");
+  EXPECT_EQ(norm(Normaliser::kPostcode, "31 400"), "31400");
+  EXPECT_EQ(norm(Normaliser::kPostcode, "750"), "!a postcode has 5 digits");
+  EXPECT_EQ(norm(Normaliser::kInseeCode, "1053"), "01053");
+  EXPECT_EQ(norm(Normaliser::kInseeCode, "2a004"), "2A004");
+  EXPECT_EQ(norm(Normaliser::kDepartmentOfPostcode, "1000"), "01");
+  EXPECT_EQ(norm(Normaliser::kDepartmentOfPostcode, "20090"), "2A");
+  EXPECT_EQ(norm(Normaliser::kDepartmentOfPostcode, "20200"), "2B");
+  EXPECT_EQ(norm(Normaliser::kDepartmentOfPostcode, "97411"), "974");
+  EXPECT_EQ(norm(Normaliser::kDepartmentOfPostcode, "69003"), "69");
+  EXPECT_EQ(norm(Normaliser::kSirenOfSiret, "552 081 317 00020"), "552081317");
+  EXPECT_EQ(norm(Normaliser::kNoSpace, "552 081 317"), "552081317");
+  EXPECT_EQ(norm(Normaliser::kNoSpace, "ETIENNE"), "ETIENNE");  // left for the SIREN rule
+  EXPECT_EQ(norm(Normaliser::kSlug, "  Éole Systèmes & Cie (S.A.S.) "), "eole-systemes-cie-s-a-s");
+  EXPECT_EQ(norm(Normaliser::kBool, "Oui"), "1");
+  EXPECT_EQ(norm(Normaliser::kBool, "x"), "1");
+  EXPECT_EQ(norm(Normaliser::kBool, "non"), "0");
+  EXPECT_EQ(norm(Normaliser::kUpper, "école"), "ÉCOLE");
+  EXPECT_EQ(label_key("  Collectivité   territoriale "), "collectivite territoriale");
+  EXPECT_EQ(label_key("ÉTAB.  ESR"), "etab. esr");
+}
+
+TEST(MappingFile, ErrorsNameTheLineAndTheKey) {
+  const auto r = parse_mapping(R"(
+[source]
+header_row = 0
+
+[[target]]
+entity = "organisation"
+[target.fields]
+id = { column = "A", normalise = ["squash"] }
+nom = "B"
+kind = { column = "C", dictionary = "types" }
+
+[[target]]
+entity = "membership"
+[target.fields]
+organisation_id = { from = "organisation.ident" }
+cluster_id = { constant = "{$cluster}" }
+)",
+                               "m.toml");
+  ASSERT_FALSE(r.has_value());
+  std::vector<std::string> got;
+  for (const auto& e : r.error().field_errors()) got.push_back(e.format());
+  const auto has = [&](const std::string& needle) {
+    return std::any_of(got.begin(), got.end(),
+                       [&](const std::string& g) { return g.find(needle) != std::string::npos; });
+  };
+  EXPECT_TRUE(has("m.toml:3: field 'header_row' value '': must be 1 or more")) << got.size();
+  EXPECT_TRUE(has("m.toml:8: field 'id' value 'squash': unknown normaliser"));
+  EXPECT_TRUE(has("m.toml:9: field 'nom' value 'nom': organisation has no field 'nom'"));
+  EXPECT_TRUE(has("m.toml:10: field 'kind' value 'types': no such dictionary"));
+  EXPECT_TRUE(has("field 'name' value '': required by organisation and not mapped"));
+  EXPECT_TRUE(
+      has("m.toml:15: field 'organisation_id' value 'organisation.ident': must name a "
+          "field of an earlier target"));
+  EXPECT_TRUE(
+      has("m.toml:16: field 'cluster_id' value '{$cluster}': parameter 'cluster' is not "
+          "given"));
+  EXPECT_TRUE(has("field 'start_date' value '': required by membership and not mapped"));
+}
+
+class MappingTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    if (HasFatalFailure() || IsSkipped()) return;
+    std::istringstream in("id,name,region,scale\naero,Aerospace Valley,76,national\n");
+    ASSERT_TRUE(
+        import_csv(*store_, *schema::find_entity("cluster"), in, "cluster.csv", {}).has_value());
+  }
+  // Writes the directory (and its XLSX when openpyxl is there) and reads what it planted.
+  Json make_directory() {
+    const auto out = testing::run_command(
+        "/usr/bin/python3 " +
+        (testing::source_dir() / "examples/make_member_directory.py").string() + " " +
+        dir_->path().string() + " --xlsx");
+    EXPECT_TRUE(std::filesystem::exists(*dir_ / "expected.json")) << out.output;
+    std::ifstream in(*dir_ / "expected.json");
+    return Json::parse(in);
+  }
+  Mapping mapping() {
+    auto m =
+        read_mapping((testing::source_dir() / "examples/mappings/member-directory.toml").string(),
+                     {{"cluster", "aero"}});
+    EXPECT_TRUE(m.has_value()) << m.error().to_string();
+    return m.has_value() ? *m : Mapping{};
+  }
+  std::string digest() {
+    std::ostringstream out;
+    for (const auto& e : schema::entities()) {
+      out << "## " << e.name << "\n";
+      EXPECT_TRUE(export_stream(*store_, e, ExportFormat::kCsv, out).has_value());
+    }
+    return out.str();
+  }
+  std::map<std::string, std::map<std::string, std::string>> stored(const std::string& entity,
+                                                                   const std::string& key) {
+    std::map<std::string, std::map<std::string, std::string>> out;
+    const auto& e = *schema::find_entity(entity);
+    EXPECT_TRUE(store_
+                    ->scan(e,
+                           [&](Row& row) {
+                             std::map<std::string, std::string> r;
+                             for (size_t i = 0; i < e.fields.size(); ++i)
+                               r[std::string(e.fields[i].name)] = value_to_text(row[i]);
+                             out[r[key]] = r;
+                             return Status::ok();
+                           })
+                    .is_ok());
+    return out;
+  }
+
+  // Every valid row landed as planted, every refused row is refused for the planted field.
+  void check_directory(const Json& expected, const MappedImportReport& r, bool xlsx) {
+    EXPECT_EQ(r.source_rows, expected["rows"].get<int64_t>());
+    EXPECT_EQ(r.blank_rows, 1);
+    std::set<int64_t> want;
+    for (const auto& [line, field] : expected["refused"].items()) want.insert(std::stoll(line));
+    EXPECT_EQ(std::set<int64_t>(r.rejected_lines.begin(), r.rejected_lines.end()), want);
+    EXPECT_EQ(r.accepted_rows, r.source_rows - static_cast<int64_t>(want.size()));
+    for (const auto& [line, field] : expected["refused"].items()) {
+      const auto n = std::stoll(line);
+      const bool found = std::any_of(r.errors.begin(), r.errors.end(), [&](const FieldError& e) {
+        return e.line == n && e.field == field.get<std::string>() && !e.rule.empty() &&
+               (xlsx ? e.cell.starts_with("Adhérents!") && e.cell.ends_with(line)
+                     : e.column > 0 && e.file.ends_with("annuaire.csv"));
+      });
+      EXPECT_TRUE(found) << "line " << line << " should be refused for field " << field;
+    }
+    const auto orgs = stored("organisation", "id");
+    EXPECT_EQ(orgs.size(), expected["organisations"].size());
+    for (const auto& [id, o] : expected["organisations"].items()) {
+      const auto it = orgs.find(id);
+      ASSERT_NE(it, orgs.end()) << id;
+      const auto& got = it->second;
+      EXPECT_EQ(got.at("name"), o["name"].get<std::string>()) << id;
+      EXPECT_EQ(got.at("kind"), o["kind"].get<std::string>()) << id;
+      EXPECT_EQ(got.at("size_class"), o["size_class"].get<std::string>()) << id;
+      EXPECT_EQ(got.at("siren"), o["siren"].get<std::string>()) << id;
+      EXPECT_EQ(got.at("department"), o["department"].get<std::string>()) << id;
+      EXPECT_FALSE(got.at("region").empty()) << id;  // derived from the department
+      const std::string hc = o["headcount"].get<std::string>();
+      EXPECT_EQ(got.at("headcount").empty() ? "" : std::to_string(std::stoll(got.at("headcount"))),
+                hc)
+          << id;
+    }
+    const auto members = stored("membership", "organisation_id");
+    EXPECT_EQ(members.size(), expected["memberships"].size());
+    for (const auto& m : expected["memberships"]) {
+      const auto it = members.find(m["organisation_id"].get<std::string>());
+      ASSERT_NE(it, members.end()) << m.dump();
+      EXPECT_EQ(it->second.at("start_date"), m["start_date"].get<std::string>());
+      EXPECT_EQ(it->second.at("cluster_id"), "aero");
+      EXPECT_EQ(it->second.at("end_date"), "");
+    }
+  }
+};
+
+TEST_P(MappingTest, AMessyMemberDirectoryLandsRowByRowAndAgainChangesNothing) {
+  const Json expected = make_directory();
+  const auto m = mapping();
+  MappedImportOptions opt;
+  opt.skip_invalid = true;
+  auto r = import_mapped_file(*store_, m, (*dir_ / "annuaire.csv").string(), opt);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_TRUE(r->committed);
+  check_directory(expected, *r, false);
+  EXPECT_EQ(r->counts["organisation"].inserted,
+            static_cast<int64_t>(expected["organisations"].size()));
+  // The columns the mapping does not read are listed.
+  EXPECT_EQ(r->unused_columns, (std::vector<std::string>{"Sigle", "Adresse", "Ville", "Thématiques",
+                                                         "Marchés", "Site web"}));
+
+  const std::string before = digest();
+  auto again = import_mapped_file(*store_, m, (*dir_ / "annuaire.csv").string(), opt);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(digest(), before);
+  for (const auto& [entity, c] : again->counts) {
+    EXPECT_EQ(c.inserted, 0) << entity;
+    EXPECT_EQ(c.updated, 0) << entity;
+    EXPECT_EQ(c.unchanged, c.rows) << entity;
+  }
+}
+
+TEST_P(MappingTest, TheSameDirectoryAsAnXlsxWorkbookGivesTheSameRowsWithCellNames) {
+  const Json expected = make_directory();
+  if (!std::filesystem::exists(*dir_ / "annuaire.xlsx"))
+    GTEST_SKIP() << "Debian's python3-openpyxl is not installed (scripts/install-deps installs it)";
+  MappedImportOptions opt;
+  opt.skip_invalid = true;
+  auto r = import_mapped_file(*store_, mapping(), (*dir_ / "annuaire.xlsx").string(), opt);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(r->sheet, "Adhérents");
+  check_directory(expected, *r, true);
+  // "annuaire.xlsx: Adhérents!E27: field 'start_date' value '31/02/2020': …"
+  bool named = false;
+  for (const auto& e : r->errors)
+    named |= e.format().find("annuaire.xlsx: Adhérents!E") != std::string::npos &&
+             e.format().find("field 'start_date' value '31/02/2020'") != std::string::npos;
+  EXPECT_TRUE(named);
+}
+
+TEST_P(MappingTest, WithoutSkipInvalidOneBadRowWritesNothingAndEveryErrorIsListed) {
+  const Json expected = make_directory();
+  const std::string before = digest();
+  auto r = import_mapped_file(*store_, mapping(), (*dir_ / "annuaire.csv").string(), {});
+  ASSERT_FALSE(r.has_value());
+  // Every refused row is listed (a row can break several rules: an unknown member type is
+  // neither a kind nor a size class; a duplicate repeats an organisation and a membership).
+  std::set<int64_t> lines, want;
+  for (const auto& e : r.error().field_errors()) lines.insert(e.line);
+  for (const auto& [line, field] : expected["refused"].items()) want.insert(std::stoll(line));
+  EXPECT_EQ(lines, want);
+  EXPECT_EQ(r.error().total_errors(), static_cast<int64_t>(r.error().field_errors().size()));
+  EXPECT_EQ(digest(), before);
+}
+
+TEST_P(MappingTest, APreviewMapsTheFirstRowsAndWritesNothing) {
+  make_directory();
+  const std::string before = digest();
+  MappedImportOptions opt;
+  opt.preview_rows = 4;
+  auto r = import_mapped_file(*store_, mapping(), (*dir_ / "annuaire.csv").string(), opt);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_TRUE(r->dry_run);
+  EXPECT_FALSE(r->committed);
+  EXPECT_EQ(digest(), before);
+  ASSERT_EQ(r->preview.size(), 4U);
+  // Each source row gives an organisation then its membership.
+  EXPECT_EQ(r->preview[0].entity, "organisation");
+  EXPECT_EQ(r->preview[1].entity, "membership");
+  EXPECT_EQ(r->preview[0].line, 2);
+  EXPECT_FALSE(r->rejected_lines.empty());
+}
+
+TEST_P(MappingTest, AWideEmploymentTableIsUnpivotedByYear) {
+  const std::string table =
+      "Département;Division NAF;2019;2020;2021\n"
+      "31;30;12 500;12 100,5;\n"  // an empty year is skipped
+      "9;26;1 020;NC;1 100\n"     // "NC": not known; 9 is Ariège (09)
+      "2A;62;310;320;335\n";
+  auto m = parse_mapping(R"(
+[source]
+null_values = ["NC"]
+[source.unpivot]
+columns = "^(19|20)[0-9]{2}$"
+name = "year"
+value = "jobs"
+
+[[target]]
+entity = "employment"
+merge = "replace"
+[target.fields]
+level = { constant = "department" }
+code = { column = "Département", normalise = ["postcode", "department_of_postcode"] }
+sector = "Division NAF"
+year = "year"
+jobs = { column = "jobs", normalise = ["number"] }
+)",
+                         "employment.toml");
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  MappedImportOptions opt;
+  auto r = import_mapped(*store_, *m, table, "emploi.csv", opt);
+  ASSERT_FALSE(r.has_value());  // not postcodes: the mapping must say department codes
+  ASSERT_FALSE(r.error().field_errors().empty());
+  EXPECT_EQ(r.error().field_errors()[0].format(),
+            "emploi.csv:2:1: field 'code' value '31': a postcode has 5 digits");
+
+  m = parse_mapping(R"(
+[source]
+null_values = ["NC"]
+[source.unpivot]
+columns = "^(19|20)[0-9]{2}$"
+name = "year"
+value = "jobs"
+
+[[target]]
+entity = "employment"
+merge = "replace"
+[target.fields]
+level = { constant = "department" }
+code = { column = "Département", normalise = ["insee_code"] }
+sector = "Division NAF"
+year = "year"
+jobs = { column = "jobs", normalise = ["number"] }
+)",
+                    "employment.toml");
+  ASSERT_TRUE(m.has_value());
+  r = import_mapped(*store_, *m, table, "emploi.csv", opt);
+  // insee_code pads to 5: a department code is not one.
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().field_errors()[0].format(),
+            "emploi.csv:2:1: field 'code' value '31': an INSEE code has 5 characters (digits, or "
+            "2A/2B then 3 digits)");
+
+  m = parse_mapping(R"(
+[source]
+null_values = ["NC"]
+[source.unpivot]
+columns = "^(19|20)[0-9]{2}$"
+name = "year"
+value = "jobs"
+
+[[target]]
+entity = "employment"
+merge = "replace"
+[target.fields]
+level = { constant = "department" }
+code = { column = "Département", normalise = ["department"] }
+sector = "Division NAF"
+year = "year"
+jobs = { column = "jobs", normalise = ["number"] }
+)",
+                    "employment.toml");
+  ASSERT_TRUE(m.has_value());
+  r = import_mapped(*store_, *m, table, "emploi.csv", opt);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(r->source_rows, 3);
+  EXPECT_EQ(r->counts["employment"].inserted, 7);
+  std::map<std::string, std::string> got;
+  ASSERT_TRUE(store_
+                  ->scan(*schema::find_entity("employment"),
+                         [&](Row& row) {
+                           got[value_to_text(row[1]) + "/" + value_to_text(row[2]) + "/" +
+                               value_to_text(row[3])] = value_to_text(row[4]);
+                           return Status::ok();
+                         })
+                  .is_ok());
+  EXPECT_EQ(got, (std::map<std::string, std::string>{{"31/30/2019", "12500"},
+                                                     {"31/30/2020", "12100.5"},
+                                                     {"09/26/2019", "1020"},
+                                                     {"09/26/2021", "1100"},
+                                                     {"2A/62/2019", "310"},
+                                                     {"2A/62/2020", "320"},
+                                                     {"2A/62/2021", "335"}}));
+}
+
+POLES_BOTH_BACKENDS(MappingTest);
+
+}  // namespace
+}  // namespace poles::import
