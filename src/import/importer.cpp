@@ -4,12 +4,15 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <utility>
 
 #include "core/date.h"
 #include "formats/csv.h"
+#include "formats/xlsx.h"
 
 namespace poles::import {
 
@@ -65,10 +68,13 @@ int64_t end_absent_members(Loader& loader, const schema::Entity& e, std::vector<
   return ended;
 }
 
-}  // namespace
+// Reads the records of a file (CSV or one sheet of a workbook) into `on_record`.
+using RecordSource = std::function<Status(const formats::RecordFn& on_record)>;
 
-Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, std::istream& in,
-                                const std::string& name, const ImportOptions& options) {
+// The import of one entity from any table of records: the header names the fields.
+Result<ImportReport> import_records(store::Store& store, const schema::Entity& e,
+                                    const RecordSource& read_records, const std::string& name,
+                                    const std::string& sheet, const ImportOptions& options) {
   ImportReport report;
   report.entity = std::string(e.name);
   report.file = name;
@@ -108,69 +114,72 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
     loader.add_error({name, line, column, std::move(field), std::move(value), std::move(rule)});
   };
 
-  formats::CsvReader reader(formats::CsvReadOptions{options.delimiter});
-  const Status read = reader.read(
-      in, name,
-      [&](std::span<const std::string> fields, int64_t line) {
-        if (!have_header) {
-          have_header = true;
-          width = fields.size();
-          column_field.assign(fields.size(), -1);
-          for (size_t c = 0; c < fields.size(); ++c) {
-            const int f = schema::field_index(e, fields[c]);
-            if (f < 0) {
-              report.ignored_columns.push_back(fields[c]);
-              continue;
-            }
-            if (field_column[static_cast<size_t>(f)] != 0) {
-              error(line, static_cast<int64_t>(c) + 1, fields[c], fields[c],
-                    fmt::format("column appears twice (also column {})",
-                                field_column[static_cast<size_t>(f)]));
-              header_ok = false;
-              continue;
-            }
-            field_column[static_cast<size_t>(f)] = static_cast<int>(c) + 1;
-            column_field[c] = f;
-          }
-          for (size_t f = 0; f < e.fields.size(); ++f) {
-            if (e.fields[f].required && field_column[f] == 0) {
-              error(line, 0, std::string(e.fields[f].name), "", "required column is missing");
-              header_ok = false;
-            }
-          }
-          return header_ok;
+  const Status read = read_records([&](std::span<const std::string> record, int64_t line) {
+    // A sheet does not store a row's empty cells at its end: as wide as the header.
+    std::vector<std::string> padded;
+    std::span<const std::string> fields = record;
+    if (!sheet.empty() && have_header && record.size() < width) {
+      padded.assign(record.begin(), record.end());
+      padded.resize(width);
+      fields = padded;
+    }
+    if (!have_header) {
+      have_header = true;
+      width = fields.size();
+      column_field.assign(fields.size(), -1);
+      for (size_t c = 0; c < fields.size(); ++c) {
+        const int f = schema::field_index(e, fields[c]);
+        if (f < 0) {
+          report.ignored_columns.push_back(fields[c]);
+          continue;
         }
-        if (fields.size() != width) {
-          error(
-              line, 0, "", fmt::format("{} fields", fields.size()),
-              fmt::format("the record has {} fields but the header has {}", fields.size(), width));
-          return true;
+        if (field_column[static_cast<size_t>(f)] != 0) {
+          error(line, static_cast<int64_t>(c) + 1, fields[c], fields[c],
+                fmt::format("column appears twice (also column {})",
+                            field_column[static_cast<size_t>(f)]));
+          header_ok = false;
+          continue;
         }
-        bool cells_ok = true;
-        Row row(e.fields.size());
-        for (size_t c = 0; c < fields.size(); ++c) {
-          const int f = column_field[c];
-          if (f < 0) continue;
-          const auto& field = e.fields[static_cast<size_t>(f)];
-          if (auto rule = schema::parse_cell(field, fields[c], row[static_cast<size_t>(f)])) {
-            error(line, static_cast<int64_t>(c) + 1, std::string(field.name), fields[c],
-                  std::move(*rule));
-            cells_ok = false;
-          }
+        field_column[static_cast<size_t>(f)] = static_cast<int>(c) + 1;
+        column_field[c] = f;
+      }
+      for (size_t f = 0; f < e.fields.size(); ++f) {
+        if (e.fields[f].required && field_column[f] == 0) {
+          error(line, 0, std::string(e.fields[f].name), "", "required column is missing");
+          header_ok = false;
         }
-        if (!cells_ok) return true;
-        origin.line = line;
-        if (snapshot) {
-          const auto* c = std::get_if<std::string>(&row[static_cast<size_t>(i_cluster)]);
-          const auto* o = std::get_if<std::string>(&row[static_cast<size_t>(i_org)]);
-          if (c != nullptr && o != nullptr) listed.emplace(*c, *o);
-        }
-        loader.add(e, std::move(row), origin);
-        return true;
-      },
-      options.progress ? formats::ProgressFn(options.progress) : formats::ProgressFn{});
-  report.delimiter = reader.delimiter();
+      }
+      return header_ok;
+    }
+    if (fields.size() != width) {
+      error(line, 0, "", fmt::format("{} fields", fields.size()),
+            fmt::format("the record has {} fields but the header has {}", fields.size(), width));
+      return true;
+    }
+    bool cells_ok = true;
+    Row row(e.fields.size());
+    for (size_t c = 0; c < fields.size(); ++c) {
+      const int f = column_field[c];
+      if (f < 0) continue;
+      const auto& field = e.fields[static_cast<size_t>(f)];
+      if (auto rule = schema::parse_cell(field, fields[c], row[static_cast<size_t>(f)])) {
+        error(line, static_cast<int64_t>(c) + 1, std::string(field.name), fields[c],
+              std::move(*rule));
+        cells_ok = false;
+      }
+    }
+    if (!cells_ok) return true;
+    origin.line = line;
+    if (snapshot) {
+      const auto* c = std::get_if<std::string>(&row[static_cast<size_t>(i_cluster)]);
+      const auto* o = std::get_if<std::string>(&row[static_cast<size_t>(i_org)]);
+      if (c != nullptr && o != nullptr) listed.emplace(*c, *o);
+    }
+    loader.add(e, std::move(row), origin);
+    return true;
+  });
   if (!read.is_ok()) {
+    if (read.field_errors().empty()) return read;
     for (const auto& fe : read.field_errors()) loader.add_error(fe);
   }
   if (!have_header && read.is_ok())
@@ -179,7 +188,20 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
   if (snapshot && loader.error_count() == 0)
     report.ended = end_absent_members(loader, e, std::move(running), listed, *snapshot_day, name);
 
-  POLES_ASSIGN_OR_RETURN(LoadReport load, loader.finish(name));
+  auto finished = loader.finish(name);
+  if (!finished.has_value() && !sheet.empty()) {
+    // Errors name the sheet's cells ("Membres!C12").
+    std::vector<FieldError> errors = finished.error().field_errors();
+    if (errors.empty()) return finished.error();
+    for (auto& fe : errors) {
+      if (fe.line <= 0) continue;
+      fe.cell = fe.column > 0
+                    ? formats::xlsx_cell_name(sheet, static_cast<int>(fe.column) - 1, fe.line)
+                    : fmt::format("{}!{}:{}", sheet, fe.line, fe.line);
+    }
+    return Status::bad_input(std::move(errors), finished.error().total_errors());
+  }
+  POLES_ASSIGN_OR_RETURN(LoadReport load, std::move(finished));
   const auto it = load.entities.find(std::string(e.name));
   if (it != load.entities.end()) {
     report.counts = it->second;
@@ -190,10 +212,66 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
   return report;
 }
 
+}  // namespace
+
+Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, std::istream& in,
+                                const std::string& name, const ImportOptions& options) {
+  formats::CsvReader reader(formats::CsvReadOptions{options.delimiter});
+  auto report = import_records(
+      store, e,
+      [&](const formats::RecordFn& on_record) {
+        return reader.read(
+            in, name, on_record,
+            options.progress ? formats::ProgressFn(options.progress) : formats::ProgressFn{});
+      },
+      name, "", options);
+  if (report.has_value()) report->delimiter = reader.delimiter();
+  return report;
+}
+
+std::string xlsx_sheet_for(const formats::XlsxBook& book, const schema::Entity& e,
+                           const std::string& requested) {
+  if (!requested.empty()) return requested;
+  for (const auto& n : book.sheet_names())
+    if (n == e.name) return n;
+  return book.sheet_names().front();
+}
+
+Result<ImportReport> import_xlsx(store::Store& store, const schema::Entity& e, std::string bytes,
+                                 const std::string& name, const ImportOptions& options) {
+  POLES_ASSIGN_OR_RETURN(auto book, formats::XlsxBook::open_bytes(std::move(bytes), name));
+  const std::string sheet = xlsx_sheet_for(book, e, options.sheet);
+  auto report = import_records(
+      store, e,
+      [&](const formats::RecordFn& on_record) { return book.read_sheet(sheet, on_record); }, name,
+      sheet, options);
+  if (report.has_value()) report->sheet = sheet;
+  return report;
+}
+
+Result<ImportReport> import_table(store::Store& store, const schema::Entity& e, std::string bytes,
+                                  const std::string& name, const ImportOptions& options) {
+  if (formats::looks_like_xlsx(bytes))
+    return import_xlsx(store, e, std::move(bytes), name, options);
+  std::istringstream in(std::move(bytes));
+  return import_csv(store, e, in, name, options);
+}
+
 Result<ImportReport> import_csv_file(store::Store& store, const schema::Entity& e,
                                      const std::string& path, const ImportOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::invalid_argument(fmt::format("cannot open '{}'", path));
+  char head[4] = {};
+  in.read(head, 4);
+  const bool xlsx =
+      formats::looks_like_xlsx(std::string_view(head, static_cast<size_t>(in.gcount())));
+  in.clear();
+  in.seekg(0);
+  if (xlsx) {
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    return import_xlsx(store, e, std::move(bytes).str(), path, options);
+  }
   return import_csv(store, e, in, path, options);
 }
 

@@ -79,6 +79,18 @@ for f in (DB, DB + '-wal', DB + '-shm', DB + '.admin-password', DB + '.snapshot'
         os.remove(f)
 
 
+def xlsx_of(csv_text):
+    """The rows of a CSV text as an XLSX workbook (Python's openpyxl: an independent writer)."""
+    import io
+    import openpyxl
+    wb = openpyxl.Workbook()
+    for record in csv.reader(io.StringIO(csv_text)):
+        wb.active.append(record)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def run(*args, env=None):
     r = subprocess.run([POLES, '--db', DB, *args], capture_output=True, text=True,
                        env={**os.environ, **(env or {})})
@@ -519,6 +531,10 @@ def attack(name):
     if name == 'attack_conflicted_assignment_import':
         csv_text = f'proposal_id,reviewer_id\n{CONFLICT[0]},{CONFLICT[1]}\n'
         return [('POST-CSV', '/api/v1/import/assignment', csv_text, None)]
+    if name == 'attack_conflicted_assignment_import_xlsx':
+        # The same file as a workbook: the conflict check read only CSV and let it through.
+        csv_text = f'proposal_id,reviewer_id\n{CONFLICT[0]},{CONFLICT[1]}\n'
+        return [('POST-XLSX', '/api/v1/import/assignment', csv_text, None)]
     if name == 'attack_region_moves_cluster':
         return [('PATCH', item_path('cluster', [C2]), {'region': '84'}, 'current')]
     if name == 'attack_region_sets_cluster_scale':
@@ -897,6 +913,10 @@ def attack(name):
         csv_text = ('cluster_id,year,criterion,evaluator,score,justification\n'
                     f'{C},{YEAR},structure,acc-import,1,importée\n')
         return [('POST-CSV', '/api/v1/import/assessment', csv_text, None)]
+    if name == 'attack_published_assessment_imported_xlsx':
+        csv_text = ('cluster_id,year,criterion,evaluator,score,justification\n'
+                    f'{C},{YEAR},structure,acc-import,1,importée\n')
+        return [('POST-XLSX', '/api/v1/import/assessment', csv_text, None)]
     if name == 'regression_write_refusal_in_french':  # no code left: role, operation, entity...
         prj = find_row('project', 'colabelled-project')[0]
         return [('FRENCH', item_path('project', [prj]), {'title': 'pris'}, 'current')]
@@ -1005,10 +1025,14 @@ def run_row(row):
                 answers.append(('shown' if body(json.loads(text)) else 'hidden') if st == 200
                                else str(st))
                 continue
-            if method == 'POST-CSV':
-                req = urllib.request.Request(URL + path, data=body.encode(), method='POST',
+            if method in ('POST-CSV', 'POST-XLSX'):
+                data, media = body.encode(), 'text/csv'
+                if method == 'POST-XLSX':  # the same rows in a workbook (openpyxl, from Debian)
+                    data = xlsx_of(body)
+                    media = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+                req = urllib.request.Request(URL + path, data=data, method='POST',
                                              headers={'Authorization': f'Bearer {token}',
-                                                      'Content-Type': 'text/csv'})
+                                                      'Content-Type': media})
                 try:
                     with urllib.request.urlopen(req, timeout=300) as r:
                         answers.append(str(r.status))

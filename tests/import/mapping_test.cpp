@@ -5,6 +5,7 @@
 #include "import/mapping.h"
 
 #include <gtest/gtest.h>
+#include <xlsxwriter.h>
 
 #include <fstream>
 #include <map>
@@ -402,6 +403,46 @@ jobs = { column = "jobs", normalise = ["number"] }
                                                      {"2A/62/2019", "310"},
                                                      {"2A/62/2020", "320"},
                                                      {"2A/62/2021", "335"}}));
+}
+
+TEST_P(MappingTest, AnEntityImportsFromAWorkbookThroughTheSameRulesWithCellNames) {
+  const auto write = [&](const std::string& siren) {
+    const std::string path = (*dir_ / "orgs.xlsx").string();
+    lxw_workbook* wb = workbook_new(path.c_str());
+    lxw_worksheet* notes = workbook_add_worksheet(wb, "Lisez-moi");
+    worksheet_write_string(notes, 0, 0, "Une ligne par organisation", nullptr);
+    lxw_worksheet* ws = workbook_add_worksheet(wb, "organisation");
+    const char* header[] = {"id", "name", "siren", "kind", "headcount"};
+    for (int c = 0; c < 5; ++c)
+      worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), header[c], nullptr);
+    worksheet_write_string(ws, 1, 0, "o1", nullptr);
+    worksheet_write_string(ws, 1, 1, "Éole", nullptr);
+    worksheet_write_string(ws, 1, 2, siren.c_str(), nullptr);
+    worksheet_write_string(ws, 1, 3, "company", nullptr);
+    worksheet_write_number(ws, 1, 4, 12, nullptr);
+    worksheet_write_string(ws, 2, 0, "o2", nullptr);  // no SIREN, no headcount: cells absent
+    worksheet_write_string(ws, 2, 1, "Labo", nullptr);
+    worksheet_write_string(ws, 2, 3, "research", nullptr);
+    EXPECT_EQ(workbook_close(wb), LXW_NO_ERROR);
+    return path;
+  };
+  const std::string before = digest();
+  auto bad = import_csv_file(*store_, *schema::find_entity("organisation"), write("123456789"), {});
+  ASSERT_FALSE(bad.has_value());
+  ASSERT_EQ(bad.error().field_errors().size(), 1U);
+  EXPECT_EQ(bad.error().field_errors()[0].format(),
+            (*dir_ / "orgs.xlsx").string() +
+                ": organisation!C2: field 'siren' value '123456789': SIREN check digit is wrong "
+                "(Luhn)");
+  EXPECT_EQ(digest(), before);
+  auto good =
+      import_csv_file(*store_, *schema::find_entity("organisation"), write("732829320"), {});
+  ASSERT_TRUE(good.has_value()) << good.error().to_string();
+  EXPECT_EQ(good->sheet, "organisation");  // the sheet named like the entity
+  EXPECT_EQ(good->counts.inserted, 2);
+  const auto orgs = stored("organisation", "id");
+  EXPECT_EQ(orgs.at("o1").at("size_class"), "pme");  // 12 people: above a micro-firm's 10
+  EXPECT_EQ(orgs.at("o2").at("siren"), "");
 }
 
 POLES_BOTH_BACKENDS(MappingTest);

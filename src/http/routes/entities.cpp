@@ -14,6 +14,7 @@
 #include "core/schema.h"
 #include "formats/csv.h"
 #include "formats/json.h"
+#include "formats/xlsx.h"
 #include "http/openapi.h"
 #include "http/router.h"
 #include "http/services.h"
@@ -90,13 +91,23 @@ app::ConflictFn conflict_detector(Ctx& c, const schema::Entity& e) {
   };
 }
 
-// The pairs of an assignment file that the conflict detector flags: Conflict naming each.
-Status check_imported_assignments(Ctx& c) {
+// The records of an imported file as the importer reads them: CSV, or the sheet of a workbook
+// the importer chooses (the checks below must see what is imported, whatever its format).
+Status read_upload(Ctx& c, const schema::Entity& e, const formats::RecordFn& on_record) {
+  if (formats::looks_like_xlsx(c.req.body)) {
+    POLES_ASSIGN_OR_RETURN(auto book, formats::XlsxBook::open_bytes(c.req.body, "request"));
+    return book.read_sheet(import::xlsx_sheet_for(book, e, c.args.text("sheet")), on_record);
+  }
   std::istringstream in(c.req.body);
+  formats::CsvReader reader;
+  return reader.read(in, "request", on_record);
+}
+
+// The pairs of an assignment file that the conflict detector flags: Conflict naming each.
+Status check_imported_assignments(Ctx& c, const schema::Entity& e) {
   int proposal = -1, reviewer = -1;
   std::vector<std::pair<std::string, std::string>> pairs;
-  formats::CsvReader reader;
-  POLES_RETURN_IF_ERROR(reader.read(in, "request", [&](std::span<const std::string> f, int64_t) {
+  POLES_RETURN_IF_ERROR(read_upload(c, e, [&](std::span<const std::string> f, int64_t) {
     if (proposal < 0 && reviewer < 0) {
       for (size_t i = 0; i < f.size(); ++i) {
         if (f[i] == "proposal_id") proposal = static_cast<int>(i);
@@ -121,12 +132,10 @@ Status check_imported_assignments(Ctx& c) {
 }
 
 // The assessments of a file for a year whose evaluation is published: Conflict (frozen).
-Status check_imported_assessments(Ctx& c) {
-  std::istringstream in(c.req.body);
+Status check_imported_assessments(Ctx& c, const schema::Entity& e) {
   int year = -1;
   std::set<int64_t> years;
-  formats::CsvReader reader;
-  POLES_RETURN_IF_ERROR(reader.read(in, "request", [&](std::span<const std::string> f, int64_t) {
+  POLES_RETURN_IF_ERROR(read_upload(c, e, [&](std::span<const std::string> f, int64_t) {
     if (year < 0) {
       for (size_t i = 0; i < f.size(); ++i)
         if (f[i] == "year") year = static_cast<int>(i);
@@ -155,11 +164,15 @@ Status check_imported_assessments(Ctx& c) {
 
 void add_entity_routes(Router& r, Services&) {
   r.post("/api/v1/import/{entity}",
-         "Import a CSV file of one entity (all or nothing; dry_run=true validates only)", "import")
+         "Import a CSV or XLSX file of one entity (all or nothing; dry_run=true validates only)",
+         "import")
       .roles([](app::Role role) { return app::may_import(role); })
       .params({app::flag_param("dry_run", "Check the file without writing anything"),
                app::text_param("filename",
                                "The file's name, as errors show it (default: <entity>.csv)"),
+               app::text_param("sheet",
+                               "XLSX: the sheet to read (default: the one named like the entity, "
+                               "else the first)"),
                app::text_param("snapshot",
                                "Memberships: the file lists every member of its clusters on this "
                                "date (YYYY-MM-DD); the others still running then are ended the "
@@ -172,24 +185,24 @@ void add_entity_routes(Router& r, Services&) {
           return c.fail(Status::not_found(fmt::format("no entity '{}'", c.path[0])));
         if (e->name == "assignment") {
           // Imported assignments pass the conflict detector too, every pair of the file.
-          const Status st = check_imported_assignments(c);
+          const Status st = check_imported_assignments(c, *e);
           if (!st.is_ok()) return c.fail(st);
         }
         if (e->name == "member_census")  // released, not imported (app/census.h)
           return c.fail(Status::conflict(app::kCensusByReleaseOnly));
         if (e->name == "assessment") {
           // The assessments of a published year are frozen, through the import too.
-          const Status st = check_imported_assessments(c);
+          const Status st = check_imported_assessments(c, *e);
           if (!st.is_ok()) return c.fail(st);
         }
         import::ImportOptions opt;
         opt.dry_run = c.args.flag("dry_run");
         opt.actor = c.user().name;
         opt.snapshot_date = c.args.text("snapshot");
-        std::istringstream in(c.req.body);
+        opt.sheet = c.args.text("sheet");
         const std::string name =
             c.args.text("filename").empty() ? c.path[0] + ".csv" : c.args.text("filename");
-        auto rep = import::import_csv(*c.store, *e, in, name, opt);
+        auto rep = import::import_table(*c.store, *e, c.req.body, name, opt);
         if (!rep) return c.fail(rep.error());
         c.reply(200, ImportReport{rep->entity, rep->file, rep->dry_run, rep->counts.rows,
                                   rep->counts.inserted, rep->counts.updated, rep->counts.unchanged,
