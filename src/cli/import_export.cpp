@@ -60,6 +60,7 @@ void run_mapped_import(const Args& args, CommandContext& ctx) {
   opt.dry_run = args.dry_run;
   if (args.skip_invalid) opt.skip_invalid = true;
   opt.preview_rows = args.preview;
+  opt.snapshot_date = args.snapshot;
   opt.max_errors = args.max_errors;
   opt.actor = "cli";
   const std::string& file = args.operands[0];
@@ -81,6 +82,9 @@ void run_mapped_import(const Args& args, CommandContext& ctx) {
                            r.sheet.empty() ? "" : " (sheet " + r.sheet + ")", r.source_rows,
                            r.accepted_rows, r.rejected_lines.size(),
                            r.blank_rows > 0 ? fmt::format(", {} blank", r.blank_rows) : "");
+  if (!args.snapshot.empty())
+    std::cout << fmt::format("  {} memberships absent from the snapshot of {} {}\n", r.ended,
+                             args.snapshot, r.dry_run ? "would be ended" : "ended");
   for (const auto& [entity, c] : r.counts)
     std::cout << fmt::format("  {}: {} rows ({} inserted, {} updated, {} unchanged)\n", entity,
                              c.rows, c.inserted, c.updated, c.unchanged);

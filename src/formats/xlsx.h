@@ -27,8 +27,8 @@ namespace poles::formats {
 
 struct XlsxLimits {
   int64_t max_entries = 10'000;
-  uint64_t max_entry_bytes = 1ULL << 30;  // one uncompressed part
-  uint64_t max_total_bytes = 2ULL << 30;  // every part together
+  uint64_t max_entry_bytes = 512ULL << 20;  // one uncompressed part
+  uint64_t max_total_bytes = 1ULL << 30;    // every part together
   // Compressed / uncompressed below this (for parts above 1 MiB) is a zip bomb, as Apache POI's
   // ZipSecureFile.setMinInflateRatio.
   double min_inflate_ratio = 0.01;

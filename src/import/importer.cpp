@@ -16,11 +16,10 @@
 
 namespace poles::import {
 
-namespace {
-
 // A snapshot of memberships: the stored memberships running on `day` (started before it, not
 // ended before it), read before the load starts writing.
-Result<std::vector<Row>> running_on(store::Store& store, const schema::Entity& e, const Date& day) {
+Result<std::vector<Row>> memberships_running_on(store::Store& store, const schema::Entity& e,
+                                                const Date& day) {
   const auto i_start = static_cast<size_t>(schema::field_index(e, "start_date")),
              i_end = static_cast<size_t>(schema::field_index(e, "end_date"));
   const std::string on = day.to_string();
@@ -68,6 +67,8 @@ int64_t end_absent_members(Loader& loader, const schema::Entity& e, std::vector<
   return ended;
 }
 
+namespace {
+
 // Reads the records of a file (CSV or one sheet of a workbook) into `on_record`.
 using RecordSource = std::function<Status(const formats::RecordFn& on_record)>;
 
@@ -96,7 +97,7 @@ Result<ImportReport> import_records(store::Store& store, const schema::Entity& e
   std::set<std::pair<std::string, std::string>> listed;
   std::vector<Row> running;
   if (snapshot) {
-    POLES_ASSIGN_OR_RETURN(running, running_on(store, e, *snapshot_day));
+    POLES_ASSIGN_OR_RETURN(running, memberships_running_on(store, e, *snapshot_day));
   }
   const int i_org = schema::field_index(e, "organisation_id"),
             i_cluster = schema::field_index(e, "cluster_id");

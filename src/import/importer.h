@@ -9,9 +9,11 @@
 #include <functional>
 #include <iosfwd>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "core/date.h"
 #include "core/schema.h"
 #include "formats/xlsx.h"
 #include "import/loader.h"
@@ -45,6 +47,16 @@ struct ImportReport {
   std::vector<std::string> ignored_columns;
   bool dry_run = false;
 };
+
+// Membership snapshots (ImportOptions::snapshot_date), for the importers: the memberships
+// running on `day`, read before the load writes; then, through the load's loader, those of the
+// listed (cluster, organisation) pairs' clusters that the file does not list are ended the day
+// before `day`. Returns how many.
+Result<std::vector<Row>> memberships_running_on(store::Store& store, const schema::Entity& e,
+                                                const Date& day);
+int64_t end_absent_members(Loader& loader, const schema::Entity& e, std::vector<Row> running,
+                           const std::set<std::pair<std::string, std::string>>& listed,
+                           const Date& day, const std::string& name);
 
 Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, std::istream& in,
                                 const std::string& name, const ImportOptions& options);

@@ -19,6 +19,7 @@
 #include "core/date.h"
 #include "formats/csv.h"
 #include "formats/xlsx.h"
+#include "import/importer.h"
 
 namespace poles::import {
 
@@ -578,6 +579,9 @@ Result<Mapping> parse_mapping(const std::string& text, const std::string& name,
         err.add(u->get("columns"), "unpivot.columns", m.unpivot_pattern,
                 std::string("not a regular expression: ") + e.what());
       }
+      if (m.unpivot_pattern.size() > 200)  // matched against every column name: kept simple
+        err.add(u->get("columns"), "unpivot.columns", m.unpivot_pattern.substr(0, 40) + "…",
+                "a pattern of 200 characters at most");
       if (m.unpivot_pattern.empty())
         err.add(u, "unpivot.columns", "", "a regular expression of the columns to turn into rows");
     }
@@ -962,6 +966,7 @@ Result<MappedImportReport> import_mapped(store::Store& store, const Mapping& map
   MappedImportReport report;
   report.file = name;
   report.sheet = src.sheet;
+  report.columns = src.header;
   report.source_rows = static_cast<int64_t>(src.rows.size());
   report.blank_rows = src.blank;
   const bool preview = options.preview_rows > 0;
@@ -984,6 +989,24 @@ Result<MappedImportReport> import_mapped(store::Store& store, const Mapping& map
         report.unused_columns.push_back(src.header[c]);
   }
 
+  // A snapshot of memberships: what ran on its date before the load.
+  const schema::Entity& membership = *schema::find_entity("membership");
+  std::optional<Date> snapshot_day;
+  std::vector<Row> running;
+  if (!options.snapshot_date.empty()) {
+    snapshot_day =
+        options.snapshot_date.size() == 10 ? Date::parse(options.snapshot_date) : std::nullopt;
+    if (!snapshot_day)
+      return Status::invalid_argument(fmt::format(
+          "snapshot date '{}': must be an ISO 8601 date YYYY-MM-DD", options.snapshot_date));
+    if (std::none_of(mapping.targets.begin(), mapping.targets.end(),
+                     [&](const TargetMapping& t) { return t.entity == &membership; }))
+      return Status::invalid_argument("a snapshot date needs a membership target in the mapping");
+    POLES_ASSIGN_OR_RETURN(running, memberships_running_on(store, membership, *snapshot_day));
+  }
+  const auto i_org = static_cast<size_t>(schema::field_index(membership, "organisation_id")),
+             i_cluster = static_cast<size_t>(schema::field_index(membership, "cluster_id"));
+
   std::vector<FieldError> errors = std::move(mapper.errors);
   std::set<int64_t> refused = std::move(mapper.refused);
   // Loads the rows of the rows not refused; the loader's own refusals (references, duplicate
@@ -992,12 +1015,17 @@ Result<MappedImportReport> import_mapped(store::Store& store, const Mapping& map
   LoadReport load;
   for (int pass = 0;; ++pass) {
     Loader loader(store, {1'000'000, report.dry_run || (!skip && !errors.empty()), options.actor});
+    std::set<std::pair<std::string, std::string>> listed;
     for (const auto& p : mapper.rows) {
       if (refused.contains(p.line)) continue;
       const auto& t = mapping.targets[p.target];
       const RowOrigin origin{name, p.line, &p.columns, &mapper.carried[p.target]};
+      if (snapshot_day && t.entity == &membership)
+        listed.emplace(value_to_text(p.row[i_cluster]), value_to_text(p.row[i_org]));
       loader.add(*t.entity, p.row, origin, t.merge);
     }
+    if (snapshot_day && loader.error_count() == 0)
+      report.ended = end_absent_members(loader, membership, running, listed, *snapshot_day, name);
     auto result = loader.finish(name);
     if (result.has_value()) {
       load = std::move(result).value();
@@ -1031,6 +1059,10 @@ Result<MappedImportReport> import_mapped(store::Store& store, const Mapping& map
     errors.resize(static_cast<size_t>(options.max_errors));
   report.errors = std::move(errors);
   report.counts = load.entities;
+  if (report.ended > 0) {  // the ended memberships are the loader's rows too: counted apart
+    report.counts["membership"].rows -= report.ended;
+    report.counts["membership"].updated -= report.ended;
+  }
   report.committed = load.committed;
   for (const auto& p : mapper.rows) {
     if (static_cast<int>(report.preview.size()) >= options.preview_rows) break;
@@ -1043,6 +1075,10 @@ Result<MappedImportReport> import_mapped(store::Store& store, const Mapping& map
     report.preview.push_back(std::move(row));
   }
   return report;
+}
+
+bool mapped_import_forbidden(std::string_view entity) {
+  return entity == "assignment" || entity == "assessment" || entity == "member_census";
 }
 
 Result<MappedImportReport> import_mapped_file(store::Store& store, const Mapping& mapping,

@@ -102,12 +102,21 @@ Result<Mapping> read_mapping(const std::string& path,
 Result<Mapping> parse_mapping(const std::string& text, const std::string& name,
                               const std::map<std::string, std::string>& params = {});
 
+// Entities a mapping may not write through the API: they have their own import's checks (an
+// assignment's conflicts of interest, a published year's frozen assessments) or are released,
+// not imported (member_census).
+bool mapped_import_forbidden(std::string_view entity);
+
 struct MappedImportOptions {
   bool dry_run = false;
   std::optional<bool> skip_invalid;  // overrides the mapping's
   int preview_rows = 0;              // mapped rows kept in the report (a preview: nothing written)
   int max_errors = 200;
   std::string actor = "import";
+  // An ISO date: the file lists every member of its clusters on that date (a directory). The
+  // memberships of those clusters running then whose organisation it does not list are ended
+  // the day before (importer.h, ImportOptions::snapshot_date).
+  std::string snapshot_date;
 };
 
 struct MappedRow {
@@ -118,13 +127,15 @@ struct MappedRow {
 
 struct MappedImportReport {
   std::string file;
-  std::string sheet;        // XLSX
-  int64_t source_rows = 0;  // data rows read (blank ones apart)
+  std::string sheet;                 // XLSX
+  std::vector<std::string> columns;  // the header row, for a mapping's builder
+  int64_t source_rows = 0;           // data rows read (blank ones apart)
   int64_t blank_rows = 0;
   int64_t accepted_rows = 0;            // source rows written (or that would be)
   std::vector<int64_t> rejected_lines;  // source rows refused
   std::vector<FieldError> errors;       // their reasons (up to max_errors)
   int64_t total_errors = 0;
+  int64_t ended = 0;                           // memberships ended by the snapshot
   std::map<std::string, EntityCounts> counts;  // by entity
   std::vector<std::string> unused_columns;     // source columns the mapping does not read
   std::vector<MappedRow> preview;

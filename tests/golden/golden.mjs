@@ -294,6 +294,14 @@ add('requests-withdraw', 'DELETE', '/api/v1/requests/{id}', { as: 'manager', ...
 add('import-dry-run', 'POST', '/api/v1/import/truth?dry_run=true', { csv: 'key,value,note\ngolden.import,2,dry\n' });
 add('import', 'POST', '/api/v1/import/truth', { csv: 'key,value,note\ngolden.import,2,real\n' });
 add('import-errors', 'POST', '/api/v1/import/organisation', { csv: 'id,name,kind,siren\nx,,company,123\n' });
+// the column-mapping import: a preview (nothing written, the refused row with its reason), then
+// the same file all or nothing (422, every error)
+const MAPPING = '[dictionaries.kind]\n"PME" = "company"\n"Laboratoire" = "research"\n[[target]]\n' +
+  'entity = "organisation"\n[target.fields]\nid = { template = "annuaire:{Nom|slug}" }\n' +
+  'name = "Nom"\nkind = { column = "Type", dictionary = "kind" }\n';
+const DIRECTORY = Buffer.from('Nom;Type\nÉole Systèmes;PME\nLabo Nord;Laboratoire\nInconnue;Partenaire\n').toString('base64');
+add('import-mapped-preview', 'POST', '/api/v1/import/mapped', { body: { mapping: MAPPING, file: DIRECTORY, filename: 'annuaire.csv', preview: 5 } });
+add('import-mapped-all-or-nothing', 'POST', '/api/v1/import/mapped', { body: { mapping: MAPPING, file: DIRECTORY, filename: 'annuaire.csv' } });
 // recording a selection (after the views above, which they change)
 add('select-record-assignment', 'POST', `/api/v1/select/calls/${CALL}/assignment?replace=true&date=2020-05-01`);
 add('select-record-decisions', 'POST', `/api/v1/select/calls/${CALL}/decisions?replace=true&date=2020-07-01`);

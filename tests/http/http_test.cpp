@@ -3,9 +3,11 @@
 // login rate limiting, problem+json errors, the OpenAPI document.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -236,6 +238,84 @@ TEST_P(HttpTest, CensusReleaseCopiesTheYearsMemberships) {
   EXPECT_EQ(j["added"], 0);
   EXPECT_EQ(j["removed"], 0);
   EXPECT_EQ(call("POST", "/api/v1/census/2019", auth(Role::kClusterManager))->status, 403);
+}
+
+// The column-mapping import over HTTP: a preview writes nothing and shows the mapped rows and
+// the refused ones with their reasons; skip_invalid writes the valid rows; the entities with
+// their own import checks cannot be written through a mapping; only importers may call it.
+TEST_P(HttpTest, MappedImportPreviewsThenWritesTheValidRows) {
+  const std::string csv =
+      "Nom;Type;Adhésion\nÉole Systèmes;PME;03/01/2024\nLabo Nord;Laboratoire;1er mars 2021\n"
+      "Inconnue;Partenaire;05/05/2020\n";
+  const std::string mapping = R"(
+[dictionaries.kind]
+"PME" = "company"
+"Laboratoire" = "research"
+[[target]]
+entity = "organisation"
+[target.fields]
+id = { template = "annuaire:{Nom|slug}" }
+name = "Nom"
+kind = { column = "Type", dictionary = "kind" }
+[[target]]
+entity = "membership"
+[target.fields]
+organisation_id = { from = "organisation.id" }
+cluster_id = { constant = "{$cluster}" }
+start_date = { column = "Adhésion", normalise = ["date"] }
+)";
+  std::string b64(sodium_base64_ENCODED_LEN(csv.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(csv.data()),
+                    csv.size(), sodium_base64_VARIANT_ORIGINAL);
+  b64.resize(std::strlen(b64.c_str()));
+  Json body{{"mapping", mapping},
+            {"file", b64},
+            {"filename", "annuaire.csv"},
+            {"params", {{"cluster", "aero"}}},
+            {"preview", 10}};
+  auto res = call("POST", "/api/v1/import/mapped", auth(Role::kState), body.dump());
+  ASSERT_EQ(res->status, 200) << res->body;
+  Json j = Json::parse(res->body);
+  EXPECT_EQ(j["dry_run"], true);
+  EXPECT_EQ(j["columns"], Json({"Nom", "Type", "Adhésion"}));
+  EXPECT_EQ(j["source_rows"], 3);
+  EXPECT_EQ(j["refused_lines"], Json({4}));
+  ASSERT_EQ(j["preview"].size(), 4U);
+  EXPECT_EQ(j["preview"][0]["values"]["id"], "annuaire:eole-systemes");
+  EXPECT_EQ(j["preview"][3]["values"]["start_date"], "2021-03-01");
+  EXPECT_EQ(j["errors"][0]["message"],
+            "annuaire.csv:4:2: field 'kind' value 'Partenaire': not in the dictionary 'kind' of "
+            "the mapping (labels: 'Laboratoire', 'PME')");
+  res = call("GET", "/api/v1/organisation/annuaire:eole-systemes", auth(Role::kState));
+  EXPECT_EQ(res->status, 404) << "a preview writes nothing";
+
+  body.erase("preview");
+  res = call("POST", "/api/v1/import/mapped", auth(Role::kState), body.dump());
+  ASSERT_EQ(res->status, 422) << res->body;  // all or nothing by default
+  body["skip_invalid"] = true;
+  res = call("POST", "/api/v1/import/mapped", auth(Role::kState), body.dump());
+  ASSERT_EQ(res->status, 200) << res->body;
+  j = Json::parse(res->body);
+  EXPECT_EQ(j["committed"], true);
+  EXPECT_EQ(j["counts"]["membership"]["inserted"], 2);
+  res = call("GET", "/api/v1/membership?organisation_id=annuaire:labo-nord", auth(Role::kState));
+  ASSERT_EQ(res->status, 200);
+  EXPECT_EQ(Json::parse(res->body)["items"][0]["start_date"], "2021-03-01");
+
+  // Assessments have their own import, which checks the frozen years.
+  Json assess{{"mapping",
+               "[[target]]\nentity = \"assessment\"\n[target.fields]\n"
+               "cluster_id = \"a\"\nyear = \"b\"\ncriterion = \"c\"\n"
+               "evaluator = \"d\"\nscore = \"e\"\njustification = \"f\"\n"},
+              {"file", b64}};
+  res = call("POST", "/api/v1/import/mapped", auth(Role::kAdmin), assess.dump());
+  EXPECT_EQ(res->status, 400) << res->body;
+  EXPECT_NE(res->body.find("use /api/v1/import/assessment"), std::string::npos) << res->body;
+  EXPECT_EQ(call("POST", "/api/v1/import/mapped", auth(Role::kClusterManager), body.dump())->status,
+            403);
+  body["file"] = "not base64 !";
+  res = call("POST", "/api/v1/import/mapped", auth(Role::kState), body.dump());
+  EXPECT_EQ(res->status, 422) << res->body;
 }
 
 // The composition rule on a second release of a year (docs/secrecy.md, section 6): its member

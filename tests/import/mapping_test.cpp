@@ -252,6 +252,28 @@ TEST_P(MappingTest, AMessyMemberDirectoryLandsRowByRowAndAgainChangesNothing) {
   }
 }
 
+TEST_P(MappingTest, ADirectoryAsASnapshotEndsTheMembersItNoLongerLists) {
+  const Json expected = make_directory();
+  std::istringstream orgs("id,name,kind\nold,Ancien membre,company\nother,Autre pôle,company\n");
+  ASSERT_TRUE(import_csv(*store_, *schema::find_entity("organisation"), orgs, "o.csv", {}));
+  std::istringstream cl("id,name,region,scale\nmina,Minalogic,84,regional\n");
+  ASSERT_TRUE(import_csv(*store_, *schema::find_entity("cluster"), cl, "c.csv", {}));
+  std::istringstream ms(
+      "organisation_id,cluster_id,start_date\nold,aero,2010-05-01\n"
+      "other,mina,2010-05-01\n");
+  ASSERT_TRUE(import_csv(*store_, *schema::find_entity("membership"), ms, "m.csv", {}));
+  MappedImportOptions opt;
+  opt.skip_invalid = true;
+  opt.snapshot_date = "2026-01-01";
+  auto r = import_mapped_file(*store_, mapping(), (*dir_ / "annuaire.csv").string(), opt);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(r->ended, 1);
+  EXPECT_EQ(r->counts["membership"].inserted, static_cast<int64_t>(expected["memberships"].size()));
+  const auto members = stored("membership", "organisation_id");
+  EXPECT_EQ(members.at("old").at("end_date"), "2025-12-31");  // absent from the directory
+  EXPECT_EQ(members.at("other").at("end_date"), "");          // another cluster's member
+}
+
 TEST_P(MappingTest, TheSameDirectoryAsAnXlsxWorkbookGivesTheSameRowsWithCellNames) {
   const Json expected = make_directory();
   if (!std::filesystem::exists(*dir_ / "annuaire.xlsx"))
