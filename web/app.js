@@ -562,27 +562,146 @@ const ENTITIES = ["cluster", "cluster_label", "organisation", "membership", "pro
   "result", "service", "service_participant", "diagnostic", "contract", "contract_target", "cluster_budget", "assessment", "call", "proposal", "reviewer",
   "review", "decision", "firm_year", "employment", "territory"];
 
+const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const isXlsx = (f) => f.name.toLowerCase().endsWith(".xlsx");
+
 async function pageImport(root) {
   const entity = el("select", { id: "entity", class: "fr-select" }, ENTITIES.map((e) => el("option", { value: e }, label("entity", e))));
-  const file = el("input", { type: "file", class: "fr-upload", id: "file", accept: ".csv,text/csv" });
+  const file = el("input", { type: "file", class: "fr-upload", id: "file", accept: `.csv,.xlsx,text/csv,${XLSX_TYPE}` });
   const report = el("div", { id: "report", "aria-live": "polite" });
   const confirm = el("button", { type: "button", id: "confirm", hidden: true, onclick: () => send(false) }, t("import.confirm"));
   const check = el("button", { type: "button", id: "check", onclick: () => send(true) }, t("import.check"));
   root.append(el("h1", {}, t("import.title")), el("div", { class: "filters" }, el("label", {}, t("import.entity"), entity), el("label", {}, t("import.file"), file), check, confirm), report);
-  root.append(censusSection());
+  root.append(mappedImportSection(), censusSection());
   async function send(dry) {
     report.replaceChildren(t("loading"));
     confirm.hidden = true;
     if (!file.files.length) return report.replaceChildren("");
-    const text = await file.files[0].text();
+    const f = file.files[0];  // sent as it is: a workbook's bytes are not text
     try {
-      const r = await api("POST", `/api/v1/import/${entity.value}?dry_run=${dry}&filename=${encodeURIComponent(file.files[0].name)}`, text, { raw: true, headers: { "Content-Type": "text/csv" } });
+      const r = await api("POST", `/api/v1/import/${entity.value}?dry_run=${dry}&filename=${encodeURIComponent(f.name)}`, f, { raw: true, headers: { "Content-Type": isXlsx(f) ? XLSX_TYPE : "text/csv" } });
       report.replaceChildren(el("p", { class: "ok" }, dry ? t("import.valid", r) : t("import.done", r)));
       confirm.hidden = !dry;
     } catch (err) {
       report.replaceChildren(el("p", { class: "error" }, t("import.errors", { n: err.problem?.errors?.length ?? 1 })), problemBox(err));
     }
   }
+}
+
+// Any CSV or XLSX file through a column mapping (docs/real-data.md): the mapping (TOML) is
+// built here field by field on the file's columns, or opened from a saved file; a preview shows
+// the first rows converted and every refused row with its reason before anything is written.
+const NORMALISERS = ["date", "number", "postcode", "department_of_postcode", "department", "insee_code", "nospace", "siren_of_siret", "slug", "bool", "year", "upper", "lower"];
+const tomlString = (v) => `"${String(v).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+async function base64Of(f) {
+  const url = await new Promise((ok, ko) => { const r = new FileReader(); r.onload = () => ok(r.result); r.onerror = ko; r.readAsDataURL(f); });
+  return String(url).slice(String(url).indexOf(",") + 1);
+}
+function mappedImportSection() {
+  const file = el("input", { type: "file", class: "fr-upload", id: "mi-file", accept: `.csv,.xlsx,text/csv,${XLSX_TYPE}` });
+  const toml = el("textarea", { id: "mi-mapping", class: "fr-input mapping", rows: 12, spellcheck: "false", translate: "no" });
+  toml.value = localStorage.getItem("poles.mapping") || "";
+  const open = el("input", { type: "file", id: "mi-open", class: "fr-upload", accept: ".toml,text/plain" });
+  const params = el("div", { class: "filters", id: "mi-params" });
+  const skip = el("input", { type: "checkbox", id: "mi-skip" });
+  const snapshot = el("input", { type: "date", id: "mi-snapshot", class: "fr-input" });
+  const builder = el("div", { id: "mi-builder" });
+  const out = el("div", { id: "mi-report", "aria-live": "polite" });
+  const go = el("button", { type: "button", id: "mi-import", hidden: true, onclick: () => run(false) }, t("mi.import"));
+  const values = {};
+  function refreshParams() {
+    localStorage.setItem("poles.mapping", toml.value);
+    const names = [...new Set([...toml.value.matchAll(/\{\$([A-Za-z0-9_]+)\}/g)].map((m) => m[1]))];
+    params.replaceChildren(...names.map((n) => el("label", { class: "fr-label" }, t("mi.param", { p: n }),
+      el("input", { class: "fr-input", id: `mi-param-${n}`, value: values[n] ?? "", oninput: (e) => { values[n] = e.target.value; } }))));
+  }
+  toml.addEventListener("input", refreshParams);
+  open.addEventListener("change", async () => { if (open.files.length) { toml.value = await open.files[0].text(); refreshParams(); } });
+  const save = el("button", { type: "button", class: "secondary", id: "mi-save", onclick: () => {
+    const a = el("a", { href: URL.createObjectURL(new Blob([toml.value], { type: "text/plain" })), download: "correspondance.toml" });
+    a.click(); URL.revokeObjectURL(a.href);
+  } }, t("mi.save"));
+  file.addEventListener("change", async () => {
+    builder.replaceChildren();
+    if (!file.files.length) return;
+    try {
+      const src = await api("POST", "/api/v1/import/mapped/columns", { file: await base64Of(file.files[0]), filename: file.files[0].name });
+      builder.replaceChildren(buildTarget(src));
+    } catch (err) { builder.replaceChildren(problemBox(err)); }
+  });
+  // One target entity: for each field, a column of the file or a constant, and a normaliser.
+  function buildTarget(src) {
+    const names = Object.keys(src.entities).filter((e) => ENTITIES.includes(e));
+    const entity = el("select", { id: "mi-entity", class: "fr-select" }, names.map((e) => el("option", { value: e, selected: e === "organisation" }, label("entity", e))));
+    const rows = el("tbody");
+    const draw = () => rows.replaceChildren(...src.entities[entity.value].map((f) => {
+      const source = el("select", { class: "fr-select", "data-field": f.name, "aria-label": t("mi.source_of", { f: f.name }) },
+        el("option", { value: "" }, "—"), src.columns.map((c) => el("option", { value: `col:${c}` }, t("mi.column", { c }))), el("option", { value: "const" }, t("mi.constant")));
+      const constant = el("input", { class: "fr-input", hidden: true, "aria-label": t("mi.constant_of", { f: f.name }) });
+      const norm = el("select", { class: "fr-select", "aria-label": t("mi.normalise_of", { f: f.name }) }, el("option", { value: "" }, "—"), NORMALISERS.map((n) => el("option", { value: n }, t(`mi.norm.${n}`))));
+      source.addEventListener("change", () => { constant.hidden = source.value !== "const"; });
+      const guess = src.columns.find((c) => c.toLowerCase() === f.name.toLowerCase());
+      if (guess) source.value = `col:${guess}`;
+      return el("tr", { "data-field": f.name }, el("td", {}, el("code", { translate: "no", title: f.doc || null }, f.name), f.required ? el("span", { class: "required", title: t("mi.required") }, " *") : "",
+        f.codes.length ? el("div", { class: "muted", translate: "no" }, f.codes.join(", ")) : ""), el("td", {}, source, constant), el("td", {}, norm));
+    }));
+    entity.addEventListener("change", draw);
+    draw();
+    const add = el("button", { type: "button", id: "mi-add", onclick: () => {
+      const lines = [`[[target]]`, `entity = ${tomlString(entity.value)}`, `[target.fields]`];
+      for (const tr of rows.children) {
+        const [source, constant] = tr.children[1].children;
+        const norm = tr.children[2].firstChild.value;
+        const n = norm ? `, normalise = [${tomlString(norm)}]` : "";
+        if (source.value.startsWith("col:")) lines.push(`${tr.dataset.field} = { column = ${tomlString(source.value.slice(4))}${n} }`);
+        else if (source.value === "const") lines.push(`${tr.dataset.field} = { constant = ${tomlString(constant.value)}${n} }`);
+      }
+      toml.value = (toml.value.trim() ? toml.value.trimEnd() + "\n\n" : "") + lines.join("\n") + "\n";
+      refreshParams();
+    } }, t("mi.add"));
+    return el("div", { class: "card" }, el("p", { class: "muted" }, src.sheet ? t("mi.columns_sheet", { n: fmt(src.columns.length), rows: fmt(src.rows), sheet: src.sheet }) : t("mi.columns", { n: fmt(src.columns.length), rows: fmt(src.rows) })),
+      el("label", { class: "fr-label" }, t("mi.target"), entity),
+      el("div", { class: "table-wrap" }, el("table", { class: "fr-table", id: "mi-fields" }, el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("field")), el("th", { scope: "col" }, t("mi.source")), el("th", { scope: "col" }, t("mi.normalise")))), rows)), add);
+  }
+  async function run(preview) {
+    go.hidden = true;
+    if (!file.files.length || !toml.value.trim()) return out.replaceChildren(el("p", { class: "error" }, t("mi.need")));
+    out.replaceChildren(t("loading"));
+    const body = { mapping: toml.value, file: await base64Of(file.files[0]), filename: file.files[0].name, params: { ...values }, skip_invalid: skip.checked };
+    if (preview) body.preview = 20;
+    if (snapshot.value) body.snapshot = snapshot.value;
+    try {
+      const r = await api("POST", "/api/v1/import/mapped", body);
+      const parts = [el("p", { class: r.refused_lines.length ? "warning" : "ok" }, t(r.dry_run ? "mi.summary" : "mi.written",
+        { rows: fmt(r.source_rows), accepted: fmt(r.accepted_rows), refused: fmt(r.refused_lines.length), blank: fmt(r.blank_rows) }))];
+      if (snapshot.value) parts.push(el("p", {}, t("mi.ended", { n: fmt(r.ended), d: date(snapshot.value) })));
+      if (r.preview.length) {
+        parts.push(el("h3", {}, t("mi.previewed")));
+        const byEntity = Object.groupBy ? Object.groupBy(r.preview, (p) => p.entity) : r.preview.reduce((a, p) => ((a[p.entity] ||= []).push(p), a), {});
+        for (const [e, list] of Object.entries(byEntity)) {
+          const fields = Object.keys(list[0].values);
+          parts.push(el("h4", {}, label("entity", e)), table([{ label: t("line"), value: (p) => p.line, num: true }, ...fields.map((f) => ({ label: f, name: true, value: (p) => p.values[f] }))], list, null, { tools: false }));
+        }
+      }
+      if (r.errors.length) {
+        parts.push(el("h3", {}, t("mi.refused")), table([
+          { label: t("line"), value: (e) => e.cell || e.line, num: !r.sheet }, { label: t("field"), value: (e) => e.field },
+          { label: t("value"), value: (e) => e.value }, { label: t("rule"), value: (e) => e.rule }], r.errors, null, { id: "mi-refused" }));
+      }
+      out.replaceChildren(...parts);
+      go.hidden = !r.dry_run || (!skip.checked && r.refused_lines.length > 0);
+    } catch (err) {
+      out.replaceChildren(el("p", { class: "error" }, t("import.errors", { n: err.problem?.errors?.length ?? 1 })), problemBox(err));
+    }
+  }
+  const check = el("button", { type: "button", id: "mi-preview", onclick: () => run(true) }, t("mi.preview"));
+  refreshParams();
+  return el("section", { class: "card", id: "mapped-import" }, el("h2", {}, t("mi.title")), el("p", { class: "muted" }, t("mi.intro")),
+    el("div", { class: "filters" }, el("label", { class: "fr-label" }, t("mi.file"), file)), builder,
+    el("label", { class: "fr-label", for: "mi-mapping" }, t("mi.mapping")), toml,
+    el("div", { class: "filters" }, el("label", { class: "fr-label" }, t("mi.open"), open), save), params,
+    el("div", { class: "filters" }, el("span", { class: "consent" }, skip, el("label", { class: "fr-label", for: "mi-skip" }, t("mi.skip"))),
+      el("label", { class: "fr-label" }, t("mi.snapshot"), snapshot), check, go), out);
 }
 
 // The State's census of members: firm figures over a cluster's members count it, not the

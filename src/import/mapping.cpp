@@ -1077,6 +1077,23 @@ Result<MappedImportReport> import_mapped(store::Store& store, const Mapping& map
   return report;
 }
 
+Result<SourceColumns> read_columns(std::string bytes, const std::string& name,
+                                   const std::string& sheet, int header_row) {
+  Mapping m;
+  m.sheet = sheet;
+  m.header_row = std::max(1, header_row);
+  SourceColumns out;
+  if (formats::looks_like_xlsx(bytes)) {
+    POLES_ASSIGN_OR_RETURN(auto book, formats::XlsxBook::open_bytes(bytes, name));
+    out.sheets = book.sheet_names();
+  }
+  POLES_ASSIGN_OR_RETURN(Source src, read_source(m, std::move(bytes), name));
+  out.sheet = src.sheet;
+  out.columns = std::move(src.header);
+  out.rows = static_cast<int64_t>(src.rows.size());
+  return out;
+}
+
 bool mapped_import_forbidden(std::string_view entity) {
   return entity == "assignment" || entity == "assessment" || entity == "member_census";
 }

@@ -143,6 +143,17 @@ struct MappedImportReport {
   bool committed = false;
 };
 
+// The header row of a file (CSV, or the sheet of a workbook; empty: the first), for building a
+// mapping on it; also returns the sheet read and every sheet of a workbook.
+struct SourceColumns {
+  std::string sheet;
+  std::vector<std::string> sheets;
+  std::vector<std::string> columns;
+  int64_t rows = 0;  // data rows under the header (blank ones apart)
+};
+Result<SourceColumns> read_columns(std::string bytes, const std::string& name,
+                                   const std::string& sheet = "", int header_row = 1);
+
 // Imports `path` (CSV, or XLSX told by its content) through `mapping`.
 Result<MappedImportReport> import_mapped_file(store::Store& store, const Mapping& mapping,
                                               const std::string& path,

@@ -184,6 +184,32 @@ try {
   await page.click("#confirm");
   await page.waitForSelector("#report .ok:text('Import terminé')");
   await shot("09-import-done");
+  // Any file through a column mapping built on its columns: a preview lists the refused row with
+  // its reason and writes nothing; then the valid rows are written.
+  step = "Mapped import";
+  const directory = "Identifiant;Raison sociale;Type;Effectif\ne2e-org-1;Éole e2e (synthétique);company;1 250\n" +
+    "e2e-org-2;Labo e2e (synthétique);research;\ne2e-org-3;Inconnue e2e;partenaire;3\n";
+  await page.setInputFiles("#mi-file", { name: "annuaire.csv", mimeType: "text/csv", buffer: Buffer.from(directory) });
+  await page.waitForSelector("#mi-fields tbody tr[data-field='name']");
+  await page.fill("#mi-mapping", "");
+  await page.selectOption("#mi-fields select[data-field='id']", "col:Identifiant");
+  await page.selectOption("#mi-fields select[data-field='name']", "col:Raison sociale");
+  await page.selectOption("#mi-fields select[data-field='kind']", "col:Type");
+  await page.selectOption("#mi-fields select[data-field='headcount']", "col:Effectif");
+  await page.locator("#mi-fields tr[data-field='headcount'] td:nth-child(3) select").selectOption("number");
+  await page.click("#mi-add");
+  assert.match(await page.inputValue("#mi-mapping"), /headcount = \{ column = "Effectif", normalise = \["number"\] \}/);
+  await page.check("#mi-skip");
+  await page.click("#mi-preview");
+  await page.waitForSelector("#mi-report #mi-refused tbody tr");
+  assert.match(await page.locator("#mi-report p").first().textContent(), /3 lignes lues, 2 acceptées, 1 refusées/);
+  const refused = await page.locator("#mi-refused tbody tr").allTextContents();
+  assert.equal(refused.length, 1, refused.join(" / "));
+  assert.ok(refused[0].includes("partenaire"), refused[0]);
+  await shot("09c-mapped-import-preview");
+  await page.click("#mi-import");
+  await page.waitForSelector("#mi-report p.warning:text('Import terminé')");
+  assert.match(await page.locator("#mi-report p").first().textContent(), /2 écrites/);
   // The census of members: the demo released 2024 as its memberships say (nothing to change);
   // the current year is not released yet: the preview lists every cluster, then the release.
   step = "Census of members";

@@ -300,6 +300,7 @@ const MAPPING = '[dictionaries.kind]\n"PME" = "company"\n"Laboratoire" = "resear
   'entity = "organisation"\n[target.fields]\nid = { template = "annuaire:{Nom|slug}" }\n' +
   'name = "Nom"\nkind = { column = "Type", dictionary = "kind" }\n';
 const DIRECTORY = Buffer.from('Nom;Type\nÉole Systèmes;PME\nLabo Nord;Laboratoire\nInconnue;Partenaire\n').toString('base64');
+add('import-mapped-columns', 'POST', '/api/v1/import/mapped/columns', { body: { file: DIRECTORY, filename: 'annuaire.csv' } });
 add('import-mapped-preview', 'POST', '/api/v1/import/mapped', { body: { mapping: MAPPING, file: DIRECTORY, filename: 'annuaire.csv', preview: 5 } });
 add('import-mapped-all-or-nothing', 'POST', '/api/v1/import/mapped', { body: { mapping: MAPPING, file: DIRECTORY, filename: 'annuaire.csv' } });
 // recording a selection (after the views above, which they change)

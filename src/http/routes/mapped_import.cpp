@@ -6,11 +6,13 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <array>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "app/entities.h"
+#include "core/schema.h"
 #include "http/router.h"
 #include "http/services.h"
 #include "import/mapping.h"
@@ -31,6 +33,51 @@ struct MappedImportBody {
 };
 POLES_JSON(MappedImportBody, mapping, file, filename, params, skip_invalid, preview, snapshot,
            dry_run)
+
+struct ColumnsBody {
+  std::string file;  // base64
+  tj::Omittable<std::string> filename;
+  tj::Omittable<std::string> sheet;
+};
+POLES_JSON(ColumnsBody, file, filename, sheet)
+
+// What a mapping's builder needs: the file's columns, and the fields of the entities it may
+// write (the same registry as docs/data-format.md).
+struct FieldView {
+  std::string name;
+  std::string type;  // text, integer, number, date, boolean
+  bool required = false;
+  std::vector<std::string> codes;  // an enumeration's codes
+  std::string doc;
+};
+POLES_JSON(FieldView, name, type, required, codes, doc)
+
+struct SourceView {
+  std::string file;
+  std::string sheet;
+  std::vector<std::string> sheets;
+  std::vector<std::string> columns;
+  int64_t rows = 0;
+  std::map<std::string, std::vector<FieldView>> entities;
+};
+POLES_JSON(SourceView, file, sheet, sheets, columns, rows, entities)
+
+SourceView source_view(const import::SourceColumns& cols, const std::string& file) {
+  SourceView v{file, cols.sheet, cols.sheets, cols.columns, cols.rows, {}};
+  static constexpr std::array<const char*, 5> kTypes = {"text", "integer", "number", "date",
+                                                        "boolean"};
+  for (const auto& e : schema::entities()) {
+    if (import::mapped_import_forbidden(e.name)) continue;
+    auto& fields = v.entities[std::string(e.name)];
+    for (const auto& f : e.fields) {
+      FieldView fv{std::string(f.name), kTypes[static_cast<size_t>(f.type)], f.required, {},
+                   std::string(f.doc)};
+      for (const auto& code : f.codes) fv.codes.emplace_back(code);
+      fields.push_back(std::move(fv));
+    }
+  }
+  return v;
+}
 
 struct RowError {
   int64_t line = 0;
@@ -116,6 +163,26 @@ MappedImportView view_of(const import::MappedImportReport& r) {
 }  // namespace
 
 void add_mapped_import_routes(Router& r, Services&) {
+  r.post("/api/v1/import/mapped/columns",
+         "The columns of a CSV or XLSX file (base64) and the fields of the entities a mapping "
+         "may write: what a mapping is built on",
+         "import")
+      .roles([](app::Role role) { return app::may_import(role); })
+      .takes<ColumnsBody>()
+      .large_body()
+      .example({{"file", "Tm9tCkVvbGUgU3lzdMOobWVzCg=="}, {"filename", "annuaire.csv"}})
+      .returns<SourceView>()
+      .handle([](Ctx& c) {
+        auto body = c.body<ColumnsBody>();
+        if (!body) return c.fail(body.error());
+        auto bytes = from_base64(body->file);
+        if (!bytes) return c.fail(bytes.error());
+        const std::string name = body->filename ? *body->filename : "file";
+        auto cols = import::read_columns(std::move(*bytes), name, body->sheet.value_or(""));
+        if (!cols) return c.fail(cols.error());
+        c.reply(200, source_view(*cols, name));
+      });
+
   r.post("/api/v1/import/mapped",
          "Import any CSV or XLSX file through a column mapping (TOML): preview=N maps the first "
          "rows and lists the refused ones without writing; skip_invalid writes the valid rows",
@@ -137,6 +204,7 @@ void add_mapped_import_routes(Router& r, Services&) {
         std::map<std::string, std::string> params;
         if (body->params) params = *body->params;
         const std::string name = body->filename ? *body->filename : "file";
+
         auto mapping = import::parse_mapping(body->mapping, "mapping", params);
         if (!mapping) return c.fail(mapping.error());
         for (const auto& t : mapping->targets)
