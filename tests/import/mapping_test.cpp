@@ -427,6 +427,18 @@ jobs = { column = "jobs", normalise = ["number"] }
                                                      {"2A/62/2021", "335"}}));
 }
 
+TEST_P(MappingTest, TheShippedEmploymentMappingReadsTheTableItDocuments) {
+  auto m =
+      read_mapping((testing::source_dir() / "examples/mappings/employment-by-year.toml").string());
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  const std::string table =
+      "Département;Division NAF;2019;2020;2021;2022\n31;30;12 500;12 100,5;12 900;13 400\n"
+      "9;26;1 020;NC;1 100;1 150\n";
+  auto r = import_mapped(*store_, *m, table, "emploi.csv", {});
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(r->counts["employment"].inserted, 7);  // 4 + 3 (2020 is not published for 09)
+}
+
 TEST_P(MappingTest, AnEntityImportsFromAWorkbookThroughTheSameRulesWithCellNames) {
   const auto write = [&](const std::string& siren) {
     const std::string path = (*dir_ / "orgs.xlsx").string();

@@ -70,7 +70,10 @@ SourceView source_view(const import::SourceColumns& cols, const std::string& fil
     if (import::mapped_import_forbidden(e.name)) continue;
     auto& fields = v.entities[std::string(e.name)];
     for (const auto& f : e.fields) {
-      FieldView fv{std::string(f.name), kTypes[static_cast<size_t>(f.type)], f.required, {},
+      FieldView fv{std::string(f.name),
+                   kTypes[static_cast<size_t>(f.type)],
+                   f.required,
+                   {},
                    std::string(f.doc)};
       for (const auto& code : f.codes) fv.codes.emplace_back(code);
       fields.push_back(std::move(fv));
