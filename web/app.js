@@ -674,7 +674,7 @@ function mappedImportSection() {
       const r = await api("POST", "/api/v1/import/mapped", body);
       const parts = [el("p", { class: r.refused_lines.length ? "warning" : "ok" }, t(r.dry_run ? "mi.summary" : "mi.written",
         { rows: fmt(r.source_rows), accepted: fmt(r.accepted_rows), refused: fmt(r.refused_lines.length), blank: fmt(r.blank_rows) }))];
-      if (snapshot.value) parts.push(el("p", {}, t("mi.ended", { n: fmt(r.ended), d: date(snapshot.value) })));
+      if (snapshot.value) parts.push(r.snapshot_withheld ? el("p", { class: "warning" }, t("mi.snapshot_withheld", { n: fmt(r.refused_lines.length) })) : el("p", {}, t("mi.ended", { n: fmt(r.ended), d: date(snapshot.value) })));
       if (r.preview.length) {
         parts.push(el("h3", {}, t("mi.previewed")));
         const byEntity = Object.groupBy ? Object.groupBy(r.preview, (p) => p.entity) : r.preview.reduce((a, p) => ((a[p.entity] ||= []).push(p), a), {});
@@ -1350,13 +1350,13 @@ function showImpact(box, r, id) {
     const ag = r.aggregations;
     box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.results")),
       estimateRows(["simple", "dynamic", "group", "calendar"].map((k) => ({ k, ...ag[k] })), t("imp.aggregation"), (x) => t(`imp.agg.${x.k}`)),
-      el("p", { id: "imp-pretest" }, t("imp.pretest", { p: r.pretest.p === null ? "—" : fmt(r.pretest.p, 3), units: fmt(r.data.units) })), links),
+      el("p", { id: "imp-pretest" }, r.pretest.warning ? t("imp.pretest_singular", { n: fmt(r.pretest.df), units: fmt(r.data.units) }) : t("imp.pretest", { p: r.pretest.p === null ? "—" : fmt(r.pretest.p, 3), units: fmt(r.data.units) })), links),
     el("section", { class: "card" }, el("h2", {}, t("imp.plot")), plot, estimateRows(ag.dynamic.terms, "e", (x) => x.key)),
     el("section", { class: "card", id: "imp-groups" }, el("h2", {}, t("imp.by_cohort")), estimateRows(ag.group.terms, t("imp.cohort"), (x) => x.key)));
     chart(plot, band(ag.dynamic.terms, "key"));
   } else if (r.estimator === "event") {
     box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.plot")), plot, estimateRows(r.terms, "e", (x) => x.e),
-      el("p", { id: "imp-pretest" }, t("imp.pretrend", { p: fmt(r.pretrend.p, 3) })), links));
+      el("p", { id: "imp-pretest" }, r.pretrend.warning ? t("imp.pretrend_singular", { n: fmt(r.pretrend.df) }) : t("imp.pretrend", { p: fmt(r.pretrend.p, 3) })), links));
     chart(plot, band(r.terms, "e"));
   } else if (r.estimator === "ols") {
     box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.results")), estimateRows(r.coefficients, t("imp.variable"), (x) => x.name),

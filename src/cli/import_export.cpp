@@ -82,7 +82,12 @@ void run_mapped_import(const Args& args, CommandContext& ctx) {
                            r.sheet.empty() ? "" : " (sheet " + r.sheet + ")", r.source_rows,
                            r.accepted_rows, r.rejected_lines.size(),
                            r.blank_rows > 0 ? fmt::format(", {} blank", r.blank_rows) : "");
-  if (!args.snapshot.empty())
+  if (r.snapshot_withheld)
+    std::cout << fmt::format(
+        "  the snapshot of {} is not applied: {} rows are refused, and a member among them would "
+        "be ended; correct them and import again\n",
+        args.snapshot, r.rejected_lines.size());
+  else if (!args.snapshot.empty())
     std::cout << fmt::format("  {} memberships absent from the snapshot of {} {}\n", r.ended,
                              args.snapshot, r.dry_run ? "would be ended" : "ended");
   for (const auto& [entity, c] : r.counts)

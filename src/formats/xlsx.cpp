@@ -32,6 +32,15 @@ const char* attribute(const char** attrs, std::string_view name) {
   return nullptr;
 }
 
+// A non-negative integer attribute, or -1 (absent, malformed or beyond `max`).
+int64_t integer_attribute(const char* text, int64_t max) {
+  if (text == nullptr) return -1;
+  int64_t v = -1;
+  const std::string_view s(text);
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size() && v >= 0 && v <= max ? v : -1;
+}
+
 std::string lower_ascii(std::string_view s) {
   std::string out(s);
   for (auto& ch : out)
@@ -50,28 +59,28 @@ struct XmlHandler {
   std::string error;
 };
 
-struct ParseState {
+struct XmlParseState {
   XML_Parser parser;
   XmlHandler* handler;
   bool doctype = false;
 };
 
 void on_start(void* data, const char* name, const char** attrs) {
-  auto* s = static_cast<ParseState*>(data);
+  auto* s = static_cast<XmlParseState*>(data);
   s->handler->start(local_name(name), attrs);
   if (s->handler->stop) XML_StopParser(s->parser, XML_FALSE);
 }
 void on_end(void* data, const char* name) {
-  auto* s = static_cast<ParseState*>(data);
+  auto* s = static_cast<XmlParseState*>(data);
   s->handler->end(local_name(name));
   if (s->handler->stop) XML_StopParser(s->parser, XML_FALSE);
 }
 void on_text(void* data, const char* text, int len) {
-  auto* s = static_cast<ParseState*>(data);
+  auto* s = static_cast<XmlParseState*>(data);
   s->handler->text(std::string_view(text, static_cast<size_t>(len)));
 }
 void on_doctype(void* data, const XML_Char*, const XML_Char*, const XML_Char*, int) {
-  auto* s = static_cast<ParseState*>(data);
+  auto* s = static_cast<XmlParseState*>(data);
   s->doctype = true;
   XML_StopParser(s->parser, XML_FALSE);
 }
@@ -182,8 +191,14 @@ struct RelsHandler : XmlHandler {
 struct WorkbookHandler : XmlHandler {
   std::vector<std::pair<std::string, std::string>> sheets;  // name, relationship id
   bool date1904 = false;
+  int max_sheets = 1'000;
   void start(std::string_view name, const char** attrs) override {
     if (name == "sheet") {
+      if (static_cast<int>(sheets.size()) >= max_sheets) {
+        error = fmt::format("the workbook has more than {} sheets", max_sheets);
+        stop = true;
+        return;
+      }
       const char* n = attribute(attrs, "name");
       const char* id = attribute(attrs, "id");
       if (n != nullptr && id != nullptr) sheets.emplace_back(n, id);
@@ -197,12 +212,17 @@ struct WorkbookHandler : XmlHandler {
 
 struct SharedStringsHandler : XmlHandler {
   std::vector<std::string> strings;
-  uint64_t max_bytes = 0;
-  uint64_t bytes = 0;
+  int64_t max_count = 0;
+  size_t max_string = 0;
   int depth_si = 0, depth_phonetic = 0;
   bool in_t = false;
   void start(std::string_view name, const char**) override {
     if (name == "si") {
+      if (static_cast<int64_t>(strings.size()) >= max_count) {
+        error = fmt::format("the workbook has more than {} shared strings", max_count);
+        stop = true;
+        return;
+      }
       strings.emplace_back();
       depth_si = 1;
     } else if (name == "rPh") {
@@ -218,9 +238,9 @@ struct SharedStringsHandler : XmlHandler {
   }
   void text(std::string_view s) override {
     if (!in_t || strings.empty()) return;
-    bytes += s.size();
-    if (bytes > max_bytes) {
-      error = "the shared strings exceed the size limit";
+    if (strings.back().size() + s.size() > max_string) {
+      error = fmt::format("shared string {} is longer than a cell may be (32,767 characters)",
+                          strings.size() - 1);
       stop = true;
       return;
     }
@@ -236,12 +256,13 @@ struct StylesHandler : XmlHandler {
     if (name == "numFmt") {
       const char* id = attribute(attrs, "numFmtId");
       const char* code = attribute(attrs, "formatCode");
-      if (id != nullptr && code != nullptr) formats[std::atoi(id)] = code;
+      const int64_t n = integer_attribute(id, 1'000'000);
+      if (n >= 0 && code != nullptr) formats[static_cast<int>(n)] = code;
     } else if (name == "cellXfs") {
       in_cell_xfs = true;
     } else if (name == "xf" && in_cell_xfs) {
       const char* id = attribute(attrs, "numFmtId");
-      xf_format.push_back(id != nullptr ? std::atoi(id) : 0);
+      xf_format.push_back(static_cast<int>(std::max<int64_t>(0, integer_attribute(id, 1'000'000))));
     }
   }
   void end(std::string_view name) override {
@@ -264,6 +285,10 @@ struct SheetHandler : XmlHandler {
   const std::vector<bool>* date_style = nullptr;
   bool date1904 = false;
   int max_columns = 16'384;
+  int64_t max_rows = 1'048'576;
+  int64_t max_cells = 20'000'000;
+  size_t max_string = 32'767 * 4;
+  int64_t cells_read = 0;
   const XlsxRowFn* on_row = nullptr;
   std::string sheet;
 
@@ -279,11 +304,16 @@ struct SheetHandler : XmlHandler {
   void start(std::string_view name, const char** attrs) override {
     if (name == "row") {
       const char* r = attribute(attrs, "r");
-      row = r != nullptr ? std::atoll(r) : row + 1;
-      if (row < 1) {
-        error = fmt::format("sheet '{}': a row number is not positive", sheet);
+      const int64_t next = r != nullptr ? integer_attribute(r, max_rows) : row + 1;
+      if (next < 1 || next > max_rows || next <= row) {
+        error = next > 0 && next <= row
+                    ? fmt::format("sheet '{}': row {} comes after row {}", sheet, next, row)
+                    : fmt::format("sheet '{}': row number '{}' is not between 1 and {}", sheet,
+                                  r != nullptr ? r : "", max_rows);
         stop = true;
+        return;
       }
+      row = next;
       cells.clear();
       next_column = 0;
     } else if (name == "c") {
@@ -299,7 +329,7 @@ struct SheetHandler : XmlHandler {
       const char* t = attribute(attrs, "t");
       type = t != nullptr ? t : "n";
       const char* s = attribute(attrs, "s");
-      style = s != nullptr ? std::atoi(s) : 0;
+      style = static_cast<int>(std::max<int64_t>(0, integer_attribute(s, 1'000'000)));
       value.clear();
     } else if (name == "v") {
       in_value = true;
@@ -309,7 +339,14 @@ struct SheetHandler : XmlHandler {
   }
 
   void text(std::string_view s) override {
-    if (in_value || in_inline) value += s;
+    if (!(in_value || in_inline)) return;
+    if (value.size() + s.size() > max_string) {
+      error = fmt::format("{}: the cell is longer than a cell may be (32,767 characters)",
+                          xlsx_cell_name(sheet, column, row));
+      stop = true;
+      return;
+    }
+    value += s;
   }
 
   void end(std::string_view name) override {
@@ -321,6 +358,15 @@ struct SheetHandler : XmlHandler {
       store_cell();
     } else if (name == "row") {
       while (!cells.empty() && cells.back().empty()) cells.pop_back();
+      cells_read += static_cast<int64_t>(cells.size());
+      if (cells_read > max_cells) {
+        error = fmt::format(
+            "sheet '{}' holds more than {} cells (counting the empty ones inside "
+            "rows)",
+            sheet, max_cells);
+        stop = true;
+        return;
+      }
       if (!cells.empty() && !(*on_row)(cells, row)) stop = true;
     }
   }
@@ -383,6 +429,7 @@ struct XlsxBook::Impl {
   std::vector<std::string> shared;
   std::vector<bool> date_style;
   bool date1904 = false;
+  mutable uint64_t total_inflated = 0;  // every part read since the workbook was opened
 
   ~Impl() {
     if (zip != nullptr) zip_discard(zip);
@@ -437,12 +484,14 @@ struct XlsxBook::Impl {
     zip_file_t* file = zip_fopen_index(zip, static_cast<zip_uint64_t>(index), 0);
     if (file == nullptr) return bad_file(name, fmt::format("'{}' cannot be inflated", path));
     XML_Parser parser = XML_ParserCreate(nullptr);
-    ParseState state{parser, &handler};
+    XmlParseState state{parser, &handler};
     XML_SetUserData(parser, &state);
     XML_SetElementHandler(parser, on_start, on_end);
     XML_SetCharacterDataHandler(parser, on_text);
     XML_SetStartDoctypeDeclHandler(parser, on_doctype);
-    std::vector<char> buffer(1 << 16);
+    // Large blocks: expat 2.5 scans a token again for each block it spans (CVE-2023-52425), so
+    // the cost of one huge token is its size squared over the block's.
+    std::vector<char> buffer(4 << 20);
     uint64_t inflated = 0;
     Status result = Status::ok();
     for (bool done = false; !done;) {
@@ -453,8 +502,13 @@ struct XlsxBook::Impl {
         break;
       }
       inflated += static_cast<uint64_t>(got);
+      total_inflated += static_cast<uint64_t>(got);
       if (inflated > st.size || inflated > limits.max_entry_bytes) {
         result = bad_file(name, fmt::format("'{}' inflates beyond its declared size", path));
+        break;
+      }
+      if (total_inflated > limits.max_total_bytes) {
+        result = bad_file(name, "the workbook inflates beyond the size limit");
         break;
       }
       done = got == 0;
@@ -489,6 +543,7 @@ struct XlsxBook::Impl {
     const std::string dir = slash == std::string::npos ? "" : workbook.substr(0, slash + 1);
 
     WorkbookHandler book;
+    book.max_sheets = limits.max_sheets;
     POLES_RETURN_IF_ERROR(parse(workbook, book, false));
     date1904 = book.date1904;
     RelsHandler rels;
@@ -511,7 +566,8 @@ struct XlsxBook::Impl {
     if (sheet_names.empty()) return bad_file(name, "the workbook has no sheet");
 
     SharedStringsHandler strings;
-    strings.max_bytes = limits.max_entry_bytes;
+    strings.max_count = limits.max_shared_strings;
+    strings.max_string = limits.max_string_bytes;
     POLES_RETURN_IF_ERROR(parse(shared_path, strings, true));
     shared = std::move(strings.strings);
     StylesHandler styles;
@@ -569,13 +625,24 @@ Result<XlsxBook> XlsxBook::open_bytes(std::string bytes, const std::string& name
 
 const std::vector<std::string>& XlsxBook::sheet_names() const { return impl_->sheet_names; }
 
+std::string XlsxBook::resolve_sheet(std::string_view requested) const {
+  const auto& names = impl_->sheet_names;
+  if (requested.empty()) return names.front();
+  const auto exact = std::find(names.begin(), names.end(), requested);
+  if (exact != names.end()) return *exact;
+  const auto wanted = lower_ascii(requested);
+  const auto it = std::find_if(names.begin(), names.end(),
+                               [&](const std::string& n) { return lower_ascii(n) == wanted; });
+  return it == names.end() ? std::string() : *it;
+}
+
 Status XlsxBook::read_sheet(std::string_view sheet, const XlsxRowFn& on_row) const {
   size_t index = 0;
   if (!sheet.empty()) {
-    const auto wanted = lower_ascii(sheet);
     const auto& names = impl_->sheet_names;
-    const auto it = std::find_if(names.begin(), names.end(),
-                                 [&](const std::string& n) { return lower_ascii(n) == wanted; });
+    const std::string resolved = resolve_sheet(sheet);
+    const auto it =
+        resolved.empty() ? names.end() : std::find(names.begin(), names.end(), resolved);
     if (it == names.end()) {
       std::string known;
       for (const auto& n : names) known += (known.empty() ? "'" : ", '") + n + "'";
@@ -589,6 +656,9 @@ Status XlsxBook::read_sheet(std::string_view sheet, const XlsxRowFn& on_row) con
   handler.date_style = &impl_->date_style;
   handler.date1904 = impl_->date1904;
   handler.max_columns = impl_->limits.max_columns;
+  handler.max_rows = impl_->limits.max_rows;
+  handler.max_cells = impl_->limits.max_cells;
+  handler.max_string = impl_->limits.max_string_bytes;
   handler.on_row = &on_row;
   handler.sheet = impl_->sheet_names[index];
   return impl_->parse(impl_->sheet_paths[index], handler, false);

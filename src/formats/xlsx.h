@@ -27,16 +27,26 @@ namespace poles::formats {
 
 struct XlsxLimits {
   int64_t max_entries = 10'000;
-  uint64_t max_entry_bytes = 512ULL << 20;  // one uncompressed part
-  uint64_t max_total_bytes = 1ULL << 30;    // every part together
+  // One uncompressed part, and every part read from one opened workbook (counted as inflated:
+  // the archive's declared sizes are checked too, but a part may be named twice).
+  uint64_t max_entry_bytes = 256ULL << 20;
+  uint64_t max_total_bytes = 1ULL << 30;
+  int max_sheets = 1'000;
+  int64_t max_shared_strings = 4'000'000;
+  size_t max_string_bytes = 32'767 * 4;  // Excel's 32,767 characters, in UTF-8
+  int64_t max_rows = 1'048'576;          // Excel's last row
+  // Cells of a sheet handed out, counting the empty ones before the last of each row (a row
+  // made of one cell at XFD is 16,384): what a reader that keeps the rows holds.
+  int64_t max_cells = 20'000'000;
   // Compressed / uncompressed below this (for parts above 1 MiB) is a zip bomb, as Apache POI's
   // ZipSecureFile.setMinInflateRatio.
   double min_inflate_ratio = 0.01;
   int max_columns = 16'384;  // XFD, Excel's last column
 };
 
-// Called for each row holding at least one cell, with its 1-based row number; cells[i] is
-// column i (A = 0), "" for an empty cell. Return false to stop reading.
+// Called for each row holding at least one cell, with its 1-based row number (rows come in
+// increasing order: a sheet whose row numbers go back is refused); cells[i] is column i (A = 0),
+// "" for an empty cell. Return false to stop reading.
 using XlsxRowFn = std::function<bool(std::span<const std::string> cells, int64_t row)>;
 
 // "A", "Z", "AA", … for a 0-based column.
@@ -56,6 +66,9 @@ class XlsxBook {
                                      const XlsxLimits& limits = {});
 
   const std::vector<std::string>& sheet_names() const;
+  // The name of the sheet read_sheet(`requested`) reads (the first sheet for an empty one, the
+  // first whose name matches without ASCII case otherwise); empty when there is none.
+  std::string resolve_sheet(std::string_view requested) const;
   // Streams the rows of a sheet (by name, case-insensitively; empty: the first sheet).
   Status read_sheet(std::string_view sheet, const XlsxRowFn& on_row) const;
 

@@ -232,7 +232,10 @@ Result<ImportReport> import_csv(store::Store& store, const schema::Entity& e, st
 
 std::string xlsx_sheet_for(const formats::XlsxBook& book, const schema::Entity& e,
                            const std::string& requested) {
-  if (!requested.empty()) return requested;
+  if (!requested.empty()) {
+    const std::string resolved = book.resolve_sheet(requested);
+    return resolved.empty() ? requested : resolved;  // read_sheet says there is none
+  }
   for (const auto& n : book.sheet_names())
     if (n == e.name) return n;
   return book.sheet_names().front();

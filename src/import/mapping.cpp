@@ -11,7 +11,6 @@
 #include <charconv>
 #include <fstream>
 #include <memory>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -284,9 +283,8 @@ Result<Source> read_source(const Mapping& m, std::string bytes, const std::strin
   if (formats::looks_like_xlsx(bytes)) {
     src.xlsx = true;
     POLES_ASSIGN_OR_RETURN(auto book, formats::XlsxBook::open_bytes(std::move(bytes), name));
-    src.sheet = m.sheet.empty() ? book.sheet_names().front() : m.sheet;
-    for (const auto& n : book.sheet_names())
-      if (label_key(n) == label_key(src.sheet)) src.sheet = n;
+    src.sheet = book.resolve_sheet(m.sheet);
+    if (src.sheet.empty()) src.sheet = m.sheet;  // read_sheet says there is no such sheet
     POLES_RETURN_IF_ERROR(book.read_sheet(src.sheet, take));
   } else {
     std::istringstream in(std::move(bytes));
@@ -376,8 +374,13 @@ void parse_field(const std::string& key, const toml::node& node, TargetMapping& 
     ++sources;
   }
   if (const auto* tpl = t->get("template")) {
-    for (auto& s : strings_of(tpl))
+    for (auto& s : strings_of(tpl)) {
+      if (s.size() > 500 || f.templates.size() >= 5 || std::count(s.begin(), s.end(), '{') > 20) {
+        err.add(tpl, key, s.substr(0, 40), "at most 5 templates of 500 characters and 20 {…} each");
+        break;
+      }
       f.templates.push_back(substitute_params(s, m.params, tpl, key, err));
+    }
     ++sources;
   }
   if (const auto* c = t->get("constant")) {
@@ -403,9 +406,13 @@ void parse_field(const std::string& key, const toml::node& node, TargetMapping& 
         f.from_field = schema::field_index(*m.targets[i].entity, field);
       }
     }
-    if (f.from_index < 0 || f.from_field < 0)
+    if (f.from_index < 0 || f.from_field < 0) {
       err.add(t->get("from"), key, *from,
               "must name a field of an earlier target, as 'organisation.id'");
+    } else if (!m.targets[static_cast<size_t>(f.from_index)].for_each.empty()) {
+      err.add(t->get("from"), key, *from,
+              "names a target with for_each, which gives several rows: which one is meant?");
+    }
     ++sources;
   }
   if (sources != 1)
@@ -436,6 +443,27 @@ void parse_field(const std::string& key, const toml::node& node, TargetMapping& 
 }
 
 }  // namespace
+
+bool glob_match(std::string_view pattern, std::string_view text) {
+  // Iterative, with one backtrack point (the last '*'): linear in practice, never exponential.
+  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
 
 std::string label_key(std::string_view label) {
   const std::string ascii = icu_transform(label, "Any-Latin; Latin-ASCII; Lower");
@@ -569,21 +597,17 @@ Result<Mapping> parse_mapping(const std::string& text, const std::string& name,
     if (dec != "," && dec != ".") err.add(s->get("decimal"), "decimal", dec, "',' or '.'");
     m.decimal = dec[0];
     if (const auto* u = (*s)["unpivot"].as_table()) {
-      m.unpivot_pattern = (*u)["columns"].value_or(std::string());
+      m.unpivot_columns = strings_of(u->get("columns"));
       m.unpivot_name = (*u)["name"].value_or(m.unpivot_name);
       m.unpivot_value = (*u)["value"].value_or(m.unpivot_value);
       m.unpivot_skip_empty = (*u)["skip_empty"].value_or(true);
-      try {
-        std::regex check(m.unpivot_pattern);
-      } catch (const std::regex_error& e) {
-        err.add(u->get("columns"), "unpivot.columns", m.unpivot_pattern,
-                std::string("not a regular expression: ") + e.what());
-      }
-      if (m.unpivot_pattern.size() > 200)  // matched against every column name: kept simple
-        err.add(u->get("columns"), "unpivot.columns", m.unpivot_pattern.substr(0, 40) + "…",
-                "a pattern of 200 characters at most");
-      if (m.unpivot_pattern.empty())
-        err.add(u, "unpivot.columns", "", "a regular expression of the columns to turn into rows");
+      if (m.unpivot_columns.empty() || m.unpivot_columns.size() > 50)
+        err.add(u, "unpivot.columns", "",
+                "1 to 50 patterns of the columns to turn into rows (\"20??\", \"Emploi *\")");
+      for (const auto& g : m.unpivot_columns)
+        if (g.empty() || g.size() > 100)
+          err.add(u->get("columns"), "unpivot.columns", g.substr(0, 40),
+                  "a pattern of 1 to 100 characters");
     }
   }
   if (const auto* d = doc["dictionaries"].as_table()) {
@@ -612,6 +636,10 @@ Result<Mapping> parse_mapping(const std::string& text, const std::string& name,
     for (const auto& node : *targets) {
       const auto* t = node.as_table();
       if (t == nullptr) continue;
+      if (m.targets.size() >= 10) {
+        err.add(t, "target", "", "at most 10 targets");
+        break;
+      }
       TargetMapping target;
       const std::string entity = (*t)["entity"].value_or(std::string());
       target.entity = schema::find_entity(entity);
@@ -669,6 +697,9 @@ Result<Mapping> read_mapping(const std::string& path,
 
 namespace {
 
+constexpr int64_t kMaxKeptErrors = 10'000;  // errors kept (all are counted)
+constexpr size_t kMaxMappedRows = 5'000'000;
+
 // A target row made from a source row, before the loader sees it.
 struct Pending {
   size_t target;
@@ -688,8 +719,15 @@ struct Mapper {
   std::vector<std::vector<bool>> carried = {};  // per target
 
   std::vector<Pending> rows = {};
-  std::vector<FieldError> errors = {};
+  std::vector<FieldError> errors = {};  // the first kMaxKeptErrors
+  int64_t error_total = 0;
+  bool row_failed = false;
   std::set<int64_t> refused = {};
+
+  void add_error(FieldError fe) {
+    row_failed = true;
+    if (++error_total <= kMaxKeptErrors) errors.push_back(std::move(fe));
+  }
 
   int column_index(const std::string& col) const {
     const auto it = index.find(col);
@@ -702,10 +740,12 @@ struct Mapper {
       index.emplace(src.header[static_cast<size_t>(c)], c);
       index.emplace(label_key(src.header[static_cast<size_t>(c)]), c);
     }
-    if (!m.unpivot_pattern.empty()) {
-      const std::regex re(m.unpivot_pattern);
+    if (!m.unpivot_columns.empty()) {
       for (int c = 0; c < width; ++c)
-        if (std::regex_match(src.header[static_cast<size_t>(c)], re)) unpivot_columns.push_back(c);
+        if (std::any_of(m.unpivot_columns.begin(), m.unpivot_columns.end(), [&](const auto& g) {
+              return glob_match(g, src.header[static_cast<size_t>(c)]);
+            }))
+          unpivot_columns.push_back(c);
       name_col = width;
       value_col = width + 1;
       index[m.unpivot_name] = name_col;
@@ -715,10 +755,17 @@ struct Mapper {
     index["@item"] = item_col;
     // Every column the mapping names must be in the file.
     std::vector<FieldError> missing;
+    std::string known;
+    for (const auto& h : src.header) {
+      if (known.size() > 2000) {
+        known += ", …";
+        break;
+      }
+      known += (known.empty() ? "'" : ", '") + h + "'";
+    }
     const auto need = [&](const std::string& col, int64_t line) {
-      if (column_index(col) >= 0 || column_index(label_key(col)) >= 0) return;
-      std::string known;
-      for (const auto& h : src.header) known += (known.empty() ? "'" : ", '") + h + "'";
+      if (column_index(col) >= 0 || column_index(label_key(col)) >= 0 || missing.size() >= 50)
+        return;
       missing.push_back({m.file, line, 0, "column", col,
                          fmt::format("the file {} has no such column (columns: {})", name, known)});
     };
@@ -733,12 +780,9 @@ struct Mapper {
       if (!t.for_each.empty()) need(t.for_each, 0);
       for (const auto& c : t.only_when) need(c, 0);
     }
-    if (!unpivot_columns.empty() || m.unpivot_pattern.empty()) {
-      // fine
-    } else {
-      missing.push_back({m.file, 0, 0, "unpivot.columns", m.unpivot_pattern,
-                         "no column of the file matches the pattern"});
-    }
+    if (unpivot_columns.empty() && !m.unpivot_columns.empty())
+      missing.push_back({m.file, 0, 0, "unpivot.columns", m.unpivot_columns.front(),
+                         "no column of the file matches the patterns"});
     if (!missing.empty()) {
       const auto n = static_cast<int64_t>(missing.size());
       return Status::bad_input(std::move(missing), n);
@@ -787,10 +831,9 @@ struct Mapper {
                 const std::vector<std::vector<std::pair<Row, std::vector<int>>>>& made,
                 int64_t line, int source_col, std::string& out, int& at_column) {
     const auto fail = [&](const std::string& raw, std::string why) {
-      FieldError fe{name,          line,
-                    at_column + 1, std::string(t.entity->fields[static_cast<size_t>(f.field)].name),
-                    raw,           std::move(why)};
-      errors.push_back(std::move(fe));
+      add_error({name, line, at_column + 1,
+                 std::string(t.entity->fields[static_cast<size_t>(f.field)].name), raw,
+                 std::move(why)});
       return false;
     };
     std::string why;
@@ -807,6 +850,7 @@ struct Mapper {
     } else if (!f.column.empty()) {
       at_column = col_of(f.column);
       if (at_column == value_col && source_col >= 0) at_column = source_col;
+      if (at_column == item_col) at_column = col_of(t.for_each);  // the list's column
       out = trim(cell(cells, col_of(f.column)));
       const std::string raw = out;
       if (!apply(f.normalise, out, why)) return fail(raw, why);
@@ -883,19 +927,19 @@ struct Mapper {
         if (!m.unpivot_skip_empty || !trim(cell(cells, c)).empty()) value_columns.push_back(c);
     }
     const size_t first = rows.size();
-    const size_t errors_before = errors.size();
+    row_failed = false;
     for (const int vc : value_columns) {
       if (vc >= 0) {
         cells[static_cast<size_t>(name_col)] = src.header[static_cast<size_t>(vc)];
         cells[static_cast<size_t>(value_col)] = std::string(cell(cells, vc));
       }
       std::vector<std::vector<std::pair<Row, std::vector<int>>>> made(m.targets.size());
-      std::vector<bool> failed(m.targets.size(), false);
       for (size_t ti = 0; ti < m.targets.size(); ++ti) {
         const auto& t = m.targets[ti];
-        // A row made from a refused one is not checked: the refusal says why.
+        // A row made from another target's is made only when that one was: when it was refused
+        // (its refusal says why) or not asked for (only_when), neither is this one.
         if (std::any_of(t.fields.begin(), t.fields.end(), [&](const FieldMapping& f) {
-              return f.from_index >= 0 && failed[static_cast<size_t>(f.from_index)];
+              return f.from_index >= 0 && made[static_cast<size_t>(f.from_index)].empty();
             }))
           continue;
         if (std::any_of(t.only_when.begin(), t.only_when.end(),
@@ -922,21 +966,17 @@ struct Mapper {
             const auto& field = t.entity->fields[static_cast<size_t>(f.field)];
             columns[static_cast<size_t>(f.field)] = at + 1;
             if (auto rule = schema::parse_cell(field, v, row[static_cast<size_t>(f.field)])) {
-              errors.push_back(
-                  {name, r.line, at + 1, std::string(field.name), v, std::move(*rule)});
+              add_error({name, r.line, at + 1, std::string(field.name), v, std::move(*rule)});
               ok = false;
             }
           }
-          if (!ok) {
-            failed[ti] = true;
-            continue;
-          }
+          if (!ok) continue;
           made[ti].emplace_back(row, columns);
           rows.push_back({ti, std::move(row), r.line, std::move(columns)});
         }
       }
     }
-    if (errors.size() > errors_before) {
+    if (row_failed) {
       refused.insert(r.line);
       rows.resize(first);  // the whole source row is refused
     }
@@ -961,7 +1001,12 @@ Result<MappedImportReport> import_mapped(store::Store& store, const Mapping& map
   POLES_ASSIGN_OR_RETURN(Source src, read_source(mapping, std::move(bytes), name));
   Mapper mapper{mapping, src, name};
   POLES_RETURN_IF_ERROR(mapper.prepare());
-  for (const auto& r : src.rows) mapper.map_row(r);
+  for (const auto& r : src.rows) {
+    mapper.map_row(r);
+    if (mapper.rows.size() > kMaxMappedRows)
+      return Status::invalid_argument(fmt::format(
+          "the mapping makes more than {} rows of this file: split the file", kMaxMappedRows));
+  }
 
   MappedImportReport report;
   report.file = name;
@@ -1008,13 +1053,18 @@ Result<MappedImportReport> import_mapped(store::Store& store, const Mapping& map
              i_cluster = static_cast<size_t>(schema::field_index(membership, "cluster_id"));
 
   std::vector<FieldError> errors = std::move(mapper.errors);
+  int64_t error_total = mapper.error_total;
   std::set<int64_t> refused = std::move(mapper.refused);
+  // A snapshot ends the members the file does not list: when rows are refused, a member might be
+  // among them, and it would be ended by a typo. The snapshot waits for a file without refusals.
+  const bool snapshot_applies = snapshot_day.has_value() && refused.empty();
   // Loads the rows of the rows not refused; the loader's own refusals (references, duplicate
   // keys, unique fields, lifecycles) refuse their source rows in turn, and the load runs again
   // without them, until it passes.
   LoadReport load;
   for (int pass = 0;; ++pass) {
-    Loader loader(store, {1'000'000, report.dry_run || (!skip && !errors.empty()), options.actor});
+    Loader loader(store, {static_cast<int>(kMaxKeptErrors),
+                          report.dry_run || (!skip && error_total > 0), options.actor});
     std::set<std::pair<std::string, std::string>> listed;
     for (const auto& p : mapper.rows) {
       if (refused.contains(p.line)) continue;
@@ -1024,7 +1074,7 @@ Result<MappedImportReport> import_mapped(store::Store& store, const Mapping& map
         listed.emplace(value_to_text(p.row[i_cluster]), value_to_text(p.row[i_org]));
       loader.add(*t.entity, p.row, origin, t.merge);
     }
-    if (snapshot_day && loader.error_count() == 0)
+    if (snapshot_applies && refused.empty() && loader.error_count() == 0)
       report.ended = end_absent_members(loader, membership, running, listed, *snapshot_day, name);
     auto result = loader.finish(name);
     if (result.has_value()) {
@@ -1037,8 +1087,9 @@ Result<MappedImportReport> import_mapped(store::Store& store, const Mapping& map
     for (const auto& fe : st.field_errors()) {
       if (fe.line <= 0) return st;
       new_refusal |= refused.insert(fe.line).second;
-      errors.push_back(fe);
+      if (static_cast<int64_t>(errors.size()) < kMaxKeptErrors) errors.push_back(fe);
     }
+    error_total += st.total_errors();
     if (!skip) break;  // all or nothing: the errors are returned below
     if (!new_refusal || pass > 20) return st;
   }
@@ -1047,14 +1098,15 @@ Result<MappedImportReport> import_mapped(store::Store& store, const Mapping& map
   });
   locate_cells(errors, src);
   if (!skip && !errors.empty()) {
-    const auto n = static_cast<int64_t>(errors.size());
+    const int64_t n = std::max<int64_t>(error_total, static_cast<int64_t>(errors.size()));
     if (errors.size() > static_cast<size_t>(options.max_errors))
       errors.resize(static_cast<size_t>(options.max_errors));
     return Status::bad_input(std::move(errors), n);
   }
   report.rejected_lines.assign(refused.begin(), refused.end());
   report.accepted_rows = report.source_rows - static_cast<int64_t>(refused.size());
-  report.total_errors = static_cast<int64_t>(errors.size());
+  report.total_errors = std::max<int64_t>(error_total, static_cast<int64_t>(errors.size()));
+  report.snapshot_withheld = snapshot_day.has_value() && !refused.empty();
   if (errors.size() > static_cast<size_t>(options.max_errors))
     errors.resize(static_cast<size_t>(options.max_errors));
   report.errors = std::move(errors);
@@ -1079,18 +1131,33 @@ Result<MappedImportReport> import_mapped(store::Store& store, const Mapping& map
 
 Result<SourceColumns> read_columns(std::string bytes, const std::string& name,
                                    const std::string& sheet, int header_row) {
-  Mapping m;
-  m.sheet = sheet;
-  m.header_row = std::max(1, header_row);
+  // The header, and a count of the rows under it (not kept).
   SourceColumns out;
+  const int64_t first = std::max(1, header_row);
+  bool have_header = false;
+  const auto take = [&](std::span<const std::string> cells, int64_t line) {
+    const bool is_blank = std::all_of(cells.begin(), cells.end(),
+                                      [](const std::string& c) { return trim(c).empty(); });
+    if (!have_header) {
+      if (line < first || is_blank) return true;
+      have_header = true;
+      for (const auto& c : cells) out.columns.push_back(trim(c));
+    } else if (!is_blank) {
+      ++out.rows;
+    }
+    return true;
+  };
   if (formats::looks_like_xlsx(bytes)) {
-    POLES_ASSIGN_OR_RETURN(auto book, formats::XlsxBook::open_bytes(bytes, name));
+    POLES_ASSIGN_OR_RETURN(auto book, formats::XlsxBook::open_bytes(std::move(bytes), name));
     out.sheets = book.sheet_names();
+    out.sheet = book.resolve_sheet(sheet);
+    if (out.sheet.empty()) out.sheet = sheet;
+    POLES_RETURN_IF_ERROR(book.read_sheet(out.sheet, take));
+  } else {
+    std::istringstream in(std::move(bytes));
+    formats::CsvReader reader;
+    POLES_RETURN_IF_ERROR(reader.read(in, name, take));
   }
-  POLES_ASSIGN_OR_RETURN(Source src, read_source(m, std::move(bytes), name));
-  out.sheet = src.sheet;
-  out.columns = std::move(src.header);
-  out.rows = static_cast<int64_t>(src.rows.size());
   return out;
 }
 

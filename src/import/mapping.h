@@ -84,9 +84,11 @@ struct Mapping {
   std::vector<std::string> null_values;
   // Numbers: the decimal mark of text cells (French exports: ',').
   char decimal = ',';
-  // Unpivot: the columns whose header matches `pattern` become rows with two columns,
-  // `name_column` (the header) and `value_column` (the cell).
-  std::string unpivot_pattern, unpivot_name = "@name", unpivot_value = "@value";
+  // Unpivot: the columns whose header matches one of `unpivot_columns` (glob patterns: `*` any
+  // text, `?` one character; "20??" for years) become rows with two columns, `unpivot_name`
+  // (the header) and `unpivot_value` (the cell).
+  std::vector<std::string> unpivot_columns;
+  std::string unpivot_name = "@name", unpivot_value = "@value";
   bool unpivot_skip_empty = true;
   // Labels (case, accents and spaces ignored) to values.
   std::map<std::string, std::map<std::string, std::string>> dictionaries;
@@ -135,7 +137,9 @@ struct MappedImportReport {
   std::vector<int64_t> rejected_lines;  // source rows refused
   std::vector<FieldError> errors;       // their reasons (up to max_errors)
   int64_t total_errors = 0;
-  int64_t ended = 0;                           // memberships ended by the snapshot
+  int64_t ended = 0;  // memberships ended by the snapshot
+  // A snapshot is not applied to a file with refused rows (a member among them would be ended).
+  bool snapshot_withheld = false;
   std::map<std::string, EntityCounts> counts;  // by entity
   std::vector<std::string> unused_columns;     // source columns the mapping does not read
   std::vector<MappedRow> preview;
@@ -167,6 +171,8 @@ Result<MappedImportReport> import_mapped(store::Store& store, const Mapping& map
 // when the value cannot be normalised.
 std::optional<std::string> normalise_value(Normaliser n, const std::string& value, char decimal,
                                            std::string& why);
+// A glob pattern (`*` any text, `?` one character, the rest literal) matching all of `text`.
+bool glob_match(std::string_view pattern, std::string_view text);
 // A dictionary label's key: lower case, accents removed (ICU), spaces collapsed.
 std::string label_key(std::string_view label);
 

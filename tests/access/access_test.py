@@ -531,6 +531,10 @@ def attack(name):
     if name == 'attack_conflicted_assignment_import':
         csv_text = f'proposal_id,reviewer_id\n{CONFLICT[0]},{CONFLICT[1]}\n'
         return [('POST-CSV', '/api/v1/import/assignment', csv_text, None)]
+    if name == 'attack_conflicted_assignment_import_padded':
+        # A space inside the quotes: the check looked the raw cell up, the importer trims it.
+        csv_text = f'proposal_id,reviewer_id\n" {CONFLICT[0]}",{CONFLICT[1]}\n'
+        return [('POST-CSV', '/api/v1/import/assignment', csv_text, None)]
     if name == 'attack_conflicted_assignment_import_xlsx':
         # The same file as a workbook: the conflict check read only CSV and let it through.
         csv_text = f'proposal_id,reviewer_id\n{CONFLICT[0]},{CONFLICT[1]}\n'

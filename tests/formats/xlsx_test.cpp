@@ -3,6 +3,7 @@
 // DOCTYPE, entity expansion, an entry escaping the archive, too many entries, a cell beyond XFD).
 #include "formats/xlsx.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <xlsxwriter.h>
 #include <zip.h>
@@ -20,7 +21,7 @@ using testing::TempDir;
 
 using Rows = std::map<int64_t, std::vector<std::string>>;
 
-Rows read_all(const XlsxBook& book, std::string_view sheet = "") {
+Rows read_rows(const XlsxBook& book, std::string_view sheet = "") {
   Rows rows;
   const Status st = book.read_sheet(sheet, [&](std::span<const std::string> cells, int64_t row) {
     rows[row] = {cells.begin(), cells.end()};
@@ -99,12 +100,12 @@ TEST(Xlsx, ReadsAWorkbookWrittenByLibxlsxwriter) {
   auto book = XlsxBook::open_file(path);
   ASSERT_TRUE(book.has_value()) << book.error().to_string();
   EXPECT_EQ(book->sheet_names(), (std::vector<std::string>{"Notes", "Membres"}));
-  const Rows rows = read_all(*book, "membres");  // names match without case
+  const Rows rows = read_rows(*book, "membres");  // names match without case
   ASSERT_EQ(rows.size(), 3U);
   EXPECT_EQ(rows.at(1), (std::vector<std::string>{"nom", "effectif", "", "adhésion"}));
   EXPECT_EQ(rows.at(2), (std::vector<std::string>{"Éole Systèmes", "1250", "", "2024-03-01"}));
   EXPECT_EQ(rows.at(4), (std::vector<std::string>{"Zürich AG", "0.043", "1"}));
-  EXPECT_EQ(read_all(*book).at(1), std::vector<std::string>{"ignore me"});  // the first sheet
+  EXPECT_EQ(read_rows(*book).at(1), std::vector<std::string>{"ignore me"});  // the first sheet
   const Status missing = book->read_sheet("Projets", [](auto, auto) { return true; });
   ASSERT_FALSE(missing.is_ok());
   EXPECT_EQ(missing.field_errors()[0].rule,
@@ -122,7 +123,7 @@ TEST(Xlsx, DatesInBothSystemsAndExcelsPhantomLeapDay) {
   // 45292 = 2024-01-01 (1904 system: 45292 − 1462 = 43830); 59 = 1900-02-28; 60 = the 29 February
   // 1900 Excel counts (left a number); 61 = 1900-03-01; a format with quoted text ("d") is not a
   // date; no style: a number.
-  EXPECT_EQ(read_all(*book).at(1),
+  EXPECT_EQ(read_rows(*book).at(1),
             (std::vector<std::string>{"2024-01-01", "1900-02-28", "60", "1900-03-01",
                                       "2024-01-01T12:00:00", "12.5", "45292"}));
   auto book1904 = XlsxBook::open_file(
@@ -130,7 +131,7 @@ TEST(Xlsx, DatesInBothSystemsAndExcelsPhantomLeapDay) {
             styles, R"(<workbookPr date1904="1"/>)")
           .write(dir, "b1904.xlsx"));
   ASSERT_TRUE(book1904.has_value());
-  EXPECT_EQ(read_all(*book1904).at(1), (std::vector<std::string>{"1904-01-01", "2024-01-01"}));
+  EXPECT_EQ(read_rows(*book1904).at(1), (std::vector<std::string>{"1904-01-01", "2024-01-01"}));
 }
 
 TEST(Xlsx, SharedRichAndInlineStringsAndCellsWithoutReferences) {
@@ -141,7 +142,7 @@ TEST(Xlsx, SharedRichAndInlineStringsAndCellsWithoutReferences) {
       R"(<row r="2"><c r="A2" t="s"><v>1</v></c><c r="C2" t="inlineStr"><is><t>en ligne</t></is></c><c t="str"><f>A2</f><v>formule</v></c><c t="e"><v>#N/A</v></c></row><row><c t="s"><v>0</v></c></row>)";
   auto book = XlsxBook::open_file(Parts(sheet, shared).write(dir));
   ASSERT_TRUE(book.has_value()) << book.error().to_string();
-  const Rows rows = read_all(*book);
+  const Rows rows = read_rows(*book);
   EXPECT_EQ(rows.at(2),
             (std::vector<std::string>{"rich & gras", "", "en ligne", "formule", "#N/A"}));
   EXPECT_EQ(rows.at(3), std::vector<std::string>{"simple"});  // a row without r follows row 2
@@ -151,6 +152,45 @@ TEST(Xlsx, SharedRichAndInlineStringsAndCellsWithoutReferences) {
   const Status st = bad->read_sheet("", [](auto, auto) { return true; });
   ASSERT_FALSE(st.is_ok());
   EXPECT_EQ(st.field_errors()[0].rule, "Données!A1: shared string index '7' does not exist");
+}
+
+TEST(Xlsx, RowsGoingBackLongStringsAndTooManyCellsOrSheetsAreRefused) {
+  TempDir dir;
+  const auto rule = [](const Result<XlsxBook>& book) {
+    if (!book.has_value()) return first_error(book);
+    const Status st = book->read_sheet("", [](auto, auto) { return true; });
+    return st.is_ok() ? std::string("(read)") : st.field_errors()[0].rule;
+  };
+  // Rows out of order (one bad row would refuse its twin).
+  EXPECT_EQ(
+      rule(XlsxBook::open_file(
+          Parts(R"(<row r="5"><c r="A5"><v>1</v></c></row><row r="3"><c r="A3"><v>2</v></c></row>)")
+              .write(dir, "back.xlsx"))),
+      "sheet 'Données': row 3 comes after row 5");
+  EXPECT_EQ(rule(XlsxBook::open_file(
+                Parts(R"(<row r="9999999999999"><c><v>1</v></c></row>)").write(dir, "far.xlsx"))),
+            "sheet 'Données': row number '9999999999999' is not between 1 and 1048576");
+  // A shared string longer than a cell may be, which every cell referring to it would copy.
+  const std::string huge(40'000 * 4, 'x');
+  EXPECT_EQ(rule(XlsxBook::open_file(Parts(R"(<row r="1"><c r="A1" t="s"><v>0</v></c></row>)",
+                                           "<si><t>" + huge + "</t></si>")
+                                         .write(dir, "long.xlsx"))),
+            "shared string 0 is longer than a cell may be (32,767 characters)");
+  // One cell at XFD per row is a row of 16,384 cells for whoever keeps it.
+  std::string wide;
+  for (int r = 1; r <= 10; ++r)
+    wide += fmt::format(R"(<row r="{}"><c r="XFD{}"><v>1</v></c></row>)", r, r);
+  XlsxLimits limits;
+  limits.max_cells = 100'000;
+  EXPECT_EQ(rule(XlsxBook::open_file(Parts(wide).write(dir, "wide.xlsx"), limits)),
+            "sheet 'Données' holds more than 100000 cells (counting the empty ones inside rows)");
+  limits = {};
+  limits.max_sheets = 1;
+  Parts two(R"(<row r="1"><c r="A1"><v>1</v></c></row>)");
+  two.files["xl/workbook.xml"] =
+      R"(<?xml version="1.0"?><workbook><sheets><sheet name="A" id="rId1"/><sheet name="B" id="rId1"/></sheets></workbook>)";
+  EXPECT_EQ(first_error(XlsxBook::open_file(two.write(dir, "two.xlsx"), limits)),
+            "the workbook has more than 1 sheets");
 }
 
 TEST(Xlsx, AZipBombIsRefusedBeforeItIsInflated) {

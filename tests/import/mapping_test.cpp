@@ -89,6 +89,49 @@ TEST(MappingNormalisers, FrenchNumbersAndCodes) {
   EXPECT_EQ(label_key("ÉTAB.  ESR"), "etab. esr");
 }
 
+TEST(MappingFile, GlobPatternsMatchWholeNamesWithoutBacktrackingBlowUp) {
+  EXPECT_TRUE(glob_match("20??", "2024"));
+  EXPECT_FALSE(glob_match("20??", "20245"));
+  EXPECT_FALSE(glob_match("20??", "1999"));
+  EXPECT_TRUE(glob_match("Emploi *", "Emploi 2021"));
+  EXPECT_TRUE(glob_match("*", ""));
+  EXPECT_TRUE(glob_match("a*b*c", "aXXbYYc"));
+  EXPECT_FALSE(glob_match("a*b*c", "aXXbYY"));
+  // A pattern that makes backtracking regular expressions exponential runs in microseconds.
+  EXPECT_FALSE(glob_match(std::string(50, '*') + "b", std::string(100'000, 'a')));
+}
+
+TEST(MappingFile, AFieldFromATargetWithSeveralRowsAndTooManyTargetsAreRefused) {
+  std::string many;
+  for (int i = 0; i < 11; ++i) many += "[[target]]\nentity = \"territory\"\n";
+  auto r = parse_mapping(many, "m.toml");
+  ASSERT_FALSE(r.has_value());
+  bool capped = false;
+  for (const auto& e : r.error().field_errors()) capped |= e.rule == "at most 10 targets";
+  EXPECT_TRUE(capped);
+  r = parse_mapping(R"(
+[[target]]
+entity = "cluster"
+for_each = "Pôles"
+[target.fields]
+id = "@item"
+name = "@item"
+region = { constant = "84" }
+scale = { constant = "regional" }
+[[target]]
+entity = "membership"
+[target.fields]
+organisation_id = "Organisation"
+cluster_id = { from = "cluster.id" }
+start_date = "Date"
+)",
+                    "m.toml");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().field_errors()[0].format(),
+            "m.toml:14: field 'cluster_id' value 'cluster.id': names a target with for_each, which "
+            "gives several rows: which one is meant?");
+}
+
 TEST(MappingFile, ErrorsNameTheLineAndTheKey) {
   const auto r = parse_mapping(R"(
 [source]
@@ -265,10 +308,26 @@ TEST_P(MappingTest, ADirectoryAsASnapshotEndsTheMembersItNoLongerLists) {
   MappedImportOptions opt;
   opt.skip_invalid = true;
   opt.snapshot_date = "2026-01-01";
-  auto r = import_mapped_file(*store_, mapping(), (*dir_ / "annuaire.csv").string(), opt);
+  // With refused rows the snapshot waits: a member among them would be ended by a typo.
+  auto withheld = import_mapped_file(*store_, mapping(), (*dir_ / "annuaire.csv").string(), opt);
+  ASSERT_TRUE(withheld.has_value()) << withheld.error().to_string();
+  EXPECT_TRUE(withheld->snapshot_withheld);
+  EXPECT_EQ(withheld->ended, 0);
+  EXPECT_EQ(stored("membership", "organisation_id").at("old").at("end_date"), "");
+  // The directory with its refused rows taken out (the lines the script planted).
+  std::ifstream in(*dir_ / "annuaire.csv");
+  std::ostringstream clean;
+  std::string text;
+  for (int64_t line = 1; std::getline(in, text); ++line)
+    if (!expected["refused"].contains(std::to_string(line))) clean << text << "\n";
+  testing::write_file(*dir_ / "corrige.csv", clean.str());
+  auto r = import_mapped_file(*store_, mapping(), (*dir_ / "corrige.csv").string(), opt);
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_TRUE(r->rejected_lines.empty());
+  EXPECT_FALSE(r->snapshot_withheld);
   EXPECT_EQ(r->ended, 1);
-  EXPECT_EQ(r->counts["membership"].inserted, static_cast<int64_t>(expected["memberships"].size()));
+  EXPECT_EQ(r->counts["membership"].unchanged,  // written by the first import
+            static_cast<int64_t>(expected["memberships"].size()));
   const auto members = stored("membership", "organisation_id");
   EXPECT_EQ(members.at("old").at("end_date"), "2025-12-31");  // absent from the directory
   EXPECT_EQ(members.at("other").at("end_date"), "");          // another cluster's member
@@ -335,7 +394,7 @@ TEST_P(MappingTest, AWideEmploymentTableIsUnpivotedByYear) {
 [source]
 null_values = ["NC"]
 [source.unpivot]
-columns = "^(19|20)[0-9]{2}$"
+columns = ["19??", "20??"]
 name = "year"
 value = "jobs"
 
@@ -362,7 +421,7 @@ jobs = { column = "jobs", normalise = ["number"] }
 [source]
 null_values = ["NC"]
 [source.unpivot]
-columns = "^(19|20)[0-9]{2}$"
+columns = ["19??", "20??"]
 name = "year"
 value = "jobs"
 
@@ -389,7 +448,7 @@ jobs = { column = "jobs", normalise = ["number"] }
 [source]
 null_values = ["NC"]
 [source.unpivot]
-columns = "^(19|20)[0-9]{2}$"
+columns = ["19??", "20??"]
 name = "year"
 value = "jobs"
 
@@ -425,6 +484,32 @@ jobs = { column = "jobs", normalise = ["number"] }
                                                      {"2A/62/2019", "310"},
                                                      {"2A/62/2020", "320"},
                                                      {"2A/62/2021", "335"}}));
+}
+
+// A membership made from an organisation of the same row is not made when the organisation is
+// not (only_when): no "is required" error for a row that was not asked for.
+TEST_P(MappingTest, ARowOfATargetNotAskedForIsNotAnError) {
+  auto m = parse_mapping(R"(
+[[target]]
+entity = "organisation"
+only_when = ["Nom"]
+[target.fields]
+id = { template = "annuaire:{Nom|slug}" }
+name = "Nom"
+kind = { constant = "company" }
+[[target]]
+entity = "membership"
+[target.fields]
+organisation_id = { from = "organisation.id" }
+cluster_id = { constant = "aero" }
+start_date = { column = "Date", normalise = ["date"] }
+)",
+                         "m.toml");
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  auto r = import_mapped(*store_, *m, "Nom;Date\nÉole;03/01/2024\n;04/01/2024\n", "a.csv", {});
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(r->counts["membership"].inserted, 1);
+  EXPECT_TRUE(r->rejected_lines.empty());
 }
 
 TEST_P(MappingTest, TheShippedEmploymentMappingReadsTheTableItDocuments) {

@@ -115,8 +115,15 @@ Status check_imported_assignments(Ctx& c, const schema::Entity& e) {
       }
       return proposal >= 0 && reviewer >= 0;
     }
-    if (static_cast<size_t>(std::max(proposal, reviewer)) < f.size())
-      pairs.emplace_back(f[static_cast<size_t>(proposal)], f[static_cast<size_t>(reviewer)]);
+    if (static_cast<size_t>(std::max(proposal, reviewer)) >= f.size()) return true;
+    // The values the importer will store (trimmed, checked), not the raw cells: " P1" is P1.
+    Value p, r;
+    if (schema::parse_cell(e.fields[static_cast<size_t>(schema::field_index(e, "proposal_id"))],
+                           f[static_cast<size_t>(proposal)], p) ||
+        schema::parse_cell(e.fields[static_cast<size_t>(schema::field_index(e, "reviewer_id"))],
+                           f[static_cast<size_t>(reviewer)], r))
+      return true;  // the importer reports the bad cell
+    pairs.emplace_back(value_to_text(p), value_to_text(r));
     return true;
   }));
   if (pairs.empty()) return Status::ok();  // the importer reports what is missing
@@ -142,11 +149,12 @@ Status check_imported_assessments(Ctx& c, const schema::Entity& e) {
       return year >= 0;
     }
     if (static_cast<size_t>(year) < f.size()) {
-      try {
-        years.insert(std::stoll(f[static_cast<size_t>(year)]));
-      } catch (const std::exception&) {
-        // The importer reports the bad cell.
-      }
+      // The year the importer will store, read by the same rule.
+      Value y;
+      if (!schema::parse_cell(e.fields[static_cast<size_t>(schema::field_index(e, "year"))],
+                              f[static_cast<size_t>(year)], y) &&
+          std::holds_alternative<int64_t>(y))
+        years.insert(std::get<int64_t>(y));
     }
     return true;
   }));

@@ -13,6 +13,7 @@
 
 #include "app/entities.h"
 #include "core/schema.h"
+#include "core/validate.h"
 #include "http/router.h"
 #include "http/services.h"
 #include "import/mapping.h"
@@ -62,8 +63,21 @@ struct SourceView {
 };
 POLES_JSON(SourceView, file, sheet, sheets, columns, rows, entities)
 
+// Text from the file as JSON can carry it: a cell or a column name in another encoding (a
+// Windows-1252 export) would make the JSON writer throw after the import is written.
+std::string clean(const std::string& s) {
+  return validate::utf8(s) ? std::string("(not valid UTF-8)") : s;
+}
+std::vector<std::string> clean(const std::vector<std::string>& list) {
+  std::vector<std::string> out;
+  out.reserve(list.size());
+  for (const auto& s : list) out.push_back(clean(s));
+  return out;
+}
+
 SourceView source_view(const import::SourceColumns& cols, const std::string& file) {
-  SourceView v{file, cols.sheet, cols.sheets, cols.columns, cols.rows, {}};
+  SourceView v{clean(file),         clean(cols.sheet), clean(cols.sheets),
+               clean(cols.columns), cols.rows,         {}};
   static constexpr std::array<const char*, 5> kTypes = {"text", "integer", "number", "date",
                                                         "boolean"};
   for (const auto& e : schema::entities()) {
@@ -116,6 +130,7 @@ struct MappedImportView {
   std::vector<RowError> errors;
   int64_t total_errors = 0;
   int64_t ended = 0;
+  bool snapshot_withheld = false;  // refused rows: the snapshot is not applied
   std::map<std::string, Counts> counts;
   std::vector<std::string> unused_columns;
   std::vector<PreviewRow> preview;
@@ -123,8 +138,8 @@ struct MappedImportView {
   bool committed = false;
 };
 POLES_JSON(MappedImportView, file, sheet, columns, source_rows, blank_rows, accepted_rows,
-           refused_lines, errors, total_errors, ended, counts, unused_columns, preview, dry_run,
-           committed)
+           refused_lines, errors, total_errors, ended, snapshot_withheld, counts, unused_columns,
+           preview, dry_run, committed)
 
 Result<std::string> from_base64(const std::string& text) {
   std::string out(text.size() / 4 * 3 + 3, '\0');
@@ -139,23 +154,25 @@ Result<std::string> from_base64(const std::string& text) {
 
 MappedImportView view_of(const import::MappedImportReport& r) {
   MappedImportView v;
-  v.file = r.file;
-  v.sheet = r.sheet;
-  v.columns = r.columns;
+  v.file = clean(r.file);
+  v.sheet = clean(r.sheet);
+  v.columns = clean(r.columns);
   v.source_rows = r.source_rows;
   v.blank_rows = r.blank_rows;
   v.accepted_rows = r.accepted_rows;
   v.refused_lines = r.rejected_lines;
   for (const auto& e : r.errors)
-    v.errors.push_back({e.line, e.column, e.cell, e.field, e.value, e.rule, e.format()});
+    v.errors.push_back({e.line, e.column, clean(e.cell), clean(e.field), clean(e.value),
+                        clean(e.rule), clean(e.format())});
   v.total_errors = r.total_errors;
   v.ended = r.ended;
+  v.snapshot_withheld = r.snapshot_withheld;
   for (const auto& [entity, c] : r.counts)
     v.counts[entity] = {c.rows, c.inserted, c.updated, c.unchanged};
-  v.unused_columns = r.unused_columns;
+  v.unused_columns = clean(r.unused_columns);
   for (const auto& p : r.preview) {
     PreviewRow row{p.entity, p.line, {}};
-    for (const auto& [field, value] : p.values) row.values[field] = value;
+    for (const auto& [field, value] : p.values) row.values[field] = clean(value);
     v.preview.push_back(std::move(row));
   }
   v.dry_run = r.dry_run;
