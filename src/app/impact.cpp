@@ -28,6 +28,14 @@ bool enough_firms(int64_t firms) { return firms >= kRule.min_firms; }
 std::optional<double> finite(double v) {
   return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
 }
+// Said instead of a pre-test whose covariance cannot be inverted (as R's did declines).
+std::string singular_warning(double rcond) {
+  return fmt::format(
+      "the covariance of the pre-treatment estimates is singular (reciprocal condition number "
+      "{:.1e}, at most the machine epsilon): no test statistic nor p-value is given, as R's did "
+      "declines; fewer pre-treatment periods, or more units, make it testable",
+      rcond);
+}
 std::optional<double> published(double v, bool publish) {
   return publish ? finite(v) : std::nullopt;
 }
@@ -166,8 +174,11 @@ Result<ImpactDid> run_did(const Frame& f, const Args& a, const Columns& c,
     out.cells.push_back(cell);
   }
   out.uniform_critical_value = finite(inf.critical_value);
-  out.pretest = {finite(r.pretest_stat), r.pretest_df,
-                 r.pretest_df > 0 ? finite(r.pretest_p) : std::nullopt};
+  out.pretest = {finite(r.pretest_stat),
+                 r.pretest_df,
+                 r.pretest_df > 0 ? finite(r.pretest_p) : std::nullopt,
+                 {}};
+  if (r.pretest_singular) out.pretest.warning = singular_warning(r.pretest_rcond);
   // The aggregations average over every cohort: published as they are.
   auto overall = [](const impact::Interval& i) {
     return ImpactDidOverall{finite(i.estimate), finite(i.se), finite(i.low), finite(i.high)};
@@ -337,7 +348,8 @@ Result<ImpactEvent> run_event(const Frame& f, const Args& a, const Columns& c) {
     term.reference = reference;
     out.terms.push_back(term);
   }
-  out.pretrend = {finite(r.pretrend.f), r.pretrend.df, finite(r.pretrend.p_f)};
+  out.pretrend = {finite(r.pretrend.f), r.pretrend.df, finite(r.pretrend.p_f), {}};
+  if (r.pretrend.singular) out.pretrend.warning = singular_warning(r.pretrend.rcond);
   out.n = r.fit.n;
   out.clusters = r.fit.clusters;
   out.secrecy = {kRule.min_firms, masked};

@@ -90,8 +90,10 @@ struct ImpactDidPretest {
   std::optional<double> stat;
   int df = 0;
   std::optional<double> p;
+  // Present when no statistic is given: the pre-treatment estimates' covariance is singular.
+  tj::Omittable<std::string> warning;
 };
-POLES_JSON(ImpactDidPretest, stat, df, p)
+POLES_JSON(ImpactDidPretest, stat, df, p, warning)
 
 // The simple aggregation: one overall ATT.
 struct ImpactDidOverall {
@@ -198,8 +200,9 @@ struct ImpactPretrend {
   std::optional<double> f;
   int df = 0;
   std::optional<double> p;
+  tj::Omittable<std::string> warning;  // as ImpactDidPretest::warning
 };
-POLES_JSON(ImpactPretrend, f, df, p)
+POLES_JSON(ImpactPretrend, f, df, p, warning)
 
 struct ImpactEvent {
   std::string estimator = "event";

@@ -7,11 +7,13 @@
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <random>
 #include <thread>
 
+#include "impact/hdfe.h"
 #include "numeric/logit.h"
 
 namespace poles::impact {
@@ -404,10 +406,19 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
     Eigen::MatrixXd V = Eigen::MatrixXd::Zero(q, q);
     V.selfadjointView<Eigen::Lower>().rankUpdate(psi.transpose(), 1.0 / static_cast<double>(n));
     V = V.selfadjointView<Eigen::Lower>();
-    res.pretest_stat = static_cast<double>(n) * a.dot(V.completeOrthogonalDecomposition().solve(a));
     res.pretest_df = static_cast<int>(q);
-    res.pretest_p = boost::math::cdf(boost::math::complement(
-        boost::math::chi_squared(static_cast<double>(q)), res.pretest_stat));
+    res.pretest_rcond = reciprocal_condition(V);
+    if (ill_conditioned(res.pretest_rcond)) {
+      // With more pre-treatment cells than the units can identify, a generalised inverse gives
+      // any statistic at all (p = 7e-40 on 95 units and 36 cells): none is given.
+      res.pretest_singular = true;
+      res.pretest_stat = res.pretest_p = std::numeric_limits<double>::quiet_NaN();
+    } else {
+      res.pretest_stat =
+          static_cast<double>(n) * a.dot(V.completeOrthogonalDecomposition().solve(a));
+      res.pretest_p = boost::math::cdf(boost::math::complement(
+          boost::math::chi_squared(static_cast<double>(q)), res.pretest_stat));
+    }
   }
   return res;
 }

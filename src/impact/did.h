@@ -66,6 +66,10 @@ struct DidResult {
   // Wald pre-test that every pre-treatment ATT(g,t) is zero (analytic variance).
   double pretest_stat = 0, pretest_p = 1;
   int pretest_df = 0;
+  // Their covariance is numerically singular (reciprocal condition number ≤ machine epsilon):
+  // no statistic and no p-value, as R's did declines ("singular covariance matrix").
+  bool pretest_singular = false;
+  double pretest_rcond = 1;
 };
 
 Result<DidResult> att_gt(const DidData& data, const DidOptions& options = {});

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <Eigen/LU>
 #include <Eigen/SparseCholesky>
 #include <Eigen/SparseCore>
 #include <algorithm>
@@ -821,6 +822,19 @@ Result<OlsResult> feols(OlsInput in) {
   return res;
 }
 
+double reciprocal_condition(const Eigen::MatrixXd& v) {
+  if (v.size() == 0) return 1;
+  if (!v.allFinite()) return 0;
+  Eigen::FullPivLU<Eigen::MatrixXd> lu(v);
+  lu.setThreshold(0);  // only an exactly zero pivot is singular: the rest the ratio measures
+  if (!lu.isInvertible()) return 0;
+  const auto norm1 = [](const Eigen::MatrixXd& m) {
+    return m.cwiseAbs().colwise().sum().maxCoeff();
+  };
+  const double n = norm1(v) * norm1(lu.inverse());
+  return n > 0 && std::isfinite(n) ? 1 / n : 0;
+}
+
 Wald wald_test(const Eigen::VectorXd& coef, const Eigen::MatrixXd& vcov,
                const std::vector<int>& which, double df_denominator) {
   Wald w;
@@ -832,6 +846,12 @@ Wald wald_test(const Eigen::VectorXd& coef, const Eigen::MatrixXd& vcov,
     b(a) = coef(which[static_cast<size_t>(a)]);
     for (int c = 0; c < w.df; ++c)
       v(a, c) = vcov(which[static_cast<size_t>(a)], which[static_cast<size_t>(c)]);
+  }
+  w.rcond = reciprocal_condition(v);
+  if (ill_conditioned(w.rcond)) {
+    w.singular = true;
+    w.stat = w.p = w.f = w.p_f = std::numeric_limits<double>::quiet_NaN();
+    return w;
   }
   w.stat = b.dot(v.completeOrthogonalDecomposition().solve(b));
   w.p = boost::math::cdf(

@@ -9,6 +9,7 @@
 #include <Eigen/Dense>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -112,7 +113,18 @@ std::vector<Interval> coefficient_intervals(const OlsResult& r, double alpha = 0
 struct Wald {
   double stat = 0, p = 1, f = 0, p_f = 1;
   int df = 0;
+  // The tested coefficients' covariance is numerically singular (reciprocal condition number at
+  // most the machine epsilon, as R's did checks with rcond()): no statistic, no p-value.
+  bool singular = false;
+  double rcond = 1;
 };
+// The reciprocal condition number of a square matrix in the 1-norm, 1 / (‖V‖₁ ‖V⁻¹‖₁), as R's
+// rcond() (LAPACK estimates it; this computes it); 0 when V is not invertible.
+double reciprocal_condition(const Eigen::MatrixXd& v);
+// True when a covariance is too ill-conditioned to invert for a test (R's did: rcond ≤ eps).
+inline bool ill_conditioned(double rcond) {
+  return !(rcond > std::numeric_limits<double>::epsilon());
+}
 Wald wald_test(const Eigen::VectorXd& coef, const Eigen::MatrixXd& vcov,
                const std::vector<int>& which, double df_denominator);
 

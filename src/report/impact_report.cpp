@@ -74,6 +74,18 @@ std::string event_plot(const std::string& title, const std::vector<Term>& terms,
   return line_chart(title, {est, zero}, lang);
 }
 
+// A pre-test whose covariance is singular: said, with no statistic (as R's did declines).
+std::string singular_text(int df, std::string_view lang) {
+  return fmt::format(
+      "{} ({} {})",
+      tr(lang,
+         "non calculable, la covariance des estimations avant traitement est singulière ; moins "
+         "de périodes avant traitement ou davantage d'unités le rendraient possible",
+         "not computed, the covariance of the pre-treatment estimates is singular; fewer "
+         "pre-treatment periods or more units would make it possible"),
+      df, tr(lang, "estimations", "estimates"));
+}
+
 void did_sections(std::string& h, const app::ImpactDid& r, std::string_view lang) {
   const auto& ag = r.aggregations;
   h += estimate_head(lang, tr(lang, "Agrégation", "Aggregation"));
@@ -89,10 +101,13 @@ void did_sections(std::string& h, const app::ImpactDid& r, std::string_view lang
                     ag.calendar, lang, kNone);
   h += "</tbody></table>";
   const auto& pre = r.pretest;
-  h += fmt::format("<p>{} : χ²({}) = {}, p = {}. {} : {} ; {} : {}.</p>",
+  h += fmt::format("<p>{} : {}. {} : {} ; {} : {}.</p>",
                    tr(lang, "Test de Wald des tendances parallèles avant traitement",
                       "Wald pre-test of parallel trends"),
-                   pre.df, number(num(pre.stat), 2, lang), pre.p ? number(*pre.p, 4, lang) : "—",
+                   pre.warning
+                       ? singular_text(pre.df, lang)
+                       : fmt::format("χ²({}) = {}, p = {}", pre.df, number(num(pre.stat), 2, lang),
+                                     pre.p ? number(*pre.p, 4, lang) : "—"),
                    tr(lang, "Unités", "Units"), number(static_cast<double>(r.data.units), 0, lang),
                    tr(lang, "écartées (panel incomplet)", "dropped (incomplete panel)"),
                    number(static_cast<double>(r.data.dropped_units), 0, lang));
@@ -143,11 +158,13 @@ void event_sections(std::string& h, const app::ImpactEvent& r, std::string_view 
     // A masked term has no row count.
     h += estimate_row(std::to_string(t.e), t, lang, t.rows ? kNone : kSecret);
   }
-  h += fmt::format("</tbody></table><p>{} : F({}) = {}, p = {}.</p></section>",
+  h += fmt::format("</tbody></table><p>{} : {}.</p></section>",
                    tr(lang, "Test joint des coefficients avant traitement",
                       "Joint test of the pre-treatment coefficients"),
-                   r.pretrend.df, number(num(r.pretrend.f), 2, lang),
-                   number(num(r.pretrend.p), 4, lang));
+                   r.pretrend.warning ? singular_text(r.pretrend.df, lang)
+                                      : fmt::format("F({}) = {}, p = {}", r.pretrend.df,
+                                                    number(num(r.pretrend.f), 2, lang),
+                                                    number(num(r.pretrend.p), 4, lang)));
 }
 
 void ols_sections(std::string& h, const app::ImpactOls& r, std::string_view lang) {

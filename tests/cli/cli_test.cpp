@@ -1,4 +1,5 @@
 // The command line's contract: exit codes 0 ok, 1 usage, 2 bad input; errors on stderr.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -149,6 +150,32 @@ TEST_F(Cli, ImpactOnACsvFile) {
 
 // The Poisson regression from the command line: fixest's trade data, the gravity model in
 // levels (PPML), the distance elasticity of R's glm with dummies (tests/impact/ppml_test.cpp).
+// More pre-treatment cells (14) than units (8): the pre-test's covariance is singular, and the
+// answer says so instead of a p-value (the report too, in French).
+TEST_F(Cli, ASingularPreTestIsSaidNotComputed) {
+  std::string csv = "unit,year,first,y\n";
+  const int groups[8] = {8, 8, 10, 10, 0, 0, 0, 0};
+  for (int u = 0; u < 8; ++u)
+    for (int t = 1; t <= 12; ++t)
+      csv += fmt::format("{},{},{},{}\n", u, t, groups[u],
+                         (u * 7 + t * 13) % 10 + (t >= groups[u] && groups[u] > 0));
+  testing::write_file(dir_ / "panel.csv", csv);
+  ASSERT_EQ(run({"impact", "--data", (dir_ / "panel.csv").string(), "--estimator", "did",
+                 "--outcome", "y", "--unit", "unit", "--time", "year", "--group", "first", "--json",
+                 "--report", (dir_ / "did.html").string(), "--lang", "fr"}),
+            0)
+      << err();
+  const auto j = nlohmann::json::parse(out());
+  EXPECT_EQ(j["pretest"]["df"], 14);
+  EXPECT_TRUE(j["pretest"]["p"].is_null());
+  EXPECT_TRUE(j["pretest"]["stat"].is_null());
+  EXPECT_NE(j["pretest"]["warning"].get<std::string>().find("singular"), std::string::npos);
+  const std::string html = testing::read_file(dir_ / "did.html");
+  EXPECT_NE(
+      html.find("non calculable, la covariance des estimations avant traitement est singulière"),
+      std::string::npos);
+}
+
 TEST_F(Cli, PoissonRegressionOnACsvFile) {
   POLES_REQUIRE_SHARED("data/reference/fixest/trade.csv");
   const std::string data = testing::shared_path("data/reference/fixest/trade.csv").string();

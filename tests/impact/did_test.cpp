@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "impact/frame.h"
@@ -27,6 +28,32 @@ DidData mpdta() {
     d.group.push_back(static_cast<int>(group[i]));
   }
   return d;
+}
+
+// More pre-treatment cells than units: their covariance (units × cells influence functions)
+// has rank at most the number of units, so the Wald statistic is whatever a generalised inverse
+// makes of it. R's did declines ("singular covariance matrix"); so does this.
+TEST(CallawaySantAnna, ASingularPreTestCovarianceGivesNoStatisticNorPValue) {
+  DidData d;
+  std::mt19937_64 rng(20261130);
+  std::normal_distribution<double> noise(0, 1);
+  const int groups[8] = {8, 8, 10, 10, 0, 0, 0, 0};
+  for (int u = 0; u < 8; ++u) {
+    for (int t = 1; t <= 12; ++t) {
+      d.unit.push_back(u);
+      d.time.push_back(t);
+      d.group.push_back(groups[u]);
+      d.y.push_back(noise(rng) + (groups[u] > 0 && t >= groups[u] ? 1.0 : 0.0));
+    }
+  }
+  auto r = att_gt(d);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  // Varying base period: cohort 8 has pre-treatment cells at t = 2…7, cohort 10 at t = 2…9.
+  EXPECT_EQ(r->pretest_df, 14);
+  EXPECT_TRUE(r->pretest_singular);
+  EXPECT_LE(r->pretest_rcond, std::numeric_limits<double>::epsilon());
+  EXPECT_TRUE(std::isnan(r->pretest_stat));
+  EXPECT_TRUE(std::isnan(r->pretest_p));
 }
 
 TEST(CallawaySantAnna, MpdtaGroupTimeEffectsMatchTheDidPackage) {
@@ -53,6 +80,8 @@ TEST(CallawaySantAnna, MpdtaGroupTimeEffectsMatchTheDidPackage) {
   }
   EXPECT_NEAR(r->pretest_p, 0.16812, 5e-6);
   EXPECT_EQ(r->pretest_df, 5);
+  EXPECT_FALSE(r->pretest_singular);
+  EXPECT_GT(r->pretest_rcond, 1e-6);
   // Regression and doubly robust coincide without covariates; so does IPW.
   for (auto m : {DidMethod::kRegression, DidMethod::kIpw}) {
     auto o =

@@ -151,5 +151,27 @@ TEST(Feols, NothingLeftToEstimateIsAnError) {
             std::string::npos);
 }
 
+// The reciprocal condition number by hand: [[2, 1], [1, 2]] has ‖V‖₁ = 3 and V⁻¹ = [[2, −1],
+// [−1, 2]] / 3 with ‖V⁻¹‖₁ = 1, so 1/3; a covariance with a 1e-20 direction is not tested.
+TEST(WaldTest, AnIllConditionedCovarianceGivesNoStatistic) {
+  Eigen::MatrixXd v(2, 2);
+  v << 2, 1, 1, 2;
+  EXPECT_NEAR(reciprocal_condition(v), 1.0 / 3.0, 1e-15);
+  Eigen::VectorXd b(2);
+  b << 1, 1;
+  // b'V⁻¹b = [1 1]·[1 1]'/3 = 2/3.
+  Wald w = wald_test(b, v, {0, 1}, 100);
+  EXPECT_FALSE(w.singular);
+  EXPECT_NEAR(w.stat, 2.0 / 3.0, 1e-12);
+  v << 1, 0, 0, 1e-20;
+  EXPECT_NEAR(reciprocal_condition(v), 1e-20, 1e-32);
+  w = wald_test(b, v, {0, 1}, 100);
+  EXPECT_TRUE(w.singular);
+  EXPECT_TRUE(std::isnan(w.stat));
+  EXPECT_TRUE(std::isnan(w.p_f));
+  v << 1, 1, 1, 1;  // rank 1
+  EXPECT_EQ(reciprocal_condition(v), 0);
+}
+
 }  // namespace
 }  // namespace poles::impact
