@@ -1335,6 +1335,19 @@ function estimateRows(rows, keyLabel, key) {
     { label: t("imp.ci"), num: true, value: (r) => `[${v(r.ci_low)} ; ${v(r.ci_high)}]` }], rows);
 }
 
+// The plain reading of the headline estimate (a change in percent on a log outcome).
+function readingLine(r) {
+  const g = r.reading;
+  if (!g || g.value === null || g.value === undefined) return "";
+  const pct = g.scale === "percent";
+  const s = (v) => (v === null ? "—" : `${v > 0 ? "+" : ""}${fmt(v, pct ? 1 : 3)}${pct ? "\u00a0%" : ""}`);
+  const base = /^log1?p?\((.+)\)$/.exec(r.outcome || "")?.[1];
+  const what = base && t(`imp.var.${base}`) !== `imp.var.${base}` ? t(`imp.var.${base}`) : label("impact_outcome", r.outcome);
+  return el("p", { id: "imp-reading", class: "reading" }, el("strong", {}, t("imp.reading")), " ",
+    t(pct ? "imp.reading_pct" : "imp.reading_level", { v: s(g.value), lo: s(g.low), hi: s(g.high), y: what }), " ",
+    t(g.conclusive ? "imp.conclusive" : "imp.inconclusive"));
+}
+
 function showImpact(box, r, id) {
   const links = el("p", {}, el("a", { href: `/api/v1/reports/impact/${id}?format=html&lang=${lang}`, target: "_blank", id: "imp-report-html" }, t("imp.report_html")),
     " · ", el("a", { href: `/api/v1/reports/impact/${id}?format=pdf&lang=${lang}`, id: "imp-report-pdf" }, t("imp.report_pdf")));
@@ -1349,7 +1362,7 @@ function showImpact(box, r, id) {
   if (r.estimator === "did") {
     const ag = r.aggregations;
     box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.results")),
-      estimateRows(["simple", "dynamic", "group", "calendar"].map((k) => ({ k, ...ag[k] })), t("imp.aggregation"), (x) => t(`imp.agg.${x.k}`)),
+      estimateRows(["simple", "dynamic", "group", "calendar"].map((k) => ({ k, ...ag[k] })), t("imp.aggregation"), (x) => t(`imp.agg.${x.k}`)), readingLine(r),
       el("p", { id: "imp-pretest" }, r.pretest.warning ? t("imp.pretest_singular", { n: fmt(r.pretest.df), units: fmt(r.data.units) }) : t("imp.pretest", { p: r.pretest.p === null ? "—" : fmt(r.pretest.p, 3), units: fmt(r.data.units) })), links),
     el("section", { class: "card" }, el("h2", {}, t("imp.plot")), plot, estimateRows(ag.dynamic.terms, "e", (x) => x.key)),
     el("section", { class: "card", id: "imp-groups" }, el("h2", {}, t("imp.by_cohort")), estimateRows(ag.group.terms, t("imp.cohort"), (x) => x.key)));
@@ -1359,11 +1372,11 @@ function showImpact(box, r, id) {
       el("p", { id: "imp-pretest" }, r.pretrend.warning ? t("imp.pretrend_singular", { n: fmt(r.pretrend.df) }) : t("imp.pretrend", { p: fmt(r.pretrend.p, 3) })), links));
     chart(plot, band(r.terms, "e"));
   } else if (r.estimator === "ols") {
-    box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.results")), estimateRows(r.coefficients, t("imp.variable"), (x) => x.name),
+    box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.results")), estimateRows(r.coefficients, t("imp.variable"), (x) => x.name), readingLine(r),
       el("p", {}, `n = ${fmt(r.n)} · R² ${fmt(r.r2, 3)} · within R² ${fmt(r.within_r2, 3)}`), links));
   } else {
     box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.results")),
-      r.att ? estimateRows([{ name: t("imp.att_matched"), ...r.att }], "", (x) => x.name) : "",
+      r.att ? estimateRows([{ name: t("imp.att_matched"), ...r.att }], "", (x) => x.name) : "", readingLine(r),
       el("p", {}, t("imp.matched", { t: fmt(r.treated_matched), tt: fmt(r.treated), c: fmt(r.controls_matched), cc: fmt(r.controls) })), links),
     el("section", { class: "card" }, el("h2", {}, t("imp.balance")), plot,
       table([{ label: t("imp.variable"), value: (b) => b.name }, { label: t("imp.smd_before"), num: true, value: (b) => fmt(b.smd, 3) },

@@ -28,6 +28,25 @@ bool enough_firms(int64_t firms) { return firms >= kRule.min_firms; }
 std::optional<double> finite(double v) {
   return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
 }
+}  // namespace
+
+ImpactReading read_estimate(std::string_view outcome, bool log_points, std::string term,
+                            std::optional<double> estimate, std::optional<double> low,
+                            std::optional<double> high) {
+  const bool percent = log_points || outcome.starts_with("log(") || outcome.starts_with("log1p(");
+  const auto shown = [&](std::optional<double> v) -> std::optional<double> {
+    if (!v) return std::nullopt;
+    return percent ? 100 * std::expm1(*v) : *v;
+  };
+  ImpactReading r{std::move(term), percent ? "percent" : "level",
+                  shown(estimate), shown(low),
+                  shown(high),     false};
+  r.conclusive = low && high && (*low > 0 || *high < 0);
+  return r;
+}
+
+namespace {
+
 // Said instead of a pre-test whose covariance cannot be inverted (as R's did declines).
 std::string singular_warning(double rcond) {
   return fmt::format(
@@ -210,6 +229,8 @@ Result<ImpactDid> run_did(const Frame& f, const Args& a, const Columns& c,
     }
   }
   out.secrecy = {kRule.min_firms, masked};
+  const auto& s = out.aggregations.simple;
+  out.reading = read_estimate(out.outcome, false, "simple", s.estimate, s.ci_low, s.ci_high);
   return out;
 }
 
@@ -281,6 +302,10 @@ Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c) {
   out.within_r2 = finite(r.within_r2);
   out.demeaning = {r.demeaning.iterations, r.demeaning.used_cg};
   out.data.rows = static_cast<int64_t>(f.rows());
+  if (!out.coefficients.empty()) {
+    const auto& b = out.coefficients.front();
+    out.reading = read_estimate(out.outcome, false, b.name, b.estimate, b.ci_low, b.ci_high);
+  }
   return out;
 }
 
@@ -314,6 +339,10 @@ Result<ImpactOls> run_ppml(const Frame& f, const Args& a, const Columns& c) {
   out.perfect_fit = r.perfect_fit;
   out.iterations = r.iterations;
   out.data.rows = static_cast<int64_t>(f.rows());
+  if (!out.coefficients.empty()) {  // log points: a Poisson model's coefficients
+    const auto& b = out.coefficients.front();
+    out.reading = read_estimate(out.outcome, true, b.name, b.estimate, b.ci_low, b.ci_high);
+  }
   return out;
 }
 
@@ -404,6 +433,8 @@ Result<ImpactMatch> run_match(const Frame& f, const Args& a, const Columns& c) {
         published(att.att.estimate, publish), published(att.att.se, publish),
         published(att.att.low, publish), published(att.att.high, publish),
         att.clustered_by_set ? "clustered by matched set" : "heteroskedasticity-robust (HC1)"};
+    out.reading = read_estimate(c.outcome, false, "att", out.att->estimate, out.att->ci_low,
+                                out.att->ci_high);
   }
   out.data.rows = static_cast<int64_t>(f.rows());
   return out;

@@ -54,6 +54,22 @@ struct ImpactSource {
 };
 POLES_JSON(ImpactSource, kind, treatment, sample, exposure)
 
+// A decision-maker's reading of the headline estimate. On a log outcome (log, log1p) or in a
+// Poisson model the estimate is in log points: it reads as a change in percent, 100 (e^b − 1),
+// and so do the ends of its interval ("+12 % [11 %; 13 %]"); on another outcome it reads in the
+// outcome's own units. Null figures where the estimate is not published (secrecy).
+struct ImpactReading {
+  std::string term;   // the estimate read: "simple" (DiD's overall effect), "att", or a variable
+  std::string scale;  // "percent" or "level"
+  std::optional<double> value, low, high;
+  bool conclusive = false;  // the interval excludes zero
+};
+POLES_JSON(ImpactReading, term, scale, value, low, high, conclusive)
+// The reading of an estimate of `outcome` (an expression such as "log(rd_spending)").
+ImpactReading read_estimate(std::string_view outcome, bool log_points, std::string term,
+                            std::optional<double> estimate, std::optional<double> low,
+                            std::optional<double> high);
+
 // --- did: Callaway & Sant'Anna ------------------------------------------------------------------
 
 struct ImpactDidOptions {
@@ -133,9 +149,10 @@ struct ImpactDid {
   ImpactDidAggregations aggregations;
   ImpactSecrecyNote secrecy;
   tj::Omittable<ImpactSource> source;
+  ImpactReading reading;  // of the overall effect (aggregations.simple)
 };
 POLES_JSON(ImpactDid, estimator, outcome, options, data, cells, uniform_critical_value, pretest,
-           aggregations, secrecy, source)
+           aggregations, secrecy, source, reading)
 
 // --- ols: fixed-effects regression --------------------------------------------------------------
 
@@ -178,10 +195,11 @@ struct ImpactOls {
   tj::Omittable<double> deviance, pseudo_r2;
   tj::Omittable<int64_t> perfect_fit;
   tj::Omittable<int> iterations;
+  tj::Omittable<ImpactReading> reading;  // of the first coefficient (the treatment)
 };
 POLES_JSON(ImpactOls, estimator, outcome, coefficients, collinear, fixed_effects, vcov, clusters, n,
            singletons, missing, df_t, rmse, r2, adj_r2, within_r2, demeaning, data, source,
-           deviance, pseudo_r2, perfect_fit, iterations)
+           deviance, pseudo_r2, perfect_fit, iterations, reading)
 
 // --- event: two-way fixed-effects event study ---------------------------------------------------
 
@@ -256,9 +274,10 @@ struct ImpactMatch {
   ImpactRows data;
   tj::Omittable<ImpactMatchDesign> design;
   tj::Omittable<ImpactSource> source;
+  tj::Omittable<ImpactReading> reading;  // of the ATT
 };
 POLES_JSON(ImpactMatch, estimator, method, treat, covariates, treated, controls, treated_matched,
-           controls_matched, caliper_width, balance, outcome, att, data, design, source)
+           controls_matched, caliper_width, balance, outcome, att, data, design, source, reading)
 
 // --- the result
 // -----------------------------------------------------------------------------------

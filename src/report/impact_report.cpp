@@ -74,6 +74,30 @@ std::string event_plot(const std::string& title, const std::vector<Term>& terms,
   return line_chart(title, {est, zero}, lang);
 }
 
+// The plain reading of the headline estimate (app::ImpactReading): "+12.2 % [+11.0 %; +13.4 %]"
+// on a log outcome, in the outcome's units otherwise, and whether the interval settles it.
+std::string reading_text(const app::ImpactReading& r, std::string_view outcome,
+                         std::string_view lang) {
+  if (!r.value) return {};
+  const bool pct = r.scale == "percent";
+  const auto show = [&](std::optional<double> v) {
+    if (!v) return std::string("—");
+    return (*v > 0 ? "+" : "") + number(*v, pct ? 1 : 3, lang) + (pct ? " %" : "");
+  };
+  return fmt::format(
+      "<p class=\"reading\"><strong>{}</strong> {} {} {} ({} : {} ; {}). {}</p>",
+      tr(lang, "Lecture :", "Reading:"),
+      pct ? tr(lang, "un effet d'environ", "an effect of about")
+          : tr(lang, "un effet, dans les unités de la variable, d'environ",
+               "an effect, in the variable's units, of about"),
+      show(r.value), fmt::format("{} {}", tr(lang, "sur", "on"), escape(std::string(outcome))),
+      tr(lang, "intervalle de confiance à 95 %", "95 % confidence interval"), show(r.low),
+      show(r.high),
+      r.conclusive ? tr(lang, "L'intervalle exclut zéro.", "The interval excludes zero.")
+                   : tr(lang, "L'intervalle contient zéro : l'effet n'est pas établi.",
+                        "The interval contains zero: the effect is not established."));
+}
+
 // A pre-test whose covariance is singular: said, with no statistic (as R's did declines).
 std::string singular_text(int df, std::string_view lang) {
   return fmt::format(
@@ -100,6 +124,7 @@ void did_sections(std::string& h, const app::ImpactDid& r, std::string_view lang
   h += estimate_row(tr(lang, "Moyenne des effets par année", "Mean of the effects by year"),
                     ag.calendar, lang, kNone);
   h += "</tbody></table>";
+  h += reading_text(r.reading, r.outcome, lang);
   const auto& pre = r.pretest;
   h += fmt::format("<p>{} : {}. {} : {} ; {} : {}.</p>",
                    tr(lang, "Test de Wald des tendances parallèles avant traitement",
@@ -170,10 +195,12 @@ void event_sections(std::string& h, const app::ImpactEvent& r, std::string_view 
 void ols_sections(std::string& h, const app::ImpactOls& r, std::string_view lang) {
   h += estimate_head(lang, tr(lang, "Variable", "Variable"));
   for (const auto& c : r.coefficients) h += estimate_row(c.name, c, lang);
+  const std::string reading =
+      r.reading ? reading_text(*r.reading, r.outcome + " (" + r.reading->term + ")", lang) : "";
   if (r.estimator == "ppml") {
     // Coefficients in log points: e^b − 1 is the relative change of the expected count.
     h += fmt::format(
-        "</tbody></table><p>n = {} · {} {} · {} {} · {} {}</p><p>{}</p></section>",
+        "</tbody></table>{}<p>n = {} · {} {} · {} {} · {} {}</p><p>{}</p></section>", reading,
         number(static_cast<double>(r.n), 0, lang), tr(lang, "déviance", "deviance"),
         number(r.deviance.value_or(NAN), 1, lang), tr(lang, "pseudo-R²", "pseudo R²"),
         number(r.pseudo_r2.value_or(NAN), 4, lang),
@@ -186,8 +213,8 @@ void ols_sections(std::string& h, const app::ImpactOls& r, std::string_view lang
            "change of (e^b − 1) × 100 %."));
     return;
   }
-  h += fmt::format("</tbody></table><p>n = {} · RMSE {} · R² {} · {} {} · {} {}</p></section>",
-                   number(static_cast<double>(r.n), 0, lang), number(num(r.rmse), 4, lang),
+  h += fmt::format("</tbody></table>{}<p>n = {} · RMSE {} · R² {} · {} {} · {} {}</p></section>",
+                   reading, number(static_cast<double>(r.n), 0, lang), number(num(r.rmse), 4, lang),
                    number(num(r.r2), 4, lang), tr(lang, "R² ajusté", "adj. R²"),
                    number(num(r.adj_r2), 4, lang), tr(lang, "R² intra", "within R²"),
                    number(num(r.within_r2), 4, lang));
@@ -200,6 +227,7 @@ void match_sections(std::string& h, const app::ImpactMatch& r, std::string_view 
         tr(lang, "Effet moyen sur les traités appariés", "Average effect on the matched treated"),
         *r.att, lang);
     h += "</tbody></table>";
+    if (r.reading && r.outcome) h += reading_text(*r.reading, *r.outcome, lang);
   }
   h +=
       fmt::format("<p>{} : {} / {} · {} : {} / {}</p></section>",

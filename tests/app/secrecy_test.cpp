@@ -13,6 +13,28 @@
 namespace poles::app {
 namespace {
 
+// The plain reading of an estimate, by hand: 0.1154 log points of R&D spending is
+// 100 (e^0.1154 − 1) = +12.23 %; a level outcome reads as it is; an interval across zero settles
+// nothing; a masked estimate stays masked.
+TEST(ImpactReading, LogPointsReadAsPercentAndLevelsAsTheyAre) {
+  auto r = read_estimate("log(rd_spending)", false, "simple", 0.1154, 0.1044, 0.1264);
+  EXPECT_EQ(r.scale, "percent");
+  EXPECT_NEAR(*r.value, 12.2322, 1e-4);
+  EXPECT_NEAR(*r.low, 11.0044, 1e-4);   // 100 (e^0.1044 − 1)
+  EXPECT_NEAR(*r.high, 13.4736, 1e-4);  // 100 (e^0.1264 − 1)
+  EXPECT_TRUE(r.conclusive);
+  r = read_estimate("headcount", false, "att", -2.5, -6.0, 1.0);
+  EXPECT_EQ(r.scale, "level");
+  EXPECT_EQ(*r.value, -2.5);
+  EXPECT_FALSE(r.conclusive);
+  r = read_estimate("patents", true, "member", 0.3, std::nullopt, std::nullopt);  // Poisson
+  EXPECT_EQ(r.scale, "percent");
+  EXPECT_NEAR(*r.value, 34.9859, 1e-4);  // 100 (e^0.3 − 1)
+  EXPECT_FALSE(r.conclusive);
+  r = read_estimate("log(turnover)", false, "simple", std::nullopt, std::nullopt, std::nullopt);
+  EXPECT_FALSE(r.value.has_value());
+}
+
 // An attacker who knows every published number tries to recover each masked cell as
 // "line total minus the other cells of the line", over every row and column. Returns how many
 // masked cells that reveals.

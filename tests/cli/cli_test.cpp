@@ -189,9 +189,15 @@ TEST_F(Cli, PoissonRegressionOnACsvFile) {
   EXPECT_NEAR(j["coefficients"][0]["estimate"].get<double>(), -1.527874371, 5e-9);
   EXPECT_EQ(j["perfect_fit"], 0);
   EXPECT_EQ(j["n"], 38325);
+  // Read for a decision-maker: 100 (e^−1.527874371 − 1) = −78.30 % per log point of distance.
+  EXPECT_EQ(j["reading"]["scale"], "percent");
+  EXPECT_EQ(j["reading"]["term"], "log(dist_km)");
+  EXPECT_NEAR(j["reading"]["value"].get<double>(), -78.30036, 1e-4);
+  EXPECT_TRUE(j["reading"]["conclusive"].get<bool>());
   const std::string html = testing::read_file(dir_ / "ppml.html");
   EXPECT_NE(html.find("Régression de Poisson à effets fixes (PPML)"), std::string::npos);
   EXPECT_NE(html.find("pseudo-R²"), std::string::npos);
+  EXPECT_NE(html.find("un effet d'environ −78,3 %"), std::string::npos) << html.substr(0, 200);
 }
 
 }  // namespace
