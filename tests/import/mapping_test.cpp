@@ -15,6 +15,7 @@
 
 #include "import/exporter.h"
 #include "import/importer.h"
+#include "store_digest.h"
 #include "store_fixture.h"
 
 namespace poles::import {
@@ -198,14 +199,7 @@ class MappingTest : public StoreTest {
     EXPECT_TRUE(m.has_value()) << m.error().to_string();
     return m.has_value() ? *m : Mapping{};
   }
-  std::string digest() {
-    std::ostringstream out;
-    for (const auto& e : schema::entities()) {
-      out << "## " << e.name << "\n";
-      EXPECT_TRUE(export_stream(*store_, e, ExportFormat::kCsv, out).has_value());
-    }
-    return out.str();
-  }
+  std::string digest() { return store_digest(*store_); }
   std::map<std::string, std::map<std::string, std::string>> stored(const std::string& entity,
                                                                    const std::string& key) {
     std::map<std::string, std::map<std::string, std::string>> out;
@@ -390,7 +384,9 @@ TEST_P(MappingTest, AWideEmploymentTableIsUnpivotedByYear) {
       "31;30;12 500;12 100,5;\n"  // an empty year is skipped
       "9;26;1 020;NC;1 100\n"     // "NC": not known; 9 is Ariège (09)
       "2A;62;310;320;335\n";
-  auto m = parse_mapping(R"(
+  // The same mapping with the département code read three ways.
+  const auto mapping_with = [](const std::string& code_normalisers) {
+    return parse_mapping(R"(
 [source]
 null_values = ["NC"]
 [source.unpivot]
@@ -403,12 +399,15 @@ entity = "employment"
 merge = "replace"
 [target.fields]
 level = { constant = "department" }
-code = { column = "Département", normalise = ["postcode", "department_of_postcode"] }
+code = { column = "Département", normalise = )" +
+                             code_normalisers + R"( }
 sector = "Division NAF"
 year = "year"
 jobs = { column = "jobs", normalise = ["number"] }
 )",
                          "employment.toml");
+  };
+  auto m = mapping_with(R"(["postcode", "department_of_postcode"])");
   ASSERT_TRUE(m.has_value()) << m.error().to_string();
   MappedImportOptions opt;
   auto r = import_mapped(*store_, *m, table, "emploi.csv", opt);
@@ -417,25 +416,7 @@ jobs = { column = "jobs", normalise = ["number"] }
   EXPECT_EQ(r.error().field_errors()[0].format(),
             "emploi.csv:2:1: field 'code' value '31': a postcode has 5 digits");
 
-  m = parse_mapping(R"(
-[source]
-null_values = ["NC"]
-[source.unpivot]
-columns = ["19??", "20??"]
-name = "year"
-value = "jobs"
-
-[[target]]
-entity = "employment"
-merge = "replace"
-[target.fields]
-level = { constant = "department" }
-code = { column = "Département", normalise = ["insee_code"] }
-sector = "Division NAF"
-year = "year"
-jobs = { column = "jobs", normalise = ["number"] }
-)",
-                    "employment.toml");
+  m = mapping_with(R"(["insee_code"])");
   ASSERT_TRUE(m.has_value());
   r = import_mapped(*store_, *m, table, "emploi.csv", opt);
   // insee_code pads to 5: a department code is not one.
@@ -444,25 +425,7 @@ jobs = { column = "jobs", normalise = ["number"] }
             "emploi.csv:2:1: field 'code' value '31': an INSEE code has 5 characters (digits, or "
             "2A/2B then 3 digits)");
 
-  m = parse_mapping(R"(
-[source]
-null_values = ["NC"]
-[source.unpivot]
-columns = ["19??", "20??"]
-name = "year"
-value = "jobs"
-
-[[target]]
-entity = "employment"
-merge = "replace"
-[target.fields]
-level = { constant = "department" }
-code = { column = "Département", normalise = ["department"] }
-sector = "Division NAF"
-year = "year"
-jobs = { column = "jobs", normalise = ["number"] }
-)",
-                    "employment.toml");
+  m = mapping_with(R"(["department"])");
   ASSERT_TRUE(m.has_value());
   r = import_mapped(*store_, *m, table, "emploi.csv", opt);
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
