@@ -18,7 +18,8 @@ cmake --install "$build" --prefix "$prefix" > "$prefix/install.log" || fail "cma
 poles="$prefix/bin/poles"
 [ -x "$poles" ] || fail "no $poles"
 for f in share/poles/web/index.html share/poles/web/app.js share/poles/web/vocab.json \
-         share/poles/methods/default.toml share/doc/poles/README.md share/doc/poles/api.md; do
+         share/poles/methods/default.toml share/doc/poles/README.md share/doc/poles/api.md \
+         share/doc/poles/real-data.md share/doc/poles/examples/mappings/member-directory.toml; do
   [ -f "$prefix/$f" ] || fail "not installed: $f"
 done
 [ ! -e "$prefix/share/poles/web/package.json" ] || fail "package.json installed"
