@@ -44,7 +44,9 @@ server=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/v1/health" > /dev/null && break; sleep 0.2; done
 [ "$(curl -s "http://127.0.0.1:$port/installed-marker.txt")" = "installed copy" ] ||
   fail "the dashboard is not served from the installed tree: $(cat serve.log)"
-curl -sf "http://127.0.0.1:$port/" | grep -q "<html" || fail "no dashboard page"
+# Read whole before grep: grep -q stops at the first match, and curl, cut off, fails the pipe.
+page=$(curl -sf "http://127.0.0.1:$port/") || fail "no dashboard page"
+grep -q "<html" <<< "$page" || fail "no dashboard page"
 if [ -d "$source/web/node_modules/echarts/dist" ]; then
   curl -sf -o /dev/null "http://127.0.0.1:$port/node_modules/echarts/dist/echarts.esm.min.mjs" ||
     fail "echarts not served"
