@@ -1278,8 +1278,12 @@ async function pageEvaluate(root, params) {
 const IMPACT_OUTCOMES = ["log(rd_spending)", "log(rd_staff)", "log1p(patents)", "log(turnover)", "log(headcount)", "log(value_added)"];
 async function pageImpact(root, params) {
   const sel = (id, key, values, value) => el("select", { id, class: "fr-select" }, values.map((v) => el("option", { value: v, selected: v === value }, t(`imp.${key}.${v}`))));
-  const estimator = sel("imp-estimator", "estimator", ["did", "event", "ols", "match"], "did");
+  const estimator = sel("imp-estimator", "estimator", ["did", "event", "ols", "ppml", "match"], "did");
   const outcome = el("select", { id: "imp-outcome" }, IMPACT_OUTCOMES.map((o) => el("option", { value: o }, label("impact_outcome", o))));
+  // The Poisson regression models a count as it is: the patents, not their log.
+  estimator.addEventListener("change", () => outcome.replaceChildren(...(estimator.value === "ppml"
+    ? [el("option", { value: "patents" }, t("imp.outcome_patents_count"))]
+    : IMPACT_OUTCOMES.map((o) => el("option", { value: o }, label("impact_outcome", o))))));
   const treatment = sel("imp-treatment", "treatment", ["membership", "funded"], "membership");
   const sample = sel("imp-sample", "sample", ["direct", "spillover", "all"], "direct");
   const control = sel("imp-control", "control", ["never", "notyet"], "never");
@@ -1307,7 +1311,7 @@ async function pageImpact(root, params) {
     el("section", { class: "card" }, el("h2", {}, t("imp.jobs")), jobsBox));
   const list = await api("GET", "/api/v1/impact/jobs");
   jobsBox.replaceChildren(list.items.length ? table([{ label: "Id", value: (j) => el("a", { href: `#/impact?job=${j.id}` }, j.id) },
-    { label: t("imp.estimator"), value: (j) => t(`imp.estimator.${j.params.estimator || "did"}`) }, { label: t("imp.outcome"), value: (j) => label("impact_outcome", j.params.outcome || "log(rd_spending)") },
+    { label: t("imp.estimator"), value: (j) => t(`imp.estimator.${j.params.estimator || "did"}`) }, { label: t("imp.outcome"), value: (j) => { const o = j.params.outcome || (j.params.estimator === "ppml" ? "patents" : "log(rd_spending)"); return o === "patents" ? t("imp.outcome_patents_count") : label("impact_outcome", o); } },
     { label: t("imp.state"), value: (j) => t(`imp.state.${j.state}`) }, { label: t("imp.created"), value: (j) => date(j.created) }], list.items)
     : el("p", { class: "muted" }, t("none")));
   const id = params.get("job");
@@ -1341,11 +1345,13 @@ function readingLine(r) {
   if (!g || g.value === null || g.value === undefined) return "";
   const pct = g.scale === "percent";
   const s = (v) => (v === null ? "—" : `${v > 0 ? "+" : ""}${fmt(v, pct ? 1 : 3)}${pct ? "\u00a0%" : ""}`);
-  const base = /^log1?p?\((.+)\)$/.exec(r.outcome || "")?.[1];
-  const what = base && t(`imp.var.${base}`) !== `imp.var.${base}` ? t(`imp.var.${base}`) : label("impact_outcome", r.outcome);
+  const outcome = r.design?.outcome ?? r.outcome ?? "";  // matching: the change of this outcome
+  const base = /^log1?p?\((.+)\)$/.exec(outcome)?.[1] ?? outcome;
+  const what = t(`imp.var.${base}`) !== `imp.var.${base}` ? t(`imp.var.${base}`) : outcome;
   return el("p", { id: "imp-reading", class: "reading" }, el("strong", {}, t("imp.reading")), " ",
-    t(pct ? "imp.reading_pct" : "imp.reading_level", { v: s(g.value), lo: s(g.low), hi: s(g.high), y: what }), " ",
-    t(g.conclusive ? "imp.conclusive" : "imp.inconclusive"));
+    t(pct ? "imp.reading_pct" : "imp.reading_level", { v: s(g.value), lo: s(g.low), hi: s(g.high), y: what }),
+    ["simple", "att"].includes(g.term) ? "" : [" ", t("imp.reading_term", { x: g.term })], " ",
+    t(g.conclusive === null || g.conclusive === undefined ? "imp.no_interval" : g.conclusive ? "imp.conclusive" : "imp.inconclusive"));
 }
 
 function showImpact(box, r, id) {
@@ -1371,7 +1377,7 @@ function showImpact(box, r, id) {
     box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.plot")), plot, estimateRows(r.terms, "e", (x) => x.e),
       el("p", { id: "imp-pretest" }, r.pretrend.warning ? t("imp.pretrend_singular", { n: fmt(r.pretrend.df) }) : t("imp.pretrend", { p: fmt(r.pretrend.p, 3) })), links));
     chart(plot, band(r.terms, "e"));
-  } else if (r.estimator === "ols") {
+  } else if (r.estimator === "ols" || r.estimator === "ppml") {
     box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.results")), estimateRows(r.coefficients, t("imp.variable"), (x) => x.name), readingLine(r),
       el("p", {}, `n = ${fmt(r.n)} · R² ${fmt(r.r2, 3)} · within R² ${fmt(r.within_r2, 3)}`), links));
   } else {

@@ -40,8 +40,8 @@ ImpactReading read_estimate(std::string_view outcome, bool log_points, std::stri
   };
   ImpactReading r{std::move(term), percent ? "percent" : "level",
                   shown(estimate), shown(low),
-                  shown(high),     false};
-  r.conclusive = low && high && (*low > 0 || *high < 0);
+                  shown(high),     std::nullopt};
+  if (low && high) r.conclusive = *low > 0 || *high < 0;
   return r;
 }
 
@@ -100,6 +100,15 @@ struct Columns {
   std::string outcome, unit, time, group, weights, treat;
   std::vector<std::string> covariates, x, fe, cluster;
 };
+
+// The coefficient of the first regressor the caller named (the treatment, treated_post, on the
+// store's panel), found by name; none when it was dropped as collinear.
+const ImpactCoefficient* first_regressor(const ImpactOls& out, const Columns& c) {
+  if (c.x.empty()) return nullptr;
+  for (const auto& b : out.coefficients)
+    if (b.name == c.x.front()) return &b;
+  return nullptr;
+}
 
 // A list parameter's items, spaces left out ("log(a), b").
 std::vector<std::string> items(const Args& a, const std::string& name) {
@@ -302,9 +311,8 @@ Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c) {
   out.within_r2 = finite(r.within_r2);
   out.demeaning = {r.demeaning.iterations, r.demeaning.used_cg};
   out.data.rows = static_cast<int64_t>(f.rows());
-  if (!out.coefficients.empty()) {
-    const auto& b = out.coefficients.front();
-    out.reading = read_estimate(out.outcome, false, b.name, b.estimate, b.ci_low, b.ci_high);
+  if (const auto* b = first_regressor(out, c)) {
+    out.reading = read_estimate(out.outcome, false, b->name, b->estimate, b->ci_low, b->ci_high);
   }
   return out;
 }
@@ -339,9 +347,8 @@ Result<ImpactOls> run_ppml(const Frame& f, const Args& a, const Columns& c) {
   out.perfect_fit = r.perfect_fit;
   out.iterations = r.iterations;
   out.data.rows = static_cast<int64_t>(f.rows());
-  if (!out.coefficients.empty()) {  // log points: a Poisson model's coefficients
-    const auto& b = out.coefficients.front();
-    out.reading = read_estimate(out.outcome, true, b.name, b.estimate, b.ci_low, b.ci_high);
+  if (const auto* b = first_regressor(out, c)) {  // log points: a Poisson model's coefficients
+    out.reading = read_estimate(out.outcome, true, b->name, b->estimate, b->ci_low, b->ci_high);
   }
   return out;
 }
@@ -377,7 +384,10 @@ Result<ImpactEvent> run_event(const Frame& f, const Args& a, const Columns& c) {
     term.reference = reference;
     out.terms.push_back(term);
   }
-  out.pretrend = {finite(r.pretrend.f), r.pretrend.df, finite(r.pretrend.p_f), {}};
+  out.pretrend = {finite(r.pretrend.f),
+                  r.pretrend.df,
+                  r.pretrend.df > 0 ? finite(r.pretrend.p_f) : std::nullopt,
+                  {}};
   if (r.pretrend.singular) out.pretrend.warning = singular_warning(r.pretrend.rcond);
   out.n = r.fit.n;
   out.clusters = r.fit.clusters;
@@ -553,6 +563,10 @@ Result<ImpactEstimate> impact_from_store(const snapshot::Snapshot& s, const Args
                           fmt::format("change of {} from {} to {}", cohort.outcome,
                                       cohort.cohort - 1, cohort.cohort + cohort.horizon)};
     r.match->source = ImpactSource{"store", treatment, sample, {}};
+    // The ATT is a change of the outcome: of a log outcome, in log points.
+    if (r.match->att)
+      r.match->reading = read_estimate(cohort.outcome, false, "att", r.match->att->estimate,
+                                       r.match->att->ci_low, r.match->att->ci_high);
     return r;
   }
   POLES_ASSIGN_OR_RETURN(ImpactEstimate r, estimate(f, a, c, progress));

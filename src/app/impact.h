@@ -62,10 +62,13 @@ struct ImpactReading {
   std::string term;   // the estimate read: "simple" (DiD's overall effect), "att", or a variable
   std::string scale;  // "percent" or "level"
   std::optional<double> value, low, high;
-  bool conclusive = false;  // the interval excludes zero
+  // The interval excludes zero (true), contains it (false), or is not known (null).
+  std::optional<bool> conclusive;
 };
 POLES_JSON(ImpactReading, term, scale, value, low, high, conclusive)
-// The reading of an estimate of `outcome` (an expression such as "log(rd_spending)").
+// The reading of an estimate of `outcome` (an expression such as "log(rd_spending)"; with
+// `log_points`, the estimate is in log points whatever the outcome: a Poisson model, or a change
+// of a log outcome).
 ImpactReading read_estimate(std::string_view outcome, bool log_points, std::string term,
                             std::optional<double> estimate, std::optional<double> low,
                             std::optional<double> high);

@@ -232,6 +232,7 @@ FieldError Loader::error_at(const RowOrigin& origin, const schema::Entity& e, in
 
 void Loader::add_error(FieldError error) {
   ++total_errors_;
+  error_lines_.insert(error.line);
   if (static_cast<int>(errors_.size()) < options_.max_errors) errors_.push_back(std::move(error));
 }
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -81,6 +82,9 @@ class Loader {
   void add_error(FieldError error);
 
   int64_t error_count() const { return total_errors_; }
+  // The lines (RowOrigin::line) of every error found, however many errors are kept (0 for an
+  // error no line carries).
+  const std::set<int64_t>& error_lines() const { return error_lines_; }
 
   // Runs the checks that need the whole load, then commits (or rolls back on errors or in a
   // dry run). Returns the report, or bad_input with the errors.
@@ -108,6 +112,7 @@ class Loader {
   Status failure_;  // internal failure (store error) that aborts the load
   std::vector<FieldError> errors_;
   int64_t total_errors_ = 0;
+  std::set<int64_t> error_lines_;
   std::map<std::string_view, std::unique_ptr<EntityState>> states_;
   // Keys of referenced entities: those in the store plus those added by this load.
   std::map<std::string_view, std::unordered_set<std::string>> keys_;

@@ -1074,8 +1074,11 @@ Result<MappedImportReport> import_mapped(store::Store& store, const Mapping& map
         listed.emplace(value_to_text(p.row[i_cluster]), value_to_text(p.row[i_org]));
       loader.add(*t.entity, p.row, origin, t.merge);
     }
-    if (snapshot_applies && refused.empty() && loader.error_count() == 0)
-      report.ended = end_absent_members(loader, membership, running, listed, *snapshot_day, name);
+    // Counted again at each pass: a pass that fails at its end ended nothing.
+    report.ended =
+        snapshot_applies && refused.empty() && loader.error_count() == 0
+            ? end_absent_members(loader, membership, running, listed, *snapshot_day, name)
+            : 0;
     auto result = loader.finish(name);
     if (result.has_value()) {
       load = std::move(result).value();
@@ -1083,12 +1086,13 @@ Result<MappedImportReport> import_mapped(store::Store& store, const Mapping& map
     }
     const Status& st = result.error();
     if (st.field_errors().empty()) return st;  // a store failure, not the file
+    // Every line with an error is refused (the loader lists them all, whatever the number of
+    // errors it keeps), the errors themselves up to the cap.
+    if (loader.error_lines().contains(0)) return st;  // an error no line carries: the file's
     bool new_refusal = false;
-    for (const auto& fe : st.field_errors()) {
-      if (fe.line <= 0) return st;
-      new_refusal |= refused.insert(fe.line).second;
+    for (const int64_t line : loader.error_lines()) new_refusal |= refused.insert(line).second;
+    for (const auto& fe : st.field_errors())
       if (static_cast<int64_t>(errors.size()) < kMaxKeptErrors) errors.push_back(fe);
-    }
     error_total += st.total_errors();
     if (!skip) break;  // all or nothing: the errors are returned below
     if (!new_refusal || pass > 20) return st;

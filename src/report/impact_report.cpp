@@ -93,9 +93,11 @@ std::string reading_text(const app::ImpactReading& r, std::string_view outcome,
       show(r.value), fmt::format("{} {}", tr(lang, "sur", "on"), escape(std::string(outcome))),
       tr(lang, "intervalle de confiance à 95 %", "95 % confidence interval"), show(r.low),
       show(r.high),
-      r.conclusive ? tr(lang, "L'intervalle exclut zéro.", "The interval excludes zero.")
-                   : tr(lang, "L'intervalle contient zéro : l'effet n'est pas établi.",
-                        "The interval contains zero: the effect is not established."));
+      !r.conclusive   ? tr(lang, "Sans intervalle de confiance, l'effet n'est pas établi.",
+                           "Without a confidence interval, the effect is not established.")
+      : *r.conclusive ? tr(lang, "L'intervalle exclut zéro.", "The interval excludes zero.")
+                      : tr(lang, "L'intervalle contient zéro : l'effet n'est pas établi.",
+                           "The interval contains zero: the effect is not established."));
 }
 
 // A pre-test whose covariance is singular: said, with no statistic (as R's did declines).

@@ -22,15 +22,15 @@ TEST(ImpactReading, LogPointsReadAsPercentAndLevelsAsTheyAre) {
   EXPECT_NEAR(*r.value, 12.2322, 1e-4);
   EXPECT_NEAR(*r.low, 11.0044, 1e-4);   // 100 (e^0.1044 − 1)
   EXPECT_NEAR(*r.high, 13.4736, 1e-4);  // 100 (e^0.1264 − 1)
-  EXPECT_TRUE(r.conclusive);
+  EXPECT_EQ(r.conclusive, true);
   r = read_estimate("headcount", false, "att", -2.5, -6.0, 1.0);
   EXPECT_EQ(r.scale, "level");
   EXPECT_EQ(*r.value, -2.5);
-  EXPECT_FALSE(r.conclusive);
+  EXPECT_EQ(r.conclusive, false);
   r = read_estimate("patents", true, "member", 0.3, std::nullopt, std::nullopt);  // Poisson
   EXPECT_EQ(r.scale, "percent");
-  EXPECT_NEAR(*r.value, 34.9859, 1e-4);  // 100 (e^0.3 − 1)
-  EXPECT_FALSE(r.conclusive);
+  EXPECT_NEAR(*r.value, 34.9859, 1e-4);    // 100 (e^0.3 − 1)
+  EXPECT_FALSE(r.conclusive.has_value());  // no interval: nothing is settled either way
   r = read_estimate("log(turnover)", false, "simple", std::nullopt, std::nullopt, std::nullopt);
   EXPECT_FALSE(r.value.has_value());
 }

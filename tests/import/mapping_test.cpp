@@ -475,6 +475,31 @@ start_date = { column = "Date", normalise = ["date"] }
   EXPECT_TRUE(r->rejected_lines.empty());
 }
 
+// More refused rows than errors kept: every one is refused in one pass and counted once.
+TEST_P(MappingTest, ManyRefusedRowsAreAllRefusedAndCountedOnce) {
+  auto m = parse_mapping(R"(
+[[target]]
+entity = "organisation"
+[target.fields]
+id = { constant = "meme-id" }
+name = "Nom"
+kind = { constant = "company" }
+)",
+                         "m.toml");
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  std::string csv = "Nom\n";
+  for (int i = 0; i < 12'000; ++i) csv += "Organisation " + std::to_string(i) + "\n";
+  MappedImportOptions opt;
+  opt.skip_invalid = true;
+  auto r = import_mapped(*store_, *m, csv, "a.csv", opt);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(r->accepted_rows, 1);  // the first; every other one repeats its key
+  EXPECT_EQ(r->rejected_lines.size(), 11'999U);
+  EXPECT_EQ(r->total_errors, 11'999);
+  EXPECT_EQ(r->errors.size(), 200U);  // kept for the report (opt.max_errors)
+  EXPECT_EQ(r->counts["organisation"].inserted, 1);
+}
+
 TEST_P(MappingTest, TheShippedEmploymentMappingReadsTheTableItDocuments) {
   auto m =
       read_mapping((testing::source_dir() / "examples/mappings/employment-by-year.toml").string());
