@@ -143,24 +143,22 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
                   "With --mapping: show the first N mapped rows and every row that would be "
                   "refused; nothing is written");
   imp->callback([args, &ctx] {
+    // Usage errors (exit 1, as CLI11's own checks): the operands, the entity, the file.
+    const auto usage = [](const std::string& why) { throw CLI::ValidationError("import", why); };
+    if (!args->mapping.empty() && args->operands.size() != 1)
+      usage("with --mapping, give the file to import only");
+    if (args->mapping.empty() && args->operands.size() != 2)
+      usage("give the entity and the file (or --mapping MAPPING.toml FILE)");
+    if (args->mapping.empty() && schema::find_entity(args->operands[0]) == nullptr)
+      usage(fmt::format("unknown entity '{}' (one of: {})", args->operands[0], entity_list()));
+    if (!std::filesystem::is_regular_file(args->operands.back()))
+      usage(fmt::format("no such file '{}'", args->operands.back()));
     if (!args->mapping.empty()) {
-      if (args->operands.size() != 1) {
-        ctx.fail(Status::invalid_argument("with --mapping, give the file to import only"));
-        return;
-      }
       run_mapped_import(*args, ctx);
-      return;
-    }
-    if (args->operands.size() != 2) {
-      ctx.fail(Status::invalid_argument("give the entity and the CSV file (or --mapping FILE)"));
       return;
     }
     args->entity = args->operands[0];
     args->file = args->operands[1];
-    if (!std::filesystem::exists(args->file)) {
-      ctx.fail(Status::invalid_argument(fmt::format("no such file '{}'", args->file)));
-      return;
-    }
     const schema::Entity* e = entity_or_fail(args->entity, ctx);
     if (e == nullptr) return;
     auto store = ctx.open_store();

@@ -150,6 +150,41 @@ TEST_F(Cli, ImpactOnACsvFile) {
 
 // The Poisson regression from the command line: fixest's trade data, the gravity model in
 // levels (PPML), the distance elasticity of R's glm with dummies (tests/impact/ppml_test.cpp).
+TEST_F(Cli, ImportThroughAMappingPreviewsThenWrites) {
+  testing::write_file(dir_ / "c.csv", "id,name,region,scale\naero,Aerospace Valley,76,national\n");
+  ASSERT_EQ(run({"import", "cluster", (dir_ / "c.csv").string()}), 0) << err();
+  testing::write_file(dir_ / "m.toml", R"([[target]]
+entity = "organisation"
+[target.fields]
+id = { template = "annuaire:{Nom|slug}" }
+name = "Nom"
+kind = { constant = "company" }
+[[target]]
+entity = "membership"
+[target.fields]
+organisation_id = { from = "organisation.id" }
+cluster_id = { constant = "{$cluster}" }
+start_date = { column = "Adhésion", normalise = ["date"] }
+)");
+  testing::write_file(dir_ / "a.csv", "Nom;Adhésion\nÉole;03/01/2024\nLabo;31/02/2020\n");
+  const std::string m = (dir_ / "m.toml").string(), a = (dir_ / "a.csv").string();
+  EXPECT_EQ(run({"import", "--mapping", m, a}), 2);  // {$cluster} not given
+  EXPECT_NE(err().find("parameter 'cluster' is not given"), std::string::npos) << err();
+  EXPECT_EQ(run({"import", "--mapping", m, a, "--param", "cluster=aero", "--preview", "2"}), 0);
+  EXPECT_NE(out().find("organisation (row 2): id=annuaire:eole kind=company name=Éole"),
+            std::string::npos)
+      << out();
+  EXPECT_NE(out().find("validated (nothing written)"), std::string::npos);
+  EXPECT_NE(out().find("a.csv:3:2: field 'start_date' value '31/02/2020': not a date"),
+            std::string::npos)
+      << out();
+  EXPECT_EQ(run({"import", "--mapping", m, a, "--param", "cluster=aero"}), 2);  // all or nothing
+  EXPECT_EQ(run({"import", "--mapping", m, a, "--param", "cluster=aero", "--skip-invalid"}), 0);
+  EXPECT_NE(out().find("imported " + a + ": 2 rows read, 1 accepted, 1 refused"), std::string::npos)
+      << out();
+  EXPECT_EQ(run({"import", "--mapping", m}), 1);  // the file is missing: a usage error
+}
+
 // More pre-treatment cells (14) than units (8): the pre-test's covariance is singular, and the
 // answer says so instead of a p-value (the report too, in French).
 TEST_F(Cli, ASingularPreTestIsSaidNotComputed) {
