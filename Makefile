@@ -75,8 +75,8 @@ test-tsan: build-tsan
 
 fuzz: deps
 	cmake --preset fuzz >/dev/null
-	cmake --build --preset fuzz -j $(JOBS) --target fuzz_csv_import
-	scripts/run-fuzz build/fuzz 60
+	cmake --build --preset fuzz -j $(JOBS) --target fuzz_csv_import fuzz_xlsx
+	scripts/run-fuzz build/fuzz 30
 
 test: format-check test-ci test-asan fuzz
 

@@ -65,19 +65,25 @@ struct XmlParseState {
   bool doctype = false;
 };
 
+// Once a handler stopped the parse, expat may still deliver an event (the end of an empty element
+// whose start stopped it): it is ignored, the handler's state being the one it refused.
 void on_start(void* data, const char* name, const char** attrs) {
   auto* s = static_cast<XmlParseState*>(data);
+  if (s->handler->stop) return;
   s->handler->start(local_name(name), attrs);
   if (s->handler->stop) XML_StopParser(s->parser, XML_FALSE);
 }
 void on_end(void* data, const char* name) {
   auto* s = static_cast<XmlParseState*>(data);
+  if (s->handler->stop) return;
   s->handler->end(local_name(name));
   if (s->handler->stop) XML_StopParser(s->parser, XML_FALSE);
 }
 void on_text(void* data, const char* text, int len) {
   auto* s = static_cast<XmlParseState*>(data);
+  if (s->handler->stop) return;
   s->handler->text(std::string_view(text, static_cast<size_t>(len)));
+  if (s->handler->stop) XML_StopParser(s->parser, XML_FALSE);
 }
 void on_doctype(void* data, const XML_Char*, const XML_Char*, const XML_Char*, int) {
   auto* s = static_cast<XmlParseState*>(data);
@@ -372,6 +378,7 @@ struct SheetHandler : XmlHandler {
   }
 
   void store_cell() {
+    if (column < 0 || column >= max_columns) return;  // refused at its start
     std::string text;
     if (type == "s") {
       size_t i = 0;
@@ -491,7 +498,8 @@ struct XlsxBook::Impl {
     XML_SetStartDoctypeDeclHandler(parser, on_doctype);
     // Large blocks: expat 2.5 scans a token again for each block it spans (CVE-2023-52425), so
     // the cost of one huge token is its size squared over the block's.
-    std::vector<char> buffer(4 << 20);
+    std::vector<char> buffer(static_cast<size_t>(
+        std::clamp<uint64_t>(st.size + 1, uint64_t{1} << 16, uint64_t{4} << 20)));
     uint64_t inflated = 0;
     Status result = Status::ok();
     for (bool done = false; !done;) {
@@ -528,6 +536,8 @@ struct XlsxBook::Impl {
     }
     XML_ParserFree(parser);
     zip_fclose(file);
+    // A rule a handler broke, whichever event it came with.
+    if (result.is_ok() && !handler.error.empty()) return bad_file(name, handler.error);
     return result;
   }
 

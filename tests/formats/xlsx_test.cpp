@@ -234,6 +234,17 @@ TEST(Xlsx, EntriesOutsideTheArchiveTooManyEntriesAndCellsBeyondXfdAreRefused) {
   EXPECT_EQ(first_error(XlsxBook::open_file(many.write(dir, "many.xlsx"), limits)),
             "the archive has 24 entries, more than the limit of 10");
 
+  // An empty cell element whose reference is past any column, after a filled one: expat still
+  // reports its end once its start refused it, and the cell was stored at column −1 with the
+  // previous cell's type and value (the fuzzer found the write out of bounds).
+  auto empty =
+      XlsxBook::open_file(Parts(R"(<row r="1"><c r="A1" t="b"><v>1</v></c><c r="ZZZZZZ1"/></row>)")
+                              .write(dir, "e.xlsx"));
+  ASSERT_TRUE(empty.has_value());
+  const Status refused = empty->read_sheet("", [](auto, auto) { return true; });
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_EQ(refused.field_errors()[0].rule,
+            "sheet 'Données' row 1: cell reference 'ZZZZZZ1' is beyond column XFD");
   auto wide = XlsxBook::open_file(
       Parts(R"(<row r="1"><c r="XFE1"><v>1</v></c></row>)").write(dir, "w.xlsx"));
   ASSERT_TRUE(wide.has_value());
