@@ -35,8 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   limits.max_rows = 10'000;
   limits.max_cells = 100'000;
   limits.max_columns = 256;
-  auto book = formats::XlsxBook::open_bytes(
-      std::string(reinterpret_cast<const char*>(data), size), "fuzz.xlsx", limits);
+  auto book = formats::XlsxBook::open_bytes(std::string(reinterpret_cast<const char*>(data), size),
+                                            "fuzz.xlsx", limits);
   if (!book) {
     check(!book.error().field_errors().empty() || !book.error().message().empty(),
           "a refused workbook says why");
