@@ -9,7 +9,6 @@ set -euo pipefail
 build=${1:?build dir}
 source=${2:?source dir}
 prefix=$(mktemp -d)
-port=$((20000 + RANDOM % 20000))
 cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$prefix"; }
 trap cleanup EXIT
 fail() { echo "install_test: $*" >&2; exit 1; }
@@ -39,9 +38,21 @@ cd "$prefix"
   > evaluation.json || fail "the installed method was not found"
 grep -q '"clusters"' evaluation.json || fail "no evaluation"
 
-"$poles" --db demo.db serve --listen "127.0.0.1:$port" > serve.log 2>&1 &
-server=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/v1/health" > /dev/null && break; sleep 0.2; done
+# A port the system says is free, and again if another test's server took it meanwhile (a random
+# port collided once).
+server=""
+for _ in 1 2 3 4 5; do
+  port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$poles" --db demo.db serve --listen "127.0.0.1:$port" > serve.log 2>&1 &
+  server=$!
+  for _ in $(seq 50); do
+    curl -sf "http://127.0.0.1:$port/api/v1/health" > /dev/null && break
+    kill -0 "$server" 2>/dev/null || break  # it could not listen
+    sleep 0.2
+  done
+  kill -0 "$server" 2>/dev/null && break
+  wait "$server" 2>/dev/null || true
+done
 [ "$(curl -s "http://127.0.0.1:$port/installed-marker.txt")" = "installed copy" ] ||
   fail "the dashboard is not served from the installed tree: $(cat serve.log)"
 # Read whole before grep: grep -q stops at the first match, and curl, cut off, fails the pipe.
