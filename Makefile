@@ -103,7 +103,7 @@ format-check: deps
 # --- bench -------------------------------------------------------------------------------
 bench: deps
 	cmake --preset release >/dev/null
-	cmake --build --preset release -j $(JOBS) --target poles poles_bench network_bench select_bench evaluate_bench impact_bench
+	cmake --build --preset release -j $(JOBS) --target poles poles_bench network_bench select_bench evaluate_bench impact_bench resolve_bench
 	scripts/run-bench build/release
 
 clean:

@@ -572,7 +572,7 @@ async function pageImport(root) {
   const confirm = el("button", { type: "button", id: "confirm", hidden: true, onclick: () => send(false) }, t("import.confirm"));
   const check = el("button", { type: "button", id: "check", onclick: () => send(true) }, t("import.check"));
   root.append(el("h1", {}, t("import.title")), el("div", { class: "filters" }, el("label", {}, t("import.entity"), entity), el("label", {}, t("import.file"), file), check, confirm), report);
-  root.append(mappedImportSection(), censusSection());
+  root.append(mappedImportSection(), sirenSection(), censusSection());
   async function send(dry) {
     report.replaceChildren(t("loading"));
     confirm.hidden = true;
@@ -706,6 +706,51 @@ function mappedImportSection() {
 
 // The State's census of members: firm figures over a cluster's members count it, not the
 // membership rows the clusters write. A preview (dry run) of a year, then its release.
+// Matching organisations without SIREN to SIRENE's legal units (docs/real-data.md): run the
+// matching, then review the organisations it could not decide, candidate by candidate, with
+// each score's reasons; a person's decision is kept by the next runs.
+const MATCH_STATUSES = ["review", "duplicate", "none", "accepted", "rejected"];
+function sirenSection() {
+  const status = el("select", { class: "fr-select", id: "res-status", onchange: () => load() }, MATCH_STATUSES.map((s) => el("option", { value: s }, t(`res.status.${s}`))));
+  const summary = el("p", { class: "muted", id: "res-summary" });
+  const out = el("div", { id: "res-queue", "aria-live": "polite" });
+  const msg = el("div", { "aria-live": "polite" });
+  const reasons = (c) => c.reasons.map((r) => `${t(`res.reason.${r.what}`)} ${r.points >= 0 ? "+" : "−"}${fmt(Math.abs(r.points), 2)}`).join(" · ");
+  async function decide(x, body) {
+    try { await api("POST", `/api/v1/resolution/${encodeURIComponent(x.organisation_id)}/decision`, body); msg.replaceChildren(el("p", { class: "ok" }, t("res.decided", { o: x.name }))); load(); }
+    catch (err) { msg.replaceChildren(problemBox(err)); }
+  }
+  async function load() {
+    try {
+      const r = await api("GET", `/api/v1/resolution?status=${status.value}&limit=50`);
+      summary.replaceChildren(t("res.summary", { u: fmt(r.units), ...Object.fromEntries(MATCH_STATUSES.map((s) => [s, fmt(r.counts[s] || 0)])) }));
+      const candidate = (x) => (c) => el("li", {},
+        el("strong", { translate: "no" }, c.name), c.acronym ? el("span", { translate: "no" }, ` (${c.acronym})`) : "",
+        ` — SIREN ${c.siren}`, c.postcode || c.commune ? ` — ${c.postcode || c.commune}` : "", c.naf ? ` — NAF ${c.naf}` : "",
+        c.created ? ` — ${t("res.created", { y: c.created })}` : "", c.active ? "" : ` — ${t("res.ceased")}`,
+        el("br"), el("span", { class: "muted" }, t("res.score", { s: fmt(c.score, 2) }), " : ", reasons(c)),
+        ["review", "duplicate", "none"].includes(x.status) ? el("button", { type: "button", class: "secondary", onclick: () => decide(x, { siren: c.siren }) }, t("res.accept")) : "");
+      out.replaceChildren(r.items.length ? table([
+        { label: t("res.organisation"), value: (x) => el("a", { href: `#/organisation/${encodeURIComponent(x.organisation_id)}`, translate: "no" }, x.name) },
+        { label: t("status"), value: (x) => el("span", {}, t(`res.status.${x.status}`), x.siren ? ` — SIREN ${x.siren}` : "", x.duplicate_of ? el("span", {}, " ", t("res.held_by"), " ", el("a", { href: `#/organisation/${encodeURIComponent(x.duplicate_of)}`, translate: "no" }, x.duplicate_of)) : "", x.decided_by ? el("span", { class: "muted" }, ` (${t("res.by", { u: x.decided_by })})`) : "") },
+        { label: t("res.candidates"), value: (x) => el("div", {}, x.candidates.length ? el("ol", { class: "candidates" }, x.candidates.map(candidate(x))) : el("span", { class: "muted" }, t("res.no_candidate")),
+          ["review", "duplicate", "none"].includes(x.status) ? el("button", { type: "button", class: "secondary", onclick: () => decide(x, { reject: true }) }, t("res.reject")) : "") },
+      ], r.items, null, { id: "res-table" }) : el("p", {}, t("res.empty")));
+    } catch (err) { out.replaceChildren(problemBox(err)); }
+  }
+  const run = el("button", { type: "button", id: "res-run", onclick: async () => {
+    msg.replaceChildren(t("loading"));
+    try {
+      const r = await api("POST", "/api/v1/resolution/run", {});
+      msg.replaceChildren(el("p", { class: "ok" }, t("res.ran", { n: fmt(r.organisations), a: fmt(r.accepted), r: fmt(r.review), d: fmt(r.duplicates), z: fmt(r.none), k: fmt(r.kept), s: fmt(r.size_classes) })));
+      load();
+    } catch (err) { msg.replaceChildren(problemBox(err)); }
+  } }, t("res.run"));
+  load();
+  return el("section", { class: "card", id: "siren-matching" }, el("h2", {}, t("res.title")), el("p", { class: "muted" }, t("res.intro")), summary,
+    el("div", { class: "filters" }, run, el("label", {}, t("status"), status)), msg, out);
+}
+
 function censusSection() {
   const year = el("input", { class: "fr-input", id: "census-year", type: "number", min: 2004, max: new Date().getFullYear(), value: new Date().getFullYear() - 1 });
   const out = el("div", { id: "census-report", "aria-live": "polite" });

@@ -40,6 +40,7 @@ void add_impact(CLI::App& app, CommandContext& ctx);
 void add_access(CLI::App& app, CommandContext& ctx);
 void add_secrecy(CLI::App& app, CommandContext& ctx);
 void add_census(CLI::App& app, CommandContext& ctx);
+void add_resolve(CLI::App& app, CommandContext& ctx);
 
 // A progress bar on stderr, drawn only when stderr is a terminal and the work is large.
 class ProgressBar {

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   poles::cli::add_access(app, ctx);
   poles::cli::add_secrecy(app, ctx);
   poles::cli::add_census(app, ctx);
+  poles::cli::add_resolve(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

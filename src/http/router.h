@@ -267,6 +267,7 @@ void add_portal_routes(Router& r, Services& s);
 void add_impact_routes(Router& r, Services& s);
 void add_entity_routes(Router& r, Services& s);
 void add_mapped_import_routes(Router& r, Services& s);
+void add_resolution_routes(Router& r, Services& s);
 void add_request_routes(Router& r, Services& s);
 void add_support_routes(Router& r, Services& s);
 void add_census_routes(Router& r, Services& s);

@@ -278,6 +278,7 @@ Result<std::unique_ptr<Server>> Server::create(const Config& config) {
   add_report_routes(r, s);
   add_impact_routes(r, s);
   add_mapped_import_routes(r, s);  // before /api/v1/import/{entity}, which would take it
+  add_resolution_routes(r, s);
   add_entity_routes(r, s);
   add_request_routes(r, s);
   add_support_routes(r, s);

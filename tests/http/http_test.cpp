@@ -20,6 +20,7 @@
 #include "http/server.h"
 #include "http_client.h"
 #include "import/importer.h"
+#include "import/resolve.h"
 #include "store_fixture.h"
 
 namespace poles::http {
@@ -238,6 +239,74 @@ TEST_P(HttpTest, CensusReleaseCopiesTheYearsMemberships) {
   EXPECT_EQ(j["added"], 0);
   EXPECT_EQ(j["removed"], 0);
   EXPECT_EQ(call("POST", "/api/v1/census/2019", auth(Role::kClusterManager))->status, 403);
+}
+
+// Matching to SIREN over HTTP: a run accepts the safe match and queues the homonyms without a
+// place; the queue shows candidates with their reasons; a person's decision is recorded; a SIREN
+// another organisation holds is refused; only importers may call it.
+TEST_P(HttpTest, SirenMatchingQueueAndDecisions) {
+  testing::TempDir dir;
+  testing::write_file(dir / "ul.csv",
+                      "siren,denominationUniteLegale,categorieJuridiqueUniteLegale,"
+                      "activitePrincipaleUniteLegale,categorieEntreprise,"
+                      "trancheEffectifsUniteLegale\n"
+                      "732829320,DURAND USINAGE,5710,25.62A,PME,12\n"
+                      "552100554,DURAND USINAGE,5710,25.62A,PME,12\n"
+                      "542107651,AXELIS COMPOSITES,5599,20.16Z,ETI,41\n");
+  testing::write_file(dir / "et.csv",
+                      "siren,etablissementSiege,codePostalEtablissement,codeCommuneEtablissement\n"
+                      "732829320,true,38000,38185\n552100554,true,69001,69381\n"
+                      "542107651,true,31000,31555\n");
+  ASSERT_TRUE(import::load_sirene_stock(*store_, (dir / "ul.csv").string(),
+                                        (dir / "et.csv").string(), false)
+                  .has_value());
+  import("organisation",
+         "id,name,kind,department\nm1,Durand Usinage,company,\nm2,Axelis Composites SA,company,"
+         "31\n");
+  EXPECT_EQ(call("POST", "/api/v1/resolution/run", auth(Role::kClusterManager), "{}")->status, 403);
+  auto res = call("POST", "/api/v1/resolution/run", auth(Role::kState), "{}");
+  ASSERT_EQ(res->status, 200) << res->body;
+  Json j = Json::parse(res->body);
+  EXPECT_EQ(j["organisations"], 3) << "m1, m2 and the fixture's member o1";
+  EXPECT_EQ(j["accepted"], 1);
+  EXPECT_EQ(j["review"], 1);
+  res = call("GET", "/api/v1/organisation/m2", auth(Role::kState));
+  EXPECT_EQ(Json::parse(res->body)["siren"], "542107651");
+  EXPECT_EQ(Json::parse(res->body)["size_class"], "eti");
+  res = call("GET", "/api/v1/resolution?status=review", auth(Role::kState));
+  ASSERT_EQ(res->status, 200) << res->body;
+  j = Json::parse(res->body);
+  EXPECT_EQ(j["units"], 3);
+  EXPECT_EQ(j["counts"]["review"], 1);
+  EXPECT_EQ(j["counts"]["accepted"], 1);
+  ASSERT_EQ(j["items"].size(), 1U);
+  EXPECT_EQ(j["items"][0]["organisation_id"], "m1");
+  ASSERT_EQ(j["items"][0]["candidates"].size(), 2U);
+  // Two homonyms, no place: 0.75 (name) + 0.075 (place unknown) + 0.025 + 0.025 each.
+  EXPECT_EQ(j["items"][0]["candidates"][0]["score"], 0.875);
+  EXPECT_EQ(j["items"][0]["candidates"][0]["reasons"][1]["what"], "place_unknown");
+  EXPECT_EQ(call("POST", "/api/v1/resolution/m1/decision", auth(Role::kState),
+                 R"({"siren":"552100554","reject":true})")
+                ->status,
+            400);
+  EXPECT_EQ(
+      call("POST", "/api/v1/resolution/m1/decision", auth(Role::kState), R"({"siren":"542107651"})")
+          ->status,
+      409)
+      << "m2 holds it";
+  EXPECT_EQ(
+      call("POST", "/api/v1/resolution/nobody/decision", auth(Role::kState), R"({"reject":true})")
+          ->status,
+      404);
+  res = call("POST", "/api/v1/resolution/m1/decision", auth(Role::kState),
+             R"({"siren":"552100554"})");
+  ASSERT_EQ(res->status, 200) << res->body;
+  j = Json::parse(res->body);
+  EXPECT_EQ(j["status"], "accepted");
+  EXPECT_EQ(j["decided_by"], "state-user");
+  EXPECT_EQ(j["candidates"].size(), 2U) << "the candidates shown stay with the decision";
+  res = call("GET", "/api/v1/organisation/m1", auth(Role::kState));
+  EXPECT_EQ(Json::parse(res->body)["siren"], "552100554");
 }
 
 // The column-mapping import over HTTP: a preview writes nothing and shows the mapped rows and
