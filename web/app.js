@@ -728,8 +728,8 @@ function sirenSection() {
         el("strong", { translate: "no" }, c.name), c.acronym ? el("span", { translate: "no" }, ` (${c.acronym})`) : "",
         ` — SIREN ${c.siren}`, c.postcode || c.commune ? ` — ${c.postcode || c.commune}` : "", c.naf ? ` — NAF ${c.naf}` : "",
         c.created ? ` — ${t("res.created", { y: c.created })}` : "", c.active ? "" : ` — ${t("res.ceased")}`,
-        el("br"), el("span", { class: "muted" }, t("res.score", { s: fmt(c.score, 2) }), " : ", reasons(c)),
-        ["review", "duplicate", "none"].includes(x.status) ? el("button", { type: "button", class: "secondary", onclick: () => decide(x, { siren: c.siren }) }, t("res.accept")) : "");
+        el("br"), el("span", { class: "muted" }, t("res.score", { s: fmt(c.score, 2) }), " ", reasons(c)),
+        ["review", "duplicate", "none"].includes(x.status) && c.siren !== x.siren ? el("div", {}, el("button", { type: "button", class: "secondary", onclick: () => decide(x, { siren: c.siren }) }, t("res.accept"))) : "");
       out.replaceChildren(r.items.length ? table([
         { label: t("res.organisation"), value: (x) => el("a", { href: `#/organisation/${encodeURIComponent(x.organisation_id)}`, translate: "no" }, x.name) },
         { label: t("status"), value: (x) => el("span", {}, t(`res.status.${x.status}`), x.siren ? ` — SIREN ${x.siren}` : "", x.duplicate_of ? el("span", {}, " ", t("res.held_by"), " ", el("a", { href: `#/organisation/${encodeURIComponent(x.duplicate_of)}`, translate: "no" }, x.duplicate_of)) : "", x.decided_by ? el("span", { class: "muted" }, ` (${t("res.by", { u: x.decided_by })})`) : "") },
