@@ -323,7 +323,7 @@ void add_external_imports(CLI::App& app, CommandContext& ctx) {
     report(import::import_geojson(*store, geo_args->file, geo_args->level, o));
   });
   CLI::App* cordis = app.add_subcommand(
-      "import-cordis", "Import CORDIS Horizon Europe projects with their French participants");
+      "import-cordis", "Import CORDIS projects (FP7, H2020, Horizon Europe; current or older layout) with their French participants");
   cordis->add_option("--projects", args->projects, "CORDIS project.csv")
       ->required()
       ->check(CLI::ExistingFile);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -58,7 +60,10 @@ Result<std::string> slurp(const std::string& path) {
   return out;
 }
 
-Result<Table> read_table(const std::string& path, const std::vector<std::string>& required) {
+// `aliases`: {name, older name} — a column the file names the older way is read under the
+// current name (CORDIS's two layouts).
+Result<Table> read_table(const std::string& path, const std::vector<std::string>& required,
+                         const std::vector<std::pair<std::string, std::string>>& aliases = {}) {
   POLES_ASSIGN_OR_RETURN(const std::string text, slurp(path));
   std::istringstream in(text);
   Table t;
@@ -77,6 +82,10 @@ Result<Table> read_table(const std::string& path, const std::vector<std::string>
         t.lines.push_back(line);
         return true;
       }));
+  for (const auto& [name, older] : aliases) {
+    if (!t.columns.contains(name) && t.columns.contains(older))
+      t.columns.emplace(name, t.columns.at(older));
+  }
   std::vector<FieldError> missing;
   for (const auto& c : required) {
     if (!t.columns.count(c)) missing.push_back({t.name, 1, 0, c, "", "required column is missing"});
@@ -142,6 +151,13 @@ std::string cost_or_unknown(const std::string& text) {
   return v && *v == 0 ? std::string() : text;
 }
 
+// CORDIS's older files write amounts with a decimal comma ("129593,75").
+std::string amount(std::string text) {
+  if (text.find(',') != std::string::npos && text.find('.') == std::string::npos)
+    std::replace(text.begin(), text.end(), ',', '.');
+  return text;
+}
+
 // The organisations already stored with a SIREN, by SIREN: a source's record of that SIREN is
 // theirs (a member directory's organisation keeps its id, and is not stored twice).
 Result<std::unordered_map<std::string, std::string>> ids_by_siren(store::Store& store) {
@@ -181,6 +197,20 @@ std::string region_of_nuts(std::string_view nuts) {
   if (nuts.size() < 3) return "";
   auto it = k1.find(nuts.substr(0, 3));
   return it == k1.end() ? "" : std::string(it->second);
+}
+
+std::string siren_of_french_vat(std::string_view vat) {
+  std::string v;
+  for (char c : vat)
+    if (c != ' ' && c != '.' && c != '-') v += c;
+  if (v.size() != 13 || v.compare(0, 2, "FR") != 0) return "";
+  const std::string key = v.substr(2, 2), siren = v.substr(4);
+  if (validate::siren(siren) || !std::isdigit(static_cast<unsigned char>(key[0])) ||
+      !std::isdigit(static_cast<unsigned char>(key[1])))
+    return "";
+  const auto n = std::stoull(siren);
+  const auto expected = (12 + 3 * (n % 97)) % 97;
+  return static_cast<unsigned long long>(std::stoi(key)) == expected ? siren : "";
 }
 
 Result<ExternalReport> import_sirene(store::Store& store, const std::string& path,
@@ -226,12 +256,18 @@ Result<ExternalReport> import_sirene(store::Store& store, const std::string& pat
 Result<ExternalReport> import_cordis(store::Store& store, const std::string& projects_csv,
                                      const std::string& organisations_csv,
                                      const ExternalImportOptions& options) {
+  // Both layouts the Commission has published: the current one (organisationID, nutsCode,
+  // masterCall) and the older H2020/FP7 one (projectRcn, id, call, no NUTS code). Contact persons'
+  // names and addresses, which the older one carries, are never read.
+  POLES_ASSIGN_OR_RETURN(Table projects, read_table(projects_csv,
+                                                    {"id", "acronym", "status", "startDate",
+                                                     "endDate", "totalCost", "ecMaxContribution"},
+                                                    {{"masterCall", "call"}}));
   POLES_ASSIGN_OR_RETURN(
-      Table projects, read_table(projects_csv, {"id", "acronym", "status", "startDate", "endDate",
-                                                "totalCost", "ecMaxContribution"}));
-  POLES_ASSIGN_OR_RETURN(Table orgs,
-                         read_table(organisations_csv, {"projectID", "organisationID", "name",
-                                                        "activityType", "country", "role"}));
+      Table orgs,
+      read_table(organisations_csv,
+                 {"projectID", "organisationID", "name", "activityType", "country", "role"},
+                 {{"organisationID", "id"}, {"postCode", "postcode"}}));
   const auto& org_e = *schema::find_entity("organisation");
   const auto& proj_e = *schema::find_entity("project");
   const auto& part_e = *schema::find_entity("participation");
@@ -259,10 +295,11 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
                                                            {"PRC", "company"},
                                                            {"PUB", "public_body"},
                                                            {"OTH", "other"}};
-  static const std::map<std::string, std::string> kRole = {{"coordinator", "coordinator"},
-                                                           {"participant", "partner"},
-                                                           {"associatedPartner", "partner"},
-                                                           {"thirdParty", "subcontractor"}};
+  static const std::map<std::string, std::string> kRole = {
+      {"coordinator", "coordinator"},   {"participant", "partner"},
+      {"associatedPartner", "partner"}, {"partner", "partner"},
+      {"beneficiary", "partner"},       {"internationalPartner", "partner"},
+      {"hostInstitution", "partner"},   {"thirdParty", "subcontractor"}};
 
   for (size_t r = 0; r < projects.records.size(); ++r) {
     const std::string& id = projects.at(r, "id");
@@ -275,14 +312,20 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
     m.set(row, proj_e, "id", "cordis:" + id, "id");
     m.set(row, proj_e, "acronym", projects.at(r, "acronym"), "acronym");
     m.set(row, proj_e, "title", projects.at(r, "title"), "title");
+    // FP7, H2020, HORIZON: all three are the EU's framework programmes (European).
     const std::string fp = projects.at(r, "frameworkProgramme");
-    m.set(row, proj_e, "programme", fp == "H2020" ? "H2020" : "HORIZON_EUROPE",
+    m.set(row, proj_e, "programme",
+          fp == "FP7" || fp == "H2020"                                            ? fp
+          : fp.empty() || fp == "HORIZON" || fp == "HORIZON EUROPE" || fp == "HE" ? "HORIZON_EUROPE"
+                                                                                  : fp,
           "frameworkProgramme");
     m.set(row, proj_e, "call_id", projects.at(r, "masterCall"), "masterCall");
     m.set(row, proj_e, "start_date", projects.at(r, "startDate"), "startDate");
     m.set(row, proj_e, "end_date", projects.at(r, "endDate"), "endDate");
-    m.set(row, proj_e, "total_cost", cost_or_unknown(projects.at(r, "totalCost")), "totalCost");
-    m.set(row, proj_e, "public_aid", projects.at(r, "ecMaxContribution"), "ecMaxContribution");
+    m.set(row, proj_e, "total_cost", cost_or_unknown(amount(projects.at(r, "totalCost"))),
+          "totalCost");
+    m.set(row, proj_e, "public_aid", amount(projects.at(r, "ecMaxContribution")),
+          "ecMaxContribution");
     const std::string status = projects.at(r, "status");
     m.set(row, proj_e, "status",
           status == "CLOSED"       ? "completed"
@@ -298,11 +341,15 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
       continue;
     }
     RowMaker m(loader, orgs, r);
-    // A French VAT number (FR + 2-character key + SIREN) gives the SIREN, and the SIRENE id.
+    // A French VAT number (FR + 2-digit key + SIREN, the key checked) gives the SIREN, and the
+    // SIRENE id; a key that does not match is reported and the SIREN left to the matching.
     const std::string vat = orgs.at(r, "vatNumber");
-    std::string siren;
-    if (vat.size() == 13 && vat.rfind("FR", 0) == 0 && !validate::siren(vat.substr(4)))
-      siren = vat.substr(4);
+    const std::string siren = siren_of_french_vat(vat);
+    if (siren.empty() && vat.rfind("FR", 0) == 0 && orgs.at(r, "country") == "FR") {
+      report.warnings.push_back(fmt::format(
+          "{}:{}: VAT number '{}' is not FR + key + SIREN with a matching key: SIREN not taken",
+          orgs.name, orgs.lines[r], vat));
+    }
     const std::string pic_id = "cordis:" + orgs.at(r, "organisationID");
     const std::string org_id = siren.empty() ? pic_id
                                : !known.contains(siren) && by_pic.contains(pic_id)
@@ -319,7 +366,18 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
       const std::string country = orgs.at(r, "country");
       m.set(row, org_e, "country", country, "country");
       if (country == "FR") {
-        m.set(row, org_e, "region", region_of_nuts(orgs.at(r, "nutsCode")), "nutsCode");
+        std::string region = region_of_nuts(orgs.at(r, "nutsCode"));
+        if (region.empty()) {  // the older layout: no NUTS code, the postcode's département
+          const std::string pc = orgs.at(r, "postCode");
+          if (pc.size() == 5 && pc.rfind("20", 0) != 0 &&
+              std::all_of(pc.begin(), pc.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            const auto* d =
+                codes::find_department(pc.rfind("97", 0) == 0 ? pc.substr(0, 3) : pc.substr(0, 2));
+            if (d != nullptr) region = std::string(d->region);
+          }
+        }
+        m.set(row, org_e, "region", region,
+              orgs.columns.contains("nutsCode") ? "nutsCode" : "postCode");
         // The EU SME flag: a small or medium enterprise (TPE or PME); without headcount the
         // size class cannot be finer than that, so SMEs are recorded as `pme`.
         if (orgs.at(r, "SME") == "True" && kind != kKind.end() && kind->second == "company")
@@ -332,8 +390,8 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
     m.set(part, part_e, "organisation_id", org_id, "organisationID");
     auto role = kRole.find(orgs.at(r, "role"));
     m.set(part, part_e, "role", role == kRole.end() ? orgs.at(r, "role") : role->second, "role");
-    m.set(part, part_e, "cost", cost_or_unknown(orgs.at(r, "totalCost")), "totalCost");
-    m.set(part, part_e, "aid", orgs.at(r, "ecContribution"), "ecContribution");
+    m.set(part, part_e, "cost", cost_or_unknown(amount(orgs.at(r, "totalCost"))), "totalCost");
+    m.set(part, part_e, "aid", amount(orgs.at(r, "ecContribution")), "ecContribution");
     if (m.ok()) loader.add(part_e, std::move(part), m.origin(part_e), Merge::kKeepKnown);
   }
   return finish(loader, std::move(report), fmt::format("cordis {} {}", projects.name, orgs.name));

@@ -2,10 +2,11 @@
 // (all or nothing, every error with file, line, column, field, value and rule):
 //  - SIRENE "StockEtablissement" CSV (INSEE): one organisation per SIREN (the head office when
 //    present), NAF rev.2 activity, commune;
-//  - CORDIS Horizon Europe project and organisation CSVs (European Commission): projects with at
-//    least one French participant, those participants as organisations (kind from the activity
-//    type, SME flag, region from the NUTS code, SIREN from a French VAT number) and their
-//    participations (role, EC contribution as aid, total cost);
+//  - CORDIS project and organisation CSVs (European Commission; FP7, H2020 and Horizon Europe, in
+//    the current layout and the older one): projects with at least one French participant, those
+//    participants as organisations (kind from the activity type, SME flag, region from the NUTS
+//    code, SIREN from a French VAT number) and their participations (role, EC contribution as aid,
+//    total cost);
 //  - CORDIS FP7 organisation and project tables (see import_cordis_fp7);
 //  - region and department boundaries as GeoJSON (see import_geojson).
 // Unknown columns are ignored; a missing required column is an error naming it.
@@ -60,6 +61,11 @@ Result<ExternalReport> import_cordis_fp7(store::Store& store, const std::string&
 Result<ExternalReport> import_geojson(store::Store& store, const std::string& path,
                                       const std::string& level,
                                       const ExternalImportOptions& options);
+
+// The SIREN of a French VAT number "FR" + 2-digit key + SIREN when the key is
+// (12 + 3 × (SIREN mod 97)) mod 97 and the SIREN's check digit is right; "" otherwise (spaces,
+// dots and hyphens ignored).
+std::string siren_of_french_vat(std::string_view vat);
 
 // NUTS (2016/2021) code of a French territory -> INSEE region code ("" when not French or unknown).
 std::string region_of_nuts(std::string_view nuts);

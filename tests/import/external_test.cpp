@@ -1,6 +1,7 @@
 // The real public formats, on the real files in ../shared/data (SOURCES.md).
 #include "import/external.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -65,10 +66,21 @@ TEST_P(FormatsTest, CordisHorizonEuropeFrenchParticipants) {
   auto r = import_cordis(*store_, shared_path("data/cordis/he_project_sample100.csv").string(),
                          shared_path("data/cordis/he_organization_sample100.csv").string(), {});
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
-  // 8 French participations in 5 projects (counted independently with Python's csv module).
-  EXPECT_EQ(r->load.entities["participation"].inserted, 8);
-  EXPECT_EQ(r->load.entities["project"].inserted, 5);
-  EXPECT_EQ(r->load.entities["organisation"].inserted, 8);
+  // The French participations, their projects and organisations, counted here by Python's csv
+  // module on the same file (8, 5 and 8 when this was written).
+  const auto py = testing::run_command(
+      "/usr/bin/python3 -c \"import csv, sys; rows = [r for r in csv.DictReader(open(sys.argv[1], "
+      "encoding='utf-8')) if r['country'] == 'FR']; print(len(rows), len({r['projectID'] for r in "
+      "rows}), len({r['organisationID'] for r in rows}))\" " +
+      shared_path("data/cordis/he_organization_sample100.csv").string());
+  ASSERT_EQ(py.status, 0) << py.output;
+  int64_t parts = 0, projects = 0, orgs = 0;
+  std::istringstream(py.output) >> parts >> projects >> orgs;
+  EXPECT_EQ(parts, 8);
+  EXPECT_EQ(r->load.entities["participation"].inserted, parts);
+  EXPECT_EQ(r->load.entities["project"].inserted, projects);
+  EXPECT_EQ(r->load.entities["organisation"].inserted, orgs);
+  EXPECT_TRUE(r->warnings.empty()) << "the 4 French VAT numbers' keys match their SIREN";
   // A French VAT number gives the SIREN; the NUTS code the region; the role is mapped.
   auto valorial = org("siren:490006624");
   ASSERT_TRUE(valorial.has_value());
@@ -87,6 +99,90 @@ TEST_P(FormatsTest, CordisHorizonEuropeFrenchParticipants) {
   EXPECT_EQ(text(*project, "project", "start_date").size(), 10u);
   EXPECT_EQ(region_of_nuts("FRY4"), "04");
   EXPECT_EQ(region_of_nuts("DE111"), "");
+}
+
+TEST(CordisVat, TheKeyIsChecked) {
+  // Valorial's VAT number in the Horizon Europe sample: 490006624 = 97 × 5051614 + 66, and
+  // (12 + 3 × 66) mod 97 = 210 mod 97 = 16, its key.
+  EXPECT_EQ(siren_of_french_vat("FR16490006624"), "490006624");
+  EXPECT_EQ(siren_of_french_vat("FR 16 490 006 624"), "490006624");
+  EXPECT_EQ(siren_of_french_vat("FR17490006624"), "") << "a wrong key";
+  EXPECT_EQ(siren_of_french_vat("FR16490006625"), "") << "a wrong SIREN check digit";
+  EXPECT_EQ(siren_of_french_vat("DE811383696"), "");
+  EXPECT_EQ(siren_of_french_vat("FRXX490006624"), "");
+}
+
+// The older layout (H2020/FP7 files of CORDIS before 2021): semicolons, `projectRcn`, `id` for the
+// organisation, `call`, no NUTS code (the region comes from the postcode), decimal commas, and
+// contact persons' names, which are never read.
+TEST_P(FormatsTest, CordisOlderLayout) {
+  testing::TempDir dir;
+  testing::write_file(
+      dir / "cordis-h2020projects.csv",
+      "rcn;id;acronym;status;programme;topics;frameworkProgramme;title;startDate;endDate;"
+      "projectUrl;objective;totalCost;ecMaxContribution;call;fundingScheme;coordinator;"
+      "coordinatorCountry;participants;participantCountries;subjects\n"
+      "211111;700001;ALPHA;CLOSED;H2020-EU.2.1.1.;ICT-01;H2020;Alpha project;2016-01-01;"
+      "2018-12-31;;x;\"1000000,5\";\"800000,25\";H2020-ICT-2015;RIA;A;FR;B;DE;\n"
+      "111111;300001;BETA;SIGNED;FP7-ICT;ICT;FP7;Beta project;2012-01-01;2014-12-31;;x;500000;"
+      "400000;FP7-ICT-2011;CP;C;FR;;;\n"
+      "211112;700002;GAMMA;SIGNED;H2020;X;H2020;Gamma;2017-01-01;2019-12-31;;x;1;1;H2020-X;"
+      "RIA;D;DE;;;\n");
+  testing::write_file(
+      dir / "cordis-h2020organizations.csv",
+      "projectRcn;projectID;projectAcronym;role;id;name;shortName;activityType;"
+      "endOfParticipation;ecContribution;country;street;city;postCode;organizationUrl;vatNumber;"
+      "contactForm;contactType;contactTitle;contactFirstNames;contactLastNames;contactFunction\n"
+      "211111;700001;ALPHA;coordinator;999000001;ASSOCIATION DU POLE VALORIAL;VAL;OTH;false;"
+      "\"200000,5\";FR;rue;Rennes;35000;;FR16490006624;;;Mme;Camille;Fictive;Directrice\n"
+      "211111;700001;ALPHA;participant;999000002;LABO OUEST;LO;REC;false;100000;FR;rue;Lyon;"
+      "69007;;FR99490006624;;;M.;Jean;Fictif;\n"
+      "211111;700001;ALPHA;participant;999000003;DEUTSCHE GMBH;DG;PRC;false;500000;DE;;Berlin;"
+      "10115;;DE811383696;;;;;;\n"
+      "111111;300001;BETA;coordinator;999000002;LABO OUEST;LO;REC;false;400000;FR;;Lyon;69007;;;"
+      ";;;;;\n"
+      "211112;700002;GAMMA;coordinator;999000003;DEUTSCHE GMBH;DG;PRC;false;1;DE;;Berlin;10115;;;"
+      ";;;;;\n");
+  auto r = import_cordis(*store_, (dir / "cordis-h2020projects.csv").string(),
+                         (dir / "cordis-h2020organizations.csv").string(), {});
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(r->load.entities["project"].inserted, 2) << "GAMMA has no French participant";
+  EXPECT_EQ(r->load.entities["participation"].inserted, 3);
+  EXPECT_EQ(r->load.entities["organisation"].inserted, 2);
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_EQ(r->warnings[0],
+            "cordis-h2020organizations.csv:3: VAT number 'FR99490006624' is not FR + key + SIREN "
+            "with a matching key: SIREN not taken");
+  auto valorial = org("siren:490006624");
+  ASSERT_TRUE(valorial.has_value());
+  EXPECT_EQ(text(*valorial, "organisation", "region"), "53") << "35000: Ille-et-Vilaine, Bretagne";
+  auto labo = org("cordis:999000002");
+  ASSERT_TRUE(labo.has_value());
+  EXPECT_EQ(text(*labo, "organisation", "siren"), "") << "the key does not match";
+  EXPECT_EQ(text(*labo, "organisation", "region"), "84");
+  auto alpha = *store_->get(*schema::find_entity("project"), {std::string("cordis:700001")});
+  ASSERT_TRUE(alpha.has_value());
+  EXPECT_EQ(text(*alpha, "project", "programme"), "H2020");
+  EXPECT_EQ(text(*alpha, "project", "public_aid"), "800000.25");
+  EXPECT_EQ(text(*alpha, "project", "call_id"), "H2020-ICT-2015");
+  auto beta = *store_->get(*schema::find_entity("project"), {std::string("cordis:300001")});
+  ASSERT_TRUE(beta.has_value());
+  EXPECT_EQ(text(*beta, "project", "programme"), "FP7") << "an FP7 project is European";
+  auto part = *store_->get(*schema::find_entity("participation"),
+                           {std::string("cordis:700001"), std::string("siren:490006624")});
+  ASSERT_TRUE(part.has_value());
+  EXPECT_EQ(text(*part, "participation", "aid"), "200000.5");
+  EXPECT_EQ(text(*part, "participation", "role"), "coordinator");
+  // No contact person's name anywhere in the store.
+  for (const char* table : {"organisation", "project", "participation"}) {
+    auto rows = store_->query(fmt::format("SELECT * FROM \"{}\"", table), {});
+    ASSERT_TRUE(rows.has_value());
+    for (const auto& row : *rows)
+      for (const auto& v : row) {
+        EXPECT_EQ(value_to_text(v).find("Camille"), std::string::npos);
+        EXPECT_EQ(value_to_text(v).find("Fictif"), std::string::npos);
+      }
+  }
 }
 
 TEST_P(FormatsTest, CordisFp7Tables) {
@@ -193,7 +289,7 @@ TEST_P(FormatsTest, PublicSourcesFillGapsAndNeverEraseOrDuplicateADirectorysMemb
     testing::write_file(dir / "organization.csv",
                         "projectID,organisationID,vatNumber,name,SME,activityType,country,"
                         "nutsCode,role,ecContribution,totalCost\n"
-                        "101000001,999111222,FR27490006624,ASSOCIATION VALORIAL,True,OTH,FR,FRK26,"
+                        "101000001,999111222,FR16490006624,ASSOCIATION VALORIAL,True,OTH,FR,FRK26,"
                         "coordinator,500000," +
                             valorial_cost +
                             "\n"
@@ -254,7 +350,7 @@ TEST_P(FormatsTest, PublicSourcesFillGapsAndNeverEraseOrDuplicateADirectorysMemb
   // field), Valorial's cost is no longer reported (CORDIS's 0: unknown again), and the
   // laboratory now has a VAT number: its SIREN is filled, it is not stored again as
   // siren:443061841.
-  auto again = cordis("CLOSED", "", "0", "FR00443061841");
+  auto again = cordis("CLOSED", "", "0", "FR64443061841");
   ASSERT_TRUE(again.has_value()) << again.error().to_string();
   part = *store_->get(*schema::find_entity("participation"),
                       {std::string("cordis:101000001"), std::string("adh-17")});
