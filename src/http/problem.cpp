@@ -146,7 +146,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 48> raw{{
+    const std::array<std::pair<const char*, const char*>, 54> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -167,6 +167,17 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
         {R"(^the census of members is written by a release of its year \(POST /api/v1/census/\{year\}\), not row by row$)",
          "le recensement des membres s'écrit par la publication de son année (POST "
          "/api/v1/census/{year}), pas ligne à ligne"},
+        {R"(^the SIREN (\d+) is already organisation '(.*)''s: merge the two organisations$)",
+         "le SIREN $1 est déjà celui de l'organisation « $2 » : fusionnez les deux organisations"},
+        {R"(^the SIREN (\d+) is not among the legal units of the SIRENE reference$)",
+         "le SIREN $1 ne figure pas parmi les unités légales de la référence SIRENE"},
+        {R"(^organisation '(.*)' already has the SIREN (\d+)$)",
+         "l'organisation « $1 » a déjà le SIREN $2"},
+        {R"(^give either a siren or reject: true$)", "indiquez soit un SIREN, soit reject: true"},
+        {R"(^accept, margin and review lie between 0 and 1$)",
+         "accept, margin et review sont compris entre 0 et 1"},
+        {R"(^a matching to SIREN is running already: try again when it ends$)",
+         "un rapprochement avec SIRENE est déjà en cours : réessayez quand il sera terminé"},
         {R"(^no file (.*)$)", "aucun fichier $1"},
         {R"(^no cluster '(.*)'$)", "aucun pôle « $1 »"},
         {R"(^no organisation '(.*)'$)", "aucune organisation « $1 »"},

@@ -610,20 +610,68 @@ MatchOutcome SireneIndex::match(const MatchQuery& q, const MatchOptions& options
 Result<SireneStockReport> load_sirene_stock(store::Store& store, const std::string& legal_units,
                                             const std::string& establishments, bool dry_run) {
   SireneStockReport report;
-  // Head offices first: their postcode and commune, by SIREN.
-  std::unordered_map<std::string, std::pair<std::string, std::string>> head;
+  const std::vector<std::string> columns = {"siren",
+                                            "statutDiffusionUniteLegale",
+                                            "unitePurgeeUniteLegale",
+                                            "dateCreationUniteLegale",
+                                            "sigleUniteLegale",
+                                            "trancheEffectifsUniteLegale",
+                                            "anneeEffectifsUniteLegale",
+                                            "categorieEntreprise",
+                                            "anneeCategorieEntreprise",
+                                            "etatAdministratifUniteLegale",
+                                            "denominationUniteLegale",
+                                            "categorieJuridiqueUniteLegale",
+                                            "activitePrincipaleUniteLegale",
+                                            "nomenclatureActivitePrincipaleUniteLegale"};
+  const std::vector<std::string> required = {"siren", "denominationUniteLegale",
+                                             "categorieJuridiqueUniteLegale"};
+  // Natural persons (legal category 1000) and units not open to publication are personal or
+  // protected data: never read. A SIREN failing its check digit cannot be stored.
+  const auto kept = [](const std::vector<std::string>& v) {
+    return !(v[11] == "1000" || v[11].empty() || v[10].empty() || (!v[1].empty() && v[1] != "O") ||
+             v[2] == "true" || validate::siren(v[0]));
+  };
+  const auto number = [](const std::string& siren) {
+    uint32_t n = 0;
+    for (char c : siren) n = n * 10 + static_cast<uint32_t>(c - '0');
+    return n;
+  };
+  // The head offices of the units kept, packed (postcode and commune, 5 characters each): the
+  // legal units are read once to know which, then the establishments (tens of millions of
+  // rows in the full file) are streamed against them.
+  std::unordered_map<uint32_t, std::array<char, 10>> head;
   if (!establishments.empty()) {
+    std::vector<uint32_t> sirens;
+    POLES_RETURN_IF_ERROR(stream_stock(legal_units, columns, required,
+                                       [&](const std::vector<std::string>& v, int64_t) {
+                                         if (kept(v)) sirens.push_back(number(v[0]));
+                                       }));
+    std::sort(sirens.begin(), sirens.end());
     POLES_RETURN_IF_ERROR(stream_stock(
         establishments,
         {"siren", "etablissementSiege", "codePostalEtablissement", "codeCommuneEtablissement",
          "etatAdministratifEtablissement"},
         {"siren", "etablissementSiege", "codePostalEtablissement", "codeCommuneEtablissement"},
         [&](const std::vector<std::string>& v, int64_t) {
-          if (v[1] != "true") return;
-          auto [it, added] = head.try_emplace(v[0], v[2], v[3]);
-          if (!added && v[4] == "A") it->second = {v[2], v[3]};
+          if (v[1] != "true" || v[0].size() != 9 ||
+              !std::all_of(v[0].begin(), v[0].end(), [](char c) { return c >= '0' && c <= '9'; }))
+            return;
+          const uint32_t siren = number(v[0]);
+          if (!std::binary_search(sirens.begin(), sirens.end(), siren)) return;
+          std::array<char, 10> packed;
+          packed.fill(' ');
+          std::copy_n(v[2].begin(), std::min<size_t>(5, v[2].size()), packed.begin());
+          std::copy_n(v[3].begin(), std::min<size_t>(5, v[3].size()), packed.begin() + 5);
+          auto [it, added] = head.try_emplace(siren, packed);
+          if (!added && v[4] == "A") it->second = packed;
         }));
   }
+  const auto unpacked = [](const char* p) {
+    std::string out(p, 5);
+    out.erase(out.find_last_not_of(' ') + 1);
+    return out;
+  };
   POLES_ASSIGN_OR_RETURN(auto tx, store.begin());
   constexpr size_t kBatch = 200;
   constexpr size_t kColumns = 12;
@@ -652,32 +700,22 @@ Result<SireneStockReport> load_sirene_stock(store::Store& store, const std::stri
   };
   const auto text = [](const std::string& s) { return s.empty() ? Value() : Value(s); };
   const auto integer = [](int i) { return i > 0 ? Value(static_cast<int64_t>(i)) : Value(); };
-  POLES_RETURN_IF_ERROR(stream_stock(
-      legal_units,
-      {"siren", "statutDiffusionUniteLegale", "unitePurgeeUniteLegale", "dateCreationUniteLegale",
-       "sigleUniteLegale", "trancheEffectifsUniteLegale", "anneeEffectifsUniteLegale",
-       "categorieEntreprise", "anneeCategorieEntreprise", "etatAdministratifUniteLegale",
-       "denominationUniteLegale", "categorieJuridiqueUniteLegale", "activitePrincipaleUniteLegale",
-       "nomenclatureActivitePrincipaleUniteLegale"},
-      {"siren", "denominationUniteLegale", "categorieJuridiqueUniteLegale"},
-      [&](const std::vector<std::string>& v, int64_t) {
+  POLES_RETURN_IF_ERROR(
+      stream_stock(legal_units, columns, required, [&](const std::vector<std::string>& v, int64_t) {
         ++report.records;
-        // Natural persons (legal category 1000) and units not open to publication are personal
-        // or protected data: never read. A SIREN failing its check digit cannot be stored.
-        if (v[11] == "1000" || v[11].empty() || v[10].empty() || (!v[1].empty() && v[1] != "O") ||
-            v[2] == "true" || validate::siren(v[0])) {
+        if (!kept(v)) {
           ++report.skipped;
           return;
         }
         const bool naf2 = v[13].empty() || v[13] == "NAFRev2";
-        const auto it = head.find(v[0]);
+        const auto it = head.find(number(v[0]));
         report.head_offices += it != head.end();
         const std::string naf = naf2 && !validate::naf(v[12]) ? v[12] : std::string();
         for (Value x : {text(v[0]), text(v[10]), text(v[4]), text(naf), integer(year_of_date(v[3])),
                         text(v[7]), integer(year_of_date(v[8])), text(v[5]),
                         integer(year_of_date(v[6])), Value(static_cast<int64_t>(v[9] != "C")),
-                        it != head.end() ? text(it->second.first) : Value(),
-                        it != head.end() ? text(it->second.second) : Value()})
+                        it != head.end() ? text(unpacked(it->second.data())) : Value(),
+                        it != head.end() ? text(unpacked(it->second.data() + 5)) : Value()})
           params.push_back(std::move(x));
         ++rows;
         ++report.stored;
@@ -689,32 +727,42 @@ Result<SireneStockReport> load_sirene_stock(store::Store& store, const std::stri
   return report;
 }
 
+namespace {
+
+// The columns of `sirene_unit` a LegalUnit is read from, in unit_of_row's order.
+constexpr std::string_view kUnitColumns =
+    "\"siren\", \"name\", \"acronym\", \"naf\", \"postcode\", \"commune\", \"category\", "
+    "\"size_band\", \"created\", \"category_year\", \"active\"";
+
+LegalUnit unit_of_row(const Row& r) {
+  const auto year = [](const Value& v) {
+    return std::holds_alternative<int64_t>(v) ? static_cast<int>(std::get<int64_t>(v)) : 0;
+  };
+  LegalUnit u;
+  u.siren = value_to_text(r[0]);
+  u.name = value_to_text(r[1]);
+  u.acronym = value_to_text(r[2]);
+  u.naf = value_to_text(r[3]);
+  u.postcode = value_to_text(r[4]);
+  u.commune = value_to_text(r[5]);
+  u.category = value_to_text(r[6]);
+  u.size_band = value_to_text(r[7]);
+  u.created = year(r[8]);
+  u.category_year = year(r[9]);
+  u.active = !std::holds_alternative<int64_t>(r[10]) || std::get<int64_t>(r[10]) != 0;
+  return u;
+}
+
+}  // namespace
+
 Result<std::vector<LegalUnit>> stored_units(store::Store& store) {
   POLES_ASSIGN_OR_RETURN(
       auto rows,
-      store.query("SELECT \"siren\", \"name\", \"acronym\", \"naf\", \"postcode\", "
-                  "\"commune\", \"category\", \"size_band\", \"created\", "
-                  "\"category_year\", \"active\" FROM \"sirene_unit\" ORDER BY \"siren\"",
+      store.query(fmt::format("SELECT {} FROM \"sirene_unit\" ORDER BY \"siren\"", kUnitColumns),
                   {}));
   std::vector<LegalUnit> units;
   units.reserve(rows.size());
-  for (auto& r : rows) {
-    LegalUnit u;
-    u.siren = value_to_text(r[0]);
-    u.name = value_to_text(r[1]);
-    u.acronym = value_to_text(r[2]);
-    u.naf = value_to_text(r[3]);
-    u.postcode = value_to_text(r[4]);
-    u.commune = value_to_text(r[5]);
-    u.category = value_to_text(r[6]);
-    u.size_band = value_to_text(r[7]);
-    u.created =
-        std::holds_alternative<int64_t>(r[8]) ? static_cast<int>(std::get<int64_t>(r[8])) : 0;
-    u.category_year =
-        std::holds_alternative<int64_t>(r[9]) ? static_cast<int>(std::get<int64_t>(r[9])) : 0;
-    u.active = !std::holds_alternative<int64_t>(r[10]) || std::get<int64_t>(r[10]) != 0;
-    units.push_back(std::move(u));
-  }
+  for (const auto& r : rows) units.push_back(unit_of_row(r));
   return units;
 }
 
@@ -730,8 +778,7 @@ Result<OrganisationRow> linked_row(store::Store& store, const std::string& organ
                                    const LegalUnit* unit, const std::string& siren) {
   const auto& org = *schema::find_entity("organisation");
   POLES_ASSIGN_OR_RETURN(auto stored, store.get(org, Row{Value(organisation_id)}));
-  if (!stored)
-    return Status::not_found(fmt::format("organisation '{}' not found", organisation_id));
+  if (!stored) return Status::not_found(fmt::format("no organisation '{}'", organisation_id));
   OrganisationRow out{*stored, false};
   Row& row = out.row;
   const auto field = [&](std::string_view f) -> Value& {
@@ -852,10 +899,13 @@ Result<ResolveReport> resolve_organisations(store::Store& store, const MatchOpti
   if (dry_run) return report;
   POLES_ASSIGN_OR_RETURN(auto tx, store.begin());
   const std::string at = now_utc();
-  // Automatic outcomes of organisations that have a SIREN now, or are gone, leave the queue.
+  // Automatic outcomes of organisations that are gone, or have a SIREN from elsewhere, leave
+  // the queue (an automatic match stays, as long as the organisation keeps that SIREN).
   POLES_RETURN_IF_ERROR(tx->execute(
       "DELETE FROM \"siren_match\" WHERE \"decided_by\" IS NULL AND \"organisation_id\" NOT IN "
-      "(SELECT \"id\" FROM \"organisation\" WHERE \"siren\" IS NULL)",
+      "(SELECT \"id\" FROM \"organisation\" WHERE \"siren\" IS NULL) AND NOT (\"status\" = "
+      "'accepted' AND \"siren\" IS NOT NULL AND \"siren\" = COALESCE((SELECT o.\"siren\" FROM "
+      "\"organisation\" o WHERE o.\"id\" = \"siren_match\".\"organisation_id\"), ''))",
       {}));
   for (const auto& o : outcomes) {
     // A person's decision made while this run matched is kept (the insert then does nothing).
@@ -878,8 +928,7 @@ Status decide_match(store::Store& store, const std::string& organisation_id,
                     const std::string& siren, const std::string& actor) {
   const auto& org_e = *schema::find_entity("organisation");
   POLES_ASSIGN_OR_RETURN(auto stored, store.get(org_e, Row{Value(organisation_id)}));
-  if (!stored)
-    return Status::not_found(fmt::format("organisation '{}' not found", organisation_id));
+  if (!stored) return Status::not_found(fmt::format("no organisation '{}'", organisation_id));
   const Value& current = (*stored)[static_cast<size_t>(schema::field_index(org_e, "siren"))];
   if (!std::holds_alternative<std::monostate>(current))
     return Status::conflict(fmt::format("organisation '{}' already has the SIREN {}",
@@ -887,8 +936,7 @@ Status decide_match(store::Store& store, const std::string& organisation_id,
   const std::string name =
       value_to_text((*stored)[static_cast<size_t>(schema::field_index(org_e, "name"))]);
   if (!siren.empty()) {
-    if (auto rule = validate::siren(siren))
-      return Status::invalid_argument(fmt::format("SIREN '{}': {}", siren, *rule));
+    if (auto rule = validate::siren(siren)) return Status::invalid_argument(*rule);
     POLES_ASSIGN_OR_RETURN(
         auto held,
         store.query("SELECT \"id\" FROM \"organisation\" WHERE \"siren\" = ?", {Value(siren)}));
@@ -898,27 +946,13 @@ Status decide_match(store::Store& store, const std::string& organisation_id,
                       siren, value_to_text(held[0][0])));
     POLES_ASSIGN_OR_RETURN(
         auto units,
-        store.query("SELECT \"siren\", \"name\", \"acronym\", \"naf\", \"postcode\", "
-                    "\"commune\", \"category\", \"size_band\", \"created\", "
-                    "\"category_year\", \"active\" FROM \"sirene_unit\" WHERE \"siren\" = ?",
+        store.query(fmt::format("SELECT {} FROM \"sirene_unit\" WHERE \"siren\" = ?", kUnitColumns),
                     {Value(siren)}));
     if (units.empty())
       return Status::not_found(
           fmt::format("the SIREN {} is not among the legal units of the SIRENE reference", siren));
-    std::optional<LegalUnit> unit;
-    if (!units.empty()) {
-      auto& r = units[0];
-      unit = LegalUnit{};
-      unit->siren = siren;
-      unit->naf = value_to_text(r[3]);
-      unit->commune = value_to_text(r[5]);
-      unit->category = value_to_text(r[6]);
-      unit->size_band = value_to_text(r[7]);
-      unit->created =
-          std::holds_alternative<int64_t>(r[8]) ? static_cast<int>(std::get<int64_t>(r[8])) : 0;
-    }
-    POLES_ASSIGN_OR_RETURN(auto linked,
-                           linked_row(store, organisation_id, unit ? &*unit : nullptr, siren));
+    const LegalUnit unit = unit_of_row(units[0]);
+    POLES_ASSIGN_OR_RETURN(auto linked, linked_row(store, organisation_id, &unit, siren));
     Loader loader(store, {100, false, actor});
     loader.add(org_e, std::move(linked.row), RowOrigin{"decision " + siren, 0, nullptr},
                Merge::kFillGaps);

@@ -303,6 +303,12 @@ const DIRECTORY = Buffer.from('Nom;Type\nÉole Systèmes;PME\nLabo Nord;Laborato
 add('import-mapped-columns', 'POST', '/api/v1/import/mapped/columns', { body: { file: DIRECTORY, filename: 'annuaire.csv' } });
 add('import-mapped-preview', 'POST', '/api/v1/import/mapped', { body: { mapping: MAPPING, file: DIRECTORY, filename: 'annuaire.csv', preview: 5 } });
 add('import-mapped-all-or-nothing', 'POST', '/api/v1/import/mapped', { body: { mapping: MAPPING, file: DIRECTORY, filename: 'annuaire.csv' } });
+// Matching to SIREN: the demo loads no SIRENE reference (0 units): a dry run, the queue, and the
+// decision route's errors (both a SIREN and a rejection; an unknown organisation).
+add('resolution-run-dry', 'POST', '/api/v1/resolution/run', { body: { dry_run: true } });
+add('resolution-queue', 'GET', '/api/v1/resolution?status=none&limit=3');
+add('resolution-decision-both', 'POST', '/api/v1/resolution/demo-org-00001/decision', { body: { siren: '732829320', reject: true } });
+add('resolution-decision-unknown', 'POST', '/api/v1/resolution/no-such-organisation/decision', { body: { reject: true } });
 // recording a selection (after the views above, which they change)
 add('select-record-assignment', 'POST', `/api/v1/select/calls/${CALL}/assignment?replace=true&date=2020-05-01`);
 add('select-record-decisions', 'POST', `/api/v1/select/calls/${CALL}/decisions?replace=true&date=2020-07-01`);

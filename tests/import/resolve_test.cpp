@@ -182,7 +182,7 @@ TEST_P(ResolveStoreTest, PrecisionAndRecallOnALabelledSetAndDecisionsKept) {
       "organisation_id",
       {});
   ASSERT_TRUE(queue.has_value());
-  ASSERT_GE(queue->size(), 2u);
+  ASSERT_GE(queue->size(), 3u);
   const std::string first = value_to_text((*queue)[0][0]), second = value_to_text((*queue)[1][0]);
   const auto candidates = nlohmann::json::parse(value_to_text((*queue)[0][1]));
   ASSERT_GE(candidates.size(), 1u);
@@ -194,16 +194,36 @@ TEST_P(ResolveStoreTest, PrecisionAndRecallOnALabelledSetAndDecisionsKept) {
   const auto again = decide_match(*store_, second, chosen, "reviewer");
   EXPECT_EQ(again.code(), ErrorCode::kConflict) << again.to_string();
   EXPECT_EQ(field(second, "siren"), "");
-  // An unknown organisation, a SIREN failing its check digit.
+  // An unknown organisation, a SIREN failing its check digit, one outside the reference (a
+  // natural person's, say: left out of it on purpose).
   EXPECT_EQ(decide_match(*store_, "nobody", "", "x").code(), ErrorCode::kNotFound);
   EXPECT_EQ(decide_match(*store_, second, "123456789", "x").code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(decide_match(*store_, second, "732829320", "x").code(), ErrorCode::kNotFound);
+  // A third organisation of the queue gets its SIREN from elsewhere (a re-import): the next run
+  // takes it out of the queue.
+  const std::string third = value_to_text((*queue)[2][0]);
+  ASSERT_TRUE(store_
+                  ->query("SELECT 1 FROM siren_match WHERE organisation_id = ? AND status = "
+                          "'review'",
+                          {Value(third)})
+                  ->size() == 1);
+  {
+    auto tx = std::move(store_->begin()).value();
+    ASSERT_TRUE(
+        tx->execute("UPDATE organisation SET siren = '552100554' WHERE id = ?", {Value(third)})
+            .is_ok());
+    ASSERT_TRUE(tx->commit().is_ok());
+  }
 
   // The next run: matched organisations are not matched again, the rejection is kept.
   auto next = resolve_organisations(*store_, {}, false, "test");
   ASSERT_TRUE(next.has_value()) << next.error().to_string();
-  EXPECT_EQ(next->organisations, 1000 - r->accepted - 1);
+  EXPECT_EQ(next->organisations, 1000 - r->accepted - 2);
   EXPECT_EQ(next->kept, 1);
   EXPECT_EQ(next->accepted, 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM siren_match WHERE organisation_id = '" + third + "'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM siren_match WHERE status = 'accepted'"), r->accepted + 1)
+      << "the automatic matches stay listed, with the person's";
   EXPECT_EQ(count("SELECT COUNT(*) FROM siren_match WHERE status = 'rejected' AND decided_by = "
                   "'reviewer'"),
             1);

@@ -4,6 +4,7 @@
 // (administrators and the State), as the imports that create these organisations.
 #include <fmt/format.h>
 
+#include <atomic>
 #include <map>
 #include <string>
 #include <vector>
@@ -74,7 +75,7 @@ struct DecisionBody {
 };
 POLES_JSON(DecisionBody, siren, reject)
 
-Result<MatchView> view_of(const Row& r) {
+Result<MatchView> match_view(const Row& r) {
   MatchView v;
   v.organisation_id = value_to_text(r[0]);
   v.name = value_to_text(r[1]);
@@ -126,7 +127,7 @@ void add_resolution_routes(Router& r, Services&) {
              Value(static_cast<int64_t>(c.args.integer("offset")))});
         if (!rows) return c.fail(rows.error());
         for (const auto& row : *rows) {
-          auto v = view_of(row);
+          auto v = match_view(row);
           if (!v) return c.fail(v.error());
           list.items.push_back(std::move(*v));
         }
@@ -154,6 +155,16 @@ void add_resolution_routes(Router& r, Services&) {
                 Status::invalid_argument("accept, margin and review lie between 0 and 1"));
         }
         const bool dry = body->dry_run.value_or(false);
+        // One run at a time: each holds the reference's index in memory (about 1 GB for
+        // 1 M legal units) and a connection for seconds.
+        static std::atomic<bool> running{false};
+        if (running.exchange(true))
+          return c.fail(
+              Status::conflict("a matching to SIREN is running already: try again when it ends"));
+        struct Release {
+          std::atomic<bool>& flag;
+          ~Release() { flag = false; }
+        } release{running};
         auto rep = import::resolve_organisations(*c.store, o, dry, c.user().name);
         if (!rep) return c.fail(rep.error());
         c.reply(200, ResolveView{rep->organisations, rep->accepted, rep->review, rep->none,
@@ -180,7 +191,7 @@ void add_resolution_routes(Router& r, Services&) {
             fmt::format("SELECT {} FROM \"siren_match\" WHERE \"organisation_id\" = ?", kColumns),
             {Value(c.path[0])});
         if (!rows) return c.fail(rows.error());
-        auto v = view_of(rows->at(0));
+        auto v = match_view(rows->at(0));
         if (!v) return c.fail(v.error());
         c.reply(200, *v);
       });
