@@ -393,6 +393,11 @@ async function profileEvaluation(evalBox, c) {
     const ev = await api("GET", `/api/v1/evaluate?year=${EVAL_YEAR}&draws=500&sobol_n=0`);
     const e = ev.clusters.find((x) => x.cluster === c.id);
     if (!e) { evalBox.append(el("p", { class: "muted" }, t("none"))); return; }
+    if (!ev.ranked) {
+      evalBox.append(el("p", {}, t("ev.unranked", { n: fmt(ev.clusters.length), y: ev.year })),
+        el("p", {}, `${t("ev.action")}${colon()}${label("action_level", e.action.level)}`), source());
+      return;
+    }
     evalBox.append(el("p", {}, el("strong", {}, `${label("rating", e.rating)} — `), t("profile.rank", { r: fmt(e.rank), n: fmt(ev.clusters.length), lo: fmt(e.rank_interval.p05), hi: fmt(e.rank_interval.p95) })),
       el("p", {}, `${t("ev.action")}${colon()}${label("action_level", e.action.level)}`),
       el("h3", { class: "fr-h6" }, t("ev.why")), whyList(e, ev.peers[e.peer_group].pillars), source());
@@ -711,10 +716,13 @@ function mappedImportSection() {
 // each score's reasons; a person's decision is kept by the next runs.
 const MATCH_STATUSES = ["review", "duplicate", "none", "accepted", "rejected"];
 function sirenSection() {
-  const status = el("select", { class: "fr-select", id: "res-status", onchange: () => load() }, MATCH_STATUSES.map((s) => el("option", { value: s }, t(`res.status.${s}`))));
+  const status = el("select", { class: "fr-select", id: "res-status", onchange: () => { offset = 0; load(); } }, MATCH_STATUSES.map((s) => el("option", { value: s }, t(`res.status.${s}`))));
   const summary = el("p", { class: "muted", id: "res-summary" });
   const out = el("div", { id: "res-queue", "aria-live": "polite" });
   const msg = el("div", { "aria-live": "polite" });
+  const pager = el("div", { class: "filters", id: "res-pager" });
+  const PAGE = 50;
+  let offset = 0;
   const reasons = (c) => c.reasons.map((r) => `${t(`res.reason.${r.what}`)} ${r.points >= 0 ? "+" : "−"}${fmt(Math.abs(r.points), 2)}`).join(" · ");
   async function decide(x, body) {
     try { await api("POST", `/api/v1/resolution/${encodeURIComponent(x.organisation_id)}/decision`, body); msg.replaceChildren(el("p", { class: "ok" }, t("res.decided", { o: x.name }))); load(); }
@@ -722,17 +730,21 @@ function sirenSection() {
   }
   async function load() {
     try {
-      const r = await api("GET", `/api/v1/resolution?status=${status.value}&limit=50`);
+      const r = await api("GET", `/api/v1/resolution?status=${status.value}&limit=${PAGE}&offset=${offset}`);
+      if (offset > 0 && offset >= r.total) { offset = Math.max(0, r.total - PAGE); return load(); }
+      pager.replaceChildren(r.total > PAGE ? el("span", { class: "muted" }, t("res.page", { a: fmt(offset + 1), b: fmt(Math.min(offset + PAGE, r.total)), n: fmt(r.total) })) : "",
+        offset > 0 ? el("button", { type: "button", class: "secondary", onclick: () => { offset = Math.max(0, offset - PAGE); load(); } }, t("res.previous")) : "",
+        offset + PAGE < r.total ? el("button", { type: "button", class: "secondary", onclick: () => { offset += PAGE; load(); } }, t("res.next")) : "");
       summary.replaceChildren(t("res.summary", { u: fmt(r.units), ...Object.fromEntries(MATCH_STATUSES.map((s) => [s, fmt(r.counts[s] || 0)])) }));
       const candidate = (x) => (c) => el("li", {},
         el("strong", { translate: "no" }, c.name), c.acronym ? el("span", { translate: "no" }, ` (${c.acronym})`) : "",
-        ` — SIREN ${c.siren}`, c.postcode || c.commune ? ` — ${c.postcode || c.commune}` : "", c.naf ? ` — NAF ${c.naf}` : "",
+        ` — SIREN ${c.siren}`, c.postcode || c.commune ? ` — ${c.postcode || c.commune}` : "", c.naf ? ` — NAF ${c.naf} (${label("naf", c.naf.slice(0, 2))})` : "",
         c.created ? ` — ${t("res.created", { y: c.created })}` : "", c.active ? "" : ` — ${t("res.ceased")}`,
         el("br"), el("span", { class: "muted" }, t("res.score", { s: fmt(c.score, 2) }), " ", reasons(c)),
         ["review", "duplicate", "none"].includes(x.status) && c.siren !== x.siren ? el("div", {}, el("button", { type: "button", class: "secondary", onclick: () => decide(x, { siren: c.siren }) }, t("res.accept"))) : "");
       out.replaceChildren(r.items.length ? table([
         { label: t("res.organisation"), value: (x) => el("a", { href: `#/organisation/${encodeURIComponent(x.organisation_id)}`, translate: "no" }, x.name) },
-        { label: t("status"), value: (x) => el("span", {}, t(`res.status.${x.status}`), x.siren ? ` — SIREN ${x.siren}` : "", x.duplicate_of ? el("span", {}, " ", t("res.held_by"), " ", el("a", { href: `#/organisation/${encodeURIComponent(x.duplicate_of)}`, translate: "no" }, x.duplicate_of)) : "", x.decided_by ? el("span", { class: "muted" }, ` (${t("res.by", { u: x.decided_by })})`) : "") },
+        { label: t("status"), value: (x) => el("span", {}, t(`res.status.${x.status}`), x.siren ? ` — SIREN ${x.siren}` : "", x.duplicate_of ? el("span", {}, " ", t("res.held_by"), " ", el("a", { href: `#/organisation/${encodeURIComponent(x.duplicate_of)}`, translate: "no" }, x.duplicate_of)) : "", x.decided_by ? el("span", { class: "muted" }, ` (${x.decided_by === "cli" ? t("res.by_cli") : t("res.by", { u: x.decided_by })})`) : "") },
         { label: t("res.candidates"), value: (x) => el("div", {}, x.candidates.length ? el("ol", { class: "candidates" }, x.candidates.map(candidate(x))) : el("span", { class: "muted" }, t("res.no_candidate")),
           ["review", "duplicate", "none"].includes(x.status) ? el("button", { type: "button", class: "secondary", onclick: () => decide(x, { reject: true }) }, t("res.reject")) : "") },
       ], r.items, null, { id: "res-table" }) : el("p", {}, t("res.empty")));
@@ -748,7 +760,7 @@ function sirenSection() {
   } }, t("res.run"));
   load();
   return el("section", { class: "card", id: "siren-matching" }, el("h2", {}, t("res.title")), el("p", { class: "muted" }, t("res.intro")), summary,
-    el("div", { class: "filters" }, run, el("label", {}, t("status"), status)), msg, out);
+    el("div", { class: "filters" }, run, el("label", {}, t("status"), status)), msg, out, pager);
 }
 
 function censusSection() {
@@ -1231,10 +1243,50 @@ function tabs(id, items, chosen, onPick) {
   return el("div", { class: "tabs", id }, list, panels);
 }
 
+// Fewer than 3 clusters labelled in the year (a single cluster's or a region's store): no
+// ranking; each cluster against itself — its indicators the year before and this year, its
+// contract targets, the action they call for, its trends.
+async function pageEvaluateAlone(root, ev, year, params) {
+  const c = ev.clusters.find((x) => x.cluster === params.get("cluster")) || ev.clusters[0];
+  const yearSel = el("select", { id: "ev-year", class: "fr-select", onchange: (e) => { location.hash = `#/evaluate?year=${e.target.value}`; } },
+    years(2010, 2024).reverse().map((y) => el("option", { value: y, selected: y === year }, y)));
+  const clusterSel = el("select", { id: "ev-cluster", class: "fr-select", onchange: (e) => { location.hash = `#/evaluate?year=${year}&cluster=${encodeURIComponent(e.target.value)}`; } },
+    ev.clusters.map((x) => el("option", { value: x.cluster, selected: x.cluster === c.cluster }, x.name)));
+  const change = (id) => {
+    const v = c.indicators[id], p = c.previous_indicators[id];
+    if (v == null || p == null) return "—";
+    if (v === p) return "=";
+    const sign = v > p ? "+" : "−";
+    if (indicatorUnits[id] === "share") return `${sign}${fmt(Math.abs(v - p) * 100, 1)} pt`;
+    return p === 0 ? "—" : `${sign}${pct(Math.abs((v - p) / p), 1)}`;
+  };
+  root.append(el("h1", {}, t("ev.title")),
+    el("div", { class: "filters" }, el("label", {}, t("year"), yearSel), ev.clusters.length > 1 ? el("label", {}, t("cluster"), clusterSel) : ""),
+    el("div", { class: "fr-callout", id: "ev-unranked" }, el("p", {}, t("ev.unranked", { n: fmt(ev.clusters.length), y: year }))),
+    el("section", { class: "card", id: "ev-self" }, el("h2", { translate: "no" }, c.name),
+      table([{ label: t("indicator"), value: (id) => el("abbr", { title: indicatorDefinition(id) }, indicatorLabel(id)) },
+        { label: String(year - 1), num: true, value: (id) => valueOf(id, c.previous_indicators[id]) },
+        { label: String(year), num: true, value: (id) => valueOf(id, c.indicators[id]) },
+        { label: t("ev.change"), num: true, value: change }], ev.method.indicators, null, { id: "ev-self-table" }), source()),
+    el("section", { class: "card", id: "ev-compliance" }, el("h2", {}, t("ev.compliance", { name: "" }), el("span", { translate: "no" }, c.name)),
+      el("p", {}, t("ev.misses", { n: fmt(c.consecutive_misses) }), c.improvement_plan ? " " + t("ev.plan") : ""),
+      c.targets.length ? table([{ label: t("indicator"), value: (r) => indicatorLabel(r.indicator) },
+        { label: t("ev.target"), num: true, value: (r) => valueOf(r.indicator, r.target) },
+        { label: t("value"), num: true, value: (r) => valueOf(r.indicator, r.value) },
+        { label: t("ev.met"), value: (r) => (r.met === null ? "?" : r.met ? "✓" : "✗") }], c.targets, null, { tools: false }) : el("p", { class: "muted" }, t("ev.no_targets")),
+      el("p", { id: "ev-action", "data-action": c.action.action }, el("strong", {}, `${t("ev.action")}${colon()}${label("action_level", c.action.level)}`)),
+      el("p", {}, el("a", { href: `/api/v1/reports/cluster/${encodeURIComponent(c.cluster)}?year=${year}&lang=${lang}&format=html`, target: "_blank", id: "ev-report-html" }, t("ev.report_html")),
+        " · ", el("a", { href: `/api/v1/reports/cluster/${encodeURIComponent(c.cluster)}?year=${year}&lang=${lang}&format=pdf`, id: "ev-report-pdf" }, t("ev.report_pdf")))),
+    el("p", {}, el("a", { href: `#/cluster/${encodeURIComponent(c.cluster)}` }, t("profile.identity") + " — ", el("span", { translate: "no" }, c.name))));
+}
+
 async function pageEvaluate(root, params) {
   const year = +(params.get("year") || EVAL_YEAR);
+  const failed = (err) => ({ failed: err });
   const [ev, qual, chr] = await Promise.all([api("GET", `/api/v1/evaluate?year=${year}&draws=2000&sobol_n=200`),
-    api("GET", `/api/v1/evaluate/assessments?year=${year}`), api("GET", `/api/v1/evaluate/characterisation?year=${year}`), loadIndicatorUnits()]);
+    api("GET", `/api/v1/evaluate/assessments?year=${year}`).catch(failed), api("GET", `/api/v1/evaluate/characterisation?year=${year}`).catch(failed), loadIndicatorUnits()]);
+  if (!ev.ranked) return pageEvaluateAlone(root, ev, year, params);
+  for (const x of [qual, chr]) if (x.failed) throw x.failed;
   const chosen = params.get("cluster") || ev.clusters[0]?.cluster;
   const c = ev.clusters.find((x) => x.cluster === chosen) || ev.clusters[0];
   let tab = params.get("tab") || (params.get("cluster") ? "detail" : "ranking");

@@ -113,6 +113,7 @@ Result<YearEvaluation> evaluation(const Snapshot& s, const Args& a, bool allow_p
   POLES_ASSIGN_OR_RETURN(auto ev, evaluate::evaluate_year(s, m, year));
   YearEvaluation out;
   out.year = year;
+  out.ranked = ev.ranked;
   out.method = EvaluationMethodInfo{m.name, m.description, m.indicators, m.pillars, m.peer_groups};
   out.uncertainty = EvaluationUncertainty{ev.draws, ev.seed};
   out.sensitivity.output = "mean absolute rank shift from the nominal ranking";
@@ -144,6 +145,7 @@ Result<YearEvaluation> evaluation(const Snapshot& s, const Args& a, bool allow_p
     x.trend = c.trend;
     x.pillars = keyed(m.pillars, c.pillars);
     x.indicators = keyed(m.indicators, c.raw);
+    x.previous_indicators = keyed(m.indicators, c.previous);
     for (const auto& t : c.targets) {
       x.targets.push_back(
           EvaluationTarget{t.indicator, t.target, known(t.value), t.higher ? "higher" : "lower",
@@ -415,6 +417,8 @@ Result<std::optional<PublicEvaluationSummary>> public_evaluation_summary(store::
     out.shown_at = std::get<std::string>(rows[0][1]);
     out.rating = c.value("rating", "");
     out.rank = c.value("rank", 0);
+    // An evaluation without ranking (fewer than 3 clusters) has no rating to show.
+    if (out.rank == 0 || out.rating.empty()) return std::optional<PublicEvaluationSummary>();
     const auto& iv = c.value("rank_interval", tj::Json::object());
     out.rank_low = static_cast<int>(std::lround(iv.value("p05", 0.0)));
     out.rank_high = static_cast<int>(std::lround(iv.value("p95", 0.0)));

@@ -122,17 +122,24 @@ struct EvaluatedCluster {
   std::string trend;                                    // up | down | stable
   tj::OrderedFields<std::optional<double>> pillars;     // pillar scores, method order
   tj::OrderedFields<std::optional<double>> indicators;  // raw values, method order
+  // The same the year before (null when unknown): what an unranked cluster is compared with.
+  tj::OrderedFields<std::optional<double>> previous_indicators;
   std::vector<EvaluationTarget> targets;
   int consecutive_misses = 0;
   bool improvement_plan = false;
   EvaluationAction action;
 };
 POLES_JSON(EvaluatedCluster, cluster, name, region, scale, peer_group, index, rank, peer_rank,
-           rank_interval, rating, previous_rank, trend, pillars, indicators, targets,
-           consecutive_misses, improvement_plan, action)
+           rank_interval, rating, previous_rank, trend, pillars, indicators, previous_indicators,
+           targets, consecutive_misses, improvement_plan, action)
 
 struct YearEvaluation {
   int year = 0;
+  // False when fewer than 3 clusters are labelled in the year (a single cluster's or a region's
+  // store): no ranking, rating nor interval (rank 0, index null, rating empty); each cluster is
+  // read against itself — its indicators, the year before, its contract targets — and its
+  // actions follow from its targets alone.
+  bool ranked = true;
   EvaluationMethodInfo method;
   EvaluationUncertainty uncertainty;
   EvaluationSensitivity sensitivity;
@@ -141,7 +148,7 @@ struct YearEvaluation {
   // The cluster `id`, or null when it is not evaluated.
   const EvaluatedCluster* find(std::string_view id) const;
 };
-POLES_JSON(YearEvaluation, year, method, uncertainty, sensitivity, peers, clusters)
+POLES_JSON(YearEvaluation, year, ranked, method, uncertainty, sensitivity, peers, clusters)
 
 // --- a cluster's trends
 // ---------------------------------------------------------------------------

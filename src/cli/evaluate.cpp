@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -102,6 +103,34 @@ void add_evaluate(CLI::App& app, CommandContext& ctx) {
                       {"uncertainty", tj::to_json(r->uncertainty)},
                       {"sensitivity", tj::to_json(r->sensitivity)}});
     std::cout << "\nclusters:\n";
+    if (!r->ranked) {
+      // Too few clusters to rank: each one against itself, indicator by indicator.
+      std::cout << fmt::format(
+          "{} cluster(s) labelled in {}: too few to rank (a ranking needs 3); each cluster is "
+          "read against itself — the year before and its contract targets.\n",
+          r->clusters.size(), r->year);
+      for (const auto& c : r->clusters) {
+        std::cout << fmt::format(
+            "\n{} ({}): {} contract target(s) missed in the year, targets "
+            "missed {} year(s) in a row; proposed action {} {}\n",
+            c.cluster, c.name,
+            std::count_if(c.targets.begin(), c.targets.end(),
+                          [](const auto& t) { return t.met == false; }),
+            c.consecutive_misses, c.action.level, c.action.action);
+        Json rows = Json::array();
+        for (size_t i = 0; i < c.indicators.items.size(); ++i) {
+          const auto& [id, v] = c.indicators.items[i];
+          const auto& p = c.previous_indicators.items[i].second;
+          rows.push_back(Json{{"indicator", id},
+                              {std::to_string(r->year - 1), tj::to_json(p)},
+                              {std::to_string(r->year), tj::to_json(v)},
+                              {"change", v && p ? tj::to_json(*v - *p) : Json()}});
+        }
+        print_table(rows);
+      }
+      if (!args->xlsx.empty()) std::cout << "\nwritten: " << args->xlsx << "\n";
+      return;
+    }
     print_table(ranking_table(*r));
     if (!args->xlsx.empty()) std::cout << "\nwritten: " << args->xlsx << "\n";
   });

@@ -68,28 +68,37 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
   const Catalogue cat = catalogue(s, year - 10, year);
   std::vector<int32_t> rows;
   const Table raw = indicator_table(cat, m, year, rows);
-  if (rows.size() < 3)
+  if (rows.empty())
     return Status::not_found(
-        fmt::format("{} clusters are labelled in {}: too few to evaluate", rows.size(), year));
-  POLES_ASSIGN_OR_RETURN(auto comp, compute(raw, m.method));
+        fmt::format("no cluster is labelled in {}: nothing to evaluate", year));
   Evaluation ev;
   ev.year = year;
-  ev.draws = o.uncertainty ? m.draws : 0;
-  ev.seed = m.seed;
+  ev.ranked = rows.size() >= kMinRanked;
+  Composite comp;
   Uncertainty unc;
-  if (o.uncertainty) {
-    POLES_ASSIGN_OR_RETURN(unc, uncertainty(raw, m.method, m.alternatives, m.draws, m.seed));
+  if (ev.ranked) {
+    POLES_ASSIGN_OR_RETURN(comp, compute(raw, m.method));
+    ev.draws = o.uncertainty ? m.draws : 0;
+    ev.seed = m.seed;
+    if (o.uncertainty) {
+      POLES_ASSIGN_OR_RETURN(unc, uncertainty(raw, m.method, m.alternatives, m.draws, m.seed));
+    }
+    if (o.sensitivity && m.sobol_n > 0) {
+      POLES_ASSIGN_OR_RETURN(
+          ev.sensitivity, composite_sensitivity(raw, m.method, m.alternatives, m.sobol_n, m.seed));
+    }
   }
-  if (o.sensitivity && m.sobol_n > 0) {
-    POLES_ASSIGN_OR_RETURN(ev.sensitivity,
-                           composite_sensitivity(raw, m.method, m.alternatives, m.sobol_n, m.seed));
-  }
-  // The year before, for the trend.
+  // The year before: each cluster's indicators, and its rank for the trend.
   std::map<int32_t, int> previous;
+  std::map<int32_t, std::vector<double>> previous_raw;
   {
     std::vector<int32_t> prev_rows;
     const Table prev = indicator_table(cat, m, year - 1, prev_rows);
-    if (prev_rows.size() >= 3) {
+    for (size_t i = 0; i < prev_rows.size(); ++i) {
+      auto& v = previous_raw[prev_rows[i]];
+      for (size_t k = 0; k < prev.cols; ++k) v.push_back(prev.at(i, k));
+    }
+    if (ev.ranked && prev_rows.size() >= kMinRanked) {
       if (auto pc = compute(prev, m.method)) {
         for (size_t i = 0; i < prev_rows.size(); ++i) previous[prev_rows[i]] = pc->rank[i];
       }
@@ -170,11 +179,11 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
   ev.clusters.resize(n);
   for (const auto& [g, members] : peers) {
     std::vector<double> idx;
-    for (size_t i : members) idx.push_back(comp.index[i]);
+    for (size_t i : members) idx.push_back(ev.ranked ? comp.index[i] : 0.0);
     const auto pr = numeric::ranks(idx);
     for (size_t j = 0; j < members.size(); ++j) {
       ev.clusters[members[j]].peer_group = g;
-      ev.clusters[members[j]].peer_rank = pr[j];
+      ev.clusters[members[j]].peer_rank = ev.ranked ? pr[j] : 0;
     }
   }
   for (size_t i = 0; i < n; ++i) {
@@ -183,17 +192,29 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
     e.raw = raw.column(0);
     e.raw.resize(raw.cols);
     for (size_t k = 0; k < raw.cols; ++k) e.raw[k] = raw.at(i, k);
-    e.pillars.resize(comp.pillars.cols);
-    for (size_t p = 0; p < comp.pillars.cols; ++p) e.pillars[p] = comp.pillars.at(i, p);
-    e.index = comp.index[i];
-    e.rank = comp.rank[i];
-    e.interval = o.uncertainty ? unc.units[i]
-                               : RankInterval{e.rank, double(e.rank), double(e.rank),
-                                              double(e.rank), double(e.rank)};
-    e.rating = rating_of(e.rank);
-    if (const auto it = previous.find(rows[i]); it != previous.end()) {
-      e.previous_rank = it->second;
-      e.trend = e.rank <= it->second - 3 ? "up" : e.rank >= it->second + 3 ? "down" : "stable";
+    if (const auto it = previous_raw.find(rows[i]); it != previous_raw.end()) {
+      e.previous = it->second;
+    } else {
+      e.previous.assign(raw.cols, std::nan(""));
+    }
+    if (ev.ranked) {
+      e.pillars.resize(comp.pillars.cols);
+      for (size_t p = 0; p < comp.pillars.cols; ++p) e.pillars[p] = comp.pillars.at(i, p);
+      e.index = comp.index[i];
+      e.rank = comp.rank[i];
+      e.interval = o.uncertainty ? unc.units[i]
+                                 : RankInterval{e.rank, double(e.rank), double(e.rank),
+                                                double(e.rank), double(e.rank)};
+      e.rating = rating_of(e.rank);
+      if (const auto it = previous.find(rows[i]); it != previous.end()) {
+        e.previous_rank = it->second;
+        e.trend = e.rank <= it->second - 3 ? "up" : e.rank >= it->second + 3 ? "down" : "stable";
+      }
+    } else {
+      // Against itself: no composite, no rank, no rating; its targets and actions stand.
+      e.pillars.assign(m.pillars.size(), std::nan(""));
+      e.index = std::nan("");
+      e.interval = RankInterval{0, 0, 0, 0, 0};
     }
     e.targets = checks(rows[i], year, e.improvement_plan);
     for (int y = year; y >= cat.from_year; --y) {
@@ -208,6 +229,7 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
   std::sort(ev.clusters.begin(), ev.clusters.end(), [](const auto& a, const auto& b) {
     return a.rank != b.rank ? a.rank < b.rank : a.cluster < b.cluster;
   });
+  if (!ev.ranked) return ev;  // no pillar scores, no peer means
   // Peer means, summed in rank order.
   std::map<std::string, PeerGroupMeans> means;
   for (const auto& c : ev.clusters) {

@@ -43,8 +43,9 @@ ProposedAction propose_action(const std::vector<ActionRule>& ladder, const std::
 struct ClusterEvaluation {
   int32_t cluster = -1;
   std::string peer_group;
-  std::vector<double> raw;      // indicator values (method order)
-  std::vector<double> pillars;  // pillar scores
+  std::vector<double> raw;       // indicator values (method order)
+  std::vector<double> previous;  // the same the year before (NaN when not labelled then)
+  std::vector<double> pillars;   // pillar scores
   double index = 0;
   int rank = 0, peer_rank = 0;
   RankInterval interval;
@@ -66,12 +67,18 @@ struct PeerGroupMeans {
 
 struct Evaluation {
   int year = 0;
+  // With fewer than kMinRanked clusters labelled in the year no composite is computed: each
+  // cluster is evaluated against itself (its indicators, the year before, its contract targets);
+  // index NaN, rank 0, no rating, no interval.
+  bool ranked = true;
   std::vector<ClusterEvaluation> clusters;  // by rank
   std::vector<PeerGroupMeans> peers;        // by group name
   SobolIndices sensitivity;                 // on kUncertainInputs (empty when sobol_n = 0)
   size_t draws = 0;
   uint64_t seed = 0;
 };
+
+inline constexpr size_t kMinRanked = 3;  // clusters a ranking needs (normalisation, PCA)
 
 struct RunOptions {
   bool sensitivity = true;

@@ -61,41 +61,58 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
   auto kpi = [&](const std::string& label, const std::string& value) {
     h += fmt::format("<div class=\"kpi\"><b>{}</b>{}</div>", value, escape(label));
   };
-  kpi(tr(lang, "Rang", "Rank"), fmt::format("{} / {}", c.rank, n));
-  kpi(tr(lang, "Intervalle de rang 5–95 %", "Rank interval 5–95 %"),
-      fmt::format("{}–{}", number(c.rank_interval.p05, 0, lang),
-                  number(c.rank_interval.p95, 0, lang)));
-  kpi(tr(lang, "Notation", "Rating"), escape(c.rating));
-  kpi(fmt::format("{} ({})", tr(lang, "Rang parmi les pairs", "Rank among peers"), c.peer_group),
-      std::to_string(c.peer_rank));
-  h += "</div>";
+  if (ev.ranked) {
+    kpi(tr(lang, "Rang", "Rank"), fmt::format("{} / {}", c.rank, n));
+    kpi(tr(lang, "Intervalle de rang 5–95 %", "Rank interval 5–95 %"),
+        fmt::format("{}–{}", number(c.rank_interval.p05, 0, lang),
+                    number(c.rank_interval.p95, 0, lang)));
+    kpi(tr(lang, "Notation", "Rating"), escape(c.rating));
+    kpi(fmt::format("{} ({})", tr(lang, "Rang parmi les pairs", "Rank among peers"), c.peer_group),
+        std::to_string(c.peer_rank));
+    h += "</div>";
+  } else {
+    h += "</div>";
+    h += fmt::format(
+        "<p>{}</p>",
+        lang == "fr"
+            ? fmt::format("{} pôle(s) labellisé(s) en {} : trop peu pour un classement (il en faut "
+                          "3). Le pôle est lu par rapport à lui-même — l'année précédente et les "
+                          "objectifs de son contrat.",
+                          n, ev.year)
+            : fmt::format("{} cluster(s) labelled in {}: too few to rank (a ranking needs 3). The "
+                          "cluster is read against itself — the year before and its contract's "
+                          "targets.",
+                          n, ev.year));
+  }
   h += fmt::format("<p class=\"level\">{} : {} — {}</p><ul>",
                    tr(lang, "Action proposée", "Proposed action"), c.action.level,
                    escape(c.action.action));
   for (const auto& r : c.action.reasons) h += fmt::format("<li>{}</li>", escape(r));
   h += "</ul></section>";
 
-  // Pillars against peers.
-  const auto group = ev.peers.find(c.peer_group);
-  const tj::OrderedFields<std::optional<double>> none;
-  const auto& peer = group != ev.peers.end() ? group->second.pillars : none;
-  std::vector<Bar> bars;
-  h += fmt::format(
-      "<section id=\"pillars\"><h2>{}</h2><table><thead><tr><th>{}</th><th "
-      "class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
-      tr(lang, "Piliers", "Pillars"), tr(lang, "Pilier", "Pillar"), tr(lang, "Pôle", "Cluster"),
-      tr(lang, "Moyenne des pairs", "Peers' mean"));
-  for (const auto& [p, v] : c.pillars.items) {
-    const double mine = num(v), theirs = num(peer.find(p));
-    h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                     escape(p), number(mine, 3, lang), number(theirs, 3, lang));
-    bars.push_back({p, mine - theirs, mine >= theirs ? "#18753c" : "#e1000f"});
+  // Pillars against peers (none without a ranking: no composite).
+  if (ev.ranked) {
+    const auto group = ev.peers.find(c.peer_group);
+    const tj::OrderedFields<std::optional<double>> none;
+    const auto& peer = group != ev.peers.end() ? group->second.pillars : none;
+    std::vector<Bar> bars;
+    h += fmt::format(
+        "<section id=\"pillars\"><h2>{}</h2><table><thead><tr><th>{}</th><th "
+        "class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+        tr(lang, "Piliers", "Pillars"), tr(lang, "Pilier", "Pillar"), tr(lang, "Pôle", "Cluster"),
+        tr(lang, "Moyenne des pairs", "Peers' mean"));
+    for (const auto& [p, v] : c.pillars.items) {
+      const double mine = num(v), theirs = num(peer.find(p));
+      h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                       escape(p), number(mine, 3, lang), number(theirs, 3, lang));
+      bars.push_back({p, mine - theirs, mine >= theirs ? "#18753c" : "#e1000f"});
+    }
+    h += "</tbody></table>";
+    h += bar_chart(tr(lang, "Écart de chaque pilier à la moyenne des pairs",
+                      "Gap of each pillar to the peers' mean"),
+                   bars, lang, 0, true);
+    h += "</section>";
   }
-  h += "</tbody></table>";
-  h += bar_chart(tr(lang, "Écart de chaque pilier à la moyenne des pairs",
-                    "Gap of each pillar to the peers' mean"),
-                 bars, lang, 0, true);
-  h += "</section>";
 
   // Trends of three headline indicators.
   h += fmt::format("<section id=\"trends\"><h2>{}</h2>",

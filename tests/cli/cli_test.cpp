@@ -112,6 +112,31 @@ TEST_F(Cli, CensusReleaseFromTheCommandLine) {
   EXPECT_EQ(run({"census", "release"}), 1);  // the year is required
 }
 
+// One labelled cluster: `poles evaluate` does not refuse; it reads the cluster against itself.
+TEST_F(Cli, EvaluateWithOneClusterReadsItAgainstItself) {
+  testing::write_file(dir_ / "c.csv", "id,name,region,scale\naero,Aerospace Valley,76,national\n");
+  testing::write_file(dir_ / "l.csv", "cluster_id,phase,start_year,end_year\naero,4,2019,2022\n");
+  testing::write_file(dir_ / "o.csv", "id,name,kind\nlab,Labo,research\nfab,Fab,company\n");
+  testing::write_file(dir_ / "m.csv",
+                      "organisation_id,cluster_id,start_date\nlab,aero,2018-02-01\n"
+                      "fab,aero,2020-03-01\n");
+  for (const auto& [entity, file] :
+       std::vector<std::pair<std::string, std::string>>{{"cluster", "c.csv"},
+                                                        {"cluster_label", "l.csv"},
+                                                        {"organisation", "o.csv"},
+                                                        {"membership", "m.csv"}})
+    ASSERT_EQ(run({"import", entity, (dir_ / file).string()}), 0) << err();
+  ASSERT_EQ(run({"evaluate", "--year", "2020", "--draws", "0", "--sobol_n", "0"}), 0) << err();
+  EXPECT_NE(out().find("1 cluster(s) labelled in 2020: too few to rank"), std::string::npos)
+      << out();
+  // members: 1 in 2019 (the lab), 2 in 2020 (the firm joined).
+  ASSERT_EQ(run({"evaluate", "--year", "2020", "--draws", "0", "--sobol_n", "0", "--json"}), 0);
+  const auto j = nlohmann::json::parse(out());
+  EXPECT_EQ(j["ranked"], false);
+  EXPECT_EQ(j["clusters"][0]["indicators"]["members"], 2);
+  EXPECT_EQ(j["clusters"][0]["previous_indicators"]["members"], 1);
+}
+
 TEST_F(Cli, XlsxExportWritesAWorkbook) {
   testing::write_file(dir_ / "c.csv", "id,name,region,scale\naero,Aerospace Valley,76,national\n");
   ASSERT_EQ(run({"import", "cluster", (dir_ / "c.csv").string()}), 0);

@@ -241,6 +241,58 @@ TEST_P(HttpTest, CensusReleaseCopiesTheYearsMemberships) {
   EXPECT_EQ(call("POST", "/api/v1/census/2019", auth(Role::kClusterManager))->status, 403);
 }
 
+// A store with one labelled cluster (a single cluster's data, or a region's): no ranking, but
+// each cluster's indicators against the year before, its contract targets and its action, from
+// the API as from the report; published, its region reads it.
+TEST_P(HttpTest, OneLabelledClusterIsEvaluatedAgainstItself) {
+  import("cluster_label", "cluster_id,phase,start_year,end_year\naero,4,2019,2022\n");
+  import("contract", "id,cluster_id,start_year,end_year\nk1,aero,2019,2022\n");
+  import("contract_target",
+         "contract_id,indicator,year,value,direction\nk1,members,2020,2,higher\n"
+         "k1,companies,2020,1,higher\n");
+  auto res = call("GET", "/api/v1/evaluate?year=2020&draws=0&sobol_n=0", auth(Role::kState));
+  ASSERT_EQ(res->status, 200) << res->body;
+  Json j = Json::parse(res->body);
+  EXPECT_EQ(j["ranked"], false);
+  ASSERT_EQ(j["clusters"].size(), 1U);
+  const Json& c = j["clusters"][0];
+  EXPECT_EQ(c["cluster"], "aero");
+  EXPECT_EQ(c["rank"], 0);
+  EXPECT_EQ(c["rating"], "");
+  EXPECT_TRUE(c["index"].is_null());
+  // o1, a company, is aero's only member, since 2019-01-01.
+  EXPECT_EQ(c["indicators"]["members"], 1);
+  EXPECT_EQ(c["previous_indicators"]["members"], 1);
+  EXPECT_EQ(c["indicators"]["companies"], 1);
+  ASSERT_EQ(c["targets"].size(), 2U);
+  for (const auto& t : c["targets"]) {
+    if (t["indicator"] == "members") {
+      EXPECT_EQ(t["met"], false) << "1 member, 2 targeted";
+    } else {
+      EXPECT_EQ(t["indicator"], "companies");
+      EXPECT_EQ(t["met"], true);
+    }
+  }
+  EXPECT_TRUE(j["peers"].empty());
+  res = call("GET", "/api/v1/reports/cluster/aero?year=2020&lang=fr&format=html&draws=0&sobol_n=0",
+             auth(Role::kState));
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_NE(res->body.find("trop peu pour un classement"), std::string::npos);
+  EXPECT_EQ(res->body.find("id=\"pillars\""), std::string::npos) << "no composite, no pillars";
+  // Published, the region of aero reads it; the public page shows no rating.
+  res = call("POST", "/api/v1/evaluate/publications/2020?draws=0&sobol_n=0", auth(Role::kState));
+  ASSERT_EQ(res->status, 201) << res->body;
+  res = call("GET", "/api/v1/evaluate?year=2020", auth(Role::kRegion));
+  ASSERT_EQ(res->status, 200) << res->body;
+  j = Json::parse(res->body);
+  EXPECT_EQ(j["ranked"], false);
+  ASSERT_EQ(j["clusters"].size(), 1U);
+  EXPECT_EQ(j["clusters"][0]["indicators"]["members"], 1);
+  // No cluster labelled in the year: nothing to evaluate.
+  EXPECT_EQ(call("GET", "/api/v1/evaluate?year=2010&draws=0&sobol_n=0", auth(Role::kState))->status,
+            404);
+}
+
 // Matching to SIREN over HTTP: a run accepts the safe match and queues the homonyms without a
 // place; the queue shows candidates with their reasons; a person's decision is recorded; a SIREN
 // another organisation holds is refused; only importers may call it.
