@@ -322,8 +322,9 @@ void add_external_imports(CLI::App& app, CommandContext& ctx) {
     o.actor = "cli";
     report(import::import_geojson(*store, geo_args->file, geo_args->level, o));
   });
-  CLI::App* cordis = app.add_subcommand(
-      "import-cordis", "Import CORDIS projects (FP7, H2020, Horizon Europe; current or older layout) with their French participants");
+  CLI::App* cordis = app.add_subcommand("import-cordis",
+                                        "Import CORDIS projects (FP7, H2020, Horizon Europe; "
+                                        "current or older layout) with their French participants");
   cordis->add_option("--projects", args->projects, "CORDIS project.csv")
       ->required()
       ->check(CLI::ExistingFile);
