@@ -266,7 +266,8 @@ async function pageClusters(root, params) {
 
 // The pillars' gaps to peers and the missed targets, in plain words: why a cluster is rated so.
 function whyList(c, peer) {
-  const gaps = Object.entries(c.pillars).map(([p, v]) => ({ p, v, peer: peer[p], d: v - peer[p] })).sort((a, b) => a.d - b.d);
+  // The peers' means are withheld when their group is too small to hide its members: no gaps then.
+  const gaps = peer ? Object.entries(c.pillars).map(([p, v]) => ({ p, v, peer: peer[p], d: v - peer[p] })).filter((g) => Number.isFinite(g.d)).sort((a, b) => a.d - b.d) : [];
   const items = [t("ev.why_rated", { r: label("rating", c.rating), t: label("trend", c.trend), m: fmt(c.consecutive_misses) })];
   for (const g of [...gaps.slice(0, 2), ...gaps.slice(-1)]) {
     items.push(t(Math.abs(g.d) < 0.005 ? "ev.why_pillar_equal" : g.d < 0 ? "ev.why_pillar_below" : "ev.why_pillar_above", { p: label("pillar", g.p), v: fmt(g.v, 2), peer: fmt(g.peer, 2) }));
@@ -393,14 +394,14 @@ async function profileEvaluation(evalBox, c) {
     const ev = await api("GET", `/api/v1/evaluate?year=${EVAL_YEAR}&draws=500&sobol_n=0`);
     const e = ev.clusters.find((x) => x.cluster === c.id);
     if (!e) { evalBox.append(el("p", { class: "muted" }, t("none"))); return; }
-    if (!ev.ranked) {
-      evalBox.append(el("p", {}, t("ev.unranked", { n: fmt(ev.clusters.length), y: ev.year })),
+    if (ev.ranked === false) {
+      evalBox.append(el("p", {}, t("ev.unranked", { n: fmt(ev.evaluated ?? ev.clusters.length), y: ev.year })),
         el("p", {}, `${t("ev.action")}${colon()}${label("action_level", e.action.level)}`), source());
       return;
     }
-    evalBox.append(el("p", {}, el("strong", {}, `${label("rating", e.rating)} — `), t("profile.rank", { r: fmt(e.rank), n: fmt(ev.clusters.length), lo: fmt(e.rank_interval.p05), hi: fmt(e.rank_interval.p95) })),
+    evalBox.append(el("p", {}, el("strong", {}, `${label("rating", e.rating)} — `), t("profile.rank", { r: fmt(e.rank), n: fmt(ev.evaluated ?? ev.clusters.length), lo: fmt(e.rank_interval.p05), hi: fmt(e.rank_interval.p95) })),
       el("p", {}, `${t("ev.action")}${colon()}${label("action_level", e.action.level)}`),
-      el("h3", { class: "fr-h6" }, t("ev.why")), whyList(e, ev.peers[e.peer_group].pillars), source());
+      el("h3", { class: "fr-h6" }, t("ev.why")), whyList(e, ev.peers[e.peer_group]?.pillars), source());
   } catch (err) { evalBox.append(problemBox(err)); }
 }
 
@@ -1253,7 +1254,7 @@ async function pageEvaluateAlone(root, ev, year, params) {
   const clusterSel = el("select", { id: "ev-cluster", class: "fr-select", onchange: (e) => { location.hash = `#/evaluate?year=${year}&cluster=${encodeURIComponent(e.target.value)}`; } },
     ev.clusters.map((x) => el("option", { value: x.cluster, selected: x.cluster === c.cluster }, x.name)));
   const change = (id) => {
-    const v = c.indicators[id], p = c.previous_indicators[id];
+    const v = c.indicators[id], p = c.previous_indicators?.[id];
     if (v == null || p == null) return "—";
     if (v === p) return "=";
     const sign = v > p ? "+" : "−";
@@ -1262,10 +1263,10 @@ async function pageEvaluateAlone(root, ev, year, params) {
   };
   root.append(el("h1", {}, t("ev.title")),
     el("div", { class: "filters" }, el("label", {}, t("year"), yearSel), ev.clusters.length > 1 ? el("label", {}, t("cluster"), clusterSel) : ""),
-    el("div", { class: "fr-callout", id: "ev-unranked" }, el("p", {}, t("ev.unranked", { n: fmt(ev.clusters.length), y: year }))),
+    el("div", { class: "fr-callout", id: "ev-unranked" }, el("p", {}, t("ev.unranked", { n: fmt(ev.evaluated ?? ev.clusters.length), y: year }))),
     el("section", { class: "card", id: "ev-self" }, el("h2", { translate: "no" }, c.name),
       table([{ label: t("indicator"), value: (id) => el("abbr", { title: indicatorDefinition(id) }, indicatorLabel(id)) },
-        { label: String(year - 1), num: true, value: (id) => valueOf(id, c.previous_indicators[id]) },
+        { label: String(year - 1), num: true, value: (id) => valueOf(id, c.previous_indicators?.[id]) },
         { label: String(year), num: true, value: (id) => valueOf(id, c.indicators[id]) },
         { label: t("ev.change"), num: true, value: change }], ev.method.indicators, null, { id: "ev-self-table" }), source()),
     el("section", { class: "card", id: "ev-compliance" }, el("h2", {}, t("ev.compliance", { name: "" }), el("span", { translate: "no" }, c.name)),
@@ -1285,7 +1286,7 @@ async function pageEvaluate(root, params) {
   const failed = (err) => ({ failed: err });
   const [ev, qual, chr] = await Promise.all([api("GET", `/api/v1/evaluate?year=${year}&draws=2000&sobol_n=200`),
     api("GET", `/api/v1/evaluate/assessments?year=${year}`).catch(failed), api("GET", `/api/v1/evaluate/characterisation?year=${year}`).catch(failed), loadIndicatorUnits()]);
-  if (!ev.ranked) return pageEvaluateAlone(root, ev, year, params);
+  if (ev.ranked === false) return pageEvaluateAlone(root, ev, year, params);
   for (const x of [qual, chr]) if (x.failed) throw x.failed;
   const chosen = params.get("cluster") || ev.clusters[0]?.cluster;
   const c = ev.clusters.find((x) => x.cluster === chosen) || ev.clusters[0];
@@ -1299,7 +1300,7 @@ async function pageEvaluate(root, params) {
   const radarBox = el("div", { class: "chart", id: "ev-radar", role: "img", "aria-label": t("ev.radar") });
   const trendBox = el("div", { class: "chart", id: "ev-trend", role: "img", "aria-label": t("ev.trends") });
   const indicatorSel = el("select", { id: "ev-indicator", class: "fr-select" }, ev.method.indicators.map((i) => el("option", { value: i }, indicatorLabel(i))));
-  const peer = ev.peers[c.peer_group].pillars;
+  const peer = ev.peers[c.peer_group]?.pillars ?? {};  // withheld from a small peer group
   const ranking = el("section", { class: "card", id: "ev-ranking" }, el("h2", {}, t("ev.ranking")), el("p", { class: "muted" }, t("ev.ranking_note")), rankBox,
     table([{ label: t("sel.rank"), num: true, value: (r) => r.rank }, { label: t("cluster"), value: (r) => el("span", { translate: "no" }, r.name) },
       { label: t("ev.index"), num: true, value: (r) => fmt(r.index, 3) }, { label: t("sel.interval"), num: true, sort: (r) => r.rank_interval.median, value: (r) => `${fmt(r.rank_interval.p05)}–${fmt(r.rank_interval.p95)}` },
@@ -1308,7 +1309,7 @@ async function pageEvaluate(root, params) {
     ev.clusters, (r) => { location.hash = url(r.cluster, "detail"); }, { page: 500 }), source());
   const detail = el("div", {},
     el("section", { class: "card", id: "ev-why" }, el("h2", { translate: "no" }, c.name),
-      el("p", {}, el("strong", {}, `${label("rating", c.rating)} — `), t("profile.rank", { r: fmt(c.rank), n: fmt(ev.clusters.length), lo: fmt(c.rank_interval.p05), hi: fmt(c.rank_interval.p95) })),
+      el("p", {}, el("strong", {}, `${label("rating", c.rating)} — `), t("profile.rank", { r: fmt(c.rank), n: fmt(ev.evaluated ?? ev.clusters.length), lo: fmt(c.rank_interval.p05), hi: fmt(c.rank_interval.p95) })),
       el("h3", { class: "fr-h6" }, t("ev.why")), whyList(c, peer),
       el("p", {}, el("a", { href: `#/cluster/${encodeURIComponent(c.cluster)}` }, t("profile.identity") + " — ", el("span", { translate: "no" }, c.name)))),
     el("div", { class: "grid" },
@@ -1522,14 +1523,16 @@ async function pageCompare(root, params) {
       const evs = chosen.map((c) => ev.clusters.find((x) => x.cluster === c.id)).filter(Boolean);
       const short = (id) => { const c = chosen.find((x) => x.id === id); return c.acronym || c.name; };
       const radar = el("div", { class: "chart", id: "cmp-radar", role: "img", "aria-label": t("cmp.pillars", { y: EVAL_YEAR }) });
-      root.append(el("section", { class: "card", id: "cmp-pillars" }, el("h2", {}, t("cmp.pillars", { y: EVAL_YEAR })), radar,
+      root.append(ev.ranked === false ? "" : el("section", { class: "card", id: "cmp-pillars" }, el("h2", {}, t("cmp.pillars", { y: EVAL_YEAR })), radar,
         table([{ label: t("gl.pillar"), value: (p) => label("pillar", p) }, ...evs.map((e) => ({ label: short(e.cluster), num: true, value: (p) => fmt(e.pillars[p], 2) }))], ev.method.pillars, null, { tools: false })),
       el("section", { class: "card", id: "cmp-indicators" }, el("h2", {}, t("cmp.indicators", { y: EVAL_YEAR })),
         table([{ label: t("indicator"), value: (i) => el("abbr", { title: indicatorDefinition(i) }, indicatorLabel(i)) },
           { label: t("ev.rating") === "ev.rating" ? t("rating") : t("rating"), value: () => "" }, ...evs.map((e) => ({ label: short(e.cluster), num: true, value: (i) => valueOf(i, e.indicators[i]) }))].filter((c) => c.label !== t("rating")),
         ev.method.indicators, null, { page: 100 })));
-      chart(radar, { tooltip: { trigger: "item" }, radar: { indicator: ev.method.pillars.map((p) => ({ name: label("pillar", p), max: 1 })), radius: "55%", axisName: { color: "#3a3a3a" } },
-        series: [{ type: "radar", data: evs.map((e) => ({ name: short(e.cluster), value: ev.method.pillars.map((p) => e.pillars[p]) })) }] });
+      if (ev.ranked !== false) {
+        chart(radar, { tooltip: { trigger: "item" }, radar: { indicator: ev.method.pillars.map((p) => ({ name: label("pillar", p), max: 1 })), radius: "55%", axisName: { color: "#3a3a3a" } },
+          series: [{ type: "radar", data: evs.map((e) => ({ name: short(e.cluster), value: ev.method.pillars.map((p) => e.pillars[p]) })) }] });
+      }
       radar.dataset.ready = "true";
     }
   }

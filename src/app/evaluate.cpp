@@ -114,6 +114,7 @@ Result<YearEvaluation> evaluation(const Snapshot& s, const Args& a, bool allow_p
   YearEvaluation out;
   out.year = year;
   out.ranked = ev.ranked;
+  out.evaluated = static_cast<int>(ev.clusters.size());
   out.method = EvaluationMethodInfo{m.name, m.description, m.indicators, m.pillars, m.peer_groups};
   out.uncertainty = EvaluationUncertainty{ev.draws, ev.seed};
   out.sensitivity.output = "mean absolute rank shift from the nominal ranking";
@@ -256,6 +257,21 @@ std::vector<std::pair<std::string, formats::Table>> evaluation_sheets(const Year
                                  num(t.value), Value{t.direction},
                                  t.met ? Value{std::string(*t.met ? "met" : "missed")} : Value{}});
     }
+  }
+  if (!ev.ranked) {
+    // No ranking (fewer than 3 clusters): each cluster's indicators against the year before.
+    formats::Table self{{"cluster", "indicator", std::to_string(ev.year - 1),
+                         std::to_string(ev.year), "action_level", "action"},
+                        {}};
+    for (const auto& c : ev.clusters) {
+      for (size_t i = 0; i < c.indicators.items.size(); ++i) {
+        self.rows.push_back({Value{c.cluster}, Value{c.indicators.items[i].first},
+                             num(c.previous_indicators.items[i].second),
+                             num(c.indicators.items[i].second), Value{int64_t{c.action.level}},
+                             Value{c.action.action}});
+      }
+    }
+    return {{"indicators", self}, {"compliance", compliance}};
   }
   return {{"ranking", ranking},
           {"pillars", pillars},
@@ -418,7 +434,7 @@ Result<std::optional<PublicEvaluationSummary>> public_evaluation_summary(store::
     out.rating = c.value("rating", "");
     out.rank = c.value("rank", 0);
     // An evaluation without ranking (fewer than 3 clusters) has no rating to show.
-    if (out.rank == 0 || out.rating.empty()) return std::optional<PublicEvaluationSummary>();
+    if (!ev.value("ranked", true)) return std::optional<PublicEvaluationSummary>();
     const auto& iv = c.value("rank_interval", tj::Json::object());
     out.rank_low = static_cast<int>(std::lround(iv.value("p05", 0.0)));
     out.rank_high = static_cast<int>(std::lround(iv.value("p95", 0.0)));

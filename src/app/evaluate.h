@@ -140,6 +140,9 @@ struct YearEvaluation {
   // read against itself — its indicators, the year before, its contract targets — and its
   // actions follow from its targets alone.
   bool ranked = true;
+  // Clusters the evaluation covers (a published evaluation shows a region or a cluster manager
+  // only its own: "rank 12 of 55" reads this).
+  int evaluated = 0;
   EvaluationMethodInfo method;
   EvaluationUncertainty uncertainty;
   EvaluationSensitivity sensitivity;
@@ -148,7 +151,8 @@ struct YearEvaluation {
   // The cluster `id`, or null when it is not evaluated.
   const EvaluatedCluster* find(std::string_view id) const;
 };
-POLES_JSON(YearEvaluation, year, ranked, method, uncertainty, sensitivity, peers, clusters)
+POLES_JSON(YearEvaluation, year, ranked, evaluated, method, uncertainty, sensitivity, peers,
+           clusters)
 
 // --- a cluster's trends
 // ---------------------------------------------------------------------------

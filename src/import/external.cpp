@@ -257,17 +257,19 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
                                      const std::string& organisations_csv,
                                      const ExternalImportOptions& options) {
   // Both layouts the Commission has published: the current one (organisationID, nutsCode,
-  // masterCall) and the older H2020/FP7 one (projectRcn, id, call, no NUTS code). Contact persons'
-  // names and addresses, which the older one carries, are never read.
+  // masterCall) and the older H2020/FP7 one (projectRcn, id, call, no NUTS code; FP7's files name
+  // the project `reference`, and `projectReference` in the organisations). Contact persons' names
+  // and addresses, which the older one carries, are never read.
   POLES_ASSIGN_OR_RETURN(Table projects, read_table(projects_csv,
                                                     {"id", "acronym", "status", "startDate",
                                                      "endDate", "totalCost", "ecMaxContribution"},
-                                                    {{"masterCall", "call"}}));
+                                                    {{"masterCall", "call"}, {"id", "reference"}}));
   POLES_ASSIGN_OR_RETURN(
       Table orgs,
-      read_table(organisations_csv,
-                 {"projectID", "organisationID", "name", "activityType", "country", "role"},
-                 {{"organisationID", "id"}, {"postCode", "postcode"}}));
+      read_table(
+          organisations_csv,
+          {"projectID", "organisationID", "name", "activityType", "country", "role"},
+          {{"organisationID", "id"}, {"projectID", "projectReference"}, {"postCode", "postcode"}}));
   const auto& org_e = *schema::find_entity("organisation");
   const auto& proj_e = *schema::find_entity("project");
   const auto& part_e = *schema::find_entity("participation");

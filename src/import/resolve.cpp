@@ -887,6 +887,26 @@ Result<ResolveReport> resolve_organisations(store::Store& store, const MatchOpti
     }
     outcomes.push_back(std::move(o));
   }
+  // A person may have decided on one of them while this run matched (a rejection leaves the
+  // SIREN empty, which a fill-gaps write would then set): read the decisions again and leave
+  // those organisations to the person. (The window left is the loader's few milliseconds.)
+  {
+    POLES_ASSIGN_OR_RETURN(
+        auto rows,
+        store.query("SELECT \"organisation_id\" FROM \"siren_match\" WHERE \"decided_by\" IS NOT "
+                    "NULL",
+                    {}));
+    std::unordered_set<std::string> now;
+    for (auto& r : rows) {
+      if (!decided.contains(value_to_text(r[0]))) now.insert(value_to_text(r[0]));
+    }
+    const size_t id = static_cast<size_t>(schema::field_index(org_e, "id"));
+    const auto before = linked_rows.size();
+    std::erase_if(linked_rows,
+                  [&](const auto& l) { return now.contains(value_to_text(l.first[id])); });
+    report.accepted -= static_cast<int64_t>(before - linked_rows.size());
+    report.kept += static_cast<int64_t>(before - linked_rows.size());
+  }
   // The loader's transaction opens now: a store reads nothing else while it is open.
   Loader loader(store, {100, dry_run, actor});
   for (auto& [row, origin] : linked_rows)

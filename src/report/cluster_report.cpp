@@ -90,6 +90,23 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
   for (const auto& r : c.action.reasons) h += fmt::format("<li>{}</li>", escape(r));
   h += "</ul></section>";
 
+  // Without a ranking, the cluster against itself: its indicators the year before and now.
+  if (!ev.ranked) {
+    h += fmt::format(
+        "<section id=\"self\"><h2>{}</h2><table><thead><tr><th>{}</th><th "
+        "class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+        tr(lang, "Indicateurs, l'année précédente et cette année",
+           "Indicators, the year before and this year"),
+        tr(lang, "Indicateur", "Indicator"), year - 1, year);
+    for (size_t i = 0; i < c.indicators.items.size(); ++i) {
+      const auto& [indicator, v] = c.indicators.items[i];
+      h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                       escape(indicator), number(num(c.previous_indicators.items[i].second), 2, lang),
+                       number(num(v), 2, lang));
+    }
+    h += "</tbody></table></section>";
+  }
+
   // Pillars against peers (none without a ranking: no composite).
   if (ev.ranked) {
     const auto group = ev.peers.find(c.peer_group);
@@ -188,6 +205,16 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
                    tr(lang, "Annexe : méthode", "Appendix: method"), escape(ev.method.description));
   h += fmt::format("<li>{} : {}.</li>", tr(lang, "Indicateurs", "Indicators"),
                    ev.method.indicators.size());
+  if (!ev.ranked) {
+    h += fmt::format("<li>{}</li></ul>",
+                     tr(lang,
+                        "Sans classement (moins de 3 pôles labellisés) : ni composite, ni "
+                        "intervalle de rang, ni analyse de sensibilité.",
+                        "No ranking (fewer than 3 clusters labelled): no composite, rank "
+                        "interval or sensitivity analysis."));
+    h += "</section></body></html>\n";
+    return h;
+  }
   h += fmt::format(
       "<li>{}</li>",
       tr(lang,

@@ -279,6 +279,8 @@ TEST_P(HttpTest, OneLabelledClusterIsEvaluatedAgainstItself) {
   ASSERT_EQ(res->status, 200) << res->body;
   EXPECT_NE(res->body.find("trop peu pour un classement"), std::string::npos);
   EXPECT_EQ(res->body.find("id=\"pillars\""), std::string::npos) << "no composite, no pillars";
+  EXPECT_NE(res->body.find("id=\"self\""), std::string::npos) << "the year before beside the year";
+  EXPECT_EQ(res->body.find("Tirages"), std::string::npos) << "no Monte Carlo to describe";
   // Published, the region of aero reads it; the public page shows no rating.
   res = call("POST", "/api/v1/evaluate/publications/2020?draws=0&sobol_n=0", auth(Role::kState));
   ASSERT_EQ(res->status, 201) << res->body;
@@ -287,6 +289,7 @@ TEST_P(HttpTest, OneLabelledClusterIsEvaluatedAgainstItself) {
   j = Json::parse(res->body);
   EXPECT_EQ(j["ranked"], false);
   ASSERT_EQ(j["clusters"].size(), 1U);
+  EXPECT_EQ(j["evaluated"], 1);
   EXPECT_EQ(j["clusters"][0]["indicators"]["members"], 1);
   // No cluster labelled in the year: nothing to evaluate.
   EXPECT_EQ(call("GET", "/api/v1/evaluate?year=2010&draws=0&sobol_n=0", auth(Role::kState))->status,

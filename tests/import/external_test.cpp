@@ -173,6 +173,34 @@ TEST_P(FormatsTest, CordisOlderLayout) {
   ASSERT_TRUE(part.has_value());
   EXPECT_EQ(text(*part, "participation", "aid"), "200000.5");
   EXPECT_EQ(text(*part, "participation", "role"), "coordinator");
+  // FP7's own files: the project is `reference`, `projectReference` in the organisations.
+  testing::write_file(
+      dir / "cordis-fp7projects.csv",
+      "rcn;reference;acronym;status;programme;topics;frameworkProgramme;title;startDate;endDate;"
+      "projectUrl;objective;totalCost;ecMaxContribution;call;fundingScheme;coordinator;"
+      "coordinatorCountry;participants;participantCountries;subjects\n"
+      "99999;612345;DELTA;CLOSED;FP7-NMP;NMP.2013;FP7;Delta;2013-09-01;2016-08-31;;x;"
+      "\"2500000,5\";\"1900000\";FP7-NMP-2013-SMALL-7;CP-FP;E;FR;;;\n");
+  testing::write_file(
+      dir / "cordis-fp7organizations.csv",
+      "projectRcn;projectReference;projectAcronym;role;id;name;shortName;activityType;"
+      "endOfParticipation;ecContribution;country;street;city;postCode;organizationUrl;vatNumber;"
+      "contactForm;contactType;contactTitle;contactFirstNames;contactLastNames;contactFunction;"
+      "contactTelephoneNumber;contactFaxNumber\n"
+      "99999;612345;DELTA;coordinator;999000002;LABO OUEST;LO;REC;false;\"700000,25\";FR;;Lyon;"
+      "69007;;;;;Dr;Alex;Fictif;;;\n");
+  auto fp7 = import_cordis(*store_, (dir / "cordis-fp7projects.csv").string(),
+                           (dir / "cordis-fp7organizations.csv").string(), {});
+  ASSERT_TRUE(fp7.has_value()) << fp7.error().to_string();
+  EXPECT_EQ(fp7->load.entities["project"].inserted, 1);
+  auto delta = *store_->get(*schema::find_entity("project"), {std::string("cordis:612345")});
+  ASSERT_TRUE(delta.has_value());
+  EXPECT_EQ(text(*delta, "project", "programme"), "FP7");
+  EXPECT_EQ(text(*delta, "project", "total_cost"), "2500000.5");
+  auto delta_part = *store_->get(*schema::find_entity("participation"),
+                                 {std::string("cordis:612345"), std::string("cordis:999000002")});
+  ASSERT_TRUE(delta_part.has_value());
+  EXPECT_EQ(text(*delta_part, "participation", "aid"), "700000.25");
   // No contact person's name anywhere in the store.
   for (const char* table : {"organisation", "project", "participation"}) {
     auto rows = store_->query(fmt::format("SELECT * FROM \"{}\"", table), {});

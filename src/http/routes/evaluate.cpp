@@ -42,6 +42,10 @@ void published_evaluation(Ctx& c, int year) {
   if (!*ev)
     return c.fail(Status::not_found(fmt::format("the evaluation of {} is not published", year)));
   tj::Json out = **ev;
+  // Publications made before evaluations without ranking existed were all ranked.
+  if (!out.contains("ranked")) out["ranked"] = true;
+  // How many clusters the evaluation covers, before the reader's own are kept: "rank 12 of 55".
+  out["evaluated"] = out["clusters"].size();
   tj::Json mine = tj::Json::array();
   const app::QueryFn q = app::query_on(*c.store);
   for (const auto& cluster : out["clusters"]) {
