@@ -101,7 +101,8 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
     for (size_t i = 0; i < c.indicators.items.size(); ++i) {
       const auto& [indicator, v] = c.indicators.items[i];
       h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                       escape(indicator), number(num(c.previous_indicators.items[i].second), 2, lang),
+                       escape(indicator),
+                       number(num(c.previous_indicators.items[i].second), 2, lang),
                        number(num(v), 2, lang));
     }
     h += "</tbody></table></section>";
