@@ -37,9 +37,48 @@ std::string region_name(std::string_view code) {
   return r ? std::string(r->name) : std::string(code);
 }
 
-std::string sector_name(std::string_view division) {
-  const auto section = codes::naf_section(division);
-  return section ? std::string(codes::naf_section_name(*section)) : std::string();
+// The official French title of a sector code of any NAF level (a division by its own title, not
+// its section's).
+std::string sector_name(std::string_view code) { return std::string(codes::naf_name(code)); }
+
+// The name of a territory of a level: the official lists for regions and departments, the
+// store's referential (territory rows) for zones d'emploi; the code when unknown.
+class TerritoryNames {
+ public:
+  TerritoryNames(const Snapshot& s, std::string level) : level_(std::move(level)) {
+    const auto& t = s.table("territory");
+    const auto& lv = t.column("level");
+    const auto& code = t.column("code");
+    const auto& name = t.column("name");
+    for (size_t i = 0; i < t.rows; ++i) {
+      if (lv.text(i) == level_) stored_.emplace(std::string(code.text(i)), name.text(i));
+    }
+  }
+  std::string operator()(const std::string& code) const {
+    if (level_ == "region") {
+      if (const auto* r = codes::find_region(code)) return std::string(r->name);
+    } else if (level_ == "department") {
+      if (const auto* d = codes::find_department(code)) return std::string(d->name);
+    }
+    const auto it = stored_.find(code);
+    return it != stored_.end() ? it->second : code;
+  }
+
+ private:
+  std::string level_;
+  std::map<std::string, std::string, std::less<>> stored_;
+};
+
+codes::NafLevel nomenclature_of(const Args& a) {
+  const auto& n = a.text("nomenclature");
+  for (size_t k = 0; k < codes::kNafLevelCodes.size(); ++k) {
+    if (codes::kNafLevelCodes[k] == n) return static_cast<codes::NafLevel>(k);
+  }
+  return codes::NafLevel::kA88;
+}
+
+Result<foresight::Cube> cube_of(const Snapshot& s, const Args& a) {
+  return foresight::employment_cube(s, a.text("territory_level"), nomenclature_of(a));
 }
 
 // One column of firm aggregates by row, through statistical secrecy: [rows..., total].
@@ -454,48 +493,56 @@ Result<DiagnosticsOverview> diagnostics_overview(const Snapshot& s, const Args& 
   return out;
 }
 
-Result<EmploymentSectors> employment_sectors(const Snapshot& s) {
-  POLES_ASSIGN_OR_RETURN(auto c, foresight::employment_cube(s));
+Result<EmploymentSectors> employment_sectors(const Snapshot& s, const Args& a) {
+  POLES_ASSIGN_OR_RETURN(auto c, cube_of(s, a));
   EmploymentSectors out;
+  out.territory_level = c.level;
+  out.nomenclature = codes::kNafLevelCodes[static_cast<size_t>(c.nomenclature)];
   for (size_t k = 0; k < c.sectors.size(); ++k) {
-    out.items.push_back({c.sectors[k], sector_name(c.sectors[k]), figure(c.sector_total[k].back()),
-                         c.years.back()});
+    out.items.push_back({c.sectors[k], sector_name(c.sectors[k]),
+                         std::string(codes::naf_name(c.sectors[k], true)),
+                         figure(c.sector_total[k].back()), c.years.back()});
   }
   return out;
 }
 
 Result<EmploymentOverview> employment_overview(const Snapshot& s, const Args& a) {
-  POLES_ASSIGN_OR_RETURN(auto c, foresight::employment_cube(s));
+  POLES_ASSIGN_OR_RETURN(auto c, cube_of(s, a));
   const foresight::Window w = window_of(c, a);
-  const std::string& region = a.text("region");
+  const std::string& territory = a.text("territory");
   const std::string& sector = a.text("sector");
-  if (!region.empty() && c.region_index(region) < 0)
+  if (!territory.empty() && c.territory_index(territory) < 0)
     return Status::not_found(
-        fmt::format("parameter 'region': no employment for region '{}'", region));
+        fmt::format("parameter 'territory': no employment for {} '{}'", c.level, territory));
   if (!sector.empty() && c.sector_index(sector) < 0)
     return Status::not_found(
-        fmt::format("parameter 'sector': no employment for sector '{}'", sector));
-  POLES_ASSIGN_OR_RETURN(auto v, foresight::overview(c, w, region, sector));
+        fmt::format("parameter 'sector': no employment for sector '{}' at NAF level {}", sector,
+                    codes::kNafLevelCodes[static_cast<size_t>(c.nomenclature)]));
+  POLES_ASSIGN_OR_RETURN(auto v, foresight::overview(c, w, territory, sector));
+  const TerritoryNames name_of(s, c.level);
   EmploymentOverview out;
+  out.territory_level = c.level;
+  out.nomenclature = codes::kNafLevelCodes[static_cast<size_t>(c.nomenclature)];
+  if (c.summed_from) out.summed_from = codes::kNafLevelCodes[static_cast<size_t>(*c.summed_from)];
   out.years = c.years;
   out.year = w.year;
   out.from = w.from;
   out.to = w.to;
-  if (!region.empty()) out.region = region;
+  if (!territory.empty()) out.territory = territory;
   if (!sector.empty()) out.sector = sector;
   for (const auto& x : v.specialisation) {
-    out.specialisation.push_back({x.region, region_name(x.region), x.sector, x.jobs,
-                                  figure(x.share_of_region), figure(x.lq), x.stars(), x.size_star,
-                                  x.specialisation_star, x.focus_star});
+    out.specialisation.push_back({x.territory, name_of(x.territory), x.sector, x.jobs,
+                                  figure(x.share_of_territory), figure(x.lq), x.stars(),
+                                  x.size_star, x.specialisation_star, x.focus_star});
   }
   for (const auto& x : v.cells) {
-    out.shift_share.cells.push_back({x.region, region_name(x.region), x.sector, x.start, x.end,
+    out.shift_share.cells.push_back({x.territory, name_of(x.territory), x.sector, x.start, x.end,
                                      x.change, x.national, x.industry_mix, x.competitive});
   }
-  for (const auto& x : v.regions) {
-    out.shift_share.regions.push_back({x.region, region_name(x.region), x.start, x.change,
-                                       x.national, x.industry_mix, x.competitive,
-                                       figure(x.growth)});
+  for (const auto& x : v.territories) {
+    out.shift_share.territories.push_back({x.territory, name_of(x.territory), x.start, x.change,
+                                           x.national, x.industry_mix, x.competitive,
+                                           figure(x.growth)});
   }
   for (const auto& p : v.projections) {
     EmploymentSectorTrend t;
@@ -539,11 +586,15 @@ Result<SectorSheet> sector_sheet(const Snapshot& s, const std::string& sector, c
   e.growth = figure(profile.growth);
   e.projection = {profile.projection.annual_growth, profile.projection.level, profile.projection.n,
                   points_of(profile.projection)};
-  for (const auto& r : profile.regions) {
+  for (const auto& r : profile.territories) {
     const auto& x = r.specialisation;
-    SectorSheetRegion row{
-        x.region, region_name(x.region), x.jobs, figure(x.share_of_region), figure(x.lq), x.stars(),
-        {}};
+    SectorSheetRegion row{x.territory,
+                          region_name(x.territory),
+                          x.jobs,
+                          figure(x.share_of_territory),
+                          figure(x.lq),
+                          x.stars(),
+                          {}};
     if (r.shift_share) {
       const auto& ss = *r.shift_share;
       row.shift_share = SectorSheetShift{ss.change, ss.national, ss.industry_mix, ss.competitive};
@@ -655,8 +706,10 @@ const ParamSpecs& diagnostics_params() {
   return k;
 }
 
-const ParamSpecs& employment_params() {
-  static const ParamSpecs k = {
+namespace {
+
+ParamSpecs window_params() {
+  return {
       year_param("year",
                  "Year of the location quotients and stars (default: the latest of the data)"),
       year_param("from",
@@ -668,9 +721,38 @@ const ParamSpecs& employment_params() {
                  "on a sector sheet, also the last start year of its projects (default: every "
                  "year)"),
       integer_param("horizon", "Years projected", 1, 20, "5"),
-      number_param("level", "Level of the prediction intervals", 0.5, 0.999, "0.95"),
-      text_param("region", "Only this region (INSEE code)"),
-      text_param("sector", "Only this sector (NAF division)")};
+      number_param("level", "Level of the prediction intervals", 0.5, 0.999, "0.95")};
+}
+
+ParamSpecs levels_params() {
+  return {choice_param("territory_level", "Territories: regions, departments or zones d'emploi",
+                       {"region", "department", "zone"}, "region"),
+          choice_param("nomenclature",
+                       "Sectors: NAF sections (a21), the A38 level or divisions (a88); summed "
+                       "from a finer level when the figures lack this one",
+                       {"a21", "a38", "a88"}, "a88")};
+}
+
+}  // namespace
+
+const ParamSpecs& employment_params() {
+  static const ParamSpecs k = [] {
+    ParamSpecs out = window_params();
+    for (auto& p : levels_params()) out.push_back(std::move(p));
+    out.push_back(text_param("territory", "Only this territory (INSEE code at the level)"));
+    out.push_back(text_param("sector", "Only this sector (a code at the NAF level)"));
+    return out;
+  }();
+  return k;
+}
+
+const ParamSpecs& employment_sector_params() {
+  static const ParamSpecs k = levels_params();
+  return k;
+}
+
+const ParamSpecs& sector_sheet_params() {
+  static const ParamSpecs k = window_params();
   return k;
 }
 

@@ -237,36 +237,38 @@ POLES_JSON(DiagnosticsOverview, from, to, diagnostics, firms, dimensions, latest
 
 // --- employment ---------------------------------------------------------------------------------
 
+// A territory is a region, a department or a zone d'emploi (the view's territory_level); its name
+// from the official lists, or for a zone from the referential the store holds (else its code).
 struct EmploymentSpecialisation {
-  std::string region, region_name, sector;
+  std::string territory, territory_name, sector;
   double jobs = 0;
-  std::optional<double> share_of_region, lq;
+  std::optional<double> share_of_territory, lq;
   int stars = 0;
   bool size_star = false, specialisation_star = false, focus_star = false;
 };
-POLES_JSON(EmploymentSpecialisation, region, region_name, sector, jobs, share_of_region, lq, stars,
-           size_star, specialisation_star, focus_star)
+POLES_JSON(EmploymentSpecialisation, territory, territory_name, sector, jobs, share_of_territory,
+           lq, stars, size_star, specialisation_star, focus_star)
 
 struct EmploymentShiftCell {
-  std::string region, region_name, sector;
+  std::string territory, territory_name, sector;
   double start = 0, end = 0, change = 0, national = 0, industry_mix = 0, competitive = 0;
 };
-POLES_JSON(EmploymentShiftCell, region, region_name, sector, start, end, change, national,
+POLES_JSON(EmploymentShiftCell, territory, territory_name, sector, start, end, change, national,
            industry_mix, competitive)
 
-struct EmploymentShiftRegion {
-  std::string region, region_name;
+struct EmploymentShiftTerritory {
+  std::string territory, territory_name;
   double start = 0, change = 0, national = 0, industry_mix = 0, competitive = 0;
   std::optional<double> growth;
 };
-POLES_JSON(EmploymentShiftRegion, region, region_name, start, change, national, industry_mix,
-           competitive, growth)
+POLES_JSON(EmploymentShiftTerritory, territory, territory_name, start, change, national,
+           industry_mix, competitive, growth)
 
 struct EmploymentShiftShare {
   std::vector<EmploymentShiftCell> cells;
-  std::vector<EmploymentShiftRegion> regions;
+  std::vector<EmploymentShiftTerritory> territories;
 };
-POLES_JSON(EmploymentShiftShare, cells, regions)
+POLES_JSON(EmploymentShiftShare, cells, territories)
 
 struct EmploymentPoint {
   int year = 0;
@@ -287,27 +289,32 @@ struct EmploymentSectorTrend {
 POLES_JSON(EmploymentSectorTrend, annual_growth, level, fitted_years, points, error, sector, name)
 
 struct EmploymentOverview {
+  std::string territory_level;  // region | department | zone
+  std::string nomenclature;     // a21 | a38 | a88
+  // The NAF level the sectors were summed from when the table lacks the one asked.
+  std::optional<std::string> summed_from;
   std::vector<int> years;  // of the data
   int year = 0, from = 0, to = 0;
-  std::optional<std::string> region, sector;  // the filters
+  std::optional<std::string> territory, sector;  // the filters
   std::vector<EmploymentSpecialisation> specialisation;
   EmploymentShiftShare shift_share;
   std::vector<EmploymentSectorTrend> projections;
 };
-POLES_JSON(EmploymentOverview, years, year, from, to, region, sector, specialisation, shift_share,
-           projections)
+POLES_JSON(EmploymentOverview, territory_level, nomenclature, summed_from, years, year, from, to,
+           territory, sector, specialisation, shift_share, projections)
 
 struct EmploymentSector {
-  std::string sector, name;
-  std::optional<double> jobs;  // national, in the last year
+  std::string sector, name, name_en;  // official titles: INSEE's, NACE rev.2's
+  std::optional<double> jobs;         // national, in the last year
   int year = 0;
 };
-POLES_JSON(EmploymentSector, sector, name, jobs, year)
+POLES_JSON(EmploymentSector, sector, name, name_en, jobs, year)
 
 struct EmploymentSectors {
+  std::string territory_level, nomenclature;
   std::vector<EmploymentSector> items;
 };
-POLES_JSON(EmploymentSectors, items)
+POLES_JSON(EmploymentSectors, territory_level, nomenclature, items)
 
 // --- the sector sheet ---------------------------------------------------------------------------
 
@@ -435,11 +442,11 @@ std::vector<ClusterYearFigure> open_services_financing(const snapshot::Snapshot&
 Result<DiagnosticsOverview> diagnostics_overview(const snapshot::Snapshot& s, const Args& a,
                                                  const SecrecyRule& rule = {});
 Result<EmploymentOverview> employment_overview(const snapshot::Snapshot& s, const Args& a);
-// The sectors (NAF divisions) that have employment figures, with their national jobs in the last
-// year.
-Result<EmploymentSectors> employment_sectors(const snapshot::Snapshot& s);
-// The sheet of a NAF division: employment_params, whose from/to also bound the start years of its
-// projects (default: every year).
+// The sectors that have employment figures at a territorial level and a NAF level
+// (employment_sector_params), with their official names and national jobs in the last year.
+Result<EmploymentSectors> employment_sectors(const snapshot::Snapshot& s, const Args& a);
+// The sheet of a NAF division (by region): sector_sheet_params, whose from/to also bound the start
+// years of its projects (default: every year).
 Result<SectorSheet> sector_sheet(const snapshot::Snapshot& s, const std::string& sector,
                                  const Args& a, const SecrecyRule& rule = {},
                                  const Reader& reader = {});
@@ -450,5 +457,7 @@ const ParamSpecs& leverage_params();
 const ParamSpecs& services_params();
 const ParamSpecs& diagnostics_params();
 const ParamSpecs& employment_params();
+const ParamSpecs& employment_sector_params();
+const ParamSpecs& sector_sheet_params();
 
 }  // namespace poles::app

@@ -76,7 +76,7 @@ std::map<std::pair<std::string, std::string>, foresight::Specialisation> special
   auto cube = foresight::employment_cube(s);
   if (!cube) return out;
   if (auto sp = foresight::specialisation(*cube, std::min(year, cube->years.back()))) {
-    for (auto& x : *sp) out[{x.region, x.sector}] = x;
+    for (auto& x : *sp) out[{x.territory, x.sector}] = x;
   }
   return out;
 }

@@ -24,7 +24,7 @@ const std::vector<std::string_view> kPipelineTables = {"project", "project_event
                                                        "participation", "cluster"};
 const std::vector<std::string_view> kServiceTables = {
     "service", "service_participant", "membership", "diagnostic", "project_label", "participation"};
-const std::vector<std::string_view> kEmploymentTables = {"employment"};
+const std::vector<std::string_view> kEmploymentTables = {"employment", "territory"};
 const std::vector<std::string_view> kSheetTables = {
     "employment", "project_event", "project_label", "participation",
     "result",     "membership",    "service",       "service_participant",
@@ -33,7 +33,7 @@ const std::vector<std::string_view> kSheetTables = {
 // `report sector`: the sheet's parameters, the document's format and language, the file written.
 const app::ParamSpecs& sheet_params() {
   static const app::ParamSpecs k = [] {
-    app::ParamSpecs out = app::employment_params();
+    app::ParamSpecs out = app::sector_sheet_params();
     out.push_back(app::choice_param("format", "Document format (pdf: printed by headless Chromium)",
                                     {"html", "pdf"}, "html"));
     out.push_back(app::text_param("output", "File written (default: fiche-<sector>.<format>)"));
@@ -147,7 +147,7 @@ void add_factory(CLI::App& app, CommandContext& ctx) {
            "Location quotients and stars, shift-share of the change, projections with intervals",
        .tables = kEmploymentTables,
        .params = app::employment_params(),
-       .table = "regions"},
+       .table = "territories"},
       [](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
         POLES_ASSIGN_OR_RETURN(auto r, app::employment_overview(s, a.args));
         if (a.json) return tj::to_json(r);
@@ -166,18 +166,32 @@ void add_factory(CLI::App& app, CommandContext& ctx) {
                                  {"low", last.low},
                                  {"high", last.high}});
         }
-        return Json{{"from", r.from},
+        Json quotients = Json::array();
+        for (const auto& x : r.specialisation) {
+          quotients.push_back({{"territory", x.territory},
+                               {"territory_name", x.territory_name},
+                               {"sector", x.sector},
+                               {"jobs", x.jobs},
+                               {"lq", tj::to_json(x.lq)},
+                               {"stars", x.stars}});
+        }
+        return Json{{"territory_level", r.territory_level},
+                    {"nomenclature", r.nomenclature},
+                    {"year", r.year},
+                    {"from", r.from},
                     {"to", r.to},
+                    {"location_quotients", quotients},
                     {"projections", projections},
-                    {"regions", tj::to_json(r.shift_share.regions)}};
+                    {"territories", tj::to_json(r.shift_share.territories)}};
       });
   view_command(fore, ctx,
                {.name = "sectors",
                 .help = "Sectors with employment figures",
                 .tables = kEmploymentTables,
+                .params = app::employment_sector_params(),
                 .table = "items"},
-               plain([](const snapshot::Snapshot& s, const ViewArgs&) {
-                 return app::employment_sectors(s);
+               plain([](const snapshot::Snapshot& s, const ViewArgs& a) {
+                 return app::employment_sectors(s, a.args);
                }));
 
   CLI::App* report = app.add_subcommand("report", "Reports to circulate (HTML or PDF)");

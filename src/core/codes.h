@@ -1,11 +1,15 @@
-// Code lists published by INSEE, Eurostat and ISO: regions, departments, NAF rev.2
-// divisions and sections, countries. Lookups are constant-time over static tables.
+// Code lists published by INSEE, Eurostat and ISO: regions, departments, zones d'emploi, NAF
+// rev.2 divisions, A38 and sections with their titles, countries. Lookups are constant-time over
+// static tables.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace poles::codes {
 
@@ -39,6 +43,28 @@ std::optional<std::string_view> commune_department(std::string_view commune);
 bool naf_division_exists(std::string_view division);
 std::optional<char> naf_section(std::string_view division);
 std::string_view naf_section_name(char section);
+
+// The levels at which INSEE and URSSAF publish by sector: NAF rev.2 sections (A21, one letter:
+// "C"), the aggregated level A38 (two letters: "CI") and divisions (A88, two digits: "26").
+enum class NafLevel : uint8_t { kA21, kA38, kA88 };
+inline constexpr std::array<std::string_view, 3> kNafLevelCodes = {"a21", "a38", "a88"};
+// The level of a sector code (nullopt: not a code of any level).
+std::optional<NafLevel> naf_level_of(std::string_view code);
+// The code at `level` of a division ("26" -> "C", "CI", "26"); nullopt for an unknown division.
+std::optional<std::string> naf_code_at(std::string_view division, NafLevel level);
+// The official title of a code of any level (INSEE's in French, NACE rev.2's in English); ""
+// when unknown.
+std::string_view naf_name(std::string_view code, bool english = false);
+// Every code of a level, in code order.
+std::vector<std::string_view> naf_codes(NafLevel level);
+
+// Zones d'emploi 2020 (ZE2020, INSEE): four digits, the first two the code of the region the
+// zone lies in, or "00" for the zones that straddle regions ("0053" Avignon). Whether a code is
+// well formed; its existence is checked against the zones the store holds (territory rows of
+// level "zone", from INSEE's referential). zone_region: the region of a well-formed code of one
+// region (nullopt for "00" zones, whose dominant region the referential gives).
+bool zone_well_formed(std::string_view zone);
+std::optional<std::string_view> zone_region(std::string_view zone);
 
 // ISO 3166-1 alpha-2 country codes. EU-style aliases (EL, UK) are normalised to GR, GB.
 bool country_exists(std::string_view iso2);

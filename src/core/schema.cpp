@@ -81,7 +81,9 @@ constexpr Field kOrganisation[] = {
      .doc = "INSEE commune code; derives department and region"},
     {.name = "department", .check = C::kDepartment, .doc = "INSEE department code; derives region"},
     {.name = "region", .check = C::kRegion},
-    {.name = "employment_zone", .doc = "INSEE employment zone (*zone d'emploi*) code"},
+    {.name = "employment_zone",
+     .check = C::kZone,
+     .doc = "INSEE employment zone (*zone d'emploi* 2020) code"},
     {.name = "country", .check = C::kCountry, .doc = "ISO 3166-1 alpha-2, default FR"},
     {.name = "headcount",
      .type = T::kReal,
@@ -377,7 +379,7 @@ constexpr Field kFirmYear[] = {
     {.name = "cir", .type = T::kReal, .min = 0, .doc = "research tax credit received"},
     {.name = "naf", .check = C::kNaf},
     {.name = "region", .check = C::kRegion},
-    {.name = "employment_zone"},
+    {.name = "employment_zone", .check = C::kZone},
 };
 
 constexpr Field kEmployment[] = {
@@ -387,7 +389,10 @@ constexpr Field kEmployment[] = {
      .key = true,
      .codes = kTerritoryLevelCodes},
     {.name = "code", .required = true, .key = true, .doc = "territory code at that level"},
-    {.name = "sector", .required = true, .key = true, .doc = "NAF division, or `total`"},
+    {.name = "sector",
+     .required = true,
+     .key = true,
+     .doc = "NAF rev.2 section (A21), A38 code or division (A88), or `total`"},
     {.name = "year", .type = T::kInt, .required = true, .key = true, .min = 1990, .max = 2100},
     {.name = "jobs", .type = T::kReal, .required = true, .min = 0},
 };
@@ -401,7 +406,9 @@ constexpr Field kTerritory[] = {
      .codes = kTerritoryLevelCodes},
     {.name = "code", .required = true, .key = true, .doc = "INSEE code at that level"},
     {.name = "name", .required = true},
-    {.name = "parent", .check = C::kRegion, .doc = "region of a department"},
+    {.name = "parent",
+     .check = C::kRegion,
+     .doc = "region of a department, dominant region of a zone d'emploi"},
     {.name = "geometry", .doc = "GeoJSON geometry (WGS84)"},
 };
 
@@ -490,6 +497,8 @@ std::optional<std::string> check_text(const Field& f, std::string& s) {
     }
     case C::kNafDivision:
       return validate::naf_division(s);
+    case C::kZone:
+      return validate::zone(s);
     case C::kCountry: {
       s = codes::normalise_country(s);
       return validate::country(s);
@@ -759,6 +768,7 @@ bool check_territory_code(const Entity& e, const Row& row, std::vector<FieldErro
   if (*level == "region") rule = validate::region(*code);
   if (*level == "department") rule = validate::department(*code);
   if (*level == "country") rule = validate::country(*code);
+  if (*level == "zone") rule = validate::zone(*code);
   if (rule) add_error(errors, e, i_code, row, *rule);
   return !rule;
 }
@@ -798,12 +808,18 @@ void check_row(const Entity& e, Row& row, std::vector<FieldError>& errors) {
           add_error(errors, e, i_parent, row,
                     fmt::format("department {} is in region {}", *code, dep->region));
       }
+      if (*level == "zone" && parent) {
+        const auto region = codes::zone_region(*code);
+        if (region && *region != *parent)
+          add_error(errors, e, i_parent, row,
+                    fmt::format("zone d'emploi {} lies in region {}", *code, *region));
+      }
     }
   } else if (n == "employment") {
     check_territory_code(e, row, errors);
     const int i_sector = field_index(e, "sector");
     if (const auto* sector = text_at(row, i_sector); sector && *sector != "total") {
-      if (auto rule = validate::naf_division(*sector))
+      if (auto rule = validate::naf_sector(*sector))
         add_error(errors, e, i_sector, row, *rule + " or 'total'");
     }
   }
@@ -849,6 +865,9 @@ std::string markdown_reference() {
           break;
         case C::kNafDivision:
           rule = "NAF rev.2 division";
+          break;
+        case C::kZone:
+          rule = "zone d'emploi 2020";
           break;
         case C::kCountry:
           rule = "ISO 3166-1 alpha-2";

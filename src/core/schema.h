@@ -26,6 +26,7 @@ enum class Check : uint8_t {
   kCommune,
   kNaf,          // NAF rev.2 subclass, normalised to "62.01Z"
   kNafDivision,  // NAF rev.2 division "62"
+  kZone,         // zone d'emploi 2020 code
   kCountry,
   kEnum,  // one of Field::codes
   kList,  // '|'-separated list of non-empty items

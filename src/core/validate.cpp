@@ -101,6 +101,18 @@ RuleError naf_division(std::string_view v) {
   return "unknown NAF rev.2 division (two digits, 01-99)";
 }
 
+RuleError naf_sector(std::string_view v) {
+  if (codes::naf_level_of(v)) return std::nullopt;
+  return "unknown NAF rev.2 sector: a section (A21, one letter: C), an A38 code (two letters: "
+         "CI) or a division (A88, two digits: 26)";
+}
+
+RuleError zone(std::string_view v) {
+  if (codes::zone_well_formed(v)) return std::nullopt;
+  return "zone d'emploi 2020 code must have four digits, the first two a region code or 00 "
+         "(e.g. 1101, 0053)";
+}
+
 RuleError country(std::string_view v) {
   if (codes::country_exists(v)) return std::nullopt;
   return "unknown ISO 3166-1 alpha-2 country code (e.g. FR, DE)";

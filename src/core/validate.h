@@ -17,6 +17,8 @@ RuleError department(std::string_view v);    // INSEE department code (2A/2B, 97
 RuleError commune(std::string_view v);       // INSEE commune code
 RuleError naf(std::string_view v);           // NAF rev.2 subclass "62.01Z"
 RuleError naf_division(std::string_view v);  // NAF rev.2 division "62"
+RuleError naf_sector(std::string_view v);    // a section "C", an A38 code "CI" or a division "26"
+RuleError zone(std::string_view v);          // zone d'emploi 2020 code (format and region)
 RuleError country(std::string_view v);       // ISO 3166-1 alpha-2
 RuleError slug(std::string_view v);          // identifier: letters, digits, '-', '_', '.', ':'
 RuleError utf8(std::string_view v);          // well-formed UTF-8

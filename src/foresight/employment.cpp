@@ -40,84 +40,133 @@ double top_threshold(std::vector<double> v, double share) {
 
 int Cube::year_index(int year) const { return index_in(years, year); }
 int Cube::sector_index(const std::string& sector) const { return index_in(sectors, sector); }
-int Cube::region_index(const std::string& region) const { return index_in(regions, region); }
+int Cube::territory_index(const std::string& territory) const {
+  return index_in(territories, territory);
+}
 
-Result<Cube> employment_cube(const Snapshot& s) {
+namespace {
+
+// The code at `level` of a sector code of that level or a finer one ("26" -> "CI" -> "C");
+// nullopt for "total", an unknown code or a coarser level.
+std::optional<std::string> sector_at(std::string_view code, codes::NafLevel level) {
+  const auto own = codes::naf_level_of(code);
+  if (!own) return std::nullopt;
+  if (*own == level) return std::string(code);
+  if (*own == codes::NafLevel::kA88) return codes::naf_code_at(code, level);
+  if (*own == codes::NafLevel::kA38 && level == codes::NafLevel::kA21) {
+    // An A38 code lies inside one section: that of any of its divisions.
+    for (const auto d : codes::naf_codes(codes::NafLevel::kA88)) {
+      if (codes::naf_code_at(d, codes::NafLevel::kA38) == code)
+        return codes::naf_code_at(d, codes::NafLevel::kA21);
+    }
+  }
+  return std::nullopt;
+}
+
+// Adds v to a cell that may be NaN (absent).
+void accumulate(double& cell, double v) { cell = std::isnan(cell) ? v : cell + v; }
+
+// The sum over territories of one column (NaN when every one is absent).
+template <typename Get>
+double sum_present(size_t n, Get get) {
+  double sum = 0;
+  bool any = false;
+  for (size_t r = 0; r < n; ++r) {
+    const double v = get(r);
+    if (!std::isnan(v)) {
+      sum += v;
+      any = true;
+    }
+  }
+  return any ? sum : kNaN;
+}
+
+}  // namespace
+
+Result<Cube> employment_cube(const Snapshot& s, std::string_view level,
+                             codes::NafLevel nomenclature) {
   const auto& t = s.table("employment");
-  const auto& level = t.column("level");
+  const auto& lv = t.column("level");
   const auto& code = t.column("code");
   const auto& sector = t.column("sector");
   const auto& year = t.column("year");
   const auto& jobs = t.column("jobs");
-  Cube c;
-  std::set<std::string> regions, sectors;
+  const auto at_level = [&](size_t i) { return lv.text(i) == level || lv.text(i) == "country"; };
+  // The NAF levels present at this territorial level: the one asked, else the nearest finer one.
+  std::set<codes::NafLevel> present;
+  std::set<std::string> territories;
   std::set<int> years;
   for (size_t i = 0; i < t.rows; ++i) {
-    if (level.text(i) != "region" && level.text(i) != "country") continue;
-    if (level.text(i) == "region") regions.insert(std::string(code.text(i)));
-    if (sector.text(i) != "total") sectors.insert(std::string(sector.text(i)));
+    if (!at_level(i)) continue;
+    if (lv.text(i) == level) territories.insert(std::string(code.text(i)));
+    if (const auto l = codes::naf_level_of(sector.text(i))) present.insert(*l);
     years.insert(static_cast<int>(year.ints[i]));
   }
-  if (regions.empty())
-    return Status::not_found(
-        "no regional employment: the employment table has no row of level 'region'");
-  c.regions.assign(regions.begin(), regions.end());
+  if (territories.empty())
+    return Status::not_found(fmt::format(
+        "no employment at level '{}': the employment table has no row of that level", level));
+  Cube c;
+  c.level = std::string(level);
+  c.nomenclature = nomenclature;
+  codes::NafLevel source = nomenclature;
+  if (!present.contains(nomenclature)) {
+    // Finer levels have higher enum values (A21 < A38 < A88).
+    const auto finer = present.upper_bound(nomenclature);
+    if (finer == present.end())
+      return Status::not_found(
+          fmt::format("no employment by {} at level '{}' (nor by a finer NAF level to sum)",
+                      codes::kNafLevelCodes[static_cast<size_t>(nomenclature)], level));
+    source = *finer;
+    c.summed_from = source;
+  }
+  std::set<std::string> sectors;
+  for (size_t i = 0; i < t.rows; ++i) {
+    if (!at_level(i) || codes::naf_level_of(sector.text(i)) != source) continue;
+    if (auto k = sector_at(sector.text(i), nomenclature)) sectors.insert(std::move(*k));
+  }
+  c.territories.assign(territories.begin(), territories.end());
   c.sectors.assign(sectors.begin(), sectors.end());
   c.years.assign(years.begin(), years.end());
-  const size_t R = c.regions.size(), S = c.sectors.size(), Y = c.years.size();
+  const size_t R = c.territories.size(), S = c.sectors.size(), Y = c.years.size();
   c.jobs.assign(R, std::vector<std::vector<double>>(S, std::vector<double>(Y, kNaN)));
-  c.region_total.assign(R, std::vector<double>(Y, kNaN));
+  c.territory_total.assign(R, std::vector<double>(Y, kNaN));
   c.sector_total.assign(S, std::vector<double>(Y, kNaN));
   c.total.assign(Y, kNaN);
   std::vector<std::vector<double>> national_sector(S, std::vector<double>(Y, kNaN));
   std::vector<double> national(Y, kNaN);
   for (size_t i = 0; i < t.rows; ++i) {
+    if (!at_level(i)) continue;
     const auto y = static_cast<size_t>(c.year_index(static_cast<int>(year.ints[i])));
-    const std::string sec(sector.text(i));
-    const bool total = sec == "total";
-    if (level.text(i) == "region") {
-      const auto r = static_cast<size_t>(c.region_index(std::string(code.text(i))));
-      if (total)
-        c.region_total[r][y] = jobs.reals[i];
-      else
-        c.jobs[r][static_cast<size_t>(c.sector_index(sec))][y] = jobs.reals[i];
-    } else if (level.text(i) == "country") {
-      if (total)
-        national[y] = jobs.reals[i];
-      else
-        national_sector[static_cast<size_t>(c.sector_index(sec))][y] = jobs.reals[i];
+    const bool country = lv.text(i) != level;
+    const bool total = sector.text(i) == "total";
+    std::optional<size_t> k;
+    if (!total) {
+      if (codes::naf_level_of(sector.text(i)) != source) continue;
+      const auto at = sector_at(sector.text(i), nomenclature);
+      if (!at) continue;
+      k = static_cast<size_t>(c.sector_index(*at));
     }
+    double& cell =
+        country ? (total ? national[y] : national_sector[*k][y])
+        : total
+            ? c.territory_total[static_cast<size_t>(c.territory_index(std::string(code.text(i))))]
+                               [y]
+            : c.jobs[static_cast<size_t>(c.territory_index(std::string(code.text(i))))][*k][y];
+    if (total)
+      cell = jobs.reals[i];
+    else
+      accumulate(cell, jobs.reals[i]);
   }
-  // National figures: the country rows, else the sum over regions.
+  // National figures: the country rows, else the sum over territories.
   for (size_t y = 0; y < Y; ++y) {
-    for (size_t sct = 0; sct < S; ++sct) {
-      if (!std::isnan(national_sector[sct][y])) {
-        c.sector_total[sct][y] = national_sector[sct][y];
-        continue;
-      }
-      double sum = 0;
-      bool any = false;
-      for (size_t r = 0; r < R; ++r) {
-        if (!std::isnan(c.jobs[r][sct][y])) {
-          sum += c.jobs[r][sct][y];
-          any = true;
-        }
-      }
-      c.sector_total[sct][y] = any ? sum : kNaN;
+    for (size_t k = 0; k < S; ++k) {
+      c.sector_total[k][y] = !std::isnan(national_sector[k][y])
+                                 ? national_sector[k][y]
+                                 : sum_present(R, [&](size_t r) { return c.jobs[r][k][y]; });
     }
-    if (!std::isnan(national[y])) {
-      c.total[y] = national[y];
-    } else {
-      double sum = 0;
-      bool any = false;
-      for (size_t r = 0; r < R; ++r) {
-        if (!std::isnan(c.region_total[r][y])) {
-          sum += c.region_total[r][y];
-          any = true;
-        }
-      }
-      c.total[y] = any ? sum : kNaN;
-    }
+    c.total[y] = !std::isnan(national[y])
+                     ? national[y]
+                     : sum_present(R, [&](size_t r) { return c.territory_total[r][y]; });
   }
   return c;
 }
@@ -133,19 +182,19 @@ Result<std::vector<Specialisation>> specialisation(const Cube& c, int year,
   for (size_t sct = 0; sct < c.sectors.size(); ++sct) {
     std::vector<double> jobs, shares;
     const size_t first = out.size();
-    for (size_t r = 0; r < c.regions.size(); ++r) {
+    for (size_t r = 0; r < c.territories.size(); ++r) {
       const double e_rs = c.jobs[r][sct][y];
       if (std::isnan(e_rs)) continue;
       Specialisation x;
-      x.region = c.regions[r];
+      x.territory = c.territories[r];
       x.sector = c.sectors[sct];
       x.jobs = e_rs;
-      x.share_of_region = c.region_total[r][y] > 0 ? e_rs / c.region_total[r][y] : kNaN;
+      x.share_of_territory = c.territory_total[r][y] > 0 ? e_rs / c.territory_total[r][y] : kNaN;
       const double national_share = c.total[y] > 0 ? c.sector_total[sct][y] / c.total[y] : kNaN;
-      x.lq = national_share > 0 ? x.share_of_region / national_share : kNaN;
+      x.lq = national_share > 0 ? x.share_of_territory / national_share : kNaN;
       x.specialisation_star = x.lq >= rules.min_lq;
       jobs.push_back(e_rs);
-      shares.push_back(x.share_of_region);
+      shares.push_back(x.share_of_territory);
       out.push_back(std::move(x));
     }
     const double size_cut = top_threshold(jobs, rules.top_share),
@@ -153,7 +202,7 @@ Result<std::vector<Specialisation>> specialisation(const Cube& c, int year,
     for (size_t i = first; i < out.size(); ++i) {
       out[i].size_star = out[i].jobs >= size_cut;
       out[i].focus_star =
-          !std::isnan(out[i].share_of_region) && out[i].share_of_region >= focus_cut;
+          !std::isnan(out[i].share_of_territory) && out[i].share_of_territory >= focus_cut;
     }
   }
   return out;
@@ -174,14 +223,14 @@ Result<std::vector<ShiftShare>> shift_share(const Cube& c, int from_year, int to
     return Status::invalid_argument("the national total is missing for one of the years");
   const double g = (c.total[y1] - c.total[y0]) / c.total[y0];
   std::vector<ShiftShare> out;
-  for (size_t r = 0; r < c.regions.size(); ++r) {
+  for (size_t r = 0; r < c.territories.size(); ++r) {
     for (size_t sct = 0; sct < c.sectors.size(); ++sct) {
       const double e0 = c.jobs[r][sct][y0], e1 = c.jobs[r][sct][y1];
       const double s0 = c.sector_total[sct][y0], s1 = c.sector_total[sct][y1];
       if (!(e0 > 0) || std::isnan(e1) || !(s0 > 0) || std::isnan(s1)) continue;
       const double gs = (s1 - s0) / s0, grs = (e1 - e0) / e0;
       ShiftShare x;
-      x.region = c.regions[r];
+      x.territory = c.territories[r];
       x.sector = c.sectors[sct];
       x.start = e0;
       x.end = e1;
@@ -248,53 +297,54 @@ Result<Projection> project(const std::vector<int>& years, const std::vector<doub
   return p;
 }
 
-Result<Projection> project_sector(const Cube& c, const Window& w, int region, int sector) {
+Result<Projection> project_sector(const Cube& c, const Window& w, int territory, int sector) {
   const auto k = static_cast<size_t>(sector);
   std::vector<int> years;
   std::vector<double> values;
   for (size_t y = 0; y < c.years.size(); ++y) {
     if (c.years[y] < w.from || c.years[y] > w.to) continue;
     years.push_back(c.years[y]);
-    values.push_back(region < 0 ? c.sector_total[k][y] : c.jobs[static_cast<size_t>(region)][k][y]);
+    values.push_back(territory < 0 ? c.sector_total[k][y]
+                                   : c.jobs[static_cast<size_t>(territory)][k][y]);
   }
   return project(years, values, w.horizon, w.level);
 }
 
-std::vector<RegionShiftShare> shift_share_by_region(const std::vector<ShiftShare>& cells) {
-  std::map<std::string, RegionShiftShare> by_region;
+std::vector<TerritoryShiftShare> shift_share_by_territory(const std::vector<ShiftShare>& cells) {
+  std::map<std::string, TerritoryShiftShare> by_territory;
   for (const auto& x : cells) {
-    auto& t = by_region[x.region];
-    t.region = x.region;
+    auto& t = by_territory[x.territory];
+    t.territory = x.territory;
     t.start += x.start;
     t.change += x.change;
     t.national += x.national;
     t.industry_mix += x.industry_mix;
     t.competitive += x.competitive;
   }
-  std::vector<RegionShiftShare> out;
-  for (auto& [r, t] : by_region) {
+  std::vector<TerritoryShiftShare> out;
+  for (auto& [r, t] : by_territory) {
     t.growth = t.start > 0 ? t.change / t.start : kNaN;
     out.push_back(std::move(t));
   }
   return out;
 }
 
-Result<Overview> overview(const Cube& c, const Window& w, const std::string& region,
+Result<Overview> overview(const Cube& c, const Window& w, const std::string& territory,
                           const std::string& sector) {
   auto keep = [&](const std::string& r, const std::string& k) {
-    return (region.empty() || r == region) && (sector.empty() || k == sector);
+    return (territory.empty() || r == territory) && (sector.empty() || k == sector);
   };
   POLES_ASSIGN_OR_RETURN(auto spec, specialisation(c, w.year));
   POLES_ASSIGN_OR_RETURN(auto shifts, shift_share(c, w.from, w.to));
   Overview out;
   for (auto& x : spec) {
-    if (keep(x.region, x.sector)) out.specialisation.push_back(std::move(x));
+    if (keep(x.territory, x.sector)) out.specialisation.push_back(std::move(x));
   }
   for (auto& x : shifts) {
-    if (keep(x.region, x.sector)) out.cells.push_back(std::move(x));
+    if (keep(x.territory, x.sector)) out.cells.push_back(std::move(x));
   }
-  out.regions = shift_share_by_region(out.cells);
-  const int r = region.empty() ? -1 : c.region_index(region);
+  out.territories = shift_share_by_territory(out.cells);
+  const int r = territory.empty() ? -1 : c.territory_index(territory);
   for (size_t k = 0; k < c.sectors.size(); ++k) {
     if (!sector.empty() && c.sectors[k] != sector) continue;
     auto pr = project_sector(c, w, r, static_cast<int>(k));
@@ -320,19 +370,19 @@ Result<SectorProfile> sector_profile(const Cube& c, const Window& w, int sector)
   out.start = c.sector_total[k][static_cast<size_t>(c.year_index(w.from))];
   out.end = c.sector_total[k][static_cast<size_t>(c.year_index(w.to))];
   out.growth = out.start > 0 ? (out.end - out.start) / out.start : kNaN;
-  std::map<std::string, size_t> row;  // region -> index in out.regions
+  std::map<std::string, size_t> row;  // territory -> index in out.territories
   for (auto& x : spec) {
     if (x.sector != c.sectors[k]) continue;
-    row.emplace(x.region, out.regions.size());
-    out.regions.push_back({std::move(x), std::nullopt});
+    row.emplace(x.territory, out.territories.size());
+    out.territories.push_back({std::move(x), std::nullopt});
   }
   for (auto& x : shifts) {
     if (x.sector != c.sectors[k]) continue;
-    if (auto it = row.find(x.region); it != row.end())
-      out.regions[it->second].shift_share = std::move(x);
+    if (auto it = row.find(x.territory); it != row.end())
+      out.territories[it->second].shift_share = std::move(x);
   }
-  std::sort(out.regions.begin(), out.regions.end(),
-            [](const SectorRegion& a, const SectorRegion& b) {
+  std::sort(out.territories.begin(), out.territories.end(),
+            [](const SectorTerritory& a, const SectorTerritory& b) {
               return a.specialisation.jobs > b.specialisation.jobs;
             });
   return out;

@@ -1,7 +1,10 @@
-// Employment by region and sector (the `employment` table: level, code, sector, year, jobs).
-// Rows of level "region" give e_rs; the sector "total" of a region gives e_r (all sectors, not
-// only those listed); rows of level "country" give the national e_s and e (summed from the
-// regions when the country rows are absent).
+// Employment by territory and sector (the `employment` table: level, code, sector, year, jobs), at
+// one territorial level (region, department or zone d'emploi) and one NAF level (sections A21,
+// A38 or divisions A88): rows of that level give e_rs; the sector "total" of a territory gives
+// e_r (all sectors, not only those listed); rows of level "country" give the national e_s and e
+// (summed from the territories when the country rows are absent). A NAF level the table lacks
+// is summed from the nearest finer level it has (A88 -> A38 -> A21): a sum over the cells
+// published.
 //  - Location quotient LQ_rs = (e_rs / e_r) / (e_s / e). Stars (European Cluster Observatory): size
 //    (e_rs in the top decile of the sector's regions), specialisation (LQ >= 2), focus (e_rs / e_r
 //    in the top decile of the sector's regions).
@@ -18,29 +21,36 @@
 #include <string_view>
 #include <vector>
 
+#include "core/codes.h"
 #include "core/status.h"
 #include "snapshot/snapshot.h"
 
 namespace poles::foresight {
 
 struct Cube {
-  std::vector<std::string> regions, sectors;  // sorted codes; sectors exclude "total"
-  std::vector<int> years;                     // sorted
-  // jobs[region][sector][year index]; NaN when absent.
+  std::string level = "region";                          // of the territories
+  codes::NafLevel nomenclature = codes::NafLevel::kA88;  // of the sectors
+  std::optional<codes::NafLevel> summed_from;            // when the sectors are sums of finer rows
+  std::vector<std::string> territories, sectors;         // sorted codes; sectors exclude "total"
+  std::vector<int> years;                                // sorted
+  // jobs[territory][sector][year index]; NaN when absent.
   std::vector<std::vector<std::vector<double>>> jobs;
   std::vector<std::vector<double>>
-      region_total;  // [region][year]: the region's "total" row (NaN when absent)
+      territory_total;  // [territory][year]: the territory's "total" row (NaN when absent)
   std::vector<std::vector<double>> sector_total;  // [sector][year]: national
   std::vector<double> total;                      // [year]: national, all sectors
   int year_index(int year) const;                 // -1 when absent
   int sector_index(const std::string& sector) const;
-  int region_index(const std::string& region) const;
+  int territory_index(const std::string& territory) const;
 };
-Result<Cube> employment_cube(const snapshot::Snapshot& s);
+// Fails (not found) when the table has no row of the level, or no sector at the NAF level or a
+// finer one.
+Result<Cube> employment_cube(const snapshot::Snapshot& s, std::string_view level = "region",
+                             codes::NafLevel nomenclature = codes::NafLevel::kA88);
 
 struct Specialisation {
-  std::string region, sector;
-  double jobs = 0, share_of_region = 0, lq = 0;
+  std::string territory, sector;
+  double jobs = 0, share_of_territory = 0, lq = 0;
   bool size_star = false, specialisation_star = false, focus_star = false;
   int stars() const { return size_star + specialisation_star + focus_star; }
 };
@@ -52,7 +62,7 @@ Result<std::vector<Specialisation>> specialisation(const Cube& c, int year,
                                                    const StarRules& rules = {});
 
 struct ShiftShare {
-  std::string region, sector;
+  std::string territory, sector;
   double start = 0, end = 0, change = 0;
   double national = 0, industry_mix = 0, competitive = 0;
 };
@@ -84,22 +94,22 @@ struct Window {
 };
 
 // The projection of one sector's jobs fitted on the cube's years in [from, to]: national
-// (region < 0) or in one region (an index of the cube's regions). REQUIRES: sector is an index
-// of the cube's sectors.
-Result<Projection> project_sector(const Cube& c, const Window& w, int region, int sector);
+// (territory < 0) or in one territory (an index of the cube's territories). REQUIRES: sector is
+// an index of the cube's sectors.
+Result<Projection> project_sector(const Cube& c, const Window& w, int territory, int sector);
 
-// Shift-share cells summed by region, regions in code order; growth = change / start (NaN unless
+// Shift-share cells summed by territory, in code order; growth = change / start (NaN unless
 // start > 0).
-struct RegionShiftShare {
-  std::string region;
+struct TerritoryShiftShare {
+  std::string territory;
   double start = 0, change = 0, national = 0, industry_mix = 0, competitive = 0, growth = 0;
 };
-std::vector<RegionShiftShare> shift_share_by_region(const std::vector<ShiftShare>& cells);
+std::vector<TerritoryShiftShare> shift_share_by_territory(const std::vector<ShiftShare>& cells);
 
-// The employment overview, restricted to one region and/or one sector when given (empty: all):
-// specialisation in the window's year, shift-share from `from` to `to` by cell and by region, and
-// one projection per sector (of the region's jobs when a region is given, else national). A sector
-// with too few years for a trend has no projection and the reason instead (not an error).
+// The employment overview, restricted to one territory and/or one sector when given (empty: all):
+// specialisation in the window's year, shift-share from `from` to `to` by cell and by territory,
+// and one projection per sector (of the territory's jobs when one is given, else national). A
+// sector with too few years for a trend has no projection and the reason instead (not an error).
 struct SectorProjection {
   std::string sector;
   std::optional<Projection> projection;
@@ -108,17 +118,17 @@ struct SectorProjection {
 struct Overview {
   std::vector<Specialisation> specialisation;
   std::vector<ShiftShare> cells;
-  std::vector<RegionShiftShare> regions;
+  std::vector<TerritoryShiftShare> territories;
   std::vector<SectorProjection> projections;
 };
-// REQUIRES: region and sector are empty or codes of the cube.
-Result<Overview> overview(const Cube& c, const Window& w, const std::string& region,
+// REQUIRES: territory and sector are empty or codes of the cube.
+Result<Overview> overview(const Cube& c, const Window& w, const std::string& territory,
                           const std::string& sector);
 
-// One sector across the country: its national series, change and trend, and the regions that
-// have its jobs in the window's year (specialisation, with the shift-share of the window when the
-// region has one), most jobs first.
-struct SectorRegion {
+// One sector across the country: its national series, change and trend, and the territories
+// that have its jobs in the window's year (specialisation, with the shift-share of the window
+// when the territory has one), most jobs first.
+struct SectorTerritory {
   Specialisation specialisation;
   std::optional<ShiftShare> shift_share;
 };
@@ -127,7 +137,7 @@ struct SectorProfile {
   double start = 0, end = 0;     // national jobs in `from` and `to`
   double growth = 0;             // (end - start) / start (NaN unless start > 0)
   Projection projection;         // national
-  std::vector<SectorRegion> regions;
+  std::vector<SectorTerritory> territories;
 };
 // REQUIRES: sector is an index of the cube's sectors. Fails when the projection, specialisation
 // or shift-share does.

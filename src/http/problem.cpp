@@ -146,7 +146,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 54> raw{{
+    const std::array<std::pair<const char*, const char*>, 62> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -178,6 +178,17 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
          "accept, margin et review sont compris entre 0 et 1"},
         {R"(^a matching to SIREN is running already: try again when it ends$)",
          "un rapprochement avec SIRENE est déjà en cours : réessayez quand il sera terminé"},
+        {R"(^no employment at level '(.*)': the employment table has no row of that level$)",
+         "aucun chiffre d'emploi au niveau « $1 » : la table de l'emploi n'a aucune ligne de ce "
+         "niveau"},
+        {R"(^no employment by (\S+) at level '(.*)' \(nor by a finer NAF level to sum\)$)",
+         "aucun chiffre d'emploi par $1 au niveau « $2 » (ni à un niveau plus fin de la NAF à "
+         "sommer)"},
+        {R"(^parameter 'territory': no employment for (\S+) '(.*)'$)",
+         "paramètre « territory » : aucun chiffre d'emploi pour le territoire « $2 » ($1)"},
+        {R"(^parameter 'sector': no employment for sector '(.*)' at NAF level (\S+)$)",
+         "paramètre « sector » : aucun chiffre d'emploi pour le secteur « $1 » au niveau $2 de "
+         "la NAF"},
         {R"(^no file (.*)$)", "aucun fichier $1"},
         {R"(^no cluster '(.*)'$)", "aucun pôle « $1 »"},
         {R"(^no organisation '(.*)'$)", "aucune organisation « $1 »"},
@@ -223,6 +234,17 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
          "code de pays ISO 3166-1 alpha-2 inconnu"},
         {R"(^identifier may contain only letters, digits, (.*) and (.*)$)",
          "un identifiant ne contient que des lettres, des chiffres, $1 et $2"},
+        {R"(^unknown NAF rev\.2 sector: .*$)",
+         "secteur NAF rév. 2 inconnu : une section (A21, une lettre : C), un code A38 (deux "
+         "lettres : CI), une division (A88, deux chiffres : 26) ou « total »"},
+        {R"(^zone d'emploi 2020 code must have four digits.*$)",
+         "un code de zone d'emploi 2020 compte quatre chiffres, les deux premiers un code de "
+         "région ou 00 (par ex. 1101, 0053)"},
+        {R"(^unknown zone d'emploi: not in the referential of zones.*$)",
+         "zone d'emploi inconnue : absente du référentiel des zones (la liste ZE2020 de l'INSEE, "
+         "importée comme territoires de niveau zone)"},
+        {R"(^zone d'emploi (\d+) lies in region (\d+)$)",
+         "la zone d'emploi $1 se trouve dans la région $2"},
         {R"(^refers to an unknown (\S+) \(not in the store, nor in this load\)$)",
          "fait référence à un·e $1 inconnu·e (ni dans la base, ni dans ce chargement)"},
     }};

@@ -11,6 +11,7 @@
 #include <thread>
 #include <tuple>
 
+#include "core/codes.h"
 #include "core/date.h"
 #include "core/model.h"
 
@@ -236,6 +237,43 @@ void Loader::add_error(FieldError error) {
   if (static_cast<int>(errors_.size()) < options_.max_errors) errors_.push_back(std::move(error));
 }
 
+void Loader::check_zone(const schema::Entity& e, const Row& row, const RowOrigin& origin) {
+  const std::string_view n = e.name;
+  int field = -1;
+  bool defines = false;  // a territory row of level zone adds to the referential
+  if (n == "employment" || n == "territory") {
+    const auto* level = text(row, schema::field_index(e, "level"));
+    if (level == nullptr || *level != "zone") return;
+    field = schema::field_index(e, "code");
+    defines = n == "territory";
+  } else if (n == "organisation" || n == "firm_year") {
+    field = schema::field_index(e, "employment_zone");
+  } else {
+    return;
+  }
+  const auto* code = text(row, field);
+  if (code == nullptr || !codes::zone_well_formed(*code)) return;  // the form's rule says why
+  if (!zones_) {
+    (void)drain();
+    zones_.emplace();
+    if (!tx_) return;
+    auto rows = tx_->query(R"(SELECT "code" FROM "territory" WHERE "level" = 'zone')", {});
+    if (!rows.has_value()) {
+      failure_ = rows.error();
+      return;
+    }
+    for (auto& r : *rows) zones_->insert(std::move(std::get<std::string>(r[0])));
+  }
+  if (defines) {
+    zones_->insert(*code);
+    return;
+  }
+  if (zones_->empty() || zones_->contains(*code)) return;
+  add_error(error_at(origin, e, field, *code,
+                     "unknown zone d'emploi: not in the referential of zones (INSEE's ZE2020 "
+                     "list, imported as territories of level zone)"));
+}
+
 void Loader::check_project_status(const schema::Entity& e, const Row& row,
                                   const RowOrigin& origin) {
   if (!project_status_) {
@@ -335,6 +373,8 @@ void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin, Merg
     const int field = static_cast<int>(fe.column) - 1;
     add_error(error_at(origin, e, field, row[static_cast<size_t>(field)], std::move(fe.rule)));
   }
+
+  check_zone(e, row, origin);
 
   for (const auto& [i, keys] : st.refs) {
     const Value& v = row[static_cast<size_t>(i)];

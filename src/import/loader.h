@@ -101,6 +101,10 @@ class Loader {
   // Merges the stored row of `row`'s key, if any, into `row` (Merge).
   void merge_stored(const schema::Entity& e, Row& row, const RowOrigin& origin, Merge merge);
   void check_project_status(const schema::Entity& e, const Row& row, const RowOrigin& origin);
+  // Zone d'emploi codes (an employment row of level zone, an organisation's or a firm's zone)
+  // against INSEE's referential when the store holds it (territory rows of level zone, stored or
+  // earlier in this load); without it the field's format rule alone applies.
+  void check_zone(const schema::Entity& e, const Row& row, const RowOrigin& origin);
   void check_project_events();
   FieldError error_at(const RowOrigin& origin, const schema::Entity& e, int field,
                       const Value& value, std::string rule) const;
@@ -132,7 +136,8 @@ class Loader {
   };
   std::vector<EventRow> events_;
   std::optional<std::unordered_map<std::string, std::string>>
-      project_status_;  // id -> status in store
+      project_status_;                                    // id -> status in store
+  std::optional<std::unordered_set<std::string>> zones_;  // the referential's codes
 };
 
 }  // namespace poles::import

@@ -24,7 +24,7 @@ namespace poles::import {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Normaliser>, 13> kNormalisers = {{
+constexpr std::array<std::pair<std::string_view, Normaliser>, 14> kNormalisers = {{
     {"upper", Normaliser::kUpper},
     {"lower", Normaliser::kLower},
     {"nospace", Normaliser::kNoSpace},
@@ -33,6 +33,7 @@ constexpr std::array<std::pair<std::string_view, Normaliser>, 13> kNormalisers =
     {"number", Normaliser::kNumber},
     {"postcode", Normaliser::kPostcode},
     {"insee_code", Normaliser::kInseeCode},
+    {"zone", Normaliser::kZone},
     {"department", Normaliser::kDepartment},
     {"department_of_postcode", Normaliser::kDepartmentOfPostcode},
     {"siren_of_siret", Normaliser::kSirenOfSiret},
@@ -509,6 +510,15 @@ std::optional<std::string> normalise_value(Normaliser n, const std::string& valu
       return pad_code(value, why, true);
     case Normaliser::kInseeCode:
       return pad_code(value, why, false);
+    case Normaliser::kZone: {
+      std::string s = strip_spaces(trim(value));
+      if (s.ends_with(".0")) s.resize(s.size() - 2);  // a number cell written back as text
+      if (s.empty() || s.size() > 4 || !all_digits(s)) {
+        why = "a zone d'emploi code has up to four digits";
+        return std::nullopt;
+      }
+      return std::string(4 - s.size(), '0') + s;
+    }
     case Normaliser::kDepartment: {
       std::string s = strip_spaces(trim(value));
       if (s.size() == 1 && all_digits(s)) s = "0" + s;

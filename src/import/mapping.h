@@ -37,7 +37,8 @@ enum class Normaliser : uint8_t {
   kYear,        // the year of a date, or a 4-digit year
   kNumber,      // "1 234 567,5", "1.234.567,5", "12 k€" is refused; "1234.5" from XLSX kept
   kPostcode,    // digits, padded back to 5 ("1000" -> "01000")
-  kInseeCode,   // a commune or zone code padded back to 5 ("1053" -> "01053"; "2A004" kept)
+  kInseeCode,   // a commune code padded back to 5 ("1053" -> "01053"; "2A004" kept)
+  kZone,        // a zone d'emploi 2020 code padded back to 4 ("53" -> "0053", "1101" kept)
   kDepartment,  // a département code padded back to 2 ("9" -> "09", "2a" -> "2A")
   kDepartmentOfPostcode,  // "01000" -> "01", "20090" -> "2A", "97411" -> "974"
   kSirenOfSiret,          // the first 9 digits of a 14-digit SIRET

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 
+#include "core/codes.h"
 #include "core/date.h"
 #include "core/model.h"
 #include "report/html.h"
@@ -105,8 +106,9 @@ std::string euros(double v, std::string_view lang) {
 
 std::string sector_sheet_title(const app::SectorSheet& sheet, std::string_view lang) {
   const Words w{lang};
-  return fmt::format("{} — {}{}NAF {}", w("title"), sheet.name, sheet.name.empty() ? "" : " · ",
-                     sheet.sector);
+  // The division's official title in the document's language (INSEE's, NACE rev.2's).
+  const std::string_view name = codes::naf_name(sheet.sector, lang == "en");
+  return fmt::format("{} — {}{}NAF {}", w("title"), name, name.empty() ? "" : " · ", sheet.sector);
 }
 
 std::string sector_sheet_html(const app::SectorSheet& sheet, std::string_view lang) {

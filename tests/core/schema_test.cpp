@@ -146,7 +146,28 @@ TEST(Schema, CrossFieldRulesGiveExactMessages) {
                               {"sector", std::string("04")}});
   check_row(employment, row, errors);
   ASSERT_EQ(errors.size(), 2u);
-  EXPECT_EQ(errors[1].rule, "unknown NAF rev.2 division (two digits, 01-99) or 'total'");
+  EXPECT_EQ(errors[1].rule,
+            "unknown NAF rev.2 sector: a section (A21, one letter: C), an A38 code (two letters: "
+            "CI) or a division (A88, two digits: 26) or 'total'");
+  // A zone d'emploi: four digits, a region's code or 00 first; its region as its parent.
+  errors.clear();
+  row = make_row(employment, {{"level", std::string("zone")},
+                              {"code", std::string("9901")},
+                              {"sector", std::string("CI")}});
+  check_row(employment, row, errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].rule,
+            "zone d'emploi 2020 code must have four digits, the first two a region code or 00 "
+            "(e.g. 1101, 0053)");
+  const Entity& territory = *find_entity("territory");
+  errors.clear();
+  row = make_row(territory, {{"level", std::string("zone")},
+                             {"code", std::string("1101")},
+                             {"name", std::string("Cergy-Vexin")},
+                             {"parent", std::string("84")}});
+  check_row(territory, row, errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].rule, "zone d'emploi 1101 lies in region 11");
 }
 
 TEST(Schema, JsonValuesAreChecked) {

@@ -129,7 +129,7 @@ TEST_F(FactoryFrance, ShiftShareSumsToTheObservedChangeInEveryCell) {
   for (const auto& c : *ss) {
     EXPECT_NEAR(c.national + c.industry_mix + c.competitive, c.change,
                 1e-9 * std::max(1.0, std::fabs(c.change)))
-        << c.region << " " << c.sector;
+        << c.territory << " " << c.sector;
     national += c.national;
     change += c.change;
   }
@@ -137,7 +137,7 @@ TEST_F(FactoryFrance, ShiftShareSumsToTheObservedChangeInEveryCell) {
   // Through the app layer too: every region's components sum to its change.
   auto v = app::employment_overview(*snap_, defaults(app::employment_params()));
   ASSERT_TRUE(v.has_value()) << v.error().to_string();
-  for (const auto& r : v->shift_share.regions) {
+  for (const auto& r : v->shift_share.territories) {
     EXPECT_NEAR(r.national + r.industry_mix + r.competitive, r.change,
                 1e-9 * std::max(1.0, std::fabs(r.change)));
   }

@@ -226,16 +226,53 @@ TEST(Employment, ShiftShareSumsToTheChange) {
   ASSERT_EQ(ss->size(), 4u);
   // Region 11, sector 30: e0 100, e1 150; g = 0.1, g_s = (190 - 150) / 150 = 4/15, g_rs = 0.5.
   const auto& x = (*ss)[0];
-  EXPECT_EQ(x.region, "11");
+  EXPECT_EQ(x.territory, "11");
   EXPECT_EQ(x.sector, "30");
   EXPECT_NEAR(x.national, 10, 1e-12);
   EXPECT_NEAR(x.industry_mix, 100 * (4.0 / 15 - 0.1), 1e-12);
   EXPECT_NEAR(x.competitive, 100 * (0.5 - 4.0 / 15), 1e-12);
   for (const auto& c : *ss)
     EXPECT_NEAR(c.national + c.industry_mix + c.competitive, c.change, 1e-9)
-        << c.region << " " << c.sector;
+        << c.territory << " " << c.sector;
   EXPECT_FALSE(foresight::shift_share(*cube, 2010, 2015).has_value());
   EXPECT_FALSE(foresight::shift_share(*cube, 2020, 2010).has_value());
+}
+
+// Sections are summed from the divisions when the table has none (divisions 29 and 30 both lie in
+// section C and A38 code CL); departments are a level of their own, and a level absent is refused.
+TEST(Employment, CoarserSectorsAreSumsOfTheDivisionsAndLevelsStayApart) {
+  Eco e = employment_eco();
+  e.row("employment", {{"level", S("region")},
+                       {"code", S("11")},
+                       {"sector", S("29")},
+                       {"year", int64_t{2020}},
+                       {"jobs", 70.0}});
+  e.row("employment", {{"level", S("department")},
+                       {"code", S("31")},
+                       {"sector", S("C")},
+                       {"year", int64_t{2020}},
+                       {"jobs", 9.0}});
+  auto s = e.build();
+  auto a21 = foresight::employment_cube(*s, "region", codes::NafLevel::kA21);
+  ASSERT_TRUE(a21.has_value()) << a21.error().to_string();
+  EXPECT_EQ(a21->summed_from, codes::NafLevel::kA88);
+  EXPECT_EQ(a21->sectors, (std::vector<std::string>{"C", "J"}));        // 29 + 30 -> C, 62 -> J
+  EXPECT_EQ(a21->territories, (std::vector<std::string>{"11", "84"}));  // not department 31
+  EXPECT_DOUBLE_EQ(a21->jobs[0][0][1], 150 + 70);  // region 11, section C, 2020
+  EXPECT_DOUBLE_EQ(a21->jobs[1][0][1], 40);        // region 84: 30 only
+  EXPECT_DOUBLE_EQ(a21->sector_total[0][1], 260);
+  auto a38 = foresight::employment_cube(*s, "region", codes::NafLevel::kA38);
+  ASSERT_TRUE(a38.has_value());
+  EXPECT_EQ(a38->sectors, (std::vector<std::string>{"CL", "JC"}));
+  auto departments = foresight::employment_cube(*s, "department", codes::NafLevel::kA21);
+  ASSERT_TRUE(departments.has_value()) << departments.error().to_string();
+  EXPECT_FALSE(departments->summed_from.has_value());
+  EXPECT_EQ(departments->territories, std::vector<std::string>{"31"});
+  // Divisions cannot be made from sections.
+  auto finer = foresight::employment_cube(*s, "department", codes::NafLevel::kA88);
+  ASSERT_FALSE(finer.has_value());
+  EXPECT_EQ(finer.error().code(), ErrorCode::kNotFound);
+  EXPECT_FALSE(foresight::employment_cube(*s, "zone").has_value());
 }
 
 TEST(Employment, LocationQuotientsAndStars) {
@@ -247,7 +284,7 @@ TEST(Employment, LocationQuotientsAndStars) {
   ASSERT_TRUE(spec.has_value());
   // Sector 30 in 2020: 11 has 150 / 650 of its jobs, France 190 / 1100: LQ = (150/650)/(190/1100).
   const auto& a = (*spec)[0];
-  EXPECT_EQ(a.region, "11");
+  EXPECT_EQ(a.territory, "11");
   EXPECT_NEAR(a.lq, (150.0 / 650) / (190.0 / 1100), 1e-12);
   EXPECT_TRUE(a.size_star);  // the largest of two regions: the top decile is the top one
   EXPECT_TRUE(a.focus_star);
@@ -483,12 +520,12 @@ TEST(Employment, SectorProfileJoinsSpecialisationAndShiftShare) {
   EXPECT_EQ(p->projection.n, 3u);
   EXPECT_EQ(p->projection.points.size(), 6u);  // three observed years, three projected
   // Regions, most jobs first: 11 (150 in 2020), 84 (40), each with its shift-share.
-  ASSERT_EQ(p->regions.size(), 2u);
-  EXPECT_EQ(p->regions[0].specialisation.region, "11");
-  EXPECT_EQ(p->regions[1].specialisation.region, "84");
-  ASSERT_TRUE(p->regions[0].shift_share.has_value());
-  EXPECT_DOUBLE_EQ(p->regions[0].shift_share->change, 50);
-  EXPECT_DOUBLE_EQ(p->regions[1].shift_share->change, -10);
+  ASSERT_EQ(p->territories.size(), 2u);
+  EXPECT_EQ(p->territories[0].specialisation.territory, "11");
+  EXPECT_EQ(p->territories[1].specialisation.territory, "84");
+  ASSERT_TRUE(p->territories[0].shift_share.has_value());
+  EXPECT_DOUBLE_EQ(p->territories[0].shift_share->change, 50);
+  EXPECT_DOUBLE_EQ(p->territories[1].shift_share->change, -10);
   // With two years only, the trend fails and so does the profile.
   Eco two = employment_eco();
   auto s2 = two.build();
@@ -507,13 +544,14 @@ TEST(Employment, OverviewFiltersAndSumsByRegion) {
   ASSERT_TRUE(all.has_value());
   EXPECT_EQ(all->specialisation.size(), 4u);
   EXPECT_EQ(all->cells.size(), 4u);
-  ASSERT_EQ(all->regions.size(), 2u);
+  ASSERT_EQ(all->territories.size(), 2u);
   // Region 11: 100 + 200 jobs in 2010, +50 + 0 by 2020.
-  EXPECT_EQ(all->regions[0].region, "11");
-  EXPECT_DOUBLE_EQ(all->regions[0].start, 300);
-  EXPECT_DOUBLE_EQ(all->regions[0].change, 50);
-  EXPECT_DOUBLE_EQ(all->regions[0].growth, 50.0 / 300);
-  EXPECT_NEAR(all->regions[0].national + all->regions[0].industry_mix + all->regions[0].competitive,
+  EXPECT_EQ(all->territories[0].territory, "11");
+  EXPECT_DOUBLE_EQ(all->territories[0].start, 300);
+  EXPECT_DOUBLE_EQ(all->territories[0].change, 50);
+  EXPECT_DOUBLE_EQ(all->territories[0].growth, 50.0 / 300);
+  EXPECT_NEAR(all->territories[0].national + all->territories[0].industry_mix +
+                  all->territories[0].competitive,
               50, 1e-9);
   ASSERT_EQ(all->projections.size(), 2u);
   auto one = foresight::overview(*cube, w, "84", "30");

@@ -223,6 +223,10 @@ add('services-summary', 'GET', '/api/v1/services/summary?from=2016&to=2020');
 add('services-diagnostics', 'GET', '/api/v1/services/diagnostics');
 add('foresight-employment', 'GET', `/api/v1/foresight/employment?sector=${SECTOR}&year=2022`);
 add('foresight-sectors', 'GET', '/api/v1/foresight/sectors');
+// Sections summed from the divisions the demo publishes; a level it has no figures for.
+add('foresight-employment-sections', 'GET', '/api/v1/foresight/employment?nomenclature=a21&sector=C&year=2022&territory=84');
+add('foresight-sectors-a38', 'GET', '/api/v1/foresight/sectors?nomenclature=a38');
+add('foresight-employment-zones-absent', 'GET', '/api/v1/foresight/employment?territory_level=zone');
 add('foresight-sector', 'GET', `/api/v1/foresight/sectors/${SECTOR}?year=2022`);
 add('report-sector', 'GET', `/api/v1/reports/sector/${SECTOR}?year=2022&format=html&lang=fr`, { text: true });
 add('report-cluster', 'GET', `/api/v1/reports/cluster/${C}?year=2022&draws=100&format=html&lang=en`, { text: true });

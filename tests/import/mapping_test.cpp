@@ -4,6 +4,7 @@
 // an XLSX written by Python's openpyxl, through examples/mappings/member-directory.toml.
 #include "import/mapping.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <xlsxwriter.h>
 
@@ -13,8 +14,10 @@
 #include <set>
 #include <sstream>
 
+#include "foresight/employment.h"
 #include "import/exporter.h"
 #include "import/importer.h"
+#include "snapshot/loader.h"
 #include "store_digest.h"
 #include "store_fixture.h"
 
@@ -510,6 +513,86 @@ TEST_P(MappingTest, TheShippedEmploymentMappingReadsTheTableItDocuments) {
   auto r = import_mapped(*store_, *m, table, "emploi.csv", {});
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
   EXPECT_EQ(r->counts["employment"].inserted, 7);  // 4 + 3 (2020 is not published for 09)
+}
+
+// Employment at the scale of the sources: INSEE's referential of the zones d'emploi, then a table
+// by zone × NAF section (A21), wide by year, with French titles, lost leading zeros and secret
+// cells, both through the shipped mappings; the location quotients at zone level equal those the
+// generating script computed from the figures it planted (examples/make_zone_employment.py).
+TEST_P(MappingTest, EmploymentByZoneAndSectionThroughTheMappingGivesTheZonesQuotients) {
+  const auto out = testing::run_command(
+      "/usr/bin/python3 " + (testing::source_dir() / "examples/make_zone_employment.py").string() +
+      " " + dir_->path().string());
+  ASSERT_TRUE(std::filesystem::exists(*dir_ / "expected.json")) << out.output;
+  std::ifstream in(*dir_ / "expected.json");
+  const Json expected = Json::parse(in);
+  const auto mapping_of = [](const char* name) {
+    auto m = read_mapping((testing::source_dir() / "examples/mappings" / name).string());
+    EXPECT_TRUE(m.has_value()) << m.error().to_string();
+    return m.has_value() ? *m : Mapping{};
+  };
+  const auto read = [&](const char* name) {
+    std::ifstream f(*dir_ / name, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+  };
+  const std::string table = read("emploi-ze-a21.csv");
+
+  // Without the referential a zone code is checked by its form only; with it, by the list.
+  auto zones = import_mapped(*store_, mapping_of("zones-emploi-2020.toml"), read("zones.csv"),
+                             "zones.csv", {});
+  ASSERT_TRUE(zones.has_value()) << zones.error().to_string();
+  EXPECT_EQ(zones->counts["territory"].inserted, expected["zones"].get<int64_t>());
+
+  const Mapping employment = mapping_of("employment-zone-a21.toml");
+  auto r = import_mapped(*store_, employment, table, "emploi-ze-a21.csv", {});
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(r->counts["employment"].inserted, expected["rows"].get<int64_t>());
+  EXPECT_TRUE(r->rejected_lines.empty());
+  // Read again: nothing changes.
+  const std::string before = digest();
+  auto again = import_mapped(*store_, employment, table, "emploi-ze-a21.csv", {});
+  ASSERT_TRUE(again.has_value()) << again.error().to_string();
+  EXPECT_EQ(again->counts["employment"].unchanged, expected["rows"].get<int64_t>());
+  EXPECT_EQ(digest(), before);
+
+  auto snap = snapshot::load(*store_);
+  ASSERT_TRUE(snap.has_value()) << snap.error().to_string();
+  auto cube = foresight::employment_cube(**snap, "zone", codes::NafLevel::kA21);
+  ASSERT_TRUE(cube.has_value()) << cube.error().to_string();
+  EXPECT_EQ(cube->territories.size(), 9U);
+  EXPECT_EQ(cube->territories.front(), "0051");  // Alençon, its leading zeros put back
+  EXPECT_FALSE(cube->summed_from.has_value());
+  size_t compared = 0;
+  for (const int year : expected["years"].get<std::vector<int>>()) {
+    auto spec = foresight::specialisation(*cube, year);
+    ASSERT_TRUE(spec.has_value()) << spec.error().to_string();
+    size_t cells = 0;
+    for (const auto& x : *spec) {
+      const auto key = fmt::format("{}|{}|{}", x.territory, x.sector, year);
+      ASSERT_TRUE(expected["lq"].contains(key)) << key << " is secret in the source";
+      EXPECT_NEAR(x.lq, expected["lq"][key].get<double>(), 1e-12) << key;
+      ++cells;
+    }
+    compared += cells;
+  }
+  EXPECT_EQ(compared, expected["lq"].size());  // every published cell, none invented
+
+  // A code of the right form that is no zone, and a malformed one: refused with their line.
+  const std::string bad =
+      "Zone d'emploi;Libellé de la zone;Secteur d'activité;2022\n"
+      "1199;Nulle part;Construction;1 000\n"
+      "9901;Nulle part;Construction;1 000\n"
+      "1101;Cergy-Vexin;Sylviculture;1 000\n";
+  auto refused = import_mapped(*store_, employment, bad, "bad.csv", {});
+  ASSERT_FALSE(refused.has_value());
+  std::map<int64_t, std::string> why;
+  for (const auto& e : refused.error().field_errors()) why[e.line] = e.field + ": " + e.rule;
+  ASSERT_EQ(why.size(), 3U) << refused.error().to_string();
+  EXPECT_NE(why[2].find("code: unknown zone d'emploi"), std::string::npos) << why[2];
+  EXPECT_NE(why[3].find("code: zone d'emploi 2020 code must have four digits"), std::string::npos)
+      << why[3];
+  EXPECT_NE(why[4].find("sector: not in the dictionary 'section'"), std::string::npos) << why[4];
+  EXPECT_EQ(digest(), before);
 }
 
 TEST_P(MappingTest, AnEntityImportsFromAWorkbookThroughTheSameRulesWithCellNames) {

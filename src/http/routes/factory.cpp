@@ -57,12 +57,15 @@ void add_factory_routes(Router& r, Services&) {
       });
   r.get("/api/v1/foresight/sectors", "Sectors with employment figures", "foresight")
       .authenticated()
+      .params(app::employment_sector_params())
       .cached()
       .returns<app::EmploymentSectors>()
-      .handle([](Ctx& c) { c.view([](const auto& s) { return app::employment_sectors(s); }); });
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::employment_sectors(s, c.args); });
+      });
   r.get("/api/v1/foresight/sectors/{sector}", "The data of a sector sheet", "foresight")
       .authenticated()
-      .params(app::employment_params())
+      .params(app::sector_sheet_params())
       .cached()
       .returns<app::SectorSheet>()
       .handle([](Ctx& c) {

@@ -39,7 +39,7 @@ void document_answers(RouteBuilder& b) {
 void add_report_routes(Router& r, Services&) {
   auto sector =
       r.get("/api/v1/reports/sector/{sector}", "The sector sheet as a document", "foresight");
-  sector.authenticated().params(document_params(app::employment_params()));
+  sector.authenticated().params(document_params(app::sector_sheet_params()));
   document_answers(sector);
   sector.handle([](Ctx& c) {
     auto snap = c.snapshot();
