@@ -1190,21 +1190,27 @@ async function pageEmployment(root, params) {
   const scale = ["region", "department", "zone"].includes(params.get("territory_level")) ? params.get("territory_level") : "region";
   const nomenclature = ["a21", "a38", "a88"].includes(params.get("nomenclature")) ? params.get("nomenclature") : "a88";
   const levels = `territory_level=${scale}&nomenclature=${nomenclature}`;
-  const sectorsOf = await api("GET", `/api/v1/foresight/sectors?${levels}`);
-  const sectors = sectorsOf.items;
-  const sector = sectors.some((s) => s.sector === params.get("sector")) ? params.get("sector") : sectors[0]?.sector;
-  const emp = await api("GET", `/api/v1/foresight/employment?${levels}&sector=${encodeURIComponent(sector)}`);
   const go = (over) => {
-    const q = new URLSearchParams({ territory_level: scale, nomenclature, sector, ...over });
+    const q = new URLSearchParams({ territory_level: scale, nomenclature, sector: params.get("sector") || "", ...over });
     location.hash = `#/employment?${q}`;
   };
-  const sectorName = (s) => (lang === "en" ? s.name_en : s.name) || s.sector;
-  const sectorSel = el("select", { id: "emp-sector", class: "fr-select", onchange: (e) => go({ sector: e.target.value }) },
-    sectors.map((s) => el("option", { value: s.sector, selected: s.sector === sector }, `${s.sector} — ${sectorName(s)}`)));
   const scaleSel = el("select", { id: "emp-scale", class: "fr-select", onchange: (e) => go({ territory_level: e.target.value }) },
     ["region", "department", "zone"].map((k) => el("option", { value: k, selected: k === scale }, t("emp.scale." + k))));
   const nomSel = el("select", { id: "emp-nomenclature", class: "fr-select", onchange: (e) => go({ nomenclature: e.target.value, sector: "" }) },
     ["a21", "a38", "a88"].map((k) => el("option", { value: k, selected: k === nomenclature }, t("emp.nomenclature." + k))));
+  // No figures at this scale: the menus stay, to choose another one.
+  const sectorsOf = await api("GET", `/api/v1/foresight/sectors?${levels}`).catch((e) => { if (e.problem?.status === 404) return null; throw e; });
+  if (!sectorsOf?.items.length) {
+    root.append(el("h1", {}, t("emp.title")), el("div", { class: "filters" }, el("label", {}, t("emp.scale"), scaleSel), el("label", {}, t("emp.nomenclature"), nomSel)),
+      el("div", { class: "fr-callout", id: "emp-none" }, el("p", {}, t("emp.none", { scale: t("emp.scale." + scale).toLowerCase(), nomenclature: t("emp.nomenclature." + nomenclature) }))));
+    return;
+  }
+  const sectors = sectorsOf.items;
+  const sector = sectors.some((s) => s.sector === params.get("sector")) ? params.get("sector") : sectors[0].sector;
+  const emp = await api("GET", `/api/v1/foresight/employment?${levels}&sector=${encodeURIComponent(sector)}`);
+  const sectorName = (s) => (lang === "en" ? s.name_en : s.name) || s.sector;
+  const sectorSel = el("select", { id: "emp-sector", class: "fr-select", onchange: (e) => go({ sector: e.target.value }) },
+    sectors.map((s) => el("option", { value: s.sector, selected: s.sector === sector }, `${s.sector} — ${sectorName(s)}`)));
   const stars = (r) => "★".repeat(r.stars);
   let where;
   if (scale === "region") {
@@ -1230,7 +1236,8 @@ async function pageEmployment(root, params) {
     emp.summed_from ? el("p", { class: "muted", id: "emp-summed" }, t("emp.summed", { from: t("emp.nomenclature." + emp.summed_from) })) : "",
     nomenclature === "a88" && scale === "region" ? el("p", { id: "emp-sheet" }, el("strong", {}, t("emp.sheet") + colon()), el("a", { href: sheet + "&format=html", target: "_blank", id: "emp-sheet-html" }, t("emp.sheet_html")),
       " · ", el("a", { href: sheet + "&format=pdf", id: "emp-sheet-pdf" }, t("emp.sheet_pdf"))) : "",
-    el("div", { class: "grid" },
+    // The map beside the trend; a table of territories takes the page's width.
+    ((mapCard, trendCard) => (scale === "region" ? el("div", { class: "grid" }, mapCard, trendCard) : el("div", {}, mapCard, trendCard)))(
       el("section", { class: "card", id: "emp-map" }, el("h2", {}, t("emp.map." + scale) + ` (${emp.year})`), where),
       el("section", { class: "card" }, el("h2", {}, t("emp.projection")), el("p", {}, pr?.annual_growth != null ? t("emp.growth", { g: pct(pr.annual_growth, 2) }) : t("emp.no_trend")), projBox)),
     el("section", { class: "card", id: "emp-shift" }, el("h2", {}, t("emp.shift", { from: emp.from, to: emp.to })),
