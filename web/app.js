@@ -1223,7 +1223,7 @@ async function pageEmployment(root, params) {
     }));
   } else {
     const rows = [...emp.specialisation].sort((a, b) => (b.lq ?? -1) - (a.lq ?? -1));
-    where = table([{ label: t("emp.territory." + scale), value: (r) => `${r.territory_name} (${r.territory})` },
+    where = table([{ label: t("emp.territory." + scale), value: (r) => (r.territory_name === r.territory ? r.territory : `${r.territory_name} (${r.territory})`) },
       { label: t("emp.jobs"), num: true, value: (r) => fmt(r.jobs) },
       { label: t("emp.share"), num: true, value: (r) => pct(r.share_of_territory, 1) },
       { label: t("emp.lq"), num: true, value: (r) => fmt(r.lq, 2) }, { label: t("emp.stars"), value: stars }], rows, null, { id: "emp-lq" });

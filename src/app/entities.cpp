@@ -90,6 +90,24 @@ Status check_references(store::Transaction& tx, const schema::Entity& e, const R
       errors.push_back(std::move(fe));
     }
   }
+  // A zone d'emploi against INSEE's referential when the store holds one (as imports check it).
+  if (const int z = schema::zone_reference(e, row); z >= 0) {
+    const auto& code = std::get<std::string>(row[static_cast<size_t>(z)]);
+    POLES_ASSIGN_OR_RETURN(
+        auto zones,
+        tx.query(R"(SELECT COUNT(*), COUNT(CASE WHEN "code" = ? THEN 1 END) FROM "territory" )"
+                 R"(WHERE "level" = 'zone')",
+                 {code}));
+    if (zones.size() == 1 && std::get<int64_t>(zones[0][0]) > 0 &&
+        std::get<int64_t>(zones[0][1]) == 0) {
+      FieldError fe;
+      fe.file = "request";
+      fe.field = std::string(e.fields[static_cast<size_t>(z)].name);
+      fe.value = code;
+      fe.rule = std::string(schema::kUnknownZoneRule);
+      errors.push_back(std::move(fe));
+    }
+  }
   for (size_t i = 0; i < e.fields.size(); ++i) {
     const auto& f = e.fields[i];
     if (!f.unique || is_null(row[i])) continue;

@@ -175,14 +175,15 @@ void add_factory(CLI::App& app, CommandContext& ctx) {
                                {"lq", tj::to_json(x.lq)},
                                {"stars", x.stars}});
         }
-        return Json{{"territory_level", r.territory_level},
-                    {"nomenclature", r.nomenclature},
-                    {"year", r.year},
-                    {"from", r.from},
-                    {"to", r.to},
-                    {"location_quotients", quotients},
-                    {"projections", projections},
-                    {"territories", tj::to_json(r.shift_share.territories)}};
+        Json out{{"territory_level", r.territory_level}, {"nomenclature", r.nomenclature}};
+        if (r.summed_from) out["summed_from"] = *r.summed_from;
+        out.update(Json{{"year", r.year},
+                        {"from", r.from},
+                        {"to", r.to},
+                        {"location_quotients", quotients},
+                        {"projections", projections},
+                        {"territories", tj::to_json(r.shift_share.territories)}});
+        return out;
       });
   view_command(fore, ctx,
                {.name = "sectors",

@@ -580,6 +580,7 @@ bool zone_well_formed(std::string_view zone) {
   for (char c : zone) {
     if (!std::isdigit(static_cast<unsigned char>(c))) return false;
   }
+  if (zone == "0000") return false;
   return zone.substr(0, 2) == "00" || find_region(zone.substr(0, 2)) != nullptr;
 }
 

@@ -775,6 +775,18 @@ bool check_territory_code(const Entity& e, const Row& row, std::vector<FieldErro
 
 }  // namespace
 
+int zone_reference(const Entity& e, const Row& row) {
+  const std::string_view n = e.name;
+  int field = -1;
+  if (n == "employment") {
+    const auto* level = text_at(row, field_index(e, "level"));
+    if (level != nullptr && *level == "zone") field = field_index(e, "code");
+  } else if (n == "organisation" || n == "firm_year") {
+    field = field_index(e, "employment_zone");
+  }
+  return field >= 0 && text_at(row, field) != nullptr ? field : -1;
+}
+
 void check_row(const Entity& e, Row& row, std::vector<FieldError>& errors) {
   const std::string_view n = e.name;
   if (n == "organisation") {

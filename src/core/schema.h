@@ -79,6 +79,15 @@ std::optional<std::string> check_value(const Field& f, Value& v);
 // Appends one FieldError per broken rule (line/file left for the caller).
 void check_row(const Entity& e, Row& row, std::vector<FieldError>& errors);
 
+// The field of a row that names a zone d'emploi to check against the referential of zones the
+// store holds (territory rows of level zone): an employment row's code at level zone, an
+// organisation's or a firm's employment_zone; -1 when none (or empty). The rule when it is not
+// in the referential (imports and forms alike).
+int zone_reference(const Entity& e, const Row& row);
+inline constexpr std::string_view kUnknownZoneRule =
+    "unknown zone d'emploi: not in the referential of zones (INSEE's ZE2020 list, imported as "
+    "territories of level zone)";
+
 // Markdown description of every entity (the body of docs/data-format.md's reference section).
 std::string markdown_reference();
 

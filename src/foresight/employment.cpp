@@ -64,7 +64,9 @@ std::optional<std::string> sector_at(std::string_view code, codes::NafLevel leve
 }
 
 // Adds v to a cell that may be NaN (absent).
-void accumulate(double& cell, double v) { cell = std::isnan(cell) ? v : cell + v; }
+void accumulate(double& cell, double v) {
+  if (!std::isnan(v)) cell = std::isnan(cell) ? v : cell + v;
+}
 
 // The sum over territories of one column (NaN when every one is absent).
 template <typename Get>
@@ -91,14 +93,14 @@ Result<Cube> employment_cube(const Snapshot& s, std::string_view level,
   const auto& sector = t.column("sector");
   const auto& year = t.column("year");
   const auto& jobs = t.column("jobs");
-  const auto at_level = [&](size_t i) { return lv.text(i) == level || lv.text(i) == "country"; };
-  // The NAF levels present at this territorial level: the one asked, else the nearest finer one.
+  // The territories, years and NAF levels of the level's own rows (country rows describe other
+  // tables as often: their years and levels do not count).
   std::set<codes::NafLevel> present;
   std::set<std::string> territories;
   std::set<int> years;
   for (size_t i = 0; i < t.rows; ++i) {
-    if (!at_level(i)) continue;
-    if (lv.text(i) == level) territories.insert(std::string(code.text(i)));
+    if (lv.text(i) != level) continue;
+    territories.insert(std::string(code.text(i)));
     if (const auto l = codes::naf_level_of(sector.text(i))) present.insert(*l);
     years.insert(static_cast<int>(year.ints[i]));
   }
@@ -110,7 +112,7 @@ Result<Cube> employment_cube(const Snapshot& s, std::string_view level,
   c.nomenclature = nomenclature;
   codes::NafLevel source = nomenclature;
   if (!present.contains(nomenclature)) {
-    // Finer levels have higher enum values (A21 < A38 < A88).
+    // Finer levels have higher enum values (A21 < A38 < A88): the nearest finer one.
     const auto finer = present.upper_bound(nomenclature);
     if (finer == present.end())
       return Status::not_found(
@@ -121,7 +123,7 @@ Result<Cube> employment_cube(const Snapshot& s, std::string_view level,
   }
   std::set<std::string> sectors;
   for (size_t i = 0; i < t.rows; ++i) {
-    if (!at_level(i) || codes::naf_level_of(sector.text(i)) != source) continue;
+    if (lv.text(i) != level || codes::naf_level_of(sector.text(i)) != source) continue;
     if (auto k = sector_at(sector.text(i), nomenclature)) sectors.insert(std::move(*k));
   }
   c.territories.assign(territories.begin(), territories.end());
@@ -132,39 +134,57 @@ Result<Cube> employment_cube(const Snapshot& s, std::string_view level,
   c.territory_total.assign(R, std::vector<double>(Y, kNaN));
   c.sector_total.assign(S, std::vector<double>(Y, kNaN));
   c.total.assign(Y, kNaN);
+  // National figures from the country rows only when they are of the same NAF level and not
+  // summed (a country row for some divisions of a group would give a part of it); then the
+  // country's total as well, else both from the territories (one base for e_s and e).
   std::vector<std::vector<double>> national_sector(S, std::vector<double>(Y, kNaN));
   std::vector<double> national(Y, kNaN);
+  bool country_rows = false;
   for (size_t i = 0; i < t.rows; ++i) {
-    if (!at_level(i)) continue;
-    const auto y = static_cast<size_t>(c.year_index(static_cast<int>(year.ints[i])));
-    const bool country = lv.text(i) != level;
+    const bool country = lv.text(i) == "country";
+    if (lv.text(i) != level && !country) continue;
+    const int yi = c.year_index(static_cast<int>(year.ints[i]));
+    if (yi < 0) continue;
+    const auto y = static_cast<size_t>(yi);
     const bool total = sector.text(i) == "total";
     std::optional<size_t> k;
     if (!total) {
       if (codes::naf_level_of(sector.text(i)) != source) continue;
       const auto at = sector_at(sector.text(i), nomenclature);
-      if (!at) continue;
-      k = static_cast<size_t>(c.sector_index(*at));
+      const int ki = at ? c.sector_index(*at) : -1;
+      if (ki < 0) continue;
+      k = static_cast<size_t>(ki);
     }
-    double& cell =
-        country ? (total ? national[y] : national_sector[*k][y])
-        : total
-            ? c.territory_total[static_cast<size_t>(c.territory_index(std::string(code.text(i))))]
-                               [y]
-            : c.jobs[static_cast<size_t>(c.territory_index(std::string(code.text(i))))][*k][y];
+    if (country) {
+      if (c.summed_from) continue;
+      if (total) {
+        national[y] = jobs.reals[i];
+      } else {
+        national_sector[*k][y] = jobs.reals[i];
+        country_rows = true;
+      }
+      continue;
+    }
+    const auto r = static_cast<size_t>(c.territory_index(std::string(code.text(i))));
     if (total)
-      cell = jobs.reals[i];
+      c.territory_total[r][y] = jobs.reals[i];
     else
-      accumulate(cell, jobs.reals[i]);
+      accumulate(c.jobs[r][*k][y], jobs.reals[i]);
   }
-  // National figures: the country rows, else the sum over territories.
+  // A territory without its total row: the sum of its sectors (as published).
+  for (size_t r = 0; r < R; ++r) {
+    for (size_t y = 0; y < Y; ++y) {
+      if (std::isnan(c.territory_total[r][y]))
+        c.territory_total[r][y] = sum_present(S, [&](size_t k) { return c.jobs[r][k][y]; });
+    }
+  }
   for (size_t y = 0; y < Y; ++y) {
     for (size_t k = 0; k < S; ++k) {
-      c.sector_total[k][y] = !std::isnan(national_sector[k][y])
+      c.sector_total[k][y] = country_rows && !std::isnan(national_sector[k][y])
                                  ? national_sector[k][y]
                                  : sum_present(R, [&](size_t r) { return c.jobs[r][k][y]; });
     }
-    c.total[y] = !std::isnan(national[y])
+    c.total[y] = country_rows && !std::isnan(national[y])
                      ? national[y]
                      : sum_present(R, [&](size_t r) { return c.territory_total[r][y]; });
   }

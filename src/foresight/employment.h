@@ -1,13 +1,14 @@
 // Employment by territory and sector (the `employment` table: level, code, sector, year, jobs), at
 // one territorial level (region, department or zone d'emploi) and one NAF level (sections A21,
 // A38 or divisions A88): rows of that level give e_rs; the sector "total" of a territory gives
-// e_r (all sectors, not only those listed); rows of level "country" give the national e_s and e
-// (summed from the territories when the country rows are absent). A NAF level the table lacks
-// is summed from the nearest finer level it has (A88 -> A38 -> A21): a sum over the cells
-// published.
+// e_r (all sectors, not only those listed; without it, the sum of the sectors listed). The years
+// are those of the level's rows. A NAF level the table lacks is summed from the nearest finer
+// level it has (A88 -> A38 -> A21): a sum over the cells published. National figures e_s and e:
+// the rows of level "country" at the same NAF level when there are some and nothing is summed,
+// else the sums over the territories (one base for both).
 //  - Location quotient LQ_rs = (e_rs / e_r) / (e_s / e). Stars (European Cluster Observatory): size
-//    (e_rs in the top decile of the sector's regions), specialisation (LQ >= 2), focus (e_rs / e_r
-//    in the top decile of the sector's regions).
+//    (e_rs in the top decile of the sector's territories), specialisation (LQ >= 2), focus (e_rs /
+//    e_r in the top decile of the sector's territories).
 //  - Shift-share of the change from t0 to t1: national growth e_rs0 * g + industry mix
 //    e_rs0 * (g_s - g) + regional competitive effect e_rs0 * (g_rs - g_s), which sum to e_rs1 -
 //    e_rs0.

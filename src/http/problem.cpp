@@ -146,7 +146,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 62> raw{{
+    const std::array<std::pair<const char*, const char*>, 67> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -189,6 +189,16 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
         {R"(^parameter 'sector': no employment for sector '(.*)' at NAF level (\S+)$)",
          "paramètre « sector » : aucun chiffre d'emploi pour le secteur « $1 » au niveau $2 de "
          "la NAF"},
+        {R"(^no employment for year (\d+) \(years (\d+)–(\d+)\)$)",
+         "aucun chiffre d'emploi pour l'année $1 (années $2 à $3)"},
+        {R"(^shift-share needs employment in (\d+) and (\d+) \(years (\d+)–(\d+)\)$)",
+         "la décomposition demande l'emploi de $1 et de $2 (années $3 à $4)"},
+        {R"(^from \((\d+)\) must be before to \((\d+)\)$)",
+         "« from » ($1) doit précéder « to » ($2)"},
+        {R"(^the national total is missing for one of the years$)",
+         "le total national manque pour l'une des années"},
+        {R"(^a projection needs at least 3 positive years, got (\d+)$)",
+         "une projection demande au moins 3 années positives, il y en a $1"},
         {R"(^no file (.*)$)", "aucun fichier $1"},
         {R"(^no cluster '(.*)'$)", "aucun pôle « $1 »"},
         {R"(^no organisation '(.*)'$)", "aucune organisation « $1 »"},
@@ -245,7 +255,7 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
          "importée comme territoires de niveau zone)"},
         {R"(^zone d'emploi (\d+) lies in region (\d+)$)",
          "la zone d'emploi $1 se trouve dans la région $2"},
-        {R"(^refers to an unknown (\S+) \(not in the store, nor in this load\)$)",
+        {R"(^refers to an unknown (\S+) \(not in the store, nor (?:earlier )?in this load\)$)",
          "fait référence à un·e $1 inconnu·e (ni dans la base, ni dans ce chargement)"},
     }};
     auto* t = new std::vector<std::pair<std::regex, std::string>>();

@@ -238,25 +238,9 @@ void Loader::add_error(FieldError error) {
 }
 
 void Loader::check_zone(const schema::Entity& e, const Row& row, const RowOrigin& origin) {
-  const std::string_view n = e.name;
-  int field = -1;
-  bool defines = false;  // a territory row of level zone adds to the referential
-  if (n == "employment" || n == "territory") {
-    const auto* level = text(row, schema::field_index(e, "level"));
-    if (level == nullptr || *level != "zone") return;
-    field = schema::field_index(e, "code");
-    defines = n == "territory";
-  } else if (n == "organisation" || n == "firm_year") {
-    field = schema::field_index(e, "employment_zone");
-  } else {
-    return;
-  }
-  const auto* code = text(row, field);
-  if (code == nullptr || !codes::zone_well_formed(*code)) return;  // the form's rule says why
   if (!zones_) {
     (void)drain();
     zones_.emplace();
-    if (!tx_) return;
     auto rows = tx_->query(R"(SELECT "code" FROM "territory" WHERE "level" = 'zone')", {});
     if (!rows.has_value()) {
       failure_ = rows.error();
@@ -264,14 +248,19 @@ void Loader::check_zone(const schema::Entity& e, const Row& row, const RowOrigin
     }
     for (auto& r : *rows) zones_->insert(std::move(std::get<std::string>(r[0])));
   }
-  if (defines) {
-    zones_->insert(*code);
+  if (e.name == "territory") {  // a zone of the referential, for the rows of this load
+    const auto* level = text(row, schema::field_index(e, "level"));
+    const auto* code = text(row, schema::field_index(e, "code"));
+    if (level != nullptr && *level == "zone" && code != nullptr) zones_->insert(*code);
     return;
   }
-  if (zones_->empty() || zones_->contains(*code)) return;
-  add_error(error_at(origin, e, field, *code,
-                     "unknown zone d'emploi: not in the referential of zones (INSEE's ZE2020 "
-                     "list, imported as territories of level zone)"));
+  const int field = schema::zone_reference(e, row);
+  if (field < 0) return;
+  const auto& code = std::get<std::string>(row[static_cast<size_t>(field)]);
+  if (!codes::zone_well_formed(code) || zones_->contains(code)) return;  // the form's rule says why
+  // Checked at the end, against the referential as the whole load leaves it.
+  pending_zones_.push_back(
+      {&e, field, code, origin, origin.columns ? *origin.columns : std::vector<int>{}});
 }
 
 void Loader::check_project_status(const schema::Entity& e, const Row& row,
@@ -362,6 +351,8 @@ void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin, Merg
   if (!ensure_transaction().is_ok()) return;
   EntityState& st = state(e);
   ++st.rows;
+  // The zone the source gives (not one the merge keeps from the store).
+  check_zone(e, row, origin);
   // A key not stored nor earlier in this load has nothing to merge (composite keys: looked up).
   if (merge != Merge::kReplace &&
       (st.own_keys == nullptr || st.own_keys->contains(store::key_text(e, row))))
@@ -373,8 +364,6 @@ void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin, Merg
     const int field = static_cast<int>(fe.column) - 1;
     add_error(error_at(origin, e, field, row[static_cast<size_t>(field)], std::move(fe.rule)));
   }
-
-  check_zone(e, row, origin);
 
   for (const auto& [i, keys] : st.refs) {
     const Value& v = row[static_cast<size_t>(i)];
@@ -508,6 +497,13 @@ Result<LoadReport> Loader::finish(const std::string& audit_key) {
     add_error(error_at(origin, *p.entity, p.field, p.value,
                        fmt::format("refers to an unknown {} (not in the store, nor in this load)",
                                    p.entity->name)));
+  }
+  // Zones d'emploi: against the referential when the store (or this load) holds one.
+  for (auto& z : pending_zones_) {
+    if (!zones_ || zones_->empty() || zones_->contains(z.value)) continue;
+    RowOrigin origin = z.origin;
+    origin.columns = z.columns.empty() ? nullptr : &z.columns;
+    add_error(error_at(origin, *z.entity, z.field, z.value, std::string(schema::kUnknownZoneRule)));
   }
   check_project_events();
   (void)drain();

@@ -101,9 +101,10 @@ class Loader {
   // Merges the stored row of `row`'s key, if any, into `row` (Merge).
   void merge_stored(const schema::Entity& e, Row& row, const RowOrigin& origin, Merge merge);
   void check_project_status(const schema::Entity& e, const Row& row, const RowOrigin& origin);
-  // Zone d'emploi codes (an employment row of level zone, an organisation's or a firm's zone)
-  // against INSEE's referential when the store holds it (territory rows of level zone, stored or
-  // earlier in this load); without it the field's format rule alone applies.
+  // Zone d'emploi codes (schema::zone_reference: an employment row of level zone, an
+  // organisation's or a firm's zone, as the source gives them) against INSEE's referential when
+  // the store holds it (territory rows of level zone, stored or anywhere in this load: checked in
+  // finish); without it the field's format rule alone applies.
   void check_zone(const schema::Entity& e, const Row& row, const RowOrigin& origin);
   void check_project_events();
   FieldError error_at(const RowOrigin& origin, const schema::Entity& e, int field,
@@ -128,6 +129,7 @@ class Loader {
     std::vector<int> columns;
   };
   std::vector<PendingRef> pending_refs_;
+  std::vector<PendingRef> pending_zones_;
   // project_event rows of this load, checked against the lifecycle at the end.
   struct EventRow {
     std::string project, status, date;

@@ -113,6 +113,7 @@ TEST(Codes, ZonesDEmploi) {
   EXPECT_TRUE(zone_well_formed("0601"));   // Mayotte
   EXPECT_FALSE(zone_well_formed("9901"));  // no region 99
   EXPECT_FALSE(zone_well_formed("053"));
+  EXPECT_FALSE(zone_well_formed("0000"));  // a blank cell read as a number
   EXPECT_FALSE(zone_well_formed("11O1"));
   EXPECT_EQ(zone_region("8405"), "84");
   EXPECT_EQ(zone_region("0053"), std::nullopt);

@@ -275,6 +275,36 @@ TEST(Employment, CoarserSectorsAreSumsOfTheDivisionsAndLevelsStayApart) {
   EXPECT_FALSE(foresight::employment_cube(*s, "zone").has_value());
 }
 
+// Country rows describe another table (divisions, other years): a table by zone × section
+// without totals reads its own years, takes each zone's total as the sum of its sections, and
+// its national figures from the zones, not from those rows.
+TEST(Employment, ZonesBesideCountryRowsOfAnotherTableUseTheirOwnBase) {
+  Eco e = employment_eco();
+  auto row = [&](const S& level, const S& code, const S& sector, int64_t year, double jobs) {
+    e.row("employment",
+          {{"level", level}, {"code", code}, {"sector", sector}, {"year", year}, {"jobs", jobs}});
+  };
+  row("country", "FR", "30", 2010, 1000), row("country", "FR", "total", 2010, 9000);
+  row("country", "FR", "total", 2031, 9999);
+  row("zone", "1101", "C", 2022, 30), row("zone", "1101", "M", 2022, 70);
+  row("zone", "0053", "C", 2022, 60), row("zone", "0053", "M", 2022, 40);
+  auto s = e.build();
+  EXPECT_FALSE(foresight::employment_cube(*s, "zone").has_value());  // no division by zone
+  auto c = foresight::employment_cube(*s, "zone", codes::NafLevel::kA21);
+  ASSERT_TRUE(c.has_value()) << c.error().to_string();
+  EXPECT_EQ(c->years, std::vector<int>{2022});
+  EXPECT_DOUBLE_EQ(c->territory_total[1][0], 100);  // 1101: 30 + 70
+  EXPECT_DOUBLE_EQ(c->total[0], 200);
+  auto spec = foresight::specialisation(*c, 2022);
+  ASSERT_TRUE(spec.has_value());
+  // Section C in 1101: (30 / 100) / (90 / 200).
+  const auto it = std::find_if(spec->begin(), spec->end(), [](const auto& x) {
+    return x.territory == "1101" && x.sector == "C";
+  });
+  ASSERT_NE(it, spec->end());
+  EXPECT_DOUBLE_EQ(it->lq, (30.0 / 100) / (90.0 / 200));
+}
+
 TEST(Employment, LocationQuotientsAndStars) {
   Eco e = employment_eco();
   auto s = e.build();

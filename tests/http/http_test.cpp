@@ -296,6 +296,25 @@ TEST_P(HttpTest, OneLabelledClusterIsEvaluatedAgainstItself) {
             404);
 }
 
+// A zone d'emploi written through the entity API is checked against INSEE's referential as an
+// import checks it (a form could otherwise store any well-formed code the import refuses).
+TEST_P(HttpTest, AZoneWrittenThroughTheApiIsCheckedAgainstTheReferential) {
+  const auto body = [](const char* id, const char* zone) {
+    return Json{{"id", id}, {"name", id}, {"kind", "company"}, {"employment_zone", zone}}.dump();
+  };
+  // No referential: the form alone (four digits, a region or 00 first).
+  auto res = call("POST", "/api/v1/organisation", auth(Role::kState), body("z1", "1199"));
+  ASSERT_EQ(res->status, 201) << res->body;
+  import("territory", "level,code,name,parent\nzone,1101,Cergy-Vexin,11\nzone,0053,Avignon,93\n");
+  res = call("POST", "/api/v1/organisation", auth(Role::kState), body("z2", "1199"));
+  ASSERT_EQ(res->status, 422) << res->body;
+  EXPECT_NE(res->body.find("unknown zone d'emploi"), std::string::npos) << res->body;
+  res = call("POST", "/api/v1/organisation", auth(Role::kState), body("z3", "0053"));
+  EXPECT_EQ(res->status, 201) << res->body;
+  res = call("POST", "/api/v1/organisation", auth(Role::kState), body("z4", "9901"));
+  EXPECT_EQ(res->status, 422) << res->body;
+}
+
 // Matching to SIREN over HTTP: a run accepts the safe match and queues the homonyms without a
 // place; the queue shows candidates with their reasons; a person's decision is recorded; a SIREN
 // another organisation holds is refused; only importers may call it.

@@ -593,6 +593,30 @@ TEST_P(MappingTest, EmploymentByZoneAndSectionThroughTheMappingGivesTheZonesQuot
       << why[3];
   EXPECT_NE(why[4].find("sector: not in the dictionary 'section'"), std::string::npos) << why[4];
   EXPECT_EQ(digest(), before);
+
+  // The referential checks organisations and the firm panel too; a zone the same load defines
+  // counts, wherever it comes in the load.
+  std::istringstream orgs("id,name,kind,employment_zone\nz1,Zonée,company,1199\n");
+  auto org = import_csv(*store_, *schema::find_entity("organisation"), orgs, "orgs.csv", {});
+  ASSERT_FALSE(org.has_value());
+  EXPECT_EQ(org.error().field_errors().at(0).format(),
+            "orgs.csv:2:4: field 'employment_zone' value '1199': unknown zone d'emploi: not in "
+            "the referential of zones (INSEE's ZE2020 list, imported as territories of level "
+            "zone)");
+  Loader loader(*store_, {});
+  Row panel(schema::find_entity("firm_year")->fields.size());
+  panel[0] = std::string("732829320");
+  panel[1] = int64_t{2022};
+  panel[static_cast<size_t>(schema::field_index(*schema::find_entity("firm_year"),
+                                                "employment_zone"))] = std::string("1199");
+  loader.add(*schema::find_entity("firm_year"), panel, {"panel", 1});
+  Row zone(schema::find_entity("territory")->fields.size());
+  zone[0] = std::string("zone");
+  zone[1] = std::string("1199");
+  zone[2] = std::string("Zone d'essai");
+  loader.add(*schema::find_entity("territory"), zone, {"zones", 1});
+  auto both = loader.finish("test");
+  EXPECT_TRUE(both.has_value()) << both.error().to_string();
 }
 
 TEST_P(MappingTest, AnEntityImportsFromAWorkbookThroughTheSameRulesWithCellNames) {
