@@ -56,6 +56,11 @@ MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
           "octobre", "novembre", "décembre"]
 
 
+def as_list(text):
+    """'Drones; Spatial' -> 'Drones|Spatial': the items of a list cell, '|'-separated."""
+    return "|".join(t.strip() for t in re.split(r"[;,|]", text) if t.strip())
+
+
 def slug(text):
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", ascii_)).strip("-")[:100]
@@ -212,7 +217,9 @@ def main():
         expected["organisations"][oid] = {
             "name": m["name"], "kind": m["kind"], "size_class": m["size"],
             "siren": m["siren"], "department": m["dep"],
-            "headcount": "" if cells[8] in ("", "NC") else str(m["headcount"])}
+            "headcount": "" if cells[8] in ("", "NC") else str(m["headcount"]),
+            "acronym": cells[1], "address": cells[5], "postcode": m["postcode"], "city": cells[7],
+            "website": cells[11], "themes": as_list(cells[9]), "markets": as_list(cells[10])}
         expected["memberships"].append({"organisation_id": oid, "start_date": m["joined"].isoformat()})
     with open(os.path.join(a.out, "expected.json"), "w", encoding="utf-8") as f:
         json.dump(expected, f, ensure_ascii=False, indent=1, sort_keys=True)

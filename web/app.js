@@ -440,7 +440,13 @@ async function pageOrganisation(root, id) {
   const o = p.organisation;
   root.append(el("h1", { translate: "no" }, o.name),
     facts([[t("siren"), o.siren || "—"], [t("kind"), label("org_kind", o.kind)], [t("naf"), o.naf ? `${o.naf} — ${label("naf", o.naf.slice(0, 2))}` : "—"],
-      [t("region"), o.region ? n.region[o.region] || o.region : "—"], [t("size_class"), label("size_class", o.size_class)]]),
+      [t("region"), o.region ? n.region[o.region] || o.region : "—"], [t("size_class"), label("size_class", o.size_class)],
+      // What a directory says of it: acronym, address, website, themes and markets (its own words).
+      ...(o.acronym ? [[t("org.acronym"), el("span", { translate: "no" }, o.acronym)]] : []),
+      ...(o.address || o.city ? [[t("org.address"), el("span", { translate: "no" }, [o.address, [o.postcode, o.city].filter(Boolean).join(" ")].filter(Boolean).join(", "))]] : []),
+      ...(/^https?:\/\//.test(o.website || "") ? [[t("org.website"), el("a", { href: o.website, rel: "noopener noreferrer", target: "_blank" }, o.website)]] : []),
+      ...(o.themes ? [[t("org.themes"), o.themes.split("|").join(", ")]] : []),
+      ...(o.markets ? [[t("org.markets"), o.markets.split("|").join(", ")]] : [])]),
     el("h2", {}, t("org.memberships")), table([
       { label: t("cluster"), value: (m) => clusterLink(n, m.cluster_id) },
       { label: t("start"), value: (m) => date(m.start_date) }, { label: t("end"), value: (m) => (m.end_date ? date(m.end_date) : t("profile.active")) },
@@ -597,7 +603,7 @@ async function pageImport(root) {
 // Any CSV or XLSX file through a column mapping (docs/real-data.md): the mapping (TOML) is
 // built here field by field on the file's columns, or opened from a saved file; a preview shows
 // the first rows converted and every refused row with its reason before anything is written.
-const NORMALISERS = ["date", "number", "postcode", "department_of_postcode", "department", "insee_code", "zone", "nospace", "siren_of_siret", "slug", "bool", "year", "upper", "lower"];
+const NORMALISERS = ["date", "number", "postcode", "department_of_postcode", "department", "insee_code", "zone", "nospace", "siren_of_siret", "slug", "bool", "list", "year", "upper", "lower"];
 const tomlString = (v) => `"${String(v).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 async function base64Of(f) {
   const url = await new Promise((ok, ko) => { const r = new FileReader(); r.onload = () => ok(r.result); r.onerror = ko; r.readAsDataURL(f); });

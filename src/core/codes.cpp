@@ -483,6 +483,19 @@ std::optional<std::string_view> commune_department(std::string_view commune) {
   return d->code;
 }
 
+std::optional<std::string_view> postcode_department(std::string_view postcode) {
+  if (postcode.size() != 5) return std::nullopt;
+  for (char c : postcode) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+  }
+  std::string_view dept = postcode.substr(0, 2);
+  if (dept == "97" || dept == "98") dept = postcode.substr(0, 3);
+  if (dept == "20") dept = postcode[2] < '2' ? "2A" : "2B";
+  const Department* d = find_department(dept);
+  if (d == nullptr) return std::nullopt;
+  return d->code;
+}
+
 bool naf_division_exists(std::string_view division) { return naf_section(division).has_value(); }
 
 std::optional<char> naf_section(std::string_view division) {

@@ -38,6 +38,11 @@ const Department* find_department(std::string_view code);
 // Returns nullopt when the code is not a well-formed commune code of a known department.
 std::optional<std::string_view> commune_department(std::string_view commune);
 
+// Department of a postcode ("69390" -> "69", "97411" -> "974"; Corsica's 200xx–201xx -> "2A",
+// 202xx–206xx -> "2B", as La Poste assigns them). Returns nullopt unless the code has five digits
+// and gives a known department ("00100", "98000" Monaco: none).
+std::optional<std::string_view> postcode_department(std::string_view postcode);
+
 // NAF rev.2: the division (two digits) of a code like "62.01Z", its section letter, and whether
 // a division exists. Accepts "62.01Z" and "6201Z".
 bool naf_division_exists(std::string_view division);

@@ -98,6 +98,13 @@ constexpr Field kOrganisation[] = {
             "is given"},
     {.name = "group_siren", .check = C::kSiren, .doc = "SIREN of the group head"},
     {.name = "founded", .type = T::kInt, .min = 1800, .max = 2100},
+    {.name = "acronym", .doc = "short name or acronym (sigle)"},
+    {.name = "address", .doc = "street address, as the organisation writes it"},
+    {.name = "postcode", .doc = "postcode of the address"},
+    {.name = "city"},
+    {.name = "website", .check = C::kUrl},
+    {.name = "themes", .check = C::kList, .doc = "themes it declares, `|`-separated"},
+    {.name = "markets", .check = C::kList, .doc = "markets it addresses, `|`-separated"},
 };
 
 constexpr Field kMembership[] = {

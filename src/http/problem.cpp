@@ -146,7 +146,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 67> raw{{
+    const std::array<std::pair<const char*, const char*>, 79> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -199,6 +199,26 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
          "le total national manque pour l'une des années"},
         {R"(^a projection needs at least 3 positive years, got (\d+)$)",
          "une projection demande au moins 3 années positives, il y en a $1"},
+        {R"(^not a date \(dd/mm/yyyy, yyyy-mm-dd or '3 janvier 2024'\)$)",
+         "n'est pas une date (jj/mm/aaaa, aaaa-mm-jj ou « 3 janvier 2024 »)"},
+        {R"(^the year must have 4 digits \(a 2-digit year is ambiguous\)$)",
+         "l'année doit compter 4 chiffres (une année sur 2 chiffres est ambiguë)"},
+        {R"(^month above 12: dates are read day first \(dd/mm/yyyy\)$)",
+         "mois au-delà de 12 : les dates se lisent jour d'abord (jj/mm/aaaa)"},
+        {R"(^not a number \(French or international form: .*\)$)",
+         "n'est pas un nombre (forme française ou internationale : « 1 234,5 », « 1234.5 »)"},
+        {R"(^a postcode has 5 digits$)", "un code postal compte 5 chiffres"},
+        {R"(^an INSEE code has 5 characters \(digits, or 2A/2B then 3 digits\)$)",
+         "un code INSEE compte 5 caractères (des chiffres, ou 2A/2B puis 3 chiffres)"},
+        {R"(^not a year nor a date$)", "ni une année ni une date"},
+        {R"(^a zone d'emploi code has up to four digits$)",
+         "un code de zone d'emploi compte au plus quatre chiffres"},
+        {R"(^no département has this postcode$)", "aucun département n'a ce code postal"},
+        {R"(^a SIRET has 14 digits \(a SIREN 9\)$)", "un SIRET compte 14 chiffres (un SIREN 9)"},
+        {R"(^not a yes/no value \(oui/non, 1/0, x\)$)",
+         "n'est pas une valeur oui/non (oui/non, 1/0, x)"},
+        {R"(^not in the dictionary '(.*)' of the mapping \(labels: (.*)\)$)",
+         "absent du dictionnaire « $1 » de la correspondance (libellés : $2)"},
         {R"(^no file (.*)$)", "aucun fichier $1"},
         {R"(^no cluster '(.*)'$)", "aucun pôle « $1 »"},
         {R"(^no organisation '(.*)'$)", "aucune organisation « $1 »"},

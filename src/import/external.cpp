@@ -365,18 +365,22 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
       m.set(row, org_e, "kind", kind == kKind.end() ? orgs.at(r, "activityType") : kind->second,
             "activityType");
       if (!siren.empty()) m.set(row, org_e, "siren", siren, "vatNumber");
+      // Its address and website as CORDIS publishes them (filling gaps only: a directory's own
+      // words stay); a website without http(s):// is left out (a link is never guessed).
+      m.set(row, org_e, "acronym", orgs.at(r, "shortName"), "shortName");
+      m.set(row, org_e, "address", orgs.at(r, "street"), "street");
+      m.set(row, org_e, "postcode", orgs.at(r, "postCode"), "postCode");
+      m.set(row, org_e, "city", orgs.at(r, "city"), "city");
+      if (const std::string& url = orgs.at(r, "organizationURL");
+          url.starts_with("http://") || url.starts_with("https://"))
+        m.set(row, org_e, "website", url, "organizationURL");
       const std::string country = orgs.at(r, "country");
       m.set(row, org_e, "country", country, "country");
       if (country == "FR") {
         std::string region = region_of_nuts(orgs.at(r, "nutsCode"));
         if (region.empty()) {  // the older layout: no NUTS code, the postcode's département
-          const std::string pc = orgs.at(r, "postCode");
-          if (pc.size() == 5 && pc.rfind("20", 0) != 0 &&
-              std::all_of(pc.begin(), pc.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-            const auto* d =
-                codes::find_department(pc.rfind("97", 0) == 0 ? pc.substr(0, 3) : pc.substr(0, 2));
-            if (d != nullptr) region = std::string(d->region);
-          }
+          if (const auto dep = codes::postcode_department(orgs.at(r, "postCode")))
+            region = std::string(codes::find_department(*dep)->region);
         }
         m.set(row, org_e, "region", region,
               orgs.columns.contains("nutsCode") ? "nutsCode" : "postCode");
@@ -422,15 +426,11 @@ Result<ExternalReport> import_cordis_fp7(store::Store& store, const std::string&
     m.set(row, org_e, "name", orgs.at(r, "name"), "name");
     m.set(row, org_e, "kind", "other", "");  // FP7 tables carry no activity type
     m.set(row, org_e, "country", country, "country");
-    // "…, city, 69390": the postcode gives the department (not for Corsica's 20xxx, ambiguous).
+    // "…, city, 69390": the postcode gives the department.
     const std::string& address = orgs.at(r, "address");
     if (country == "FR" && address.size() >= 5) {
-      const std::string tail = address.substr(address.size() - 5);
-      if (std::all_of(tail.begin(), tail.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-          tail.rfind("20", 0) != 0) {
-        const std::string dep = tail.rfind("97", 0) == 0 ? tail.substr(0, 3) : tail.substr(0, 2);
-        if (codes::find_department(dep) != nullptr) m.set(row, org_e, "department", dep, "address");
-      }
+      if (const auto dep = codes::postcode_department(address.substr(address.size() - 5)))
+        m.set(row, org_e, "department", std::string(*dep), "address");
     }
     if (m.ok()) loader.add(org_e, std::move(row), m.origin(org_e), Merge::kFillGaps);
   }

@@ -317,29 +317,39 @@ void Loader::merge_stored(const schema::Entity& e, Row& row, const RowOrigin& or
     if (!key[i] && !is_null(stored[i])) merged[i] = stored[i];
   // ... but a field filled in a group that derive from one another (check_organisation) must
   // agree with what is stored of the group: a head office's commune in Paris does not join a
-  // member's department in Haute-Garonne, a commune in the region CORDIS gave does.
-  static const std::map<std::string_view, std::vector<std::vector<std::string_view>>> kGroups = {
+  // member's department in Haute-Garonne, a commune in the region CORDIS gave does. The fields of
+  // an address go together: filled only when none is stored (no CORDIS street beside the city a
+  // directory gave).
+  struct Group {
+    std::vector<std::string_view> fields;
+    bool together = false;
+  };
+  static const std::map<std::string_view, std::vector<Group>> kGroups = {
       {"organisation",
-       {{"commune", "department", "region"},
-        {"headcount", "turnover", "balance_sheet", "size_class"}}}};
+       {{{"commune", "department", "region"}},
+        {{"headcount", "turnover", "balance_sheet", "size_class"}},
+        {{"address", "postcode", "city"}, true}}}};
   if (auto it = kGroups.find(e.name); it != kGroups.end()) {
     for (const auto& group : it->second) {
       std::vector<size_t> fields;
       bool known = false, filled = false;
-      for (const auto name : group) {
+      for (const auto name : group.fields) {
         const auto i = static_cast<size_t>(schema::field_index(e, name));
         fields.push_back(i);
         known |= !is_null(stored[i]);
         filled |= is_null(stored[i]) && !is_null(row[i]);
       }
       if (!known || !filled) continue;
-      Row probe = merged;
-      std::vector<FieldError> errors;
-      schema::check_row(e, probe, errors);
-      const bool disagrees = std::any_of(errors.begin(), errors.end(), [&](const FieldError& fe) {
-        return std::find(fields.begin(), fields.end(), static_cast<size_t>(fe.column) - 1) !=
-               fields.end();
-      });
+      bool disagrees = group.together;
+      if (!disagrees) {
+        Row probe = merged;
+        std::vector<FieldError> errors;
+        schema::check_row(e, probe, errors);
+        disagrees = std::any_of(errors.begin(), errors.end(), [&](const FieldError& fe) {
+          return std::find(fields.begin(), fields.end(), static_cast<size_t>(fe.column) - 1) !=
+                 fields.end();
+        });
+      }
       if (disagrees)
         for (size_t i : fields) merged[i] = stored[i];
     }

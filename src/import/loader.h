@@ -58,8 +58,9 @@ enum class Merge : uint8_t {
   // CORDIS's projects and participations).
   kKeepKnown,
   // The stored values are kept, the row only fills the empty fields; a group of fields that
-  // derive from one another (an organisation's commune, department and region; its headcount,
-  // turnover, balance sheet and size class) is filled only when none of it is stored. For a
+  // derive from one another or go together (an organisation's commune, department and region;
+  // its headcount, turnover, balance sheet and size class; its address, postcode and city) is
+  // filled only when none of it is stored. For a
   // record several sources describe: an organisation a member directory, SIRENE and CORDIS
   // all know, where a public file must not erase what the cluster entered.
   kFillGaps,

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <utility>
 
+#include "core/codes.h"
 #include "core/date.h"
 #include "formats/csv.h"
 #include "formats/xlsx.h"
@@ -24,7 +25,7 @@ namespace poles::import {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Normaliser>, 14> kNormalisers = {{
+constexpr std::array<std::pair<std::string_view, Normaliser>, 15> kNormalisers = {{
     {"upper", Normaliser::kUpper},
     {"lower", Normaliser::kLower},
     {"nospace", Normaliser::kNoSpace},
@@ -39,6 +40,7 @@ constexpr std::array<std::pair<std::string_view, Normaliser>, 14> kNormalisers =
     {"siren_of_siret", Normaliser::kSirenOfSiret},
     {"slug", Normaliser::kSlug},
     {"bool", Normaliser::kBool},
+    {"list", Normaliser::kList},
 }};
 
 constexpr std::array<std::pair<std::string_view, Merge>, 3> kMerges = {{
@@ -529,13 +531,9 @@ std::optional<std::string> normalise_value(Normaliser n, const std::string& valu
     case Normaliser::kDepartmentOfPostcode: {
       auto pc = pad_code(value, why, true);
       if (!pc) return pc;
-      if (pc->starts_with("97") || pc->starts_with("98")) return pc->substr(0, 3);
-      if (pc->starts_with("20")) return std::string(to_int(pc->substr(0, 3)) < 202 ? "2A" : "2B");
-      if (pc->starts_with("00")) {
-        why = "no département has postcodes starting with 00";
-        return std::nullopt;
-      }
-      return pc->substr(0, 2);
+      if (const auto d = codes::postcode_department(*pc)) return std::string(*d);
+      why = "no département has this postcode";
+      return std::nullopt;
     }
     case Normaliser::kSirenOfSiret: {
       const std::string s = strip_spaces(value, ".-");
@@ -565,6 +563,22 @@ std::optional<std::string> normalise_value(Normaliser n, const std::string& valu
       if (kFalse.contains(k)) return std::string("0");
       why = "not a yes/no value (oui/non, 1/0, x)";
       return std::nullopt;
+    }
+    case Normaliser::kList: {
+      std::string out, item;
+      const auto flush = [&] {
+        const std::string t = trim(item);
+        if (!t.empty()) out += (out.empty() ? "" : "|") + t;
+        item.clear();
+      };
+      for (char c : value) {
+        if (c == ';' || c == ',' || c == '|')
+          flush();
+        else
+          item += c;
+      }
+      flush();
+      return out;
     }
   }
   return value;

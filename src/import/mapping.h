@@ -44,6 +44,7 @@ enum class Normaliser : uint8_t {
   kSirenOfSiret,          // the first 9 digits of a 14-digit SIRET
   kSlug,                  // an identifier: ASCII, lower case, words joined by '-'
   kBool,                  // oui/non, yes/no, vrai/faux, x, 1/0 -> 1/0
+  kList,                  // "Drones; Spatial, IA" -> "Drones|Spatial|IA" (split on ; , |, trimmed)
 };
 
 struct FieldMapping {

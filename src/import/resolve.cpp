@@ -90,17 +90,10 @@ std::string folded(std::string_view name) {
 }
 
 std::string department_of_postcode(std::string_view pc) {
-  if (pc.size() != 5 ||
-      !std::all_of(pc.begin(), pc.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return "";
-  if (pc.substr(0, 2) == "97" || pc.substr(0, 2) == "98") return std::string(pc.substr(0, 3));
-  if (pc.substr(0, 2) == "20") return pc.substr(0, 3) < "202" ? "2A" : "2B";
-  return std::string(pc.substr(0, 2));
+  return std::string(codes::postcode_department(pc).value_or(""));
 }
 std::string department_of_commune(std::string_view commune) {
-  if (commune.size() != 5) return "";
-  return commune.substr(0, 2) == "97" ? std::string(commune.substr(0, 3))
-                                      : std::string(commune.substr(0, 2));
+  return std::string(codes::commune_department(commune).value_or(""));
 }
 std::string naf_code(std::string_view naf) {
   std::string out;

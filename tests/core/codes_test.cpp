@@ -53,6 +53,20 @@ TEST(Codes, CommuneToDepartment) {
   EXPECT_EQ(commune_department("97511"), std::nullopt);
 }
 
+TEST(Codes, PostcodeToDepartment) {
+  EXPECT_EQ(postcode_department("69390"), "69");
+  EXPECT_EQ(postcode_department("01000"), "01");
+  EXPECT_EQ(postcode_department("97411"), "974");
+  EXPECT_EQ(postcode_department("20090"), "2A");  // Ajaccio
+  EXPECT_EQ(postcode_department("20137"), "2A");  // Porto-Vecchio
+  EXPECT_EQ(postcode_department("20200"), "2B");  // Bastia
+  EXPECT_EQ(postcode_department("20600"), "2B");
+  EXPECT_EQ(postcode_department("98000"), std::nullopt);  // Monaco
+  EXPECT_EQ(postcode_department("00100"), std::nullopt);
+  EXPECT_EQ(postcode_department("6939"), std::nullopt);
+  EXPECT_EQ(postcode_department("6939A"), std::nullopt);
+}
+
 TEST(Codes, NafSections) {
   EXPECT_EQ(naf_section("62"), 'J');
   EXPECT_EQ(naf_section("10"), 'C');

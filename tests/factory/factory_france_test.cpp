@@ -17,6 +17,7 @@
 #include "demo_france.h"
 #include "foresight/employment.h"
 #include "pipeline/funnel.h"
+#include "report/html.h"
 #include "report/pdf.h"
 #include "report/sector_sheet.h"
 #include "services/diagnostics.h"
@@ -190,7 +191,9 @@ TEST_F(FactoryFranceWithPanel, SectorSheetPrintsToAPdfWithItsTitleAndChart) {
   EXPECT_GT(sheet->projects.count, 0u);
   const std::string html = report::sector_sheet_html(*sheet, "fr");
   const std::string title = report::sector_sheet_title(*sheet, "fr");
-  EXPECT_NE(html.find("<title>" + title + "</title>"), std::string::npos);
+  // The division's own title ("Fabrication d'autres matériels de transport"), escaped in HTML.
+  EXPECT_NE(title.find("matériels de transport"), std::string::npos) << title;
+  EXPECT_NE(html.find("<title>" + report::escape(title) + "</title>"), std::string::npos);
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_FALSE(app::sector_sheet(*snap_, "99", params).has_value());
   if (!report::find_chromium().has_value() || run("command -v pdfinfo pdftotext").empty()) {

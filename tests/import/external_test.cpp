@@ -87,6 +87,12 @@ TEST_P(FormatsTest, CordisHorizonEuropeFrenchParticipants) {
   EXPECT_EQ(text(*valorial, "organisation", "name"), "ASSOCIATION DU POLE DE COMPETIVITE VALORIAL");
   EXPECT_EQ(text(*valorial, "organisation", "region"), "53");   // FRH03, Bretagne
   EXPECT_EQ(text(*valorial, "organisation", "kind"), "other");  // activity type OTH
+  // Its address as CORDIS publishes it (no website in the file: none is made up).
+  EXPECT_EQ(text(*valorial, "organisation", "acronym"), "VALORIAL");
+  EXPECT_EQ(text(*valorial, "organisation", "address"), "8 RUE JULES MAILLARD DE LA GOURNERIE");
+  EXPECT_EQ(text(*valorial, "organisation", "postcode"), "35000");
+  EXPECT_EQ(text(*valorial, "organisation", "city"), "Rennes");
+  EXPECT_EQ(text(*valorial, "organisation", "website"), "");
   auto part = *store_->get(*schema::find_entity("participation"),
                            {std::string("cordis:101072248"), std::string("siren:490006624")});
   ASSERT_TRUE(part.has_value());
@@ -282,9 +288,9 @@ TEST_P(FormatsTest, PublicSourcesFillGapsAndNeverEraseOrDuplicateADirectorysMemb
   // The directory: two members with their SIREN, sector, department, headcount, founding year.
   {
     std::istringstream in(
-        "id,name,siren,kind,naf,department,headcount,founded\n"
-        "adh-17,Valorial (pôle),490006624,other,94.99Z,35,12,2005\n"
-        "adh-18,Capteurs SA,732829320,company,26.51A,31,45,1990\n");
+        "id,name,siren,kind,naf,department,headcount,founded,city\n"
+        "adh-17,Valorial (pôle),490006624,other,94.99Z,35,12,2005,Rennes\n"
+        "adh-18,Capteurs SA,732829320,company,26.51A,31,45,1990,\n");
     auto r = import_csv(*store_, *schema::find_entity("organisation"), in, "annuaire.csv", {});
     ASSERT_TRUE(r.has_value()) << r.error().to_string();
   }
@@ -316,17 +322,17 @@ TEST_P(FormatsTest, PublicSourcesFillGapsAndNeverEraseOrDuplicateADirectorysMemb
                             ",2022-01-01,2025-12-31,2000000,1500000,HORIZON,HORIZON-CL6\n");
     testing::write_file(dir / "organization.csv",
                         "projectID,organisationID,vatNumber,name,SME,activityType,country,"
-                        "nutsCode,role,ecContribution,totalCost\n"
+                        "nutsCode,role,ecContribution,totalCost,street,postCode,city\n"
                         "101000001,999111222,FR16490006624,ASSOCIATION VALORIAL,True,OTH,FR,FRK26,"
                         "coordinator,500000," +
                             valorial_cost +
-                            "\n"
+                            ",1 RUE DU SIEGE,69003,LYON\n"
                             "101000001,999333444," +
                             lab_vat +
                             ",LABO SANS TVA,False,REC,FR,FR101,participant,"
-                            "400000,0\n"
+                            "400000,0,2 AVENUE DU LABO,75005,PARIS\n"
                             "101000001,999555666,DE123,EIN GMBH,True,PRC,DE,DE212,participant,"
-                            "600000,700000\n");
+                            "600000,700000,,,\n");
     return import_cordis(*store_, (dir / "project.csv").string(),
                          (dir / "organization.csv").string(), {});
   };
@@ -336,6 +342,11 @@ TEST_P(FormatsTest, PublicSourcesFillGapsAndNeverEraseOrDuplicateADirectorysMemb
   EXPECT_EQ(r->load.entities["organisation"].unchanged, 1);  // Valorial: nothing was empty
   EXPECT_FALSE(org("siren:490006624").has_value()) << "stored twice";
   EXPECT_EQ(directory_fields("adh-17"), valorial);
+  // The directory gave a city: CORDIS's street and postcode (of another city) do not join it.
+  EXPECT_EQ(text(*org("adh-17"), "organisation", "city"), "Rennes");
+  EXPECT_EQ(text(*org("adh-17"), "organisation", "address"), "");
+  EXPECT_EQ(text(*org("adh-17"), "organisation", "postcode"), "");
+  EXPECT_EQ(text(*org("cordis:999333444"), "organisation", "address"), "2 AVENUE DU LABO");
   auto lab = org("cordis:999333444");
   ASSERT_TRUE(lab.has_value());
   EXPECT_EQ(text(*lab, "organisation", "region"), "11");  // FR101: Île-de-France

@@ -81,6 +81,12 @@ TEST(MappingNormalisers, FrenchNumbersAndCodes) {
   EXPECT_EQ(norm(Normaliser::kDepartmentOfPostcode, "20200"), "2B");
   EXPECT_EQ(norm(Normaliser::kDepartmentOfPostcode, "97411"), "974");
   EXPECT_EQ(norm(Normaliser::kDepartmentOfPostcode, "69003"), "69");
+  EXPECT_EQ(norm(Normaliser::kDepartmentOfPostcode, "20600"), "2B");  // Bastia
+  EXPECT_EQ(norm(Normaliser::kDepartmentOfPostcode, "98000"), "!no département has this postcode");
+  EXPECT_EQ(norm(Normaliser::kDepartmentOfPostcode, "00100"), "!no département has this postcode");
+  EXPECT_EQ(norm(Normaliser::kZone, "53"), "0053");
+  EXPECT_EQ(norm(Normaliser::kZone, "1101"), "1101");
+  EXPECT_EQ(norm(Normaliser::kZone, "12345")[0], '!');
   EXPECT_EQ(norm(Normaliser::kSirenOfSiret, "552 081 317 00020"), "552081317");
   EXPECT_EQ(norm(Normaliser::kNoSpace, "552 081 317"), "552081317");
   EXPECT_EQ(norm(Normaliser::kNoSpace, "ETIENNE"), "ETIENNE");  // left for the SIREN rule
@@ -249,6 +255,9 @@ class MappingTest : public StoreTest {
       EXPECT_EQ(got.at("siren"), o["siren"].get<std::string>()) << id;
       EXPECT_EQ(got.at("department"), o["department"].get<std::string>()) << id;
       EXPECT_FALSE(got.at("region").empty()) << id;  // derived from the department
+      for (const char* f :
+           {"acronym", "address", "postcode", "city", "website", "themes", "markets"})
+        EXPECT_EQ(got.at(f), o[f].get<std::string>()) << id << " " << f;
       const std::string hc = o["headcount"].get<std::string>();
       EXPECT_EQ(got.at("headcount").empty() ? "" : std::to_string(std::stoll(got.at("headcount"))),
                 hc)
@@ -277,9 +286,8 @@ TEST_P(MappingTest, AMessyMemberDirectoryLandsRowByRowAndAgainChangesNothing) {
   check_directory(expected, *r, false);
   EXPECT_EQ(r->counts["organisation"].inserted,
             static_cast<int64_t>(expected["organisations"].size()));
-  // The columns the mapping does not read are listed.
-  EXPECT_EQ(r->unused_columns, (std::vector<std::string>{"Sigle", "Adresse", "Ville", "Thématiques",
-                                                         "Marchés", "Site web"}));
+  // Every column of the directory is read (acronym, address, website, themes, markets too).
+  EXPECT_TRUE(r->unused_columns.empty()) << r->unused_columns.front();
 
   const std::string before = digest();
   auto again = import_mapped_file(*store_, m, (*dir_ / "annuaire.csv").string(), opt);
@@ -548,6 +556,8 @@ TEST_P(MappingTest, EmploymentByZoneAndSectionThroughTheMappingGivesTheZonesQuot
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
   EXPECT_EQ(r->counts["employment"].inserted, expected["rows"].get<int64_t>());
   EXPECT_TRUE(r->rejected_lines.empty());
+  // The columns the mapping does not read are listed.
+  EXPECT_EQ(r->unused_columns, std::vector<std::string>{"Libellé de la zone"});
   // Read again: nothing changes.
   const std::string before = digest();
   auto again = import_mapped(*store_, employment, table, "emploi-ze-a21.csv", {});
