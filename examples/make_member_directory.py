@@ -149,6 +149,14 @@ def main():
             m["kind"], m["size"], m["label"] = "company", "pme", "PME"
             m["siren"] = value
 
+    # Websites as directories write them: with their scheme, as a bare host, or not at all (a
+    # stream of its own, so that the other cells do not depend on it).
+    site_rng = random.Random(a.seed + 1)
+
+    def site(name):
+        host = f"www.{slug(name)}.example"
+        return site_rng.choices([f"https://{host}", host, "non communiqué"], [7, 2, 1])[0]
+
     rows = []  # (cells, member or None, duplicate_of)
     for m in members:
         label = rng.choice(VARIANTS.get(m["label"], [m["label"]]))
@@ -178,7 +186,7 @@ def main():
         cells = [m["name"], acronym, label, siren, joined,
                  f"{rng.randrange(1, 120)} {rng.choice(STREETS)}", pc, m["city"], str(head),
                  themes, rng.choice(["Aéronautique | Espace", "Défense", "Santé, Énergie"]),
-                 f"https://www.{slug(m['name'])}.example"]
+                 site(m["name"])]
         rows.append((cells, m, None))
     # Duplicates: three members listed twice (the later copy is refused), one of them with its
     # name typed in capitals without accents (the same identifier once normalised).
@@ -219,7 +227,9 @@ def main():
             "siren": m["siren"], "department": m["dep"],
             "headcount": "" if cells[8] in ("", "NC") else str(m["headcount"]),
             "acronym": cells[1], "address": cells[5], "postcode": m["postcode"], "city": cells[7],
-            "website": cells[11], "themes": as_list(cells[9]), "markets": as_list(cells[10])}
+            "website": "" if cells[11] == "non communiqué" else
+            cells[11] if cells[11].startswith("https://") else "https://" + cells[11],
+            "themes": as_list(cells[9]), "markets": as_list(cells[10])}
         expected["memberships"].append({"organisation_id": oid, "start_date": m["joined"].isoformat()})
     with open(os.path.join(a.out, "expected.json"), "w", encoding="utf-8") as f:
         json.dump(expected, f, ensure_ascii=False, indent=1, sort_keys=True)

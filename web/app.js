@@ -603,7 +603,7 @@ async function pageImport(root) {
 // Any CSV or XLSX file through a column mapping (docs/real-data.md): the mapping (TOML) is
 // built here field by field on the file's columns, or opened from a saved file; a preview shows
 // the first rows converted and every refused row with its reason before anything is written.
-const NORMALISERS = ["date", "number", "postcode", "department_of_postcode", "department", "insee_code", "zone", "nospace", "siren_of_siret", "slug", "bool", "list", "year", "upper", "lower"];
+const NORMALISERS = ["date", "number", "postcode", "department_of_postcode", "department", "insee_code", "zone", "nospace", "siren_of_siret", "slug", "bool", "list", "url", "year", "upper", "lower"];
 const tomlString = (v) => `"${String(v).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 async function base64Of(f) {
   const url = await new Promise((ok, ko) => { const r = new FileReader(); r.onload = () => ok(r.result); r.onerror = ko; r.readAsDataURL(f); });

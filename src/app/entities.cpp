@@ -74,7 +74,8 @@ std::string row_json(const schema::Entity& e, const Row& row) {
   return formats::row_to_json(e, row).dump();
 }
 
-Status check_references(store::Transaction& tx, const schema::Entity& e, const Row& row) {
+Status check_references(store::Transaction& tx, const schema::Entity& e, const Row& row,
+                        const Row* before = nullptr) {
   std::vector<FieldError> errors;
   for (size_t i = 0; i < e.fields.size(); ++i) {
     const auto& f = e.fields[i];
@@ -91,7 +92,10 @@ Status check_references(store::Transaction& tx, const schema::Entity& e, const R
     }
   }
   // A zone d'emploi against INSEE's referential when the store holds one (as imports check it).
-  if (const int z = schema::zone_reference(e, row); z >= 0) {
+  // A zone the write leaves as stored is not checked again (stored before the referential).
+  if (const int z = schema::zone_reference(e, row);
+      z >= 0 &&
+      (before == nullptr || (*before)[static_cast<size_t>(z)] != row[static_cast<size_t>(z)])) {
     const auto& code = std::get<std::string>(row[static_cast<size_t>(z)]);
     POLES_ASSIGN_OR_RETURN(
         auto zones,
@@ -420,7 +424,7 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
   }
   // Fields reserved to other roles (organisation master data): as stored, or empty when new.
   POLES_RETURN_IF_ERROR(check_field_writes(u, e, before ? &*before : nullptr, row));
-  POLES_RETURN_IF_ERROR(check_references(*tx, e, row));
+  POLES_RETURN_IF_ERROR(check_references(*tx, e, row, before ? &*before : nullptr));
   POLES_RETURN_IF_ERROR(check_lifecycle(e, before ? &*before : nullptr, row));
   if (extra_check) POLES_RETURN_IF_ERROR(extra_check(row));
   POLES_RETURN_IF_ERROR(check_not_frozen(q, e, row));

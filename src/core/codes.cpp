@@ -488,6 +488,9 @@ std::optional<std::string_view> postcode_department(std::string_view postcode) {
   for (char c : postcode) {
     if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
   }
+  // Saint-Barthélemy (97133) and Saint-Martin (97150) share Guadeloupe's 971 but are
+  // collectivities of their own, not départements.
+  if (postcode == "97133" || postcode == "97150") return std::nullopt;
   std::string_view dept = postcode.substr(0, 2);
   if (dept == "97" || dept == "98") dept = postcode.substr(0, 3);
   if (dept == "20") dept = postcode[2] < '2' ? "2A" : "2B";

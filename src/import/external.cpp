@@ -372,7 +372,8 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
       m.set(row, org_e, "postcode", orgs.at(r, "postCode"), "postCode");
       m.set(row, org_e, "city", orgs.at(r, "city"), "city");
       if (const std::string& url = orgs.at(r, "organizationURL");
-          url.starts_with("http://") || url.starts_with("https://"))
+          (url.starts_with("http://") && url.size() > 7) ||
+          (url.starts_with("https://") && url.size() > 8))
         m.set(row, org_e, "website", url, "organizationURL");
       const std::string country = orgs.at(r, "country");
       m.set(row, org_e, "country", country, "country");

@@ -25,7 +25,7 @@ namespace poles::import {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Normaliser>, 15> kNormalisers = {{
+constexpr std::array<std::pair<std::string_view, Normaliser>, 16> kNormalisers = {{
     {"upper", Normaliser::kUpper},
     {"lower", Normaliser::kLower},
     {"nospace", Normaliser::kNoSpace},
@@ -41,6 +41,7 @@ constexpr std::array<std::pair<std::string_view, Normaliser>, 15> kNormalisers =
     {"slug", Normaliser::kSlug},
     {"bool", Normaliser::kBool},
     {"list", Normaliser::kList},
+    {"url", Normaliser::kUrl},
 }};
 
 constexpr std::array<std::pair<std::string_view, Merge>, 3> kMerges = {{
@@ -563,6 +564,44 @@ std::optional<std::string> normalise_value(Normaliser n, const std::string& valu
       if (kFalse.contains(k)) return std::string("0");
       why = "not a yes/no value (oui/non, 1/0, x)";
       return std::nullopt;
+    }
+    case Normaliser::kUrl: {
+      // A website as directories write it: with its scheme, or a host name ("www.x.fr",
+      // "x.example/page"); a cell that is no web address ("non communiqué", "javascript:…") is
+      // left empty rather than refusing the member it describes.
+      const std::string s = trim(value);
+      std::string scheme = s.substr(0, 8);
+      for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (const std::string_view known : {"https://", "http://"}) {
+        if (!scheme.starts_with(known)) continue;
+        if (s.size() == known.size() || s.find_first_of(" \t\"<>") != std::string::npos)
+          return std::string();
+        return std::string(known) + s.substr(known.size());
+      }
+      // A host name (labels of letters, digits and '-', a top-level label of letters), then an
+      // optional path: checked by a scan, not a regular expression (cells are untrusted).
+      if (s.empty() || s.size() > 2000) return std::string();
+      const size_t slash = std::min(s.find('/'), s.size());
+      const std::string_view host(s.data(), slash), path(s.data() + slash, s.size() - slash);
+      if (host.size() > 253 || path.find_first_of(" \t\"<>") != std::string_view::npos)
+        return std::string();
+      size_t labels = 0, start = 0;
+      bool ok = true;
+      for (size_t i = 0; i <= host.size() && ok; ++i) {
+        if (i < host.size() && host[i] != '.') {
+          ok = std::isalnum(static_cast<unsigned char>(host[i])) != 0 || host[i] == '-';
+          continue;
+        }
+        const std::string_view label = host.substr(start, i - start);
+        ok = !label.empty() && label.front() != '-' && label.back() != '-';
+        if (ok && i == host.size())  // the top-level label: letters only, at least two
+          ok = label.size() >= 2 && std::all_of(label.begin(), label.end(), [](char c) {
+                 return std::isalpha(static_cast<unsigned char>(c)) != 0;
+               });
+        ++labels;
+        start = i + 1;
+      }
+      return ok && labels >= 2 ? "https://" + s : std::string();
     }
     case Normaliser::kList: {
       std::string out, item;

@@ -45,6 +45,7 @@ enum class Normaliser : uint8_t {
   kSlug,                  // an identifier: ASCII, lower case, words joined by '-'
   kBool,                  // oui/non, yes/no, vrai/faux, x, 1/0 -> 1/0
   kList,                  // "Drones; Spatial, IA" -> "Drones|Spatial|IA" (split on ; , |, trimmed)
+  kUrl,  // "www.x.fr" -> "https://www.x.fr"; http(s) kept; anything else (no link) -> empty
 };
 
 struct FieldMapping {

@@ -62,6 +62,8 @@ TEST(Codes, PostcodeToDepartment) {
   EXPECT_EQ(postcode_department("20200"), "2B");  // Bastia
   EXPECT_EQ(postcode_department("20600"), "2B");
   EXPECT_EQ(postcode_department("98000"), std::nullopt);  // Monaco
+  EXPECT_EQ(postcode_department("97133"), std::nullopt);  // Saint-Barthélemy
+  EXPECT_EQ(postcode_department("97100"), "971");         // Basse-Terre
   EXPECT_EQ(postcode_department("00100"), std::nullopt);
   EXPECT_EQ(postcode_department("6939"), std::nullopt);
   EXPECT_EQ(postcode_department("6939A"), std::nullopt);

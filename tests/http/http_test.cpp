@@ -313,6 +313,21 @@ TEST_P(HttpTest, AZoneWrittenThroughTheApiIsCheckedAgainstTheReferential) {
   EXPECT_EQ(res->status, 201) << res->body;
   res = call("POST", "/api/v1/organisation", auth(Role::kState), body("z4", "9901"));
   EXPECT_EQ(res->status, 422) << res->body;
+  // z1 kept the zone it was stored with before the referential: a change of another field is
+  // not refused for it; setting that zone anew is.
+  auto z1 = call("GET", "/api/v1/organisation/z1", auth(Role::kState));
+  ASSERT_EQ(z1->status, 200);
+  res = call("PATCH", "/api/v1/organisation/z1",
+             {{"Authorization", "Bearer " + tokens_[Role::kState]},
+              {"If-Match", z1->get_header_value("ETag")}},
+             R"({"website": "https://z1.example"})");
+  EXPECT_EQ(res->status, 200) << res->body;
+  auto z3 = call("GET", "/api/v1/organisation/z3", auth(Role::kState));
+  res = call("PATCH", "/api/v1/organisation/z3",
+             {{"Authorization", "Bearer " + tokens_[Role::kState]},
+              {"If-Match", z3->get_header_value("ETag")}},
+             R"({"employment_zone": "1199"})");
+  EXPECT_EQ(res->status, 422) << res->body;
 }
 
 // Matching to SIREN over HTTP: a run accepts the safe match and queues the homonyms without a

@@ -87,7 +87,9 @@ TEST_P(FormatsTest, CordisHorizonEuropeFrenchParticipants) {
   EXPECT_EQ(text(*valorial, "organisation", "name"), "ASSOCIATION DU POLE DE COMPETIVITE VALORIAL");
   EXPECT_EQ(text(*valorial, "organisation", "region"), "53");   // FRH03, Bretagne
   EXPECT_EQ(text(*valorial, "organisation", "kind"), "other");  // activity type OTH
-  // Its address as CORDIS publishes it (no website in the file: none is made up).
+  // A website as CORDIS publishes it; Valorial's address (it has no website in the file: none is
+  // made up).
+  EXPECT_EQ(text(*org("cordis:999987939"), "organisation", "website"), "http://www.esf.org");
   EXPECT_EQ(text(*valorial, "organisation", "acronym"), "VALORIAL");
   EXPECT_EQ(text(*valorial, "organisation", "address"), "8 RUE JULES MAILLARD DE LA GOURNERIE");
   EXPECT_EQ(text(*valorial, "organisation", "postcode"), "35000");

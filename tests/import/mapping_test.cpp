@@ -84,6 +84,18 @@ TEST(MappingNormalisers, FrenchNumbersAndCodes) {
   EXPECT_EQ(norm(Normaliser::kDepartmentOfPostcode, "20600"), "2B");  // Bastia
   EXPECT_EQ(norm(Normaliser::kDepartmentOfPostcode, "98000"), "!no département has this postcode");
   EXPECT_EQ(norm(Normaliser::kDepartmentOfPostcode, "00100"), "!no département has this postcode");
+  EXPECT_EQ(norm(Normaliser::kList, " Drones ;Spatial, IA |"), "Drones|Spatial|IA");
+  EXPECT_EQ(norm(Normaliser::kList, ""), "");
+  EXPECT_EQ(norm(Normaliser::kUrl, "www.eole.fr"), "https://www.eole.fr");
+  EXPECT_EQ(norm(Normaliser::kUrl, "HTTP://Eole.fr/contact"), "http://Eole.fr/contact");
+  EXPECT_EQ(norm(Normaliser::kUrl, "eole-systemes.example/fr/"),
+            "https://eole-systemes.example/fr/");
+  EXPECT_EQ(norm(Normaliser::kUrl, "non communiqué"), "");
+  EXPECT_EQ(norm(Normaliser::kUrl, "javascript:alert(1)"), "");
+  EXPECT_EQ(norm(Normaliser::kUrl, "http://"), "");
+  EXPECT_EQ(norm(Normaliser::kUrl, "www.eole"), "https://www.eole") << "a letters-only top label";
+  EXPECT_EQ(norm(Normaliser::kUrl, "www..fr"), "");
+  EXPECT_EQ(norm(Normaliser::kUrl, std::string(5000, 'a') + ".fr"), "");
   EXPECT_EQ(norm(Normaliser::kZone, "53"), "0053");
   EXPECT_EQ(norm(Normaliser::kZone, "1101"), "1101");
   EXPECT_EQ(norm(Normaliser::kZone, "12345")[0], '!');
