@@ -735,6 +735,16 @@ function sirenSection() {
     try { await api("POST", `/api/v1/resolution/${encodeURIComponent(x.organisation_id)}/decision`, body); msg.replaceChildren(el("p", { class: "ok" }, t("res.decided", { o: x.name }))); load(); }
     catch (err) { msg.replaceChildren(problemBox(err)); }
   }
+  // A duplicate of the organisation that holds its SIREN: merged into it (after a confirmation).
+  async function merge(x) {
+    if (!(await confirmDialog(t("res.merge_confirm", { o: x.name, k: x.duplicate_of })))) return;
+    try {
+      const r = await api("POST", `/api/v1/organisations/${encodeURIComponent(x.duplicate_of)}/merge`, { drop: x.organisation_id });
+      const moved = Object.values(r.moved).reduce((a, b) => a + b, 0);
+      msg.replaceChildren(el("p", { class: "ok" }, t("res.merged", { o: x.name, k: r.kept, n: fmt(moved) })));
+      load();
+    } catch (err) { msg.replaceChildren(problemBox(err)); }
+  }
   async function load() {
     try {
       const r = await api("GET", `/api/v1/resolution?status=${status.value}&limit=${PAGE}&offset=${offset}`);
@@ -751,7 +761,8 @@ function sirenSection() {
         ["review", "duplicate", "none"].includes(x.status) && c.siren !== x.siren ? el("div", {}, el("button", { type: "button", class: "secondary", onclick: () => decide(x, { siren: c.siren }) }, t("res.accept"))) : "");
       out.replaceChildren(r.items.length ? table([
         { label: t("res.organisation"), value: (x) => el("a", { href: `#/organisation/${encodeURIComponent(x.organisation_id)}`, translate: "no" }, x.name) },
-        { label: t("status"), value: (x) => el("span", {}, t(`res.status.${x.status}`), x.siren ? ` — SIREN ${x.siren}` : "", x.duplicate_of ? el("span", {}, " ", t("res.held_by"), " ", el("a", { href: `#/organisation/${encodeURIComponent(x.duplicate_of)}`, translate: "no" }, x.duplicate_of)) : "", x.decided_by ? el("span", { class: "muted" }, ` (${x.decided_by === "cli" ? t("res.by_cli") : t("res.by", { u: x.decided_by })})`) : "") },
+        { label: t("status"), value: (x) => el("span", {}, t(`res.status.${x.status}`), x.siren ? ` — SIREN ${x.siren}` : "", x.duplicate_of ? el("span", {}, " ", t("res.held_by"), " ", el("a", { href: `#/organisation/${encodeURIComponent(x.duplicate_of)}`, translate: "no" }, x.duplicate_of),
+          x.status === "duplicate" ? el("div", {}, el("button", { type: "button", class: "fr-btn fr-btn--secondary res-merge", onclick: () => merge(x) }, t("res.merge"))) : "") : "", x.decided_by ? el("span", { class: "muted" }, ` (${x.decided_by === "cli" ? t("res.by_cli") : t("res.by", { u: x.decided_by })})`) : "") },
         { label: t("res.candidates"), value: (x) => el("div", {}, x.candidates.length ? el("ol", { class: "candidates" }, x.candidates.map(candidate(x))) : el("span", { class: "muted" }, t("res.no_candidate")),
           ["review", "duplicate", "none"].includes(x.status) ? el("button", { type: "button", class: "secondary", onclick: () => decide(x, { reject: true }) }, t("res.reject")) : "") },
       ], r.items, null, { id: "res-table" }) : el("p", {}, t("res.empty")));

@@ -1,15 +1,18 @@
 // `poles import-sirene-stock`, `poles resolve-siren` and `poles resolve-siren-decide`: INSEE's
 // legal units as a reference, organisations without SIREN matched against it, and a person's
 // decision on one of them (import/resolve.h; docs/real-data.md, "Matching organisations to
-// SIREN").
+// SIREN"); `poles merge-organisations`: a duplicate merged into the organisation kept
+// (import/merge.h).
 #include "import/resolve.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "import/merge.h"
 
 namespace poles::cli {
 
@@ -117,6 +120,33 @@ void add_resolve(CLI::App& app, CommandContext& ctx) {
       std::cout << (dec->reject
                         ? fmt::format("{}: candidates rejected\n", dec->organisation)
                         : fmt::format("{}: SIREN {} accepted\n", dec->organisation, dec->siren));
+  });
+
+  struct MergeArgs {
+    std::string keep, drop;
+  };
+  auto mer = std::make_shared<MergeArgs>();
+  CLI::App* merge = app.add_subcommand(
+      "merge-organisations",
+      "Merge a duplicate organisation into another: memberships, participations and history move, "
+      "empty fields are filled, the duplicate is deleted");
+  merge->add_option("keep", mer->keep, "the organisation kept")->required();
+  merge->add_option("drop", mer->drop, "the duplicate, merged then deleted")->required();
+  merge->callback([mer, &ctx] {
+    auto store = ctx.open_store();
+    if (!store) return;
+    auto r = import::merge_organisations(*store, mer->keep, mer->drop, "cli");
+    if (!r) return ctx.fail(r.error());
+    if (ctx.global.quiet) return;
+    std::cout << fmt::format("{} merged into {}\n", r->dropped, r->kept);
+    for (const auto& [entity, n] : r->moved)
+      std::cout << fmt::format("  {}: {} moved\n", entity, n);
+    for (const auto& [entity, n] : r->duplicates)
+      std::cout << fmt::format("  {}: {} already the kept one's (the duplicate's dropped)\n",
+                               entity, n);
+    if (!r->filled.empty())
+      std::cout << fmt::format("  filled from the duplicate: {}\n", fmt::join(r->filled, ", "));
+    if (r->accounts > 0) std::cout << fmt::format("  member accounts moved: {}\n", r->accounts);
   });
 }
 

@@ -146,7 +146,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 79> raw{{
+    const std::array<std::pair<const char*, const char*>, 82> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -219,6 +219,13 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
          "n'est pas une valeur oui/non (oui/non, 1/0, x)"},
         {R"(^not in the dictionary '(.*)' of the mapping \(labels: (.*)\)$)",
          "absent du dictionnaire « $1 » de la correspondance (libellés : $2)"},
+        {R"(^organisation '(.*)' cannot be merged into itself$)",
+         "l'organisation « $1 » ne peut être fusionnée avec elle-même"},
+        {R"(^organisations '(.*)' and '(.*)' have different SIRENs \((\d+) and (\d+)\): two legal units are not one organisation$)",
+         "les organisations « $1 » et « $2 » ont des SIREN différents ($3 et $4) : deux unités "
+         "légales ne sont pas une même organisation"},
+        {R"(^the merged organisation breaks a rule: field '(.*)': (.*)$)",
+         "l'organisation fusionnée enfreint une règle : champ « $1 » : $2"},
         {R"(^no file (.*)$)", "aucun fichier $1"},
         {R"(^no cluster '(.*)'$)", "aucun pôle « $1 »"},
         {R"(^no organisation '(.*)'$)", "aucune organisation « $1 »"},

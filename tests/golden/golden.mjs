@@ -330,6 +330,13 @@ for (const e of entityOrder) {
 }
 for (const e of [...entityOrder].reverse()) add(`${e}-delete`, 'DELETE', null, { item: e, ifMatch: true });
 for (const e of existing) add(`${e}-create`, 'POST', `/api/v1/${e}`, { body: entityRows[e] });
+// merging a duplicate (after the entity cases: it deletes an organisation)
+add('merge-setup-kept', 'POST', '/api/v1/organisation', { body: { id: 'golden-kept', name: 'Capteurs SA', kind: 'company', department: '31' } });
+add('merge-setup-duplicate', 'POST', '/api/v1/organisation', { body: { id: 'golden-duplicate', name: 'Capteurs S.A.', kind: 'company', city: 'Toulouse', address: '2 rue des Capteurs', postcode: '31400', website: 'https://capteurs.example' } });
+add('merge-setup-membership', 'POST', '/api/v1/membership', { body: { organisation_id: 'golden-duplicate', cluster_id: C, start_date: '2026-02-01' } });
+add('organisation-merge', 'POST', '/api/v1/organisations/golden-kept/merge', { body: { drop: 'golden-duplicate' } });
+add('organisation-merge-itself', 'POST', '/api/v1/organisations/golden-kept/merge', { body: { drop: 'golden-kept' } });
+add('organisation-merge-unknown', 'POST', '/api/v1/organisations/golden-kept/merge', { body: { drop: 'no-such-organisation' } });
 add('audit', 'GET', '/api/v1/audit?limit=5');
 add('logout', 'POST', '/api/v1/logout', { session: true });
 

@@ -17,6 +17,7 @@
 #include "foresight/employment.h"
 #include "import/exporter.h"
 #include "import/importer.h"
+#include "import/merge.h"
 #include "snapshot/loader.h"
 #include "store_digest.h"
 #include "store_fixture.h"
@@ -639,6 +640,82 @@ TEST_P(MappingTest, EmploymentByZoneAndSectionThroughTheMappingGivesTheZonesQuot
   loader.add(*schema::find_entity("territory"), zone, {"zones", 1});
   auto both = loader.finish("test");
   EXPECT_TRUE(both.has_value()) << both.error().to_string();
+}
+
+// A directory's member stored apart from the same firm SIRENE knows: merged, its memberships and
+// census move (the one the kept record had already stays single), its member account follows it,
+// its address and headcount fill the kept record's gaps (the kept department is not mixed with
+// the duplicate's city), and it is gone; refusals change nothing.
+TEST_P(MappingTest, ADuplicateMergesIntoTheOrganisationKept) {
+  const auto load = [&](const char* entity, const std::string& csv) {
+    std::istringstream in(csv);
+    auto r =
+        import_csv(*store_, *schema::find_entity(entity), in, std::string(entity) + ".csv", {});
+    ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  };
+  load("cluster", "id,name,region,scale\nmina,Minalogic,84,national\n");
+  load("organisation",
+       "id,name,siren,kind,department,headcount,address,postcode,city,website\n"
+       "siren:732829320,CAPTEURS SA,732829320,company,31,,,,,\n"
+       "annuaire:capteurs-sa,Capteurs S.A.,,company,,45,2 rue des Capteurs,69003,Lyon,"
+       "https://capteurs.example\n"
+       "siren:552100554,AUTRE SA,552100554,company,75,,,,,\n");
+  load("membership",
+       "organisation_id,cluster_id,start_date\nsiren:732829320,aero,2020-01-01\n"
+       "annuaire:capteurs-sa,aero,2020-01-01\nannuaire:capteurs-sa,mina,2021-03-01\n");
+  load("member_census", "year,cluster_id,organisation_id\n2021,mina,annuaire:capteurs-sa\n");
+  {
+    auto began = store_->begin();
+    ASSERT_TRUE(began.has_value());
+    auto& tx = *began;
+    ASSERT_TRUE(tx->execute("INSERT INTO app_user (name, password_hash, role, scope, disabled, "
+                            "created_at) VALUES ('capteurs', 'x', 'member', "
+                            "'annuaire:capteurs-sa', 0, '2026-01-01T00:00:00Z')",
+                            {})
+                    .is_ok());
+    ASSERT_TRUE(tx->commit().is_ok());
+  }
+  const std::string before = digest();
+  EXPECT_EQ(
+      merge_organisations(*store_, "siren:732829320", "siren:732829320", "test").error().code(),
+      ErrorCode::kInvalidArgument);
+  EXPECT_EQ(merge_organisations(*store_, "siren:732829320", "nobody", "test").error().code(),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(
+      merge_organisations(*store_, "siren:732829320", "siren:552100554", "test").error().code(),
+      ErrorCode::kConflict);  // two legal units
+  EXPECT_EQ(digest(), before);
+
+  auto r = merge_organisations(*store_, "siren:732829320", "annuaire:capteurs-sa", "test");
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(r->moved["membership"], 1);       // mina
+  EXPECT_EQ(r->duplicates["membership"], 1);  // aero: the kept record's own stays
+  EXPECT_EQ(r->moved["member_census"], 1);
+  EXPECT_EQ(r->accounts, 1);
+  const auto orgs = stored("organisation", "id");
+  EXPECT_FALSE(orgs.contains("annuaire:capteurs-sa"));
+  const auto& kept = orgs.at("siren:732829320");
+  EXPECT_EQ(kept.at("name"), "CAPTEURS SA");
+  EXPECT_EQ(kept.at("department"), "31");
+  EXPECT_EQ(kept.at("address"), "2 rue des Capteurs");  // the address group was empty
+  EXPECT_EQ(kept.at("city"), "Lyon");
+  EXPECT_EQ(kept.at("website"), "https://capteurs.example");
+  EXPECT_EQ(kept.at("headcount"), "45");
+  EXPECT_EQ(kept.at("size_class"), "pme");  // derived again
+  std::set<std::string> clusters;
+  for (const auto& [org, m] : stored("membership", "cluster_id")) {
+    EXPECT_EQ(m.at("organisation_id"), "siren:732829320");
+    clusters.insert(org);
+  }
+  EXPECT_EQ(clusters, (std::set<std::string>{"aero", "mina"}));
+  auto scope = store_->query("SELECT scope FROM app_user WHERE name = 'capteurs'", {});
+  ASSERT_TRUE(scope.has_value());
+  EXPECT_EQ(value_to_text(scope->at(0).at(0)), "siren:732829320");
+  auto audit = store_->audit(0, 1000);
+  ASSERT_TRUE(audit.has_value());
+  ASSERT_FALSE(audit->empty());
+  EXPECT_EQ(audit->back().action, "merge");
+  EXPECT_NE(audit->back().before.find("annuaire:capteurs-sa"), std::string::npos);
 }
 
 TEST_P(MappingTest, AnEntityImportsFromAWorkbookThroughTheSameRulesWithCellNames) {

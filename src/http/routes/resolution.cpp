@@ -14,6 +14,7 @@
 #include "core/typed_json.h"
 #include "http/router.h"
 #include "http/services.h"
+#include "import/merge.h"
 #include "import/resolve.h"
 
 namespace poles::http {
@@ -74,6 +75,19 @@ struct DecisionBody {
   tj::Omittable<bool> reject;
 };
 POLES_JSON(DecisionBody, siren, reject)
+
+struct MergeBody {
+  std::string drop;  // the organisation merged into the one of the path, then deleted
+};
+POLES_JSON(MergeBody, drop)
+
+struct MergeView {
+  std::string kept, dropped;
+  std::map<std::string, int64_t> moved, duplicates;
+  std::vector<std::string> filled;
+  int64_t accounts = 0;
+};
+POLES_JSON(MergeView, kept, dropped, moved, duplicates, filled, accounts)
 
 Result<MatchView> match_view(const Row& r) {
   MatchView v;
@@ -169,6 +183,23 @@ void add_resolution_routes(Router& r, Services&) {
         if (!rep) return c.fail(rep.error());
         c.reply(200, ResolveView{rep->organisations, rep->accepted, rep->review, rep->none,
                                  rep->kept, rep->duplicates, rep->size_classes, dry});
+      });
+
+  r.post("/api/v1/organisations/{organisation}/merge",
+         "Merge a duplicate into this organisation: its memberships, participations and history "
+         "move here, its empty fields fill this one's, then it is deleted",
+         "import")
+      .roles([](app::Role role) { return app::may_import(role); })
+      .takes<MergeBody>()
+      .example({{"drop", "annuaire:capteurs-sa"}})
+      .returns<MergeView>()
+      .handle([](Ctx& c) {
+        auto body = c.body<MergeBody>();
+        if (!body) return c.fail(body.error());
+        auto rep = import::merge_organisations(*c.store, c.path[0], body->drop, c.user().name);
+        if (!rep) return c.fail(rep.error());
+        c.reply(200, MergeView{rep->kept, rep->dropped, rep->moved, rep->duplicates, rep->filled,
+                               rep->accounts});
       });
 
   r.post("/api/v1/resolution/{organisation}/decision",
