@@ -146,7 +146,6 @@ void add_resolve(CLI::App& app, CommandContext& ctx) {
                                entity, n);
     if (!r->filled.empty())
       std::cout << fmt::format("  filled from the duplicate: {}\n", fmt::join(r->filled, ", "));
-    if (r->accounts > 0) std::cout << fmt::format("  member accounts moved: {}\n", r->accounts);
   });
 }
 

@@ -146,7 +146,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 82> raw{{
+    const std::array<std::pair<const char*, const char*>, 84> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -224,6 +224,13 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
         {R"(^organisations '(.*)' and '(.*)' have different SIRENs \((\d+) and (\d+)\): two legal units are not one organisation$)",
          "les organisations « $1 » et « $2 » ont des SIREN différents ($3 et $4) : deux unités "
          "légales ne sont pas une même organisation"},
+        {R"(^organisation '(.*)' has (\d+) member account\(s\): an administrator moves or closes them before the merge$)",
+         "l'organisation « $1 » a $2 compte(s) de membre : un administrateur les déplace ou les "
+         "ferme avant la fusion"},
+        {R"(^organisations '(.*)' and '(.*)' are counted in different clusters or years of the released member census, and the merged firm has figures in the firm panel: merging would move released firm aggregates by its figures$)",
+         "les organisations « $1 » et « $2 » sont comptées dans des pôles ou des années "
+         "différents du recensement publié des membres, et l'entreprise fusionnée a des chiffres "
+         "dans le panel : la fusion déplacerait des agrégats publiés du montant de ses chiffres"},
         {R"(^the merged organisation breaks a rule: field '(.*)': (.*)$)",
          "l'organisation fusionnée enfreint une règle : champ « $1 » : $2"},
         {R"(^no file (.*)$)", "aucun fichier $1"},

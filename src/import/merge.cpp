@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "core/date.h"
 #include "core/schema.h"
@@ -14,7 +15,7 @@ namespace {
 
 // The organisation's fields that go together (filled only when none of them is known).
 const std::vector<std::vector<std::string_view>> kGroups = {
-    {"commune", "department", "region"},
+    {"commune", "department", "region", "employment_zone"},
     {"headcount", "turnover", "balance_sheet", "size_class"},
     {"address", "postcode", "city"}};
 
@@ -40,7 +41,22 @@ Status move_rows(store::Transaction& tx, const schema::Entity& e, int f, const s
     if (in_key) {
       POLES_ASSIGN_OR_RETURN(auto existing, tx.get(e, store::key_of(e, moved)));
       POLES_RETURN_IF_ERROR(tx.remove(e, key).status());
-      if (existing) {  // the kept organisation has this row already: it stays
+      if (existing) {
+        // The kept organisation has this row already: it stays. A participation or a
+        // membership (records of one fact) gets its empty fields from the duplicate's — a
+        // participation's cost and aid; a coordinator stays one —; a measurement (a diagnostic,
+        // a service's outcome) is not mixed with another.
+        Row kept_row = *existing;
+        if (e.name == "participation" || e.name == "membership") {
+          for (size_t i = 0; i < e.fields.size(); ++i) {
+            if (is_null(kept_row[i]) && !is_null(moved[i])) kept_row[i] = moved[i];
+          }
+        }
+        if (e.name == "participation") {
+          const auto role = static_cast<size_t>(schema::field_index(e, "role"));
+          if (moved[role] == Value(std::string("coordinator"))) kept_row[role] = moved[role];
+        }
+        if (kept_row != *existing) POLES_RETURN_IF_ERROR(tx.upsert(e, kept_row).status());
         ++report.duplicates[std::string(e.name)];
         continue;
       }
@@ -71,6 +87,50 @@ Result<MergeReport> merge_organisations(store::Store& store, const std::string& 
         "organisations '{}' and '{}' have different SIRENs ({} and {}): two legal units are not "
         "one organisation",
         keep, drop, value_to_text((*kept)[siren]), value_to_text((*dropped)[siren])));
+
+  // Member accounts are an administrator's to move (a scope gives a firm's own figures): a
+  // duplicate that has some is not merged until they are moved or closed.
+  POLES_ASSIGN_OR_RETURN(
+      auto accounts, tx->query("SELECT COUNT(*) FROM app_user WHERE role = 'member' AND scope = ?",
+                               {Value(drop)}));
+  if (const int64_t n = std::get<int64_t>(accounts.at(0).at(0)); n > 0)
+    return Status::conflict(fmt::format(
+        "organisation '{}' has {} member account(s): an administrator moves or closes them before "
+        "the merge",
+        drop, n));
+
+  // The State's released census of members decides which clusters and years count a firm's
+  // figures (docs/secrecy.md, section 6): a merge must not change that for a firm of the panel,
+  // or the aggregates read before and after it would differ by its figures.
+  const Value& s_keep = (*kept)[siren];
+  const Value& s_merged = is_null(s_keep) ? (*dropped)[siren] : s_keep;
+  if (!is_null(s_merged)) {
+    POLES_ASSIGN_OR_RETURN(
+        auto panel,
+        tx->query("SELECT COUNT(*) FROM \"firm_year\" WHERE \"siren\" = ?", {s_merged}));
+    if (std::get<int64_t>(panel.at(0).at(0)) > 0) {
+      const auto census_of = [&](const std::string& id) -> Result<std::set<std::string>> {
+        POLES_ASSIGN_OR_RETURN(auto rows,
+                               tx->query("SELECT \"year\", \"cluster_id\" FROM \"member_census\" "
+                                         "WHERE \"organisation_id\" = ?",
+                                         {Value(id)}));
+        std::set<std::string> out;
+        for (const auto& r : rows) out.insert(value_to_text(r[0]) + " " + value_to_text(r[1]));
+        return out;
+      };
+      POLES_ASSIGN_OR_RETURN(auto census_keep, census_of(keep));
+      POLES_ASSIGN_OR_RETURN(auto census_drop, census_of(drop));
+      const auto& before = is_null(s_keep) ? census_drop : census_keep;
+      std::set<std::string> after = census_keep;
+      after.insert(census_drop.begin(), census_drop.end());
+      if (after != before)
+        return Status::conflict(fmt::format(
+            "organisations '{}' and '{}' are counted in different clusters or years of the "
+            "released member census, and the merged firm has figures in the firm panel: merging "
+            "would move released firm aggregates by its figures",
+            keep, drop));
+    }
+  }
 
   MergeReport report;
   report.kept = keep;
@@ -116,19 +176,21 @@ Result<MergeReport> merge_organisations(store::Store& store, const std::string& 
         fmt::format("the merged organisation breaks a rule: field '{}': {}", field, fe.rule));
   }
 
-  // Member accounts, pending requests and the SIREN review queue follow the organisation.
-  POLES_ASSIGN_OR_RETURN(
-      auto accounts, tx->query("SELECT COUNT(*) FROM app_user WHERE role = 'member' AND scope = ?",
-                               {Value(drop)}));
-  report.accounts = std::get<int64_t>(accounts.at(0).at(0));
-  POLES_RETURN_IF_ERROR(
-      tx->execute("UPDATE app_user SET scope = ? WHERE role = 'member' AND scope = ?",
-                  {Value(keep), Value(drop)}));
-  POLES_RETURN_IF_ERROR(
-      tx->execute("UPDATE change_request SET target = ? WHERE kind = 'organisation' AND target = ?",
-                  {Value(keep), Value(drop)}));
+  // Pending requests follow the organisation; the SIREN review queue forgets the duplicate,
+  // points at the kept one where it named the duplicate, and drops the kept one's own row once it
+  // has a SIREN.
+  POLES_RETURN_IF_ERROR(tx->execute(
+      "UPDATE change_request SET target = ? WHERE kind = 'organisation' AND target = ? AND "
+      "status = 'pending'",
+      {Value(keep), Value(drop)}));
   POLES_RETURN_IF_ERROR(
       tx->execute("DELETE FROM \"siren_match\" WHERE \"organisation_id\" = ?", {Value(drop)}));
+  POLES_RETURN_IF_ERROR(
+      tx->execute("UPDATE \"siren_match\" SET \"duplicate_of\" = ? WHERE \"duplicate_of\" = ?",
+                  {Value(keep), Value(drop)}));
+  if (!is_null(merged[siren]))
+    POLES_RETURN_IF_ERROR(
+        tx->execute("DELETE FROM \"siren_match\" WHERE \"organisation_id\" = ?", {Value(keep)}));
 
   // The dropped record goes first: its SIREN, unique, may be the kept one's now.
   POLES_RETURN_IF_ERROR(tx->remove(org, Row{Value(drop)}).status());

@@ -3,11 +3,12 @@
 // the dropped organisation — memberships, the census, participations, results, service
 // participations, diagnostics, proposals, reviewers — names the kept one instead; where the kept
 // one already has that row (the same membership, the same project), the kept row stays and the
-// dropped one goes. The kept organisation's empty fields are filled from the dropped one (a group
-// of fields that go together — commune, department and region; headcount, turnover, balance
-// sheet and size class; address, postcode and city — only when none of it is known), its member
-// accounts move, its pending requests follow it, and the merge is in the audit log with both rows.
-// One transaction: on any error nothing changes.
+// dropped one goes (a participation or a membership gets its empty fields from the dropped row).
+// The kept organisation's empty fields are filled from the dropped one (a group of fields that go
+// together — commune, department, region and zone; headcount, turnover, balance sheet and size
+// class; address, postcode and city — only when none of it is known), its pending requests follow
+// it, and the merge is in the audit log with both rows. One transaction: on any error nothing
+// changes.
 #pragma once
 
 #include <cstdint>
@@ -25,11 +26,13 @@ struct MergeReport {
   std::map<std::string, int64_t> moved;       // by entity: rows that now name the kept one
   std::map<std::string, int64_t> duplicates;  // by entity: dropped rows the kept one already had
   std::vector<std::string> filled;            // the kept one's fields filled from the dropped one
-  int64_t accounts = 0;                       // member accounts moved
 };
 
 // Refused: the same organisation twice (invalid argument), an unknown one (not found), two
-// different SIRENs (conflict: two legal units are not one organisation).
+// different SIRENs (conflict: two legal units are not one organisation), a duplicate with member
+// accounts (conflict: an administrator moves them), and a merge that would change the clusters or
+// years of the released member census counting a firm of the panel (conflict: the aggregates read
+// before and after would differ by its figures; docs/secrecy.md, section 6).
 Result<MergeReport> merge_organisations(store::Store& store, const std::string& keep,
                                         const std::string& drop, const std::string& actor);
 

@@ -643,15 +643,24 @@ TEST_P(MappingTest, EmploymentByZoneAndSectionThroughTheMappingGivesTheZonesQuot
 }
 
 // A directory's member stored apart from the same firm SIRENE knows: merged, its memberships and
-// census move (the one the kept record had already stays single), its member account follows it,
-// its address and headcount fill the kept record's gaps (the kept department is not mixed with
-// the duplicate's city), and it is gone; refusals change nothing.
+// census move (a row the kept record has already stays, its gaps filled), its address and
+// headcount fill the kept record's gaps (the kept department is not mixed with the duplicate's
+// city), the SIREN queue forgets it, and it is gone. Refused, and nothing changes: a duplicate
+// with a member account (an administrator moves it), and a merge that would change the released
+// census counting a firm of the panel (its figures would move released aggregates).
 TEST_P(MappingTest, ADuplicateMergesIntoTheOrganisationKept) {
   const auto load = [&](const char* entity, const std::string& csv) {
     std::istringstream in(csv);
     auto r =
         import_csv(*store_, *schema::find_entity(entity), in, std::string(entity) + ".csv", {});
     ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  };
+  const auto sql = [&](const std::string& statement) {
+    auto began = store_->begin();
+    ASSERT_TRUE(began.has_value());
+    auto& tx = *began;
+    ASSERT_TRUE(tx->execute(statement, {}).is_ok()) << statement;
+    ASSERT_TRUE(tx->commit().is_ok());
   };
   load("cluster", "id,name,region,scale\nmina,Minalogic,84,national\n");
   load("organisation",
@@ -664,34 +673,43 @@ TEST_P(MappingTest, ADuplicateMergesIntoTheOrganisationKept) {
        "organisation_id,cluster_id,start_date\nsiren:732829320,aero,2020-01-01\n"
        "annuaire:capteurs-sa,aero,2020-01-01\nannuaire:capteurs-sa,mina,2021-03-01\n");
   load("member_census", "year,cluster_id,organisation_id\n2021,mina,annuaire:capteurs-sa\n");
-  {
-    auto began = store_->begin();
-    ASSERT_TRUE(began.has_value());
-    auto& tx = *began;
-    ASSERT_TRUE(tx->execute("INSERT INTO app_user (name, password_hash, role, scope, disabled, "
-                            "created_at) VALUES ('capteurs', 'x', 'member', "
-                            "'annuaire:capteurs-sa', 0, '2026-01-01T00:00:00Z')",
-                            {})
-                    .is_ok());
-    ASSERT_TRUE(tx->commit().is_ok());
-  }
-  const std::string before = digest();
-  EXPECT_EQ(
-      merge_organisations(*store_, "siren:732829320", "siren:732829320", "test").error().code(),
-      ErrorCode::kInvalidArgument);
-  EXPECT_EQ(merge_organisations(*store_, "siren:732829320", "nobody", "test").error().code(),
-            ErrorCode::kNotFound);
-  EXPECT_EQ(
-      merge_organisations(*store_, "siren:732829320", "siren:552100554", "test").error().code(),
-      ErrorCode::kConflict);  // two legal units
+  load("diagnostic",
+       "organisation_id,date,score,skills\nsiren:732829320,2022-05-01,40,\n"
+       "annuaire:capteurs-sa,2022-05-01,55,70\n");
+  sql("INSERT INTO app_user (name, password_hash, role, scope, disabled, created_at) VALUES "
+      "('capteurs', 'x', 'member', 'annuaire:capteurs-sa', 0, '2026-01-01T00:00:00Z')");
+  sql("INSERT INTO siren_match (organisation_id, name, status, siren, duplicate_of, candidates, "
+      "decided_at) VALUES ('annuaire:capteurs-sa', 'Capteurs S.A.', 'duplicate', '732829320', "
+      "'siren:732829320', '[]', '2026-01-01T00:00:00Z')");
+  const auto code = [&](const std::string& keep, const std::string& drop) {
+    auto r = merge_organisations(*store_, keep, drop, "test");
+    return r.has_value() ? ErrorCode::kOk : r.error().code();
+  };
+  std::string before = digest();
+  EXPECT_EQ(code("siren:732829320", "siren:732829320"), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code("siren:732829320", "nobody"), ErrorCode::kNotFound);
+  EXPECT_EQ(code("siren:732829320", "siren:552100554"), ErrorCode::kConflict);  // two legal units
+  EXPECT_EQ(code("siren:732829320", "annuaire:capteurs-sa"), ErrorCode::kConflict);  // an account
   EXPECT_EQ(digest(), before);
+  sql("DELETE FROM app_user WHERE name = 'capteurs'");
+  // The firm has figures: the duplicate's census row (2021, mina) would count them where the
+  // release did not.
+  load("firm_year", "siren,year,headcount\n732829320,2021,45\n");
+  before = digest();
+  EXPECT_EQ(code("siren:732829320", "annuaire:capteurs-sa"), ErrorCode::kConflict);
+  EXPECT_EQ(digest(), before);
+  load("member_census", "year,cluster_id,organisation_id\n2021,mina,siren:732829320\n");
 
   auto r = merge_organisations(*store_, "siren:732829320", "annuaire:capteurs-sa", "test");
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
-  EXPECT_EQ(r->moved["membership"], 1);       // mina
-  EXPECT_EQ(r->duplicates["membership"], 1);  // aero: the kept record's own stays
-  EXPECT_EQ(r->moved["member_census"], 1);
-  EXPECT_EQ(r->accounts, 1);
+  EXPECT_EQ(r->moved["membership"], 1);          // mina
+  EXPECT_EQ(r->duplicates["membership"], 1);     // aero: the kept record's own stays
+  EXPECT_EQ(r->duplicates["member_census"], 1);  // the released census is unchanged
+  EXPECT_EQ(r->duplicates["diagnostic"], 1);
+  const auto diagnostics = stored("diagnostic", "organisation_id");
+  ASSERT_EQ(diagnostics.size(), 1U);
+  EXPECT_EQ(diagnostics.at("siren:732829320").at("score"), "40");  // the kept one's
+  EXPECT_EQ(diagnostics.at("siren:732829320").at("skills"), "");   // not mixed with the other
   const auto orgs = stored("organisation", "id");
   EXPECT_FALSE(orgs.contains("annuaire:capteurs-sa"));
   const auto& kept = orgs.at("siren:732829320");
@@ -708,14 +726,20 @@ TEST_P(MappingTest, ADuplicateMergesIntoTheOrganisationKept) {
     clusters.insert(org);
   }
   EXPECT_EQ(clusters, (std::set<std::string>{"aero", "mina"}));
-  auto scope = store_->query("SELECT scope FROM app_user WHERE name = 'capteurs'", {});
-  ASSERT_TRUE(scope.has_value());
-  EXPECT_EQ(value_to_text(scope->at(0).at(0)), "siren:732829320");
+  auto queue = store_->query("SELECT COUNT(*) FROM siren_match", {});
+  ASSERT_TRUE(queue.has_value());
+  EXPECT_EQ(value_to_text(queue->at(0).at(0)), "0");
   auto audit = store_->audit(0, 1000);
   ASSERT_TRUE(audit.has_value());
   ASSERT_FALSE(audit->empty());
   EXPECT_EQ(audit->back().action, "merge");
   EXPECT_NE(audit->back().before.find("annuaire:capteurs-sa"), std::string::npos);
+
+  // The SIREN of the duplicate moves to the kept record (the duplicate goes first: unique).
+  load("organisation", "id,name,siren,kind\nannuaire:autre,Autre,,company\n");
+  auto moved = merge_organisations(*store_, "annuaire:autre", "siren:552100554", "test");
+  ASSERT_TRUE(moved.has_value()) << moved.error().to_string();
+  EXPECT_EQ(stored("organisation", "id").at("annuaire:autre").at("siren"), "552100554");
 }
 
 TEST_P(MappingTest, AnEntityImportsFromAWorkbookThroughTheSameRulesWithCellNames) {

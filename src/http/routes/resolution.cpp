@@ -85,9 +85,8 @@ struct MergeView {
   std::string kept, dropped;
   std::map<std::string, int64_t> moved, duplicates;
   std::vector<std::string> filled;
-  int64_t accounts = 0;
 };
-POLES_JSON(MergeView, kept, dropped, moved, duplicates, filled, accounts)
+POLES_JSON(MergeView, kept, dropped, moved, duplicates, filled)
 
 Result<MatchView> match_view(const Row& r) {
   MatchView v;
@@ -198,8 +197,7 @@ void add_resolution_routes(Router& r, Services&) {
         if (!body) return c.fail(body.error());
         auto rep = import::merge_organisations(*c.store, c.path[0], body->drop, c.user().name);
         if (!rep) return c.fail(rep.error());
-        c.reply(200, MergeView{rep->kept, rep->dropped, rep->moved, rep->duplicates, rep->filled,
-                               rep->accounts});
+        c.reply(200, MergeView{rep->kept, rep->dropped, rep->moved, rep->duplicates, rep->filled});
       });
 
   r.post("/api/v1/resolution/{organisation}/decision",
