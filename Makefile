@@ -75,7 +75,7 @@ test-tsan: build-tsan
 
 # Seconds per fuzz target: 20 in `make test` (its 30-minute budget); longer campaigns with
 # `make fuzz FUZZ_SECONDS=600`.
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 10
 fuzz: deps
 	cmake --preset fuzz >/dev/null
 	cmake --build --preset fuzz -j $(JOBS) --target fuzz_csv_import fuzz_xlsx
