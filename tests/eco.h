@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,27 @@ using snapshot::SnapshotPtr;
 
 class Eco {
  public:
+  // The programmes tests name, with their scope and funder, and those funders (a part of the
+  // referential migration 0017 seeds, written out by hand).
+  Eco() {
+    for (const auto& [id, kind] :
+         {std::pair{"state", "state"}, {"anr", "anr"}, {"bpifrance", "bpifrance"}, {"eu", "eu"}})
+      row("funder",
+          {{"id", std::string(id)}, {"name", std::string(id)}, {"kind", std::string(kind)}});
+    for (const auto& [code, scope, funder] : {std::tuple{"FUI", "national", "state"},
+                                              {"ANR", "national", "anr"},
+                                              {"PSPC", "national", "bpifrance"},
+                                              {"BPI", "national", "bpifrance"},
+                                              {"REGION", "regional", ""},
+                                              {"FP7", "european", "eu"},
+                                              {"H2020", "european", "eu"},
+                                              {"HORIZON_EUROPE", "european", "eu"},
+                                              {"OTHER", "other", ""}})
+      row("programme", {{"code", std::string(code)},
+                        {"name", std::string(code)},
+                        {"scope", std::string(scope)},
+                        {"funder_id", *funder ? Value{std::string(funder)} : Value{}}});
+  }
   Eco& row(std::string_view entity,
            std::initializer_list<std::pair<std::string_view, Value>> cells) {
     const auto* e = schema::find_entity(entity);

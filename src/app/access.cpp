@@ -83,7 +83,7 @@ Result<std::optional<std::string>> region_of(const QueryFn& s, const schema::Ent
 const std::string* project_of(const schema::Entity& e, const Row& row) {
   if (e.name == "project") return text_field(e, row, "id");
   if (e.name == "project_event" || e.name == "participation" || e.name == "result" ||
-      e.name == "project_label")
+      e.name == "project_label" || e.name == "project_funding")
     return text_field(e, row, "project_id");
   return nullptr;
 }

@@ -79,15 +79,16 @@ Status check_references(store::Transaction& tx, const schema::Entity& e, const R
   std::vector<FieldError> errors;
   for (size_t i = 0; i < e.fields.size(); ++i) {
     const auto& f = e.fields[i];
-    if (f.references.empty() || is_null(row[i])) continue;
-    const auto* target = schema::find_entity(f.references);
+    const auto target_name = !f.references.empty() ? f.references : f.referential;
+    if (target_name.empty() || is_null(row[i])) continue;
+    const auto* target = schema::find_entity(target_name);
     POLES_ASSIGN_OR_RETURN(auto found, tx.get(*target, {row[i]}));
     if (!found) {
       FieldError fe;
       fe.file = "request";
       fe.field = std::string(f.name);
       fe.value = value_to_text(row[i]);
-      fe.rule = fmt::format("refers to an unknown {}", f.references);
+      fe.rule = fmt::format("refers to an unknown {}", target_name);
       errors.push_back(std::move(fe));
     }
   }
@@ -463,6 +464,22 @@ Status delete_row(store::Store& s, const User& u, const schema::Entity& e, const
   POLES_RETURN_IF_ERROR(check_not_frozen(q, e, *before));
   if (!if_match.empty() && if_match != "*" && if_match != etag_of(keys, e, *before)) {
     return Status::precondition_failed(fmt::format("the {} changed since it was read", e.name));
+  }
+  // A referential row (a programme) is named without a foreign key: refused while in use.
+  for (const auto& other : schema::entities()) {
+    for (const auto& f : other.fields) {
+      if (f.referential != e.name) continue;
+      POLES_ASSIGN_OR_RETURN(
+          auto used,
+          tx->query(fmt::format("SELECT COUNT(*) FROM {} WHERE {} = ?",
+                                store::quote_ident(other.name), store::quote_ident(f.name)),
+                    {key[0]}));
+      const int64_t n = used.empty() ? 0 : std::get<int64_t>(used[0][0]);
+      if (n > 0)
+        return Status::conflict(fmt::format("{} '{}' is still named by {} row(s) of {} (field {})",
+                                            e.name, store::key_text(e, *before), n, other.name,
+                                            f.name));
+    }
   }
   auto removed = tx->remove(e, key);
   if (!removed) {

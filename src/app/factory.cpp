@@ -15,6 +15,7 @@
 
 #include "core/codes.h"
 #include "foresight/employment.h"
+#include "pipeline/funding.h"
 #include "pipeline/funnel.h"
 #include "pipeline/leverage.h"
 #include "pipeline/sector.h"
@@ -241,11 +242,10 @@ Result<PipelineFunnel> pipeline_funnel(const Snapshot& s, const Args& a) {
   }
   const std::string& programme = a.text("programme");
   if (!programme.empty()) {
-    const auto code = find_code(kProgrammeCodes, programme);
-    if (!code)
+    if (s.table("programme").find(programme) < 0)
       return Status::invalid_argument(
           fmt::format("parameter 'programme' value '{}': not a programme code", programme));
-    filter.programme = *code;
+    filter.programme = programme;
   }
   const std::string& by = a.text("by");  // one of the spec's choices
   const pipeline::GroupBy group_by = by == "cluster"     ? pipeline::GroupBy::kCluster
@@ -262,6 +262,84 @@ Result<PipelineFunnel> pipeline_funnel(const Snapshot& s, const Args& a) {
     for (const auto& f : pipeline::funnel(s, filter, group_by))
       out.groups.push_back(funnel_group(f));
   }
+  return out;
+}
+
+Result<FundingOverview> pipeline_funding(const Snapshot& s, const Args& a) {
+  POLES_ASSIGN_OR_RETURN(auto years, year_range(a));
+  pipeline::FundingFilter f{.from_year = years.first, .to_year = years.second};
+  FundingOverview out;
+  out.filter = {years.first, years.second, std::nullopt, std::nullopt, std::nullopt};
+  if (const std::string& cluster = a.text("cluster"); !cluster.empty()) {
+    f.cluster = s.table("cluster").find(cluster);
+    if (f.cluster < 0)
+      return Status::not_found(fmt::format("parameter 'cluster': no cluster '{}'", cluster));
+    out.filter.cluster = cluster;
+  }
+  if (const std::string& region = a.text("region"); !region.empty()) {
+    if (codes::find_region(region) == nullptr)
+      return Status::invalid_argument(
+          fmt::format("parameter 'region' value '{}': not an INSEE region code", region));
+    f.region = region;
+    out.filter.region = region;
+  }
+  const auto& funders = s.table("funder");
+  if (const std::string& funder = a.text("funder"); !funder.empty()) {
+    f.funder = funders.find(funder);
+    if (f.funder < 0)
+      return Status::not_found(fmt::format("parameter 'funder': no funder '{}'", funder));
+    out.filter.funder = funder;
+  }
+  const auto split = pipeline::funding_split(s, f);
+  out.projects = split.projects;
+  out.public_aid = split.public_aid;
+  out.split = split.split;
+  out.assumed = split.assumed;
+  out.not_split = split.not_split;
+  const double known = split.split + split.assumed;
+  for (size_t k = 0; k < pipeline::kFunderKinds; ++k) {
+    if (split.by_kind[k] == 0) continue;
+    out.by_kind.push_back({std::string(kFunderKindCodes[k]), split.by_kind[k],
+                           known > 0 ? std::optional(split.by_kind[k] / known) : std::nullopt});
+  }
+  std::sort(out.by_kind.begin(), out.by_kind.end(),
+            [](const auto& x, const auto& y) { return x.amount > y.amount; });
+  for (const auto& m : split.by_funder) {
+    const auto r = static_cast<size_t>(m.funder);
+    FundingFunder row;
+    row.funder = std::string(funders.column("id").text(r));
+    row.name = std::string(funders.column("name").text(r));
+    if (const auto en = funders.column("name_en").text(r); !en.empty())
+      row.name_en = std::string(en);
+    row.kind = std::string(funders.column("kind").text(r));
+    if (const auto reg = funders.column("region").text(r); !reg.empty())
+      row.region = std::string(reg);
+    row.amount = m.amount;
+    row.assumed = m.assumed;
+    row.projects = m.projects;
+    out.by_funder.push_back(std::move(row));
+  }
+  std::set<int> years_seen;
+  for (const auto& [y, _] : split.by_year) years_seen.insert(y);
+  for (const auto& [y, _] : split.not_split_by_year) years_seen.insert(y);
+  for (const int y : years_seen) {
+    FundingYear row;
+    row.year = y;
+    if (const auto it = split.by_year.find(y); it != split.by_year.end()) {
+      for (size_t k = 0; k < pipeline::kFunderKinds; ++k) {
+        row.by_kind[k] = it->second[k];
+        row.total += it->second[k];
+      }
+    }
+    if (const auto it = split.not_split_by_year.find(y); it != split.not_split_by_year.end()) {
+      row.not_split = it->second;
+      row.total += it->second;
+    }
+    out.by_year.push_back(row);
+  }
+  const auto& ids = s.table("project").column("id");
+  for (const int32_t p : split.over_split)
+    out.over_split.emplace_back(ids.text(static_cast<size_t>(p)));
   return out;
 }
 
@@ -689,6 +767,16 @@ const ParamSpecs& leverage_params() {
       year_param("from", "First year of the projects", "1900"),
       year_param("to", "Last year of the projects", "2100"),
       choice_param("by", "Groups", {"none", "cluster", "programme"}, "cluster")};
+  return k;
+}
+
+const ParamSpecs& funding_params() {
+  static const ParamSpecs k = {
+      year_param("from", "First start year of the projects", "1900"),
+      year_param("to", "Last start year of the projects", "2100"),
+      text_param("cluster", "Only projects labelled by this cluster (id)"),
+      text_param("region", "Only projects labelled by a cluster of this region (INSEE code)"),
+      text_param("funder", "Only this funder's money (funder id, e.g. region-84)")};
   return k;
 }
 

@@ -110,6 +110,50 @@ struct PipelineLeverage {
 };
 POLES_JSON(PipelineLeverage, filter, all, groups)
 
+// --- public aid by funder --------------------------------------------------------------------
+
+struct FundingKind {
+  std::string kind;  // a funder kind (kFunderKindCodes)
+  double amount = 0;
+  std::optional<double> share;  // of the aid with a known funder
+};
+POLES_JSON(FundingKind, kind, amount, share)
+
+struct FundingFunder {
+  std::string funder, name;
+  tj::Omittable<std::string> name_en;
+  std::string kind;
+  tj::Omittable<std::string> region;
+  double amount = 0, assumed = 0;  // assumed: through the programme's funder
+  size_t projects = 0;
+};
+POLES_JSON(FundingFunder, funder, name, name_en, kind, region, amount, assumed, projects)
+
+struct FundingYear {
+  int year = 0;
+  double total = 0, not_split = 0;
+  tj::ByCode<double, kFunderKindCodes> by_kind;
+};
+POLES_JSON(FundingYear, year, total, not_split, by_kind)
+
+struct FundingFilter {
+  int from = 0, to = 0;  // start years
+  std::optional<std::string> cluster, region, funder;
+};
+POLES_JSON(FundingFilter, from, to, cluster, region, funder)
+
+struct FundingOverview {
+  FundingFilter filter;
+  size_t projects = 0;
+  double public_aid = 0, split = 0, assumed = 0, not_split = 0;
+  std::vector<FundingKind> by_kind;
+  std::vector<FundingFunder> by_funder;
+  std::vector<FundingYear> by_year;
+  std::vector<std::string> over_split;  // projects whose split exceeds their public aid
+};
+POLES_JSON(FundingOverview, filter, projects, public_aid, split, assumed, not_split, by_kind,
+           by_funder, by_year, over_split)
+
 // --- SME services -------------------------------------------------------------------------------
 
 struct ServicesCluster {
@@ -425,6 +469,8 @@ POLES_JSON(SectorSheet, sector, name, employment, projects, clusters, results, m
 
 Result<PipelineFunnel> pipeline_funnel(const snapshot::Snapshot& s, const Args& a);
 Result<PipelineLeverage> pipeline_leverage(const snapshot::Snapshot& s, const Args& a);
+// Public aid by funder over the projects of a scope (pipeline/funding.h): funding_params.
+Result<FundingOverview> pipeline_funding(const snapshot::Snapshot& s, const Args& a);
 // `reader`: what the caller knows (app/secrecy.h); the default knows nothing (published to all).
 Result<ServicesOverview> services_overview(const snapshot::Snapshot& s, const Args& a,
                                            const SecrecyRule& rule = {}, const Reader& reader = {});
@@ -454,6 +500,7 @@ Result<SectorSheet> sector_sheet(const snapshot::Snapshot& s, const std::string&
 // The parameters of the views above (shared by the API and the CLI).
 const ParamSpecs& funnel_params();
 const ParamSpecs& leverage_params();
+const ParamSpecs& funding_params();
 const ParamSpecs& services_params();
 const ParamSpecs& diagnostics_params();
 const ParamSpecs& employment_params();

@@ -69,6 +69,17 @@ constexpr Grant kPolicy[] = {
     {G, "territory", RD, R::kPublic},
     {C, "territory", RD, R::kPublic},
     {M, "territory", RD, R::kPublic},
+    {G, "funder", RD, R::kPublic},
+    {C, "funder", RD, R::kPublic},
+    {M, "funder", RD, R::kPublic},
+    {V, "funder", RD, R::kPublic},
+    {G, "project_funding", RD, R::kPublic},
+    {C, "project_funding", RD, R::kPublic},
+    {M, "project_funding", RD, R::kPublic},
+    {G, "programme", RD, R::kPublic},
+    {C, "programme", RD, R::kPublic},
+    {M, "programme", RD, R::kPublic},
+    {V, "programme", RD, R::kPublic},
     // --- a region: the clusters of its region ---------------------------------------------------
     {G, "cluster", UP, R::kRegionCluster},
     {G, "organisation", CR, R::kNewRow},
@@ -89,6 +100,9 @@ constexpr Grant kPolicy[] = {
     {G, "participation", CR, R::kRegionProject},
     {G, "participation", UP, R::kRegionProject},
     {G, "participation", DL, R::kRegionProject},
+    {G, "project_funding", CR, R::kRegionProject},
+    {G, "project_funding", UP, R::kRegionProject},
+    {G, "project_funding", DL, R::kRegionProject},
     {G, "result", RD, R::kRegionProject},
     {G, "result", CR, R::kRegionProject},
     {G, "result", UP, R::kRegionProject},
@@ -134,6 +148,9 @@ constexpr Grant kPolicy[] = {
     {C, "participation", CR, R::kOwnProject},
     {C, "participation", UP, R::kOwnProject},
     {C, "participation", DL, R::kOwnProject},
+    {C, "project_funding", CR, R::kOwnProject},
+    {C, "project_funding", UP, R::kOwnProject},
+    {C, "project_funding", DL, R::kOwnProject},
     {C, "result", RD, R::kOwnProject},
     {C, "result", CR, R::kOwnProject},
     {C, "result", UP, R::kOwnProject},
@@ -370,6 +387,19 @@ constexpr EntityNote kEntityNotes[] = {
     {"employment", "Public statistics."},
     {"truth", "The demo's planted effects: the State, evaluators and administrators only."},
     {"territory", "Public reference data, written by the State."},
+    {"funder",
+     "Public reference data (the State, Bpifrance, ANR, ADEME, the EU, each Region and the FEDER "
+     "it manages, local authorities), written by the State."},
+    {"programme",
+     "Public reference data (the funding programmes and their scope: a European one counts in "
+     "the clusters' EU activity), written by the State; one in use by a project or a call is "
+     "not deleted."},
+    {"project_funding",
+     "A project's public aid by funder: public, as the project's total aid is (public funders "
+     "publish their grants; CORDIS the EU's contributions), so that each co-funder finds its "
+     "own money on every project (GET /api/v1/funding?funder=…). Written with the project: its "
+     "owner cluster, the owner's region, the State. The aid of each partner (participation) "
+     "stays with the project's owner."},
 };
 
 constexpr std::string_view kRelationNames[] = {
@@ -448,6 +478,9 @@ constexpr FrenchTerm kFrenchTerms[] = {
     {"organisation", "organisation"},
     {"membership", "adhésion"},
     {"member_census", "recensement des membres"},
+    {"funder", "financeur"},
+    {"programme", "programme"},
+    {"project_funding", "financement de projet"},
     {"project", "projet"},
     {"project_label", "labellisation de projet"},
     {"project_event", "événement de projet"},

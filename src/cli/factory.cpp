@@ -22,6 +22,8 @@ namespace {
 
 const std::vector<std::string_view> kPipelineTables = {"project", "project_event", "project_label",
                                                        "participation", "cluster"};
+const std::vector<std::string_view> kFundingTables = {"project", "project_label", "project_funding",
+                                                      "cluster"};
 const std::vector<std::string_view> kServiceTables = {
     "service", "service_participant", "membership", "diagnostic", "project_label", "participation"};
 const std::vector<std::string_view> kEmploymentTables = {"employment", "territory"};
@@ -111,6 +113,17 @@ void add_factory(CLI::App& app, CommandContext& ctx) {
       plain([](const snapshot::Snapshot& s, const ViewArgs& a) {
         return app::pipeline_leverage(s, a.args);
       }));
+
+  view_command(pipe, ctx,
+               {.name = "funding",
+                .help = "Public aid by funder over the projects of a cluster, of a region's "
+                        "clusters, or one funder's money",
+                .tables = kFundingTables,
+                .params = app::funding_params(),
+                .table = "by_funder"},
+               plain([](const snapshot::Snapshot& s, const ViewArgs& a) {
+                 return app::pipeline_funding(s, a.args);
+               }));
 
   CLI::App* svc =
       app.add_subcommand("services", "SME services of the clusters and digital diagnostics");

@@ -36,23 +36,29 @@ inline bool is_sme(SizeClass s) { return s == SizeClass::kTpe || s == SizeClass:
 enum class Scale : uint8_t { kNational, kRegional };
 inline constexpr std::array<std::string_view, 2> kScaleCodes = {"national", "regional"};
 
-enum class Programme : uint8_t {
-  kFui,
-  kPspc,
+// Programmes and funders are reference tables (programme, funder; seeded by migration 0017):
+// these are the codes of their kinds.
+enum class ProgrammeScope : uint8_t { kEuropean, kNational, kRegional, kOther };
+inline constexpr std::array<std::string_view, 4> kProgrammeScopeCodes = {"european", "national",
+                                                                         "regional", "other"};
+// The families of public money a project's aid is split into (issue #20: State/FUI, Bpifrance,
+// ANR, ADEME, a Region, the FEDER, the EU, local authorities).
+enum class FunderKind : uint8_t {
+  kState,
+  kBpifrance,
   kAnr,
-  kPia,
+  kAdeme,
   kRegion,
-  kH2020,
-  kHorizonEurope,
-  kBpi,
-  kOther,
-  kFp7  // the EU's 7th framework programme (2007–2013), before H2020
+  kFeder,
+  kEu,
+  kLocalAuthority,
+  kOther
 };
-inline constexpr std::array<std::string_view, 10> kProgrammeCodes = {
-    "FUI", "PSPC", "ANR", "PIA", "REGION", "H2020", "HORIZON_EUROPE", "BPI", "OTHER", "FP7"};
-inline bool is_european(Programme p) {
-  return p == Programme::kFp7 || p == Programme::kH2020 || p == Programme::kHorizonEurope;
-}
+inline constexpr std::array<std::string_view, 9> kFunderKindCodes = {
+    "state", "bpifrance", "anr", "ademe", "region", "feder", "eu", "local_authority", "other"};
+enum class Instrument : uint8_t { kGrant, kRepayableAdvance, kLoan, kOther };
+inline constexpr std::array<std::string_view, 4> kInstrumentCodes = {"grant", "repayable_advance",
+                                                                     "loan", "other"};
 
 enum class ProjectKind : uint8_t { kCollaborativeRd, kInnovation, kPlatform, kStructuring, kOther };
 inline constexpr std::array<std::string_view, 5> kProjectKindCodes = {

@@ -131,13 +131,55 @@ constexpr Field kMemberCensus[] = {
     {.name = "organisation_id", .required = true, .key = true, .references = "organisation"},
 };
 
+// --- funders and programmes: reference tables (seeded by migration 0017, grown by the State) ---
+constexpr Field kFunder[] = {
+    {.name = "id",
+     .check = C::kSlug,
+     .required = true,
+     .key = true,
+     .doc = "e.g. `state`, `bpifrance`, `region-84`, `feder-84`"},
+    {.name = "name", .required = true, .doc = "name in French"},
+    {.name = "name_en", .doc = "name in English"},
+    {.name = "kind",
+     .check = C::kEnum,
+     .required = true,
+     .codes = kFunderKindCodes,
+     .doc = "the family of public money the reports add up"},
+    {.name = "region",
+     .check = C::kRegion,
+     .doc = "the Region whose money it is (a Region, the FEDER it manages, its local "
+            "authorities): that Region's accounts read its funding rows"},
+};
+
+constexpr Field kProgramme[] = {
+    {.name = "code",
+     .check = C::kSlug,
+     .required = true,
+     .key = true,
+     .doc = "e.g. `FUI`, `H2020`, `HORIZON_EUROPE`, `INTERREG`"},
+    {.name = "name", .required = true, .doc = "name in French"},
+    {.name = "name_en", .doc = "name in English"},
+    {.name = "scope",
+     .check = C::kEnum,
+     .required = true,
+     .codes = kProgrammeScopeCodes,
+     .doc = "`european` programmes count in the clusters' EU activity"},
+    {.name = "funder_id",
+     .references = "funder",
+     .doc = "who pays its aid when a project's split by funder is not given"},
+};
+
 // --- projects -----------------------------------------------------------------------------
 constexpr Field kProject[] = {
     {.name = "id", .check = C::kSlug, .required = true, .key = true},
     {.name = "acronym", .required = true},
     {.name = "title"},
     {.name = "kind", .check = C::kEnum, .codes = kProjectKindCodes},
-    {.name = "programme", .check = C::kEnum, .required = true, .codes = kProgrammeCodes},
+    {.name = "programme",
+     .check = C::kSlug,
+     .required = true,
+     .referential = "programme",
+     .doc = "code of a `programme` (FUI, ANR, H2020, HORIZON_EUROPE, INTERREG, …)"},
     {.name = "call_id", .doc = "call reference (free text or a `call` id)"},
     {.name = "start_date", .type = T::kDate},
     {.name = "end_date", .type = T::kDate},
@@ -186,6 +228,19 @@ constexpr Field kParticipation[] = {
     {.name = "role", .check = C::kEnum, .required = true, .codes = kRoleCodes},
     {.name = "cost", .type = T::kReal, .min = 0, .doc = "euros"},
     {.name = "aid", .type = T::kReal, .min = 0, .doc = "euros, at most cost"},
+};
+
+// A project's public aid split by funder: each co-funder (the State, Bpifrance, a Region, the
+// FEDER, the EU…) reads its own money.
+constexpr Field kProjectFunding[] = {
+    {.name = "project_id", .required = true, .key = true, .references = "project"},
+    {.name = "funder_id", .required = true, .key = true, .references = "funder"},
+    {.name = "amount",
+     .type = T::kReal,
+     .required = true,
+     .min = 0,
+     .doc = "euros granted by this funder"},
+    {.name = "instrument", .check = C::kEnum, .codes = kInstrumentCodes},
 };
 
 constexpr Field kResult[] = {
@@ -297,7 +352,11 @@ constexpr Field kAssessment[] = {
 // --- calls and selection --------------------------------------------------------------------
 constexpr Field kCall[] = {
     {.name = "id", .check = C::kSlug, .required = true, .key = true},
-    {.name = "programme", .check = C::kEnum, .required = true, .codes = kProgrammeCodes},
+    {.name = "programme",
+     .check = C::kSlug,
+     .required = true,
+     .referential = "programme",
+     .doc = "code of a `programme`"},
     {.name = "title", .required = true},
     {.name = "budget", .type = T::kReal, .required = true, .min = 0, .doc = "euros"},
     {.name = "open_date", .type = T::kDate},
@@ -436,10 +495,13 @@ constexpr Entity kEntities[] = {
      "census release`; the API refuses them row by row or by CSV, the command line's import is "
      "an operator's)",
      kMemberCensus},
+    {"funder", "a public funder of projects (reference table)", kFunder},
+    {"programme", "a funding programme (reference table)", kProgramme},
     {"project", "collaborative project", kProject},
     {"project_label", "a cluster's label on a project", kProjectLabel, "project"},
     {"project_event", "date a project entered a lifecycle status", kProjectEvent, "project"},
     {"participation", "an organisation's part in a project", kParticipation, "project"},
+    {"project_funding", "a funder's share of a project's public aid", kProjectFunding, "project"},
     {"result", "product, patent, spin-off… of a project", kResult, "project"},
     {"service", "an SME service run by a cluster", kService},
     {"service_participant", "an organisation's participation in a service", kServiceParticipant,
@@ -813,6 +875,15 @@ void check_row(const Entity& e, Row& row, std::vector<FieldError>& errors) {
     check_at_most(e, row, "private", "total", errors);
   } else if (n == "call") {
     check_order(e, row, "open_date", "close_date", errors);
+  } else if (n == "funder") {
+    // A Region's money, and the FEDER programme a Region manages, belong to one region: its
+    // accounts read these funding rows.
+    const auto* kind = text_at(row, field_index(e, "kind"));
+    const int i_region = field_index(e, "region");
+    if (kind && (*kind == "region" || *kind == "feder") && !text_at(row, i_region))
+      add_error(
+          errors, e, i_region, row,
+          fmt::format("is required for a funder of kind {} (the region whose money it is)", *kind));
   } else if (n == "proposal") {
     check_order(e, row, "trl_start", "trl_target", errors);
   } else if (n == "territory") {
@@ -909,6 +980,8 @@ std::string markdown_reference() {
       }
       if (!f.references.empty())
         rule += (rule.empty() ? "" : "; ") + fmt::format("refers to `{}`", f.references);
+      if (!f.referential.empty())
+        rule += (rule.empty() ? "" : "; ") + fmt::format("a key of `{}`", f.referential);
       if (f.unique) rule += (rule.empty() ? "" : "; ") + std::string("unique");
       // A '|' inside a table cell (even in backticks) ends the cell in GitHub Markdown.
       std::string doc;

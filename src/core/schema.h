@@ -41,7 +41,11 @@ struct Field {
   bool key = false;
   std::span<const std::string_view> codes = {};  // kEnum
   std::string_view references = {};              // entity whose single-field key this refers to
-  std::optional<double> min = std::nullopt;      // numeric bounds (inclusive)
+  // A reference table that grows (programmes): the value is a key of this entity, checked by
+  // the application on every write (imports, forms) and on deletion, without a foreign key in
+  // the database (stores made before the table existed cannot add one to a SQLite column).
+  std::string_view referential = {};
+  std::optional<double> min = std::nullopt;  // numeric bounds (inclusive)
   std::optional<double> max = std::nullopt;
   bool decimal_comma = true;  // reals accept "1234,5" (French exports)
   std::string_view doc = {};

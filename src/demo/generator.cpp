@@ -299,7 +299,11 @@ double planted_effect(const PanelFirm& f, int year) {
 class Generator {
  public:
   Generator(const Options& o, Sink& sink)
-      : opt_(o), plan_(plan_for(o.scale)), rng_(o.seed), sink_(sink) {}
+      : opt_(o),
+        plan_(plan_for(o.scale)),
+        rng_(o.seed),
+        funding_rng_(o.seed ^ 0xf0da7u),
+        sink_(sink) {}
 
   Counts run() {
     regions_ = region_table();
@@ -635,7 +639,11 @@ class Generator {
     RowOf event(sink_, counts_, "project_event");
     RowOf part(sink_, counts_, "participation");
     RowOf result(sink_, counts_, "result");
-    // FUI, PSPC, ANR, PIA, REGION, H2020, HORIZON_EUROPE, BPI, OTHER
+    RowOf funding(sink_, counts_, "project_funding");
+    // Codes of the programme referential (migration 0017) the demo draws from.
+    enum : uint8_t { kFui, kPspc, kAnr, kPia, kRegion, kH2020, kHorizonEurope, kBpi, kOther };
+    constexpr std::array<std::string_view, 9> kCodes = {
+        "FUI", "PSPC", "ANR", "PIA", "REGION", "H2020", "HORIZON_EUROPE", "BPI", "OTHER"};
     constexpr std::array<double, 9> kProgrammes = {0.33, 0.04, 0.15, 0.02, 0.15,
                                                    0.10, 0.07, 0.12, 0.02};
     int result_id = 0;
@@ -644,10 +652,9 @@ class Generator {
       const Cluster& cl = clusters_[static_cast<size_t>(c)];
       int programme = rng_.pick(kProgrammes);
       int year = rng_.between(2006, 2024);
-      if (programme == static_cast<int>(Programme::kHorizonEurope)) year = std::max(year, 2021);
-      if (programme == static_cast<int>(Programme::kH2020)) year = std::clamp(year, 2014, 2020);
-      if (programme == static_cast<int>(Programme::kFui))
-        year = std::min(year, 2018);  // FUI ended in 2018
+      if (programme == kHorizonEurope) year = std::max(year, 2021);
+      if (programme == kH2020) year = std::clamp(year, 2014, 2020);
+      if (programme == kFui) year = std::min(year, 2018);  // FUI ended in 2018
       const int duration = rng_.between(2, 4);
       // Status by age.
       std::string status;
@@ -668,8 +675,7 @@ class Generator {
                             : "rejected";
       }
       const bool funded = status != "submitted" && status != "labelled" && status != "rejected";
-      const double cost = std::round(
-          rng_.lognormal(programme == static_cast<int>(Programme::kPspc) ? 12e6 : 2.4e6, 0.6));
+      const double cost = std::round(rng_.lognormal(programme == kPspc ? 12e6 : 2.4e6, 0.6));
       const double aid_rate = 0.30 + 0.15 * rng_.uniform();
       const int trl0 = rng_.between(2, 5);
       const int trl1 = std::min(9, trl0 + rng_.between(2, 3));
@@ -681,9 +687,8 @@ class Generator {
           .set("kind", std::string(rng_.chance(0.8)   ? "collaborative_rd"
                                    : rng_.chance(0.5) ? "innovation"
                                                       : "platform"))
-          .set("programme", std::string(kProgrammeCodes[static_cast<size_t>(programme)]))
-          .set("call_id",
-               fmt::format("{}-{}", kProgrammeCodes[static_cast<size_t>(programme)], year))
+          .set("programme", std::string(kCodes[static_cast<size_t>(programme)]))
+          .set("call_id", fmt::format("{}-{}", kCodes[static_cast<size_t>(programme)], year))
           .set("start_date", date(year, rng_.between(1, 12), 1))
           .set("end_date", date(year + duration, rng_.between(1, 12), 28))
           .set("total_cost", cost)
@@ -702,6 +707,50 @@ class Generator {
       if (status != "submitted" && status != "rejected")
         proj.set("public_summary", int64_t{consents(id, 0.75) ? 1 : 0});
       proj.emit();
+      if (funded) {
+        // The aid split by funder as the programmes share it (the FUI with the Region of the
+        // cluster and its FEDER; OTHER left unsplit: a split is not always known).
+        const double aid = std::round(cost * aid_rate);
+        const std::string region = "region-" + cl.region, feder = "feder-" + cl.region;
+        std::vector<std::pair<std::string, double>> split;
+        const double r = funding_rng_.uniform();
+        switch (programme) {
+          case kFui:
+            split = {{"state", 0.45 + 0.1 * r}, {region, 0.3}, {feder, 0.1}};
+            break;
+          case kRegion:
+            split = {{region, 0.6 + 0.2 * r}, {feder, 0}};
+            break;
+          case kPspc:
+          case kBpi:
+            split = {{"bpifrance", 1}};
+            break;
+          case kAnr:
+            split = {{"anr", 1}};
+            break;
+          case kPia:
+            split = {{"state", 1}};
+            break;
+          case kH2020:
+          case kHorizonEurope:
+            split = {{"eu", 1}};
+            break;
+          default:
+            break;
+        }
+        double left = aid;
+        for (size_t k = 0; k < split.size(); ++k) {
+          const double amount = k + 1 == split.size() ? left : std::round(aid * split[k].second);
+          left -= amount;
+          funding.set("project_id", id)
+              .set("funder_id", split[k].first)
+              .set("amount", amount)
+              .set("instrument",
+                   std::string(programme == kPspc && k == 0 && r < 0.5 ? "repayable_advance"
+                                                                       : "grant"))
+              .emit();
+        }
+      }
       // Labels: one cluster, sometimes two or three (inter-cluster projects).
       std::set<int> labelled = {c};
       if (rng_.chance(0.22)) labelled.insert(pick_cluster());
@@ -1308,6 +1357,7 @@ class Generator {
   Options opt_;
   Plan plan_;
   Rng rng_;
+  Rng funding_rng_;  // the split of aid by funder: its own draws leave every other table as it was
   Sink& sink_;
   Counts counts_;
   std::vector<RegionInfo> regions_;

@@ -230,7 +230,7 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
   const auto& pend = project.column("end_date");
   const auto& cost = project.column("total_cost");
   const auto& aid = project.column("public_aid");
-  const auto& prog = project.column("programme");
+  const auto eu_project = pipeline::european_projects(s);
   const auto& trl0 = project.column("trl_start");
   const auto& trl1 = project.column("trl_reached");
   const auto project_clusters = pipeline::project_clusters(s);
@@ -304,7 +304,7 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
           a.sme_parts += sme(ou);
         }
         a.interregional += away;
-        if (prog.codes[p] >= 0 && is_european(static_cast<Programme>(prog.codes[p]))) {
+        if (eu_project[p]) {
           a.european += 1;
           a.european_aid += pa_;
         }
@@ -330,9 +330,7 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
   // cluster (those count above): the EU activity its members bring, labelled or not.
   std::vector<std::vector<double>> members_european(Yu, std::vector<double>(C, 0));
   for (size_t p = 0; p < project.rows; ++p) {
-    if (!pstart.present[p] || prog.codes[p] < 0 ||
-        !is_european(static_cast<Programme>(prog.codes[p])))
-      continue;
+    if (!pstart.present[p] || !eu_project[p]) continue;
     const int y = year_of(pstart.ints[p]);
     if (!in_range(y)) continue;
     const auto& labelled_by = project_clusters[p];

@@ -146,7 +146,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 84> raw{{
+    const std::array<std::pair<const char*, const char*>, 87> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -247,6 +247,8 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
         {R"(^SIRET must start with a valid SIREN: (.*)$)",
          "le SIRET doit commencer par un SIREN valide : $1"},
         {R"(^is required$)", "obligatoire"},
+        {R"(^is required for a funder of kind (\S+) \(the region whose money it is\)$)",
+         "obligatoire pour un financeur de type $1 (la région dont c'est l'argent)"},
         {R"(^is given$)", "ne doit pas être renseigné"},
         {R"(^is not a calendar date$)", "n'est pas une date du calendrier"},
         {R"(^is not a parameter \(parameters: (.*)\)$)",
@@ -289,6 +291,10 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
          "importée comme territoires de niveau zone)"},
         {R"(^zone d'emploi (\d+) lies in region (\d+)$)",
          "la zone d'emploi $1 se trouve dans la région $2"},
+        {R"(^(\S+) '(.*)' is still named by (\d+) row\(s\) of (\S+) \(field (\S+)\)$)",
+         "$1 « $2 » est encore cité par $3 ligne(s) de la table $4 (champ $5)"},
+        {R"(^(\S+) '(.*)' is still referenced by other rows: (.*)$)",
+         "$1 « $2 » est encore utilisé par d'autres lignes : $3"},
         {R"(^refers to an unknown (\S+) \(not in the store, nor (?:earlier )?in this load\)$)",
          "fait référence à un·e $1 inconnu·e (ni dans la base, ni dans ce chargement)"},
     }};

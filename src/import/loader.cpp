@@ -187,10 +187,10 @@ Loader::EntityState& Loader::state(const schema::Entity& e) {
     }
   }
   for (size_t i = 0; i < e.fields.size(); ++i) {
-    if (!e.fields[i].references.empty()) {
-      st->refs.emplace_back(static_cast<int>(i),
-                            &keys_of(*schema::find_entity(e.fields[i].references)));
-    }
+    const auto& f = e.fields[i];
+    const auto target = !f.references.empty() ? f.references : f.referential;
+    if (!target.empty())
+      st->refs.emplace_back(static_cast<int>(i), &keys_of(*schema::find_entity(target)));
   }
   if (schema::single_key_index(e) >= 0) st->own_keys = &keys_of(e);
   return *states_.emplace(e.name, std::move(st)).first->second;
@@ -389,7 +389,7 @@ void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin, Merg
     add_error(
         error_at(origin, e, i, v,
                  fmt::format("refers to an unknown {} (not in the store, nor earlier in this load)",
-                             f.references)));
+                             f.references.empty() ? f.referential : f.references)));
   }
 
   const std::string key = store::key_text(e, row);

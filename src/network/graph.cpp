@@ -103,8 +103,7 @@ Result<std::vector<int32_t>> select_projects(const Snapshot& s, const Filter& f)
     std::vector<int32_t> wanted;
     for (const auto& name : f.programmes) {
       const int32_t code = prog.code_of(name);
-      const auto& codes = prog.field->codes;
-      if (std::find(codes.begin(), codes.end(), name) == codes.end()) {
+      if (s.table("programme").find(name) < 0) {
         return Status::invalid_argument(fmt::format("unknown programme '{}'", name));
       }
       wanted.push_back(code);

@@ -152,7 +152,7 @@ std::vector<Funnel> funnel(const Snapshot& s, const FunnelFilter& filter, GroupB
   for (size_t p = 0; p < project.rows; ++p) {
     const ProjectPath& path = paths[p];
     if (path.cohort < filter.from_year || path.cohort > filter.to_year) continue;
-    if (filter.programme >= 0 && programme.codes[p] != filter.programme) continue;
+    if (!filter.programme.empty() && programme.text(p) != filter.programme) continue;
     const auto& lab = labels[p];
     if (filter.cluster >= 0 && std::find(lab.begin(), lab.end(), filter.cluster) == lab.end())
       continue;

@@ -52,7 +52,7 @@ enum class GroupBy : uint8_t { kNone, kCluster, kProgramme, kYear };
 
 struct FunnelFilter {
   int32_t cluster = -1;               // cluster row, -1 = every cluster
-  int programme = -1;                 // Programme value, -1 = every programme
+  std::string programme = {};         // programme code, empty = every programme
   int from_year = 0, to_year = 9999;  // cohort years, inclusive
 };
 

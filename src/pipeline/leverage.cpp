@@ -38,9 +38,8 @@ std::vector<Leverage> leverage(const Snapshot& s, int from_year, int to_year, Le
   const auto partners = project_partners(s);
 
   auto funded = [&](size_t p) { return !std::isnan(aid.reals[p]) && aid.reals[p] > 0; };
-  auto european = [&](size_t p) {
-    return programme.codes[p] >= 0 && is_european(static_cast<Programme>(programme.codes[p]));
-  };
+  const auto european_project = european_projects(s);
+  auto european = [&](size_t p) { return european_project[p] != 0; };
   // Every European start per organisation, to find one after a given national project.
   std::vector<std::vector<int64_t>> european_starts(s.table("organisation").rows);
   for (size_t p = 0; p < project.rows; ++p) {

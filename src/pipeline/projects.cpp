@@ -30,6 +30,26 @@ std::vector<uint8_t> sme_companies(const snapshot::Snapshot& s) {
   return out;
 }
 
+std::vector<uint8_t> european_projects(const snapshot::Snapshot& s) {
+  const auto& projects = s.table("project");
+  const auto& programme = projects.column("programme");
+  const auto& programmes = s.table("programme");
+  const auto& scope = programmes.column("scope");
+  // Per code of the projects' programme dictionary.
+  std::vector<uint8_t> european(programme.dict.size(), 0);
+  for (size_t d = 0; d < european.size(); ++d) {
+    const int32_t row = programmes.find(programme.dict[d]);
+    european[d] = row >= 0 && scope.codes[static_cast<size_t>(row)] ==
+                                  static_cast<int32_t>(ProgrammeScope::kEuropean);
+  }
+  std::vector<uint8_t> out(projects.rows, 0);
+  for (size_t p = 0; p < projects.rows; ++p) {
+    const int32_t code = programme.codes[p];
+    out[p] = code >= 0 && european[static_cast<size_t>(code)];
+  }
+  return out;
+}
+
 std::vector<std::vector<int32_t>> project_partners(const snapshot::Snapshot& s) {
   std::vector<std::vector<int32_t>> out(s.table("project").rows);
   const auto& part = s.table("participation");

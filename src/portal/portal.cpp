@@ -40,6 +40,18 @@ std::string label(std::string_view kind, std::string_view code, const Context& c
   return c.vocabulary ? c.vocabulary->label(kind, code, c.lang) : std::string(code);
 }
 
+// A programme's name: its short word in web/vocab.json, else the referential's name (a programme
+// the State added), else its code.
+std::string programme_name(const snapshot::Snapshot& s, std::string_view code, const Context& c) {
+  if (c.vocabulary && c.vocabulary->has("programme", code)) return label("programme", code, c);
+  const auto& programmes = s.table("programme");
+  const int32_t row = programmes.find(code);
+  if (row < 0) return std::string(code);
+  const auto r = static_cast<size_t>(row);
+  const auto en = programmes.column("name_en").text(r);
+  return std::string(!fr(c) && !en.empty() ? en : programmes.column("name").text(r));
+}
+
 std::string region_name(std::string_view code) {
   const auto* r = codes::find_region(code);
   return r ? std::string(r->name) : std::string(code);
@@ -652,11 +664,8 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id, 
     std::vector<std::pair<std::string, size_t>> years, programmes;
     for (auto it = by_year.rbegin(); it != by_year.rend(); ++it)
       years.push_back({std::to_string(it->first), it->second.size()});
-    for (const auto code : kProgrammeCodes) {
-      const auto it = by_programme.find(std::string(code));
-      if (it != by_programme.end())
-        programmes.push_back({label("programme", code, c), it->second.size()});
-    }
+    for (const auto& [code, in] : by_programme)
+      programmes.push_back({programme_name(s, code, c), in.size()});
     main +=
         "<div class=\"fr-grid-row fr-grid-row--gutters\"><div class=\"fr-col-12 fr-col-md-6\">" +
         count_table(tr(c, "Projets labellisés par année du label",
@@ -746,7 +755,7 @@ std::optional<std::string> project_page(const Snapshot& s, std::string_view id, 
     add_fact(main, term, html);
   };
   fact(tr(c, "Programme", "Programme"),
-       escape(label("programme", pr.column("programme").text(i), c)));
+       escape(programme_name(s, pr.column("programme").text(i), c)));
   fact(tr(c, "Étape", "Stage"), escape(label("project_status", pr.column("status").text(i), c)));
   const auto& start = pr.column("start_date");
   const auto& end = pr.column("end_date");
@@ -939,7 +948,7 @@ std::string call_facts(const Snapshot& s, const Call& call, const Context& c) {
   const auto& calls = s.table("call");
   std::string out = "<dl class=\"portal-facts\">";
   add_fact(out, tr(c, "Programme", "Programme"),
-           escape(label("programme", calls.column("programme").text(call.row), c)));
+           escape(programme_name(s, calls.column("programme").text(call.row), c)));
   const double budget = calls.column("budget").reals[call.row];
   if (!std::isnan(budget)) add_fact(out, tr(c, "Budget", "Budget"), escape(euros(budget, c)));
   if (call.has_open) add_fact(out, tr(c, "Ouverture", "Opens"), escape(date_text(call.open, c)));
@@ -1027,7 +1036,7 @@ std::string calls_feed(const Snapshot& s, const Context& c) {
   std::string entries;
   for (const auto& call : all) {
     const std::string key(calls.key(call.row));
-    std::string summary = label("programme", calls.column("programme").text(call.row), c);
+    std::string summary = programme_name(s, calls.column("programme").text(call.row), c);
     const double budget = calls.column("budget").reals[call.row];
     if (!std::isnan(budget)) summary += " · " + tr(c, "budget ", "budget ") + euros(budget, c);
     summary += " · " + tr(c, "ouverture ", "opens ") + date_text(call.open, c);

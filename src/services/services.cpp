@@ -153,7 +153,7 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
   // Projects labelled by each cluster starting in the period (each once per cluster).
   const auto& project = s.table("project");
   const auto& p_start = project.column("start_date");
-  const auto& p_prog = project.column("programme");
+  const auto european = pipeline::european_projects(s);
   const auto& label = s.table("project_label");
   const auto& l_project = label.column("project_id");
   const auto& l_cluster = label.column("cluster_id");
@@ -165,8 +165,7 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
         !seen.insert({c, p}).second)
       continue;
     ++sum[static_cast<size_t>(c)].projects;
-    if (p_prog.codes[pu] >= 0 && is_european(static_cast<Programme>(p_prog.codes[pu])))
-      ++sum[static_cast<size_t>(c)].european_projects;
+    if (european[pu]) ++sum[static_cast<size_t>(c)].european_projects;
   }
 
   std::vector<double> reach, per_member, international;

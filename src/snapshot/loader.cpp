@@ -161,9 +161,11 @@ Result<SnapshotPtr> load(store::Store& store, const std::vector<std::string_view
     if (wanted[i]) continue;
     wanted[i] = 1;
     for (const auto& f : all[i].fields) {
-      if (f.references.empty()) continue;
-      POLES_ASSIGN_OR_RETURN(const size_t j, index(f.references));
-      todo.push_back(j);
+      for (const auto target : {f.references, f.referential}) {
+        if (target.empty()) continue;
+        POLES_ASSIGN_OR_RETURN(const size_t j, index(target));
+        todo.push_back(j);
+      }
     }
   }
   return load_some(store, wanted, options);

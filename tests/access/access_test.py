@@ -238,7 +238,8 @@ KEYS = {  # the key fields of each entity, in URL order
     'proposal': ['id'], 'reviewer': ['id'], 'assignment': ['proposal_id', 'reviewer_id'],
     'review': ['proposal_id', 'reviewer_id', 'criterion'], 'decision': ['proposal_id'],
     'firm_year': ['siren', 'year'], 'employment': ['level', 'code', 'sector', 'year'],
-    'truth': ['key'], 'territory': ['level', 'code'],
+    'truth': ['key'], 'territory': ['level', 'code'], 'funder': ['id'], 'programme': ['code'],
+    'project_funding': ['project_id', 'funder_id'],
 }
 
 # The owner of a project: the cluster that labelled it first (the rule of docs/access.md, in SQL).
@@ -375,6 +376,13 @@ def new_body(entity, rel, token=None):
         if rel == 'own-project':  # the owner accepts another cluster's co-label
             return {'project_id': prj, 'cluster_id': C2, 'date': '2035-01-01'}
         return {'project_id': prj, 'cluster_id': C, 'date': '2000-01-01'}
+    if entity == 'project_funding':
+        prj = find_row('project', rel)[0]
+        funder = fresh('funder')
+        admin_create('funder', {'id': funder, 'name': 'Financeur', 'kind': 'local_authority'})
+        return {'project_id': prj, 'funder_id': funder, 'amount': 1000}
+    if entity == 'programme':
+        return {'code': fresh('prog'), 'name': 'Programme', 'scope': 'national'}
     if entity in ('participation', 'result', 'project_event'):
         prj = find_row('project', rel)[0]
         if entity == 'participation':

@@ -69,8 +69,8 @@ TEST(Model, LifecycleTransitions) {
 }
 
 TEST(Model, FindCode) {
-  EXPECT_EQ(find_code(kProgrammeCodes, "HORIZON_EUROPE"), 6);
-  EXPECT_EQ(find_code(kProgrammeCodes, "horizon"), std::nullopt);
+  EXPECT_EQ(find_code(kFunderKindCodes, "feder"), 5);
+  EXPECT_EQ(find_code(kFunderKindCodes, "Feder"), std::nullopt);
 }
 
 }  // namespace

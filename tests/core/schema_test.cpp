@@ -27,6 +27,12 @@ TEST(Schema, EveryEntityHasAKeyAndValidReferences) {
   for (const auto& e : entities()) {
     EXPECT_FALSE(key_indices(e).empty()) << e.name;
     for (const auto& f : e.fields) {
+      if (!f.referential.empty()) {
+        const Entity* target = find_entity(f.referential);
+        ASSERT_NE(target, nullptr) << e.name << "." << f.name;
+        EXPECT_GE(single_key_index(*target), 0) << f.referential;
+        EXPECT_TRUE(f.references.empty()) << e.name << "." << f.name;
+      }
       if (f.references.empty()) continue;
       const Entity* target = find_entity(f.references);
       ASSERT_NE(target, nullptr) << e.name << "." << f.name;
@@ -36,7 +42,7 @@ TEST(Schema, EveryEntityHasAKeyAndValidReferences) {
       EXPECT_NE(find_entity(e.owner), nullptr);
     }
   }
-  EXPECT_EQ(entities().size(), 27u);
+  EXPECT_EQ(entities().size(), 30u);
 }
 
 TEST(Schema, CellRulesGiveExactMessages) {

@@ -781,6 +781,108 @@ app::Args args_of(const app::ParamSpecs& specs, const app::Params& given = {}) {
   return *a;
 }
 
+// Public aid by funder, every figure worked out by hand:
+//  p1 FUI 2019 (a), aid 1000, split state 500, region-84 300, feder-84 100: 100 not split
+//  p2 H2020 2020 (a, b), aid 2000, no split: the EU's through its programme (assumed)
+//  p3 REGION 2020 (b), aid 400, no split and no funder for REGION: not split
+//  p4 FUI 2021 (b), aid 100, split state 80, region-84 70: 150 > 100, listed as over-split
+//  p5 ANR 2018 (a), no aid, no split: not counted
+TEST(FactoryViews, PublicAidByFunder) {
+  Eco e;
+  e.cluster("a", "84").cluster("b", "11");
+  e.row("funder", {{"id", S("region-84")},
+                   {"name", S("Région Auvergne-Rhône-Alpes")},
+                   {"kind", S("region")},
+                   {"region", S("84")}});
+  e.row("funder", {{"id", S("feder-84")},
+                   {"name", S("FEDER Auvergne-Rhône-Alpes")},
+                   {"kind", S("feder")},
+                   {"region", S("84")}});
+  project(e, "p1", "funded", "2019-03-01", 3000, 1000);
+  project(e, "p2", "funded", "2020-03-01", 5000, 2000, "H2020");
+  project(e, "p3", "funded", "2020-06-01", 1000, 400, "REGION");
+  project(e, "p4", "funded", "2021-01-01", 500, 100);
+  project(e, "p5", "labelled", "2018-01-01", 800, 0, "ANR");
+  for (const auto& [p, c] :
+       {std::pair{"p1", "a"}, {"p2", "a"}, {"p2", "b"}, {"p3", "b"}, {"p4", "b"}, {"p5", "a"}})
+    label(e, p, c);
+  auto fund = [&](const S& p, const S& f, double amount) {
+    e.row("project_funding", {{"project_id", p}, {"funder_id", f}, {"amount", amount}});
+  };
+  fund("p1", "state", 500);
+  fund("p1", "region-84", 300);
+  fund("p1", "feder-84", 100);
+  fund("p4", "state", 80);
+  fund("p4", "region-84", 70);
+  const auto s = e.build();
+  auto view = [&](const app::Params& p) {
+    auto r = app::pipeline_funding(*s, args_of(app::funding_params(), p));
+    EXPECT_TRUE(r.has_value()) << r.error().to_string();
+    return r.has_value() ? *r : app::FundingOverview{};
+  };
+
+  const auto all = view({});
+  EXPECT_EQ(all.projects, 4u);
+  EXPECT_DOUBLE_EQ(all.public_aid, 3550);
+  EXPECT_DOUBLE_EQ(all.split, 1050);
+  EXPECT_DOUBLE_EQ(all.assumed, 2000);
+  EXPECT_DOUBLE_EQ(all.not_split, 500);
+  ASSERT_EQ(all.by_kind.size(), 4u);
+  EXPECT_EQ(all.by_kind[0].kind, "eu");
+  EXPECT_DOUBLE_EQ(all.by_kind[0].amount, 2000);
+  EXPECT_DOUBLE_EQ(*all.by_kind[0].share, 2000.0 / 3050.0);
+  EXPECT_EQ(all.by_kind[1].kind, "state");
+  EXPECT_DOUBLE_EQ(all.by_kind[1].amount, 580);
+  EXPECT_EQ(all.by_kind[2].kind, "region");
+  EXPECT_DOUBLE_EQ(all.by_kind[2].amount, 370);
+  EXPECT_EQ(all.by_kind[3].kind, "feder");
+  EXPECT_DOUBLE_EQ(all.by_kind[3].amount, 100);
+  ASSERT_EQ(all.by_funder.size(), 4u);
+  EXPECT_EQ(all.by_funder[0].funder, "eu");
+  EXPECT_DOUBLE_EQ(all.by_funder[0].assumed, 2000);
+  EXPECT_EQ(all.by_funder[1].funder, "state");
+  EXPECT_EQ(all.by_funder[1].projects, 2u);
+  EXPECT_EQ(all.by_funder[2].funder, "region-84");
+  EXPECT_EQ(*all.by_funder[2].region, "84");
+  EXPECT_DOUBLE_EQ(all.by_funder[2].assumed, 0);
+  EXPECT_EQ(all.over_split, (std::vector<std::string>{"p4"}));
+  ASSERT_EQ(all.by_year.size(), 3u);
+  EXPECT_EQ(all.by_year[0].year, 2019);
+  EXPECT_DOUBLE_EQ(all.by_year[0].total, 1000);
+  EXPECT_DOUBLE_EQ(all.by_year[0].not_split, 100);
+  EXPECT_DOUBLE_EQ(all.by_year[0].by_kind[static_cast<size_t>(FunderKind::kState)], 500);
+  EXPECT_EQ(all.by_year[1].year, 2020);
+  EXPECT_DOUBLE_EQ(all.by_year[1].total, 2400);
+  EXPECT_DOUBLE_EQ(all.by_year[1].by_kind[static_cast<size_t>(FunderKind::kEu)], 2000);
+  EXPECT_DOUBLE_EQ(all.by_year[1].not_split, 400);
+
+  const auto a = view({{"cluster", "a"}});
+  EXPECT_EQ(a.projects, 2u);
+  EXPECT_DOUBLE_EQ(a.public_aid, 3000);
+  EXPECT_DOUBLE_EQ(a.not_split, 100);
+  const auto region11 = view({{"region", "11"}});
+  EXPECT_EQ(region11.projects, 3u);
+  EXPECT_DOUBLE_EQ(region11.public_aid, 2550);
+  // A Region's own money, wherever the projects are: 300 in 2019 and 70 in 2021.
+  const auto own = view({{"funder", "region-84"}});
+  EXPECT_EQ(own.projects, 2u);
+  EXPECT_DOUBLE_EQ(own.public_aid, 370);
+  EXPECT_DOUBLE_EQ(own.not_split, 0);
+  ASSERT_EQ(own.by_year.size(), 2u);
+  EXPECT_DOUBLE_EQ(own.by_year[0].by_kind[static_cast<size_t>(FunderKind::kRegion)], 300);
+  EXPECT_EQ(own.by_year[1].year, 2021);
+  const auto y2020 = view({{"from", "2020"}, {"to", "2020"}});
+  EXPECT_DOUBLE_EQ(y2020.public_aid, 2400);
+
+  EXPECT_EQ(app::pipeline_funding(*s, args_of(app::funding_params(), {{"funder", "nobody"}}))
+                .error()
+                .code(),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(
+      app::pipeline_funding(*s, args_of(app::funding_params(), {{"region", "99"}})).error().code(),
+      ErrorCode::kInvalidArgument);
+}
+
 // A member account knows its own firm's headcount: in a sector sheet's member jobs, a region of
 // three member firms one of which is the reader's is masked for that reader (two others), and
 // published to everyone else.

@@ -130,6 +130,9 @@ const entityRows = {
   employment: { level: 'region', code: '84', sector: '30', year: 2030, jobs: 1000 },
   truth: { key: 'golden.truth', value: 1 },
   territory: { level: 'department', code: '2A', name: 'Corse-du-Sud (doré)' },
+  funder: { id: 'golden-funder', name: 'Métropole dorée', kind: 'local_authority' },
+  programme: { code: 'GOLDEN', name: 'Programme doré', scope: 'regional', funder_id: 'golden-funder' },
+  project_funding: { project_id: PRJ, funder_id: 'golden-funder', amount: 1000, instrument: 'grant' },
 };
 // Created in this order, deleted in the reverse order (children before their parents). Every
 // territory of the country exists already: one is updated, deleted, then created again.
@@ -219,6 +222,10 @@ add('report-cluster-published-manager', 'GET', `/api/v1/reports/cluster/${C}?yea
 // projects to products, services, foresight
 add('pipeline-funnel', 'GET', '/api/v1/pipeline/funnel?by=programme');
 add('pipeline-leverage', 'GET', '/api/v1/pipeline/leverage');
+add('pipeline-funding', 'GET', `/api/v1/pipeline/funding?cluster=${C}`);
+add('pipeline-funding-region', 'GET', '/api/v1/pipeline/funding?funder=region-24&from=2010&to=2020', { as: 'manager' });
+add('pipeline-funding-unknown-funder', 'GET', '/api/v1/pipeline/funding?funder=nobody');
+add('programme-delete-in-use', 'DELETE', '/api/v1/programme/FUI');
 add('services-summary', 'GET', '/api/v1/services/summary?from=2016&to=2020');
 add('services-diagnostics', 'GET', '/api/v1/services/diagnostics');
 add('foresight-employment', 'GET', `/api/v1/foresight/employment?sector=${SECTOR}&year=2022`);
@@ -445,7 +452,8 @@ function keyPath(entity, row) {
     assessment: ['cluster_id', 'year', 'criterion', 'evaluator'], call: ['id'], proposal: ['id'], reviewer: ['id'],
     assignment: ['proposal_id', 'reviewer_id'], review: ['proposal_id', 'reviewer_id', 'criterion'],
     decision: ['proposal_id'], firm_year: ['siren', 'year'], employment: ['level', 'code', 'sector', 'year'],
-    truth: ['key'], territory: ['level', 'code'],
+    truth: ['key'], territory: ['level', 'code'], funder: ['id'], programme: ['code'],
+    project_funding: ['project_id', 'funder_id'],
   };
   return keys[entity].map((k) => encodeURIComponent(String(row[k]))).join('/');
 }

@@ -63,6 +63,25 @@ TEST(Problem, CensusYearRefusedInFrench) {
             "/api/v1/census/{year}), pas ligne à ligne");
 }
 
+TEST(Problem, ReferenceRowsInUseAndFundersInFrench) {
+  Response res;
+  problem(res, 409, "programme 'FUI' is still named by 46 row(s) of project (field programme)");
+  localise_problem("fr", res);
+  EXPECT_EQ(Json::parse(res.body)["detail"],
+            "programme « FUI » est encore cité par 46 ligne(s) de la table project (champ "
+            "programme)");
+  Response region;
+  FieldError fe;
+  fe.file = "funder.csv";
+  fe.line = 2;
+  fe.field = "region";
+  fe.rule = "is required for a funder of kind feder (the region whose money it is)";
+  problem(region, Status::bad_input({fe}));
+  localise_problem("fr", region);
+  EXPECT_EQ(Json::parse(region.body)["errors"][0]["rule"],
+            "obligatoire pour un financeur de type feder (la région dont c'est l'argent)");
+}
+
 TEST(Problem, EnglishOrUnknownTextsStayAsTheyAre) {
   Response en;
   problem(en, 401, "log in, or send a bearer token");

@@ -479,8 +479,11 @@ TEST_P(FormatsTest, Fp7ProjectsAreEuropean) {
   ASSERT_TRUE(project.has_value());
   EXPECT_EQ(text(*project, "project", "programme"), "FP7");
   EXPECT_EQ(text(*project, "project", "start_date"), "2010-02-01");
-  EXPECT_TRUE(is_european(Programme::kFp7));
-  EXPECT_FALSE(is_european(Programme::kOther));
+  // The referential the store is seeded with files FP7 as European, OTHER not.
+  const auto* programme = schema::find_entity("programme");
+  EXPECT_EQ(text(**store_->get(*programme, {std::string("FP7")}), "programme", "scope"),
+            "european");
+  EXPECT_EQ(text(**store_->get(*programme, {std::string("OTHER")}), "programme", "scope"), "other");
 }
 
 POLES_BOTH_BACKENDS(FormatsTest);

@@ -226,6 +226,38 @@ TEST_P(ImportTest, ForwardSelfReferenceWithinAFile) {
   EXPECT_EQ(ok->counts.inserted, 2);
 }
 
+// Programmes are a reference table (migration 0017 seeds it): a project or a call names one of
+// its codes; a code it does not hold is refused where it is, and one the State adds is taken.
+TEST_P(ImportTest, AProgrammeIsACodeOfTheReferential) {
+  auto r = import("project", "id,acronym,programme,status\np1,A,FUI,idea\np2,B,EUREKA_X,idea\n");
+  EXPECT_EQ(errors(r), std::vector<std::string>{"project.csv:3:3: field 'programme' value "
+                                                "'EUREKA_X': refers to an unknown programme (not "
+                                                "in the store, nor earlier in this load)"});
+  EXPECT_FALSE(store_->get(*schema::find_entity("project"), {std::string("p1")})->has_value());
+  ASSERT_TRUE(import("programme", "code,name,scope,funder_id\nEUREKA_X,Eurêka X,european,eu\n")
+                  .has_value());
+  auto ok = import("project", "id,acronym,programme,status\np2,B,EUREKA_X,idea\n");
+  ASSERT_TRUE(ok.has_value()) << ok.error().to_string();
+  EXPECT_EQ(ok->counts.inserted, 1);
+  // The seeded rows the other tests rely on, as the migration writes them.
+  const auto* programme = schema::find_entity("programme");
+  const auto fp7 = *store_->get(*programme, {std::string("FP7")});
+  ASSERT_TRUE(fp7.has_value());
+  EXPECT_EQ(
+      std::get<std::string>((*fp7)[static_cast<size_t>(schema::field_index(*programme, "scope"))]),
+      "european");
+  const auto* funder = schema::find_entity("funder");
+  const auto feder = *store_->get(*funder, {std::string("feder-93")});
+  ASSERT_TRUE(feder.has_value());
+  EXPECT_EQ(
+      std::get<std::string>((*feder)[static_cast<size_t>(schema::field_index(*funder, "region"))]),
+      "93");
+  // A Region's funder names its region.
+  EXPECT_EQ(errors(import("funder", "id,name,kind\nregion-xx,Région X,region\n")),
+            std::vector<std::string>{"funder.csv:2: field 'region' value '': is required for a "
+                                     "funder of kind region (the region whose money it is)"});
+}
+
 TEST_P(ImportTest, ProjectStatusMovesOnlyForward) {
   seed();
   auto back = import("project", "id,acronym,programme,status\np1,ALPHA,FUI,labelled\n");

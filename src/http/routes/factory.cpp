@@ -25,6 +25,16 @@ void add_factory_routes(Router& r, Services&) {
       .returns<app::PipelineLeverage>()
       .handle(
           [](Ctx& c) { c.view([&](const auto& s) { return app::pipeline_leverage(s, c.args); }); });
+  r.get("/api/v1/pipeline/funding",
+        "Public aid by funder (the State, Bpifrance, ANR, a Region, the FEDER, the EU…): over "
+        "the projects of a cluster, of a region's clusters, or one funder's money",
+        "pipeline")
+      .may(app::Action::kRead, "project_funding")
+      .params(app::funding_params())
+      .cached()
+      .returns<app::FundingOverview>()
+      .handle(
+          [](Ctx& c) { c.view([&](const auto& s) { return app::pipeline_funding(s, c.args); }); });
   r.get("/api/v1/services/summary",
         "SME services: reach, intensity, heterogeneity, international activity, outcomes",
         "services")
