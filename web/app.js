@@ -308,6 +308,25 @@ async function pageCluster(root, id) {
     f.by[r.programme] = (f.by[r.programme] || 0) + (r.public_aid || 0);
   }
   const fundingRows = Object.values(funding).sort((a, b) => b.year.localeCompare(a.year));
+  // The same projects' aid by funder (the State, Bpifrance, a Region, the FEDER, the EU…).
+  const byFunder = el("section", { class: "card", id: "profile-funders" }, el("h2", {}, t("profile.funders")));
+  try {
+    const f = await api("GET", `/api/v1/pipeline/funding?cluster=${encodeURIComponent(id)}`);
+    const known = f.split + f.assumed;
+    byFunder.append(
+      el("p", { class: "muted" }, t("profile.funders_note")),
+      f.by_funder.length ? table([
+        { label: t("funder"), sort: (r) => r.name, value: (r) => el("span", { translate: "no" }, lang === "en" && r.name_en ? r.name_en : r.name) },
+        { label: t("kind"), value: (r) => label("funder_kind", r.kind) },
+        { label: t("public_aid"), num: true, sort: (r) => r.amount, value: (r) => euros(r.amount) },
+        { label: t("share"), num: true, sort: (r) => r.amount, value: (r) => (known > 0 ? share(r.amount / known) : "—") },
+        { label: t("projects"), num: true, sort: (r) => r.projects, value: (r) => fmt(r.projects) },
+        ...(f.assumed > 0 ? [{ label: t("profile.funders_assumed"), num: true, sort: (r) => r.assumed, value: (r) => (r.assumed ? euros(r.assumed) : "—") }] : []),
+      ], f.by_funder, null, { page: 25 }) : el("p", {}, t("profile.funders_none")),
+      f.not_split > 0 ? el("p", {}, t("profile.funders_not_split", { v: euros(f.not_split), s: share(f.not_split / f.public_aid) })) : "",
+      f.over_split.length ? el("p", { class: "warning" }, t("profile.funders_over", { n: fmt(f.over_split.length) })) : "",
+      source());
+  } catch { byFunder.append(el("p", { class: "muted" }, t("profile.funders_none"))); }
   const evalBox = el("section", { class: "card", id: "profile-evaluation" }, el("h2", {}, t("profile.evaluation", { y: EVAL_YEAR })));
   const partnerBox = el("section", { class: "card", id: "profile-partners" }, el("h2", {}, t("profile.partners")));
   const targetYears = [...new Set(p.contract_targets.map((r) => r.year))].sort();
@@ -343,6 +362,7 @@ async function pageCluster(root, id) {
         { label: t("total_cost"), num: true, sort: (r) => r.cost, value: (r) => euros(r.cost) }, { label: t("public_aid"), num: true, sort: (r) => r.aid, value: (r) => euros(r.aid) },
         ...programmes.map((pg) => ({ label: label("programme", pg), num: true, sort: (r) => r.by[pg] || 0, value: (r) => (r.by[pg] ? euros(r.by[pg]) : "—") }))],
       fundingRows, null, { page: 25 }), source()),
+    byFunder,
     el("div", { class: "grid" },
       el("section", { class: "card" }, el("h2", {}, t("profile.members_kind")), charts.kind),
       el("section", { class: "card" }, el("h2", {}, t("profile.members_size")), charts.size),
@@ -1132,13 +1152,20 @@ const secretCell = (c, d = 0) => {
   return el("abbr", { title: why, "aria-label": why, tabindex: "0", class: "secret" }, "s");
 };
 
+// A share as a percentage, with a decimal under 1 % (0,4 % rather than 0 %).
+const share = (v) => pct(v, v > 0 && v < 0.01 ? 1 : 0);
+// A programme of the referential in the page's language.
+const programmeName = (p) => (lang === "en" && p.name_en ? p.name_en : p.name);
+
 async function pagePipeline(root, params) {
   const programme = params.get("programme") || "";
   const q = programme ? `&programme=${encodeURIComponent(programme)}` : "";
-  const [funnel, lev] = await Promise.all([api("GET", `/api/v1/pipeline/funnel?by=year${q}`), api("GET", "/api/v1/pipeline/leverage?by=cluster")]);
+  const [funnel, lev, funding, programmeList] = await Promise.all([api("GET", `/api/v1/pipeline/funnel?by=year${q}`), api("GET", "/api/v1/pipeline/leverage?by=cluster"),
+    api("GET", "/api/v1/pipeline/funding"), api("GET", "/api/v1/programme?limit=1000")]);
+  const programmes = programmeList.items;
   const progSel = el("select", { id: "pipe-programme", class: "fr-select", onchange: (e) => { location.hash = e.target.value ? `#/pipeline?programme=${e.target.value}` : "#/pipeline"; } },
     el("option", { value: "" }, t("all")),
-    ["FUI", "PSPC", "ANR", "PIA", "REGION", "H2020", "HORIZON_EUROPE", "BPI", "FP7", "OTHER"].map((p) => el("option", { value: p, selected: p === programme }, label("programme", p))));
+    programmes.map((p) => el("option", { value: p.code, selected: p.code === programme }, programmeName(p))));
   const all = funnel.all;
   const chartBox = el("div", { class: "chart", id: "pipe-funnel", role: "img", "aria-label": t("pipe.funnel") });
   root.append(el("h1", {}, t("pipe.title")), el("div", { class: "filters" }, el("label", {}, t("pipe.programme"), progSel)),
@@ -1161,6 +1188,15 @@ async function pagePipeline(root, params) {
   chart(chartBox, { yAxis: { type: "category", inverse: true, data: all.stages.map((s) => t("stage." + s.stage)) }, xAxis: { type: "value" },
     series: [{ name: t("pipe.reached"), type: "bar", data: all.stages.map((s) => s.reached), color: "#000091" }] });
   chartBox.dataset.ready = "true";
+  // Public aid by funder, by start year of the projects (the split each co-funder reads).
+  const kinds = funding.by_kind.map((k) => k.kind);
+  root.append(el("section", { class: "card", id: "pipe-funding" }, el("h2", {}, t("pipe.funding")), el("p", { class: "muted" }, t("pipe.funding_note")),
+    el("p", {}, funding.by_kind.map((k) => `${label("funder_kind", k.kind)}${colon()}${euros(k.amount)} (${share(k.share)})`).join(" · ")),
+    table([{ label: t("start"), sort: (r) => r.year, value: (r) => r.year },
+      ...kinds.map((k) => ({ label: label("funder_kind", k), num: true, sort: (r) => r.by_kind[k], value: (r) => (r.by_kind[k] ? euros(r.by_kind[k]) : "—") })),
+      ...(funding.not_split > 0 ? [{ label: t("pipe.not_split"), num: true, sort: (r) => r.not_split, value: (r) => (r.not_split ? euros(r.not_split) : "—") }] : []),
+      { label: t("total"), num: true, sort: (r) => r.total, value: (r) => euros(r.total) }],
+    [...funding.by_year].sort((a, b) => b.year - a.year), null, { page: 25 }), source()));
 }
 
 async function pageServices(root) {
