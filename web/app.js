@@ -3,7 +3,7 @@
 import * as echarts from "/node_modules/echarts/dist/echarts.esm.min.mjs?v=5";
 import franceRegions from "/node_modules/@svg-maps/france.regions/index.js?v=1";
 import { t, lang, setLang, applyStatic, fmt, pct, euros, compact, date, dateTime } from "/i18n.js";
-import { label, labels, indicatorLabel, indicatorDefinition, unitLabel, INDICATORS } from "/vocab.js";
+import { label, labels, hasLabel, indicatorLabel, indicatorDefinition, unitLabel, INDICATORS } from "/vocab.js";
 import { searchBox } from "/search.js";
 
 // --- API ---------------------------------------------------------------------------------
@@ -309,12 +309,13 @@ async function pageCluster(root, id) {
   }
   const fundingRows = Object.values(funding).sort((a, b) => b.year.localeCompare(a.year));
   // The same projects' aid by funder (the State, Bpifrance, a Region, the FEDER, the EU…).
-  const byFunder = el("section", { class: "card", id: "profile-funders" }, el("h2", {}, t("profile.funders")));
+  let byFunder = el("section", { class: "card", id: "profile-funders" }, el("h2", {}, t("profile.funders")));
   try {
     const f = await api("GET", `/api/v1/pipeline/funding?cluster=${encodeURIComponent(id)}`);
     const known = f.split + f.assumed;
     byFunder.append(
       el("p", { class: "muted" }, t("profile.funders_note")),
+      f.counted !== "all" ? el("p", { class: "muted" }, t(`funding.counted_${f.counted}`)) : "",
       f.by_funder.length ? table([
         { label: t("funder"), sort: (r) => r.name, value: (r) => el("span", { translate: "no" }, lang === "en" && r.name_en ? r.name_en : r.name) },
         { label: t("kind"), value: (r) => label("funder_kind", r.kind) },
@@ -326,13 +327,13 @@ async function pageCluster(root, id) {
       f.not_split > 0 ? el("p", {}, t("profile.funders_not_split", { v: euros(f.not_split), s: share(f.not_split / f.public_aid) })) : "",
       f.over_split.length ? el("p", { class: "warning" }, t("profile.funders_over", { n: fmt(f.over_split.length) })) : "",
       source());
-  } catch { byFunder.append(el("p", { class: "muted" }, t("profile.funders_none"))); }
+  } catch { byFunder = ""; }  // a member reads its own aid, not the projects' splits
   const evalBox = el("section", { class: "card", id: "profile-evaluation" }, el("h2", {}, t("profile.evaluation", { y: EVAL_YEAR })));
   const partnerBox = el("section", { class: "card", id: "profile-partners" }, el("h2", {}, t("profile.partners")));
   const targetYears = [...new Set(p.contract_targets.map((r) => r.year))].sort();
   const byIndicator = {};
   for (const r of p.contract_targets) (byIndicator[r.indicator] ??= {})[r.year] = r.value;
-  await loadIndicatorUnits();
+  await Promise.all([loadIndicatorUnits(), loadProgrammes()]);
   root.append(
     el("h1", { translate: "no" }, c.name),
     el("div", { class: "grid" },
@@ -360,7 +361,7 @@ async function pageCluster(root, id) {
     el("section", { class: "card", id: "profile-funding" }, el("h2", {}, t("profile.funding")), el("p", { class: "muted" }, t("profile.funding_note")),
       table([{ label: t("start"), value: (r) => r.year }, { label: t("projects"), num: true, value: (r) => fmt(r.projects) },
         { label: t("total_cost"), num: true, sort: (r) => r.cost, value: (r) => euros(r.cost) }, { label: t("public_aid"), num: true, sort: (r) => r.aid, value: (r) => euros(r.aid) },
-        ...programmes.map((pg) => ({ label: label("programme", pg), num: true, sort: (r) => r.by[pg] || 0, value: (r) => (r.by[pg] ? euros(r.by[pg]) : "—") }))],
+        ...programmes.map((pg) => ({ label: programmeLabel(pg), num: true, sort: (r) => r.by[pg] || 0, value: (r) => (r.by[pg] ? euros(r.by[pg]) : "—") }))],
       fundingRows, null, { page: 25 }), source()),
     byFunder,
     el("div", { class: "grid" },
@@ -375,7 +376,7 @@ async function pageCluster(root, id) {
         Object.entries(byIndicator), null, { tools: false })),
     el("section", { class: "card", id: "profile-projects" }, el("h2", {}, t("profile.project_list")), table([
       { label: t("acronym"), value: (r) => el("a", { href: `#/project/${encodeURIComponent(r.id)}` }, r.acronym) },
-      { label: t("status"), value: (r) => label("project_status", r.status) }, { label: t("programme"), value: (r) => label("programme", r.programme) },
+      { label: t("status"), value: (r) => label("project_status", r.status) }, { label: t("programme"), value: (r) => programmeLabel(r.programme) },
       { label: t("start"), sort: (r) => r.start_date || "", value: (r) => date(r.start_date) }, { label: t("public_aid"), num: true, sort: (r) => r.public_aid || 0, value: (r) => euros(r.public_aid) },
     ], [...p.projects.list].sort((a, b) => (b.start_date || "").localeCompare(a.start_date || "")), null, { page: 25 })));
   const lines = (obj, kind) => Object.entries(obj).filter(([, v]) => v.some((x) => x > 0)).map(([k, v]) => ({ name: label(kind, k), type: "line", stack: "all", areaStyle: {}, data: v }));
@@ -482,12 +483,12 @@ async function pageOrganisation(root, id) {
 }
 
 async function pageProject(root, id) {
-  const [p, n] = await Promise.all([api("GET", `/api/v1/projects/${encodeURIComponent(id)}/profile`), names()]);
+  const [p, n] = await Promise.all([api("GET", `/api/v1/projects/${encodeURIComponent(id)}/profile`), names(), loadProgrammes()]);
   const pr = p.project;
   const events = [...p.events].sort((a, b) => (a.date || "").localeCompare(b.date || ""));
   root.append(el("h1", {}, pr.acronym, " — ", el("span", { translate: "no" }, pr.title || "")),
     facts([
-      [t("programme"), label("programme", pr.programme)], [t("status"), label("project_status", pr.status)], [t("start"), `${date(pr.start_date)} → ${date(pr.end_date)}`],
+      [t("programme"), programmeLabel(pr.programme)], [t("status"), label("project_status", pr.status)], [t("start"), `${date(pr.start_date)} → ${date(pr.end_date)}`],
       [t("total_cost"), euros(pr.total_cost)], [t("public_aid"), euros(pr.public_aid)], ["TRL", `${pr.trl_start ?? "?"} → ${pr.trl_target ?? "?"}`],
       [t("cluster"), el("ul", { class: "plain" }, p.labels.map((l) => el("li", {}, clusterLink(n, l.cluster_id))))],
       [t("consent.public_summary"), mayConsent() && me.user.role !== "member"
@@ -1156,12 +1157,19 @@ const secretCell = (c, d = 0) => {
 const share = (v) => pct(v, v > 0 && v < 0.01 ? 1 : 0);
 // A programme of the referential in the page's language.
 const programmeName = (p) => (lang === "en" && p.name_en ? p.name_en : p.name);
+// A programme's code as a word: the vocabulary's short word for the programmes it knows, else the
+// referential's name (a programme the State added; loadProgrammes), else the code.
+let programmeNames = {};
+async function loadProgrammes() {
+  try { programmeNames = Object.fromEntries((await api("GET", "/api/v1/programme?limit=1000")).items.map((p) => [p.code, p])); } catch { /* role without access */ }
+}
+const programmeLabel = (code) => (!code || hasLabel("programme", code) || !programmeNames[code] ? label("programme", code) : programmeName(programmeNames[code]));
 
 async function pagePipeline(root, params) {
   const programme = params.get("programme") || "";
   const q = programme ? `&programme=${encodeURIComponent(programme)}` : "";
   const [funnel, lev, funding, programmeList] = await Promise.all([api("GET", `/api/v1/pipeline/funnel?by=year${q}`), api("GET", "/api/v1/pipeline/leverage?by=cluster"),
-    api("GET", "/api/v1/pipeline/funding"), api("GET", "/api/v1/programme?limit=1000")]);
+    api("GET", "/api/v1/pipeline/funding").catch(() => null), api("GET", "/api/v1/programme?limit=1000")]);
   const programmes = programmeList.items;
   const progSel = el("select", { id: "pipe-programme", class: "fr-select", onchange: (e) => { location.hash = e.target.value ? `#/pipeline?programme=${e.target.value}` : "#/pipeline"; } },
     el("option", { value: "" }, t("all")),
@@ -1189,8 +1197,10 @@ async function pagePipeline(root, params) {
     series: [{ name: t("pipe.reached"), type: "bar", data: all.stages.map((s) => s.reached), color: "#000091" }] });
   chartBox.dataset.ready = "true";
   // Public aid by funder, by start year of the projects (the split each co-funder reads).
+  if (!funding) return;
   const kinds = funding.by_kind.map((k) => k.kind);
   root.append(el("section", { class: "card", id: "pipe-funding" }, el("h2", {}, t("pipe.funding")), el("p", { class: "muted" }, t("pipe.funding_note")),
+    funding.counted !== "all" ? el("p", { class: "muted" }, t(`funding.counted_${funding.counted}`)) : "",
     el("p", {}, funding.by_kind.map((k) => `${label("funder_kind", k.kind)}${colon()}${euros(k.amount)} (${share(k.share)})`).join(" · ")),
     table([{ label: t("start"), sort: (r) => r.year, value: (r) => r.year },
       ...kinds.map((k) => ({ label: label("funder_kind", k), num: true, sort: (r) => r.by_kind[k], value: (r) => (r.by_kind[k] ? euros(r.by_kind[k]) : "—") })),

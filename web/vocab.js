@@ -122,6 +122,8 @@ export function label(kind, code) {
   const entry = V[kind]?.[code];
   return entry ? entry[i()] : miss(kind, code);
 }
+// Whether the vocabulary has a word for a code (no miss recorded when it has none).
+export const hasLabel = (kind, code) => Boolean(V[kind]?.[code]);
 function miss(kind, code) {
   window.poles.vocabMisses.push(`${kind}:${code}`);
   return String(code);

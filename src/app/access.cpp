@@ -184,6 +184,12 @@ Result<bool> holds(const QueryFn& s, const User& u, const schema::Entity& e, Op 
       const auto* ev = text_field(e, row, "evaluator");
       return ev != nullptr && *ev == u.name;
     }
+    case Relation::kOwnRegionFunds: {
+      const auto* f = text_field(e, row, "funder_id");
+      if (f == nullptr) return false;
+      POLES_ASSIGN_OR_RETURN(auto r, first_text(s, "SELECT region FROM funder WHERE id = ?", {*f}));
+      return r && *r == u.scope;
+    }
   }
   return false;
 }
@@ -293,8 +299,31 @@ Status check_row_write(const QueryFn& s, const User& u, const schema::Entity& e,
                        const Row& row, const ConflictFn& conflicts) {
   if (relations(u.role, e.name, op).empty()) return write_denied(u, e, op);
   POLES_ASSIGN_OR_RETURN(bool ok, any_holds(s, u, e, op, row, conflicts));
-  if (ok) return Status::ok();
-  return write_denied(u, e, op);
+  if (!ok) return write_denied(u, e, op);
+  // Money in a Region's name (its own, its FEDER, its local authorities) is filed only on a
+  // project owned by a cluster of that region, whose region may then read and correct it.
+  if (e.name == "project_funding" && u.role != Role::kAdmin && u.role != Role::kState) {
+    const auto* funder = text_field(e, row, "funder_id");
+    const auto* project = text_field(e, row, "project_id");
+    if (funder != nullptr && project != nullptr) {
+      POLES_ASSIGN_OR_RETURN(auto region,
+                             first_text(s, "SELECT region FROM funder WHERE id = ?", {*funder}));
+      if (region) {
+        POLES_ASSIGN_OR_RETURN(auto owner, project_owner(s, *project));
+        std::optional<std::string> owner_region;
+        if (owner) {
+          POLES_ASSIGN_OR_RETURN(
+              owner_region, first_text(s, "SELECT region FROM cluster WHERE id = ?", {*owner}));
+        }
+        if (owner_region != region)
+          return Status::permission_denied(fmt::format(
+              "funder '{}' is the money of region {}: it is recorded on a project owned by a "
+              "cluster of that region, or by the State",
+              *funder, *region));
+      }
+    }
+  }
+  return Status::ok();
 }
 
 Status check_field_writes(const User& u, const schema::Entity& e, const Row* before,

@@ -18,6 +18,7 @@
 #include "pipeline/funding.h"
 #include "pipeline/funnel.h"
 #include "pipeline/leverage.h"
+#include "pipeline/projects.h"
 #include "pipeline/sector.h"
 #include "services/services.h"
 
@@ -265,7 +266,7 @@ Result<PipelineFunnel> pipeline_funnel(const Snapshot& s, const Args& a) {
   return out;
 }
 
-Result<FundingOverview> pipeline_funding(const Snapshot& s, const Args& a) {
+Result<FundingOverview> pipeline_funding(const Snapshot& s, const Args& a, const User* user) {
   POLES_ASSIGN_OR_RETURN(auto years, year_range(a));
   pipeline::FundingFilter f{.from_year = years.first, .to_year = years.second};
   FundingOverview out;
@@ -289,6 +290,26 @@ Result<FundingOverview> pipeline_funding(const Snapshot& s, const Args& a) {
     if (f.funder < 0)
       return Status::not_found(fmt::format("parameter 'funder': no funder '{}'", funder));
     out.filter.funder = funder;
+  }
+  if (user != nullptr && (user->role == Role::kRegion || user->role == Role::kClusterManager)) {
+    // The splits the account reads row by row: those of the projects its cluster (or a cluster
+    // of its region) owns, and a region's own money on every project.
+    const bool region = user->role == Role::kRegion;
+    const auto& clusters = s.table("cluster");
+    const auto owners = pipeline::project_owners(s);
+    f.visible.assign(owners.size(), 0);
+    for (size_t p = 0; p < owners.size(); ++p) {
+      if (owners[p] < 0) continue;
+      const auto c = static_cast<size_t>(owners[p]);
+      f.visible[p] = region ? clusters.column("region").text(c) == user->scope
+                            : clusters.column("id").text(c) == user->scope;
+    }
+    f.own_funders.assign(funders.rows, 0);
+    if (region) {
+      for (size_t k = 0; k < funders.rows; ++k)
+        f.own_funders[k] = funders.column("region").text(k) == user->scope;
+    }
+    out.counted = region ? "own_region" : "own_cluster";
   }
   const auto split = pipeline::funding_split(s, f);
   out.projects = split.projects;

@@ -144,6 +144,9 @@ POLES_JSON(FundingFilter, from, to, cluster, region, funder)
 
 struct FundingOverview {
   FundingFilter filter;
+  // The projects counted: `all`; for a cluster manager `own_cluster` (those its cluster owns);
+  // for a region `own_region` (those owned by its clusters, and its own money on every project).
+  std::string counted = "all";
   size_t projects = 0;
   double public_aid = 0, split = 0, assumed = 0, not_split = 0;
   std::vector<FundingKind> by_kind;
@@ -151,8 +154,8 @@ struct FundingOverview {
   std::vector<FundingYear> by_year;
   std::vector<std::string> over_split;  // projects whose split exceeds their public aid
 };
-POLES_JSON(FundingOverview, filter, projects, public_aid, split, assumed, not_split, by_kind,
-           by_funder, by_year, over_split)
+POLES_JSON(FundingOverview, filter, counted, projects, public_aid, split, assumed, not_split,
+           by_kind, by_funder, by_year, over_split)
 
 // --- SME services -------------------------------------------------------------------------------
 
@@ -469,8 +472,10 @@ POLES_JSON(SectorSheet, sector, name, employment, projects, clusters, results, m
 
 Result<PipelineFunnel> pipeline_funnel(const snapshot::Snapshot& s, const Args& a);
 Result<PipelineLeverage> pipeline_leverage(const snapshot::Snapshot& s, const Args& a);
-// Public aid by funder over the projects of a scope (pipeline/funding.h): funding_params.
-Result<FundingOverview> pipeline_funding(const snapshot::Snapshot& s, const Args& a);
+// Public aid by funder over the projects of a scope (pipeline/funding.h): funding_params. With a
+// region's or a cluster manager's account, only the splits it may read count (docs/access.md).
+Result<FundingOverview> pipeline_funding(const snapshot::Snapshot& s, const Args& a,
+                                         const User* user = nullptr);
 // `reader`: what the caller knows (app/secrecy.h); the default knows nothing (published to all).
 Result<ServicesOverview> services_overview(const snapshot::Snapshot& s, const Args& a,
                                            const SecrecyRule& rule = {}, const Reader& reader = {});

@@ -73,9 +73,6 @@ constexpr Grant kPolicy[] = {
     {C, "funder", RD, R::kPublic},
     {M, "funder", RD, R::kPublic},
     {V, "funder", RD, R::kPublic},
-    {G, "project_funding", RD, R::kPublic},
-    {C, "project_funding", RD, R::kPublic},
-    {M, "project_funding", RD, R::kPublic},
     {G, "programme", RD, R::kPublic},
     {C, "programme", RD, R::kPublic},
     {M, "programme", RD, R::kPublic},
@@ -100,6 +97,8 @@ constexpr Grant kPolicy[] = {
     {G, "participation", CR, R::kRegionProject},
     {G, "participation", UP, R::kRegionProject},
     {G, "participation", DL, R::kRegionProject},
+    {G, "project_funding", RD, R::kRegionProject},
+    {G, "project_funding", RD, R::kOwnRegionFunds},
     {G, "project_funding", CR, R::kRegionProject},
     {G, "project_funding", UP, R::kRegionProject},
     {G, "project_funding", DL, R::kRegionProject},
@@ -148,6 +147,7 @@ constexpr Grant kPolicy[] = {
     {C, "participation", CR, R::kOwnProject},
     {C, "participation", UP, R::kOwnProject},
     {C, "participation", DL, R::kOwnProject},
+    {C, "project_funding", RD, R::kOwnProject},
     {C, "project_funding", CR, R::kOwnProject},
     {C, "project_funding", UP, R::kOwnProject},
     {C, "project_funding", DL, R::kOwnProject},
@@ -395,11 +395,15 @@ constexpr EntityNote kEntityNotes[] = {
      "the clusters' EU activity), written by the State; one in use by a project or a call is "
      "not deleted."},
     {"project_funding",
-     "A project's public aid by funder: public, as the project's total aid is (public funders "
-     "publish their grants; CORDIS the EU's contributions), so that each co-funder finds its "
-     "own money on every project (GET /api/v1/funding?funder=…). Written with the project: its "
-     "owner cluster, the owner's region, the State. The aid of each partner (participation) "
-     "stays with the project's owner."},
+     "A project's public aid by funder. Read and written like the partners' aid "
+     "(participation): a row where one funder pays one partner is that firm's aid. The "
+     "project's owner cluster, the owner's region and the State keep it; a Region also reads "
+     "every row of its own money (its Region, FEDER and local funders) whoever owns the "
+     "project. A row naming a funder of a region is written (but by the State) only on a "
+     "project owned by a cluster of that region, so that no cluster files money in another "
+     "Region's name that the Region could not correct. The view of aid by funder "
+     "(GET /api/v1/pipeline/funding) counts, for a region or a cluster manager, the projects "
+     "whose rows it reads."},
 };
 
 constexpr std::string_view kRelationNames[] = {
@@ -416,6 +420,7 @@ constexpr std::string_view kRelationNames[] = {
     "own assessment",
     "published evaluation of own cluster",
     "published evaluation of a cluster of own region",
+    "funds of own region",
 };
 
 // NOLINTBEGIN(bugprone-suspicious-missing-comma): each rationale is several literals joined.
@@ -451,6 +456,9 @@ constexpr std::string_view kRelationRationales[] = {
     "The row's (or the view's) cluster is the account's, and the year's evaluation has been "
     "published by the State: drafts stay with the State and evaluators.",
     "As above, for the clusters of the account's region.",
+    "The row's funder is the account's region's money (a funder whose `region` is the "
+    "account's: the Region itself, the FEDER programme it manages, its local authorities): a "
+    "co-funder reads what it granted on every project, wherever the project's owner is.",
 };
 // NOLINTEND(bugprone-suspicious-missing-comma)
 
@@ -515,6 +523,7 @@ constexpr FrenchTerm kFrenchTerms[] = {
     {"assigned, not conflicted proposal", "d'une proposition qui lui est affectée, sans conflit"},
     {"own assessment", "de ses propres appréciations"},
     {"published evaluation of own cluster", "de l'évaluation publiée de son pôle"},
+    {"funds of own region", "des fonds de sa région"},
     {"published evaluation of a cluster of own region",
      "de l'évaluation publiée d'un pôle de sa région"},
 };

@@ -32,7 +32,8 @@ enum class Relation : uint8_t {
   kAssignedProposal,     // the row's proposal is assigned to the caller (the reviewer)
   kOwnAssessment,        // the row's evaluator is the caller (set by the server)
   kPublishedOwnCluster,  // the row's cluster is the caller's and its year's evaluation is published
-  kPublishedRegionCluster  // the same, for the clusters of the caller's region
+  kPublishedRegionCluster,  // the same, for the clusters of the caller's region
+  kOwnRegionFunds           // the row's funder is the caller's region's money (Region, its FEDER)
 };
 std::string_view relation_name(Relation r);
 // What the relation means and why it is the right one, for docs/access.md.

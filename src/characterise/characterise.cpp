@@ -39,7 +39,7 @@ std::vector<Reach> reach(const snapshot::Snapshot& s, int year) {
   const auto& p_sector = project.column("sector");
   const auto& p_start = project.column("start_date");
   const auto& p_aid = project.column("public_aid");
-  const auto& p_programme = project.column("programme");
+  const auto scopes = pipeline::project_scopes(s);
   const auto& l_project = pl.column("project_id");
   const auto& l_cluster = pl.column("cluster_id");
   const auto partners = pipeline::project_partners(s);
@@ -62,7 +62,7 @@ std::vector<Reach> reach(const snapshot::Snapshot& s, int year) {
     const double a = p_aid.reals[pr];
     if (!std::isnan(a)) {
       r.aid += a;
-      if (p_programme.text(pr) != "REGION") r.national += a;
+      if (scopes[pr] != static_cast<int8_t>(ProgrammeScope::kRegional)) r.national += a;
     }
   }
   return out;

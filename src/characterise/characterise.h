@@ -4,7 +4,8 @@
 //    outside the region reaches its threshold — and national or European programmes fund at least
 //    the funding threshold of its projects' public aid; else "regional". Partners and aid are
 //    those of the projects it labelled that started in the five years up to the year (each
-//    participation is a partner, those of unknown region are left out; aid of programme REGION is
+//    participation is a partner, those of unknown region are left out; aid of a programme of
+//    scope `regional` in the referential — a Region's aid, the FEDER, a local authority's — is
 //    regional, any other national). A share without a base is missing.
 //  - sector: the NAF division (two digits) most frequent among the projects it labelled (any
 //    year; the first in code order on a tie), with the specialisation of its home region in that

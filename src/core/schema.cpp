@@ -148,7 +148,7 @@ constexpr Field kFunder[] = {
     {.name = "region",
      .check = C::kRegion,
      .doc = "the Region whose money it is (a Region, the FEDER it manages, its local "
-            "authorities): that Region's accounts read its funding rows"},
+            "authorities): that Region's accounts read its funding rows (docs/access.md)"},
 };
 
 constexpr Field kProgramme[] = {
@@ -239,6 +239,7 @@ constexpr Field kProjectFunding[] = {
      .type = T::kReal,
      .required = true,
      .min = 0,
+     .max = 1e11,
      .doc = "euros granted by this funder"},
     {.name = "instrument", .check = C::kEnum, .codes = kInstrumentCodes},
 };

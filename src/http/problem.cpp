@@ -146,7 +146,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 87> raw{{
+    const std::array<std::pair<const char*, const char*>, 88> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -247,6 +247,9 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
         {R"(^SIRET must start with a valid SIREN: (.*)$)",
          "le SIRET doit commencer par un SIREN valide : $1"},
         {R"(^is required$)", "obligatoire"},
+        {R"(^funder '(.*)' is the money of region (\S+): it is recorded on a project owned by a cluster of that region, or by the State$)",
+         "le financeur « $1 » est l'argent de la région $2 : il s'inscrit sur un projet détenu "
+         "par un pôle de cette région, ou par l'État"},
         {R"(^is required for a funder of kind (\S+) \(the region whose money it is\)$)",
          "obligatoire pour un financeur de type $1 (la région dont c'est l'argent)"},
         {R"(^is given$)", "ne doit pas être renseigné"},

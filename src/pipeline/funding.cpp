@@ -47,18 +47,27 @@ FundingSplit funding_split(const snapshot::Snapshot& s, const FundingFilter& f) 
           return cluster_region.text(static_cast<size_t>(c)) == f.region;
         }))
       continue;
-    const double granted = std::isnan(aid.reals[p]) ? 0 : aid.reals[p];
+    const bool seen = f.visible.empty() || f.visible[p] != 0;
+    const bool known_aid = !std::isnan(aid.reals[p]);
+    const double granted = known_aid ? aid.reals[p] : 0;
     // (funder row, euros, assumed) of this project.
     std::vector<std::tuple<int32_t, double, bool>> parts;
     double listed = 0;
     for (size_t r : split_rows[p]) {
-      parts.emplace_back(r_funder.codes[r], r_amount.reals[r], false);
+      const int32_t funder = r_funder.codes[r];
+      if (!seen && (f.own_funders.empty() || !f.own_funders[static_cast<size_t>(funder)])) continue;
+      parts.emplace_back(funder, r_amount.reals[r], false);
       listed += r_amount.reals[r];
     }
+    if (!seen && parts.empty()) continue;
     double unknown = 0;
     if (!split_rows[p].empty()) {
-      if (listed > granted + 0.5) out.over_split.push_back(static_cast<int32_t>(p));
-      unknown = std::max(0.0, granted - listed);
+      // Within half a euro of the aid is its rounding.
+      if (seen && known_aid && listed > granted + 0.5 &&
+          (f.funder < 0 || std::any_of(parts.begin(), parts.end(),
+                                       [&](const auto& t) { return std::get<0>(t) == f.funder; })))
+        out.over_split.push_back(static_cast<int32_t>(p));
+      if (seen && granted - listed > 0.5) unknown = granted - listed;
     } else if (granted > 0) {
       const int32_t code = programme.codes[p];
       const int32_t funder = code >= 0 ? default_funder[static_cast<size_t>(code)] : -1;

@@ -27,6 +27,10 @@ struct FundingFilter {
   int32_t cluster = -1;               // cluster row, -1 = every cluster
   std::string region = {};            // region code of the labelling clusters, empty = all
   int32_t funder = -1;                // funder row, -1 = every funder
+  // [project row] -> 1 when the caller may read its split (empty: every project); rows of
+  // `own_funders` count on every project whatever the mask.
+  std::vector<uint8_t> visible = {};
+  std::vector<uint8_t> own_funders = {};  // [funder row] -> 1: the caller's own money
 };
 
 inline constexpr size_t kFunderKinds = kFunderKindCodes.size();

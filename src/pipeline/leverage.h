@@ -2,8 +2,8 @@
 //  - Leverage of a funded project (public aid > 0): private co-funding (total cost - public aid)
 //    per euro of aid. A group's leverage is the ratio of its sums (each project once per group).
 //  - Follow-on: a project that names the one it continues (`follow_on_of`): larger when its total
-//    cost exceeds the original's; "to Europe" when it is European (H2020, Horizon Europe) and the
-//    original is not.
+//    cost exceeds the original's; "to Europe" when it is European (a programme of scope european)
+//    and the original is not.
 //  - European after national: organisations of a group that took part in a funded national project
 //    and later (a later start date) in a European one, among all those in funded national projects.
 #pragma once

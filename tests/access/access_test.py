@@ -503,6 +503,12 @@ def attack(name):
         if name == 'regression_colabel_request_for_project_with_content':
             return setup + [('POST', '/api/v1/requests/colabel', {'project_id': prj}, None),
                             ('POST@state', '/api/v1/requests/{id}/accept', {}, None), label]
+    if name == 'attack_funding_in_another_regions_name':
+        # The manager (region 11) files money of region 24 on its own project: region 24 could
+        # neither read the project's other rows nor correct it.
+        prj = find_row('project', 'own-project')[0]
+        return [('POST', '/api/v1/project_funding',
+                 {'project_id': prj, 'funder_id': 'region-24', 'amount': 1000000}, None)]
     if name == 'attack_project_edit_by_colabel':
         prj = find_row('project', 'colabelled-project')[0]
         return [('PATCH', item_path('project', [prj]), {'title': 'pris'}, 'current')]

@@ -874,6 +874,26 @@ TEST(FactoryViews, PublicAidByFunder) {
   const auto y2020 = view({{"from", "2020"}, {"to", "2020"}});
   EXPECT_DOUBLE_EQ(y2020.public_aid, 2400);
 
+  // What a region and a cluster manager read (owners, each project's first label: p1, p2, p5 are
+  // a's, p3 and p4 b's): region 84 counts a's projects and its own money on p4 (70, not the
+  // State's 80 there, nor p4's over-split); b's manager counts p3 (not split) and p4.
+  const app::User region84{.name = "r", .role = app::Role::kRegion, .scope = "84"};
+  const auto r84 = *app::pipeline_funding(*s, args_of(app::funding_params()), &region84);
+  EXPECT_EQ(r84.counted, "own_region");
+  EXPECT_EQ(r84.projects, 3u);
+  EXPECT_DOUBLE_EQ(r84.public_aid, 3070);
+  EXPECT_DOUBLE_EQ(r84.not_split, 100);
+  EXPECT_TRUE(r84.over_split.empty());
+  const app::User manager_b{.name = "m", .role = app::Role::kClusterManager, .scope = "b"};
+  const auto mb = *app::pipeline_funding(*s, args_of(app::funding_params()), &manager_b);
+  EXPECT_EQ(mb.counted, "own_cluster");
+  EXPECT_EQ(mb.projects, 2u);
+  EXPECT_DOUBLE_EQ(mb.public_aid, 550);
+  EXPECT_DOUBLE_EQ(mb.not_split, 400);
+  EXPECT_EQ(mb.over_split, (std::vector<std::string>{"p4"}));
+  // A funder filter lists only the over-splits that funder takes part in.
+  EXPECT_TRUE(view({{"funder", "eu"}}).over_split.empty());
+
   EXPECT_EQ(app::pipeline_funding(*s, args_of(app::funding_params(), {{"funder", "nobody"}}))
                 .error()
                 .code(),

@@ -33,8 +33,9 @@ void add_factory_routes(Router& r, Services&) {
       .params(app::funding_params())
       .cached()
       .returns<app::FundingOverview>()
-      .handle(
-          [](Ctx& c) { c.view([&](const auto& s) { return app::pipeline_funding(s, c.args); }); });
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::pipeline_funding(s, c.args, &c.user()); });
+      });
   r.get("/api/v1/services/summary",
         "SME services: reach, intensity, heterogeneity, international activity, outcomes",
         "services")
