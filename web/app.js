@@ -1463,7 +1463,8 @@ async function pageEvaluate(root, params) {
     trendChart?.dispose();
     trendBox.nextElementSibling?.matches("details.as-table") && trendBox.nextElementSibling.remove();
     trendChart = chart(trendBox, { xAxis: { type: "category", data: trends.years }, yAxis: { type: "value", scale: true },
-      series: [{ name: c.name, type: "line", data: s.values, color: "#000091" }, { name: t(s.peer_statistic === "central_mean" ? "ev.peer_central_mean" : "ev.peer_median"), type: "line", data: s.peer_median, color: "#e1000f", lineStyle: { type: "dashed" } }] });
+      series: [{ name: c.name, type: "line", data: s.values, color: "#000091" }, { name: t(s.peer_statistic === "central_mean" ? "ev.peer_central_mean" : "ev.peer_median"), type: "line", data: s.peer_median, color: "#e1000f", lineStyle: { type: "dashed" } },
+        ...(s.national.some((v) => v !== null) ? [{ name: t(`ev.national_${s.national_statistic}`), type: "line", data: s.national, color: "#6a6af4", lineStyle: { type: "dotted" } }] : [])] });
     trendBox.dataset.indicator = s.id;
   };
   indicatorSel.addEventListener("change", drawTrend);

@@ -187,15 +187,35 @@ Result<IndicatorTrends> indicator_trends(const Snapshot& s, const std::string& c
   for (int y = from; y <= to; ++y) out.years.push_back(y);
   out.peer_group = std::string(s.table("cluster").column("scale").text(static_cast<size_t>(row)));
   const auto defs = evaluate::indicator_defs();
+  // The national figures by indicator (rows of indicators outside the catalogue are not shown).
+  const auto& nf = s.table("national_figure");
+  const auto& n_indicator = nf.column("indicator");
+  const auto& n_year = nf.column("year");
+  const auto& n_value = nf.column("value");
+  const auto& n_statistic = nf.column("statistic");
+  const auto& n_source = nf.column("source");
+  std::map<std::string, std::vector<size_t>> national;
+  for (size_t r = 0; r < nf.rows; ++r) national[std::string(n_indicator.text(r))].push_back(r);
   for (size_t i = 0; i < defs.size(); ++i) {
     IndicatorTrendSeries x{std::string(defs[i].id),
                            std::string(evaluate::kPillarCodes[static_cast<size_t>(defs[i].pillar)]),
                            std::string(defs[i].unit),
                            {},
                            {},
-                           trends.indicators[i].central_mean ? "central_mean" : "median"};
+                           trends.indicators[i].central_mean ? "central_mean" : "median",
+                           {},
+                           {},
+                           {}};
     for (double v : trends.indicators[i].values) x.values.push_back(known(v));
     for (double v : trends.indicators[i].peer_median) x.peer_median.push_back(known(v));
+    x.national.assign(out.years.size(), std::nullopt);
+    for (const size_t r : national[std::string(defs[i].id)]) {
+      const int y = static_cast<int>(n_year.ints[r]);
+      if (y < from || y > to) continue;
+      x.national[static_cast<size_t>(y - from)] = n_value.reals[r];
+      x.national_statistic = std::string(n_statistic.text(r));
+      if (const auto src = n_source.text(r); !src.empty()) x.national_source = std::string(src);
+    }
     out.indicators.push_back(std::move(x));
   }
   return out;

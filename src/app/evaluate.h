@@ -166,8 +166,13 @@ struct IndicatorTrendSeries {
   // How peer_median is computed: "median" of the peers' values, or "central_mean" for a firm
   // aggregate (the mean of the five central peers' figures published to all: evaluate/trends.h).
   std::string peer_statistic;
+  // The national figure of each year when the store holds one (national_figure: imported from
+  // the State's publications; null otherwise), how it sums up the clusters and its source.
+  std::vector<std::optional<double>> national;
+  tj::Omittable<std::string> national_statistic, national_source;
 };
-POLES_JSON(IndicatorTrendSeries, id, pillar, unit, values, peer_median, peer_statistic)
+POLES_JSON(IndicatorTrendSeries, id, pillar, unit, values, peer_median, peer_statistic, national,
+           national_statistic, national_source)
 
 struct IndicatorTrends {
   std::string cluster;

@@ -97,6 +97,9 @@ constexpr Grant kPolicy[] = {
     {G, "participation", CR, R::kRegionProject},
     {G, "participation", UP, R::kRegionProject},
     {G, "participation", DL, R::kRegionProject},
+    {G, "national_figure", RD, R::kPublic},
+    {C, "national_figure", RD, R::kPublic},
+    {M, "national_figure", RD, R::kPublic},
     {G, "project_funding", RD, R::kRegionProject},
     {G, "project_funding", RD, R::kOwnRegionFunds},
     {G, "project_funding", CR, R::kRegionProject},
@@ -387,6 +390,9 @@ constexpr EntityNote kEntityNotes[] = {
     {"employment", "Public statistics."},
     {"truth", "The demo's planted effects: the State, evaluators and administrators only."},
     {"territory", "Public reference data, written by the State."},
+    {"national_figure",
+     "Public figures the State publishes (an indicator's national median, mean or total), "
+     "written by the State."},
     {"funder",
      "Public reference data (the State, Bpifrance, ANR, ADEME, the EU, each Region and the FEDER "
      "it manages, local authorities), written by the State."},
@@ -487,6 +493,7 @@ constexpr FrenchTerm kFrenchTerms[] = {
     {"membership", "adhésion"},
     {"member_census", "recensement des membres"},
     {"funder", "financeur"},
+    {"national_figure", "chiffre national"},
     {"programme", "programme"},
     {"project_funding", "financement de projet"},
     {"project", "projet"},

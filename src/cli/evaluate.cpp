@@ -21,10 +21,10 @@ namespace poles::cli {
 namespace {
 
 const std::vector<std::string_view> kEvaluateTables = {
-    "cluster_label", "membership",     "project_label", "project_event",
-    "participation", "result",         "service",       "service_participant",
-    "diagnostic",    "cluster_budget", "contract",      "contract_target",
-    "assessment",    "employment",     "firm_year",     "member_census"};
+    "cluster_label", "membership",      "project_label",       "project_event", "participation",
+    "result",        "service",         "service_participant", "diagnostic",    "cluster_budget",
+    "contract",      "contract_target", "assessment",          "employment",    "firm_year",
+    "member_census", "national_figure"};
 
 // The help of a parameter's option: the spec's help, kind, bounds and default.
 std::string help_of(const app::ParamSpec& spec) {
@@ -167,6 +167,15 @@ void add_evaluate(CLI::App& app, CommandContext& ctx) {
                    for (size_t y = 0; y < t.years.size(); ++y)
                      line[std::to_string(t.years[y])] = tj::to_json(i.values[y]);
                    rows.push_back(std::move(line));
+                   // The national figure beside it, when the store holds one (national_figure).
+                   if (std::none_of(i.national.begin(), i.national.end(),
+                                    [](const auto& v) { return v.has_value(); }))
+                     continue;
+                   Json national{{"indicator", fmt::format("{} (national {})", i.id,
+                                                           i.national_statistic.value_or(""))}};
+                   for (size_t y = 0; y < t.years.size(); ++y)
+                     national[std::to_string(t.years[y])] = tj::to_json(i.national[y]);
+                   rows.push_back(std::move(national));
                  }
                  return Json{{"cluster", t.cluster}, {"indicators", rows}};
                });

@@ -56,6 +56,9 @@ enum class FunderKind : uint8_t {
 };
 inline constexpr std::array<std::string_view, 9> kFunderKindCodes = {
     "state", "bpifrance", "anr", "ademe", "region", "feder", "eu", "local_authority", "other"};
+// How a national figure of an indicator sums up the clusters (national_figure.statistic).
+inline constexpr std::array<std::string_view, 3> kNationalStatisticCodes = {"median", "mean",
+                                                                            "total"};
 enum class Instrument : uint8_t { kGrant, kRepayableAdvance, kLoan, kOther };
 inline constexpr std::array<std::string_view, 4> kInstrumentCodes = {"grant", "repayable_advance",
                                                                      "loan", "other"};

@@ -479,6 +479,25 @@ constexpr Field kTerritory[] = {
     {.name = "geometry", .doc = "GeoJSON geometry (WGS84)"},
 };
 
+// A national figure of an indicator of the catalogue (docs/indicators.md) in a year, as the State
+// publishes it (the median or mean over every labelled cluster, or the total): a store that
+// holds one cluster reads it beside that cluster's own (the trends, the cluster report).
+constexpr Field kNationalFigure[] = {
+    {.name = "indicator",
+     .check = C::kSlug,
+     .required = true,
+     .key = true,
+     .doc = "indicator id of the catalogue (docs/indicators.md)"},
+    {.name = "year", .type = T::kInt, .required = true, .key = true, .min = 2004, .max = 2100},
+    {.name = "statistic",
+     .check = C::kEnum,
+     .required = true,
+     .codes = kNationalStatisticCodes,
+     .doc = "how the figure sums up the clusters"},
+    {.name = "value", .type = T::kReal, .required = true},
+    {.name = "source", .doc = "who published it, e.g. `DGE, bilan des pôles 2023`"},
+};
+
 constexpr Field kTruth[] = {
     {.name = "key", .required = true, .key = true, .doc = "parameter name"},
     {.name = "value", .type = T::kReal, .required = true},
@@ -521,6 +540,8 @@ constexpr Entity kEntities[] = {
     {"decision", "funding decision on a proposal", kDecision, "proposal"},
     {"firm_year", "firm-level economic panel", kFirmYear},
     {"employment", "jobs by territory, sector and year", kEmployment},
+    {"national_figure", "a national figure of an indicator, to read a single cluster against",
+     kNationalFigure},
     {"truth", "parameters planted by the demo generator", kTruth},
     {"territory", "a territory's name and boundary", kTerritory},
 };

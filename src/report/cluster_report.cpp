@@ -140,12 +140,23 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
     if (s == nullptr) continue;
     LineSeries mine{c.name, "#000091", {}, false},
         peers{tr(lang, "Médiane des pairs", "Peers' median"), "#e1000f", {}, true};
+    // The national figure the State published (national_figure), when the store holds it.
+    const std::string statistic = s->national_statistic.value_or("median");
+    LineSeries national{statistic == "mean"    ? tr(lang, "Moyenne nationale", "National mean")
+                        : statistic == "total" ? tr(lang, "Total national", "National total")
+                                               : tr(lang, "Médiane nationale", "National median"),
+                        "#6a6af4",
+                        {},
+                        true};
     for (size_t y = 0; y < trends.years.size(); ++y) {
       const double x = trends.years[y];
       if (s->values[y]) mine.points.push_back({x, *s->values[y], 0, 0, false});
       if (s->peer_median[y]) peers.points.push_back({x, *s->peer_median[y], 0, 0, false});
+      if (s->national[y]) national.points.push_back({x, *s->national[y], 0, 0, false});
     }
-    h += line_chart(fmt::format("{} ({})", id_, s->unit), {mine, peers}, lang, 640, 200);
+    std::vector<LineSeries> lines = {mine, peers};
+    if (!national.points.empty()) lines.push_back(national);
+    h += line_chart(fmt::format("{} ({})", id_, s->unit), lines, lang, 640, 200);
   }
   h += "</section>";
 

@@ -239,7 +239,7 @@ KEYS = {  # the key fields of each entity, in URL order
     'review': ['proposal_id', 'reviewer_id', 'criterion'], 'decision': ['proposal_id'],
     'firm_year': ['siren', 'year'], 'employment': ['level', 'code', 'sector', 'year'],
     'truth': ['key'], 'territory': ['level', 'code'], 'funder': ['id'], 'programme': ['code'],
-    'project_funding': ['project_id', 'funder_id'],
+    'project_funding': ['project_id', 'funder_id'], 'national_figure': ['indicator', 'year'],
 }
 
 # The owner of a project: the cluster that labelled it first (the rule of docs/access.md, in SQL).
@@ -383,6 +383,10 @@ def new_body(entity, rel, token=None):
         return {'project_id': prj, 'funder_id': funder, 'amount': 1000}
     if entity == 'programme':
         return {'code': fresh('prog'), 'name': 'Programme', 'scope': 'national'}
+    if entity == 'national_figure':
+        counter[0] += 1
+        return {'indicator': 'members', 'year': 2040 + counter[0] % 50, 'statistic': 'median',
+                'value': 100}
     if entity in ('participation', 'result', 'project_event'):
         prj = find_row('project', rel)[0]
         if entity == 'participation':

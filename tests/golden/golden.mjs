@@ -128,6 +128,7 @@ const entityRows = {
   decision: { proposal_id: 'golden-prop', decision: 'funded', aid: 50000 },
   firm_year: { siren: '732829320', year: 2030, headcount: 12 },
   employment: { level: 'region', code: '84', sector: '30', year: 2030, jobs: 1000 },
+  national_figure: { indicator: 'members', year: 2030, statistic: 'median', value: 120, source: 'Bilan doré' },
   truth: { key: 'golden.truth', value: 1 },
   territory: { level: 'department', code: '2A', name: 'Corse-du-Sud (doré)' },
   funder: { id: 'golden-funder', name: 'Métropole dorée', kind: 'local_authority' },
@@ -453,7 +454,7 @@ function keyPath(entity, row) {
     assignment: ['proposal_id', 'reviewer_id'], review: ['proposal_id', 'reviewer_id', 'criterion'],
     decision: ['proposal_id'], firm_year: ['siren', 'year'], employment: ['level', 'code', 'sector', 'year'],
     truth: ['key'], territory: ['level', 'code'], funder: ['id'], programme: ['code'],
-    project_funding: ['project_id', 'funder_id'],
+    project_funding: ['project_id', 'funder_id'], national_figure: ['indicator', 'year'],
   };
   return keys[entity].map((k) => encodeURIComponent(String(row[k]))).join('/');
 }

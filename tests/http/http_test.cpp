@@ -281,6 +281,31 @@ TEST_P(HttpTest, OneLabelledClusterIsEvaluatedAgainstItself) {
   EXPECT_EQ(res->body.find("id=\"pillars\""), std::string::npos) << "no composite, no pillars";
   EXPECT_NE(res->body.find("id=\"self\""), std::string::npos) << "the year before beside the year";
   EXPECT_EQ(res->body.find("Tirages"), std::string::npos) << "no Monte Carlo to describe";
+  // National figures the State published (national_figure) beside the cluster's own trends; one
+  // of an indicator outside the catalogue is not shown.
+  import("national_figure",
+         "indicator,year,statistic,value,source\nmembers,2020,median,87,DGE bilan 2020\n"
+         "members,2019,median,85,\nno_such_indicator,2020,median,1,\n");
+  res = call("GET", "/api/v1/evaluate/trends/aero?from=2019&to=2020", auth(Role::kState));
+  ASSERT_EQ(res->status, 200) << res->body;
+  j = Json::parse(res->body);
+  bool seen = false;
+  for (const auto& s : j["indicators"]) {
+    if (s["id"] == "members") {
+      seen = true;
+      EXPECT_EQ(s["values"], Json::parse("[1, 1]"));
+      EXPECT_EQ(s["national"], Json::parse("[85, 87]"));
+      EXPECT_EQ(s["national_statistic"], "median");
+      EXPECT_EQ(s["national_source"], "DGE bilan 2020");
+    } else {
+      EXPECT_EQ(s["national"], Json::parse("[null, null]")) << s["id"];
+      EXPECT_FALSE(s.contains("national_statistic")) << s["id"];
+    }
+  }
+  EXPECT_TRUE(seen);
+  res = call("GET", "/api/v1/reports/cluster/aero?year=2020&lang=fr&format=html&draws=0&sobol_n=0",
+             auth(Role::kState));
+  EXPECT_NE(res->body.find("Médiane nationale"), std::string::npos) << "the national line";
   // Published, the region of aero reads it; the public page shows no rating.
   res = call("POST", "/api/v1/evaluate/publications/2020?draws=0&sobol_n=0", auth(Role::kState));
   ASSERT_EQ(res->status, 201) << res->body;
