@@ -323,7 +323,7 @@ async function pageCluster(root, id) {
         { label: t("share"), num: true, sort: (r) => r.amount, value: (r) => (known > 0 ? share(r.amount / known) : "—") },
         { label: t("projects"), num: true, sort: (r) => r.projects, value: (r) => fmt(r.projects) },
         ...(f.assumed > 0 ? [{ label: t("profile.funders_assumed"), num: true, sort: (r) => r.assumed, value: (r) => (r.assumed ? euros(r.assumed) : "—") }] : []),
-      ], f.by_funder, null, { page: 25 }) : el("p", {}, t("profile.funders_none")),
+      ], f.by_funder, null, { page: 25 }) : el("p", {}, t(f.counted === "all" ? "profile.funders_none" : "profile.funders_none_readable")),
       f.not_split > 0 ? el("p", {}, t("profile.funders_not_split", { v: euros(f.not_split), s: share(f.not_split / f.public_aid) })) : "",
       f.over_split.length ? el("p", { class: "warning" }, t("profile.funders_over", { n: fmt(f.over_split.length) })) : "",
       source());

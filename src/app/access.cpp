@@ -88,12 +88,20 @@ const std::string* project_of(const schema::Entity& e, const Row& row) {
   return nullptr;
 }
 
-// The owner of a project: the cluster that labelled it first (earliest date, then id).
+// The owner of a project: the cluster that labelled it first (earliest date, then id in byte
+// order — chosen here, not by ORDER BY, which follows the database's collation on PostgreSQL
+// and must agree with pipeline::project_owners).
 Result<std::optional<std::string>> project_owner(const QueryFn& s, const std::string& project) {
-  return first_text(s,
-                    "SELECT cluster_id FROM project_label WHERE project_id = ? "
-                    "ORDER BY date, cluster_id LIMIT 1",
-                    {project});
+  POLES_ASSIGN_OR_RETURN(auto rows, s("SELECT cluster_id FROM project_label WHERE project_id = ? "
+                                      "AND date = (SELECT MIN(date) FROM project_label WHERE "
+                                      "project_id = ?)",
+                                      {project, project}));
+  std::optional<std::string> owner;
+  for (const auto& r : rows) {
+    const std::string id = row_text(r[0]);
+    if (!owner || id < *owner) owner = id;
+  }
+  return owner;
 }
 
 const std::string* organisation_of(const schema::Entity& e, const Row& row) {

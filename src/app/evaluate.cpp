@@ -209,12 +209,22 @@ Result<IndicatorTrends> indicator_trends(const Snapshot& s, const std::string& c
     for (double v : trends.indicators[i].values) x.values.push_back(known(v));
     for (double v : trends.indicators[i].peer_median) x.peer_median.push_back(known(v));
     x.national.assign(out.years.size(), std::nullopt);
-    for (const size_t r : national[std::string(defs[i].id)]) {
+    // One statistic per line: that of the latest year in range (a median and a mean are not
+    // joined into one line), with that year's source.
+    const std::vector<size_t>& rows = national[std::string(defs[i].id)];
+    int latest = 0;
+    for (const size_t r : rows) {
       const int y = static_cast<int>(n_year.ints[r]);
-      if (y < from || y > to) continue;
-      x.national[static_cast<size_t>(y - from)] = n_value.reals[r];
+      if (y < from || y > to || y < latest) continue;
+      latest = y;
       x.national_statistic = std::string(n_statistic.text(r));
+      x.national_source = tj::Omittable<std::string>();
       if (const auto src = n_source.text(r); !src.empty()) x.national_source = std::string(src);
+    }
+    for (const size_t r : rows) {
+      const int y = static_cast<int>(n_year.ints[r]);
+      if (y < from || y > to || n_statistic.text(r) != x.national_statistic.value_or("")) continue;
+      x.national[static_cast<size_t>(y - from)] = known(n_value.reals[r]);
     }
     out.indicators.push_back(std::move(x));
   }

@@ -307,7 +307,7 @@ Result<FundingOverview> pipeline_funding(const Snapshot& s, const Args& a, const
     f.own_funders.assign(funders.rows, 0);
     if (region) {
       for (size_t k = 0; k < funders.rows; ++k)
-        f.own_funders[k] = funders.column("region").text(k) == user->scope;
+        f.own_funders[k] = !user->scope.empty() && funders.column("region").text(k) == user->scope;
     }
     out.counted = region ? "own_region" : "own_cluster";
   }

@@ -404,10 +404,12 @@ constexpr EntityNote kEntityNotes[] = {
      "A project's public aid by funder. Read and written like the partners' aid "
      "(participation): a row where one funder pays one partner is that firm's aid. The "
      "project's owner cluster, the owner's region and the State keep it; a Region also reads "
-     "every row of its own money (its Region, FEDER and local funders) whoever owns the "
-     "project. A row naming a funder of a region is written (but by the State) only on a "
-     "project owned by a cluster of that region, so that no cluster files money in another "
-     "Region's name that the Region could not correct. The view of aid by funder "
+     "every row of its own money (the funders whose `region` is its own: the Region, the FEDER "
+     "it manages) whoever owns the project. A row naming a funder of a region is written (but "
+     "by the State) only on a project owned by a cluster of that region, so that no cluster "
+     "files money in another Region's name that the Region could not correct; the rule holds "
+     "when a row is written (a first label deleted later may hand the project, and its rows, to "
+     "a cluster of another region: the State then corrects them). The view of aid by funder "
      "(GET /api/v1/pipeline/funding) counts, for a region or a cluster manager, the projects "
      "whose rows it reads."},
 };

@@ -234,13 +234,17 @@ Status check_quota(const QueryFn& q, const std::string& cluster) {
 // A co-label dated before the owner's first label would make its requester the owner: never a
 // co-label, whoever accepts it (the State included).
 Status check_not_first(const QueryFn& q, const ChangeRequest& c) {
+  // The owner's label: the earliest date, then the cluster id in byte order (not ORDER BY,
+  // which follows the collation on PostgreSQL: app::project_owner chooses the same way).
   POLES_ASSIGN_OR_RETURN(auto first, q("SELECT date, cluster_id FROM project_label WHERE "
-                                       "project_id = ? ORDER BY date, cluster_id LIMIT 1",
-                                       {c.target}));
+                                       "project_id = ? AND date = (SELECT MIN(date) FROM "
+                                       "project_label WHERE project_id = ?)",
+                                       {c.target, c.target}));
   if (first.empty() || !c.date) return Status::ok();
   const std::string owner_date = formats::value_to_json(first[0][0]).dump();
   const std::string mine = tj::Json(*c.date).dump();
-  const std::string owner = text(first[0][1]);
+  std::string owner = text(first[0][1]);
+  for (const auto& r : first) owner = std::min(owner, text(r[1]));
   if (mine < owner_date || (mine == owner_date && c.cluster_id < owner))
     return Status::conflict(fmt::format(
         "a co-label dated {} would come before the first label of the project '{}' ({} by "

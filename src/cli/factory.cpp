@@ -55,10 +55,10 @@ ViewFn plain(Fn fn) {
 }
 
 const std::vector<std::string_view> kClusterReportTables = {
-    "cluster_label", "membership",     "project_label", "project_event",
-    "participation", "result",         "service",       "service_participant",
-    "diagnostic",    "cluster_budget", "contract",      "contract_target",
-    "assessment",    "employment",     "firm_year",     "member_census"};
+    "cluster_label", "membership",      "project_label",       "project_event", "participation",
+    "result",        "service",         "service_participant", "diagnostic",    "cluster_budget",
+    "contract",      "contract_target", "assessment",          "employment",    "firm_year",
+    "member_census", "national_figure"};
 
 }  // namespace
 

@@ -56,9 +56,9 @@ enum class FunderKind : uint8_t {
 };
 inline constexpr std::array<std::string_view, 9> kFunderKindCodes = {
     "state", "bpifrance", "anr", "ademe", "region", "feder", "eu", "local_authority", "other"};
-// How a national figure of an indicator sums up the clusters (national_figure.statistic).
-inline constexpr std::array<std::string_view, 3> kNationalStatisticCodes = {"median", "mean",
-                                                                            "total"};
+// How a national figure of an indicator sums up the clusters (national_figure.statistic): a
+// figure of one cluster's scale, to be drawn beside its own (a national total is not).
+inline constexpr std::array<std::string_view, 2> kNationalStatisticCodes = {"median", "mean"};
 enum class Instrument : uint8_t { kGrant, kRepayableAdvance, kLoan, kOther };
 inline constexpr std::array<std::string_view, 4> kInstrumentCodes = {"grant", "repayable_advance",
                                                                      "loan", "other"};

@@ -480,7 +480,7 @@ constexpr Field kTerritory[] = {
 };
 
 // A national figure of an indicator of the catalogue (docs/indicators.md) in a year, as the State
-// publishes it (the median or mean over every labelled cluster, or the total): a store that
+// publishes it (the median or mean over every labelled cluster): a store that
 // holds one cluster reads it beside that cluster's own (the trends, the cluster report).
 constexpr Field kNationalFigure[] = {
     {.name = "indicator",

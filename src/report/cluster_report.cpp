@@ -142,9 +142,8 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
         peers{tr(lang, "Médiane des pairs", "Peers' median"), "#e1000f", {}, true};
     // The national figure the State published (national_figure), when the store holds it.
     const std::string statistic = s->national_statistic.value_or("median");
-    LineSeries national{statistic == "mean"    ? tr(lang, "Moyenne nationale", "National mean")
-                        : statistic == "total" ? tr(lang, "Total national", "National total")
-                                               : tr(lang, "Médiane nationale", "National median"),
+    LineSeries national{statistic == "mean" ? tr(lang, "Moyenne nationale", "National mean")
+                                            : tr(lang, "Médiane nationale", "National median"),
                         "#6a6af4",
                         {},
                         true};

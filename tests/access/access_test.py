@@ -513,6 +513,16 @@ def attack(name):
         prj = find_row('project', 'own-project')[0]
         return [('POST', '/api/v1/project_funding',
                  {'project_id': prj, 'funder_id': 'region-24', 'amount': 1000000}, None)]
+    if name == 'attack_region_kept_from_its_money_on_another_regions_project':
+        # The State files region 11's money on a project owned in region 24: region 11 reads it.
+        prj = find_row('project', 'other-project')[0]
+        return [('POST@admin', '/api/v1/project_funding',
+                 {'project_id': prj, 'funder_id': 'region-11', 'amount': 5000}, None),
+                ('GET', item_path('project_funding', [prj, 'region-11']), None, None)]
+    if name == 'attack_region_files_another_regions_money':
+        prj = find_row('project', 'region-project')[0]
+        return [('POST', '/api/v1/project_funding',
+                 {'project_id': prj, 'funder_id': 'feder-24', 'amount': 1000000}, None)]
     if name == 'attack_project_edit_by_colabel':
         prj = find_row('project', 'colabelled-project')[0]
         return [('PATCH', item_path('project', [prj]), {'title': 'pris'}, 'current')]

@@ -39,9 +39,13 @@ TEST(Demo, SameSeedGivesByteIdenticalExports) {
   const std::string ea = export_all(*a);
   EXPECT_TRUE(ea == export_all(*b)) << "same seed, different data";
   EXPECT_FALSE(ea == export_all(*c)) << "different seeds, same data";
-  // Every entity gets rows, and the seed is recorded with the data.
-  for (const auto& e : schema::entities())
+  // Every entity gets rows, and the seed is recorded with the data. The referentials of
+  // programmes and funders come with the store (migration 0017); national figures serve a store
+  // of one cluster (the demo holds them all: its peers are there).
+  for (const auto& e : schema::entities()) {
+    if (e.name == "programme" || e.name == "funder" || e.name == "national_figure") continue;
     EXPECT_GT(ra->entities[std::string(e.name)].rows, 0) << e.name;
+  }
   auto seed = a->get(*schema::find_entity("truth"), {std::string("seed")});
   ASSERT_TRUE(seed.has_value() && seed->has_value());
   EXPECT_DOUBLE_EQ(std::get<double>((**seed)[1]), 7);
