@@ -593,7 +593,8 @@ async function pageSupport(root) {
 
 const ENTITIES = ["cluster", "cluster_label", "organisation", "membership", "project", "project_label", "project_event", "participation",
   "result", "service", "service_participant", "diagnostic", "contract", "contract_target", "cluster_budget", "assessment", "call", "proposal", "reviewer",
-  "review", "decision", "firm_year", "employment", "territory"];
+  "review", "decision", "firm_year", "employment", "territory", "funder", "programme", "project_funding", "national_figure", "commune",
+  "organisation_identifier"];
 
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const isXlsx = (f) => f.name.toLowerCase().endsWith(".xlsx");

@@ -8,9 +8,11 @@
 
 #include "app/access.h"
 #include "app/census.h"
+#include "core/codes.h"
 #include "core/date.h"
 #include "core/model.h"
 #include "formats/json.h"
+#include "import/places.h"
 
 namespace poles::app {
 namespace {
@@ -138,6 +140,67 @@ Status check_references(store::Transaction& tx, const schema::Entity& e, const R
   if (errors.empty()) return Status::ok();
   const auto n = static_cast<int64_t>(errors.size());
   return Status::bad_input(std::move(errors), n);
+}
+
+// An organisation's place against the list of communes the store holds, as imports check it
+// (import/places.h): a commune the write changes must be one of the list; an organisation
+// without a commune gets its postal address's, one without a zone its commune's.
+Status complete_place(store::Transaction& tx, const schema::Entity& e, Row& row,
+                      const Row* before) {
+  if (e.name != "organisation") return Status::ok();
+  const auto at = [&](std::string_view f) {
+    return static_cast<size_t>(schema::field_index(e, f));
+  };
+  const auto text = [&](std::string_view f) {
+    const auto* v = std::get_if<std::string>(&row[at(f)]);
+    return v == nullptr ? std::string() : *v;
+  };
+  const std::string commune = text("commune"), postcode = text("postcode");
+  if (commune.empty() && postcode.empty()) return Status::ok();
+  POLES_ASSIGN_OR_RETURN(const auto list, import::Communes::load_for(tx, commune, postcode));
+  if (!list.held()) return Status::ok();
+  // What the write changes is checked; a place stored before the list is not checked again.
+  const auto changed = [&](std::string_view f) {
+    return before == nullptr || (*before)[at(f)] != row[at(f)];
+  };
+  std::vector<FieldError> errors;
+  const auto error = [&](std::string_view field, std::string rule) {
+    FieldError fe;
+    fe.file = "request";
+    fe.field = std::string(field);
+    fe.value = value_to_text(row[at(field)]);
+    fe.rule = std::move(rule);
+    errors.push_back(std::move(fe));
+  };
+  if (!commune.empty() && changed("commune"))
+    if (auto rule = list.commune_rule(commune)) error("commune", std::move(*rule));
+  const bool check_zone = changed("commune") || changed("employment_zone");
+  if (auto rule = list.complete_organisation(e, row, check_zone))
+    error("employment_zone", std::move(*rule));
+  std::vector<FieldError> derived;  // the department and region of a commune found here
+  schema::check_row(e, row, derived);
+  for (auto& fe : derived) {
+    fe.file = "request";
+    fe.field = std::string(e.fields[static_cast<size_t>(fe.column) - 1].name);
+    errors.push_back(std::move(fe));
+  }
+  if (errors.empty()) return Status::ok();
+  const auto n = static_cast<int64_t>(errors.size());
+  return Status::bad_input(std::move(errors), n);
+}
+
+// An id a merge dropped names the kept organisation from now on (its `former_id`): a new
+// organisation does not take it, or next year's files naming it would land on the newcomer.
+Status check_not_merged(store::Transaction& tx, const schema::Entity& e, const Row& row) {
+  if (e.name != "organisation" || is_null(row[0])) return Status::ok();
+  POLES_ASSIGN_OR_RETURN(auto kept, tx.query("SELECT \"organisation_id\" FROM "
+                                             "\"organisation_identifier\" WHERE \"scheme\" = "
+                                             "'former_id' AND \"value\" = ?",
+                                             {row[0]}));
+  if (kept.empty()) return Status::ok();
+  return Status::conflict(
+      fmt::format("organisation '{}' was merged into '{}': the id names that organisation now",
+                  value_to_text(row[0]), value_to_text(kept[0][0])));
 }
 
 Status check_lifecycle(const schema::Entity& e, const Row* before, const Row& after) {
@@ -400,6 +463,7 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
       return Status::conflict(
           fmt::format("{} '{}' already exists", e.name, store::key_text(e, probe)));
     }
+    POLES_RETURN_IF_ERROR(check_not_merged(*tx, e, probe));
   } else {
     POLES_ASSIGN_OR_RETURN(before, tx->get(e, *key));
     if (!before) return not_found(e);
@@ -425,6 +489,7 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
   }
   // Fields reserved to other roles (organisation master data): as stored, or empty when new.
   POLES_RETURN_IF_ERROR(check_field_writes(u, e, before ? &*before : nullptr, row));
+  POLES_RETURN_IF_ERROR(complete_place(*tx, e, row, before ? &*before : nullptr));
   POLES_RETURN_IF_ERROR(check_references(*tx, e, row, before ? &*before : nullptr));
   POLES_RETURN_IF_ERROR(check_lifecycle(e, before ? &*before : nullptr, row));
   if (extra_check) POLES_RETURN_IF_ERROR(extra_check(row));

@@ -69,6 +69,12 @@ constexpr Grant kPolicy[] = {
     {G, "territory", RD, R::kPublic},
     {C, "territory", RD, R::kPublic},
     {M, "territory", RD, R::kPublic},
+    {G, "commune", RD, R::kPublic},
+    {C, "commune", RD, R::kPublic},
+    {M, "commune", RD, R::kPublic},
+    {G, "organisation_identifier", RD, R::kPublic},
+    {C, "organisation_identifier", RD, R::kPublic},
+    {M, "organisation_identifier", RD, R::kPublic},
     {G, "funder", RD, R::kPublic},
     {C, "funder", RD, R::kPublic},
     {M, "funder", RD, R::kPublic},
@@ -390,6 +396,17 @@ constexpr EntityNote kEntityNotes[] = {
     {"employment", "Public statistics."},
     {"truth", "The demo's planted effects: the State, evaluators and administrators only."},
     {"territory", "Public reference data, written by the State."},
+    {"commune",
+     "Public reference data (INSEE's official geographic code, La Poste's postcodes, the zones "
+     "d'emploi), written by the State."},
+    {"organisation_identifier",
+     "The identifiers an organisation is known by in other files (SIREN, VAT, PIC, a "
+     "directory's own key, the ids a merge dropped): read like the organisation, written by the "
+     "State only — an import attaches the rows of a file to the organisation an identifier "
+     "names (a CORDIS release's projects to the organisation holding that PIC), so an identifier "
+     "written by a cluster or a member would draw another organisation's projects or "
+     "memberships onto its own. For the same reason no account creates an organisation under an "
+     "id a merge dropped (409)."},
     {"national_figure",
      "Public figures the State publishes (an indicator's national median, mean or total), "
      "written by the State."},
@@ -519,6 +536,8 @@ constexpr FrenchTerm kFrenchTerms[] = {
     {"employment", "emploi"},
     {"truth", "effets planifiés de la démo"},
     {"territory", "territoire"},
+    {"commune", "commune"},
+    {"organisation_identifier", "identifiant d'organisation"},
     // relationships (kRelationNames)
     {"any", "une ligne quelconque"},
     {"public", "publique"},

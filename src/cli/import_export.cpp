@@ -322,6 +322,24 @@ void add_external_imports(CLI::App& app, CommandContext& ctx) {
     o.actor = "cli";
     report(import::import_geojson(*store, geo_args->file, geo_args->level, o));
   });
+  auto communes_args = std::make_shared<GeoArgs>();
+  CLI::App* communes = app.add_subcommand(
+      "import-communes",
+      "Import the communes of INSEE's official geographic code with their postcodes "
+      "(data/communes.json of @etalab/decoupage-administratif)");
+  communes->add_option("file", communes_args->file, "communes.json")
+      ->required()
+      ->check(CLI::ExistingFile);
+  communes->add_flag("--dry-run", communes_args->dry_run,
+                     "Validate against the store, then roll back");
+  communes->callback([communes_args, report, &ctx] {
+    auto store = ctx.open_store();
+    if (!store) return;
+    import::ExternalImportOptions o;
+    o.dry_run = communes_args->dry_run;
+    o.actor = "cli";
+    report(import::import_communes(*store, communes_args->file, o));
+  });
   CLI::App* cordis = app.add_subcommand("import-cordis",
                                         "Import CORDIS projects (FP7, H2020, Horizon Europe; "
                                         "current or older layout) with their French participants");

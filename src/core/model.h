@@ -59,6 +59,10 @@ inline constexpr std::array<std::string_view, 9> kFunderKindCodes = {
 // How a national figure of an indicator sums up the clusters (national_figure.statistic): a
 // figure of one cluster's scale, to be drawn beside its own (a national total is not).
 inline constexpr std::array<std::string_view, 2> kNationalStatisticCodes = {"median", "mean"};
+// A commune of INSEE's official geographic code (COG): a current commune, or a municipal district
+// (arrondissement municipal) of Paris, Lyon or Marseille, which SIRENE gives as an establishment's
+// commune.
+inline constexpr std::array<std::string_view, 2> kCommuneKindCodes = {"commune", "district"};
 enum class Instrument : uint8_t { kGrant, kRepayableAdvance, kLoan, kOther };
 inline constexpr std::array<std::string_view, 4> kInstrumentCodes = {"grant", "repayable_advance",
                                                                      "loan", "other"};

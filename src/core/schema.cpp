@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 
 #include "core/codes.h"
@@ -498,6 +500,51 @@ constexpr Field kNationalFigure[] = {
     {.name = "source", .doc = "who published it, e.g. `DGE, bilan des pôles 2023`"},
 };
 
+// A commune of INSEE's Code officiel géographique (COG) with La Poste's postcodes, as
+// `@etalab/decoupage-administratif` publishes them (`poles import-communes communes.json`), and its
+// zone d'emploi from INSEE's composition of the zones (a mapping, docs/real-data.md). Once the
+// store holds the list, a commune code is checked against it, and an organisation's commune is
+// found from its postcode and city, its zone from its commune.
+constexpr Field kCommune[] = {
+    {.name = "code", .check = C::kCommune, .required = true, .key = true, .doc = "INSEE code"},
+    {.name = "name", .required = true, .doc = "official name"},
+    {.name = "kind",
+     .check = C::kEnum,
+     .required = true,
+     .codes = kCommuneKindCodes,
+     .doc = "a commune, or a municipal district of Paris, Lyon or Marseille"},
+    {.name = "parent", .check = C::kCommune, .doc = "the commune of a municipal district"},
+    {.name = "department", .check = C::kDepartment, .doc = "derived from the code"},
+    {.name = "region", .check = C::kRegion, .doc = "derived from the department"},
+    {.name = "postcodes", .check = C::kList, .doc = "La Poste's postcodes, `|`-separated"},
+    {.name = "employment_zone", .check = C::kZone, .doc = "zone d'emploi 2020"},
+    {.name = "population", .type = T::kInt, .min = 0, .doc = "legal population"},
+    {.name = "former_names",
+     .check = C::kList,
+     .doc = "names of the delegated or associated communes it includes (a postal address may "
+            "still name them)"},
+    {.name = "former_codes",
+     .check = C::kList,
+     .doc = "codes of the communes merged into it (an older file may still give them)"},
+};
+
+// The identifiers an organisation is known by in other files: its SIREN, VAT number, the
+// Commission's PIC, an association's RNA number, a member directory's own key, and the ids a
+// merge dropped. An import that names an organisation by one of them finds it (the CORDIS import
+// by PIC and VAT, a mapping by the identifiers it declares and by a merged organisation's old
+// id), so that a merged duplicate is not created again.
+constexpr Field kOrganisationIdentifier[] = {
+    {.name = "scheme",
+     .check = C::kSlug,
+     .required = true,
+     .key = true,
+     .doc = "`siren`, `vat`, `pic`, `rna`, `former_id` (an id a merge dropped), or "
+            "`directory:<name>` (a directory's own key)"},
+    {.name = "value", .required = true, .key = true, .doc = "checked by scheme"},
+    {.name = "organisation_id", .required = true, .references = "organisation"},
+    {.name = "source", .doc = "where it was read (`cordis`, a directory, `merge`)"},
+};
+
 constexpr Field kTruth[] = {
     {.name = "key", .required = true, .key = true, .doc = "parameter name"},
     {.name = "value", .type = T::kReal, .required = true},
@@ -544,6 +591,9 @@ constexpr Entity kEntities[] = {
      kNationalFigure},
     {"truth", "parameters planted by the demo generator", kTruth},
     {"territory", "a territory's name and boundary", kTerritory},
+    {"commune", "a commune of INSEE's official geographic code (reference table)", kCommune},
+    {"organisation_identifier", "an identifier an organisation is known by in other files",
+     kOrganisationIdentifier, "organisation"},
 };
 
 bool looks_like_url(std::string_view v) {
@@ -662,6 +712,65 @@ void check_at_most(const Entity& e, const Row& row, std::string_view small, std:
   const int a = field_index(e, small), b = field_index(e, big);
   const auto va = number_at(row, a), vb = number_at(row, b);
   if (va && vb && *va > *vb) add_error(errors, e, a, row, fmt::format("must not exceed {}", big));
+}
+
+// A commune's department and region follow from its code; a municipal district has its commune.
+void check_commune(const Entity& e, Row& row, std::vector<FieldError>& errors) {
+  const int i_code = field_index(e, "code"), i_dept = field_index(e, "department"),
+            i_region = field_index(e, "region"), i_parent = field_index(e, "parent");
+  const auto* code = text_at(row, i_code);
+  const auto dept = code ? codes::commune_department(*code) : std::nullopt;
+  if (code && !dept)
+    add_error(errors, e, i_code, row, "is not the code of a commune of a known department");
+  if (dept) {
+    if (const auto* d = text_at(row, i_dept); d && *d != *dept)
+      add_error(errors, e, i_dept, row,
+                fmt::format("does not match commune {} (department {})", *code, *dept));
+    row[static_cast<size_t>(i_dept)] = std::string(*dept);
+    const std::string_view region = codes::find_department(*dept)->region;
+    if (const auto* r = text_at(row, i_region); r && *r != region)
+      add_error(errors, e, i_region, row,
+                fmt::format("does not match department {} (region {})", *dept, region));
+    row[static_cast<size_t>(i_region)] = std::string(region);
+  }
+  const auto* kind = text_at(row, field_index(e, "kind"));
+  const auto* parent = text_at(row, i_parent);
+  if (kind && *kind == "district" && !parent)
+    add_error(errors, e, i_parent, row, "is required for a municipal district (its commune)");
+  if (kind && *kind == "commune" && parent)
+    add_error(errors, e, i_parent, row, "is only for a municipal district");
+}
+
+// The value of an identifier by its scheme.
+void check_identifier(const Entity& e, const Row& row, std::vector<FieldError>& errors) {
+  const auto* scheme = text_at(row, field_index(e, "scheme"));
+  const int i_value = field_index(e, "value");
+  const auto* value = text_at(row, i_value);
+  if (!scheme || !value) return;
+  std::optional<std::string> rule;
+  if (*scheme == "siren") {
+    rule = validate::siren(*value);
+  } else if (*scheme == "vat") {
+    rule = validate::vat(*value);
+  } else if (*scheme == "pic") {
+    if (value->size() != 9 || !std::all_of(value->begin(), value->end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c));
+        }))
+      rule = "PIC (the Commission's participant identification code) must have 9 digits";
+  } else if (*scheme == "rna") {
+    if (value->size() != 10 || (*value)[0] != 'W' ||
+        !std::all_of(value->begin() + 1, value->end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)); }))
+      rule = "RNA number (an association's) must be W followed by 9 letters or digits";
+  } else if (*scheme == "former_id") {
+    rule = validate::slug(*value);
+  } else if (!(scheme->starts_with("directory:") && scheme->size() > 10)) {
+    add_error(errors, e, field_index(e, "scheme"), row,
+              "must be siren, vat, pic, rna, former_id or directory:<name> (a directory's own "
+              "key)");
+    return;
+  }
+  if (rule) add_error(errors, e, i_value, row, *rule);
 }
 
 void check_organisation(const Entity& e, Row& row, std::vector<FieldError>& errors) {
@@ -882,6 +991,10 @@ void check_row(const Entity& e, Row& row, std::vector<FieldError>& errors) {
   const std::string_view n = e.name;
   if (n == "organisation") {
     check_organisation(e, row, errors);
+  } else if (n == "commune") {
+    check_commune(e, row, errors);
+  } else if (n == "organisation_identifier") {
+    check_identifier(e, row, errors);
   } else if (n == "cluster_label" || n == "contract") {
     check_order(e, row, "start_year", "end_year", errors);
   } else if (n == "membership") {

@@ -92,6 +92,11 @@ inline constexpr std::string_view kUnknownZoneRule =
     "unknown zone d'emploi: not in the referential of zones (INSEE's ZE2020 list, imported as "
     "territories of level zone)";
 
+// A commune code absent from the list of communes the store holds (INSEE's COG).
+inline constexpr std::string_view kUnknownCommuneRule =
+    "unknown commune: not in the official geographic code the store holds (INSEE's COG, "
+    "imported with poles import-communes)";
+
 // Markdown description of every entity (the body of docs/data-format.md's reference section).
 std::string markdown_reference();
 

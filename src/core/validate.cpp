@@ -128,6 +128,35 @@ RuleError slug(std::string_view v) {
   return std::nullopt;
 }
 
+std::string siren_of_french_vat(std::string_view vat) {
+  std::string v;
+  for (char c : vat)
+    if (c != ' ' && c != '.' && c != '-') v += c;
+  if (v.size() != 13 || v.compare(0, 2, "FR") != 0) return "";
+  const std::string key = v.substr(2, 2), siren = v.substr(4);
+  if (validate::siren(siren) || !std::isdigit(static_cast<unsigned char>(key[0])) ||
+      !std::isdigit(static_cast<unsigned char>(key[1])))
+    return "";
+  const auto n = std::stoull(siren);
+  const auto expected = (12 + 3 * (n % 97)) % 97;
+  return static_cast<unsigned long long>(std::stoi(key)) == expected ? siren : "";
+}
+
+RuleError vat(std::string_view v) {
+  bool shape = v.size() >= 4 && v.size() <= 15 && std::isupper(static_cast<unsigned char>(v[0])) &&
+               std::isupper(static_cast<unsigned char>(v[1]));
+  for (size_t i = 2; shape && i < v.size(); ++i)
+    shape = std::isdigit(static_cast<unsigned char>(v[i])) ||
+            std::isupper(static_cast<unsigned char>(v[i]));
+  if (!shape)
+    return "VAT number must be a country prefix and 2 to 13 capital letters or digits, without "
+           "spaces";
+  if (v.starts_with("FR") && siren_of_french_vat(v).empty())
+    return "French VAT number must be FR, a 2-digit key and a SIREN, the key (12 + 3 × (SIREN "
+           "mod 97)) mod 97";
+  return std::nullopt;
+}
+
 std::string truncate_utf8(std::string_view v, size_t max_bytes) {
   if (v.size() <= max_bytes) return std::string(v);
   constexpr std::string_view kEllipsis = "…";

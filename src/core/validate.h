@@ -22,6 +22,14 @@ RuleError zone(std::string_view v);          // zone d'emploi 2020 code (format 
 RuleError country(std::string_view v);       // ISO 3166-1 alpha-2
 RuleError slug(std::string_view v);          // identifier: letters, digits, '-', '_', '.', ':'
 RuleError utf8(std::string_view v);          // well-formed UTF-8
+// A VAT number as written by the EU (country prefix, 2 to 13 letters or digits, no spaces); a
+// French one must be FR + its 2-digit key + a SIREN whose key matches (siren_of_french_vat).
+RuleError vat(std::string_view v);
+
+// The SIREN of a French VAT number "FR" + 2-digit key + SIREN when the key is
+// (12 + 3 × (SIREN mod 97)) mod 97 and the SIREN's check digit is right; "" otherwise (spaces,
+// dots and hyphens ignored).
+std::string siren_of_french_vat(std::string_view vat);
 
 // The longest prefix of v of at most max_bytes that does not cut a UTF-8 character; with an
 // ellipsis ("…") when the text was cut and max_bytes leaves room for it.

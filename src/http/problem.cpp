@@ -146,7 +146,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 88> raw{{
+    const std::array<std::pair<const char*, const char*>, 102> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -252,6 +252,38 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
          "par un pôle de cette région, ou par l'État"},
         {R"(^is required for a funder of kind (\S+) \(the region whose money it is\)$)",
          "obligatoire pour un financeur de type $1 (la région dont c'est l'argent)"},
+        {R"(^does not match commune (\S+) \(department (\S+)\)$)",
+         "ne correspond pas à la commune $1 (département $2)"},
+        {R"(^does not match commune (\S+) \(zone d'emploi (\S+)\)$)",
+         "ne correspond pas à la commune $1 (zone d'emploi $2)"},
+        {R"(^does not match department (\S+) \(region (\S+)\)$)",
+         "ne correspond pas au département $1 (région $2)"},
+        {R"(^unknown commune: not in the official geographic code the store holds.*$)",
+         "commune inconnue : absente du code officiel géographique que la base contient (le COG "
+         "de l'INSEE, importé par poles import-communes)"},
+        {R"(^is no longer a commune code: now (\S+) \((.*)\)$)",
+         "n'est plus un code de commune : désormais $1 ($2)"},
+        {R"(^organisation '(.*)' was merged into '(.*)': the id names that organisation now$)",
+         "l'organisation « $1 » a été fusionnée dans « $2 » : cet identifiant désigne désormais "
+         "celle-ci"},
+        {R"(^is not the code of a commune of a known department$)",
+         "n'est pas le code d'une commune d'un département connu"},
+        {R"(^is required for a municipal district \(its commune\)$)",
+         "obligatoire pour un arrondissement municipal (sa commune)"},
+        {R"(^is only for a municipal district$)", "réservé à un arrondissement municipal"},
+        {R"(^must be siren, vat, pic, rna, former_id or directory:<name> \(a directory's own key\)$)",
+         "doit valoir siren, vat, pic, rna, former_id ou directory:<nom> (la clé propre d'un "
+         "annuaire)"},
+        {R"(^PIC \(the Commission's participant identification code\) must have 9 digits$)",
+         "un PIC (code d'identification des participants de la Commission) compte 9 chiffres"},
+        {R"(^RNA number \(an association's\) must be W followed by 9 letters or digits$)",
+         "un numéro RNA (d'association) s'écrit W suivi de 9 lettres ou chiffres"},
+        {R"(^VAT number must be a country prefix and 2 to 13 capital letters or digits, without spaces$)",
+         "un numéro de TVA s'écrit avec le préfixe du pays et 2 à 13 lettres capitales ou "
+         "chiffres, sans espace"},
+        {R"(^French VAT number must be FR, a 2-digit key and a SIREN, the key .*$)",
+         "un numéro de TVA français s'écrit FR, une clé de 2 chiffres et le SIREN, la clé valant "
+         "(12 + 3 × (SIREN mod 97)) mod 97"},
         {R"(^is given$)", "ne doit pas être renseigné"},
         {R"(^is not a calendar date$)", "n'est pas une date du calendrier"},
         {R"(^is not a parameter \(parameters: (.*)\)$)",

@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "core/codes.h"
+#include "core/date.h"
 #include "core/validate.h"
 #include "formats/csv.h"
 
@@ -199,20 +200,6 @@ std::string region_of_nuts(std::string_view nuts) {
   return it == k1.end() ? "" : std::string(it->second);
 }
 
-std::string siren_of_french_vat(std::string_view vat) {
-  std::string v;
-  for (char c : vat)
-    if (c != ' ' && c != '.' && c != '-') v += c;
-  if (v.size() != 13 || v.compare(0, 2, "FR") != 0) return "";
-  const std::string key = v.substr(2, 2), siren = v.substr(4);
-  if (validate::siren(siren) || !std::isdigit(static_cast<unsigned char>(key[0])) ||
-      !std::isdigit(static_cast<unsigned char>(key[1])))
-    return "";
-  const auto n = std::stoull(siren);
-  const auto expected = (12 + 3 * (n % 97)) % 97;
-  return static_cast<unsigned long long>(std::stoi(key)) == expected ? siren : "";
-}
-
 Result<ExternalReport> import_sirene(store::Store& store, const std::string& path,
                                      const ExternalImportOptions& options) {
   POLES_ASSIGN_OR_RETURN(Table t,
@@ -287,6 +274,24 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
                                                   {}));
     for (auto& r : rows) by_pic.insert(value_to_text(r[0]));
   }
+  // The organisation that holds a PIC (identifiers: one CORDIS recorded, or kept by a merge as
+  // its dropped `cordis:<PIC>` id): a participant is attached to it, not stored again.
+  std::unordered_map<std::string, std::string> pic_holder;
+  {
+    POLES_ASSIGN_OR_RETURN(
+        auto rows,
+        store.query("SELECT \"scheme\", \"value\", \"organisation_id\" FROM "
+                    "\"organisation_identifier\" WHERE \"scheme\" = 'pic' OR (\"scheme\" = "
+                    "'former_id' AND substr(\"value\", 1, 7) = 'cordis:') ORDER BY \"scheme\"",
+                    {}));
+    // former_id rows first (ORDER BY): a PIC's own row, where there is one, has the last word.
+    for (auto& r : rows) {
+      const std::string value = value_to_text(r[1]);
+      pic_holder[value_to_text(r[0]) == "pic" ? value : value.substr(7)] = value_to_text(r[2]);
+    }
+  }
+  const auto& ident_e = *schema::find_entity("organisation_identifier");
+  std::set<std::string> identifiers_added, participations;
   auto keep = [&](size_t r) { return options.all_countries || orgs.at(r, "country") == "FR"; };
   std::set<std::string> kept_projects;
   for (size_t r = 0; r < orgs.records.size(); ++r) {
@@ -346,17 +351,22 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
     // A French VAT number (FR + 2-digit key + SIREN, the key checked) gives the SIREN, and the
     // SIRENE id; a key that does not match is reported and the SIREN left to the matching.
     const std::string vat = orgs.at(r, "vatNumber");
-    const std::string siren = siren_of_french_vat(vat);
+    const std::string siren = validate::siren_of_french_vat(vat);
     if (siren.empty() && vat.rfind("FR", 0) == 0 && orgs.at(r, "country") == "FR") {
       report.warnings.push_back(fmt::format(
           "{}:{}: VAT number '{}' is not FR + key + SIREN with a matching key: SIREN not taken",
           orgs.name, orgs.lines[r], vat));
     }
-    const std::string pic_id = "cordis:" + orgs.at(r, "organisationID");
-    const std::string org_id = siren.empty() ? pic_id
-                               : !known.contains(siren) && by_pic.contains(pic_id)
-                                   ? pic_id
-                                   : id_of_siren(known, siren);
+    const std::string pic = orgs.at(r, "organisationID");
+    const std::string pic_id = "cordis:" + pic;
+    // A SIREN the store holds names its organisation first (a VAT number is the legal unit's);
+    // else the organisation that holds the PIC (kept by a merge).
+    const auto holder = pic_holder.find(pic);
+    const std::string org_id = !siren.empty() && known.contains(siren) ? id_of_siren(known, siren)
+                               : holder != pic_holder.end()            ? holder->second
+                               : siren.empty()                         ? pic_id
+                               : by_pic.contains(pic_id)               ? pic_id
+                                                                       : id_of_siren(known, siren);
     if (seen_orgs.insert(org_id).second) {
       Row row(org_e.fields.size());
       m.set(row, org_e, "id", org_id, "organisationID");
@@ -391,6 +401,35 @@ Result<ExternalReport> import_cordis(store::Store& store, const std::string& pro
           m.set(row, org_e, "size_class", "pme", "SME");
       }
       if (m.ok()) loader.add(org_e, std::move(row), m.origin(org_e), Merge::kFillGaps);
+    }
+    // Its PIC and VAT number as identifiers (an identifier already held stays its holder's; a
+    // legal unit with two PICs keeps both).
+    const auto identifier = [&](const char* scheme, const std::string& value, const char* column) {
+      if (value.empty() || !identifiers_added.insert(std::string(scheme) + ' ' + value).second)
+        return;  // one holder per identifier: the first organisation that gives it
+      Row id_row(ident_e.fields.size());
+      m.set(id_row, ident_e, "scheme", scheme, column);
+      m.set(id_row, ident_e, "value", value, column);
+      m.set(id_row, ident_e, "organisation_id", org_id, column);
+      m.set(id_row, ident_e, "source", "cordis", column);
+      if (m.ok()) loader.add(ident_e, std::move(id_row), m.origin(ident_e), Merge::kFillGaps);
+    };
+    if (pic.size() == 9 && std::all_of(pic.begin(), pic.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c));
+        }))
+      identifier("pic", pic, "organisationID");
+    std::string vat_key;
+    for (char c : vat)
+      if (c != ' ' && c != '.' && c != '-') vat_key += c;
+    if (!validate::vat(vat_key)) identifier("vat", vat_key, "vatNumber");
+    // Two PICs of one organisation (one legal unit, or a merge) in one project: one
+    // participation, the first the file gives.
+    if (!participations.insert(orgs.at(r, "projectID") + ' ' + org_id).second) {
+      report.warnings.push_back(fmt::format(
+          "{}:{}: organisation {} takes part in project {} under another PIC already: one "
+          "participation kept (the first)",
+          orgs.name, orgs.lines[r], org_id, orgs.at(r, "projectID")));
+      continue;
     }
     Row part(part_e.fields.size());
     m.set(part, part_e, "project_id", "cordis:" + orgs.at(r, "projectID"), "projectID");
@@ -553,6 +592,133 @@ Result<ExternalReport> import_geojson(store::Store& store, const std::string& pa
     loader.add(e, std::move(row), RowOrigin{name, 0, nullptr});
   }
   return finish(loader, std::move(report), fmt::format("geojson {} {}", level, name));
+}
+
+Result<ExternalReport> import_communes(store::Store& store, const std::string& path,
+                                       const ExternalImportOptions& options) {
+  POLES_ASSIGN_OR_RETURN(const std::string text, slurp(path));
+  const std::string name = std::filesystem::path(path).filename().string();
+  const auto doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_array())
+    return Status::invalid_argument(
+        fmt::format("{}: not a list of communes (the file data/communes.json of "
+                    "@etalab/decoupage-administratif)",
+                    name));
+  const auto& e = *schema::find_entity("commune");
+  const auto field = [&](std::string_view f) {
+    return static_cast<size_t>(schema::field_index(e, f));
+  };
+  const auto str = [](const nlohmann::json& j, const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  ExternalReport report;
+  // Delegated and associated communes, by the commune they belong to: their names, and their
+  // codes when they differ from it.
+  std::map<std::string, std::vector<std::string>> former_names, former_codes;
+  for (const auto& c : doc) {
+    if (!c.is_object()) continue;
+    const std::string type = str(c, "type");
+    if (type != "commune-deleguee" && type != "commune-associee") continue;  // the others below
+    const std::string head = str(c, "chefLieu"), code = str(c, "code");
+    if (head.empty()) continue;
+    former_names[head].push_back(str(c, "nom"));
+    if (!code.empty() && code != head) former_codes[head].push_back(code);
+  }
+  const auto joined = [](const std::vector<std::string>& items) {
+    std::string out;
+    std::set<std::string> seen;
+    for (const auto& i : items) {
+      if (i.empty() || !seen.insert(i).second) continue;
+      out += (out.empty() ? "" : "|") + i;
+    }
+    return out;
+  };
+  // Every field but the zone d'emploi comes from the list (a field it leaves empty is emptied).
+  std::vector<bool> carried(e.fields.size(), true);
+  carried[field("employment_zone")] = false;
+  Loader loader(store, {options.max_errors, options.dry_run, options.actor});
+  int64_t n = 0;
+  for (const auto& c : doc) {
+    ++n;
+    ++report.records;
+    const std::string type = c.is_object() ? str(c, "type") : std::string();
+    if (type != "commune-actuelle" && type != "arrondissement-municipal") {
+      ++report.skipped;  // a delegated or associated commune: a former name of its commune
+      continue;
+    }
+    if (str(c, "zone") == "com") {
+      ++report.skipped;  // an overseas collectivity (975, 977, 978, 98x): not a département
+      continue;
+    }
+    const std::string code = str(c, "code");
+    Row row(e.fields.size());
+    std::vector<FieldError> errors;
+    const auto set = [&](std::string_view f, const std::string& value) {
+      if (value.empty()) return;
+      Value v;
+      if (auto rule = schema::parse_cell(e.fields[field(f)], value, v)) {
+        errors.push_back({name, 0, 0, std::string(f), value,
+                          fmt::format("commune {} of the list ('{}'): {}", n, code, *rule)});
+        return;
+      }
+      row[field(f)] = std::move(v);
+    };
+    set("code", code);
+    set("name", str(c, "nom"));
+    set("kind", type == "arrondissement-municipal" ? "district" : "commune");
+    set("parent", str(c, "commune"));
+    set("department", str(c, "departement"));
+    set("region", str(c, "region"));
+    std::vector<std::string> postcodes;
+    if (const auto it = c.find("codesPostaux"); it != c.end() && it->is_array())
+      for (const auto& p : *it)
+        if (p.is_string()) postcodes.push_back(p.get<std::string>());
+    set("postcodes", joined(postcodes));
+    if (const auto it = c.find("population"); it != c.end() && it->is_number_integer())
+      set("population", std::to_string(it->get<int64_t>()));
+    set("former_names", joined(former_names[code]));
+    std::vector<std::string> old = former_codes[code];
+    if (const auto it = c.find("anciensCodes"); it != c.end() && it->is_array())
+      for (const auto& a : *it)
+        if (a.is_string() && a.get<std::string>() != code) old.push_back(a.get<std::string>());
+    set("former_codes", joined(old));
+    if (!errors.empty()) {
+      for (auto& fe : errors) loader.add_error(std::move(fe));
+      continue;
+    }
+    loader.add(e, std::move(row), RowOrigin{name, 0, nullptr, &carried}, Merge::kKeepKnown);
+  }
+  POLES_ASSIGN_OR_RETURN(report,
+                         finish(loader, std::move(report), fmt::format("communes {}", name)));
+  if (options.dry_run) return report;
+  // The communes the list no longer holds (merged into another, renumbered) go: a code of theirs
+  // is then refused with the commune it became (former_codes). An organisation keeps the code it
+  // was stored with (no foreign key).
+  std::set<std::string> listed;
+  for (const auto& c : doc)
+    if (c.is_object()) listed.insert(str(c, "code"));
+  POLES_ASSIGN_OR_RETURN(auto tx, store.begin());
+  POLES_ASSIGN_OR_RETURN(auto stored, tx->query("SELECT \"code\" FROM \"commune\"", {}));
+  std::vector<std::string> gone;
+  for (const auto& r : stored)
+    if (!listed.contains(value_to_text(r[0]))) gone.push_back(value_to_text(r[0]));
+  if (gone.empty()) return report;
+  for (const auto& code : gone) POLES_RETURN_IF_ERROR(tx->remove(e, {Value(code)}).status());
+  store::AuditEntry a;
+  a.at = utc_timestamp();
+  a.actor = options.actor;
+  a.action = "delete";
+  a.entity = "commune";
+  a.key = fmt::format("{} commune(s) no longer in {}", gone.size(), name);
+  nlohmann::json codes = gone;
+  a.before = codes.dump();
+  POLES_RETURN_IF_ERROR(tx->append_audit(a));
+  POLES_RETURN_IF_ERROR(tx->commit());
+  report.warnings.push_back(fmt::format("{}: {} commune(s) no longer in the list removed ({}{})",
+                                        name, gone.size(), gone.front(),
+                                        gone.size() > 1 ? ", …" : ""));
+  return report;
 }
 
 }  // namespace poles::import

@@ -8,7 +8,8 @@
 //    code, SIREN from a French VAT number) and their participations (role, EC contribution as aid,
 //    total cost);
 //  - CORDIS FP7 organisation and project tables (see import_cordis_fp7);
-//  - region and department boundaries as GeoJSON (see import_geojson).
+//  - region and department boundaries as GeoJSON (see import_geojson);
+//  - the communes of INSEE's official geographic code with their postcodes (import_communes).
 // Unknown columns are ignored; a missing required column is an error naming it.
 //
 // A source's organisations are merged into what is stored (Merge::kFillGaps): an organisation
@@ -62,10 +63,15 @@ Result<ExternalReport> import_geojson(store::Store& store, const std::string& pa
                                       const std::string& level,
                                       const ExternalImportOptions& options);
 
-// The SIREN of a French VAT number "FR" + 2-digit key + SIREN when the key is
-// (12 + 3 × (SIREN mod 97)) mod 97 and the SIREN's check digit is right; "" otherwise (spaces,
-// dots and hyphens ignored).
-std::string siren_of_french_vat(std::string_view vat);
+// The communes of INSEE's official geographic code (COG) as `@etalab/decoupage-administratif`
+// publishes them (data/communes.json: code, nom, type, departement, region, codesPostaux,
+// population, chefLieu, commune, anciensCodes): one `commune` per current commune and per
+// municipal district (arrondissement municipal, its commune as parent); a delegated or associated
+// commune is kept as a former name (and a former code when it had its own) of the commune it
+// belongs to. Read again each year: the list's fields are replaced, each commune's zone d'emploi
+// (from INSEE's composition of the zones, through a mapping) is kept.
+Result<ExternalReport> import_communes(store::Store& store, const std::string& path,
+                                       const ExternalImportOptions& options);
 
 // NUTS (2016/2021) code of a French territory -> INSEE region code ("" when not French or unknown).
 std::string region_of_nuts(std::string_view nuts);

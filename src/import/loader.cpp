@@ -263,6 +263,46 @@ void Loader::check_zone(const schema::Entity& e, const Row& row, const RowOrigin
       {&e, field, code, origin, origin.columns ? *origin.columns : std::vector<int>{}});
 }
 
+const Communes* Loader::communes() {
+  if (!communes_) {
+    (void)drain();
+    auto loaded = Communes::load(*tx_);
+    if (!loaded.has_value()) {
+      failure_ = loaded.status();
+      return nullptr;
+    }
+    communes_ = std::move(*loaded);
+  }
+  return &*communes_;
+}
+
+void Loader::check_commune(const schema::Entity& e, Row& row, const RowOrigin& origin,
+                           Merge merge) {
+  if (e.name != "organisation") return;
+  const int field = schema::field_index(e, "commune");
+  const auto* code = text(row, field);
+  if (code == nullptr) return;
+  if (merge == Merge::kFillGaps) {
+    const auto* list = communes();
+    if (list == nullptr || !list->held() || list->find(*code) != nullptr) return;
+    const auto* now = list->successor(*code);
+    row[static_cast<size_t>(field)] = now != nullptr ? Value(now->code) : Value();
+    return;
+  }
+  pending_communes_.push_back(
+      {&e, field, *code, origin, origin.columns ? *origin.columns : std::vector<int>{}});
+}
+
+void Loader::complete_place(const schema::Entity& e, Row& row, const RowOrigin& origin,
+                            bool check_zone) {
+  const auto* list = communes();
+  if (list == nullptr || !list->held()) return;
+  if (auto rule = list->complete_organisation(e, row, check_zone)) {
+    const int field = schema::field_index(e, "employment_zone");
+    add_error(error_at(origin, e, field, row[static_cast<size_t>(field)], std::move(*rule)));
+  }
+}
+
 void Loader::check_project_status(const schema::Entity& e, const Row& row,
                                   const RowOrigin& origin) {
   if (!project_status_) {
@@ -326,7 +366,7 @@ void Loader::merge_stored(const schema::Entity& e, Row& row, const RowOrigin& or
   };
   static const std::map<std::string_view, std::vector<Group>> kGroups = {
       {"organisation",
-       {{{"commune", "department", "region"}},
+       {{{"commune", "department", "region", "employment_zone"}},
         {{"headcount", "turnover", "balance_sheet", "size_class"}},
         {{"address", "postcode", "city"}, true}}}};
   if (auto it = kGroups.find(e.name); it != kGroups.end()) {
@@ -349,6 +389,10 @@ void Loader::merge_stored(const schema::Entity& e, Row& row, const RowOrigin& or
           return std::find(fields.begin(), fields.end(), static_cast<size_t>(fe.column) - 1) !=
                  fields.end();
         });
+        // A zone d'emploi that is not its commune's (the list of communes says).
+        if (const auto* list = e.name == "organisation" ? communes() : nullptr;
+            !disagrees && list != nullptr)
+          disagrees = list->complete_organisation(e, probe, true).has_value();
       }
       if (disagrees)
         for (size_t i : fields) merged[i] = stored[i];
@@ -361,13 +405,21 @@ void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin, Merg
   if (!ensure_transaction().is_ok()) return;
   EntityState& st = state(e);
   ++st.rows;
-  // The zone the source gives (not one the merge keeps from the store).
+  // The zone and the commune the source gives (not those the merge keeps from the store).
   check_zone(e, row, origin);
+  check_commune(e, row, origin, merge);
+  // The source's own place (a commune or a zone it gives) is checked against each other; a
+  // stored one is not checked again.
+  const bool gives_place =
+      e.name == "organisation" && (text(row, schema::field_index(e, "commune")) != nullptr ||
+                                   text(row, schema::field_index(e, "employment_zone")) != nullptr);
   // A key not stored nor earlier in this load has nothing to merge (composite keys: looked up).
   if (merge != Merge::kReplace &&
       (st.own_keys == nullptr || st.own_keys->contains(store::key_text(e, row))))
     merge_stored(e, row, origin, merge);
 
+  if (e.name == "organisation") complete_place(e, row, origin, gives_place);
+  if (e.name == "commune" && communes_) communes_->add(e, row);
   std::vector<FieldError> row_errors;
   schema::check_row(e, row, row_errors);
   for (auto& fe : row_errors) {
@@ -514,6 +566,18 @@ Result<LoadReport> Loader::finish(const std::string& audit_key) {
     RowOrigin origin = z.origin;
     origin.columns = z.columns.empty() ? nullptr : &z.columns;
     add_error(error_at(origin, *z.entity, z.field, z.value, std::string(schema::kUnknownZoneRule)));
+  }
+  // Communes: against the list when the store (or this load) holds one.
+  if (!pending_communes_.empty()) {
+    if (const auto* list = communes()) {
+      for (auto& c : pending_communes_) {
+        auto rule = list->commune_rule(c.value);
+        if (!rule) continue;
+        RowOrigin origin = c.origin;
+        origin.columns = c.columns.empty() ? nullptr : &c.columns;
+        add_error(error_at(origin, *c.entity, c.field, c.value, std::move(*rule)));
+      }
+    }
   }
   check_project_events();
   (void)drain();

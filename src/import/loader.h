@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/schema.h"
+#include "import/places.h"
 #include "store/store.h"
 
 namespace poles::import {
@@ -107,6 +108,16 @@ class Loader {
   // the store holds it (territory rows of level zone, stored or anywhere in this load: checked in
   // finish); without it the field's format rule alone applies.
   void check_zone(const schema::Entity& e, const Row& row, const RowOrigin& origin);
+  // The list of communes the store holds (loaded on first use; the commune rows of this load are
+  // added to it), or null on a store error.
+  const Communes* communes();
+  // An organisation's commune as the source gives it, against the list (checked in finish); and
+  // the row once merged: its commune from its postal address, its zone from its commune
+  // (places.h).
+  // A public source's commune (Merge::kFillGaps) that is no longer one is its successor's, or
+  // left out when unknown: a source that only fills gaps does not stop the load for it.
+  void check_commune(const schema::Entity& e, Row& row, const RowOrigin& origin, Merge merge);
+  void complete_place(const schema::Entity& e, Row& row, const RowOrigin& origin, bool check_zone);
   void check_project_events();
   FieldError error_at(const RowOrigin& origin, const schema::Entity& e, int field,
                       const Value& value, std::string rule) const;
@@ -131,6 +142,8 @@ class Loader {
   };
   std::vector<PendingRef> pending_refs_;
   std::vector<PendingRef> pending_zones_;
+  std::vector<PendingRef> pending_communes_;
+  std::optional<Communes> communes_;
   // project_event rows of this load, checked against the lifecycle at the end.
   struct EventRow {
     std::string project, status, date;

@@ -13,6 +13,8 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "core/codes.h"
@@ -1056,6 +1058,89 @@ void locate_cells(std::vector<FieldError>& errors, const Source& src) {
   }
 }
 
+// The organisation each source row names, as the store knows it: an organisation id the store
+// does not hold (never one it holds) is replaced by the organisation that holds it under
+// another name — the identifier a target of the mapping declares for the same row (a
+// directory's own key: the organisation it was recorded for, even after a merge or a change of
+// name), a SIREN already another organisation's, or an id a merge dropped (former_id) — in
+// every field of the row's targets that names an organisation. Without this, next year's file
+// would create again a member merged into another record.
+Status find_known_organisations(store::Store& store, const Mapping& mapping,
+                                std::vector<Pending>& rows) {
+  const auto& org = *schema::find_entity("organisation");
+  const auto& ident = *schema::find_entity("organisation_identifier");
+  const bool names_organisations =
+      std::any_of(mapping.targets.begin(), mapping.targets.end(),
+                  [&](const TargetMapping& t) { return t.entity == &org || t.entity == &ident; });
+  if (!names_organisations || rows.empty()) return Status::ok();
+  std::unordered_set<std::string> stored;
+  std::unordered_map<std::string, std::string> by_siren, by_identifier;
+  POLES_ASSIGN_OR_RETURN(auto orgs,
+                         store.query("SELECT \"id\", \"siren\" FROM \"organisation\"", {}));
+  for (auto& r : orgs) {
+    stored.insert(value_to_text(r[0]));
+    if (!is_null(r[1])) by_siren[value_to_text(r[1])] = value_to_text(r[0]);
+  }
+  POLES_ASSIGN_OR_RETURN(
+      auto ids,
+      store.query(
+          "SELECT \"scheme\", \"value\", \"organisation_id\" FROM \"organisation_identifier\"",
+          {}));
+  for (auto& r : ids)
+    by_identifier[value_to_text(r[0]) + '\x1f' + value_to_text(r[1])] = value_to_text(r[2]);
+  if (by_siren.empty() && by_identifier.empty()) return Status::ok();
+
+  const auto i_scheme = static_cast<size_t>(schema::field_index(ident, "scheme")),
+             i_value = static_cast<size_t>(schema::field_index(ident, "value")),
+             i_holder = static_cast<size_t>(schema::field_index(ident, "organisation_id")),
+             i_siren = static_cast<size_t>(schema::field_index(org, "siren"));
+  for (size_t begin = 0; begin < rows.size();) {
+    size_t end = begin;
+    while (end < rows.size() && rows[end].line == rows[begin].line) ++end;
+    std::map<std::string, std::string> now;  // id in the file -> the organisation it is
+    for (size_t i = begin; i < end; ++i) {
+      const Row& row = rows[i].row;
+      const auto* e = mapping.targets[rows[i].target].entity;
+      // An id the store holds stays that organisation's (a directory that gave a number to
+      // another member does not turn one record into the other).
+      if (e == &ident && !is_null(row[i_holder]) &&
+          !stored.contains(value_to_text(row[i_holder]))) {
+        const auto it =
+            by_identifier.find(value_to_text(row[i_scheme]) + '\x1f' + value_to_text(row[i_value]));
+        if (it != by_identifier.end() && it->second != value_to_text(row[i_holder]))
+          now[value_to_text(row[i_holder])] = it->second;
+      }
+    }
+    for (size_t i = begin; i < end; ++i) {
+      const Row& row = rows[i].row;
+      if (mapping.targets[rows[i].target].entity != &org || is_null(row[0])) continue;
+      const std::string id = value_to_text(row[0]);
+      if (now.contains(id) || stored.contains(id)) continue;
+      if (!is_null(row[i_siren]))
+        if (const auto it = by_siren.find(value_to_text(row[i_siren])); it != by_siren.end()) {
+          now[id] = it->second;
+          continue;
+        }
+      if (const auto it = by_identifier.find(std::string("former_id\x1f") + id);
+          it != by_identifier.end())
+        now[id] = it->second;
+    }
+    if (!now.empty()) {
+      for (size_t i = begin; i < end; ++i) {
+        const auto& e = *mapping.targets[rows[i].target].entity;
+        for (size_t f = 0; f < e.fields.size(); ++f) {
+          const bool names = (&e == &org && f == 0) || e.fields[f].references == "organisation";
+          if (!names || is_null(rows[i].row[f])) continue;
+          if (const auto it = now.find(value_to_text(rows[i].row[f])); it != now.end())
+            rows[i].row[f] = it->second;
+        }
+      }
+    }
+    begin = end;
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<MappedImportReport> import_mapped(store::Store& store, const Mapping& mapping,
@@ -1070,6 +1155,7 @@ Result<MappedImportReport> import_mapped(store::Store& store, const Mapping& map
       return Status::invalid_argument(fmt::format(
           "the mapping makes more than {} rows of this file: split the file", kMaxMappedRows));
   }
+  POLES_RETURN_IF_ERROR(find_known_organisations(store, mapping, mapper.rows));
 
   MappedImportReport report;
   report.file = name;

@@ -142,6 +142,16 @@ Result<MergeReport> merge_organisations(store::Store& store, const std::string& 
     }
   }
 
+  // The dropped id names the kept organisation from now on: a file that still gives it (next
+  // year's directory, keyed by it) finds the kept one (import/mapping.h).
+  const auto& ident = *schema::find_entity("organisation_identifier");
+  Row former(ident.fields.size());
+  former[static_cast<size_t>(schema::field_index(ident, "scheme"))] = std::string("former_id");
+  former[static_cast<size_t>(schema::field_index(ident, "value"))] = drop;
+  former[static_cast<size_t>(schema::field_index(ident, "organisation_id"))] = keep;
+  former[static_cast<size_t>(schema::field_index(ident, "source"))] = std::string("merge");
+  POLES_RETURN_IF_ERROR(tx->upsert(ident, former).status());
+
   // The kept organisation's empty fields, from the dropped one (groups together).
   Row merged = *kept;
   std::vector<bool> grouped(org.fields.size(), false);

@@ -7,8 +7,9 @@
 // The kept organisation's empty fields are filled from the dropped one (a group of fields that go
 // together — commune, department, region and zone; headcount, turnover, balance sheet and size
 // class; address, postcode and city — only when none of it is known), its pending requests follow
-// it, and the merge is in the audit log with both rows. One transaction: on any error nothing
-// changes.
+// it, the dropped id is kept as an identifier of the kept one (`former_id`: a file that still
+// names it finds the kept one), and the merge is in the audit log with both rows. One transaction:
+// on any error nothing changes.
 #pragma once
 
 #include <cstdint>

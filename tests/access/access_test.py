@@ -240,6 +240,7 @@ KEYS = {  # the key fields of each entity, in URL order
     'firm_year': ['siren', 'year'], 'employment': ['level', 'code', 'sector', 'year'],
     'truth': ['key'], 'territory': ['level', 'code'], 'funder': ['id'], 'programme': ['code'],
     'project_funding': ['project_id', 'funder_id'], 'national_figure': ['indicator', 'year'],
+    'commune': ['code'], 'organisation_identifier': ['scheme', 'value'],
 }
 
 # The owner of a project: the cluster that labelled it first (the rule of docs/access.md, in SQL).
@@ -437,6 +438,12 @@ def new_body(entity, rel, token=None):
         return {'level': 'region', 'code': REGION, 'sector': '30', 'year': 2031 + counter[0] % 60, 'jobs': 1}
     if entity == 'territory':
         return {'level': 'department', 'code': '2A', 'name': 'Corse-du-Sud'}
+    if entity == 'commune':
+        counter[0] += 1
+        return {'code': f'2A{900 + counter[0] % 99:03d}', 'name': 'Commune', 'kind': 'commune'}
+    if entity == 'organisation_identifier':
+        return {'scheme': 'directory:annuaire', 'value': fresh('adh'),
+                'organisation_id': MEMBER_ORG if rel == 'own-organisation' else find_row('organisation', 'any')[0]}
     if entity == 'call':
         return {'id': fresh('call'), 'programme': 'FUI', 'title': 'Appel', 'budget': 1000}
     if entity == 'reviewer':
@@ -955,6 +962,19 @@ def attack(name):
     if name == 'regression_published_assessment_refusal_in_french':
         key = find_row('assessment', 'published-own-cluster')
         return [('FRENCH', item_path('assessment', key), {'score': 1}, 'current')]
+    # An identifier routes a file's rows to the organisation it names at the next import (a
+    # CORDIS release's projects by PIC, a directory's members by their number): only the State
+    # and imports write them.
+    if name == 'attack_member_claims_a_pic_to_draw_eu_projects':
+        return [('POST', '/api/v1/organisation_identifier',
+                 {'scheme': 'pic', 'value': '999987939', 'organisation_id': MEMBER_ORG}, None)]
+    if name == 'attack_manager_repoints_an_identifier':
+        value = fresh('adh')
+        other = find_row('organisation', 'other-organisation')[0]
+        return [('ADMIN-POST', '/api/v1/organisation_identifier',
+                 {'scheme': 'directory:annuaire', 'value': value, 'organisation_id': other}, None),
+                ('PATCH', item_path('organisation_identifier', ['directory:annuaire', value]),
+                 {'organisation_id': MEMBER_ORG}, 'current')]
     raise ValueError(f'no attack named {name}')
 
 

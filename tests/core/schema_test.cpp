@@ -42,7 +42,7 @@ TEST(Schema, EveryEntityHasAKeyAndValidReferences) {
       EXPECT_NE(find_entity(e.owner), nullptr);
     }
   }
-  EXPECT_EQ(entities().size(), 31u);
+  EXPECT_EQ(entities().size(), 33u);
 }
 
 TEST(Schema, CellRulesGiveExactMessages) {
@@ -174,6 +174,64 @@ TEST(Schema, CrossFieldRulesGiveExactMessages) {
   check_row(territory, row, errors);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].rule, "zone d'emploi 1101 lies in region 11");
+}
+
+// A commune's department and region follow from its code; a municipal district names its commune.
+// An identifier's value is checked by its scheme (test vectors written by hand: EDF's SIREN
+// 552081317 has the VAT key (12 + 3 × (552081317 mod 97)) mod 97 = 3).
+TEST(Schema, CommunesAndIdentifiersGiveExactMessages) {
+  const Entity& commune = *find_entity("commune");
+  Row row = make_row(commune, {{"code", std::string("69383")},
+                               {"name", std::string("Lyon 3e Arrondissement")},
+                               {"kind", std::string("district")}});
+  std::vector<FieldError> errors;
+  check_row(commune, row, errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].format(),
+            "field 'parent' value '': is required for a municipal district (its commune)");
+  EXPECT_EQ(value_to_text(row[static_cast<size_t>(field_index(commune, "department"))]), "69");
+  EXPECT_EQ(value_to_text(row[static_cast<size_t>(field_index(commune, "region"))]), "84");
+  errors.clear();
+  row = make_row(commune, {{"code", std::string("69123")},
+                           {"name", std::string("Lyon")},
+                           {"kind", std::string("commune")},
+                           {"region", std::string("11")}});
+  check_row(commune, row, errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].rule, "does not match department 69 (region 84)");
+
+  const Entity& ident = *find_entity("organisation_identifier");
+  const auto rules = [&](const char* scheme, const char* value) {
+    Row r = make_row(ident, {{"scheme", std::string(scheme)},
+                             {"value", std::string(value)},
+                             {"organisation_id", std::string("x")}});
+    std::vector<FieldError> errs;
+    check_row(ident, r, errs);
+    return errs.empty() ? std::string() : errs[0].field + ": " + errs[0].rule;
+  };
+  EXPECT_EQ(rules("siren", "552081317"), "");
+  EXPECT_EQ(rules("siren", "552081318"), "value: SIREN check digit is wrong (Luhn)");
+  EXPECT_EQ(rules("vat", "FR03552081317"), "");
+  EXPECT_EQ(rules("vat", "DE811383696"), "");
+  EXPECT_EQ(rules("vat", "FR04552081317"),
+            "value: French VAT number must be FR, a 2-digit key and a SIREN, the key (12 + 3 × "
+            "(SIREN mod 97)) mod 97");
+  EXPECT_EQ(rules("vat", "FR 03 552081317"),
+            "value: VAT number must be a country prefix and 2 to 13 capital letters or digits, "
+            "without spaces");
+  EXPECT_EQ(rules("pic", "999987939"), "");
+  EXPECT_EQ(rules("pic", "99998793"),
+            "value: PIC (the Commission's participant identification code) must have 9 digits");
+  EXPECT_EQ(rules("rna", "W751234567"), "");
+  EXPECT_EQ(rules("rna", "751234567"),
+            "value: RNA number (an association's) must be W followed by 9 letters or digits");
+  EXPECT_EQ(rules("directory:annuaire-aero", "A-017"), "");
+  EXPECT_EQ(rules("directory:", "A-017"),
+            "scheme: must be siren, vat, pic, rna, former_id or directory:<name> (a directory's "
+            "own key)");
+  EXPECT_EQ(rules("siret", "55208131700014"),
+            "scheme: must be siren, vat, pic, rna, former_id or directory:<name> (a directory's "
+            "own key)");
 }
 
 TEST(Schema, JsonValuesAreChecked) {

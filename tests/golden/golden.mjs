@@ -134,6 +134,8 @@ const entityRows = {
   funder: { id: 'golden-funder', name: 'Métropole dorée', kind: 'local_authority' },
   programme: { code: 'GOLDEN', name: 'Programme doré', scope: 'regional', funder_id: 'golden-funder' },
   project_funding: { project_id: PRJ, funder_id: 'golden-funder', amount: 1000, instrument: 'grant' },
+  commune: { code: '2A900', name: 'Commune dorée', kind: 'commune', postcodes: '20000' },
+  organisation_identifier: { scheme: 'pic', value: '999999999', organisation_id: ORG, source: 'golden' },
 };
 // Created in this order, deleted in the reverse order (children before their parents). Every
 // territory of the country exists already: one is updated, deleted, then created again.
@@ -455,6 +457,7 @@ function keyPath(entity, row) {
     decision: ['proposal_id'], firm_year: ['siren', 'year'], employment: ['level', 'code', 'sector', 'year'],
     truth: ['key'], territory: ['level', 'code'], funder: ['id'], programme: ['code'],
     project_funding: ['project_id', 'funder_id'], national_figure: ['indicator', 'year'],
+    commune: ['code'], organisation_identifier: ['scheme', 'value'],
   };
   return keys[entity].map((k) => encodeURIComponent(String(row[k]))).join('/');
 }

@@ -355,6 +355,66 @@ TEST_P(HttpTest, AZoneWrittenThroughTheApiIsCheckedAgainstTheReferential) {
   EXPECT_EQ(res->status, 422) << res->body;
 }
 
+// A form's organisation against the list of communes the store holds, as imports check it: its
+// commune from its postal address (and department, region and zone from it), a former or
+// unknown commune refused, a zone that is not its commune's refused. The communes are written by
+// hand from INSEE's list (zone codes made up, well formed).
+TEST_P(HttpTest, ACommuneWrittenThroughTheApiIsCheckedAgainstTheList) {
+  import("commune",
+         "code,name,kind,parent,postcodes,employment_zone,former_codes\n"
+         "69123,Lyon,commune,,69001|69002|69003,8401,\n"
+         "69383,Lyon 3e Arrondissement,district,69123,69003,,\n"
+         "01262,Montluel,commune,,01120,,01120\n");
+  const auto post = [&](Json body) {
+    return call("POST", "/api/v1/organisation", auth(Role::kState), body.dump());
+  };
+  auto res = post({{"id", "c1"},
+                   {"name", "C1"},
+                   {"kind", "company"},
+                   {"postcode", "69003"},
+                   {"city", "LYON CEDEX 03"}});
+  ASSERT_EQ(res->status, 201) << res->body;
+  const Json c1 = Json::parse(res->body);
+  EXPECT_EQ(c1["commune"], "69123");
+  EXPECT_EQ(c1["department"], "69");
+  EXPECT_EQ(c1["region"], "84");
+  EXPECT_EQ(c1["employment_zone"], "8401");
+  res = post({{"id", "c2"}, {"name", "C2"}, {"kind", "company"}, {"commune", "01120"}});
+  ASSERT_EQ(res->status, 422) << res->body;
+  EXPECT_NE(res->body.find("is no longer a commune code: now 01262 (Montluel)"), std::string::npos)
+      << res->body;
+  res = post({{"id", "c3"}, {"name", "C3"}, {"kind", "company"}, {"commune", "69999"}});
+  ASSERT_EQ(res->status, 422) << res->body;
+  EXPECT_NE(res->body.find("unknown commune"), std::string::npos) << res->body;
+  res = post({{"id", "c4"},
+              {"name", "C4"},
+              {"kind", "company"},
+              {"commune", "69383"},
+              {"employment_zone", "8402"}});
+  ASSERT_EQ(res->status, 422) << res->body;
+  EXPECT_NE(res->body.find("does not match commune 69383 (zone d'emploi 8401)"), std::string::npos)
+      << res->body;
+  auto get = call("GET", "/api/v1/organisation/c3", auth(Role::kState));
+  EXPECT_EQ(get->status, 404);  // nothing written
+}
+
+// An id a merge dropped names the kept organisation from now on: a cluster manager (who may
+// record new organisations) cannot take it, or next year's directory naming it would land its
+// rows on the newcomer.
+TEST_P(HttpTest, AMergedIdIsNotTakenByANewOrganisation) {
+  import("organisation", "id,name,kind\nannuaire:capteurs,Capteurs,company\n");
+  auto res = call("POST", "/api/v1/organisations/o1/merge", auth(Role::kState),
+                  R"({"drop": "annuaire:capteurs"})");
+  ASSERT_EQ(res->status, 200) << res->body;
+  res = call("POST", "/api/v1/organisation", auth(Role::kClusterManager),
+             R"({"id": "annuaire:capteurs", "name": "Capteurs bis", "kind": "company"})");
+  EXPECT_EQ(res->status, 409) << res->body;
+  EXPECT_NE(res->body.find("was merged into 'o1'"), std::string::npos) << res->body;
+  res = call("POST", "/api/v1/organisation", auth(Role::kClusterManager),
+             R"({"id": "annuaire:nouveau", "name": "Nouveau", "kind": "company"})");
+  EXPECT_EQ(res->status, 201) << res->body;
+}
+
 // Matching to SIREN over HTTP: a run accepts the safe match and queues the homonyms without a
 // place; the queue shows candidates with their reasons; a person's decision is recorded; a SIREN
 // another organisation holds is refused; only importers may call it.

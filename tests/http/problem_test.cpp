@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "app/census.h"
+#include "core/schema.h"
 #include "core/status.h"
+#include "core/validate.h"
 
 namespace poles::http {
 namespace {
@@ -80,6 +82,39 @@ TEST(Problem, ReferenceRowsInUseAndFundersInFrench) {
   localise_problem("fr", region);
   EXPECT_EQ(Json::parse(region.body)["errors"][0]["rule"],
             "obligatoire pour un financeur de type feder (la région dont c'est l'argent)");
+}
+
+// The rules of the reference geography and of identifiers, in French (written by hand).
+TEST(Problem, CommunesAndIdentifiersInFrench) {
+  const auto french = [](const std::string& rule) {
+    Response res;
+    FieldError fe;
+    fe.file = "request";
+    fe.field = "commune";
+    fe.rule = rule;
+    problem(res, Status::bad_input({fe}));
+    localise_problem("fr", res);
+    return Json::parse(res.body)["errors"][0]["rule"].get<std::string>();
+  };
+  EXPECT_EQ(french("is no longer a commune code: now 01262 (Montluel)"),
+            "n'est plus un code de commune : désormais 01262 (Montluel)");
+  EXPECT_EQ(french(std::string(schema::kUnknownCommuneRule)),
+            "commune inconnue : absente du code officiel géographique que la base contient (le "
+            "COG de l'INSEE, importé par poles import-communes)");
+  EXPECT_EQ(french("does not match commune 69123 (zone d'emploi 8401)"),
+            "ne correspond pas à la commune 69123 (zone d'emploi 8401)");
+  EXPECT_EQ(french("does not match commune 69123 (department 69)"),
+            "ne correspond pas à la commune 69123 (département 69)");
+  EXPECT_EQ(french("does not match department 69 (region 84)"),
+            "ne correspond pas au département 69 (région 84)");
+  EXPECT_EQ(french("PIC (the Commission's participant identification code) must have 9 digits"),
+            "un PIC (code d'identification des participants de la Commission) compte 9 chiffres");
+  EXPECT_EQ(french(*validate::vat("FR04552081317")),
+            "un numéro de TVA français s'écrit FR, une clé de 2 chiffres et le SIREN, la clé "
+            "valant (12 + 3 × (SIREN mod 97)) mod 97");
+  EXPECT_EQ(french(*validate::vat("fr 03 552")),
+            "un numéro de TVA s'écrit avec le préfixe du pays et 2 à 13 lettres capitales ou "
+            "chiffres, sans espace");
 }
 
 TEST(Problem, EnglishOrUnknownTextsStayAsTheyAre) {

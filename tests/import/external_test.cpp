@@ -7,8 +7,10 @@
 #include <sstream>
 
 #include "core/model.h"
+#include "core/validate.h"
 #include "evaluate/indicators.h"
 #include "import/importer.h"
+#include "import/merge.h"
 #include "snapshot/loader.h"
 #include "store_fixture.h"
 
@@ -109,15 +111,74 @@ TEST_P(FormatsTest, CordisHorizonEuropeFrenchParticipants) {
   EXPECT_EQ(region_of_nuts("DE111"), "");
 }
 
+// CORDIS records each French participant's PIC and VAT number as identifiers (counted here by
+// Python's csv module on the same file, the VAT keys checked by Python too); a participant merged
+// into another record is found by its PIC when the release is read again, not created anew.
+TEST_P(FormatsTest, CordisKeepsPicsAndVatNumbersAndFindsAMergedParticipantByItsPic) {
+  POLES_REQUIRE_SHARED("data/cordis/he_organization_sample100.csv");
+  const auto projects = shared_path("data/cordis/he_project_sample100.csv").string();
+  const auto organisations = shared_path("data/cordis/he_organization_sample100.csv").string();
+  auto r = import_cordis(*store_, projects, organisations, {});
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  const auto py = testing::run_command(
+      "/usr/bin/python3 -c \"import csv, sys; rows = [r for r in csv.DictReader(open(sys.argv[1], "
+      "encoding='utf-8')) if r['country'] == 'FR']; "
+      "ok = lambda v: len(v) == 13 and v[2:].isdigit() and int(v[2:4]) == (12 + 3 * (int(v[4:]) "
+      "% 97)) % 97; print(len({r['organisationID'] for r in rows}), len({r['vatNumber'] for r in "
+      "rows if ok(r['vatNumber'])}))\" " +
+      organisations);
+  ASSERT_EQ(py.status, 0) << py.output;
+  int64_t pics = 0, vats = 0;
+  std::istringstream(py.output) >> pics >> vats;
+  EXPECT_EQ(vats, 4);
+  auto count = [&](const char* scheme) {
+    auto q = store_->query("SELECT COUNT(*) FROM organisation_identifier WHERE scheme = ?",
+                           {Value(std::string(scheme))});
+    return q.has_value() ? std::get<int64_t>(q->at(0).at(0)) : -1;
+  };
+  EXPECT_EQ(count("pic"), pics);
+  EXPECT_EQ(count("vat"), vats);
+  auto vat = *store_->get(*schema::find_entity("organisation_identifier"),
+                          {std::string("vat"), std::string("FR16490006624")});
+  ASSERT_TRUE(vat.has_value());
+  EXPECT_EQ(text(*vat, "organisation_identifier", "organisation_id"), "siren:490006624");
+
+  // The European Science Foundation's record (cordis:999987939) is merged into a directory's, in
+  // a store whose CORDIS import recorded no PIC (before identifiers were kept): the merge's
+  // former id finds it.
+  auto began = store_->begin();
+  ASSERT_TRUE(began.has_value());
+  ASSERT_TRUE((*began)
+                  ->execute("DELETE FROM organisation_identifier WHERE value = '999987939'", {})
+                  .is_ok());
+  ASSERT_TRUE((*began)->commit().is_ok());
+  std::istringstream dir("id,name,kind\nannuaire:esf,European Science Foundation,other\n");
+  ASSERT_TRUE(
+      import_csv(*store_, *schema::find_entity("organisation"), dir, "o.csv", {}).has_value());
+  ASSERT_TRUE(merge_organisations(*store_, "annuaire:esf", "cordis:999987939", "test").has_value());
+  auto again = import_cordis(*store_, projects, organisations, {});
+  ASSERT_TRUE(again.has_value()) << again.error().to_string();
+  EXPECT_EQ(again->load.entities["organisation"].inserted, 0);
+  EXPECT_FALSE(org("cordis:999987939").has_value());
+  auto parts = store_->query(
+      "SELECT COUNT(*) FROM participation WHERE organisation_id = 'annuaire:esf'", {});
+  ASSERT_TRUE(parts.has_value());
+  EXPECT_GT(std::get<int64_t>(parts->at(0).at(0)), 0);
+  auto orphans = store_->query(
+      "SELECT COUNT(*) FROM participation WHERE organisation_id = 'cordis:999987939'", {});
+  ASSERT_TRUE(orphans.has_value());
+  EXPECT_EQ(std::get<int64_t>(orphans->at(0).at(0)), 0);
+}
+
 TEST(CordisVat, TheKeyIsChecked) {
   // Valorial's VAT number in the Horizon Europe sample: 490006624 = 97 × 5051614 + 66, and
   // (12 + 3 × 66) mod 97 = 210 mod 97 = 16, its key.
-  EXPECT_EQ(siren_of_french_vat("FR16490006624"), "490006624");
-  EXPECT_EQ(siren_of_french_vat("FR 16 490 006 624"), "490006624");
-  EXPECT_EQ(siren_of_french_vat("FR17490006624"), "") << "a wrong key";
-  EXPECT_EQ(siren_of_french_vat("FR16490006625"), "") << "a wrong SIREN check digit";
-  EXPECT_EQ(siren_of_french_vat("DE811383696"), "");
-  EXPECT_EQ(siren_of_french_vat("FRXX490006624"), "");
+  EXPECT_EQ(validate::siren_of_french_vat("FR16490006624"), "490006624");
+  EXPECT_EQ(validate::siren_of_french_vat("FR 16 490 006 624"), "490006624");
+  EXPECT_EQ(validate::siren_of_french_vat("FR17490006624"), "") << "a wrong key";
+  EXPECT_EQ(validate::siren_of_french_vat("FR16490006625"), "") << "a wrong SIREN check digit";
+  EXPECT_EQ(validate::siren_of_french_vat("DE811383696"), "");
+  EXPECT_EQ(validate::siren_of_french_vat("FRXX490006624"), "");
 }
 
 // The older layout (H2020/FP7 files of CORDIS before 2021): semicolons, `projectRcn`, `id` for the

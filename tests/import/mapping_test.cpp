@@ -742,6 +742,105 @@ TEST_P(MappingTest, ADuplicateMergesIntoTheOrganisationKept) {
   EXPECT_EQ(stored("organisation", "id").at("annuaire:autre").at("siren"), "552100554");
 }
 
+// Next year's directory names the members it named last year, though two of them were merged
+// into other records meanwhile and one changed its name: its own member number (an identifier
+// the mapping declares) and a merged record's old id (kept by the merge) find the organisation
+// the store holds, so that nobody is created twice and the memberships stay on the kept records.
+TEST_P(MappingTest, AMergedOrRenamedMemberIsFoundNextYearByItsIdentifiers) {
+  auto m = parse_mapping(R"(
+[[target]]
+entity = "organisation"
+merge = "keep_known"
+[target.fields]
+id = { template = ["annuaire:{Raison sociale|slug}"] }
+name = "Raison sociale"
+siren = { column = "SIREN", normalise = ["nospace"] }
+kind = { constant = "company" }
+
+[[target]]
+entity = "organisation_identifier"
+merge = "fill_gaps"
+only_when = ["N° adhérent"]
+[target.fields]
+scheme = { constant = "directory:annuaire-aero" }
+value = "N° adhérent"
+organisation_id = { from = "organisation.id" }
+source = { constant = "annuaire" }
+
+[[target]]
+entity = "membership"
+merge = "keep_known"
+[target.fields]
+organisation_id = { from = "organisation.id" }
+cluster_id = { constant = "aero" }
+start_date = { column = "Date d'adhésion", normalise = ["date"] }
+)",
+                         "annuaire.toml", {});
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  const auto import_year = [&](const std::string& csv) {
+    std::ofstream(*dir_ / "annuaire.csv") << csv;
+    auto r = import_mapped_file(*store_, *m, (*dir_ / "annuaire.csv").string(), {});
+    EXPECT_TRUE(r.has_value()) << r.error().to_string();
+  };
+  import_year(
+      "Raison sociale;N° adhérent;SIREN;Date d'adhésion\n"
+      "Capteurs SA;A-017;;01/01/2020\n"
+      "Optique du Rhône;A-018;;15/03/2021\n"
+      "Photonix;;;01/02/2022\n");
+  EXPECT_EQ(stored("organisation_identifier", "value").at("A-018").at("organisation_id"),
+            "annuaire:optique-du-rhone");
+  // SIRENE's record of Capteurs and a second record of Photonix (from CORDIS, say) take the
+  // directory's records in.
+  std::istringstream orgs(
+      "id,name,siren,kind\nsiren:732829320,CAPTEURS SA,732829320,company\n"
+      "cordis:999000001,PHOTONIX,,company\nsiren:552100554,LUMIERE,552100554,company\n");
+  ASSERT_TRUE(
+      import_csv(*store_, *schema::find_entity("organisation"), orgs, "o.csv", {}).has_value());
+  ASSERT_TRUE(
+      merge_organisations(*store_, "siren:732829320", "annuaire:capteurs-sa", "test").has_value());
+  ASSERT_TRUE(
+      merge_organisations(*store_, "cordis:999000001", "annuaire:photonix", "test").has_value());
+  const auto ids = stored("organisation_identifier", "value");
+  EXPECT_EQ(ids.at("A-017").at("organisation_id"), "siren:732829320");  // moved by the merge
+  EXPECT_EQ(ids.at("annuaire:photonix").at("scheme"), "former_id");
+  EXPECT_EQ(ids.at("annuaire:photonix").at("organisation_id"), "cordis:999000001");
+
+  // Next year: Optique du Rhône is now Optique Rhône-Alpes (its number unchanged); Photonix has
+  // no number (found by its old id); a new member; Lumière joins with the SIREN of a legal unit
+  // the store holds (found by it).
+  import_year(
+      "Raison sociale;N° adhérent;SIREN;Date d'adhésion\n"
+      "Capteurs SA;A-017;;01/01/2020\n"
+      "Optique Rhône-Alpes;A-018;;15/03/2021\n"
+      "Photonix;;;01/02/2022\n"
+      "Nanovia;A-020;;01/09/2025\n"
+      "Lumière SAS;A-021;552 100 554;01/10/2025\n");
+  const auto after = stored("organisation", "id");
+  EXPECT_EQ(after.size(), 5U);
+  EXPECT_EQ(after.at("siren:552100554").at("name"), "Lumière SAS");
+  EXPECT_TRUE(after.contains("siren:732829320"));
+  EXPECT_TRUE(after.contains("cordis:999000001"));
+  EXPECT_TRUE(after.contains("annuaire:nanovia"));
+  ASSERT_TRUE(after.contains("annuaire:optique-du-rhone"));
+  EXPECT_EQ(after.at("annuaire:optique-du-rhone").at("name"), "Optique Rhône-Alpes");
+  EXPECT_EQ(after.at("siren:732829320").at("name"), "Capteurs SA");  // the directory's words
+  const auto members = stored("membership", "organisation_id");
+  EXPECT_EQ(members.size(), 5U);
+  for (const char* id : {"siren:732829320", "cordis:999000001", "annuaire:optique-du-rhone",
+                         "annuaire:nanovia", "siren:552100554"})
+    EXPECT_TRUE(members.contains(id)) << id;
+
+  // A number given to another member the store holds does not turn one record into the other.
+  import_year(
+      "Raison sociale;N° adhérent;SIREN;Date d'adhésion\n"
+      "Nanovia;A-018;;01/09/2025\n");
+  const auto last = stored("organisation", "id");
+  EXPECT_EQ(last.at("annuaire:optique-du-rhone").at("name"), "Optique Rhône-Alpes");
+  EXPECT_EQ(last.at("annuaire:nanovia").at("name"), "Nanovia");
+  EXPECT_EQ(stored("organisation_identifier", "value").at("A-018").at("organisation_id"),
+            "annuaire:optique-du-rhone");
+}
+
 TEST_P(MappingTest, AnEntityImportsFromAWorkbookThroughTheSameRulesWithCellNames) {
   const auto write = [&](const std::string& siren) {
     const std::string path = (*dir_ / "orgs.xlsx").string();

@@ -243,7 +243,11 @@ TEST(SnapshotCacheFile, SmallDemoMappedIsTheSnapshotOfTheStore) {
   const SnapshotPtr mapped = *load(*store, options);
   EXPECT_TRUE(r.from_file) << r.note;
   for (const auto& t : mapped->tables) {
-    if (t.entity->name == "national_figure") continue;  // for a store of one cluster
+    // National figures serve a store of one cluster; communes are INSEE's list, loaded from its
+    // file; identifiers are what imports and merges record.
+    if (t.entity->name == "national_figure" || t.entity->name == "commune" ||
+        t.entity->name == "organisation_identifier")
+      continue;
     EXPECT_GT(t.rows, 0u) << t.entity->name << ": the small demo fills every table";
   }
   EXPECT_FALSE(mapped->table("decision").ref_keys.empty());
