@@ -117,6 +117,15 @@ Result<bool> cluster_in_scope(const QueryFn& s, const User& u, const schema::Ent
   return r && *r == u.scope;
 }
 
+// The ids the SIRENE and CORDIS imports give a legal unit, a CORDIS participant and a CORDIS
+// project ("siren:<SIREN>", "cordis:<PIC>", "cordis:<project id>").
+bool import_id(const schema::Entity& e, const Row& row) {
+  if (e.name != "organisation" && e.name != "project") return false;
+  const auto* id = std::get_if<std::string>(&row[0]);
+  return id != nullptr &&
+         (id->starts_with("cordis:") || (e.name == "organisation" && id->starts_with("siren:")));
+}
+
 Result<bool> holds(const QueryFn& s, const User& u, const schema::Entity& e, Op op, const Row& row,
                    Relation rel, const ConflictFn& conflicts) {
   switch (rel) {
@@ -124,7 +133,10 @@ Result<bool> holds(const QueryFn& s, const User& u, const schema::Entity& e, Op 
     case Relation::kPublic:
       return true;
     case Relation::kNewRow:
-      return op == Op::kCreate;
+      // The ids the imports give (import_id) are theirs: an organisation or a project recorded
+      // under one would receive that unit's, participant's or project's records (its SIREN, its
+      // EU projects, its partners and money) at the next import.
+      return op == Op::kCreate && !import_id(e, row);
     case Relation::kOwnCluster:
     case Relation::kRegionCluster:
     case Relation::kPublishedOwnCluster:
@@ -307,6 +319,11 @@ Status check_row_write(const QueryFn& s, const User& u, const schema::Entity& e,
                        const Row& row, const ConflictFn& conflicts) {
   if (relations(u.role, e.name, op).empty()) return write_denied(u, e, op);
   POLES_ASSIGN_OR_RETURN(bool ok, any_holds(s, u, e, op, row, conflicts));
+  if (!ok && op == Op::kCreate && import_id(e, row))
+    return Status::permission_denied(fmt::format(
+        "the id '{}' is one the SIRENE and CORDIS imports give (siren:…, cordis:…): record it "
+        "under another id",
+        value_to_text(row[0])));
   if (!ok) return write_denied(u, e, op);
   // Money in a Region's name (its own, its FEDER, its local authorities) is filed only on a
   // project owned by a cluster of that region, whose region may then read and correct it.

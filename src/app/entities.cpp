@@ -145,8 +145,9 @@ Status check_references(store::Transaction& tx, const schema::Entity& e, const R
 // An organisation's place against the list of communes the store holds, as imports check it
 // (import/places.h): a commune the write changes must be one of the list; an organisation
 // without a commune gets its postal address's, one without a zone its commune's.
-Status complete_place(store::Transaction& tx, const schema::Entity& e, Row& row,
-                      const Row* before) {
+}  // namespace
+
+Status complete_place(const QueryFn& q, const schema::Entity& e, Row& row, const Row* before) {
   if (e.name != "organisation") return Status::ok();
   const auto at = [&](std::string_view f) {
     return static_cast<size_t>(schema::field_index(e, f));
@@ -157,7 +158,7 @@ Status complete_place(store::Transaction& tx, const schema::Entity& e, Row& row,
   };
   const std::string commune = text("commune"), postcode = text("postcode");
   if (commune.empty() && postcode.empty()) return Status::ok();
-  POLES_ASSIGN_OR_RETURN(const auto list, import::Communes::load_for(tx, commune, postcode));
+  POLES_ASSIGN_OR_RETURN(const auto list, import::Communes::load_for(q, commune, postcode));
   if (!list.held()) return Status::ok();
   // What the write changes is checked; a place stored before the list is not checked again.
   const auto changed = [&](std::string_view f) {
@@ -188,6 +189,8 @@ Status complete_place(store::Transaction& tx, const schema::Entity& e, Row& row,
   const auto n = static_cast<int64_t>(errors.size());
   return Status::bad_input(std::move(errors), n);
 }
+
+namespace {
 
 // An id a merge dropped names the kept organisation from now on (its `former_id`): a new
 // organisation does not take it, or next year's files naming it would land on the newcomer.
@@ -489,7 +492,7 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
   }
   // Fields reserved to other roles (organisation master data): as stored, or empty when new.
   POLES_RETURN_IF_ERROR(check_field_writes(u, e, before ? &*before : nullptr, row));
-  POLES_RETURN_IF_ERROR(complete_place(*tx, e, row, before ? &*before : nullptr));
+  POLES_RETURN_IF_ERROR(complete_place(q, e, row, before ? &*before : nullptr));
   POLES_RETURN_IF_ERROR(check_references(*tx, e, row, before ? &*before : nullptr));
   POLES_RETURN_IF_ERROR(check_lifecycle(e, before ? &*before : nullptr, row));
   if (extra_check) POLES_RETURN_IF_ERROR(extra_check(row));

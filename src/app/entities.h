@@ -62,6 +62,12 @@ Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entit
 Result<Item> get_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key,
                      const ConflictFn& conflicts = nullptr);
 
+// An organisation's place against the list of communes the store holds, as imports check it
+// (import/places.h): a commune the write changes must be one of the list; an organisation
+// without a commune gets its postal address's, one without a zone its commune's; a zone the
+// write gives or changes must be its commune's. Other entities: nothing.
+Status complete_place(const QueryFn& q, const schema::Entity& e, Row& row, const Row* before);
+
 enum class WriteMode : uint8_t { kCreate, kReplace, kMerge };
 // A check of the row to write that needs more than the store (e.g. the conflict detector on the
 // snapshot for assignments); its error refuses the write.

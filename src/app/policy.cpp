@@ -325,7 +325,9 @@ constexpr EntityNote kEntityNotes[] = {
      "organisation's own member account; the SIREN (and the group's) by the State only (see "
      "the field rules below): a SIREN set by anyone else would make that firm count in the firm "
      "statistics, and the tables read before and after would give its figures. Regions and "
-     "cluster managers may record a new organisation (without a SIREN) but never edit an "
+     "cluster managers may record a new organisation (without a SIREN, and not under an id "
+     "`siren:…` or `cordis:…`, which the imports give a legal unit and a CORDIS participant: "
+     "the next import would hand it that unit's or participant's records) but never edit an "
      "existing one, even one they made a member: a membership grants no right on the "
      "organisation."},
     {"membership",
@@ -340,7 +342,9 @@ constexpr EntityNote kEntityNotes[] = {
     {"project",
      "A project belongs to the cluster that labelled it first (earliest label date, then "
      "cluster id): only that cluster (or a region of it) edits or deletes it. Anyone in scope "
-     "may record a new project, then label it."},
+     "may record a new project, then label it — but not under an id `cordis:…`, which the "
+     "CORDIS import gives an EU project: the next release would fill the recorded project with "
+     "that project's partners and money, owned by the cluster that labelled it."},
     {"project_label",
      "Only the owner of a project adds, changes or removes its labels: a co-label is the "
      "owner's acceptance of another cluster. A project without a label may be labelled by the "
@@ -455,7 +459,10 @@ constexpr std::string_view kRelationRationales[] = {
     "Every row: registry data that clusters publish themselves (who they are, their members and "
     "labelled projects, their events) or public statistics.",
     "Creating a row whose key does not exist yet. Nothing is taken over: the row belongs to "
-    "nobody in scope until a link that the policy checks (a label, a membership) attaches it.",
+    "nobody in scope until a link that the policy checks (a label, a membership) attaches it. "
+    "Not under an id the imports give (an organisation `siren:…` or `cordis:…`, a project "
+    "`cordis:…`): the next import would fill the row with that legal unit's, participant's or "
+    "project's records.",
     "The row's cluster (its own `cluster_id`; through the service of a service participant; "
     "through the contract of a target; the label's cluster for a label) is the account's "
     "cluster, before and after the write.",

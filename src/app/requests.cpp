@@ -354,7 +354,10 @@ Result<ChangeRequest> request_organisation_change(store::Store& s, const User& u
   // The organisation as changed must be a valid row (each value checked as a write would).
   POLES_ASSIGN_OR_RETURN(auto stored, proposed_row(q, c));
   if (!stored) return Status::not_found(fmt::format("no organisation '{}'", b.organisation_id));
-  POLES_RETURN_IF_ERROR(formats::row_from_json(e, b.changes, &*stored, "request").status());
+  POLES_ASSIGN_OR_RETURN(Row changed, formats::row_from_json(e, b.changes, &*stored, "request"));
+  // Its place (commune, zone) against the list of communes the store holds, as the write that
+  // accepts it will check it: a request that could never be accepted is not filed.
+  POLES_RETURN_IF_ERROR(complete_place(q, e, changed, &*stored));
   POLES_RETURN_IF_ERROR(check_quota(q, cluster));
   return insert(s, u, std::move(c));
 }

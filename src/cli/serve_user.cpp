@@ -99,6 +99,8 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
         "Requests on one kept-alive connection");
   limit("--login-attempts", l.login_attempts,
         "Failed password checks per account and address before backoff");
+  limit("--login-backoff", l.login_backoff_seconds,
+        "Seconds of the first backoff wait, doubled at each further failure");
   cmd->callback([args, cmd, &ctx] {
     http::Config config;
     config.db = ctx.global.db;
@@ -136,6 +138,7 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
     if (given("--max-requests-per-connection"))
       c.max_requests_per_connection = f.limits.max_requests_per_connection;
     if (given("--login-attempts")) c.login_attempts = f.limits.login_attempts;
+    if (given("--login-backoff")) c.login_backoff_seconds = f.limits.login_backoff_seconds;
     if (!args->listen.empty()) {
       if (auto st = http::parse_listen(args->listen, config); !st.is_ok()) return ctx.fail(st);
     }

@@ -134,6 +134,7 @@ Status load_server_config(const std::string& path, Config& config) {
       {"anonymous_burst", real(l.anonymous_burst, 1, 1e7)},
       {"max_requests_per_connection", integer(l.max_requests_per_connection, 1, 100000000)},
       {"login_attempts", integer(l.login_attempts, 1, 1000)},
+      {"login_backoff_seconds", real(l.login_backoff_seconds, 0.1, 3600)},
   };
   for (const auto& [key, node] : *server) {
     const std::string k(key.str());

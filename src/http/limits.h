@@ -40,6 +40,8 @@ struct Limits {
   // address over all accounts, and per account from addresses that never logged into it (see
   // app::LoginThrottle: no one can lock an account out of an address it logged in from).
   int login_attempts = 5;
+  // The first wait of that backoff, doubled at each further failure.
+  double login_backoff_seconds = 1;
 };
 
 struct Config {

@@ -146,7 +146,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 102> raw{{
+    const std::array<std::pair<const char*, const char*>, 103> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -263,6 +263,9 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
          "de l'INSEE, importé par poles import-communes)"},
         {R"(^is no longer a commune code: now (\S+) \((.*)\)$)",
          "n'est plus un code de commune : désormais $1 ($2)"},
+        {R"(^the id '(.*)' is one the SIRENE and CORDIS imports give \(siren:…, cordis:…\): record it under another id$)",
+         "l'identifiant « $1 » est de ceux que donnent les imports SIRENE et CORDIS (siren:…, "
+         "cordis:…) : enregistrez-le sous un autre identifiant"},
         {R"(^organisation '(.*)' was merged into '(.*)': the id names that organisation now$)",
          "l'organisation « $1 » a été fusionnée dans « $2 » : cet identifiant désigne désormais "
          "celle-ci"},

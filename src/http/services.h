@@ -47,12 +47,13 @@ class RateLimiter {
 
 // The throttle of password checks from the limits: `login_attempts` free failures per account
 // and address, four times as many per address (all accounts) and per account (from addresses
-// that never logged into it).
+// that never logged into it); the backoff starts at `login_backoff_seconds`.
 inline app::LoginThrottle::Options login_throttle_options(const Limits& l) {
   app::LoginThrottle::Options o;
   o.free_per_pair = l.login_attempts;
   o.free_per_address = 4 * l.login_attempts;
   o.free_per_account = 4 * l.login_attempts;
+  o.base_seconds = l.login_backoff_seconds;
   return o;
 }
 

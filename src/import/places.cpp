@@ -80,10 +80,10 @@ Result<Communes> Communes::load(store::Transaction& tx) {
   return out;
 }
 
-Result<Communes> Communes::load_for(store::Transaction& tx, std::string_view commune,
+Result<Communes> Communes::load_for(const Query& query, std::string_view commune,
                                     std::string_view postcode) {
   Communes out;
-  POLES_ASSIGN_OR_RETURN(auto any, tx.query("SELECT COUNT(*) FROM \"commune\"", {}));
+  POLES_ASSIGN_OR_RETURN(auto any, query("SELECT COUNT(*) FROM \"commune\"", {}));
   out.held_ = std::get<int64_t>(any.at(0).at(0)) > 0;
   if (!out.held_) return out;
   // Lists are '|'-separated codes of five characters: a code never matches across two of them.
@@ -95,11 +95,10 @@ Result<Communes> Communes::load_for(store::Transaction& tx, std::string_view com
       Value(postcode.size() == 5 ? fmt::format("%{}%", postcode) : std::string("-")),
       Value(commune.size() == 5 ? fmt::format("%{}%", commune) : std::string("-"))};
   POLES_ASSIGN_OR_RETURN(
-      auto rows,
-      tx.query(fmt::format("SELECT {} FROM \"commune\" WHERE \"department\" IN (?, ?) OR "
-                           "\"postcodes\" LIKE ? OR \"former_codes\" LIKE ?",
-                           commune_columns()),
-               params));
+      auto rows, query(fmt::format("SELECT {} FROM \"commune\" WHERE \"department\" IN (?, ?) OR "
+                                   "\"postcodes\" LIKE ? OR \"former_codes\" LIKE ?",
+                                   commune_columns()),
+                       params));
   const auto& e = *schema::find_entity("commune");
   for (const auto& r : rows) out.add(e, r);
   return out;

@@ -12,6 +12,7 @@
 // Without the list nothing changes: a commune code is checked by its form and département only.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,7 +38,9 @@ class Communes {
   static Result<Communes> load(store::Transaction& tx);
   // Only the communes an organisation's commune code and postcode may need (a form's row): those
   // of their départements, those with that postcode, those a code was merged into.
-  static Result<Communes> load_for(store::Transaction& tx, std::string_view commune,
+  using Query =
+      std::function<Result<std::vector<Row>>(const std::string&, const std::vector<Value>&)>;
+  static Result<Communes> load_for(const Query& query, std::string_view commune,
                                    std::string_view postcode);
   bool held() const { return held_ || !by_code_.empty(); }
   size_t size() const { return by_code_.size(); }

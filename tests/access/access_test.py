@@ -975,6 +975,19 @@ def attack(name):
                  {'scheme': 'directory:annuaire', 'value': value, 'organisation_id': other}, None),
                 ('PATCH', item_path('organisation_identifier', ['directory:annuaire', value]),
                  {'organisation_id': MEMBER_ORG}, 'current')]
+    # The ids the imports give a legal unit and a CORDIS participant are theirs: an organisation
+    # recorded under one becomes that unit (its SIREN, firm figures) or receives that
+    # participant's EU projects at the next import.
+    if name == 'attack_manager_plants_a_siren_id':
+        return [('POST', '/api/v1/organisation',
+                 {'id': 'siren:552081317', 'name': 'EDF', 'kind': 'company'}, None)]
+    if name == 'attack_region_plants_a_cordis_id':
+        return [('POST', '/api/v1/organisation',
+                 {'id': 'cordis:999987939', 'name': 'ESF', 'kind': 'other'}, None)]
+    if name == 'attack_manager_plants_a_cordis_project':
+        return [('POST', '/api/v1/project',
+                 {'id': 'cordis:101999999', 'acronym': 'PLANT', 'programme': 'HORIZON_EUROPE',
+                  'status': 'running'}, None)]
     raise ValueError(f'no attack named {name}')
 
 

@@ -84,6 +84,26 @@ TEST(Problem, ReferenceRowsInUseAndFundersInFrench) {
             "obligatoire pour un financeur de type feder (la région dont c'est l'argent)");
 }
 
+// Refusals that keep imports' ids for the imports, in French (written by hand).
+TEST(Problem, ImportIdsAndMergedIdsInFrench) {
+  const auto french = [](int status, const std::string& detail) {
+    Response res;
+    problem(res, status, detail);
+    localise_problem("fr", res);
+    return Json::parse(res.body)["detail"].get<std::string>();
+  };
+  EXPECT_EQ(french(403,
+                   "the id 'cordis:101999999' is one the SIRENE and CORDIS imports give (siren:…, "
+                   "cordis:…): record it under another id"),
+            "l'identifiant « cordis:101999999 » est de ceux que donnent les imports SIRENE et "
+            "CORDIS (siren:…, cordis:…) : enregistrez-le sous un autre identifiant");
+  EXPECT_EQ(french(409,
+                   "organisation 'annuaire:capteurs' was merged into 'o1': the id names that "
+                   "organisation now"),
+            "l'organisation « annuaire:capteurs » a été fusionnée dans « o1 » : cet identifiant "
+            "désigne désormais celle-ci");
+}
+
 // The rules of the reference geography and of identifiers, in French (written by hand).
 TEST(Problem, CommunesAndIdentifiersInFrench) {
   const auto french = [](const std::string& rule) {
