@@ -101,6 +101,7 @@ export const INDICATORS = {
   budget: I("Budget du pôle", "Cluster budget", "budget de la structure d'animation", "the cluster organisation's budget"),
   private_funding_share: I("Part de financement privé", "Private funding share", "financement privé / budget (cible ≥ 50 %)", "private funding / budget (target ≥ 50 %)"),
   staff: I("Équipe (ETP)", "Staff (FTE)", "équivalents temps plein de l'équipe", "full-time equivalents of the team"),
+  public_funding: I("Financement public du pôle", "Public funding of the cluster", "financements de l'État, des régions et d'autres organismes publics reçus par la structure", "funding from the State, regions and other public bodies received by the cluster organisation"),
   member_jobs: I("Emplois des membres", "Member jobs", "effectif des entreprises membres du panel", "headcount of member firms in the panel"),
   member_jobs_growth: I("Croissance de l'emploi des membres", "Member job growth", "croissance de l'effectif des entreprises membres", "headcount growth of member firms"),
   member_rd_staff: I("Personnel de R&D des membres", "Member R&D staff", "personnel de R&D des entreprises membres (ETP)", "R&D staff of member firms (FTE)"),

@@ -160,6 +160,135 @@ Result<YearEvaluation> evaluation(const Snapshot& s, const Args& a, bool allow_p
   return out;
 }
 
+namespace {
+
+CorrelationMatrix matrix_of(const std::vector<std::string>& names, const evaluate::Table& t) {
+  CorrelationMatrix m;
+  m.names = names;
+  for (size_t i = 0; i < t.rows; ++i) {
+    std::vector<std::optional<double>> row;
+    for (size_t j = 0; j < t.cols; ++j) row.push_back(known(t.at(i, j)));
+    m.r.push_back(std::move(row));
+  }
+  return m;
+}
+
+}  // namespace
+
+Result<MethodAudit> method_audit(const Snapshot& s, const Args& a, bool allow_path) {
+  const int year = a.integer("year");
+  POLES_ASSIGN_OR_RETURN(auto m, find_method(a.text("method"), allow_path));
+  POLES_ASSIGN_OR_RETURN(auto ya, evaluate::audit_year(s, m, year));
+  const evaluate::Audit& au = ya.audit;
+  MethodAudit out;
+  out.year = year;
+  out.method = m.name;
+  out.clusters = ya.rows.size();
+  out.thresholds = AuditThresholdsView{m.audit.redundant, m.audit.negative, m.audit.min_alpha,
+                                       m.audit.weight_ratio};
+  auto pillar_of = [&](size_t i) { return m.pillars[static_cast<size_t>(m.method.pillar[i])]; };
+  for (size_t i = 0; i < m.indicators.size(); ++i) {
+    out.indicators.push_back(AuditedIndicator{m.indicators[i], pillar_of(i),
+                                              known(au.with_pillar[i]), known(au.with_index[i]),
+                                              au.nominal_weight[i], au.effective_weight[i]});
+  }
+  for (const auto& pa : au.pillars) {
+    AuditedPillar x;
+    x.pillar = m.pillars[static_cast<size_t>(pa.pillar)];
+    x.units = pa.units;
+    for (size_t i : pa.indicators) x.indicators.push_back(m.indicators[i]);
+    x.alpha = known(pa.alpha);
+    x.standardised_alpha = known(pa.std_alpha);
+    x.mean_correlation = known(pa.mean_correlation);
+    x.with_index = known(au.pillar_with_index[static_cast<size_t>(pa.pillar)]);
+    x.eigenvalues = pa.eigenvalues;
+    for (size_t c = 0; c < pa.loadings.size(); ++c) {
+      AuditComponent comp{pa.eigenvalues[c], pa.variance_share[c], {}};
+      for (size_t i = 0; i < pa.indicators.size(); ++i)
+        comp.loadings.items.emplace_back(m.indicators[pa.indicators[i]], pa.loadings[c][i]);
+      x.components.push_back(std::move(comp));
+    }
+    out.pillars.push_back(std::move(x));
+  }
+  for (const auto& f : au.flags) {
+    AuditFlagView v;
+    v.kind = f.kind;
+    v.pillar = f.pillar >= 0 ? m.pillars[static_cast<size_t>(f.pillar)] : "";
+    if (f.a >= 0) v.indicator = m.indicators[static_cast<size_t>(f.a)];
+    if (f.b >= 0) v.other = m.indicators[static_cast<size_t>(f.b)];
+    v.value = f.value;
+    out.flags.push_back(std::move(v));
+  }
+  out.indicator_correlations = matrix_of(m.indicators, au.correlation);
+  out.pillar_correlations = matrix_of(m.pillars, au.pillar_correlation);
+  return out;
+}
+
+Result<ClusterEfficiency> cluster_efficiency(const Snapshot& s, const Args& a, bool allow_path) {
+  const int year = a.integer("year");
+  POLES_ASSIGN_OR_RETURN(auto m, find_method(a.text("method"), allow_path));
+  if (const auto& o = a.text("orientation"); !o.empty())
+    m.efficiency.orientation =
+        o == "output" ? evaluate::Orientation::kOutput : evaluate::Orientation::kInput;
+  if (const auto& r = a.text("returns"); !r.empty())
+    m.efficiency.returns =
+        r == "constant" ? evaluate::Returns::kConstant : evaluate::Returns::kVariable;
+  POLES_ASSIGN_OR_RETURN(auto ye, evaluate::efficiency_year(s, m, year));
+  const bool crs = m.efficiency.returns == evaluate::Returns::kConstant;
+  ClusterEfficiency out;
+  out.year = year;
+  out.method = m.name;
+  out.orientation = m.efficiency.orientation == evaluate::Orientation::kInput ? "input" : "output";
+  out.returns = crs ? "constant" : "variable";
+  out.inputs = m.efficiency.inputs;
+  out.outputs = m.efficiency.outputs;
+  const auto& ct = s.table("cluster");
+  const auto& name = ct.column("name");
+  for (size_t u = 0; u < ye.rows.size(); ++u) {
+    const auto row = static_cast<size_t>(ye.rows[u]);
+    ClusterEfficiencyRow x;
+    x.cluster = std::string(ct.key(row));
+    x.name = std::string(name.text(row));
+    std::vector<double> in(ye.inputs.cols), outp(ye.outputs.cols);
+    for (size_t i = 0; i < in.size(); ++i) in[i] = ye.inputs.at(u, i);
+    for (size_t r = 0; r < outp.size(); ++r) outp[r] = ye.outputs.at(u, r);
+    x.inputs = keyed(out.inputs, in);
+    x.outputs = keyed(out.outputs, outp);
+    const auto& c = ye.constant[u];
+    const auto& v = ye.variable[u];
+    x.assessed = c.assessed;
+    if (!x.assessed) {
+      for (size_t i = 0; i < in.size() && !x.reason; ++i) {
+        if (!std::isfinite(in[i]))
+          x.reason = fmt::format("input '{}' unknown", out.inputs[i]);
+        else if (in[i] <= 0)
+          x.reason = fmt::format("input '{}' not positive", out.inputs[i]);
+      }
+      for (size_t r = 0; r < outp.size() && !x.reason; ++r) {
+        if (!std::isfinite(outp[r])) x.reason = fmt::format("output '{}' unknown", out.outputs[r]);
+      }
+      out.clusters.push_back(std::move(x));
+      continue;
+    }
+    ++out.assessed;
+    x.constant_returns = c.efficiency;
+    x.variable_returns = v.efficiency;
+    x.efficiency = crs ? c.efficiency : v.efficiency;
+    x.scale = v.efficiency > 0 ? known(c.efficiency / v.efficiency) : std::nullopt;
+    if (*x.efficiency > 1 - 1e-9) ++out.efficient;
+    const auto& lambda = crs ? c.lambda : v.lambda;
+    for (size_t j = 0; j < lambda.size(); ++j) {
+      if (lambda[j] > 0 && j != u) x.peers.emplace_back(ct.key(static_cast<size_t>(ye.rows[j])));
+    }
+    out.clusters.push_back(std::move(x));
+  }
+  std::stable_sort(out.clusters.begin(), out.clusters.end(), [](const auto& x, const auto& y) {
+    if (x.assessed != y.assessed) return x.assessed;
+    return x.efficiency.value_or(0) > y.efficiency.value_or(0);
+  });
+  return out;
+}
+
 Result<IndicatorTrends> indicator_trends(const Snapshot& s, const std::string& cluster,
                                          const Args& a) {
   const int32_t row = s.table("cluster").find(cluster);
@@ -317,6 +446,28 @@ const ParamSpecs& evaluation_params() {
       integer_param("seed", "Seed of the Monte Carlo (default: the method's)", 0, 2147483647),
       integer_param("sobol_n", "Base sample of the Sobol indices, 0: none (default: the method's)",
                     0, 100000)};
+  return k;
+}
+
+const ParamSpecs& method_params() {
+  static const ParamSpecs k = {
+      integer_param("year", "Year evaluated", 2005, 2100, "2022"),
+      text_param("method", "Method file: the name of one shipped in methods/", "default")};
+  return k;
+}
+
+const ParamSpecs& efficiency_params() {
+  static const ParamSpecs k = [] {
+    ParamSpecs out = method_params();
+    out.push_back(choice_param("orientation",
+                               "input: the share of its inputs a cluster needs for its outputs; "
+                               "output: how much more it could produce (default: the method's)",
+                               {"input", "output"}));
+    out.push_back(choice_param("returns",
+                               "Returns to scale of the efficiency given (default: the method's)",
+                               {"constant", "variable"}));
+    return out;
+  }();
   return k;
 }
 

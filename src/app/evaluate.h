@@ -154,6 +154,105 @@ struct YearEvaluation {
 POLES_JSON(YearEvaluation, year, ranked, evaluated, method, uncertainty, sensitivity, peers,
            clusters)
 
+// --- the statistical audit of a method
+// ------------------------------------------------------------
+
+struct AuditedIndicator {
+  std::string id;
+  std::string pillar;
+  std::optional<double> with_pillar;  // Pearson r with its pillar's score (null: undefined)
+  std::optional<double> with_index;   // with the index
+  double nominal_weight = 0;          // in the index (within its pillar × the pillar's weight)
+  double effective_weight = 0;        // r² with the index, normalised to sum to 1
+};
+POLES_JSON(AuditedIndicator, id, pillar, with_pillar, with_index, nominal_weight, effective_weight)
+
+struct AuditComponent {
+  double eigenvalue = 0;
+  double variance_share = 0;
+  tj::OrderedFields<double> loadings;  // by indicator (constant ones left out)
+};
+POLES_JSON(AuditComponent, eigenvalue, variance_share, loadings)
+
+struct AuditedPillar {
+  std::string pillar;
+  uint64_t units = 0;                   // clusters with every indicator of the pillar known
+  std::vector<std::string> indicators;  // those kept (constant ones left out)
+  std::optional<double> alpha;          // Cronbach's α from covariances (null: < 2 indicators)
+  std::optional<double> standardised_alpha;  // from the mean correlation
+  std::optional<double> mean_correlation;
+  std::optional<double> with_index;        // the pillar's score with the index
+  std::vector<double> eigenvalues;         // of the correlation matrix, descending
+  std::vector<AuditComponent> components;  // those with an eigenvalue >= 1 (the first at least)
+};
+POLES_JSON(AuditedPillar, pillar, units, indicators, alpha, standardised_alpha, mean_correlation,
+           with_index, eigenvalues, components)
+
+struct AuditFlagView {
+  // redundant | negative | negative_with_pillar | constant | low_alpha | low_influence | dominant
+  std::string kind;
+  std::string pillar;
+  tj::Omittable<std::string> indicator, other;  // the indicator (and the other of a pair)
+  double value = 0;                             // r, α, or effective / nominal weight
+};
+POLES_JSON(AuditFlagView, kind, pillar, indicator, other, value)
+
+struct AuditThresholdsView {
+  double redundant = 0, negative = 0, min_alpha = 0, weight_ratio = 0;
+};
+POLES_JSON(AuditThresholdsView, redundant, negative, min_alpha, weight_ratio)
+
+struct CorrelationMatrix {
+  std::vector<std::string> names;
+  std::vector<std::vector<std::optional<double>>> r;  // rows and columns in `names` order
+};
+POLES_JSON(CorrelationMatrix, names, r)
+
+struct MethodAudit {
+  int year = 0;
+  std::string method;
+  uint64_t clusters = 0;
+  AuditThresholdsView thresholds;
+  std::vector<AuditFlagView> flags;
+  std::vector<AuditedPillar> pillars;
+  std::vector<AuditedIndicator> indicators;  // the method's order
+  CorrelationMatrix indicator_correlations, pillar_correlations;
+};
+POLES_JSON(MethodAudit, year, method, clusters, thresholds, flags, pillars, indicators,
+           indicator_correlations, pillar_correlations)
+
+// --- the efficiency of the clusters (DEA)
+// ----------------------------------------------------------
+
+struct ClusterEfficiencyRow {
+  std::string cluster;
+  std::string name;
+  // False when an input is missing or not positive, or an output is missing: `reason` says which.
+  bool assessed = false;
+  tj::Omittable<std::string> reason;
+  std::optional<double> efficiency;        // under the method's returns to scale, in (0, 1]
+  std::optional<double> constant_returns;  // CRS (overall technical efficiency)
+  std::optional<double> variable_returns;  // VRS (pure technical efficiency)
+  std::optional<double> scale;             // CRS / VRS
+  std::vector<std::string> peers;          // the efficient clusters it is compared with
+  tj::OrderedFields<std::optional<double>> inputs, outputs;
+};
+POLES_JSON(ClusterEfficiencyRow, cluster, name, assessed, reason, efficiency, constant_returns,
+           variable_returns, scale, peers, inputs, outputs)
+
+struct ClusterEfficiency {
+  int year = 0;
+  std::string method;
+  std::string orientation;  // input | output
+  std::string returns;      // constant | variable: which `efficiency` reads
+  std::vector<std::string> inputs, outputs;
+  uint64_t assessed = 0;
+  uint64_t efficient = 0;                      // efficiency 1 (to 1e-9)
+  std::vector<ClusterEfficiencyRow> clusters;  // most efficient first; not assessed last
+};
+POLES_JSON(ClusterEfficiency, year, method, orientation, returns, inputs, outputs, assessed,
+           efficient, clusters)
+
 // --- a cluster's trends
 // ---------------------------------------------------------------------------
 
@@ -248,6 +347,13 @@ Result<evaluate::MethodFile> find_method(const std::string& name_or_path, bool a
 // fewer than three clusters labelled.
 Result<YearEvaluation> evaluation(const snapshot::Snapshot& s, const Args& a,
                                   bool allow_path = false);
+// REQUIRES: `a` parsed with method_params(). NotFound for an unknown method or a year with fewer
+// than three clusters labelled.
+Result<MethodAudit> method_audit(const snapshot::Snapshot& s, const Args& a,
+                                 bool allow_path = false);
+// REQUIRES: `a` parsed with efficiency_params().
+Result<ClusterEfficiency> cluster_efficiency(const snapshot::Snapshot& s, const Args& a,
+                                             bool allow_path = false);
 // REQUIRES: `a` parsed with trends_params(). NotFound for an unknown cluster; InvalidArgument when
 // from is after to.
 Result<IndicatorTrends> indicator_trends(const snapshot::Snapshot& s, const std::string& cluster,
@@ -339,6 +445,8 @@ Result<std::optional<std::string>> published_report(store::Store& s, int year,
 
 // The parameters of the evaluation views (shared by the API and the CLI).
 const ParamSpecs& evaluation_params();
+const ParamSpecs& method_params();      // year, method
+const ParamSpecs& efficiency_params();  // year, method, orientation, returns
 const ParamSpecs& trends_params();
 const ParamSpecs& assessments_params();
 const ParamSpecs& characterisation_params();

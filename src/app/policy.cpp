@@ -204,6 +204,9 @@ constexpr Grant kPolicy[] = {
     {A, "selection", RD, R::kAny},
     {S, "selection", RD, R::kAny},
     {E, "selection", RD, R::kAny},
+    {A, "evaluation_method", RD, R::kAny},
+    {S, "evaluation_method", RD, R::kAny},
+    {E, "evaluation_method", RD, R::kAny},
     {A, "impact_study", RD, R::kAny},
     {S, "impact_study", RD, R::kAny},
     {E, "impact_study", RD, R::kAny},
@@ -291,6 +294,11 @@ constexpr Capability kCapabilities[] = {
      "administrators; its own cluster for a cluster manager; the clusters of its region for a "
      "region; not members (their clusters' figures are the clusters' to publish). A cluster the "
      "caller may not read answers 404, as a missing one."},
+    {"evaluation_method",
+     "the statistical audit of a method on a year (correlations, Cronbach's alpha, PCA, "
+     "effective weights) and the efficiency of every cluster (DEA on budget, staff and public "
+     "money): they read every cluster's inputs and outputs, as the draft evaluation does. The "
+     "State, evaluators and administrators."},
     {"impact_study", "the impact estimations on firms (jobs, reports): firm-level microdata."},
     {"change_requests",
      "requests to the owner of a row instead of rights gained by link rows: a cluster asks the "

@@ -202,6 +202,69 @@ void add_evaluate(CLI::App& app, CommandContext& ctx) {
                });
   view_command(
       ev, ctx,
+      {.name = "audit",
+       .help = "The statistical audit of a method on a year: correlations, Cronbach's "
+               "alpha and PCA per pillar, effective against nominal weights, flags",
+       .tables = kEvaluateTables,
+       .params = app::method_params(),
+       .table = "indicators"},
+      [](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
+        POLES_ASSIGN_OR_RETURN(auto v, app::method_audit(s, a.args, true));
+        if (a.json) return tj::to_json(v);
+        // The flags, then one line per pillar and one per indicator.
+        Json pillars = Json::array();
+        for (const auto& p : v.pillars) {
+          pillars.push_back(Json{
+              {"pillar", p.pillar},
+              {"indicators", p.indicators.size()},
+              {"alpha", tj::to_json(p.alpha)},
+              {"std_alpha", tj::to_json(p.standardised_alpha)},
+              {"components", p.components.size()},
+              {"first_share", p.components.empty() ? Json() : Json(p.components[0].variance_share)},
+              {"with_index", tj::to_json(p.with_index)}});
+        }
+        Json indicators = Json::array();
+        for (const auto& i : v.indicators) {
+          indicators.push_back(Json{{"indicator", i.id},
+                                    {"pillar", i.pillar},
+                                    {"r_pillar", tj::to_json(i.with_pillar)},
+                                    {"r_index", tj::to_json(i.with_index)},
+                                    {"nominal", i.nominal_weight},
+                                    {"effective", i.effective_weight}});
+        }
+        return Json{{"year", v.year},
+                    {"method", v.method},
+                    {"flags", tj::to_json(v.flags)},
+                    {"pillars", pillars},
+                    {"indicators", indicators}};
+      });
+  view_command(ev, ctx,
+               {.name = "efficiency",
+                .help = "The efficiency of the clusters by data envelopment analysis (DEA), with "
+                        "each one's peers",
+                .tables = kEvaluateTables,
+                .params = app::efficiency_params(),
+                .table = "clusters"},
+               [](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
+                 POLES_ASSIGN_OR_RETURN(auto v, app::cluster_efficiency(s, a.args, true));
+                 if (a.json) return tj::to_json(v);
+                 Json rows = Json::array();
+                 for (const auto& c : v.clusters) {
+                   std::string peers;
+                   for (const auto& p : c.peers) peers += (peers.empty() ? "" : " ") + p;
+                   rows.push_back(Json{{"cluster", c.cluster},
+                                       {"efficiency", tj::to_json(c.efficiency)},
+                                       {"crs", tj::to_json(c.constant_returns)},
+                                       {"vrs", tj::to_json(c.variable_returns)},
+                                       {"scale", tj::to_json(c.scale)},
+                                       {"peers", c.assessed ? peers : c.reason.value_or("")}});
+                 }
+                 return Json{{"year", v.year},           {"orientation", v.orientation},
+                             {"returns", v.returns},     {"assessed", v.assessed},
+                             {"efficient", v.efficient}, {"clusters", rows}};
+               });
+  view_command(
+      ev, ctx,
       {.name = "characterise",
        .help = "Declared against measured scale, specialisation of each cluster's sector, filière "
                "overlaps and gaps",

@@ -68,6 +68,7 @@ constexpr IndicatorDef kDefs[] = {
   {"budget", P::kBusiness, "euros", D::kHigher, "the cluster organisation's budget"},
   {"private_funding_share", P::kBusiness, "share", D::kHigher, "private funding (fees, paid services, sponsors) / budget (target ≥ 50 %)"},
   {"staff", P::kBusiness, "FTE", D::kHigher, "full-time equivalents of the cluster's team"},
+  {"public_funding", P::kBusiness, "euros", D::kLower, "public funding of the cluster organisation (State, regions, other public bodies): an input of the efficiency analysis"},
   {"member_jobs", P::kEmployment, "jobs", D::kHigher, "headcount of member firms in the firm panel", true},
   {"member_jobs_growth", P::kEmployment, "share", D::kHigher, "headcount growth of firms members this year and in the panel both years", true},
   {"member_rd_staff", P::kEmployment, "FTE", D::kHigher, "R&D staff of member firms in the firm panel", true},
@@ -489,6 +490,7 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
   const auto& b_total = budget.column("total");
   const auto& b_private = budget.column("private");
   const auto& b_staff = budget.column("staff");
+  const auto& b_public = budget.column("public");
   for (size_t i = 0; i < budget.rows; ++i) {
     const int y = static_cast<int>(b_year.ints[i]);
     if (!in_range(y)) continue;
@@ -497,6 +499,7 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
     set(y, c, "budget", total);
     set(y, c, "private_funding_share", ratio(b_private.reals[i], total));
     set(y, c, "staff", b_staff.reals[i]);
+    set(y, c, "public_funding", b_public.reals[i]);
   }
 
   // --- employment in member firms (firm panel)

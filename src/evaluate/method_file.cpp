@@ -332,6 +332,65 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
       m.ladder.push_back(std::move(r));
     }
   }
+  // The statistical audit's thresholds.
+  if (const auto* a = t["audit"].as_table()) {
+    auto number = [&](const char* key, double& out, double lo, double hi) {
+      const auto* node = a->get(key);
+      if (!node) return;
+      bool ok = true;
+      const double v = number_of(node, ok);
+      if (!ok || v < lo || v > hi) {
+        err.add(std::string("audit.") + key,
+                ok ? fmt::format("{}", v) : node->value<std::string>().value_or(""),
+                fmt::format("must be a number between {} and {}", lo, hi), line_of(node));
+        return;
+      }
+      out = v;
+    };
+    number("redundant", m.audit.redundant, 0, 1);
+    number("negative", m.audit.negative, -1, 0);
+    number("min_alpha", m.audit.min_alpha, 0, 1);
+    number("weight_ratio", m.audit.weight_ratio, 1, 100);
+  }
+
+  // The efficiency analysis: inputs and outputs from the catalogue, orientation, returns.
+  if (const auto* e = t["efficiency"].as_table()) {
+    auto ids = [&](const char* key, std::vector<std::string>& out) {
+      const auto* node = e->get(key);
+      if (!node) return;
+      const auto* arr = node->as_array();
+      if (!arr || arr->empty()) {
+        err.add(std::string("efficiency.") + key, "",
+                "a list of one indicator id or more (docs/indicators.md)", line_of(node));
+        return;
+      }
+      out.clear();
+      for (const auto& x : *arr) {
+        const auto id = x.value<std::string>().value_or("");
+        if (indicator_index(id) < 0)
+          err.add(std::string("efficiency.") + key, id,
+                  "unknown indicator (docs/indicators.md lists them)", line_of(&x));
+        else if (std::find(out.begin(), out.end(), id) != out.end())
+          err.add(std::string("efficiency.") + key, id, "listed twice", line_of(&x));
+        else
+          out.push_back(id);
+      }
+    };
+    ids("inputs", m.efficiency.inputs);
+    ids("outputs", m.efficiency.outputs);
+    for (const auto& id : m.efficiency.inputs) {
+      if (std::find(m.efficiency.outputs.begin(), m.efficiency.outputs.end(), id) !=
+          m.efficiency.outputs.end())
+        err.add("efficiency.outputs", id, "an indicator is an input or an output, not both");
+    }
+    constexpr std::array<std::pair<std::string_view, Orientation>, 2> kOrient = {
+        {{"input", Orientation::kInput}, {"output", Orientation::kOutput}}};
+    constexpr std::array<std::pair<std::string_view, Returns>, 2> kReturns = {
+        {{"constant", Returns::kConstant}, {"variable", Returns::kVariable}}};
+    parse_enum(*e, "orientation", kOrient, m.efficiency.orientation, err);
+    parse_enum(*e, "returns", kReturns, m.efficiency.returns, err);
+  }
+
   if (!err.list.empty()) return Status::bad_input(err.list);
   return m;
 }

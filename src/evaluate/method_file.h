@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "core/status.h"
+#include "evaluate/audit.h"
 #include "evaluate/composite.h"
+#include "evaluate/efficiency.h"
 #include "evaluate/sensitivity.h"
 
 namespace poles::evaluate {
@@ -30,6 +32,15 @@ struct RatingClass {
       0;  // share of units in this class, from the top (the last class takes the rest)
 };
 
+// The efficiency analysis (DEA) of a method: which catalogue indicators are inputs and outputs.
+struct EfficiencySpec {
+  std::vector<std::string> inputs = {"budget", "staff", "public_funding"};
+  std::vector<std::string> outputs = {"projects_labelled", "products_on_market", "members",
+                                      "services_delivered"};
+  Orientation orientation = Orientation::kInput;
+  Returns returns = Returns::kVariable;
+};
+
 struct MethodFile {
   std::string name, description, path;
   std::vector<std::string> indicators;  // ids, in the file's order
@@ -43,6 +54,8 @@ struct MethodFile {
   std::vector<RatingClass> ratings;
   double min_targets_met_share = 0.6;  // a contract year is missed below this share of targets met
   std::vector<ActionRule> ladder;      // any order; the highest level matched is proposed
+  AuditThresholds audit;               // [audit]: the statistical audit's flags
+  EfficiencySpec efficiency;           // [efficiency]: DEA inputs, outputs, model
 };
 
 Result<MethodFile> load_method(const std::string& path);

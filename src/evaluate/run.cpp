@@ -63,6 +63,49 @@ Table indicator_table(const Catalogue& c, const MethodFile& m, int year,
   return t;
 }
 
+namespace {
+
+// The catalogue's values of `ids` for the clusters `rows` in `year`.
+Table columns_of(const Catalogue& c, const std::vector<std::string>& ids, int year,
+                 const std::vector<int32_t>& rows) {
+  Table t{rows.size(), ids.size(), std::vector<double>(rows.size() * ids.size())};
+  for (size_t r = 0; r < rows.size(); ++r)
+    for (size_t k = 0; k < ids.size(); ++k)
+      t.at(r, k) = c.at(year, rows[r], indicator_index(ids[k]));
+  return t;
+}
+
+}  // namespace
+
+Result<YearAudit> audit_year(const Snapshot& s, const MethodFile& m, int year) {
+  const Catalogue cat = catalogue(s, year - 10, year);  // as evaluate_year reads it
+  YearAudit out;
+  const Table raw = indicator_table(cat, m, year, out.rows);
+  if (out.rows.size() < kMinRanked)
+    return Status::not_found(
+        fmt::format("{} clusters labelled in {}: an audit needs a composite of {} clusters or more",
+                    out.rows.size(), year, kMinRanked));
+  POLES_ASSIGN_OR_RETURN(auto comp, compute(raw, m.method));
+  out.audit = audit(comp, m.method, m.audit);
+  return out;
+}
+
+Result<YearEfficiency> efficiency_year(const Snapshot& s, const MethodFile& m, int year) {
+  const Catalogue cat = catalogue(s, year - 10, year);  // as evaluate_year reads it
+  YearEfficiency out;
+  indicator_table(cat, m, year, out.rows);
+  if (out.rows.empty())
+    return Status::not_found(
+        fmt::format("no cluster is labelled in {}: nothing to evaluate", year));
+  out.inputs = columns_of(cat, m.efficiency.inputs, year, out.rows);
+  out.outputs = columns_of(cat, m.efficiency.outputs, year, out.rows);
+  POLES_ASSIGN_OR_RETURN(
+      out.constant, dea(out.inputs, out.outputs, m.efficiency.orientation, Returns::kConstant));
+  POLES_ASSIGN_OR_RETURN(
+      out.variable, dea(out.inputs, out.outputs, m.efficiency.orientation, Returns::kVariable));
+  return out;
+}
+
 Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int year,
                                  const RunOptions& o) {
   const Catalogue cat = catalogue(s, year - 10, year);

@@ -86,6 +86,24 @@ struct RunOptions {
 };
 Result<Evaluation> evaluate_year(const snapshot::Snapshot& s, const MethodFile& m, int year,
                                  const RunOptions& o = {});
+// The statistical audit of the year's composite (evaluate/audit.h) with the method's thresholds.
+// `rows`: the clusters' snapshot rows, in the composite's order. NotFound when fewer than
+// kMinRanked clusters are labelled in the year (no composite).
+struct YearAudit {
+  std::vector<int32_t> rows;
+  Audit audit;
+};
+Result<YearAudit> audit_year(const snapshot::Snapshot& s, const MethodFile& m, int year);
+
+// The efficiency (DEA) of the clusters labelled in `year` with the method's inputs, outputs and
+// orientation, under both constant and variable returns (scale efficiency = CRS / VRS).
+struct YearEfficiency {
+  std::vector<int32_t> rows;  // snapshot rows of the clusters labelled in the year
+  Table inputs, outputs;      // rows × the method's inputs / outputs (raw values)
+  std::vector<DeaUnit> constant, variable;
+};
+Result<YearEfficiency> efficiency_year(const snapshot::Snapshot& s, const MethodFile& m, int year);
+
 // The raw table of the method's indicators for the clusters labelled in `year` (rows in `rows`).
 Table indicator_table(const Catalogue& c, const MethodFile& m, int year,
                       std::vector<int32_t>& rows);

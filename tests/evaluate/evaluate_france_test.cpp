@@ -12,10 +12,12 @@
 
 #include "app/access.h"
 #include "demo_france.h"
+#include "evaluate/audit.h"
 #include "evaluate/composite.h"
 #include "evaluate/indicators.h"
 #include "evaluate/method_file.h"
 #include "evaluate/run.h"
+#include "test_support.h"
 
 namespace poles::evaluate {
 namespace {
@@ -158,6 +160,97 @@ TEST_F(EvaluateFrance, DefaultCompositeAgreesWithR) {
     EXPECT_NEAR(c->index[r], idx, 1e-9) << r;
     EXPECT_EQ(c->rank[r], static_cast<int>(rank)) << r;
   }
+}
+
+// The audit of the default method on 2022 (56 clusters, 44 indicators, constant ones among them)
+// against psych and cor() on the same normalised table: α, eigenvalues, loadings of the retained
+// components, effective weights, to 1e-8. R drops the constant columns itself.
+TEST_F(EvaluateFrance, AuditOfTheDefaultMethodAgreesWithPsych) {
+  if (!std::filesystem::exists(POLES_RSCRIPT))
+    GTEST_FAIL() << "Rscript is needed (scripts/install-deps installs r-base-core and "
+                    "r-cran-psych); CMake found '"
+                 << POLES_RSCRIPT << "'";
+  const MethodFile m = default_method();
+  auto ya = audit_year(*snap_, m, 2022);
+  ASSERT_TRUE(ya.has_value()) << ya.error().to_string();
+  const Audit& a = ya->audit;
+  // The same composite, for its normalised table.
+  const auto cat = catalogue(*snap_, 2012, 2022);
+  std::vector<int32_t> rows;
+  auto c = compute(indicator_table(cat, m, 2022, rows), m.method);
+  ASSERT_TRUE(c.has_value()) << c.error().to_string();
+  ASSERT_EQ(rows, ya->rows);
+  testing::TempDir dir;
+  std::ostringstream x, meta;
+  x.precision(17);
+  for (size_t r = 0; r < c->normalised.rows; ++r) {
+    for (size_t k = 0; k < c->normalised.cols; ++k) x << (k ? "," : "") << c->normalised.at(r, k);
+    x << "," << c->index[r] << "\n";
+  }
+  for (size_t k = 0; k < m.indicators.size(); ++k) meta << m.method.pillar[k] << "\n";
+  testing::write_file(dir / "x.csv", x.str());
+  testing::write_file(dir / "pillar.txt", meta.str());
+  const std::string code =
+      "suppressMessages(library(psych))\n"
+      "d <- as.matrix(read.csv('" +
+      (dir / "x.csv").string() +
+      "', header = FALSE))\n"
+      "x <- d[, -ncol(d)]; idx <- d[, ncol(d)]\n"
+      "pil <- scan('" +
+      (dir / "pillar.txt").string() +
+      "', quiet = TRUE)\n"
+      "out <- c()\n"
+      "put <- function(v) out <<- c(out, v)\n"
+      "for (p in sort(unique(pil))) {\n"
+      "  y <- x[, pil == p, drop = FALSE]\n"
+      "  y <- y[, apply(y, 2, function(v) length(unique(v)) > 1), drop = FALSE]\n"
+      "  put(ncol(y))\n"
+      "  if (ncol(y) < 2) next\n"
+      "  a <- suppressWarnings(psych::alpha(y, check.keys = FALSE))\n"
+      "  put(c(a$total$raw_alpha, a$total$std.alpha))\n"
+      "  e <- eigen(cor(y))$values\n"
+      "  k <- max(1, sum(e >= 1))\n"
+      "  L <- unclass(suppressWarnings(psych::principal(y, nfactors = k, rotate = "
+      "'none'))$loadings)\n"
+      "  put(c(e, k))\n"
+      "  for (j in 1:k) { l <- L[, j]; if (sum(l) < 0) l <- -l; put(l) }\n"
+      "}\n"
+      "r <- suppressWarnings(cor(x, idx))[, 1]; r[is.na(r)] <- 0; put(r^2 / sum(r^2))\n"
+      "writeLines(format(out, digits = 17), '" +
+      (dir / "out.txt").string() + "')\n";
+  const auto run = testing::run_r(POLES_RSCRIPT, dir.path(), "audit.R", code);
+  ASSERT_EQ(run.status, 0) << run.output;
+  std::istringstream in(testing::read_file(dir / "out.txt"));
+  auto next = [&] {
+    double v = std::numeric_limits<double>::quiet_NaN();
+    EXPECT_TRUE(in >> v);
+    return v;
+  };
+  size_t checked = 0;
+  for (const auto& pa : a.pillars) {
+    ASSERT_EQ(pa.indicators.size(), static_cast<size_t>(next())) << m.pillars[pa.pillar];
+    if (pa.indicators.size() < 2) continue;
+    EXPECT_NEAR(pa.alpha, next(), 1e-8) << m.pillars[pa.pillar];
+    EXPECT_NEAR(pa.std_alpha, next(), 1e-8) << m.pillars[pa.pillar];
+    for (double e : pa.eigenvalues) EXPECT_NEAR(e, next(), 1e-8) << m.pillars[pa.pillar];
+    ASSERT_EQ(pa.retained, static_cast<size_t>(next())) << m.pillars[pa.pillar];
+    for (const auto& l : pa.loadings)
+      for (double v : l) EXPECT_NEAR(v, next(), 1e-8) << m.pillars[pa.pillar];
+    ++checked;
+  }
+  EXPECT_EQ(checked, m.pillars.size());
+  for (size_t i = 0; i < a.effective_weight.size(); ++i)
+    EXPECT_NEAR(a.effective_weight[i], next(), 1e-8) << m.indicators[i];
+  // The default method's known weaknesses on the demo are found: a pillar below α 0.7, members
+  // and companies redundant, a constant European indicator.
+  auto flagged = [&](const std::string& kind, const std::string& id) {
+    return std::any_of(a.flags.begin(), a.flags.end(), [&](const AuditFlag& f) {
+      return f.kind == kind && (id.empty() || (f.a >= 0 && m.indicators[f.a] == id));
+    });
+  };
+  EXPECT_TRUE(flagged("low_alpha", ""));
+  EXPECT_TRUE(flagged("redundant", "members"));
+  EXPECT_TRUE(flagged("constant", "european_projects"));
 }
 
 TEST_F(EvaluateFrance, YearEvaluationEndToEnd) {

@@ -211,6 +211,9 @@ add('evaluate', 'GET', '/api/v1/evaluate?year=2022&draws=200&seed=5&sobol_n=0');
 add('evaluate-trends', 'GET', `/api/v1/evaluate/trends/${C}?from=2018&to=2022`);
 add('evaluate-assessments', 'GET', '/api/v1/evaluate/assessments?year=2022');
 add('evaluate-characterisation', 'GET', '/api/v1/evaluate/characterisation?year=2022');
+add('evaluate-audit', 'GET', '/api/v1/evaluate/audit?year=2022');
+add('evaluate-efficiency', 'GET', '/api/v1/evaluate/efficiency?year=2022');
+add('evaluate-efficiency-output-crs', 'GET', '/api/v1/evaluate/efficiency?year=2022&orientation=output&returns=constant');
 // publication to the evaluated: the cluster manager reads its own cluster's published results
 add('evaluate-unpublished-manager', 'GET', '/api/v1/evaluate?year=2022', { as: 'manager' });
 add('evaluate-publish', 'POST', '/api/v1/evaluate/publications/2022?draws=100&seed=5&sobol_n=0');

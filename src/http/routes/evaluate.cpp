@@ -201,6 +201,29 @@ void add_evaluate_routes(Router& r, Services&) {
         }
         c.reply(200, view);
       });
+  // The method's audit and the clusters' efficiency read every cluster's figures, as the draft
+  // evaluation does: the State, evaluators and administrators.
+  r.get("/api/v1/evaluate/audit",
+        "The statistical audit of a method on a year: correlations, Cronbach's alpha and PCA per "
+        "pillar, effective against nominal weights, flags",
+        "evaluate")
+      .may(app::Op::kRead, "evaluation_method")
+      .params(app::method_params())
+      .cached()
+      .returns<app::MethodAudit>()
+      .handle([](Ctx& c) { c.view([&](const auto& s) { return app::method_audit(s, c.args); }); });
+  r.get(
+       "/api/v1/evaluate/efficiency",
+       "The efficiency of the clusters by data envelopment analysis (inputs: budget, staff, public "
+       "money; outputs: projects, products, members, services), with each one's peers",
+       "evaluate")
+      .may(app::Op::kRead, "evaluation_method")
+      .params(app::efficiency_params())
+      .cached()
+      .returns<app::ClusterEfficiency>()
+      .handle([](Ctx& c) {
+        c.view([&](const auto& s) { return app::cluster_efficiency(s, c.args); });
+      });
   r.get("/api/v1/evaluate/characterisation",
         "Declared vs measured scale, sector specialisation, filière overlaps and gaps", "evaluate")
       .may(app::Action::kRead, "cluster")
