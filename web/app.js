@@ -276,6 +276,9 @@ function whyList(c, peer) {
   const shareUnit = (i, v) => (INDICATORS[i] && ["share"].includes(indicatorUnits[i]) ? pct(v) : fmt(v, 2));
   if (missed.length) for (const m of missed) items.push(t("ev.why_missed", { i: indicatorLabel(m.indicator), v: shareUnit(m.indicator, m.value), t: shareUnit(m.indicator, m.target) }));
   else items.push(t("ev.why_all_met"));
+  // The method's absolute criteria the cluster failed this year (published evaluations made before
+  // criteria existed have none).
+  for (const k of (c.criteria || []).filter((x) => x.met === false)) items.push(t("ev.why_criterion", { c: lang === "fr" ? k.text_fr : k.text_en }));
   return el("ul", { class: "why" }, items.map((x) => el("li", {}, x)));
 }
 let indicatorUnits = {};
@@ -1662,7 +1665,7 @@ async function pageGlossary(root) {
     el("h2", {}, t("gl.terms")),
     table([{ label: t("kind"), value: (r) => r[0] }, { label: t("name"), value: (r) => r[1] }], [
       ...["idea", "submitted", "labelled", "funded", "running", "completed", "on_market", "rejected", "abandoned"].map((c) => [t("status"), label("project_status", c)]),
-      ...["very_performing", "performing", "less_performing"].map((c) => [t("rating"), label("rating", c)]),
+      ...["very_performing", "performing", "less_performing", "not_distinguishable"].map((c) => [t("rating"), label("rating", c)]),
       ...[0, 1, 2, 3, 4].map((c) => [t("ev.action"), label("action_level", c)]),
       ...["b2b_meeting", "international_mission", "technology_watch", "financing_access", "training", "digital_diagnostic", "event"].map((c) => [t("profile.services"), label("service_kind", c)])], null, { page: 100 }));
 }

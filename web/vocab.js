@@ -57,60 +57,10 @@ const NAF = {
 
 // The evaluation's indicators: label, unit and a definition in both languages (the API's formula
 // is the English definition's source; units are the API's).
-const I = (fr, en, defFr, defEn) => ({ fr, en, defFr, defEn });
-export const INDICATORS = {
-  members: I("Membres", "Members", "membres dont l'adhésion couvre une partie de l'année", "members whose membership covers part of the year"),
-  companies: I("Entreprises membres", "Member companies", "entreprises membres", "member companies"),
-  sme_members: I("PME membres", "SME members", "entreprises membres de taille TPE ou PME", "member companies of size class TPE or PME"),
-  sme_member_share: I("Part de PME parmi les membres", "SME share of members", "PME membres / membres", "SME member companies / members"),
-  research_members: I("Membres de la recherche", "Research members", "membres organismes de recherche ou d'enseignement supérieur", "members that are research bodies or higher education"),
-  member_growth: I("Croissance des membres", "Member growth", "(membres − membres de l'année précédente) / membres de l'année précédente", "(members − members of the year before) / members of the year before"),
-  member_retention: I("Fidélisation des membres", "Member retention", "membres de l'année précédente encore membres / membres de l'année précédente", "members of the year before still members this year / members of the year before"),
-  new_members: I("Nouveaux membres", "New members", "adhésions commençant dans l'année", "memberships starting in the year"),
-  members_outside_region: I("Membres hors région", "Members outside the region", "membres situés hors de la région du pôle / membres de région connue", "members outside the cluster's home region / members with a known region"),
-  projects_labelled: I("Projets labellisés", "Projects labelled", "projets labellisés par le pôle dans l'année", "projects the cluster labelled in the year"),
-  success_rate: I("Taux de succès", "Success rate", "projets labellisés dans l'année et financés / projets labellisés dans l'année", "projects labelled in the year that were funded / projects labelled in the year"),
-  projects_funded: I("Projets financés", "Projects funded", "projets du pôle commençant dans l'année avec une aide publique", "the cluster's projects starting in the year with public aid"),
-  project_budget: I("Budget des projets", "Project budget", "coût total des projets commençant dans l'année", "total cost of the cluster's projects starting in the year"),
-  public_aid: I("Aide publique", "Public aid", "aide publique des projets commençant dans l'année", "public aid of the cluster's projects starting in the year"),
-  leverage: I("Effet de levier", "Leverage", "(coût total − aide publique) / aide publique des projets financés", "(total cost − public aid) / public aid of the funded projects"),
-  inter_cluster_share: I("Part de projets inter-pôles", "Inter-cluster share", "projets labellisés aussi par un autre pôle / projets", "projects labelled by another cluster too / projects"),
-  interregional_share: I("Part de projets interrégionaux", "Interregional share", "projets avec un partenaire hors région / projets", "projects with a partner outside the home region / projects"),
-  sme_participation: I("Participation des PME", "SME participation", "participations de PME / participations", "participations of SMEs / participations"),
-  european_projects: I("Projets européens", "European projects", "projets du 7e PCRD, d'Horizon 2020 et d'Horizon Europe labellisés par le pôle, commençant dans l'année", "FP7, H2020 and Horizon Europe projects labelled by the cluster starting in the year"),
-  european_aid: I("Aide européenne", "European aid", "aide publique des projets européens", "public aid of the European projects"),
-  members_european_projects: I("Projets européens des membres", "Members' European projects", "projets européens (7e PCRD, Horizon 2020, Horizon Europe) commençant dans l'année avec un membre du pôle parmi les partenaires, hors ceux que le pôle a labellisés", "European projects (FP7, H2020, Horizon Europe) starting in the year with a member of the cluster among the partners, those it labelled excepted"),
-  mean_aid: I("Aide moyenne par projet", "Mean aid per project", "aide publique / projets financés (plus haut : moins de saupoudrage)", "public aid / funded projects (higher: less sprinkling)"),
-  aid_concentration: I("Concentration de l'aide", "Aid concentration", "indice de Herfindahl des aides par projet (plus haut : moins de saupoudrage)", "Herfindahl index of aid by project (higher: less sprinkling)"),
-  results: I("Résultats", "Results", "résultats des projets datés de l'année", "results of the cluster's projects dated in the year"),
-  results_per_project: I("Résultats par projet", "Results per project", "résultats de l'année / projets terminés dans l'année", "results dated in the year / projects ending in the year"),
-  products_on_market: I("Produits mis sur le marché", "Products on the market", "produits, services et procédés datés de l'année", "products, services and processes dated in the year"),
-  time_to_market: I("Délai de mise sur le marché", "Time to market", "délai médian du financement au marché", "median days from funding to market"),
-  trl_gain: I("Gain de TRL", "TRL gain", "TRL atteint − TRL de départ des projets terminés", "TRL reached − TRL at start of completed projects"),
-  patents: I("Brevets", "Patents", "brevets datés de l'année", "patents dated in the year"),
-  spin_offs: I("Essaimages", "Spin-offs", "essaimages datés de l'année", "spin-offs dated in the year"),
-  jobs_from_results: I("Emplois issus des résultats", "Jobs from results", "emplois déclarés avec les résultats de l'année", "jobs declared with results dated in the year"),
-  services_delivered: I("Services rendus", "Services delivered", "actions de services du pôle dans l'année", "services (actions) of the cluster in the year"),
-  services_per_member: I("Services par membre", "Services per member", "services / membres", "services / members"),
-  sme_reach: I("PME touchées par les services", "SME reach", "PME membres ayant pris part à un service / PME membres", "SME members taking part in a service / SME members"),
-  international_missions: I("Missions internationales", "International missions", "missions à l'international dans l'année", "international missions in the year"),
-  b2b_meetings: I("Rendez-vous d'affaires", "B2B meetings", "rendez-vous d'affaires dans l'année", "B2B meetings in the year"),
-  financing_raised: I("Financements levés", "Financing raised", "financements levés par les participants après un service", "financing raised by participants after a service"),
-  digital_diagnostics: I("Diagnostics numériques", "Digital diagnostics", "diagnostics numériques réalisés par le pôle", "digital diagnostics made by the cluster"),
-  satisfaction: I("Satisfaction", "Satisfaction", "satisfaction moyenne des participants (1 à 5)", "mean satisfaction of participants (1–5)"),
-  budget: I("Budget du pôle", "Cluster budget", "budget de la structure d'animation", "the cluster organisation's budget"),
-  private_funding_share: I("Part de financement privé", "Private funding share", "financement privé / budget (cible ≥ 50 %)", "private funding / budget (target ≥ 50 %)"),
-  staff: I("Équipe (ETP)", "Staff (FTE)", "équivalents temps plein de l'équipe", "full-time equivalents of the team"),
-  public_funding: I("Financement public du pôle", "Public funding of the cluster", "financements de l'État, des régions et d'autres organismes publics reçus par la structure", "funding from the State, regions and other public bodies received by the cluster organisation"),
-  member_jobs: I("Emplois des membres", "Member jobs", "effectif des entreprises membres du panel", "headcount of member firms in the panel"),
-  member_jobs_growth: I("Croissance de l'emploi des membres", "Member job growth", "croissance de l'effectif des entreprises membres", "headcount growth of member firms"),
-  member_rd_staff: I("Personnel de R&D des membres", "Member R&D staff", "personnel de R&D des entreprises membres (ETP)", "R&D staff of member firms (FTE)"),
-};
-export const UNITS = {
-  organisations: ["organisations", "organisations"], share: ["%", "%"], projects: ["projets", "projects"], euros: ["€", "€"], ratio: ["ratio", "ratio"],
-  HHI: ["indice", "index"], results: ["résultats", "results"], days: ["jours", "days"], "TRL levels": ["niveaux de TRL", "TRL levels"], jobs: ["emplois", "jobs"],
-  actions: ["actions", "actions"], diagnostics: ["diagnostics", "diagnostics"], "1–5": ["note de 1 à 5", "score 1–5"], FTE: ["ETP", "FTE"],
-};
+// The indicators' names and definitions, and the units: web/vocab.json too (the reports read them).
+export const INDICATORS = Object.fromEntries(Object.entries(V.indicator).map(([id, [fr, en]]) =>
+  [id, { fr, en, defFr: V.indicator_definition[id]?.[0], defEn: V.indicator_definition[id]?.[1] }]));
+export const UNITS = V.unit;
 
 window.poles ??= {};
 window.poles.vocabMisses ??= [];

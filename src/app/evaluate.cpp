@@ -115,7 +115,9 @@ Result<YearEvaluation> evaluation(const Snapshot& s, const Args& a, bool allow_p
   out.year = year;
   out.ranked = ev.ranked;
   out.evaluated = static_cast<int>(ev.clusters.size());
-  out.method = EvaluationMethodInfo{m.name, m.description, m.indicators, m.pillars, m.peer_groups};
+  out.method =
+      EvaluationMethodInfo{m.name,      m.description, m.indicators, m.pillars,       m.peer_groups,
+                           m.rating_by, m.title_fr,    m.title_en,   m.description_fr};
   out.uncertainty = EvaluationUncertainty{ev.draws, ev.seed};
   out.sensitivity.output = "mean absolute rank shift from the nominal ranking";
   out.sensitivity.runs = ev.sensitivity.runs;
@@ -154,8 +156,54 @@ Result<YearEvaluation> evaluation(const Snapshot& s, const Args& a, bool allow_p
     }
     x.consecutive_misses = c.consecutive_misses;
     x.improvement_plan = c.improvement_plan;
-    x.action = EvaluationAction{c.action.level, c.action.action, c.action.reasons};
+    for (size_t k = 0; k < c.criteria.size(); ++k) {
+      const auto& def = m.criteria[k];
+      x.criteria.push_back(EvaluationCriterion{
+          def.id, def.indicator, known(c.criteria[k].value),
+          c.criteria[k].met < 0 ? std::nullopt : std::optional<bool>(c.criteria[k].met == 1),
+          def.text_fr, def.text_en});
+    }
+    x.criteria_failing = c.criteria_failing;
+    x.action = EvaluationAction{c.action.level, c.action.action, c.action.reasons,
+                                c.action.action_fr, c.action.reasons_fr};
     out.clusters.push_back(std::move(x));
+  }
+  return out;
+}
+
+Result<MethodComparison> compare_methods(const Snapshot& s, const Args& a, bool allow_path) {
+  POLES_ASSIGN_OR_RETURN(auto one, evaluation(s, a, allow_path));
+  Params p = a.values();
+  p["method"] = a.text("against");
+  p.erase("against");
+  POLES_ASSIGN_OR_RETURN(auto args, parse(evaluation_params(), p));
+  POLES_ASSIGN_OR_RETURN(auto other, evaluation(s, args, allow_path));
+  MethodComparison out;
+  out.year = one.year;
+  out.method = one.method.name;
+  out.against = other.method.name;
+  out.clusters = one.clusters.size();
+  out.levels.assign(5, std::vector<int>(5, 0));
+  for (const auto& c : one.clusters) {
+    const EvaluatedCluster* o = other.find(c.cluster);
+    if (o == nullptr) continue;
+    ComparedCluster x{c.cluster,
+                      c.name,
+                      c.rank,
+                      c.rank_interval,
+                      c.rating,
+                      o->rating,
+                      c.action.level,
+                      o->action.level,
+                      c.action.reasons,
+                      o->action.reasons,
+                      c.action.reasons_fr,
+                      o->action.reasons_fr};
+    if (x.level >= 0 && x.level <= 4 && x.level_against >= 0 && x.level_against <= 4)
+      ++out.levels[static_cast<size_t>(x.level)][static_cast<size_t>(x.level_against)];
+    out.action_changed += x.level != x.level_against;
+    out.rating_changed += x.rating != x.rating_against;
+    out.items.push_back(std::move(x));
   }
   return out;
 }
@@ -446,6 +494,16 @@ const ParamSpecs& evaluation_params() {
       integer_param("seed", "Seed of the Monte Carlo (default: the method's)", 0, 2147483647),
       integer_param("sobol_n", "Base sample of the Sobol indices, 0: none (default: the method's)",
                     0, 100000)};
+  return k;
+}
+
+const ParamSpecs& comparison_params() {
+  static const ParamSpecs k = [] {
+    ParamSpecs out = evaluation_params();
+    out.push_back(text_param(
+        "against", "The method compared with (a name or, on the command line, a file)", "quota"));
+    return out;
+  }();
   return k;
 }
 

@@ -55,8 +55,14 @@ struct EvaluationMethodInfo {
   std::vector<std::string> indicators;  // ids, in the method's order
   std::vector<std::string> pillars;     // pillar codes, in the method's order
   std::string peer_groups;              // none | scale | region
+  // rank: rating classes by shares of the ranking (a quota); interval: by the whole rank
+  // interval, else not_distinguishable.
+  std::string rating_by;
+  // The method's title and description in French (and its title in English) for reports.
+  std::string title_fr, title_en, description_fr;
 };
-POLES_JSON(EvaluationMethodInfo, name, description, indicators, pillars, peer_groups)
+POLES_JSON(EvaluationMethodInfo, name, description, indicators, pillars, peer_groups, rating_by,
+           title_fr, title_en, description_fr)
 
 struct EvaluationUncertainty {
   uint64_t draws = 0;  // Monte Carlo draws of the rank intervals
@@ -104,8 +110,20 @@ struct EvaluationAction {
   int level = 0;
   std::string action;
   std::vector<std::string> reasons;  // one per rule of the ladder matched
+  std::string action_fr;             // the same in French
+  std::vector<std::string> reasons_fr;
 };
-POLES_JSON(EvaluationAction, level, action, reasons)
+POLES_JSON(EvaluationAction, level, action, reasons, action_fr, reasons_fr)
+
+// An absolute criterion of the method ([[criterion]]) checked for the cluster in the year.
+struct EvaluationCriterion {
+  std::string id;
+  std::string indicator;
+  std::optional<double> value;  // null when the indicator has no value
+  std::optional<bool> met;      // null when unknown
+  std::string text_fr, text_en;
+};
+POLES_JSON(EvaluationCriterion, id, indicator, value, met, text_fr, text_en)
 
 struct EvaluatedCluster {
   std::string cluster;  // id
@@ -127,11 +145,14 @@ struct EvaluatedCluster {
   std::vector<EvaluationTarget> targets;
   int consecutive_misses = 0;
   bool improvement_plan = false;
+  std::vector<EvaluationCriterion> criteria;  // the method's absolute criteria, this year
+  // Criteria failed this year, the year before, … (empty when the method has none).
+  std::vector<int> criteria_failing;
   EvaluationAction action;
 };
 POLES_JSON(EvaluatedCluster, cluster, name, region, scale, peer_group, index, rank, peer_rank,
            rank_interval, rating, previous_rank, trend, pillars, indicators, previous_indicators,
-           targets, consecutive_misses, improvement_plan, action)
+           targets, consecutive_misses, improvement_plan, criteria, criteria_failing, action)
 
 struct YearEvaluation {
   int year = 0;
@@ -153,6 +174,35 @@ struct YearEvaluation {
 };
 POLES_JSON(YearEvaluation, year, ranked, evaluated, method, uncertainty, sensitivity, peers,
            clusters)
+
+// --- two methods side by side
+// -----------------------------------------------------------------------
+
+struct ComparedCluster {
+  std::string cluster;
+  std::string name;
+  int rank =
+      0;  // under the method (the composite is the same when only ratings and actions differ)
+  EvaluationRankInterval rank_interval;
+  std::string rating, rating_against;
+  int level = 0, level_against = 0;
+  std::vector<std::string> reasons, reasons_against;  // English
+  std::vector<std::string> reasons_fr, reasons_against_fr;
+};
+POLES_JSON(ComparedCluster, cluster, name, rank, rank_interval, rating, rating_against, level,
+           level_against, reasons, reasons_against, reasons_fr, reasons_against_fr)
+
+struct MethodComparison {
+  int year = 0;
+  std::string method, against;
+  uint64_t clusters = 0;
+  // levels[a][b]: clusters at level a under the method and b under the other (0 to 4).
+  std::vector<std::vector<int>> levels;
+  uint64_t action_changed = 0, rating_changed = 0;
+  std::vector<ComparedCluster> items;  // by the method's rank
+};
+POLES_JSON(MethodComparison, year, method, against, clusters, levels, action_changed,
+           rating_changed, items)
 
 // --- the statistical audit of a method
 // ------------------------------------------------------------
@@ -347,6 +397,10 @@ Result<evaluate::MethodFile> find_method(const std::string& name_or_path, bool a
 // fewer than three clusters labelled.
 Result<YearEvaluation> evaluation(const snapshot::Snapshot& s, const Args& a,
                                   bool allow_path = false);
+// The same year under two methods (`method` and `against`, same draws and seed): ratings and
+// proposed actions side by side. REQUIRES: `a` parsed with comparison_params().
+Result<MethodComparison> compare_methods(const snapshot::Snapshot& s, const Args& a,
+                                         bool allow_path = false);
 // REQUIRES: `a` parsed with method_params(). NotFound for an unknown method or a year with fewer
 // than three clusters labelled.
 Result<MethodAudit> method_audit(const snapshot::Snapshot& s, const Args& a,
@@ -445,6 +499,7 @@ Result<std::optional<std::string>> published_report(store::Store& s, int year,
 
 // The parameters of the evaluation views (shared by the API and the CLI).
 const ParamSpecs& evaluation_params();
+const ParamSpecs& comparison_params();  // evaluation_params() and against
 const ParamSpecs& method_params();      // year, method
 const ParamSpecs& efficiency_params();  // year, method, orientation, returns
 const ParamSpecs& trends_params();

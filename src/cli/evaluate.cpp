@@ -200,6 +200,44 @@ void add_evaluate(CLI::App& app, CommandContext& ctx) {
                              {"agreement", tj::to_json(v.agreement)},
                              {"clusters", rows}};
                });
+  view_command(ev, ctx,
+               {.name = "compare",
+                .help = "The same year under two methods: ratings and proposed actions side by "
+                        "side (default: the default method against the quota method)",
+                .tables = kEvaluateTables,
+                .params = app::comparison_params(),
+                .table = "clusters"},
+               [](const snapshot::Snapshot& s, const ViewArgs& a) -> Result<Json> {
+                 POLES_ASSIGN_OR_RETURN(auto v, app::compare_methods(s, a.args, true));
+                 if (a.json) return tj::to_json(v);
+                 Json levels = Json::array();
+                 for (size_t l = 0; l < v.levels.size(); ++l) {
+                   Json line{{"level", fmt::format("{} (rows: {})", l, v.method)}};
+                   for (size_t k = 0; k < v.levels[l].size(); ++k)
+                     line[fmt::format("{} {}", v.against, k)] = v.levels[l][k];
+                   levels.push_back(std::move(line));
+                 }
+                 Json rows = Json::array();
+                 for (const auto& c : v.items) {
+                   if (c.level == c.level_against && c.rating == c.rating_against) continue;
+                   rows.push_back(Json{{"cluster", c.cluster},
+                                       {"rank", c.rank},
+                                       {"interval", fmt::format("{:g}–{:g}", c.rank_interval.p05,
+                                                                c.rank_interval.p95)},
+                                       {"rating", c.rating},
+                                       {"rating_against", c.rating_against},
+                                       {"level", c.level},
+                                       {"level_against", c.level_against}});
+                 }
+                 return Json{{"year", v.year},
+                             {"method", v.method},
+                             {"against", v.against},
+                             {"clusters_evaluated", v.clusters},
+                             {"action_changed", v.action_changed},
+                             {"rating_changed", v.rating_changed},
+                             {"levels", levels},
+                             {"clusters", rows}};
+               });
   view_command(
       ev, ctx,
       {.name = "audit",

@@ -97,6 +97,9 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
   m.path = source;
   m.name = t["name"].value_or(std::string("unnamed"));
   m.description = t["description"].value_or(std::string());
+  m.title_fr = t["title_fr"].value_or(m.name);
+  m.title_en = t["title_en"].value_or(m.name);
+  m.description_fr = t["description_fr"].value_or(m.description);
   Method& me = m.method;
 
   // Steps.
@@ -296,6 +299,54 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
   if (!m.ratings.empty() && std::fabs(shares - 1) > 1e-6)
     err.add("rating", fmt::format("{}", shares), "the rating classes' shares must sum to 1");
 
+  if (const auto* rb = t["ratings"].as_table()) {
+    const auto* by = rb->get("by");
+    m.rating_by = by ? by->value<std::string>().value_or("") : "rank";
+    if (m.rating_by != "rank" && m.rating_by != "interval")
+      err.add("ratings.by", m.rating_by, "must be rank or interval", line_of(by));
+  }
+  for (const auto& r : m.ratings) {
+    if (r.name == kNotDistinguishable)
+      err.add("rating", r.name, "a reserved name (the rating of a cluster between two classes)");
+  }
+
+  // Absolute criteria.
+  if (const auto* cs = t["criterion"].as_array()) {
+    std::set<std::string> ids;
+    for (const auto& n : *cs) {
+      const auto* c = n.as_table();
+      if (!c) continue;
+      Criterion k;
+      k.id = (*c)["id"].value_or(std::string());
+      k.indicator = (*c)["indicator"].value_or(std::string());
+      const int64_t line = line_of(&n);
+      if (k.id.empty() || !ids.insert(k.id).second)
+        err.add("criterion.id", k.id, "each criterion has an id of its own", line);
+      if (indicator_index(k.indicator) < 0)
+        err.add("criterion.indicator", k.indicator,
+                "unknown indicator (docs/indicators.md lists them)", line);
+      for (auto [key, out] : {std::pair{"min", &k.min}, std::pair{"max", &k.max},
+                              std::pair{"max_fall", &k.max_fall}}) {
+        const auto* v = c->get(key);
+        if (!v) continue;
+        bool ok = true;
+        *out = number_of(v, ok);
+        if (!ok) err.add(std::string("criterion.") + key, k.id, "a number", line_of(v));
+      }
+      if (std::isnan(k.min) && std::isnan(k.max) && std::isnan(k.max_fall))
+        err.add("criterion", k.id, "a criterion needs min, max or max_fall", line);
+      if (!std::isnan(k.max_fall) && (k.max_fall <= 0 || k.max_fall >= 1))
+        err.add("criterion.max_fall", fmt::format("{}", k.max_fall),
+                "a share of the year before's value, between 0 and 1", line);
+      k.text_fr = (*c)["text_fr"].value_or(std::string());
+      k.text_en = (*c)["text_en"].value_or(std::string());
+      if (k.text_fr.empty() || k.text_en.empty())
+        err.add("criterion", k.id, "a criterion says what it requires in text_fr and text_en",
+                line);
+      m.criteria.push_back(std::move(k));
+    }
+  }
+
   // Compliance and the ladder.
   m.min_targets_met_share = t["compliance"]["min_targets_met_share"].value_or(0.6);
   if (m.min_targets_met_share < 0 || m.min_targets_met_share > 1) {
@@ -309,6 +360,7 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
       ActionRule r;
       r.level = static_cast<int>((*a)["level"].value_or(int64_t{-1}));
       r.action = (*a)["action"].value_or(std::string());
+      r.action_fr = (*a)["action_fr"].value_or(r.action);
       if (r.level < 0 || r.level > 4)
         err.add("action.level", fmt::format("{}", r.level), "a level is 0 to 4", line_of(&n));
       if (r.action.empty()) err.add("action.action", "", "each rule names its action", line_of(&n));
@@ -329,6 +381,14 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
         err.add("action.trend", r.trend, "must be down or up", line_of(&n));
       if (const auto plan = (*a)["improvement_plan"].value<bool>())
         r.improvement_plan = *plan ? 1 : 0;
+      r.min_criteria_failed = static_cast<int>((*a)["min_criteria_failed"].value_or(int64_t{0}));
+      r.min_years_failing = static_cast<int>((*a)["min_years_failing"].value_or(int64_t{1}));
+      if (r.min_criteria_failed < 0 || r.min_years_failing < 1 || r.min_years_failing > 10)
+        err.add("action.min_years_failing", fmt::format("{}", r.min_years_failing),
+                "at least 1 criterion failed in 1 to 10 years", line_of(&n));
+      if (r.min_criteria_failed > 0 && m.criteria.empty())
+        err.add("action.min_criteria_failed", fmt::format("{}", r.min_criteria_failed),
+                "the method has no [[criterion]]", line_of(&n));
       m.ladder.push_back(std::move(r));
     }
   }

@@ -5,6 +5,7 @@
 // the key, the value and the rule.
 #pragma once
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -20,10 +21,27 @@ namespace poles::evaluate {
 struct ActionRule {
   int level = 0;
   std::string action;                // e.g. "review at 18 months, funding revisable"
+  std::string action_fr;             // the same in French (the reports' language)
   std::vector<std::string> ratings;  // rating classes that match (empty: any)
   int min_consecutive_misses = 0;    // years in a row with too few targets met
   std::string trend;                 // "down", "up" or "" (any): the index against the year before
   int improvement_plan = -1;  // 1: the contract has an improvement plan; 0: it has none; −1: any
+  // Absolute criteria ([[criterion]]): at least this many failed (0: no condition) in each of
+  // the last `min_years_failing` years (persistence; 1: this year).
+  int min_criteria_failed = 0;
+  int min_years_failing = 1;
+};
+
+// An absolute criterion on one indicator of the catalogue: its value must be >= min, <= max,
+// and must not have fallen by more than max_fall (a share of the year before's value). A bound
+// left NaN is not checked; a value unknown leaves the criterion unknown (neither met nor failed).
+struct Criterion {
+  std::string id;
+  std::string indicator;
+  double min = std::numeric_limits<double>::quiet_NaN();
+  double max = std::numeric_limits<double>::quiet_NaN();
+  double max_fall = std::numeric_limits<double>::quiet_NaN();
+  std::string text_fr, text_en;  // what it requires, for reasons and reports
 };
 
 struct RatingClass {
@@ -41,9 +59,12 @@ struct EfficiencySpec {
   Returns returns = Returns::kVariable;
 };
 
+inline constexpr std::string_view kNotDistinguishable = "not_distinguishable";
+
 struct MethodFile {
   std::string name, description, path;
-  std::vector<std::string> indicators;  // ids, in the file's order
+  std::string title_fr, title_en, description_fr;  // for reports (default: name, description)
+  std::vector<std::string> indicators;             // ids, in the file's order
   Method method;  // indicators in that order; pillars indexed in kPillarCodes order
   std::vector<std::string> pillars;   // pillar codes used, in index order
   std::string peer_groups = "scale";  // none | scale | region
@@ -52,6 +73,11 @@ struct MethodFile {
   size_t sobol_n = 500;
   Alternatives alternatives;
   std::vector<RatingClass> ratings;
+  // How a cluster gets its rating class: "rank" (its rank falls in the class's share of the
+  // ranking: a quota, every year the bottom share is rated lowest) or "interval" (its whole
+  // 5–95 % rank interval lies in the class; otherwise "not_distinguishable").
+  std::string rating_by = "rank";
+  std::vector<Criterion> criteria;
   double min_targets_met_share = 0.6;  // a contract year is missed below this share of targets met
   std::vector<ActionRule> ladder;      // any order; the highest level matched is proposed
   AuditThresholds audit;               // [audit]: the statistical audit's flags

@@ -12,39 +12,88 @@ namespace poles::evaluate {
 
 using snapshot::Snapshot;
 
-ProposedAction propose_action(const std::vector<ActionRule>& ladder, const std::string& rating,
-                              int consecutive_misses, const std::string& trend,
-                              bool improvement_plan) {
+namespace {
+
+// A rating class's name in French, for reasons (the vocabulary's words: web/vocab.json).
+std::string rating_fr(const std::string& code) {
+  if (code == "very_performing") return "très performant";
+  if (code == "performing") return "performant";
+  if (code == "less_performing") return "moins performant";
+  if (code == kNotDistinguishable) return "non départagé";
+  return code;
+}
+
+std::string joined(const std::vector<std::string>& v, std::string_view sep) {
+  return fmt::format("{}", fmt::join(v, sep));
+}
+
+}  // namespace
+
+ProposedAction propose_action(const std::vector<ActionRule>& ladder, const ActionInputs& in) {
   ProposedAction out;
   for (const auto& r : ladder) {
-    std::vector<std::string> why;
+    std::vector<std::string> en, fr;
     if (!r.ratings.empty()) {
-      if (std::find(r.ratings.begin(), r.ratings.end(), rating) == r.ratings.end()) continue;
-      why.push_back(fmt::format("rated {}", rating));
+      if (std::find(r.ratings.begin(), r.ratings.end(), in.rating) == r.ratings.end()) continue;
+      en.push_back(fmt::format("rated {}", in.rating));
+      fr.push_back(fmt::format("noté « {} »", rating_fr(in.rating)));
     }
     if (r.min_consecutive_misses > 0) {
-      if (consecutive_misses < r.min_consecutive_misses) continue;
-      why.push_back(fmt::format("contract targets missed {} year(s) in a row", consecutive_misses));
+      if (in.consecutive_misses < r.min_consecutive_misses) continue;
+      en.push_back(
+          fmt::format("contract targets missed {} year(s) in a row", in.consecutive_misses));
+      fr.push_back(in.consecutive_misses == 1
+                       ? std::string("objectifs du contrat manqués cette année")
+                       : fmt::format("objectifs du contrat manqués {} années de suite",
+                                     in.consecutive_misses));
     }
     if (!r.trend.empty()) {
-      if (trend != r.trend) continue;
-      why.push_back(fmt::format("ranking trend {}", trend));
+      if (in.trend != r.trend) continue;
+      en.push_back(fmt::format("ranking trend {}", in.trend));
+      fr.push_back(in.trend == "down" ? "en recul dans le classement"
+                                      : "en progrès dans le classement");
     }
     if (r.improvement_plan >= 0) {
-      if (improvement_plan != (r.improvement_plan == 1)) continue;
-      why.emplace_back(improvement_plan ? "an improvement plan was already in the contract"
-                                        : "no improvement plan yet");
+      if (in.improvement_plan != (r.improvement_plan == 1)) continue;
+      en.emplace_back(in.improvement_plan ? "an improvement plan was already in the contract"
+                                          : "no improvement plan yet");
+      fr.emplace_back(in.improvement_plan ? "un plan d'amélioration figurait déjà au contrat"
+                                          : "pas encore de plan d'amélioration");
     }
-    const std::string reason =
-        fmt::format("level {} ({}): {}", r.level, r.action,
-                    why.empty() ? std::string("always") : fmt::format("{}", fmt::join(why, ", ")));
-    out.reasons.push_back(reason);
+    if (r.min_criteria_failed > 0) {
+      bool holds = in.failing.size() >= static_cast<size_t>(r.min_years_failing);
+      for (int y = 0; holds && y < r.min_years_failing; ++y)
+        holds = in.failing[static_cast<size_t>(y)] >= r.min_criteria_failed;
+      if (!holds) continue;
+      const std::string years_en =
+          r.min_years_failing > 1 ? fmt::format(" for {} years in a row", r.min_years_failing) : "";
+      const std::string years_fr =
+          r.min_years_failing > 1 ? fmt::format(" {} années de suite", r.min_years_failing) : "";
+      en.push_back(fmt::format("{} {} not met{} ({})", in.failing[0],
+                               in.failing[0] > 1 ? "criteria" : "criterion", years_en,
+                               joined(in.failed_en, "; ")));
+      fr.push_back(fmt::format("{} critère{} non atteint{}{} ({})", in.failing[0],
+                               in.failing[0] > 1 ? "s" : "", in.failing[0] > 1 ? "s" : "", years_fr,
+                               joined(in.failed_fr, " ; ")));
+    }
+    out.reasons.push_back(fmt::format("level {} ({}): {}", r.level, r.action,
+                                      en.empty() ? std::string("always") : joined(en, ", ")));
+    out.reasons_fr.push_back(fmt::format("niveau {} ({}) : {}", r.level, r.action_fr,
+                                         fr.empty() ? std::string("toujours") : joined(fr, ", ")));
     if (r.level > out.level) {
       out.level = r.level;
       out.action = r.action;
+      out.action_fr = r.action_fr;
     }
   }
   return out;
+}
+
+ProposedAction propose_action(const std::vector<ActionRule>& ladder, const std::string& rating,
+                              int consecutive_misses, const std::string& trend,
+                              bool improvement_plan) {
+  return propose_action(
+      ladder, ActionInputs{rating, consecutive_misses, trend, improvement_plan, {}, {}, {}});
 }
 
 Table indicator_table(const Catalogue& c, const MethodFile& m, int year,
@@ -159,6 +208,44 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
     }
     return m.ratings.empty() ? std::string() : m.ratings.back().name;
   };
+  // Rating by interval: the class whose ranks hold the whole 5–95 % interval, if any.
+  std::vector<double> upper;  // the last rank of each class
+  {
+    double upto = 0;
+    for (const auto& r : m.ratings) {
+      upto += r.top_share;
+      upper.push_back(std::ceil(upto * static_cast<double>(n) - 1e-9));
+    }
+    if (!upper.empty()) upper.back() = static_cast<double>(n);
+  }
+  auto rating_of_interval = [&](double lo, double hi) {
+    double first = 1;
+    for (size_t k = 0; k < m.ratings.size(); ++k) {
+      if (lo >= first - 1e-9 && hi <= upper[k] + 1e-9) return m.ratings[k].name;
+      first = upper[k] + 1;
+    }
+    return std::string(kNotDistinguishable);
+  };
+  // The method's absolute criteria of a cluster in a year.
+  auto criteria_of = [&](int32_t c, int y) {
+    std::vector<CriterionCheck> out;
+    for (const auto& k : m.criteria) {
+      const int ind = indicator_index(k.indicator);
+      CriterionCheck x{k.id, cat.at(y, c, ind), cat.at(y - 1, c, ind), -1};
+      bool known = false, ok = true;
+      if (!std::isnan(x.value)) {
+        if (!std::isnan(k.min)) known = true, ok = ok && x.value >= k.min;
+        if (!std::isnan(k.max)) known = true, ok = ok && x.value <= k.max;
+        if (!std::isnan(k.max_fall) && !std::isnan(x.previous) && x.previous > 0) {
+          known = true;
+          ok = ok && x.value >= x.previous * (1 - k.max_fall);
+        }
+      }
+      if (known) x.met = ok ? 1 : 0;
+      out.push_back(std::move(x));
+    }
+    return out;
+  };
   // Contracts covering the year and their targets.
   const auto& contracts = s.table("contract");
   const auto& targets = s.table("contract_target");
@@ -248,7 +335,8 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
       e.interval = o.uncertainty ? unc.units[i]
                                  : RankInterval{e.rank, double(e.rank), double(e.rank),
                                                 double(e.rank), double(e.rank)};
-      e.rating = rating_of(e.rank);
+      e.rating = m.rating_by == "interval" ? rating_of_interval(e.interval.p05, e.interval.p95)
+                                           : rating_of(e.rank);
       if (const auto it = previous.find(rows[i]); it != previous.end()) {
         e.previous_rank = it->second;
         e.trend = e.rank <= it->second - 3 ? "up" : e.rank >= it->second + 3 ? "down" : "stable";
@@ -266,8 +354,25 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
       if (!missed(v)) break;
       ++e.consecutive_misses;
     }
-    e.action =
-        propose_action(m.ladder, e.rating, e.consecutive_misses, e.trend, e.improvement_plan);
+    ActionInputs in{e.rating, e.consecutive_misses, e.trend, e.improvement_plan, {}, {}, {}};
+    if (!m.criteria.empty()) {
+      for (int y = year; y > year - 10 && y >= cat.from_year; --y) {
+        const auto checks_y = criteria_of(rows[i], y);
+        int failed = 0;
+        for (size_t k = 0; k < checks_y.size(); ++k) {
+          if (checks_y[k].met != 0) continue;
+          ++failed;
+          if (y == year) {
+            in.failed_en.push_back(m.criteria[k].text_en);
+            in.failed_fr.push_back(m.criteria[k].text_fr);
+          }
+        }
+        if (y == year) e.criteria = checks_y;
+        e.criteria_failing.push_back(failed);
+      }
+      in.failing = e.criteria_failing;
+    }
+    e.action = propose_action(m.ladder, in);
   }
   std::sort(ev.clusters.begin(), ev.clusters.end(), [](const auto& a, const auto& b) {
     return a.rank != b.rank ? a.rank < b.rank : a.cluster < b.cluster;

@@ -31,11 +31,33 @@ struct TargetCheck {
   int met = -1;  // 1 met, 0 missed, −1 unknown
 };
 
+// An absolute criterion of the method checked for a cluster in the year.
+struct CriterionCheck {
+  std::string id;
+  double value = 0;     // the indicator's value (NaN: unknown)
+  double previous = 0;  // the year before (NaN: unknown), for max_fall
+  int met = -1;         // 1 met, 0 failed, −1 unknown
+};
+
 struct ProposedAction {
   int level = 0;
   std::string action = "monitoring";
-  std::vector<std::string> reasons;
+  std::string action_fr = "suivi ordinaire";
+  // One per rule of the ladder matched: "level 2 (review…): rated …, …", in English and French.
+  std::vector<std::string> reasons, reasons_fr;
 };
+
+// What the ladder's conditions read of one cluster.
+struct ActionInputs {
+  std::string rating;
+  int consecutive_misses = 0;
+  std::string trend;
+  bool improvement_plan = false;
+  // Criteria failed in the year, the year before, …: failing[0] is this year.
+  std::vector<int> failing;
+  std::vector<std::string> failed_fr, failed_en;  // this year's failed criteria, as texts
+};
+ProposedAction propose_action(const std::vector<ActionRule>& ladder, const ActionInputs& in);
 ProposedAction propose_action(const std::vector<ActionRule>& ladder, const std::string& rating,
                               int consecutive_misses, const std::string& trend,
                               bool improvement_plan);
@@ -55,6 +77,8 @@ struct ClusterEvaluation {
   std::vector<TargetCheck> targets;
   int consecutive_misses = 0;
   bool improvement_plan = false;
+  std::vector<CriterionCheck> criteria;  // the method's, in its order
+  std::vector<int> criteria_failing;     // criteria failed this year, the year before, … (10)
   ProposedAction action;
 };
 

@@ -24,26 +24,13 @@
 
 #include "core/status.h"
 #include "portal/partners.h"
+#include "report/vocabulary.h"
 #include "snapshot/snapshot.h"
 
 namespace poles::portal {
 
-// The words of the codes a person may see, in French and English: web/vocab.json, the file the
-// dashboard reads too (one vocabulary for both).
-class Vocabulary {
- public:
-  // InvalidArgument when the file is not {kind: {code: [French, English]}}.
-  static Result<Vocabulary> parse(std::string_view json);
-  static Result<Vocabulary> load(const std::filesystem::path& file);
-  bool has(std::string_view kind, std::string_view code) const;
-  // The label of a code, or the code itself when the vocabulary has no word for it.
-  std::string label(std::string_view kind, std::string_view code, std::string_view lang) const;
-
- private:
-  std::map<std::string, std::map<std::string, std::pair<std::string, std::string>, std::less<>>,
-           std::less<>>
-      words_;
-};
+// The words of the codes a person may see (web/vocab.json): report/vocabulary.h.
+using report::Vocabulary;
 
 // The regions of metropolitan France as SVG paths, for the directory's map: the dashboard's
 // @svg-maps/france.regions (web/node_modules), read once at start.

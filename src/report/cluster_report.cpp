@@ -7,7 +7,9 @@
 #include <optional>
 
 #include "core/date.h"
+#include "evaluate/indicators.h"
 #include "report/html.h"
+#include "report/vocabulary.h"
 
 namespace poles::report {
 
@@ -16,6 +18,25 @@ namespace {
 // A missing value as NaN (number() writes it as a dash), also when the value itself is absent.
 using report::num;
 double num(const std::optional<double>* v) { return v != nullptr ? num(*v) : NAN; }
+
+// A value of an indicator: a share in per cent, else a number with two decimals.
+std::string figure(const std::string& indicator, double v, std::string_view lang) {
+  const int i = evaluate::indicator_index(indicator);
+  const bool share = i >= 0 && evaluate::indicator_defs()[static_cast<size_t>(i)].unit == "share";
+  return share ? number(100 * v, 0, lang) + "\u00a0%" : number(v, 2, lang);
+}
+
+// The method as the header names it: its title in the report's language, else its name.
+std::string method_title(const app::EvaluationMethodInfo& m, std::string_view lang) {
+  const std::string& title = lang == "fr" ? m.title_fr : m.title_en;
+  if (!title.empty() && title != m.name) return escape(title);
+  return fmt::format("{} « {} »", tr(lang, "méthode", "method"), escape(m.name));
+}
+
+// A code in the report's language (web/vocab.json, the dashboard's words).
+std::string word_of(std::string_view kind, std::string_view code, std::string_view lang) {
+  return word(kind, code, lang);
+}
 
 }  // namespace
 
@@ -34,8 +55,7 @@ std::string cluster_report_html(const app::YearEvaluation& ev, const std::string
   const int year = ev.year;
   const std::string title = cluster_report_title(c, year, lang);
   const size_t n = ev.clusters.size();
-  std::string h =
-      fmt::format(R"(<!doctype html>
+  std::string h = fmt::format(R"(<!doctype html>
 <html lang="{}"><head><meta charset="utf-8"><title>{}</title>
 <style>
 @page {{ size: A4; margin: 14mm 12mm; }}
@@ -50,11 +70,11 @@ td.num, th.num {{ text-align: right; }} tr {{ break-inside: avoid; }} figure.cha
 figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: auto; }}
 .level {{ font-size: 12pt; font-weight: bold; color: #e1000f; }}
 </style></head><body>
-<header><h1>{}</h1><p class="muted">{} {} · {} « {} »</p></header>
+<header><h1>{}</h1><p class="muted">{} {} · {}</p></header>
 )",
-                  lang, escape(title), escape(title),
-                  tr(lang, "Document produit par Pôles le", "Produced by Pôles on"),
-                  today_utc().to_string(), tr(lang, "méthode", "method"), escape(ev.method.name));
+                              lang, escape(title), escape(title),
+                              tr(lang, "Document produit par Pôles le", "Produced by Pôles on"),
+                              today_utc().to_string(), method_title(ev.method, lang));
   // Key figures.
   h += fmt::format("<section id=\"key\"><h2>{}</h2><div class=\"kpis\">",
                    tr(lang, "Synthèse", "Summary"));
@@ -66,8 +86,9 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
     kpi(tr(lang, "Intervalle de rang 5–95 %", "Rank interval 5–95 %"),
         fmt::format("{}–{}", number(c.rank_interval.p05, 0, lang),
                     number(c.rank_interval.p95, 0, lang)));
-    kpi(tr(lang, "Notation", "Rating"), escape(c.rating));
-    kpi(fmt::format("{} ({})", tr(lang, "Rang parmi les pairs", "Rank among peers"), c.peer_group),
+    kpi(tr(lang, "Notation", "Rating"), escape(word_of("rating", c.rating, lang)));
+    kpi(fmt::format("{} ({})", tr(lang, "Rang parmi les pairs", "Rank among peers"),
+                    word_of("peer_group", c.peer_group, lang)),
         std::to_string(c.peer_rank));
     h += "</div>";
   } else {
@@ -84,11 +105,28 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
                           "targets.",
                           n, ev.year));
   }
+  const bool fr = lang == "fr" && !c.action.action_fr.empty();
   h += fmt::format("<p class=\"level\">{} : {} — {}</p><ul>",
                    tr(lang, "Action proposée", "Proposed action"), c.action.level,
-                   escape(c.action.action));
-  for (const auto& r : c.action.reasons) h += fmt::format("<li>{}</li>", escape(r));
-  h += "</ul></section>";
+                   escape(fr ? c.action.action_fr : c.action.action));
+  for (const auto& r : fr ? c.action.reasons_fr : c.action.reasons)
+    h += fmt::format("<li>{}</li>", escape(r));
+  h += "</ul>";
+  // The method's absolute criteria: what the cluster is held to, whatever the others do.
+  if (!c.criteria.empty()) {
+    h += fmt::format("<h3>{}</h3><ul class=\"criteria\">",
+                     tr(lang, "Critères absolus de la méthode", "The method's absolute criteria"));
+    for (const auto& k : c.criteria) {
+      const char* mark = !k.met ? "?" : *k.met ? "✓" : "✗";
+      const std::string word = !k.met   ? tr(lang, "inconnu", "unknown")
+                               : *k.met ? tr(lang, "atteint", "met")
+                                        : tr(lang, "non atteint", "not met");
+      h += fmt::format("<li>{} {} — {}</li>", mark, escape(lang == "fr" ? k.text_fr : k.text_en),
+                       word);
+    }
+    h += "</ul>";
+  }
+  h += "</section>";
 
   // Without a ranking, the cluster against itself: its indicators the year before and now.
   if (!ev.ranked) {
@@ -101,7 +139,7 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
     for (size_t i = 0; i < c.indicators.items.size(); ++i) {
       const auto& [indicator, v] = c.indicators.items[i];
       h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                       escape(indicator),
+                       escape(word_of("indicator", indicator, lang)),
                        number(num(c.previous_indicators.items[i].second), 2, lang),
                        number(num(v), 2, lang));
     }
@@ -122,8 +160,10 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
     for (const auto& [p, v] : c.pillars.items) {
       const double mine = num(v), theirs = num(peer.find(p));
       h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                       escape(p), number(mine, 3, lang), number(theirs, 3, lang));
-      bars.push_back({p, mine - theirs, mine >= theirs ? "#18753c" : "#e1000f"});
+                       escape(word_of("pillar", p, lang)), number(mine, 3, lang),
+                       number(theirs, 3, lang));
+      bars.push_back(
+          {word_of("pillar", p, lang), mine - theirs, mine >= theirs ? "#18753c" : "#e1000f"});
     }
     h += "</tbody></table>";
     h += bar_chart(tr(lang, "Écart de chaque pilier à la moyenne des pairs",
@@ -149,13 +189,17 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
                         true};
     for (size_t y = 0; y < trends.years.size(); ++y) {
       const double x = trends.years[y];
-      if (s->values[y]) mine.points.push_back({x, *s->values[y], 0, 0, false});
-      if (s->peer_median[y]) peers.points.push_back({x, *s->peer_median[y], 0, 0, false});
-      if (s->national[y]) national.points.push_back({x, *s->national[y], 0, 0, false});
+      // A share is drawn in per cent, as its unit says.
+      const double k = s->unit == "share" ? 100 : 1;
+      if (s->values[y]) mine.points.push_back({x, k * *s->values[y], 0, 0, false});
+      if (s->peer_median[y]) peers.points.push_back({x, k * *s->peer_median[y], 0, 0, false});
+      if (s->national[y]) national.points.push_back({x, k * *s->national[y], 0, 0, false});
     }
     std::vector<LineSeries> lines = {mine, peers};
     if (!national.points.empty()) lines.push_back(national);
-    h += line_chart(fmt::format("{} ({})", id_, s->unit), lines, lang, 640, 200);
+    h += line_chart(
+        fmt::format("{} ({})", word_of("indicator", id_, lang), word_of("unit", s->unit, lang)),
+        lines, lang, 640, 200);
   }
   h += "</section>";
 
@@ -174,7 +218,8 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
     for (const auto& t : c.targets) {
       h += fmt::format(
           "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-          escape(t.indicator), number(t.target, 2, lang), number(num(t.value), 2, lang),
+          escape(word_of("indicator", t.indicator, lang)), figure(t.indicator, t.target, lang),
+          figure(t.indicator, num(t.value), lang),
           !t.met   ? "?"
           : *t.met ? "✓"
                    : "✗");
@@ -200,8 +245,8 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
       for (const auto& sc : v.scores)
         why += fmt::format("{}{} ({}) : {}", why.empty() ? "" : " — ", escape(sc.evaluator),
                            sc.score, escape(sc.justification));
-      h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>", escape(area),
-                       number(v.mean, 1, lang), why);
+      h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"why\">{}</td></tr>",
+                       escape(word_of("esca", area, lang)), number(v.mean, 1, lang), why);
     }
     h += "</tbody></table>";
   } else {
@@ -212,8 +257,11 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
   h += "</section>";
 
   // Method appendix.
-  h += fmt::format("<section id=\"method\"><h2>{}</h2><p>{}</p><ul>",
-                   tr(lang, "Annexe : méthode", "Appendix: method"), escape(ev.method.description));
+  h += fmt::format(
+      "<section id=\"method\"><h2>{}</h2><p>{}</p><ul>",
+      tr(lang, "Annexe : méthode", "Appendix: method"),
+      escape(lang == "fr" && !ev.method.description_fr.empty() ? ev.method.description_fr
+                                                               : ev.method.description));
   h += fmt::format("<li>{} : {}.</li>", tr(lang, "Indicateurs", "Indicators"),
                    ev.method.indicators.size());
   if (!ev.ranked) {
@@ -239,7 +287,8 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
        "</th><th class=\"num\">S</th><th class=\"num\">ST</th></tr></thead><tbody>";
   for (const auto& s : ev.sensitivity.indices) {
     h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                     escape(s.input), number(s.first_order, 2, lang), number(s.total, 2, lang));
+                     escape(word_of("sensitivity_input", s.input, lang)),
+                     number(s.first_order, 2, lang), number(s.total, 2, lang));
   }
   h += "</tbody></table></section></body></html>\n";
   return h;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "app/access.h"
@@ -17,6 +18,7 @@
 #include "evaluate/indicators.h"
 #include "evaluate/method_file.h"
 #include "evaluate/run.h"
+#include "report/cluster_report.h"
 #include "test_support.h"
 
 namespace poles::evaluate {
@@ -42,11 +44,12 @@ struct TablesWithoutPanel {
 using EvaluateFrance = testing_support::DemoFranceSuite<Tables>;
 using EvaluateFranceCatalogue = testing_support::DemoFranceSuite<TablesWithoutPanel>;
 
-MethodFile default_method() {
-  auto m = load_method(std::string(POLES_SOURCE_DIR) + "/methods/default.toml");
+MethodFile shipped_method(const std::string& name) {
+  auto m = load_method(std::string(POLES_SOURCE_DIR) + "/methods/" + name + ".toml");
   EXPECT_TRUE(m.has_value()) << m.error().to_string();
   return *m;
 }
+MethodFile default_method() { return shipped_method("default"); }
 
 TEST_F(EvaluateFranceCatalogue, CatalogueAgreesWithSqlCounts) {
   auto store = store::Store::open(std::getenv("POLES_DEMO_FRANCE_DB"));
@@ -253,8 +256,10 @@ TEST_F(EvaluateFrance, AuditOfTheDefaultMethodAgreesWithPsych) {
   EXPECT_TRUE(flagged("constant", "european_projects"));
 }
 
+// The quota method end to end: the rating classes in the method's proportions, whatever the
+// intervals say.
 TEST_F(EvaluateFrance, YearEvaluationEndToEnd) {
-  MethodFile m = default_method();
+  MethodFile m = shipped_method("quota");
   m.draws = 2000;
   m.sobol_n = 200;
   auto ev = evaluate_year(*snap_, m, 2022);
@@ -297,6 +302,135 @@ TEST_F(EvaluateFrance, YearEvaluationEndToEnd) {
     }
   }
   EXPECT_EQ(members, static_cast<int>(n));
+}
+
+// The default method against the quota method on 2022 (56 clusters): the default rates a cluster
+// lowest only when its whole rank interval lies in the lowest group (ranks 45–56), proposes an
+// action only on a missed contract year or a failed absolute criterion, a review (level 2) only
+// on persistence or on the lowest group beside a failed criterion; the quota method puts every
+// cluster ranked 45th or lower under review. Expectations from the methods' texts, by hand.
+TEST_F(EvaluateFrance, DefaultMethodFlagsOnlyWhatItsCriteriaAndIntervalsSupport) {
+  MethodFile def = default_method(), quota = shipped_method("quota");
+  for (auto* m : {&def, &quota}) {
+    m->draws = 2000;
+    m->sobol_n = 0;
+  }
+  auto a = evaluate_year(*snap_, def, 2022, RunOptions{.sensitivity = false});
+  auto b = evaluate_year(*snap_, quota, 2022, RunOptions{.sensitivity = false});
+  ASSERT_TRUE(a.has_value()) << a.error().to_string();
+  ASSERT_TRUE(b.has_value()) << b.error().to_string();
+  ASSERT_EQ(a->clusters.size(), 56u);
+  const int funding = [&] {
+    for (size_t k = 0; k < def.indicators.size(); ++k)
+      if (def.indicators[k] == "private_funding_share") return static_cast<int>(k);
+    return -1;
+  }();
+  ASSERT_GE(funding, 0);
+  int reviewed = 0, not_distinguishable = 0;
+  for (const auto& c : a->clusters) {
+    ASSERT_EQ(c.criteria.size(), 5u);
+    // The private-funding criterion read against the raw indicator: at least 40 %.
+    const double share = c.raw[static_cast<size_t>(funding)];
+    EXPECT_EQ(c.criteria[0].met, std::isnan(share) ? -1 : share >= 0.4 ? 1 : 0) << c.cluster;
+    if (c.rating == "less_performing") {
+      EXPECT_GE(c.interval.p05, 45) << c.cluster;
+    }
+    if (c.rating == "very_performing") {
+      EXPECT_LE(c.interval.p95, 16) << c.cluster;
+    }
+    not_distinguishable += c.rating == kNotDistinguishable;
+    const int failed = c.criteria_failing.empty() ? 0 : c.criteria_failing[0];
+    const bool persistent =
+        c.criteria_failing.size() >= 2 && c.criteria_failing[1] >= 1 && failed >= 1;
+    if (c.action.level >= 1) {
+      EXPECT_TRUE(c.consecutive_misses >= 1 || failed >= 1) << c.cluster;
+    }
+    if (c.action.level >= 2) {
+      ++reviewed;
+      EXPECT_TRUE(c.consecutive_misses >= 2 || persistent ||
+                  (c.rating == "less_performing" && failed >= 1))
+          << c.cluster;
+    }
+    if (c.consecutive_misses == 0 && failed == 0) {
+      EXPECT_EQ(c.action.level, 0) << c.cluster;
+    }
+    EXPECT_EQ(c.action.reasons.size(), c.action.reasons_fr.size());
+  }
+  EXPECT_GT(not_distinguishable, 0) << "some intervals straddle two groups";
+  int quota_reviewed = 0;
+  for (const auto& c : b->clusters) {
+    if (c.rank >= 45) {
+      EXPECT_GE(c.action.level, 2) << c.cluster << " (the quota)";
+    }
+    quota_reviewed += c.action.level >= 2;
+  }
+  EXPECT_GT(reviewed, 0);
+  EXPECT_LT(reviewed, quota_reviewed);
+}
+
+// A French cluster report has no English word outside proper names: every word of its text
+// (charts included) is in Debian's French word list (wfrench) or in a short list of acronyms and
+// names, once the cluster's name, the evaluators' logins and their justifications (the
+// evaluators' own text) are left out. The cluster is one under review with failed criteria.
+TEST_F(EvaluateFrance, AFrenchClusterReportHasNoEnglishWord) {
+  const std::filesystem::path dict = "/usr/share/dict/french";
+  if (!std::filesystem::exists(dict))
+    GTEST_FAIL() << dict << " is needed (scripts/install-deps installs wfrench)";
+  std::set<std::string> french;
+  {
+    std::ifstream in(dict);
+    for (std::string w; std::getline(in, w);) french.insert(w);
+  }
+  app::Params p{{"year", "2022"}, {"draws", "300"}, {"sobol_n", "20"}};
+  auto doc = report::cluster_report(*snap_, "demo-mobilite-44-08", p, "fr");
+  ASSERT_TRUE(doc.has_value()) << doc.error().to_string();
+  std::string text = doc->second;
+  ASSERT_NE(text.find("critère"), std::string::npos) << "a cluster with failed criteria";
+  // Out: the style sheet, the evaluators' justifications (their text), tags, entities.
+  const auto erase_between = [&](const std::string& from, const std::string& to) {
+    for (size_t a = text.find(from); a != std::string::npos; a = text.find(from, a)) {
+      const size_t b = text.find(to, a);
+      text.replace(a, b == std::string::npos ? std::string::npos : b + to.size() - a, " ");
+    }
+  };
+  erase_between("<style>", "</style>");
+  erase_between("<td class=\"why\">", "</td>");
+  erase_between("<", ">");
+  for (const std::string proper : {"Pôle Mobilité et automobile Grand Est 8 (synthétique)", "&amp;",
+                                   "&lt;", "&gt;", "&quot;", "&#39;"})
+    for (size_t a = text.find(proper); a != std::string::npos; a = text.find(proper, a))
+      text.replace(a, proper.size(), " ");
+  const std::set<std::string> allowed = {"pôles", "esca",  "trl", "pme", "etp", "coinr",
+                                         "monte", "carlo", "min", "max", "st",  "rd"};
+  std::vector<std::string> english;
+  std::string w;
+  const auto flush = [&] {
+    std::string lower;
+    for (size_t i = 0; i < w.size(); ++i)
+      lower += (w[i] >= 'A' && w[i] <= 'Z') ? static_cast<char>(w[i] - 'A' + 'a') : w[i];
+    // A word that starts a sentence: its lower-case form (É, À and Œ as well).
+    for (const auto& [up, low] : {std::pair{"É", "é"}, {"À", "à"}, {"Œ", "œ"}, {"Ê", "ê"}})
+      if (lower.rfind(up, 0) == 0) lower = low + lower.substr(std::string(up).size());
+    if (lower.size() > 1 && !french.contains(lower) && !french.contains(w) &&
+        !allowed.contains(lower))
+      english.push_back(w);
+    w.clear();
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto ch = static_cast<unsigned char>(text[i]);
+    // Letters: ASCII and the UTF-8 Latin letters of French (lead bytes C3 and C5: é, à, œ…);
+    // anything else (digits, punctuation, dashes, ✓) ends a word.
+    const bool letter =
+        (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == 0xC3 || ch == 0xC5;
+    const bool continuation = ch >= 0x80 && ch < 0xC0 && !w.empty();
+    if (letter || continuation) {
+      w += text[i];
+    } else if (!w.empty()) {
+      flush();
+    }
+  }
+  if (!w.empty()) flush();
+  EXPECT_TRUE(english.empty()) << ::testing::PrintToString(english);
 }
 
 }  // namespace

@@ -272,10 +272,10 @@ TEST(Composite, FullCompositeAgreesWithR) {
   }
 }
 
-// The ladder of methods/default.toml, rule by rule: (rating, consecutive misses, trend, plan) →
-// level.
-TEST(Ladder, DefaultRulesTableDriven) {
-  auto m = load_method(std::string(POLES_SOURCE_DIR) + "/methods/default.toml");
+// The ladder of methods/quota.toml (the method before criterion-referenced ratings), rule by
+// rule: (rating, consecutive misses, trend, plan) → level.
+TEST(Ladder, QuotaRulesTableDriven) {
+  auto m = load_method(std::string(POLES_SOURCE_DIR) + "/methods/quota.toml");
   ASSERT_TRUE(m.has_value()) << m.error().to_string();
   struct Case {
     const char* rating;
@@ -313,6 +313,62 @@ TEST(Ladder, DefaultRulesTableDriven) {
   const auto withdrawal = propose_action(m->ladder, "less_performing", 3, "down", true);
   EXPECT_EQ(withdrawal.action, "label withdrawal proposed");
   EXPECT_GE(withdrawal.reasons.size(), 3u);  // levels 2, 3 and 4 matched, each with its reason
+}
+
+// The ladder of methods/default.toml: actions from the contract's targets and the absolute
+// criteria and their persistence; the rating only beside a failed criterion. Written by hand from
+// the method's text: (rating, misses, plan, criteria failed this year and the years before) →
+// level.
+TEST(Ladder, DefaultRulesFollowCriteriaNotAQuota) {
+  auto m = load_method(std::string(POLES_SOURCE_DIR) + "/methods/default.toml");
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  EXPECT_EQ(m->rating_by, "interval");
+  EXPECT_EQ(m->criteria.size(), 5u);
+  struct Case {
+    const char* rating;
+    int misses;
+    bool plan;
+    std::vector<int> failing;
+    int level;
+  };
+  const Case cases[] = {
+      {"less_performing", 0, false, {0, 0, 0}, 0},  // lowest group alone: no action
+      {"not_distinguishable", 0, false, {0, 0, 0}, 0},
+      {"less_performing", 0, false, {1, 0, 0}, 2},      // lowest group and a criterion failed
+      {"performing", 0, false, {1, 0, 0}, 1},           // a criterion failed once: improvement axes
+      {"not_distinguishable", 0, false, {1, 0, 0}, 1},  // not distinguishable is not lowest
+      {"very_performing", 0, false, {1, 1, 0}, 2},      // failed two years running: review
+      {"performing", 0, false, {2, 2, 1}, 2},           // two failed, but not three years running
+      {"performing", 0, false, {2, 2, 2}, 3},       // two failed three years running: short label
+      {"performing", 1, false, {0, 0, 0}, 1},       // contract missed this year
+      {"very_performing", 2, false, {0, 0, 0}, 2},  // missed two years running
+      {"very_performing", 3, false, {0, 0, 0}, 3},
+      {"performing", 3, true, {0, 0, 0}, 4},  // three years and the plan already failed
+  };
+  for (const auto& c : cases) {
+    ActionInputs in{c.rating, c.misses, "down", c.plan, c.failing, {"crit. A"}, {"crit A"}};
+    const auto a = propose_action(m->ladder, in);
+    EXPECT_EQ(a.level, c.level) << c.rating << " misses " << c.misses << " plan " << c.plan
+                                << " failing " << c.failing[0] << c.failing[1] << c.failing[2];
+    EXPECT_EQ(a.reasons.size(), a.reasons_fr.size());
+  }
+  // Reasons in both languages, the failed criteria named.
+  ActionInputs in{"less_performing", 0, "stable", false, {1, 1}, {"critère A"}, {"criterion A"}};
+  in.failed_fr = {"critère A"};
+  in.failed_en = {"criterion A"};
+  const auto a = propose_action(m->ladder, in);
+  EXPECT_EQ(a.level, 2);
+  EXPECT_EQ(a.action_fr, "revue à 18 mois, financement révisable");
+  ASSERT_FALSE(a.reasons_fr.empty());
+  EXPECT_NE(std::find(a.reasons_fr.begin(), a.reasons_fr.end(),
+                      "niveau 2 (revue à 18 mois, financement révisable) : 1 critère non atteint "
+                      "2 années de suite (critère A)"),
+            a.reasons_fr.end())
+      << a.reasons_fr[0];
+  EXPECT_NE(std::find(a.reasons.begin(), a.reasons.end(),
+                      "level 2 (review at 18 months, funding revisable): rated less_performing, "
+                      "1 criterion not met (criterion A)"),
+            a.reasons.end());
 }
 
 TEST(MethodFile, DefaultIsValidAndErrorsNameKeyValueAndRule) {

@@ -23,6 +23,7 @@
 #include "http/router.h"
 #include "http/services.h"
 #include "portal/open_data.h"
+#include "report/vocabulary.h"
 
 namespace poles::http {
 namespace {
@@ -281,6 +282,8 @@ void add_portal_routes(Router& r, Services& services) {
   const std::filesystem::path web(services.config.web_root);
   if (auto v = portal::Vocabulary::load(web / "vocab.json")) {
     loaded->vocabulary = std::make_shared<const portal::Vocabulary>(std::move(*v));
+    // The reports (cluster reports, publications) write with the same words.
+    report::set_words(loaded->vocabulary);
   } else {
     spdlog::warn("public portal: {}; codes are shown as they are", v.error().to_string());
   }
