@@ -37,9 +37,13 @@ Result<evaluate::MethodFile> find_method(const std::string& name, bool allow_pat
   if (slug) {
     const auto path = std::filesystem::path(methods_dir()) / (name + ".toml");
     if (std::filesystem::exists(path)) return evaluate::load_method(path.string());
+    // The API names no server path; the command line says where it looked.
     if (!allow_path)
       return Status::not_found(
-          fmt::format("parameter 'method': no method '{}' in {}", name, methods_dir()));
+          fmt::format("parameter 'method': no shipped method named '{}'", name));
+    if (!std::filesystem::exists(name))
+      return Status::not_found(
+          fmt::format("no method '{}' in {}, nor a file of that name", name, methods_dir()));
   }
   if (!allow_path)
     return Status::invalid_argument(fmt::format(
@@ -115,9 +119,9 @@ Result<YearEvaluation> evaluation(const Snapshot& s, const Args& a, bool allow_p
   out.year = year;
   out.ranked = ev.ranked;
   out.evaluated = static_cast<int>(ev.clusters.size());
-  out.method =
-      EvaluationMethodInfo{m.name,      m.description, m.indicators, m.pillars,       m.peer_groups,
-                           m.rating_by, m.title_fr,    m.title_en,   m.description_fr};
+  out.method = EvaluationMethodInfo{m.name,     m.description, m.indicators,
+                                    m.pillars,  m.peer_groups, ev.rating_by,
+                                    m.title_fr, m.title_en,    m.description_fr};
   out.uncertainty = EvaluationUncertainty{ev.draws, ev.seed};
   out.sensitivity.output = "mean absolute rank shift from the nominal ranking";
   out.sensitivity.runs = ev.sensitivity.runs;
@@ -306,15 +310,20 @@ Result<ClusterEfficiency> cluster_efficiency(const Snapshot& s, const Args& a, b
     const auto& v = ye.variable[u];
     x.assessed = c.assessed;
     if (!x.assessed) {
+      // Why, in the order the engine checks (evaluate/efficiency.h).
       for (size_t i = 0; i < in.size() && !x.reason; ++i) {
         if (!std::isfinite(in[i]))
           x.reason = fmt::format("input '{}' unknown", out.inputs[i]);
         else if (in[i] <= 0)
-          x.reason = fmt::format("input '{}' not positive", out.inputs[i]);
+          x.reason = fmt::format("input '{}' is not positive", out.inputs[i]);
       }
       for (size_t r = 0; r < outp.size() && !x.reason; ++r) {
-        if (!std::isfinite(outp[r])) x.reason = fmt::format("output '{}' unknown", out.outputs[r]);
+        if (!std::isfinite(outp[r]))
+          x.reason = fmt::format("output '{}' unknown", out.outputs[r]);
+        else if (outp[r] < 0)
+          x.reason = fmt::format("output '{}' negative", out.outputs[r]);
       }
+      if (!x.reason) x.reason = "fewer than two clusters can be compared this year";
       out.clusters.push_back(std::move(x));
       continue;
     }

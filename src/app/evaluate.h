@@ -56,7 +56,8 @@ struct EvaluationMethodInfo {
   std::vector<std::string> pillars;     // pillar codes, in the method's order
   std::string peer_groups;              // none | scale | region
   // rank: rating classes by shares of the ranking (a quota); interval: by the whole rank
-  // interval, else not_distinguishable.
+  // interval, else not_distinguishable; none: a method by interval evaluated with fewer than 100
+  // draws gives no rating (no interval to read), and such an evaluation is not published.
   std::string rating_by;
   // The method's title and description in French (and its title in English) for reports.
   std::string title_fr, title_en, description_fr;

@@ -289,8 +289,13 @@ constexpr Capability kCapabilities[] = {
      "the selection views of a call (conflicts, assignment, scores without reviewer bias, "
      "portfolio, risk): they name reviewers and their effects."},
     {"cluster_trends",
-     "a cluster's indicators over the years against its peers (budget, staff, financing of its "
-     "members: the inputs of its evaluation). Read: every cluster for the State, evaluators and "
+     "a cluster's indicators over the years against its peers (budget, staff, public money, "
+     "financing of its members: the inputs of its evaluation). A cluster organisation's budget "
+     "and public money are its public accounts (an association granted over 153,000 euros of "
+     "public subsidies a year publishes its accounts: Code de commerce L612-4, decree 2009-540), "
+     "so "
+     "its peers' median may "
+     "be one of them. Read: every cluster for the State, evaluators and "
      "administrators; its own cluster for a cluster manager; the clusters of its region for a "
      "region; not members (their clusters' figures are the clusters' to publish). A cluster the "
      "caller may not read answers 404, as a missing one."},

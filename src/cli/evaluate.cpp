@@ -261,6 +261,15 @@ void add_evaluate(CLI::App& app, CommandContext& ctx) {
               {"first_share", p.components.empty() ? Json() : Json(p.components[0].variance_share)},
               {"with_index", tj::to_json(p.with_index)}});
         }
+        // Every column on every line (a pillar's flags name no indicator).
+        Json flags = Json::array();
+        for (const auto& f : v.flags) {
+          flags.push_back(Json{{"kind", f.kind},
+                               {"pillar", f.pillar},
+                               {"indicator", f.indicator.value_or("")},
+                               {"other", f.other.value_or("")},
+                               {"value", f.value}});
+        }
         Json indicators = Json::array();
         for (const auto& i : v.indicators) {
           indicators.push_back(Json{{"indicator", i.id},
@@ -272,7 +281,7 @@ void add_evaluate(CLI::App& app, CommandContext& ctx) {
         }
         return Json{{"year", v.year},
                     {"method", v.method},
-                    {"flags", tj::to_json(v.flags)},
+                    {"flags", flags},
                     {"pillars", pillars},
                     {"indicators", indicators}};
       });

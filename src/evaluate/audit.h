@@ -9,10 +9,10 @@
 //    psych::principal with rotate = "none": eigenvectors × √eigenvalue, each component's sign
 //    chosen so that its loadings sum to a positive number); both on the pillar's complete rows,
 //    constant indicators left out;
-//  - flags: two indicators of a pillar correlated above `redundant` (they say the same thing),
-//    an indicator negatively correlated (below `negative`) with another of its pillar or with its
-//    pillar's score (it pulls against the pillar), a constant indicator, a pillar whose α is
-//    below `min_alpha`;
+//  - flags: two indicators of a pillar correlated above `redundant` (they say the same thing) or
+//    below `negative` (they pull apart), an indicator negatively correlated (r < 0) with its own
+//    pillar's score (it runs against the pillar), a constant indicator, a pillar whose α is below
+//    `min_alpha`;
 //  - effective weights: an indicator's squared correlation with the index over the sum of all
 //    indicators' (the first-order effect of a linear index), against its nominal weight (its
 //    weight in its pillar × the pillar's weight); flagged when below half or above twice it.

@@ -37,27 +37,28 @@ Result<std::vector<DeaUnit>> dea(const Table& raw_in, const Table& raw_out, Orie
   const size_t n = in.rows;
   std::vector<size_t> units;  // the units assessed
   for (size_t j = 0; j < n; ++j) {
+    // Inputs positive: an input of 0 (often a figure missing, imported as 0) would make the unit
+    // efficient whatever it produces, and a peer of every other.
     bool ok = true;
     for (size_t i = 0; i < in.cols; ++i) ok = ok && std::isfinite(in.at(j, i)) && in.at(j, i) > 0;
     for (size_t r = 0; r < out.cols; ++r)
       ok = ok && std::isfinite(out.at(j, r)) && out.at(j, r) >= 0;
     if (ok) units.push_back(j);
   }
-  if (units.size() < 2)
-    return Status::invalid_argument(fmt::format(
-        "DEA needs two units or more with every input positive and every output known ({})",
-        units.size()));
   if (in.cols == 0 || out.cols == 0)
     return Status::invalid_argument("DEA needs one input and one output at least");
-  const Table x = scaled(raw_in, units), y = scaled(raw_out, units);
   std::vector<DeaUnit> result(n);
+  // Fewer than two units to compare: none is assessed (each says why), no error.
+  if (units.size() < 2) return result;
+  const Table x = scaled(raw_in, units), y = scaled(raw_out, units);
   const bool input = o == Orientation::kInput;
   for (size_t u : units) {
     bool produces = false;
     for (size_t r = 0; r < y.cols; ++r) produces = produces || y.at(u, r) > 0;
-    if (!produces) {
-      // Nothing produced: no input can be saved for nothing (θ = 0) and no output can be
-      // expanded (φ unbounded). Efficiency 0.
+    if (!produces && !input) {
+      // Nothing produced, output-oriented: no output can be expanded (φ unbounded): efficiency 0.
+      // Input-oriented, the LP answers: θ = 0 under constant returns, the smallest unit's share
+      // of the inputs under variable returns.
       result[u] =
           DeaUnit{true, 0, std::numeric_limits<double>::infinity(), std::vector<double>(n, 0)};
       continue;
@@ -90,13 +91,13 @@ Result<std::vector<DeaUnit>> dea(const Table& raw_in, const Table& raw_out, Orie
     auto sol = lp.solve(10);
     if (!sol)
       return Status::invalid_argument(
-          fmt::format("DEA: the LP of unit {} failed: {}", u, sol.error().message()));
+          fmt::format("DEA: the LP of row {} failed: {}", u, sol.error().message()));
     DeaUnit d;
     d.assessed = true;
     const double s = sol->x[static_cast<size_t>(score)];
     // Clp's optimum may pass 1 by rounding (1 + 1e-12) for a unit on the frontier.
     d.efficiency = std::min(1.0, input ? s : 1 / s);
-    d.expansion = input ? 1 / s : s;
+    d.expansion = input ? (s > 0 ? 1 / s : std::numeric_limits<double>::infinity()) : s;
     d.lambda.assign(n, 0);
     for (size_t j = 0; j < units.size(); ++j) {
       const double l = sol->x[static_cast<size_t>(lambda[j])];

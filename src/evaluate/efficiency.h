@@ -10,8 +10,10 @@
 //    constant returns both orientations give the same efficiency; scale efficiency is CRS / VRS.
 // The score is radial (Farrell): slacks left after the radial contraction are not maximised in a
 // second stage, so a unit on a flat part of the frontier scores 1. Peers are the units with
-// λ > 1e-9. Units with a missing or non-positive input, or a missing output, are not assessed;
-// a unit with every output 0 has efficiency 0.
+// λ > 1e-9. Units with an input missing or not positive, or an output missing or negative, are
+// not assessed, and none is when fewer than two can be (no error). A unit with every
+// output 0 has efficiency 0 output-oriented and under constant returns; input-oriented under
+// variable returns, the LP's answer (the share of its inputs the smallest unit uses).
 #pragma once
 
 #include <cstdint>
@@ -34,7 +36,7 @@ struct DeaUnit {
 };
 
 // `inputs` and `outputs`: units × inputs and units × outputs (same rows; NaN = missing).
-// InvalidArgument when fewer than two units can be assessed, or an LP fails.
+// InvalidArgument when there is no input or no output column, or an LP fails.
 Result<std::vector<DeaUnit>> dea(const Table& inputs, const Table& outputs, Orientation o,
                                  Returns r);
 

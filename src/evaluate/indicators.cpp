@@ -69,6 +69,14 @@ constexpr IndicatorDef kDefs[] = {
   {"private_funding_share", P::kBusiness, "share", D::kHigher, "private funding (fees, paid services, sponsors) / budget (target ≥ 50 %)"},
   {"staff", P::kBusiness, "FTE", D::kHigher, "full-time equivalents of the cluster's team"},
   {"public_funding", P::kBusiness, "euros", D::kLower, "public funding of the cluster organisation (State, regions, other public bodies): an input of the efficiency analysis"},
+  // Intensive indicators: volumes per member, per FTE of the cluster's team, per euro of public money.
+  {"projects_per_100_members", P::kProjects, "per 100 members", D::kHigher, "projects labelled in the year × 100 / members (intensive)"},
+  {"aid_per_member", P::kProjects, "euros per member", D::kHigher, "public aid of the cluster's projects starting in the year / members (intensive)"},
+  {"products_per_100_members", P::kProducts, "per 100 members", D::kHigher, "products, services and processes dated in the year × 100 / members (intensive)"},
+  {"members_per_fte", P::kBusiness, "per FTE", D::kHigher, "members / full-time equivalents of the cluster's team (intensive)"},
+  {"services_per_fte", P::kBusiness, "per FTE", D::kHigher, "services of the year / full-time equivalents of the cluster's team (intensive)"},
+  {"projects_per_public_meuro", P::kBusiness, "per M€ of public funding", D::kHigher, "projects labelled in the year / public funding of the cluster in M€ (intensive)"},
+  {"aid_per_public_euro", P::kBusiness, "ratio", D::kHigher, "public aid of the cluster's projects starting in the year / public funding of the cluster (intensive)"},
   {"member_jobs", P::kEmployment, "jobs", D::kHigher, "headcount of member firms in the firm panel", true},
   {"member_jobs_growth", P::kEmployment, "share", D::kHigher, "headcount growth of firms members this year and in the panel both years", true},
   {"member_rd_staff", P::kEmployment, "FTE", D::kHigher, "R&D staff of member firms in the firm panel", true},
@@ -105,6 +113,11 @@ double Catalogue::at(int year, int32_t cluster, int indicator) const {
                [static_cast<size_t>(indicator)];
 }
 
+bool Catalogue::records(int year, int indicator) const {
+  if (year < from_year || year > to_year) return false;
+  return recorded[static_cast<size_t>(year - from_year)][static_cast<size_t>(indicator)] != 0;
+}
+
 Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
   Catalogue cat;
   cat.from_year = from_year;
@@ -123,6 +136,7 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
 
   // Active clusters: labelled that year (or all when there is no label history).
   cat.active.assign(Yu, std::vector<uint8_t>(C, 0));
+  cat.recorded.assign(Yu, std::vector<uint8_t>(K, 1));
   const auto& labels = s.table("cluster_label");
   if (labels.rows == 0) {
     for (auto& a : cat.active) std::fill(a.begin(), a.end(), 1);
@@ -456,10 +470,27 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
   const auto& diag = s.table("diagnostic");
   const auto& diag_cluster = diag.column("cluster_id");
   const auto& diag_date = diag.column("date");
+  std::vector<uint8_t> diag_years(Yu, 0);
   for (size_t i = 0; i < diag.rows; ++i) {
     const int32_t c = diag_cluster.codes[i];
     const int y = year_of(diag_date.ints[i]);
-    if (c >= 0 && in_range(y)) sa[yi(y)][static_cast<size_t>(c)].diagnostics += 1;
+    if (c >= 0 && in_range(y)) {
+      sa[yi(y)][static_cast<size_t>(c)].diagnostics += 1;
+      diag_years[yi(y)] = 1;
+    }
+  }
+  // Years with no service (or no diagnostic) recorded at all: their counts are not zeros.
+  for (int y = from_year; y <= to_year; ++y) {
+    const bool services =
+        std::any_of(svc_year.begin(), svc_year.end(), [&](int v) { return v == y; });
+    auto& r = cat.recorded[yi(y)];
+    if (!services) {
+      for (const char* id :
+           {"services_delivered", "services_per_member", "sme_reach", "international_missions",
+            "b2b_meetings", "financing_raised", "satisfaction", "services_per_fte"})
+        r[static_cast<size_t>(indicator_index(id))] = 0;
+    }
+    if (!diag_years[yi(y)]) r[static_cast<size_t>(indicator_index("digital_diagnostics"))] = 0;
   }
   for (int y = from_year; y <= to_year; ++y) {
     for (size_t c = 0; c < C; ++c) {
@@ -594,6 +625,26 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
             composition_safe(changed_before[yi(y)][c]) && composition_safe(changed_now[yi(y)][c]);
         set(y, c, "member_jobs_growth", safe && b > 0 ? a / b - 1 : kNaN);
       }
+    }
+  }
+  // --- intensive indicators: the volumes above per member, per FTE, per euro of public money
+  // --------------------------------------------------------------------------------------------
+  const auto at = [&](size_t y, size_t c, std::string_view id) {
+    return cat.values[y][c][static_cast<size_t>(indicator_index(id))];
+  };
+  for (int y = from_year; y <= to_year; ++y) {
+    const size_t u = yi(y);
+    for (size_t c = 0; c < C; ++c) {
+      const double n = at(u, c, "members"), staff = at(u, c, "staff"),
+                   money = at(u, c, "public_funding"), projects = at(u, c, "projects_labelled"),
+                   project_aid = at(u, c, "public_aid");
+      set(y, c, "projects_per_100_members", 100 * ratio(projects, n));
+      set(y, c, "aid_per_member", ratio(project_aid, n));
+      set(y, c, "products_per_100_members", 100 * ratio(at(u, c, "products_on_market"), n));
+      set(y, c, "members_per_fte", ratio(n, staff));
+      set(y, c, "services_per_fte", ratio(at(u, c, "services_delivered"), staff));
+      set(y, c, "projects_per_public_meuro", ratio(projects, money / 1e6));
+      set(y, c, "aid_per_public_euro", ratio(project_aid, money));
     }
   }
   return cat;

@@ -38,7 +38,12 @@ struct Catalogue {
   std::vector<std::vector<std::vector<double>>> values;
   // Clusters labelled in each year (cluster_label periods; every cluster when there are no labels).
   std::vector<std::vector<uint8_t>> active;
+  // Whether the store records an indicator's source in a year ([year][indicator]): counts read 0
+  // in years their source has no row at all (services before the first one recorded), which is
+  // not a zero. Today the service and diagnostic families; every other indicator is recorded.
+  std::vector<std::vector<uint8_t>> recorded;
   double at(int year, int32_t cluster, int indicator) const;
+  bool records(int year, int indicator) const;
 };
 Catalogue catalogue(const snapshot::Snapshot& s, int from_year, int to_year);
 

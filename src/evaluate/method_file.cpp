@@ -333,6 +333,9 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
         *out = number_of(v, ok);
         if (!ok) err.add(std::string("criterion.") + key, k.id, "a number", line_of(v));
       }
+      if (!std::isnan(k.min) && !std::isnan(k.max) && k.min > k.max)
+        err.add("criterion.min", fmt::format("{}", k.min),
+                fmt::format("above its max ({}): nothing could meet it", k.max), line);
       if (std::isnan(k.min) && std::isnan(k.max) && std::isnan(k.max_fall))
         err.add("criterion", k.id, "a criterion needs min, max or max_fall", line);
       if (!std::isnan(k.max_fall) && (k.max_fall <= 0 || k.max_fall >= 1))
@@ -383,9 +386,16 @@ Result<MethodFile> parse_method(const std::string& text, const std::string& sour
         r.improvement_plan = *plan ? 1 : 0;
       r.min_criteria_failed = static_cast<int>((*a)["min_criteria_failed"].value_or(int64_t{0}));
       r.min_years_failing = static_cast<int>((*a)["min_years_failing"].value_or(int64_t{1}));
-      if (r.min_criteria_failed < 0 || r.min_years_failing < 1 || r.min_years_failing > 10)
+      if (r.min_criteria_failed < 0)
+        err.add("action.min_criteria_failed", fmt::format("{}", r.min_criteria_failed),
+                "a number of criteria >= 0", line_of(&n));
+      if (r.min_years_failing < 1 || r.min_years_failing > 10)
+        err.add("action.min_years_failing", fmt::format("{}", r.min_years_failing), "1 to 10 years",
+                line_of(&n));
+      if (r.min_years_failing > 1 && r.min_criteria_failed <= 0)
         err.add("action.min_years_failing", fmt::format("{}", r.min_years_failing),
-                "at least 1 criterion failed in 1 to 10 years", line_of(&n));
+                "counts years with min_criteria_failed criteria failed: set min_criteria_failed",
+                line_of(&n));
       if (r.min_criteria_failed > 0 && m.criteria.empty())
         err.add("action.min_criteria_failed", fmt::format("{}", r.min_criteria_failed),
                 "the method has no [[criterion]]", line_of(&n));

@@ -29,6 +29,20 @@ std::string joined(const std::vector<std::string>& v, std::string_view sep) {
 
 }  // namespace
 
+std::string rating_by_interval(const std::vector<RatingClass>& classes, size_t n, double p05,
+                               double p95) {
+  double first = 1, upto = 0;
+  for (size_t k = 0; k < classes.size(); ++k) {
+    upto += classes[k].top_share;
+    // The class's last rank (the last class takes the rest).
+    const double last = k + 1 == classes.size() ? static_cast<double>(n)
+                                                : std::ceil(upto * static_cast<double>(n) - 1e-9);
+    if (p05 >= first - 1e-9 && p95 <= last + 1e-9) return classes[k].name;
+    first = last + 1;
+  }
+  return std::string(kNotDistinguishable);
+}
+
 ProposedAction propose_action(const std::vector<ActionRule>& ladder, const ActionInputs& in) {
   ProposedAction out;
   for (const auto& r : ladder) {
@@ -65,16 +79,24 @@ ProposedAction propose_action(const std::vector<ActionRule>& ladder, const Actio
       for (int y = 0; holds && y < r.min_years_failing; ++y)
         holds = in.failing[static_cast<size_t>(y)] >= r.min_criteria_failed;
       if (!holds) continue;
+      // This year's failed criteria are named; persistence counts failed criteria each year.
       const std::string years_en =
-          r.min_years_failing > 1 ? fmt::format(" for {} years in a row", r.min_years_failing) : "";
+          r.min_years_failing > 1
+              ? fmt::format(", and at least {} not met in each of the last {} years",
+                            r.min_criteria_failed, r.min_years_failing)
+              : "";
       const std::string years_fr =
-          r.min_years_failing > 1 ? fmt::format(" {} années de suite", r.min_years_failing) : "";
-      en.push_back(fmt::format("{} {} not met{} ({})", in.failing[0],
-                               in.failing[0] > 1 ? "criteria" : "criterion", years_en,
-                               joined(in.failed_en, "; ")));
-      fr.push_back(fmt::format("{} critère{} non atteint{}{} ({})", in.failing[0],
-                               in.failing[0] > 1 ? "s" : "", in.failing[0] > 1 ? "s" : "", years_fr,
-                               joined(in.failed_fr, " ; ")));
+          r.min_years_failing > 1
+              ? fmt::format(" et au moins {} non atteint{} chacune des {} dernières années",
+                            r.min_criteria_failed, r.min_criteria_failed > 1 ? "s" : "",
+                            r.min_years_failing)
+              : "";
+      en.push_back(fmt::format("{} {} not met ({}){}", in.failing[0],
+                               in.failing[0] > 1 ? "criteria" : "criterion",
+                               joined(in.failed_en, "; "), years_en));
+      fr.push_back(fmt::format("{} critère{} non atteint{} ({}){}", in.failing[0],
+                               in.failing[0] > 1 ? "s" : "", in.failing[0] > 1 ? "s" : "",
+                               joined(in.failed_fr, " ; "), years_fr));
     }
     out.reasons.push_back(fmt::format("level {} ({}): {}", r.level, r.action,
                                       en.empty() ? std::string("always") : joined(en, ", ")));
@@ -208,32 +230,18 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
     }
     return m.ratings.empty() ? std::string() : m.ratings.back().name;
   };
-  // Rating by interval: the class whose ranks hold the whole 5–95 % interval, if any.
-  std::vector<double> upper;  // the last rank of each class
-  {
-    double upto = 0;
-    for (const auto& r : m.ratings) {
-      upto += r.top_share;
-      upper.push_back(std::ceil(upto * static_cast<double>(n) - 1e-9));
-    }
-    if (!upper.empty()) upper.back() = static_cast<double>(n);
-  }
-  auto rating_of_interval = [&](double lo, double hi) {
-    double first = 1;
-    for (size_t k = 0; k < m.ratings.size(); ++k) {
-      if (lo >= first - 1e-9 && hi <= upper[k] + 1e-9) return m.ratings[k].name;
-      first = upper[k] + 1;
-    }
-    return std::string(kNotDistinguishable);
-  };
-  // The method's absolute criteria of a cluster in a year.
+  // The method's absolute criteria of a cluster in a year: unknown when the cluster is not
+  // labelled that year or the store does not record the indicator that year.
   auto criteria_of = [&](int32_t c, int y) {
     std::vector<CriterionCheck> out;
+    const bool labelled =
+        y >= cat.from_year && y <= cat.to_year &&
+        cat.active[static_cast<size_t>(y - cat.from_year)][static_cast<size_t>(c)] != 0;
     for (const auto& k : m.criteria) {
       const int ind = indicator_index(k.indicator);
       CriterionCheck x{k.id, cat.at(y, c, ind), cat.at(y - 1, c, ind), -1};
       bool known = false, ok = true;
-      if (!std::isnan(x.value)) {
+      if (labelled && cat.records(y, ind) && !std::isnan(x.value)) {
         if (!std::isnan(k.min)) known = true, ok = ok && x.value >= k.min;
         if (!std::isnan(k.max)) known = true, ok = ok && x.value <= k.max;
         if (!std::isnan(k.max_fall) && !std::isnan(x.previous) && x.previous > 0) {
@@ -246,6 +254,10 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
     }
     return out;
   };
+  // Ratings by interval need intervals: with fewer draws than kMinIntervalDraws there is no
+  // rating (not the rank's: a quota would come back into the actions), and ev.rating_by says so.
+  const bool interval_ratings = m.rating_by == "interval";
+  ev.rating_by = !interval_ratings ? "rank" : ev.draws >= kMinIntervalDraws ? "interval" : "none";
   // Contracts covering the year and their targets.
   const auto& contracts = s.table("contract");
   const auto& targets = s.table("contract_target");
@@ -335,8 +347,10 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
       e.interval = o.uncertainty ? unc.units[i]
                                  : RankInterval{e.rank, double(e.rank), double(e.rank),
                                                 double(e.rank), double(e.rank)};
-      e.rating = m.rating_by == "interval" ? rating_of_interval(e.interval.p05, e.interval.p95)
-                                           : rating_of(e.rank);
+      e.rating = !interval_ratings ? rating_of(e.rank)
+                 : ev.rating_by == "interval"
+                     ? rating_by_interval(m.ratings, n, e.interval.p05, e.interval.p95)
+                     : std::string();
       if (const auto it = previous.find(rows[i]); it != previous.end()) {
         e.previous_rank = it->second;
         e.trend = e.rank <= it->second - 3 ? "up" : e.rank >= it->second + 3 ? "down" : "stable";
@@ -358,6 +372,10 @@ Result<Evaluation> evaluate_year(const Snapshot& s, const MethodFile& m, int yea
     if (!m.criteria.empty()) {
       for (int y = year; y > year - 10 && y >= cat.from_year; --y) {
         const auto checks_y = criteria_of(rows[i], y);
+        // Persistence stops at a year with no criterion known (not labelled, nothing recorded).
+        if (y != year && std::none_of(checks_y.begin(), checks_y.end(),
+                                      [](const CriterionCheck& x) { return x.met >= 0; }))
+          break;
         int failed = 0;
         for (size_t k = 0; k < checks_y.size(); ++k) {
           if (checks_y[k].met != 0) continue;

@@ -58,6 +58,14 @@ struct ActionInputs {
   std::vector<std::string> failed_fr, failed_en;  // this year's failed criteria, as texts
 };
 ProposedAction propose_action(const std::vector<ActionRule>& ladder, const ActionInputs& in);
+
+// The rating class whose group of ranks holds the whole interval [p05, p95] among n clusters
+// (classes from the top, each the share of n up to ceil(cumulative share × n); the last takes the
+// rest), else kNotDistinguishable.
+std::string rating_by_interval(const std::vector<RatingClass>& classes, size_t n, double p05,
+                               double p95);
+// Ratings by interval need this many Monte Carlo draws; with fewer there is no rating.
+inline constexpr size_t kMinIntervalDraws = 100;
 ProposedAction propose_action(const std::vector<ActionRule>& ladder, const std::string& rating,
                               int consecutive_misses, const std::string& trend,
                               bool improvement_plan);
@@ -78,7 +86,7 @@ struct ClusterEvaluation {
   int consecutive_misses = 0;
   bool improvement_plan = false;
   std::vector<CriterionCheck> criteria;  // the method's, in its order
-  std::vector<int> criteria_failing;     // criteria failed this year, the year before, … (10)
+  std::vector<int> criteria_failing;     // failed this year, the year before, … (up to 10 years)
   ProposedAction action;
 };
 
@@ -100,6 +108,7 @@ struct Evaluation {
   SobolIndices sensitivity;                 // on kUncertainInputs (empty when sobol_n = 0)
   size_t draws = 0;
   uint64_t seed = 0;
+  std::string rating_by = "rank";  // how the ratings were given: rank, interval or none
 };
 
 inline constexpr size_t kMinRanked = 3;  // clusters a ranking needs (normalisation, PCA)

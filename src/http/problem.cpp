@@ -146,7 +146,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 103> raw{{
+    const std::array<std::pair<const char*, const char*>, 105> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -186,6 +186,11 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
          "sommer)"},
         {R"(^parameter 'territory': no employment for (\S+) '(.*)'$)",
          "paramètre « territory » : aucun chiffre d'emploi pour le territoire « $2 » ($1)"},
+        {R"(^parameter 'method': no shipped method named '(.*)'$)",
+         "paramètre « method » : aucune méthode fournie ne s'appelle « $1 »"},
+        {R"(^parameter 'draws': the method rates by rank interval, which needs (\d+) draws or more to publish$)",
+         "paramètre « draws » : la méthode note par intervalle de rang, ce qui demande au moins $1 "
+         "tirages pour publier"},
         {R"(^parameter 'sector': no employment for sector '(.*)' at NAF level (\S+)$)",
          "paramètre « sector » : aucun chiffre d'emploi pour le secteur « $1 » au niveau $2 de "
          "la NAF"},

@@ -536,11 +536,22 @@ std::optional<std::string> cluster_page(const Snapshot& s, std::string_view id, 
     if (e.trend == "up" || e.trend == "down" || e.trend == "stable")
       trend = fmt::format(" {} {}.", tr(c, "Tendance :", "Trend:"), label("trend", e.trend, c));
     main += fmt::format(
-        "<h2>{title}</h2><div class=\"fr-callout\"><p class=\"fr-callout__text\">{rated} "
-        "<strong>{rating}</strong>. {rank}{trend}</p><p class=\"fr-text--sm\">{note}</p></div>",
+        "<h2>{title}</h2><div class=\"fr-callout\"><p class=\"fr-callout__text\">{verdict} "
+        "{rank}{trend}</p><p class=\"fr-text--sm\">{note}</p></div>",
         fmt::arg("title", escape(fmt::format("{} {}", tr(c, "Évaluation", "Evaluation"), e.year))),
-        fmt::arg("rated", tr(c, "L'État classe ce pôle", "The State rates this cluster")),
-        fmt::arg("rating", escape(label("rating", e.rating, c))),
+        // A rank interval across two groups: the State does not tell the cluster from those
+        // ranked around it, said as such.
+        fmt::arg("verdict",
+                 e.rating == "not_distinguishable"
+                     ? escape(tr(c,
+                                 "L'évaluation de l'État ne permet pas de distinguer ce pôle des "
+                                 "pôles classés autour de lui.",
+                                 "The State's evaluation cannot tell this cluster from those "
+                                 "ranked around it."))
+                     : fmt::format(
+                           "{} <strong>{}</strong>.",
+                           escape(tr(c, "L'État classe ce pôle", "The State rates this cluster")),
+                           escape(label("rating", e.rating, c)))),
         fmt::arg("rank",
                  escape(e.rank_low == e.rank_high
                             ? fmt::format(fmt::runtime(tr(c,

@@ -86,7 +86,8 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
     kpi(tr(lang, "Intervalle de rang 5–95 %", "Rank interval 5–95 %"),
         fmt::format("{}–{}", number(c.rank_interval.p05, 0, lang),
                     number(c.rank_interval.p95, 0, lang)));
-    kpi(tr(lang, "Notation", "Rating"), escape(word_of("rating", c.rating, lang)));
+    kpi(tr(lang, "Notation", "Rating"),
+        c.rating.empty() ? "—" : escape(word_of("rating", c.rating, lang)));
     kpi(fmt::format("{} ({})", tr(lang, "Rang parmi les pairs", "Rank among peers"),
                     word_of("peer_group", c.peer_group, lang)),
         std::to_string(c.peer_rank));

@@ -1003,7 +1003,7 @@ def evaluate_request(entity, rel):
 
 
 # Publish the year's evaluation (the State) before the rows that read it.
-status, _, text = http('POST', f'/api/v1/evaluate/publications/{YEAR}?draws=50&seed=1&sobol_n=0',
+status, _, text = http('POST', f'/api/v1/evaluate/publications/{YEAR}?draws=100&seed=1&sobol_n=0',
                        tokens['state'])
 if status != 201:
     print(f'note: publishing {YEAR} answered {status} {text[:200]}')
@@ -1126,7 +1126,7 @@ def run_row(row):
         st, _, text = http(action, on_this_demo(rel), token, {} if action in ('POST', 'PUT', 'PATCH') else None)
         return str(st), text[:160]
     if entity == 'publication':
-        st, _, text = http('POST', f'/api/v1/evaluate/publications/{YEAR - 1}?draws=20&sobol_n=0', token)
+        st, _, text = http('POST', f'/api/v1/evaluate/publications/{YEAR - 1}?draws=100&sobol_n=0', token)
         return str(st), text[:160]
     if entity in ('evaluation', 'cluster_report'):
         path, cluster = evaluate_request(entity, rel)

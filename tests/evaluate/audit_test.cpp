@@ -12,6 +12,7 @@
 #include "evaluate/composite.h"
 #include "evaluate/efficiency.h"
 #include "evaluate/method_file.h"
+#include "evaluate/run.h"
 #include "test_support.h"
 
 namespace poles::evaluate {
@@ -61,6 +62,14 @@ std::vector<double> numbers(const std::string& out) {
     }
   }
   return v;
+}
+
+// The error on `field` with `value` among a bad input's, or null.
+const FieldError* field_error(const Status& st, const std::string& field,
+                              const std::string& value) {
+  for (const auto& f : st.field_errors())
+    if (f.field == field && f.value == value) return &f;
+  return nullptr;
 }
 
 // --- hand-computed cases ------------------------------------------------------------------------
@@ -268,9 +277,90 @@ TEST(Efficiency, UnitsWithoutDataAreNotAssessedAndNothingProducedScoresZero) {
   EXPECT_TRUE((*d)[3].assessed);
   EXPECT_EQ((*d)[3].efficiency, 0);
   EXPECT_TRUE(std::isinf((*d)[3].expansion));
-  EXPECT_FALSE(
-      dea(Table{2, 1, {1, kNaN}}, Table{2, 1, {1, 1}}, Orientation::kInput, Returns::kConstant)
-          .has_value());
+  // Input-oriented under variable returns, the LP answers for D (x = 5, y = 0): the smallest
+  // unit, A (x = 2), needs 2/5 of its input. Under constant returns, nothing: θ = 0.
+  auto in_vrs = dea(x, y, Orientation::kInput, Returns::kVariable);
+  ASSERT_TRUE(in_vrs.has_value()) << in_vrs.error().to_string();
+  EXPECT_NEAR((*in_vrs)[3].efficiency, 0.4, 1e-9);
+  auto in_crs = dea(x, y, Orientation::kInput, Returns::kConstant);
+  ASSERT_TRUE(in_crs.has_value());
+  EXPECT_NEAR((*in_crs)[3].efficiency, 0, 1e-9);
+  EXPECT_TRUE(std::isinf((*in_crs)[3].expansion));
+  // One unit that can be assessed: none is, and no error (the view says why).
+  auto one =
+      dea(Table{2, 1, {1, kNaN}}, Table{2, 1, {1, 1}}, Orientation::kInput, Returns::kConstant);
+  ASSERT_TRUE(one.has_value()) << one.error().to_string();
+  EXPECT_FALSE((*one)[0].assessed);
+  EXPECT_FALSE((*one)[1].assessed);
+  // An input of 0 (a figure missing, imported as 0) is not assessed: it would be efficient
+  // whatever it produces.
+  auto zeros = dea(Table{3, 2, {1, 0, 2, 1, 3, 2}}, Table{3, 1, {1, 1, 1}}, Orientation::kInput,
+                   Returns::kConstant);
+  ASSERT_TRUE(zeros.has_value()) << zeros.error().to_string();
+  EXPECT_FALSE((*zeros)[0].assessed);
+  EXPECT_TRUE((*zeros)[1].assessed);
+}
+
+// The rating by interval among 56 clusters in the 2012 proportions (ranks 1–16, 17–44, 45–56):
+// a class only when the whole interval lies in its group, fractional percentiles included.
+TEST(Ratings, ByIntervalNeedTheWholeIntervalInOneGroup) {
+  const std::vector<RatingClass> k = {
+      {"very_performing", 20.0 / 71}, {"performing", 35.0 / 71}, {"less_performing", 16.0 / 71}};
+  EXPECT_EQ(rating_by_interval(k, 56, 1, 16), "very_performing");
+  EXPECT_EQ(rating_by_interval(k, 56, 16, 16), "very_performing");
+  EXPECT_EQ(rating_by_interval(k, 56, 16, 17), kNotDistinguishable);
+  EXPECT_EQ(rating_by_interval(k, 56, 17, 44), "performing");
+  EXPECT_EQ(rating_by_interval(k, 56, 30, 44.5), kNotDistinguishable);
+  EXPECT_EQ(rating_by_interval(k, 56, 44.5, 50), kNotDistinguishable);
+  EXPECT_EQ(rating_by_interval(k, 56, 45, 56), "less_performing");
+  EXPECT_EQ(rating_by_interval(k, 56, 2, 50), kNotDistinguishable);
+  // Three clusters: ceil(0.28 × 3) = 1, ceil(0.77 × 3) = 3: no third group.
+  EXPECT_EQ(rating_by_interval(k, 3, 1, 1), "very_performing");
+  EXPECT_EQ(rating_by_interval(k, 3, 2, 3), "performing");
+}
+
+// [[criterion]] and the ladder's criterion conditions: each error with its key, value and line.
+TEST(MethodFile, CriteriaAndTheirRulesAreValidated) {
+  auto bad = parse_method(R"(name = "t"
+[pillars]
+business = 1
+[[indicator]]
+id = "budget"
+[[criterion]]
+id = "c1"
+indicator = "turnover"
+min = 5
+max = 2
+text_fr = "x"
+text_en = "x"
+[[criterion]]
+id = "c2"
+indicator = "members"
+max_fall = 1.5
+[[action]]
+level = 2
+action = "review"
+min_years_failing = 2
+[[action]]
+level = 1
+action = "axes"
+min_criteria_failed = -1
+)",
+                          "c.toml");
+  ASSERT_FALSE(bad.has_value());
+  auto find = [&](const std::string& field, const std::string& value) {
+    return field_error(bad.error(), field, value);
+  };
+  const auto* unknown = find("criterion.indicator", "turnover");
+  ASSERT_NE(unknown, nullptr) << bad.error().to_string();
+  EXPECT_EQ(unknown->line, 6);
+  EXPECT_NE(find("criterion.min", "5"), nullptr) << bad.error().to_string();
+  EXPECT_NE(find("criterion.max_fall", "1.5"), nullptr) << bad.error().to_string();
+  EXPECT_NE(find("criterion", "c2"), nullptr) << "no text: " << bad.error().to_string();
+  const auto* years = find("action.min_years_failing", "2");
+  ASSERT_NE(years, nullptr) << bad.error().to_string();
+  EXPECT_EQ(years->line, 17);
+  EXPECT_NE(find("action.min_criteria_failed", "-1"), nullptr) << bad.error().to_string();
 }
 
 // 25 units, 3 inputs on different scales (euros, FTE, euros), 4 outputs: the four models'
@@ -367,11 +457,8 @@ orientation = "sideways"
 )",
                           "t.toml");
   ASSERT_FALSE(bad.has_value());
-  const auto& e = bad.error().field_errors();
   auto find = [&](const std::string& field, const std::string& value) {
-    for (const auto& f : e)
-      if (f.field == field && f.value == value) return &f;
-    return static_cast<const FieldError*>(nullptr);
+    return field_error(bad.error(), field, value);
   };
   const auto* r = find("audit.redundant", "1.5");
   ASSERT_NE(r, nullptr) << bad.error().to_string();

@@ -244,15 +244,15 @@ TEST_F(EvaluateFrance, AuditOfTheDefaultMethodAgreesWithPsych) {
   EXPECT_EQ(checked, m.pillars.size());
   for (size_t i = 0; i < a.effective_weight.size(); ++i)
     EXPECT_NEAR(a.effective_weight[i], next(), 1e-8) << m.indicators[i];
-  // The default method's known weaknesses on the demo are found: a pillar below α 0.7, members
-  // and companies redundant, a constant European indicator.
+  // The default method's known weaknesses on the demo are found: a pillar below α 0.7, member
+  // jobs and R&D staff redundant, a constant European indicator.
   auto flagged = [&](const std::string& kind, const std::string& id) {
     return std::any_of(a.flags.begin(), a.flags.end(), [&](const AuditFlag& f) {
       return f.kind == kind && (id.empty() || (f.a >= 0 && m.indicators[f.a] == id));
     });
   };
   EXPECT_TRUE(flagged("low_alpha", ""));
-  EXPECT_TRUE(flagged("redundant", "members"));
+  EXPECT_TRUE(flagged("redundant", "member_jobs"));
   EXPECT_TRUE(flagged("constant", "european_projects"));
 }
 
@@ -366,6 +366,25 @@ TEST_F(EvaluateFrance, DefaultMethodFlagsOnlyWhatItsCriteriaAndIntervalsSupport)
   }
   EXPECT_GT(reviewed, 0);
   EXPECT_LT(reviewed, quota_reviewed);
+}
+
+// Criteria are unknown where the store records nothing: the demo's services start in 2015, so
+// in 2013 the services and SME-reach criteria are unknown for every cluster (they read 0), and
+// no cluster is proposed an action for failing them.
+TEST_F(EvaluateFrance, CriteriaAreUnknownWhereNothingIsRecorded) {
+  MethodFile def = default_method();
+  def.draws = 200;
+  def.sobol_n = 0;
+  auto ev = evaluate_year(*snap_, def, 2013, RunOptions{.sensitivity = false});
+  ASSERT_TRUE(ev.has_value()) << ev.error().to_string();
+  ASSERT_EQ(def.criteria[1].id, "sme_reach");
+  ASSERT_EQ(def.criteria[2].id, "services");
+  for (const auto& c : ev->clusters) {
+    ASSERT_EQ(c.criteria.size(), 5u);
+    EXPECT_EQ(c.criteria[1].met, -1) << c.cluster;
+    EXPECT_EQ(c.criteria[2].met, -1) << c.cluster;
+    for (const auto& r : c.action.reasons) EXPECT_EQ(r.find("service"), std::string::npos) << r;
+  }
 }
 
 // A French cluster report has no English word outside proper names: every word of its text

@@ -362,7 +362,7 @@ TEST(Ladder, DefaultRulesFollowCriteriaNotAQuota) {
   ASSERT_FALSE(a.reasons_fr.empty());
   EXPECT_NE(std::find(a.reasons_fr.begin(), a.reasons_fr.end(),
                       "niveau 2 (revue à 18 mois, financement révisable) : 1 critère non atteint "
-                      "2 années de suite (critère A)"),
+                      "(critère A) et au moins 1 non atteint chacune des 2 dernières années"),
             a.reasons_fr.end())
       << a.reasons_fr[0];
   EXPECT_NE(std::find(a.reasons.begin(), a.reasons.end(),

@@ -274,7 +274,13 @@ TEST_P(HttpTest, OneLabelledClusterIsEvaluatedAgainstItself) {
   // o1, a company, is aero's only member, since 2019-01-01.
   EXPECT_EQ(c["indicators"]["members"], 1);
   EXPECT_EQ(c["previous_indicators"]["members"], 1);
-  EXPECT_EQ(c["indicators"]["companies"], 1);
+  // The default method counts size once (members), not member companies beside it.
+  EXPECT_FALSE(c["indicators"].contains("companies"));
+  // An unknown method: 404, and no path of the server in the answer.
+  auto unknown = call("GET", "/api/v1/evaluate?year=2020&method=nope", auth(Role::kState));
+  ASSERT_EQ(unknown->status, 404) << unknown->body;
+  EXPECT_EQ(Json::parse(unknown->body)["detail"],
+            "parameter 'method': no shipped method named 'nope'");
   ASSERT_EQ(c["targets"].size(), 2U);
   for (const auto& t : c["targets"]) {
     if (t["indicator"] == "members") {

@@ -84,6 +84,22 @@ TEST(Problem, ReferenceRowsInUseAndFundersInFrench) {
             "obligatoire pour un financeur de type feder (la région dont c'est l'argent)");
 }
 
+// An unknown evaluation method and a publication without intervals, in French (by hand).
+TEST(Problem, AnUnknownMethodInFrench) {
+  Response res;
+  problem(res, 404, "parameter 'method': no shipped method named 'strict'");
+  localise_problem("fr", res);
+  EXPECT_EQ(Json::parse(res.body)["detail"].get<std::string>(),
+            "paramètre « method » : aucune méthode fournie ne s'appelle « strict »");
+  problem(res, 400,
+          "parameter 'draws': the method rates by rank interval, which needs 100 draws or more to "
+          "publish");
+  localise_problem("fr", res);
+  EXPECT_EQ(Json::parse(res.body)["detail"].get<std::string>(),
+            "paramètre « draws » : la méthode note par intervalle de rang, ce qui demande au "
+            "moins 100 tirages pour publier");
+}
+
 // Refusals that keep imports' ids for the imports, in French (written by hand).
 TEST(Problem, ImportIdsAndMergedIdsInFrench) {
   const auto french = [](int status, const std::string& detail) {

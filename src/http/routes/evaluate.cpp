@@ -10,6 +10,7 @@
 #include <charconv>
 
 #include "app/access.h"
+#include "evaluate/run.h"
 #include "http/router.h"
 #include "http/routes/documents.h"
 #include "http/services.h"
@@ -123,6 +124,11 @@ void add_evaluate_routes(Router& r, Services&) {
         if (!snap) return c.fail(snap.error());
         auto ev = app::evaluation(**snap, *args);
         if (!ev) return c.fail(ev.error());
+        if (ev->ranked && ev->method.rating_by == "none")
+          return c.fail(Status::invalid_argument(fmt::format(
+              "parameter 'draws': the method rates by rank interval, which needs {} draws or "
+              "more to publish",
+              evaluate::kMinIntervalDraws)));
         auto published = app::evaluation_published(app::query_on(*c.store), ev->year);
         if (!published) return c.fail(published.error());
         if (*published)
