@@ -5,11 +5,13 @@
 #include <cmath>
 #include <limits>
 
+#include "numeric/stats.h"
+
 namespace poles::evaluate {
 
-namespace {
+using numeric::kNaN;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+namespace {
 
 Eigen::Index ix(size_t i) { return static_cast<Eigen::Index>(i); }
 

@@ -21,7 +21,7 @@ namespace {
 using testing::run_r;
 using testing::TempDir;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 
 void require_r() {
   if (!std::filesystem::exists(POLES_RSCRIPT))
@@ -90,10 +90,10 @@ TEST(Audit, CronbachAlphaOnAHandCase) {
 }
 
 TEST(Audit, CorrelationSkipsMissingPairsAndConstants) {
-  const std::vector<double> x = {1, 2, 3, kNaN, 5}, y = {2, 4, 6, 100, 10};
+  const std::vector<double> x = {1, 2, 3, kMissing, 5}, y = {2, 4, 6, 100, 10};
   EXPECT_NEAR(correlation(x, y), 1.0, 1e-12);
   EXPECT_TRUE(std::isnan(correlation(std::vector<double>{1, 1, 1, 1}, y)));
-  EXPECT_TRUE(std::isnan(correlation(std::vector<double>{1, 2, kNaN, kNaN, kNaN}, y)));
+  EXPECT_TRUE(std::isnan(correlation(std::vector<double>{1, 2, kMissing, kMissing, kMissing}, y)));
 }
 
 // Two pillars where the second has a redundant pair and an indicator running against the others,
@@ -159,7 +159,7 @@ TEST(Audit, AlphaPcaCorrelationsAndEffectiveWeightsAgreeWithPsych) {
         2 * L(g) + N(g),                                                   // pillar 2
         f3 + 0.4 * N(g),    f3 + 0.4 * N(g), 0.5 * f3 + N(g) + 0.5 * f1};  // pillar 3
     for (size_t k = 0; k < row.size(); ++k)
-      raw.v.push_back((r * 7 + k * 3) % 41 == 2 ? kNaN : row[k]);
+      raw.v.push_back((r * 7 + k * 3) % 41 == 2 ? kMissing : row[k]);
   }
   Method m;
   m.pillar = {0, 0, 0, 1, 1, 1, 1, 2, 2, 2};
@@ -213,7 +213,7 @@ TEST(Audit, AlphaPcaCorrelationsAndEffectiveWeightsAgreeWithPsych) {
   size_t at = 0;
   auto next = [&]() {
     EXPECT_LT(at, v.size());
-    return at < v.size() ? v[at++] : kNaN;
+    return at < v.size() ? v[at++] : kMissing;
   };
   ASSERT_EQ(a.pillars.size(), 3u);
   EXPECT_EQ(a.pillars[1].retained, 2u);  // two components kept: both sets of loadings compared
@@ -270,7 +270,7 @@ TEST(Efficiency, OneInputOneOutputByHand) {
 }
 
 TEST(Efficiency, UnitsWithoutDataAreNotAssessedAndNothingProducedScoresZero) {
-  const Table x{4, 1, {2, kNaN, 6, 5}}, y{4, 1, {2, 6, 7, 0}};
+  const Table x{4, 1, {2, kMissing, 6, 5}}, y{4, 1, {2, 6, 7, 0}};
   auto d = dea(x, y, Orientation::kOutput, Returns::kVariable);
   ASSERT_TRUE(d.has_value()) << d.error().to_string();
   EXPECT_FALSE((*d)[1].assessed);
@@ -288,7 +288,7 @@ TEST(Efficiency, UnitsWithoutDataAreNotAssessedAndNothingProducedScoresZero) {
   EXPECT_TRUE(std::isinf((*in_crs)[3].expansion));
   // One unit that can be assessed: none is, and no error (the view says why).
   auto one =
-      dea(Table{2, 1, {1, kNaN}}, Table{2, 1, {1, 1}}, Orientation::kInput, Returns::kConstant);
+      dea(Table{2, 1, {1, kMissing}}, Table{2, 1, {1, 1}}, Orientation::kInput, Returns::kConstant);
   ASSERT_TRUE(one.has_value()) << one.error().to_string();
   EXPECT_FALSE((*one)[0].assessed);
   EXPECT_FALSE((*one)[1].assessed);
