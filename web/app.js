@@ -1382,7 +1382,102 @@ async function pageEvaluateAlone(root, ev, year, params) {
       el("p", { id: "ev-action", "data-action": c.action.action }, el("strong", {}, `${t("ev.action")}${colon()}${label("action_level", c.action.level)}`)),
       el("p", {}, el("a", { href: `/api/v1/reports/cluster/${encodeURIComponent(c.cluster)}?year=${year}&lang=${lang}&format=html`, target: "_blank", id: "ev-report-html" }, t("ev.report_html")),
         " · ", el("a", { href: `/api/v1/reports/cluster/${encodeURIComponent(c.cluster)}?year=${year}&lang=${lang}&format=pdf`, id: "ev-report-pdf" }, t("ev.report_pdf")))),
+    decisionCard(year, c),
     el("p", {}, el("a", { href: `#/cluster/${encodeURIComponent(c.cluster)}` }, t("profile.identity") + " — ", el("span", { translate: "no" }, c.name))));
+}
+
+// The State's decision on a cluster after a published evaluation: what was decided, the
+// cluster's answer, and at the next published evaluation whether what triggered it improved
+// (app/decisions.h). The State records, replaces or withdraws it; the cluster's manager answers.
+const mayDecide = () => ["admin", "state"].includes(me?.user.role);
+function triggerWhat(x) {
+  return x.kind === "target" ? t("dec.target", { i: indicatorLabel(x.indicator), v: valueOf(x.indicator, x.threshold) }) : (lang === "fr" ? x.text_fr : x.text_en);
+}
+function decisionView(d) {
+  const docs = d.documents.length ? el("ul", {}, d.documents.map((x) => el("li", {}, el("a", { href: x.url, target: "_blank", rel: "noopener noreferrer", translate: "no" }, x.title)))) : "";
+  const follow = d.followed_up_in == null ? el("p", { class: "muted", id: "dec-follow-up" }, t("dec.pending"))
+    : el("p", { id: "dec-follow-up", "data-follow-up": d.follow_up }, el("strong", {}, t("dec.follow_up", { y: d.followed_up_in, f: label("follow_up", d.follow_up) })));
+  return el("div", { id: "dec-view" },
+    el("p", { id: "dec-level", "data-level": d.level }, el("strong", {}, `${t("dec.level")}${colon()}${label("action_level", d.level)}`),
+      d.level !== d.proposed_level ? el("span", { class: "muted" }, ` (${t("dec.proposed")}${colon()}${label("action_level", d.proposed_level)})`) : ""),
+    el("p", { class: "pre", translate: "no" }, d.text),
+    el("p", {}, `${t("dec.deadline")}${colon()}${date(d.deadline)} — ${t("dec.owner")}${colon()}`, el("span", { translate: "no" }, d.owner)),
+    docs, el("p", { class: "muted" }, t("dec.decided", { who: d.decided_by, at: dateTime(d.decided_at) })),
+    el("h3", { class: "fr-h6" }, t("dec.answer")),
+    d.answer ? el("div", {}, el("p", { class: "pre", translate: "no", id: "dec-answer" }, d.answer), el("p", { class: "muted" }, t("dec.answered", { who: d.answered_by, at: dateTime(d.answered_at) })))
+      : el("p", { class: d.overdue ? "error" : "muted" }, t(d.overdue ? "dec.overdue" : "dec.no_answer")),
+    el("h3", { class: "fr-h6" }, t("dec.triggers")), follow,
+    d.triggers.length ? table([{ label: t("dec.kind"), value: (x) => label("trigger_kind", x.kind) }, { label: t("dec.what"), value: triggerWhat },
+      { label: t("dec.then", { y: d.year }), num: true, value: (x) => valueOf(x.indicator, x.value) },
+      { label: t("dec.after"), num: true, value: (x) => valueOf(x.indicator, x.value_after) },
+      { label: t("dec.outcome"), value: (x) => label("follow_up", x.outcome) }], d.triggers, null, { tools: false, id: "dec-triggers" }) : el("p", { class: "muted" }, label("follow_up", "no_trigger")));
+}
+function decisionForm(year, c, d, done) {
+  const level = el("select", { class: "fr-select", id: "dec-level-input" }, [0, 1, 2, 3, 4].map((l) => el("option", { value: l, selected: l === (d ? d.level : c.action.level) }, label("action_level", l))));
+  const text = el("textarea", { class: "fr-input", id: "dec-text", rows: 4, maxlength: 4000 }, d?.text ?? "");
+  const deadline = el("input", { class: "fr-input", id: "dec-deadline", type: "date", value: d?.deadline ?? `${year + 1}-06-30` });
+  const owner = el("input", { class: "fr-input", id: "dec-owner", maxlength: 200, value: d?.owner ?? "" });
+  const docs = el("div", { id: "dec-docs" });
+  const addDoc = (x = { title: "", url: "" }) => docs.append(el("div", { class: "filters" },
+    el("label", {}, t("dec.doc_title"), el("input", { class: "fr-input", maxlength: 200, value: x.title, "data-doc": "title" })),
+    el("label", {}, t("dec.doc_url"), el("input", { class: "fr-input", type: "url", maxlength: 2000, value: x.url, "data-doc": "url" }))));
+  (d?.documents ?? []).forEach((x) => addDoc(x));
+  const msg = el("div", { role: "status" });
+  const body = () => ({ level: +level.value, text: text.value, deadline: deadline.value, owner: owner.value,
+    documents: [...docs.children].map((r) => ({ title: r.querySelector("[data-doc=title]").value, url: r.querySelector("[data-doc=url]").value })).filter((x) => x.title.trim() || x.url.trim()) });
+  return el("form", { id: "dec-form", onsubmit: async (e) => {
+    e.preventDefault();
+    try { await api("PUT", `/api/v1/evaluate/decisions/${year}/${encodeURIComponent(c.cluster)}`, body()); done(); }
+    catch (err) { msg.replaceChildren(problemBox(err)); }
+  } }, el("h3", { class: "fr-h6" }, t("dec.form")),
+  el("label", { class: "fr-label" }, t("dec.level"), level), el("p", { class: "muted" }, `${t("dec.proposed")}${colon()}${label("action_level", c.action.level)}`),
+  el("label", { class: "fr-label" }, t("dec.text"), text), el("div", { class: "filters" }, el("label", {}, t("dec.deadline"), deadline), el("label", {}, t("dec.owner"), owner)),
+  el("fieldset", {}, el("legend", {}, t("dec.documents")), docs, el("button", { type: "button", class: "secondary", onclick: () => addDoc() }, t("dec.add_doc"))),
+  msg, el("div", { class: "filters" }, el("button", { type: "submit", id: "dec-record" }, t("dec.record")),
+    d ? el("button", { type: "button", class: "secondary", id: "dec-withdraw", onclick: async () => {
+      if (!(await confirmDialog(t("dec.withdraw_confirm", { c: c.name, y: year })))) return;
+      try { await api("DELETE", `/api/v1/evaluate/decisions/${year}/${encodeURIComponent(c.cluster)}`); done(); } catch (err) { msg.replaceChildren(problemBox(err)); }
+    } }, t("dec.withdraw")) : ""));
+}
+function answerForm(year, c, d, done) {
+  const answer = el("textarea", { class: "fr-input", id: "dec-answer-input", rows: 4, maxlength: 4000 }, d.answer ?? "");
+  const msg = el("div", { role: "status" });
+  return el("form", { id: "dec-answer-form", onsubmit: async (e) => {
+    e.preventDefault();
+    try { await api("POST", `/api/v1/evaluate/decisions/${year}/${encodeURIComponent(c.cluster)}/answer`, { answer: answer.value }); done(); }
+    catch (err) { msg.replaceChildren(problemBox(err)); }
+  } }, el("label", { class: "fr-label" }, t("dec.answer"), answer), msg, el("button", { type: "submit", id: "dec-send" }, t("dec.send")));
+}
+function decisionCard(year, c) {
+  const box = el("section", { class: "card", id: "ev-decision" });
+  const load = async () => {
+    box.replaceChildren(el("h2", {}, t("dec.title", { y: year })));
+    const pubs = await api("GET", "/api/v1/evaluate/publications");
+    if (!pubs.items.some((p) => p.year === year)) { box.append(el("p", { class: "muted" }, t("dec.unpublished", { y: year }))); return; }
+    let d = null;
+    try { d = await api("GET", `/api/v1/evaluate/decisions/${year}/${encodeURIComponent(c.cluster)}`); }
+    catch (err) { if (err.problem?.status !== 404) throw err; }
+    box.append(d ? decisionView(d) : el("p", { class: "muted", id: "dec-none" }, t("dec.none")));
+    if (d?.may_answer) box.append(answerForm(year, c, d, load));
+    if (mayDecide()) box.append(decisionForm(year, c, d, load));
+  };
+  load().catch((err) => box.append(problemBox(err)));
+  return box;
+}
+// Every decision the caller may read, with its answer and follow-up.
+function decisionsList() {
+  const box = el("section", { class: "card", id: "ev-decisions" }, el("h2", {}, t("dec.tab")), el("p", { class: "muted" }, t("dec.intro")));
+  api("GET", "/api/v1/evaluate/decisions").then((r) => {
+    const status = (d) => (d.answer ? t("dec.status_answered") : d.overdue ? t("dec.status_overdue") : t("dec.status_awaiting"));
+    box.append(el("p", { id: "dec-summary" }, t("dec.summary", { n: fmt(r.items.length), a: fmt(r.answered), o: fmt(r.overdue) })),
+      r.items.length ? table([{ label: t("year"), num: true, value: (d) => d.year },
+        { label: t("cluster"), value: (d) => el("a", { href: `#/evaluate?year=${d.year}&cluster=${encodeURIComponent(d.cluster)}&tab=detail`, translate: "no" }, d.cluster_name) },
+        { label: t("dec.proposed"), value: (d) => label("action_level", d.proposed_level) }, { label: t("dec.level"), value: (d) => label("action_level", d.level) },
+        { label: t("dec.deadline"), value: (d) => date(d.deadline), sort: (d) => d.deadline }, { label: t("dec.status"), value: status },
+        { label: t("dec.outcome"), value: (d) => (d.followed_up_in == null ? label("follow_up", "pending") : `${d.followed_up_in} : ${label("follow_up", d.follow_up)}`) }],
+      r.items, null, { id: "dec-table" }) : el("p", { class: "muted" }, t("dec.none")));
+  }).catch((err) => box.append(problemBox(err)));
+  return box;
 }
 
 async function pageEvaluate(root, params) {
@@ -1427,7 +1522,8 @@ async function pageEvaluate(root, params) {
         { label: t("ev.met"), value: (r) => (r.met === null ? "?" : r.met ? "✓" : "✗") }], c.targets, null, { tools: false }),
       el("p", { id: "ev-action", "data-action": c.action.action }, el("strong", {}, `${t("ev.action")}${colon()}${label("action_level", c.action.level)}`)),
       el("p", {}, el("a", { href: `/api/v1/reports/cluster/${encodeURIComponent(c.cluster)}?year=${year}&lang=${lang}&format=html`, target: "_blank", id: "ev-report-html" }, t("ev.report_html")),
-        " · ", el("a", { href: `/api/v1/reports/cluster/${encodeURIComponent(c.cluster)}?year=${year}&lang=${lang}&format=pdf`, id: "ev-report-pdf" }, t("ev.report_pdf")))));
+        " · ", el("a", { href: `/api/v1/reports/cluster/${encodeURIComponent(c.cluster)}?year=${year}&lang=${lang}&format=pdf`, id: "ev-report-pdf" }, t("ev.report_pdf")))),
+    decisionCard(year, c));
   const method = el("div", {},
     el("p", {}, t("ev.method", { name: ev.method.name, n: fmt(ev.method.indicators.length), d: fmt(ev.uncertainty.draws), s: ev.uncertainty.seed })),
     el("p", {}, el("a", { href: "#/glossary" }, t("nav.glossary"))),
@@ -1447,7 +1543,7 @@ async function pageEvaluate(root, params) {
   root.append(el("h1", {}, t("ev.title")),
     el("div", { class: "filters" }, el("label", {}, t("year"), yearSel), el("label", {}, t("cluster"), clusterSel)),
     tabs("ev-tabs", [["ranking", t("ev.tab.ranking"), ranking], ["detail", t("ev.tab.detail"), detail], ["method", t("ev.tab.method"), method],
-      ["qualitative", t("ev.tab.qualitative"), qualitative], ["characterisation", t("ev.tab.characterisation"), characterisation]], tab,
+      ["decisions", t("dec.tab"), decisionsList()], ["qualitative", t("ev.tab.qualitative"), qualitative], ["characterisation", t("ev.tab.characterisation"), characterisation]], tab,
     (k) => { tab = k; history.replaceState(null, "", url(c.cluster, k)); }));
   chart(rankBox, { xAxis: { type: "category", data: ev.clusters.map((r) => r.rank), name: t("sel.rank") }, yAxis: { type: "value", inverse: true, min: 1 }, tooltip: { trigger: "item" },
     series: [{ name: t("sel.interval"), type: "custom", renderItem: (params, api2) => {

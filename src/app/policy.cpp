@@ -215,6 +215,14 @@ constexpr Grant kPolicy[] = {
     {E, "cluster_trends", RD, R::kAny},
     {G, "cluster_trends", RD, R::kRegionCluster},
     {C, "cluster_trends", RD, R::kOwnCluster},
+    {A, "evaluation_decisions", RD, R::kAny},
+    {S, "evaluation_decisions", RD, R::kAny},
+    {E, "evaluation_decisions", RD, R::kAny},
+    {G, "evaluation_decisions", RD, R::kRegionCluster},
+    {C, "evaluation_decisions", RD, R::kOwnCluster},
+    {A, "evaluation_decisions", CR, R::kAny},
+    {S, "evaluation_decisions", CR, R::kAny},
+    {C, "evaluation_decisions", UP, R::kOwnCluster},
     {A, "change_requests", RD, R::kAny},
     {S, "change_requests", RD, R::kAny},
     {G, "change_requests", RD, R::kRegionCluster},
@@ -304,6 +312,13 @@ constexpr Capability kCapabilities[] = {
      "effective weights) and the efficiency of every cluster (DEA on budget, staff and public "
      "money): they read every cluster's inputs and outputs, as the draft evaluation does. The "
      "State, evaluators and administrators."},
+    {"evaluation_decisions",
+     "the State's decision on a cluster after a published evaluation (level, text, deadline, "
+     "owner, documents, the criteria and targets that triggered it) and its follow-up at the "
+     "next published evaluation. Read: every decision for the State, evaluators and "
+     "administrators; its clusters' for a region; its own for a cluster manager (others get "
+     "404, as for a missing one). Create (record, replace, withdraw): the State and "
+     "administrators. Update (answer): the cluster's manager."},
     {"impact_study", "the impact estimations on firms (jobs, reports): firm-level microdata."},
     {"change_requests",
      "requests to the owner of a row instead of rights gained by link rows: a cluster asks the "

@@ -63,27 +63,6 @@ SupportRequest support_from_row(const Row& r) {
   return q;
 }
 
-std::string trim_text(std::string_view v) {
-  while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
-  while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
-  return std::string(v);
-}
-
-// Plain text: well-formed UTF-8, no control character but line breaks and tabs, no HTML tag.
-bool is_plain_text(std::string_view v, bool lines) {
-  if (validate::utf8(v)) return false;
-  for (size_t i = 0; i < v.size(); ++i) {
-    const auto ch = static_cast<unsigned char>(v[i]);
-    if (ch < 0x20 && !(lines && (ch == '\n' || ch == '\r' || ch == '\t'))) return false;
-    if (ch == 0x7f) return false;
-    if (ch == '<' && i + 1 < v.size()) {
-      const auto next = static_cast<unsigned char>(v[i + 1]);
-      if (std::isalpha(next) || next == '/' || next == '!' || next == '?') return false;
-    }
-  }
-  return true;
-}
-
 // An address a mailto: link cannot turn into something else: ASCII letters, digits and
 // . _ + - ' in the local part, letters, digits, . and - in the domain (no ? & = % / that would
 // add headers such as a hidden Bcc, no invisible or bidirectional character).
@@ -224,7 +203,7 @@ Result<SupportCheck> check_support(store::Store& s, const SupportForm& given, in
   SupportForm& f = out.form;
   f = given;
   for (auto* v : {&f.name, &f.siren, &f.email, &f.need, &f.region, &f.theme, &f.cluster})
-    *v = trim_text(*v);
+    *v = validate::trimmed(*v);
   std::erase(f.siren, ' ');
   POLES_ASSIGN_OR_RETURN(auto clusters, s.query(std::string(kCurrentClustersSql), {}));
   // A robot (the honeypot filled) is answered as if received, with where it would have gone.
@@ -241,7 +220,7 @@ Result<SupportCheck> check_support(store::Store& s, const SupportForm& given, in
     error("stamp",
           "Le formulaire a expiré ou a été envoyé trop vite : relisez-le et envoyez-le à nouveau.",
           "The form expired or was sent too quickly: read it again and send it again.");
-  if (f.name.empty() || f.name.size() > kSupportMaxName || !is_plain_text(f.name, false))
+  if (f.name.empty() || f.name.size() > kSupportMaxName || !validate::plain_text(f.name, false))
     error("name", "Indiquez votre nom (200 caractères au plus, texte simple).",
           "Give your name (200 characters at most, plain text).");
   if (validate::siren(f.siren))
@@ -252,13 +231,13 @@ Result<SupportCheck> check_support(store::Store& s, const SupportForm& given, in
   if (f.email.size() > kSupportMaxEmail || !support_email_ok(f.email))
     error("email", "Indiquez une adresse électronique valide, comme nom@entreprise.fr.",
           "Give a valid e-mail address, such as name@firm.fr.");
-  if (f.need.size() < 20 || f.need.size() > kSupportMaxNeed || !is_plain_text(f.need, true))
+  if (f.need.size() < 20 || f.need.size() > kSupportMaxNeed || !validate::plain_text(f.need, true))
     error("need",
           "Décrivez votre besoin en texte simple, de 20 à 4 000 caractères (sans balise HTML).",
           "Describe your need in plain text, 20 to 4,000 characters (no HTML tag).");
   if (validate::region(f.region))
     error("region", "Choisissez la région de votre entreprise.", "Choose your firm's region.");
-  if (f.theme.size() > 100 || !is_plain_text(f.theme, false))
+  if (f.theme.size() > 100 || !validate::plain_text(f.theme, false))
     error("theme", "Choisissez un thème de la liste.", "Choose a theme of the list.");
   if (!f.cluster.empty() && std::none_of(clusters.begin(), clusters.end(),
                                          [&](const Row& c) { return row_text(c[0]) == f.cluster; }))
@@ -343,9 +322,9 @@ Result<SupportRequest> update_support(store::Store& s, const User& u, const std:
         fmt::format("a {} request cannot become {} (received → taken → "
                     "answered → closed; closed is final)",
                     r.status, b.status));
-  if (b.status == "answered" && (!b.answer || trim_text(*b.answer).empty()))
+  if (b.status == "answered" && (!b.answer || validate::trimmed(*b.answer).empty()))
     return Status::invalid_argument("answering needs the answer: answer");
-  if (b.answer && (b.answer->size() > kSupportMaxNeed || !is_plain_text(*b.answer, true)))
+  if (b.answer && (b.answer->size() > kSupportMaxNeed || !validate::plain_text(*b.answer, true)))
     return Status::invalid_argument("answer: plain text of at most 4,000 bytes, without HTML tags");
   std::string cluster = r.cluster_id ? *r.cluster_id : std::string();
   if (b.cluster_id) {
@@ -367,7 +346,7 @@ Result<SupportRequest> update_support(store::Store& s, const User& u, const std:
                   "handled_by = ?, cluster_id = ? WHERE id = ? AND status = ? AND "
                   "coalesce(cluster_id, '') = ?",
                   stamp_column),
-      {b.status, at, b.answer ? Value(trim_text(*b.answer)) : Value(), u.name,
+      {b.status, at, b.answer ? Value(validate::trimmed(*b.answer)) : Value(), u.name,
        cluster.empty() ? Value() : Value(cluster), id, r.status,
        r.cluster_id ? *r.cluster_id : std::string()}));
   if (tx->changes() == 0)

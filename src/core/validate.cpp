@@ -157,6 +157,26 @@ RuleError vat(std::string_view v) {
   return std::nullopt;
 }
 
+std::string trimmed(std::string_view v) {
+  while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
+  while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
+  return std::string(v);
+}
+
+bool plain_text(std::string_view v, bool lines) {
+  if (utf8(v)) return false;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const auto ch = static_cast<unsigned char>(v[i]);
+    if (ch < 0x20 && !(lines && (ch == '\n' || ch == '\r' || ch == '\t'))) return false;
+    if (ch == 0x7f) return false;
+    if (ch == '<' && i + 1 < v.size()) {
+      const auto next = static_cast<unsigned char>(v[i + 1]);
+      if (std::isalpha(next) || next == '/' || next == '!' || next == '?') return false;
+    }
+  }
+  return true;
+}
+
 std::string truncate_utf8(std::string_view v, size_t max_bytes) {
   if (v.size() <= max_bytes) return std::string(v);
   constexpr std::string_view kEllipsis = "…";

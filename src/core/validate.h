@@ -35,6 +35,12 @@ std::string siren_of_french_vat(std::string_view vat);
 // ellipsis ("…") when the text was cut and max_bytes leaves room for it.
 std::string truncate_utf8(std::string_view v, size_t max_bytes);
 
+// Free text typed by a person: without the white space around it.
+std::string trimmed(std::string_view v);
+// Plain text: well-formed UTF-8, no control character (but line breaks and tabs when `lines`),
+// no HTML tag ("<" followed by a letter, "/", "!" or "?").
+bool plain_text(std::string_view v, bool lines);
+
 bool luhn_valid(std::string_view digits);
 
 // Numbers. `decimal_comma` accepts "1234,5" and "1 234,5" (space or no-break space as thousands

@@ -38,6 +38,47 @@ std::string word_of(std::string_view kind, std::string_view code, std::string_vi
   return word(kind, code, lang);
 }
 
+// The State's decision of an earlier year and its follow-up in this year's evaluation.
+std::string decision_section(const app::EvaluationDecision& d, int year, std::string_view lang) {
+  std::string h = fmt::format("<section id=\"decision\"><h2>{} {}</h2>",
+                              tr(lang, "Décision de l'État après l'évaluation de",
+                                 "The State's decision after the evaluation of"),
+                              d.year);
+  h += fmt::format("<p class=\"level\">{} : {} — {}</p><p>{}</p>",
+                   tr(lang, "Niveau décidé", "Level decided"), d.level,
+                   escape(word_of("action_level", std::to_string(d.level), lang)), escape(d.text));
+  h += fmt::format("<p>{} : {} ; {} : {}.</p>", tr(lang, "Échéance", "Deadline"),
+                   escape(d.deadline), tr(lang, "suivi par", "followed by"), escape(d.owner));
+  h += d.answer ? fmt::format("<p>{} : {}</p>", tr(lang, "Réponse du pôle", "The cluster's answer"),
+                              escape(*d.answer))
+                : fmt::format("<p class=\"muted\">{}</p>", tr(lang, "Le pôle n'a pas répondu.",
+                                                              "The cluster has not answered."));
+  h += fmt::format("<p><strong>{} {} : {}</strong></p>", tr(lang, "Suite en", "Follow-up in"), year,
+                   escape(word_of("follow_up", d.follow_up, lang)));
+  if (!d.triggers.empty()) {
+    h += fmt::format(
+        "<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>"
+        "<th>{}</th></tr></thead><tbody>",
+        tr(lang, "Ce qui l'a motivée", "What triggered it"), d.year, year,
+        tr(lang, "Suite", "Follow-up"));
+    for (const auto& t : d.triggers) {
+      const std::string what =
+          t.kind == "target"
+              ? fmt::format("{} {} ({} {})", tr(lang, "Objectif du contrat :", "Contract target:"),
+                            word_of("indicator", t.indicator, lang), tr(lang, "objectif", "target"),
+                            t.threshold ? figure(t.indicator, *t.threshold, lang) : "—")
+              : (lang == "fr" ? t.text_fr : t.text_en);
+      h += fmt::format(
+          "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+          escape(what), figure(t.indicator, t.value ? *t.value : NAN, lang),
+          figure(t.indicator, t.value_after ? *t.value_after : NAN, lang),
+          escape(word_of("follow_up", t.outcome, lang)));
+    }
+    h += "</tbody></table>";
+  }
+  return h + "</section>";
+}
+
 }  // namespace
 
 std::string cluster_report_title(const app::EvaluatedCluster& cluster, int year,
@@ -48,7 +89,8 @@ std::string cluster_report_title(const app::EvaluatedCluster& cluster, int year,
 
 std::string cluster_report_html(const app::YearEvaluation& ev, const std::string& id,
                                 const app::IndicatorTrends& trends,
-                                const app::AssessmentsView& assessments, std::string_view lang) {
+                                const app::AssessmentsView& assessments, std::string_view lang,
+                                const app::EvaluationDecision* decision) {
   const app::EvaluatedCluster* cp = ev.find(id);
   if (cp == nullptr) return {};
   const app::EvaluatedCluster& c = *cp;
@@ -232,6 +274,9 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
       tr(lang, "Années consécutives sous le seuil", "Consecutive years below the threshold"),
       c.consecutive_misses);
 
+  // The State's decision after an earlier evaluation, and what became of its triggers.
+  if (decision != nullptr) h += decision_section(*decision, year, lang);
+
   // Qualitative assessment.
   h += fmt::format(
       "<section id=\"qualitative\"><h2>{}</h2>",
@@ -298,8 +343,8 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
 Result<std::pair<std::string, std::string>> cluster_report(const snapshot::Snapshot& s,
                                                            const std::string& cluster,
                                                            const app::Params& p,
-                                                           const std::string& lang,
-                                                           bool allow_path) {
+                                                           const std::string& lang, bool allow_path,
+                                                           store::Store* decisions_from) {
   if (s.table("cluster").find(cluster) < 0)
     return Status::not_found(fmt::format("no cluster '{}'", cluster));
   // The evaluation's parameters among those given (the document's own, format, lang or output,
@@ -326,12 +371,20 @@ Result<std::pair<std::string, std::string>> cluster_report(const snapshot::Snaps
   POLES_ASSIGN_OR_RETURN(const auto qual_args, app::parse(app::assessments_params(),
                                                           {{"year", std::to_string(ev.year)}}));
   const auto qual = app::assessments_view(s, qual_args);
+  std::map<std::string, app::EvaluationDecision> decisions;
+  if (decisions_from != nullptr) {
+    POLES_ASSIGN_OR_RETURN(decisions,
+                           app::decisions_before(*decisions_from, ev.year, tj::to_json(ev)));
+  }
+  const auto decision = decisions.find(cluster);
   return std::pair{cluster_report_title(*mine, ev.year, lang),
-                   cluster_report_html(ev, cluster, trends, qual, lang)};
+                   cluster_report_html(ev, cluster, trends, qual, lang,
+                                       decision != decisions.end() ? &decision->second : nullptr)};
 }
 
-Result<std::vector<app::PublishedReport>> cluster_reports(const snapshot::Snapshot& s,
-                                                          const app::YearEvaluation& ev) {
+Result<std::vector<app::PublishedReport>> cluster_reports(
+    const snapshot::Snapshot& s, const app::YearEvaluation& ev,
+    const std::map<std::string, app::EvaluationDecision>& decisions) {
   POLES_ASSIGN_OR_RETURN(const auto qual_args, app::parse(app::assessments_params(),
                                                           {{"year", std::to_string(ev.year)}}));
   const auto qual = app::assessments_view(s, qual_args);
@@ -342,8 +395,12 @@ Result<std::vector<app::PublishedReport>> cluster_reports(const snapshot::Snapsh
   std::vector<app::PublishedReport> out;
   for (const auto& c : ev.clusters) {
     POLES_ASSIGN_OR_RETURN(const auto trends, app::indicator_trends(s, c.cluster, trend_args));
+    const auto decision = decisions.find(c.cluster);
     for (const char* lang : {"fr", "en"})
-      out.push_back({c.cluster, lang, cluster_report_html(ev, c.cluster, trends, qual, lang)});
+      out.push_back(
+          {c.cluster, lang,
+           cluster_report_html(ev, c.cluster, trends, qual, lang,
+                               decision != decisions.end() ? &decision->second : nullptr)});
   }
   return out;
 }

@@ -988,6 +988,34 @@ def attack(name):
         return [('POST', '/api/v1/project',
                  {'id': 'cordis:101999999', 'acronym': 'PLANT', 'programme': 'HORIZON_EUROPE',
                   'status': 'running'}, None)]
+    # The State's decisions after a published evaluation (app/decisions.h): the State decides
+    # (a step of the state account), the cluster's manager answers for its own cluster only.
+    decision = {'level': 2, 'text': 'Revue à 18 mois.', 'deadline': f'{YEAR + 1}-06-30',
+                'owner': 'DGE', 'documents': []}
+    def decided(cluster):
+        return ('PUT@state', f'/api/v1/evaluate/decisions/{YEAR}/{cluster}', decision, None)
+    if name == 'attack_manager_answers_other_clusters_decision':
+        return [decided(CX), ('POST', f'/api/v1/evaluate/decisions/{YEAR}/{CX}/answer',
+                              {'answer': 'accepté'}, None)]
+    if name == 'attack_manager_reads_other_clusters_decision':
+        return [decided(CX), ('GET', f'/api/v1/evaluate/decisions/{YEAR}/{CX}', None, None)]
+    if name == 'attack_region_lists_other_regions_decisions':
+        return [decided(CX), ('LIST-HAS', f'/api/v1/evaluate/decisions?cluster={CX}', None, None)]
+    if name == 'attack_region_answers_for_its_cluster':
+        return [decided(C), ('POST', f'/api/v1/evaluate/decisions/{YEAR}/{C}/answer',
+                             {'answer': 'accepté'}, None)]
+    if name == 'attack_manager_lowers_own_decision':
+        return [decided(C), ('PUT', f'/api/v1/evaluate/decisions/{YEAR}/{C}',
+                             dict(decision, level=0), None)]
+    if name == 'attack_decision_document_script_link':
+        return [('PUT', f'/api/v1/evaluate/decisions/{YEAR}/{C}',
+                 dict(decision, documents=[{'title': 'Courrier', 'url': 'javascript:alert(1)'}]),
+                 None)]
+    if name == 'regression_manager_answers_own_decision':
+        return [decided(C), ('POST', f'/api/v1/evaluate/decisions/{YEAR}/{C}/answer',
+                             {'answer': 'Plan adopté.'}, None)]
+    if name == 'regression_region_reads_its_clusters_decision':
+        return [decided(C2), ('GET', f'/api/v1/evaluate/decisions/{YEAR}/{C2}', None, None)]
     raise ValueError(f'no attack named {name}')
 
 
@@ -1030,7 +1058,7 @@ def run_row(row):
                                            row['relationship'], row['expected'])
     token = tokens.get(role)
     if ((row['name'].startswith('attack_') and entity != 'route') or row['action'] == 'show' or
-            row['name'].endswith('_in_french')):
+            row['name'].endswith('_in_french') or entity == 'evaluation_decisions'):
         steps = attack(row['name'])
         answers, details = [], []
         created = None  # the id of the last row a step created (for '{id}' in a later path)

@@ -90,6 +90,35 @@ try {
     return { status: r.status, text };
   }, path);
 
+  step = "state: the decision after the published evaluation";
+  {
+    const page = await login("e2e-state");
+    await page.goto(`${base}/#/evaluate?year=${YEAR}&cluster=${CLUSTER}&tab=detail`);
+    await page.waitForSelector("#dec-form");
+    assert.equal(await page.locator("#dec-none").count(), 1, "no decision yet");
+    // A document link that is not https:// is refused, with the rule in French; nothing written.
+    await page.fill("#dec-text", "Revue à 18 mois : plan d'action demandé sur l'adhésion.");
+    await page.fill("#dec-owner", "DGE, bureau des pôles");
+    await page.click("#dec-docs + button");
+    await page.fill("#dec-docs [data-doc=title]", "Courrier");
+    await page.fill("#dec-docs [data-doc=url]", "javascript:alert(1)");
+    await page.click("#dec-record");
+    await page.waitForSelector("#dec-form .problem");
+    assert.ok((await page.locator("#dec-form .problem").textContent()).includes("une adresse https:// ou http://"));
+    await page.fill("#dec-docs [data-doc=url]", "https://example.gouv.fr/courrier.pdf");
+    await page.click("#dec-record");
+    await page.waitForSelector("#dec-view");
+    assert.ok((await page.locator("#dec-view").textContent()).includes("plan d'action demandé"));
+    assert.equal(await page.locator("#dec-view a[href='https://example.gouv.fr/courrier.pdf']").count(), 1);
+    await page.locator("#ev-decision").screenshot({ path: join(shots, "decision-state-fr.png") });
+    // The list of decisions, with its follow-up (pending until a later year is published).
+    await page.goto(`${base}/#/evaluate?year=${YEAR}&tab=decisions`);
+    await page.waitForSelector("#dec-table");
+    assert.ok((await page.locator("#dec-table").textContent()).includes("en attente de l'évaluation suivante"));
+    await page.locator("#ev-decisions").screenshot({ path: join(shots, "decisions-list-fr.png") });
+    await page.close();
+  }
+
   for (const [name, allowed] of [["e2e-manager", [CLUSTER]], ["e2e-region", regionClusters]]) {
     step = `${name}: the published evaluation`;
     const page = await login(name);
@@ -100,6 +129,29 @@ try {
     assert.ok(rows >= 1 && rows <= allowed.length, `${rows} clusters ranked, at most ${allowed.length} in scope`);
     assert.ok((await page.locator("#ev-ranking").textContent()).includes(clusterName));
     assert.ok((await page.locator("#ev-compliance").textContent()).includes(clusterName));
+    step = `${name}: the State's decision`;
+    await page.waitForSelector("#dec-view");
+    assert.equal(await page.locator("#dec-form").count(), 0, "only the State decides");
+    if (name === "e2e-manager") {
+      await page.fill("#dec-answer-input", "Plan adopté par le conseil d'administration.");
+      await page.click("#dec-send");
+      await page.waitForSelector("#dec-answer");
+      await page.locator("#ev-decision").screenshot({ path: join(shots, "decision-manager-fr.png") });
+    } else {
+      assert.ok((await page.locator("#dec-answer").textContent()).includes("Plan adopté"), "the region reads the answer");
+      assert.equal(await page.locator("#dec-answer-form").count(), 0, "the region does not answer");
+      // In English on a phone.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.evaluate(() => localStorage.setItem("poles.lang", "en"));
+      await page.reload();
+      await page.waitForSelector("#dec-view");
+      assert.ok((await page.locator("#ev-decision").textContent()).includes("The State's decision after the"));
+      await page.locator("#ev-decision").screenshot({ path: join(shots, "decision-region-en-390.png") });
+      await page.evaluate(() => localStorage.setItem("poles.lang", "fr"));
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.reload();
+      await page.waitForSelector("#dec-view");
+    }
     await page.screenshot({ path: join(shots, `access-${name}-evaluation.png`), fullPage: true });
     step = `${name}: the report`;
     const report = await fetchIn(page, await page.locator("#ev-report-html").getAttribute("href"));

@@ -225,6 +225,16 @@ add('evaluate-public-show', 'POST', '/api/v1/evaluate/publications/2022/public',
 add('evaluate-public-unpublished', 'POST', '/api/v1/evaluate/publications/2019/public', { body: { shown: true } });
 add('evaluate-published-manager', 'GET', '/api/v1/evaluate?year=2022', { as: 'manager' });
 add('report-cluster-published-manager', 'GET', `/api/v1/reports/cluster/${C}?year=2022&format=html&lang=fr`, { as: 'manager', text: true });
+// the State's decision after the published evaluation, the cluster's answer, the follow-up
+const decision = { level: 2, text: 'Revue à 18 mois : plan d\'action sur le pilier Entreprises.', deadline: '2023-06-30', owner: 'DGE, bureau des pôles',
+  documents: [{ title: 'Courrier au pôle', url: 'https://example.gouv.fr/courrier.pdf' }] };
+add('decision-unpublished', 'PUT', `/api/v1/evaluate/decisions/2021/${C}`, { body: decision });
+add('decision-invalid', 'PUT', `/api/v1/evaluate/decisions/2022/${C}`, { body: { ...decision, level: 9, deadline: '2022-02-30', documents: [{ title: '', url: 'javascript:alert(1)' }] } });
+add('decision-record', 'PUT', `/api/v1/evaluate/decisions/2022/${C}`, { body: decision });
+add('decision-manager', 'GET', `/api/v1/evaluate/decisions/2022/${C}`, { as: 'manager' });
+add('decision-answer', 'POST', `/api/v1/evaluate/decisions/2022/${C}/answer`, { as: 'manager', body: { answer: 'Le conseil a adopté un plan d\'action le 12 mars.' } });
+add('decisions', 'GET', '/api/v1/evaluate/decisions');
+add('decision-withdraw', 'DELETE', `/api/v1/evaluate/decisions/2022/${C}`);
 // projects to products, services, foresight
 add('pipeline-funnel', 'GET', '/api/v1/pipeline/funnel?by=programme');
 add('pipeline-leverage', 'GET', '/api/v1/pipeline/leverage');
@@ -357,7 +367,7 @@ add('logout', 'POST', '/api/v1/logout', { session: true });
 // ETags and list cursors are keyed with (or encrypted by) the secret each database draws.
 const volatileKeys = new Set(['csrf', 'token', 'token_id', 'created_at', 'public_at', 'data_changed_at', 'last_used_at', 'at', 'started', 'finished',
   'elapsed_seconds', 'seconds', 'created', 'generated', 'duration_ms', 'timing_seconds', 'next_cursor', 'published_at',
-  'requested_at', 'decided_at', 'data_date']);
+  'requested_at', 'decided_at', 'answered_at', 'data_date']);
 const scrub = (v) => {
   if (Array.isArray(v)) return v.map(scrub);
   if (v && typeof v === 'object') {

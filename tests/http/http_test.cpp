@@ -338,6 +338,154 @@ TEST_P(HttpTest, OneLabelledClusterIsEvaluatedAgainstItself) {
             404);
 }
 
+// The State's decision after a published evaluation, the cluster's answer, and the follow-up of
+// what triggered it at the next published evaluation (app/decisions.h): who may do what, the
+// checks on what is written, and the report that says what became of it. Expectations by hand.
+TEST_P(HttpTest, DecisionsFollowAPublishedEvaluationAndAreFollowedUp) {
+  import("cluster_label",
+         "cluster_id,phase,start_year,end_year\naero,4,2019,2022\nmina,4,2019,2022\n");
+  // aero has one member (o1) and a target of 2 in 2020 and in 2021: missed in 2020.
+  import("contract", "id,cluster_id,start_year,end_year\nk1,aero,2019,2022\n");
+  import("contract_target",
+         "contract_id,indicator,year,value,direction\nk1,members,2020,2,higher\n"
+         "k1,members,2021,2,higher\n");
+  const std::string path = "/api/v1/evaluate/decisions/2020/aero";
+  const Json good = {
+      {"level", 2},
+      {"text", "Revue à 18 mois : plan d'action sur l'adhésion."},
+      {"deadline", "2021-06-30"},
+      {"owner", "DGE, bureau des pôles"},
+      {"documents", {{{"title", "Courrier"}, {"url", "https://example.org/c.pdf"}}}}};
+  // No decision before the evaluation is published.
+  auto res = call("PUT", path, auth(Role::kState), good.dump());
+  ASSERT_EQ(res->status, 404) << res->body;
+  EXPECT_EQ(Json::parse(res->body)["detail"],
+            "the evaluation of 2020 is not published: a decision follows a published evaluation");
+  ASSERT_EQ(call("POST", "/api/v1/evaluate/publications/2020?draws=0&sobol_n=0", auth(Role::kState))
+                ->status,
+            201);
+  // Only the State and administrators decide.
+  for (Role r : {Role::kRegion, Role::kClusterManager, Role::kEvaluator, Role::kMember})
+    EXPECT_EQ(call("PUT", path, auth(r), good.dump())->status, 403)
+        << app::kRoleNames[static_cast<size_t>(r)];
+  // Every field checked at once, in the caller's language; nothing written.
+  Json bad = {{"level", 7},
+              {"text", "  "},
+              {"deadline", "2020-13-01"},
+              {"owner", ""},
+              {"documents", {{{"title", "x"}, {"url", "javascript:alert(1)"}}}}};
+  auto h = auth(Role::kState);
+  h.emplace_back("Accept-Language", "fr");
+  res = call("PUT", path, h, bad.dump());
+  ASSERT_EQ(res->status, 422) << res->body;
+  std::map<std::string, std::string> rules;
+  const Json problem = Json::parse(res->body);
+  for (const auto& e : problem["errors"])
+    rules[e["field"].get<std::string>()] = e["rule"].get<std::string>();
+  EXPECT_EQ(rules.size(), 5U) << res->body;
+  EXPECT_EQ(rules["level"], "un niveau d'action de 0 à 4");
+  EXPECT_EQ(rules["deadline"], "une date AAAA-MM-JJ");
+  EXPECT_EQ(rules["documents[0].url"],
+            "une adresse https:// ou http:// d'au plus 2 000 octets, sans espace ni guillemet");
+  EXPECT_EQ(call("GET", path, auth(Role::kState))->status, 404) << "nothing written";
+  bad = good;
+  bad["text"] = "<img src=x onerror=alert(1)>";
+  EXPECT_EQ(call("PUT", path, auth(Role::kState), bad.dump())->status, 422) << "no HTML";
+  bad = good;
+  bad["deadline"] = "2040-01-01";
+  EXPECT_EQ(call("PUT", path, auth(Role::kState), bad.dump())->status, 422) << "ten years at most";
+  // A cluster that is not in the published evaluation: nothing to decide on.
+  EXPECT_EQ(
+      call("PUT", "/api/v1/evaluate/decisions/2020/nope", auth(Role::kState), good.dump())->status,
+      404);
+  // The decision, with what triggered it copied from the published evaluation.
+  res = call("PUT", path, auth(Role::kState), good.dump());
+  ASSERT_EQ(res->status, 200) << res->body;
+  Json d = Json::parse(res->body);
+  EXPECT_EQ(d["level"], 2);
+  EXPECT_EQ(d["decided_by"], "state-user");
+  EXPECT_EQ(d["follow_up"], "pending");
+  EXPECT_FALSE(d.contains("followed_up_in"));
+  ASSERT_EQ(d["triggers"].size(), 1U) << d.dump();
+  EXPECT_EQ(d["triggers"][0]["kind"], "target");
+  EXPECT_EQ(d["triggers"][0]["indicator"], "members");
+  EXPECT_EQ(d["triggers"][0]["value"], 1);
+  EXPECT_EQ(d["triggers"][0]["threshold"], 2);
+  auto published = Json::parse(call("GET", "/api/v1/evaluate?year=2020", auth(Role::kState))->body);
+  for (const auto& c : published["clusters"])
+    if (c["cluster"] == "aero") EXPECT_EQ(d["proposed_level"], c["action"]["level"]);
+  ASSERT_EQ(
+      call("PUT", "/api/v1/evaluate/decisions/2020/mina", auth(Role::kState), good.dump())->status,
+      200);
+  // Who reads it: aero's manager and region (76) read aero's, not mina's (84); members never.
+  res = call("GET", path, auth(Role::kClusterManager));
+  ASSERT_EQ(res->status, 200) << res->body;
+  d = Json::parse(res->body);
+  EXPECT_EQ(d["may_answer"], true);
+  EXPECT_EQ(d["may_decide"], false);
+  for (Role r : {Role::kClusterManager, Role::kRegion}) {
+    res = call("GET", "/api/v1/evaluate/decisions", auth(r));
+    ASSERT_EQ(res->status, 200) << res->body;
+    const Json list = Json::parse(res->body);
+    ASSERT_EQ(list["items"].size(), 1U) << list.dump();
+    EXPECT_EQ(list["items"][0]["cluster"], "aero");
+    EXPECT_EQ(call("GET", "/api/v1/evaluate/decisions/2020/mina", auth(r))->status, 404)
+        << "another cluster's decision is answered as missing";
+  }
+  EXPECT_EQ(
+      Json::parse(call("GET", "/api/v1/evaluate/decisions", auth(Role::kEvaluator))->body)["items"]
+          .size(),
+      2U);
+  EXPECT_EQ(call("GET", path, auth(Role::kMember))->status, 403);
+  EXPECT_EQ(call("GET", path, auth(Role::kReviewer))->status, 403);
+  // The cluster's manager answers (plain text); the region reads the answer, and may not answer.
+  const std::string answer = path + "/answer";
+  EXPECT_EQ(call("POST", answer, auth(Role::kRegion), R"({"answer": "non"})")->status, 403);
+  EXPECT_EQ(call("POST", answer, auth(Role::kState), R"({"answer": "non"})")->status, 403);
+  EXPECT_EQ(call("POST", "/api/v1/evaluate/decisions/2020/mina/answer", auth(Role::kClusterManager),
+                 R"({"answer": "pas le mien"})")
+                ->status,
+            404);
+  EXPECT_EQ(call("POST", answer, auth(Role::kClusterManager), R"({"answer": "<script>x</script>"})")
+                ->status,
+            422);
+  res = call("POST", answer, auth(Role::kClusterManager),
+             R"({"answer": "Campagne d'adhésion lancée en janvier."})");
+  ASSERT_EQ(res->status, 200) << res->body;
+  d = Json::parse(call("GET", path, auth(Role::kRegion))->body);
+  EXPECT_EQ(d["answer"], "Campagne d'adhésion lancée en janvier.");
+  EXPECT_EQ(d["answered_by"], "cluster_manager-user");
+  EXPECT_EQ(d["overdue"], false);
+  // A second member in 2021: the target of 2 is met at the next published evaluation.
+  import("organisation", "id,name,kind\no3,Trois,company\n");
+  import("membership", "organisation_id,cluster_id,start_date\no3,aero,2021-01-01\n");
+  ASSERT_EQ(call("POST", "/api/v1/evaluate/publications/2021?draws=0&sobol_n=0", auth(Role::kState))
+                ->status,
+            201);
+  d = Json::parse(call("GET", path, auth(Role::kClusterManager))->body);
+  EXPECT_EQ(d["followed_up_in"], 2021);
+  EXPECT_EQ(d["follow_up"], "met");
+  EXPECT_EQ(d["triggers"][0]["value_after"], 2);
+  EXPECT_EQ(d["triggers"][0]["outcome"], "met");
+  // The 2021 report frozen at publication says what became of the 2020 decision, in French.
+  res = call("GET", "/api/v1/reports/cluster/aero?year=2021&lang=fr&format=html",
+             auth(Role::kClusterManager));
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_NE(res->body.find("Décision de l'État après l'évaluation de 2020"), std::string::npos);
+  EXPECT_NE(res->body.find("adhésion lancée en janvier."), std::string::npos) << "the answer";
+  EXPECT_NE(res->body.find("Suite en 2021 : atteint"), std::string::npos);
+  // Replacing the decision keeps the cluster's answer; withdrawing it removes it.
+  Json again = good;
+  again["level"] = 1;
+  res = call("PUT", path, auth(Role::kState), again.dump());
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(Json::parse(res->body)["answer"], "Campagne d'adhésion lancée en janvier.");
+  EXPECT_EQ(call("DELETE", path, auth(Role::kClusterManager))->status, 403);
+  EXPECT_EQ(call("DELETE", path, auth(Role::kState))->status, 200);
+  EXPECT_EQ(call("GET", path, auth(Role::kState))->status, 404);
+  EXPECT_EQ(call("GET", "/api/v1/evaluate/decisions/20x0/aero", auth(Role::kState))->status, 400);
+}
+
 // A zone d'emploi written through the entity API is checked against INSEE's referential as an
 // import checks it (a form could otherwise store any well-formed code the import refuses).
 TEST_P(HttpTest, AZoneWrittenThroughTheApiIsCheckedAgainstTheReferential) {

@@ -10,6 +10,7 @@
 #include <charconv>
 
 #include "app/access.h"
+#include "app/decisions.h"
 #include "evaluate/run.h"
 #include "http/router.h"
 #include "http/routes/documents.h"
@@ -35,6 +36,26 @@ const app::ParamSpecs& publication_params() {
   }();
   return k;
 }
+
+// A year named in a path (1900–2100), or nothing.
+std::optional<int> path_year(const std::string& text) {
+  int year = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), year);
+  if (ec != std::errc() || end != text.data() + text.size() || year < 1900 || year > 2100)
+    return std::nullopt;
+  return year;
+}
+
+Status not_a_year(const std::string& text) {
+  return Status::invalid_argument(fmt::format("'{}' is not a year", text));
+}
+
+struct WithdrawnDecision {
+  int year = 0;
+  std::string cluster;
+  bool withdrawn = true;
+};
+POLES_JSON(WithdrawnDecision, year, cluster, withdrawn)
 
 // The published evaluation of a year, with only the clusters the caller may read.
 void published_evaluation(Ctx& c, int year) {
@@ -136,7 +157,10 @@ void add_evaluate_routes(Router& r, Services&) {
               "the evaluation of {} is published already (a publication is frozen)", ev->year)));
         // What the evaluated read: without the peer groups too small to hide their members.
         app::withhold_small_peer_groups(*ev);
-        auto reports = report::cluster_reports(**snap, *ev);
+        // Each cluster's report says what became of the State's latest decision on it.
+        auto decisions = app::decisions_before(*c.store, ev->year, tj::to_json(*ev));
+        if (!decisions) return c.fail(decisions.error());
+        auto reports = report::cluster_reports(**snap, *ev, *decisions);
         if (!reports) return c.fail(reports.error());
         tj::Json params = tj::Json::object();
         for (const auto& [k, v] : p) params[k] = v;
@@ -155,12 +179,86 @@ void add_evaluate_routes(Router& r, Services&) {
       .handle([](Ctx& c) {
         auto body = c.body<app::EvaluationPublicBody>();
         if (!body) return c.fail(body.error());
-        int year = 0;
-        const std::string& text = c.path[0];
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), year);
-        if (ec != std::errc() || end != text.data() + text.size() || year < 1900 || year > 2100)
-          return c.fail(Status::invalid_argument(fmt::format("'{}' is not a year", text)));
-        auto out = app::set_evaluation_public(*c.store, c.user(), year, body->shown);
+        const auto year = path_year(c.path[0]);
+        if (!year) return c.fail(not_a_year(c.path[0]));
+        auto out = app::set_evaluation_public(*c.store, c.user(), *year, body->shown);
+        if (!out) return c.fail(out.error());
+        c.reply(200, *out);
+      });
+  // The State's decisions after a published evaluation and their follow-up (app/decisions.h).
+  // Not cached: a decision or an answer is read back at once by the other side.
+  r.get("/api/v1/evaluate/decisions",
+        "The State's decisions after published evaluations, with the cluster's answer and the "
+        "follow-up of what triggered them at the next published evaluation",
+        "evaluate")
+      .may(app::Op::kRead, "evaluation_decisions")
+      .params({app::year_param("year", "Only the decisions after this year's evaluation"),
+               app::text_param("cluster", "Only the decisions on this cluster")})
+      .returns<app::EvaluationDecisions>()
+      .handle([](Ctx& c) {
+        auto out = app::list_decisions(*c.store, c.user(), c.args.opt_integer("year"),
+                                       c.args.text("cluster"));
+        if (!out) return c.fail(out.error());
+        c.reply(200, *out);
+      });
+  r.get("/api/v1/evaluate/decisions/{year}/{cluster}",
+        "The State's decision on a cluster after a year's published evaluation, and its follow-up",
+        "evaluate")
+      .may(app::Op::kRead, "evaluation_decisions")
+      .returns<app::EvaluationDecision>()
+      .handle([](Ctx& c) {
+        const auto year = path_year(c.path[0]);
+        if (!year) return c.fail(not_a_year(c.path[0]));
+        auto out = app::get_decision(*c.store, c.user(), *year, c.path[1]);
+        if (!out) return c.fail(out.error());
+        c.reply(200, *out);
+      });
+  r.put("/api/v1/evaluate/decisions/{year}/{cluster}",
+        "Record (or replace) the State's decision on a cluster after a year's published "
+        "evaluation: level, text, deadline, owner, documents",
+        "evaluate")
+      .may(app::Op::kCreate, "evaluation_decisions")
+      .takes<app::EvaluationDecisionBody>()
+      .example(
+          {{"level", 2},
+           {"text", "Revue à 18 mois : plan d'action sur le pilier Entreprises."},
+           {"deadline", "2025-06-30"},
+           {"owner", "DGE, bureau des pôles"},
+           {"documents",
+            {{{"title", "Courrier au pôle"}, {"url", "https://example.gouv.fr/courrier.pdf"}}}}})
+      .returns<app::EvaluationDecision>()
+      .handle([](Ctx& c) {
+        const auto year = path_year(c.path[0]);
+        if (!year) return c.fail(not_a_year(c.path[0]));
+        auto body = c.body<app::EvaluationDecisionBody>();
+        if (!body) return c.fail(body.error());
+        auto out = app::record_decision(*c.store, c.user(), *year, c.path[1], *body);
+        if (!out) return c.fail(out.error());
+        c.reply(200, *out);
+      });
+  r.del("/api/v1/evaluate/decisions/{year}/{cluster}",
+        "Withdraw the State's decision on a cluster after a year's evaluation", "evaluate")
+      .may(app::Op::kCreate, "evaluation_decisions")
+      .returns<WithdrawnDecision>()
+      .handle([](Ctx& c) {
+        const auto year = path_year(c.path[0]);
+        if (!year) return c.fail(not_a_year(c.path[0]));
+        auto st = app::withdraw_decision(*c.store, c.user(), *year, c.path[1]);
+        if (!st.is_ok()) return c.fail(st);
+        c.reply(200, WithdrawnDecision{*year, c.path[1], true});
+      });
+  r.post("/api/v1/evaluate/decisions/{year}/{cluster}/answer",
+         "The cluster's answer to the State's decision (its manager)", "evaluate")
+      .may(app::Op::kUpdate, "evaluation_decisions")
+      .takes<app::EvaluationDecisionAnswer>()
+      .example({{"answer", "Le conseil d'administration a adopté un plan d'action le 12 mars."}})
+      .returns<app::EvaluationDecision>()
+      .handle([](Ctx& c) {
+        const auto year = path_year(c.path[0]);
+        if (!year) return c.fail(not_a_year(c.path[0]));
+        auto body = c.body<app::EvaluationDecisionAnswer>();
+        if (!body) return c.fail(body.error());
+        auto out = app::answer_decision(*c.store, c.user(), *year, c.path[1], *body);
         if (!out) return c.fail(out.error());
         c.reply(200, *out);
       });

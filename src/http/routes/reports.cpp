@@ -70,7 +70,8 @@ void add_report_routes(Router& r, Services&) {
     }
     auto snap = c.snapshot();
     if (!snap) return c.fail(snap.error());
-    auto doc = report::cluster_report(**snap, c.path[0], c.args.values(), c.args.text("lang"));
+    auto doc = report::cluster_report(**snap, c.path[0], c.args.values(), c.args.text("lang"),
+                                      false, &*c.store);
     if (!doc) return c.fail(doc.error());
     send_document(c, doc->second, "rapport-" + c.path[0]);
   });
