@@ -1430,7 +1430,7 @@ function decisionForm(year, c, d, done) {
     try { await api("PUT", `/api/v1/evaluate/decisions/${year}/${encodeURIComponent(c.cluster)}`, body()); done(); }
     catch (err) { msg.replaceChildren(problemBox(err)); }
   } }, el("h3", { class: "fr-h6" }, t("dec.form")),
-  el("label", { class: "fr-label" }, t("dec.level"), level), el("p", { class: "muted" }, `${t("dec.proposed")}${colon()}${label("action_level", c.action.level)}`),
+  el("label", { class: "fr-label" }, t("dec.level"), level), el("p", { class: "muted" }, `${t("dec.proposed")}${colon()}${label("action_level", d ? d.proposed_level : c.action.level)}`),
   el("label", { class: "fr-label" }, t("dec.text"), text), el("div", { class: "filters" }, el("label", {}, t("dec.deadline"), deadline), el("label", {}, t("dec.owner"), owner)),
   el("fieldset", {}, el("legend", {}, t("dec.documents")), docs, el("button", { type: "button", class: "secondary", onclick: () => addDoc() }, t("dec.add_doc"))),
   msg, el("div", { class: "filters" }, el("button", { type: "submit", id: "dec-record" }, t("dec.record")),
@@ -1474,7 +1474,7 @@ function decisionsList() {
         { label: t("cluster"), value: (d) => el("a", { href: `#/evaluate?year=${d.year}&cluster=${encodeURIComponent(d.cluster)}&tab=detail`, translate: "no" }, d.cluster_name) },
         { label: t("dec.proposed"), value: (d) => label("action_level", d.proposed_level) }, { label: t("dec.level"), value: (d) => label("action_level", d.level) },
         { label: t("dec.deadline"), value: (d) => date(d.deadline), sort: (d) => d.deadline }, { label: t("dec.status"), value: status },
-        { label: t("dec.outcome"), value: (d) => (d.followed_up_in == null ? label("follow_up", "pending") : `${d.followed_up_in} : ${label("follow_up", d.follow_up)}`) }],
+        { label: t("dec.outcome"), value: (d) => (d.followed_up_in == null ? label("follow_up", "pending") : `${d.followed_up_in}${colon()}${label("follow_up", d.follow_up)}`) }],
       r.items, null, { id: "dec-table" }) : el("p", { class: "muted" }, t("dec.none")));
   }).catch((err) => box.append(problemBox(err)));
   return box;

@@ -68,7 +68,10 @@ std::vector<EvaluationDecisionTrigger> triggers_of(const tj::Json& cluster) {
     t.kind = "criterion";
     t.id = text_of(c, "id");
     t.indicator = text_of(c, "indicator");
-    t.direction = direction_of(t.indicator);
+    // The criterion's own direction (a ceiling is met by going down); the indicator's in
+    // publications made before criteria said it.
+    t.direction = text_of(c, "direction");
+    if (t.direction != "higher" && t.direction != "lower") t.direction = direction_of(t.indicator);
     t.text_fr = text_of(c, "text_fr");
     t.text_en = text_of(c, "text_en");
     t.value = number_of(c, "value");
@@ -126,11 +129,11 @@ StoredDecision decision_from_row(const Row& r) {
   d.deadline = row_text(r[7]);
   d.owner = row_text(r[8]);
   // Written by this file: a cell that does not read back is left empty.
-  if (auto docs =
-          tj::from_json<std::vector<EvaluationDecisionDocument>>(tj::Json::parse(row_text(r[9]))))
+  const auto docs_json = tj::Json::parse(row_text(r[9]), nullptr, false);
+  if (auto docs = tj::from_json<std::vector<EvaluationDecisionDocument>>(docs_json))
     d.documents = std::move(*docs);
-  if (auto t =
-          tj::from_json<std::vector<EvaluationDecisionTrigger>>(tj::Json::parse(row_text(r[10]))))
+  const auto triggers_json = tj::Json::parse(row_text(r[10]), nullptr, false);
+  if (auto t = tj::from_json<std::vector<EvaluationDecisionTrigger>>(triggers_json))
     d.triggers = std::move(*t);
   d.decided_by = row_text(r[11]);
   d.decided_at = row_text(r[12]);
@@ -209,6 +212,12 @@ Status missing(int year, const std::string& cluster) {
       fmt::format("no decision on cluster '{}' after the evaluation of {}", cluster, year));
 }
 
+Status changed_meanwhile(int year, const std::string& cluster) {
+  return Status::conflict(fmt::format(
+      "the decision on cluster '{}' after the evaluation of {} changed meanwhile: read it again",
+      cluster, year));
+}
+
 // One line of text: plain, without line breaks.
 bool one_line(std::string_view v) { return validate::plain_text(v, false); }
 
@@ -284,7 +293,8 @@ store::AuditEntry audit_entry(const User& u, std::string action, int year,
 
 // The decision as stored, for the audit log.
 std::string stored_json(const EvaluationDecision& d) {
-  return tj::Json{{"level", d.level},
+  return tj::Json{{"proposed_level", d.proposed_level},
+                  {"level", d.level},
                   {"text", d.text},
                   {"deadline", d.deadline},
                   {"owner", d.owner},
@@ -387,7 +397,7 @@ Result<EvaluationDecision> record_decision(store::Store& s, const User& u, int y
     d.documents.push_back({validate::trimmed(doc.title), doc.url});
   d.triggers = triggers_of(*entry);
   d.decided_by = u.name;
-  d.decided_at = utc_timestamp();
+  d.decided_at = utc_timestamp_millis();
   POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
   POLES_ASSIGN_OR_RETURN(
       auto before,
@@ -397,14 +407,17 @@ Result<EvaluationDecision> record_decision(store::Store& s, const User& u, int y
                 {static_cast<int64_t>(year), cluster}));
   std::string before_json;
   if (before.empty()) {
-    POLES_RETURN_IF_ERROR(tx->execute(
+    // Two first decisions at once: the second finds the key taken.
+    const Status inserted = tx->execute(
         "INSERT INTO evaluation_decision (year, cluster_id, proposed_level, level, text, deadline, "
         "owner, documents, triggers, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
         "?, ?)",
         {static_cast<int64_t>(year), cluster, static_cast<int64_t>(d.proposed_level),
          static_cast<int64_t>(d.level), d.text, d.deadline, d.owner,
          tj::to_json(d.documents).dump(), tj::to_json(d.triggers).dump(), d.decided_by,
-         d.decided_at}));
+         d.decided_at});
+    if (inserted.code() == ErrorCode::kConflict) return changed_meanwhile(year, cluster);
+    POLES_RETURN_IF_ERROR(inserted);
   } else {
     // A replaced decision keeps its triggers (what the evaluation said when it was first
     // decided) and the cluster's answer.
@@ -417,6 +430,7 @@ Result<EvaluationDecision> record_decision(store::Store& s, const User& u, int y
         {static_cast<int64_t>(d.level), d.text, d.deadline, d.owner,
          tj::to_json(d.documents).dump(), d.decided_by, d.decided_at, static_cast<int64_t>(year),
          cluster}));
+    if (tx->changes() == 0) return changed_meanwhile(year, cluster);
   }
   POLES_RETURN_IF_ERROR(
       tx->append_audit(audit_entry(u, before.empty() ? "decide" : "redecide", year, cluster,
@@ -435,6 +449,7 @@ Status withdraw_decision(store::Store& s, const User& u, int year, const std::st
   POLES_RETURN_IF_ERROR(
       tx->execute("DELETE FROM evaluation_decision WHERE year = ? AND cluster_id = ?",
                   {static_cast<int64_t>(year), cluster}));
+  if (tx->changes() == 0) return missing(year, cluster);
   POLES_RETURN_IF_ERROR(tx->append_audit(
       audit_entry(u, "withdraw", year, cluster, stored_json(d), "", utc_timestamp())));
   return tx->commit();
@@ -456,20 +471,24 @@ Result<EvaluationDecision> answer_decision(store::Store& s, const User& u, int y
                                "plain text of at most 4,000 bytes, without HTML tags"}});
   const std::string at = utc_timestamp();
   POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
+  // The decision the manager read: not one withdrawn and recorded again meanwhile.
   POLES_RETURN_IF_ERROR(tx->execute(
       "UPDATE evaluation_decision SET answer = ?, answered_by = ?, answered_at = ? WHERE year = "
-      "? AND cluster_id = ?",
-      {answer, u.name, at, static_cast<int64_t>(year), cluster}));
-  if (tx->changes() == 0) return missing(year, cluster);
-  POLES_RETURN_IF_ERROR(tx->append_audit(audit_entry(u, "answer", year, cluster,
-                                                     d.answer ? tj::Json(*d.answer).dump() : "",
-                                                     tj::Json(answer).dump(), at)));
+      "? AND cluster_id = ? AND decided_at = ?",
+      {answer, u.name, at, static_cast<int64_t>(year), cluster, d.decided_at}));
+  if (tx->changes() == 0) return changed_meanwhile(year, cluster);
+  const auto answer_json = [](const tj::Omittable<std::string>& a) {
+    return a ? tj::Json{{"answer", *a}}.dump() : std::string();
+  };
+  POLES_RETURN_IF_ERROR(tx->append_audit(
+      audit_entry(u, "answer", year, cluster, answer_json(d.answer), answer_json(answer), at)));
   POLES_RETURN_IF_ERROR(tx->commit());
   return get_decision(s, u, year, cluster);
 }
 
 Result<std::map<std::string, EvaluationDecision>> decisions_before(store::Store& s, int year,
                                                                    const tj::Json& evaluation) {
+  POLES_ASSIGN_OR_RETURN(const auto years, published_years(s));
   POLES_ASSIGN_OR_RETURN(
       auto rows, s.query(fmt::format("SELECT {} FROM evaluation_decision d JOIN cluster c ON c.id "
                                      "= d.cluster_id WHERE d.year < ? ORDER BY d.year",
@@ -477,10 +496,14 @@ Result<std::map<std::string, EvaluationDecision>> decisions_before(store::Store&
                          {static_cast<int64_t>(year)}));
   std::map<std::string, EvaluationDecision> out;
   for (const auto& r : rows) {
-    auto d = decision_from_row(r).d;  // a later year replaces an earlier one
+    auto d = decision_from_row(r).d;
+    // Only a decision whose next evaluation is this year's: one followed up in a published
+    // year between them has had its follow-up there.
+    const auto next = std::upper_bound(years.begin(), years.end(), d.year);
+    if (next != years.end() && *next < year) continue;
     d.followed_up_in = year;
     d.follow_up = follow_up(d.triggers, entry_of(evaluation, d.cluster));
-    out[d.cluster] = std::move(d);
+    out[d.cluster] = std::move(d);  // a later year replaces an earlier one
   }
   return out;
 }

@@ -165,7 +165,9 @@ Result<YearEvaluation> evaluation(const Snapshot& s, const Args& a, bool allow_p
       x.criteria.push_back(EvaluationCriterion{
           def.id, def.indicator, known(c.criteria[k].value),
           c.criteria[k].met < 0 ? std::nullopt : std::optional<bool>(c.criteria[k].met == 1),
-          def.text_fr, def.text_en});
+          def.text_fr, def.text_en,
+          std::isnan(def.min) && std::isnan(def.max_fall) && !std::isnan(def.max) ? "lower"
+                                                                                  : "higher"});
     }
     x.criteria_failing = c.criteria_failing;
     x.action = EvaluationAction{c.action.level, c.action.action, c.action.reasons,

@@ -123,8 +123,11 @@ struct EvaluationCriterion {
   std::optional<double> value;  // null when the indicator has no value
   std::optional<bool> met;      // null when unknown
   std::string text_fr, text_en;
+  // Which way the value must move to meet it: higher for a floor (min, max_fall), lower for a
+  // ceiling (max alone). Absent from publications made before it existed.
+  tj::Omittable<std::string> direction;
 };
-POLES_JSON(EvaluationCriterion, id, indicator, value, met, text_fr, text_en)
+POLES_JSON(EvaluationCriterion, id, indicator, value, met, text_fr, text_en, direction)
 
 struct EvaluatedCluster {
   std::string cluster;  // id

@@ -169,6 +169,14 @@ bool plain_text(std::string_view v, bool lines) {
     const auto ch = static_cast<unsigned char>(v[i]);
     if (ch < 0x20 && !(lines && (ch == '\n' || ch == '\r' || ch == '\t'))) return false;
     if (ch == 0x7f) return false;
+    // Invisible and bidirectional controls (U+200B–U+200F, U+202A–U+202E, U+2066–U+2069): they
+    // make a text read otherwise than it is written.
+    if (ch == 0xE2 && i + 2 < v.size()) {
+      const auto b1 = static_cast<unsigned char>(v[i + 1]),
+                 b2 = static_cast<unsigned char>(v[i + 2]);
+      if (b1 == 0x80 && ((b2 >= 0x8B && b2 <= 0x8F) || (b2 >= 0xAA && b2 <= 0xAE))) return false;
+      if (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9) return false;
+    }
     if (ch == '<' && i + 1 < v.size()) {
       const auto next = static_cast<unsigned char>(v[i + 1]);
       if (std::isalpha(next) || next == '/' || next == '!' || next == '?') return false;

@@ -38,7 +38,8 @@ std::string truncate_utf8(std::string_view v, size_t max_bytes);
 // Free text typed by a person: without the white space around it.
 std::string trimmed(std::string_view v);
 // Plain text: well-formed UTF-8, no control character (but line breaks and tabs when `lines`),
-// no HTML tag ("<" followed by a letter, "/", "!" or "?").
+// no invisible or bidirectional control character, no HTML tag ("<" followed by a letter, "/",
+// "!" or "?").
 bool plain_text(std::string_view v, bool lines);
 
 bool luhn_valid(std::string_view digits);

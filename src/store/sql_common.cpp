@@ -162,7 +162,8 @@ bool writes_only_accounts(std::string_view sql) {
     table = words.identifier();
   }
   return table == "app_user" || table == "api_token" || table == "session" || table == "audit" ||
-         table == "support_request" || table == "sirene_unit" || table == "siren_match";
+         table == "support_request" || table == "sirene_unit" || table == "siren_match" ||
+         table == "evaluation_decision";
 }
 
 std::string render_migration(std::string_view sql, Dialect d) {

@@ -140,8 +140,9 @@ std::string quote_ident(std::string_view name);
 // CREATE TABLE (and indexes) for an entity, as used by the migrations.
 std::string create_table_sql(const schema::Entity& e, Dialect d);
 // Whether a statement for Transaction::execute writes only the accounts' tables (app_user,
-// api_token, session, audit), the portal's support requests (support_request) or the SIRENE
-// reference and matching tables (sirene_unit, siren_match), which the data
+// api_token, session, audit), the portal's support requests (support_request), the SIRENE
+// reference and matching tables (sirene_unit, siren_match) or the State's decisions after an
+// evaluation (evaluation_decision: no snapshot or cached view reads them), which the data
 // version ignores. Any other statement, or one this
 // cannot read (not a plain INSERT, UPDATE or DELETE), counts as a change of data.
 bool writes_only_accounts(std::string_view sql);

@@ -106,3 +106,26 @@ TEST(Validate, NumbersWithDecimalComma) {
 
 }  // namespace
 }  // namespace poles::validate
+
+// Free text people type (decisions, answers, support requests): plain, readable as written.
+TEST(Validate, PlainTextRefusesTagsControlsAndInvisibleCharacters) {
+  EXPECT_TRUE(poles::validate::plain_text("Plan d'action : 3 < 5, adopté.", false));
+  EXPECT_TRUE(poles::validate::plain_text("ligne 1\nligne 2", true));
+  EXPECT_FALSE(poles::validate::plain_text("ligne 1\nligne 2", false));
+  EXPECT_FALSE(poles::validate::plain_text("<script>x</script>", true));
+  EXPECT_FALSE(poles::validate::plain_text("a\x01z", true));
+  EXPECT_FALSE(poles::validate::plain_text("\xff", true)) << "not UTF-8";
+  // U+202E (right-to-left override) turns "fdp.exe" into what reads as "exe.pdf"; U+200B is a
+  // zero-width space; U+2066 a bidirectional isolate.
+  EXPECT_FALSE(
+      poles::validate::plain_text("rapport\xE2\x80\xAE"
+                                  "fdp.exe",
+                                  false));
+  EXPECT_FALSE(poles::validate::plain_text("DGE\xE2\x80\x8B", false));
+  EXPECT_FALSE(
+      poles::validate::plain_text("\xE2\x81\xA6"
+                                  "x",
+                                  false));
+  EXPECT_TRUE(poles::validate::plain_text("« guillemets » — tiret \xE2\x80\x94 ok", false));
+  EXPECT_EQ(poles::validate::trimmed("  \t texte \n"), "texte");
+}

@@ -412,8 +412,11 @@ TEST_P(HttpTest, DecisionsFollowAPublishedEvaluationAndAreFollowedUp) {
   EXPECT_EQ(d["triggers"][0]["value"], 1);
   EXPECT_EQ(d["triggers"][0]["threshold"], 2);
   auto published = Json::parse(call("GET", "/api/v1/evaluate?year=2020", auth(Role::kState))->body);
-  for (const auto& c : published["clusters"])
-    if (c["cluster"] == "aero") EXPECT_EQ(d["proposed_level"], c["action"]["level"]);
+  for (const auto& c : published["clusters"]) {
+    if (c["cluster"] == "aero") {
+      EXPECT_EQ(d["proposed_level"], c["action"]["level"]);
+    }
+  }
   ASSERT_EQ(
       call("PUT", "/api/v1/evaluate/decisions/2020/mina", auth(Role::kState), good.dump())->status,
       200);
@@ -474,6 +477,11 @@ TEST_P(HttpTest, DecisionsFollowAPublishedEvaluationAndAreFollowedUp) {
   EXPECT_NE(res->body.find("Décision de l'État après l'évaluation de 2020"), std::string::npos);
   EXPECT_NE(res->body.find("adhésion lancée en janvier."), std::string::npos) << "the answer";
   EXPECT_NE(res->body.find("Suite en 2021 : atteint"), std::string::npos);
+  // Followed up in 2021, the 2020 decision is not the 2022 report's.
+  res = call("GET", "/api/v1/reports/cluster/aero?year=2022&lang=fr&format=html&draws=0&sobol_n=0",
+             auth(Role::kState));
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->body.find("Décision de l'État après l'évaluation de 2020"), std::string::npos);
   // Replacing the decision keeps the cluster's answer; withdrawing it removes it.
   Json again = good;
   again["level"] = 1;
