@@ -1386,6 +1386,27 @@ async function pageEvaluateAlone(root, ev, year, params) {
     el("p", {}, el("a", { href: `#/cluster/${encodeURIComponent(c.cluster)}` }, t("profile.identity") + " — ", el("span", { translate: "no" }, c.name))));
 }
 
+// The cluster over the phase that ends with the year (four years): each year's rank, interval,
+// rating, action, criteria and targets, and its median rank, trend and consistency (app/phase.h).
+function phaseCard(year, c) {
+  const box = el("section", { class: "card", id: "ev-phase" }, el("h2", {}, t("ph.title", { a: year - 3, b: year })), el("p", { class: "muted" }, t("ph.intro")));
+  api("GET", `/api/v1/evaluate/phase?from=${year - 3}&to=${year}`).then((ph) => {
+    const p = ph.clusters.find((x) => x.cluster === c.cluster);
+    if (!p) { box.append(el("p", { class: "muted" }, t("ph.none"))); return; }
+    const rk = p.median_rank == null ? t("ph.no_rank") : p.best_rank === p.worst_rank ? t("ph.rank_one", { k: fmt(p.best_rank) })
+      : t("ph.rank_range", { k: fmt(p.median_rank, Number.isInteger(p.median_rank) ? 0 : 1), best: fmt(p.best_rank), worst: fmt(p.worst_rank) });
+    const unrated = t("ph.unrated", { rk, t: label("trend", p.trend) });
+    box.append(el("p", { id: "ph-summary" }, p.rating ? t("ph.summary", { rk, t: label("trend", p.trend), r: label("rating", p.rating), n: fmt(p.years_rated), m: fmt(p.years.length), c: t(`ph.${p.consistency}`) })
+      : unrated.charAt(0).toUpperCase() + unrated.slice(1)),
+      table([{ label: t("year"), num: true, value: (y) => y.year }, { label: t("ph.rank"), num: true, value: (y) => (y.rank ? `${fmt(y.rank)} / ${fmt(y.clusters)}` : "—") },
+        { label: t("sel.interval"), num: true, value: (y) => (y.rank ? `${fmt(y.rank_interval.p05)}–${fmt(y.rank_interval.p95)}` : "—") },
+        { label: t("rating"), value: (y) => (y.rating ? label("rating", y.rating) : "—") }, { label: t("ev.action"), value: (y) => label("action_level", y.action_level) },
+        { label: t("ph.criteria"), num: true, value: (y) => (y.criteria_known ? `${y.criteria_failed} / ${y.criteria_known}` : "—") },
+        { label: t("ph.targets"), num: true, value: (y) => (y.targets_known ? `${y.targets_met} / ${y.targets_known}` : "—") },
+        { label: t("ph.source"), value: (y) => t(y.published ? "ph.published" : "ph.computed") }], p.years, null, { tools: false, id: "ph-table" }));
+  }).catch((err) => box.append(err.problem?.status === 404 ? el("p", { class: "muted" }, t("ph.none")) : problemBox(err)));
+  return box;
+}
 // The State's decision on a cluster after a published evaluation: what was decided, the
 // cluster's answer, and at the next published evaluation whether what triggered it improved
 // (app/decisions.h). The State records, replaces or withdraws it; the cluster's manager answers.
@@ -1523,7 +1544,7 @@ async function pageEvaluate(root, params) {
       el("p", { id: "ev-action", "data-action": c.action.action }, el("strong", {}, `${t("ev.action")}${colon()}${label("action_level", c.action.level)}`)),
       el("p", {}, el("a", { href: `/api/v1/reports/cluster/${encodeURIComponent(c.cluster)}?year=${year}&lang=${lang}&format=html`, target: "_blank", id: "ev-report-html" }, t("ev.report_html")),
         " · ", el("a", { href: `/api/v1/reports/cluster/${encodeURIComponent(c.cluster)}?year=${year}&lang=${lang}&format=pdf`, id: "ev-report-pdf" }, t("ev.report_pdf")))),
-    decisionCard(year, c));
+    phaseCard(year, c), decisionCard(year, c));
   const method = el("div", {},
     el("p", {}, t("ev.method", { name: ev.method.name, n: fmt(ev.method.indicators.length), d: fmt(ev.uncertainty.draws), s: ev.uncertainty.seed })),
     el("p", {}, el("a", { href: "#/glossary" }, t("nav.glossary"))),

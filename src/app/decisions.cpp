@@ -15,21 +15,21 @@ namespace poles::app {
 namespace {
 
 constexpr std::string_view kCapability = "evaluation_decisions";
-constexpr std::string_view kColumns =
+constexpr std::string_view kDecisionColumns =
     "d.year, d.cluster_id, c.name, c.region, d.proposed_level, d.level, d.text, d.deadline, "
     "d.owner, d.documents, d.triggers, d.decided_by, d.decided_at, d.answer, d.answered_by, "
     "d.answered_at";
 
-bool holds(const std::vector<Relation>& rels, Relation r) {
+bool has_relation(const std::vector<Relation>& rels, Relation r) {
   return std::find(rels.begin(), rels.end(), r) != rels.end();
 }
 
 // Whether the user reaches a cluster of `region` (its id `cluster`) through one of `rels`.
 bool reaches(const std::vector<Relation>& rels, const User& u, const std::string& cluster,
              const std::string& region) {
-  return holds(rels, Relation::kAny) ||
-         (holds(rels, Relation::kOwnCluster) && !u.scope.empty() && cluster == u.scope) ||
-         (holds(rels, Relation::kRegionCluster) && !u.scope.empty() && region == u.scope);
+  return has_relation(rels, Relation::kAny) ||
+         (has_relation(rels, Relation::kOwnCluster) && !u.scope.empty() && cluster == u.scope) ||
+         (has_relation(rels, Relation::kRegionCluster) && !u.scope.empty() && region == u.scope);
 }
 
 std::string direction_of(std::string_view indicator) {
@@ -39,7 +39,7 @@ std::string direction_of(std::string_view indicator) {
       evaluate::indicator_defs()[static_cast<size_t>(i)].direction)]);
 }
 
-tj::Omittable<double> number_of(const tj::Json& j, const char* key) {
+tj::Omittable<double> json_number(const tj::Json& j, const char* key) {
   const auto it = j.find(key);
   if (it == j.end() || !it->is_number()) return {};
   const double v = it->get<double>();
@@ -47,13 +47,13 @@ tj::Omittable<double> number_of(const tj::Json& j, const char* key) {
   return v;
 }
 
-tj::Omittable<bool> flag_of(const tj::Json& j, const char* key) {
+tj::Omittable<bool> json_flag(const tj::Json& j, const char* key) {
   const auto it = j.find(key);
   if (it == j.end() || !it->is_boolean()) return {};
   return it->get<bool>();
 }
 
-std::string text_of(const tj::Json& j, const char* key) {
+std::string json_text(const tj::Json& j, const char* key) {
   const auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
@@ -63,28 +63,28 @@ std::string text_of(const tj::Json& j, const char* key) {
 std::vector<EvaluationDecisionTrigger> triggers_of(const tj::Json& cluster) {
   std::vector<EvaluationDecisionTrigger> out;
   for (const auto& c : cluster.value("criteria", tj::Json::array())) {
-    if (const auto met = flag_of(c, "met"); !met || *met) continue;
+    if (const auto met = json_flag(c, "met"); !met || *met) continue;
     EvaluationDecisionTrigger t;
     t.kind = "criterion";
-    t.id = text_of(c, "id");
-    t.indicator = text_of(c, "indicator");
+    t.id = json_text(c, "id");
+    t.indicator = json_text(c, "indicator");
     // The criterion's own direction (a ceiling is met by going down); the indicator's in
     // publications made before criteria said it.
-    t.direction = text_of(c, "direction");
+    t.direction = json_text(c, "direction");
     if (t.direction != "higher" && t.direction != "lower") t.direction = direction_of(t.indicator);
-    t.text_fr = text_of(c, "text_fr");
-    t.text_en = text_of(c, "text_en");
-    t.value = number_of(c, "value");
+    t.text_fr = json_text(c, "text_fr");
+    t.text_en = json_text(c, "text_en");
+    t.value = json_number(c, "value");
     out.push_back(std::move(t));
   }
   for (const auto& g : cluster.value("targets", tj::Json::array())) {
-    if (const auto met = flag_of(g, "met"); !met || *met) continue;
+    if (const auto met = json_flag(g, "met"); !met || *met) continue;
     EvaluationDecisionTrigger t;
     t.kind = "target";
-    t.id = t.indicator = text_of(g, "indicator");
-    t.direction = text_of(g, "direction") == "lower" ? "lower" : "higher";
-    t.threshold = number_of(g, "target");
-    t.value = number_of(g, "value");
+    t.id = t.indicator = json_text(g, "indicator");
+    t.direction = json_text(g, "direction") == "lower" ? "lower" : "higher";
+    t.threshold = json_number(g, "target");
+    t.value = json_number(g, "value");
     out.push_back(std::move(t));
   }
   return out;
@@ -95,7 +95,7 @@ const tj::Json* entry_of(const tj::Json& evaluation, const std::string& cluster)
   const auto it = evaluation.find("clusters");
   if (it == evaluation.end() || !it->is_array()) return nullptr;
   for (const auto& c : *it) {
-    if (c.is_object() && text_of(c, "cluster") == cluster) return &c;
+    if (c.is_object() && json_text(c, "cluster") == cluster) return &c;
   }
   return nullptr;
 }
@@ -105,7 +105,7 @@ std::optional<std::string> optional_text(const Value& v) {
   return std::nullopt;
 }
 
-int64_t integer_of(const Value& v) {
+int64_t cell_integer(const Value& v) {
   if (const auto* i = std::get_if<int64_t>(&v)) return *i;
   if (const auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
   return 0;
@@ -119,12 +119,12 @@ struct StoredDecision {
 StoredDecision decision_from_row(const Row& r) {
   StoredDecision out;
   EvaluationDecision& d = out.d;
-  d.year = static_cast<int>(integer_of(r[0]));
+  d.year = static_cast<int>(cell_integer(r[0]));
   d.cluster = row_text(r[1]);
   d.cluster_name = row_text(r[2]);
   out.region = row_text(r[3]);
-  d.proposed_level = static_cast<int>(integer_of(r[4]));
-  d.level = static_cast<int>(integer_of(r[5]));
+  d.proposed_level = static_cast<int>(cell_integer(r[4]));
+  d.level = static_cast<int>(cell_integer(r[5]));
   d.text = row_text(r[6]);
   d.deadline = row_text(r[7]);
   d.owner = row_text(r[8]);
@@ -148,13 +148,13 @@ Result<std::vector<int>> published_years(store::Store& s) {
   POLES_ASSIGN_OR_RETURN(auto rows,
                          s.query("SELECT year FROM evaluation_publication ORDER BY year", {}));
   std::vector<int> out;
-  for (const auto& r : rows) out.push_back(static_cast<int>(integer_of(r[0])));
+  for (const auto& r : rows) out.push_back(static_cast<int>(cell_integer(r[0])));
   return out;
 }
 
 // Sets the follow-up of each decision at the next published year, the caller's rights and
 // whether the decision is overdue.
-Status complete(store::Store& s, const User& u, std::vector<StoredDecision>& decisions) {
+Status complete_decisions(store::Store& s, const User& u, std::vector<StoredDecision>& decisions) {
   POLES_ASSIGN_OR_RETURN(const auto years, published_years(s));
   std::map<int, tj::Json> evaluations;  // each later year read once
   const std::string today = today_utc().to_string();
@@ -181,11 +181,12 @@ Status complete(store::Store& s, const User& u, std::vector<StoredDecision>& dec
   return Status::ok();
 }
 
-Result<std::vector<StoredDecision>> readable(store::Store& s, const User& u,
-                                             std::optional<int> year, const std::string& cluster) {
+Result<std::vector<StoredDecision>> readable_decisions(store::Store& s, const User& u,
+                                                       std::optional<int> year,
+                                                       const std::string& cluster) {
   std::string sql = fmt::format(
       "SELECT {} FROM evaluation_decision d JOIN cluster c ON c.id = d.cluster_id WHERE 1 = 1",
-      kColumns);
+      kDecisionColumns);
   std::vector<Value> params;
   if (year) {
     sql += " AND d.year = ?";
@@ -203,11 +204,11 @@ Result<std::vector<StoredDecision>> readable(store::Store& s, const User& u,
     auto d = decision_from_row(r);
     if (reaches(readers, u, d.d.cluster, d.region)) out.push_back(std::move(d));
   }
-  POLES_RETURN_IF_ERROR(complete(s, u, out));
+  POLES_RETURN_IF_ERROR(complete_decisions(s, u, out));
   return out;
 }
 
-Status missing(int year, const std::string& cluster) {
+Status no_decision(int year, const std::string& cluster) {
   return Status::not_found(
       fmt::format("no decision on cluster '{}' after the evaluation of {}", cluster, year));
 }
@@ -319,15 +320,15 @@ std::string follow_up(std::vector<EvaluationDecisionTrigger>& triggers, const tj
     const auto items = later->find(list);
     if (items != later->end() && items->is_array()) {
       for (const auto& x : *items) {
-        if (x.is_object() && text_of(x, key) == t.id) {
+        if (x.is_object() && json_text(x, key) == t.id) {
           found = &x;
           break;
         }
       }
     }
     if (found == nullptr) continue;
-    t.value_after = number_of(*found, "value");
-    t.met_after = flag_of(*found, "met");
+    t.value_after = json_number(*found, "value");
+    t.met_after = json_flag(*found, "met");
     if (!t.met_after) continue;
     ++known;
     if (*t.met_after) {
@@ -349,7 +350,7 @@ std::string follow_up(std::vector<EvaluationDecisionTrigger>& triggers, const tj
 
 Result<EvaluationDecisions> list_decisions(store::Store& s, const User& u, std::optional<int> year,
                                            const std::string& cluster) {
-  POLES_ASSIGN_OR_RETURN(auto stored, readable(s, u, year, cluster));
+  POLES_ASSIGN_OR_RETURN(auto stored, readable_decisions(s, u, year, cluster));
   EvaluationDecisions out;
   for (auto& [d, region] : stored) {
     if (d.answer) ++out.answered;
@@ -362,8 +363,8 @@ Result<EvaluationDecisions> list_decisions(store::Store& s, const User& u, std::
 
 Result<EvaluationDecision> get_decision(store::Store& s, const User& u, int year,
                                         const std::string& cluster) {
-  POLES_ASSIGN_OR_RETURN(auto stored, readable(s, u, year, cluster));
-  if (stored.empty()) return missing(year, cluster);
+  POLES_ASSIGN_OR_RETURN(auto stored, readable_decisions(s, u, year, cluster));
+  if (stored.empty()) return no_decision(year, cluster);
   return std::move(stored.front().d);
 }
 
@@ -403,7 +404,7 @@ Result<EvaluationDecision> record_decision(store::Store& s, const User& u, int y
       auto before,
       tx->query(fmt::format("SELECT {} FROM evaluation_decision d JOIN cluster c ON c.id = "
                             "d.cluster_id WHERE d.year = ? AND d.cluster_id = ?",
-                            kColumns),
+                            kDecisionColumns),
                 {static_cast<int64_t>(year), cluster}));
   std::string before_json;
   if (before.empty()) {
@@ -440,8 +441,8 @@ Result<EvaluationDecision> record_decision(store::Store& s, const User& u, int y
 }
 
 Status withdraw_decision(store::Store& s, const User& u, int year, const std::string& cluster) {
-  POLES_ASSIGN_OR_RETURN(auto stored, readable(s, u, year, cluster));
-  if (stored.empty()) return missing(year, cluster);
+  POLES_ASSIGN_OR_RETURN(auto stored, readable_decisions(s, u, year, cluster));
+  if (stored.empty()) return no_decision(year, cluster);
   const auto& d = stored.front().d;
   if (!d.may_decide)
     return Status::permission_denied("the State records the decisions that follow an evaluation");
@@ -449,7 +450,7 @@ Status withdraw_decision(store::Store& s, const User& u, int year, const std::st
   POLES_RETURN_IF_ERROR(
       tx->execute("DELETE FROM evaluation_decision WHERE year = ? AND cluster_id = ?",
                   {static_cast<int64_t>(year), cluster}));
-  if (tx->changes() == 0) return missing(year, cluster);
+  if (tx->changes() == 0) return no_decision(year, cluster);
   POLES_RETURN_IF_ERROR(tx->append_audit(
       audit_entry(u, "withdraw", year, cluster, stored_json(d), "", utc_timestamp())));
   return tx->commit();
@@ -458,8 +459,8 @@ Status withdraw_decision(store::Store& s, const User& u, int year, const std::st
 Result<EvaluationDecision> answer_decision(store::Store& s, const User& u, int year,
                                            const std::string& cluster,
                                            const EvaluationDecisionAnswer& b) {
-  POLES_ASSIGN_OR_RETURN(auto stored, readable(s, u, year, cluster));
-  if (stored.empty()) return missing(year, cluster);
+  POLES_ASSIGN_OR_RETURN(auto stored, readable_decisions(s, u, year, cluster));
+  if (stored.empty()) return no_decision(year, cluster);
   const auto& d = stored.front().d;
   if (!d.may_answer)
     return Status::permission_denied("the cluster's manager answers the State's decision");
@@ -492,7 +493,7 @@ Result<std::map<std::string, EvaluationDecision>> decisions_before(store::Store&
   POLES_ASSIGN_OR_RETURN(
       auto rows, s.query(fmt::format("SELECT {} FROM evaluation_decision d JOIN cluster c ON c.id "
                                      "= d.cluster_id WHERE d.year < ? ORDER BY d.year",
-                                     kColumns),
+                                     kDecisionColumns),
                          {static_cast<int64_t>(year)}));
   std::map<std::string, EvaluationDecision> out;
   for (const auto& r : rows) {

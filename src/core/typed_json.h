@@ -345,6 +345,14 @@ void read(const Json& j, T& out, const std::string& field, std::vector<FieldErro
       read(j[i], v, field + "[" + std::to_string(i) + "]", errors);
       out.push_back(std::move(v));
     }
+  } else if constexpr (is_ordered_fields<U>::value) {
+    if (!j.is_object()) return type_error(errors, field, j, "must be an object");
+    out.items.clear();
+    for (const auto& [k, x] : j.items()) {
+      typename decltype(out.items)::value_type::second_type v{};
+      read(x, v, field.empty() ? k : std::string(field).append(".").append(k), errors);
+      out.items.emplace_back(k, std::move(v));
+    }
   } else if constexpr (is_string_map<U>::value) {
     if (!j.is_object()) return type_error(errors, field, j, "must be an object");
     out.clear();

@@ -146,7 +146,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 123> raw{{
+    const std::array<std::pair<const char*, const char*>, 126> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -242,6 +242,11 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
         {R"(^the decision on cluster '(.*)' after the evaluation of (\d+) changed meanwhile: read it again$)",
          "la décision sur le pôle « $1 » après l'évaluation de $2 a changé entre-temps : "
          "relisez-la"},
+        {R"(^parameter 'from': (\d+) is after 'to' \((\d+)\)$)",
+         "paramètre « from » : $1 est après « to » ($2)"},
+        {R"(^parameter 'from': a phase spans at most (\d+) years$)",
+         "paramètre « from » : une phase couvre au plus $1 années"},
+        {R"(^no evaluation of (\d+) to (\d+) to read$)", "aucune évaluation de $1 à $2 à lire"},
         {R"(^no decision on cluster '(.*)' after the evaluation of (\d+)$)",
          "aucune décision sur le pôle « $1 » après l'évaluation de $2"},
         {R"(^the evaluation of (\d+) is not published: a decision follows a published evaluation$)",

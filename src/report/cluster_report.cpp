@@ -38,6 +38,91 @@ std::string word_of(std::string_view kind, std::string_view code, std::string_vi
   return word(kind, code, lang);
 }
 
+// The cluster over the years of its label phase up to the year reported: each year's rank,
+// interval, rating, action, criteria and targets; over the phase its median rank, trend and
+// consistency, and the change of each indicator.
+std::string phase_section(const app::PhaseCluster& p, std::string_view lang) {
+  const int from = p.years.front().year, to = p.years.back().year;
+  std::string h = from == to ? fmt::format("<section id=\"phase\"><h2>{} {} ({})</h2>",
+                                           tr(lang, "La phase :", "The phase:"), to,
+                                           tr(lang, "seule année évaluée de la phase à ce jour",
+                                              "the only year of the phase evaluated so far"))
+                             : fmt::format("<section id=\"phase\"><h2>{} {}–{}</h2>",
+                                           tr(lang, "La phase", "The phase"), from, to);
+  std::vector<std::string> said;
+  if (!p.rating.empty())
+    said.push_back(fmt::format(
+        "{} {}{}{} {} {} {} {}", tr(lang, "noté", "rated"), tr(lang, "«\u00a0", "“"),
+        escape(word_of("rating", p.rating, lang)), tr(lang, "\u00a0»", "”"), p.years_rated,
+        tr(lang, "année(s) sur", "year(s) of"), p.years.size(), tr(lang, "évaluées", "evaluated")));
+  if (p.median_rank && p.best_rank == p.worst_rank)
+    said.push_back(fmt::format("{} {}", tr(lang, "rang", "rank"), p.best_rank));
+  else if (p.median_rank)
+    said.push_back(fmt::format(
+        "{} {} ({} {} {} {})", tr(lang, "rang médian", "median rank"),
+        number(*p.median_rank, std::floor(*p.median_rank) == *p.median_rank ? 0 : 1, lang),
+        tr(lang, "du", "from"), p.best_rank, tr(lang, "au", "to"), p.worst_rank));
+  if (p.rank_slope)
+    said.push_back(fmt::format(
+        "{} {} ({} {} {})", tr(lang, "tendance", "trend"), escape(word_of("trend", p.trend, lang)),
+        number(*p.rank_slope, 1, lang), tr(lang, "rang", "rank"), tr(lang, "par an", "a year")));
+  said.push_back(fmt::format("{} {} {} ; {} {} {}",
+                             tr(lang, "tous les critères atteints", "every criterion met"),
+                             p.years_all_criteria_met, tr(lang, "année(s)", "year(s)"),
+                             tr(lang, "tous les objectifs du contrat", "every contract target"),
+                             p.years_all_targets_met, tr(lang, "année(s)", "year(s)")));
+  said.push_back(fmt::format("{} {}", tr(lang, "profil", "profile"),
+                             escape(word_of("consistency", p.consistency, lang))));
+  std::string sentence;
+  for (const auto& x : said) sentence += (sentence.empty() ? "" : " ; ") + x;
+  h += fmt::format("<p>{}.</p>", sentence);
+  h += fmt::format(
+      "<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th>"
+      "<th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead>"
+      "<tbody>",
+      tr(lang, "Année", "Year"), tr(lang, "Rang", "Rank"), tr(lang, "Intervalle", "Interval"),
+      tr(lang, "Notation", "Rating"), tr(lang, "Action", "Action"),
+      tr(lang, "Critères non atteints", "Criteria failed"),
+      tr(lang, "Objectifs atteints", "Targets met"), tr(lang, "Source", "Source"));
+  for (const auto& y : p.years) {
+    h += fmt::format(
+        "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td>"
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+        y.year, y.rank > 0 ? fmt::format("{} / {}", y.rank, y.clusters) : "—",
+        y.rank > 0 ? fmt::format("{}–{}", number(y.rank_interval.p05, 0, lang),
+                                 number(y.rank_interval.p95, 0, lang))
+                   : "—",
+        y.rating.empty() ? "—" : escape(word_of("rating", y.rating, lang)), y.action_level,
+        y.criteria_known > 0 ? fmt::format("{} / {}", y.criteria_failed, y.criteria_known) : "—",
+        y.targets_known > 0 ? fmt::format("{} / {}", y.targets_met, y.targets_known) : "—",
+        y.published ? tr(lang, "évaluation publiée", "published evaluation")
+                    : tr(lang, "calculée sur les données du jour", "computed on today's data"));
+  }
+  h += "</tbody></table>";
+  // The indicators that moved, from the first to the last year with a value.
+  std::string rows;
+  for (const auto& c : p.indicators) {
+    if (!c.per_year || c.from_year == c.to_year) continue;
+    const bool points = c.kind == "points";
+    rows += fmt::format(
+        "<tr><td>{}</td><td class=\"num\">{} ({})</td><td class=\"num\">{} ({})</td>"
+        "<td class=\"num\">{}</td></tr>",
+        escape(word_of("indicator", c.indicator, lang)), figure(c.indicator, *c.first, lang),
+        c.from_year, figure(c.indicator, *c.last, lang), c.to_year,
+        points
+            ? fmt::format("{} {}", number(100 * *c.per_year, 1, lang), tr(lang, "points", "points"))
+            : number(100 * *c.per_year, 1, lang) + "\u00a0%");
+  }
+  if (!rows.empty())
+    h += fmt::format(
+        "<h3>{}</h3><table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}"
+        "</th><th class=\"num\">{}</th></tr></thead><tbody>{}</tbody></table>",
+        tr(lang, "Évolution des indicateurs sur la phase", "The indicators over the phase"),
+        tr(lang, "Indicateur", "Indicator"), tr(lang, "Début", "First"), tr(lang, "Fin", "Last"),
+        tr(lang, "Par an", "A year"), rows);
+  return h + "</section>";
+}
+
 // The State's decision of an earlier year and its follow-up in this year's evaluation.
 std::string decision_section(const app::EvaluationDecision& d, int year, std::string_view lang) {
   std::string h = fmt::format("<section id=\"decision\"><h2>{} {}</h2>",
@@ -79,6 +164,42 @@ std::string decision_section(const app::EvaluationDecision& d, int year, std::st
   return h + "</section>";
 }
 
+// The label phase of each of `ids` up to the year of `ev`: the earlier years' evaluations from
+// the store (published; also computed on `s` with 500 draws when `drafts`), then `ev` (the
+// draft, or when not `drafts` the evaluation being published).
+Result<std::map<std::string, app::PhaseCluster>> phases_of(const snapshot::Snapshot& s,
+                                                           store::Store& store,
+                                                           const app::YearEvaluation& ev,
+                                                           const std::vector<std::string>& ids,
+                                                           bool drafts) {
+  std::map<int, std::vector<std::string>> by_start;
+  for (const auto& id : ids) by_start[app::phase_start(s, id, ev.year)].push_back(id);
+  std::map<std::string, app::PhaseCluster> out;
+  if (by_start.empty()) return out;
+  app::PhaseYears earlier;
+  if (by_start.begin()->first < ev.year) {
+    POLES_ASSIGN_OR_RETURN(
+        earlier, app::phase_years(s, store, by_start.begin()->first, ev.year - 1, ev.method.name,
+                                  500, static_cast<int>(ev.uncertainty.seed), drafts));
+  }
+  for (const auto& [start, group] : by_start) {
+    std::vector<app::YearEvaluation> years;
+    std::vector<bool> published;
+    for (size_t i = 0; i < earlier.evaluations.size(); ++i) {
+      if (earlier.evaluations[i].year < start) continue;
+      years.push_back(earlier.evaluations[i]);
+      published.push_back(earlier.published[i]);
+    }
+    years.push_back(ev);
+    published.push_back(!drafts);  // a publication's reports: this year is the published one
+    const auto phase = app::phase_of(years, published);
+    for (const auto& id : group) {
+      if (const auto* p = phase.find(id)) out.emplace(id, *p);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string cluster_report_title(const app::EvaluatedCluster& cluster, int year,
@@ -90,7 +211,8 @@ std::string cluster_report_title(const app::EvaluatedCluster& cluster, int year,
 std::string cluster_report_html(const app::YearEvaluation& ev, const std::string& id,
                                 const app::IndicatorTrends& trends,
                                 const app::AssessmentsView& assessments, std::string_view lang,
-                                const app::EvaluationDecision* decision) {
+                                const app::EvaluationDecision* decision,
+                                const app::PhaseCluster* phase) {
   const app::EvaluatedCluster* cp = ev.find(id);
   if (cp == nullptr) return {};
   const app::EvaluatedCluster& c = *cp;
@@ -274,6 +396,9 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
       tr(lang, "Années consécutives sous le seuil", "Consecutive years below the threshold"),
       c.consecutive_misses);
 
+  // The cluster over its label phase.
+  if (phase != nullptr && !phase->years.empty()) h += phase_section(*phase, lang);
+
   // The State's decision after an earlier evaluation, and what became of its triggers.
   if (decision != nullptr) h += decision_section(*decision, year, lang);
 
@@ -372,19 +497,31 @@ Result<std::pair<std::string, std::string>> cluster_report(const snapshot::Snaps
                                                           {{"year", std::to_string(ev.year)}}));
   const auto qual = app::assessments_view(s, qual_args);
   std::map<std::string, app::EvaluationDecision> decisions;
+  std::map<std::string, app::PhaseCluster> phases;
   if (decisions_from != nullptr) {
     POLES_ASSIGN_OR_RETURN(decisions,
                            app::decisions_before(*decisions_from, ev.year, tj::to_json(ev)));
+    POLES_ASSIGN_OR_RETURN(phases, phases_of(s, *decisions_from, ev, {cluster}, true));
   }
   const auto decision = decisions.find(cluster);
+  const auto phase = phases.find(cluster);
   return std::pair{cluster_report_title(*mine, ev.year, lang),
                    cluster_report_html(ev, cluster, trends, qual, lang,
-                                       decision != decisions.end() ? &decision->second : nullptr)};
+                                       decision != decisions.end() ? &decision->second : nullptr,
+                                       phase != phases.end() ? &phase->second : nullptr)};
 }
 
-Result<std::vector<app::PublishedReport>> cluster_reports(
-    const snapshot::Snapshot& s, const app::YearEvaluation& ev,
-    const std::map<std::string, app::EvaluationDecision>& decisions) {
+Result<std::vector<app::PublishedReport>> cluster_reports(const snapshot::Snapshot& s,
+                                                          const app::YearEvaluation& ev,
+                                                          store::Store* store) {
+  std::map<std::string, app::EvaluationDecision> decisions;
+  std::map<std::string, app::PhaseCluster> phases;
+  if (store != nullptr) {
+    POLES_ASSIGN_OR_RETURN(decisions, app::decisions_before(*store, ev.year, tj::to_json(ev)));
+    std::vector<std::string> ids;
+    for (const auto& c : ev.clusters) ids.push_back(c.cluster);
+    POLES_ASSIGN_OR_RETURN(phases, phases_of(s, *store, ev, ids, false));
+  }
   POLES_ASSIGN_OR_RETURN(const auto qual_args, app::parse(app::assessments_params(),
                                                           {{"year", std::to_string(ev.year)}}));
   const auto qual = app::assessments_view(s, qual_args);
@@ -396,11 +533,12 @@ Result<std::vector<app::PublishedReport>> cluster_reports(
   for (const auto& c : ev.clusters) {
     POLES_ASSIGN_OR_RETURN(const auto trends, app::indicator_trends(s, c.cluster, trend_args));
     const auto decision = decisions.find(c.cluster);
+    const auto phase = phases.find(c.cluster);
     for (const char* lang : {"fr", "en"})
-      out.push_back(
-          {c.cluster, lang,
-           cluster_report_html(ev, c.cluster, trends, qual, lang,
-                               decision != decisions.end() ? &decision->second : nullptr)});
+      out.push_back({c.cluster, lang,
+                     cluster_report_html(ev, c.cluster, trends, qual, lang,
+                                         decision != decisions.end() ? &decision->second : nullptr,
+                                         phase != phases.end() ? &phase->second : nullptr)});
   }
   return out;
 }

@@ -91,4 +91,23 @@ TEST(TypedJson, ReadsABodyAndReportsEveryFieldError) {
   EXPECT_EQ(not_object.error().field_errors()[0].rule, "must be a JSON object");
 }
 
+// A published evaluation is read back (the phase reads its years): keys in their written order.
+struct Scores {
+  tj::OrderedFields<std::optional<double>> pillars;
+};
+POLES_JSON(Scores, pillars)
+
+TEST(TypedJson, OrderedFieldsReadBackInTheirOrder) {
+  Scores s;
+  s.pillars.items = {{"zeta", 0.5}, {"alpha", std::nullopt}, {"mid", 1.0}};
+  const auto back = tj::from_json<Scores>(tj::to_json(s));
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  ASSERT_EQ(back->pillars.items.size(), 3U);
+  EXPECT_EQ(back->pillars.items[0].first, "zeta");
+  EXPECT_EQ(back->pillars.items[1].first, "alpha");
+  EXPECT_FALSE(back->pillars.items[1].second);
+  EXPECT_EQ(*back->pillars.items[2].second, 1.0);
+  EXPECT_FALSE(tj::from_json<Scores>(tj::Json::parse(R"({"pillars": [1, 2]})")).has_value());
+}
+
 }  // namespace poles::tj_test

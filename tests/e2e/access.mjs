@@ -111,6 +111,11 @@ try {
     assert.ok((await page.locator("#dec-view").textContent()).includes("plan d'action demandé"));
     assert.equal(await page.locator("#dec-view a[href='https://example.gouv.fr/courrier.pdf']").count(), 1);
     await page.locator("#ev-decision").screenshot({ path: join(shots, "decision-state-fr.png") });
+    // The phase that ends with the year: four years for the State (the unpublished ones computed).
+    await page.waitForSelector("#ph-table");
+    assert.equal(await page.locator("#ph-table tbody tr").count(), 4);
+    assert.ok((await page.locator("#ev-phase").textContent()).includes("calculée sur les données du jour"));
+    await page.locator("#ev-phase").screenshot({ path: join(shots, "phase-state-fr.png") });
     // The list of decisions, with its follow-up (pending until a later year is published).
     await page.goto(`${base}/#/evaluate?year=${YEAR}&tab=decisions`);
     await page.waitForSelector("#dec-table");
@@ -129,6 +134,10 @@ try {
     assert.ok(rows >= 1 && rows <= allowed.length, `${rows} clusters ranked, at most ${allowed.length} in scope`);
     assert.ok((await page.locator("#ev-ranking").textContent()).includes(clusterName));
     assert.ok((await page.locator("#ev-compliance").textContent()).includes(clusterName));
+    step = `${name}: the phase, published years only`;
+    await page.waitForSelector("#ph-table");
+    assert.equal(await page.locator("#ph-table tbody tr").count(), 1, "only the published year");
+    assert.ok(!(await page.locator("#ph-table").textContent()).includes("calculée"), "no draft year");
     step = `${name}: the State's decision`;
     await page.waitForSelector("#dec-view");
     assert.equal(await page.locator("#dec-form").count(), 0, "only the State decides");
@@ -147,6 +156,8 @@ try {
       await page.waitForSelector("#dec-view");
       assert.ok((await page.locator("#ev-decision").textContent()).includes("The State's decision after the"));
       await page.locator("#ev-decision").screenshot({ path: join(shots, "decision-region-en-390.png") });
+      await page.waitForSelector("#ph-table");
+      await page.locator("#ev-phase").screenshot({ path: join(shots, "phase-region-en-390.png") });
       await page.evaluate(() => localStorage.setItem("poles.lang", "fr"));
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.reload();

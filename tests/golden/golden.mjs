@@ -228,6 +228,11 @@ add('report-cluster-published-manager', 'GET', `/api/v1/reports/cluster/${C}?yea
 // the State's decision after the published evaluation, the cluster's answer, the follow-up
 const decision = { level: 2, text: 'Revue à 18 mois : plan d\'action sur le pilier Entreprises.', deadline: '2023-06-30', owner: 'DGE, bureau des pôles',
   documents: [{ title: 'Courrier au pôle', url: 'https://example.gouv.fr/courrier.pdf' }] };
+// the phase: the published year as published, the others computed (the State); the manager
+// reads the published years of its cluster
+add('evaluate-phase', 'GET', '/api/v1/evaluate/phase?from=2020&to=2022&draws=100&seed=3');
+add('evaluate-phase-manager', 'GET', '/api/v1/evaluate/phase?from=2020&to=2022', { as: 'manager' });
+add('evaluate-phase-too-long', 'GET', '/api/v1/evaluate/phase?from=2005&to=2022');
 add('decision-unpublished', 'PUT', `/api/v1/evaluate/decisions/2021/${C}`, { body: decision });
 add('decision-invalid', 'PUT', `/api/v1/evaluate/decisions/2022/${C}`, { body: { ...decision, level: 9, deadline: '2022-02-30', documents: [{ title: '', url: 'javascript:alert(1)' }] } });
 add('decision-record', 'PUT', `/api/v1/evaluate/decisions/2022/${C}`, { body: decision });

@@ -494,6 +494,71 @@ TEST_P(HttpTest, DecisionsFollowAPublishedEvaluationAndAreFollowedUp) {
   EXPECT_EQ(call("GET", "/api/v1/evaluate/decisions/20x0/aero", auth(Role::kState))->status, 400);
 }
 
+// A phase of several years (app/phase.h): the State reads every year, the unpublished ones
+// computed on the current data; the cluster's manager the published years only; the report
+// published for a year shows the phase from the earlier published years.
+TEST_P(HttpTest, PhaseOfYearsAsTheStateAndAsTheEvaluated) {
+  import("cluster_label", "cluster_id,phase,start_year,end_year\naero,4,2019,2022\n");
+  const std::string path = "/api/v1/evaluate/phase?from=2019&to=2022&draws=0";
+  auto res = call("GET", path, auth(Role::kState));
+  ASSERT_EQ(res->status, 200) << res->body;
+  Json j = Json::parse(res->body);
+  EXPECT_EQ(j["years"], Json::array({2019, 2020, 2021, 2022}));
+  EXPECT_TRUE(j["published_years"].empty());
+  ASSERT_EQ(j["clusters"].size(), 1U) << "mina is not labelled";
+  EXPECT_EQ(j["clusters"][0]["cluster"], "aero");
+  EXPECT_EQ(j["clusters"][0]["years"].size(), 4U);
+  // aero's one member all along: no change of its member count over the phase.
+  for (const auto& ch : j["clusters"][0]["indicators"]) {
+    if (ch["indicator"] == "members") {
+      EXPECT_EQ(ch["first"], 1);
+      EXPECT_EQ(ch["last"], 1);
+      EXPECT_EQ(ch["per_year"], 0);
+    }
+  }
+  // Nothing published: nothing for the evaluated.
+  EXPECT_EQ(call("GET", path, auth(Role::kClusterManager))->status, 404);
+  EXPECT_EQ(call("GET", path, auth(Role::kMember))->status, 403);
+  EXPECT_EQ(call("GET", "/api/v1/evaluate/phase?from=2022&to=2019", auth(Role::kState))->status,
+            400);
+  EXPECT_EQ(call("GET", "/api/v1/evaluate/phase?from=2005&to=2022", auth(Role::kState))->status,
+            400)
+      << "at most 8 years";
+  for (const char* year : {"2020", "2021"}) {
+    ASSERT_EQ(
+        call("POST", std::string("/api/v1/evaluate/publications/") + year + "?draws=0&sobol_n=0",
+             auth(Role::kState))
+            ->status,
+        201);
+  }
+  res = call("GET", path, auth(Role::kClusterManager));
+  ASSERT_EQ(res->status, 200) << res->body;
+  j = Json::parse(res->body);
+  EXPECT_EQ(j["years"], Json::array({2020, 2021}));
+  EXPECT_EQ(j["published_years"], Json::array({2020, 2021}));
+  ASSERT_EQ(j["clusters"].size(), 1U);
+  EXPECT_EQ(j["clusters"][0]["years"][0]["published"], true);
+  // The State: the published years as published, the others computed.
+  j = Json::parse(call("GET", path, auth(Role::kState))->body);
+  EXPECT_EQ(j["published_years"], Json::array({2020, 2021}));
+  EXPECT_EQ(j["clusters"][0]["years"][0]["published"], false);
+  EXPECT_EQ(j["clusters"][0]["years"][1]["published"], true);
+  // The 2021 report as published: the phase from 2020, the earlier published year (2019 is not).
+  res = call("GET", "/api/v1/reports/cluster/aero?year=2021&lang=fr&format=html",
+             auth(Role::kClusterManager));
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_NE(res->body.find("La phase 2020–2021"), std::string::npos);
+  EXPECT_NE(res->body.find("évaluation publiée"), std::string::npos);
+  EXPECT_EQ(res->body.find("calculée sur les données du jour"), std::string::npos)
+      << "no draft in what the evaluated read";
+  // The State's draft report of 2022: 2019 computed, 2020 and 2021 as published.
+  res = call("GET", "/api/v1/reports/cluster/aero?year=2022&lang=fr&format=html&draws=0&sobol_n=0",
+             auth(Role::kState));
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_NE(res->body.find("La phase 2019–2022"), std::string::npos);
+  EXPECT_NE(res->body.find("calculée sur les données du jour"), std::string::npos);
+}
+
 // A zone d'emploi written through the entity API is checked against INSEE's referential as an
 // import checks it (a form could otherwise store any well-formed code the import refuses).
 TEST_P(HttpTest, AZoneWrittenThroughTheApiIsCheckedAgainstTheReferential) {

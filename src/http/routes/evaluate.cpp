@@ -11,6 +11,7 @@
 
 #include "app/access.h"
 #include "app/decisions.h"
+#include "app/phase.h"
 #include "evaluate/run.h"
 #include "http/router.h"
 #include "http/routes/documents.h"
@@ -157,10 +158,9 @@ void add_evaluate_routes(Router& r, Services&) {
               "the evaluation of {} is published already (a publication is frozen)", ev->year)));
         // What the evaluated read: without the peer groups too small to hide their members.
         app::withhold_small_peer_groups(*ev);
-        // Each cluster's report says what became of the State's latest decision on it.
-        auto decisions = app::decisions_before(*c.store, ev->year, tj::to_json(*ev));
-        if (!decisions) return c.fail(decisions.error());
-        auto reports = report::cluster_reports(**snap, *ev, *decisions);
+        // Each cluster's report says what became of the State's latest decision on it, and
+        // shows its label phase from the years published before.
+        auto reports = report::cluster_reports(**snap, *ev, &*c.store);
         if (!reports) return c.fail(reports.error());
         tj::Json params = tj::Json::object();
         for (const auto& [k, v] : p) params[k] = v;
@@ -184,6 +184,36 @@ void add_evaluate_routes(Router& r, Services&) {
         auto out = app::set_evaluation_public(*c.store, c.user(), *year, body->shown);
         if (!out) return c.fail(out.error());
         c.reply(200, *out);
+      });
+  // A phase of several years (app/phase.h): the State, evaluators and administrators read every
+  // cluster, the years not published computed on the current data; regions and cluster managers
+  // their clusters in the published years only.
+  r.get("/api/v1/evaluate/phase",
+        "The clusters over a phase of years: each year's rank, interval, rating, action, criteria "
+        "and targets; median rank, trend and consistency over the phase; each indicator's change "
+        "(regions and cluster managers: the published years, their clusters)",
+        "evaluate")
+      .may(app::Op::kRead, "evaluation")
+      .params(app::phase_params())
+      .cached()
+      .returns<app::PhaseEvaluation>()
+      .handle([](Ctx& c) {
+        if (reads_every_evaluation(c.user().role))
+          return c.view(
+              [&](const auto& s) { return app::phase_evaluation(s, *c.store, c.args, true); });
+        auto snap = c.snapshot();
+        if (!snap) return c.fail(snap.error());
+        auto phase = app::phase_evaluation(**snap, *c.store, c.args, false);
+        if (!phase) return c.fail(phase.error());
+        std::vector<app::PhaseCluster> mine;
+        for (auto& x : phase->clusters) {
+          auto ok = app::may_read_evaluation(app::query_on(*c.store), c.user(),
+                                             x.years.front().year, x.cluster);
+          if (!ok) return c.fail(ok.error());
+          if (*ok) mine.push_back(std::move(x));
+        }
+        phase->clusters = std::move(mine);
+        c.reply(200, *phase);
       });
   // The State's decisions after a published evaluation and their follow-up (app/decisions.h).
   // Not cached: a decision or an answer is read back at once by the other side.
