@@ -1389,14 +1389,15 @@ async function pageEvaluateAlone(root, ev, year, params) {
 // The cluster over the phase that ends with the year (four years): each year's rank, interval,
 // rating, action, criteria and targets, and its median rank, trend and consistency (app/phase.h).
 function phaseCard(year, c) {
-  const box = el("section", { class: "card", id: "ev-phase" }, el("h2", {}, t("ph.title", { a: year - 3, b: year })), el("p", { class: "muted" }, t("ph.intro")));
-  api("GET", `/api/v1/evaluate/phase?from=${year - 3}&to=${year}`).then((ph) => {
+  const from = Math.max(2005, year - 3);
+  const box = el("section", { class: "card", id: "ev-phase" }, el("h2", {}, t("ph.title", { a: from, b: year })), el("p", { class: "muted" }, t(canEvaluate() ? "ph.intro" : "ph.intro_published")));
+  api("GET", `/api/v1/evaluate/phase?from=${from}&to=${year}`).then((ph) => {
     const p = ph.clusters.find((x) => x.cluster === c.cluster);
     if (!p) { box.append(el("p", { class: "muted" }, t("ph.none"))); return; }
     const rk = p.median_rank == null ? t("ph.no_rank") : p.best_rank === p.worst_rank ? t("ph.rank_one", { k: fmt(p.best_rank) })
       : t("ph.rank_range", { k: fmt(p.median_rank, Number.isInteger(p.median_rank) ? 0 : 1), best: fmt(p.best_rank), worst: fmt(p.worst_rank) });
     const unrated = t("ph.unrated", { rk, t: label("trend", p.trend) });
-    box.append(el("p", { id: "ph-summary" }, p.rating ? t("ph.summary", { rk, t: label("trend", p.trend), r: label("rating", p.rating), n: fmt(p.years_rated), m: fmt(p.years.length), c: t(`ph.${p.consistency}`) })
+    box.append(el("p", { id: "ph-summary" }, p.rating ? t("ph.summary", { rk, t: label("trend", p.trend), r: label("rating", p.rating), n: fmt(p.years_rated), m: fmt(p.years.length), c: label("consistency", p.consistency) })
       : unrated.charAt(0).toUpperCase() + unrated.slice(1)),
       table([{ label: t("year"), num: true, value: (y) => y.year }, { label: t("ph.rank"), num: true, value: (y) => (y.rank ? `${fmt(y.rank)} / ${fmt(y.clusters)}` : "—") },
         { label: t("sel.interval"), num: true, value: (y) => (y.rank ? `${fmt(y.rank_interval.p05)}–${fmt(y.rank_interval.p95)}` : "—") },

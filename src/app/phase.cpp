@@ -1,6 +1,7 @@
 #include "app/phase.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
@@ -43,6 +44,18 @@ std::optional<double> slope_of(const std::vector<double>& x, const std::vector<d
   return sxy / sxx;
 }
 
+// `stored` shaped as `shape` (the JSON of a default value): the keys `shape` has, each from
+// `stored` when there, else the default; keys `shape` lacks are dropped. An empty object or an
+// array in `shape` (run-time keys, elements) takes `stored` as it is.
+tj::Json conform(const tj::Json& stored, const tj::Json& shape) {
+  if (!shape.is_object() || shape.empty() || !stored.is_object()) return stored;
+  tj::Json out = shape;
+  for (auto& [k, v] : out.items()) {
+    if (const auto it = stored.find(k); it != stored.end()) v = conform(*it, shape.at(k));
+  }
+  return out;
+}
+
 struct Seen {
   const YearEvaluation* ev;
   const EvaluatedCluster* c;
@@ -75,7 +88,6 @@ PhaseCluster cluster_phase(const std::vector<Seen>& seen, const EvaluationMethod
       ++y.targets_known;
       y.targets_met += *t.met ? 1 : 0;
     }
-    if (y.criteria_known > 0 && y.criteria_failed == 0) ++out.years_all_criteria_met;
     if (y.targets_known > 0 && y.targets_met == y.targets_known) ++out.years_all_targets_met;
     if (y.rank > 0) {
       rank_years.push_back(y.year);
@@ -87,6 +99,9 @@ PhaseCluster cluster_phase(const std::vector<Seen>& seen, const EvaluationMethod
         ++n;
       }
     }
+    if (y.criteria_known == static_cast<int>(c->criteria.size()) && y.criteria_known > 0 &&
+        y.criteria_failed == 0)
+      ++out.years_all_criteria_met;
     if (!y.rating.empty() && y.rating != "not_distinguishable") {
       auto& [n, latest] = ratings[y.rating];
       ++n;
@@ -113,15 +128,17 @@ PhaseCluster cluster_phase(const std::vector<Seen>& seen, const EvaluationMethod
     out.best_rank = static_cast<int>(*std::min_element(ranks.begin(), ranks.end()));
     out.worst_rank = static_cast<int>(*std::max_element(ranks.begin(), ranks.end()));
   }
+  int latest_of_modal = 0;
   for (const auto& [rating, count] : ratings) {
     if (count.first > out.years_rated ||
-        (count.first == out.years_rated && count.second > ratings[out.rating].second)) {
+        (count.first == out.years_rated && count.second > latest_of_modal)) {
       out.rating = rating;
       out.years_rated = count.first;
+      latest_of_modal = count.second;
     }
   }
-  out.consistency = out.years_with_rating > 0 && out.years_rated == out.years_with_rating &&
-                            out.years_with_rating == static_cast<int>(out.years.size()) &&
+  out.consistency = ranks.empty() ? "not_rated"
+                    : out.years_rated == static_cast<int>(out.years.size()) &&
                             out.worst_rank - out.best_rank <= 10
                         ? "steady"
                         : "variable";
@@ -185,8 +202,8 @@ PhaseEvaluation phase_of(const std::vector<YearEvaluation>& evaluations,
 
 const ParamSpecs& phase_params() {
   static const ParamSpecs k = {
-      year_param("from", "First year of the phase", "2019"),
-      year_param("to", "Last year of the phase", "2022"),
+      integer_param("from", "First year of the phase", 2005, 2100, "2019"),
+      integer_param("to", "Last year of the phase", 2005, 2100, "2022"),
       text_param("method", "Method file: the name of one shipped in methods/", "default"),
       integer_param("draws",
                     "Monte Carlo draws of the rank intervals of the years computed (not published)",
@@ -199,10 +216,24 @@ Result<PhaseYears> phase_years(const snapshot::Snapshot& s, store::Store& store,
                                const std::string& method, int draws, std::optional<int> seed,
                                bool drafts) {
   PhaseYears out;
-  for (int y = from; y <= to; ++y) {
+  static const tj::Json kYear = tj::to_json(YearEvaluation{});
+  static const tj::Json kCluster = tj::to_json(EvaluatedCluster{});
+  // The data model starts in 2005 (an evaluation's year too).
+  for (int y = std::max(from, 2005); y <= to; ++y) {
     POLES_ASSIGN_OR_RETURN(auto stored, published_evaluation(store, y));
     if (stored) {
-      auto ev = tj::from_json<YearEvaluation>(*stored);
+      // A publication made before a field existed reads with its default (`ranked` and
+      // `evaluated` as the published evaluation's route reads them).
+      tj::Json j = conform(*stored, kYear);
+      if (!stored->contains("ranked")) j["ranked"] = true;
+      if (j["clusters"].is_array()) {
+        if (!stored->contains("evaluated")) j["evaluated"] = j["clusters"].size();
+        for (auto& c : j["clusters"]) c = conform(c, kCluster);
+      }
+      auto ev = tj::from_json<YearEvaluation>(j);
+      if (!ev)
+        spdlog::warn("phase: the publication of {} does not read back: {}", y,
+                     ev.error().to_string());
       // A publication made with another method is not this phase's.
       if (ev && ev->method.name == method) {
         out.evaluations.push_back(std::move(*ev));
@@ -220,7 +251,7 @@ Result<PhaseYears> phase_years(const snapshot::Snapshot& s, store::Store& store,
     auto ev = evaluation(s, args);
     if (!ev) {
       if (ev.error().code() == ErrorCode::kNotFound &&
-          ev.error().message().find("no shipped method") == std::string::npos)
+          ev.error().message().ends_with(": nothing to evaluate"))
         continue;  // no cluster labelled that year
       return ev.error();
     }

@@ -14,9 +14,11 @@
 //    last year of the window it has a value in: the mean annual growth for a volume or a ratio,
 //    the change in points for a share;
 //  - consistency: the rating it held most often and in how many years (ties go to the later
-//    year's), the range of its ranks, the years it met every criterion and every target; it is
-//    "steady" when it held one rating every year it was rated and its ranks lie within 10 places,
-//    else "variable".
+//    year's), the range of its ranks, the years it met every criterion (all known) and every
+//    target; it is "steady" when it held that rating every year it was evaluated and its ranks
+//    lie within 10 places, "not_rated" when it was never ranked, else "variable".
+// A year published with another method than the phase's is computed again for the State and
+// left out for the evaluated; years before 2005 (the data model's first) are left out.
 // Index values are not compared across years: a min-max index is relative to the year's clusters.
 #pragma once
 
@@ -51,7 +53,8 @@ struct PhaseIndicatorChange {
   int from_year = 0, to_year = 0;
   std::optional<double> first, last;
   // Annual growth (volumes, ratios) or change in points per year (shares, unit "share"); null
-  // when fewer than two years have a value, or a growth from zero or across a change of sign.
+  // when fewer than two years have a value, or for a growth when the first value is not
+  // positive or the last is negative.
   std::optional<double> per_year;
   std::string kind;  // growth | points
 };
@@ -70,7 +73,7 @@ struct PhaseCluster {
   int years_rated = 0, years_with_rating = 0;
   int best_rank = 0, worst_rank = 0;
   int years_all_criteria_met = 0, years_all_targets_met = 0;
-  std::string consistency;  // steady | variable
+  std::string consistency;  // steady | variable | not_rated
 };
 POLES_JSON(PhaseCluster, cluster, name, years, pillars, median_rank, rank_slope, trend, indicators,
            rating, years_rated, years_with_rating, best_rank, worst_rank, years_all_criteria_met,
@@ -91,7 +94,8 @@ POLES_JSON(PhaseEvaluation, from, to, method, years, published_years, clusters)
 PhaseEvaluation phase_of(const std::vector<YearEvaluation>& evaluations,
                          const std::vector<bool>& published);
 
-// The parameters of the phase: from, to, method, draws (500 unless given; 0 to 5,000), seed.
+// The parameters of the phase: from, to (2005–2100), method, draws (500 unless given; 0 to
+// 5,000), seed.
 const ParamSpecs& phase_params();
 
 // The evaluations of the years from–to with a method: the published one of a year (when

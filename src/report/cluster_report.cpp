@@ -71,10 +71,11 @@ std::string phase_section(const app::PhaseCluster& p, std::string_view lang) {
                              p.years_all_criteria_met, tr(lang, "année(s)", "year(s)"),
                              tr(lang, "tous les objectifs du contrat", "every contract target"),
                              p.years_all_targets_met, tr(lang, "année(s)", "year(s)")));
-  said.push_back(fmt::format("{} {}", tr(lang, "profil", "profile"),
-                             escape(word_of("consistency", p.consistency, lang))));
+  if (p.consistency != "not_rated")
+    said.push_back(fmt::format("{} {}", tr(lang, "profil", "profile"),
+                               escape(word_of("consistency", p.consistency, lang))));
   std::string sentence;
-  for (const auto& x : said) sentence += (sentence.empty() ? "" : " ; ") + x;
+  for (const auto& x : said) sentence += (sentence.empty() ? "" : tr(lang, "\u202f; ", "; ")) + x;
   h += fmt::format("<p>{}.</p>", sentence);
   h += fmt::format(
       "<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th>"
@@ -179,8 +180,12 @@ Result<std::map<std::string, app::PhaseCluster>> phases_of(const snapshot::Snaps
   app::PhaseYears earlier;
   if (by_start.begin()->first < ev.year) {
     POLES_ASSIGN_OR_RETURN(
-        earlier, app::phase_years(s, store, by_start.begin()->first, ev.year - 1, ev.method.name,
-                                  500, static_cast<int>(ev.uncertainty.seed), drafts));
+        earlier,
+        app::phase_years(s, store, by_start.begin()->first, ev.year - 1, ev.method.name, 500,
+                         ev.uncertainty.seed <= 2147483647
+                             ? std::optional(static_cast<int>(ev.uncertainty.seed))
+                             : std::nullopt,
+                         drafts));
   }
   for (const auto& [start, group] : by_start) {
     std::vector<app::YearEvaluation> years;

@@ -94,6 +94,7 @@ TEST(Phase, ATieOfRatingsGoesToTheLaterYearAndAGrowthFromZeroIsUnknown) {
   EXPECT_EQ(a.years_rated, 1);
   EXPECT_FALSE(a.indicators[0].per_year) << "no growth rate from zero";
   EXPECT_EQ(*a.indicators[1].per_year, 0);
+  EXPECT_EQ(a.consistency, "variable") << "two ratings";
   // One year: no slope, stable.
   const auto one = phase_of({years[0]}, {false});
   EXPECT_FALSE(one.clusters[0].rank_slope);

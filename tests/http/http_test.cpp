@@ -524,12 +524,35 @@ TEST_P(HttpTest, PhaseOfYearsAsTheStateAndAsTheEvaluated) {
   EXPECT_EQ(call("GET", "/api/v1/evaluate/phase?from=2005&to=2022", auth(Role::kState))->status,
             400)
       << "at most 8 years";
+  EXPECT_EQ(call("GET", "/api/v1/evaluate/phase?from=2003&to=2006", auth(Role::kState))->status,
+            400)
+      << "the data model starts in 2005";
+  // Unranked (one cluster labelled): no rating to be steady in.
+  EXPECT_EQ(j["clusters"][0]["consistency"], "not_rated");
   for (const char* year : {"2020", "2021"}) {
     ASSERT_EQ(
         call("POST", std::string("/api/v1/evaluate/publications/") + year + "?draws=0&sobol_n=0",
              auth(Role::kState))
             ->status,
         201);
+  }
+  // A publication made before fields existed (here without `evaluated`, the method's
+  // `rating_by` and the clusters' `criteria_failing`) still reads into the phase.
+  {
+    auto rows =
+        store_->query("SELECT evaluation FROM evaluation_publication WHERE year = 2020", {});
+    ASSERT_TRUE(rows.has_value());
+    Json old = Json::parse(std::get<std::string>((*rows)[0][0]));
+    old["method"].erase("rating_by");
+    for (auto& c : old["clusters"]) c.erase("criteria_failing");
+    old.erase("evaluated");
+    auto tx = store_->begin();
+    ASSERT_TRUE(tx.has_value());
+    ASSERT_TRUE((*tx)
+                    ->execute("UPDATE evaluation_publication SET evaluation = ? WHERE year = 2020",
+                              {old.dump()})
+                    .is_ok());
+    ASSERT_TRUE((*tx)->commit().is_ok());
   }
   res = call("GET", path, auth(Role::kClusterManager));
   ASSERT_EQ(res->status, 200) << res->body;
