@@ -2,7 +2,7 @@
 // bundler; ECharts and the France region map come from web/node_modules (npm, lock file).
 import * as echarts from "/node_modules/echarts/dist/echarts.esm.min.mjs?v=5";
 import franceRegions from "/node_modules/@svg-maps/france.regions/index.js?v=1";
-import { t, lang, setLang, applyStatic, fmt, pct, euros, compact, date, dateTime } from "/i18n.js";
+import { t, lang, setLang, applyStatic, fmt, pct, points, euros, compact, date, dateTime } from "/i18n.js";
 import { label, labels, hasLabel, indicatorLabel, indicatorDefinition, unitLabel, INDICATORS } from "/vocab.js";
 import { searchBox } from "/search.js";
 
@@ -1226,7 +1226,10 @@ async function pageServices(root) {
       table([{ label: t("svc.group"), value: (r) => r[0] }, { label: t("svc.firms"), num: true, value: (r) => fmt(r[1].firms) },
         { label: t("svc.baseline"), num: true, value: (r) => pct(r[1].baseline) }, { label: t("svc.later"), num: true, value: (r) => pct(r[1].later) }],
       [[t("svc.served"), o.served], [t("svc.not_served"), o.not_served]]),
-      el("p", {}, `${t("svc.difference")}${colon()}${pct(o.difference)} (${pct(o.ci95[0])} ; ${pct(o.ci95[1])})`)),
+      el("p", {}, `${t("svc.difference")}${colon()}${points(o.difference)} (${points(o.ci95[0])} ; ${points(o.ci95[1])})`),
+      o.matched.effect == null ? el("p", { class: "muted" }, t("svc.matched_none"))
+        : el("p", { id: "svc-matched" }, el("strong", {}, `${t("svc.matched")}${colon()}${points(o.matched.effect)} (${points(o.matched.ci95[0])} ; ${points(o.matched.ci95[1])})`),
+          el("br"), el("span", { class: "muted" }, t("svc.matched_note", { n: fmt(o.matched.served), m: fmt(o.matched.not_served) })))),
     el("section", { class: "card", id: "svc-clusters" }, el("h2", {}, t("svc.table")),
       table([{ label: t("cluster"), value: (r) => el("span", { translate: "no" }, r.name) }, { label: t("svc.services"), num: true, value: (r) => fmt(r.services) },
         { label: t("svc.reach"), num: true, value: (r) => pct(r.reach) }, { label: t("svc.intensity"), num: true, value: (r) => fmt(r.intensity, 2) },

@@ -524,7 +524,12 @@ Result<ServicesOverview> services_overview(const Snapshot& s, const Args& a,
                   figure(o.difference),
                   {figure(o.ci_low), figure(o.ci_high)},
                   figure(o.difference_in_differences),
-                  std::string(services::kOutcomeMethod)};
+                  std::string(services::kOutcomeMethod),
+                  {o.matched.treated,
+                   o.matched.controls,
+                   figure(o.matched.att),
+                   {figure(o.matched.ci_low), figure(o.matched.ci_high)},
+                   std::string(services::kMatchedOutcomeMethod)}};
   const auto& clusters = s.table("cluster");
   const auto& name = clusters.column("name");
   for (size_t i = 0; i < r.clusters.size(); ++i) {

@@ -199,6 +199,15 @@ struct ServicesOutcomeGroup {
 };
 POLES_JSON(ServicesOutcomeGroup, firms, baseline, later)
 
+// The served SMEs against their nearest not-served ones (services::kMatchedOutcomeMethod).
+struct ServicesMatchedOutcome {
+  size_t served = 0, not_served = 0;  // matched served SMEs, distinct not-served SMEs used
+  std::optional<double> effect;       // on the share starting a funded project after the period
+  std::vector<std::optional<double>> ci95;  // low, high
+  std::string method;
+};
+POLES_JSON(ServicesMatchedOutcome, served, not_served, effect, ci95, method)
+
 struct ServicesOutcomes {
   int horizon = 0;
   ServicesOutcomeGroup served, not_served;
@@ -206,9 +215,10 @@ struct ServicesOutcomes {
   std::vector<std::optional<double>> ci95;  // low, high
   std::optional<double> difference_in_differences;
   std::string method;
+  ServicesMatchedOutcome matched;
 };
 POLES_JSON(ServicesOutcomes, horizon, served, not_served, difference, ci95,
-           difference_in_differences, method)
+           difference_in_differences, method, matched)
 
 struct ServicesOverview {
   int from = 0, to = 0;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <set>
@@ -148,6 +149,7 @@ Result<PortfolioRun> run_portfolio(const Snapshot& s, const std::string& id, con
   co.min_score = a.number("min_score");
   if (auto model = risk::fit_success_model(s); model.has_value()) {
     co.success = risk::proposal_success(s, *model);
+    co.share_effect = model->share_effect();
     run.risk = true;
   }
   run.candidates = select::call_candidates(s, scores, co, &run.themes);
@@ -424,10 +426,13 @@ Result<SelectPortfolio> select_portfolio(const Snapshot& s, const std::string& i
       .rules = {r.budget, r.min_share, r.cap_per_cluster, r.min_sme_share, r.max_theme_share},
       .candidates = static_cast<int64_t>(run.candidates.size()),
       .success_model = run.risk,
+      .share_effect = {},
       .optimal = run.optimised.optimal,
       .optimised = summary_of(select::describe(run.candidates, r, run.optimised)),
       .sprinkled = summary_of(select::describe(run.candidates, r, run.sprinkled)),
       .items = {}};
+  if (!run.candidates.empty() && !std::isnan(run.candidates.front().share_effect))
+    out.share_effect = run.candidates.front().share_effect;
   for (size_t i = 0; i < run.candidates.size(); ++i) {
     const auto& c = run.candidates[i];
     auto item = labels.proposal<PortfolioItem>(c.proposal);
@@ -469,7 +474,7 @@ Result<RiskSimulation> risk_simulation(const Snapshot& s, const std::string& id,
   if (which == "decided") {
     POLES_ASSIGN_OR_RETURN(auto model, risk::fit_success_model(s));
     POLES_ASSIGN_OR_RETURN(auto call, select::load_call(s, id));
-    items = risk::decided_items(s, call, risk::proposal_success(s, model));
+    items = risk::decided_items(s, call, risk::proposal_success(s, model), model.share_effect());
   } else {
     // The portfolio's candidates carry the success model's probabilities (fitted once, there).
     POLES_ASSIGN_OR_RETURN(auto run, run_portfolio(s, id, a));

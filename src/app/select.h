@@ -273,13 +273,16 @@ struct SelectPortfolio {
   SelectPortfolioRules rules;  // in force: the parameters, else the call's
   int64_t candidates = 0;
   bool success_model = false;  // success probabilities from the fitted model (else 1)
+  // The model's effect of the funded share on the logit of success, which judges both allocations
+  // (docs/select.md); absent: the stated rule min(1, share / minimum share) stands in.
+  std::optional<double> share_effect;
   bool optimal = false;
   AllocationSummary optimised;
   AllocationSummary sprinkled;
   std::vector<PortfolioItem> items;
 };
-POLES_JSON(SelectPortfolio, call, rules, candidates, success_model, optimal, optimised, sprinkled,
-           items)
+POLES_JSON(SelectPortfolio, call, rules, candidates, success_model, share_effect, optimal,
+           optimised, sprinkled, items)
 
 // The optimised portfolio beside the proportional sprinkling of the same budget. Parameters:
 // portfolio_params() (budget, min_share, cap_per_cluster, min_sme_share absent: the call's).

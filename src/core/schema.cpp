@@ -187,6 +187,11 @@ constexpr Field kProject[] = {
     {.name = "end_date", .type = T::kDate},
     {.name = "total_cost", .type = T::kReal, .min = 0, .doc = "euros"},
     {.name = "public_aid", .type = T::kReal, .min = 0, .doc = "euros, at most total_cost"},
+    {.name = "requested_aid",
+     .type = T::kReal,
+     .min = 0,
+     .doc = "euros asked for; public_aid / requested_aid is the share of its request the project "
+            "was funded at, which the success model reads"},
     {.name = "trl_start", .type = T::kInt, .min = 1, .max = 9},
     {.name = "trl_target", .type = T::kInt, .min = 1, .max = 9, .doc = "at least trl_start"},
     {.name = "trl_reached", .type = T::kInt, .min = 1, .max = 9},

@@ -289,6 +289,20 @@ constexpr double kPatentRatio = 1.5;  // effect on the log patent rate, relative
 constexpr double kSpillover =
     0.03;  // log R&D of non-members in a (region, sector) cell with a member
 
+// The planted success model of funded projects past their end: logit of P(success) (success as
+// the risk model defines it: on the market, or with a product, service or process result).
+struct SuccessTruth {
+  double intercept, trl_gap, log_consortium_size, sme_coordinator, funded_share, cluster_quality;
+};
+// Under-funding weighs: at 30 % of its request, a project's odds of success are e^2.8 ≈ 16 times
+// lower than funded in full, so that sprinkling a budget thin is not as productive as selection.
+constexpr SuccessTruth kSuccess{.intercept = -3.0,
+                                .trl_gap = -0.6,
+                                .log_consortium_size = 0.8,
+                                .sme_coordinator = 0.5,
+                                .funded_share = 4.0,
+                                .cluster_quality = 0.8};
+
 double planted_effect(const PanelFirm& f, int year) {
   if (f.join_year == 0 || year < f.join_year) return 0;
   const int e = std::min(year - f.join_year, 4);
@@ -303,6 +317,8 @@ class Generator {
         plan_(plan_for(o.scale)),
         rng_(o.seed),
         funding_rng_(o.seed ^ 0xf0da7u),
+        outcome_rng_(o.seed ^ 0x5cce55u),
+        service_rng_(o.seed ^ 0x5e71ceu),
         sink_(sink) {}
 
   Counts run() {
@@ -619,12 +635,14 @@ class Generator {
   }
 
   // A member of the cluster, a company or not, from `region` when given (best effort).
-  int pick_member(const Cluster& cl, bool company, const std::string* region = nullptr) {
-    if (cl.members.empty()) return rng_.below(static_cast<int>(orgs_.size()));
+  // `from`: the generator to draw from (the main one by default).
+  int pick_member(const Cluster& cl, bool company, const std::string* region = nullptr,
+                  Rng* from = nullptr) {
+    Rng& rng = from ? *from : rng_;
+    if (cl.members.empty()) return rng.below(static_cast<int>(orgs_.size()));
     int fallback = cl.members[0];
     for (int tries = 0; tries < 60; ++tries) {
-      const int m =
-          cl.members[static_cast<size_t>(rng_.below(static_cast<int>(cl.members.size())))];
+      const int m = cl.members[static_cast<size_t>(rng.below(static_cast<int>(cl.members.size())))];
       const Org& o = orgs_[static_cast<size_t>(m)];
       if ((o.kind == OrgKind::kCompany) != company) continue;
       fallback = m;
@@ -634,6 +652,7 @@ class Generator {
   }
 
   void projects() {
+    cluster_projects_.assign(clusters_.size(), {});
     RowOf proj(sink_, counts_, "project");
     RowOf label(sink_, counts_, "project_label");
     RowOf event(sink_, counts_, "project_event");
@@ -656,7 +675,9 @@ class Generator {
       if (programme == kH2020) year = std::clamp(year, 2014, 2020);
       if (programme == kFui) year = std::min(year, 2018);  // FUI ended in 2018
       const int duration = rng_.between(2, 4);
-      // Status by age.
+      // Status by age. A funded project past its end succeeds or fails by the planted success
+      // model (`kSuccess`), once its consortium is known; one still running is not abandoned
+      // (an early abandonment drawn apart from the model would blur what the model is to find).
       std::string status;
       const int age = 2025 - year;
       const double u = rng_.uniform();
@@ -667,18 +688,19 @@ class Generator {
                  : u < 0.9  ? "running"
                             : "rejected";
       } else if (age <= duration) {
-        status = u < 0.75 ? "running" : u < 0.85 ? "abandoned" : "rejected";
+        status = u < 0.85 ? "running" : "rejected";
       } else {
-        status = u < 0.45   ? "completed"
-                 : u < 0.78 ? "on_market"
-                 : u < 0.88 ? "abandoned"
-                            : "rejected";
+        status = u < 0.88 ? "ended" : "rejected";
       }
       const bool funded = status != "submitted" && status != "labelled" && status != "rejected";
       const double cost = std::round(rng_.lognormal(programme == kPspc ? 12e6 : 2.4e6, 0.6));
       const double aid_rate = 0.30 + 0.15 * rng_.uniform();
       const int trl0 = rng_.between(2, 5);
       const int trl1 = std::min(9, trl0 + rng_.between(2, 3));
+      // The share of its request a funded project got: in full for a little over half of them,
+      // else anywhere from 30 % (funders that spread a budget thin) — its own generator.
+      const double granted_share =
+          outcome_rng_.chance(0.55) ? 1.0 : 0.3 + 0.7 * outcome_rng_.uniform();
       const std::string id = fmt::format("demo-prj-{:05d}", p + 1);
       const auto& theme = kThemes[static_cast<size_t>(cl.theme)];
       proj.set("id", id)
@@ -696,17 +718,72 @@ class Generator {
           .set("trl_start", int64_t{trl0})
           .set("trl_target", int64_t{trl1})
           .set("ip_agreement", std::string(funded ? "signed" : "draft"))
-          .set("status", status)
           .set("sector", std::string(theme.naf_division))
           .set("themes", std::string(theme.slug));
-      if (status == "completed" || status == "on_market")
-        proj.set("trl_reached", int64_t{std::max(trl0, trl1 - rng_.below(2))});
+      if (funded)
+        proj.set("requested_aid", std::round(std::round(cost * aid_rate) / granted_share));
       if (p > 20 && rng_.chance(0.05))
         proj.set("follow_on_of", fmt::format("demo-prj-{:05d}", rng_.between(1, p - 10)));
       // Most projects past their label agree to a public summary.
       if (status != "submitted" && status != "rejected")
         proj.set("public_summary", int64_t{consents(id, 0.75) ? 1 : 0});
-      proj.emit();
+      // The project row is emitted once its status is known, after its consortium.
+      // Labels: one cluster, sometimes two or three (inter-cluster projects).
+      std::set<int> labelled = {c};
+      if (rng_.chance(0.22)) labelled.insert(pick_cluster());
+      if (rng_.chance(0.05)) labelled.insert(pick_cluster());
+      // Partners: a member company of the cluster coordinates; 2-7 more, mostly from the region.
+      std::set<int> partners;
+      // About half the projects keep every partner in the cluster's region.
+      const bool regional = rng_.chance(0.5);
+      const std::string* home = regional ? &cl.region : nullptr;
+      const int coordinator = pick_member(cl, rng_.chance(0.8), home);
+      partners.insert(coordinator);
+      const int n = rng_.between(2, 7);
+      for (int k = 0; k < n; ++k) {
+        const bool company = rng_.chance(0.6);
+        if (regional) {
+          partners.insert(pick_member(cl, company, home));
+          continue;
+        }
+        const Cluster& from =
+            rng_.chance(0.7) ? cl : clusters_[static_cast<size_t>(*labelled.rbegin())];
+        partners.insert(rng_.chance(0.85) ? pick_member(from, company)
+                                          : rng_.below(static_cast<int>(orgs_.size())));
+      }
+      project_partners_.emplace_back(year + duration,
+                                     std::vector<int>(partners.begin(), partners.end()));
+      // A funded project past its end: success (on the market, or a service or process result)
+      // with the probability of the planted model, from what the risk model can see (TRL gap,
+      // consortium size, SME lead, share of the request funded) and its cluster's quality, which
+      // the model sees only through the cluster's record. The truth table holds the coefficients.
+      bool success = false;
+      if (status == "ended") {
+        const Org& lead = orgs_[static_cast<size_t>(coordinator)];
+        const bool sme_lead = lead.kind == OrgKind::kCompany && is_sme(lead.size);
+        const double eta = kSuccess.intercept + kSuccess.trl_gap * (trl1 - trl0) +
+                           kSuccess.log_consortium_size * std::log(partners.size()) +
+                           kSuccess.sme_coordinator * (sme_lead ? 1 : 0) +
+                           kSuccess.funded_share * granted_share +
+                           kSuccess.cluster_quality * cl.quality;
+        success = outcome_rng_.chance(1 / (1 + std::exp(-eta)));
+        status = success ? (outcome_rng_.chance(0.6) ? "on_market" : "completed")
+                         : (outcome_rng_.chance(0.35) ? "abandoned" : "completed");
+      }
+      if (status == "completed" || status == "on_market") {
+        proj.set("trl_reached",
+                 int64_t{success ? trl1 - outcome_rng_.below(2)
+                                 : std::max(trl0, trl1 - 1 - outcome_rng_.below(2))});
+      }
+      proj.set("status", status).emit();
+      if (funded) {
+        const auto index = static_cast<int>(project_partners_.size() - 1);
+        for (int l : labelled) cluster_projects_[static_cast<size_t>(l)].push_back(index);
+        for (int o : partners) funded_starts_[o].push_back(year);
+        project_facts_.push_back({id, year, status == "running" || status == "funded"});
+      } else {
+        project_facts_.push_back({id, year, false});
+      }
       if (funded) {
         // The aid split by funder as the programmes share it (the FUI with the Region of the
         // cluster and its FEDER; OTHER left unsplit: a split is not always known).
@@ -751,11 +828,12 @@ class Generator {
               .emit();
         }
       }
-      // Labels: one cluster, sometimes two or three (inter-cluster projects).
-      std::set<int> labelled = {c};
-      if (rng_.chance(0.22)) labelled.insert(pick_cluster());
-      if (rng_.chance(0.05)) labelled.insert(pick_cluster());
+      // The project's own cluster first: the risk model reads a project's first label row.
+      std::vector<int> label_order = {c};
       for (int l : labelled) {
+        if (l != c) label_order.push_back(l);
+      }
+      for (int l : label_order) {
         label.set("project_id", id)
             .set("cluster_id", clusters_[static_cast<size_t>(l)].id)
             .set("date", date(year - 1, rng_.between(9, 12), 15))
@@ -782,27 +860,6 @@ class Generator {
         const int month = months[idx];
         event.set("project_id", id).set("status", stage).set("date", date(y, month, 10)).emit();
       }
-      // Partners: a member company of the cluster coordinates; 2-7 more, mostly from the region.
-      std::set<int> partners;
-      // About half the projects keep every partner in the cluster's region.
-      const bool regional = rng_.chance(0.5);
-      const std::string* home = regional ? &cl.region : nullptr;
-      const int coordinator = pick_member(cl, rng_.chance(0.8), home);
-      partners.insert(coordinator);
-      const int n = rng_.between(2, 7);
-      for (int k = 0; k < n; ++k) {
-        const bool company = rng_.chance(0.6);
-        if (regional) {
-          partners.insert(pick_member(cl, company, home));
-          continue;
-        }
-        const Cluster& from =
-            rng_.chance(0.7) ? cl : clusters_[static_cast<size_t>(*labelled.rbegin())];
-        partners.insert(rng_.chance(0.85) ? pick_member(from, company)
-                                          : rng_.below(static_cast<int>(orgs_.size())));
-      }
-      project_partners_.emplace_back(year + duration,
-                                     std::vector<int>(partners.begin(), partners.end()));
       std::vector<double> shares;
       for (size_t k = 0; k < partners.size(); ++k) shares.push_back(0.5 + rng_.uniform());
       const double total_share = std::accumulate(shares.begin(), shares.end(), 0.0);
@@ -820,38 +877,53 @@ class Generator {
             .set("aid", funded ? std::round(pcost * rate) : 0.0)
             .emit();
       }
-      // Results of completed projects: products on market, patents, spin-offs.
+      // Results of completed projects: a success brings one product on the market (or one
+      // service or process), every completed project patents, publications, licences and
+      // spin-offs (never a market result, which would make it a success). Their own generator:
+      // the other tables do not move with the outcomes.
       if (status == "completed" || status == "on_market") {
-        const int nres = (status == "on_market" ? 1 : 0) + rng_.poisson(1.2);
+        Rng& g = outcome_rng_;
+        const int nres = (success ? 1 : 0) + g.poisson(1.2);
         for (int r = 0; r < nres; ++r) {
-          std::string kind =
-              r == 0 && status == "on_market"
-                  ? "product"
-                  : std::string(kResultKindCodes[static_cast<size_t>(
-                        rng_.pick(std::array<double, 7>{0.2, 0.1, 0.1, 0.3, 0.2, 0.04, 0.06}))]);
+          std::string kind = r == 0 && success
+                                 ? std::string(status == "on_market" ? "product"
+                                               : g.chance(0.5)       ? "service"
+                                                                     : "process")
+                                 : std::string(kResultKindCodes[static_cast<size_t>(g.pick(
+                                       std::array<double, 7>{0, 0, 0, 0.3, 0.2, 0.04, 0.06}))]);
           result.set("id", fmt::format("demo-res-{:05d}", ++result_id))
               .set("project_id", id)
               .set("organisation_id", orgs_[static_cast<size_t>(coordinator)].id)
               .set("kind", kind)
               .set("title", fmt::format("Résultat démo {} (synthétique)", result_id))
-              .set("date", random_date(rng_, std::min(2024, year + duration)));
+              .set("date", random_date(g, std::min(2024, year + duration)));
           if (kind == "product" || kind == "service" || kind == "process") {
-            result.set("revenue", std::round(rng_.lognormal(400000, 1.0)))
-                .set("jobs", std::round(rng_.lognormal(3, 0.8) * 10) / 10);
+            result.set("revenue", std::round(g.lognormal(400000, 1.0)))
+                .set("jobs", std::round(g.lognormal(3, 0.8) * 10) / 10);
           }
-          if (kind == "spin_off") result.set("jobs", double(rng_.between(2, 15)));
+          if (kind == "spin_off") result.set("jobs", double(g.between(2, 15)));
           result.emit();
         }
       }
     }
   }
 
+  // A funded project the organisation took part in started in [from, to].
+  bool funded_project_between(int org, int from, int to) const {
+    auto it = funded_starts_.find(org);
+    if (it == funded_starts_.end()) return false;
+    return std::any_of(it->second.begin(), it->second.end(),
+                       [&](int y) { return y >= from && y <= to; });
+  }
+
   void services() {
     RowOf svc(sink_, counts_, "service");
     RowOf sp(sink_, counts_, "service_participant");
+    RowOf part(sink_, counts_, "participation");
     constexpr std::array<double, 7> kKinds = {0.25, 0.1, 0.15, 0.12, 0.18, 0.08, 0.12};
     int id = 0;
-    for (const Cluster& cl : clusters_) {
+    for (size_t cl_index = 0; cl_index < clusters_.size(); ++cl_index) {
+      const Cluster& cl = clusters_[cl_index];
       for (int year = 2015; year <= 2024; ++year) {
         if (year >= 2019 && !cl.phase4) break;
         const int n =
@@ -870,7 +942,15 @@ class Generator {
               .emit();
           std::set<int> who;
           const int m = rng_.between(3, 15);
-          for (int k = 0; k < m; ++k) who.insert(pick_member(cl, true));
+          for (int k = 0; k < m; ++k) {
+            int o = pick_member(cl, true);
+            // Selection: members already in a funded project in the three years before are more
+            // often served (one without is drawn again once in two) — what a comparison of the
+            // served with the others must correct for.
+            if (!funded_project_between(o, year - 3, year - 1) && service_rng_.chance(0.5))
+              o = pick_member(cl, true, nullptr, &service_rng_);
+            who.insert(o);
+          }
           for (int o : who) {
             const double u = rng_.uniform();
             const int outcome = u < 0.35    ? 0
@@ -889,10 +969,43 @@ class Generator {
                 .set("outcome", std::string(kServiceOutcomeCodes[static_cast<size_t>(outcome)]));
             if (outcome == 5) sp.set("financing_raised", std::round(rng_.lognormal(300000, 0.8)));
             sp.emit();
+            join_after_service(part, cl_index, o, year);
           }
         }
       }
     }
+  }
+
+  // The planted effect of services: per participation of an SME in a service, it joins, with
+  // probability kServiceJoin, a funded project of the cluster that starts one to three years after
+  // the service and is still running (a running project is outside the success model's training,
+  // which the join leaves as it was).
+  // Each join is in the truth table (services.joined.<project>.<organisation> = the service year).
+  static constexpr double kServiceJoin = 0.08;
+  void join_after_service(RowOf& part, size_t cluster, int org, int year) {
+    const Org& o = orgs_[static_cast<size_t>(org)];
+    if (o.kind != OrgKind::kCompany || !is_sme(o.size) || !service_rng_.chance(kServiceJoin))
+      return;
+    std::vector<int> open;
+    for (int p : cluster_projects_[cluster]) {
+      const auto& f = project_facts_[static_cast<size_t>(p)];
+      const auto& partners = project_partners_[static_cast<size_t>(p)].second;
+      if (f.running && f.start > year && f.start <= year + 3 &&
+          std::find(partners.begin(), partners.end(), org) == partners.end())
+        open.push_back(p);
+    }
+    if (open.empty()) return;
+    const int p = open[static_cast<size_t>(service_rng_.below(static_cast<int>(open.size())))];
+    const double cost = std::round(service_rng_.lognormal(120000, 0.5));
+    part.set("project_id", project_facts_[static_cast<size_t>(p)].id)
+        .set("organisation_id", o.id)
+        .set("role", std::string("partner"))
+        .set("cost", cost)
+        .set("aid", std::round(cost * 0.45))
+        .emit();
+    project_partners_[static_cast<size_t>(p)].second.push_back(org);
+    funded_starts_[org].push_back(project_facts_[static_cast<size_t>(p)].start);
+    joins_.push_back({project_facts_[static_cast<size_t>(p)].id, o.id, year});
   }
 
   void diagnostics() {
@@ -1232,6 +1345,8 @@ class Generator {
     // Field order of firm_year (schema.cpp): siren, year, headcount, turnover, value_added,
     // rd_spending, rd_staff, exports, patents, wage_bill, cir, naf, region, employment_zone.
     int64_t n = 0;
+    // The yearly figures have a stream of their own: the other tables do not move them.
+    Rng g(opt_.seed ^ 0xf1a7e5u);
     for (const PanelFirm& f : firms_) {
       const double hc_noise_sd = 0.05;
       for (int year = plan_.first_year; year <= plan_.last_year; ++year) {
@@ -1241,17 +1356,16 @@ class Generator {
           auto it = cell_first_join_.find(f.zone + "/" + f.naf.substr(0, 2));
           if (it != cell_first_join_.end() && year >= it->second) spill = kSpillover;
         }
-        const double hc = headcount(f, year, hc_noise_sd * rng_.normal());
-        const double turnover =
-            std::round(hc * f.productivity *
-                       std::exp(0.02 * (year - plan_.first_year) + 0.08 * rng_.normal()));
+        const double hc = headcount(f, year, hc_noise_sd * g.normal());
+        const double turnover = std::round(
+            hc * f.productivity * std::exp(0.02 * (year - plan_.first_year) + 0.08 * g.normal()));
         const double log_rd = std::log(6000.0) + 0.9 * std::log(hc) + 0.8 * f.ability +
-                              0.02 * (year - plan_.first_year) + tau + spill + 0.15 * rng_.normal();
+                              0.02 * (year - plan_.first_year) + tau + spill + 0.15 * g.normal();
         const double rd = std::round(std::exp(log_rd));
         const double rd_staff = round2(
-            std::exp(log_rd - std::log(90000.0) + (kRdStaffRatio - 1) * tau + 0.1 * rng_.normal()));
-        const double patents = rng_.poisson(
-            std::exp(-4.2 + 0.45 * std::log(hc) + 0.6 * f.ability + kPatentRatio * tau));
+            std::exp(log_rd - std::log(90000.0) + (kRdStaffRatio - 1) * tau + 0.1 * g.normal()));
+        const double patents =
+            g.poisson(std::exp(-4.2 + 0.45 * std::log(hc) + 0.6 * f.ability + kPatentRatio * tau));
         Row row(e.fields.size());
         row[0] = f.siren;
         row[1] = int64_t{year};
@@ -1295,6 +1409,27 @@ class Generator {
     for (size_t s = 0; s < kSizeClassCodes.size(); ++s) {
       put(fmt::format("effect.multiplier.size.{}", kSizeClassCodes[s]),
           size_multiplier(static_cast<SizeClass>(s)), "size class drawn at panel start");
+    }
+    const std::string success =
+        "logit of P(success) of a funded project past its end (on the market, or with a "
+        "product, service or process result): ";
+    put("success.intercept", kSuccess.intercept, success + "intercept");
+    put("success.trl_gap", kSuccess.trl_gap, success + "per level of TRL target - start");
+    put("success.log_consortium_size", kSuccess.log_consortium_size,
+        success + "per unit of the log number of participants");
+    put("success.sme_coordinator", kSuccess.sme_coordinator,
+        success + "coordinated by an SME (TPE or PME)");
+    put("success.funded_share", kSuccess.funded_share,
+        success + "per unit of public_aid / requested_aid (1: funded in full)");
+    put("success.cluster_quality", kSuccess.cluster_quality,
+        success + "per SD of the cluster's latent quality, seen only through its record");
+    put("success.programme", 0, success + "no programme effect");
+    put("services.join_probability", kServiceJoin,
+        "a served SME joins a running funded project of the cluster starting 1 to 3 years after "
+        "the service, with this probability (when there is one it is not in)");
+    for (const auto& j : joins_) {
+      put(fmt::format("services.joined.{}.{}", j.project, j.organisation), j.year,
+          "joined this project because of a service of that year (planted)");
     }
     put("effect.multiplier.cohort.le2008", 1.2, "join year <= 2008");
     put("effect.multiplier.cohort.2009_2014", 1.0, "");
@@ -1358,6 +1493,8 @@ class Generator {
   Plan plan_;
   Rng rng_;
   Rng funding_rng_;  // the split of aid by funder: its own draws leave every other table as it was
+  Rng outcome_rng_;  // projects' funded shares, outcomes and results (the planted success model)
+  Rng service_rng_;  // who is served and what the services cause (their planted effect)
   Sink& sink_;
   Counts counts_;
   std::vector<RegionInfo> regions_;
@@ -1369,6 +1506,22 @@ class Generator {
   std::vector<CensusSpan> census_;
   // Partners of each project with its last year, to plant a conflict of interest in a call.
   std::vector<std::pair<int, std::vector<int>>> project_partners_;
+  // Per project (same index): its id, start year and whether it is still running (funded, not
+  // ended); per cluster, its funded projects; per organisation, the start years of its funded
+  // projects; the joins the services caused (the truth of their effect).
+  struct ProjectFact {
+    std::string id;
+    int start = 0;
+    bool running = false;
+  };
+  std::vector<ProjectFact> project_facts_;
+  std::vector<std::vector<int>> cluster_projects_;
+  std::unordered_map<int, std::vector<int>> funded_starts_;
+  struct Join {
+    std::string project, organisation;
+    int year = 0;
+  };
+  std::vector<Join> joins_;
   struct PlantedConflict {
     std::string reviewer, proposal, project;
   };

@@ -31,7 +31,10 @@ struct Options {
 struct Plan {
   int clusters = 71;
   int companies = 8500;  // member companies (organisations with a SIREN)
-  int others = 1150;     // research, higher education, training, SATT, funders, public bodies
+  // Research, higher education, training, SATT, funders, public bodies, associations: about
+  // 1,150 research bodies (research, higher education, SATT: 61 % of them), as the sources count
+  // the "instituts de recherche" among the members, beside the others.
+  int others = 1900;
   int projects = 2000;
   int non_member_ratio = 10;  // panel firms that never join, per member company
   int first_year = 2000;      // firm panel years

@@ -84,18 +84,33 @@ double SuccessModel::cluster_record(int32_t cluster_row, int year) const {
 }
 
 std::vector<double> SuccessModel::features(double trl_gap, double log_size, bool sme_lead,
-                                           std::string_view programme, double record) const {
+                                           std::string_view programme, double record,
+                                           double share) const {
   std::vector<double> x{std::isnan(trl_gap) ? mean_trl_gap : trl_gap,
                         std::isnan(log_size) ? mean_log_size : log_size, sme_lead ? 1.0 : 0.0,
                         record};
+  if (funded_share) x.push_back(std::isnan(share) ? mean_funded_share : share);
   for (const auto& p : programmes) x.push_back(programme == p ? 1.0 : 0.0);
   return x;
+}
+
+double SuccessModel::share_effect() const {
+  const auto it = std::find(logit.names.begin(), logit.names.end(), "funded_share");
+  if (!funded_share || it == logit.names.end()) return NAN;
+  const auto j = static_cast<size_t>(it - logit.names.begin());
+  return logit.coef[j] > 0 && logit.z(j) > 1.959963984540054 ? logit.coef[j] : NAN;
 }
 
 namespace {
 
 int year_of(const Column& c, size_t r) {
   return c.is_null(r) ? 0 : Date::from_days(c.ints[r]).year;
+}
+
+// Share of its request a project was funded at, at most 1; NaN when either amount is missing.
+double funded_share_of(const Column& aid, const Column& requested, size_t p) {
+  if (aid.is_null(p) || requested.is_null(p) || !(requested.reals[p] > 0)) return NAN;
+  return std::min(1.0, aid.reals[p] / requested.reals[p]);
 }
 
 struct ProjectFacts {
@@ -148,12 +163,15 @@ Result<SuccessModel> fit_success_model(const Snapshot& s, Design* design) {
   const Column& t1 = projects.column("trl_target");
   const Column& start = projects.column("start_date");
   const Column& end = projects.column("end_date");
+  const Column& aid = projects.column("public_aid");
+  const Column& requested = projects.column("requested_aid");
   const auto facts = project_facts(s);
 
   SuccessModel m;
   std::vector<int32_t> rows;
   std::map<std::string, int> programme_count;
-  double gap_sum = 0, gap_n = 0, size_sum = 0, size_n = 0;
+  double gap_sum = 0, gap_n = 0, size_sum = 0, size_n = 0, share_sum = 0, share_n = 0;
+  int part_funded = 0;
   for (size_t p = 0; p < projects.rows; ++p) {
     const auto st = status.text(p);
     if (st != "completed" && st != "on_market" && st != "abandoned") continue;
@@ -162,12 +180,17 @@ Result<SuccessModel> fit_success_model(const Snapshot& s, Design* design) {
     if (!t0.is_null(p) && !t1.is_null(p))
       gap_sum += static_cast<double>(t1.ints[p] - t0.ints[p]), gap_n += 1;
     if (facts.participants[p] > 0) size_sum += std::log(facts.participants[p]), size_n += 1;
+    if (const double f = funded_share_of(aid, requested, p); !std::isnan(f))
+      share_sum += f, share_n += 1, part_funded += f < 0.999;
   }
   if (rows.size() < 20)
     return Status::invalid_argument(fmt::format(
         "{} ended projects are too few to fit a success model (20 needed)", rows.size()));
   m.mean_trl_gap = gap_n > 0 ? gap_sum / gap_n : 0;
   m.mean_log_size = size_n > 0 ? size_sum / size_n : 0;
+  // The funded share enters when enough projects give it and it varies.
+  m.funded_share = share_n >= 20 && part_funded >= 5;
+  m.mean_funded_share = share_n > 0 ? share_sum / share_n : 1;
   // Reference programme: the most frequent; dummies for the others with at least 5 projects.
   m.reference_programme =
       std::max_element(programme_count.begin(), programme_count.end(),
@@ -191,6 +214,7 @@ Result<SuccessModel> fit_success_model(const Snapshot& s, Design* design) {
 
   Design d;
   d.names = {"trl_gap", "log_consortium_size", "sme_coordinator", "cluster_record"};
+  if (m.funded_share) d.names.emplace_back("funded_share");
   for (const auto& p : m.programmes) d.names.push_back("programme_" + p);
   for (int32_t p : rows) {
     const auto pr = static_cast<size_t>(p);
@@ -199,7 +223,8 @@ Result<SuccessModel> fit_success_model(const Snapshot& s, Design* design) {
     const double size = facts.participants[pr] > 0 ? std::log(facts.participants[pr]) : NAN;
     // The record counts projects that ended before this one started (no look-ahead, no self).
     const double record = m.cluster_record(facts.cluster[pr], year_of(start, pr));
-    d.X.push_back(m.features(gap, size, facts.sme_coordinator[pr], programme.text(pr), record));
+    d.X.push_back(m.features(gap, size, facts.sme_coordinator[pr], programme.text(pr), record,
+                             funded_share_of(aid, requested, pr)));
     d.y.push_back(success_of(pr) ? 1.0 : 0.0);
     d.projects.push_back(p);
   }
@@ -232,8 +257,8 @@ std::vector<double> proposal_success(const Snapshot& s, const SuccessModel& m) {
                             ? std::log(facts.participants[static_cast<size_t>(pj)])
                             : NAN;
     const bool sme = cols.sme_led(static_cast<int32_t>(p));
-    out[p] = m.logit.predict(
-        m.features(gap, size, sme, programme.text(c), m.cluster_record(cluster.codes[p], year)));
+    out[p] = m.logit.predict(m.features(gap, size, sme, programme.text(c),
+                                        m.cluster_record(cluster.codes[p], year), 1.0));
   }
   return out;
 }

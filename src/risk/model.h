@@ -1,8 +1,10 @@
 // Innovation risk, part 1: the success model. A logistic regression (IRLS) fitted on the projects
 // that have ended (completed, on the market, abandoned): success = on the market or with a
 // product, service or process result. Features: TRL gap (target − start), log consortium size,
-// SME coordinator, programme (one dummy per programme but the most frequent), and the cluster's
-// track record (its smoothed success rate over projects that ended before this one started).
+// SME coordinator, the cluster's track record (its smoothed success rate over projects that ended
+// before this one started), the share of its request the project was funded at (public_aid /
+// requested_aid, at most 1; when at least 20 ended projects give both, 5 of them funded in part)
+// and the programme (one dummy per programme but the most frequent).
 #pragma once
 
 #include <cstdint>
@@ -43,7 +45,9 @@ struct SuccessModel {
   std::vector<std::string> programmes;  // programmes with a dummy, in column order
   std::string reference_programme;
   double mean_trl_gap = 0, mean_log_size = 0;  // imputed when a value is missing
-  double base_rate = 0;                        // success rate of the training projects
+  bool funded_share = false;                   // the model has the funded share among its features
+  double mean_funded_share = 1;
+  double base_rate = 0;     // success rate of the training projects
   double prior_weight = 5;  // pseudo-projects shrinking a cluster's record to the base rate
   size_t successes = 0;
   // Cluster record inputs: per cluster row, the (end year, success) of its training projects.
@@ -51,9 +55,14 @@ struct SuccessModel {
 
   // Smoothed success rate of a cluster's projects that ended before `year` (base rate when none).
   double cluster_record(int32_t cluster_row, int year) const;
-  // Features in column order (without intercept).
+  // Features in column order (without intercept); a missing value (NaN) is imputed.
   std::vector<double> features(double trl_gap, double log_size, bool sme_lead,
-                               std::string_view programme, double cluster_record) const;
+                               std::string_view programme, double cluster_record,
+                               double funded_share) const;
+  // The coefficient of the funded share (logit per unit of share) when the model has it and it is
+  // positive and distinct from zero (z > 1.96); NaN otherwise, and the portfolio's stated rule
+  // stands in. On observational data it is an association: funders may cut the weaker projects.
+  double share_effect() const;
 };
 
 // Training design of the store's ended projects, exposed for tests against a reference fit.
@@ -66,9 +75,9 @@ struct Design {
 
 Result<SuccessModel> fit_success_model(const snapshot::Snapshot& s, Design* design = nullptr);
 
-// Success probability of each proposal of the store (indexed by proposal row): features from the
-// proposal (TRL start/target, its project's consortium when it names one, the applicant's size,
-// the call's programme, the labelling cluster's record before the call year).
+// Success probability of each proposal of the store (indexed by proposal row), funded in full:
+// features from the proposal (TRL start/target, its project's consortium when it names one, the
+// applicant's size, the call's programme, the labelling cluster's record before the call year).
 std::vector<double> proposal_success(const snapshot::Snapshot& s, const SuccessModel& m);
 
 }  // namespace poles::risk

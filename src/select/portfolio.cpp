@@ -106,7 +106,7 @@ AllocationStats describe(const std::vector<Candidate>& c, const PortfolioRules& 
     st.total += a.aid[i];
     if (c[i].sme) sme += a.aid[i];
     shares += a.aid[i] / c[i].request;
-    st.expected_products += c[i].products * c[i].success * funding_factor(c[i], a.aid[i], r);
+    st.expected_products += c[i].products * success_at(c[i], a.aid[i], r);
   }
   st.funded = static_cast<int>(funded.size());
   if (!funded.empty()) {
@@ -137,6 +137,15 @@ AllocationStats describe(const std::vector<Candidate>& c, const PortfolioRules& 
 double funding_factor(const Candidate& c, double aid, const PortfolioRules& r) {
   const double m = r.min_share > 0 ? r.min_share : 0.5;
   return std::min(1.0, aid / c.request / m);
+}
+
+double success_at(const Candidate& c, double aid, const PortfolioRules& r) {
+  if (!(aid > 0)) return 0;  // not funded: no success to expect from this money
+  if (std::isnan(c.share_effect) || !(c.success > 0 && c.success < 1))
+    return c.success * funding_factor(c, aid, r);
+  const double f = std::min(1.0, aid / c.request);
+  const double eta = std::log(c.success / (1 - c.success)) + c.share_effect * (f - 1);
+  return 1 / (1 + std::exp(-eta));
 }
 
 std::vector<CallDecision> call_decisions(const CallData& call, const std::vector<Candidate>& c,
@@ -181,6 +190,7 @@ std::vector<Candidate> call_candidates(const Snapshot& s, const Scores& scores,
       c.theme = it->second;
     }
     if (!o.success.empty()) c.success = o.success[p];
+    c.share_effect = o.share_effect;
     const double products = cols.expected_products.reals[p];
     c.products = std::isnan(products) ? 1.0 : products;
     out.push_back(c);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -22,8 +23,12 @@ struct Candidate {
   int32_t cluster = -1;   // labelling cluster row, -1 when none
   bool sme = false;       // SME-led
   int32_t theme = -1;     // theme index, -1 when none
-  double success = 1;     // probability that it reaches the market (risk model), 1 when unknown
+  double success = 1;     // probability that it reaches the market funded in full (risk model), 1
+                          // when unknown
   double products = 0;    // products and services expected on success
+  // The risk model's effect of the funded share on the logit of success (per unit of share); NaN
+  // when the model has none, and then the rule of `funding_factor` stands in for it.
+  double share_effect = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct PortfolioRules {
@@ -49,7 +54,7 @@ struct AllocationStats {
   double hhi = 0;   // Σ (aid_i / total)² over funded proposals
   double sme_share = 0;
   double value = 0;
-  double expected_products = 0;                   // Σ products · success · funding_factor
+  double expected_products = 0;                   // Σ products · success_at(aid)
   std::vector<std::pair<double, double>> lorenz;  // (share of candidates, share of aid), from (0,0)
 };
 
@@ -63,8 +68,12 @@ AllocationStats describe(const std::vector<Candidate>& c, const PortfolioRules& 
 
 // Under-funded projects succeed less: what funding `aid` keeps of a candidate's chance of success,
 // min(1, f / m) for the funded share f = aid / request and m the rules' minimum share (0.5 when
-// they set none).
+// they set none) — a stated rule, used when the risk model has no funded share to learn from.
 double funding_factor(const Candidate& c, double aid, const PortfolioRules& r);
+// A candidate's probability of success when it gets `aid`: the risk model's, at the funded share
+// f = min(1, aid / request), logistic(logit(success) + share_effect · (f − 1)), when the model has
+// the share; else success · funding_factor. The same model for every allocation compared.
+double success_at(const Candidate& c, double aid, const PortfolioRules& r);
 
 // The decisions an allocation makes for a call: every proposal of the call (ascending rows) with
 // its aid rounded to the euro; 0 when rejected (not a candidate, or given nothing).
@@ -81,6 +90,7 @@ std::vector<CallDecision> call_decisions(const CallData& call, const std::vector
 struct CandidateOptions {
   double min_score = 0;
   std::vector<double> success;  // indexed by proposal row; empty: 1
+  double share_effect = std::numeric_limits<double>::quiet_NaN();  // see Candidate
 };
 std::vector<Candidate> call_candidates(const snapshot::Snapshot& s, const Scores& scores,
                                        const CandidateOptions& o,

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "core/date.h"
+#include "impact/matching.h"
 #include "numeric/stats.h"
 #include "pipeline/projects.h"
 
@@ -75,6 +76,76 @@ std::vector<FinancingRaised> financing_raised(const Snapshot& s) {
     out.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), amount});
   return out;
 }
+
+namespace {
+
+// The served SME members against their nearest not-served ones (kMatchedOutcomeMethod). Members of
+// small clusters are both served and in projects more often, as are members of several clusters,
+// those located in a cluster's region (where regional projects find their partners) and those
+// already in a project: the score holds them, not what the store does not measure.
+MatchedOutcome matched_outcome(const Snapshot& s, const std::vector<std::set<int32_t>>& sme_members,
+                               const std::set<int32_t>& served,
+                               const std::vector<uint8_t>& baseline,
+                               const std::vector<uint8_t>& later) {
+  MatchedOutcome out;
+  struct Firm {
+    int clusters = 0;
+    size_t largest = 0;  // SME members of its largest cluster
+    bool in_region = false;
+  };
+  const auto& org_region = s.table("organisation").column("region");
+  const auto& cluster_region = s.table("cluster").column("region");
+  std::map<int32_t, Firm> firms;
+  for (size_t c = 0; c < sme_members.size(); ++c) {
+    for (int32_t o : sme_members[c]) {
+      auto& f = firms[o];
+      ++f.clusters;
+      f.largest = std::max(f.largest, sme_members[c].size());
+      f.in_region =
+          f.in_region || (!org_region.is_null(static_cast<size_t>(o)) &&
+                          org_region.text(static_cast<size_t>(o)) == cluster_region.text(c));
+    }
+  }
+  const auto& size_class = s.table("organisation").column("size_class");
+  const auto n = static_cast<Eigen::Index>(firms.size());
+  Eigen::MatrixXd all(n, 5);
+  std::vector<int> treat;
+  std::vector<double> outcome;
+  Eigen::Index i = 0;
+  for (const auto& [o, f] : firms) {
+    const auto row = static_cast<size_t>(o);
+    all.row(i++) << baseline[row], size_class.text(row) == "tpe" ? 1.0 : 0.0,
+        static_cast<double>(f.clusters), f.in_region ? 1.0 : 0.0,
+        std::log(static_cast<double>(f.largest));
+    treat.push_back(served.contains(o) ? 1 : 0);
+    outcome.push_back(later[row]);
+  }
+  const auto treated = std::count(treat.begin(), treat.end(), 1);
+  if (treated < 10 || static_cast<Eigen::Index>(treated) > n - 10) return out;
+  // The intercept, then the covariates that vary (one cluster in the store: its size does not).
+  std::vector<Eigen::Index> varying;
+  for (Eigen::Index j = 0; j < all.cols(); ++j) {
+    if (all.col(j).maxCoeff() > all.col(j).minCoeff()) varying.push_back(j);
+  }
+  Eigen::MatrixXd design(n, static_cast<Eigen::Index>(varying.size()) + 1);
+  design.col(0).setOnes();
+  for (size_t k = 0; k < varying.size(); ++k)
+    design.col(static_cast<Eigen::Index>(k) + 1) = all.col(varying[k]);
+  impact::NearestOptions options;
+  options.replace = true;
+  auto m = impact::nearest_neighbour(design, treat, options);
+  if (!m.has_value()) return out;
+  auto att = impact::matched_att(outcome, treat, *m);
+  if (!att.has_value()) return out;
+  out.treated = static_cast<size_t>(m->treated_matched);
+  out.controls = static_cast<size_t>(m->controls_matched);
+  out.att = att->att.estimate;
+  out.ci_low = att->att.low;
+  out.ci_high = att->att.high;
+  return out;
+}
+
+}  // namespace
 
 ServicesReport services_report(const Snapshot& s, int from_year, int to_year, int horizon) {
   ServicesReport r;
@@ -252,6 +323,7 @@ ServicesReport services_report(const Snapshot& s, int from_year, int to_year, in
   r.outcomes.ci_low = r.outcomes.difference - 1.959963984540054 * se;
   r.outcomes.ci_high = r.outcomes.difference + 1.959963984540054 * se;
   r.outcomes.difference_in_differences = (a.later - a.baseline) - (b.later - b.baseline);
+  r.outcomes.matched = matched_outcome(s, sme_members, served_any, baseline, later);
   return r;
 }
 

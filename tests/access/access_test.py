@@ -136,13 +136,20 @@ def build_template():
             shutil.copyfile(template + '.snapshot', DB + '.snapshot')
 
 
+# The member account: an organisation that is a member of C, diagnosed by C, in a service of C and
+# a partner of a project with costs.
+MEMBER_SQL = """SELECT d.organisation_id FROM diagnostic d
+  JOIN membership m ON m.organisation_id = d.organisation_id AND m.cluster_id = ?
+  JOIN service_participant sp ON sp.organisation_id = d.organisation_id
+  JOIN service s ON s.id = sp.service_id AND s.cluster_id = ?
+  WHERE d.cluster_id = ? AND EXISTS (SELECT 1 FROM participation pa
+    WHERE pa.organisation_id = d.organisation_id AND pa.cost > 0)
+  ORDER BY 1 LIMIT 1"""
+
+
 def add_accounts():
     db = sqlite3.connect(DB)
-    member_org = db.execute("""SELECT d.organisation_id FROM diagnostic d
-      JOIN membership m ON m.organisation_id = d.organisation_id AND m.cluster_id = ?
-      JOIN service_participant sp ON sp.organisation_id = d.organisation_id
-      JOIN service s ON s.id = sp.service_id AND s.cluster_id = ?
-      WHERE d.cluster_id = ? ORDER BY 1 LIMIT 1""", (C, C, C)).fetchone()[0]
+    member_org = db.execute(MEMBER_SQL, (C, C, C)).fetchone()[0]
     reviewer = db.execute("SELECT reviewer_id FROM assignment GROUP BY 1 ORDER BY count(*) DESC, 1 "
                           "LIMIT 1").fetchone()[0]
     db.close()
@@ -172,12 +179,7 @@ def one(query, *params):
     return list(row)
 
 
-# The member account: an organisation that is a member of C, diagnosed by C and in a service of C.
-MEMBER_ORG = one("""SELECT d.organisation_id FROM diagnostic d
-  JOIN membership m ON m.organisation_id = d.organisation_id AND m.cluster_id = ?
-  JOIN service_participant sp ON sp.organisation_id = d.organisation_id
-  JOIN service s ON s.id = sp.service_id AND s.cluster_id = ?
-  WHERE d.cluster_id = ? ORDER BY 1 LIMIT 1""", C, C, C)[0]
+MEMBER_ORG = one(MEMBER_SQL, C, C, C)[0]
 # The reviewer account: the reviewer with the most assignments.
 REVIEWER = one("SELECT reviewer_id FROM assignment GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")[0]
 
@@ -828,17 +830,29 @@ def attack(name):
     if name in ('attack_invented_results_lift_sector_cell', 'regression_state_reads_sector_results'):
         sectors = [i['sector'] for i in json.loads(http('GET', '/api/v1/foresight/sectors',
                                                         tokens['admin'])[2])['items']]
-        # A sector whose results with jobs are of one or two firms, on projects of one start year
-        # (the sheet publishes a period as the sum of its years: the invented project starts that
-        # year too, so that to the State the year's cell is of seven contributions).
-        def real(d):
+        # A sector and three start years whose results with jobs are of one or two firms, all of
+        # the last year and on projects the manager's cluster does not label (it would know them),
+        # read on the sheet for those years (it publishes a period as the sum of its years, and
+        # masks it when one of them is masked: the invented project starts in the last year too,
+        # so that to the State that year's cell is of seven contributions); years within the
+        # employment data (2008-2023), which the window also sets (its projections need three).
+        cells = sql.execute(
+            """SELECT substr(p.sector, 1, 2), CAST(substr(p.start_date, 1, 4) AS INTEGER) AS y,
+               count(DISTINCT coalesce(r.organisation_id, 'project:' || p.id)), max(p.start_date)
+               FROM result r JOIN project p ON p.id = r.project_id
+               WHERE r.jobs IS NOT NULL AND p.start_date IS NOT NULL AND NOT EXISTS
+                 (SELECT 1 FROM project_label l WHERE l.project_id = p.id AND l.cluster_id = ?)
+               GROUP BY 1, 2 ORDER BY 1, 2""", (C,)).fetchall()
+        def others(d, y):  # results with jobs of sector d: in y - 2 and y - 1, or on C's in y
             return sql.execute(
-                """SELECT count(DISTINCT coalesce(r.organisation_id, 'project:' || p.id)),
-                   count(DISTINCT coalesce(substr(p.start_date, 1, 4), '')), max(p.start_date)
-                   FROM result r JOIN project p ON p.id = r.project_id WHERE substr(p.sector, 1, 2) = ?
-                   AND r.jobs IS NOT NULL""", (d,)).fetchone()
-        sector = next(d for d in sectors if real(d)[0] in (1, 2) and real(d)[1] == 1)
-        start = real(sector)[2]
+                """SELECT count(*) FROM result r JOIN project p ON p.id = r.project_id
+                   WHERE substr(p.sector, 1, 2) = ? AND r.jobs IS NOT NULL AND (
+                   CAST(substr(p.start_date, 1, 4) AS INTEGER) BETWEEN ? AND ? OR
+                   (CAST(substr(p.start_date, 1, 4) AS INTEGER) = ? AND EXISTS (SELECT 1 FROM
+                    project_label l WHERE l.project_id = p.id AND l.cluster_id = ?)))""",
+                (d, y - 2, y - 1, y, C)).fetchone()[0]
+        sector, year, _, start = next(c for c in cells if c[0] in sectors and 2010 <= c[1] <= 2023
+                                      and c[2] in (1, 2) and others(c[0], c[1]) == 0)
         orgs = [r[0] for r in sql.execute('SELECT id FROM organisation ORDER BY id LIMIT 5')]
         prj = fresh('prj')
         method = 'POST' if name.startswith('attack') else 'ADMIN-POST'
@@ -851,7 +865,7 @@ def attack(name):
         steps += [(method, '/api/v1/result', {'id': fresh('res'), 'project_id': prj,
                                               'organisation_id': o, 'kind': 'patent', 'jobs': 1000}, None)
                   for o in orgs]
-        return steps + [('SHOW', f'/api/v1/foresight/sectors/{sector}',
+        return steps + [('SHOW', f'/api/v1/foresight/sectors/{sector}?from={year - 2}&to={year}',
                          lambda j: j['results']['jobs']['value'] is not None, None)]
     # A partnership invented by a project's owner: the reviewer's organisation and the applicant
     # made partners of a new project of the manager's cluster, a "co-participation" conflict that

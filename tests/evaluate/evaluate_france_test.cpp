@@ -245,7 +245,8 @@ TEST_F(EvaluateFrance, AuditOfTheDefaultMethodAgreesWithPsych) {
   for (size_t i = 0; i < a.effective_weight.size(); ++i)
     EXPECT_NEAR(a.effective_weight[i], next(), 1e-8) << m.indicators[i];
   // The default method's known weaknesses on the demo are found: a pillar below α 0.7, member
-  // jobs and R&D staff redundant, a constant European indicator.
+  // jobs and R&D staff redundant, and exactly the indicators constant across the clusters that
+  // year (the European ones may be, as the demo draws its projects) flagged as constant.
   auto flagged = [&](const std::string& kind, const std::string& id) {
     return std::any_of(a.flags.begin(), a.flags.end(), [&](const AuditFlag& f) {
       return f.kind == kind && (id.empty() || (f.a >= 0 && m.indicators[f.a] == id));
@@ -253,7 +254,14 @@ TEST_F(EvaluateFrance, AuditOfTheDefaultMethodAgreesWithPsych) {
   };
   EXPECT_TRUE(flagged("low_alpha", ""));
   EXPECT_TRUE(flagged("redundant", "member_jobs"));
-  EXPECT_TRUE(flagged("constant", "european_projects"));
+  for (size_t k = 0; k < c->normalised.cols; ++k) {
+    std::set<double> values;
+    for (size_t r = 0; r < c->normalised.rows; ++r) {
+      const double v = c->normalised.at(r, k);
+      if (!std::isnan(v)) values.insert(v);
+    }
+    EXPECT_EQ(flagged("constant", m.indicators[k]), values.size() <= 1) << m.indicators[k];
+  }
 }
 
 // The quota method end to end: the rating classes in the method's proportions, whatever the

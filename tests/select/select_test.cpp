@@ -610,6 +610,15 @@ TEST(SelectPortfolio, FundingFactorAndTheDecisionsOfAnAllocation) {
   EXPECT_DOUBLE_EQ(funding_factor(c, 6e5, {.min_share = 0.8}), 0.75);
   EXPECT_DOUBLE_EQ(funding_factor(c, 6e5, {}), 1.0);
   EXPECT_DOUBLE_EQ(funding_factor(c, 2e5, {}), 0.4);
+  // With the risk model's effect of the funded share (2 per unit of share on the logit), the
+  // stated rule gives way to it: logistic(ln(0.8 / 0.2) + 2 × (0.5 − 1)) at half the request,
+  // the full chance in full, and never more than in full when given more than asked.
+  Candidate learnt = c;
+  learnt.share_effect = 2.0;
+  EXPECT_NEAR(success_at(learnt, 5e5, {.min_share = 0.6}), 0.5953903248083103, 1e-15);
+  EXPECT_NEAR(success_at(learnt, 1e6, {.min_share = 0.6}), 0.8, 1e-15);
+  EXPECT_NEAR(success_at(learnt, 2e6, {.min_share = 0.6}), 0.8, 1e-15);
+  EXPECT_DOUBLE_EQ(success_at(c, 6e5, {.min_share = 0.8}), 0.8 * 0.75);  // no effect: the rule
   // Decisions: every proposal of the call, aid rounded to the euro; a proposal that is not a
   // candidate (left out by its score) or gets nothing is rejected.
   CallData call;
@@ -687,7 +696,10 @@ TEST(RiskPortfolio, ItemsOfAnAllocationAndOfTheRecordedDecisions) {
   auto decide = [&](const char* p, const char* decision) {
     f.row("decision", {{"proposal_id", std::string(p)}, {"decision", std::string(decision)}});
   };
-  decide("p1", "funded");
+  // p1 (asking 100,000 €) got a quarter of it.
+  f.row(
+      "decision",
+      {{"proposal_id", std::string("p1")}, {"decision", std::string("funded")}, {"aid", 25000.0}});
   decide("p2", "funded");
   decide("p3", "rejected");
   decide("q1", "funded");  // another call's
@@ -695,13 +707,21 @@ TEST(RiskPortfolio, ItemsOfAnAllocationAndOfTheRecordedDecisions) {
   const auto& props = s->table("proposal");
   std::vector<double> success(props.rows, 0.5);
   success[static_cast<size_t>(props.find("p1"))] = 0.7;
-  const auto decided = risk::decided_items(*s, *load_call(*s, "c"), success);
+  const auto decided = risk::decided_items(*s, *load_call(*s, "c"), success, NAN);
   ASSERT_EQ(decided.size(), 2u);
   EXPECT_EQ(decided[0].id, props.find("p1"));
-  EXPECT_EQ(decided[0].success, 0.7);
+  // A quarter of its request, no learnt effect and no minimum share in the call (0.5): the rule
+  // keeps 0.25 / 0.5 of its chance.
+  EXPECT_DOUBLE_EQ(decided[0].success, 0.7 * 0.5);
   EXPECT_EQ(decided[0].products, 4);
   EXPECT_EQ(decided[1].id, props.find("p2"));
   EXPECT_EQ(decided[1].products, 1);
+  // With the model's effect of the funded share, p1 at a quarter of its request succeeds less:
+  // logistic(ln(0.7 / 0.3) + 2 × (0.25 − 1)); p2, no aid recorded, keeps its chance in full.
+  const auto learnt = risk::decided_items(*s, *load_call(*s, "c"), success, 2.0);
+  ASSERT_EQ(learnt.size(), 2u);
+  EXPECT_NEAR(learnt[0].success, 0.34238087494419933, 1e-15);
+  EXPECT_EQ(learnt[1].success, 0.5);
 }
 
 TEST(RiskSimulate, MatchesTheExactDistributionAndIsReproducible) {
