@@ -1226,9 +1226,11 @@ async function pageServices(root) {
       table([{ label: t("svc.group"), value: (r) => r[0] }, { label: t("svc.firms"), num: true, value: (r) => fmt(r[1].firms) },
         { label: t("svc.baseline"), num: true, value: (r) => pct(r[1].baseline) }, { label: t("svc.later"), num: true, value: (r) => pct(r[1].later) }],
       [[t("svc.served"), o.served], [t("svc.not_served"), o.not_served]]),
-      el("p", {}, `${t("svc.difference")}${colon()}${points(o.difference)} (${points(o.ci95[0])} ; ${points(o.ci95[1])})`),
+      // A normal interval on a group of a few firms says nothing: no comparison below 10 in either.
+      Math.min(o.served.firms, o.not_served.firms) < 10 ? el("p", { class: "muted", id: "svc-raw" }, t("svc.too_few"))
+        : el("p", { id: "svc-raw" }, `${t("svc.difference")}${colon()}${points(o.difference)} (${points(o.ci95[0], 1, false)} ; ${points(o.ci95[1], 1, false)})`),
       o.matched.effect == null ? el("p", { class: "muted" }, t("svc.matched_none"))
-        : el("p", { id: "svc-matched" }, el("strong", {}, `${t("svc.matched")}${colon()}${points(o.matched.effect)} (${points(o.matched.ci95[0])} ; ${points(o.matched.ci95[1])})`),
+        : el("p", { id: "svc-matched" }, el("strong", {}, `${t("svc.matched")}${colon()}${points(o.matched.effect)} (${points(o.matched.ci95[0], 1, false)} ; ${points(o.matched.ci95[1], 1, false)})`),
           el("br"), el("span", { class: "muted" }, t("svc.matched_note", { n: fmt(o.matched.served), m: fmt(o.matched.not_served) })))),
     el("section", { class: "card", id: "svc-clusters" }, el("h2", {}, t("svc.table")),
       table([{ label: t("cluster"), value: (r) => el("span", { translate: "no" }, r.name) }, { label: t("svc.services"), num: true, value: (r) => fmt(r.services) },

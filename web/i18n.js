@@ -162,6 +162,7 @@ const fr = {
   "svc.outcomes": "Ce qui suit un service", "svc.group": "Groupe", "svc.firms": "PME", "svc.baseline": "Projet financé avant",
   "svc.later": "Projet financé après", "svc.served": "Servies", "svc.not_served": "Non servies", "svc.difference": "Écart brut (IC 95 %)", "svc.matched": "Effet après appariement (IC 95 %)",
   "svc.matched_note": "Chaque PME servie comparée à la PME non servie la plus proche par son score de propension (projet financé avant, catégorie TPE ou PME, nombre de pôles, implantation dans la région d'un pôle, taille de son plus grand pôle) : {n} PME servies, {m} PME témoins. L'écart brut mêle l'effet et ces différences ; un motif non mesuré d'être servie resterait dans l'estimation.",
+  "svc.too_few": "Pas de comparaison : moins de 10 PME dans l'un des deux groupes.",
   "svc.matched_none": "Appariement impossible sur ces données : trop peu de PME servies ou non servies, ou un score de propension qui ne s'estime pas.",
   "svc.table": "Pôles", "svc.intensity": "Intensité", "svc.abroad": "À l'étranger", "svc.eu_share": "Part de projets européens", "secret": "secret", "secret.primary": "Secret statistique : moins de 3 entreprises, ou l'une d'elles fait plus de 85 % du total", "secret.secondary": "Masqué pour protéger une autre case secrète, qui se déduirait sinon des totaux (secret secondaire)",
   "diag.title": "Diagnostics numériques", "diag.firms": "Entreprises diagnostiquées", "diag.maturity": "Maturité par dimension (dernier diagnostic)",
@@ -376,6 +377,7 @@ const en = {
   "svc.outcomes": "What follows a service", "svc.group": "Group", "svc.firms": "SMEs", "svc.baseline": "Funded project before",
   "svc.later": "Funded project after", "svc.served": "Served", "svc.not_served": "Not served", "svc.difference": "Raw difference (95 % CI)", "svc.matched": "Effect after matching (95 % CI)",
   "svc.matched_note": "Each served SME compared with the not-served SME nearest on its propensity score (funded project before, TPE or PME class, number of clusters, location in a cluster's region, size of its largest cluster): {n} served SMEs, {m} control SMEs. The raw difference mixes the effect with these differences; an unmeasured reason to be served would remain in the estimate.",
+  "svc.too_few": "No comparison: fewer than 10 SMEs in one of the two groups.",
   "svc.matched_none": "No matching possible on these data: too few served or not-served SMEs, or a propensity score that cannot be estimated.",
   "svc.table": "Clusters", "svc.intensity": "Intensity", "svc.abroad": "Abroad", "svc.eu_share": "Share of European projects", "secret": "secret", "secret.primary": "Statistical secrecy: fewer than 3 firms, or one of them makes more than 85% of the total", "secret.secondary": "Masked to protect another secret cell, which the totals would otherwise give away (secondary secrecy)",
   "diag.title": "Digital diagnostics", "diag.firms": "Firms diagnosed", "diag.maturity": "Maturity by dimension (latest diagnosis)",
@@ -451,11 +453,12 @@ export function pct(v, digits = 0) {
   if (v === null || v === undefined || Number.isNaN(v)) return "—";
   return new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: digits }).format(v);
 }
-// A difference of two shares (0.053) in percentage points, signed ("+5,3 points").
-export function points(v, digits = 1) {
+// A difference of two shares (0.053) in percentage points, signed ("+5,3 points"; without the
+// unit inside an interval that follows one).
+export function points(v, digits = 1, unit = true) {
   if (v === null || v === undefined || Number.isNaN(v)) return "—";
   const n = new Intl.NumberFormat(locale(), { maximumFractionDigits: digits, minimumFractionDigits: digits, signDisplay: "exceptZero" }).format(v * 100);
-  return `${n}\u00a0points`;
+  return unit ? `${n}\u00a0points` : n;
 }
 // An amount in euros, in k€ or M€ with the page's separators ("735,3 M€").
 export function euros(v) {

@@ -363,6 +363,12 @@ try {
   assert.equal(await page.locator("#diag-aid tbody tr").count(), diagApi.aid_by_maturity.length);
   assert.equal(await page.locator("#diag-progress").count(), diagApi.progress.secret ? 0 : 1);
   assert.ok(await page.locator("#diag-dims svg path").count() > 0, "maturity drawn");
+  // What follows a service: no raw interval on a handful of firms (the small demo serves nearly
+  // every SME member), the matched effect only when the engine could match.
+  const outcomes = svcApi.outcomes;
+  const few = Math.min(outcomes.served.firms, outcomes.not_served.firms) < 10;
+  assert.equal(await page.locator("#svc-raw.muted").count(), few ? 1 : 0, "raw comparison on too few firms");
+  assert.equal(await page.locator("#svc-matched").count(), outcomes.matched.effect == null ? 0 : 1);
   await shot("17-services");
 
   // Employment: the LQ map, the projection, shift-share by region; the sector sheet as HTML and PDF.
