@@ -1213,6 +1213,52 @@ async function pagePipeline(root, params) {
     [...funding.by_year].sort((a, b) => b.year - a.year), null, { page: 25 }), source()));
 }
 
+// A Region's co-funding (GET /api/v1/regions/{code}/cofunding): its money on the clusters'
+// projects, the leverage, and its clusters' contract targets and published ratings. A region
+// account sees its own region; the State, evaluators and administrators choose one.
+async function pageCofunding(root, params) {
+  const own = me.user.role === "region" ? me.user.scope : null;
+  const regions = own ? [] : (await api("GET", "/api/v1/stats/regions?year=2022")).regions;
+  const code = own || params.get("region") || regions.find((r) => r.clusters > 0)?.code || "11";
+  const from = +(params.get("from") || 2013), to = +(params.get("to") || 2022);
+  const go = (c, f, u) => { location.hash = `#/cofunding?region=${c}&from=${f}&to=${u}`; };
+  const x = await api("GET", `/api/v1/regions/${encodeURIComponent(code)}/cofunding?from=${from}&to=${to}`);
+  const yearSel = (id, v, pick) => el("select", { id, class: "fr-select", onchange: (e) => pick(+e.target.value) }, years(2005, 2024).map((y) => el("option", { value: y, selected: y === v }, String(y))));
+  const filters = el("div", { class: "filters" },
+    own ? null : el("label", {}, t("region"), el("select", { id: "cof-region", class: "fr-select", onchange: (e) => go(e.target.value, from, to) },
+      [...regions].sort((a, b) => a.name.localeCompare(b.name)).map((r) => el("option", { value: r.code, selected: r.code === code }, r.name)))),
+    el("label", {}, t("cof.from"), yearSel("cof-from", from, (f) => go(code, f, Math.min(Math.max(f, to), f + 11)))),
+    el("label", {}, t("cof.to"), yearSel("cof-to", to, (u) => go(code, Math.max(Math.min(from, u), u - 11), u))));
+  const yearBox = el("div", { class: "chart", id: "cof-years", role: "img", "aria-label": t("cof.by_year") });
+  const ratingOf = (c) => (c.home ? (c.rating ? label("rating", c.rating) : c.evaluations.length ? t("cof.not_rated") : "—") : t("cof.not_own"));
+  const targetsOf = (c) => (!c.home || !c.evaluations.length ? "—" : t("cof.targets_years", { n: fmt(c.years_all_targets_met), m: fmt(c.evaluations.length) }));
+  root.append(el("h1", {}, t("cof.title", { name: x.name })), filters,
+    el("p", { class: "muted" }, t("cof.intro", { from: x.from, to: x.to })),
+    kpiBox("cof-kpis", [[t("cof.aid"), euros(x.aid)], [t("cof.projects"), fmt(x.projects)],
+      [t("cof.leverage"), x.cost_per_euro == null ? "—" : t("cof.leverage_value", { v: fmt(x.cost_per_euro, 1) })], [t("cof.aid_share"), x.aid_share == null ? "—" : pct(x.aid_share)]]),
+    el("section", { class: "card" }, el("h2", {}, t("cof.by_year")), yearBox),
+    el("section", { class: "card", id: "cof-clusters" }, el("h2", {}, t("cof.clusters")),
+      table([{ label: t("cluster"), value: (r) => el("a", { href: `#/cluster/${encodeURIComponent(r.cluster)}`, translate: "no" }, r.name) },
+        { label: t("cof.home"), value: (r) => (r.home ? t("cof.home_yes") : t("cof.home_no")) },
+        { label: t("cof.projects"), num: true, sort: (r) => r.projects, value: (r) => fmt(r.projects) },
+        { label: t("cof.aid"), num: true, sort: (r) => r.aid, value: (r) => euros(r.aid) },
+        { label: t("cof.cost"), num: true, sort: (r) => r.project_cost, value: (r) => euros(r.project_cost) },
+        { label: t("cof.leverage"), num: true, sort: (r) => r.cost_per_euro ?? -1, value: (r) => (r.cost_per_euro == null ? "—" : fmt(r.cost_per_euro, 1)) },
+        { label: t("cof.aid_share"), num: true, sort: (r) => r.aid_share ?? -1, value: (r) => (r.aid_share == null ? "—" : pct(r.aid_share)) },
+        { label: t("cof.rating"), value: ratingOf }, { label: t("cof.targets"), value: targetsOf }], x.clusters, null, { id: "cof-table" }),
+      x.unlabelled_projects ? el("p", { class: "muted" }, t("cof.unlabelled", { n: fmt(x.unlabelled_projects), aid: euros(x.unlabelled_aid) })) : null,
+      el("p", { class: "muted" }, x.published_years.length ? t("cof.published", { years: x.published_years.join(", ") }) : t("cof.none_published"))),
+    el("section", { class: "card", id: "cof-funders" }, el("h2", {}, t("cof.funders")),
+      x.funders.length ? table([{ label: t("cof.funder"), value: (r) => (lang === "en" && r.name_en ? r.name_en : r.name) }, { label: t("cof.kind"), value: (r) => label("funder_kind", r.kind) },
+        { label: t("cof.aid"), num: true, value: (r) => euros(r.aid) }, { label: t("cof.projects"), num: true, value: (r) => fmt(r.projects) }], x.funders)
+        : el("p", { class: "muted" }, t("cof.no_funder"))),
+    el("p", { class: "muted" }, t("cof.method")), source());
+  chart(yearBox, { xAxis: { type: "category", data: x.years.map((y) => String(y.year)) }, yAxis: { type: "value", axisLabel: { formatter: (v) => compact(v) } },
+    tooltip: { trigger: "axis", valueFormatter: (v) => euros(v) },
+    series: [{ name: t("cof.aid"), type: "bar", data: x.years.map((y) => y.aid), color: "#000091" }] });
+  yearBox.dataset.ready = "true";
+}
+
 async function pageServices(root) {
   const [svc, diag] = await Promise.all([api("GET", "/api/v1/services/summary"), api("GET", "/api/v1/services/diagnostics")]);
   const reachBox = el("div", { class: "chart", id: "svc-reach", role: "img", "aria-label": t("svc.reach") });
@@ -1513,6 +1559,7 @@ async function pageEvaluate(root, params) {
   const [ev, qual, chr] = await Promise.all([api("GET", `/api/v1/evaluate?year=${year}&draws=2000&sobol_n=200`),
     api("GET", `/api/v1/evaluate/assessments?year=${year}`).catch(failed), api("GET", `/api/v1/evaluate/characterisation?year=${year}`).catch(failed), loadIndicatorUnits()]);
   if (ev.ranked === false) return pageEvaluateAlone(root, ev, year, params);
+  const regionNames = Object.fromEntries(((await api("GET", `/api/v1/stats/regions?year=${year}`).catch(() => ({ regions: [] }))).regions || []).map((r) => [r.code, r.name]));
   for (const x of [qual, chr]) if (x.failed) throw x.failed;
   const chosen = params.get("cluster") || ev.clusters[0]?.cluster;
   const c = ev.clusters.find((x) => x.cluster === chosen) || ev.clusters[0];
@@ -1561,12 +1608,32 @@ async function pageEvaluate(root, params) {
     qual.clusters.length ? table([{ label: t("cluster"), value: (r) => el("span", { translate: "no" }, r.name) },
       ...["structure", "governance", "financing", "services", "interaction", "achievements"].map((a) => ({ label: label("esca", a), num: true, value: (r) => (r.areas[a] ? fmt(r.areas[a].mean, 1) : "—") }))],
     qual.clusters) : el("p", { class: "muted" }, t("ev.no_assessments")));
+  const regionOf = (code) => regionNames[code] || code;
+  const clusterName = Object.fromEntries(chr.clusters.map((x) => [x.cluster, x.name]));
+  const inLang = (fr, en) => (lang === "en" && en ? en : fr);
+  const filiereOf = (r) => (r.filiere_name ? inLang(r.filiere_name, r.filiere_name_en) : r.filiere ? label("filiere", r.filiere) : "—");
+  const names = (ids) => el("span", { translate: "no" }, ids.map((id) => clusterName[id] || id).join(", "));
+  const listOr = (items, line) => (items.length ? el("ul", {}, items.map((x) => el("li", {}, line(x)))) : el("p", { class: "muted" }, t("none")));
+  // A domain is named as its Region's strategy words it (in English when it gives a name).
+  const s3Line = (d) => el("span", {}, lang === "en" && d.name_en ? d.name_en : el("span", { translate: "no" }, d.name), ` (${regionOf(d.region)})`);
+  const unknownRefs = chr.clusters.filter((r) => r.s3_unknown.length || r.filiere_name === "");
+  const strategies = chr.s3_gaps.length + chr.s3_overlaps.length + chr.filiere_gaps.length + chr.clusters.filter((r) => r.s3_domains.length || r.filiere_name != null).length > 0;
   const characterisation = el("section", { class: "card", id: "ev-characterisation" }, el("h2", {}, t("ev.characterisation")),
     table([{ label: t("cluster"), value: (r) => el("span", { translate: "no" }, r.name) }, { label: t("ev.declared"), value: (r) => label("scale", r.declared_scale) },
       { label: t("ev.measured"), value: (r) => (r.scale_mismatch ? "⚠ " : "") + label("scale", r.measured_scale) },
-      { label: t("ev.sector"), value: (r) => (r.sector ? `${r.sector} — ${label("naf", r.sector)}` : "—") }, { label: "LQ", num: true, value: (r) => (r.specialisation ? fmt(r.specialisation.lq, 2) + "★".repeat(r.specialisation.stars) : "—") }], chr.clusters),
-    el("h3", {}, t("ev.overlaps")), chr.overlaps.length ? el("ul", {}, chr.overlaps.map((o) => el("li", {}, `${label("filiere", o.filiere)} (${o.region}) : ${o.clusters.join(", ")}`))) : el("p", { class: "muted" }, t("none")),
-    el("h3", {}, t("ev.gaps")), el("p", { class: "muted" }, `${fmt(chr.gaps.length)}`));
+      { label: t("ev.sector"), value: (r) => (r.sector ? `${r.sector} — ${label("naf", r.sector)}` : "—") }, { label: t("ev.lq"), num: true, value: (r) => (r.specialisation ? fmt(r.specialisation.lq, 2) + "★".repeat(r.specialisation.stars) : "—") },
+      { label: t("ev.filiere"), value: filiereOf }, { label: t("ev.s3"), num: true, value: (r) => (r.outside_priorities ? "⚠ " : "") + fmt(r.s3_domains.length) }], chr.clusters, null, { id: "chr-table" }),
+    el("h3", {}, t("ev.overlaps")), listOr(chr.overlaps, (o) => el("span", {}, `${label("filiere", o.filiere)} (${regionOf(o.region)})${colon()}`, names(o.clusters))),
+    el("h3", {}, t("ev.gaps")), el("p", { class: "muted" }, `${fmt(chr.gaps.length)}`),
+    el("h3", { id: "chr-strategies" }, t("ev.strategies")),
+    strategies ? el("div", {},
+      el("h4", {}, t("ev.outside_priorities")), listOr(chr.clusters.filter((r) => r.outside_priorities), (r) => el("span", {}, el("span", { translate: "no" }, r.name), ` (${regionOf(r.region)}) — ${t(r.s3_mapped ? "ev.other_regions" : "ev.not_mapped")}`)),
+      el("h4", {}, t("ev.s3_gaps")), listOr(chr.s3_gaps, s3Line),
+      el("h4", {}, t("ev.s3_overlaps")), listOr(chr.s3_overlaps, (d) => el("span", {}, s3Line(d), colon(), names(d.clusters))),
+      el("h4", {}, t("ev.filiere_gaps")), listOr(chr.filiere_gaps, (f) => inLang(f.name, f.name_en)),
+      chr.regions_without_s3.length ? el("p", {}, t("ev.regions_without_s3", { list: chr.regions_without_s3.map(regionOf).join(", ") })) : null,
+      unknownRefs.length ? el("p", { class: "warning" }, t("ev.unknown_refs", { list: "" }), names(unknownRefs.map((r) => r.cluster))) : null)
+      : el("p", { class: "muted" }, t("ev.no_strategies")));
   root.append(el("h1", {}, t("ev.title")),
     el("div", { class: "filters" }, el("label", {}, t("year"), yearSel), el("label", {}, t("cluster"), clusterSel)),
     tabs("ev-tabs", [["ranking", t("ev.tab.ranking"), ranking], ["detail", t("ev.tab.detail"), detail], ["method", t("ev.tab.method"), method],
@@ -1790,7 +1857,7 @@ async function pageGlossary(root) {
       ...["idea", "submitted", "labelled", "funded", "running", "completed", "on_market", "rejected", "abandoned"].map((c) => [t("status"), label("project_status", c)]),
       ...["very_performing", "performing", "less_performing", "not_distinguishable"].map((c) => [t("rating"), label("rating", c)]),
       ...[0, 1, 2, 3, 4].map((c) => [t("ev.action"), label("action_level", c)]),
-      ...["b2b_meeting", "international_mission", "technology_watch", "financing_access", "training", "digital_diagnostic", "event"].map((c) => [t("profile.services"), label("service_kind", c)])], null, { page: 100 }));
+      ...["b2b_meeting", "international_mission", "technology_watch", "financing_access", "training", "digital_diagnostic", "event", "business_development", "go_to_market"].map((c) => [t("profile.services"), label("service_kind", c)])], null, { page: 100 }));
 }
 
 // --- router --------------------------------------------------------------------------------
@@ -1800,7 +1867,7 @@ const routes = [
   [/^#\/admin\/users$/, pageUsers], [/^#\/admin\/audit$/, pageAudit], [/^#\/network$/, pageNetwork],
   [/^#\/select$/, pageSelect], [/^#\/my-reviews$/, pageMyReviews], [/^#\/pipeline$/, pagePipeline], [/^#\/services$/, pageServices],
   [/^#\/employment$/, pageEmployment], [/^#\/evaluate$/, pageEvaluate], [/^#\/impact$/, pageImpact],
-  [/^#\/compare$/, pageCompare], [/^#\/glossary$/, pageGlossary], [/^#\/requests$/, pageRequests], [/^#\/support$/, pageSupport],
+  [/^#\/compare$/, pageCompare], [/^#\/glossary$/, pageGlossary], [/^#\/cofunding$/, pageCofunding], [/^#\/requests$/, pageRequests], [/^#\/support$/, pageSupport],
 ];
 
 // The header: language, logout, the role's menu entries, the mobile menu and search (DSFR

@@ -210,6 +210,10 @@ Result<bool> holds(const QueryFn& s, const User& u, const schema::Entity& e, Op 
       POLES_ASSIGN_OR_RETURN(auto r, first_text(s, "SELECT region FROM funder WHERE id = ?", {*f}));
       return r && *r == u.scope;
     }
+    case Relation::kOwnRegion: {
+      const auto* r = text_field(e, row, "region");
+      return r != nullptr && !u.scope.empty() && *r == u.scope;
+    }
   }
   return false;
 }
@@ -404,6 +408,14 @@ Result<bool> may_read_cluster_view(const QueryFn& s, const User& u, std::string_
                              first_text(s, "SELECT region FROM cluster WHERE id = ?", {cluster}));
       if (r && *r == u.scope) return true;
     }
+  }
+  return false;
+}
+
+bool may_read_region_view(const User& u, std::string_view capability, std::string_view region) {
+  for (Relation rel : relations(u.role, capability, Op::kRead)) {
+    if (rel == Relation::kAny) return true;
+    if (rel == Relation::kOwnRegion && !u.scope.empty() && region == u.scope) return true;
   }
   return false;
 }

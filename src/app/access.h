@@ -74,6 +74,9 @@ Status write_denied(const User& user, const schema::Entity& e, Op op);
 // Row level for reads: false when the user may not see the row.
 Result<bool> may_read_row(const QueryFn& q, const User& user, const schema::Entity& e,
                           const Row& row, const ConflictFn& conflicts = nullptr);
+// Whether the caller reads a view of a region (a capability read by kAny, or by kOwnRegion for
+// its own region).
+bool may_read_region_view(const User& u, std::string_view capability, std::string_view region);
 // The evaluation capability for one cluster and year: the State and evaluators always, a
 // region or cluster manager for the clusters in its scope once the year is published.
 Result<bool> may_read_evaluation(const QueryFn& q, const User& user, int year,

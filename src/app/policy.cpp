@@ -83,6 +83,16 @@ constexpr Grant kPolicy[] = {
     {C, "programme", RD, R::kPublic},
     {M, "programme", RD, R::kPublic},
     {V, "programme", RD, R::kPublic},
+    {G, "filiere", RD, R::kPublic},
+    {C, "filiere", RD, R::kPublic},
+    {M, "filiere", RD, R::kPublic},
+    {G, "s3_domain", RD, R::kPublic},
+    {C, "s3_domain", RD, R::kPublic},
+    {M, "s3_domain", RD, R::kPublic},
+    // A Region keeps its own smart-specialisation strategy (S3): the domains of its region.
+    {G, "s3_domain", CR, R::kOwnRegion},
+    {G, "s3_domain", UP, R::kOwnRegion},
+    {G, "s3_domain", DL, R::kOwnRegion},
     // --- a region: the clusters of its region ---------------------------------------------------
     {G, "cluster", UP, R::kRegionCluster},
     {G, "organisation", CR, R::kNewRow},
@@ -215,6 +225,10 @@ constexpr Grant kPolicy[] = {
     {E, "cluster_trends", RD, R::kAny},
     {G, "cluster_trends", RD, R::kRegionCluster},
     {C, "cluster_trends", RD, R::kOwnCluster},
+    {A, "region_cofunding", RD, R::kAny},
+    {S, "region_cofunding", RD, R::kAny},
+    {E, "region_cofunding", RD, R::kAny},
+    {G, "region_cofunding", RD, R::kOwnRegion},
     {A, "evaluation_decisions", RD, R::kAny},
     {S, "evaluation_decisions", RD, R::kAny},
     {E, "evaluation_decisions", RD, R::kAny},
@@ -307,6 +321,12 @@ constexpr Capability kCapabilities[] = {
      "administrators; its own cluster for a cluster manager; the clusters of its region for a "
      "region; not members (their clusters' figures are the clusters' to publish). A cluster the "
      "caller may not read answers 404, as a missing one."},
+    {"region_cofunding",
+     "a Region's co-funding: its money (the funders whose region is its own) on the clusters' "
+     "projects by year, funder and cluster, its leverage, and the contract targets and "
+     "published ratings of the clusters of its region (never a draft). Read: every region for "
+     "the State, evaluators and administrators; its own for a region (another region's is "
+     "refused: its money is that Region's to publish)."},
     {"evaluation_method",
      "the statistical audit of a method on a year (correlations, Cronbach's alpha, PCA, "
      "effective weights) and the efficiency of every cluster (DEA on budget, staff and public "
@@ -445,6 +465,14 @@ constexpr EntityNote kEntityNotes[] = {
     {"funder",
      "Public reference data (the State, Bpifrance, ANR, ADEME, the EU, each Region and the FEDER "
      "it manages, local authorities), written by the State."},
+    {"filiere",
+     "Public reference data (the strategic filière committees of the Conseil national de "
+     "l'industrie), written by the State; clusters name theirs in `cluster.filiere`."},
+    {"s3_domain",
+     "Public reference data: each Region's smart-specialisation strategy (S3 / SRI-SI) "
+     "priority domains. A Region writes the domains of its own region (and maps its clusters "
+     "to them through `cluster.s3_domains`, as it updates its clusters); the State writes "
+     "every region's."},
     {"programme",
      "Public reference data (the funding programmes and their scope: a European one counts in "
      "the clusters' EU activity), written by the State; one in use by a project or a call is "
@@ -478,6 +506,7 @@ constexpr std::string_view kRelationNames[] = {
     "published evaluation of own cluster",
     "published evaluation of a cluster of own region",
     "funds of own region",
+    "own region",
 };
 
 // NOLINTBEGIN(bugprone-suspicious-missing-comma): each rationale is several literals joined.
@@ -519,6 +548,9 @@ constexpr std::string_view kRelationRationales[] = {
     "The row's funder is the account's region's money (a funder whose `region` is the "
     "account's: the Region itself, the FEDER programme it manages, its local authorities): a "
     "co-funder reads what it granted on every project, wherever the project's owner is.",
+    "The row's own `region` is the account's region, before and after the write: a Region "
+    "writes the domains of its own smart-specialisation strategy (S3), never another "
+    "Region's, and cannot move one into another region.",
 };
 // NOLINTEND(bugprone-suspicious-missing-comma)
 
@@ -573,6 +605,8 @@ constexpr FrenchTerm kFrenchTerms[] = {
     {"territory", "territoire"},
     {"commune", "commune"},
     {"organisation_identifier", "identifiant d'organisation"},
+    {"filiere", "filière"},
+    {"s3_domain", "domaine de spécialisation intelligente (S3)"},
     // relationships (kRelationNames)
     {"any", "une ligne quelconque"},
     {"public", "publique"},
@@ -587,6 +621,7 @@ constexpr FrenchTerm kFrenchTerms[] = {
     {"own assessment", "de ses propres appréciations"},
     {"published evaluation of own cluster", "de l'évaluation publiée de son pôle"},
     {"funds of own region", "des fonds de sa région"},
+    {"own region", "de sa région"},
     {"published evaluation of a cluster of own region",
      "de l'évaluation publiée d'un pôle de sa région"},
 };

@@ -33,7 +33,8 @@ enum class Relation : uint8_t {
   kOwnAssessment,        // the row's evaluator is the caller (set by the server)
   kPublishedOwnCluster,  // the row's cluster is the caller's and its year's evaluation is published
   kPublishedRegionCluster,  // the same, for the clusters of the caller's region
-  kOwnRegionFunds           // the row's funder is the caller's region's money (Region, its FEDER)
+  kOwnRegionFunds,          // the row's funder is the caller's region's money (Region, its FEDER)
+  kOwnRegion                // the row's own `region` is the caller's region (its S3 domains)
 };
 std::string_view relation_name(Relation r);
 // What the relation means and why it is the right one, for docs/access.md.

@@ -1,6 +1,7 @@
 #include "characterise/characterise.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -81,6 +82,138 @@ std::map<std::pair<std::string, std::string>, foresight::Specialisation> special
   return out;
 }
 
+// The `|`-separated items of a list cell, each once, in order.
+std::vector<std::string> items(std::string_view list) {
+  std::vector<std::string> out;
+  while (!list.empty()) {
+    const size_t bar = list.find('|');
+    const std::string item(list.substr(0, bar));
+    if (!item.empty() && std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
+    if (bar == std::string_view::npos) break;
+    list.remove_prefix(bar + 1);
+  }
+  return out;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+// Whether a strategy's period ("2021-2027"; empty or another form: always) holds the year.
+bool in_period(std::string_view period, int year) {
+  if (period.size() != 9 || period[4] != '-') return true;
+  int first = 0, last = 0;
+  for (size_t i = 0; i < 4; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(period[i])) ||
+        !std::isdigit(static_cast<unsigned char>(period[5 + i])))
+      return true;
+    first = first * 10 + (period[i] - '0');
+    last = last * 10 + (period[5 + i] - '0');
+  }
+  return year >= first && year <= last;
+}
+
+// The strategies of the store in a year: the filières (by id, and by name in lower case for the
+// free-text names a store kept before the reference existed) and the S3 domains whose period
+// holds the year (the others are set apart: named by a cluster, they are neither served nor
+// unknown).
+struct Strategies {
+  std::map<std::string, std::pair<std::string, std::string>> filieres;  // id -> names fr, en
+  std::map<std::string, std::string> filiere_names;                     // lower-case name -> id
+  std::map<std::string, S3Coverage> domains;  // id -> domain (clusters filled later)
+  std::set<std::string> other_periods;        // ids of domains of another period
+  std::set<std::string> regions;              // regions with a domain in the year
+};
+
+Strategies strategies(const snapshot::Snapshot& s, int year) {
+  Strategies out;
+  const auto& f = s.table("filiere");
+  const auto& f_name = f.column("name");
+  const auto& f_name_en = f.column("name_en");
+  for (size_t i = 0; i < f.rows; ++i) {
+    out.filieres[std::string(f.key(i))] = {std::string(f_name.text(i)),
+                                           std::string(f_name_en.text(i))};
+    out.filiere_names[lower(f_name.text(i))] = f.key(i);
+  }
+  const auto& d = s.table("s3_domain");
+  const auto& d_region = d.column("region");
+  const auto& d_name = d.column("name");
+  const auto& d_name_en = d.column("name_en");
+  const auto& d_period = d.column("period");
+  for (size_t i = 0; i < d.rows; ++i) {
+    const std::string id(d.key(i));
+    if (!in_period(d_period.text(i), year)) {
+      out.other_periods.insert(id);
+      continue;
+    }
+    out.domains[id] = S3Coverage{id,
+                                 std::string(d_region.text(i)),
+                                 std::string(d_name.text(i)),
+                                 std::string(d_name_en.text(i)),
+                                 {}};
+    out.regions.insert(std::string(d_region.text(i)));
+  }
+  return out;
+}
+
+// Each labelled cluster against the strategies, and the strategies' overlaps and gaps.
+void check_coherence(const snapshot::Snapshot& s, Characterisation& out) {
+  Strategies st = strategies(s, out.year);
+  const auto& ct = s.table("cluster");
+  const auto& c_s3 = ct.column("s3_domains");
+  std::map<std::string, size_t> row_of;
+  for (size_t c = 0; c < ct.rows; ++c) row_of[std::string(ct.key(c))] = c;
+  std::set<std::string> filieres_in_use, regions_without;
+  for (auto& x : out.clusters) {
+    if (!st.filieres.empty()) {
+      auto id = x.filiere;
+      if (!st.filieres.contains(id)) {
+        const auto by_name = st.filiere_names.find(lower(x.filiere));
+        if (by_name != st.filiere_names.end()) id = by_name->second;
+      }
+      const auto it = st.filieres.find(id);
+      x.filiere_name = it != st.filieres.end() ? it->second.first : std::string();
+      if (it != st.filieres.end()) x.filiere_name_en = it->second.second;
+      filieres_in_use.insert(id);
+    }
+    bool serves_home = false;
+    for (auto& id : items(c_s3.text(row_of.at(x.cluster)))) {
+      if (st.other_periods.contains(id)) continue;
+      const auto it = st.domains.find(id);
+      if (it == st.domains.end()) {
+        x.s3_unknown.push_back(std::move(id));
+        continue;
+      }
+      serves_home = serves_home || it->second.region == x.region;
+      it->second.clusters.push_back(x.cluster);
+      x.s3_domains.push_back(std::move(id));
+    }
+    x.s3_mapped = !x.s3_domains.empty();
+    if (st.regions.contains(x.region)) {
+      x.outside_priorities = !serves_home;
+    } else if (!st.domains.empty()) {
+      regions_without.insert(x.region);
+    }
+  }
+  std::map<std::string, std::string> region_of;  // cluster -> home region
+  for (const auto& x : out.clusters) region_of[x.cluster] = x.region;
+  for (auto& [id, d] : st.domains) {
+    if (d.clusters.empty()) out.s3_gaps.push_back(d);
+    // An overlap is two clusters of the domain's own region; a cluster of another region serving
+    // it works across regions, which is no duplication.
+    S3Coverage home = d;
+    std::erase_if(home.clusters, [&](const std::string& c) { return region_of[c] != d.region; });
+    if (home.clusters.size() >= 2) out.s3_overlaps.push_back(std::move(home));
+  }
+  for (const auto& [id, names] : st.filieres) {
+    if (!filieres_in_use.contains(id))
+      out.filiere_gaps.push_back(FiliereGap{id, names.first, names.second});
+  }
+  out.regions_without_s3.assign(regions_without.begin(), regions_without.end());
+}
+
 }  // namespace
 
 Characterisation characterise(const snapshot::Snapshot& s, int year,
@@ -138,6 +271,7 @@ Characterisation characterise(const snapshot::Snapshot& s, int year,
       out.gaps.push_back(
           CharacterisationGap{key.first, key.second, known(x.lq), x.jobs, x.stars()});
   }
+  check_coherence(s, out);
   return out;
 }
 

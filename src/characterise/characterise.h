@@ -14,6 +14,15 @@
 //  - overlaps: two clusters or more of the same filière in the same region.
 //  - gaps: regions specialised in a sector (a specialisation or size star) where no cluster of
 //    the region has that sector.
+//  - coherence with the strategies (CESE recommendation 11), when the store holds them: each
+//    cluster's filière against the reference of the strategic filière committees (`filiere`),
+//    its S3 domains (`cluster.s3_domains`) against the Regions' priority domains (`s3_domain`):
+//    a cluster serving none of its home region's priorities while the region has some is
+//    "outside the priorities" (`s3_mapped` tells one that names no domain at all from one that
+//    serves only other regions'); a domain no labelled cluster serves is a gap of the strategy;
+//    a domain two clusters of its own region serve is an overlap; ids naming no row are listed.
+//    Only the domains whose period holds the year count; a filière named by its committee's
+//    name (a store kept before the reference) is recognised as that committee.
 // The figures are described (POLES_JSON): the app layer returns them as they are.
 #pragma once
 
@@ -58,10 +67,39 @@ struct CharacterisedCluster {
   std::optional<double> national_funding_share;
   std::string sector;  // NAF division, "" when its projects have none
   std::optional<CharacterisedSpecialisation> specialisation;  // missing without employment figures
+  // The strategies: the filière's name in the reference (missing when the store holds no
+  // filière, "" when the cluster's filière is not in it), the S3 domains it serves (ids of
+  // `s3_domain`), the ids it names that are no domain, and whether it serves none of its home
+  // region's priorities although the region has some.
+  std::optional<std::string> filiere_name;
+  std::string filiere_name_en;  // its English name in the reference, "" when none
+  std::vector<std::string> s3_domains;
+  std::vector<std::string> s3_unknown;
+  bool s3_mapped = false;  // serves at least one domain of the year (any region's)
+  bool outside_priorities = false;
 };
 POLES_JSON(CharacterisedCluster, cluster, name, region, filiere, declared_scale, measured_scale,
            scale_mismatch, members_outside_region, partners_outside_region, national_funding_share,
-           sector, specialisation)
+           sector, specialisation, filiere_name, filiere_name_en, s3_domains, s3_unknown, s3_mapped,
+           outside_priorities)
+
+// A priority domain of a Region's S3 and the labelled clusters that serve it (by cluster row).
+struct S3Coverage {
+  std::string domain;  // id
+  std::string region;
+  std::string name;
+  std::string name_en;  // "" when the strategy gives none
+  std::vector<std::string> clusters;
+};
+POLES_JSON(S3Coverage, domain, region, name, name_en, clusters)
+
+// A strategic filière committee no labelled cluster belongs to.
+struct FiliereGap {
+  std::string filiere;  // id
+  std::string name;
+  std::string name_en;
+};
+POLES_JSON(FiliereGap, filiere, name, name_en)
 
 struct FiliereOverlap {
   std::string filiere;
@@ -85,8 +123,14 @@ struct Characterisation {
   std::vector<CharacterisedCluster> clusters;  // labelled in the year, by row
   std::vector<FiliereOverlap> overlaps;        // by filière, then region
   std::vector<CharacterisationGap> gaps;       // by region, then sector
+  // The coherence with the strategies (empty when the store holds none).
+  std::vector<S3Coverage> s3_overlaps;   // domains two clusters of their own region serve, by id
+  std::vector<S3Coverage> s3_gaps;       // domains no labelled cluster serves, by id
+  std::vector<FiliereGap> filiere_gaps;  // filières no labelled cluster belongs to, by id
+  std::vector<std::string> regions_without_s3;  // home regions of clusters with no domain recorded
 };
-POLES_JSON(Characterisation, year, thresholds, clusters, overlaps, gaps)
+POLES_JSON(Characterisation, year, thresholds, clusters, overlaps, gaps, s3_overlaps, s3_gaps,
+           filiere_gaps, regions_without_s3)
 
 Characterisation characterise(const snapshot::Snapshot& s, int year,
                               const CharacterisationThresholds& t = {});

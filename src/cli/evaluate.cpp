@@ -21,10 +21,11 @@ namespace poles::cli {
 namespace {
 
 const std::vector<std::string_view> kEvaluateTables = {
-    "cluster_label", "membership",      "project_label",       "project_event", "participation",
-    "result",        "service",         "service_participant", "diagnostic",    "cluster_budget",
-    "contract",      "contract_target", "assessment",          "employment",    "firm_year",
-    "member_census", "national_figure"};
+    "cluster_label",   "membership",     "project_label", "project_event",
+    "participation",   "result",         "service",       "service_participant",
+    "diagnostic",      "cluster_budget", "contract",      "contract_target",
+    "assessment",      "employment",     "firm_year",     "member_census",
+    "national_figure", "filiere",        "s3_domain"};
 
 // The help of a parameter's option: the spec's help, kind, bounds and default.
 std::string help_of(const app::ParamSpec& spec) {

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/cofunding.h"
 #include "app/evaluate.h"
 #include "cli/commands.h"
 #include "cli/view_command.h"
@@ -123,6 +124,18 @@ void add_factory(CLI::App& app, CommandContext& ctx) {
                 .table = "by_funder"},
                plain([](const snapshot::Snapshot& s, const ViewArgs& a) {
                  return app::pipeline_funding(s, a.args);
+               }));
+
+  view_command(pipe, ctx,
+               {.name = "cofunding",
+                .help = "A Region's money on the clusters' projects by year, funder and cluster, "
+                        "its leverage, and its clusters' published ratings and targets",
+                .tables = kFundingTables,
+                .id = {"region", "INSEE code of the region, e.g. 84"},
+                .params = app::cofunding_params(),
+                .table = "clusters"},
+               plain([](const snapshot::Snapshot& s, const ViewArgs& a) {
+                 return app::region_cofunding(s, *a.store, a.id, a.args);
                }));
 
   CLI::App* svc =

@@ -116,15 +116,19 @@ enum class ServiceKind : uint8_t {
   kFinancingAccess,
   kTraining,
   kDigitalDiagnostic,
-  kEvent
+  kEvent,
+  kBusinessDevelopment,  // market studies, sales strategy, first customers (mid-term evaluation)
+  kGoToMarket            // bringing a project's result to market: pilots, certification, launch
 };
-inline constexpr std::array<std::string_view, 7> kServiceKindCodes = {"b2b_meeting",
+inline constexpr std::array<std::string_view, 9> kServiceKindCodes = {"b2b_meeting",
                                                                       "international_mission",
                                                                       "technology_watch",
                                                                       "financing_access",
                                                                       "training",
                                                                       "digital_diagnostic",
-                                                                      "event"};
+                                                                      "event",
+                                                                      "business_development",
+                                                                      "go_to_market"};
 
 enum class ServiceOutcome : uint8_t {
   kNone,

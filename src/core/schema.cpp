@@ -37,7 +37,14 @@ constexpr Field kCluster[] = {
      .required = true,
      .codes = kScaleCodes,
      .doc = "declared scale"},
-    {.name = "filiere", .doc = "industrial sector strategy (*filière*) the cluster belongs to"},
+    {.name = "filiere",
+     .doc = "industrial sector strategy (*filière*) the cluster belongs to: the id of a "
+            "`filiere` (strategic filière committee) when the store holds them"},
+    {.name = "s3_domains",
+     .check = C::kList,
+     .doc = "ids of the `s3_domain` rows (the Regions' smart-specialisation priorities) the "
+            "cluster serves, `|`-separated; ids that name no domain are listed by the "
+            "characterisation's coherence check"},
     {.name = "website", .check = C::kUrl, .doc = "http(s) address"},
     {.name = "founded", .type = T::kInt, .min = 2004, .max = 2100, .doc = "year of first label"},
 };
@@ -169,6 +176,32 @@ constexpr Field kProgramme[] = {
     {.name = "funder_id",
      .references = "funder",
      .doc = "who pays its aid when a project's split by funder is not given"},
+};
+
+// --- strategies the clusters must be coherent with (CESE recommendation 11) ------------------
+// The strategic filière committees (comités stratégiques de filière) of the Conseil national de
+// l'industrie.
+constexpr Field kFiliere[] = {
+    {.name = "id", .check = C::kSlug, .required = true, .key = true, .doc = "e.g. `aeronautique`"},
+    {.name = "name", .required = true, .doc = "name in French"},
+    {.name = "name_en", .doc = "name in English"},
+};
+
+// A priority domain of a Region's smart-specialisation strategy (S3, in the SRI-SI).
+constexpr Field kS3Domain[] = {
+    {.name = "id",
+     .check = C::kSlug,
+     .required = true,
+     .key = true,
+     .doc = "e.g. `s3-76-aeronautique`"},
+    {.name = "region",
+     .check = C::kRegion,
+     .required = true,
+     .doc = "the Region whose strategy it is"},
+    {.name = "name", .required = true, .doc = "name in French, as the strategy words it"},
+    {.name = "name_en", .doc = "name in English"},
+    {.name = "filieres", .check = C::kList, .doc = "ids of the filières it serves, `|`-separated"},
+    {.name = "period", .doc = "the strategy's period, e.g. `2021-2027`"},
 };
 
 // --- projects -----------------------------------------------------------------------------
@@ -569,6 +602,8 @@ constexpr Entity kEntities[] = {
      kMemberCensus},
     {"funder", "a public funder of projects (reference table)", kFunder},
     {"programme", "a funding programme (reference table)", kProgramme},
+    {"filiere", "a strategic filière committee (reference table)", kFiliere},
+    {"s3_domain", "a priority domain of a Region's smart-specialisation strategy (S3)", kS3Domain},
     {"project", "collaborative project", kProject},
     {"project_label", "a cluster's label on a project", kProjectLabel, "project"},
     {"project_event", "date a project entered a lifecycle status", kProjectEvent, "project"},

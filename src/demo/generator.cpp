@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <optional>
 #include <random>
@@ -63,6 +64,17 @@ bool consents(std::string_view key, double share) {
     h *= 1099511628211ull;
   }
   return static_cast<double>(h % 1000) < share * 1000;
+}
+
+// A project's consortium (IP) agreement, drawn from its id like a consent: most funded projects
+// have signed theirs (the funders ask for it), some are still drafting it, a few have none; a
+// project not funded has a draft or nothing.
+std::string ip_agreement(const std::string& project, bool funded) {
+  if (funded) {
+    if (consents(project + "#ip", 0.82)) return "signed";
+    return consents(project + "#ip-draft", 0.7) ? "draft" : "none";
+  }
+  return consents(project + "#ip", 0.6) ? "draft" : "none";
 }
 
 // Portable, seeded randomness: the same numbers on every platform (no std:: distributions).
@@ -365,6 +377,49 @@ class Generator {
                          : fmt::format("{}{:03d}", d, rng_.between(1, 300));
   }
 
+  // Made-up smart-specialisation strategies (S3), one per region with clusters: its priority
+  // domains are the themes of its clusters, each kept for about four in five (a cluster whose
+  // theme is left out serves no priority of its region), and one or two themes no cluster of the
+  // region works on (the strategy's gaps). Drawn from the keys, not from the generator's stream:
+  // no other figure of the demo moves. Returns the domain of each (region, theme) kept.
+  std::map<std::pair<std::string, int>, std::string> s3_domains() {
+    std::map<std::string, std::set<int>> themes_of;
+    for (const Cluster& cl : clusters_) themes_of[cl.region].insert(cl.theme);
+    std::map<std::pair<std::string, int>, std::string> out;
+    RowOf row(sink_, counts_, "s3_domain");
+    for (const auto& [region, themes] : themes_of) {
+      std::vector<int> chosen;
+      for (int t : themes) {
+        if (consents(fmt::format("s3:{}:{}", region, kThemes[static_cast<size_t>(t)].slug), 0.8))
+          chosen.push_back(t);
+      }
+      int gaps = 0;
+      const int n = static_cast<int>(kThemes.size());
+      const int offset = std::stoi(region) % n;
+      for (int k = 0; k < n && gaps < 2; ++k) {
+        const int t = (offset + 3 * k) % n;
+        if (themes.contains(t)) continue;
+        if (gaps == 0 || consents(fmt::format("s3-gap:{}:{}", region, t), 0.5)) {
+          chosen.push_back(t);
+          ++gaps;
+        }
+      }
+      std::sort(chosen.begin(), chosen.end());
+      for (int t : chosen) {
+        const Theme& th = kThemes[static_cast<size_t>(t)];
+        const std::string id = fmt::format("s3-{}-{}", region, th.slug);
+        row.set("id", id)
+            .set("region", region)
+            .set("name", fmt::format("{} (synthétique)", th.name))
+            .set("filieres", std::string(th.filiere))
+            .set("period", std::string("2021-2027"))
+            .emit();
+        if (themes.contains(t)) out.emplace(std::pair{region, t}, id);
+      }
+    }
+    return out;
+  }
+
   void clusters() {
     const int n = plan_.clusters;
     // Quality drives ratings, label renewals and size.
@@ -407,6 +462,7 @@ class Generator {
                                         : i < n * 55 / 71 ? "performing"
                                                           : "less_performing";
     }
+    const auto s3 = s3_domains();
     RowOf row(sink_, counts_, "cluster");
     RowOf label(sink_, counts_, "cluster_label");
     for (int c = 0; c < n; ++c) {
@@ -422,6 +478,8 @@ class Generator {
           .set("region", cl.region)
           .set("scale", std::string(cl.weight > 1.6 ? "national" : "regional"))
           .set("filiere", std::string(t.filiere))
+          .set("s3_domains",
+               s3.contains({cl.region, cl.theme}) ? Value{s3.at({cl.region, cl.theme})} : Value{})
           .set("website", fmt::format("https://{}.demo.invalid", cl.id))
           .set("founded", int64_t{2005})
           .emit();
@@ -717,7 +775,7 @@ class Generator {
           .set("public_aid", funded ? std::round(cost * aid_rate) : 0.0)
           .set("trl_start", int64_t{trl0})
           .set("trl_target", int64_t{trl1})
-          .set("ip_agreement", std::string(funded ? "signed" : "draft"))
+          .set("ip_agreement", ip_agreement(id, funded))
           .set("sector", std::string(theme.naf_division))
           .set("themes", std::string(theme.slug));
       if (funded)
@@ -891,9 +949,10 @@ class Generator {
                                                                      : "process")
                                  : std::string(kResultKindCodes[static_cast<size_t>(g.pick(
                                        std::array<double, 7>{0, 0, 0, 0.3, 0.2, 0.04, 0.06}))]);
-          result.set("id", fmt::format("demo-res-{:05d}", ++result_id))
+          ++result_id;
+          result.set("id", fmt::format("demo-res-{:05d}", result_id))
               .set("project_id", id)
-              .set("organisation_id", orgs_[static_cast<size_t>(coordinator)].id)
+              .set("organisation_id", result_holder(kind, coordinator, result_id))
               .set("kind", kind)
               .set("title", fmt::format("Résultat démo {} (synthétique)", result_id))
               .set("date", random_date(g, std::min(2024, year + duration)));
@@ -906,6 +965,21 @@ class Generator {
         }
       }
     }
+  }
+
+  // Who holds a result: its project's coordinator, except a licence of a public laboratory's
+  // technology, which the SATT of the laboratory's region grants for most of them (drawn from the
+  // result's number: no other figure moves).
+  std::string result_holder(const std::string& kind, int coordinator, int result) {
+    const Org& c = orgs_[static_cast<size_t>(coordinator)];
+    if (kind == "licence" &&
+        (c.kind == OrgKind::kResearch || c.kind == OrgKind::kHigherEducation) &&
+        consents(fmt::format("satt-licence-{}", result), 0.75)) {
+      for (const Org& o : orgs_) {
+        if (o.kind == OrgKind::kSatt && o.region == c.region) return o.id;
+      }
+    }
+    return c.id;
   }
 
   // A funded project the organisation took part in started in [from, to].
@@ -970,6 +1044,48 @@ class Generator {
             if (outcome == 5) sp.set("financing_raised", std::round(rng_.lognormal(300000, 0.8)));
             sp.emit();
             join_after_service(part, cl_index, o, year);
+          }
+        }
+      }
+    }
+    business_development(svc, sp, id);
+  }
+
+  // Business development and go-to-market actions, which the mid-term evaluation of phase V asked
+  // the clusters to strengthen: from 2023, by the clusters labelled in phase V, with their own
+  // generator (the services of the years before, and every other table, are as they were).
+  void business_development(RowOf& svc, RowOf& sp, int& id) {
+    Rng biz(opt_.seed ^ 0xb12d3eu);
+    for (const Cluster& cl : clusters_) {
+      if (!cl.phase5) continue;
+      for (int year = 2023; year <= 2024; ++year) {
+        const int n = biz.between(0, 1 + static_cast<int>(std::lround(2 * cl.weight)));
+        for (int k = 0; k < n; ++k) {
+          const bool market = biz.chance(0.4);
+          const std::string sid = fmt::format("demo-svc-{:06d}", ++id);
+          svc.set("id", sid)
+              .set("cluster_id", cl.id)
+              .set("kind", std::string(market ? "go_to_market" : "business_development"))
+              .set("title", fmt::format("Action démo {} (synthétique)", id))
+              .set("date", random_date(biz, year))
+              .set("country", std::string("FR"))
+              .set("cost", std::round(biz.lognormal(market ? 15000 : 9000, 0.5)))
+              .emit();
+          std::set<int> who;
+          for (int m = biz.between(2, 8); m > 0; --m)
+            who.insert(pick_member(cl, true, nullptr, &biz));
+          for (int o : who) {
+            const double u = biz.uniform();
+            const int satisfaction = std::clamp(
+                static_cast<int>(std::lround(3.9 + 0.3 * cl.quality + 0.8 * biz.normal())), 1, 5);
+            sp.set("service_id", sid)
+                .set("organisation_id", orgs_[static_cast<size_t>(o)].id)
+                .set("satisfaction", int64_t{satisfaction})
+                .set("outcome", std::string(u < 0.3   ? "none"
+                                            : u < 0.6 ? "contact"
+                                            : u < 0.8 ? "partnership"
+                                                      : "contract"))
+                .emit();
           }
         }
       }

@@ -80,6 +80,13 @@ constexpr IndicatorDef kDefs[] = {
   {"member_jobs", P::kEmployment, "jobs", D::kHigher, "headcount of member firms in the firm panel", true},
   {"member_jobs_growth", P::kEmployment, "share", D::kHigher, "headcount growth of firms members this year and in the panel both years", true},
   {"member_rd_staff", P::kEmployment, "FTE", D::kHigher, "R&D staff of member firms in the firm panel", true},
+  // Governance, intellectual property and technology transfer (CESE recommendations 5 and 11; issue #23 item 8).
+  {"sme_board_share", P::kEcosystem, "share", D::kHigher, "SME member companies holding a seat on the cluster's board / members holding a seat, memberships of the year with a board seat recorded"},
+  {"ip_agreement_share", P::kProjects, "share", D::kHigher, "funded projects starting in the year with a signed consortium (IP) agreement / funded projects starting in the year whose agreement is recorded"},
+  {"satt_projects", P::kProjects, "share", D::kHigher, "projects starting in the year with a SATT (technology transfer company) among the partners / projects starting in the year"},
+  {"licences", P::kProducts, "results", D::kHigher, "licences dated in the year"},
+  {"satt_transfers", P::kProducts, "results", D::kHigher, "licences and spin-offs dated in the year held by a SATT or from a project with a SATT partner"},
+  {"business_development", P::kServices, "actions", D::kHigher, "business development and go-to-market actions in the year"},
 };
 // clang-format on
 
@@ -203,6 +210,32 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
       released[static_cast<size_t>(y - from_year + 1)] = 1;
     }
   }
+  // Board seats: the members of the year whose membership records one (a cluster that records
+  // none has no share, not a zero), each organisation once, by whether it is an SME company.
+  std::vector<std::vector<std::pair<double, double>>> board(
+      Yu, std::vector<std::pair<double, double>>(C));
+  {
+    const auto& seat = ms.column("board_seat");
+    std::vector<std::vector<std::vector<int32_t>>> seated(Yu, std::vector<std::vector<int32_t>>(C));
+    for (size_t m = 0; m < ms.rows; ++m) {
+      if (!seat.present[m] || seat.ints[m] == 0) continue;
+      const auto c = static_cast<size_t>(ms_cluster.codes[m]);
+      const int64_t end = ms_end.present[m] ? ms_end.ints[m] : INT64_MAX;
+      for (int y = from_year; y <= to_year; ++y) {
+        if (ms_start.ints[m] <= dec31(y) && end >= jan1(y))
+          seated[yi(y)][c].push_back(ms_org.codes[m]);
+      }
+    }
+    for (size_t y = 0; y < Yu; ++y) {
+      for (size_t c = 0; c < C; ++c) {
+        auto& v = seated[y][c];
+        std::sort(v.begin(), v.end());
+        v.erase(std::unique(v.begin(), v.end()), v.end());
+        for (int32_t o : v) board[y][c].first += sme(static_cast<size_t>(o));
+        board[y][c].second = static_cast<double>(v.size());
+      }
+    }
+  }
   std::vector<std::vector<double>> member_count(Yu, std::vector<double>(C, 0)),
       sme_count(Yu, std::vector<double>(C, 0));
   for (int y = from_year; y <= to_year; ++y) {
@@ -236,6 +269,7 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
       set(y, c, "member_retention", ratio(static_cast<double>(kept.size()), b));
       set(y, c, "new_members", new_members[yi(y)][c]);
       set(y, c, "members_outside_region", ratio(outside, located));
+      set(y, c, "sme_board_share", ratio(board[yi(y)][c].first, board[yi(y)][c].second));
     }
   }
 
@@ -277,9 +311,16 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
         st <= static_cast<int>(ProjectStatus::kOnMarket))
       reached_funded[p] = 1;
   }
+  const auto& ip = project.column("ip_agreement");
+  // Projects with a SATT among their partners (technology transfer from public research).
+  std::vector<uint8_t> with_satt(project.rows, 0);
+  for (size_t p = 0; p < project.rows; ++p) {
+    for (int32_t o : partners[p])
+      with_satt[p] |= kind.codes[static_cast<size_t>(o)] == static_cast<int>(OrgKind::kSatt);
+  }
   struct ProjAcc {
     double labelled = 0, labelled_funded = 0, starting = 0, funded = 0, cost = 0, aid = 0,
-           funded_cost = 0, inter = 0, interregional = 0;
+           funded_cost = 0, inter = 0, interregional = 0, ip_known = 0, ip_signed = 0, satt = 0;
     double parts = 0, sme_parts = 0, european = 0, european_aid = 0, ended = 0;
     std::vector<double> aids, ttm, trl;
   };
@@ -309,7 +350,12 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
           a.aid += pa_;
           a.funded_cost += pc;
           a.aids.push_back(pa_);
+          if (ip.codes[p] >= 0) {
+            a.ip_known += 1;
+            a.ip_signed += ip.codes[p] == static_cast<int>(IpAgreement::kSigned);
+          }
         }
+        a.satt += with_satt[p];
         a.inter += project_clusters[p].size() > 1;
         bool away = false;
         for (int32_t o : partners[p]) {
@@ -361,7 +407,7 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
   }
   // Results dated in the year, per cluster of their project.
   struct ResAcc {
-    double results = 0, market = 0, patents = 0, spin_offs = 0;
+    double results = 0, market = 0, patents = 0, spin_offs = 0, licences = 0, satt_transfers = 0;
     FirmSum jobs;
   };
   std::vector<std::vector<ResAcc>> ra(Yu, std::vector<ResAcc>(C));
@@ -383,6 +429,13 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
       a.market += k >= 0 && is_market_result(static_cast<ResultKind>(k));
       a.patents += k == static_cast<int>(ResultKind::kPatent);
       a.spin_offs += k == static_cast<int>(ResultKind::kSpinOff);
+      a.licences += k == static_cast<int>(ResultKind::kLicence);
+      const int32_t holder = res_org.codes[r];
+      a.satt_transfers +=
+          (k == static_cast<int>(ResultKind::kLicence) ||
+           k == static_cast<int>(ResultKind::kSpinOff)) &&
+          (with_satt[p] || (holder >= 0 && kind.codes[static_cast<size_t>(holder)] ==
+                                               static_cast<int>(OrgKind::kSatt)));
       const double jobs = res_jobs.reals[r];
       const int32_t org = res_org.codes[r];
       if (!std::isnan(jobs)) a.jobs.add(org >= 0 ? org : -1 - static_cast<int32_t>(p), jobs);
@@ -410,6 +463,8 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
         for (double x : a.aids) hhi += (x / a.aid) * (x / a.aid);
       }
       set(y, c, "aid_concentration", hhi);
+      set(y, c, "ip_agreement_share", ratio(a.ip_signed, a.ip_known));
+      set(y, c, "satt_projects", ratio(a.satt, a.starting));
       const ResAcc& r = ra[yi(y)][c];
       set(y, c, "results", r.results);
       set(y, c, "results_per_project", ratio(r.results, a.ended));
@@ -424,13 +479,16 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
       set(y, c, "trl_gain", gain);
       set(y, c, "patents", r.patents);
       set(y, c, "spin_offs", r.spin_offs);
+      set(y, c, "licences", r.licences);
+      set(y, c, "satt_transfers", r.satt_transfers);
       set(y, c, "jobs_from_results", r.jobs.value());
     }
   }
 
   // --- SME services and diagnostics ------------------------------------------------------------
   struct SvcAcc {
-    double services = 0, international = 0, b2b = 0, diagnostics = 0, sat = 0, sat_n = 0;
+    double services = 0, international = 0, b2b = 0, business = 0, diagnostics = 0, sat = 0,
+           sat_n = 0;
     std::vector<int32_t> served;
     FirmSum financing;
   };
@@ -448,6 +506,8 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
     a.services += 1;
     a.international += svc_kind.codes[i] == static_cast<int>(ServiceKind::kInternationalMission);
     a.b2b += svc_kind.codes[i] == static_cast<int>(ServiceKind::kB2bMeeting);
+    a.business += svc_kind.codes[i] == static_cast<int>(ServiceKind::kBusinessDevelopment) ||
+                  svc_kind.codes[i] == static_cast<int>(ServiceKind::kGoToMarket);
   }
   const auto& sp = s.table("service_participant");
   const auto& sp_service = sp.column("service_id");
@@ -485,12 +545,26 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
         std::any_of(svc_year.begin(), svc_year.end(), [&](int v) { return v == y; });
     auto& r = cat.recorded[yi(y)];
     if (!services) {
-      for (const char* id :
-           {"services_delivered", "services_per_member", "sme_reach", "international_missions",
-            "b2b_meetings", "financing_raised", "satisfaction", "services_per_fte"})
+      for (const char* id : {"services_delivered", "services_per_member", "sme_reach",
+                             "international_missions", "b2b_meetings", "financing_raised",
+                             "satisfaction", "services_per_fte", "business_development"})
         r[static_cast<size_t>(indicator_index(id))] = 0;
     }
     if (!diag_years[yi(y)]) r[static_cast<size_t>(indicator_index("digital_diagnostics"))] = 0;
+  }
+  // Business development and go-to-market actions are counted from the first year one is
+  // recorded (kinds added in 2023): before it, their absence is not a zero.
+  {
+    int first = INT_MAX;
+    for (size_t i = 0; i < svc.rows; ++i) {
+      if (svc_kind.codes[i] == static_cast<int>(ServiceKind::kBusinessDevelopment) ||
+          svc_kind.codes[i] == static_cast<int>(ServiceKind::kGoToMarket))
+        first = std::min(first, year_of(svc_date.ints[i]));
+    }
+    for (int y = from_year; y <= to_year; ++y) {
+      if (y < first)
+        cat.recorded[yi(y)][static_cast<size_t>(indicator_index("business_development"))] = 0;
+    }
   }
   for (int y = from_year; y <= to_year; ++y) {
     for (size_t c = 0; c < C; ++c) {
@@ -507,6 +581,8 @@ Catalogue catalogue(const Snapshot& s, int from_year, int to_year) {
       set(y, c, "sme_reach", ratio(sme_served, sme_count[yi(y)][c]));
       set(y, c, "international_missions", a.international);
       set(y, c, "b2b_meetings", a.b2b);
+      set(y, c, "business_development",
+          cat.records(y, indicator_index("business_development")) ? a.business : kNaN);
       set(y, c, "financing_raised", a.financing.value());
       set(y, c, "digital_diagnostics", a.diagnostics);
       set(y, c, "satisfaction", ratio(a.sat, a.sat_n));

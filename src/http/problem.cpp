@@ -146,7 +146,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 126> raw{{
+    const std::array<std::pair<const char*, const char*>, 129> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -247,6 +247,11 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
         {R"(^parameter 'from': a phase spans at most (\d+) years$)",
          "paramètre « from » : une phase couvre au plus $1 années"},
         {R"(^no evaluation of (\d+) to (\d+) to read$)", "aucune évaluation de $1 à $2 à lire"},
+        {R"(^parameter 'from': a window spans at most (\d+) years$)",
+         "paramètre « from » : une période couvre au plus $1 années"},
+        {R"(^no region '(.*)'$)", "aucune région « $1 »"},
+        {R"(^a region reads its own co-funding, not region '(.*)'$)",
+         "une région lit son propre cofinancement, pas celui de la région « $1 »"},
         {R"(^no decision on cluster '(.*)' after the evaluation of (\d+)$)",
          "aucune décision sur le pôle « $1 » après l'évaluation de $2"},
         {R"(^the evaluation of (\d+) is not published: a decision follows a published evaluation$)",

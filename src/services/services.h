@@ -20,7 +20,7 @@ namespace poles::services {
 struct ServiceSummary {
   int32_t cluster = -1;  // cluster row
   size_t services = 0;
-  std::array<size_t, 7> by_kind{};  // by ServiceKind
+  std::array<size_t, kServiceKindCodes.size()> by_kind{};  // by ServiceKind
   double cost = 0;
   size_t participations = 0;
   size_t participants = 0;  // distinct organisations

@@ -242,7 +242,8 @@ KEYS = {  # the key fields of each entity, in URL order
     'firm_year': ['siren', 'year'], 'employment': ['level', 'code', 'sector', 'year'],
     'truth': ['key'], 'territory': ['level', 'code'], 'funder': ['id'], 'programme': ['code'],
     'project_funding': ['project_id', 'funder_id'], 'national_figure': ['indicator', 'year'],
-    'commune': ['code'], 'organisation_identifier': ['scheme', 'value'],
+    'commune': ['code'], 'organisation_identifier': ['scheme', 'value'], 'filiere': ['id'],
+    's3_domain': ['id'],
 }
 
 # The owner of a project: the cluster that labelled it first (the rule of docs/access.md, in SQL).
@@ -322,6 +323,10 @@ def find_row(entity, rel):
                  f"a.proposal_id = t.proposal_id AND a.reviewer_id = '{REVIEWER}')")
     elif rel == 'draft-year':  # a year whose evaluation is not published (at this moment)
         where = 't.year NOT IN (SELECT year FROM evaluation_publication)'
+    elif rel == 'own-region':
+        where = f"t.region = '{REGION}'"
+    elif rel == 'other-region':
+        where = f"t.region <> '{REGION}'"
     elif rel == 'own-assessment':
         where = "t.evaluator = 'acc-evaluator'"
     elif rel == 'other-assessment':
@@ -386,6 +391,11 @@ def new_body(entity, rel, token=None):
         return {'project_id': prj, 'funder_id': funder, 'amount': 1000}
     if entity == 'programme':
         return {'code': fresh('prog'), 'name': 'Programme', 'scope': 'national'}
+    if entity == 'filiere':
+        return {'id': fresh('fil'), 'name': 'Filière'}
+    if entity == 's3_domain':
+        return {'id': fresh('s3'), 'region': REGION if rel == 'own-region' else '84',
+                'name': 'Domaine de spécialisation'}
     if entity == 'national_figure':
         counter[0] += 1
         return {'indicator': 'members', 'year': 2040 + counter[0] % 50, 'statistic': 'median',
@@ -576,6 +586,11 @@ def attack(name):
         # The same file as a workbook: the conflict check read only CSV and let it through.
         csv_text = f'proposal_id,reviewer_id\n{CONFLICT[0]},{CONFLICT[1]}\n'
         return [('POST-XLSX', '/api/v1/import/assignment', csv_text, None)]
+    if name == 'attack_region_moves_s3_domain_out':
+        # A domain of its own strategy moved into another Region's, which that Region would then
+        # find among its priorities.
+        key = find_row('s3_domain', 'own-region')
+        return [('PATCH', item_path('s3_domain', key), {'region': '84'}, 'current')]
     if name == 'attack_region_moves_cluster':
         return [('PATCH', item_path('cluster', [C2]), {'region': '84'}, 'current')]
     if name == 'attack_region_sets_cluster_scale':

@@ -37,8 +37,8 @@ TEST_F(Cli, ExitCodes) {
   EXPECT_EQ(run({"export", "cluster", "--format", "yaml"}), 2);
   EXPECT_EQ(run({"export", "cluster"}), 0);
   EXPECT_EQ(out(),
-            "id,name,acronym,themes,region,scale,filiere,website,founded\naero,Aerospace "
-            "Valley,,,76,national,,,\n");
+            "id,name,acronym,themes,region,scale,filiere,s3_domains,website,founded\naero,"
+            "Aerospace Valley,,,76,national,,,,\n");
   EXPECT_EQ(run({"--help"}), 0);
   EXPECT_EQ(run({"import", "--help"}), 0);
 }

@@ -42,7 +42,7 @@ TEST(Schema, EveryEntityHasAKeyAndValidReferences) {
       EXPECT_NE(find_entity(e.owner), nullptr);
     }
   }
-  EXPECT_EQ(entities().size(), 33u);
+  EXPECT_EQ(entities().size(), 35u);
 }
 
 TEST(Schema, CellRulesGiveExactMessages) {

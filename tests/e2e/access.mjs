@@ -176,6 +176,28 @@ try {
     const d = JSON.parse((await fetchIn(page, "/api/v1/diagnostic?limit=1000")).text);
     assert.ok(d.items.length > 0 && d.items.every((x) => allowed.includes(x.cluster_id)), "diagnostics of its clusters only");
     assert.equal((await fetchIn(page, "/api/v1/firm_year?limit=5")).status, 403, "no firm microdata");
+    if (name === "e2e-region") {
+      step = `${name}: its co-funding`;
+      await page.goto(`${base}/#/cofunding`);
+      await page.waitForSelector('#cof-years[data-ready="true"]');
+      assert.equal(await page.locator("#cof-region").count(), 0, "a region sees its own region, no choice");
+      const own = JSON.parse((await fetchIn(page, `/api/v1/regions/${REGION}/cofunding?from=2013&to=2022`)).text);
+      assert.deepEqual(own.published_years, [YEAR], "the published year only");
+      const rated = own.clusters.filter((c) => c.home && c.evaluations.length);
+      assert.ok(rated.length >= 1, "its clusters' published ratings");
+      assert.ok(own.clusters.filter((c) => !c.home).every((c) => c.evaluations.length === 0), "no rating of another region's cluster");
+      assert.ok((await page.locator("#cof-table").textContent()).includes(rated[0].name), "its rated cluster listed");
+      await page.screenshot({ path: join(shots, "cofunding-region-fr.png"), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.evaluate(() => localStorage.setItem("poles.lang", "en"));
+      await page.reload();
+      await page.waitForSelector('#cof-years[data-ready="true"]');
+      assert.ok((await page.locator("h1").textContent()).startsWith("Co-funding of the Region"));
+      await page.screenshot({ path: join(shots, "cofunding-region-en-390.png"), fullPage: true });
+      await page.evaluate(() => localStorage.setItem("poles.lang", "fr"));
+      await page.setViewportSize({ width: 1280, height: 900 });
+      assert.equal((await fetchIn(page, "/api/v1/regions/84/cofunding")).status, 403, "not another Region's money");
+    }
     await page.close();
   }
 

@@ -371,6 +371,19 @@ try {
   assert.equal(await page.locator("#svc-matched").count(), outcomes.matched.effect == null ? 0 : 1);
   await shot("17-services");
 
+  // A Region's co-funding (as the admin, region 11): the table holds one row per cluster the API
+  // gives, and the headline aid is the API's.
+  step = "Regional co-funding";
+  await page.click('nav a[href="#/cofunding"]');
+  await page.waitForSelector('#cof-years[data-ready="true"]');
+  const cofRegion = await page.locator("#cof-region").inputValue();
+  const cof = await page.evaluate(async (r) => (await fetch(`/api/v1/regions/${r}/cofunding?from=2013&to=2022`)).json(), cofRegion);
+  assert.ok(cof.clusters.length > 0, "clusters of the region listed");
+  assert.equal(await page.locator("#cof-table tbody tr").count(), Math.min(cof.clusters.length, 50));
+  assert.equal(await page.locator("#cof-funders tbody tr").count(), cof.funders.length);
+  assert.ok((await page.locator("#cof-kpis").textContent()).includes(cof.projects.toLocaleString("fr-FR")), "projects in the headline");
+  await shot("17b-cofunding");
+
   // Employment: the LQ map, the projection, shift-share by region; the sector sheet as HTML and PDF.
   step = "Employment and the sector sheet";
   await page.click('nav a[href="#/employment"]');
@@ -641,6 +654,7 @@ try {
     ["organisation", `#/organisation/${orgId}`, "pageOrganisation"], ["project", `#/project/${projId}`, "pageProject"],
     ["compare", `#/compare?clusters=${two.join(",")}&regions=11,84`, "pageCompare", '#cmp-radar[data-ready="true"]'], ["glossary", "#/glossary", "pageGlossary"],
     ["network", "#/network", "pageNetwork", '#net-graph[data-ready="true"]'], ["pipeline", "#/pipeline", "pagePipeline"], ["services", "#/services", "pageServices"],
+    ["cofunding", "#/cofunding", "pageCofunding", '#cof-years[data-ready="true"]'], ["evaluate-characterisation", "#/evaluate?tab=characterisation", "pageEvaluate", "#chr-strategies"],
     ["employment", "#/employment", "pageEmployment"], ["evaluate", "#/evaluate", "pageEvaluate"], ["evaluate-detail", `#/evaluate?cluster=${encodeURIComponent(profileId)}&tab=detail`, "pageEvaluate"],
     ["impact", "#/impact", "pageImpact"], ["select", "#/select", "pageSelect"], ["import", "#/import", "pageImport"], ["account", "#/account", "pageAccount"],
     ["users", "#/admin/users", "pageUsers"], ["audit", "#/admin/audit", "pageAudit"], ["requests", "#/requests", "pageRequests"]];

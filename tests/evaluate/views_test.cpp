@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <optional>
 
 #include "characterise/characterise.h"
 #include "eco.h"
@@ -140,6 +141,108 @@ TEST(EvaluateIndicators, MembersEuropeanProjectsCountWhatTheMembersBringApartFro
   EXPECT_EQ(cat.at(2018, b, labelled_eu), 1);
   EXPECT_EQ(cat.at(2018, a, labelled_eu), 0);
   EXPECT_EQ(cat.at(2015, a, members_eu), 0);
+}
+
+// Governance, IP and technology transfer (issue #23 item 8), counted by hand on six organisations.
+TEST(EvaluateIndicators, BoardSeatsIpAgreementsSattsAndBusinessDevelopment) {
+  Eco e;
+  e.cluster("a", "11").cluster("b", "24");
+  e.org("sme1", "company", "11", "pme").org("sme2", "company", "11", "tpe");
+  e.org("big", "company", "11", "ge").org("lab", "research", "11");
+  e.org("satt", "satt", "11").org("uni", "higher_education", "24");
+  auto seat = [&](const std::string& o, const std::string& c, std::optional<int64_t> held,
+                  const std::string& end = "") {
+    e.row("membership", {{"organisation_id", o},
+                         {"cluster_id", c},
+                         {"start_date", std::string("2015-01-01")},
+                         {"end_date", end.empty() ? Value{} : Value{end}},
+                         {"board_seat", held ? Value{*held} : Value{}}});
+  };
+  seat("sme1", "a", 1);
+  seat("sme2", "a", 1, "2019-06-30");  // off the board (and the cluster) after mid-2019
+  seat("big", "a", 1);
+  seat("lab", "a", 0);
+  seat("satt", "a", std::nullopt);
+  seat("uni", "b", std::nullopt);  // b records no seat: no share, not a zero
+  // sme1 again, from 2020 (a second membership row): one member, one seat.
+  e.row("membership", {{"organisation_id", std::string("sme1")},
+                       {"cluster_id", std::string("a")},
+                       {"start_date", std::string("2020-01-01")},
+                       {"board_seat", int64_t{1}}});
+  auto project = [&](const std::string& id, int year, const std::string& ip, double aid,
+                     std::vector<std::string> partners) {
+    e.row("project", {{"id", id},
+                      {"acronym", id},
+                      {"programme", std::string("FUI")},
+                      {"status", std::string("funded")},
+                      {"start_date", std::to_string(year) + "-03-01"},
+                      {"public_aid", aid},
+                      {"ip_agreement", ip.empty() ? Value{} : Value{ip}}});
+    e.row("project_label", {{"project_id", id},
+                            {"cluster_id", std::string("a")},
+                            {"date", std::to_string(year - 1) + "-11-15"}});
+    for (const auto& o : partners)
+      e.row("participation",
+            {{"project_id", id}, {"organisation_id", o}, {"role", std::string("partner")}});
+  };
+  project("p1", 2020, "signed", 100, {"sme1", "lab"});
+  project("p2", 2020, "draft", 100, {"sme1", "satt"});
+  project("p3", 2020, "", 100, {"big"});      // agreement not recorded: out of the share
+  project("p4", 2020, "signed", 0, {"lab"});  // not funded: out of the share
+  project("p5", 2020, "none", 50, {"sme2"});
+  auto result = [&](const std::string& id, const std::string& prj, const std::string& kind,
+                    const std::string& holder) {
+    e.row("result", {{"id", id},
+                     {"project_id", prj},
+                     {"organisation_id", holder},
+                     {"kind", kind},
+                     {"date", std::string("2020-09-01")}});
+  };
+  result("r1", "p1", "licence", "satt");   // held by a SATT
+  result("r2", "p1", "licence", "lab");    // neither
+  result("r3", "p2", "spin_off", "sme1");  // from a project with a SATT partner
+  result("r4", "p2", "patent", "sme1");    // not a transfer
+  auto service = [&](const std::string& id, const std::string& kind) {
+    e.row("service", {{"id", id},
+                      {"cluster_id", std::string("a")},
+                      {"kind", kind},
+                      {"date", std::string("2020-05-01")}});
+  };
+  service("s1", "business_development");
+  service("s2", "go_to_market");
+  service("s3", "b2b_meeting");
+  e.row("service", {{"id", std::string("s0")},  // services are recorded in 2019, not this kind
+                    {"cluster_id", std::string("a")},
+                    {"kind", std::string("b2b_meeting")},
+                    {"date", std::string("2019-05-01")}});
+  const auto s = e.build();
+  const auto cat = evaluate::catalogue(*s, 2019, 2020);
+  const int32_t a = s->table("cluster").find("a"), b = s->table("cluster").find("b");
+  auto at = [&](int y, int32_t c, const char* id) {
+    const int i = evaluate::indicator_index(id);
+    EXPECT_GE(i, 0) << id;
+    return cat.at(y, c, i);
+  };
+  // Seats held in 2019: sme1, sme2, big → 2 SMEs of 3; in 2020 sme1 and big → 1 of 2.
+  EXPECT_DOUBLE_EQ(at(2019, a, "sme_board_share"), 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(at(2020, a, "sme_board_share"), 0.5);
+  EXPECT_TRUE(std::isnan(at(2020, b, "sme_board_share")));
+  // Funded with a recorded agreement: p1 signed, p2 draft, p5 none → 1 of 3.
+  EXPECT_DOUBLE_EQ(at(2020, a, "ip_agreement_share"), 1.0 / 3.0);
+  EXPECT_TRUE(std::isnan(at(2019, a, "ip_agreement_share")));
+  // One project of five starting in 2020 with a SATT partner (p2).
+  EXPECT_DOUBLE_EQ(at(2020, a, "satt_projects"), 0.2);
+  EXPECT_EQ(at(2020, a, "licences"), 2);
+  EXPECT_EQ(at(2020, a, "satt_transfers"), 2);  // r1 (held by the SATT), r3 (p2 has one)
+  EXPECT_EQ(at(2020, a, "spin_offs"), 1);
+  EXPECT_EQ(at(2020, a, "business_development"), 2);
+  // Before the first business development action anywhere, no value (not a zero), although
+  // services are recorded that year.
+  EXPECT_EQ(at(2019, a, "b2b_meetings"), 1);
+  EXPECT_TRUE(std::isnan(at(2019, a, "business_development")));
+  EXPECT_FALSE(cat.records(2019, evaluate::indicator_index("business_development")));
+  EXPECT_EQ(at(2020, a, "b2b_meetings"), 1);
+  EXPECT_EQ(at(2020, a, "services_delivered"), 3);
 }
 
 TEST(EvaluateAssessments, MeansAndAgreementByHand) {
@@ -310,6 +413,96 @@ TEST(EvaluateCharacterisation, MeasuredScaleSectorOverlapsAndGaps) {
   const auto strict = characterise::characterise(*s, 2022, {0.6, 0.6, 0.5});
   EXPECT_EQ(strict.clusters[0].measured_scale, "regional");
   EXPECT_TRUE(strict.clusters[0].scale_mismatch);
+}
+
+// The coherence with the strategies (CESE recommendation 11): filières and S3 domains by hand.
+TEST(EvaluateCharacterisation, StrategiesOutsidePrioritiesGapsOverlapsAndUnknownIds) {
+  Eco e;
+  for (const auto& [id, name] : {std::pair{"aeronautique", "Aéronautique"},
+                                 {"bois", "Bois"},
+                                 {"eau", "Eau"},
+                                 {"chimie", "Chimie et matériaux"}})
+    e.row("filiere", {{"id", std::string(id)}, {"name", std::string(name)}});
+  auto domain = [&](const std::string& id, const std::string& region, const std::string& period) {
+    e.row("s3_domain", {{"id", id},
+                        {"region", region},
+                        {"name", "Domaine " + id},
+                        {"period", period.empty() ? Value{} : Value{period}}});
+  };
+  domain("s3-11-a", "11", "2021-2027");
+  domain("s3-11-b", "11", "");
+  domain("s3-11-old", "11", "2014-2020");  // another period: neither served nor unknown in 2022
+  domain("s3-24-x", "24", "2021-2027");
+  auto cluster = [&](const std::string& id, const std::string& region, const std::string& filiere,
+                     const std::string& s3) {
+    e.row("cluster", {{"id", id},
+                      {"name", "Cluster " + id},
+                      {"region", region},
+                      {"scale", std::string("regional")},
+                      {"filiere", filiere},
+                      {"s3_domains", s3.empty() ? Value{} : Value{s3}}});
+    e.row("cluster_label", {{"cluster_id", id},
+                            {"phase", int64_t{5}},
+                            {"start_year", int64_t{id == "old" ? 2010 : 2019}},
+                            {"end_year", int64_t{id == "old" ? 2018 : 2026}}});
+  };
+  cluster("c1", "11", "aeronautique", "s3-11-a|bogus|s3-11-old");
+  cluster("c2", "11", "transports", "");      // no committee of that name; names no domain
+  cluster("c3", "24", "bois", "s3-11-a");     // serves another region's domain, none of its own
+  cluster("c5", "84", "EAU", "");             // a committee by its name; 84 has no strategy
+  cluster("old", "24", "chimie", "s3-24-x");  // not labelled in 2022: serves nothing that year
+  cluster("c6", "11", "bois", "s3-11-a|s3-11-a");  // the same id twice counts once
+  const auto s = e.build();
+  const auto c = characterise::characterise(*s, 2022, {});
+  ASSERT_EQ(c.clusters.size(), 5u);
+  const auto& c1 = c.clusters[0];
+  EXPECT_EQ(c1.filiere_name, "Aéronautique");
+  EXPECT_EQ(c1.s3_domains, std::vector<std::string>{"s3-11-a"});
+  EXPECT_EQ(c1.s3_unknown, std::vector<std::string>{"bogus"});
+  EXPECT_TRUE(c1.s3_mapped);
+  EXPECT_FALSE(c1.outside_priorities);
+  const auto& c2 = c.clusters[1];
+  EXPECT_EQ(c2.filiere_name, "");
+  EXPECT_FALSE(c2.s3_mapped);
+  EXPECT_TRUE(c2.outside_priorities);
+  const auto& c3 = c.clusters[2];
+  EXPECT_EQ(c3.s3_domains, std::vector<std::string>{"s3-11-a"});
+  EXPECT_TRUE(c3.s3_mapped);
+  EXPECT_TRUE(c3.outside_priorities);
+  const auto& c5 = c.clusters[3];
+  EXPECT_EQ(c5.filiere_name, "Eau");
+  EXPECT_FALSE(c5.outside_priorities);  // nothing to be outside of
+  const auto& c6 = c.clusters[4];
+  EXPECT_EQ(c6.s3_domains, std::vector<std::string>{"s3-11-a"});
+  // s3-11-a: c1 and c6 of region 11 (c3 of region 24 serves it across regions: no duplication).
+  ASSERT_EQ(c.s3_overlaps.size(), 1u);
+  EXPECT_EQ(c.s3_overlaps[0].domain, "s3-11-a");
+  EXPECT_EQ(c.s3_overlaps[0].clusters, (std::vector<std::string>{"c1", "c6"}));
+  ASSERT_EQ(c.s3_gaps.size(), 2u);
+  EXPECT_EQ(c.s3_gaps[0].domain, "s3-11-b");
+  EXPECT_EQ(c.s3_gaps[0].region, "11");
+  EXPECT_EQ(c.s3_gaps[1].domain, "s3-24-x");  // only the unlabelled cluster serves it
+  ASSERT_EQ(c.filiere_gaps.size(), 1u);
+  EXPECT_EQ(c.filiere_gaps[0].filiere, "chimie");  // its only cluster is not labelled
+  EXPECT_EQ(c.regions_without_s3, std::vector<std::string>{"84"});
+  // In 2016 (only `old` labelled) the 2014–2020 domain counts and the 2021–2027 ones do not:
+  // `old` names s3-24-x, of another period (neither served nor unknown).
+  const auto before = characterise::characterise(*s, 2016, {});
+  ASSERT_EQ(before.clusters.size(), 1u);
+  EXPECT_TRUE(before.clusters[0].s3_unknown.empty());
+  EXPECT_FALSE(before.clusters[0].s3_mapped);
+  std::vector<std::string> gaps;
+  for (const auto& g : before.s3_gaps) gaps.push_back(g.domain);
+  EXPECT_EQ(gaps, (std::vector<std::string>{"s3-11-b", "s3-11-old"}));
+
+  // Without reference tables, nothing is judged.
+  Eco bare;
+  bare.cluster("z", "11");
+  const auto none = characterise::characterise(*bare.build(), 2022, {});
+  ASSERT_EQ(none.clusters.size(), 1u);
+  EXPECT_FALSE(none.clusters[0].filiere_name.has_value());
+  EXPECT_FALSE(none.clusters[0].outside_priorities);
+  EXPECT_TRUE(none.s3_gaps.empty() && none.filiere_gaps.empty() && none.regions_without_s3.empty());
 }
 
 }  // namespace

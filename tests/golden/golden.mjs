@@ -136,6 +136,8 @@ const entityRows = {
   project_funding: { project_id: PRJ, funder_id: 'golden-funder', amount: 1000, instrument: 'grant' },
   commune: { code: '2A900', name: 'Commune dorée', kind: 'commune', postcodes: '20000' },
   organisation_identifier: { scheme: 'pic', value: '999999999', organisation_id: ORG, source: 'golden' },
+  filiere: { id: 'golden-filiere', name: 'Filière dorée', name_en: 'Golden filière' },
+  s3_domain: { id: 'golden-s3', region: '84', name: 'Domaine doré', filieres: 'golden-filiere', period: '2021-2027' },
 };
 // Created in this order, deleted in the reverse order (children before their parents). Every
 // territory of the country exists already: one is updated, deleted, then created again.
@@ -246,6 +248,10 @@ add('pipeline-leverage', 'GET', '/api/v1/pipeline/leverage');
 add('pipeline-funding', 'GET', `/api/v1/pipeline/funding?cluster=${C}`);
 add('pipeline-funding-region', 'GET', '/api/v1/pipeline/funding?funder=region-24&from=2010&to=2020', { as: 'manager' });
 add('pipeline-funding-unknown-funder', 'GET', '/api/v1/pipeline/funding?funder=nobody');
+add('region-cofunding', 'GET', '/api/v1/regions/24/cofunding?from=2013&to=2022');
+add('region-cofunding-unknown', 'GET', '/api/v1/regions/99/cofunding');
+add('region-cofunding-bad-window', 'GET', '/api/v1/regions/24/cofunding?from=2022&to=2013');
+add('region-cofunding-manager', 'GET', '/api/v1/regions/24/cofunding', { as: 'manager' });
 add('programme-delete-in-use', 'DELETE', '/api/v1/programme/FUI');
 add('services-summary', 'GET', '/api/v1/services/summary?from=2016&to=2020');
 add('services-diagnostics', 'GET', '/api/v1/services/diagnostics');
@@ -475,7 +481,7 @@ function keyPath(entity, row) {
     decision: ['proposal_id'], firm_year: ['siren', 'year'], employment: ['level', 'code', 'sector', 'year'],
     truth: ['key'], territory: ['level', 'code'], funder: ['id'], programme: ['code'],
     project_funding: ['project_id', 'funder_id'], national_figure: ['indicator', 'year'],
-    commune: ['code'], organisation_identifier: ['scheme', 'value'],
+    commune: ['code'], organisation_identifier: ['scheme', 'value'], filiere: ['id'], s3_domain: ['id'],
   };
   return keys[entity].map((k) => encodeURIComponent(String(row[k]))).join('/');
 }

@@ -2,6 +2,10 @@
 // digital diagnostics, employment and the data of a sector sheet.
 #include "app/factory.h"
 
+#include <fmt/format.h>
+
+#include "app/access.h"
+#include "app/cofunding.h"
 #include "http/router.h"
 #include "http/services.h"
 
@@ -35,6 +39,23 @@ void add_factory_routes(Router& r, Services&) {
       .returns<app::FundingOverview>()
       .handle([](Ctx& c) {
         c.view([&](const auto& s) { return app::pipeline_funding(s, c.args, &c.user()); });
+      });
+  // A Region's co-funding (app/cofunding.h): its own region for a region account; every region
+  // for the State, evaluators and administrators.
+  r.get("/api/v1/regions/{region}/cofunding",
+        "A Region's money on the clusters' projects over a window of years: by year, funder and "
+        "cluster, its leverage, and its clusters' contract targets and published ratings",
+        "pipeline")
+      .may(app::Op::kRead, "region_cofunding")
+      .params(app::cofunding_params())
+      .cached()
+      .returns<app::RegionCofunding>()
+      .handle([](Ctx& c) {
+        if (!app::may_read_region_view(c.user(), "region_cofunding", c.path[0]))
+          return c.fail(Status::permission_denied(
+              fmt::format("a region reads its own co-funding, not region '{}'", c.path[0])));
+        c.view(
+            [&](const auto& s) { return app::region_cofunding(s, *c.store, c.path[0], c.args); });
       });
   r.get("/api/v1/services/summary",
         "SME services: reach, intensity, heterogeneity, international activity, outcomes",
