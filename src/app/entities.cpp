@@ -83,14 +83,27 @@ Status check_references(store::Transaction& tx, const schema::Entity& e, const R
     const auto& f = e.fields[i];
     const auto target_name = !f.references.empty() ? f.references : f.referential;
     if (target_name.empty() || is_null(row[i])) continue;
+    if (before != nullptr && (*before)[i] == row[i]) continue;  // as stored: checked then
     const auto* target = schema::find_entity(target_name);
-    POLES_ASSIGN_OR_RETURN(auto found, tx.get(*target, {row[i]}));
-    if (!found) {
+    // A list names several rows: each item is checked.
+    const bool list = f.check == schema::Check::kList;
+    const std::string text = value_to_text(row[i]);
+    std::vector<Value> names;
+    if (list) {
+      for (const auto item : schema::list_items(text)) names.emplace_back(std::string(item));
+    } else {
+      names.push_back(row[i]);
+    }
+    for (const auto& name : names) {
+      POLES_ASSIGN_OR_RETURN(auto found, tx.get(*target, {name}));
+      if (found) continue;
       FieldError fe;
       fe.file = "request";
       fe.field = std::string(f.name);
-      fe.value = value_to_text(row[i]);
-      fe.rule = fmt::format("refers to an unknown {}", target_name);
+      fe.value = text;
+      fe.rule =
+          list ? fmt::format("item '{}' refers to an unknown {}", value_to_text(name), target_name)
+               : fmt::format("refers to an unknown {}", target_name);
       errors.push_back(std::move(fe));
     }
   }
@@ -537,12 +550,27 @@ Status delete_row(store::Store& s, const User& u, const schema::Entity& e, const
   for (const auto& other : schema::entities()) {
     for (const auto& f : other.fields) {
       if (f.referential != e.name) continue;
-      POLES_ASSIGN_OR_RETURN(
-          auto used,
-          tx->query(fmt::format("SELECT COUNT(*) FROM {} WHERE {} = ?",
-                                store::quote_ident(other.name), store::quote_ident(f.name)),
-                    {key[0]}));
-      const int64_t n = used.empty() ? 0 : std::get<int64_t>(used[0][0]);
+      int64_t n = 0;
+      if (f.check == schema::Check::kList) {  // lists are few and short: read and split
+        POLES_ASSIGN_OR_RETURN(
+            auto lists,
+            tx->query(fmt::format("SELECT {0} FROM {1} WHERE {0} IS NOT NULL",
+                                  store::quote_ident(f.name), store::quote_ident(other.name)),
+                      {}));
+        const std::string id = value_to_text(key[0]);
+        for (const auto& r : lists) {
+          const std::string list = value_to_text(r[0]);
+          const auto items = schema::list_items(list);
+          n += std::find(items.begin(), items.end(), id) != items.end();
+        }
+      } else {
+        POLES_ASSIGN_OR_RETURN(
+            auto used,
+            tx->query(fmt::format("SELECT COUNT(*) FROM {} WHERE {} = ?",
+                                  store::quote_ident(other.name), store::quote_ident(f.name)),
+                      {key[0]}));
+        n = used.empty() ? 0 : std::get<int64_t>(used[0][0]);
+      }
       if (n > 0)
         return Status::conflict(fmt::format("{} '{}' is still named by {} row(s) of {} (field {})",
                                             e.name, store::key_text(e, *before), n, other.name,

@@ -42,9 +42,10 @@ constexpr Field kCluster[] = {
             "`filiere` (strategic filière committee) when the store holds them"},
     {.name = "s3_domains",
      .check = C::kList,
+     .referential = "s3_domain",
      .doc = "ids of the `s3_domain` rows (the Regions' smart-specialisation priorities) the "
-            "cluster serves, `|`-separated; ids that name no domain are listed by the "
-            "characterisation's coherence check"},
+            "cluster serves, `|`-separated; each must name a domain of the store (a domain "
+            "cannot be deleted while a cluster names it)"},
     {.name = "website", .check = C::kUrl, .doc = "http(s) address"},
     {.name = "founded", .type = T::kInt, .min = 2004, .max = 2100, .doc = "year of first label"},
 };
@@ -193,14 +194,18 @@ constexpr Field kS3Domain[] = {
      .check = C::kSlug,
      .required = true,
      .key = true,
-     .doc = "e.g. `s3-76-aeronautique`"},
+     .doc = "`s3-` then the region's code and a dash, e.g. `s3-76-aeronautique`"},
     {.name = "region",
      .check = C::kRegion,
      .required = true,
      .doc = "the Region whose strategy it is"},
     {.name = "name", .required = true, .doc = "name in French, as the strategy words it"},
     {.name = "name_en", .doc = "name in English"},
-    {.name = "filieres", .check = C::kList, .doc = "ids of the filières it serves, `|`-separated"},
+    {.name = "filieres",
+     .check = C::kList,
+     .referential = "filiere",
+     .doc = "ids of the `filiere` rows it serves, `|`-separated (a filière cannot be deleted "
+            "while a domain names it)"},
     {.name = "period", .doc = "the strategy's period, e.g. `2021-2027`"},
 };
 
@@ -857,6 +862,16 @@ void check_organisation(const Entity& e, Row& row, std::vector<FieldError>& erro
 
 }  // namespace
 
+std::vector<std::string_view> list_items(std::string_view text) {
+  std::vector<std::string_view> out;
+  for (size_t at = 0; at <= text.size();) {
+    const size_t end = std::min(text.find('|', at), text.size());
+    if (end > at) out.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+
 std::span<const Entity> entities() { return kEntities; }
 
 const Entity* find_entity(std::string_view name) {
@@ -1059,6 +1074,14 @@ void check_row(const Entity& e, Row& row, std::vector<FieldError>& errors) {
       add_error(
           errors, e, i_region, row,
           fmt::format("is required for a funder of kind {} (the region whose money it is)", *kind));
+  } else if (n == "s3_domain") {
+    // A domain's id carries its region's code: no region takes (and blocks) another's ids.
+    const int i_id = field_index(e, "id");
+    const auto* id = text_at(row, i_id);
+    const auto* region = text_at(row, field_index(e, "region"));
+    if (id && region && !id->starts_with(fmt::format("s3-{}-", *region)))
+      add_error(errors, e, i_id, row,
+                fmt::format("must begin with s3-{}- (the code of the domain's region)", *region));
   } else if (n == "proposal") {
     check_order(e, row, "trl_start", "trl_target", errors);
   } else if (n == "territory") {

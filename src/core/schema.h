@@ -97,6 +97,9 @@ inline constexpr std::string_view kUnknownCommuneRule =
     "unknown commune: not in the official geographic code the store holds (INSEE's COG, "
     "imported with poles import-communes)";
 
+// The items of a `|`-separated list cell (Check::kList), in order, empty items skipped.
+std::vector<std::string_view> list_items(std::string_view text);
+
 // Markdown description of every entity (the body of docs/data-format.md's reference section).
 std::string markdown_reference();
 

@@ -146,7 +146,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 129> raw{{
+    const std::array<std::pair<const char*, const char*>, 133> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -381,6 +381,14 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
          "$1 « $2 » est encore utilisé par d'autres lignes : $3"},
         {R"(^refers to an unknown (\S+) \(not in the store, nor (?:earlier )?in this load\)$)",
          "fait référence à un·e $1 inconnu·e (ni dans la base, ni dans ce chargement)"},
+        {R"(^refers to an unknown (\S+)$)", "ne désigne aucune ligne de la table $1"},
+        {R"(^item '(.*)' refers to an unknown (\S+) \(not in the store, nor in this load\)$)",
+         "l'élément « $1 » ne désigne aucune ligne de la table $2 (ni dans la base, ni dans ce "
+         "chargement)"},
+        {R"(^item '(.*)' refers to an unknown (\S+)$)",
+         "l'élément « $1 » ne désigne aucune ligne de la table $2"},
+        {R"(^must begin with s3-(\S+)- \(the code of the domain's region\)$)",
+         "doit commencer par s3-$1- (le code de la région du domaine)"},
     }};
     auto* t = new std::vector<std::pair<std::regex, std::string>>();
     for (const auto& [re, fr] : raw) t->emplace_back(std::regex(re), fr);

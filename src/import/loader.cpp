@@ -431,8 +431,17 @@ void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin, Merg
     const Value& v = row[static_cast<size_t>(i)];
     if (is_null(v)) continue;
     const std::string& ref = std::get<std::string>(v);
-    if (keys->contains(ref)) continue;
     const auto& f = e.fields[static_cast<size_t>(i)];
+    if (f.check == schema::Check::kList) {  // each item, once the whole load is read
+      for (const auto item : schema::list_items(ref)) {
+        if (keys->contains(std::string(item))) continue;
+        pending_refs_.push_back({&e, i, ref, origin,
+                                 origin.columns ? *origin.columns : std::vector<int>{},
+                                 f.referential, std::string(item)});
+      }
+      continue;
+    }
+    if (keys->contains(ref)) continue;
     if (f.references == e.name) {  // may be defined later in this load
       pending_refs_.push_back(
           {&e, i, ref, origin, origin.columns ? *origin.columns : std::vector<int>{}});
@@ -553,12 +562,17 @@ void Loader::check_project_events() {
 
 Result<LoadReport> Loader::finish(const std::string& audit_key) {
   for (auto& p : pending_refs_) {
-    if (keys_of(*p.entity).contains(p.value)) continue;
+    const auto* target = p.target.empty() ? p.entity : schema::find_entity(p.target);
+    if (keys_of(*target).contains(p.item.empty() ? p.value : p.item)) continue;
     RowOrigin origin = p.origin;
     origin.columns = p.columns.empty() ? nullptr : &p.columns;
-    add_error(error_at(origin, *p.entity, p.field, p.value,
-                       fmt::format("refers to an unknown {} (not in the store, nor in this load)",
-                                   p.entity->name)));
+    add_error(error_at(
+        origin, *p.entity, p.field, p.value,
+        p.item.empty()
+            ? fmt::format("refers to an unknown {} (not in the store, nor in this load)",
+                          target->name)
+            : fmt::format("item '{}' refers to an unknown {} (not in the store, nor in this load)",
+                          p.item, target->name)));
   }
   // Zones d'emploi: against the referential when the store (or this load) holds one.
   for (auto& z : pending_zones_) {

@@ -139,6 +139,8 @@ class Loader {
     std::string value;
     RowOrigin origin;
     std::vector<int> columns;
+    std::string_view target = {};  // references: the entity named (empty: `entity` itself)
+    std::string item = {};         // a list's item that names it (empty: the whole value)
   };
   std::vector<PendingRef> pending_refs_;
   std::vector<PendingRef> pending_zones_;

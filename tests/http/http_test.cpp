@@ -616,6 +616,73 @@ TEST_P(HttpTest, AZoneWrittenThroughTheApiIsCheckedAgainstTheReferential) {
   EXPECT_EQ(res->status, 422) << res->body;
 }
 
+// The Regions' S3 domains a cluster names, and the filières a domain serves, are rows of the
+// store: a write naming an unknown one is refused item by item (forms and imports alike), a
+// domain or filière still named cannot be deleted, and a domain's id carries its region's code
+// (a region cannot take, and so block, another region's ids).
+TEST_P(HttpTest, S3DomainsAndFilieresAreNamedRowsKeptWhileNamed) {
+  const auto domain = [](const char* id, const char* region, const char* filieres) {
+    return Json{{"id", id}, {"region", region}, {"name", "Numérique"}, {"filieres", filieres}}
+        .dump();
+  };
+  auto res = call("POST", "/api/v1/s3_domain", auth(Role::kState),
+                  domain("s3-84-numerique", "84", "numerique|logiciels"));
+  ASSERT_EQ(res->status, 201) << res->body;
+  res = call("POST", "/api/v1/s3_domain", auth(Role::kState),
+             domain("s3-76-numerique", "84", "numerique"));
+  ASSERT_EQ(res->status, 422) << res->body;
+  EXPECT_NE(res->body.find("must begin with s3-84- (the code of the domain's region)"),
+            std::string::npos)
+      << res->body;
+  res = call("POST", "/api/v1/s3_domain", auth(Role::kState),
+             domain("s3-84-sante", "84", "sante|pharmacie"));
+  ASSERT_EQ(res->status, 422) << res->body;
+  EXPECT_NE(res->body.find("item 'pharmacie' refers to an unknown filiere"), std::string::npos)
+      << res->body;
+  const auto cluster = [](const char* id, const char* domains) {
+    return Json{
+        {"id", id}, {"name", id}, {"region", "84"}, {"scale", "regional"}, {"s3_domains", domains}}
+        .dump();
+  };
+  res = call("POST", "/api/v1/cluster", auth(Role::kState),
+             cluster("c-s3", "s3-84-numerique|s3-84-absent"));
+  ASSERT_EQ(res->status, 422) << res->body;
+  EXPECT_NE(res->body.find("item 's3-84-absent' refers to an unknown s3_domain"), std::string::npos)
+      << res->body;
+  res = call("POST", "/api/v1/cluster", auth(Role::kState), cluster("c-s3", "s3-84-numerique"));
+  ASSERT_EQ(res->status, 201) << res->body;
+  // Named: neither the domain nor its filière can go; the rows are unchanged.
+  res = call("DELETE", "/api/v1/s3_domain/s3-84-numerique", auth(Role::kState));
+  EXPECT_EQ(res->status, 409) << res->body;
+  EXPECT_NE(res->body.find("s3_domain 's3-84-numerique' is still named by 1 row(s) of cluster "
+                           "(field s3_domains)"),
+            std::string::npos)
+      << res->body;
+  res = call("DELETE", "/api/v1/filiere/logiciels", auth(Role::kState));
+  EXPECT_EQ(res->status, 409) << res->body;
+  EXPECT_EQ(call("GET", "/api/v1/s3_domain/s3-84-numerique", auth(Role::kState))->status, 200);
+  EXPECT_EQ(call("GET", "/api/v1/filiere/logiciels", auth(Role::kState))->status, 200);
+  // An import naming an unknown domain is refused with its file, line, field and item, and
+  // nothing is written.
+  std::istringstream bad("id,name,region,scale,s3_domains\nc-bad,Bad,84,regional,s3-84-absent\n");
+  auto r = import::import_csv(*store_, *schema::find_entity("cluster"), bad, "cluster.csv", {});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().to_string().find("cluster.csv:2"), std::string::npos)
+      << r.error().to_string();
+  EXPECT_NE(r.error().to_string().find(
+                "item 's3-84-absent' refers to an unknown s3_domain (not in the store, nor in "
+                "this load)"),
+            std::string::npos)
+      << r.error().to_string();
+  EXPECT_EQ(call("GET", "/api/v1/cluster/c-bad", auth(Role::kState))->status, 404);
+  // Unnamed, a domain goes.
+  res = call("PATCH", "/api/v1/cluster/c-s3",
+             {{"Authorization", "Bearer " + tokens_[Role::kState]}, {"If-Match", "*"}},
+             R"({"s3_domains": null})");
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(call("DELETE", "/api/v1/s3_domain/s3-84-numerique", auth(Role::kState))->status, 204);
+}
+
 // A form's organisation against the list of communes the store holds, as imports check it: its
 // commune from its postal address (and department, region and zone from it), a former or
 // unknown commune refused, a zone that is not its commune's refused. The communes are written by

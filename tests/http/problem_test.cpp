@@ -65,6 +65,31 @@ TEST(Problem, CensusYearRefusedInFrench) {
             "/api/v1/census/{year}), pas ligne à ligne");
 }
 
+// The rules of named rows (a list's items, an S3 domain's id) in French, as a form shows them.
+TEST(Problem, NamedRowsAndDomainIdsInFrench) {
+  const auto french = [](const char* rule) {
+    Response res;
+    FieldError fe;
+    fe.file = "request";
+    fe.field = "s3_domains";
+    fe.value = "s3-84-absent";
+    fe.rule = rule;
+    problem(res, Status::bad_input({fe}));
+    localise_problem("fr", res);
+    return Json::parse(res.body)["errors"][0]["rule"].get<std::string>();
+  };
+  EXPECT_EQ(french("item 's3-84-absent' refers to an unknown s3_domain"),
+            "l'élément « s3-84-absent » ne désigne aucune ligne de la table s3_domain");
+  EXPECT_EQ(french("item 's3-84-absent' refers to an unknown s3_domain (not in the store, nor in "
+                   "this load)"),
+            "l'élément « s3-84-absent » ne désigne aucune ligne de la table s3_domain (ni dans "
+            "la base, ni dans ce chargement)");
+  EXPECT_EQ(french("refers to an unknown programme"),
+            "ne désigne aucune ligne de la table programme");
+  EXPECT_EQ(french("must begin with s3-84- (the code of the domain's region)"),
+            "doit commencer par s3-84- (le code de la région du domaine)");
+}
+
 TEST(Problem, ReferenceRowsInUseAndFundersInFrench) {
   Response res;
   problem(res, 409, "programme 'FUI' is still named by 46 row(s) of project (field programme)");
