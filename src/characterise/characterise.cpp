@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/date.h"
+#include "core/schema.h"
 #include "evaluate/indicators.h"
 #include "foresight/employment.h"
 #include "pipeline/projects.h"
@@ -85,13 +86,8 @@ std::map<std::pair<std::string, std::string>, foresight::Specialisation> special
 // The `|`-separated items of a list cell, each once, in order.
 std::vector<std::string> items(std::string_view list) {
   std::vector<std::string> out;
-  while (!list.empty()) {
-    const size_t bar = list.find('|');
-    const std::string item(list.substr(0, bar));
-    if (!item.empty() && std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
-    if (bar == std::string_view::npos) break;
-    list.remove_prefix(bar + 1);
-  }
+  for (const auto item : schema::list_items(list))
+    if (std::find(out.begin(), out.end(), item) == out.end()) out.emplace_back(item);
   return out;
 }
 

@@ -16,11 +16,7 @@ std::vector<std::string> split_list(const Value& v) {
   std::vector<std::string> out;
   const auto* s = std::get_if<std::string>(&v);
   if (s == nullptr) return out;
-  for (size_t p = 0; p <= s->size();) {
-    const size_t e = std::min(s->find('|', p), s->size());
-    if (e > p) out.emplace_back(s->substr(p, e - p));
-    p = e + 1;
-  }
+  for (const auto item : schema::list_items(*s)) out.emplace_back(item);
   return out;
 }
 

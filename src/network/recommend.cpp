@@ -11,6 +11,7 @@
 #include <random>
 
 #include "core/codes.h"
+#include "core/schema.h"
 
 namespace poles::network {
 
@@ -117,12 +118,8 @@ Recommender::Recommender(const Snapshot& s, const CoopGraph& g, int up_to_year, 
     if (!psector.is_null(p)) sec = intern(sectors, sector_names_, std::string(psector.text(p)));
     std::vector<int32_t> ts;
     if (!pthemes.is_null(p)) {
-      std::string_view list = pthemes.text(p);
-      while (!list.empty()) {
-        const size_t bar = list.find('|');
-        ts.push_back(intern(theme_index, theme_names_, std::string(list.substr(0, bar))));
-        list = bar == std::string_view::npos ? std::string_view{} : list.substr(bar + 1);
-      }
+      for (const auto theme : schema::list_items(pthemes.text(p)))
+        ts.push_back(intern(theme_index, theme_names_, std::string(theme)));
     }
     for (int32_t v : members[k]) {
       if (sec >= 0) ++ps[static_cast<size_t>(v)][sec];

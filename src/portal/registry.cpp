@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "core/schema.h"
 #include "portal/portal.h"
 
 namespace poles::portal {
@@ -10,15 +11,8 @@ namespace poles::portal {
 using snapshot::Snapshot;
 
 std::vector<std::string> split_list(std::string_view text) {
-  std::vector<std::string> out;
-  size_t at = 0;
-  while (at <= text.size()) {
-    size_t end = text.find('|', at);
-    if (end == std::string_view::npos) end = text.size();
-    if (end > at) out.emplace_back(text.substr(at, end - at));
-    at = end + 1;
-  }
-  return out;
+  const auto items = schema::list_items(text);
+  return {items.begin(), items.end()};
 }
 
 std::vector<ClusterFacts> cluster_facts(const Snapshot& s) {
