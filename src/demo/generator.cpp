@@ -249,6 +249,14 @@ class RowOf {
   Row row_;
 };
 
+// Salaried jobs in France by NAF division, 2022, of the order of INSEE's estimates (rounded;
+// the demo's own figures, not INSEE's): the employment table's national levels, and the weight
+// of each theme among the panel's non-member firms.
+const std::map<std::string_view, double> kNationalJobs2022 = {
+    {"01", 320e3}, {"10", 560e3}, {"13", 60e3},  {"16", 60e3},  {"20", 140e3}, {"21", 85e3},
+    {"24", 80e3},  {"26", 135e3}, {"28", 190e3}, {"29", 215e3}, {"30", 195e3}, {"35", 160e3},
+    {"36", 35e3},  {"52", 420e3}, {"62", 560e3}, {"71", 330e3}, {"72", 175e3}};
+
 double round2(double x) { return std::round(x * 100) / 100; }
 
 struct Cluster {
@@ -347,8 +355,8 @@ class Generator {
     census();
     assessments();
     calls();
-    employment();
     firm_years();
+    employment();  // after the panel's yearly figures: every cell holds its firms' jobs
     truth();
     territories();
     return counts_;
@@ -411,7 +419,9 @@ class Generator {
         row.set("id", id)
             .set("region", region)
             .set("name", fmt::format("{} (synthétique)", th.name))
-            .set("filieres", std::string(th.filiere))
+            // Logistics has no strategic committee of the CNI: its clusters name a filière the
+            // reference does not hold (the coherence check shows it); its domains serve none.
+            .set("filieres", th.filiere == "transports" ? Value{} : Value{std::string(th.filiere)})
             .set("period", std::string("2021-2027"))
             .emit();
         if (themes.contains(t)) out.emplace(std::pair{region, t}, id);
@@ -512,7 +522,9 @@ class Generator {
 
   void organisations() {
     // Member companies, then the other organisations.
-    constexpr std::array<double, 4> kSizeMix = {0.38, 0.44, 0.12, 0.06};  // tpe, pme, eti, ge
+    // tpe, pme, eti, ge. A large enterprise here is a legal unit of 5,000 staff or more (decree
+    // 2008-1354 as the store applies it to the unit's own headcount): France has about 250 of them.
+    constexpr std::array<double, 4> kSizeMix = {0.40, 0.45, 0.14, 0.01};
     for (int i = 0; i < plan_.companies; ++i) {
       Org o;
       o.kind = OrgKind::kCompany;
@@ -523,8 +535,8 @@ class Generator {
       o.department = department_in(region);
       o.size = static_cast<SizeClass>(rng_.pick(kSizeMix));
       const auto& theme = kThemes[static_cast<size_t>(cl.theme)];
-      o.naf = naf_for(rng_, rng_.chance(0.7) ? theme.naf_division
-                                             : std::string_view(rng_.chance(0.5) ? "72" : "71"));
+      o.naf = naf_for(rng_, rng_.chance(0.85) ? theme.naf_division
+                                              : std::string_view(rng_.chance(0.5) ? "72" : "71"));
       o.siren = siren_from(31000000 + static_cast<int64_t>(i) * 7 + 3);
       o.id = "siren:" + o.siren;
       orgs_.push_back(std::move(o));
@@ -557,8 +569,9 @@ class Generator {
   void panel() {
     const int n_members = plan_.companies;
     const int n_non = plan_.companies * plan_.non_member_ratio;
-    constexpr std::array<double, 4> kSizeMix = {0.55, 0.38, 0.05, 0.02};  // non-members: smaller
-    const std::array<double, 4> kLogHc = {std::log(4.0), std::log(45.0), std::log(900.0),
+    // Non-members are smaller: most firms of these sectors are very small.
+    constexpr std::array<double, 4> kSizeMix = {0.6895, 0.30, 0.01, 0.0005};
+    const std::array<double, 4> kLogHc = {std::log(4.0), std::log(45.0), std::log(500.0),
                                           std::log(9000.0)};
     auto draw_firm = [&](PanelFirm& f) {
       f.log_hc0 = kLogHc[static_cast<size_t>(f.size)] + 0.35 * rng_.normal();
@@ -588,14 +601,22 @@ class Generator {
       o.panel = static_cast<int>(firms_.size());
       firms_.push_back(std::move(f));
     }
+    // Non-members' themes weigh as their division's jobs (shared among the themes of a division).
+    std::vector<double> theme_weight;
+    for (const auto& t : kThemes) {
+      const auto same = std::count_if(kThemes.begin(), kThemes.end(), [&](const Theme& u) {
+        return u.naf_division == t.naf_division;
+      });
+      theme_weight.push_back(kNationalJobs2022.at(t.naf_division) / static_cast<double>(same));
+    }
     for (int i = 0; i < n_non; ++i) {
       PanelFirm f;
       f.siren = siren_from(50000000 + static_cast<int64_t>(i) * 3 + 1);
       const int region = pick_region();
       f.region = regions_[static_cast<size_t>(region)].code;
       const auto& theme =
-          kThemes[static_cast<size_t>(rng_.below(static_cast<int>(kThemes.size())))];
-      f.naf = naf_for(rng_, rng_.chance(0.7) ? theme.naf_division : std::string_view("72"));
+          kThemes[static_cast<size_t>(rng_.pick(std::span<const double>(theme_weight)))];
+      f.naf = naf_for(rng_, rng_.chance(0.95) ? theme.naf_division : std::string_view("72"));
       f.size = static_cast<SizeClass>(rng_.pick(kSizeMix));
       f.ability = rng_.normal();
       draw_firm(f);
@@ -1401,26 +1422,50 @@ class Generator {
     }
   }
 
+  // Salaried jobs by region and NAF division: national levels of the order of INSEE's estimates
+  // (2022, rounded; synthetic, not INSEE's figures), shared among regions by their weight and
+  // the clusters they host, growing with the region's clusters. A cell never holds fewer jobs
+  // than its panel firms employ (members and non-members, figures of firm_years()): the firms
+  // of a region's sector are at most 90 % of its jobs.
   void employment() {
+    constexpr double kPanelShareMax = 0.9;
     RowOf row(sink_, counts_, "employment");
     std::set<std::string> divisions;
     for (const auto& t : kThemes) divisions.insert(std::string(t.naf_division));
+    divisions.insert("71");
     divisions.insert("72");
+    // Each region's share of a division, and the growth of its cell.
+    std::map<std::string, std::vector<double>> share, growth;
+    for (const auto& d : divisions) {
+      double sum = 0;
+      for (const auto& r : regions_) {
+        int hosted = 0;
+        for (const auto& cl : clusters_)
+          hosted += cl.region == r.code && kThemes[static_cast<size_t>(cl.theme)].naf_division == d;
+        const double w = r.weight * (1 + 0.6 * hosted) *
+                         (0.7 + 0.6 * std::fabs(std::sin(std::stoi(d) * 1.3 + r.weight)));
+        share[d].push_back(w);
+        growth[d].push_back(1.004 + 0.003 * hosted);
+        sum += w;
+      }
+      for (double& w : share[d]) w /= sum;
+    }
+    double weight_sum = 0;
+    for (const auto& r : regions_) weight_sum += r.weight;
     for (int year = 2008; year <= 2023; ++year) {
       double national_total = 0;
       std::map<std::string, double> by_sector;
-      for (const auto& r : regions_) {
+      for (size_t ri = 0; ri < regions_.size(); ++ri) {
+        const auto& r = regions_[ri];
         double regional_total = 0;
         for (const auto& d : divisions) {
-          // Sector-region specialisation: a region hosting clusters of a theme weighs more in it.
-          int hosted = 0;
-          for (const auto& cl : clusters_)
-            hosted +=
-                cl.region == r.code && kThemes[static_cast<size_t>(cl.theme)].naf_division == d;
-          const double base = 2.6e6 * r.weight * (1 + 0.6 * hosted) *
-                              (0.7 + 0.6 * std::fabs(std::sin(std::stoi(d) * 1.3 + r.weight)));
-          const double jobs =
-              std::round(base / divisions.size() * std::pow(1.004 + 0.003 * hosted, year - 2008));
+          const auto national = kNationalJobs2022.find(d);
+          double jobs =
+              std::round((national != kNationalJobs2022.end() ? national->second : 100e3) *
+                         share[d][ri] * std::pow(growth[d][ri], year - 2022));
+          if (const auto it = cell_panel_jobs_.find(fmt::format("{}/{}/{}", r.code, d, year));
+              it != cell_panel_jobs_.end())
+            jobs = std::max(jobs, std::ceil(it->second / kPanelShareMax));
           row.set("level", std::string("region"))
               .set("code", r.code)
               .set("sector", d)
@@ -1430,7 +1475,10 @@ class Generator {
           regional_total += jobs;
           by_sector[d] += jobs;
         }
-        const double total = std::round(regional_total / 0.18);  // these sectors are ~18 % of jobs
+        // All sectors: France's 26 million salaried jobs (2022) shared by the regions' weight,
+        // and never less than three times the jobs of these sectors.
+        const double total = std::round(std::max(
+            26e6 * r.weight / weight_sum * std::pow(1.006, year - 2022), regional_total / 0.3));
         row.set("level", std::string("region"))
             .set("code", r.code)
             .set("sector", std::string("total"))
@@ -1473,6 +1521,9 @@ class Generator {
           if (it != cell_first_join_.end() && year >= it->second) spill = kSpillover;
         }
         const double hc = headcount(f, year, hc_noise_sd * g.normal());
+        // The cell's jobs hold the larger of the year's headcount and the organisation's.
+        cell_panel_jobs_[fmt::format("{}/{}/{}", f.region, f.naf.substr(0, 2), year)] +=
+            std::max(hc, headcount(f, year, 0));
         const double turnover = std::round(
             hc * f.productivity * std::exp(0.02 * (year - plan_.first_year) + 0.08 * g.normal()));
         const double log_rd = std::log(6000.0) + 0.9 * std::log(hc) + 0.8 * f.ability +
@@ -1644,6 +1695,8 @@ class Generator {
   std::optional<PlantedConflict> planted_;
   std::vector<PanelFirm> firms_;
   std::unordered_map<std::string, int> cell_first_join_;
+  // (region, NAF division, year) -> jobs of the panel's firms there (firm_years()).
+  std::unordered_map<std::string, double> cell_panel_jobs_;
 };
 
 }  // namespace

@@ -394,7 +394,8 @@ def new_body(entity, rel, token=None):
     if entity == 'filiere':
         return {'id': fresh('fil'), 'name': 'Filière'}
     if entity == 's3_domain':
-        return {'id': fresh('s3'), 'region': REGION if rel == 'own-region' else '84',
+        region = REGION if rel == 'own-region' else '84'  # a domain's id carries its region
+        return {'id': f"s3-{region}-{fresh('dom')}", 'region': region,
                 'name': 'Domaine de spécialisation'}
     if entity == 'national_figure':
         counter[0] += 1

@@ -1,5 +1,6 @@
 // Calibration of the `france`-scale demo against the published aggregates it is built on
 // (docs/demo-data.md), and the selection bias the impact engine has to fix.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -69,6 +70,80 @@ TEST_F(DemoFrance, CountsMatchThePolicysAggregates) {
     regions.insert(std::string(region.text(r)));
   EXPECT_TRUE(regions.count("04") && regions.count("01")) << "overseas clusters";
   EXPECT_GE(regions.size(), 12u);
+}
+
+// Firms fit in their region's sector: for every (region, NAF division, year), the panel's firms
+// (members and non-members, their yearly headcount) and the member companies (their headcount)
+// employ no more than the employment table's salaried jobs there; the national levels are of the
+// order of INSEE's (2022: about 560,000 jobs in IT services, 560,000 in food, 175,000 in R&D).
+TEST_F(DemoFrance, FirmsFitWithinTheirRegionsSectorEmployment) {
+  std::map<std::string, double> jobs;  // "region/division/year"
+  const Table& emp = s().table("employment");
+  double national_divisions = 0, national_total = 0;
+  std::map<std::string, double> national;
+  for (size_t r = 0; r < emp.rows; ++r) {
+    const std::string sector(emp.column("sector").text(r));
+    const int64_t year = emp.column("year").ints[r];
+    const double n = emp.column("jobs").reals[r];
+    if (emp.column("level").text(r) == "region") {
+      if (sector != "total")
+        jobs[fmt::format("{}/{}/{}", emp.column("code").text(r), sector, year)] = n;
+    } else if (year == 2022) {
+      (sector == "total" ? national_total : national_divisions) += n;
+      national[sector] = n;
+    }
+  }
+  std::map<std::string, double> panel;
+  const Table& fy = s().table("firm_year");
+  for (size_t r = 0; r < fy.rows; ++r) {
+    const int64_t year = fy.column("year").ints[r];
+    if (year < 2008 || year > 2023) continue;  // the years of the employment table
+    panel[fmt::format("{}/{}/{}", fy.column("region").text(r),
+                      fy.column("naf").text(r).substr(0, 2), year)] +=
+        fy.column("headcount").reals[r];
+  }
+  int cells = 0, over = 0;
+  std::string example;
+  for (const auto& [cell, hc] : panel) {
+    ++cells;
+    const auto it = jobs.find(cell);
+    if (it == jobs.end() || hc > it->second) {
+      if (++over == 1)
+        example =
+            fmt::format("{}: firms {} > jobs {}", cell, hc, it == jobs.end() ? 0 : it->second);
+    }
+  }
+  EXPECT_GT(cells, 2000);
+  EXPECT_EQ(over, 0) << example;
+  // Member companies' own headcount (the organisation row), by region and division, in 2023.
+  const Table& org = s().table("organisation");
+  std::map<std::string, double> members;
+  for (size_t r = 0; r < org.rows; ++r) {
+    if (org.column("kind").text(r) != "company" || org.column("headcount").is_null(r)) continue;
+    members[fmt::format("{}/{}/2023", org.column("region").text(r),
+                        org.column("naf").text(r).substr(0, 2))] +=
+        org.column("headcount").reals[r];
+  }
+  double member_jobs = 0;
+  for (const auto& [cell, hc] : members) {
+    member_jobs += hc;
+    const auto it = jobs.find(cell);
+    ASSERT_NE(it, jobs.end()) << cell;
+    EXPECT_LE(hc, it->second) << cell;
+  }
+  // Orders of magnitude, written from INSEE's 2022 estimates (salaried jobs, rounded).
+  EXPECT_GT(national["62"], 400e3);
+  EXPECT_LT(national["62"], 900e3);
+  EXPECT_GT(national["10"], 400e3);
+  EXPECT_LT(national["10"], 900e3);
+  EXPECT_GT(national["72"], 120e3);
+  EXPECT_LT(national["72"], 600e3);
+  EXPECT_GT(national_divisions, 3.5e6);
+  EXPECT_LT(national_divisions, 7e6);
+  EXPECT_GT(national_total, 22e6);
+  EXPECT_LT(national_total, 32e6);
+  EXPECT_GT(member_jobs, 1e6);
+  EXPECT_LT(member_jobs, 0.6 * national_divisions);
 }
 
 TEST_F(DemoFrance, LabelHistoryFollowsThePhases) {

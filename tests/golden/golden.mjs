@@ -137,7 +137,7 @@ const entityRows = {
   commune: { code: '2A900', name: 'Commune dorée', kind: 'commune', postcodes: '20000' },
   organisation_identifier: { scheme: 'pic', value: '999999999', organisation_id: ORG, source: 'golden' },
   filiere: { id: 'golden-filiere', name: 'Filière dorée', name_en: 'Golden filière' },
-  s3_domain: { id: 'golden-s3', region: '84', name: 'Domaine doré', filieres: 'golden-filiere', period: '2021-2027' },
+  s3_domain: { id: 's3-84-golden', region: '84', name: 'Domaine doré', filieres: 'golden-filiere', period: '2021-2027' },
 };
 // Created in this order, deleted in the reverse order (children before their parents). Every
 // territory of the country exists already: one is updated, deleted, then created again.
