@@ -200,7 +200,7 @@ void check_coherence(const snapshot::Snapshot& s, Characterisation& out) {
     // An overlap is two clusters of the domain's own region; a cluster of another region serving
     // it works across regions, which is no duplication.
     S3Coverage home = d;
-    std::erase_if(home.clusters, [&](const std::string& c) { return region_of[c] != d.region; });
+    std::erase_if(home.clusters, [&](const std::string& c) { return region_of[c] != home.region; });
     if (home.clusters.size() >= 2) out.s3_overlaps.push_back(std::move(home));
   }
   for (const auto& [id, names] : st.filieres) {

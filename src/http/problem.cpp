@@ -14,9 +14,9 @@
 
 namespace poles::http {
 
-namespace {
+using Json = nlohmann::ordered_json;  // as http/router.h names it
 
-using Json = nlohmann::ordered_json;
+namespace {
 
 struct Kind {
   const char* type;

@@ -106,7 +106,7 @@ void OverYears::declare(std::vector<DatedContribution> contributions, const Over
     if (everyone) {
       // The same figures: the same years (otherwise fail closed, every cell masked).
       const auto same = std::find_if(everyone->years_.begin(), everyone->years_.end(),
-                                     [&](const Year& e) { return e.year == year; });
+                                     [&](const Year& e) { return e.year == y.year; });
       if (same == everyone->years_.end() || same->linked.cells.size() != y.linked.cells.size())
         failed_ = true;
       else

@@ -102,7 +102,7 @@ TEST_F(Cofunding, TheRegionsMoneyByClusterEqualsSumsWrittenInSql) {
   EXPECT_NEAR(by_funder, aid, 1e-6);
   for (const auto& [owner, expected] : by_owner) {
     const auto it = std::find_if(x->clusters.begin(), x->clusters.end(),
-                                 [&](const auto& c) { return c.cluster == owner; });
+                                 [&, id = owner](const auto& c) { return c.cluster == id; });
     ASSERT_NE(it, x->clusters.end()) << owner;
     EXPECT_EQ(it->projects, std::get<0>(expected)) << owner;
     EXPECT_NEAR(it->aid, std::get<1>(expected), 1e-6) << owner;

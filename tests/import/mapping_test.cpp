@@ -249,9 +249,10 @@ class MappingTest : public StoreTest {
     EXPECT_EQ(r.accepted_rows, r.source_rows - static_cast<int64_t>(want.size()));
     for (const auto& [line, field] : expected["refused"].items()) {
       const auto n = std::stoll(line);
+      const std::string at = line, name = field.get<std::string>();  // captured by the lambda
       const bool found = std::any_of(r.errors.begin(), r.errors.end(), [&](const FieldError& e) {
-        return e.line == n && e.field == field.get<std::string>() && !e.rule.empty() &&
-               (xlsx ? e.cell.starts_with("Adhérents!") && e.cell.ends_with(line)
+        return e.line == n && e.field == name && !e.rule.empty() &&
+               (xlsx ? e.cell.starts_with("Adhérents!") && e.cell.ends_with(at)
                      : e.column > 0 && e.file.ends_with("annuaire.csv"));
       });
       EXPECT_TRUE(found) << "line " << line << " should be refused for field " << field;

@@ -275,7 +275,8 @@ TEST_P(SnapshotTest, PartialLoadsReadTheFileAndAddTheirTablesToIt) {
   const SnapshotPtr c = load_with(file(), &r, {"membership", "firm_year"});
   EXPECT_FALSE(r.from_file);
   EXPECT_EQ(r.tables_from_file, 1) << "organisation";
-  EXPECT_EQ(r.tables_from_store, 3) << "membership, cluster, firm_year";
+  EXPECT_EQ(r.tables_from_store, 5)
+      << "membership, cluster, the S3 domains it names and their filières, firm_year";
   EXPECT_TRUE(r.wrote_file) << r.note;
   EXPECT_EQ(c->table("participation").rows, 0u) << "a partial load leaves other tables empty";
   expect_same_table(all->table("membership"), c->table("membership"));
