@@ -1,8 +1,9 @@
 // Browser test of the dashboard: Debian's chromium driven by playwright-core. Starts `poles serve`
 // on a fresh small demo, logs in, visits every page, switches language, imports a bad then a good
 // file, and saves screenshots. Then every page in both languages at 1440 and 390 px: axe-core
-// (zero serious or critical violation), the vocabulary scan (no raw code, no word of the other
-// language from the catalogue), no page-wide horizontal scrolling, a screenshot each. An SME's
+// (zero serious or critical violation; at 390 px in French only), the vocabulary scan (no raw
+// code, no word of the other language from the catalogue), no page-wide horizontal scrolling, a
+// screenshot each. An SME's
 // journey on the public portal (directory, cluster page, partner finder, support request answered
 // by the cluster's manager in the dashboard, read through the tracking link), then every portal
 // page in both languages and widths through axe-core. Exits 77 (skipped) when chromium or
@@ -639,7 +640,8 @@ try {
   assert.equal(await page.locator("#cmp-regions thead th").count(), 3);
   await shot("21-compare");
 
-  // Every page, both languages, 1440 and 390 px: axe, vocabulary, no page-wide scrolling, screenshots.
+  // Every page, both languages, 1440 and 390 px: axe (not twice at 390 px), vocabulary, no
+  // page-wide scrolling, screenshots.
   step = "Every page in both languages and widths";
   const catalogue = await page.evaluate(() => window.poles.catalogue());
   const frWords = new Set(catalogue.map((c) => c.fr.toLowerCase()));
@@ -666,6 +668,9 @@ try {
     for (const e of clone.querySelectorAll('[translate="no"], script, style, [lang]:not(html), select, dialog, [hidden], details:not([open]) > :not(summary), .chart svg, .sigma')) e.remove();
     return { text: clone.innerText || clone.textContent, misses: window.poles.vocabMisses.splice(0) };
   });
+  const spent = { navigation: 0, axe: 0, scan: 0, screenshot: 0 };
+  let t0 = Date.now();
+  const lap = (what) => { const t = Date.now(); spent[what] += t - t0; t0 = t; };
   for (const width of [1440, 390]) {
     await page.setViewportSize({ width, height: 900 });
     for (const lng of ["fr", "en"]) {
@@ -676,10 +681,16 @@ try {
         await page.waitForSelector(`[data-page="${pageName}"]`);
         if (ready) await page.waitForSelector(ready);
         await page.waitForTimeout(150);
-        const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).disableRules(["region"]).analyze();
-        for (const v of axe.violations.filter((x) => ["serious", "critical"].includes(x.impact))) {
-          problems.push(`${step}: axe ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+        lap("navigation");
+        // axe in both languages at 1440 px and in French at 390 px: the English page at 390 px
+        // has the French one's structure and colours (its words are scanned below).
+        if (width === 1440 || lng === "fr") {
+          const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).disableRules(["region"]).analyze();
+          for (const v of axe.violations.filter((x) => ["serious", "critical"].includes(x.impact))) {
+            problems.push(`${step}: axe ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+          }
         }
+        lap("axe");
         const { text, misses } = await scan();
         for (const m of misses) problems.push(`${step}: code without a label ${m}`);
         const raw = text.match(/\b[a-z]+_[a-z_]+\b/g);
@@ -687,10 +698,13 @@ try {
         for (const w of foreign[lng]) if (new RegExp(`(^|[^\\p{L}\\p{N}-])${esc(w)}($|[^\\p{L}\\p{N}-])`, "iu").test(text)) problems.push(`${step}: ${lng === "fr" ? "English" : "French"} label "${w}"`);
         const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
         if (scroll > width + 1) problems.push(`${step}: the page scrolls sideways (${scroll} px)`);
+        lap("scan");
         await page.screenshot({ path: join(shots, `pages-${width}`, `${name}-${lng}.png`), fullPage: width === 390 });
+        lap("screenshot");
       }
     }
   }
+  console.log(`every page: ${Object.entries(spent).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}`);
   assert.deepEqual(problems, [], problems.join("\n"));
   await page.setViewportSize({ width: 1280, height: 900 });
   if ((await page.getAttribute("html", "lang")) !== "fr") await page.click("#lang");
