@@ -76,8 +76,10 @@ test-tsan: build-tsan
 # Seconds per fuzz target: 10 in `make test` (its 30-minute budget); longer campaigns with
 # `make fuzz FUZZ_SECONDS=600`.
 FUZZ_SECONDS ?= 10
-# The targets are built with the sanitizer tree (build/asan, clang).
-fuzz: build-asan
+# The targets are built in the sanitizer tree (build/asan, clang): only they, when called alone.
+fuzz: deps
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan -j $(JOBS) --target fuzz_csv_import fuzz_xlsx
 	scripts/run-fuzz build/asan $(FUZZ_SECONDS)
 
 test: format-check test-ci test-asan fuzz

@@ -529,6 +529,47 @@ Result<Item> write_row(store::Store& s, const User& u, const schema::Entity& e, 
   return Item{row, etag_of(keys, e, row)};
 }
 
+namespace {
+
+// Takes `id` out of the `|`-separated list `field` of every row of `e` that names it (the list
+// emptied is null), each change audited as the caller's.
+Status unname_in_lists(store::Transaction& tx, const User& u, const schema::Entity& e, size_t field,
+                       const std::string& id) {
+  std::string keys;
+  for (const int k : schema::key_indices(e))
+    keys += store::quote_ident(e.fields[static_cast<size_t>(k)].name) + ", ";
+  const std::string list_field = store::quote_ident(e.fields[field].name);
+  POLES_ASSIGN_OR_RETURN(
+      auto rows, tx.query(fmt::format("SELECT {}{} FROM {} WHERE {} IS NOT NULL", keys, list_field,
+                                      store::quote_ident(e.name), list_field),
+                          {}));
+  for (const auto& r : rows) {
+    const std::string list = value_to_text(r.back());
+    const auto items = schema::list_items(list);
+    if (std::find(items.begin(), items.end(), id) == items.end()) continue;
+    POLES_ASSIGN_OR_RETURN(auto named, tx.get(e, Row(r.begin(), r.end() - 1)));
+    if (!named) continue;
+    std::string rest;
+    for (const auto item : items)
+      if (item != id) rest += fmt::format("{}{}", rest.empty() ? "" : "|", item);
+    Row after = *named;
+    after[field] = rest.empty() ? Value{} : Value{rest};
+    POLES_RETURN_IF_ERROR(tx.upsert(e, after).status());
+    store::AuditEntry a;
+    a.at = utc_timestamp();
+    a.actor = u.name;
+    a.action = "update";
+    a.entity = std::string(e.name);
+    a.key = store::key_text(e, after);
+    a.before = row_json(e, *named);
+    a.after = row_json(e, after);
+    POLES_RETURN_IF_ERROR(tx.append_audit(a));
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
 Status delete_row(store::Store& s, const User& u, const schema::Entity& e, const Row& key,
                   const std::string& if_match, const ConflictFn& conflicts) {
   if (!may(u.role, Op::kDelete, e.name))
@@ -546,31 +587,24 @@ Status delete_row(store::Store& s, const User& u, const schema::Entity& e, const
   if (!if_match.empty() && if_match != "*" && if_match != etag_of(keys, e, *before)) {
     return Status::precondition_failed(fmt::format("the {} changed since it was read", e.name));
   }
-  // A referential row (a programme) is named without a foreign key: refused while in use.
+  // A referential row (a programme) is named without a foreign key: refused while in use. A row
+  // a list names (an S3 domain, a filière) is taken out of the lists that name it, each change
+  // audited: the Region revising its strategy is not held by clusters of other regions naming
+  // its domain, rows it may not write.
   for (const auto& other : schema::entities()) {
-    for (const auto& f : other.fields) {
+    for (size_t fi = 0; fi < other.fields.size(); ++fi) {
+      const auto& f = other.fields[fi];
       if (f.referential != e.name) continue;
-      int64_t n = 0;
-      if (f.check == schema::Check::kList) {  // lists are few and short: read and split
-        POLES_ASSIGN_OR_RETURN(
-            auto lists,
-            tx->query(fmt::format("SELECT {0} FROM {1} WHERE {0} IS NOT NULL",
-                                  store::quote_ident(f.name), store::quote_ident(other.name)),
-                      {}));
-        const std::string id = value_to_text(key[0]);
-        for (const auto& r : lists) {
-          const std::string list = value_to_text(r[0]);
-          const auto items = schema::list_items(list);
-          n += std::find(items.begin(), items.end(), id) != items.end();
-        }
-      } else {
-        POLES_ASSIGN_OR_RETURN(
-            auto used,
-            tx->query(fmt::format("SELECT COUNT(*) FROM {} WHERE {} = ?",
-                                  store::quote_ident(other.name), store::quote_ident(f.name)),
-                      {key[0]}));
-        n = used.empty() ? 0 : std::get<int64_t>(used[0][0]);
+      if (f.check == schema::Check::kList) {
+        POLES_RETURN_IF_ERROR(unname_in_lists(*tx, u, other, fi, value_to_text(key[0])));
+        continue;
       }
+      POLES_ASSIGN_OR_RETURN(
+          auto used,
+          tx->query(fmt::format("SELECT COUNT(*) FROM {} WHERE {} = ?",
+                                store::quote_ident(other.name), store::quote_ident(f.name)),
+                    {key[0]}));
+      const int64_t n = used.empty() ? 0 : std::get<int64_t>(used[0][0]);
       if (n > 0)
         return Status::conflict(fmt::format("{} '{}' is still named by {} row(s) of {} (field {})",
                                             e.name, store::key_text(e, *before), n, other.name,

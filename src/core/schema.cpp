@@ -44,8 +44,8 @@ constexpr Field kCluster[] = {
      .check = C::kList,
      .referential = "s3_domain",
      .doc = "ids of the `s3_domain` rows (the Regions' smart-specialisation priorities) the "
-            "cluster serves, `|`-separated; each must name a domain of the store (a domain "
-            "cannot be deleted while a cluster names it)"},
+            "cluster serves, `|`-separated (at most 64, each once); each must name a domain of "
+            "the store (a domain deleted leaves the lists that named it)"},
     {.name = "website", .check = C::kUrl, .doc = "http(s) address"},
     {.name = "founded", .type = T::kInt, .min = 2004, .max = 2100, .doc = "year of first label"},
 };
@@ -204,8 +204,8 @@ constexpr Field kS3Domain[] = {
     {.name = "filieres",
      .check = C::kList,
      .referential = "filiere",
-     .doc = "ids of the `filiere` rows it serves, `|`-separated (a filière cannot be deleted "
-            "while a domain names it)"},
+     .doc = "ids of the `filiere` rows it serves, `|`-separated (at most 64, each once; a "
+            "filière deleted leaves the lists that named it)"},
     {.name = "period", .doc = "the strategy's period, e.g. `2021-2027`"},
 };
 
@@ -704,6 +704,19 @@ std::optional<std::string> check_text(const Field& f, std::string& s) {
         if (bar == std::string::npos) break;
         start = bar + 1;
       }
+      // A list that names rows: a few identifiers, each once (every item is looked up on every
+      // write, and a rule names the item: both must stay small).
+      if (!f.referential.empty() || !f.references.empty()) {
+        const auto items = list_items(s);
+        if (items.size() > kMaxListItems)
+          return fmt::format("a list of ids names at most {} rows", kMaxListItems);
+        for (size_t i = 0; i < items.size(); ++i) {
+          if (auto bad = validate::slug(items[i])) return "each item: " + *bad;
+          if (std::find(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(i), items[i]) !=
+              items.begin() + static_cast<std::ptrdiff_t>(i))
+            return fmt::format("item '{}' is named twice", items[i]);
+        }
+      }
       return std::nullopt;
     }
     case C::kUrl:
@@ -1079,9 +1092,12 @@ void check_row(const Entity& e, Row& row, std::vector<FieldError>& errors) {
     const int i_id = field_index(e, "id");
     const auto* id = text_at(row, i_id);
     const auto* region = text_at(row, field_index(e, "region"));
-    if (id && region && !id->starts_with(fmt::format("s3-{}-", *region)))
-      add_error(errors, e, i_id, row,
-                fmt::format("must begin with s3-{}- (the code of the domain's region)", *region));
+    if (id && region && codes::find_region(*region) != nullptr) {
+      const std::string prefix = fmt::format("s3-{}-", *region);
+      if (!id->starts_with(prefix) || id->size() == prefix.size())
+        add_error(errors, e, i_id, row,
+                  fmt::format("must begin with s3-{}- (the code of the domain's region)", *region));
+    }
   } else if (n == "proposal") {
     check_order(e, row, "trl_start", "trl_target", errors);
   } else if (n == "territory") {

@@ -97,6 +97,9 @@ inline constexpr std::string_view kUnknownCommuneRule =
     "unknown commune: not in the official geographic code the store holds (INSEE's COG, "
     "imported with poles import-communes)";
 
+// The most items a list naming rows (a kList field with a referential) may hold.
+inline constexpr size_t kMaxListItems = 64;
+
 // The items of a `|`-separated list cell (Check::kList), in order, empty items skipped.
 std::vector<std::string_view> list_items(std::string_view text);
 

@@ -1480,7 +1480,7 @@ class Generator {
           by_sector[d] += jobs;
         }
         // All sectors: France's 26 million salaried jobs (2022) shared by the regions' weight,
-        // and never less than three times the jobs of these sectors.
+        // these sectors never more than 30 % of them.
         const double total = std::round(std::max(
             26e6 * r.weight / weight_sum * std::pow(1.006, year - 2022), regional_total / 0.3));
         row.set("level", std::string("region"))

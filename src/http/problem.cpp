@@ -146,7 +146,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 133> raw{{
+    const std::array<std::pair<const char*, const char*>, 136> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
@@ -364,6 +364,11 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
          "code de pays ISO 3166-1 alpha-2 inconnu"},
         {R"(^identifier may contain only letters, digits, (.*) and (.*)$)",
          "un identifiant ne contient que des lettres, des chiffres, $1 et $2"},
+        {R"(^identifier must have 1 to 128 characters$)",
+         "un identifiant compte de 1 à 128 caractères"},
+        {R"(^a list of ids names at most (\d+) rows$)",
+         "une liste d'identifiants nomme au plus $1 lignes"},
+        {R"(^item '(.*)' is named twice$)", "l'élément « $1 » est nommé deux fois"},
         {R"(^unknown NAF rev\.2 sector: .*$)",
          "secteur NAF rév. 2 inconnu : une section (A21, une lettre : C), un code A38 (deux "
          "lettres : CI), une division (A88, deux chiffres : 26) ou « total »"},
@@ -464,7 +469,13 @@ std::optional<std::string> french_refusal(const std::string& text) {
   return std::nullopt;
 }
 
+constexpr size_t kMaxTranslatedText = 4096;
+
 std::string to_french(const std::string& text) {
+  // std::regex matches recursively, its depth growing with the text: a text longer than any
+  // rule with its values is left as it is (a request cannot make the server overflow its stack).
+  if (text.size() > kMaxTranslatedText) return text;
+  if (text.starts_with("each item: ")) return "chaque élément : " + to_french(text.substr(11));
   if (auto fr = french_refusal(text)) return *fr;
   for (const auto& [re, fr] : french_texts()) {
     if (std::regex_match(text, re)) return std::regex_replace(text, re, fr);

@@ -433,11 +433,12 @@ void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin, Merg
     const std::string& ref = std::get<std::string>(v);
     const auto& f = e.fields[static_cast<size_t>(i)];
     if (f.check == schema::Check::kList) {  // each item, once the whole load is read
+      // (a few: schema::kMaxListItems; the pending reference holds the item, not the cell)
       for (const auto item : schema::list_items(ref)) {
         if (keys->contains(std::string(item))) continue;
-        pending_refs_.push_back({&e, i, ref, origin,
+        pending_refs_.push_back({&e, i, std::string(item), origin,
                                  origin.columns ? *origin.columns : std::vector<int>{},
-                                 f.referential, std::string(item)});
+                                 f.references.empty() ? f.referential : f.references, true});
       }
       continue;
     }
@@ -563,16 +564,16 @@ void Loader::check_project_events() {
 Result<LoadReport> Loader::finish(const std::string& audit_key) {
   for (auto& p : pending_refs_) {
     const auto* target = p.target.empty() ? p.entity : schema::find_entity(p.target);
-    if (keys_of(*target).contains(p.item.empty() ? p.value : p.item)) continue;
+    if (keys_of(*target).contains(p.value)) continue;
     RowOrigin origin = p.origin;
     origin.columns = p.columns.empty() ? nullptr : &p.columns;
     add_error(error_at(
         origin, *p.entity, p.field, p.value,
-        p.item.empty()
-            ? fmt::format("refers to an unknown {} (not in the store, nor in this load)",
-                          target->name)
-            : fmt::format("item '{}' refers to an unknown {} (not in the store, nor in this load)",
-                          p.item, target->name)));
+        p.item
+            ? fmt::format("item '{}' refers to an unknown {} (not in the store, nor in this load)",
+                          p.value, target->name)
+            : fmt::format("refers to an unknown {} (not in the store, nor in this load)",
+                          target->name)));
   }
   // Zones d'emploi: against the referential when the store (or this load) holds one.
   for (auto& z : pending_zones_) {

@@ -140,7 +140,7 @@ class Loader {
     RowOrigin origin;
     std::vector<int> columns;
     std::string_view target = {};  // references: the entity named (empty: `entity` itself)
-    std::string item = {};         // a list's item that names it (empty: the whole value)
+    bool item = false;             // `value` is one item of a list (the cell names several)
   };
   std::vector<PendingRef> pending_refs_;
   std::vector<PendingRef> pending_zones_;
