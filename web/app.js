@@ -1671,7 +1671,7 @@ async function pageEvaluate(root, params) {
 const IMPACT_OUTCOMES = ["log(rd_spending)", "log(rd_staff)", "log1p(patents)", "log(turnover)", "log(headcount)", "log(value_added)"];
 async function pageImpact(root, params) {
   const sel = (id, key, values, value) => el("select", { id, class: "fr-select" }, values.map((v) => el("option", { value: v, selected: v === value }, t(`imp.${key}.${v}`))));
-  const estimator = sel("imp-estimator", "estimator", ["did", "event", "ols", "ppml", "match"], "did");
+  const estimator = sel("imp-estimator", "estimator", ["did", "event", "sunab", "ols", "ppml", "match"], "did");
   const outcome = el("select", { id: "imp-outcome" }, IMPACT_OUTCOMES.map((o) => el("option", { value: o }, label("impact_outcome", o))));
   // The Poisson regression models a count as it is: the patents, not their log.
   estimator.addEventListener("change", () => outcome.replaceChildren(...(estimator.value === "ppml"
@@ -1680,6 +1680,8 @@ async function pageImpact(root, params) {
   const treatment = sel("imp-treatment", "treatment", ["membership", "funded"], "membership");
   const sample = sel("imp-sample", "sample", ["direct", "spillover", "all"], "direct");
   const control = sel("imp-control", "control", ["never", "notyet"], "never");
+  // The DiD's errors drawn over pôles (a non-member firm is its own cluster).
+  const cluster = sel("imp-cluster", "cluster", ["unit", "cluster"], "unit");
   const boot = el("input", { class: "fr-input", id: "imp-bootstrap", type: "number", min: 0, max: 9999, value: 199 });
   const seed = el("input", { class: "fr-input", id: "imp-seed", type: "number", min: 0, value: 1 });
   const progress = el("progress", { id: "imp-progress", max: 1, value: 0 });
@@ -1691,13 +1693,13 @@ async function pageImpact(root, params) {
   const form = el("form", { class: "filters", id: "imp-form", onsubmit: async (e) => {
     e.preventDefault();
     const body = { estimator: estimator.value, outcome: outcome.value, treatment: treatment.value, sample: sample.value, control: control.value,
-      bootstrap: boot.value, seed: seed.value };
+      bootstrap: boot.value, seed: seed.value, ...(estimator.value === "did" && cluster.value === "cluster" ? { cluster: "cluster" } : {}) };
     try {
       const job = await api("POST", "/api/v1/impact/jobs", body);
       location.hash = `#/impact?job=${job.id}`;
     } catch (err) { resultBox.replaceChildren(problemBox(err)); }
   } }, el("label", {}, t("imp.estimator"), estimator), el("label", {}, t("imp.outcome"), outcome), el("label", {}, t("imp.treatment"), treatment),
-    el("label", {}, t("imp.sample"), sample), el("label", {}, t("imp.control"), control), el("label", {}, t("imp.bootstrap"), boot),
+    el("label", {}, t("imp.sample"), sample), el("label", {}, t("imp.control"), control), el("label", {}, t("imp.cluster"), cluster), el("label", {}, t("imp.bootstrap"), boot),
     el("label", {}, t("imp.seed"), seed), start);
   root.append(el("h1", {}, t("imp.title")), el("p", { class: "muted" }, t("imp.intro")), form,
     el("section", { class: "card", id: "imp-status" }, el("h2", {}, t("imp.status")), progress, " ", stage, " ", cancel), resultBox,
@@ -1712,11 +1714,21 @@ async function pageImpact(root, params) {
   cancel.hidden = false;
   cancel.addEventListener("click", () => api("DELETE", `/api/v1/impact/jobs/${id}`));
   // Poll the job until it ends (the page may be left meanwhile: stop when it is no longer shown).
+  let formShown = false;
   const poll = async () => {
     if (!document.body.contains(progress) && root.isConnected) return;
     const j = await api("GET", `/api/v1/impact/jobs/${id}`);
     progress.value = j.progress;
-    stage.textContent = `${t(`imp.state.${j.state}`)} — ${j.stage}`;
+    // The server's stage names, in the page's language (one unknown stays as it is).
+    const stageName = t(`imp.stage.${j.stage}`);
+    stage.textContent = `${t(`imp.state.${j.state}`)} — ${stageName === `imp.stage.${j.stage}` ? j.stage : stageName}`;
+    // The form says what the job estimated (once: the user may then change it).
+    if (!formShown) for (const [box, key] of [[estimator, "estimator"], [outcome, "outcome"], [treatment, "treatment"], [sample, "sample"], [control, "control"], [cluster, "cluster"]]) {
+      if (!j.params?.[key] || box.value === j.params[key] || ![...box.options].some((o) => o.value === j.params[key])) continue;
+      box.value = j.params[key];
+      if (box === estimator) estimator.dispatchEvent(new Event("change"));  // its outcomes
+    }
+    formShown = true;
     root.dataset.state = j.state;
     if (j.state === "running") { setTimeout(poll, 400); return; }
     cancel.hidden = true;
@@ -1766,9 +1778,18 @@ function showImpact(box, r, id) {
     el("section", { class: "card" }, el("h2", {}, t("imp.plot")), plot, estimateRows(ag.dynamic.terms, "e", (x) => x.key)),
     el("section", { class: "card", id: "imp-groups" }, el("h2", {}, t("imp.by_cohort")), estimateRows(ag.group.terms, t("imp.cohort"), (x) => x.key)));
     chart(plot, band(ag.dynamic.terms, "key"));
-  } else if (r.estimator === "event") {
+  } else if (r.estimator === "event" || r.estimator === "sunab") {
+    const sunab = r.estimator === "sunab";
     box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.plot")), plot, estimateRows(r.terms, "e", (x) => x.e),
-      el("p", { id: "imp-pretest" }, r.pretrend.warning ? t("imp.pretrend_singular", { n: fmt(r.pretrend.df) }) : t("imp.pretrend", { p: fmt(r.pretrend.p, 3) })), links));
+      el("p", { id: "imp-pretest" }, r.pretrend.warning ? t("imp.pretrend_singular", { n: fmt(r.pretrend.df) }) : t("imp.pretrend", { p: fmt(r.pretrend.p, 3) })),
+      sunab ? [estimateRows([{ name: t("imp.att_sunab"), ...r.att }], "", (x) => x.name), readingLine(r),
+        r.control_cohort ? el("p", {}, t("imp.control_last", { g: r.control_cohort })) : ""] : "", links),
+    sunab ? el("section", { class: "card", id: "imp-cohorts" }, el("h2", {}, t("imp.by_cohort")),
+      table([{ label: t("imp.cohort"), value: (c) => c.g }, { label: "e", value: (c) => c.e },
+        { label: t("imp.estimate"), num: true, value: (c) => (c.estimate === null ? "s" : fmt(c.estimate, 4)) },
+        { label: t("imp.se"), num: true, value: (c) => (c.se === null ? "s" : fmt(c.se, 4)) },
+        { label: t("imp.rows"), num: true, value: (c) => (c.rows === null ? "s" : fmt(c.rows)) },
+        { label: t("imp.weight"), num: true, value: (c) => fmt(c.weight, 3) }], r.cohorts)) : "");
     chart(plot, band(r.terms, "e"));
   } else if (r.estimator === "ols" || r.estimator === "ppml") {
     box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.results")), estimateRows(r.coefficients, t("imp.variable"), (x) => x.name), readingLine(r),

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <initializer_list>
+#include <map>
 
 #include "impact/did.h"
 #include "impact/event_study.h"
+#include "impact/formula.h"
 #include "impact/hdfe.h"
 #include "impact/matching.h"
 #include "impact/panel.h"
@@ -99,14 +101,14 @@ Result<std::string> method_of(const Args& a, std::initializer_list<const char*> 
 struct Columns {
   std::string outcome, unit, time, group, weights, treat;
   std::vector<std::string> covariates, x, fe, cluster;
+  std::string formula;  // ols, ppml: replaces outcome, x and fe
 };
 
-// The coefficient of the first regressor the caller named (the treatment, treated_post, on the
-// store's panel), found by name; none when it was dropped as collinear.
-const ImpactCoefficient* first_regressor(const ImpactOls& out, const Columns& c) {
-  if (c.x.empty()) return nullptr;
+// The coefficient of the first regressor (the treatment, treated_post, on the store's panel),
+// found by name; none when it was dropped as collinear.
+const ImpactCoefficient* first_regressor(const ImpactOls& out, const std::string& name) {
   for (const auto& b : out.coefficients)
-    if (b.name == c.x.front()) return &b;
+    if (b.name == name) return &b;
   return nullptr;
 }
 
@@ -132,6 +134,7 @@ Columns given_columns(const Args& a) {
   c.x = items(a, "x");
   c.fe = items(a, "fe");
   c.cluster = items(a, "cluster");
+  c.formula = a.text("formula");
   return c;
 }
 
@@ -142,8 +145,11 @@ Result<ImpactDid> run_did(const Frame& f, const Args& a, const Columns& c,
     return Status::invalid_argument(
         "the DiD needs outcome=, unit=, time= and group= (first treated period, 0 = never)");
   }
+  if (c.cluster.size() > 1)
+    return bad_param("cluster", given(a, "cluster"), "the DiD clusters on one variable");
+  const std::string cluster = c.cluster.empty() ? "" : c.cluster.front();
   POLES_ASSIGN_OR_RETURN(const auto d, impact::did_input(f, {c.outcome, c.unit, c.time, c.group,
-                                                             c.covariates, c.weights}));
+                                                             c.covariates, c.weights, cluster}));
   const std::string& control = a.text("control");
   const std::string& base = a.text("base");
   POLES_ASSIGN_OR_RETURN(const auto method, method_of(a, {"reg", "ipw", "dr"}, "dr"));
@@ -174,9 +180,13 @@ Result<ImpactDid> run_did(const Frame& f, const Args& a, const Columns& c,
   ImpactDid out;
   out.outcome = c.outcome;
   out.options = {
-      control,           base,    method, opt.anticipation, d.covariate_names, io.bootstrap,
-      a.integer("seed"), io.alpha};
-  out.data = {r.units, r.dropped_units, r.periods, r.groups, static_cast<int64_t>(f.rows())};
+      control,           base,     method, opt.anticipation, d.covariate_names, io.bootstrap,
+      a.integer("seed"), io.alpha, {}};
+  out.data = {r.units, r.dropped_units, r.periods, r.groups, static_cast<int64_t>(f.rows()), {}};
+  if (!cluster.empty()) {
+    out.options.cluster = cluster;
+    out.data.clusters = r.clusters;
+  }
   int masked = 0;
   for (size_t k = 0; k < r.cells.size(); ++k) {
     const auto& x = r.cells[k];
@@ -248,32 +258,46 @@ Result<ImpactDid> run_did(const Frame& f, const Args& a, const Columns& c,
 // impact::PoissonInput) from the frame's columns; returns the variance's name.
 template <class Input>
 Result<std::string> regression_input(const Frame& f, const Args& a, const Columns& c, Input& in) {
-  in.y_name = c.outcome;
-  if (in.y_name.empty()) return Status::invalid_argument("the regression needs outcome=");
-  POLES_ASSIGN_OR_RETURN(in.y, f.numeric(in.y_name));
-  for (const auto& x : c.x) {
-    in.x_names.push_back(x);
-    POLES_ASSIGN_OR_RETURN(auto col, f.numeric(x));
-    in.x.push_back(std::move(col));
+  if (!c.formula.empty()) {
+    if (!c.x.empty() || !c.fe.empty() || !c.outcome.empty())
+      return bad_param("formula", c.formula, "the formula replaces outcome=, x= and fe=");
+    POLES_ASSIGN_OR_RETURN(auto m, impact::model_columns(f, c.formula));
+    in.y_name = std::move(m.y_name);
+    in.y = std::move(m.y);
+    in.x_names = std::move(m.x_names);
+    in.x = std::move(m.x);
+    in.fe = std::move(m.fe);
+  } else {
+    in.y_name = c.outcome;
+    if (in.y_name.empty())
+      return Status::invalid_argument("the regression needs outcome= (or formula=)");
+    POLES_ASSIGN_OR_RETURN(in.y, f.numeric(in.y_name));
+    for (const auto& x : c.x) {
+      in.x_names.push_back(x);
+      POLES_ASSIGN_OR_RETURN(auto col, f.numeric(x));
+      in.x.push_back(std::move(col));
+    }
+    for (const auto& fe : c.fe) {
+      POLES_ASSIGN_OR_RETURN(auto e, impact::fixed_effect(f, fe));
+      in.fe.push_back(std::move(e));
+    }
   }
   if (in.x.empty())
     return Status::invalid_argument("the regression needs x= (one or more regressors)");
-  for (const auto& fe : c.fe) {
-    POLES_ASSIGN_OR_RETURN(auto e, impact::fixed_effect(f, fe));
-    in.fe.push_back(std::move(e));
-  }
   std::string vcov = a.text("vcov");
   if (vcov.empty()) vcov = c.cluster.empty() ? "iid" : "cluster";
   in.vcov.kind = vcov == "iid"      ? impact::VcovKind::kIid
                  : vcov == "hetero" ? impact::VcovKind::kHetero
                                     : impact::VcovKind::kCluster;
   if (in.vcov.kind == impact::VcovKind::kCluster) {
-    if (c.cluster.empty() || c.cluster.size() > 2)
-      return bad_param("cluster", given(a, "cluster"), "one or two cluster variables");
-    for (const auto& name : c.cluster) {
-      POLES_ASSIGN_OR_RETURN(auto e, impact::fixed_effect(f, name));
-      in.vcov.clusters.push_back(std::move(e));
+    // Names (a,b) or fixest's ~a + b, a^b a combined cluster.
+    std::string spec;
+    for (const auto& name : c.cluster) spec += (spec.empty() ? "" : " + ") + name;
+    if (!spec.empty()) {
+      POLES_ASSIGN_OR_RETURN(in.vcov.clusters, impact::cluster_columns(f, spec));
     }
+    if (in.vcov.clusters.empty() || in.vcov.clusters.size() > 2)
+      return bad_param("cluster", given(a, "cluster"), "one or two cluster variables");
   }
   return vcov;
 }
@@ -286,7 +310,8 @@ Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c) {
   }
   in.drop_singletons = a.integer("keep_singletons") == 0;
   ImpactOls out;
-  out.outcome = c.outcome;
+  out.outcome = in.y_name;
+  const std::string first = in.x_names.front();
   for (const auto& e : in.fe) out.fixed_effects.push_back({e.name, e.levels});
   POLES_ASSIGN_OR_RETURN(const auto r, impact::feols(std::move(in)));
   const auto ci = impact::coefficient_intervals(r);
@@ -311,7 +336,7 @@ Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c) {
   out.within_r2 = finite(r.within_r2);
   out.demeaning = {r.demeaning.iterations, r.demeaning.used_cg};
   out.data.rows = static_cast<int64_t>(f.rows());
-  if (const auto* b = first_regressor(out, c)) {
+  if (const auto* b = first_regressor(out, first)) {
     out.reading = read_estimate(out.outcome, false, b->name, b->estimate, b->ci_low, b->ci_high);
   }
   return out;
@@ -325,7 +350,8 @@ Result<ImpactOls> run_ppml(const Frame& f, const Args& a, const Columns& c) {
     return bad_param("weights", c.weights, "the Poisson regression takes no weights");
   ImpactOls out;
   out.estimator = "ppml";
-  out.outcome = c.outcome;
+  out.outcome = in.y_name;
+  const std::string first = in.x_names.front();
   for (const auto& e : in.fe) out.fixed_effects.push_back({e.name, e.levels});
   POLES_ASSIGN_OR_RETURN(const auto r, impact::fepois(std::move(in)));
   const bool publish = enough_firms(r.n);
@@ -347,16 +373,27 @@ Result<ImpactOls> run_ppml(const Frame& f, const Args& a, const Columns& c) {
   out.perfect_fit = r.perfect_fit;
   out.iterations = r.iterations;
   out.data.rows = static_cast<int64_t>(f.rows());
-  if (const auto* b = first_regressor(out, c)) {  // log points: a Poisson model's coefficients
+  if (const auto* b = first_regressor(out, first)) {  // log points: a Poisson model's coefficients
     out.reading = read_estimate(out.outcome, true, b->name, b->estimate, b->ci_low, b->ci_high);
   }
   return out;
 }
 
-// --- Event study ----------------------------------------------------------------------------
-Result<ImpactEvent> run_event(const Frame& f, const Args& a, const Columns& c) {
+// --- Event study ---------------------------------------------------------------------------
+Status event_columns(const Columns& c) {
   if (c.outcome.empty() || c.unit.empty() || c.time.empty() || c.group.empty())
     return Status::invalid_argument("the event study needs outcome=, unit=, time= and group=");
+  return Status::ok();
+}
+
+ImpactPretrend pretrend_of(const impact::Wald& w) {
+  ImpactPretrend p{finite(w.f), w.df, w.df > 0 ? finite(w.p_f) : std::nullopt, {}};
+  if (w.singular) p.warning = singular_warning(w.rcond);
+  return p;
+}
+
+Result<ImpactEvent> run_event(const Frame& f, const Args& a, const Columns& c) {
+  POLES_RETURN_IF_ERROR(event_columns(c));
   impact::EventStudyInput in;
   POLES_ASSIGN_OR_RETURN(in.y, f.numeric(c.outcome));
   POLES_ASSIGN_OR_RETURN(in.unit, impact::fixed_effect(f, c.unit));
@@ -372,7 +409,8 @@ Result<ImpactEvent> run_event(const Frame& f, const Args& a, const Columns& c) {
   int masked = 0;
   for (const auto& t : r.terms) {
     const bool reference = t.e == in.reference;
-    const bool publish = reference || enough_firms(t.rows);
+    // On its firms, not its rows: a binned end holds several rows of each firm.
+    const bool publish = reference || enough_firms(t.units);
     masked += !publish;
     ImpactEventTerm term;
     term.e = t.e;
@@ -384,15 +422,79 @@ Result<ImpactEvent> run_event(const Frame& f, const Args& a, const Columns& c) {
     term.reference = reference;
     out.terms.push_back(term);
   }
-  out.pretrend = {finite(r.pretrend.f),
-                  r.pretrend.df,
-                  r.pretrend.df > 0 ? finite(r.pretrend.p_f) : std::nullopt,
-                  {}};
-  if (r.pretrend.singular) out.pretrend.warning = singular_warning(r.pretrend.rcond);
+  out.pretrend = pretrend_of(r.pretrend);
   out.n = r.fit.n;
   out.clusters = r.fit.clusters;
   out.secrecy = {kRule.min_firms, masked};
   out.data.rows = static_cast<int64_t>(f.rows());
+  return out;
+}
+
+// Sun & Abraham: a cohort's effect is published on min_firms firms; an average (a relative
+// period's, the ATT) only when every effect it averages is.
+Result<ImpactEvent> run_sunab(const Frame& f, const Args& a, const Columns& c) {
+  POLES_RETURN_IF_ERROR(event_columns(c));
+  impact::SunAbrahamInput in;
+  POLES_ASSIGN_OR_RETURN(in.y, f.numeric(c.outcome));
+  POLES_ASSIGN_OR_RETURN(in.unit, impact::fixed_effect(f, c.unit));
+  POLES_ASSIGN_OR_RETURN(in.period, impact::fixed_effect(f, c.time));
+  POLES_ASSIGN_OR_RETURN(in.time, f.numeric(c.time));
+  POLES_ASSIGN_OR_RETURN(in.group, f.numeric(c.group));
+  if (!c.weights.empty()) {
+    POLES_ASSIGN_OR_RETURN(in.weights, f.numeric(c.weights));
+  }
+  in.leads = a.integer("leads");
+  in.lags = a.integer("lags");
+  in.reference = a.integer("reference");
+  in.alpha = a.number("alpha");
+  POLES_ASSIGN_OR_RETURN(const auto r, impact::sun_abraham(in));
+  ImpactEvent out;
+  out.estimator = "sunab";
+  out.outcome = c.outcome;
+  int masked = 0;
+  std::map<int, bool> period_published;  // every cohort effect at e published
+  bool att_published = true;
+  std::vector<ImpactCohortEffect> cohorts;
+  for (const auto& x : r.cells) {
+    const bool publish = enough_firms(x.units);
+    masked += !publish;
+    auto [it, fresh] = period_published.emplace(x.e, true);
+    it->second = it->second && publish;
+    if (x.e >= 0) att_published = att_published && publish;
+    cohorts.push_back({x.g, x.e, published(x.coef, publish), published(x.se, publish),
+                       publish ? std::optional<int64_t>(x.rows) : std::nullopt,
+                       publish ? std::optional<int64_t>(x.units) : std::nullopt, x.weight});
+  }
+  for (const auto& t : r.terms) {
+    const bool reference = t.e == in.reference;
+    const auto p = period_published.find(t.e);
+    const bool publish =
+        reference || (enough_firms(t.units) && p != period_published.end() && p->second);
+    masked += !publish;
+    ImpactEventTerm term;
+    term.e = t.e;
+    term.estimate = published(t.coef, publish);
+    term.se = published(t.se, publish);
+    term.ci_low = published(t.ci_low, publish);
+    term.ci_high = published(t.ci_high, publish);
+    if (publish) term.rows = t.rows;
+    term.reference = reference;
+    out.terms.push_back(term);
+  }
+  att_published = att_published && enough_firms(r.att.units);
+  out.att = ImpactDidOverall{
+      published(r.att.coef, att_published), published(r.att.se, att_published),
+      published(r.att.ci_low, att_published), published(r.att.ci_high, att_published)};
+  out.cohorts = std::move(cohorts);
+  out.control_cohort = r.control_cohort;
+  out.dropped_always_treated = r.dropped_always_treated;
+  out.pretrend = pretrend_of(r.pretrend);
+  out.n = r.fit.n;
+  out.clusters = r.fit.clusters;
+  out.secrecy = {kRule.min_firms, masked};
+  out.data.rows = static_cast<int64_t>(f.rows());
+  out.reading =
+      read_estimate(c.outcome, false, "att", out.att->estimate, out.att->ci_low, out.att->ci_high);
   return out;
 }
 
@@ -450,10 +552,20 @@ Result<ImpactMatch> run_match(const Frame& f, const Args& a, const Columns& c) {
   return out;
 }
 
-Result<ImpactEstimate> estimate(const Frame& f, const Args& a, const Columns& c,
+Result<ImpactEstimate> estimate(const Frame& all, const Args& a, const Columns& c,
                                 const ImpactProgress* progress) {
   step(progress, 0.05, "estimating");
   const std::string& estimator = a.text("estimator");
+  if (!c.formula.empty() && estimator != "ols" && estimator != "ppml")
+    return bad_param("formula", c.formula, "a formula is for the regressions, ols and ppml");
+  // The rows kept by subset=, e.g. region == 84.
+  std::optional<Frame> kept;
+  if (!a.text("subset").empty()) {
+    auto s = impact::subset_rows(all, a.text("subset"));
+    if (!s.has_value()) return bad_param("subset", a.text("subset"), s.error().message());
+    kept = std::move(*s);
+  }
+  const Frame& f = kept ? *kept : all;
   ImpactEstimate r;
   if (estimator == "did") {
     POLES_ASSIGN_OR_RETURN(r.did, run_did(f, a, c, progress));
@@ -463,6 +575,8 @@ Result<ImpactEstimate> estimate(const Frame& f, const Args& a, const Columns& c,
     POLES_ASSIGN_OR_RETURN(r.ols, run_ppml(f, a, c));
   } else if (estimator == "event") {
     POLES_ASSIGN_OR_RETURN(r.event, run_event(f, a, c));
+  } else if (estimator == "sunab") {
+    POLES_ASSIGN_OR_RETURN(r.event, run_sunab(f, a, c));
   } else {
     POLES_ASSIGN_OR_RETURN(r.match, run_match(f, a, c));
   }
@@ -473,7 +587,10 @@ Result<ImpactEstimate> estimate(const Frame& f, const Args& a, const Columns& c,
 }  // namespace
 
 std::string_view ImpactEstimate::estimator() const {
-  return did ? "did" : ols ? std::string_view(ols->estimator) : event ? "event" : "match";
+  return did     ? "did"
+         : ols   ? std::string_view(ols->estimator)
+         : event ? std::string_view(event->estimator)
+                 : "match";
 }
 
 const std::string& ImpactEstimate::outcome() const {
@@ -498,8 +615,8 @@ tj::Json poles_json_schema(const ImpactEstimate*, tj::Schemas& s) {
   tj::Json one_of = tj::Json::array(
       {s.of<ImpactDid>(), s.of<ImpactOls>(), s.of<ImpactEvent>(), s.of<ImpactMatch>()});
   return s.add(name, {{"description",
-                       "The result of one estimator (did, ols, event or match), as its "
-                       "`estimator` field says"},
+                       "The result of one estimator (did, ols or ppml, event or sunab, match), "
+                       "as its `estimator` field says"},
                       {"oneOf", std::move(one_of)}});
 }
 
@@ -536,15 +653,19 @@ Result<ImpactEstimate> impact_from_store(const snapshot::Snapshot& s, const Args
     if (column.empty()) column = std::move(value);
   };
   // A count for the Poisson regression; the log of R&D spending for the others.
-  fallback(c.outcome, std::string(a.text("estimator") == "ppml" ? "patents" : "log(rd_spending)"));
+  if (c.formula.empty())
+    fallback(c.outcome,
+             std::string(a.text("estimator") == "ppml" ? "patents" : "log(rd_spending)"));
   fallback(c.unit, std::string("firm"));
   fallback(c.time, std::string("year"));
   fallback(c.group, std::string("treated_group"));
   const std::string& estimator = a.text("estimator");
   if (estimator == "ols" || estimator == "ppml") {
     // The outcome on being treated, firm and year effects, clustered by firm.
-    fallback(c.x, std::vector<std::string>{"treated_post"});
-    fallback(c.fe, std::vector<std::string>{"firm", "year"});
+    if (c.formula.empty()) {
+      fallback(c.x, std::vector<std::string>{"treated_post"});
+      fallback(c.fe, std::vector<std::string>{"firm", "year"});
+    }
     fallback(c.cluster, std::vector<std::string>{"firm"});
   }
   if (estimator == "match") {
@@ -581,8 +702,9 @@ const ParamSpecs& impact_params() {
   static const ParamSpecs k = {
       choice_param("estimator",
                    "did: Callaway & Sant'Anna; ols: fixed-effects OLS; ppml: Poisson with fixed "
-                   "effects (counts); event: TWFE event study; match: matching",
-                   {"did", "ols", "ppml", "event", "match"}, "did"),
+                   "effects (counts); event: TWFE event study; sunab: Sun & Abraham's "
+                   "interaction-weighted event study; match: matching",
+                   {"did", "ols", "ppml", "event", "sunab", "match"}, "did"),
       choice_param("treatment",
                    "Store: what treats a firm, joining a cluster or its first aided project",
                    {"membership", "funded"}, "membership"),
@@ -615,14 +737,25 @@ const ParamSpecs& impact_params() {
                     100),
       list_param("x", "OLS: regressors"),
       list_param("fe", "OLS: fixed effects"),
-      list_param("cluster", "OLS: one or two cluster variables"),
+      text_param("formula",
+                 "OLS, PPML: the model in fixest's syntax, replacing outcome, x and fe: y ~ x1 + "
+                 "log(z) + a:b + i(var, treat, ref) | fe1 + fe1^fe2"),
+      text_param("subset",
+                 "Rows kept before estimating: column == value (or != < <= > >=), e.g. "
+                 "region == 84"),
+      list_param("cluster",
+                 "OLS, PPML: one or two cluster variables (a,b or ~a + b; a^b combined); DiD: one "
+                 "above the unit, over which errors and bands are drawn (store: cluster, the "
+                 "pôle a member joined first)"),
       choice_param("vcov", "OLS: variance (default: cluster when cluster is given, else iid)",
                    {"iid", "hetero", "cluster"}),
       integer_param("keep_singletons",
                     "OLS: keep singleton fixed-effect groups (1) or drop them (0)", 0, 1, "0"),
-      integer_param("leads", "Event study: leads", 1, 50, "5"),
-      integer_param("lags", "Event study: lags", 0, 50, "5"),
-      integer_param("reference", "Event study: reference event time", -50, 50, "-1"),
+      integer_param("leads", "Event study (event, sunab): leads, the earlier periods binned in", 1,
+                    50, "5"),
+      integer_param("lags", "Event study (event, sunab): lags, the later periods binned in", 0, 50,
+                    "5"),
+      integer_param("reference", "Event study (event, sunab): reference event time", -50, 50, "-1"),
       text_param("treat", "Matching: the 0/1 treatment column"),
       integer_param("ratio", "Matching: controls per treated unit", 1, 20, "1"),
       integer_param("replace", "Matching: with replacement (1) or not (0)", 0, 1, "0"),

@@ -75,6 +75,9 @@ ImpactReading read_estimate(std::string_view outcome, bool log_points, std::stri
 
 // --- did: Callaway & Sant'Anna ------------------------------------------------------------------
 
+// cluster: the variable whose clusters the errors and bands are drawn over (R did's
+// clustervars, with the clusters' summed influence: impact::cluster_influence), a unit without
+// one its own; absent: the unit.
 struct ImpactDidOptions {
   std::string control, base, method;
   int anticipation = 0;
@@ -82,16 +85,18 @@ struct ImpactDidOptions {
   int bootstrap = 0;
   int seed = 0;
   double alpha = 0;
+  tj::Omittable<std::string> cluster;
 };
 POLES_JSON(ImpactDidOptions, control, base, method, anticipation, covariates, bootstrap, seed,
-           alpha)
+           alpha, cluster)
 
 struct ImpactDidData {
   int64_t units = 0, dropped_units = 0;  // dropped: incomplete panel, or treated at the start
   std::vector<int> periods, groups;
   int64_t rows = 0;
+  tj::Omittable<int64_t> clusters;  // with options.cluster: how many
 };
-POLES_JSON(ImpactDidData, units, dropped_units, periods, groups, rows)
+POLES_JSON(ImpactDidData, units, dropped_units, periods, groups, rows, clusters)
 
 // One ATT(g,t): the pointwise interval and the uniform band; null when masked (fewer than
 // min_firms treated or control firms), the base period of a universal base excepted.
@@ -206,8 +211,8 @@ POLES_JSON(ImpactOls, estimator, outcome, coefficients, collinear, fixed_effects
 
 // --- event: two-way fixed-effects event study ---------------------------------------------------
 
-// A coefficient by event time (null when fewer than min_firms treated rows are at that time, the
-// reference period excepted).
+// A coefficient by event time (null when the treated rows at that time are of fewer than
+// min_firms firms, the reference period excepted).
 struct ImpactEventTerm {
   int e = 0;
   std::optional<double> estimate, se, ci_low, ci_high;
@@ -225,6 +230,22 @@ struct ImpactPretrend {
 };
 POLES_JSON(ImpactPretrend, f, df, p, warning)
 
+// sunab: one cohort's effect at one relative period, its rows and firms, and its weight in that
+// period's average (its rows' share); null when it rests on fewer than min_firms firms.
+struct ImpactCohortEffect {
+  int g = 0, e = 0;
+  std::optional<double> estimate, se;
+  std::optional<int64_t> rows, firms;
+  double weight = 0;
+};
+POLES_JSON(ImpactCohortEffect, g, e, estimate, se, rows, firms, weight)
+
+// estimator "event": the two-way fixed-effects event study; "sunab": Sun & Abraham's
+// interaction-weighted one (terms are the cohorts' effects averaged by their rows at each
+// relative period), with the cohorts' effects, the ATT over every post-treatment cell, and the
+// control cohort (0: the never treated; else the last-treated cohort, until its treatment).
+// A sunab term or the ATT is null when one of the cohort effects it averages is (else the
+// published average and the other cohorts would give the masked one).
 struct ImpactEvent {
   std::string estimator = "event";
   std::string outcome;
@@ -234,8 +255,14 @@ struct ImpactEvent {
   ImpactSecrecyNote secrecy;
   ImpactRows data;
   tj::Omittable<ImpactSource> source;
+  tj::Omittable<std::vector<ImpactCohortEffect>> cohorts;
+  tj::Omittable<ImpactDidOverall> att;
+  tj::Omittable<int> control_cohort;
+  tj::Omittable<int64_t> dropped_always_treated;  // rows of units treated from the first period
+  tj::Omittable<ImpactReading> reading;           // of the ATT
 };
-POLES_JSON(ImpactEvent, estimator, outcome, terms, pretrend, n, clusters, secrecy, data, source)
+POLES_JSON(ImpactEvent, estimator, outcome, terms, pretrend, n, clusters, secrecy, data, source,
+           cohorts, att, control_cohort, dropped_always_treated, reading)
 
 // --- match: matching (and the conditional DiD on the store) -------------------------------------
 
@@ -293,7 +320,7 @@ struct ImpactEstimate {
   std::optional<ImpactEvent> event;
   std::optional<ImpactMatch> match;
 
-  std::string_view estimator() const;  // "did", "ols", "event" or "match"
+  std::string_view estimator() const;  // "did", "ols", "ppml", "event", "sunab" or "match"
   const std::string& outcome() const;  // "" for a matching without outcome
 };
 tj::Json poles_to_json(const ImpactEstimate& r);

@@ -75,9 +75,9 @@ void print_result(const app::ImpactEstimate& r) {
 }  // namespace
 
 void add_impact(CLI::App& app, CommandContext& ctx) {
-  CLI::App* cmd = app.add_subcommand(
-      "impact",
-      "Impact of the policy on firms: staggered DiD, fixed-effects OLS, event study, matching");
+  CLI::App* cmd = app.add_subcommand("impact",
+                                     "Impact of the policy on firms: staggered DiD, fixed-effects "
+                                     "OLS and PPML, event studies (TWFE, Sun & Abraham), matching");
   auto args = std::make_shared<ImpactArgs>();
   // The options are the parameters of the API's jobs (app::impact_params), with the same checks.
   for (const auto& p : app::impact_params())

@@ -232,8 +232,20 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
   std::vector<Eigen::MatrixXd> cov(P, Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(U),
                                                                 static_cast<Eigen::Index>(T), NAN));
   std::vector<char> bad(U, 0);
+  const bool clustered = !data.cluster.empty();
+  if (clustered && data.cluster.size() != rows)
+    return Status::invalid_argument("the cluster needs one value per row");
+  std::vector<int64_t> cluster(clustered ? U : 0, std::numeric_limits<int64_t>::min());
   for (size_t i = 0; i < rows; ++i) {
     const size_t u = unit_of(data.unit[i]);
+    if (clustered) {
+      const int64_t c = data.cluster[i] < 0 ? -1 : data.cluster[i];
+      if (cluster[u] != std::numeric_limits<int64_t>::min() && cluster[u] != c) {
+        return Status::invalid_argument(
+            fmt::format("unit {}: the cluster changes over time", data.unit[i]));
+      }
+      cluster[u] = c;
+    }
     const int g = data.group[i] > last ? 0 : data.group[i];
     if (group[u] >= 0 && group[u] != g) {
       return Status::invalid_argument(fmt::format(
@@ -271,6 +283,18 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
   }
   wmean /= static_cast<double>(keep.size());
   for (auto& w : res.unit_weight) w /= wmean;
+  if (clustered) {
+    // Codes in order of the cluster values; a unit without one is a cluster of its own.
+    std::map<int64_t, int32_t> code;
+    for (size_t k : keep)
+      if (cluster[k] >= 0) code.emplace(cluster[k], 0);
+    int32_t next = 0;
+    for (auto& [value, c] : code) c = next++;
+    res.unit_cluster.resize(keep.size());
+    for (size_t k = 0; k < keep.size(); ++k)
+      res.unit_cluster[k] = cluster[keep[k]] >= 0 ? code[cluster[keep[k]]] : next++;
+    res.clusters = next;
+  }
   for (int g : res.unit_group) {
     if (g > 0) res.groups.push_back(g);
   }
@@ -403,8 +427,11 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
       a(j) = res.cells[static_cast<size_t>(pre[static_cast<size_t>(j)])].att;
       psi.col(j) = res.influence.col(pre[static_cast<size_t>(j)]);
     }
+    // With clusters, the variance of their influence (as the inference's errors).
+    if (!res.unit_cluster.empty()) psi = cluster_influence(psi, res.unit_cluster, res.clusters);
+    const Eigen::Index m = psi.rows();
     Eigen::MatrixXd V = Eigen::MatrixXd::Zero(q, q);
-    V.selfadjointView<Eigen::Lower>().rankUpdate(psi.transpose(), 1.0 / static_cast<double>(n));
+    V.selfadjointView<Eigen::Lower>().rankUpdate(psi.transpose(), 1.0 / static_cast<double>(m));
     V = V.selfadjointView<Eigen::Lower>();
     res.pretest_df = static_cast<int>(q);
     res.pretest_rcond = reciprocal_condition(V);
@@ -415,12 +442,20 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
       res.pretest_stat = res.pretest_p = std::numeric_limits<double>::quiet_NaN();
     } else {
       res.pretest_stat =
-          static_cast<double>(n) * a.dot(V.completeOrthogonalDecomposition().solve(a));
+          static_cast<double>(m) * a.dot(V.completeOrthogonalDecomposition().solve(a));
       res.pretest_p = boost::math::cdf(boost::math::complement(
           boost::math::chi_squared(static_cast<double>(q)), res.pretest_stat));
     }
   }
   return res;
+}
+
+Eigen::MatrixXd cluster_influence(const Eigen::MatrixXd& psi,
+                                  const std::vector<int32_t>& unit_cluster, int64_t clusters) {
+  Eigen::MatrixXd sum = Eigen::MatrixXd::Zero(clusters, psi.cols());
+  for (Eigen::Index i = 0; i < psi.rows(); ++i)
+    sum.row(unit_cluster[static_cast<size_t>(i)]) += psi.row(i);
+  return sum * (static_cast<double>(clusters) / static_cast<double>(psi.rows()));
 }
 
 Eigen::VectorXd influence_se(const Eigen::MatrixXd& psi) {
@@ -671,6 +706,10 @@ Result<DidData> did_input(const Frame& f, const DidColumns& c) {
   if (!c.weights.empty()) {
     POLES_ASSIGN_OR_RETURN(d.weights, f.numeric(c.weights));
   }
+  if (!c.cluster.empty()) {
+    POLES_ASSIGN_OR_RETURN(const auto codes, f.codes(c.cluster));
+    d.cluster.assign(codes.code.begin(), codes.code.end());  // -1 where missing
+  }
   return d;
 }
 
@@ -694,7 +733,12 @@ Result<DidInference> did_inference(const DidResult& r, const DidInferenceOptions
   out.normal_critical = z;
   // Standard errors of columns of influence: analytic, or by the multiplier bootstrap (which
   // also gives the critical value of a uniform band over the columns).
-  auto errors = [&](const Eigen::MatrixXd& psi, uint64_t seed, double& crit) -> Eigen::VectorXd {
+  auto errors = [&](const Eigen::MatrixXd& unit_psi, uint64_t seed,
+                    double& crit) -> Eigen::VectorXd {
+    Eigen::MatrixXd by_cluster;
+    if (!r.unit_cluster.empty())
+      by_cluster = cluster_influence(unit_psi, r.unit_cluster, r.clusters);
+    const Eigen::MatrixXd& psi = r.unit_cluster.empty() ? unit_psi : by_cluster;
     if (o.bootstrap == 0) {
       crit = z;
       return influence_se(psi);

@@ -35,6 +35,9 @@ struct DidData {
   std::vector<std::vector<double>>
       covariates;               // columns; the base-period value of each unit is used
   std::vector<double> weights;  // unit weights (constant within a unit); empty = 1
+  // A cluster above the unit for the inference (R did's clustervars; e.g. the pôle), constant
+  // within a unit; a negative value: the unit is its own cluster. Empty: every unit is its own.
+  std::vector<int64_t> cluster;
 };
 
 struct DidOptions {
@@ -63,6 +66,9 @@ struct DidResult {
   std::vector<double> group_share;  // P(G = g) over all units, for each group
   std::vector<int> unit_group;      // group of each unit (0 = never)
   std::vector<double> unit_weight;  // normalised to mean 1
+  // The cluster of each unit, coded 0..clusters-1 (DidData::cluster); empty without clusters.
+  std::vector<int32_t> unit_cluster;
+  int64_t clusters = 0;  // the number of clusters (the units without DidData::cluster)
   // Wald pre-test that every pre-treatment ATT(g,t) is zero (analytic variance).
   double pretest_stat = 0, pretest_p = 1;
   int pretest_df = 0;
@@ -81,6 +87,7 @@ struct DidColumns {
   std::string outcome, unit, time, group;
   std::vector<std::string> covariates;
   std::string weights;  // empty: none
+  std::string cluster;  // a cluster above the unit (DidData::cluster; missing: the unit's own)
 };
 // InvalidArgument naming the column and the row when a unit or a period is missing.
 Result<DidData> did_input(const Frame& frame, const DidColumns& columns);
@@ -111,6 +118,15 @@ Result<AggregateResult> aggregate(const DidResult& r, Aggregation type,
 
 // Analytic standard errors from an influence matrix (units × columns): sqrt(Σ ψ²) / n.
 Eigen::VectorXd influence_se(const Eigen::MatrixXd& psi);
+
+// The influence of each cluster (clusters × columns): the sum of its units' rows, times G / n,
+// so that the bootstrap and analytic errors drawn over clusters (sqrt(G) mean(ψ̃ v), se = σ /
+// sqrt(G)) estimate the cluster-robust variance Σ_c (Σ_{i∈c} ψ_i)² / n². R's did takes the mean
+// of the units' rows instead: the same when every cluster has as many units, but otherwise a
+// cluster of 100 firms weighs as one firm (on the demo, where the non-members are clusters of
+// their own, the mean would give a fifth of this error).
+Eigen::MatrixXd cluster_influence(const Eigen::MatrixXd& psi,
+                                  const std::vector<int32_t>& unit_cluster, int64_t clusters);
 
 // Multiplier bootstrap (Rademacher weights, seeded): standard errors from the interquartile range
 // of the bootstrap draws and the critical value of a uniform (1 - alpha) band over the columns.
@@ -155,6 +171,8 @@ struct DidAggregateInference {
   double critical_value = 0;            // of the terms' uniform band
 };
 
+// With clusters (DidResult::unit_cluster), every error (analytic or bootstrap) and band is drawn
+// over the clusters' influence (cluster_influence).
 struct DidInference {
   double normal_critical = 0;                       // of the pointwise intervals
   std::vector<BandedInterval> cells;                // one per DidResult::cells, in its order

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
+#include <map>
+#include <set>
+#include <utility>
 
 namespace poles::impact {
 
@@ -30,11 +33,13 @@ Result<EventStudyResult> event_study(const EventStudyInput& in) {
   ols.demean = in.demean;
   ols.x.assign(es.size(), std::vector<double>(n, 0.0));
   std::vector<int64_t> rows(static_cast<size_t>(in.leads + in.lags + 1), 0);
+  std::vector<std::set<int32_t>> units(rows.size());
   for (size_t i = 0; i < n; ++i) {
     if (!(in.group[i] > 0) || !std::isfinite(in.time[i])) continue;
     const int e = std::clamp(static_cast<int>(in.time[i] - in.group[i]), -in.leads, in.lags);
     const int slot = e + in.leads;
     ++rows[static_cast<size_t>(slot)];
+    units[static_cast<size_t>(slot)].insert(in.unit.code[i]);
     if (e == in.reference) continue;
     const auto j = static_cast<size_t>(std::find(es.begin(), es.end(), e) - es.begin());
     ols.x[j][i] = 1;
@@ -52,6 +57,7 @@ Result<EventStudyResult> event_study(const EventStudyInput& in) {
     term.e = e;
     const int slot = e + in.leads;
     term.rows = rows[static_cast<size_t>(slot)];
+    term.units = static_cast<int64_t>(units[static_cast<size_t>(slot)].size());
     if (e != in.reference) {
       const std::string name = fmt::format("e{}", e);
       const auto it = std::find(fit.names.begin(), fit.names.end(), name);
@@ -69,6 +75,198 @@ Result<EventStudyResult> event_study(const EventStudyInput& in) {
     out.terms.push_back(term);
   }
   out.pretrend = wald_test(fit.coef, fit.vcov, leads, fit.df_t);
+  out.fit = std::move(fit);
+  return out;
+}
+
+}  // namespace poles::impact
+
+namespace poles::impact {
+
+Result<SunAbrahamResult> sun_abraham(const SunAbrahamInput& in) {
+  const size_t n = in.y.size();
+  if (in.time.size() != n || in.group.size() != n || in.unit.code.size() != n ||
+      in.period.code.size() != n) {
+    return Status::invalid_argument(
+        "Sun & Abraham: outcome, unit, period, time and group need one value per row");
+  }
+  double first = INFINITY, last = -INFINITY;
+  for (double t : in.time) {
+    if (std::isfinite(t)) first = std::min(first, t), last = std::max(last, t);
+  }
+  if (!(first < last))
+    return Status::invalid_argument("Sun & Abraham: the panel needs at least two periods");
+  // A cohort outside the periods observed is never treated in them (fixest's convention); one
+  // treated from the first period has no period before treatment and is dropped.
+  const auto cohort_of = [&](size_t i) -> int {
+    const double g = in.group[i];
+    if (!std::isfinite(g) || g <= 0 || g > last) return 0;
+    return g <= first ? -1 : static_cast<int>(g);
+  };
+  SunAbrahamResult out;
+  bool never = false;
+  int latest = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const int g = cohort_of(i);
+    never |= g == 0;
+    latest = std::max(latest, g);
+  }
+  if (!never) {
+    if (latest <= 0) return Status::invalid_argument("Sun & Abraham: no treated cohort");
+    out.control_cohort = latest;  // the last-treated cohort controls until it is treated
+  }
+  OlsInput ols;
+  ols.fe = {in.unit, in.period};
+  for (auto& fe : ols.fe) fe.code.clear();
+  ols.vcov = in.vcov;
+  if (ols.vcov.kind == VcovKind::kCluster && ols.vcov.clusters.empty())
+    ols.vcov.clusters = {in.unit};
+  for (auto& c : ols.vcov.clusters) c.code.clear();
+  ols.drop_singletons = in.drop_singletons;
+  ols.demean = in.demean;
+  // Rows kept, and the (cohort, relative period) of each treated-cohort row.
+  std::vector<size_t> rows;
+  std::vector<std::pair<int, int>> cell_of;
+  std::map<std::pair<int, int>, int> column;  // (g, e) → dummy column, e ≠ reference
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(in.time[i])) continue;
+    const int g = cohort_of(i);
+    if (g < 0) {
+      ++out.dropped_always_treated;
+      continue;
+    }
+    if (out.control_cohort != 0 && in.time[i] >= out.control_cohort) {
+      ++out.dropped_after_control;
+      continue;
+    }
+    rows.push_back(i);
+    const bool treated_cohort = g > 0 && g != out.control_cohort;
+    int e = treated_cohort ? static_cast<int>(in.time[i]) - g : 0;
+    if (in.leads) e = std::max(e, -*in.leads);
+    if (in.lags) e = std::min(e, *in.lags);
+    cell_of.emplace_back(treated_cohort ? g : 0, e);
+    if (treated_cohort && e != in.reference) column.emplace(std::pair{g, e}, 0);
+  }
+  if ((in.leads && in.reference < -*in.leads) || (in.lags && in.reference > *in.lags))
+    return Status::invalid_argument(
+        "Sun & Abraham: the reference must lie within the leads and lags");
+  if (column.empty())
+    return Status::invalid_argument("Sun & Abraham: no treated cohort observed around treatment");
+  // A dummy per cohort and relative period: bounded as formulas are (impact/formula.cpp).
+  if (column.size() > 1000 || column.size() * rows.size() > 100'000'000)
+    return Status::invalid_argument(fmt::format(
+        "Sun & Abraham: {} cohort × relative-period dummies of {} rows (at most 1000 and 100 "
+        "million values): bin the relative periods (leads, lags)",
+        column.size(), rows.size()));
+  int k = 0;
+  for (auto& [key, j] : column) {
+    j = k++;
+    ols.x_names.push_back(fmt::format("g{}:e{}", key.first, key.second));
+  }
+  ols.x.assign(column.size(), std::vector<double>(rows.size(), 0.0));
+  const auto take = [&](const std::vector<double>& v) {
+    std::vector<double> o(rows.size());
+    for (size_t r = 0; r < rows.size(); ++r) o[r] = v[rows[r]];
+    return o;
+  };
+  const auto take_codes = [&](const FixedEffect& from, FixedEffect& to) {
+    to.code.resize(rows.size());
+    for (size_t r = 0; r < rows.size(); ++r) to.code[r] = from.code[rows[r]];
+  };
+  ols.y = take(in.y);
+  if (!in.weights.empty()) ols.weights = take(in.weights);
+  take_codes(in.unit, ols.fe[0]);
+  take_codes(in.period, ols.fe[1]);
+  const auto& clusters =
+      in.vcov.clusters.empty() ? std::vector<FixedEffect>{in.unit} : in.vcov.clusters;
+  if (ols.vcov.kind == VcovKind::kCluster) {
+    for (size_t c = 0; c < ols.vcov.clusters.size(); ++c)
+      take_codes(clusters[c], ols.vcov.clusters[c]);
+  }
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const auto it = column.find(cell_of[r]);
+    if (cell_of[r].first > 0 && it != column.end()) ols.x[static_cast<size_t>(it->second)][r] = 1;
+  }
+  POLES_ASSIGN_OR_RETURN(auto fit, feols(std::move(ols)));
+
+  // Rows of each cell in the estimation sample (the reference period's too, for its count).
+  std::map<std::pair<int, int>, int64_t> cell_rows;
+  std::map<std::pair<int, int>, std::set<int32_t>> cell_units;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    if (!fit.used[r] || cell_of[r].first <= 0) continue;
+    ++cell_rows[cell_of[r]];
+    cell_units[cell_of[r]].insert(in.unit.code[rows[r]]);
+  }
+  // Each estimated cell's position among the fit's coefficients.
+  std::vector<std::pair<CohortEffect, Eigen::Index>> estimated;
+  for (const auto& [key, j] : column) {
+    const std::string name = fmt::format("g{}:e{}", key.first, key.second);
+    const auto it = std::find(fit.names.begin(), fit.names.end(), name);
+    CohortEffect c{key.first, key.second,     NAN,
+                   NAN,       cell_rows[key], static_cast<int64_t>(cell_units[key].size()),
+                   0};
+    Eigen::Index at = -1;
+    if (it != fit.names.end()) {
+      at = static_cast<Eigen::Index>(it - fit.names.begin());
+      c.coef = fit.coef(at);
+      c.se = fit.se(at);
+    }
+    estimated.emplace_back(c, at);
+  }
+  const double q = student_critical(fit.df_t, in.alpha);
+  const auto k_fit = fit.coef.size();
+  // The average of the cells that `keep` selects, weighted by their rows: its term, and its row
+  // of weights over the fit's coefficients.
+  const auto average = [&](auto keep, int e, bool cell_weights) {
+    Eigen::RowVectorXd w = Eigen::RowVectorXd::Zero(k_fit);
+    EventTerm t;
+    t.e = e;
+    for (const auto& [c, at] : estimated) {
+      if (keep(c) && at >= 0) t.rows += c.rows, t.units += c.units;
+    }
+    if (t.rows == 0) {
+      t.coef = t.se = t.ci_low = t.ci_high = NAN;
+      return std::pair{t, w};
+    }
+    for (auto& [c, at] : estimated) {
+      if (!keep(c) || at < 0) continue;
+      const double share = static_cast<double>(c.rows) / static_cast<double>(t.rows);
+      if (cell_weights) c.weight = share;
+      w(at) = share;
+    }
+    t.coef = w.dot(fit.coef);
+    t.se = std::sqrt(std::max(0.0, (w * fit.vcov * w.transpose())(0, 0)));
+    t.ci_low = t.coef - q * t.se;
+    t.ci_high = t.coef + q * t.se;
+    return std::pair{t, w};
+  };
+  std::set<int> periods;
+  for (const auto& [key, rows_in] : cell_rows) periods.insert(key.second);
+  std::vector<Eigen::RowVectorXd> lead_rows;
+  for (int e : periods) {
+    if (e == in.reference) {
+      EventTerm ref;
+      ref.e = e;
+      for (const auto& [key, count] : cell_rows) ref.rows += key.second == e ? count : 0;
+      for (const auto& [key, set] : cell_units)
+        ref.units += key.second == e ? static_cast<int64_t>(set.size()) : 0;
+      out.terms.push_back(ref);
+      continue;
+    }
+    auto [t, w] = average([e](const CohortEffect& c) { return c.e == e; }, e, true);
+    if (e < 0 && t.rows > 0) lead_rows.push_back(w);
+    out.terms.push_back(t);
+  }
+  out.att = average([](const CohortEffect& c) { return c.e >= 0; }, 0, false).first;
+  if (!lead_rows.empty()) {
+    Eigen::MatrixXd W(static_cast<Eigen::Index>(lead_rows.size()), k_fit);
+    for (size_t r = 0; r < lead_rows.size(); ++r)
+      W.row(static_cast<Eigen::Index>(r)) = lead_rows[r];
+    std::vector<int> all(lead_rows.size());
+    for (size_t r = 0; r < all.size(); ++r) all[r] = static_cast<int>(r);
+    out.pretrend = wald_test(W * fit.coef, W * fit.vcov * W.transpose(), all, fit.df_t);
+  }
+  for (const auto& [c, at] : estimated) out.cells.push_back(c);
   out.fit = std::move(fit);
   return out;
 }

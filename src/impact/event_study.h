@@ -5,6 +5,7 @@
 // weights (Sun & Abraham 2021): compare with Callaway & Sant'Anna's dynamic aggregation.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "core/status.h"
@@ -27,7 +28,8 @@ struct EventStudyInput {
 struct EventTerm {
   int e = 0;
   double coef = 0, se = 0, ci_low = 0, ci_high = 0;
-  int64_t rows = 0;  // treated rows at this event time
+  int64_t rows = 0;   // treated rows at this event time
+  int64_t units = 0;  // distinct treated units among them (several rows each at a binned end)
 };
 
 struct EventStudyResult {
@@ -37,5 +39,53 @@ struct EventStudyResult {
 };
 
 Result<EventStudyResult> event_study(const EventStudyInput& in);
+
+// Sun & Abraham (2021)'s interaction-weighted event study, as fixest's sunab(): the outcome on one
+// dummy per cohort g (first treated period) and relative period e = t - g (every e observed, the
+// reference e omitted in every cohort), with unit and period fixed effects; the never-treated
+// units are the control cohort (without any, the last-treated cohort is, and the periods from its
+// treatment on are dropped); units treated from the first period on have no pre-period and are
+// dropped. Each relative period's effect is the average of the cohorts' effects weighted by their
+// rows at that period (the sample shares, taken as exact as fixest does: the errors do not carry
+// the shares' uncertainty), β_e = Σ_g w_ge δ_ge, its variance w' V w; the ATT averages every
+// post-treatment cell (e ≥ 0) by rows; the pre-trend test is the joint Wald test of the leads'
+// averages.
+struct SunAbrahamInput {
+  std::vector<double> y;
+  FixedEffect unit, period;
+  std::vector<double> time;   // calendar period of each row
+  std::vector<double> group;  // first treated period; 0 (or NaN) = never treated
+  int reference = -1;
+  // Relative periods before -leads (after lags) are binned into -leads (lags), as fixest's
+  // bin.rel; none: every relative period has its own dummies.
+  std::optional<int> leads, lags;
+  VcovSpec vcov{
+      VcovKind::kCluster, {}, true, true, FixedEffectCount::kNested};  // no clusters: by unit
+  std::vector<double> weights;
+  bool drop_singletons = true;
+  DemeanOptions demean;
+  double alpha = 0.05;
+};
+
+// One cohort's effect at one relative period, with its weight in that period's average.
+struct CohortEffect {
+  int g = 0, e = 0;
+  double coef = 0, se = 0;
+  int64_t rows = 0;   // rows of the cohort at that relative period in the estimation sample
+  int64_t units = 0;  // distinct units among them (a binned end has several rows per unit)
+  double weight = 0;  // rows / the rows of every cohort at e
+};
+
+struct SunAbrahamResult {
+  std::vector<CohortEffect> cells;  // g ascending, then e ascending; the reference omitted
+  std::vector<EventTerm> terms;     // by e ascending, the reference included with 0
+  EventTerm att;                    // e: 0; rows: treated rows after treatment
+  Wald pretrend;                    // every lead's average but the reference
+  int control_cohort = 0;           // 0: the never-treated; else the last-treated cohort
+  int64_t dropped_always_treated = 0, dropped_after_control = 0;  // rows
+  OlsResult fit;
+};
+
+Result<SunAbrahamResult> sun_abraham(const SunAbrahamInput& in);
 
 }  // namespace poles::impact

@@ -34,6 +34,9 @@ std::string estimator_name(std::string_view e, std::string_view lang) {
   if (e == "event")
     return tr(lang, "Étude d'événement (effets fixes doubles)",
               "Event study (two-way fixed effects)");
+  if (e == "sunab")
+    return tr(lang, "Étude d'événement pondérée par cohorte (Sun et Abraham)",
+              "Interaction-weighted event study (Sun & Abraham)");
   return tr(lang, "Appariement et différence de différences conditionnelle",
             "Matching and conditional difference in differences");
 }
@@ -185,13 +188,56 @@ void event_sections(std::string& h, const app::ImpactEvent& r, std::string_view 
     // A masked term has no row count.
     h += estimate_row(std::to_string(t.e), t, lang, t.rows ? kNone : kSecret);
   }
-  h += fmt::format("</tbody></table><p>{} : {}.</p></section>",
+  h += fmt::format("</tbody></table><p>{} : {}.</p>",
                    tr(lang, "Test joint des coefficients avant traitement",
                       "Joint test of the pre-treatment coefficients"),
                    r.pretrend.warning ? singular_text(r.pretrend.df, lang)
                                       : fmt::format("F({}) = {}, p = {}", r.pretrend.df,
                                                     number(num(r.pretrend.f), 2, lang),
                                                     number(num(r.pretrend.p), 4, lang)));
+  if (r.estimator != "sunab" || !r.att || !r.cohorts) {
+    h += "</section>";
+    return;
+  }
+  // Sun & Abraham: the ATT, its reading, the control cohort, and each cohort's effects.
+  h += estimate_head(lang, "");
+  h +=
+      estimate_row(tr(lang, "Effet moyen après l'entrée (ATT)", "Average effect after entry (ATT)"),
+                   *r.att, lang);
+  h += "</tbody></table>";
+  if (r.reading) h += reading_text(*r.reading, r.outcome, lang);
+  h += fmt::format(
+      "<p>{}</p></section>",
+      r.control_cohort && *r.control_cohort != 0
+          ? fmt::format(fmt::runtime(tr(
+                            lang,
+                            "Sans entreprise jamais traitée, la cohorte {} sert de témoin jusqu'à "
+                            "son entrée ; les années suivantes sont écartées.",
+                            "Without never-treated firms, the {} cohort controls until its entry; "
+                            "the later years are dropped.")),
+                        *r.control_cohort)
+          : tr(lang,
+               "Les témoins sont les entreprises jamais traitées. Chaque coefficient par année "
+               "relative e est la moyenne des effets des cohortes, pondérée par leurs "
+               "observations à cette date.",
+               "The controls are the never-treated firms. Each coefficient at relative period e "
+               "is the average of the cohorts' effects weighted by their rows at that period."));
+  h += fmt::format(
+      "<section id=\"cohorts\"><h2>{}</h2><table><thead><tr><th>{}</th><th>e</th><th "
+      "class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th "
+      "class=\"num\">{}</th></tr></thead><tbody>",
+      tr(lang, "Effets par cohorte d'entrée", "Effects by entry cohort"),
+      tr(lang, "Cohorte", "Cohort"), tr(lang, "Estimation", "Estimate"),
+      tr(lang, "Écart-type", "Std. error"), tr(lang, "Observations", "Rows"),
+      tr(lang, "Poids", "Weight"));
+  for (const auto& c : *r.cohorts) {
+    h += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
+        "class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+        c.g, c.e, fig(c.estimate, 4, lang), fig(c.se, 4, lang), fig(c.rows, 0, lang),
+        number(c.weight, 3, lang));
+  }
+  h += "</tbody></table></section>";
 }
 
 void ols_sections(std::string& h, const app::ImpactOls& r, std::string_view lang) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "app/impact.h"
 #include "app/stats.h"
@@ -318,6 +319,51 @@ TEST(ImpactSecrecy, EstimatesOnFewerThanThreeFirmsAreMasked) {
       EXPECT_TRUE(t.estimate.has_value()) << tj::to_json(t).dump();
     }
   }
+  // Sun & Abraham: the 2004 cohort's effects are masked, and so is every average that includes
+  // one (with the 2003 cohort's published effect and the published weights it would give the
+  // masked one): e = -3 .. 1 and the ATT; e = 2 rests on the 2003 cohort alone.
+  ev["estimator"] = "sunab";
+  const auto sa_args = parse(impact_params(), ev);
+  ASSERT_TRUE(sa_args.has_value()) << sa_args.error().to_string();
+  auto sa = impact_estimate(f, *sa_args);
+  ASSERT_TRUE(sa.has_value()) << sa.error().to_string();
+  ASSERT_TRUE(sa->event.has_value());
+  ASSERT_EQ(sa->estimator(), "sunab");
+  ASSERT_TRUE(sa->event->cohorts.has_value());
+  int cohort_masked = 0;
+  for (const auto& c : *sa->event->cohorts) {
+    EXPECT_EQ(c.estimate.has_value(), c.g == 2003) << tj::to_json(c).dump();
+    EXPECT_EQ(c.rows.has_value(), c.g == 2003) << tj::to_json(c).dump();
+    cohort_masked += c.g == 2004;
+  }
+  EXPECT_EQ(cohort_masked, 4);  // e = -3, -2, 0, 1
+  std::map<int, bool> shown;
+  for (const auto& t : sa->event->terms) shown[t.e] = t.estimate.has_value();
+  EXPECT_EQ(shown, (std::map<int, bool>{
+                       {-3, false}, {-2, false}, {-1, true}, {0, false}, {1, false}, {2, true}}));
+  EXPECT_FALSE(sa->event->att->estimate.has_value());
+  EXPECT_FALSE(sa->event->reading->value.has_value());
+  EXPECT_EQ(sa->event->secrecy.masked, 4 + 4);
+  // Binned after treatment (lags 0), the 2004 cohort's e = 0 holds 4 rows of its 2 firms: still
+  // masked (the rule counts firms, not rows).
+  ev["lags"] = "0";
+  const auto binned_args = parse(impact_params(), ev);
+  ASSERT_TRUE(binned_args.has_value()) << binned_args.error().to_string();
+  auto binned = impact_estimate(f, *binned_args);
+  ASSERT_TRUE(binned.has_value()) << binned.error().to_string();
+  int seen = 0;
+  for (const auto& c : *binned->event->cohorts) {
+    if (c.e != 0) continue;
+    ++seen;
+    if (c.g == 2004) {
+      EXPECT_FALSE(c.estimate.has_value()) << tj::to_json(c).dump();
+    }
+    if (c.g == 2003) {
+      EXPECT_EQ(c.rows.value_or(0), 8 * 3) << tj::to_json(c).dump();
+      EXPECT_EQ(c.firms.value_or(0), 8) << tj::to_json(c).dump();
+    }
+  }
+  EXPECT_EQ(seen, 2);
 }
 
 }  // namespace

@@ -260,5 +260,36 @@ TEST_F(Cli, PoissonRegressionOnACsvFile) {
   EXPECT_NE(html.find("un effet d'environ −78,3 %"), std::string::npos) << html.substr(0, 200);
 }
 
+// The same Poisson model as a formula, clustered as fixest writes it; a subset of the rows; a
+// formula beside x= refused, naming both.
+TEST_F(Cli, FormulaAndSubsetOnACsvFile) {
+  POLES_REQUIRE_SHARED("data/reference/fixest/trade.csv");
+  const std::string data = testing::shared_path("data/reference/fixest/trade.csv").string();
+  ASSERT_EQ(run({"impact", "--data", data, "--estimator", "ppml", "--formula",
+                 "Euros ~ log(dist_km) | Origin + Destination + Product + Year", "--cluster",
+                 "~Origin", "--json"}),
+            0)
+      << err();
+  auto j = nlohmann::json::parse(out());
+  EXPECT_EQ(j["outcome"], "Euros");
+  EXPECT_NEAR(j["coefficients"][0]["estimate"].get<double>(), -1.527874371, 5e-9);
+  EXPECT_EQ(j["reading"]["term"], "log(dist_km)");
+  EXPECT_EQ(j["clusters"], nlohmann::json::array({"~Origin"}));
+  ASSERT_EQ(run({"impact", "--data", data, "--estimator", "ols", "--formula",
+                 "log(Euros) ~ log(dist_km) | Origin + Destination + Product", "--subset",
+                 "Year >= 2010", "--json"}),
+            0)
+      << err();
+  j = nlohmann::json::parse(out());
+  EXPECT_LT(j["n"].get<int>(), 38325);
+  EXPECT_GT(j["n"].get<int>(), 5000);
+  EXPECT_EQ(run({"impact", "--data", data, "--estimator", "ols", "--formula",
+                 "log(Euros) ~ log(dist_km)", "--x", "Year"}),
+            2);
+  EXPECT_NE(err().find("the formula replaces outcome=, x= and fe="), std::string::npos) << err();
+  EXPECT_EQ(run({"impact", "--data", data, "--estimator", "did", "--formula", "Euros ~ Year"}), 2);
+  EXPECT_NE(err().find("a formula is for the regressions"), std::string::npos) << err();
+}
+
 }  // namespace
 }  // namespace poles

@@ -458,6 +458,19 @@ try {
   assert.ok(impRep.html.includes("Évaluation d&#39;impact") && impRep.html.includes("<svg"), "the impact report has its title and chart");
   assert.equal(impRep.type, "application/pdf");
   assert.equal(impRep.head, "%PDF-");
+  // Sun & Abraham from the same form: the ATT shown is the job's, with its reading and the
+  // cohorts' effects.
+  await page.selectOption("#imp-estimator", "sunab");
+  await page.click("#imp-start");
+  await page.waitForSelector('#imp-result[data-estimator="sunab"] #imp-plot[data-ready="true"]', { timeout: 300000 });
+  const saId = await page.evaluate(() => new URLSearchParams(location.hash.split("?")[1]).get("job"));
+  const sa = (await page.evaluate(async (id) => (await fetch(`/api/v1/impact/jobs/${id}`)).json(), saId)).result;
+  assert.equal(sa.estimator, "sunab");
+  const attCell = await page.locator("#imp-summary table").nth(1).locator("tbody tr").first().locator("td").nth(1).textContent();
+  assert.ok(Math.abs(Number(attCell.replace(/\s/g, "").replace(",", ".").replace("−", "-")) - sa.att.estimate) < 1e-4, `ATT shown ${attCell} vs ${sa.att.estimate}`);
+  assert.ok(sa.cohorts.length > 20 && (await page.locator("#imp-cohorts tbody tr").count()) > 0, "cohort effects listed");
+  assert.match(await page.locator("#imp-reading").textContent(), /%/);
+  await shot("20-impact-sunab");
   const cancelled = await page.evaluate(async () => {
     const csrf = (await (await fetch("/api/v1/me")).json()).csrf;
     const h = { "Content-Type": "application/json", "X-CSRF-Token": csrf };
@@ -670,7 +683,8 @@ try {
   });
   const spent = { navigation: 0, axe: 0, scan: 0, screenshot: 0 };
   let t0 = Date.now();
-  const lap = (what) => { const t = Date.now(); spent[what] += t - t0; t0 = t; };
+  const perPage = {};  // navigation time of each page, over its four visits
+  const lap = (what, name) => { const t = Date.now(); spent[what] += t - t0; if (name) perPage[name] = (perPage[name] || 0) + t - t0; t0 = t; };
   for (const width of [1440, 390]) {
     await page.setViewportSize({ width, height: 900 });
     for (const lng of ["fr", "en"]) {
@@ -681,7 +695,7 @@ try {
         await page.waitForSelector(`[data-page="${pageName}"]`);
         if (ready) await page.waitForSelector(ready);
         await page.waitForTimeout(150);
-        lap("navigation");
+        lap("navigation", name);
         // axe in both languages at 1440 px and in French at 390 px: the English page at 390 px
         // has the French one's structure and colours (its words are scanned below).
         if (width === 1440 || lng === "fr") {
@@ -705,6 +719,7 @@ try {
     }
   }
   console.log(`every page: ${Object.entries(spent).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}`);
+  console.log(`slowest navigations: ${Object.entries(perPage).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}`);
   assert.deepEqual(problems, [], problems.join("\n"));
   await page.setViewportSize({ width: 1280, height: 900 });
   if ((await page.getAttribute("html", "lang")) !== "fr") await page.click("#lang");
