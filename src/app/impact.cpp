@@ -102,7 +102,24 @@ struct Columns {
   std::string outcome, unit, time, group, weights, treat;
   std::vector<std::string> covariates, x, fe, cluster;
   std::string formula;  // ols, ppml: replaces outcome, x and fe
+  // The column that identifies firms, whose number a regression's figures rest on (secrecy):
+  // "firm" on the store; empty for a user's data (its rows).
+  std::string firms;
 };
+
+// How many firms (distinct values of c.firms; rows without it) the used rows hold.
+Result<int64_t> firms_used(const Frame& f, const Columns& c, const std::vector<char>& used,
+                           int64_t rows) {
+  if (c.firms.empty()) return rows;
+  POLES_ASSIGN_OR_RETURN(const auto codes, f.codes(c.firms));
+  std::vector<char> seen(static_cast<size_t>(codes.levels()), 0);
+  int64_t n = 0;
+  for (size_t i = 0; i < used.size() && i < codes.code.size(); ++i) {
+    const int32_t k = codes.code[i];
+    if (used[i] && k >= 0 && !seen[static_cast<size_t>(k)]) seen[static_cast<size_t>(k)] = 1, ++n;
+  }
+  return n;
+}
 
 // The coefficient of the first regressor (the treatment, treated_post, on the store's panel),
 // found by name; none when it was dropped as collinear.
@@ -315,7 +332,8 @@ Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c) {
   for (const auto& e : in.fe) out.fixed_effects.push_back({e.name, e.levels});
   POLES_ASSIGN_OR_RETURN(const auto r, impact::feols(std::move(in)));
   const auto ci = impact::coefficient_intervals(r);
-  const bool publish = enough_firms(r.n);
+  POLES_ASSIGN_OR_RETURN(const int64_t firms, firms_used(f, c, r.used, r.n));
+  const bool publish = enough_firms(firms);
   for (size_t j = 0; j < r.names.size(); ++j) {
     const auto k = static_cast<Eigen::Index>(j);
     out.coefficients.push_back({r.names[j], published(ci[j].estimate, publish),
@@ -354,7 +372,8 @@ Result<ImpactOls> run_ppml(const Frame& f, const Args& a, const Columns& c) {
   const std::string first = in.x_names.front();
   for (const auto& e : in.fe) out.fixed_effects.push_back({e.name, e.levels});
   POLES_ASSIGN_OR_RETURN(const auto r, impact::fepois(std::move(in)));
-  const bool publish = enough_firms(r.n);
+  POLES_ASSIGN_OR_RETURN(const int64_t firms, firms_used(f, c, r.used, r.n));
+  const bool publish = enough_firms(firms);
   constexpr double kZ = 1.959963984540054;  // the normal's 97.5 % quantile: z tests
   for (size_t j = 0; j < r.names.size(); ++j) {
     const auto k = static_cast<Eigen::Index>(j);
@@ -656,6 +675,15 @@ Result<ImpactEstimate> impact_from_store(const snapshot::Snapshot& s, const Args
   if (c.formula.empty())
     fallback(c.outcome,
              std::string(a.text("estimator") == "ppml" ? "patents" : "log(rd_spending)"));
+  // On the store a unit is a firm, and secrecy counts firms: no other unit, no subset that
+  // names firms one by one (a regression on all firms but one, beside one on all, would single
+  // that firm out).
+  if (!c.unit.empty() && c.unit != "firm")
+    return bad_param("unit", c.unit, "on the store's panel the unit is the firm");
+  if (impact::subset_column(a.text("subset")) == "firm")
+    return bad_param("subset", a.text("subset"),
+                     "on the store's panel a subset may not name firms one by one");
+  c.firms = "firm";
   fallback(c.unit, std::string("firm"));
   fallback(c.time, std::string("year"));
   fallback(c.group, std::string("treated_group"));

@@ -280,7 +280,10 @@ Result<std::vector<FixedEffect>> cluster_columns(const Frame& f, std::string_vie
   return out;
 }
 
-Result<Frame> subset_rows(const Frame& f, std::string_view condition) {
+namespace {
+
+// The first comparison operator of a condition (the longer one where two start together).
+std::pair<size_t, std::string_view> comparison(std::string_view condition) {
   static constexpr std::string_view kOps[] = {"==", "!=", "<=", ">=", "<", ">"};
   size_t at = std::string_view::npos;
   std::string_view op;
@@ -292,6 +295,18 @@ Result<Frame> subset_rows(const Frame& f, std::string_view condition) {
       op = o;
     }
   }
+  return {at, op};
+}
+
+}  // namespace
+
+std::string_view subset_column(std::string_view condition) {
+  const auto [at, op] = comparison(condition);
+  return at == std::string_view::npos ? std::string_view() : trim(condition.substr(0, at));
+}
+
+Result<Frame> subset_rows(const Frame& f, std::string_view condition) {
+  const auto [at, op] = comparison(condition);
   if (at == std::string_view::npos)
     return Status::invalid_argument(fmt::format(
         "subset: '{}' needs a comparison, column == value (or != < <= > >=)", condition));

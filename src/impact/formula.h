@@ -41,5 +41,7 @@ Result<std::vector<FixedEffect>> cluster_columns(const Frame& frame, std::string
 // The rows of `frame` that satisfy `condition`: `column op value`, op one of == != < <= > >= (the
 // ordering ones on numeric columns), e.g. `region == 84` or `year >= 2010`.
 Result<Frame> subset_rows(const Frame& frame, std::string_view condition);
+// The column a condition names (before its operator, trimmed); "" without an operator.
+std::string_view subset_column(std::string_view condition);
 
 }  // namespace poles::impact

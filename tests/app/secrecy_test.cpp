@@ -2,11 +2,13 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "app/impact.h"
 #include "app/stats.h"
 #include "demo/load.h"
 #include "eco.h"
+#include "impact/panel.h"
 #include "secrecy/table.h"
 #include "snapshot/loader.h"
 #include "test_support.h"
@@ -364,6 +366,62 @@ TEST(ImpactSecrecy, EstimatesOnFewerThanThreeFirmsAreMasked) {
     }
   }
   EXPECT_EQ(seen, 2);
+}
+
+// On the store a regression's figures rest on firms, not rows: on an employment zone of one or
+// two member firms (many firm-years), the coefficients are masked. A subset naming firms one by
+// one, or another unit than the firm, is refused there (leaving one firm out of a published
+// estimate would single it out).
+TEST(ImpactSecrecy, OnTheStoreRegressionsCountFirmsAndSubsetsMayNotNameThem) {
+  testing::TempDir dir;
+  auto s = store::Store::open((dir / "d.db").string());
+  ASSERT_TRUE(s.has_value());
+  demo::Options o;
+  o.scale = demo::Scale::kSmall;
+  ASSERT_TRUE(demo::generate_into(**s, o).has_value());
+  auto snap = snapshot::load(**s);
+  ASSERT_TRUE(snap.has_value());
+  // A zone whose direct-effect sample holds at most two firms, over at least three rows.
+  auto panel = impact::firm_panel(**snap);
+  ASSERT_TRUE(panel.has_value()) << panel.error().to_string();
+  auto sample = impact::design_panel(*panel, {});
+  ASSERT_TRUE(sample.has_value()) << sample.error().to_string();
+  const auto firm = *sample->numeric("firm");
+  const auto* zone = sample->find("employment_zone");
+  std::map<std::string, std::set<double>> firms;
+  std::map<std::string, int> rows;
+  for (size_t i = 0; i < sample->rows(); ++i) {
+    firms[zone->text[i]].insert(firm[i]);
+    ++rows[zone->text[i]];
+  }
+  std::string small;
+  for (const auto& [z, f] : firms) {
+    if (!z.empty() && f.size() <= 2 && rows[z] >= 6) small = z;
+  }
+  ASSERT_FALSE(small.empty()) << "the small demo has zones of one or two panel firms";
+  const auto run = [&](Params p) {
+    p["estimator"] = "ols";
+    auto args = parse(impact_params(), p);
+    EXPECT_TRUE(args.has_value()) << args.error().to_string();
+    return impact_from_store(**snap, *args);
+  };
+  auto r = run({{"formula", "log(rd_spending) ~ log(headcount) | year"},
+                {"subset", "employment_zone == " + small}});
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  ASSERT_FALSE(r->ols->coefficients.empty());
+  EXPECT_GE(r->ols->n, 3) << "more rows than the rule's firms";
+  EXPECT_FALSE(r->ols->coefficients[0].estimate.has_value())
+      << tj::to_json(r->ols->coefficients[0]).dump();
+  auto everyone = run({{"formula", "log(rd_spending) ~ log(headcount) | year"}});
+  ASSERT_TRUE(everyone.has_value()) << everyone.error().to_string();
+  EXPECT_TRUE(everyone->ols->coefficients[0].estimate.has_value());
+  auto by_firm = run({{"subset", "firm != " + std::to_string(static_cast<int64_t>(firm[0]))}});
+  ASSERT_FALSE(by_firm.has_value());
+  EXPECT_NE(by_firm.error().to_string().find("may not name firms one by one"), std::string::npos)
+      << by_firm.error().to_string();
+  auto by_year = run({{"unit", "year"}});
+  ASSERT_FALSE(by_year.has_value());
+  EXPECT_NE(by_year.error().to_string().find("the unit is the firm"), std::string::npos);
 }
 
 }  // namespace
