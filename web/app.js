@@ -1706,7 +1706,7 @@ async function pageImpact(root, params) {
     el("section", { class: "card" }, el("h2", {}, t("imp.jobs")), jobsBox));
   const list = await api("GET", "/api/v1/impact/jobs");
   jobsBox.replaceChildren(list.items.length ? table([{ label: "Id", value: (j) => el("a", { href: `#/impact?job=${j.id}` }, j.id) },
-    { label: t("imp.estimator"), value: (j) => t(`imp.estimator.${j.params.estimator || "did"}`) }, { label: t("imp.outcome"), value: (j) => { const o = j.params.outcome || (j.params.estimator === "ppml" ? "patents" : "log(rd_spending)"); return o === "patents" ? t("imp.outcome_patents_count") : label("impact_outcome", o); } },
+    { label: t("imp.estimator"), value: (j) => t(`imp.estimator.${j.params.estimator || "did"}`) }, { label: t("imp.outcome"), value: (j) => { const o = j.params.outcome || (j.params.formula ? j.params.formula.split("~")[0].trim() : j.params.estimator === "ppml" ? "patents" : "log(rd_spending)"); return o === "patents" ? t("imp.outcome_patents_count") : label("impact_outcome", o); } },
     { label: t("imp.state"), value: (j) => t(`imp.state.${j.state}`) }, { label: t("imp.created"), value: (j) => date(j.created) }], list.items)
     : el("p", { class: "muted" }, t("none")));
   const id = params.get("job");
@@ -1789,7 +1789,7 @@ function showImpact(box, r, id) {
         { label: t("imp.estimate"), num: true, value: (c) => (c.estimate === null ? "s" : fmt(c.estimate, 4)) },
         { label: t("imp.se"), num: true, value: (c) => (c.se === null ? "s" : fmt(c.se, 4)) },
         { label: t("imp.rows"), num: true, value: (c) => (c.rows === null ? "s" : fmt(c.rows)) },
-        { label: t("imp.weight"), num: true, value: (c) => fmt(c.weight, 3) }], r.cohorts)) : "");
+        { label: t("imp.weight"), num: true, value: (c) => (c.weight === null ? "s" : fmt(c.weight, 3)) }], r.cohorts)) : "");
     chart(plot, band(r.terms, "e"));
   } else if (r.estimator === "ols" || r.estimator === "ppml") {
     box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.results")), estimateRows(r.coefficients, t("imp.variable"), (x) => x.name), readingLine(r),

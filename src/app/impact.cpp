@@ -6,6 +6,7 @@
 #include <cmath>
 #include <initializer_list>
 #include <map>
+#include <set>
 
 #include "impact/did.h"
 #include "impact/event_study.h"
@@ -106,6 +107,59 @@ struct Columns {
   // "firm" on the store; empty for a user's data (its rows).
   std::string firms;
 };
+
+// On the store, what each regressor rests on: for each column, the rows where it is not zero,
+// and whether it is a 0/1 dummy (taken before the columns move into the estimation).
+struct RegressorRows {
+  std::vector<std::string> names;
+  std::vector<std::vector<char>> nonzero;
+  std::vector<char> dummy;
+};
+RegressorRows regressor_rows(const Columns& c, const std::vector<std::string>& names,
+                             const std::vector<std::vector<double>>& x) {
+  RegressorRows out;
+  if (c.firms.empty()) return out;
+  out.names = names;
+  for (const auto& col : x) {
+    std::vector<char> nz(col.size());
+    bool dummy = true;
+    for (size_t i = 0; i < col.size(); ++i) {
+      nz[i] = col[i] != 0 && !std::isnan(col[i]);
+      dummy = dummy && (col[i] == 0 || col[i] == 1 || std::isnan(col[i]));
+    }
+    out.nonzero.push_back(std::move(nz));
+    out.dummy.push_back(dummy);
+  }
+  return out;
+}
+
+// The coefficients that rest on min_firms firms: those of the rows where their regressor is not
+// zero (an i(firm) dummy is one firm's mean) and, for a dummy, of the rows where it is zero too.
+Result<std::set<std::string>> supported(const Frame& f, const Columns& c, const RegressorRows& rr,
+                                        const std::vector<char>& used) {
+  std::set<std::string> out;
+  if (c.firms.empty()) {
+    out.insert(rr.names.begin(), rr.names.end());
+    return out;
+  }
+  POLES_ASSIGN_OR_RETURN(const auto codes, f.codes(c.firms));
+  std::vector<int> seen(static_cast<size_t>(codes.levels()), -1);
+  for (size_t j = 0; j < rr.names.size(); ++j) {
+    int64_t on = 0, off = 0;  // firms with a row where the regressor is not zero, and is zero
+    std::fill(seen.begin(), seen.end(), 0);
+    for (size_t i = 0; i < used.size(); ++i) {
+      const int32_t k = codes.code[i];
+      if (!used[i] || k < 0) continue;
+      const int bit = rr.nonzero[j][i] ? 1 : 2;
+      auto& s = seen[static_cast<size_t>(k)];
+      if (s & bit) continue;
+      s |= bit;
+      (bit == 1 ? on : off) += 1;
+    }
+    if (enough_firms(on) && (!rr.dummy[j] || enough_firms(off))) out.insert(rr.names[j]);
+  }
+  return out;
+}
 
 // How many firms (distinct values of c.firms; rows without it) the used rows hold.
 Result<int64_t> firms_used(const Frame& f, const Columns& c, const std::vector<char>& used,
@@ -229,38 +283,58 @@ Result<ImpactDid> run_did(const Frame& f, const Args& a, const Columns& c,
     out.cells.push_back(cell);
   }
   out.uniform_critical_value = finite(inf.critical_value);
-  out.pretest = {finite(r.pretest_stat),
+  // The pre-test rests on every pre-treatment cell: with one masked it could give its |t|.
+  bool pre_published = true;
+  for (const auto& cell : out.cells)
+    pre_published = pre_published && (cell.post || cell.reference || cell.estimate);
+  out.pretest = {published(r.pretest_stat, pre_published),
                  r.pretest_df,
-                 r.pretest_df > 0 ? finite(r.pretest_p) : std::nullopt,
+                 r.pretest_df > 0 ? published(r.pretest_p, pre_published) : std::nullopt,
                  {}};
   if (r.pretest_singular) out.pretest.warning = singular_warning(r.pretest_rcond);
-  // The aggregations average over every cohort: published as they are.
-  auto overall = [](const impact::Interval& i) {
-    return ImpactDidOverall{finite(i.estimate), finite(i.se), finite(i.low), finite(i.high)};
+  // An aggregation's figure is published only when every ATT(g,t) it averages is: with the
+  // other cells and the published counts, it would give a masked one (a cohort of one firm in a
+  // subset of the panel is that firm's effect).
+  const auto cells_published = [&](auto keep) {
+    for (const auto& cell : out.cells) {
+      if (keep(cell) && !cell.reference && !cell.estimate) return false;
+    }
+    return true;
   };
-  auto aggregation = [&](const impact::DidAggregateInference& g) {
-    const auto o = overall(g.overall);
+  const bool post_published = cells_published([](const ImpactDidCell& x) { return x.post; });
+  auto overall = [](const impact::Interval& i, bool publish) {
+    return ImpactDidOverall{published(i.estimate, publish), published(i.se, publish),
+                            published(i.low, publish), published(i.high, publish)};
+  };
+  auto aggregation = [&](const impact::DidAggregateInference& g, auto term_cells) {
+    const auto o = overall(g.overall, post_published);
     ImpactDidAggregation agg{o.estimate, o.se, o.ci_low, o.ci_high, {}, finite(g.critical_value)};
     for (const auto& t : g.terms) {
       const auto& i = t.interval;
-      agg.terms.push_back({t.key, finite(i.ci.estimate), finite(i.ci.se), finite(i.ci.low),
-                           finite(i.ci.high), finite(i.band_low), finite(i.band_high)});
+      const bool publish =
+          cells_published([&](const ImpactDidCell& x) { return term_cells(x, t.key); });
+      agg.terms.push_back({t.key, published(i.ci.estimate, publish), published(i.ci.se, publish),
+                           published(i.ci.low, publish), published(i.ci.high, publish),
+                           published(i.band_low, publish), published(i.band_high, publish)});
     }
     return agg;
   };
   for (const auto& g : inf.aggregations) {
     switch (g.type) {
       case impact::Aggregation::kSimple:
-        out.aggregations.simple = overall(g.overall);
+        out.aggregations.simple = overall(g.overall, post_published);
         break;
       case impact::Aggregation::kDynamic:
-        out.aggregations.dynamic = aggregation(g);
+        out.aggregations.dynamic =
+            aggregation(g, [](const ImpactDidCell& x, int e) { return x.e == e; });
         break;
       case impact::Aggregation::kGroup:
-        out.aggregations.group = aggregation(g);
+        out.aggregations.group =
+            aggregation(g, [](const ImpactDidCell& x, int k) { return x.post && x.g == k; });
         break;
       case impact::Aggregation::kCalendar:
-        out.aggregations.calendar = aggregation(g);
+        out.aggregations.calendar =
+            aggregation(g, [](const ImpactDidCell& x, int t) { return x.post && x.t == t; });
         break;
     }
   }
@@ -330,12 +404,15 @@ Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c) {
   out.outcome = in.y_name;
   const std::string first = in.x_names.front();
   for (const auto& e : in.fe) out.fixed_effects.push_back({e.name, e.levels});
+  const RegressorRows rows_of = regressor_rows(c, in.x_names, in.x);
   POLES_ASSIGN_OR_RETURN(const auto r, impact::feols(std::move(in)));
   const auto ci = impact::coefficient_intervals(r);
   POLES_ASSIGN_OR_RETURN(const int64_t firms, firms_used(f, c, r.used, r.n));
-  const bool publish = enough_firms(firms);
+  const bool fit_published = enough_firms(firms);
+  POLES_ASSIGN_OR_RETURN(const auto support, supported(f, c, rows_of, r.used));
   for (size_t j = 0; j < r.names.size(); ++j) {
     const auto k = static_cast<Eigen::Index>(j);
+    const bool publish = fit_published && (c.firms.empty() || support.contains(r.names[j]));
     out.coefficients.push_back({r.names[j], published(ci[j].estimate, publish),
                                 published(ci[j].se, publish), published(ci[j].low, publish),
                                 published(ci[j].high, publish), published(r.t(k), publish),
@@ -348,10 +425,11 @@ Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c) {
   out.singletons = r.singletons;
   out.missing = r.missing;
   out.df_t = r.df_t;
-  out.rmse = finite(r.rmse);
-  out.r2 = finite(r.r2);
-  out.adj_r2 = finite(r.adj_r2);
-  out.within_r2 = finite(r.within_r2);
+  // The fit describes the rows' dispersion: published with the regression's firms.
+  out.rmse = published(r.rmse, fit_published);
+  out.r2 = published(r.r2, fit_published);
+  out.adj_r2 = published(r.adj_r2, fit_published);
+  out.within_r2 = published(r.within_r2, fit_published);
   out.demeaning = {r.demeaning.iterations, r.demeaning.used_cg};
   out.data.rows = static_cast<int64_t>(f.rows());
   if (const auto* b = first_regressor(out, first)) {
@@ -371,12 +449,15 @@ Result<ImpactOls> run_ppml(const Frame& f, const Args& a, const Columns& c) {
   out.outcome = in.y_name;
   const std::string first = in.x_names.front();
   for (const auto& e : in.fe) out.fixed_effects.push_back({e.name, e.levels});
+  const RegressorRows rows_of = regressor_rows(c, in.x_names, in.x);
   POLES_ASSIGN_OR_RETURN(const auto r, impact::fepois(std::move(in)));
   POLES_ASSIGN_OR_RETURN(const int64_t firms, firms_used(f, c, r.used, r.n));
-  const bool publish = enough_firms(firms);
+  const bool fit_published = enough_firms(firms);
+  POLES_ASSIGN_OR_RETURN(const auto support, supported(f, c, rows_of, r.used));
   constexpr double kZ = 1.959963984540054;  // the normal's 97.5 % quantile: z tests
   for (size_t j = 0; j < r.names.size(); ++j) {
     const auto k = static_cast<Eigen::Index>(j);
+    const bool publish = fit_published && (c.firms.empty() || support.contains(r.names[j]));
     out.coefficients.push_back(
         {r.names[j], published(r.coef(k), publish), published(r.se(k), publish),
          published(r.coef(k) - kZ * r.se(k), publish), published(r.coef(k) + kZ * r.se(k), publish),
@@ -387,8 +468,10 @@ Result<ImpactOls> run_ppml(const Frame& f, const Args& a, const Columns& c) {
   out.clusters = c.cluster;
   out.n = r.n;
   out.missing = r.missing;
-  out.deviance = r.deviance;
-  out.pseudo_r2 = r.pseudo_r2;
+  if (fit_published) {  // the fit describes the rows: published with the regression's firms
+    out.deviance = r.deviance;
+    out.pseudo_r2 = r.pseudo_r2;
+  }
   out.perfect_fit = r.perfect_fit;
   out.iterations = r.iterations;
   out.data.rows = static_cast<int64_t>(f.rows());
@@ -405,8 +488,22 @@ Status event_columns(const Columns& c) {
   return Status::ok();
 }
 
-ImpactPretrend pretrend_of(const impact::Wald& w) {
-  ImpactPretrend p{finite(w.f), w.df, w.df > 0 ? finite(w.p_f) : std::nullopt, {}};
+// An event-time coefficient as published (null figures, no row count, when masked).
+ImpactEventTerm event_term(const impact::EventTerm& t, bool publish, bool reference) {
+  ImpactEventTerm term;
+  term.e = t.e;
+  term.estimate = published(t.coef, publish);
+  term.se = published(t.se, publish);
+  term.ci_low = published(t.ci_low, publish);
+  term.ci_high = published(t.ci_high, publish);
+  if (publish) term.rows = t.rows;
+  term.reference = reference;
+  return term;
+}
+
+ImpactPretrend pretrend_of(const impact::Wald& w, bool publish) {
+  ImpactPretrend p{
+      published(w.f, publish), w.df, w.df > 0 ? published(w.p_f, publish) : std::nullopt, {}};
   if (w.singular) p.warning = singular_warning(w.rcond);
   return p;
 }
@@ -431,17 +528,12 @@ Result<ImpactEvent> run_event(const Frame& f, const Args& a, const Columns& c) {
     // On its firms, not its rows: a binned end holds several rows of each firm.
     const bool publish = reference || enough_firms(t.units);
     masked += !publish;
-    ImpactEventTerm term;
-    term.e = t.e;
-    term.estimate = published(t.coef, publish);
-    term.se = published(t.se, publish);
-    term.ci_low = published(t.ci_low, publish);
-    term.ci_high = published(t.ci_high, publish);
-    if (publish) term.rows = t.rows;
-    term.reference = reference;
-    out.terms.push_back(term);
+    out.terms.push_back(event_term(t, publish, reference));
   }
-  out.pretrend = pretrend_of(r.pretrend);
+  bool leads_published = true;
+  for (const auto& t : out.terms)
+    leads_published = leads_published && (t.e >= 0 || t.reference || t.estimate);
+  out.pretrend = pretrend_of(r.pretrend, leads_published);
   out.n = r.fit.n;
   out.clusters = r.fit.clusters;
   out.secrecy = {kRule.min_firms, masked};
@@ -472,7 +564,7 @@ Result<ImpactEvent> run_sunab(const Frame& f, const Args& a, const Columns& c) {
   out.outcome = c.outcome;
   int masked = 0;
   std::map<int, bool> period_published;  // every cohort effect at e published
-  bool att_published = true;
+  bool att_published = true, leads_published = true;
   std::vector<ImpactCohortEffect> cohorts;
   for (const auto& x : r.cells) {
     const bool publish = enough_firms(x.units);
@@ -480,9 +572,12 @@ Result<ImpactEvent> run_sunab(const Frame& f, const Args& a, const Columns& c) {
     auto [it, fresh] = period_published.emplace(x.e, true);
     it->second = it->second && publish;
     if (x.e >= 0) att_published = att_published && publish;
+    // A masked effect's weight is masked too (with its neighbours' rows it gives its rows).
     cohorts.push_back({x.g, x.e, published(x.coef, publish), published(x.se, publish),
                        publish ? std::optional<int64_t>(x.rows) : std::nullopt,
-                       publish ? std::optional<int64_t>(x.units) : std::nullopt, x.weight});
+                       publish ? std::optional<int64_t>(x.units) : std::nullopt,
+                       published(x.weight, publish)});
+    leads_published = leads_published && (x.e >= 0 || publish);
   }
   for (const auto& t : r.terms) {
     const bool reference = t.e == in.reference;
@@ -490,15 +585,7 @@ Result<ImpactEvent> run_sunab(const Frame& f, const Args& a, const Columns& c) {
     const bool publish =
         reference || (enough_firms(t.units) && p != period_published.end() && p->second);
     masked += !publish;
-    ImpactEventTerm term;
-    term.e = t.e;
-    term.estimate = published(t.coef, publish);
-    term.se = published(t.se, publish);
-    term.ci_low = published(t.ci_low, publish);
-    term.ci_high = published(t.ci_high, publish);
-    if (publish) term.rows = t.rows;
-    term.reference = reference;
-    out.terms.push_back(term);
+    out.terms.push_back(event_term(t, publish, reference));
   }
   att_published = att_published && enough_firms(r.att.units);
   out.att = ImpactDidOverall{
@@ -507,7 +594,8 @@ Result<ImpactEvent> run_sunab(const Frame& f, const Args& a, const Columns& c) {
   out.cohorts = std::move(cohorts);
   out.control_cohort = r.control_cohort;
   out.dropped_always_treated = r.dropped_always_treated;
-  out.pretrend = pretrend_of(r.pretrend);
+  // The leads' joint test rests on every lead: with one masked it could give its |t|.
+  out.pretrend = pretrend_of(r.pretrend, leads_published);
   out.n = r.fit.n;
   out.clusters = r.fit.clusters;
   out.secrecy = {kRule.min_firms, masked};

@@ -236,7 +236,7 @@ struct ImpactCohortEffect {
   int g = 0, e = 0;
   std::optional<double> estimate, se;
   std::optional<int64_t> rows, firms;
-  double weight = 0;
+  std::optional<double> weight;
 };
 POLES_JSON(ImpactCohortEffect, g, e, estimate, se, rows, firms, weight)
 

@@ -294,6 +294,10 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
     for (size_t k = 0; k < keep.size(); ++k)
       res.unit_cluster[k] = cluster[keep[k]] >= 0 ? code[cluster[keep[k]]] : next++;
     res.clusters = next;
+    if (res.clusters < 2)
+      return Status::invalid_argument(
+          "the errors clustered above the unit need at least two clusters (one cluster has no "
+          "variance between clusters)");
   }
   for (int g : res.unit_group) {
     if (g > 0) res.groups.push_back(g);

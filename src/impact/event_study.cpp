@@ -10,6 +10,25 @@
 #include <utility>
 
 namespace poles::impact {
+namespace {
+
+// Periods and cohorts are whole numbers of a plausible size (a year, a quarter's index): beyond,
+// the relative periods would overflow.
+Status whole_periods(const std::vector<double>& time, const std::vector<double>& group,
+                     std::string_view who) {
+  constexpr double kLimit = 1e6;
+  for (size_t i = 0; i < time.size(); ++i) {
+    for (double v : {time[i], group[i]}) {
+      if (std::isfinite(v) && (std::abs(v) > kLimit || v != std::floor(v)))
+        return Status::invalid_argument(
+            fmt::format("{}: row {}: period or cohort {} is not a whole number within ±1,000,000",
+                        who, i + 1, v));
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
 
 Result<EventStudyResult> event_study(const EventStudyInput& in) {
   const size_t n = in.y.size();
@@ -22,6 +41,7 @@ Result<EventStudyResult> event_study(const EventStudyInput& in) {
     return Status::invalid_argument(
         "event study: the reference must lie within the leads and lags");
   }
+  POLES_RETURN_IF_ERROR(whole_periods(in.time, in.group, "event study"));
   std::vector<int> es;
   for (int e = -in.leads; e <= in.lags; ++e) {
     if (e != in.reference) es.push_back(e);
@@ -32,14 +52,11 @@ Result<EventStudyResult> event_study(const EventStudyInput& in) {
   ols.weights = in.weights;
   ols.demean = in.demean;
   ols.x.assign(es.size(), std::vector<double>(n, 0.0));
-  std::vector<int64_t> rows(static_cast<size_t>(in.leads + in.lags + 1), 0);
-  std::vector<std::set<int32_t>> units(rows.size());
+  std::vector<int> slot_of(n, -1);
   for (size_t i = 0; i < n; ++i) {
     if (!(in.group[i] > 0) || !std::isfinite(in.time[i])) continue;
     const int e = std::clamp(static_cast<int>(in.time[i] - in.group[i]), -in.leads, in.lags);
-    const int slot = e + in.leads;
-    ++rows[static_cast<size_t>(slot)];
-    units[static_cast<size_t>(slot)].insert(in.unit.code[i]);
+    slot_of[i] = e + in.leads;
     if (e == in.reference) continue;
     const auto j = static_cast<size_t>(std::find(es.begin(), es.end(), e) - es.begin());
     ols.x[j][i] = 1;
@@ -48,6 +65,15 @@ Result<EventStudyResult> event_study(const EventStudyInput& in) {
   ols.vcov.kind = VcovKind::kCluster;
   ols.vcov.clusters = in.cluster.empty() ? std::vector<FixedEffect>{in.unit} : in.cluster;
   POLES_ASSIGN_OR_RETURN(auto fit, feols(std::move(ols)));
+  // Treated rows and firms at each event time, among the rows the fit used (a missing outcome
+  // or a singleton is not estimated on).
+  std::vector<int64_t> rows(static_cast<size_t>(in.leads + in.lags + 1), 0);
+  std::vector<std::set<int32_t>> units(rows.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (slot_of[i] < 0 || !fit.used[i]) continue;
+    ++rows[static_cast<size_t>(slot_of[i])];
+    units[static_cast<size_t>(slot_of[i])].insert(in.unit.code[i]);
+  }
   EventStudyResult out;
   const boost::math::students_t t(std::max(fit.df_t, 1.0));
   const double q = boost::math::quantile(boost::math::complement(t, 0.025));
@@ -90,6 +116,7 @@ Result<SunAbrahamResult> sun_abraham(const SunAbrahamInput& in) {
     return Status::invalid_argument(
         "Sun & Abraham: outcome, unit, period, time and group need one value per row");
   }
+  POLES_RETURN_IF_ERROR(whole_periods(in.time, in.group, "Sun & Abraham"));
   double first = INFINITY, last = -INFINITY;
   for (double t : in.time) {
     if (std::isfinite(t)) first = std::min(first, t), last = std::max(last, t);
@@ -147,15 +174,38 @@ Result<SunAbrahamResult> sun_abraham(const SunAbrahamInput& in) {
     cell_of.emplace_back(treated_cohort ? g : 0, e);
     if (treated_cohort && e != in.reference) column.emplace(std::pair{g, e}, 0);
   }
+  // A cohort never observed at the reference period has no base: its dummies would span its
+  // units' effects, one dropped at random as collinear. Its rows leave the sample.
+  {
+    std::set<int> with_base;
+    for (size_t r = 0; r < rows.size(); ++r) {
+      if (cell_of[r].first > 0 && cell_of[r].second == in.reference)
+        with_base.insert(cell_of[r].first);
+    }
+    size_t kept = 0;
+    for (size_t r = 0; r < rows.size(); ++r) {
+      if (cell_of[r].first > 0 && !with_base.contains(cell_of[r].first)) {
+        ++out.dropped_without_reference;
+        out.cohorts_without_reference.insert(cell_of[r].first);
+        column.erase(cell_of[r]);
+        continue;
+      }
+      rows[kept] = rows[r];
+      cell_of[kept] = cell_of[r];
+      ++kept;
+    }
+    rows.resize(kept);
+    cell_of.resize(kept);
+  }
   if ((in.leads && in.reference < -*in.leads) || (in.lags && in.reference > *in.lags))
     return Status::invalid_argument(
         "Sun & Abraham: the reference must lie within the leads and lags");
   if (column.empty())
     return Status::invalid_argument("Sun & Abraham: no treated cohort observed around treatment");
   // A dummy per cohort and relative period: bounded as formulas are (impact/formula.cpp).
-  if (column.size() > 1000 || column.size() * rows.size() > 100'000'000)
+  if (column.size() > 1000 || column.size() * rows.size() > 200'000'000)
     return Status::invalid_argument(fmt::format(
-        "Sun & Abraham: {} cohort × relative-period dummies of {} rows (at most 1000 and 100 "
+        "Sun & Abraham: {} cohort × relative-period dummies of {} rows (at most 1000 and 200 "
         "million values): bin the relative periods (leads, lags)",
         column.size(), rows.size()));
   int k = 0;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "core/status.h"
@@ -83,6 +84,9 @@ struct SunAbrahamResult {
   Wald pretrend;                    // every lead's average but the reference
   int control_cohort = 0;           // 0: the never-treated; else the last-treated cohort
   int64_t dropped_always_treated = 0, dropped_after_control = 0;  // rows
+  // Rows of the cohorts never observed at the reference period (no base to compare with).
+  int64_t dropped_without_reference = 0;
+  std::set<int> cohorts_without_reference;
   OlsResult fit;
 };
 

@@ -15,7 +15,8 @@ namespace {
 // firm identifier would be 50,000 columns of a million rows: such a variable is a fixed effect).
 constexpr size_t kMaxFormulaLength = 4096;
 constexpr size_t kMaxColumns = 1000;
-constexpr size_t kMaxValues = 100'000'000;
+constexpr size_t kMaxValues = 20'000'000;
+constexpr size_t kMaxFixedEffects = 8, kMaxCombined = 4;
 
 Status within_limits(const Frame& f, const ModelColumns& m, size_t more, std::string_view term) {
   const size_t columns = m.x.size() + more;
@@ -91,6 +92,9 @@ Result<int32_t> level_of(const Frame& f, std::string_view column, const Codes& c
 // part is.
 Result<FixedEffect> combined(const Frame& f, std::string_view spec) {
   POLES_ASSIGN_OR_RETURN(const auto parts, split_top(spec, '^', "fixed effect"));
+  if (parts.size() > kMaxCombined)
+    return Status::invalid_argument(fmt::format("formula: '{}' combines {} variables, at most {}",
+                                                spec, parts.size(), kMaxCombined));
   std::vector<Codes> codes;
   for (auto p : parts) {
     if (p.empty())
@@ -255,6 +259,9 @@ Result<ModelColumns> model_columns(const Frame& f, std::string_view formula) {
   }
   if (parts.size() == 2) {
     POLES_ASSIGN_OR_RETURN(const auto fes, split_top(parts[1], '+', "fixed effects"));
+    if (fes.size() > kMaxFixedEffects)
+      return Status::invalid_argument(
+          fmt::format("formula: {} fixed effects, at most {}", fes.size(), kMaxFixedEffects));
     for (auto fe : fes) {
       if (fe.empty())
         return Status::invalid_argument(
@@ -269,7 +276,13 @@ Result<ModelColumns> model_columns(const Frame& f, std::string_view formula) {
 Result<std::vector<FixedEffect>> cluster_columns(const Frame& f, std::string_view formula) {
   std::string_view s = trim(formula);
   if (s.starts_with("~")) s = trim(s.substr(1));
+  if (s.size() > kMaxFormulaLength)
+    return Status::invalid_argument(
+        fmt::format("cluster: {} characters, at most {}", s.size(), kMaxFormulaLength));
   POLES_ASSIGN_OR_RETURN(const auto parts, split_top(s, '+', "cluster"));
+  if (parts.size() > 2)
+    return Status::invalid_argument(
+        fmt::format("cluster: '{}' names {} variables, one or two", formula, parts.size()));
   std::vector<FixedEffect> out;
   for (auto p : parts) {
     if (p.empty())

@@ -35,7 +35,8 @@ struct ModelColumns {
 
 Result<ModelColumns> model_columns(const Frame& frame, std::string_view formula);
 
-// Cluster variables as fixest's `cluster = ~c1 + c2` (the `~` optional; `a^b` combined).
+// Cluster variables as fixest's `cluster = ~c1 + c2` (the `~` optional; `a^b` combined; one or
+// two). A formula has at most 8 fixed effects, each combining at most 4 variables.
 Result<std::vector<FixedEffect>> cluster_columns(const Frame& frame, std::string_view formula);
 
 // The rows of `frame` that satisfy `condition`: `column op value`, op one of == != < <= > >= (the

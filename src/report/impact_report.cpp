@@ -235,7 +235,7 @@ void event_sections(std::string& h, const app::ImpactEvent& r, std::string_view 
         "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
         "class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
         c.g, c.e, fig(c.estimate, 4, lang), fig(c.se, 4, lang), fig(c.rows, 0, lang),
-        number(c.weight, 3, lang));
+        fig(c.weight, 3, lang));
   }
   h += "</tbody></table></section>";
 }

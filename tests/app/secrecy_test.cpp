@@ -262,8 +262,9 @@ TEST(Secrecy, AMembersTableMasksEveryCellThePublicTableMasks) {
 }
 
 // Impact estimates rest on firms: a cohort of two firms has its ATT(g,t) masked (with its counts),
-// while the aggregations over every cohort stay published; an event-time coefficient resting on
-// fewer than 3 treated rows is masked too.
+// and so is every aggregation figure that averages one of them (the overall effects, the cohort's
+// term, the event times and years it enters), while the 2003 cohort's term stays published; an
+// event-time coefficient resting on fewer than 3 treated firms is masked too.
 TEST(ImpactSecrecy, EstimatesOnFewerThanThreeFirmsAreMasked) {
   impact::Frame f;
   std::vector<double> unit, year, first, y;
@@ -302,7 +303,20 @@ TEST(ImpactSecrecy, EstimatesOnFewerThanThreeFirmsAreMasked) {
   }
   EXPECT_EQ(masked, 4);
   EXPECT_EQ(did.secrecy.masked, 4);
-  EXPECT_TRUE(did.aggregations.simple.estimate.has_value());
+  EXPECT_FALSE(did.aggregations.simple.estimate.has_value());
+  EXPECT_FALSE(did.aggregations.dynamic.estimate.has_value());
+  std::map<int, bool> by_cohort, by_time;
+  for (const auto& t : did.aggregations.group.terms) by_cohort[t.key] = t.estimate.has_value();
+  EXPECT_EQ(by_cohort, (std::map<int, bool>{{2003, true}, {2004, false}}));
+  // e = 2 has only the 2003 cohort (2003 → 2005); e = -1 both.
+  for (const auto& t : did.aggregations.dynamic.terms) by_time[t.key] = t.estimate.has_value();
+  EXPECT_TRUE(by_time.at(2));
+  EXPECT_FALSE(by_time.at(0));
+  // The year 2003: only the 2003 cohort is treated.
+  std::map<int, bool> by_year;
+  for (const auto& t : did.aggregations.calendar.terms) by_year[t.key] = t.estimate.has_value();
+  EXPECT_TRUE(by_year.at(2003));
+  EXPECT_FALSE(by_year.at(2004));
   // The event study: e = 2 has only the 2003 cohort's 8 firms, e = -3 only the 2004 cohort's two.
   Params ev = p;
   ev["estimator"] = "event";
@@ -415,6 +429,39 @@ TEST(ImpactSecrecy, OnTheStoreRegressionsCountFirmsAndSubsetsMayNotNameThem) {
   auto everyone = run({{"formula", "log(rd_spending) ~ log(headcount) | year"}});
   ASSERT_TRUE(everyone.has_value()) << everyone.error().to_string();
   EXPECT_TRUE(everyone->ols->coefficients[0].estimate.has_value());
+  // A dummy per zone: each coefficient rests on the firms of its zone (and of the others).
+  // (within the small zone's region: a dummy per zone of France is more than a formula may build)
+  const auto* region = sample->find("region");
+  std::map<std::string, std::string> region_of;
+  for (size_t i = 0; i < sample->rows(); ++i) region_of[zone->text[i]] = region->text[i];
+  std::string big;  // the region's largest zone
+  for (const auto& [z, f] : firms) {
+    if (!z.empty() && region_of[z] == region_of[small] &&
+        (big.empty() || f.size() > firms[big].size()))
+      big = z;
+  }
+  ASSERT_GE(firms[big].size(), 4u) << big;
+  auto zones = run({{"formula", "log(rd_spending) ~ log(headcount) + i(employment_zone) | year"},
+                    {"subset", "region == " + region_of[small]}});
+  ASSERT_TRUE(zones.has_value()) << zones.error().to_string();
+  int seen = 0;
+  for (const auto& c : zones->ols->coefficients) {
+    if (c.name == "employment_zone::" + small) {
+      EXPECT_FALSE(c.estimate.has_value()) << tj::to_json(c).dump();
+      ++seen;
+    }
+    if (c.name == "employment_zone::" + big) {
+      EXPECT_TRUE(c.estimate.has_value()) << tj::to_json(c).dump();
+      ++seen;
+    }
+    if (c.name == "log(headcount)") {
+      EXPECT_TRUE(c.estimate.has_value());
+    }
+  }
+  EXPECT_EQ(seen, 2) << small << " " << big;
+  // The fit of a regression on too few firms is masked with its coefficients.
+  EXPECT_FALSE(r->ols->r2.has_value());
+  EXPECT_TRUE(everyone->ols->r2.has_value());
   auto by_firm = run({{"subset", "firm != " + std::to_string(static_cast<int64_t>(firm[0]))}});
   ASSERT_FALSE(by_firm.has_value());
   EXPECT_NE(by_firm.error().to_string().find("may not name firms one by one"), std::string::npos)

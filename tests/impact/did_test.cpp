@@ -435,6 +435,12 @@ TEST(CallawaySantAnna, AClusterThatChangesWithinAUnitIsRefused) {
   ASSERT_TRUE(own.has_value()) << own.error().to_string();
   const Eigen::MatrixXd psi = cluster_influence(own->influence, own->unit_cluster, own->clusters);
   EXPECT_LT((influence_se(psi) - influence_se(own->influence)).cwiseAbs().maxCoeff(), 1e-15);
+  std::vector<int64_t> one(d.cluster.size(), 4);
+  std::swap(one, d.cluster);
+  auto single = att_gt(d);
+  ASSERT_FALSE(single.has_value());
+  EXPECT_NE(single.error().to_string().find("at least two clusters"), std::string::npos);
+  std::swap(one, d.cluster);
   d.cluster[1] = 7;  // unit 0's second period
   auto bad = att_gt(d);
   ASSERT_FALSE(bad.has_value());

@@ -65,6 +65,22 @@ StaggeredPanel staggered_panel(uint64_t seed) {
   return p;
 }
 
+// The rows of a panel that `keep` (index → bool) keeps.
+template <class Keep>
+StaggeredPanel rows_of(const StaggeredPanel& p, Keep keep) {
+  StaggeredPanel q;
+  q.units = p.units;
+  for (size_t i = 0; i < p.y.size(); ++i) {
+    if (!keep(i)) continue;
+    q.y.push_back(p.y[i]);
+    q.time.push_back(p.time[i]);
+    q.group.push_back(p.group[i]);
+    q.unit_code.push_back(p.unit_code[i]);
+    q.period_code.push_back(p.period_code[i]);
+  }
+  return q;
+}
+
 SunAbrahamInput sunab_input(const StaggeredPanel& p) {
   SunAbrahamInput in;
   in.y = p.y;
@@ -227,16 +243,8 @@ cat("ATT", 0, format(avg(e >= 0), digits = 17), "\n")
 // beyond the window gives the endpoints one dummy per cohort.
 TEST(SunAbraham, TheLastCohortControlsWithoutNeverTreatedAndEndpointsBin) {
   auto p = staggered_panel(11);
-  StaggeredPanel q;
-  q.units = p.units;
-  for (size_t i = 0; i < p.y.size(); ++i) {
-    if (p.group[i] == 0 || p.group[i] == 2015 || p.group[i] == 2000) continue;
-    q.y.push_back(p.y[i]);
-    q.time.push_back(p.time[i]);
-    q.group.push_back(p.group[i]);
-    q.unit_code.push_back(p.unit_code[i]);
-    q.period_code.push_back(p.period_code[i]);
-  }
+  const StaggeredPanel q = rows_of(
+      p, [&](size_t i) { return p.group[i] != 0 && p.group[i] != 2015 && p.group[i] != 2000; });
   auto r = sun_abraham(sunab_input(q));
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
   EXPECT_EQ(r->control_cohort, 2009);
@@ -290,6 +298,68 @@ TEST(SunAbraham, TheLastCohortControlsWithoutNeverTreatedAndEndpointsBin) {
   auto outside = sun_abraham(in);
   ASSERT_FALSE(outside.has_value());
   EXPECT_NE(outside.error().to_string().find("reference"), std::string::npos);
+}
+
+// A cohort never seen at its reference period has no base: its rows leave the sample (its
+// dummies would otherwise span its units' effects); periods must be whole numbers of a sane
+// size (a relative period of 3e9 would overflow).
+TEST(SunAbraham, ACohortWithoutItsReferencePeriodLeavesAndPeriodsAreWholeNumbers) {
+  auto p = staggered_panel(13);
+  // Without 2006's e = −1.
+  const StaggeredPanel q =
+      rows_of(p, [&](size_t i) { return !(p.group[i] == 2006 && p.time[i] == 2005); });
+  int64_t cohort_rows = 0;
+  for (double g : q.group) cohort_rows += g == 2006;
+  auto r = sun_abraham(sunab_input(q));
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(r->cohorts_without_reference, (std::set<int>{2006}));
+  EXPECT_EQ(r->dropped_without_reference, cohort_rows);
+  for (const auto& c : r->cells) EXPECT_NE(c.g, 2006);
+  for (const auto& c : r->cells) {
+    EXPECT_NEAR(c.coef, planted_effect(c.g, c.e), 4 * c.se) << "g " << c.g << " e " << c.e;
+  }
+  auto in = sunab_input(p);
+  in.group[0] = 3e9;
+  auto huge = sun_abraham(in);
+  ASSERT_FALSE(huge.has_value());
+  EXPECT_NE(huge.error().message().find("row 1: period or cohort 3000000000 is not a whole number"),
+            std::string::npos)
+      << huge.error().message();
+  in = sunab_input(p);
+  in.time[5] = 2003.5;
+  EXPECT_FALSE(sun_abraham(in).has_value());
+}
+
+// The two-way event study counts the firms of the rows it estimated on: a missing outcome is
+// not a firm of its event time.
+TEST(EventStudy, CountsTheFirmsOfTheRowsItUses) {
+  auto p = staggered_panel(17);
+  EventStudyInput tw;
+  tw.y = p.y;
+  tw.time = p.time;
+  for (double g : p.group) tw.group.push_back(g == 2000 || g == 2015 ? 0 : g);
+  tw.unit = {"unit", p.unit_code, p.units};
+  tw.period = {"year", p.period_code, 12};
+  tw.leads = 3;
+  tw.lags = 2;
+  auto all = event_study(tw);
+  ASSERT_TRUE(all.has_value()) << all.error().to_string();
+  int64_t dropped = 0;
+  std::set<int32_t> gone;
+  for (size_t i = 0; i < tw.y.size(); ++i) {
+    if (tw.group[i] == 2004 && tw.time[i] == 2005) {  // 2004's e = 1: outcome missing
+      tw.y[i] = NAN;
+      ++dropped;
+      gone.insert(p.unit_code[i]);
+    }
+  }
+  auto fewer = event_study(tw);
+  ASSERT_TRUE(fewer.has_value()) << fewer.error().to_string();
+  for (size_t k = 0; k < all->terms.size(); ++k) {
+    if (all->terms[k].e != 1) continue;
+    EXPECT_EQ(fewer->terms[k].rows, all->terms[k].rows - dropped);
+    EXPECT_EQ(fewer->terms[k].units, all->terms[k].units - static_cast<int64_t>(gone.size()));
+  }
 }
 
 }  // namespace
