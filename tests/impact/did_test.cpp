@@ -9,6 +9,7 @@
 #include <random>
 
 #include "impact/frame.h"
+#include "pole_panel.h"
 #include "test_support.h"
 
 namespace poles::impact {
@@ -336,84 +337,6 @@ TEST(CallawaySantAnna, CovariatesRemoveTheBiasOfSelectionOnObservables) {
 
 namespace poles::impact {
 namespace {
-
-// A staggered panel of firms in 60 pôles of 5 to 34 firms, treated pôle by pôle (15 pôles in
-// period 3, 15 in period 5, 30 never), and 300 firms in no pôle (never treated); the outcome of a
-// pôle's firms carries a shock of the pôle and period (sd 0.5) beside the firm's own noise (sd
-// 1): they are not independent. The ATT is 1 everywhere.
-DidData pole_shocked_panel(std::mt19937_64& rng) {
-  std::normal_distribution<double> noise(0, 1), shock(0, 0.5), level(0, 1);
-  DidData d;
-  constexpr int kPoles = 60, kPeriods = 6;
-  int64_t unit = 0;
-  const auto add_firm = [&](int g, int64_t cluster, const std::vector<double>& pole_shock) {
-    const double a = level(rng);
-    for (int t = 1; t <= kPeriods; ++t) {
-      d.unit.push_back(unit);
-      d.time.push_back(t);
-      d.group.push_back(g);
-      d.cluster.push_back(cluster);
-      d.y.push_back(a + 0.2 * t + pole_shock[static_cast<size_t>(t - 1)] +
-                    (g > 0 && t >= g ? 1.0 : 0.0) + noise(rng));
-    }
-    ++unit;
-  };
-  for (int p = 0; p < kPoles; ++p) {
-    const int g = p < 15 ? 3 : p < 30 ? 5 : 0;
-    std::vector<double> pole_shock(kPeriods);
-    for (auto& s : pole_shock) s = shock(rng);
-    for (int f = 0; f < 5 + (p * 7) % 30; ++f) add_firm(g, p, pole_shock);
-  }
-  const std::vector<double> none(kPeriods, 0.0);
-  for (int f = 0; f < 300; ++f) add_firm(0, -1, none);
-  return d;
-}
-
-// Coverage of the overall ATT's 95 % interval over 200 seeded panels with pôle-level shocks:
-// with the bootstrap clustered at the pôle (R did's clustervars, the pôles' influence summed),
-// within 93–97 %; drawn by firm, as if firms were independent, far below. The analytic errors on
-// the pôles' influence agree with the clustered bootstrap.
-TEST(CallawaySantAnna, BootstrapClusteredAtThePoleCoversWithPoleLevelShocks) {
-  std::mt19937_64 rng(20261201);
-  int covered_pole = 0, covered_firm = 0;
-  constexpr int kPanels = 200;
-  double ratio = 0;
-  for (int rep = 0; rep < kPanels; ++rep) {
-    DidData d = pole_shocked_panel(rng);
-    const DidOptions o{
-        ControlGroup::kNeverTreated, BasePeriod::kVarying, DidMethod::kRegression, 0, {}};
-    auto clustered = att_gt(d, o);
-    ASSERT_TRUE(clustered.has_value()) << clustered.error().to_string();
-    ASSERT_EQ(clustered->clusters, 60 + 300);
-    d.cluster.clear();
-    auto by_firm = att_gt(d, o);
-    ASSERT_TRUE(by_firm.has_value()) << by_firm.error().to_string();
-    EXPECT_EQ(by_firm->clusters, 0);
-    DidInferenceOptions io;
-    io.bootstrap = 199;
-    io.seed = static_cast<uint64_t>(rep) + 1;
-    auto pole = did_inference(*clustered, io);
-    auto firm = did_inference(*by_firm, io);
-    ASSERT_TRUE(pole.has_value() && firm.has_value());
-    const Interval& a = pole->aggregations[0].overall;
-    const Interval& b = firm->aggregations[0].overall;
-    EXPECT_EQ(a.estimate, b.estimate);  // the clusters change the errors only
-    covered_pole += a.low <= 1 && 1 <= a.high;
-    covered_firm += b.low <= 1 && 1 <= b.high;
-    io.bootstrap = 0;
-    auto analytic = did_inference(*clustered, io);
-    ASSERT_TRUE(analytic.has_value());
-    ratio += analytic->aggregations[0].overall.se / a.se / kPanels;
-  }
-  const double pole_rate = static_cast<double>(covered_pole) / kPanels;
-  const double firm_rate = static_cast<double>(covered_firm) / kPanels;
-  std::cout << "coverage clustered at the pôle " << pole_rate << ", by firm " << firm_rate
-            << "; analytic / bootstrap SE " << ratio << "\n";
-  EXPECT_GE(pole_rate, 0.93);
-  EXPECT_LE(pole_rate, 0.97);
-  EXPECT_LT(firm_rate, 0.80);
-  EXPECT_NEAR(ratio, 1, 0.05);
-}
 
 // A cluster must be constant within a unit; a negative cluster makes the unit its own. A
 // cluster's influence is its units' summed, times G / n: with clusters of one unit each, the
