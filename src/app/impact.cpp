@@ -482,9 +482,20 @@ Result<ImpactOls> run_ppml(const Frame& f, const Args& a, const Columns& c) {
 }
 
 // --- Event study ---------------------------------------------------------------------------
-Status event_columns(const Columns& c) {
+// The columns every event study reads (impact::EventStudyInput or SunAbrahamInput): outcome,
+// unit and period effects, time, group, and the leads, lags and reference.
+template <class Input>
+Status event_input(const Frame& f, const Args& a, const Columns& c, Input& in) {
   if (c.outcome.empty() || c.unit.empty() || c.time.empty() || c.group.empty())
     return Status::invalid_argument("the event study needs outcome=, unit=, time= and group=");
+  POLES_ASSIGN_OR_RETURN(in.y, f.numeric(c.outcome));
+  POLES_ASSIGN_OR_RETURN(in.unit, impact::fixed_effect(f, c.unit));
+  POLES_ASSIGN_OR_RETURN(in.period, impact::fixed_effect(f, c.time));
+  POLES_ASSIGN_OR_RETURN(in.time, f.numeric(c.time));
+  POLES_ASSIGN_OR_RETURN(in.group, f.numeric(c.group));
+  in.leads = a.integer("leads");
+  in.lags = a.integer("lags");
+  in.reference = a.integer("reference");
   return Status::ok();
 }
 
@@ -509,16 +520,8 @@ ImpactPretrend pretrend_of(const impact::Wald& w, bool publish) {
 }
 
 Result<ImpactEvent> run_event(const Frame& f, const Args& a, const Columns& c) {
-  POLES_RETURN_IF_ERROR(event_columns(c));
   impact::EventStudyInput in;
-  POLES_ASSIGN_OR_RETURN(in.y, f.numeric(c.outcome));
-  POLES_ASSIGN_OR_RETURN(in.unit, impact::fixed_effect(f, c.unit));
-  POLES_ASSIGN_OR_RETURN(in.period, impact::fixed_effect(f, c.time));
-  POLES_ASSIGN_OR_RETURN(in.time, f.numeric(c.time));
-  POLES_ASSIGN_OR_RETURN(in.group, f.numeric(c.group));
-  in.leads = a.integer("leads");
-  in.lags = a.integer("lags");
-  in.reference = a.integer("reference");
+  POLES_RETURN_IF_ERROR(event_input(f, a, c, in));
   POLES_ASSIGN_OR_RETURN(const auto r, impact::event_study(in));
   ImpactEvent out;
   out.outcome = c.outcome;
@@ -544,19 +547,11 @@ Result<ImpactEvent> run_event(const Frame& f, const Args& a, const Columns& c) {
 // Sun & Abraham: a cohort's effect is published on min_firms firms; an average (a relative
 // period's, the ATT) only when every effect it averages is.
 Result<ImpactEvent> run_sunab(const Frame& f, const Args& a, const Columns& c) {
-  POLES_RETURN_IF_ERROR(event_columns(c));
   impact::SunAbrahamInput in;
-  POLES_ASSIGN_OR_RETURN(in.y, f.numeric(c.outcome));
-  POLES_ASSIGN_OR_RETURN(in.unit, impact::fixed_effect(f, c.unit));
-  POLES_ASSIGN_OR_RETURN(in.period, impact::fixed_effect(f, c.time));
-  POLES_ASSIGN_OR_RETURN(in.time, f.numeric(c.time));
-  POLES_ASSIGN_OR_RETURN(in.group, f.numeric(c.group));
+  POLES_RETURN_IF_ERROR(event_input(f, a, c, in));
   if (!c.weights.empty()) {
     POLES_ASSIGN_OR_RETURN(in.weights, f.numeric(c.weights));
   }
-  in.leads = a.integer("leads");
-  in.lags = a.integer("lags");
-  in.reference = a.integer("reference");
   in.alpha = a.number("alpha");
   POLES_ASSIGN_OR_RETURN(const auto r, impact::sun_abraham(in));
   ImpactEvent out;

@@ -109,19 +109,30 @@ TEST(Secrecy, OneMaskedCellIsNeverAloneOnALine) {
   EXPECT_GT(recoverable_by_differencing(naive), 0);
 }
 
+// The small demo's snapshot, generated once for the tests of this file (its store kept beside
+// it for the run); null, with a failure, when it cannot be made.
+snapshot::SnapshotPtr small_demo() {
+  static testing::TempDir dir;
+  static const snapshot::SnapshotPtr snap = []() -> snapshot::SnapshotPtr {
+    auto s = store::Store::open((dir / "d.db").string());
+    if (!s.has_value()) return nullptr;
+    demo::Options o;
+    o.scale = demo::Scale::kSmall;
+    if (!demo::generate_into(**s, o).has_value()) return nullptr;
+    auto loaded = snapshot::load(**s);
+    return loaded.has_value() ? *loaded : nullptr;
+  }();
+  EXPECT_TRUE(snap) << "the small demo could not be generated";
+  return snap;
+}
+
 // On the demo's firm panel: every published table of R&D by region x NAF section resists
 // differencing, and published totals match the microdata.
 TEST(Secrecy, FirmAggregatesOfTheDemoResistDifferencing) {
-  testing::TempDir dir;
-  auto s = store::Store::open((dir / "d.db").string());
-  ASSERT_TRUE(s.has_value());
-  demo::Options o;
-  o.scale = demo::Scale::kSmall;
-  ASSERT_TRUE(demo::generate_into(**s, o).has_value());
-  auto snap = snapshot::load(**s);
-  ASSERT_TRUE(snap.has_value());
+  const auto snap = small_demo();
+  ASSERT_TRUE(snap);
   for (const bool members_only : {false, true}) {
-    auto j = firm_aggregate(**snap, "rd_spending", 2020, members_only);
+    auto j = firm_aggregate(*snap, "rd_spending", 2020, members_only);
     ASSERT_TRUE(j.has_value());
     const auto& cells = j->cells;
     // Rebuild the published table and attack it.
@@ -143,8 +154,8 @@ TEST(Secrecy, FirmAggregatesOfTheDemoResistDifferencing) {
     EXPECT_EQ(recoverable_by_differencing(t), 0) << (members_only ? "members" : "all firms");
   }
   // The grand total of all firms equals the microdata's sum.
-  auto all = firm_aggregate(**snap, "rd_spending", 2020, false);
-  const auto& fy = (*snap)->table("firm_year");
+  auto all = firm_aggregate(*snap, "rd_spending", 2020, false);
+  const auto& fy = snap->table("firm_year");
   double sum = 0;
   for (size_t r = 0; r < fy.rows; ++r) {
     if (fy.column("year").ints[r] == 2020) sum += fy.column("rd_spending").reals[r];
@@ -387,16 +398,10 @@ TEST(ImpactSecrecy, EstimatesOnFewerThanThreeFirmsAreMasked) {
 // one, or another unit than the firm, is refused there (leaving one firm out of a published
 // estimate would single it out).
 TEST(ImpactSecrecy, OnTheStoreRegressionsCountFirmsAndSubsetsMayNotNameThem) {
-  testing::TempDir dir;
-  auto s = store::Store::open((dir / "d.db").string());
-  ASSERT_TRUE(s.has_value());
-  demo::Options o;
-  o.scale = demo::Scale::kSmall;
-  ASSERT_TRUE(demo::generate_into(**s, o).has_value());
-  auto snap = snapshot::load(**s);
-  ASSERT_TRUE(snap.has_value());
+  const auto snap = small_demo();
+  ASSERT_TRUE(snap);
   // A zone whose direct-effect sample holds at most two firms, over at least three rows.
-  auto panel = impact::firm_panel(**snap);
+  auto panel = impact::firm_panel(*snap);
   ASSERT_TRUE(panel.has_value()) << panel.error().to_string();
   auto sample = impact::design_panel(*panel, {});
   ASSERT_TRUE(sample.has_value()) << sample.error().to_string();
@@ -417,7 +422,7 @@ TEST(ImpactSecrecy, OnTheStoreRegressionsCountFirmsAndSubsetsMayNotNameThem) {
     p["estimator"] = "ols";
     auto args = parse(impact_params(), p);
     EXPECT_TRUE(args.has_value()) << args.error().to_string();
-    return impact_from_store(**snap, *args);
+    return impact_from_store(*snap, *args);
   };
   auto r = run({{"formula", "log(rd_spending) ~ log(headcount) | year"},
                 {"subset", "employment_zone == " + small}});
