@@ -1682,6 +1682,9 @@ async function pageImpact(root, params) {
   const control = sel("imp-control", "control", ["never", "notyet"], "never");
   // The DiD's errors drawn over pôles (a non-member firm is its own cluster).
   const cluster = sel("imp-cluster", "cluster", ["unit", "cluster"], "unit");
+  // Heterogeneity: the effect in each group and the test that they are equal (not for the two-way
+  // event study, which has no single effect).
+  const by = sel("imp-by", "by", ["none", "size_class", "sector", "region", "cohort", "cluster"], "none");
   const boot = el("input", { class: "fr-input", id: "imp-bootstrap", type: "number", min: 0, max: 9999, value: 199 });
   const seed = el("input", { class: "fr-input", id: "imp-seed", type: "number", min: 0, value: 1 });
   const progress = el("progress", { id: "imp-progress", max: 1, value: 0 });
@@ -1693,13 +1696,14 @@ async function pageImpact(root, params) {
   const form = el("form", { class: "filters", id: "imp-form", onsubmit: async (e) => {
     e.preventDefault();
     const body = { estimator: estimator.value, outcome: outcome.value, treatment: treatment.value, sample: sample.value, control: control.value,
-      bootstrap: boot.value, seed: seed.value, ...(estimator.value === "did" && cluster.value === "cluster" ? { cluster: "cluster" } : {}) };
+      bootstrap: boot.value, seed: seed.value, ...(estimator.value === "did" && cluster.value === "cluster" ? { cluster: "cluster" } : {}),
+      ...(by.value !== "none" ? { by: by.value } : {}) };
     try {
       const job = await api("POST", "/api/v1/impact/jobs", body);
       location.hash = `#/impact?job=${job.id}`;
     } catch (err) { resultBox.replaceChildren(problemBox(err)); }
   } }, el("label", {}, t("imp.estimator"), estimator), el("label", {}, t("imp.outcome"), outcome), el("label", {}, t("imp.treatment"), treatment),
-    el("label", {}, t("imp.sample"), sample), el("label", {}, t("imp.control"), control), el("label", {}, t("imp.cluster"), cluster), el("label", {}, t("imp.bootstrap"), boot),
+    el("label", {}, t("imp.sample"), sample), el("label", {}, t("imp.control"), control), el("label", {}, t("imp.cluster"), cluster), el("label", {}, t("imp.by"), by), el("label", {}, t("imp.bootstrap"), boot),
     el("label", {}, t("imp.seed"), seed), start);
   root.append(el("h1", {}, t("imp.title")), el("p", { class: "muted" }, t("imp.intro")), form,
     el("section", { class: "card", id: "imp-status" }, el("h2", {}, t("imp.status")), progress, " ", stage, " ", cancel), resultBox,
@@ -1723,7 +1727,7 @@ async function pageImpact(root, params) {
     const stageName = t(`imp.stage.${j.stage}`);
     stage.textContent = `${t(`imp.state.${j.state}`)} — ${stageName === `imp.stage.${j.stage}` ? j.stage : stageName}`;
     // The form says what the job estimated (once: the user may then change it).
-    if (!formShown) for (const [box, key] of [[estimator, "estimator"], [outcome, "outcome"], [treatment, "treatment"], [sample, "sample"], [control, "control"], [cluster, "cluster"]]) {
+    if (!formShown) for (const [box, key] of [[estimator, "estimator"], [outcome, "outcome"], [treatment, "treatment"], [sample, "sample"], [control, "control"], [cluster, "cluster"], [by, "by"]]) {
       if (!j.params?.[key] || box.value === j.params[key] || ![...box.options].some((o) => o.value === j.params[key])) continue;
       box.value = j.params[key];
       if (box === estimator) estimator.dispatchEvent(new Event("change"));  // its outcomes
@@ -1807,6 +1811,40 @@ function showImpact(box, r, id) {
   }
   plot.dataset.ready = "true";
   box.dataset.estimator = r.estimator;
+  if (r.by) byGroups(r.by).then((section) => box.append(section));
+}
+
+// The effect in each group (by=) with its reading, and the test that they are equal; the groups
+// by their names (regions, pôles, NAF divisions from the API; size classes from the vocabulary).
+async function byGroups(by) {
+  const names = {};
+  const year = new Date().getFullYear() - 2;
+  try {
+    if (by.variable === "region") (await api("GET", `/api/v1/stats/regions?year=${year}`)).regions.forEach((x) => { names[x.code] = x.name; });
+    if (by.variable === "cluster") (await api("GET", `/api/v1/stats/clusters?year=${year}`)).clusters.forEach((x) => { names[x.id] = x.acronym || x.name; });
+    if (by.variable === "sector") (await api("GET", "/api/v1/foresight/sectors?territory_level=region&nomenclature=a88")).items
+      .forEach((x) => { names[x.sector] = `${x.sector} — ${(lang === "en" ? x.name_en : x.name) || x.sector}`; });
+  } catch { /* without the names, the codes */ }
+  const name = (k) => (by.variable === "size_class" ? label("size_class", k) : names[k] ?? k);
+  const v = (x, d = 4) => (x === null || x === undefined ? "s" : fmt(x, d));
+  const shown = (g) => {
+    const r = g.reading;
+    if (!r || r.value === null || r.value === undefined) return g.note ? t("imp.by_not_estimable") : "s";
+    const pct = r.scale === "percent";
+    const s = (x) => `${x > 0 ? "+" : ""}${fmt(x, pct ? 1 : 3)}${pct ? "\u00a0%" : ""}`;
+    return `${s(r.value)} [${s(r.low)} ; ${s(r.high)}]`;
+  };
+  const eq = by.equality;
+  const method = by.method === "split" && by.shared_controls ? "split_shared" : by.method;
+  return el("section", { class: "card", id: "imp-by" }, el("h2", {}, t("imp.by_title", { v: t(`imp.by.${by.variable}`) })),
+    table([{ label: t(`imp.by.${by.variable}`), value: (g) => name(g.key) },
+      { label: t("imp.estimate"), num: true, value: (g) => (g.estimate === null && g.note ? "—" : v(g.estimate)) },
+      { label: t("imp.se"), num: true, value: (g) => (g.se === null && g.note ? "—" : v(g.se)) },
+      { label: t("imp.by_reading"), num: true, value: shown },
+      { label: t("imp.rows"), num: true, value: (g) => (g.rows === null ? "s" : fmt(g.rows)) }], by.groups),
+    el("p", { id: "imp-by-test" }, eq.stat === null ? t("imp.by_no_test") : t("imp.by_test", { stat: fmt(eq.stat, 2), df: fmt(eq.df), p: eq.p < 0.001 ? "< 0,001".replace(",", lang === "en" ? "." : ",") : fmt(eq.p, 3) })),
+    eq.left_out.length ? el("p", { class: "muted", id: "imp-by-left-out" }, t("imp.by_left_out", { list: eq.left_out.map(name).join(", ") })) : "",
+    el("p", { class: "muted" }, t(`imp.by_method.${method}`)));
 }
 
 // --- comparison of 2–5 clusters (figures, pillars, indicators) and of regions ---------------------

@@ -231,6 +231,12 @@ const fr = {
   "imp.sample.direct": "Effet direct (membres et non-membres non exposés)", "imp.sample.spillover": "Effet indirect (non-membres exposés)", "imp.sample.all": "Toutes les entreprises",
   "imp.control.never": "Jamais traités", "imp.control.notyet": "Pas encore traités",
   "imp.state.running": "en cours", "imp.state.done": "terminée", "imp.state.failed": "échec", "imp.state.cancelled": "annulée",
+  "imp.by": "Effet par groupe", "imp.by.none": "aucun (effet global)", "imp.by.size_class": "taille d'entreprise", "imp.by.sector": "secteur (division NAF)", "imp.by.region": "région", "imp.by.cohort": "cohorte d'entrée", "imp.by.cluster": "pôle",
+  "imp.by_title": "Effet par {v}", "imp.by_test": "Test d'égalité des effets entre groupes : χ² = {stat} ({df} degrés de liberté), p = {p}.", "imp.by_no_test": "Pas de test d'égalité : moins de deux groupes ont une estimation publiable.",
+  "imp.by_left_out": "Hors du test (estimation masquée par le secret statistique, ou non estimable) : {list}.", "imp.by_not_estimable": "non estimable", "imp.by_reading": "Lecture",
+  "imp.by_method.split": "Chaque groupe est estimé sur ses propres entreprises ; les groupes sont des échantillons indépendants.",
+  "imp.by_method.split_shared": "Chaque groupe est estimé séparément, avec pour témoins communs les entreprises jamais traitées ; le test tient compte de ces témoins partagés (fonctions d'influence).",
+  "imp.by_method.interaction": "Une seule régression : le traitement croisé avec chaque groupe, mêmes effets fixes et mêmes témoins ; le test utilise la matrice de variance de la régression.", "imp.stage.groups": "groupes",
   "imp.stage.queued": "en attente", "imp.stage.firm panel": "panel des entreprises", "imp.stage.estimating": "estimation", "imp.stage.ATT(g,t)": "effets par cohorte et année", "imp.stage.bootstrap": "bootstrap", "imp.stage.aggregation simple": "agrégation globale", "imp.stage.aggregation dynamic": "agrégation dynamique", "imp.stage.aggregation group": "agrégation par cohorte", "imp.stage.aggregation calendar": "agrégation par année", "imp.stage.done": "fin",
 };
 const en = {
@@ -465,6 +471,12 @@ const en = {
   "imp.sample.direct": "Direct effect (members and unexposed non-members)", "imp.sample.spillover": "Indirect effect (exposed non-members)", "imp.sample.all": "All firms",
   "imp.control.never": "Never treated", "imp.control.notyet": "Not yet treated",
   "imp.state.running": "running", "imp.state.done": "done", "imp.state.failed": "failed", "imp.state.cancelled": "cancelled",
+  "imp.by": "Effect by group", "imp.by.none": "none (overall effect)", "imp.by.size_class": "firm size class", "imp.by.sector": "sector (NAF division)", "imp.by.region": "region", "imp.by.cohort": "entry cohort", "imp.by.cluster": "pôle",
+  "imp.by_title": "Effect by {v}", "imp.by_test": "Test that the groups' effects are equal: χ² = {stat} ({df} degrees of freedom), p = {p}.", "imp.by_no_test": "No equality test: fewer than two groups have a publishable estimate.",
+  "imp.by_left_out": "Left out of the test (masked by statistical secrecy, or not estimable): {list}.", "imp.by_not_estimable": "not estimable", "imp.by_reading": "Reading",
+  "imp.by_method.split": "Each group is estimated on its own firms; the groups are independent samples.",
+  "imp.by_method.split_shared": "Each group is estimated on its own, against the never-treated firms as common controls; the test accounts for these shared controls (influence functions).",
+  "imp.by_method.interaction": "One regression: the treatment interacted with each group, the same fixed effects and controls; the test uses the regression's covariance.", "imp.stage.groups": "groups",
   "imp.stage.queued": "queued", "imp.stage.firm panel": "firm panel", "imp.stage.estimating": "estimating", "imp.stage.ATT(g,t)": "effects by cohort and year", "imp.stage.bootstrap": "bootstrap", "imp.stage.aggregation simple": "overall aggregation", "imp.stage.aggregation dynamic": "dynamic aggregation", "imp.stage.aggregation group": "aggregation by cohort", "imp.stage.aggregation calendar": "aggregation by year", "imp.stage.done": "end",
 };
 const dictionaries = { fr, en };

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <initializer_list>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -106,6 +108,15 @@ struct Columns {
   // The column that identifies firms, whose number a regression's figures rest on (secrecy):
   // "firm" on the store; empty for a user's data (its rows).
   std::string firms;
+  // Heterogeneity: the variable asked (by=) and its column.
+  std::string by, by_column;
+};
+
+// What a regression gives the heterogeneity test: its coefficients and their covariance.
+struct FitCapture {
+  std::vector<std::string> names;
+  Eigen::VectorXd coef;
+  Eigen::MatrixXd vcov;
 };
 
 // On the store, what each regressor rests on: for each column, the rows where it is not zero,
@@ -206,12 +217,16 @@ Columns given_columns(const Args& a) {
   c.fe = items(a, "fe");
   c.cluster = items(a, "cluster");
   c.formula = a.text("formula");
+  c.by = c.by_column = a.text("by");
   return c;
 }
 
 // --- Callaway & Sant'Anna ---------------------------------------------------------------------
+// influence: when given, receives each unit's term ψ_i / n in the overall ATT's expansion
+// (θ̂ − θ ≈ Σ_i ψ_i / n), by unit identifier.
 Result<ImpactDid> run_did(const Frame& f, const Args& a, const Columns& c,
-                          const ImpactProgress* progress) {
+                          const ImpactProgress* progress,
+                          std::map<int64_t, double>* influence = nullptr) {
   if (c.outcome.empty() || c.unit.empty() || c.time.empty() || c.group.empty()) {
     return Status::invalid_argument(
         "the DiD needs outcome=, unit=, time= and group= (first treated period, 0 = never)");
@@ -247,6 +262,12 @@ Result<ImpactDid> run_did(const Frame& f, const Args& a, const Columns& c,
     return !cancelled(progress);
   };
   POLES_ASSIGN_OR_RETURN(const auto inf, impact::did_inference(r, io));
+  if (influence) {
+    POLES_ASSIGN_OR_RETURN(const auto simple, impact::aggregate(r, impact::Aggregation::kSimple));
+    const auto n = static_cast<double>(r.units);
+    for (size_t k = 0; k < r.unit_id.size(); ++k)
+      (*influence)[r.unit_id[k]] = simple.influence(static_cast<Eigen::Index>(k)) / n;
+  }
 
   ImpactDid out;
   out.outcome = c.outcome;
@@ -393,7 +414,8 @@ Result<std::string> regression_input(const Frame& f, const Args& a, const Column
   return vcov;
 }
 
-Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c) {
+Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c,
+                          FitCapture* capture = nullptr) {
   impact::OlsInput in;
   POLES_ASSIGN_OR_RETURN(const std::string vcov, regression_input(f, a, c, in));
   if (!c.weights.empty()) {
@@ -406,6 +428,7 @@ Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c) {
   for (const auto& e : in.fe) out.fixed_effects.push_back({e.name, e.levels});
   const RegressorRows rows_of = regressor_rows(c, in.x_names, in.x);
   POLES_ASSIGN_OR_RETURN(const auto r, impact::feols(std::move(in)));
+  if (capture) *capture = {r.names, r.coef, r.vcov};
   const auto ci = impact::coefficient_intervals(r);
   POLES_ASSIGN_OR_RETURN(const int64_t firms, firms_used(f, c, r.used, r.n));
   const bool fit_published = enough_firms(firms);
@@ -439,7 +462,8 @@ Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c) {
 }
 
 // --- PPML: Poisson with fixed effects (counts: patents) ---------------------------------------
-Result<ImpactOls> run_ppml(const Frame& f, const Args& a, const Columns& c) {
+Result<ImpactOls> run_ppml(const Frame& f, const Args& a, const Columns& c,
+                           FitCapture* capture = nullptr) {
   impact::PoissonInput in;
   POLES_ASSIGN_OR_RETURN(const std::string vcov, regression_input(f, a, c, in));
   if (!c.weights.empty())
@@ -451,6 +475,7 @@ Result<ImpactOls> run_ppml(const Frame& f, const Args& a, const Columns& c) {
   for (const auto& e : in.fe) out.fixed_effects.push_back({e.name, e.levels});
   const RegressorRows rows_of = regressor_rows(c, in.x_names, in.x);
   POLES_ASSIGN_OR_RETURN(const auto r, impact::fepois(std::move(in)));
+  if (capture) *capture = {r.names, r.coef, r.vcov};
   POLES_ASSIGN_OR_RETURN(const int64_t firms, firms_used(f, c, r.used, r.n));
   const bool fit_published = enough_firms(firms);
   POLES_ASSIGN_OR_RETURN(const auto support, supported(f, c, rows_of, r.used));
@@ -654,6 +679,359 @@ Result<ImpactMatch> run_match(const Frame& f, const Args& a, const Columns& c) {
   return out;
 }
 
+// --- by: heterogeneity across groups -------------------------------------------------------------
+
+constexpr int kMaxGroups = 100;
+
+// The Wald test that the estimates `theta` (covariance v) are equal: the contrasts of each with
+// the first, of covariance D V D'.
+ImpactEquality equality_test(const std::vector<double>& theta, const Eigen::MatrixXd& v,
+                             std::vector<std::string> left_out) {
+  ImpactEquality e;
+  e.left_out = std::move(left_out);
+  const auto k = static_cast<Eigen::Index>(theta.size());
+  if (k < 2) {
+    e.warning = "fewer than two groups have a published estimate: there is nothing to compare";
+    return e;
+  }
+  Eigen::MatrixXd d = Eigen::MatrixXd::Zero(k - 1, k);
+  Eigen::VectorXd diff(k - 1);
+  std::vector<int> all;
+  for (Eigen::Index j = 1; j < k; ++j) {
+    d(j - 1, 0) = -1;
+    d(j - 1, j) = 1;
+    diff(j - 1) = theta[static_cast<size_t>(j)] - theta[0];
+    all.push_back(static_cast<int>(j - 1));
+  }
+  const auto w =
+      impact::wald_test(diff, d * v * d.transpose(), all, 1e9);  // chi-square (1e9: no F)
+  e.df = w.df;
+  if (w.singular) {
+    e.warning = fmt::format(
+        "the covariance of the groups' estimates is singular (reciprocal condition number "
+        "{:.1e}): no test statistic nor p-value",
+        w.rcond);
+    return e;
+  }
+  e.stat = finite(w.stat);
+  e.p = finite(w.p);
+  return e;
+}
+
+// The groups of c.by_column (at most kMaxGroups; a row without a value is in none), and the
+// rows shared by every group: the never-treated rows (c.group 0) in none, every group's controls
+// (by the group itself, the cohorts; on the store by pôle, the non-members).
+struct ByGroups {
+  impact::Codes groups;
+  std::vector<char> shared;
+  bool any_shared = false;
+};
+Result<ByGroups> by_groups(const Frame& f, const Columns& c) {
+  auto g = f.codes(c.by_column);
+  if (!g.has_value()) return bad_param("by", c.by, g.error().message());
+  if (c.by_column == c.group) {
+    // The never-treated (0) are no cohort.
+    for (size_t k = 0; k < g->labels.size(); ++k) {
+      if (g->labels[k] != "0") continue;
+      for (auto& code : g->code) code = code == static_cast<int32_t>(k) ? -1 : code;
+    }
+  }
+  if (g->levels() > kMaxGroups)
+    return bad_param("by", c.by,
+                     fmt::format("{} groups; at most {} can be compared", g->levels(), kMaxGroups));
+  ByGroups out{std::move(*g), std::vector<char>(f.rows(), 0), false};
+  if (!c.group.empty() && f.find(c.group)) {
+    POLES_ASSIGN_OR_RETURN(const auto g0, f.numeric(c.group));
+    for (size_t i = 0; i < f.rows(); ++i) {
+      out.shared[i] = out.groups.code[i] < 0 && g0[i] == 0;
+      out.any_shared = out.any_shared || out.shared[i];
+    }
+  }
+  return out;
+}
+
+// The groups' estimates before the test: the published ones (indexes into by.groups), their
+// values and covariance.
+struct ByFit {
+  ImpactBy by;
+  std::vector<size_t> published;
+  std::vector<double> theta;
+  Eigen::MatrixXd v;
+};
+
+// The treatment (the first regressor) interacted with each group's dummy, in one regression with
+// the same fixed effects and errors: the groups' effects and their joint covariance.
+Result<ByFit> by_interaction(const Frame& f, const Args& a, const Columns& c,
+                             const impact::Codes& groups, bool poisson) {
+  if (!c.formula.empty())
+    return bad_param("by", c.by,
+                     "with a formula, write the interaction in it: i(variable, treatment)");
+  if (c.x.empty())
+    return Status::invalid_argument("the regression needs x= (one or more regressors)");
+  POLES_ASSIGN_OR_RETURN(const auto treat, f.numeric(c.x.front()));
+  Frame g = f;
+  Columns gc = c;
+  gc.x.erase(gc.x.begin());
+  std::vector<std::string> names;
+  std::vector<int64_t> rows;
+  for (int32_t k = 0; k < groups.levels(); ++k) {
+    std::vector<double> col(f.rows(), 0);
+    int64_t n = 0;
+    for (size_t i = 0; i < f.rows(); ++i) {
+      if (groups.code[i] != k) continue;
+      col[i] = treat[i];
+      n += treat[i] != 0 && !std::isnan(treat[i]);
+    }
+    if (n == 0) continue;  // a group without a treated row has no effect to estimate
+    names.push_back(
+        fmt::format("{}:{}::{}", c.x.front(), c.by, groups.labels[static_cast<size_t>(k)]));
+    rows.push_back(n);
+    g.add_numeric(names.back(), std::move(col));
+  }
+  gc.x.insert(gc.x.begin(), names.begin(), names.end());
+  FitCapture fit;
+  POLES_ASSIGN_OR_RETURN(const ImpactOls r,
+                         poisson ? run_ppml(g, a, gc, &fit) : run_ols(g, a, gc, &fit));
+  ImpactBy out{c.by, "interaction", c.x.front(), true, {}, {}};
+  std::vector<double> theta;
+  std::vector<Eigen::Index> index;
+  std::vector<size_t> published;
+  for (size_t j = 0; j < names.size(); ++j) {
+    ImpactGroup grp;
+    grp.key = names[j].substr(names[j].rfind("::") + 2);
+    const ImpactCoefficient* b = first_regressor(r, names[j]);
+    const auto at = std::find(fit.names.begin(), fit.names.end(), names[j]);
+    if (b && b->estimate && b->se && at != fit.names.end()) {
+      grp.rows = rows[j];
+      theta.push_back(*b->estimate);
+      index.push_back(at - fit.names.begin());
+      published.push_back(out.groups.size());
+    } else if (!b) {
+      grp.note = "collinear with the fixed effects: not estimable";
+    }
+    if (b) {
+      grp.estimate = b->estimate;
+      grp.se = b->se;
+      grp.ci_low = b->ci_low;
+      grp.ci_high = b->ci_high;
+    }
+    grp.reading =
+        read_estimate(r.outcome, poisson, c.x.front(), grp.estimate, grp.ci_low, grp.ci_high);
+    out.groups.push_back(std::move(grp));
+  }
+  Eigen::MatrixXd v(static_cast<Eigen::Index>(index.size()),
+                    static_cast<Eigen::Index>(index.size()));
+  for (size_t p = 0; p < index.size(); ++p)
+    for (size_t q = 0; q < index.size(); ++q)
+      v(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(q)) = fit.vcov(index[p], index[q]);
+  return ByFit{std::move(out), std::move(published), std::move(theta), std::move(v)};
+}
+
+// Each group's own estimation (did, sunab, match) on its rows and the shared never-treated rows;
+// the headline of each (the overall ATT).
+Result<ByFit> by_split(const Frame& f, const Args& a, const Columns& c, const ByGroups& by,
+                       const std::string& estimator, const ImpactProgress* progress) {
+  const bool did = estimator == "did";
+  const impact::Codes& groups = by.groups;
+  const std::vector<char>& shared = by.shared;
+  if (by.any_shared && !did)
+    return bad_param("by", c.by,
+                     "its groups share the never-treated controls, and " + estimator +
+                         "'s estimates by group would not be independent: use did (its test "
+                         "accounts for the shared controls), ols or ppml");
+  // did: the clusters the influence is summed over (as its errors), by unit.
+  std::map<int64_t, int64_t> cluster_of;
+  if (did && !c.cluster.empty()) {
+    POLES_ASSIGN_OR_RETURN(const auto unit, f.numeric(c.unit));
+    POLES_ASSIGN_OR_RETURN(const auto cl, f.codes(c.cluster.front()));
+    for (size_t i = 0; i < f.rows(); ++i)
+      if (cl.code[i] >= 0) cluster_of[static_cast<int64_t>(unit[i])] = cl.code[i];
+  }
+  ImpactBy out{c.by, "split", estimator == "did" ? "simple" : "att", by.any_shared, {}, {}};
+  std::vector<double> theta, variance;
+  std::vector<std::map<int64_t, double>> terms;  // did: by cluster (or unit)
+  std::vector<size_t> published;
+  for (int32_t k = 0; k < groups.levels(); ++k) {
+    if (cancelled(progress)) return Status::cancelled("the estimation was cancelled");
+    step(progress, 0.95, "groups");
+    std::vector<char> keep(f.rows(), 0);
+    bool any = false;
+    for (size_t i = 0; i < f.rows(); ++i) {
+      any = any || groups.code[i] == k;
+      keep[i] = groups.code[i] == k || shared[i];
+    }
+    if (!any) continue;  // a level left to the shared controls (the cohort 0)
+    const Frame sub = f.subset(keep);
+    ImpactGroup grp;
+    grp.key = groups.labels[static_cast<size_t>(k)];
+    std::map<int64_t, double> influence;
+    std::optional<ImpactDidOverall> att;
+    std::optional<ImpactReading> reading;
+    Status failed = Status::ok();
+    if (did) {
+      auto r = run_did(sub, a, c, nullptr, &influence);
+      if (r.has_value())
+        att = r->aggregations.simple, reading = r->reading;
+      else
+        failed = r.error();
+    } else if (estimator == "sunab") {
+      auto r = run_sunab(sub, a, c);
+      if (r.has_value())
+        att = r->att, reading = r->reading;
+      else
+        failed = r.error();
+    } else {
+      auto r = run_match(sub, a, c);
+      if (r.has_value() && r->att) {
+        att = ImpactDidOverall{r->att->estimate, r->att->se, r->att->ci_low, r->att->ci_high};
+        reading = r->reading;
+      } else if (!r.has_value()) {
+        failed = r.error();
+      }
+    }
+    if (!failed.is_ok()) grp.note = "not estimable in this group: " + failed.message();
+    if (att) {
+      grp.estimate = att->estimate;
+      grp.se = att->se;
+      grp.ci_low = att->ci_low;
+      grp.ci_high = att->ci_high;
+    }
+    grp.reading = reading ? *reading : read_estimate(c.outcome, false, out.term, {}, {}, {});
+    if (grp.estimate && grp.se) {
+      grp.rows = static_cast<int64_t>(sub.rows());
+      published.push_back(out.groups.size());
+      theta.push_back(*grp.estimate);
+      variance.push_back(*grp.se * *grp.se);
+      if (did) {
+        std::map<int64_t, double> by_cluster;
+        for (const auto& [unit, psi] : influence) {
+          const auto it = cluster_of.find(unit);
+          // A unit without a cluster is its own, keyed apart from the clusters' codes.
+          by_cluster[it != cluster_of.end() ? it->second : (int64_t{1} << 40) + unit] += psi;
+        }
+        terms.push_back(std::move(by_cluster));
+      }
+    }
+    out.groups.push_back(std::move(grp));
+  }
+  const auto k = static_cast<Eigen::Index>(theta.size());
+  Eigen::MatrixXd v = Eigen::MatrixXd::Zero(k, k);
+  for (Eigen::Index p = 0; p < k; ++p) {
+    if (!did) {
+      v(p, p) = variance[static_cast<size_t>(p)];  // independent samples
+      continue;
+    }
+    for (Eigen::Index q = 0; q <= p; ++q) {
+      double sum = 0;
+      const auto& tq = terms[static_cast<size_t>(q)];
+      for (const auto& [key, psi] : terms[static_cast<size_t>(p)]) {
+        const auto it = tq.find(key);
+        if (it != tq.end()) sum += psi * it->second;
+      }
+      v(p, q) = v(q, p) = sum;
+    }
+  }
+  return ByFit{std::move(out), std::move(published), std::move(theta), std::move(v)};
+}
+
+// The firms treated in each group (distinct c.firms, else c.unit, else rows) by the estimator's
+// treatment: the first treated period (did, sunab), the 0/1 treatment (match), the first
+// regressor (ols, ppml).
+Result<std::map<std::string, int64_t>> treated_firms(const Frame& f, const Columns& c,
+                                                     const impact::Codes& groups,
+                                                     const std::string& estimator) {
+  const std::string& column = estimator == "match"                        ? c.treat
+                              : estimator == "ols" || estimator == "ppml" ? c.x.front()
+                                                                          : c.group;
+  POLES_ASSIGN_OR_RETURN(const auto treated, f.numeric(column));
+  const std::string& id = !c.firms.empty() ? c.firms : c.unit;
+  std::vector<double> ids(f.rows());
+  if (!id.empty()) {
+    POLES_ASSIGN_OR_RETURN(ids, f.numeric(id));
+  } else {
+    for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<double>(i);
+  }
+  std::vector<std::set<double>> firms(static_cast<size_t>(groups.levels()));
+  for (size_t i = 0; i < f.rows(); ++i) {
+    const bool on = treated[i] != 0 && !std::isnan(treated[i]);
+    if (groups.code[i] >= 0 && on) firms[static_cast<size_t>(groups.code[i])].insert(ids[i]);
+  }
+  std::map<std::string, int64_t> out;
+  for (size_t k = 0; k < firms.size(); ++k)
+    out[groups.labels[k]] = static_cast<int64_t>(firms[k].size());
+  return out;
+}
+
+// Secondary suppression: when the groups left out rest together on fewer than min_firms treated
+// firms, the published groups with the fewest are masked too, until they reach it (else the
+// overall estimate and the published groups would give the left-out ones back). Then the test.
+ImpactBy conclude(ByFit fit, const std::map<std::string, int64_t>& treated) {
+  auto& groups = fit.by.groups;
+  const auto firms = [&](size_t g) {
+    const auto it = treated.find(groups[g].key);
+    return it == treated.end() ? int64_t{0} : it->second;
+  };
+  std::vector<char> kept(groups.size(), 0);
+  for (size_t g : fit.published) kept[g] = 1;
+  const auto hidden = [&] {
+    int64_t n = 0;
+    for (size_t g = 0; g < groups.size(); ++g) n += kept[g] ? 0 : firms(g);
+    return n;
+  };
+  while (hidden() > 0 && !enough_firms(hidden())) {
+    std::optional<size_t> smallest;
+    for (size_t g : fit.published)
+      if (kept[g] && (!smallest || firms(g) < firms(*smallest))) smallest = g;
+    if (!smallest) break;
+    kept[*smallest] = 0;
+    auto& x = groups[*smallest];
+    x.rows = x.estimate = x.se = x.ci_low = x.ci_high = std::nullopt;
+    x.reading.value = x.reading.low = x.reading.high = std::nullopt;
+    x.reading.conclusive = std::nullopt;
+  }
+  std::vector<double> theta;
+  std::vector<Eigen::Index> index;
+  for (size_t j = 0; j < fit.published.size(); ++j) {
+    if (!kept[fit.published[j]]) continue;
+    theta.push_back(fit.theta[j]);
+    index.push_back(static_cast<Eigen::Index>(j));
+  }
+  const auto k = static_cast<Eigen::Index>(index.size());
+  Eigen::MatrixXd v(k, k);
+  for (Eigen::Index p = 0; p < k; ++p)
+    for (Eigen::Index q = 0; q < k; ++q)
+      v(p, q) = fit.v(index[static_cast<size_t>(p)], index[static_cast<size_t>(q)]);
+  std::vector<std::string> left_out;
+  for (size_t g = 0; g < groups.size(); ++g)
+    if (!kept[g]) left_out.push_back(groups[g].key);
+  fit.by.equality = equality_test(theta, v, std::move(left_out));
+  return std::move(fit.by);
+}
+
+Result<ImpactBy> by_estimate(const Frame& f, const Args& a, const Columns& c,
+                             const std::string& estimator, const ImpactProgress* progress) {
+  if (estimator == "event")
+    return bad_param("by", c.by,
+                     "the two-way event study has no single effect to compare across groups: "
+                     "sunab (its ATT by group) or did");
+  POLES_ASSIGN_OR_RETURN(const auto groups, by_groups(f, c));
+  POLES_ASSIGN_OR_RETURN(ByFit fit,
+                         estimator == "ols" || estimator == "ppml"
+                             ? by_interaction(f, a, c, groups.groups, estimator == "ppml")
+                             : by_split(f, a, c, groups, estimator, progress));
+  POLES_ASSIGN_OR_RETURN(const auto treated, treated_firms(f, c, groups.groups, estimator));
+  ImpactBy by = conclude(std::move(fit), treated);
+  if (c.by == "size_class") {  // from the smallest firms to the largest
+    static constexpr std::array<std::string_view, 4> kOrder = {"tpe", "pme", "eti", "ge"};
+    const auto rank = [](const ImpactGroup& g) {
+      return std::find(kOrder.begin(), kOrder.end(), g.key) - kOrder.begin();
+    };
+    std::stable_sort(by.groups.begin(), by.groups.end(),
+                     [&](const ImpactGroup& x, const ImpactGroup& y) { return rank(x) < rank(y); });
+  }
+  return by;
+}
+
 Result<ImpactEstimate> estimate(const Frame& all, const Args& a, const Columns& c,
                                 const ImpactProgress* progress) {
   step(progress, 0.05, "estimating");
@@ -681,6 +1059,13 @@ Result<ImpactEstimate> estimate(const Frame& all, const Args& a, const Columns& 
     POLES_ASSIGN_OR_RETURN(r.event, run_sunab(f, a, c));
   } else {
     POLES_ASSIGN_OR_RETURN(r.match, run_match(f, a, c));
+  }
+  if (!c.by.empty()) {
+    POLES_ASSIGN_OR_RETURN(auto by, by_estimate(f, a, c, estimator, progress));
+    if (r.did) r.did->by = std::move(by);
+    if (r.ols) r.ols->by = std::move(by);
+    if (r.event) r.event->by = std::move(by);
+    if (r.match) r.match->by = std::move(by);
   }
   step(progress, 1.0, "done");
   return r;
@@ -767,6 +1152,20 @@ Result<ImpactEstimate> impact_from_store(const snapshot::Snapshot& s, const Args
     return bad_param("subset", a.text("subset"),
                      "on the store's panel a subset may not name firms one by one");
   c.firms = "firm";
+  // Heterogeneity on the store: the panel's column of each variable; the cohorts and the pôles
+  // are the treated firms' (the never-treated are every group's controls).
+  if (!c.by.empty()) {
+    static const std::map<std::string, std::string, std::less<>> kByColumn = {
+        {"size_class", "size_class"},
+        {"sector", "naf_division"},
+        {"region", "region"},
+        {"cohort", "treated_group"},
+        {"cluster", "cluster"}};
+    const auto it = kByColumn.find(c.by);
+    if (it == kByColumn.end())
+      return bad_param("by", c.by, "on the store: size_class, sector, region, cohort or cluster");
+    c.by_column = it->second;
+  }
   fallback(c.unit, std::string("firm"));
   fallback(c.time, std::string("year"));
   fallback(c.group, std::string("treated_group"));
@@ -799,6 +1198,10 @@ Result<ImpactEstimate> impact_from_store(const snapshot::Snapshot& s, const Args
     if (r.match->att)
       r.match->reading = read_estimate(cohort.outcome, false, "att", r.match->att->estimate,
                                        r.match->att->ci_low, r.match->att->ci_high);
+    if (r.match->by) {
+      for (auto& g : r.match->by->groups)
+        g.reading = read_estimate(cohort.outcome, false, "att", g.estimate, g.ci_low, g.ci_high);
+    }
     return r;
   }
   POLES_ASSIGN_OR_RETURN(ImpactEstimate r, estimate(f, a, c, progress));
@@ -846,6 +1249,9 @@ const ParamSpecs& impact_params() {
       number_param("alpha", "Level of the intervals (1 - confidence)", 0.001, 0.5, "0.05"),
       integer_param("balance_e", "DiD: event times kept for a balanced dynamic aggregation", 0,
                     100),
+      text_param("by",
+                 "Heterogeneity: the effect in each group and the test of their equality; store: "
+                 "size_class, sector, region, cohort or cluster (the pôle); data: a column"),
       list_param("x", "OLS: regressors"),
       list_param("fe", "OLS: fixed effects"),
       text_param("formula",

@@ -73,6 +73,48 @@ ImpactReading read_estimate(std::string_view outcome, bool log_points, std::stri
                             std::optional<double> estimate, std::optional<double> low,
                             std::optional<double> high);
 
+// --- by: the effect in each group and the test that they are equal ---------------------------
+
+// One group's estimate (null when masked, or not estimable: then `note` says why) and its
+// reading; rows: the rows it rests on (its estimation's, or, in an interaction, its treated
+// rows), null when masked.
+struct ImpactGroup {
+  std::string key;
+  std::optional<int64_t> rows;
+  std::optional<double> estimate, se, ci_low, ci_high;
+  ImpactReading reading;
+  tj::Omittable<std::string> note;
+};
+POLES_JSON(ImpactGroup, key, rows, estimate, se, ci_low, ci_high, reading, note)
+
+// The Wald test that every published group's estimate is equal: chi-square with df = groups − 1.
+// left_out: the groups without a published estimate, which the test leaves out (with them it
+// could give a masked one back).
+struct ImpactEquality {
+  std::optional<double> stat;
+  int df = 0;
+  std::optional<double> p;
+  std::vector<std::string> left_out;
+  tj::Omittable<std::string> warning;  // why there is no statistic
+};
+POLES_JSON(ImpactEquality, stat, df, p, left_out, warning)
+
+// Heterogeneity (parameter by): `term` estimated in each group of `variable`.
+//  method "split": each group's own estimation on its rows (with shared_controls, the
+//    never-treated rows, which belong to no group, are every group's controls); the test's
+//    covariance from the estimates' influence functions (did: units in several groups count in
+//    each, so shared controls are accounted for), else the groups are independent samples;
+//  method "interaction": one regression, the treatment (the first regressor) interacted with
+//    the groups' dummies, the same controls for all (shared_controls), the test on the
+//    regression's covariance.
+struct ImpactBy {
+  std::string variable, method, term;
+  bool shared_controls = false;
+  std::vector<ImpactGroup> groups;
+  ImpactEquality equality;
+};
+POLES_JSON(ImpactBy, variable, method, term, shared_controls, groups, equality)
+
 // --- did: Callaway & Sant'Anna ------------------------------------------------------------------
 
 // cluster: the variable whose clusters the errors and bands are drawn over (R did's
@@ -158,9 +200,10 @@ struct ImpactDid {
   ImpactSecrecyNote secrecy;
   tj::Omittable<ImpactSource> source;
   ImpactReading reading;  // of the overall effect (aggregations.simple)
+  tj::Omittable<ImpactBy> by;
 };
 POLES_JSON(ImpactDid, estimator, outcome, options, data, cells, uniform_critical_value, pretest,
-           aggregations, secrecy, source, reading)
+           aggregations, secrecy, source, reading, by)
 
 // --- ols: fixed-effects regression --------------------------------------------------------------
 
@@ -204,10 +247,11 @@ struct ImpactOls {
   tj::Omittable<int64_t> perfect_fit;
   tj::Omittable<int> iterations;
   tj::Omittable<ImpactReading> reading;  // of the first coefficient (the treatment)
+  tj::Omittable<ImpactBy> by;
 };
 POLES_JSON(ImpactOls, estimator, outcome, coefficients, collinear, fixed_effects, vcov, clusters, n,
            singletons, missing, df_t, rmse, r2, adj_r2, within_r2, demeaning, data, source,
-           deviance, pseudo_r2, perfect_fit, iterations, reading)
+           deviance, pseudo_r2, perfect_fit, iterations, reading, by)
 
 // --- event: two-way fixed-effects event study ---------------------------------------------------
 
@@ -260,9 +304,10 @@ struct ImpactEvent {
   tj::Omittable<int> control_cohort;
   tj::Omittable<int64_t> dropped_always_treated;  // rows of units treated from the first period
   tj::Omittable<ImpactReading> reading;           // of the ATT
+  tj::Omittable<ImpactBy> by;                     // sunab only
 };
 POLES_JSON(ImpactEvent, estimator, outcome, terms, pretrend, n, clusters, secrecy, data, source,
-           cohorts, att, control_cohort, dropped_always_treated, reading)
+           cohorts, att, control_cohort, dropped_always_treated, reading, by)
 
 // --- match: matching (and the conditional DiD on the store) -------------------------------------
 
@@ -305,9 +350,11 @@ struct ImpactMatch {
   tj::Omittable<ImpactMatchDesign> design;
   tj::Omittable<ImpactSource> source;
   tj::Omittable<ImpactReading> reading;  // of the ATT
+  tj::Omittable<ImpactBy> by;
 };
 POLES_JSON(ImpactMatch, estimator, method, treat, covariates, treated, controls, treated_matched,
-           controls_matched, caliper_width, balance, outcome, att, data, design, source, reading)
+           controls_matched, caliper_width, balance, outcome, att, data, design, source, reading,
+           by)
 
 // --- the result
 // -----------------------------------------------------------------------------------

@@ -273,10 +273,12 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
   res.dropped_units = static_cast<int64_t>(U - keep.size());
   const auto n = static_cast<Eigen::Index>(keep.size());
   if (n == 0) return Status::invalid_argument("no unit is observed in every period");
+  res.unit_id.resize(keep.size());
   res.unit_group.resize(keep.size());
   res.unit_weight.resize(keep.size());
   double wmean = 0;
   for (size_t k = 0; k < keep.size(); ++k) {
+    res.unit_id[k] = unit_ids[keep[k]];
     res.unit_group[k] = group[keep[k]];
     res.unit_weight[k] = weight[keep[k]];
     wmean += weight[keep[k]];

@@ -64,6 +64,7 @@ struct DidResult {
           dropped_units = 0;  // dropped: not observed in every period, or treated at the start
   std::vector<int> groups, periods;
   std::vector<double> group_share;  // P(G = g) over all units, for each group
+  std::vector<int64_t> unit_id;     // identifier of each unit (DidData::unit), ascending
   std::vector<int> unit_group;      // group of each unit (0 = never)
   std::vector<double> unit_weight;  // normalised to mean 1
   // The cluster of each unit, coded 0..clusters-1 (DidData::cluster); empty without clusters.

@@ -17,6 +17,17 @@ int year_of(int64_t days) { return Date::from_days(days).year; }
 
 }  // namespace
 
+std::string size_class_of(double headcount, double turnover) {
+  if (std::isnan(headcount)) return "";
+  const auto within = [&](double persons, double sales) {
+    return headcount < persons && (std::isnan(turnover) || turnover <= sales);
+  };
+  if (within(10, 2e6)) return "tpe";
+  if (within(250, 50e6)) return "pme";
+  if (within(5000, 1.5e9)) return "eti";
+  return "ge";
+}
+
 Result<Frame> firm_panel(const snapshot::Snapshot& s) {
   const auto& fy = s.table("firm_year");
   const auto& orgs = s.table("organisation");
@@ -133,6 +144,22 @@ Result<Frame> firm_panel(const snapshot::Snapshot& s) {
     if (better) slot = {yr[i], std::isnan(cir.reals[i]) ? 0.0 : cir.reals[i]};
   }
   for (size_t i = 0; i < n; ++i) cir_claimant[i] = first_cir[firm[i]].second > 0;
+  // Size class in the firm's first panel year (before most treatments: a class read after
+  // joining could be an effect of joining), by the thresholds of the décret 2008-1354 on
+  // headcount and turnover (the balance sheet, its alternative criterion, is not in the panel).
+  std::vector<std::string> size_class(n);
+  {
+    const auto& hc = fy.column("headcount");
+    const auto& ca = fy.column("turnover");
+    std::map<double, size_t> first_row;  // firm -> its row of the earliest year
+    for (size_t i = 0; i < n; ++i) {
+      auto [it, added] = first_row.try_emplace(firm[i], i);
+      if (!added && yr[i] < yr[it->second]) it->second = i;
+    }
+    std::map<double, std::string> class_of;
+    for (const auto& [id, i] : first_row) class_of[id] = size_class_of(hc.reals[i], ca.reals[i]);
+    for (size_t i = 0; i < n; ++i) size_class[i] = class_of[firm[i]];
+  }
   f.add_numeric("firm", std::move(firm));
   f.add_numeric("year", std::move(yr));
   for (const char* m : {"headcount", "turnover", "value_added", "rd_spending", "rd_staff",
@@ -152,6 +179,7 @@ Result<Frame> firm_panel(const snapshot::Snapshot& s) {
   add_text("region", std::move(region_text));
   add_text("employment_zone", std::move(zone_text));
   add_text("cluster", std::move(cluster));
+  add_text("size_class", std::move(size_class));
   f.add_numeric("join_year", std::move(join_year));
   f.add_numeric("member", std::move(member));
   f.add_numeric("funded_year", std::move(funded_year));

@@ -23,8 +23,15 @@ namespace poles::impact {
 //  network_exposed: for non-member organisations, the start year of the first project shared
 //    with a member that had joined by then (0 = never; firms without an organisation 0);
 //  member (0/1), cir_claimant (received the research tax credit before joining or, for
-//  non-members, in the first panel year).
+//  non-members, in the first panel year);
+//  size_class (text): tpe, pme, eti or ge in the firm's first panel year (size_class_of).
 Result<Frame> firm_panel(const snapshot::Snapshot& s);
+
+// The size class of a firm by the décret 2008-1354 (the INSEE categories) on its headcount and
+// turnover (€): tpe (micro: fewer than 10 persons, at most 2 M€), pme (fewer than 250, at most
+// 50 M€), eti (fewer than 5,000, at most 1.5 bn€), else ge; a missing turnover is not held
+// against the class, a missing headcount gives "" (unknown).
+std::string size_class_of(double headcount, double turnover);
 
 // How the firm panel is read for an estimation (France Stratégie's designs).
 enum class PanelTreatment : uint8_t {

@@ -461,6 +461,7 @@ try {
   // Sun & Abraham from the same form: the ATT shown is the job's, with its reading and the
   // cohorts' effects.
   await page.selectOption("#imp-estimator", "sunab");
+  await page.selectOption("#imp-by", "size_class");
   await page.click("#imp-start");
   await page.waitForSelector('#imp-result[data-estimator="sunab"] #imp-plot[data-ready="true"]', { timeout: 300000 });
   const saId = await page.evaluate(() => new URLSearchParams(location.hash.split("?")[1]).get("job"));
@@ -470,6 +471,12 @@ try {
   assert.ok(Math.abs(Number(attCell.replace(/\s/g, "").replace(",", ".").replace("−", "-")) - sa.att.estimate) < 1e-4, `ATT shown ${attCell} vs ${sa.att.estimate}`);
   assert.ok(sa.cohorts.length > 20 && (await page.locator("#imp-cohorts tbody tr").count()) > 0, "cohort effects listed");
   assert.match(await page.locator("#imp-reading").textContent(), /%/);
+  // By size class: one row per class, named (TPE first), with the test of their equality.
+  await page.waitForSelector("#imp-by tbody tr");
+  assert.equal(sa.by.variable, "size_class");
+  assert.equal(await page.locator("#imp-by tbody tr").count(), sa.by.groups.length);
+  assert.equal((await page.locator("#imp-by tbody tr").first().locator("td").first().textContent()).trim(), "TPE");
+  assert.match(await page.locator("#imp-by-test").textContent(), sa.by.equality.stat === null ? /Pas de test/ : /χ² = .* p = /);
   await shot("20-impact-sunab");
   const cancelled = await page.evaluate(async () => {
     const csrf = (await (await fetch("/api/v1/me")).json()).csrf;
