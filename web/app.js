@@ -1818,32 +1818,35 @@ function showImpact(box, r, id) {
 // by their names (regions, pôles, NAF divisions from the API; size classes from the vocabulary).
 async function byGroups(by) {
   const names = {};
-  const year = new Date().getFullYear() - 2;
+  const year = new Date().getFullYear() - 2;  // the regions' names
   try {
     if (by.variable === "region") (await api("GET", `/api/v1/stats/regions?year=${year}`)).regions.forEach((x) => { names[x.code] = x.name; });
-    if (by.variable === "cluster") (await api("GET", `/api/v1/stats/clusters?year=${year}`)).clusters.forEach((x) => { names[x.id] = x.acronym || x.name; });
+    if (by.variable === "cluster") (await api("GET", "/api/v1/cluster?limit=500")).items.forEach((x) => { names[x.id] = x.acronym || x.name; });
     if (by.variable === "sector") (await api("GET", "/api/v1/foresight/sectors?territory_level=region&nomenclature=a88")).items
       .forEach((x) => { names[x.sector] = `${x.sector} — ${(lang === "en" ? x.name_en : x.name) || x.sector}`; });
   } catch { /* without the names, the codes */ }
   const name = (k) => (by.variable === "size_class" ? label("size_class", k) : names[k] ?? k);
+  // A group without an estimate: "s" (secrecy), or why it has none.
+  const absent = (g) => (g.note ? t(`imp.by_note.${g.note}`) : "s");
   const v = (x, d = 4) => (x === null || x === undefined ? "s" : fmt(x, d));
   const shown = (g) => {
     const r = g.reading;
-    if (!r || r.value === null || r.value === undefined) return g.note ? t("imp.by_not_estimable") : "s";
+    if (!r || r.value === null || r.value === undefined) return g.note ? t(`imp.by_note.${g.note}`) : "s";
     const pct = r.scale === "percent";
     const s = (x) => `${x > 0 ? "+" : ""}${fmt(x, pct ? 1 : 3)}${pct ? "\u00a0%" : ""}`;
-    return `${s(r.value)} [${s(r.low)} ; ${s(r.high)}]`;
+    return r.low === null || r.high === null ? s(r.value) : `${s(r.value)} [${s(r.low)} ; ${s(r.high)}]`;
   };
   const eq = by.equality;
   const method = by.method === "split" && by.shared_controls ? "split_shared" : by.method;
   return el("section", { class: "card", id: "imp-by" }, el("h2", {}, t("imp.by_title", { v: t(`imp.by.${by.variable}`) })),
     table([{ label: t(`imp.by.${by.variable}`), value: (g) => name(g.key) },
-      { label: t("imp.estimate"), num: true, value: (g) => (g.estimate === null && g.note ? "—" : v(g.estimate)) },
-      { label: t("imp.se"), num: true, value: (g) => (g.se === null && g.note ? "—" : v(g.se)) },
+      { label: t("imp.estimate"), num: true, value: (g) => (g.estimate === null ? absent(g) : v(g.estimate)) },
+      { label: t("imp.se"), num: true, value: (g) => (g.estimate === null ? "" : v(g.se)) },
       { label: t("imp.by_reading"), num: true, value: shown },
-      { label: t("imp.rows"), num: true, value: (g) => (g.rows === null ? "s" : fmt(g.rows)) }], by.groups),
-    el("p", { id: "imp-by-test" }, eq.stat === null ? t("imp.by_no_test") : t("imp.by_test", { stat: fmt(eq.stat, 2), df: fmt(eq.df), p: eq.p < 0.001 ? "< 0,001".replace(",", lang === "en" ? "." : ",") : fmt(eq.p, 3) })),
+      { label: t("imp.by_rows"), num: true, value: (g) => (g.rows === null ? "s" : fmt(g.rows)) }], by.groups),
+    el("p", { id: "imp-by-test" }, eq.stat === null ? t(eq.reason === "singular" ? "imp.by_singular" : "imp.by_no_test") : t("imp.by_test", { stat: fmt(eq.stat, 2), df: fmt(eq.df), p: eq.p < 0.001 ? "< 0,001".replace(",", lang === "en" ? "." : ",") : fmt(eq.p, 3) })),
     eq.left_out.length ? el("p", { class: "muted", id: "imp-by-left-out" }, t("imp.by_left_out", { list: eq.left_out.map(name).join(", ") })) : "",
+    by.ungrouped ? el("p", { class: "muted" }, t("imp.by_ungrouped", { n: fmt(by.ungrouped) })) : "",
     el("p", { class: "muted" }, t(`imp.by_method.${method}`)));
 }
 

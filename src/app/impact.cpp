@@ -117,6 +117,7 @@ struct FitCapture {
   std::vector<std::string> names;
   Eigen::VectorXd coef;
   Eigen::MatrixXd vcov;
+  std::vector<char> used;  // the rows the regression used
 };
 
 // On the store, what each regressor rests on: for each column, the rows where it is not zero,
@@ -366,6 +367,54 @@ Result<ImpactDid> run_did(const Frame& f, const Args& a, const Columns& c,
 }
 
 // --- OLS with fixed effects -----------------------------------------------------------------
+// The small-sample conventions of the OLS errors (fixest's ssc()): the preset's, then each
+// setting given. fixest (= Stata's reghdfe and xtreg, fe); lm (lm with dummies and sandwich's
+// vcovCL HC1, = Stata's areg); plm (its within model: iid on the full K, clustered as vcovHC's
+// HC0); lfe (felm); none.
+Result<ImpactSsc> apply_ssc(const Args& a, impact::VcovSpec& v) {
+  ImpactSsc s{a.text("ssc").empty() ? "fixest" : a.text("ssc"), true, "nested", true, "min", "min"};
+  if (s.preset == "lm") {
+    s.fixef_k = "full";
+    s.t_df = "conventional";
+  } else if (s.preset == "plm") {
+    s.adj = v.kind == impact::VcovKind::kIid;
+    s.fixef_k = "full";
+    s.cluster_adj = false;
+    s.t_df = "conventional";
+  } else if (s.preset == "lfe") {
+    s.fixef_k = "dimensions";
+    s.cluster_df = "conventional";
+  } else if (s.preset == "none") {
+    s.adj = s.cluster_adj = false;
+  }
+  if (!a.text("ssc_adj").empty()) s.adj = a.text("ssc_adj") == "on";
+  if (!a.text("ssc_cluster_adj").empty()) s.cluster_adj = a.text("ssc_cluster_adj") == "on";
+  for (auto [name, slot] :
+       {std::pair{"ssc_fixef_k", &s.fixef_k}, std::pair{"ssc_cluster_df", &s.cluster_df},
+        std::pair{"ssc_t_df", &s.t_df}}) {
+    if (!a.text(name).empty()) *slot = a.text(name);
+  }
+  v.adjust = s.adj;
+  v.cluster_adjust = s.cluster_adj;
+  v.fixef_k = s.fixef_k == "full"         ? impact::FixedEffectCount::kFull
+              : s.fixef_k == "none"       ? impact::FixedEffectCount::kNone
+              : s.fixef_k == "dimensions" ? impact::FixedEffectCount::kDimensions
+                                          : impact::FixedEffectCount::kNested;
+  v.cluster_df_min = s.cluster_df == "min";
+  v.t_df = s.t_df == "normal"         ? impact::VcovSpec::TDf::kNormal
+           : s.t_df == "conventional" ? impact::VcovSpec::TDf::kConventional
+                                      : impact::VcovSpec::TDf::kMin;
+  return s;
+}
+
+// Whether any small-sample setting is given (the Poisson regression has its own).
+bool ssc_given(const Args& a) {
+  for (const char* name :
+       {"ssc", "ssc_adj", "ssc_fixef_k", "ssc_cluster_adj", "ssc_cluster_df", "ssc_t_df"})
+    if (!a.text(name).empty()) return true;
+  return false;
+}
+
 // The outcome, regressors, fixed effects and variance of a regression (impact::OlsInput or
 // impact::PoissonInput) from the frame's columns; returns the variance's name.
 template <class Input>
@@ -423,12 +472,13 @@ Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c,
   }
   in.drop_singletons = a.integer("keep_singletons") == 0;
   ImpactOls out;
+  POLES_ASSIGN_OR_RETURN(out.ssc, apply_ssc(a, in.vcov));
   out.outcome = in.y_name;
   const std::string first = in.x_names.front();
   for (const auto& e : in.fe) out.fixed_effects.push_back({e.name, e.levels});
   const RegressorRows rows_of = regressor_rows(c, in.x_names, in.x);
   POLES_ASSIGN_OR_RETURN(const auto r, impact::feols(std::move(in)));
-  if (capture) *capture = {r.names, r.coef, r.vcov};
+  if (capture) *capture = {r.names, r.coef, r.vcov, r.used};
   const auto ci = impact::coefficient_intervals(r);
   POLES_ASSIGN_OR_RETURN(const int64_t firms, firms_used(f, c, r.used, r.n));
   const bool fit_published = enough_firms(firms);
@@ -447,7 +497,7 @@ Result<ImpactOls> run_ols(const Frame& f, const Args& a, const Columns& c,
   out.n = r.n;
   out.singletons = r.singletons;
   out.missing = r.missing;
-  out.df_t = r.df_t;
+  out.df_t = finite(r.df_t);
   // The fit describes the rows' dispersion: published with the regression's firms.
   out.rmse = published(r.rmse, fit_published);
   out.r2 = published(r.r2, fit_published);
@@ -468,6 +518,10 @@ Result<ImpactOls> run_ppml(const Frame& f, const Args& a, const Columns& c,
   POLES_ASSIGN_OR_RETURN(const std::string vcov, regression_input(f, a, c, in));
   if (!c.weights.empty())
     return bad_param("weights", c.weights, "the Poisson regression takes no weights");
+  if (ssc_given(a))
+    return bad_param(
+        "ssc", a.text("ssc"),
+        "the Poisson regression's errors follow sandwich's convention (HC0, G/(G − 1))");
   ImpactOls out;
   out.estimator = "ppml";
   out.outcome = in.y_name;
@@ -475,7 +529,7 @@ Result<ImpactOls> run_ppml(const Frame& f, const Args& a, const Columns& c,
   for (const auto& e : in.fe) out.fixed_effects.push_back({e.name, e.levels});
   const RegressorRows rows_of = regressor_rows(c, in.x_names, in.x);
   POLES_ASSIGN_OR_RETURN(const auto r, impact::fepois(std::move(in)));
-  if (capture) *capture = {r.names, r.coef, r.vcov};
+  if (capture) *capture = {r.names, r.coef, r.vcov, r.used};
   POLES_ASSIGN_OR_RETURN(const int64_t firms, firms_used(f, c, r.used, r.n));
   const bool fit_published = enough_firms(firms);
   POLES_ASSIGN_OR_RETURN(const auto support, supported(f, c, rows_of, r.used));
@@ -682,6 +736,8 @@ Result<ImpactMatch> run_match(const Frame& f, const Args& a, const Columns& c) {
 // --- by: heterogeneity across groups -------------------------------------------------------------
 
 constexpr int kMaxGroups = 100;
+// The interaction's columns: groups × rows at most (as a formula's values).
+constexpr double kMaxInteractionValues = 20e6;
 
 // The Wald test that the estimates `theta` (covariance v) are equal: the contrasts of each with
 // the first, of covariance D V D'.
@@ -691,7 +747,10 @@ ImpactEquality equality_test(const std::vector<double>& theta, const Eigen::Matr
   e.left_out = std::move(left_out);
   const auto k = static_cast<Eigen::Index>(theta.size());
   if (k < 2) {
-    e.warning = "fewer than two groups have a published estimate: there is nothing to compare";
+    e.reason = "fewer_than_two";
+    e.warning =
+        "fewer than two groups have a published estimate with its error: there is "
+        "nothing to compare";
     return e;
   }
   Eigen::MatrixXd d = Eigen::MatrixXd::Zero(k - 1, k);
@@ -707,6 +766,7 @@ ImpactEquality equality_test(const std::vector<double>& theta, const Eigen::Matr
       impact::wald_test(diff, d * v * d.transpose(), all, 1e9);  // chi-square (1e9: no F)
   e.df = w.df;
   if (w.singular) {
+    e.reason = "singular";
     e.warning = fmt::format(
         "the covariance of the groups' estimates is singular (reciprocal condition number "
         "{:.1e}): no test statistic nor p-value",
@@ -718,17 +778,29 @@ ImpactEquality equality_test(const std::vector<double>& theta, const Eigen::Matr
   return e;
 }
 
-// The groups of c.by_column (at most kMaxGroups; a row without a value is in none), and the
-// rows shared by every group: the never-treated rows (c.group 0) in none, every group's controls
-// (by the group itself, the cohorts; on the store by pôle, the non-members).
+// The groups of c.by_column (at most kMaxGroups). On a panel a unit's group is its value in its
+// first period (a firm that changes region would otherwise be in two groups, and in neither
+// group's balanced panel). Rows in no group: the never-treated (c.group 0) are every group's
+// controls (shared: by cohort, by pôle); the treated are dropped (dropped), as their effect
+// belongs to no group.
 struct ByGroups {
   impact::Codes groups;
-  std::vector<char> shared;
+  std::vector<char> shared, dropped;
   bool any_shared = false;
 };
 Result<ByGroups> by_groups(const Frame& f, const Columns& c) {
   auto g = f.codes(c.by_column);
   if (!g.has_value()) return bad_param("by", c.by, g.error().message());
+  if (!c.unit.empty() && !c.time.empty() && f.find(c.unit) && f.find(c.time)) {
+    POLES_ASSIGN_OR_RETURN(const auto unit, f.numeric(c.unit));
+    POLES_ASSIGN_OR_RETURN(const auto time, f.numeric(c.time));
+    std::map<double, std::pair<double, int32_t>> first;  // unit -> (time, group) of its first row
+    for (size_t i = 0; i < f.rows(); ++i) {
+      auto [it, added] = first.try_emplace(unit[i], time[i], g->code[i]);
+      if (!added && time[i] < it->second.first) it->second = {time[i], g->code[i]};
+    }
+    for (size_t i = 0; i < f.rows(); ++i) g->code[i] = first[unit[i]].second;
+  }
   if (c.by_column == c.group) {
     // The never-treated (0) are no cohort.
     for (size_t k = 0; k < g->labels.size(); ++k) {
@@ -739,106 +811,224 @@ Result<ByGroups> by_groups(const Frame& f, const Columns& c) {
   if (g->levels() > kMaxGroups)
     return bad_param("by", c.by,
                      fmt::format("{} groups; at most {} can be compared", g->levels(), kMaxGroups));
-  ByGroups out{std::move(*g), std::vector<char>(f.rows(), 0), false};
+  ByGroups out{std::move(*g), std::vector<char>(f.rows(), 0), std::vector<char>(f.rows(), 0),
+               false};
   if (!c.group.empty() && f.find(c.group)) {
     POLES_ASSIGN_OR_RETURN(const auto g0, f.numeric(c.group));
     for (size_t i = 0; i < f.rows(); ++i) {
-      out.shared[i] = out.groups.code[i] < 0 && g0[i] == 0;
+      if (out.groups.code[i] >= 0) continue;
+      out.shared[i] = g0[i] == 0;
+      out.dropped[i] = g0[i] != 0;
       out.any_shared = out.any_shared || out.shared[i];
     }
   }
   return out;
 }
 
-// The groups' estimates before the test: the published ones (indexes into by.groups), their
-// values and covariance.
+// The identifier of each row's firm: c.firms (the store), else the unit, else the row.
+Result<std::vector<double>> firm_ids(const Frame& f, const Columns& c) {
+  const std::string& id = !c.firms.empty() ? c.firms : c.unit;
+  if (!id.empty() && f.find(id)) return f.numeric(id);
+  std::vector<double> rows(f.rows());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<double>(i);
+  return rows;
+}
+
+// A group's figures masked (secondary suppression).
+void mask(ImpactGroup& g) {
+  g.rows = g.estimate = g.se = g.ci_low = g.ci_high = std::nullopt;
+  g.reading.value = g.reading.low = g.reading.high = std::nullopt;
+  g.reading.conclusive = std::nullopt;
+}
+
+// The groups of a fit, before the test: each group's treated firms, whether its estimate is
+// shown and, when it has an error too, its place in theta and v (tested).
 struct ByFit {
   ImpactBy by;
-  std::vector<size_t> published;
+  std::vector<std::set<double>> treated;  // firms whose treated rows the group's estimate uses
+  std::vector<std::optional<size_t>> tested;
   std::vector<double> theta;
   Eigen::MatrixXd v;
 };
 
+// Secondary suppression, then the test. The groups whose estimate is not shown would come back
+// from the overall estimate and the shown ones (an overall effect is a weighted mean of the
+// groups'): their union must itself pass the rule (`protected_union`, given the hidden groups),
+// else the shown group with the fewest treated firms is hidden too, until it does.
+template <class Check>
+Result<ImpactBy> conclude(ByFit fit, Check protected_union) {
+  auto& groups = fit.by.groups;
+  std::vector<char> hidden(groups.size());
+  for (size_t g = 0; g < groups.size(); ++g) hidden[g] = !groups[g].estimate.has_value();
+  for (size_t round = 0; round < groups.size(); ++round) {
+    bool any = false;
+    for (size_t g = 0; g < groups.size(); ++g) any = any || (hidden[g] && !fit.treated[g].empty());
+    if (!any) break;
+    POLES_ASSIGN_OR_RETURN(const bool ok, protected_union(hidden));
+    if (ok) break;
+    std::optional<size_t> smallest;
+    for (size_t g = 0; g < groups.size(); ++g) {
+      if (hidden[g]) continue;
+      if (!smallest || fit.treated[g].size() < fit.treated[*smallest].size()) smallest = g;
+    }
+    if (!smallest) break;
+    hidden[*smallest] = 1;
+    mask(groups[*smallest]);
+  }
+  std::vector<double> theta;
+  std::vector<Eigen::Index> index;
+  std::vector<std::string> left_out;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    if (hidden[g] || !fit.tested[g]) {
+      left_out.push_back(groups[g].key);
+      continue;
+    }
+    theta.push_back(fit.theta[*fit.tested[g]]);
+    index.push_back(static_cast<Eigen::Index>(*fit.tested[g]));
+  }
+  const auto k = static_cast<Eigen::Index>(index.size());
+  Eigen::MatrixXd v(k, k);
+  for (Eigen::Index p = 0; p < k; ++p)
+    for (Eigen::Index q = 0; q < k; ++q)
+      v(p, q) = fit.v(index[static_cast<size_t>(p)], index[static_cast<size_t>(q)]);
+  fit.by.equality = equality_test(theta, v, std::move(left_out));
+  return std::move(fit.by);
+}
+
 // The treatment (the first regressor) interacted with each group's dummy, in one regression with
-// the same fixed effects and errors: the groups' effects and their joint covariance.
-Result<ByFit> by_interaction(const Frame& f, const Args& a, const Columns& c,
-                             const impact::Codes& groups, bool poisson) {
+// the same fixed effects and errors: the groups' effects and their joint covariance. The treated
+// rows in no group are left out (in the regression they would be controls).
+Result<ImpactBy> by_interaction(const Frame& f, const Args& a, const Columns& c, const ByGroups& bg,
+                                bool poisson) {
   if (!c.formula.empty())
     return bad_param("by", c.by,
                      "with a formula, write the interaction in it: i(variable, treatment)");
   if (c.x.empty())
     return Status::invalid_argument("the regression needs x= (one or more regressors)");
-  POLES_ASSIGN_OR_RETURN(const auto treat, f.numeric(c.x.front()));
-  Frame g = f;
+  if (static_cast<double>(bg.groups.levels()) * static_cast<double>(f.rows()) >
+      kMaxInteractionValues)
+    return bad_param("by", c.by,
+                     fmt::format("{} groups × {} rows: at most {:.0f} values", bg.groups.levels(),
+                                 f.rows(), kMaxInteractionValues));
+  POLES_ASSIGN_OR_RETURN(const auto treat_all, f.numeric(c.x.front()));
+  std::vector<char> keep(f.rows(), 1);
+  for (size_t i = 0; i < f.rows(); ++i) {
+    const bool treated = treat_all[i] != 0 && !std::isnan(treat_all[i]);
+    keep[i] = !bg.dropped[i] && !(bg.groups.code[i] < 0 && treated);
+  }
+  Frame g = f.subset(keep);
+  std::vector<int32_t> code;
+  for (size_t i = 0; i < f.rows(); ++i)
+    if (keep[i]) code.push_back(bg.groups.code[i]);
+  POLES_ASSIGN_OR_RETURN(const auto treat, g.numeric(c.x.front()));
+  POLES_ASSIGN_OR_RETURN(const auto ids, firm_ids(g, c));
   Columns gc = c;
   gc.x.erase(gc.x.begin());
   std::vector<std::string> names;
   std::vector<int64_t> rows;
-  for (int32_t k = 0; k < groups.levels(); ++k) {
-    std::vector<double> col(f.rows(), 0);
+  std::vector<std::vector<char>> on;  // the rows of each group's treatment
+  for (int32_t k = 0; k < bg.groups.levels(); ++k) {
+    std::vector<double> col(g.rows(), 0);
+    std::vector<char> nz(g.rows(), 0);
     int64_t n = 0;
-    for (size_t i = 0; i < f.rows(); ++i) {
-      if (groups.code[i] != k) continue;
+    for (size_t i = 0; i < g.rows(); ++i) {
+      if (code[i] != k) continue;
       col[i] = treat[i];
-      n += treat[i] != 0 && !std::isnan(treat[i]);
+      nz[i] = treat[i] != 0 && !std::isnan(treat[i]);
+      n += nz[i];
     }
     if (n == 0) continue;  // a group without a treated row has no effect to estimate
     names.push_back(
-        fmt::format("{}:{}::{}", c.x.front(), c.by, groups.labels[static_cast<size_t>(k)]));
+        fmt::format("{}:{}::{}", c.x.front(), c.by, bg.groups.labels[static_cast<size_t>(k)]));
     rows.push_back(n);
+    on.push_back(std::move(nz));
     g.add_numeric(names.back(), std::move(col));
   }
   gc.x.insert(gc.x.begin(), names.begin(), names.end());
-  FitCapture fit;
+  FitCapture cap;
   POLES_ASSIGN_OR_RETURN(const ImpactOls r,
-                         poisson ? run_ppml(g, a, gc, &fit) : run_ols(g, a, gc, &fit));
-  ImpactBy out{c.by, "interaction", c.x.front(), true, {}, {}};
-  std::vector<double> theta;
+                         poisson ? run_ppml(g, a, gc, &cap) : run_ols(g, a, gc, &cap));
+  ByFit fit;
+  fit.by = ImpactBy{c.by, "interaction", c.x.front(), true, {}, {}, 0};
   std::vector<Eigen::Index> index;
-  std::vector<size_t> published;
   for (size_t j = 0; j < names.size(); ++j) {
     ImpactGroup grp;
     grp.key = names[j].substr(names[j].rfind("::") + 2);
     const ImpactCoefficient* b = first_regressor(r, names[j]);
-    const auto at = std::find(fit.names.begin(), fit.names.end(), names[j]);
-    if (b && b->estimate && b->se && at != fit.names.end()) {
-      grp.rows = rows[j];
-      theta.push_back(*b->estimate);
-      index.push_back(at - fit.names.begin());
-      published.push_back(out.groups.size());
-    } else if (!b) {
-      grp.note = "collinear with the fixed effects: not estimable";
-    }
-    if (b) {
+    const auto at = std::find(cap.names.begin(), cap.names.end(), names[j]);
+    std::set<double> firms;
+    for (size_t i = 0; i < g.rows(); ++i)
+      if (on[j][i] && (cap.used.empty() || cap.used[i])) firms.insert(ids[i]);
+    fit.treated.push_back(std::move(firms));
+    std::optional<size_t> tested;
+    if (!b) {
+      grp.note = "collinear";
+    } else {
       grp.estimate = b->estimate;
       grp.se = b->se;
       grp.ci_low = b->ci_low;
       grp.ci_high = b->ci_high;
+      if (b->estimate) grp.rows = rows[j];
+      if (b->estimate && b->se && at != cap.names.end()) {
+        tested = fit.theta.size();
+        fit.theta.push_back(*b->estimate);
+        index.push_back(at - cap.names.begin());
+      }
     }
+    fit.tested.push_back(tested);
     grp.reading =
         read_estimate(r.outcome, poisson, c.x.front(), grp.estimate, grp.ci_low, grp.ci_high);
-    out.groups.push_back(std::move(grp));
+    fit.by.groups.push_back(std::move(grp));
   }
-  Eigen::MatrixXd v(static_cast<Eigen::Index>(index.size()),
-                    static_cast<Eigen::Index>(index.size()));
-  for (size_t p = 0; p < index.size(); ++p)
-    for (size_t q = 0; q < index.size(); ++q)
-      v(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(q)) = fit.vcov(index[p], index[q]);
-  return ByFit{std::move(out), std::move(published), std::move(theta), std::move(v)};
+  const auto k = static_cast<Eigen::Index>(index.size());
+  fit.v.resize(k, k);
+  for (Eigen::Index p = 0; p < k; ++p)
+    for (Eigen::Index q = 0; q < k; ++q)
+      fit.v(p, q) = cap.vcov(index[static_cast<size_t>(p)], index[static_cast<size_t>(q)]);
+  // The hidden groups' treated firms together, among the rows the regression used.
+  const auto treated = fit.treated;
+  return conclude(std::move(fit), [&](const std::vector<char>& hidden) -> Result<bool> {
+    std::set<double> all;
+    for (size_t j = 0; j < hidden.size(); ++j)
+      if (hidden[j]) all.insert(treated[j].begin(), treated[j].end());
+    return enough_firms(static_cast<int64_t>(all.size()));
+  });
 }
 
 // Each group's own estimation (did, sunab, match) on its rows and the shared never-treated rows;
-// the headline of each (the overall ATT).
-Result<ByFit> by_split(const Frame& f, const Args& a, const Columns& c, const ByGroups& by,
-                       const std::string& estimator, const ImpactProgress* progress) {
+// the headline of each (the overall ATT), with analytic errors (the test's).
+Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const ByGroups& bg,
+                          const std::string& estimator, const ImpactProgress* progress) {
   const bool did = estimator == "did";
-  const impact::Codes& groups = by.groups;
-  const std::vector<char>& shared = by.shared;
-  if (by.any_shared && !did)
+  const impact::Codes& groups = bg.groups;
+  if (bg.any_shared && !did)
     return bad_param("by", c.by,
                      "its groups share the never-treated controls, and " + estimator +
                          "'s estimates by group would not be independent: use did (its test "
                          "accounts for the shared controls), ols or ppml");
+  if (did && !c.cluster.empty() && c.cluster.front() == c.by_column)
+    return bad_param("by", c.by,
+                     "the errors are clustered on the groups themselves: each group's treated "
+                     "firms would be one cluster");
+  if (did && c.by_column == c.group && a.text("control") != "never")
+    return bad_param("by", c.by,
+                     "a cohort alone has no not-yet-treated controls: with control=notyet each "
+                     "cohort's effect is the group aggregation (aggregations.group); by cohort "
+                     "takes control=never");
+  // The groups' estimations: analytic errors (the test's; no bootstrap per group).
+  Params values = a.values();
+  values["bootstrap"] = "0";
+  values.erase("by");
+  POLES_ASSIGN_OR_RETURN(const Args ga, parse(impact_params(), values));
+  ImpactProgress inner;
+  if (progress) inner.cancelled = progress->cancelled;
+  POLES_ASSIGN_OR_RETURN(const auto ids, firm_ids(f, c));
+  std::vector<double> treat;
+  if (estimator == "match") {
+    POLES_ASSIGN_OR_RETURN(treat, f.numeric(c.treat));
+  } else {
+    POLES_ASSIGN_OR_RETURN(treat, f.numeric(c.group));
+  }
   // did: the clusters the influence is summed over (as its errors), by unit.
   std::map<int64_t, int64_t> cluster_of;
   if (did && !c.cluster.empty()) {
@@ -847,64 +1037,84 @@ Result<ByFit> by_split(const Frame& f, const Args& a, const Columns& c, const By
     for (size_t i = 0; i < f.rows(); ++i)
       if (cl.code[i] >= 0) cluster_of[static_cast<int64_t>(unit[i])] = cl.code[i];
   }
-  ImpactBy out{c.by, "split", estimator == "did" ? "simple" : "att", by.any_shared, {}, {}};
-  std::vector<double> theta, variance;
-  std::vector<std::map<int64_t, double>> terms;  // did: by cluster (or unit)
-  std::vector<size_t> published;
-  for (int32_t k = 0; k < groups.levels(); ++k) {
-    if (cancelled(progress)) return Status::cancelled("the estimation was cancelled");
-    step(progress, 0.95, "groups");
-    std::vector<char> keep(f.rows(), 0);
-    bool any = false;
-    for (size_t i = 0; i < f.rows(); ++i) {
-      any = any || groups.code[i] == k;
-      keep[i] = groups.code[i] == k || shared[i];
-    }
-    if (!any) continue;  // a level left to the shared controls (the cohort 0)
-    const Frame sub = f.subset(keep);
-    ImpactGroup grp;
-    grp.key = groups.labels[static_cast<size_t>(k)];
-    std::map<int64_t, double> influence;
+  // One estimation on the rows of the groups `in` (and the shared controls): its headline.
+  struct Run {
     std::optional<ImpactDidOverall> att;
     std::optional<ImpactReading> reading;
+    std::map<int64_t, double> influence;
     Status failed = Status::ok();
+  };
+  const auto run = [&](const std::vector<char>& in) {
+    std::vector<char> keep(f.rows(), 0);
+    for (size_t i = 0; i < f.rows(); ++i) {
+      const int32_t k = groups.code[i];
+      keep[i] = (k >= 0 && in[static_cast<size_t>(k)]) || bg.shared[i];
+    }
+    const Frame sub = f.subset(keep);
+    Run out;
     if (did) {
-      auto r = run_did(sub, a, c, nullptr, &influence);
+      auto r = run_did(sub, ga, c, &inner, &out.influence);
       if (r.has_value())
-        att = r->aggregations.simple, reading = r->reading;
+        out.att = r->aggregations.simple, out.reading = r->reading;
       else
-        failed = r.error();
+        out.failed = r.error();
     } else if (estimator == "sunab") {
-      auto r = run_sunab(sub, a, c);
+      auto r = run_sunab(sub, ga, c);
       if (r.has_value())
-        att = r->att, reading = r->reading;
+        out.att = r->att, out.reading = r->reading;
       else
-        failed = r.error();
+        out.failed = r.error();
     } else {
-      auto r = run_match(sub, a, c);
-      if (r.has_value() && r->att) {
-        att = ImpactDidOverall{r->att->estimate, r->att->se, r->att->ci_low, r->att->ci_high};
-        reading = r->reading;
-      } else if (!r.has_value()) {
-        failed = r.error();
+      auto r = run_match(sub, ga, c);
+      if (!r.has_value()) {
+        out.failed = r.error();
+      } else if (r->att) {
+        out.att = ImpactDidOverall{r->att->estimate, r->att->se, r->att->ci_low, r->att->ci_high};
+        out.reading = r->reading;
       }
     }
-    if (!failed.is_ok()) grp.note = "not estimable in this group: " + failed.message();
-    if (att) {
-      grp.estimate = att->estimate;
-      grp.se = att->se;
-      grp.ci_low = att->ci_low;
-      grp.ci_high = att->ci_high;
+    return out;
+  };
+  ByFit fit;
+  fit.by = ImpactBy{c.by, "split", did ? "simple" : "att", bg.any_shared, {}, {}, 0};
+  std::vector<int32_t> level;                    // of each group shown
+  std::vector<std::map<int64_t, double>> terms;  // did: by cluster (or unit)
+  std::vector<double> variance;
+  const auto levels = static_cast<size_t>(groups.levels());
+  for (size_t k = 0; k < levels; ++k) {
+    if (cancelled(progress)) return Status::cancelled("the estimation was cancelled");
+    step(progress, 0.95 + 0.05 * static_cast<double>(k) / static_cast<double>(levels), "groups");
+    int64_t own = 0;
+    std::set<double> treated;
+    for (size_t i = 0; i < f.rows(); ++i) {
+      if (groups.code[i] != static_cast<int32_t>(k)) continue;
+      ++own;
+      if (treat[i] != 0 && !std::isnan(treat[i])) treated.insert(ids[i]);
     }
-    grp.reading = reading ? *reading : read_estimate(c.outcome, false, out.term, {}, {}, {});
+    if (own == 0) continue;  // a level left to the shared controls (the cohort 0)
+    std::vector<char> in(levels, 0);
+    in[k] = 1;
+    Run r = run(in);
+    if (r.failed.code() == ErrorCode::kCancelled) return r.failed;
+    ImpactGroup grp;
+    grp.key = groups.labels[k];
+    if (!r.failed.is_ok()) grp.note = "not_estimable";
+    if (r.att) {
+      grp.estimate = r.att->estimate;
+      grp.se = r.att->se;
+      grp.ci_low = r.att->ci_low;
+      grp.ci_high = r.att->ci_high;
+    }
+    grp.reading = r.reading ? *r.reading : read_estimate(c.outcome, false, fit.by.term, {}, {}, {});
+    std::optional<size_t> tested;
+    if (grp.estimate) grp.rows = own;
     if (grp.estimate && grp.se) {
-      grp.rows = static_cast<int64_t>(sub.rows());
-      published.push_back(out.groups.size());
-      theta.push_back(*grp.estimate);
+      tested = fit.theta.size();
+      fit.theta.push_back(*grp.estimate);
       variance.push_back(*grp.se * *grp.se);
       if (did) {
         std::map<int64_t, double> by_cluster;
-        for (const auto& [unit, psi] : influence) {
+        for (const auto& [unit, psi] : r.influence) {
           const auto it = cluster_of.find(unit);
           // A unit without a cluster is its own, keyed apart from the clusters' codes.
           by_cluster[it != cluster_of.end() ? it->second : (int64_t{1} << 40) + unit] += psi;
@@ -912,13 +1122,16 @@ Result<ByFit> by_split(const Frame& f, const Args& a, const Columns& c, const By
         terms.push_back(std::move(by_cluster));
       }
     }
-    out.groups.push_back(std::move(grp));
+    fit.tested.push_back(tested);
+    fit.treated.push_back(std::move(treated));
+    level.push_back(static_cast<int32_t>(k));
+    fit.by.groups.push_back(std::move(grp));
   }
-  const auto k = static_cast<Eigen::Index>(theta.size());
-  Eigen::MatrixXd v = Eigen::MatrixXd::Zero(k, k);
+  const auto k = static_cast<Eigen::Index>(fit.theta.size());
+  fit.v = Eigen::MatrixXd::Zero(k, k);
   for (Eigen::Index p = 0; p < k; ++p) {
     if (!did) {
-      v(p, p) = variance[static_cast<size_t>(p)];  // independent samples
+      fit.v(p, p) = variance[static_cast<size_t>(p)];  // independent samples
       continue;
     }
     for (Eigen::Index q = 0; q <= p; ++q) {
@@ -928,84 +1141,19 @@ Result<ByFit> by_split(const Frame& f, const Args& a, const Columns& c, const By
         const auto it = tq.find(key);
         if (it != tq.end()) sum += psi * it->second;
       }
-      v(p, q) = v(q, p) = sum;
+      fit.v(p, q) = fit.v(q, p) = sum;
     }
   }
-  return ByFit{std::move(out), std::move(published), std::move(theta), std::move(v)};
-}
-
-// The firms treated in each group (distinct c.firms, else c.unit, else rows) by the estimator's
-// treatment: the first treated period (did, sunab), the 0/1 treatment (match), the first
-// regressor (ols, ppml).
-Result<std::map<std::string, int64_t>> treated_firms(const Frame& f, const Columns& c,
-                                                     const impact::Codes& groups,
-                                                     const std::string& estimator) {
-  const std::string& column = estimator == "match"                        ? c.treat
-                              : estimator == "ols" || estimator == "ppml" ? c.x.front()
-                                                                          : c.group;
-  POLES_ASSIGN_OR_RETURN(const auto treated, f.numeric(column));
-  const std::string& id = !c.firms.empty() ? c.firms : c.unit;
-  std::vector<double> ids(f.rows());
-  if (!id.empty()) {
-    POLES_ASSIGN_OR_RETURN(ids, f.numeric(id));
-  } else {
-    for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<double>(i);
-  }
-  std::vector<std::set<double>> firms(static_cast<size_t>(groups.levels()));
-  for (size_t i = 0; i < f.rows(); ++i) {
-    const bool on = treated[i] != 0 && !std::isnan(treated[i]);
-    if (groups.code[i] >= 0 && on) firms[static_cast<size_t>(groups.code[i])].insert(ids[i]);
-  }
-  std::map<std::string, int64_t> out;
-  for (size_t k = 0; k < firms.size(); ++k)
-    out[groups.labels[k]] = static_cast<int64_t>(firms[k].size());
-  return out;
-}
-
-// Secondary suppression: when the groups left out rest together on fewer than min_firms treated
-// firms, the published groups with the fewest are masked too, until they reach it (else the
-// overall estimate and the published groups would give the left-out ones back). Then the test.
-ImpactBy conclude(ByFit fit, const std::map<std::string, int64_t>& treated) {
-  auto& groups = fit.by.groups;
-  const auto firms = [&](size_t g) {
-    const auto it = treated.find(groups[g].key);
-    return it == treated.end() ? int64_t{0} : it->second;
-  };
-  std::vector<char> kept(groups.size(), 0);
-  for (size_t g : fit.published) kept[g] = 1;
-  const auto hidden = [&] {
-    int64_t n = 0;
-    for (size_t g = 0; g < groups.size(); ++g) n += kept[g] ? 0 : firms(g);
-    return n;
-  };
-  while (hidden() > 0 && !enough_firms(hidden())) {
-    std::optional<size_t> smallest;
-    for (size_t g : fit.published)
-      if (kept[g] && (!smallest || firms(g) < firms(*smallest))) smallest = g;
-    if (!smallest) break;
-    kept[*smallest] = 0;
-    auto& x = groups[*smallest];
-    x.rows = x.estimate = x.se = x.ci_low = x.ci_high = std::nullopt;
-    x.reading.value = x.reading.low = x.reading.high = std::nullopt;
-    x.reading.conclusive = std::nullopt;
-  }
-  std::vector<double> theta;
-  std::vector<Eigen::Index> index;
-  for (size_t j = 0; j < fit.published.size(); ++j) {
-    if (!kept[fit.published[j]]) continue;
-    theta.push_back(fit.theta[j]);
-    index.push_back(static_cast<Eigen::Index>(j));
-  }
-  const auto k = static_cast<Eigen::Index>(index.size());
-  Eigen::MatrixXd v(k, k);
-  for (Eigen::Index p = 0; p < k; ++p)
-    for (Eigen::Index q = 0; q < k; ++q)
-      v(p, q) = fit.v(index[static_cast<size_t>(p)], index[static_cast<size_t>(q)]);
-  std::vector<std::string> left_out;
-  for (size_t g = 0; g < groups.size(); ++g)
-    if (!kept[g]) left_out.push_back(groups[g].key);
-  fit.by.equality = equality_test(theta, v, std::move(left_out));
-  return std::move(fit.by);
+  // The hidden groups together are estimated as one: protected when that estimate is published.
+  return conclude(std::move(fit), [&](const std::vector<char>& hidden) -> Result<bool> {
+    if (cancelled(progress)) return Status::cancelled("the estimation was cancelled");
+    std::vector<char> in(levels, 0);
+    for (size_t j = 0; j < hidden.size(); ++j)
+      if (hidden[j]) in[static_cast<size_t>(level[j])] = 1;
+    const Run r = run(in);
+    if (r.failed.code() == ErrorCode::kCancelled) return r.failed;
+    return r.att && r.att->estimate.has_value();
+  });
 }
 
 Result<ImpactBy> by_estimate(const Frame& f, const Args& a, const Columns& c,
@@ -1015,12 +1163,10 @@ Result<ImpactBy> by_estimate(const Frame& f, const Args& a, const Columns& c,
                      "the two-way event study has no single effect to compare across groups: "
                      "sunab (its ATT by group) or did");
   POLES_ASSIGN_OR_RETURN(const auto groups, by_groups(f, c));
-  POLES_ASSIGN_OR_RETURN(ByFit fit,
-                         estimator == "ols" || estimator == "ppml"
-                             ? by_interaction(f, a, c, groups.groups, estimator == "ppml")
-                             : by_split(f, a, c, groups, estimator, progress));
-  POLES_ASSIGN_OR_RETURN(const auto treated, treated_firms(f, c, groups.groups, estimator));
-  ImpactBy by = conclude(std::move(fit), treated);
+  POLES_ASSIGN_OR_RETURN(ImpactBy by, estimator == "ols" || estimator == "ppml"
+                                          ? by_interaction(f, a, c, groups, estimator == "ppml")
+                                          : by_split(f, a, c, groups, estimator, progress));
+  for (size_t i = 0; i < f.rows(); ++i) by.ungrouped += groups.dropped[i];
   if (c.by == "size_class") {  // from the smallest firms to the largest
     static constexpr std::array<std::string_view, 4> kOrder = {"tpe", "pme", "eti", "ge"};
     const auto rank = [](const ImpactGroup& g) {
@@ -1266,6 +1412,27 @@ const ParamSpecs& impact_params() {
                  "pôle a member joined first)"),
       choice_param("vcov", "OLS: variance (default: cluster when cluster is given, else iid)",
                    {"iid", "hetero", "cluster"}),
+      choice_param("ssc",
+                   "OLS: small-sample conventions of the errors, as fixest's ssc(): fixest (the "
+                   "default, = Stata's reghdfe and xtreg, fe), reghdfe (the same), lm (lm with "
+                   "dummies and sandwich's HC1, = Stata's areg), plm, lfe, none",
+                   {"fixest", "reghdfe", "lm", "plm", "lfe", "none"}),
+      choice_param("ssc_adj", "OLS: the (n − 1)/(n − K) adjustment (default: the preset's)",
+                   {"on", "off"}),
+      choice_param("ssc_fixef_k",
+                   "OLS: the fixed effects in K: nested (those nested in a cluster left out), "
+                   "full, none, dimensions (one per fixed effect not nested, as lfe)",
+                   {"nested", "full", "none", "dimensions"}),
+      choice_param("ssc_cluster_adj", "OLS: the G/(G − 1) adjustment (default: the preset's)",
+                   {"on", "off"}),
+      choice_param("ssc_cluster_df",
+                   "OLS, two-way clusters: one G_min/(G_min − 1) (min) or each matrix its own "
+                   "(conventional)",
+                   {"min", "conventional"}),
+      choice_param("ssc_t_df",
+                   "OLS: degrees of freedom of the tests: min (clustered: G_min − 1), "
+                   "conventional (n − K), normal (z tests)",
+                   {"min", "conventional", "normal"}),
       integer_param("keep_singletons",
                     "OLS: keep singleton fixed-effect groups (1) or drop them (0)", 0, 1, "0"),
       integer_param("leads", "Event study (event, sunab): leads, the earlier periods binned in", 1,

@@ -75,9 +75,10 @@ ImpactReading read_estimate(std::string_view outcome, bool log_points, std::stri
 
 // --- by: the effect in each group and the test that they are equal ---------------------------
 
-// One group's estimate (null when masked, or not estimable: then `note` says why) and its
-// reading; rows: the rows it rests on (its estimation's, or, in an interaction, its treated
-// rows), null when masked.
+// One group's estimate (null when masked, or when `note` says: "not_estimable", the group's
+// estimation failed; "collinear", its interaction is collinear with the fixed effects) and its
+// reading; rows: the group's own rows (split: without the shared controls; interaction: its
+// treated rows), null when masked. A group's interval is analytic (the test's covariance).
 struct ImpactGroup {
   std::string key;
   std::optional<int64_t> rows;
@@ -95,11 +96,15 @@ struct ImpactEquality {
   int df = 0;
   std::optional<double> p;
   std::vector<std::string> left_out;
-  tj::Omittable<std::string> warning;  // why there is no statistic
+  // Why there is no statistic: "fewer_than_two" groups tested, or a "singular" covariance.
+  tj::Omittable<std::string> reason, warning;
 };
-POLES_JSON(ImpactEquality, stat, df, p, left_out, warning)
+POLES_JSON(ImpactEquality, stat, df, p, left_out, reason, warning)
 
-// Heterogeneity (parameter by): `term` estimated in each group of `variable`.
+// Heterogeneity (parameter by): `term` estimated in each group of `variable` (a unit's group:
+// its value in its first period). Secondary suppression: the groups not shown must together
+// pass the rule (their union's estimate would be published), else the shown group with the
+// fewest treated firms is masked too.
 //  method "split": each group's own estimation on its rows (with shared_controls, the
 //    never-treated rows, which belong to no group, are every group's controls); the test's
 //    covariance from the estimates' influence functions (did: units in several groups count in
@@ -107,13 +112,16 @@ POLES_JSON(ImpactEquality, stat, df, p, left_out, warning)
 //  method "interaction": one regression, the treatment (the first regressor) interacted with
 //    the groups' dummies, the same controls for all (shared_controls), the test on the
 //    regression's covariance.
+// ungrouped: the treated rows in no group (a firm without a size class, a funded non-member by
+// pôle), left out of the groups' estimations.
 struct ImpactBy {
   std::string variable, method, term;
   bool shared_controls = false;
   std::vector<ImpactGroup> groups;
   ImpactEquality equality;
+  int64_t ungrouped = 0;
 };
-POLES_JSON(ImpactBy, variable, method, term, shared_controls, groups, equality)
+POLES_JSON(ImpactBy, variable, method, term, shared_controls, groups, equality, ungrouped)
 
 // --- did: Callaway & Sant'Anna ------------------------------------------------------------------
 
@@ -226,6 +234,19 @@ struct ImpactDemeaning {
 };
 POLES_JSON(ImpactDemeaning, iterations, conjugate_gradient)
 
+// The small-sample conventions of a regression's errors, as fixest's ssc(): the preset and each
+// setting used (adj: (n − 1)/(n − K); fixef_k: how the fixed effects count in K, nested, full,
+// none or dimensions; cluster_adj: G/(G − 1); cluster_df: min or conventional; t_df: min,
+// conventional or normal).
+struct ImpactSsc {
+  std::string preset;
+  bool adj = true;
+  std::string fixef_k;
+  bool cluster_adj = true;
+  std::string cluster_df, t_df;
+};
+POLES_JSON(ImpactSsc, preset, adj, fixef_k, cluster_adj, cluster_df, t_df)
+
 struct ImpactOls {
   std::string estimator = "ols";
   std::string outcome;
@@ -235,7 +256,7 @@ struct ImpactOls {
   std::string vcov;
   std::vector<std::string> clusters;
   int64_t n = 0, singletons = 0, missing = 0;
-  double df_t = 0;
+  std::optional<double> df_t;  // null: z tests (ssc t_df normal)
   std::optional<double> rmse, r2, adj_r2, within_r2;
   ImpactDemeaning demeaning;
   ImpactRows data;
@@ -248,10 +269,11 @@ struct ImpactOls {
   tj::Omittable<int> iterations;
   tj::Omittable<ImpactReading> reading;  // of the first coefficient (the treatment)
   tj::Omittable<ImpactBy> by;
+  tj::Omittable<ImpactSsc> ssc;  // ols
 };
 POLES_JSON(ImpactOls, estimator, outcome, coefficients, collinear, fixed_effects, vcov, clusters, n,
            singletons, missing, df_t, rmse, r2, adj_r2, within_r2, demeaning, data, source,
-           deviance, pseudo_r2, perfect_fit, iterations, reading, by)
+           deviance, pseudo_r2, perfect_fit, iterations, reading, by, ssc)
 
 // --- event: two-way fixed-effects event study ---------------------------------------------------
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/fisher_f.hpp>
+#include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <memory>
@@ -772,7 +773,8 @@ Result<OlsResult> feols(OlsInput in) {
   };
   switch (in.vcov.kind) {
     case VcovKind::kIid:
-      res.vcov = bread * (ssr / (nd - K));
+      // Without clusters nothing is nested: the fixed effects count in full (plm's within df).
+      res.vcov = bread * (ssr / (in.vcov.adjust ? nd - K : nd - 1));
       res.df_t = nd - K;
       break;
     case VcovKind::kHetero: {
@@ -782,17 +784,45 @@ Result<OlsResult> feols(OlsInput in) {
     }
     case VcovKind::kCluster: {
       auto& cl = in.vcov.clusters;
-      // Fixed effects nested in a cluster variable are not counted in K.
-      double k_nested = K;
-      for (const auto& f : in.fe) {
-        bool nested = false;
-        for (const auto& c : cl) nested = nested || nested_in(f, c);
-        if (nested && in.vcov.fixef_k == FixedEffectCount::kNested) k_nested -= f.levels - 1;
+      // K of the adjustment (fixest's fixef.K; FixedEffectCount).
+      const double kx = static_cast<double>(res.k);
+      double k_adj = K;
+      if (!in.fe.empty() && in.vcov.fixef_k != FixedEffectCount::kFull) {
+        int nested_count = 0;
+        double nested_levels = 0;
+        for (const auto& f : in.fe) {
+          bool nested = false;
+          for (const auto& c : cl) nested = nested || nested_in(f, c);
+          nested_count += nested;
+          if (nested) nested_levels += f.levels - 1;
+        }
+        const auto fe_count = static_cast<int>(in.fe.size());
+        switch (in.vcov.fixef_k) {
+          case FixedEffectCount::kNested:
+            // Every fixed effect nested: the regressors and the intercept they absorbed.
+            k_adj = nested_count == fe_count ? kx + 1 : std::max(K - nested_levels, kx + 1);
+            break;
+          case FixedEffectCount::kNone:
+            k_adj = kx;
+            break;
+          case FixedEffectCount::kDimensions:
+            k_adj = std::max(kx + (fe_count - nested_count), kx + 1);
+            break;
+          case FixedEffectCount::kFull:
+            break;
+        }
       }
       int32_t g = cl[0].levels;
       for (const auto& c : cl) g = std::min(g, c.levels);
       res.clusters = g;
-      Eigen::MatrixXd m = meat(cl[0].code.data(), cl[0].levels);
+      // One sandwich matrix, adjusted by its own G / (G - 1) in the conventional two-way form.
+      const auto part = [&](const int32_t* code, int32_t levels) {
+        Eigen::MatrixXd m = meat(code, levels);
+        if (in.vcov.cluster_adjust && !in.vcov.cluster_df_min && cl.size() == 2)
+          m *= static_cast<double>(levels) / (levels - 1.0);
+        return m;
+      };
+      Eigen::MatrixXd m = part(cl[0].code.data(), cl[0].levels);
       if (cl.size() == 2) {
         // Two-way: V1 + V2 - V12, the intersection coded from both.
         FixedEffect both;
@@ -800,24 +830,28 @@ Result<OlsResult> feols(OlsInput in) {
         for (size_t i = 0; i < n; ++i) both.code[i] = cl[0].code[i] * cl[1].levels + cl[1].code[i];
         both.levels = cl[0].levels * cl[1].levels;
         compact(both);
-        m += meat(cl[1].code.data(), cl[1].levels) - meat(both.code.data(), both.levels);
+        m += part(cl[1].code.data(), cl[1].levels) - part(both.code.data(), both.levels);
       }
       double adj = 1;
-      if (in.vcov.adjust) adj *= (nd - 1) / (nd - k_nested);
-      if (in.vcov.cluster_adjust) adj *= static_cast<double>(g) / (g - 1.0);
+      if (in.vcov.adjust) adj *= (nd - 1) / (nd - k_adj);
+      if (in.vcov.cluster_adjust && (in.vcov.cluster_df_min || cl.size() == 1))
+        adj *= static_cast<double>(g) / (g - 1.0);
       res.vcov = bread * m * bread * adj;
-      res.df_t = g - 1.0;
+      res.df_t = in.vcov.t_df == VcovSpec::TDf::kMin ? g - 1.0 : nd - k_adj;
       break;
     }
   }
+  if (in.vcov.t_df == VcovSpec::TDf::kNormal) res.df_t = std::numeric_limits<double>::infinity();
   res.se = res.vcov.diagonal().cwiseMax(0.0).cwiseSqrt();
   res.t = res.coef.cwiseQuotient(res.se);
   res.p.resize(k);
-  const boost::math::students_t dist(std::max(res.df_t, 1.0));
+  const boost::math::students_t dist(std::isinf(res.df_t) ? 1.0 : std::max(res.df_t, 1.0));
   for (Eigen::Index a = 0; a < k; ++a) {
-    res.p(a) = std::isfinite(res.t(a))
-                   ? 2 * boost::math::cdf(boost::math::complement(dist, std::abs(res.t(a))))
-                   : NAN;
+    const double t = std::abs(res.t(a));
+    res.p(a) = !std::isfinite(t) ? NAN
+               : std::isinf(res.df_t)
+                   ? 2 * boost::math::cdf(boost::math::complement(boost::math::normal(), t))
+                   : 2 * boost::math::cdf(boost::math::complement(dist, t));
   }
   return res;
 }

@@ -62,17 +62,28 @@ std::vector<char> non_singletons(const std::vector<FixedEffect>& fe, size_t rows
 int64_t fixed_effect_parameters(const std::vector<FixedEffect>& fe);
 
 enum class VcovKind { kIid, kHetero, kCluster };
-// How the fixed effects count in K for the clustered (n - 1) / (n - K): fixest's default leaves
-// out those nested in a cluster variable (reghdfe does the same); "full" counts them all, as
-// Stata's areg and estimatr's lm_robust(se_type = "stata") do.
-enum class FixedEffectCount { kNested, kFull };
+// How the fixed effects count in K for the clustered (n - 1) / (n - K), as fixest's
+// ssc(fixef.K): kNested (fixest's default, as reghdfe and xtreg) leaves out those nested in a
+// cluster variable, K at least the regressors + 1 (the intercept they absorb); kFull counts them
+// all, as Stata's areg, lm with dummies and estimatr's lm_robust(se_type = "stata"); kNone
+// counts the regressors only; kDimensions counts one per fixed effect not nested in a cluster,
+// K at least the regressors + 1 (lfe's felm, as fixest's comparisons show it).
+enum class FixedEffectCount { kNested, kFull, kNone, kDimensions };
 
+// The variance's small-sample conventions (fixest's ssc()).
 struct VcovSpec {
   VcovKind kind = VcovKind::kIid;
   std::vector<FixedEffect> clusters;  // one or two (kCluster); codes on the same rows as the data
-  bool adjust = true;          // (n - 1) / (n - K), K without the fixed effects nested in a cluster
-  bool cluster_adjust = true;  // G / (G - 1), G the smallest number of clusters
+  bool adjust = true;                 // (n - 1) / (n - K), K as fixef_k says
+  bool cluster_adjust = true;         // G / (G - 1)
   FixedEffectCount fixef_k = FixedEffectCount::kNested;
+  // Two-way: one G_min / (G_min - 1) for the whole (true, fixest's "min"), or each sandwich
+  // matrix by its own G (false, "conventional": lfe).
+  bool cluster_df_min = true;
+  // The t tests' degrees of freedom: clustered, G_min - 1 (kMin, fixest's default) or n - K
+  // (kConventional), and n - K without clusters in both cases; or the normal law (kNormal: z
+  // tests, df_t infinite).
+  enum class TDf : uint8_t { kMin, kConventional, kNormal } t_df = TDf::kMin;
 };
 
 struct OlsInput {

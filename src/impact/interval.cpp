@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
+#include <cmath>
 
 namespace poles::impact {
 
@@ -15,6 +16,8 @@ double normal_critical(double alpha) {
 }
 
 double student_critical(double df, double alpha) {
+  if (std::isinf(df))  // the normal law (z tests)
+    return boost::math::quantile(boost::math::complement(boost::math::normal(), alpha / 2));
   const boost::math::students_t_distribution<double> t(std::max(df, 1.0));
   return boost::math::quantile(boost::math::complement(t, alpha / 2));
 }

@@ -266,6 +266,9 @@ TEST(ImpactBy, RefusesWhatItCannotCompare) {
   // Sun & Abraham by cohort: the cohorts share the never-treated, their ATTs are not independent.
   refused(with(kDid, {{"estimator", "sunab"}, {"by", "first"}}), "share the never-treated");
   refused(with(kDid, {{"by", "nothing"}}), "no column 'nothing'");
+  // A cohort alone has no not-yet-treated controls; errors clustered on the groups themselves.
+  refused(with(kDid, {{"by", "first"}, {"control", "notyet"}}), "no not-yet-treated");
+  refused(with(kDid, {{"by", "size"}, {"cluster", "size"}}), "clustered on the groups");
   // More than 100 groups (one per unit).
   refused(with(kDid, {{"by", "unit"}}), "at most 100");
   refused(with(kDid, {{"estimator", "ols"},
