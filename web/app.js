@@ -1684,6 +1684,8 @@ async function pageImpact(root, params) {
   const cluster = sel("imp-cluster", "cluster", ["unit", "cluster"], "unit");
   // Heterogeneity: the effect in each group and the test that they are equal (not for the two-way
   // event study, which has no single effect).
+  // The DiD on an unbalanced panel: every firm, compared over the pairs of years it is seen in.
+  const panel = sel("imp-panel", "panel", ["balanced", "pairs", "rc"], "balanced");
   const by = sel("imp-by", "by", ["none", "size_class", "sector", "region", "cohort", "cluster"], "none");
   const boot = el("input", { class: "fr-input", id: "imp-bootstrap", type: "number", min: 0, max: 9999, value: 199 });
   const seed = el("input", { class: "fr-input", id: "imp-seed", type: "number", min: 0, value: 1 });
@@ -1697,13 +1699,13 @@ async function pageImpact(root, params) {
     e.preventDefault();
     const body = { estimator: estimator.value, outcome: outcome.value, treatment: treatment.value, sample: sample.value, control: control.value,
       bootstrap: boot.value, seed: seed.value, ...(estimator.value === "did" && cluster.value === "cluster" ? { cluster: "cluster" } : {}),
-      ...(by.value !== "none" ? { by: by.value } : {}) };
+      ...(by.value !== "none" ? { by: by.value } : {}), ...(estimator.value === "did" ? { panel: panel.value } : {}) };
     try {
       const job = await api("POST", "/api/v1/impact/jobs", body);
       location.hash = `#/impact?job=${job.id}`;
     } catch (err) { resultBox.replaceChildren(problemBox(err)); }
   } }, el("label", {}, t("imp.estimator"), estimator), el("label", {}, t("imp.outcome"), outcome), el("label", {}, t("imp.treatment"), treatment),
-    el("label", {}, t("imp.sample"), sample), el("label", {}, t("imp.control"), control), el("label", {}, t("imp.cluster"), cluster), el("label", {}, t("imp.by"), by), el("label", {}, t("imp.bootstrap"), boot),
+    el("label", {}, t("imp.sample"), sample), el("label", {}, t("imp.control"), control), el("label", {}, t("imp.cluster"), cluster), el("label", {}, t("imp.panel"), panel), el("label", {}, t("imp.by"), by), el("label", {}, t("imp.bootstrap"), boot),
     el("label", {}, t("imp.seed"), seed), start);
   root.append(el("h1", {}, t("imp.title")), el("p", { class: "muted" }, t("imp.intro")), form,
     el("section", { class: "card", id: "imp-status" }, el("h2", {}, t("imp.status")), progress, " ", stage, " ", cancel), resultBox,
@@ -1727,7 +1729,7 @@ async function pageImpact(root, params) {
     const stageName = t(`imp.stage.${j.stage}`);
     stage.textContent = `${t(`imp.state.${j.state}`)} — ${stageName === `imp.stage.${j.stage}` ? j.stage : stageName}`;
     // The form says what the job estimated (once: the user may then change it).
-    if (!formShown) for (const [box, key] of [[estimator, "estimator"], [outcome, "outcome"], [treatment, "treatment"], [sample, "sample"], [control, "control"], [cluster, "cluster"], [by, "by"]]) {
+    if (!formShown) for (const [box, key] of [[estimator, "estimator"], [outcome, "outcome"], [treatment, "treatment"], [sample, "sample"], [control, "control"], [cluster, "cluster"], [panel, "panel"], [by, "by"]]) {
       if (!j.params?.[key] || box.value === j.params[key] || ![...box.options].some((o) => o.value === j.params[key])) continue;
       box.value = j.params[key];
       if (box === estimator) estimator.dispatchEvent(new Event("change"));  // its outcomes

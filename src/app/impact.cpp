@@ -248,6 +248,10 @@ Result<ImpactDid> run_did(const Frame& f, const Args& a, const Columns& c,
                : method == "ipw" ? impact::DidMethod::kIpw
                                  : impact::DidMethod::kDoublyRobust;
   opt.anticipation = a.integer("anticipation");
+  const std::string& panel = a.text("panel");
+  opt.panel = panel == "pairs" ? impact::DidOptions::Panel::kPairs
+              : panel == "rc"  ? impact::DidOptions::Panel::kRepeatedCrossSection
+                               : impact::DidOptions::Panel::kBalanced;
   opt.progress = [progress](double share) {
     step(progress, 0.1 + 0.6 * share, "ATT(g,t)");
     return !cancelled(progress);
@@ -273,8 +277,8 @@ Result<ImpactDid> run_did(const Frame& f, const Args& a, const Columns& c,
   ImpactDid out;
   out.outcome = c.outcome;
   out.options = {
-      control,           base,     method, opt.anticipation, d.covariate_names, io.bootstrap,
-      a.integer("seed"), io.alpha, {}};
+      control,  base, method, opt.anticipation, d.covariate_names, io.bootstrap, a.integer("seed"),
+      io.alpha, {},   panel};
   out.data = {r.units, r.dropped_units, r.periods, r.groups, static_cast<int64_t>(f.rows()), {}};
   if (!cluster.empty()) {
     out.options.cluster = cluster;
@@ -1389,6 +1393,12 @@ const ParamSpecs& impact_params() {
           "method",
           "DiD: reg, ipw or dr (default dr); matching: nearest, exact or cem (default nearest)"),
       integer_param("anticipation", "DiD: periods of anticipation", 0, 10, "0"),
+      choice_param("panel",
+                   "DiD: balanced (only the firms observed every period), pairs (every firm; "
+                   "each comparison on the firms observed in both its periods) or rc (every "
+                   "firm; did's allow_unbalanced_panel, means over the firms observed in each "
+                   "period; no covariates)",
+                   {"balanced", "pairs", "rc"}, "balanced"),
       integer_param("bootstrap", "DiD: multiplier bootstrap draws (0: analytic errors)", 0, 100000,
                     "999"),
       integer_param("seed", "Seed of the bootstrap", 0, 2000000000, "1"),

@@ -136,9 +136,10 @@ struct ImpactDidOptions {
   int seed = 0;
   double alpha = 0;
   tj::Omittable<std::string> cluster;
+  std::string panel;  // balanced, pairs or rc (impact::DidOptions::Panel)
 };
 POLES_JSON(ImpactDidOptions, control, base, method, anticipation, covariates, bootstrap, seed,
-           alpha, cluster)
+           alpha, cluster, panel)
 
 struct ImpactDidData {
   int64_t units = 0, dropped_units = 0;  // dropped: incomplete panel, or treated at the start

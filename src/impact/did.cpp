@@ -224,6 +224,13 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
     return last_unit;
   };
   const size_t P = data.covariates.size();
+  const bool unbalanced = opt.panel != DidOptions::Panel::kBalanced;
+  const bool cross_section = opt.panel == DidOptions::Panel::kRepeatedCrossSection;
+  if (cross_section && P > 0)
+    return Status::invalid_argument(
+        "the repeated cross-section estimator takes no covariates here (it is the difference of "
+        "means): compare the units observed in both periods (pairs), or leave the covariates "
+        "out");
   std::vector<int> group(U, -1);
   std::vector<double> weight(U, 1.0);
   std::vector<int> seen(U, 0);
@@ -261,18 +268,21 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
     Y(static_cast<Eigen::Index>(u), t) = data.y[i];
     for (size_t p = 0; p < P; ++p) cov[p](static_cast<Eigen::Index>(u), t) = data.covariates[p][i];
     if (!std::isfinite(data.y[i])) bad[u] = 1;
-    ++seen[u];
+    seen[u] += std::isfinite(data.y[i]) ? 1 : 0;
   }
   // Keep units observed (with an outcome) in every period and not treated before the second period.
   std::vector<size_t> keep;
   for (size_t u = 0; u < U; ++u) {
     const bool early = group[u] > 0 && group[u] <= first + opt.anticipation;
-    if (seen[u] == static_cast<int>(T) && !bad[u] && !early) keep.push_back(u);
+    const bool observed = unbalanced ? seen[u] > 0 : seen[u] == static_cast<int>(T) && !bad[u];
+    if (observed && !early) keep.push_back(u);
   }
   res.units = static_cast<int64_t>(keep.size());
   res.dropped_units = static_cast<int64_t>(U - keep.size());
   const auto n = static_cast<Eigen::Index>(keep.size());
-  if (n == 0) return Status::invalid_argument("no unit is observed in every period");
+  if (n == 0)
+    return Status::invalid_argument(unbalanced ? "no unit has an observed outcome"
+                                               : "no unit is observed in every period");
   res.unit_id.resize(keep.size());
   res.unit_group.resize(keep.size());
   res.unit_weight.resize(keep.size());
@@ -320,6 +330,7 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
     AttGt cell;
     size_t te = 0, base = 0;
     int horizon = 0;
+    bool empty = false;  // unbalanced: no treated or no control unit observed for it
   };
   std::map<int, int64_t> group_size;
   for (int gk : res.unit_group) ++group_size[gk];
@@ -368,9 +379,79 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
       const bool control = opt.control == ControlGroup::kNeverTreated
                                ? gk == 0
                                : (gk == 0 || (gk > sp.horizon && gk != g));
-      if (gk == g || control) sample.push_back(k);
+      if (gk != g && !control) continue;
+      if (unbalanced && !cross_section) {
+        // Pairs: the units observed (outcome and covariates) in both periods of the comparison.
+        const auto u = static_cast<Eigen::Index>(keep[static_cast<size_t>(k)]);
+        bool observed = std::isfinite(Y(u, static_cast<Eigen::Index>(sp.te))) &&
+                        std::isfinite(Y(u, static_cast<Eigen::Index>(sp.base)));
+        for (size_t p = 0; p < P && observed; ++p)
+          observed = std::isfinite(cov[p](u, static_cast<Eigen::Index>(sp.base)));
+        if (!observed) continue;
+      }
+      sample.push_back(k);
+    }
+    if (cross_section) {
+      // The four means over the units observed at t and at the base, each unit's influence the
+      // sum of its observations' terms (n times its share of θ̂ − θ).
+      const auto te = static_cast<Eigen::Index>(sp.te), tb = static_cast<Eigen::Index>(sp.base);
+      double sum[2][2] = {{0, 0}, {0, 0}}, mass[2][2] = {{0, 0}, {0, 0}};  // [treated][at t]
+      int64_t units[2] = {0, 0};
+      for (const Eigen::Index k : sample) {
+        const auto u = static_cast<Eigen::Index>(keep[static_cast<size_t>(k)]);
+        const int treated = res.unit_group[static_cast<size_t>(k)] == g;
+        const double wk = res.unit_weight[static_cast<size_t>(k)];
+        bool seen_here = false;
+        for (const auto& [slot, at] : {std::pair{1, te}, std::pair{0, tb}}) {
+          const double y = Y(u, at);
+          if (!std::isfinite(y)) continue;
+          sum[treated][slot] += wk * y;
+          mass[treated][slot] += wk;
+          seen_here = true;
+        }
+        units[treated] += seen_here;
+      }
+      sp.cell.treated = units[1];
+      sp.cell.controls = units[0];
+      for (const auto& side : mass) {
+        if (side[0] <= 0 || side[1] <= 0) {
+          sp.empty = true;
+          return;
+        }
+      }
+      double mean[2][2];
+      for (int a = 0; a < 2; ++a)
+        for (int b = 0; b < 2; ++b) mean[a][b] = sum[a][b] / mass[a][b];
+      sp.cell.att = (mean[1][1] - mean[1][0]) - (mean[0][1] - mean[0][0]);
+      auto col = res.influence.col(static_cast<Eigen::Index>(c));
+      const double nd = static_cast<double>(n);
+      for (const Eigen::Index k : sample) {
+        const auto u = static_cast<Eigen::Index>(keep[static_cast<size_t>(k)]);
+        const int treated = res.unit_group[static_cast<size_t>(k)] == g;
+        const double wk = res.unit_weight[static_cast<size_t>(k)];
+        const double sign = treated ? 1.0 : -1.0;
+        double psi = 0;
+        for (const auto& [slot, at] : {std::pair{1, te}, std::pair{0, tb}}) {
+          const double y = Y(u, at);
+          if (!std::isfinite(y)) continue;
+          const double term = wk * (y - mean[treated][slot]) / mass[treated][slot];
+          psi += sign * (slot == 1 ? term : -term);
+        }
+        col(k) = nd * psi;
+      }
+      return;
     }
     const auto m = static_cast<Eigen::Index>(sample.size());
+    if (unbalanced) {
+      int64_t treated = 0;
+      for (const Eigen::Index k : sample) treated += res.unit_group[static_cast<size_t>(k)] == g;
+      sp.cell.treated = treated;
+      sp.cell.controls = m - treated;
+      if (treated == 0 || treated == m) {
+        sp.empty = true;
+        return;
+      }
+    }
     Eigen::VectorXd dy(m), d(m), w(m);
     Eigen::MatrixXd X(m, static_cast<Eigen::Index>(P + 1));
     for (Eigen::Index s2 = 0; s2 < m; ++s2) {
@@ -415,7 +496,18 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
   for (auto& t : pool) t.join();
   if (stop) return Status::cancelled("the estimation was cancelled");
   for (const auto& e : errors) POLES_RETURN_IF_ERROR(e);
-  for (const auto& sp : specs) res.cells.push_back(sp.cell);
+  // Unbalanced: the comparisons without treated or control units observed are left out.
+  std::vector<Eigen::Index> kept;
+  for (size_t c = 0; c < specs.size(); ++c)
+    if (!specs[c].empty) kept.push_back(static_cast<Eigen::Index>(c));
+  if (kept.empty()) return Status::invalid_argument("no group-time comparison could be made");
+  if (kept.size() < specs.size()) {
+    Eigen::MatrixXd psi(n, static_cast<Eigen::Index>(kept.size()));
+    for (size_t j = 0; j < kept.size(); ++j)
+      psi.col(static_cast<Eigen::Index>(j)) = res.influence.col(kept[j]);
+    res.influence = std::move(psi);
+  }
+  for (const Eigen::Index c : kept) res.cells.push_back(specs[static_cast<size_t>(c)].cell);
   const Eigen::VectorXd se = influence_se(res.influence);
   for (size_t c = 0; c < res.cells.size(); ++c) res.cells[c].se = se(static_cast<Eigen::Index>(c));
 

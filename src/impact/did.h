@@ -47,6 +47,16 @@ struct DidOptions {
   int anticipation = 0;
   // Called after each group-time comparison with the share done; returning false cancels.
   std::function<bool(double)> progress;
+  // Which units each ATT(g,t) compares. kBalanced: only the units observed in every period (R
+  // did's default). With an unbalanced panel every unit observed at least once is kept and
+  // counts in the group shares, and each comparison uses
+  //  kPairs: the units observed in both of its periods (the panel estimator on them, covariates
+  //    included; its influence scaled as the balanced one's), or
+  //  kRepeatedCrossSection: the four means of the outcome — group g and its controls, at t and at
+  //    the base — over the units observed then, as R did's allow_unbalanced_panel (its repeated
+  //    cross-section estimator without covariates), a unit's influence the sum of its
+  //    observations' terms (errors clustered by unit); no covariates.
+  enum class Panel : uint8_t { kBalanced, kPairs, kRepeatedCrossSection } panel = Panel::kBalanced;
 };
 
 struct AttGt {
