@@ -1686,6 +1686,8 @@ async function pageImpact(root, params) {
   // event study, which has no single effect).
   // The DiD on an unbalanced panel: every firm, compared over the pairs of years it is seen in.
   const panel = sel("imp-panel", "panel", ["balanced", "pairs", "rc"], "balanced");
+  // The DiD's robustness checks: a placebo two years earlier, each cohort left out.
+  const robust = sel("imp-robustness", "robustness", ["0", "1"], "0");
   const by = sel("imp-by", "by", ["none", "size_class", "sector", "region", "cohort", "cluster"], "none");
   const boot = el("input", { class: "fr-input", id: "imp-bootstrap", type: "number", min: 0, max: 9999, value: 199 });
   const seed = el("input", { class: "fr-input", id: "imp-seed", type: "number", min: 0, value: 1 });
@@ -1699,13 +1701,13 @@ async function pageImpact(root, params) {
     e.preventDefault();
     const body = { estimator: estimator.value, outcome: outcome.value, treatment: treatment.value, sample: sample.value, control: control.value,
       bootstrap: boot.value, seed: seed.value, ...(estimator.value === "did" && cluster.value === "cluster" ? { cluster: "cluster" } : {}),
-      ...(by.value !== "none" ? { by: by.value } : {}), ...(estimator.value === "did" ? { panel: panel.value } : {}) };
+      ...(by.value !== "none" ? { by: by.value } : {}), ...(estimator.value === "did" ? { panel: panel.value, robustness: robust.value } : {}) };
     try {
       const job = await api("POST", "/api/v1/impact/jobs", body);
       location.hash = `#/impact?job=${job.id}`;
     } catch (err) { resultBox.replaceChildren(problemBox(err)); }
   } }, el("label", {}, t("imp.estimator"), estimator), el("label", {}, t("imp.outcome"), outcome), el("label", {}, t("imp.treatment"), treatment),
-    el("label", {}, t("imp.sample"), sample), el("label", {}, t("imp.control"), control), el("label", {}, t("imp.cluster"), cluster), el("label", {}, t("imp.panel"), panel), el("label", {}, t("imp.by"), by), el("label", {}, t("imp.bootstrap"), boot),
+    el("label", {}, t("imp.sample"), sample), el("label", {}, t("imp.control"), control), el("label", {}, t("imp.cluster"), cluster), el("label", {}, t("imp.panel"), panel), el("label", {}, t("imp.robustness"), robust), el("label", {}, t("imp.by"), by), el("label", {}, t("imp.bootstrap"), boot),
     el("label", {}, t("imp.seed"), seed), start);
   root.append(el("h1", {}, t("imp.title")), el("p", { class: "muted" }, t("imp.intro")), form,
     el("section", { class: "card", id: "imp-status" }, el("h2", {}, t("imp.status")), progress, " ", stage, " ", cancel), resultBox,
@@ -1729,7 +1731,7 @@ async function pageImpact(root, params) {
     const stageName = t(`imp.stage.${j.stage}`);
     stage.textContent = `${t(`imp.state.${j.state}`)} — ${stageName === `imp.stage.${j.stage}` ? j.stage : stageName}`;
     // The form says what the job estimated (once: the user may then change it).
-    if (!formShown) for (const [box, key] of [[estimator, "estimator"], [outcome, "outcome"], [treatment, "treatment"], [sample, "sample"], [control, "control"], [cluster, "cluster"], [panel, "panel"], [by, "by"]]) {
+    if (!formShown) for (const [box, key] of [[estimator, "estimator"], [outcome, "outcome"], [treatment, "treatment"], [sample, "sample"], [control, "control"], [cluster, "cluster"], [panel, "panel"], [robust, "robustness"], [by, "by"]]) {
       if (!j.params?.[key] || box.value === j.params[key] || ![...box.options].some((o) => o.value === j.params[key])) continue;
       box.value = j.params[key];
       if (box === estimator) estimator.dispatchEvent(new Event("change"));  // its outcomes
@@ -1782,7 +1784,11 @@ function showImpact(box, r, id) {
       estimateRows(["simple", "dynamic", "group", "calendar"].map((k) => ({ k, ...ag[k] })), t("imp.aggregation"), (x) => t(`imp.agg.${x.k}`)), readingLine(r),
       el("p", { id: "imp-pretest" }, r.pretest.warning ? t("imp.pretest_singular", { n: fmt(r.pretest.df), units: fmt(r.data.units) }) : t("imp.pretest", { p: r.pretest.p === null ? "—" : fmt(r.pretest.p, 3), units: fmt(r.data.units) })), links),
     el("section", { class: "card" }, el("h2", {}, t("imp.plot")), plot, estimateRows(ag.dynamic.terms, "e", (x) => x.key)),
-    el("section", { class: "card", id: "imp-groups" }, el("h2", {}, t("imp.by_cohort")), estimateRows(ag.group.terms, t("imp.cohort"), (x) => x.key)));
+    el("section", { class: "card", id: "imp-groups" }, el("h2", {}, t("imp.by_cohort")), estimateRows(ag.group.terms, t("imp.cohort"), (x) => x.key)),
+    r.robustness ? el("section", { class: "card", id: "imp-checks" }, el("h2", {}, t("imp.robustness_title")),
+      estimateRows([{ name: t("imp.placebo", { k: r.robustness.placebo_shift }), ...r.robustness.placebo }], "", (x) => x.name),
+      el("p", { class: "muted" }, t("imp.placebo_help", { k: r.robustness.placebo_shift })),
+      estimateRows(r.robustness.leave_one_out, t("imp.left_out_cohort"), (x) => x.cohort)) : "");
     chart(plot, band(ag.dynamic.terms, "key"));
   } else if (r.estimator === "event" || r.estimator === "sunab") {
     const sunab = r.estimator === "sunab";

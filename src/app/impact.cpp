@@ -579,6 +579,8 @@ Status event_input(const Frame& f, const Args& a, const Columns& c, Input& in) {
   in.leads = a.integer("leads");
   in.lags = a.integer("lags");
   in.reference = a.integer("reference");
+  in.alpha = a.number("alpha");
+  in.seed = static_cast<uint64_t>(a.integer("seed"));
   return Status::ok();
 }
 
@@ -590,6 +592,8 @@ ImpactEventTerm event_term(const impact::EventTerm& t, bool publish, bool refere
   term.se = published(t.se, publish);
   term.ci_low = published(t.ci_low, publish);
   term.ci_high = published(t.ci_high, publish);
+  term.band_low = published(t.band_low, publish);
+  term.band_high = published(t.band_high, publish);
   if (publish) term.rows = t.rows;
   term.reference = reference;
   return term;
@@ -620,6 +624,7 @@ Result<ImpactEvent> run_event(const Frame& f, const Args& a, const Columns& c) {
   for (const auto& t : out.terms)
     leads_published = leads_published && (t.e >= 0 || t.reference || t.estimate);
   out.pretrend = pretrend_of(r.pretrend, leads_published);
+  out.uniform_critical_value = finite(r.uniform_critical_value);
   out.n = r.fit.n;
   out.clusters = r.fit.clusters;
   out.secrecy = {kRule.min_firms, masked};
@@ -635,7 +640,6 @@ Result<ImpactEvent> run_sunab(const Frame& f, const Args& a, const Columns& c) {
   if (!c.weights.empty()) {
     POLES_ASSIGN_OR_RETURN(in.weights, f.numeric(c.weights));
   }
-  in.alpha = a.number("alpha");
   POLES_ASSIGN_OR_RETURN(const auto r, impact::sun_abraham(in));
   ImpactEvent out;
   out.estimator = "sunab";
@@ -674,6 +678,7 @@ Result<ImpactEvent> run_sunab(const Frame& f, const Args& a, const Columns& c) {
   out.dropped_always_treated = r.dropped_always_treated;
   // The leads' joint test rests on every lead: with one masked it could give its |t|.
   out.pretrend = pretrend_of(r.pretrend, leads_published);
+  out.uniform_critical_value = finite(r.uniform_critical_value);
   out.n = r.fit.n;
   out.clusters = r.fit.clusters;
   out.secrecy = {kRule.min_firms, masked};
@@ -1160,6 +1165,78 @@ Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const
   });
 }
 
+// --- robustness of the DiD
+// -------------------------------------------------------------------------
+
+// The placebo and leave-one-cohort-out estimates of the overall effect (ImpactRobustness).
+Result<ImpactRobustness> did_robustness(const Frame& f, const Args& a, const Columns& c,
+                                        const ImpactProgress* progress) {
+  ImpactRobustness out;
+  out.placebo_shift = a.integer("placebo_shift");
+  Params values = a.values();
+  values["bootstrap"] = "0";
+  values.erase("by");
+  values.erase("robustness");
+  POLES_ASSIGN_OR_RETURN(const Args base, parse(impact_params(), values));
+  ImpactProgress inner;
+  if (progress) inner.cancelled = progress->cancelled;
+  POLES_ASSIGN_OR_RETURN(const auto group, f.numeric(c.group));
+  POLES_ASSIGN_OR_RETURN(const auto time, f.numeric(c.time));
+  std::set<double> cohorts;
+  for (double g : group)
+    if (g > 0) cohorts.insert(g);
+  if (cohorts.size() > static_cast<size_t>(kMaxGroups))
+    return bad_param(
+        "robustness", "1",
+        fmt::format("{} cohorts; at most {} are left out in turn", cohorts.size(), kMaxGroups));
+  // Placebo: the treated rows before their treatment, the treatment moved earlier; the firms
+  // compared over the pairs of periods they are seen in (their later rows are gone).
+  {
+    step(progress, 0.95, "placebo");
+    std::vector<char> keep(f.rows());
+    for (size_t i = 0; i < f.rows(); ++i) keep[i] = group[i] <= 0 || time[i] < group[i];
+    Frame placebo = f.subset(keep);
+    std::vector<double> moved;
+    for (size_t i = 0; i < f.rows(); ++i)
+      if (keep[i]) moved.push_back(group[i] > 0 ? group[i] - out.placebo_shift : group[i]);
+    placebo.add_numeric(c.group, std::move(moved));
+    Params pv = values;
+    pv["panel"] = "pairs";
+    POLES_ASSIGN_OR_RETURN(const Args pa, parse(impact_params(), pv));
+    auto r = run_did(placebo, pa, c, &inner);
+    if (r.has_value()) {
+      out.placebo = r->aggregations.simple;
+    } else if (r.error().code() == ErrorCode::kCancelled) {
+      return r.error();
+    } else {
+      out.placebo_note = "not_estimable";
+    }
+  }
+  // Each cohort left out in turn.
+  size_t done = 0;
+  for (const double g : cohorts) {
+    if (cancelled(progress)) return Status::cancelled("the estimation was cancelled");
+    step(progress, 0.95 + 0.05 * static_cast<double>(done++) / static_cast<double>(cohorts.size()),
+         "leave one out");
+    std::vector<char> keep(f.rows());
+    for (size_t i = 0; i < f.rows(); ++i) keep[i] = group[i] != g;
+    auto r = run_did(f.subset(keep), base, c, &inner);
+    ImpactLeaveOut row;
+    row.cohort = static_cast<int>(g);
+    if (r.has_value()) {
+      const auto& s = r->aggregations.simple;
+      row.estimate = s.estimate;
+      row.se = s.se;
+      row.ci_low = s.ci_low;
+      row.ci_high = s.ci_high;
+    } else if (r.error().code() == ErrorCode::kCancelled) {
+      return r.error();
+    }
+    out.leave_one_out.push_back(row);
+  }
+  return out;
+}
+
 Result<ImpactBy> by_estimate(const Frame& f, const Args& a, const Columns& c,
                              const std::string& estimator, const ImpactProgress* progress) {
   if (estimator == "event")
@@ -1209,6 +1286,11 @@ Result<ImpactEstimate> estimate(const Frame& all, const Args& a, const Columns& 
     POLES_ASSIGN_OR_RETURN(r.event, run_sunab(f, a, c));
   } else {
     POLES_ASSIGN_OR_RETURN(r.match, run_match(f, a, c));
+  }
+  if (a.integer("robustness") == 1) {
+    if (!r.did)
+      return bad_param("robustness", "1", "the robustness checks are the DiD's (estimator=did)");
+    POLES_ASSIGN_OR_RETURN(r.did->robustness, did_robustness(f, a, c, progress));
   }
   if (!c.by.empty()) {
     POLES_ASSIGN_OR_RETURN(auto by, by_estimate(f, a, c, estimator, progress));
@@ -1393,6 +1475,13 @@ const ParamSpecs& impact_params() {
           "method",
           "DiD: reg, ipw or dr (default dr); matching: nearest, exact or cem (default nearest)"),
       integer_param("anticipation", "DiD: periods of anticipation", 0, 10, "0"),
+      integer_param("robustness",
+                    "DiD: robustness checks of the overall effect (1): a placebo moving every "
+                    "treatment placebo_shift periods earlier on the rows before it, and the "
+                    "effect leaving each cohort out in turn",
+                    0, 1, "0"),
+      integer_param("placebo_shift", "DiD robustness: periods the placebo moves treatment earlier",
+                    1, 10, "2"),
       choice_param("panel",
                    "DiD: balanced (only the firms observed every period), pairs (every firm; "
                    "each comparison on the firms observed in both its periods) or rc (every "

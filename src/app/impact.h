@@ -197,6 +197,24 @@ struct ImpactDidAggregations {
 };
 POLES_JSON(ImpactDidAggregations, simple, dynamic, group, calendar)
 
+// Robustness of the overall effect (parameter robustness=1): a placebo that moves every
+// cohort's treatment `shift` periods earlier on the rows before the true treatment (the firms
+// compared over the pairs of periods they are seen in: no effect is expected), and the overall
+// effect leaving each cohort out in turn. Analytic errors; each figure under the secrecy rule of
+// the overall effect.
+struct ImpactLeaveOut {
+  int cohort = 0;
+  std::optional<double> estimate, se, ci_low, ci_high;
+};
+POLES_JSON(ImpactLeaveOut, cohort, estimate, se, ci_low, ci_high)
+struct ImpactRobustness {
+  int placebo_shift = 0;
+  ImpactDidOverall placebo;
+  tj::Omittable<std::string> placebo_note;  // "not_estimable" when no comparison is left
+  std::vector<ImpactLeaveOut> leave_one_out;
+};
+POLES_JSON(ImpactRobustness, placebo_shift, placebo, placebo_note, leave_one_out)
+
 struct ImpactDid {
   std::string estimator = "did";
   std::string outcome;
@@ -210,9 +228,10 @@ struct ImpactDid {
   tj::Omittable<ImpactSource> source;
   ImpactReading reading;  // of the overall effect (aggregations.simple)
   tj::Omittable<ImpactBy> by;
+  tj::Omittable<ImpactRobustness> robustness;
 };
 POLES_JSON(ImpactDid, estimator, outcome, options, data, cells, uniform_critical_value, pretest,
-           aggregations, secrecy, source, reading, by)
+           aggregations, secrecy, source, reading, by, robustness)
 
 // --- ols: fixed-effects regression --------------------------------------------------------------
 
@@ -280,13 +299,15 @@ POLES_JSON(ImpactOls, estimator, outcome, coefficients, collinear, fixed_effects
 
 // A coefficient by event time (null when the treated rows at that time are of fewer than
 // min_firms firms, the reference period excepted).
+// band_low/high: the uniform (sup-t) band over every estimated term (the leads' pre-trends read
+// jointly).
 struct ImpactEventTerm {
   int e = 0;
-  std::optional<double> estimate, se, ci_low, ci_high;
+  std::optional<double> estimate, se, ci_low, ci_high, band_low, band_high;
   std::optional<int64_t> rows;
   bool reference = false;
 };
-POLES_JSON(ImpactEventTerm, e, estimate, se, ci_low, ci_high, rows, reference)
+POLES_JSON(ImpactEventTerm, e, estimate, se, ci_low, ci_high, band_low, band_high, rows, reference)
 
 // The joint F test that every lead is zero.
 struct ImpactPretrend {
@@ -317,6 +338,7 @@ struct ImpactEvent {
   std::string estimator = "event";
   std::string outcome;
   std::vector<ImpactEventTerm> terms;
+  std::optional<double> uniform_critical_value;  // of the terms' band (seeded draws)
   ImpactPretrend pretrend;
   int64_t n = 0, clusters = 0;
   ImpactSecrecyNote secrecy;
@@ -329,8 +351,8 @@ struct ImpactEvent {
   tj::Omittable<ImpactReading> reading;           // of the ATT
   tj::Omittable<ImpactBy> by;                     // sunab only
 };
-POLES_JSON(ImpactEvent, estimator, outcome, terms, pretrend, n, clusters, secrecy, data, source,
-           cohorts, att, control_cohort, dropped_always_treated, reading, by)
+POLES_JSON(ImpactEvent, estimator, outcome, terms, uniform_critical_value, pretrend, n, clusters,
+           secrecy, data, source, cohorts, att, control_cohort, dropped_always_treated, reading, by)
 
 // --- match: matching (and the conditional DiD on the store) -------------------------------------
 

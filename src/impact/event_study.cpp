@@ -2,15 +2,29 @@
 
 #include <fmt/format.h>
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <map>
+#include <random>
 #include <set>
 #include <utility>
 
 namespace poles::impact {
 namespace {
+
+// The uniform band of the terms at `which` (covariance `cov`, in that order).
+void set_band(std::vector<EventTerm>& terms, const std::vector<size_t>& which,
+              const Eigen::MatrixXd& cov, double alpha, uint64_t seed, double& critical) {
+  critical = sup_t_critical(cov, alpha, seed);
+  for (auto& t : terms) t.band_low = t.band_high = t.coef;  // the reference: 0
+  for (const size_t k : which) {
+    auto& t = terms[k];
+    t.band_low = t.coef - critical * t.se;
+    t.band_high = t.coef + critical * t.se;
+  }
+}
 
 // Periods and cohorts are whole numbers of a plausible size (a year, a quarter's index): beyond,
 // the relative periods would overflow.
@@ -76,7 +90,7 @@ Result<EventStudyResult> event_study(const EventStudyInput& in) {
   }
   EventStudyResult out;
   const boost::math::students_t t(std::max(fit.df_t, 1.0));
-  const double q = boost::math::quantile(boost::math::complement(t, 0.025));
+  const double q = boost::math::quantile(boost::math::complement(t, in.alpha / 2));
   std::vector<int> leads;
   for (int e = -in.leads; e <= in.lags; ++e) {
     EventTerm term;
@@ -101,6 +115,21 @@ Result<EventStudyResult> event_study(const EventStudyInput& in) {
     out.terms.push_back(term);
   }
   out.pretrend = wald_test(fit.coef, fit.vcov, leads, fit.df_t);
+  // The uniform band over every estimated term.
+  std::vector<Eigen::Index> at;
+  std::vector<size_t> which;
+  for (size_t k = 0; k < out.terms.size(); ++k) {
+    const auto it =
+        std::find(fit.names.begin(), fit.names.end(), fmt::format("e{}", out.terms[k].e));
+    if (out.terms[k].e == in.reference || it == fit.names.end()) continue;
+    at.push_back(static_cast<Eigen::Index>(it - fit.names.begin()));
+    which.push_back(k);
+  }
+  Eigen::MatrixXd cov(static_cast<Eigen::Index>(at.size()), static_cast<Eigen::Index>(at.size()));
+  for (size_t a = 0; a < at.size(); ++a)
+    for (size_t b = 0; b < at.size(); ++b)
+      cov(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) = fit.vcov(at[a], at[b]);
+  set_band(out.terms, which, cov, in.alpha, in.seed, out.uniform_critical_value);
   out.fit = std::move(fit);
   return out;
 }
@@ -316,9 +345,50 @@ Result<SunAbrahamResult> sun_abraham(const SunAbrahamInput& in) {
     for (size_t r = 0; r < all.size(); ++r) all[r] = static_cast<int>(r);
     out.pretrend = wald_test(W * fit.coef, W * fit.vcov * W.transpose(), all, fit.df_t);
   }
+  {
+    // The uniform band over every estimated relative period.
+    std::vector<Eigen::RowVectorXd> rows_w;
+    std::vector<size_t> which;
+    for (size_t j = 0; j < out.terms.size(); ++j) {
+      const auto& t = out.terms[j];
+      if (t.e == in.reference || !std::isfinite(t.coef)) continue;
+      const auto w = average([e = t.e](const CohortEffect& c) { return c.e == e; }, t.e, false);
+      rows_w.push_back(w.second);
+      which.push_back(j);
+    }
+    Eigen::MatrixXd W(static_cast<Eigen::Index>(rows_w.size()), k_fit);
+    for (size_t r = 0; r < rows_w.size(); ++r) W.row(static_cast<Eigen::Index>(r)) = rows_w[r];
+    set_band(out.terms, which, W * fit.vcov * W.transpose(), in.alpha, in.seed,
+             out.uniform_critical_value);
+  }
   for (const auto& [c, at] : estimated) out.cells.push_back(c);
   out.fit = std::move(fit);
   return out;
+}
+
+double sup_t_critical(const Eigen::MatrixXd& cov, double alpha, uint64_t seed, int draws) {
+  const Eigen::Index k = cov.rows();
+  if (k == 0 || draws <= 0) return NAN;
+  // The correlation, and a square root of it (eigenvalues below zero, rounding, taken as 0).
+  Eigen::VectorXd sd = cov.diagonal().cwiseMax(0.0).cwiseSqrt();
+  Eigen::MatrixXd corr(k, k);
+  for (Eigen::Index a = 0; a < k; ++a)
+    for (Eigen::Index b = 0; b < k; ++b)
+      corr(a, b) = sd(a) > 0 && sd(b) > 0 ? cov(a, b) / (sd(a) * sd(b)) : (a == b ? 1.0 : 0.0);
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(corr);
+  const Eigen::MatrixXd root =
+      eig.eigenvectors() * eig.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal(0, 1);
+  std::vector<double> maxima(static_cast<size_t>(draws));
+  Eigen::VectorXd z(k);
+  for (auto& m : maxima) {
+    for (Eigen::Index j = 0; j < k; ++j) z(j) = normal(rng);
+    m = (root * z).cwiseAbs().maxCoeff();
+  }
+  const auto q = static_cast<size_t>(std::ceil((1 - alpha) * draws)) - 1;
+  std::nth_element(maxima.begin(), maxima.begin() + static_cast<std::ptrdiff_t>(q), maxima.end());
+  return maxima[q];
 }
 
 }  // namespace poles::impact

@@ -24,22 +24,33 @@ struct EventStudyInput {
   std::vector<FixedEffect> cluster;  // empty: by unit
   std::vector<double> weights;
   DemeanOptions demean;
+  double alpha = 0.05;
+  uint64_t seed = 1;  // of the uniform band's draws
 };
 
 struct EventTerm {
   int e = 0;
   double coef = 0, se = 0, ci_low = 0, ci_high = 0;
-  int64_t rows = 0;   // treated rows at this event time
+  double band_low = 0, band_high = 0;  // the uniform band over every estimated term
+  int64_t rows = 0;                    // treated rows at this event time
   int64_t units = 0;  // distinct treated units among them (several rows each at a binned end)
 };
 
 struct EventStudyResult {
-  std::vector<EventTerm> terms;  // the reference period included with 0
-  Wald pretrend;                 // every lead but the reference
+  std::vector<EventTerm> terms;         // the reference period included with 0
+  Wald pretrend;                        // every lead but the reference
+  double uniform_critical_value = NAN;  // of the terms' band (sup_t_critical)
   OlsResult fit;
 };
 
 Result<EventStudyResult> event_study(const EventStudyInput& in);
+
+// The critical value of a uniform (sup-t) band over estimates of covariance `cov` (Montiel Olea &
+// Plagborg-Møller 2019): the (1 − alpha) quantile of max_j |Z_j| for Z normal with the estimates'
+// correlation, from `draws` seeded draws. Every estimate is then within ± c × its error of the
+// truth jointly with probability 1 − alpha (the pointwise intervals hold one at a time). NaN
+// without an estimate.
+double sup_t_critical(const Eigen::MatrixXd& cov, double alpha, uint64_t seed, int draws = 10000);
 
 // Sun & Abraham (2021)'s interaction-weighted event study, as fixest's sunab(): the outcome on one
 // dummy per cohort g (first treated period) and relative period e = t - g (every e observed, the
@@ -66,6 +77,7 @@ struct SunAbrahamInput {
   bool drop_singletons = true;
   DemeanOptions demean;
   double alpha = 0.05;
+  uint64_t seed = 1;  // of the uniform band's draws
 };
 
 // One cohort's effect at one relative period, with its weight in that period's average.
@@ -78,11 +90,12 @@ struct CohortEffect {
 };
 
 struct SunAbrahamResult {
-  std::vector<CohortEffect> cells;  // g ascending, then e ascending; the reference omitted
-  std::vector<EventTerm> terms;     // by e ascending, the reference included with 0
-  EventTerm att;                    // e: 0; rows: treated rows after treatment
-  Wald pretrend;                    // every lead's average but the reference
-  int control_cohort = 0;           // 0: the never-treated; else the last-treated cohort
+  std::vector<CohortEffect> cells;      // g ascending, then e ascending; the reference omitted
+  std::vector<EventTerm> terms;         // by e ascending, the reference included with 0
+  double uniform_critical_value = NAN;  // of the terms' band (sup_t_critical)
+  EventTerm att;                        // e: 0; rows: treated rows after treatment
+  Wald pretrend;                        // every lead's average but the reference
+  int control_cohort = 0;               // 0: the never-treated; else the last-treated cohort
   int64_t dropped_always_treated = 0, dropped_after_control = 0;  // rows
   // Rows of the cohorts never observed at the reference period (no base to compare with).
   int64_t dropped_without_reference = 0;

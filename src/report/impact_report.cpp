@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
 
 #include "core/date.h"
 #include "report/html.h"
+#include "report/vocabulary.h"
 
 namespace poles::report {
 
@@ -177,6 +179,69 @@ void did_sections(std::string& h, const app::ImpactDid& r, std::string_view lang
   h += "</tbody></table></section>";
 }
 
+// The DiD's robustness checks: the placebo and the effect without each cohort.
+void robustness_section(std::string& h, const app::ImpactRobustness& r, std::string_view lang) {
+  h += fmt::format("<section id=\"robustness\"><h2>{}</h2>",
+                   tr(lang, "Robustesse de l'effet global", "Robustness of the overall effect"));
+  h += estimate_head(lang, "");
+  h += estimate_row(
+      fmt::format("{} {} {}",
+                  tr(lang, "Placebo : traitement avancé de", "Placebo: treatment moved"),
+                  r.placebo_shift, tr(lang, "ans", "years earlier")),
+      r.placebo, lang, r.placebo_note ? kNone : kSecret);
+  h += fmt::format(
+      "</tbody></table><p class=\"muted\">{}</p>",
+      tr(lang,
+         "Le placebo avance chaque entrée et n'utilise que les années d'avant l'entrée réelle : "
+         "un effet nettement non nul signale une tendance préalable ou une anticipation.",
+         "The placebo moves every entry earlier and uses only the years before the true entry: "
+         "a clearly non-zero effect points to a prior trend or anticipation."));
+  h += estimate_head(lang, tr(lang, "Cohorte exclue", "Cohort left out"));
+  for (const auto& x : r.leave_one_out) h += estimate_row(std::to_string(x.cohort), x, lang);
+  h += "</tbody></table></section>";
+}
+
+// The effect by group and the test of their equality (by=).
+void by_section(std::string& h, const app::ImpactBy& by, std::string_view lang) {
+  static const std::map<std::string, std::pair<const char*, const char*>, std::less<>> kBy = {
+      {"size_class", {"taille d'entreprise", "firm size class"}},
+      {"sector", {"secteur (division NAF)", "sector (NAF division)"}},
+      {"region", {"région", "region"}},
+      {"cohort", {"cohorte d'entrée", "entry cohort"}},
+      {"cluster", {"pôle", "pôle"}}};
+  const auto it = kBy.find(by.variable);
+  h += fmt::format("<section id=\"by\"><h2>{} {}</h2>", tr(lang, "Effet par", "Effect by"),
+                   it == kBy.end() ? escape(by.variable)
+                                   : std::string(tr(lang, it->second.first, it->second.second)));
+  h += estimate_head(lang, tr(lang, "Groupe", "Group"));
+  for (const auto& g : by.groups) {
+    const bool failed = !g.estimate && g.note;
+    // Size classes by their names; regions, sectors and pôles by their codes (the page names
+    // them from the store).
+    const std::string name = by.variable == "size_class" ? word("size_class", g.key, lang) : g.key;
+    h += estimate_row(name, g, lang,
+                      failed ? (lang == "en" ? "not estimable" : "non estimable") : kSecret);
+  }
+  const auto& eq = by.equality;
+  h += fmt::format(
+      "</tbody></table><p>{} : {}.</p>",
+      tr(lang, "Test d'égalité des effets", "Test of equal effects"),
+      eq.stat
+          ? fmt::format("χ²({}) = {}, p = {}", eq.df, number(*eq.stat, 2, lang),
+                        number(num(eq.p), 4, lang))
+          : tr(lang, "non calculable (moins de deux groupes publiables, ou covariance singulière)",
+               "not computed (fewer than two publishable groups, or a singular covariance)"));
+  if (!eq.left_out.empty()) {
+    std::string list;
+    for (const auto& k : eq.left_out) list += (list.empty() ? "" : ", ") + k;
+    h += fmt::format("<p class=\"muted\">{} : {}.</p>",
+                     tr(lang, "Hors du test (masqués ou non estimables)",
+                        "Left out of the test (masked or not estimable)"),
+                     escape(list));
+  }
+  h += "</section>";
+}
+
 void event_sections(std::string& h, const app::ImpactEvent& r, std::string_view lang) {
   h += fmt::format("<figure class=\"chart\">{}</figure>",
                    event_plot(
@@ -188,7 +253,12 @@ void event_sections(std::string& h, const app::ImpactEvent& r, std::string_view 
     // A masked term has no row count.
     h += estimate_row(std::to_string(t.e), t, lang, t.rows ? kNone : kSecret);
   }
-  h += fmt::format("</tbody></table><p>{} : {}.</p>",
+  h += fmt::format(
+      "</tbody></table><p class=\"muted\">{} {}.</p>",
+      tr(lang, "Bande uniforme à 95 % sur tous les coefficients (sup-t) : valeur critique",
+         "Uniform 95 % band over every coefficient (sup-t): critical value"),
+      number(num(r.uniform_critical_value), 3, lang));
+  h += fmt::format("<p>{} : {}.</p>",
                    tr(lang, "Test joint des coefficients avant traitement",
                       "Joint test of the pre-treatment coefficients"),
                    r.pretrend.warning ? singular_text(r.pretrend.df, lang)
@@ -341,12 +411,17 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
                    tr(lang, "Résultats principaux", "Main results"));
   if (r.did) {
     did_sections(h, *r.did, lang);
+    if (r.did->robustness) robustness_section(h, *r.did->robustness, lang);
+    if (r.did->by) by_section(h, *r.did->by, lang);
   } else if (r.event) {
     event_sections(h, *r.event, lang);
+    if (r.event->by) by_section(h, *r.event->by, lang);
   } else if (r.ols) {
     ols_sections(h, *r.ols, lang);
+    if (r.ols->by) by_section(h, *r.ols->by, lang);
   } else if (r.match) {
     match_sections(h, *r.match, lang);
+    if (r.match->by) by_section(h, *r.match->by, lang);
   }
   // Method.
   h += fmt::format(

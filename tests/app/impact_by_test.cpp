@@ -26,7 +26,9 @@ namespace {
 // effect[class] from its treatment on; unit level, a random walk, common trend and noise (sd 0.5),
 // seeded.
 // `small_class`: units of a fourth class d (the first two treated in 2003, the others never).
-impact::Frame panel(const std::array<double, 3>& effect, uint64_t seed, int small_class = 0) {
+// `anticipation`: an effect in the two periods before treatment (a pre-trend).
+impact::Frame panel(const std::array<double, 3>& effect, uint64_t seed, int small_class = 0,
+                    double anticipation = 0) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> noise(0, 0.5);
   std::vector<double> unit, year, first, y;
@@ -45,7 +47,7 @@ impact::Frame panel(const std::array<double, 3>& effect, uint64_t seed, int smal
       size.push_back(std::string(1, static_cast<char>('a' + s)));
       y.push_back(level + walk + 0.1 * (t - 2001) +
                   (g != 0 && t >= g ? effect[static_cast<size_t>(std::min(s, 2))] : 0) +
-                  noise(rng));
+                  (g != 0 && t < g && t >= g - 2 ? anticipation : 0) + noise(rng));
     }
   }
   impact::Frame f;
@@ -252,6 +254,30 @@ TEST(ImpactBy, AGroupOfTwoTreatedFirmsIsMaskedWithTheSmallestOther) {
   }
 }
 
+// Robustness of the DiD: the placebo (treatment moved two periods earlier, on the rows before
+// it) finds nothing without a pre-trend and the planted anticipation with one; leaving each
+// cohort out keeps the planted effect.
+TEST(ImpactRobustness, PlaceboFindsAnAnticipationAndLeavingACohortOutKeepsTheEffect) {
+  const auto clean = run(panel({1.0, 1.0, 1.0}, 16), with(kDid, {{"robustness", "1"}}));
+  ASSERT_TRUE(clean.did && clean.did->robustness);
+  const auto& rb = *clean.did->robustness;
+  EXPECT_EQ(rb.placebo_shift, 2);
+  ASSERT_TRUE(rb.placebo.estimate && rb.placebo.se);
+  EXPECT_LT(std::abs(*rb.placebo.estimate), 3 * *rb.placebo.se) << *rb.placebo.estimate;
+  ASSERT_EQ(rb.leave_one_out.size(), 3u);
+  for (const auto& lo : rb.leave_one_out) {
+    ASSERT_TRUE(lo.estimate && lo.se) << lo.cohort;
+    EXPECT_LT(std::abs(*lo.estimate - 1.0), 3 * *lo.se) << lo.cohort;
+  }
+  EXPECT_EQ(rb.leave_one_out[0].cohort, 2003);
+  // An effect of 0.5 in the two periods before treatment: the placebo's post periods.
+  const auto early = run(panel({1.0, 1.0, 1.0}, 16, 0, 0.5), with(kDid, {{"robustness", "1"}}));
+  ASSERT_TRUE(early.did && early.did->robustness && early.did->robustness->placebo.estimate);
+  const auto& pl = early.did->robustness->placebo;
+  EXPECT_GT(*pl.estimate / *pl.se, 4) << *pl.estimate << " (" << *pl.se << ")";
+  EXPECT_LT(std::abs(*pl.estimate - 0.5), 3 * *pl.se);
+}
+
 TEST(ImpactBy, RefusesWhatItCannotCompare) {
   const auto f = panel({1.0, 1.0, 1.0}, 14);
   const auto refused = [&](Params p, const std::string& needle) {
@@ -266,6 +292,7 @@ TEST(ImpactBy, RefusesWhatItCannotCompare) {
   // Sun & Abraham by cohort: the cohorts share the never-treated, their ATTs are not independent.
   refused(with(kDid, {{"estimator", "sunab"}, {"by", "first"}}), "share the never-treated");
   refused(with(kDid, {{"by", "nothing"}}), "no column 'nothing'");
+  refused(with(kDid, {{"estimator", "sunab"}, {"robustness", "1"}}), "the DiD's");
   // A cohort alone has no not-yet-treated controls; errors clustered on the groups themselves.
   refused(with(kDid, {{"by", "first"}, {"control", "notyet"}}), "no not-yet-treated");
   refused(with(kDid, {{"by", "size"}, {"cluster", "size"}}), "clustered on the groups");

@@ -441,6 +441,7 @@ try {
   await page.click('nav a[href="#/impact"]');
   await page.waitForSelector("#imp-form");
   await page.fill("#imp-bootstrap", "49");
+  await page.selectOption("#imp-robustness", "1");
   await page.click("#imp-start");
   await page.waitForSelector('#imp-plot[data-ready="true"]', { timeout: 300000 });
   const jobId = await page.evaluate(() => new URLSearchParams(location.hash.split("?")[1]).get("job"));
@@ -451,11 +452,15 @@ try {
   const shown = Number(simpleCell.replace(/\s/g, "").replace(",", ".").replace("−", "-"));
   assert.ok(Math.abs(shown - job.result.aggregations.simple.estimate) < 1e-4, `simple ATT shown ${simpleCell} vs ${job.result.aggregations.simple.estimate}`);
   assert.equal(await page.locator("#imp-groups tbody tr").count(), job.result.aggregations.group.terms.length);
+  // Robustness: the placebo row, then one row per cohort left out.
+  assert.equal(await page.locator("#imp-checks table").nth(1).locator("tbody tr").count(), job.result.robustness.leave_one_out.length);
+  assert.match(await page.locator("#imp-checks").textContent(), /Placebo : traitement avancé de 2 ans/);
   assert.ok(await page.locator("#imp-plot svg path").count() > 0, "event-time chart drawn");
   await shot("20-impact");
   const impRep = await fetchReport(page, "#imp-report-html", "#imp-report-pdf");
   assert.equal(impRep.status, 200);
   assert.ok(impRep.html.includes("Évaluation d&#39;impact") && impRep.html.includes("<svg"), "the impact report has its title and chart");
+  assert.ok(impRep.html.includes("Robustesse de l&#39;effet global") || impRep.html.includes("Robustesse de l'effet global"), "the report has the robustness checks");
   assert.equal(impRep.type, "application/pdf");
   assert.equal(impRep.head, "%PDF-");
   // Sun & Abraham from the same form: the ATT shown is the job's, with its reading and the

@@ -364,3 +364,42 @@ TEST(EventStudy, CountsTheFirmsOfTheRowsItUses) {
 
 }  // namespace
 }  // namespace poles::impact
+
+namespace poles::impact {
+namespace {
+
+// The sup-t critical value against its closed forms: k independent estimates, the normal
+// quantile of (1 + 0.95^(1/k)) / 2 (2.80 for k = 10); k identical ones, the pointwise 1.96.
+// Seeded: the same seed gives the same value.
+TEST(EventStudy, SupTCriticalValueMatchesItsClosedForms) {
+  const Eigen::MatrixXd independent = Eigen::MatrixXd::Identity(10, 10) * 0.04;
+  const double c10 = sup_t_critical(independent, 0.05, 7, 20000);
+  EXPECT_NEAR(c10, 2.8027, 0.03);
+  EXPECT_EQ(c10, sup_t_critical(independent, 0.05, 7, 20000));
+  const Eigen::MatrixXd same = Eigen::MatrixXd::Constant(6, 6, 0.09);
+  EXPECT_NEAR(sup_t_critical(same, 0.05, 7, 20000), 1.95996, 0.03);
+  EXPECT_TRUE(std::isnan(sup_t_critical(Eigen::MatrixXd(0, 0), 0.05, 7)));
+}
+
+// The event studies' bands: every estimated term within ± c × its error, c above the pointwise
+// critical value and below the Bonferroni one; the reference has none.
+TEST(EventStudy, TermsCarryTheirUniformBand) {
+  const auto p = staggered_panel(3);
+  auto in = sunab_input(p);
+  auto r = sun_abraham(in);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  int estimated = 0;
+  for (const auto& t : r->terms) estimated += t.e != in.reference && std::isfinite(t.coef);
+  const double c = r->uniform_critical_value;
+  EXPECT_GT(c, 1.97);
+  // Bonferroni: the normal quantile of 1 − 0.025 / k.
+  EXPECT_LT(c, 3.6) << estimated << " terms";
+  for (const auto& t : r->terms) {
+    if (t.e == in.reference || !std::isfinite(t.coef)) continue;
+    EXPECT_NEAR(t.band_high - t.coef, c * t.se, 1e-12) << t.e;
+    EXPECT_LT(t.band_low, t.ci_low) << t.e;
+  }
+}
+
+}  // namespace
+}  // namespace poles::impact
