@@ -1747,9 +1747,10 @@ async function pageImpact(root, params) {
 }
 
 function estimateRows(rows, keyLabel, key) {
-  const v = (x, d = 4) => (x === null || x === undefined ? "s" : fmt(x, d));
-  return table([{ label: keyLabel, value: key }, { label: t("imp.estimate"), num: true, value: (r) => v(r.estimate) }, { label: t("imp.se"), num: true, value: (r) => v(r.se) },
-    { label: t("imp.ci"), num: true, value: (r) => `[${v(r.ci_low)} ; ${v(r.ci_high)}]` }], rows);
+  // Masked: "s"; a row whose estimation failed (note) says so.
+  const v = (x, d = 4, r = {}) => (x === null || x === undefined ? (r.note ? t(`imp.by_note.${r.note}`) : "s") : fmt(x, d));
+  return table([{ label: keyLabel, value: key }, { label: t("imp.estimate"), num: true, value: (r) => v(r.estimate, 4, r) }, { label: t("imp.se"), num: true, value: (r) => (r.note ? "" : v(r.se)) },
+    { label: t("imp.ci"), num: true, value: (r) => (r.note ? "" : `[${v(r.ci_low)} ; ${v(r.ci_high)}]`) }], rows);
 }
 
 // The plain reading of the headline estimate (a change in percent on a log outcome).
@@ -1786,7 +1787,7 @@ function showImpact(box, r, id) {
     el("section", { class: "card" }, el("h2", {}, t("imp.plot")), plot, estimateRows(ag.dynamic.terms, "e", (x) => x.key)),
     el("section", { class: "card", id: "imp-groups" }, el("h2", {}, t("imp.by_cohort")), estimateRows(ag.group.terms, t("imp.cohort"), (x) => x.key)),
     r.robustness ? el("section", { class: "card", id: "imp-checks" }, el("h2", {}, t("imp.robustness_title")),
-      estimateRows([{ name: t("imp.placebo", { k: r.robustness.placebo_shift }), ...r.robustness.placebo }], "", (x) => x.name),
+      estimateRows([{ name: t("imp.placebo", { k: r.robustness.placebo_shift }), ...r.robustness.placebo, note: r.robustness.placebo_note }], "", (x) => x.name),
       el("p", { class: "muted" }, t("imp.placebo_help", { k: r.robustness.placebo_shift })),
       estimateRows(r.robustness.leave_one_out, t("imp.left_out_cohort"), (x) => x.cohort)) : "");
     chart(plot, band(ag.dynamic.terms, "key"));

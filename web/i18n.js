@@ -240,7 +240,7 @@ const fr = {
   "imp.by_singular": "Pas de test d'égalité : la matrice de variance des estimations est singulière.", "imp.by_ungrouped": "{n} observations d'entreprises traitées sans groupe sont laissées de côté.",
   "imp.by_method.split": "Chaque groupe est estimé sur ses propres entreprises ; les groupes sont des échantillons indépendants.",
   "imp.by_method.split_shared": "Chaque groupe est estimé séparément, avec pour témoins communs les entreprises jamais traitées ; le test tient compte de ces témoins partagés (fonctions d'influence).",
-  "imp.by_method.interaction": "Une seule régression : le traitement croisé avec chaque groupe, mêmes effets fixes et mêmes témoins ; le test utilise la matrice de variance de la régression.", "imp.stage.groups": "groupes",
+  "imp.by_method.interaction": "Une seule régression : le traitement croisé avec chaque groupe, mêmes effets fixes et mêmes témoins ; le test utilise la matrice de variance de la régression.", "imp.stage.groups": "groupes", "imp.stage.placebo": "placebo", "imp.stage.leave one out": "exclusion de chaque cohorte",
   "imp.stage.queued": "en attente", "imp.stage.firm panel": "panel des entreprises", "imp.stage.estimating": "estimation", "imp.stage.ATT(g,t)": "effets par cohorte et année", "imp.stage.bootstrap": "bootstrap", "imp.stage.aggregation simple": "agrégation globale", "imp.stage.aggregation dynamic": "agrégation dynamique", "imp.stage.aggregation group": "agrégation par cohorte", "imp.stage.aggregation calendar": "agrégation par année", "imp.stage.done": "fin",
 };
 const en = {
@@ -484,7 +484,7 @@ const en = {
   "imp.by_singular": "No equality test: the covariance of the estimates is singular.", "imp.by_ungrouped": "{n} rows of treated firms without a group are left out.",
   "imp.by_method.split": "Each group is estimated on its own firms; the groups are independent samples.",
   "imp.by_method.split_shared": "Each group is estimated on its own, against the never-treated firms as common controls; the test accounts for these shared controls (influence functions).",
-  "imp.by_method.interaction": "One regression: the treatment interacted with each group, the same fixed effects and controls; the test uses the regression's covariance.", "imp.stage.groups": "groups",
+  "imp.by_method.interaction": "One regression: the treatment interacted with each group, the same fixed effects and controls; the test uses the regression's covariance.", "imp.stage.groups": "groups", "imp.stage.placebo": "placebo", "imp.stage.leave one out": "each cohort left out",
   "imp.stage.queued": "queued", "imp.stage.firm panel": "firm panel", "imp.stage.estimating": "estimating", "imp.stage.ATT(g,t)": "effects by cohort and year", "imp.stage.bootstrap": "bootstrap", "imp.stage.aggregation simple": "overall aggregation", "imp.stage.aggregation dynamic": "dynamic aggregation", "imp.stage.aggregation group": "aggregation by cohort", "imp.stage.aggregation calendar": "aggregation by year", "imp.stage.done": "end",
 };
 const dictionaries = { fr, en };

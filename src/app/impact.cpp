@@ -386,7 +386,9 @@ Result<ImpactSsc> apply_ssc(const Args& a, impact::VcovSpec& v) {
     s.cluster_adj = false;
     s.t_df = "conventional";
   } else if (s.preset == "lfe") {
-    s.fixef_k = "dimensions";
+    // lfe counts one per fixed effect not nested in the clustered adjustment, all of their
+    // levels in the residual variance (iid, robust).
+    s.fixef_k = v.kind == impact::VcovKind::kCluster ? "dimensions" : "full";
     s.cluster_df = "conventional";
   } else if (s.preset == "none") {
     s.adj = s.cluster_adj = false;
@@ -858,6 +860,8 @@ struct ByFit {
   std::vector<std::optional<size_t>> tested;
   std::vector<double> theta;
   Eigen::MatrixXd v;
+  // The treated firms in no group (left out of every group, in the overall estimate): hidden too.
+  std::set<double> ungrouped;
 };
 
 // Secondary suppression, then the test. The groups whose estimate is not shown would come back
@@ -870,7 +874,7 @@ Result<ImpactBy> conclude(ByFit fit, Check protected_union) {
   std::vector<char> hidden(groups.size());
   for (size_t g = 0; g < groups.size(); ++g) hidden[g] = !groups[g].estimate.has_value();
   for (size_t round = 0; round < groups.size(); ++round) {
-    bool any = false;
+    bool any = !fit.ungrouped.empty();
     for (size_t g = 0; g < groups.size(); ++g) any = any || (hidden[g] && !fit.treated[g].empty());
     if (!any) break;
     POLES_ASSIGN_OR_RETURN(const bool ok, protected_union(hidden));
@@ -921,9 +925,12 @@ Result<ImpactBy> by_interaction(const Frame& f, const Args& a, const Columns& c,
                                  f.rows(), kMaxInteractionValues));
   POLES_ASSIGN_OR_RETURN(const auto treat_all, f.numeric(c.x.front()));
   std::vector<char> keep(f.rows(), 1);
+  POLES_ASSIGN_OR_RETURN(const auto all_ids, firm_ids(f, c));
+  std::set<double> ungrouped;
   for (size_t i = 0; i < f.rows(); ++i) {
     const bool treated = treat_all[i] != 0 && !std::isnan(treat_all[i]);
     keep[i] = !bg.dropped[i] && !(bg.groups.code[i] < 0 && treated);
+    if (bg.groups.code[i] < 0 && treated) ungrouped.insert(all_ids[i]);
   }
   Frame g = f.subset(keep);
   std::vector<int32_t> code;
@@ -959,6 +966,7 @@ Result<ImpactBy> by_interaction(const Frame& f, const Args& a, const Columns& c,
                          poisson ? run_ppml(g, a, gc, &cap) : run_ols(g, a, gc, &cap));
   ByFit fit;
   fit.by = ImpactBy{c.by, "interaction", c.x.front(), true, {}, {}, 0};
+  fit.ungrouped = ungrouped;
   std::vector<Eigen::Index> index;
   for (size_t j = 0; j < names.size(); ++j) {
     ImpactGroup grp;
@@ -997,7 +1005,7 @@ Result<ImpactBy> by_interaction(const Frame& f, const Args& a, const Columns& c,
   // The hidden groups' treated firms together, among the rows the regression used.
   const auto treated = fit.treated;
   return conclude(std::move(fit), [&](const std::vector<char>& hidden) -> Result<bool> {
-    std::set<double> all;
+    std::set<double> all = ungrouped;
     for (size_t j = 0; j < hidden.size(); ++j)
       if (hidden[j]) all.insert(treated[j].begin(), treated[j].end());
     return enough_firms(static_cast<int64_t>(all.size()));
@@ -1006,8 +1014,11 @@ Result<ImpactBy> by_interaction(const Frame& f, const Args& a, const Columns& c,
 
 // Each group's own estimation (did, sunab, match) on its rows and the shared never-treated rows;
 // the headline of each (the overall ATT), with analytic errors (the test's).
+// main_groups: the DiD's cohorts in the overall estimate (a cohort treated from the first period,
+// or after the last, is not: its firms are not the overall effect's treated).
 Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const ByGroups& bg,
-                          const std::string& estimator, const ImpactProgress* progress) {
+                          const std::string& estimator, const std::vector<int>& main_groups,
+                          const ImpactProgress* progress) {
   const bool did = estimator == "did";
   const impact::Codes& groups = bg.groups;
   if (bg.any_shared && !did)
@@ -1038,6 +1049,12 @@ Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const
   } else {
     POLES_ASSIGN_OR_RETURN(treat, f.numeric(c.group));
   }
+  // A row of a firm treated in the overall estimate.
+  const auto in_main = [&](double g) {
+    if (!(g != 0) || std::isnan(g)) return false;
+    return !did || std::find(main_groups.begin(), main_groups.end(), static_cast<int>(g)) !=
+                       main_groups.end();
+  };
   // did: the clusters the influence is summed over (as its errors), by unit.
   std::map<int64_t, int64_t> cluster_of;
   if (did && !c.cluster.empty()) {
@@ -1053,11 +1070,13 @@ Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const
     std::map<int64_t, double> influence;
     Status failed = Status::ok();
   };
-  const auto run = [&](const std::vector<char>& in) {
+  // with_ungrouped: the treated rows in no group too (the union of what is hidden).
+  const auto run = [&](const std::vector<char>& in, bool with_ungrouped) {
     std::vector<char> keep(f.rows(), 0);
     for (size_t i = 0; i < f.rows(); ++i) {
       const int32_t k = groups.code[i];
-      keep[i] = (k >= 0 && in[static_cast<size_t>(k)]) || bg.shared[i];
+      keep[i] = (k >= 0 && in[static_cast<size_t>(k)]) || bg.shared[i] ||
+                (with_ungrouped && bg.dropped[i]);
     }
     const Frame sub = f.subset(keep);
     Run out;
@@ -1086,6 +1105,8 @@ Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const
   };
   ByFit fit;
   fit.by = ImpactBy{c.by, "split", did ? "simple" : "att", bg.any_shared, {}, {}, 0};
+  for (size_t i = 0; i < f.rows(); ++i)
+    if (bg.dropped[i] && in_main(treat[i])) fit.ungrouped.insert(ids[i]);
   std::vector<int32_t> level;                    // of each group shown
   std::vector<std::map<int64_t, double>> terms;  // did: by cluster (or unit)
   std::vector<double> variance;
@@ -1098,12 +1119,12 @@ Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const
     for (size_t i = 0; i < f.rows(); ++i) {
       if (groups.code[i] != static_cast<int32_t>(k)) continue;
       ++own;
-      if (treat[i] != 0 && !std::isnan(treat[i])) treated.insert(ids[i]);
+      if (in_main(treat[i])) treated.insert(ids[i]);
     }
     if (own == 0) continue;  // a level left to the shared controls (the cohort 0)
     std::vector<char> in(levels, 0);
     in[k] = 1;
-    Run r = run(in);
+    Run r = run(in, false);
     if (r.failed.code() == ErrorCode::kCancelled) return r.failed;
     ImpactGroup grp;
     grp.key = groups.labels[k];
@@ -1159,7 +1180,7 @@ Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const
     std::vector<char> in(levels, 0);
     for (size_t j = 0; j < hidden.size(); ++j)
       if (hidden[j]) in[static_cast<size_t>(level[j])] = 1;
-    const Run r = run(in);
+    const Run r = run(in, true);
     if (r.failed.code() == ErrorCode::kCancelled) return r.failed;
     return r.att && r.att->estimate.has_value();
   });
@@ -1169,7 +1190,10 @@ Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const
 // -------------------------------------------------------------------------
 
 // The placebo and leave-one-cohort-out estimates of the overall effect (ImpactRobustness).
+// cohorts: the overall estimate's (a cohort treated from the first period, or after the last,
+// is not one of them).
 Result<ImpactRobustness> did_robustness(const Frame& f, const Args& a, const Columns& c,
+                                        const std::vector<int>& cohorts,
                                         const ImpactProgress* progress) {
   ImpactRobustness out;
   out.placebo_shift = a.integer("placebo_shift");
@@ -1182,9 +1206,6 @@ Result<ImpactRobustness> did_robustness(const Frame& f, const Args& a, const Col
   if (progress) inner.cancelled = progress->cancelled;
   POLES_ASSIGN_OR_RETURN(const auto group, f.numeric(c.group));
   POLES_ASSIGN_OR_RETURN(const auto time, f.numeric(c.time));
-  std::set<double> cohorts;
-  for (double g : group)
-    if (g > 0) cohorts.insert(g);
   if (cohorts.size() > static_cast<size_t>(kMaxGroups))
     return bad_param(
         "robustness", "1",
@@ -1193,8 +1214,14 @@ Result<ImpactRobustness> did_robustness(const Frame& f, const Args& a, const Col
   // compared over the pairs of periods they are seen in (their later rows are gone).
   {
     step(progress, 0.95, "placebo");
+    // The rows before treatment and its anticipation; a firm whose moved treatment would not be a
+    // period (0 or less) has no placebo comparison and leaves.
+    const int anticipation = a.integer("anticipation");
     std::vector<char> keep(f.rows());
-    for (size_t i = 0; i < f.rows(); ++i) keep[i] = group[i] <= 0 || time[i] < group[i];
+    for (size_t i = 0; i < f.rows(); ++i) {
+      const bool treated = group[i] > 0;
+      keep[i] = !treated || (time[i] < group[i] - anticipation && group[i] - out.placebo_shift > 0);
+    }
     Frame placebo = f.subset(keep);
     std::vector<double> moved;
     for (size_t i = 0; i < f.rows(); ++i)
@@ -1214,7 +1241,7 @@ Result<ImpactRobustness> did_robustness(const Frame& f, const Args& a, const Col
   }
   // Each cohort left out in turn.
   size_t done = 0;
-  for (const double g : cohorts) {
+  for (const int g : cohorts) {
     if (cancelled(progress)) return Status::cancelled("the estimation was cancelled");
     step(progress, 0.95 + 0.05 * static_cast<double>(done++) / static_cast<double>(cohorts.size()),
          "leave one out");
@@ -1222,7 +1249,7 @@ Result<ImpactRobustness> did_robustness(const Frame& f, const Args& a, const Col
     for (size_t i = 0; i < f.rows(); ++i) keep[i] = group[i] != g;
     auto r = run_did(f.subset(keep), base, c, &inner);
     ImpactLeaveOut row;
-    row.cohort = static_cast<int>(g);
+    row.cohort = g;
     if (r.has_value()) {
       const auto& s = r->aggregations.simple;
       row.estimate = s.estimate;
@@ -1231,6 +1258,8 @@ Result<ImpactRobustness> did_robustness(const Frame& f, const Args& a, const Col
       row.ci_high = s.ci_high;
     } else if (r.error().code() == ErrorCode::kCancelled) {
       return r.error();
+    } else {
+      row.note = "not_estimable";
     }
     out.leave_one_out.push_back(row);
   }
@@ -1238,15 +1267,17 @@ Result<ImpactRobustness> did_robustness(const Frame& f, const Args& a, const Col
 }
 
 Result<ImpactBy> by_estimate(const Frame& f, const Args& a, const Columns& c,
-                             const std::string& estimator, const ImpactProgress* progress) {
+                             const std::string& estimator, const std::vector<int>& main_groups,
+                             const ImpactProgress* progress) {
   if (estimator == "event")
     return bad_param("by", c.by,
                      "the two-way event study has no single effect to compare across groups: "
                      "sunab (its ATT by group) or did");
   POLES_ASSIGN_OR_RETURN(const auto groups, by_groups(f, c));
-  POLES_ASSIGN_OR_RETURN(ImpactBy by, estimator == "ols" || estimator == "ppml"
-                                          ? by_interaction(f, a, c, groups, estimator == "ppml")
-                                          : by_split(f, a, c, groups, estimator, progress));
+  POLES_ASSIGN_OR_RETURN(ImpactBy by,
+                         estimator == "ols" || estimator == "ppml"
+                             ? by_interaction(f, a, c, groups, estimator == "ppml")
+                             : by_split(f, a, c, groups, estimator, main_groups, progress));
   for (size_t i = 0; i < f.rows(); ++i) by.ungrouped += groups.dropped[i];
   if (c.by == "size_class") {  // from the smallest firms to the largest
     static constexpr std::array<std::string_view, 4> kOrder = {"tpe", "pme", "eti", "ge"};
@@ -1265,6 +1296,9 @@ Result<ImpactEstimate> estimate(const Frame& all, const Args& a, const Columns& 
   const std::string& estimator = a.text("estimator");
   if (!c.formula.empty() && estimator != "ols" && estimator != "ppml")
     return bad_param("formula", c.formula, "a formula is for the regressions, ols and ppml");
+  if (ssc_given(a) && estimator != "ols" && estimator != "ppml")
+    return bad_param("ssc", a.text("ssc"),
+                     "the small-sample conventions are the OLS regression's (estimator=ols)");
   // The rows kept by subset=, e.g. region == 84.
   std::optional<Frame> kept;
   if (!a.text("subset").empty()) {
@@ -1290,10 +1324,13 @@ Result<ImpactEstimate> estimate(const Frame& all, const Args& a, const Columns& 
   if (a.integer("robustness") == 1) {
     if (!r.did)
       return bad_param("robustness", "1", "the robustness checks are the DiD's (estimator=did)");
-    POLES_ASSIGN_OR_RETURN(r.did->robustness, did_robustness(f, a, c, progress));
+    POLES_ASSIGN_OR_RETURN(r.did->robustness,
+                           did_robustness(f, a, c, r.did->data.groups, progress));
   }
   if (!c.by.empty()) {
-    POLES_ASSIGN_OR_RETURN(auto by, by_estimate(f, a, c, estimator, progress));
+    POLES_ASSIGN_OR_RETURN(
+        auto by,
+        by_estimate(f, a, c, estimator, r.did ? r.did->data.groups : std::vector<int>{}, progress));
     if (r.did) r.did->by = std::move(by);
     if (r.ols) r.ols->by = std::move(by);
     if (r.event) r.event->by = std::move(by);

@@ -205,8 +205,9 @@ POLES_JSON(ImpactDidAggregations, simple, dynamic, group, calendar)
 struct ImpactLeaveOut {
   int cohort = 0;
   std::optional<double> estimate, se, ci_low, ci_high;
+  tj::Omittable<std::string> note;  // "not_estimable" without the cohort
 };
-POLES_JSON(ImpactLeaveOut, cohort, estimate, se, ci_low, ci_high)
+POLES_JSON(ImpactLeaveOut, cohort, estimate, se, ci_low, ci_high, note)
 struct ImpactRobustness {
   int placebo_shift = 0;
   ImpactDidOverall placebo;

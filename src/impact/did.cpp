@@ -396,23 +396,23 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
       // sum of its observations' terms (n times its share of θ̂ − θ).
       const auto te = static_cast<Eigen::Index>(sp.te), tb = static_cast<Eigen::Index>(sp.base);
       double sum[2][2] = {{0, 0}, {0, 0}}, mass[2][2] = {{0, 0}, {0, 0}};  // [treated][at t]
-      int64_t units[2] = {0, 0};
+      int64_t units[2][2] = {{0, 0}, {0, 0}};  // [treated][at t]: units observed
       for (const Eigen::Index k : sample) {
         const auto u = static_cast<Eigen::Index>(keep[static_cast<size_t>(k)]);
         const int treated = res.unit_group[static_cast<size_t>(k)] == g;
         const double wk = res.unit_weight[static_cast<size_t>(k)];
-        bool seen_here = false;
         for (const auto& [slot, at] : {std::pair{1, te}, std::pair{0, tb}}) {
           const double y = Y(u, at);
           if (!std::isfinite(y)) continue;
           sum[treated][slot] += wk * y;
           mass[treated][slot] += wk;
-          seen_here = true;
+          ++units[treated][slot];
         }
-        units[treated] += seen_here;
       }
-      sp.cell.treated = units[1];
-      sp.cell.controls = units[0];
+      // A side rests on the fewer of its units observed at t and at the base (each mean is one
+      // figure of its own).
+      sp.cell.treated = std::min(units[1][0], units[1][1]);
+      sp.cell.controls = std::min(units[0][0], units[0][1]);
       for (const auto& side : mass) {
         if (side[0] <= 0 || side[1] <= 0) {
           sp.empty = true;

@@ -14,10 +14,12 @@
 namespace poles::impact {
 namespace {
 
-// The uniform band of the terms at `which` (covariance `cov`, in that order).
+// The uniform band of the terms at `which` (covariance `cov`, in that order), never narrower than
+// the pointwise intervals (critical value `pointwise`: Student's with few clusters).
 void set_band(std::vector<EventTerm>& terms, const std::vector<size_t>& which,
-              const Eigen::MatrixXd& cov, double alpha, uint64_t seed, double& critical) {
-  critical = sup_t_critical(cov, alpha, seed);
+              const Eigen::MatrixXd& cov, double alpha, uint64_t seed, double pointwise,
+              double& critical) {
+  critical = std::max(sup_t_critical(cov, alpha, seed), pointwise);
   for (auto& t : terms) t.band_low = t.band_high = t.coef;  // the reference: 0
   for (const size_t k : which) {
     auto& t = terms[k];
@@ -129,7 +131,7 @@ Result<EventStudyResult> event_study(const EventStudyInput& in) {
   for (size_t a = 0; a < at.size(); ++a)
     for (size_t b = 0; b < at.size(); ++b)
       cov(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) = fit.vcov(at[a], at[b]);
-  set_band(out.terms, which, cov, in.alpha, in.seed, out.uniform_critical_value);
+  set_band(out.terms, which, cov, in.alpha, in.seed, q, out.uniform_critical_value);
   out.fit = std::move(fit);
   return out;
 }
@@ -358,7 +360,7 @@ Result<SunAbrahamResult> sun_abraham(const SunAbrahamInput& in) {
     }
     Eigen::MatrixXd W(static_cast<Eigen::Index>(rows_w.size()), k_fit);
     for (size_t r = 0; r < rows_w.size(); ++r) W.row(static_cast<Eigen::Index>(r)) = rows_w[r];
-    set_band(out.terms, which, W * fit.vcov * W.transpose(), in.alpha, in.seed,
+    set_band(out.terms, which, W * fit.vcov * W.transpose(), in.alpha, in.seed, q,
              out.uniform_critical_value);
   }
   for (const auto& [c, at] : estimated) out.cells.push_back(c);

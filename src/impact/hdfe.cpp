@@ -771,47 +771,56 @@ Result<OlsResult> feols(OlsInput in) {
     if (code != nullptr) return Eigen::MatrixXd(sums.transpose() * sums);
     return Eigen::MatrixXd(m.selfadjointView<Eigen::Lower>());
   };
+  // K of the adjustment (fixest's fixef.K; FixedEffectCount), given the cluster variables
+  // (none: nothing is nested, and kNested counts the fixed effects in full).
+  const auto k_of = [&](const std::vector<FixedEffect>& cl) {
+    const double kx = static_cast<double>(res.k);
+    if (in.fe.empty() || in.vcov.fixef_k == FixedEffectCount::kFull) return K;
+    int nested_count = 0;
+    double nested_levels = 0;
+    for (const auto& f : in.fe) {
+      bool nested = false;
+      for (const auto& c : cl) nested = nested || nested_in(f, c);
+      nested_count += nested;
+      if (nested) nested_levels += f.levels - 1;
+    }
+    const auto fe_count = static_cast<int>(in.fe.size());
+    switch (in.vcov.fixef_k) {
+      case FixedEffectCount::kNested:
+        if (nested_count == 0) return K;
+        // Every fixed effect nested: the regressors and the intercept they absorbed.
+        return nested_count == fe_count ? kx + 1 : std::max(K - nested_levels, kx + 1);
+      case FixedEffectCount::kNone:
+        return kx;
+      case FixedEffectCount::kDimensions:
+        return std::max(kx + (fe_count - nested_count), kx + 1);
+      case FixedEffectCount::kFull:
+        break;
+    }
+    return K;
+  };
   switch (in.vcov.kind) {
-    case VcovKind::kIid:
-      // Without clusters nothing is nested: the fixed effects count in full (plm's within df).
-      res.vcov = bread * (ssr / (in.vcov.adjust ? nd - K : nd - 1));
-      res.df_t = nd - K;
+    case VcovKind::kIid: {
+      // SSR / (n − 1) × (n − 1) / (n − K): without clusters the fixed effects count in full
+      // under the default (plm's within degrees of freedom).
+      const double k_adj = k_of({});
+      res.vcov = bread * (ssr / (in.vcov.adjust ? nd - k_adj : nd - 1));
+      res.df_t = nd - k_adj;
       break;
+    }
     case VcovKind::kHetero: {
-      res.vcov = bread * meat(nullptr, 0) * bread * (in.vcov.adjust ? nd / (nd - K) : 1.0);
-      res.df_t = nd - K;
+      // Each row its own cluster: (n − 1) / (n − K) and n / (n − 1) (HC1 with both).
+      const double k_adj = k_of({});
+      double adj = 1;
+      if (in.vcov.adjust) adj *= (nd - 1) / (nd - k_adj);
+      if (in.vcov.cluster_adjust) adj *= nd / (nd - 1);
+      res.vcov = bread * meat(nullptr, 0) * bread * adj;
+      res.df_t = nd - k_adj;
       break;
     }
     case VcovKind::kCluster: {
       auto& cl = in.vcov.clusters;
-      // K of the adjustment (fixest's fixef.K; FixedEffectCount).
-      const double kx = static_cast<double>(res.k);
-      double k_adj = K;
-      if (!in.fe.empty() && in.vcov.fixef_k != FixedEffectCount::kFull) {
-        int nested_count = 0;
-        double nested_levels = 0;
-        for (const auto& f : in.fe) {
-          bool nested = false;
-          for (const auto& c : cl) nested = nested || nested_in(f, c);
-          nested_count += nested;
-          if (nested) nested_levels += f.levels - 1;
-        }
-        const auto fe_count = static_cast<int>(in.fe.size());
-        switch (in.vcov.fixef_k) {
-          case FixedEffectCount::kNested:
-            // Every fixed effect nested: the regressors and the intercept they absorbed.
-            k_adj = nested_count == fe_count ? kx + 1 : std::max(K - nested_levels, kx + 1);
-            break;
-          case FixedEffectCount::kNone:
-            k_adj = kx;
-            break;
-          case FixedEffectCount::kDimensions:
-            k_adj = std::max(kx + (fe_count - nested_count), kx + 1);
-            break;
-          case FixedEffectCount::kFull:
-            break;
-        }
-      }
+      const double k_adj = k_of(cl);
       int32_t g = cl[0].levels;
       for (const auto& c : cl) g = std::min(g, c.levels);
       res.clusters = g;

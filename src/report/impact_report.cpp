@@ -188,7 +188,8 @@ void robustness_section(std::string& h, const app::ImpactRobustness& r, std::str
       fmt::format("{} {} {}",
                   tr(lang, "Placebo : traitement avancé de", "Placebo: treatment moved"),
                   r.placebo_shift, tr(lang, "ans", "years earlier")),
-      r.placebo, lang, r.placebo_note ? kNone : kSecret);
+      r.placebo, lang,
+      r.placebo_note ? (lang == "en" ? "not estimable" : "non estimable") : kSecret);
   h += fmt::format(
       "</tbody></table><p class=\"muted\">{}</p>",
       tr(lang,
@@ -197,7 +198,9 @@ void robustness_section(std::string& h, const app::ImpactRobustness& r, std::str
          "The placebo moves every entry earlier and uses only the years before the true entry: "
          "a clearly non-zero effect points to a prior trend or anticipation."));
   h += estimate_head(lang, tr(lang, "Cohorte exclue", "Cohort left out"));
-  for (const auto& x : r.leave_one_out) h += estimate_row(std::to_string(x.cohort), x, lang);
+  for (const auto& x : r.leave_one_out)
+    h += estimate_row(std::to_string(x.cohort), x, lang,
+                      x.note ? (lang == "en" ? "not estimable" : "non estimable") : kSecret);
   h += "</tbody></table></section>";
 }
 

@@ -25,10 +25,11 @@ namespace {
 // units, each unit of a size class (a, b, c: unit mod 3, across cohorts) whose effect is
 // effect[class] from its treatment on; unit level, a random walk, common trend and noise (sd 0.5),
 // seeded.
-// `small_class`: units of a fourth class d (the first two treated in 2003, the others never).
+// `small_class`: units of a fourth class d (the first two treated in 2003, the others never);
+// with `unlabelled`, those units have no class (empty).
 // `anticipation`: an effect in the two periods before treatment (a pre-trend).
 impact::Frame panel(const std::array<double, 3>& effect, uint64_t seed, int small_class = 0,
-                    double anticipation = 0) {
+                    double anticipation = 0, bool unlabelled = false) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> noise(0, 0.5);
   std::vector<double> unit, year, first, y;
@@ -44,7 +45,8 @@ impact::Frame panel(const std::array<double, 3>& effect, uint64_t seed, int smal
       unit.push_back(u);
       year.push_back(t);
       first.push_back(g);
-      size.push_back(std::string(1, static_cast<char>('a' + s)));
+      size.push_back(s == 3 && unlabelled ? std::string()
+                                          : std::string(1, static_cast<char>('a' + s)));
       y.push_back(level + walk + 0.1 * (t - 2001) +
                   (g != 0 && t >= g ? effect[static_cast<size_t>(std::min(s, 2))] : 0) +
                   (g != 0 && t < g && t >= g - 2 ? anticipation : 0) + noise(rng));
@@ -245,7 +247,7 @@ TEST(ImpactBy, AGroupOfTwoTreatedFirmsIsMaskedWithTheSmallestOther) {
     ASSERT_EQ(by->groups.size(), 4u) << estimator;
     std::map<std::string, bool> shown;
     for (const auto& g : by->groups) shown[g.key] = g.estimate.has_value();
-    // Classes a, b, c hold 150, 150 and 150 treated units (b's first: the smallest by its key).
+    // Classes a, b, c hold 150 treated units each: the first of them, a, is masked with d.
     EXPECT_FALSE(shown["d"]) << estimator;
     EXPECT_EQ(std::count_if(shown.begin(), shown.end(), [](const auto& x) { return !x.second; }), 2)
         << estimator;
@@ -278,6 +280,19 @@ TEST(ImpactRobustness, PlaceboFindsAnAnticipationAndLeavingACohortOutKeepsTheEff
   EXPECT_LT(std::abs(*pl.estimate - 0.5), 3 * *pl.se);
 }
 
+// Two treated firms without a class: left out of every class but in the overall effect, they are
+// hidden as a masked class would be — the smallest class is masked with them.
+TEST(ImpactBy, TreatedFirmsWithoutAGroupAreProtectedAsAHiddenGroup) {
+  const auto r = run(panel({0.5, 1.0, 1.5}, 15, 10, 0, true), with(kDid, {{"by", "size"}}));
+  ASSERT_TRUE(r.did && r.did->by);
+  const ImpactBy& by = *r.did->by;
+  EXPECT_EQ(by.ungrouped, 2 * 8) << "two firms, eight periods";
+  ASSERT_EQ(by.groups.size(), 3u);
+  EXPECT_FALSE(by.groups[0].estimate.has_value()) << "a: masked with the ungrouped firms";
+  EXPECT_TRUE(by.groups[1].estimate && by.groups[2].estimate);
+  EXPECT_EQ(by.equality.df, 1);
+}
+
 TEST(ImpactBy, RefusesWhatItCannotCompare) {
   const auto f = panel({1.0, 1.0, 1.0}, 14);
   const auto refused = [&](Params p, const std::string& needle) {
@@ -293,6 +308,7 @@ TEST(ImpactBy, RefusesWhatItCannotCompare) {
   refused(with(kDid, {{"estimator", "sunab"}, {"by", "first"}}), "share the never-treated");
   refused(with(kDid, {{"by", "nothing"}}), "no column 'nothing'");
   refused(with(kDid, {{"estimator", "sunab"}, {"robustness", "1"}}), "the DiD's");
+  refused(with(kDid, {{"ssc", "plm"}}), "the OLS regression's");
   // A cohort alone has no not-yet-treated controls; errors clustered on the groups themselves.
   refused(with(kDid, {{"by", "first"}, {"control", "notyet"}}), "no not-yet-treated");
   refused(with(kDid, {{"by", "size"}, {"cluster", "size"}}), "clustered on the groups");

@@ -79,9 +79,12 @@ cat("LM_FIRM", format(sqrt(vcovCL(m, cluster = ~firm, type = "HC1")["capital", "
 TEST_F(GrunfeldSsc, IidErrorsArePlmsAndLmsWhateverThePreset) {
   ASSERT_TRUE(peer_.contains("PLM_IID") && peer_.contains("LM_IID")) << out_->output;
   EXPECT_NEAR(peer_["PLM_IID"], 0.02597821, 5e-9) << "fixest's vignette";
-  for (const char* preset : {"fixest", "plm", "lm"})
+  for (const char* preset : {"fixest", "plm", "lm", "lfe"})
     EXPECT_NEAR(se({{"vcov", "iid"}, {"ssc", preset}}), peer_["PLM_IID"], 1e-6 * peer_["PLM_IID"])
         << preset;
+  // The fixed effects left out of K: SSR / (n − 1) instead of SSR / (n − 30), by hand.
+  EXPECT_NEAR(se({{"vcov", "iid"}, {"ssc_fixef_k", "none"}}),
+              peer_["PLM_IID"] * std::sqrt(170.0 / 199.0), 1e-6 * peer_["PLM_IID"]);
 }
 
 TEST_F(GrunfeldSsc, FirmClusteredErrorsFollowEachPreset) {
