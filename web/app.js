@@ -1746,6 +1746,9 @@ async function pageImpact(root, params) {
   setTimeout(poll, 0);
 }
 
+// A p-value as read: below 0.001 it is "< 0,001" (a p of 1e-90 is not "0"); null: "—".
+const pValue = (p) => (p === null || p === undefined ? "—" : p < 0.001 ? `< ${fmt(0.001, 3)}` : fmt(p, 3));
+
 function estimateRows(rows, keyLabel, key) {
   // Masked: "s"; a row whose estimation failed (note) says so.
   const v = (x, d = 4, r = {}) => (x === null || x === undefined ? (r.note ? t(`imp.by_note.${r.note}`) : "s") : fmt(x, d));
@@ -1783,7 +1786,7 @@ function showImpact(box, r, id) {
     const ag = r.aggregations;
     box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.results")),
       estimateRows(["simple", "dynamic", "group", "calendar"].map((k) => ({ k, ...ag[k] })), t("imp.aggregation"), (x) => t(`imp.agg.${x.k}`)), readingLine(r),
-      el("p", { id: "imp-pretest" }, r.pretest.warning ? t("imp.pretest_singular", { n: fmt(r.pretest.df), units: fmt(r.data.units) }) : t("imp.pretest", { p: r.pretest.p === null ? "—" : fmt(r.pretest.p, 3), units: fmt(r.data.units) })), links),
+      el("p", { id: "imp-pretest" }, r.pretest.warning ? t("imp.pretest_singular", { n: fmt(r.pretest.df), units: fmt(r.data.units) }) : t("imp.pretest", { p: pValue(r.pretest.p), units: fmt(r.data.units) })), links),
     el("section", { class: "card" }, el("h2", {}, t("imp.plot")), plot, estimateRows(ag.dynamic.terms, "e", (x) => x.key)),
     el("section", { class: "card", id: "imp-groups" }, el("h2", {}, t("imp.by_cohort")), estimateRows(ag.group.terms, t("imp.cohort"), (x) => x.key)),
     r.robustness ? el("section", { class: "card", id: "imp-checks" }, el("h2", {}, t("imp.robustness_title")),
@@ -1794,7 +1797,7 @@ function showImpact(box, r, id) {
   } else if (r.estimator === "event" || r.estimator === "sunab") {
     const sunab = r.estimator === "sunab";
     box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.plot")), plot, estimateRows(r.terms, "e", (x) => x.e),
-      el("p", { id: "imp-pretest" }, r.pretrend.warning ? t("imp.pretrend_singular", { n: fmt(r.pretrend.df) }) : t("imp.pretrend", { p: fmt(r.pretrend.p, 3) })),
+      el("p", { id: "imp-pretest" }, r.pretrend.warning ? t("imp.pretrend_singular", { n: fmt(r.pretrend.df) }) : t("imp.pretrend", { p: pValue(r.pretrend.p) })),
       sunab ? [estimateRows([{ name: t("imp.att_sunab"), ...r.att }], "", (x) => x.name), readingLine(r),
         r.control_cohort ? el("p", {}, t("imp.control_last", { g: r.control_cohort })) : ""] : "", links),
     sunab ? el("section", { class: "card", id: "imp-cohorts" }, el("h2", {}, t("imp.by_cohort")),
@@ -1853,7 +1856,7 @@ async function byGroups(by) {
       { label: t("imp.se"), num: true, value: (g) => (g.estimate === null ? "" : v(g.se)) },
       { label: t("imp.by_reading"), num: true, value: shown },
       { label: t("imp.by_rows"), num: true, value: (g) => (g.rows === null ? "s" : fmt(g.rows)) }], by.groups),
-    el("p", { id: "imp-by-test" }, eq.stat === null ? t(eq.reason === "singular" ? "imp.by_singular" : "imp.by_no_test") : t("imp.by_test", { stat: fmt(eq.stat, 2), df: fmt(eq.df), p: eq.p < 0.001 ? "< 0,001".replace(",", lang === "en" ? "." : ",") : fmt(eq.p, 3) })),
+    el("p", { id: "imp-by-test" }, eq.stat === null ? t(eq.reason === "singular" ? "imp.by_singular" : "imp.by_no_test") : t("imp.by_test", { stat: fmt(eq.stat, 2), df: fmt(eq.df), p: pValue(eq.p) })),
     eq.left_out.length ? el("p", { class: "muted", id: "imp-by-left-out" }, t("imp.by_left_out", { list: eq.left_out.map(name).join(", ") })) : "",
     by.ungrouped ? el("p", { class: "muted" }, t("imp.by_ungrouped", { n: fmt(by.ungrouped) })) : "",
     el("p", { class: "muted" }, t(`imp.by_method.${method}`)));
