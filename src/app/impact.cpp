@@ -750,6 +750,23 @@ constexpr int kMaxGroups = 100;
 // The interaction's columns: groups × rows at most (as a formula's values).
 constexpr double kMaxInteractionValues = 20e6;
 
+// The parameters of a side estimation (a group's, a robustness check's): the overall one's with
+// analytic errors, neither by= nor robustness=, and `over` set.
+Result<Args> side_args(const Args& a, const Params& over) {
+  Params values = a.values();
+  values["bootstrap"] = "0";
+  values.erase("by");
+  values.erase("robustness");
+  for (const auto& [k, v] : over) values[k] = v;
+  return parse(impact_params(), values);
+}
+// A side estimation's progress: no share of its own, the overall one's cancellation.
+ImpactProgress side_progress(const ImpactProgress* progress) {
+  ImpactProgress inner;
+  if (progress) inner.cancelled = progress->cancelled;
+  return inner;
+}
+
 // The Wald test that the estimates `theta` (covariance v) are equal: the contrasts of each with
 // the first, of covariance D V D'.
 ImpactEquality equality_test(const std::vector<double>& theta, const Eigen::MatrixXd& v,
@@ -1036,12 +1053,8 @@ Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const
                      "cohort's effect is the group aggregation (aggregations.group); by cohort "
                      "takes control=never");
   // The groups' estimations: analytic errors (the test's; no bootstrap per group).
-  Params values = a.values();
-  values["bootstrap"] = "0";
-  values.erase("by");
-  POLES_ASSIGN_OR_RETURN(const Args ga, parse(impact_params(), values));
-  ImpactProgress inner;
-  if (progress) inner.cancelled = progress->cancelled;
+  POLES_ASSIGN_OR_RETURN(const Args ga, side_args(a, {}));
+  const ImpactProgress inner = side_progress(progress);
   POLES_ASSIGN_OR_RETURN(const auto ids, firm_ids(f, c));
   std::vector<double> treat;
   if (estimator == "match") {
@@ -1197,13 +1210,8 @@ Result<ImpactRobustness> did_robustness(const Frame& f, const Args& a, const Col
                                         const ImpactProgress* progress) {
   ImpactRobustness out;
   out.placebo_shift = a.integer("placebo_shift");
-  Params values = a.values();
-  values["bootstrap"] = "0";
-  values.erase("by");
-  values.erase("robustness");
-  POLES_ASSIGN_OR_RETURN(const Args base, parse(impact_params(), values));
-  ImpactProgress inner;
-  if (progress) inner.cancelled = progress->cancelled;
+  POLES_ASSIGN_OR_RETURN(const Args base, side_args(a, {}));
+  const ImpactProgress inner = side_progress(progress);
   POLES_ASSIGN_OR_RETURN(const auto group, f.numeric(c.group));
   POLES_ASSIGN_OR_RETURN(const auto time, f.numeric(c.time));
   if (cohorts.size() > static_cast<size_t>(kMaxGroups))
@@ -1227,9 +1235,7 @@ Result<ImpactRobustness> did_robustness(const Frame& f, const Args& a, const Col
     for (size_t i = 0; i < f.rows(); ++i)
       if (keep[i]) moved.push_back(group[i] > 0 ? group[i] - out.placebo_shift : group[i]);
     placebo.add_numeric(c.group, std::move(moved));
-    Params pv = values;
-    pv["panel"] = "pairs";
-    POLES_ASSIGN_OR_RETURN(const Args pa, parse(impact_params(), pv));
+    POLES_ASSIGN_OR_RETURN(const Args pa, side_args(a, {{"panel", "pairs"}}));
     auto r = run_did(placebo, pa, c, &inner);
     if (r.has_value()) {
       out.placebo = r->aggregations.simple;
