@@ -128,35 +128,6 @@ Result<CellEstimate> two_by_two(const Eigen::VectorXd& dy, const Eigen::VectorXd
   return out;
 }
 
-// Without covariates the three estimators reduce to the difference of the weighted mean changes
-// of the treated and of the controls; its influence function, on the cell's sample, is DRDID's.
-Result<CellEstimate> difference_of_means(const Eigen::VectorXd& dy, const Eigen::VectorXd& d,
-                                         const Eigen::VectorXd& w_in) {
-  const Eigen::Index n = dy.size();
-  const double wbar = w_in.mean();
-  double st = 0, sc = 0, yt = 0, yc = 0;
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const double w = w_in(i) / wbar;
-    if (d(i) > 0) {
-      st += w;
-      yt += w * dy(i);
-    } else {
-      sc += w;
-      yc += w * dy(i);
-    }
-  }
-  const double mt = yt / st, mc = yc / sc, pt = st / static_cast<double>(n),
-               pc = sc / static_cast<double>(n);
-  CellEstimate out;
-  out.att = mt - mc;
-  out.psi.resize(n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const double w = w_in(i) / wbar;
-    out.psi(i) = d(i) > 0 ? w * (dy(i) - mt) / pt : -w * (dy(i) - mc) / pc;
-  }
-  return out;
-}
-
 // Influence of estimating the weights pg_k / Σ pg (did's get_wif), times the ATTs they weigh:
 // wif·att for every unit, computed through per-group sums in O(units + keepers).
 Eigen::VectorXd weight_influence(const std::vector<int>& keeper_group,
@@ -184,7 +155,144 @@ Eigen::VectorXd weight_influence(const std::vector<int>& keeper_group,
   return out;
 }
 
+// The distinct values, ascending, without sorting every row: a panel's rows usually come by unit
+// (units ascending, periods repeating), so a value equal to the last one is skipped and one
+// already seen is found by bisection while the values seen so far are ascending.
+template <typename T>
+std::vector<T> sorted_unique(const std::vector<T>& values) {
+  std::vector<T> out;
+  bool ascending = true;
+  for (size_t i = 0; i < values.size(); ++i) {
+    const T v = values[i];
+    if (i > 0 && v == values[i - 1]) continue;
+    if (out.empty() || out.back() < v) {
+      out.push_back(v);
+    } else if (!ascending || !std::binary_search(out.begin(), out.end(), v)) {
+      out.push_back(v);
+      ascending = false;
+    }
+  }
+  if (!ascending) {
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
+  out.shrink_to_fit();
+  return out;
+}
+
+// Runs f(start, len) on two threads over halves of n units (one when n is small).
+template <typename F>
+void on_two_halves(Eigen::Index n, const F& f) {
+  if (n < (1 << 16)) {
+    f(Eigen::Index{0}, n);
+    return;
+  }
+  const Eigen::Index half = n / 2;
+  std::thread other([&] { f(half, n - half); });
+  f(Eigen::Index{0}, half);
+  other.join();
+}
+
 }  // namespace
+
+// Without covariates the three estimators reduce to the difference of the weighted mean changes
+// of the treated and of the controls (DRDID's influence function, on the cell's sample): a cell
+// keeps its means and shares and its values are computed from the outcomes when read.
+struct CellInfluence::Impl {
+  struct Cell {
+    enum class Kind : uint8_t { kZero, kMeans, kCrossSection, kSparse } kind = Kind::kZero;
+    int g = 0, horizon = 0;  // the treated group; the controls' (not yet treated: after horizon)
+    Eigen::Index te = 0, base = 0;
+    double scale = 1;                                 // kMeans: units / the cell's sample
+    double wbar = 1, mt = 0, mc = 0, pt = 1, pc = 1;  // kMeans
+    double mean[2][2] = {{0, 0}, {0, 0}};             // kCrossSection: [treated][at t]
+    double mass[2][2] = {{1, 1}, {1, 1}};             //
+    std::vector<int32_t> index;                       // kSparse: the sample's units, ascending
+    std::vector<double> value;                        //   and their values
+  };
+  Eigen::Index n = 0;
+  std::vector<int> group;      // of each unit (0 = never treated)
+  std::vector<double> weight;  // normalised to mean 1
+  Eigen::MatrixXd y;           // units × periods, NaN where not observed
+  bool not_yet = false;        // the not-yet-treated are controls too
+  bool pairs = false;          // kMeans: only the units observed at t and at the base
+  std::vector<Cell> cells;
+
+  // f(k, ψ(k, cell)) for the units k in [start, end) of the cell's sample.
+  template <typename F>
+  void visit(const Cell& c, Eigen::Index start, Eigen::Index end, const F& f) const {
+    if (c.kind == Cell::Kind::kZero) return;
+    if (c.kind == Cell::Kind::kSparse) {
+      auto it = std::lower_bound(c.index.begin(), c.index.end(), start);
+      for (; it != c.index.end() && *it < end; ++it)
+        f(Eigen::Index{*it}, c.value[static_cast<size_t>(it - c.index.begin())]);
+      return;
+    }
+    const double nd = static_cast<double>(n);
+    const bool means = c.kind == Cell::Kind::kMeans;
+    // ψ = n/m · w/w̄ · (Δy − mean)/share, with the sign of the side.
+    const double ft = c.scale / (c.wbar * c.pt), fc = -c.scale / (c.wbar * c.pc);
+    for (Eigen::Index k = start; k < end; ++k) {
+      const int gk = group[static_cast<size_t>(k)];
+      const bool treated = gk == c.g;
+      if (!treated && gk != 0 && !(not_yet && gk > c.horizon)) continue;
+      const double yt = y(k, c.te), yb = y(k, c.base);
+      if (means) {
+        const double dy = yt - yb;
+        if (pairs && !std::isfinite(dy)) continue;
+        const double wk = weight[static_cast<size_t>(k)];
+        f(k, treated ? wk * (dy - c.mt) * ft : wk * (dy - c.mc) * fc);
+      } else {
+        // The four means: a unit's influence is the sum of its observations' terms.
+        const int tr = treated ? 1 : 0;
+        const double wk = weight[static_cast<size_t>(k)], sign = treated ? 1.0 : -1.0;
+        double p = 0;
+        if (std::isfinite(yt)) p += sign * (wk * (yt - c.mean[tr][1]) / c.mass[tr][1]);
+        if (std::isfinite(yb)) p += sign * -(wk * (yb - c.mean[tr][0]) / c.mass[tr][0]);
+        f(k, nd * p);
+      }
+    }
+  }
+  // out[k - start] += s · ψ(k, cell) for k in [start, start + len).
+  void add(const Cell& c, double s, double* out, Eigen::Index start, Eigen::Index len) const {
+    visit(c, start, start + len, [&](Eigen::Index k, double psi) { out[k - start] += s * psi; });
+  }
+  double squared_norm(const Cell& c) const {
+    double sum = 0;
+    visit(c, 0, n, [&](Eigen::Index, double psi) { sum += psi * psi; });
+    return sum;
+  }
+};
+
+Eigen::Index CellInfluence::rows() const { return impl_ ? impl_->n : 0; }
+Eigen::Index CellInfluence::cols() const {
+  return impl_ ? static_cast<Eigen::Index>(impl_->cells.size()) : 0;
+}
+void CellInfluence::add_to(Eigen::Index c, double scale, Eigen::Ref<Eigen::VectorXd> out,
+                           Eigen::Index start) const {
+  impl_->add(impl_->cells[static_cast<size_t>(c)], scale, out.data(), start, out.size());
+}
+Eigen::VectorXd CellInfluence::col(Eigen::Index c) const {
+  Eigen::VectorXd v = Eigen::VectorXd::Zero(rows());
+  add_to(c, 1.0, v);
+  return v;
+}
+Eigen::MatrixXd CellInfluence::block(Eigen::Index start, Eigen::Index len,
+                                     const std::vector<Eigen::Index>& which) const {
+  const auto k = which.empty() ? cols() : static_cast<Eigen::Index>(which.size());
+  Eigen::MatrixXd out = Eigen::MatrixXd::Zero(len, k);
+  for (Eigen::Index j = 0; j < k; ++j) {
+    const auto c = which.empty() ? j : which[static_cast<size_t>(j)];
+    impl_->add(impl_->cells[static_cast<size_t>(c)], 1.0, out.col(j).data(), start, len);
+  }
+  return out;
+}
+double CellInfluence::squared_norm(Eigen::Index c) const {
+  return impl_->squared_norm(impl_->cells[static_cast<size_t>(c)]);
+}
+Eigen::MatrixXd CellInfluence::dense(const std::vector<Eigen::Index>& which) const {
+  return block(0, rows(), which);
+}
 
 Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
   const size_t rows = data.y.size();
@@ -198,9 +306,7 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
   if (!data.weights.empty() && data.weights.size() != rows)
     return Status::invalid_argument("one weight per row is needed");
   DidResult res;
-  res.periods = data.time;
-  std::sort(res.periods.begin(), res.periods.end());
-  res.periods.erase(std::unique(res.periods.begin(), res.periods.end()), res.periods.end());
+  res.periods = sorted_unique(data.time);
   const size_t T = res.periods.size();
   if (T < 2) return Status::invalid_argument("at least two periods are needed");
   const int first = res.periods.front(), last = res.periods.back();
@@ -212,9 +318,7 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
   // Units: group and weight constant within a unit, observed once in every period.
   // Units numbered in ascending order of their identifier; rows of a unit are usually adjacent,
   // so the last lookup is tried first.
-  std::vector<int64_t> unit_ids(data.unit);
-  std::sort(unit_ids.begin(), unit_ids.end());
-  unit_ids.erase(std::unique(unit_ids.begin(), unit_ids.end()), unit_ids.end());
+  std::vector<int64_t> unit_ids = sorted_unique(data.unit);
   const size_t U = unit_ids.size();
   size_t last_unit = 0;
   auto unit_of = [&](int64_t id) {
@@ -331,6 +435,7 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
     size_t te = 0, base = 0;
     int horizon = 0;
     bool empty = false;  // unbalanced: no treated or no control unit observed for it
+    CellInfluence::Impl::Cell influence;
   };
   std::map<int, int64_t> group_size;
   for (int gk : res.unit_group) ++group_size[gk];
@@ -363,30 +468,87 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
     }
   }
   if (specs.empty()) return Status::invalid_argument("no group-time comparison could be made");
-  res.influence = Eigen::MatrixXd::Zero(n, static_cast<Eigen::Index>(specs.size()));
-  // Each comparison writes its own column; they run on two threads.
+  if (n > std::numeric_limits<int32_t>::max())
+    return Status::invalid_argument("too many units for one estimation (at most 2^31)");
+  // The influence is kept per cell (CellInfluence): the outcomes of the kept units, the cells'
+  // parameters.
+  auto inf = std::make_shared<CellInfluence::Impl>();
+  inf->n = n;
+  inf->group = res.unit_group;
+  inf->weight = res.unit_weight;
+  inf->not_yet = opt.control == ControlGroup::kNotYetTreated;
+  inf->pairs = unbalanced && !cross_section;
+  inf->y.resize(n, static_cast<Eigen::Index>(T));
+  for (Eigen::Index t = 0; t < static_cast<Eigen::Index>(T); ++t)
+    for (Eigen::Index k = 0; k < n; ++k)
+      inf->y(k, t) = Y(static_cast<Eigen::Index>(keep[static_cast<size_t>(k)]), t);
+  Y.resize(0, 0);
+  const Eigen::MatrixXd& y = inf->y;
+  using Kind = CellInfluence::Impl::Cell::Kind;
+  // Each comparison fills its own spec; they run on two threads.
   std::atomic<bool> stop{false};
   std::atomic<size_t> finished{0};
   std::vector<Status> errors(specs.size());
   auto run = [&](size_t c) {
     Spec& sp = specs[c];
+    auto& cell = sp.influence;
+    cell.g = sp.cell.g;
+    cell.horizon = sp.horizon;
+    cell.te = static_cast<Eigen::Index>(sp.te);
+    cell.base = static_cast<Eigen::Index>(sp.base);
     if (sp.cell.reference) return;
     const int g = sp.cell.g;
+    const auto te = cell.te, tb = cell.base;
+    auto in_cell = [&](int gk) { return gk == g || gk == 0 || (inf->not_yet && gk > sp.horizon); };
+    if (P == 0 && !cross_section) {
+      // The difference of the weighted mean changes, in one pass over the units.
+      double sw = 0, swt = 0, swty = 0, swc = 0, swcy = 0;
+      int64_t m = 0, treated = 0;
+      for (Eigen::Index k = 0; k < n; ++k) {
+        const int gk = res.unit_group[static_cast<size_t>(k)];
+        if (!in_cell(gk)) continue;
+        const double dy = y(k, te) - y(k, tb);
+        if (inf->pairs && !std::isfinite(dy)) continue;
+        const double w = res.unit_weight[static_cast<size_t>(k)];
+        ++m;
+        sw += w;
+        if (gk == g) {
+          ++treated;
+          swt += w;
+          swty += w * dy;
+        } else {
+          swc += w;
+          swcy += w * dy;
+        }
+      }
+      if (unbalanced) {
+        sp.cell.treated = treated;
+        sp.cell.controls = m - treated;
+        if (treated == 0 || treated == m) {
+          sp.empty = true;
+          return;
+        }
+      }
+      const double md = static_cast<double>(m);
+      cell.kind = Kind::kMeans;
+      cell.wbar = sw / md;
+      cell.mt = swty / swt;
+      cell.mc = swcy / swc;
+      cell.pt = swt / cell.wbar / md;
+      cell.pc = swc / cell.wbar / md;
+      cell.scale = static_cast<double>(n) / md;
+      sp.cell.att = cell.mt - cell.mc;
+      return;
+    }
     std::vector<Eigen::Index> sample;
     sample.reserve(static_cast<size_t>(sp.cell.treated + sp.cell.controls));
     for (Eigen::Index k = 0; k < n; ++k) {
-      const int gk = res.unit_group[static_cast<size_t>(k)];
-      const bool control = opt.control == ControlGroup::kNeverTreated
-                               ? gk == 0
-                               : (gk == 0 || (gk > sp.horizon && gk != g));
-      if (gk != g && !control) continue;
+      if (!in_cell(res.unit_group[static_cast<size_t>(k)])) continue;
       if (unbalanced && !cross_section) {
         // Pairs: the units observed (outcome and covariates) in both periods of the comparison.
         const auto u = static_cast<Eigen::Index>(keep[static_cast<size_t>(k)]);
-        bool observed = std::isfinite(Y(u, static_cast<Eigen::Index>(sp.te))) &&
-                        std::isfinite(Y(u, static_cast<Eigen::Index>(sp.base)));
-        for (size_t p = 0; p < P && observed; ++p)
-          observed = std::isfinite(cov[p](u, static_cast<Eigen::Index>(sp.base)));
+        bool observed = std::isfinite(y(k, te)) && std::isfinite(y(k, tb));
+        for (size_t p = 0; p < P && observed; ++p) observed = std::isfinite(cov[p](u, tb));
         if (!observed) continue;
       }
       sample.push_back(k);
@@ -394,17 +556,15 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
     if (cross_section) {
       // The four means over the units observed at t and at the base, each unit's influence the
       // sum of its observations' terms (n times its share of θ̂ − θ).
-      const auto te = static_cast<Eigen::Index>(sp.te), tb = static_cast<Eigen::Index>(sp.base);
       double sum[2][2] = {{0, 0}, {0, 0}}, mass[2][2] = {{0, 0}, {0, 0}};  // [treated][at t]
       int64_t units[2][2] = {{0, 0}, {0, 0}};  // [treated][at t]: units observed
       for (const Eigen::Index k : sample) {
-        const auto u = static_cast<Eigen::Index>(keep[static_cast<size_t>(k)]);
         const int treated = res.unit_group[static_cast<size_t>(k)] == g;
         const double wk = res.unit_weight[static_cast<size_t>(k)];
         for (const auto& [slot, at] : {std::pair{1, te}, std::pair{0, tb}}) {
-          const double y = Y(u, at);
-          if (!std::isfinite(y)) continue;
-          sum[treated][slot] += wk * y;
+          const double v = y(k, at);
+          if (!std::isfinite(v)) continue;
+          sum[treated][slot] += wk * v;
           mass[treated][slot] += wk;
           ++units[treated][slot];
         }
@@ -419,26 +579,14 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
           return;
         }
       }
-      double mean[2][2];
-      for (int a = 0; a < 2; ++a)
-        for (int b = 0; b < 2; ++b) mean[a][b] = sum[a][b] / mass[a][b];
-      sp.cell.att = (mean[1][1] - mean[1][0]) - (mean[0][1] - mean[0][0]);
-      auto col = res.influence.col(static_cast<Eigen::Index>(c));
-      const double nd = static_cast<double>(n);
-      for (const Eigen::Index k : sample) {
-        const auto u = static_cast<Eigen::Index>(keep[static_cast<size_t>(k)]);
-        const int treated = res.unit_group[static_cast<size_t>(k)] == g;
-        const double wk = res.unit_weight[static_cast<size_t>(k)];
-        const double sign = treated ? 1.0 : -1.0;
-        double psi = 0;
-        for (const auto& [slot, at] : {std::pair{1, te}, std::pair{0, tb}}) {
-          const double y = Y(u, at);
-          if (!std::isfinite(y)) continue;
-          const double term = wk * (y - mean[treated][slot]) / mass[treated][slot];
-          psi += sign * (slot == 1 ? term : -term);
+      cell.kind = Kind::kCrossSection;
+      for (int a = 0; a < 2; ++a) {
+        for (int b = 0; b < 2; ++b) {
+          cell.mean[a][b] = sum[a][b] / mass[a][b];
+          cell.mass[a][b] = mass[a][b];
         }
-        col(k) = nd * psi;
       }
+      sp.cell.att = (cell.mean[1][1] - cell.mean[1][0]) - (cell.mean[0][1] - cell.mean[0][0]);
       return;
     }
     const auto m = static_cast<Eigen::Index>(sample.size());
@@ -457,29 +605,32 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
     for (Eigen::Index s2 = 0; s2 < m; ++s2) {
       const Eigen::Index k = sample[static_cast<size_t>(s2)];
       const auto u = static_cast<Eigen::Index>(keep[static_cast<size_t>(k)]);
-      dy(s2) = Y(u, static_cast<Eigen::Index>(sp.te)) - Y(u, static_cast<Eigen::Index>(sp.base));
+      dy(s2) = y(k, te) - y(k, tb);
       d(s2) = res.unit_group[static_cast<size_t>(k)] == g;
       w(s2) = res.unit_weight[static_cast<size_t>(k)];
       X(s2, 0) = 1;
-      for (size_t p = 0; p < P; ++p)
-        X(s2, static_cast<Eigen::Index>(p + 1)) = cov[p](u, static_cast<Eigen::Index>(sp.base));
+      for (size_t p = 0; p < P; ++p) X(s2, static_cast<Eigen::Index>(p + 1)) = cov[p](u, tb);
     }
-    if (P > 0 && !X.allFinite()) {
+    if (!X.allFinite()) {
       errors[c] = Status::invalid_argument(
           fmt::format("a covariate is missing in period {} for the comparison ({}, {})",
                       res.periods[sp.base], g, sp.cell.t));
       return;
     }
-    auto est = P == 0 ? difference_of_means(dy, d, w) : two_by_two(dy, d, X, w, opt.method);
+    auto est = two_by_two(dy, d, X, w, opt.method);
     if (!est.has_value()) {
       errors[c] = est.error().with_context(fmt::format("ATT({}, {})", g, sp.cell.t));
       return;
     }
     sp.cell.att = est->att;
     const double scale = static_cast<double>(n) / static_cast<double>(m);
-    auto col = res.influence.col(static_cast<Eigen::Index>(c));
-    for (Eigen::Index s2 = 0; s2 < m; ++s2)
-      col(sample[static_cast<size_t>(s2)]) = scale * est->psi(s2);
+    cell.kind = Kind::kSparse;
+    cell.index.resize(sample.size());
+    cell.value.resize(sample.size());
+    for (Eigen::Index s2 = 0; s2 < m; ++s2) {
+      cell.index[static_cast<size_t>(s2)] = static_cast<int32_t>(sample[static_cast<size_t>(s2)]);
+      cell.value[static_cast<size_t>(s2)] = scale * est->psi(s2);
+    }
   };
   std::vector<std::thread> pool;
   for (size_t th = 0; th < 2; ++th) {
@@ -497,17 +648,13 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
   if (stop) return Status::cancelled("the estimation was cancelled");
   for (const auto& e : errors) POLES_RETURN_IF_ERROR(e);
   // Unbalanced: the comparisons without treated or control units observed are left out.
-  std::vector<Eigen::Index> kept;
-  for (size_t c = 0; c < specs.size(); ++c)
-    if (!specs[c].empty) kept.push_back(static_cast<Eigen::Index>(c));
-  if (kept.empty()) return Status::invalid_argument("no group-time comparison could be made");
-  if (kept.size() < specs.size()) {
-    Eigen::MatrixXd psi(n, static_cast<Eigen::Index>(kept.size()));
-    for (size_t j = 0; j < kept.size(); ++j)
-      psi.col(static_cast<Eigen::Index>(j)) = res.influence.col(kept[j]);
-    res.influence = std::move(psi);
+  for (auto& sp : specs) {
+    if (sp.empty) continue;
+    res.cells.push_back(sp.cell);
+    inf->cells.push_back(std::move(sp.influence));
   }
-  for (const Eigen::Index c : kept) res.cells.push_back(specs[static_cast<size_t>(c)].cell);
+  if (res.cells.empty()) return Status::invalid_argument("no group-time comparison could be made");
+  res.influence = CellInfluence(inf);
   const Eigen::VectorXd se = influence_se(res.influence);
   for (size_t c = 0; c < res.cells.size(); ++c) res.cells[c].se = se(static_cast<Eigen::Index>(c));
 
@@ -520,16 +667,35 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
   if (!pre.empty()) {
     const auto q = static_cast<Eigen::Index>(pre.size());
     Eigen::VectorXd a(q);
-    Eigen::MatrixXd psi(n, q);
-    for (Eigen::Index j = 0; j < q; ++j) {
+    for (Eigen::Index j = 0; j < q; ++j)
       a(j) = res.cells[static_cast<size_t>(pre[static_cast<size_t>(j)])].att;
-      psi.col(j) = res.influence.col(pre[static_cast<size_t>(j)]);
-    }
-    // With clusters, the variance of their influence (as the inference's errors).
-    if (!res.unit_cluster.empty()) psi = cluster_influence(psi, res.unit_cluster, res.clusters);
-    const Eigen::Index m = psi.rows();
+    // Their covariance, over blocks of units; with clusters, of the clusters' influence (as the
+    // inference's errors).
     Eigen::MatrixXd V = Eigen::MatrixXd::Zero(q, q);
-    V.selfadjointView<Eigen::Lower>().rankUpdate(psi.transpose(), 1.0 / static_cast<double>(m));
+    Eigen::Index m = n;
+    if (!res.unit_cluster.empty()) {
+      const Eigen::MatrixXd psi =
+          cluster_influence(res.influence, res.unit_cluster, res.clusters, pre);
+      m = psi.rows();
+      V.selfadjointView<Eigen::Lower>().rankUpdate(psi.transpose(), 1.0 / static_cast<double>(m));
+    } else {
+      // Σ ψ ψᵀ by blocks of units, over two threads.
+      constexpr Eigen::Index kBlock = 8192;
+      std::vector<Eigen::MatrixXd> part(2, Eigen::MatrixXd::Zero(q, q));
+      std::vector<std::thread> workers;
+      for (Eigen::Index th = 0; th < 2; ++th) {
+        workers.emplace_back([&, th] {
+          for (Eigen::Index start = th * kBlock; start < n; start += 2 * kBlock) {
+            const Eigen::MatrixXd psi =
+                res.influence.block(start, std::min(kBlock, n - start), pre);
+            part[static_cast<size_t>(th)].selfadjointView<Eigen::Lower>().rankUpdate(
+                psi.transpose(), 1.0 / static_cast<double>(m));
+          }
+        });
+      }
+      for (auto& t : workers) t.join();
+      V = part[0] + part[1];
+    }
     V = V.selfadjointView<Eigen::Lower>();
     res.pretest_df = static_cast<int>(q);
     res.pretest_rcond = reciprocal_condition(V);
@@ -560,6 +726,32 @@ Eigen::VectorXd influence_se(const Eigen::MatrixXd& psi) {
   return psi.colwise().squaredNorm().transpose().cwiseSqrt() / static_cast<double>(psi.rows());
 }
 
+Eigen::VectorXd influence_se(const CellInfluence& psi) {
+  const Eigen::Index k = psi.cols();
+  Eigen::VectorXd out(k);
+  std::vector<std::thread> pool;
+  for (Eigen::Index th = 0; th < 2; ++th) {
+    pool.emplace_back([&, th] {
+      for (Eigen::Index c = th; c < k; c += 2) out(c) = psi.squared_norm(c);
+    });
+  }
+  for (auto& t : pool) t.join();
+  return out.cwiseSqrt() / static_cast<double>(psi.rows());
+}
+
+Eigen::MatrixXd cluster_influence(const CellInfluence& psi,
+                                  const std::vector<int32_t>& unit_cluster, int64_t clusters,
+                                  const std::vector<Eigen::Index>& which) {
+  const auto k = which.empty() ? psi.cols() : static_cast<Eigen::Index>(which.size());
+  Eigen::MatrixXd sum = Eigen::MatrixXd::Zero(clusters, k);
+  for (Eigen::Index j = 0; j < k; ++j) {
+    const Eigen::VectorXd v = psi.col(which.empty() ? j : which[static_cast<size_t>(j)]);
+    for (Eigen::Index i = 0; i < v.size(); ++i)
+      sum(unit_cluster[static_cast<size_t>(i)], j) += v(i);
+  }
+  return sum * (static_cast<double>(clusters) / static_cast<double>(psi.rows()));
+}
+
 Result<AggregateResult> aggregate(const DidResult& r, Aggregation type,
                                   const AggregateOptions& opt) {
   AggregateResult out;
@@ -571,28 +763,39 @@ Result<AggregateResult> aggregate(const DidResult& r, Aggregation type,
         std::lower_bound(r.groups.begin(), r.groups.end(), r.cells[c].g) - r.groups.begin();
     pg[c] = r.group_share[static_cast<size_t>(gi)];
   }
-  // Weighted combination of cells with pg weights (and the influence of estimating them).
-  auto combine = [&](const std::vector<size_t>& which, bool with_wif) {
-    std::pair<double, Eigen::VectorXd> res{0.0, Eigen::VectorXd::Zero(n)};
-    double sum = 0;
+  // Weighted combination of cells with pg weights (and the influence of estimating them) into
+  // `psi` (zero on entry), on two threads over the units; returns the combined ATT.
+  auto combine = [&](const std::vector<size_t>& which, bool with_wif,
+                     Eigen::Ref<Eigen::VectorXd> psi) {
+    double sum = 0, att = 0;
     for (size_t c : which) sum += pg[c];
     std::vector<int> kg;
     std::vector<double> kpg;
-    Eigen::VectorXd att(static_cast<Eigen::Index>(which.size()));
+    Eigen::VectorXd atts(static_cast<Eigen::Index>(which.size()));
     for (size_t j = 0; j < which.size(); ++j) {
       const size_t c = which[j];
-      res.first += r.cells[c].att * pg[c] / sum;
-      res.second += r.influence.col(static_cast<Eigen::Index>(c)) * (pg[c] / sum);
+      att += r.cells[c].att * pg[c] / sum;
       kg.push_back(r.cells[c].g);
       kpg.push_back(pg[c]);
-      att(static_cast<Eigen::Index>(j)) = r.cells[c].att;
+      atts(static_cast<Eigen::Index>(j)) = r.cells[c].att;
     }
+    // By blocks of units, each block's data staying in cache over the cells.
+    on_two_halves(n, [&](Eigen::Index start, Eigen::Index len) {
+      constexpr Eigen::Index kBlock = 16384;
+      for (Eigen::Index b = start; b < start + len; b += kBlock) {
+        const Eigen::Index bl = std::min(kBlock, start + len - b);
+        for (size_t c : which)
+          r.influence.add_to(static_cast<Eigen::Index>(c), pg[c] / sum, psi.segment(b, bl), b);
+      }
+    });
     if (with_wif && !which.empty())
-      res.second += weight_influence(kg, kpg, att, r.unit_group, r.unit_weight);
-    return res;
+      psi += weight_influence(kg, kpg, atts, r.unit_group, r.unit_weight);
+    return att;
   };
+  // The terms (event times, groups or periods) and their cells.
+  std::vector<int> keys;
+  std::vector<std::vector<size_t>> term_cells;
   const int last = r.periods.back(), first = r.periods.front();
-  std::vector<Eigen::VectorXd> term_if;
   switch (type) {
     case Aggregation::kSimple: {
       std::vector<size_t> keep;
@@ -601,9 +804,8 @@ Result<AggregateResult> aggregate(const DidResult& r, Aggregation type,
         if (x.g <= x.t && x.t <= x.g + opt.max_e) keep.push_back(c);
       }
       if (keep.empty()) return Status::invalid_argument("no post-treatment cell to aggregate");
-      auto [att, psi] = combine(keep, true);
-      out.att = att;
-      out.influence = psi;
+      out.influence = Eigen::VectorXd::Zero(n);
+      out.att = combine(keep, true, out.influence);
       break;
     }
     case Aggregation::kDynamic: {
@@ -620,69 +822,35 @@ Result<AggregateResult> aggregate(const DidResult& r, Aggregation type,
       }
       std::sort(es.begin(), es.end());
       es.erase(std::unique(es.begin(), es.end()), es.end());
-      std::vector<int> kept;
       for (int e : es) {
         if (opt.balance_e && (e > *opt.balance_e || e < *opt.balance_e - last + first)) continue;
         if (e < opt.min_e || e > opt.max_e) continue;
-        kept.push_back(e);
-      }
-      Eigen::VectorXd overall = Eigen::VectorXd::Zero(n);
-      int positive = 0;
-      for (int e : kept) {
         std::vector<size_t> which;
         for (size_t c = 0; c < r.cells.size(); ++c) {
           if (r.cells[c].t - r.cells[c].g == e && included[c]) which.push_back(c);
         }
         if (which.empty()) continue;
-        auto [att, psi] = combine(which, true);
-        out.terms.push_back({e, att, 0});
-        term_if.push_back(psi);
-        if (e >= 0) {
-          out.att += att;
-          overall += psi;
-          ++positive;
-        }
+        keys.push_back(e);
+        term_cells.push_back(std::move(which));
       }
-      if (positive == 0)
-        return Status::invalid_argument("no event time at or after treatment to aggregate");
-      out.att /= positive;
-      out.influence = overall / positive;
       break;
     }
     case Aggregation::kGroup: {
-      std::vector<int> kg;
-      std::vector<double> kpg;
-      std::vector<double> atts;
-      Eigen::VectorXd overall = Eigen::VectorXd::Zero(n);
-      for (size_t gi = 0; gi < r.groups.size(); ++gi) {
-        const int g = r.groups[gi];
+      for (int g : r.groups) {
         std::vector<size_t> which;
         for (size_t c = 0; c < r.cells.size(); ++c) {
           const auto& x = r.cells[c];
           if (x.g == g && g <= x.t && x.t <= g + opt.max_e) which.push_back(c);
         }
         if (which.empty()) continue;
-        auto [att, psi] = combine(which, false);
-        out.terms.push_back({g, att, 0});
-        term_if.push_back(psi);
-        kg.push_back(g);
-        kpg.push_back(r.group_share[gi]);
-        atts.push_back(att);
+        keys.push_back(g);
+        term_cells.push_back(std::move(which));
       }
-      if (kg.empty()) return Status::invalid_argument("no group has a post-treatment cell");
-      const double sum = std::accumulate(kpg.begin(), kpg.end(), 0.0);
-      Eigen::VectorXd att_vec(static_cast<Eigen::Index>(atts.size()));
-      for (size_t j = 0; j < atts.size(); ++j) {
-        out.att += atts[j] * kpg[j] / sum;
-        overall += term_if[j] * (kpg[j] / sum);
-        att_vec(static_cast<Eigen::Index>(j)) = atts[j];
-      }
-      out.influence = overall + weight_influence(kg, kpg, att_vec, r.unit_group, r.unit_weight);
+      if (keys.empty()) return Status::invalid_argument("no group has a post-treatment cell");
       break;
     }
     case Aggregation::kCalendar: {
       const int min_g = r.groups.front();
-      Eigen::VectorXd overall = Eigen::VectorXd::Zero(n);
       for (int t : r.periods) {
         if (t < min_g) continue;
         std::vector<size_t> which;
@@ -690,30 +858,81 @@ Result<AggregateResult> aggregate(const DidResult& r, Aggregation type,
           if (r.cells[c].t == t && r.cells[c].g <= t) which.push_back(c);
         }
         if (which.empty()) continue;
-        auto [att, psi] = combine(which, true);
-        out.terms.push_back({t, att, 0});
-        term_if.push_back(psi);
-        out.att += att;
-        overall += psi;
+        keys.push_back(t);
+        term_cells.push_back(std::move(which));
       }
-      if (out.terms.empty()) return Status::invalid_argument("no period with a treated group");
-      out.att /= static_cast<double>(out.terms.size());
-      out.influence = overall / static_cast<double>(out.terms.size());
+      if (keys.empty()) return Status::invalid_argument("no period with a treated group");
       break;
     }
   }
-  out.term_influence.resize(n, static_cast<Eigen::Index>(term_if.size()));
-  for (size_t j = 0; j < term_if.size(); ++j)
-    out.term_influence.col(static_cast<Eigen::Index>(j)) = term_if[j];
+  // Each term's influence is written in its column of term_influence.
+  out.term_influence = Eigen::MatrixXd::Zero(n, static_cast<Eigen::Index>(keys.size()));
+  for (size_t j = 0; j < keys.size(); ++j) {
+    const double att = combine(term_cells[j], type != Aggregation::kGroup,
+                               out.term_influence.col(static_cast<Eigen::Index>(j)));
+    out.terms.push_back({keys[j], att, 0});
+  }
+  switch (type) {
+    case Aggregation::kSimple:
+      break;
+    case Aggregation::kDynamic: {
+      out.influence = Eigen::VectorXd::Zero(n);
+      int positive = 0;
+      for (size_t j = 0; j < keys.size(); ++j) {
+        if (keys[j] < 0) continue;
+        out.att += out.terms[j].att;
+        out.influence += out.term_influence.col(static_cast<Eigen::Index>(j));
+        ++positive;
+      }
+      if (positive == 0)
+        return Status::invalid_argument("no event time at or after treatment to aggregate");
+      out.att /= positive;
+      out.influence /= positive;
+      break;
+    }
+    case Aggregation::kGroup: {
+      std::vector<int> kg;
+      std::vector<double> kpg;
+      for (int g : keys) {
+        kg.push_back(g);
+        kpg.push_back(r.group_share[static_cast<size_t>(
+            std::lower_bound(r.groups.begin(), r.groups.end(), g) - r.groups.begin())]);
+      }
+      const double sum = std::accumulate(kpg.begin(), kpg.end(), 0.0);
+      Eigen::VectorXd att_vec(static_cast<Eigen::Index>(keys.size()));
+      out.influence = Eigen::VectorXd::Zero(n);
+      for (size_t j = 0; j < keys.size(); ++j) {
+        out.att += out.terms[j].att * kpg[j] / sum;
+        out.influence += out.term_influence.col(static_cast<Eigen::Index>(j)) * (kpg[j] / sum);
+        att_vec(static_cast<Eigen::Index>(j)) = out.terms[j].att;
+      }
+      out.influence += weight_influence(kg, kpg, att_vec, r.unit_group, r.unit_weight);
+      break;
+    }
+    case Aggregation::kCalendar: {
+      out.influence = Eigen::VectorXd::Zero(n);
+      for (size_t j = 0; j < keys.size(); ++j) {
+        out.att += out.terms[j].att;
+        out.influence += out.term_influence.col(static_cast<Eigen::Index>(j));
+      }
+      out.att /= static_cast<double>(keys.size());
+      out.influence /= static_cast<double>(keys.size());
+      break;
+    }
+  }
   const Eigen::VectorXd se = influence_se(out.term_influence);
   for (size_t j = 0; j < out.terms.size(); ++j) out.terms[j].se = se(static_cast<Eigen::Index>(j));
   out.se = std::sqrt(out.influence.squaredNorm()) / static_cast<double>(n);
   return out;
 }
 
-Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint64_t seed,
-                               double alpha) {
-  const Eigen::Index n = psi.rows(), k = psi.cols();
+namespace {
+
+// The multiplier bootstrap over n units and k columns, read by blocks of units: rows(start, len)
+// gives the len × k block of the influence.
+template <typename Rows>
+Bootstrap bootstrap_blocks(Eigen::Index n, Eigen::Index k, const Rows& rows, int iterations,
+                           uint64_t seed, double alpha) {
   Bootstrap out;
   // draws = V psi / sqrt(n), V the iterations × n Rademacher weights, taken by blocks of units so
   // that each block is one matrix product. Each block draws its weights from its own stream
@@ -738,11 +957,11 @@ Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint6
           uint64_t bits = 0;
           for (int b = 0; b < iterations; ++b) {
             if (b % 64 == 0) bits = rng();
-            v(b, i) = (bits & 1) ? 1.0 : -1.0;
+            v(b, i) = static_cast<double>(2 * static_cast<int>(bits & 1) - 1);  // ±1, no branch
             bits >>= 1;
           }
         }
-        partial[static_cast<size_t>(th)].noalias() += v.leftCols(len) * psi.middleRows(start, len);
+        partial[static_cast<size_t>(th)].noalias() += v.leftCols(len) * rows(start, len);
       }
     });
   }
@@ -776,6 +995,24 @@ Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint6
   }
   out.critical_value = quantile(tmax, 1 - alpha);
   return out;
+}
+
+}  // namespace
+
+Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint64_t seed,
+                               double alpha) {
+  return bootstrap_blocks(
+      psi.rows(), psi.cols(),
+      [&](Eigen::Index start, Eigen::Index len) { return psi.middleRows(start, len); }, iterations,
+      seed, alpha);
+}
+
+Bootstrap multiplier_bootstrap(const CellInfluence& psi, int iterations, uint64_t seed,
+                               double alpha) {
+  return bootstrap_blocks(
+      psi.rows(), psi.cols(),
+      [&](Eigen::Index start, Eigen::Index len) { return psi.block(start, len); }, iterations, seed,
+      alpha);
 }
 
 Result<DidData> did_input(const Frame& f, const DidColumns& c) {
@@ -831,19 +1068,20 @@ Result<DidInference> did_inference(const DidResult& r, const DidInferenceOptions
   out.normal_critical = z;
   // Standard errors of columns of influence: analytic, or by the multiplier bootstrap (which
   // also gives the critical value of a uniform band over the columns).
-  auto errors = [&](const Eigen::MatrixXd& unit_psi, uint64_t seed,
-                    double& crit) -> Eigen::VectorXd {
-    Eigen::MatrixXd by_cluster;
-    if (!r.unit_cluster.empty())
-      by_cluster = cluster_influence(unit_psi, r.unit_cluster, r.clusters);
-    const Eigen::MatrixXd& psi = r.unit_cluster.empty() ? unit_psi : by_cluster;
-    if (o.bootstrap == 0) {
-      crit = z;
-      return influence_se(psi);
-    }
-    auto b = multiplier_bootstrap(psi, o.bootstrap, seed, o.alpha);
-    crit = b.critical_value;
-    return b.se;
+  // The bootstrap's weights depend on the seed and the unit only: the errors of columns drawn
+  // apart are those drawn together.
+  auto errors = [&](const auto& unit_psi, uint64_t seed, double& crit) -> Eigen::VectorXd {
+    auto from = [&](const auto& psi) -> Eigen::VectorXd {
+      if (o.bootstrap == 0) {
+        crit = z;
+        return influence_se(psi);
+      }
+      auto b = multiplier_bootstrap(psi, o.bootstrap, seed, o.alpha);
+      crit = b.critical_value;
+      return b.se;
+    };
+    if (r.unit_cluster.empty()) return from(unit_psi);
+    return from(Eigen::MatrixXd(cluster_influence(unit_psi, r.unit_cluster, r.clusters)));
   };
   constexpr Aggregation kKinds[] = {Aggregation::kSimple, Aggregation::kDynamic,
                                     Aggregation::kGroup, Aggregation::kCalendar};
@@ -870,16 +1108,11 @@ Result<DidInference> did_inference(const DidResult& r, const DidInferenceOptions
     if (kind == Aggregation::kDynamic) ao.balance_e = o.balance_e;
     POLES_ASSIGN_OR_RETURN(const auto a, aggregate(r, kind, ao));
     double crit = z;
-    Eigen::MatrixXd all(a.influence.size(), a.term_influence.cols() + 1);
-    all.col(0) = a.influence;
-    if (a.term_influence.cols() > 0) all.rightCols(a.term_influence.cols()) = a.term_influence;
-    Eigen::VectorXd se = errors(all, ++seed, crit);
-    if (o.bootstrap > 0 && a.term_influence.cols() > 0) {
+    Eigen::VectorXd se(a.term_influence.cols() + 1);
+    se(0) = errors(Eigen::MatrixXd(a.influence), ++seed, crit)(0);
+    if (a.term_influence.cols() > 0) {
       // The band's critical value over the terms only.
-      double tc = z;
-      const Eigen::VectorXd tse = errors(a.term_influence, seed, tc);
-      se.tail(tse.size()) = tse;
-      crit = tc;
+      se.tail(a.term_influence.cols()) = errors(a.term_influence, seed, crit);
     }
     DidAggregateInference ai;
     ai.type = kind;

@@ -1,4 +1,4 @@
-// Callaway & Sant'Anna (2021) group-time average treatment effects ATT(g,t) on a balanced panel,
+// Callaway & Sant'Anna (2021) group-time average treatment effects ATT(g,t) on a panel,
 // as R's `did` package computes them: never-treated or not-yet-treated controls, varying or
 // universal base period, outcome regression, inverse probability weighting (Hájek) or the doubly
 // robust estimator of Sant'Anna & Zhao (2020) with covariates; influence functions for every
@@ -10,6 +10,7 @@
 #include <Eigen/Dense>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -67,9 +68,34 @@ struct AttGt {
   bool reference = false;  // universal base: the base period itself (0 by construction)
 };
 
+// The influence functions of the ATT(g,t), units × cells, kept per cell rather than as a dense
+// matrix (1 M units × 323 cells would take 2.6 GB): a cell without covariates is a difference of
+// weighted means, held as its few numbers and evaluated on the panel's outcomes when read; a cell
+// with covariates holds its values on its own sample (sparse: the treated group and its controls).
+class CellInfluence {
+ public:
+  Eigen::Index rows() const;
+  Eigen::Index cols() const;
+  // out(i) += scale · ψ(start + i, c) for every i < out.size().
+  void add_to(Eigen::Index c, double scale, Eigen::Ref<Eigen::VectorXd> out,
+              Eigen::Index start = 0) const;
+  Eigen::VectorXd col(Eigen::Index c) const;
+  // Rows [start, start + len) of the columns `which` (every column when empty).
+  Eigen::MatrixXd block(Eigen::Index start, Eigen::Index len,
+                        const std::vector<Eigen::Index>& which = {}) const;
+  Eigen::MatrixXd dense(const std::vector<Eigen::Index>& which = {}) const;
+  double squared_norm(Eigen::Index c) const;  // Σ_i ψ(i, c)²
+
+  struct Impl;  // the panel's outcomes and the cells' parameters (did.cpp)
+  explicit CellInfluence(std::shared_ptr<const Impl> impl = nullptr) : impl_(std::move(impl)) {}
+
+ private:
+  std::shared_ptr<const Impl> impl_;
+};
+
 struct DidResult {
-  std::vector<AttGt> cells;   // g ascending, then t ascending
-  Eigen::MatrixXd influence;  // units × cells, scaled so that se = sqrt(Σ ψ² ) / n
+  std::vector<AttGt> cells;  // g ascending, then t ascending
+  CellInfluence influence;   // units × cells, scaled so that se = sqrt(Σ ψ² ) / n
   int64_t units = 0,
           dropped_units = 0;  // dropped: not observed in every period, or treated at the start
   std::vector<int> groups, periods;
@@ -129,6 +155,7 @@ Result<AggregateResult> aggregate(const DidResult& r, Aggregation type,
 
 // Analytic standard errors from an influence matrix (units × columns): sqrt(Σ ψ²) / n.
 Eigen::VectorXd influence_se(const Eigen::MatrixXd& psi);
+Eigen::VectorXd influence_se(const CellInfluence& psi);
 
 // The influence of each cluster (clusters × columns): the sum of its units' rows, times G / n,
 // so that the bootstrap and analytic errors drawn over clusters (sqrt(G) mean(ψ̃ v), se = σ /
@@ -138,6 +165,10 @@ Eigen::VectorXd influence_se(const Eigen::MatrixXd& psi);
 // their own, the mean would give a fifth of this error).
 Eigen::MatrixXd cluster_influence(const Eigen::MatrixXd& psi,
                                   const std::vector<int32_t>& unit_cluster, int64_t clusters);
+// The same for the columns `which` of the cells' influence (every column when empty).
+Eigen::MatrixXd cluster_influence(const CellInfluence& psi,
+                                  const std::vector<int32_t>& unit_cluster, int64_t clusters,
+                                  const std::vector<Eigen::Index>& which = {});
 
 // Multiplier bootstrap (Rademacher weights, seeded): standard errors from the interquartile range
 // of the bootstrap draws and the critical value of a uniform (1 - alpha) band over the columns.
@@ -146,6 +177,9 @@ struct Bootstrap {
   double critical_value = 0;
 };
 Bootstrap multiplier_bootstrap(const Eigen::MatrixXd& psi, int iterations, uint64_t seed,
+                               double alpha = 0.05);
+// The same draws on the cells' influence, read by blocks of units.
+Bootstrap multiplier_bootstrap(const CellInfluence& psi, int iterations, uint64_t seed,
                                double alpha = 0.05);
 
 // "simple", "dynamic", "group", "calendar".
