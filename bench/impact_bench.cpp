@@ -3,10 +3,14 @@
 //                        sqrt(n), n^0.33); writes DIR/ols.bin for the R peers when DIR is given
 //   difficult N SEED     worker–firm–year panel with sorted firm assignment, 3 fixed effects
 //   dta FILE             a difficult panel from the fixest benchmark (true coefficients 3 and 5)
+//   ppml N SEED [DIR]    Poisson with 3 fixed effects on N rows (the same design), errors clustered
+//                        by the first; writes DIR/ppml.bin (as ols.bin) for R's glm when DIR is
+//                        given
 //   did FIRMS YEARS SEED Callaway & Sant'Anna on a staggered panel
 //   match N SEED DIR SUB nearest-neighbour matching of N firms; DIR/match.csv holds SUB of them
 // Prints one JSON object per run.
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cmath>
@@ -21,6 +25,7 @@
 #include "impact/did.h"
 #include "impact/hdfe.h"
 #include "impact/matching.h"
+#include "impact/ppml.h"
 #include "impact/stata.h"
 
 using namespace poles::impact;
@@ -29,6 +34,13 @@ namespace {
 
 double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// The process's peak resident memory so far, in MB.
+double peak_mb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;
 }
 
 // Runs feols and times it; prints the error and gives nothing on failure.
@@ -103,6 +115,62 @@ int ols(size_t n, int G, uint64_t seed, const std::string& dir) {
              R"({{"n": {}, "G": {}, "seconds": {:.4f}, "coef": {:.10f}, "se": {:.10f}, "iterations": {}, "cg": {}}})",
              n, G, t, r->coef(0), r->se(0), r->demeaning.iterations,
              r->demeaning.used_cg ? "true" : "false")
+      << "\n";
+  return 0;
+}
+
+// Counts: y ~ Poisson(exp(0.5 x + fe/2)) with the three fixed effects of ols()'s design.
+int ppml(size_t n, uint64_t seed, const std::string& dir) {
+  std::mt19937_64 g(seed);
+  std::normal_distribution<double> N;
+  const int32_t sizes[3] = {static_cast<int32_t>(n / 20),
+                            static_cast<int32_t>(std::sqrt(static_cast<double>(n))),
+                            static_cast<int32_t>(std::pow(static_cast<double>(n), 0.33))};
+  PoissonInput in;
+  std::vector<std::vector<double>> effect(3);
+  for (int q = 0; q < 3; ++q) {
+    in.fe.push_back(random_fe(fmt::format("fe{}", q + 1).c_str(), n, sizes[q], g));
+    effect[static_cast<size_t>(q)].resize(static_cast<size_t>(sizes[q]));
+    for (auto& e : effect[static_cast<size_t>(q)]) e = 0.5 * N(g);
+  }
+  in.x_names = {"x"};
+  in.x.assign(1, std::vector<double>(n));
+  in.y.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    double fe = 0;
+    for (size_t q = 0; q < 3; ++q) fe += effect[q][static_cast<size_t>(in.fe[q].code[i])];
+    in.x[0][i] = N(g) + 0.3 * fe;
+    in.y[i] =
+        static_cast<double>(std::poisson_distribution<int>(std::exp(0.5 * in.x[0][i] + fe))(g));
+  }
+  if (!dir.empty()) {
+    std::ofstream f(dir + "/ppml.bin", std::ios::binary);
+    const double header[2] = {static_cast<double>(n), 3.0};
+    f.write(reinterpret_cast<const char*>(header), sizeof header);
+    f.write(reinterpret_cast<const char*>(in.y.data()),
+            static_cast<std::streamsize>(n * sizeof(double)));
+    f.write(reinterpret_cast<const char*>(in.x[0].data()),
+            static_cast<std::streamsize>(n * sizeof(double)));
+    for (const auto& fe : in.fe) {
+      std::vector<int32_t> one(fe.code);
+      for (auto& c : one) ++c;
+      f.write(reinterpret_cast<const char*>(one.data()),
+              static_cast<std::streamsize>(n * sizeof(int32_t)));
+    }
+  }
+  in.vcov.kind = VcovKind::kCluster;
+  in.vcov.clusters = {in.fe[0]};
+  const double t0 = now();
+  auto r = fepois(std::move(in));
+  const double t = now() - t0;
+  if (!r) {
+    std::cerr << r.error().to_string() << "\n";
+    return 1;
+  }
+  std::cout
+      << fmt::format(
+             R"({{"n": {}, "used": {}, "seconds": {:.4f}, "coef": {:.10f}, "se": {:.10f}, "iterations": {}, "perfect_fit": {}, "peak_mb": {:.0f}}})",
+             n, r->n, t, r->coef(0), r->se(0), r->iterations, r->perfect_fit, peak_mb())
       << "\n";
   return 0;
 }
@@ -205,6 +273,10 @@ int did(size_t firms, int years, uint64_t seed) {
       d.y.push_back(a + 0.02 * t + effect + 0.1 * N(g));
     }
   }
+  // The panel handed to the estimator (the caller's memory, counted in the peak).
+  const double input_mb =
+      static_cast<double>(d.y.size() * (sizeof(int64_t) + 2 * sizeof(int) + sizeof(double))) /
+      1048576.0;
   const double t0 = now();
   auto r = att_gt(
       d,
@@ -214,18 +286,20 @@ int did(size_t firms, int years, uint64_t seed) {
     return 1;
   }
   const double t1 = now();
-  auto simple = aggregate(*r, Aggregation::kSimple);
+  // Each aggregation's influence is dropped after use (as did_inference does), but the dynamic
+  // one's, drawn by the bootstrap below.
+  const double simple = aggregate(*r, Aggregation::kSimple)->att;
   auto dyn = aggregate(*r, Aggregation::kDynamic);
-  auto grp = aggregate(*r, Aggregation::kGroup);
-  auto cal = aggregate(*r, Aggregation::kCalendar);
+  const double grp = aggregate(*r, Aggregation::kGroup)->att;
+  const double cal = aggregate(*r, Aggregation::kCalendar)->att;
   const double t2 = now();
   const auto boot = multiplier_bootstrap(dyn->term_influence, 999, seed);
   const double t3 = now();
   std::cout
       << fmt::format(
-             R"({{"firms": {}, "years": {}, "rows": {}, "cells": {}, "att_gt_s": {:.3f}, "aggregations_s": {:.3f}, "bootstrap_s": {:.3f}, "bootstrap_terms": {}, "simple": {:.5f}, "dynamic": {:.5f}, "group": {:.5f}, "calendar": {:.5f}}})",
+             R"({{"firms": {}, "years": {}, "rows": {}, "cells": {}, "att_gt_s": {:.3f}, "aggregations_s": {:.3f}, "bootstrap_s": {:.3f}, "bootstrap_terms": {}, "simple": {:.5f}, "dynamic": {:.5f}, "group": {:.5f}, "calendar": {:.5f}, "input_mb": {:.0f}, "peak_mb": {:.0f}}})",
              firms, years, d.y.size(), r->cells.size(), t1 - t0, t2 - t1, t3 - t2, boot.se.size(),
-             simple->att, dyn->att, grp->att, cal->att)
+             simple, dyn->att, grp, cal, input_mb, peak_mb())
       << "\n";
   return 0;
 }
@@ -280,7 +354,7 @@ int match(size_t n, uint64_t seed, const std::string& dir, size_t sub) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: impact_bench ols|difficult|dta|did|match ...\n";
+    std::cerr << "usage: impact_bench ols|difficult|dta|ppml|did|match ...\n";
     return 2;
   }
   const std::string mode = argv[1];
@@ -289,6 +363,7 @@ int main(int argc, char** argv) {
     return ols(std::stoull(arg(2)), std::stoi(arg(3)), std::stoull(arg(4)), arg(5));
   if (mode == "difficult") return difficult(std::stoull(arg(2)), std::stoull(arg(3)));
   if (mode == "dta") return dta(arg(2));
+  if (mode == "ppml") return ppml(std::stoull(arg(2)), std::stoull(arg(3)), arg(4));
   if (mode == "did") return did(std::stoull(arg(2)), std::stoi(arg(3)), std::stoull(arg(4)));
   if (mode == "match")
     return match(std::stoull(arg(2)), std::stoull(arg(3)), arg(4), std::stoull(arg(5)));

@@ -4,12 +4,14 @@
 #   estimatr DIR   estimatr's lm_robust(fixed_effects =) on DIR/ols.bin (it builds the dummies:
 #                  small data only)
 #   match DIR              MatchIt nearest neighbour on DIR/match.csv
+#   glm DIR        glm(family = poisson) with the fixed effects as dummies on DIR/ppml.bin, and
+#                  sandwich's vcovCL (HC0, clustered by the first) for the slope's error
 # Prints one JSON object.
 args <- commandArgs(trailingOnly = TRUE)
 mode <- args[1]
 dir <- args[2]
-read_ols <- function(dir) {
-  con <- file(file.path(dir, "ols.bin"), "rb")
+read_ols <- function(dir, name = "ols.bin") {
+  con <- file(file.path(dir, name), "rb")
   h <- readBin(con, "double", 2); n <- h[1]; G <- h[2]
   y <- readBin(con, "double", n); x <- readBin(con, "double", n)
   fe <- lapply(seq_len(G), function(q) readBin(con, "integer", n))
@@ -48,4 +50,15 @@ if (mode == "collapse") {
   m <- matchit(treat ~ x1 + x2 + x3 + x4 + x5, data = d, method = "nearest", distance = "glm")
   t <- proc.time()[[3]] - t0
   cat(sprintf('{"rows": %d, "seconds": %.3f, "matched": %d}\n', nrow(d), t, sum(m$weights > 0 & d$treat == 1)))
+} else if (mode == "glm") {
+  suppressMessages(library(sandwich))
+  o <- read_ols(dir, "ppml.bin")
+  d <- data.frame(y = o$y, x = o$x, f1 = factor(o$fe[[1]]), f2 = factor(o$fe[[2]]),
+                  f3 = factor(o$fe[[3]]))
+  t0 <- proc.time()[[3]]
+  m <- glm(y ~ x + f1 + f2 + f3, family = poisson, data = d)
+  t <- proc.time()[[3]] - t0
+  se <- sqrt(vcovCL(m, cluster = ~f1, type = "HC0")["x", "x"])
+  cat(sprintf('{"rows": %d, "seconds": %.3f, "coef": %.10f, "se": %.10f, "columns": %d}\n', nrow(d), t,
+              coef(m)[["x"]], se, length(coef(m))))
 }

@@ -23,11 +23,12 @@ std::vector<T> rows_of(const std::vector<T>& v, const std::vector<char>& keep) {
 
 // Codes renumbered 0..levels-1 over the rows left.
 void renumber(FixedEffect& f) {
-  std::map<int32_t, int32_t> to;
-  for (int32_t c : f.code) to.emplace(c, 0);
+  std::vector<int32_t> to(static_cast<size_t>(f.levels), -1);  // codes are 0..levels-1
+  for (int32_t c : f.code) to[static_cast<size_t>(c)] = 0;
   int32_t next = 0;
-  for (auto& [c, n] : to) n = next++;
-  for (int32_t& c : f.code) c = to[c];
+  for (auto& n : to)
+    if (n == 0) n = next++;
+  for (int32_t& c : f.code) c = to[static_cast<size_t>(c)];
   f.levels = next;
 }
 
