@@ -62,6 +62,25 @@ FixedEffect random_fe(const char* name, size_t n, int32_t levels, std::mt19937_6
   return f;
 }
 
+// Binary columns for R's readBin: n, the number of fixed effects, then y, x (double) and the
+// fixed effects (int32, 1-based).
+void write_columns(const std::string& path, const std::vector<double>& y,
+                   const std::vector<double>& x, const std::vector<FixedEffect>& fes) {
+  std::ofstream f(path, std::ios::binary);
+  const double header[2] = {static_cast<double>(y.size()), static_cast<double>(fes.size())};
+  f.write(reinterpret_cast<const char*>(header), sizeof header);
+  f.write(reinterpret_cast<const char*>(y.data()),
+          static_cast<std::streamsize>(y.size() * sizeof(double)));
+  f.write(reinterpret_cast<const char*>(x.data()),
+          static_cast<std::streamsize>(x.size() * sizeof(double)));
+  for (const auto& fe : fes) {
+    std::vector<int32_t> one(fe.code);
+    for (auto& c : one) ++c;
+    f.write(reinterpret_cast<const char*>(one.data()),
+            static_cast<std::streamsize>(one.size() * sizeof(int32_t)));
+  }
+}
+
 int ols(size_t n, int G, uint64_t seed, const std::string& dir) {
   std::mt19937_64 g(seed);
   std::normal_distribution<double> N;
@@ -87,23 +106,7 @@ int ols(size_t n, int G, uint64_t seed, const std::string& dir) {
     in.x[0][i] = N(g) + 0.3 * fe;
     in.y[i] = 1.0 * in.x[0][i] + fe + N(g);
   }
-  if (!dir.empty()) {
-    // Binary columns for R's readBin: n, G, then y, x (double) and the fixed effects (int32,
-    // 1-based).
-    std::ofstream f(dir + "/ols.bin", std::ios::binary);
-    const double header[2] = {static_cast<double>(n), static_cast<double>(G)};
-    f.write(reinterpret_cast<const char*>(header), sizeof header);
-    f.write(reinterpret_cast<const char*>(in.y.data()),
-            static_cast<std::streamsize>(n * sizeof(double)));
-    f.write(reinterpret_cast<const char*>(in.x[0].data()),
-            static_cast<std::streamsize>(n * sizeof(double)));
-    for (const auto& fe : in.fe) {
-      std::vector<int32_t> one(fe.code);
-      for (auto& c : one) ++c;
-      f.write(reinterpret_cast<const char*>(one.data()),
-              static_cast<std::streamsize>(n * sizeof(int32_t)));
-    }
-  }
+  if (!dir.empty()) write_columns(dir + "/ols.bin", in.y, in.x[0], in.fe);
   in.vcov.kind = VcovKind::kCluster;
   in.vcov.clusters = {in.fe[0]};
   auto run = timed_feols(std::move(in));
@@ -143,21 +146,7 @@ int ppml(size_t n, uint64_t seed, const std::string& dir) {
     in.y[i] =
         static_cast<double>(std::poisson_distribution<int>(std::exp(0.5 * in.x[0][i] + fe))(g));
   }
-  if (!dir.empty()) {
-    std::ofstream f(dir + "/ppml.bin", std::ios::binary);
-    const double header[2] = {static_cast<double>(n), 3.0};
-    f.write(reinterpret_cast<const char*>(header), sizeof header);
-    f.write(reinterpret_cast<const char*>(in.y.data()),
-            static_cast<std::streamsize>(n * sizeof(double)));
-    f.write(reinterpret_cast<const char*>(in.x[0].data()),
-            static_cast<std::streamsize>(n * sizeof(double)));
-    for (const auto& fe : in.fe) {
-      std::vector<int32_t> one(fe.code);
-      for (auto& c : one) ++c;
-      f.write(reinterpret_cast<const char*>(one.data()),
-              static_cast<std::streamsize>(n * sizeof(int32_t)));
-    }
-  }
+  if (!dir.empty()) write_columns(dir + "/ppml.bin", in.y, in.x[0], in.fe);
   in.vcov.kind = VcovKind::kCluster;
   in.vcov.clusters = {in.fe[0]};
   const double t0 = now();

@@ -57,4 +57,17 @@ CommandOutput run_r(const std::string& rscript, const std::filesystem::path& dir
   return run_command(rscript + " --vanilla " + (dir / name).string());
 }
 
+std::map<std::string, std::pair<double, double>> tagged_pairs(const std::string& output) {
+  std::map<std::string, std::pair<double, double>> out;
+  std::istringstream lines(output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream l(line);
+    std::string tag, key;
+    double b = 0, se = 0;
+    if (l >> tag >> key >> b >> se) out[tag + " " + key] = {b, se};
+  }
+  return out;
+}
+
 }  // namespace poles::testing

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
+#include <utility>
 
 namespace poles::testing {
 
@@ -41,6 +43,8 @@ CommandOutput run_command(const std::string& command);
 // Writes `code` to <dir>/<name> and runs it with `rscript --vanilla`.
 CommandOutput run_r(const std::string& rscript, const std::filesystem::path& dir,
                     const std::string& name, const std::string& code);
+// The lines "TAG KEY estimate se" of a peer's output, by "TAG KEY" (other lines are skipped).
+std::map<std::string, std::pair<double, double>> tagged_pairs(const std::string& output);
 
 }  // namespace poles::testing
 

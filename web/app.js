@@ -1688,7 +1688,9 @@ async function pageImpact(root, params) {
   const panel = sel("imp-panel", "panel", ["balanced", "pairs", "rc"], "balanced");
   // The DiD's robustness checks: a placebo two years earlier, each cohort left out.
   const robust = sel("imp-robustness", "robustness", ["0", "1"], "0");
-  const by = sel("imp-by", "by", ["none", "size_class", "sector", "region", "cohort", "cluster"], "none");
+  const by = sel("imp-by-var", "by", ["none", "size_class", "sector", "region", "cohort", "cluster"], "none");
+  // A regression's groups: the treatment interacted in one regression, or one regression per group.
+  const byMode = sel("imp-by-mode", "by_mode", ["interaction", "split"], "interaction");
   const boot = el("input", { class: "fr-input", id: "imp-bootstrap", type: "number", min: 0, max: 9999, value: 199 });
   const seed = el("input", { class: "fr-input", id: "imp-seed", type: "number", min: 0, value: 1 });
   const progress = el("progress", { id: "imp-progress", max: 1, value: 0 });
@@ -1701,13 +1703,14 @@ async function pageImpact(root, params) {
     e.preventDefault();
     const body = { estimator: estimator.value, outcome: outcome.value, treatment: treatment.value, sample: sample.value, control: control.value,
       bootstrap: boot.value, seed: seed.value, ...(estimator.value === "did" && cluster.value === "cluster" ? { cluster: "cluster" } : {}),
-      ...(by.value !== "none" ? { by: by.value } : {}), ...(estimator.value === "did" ? { panel: panel.value, robustness: robust.value } : {}) };
+      ...(by.value !== "none" ? { by: by.value } : {}),
+      ...(by.value !== "none" && ["ols", "ppml"].includes(estimator.value) ? { by_mode: byMode.value } : {}), ...(estimator.value === "did" ? { panel: panel.value, robustness: robust.value } : {}) };
     try {
       const job = await api("POST", "/api/v1/impact/jobs", body);
       location.hash = `#/impact?job=${job.id}`;
     } catch (err) { resultBox.replaceChildren(problemBox(err)); }
   } }, el("label", {}, t("imp.estimator"), estimator), el("label", {}, t("imp.outcome"), outcome), el("label", {}, t("imp.treatment"), treatment),
-    el("label", {}, t("imp.sample"), sample), el("label", {}, t("imp.control"), control), el("label", {}, t("imp.cluster"), cluster), el("label", {}, t("imp.panel"), panel), el("label", {}, t("imp.robustness"), robust), el("label", {}, t("imp.by"), by), el("label", {}, t("imp.bootstrap"), boot),
+    el("label", {}, t("imp.sample"), sample), el("label", {}, t("imp.control"), control), el("label", {}, t("imp.cluster"), cluster), el("label", {}, t("imp.panel"), panel), el("label", {}, t("imp.robustness"), robust), el("label", {}, t("imp.by"), by), el("label", {}, t("imp.by_mode"), byMode), el("label", {}, t("imp.bootstrap"), boot),
     el("label", {}, t("imp.seed"), seed), start);
   root.append(el("h1", {}, t("imp.title")), el("p", { class: "muted" }, t("imp.intro")), form,
     el("section", { class: "card", id: "imp-status" }, el("h2", {}, t("imp.status")), progress, " ", stage, " ", cancel), resultBox,
@@ -1731,7 +1734,7 @@ async function pageImpact(root, params) {
     const stageName = t(`imp.stage.${j.stage}`);
     stage.textContent = `${t(`imp.state.${j.state}`)} — ${stageName === `imp.stage.${j.stage}` ? j.stage : stageName}`;
     // The form says what the job estimated (once: the user may then change it).
-    if (!formShown) for (const [box, key] of [[estimator, "estimator"], [outcome, "outcome"], [treatment, "treatment"], [sample, "sample"], [control, "control"], [cluster, "cluster"], [panel, "panel"], [robust, "robustness"], [by, "by"]]) {
+    if (!formShown) for (const [box, key] of [[estimator, "estimator"], [outcome, "outcome"], [treatment, "treatment"], [sample, "sample"], [control, "control"], [cluster, "cluster"], [panel, "panel"], [robust, "robustness"], [by, "by"], [byMode, "by_mode"]]) {
       if (!j.params?.[key] || box.value === j.params[key] || ![...box.options].some((o) => o.value === j.params[key])) continue;
       box.value = j.params[key];
       if (box === estimator) estimator.dispatchEvent(new Event("change"));  // its outcomes

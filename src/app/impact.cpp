@@ -611,8 +611,9 @@ ImpactPretrend pretrend_of(const impact::Wald& w, bool publish) {
 Result<ImpactEvent> run_event(const Frame& f, const Args& a, const Columns& c) {
   impact::EventStudyInput in;
   POLES_RETURN_IF_ERROR(event_input(f, a, c, in));
-  POLES_ASSIGN_OR_RETURN(const auto r, impact::event_study(in));
   ImpactEvent out;
+  POLES_ASSIGN_OR_RETURN(out.ssc, apply_ssc(a, in.vcov));
+  POLES_ASSIGN_OR_RETURN(const auto r, impact::event_study(in));
   out.outcome = c.outcome;
   int masked = 0;
   for (const auto& t : r.terms) {
@@ -642,8 +643,9 @@ Result<ImpactEvent> run_sunab(const Frame& f, const Args& a, const Columns& c) {
   if (!c.weights.empty()) {
     POLES_ASSIGN_OR_RETURN(in.weights, f.numeric(c.weights));
   }
-  POLES_ASSIGN_OR_RETURN(const auto r, impact::sun_abraham(in));
   ImpactEvent out;
+  POLES_ASSIGN_OR_RETURN(out.ssc, apply_ssc(a, in.vcov));
+  POLES_ASSIGN_OR_RETURN(const auto r, impact::sun_abraham(in));
   out.estimator = "sunab";
   out.outcome = c.outcome;
   int masked = 0;
@@ -756,6 +758,7 @@ Result<Args> side_args(const Args& a, const Params& over) {
   Params values = a.values();
   values["bootstrap"] = "0";
   values.erase("by");
+  values.erase("by_mode");
   values.erase("robustness");
   for (const auto& [k, v] : over) values[k] = v;
   return parse(impact_params(), values);
@@ -1037,12 +1040,14 @@ Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const
                           const std::string& estimator, const std::vector<int>& main_groups,
                           const ImpactProgress* progress) {
   const bool did = estimator == "did";
+  const bool regression = estimator == "ols" || estimator == "ppml";
   const impact::Codes& groups = bg.groups;
   if (bg.any_shared && !did)
     return bad_param("by", c.by,
                      "its groups share the never-treated controls, and " + estimator +
                          "'s estimates by group would not be independent: use did (its test "
-                         "accounts for the shared controls), ols or ppml");
+                         "accounts for the shared controls)" +
+                         (regression ? ", or by_mode=interaction" : ", ols or ppml"));
   if (did && !c.cluster.empty() && c.cluster.front() == c.by_column)
     return bad_param("by", c.by,
                      "the errors are clustered on the groups themselves: each group's treated "
@@ -1057,7 +1062,19 @@ Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const
   const ImpactProgress inner = side_progress(progress);
   POLES_ASSIGN_OR_RETURN(const auto ids, firm_ids(f, c));
   std::vector<double> treat;
-  if (estimator == "match") {
+  std::string first;  // a regression's treatment: its first regressor
+  if (regression) {
+    if (c.formula.empty()) {
+      if (c.x.empty())
+        return Status::invalid_argument("the regression needs x= (one or more regressors)");
+      first = c.x.front();
+      POLES_ASSIGN_OR_RETURN(treat, f.numeric(first));
+    } else {
+      POLES_ASSIGN_OR_RETURN(auto m, impact::model_columns(f, c.formula));
+      first = m.x_names.front();
+      treat = std::move(m.x.front());
+    }
+  } else if (estimator == "match") {
     POLES_ASSIGN_OR_RETURN(treat, f.numeric(c.treat));
   } else {
     POLES_ASSIGN_OR_RETURN(treat, f.numeric(c.group));
@@ -1099,6 +1116,16 @@ Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const
         out.att = r->aggregations.simple, out.reading = r->reading;
       else
         out.failed = r.error();
+    } else if (regression) {
+      auto r = estimator == "ols" ? run_ols(sub, ga, c) : run_ppml(sub, ga, c);
+      if (!r.has_value()) {
+        out.failed = r.error();
+      } else if (const auto* b = first_regressor(*r, first)) {
+        out.att = ImpactDidOverall{b->estimate, b->se, b->ci_low, b->ci_high};
+        if (r->reading) out.reading = *r->reading;
+      } else {
+        out.failed = Status::invalid_argument("the treatment is collinear");
+      }
     } else if (estimator == "sunab") {
       auto r = run_sunab(sub, ga, c);
       if (r.has_value())
@@ -1117,7 +1144,8 @@ Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const
     return out;
   };
   ByFit fit;
-  fit.by = ImpactBy{c.by, "split", did ? "simple" : "att", bg.any_shared, {}, {}, 0};
+  fit.by = ImpactBy{c.by, "split", did ? "simple" : regression ? first : "att", bg.any_shared, {},
+                    {},   0};
   for (size_t i = 0; i < f.rows(); ++i)
     if (bg.dropped[i] && in_main(treat[i])) fit.ungrouped.insert(ids[i]);
   std::vector<int32_t> level;                    // of each group shown
@@ -1279,9 +1307,15 @@ Result<ImpactBy> by_estimate(const Frame& f, const Args& a, const Columns& c,
     return bad_param("by", c.by,
                      "the two-way event study has no single effect to compare across groups: "
                      "sunab (its ATT by group) or did");
+  const bool regression = estimator == "ols" || estimator == "ppml";
+  const std::string& mode = a.text("by_mode");
+  if (mode == "interaction" && !regression)
+    return bad_param("by_mode", mode,
+                     "only a regression (ols, ppml) interacts the treatment with the groups: " +
+                         estimator + " estimates each group on its own rows (split)");
   POLES_ASSIGN_OR_RETURN(const auto groups, by_groups(f, c));
   POLES_ASSIGN_OR_RETURN(ImpactBy by,
-                         estimator == "ols" || estimator == "ppml"
+                         regression && mode != "split"
                              ? by_interaction(f, a, c, groups, estimator == "ppml")
                              : by_split(f, a, c, groups, estimator, main_groups, progress));
   for (size_t i = 0; i < f.rows(); ++i) by.ungrouped += groups.dropped[i];
@@ -1302,9 +1336,11 @@ Result<ImpactEstimate> estimate(const Frame& all, const Args& a, const Columns& 
   const std::string& estimator = a.text("estimator");
   if (!c.formula.empty() && estimator != "ols" && estimator != "ppml")
     return bad_param("formula", c.formula, "a formula is for the regressions, ols and ppml");
-  if (ssc_given(a) && estimator != "ols" && estimator != "ppml")
+  if (ssc_given(a) && estimator != "ols" && estimator != "ppml" && estimator != "event" &&
+      estimator != "sunab")
     return bad_param("ssc", a.text("ssc"),
-                     "the small-sample conventions are the OLS regression's (estimator=ols)");
+                     "the small-sample conventions are the least-squares regressions' (ols, "
+                     "event, sunab)");
   // The rows kept by subset=, e.g. region == 84.
   std::optional<Frame> kept;
   if (!a.text("subset").empty()) {
@@ -1540,6 +1576,11 @@ const ParamSpecs& impact_params() {
       text_param("by",
                  "Heterogeneity: the effect in each group and the test of their equality; store: "
                  "size_class, sector, region, cohort or cluster (the pôle); data: a column"),
+      choice_param("by_mode",
+                   "Heterogeneity in a regression (ols, ppml): interaction (the default: the "
+                   "treatment interacted with the groups in one regression) or split (one "
+                   "regression on each group's rows, as fixest's split=)",
+                   {"interaction", "split"}),
       list_param("x", "OLS: regressors"),
       list_param("fe", "OLS: fixed effects"),
       text_param("formula",

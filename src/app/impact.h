@@ -105,10 +105,12 @@ POLES_JSON(ImpactEquality, stat, df, p, left_out, reason, warning)
 // its value in its first period). Secondary suppression: the groups not shown must together
 // pass the rule (their union's estimate would be published), else the shown group with the
 // fewest treated firms is masked too.
-//  method "split": each group's own estimation on its rows (with shared_controls, the
-//    never-treated rows, which belong to no group, are every group's controls); the test's
-//    covariance from the estimates' influence functions (did: units in several groups count in
-//    each, so shared controls are accounted for), else the groups are independent samples;
+//  method "split": each group's own estimation on its rows (did, sunab, match; ols and ppml with
+//    by_mode=split, as fixest's split=, term the treatment regressor); with shared_controls, the
+//    never-treated rows, which belong to no group, are every group's controls (did only); the
+//    test's covariance from the estimates' influence functions (did: units in several groups
+//    count in each, so shared controls are accounted for), else the groups are independent
+//    samples;
 //  method "interaction": one regression, the treatment (the first regressor) interacted with
 //    the groups' dummies, the same controls for all (shared_controls), the test on the
 //    regression's covariance.
@@ -351,9 +353,11 @@ struct ImpactEvent {
   tj::Omittable<int64_t> dropped_always_treated;  // rows of units treated from the first period
   tj::Omittable<ImpactReading> reading;           // of the ATT
   tj::Omittable<ImpactBy> by;                     // sunab only
+  tj::Omittable<ImpactSsc> ssc;  // the small-sample conventions of the clustered errors
 };
 POLES_JSON(ImpactEvent, estimator, outcome, terms, uniform_critical_value, pretrend, n, clusters,
-           secrecy, data, source, cohorts, att, control_cohort, dropped_always_treated, reading, by)
+           secrecy, data, source, cohorts, att, control_cohort, dropped_always_treated, reading, by,
+           ssc)
 
 // --- match: matching (and the conditional DiD on the store) -------------------------------------
 

@@ -78,6 +78,7 @@ Result<EventStudyResult> event_study(const EventStudyInput& in) {
     ols.x[j][i] = 1;
   }
   for (int e : es) ols.x_names.push_back(fmt::format("e{}", e));
+  ols.vcov = in.vcov;
   ols.vcov.kind = VcovKind::kCluster;
   ols.vcov.clusters = in.cluster.empty() ? std::vector<FixedEffect>{in.unit} : in.cluster;
   POLES_ASSIGN_OR_RETURN(auto fit, feols(std::move(ols)));

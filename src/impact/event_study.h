@@ -26,6 +26,8 @@ struct EventStudyInput {
   DemeanOptions demean;
   double alpha = 0.05;
   uint64_t seed = 1;  // of the uniform band's draws
+  // The small-sample conventions of the clustered errors (clustered by `cluster`, else the unit).
+  VcovSpec vcov{VcovKind::kCluster, {}, true, true, FixedEffectCount::kNested};
 };
 
 struct EventTerm {

@@ -175,20 +175,23 @@ TEST(ImpactBy, SizeClassesRecoverTheirPlantedEffectsAndTheTestRejectsOnlyWhenThe
 // The regression's groups: treated_post interacted with each class's dummy, unit and year
 // effects, iid errors; R's lm with the same dummies gives the coefficients and, from vcov(), the
 // Wald statistic of their equality.
+// The panel for R: unit, year, y, post (treated_post) and size.
+void write_panel_csv(const impact::Frame& f, const std::filesystem::path& path) {
+  std::ofstream csv(path);
+  csv.precision(17);
+  const auto unit = *f.numeric("unit"), year = *f.numeric("year"), y = *f.numeric("y"),
+             post = *f.numeric("treated_post");
+  const auto& size = f.find("size")->text;
+  csv << "unit,year,y,post,size\n";
+  for (size_t i = 0; i < y.size(); ++i)
+    csv << unit[i] << "," << year[i] << "," << y[i] << "," << post[i] << "," << size[i] << "\n";
+}
+
 TEST(ImpactBy, InteractionEqualsRsLmAndItsWaldStatistic) {
   if (!std::filesystem::exists(POLES_RSCRIPT)) GTEST_SKIP() << "Rscript is not installed";
   const auto f = panel({0.5, 1.0, 1.5}, 13);
   testing::TempDir dir;
-  {
-    std::ofstream csv(dir / "panel.csv");
-    csv.precision(17);
-    const auto unit = *f.numeric("unit"), year = *f.numeric("year"), y = *f.numeric("y"),
-               post = *f.numeric("treated_post");
-    const auto& size = f.find("size")->text;
-    csv << "unit,year,y,post,size\n";
-    for (size_t i = 0; i < y.size(); ++i)
-      csv << unit[i] << "," << year[i] << "," << y[i] << "," << post[i] << "," << size[i] << "\n";
-  }
+  write_panel_csv(f, dir / "panel.csv");
   const std::string script = "d <- read.csv('" + (dir / "panel.csv").string() + "')\n" + R"(
 for (s in c("a", "b", "c")) d[[paste0("d_", s)]] <- d$post * (d$size == s)
 m <- lm(y ~ d_a + d_b + d_c + factor(unit) + factor(year), data = d)
@@ -196,23 +199,15 @@ b <- coef(m)[c("d_a", "d_b", "d_c")]
 V <- vcov(m)[names(b), names(b)]
 for (s in names(b)) cat("COEF", s, format(c(b[s], sqrt(V[s, s])), digits = 17), "\n")
 D <- rbind(c(-1, 1, 0), c(-1, 0, 1))
-cat("WALD", format(drop(t(D %*% b) %*% solve(D %*% V %*% t(D), D %*% b)), digits = 17), "\n")
+cat("WALD stat", format(drop(t(D %*% b) %*% solve(D %*% V %*% t(D), D %*% b)), digits = 17), 0, "\n")
 )";
   const auto out = testing::run_r(POLES_RSCRIPT, dir.path(), "by.R", script);
   ASSERT_EQ(out.status, 0) << out.output;
+  auto peer = testing::tagged_pairs(out.output);
+  ASSERT_EQ(peer.size(), 4u) << out.output;
+  const double wald = peer["WALD stat"].first;
   std::map<std::string, std::pair<double, double>> coef;
-  double wald = NAN;
-  std::istringstream lines(out.output);
-  std::string line;
-  while (std::getline(lines, line)) {
-    std::istringstream l(line);
-    std::string tag, key;
-    double b = 0, se = 0;
-    if (!(l >> tag)) continue;
-    if (tag == "COEF" && l >> key >> b >> se) coef[key.substr(2)] = {b, se};
-    if (tag == "WALD") l >> wald;
-  }
-  ASSERT_EQ(coef.size(), 3u) << out.output;
+  for (const char* s : {"a", "b", "c"}) coef[s] = peer[std::string("COEF d_") + s];
   const auto r = run(f, {{"estimator", "ols"},
                          {"outcome", "y"},
                          {"x", "treated_post"},
@@ -231,6 +226,55 @@ cat("WALD", format(drop(t(D %*% b) %*% solve(D %*% V %*% t(D), D %*% b)), digits
   ASSERT_TRUE(by.equality.stat);
   EXPECT_NEAR(*by.equality.stat, wald, 1e-6 * wald);
   EXPECT_EQ(by.equality.df, 2);
+}
+
+// by_mode=split: one regression on each group's rows (fixest's split=), each equal to R's lm on
+// that group's rows (computed in the test); the groups are independent samples, so the test's
+// statistic is the Wald statistic of R's estimates with a diagonal covariance, by hand.
+TEST(ImpactBy, SplitRegressionsEqualRsLmOnEachGroupsRows) {
+  if (!std::filesystem::exists(POLES_RSCRIPT)) GTEST_SKIP() << "Rscript is not installed";
+  const auto f = panel({0.5, 1.0, 1.5}, 15);
+  testing::TempDir dir;
+  write_panel_csv(f, dir / "panel.csv");
+  const std::string script = "d <- read.csv('" + (dir / "panel.csv").string() + "')\n" + R"(
+for (s in c("a", "b", "c")) {
+  m <- lm(y ~ post + factor(unit) + factor(year), data = d[d$size == s, ])
+  cat("COEF", s, format(c(coef(m)[["post"]], sqrt(vcov(m)["post", "post"])), digits = 17), "\n")
+}
+)";
+  const auto out = testing::run_r(POLES_RSCRIPT, dir.path(), "split.R", script);
+  ASSERT_EQ(out.status, 0) << out.output;
+  auto peer = testing::tagged_pairs(out.output);
+  ASSERT_EQ(peer.size(), 3u) << out.output;
+  std::map<std::string, std::pair<double, double>> coef;
+  for (const char* s : {"a", "b", "c"}) coef[s] = peer[std::string("COEF ") + s];
+  for (const auto& params : {Params{{"x", "treated_post"}, {"fe", "unit,year"}, {"outcome", "y"}},
+                             Params{{"formula", "y ~ treated_post | unit + year"}}}) {
+    const auto r =
+        run(f, with(params,
+                    {{"estimator", "ols"}, {"vcov", "iid"}, {"by", "size"}, {"by_mode", "split"}}));
+    ASSERT_TRUE(r.ols && r.ols->by);
+    const ImpactBy& by = *r.ols->by;
+    EXPECT_EQ(by.method, "split");
+    EXPECT_EQ(by.term, "treated_post");
+    ASSERT_EQ(by.groups.size(), 3u);
+    Eigen::VectorXd theta(3);
+    Eigen::MatrixXd v = Eigen::MatrixXd::Zero(3, 3);
+    for (size_t j = 0; j < 3; ++j) {
+      const auto& g = by.groups[j];
+      ASSERT_TRUE(g.estimate && g.se) << g.key;
+      EXPECT_NEAR(*g.estimate, coef[g.key].first, 1e-8) << g.key;
+      EXPECT_NEAR(*g.se, coef[g.key].second, 1e-6 * coef[g.key].second) << g.key;
+      const auto k = static_cast<Eigen::Index>(j);
+      theta(k) = coef[g.key].first;
+      v(k, k) = coef[g.key].second * coef[g.key].second;
+    }
+    const double wald = equality_wald(theta, v);
+    ASSERT_TRUE(by.equality.stat);
+    EXPECT_NEAR(*by.equality.stat, wald, 1e-5 * wald);
+    EXPECT_EQ(by.equality.df, 2);
+    EXPECT_LT(*by.equality.p, 1e-6);  // planted 0.5, 1 and 1.5
+  }
 }
 
 // A class of two treated firms is masked; the overall estimate and the other classes would give
@@ -308,7 +352,7 @@ TEST(ImpactBy, RefusesWhatItCannotCompare) {
   refused(with(kDid, {{"estimator", "sunab"}, {"by", "first"}}), "share the never-treated");
   refused(with(kDid, {{"by", "nothing"}}), "no column 'nothing'");
   refused(with(kDid, {{"estimator", "sunab"}, {"robustness", "1"}}), "the DiD's");
-  refused(with(kDid, {{"ssc", "plm"}}), "the OLS regression's");
+  refused(with(kDid, {{"ssc", "plm"}}), "the least-squares regressions'");
   // A cohort alone has no not-yet-treated controls; errors clustered on the groups themselves.
   refused(with(kDid, {{"by", "first"}, {"control", "notyet"}}), "no not-yet-treated");
   refused(with(kDid, {{"by", "size"}, {"cluster", "size"}}), "clustered on the groups");
@@ -319,6 +363,14 @@ TEST(ImpactBy, RefusesWhatItCannotCompare) {
                       {"outcome", ""},
                       {"by", "size"}}),
           "write the interaction in it");
+  // Only a regression interacts; split regressions by cohort would share the never-treated.
+  refused(with(kDid, {{"by", "size"}, {"by_mode", "interaction"}}), "only a regression");
+  refused(with(kDid, {{"estimator", "ols"},
+                      {"x", "treated_post"},
+                      {"fe", "unit,year"},
+                      {"by", "first"},
+                      {"by_mode", "split"}}),
+          "by_mode=interaction");
 }
 
 }  // namespace

@@ -6,7 +6,9 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 
 #include "app/impact.h"
@@ -122,6 +124,86 @@ TEST_F(GrunfeldSsc, TwoWayClusteredErrorsOfFixestAndLfe) {
   EXPECT_NEAR(se({{"cluster", "firm,year"}}), 0.06041290, 5e-9);
   EXPECT_NEAR(se({{"cluster", "firm,year"}, {"ssc", "lfe"}}), 0.06213837, 5e-9);
   EXPECT_NEAR(se({{"cluster", "firm,year"}, {"ssc_cluster_df", "conventional"}}), 0.06213837, 5e-9);
+}
+
+// The two-way event study (and Sun & Abraham's) take the same conventions: with ssc=lm, the
+// event-time coefficients and errors of R's lm on the event dummies with unit and year dummies
+// and sandwich's vcovCL (clustered by unit, HC1), computed in the test; fixest's default counts
+// the nested unit effects out, so its errors differ.
+TEST(ImpactSsc, TheEventStudiesTakeTheConventionsOfLmAndSandwich) {
+  if (!std::filesystem::exists(POLES_RSCRIPT)) GTEST_SKIP() << "Rscript is not installed";
+  std::mt19937_64 rng(20261202);
+  std::normal_distribution<double> noise(0, 1);
+  std::vector<double> unit, year, first, y;
+  for (int u = 0; u < 60; ++u) {
+    const int g = u % 3 == 0 ? 0 : (u % 3 == 1 ? 2004 : 2006);
+    const double a = noise(rng);
+    for (int t = 2001; t <= 2008; ++t) {
+      unit.push_back(u);
+      year.push_back(t);
+      first.push_back(g);
+      y.push_back(a + 0.1 * (t - 2001) + (g > 0 && t >= g ? 0.5 + 0.1 * (t - g) : 0) + noise(rng));
+    }
+  }
+  impact::Frame f;
+  f.add_numeric("unit", unit);
+  f.add_numeric("year", year);
+  f.add_numeric("first", first);
+  f.add_numeric("y", y);
+  testing::TempDir dir;
+  {
+    std::ofstream csv(dir / "panel.csv");
+    csv.precision(17);
+    csv << "unit,year,first,y\n";
+    for (size_t i = 0; i < y.size(); ++i)
+      csv << unit[i] << "," << year[i] << "," << first[i] << "," << y[i] << "\n";
+  }
+  const std::string script = "d <- read.csv('" + (dir / "panel.csv").string() + "')\n" + R"(
+suppressMessages(library(sandwich))
+d$e <- ifelse(d$first > 0, d$year - d$first, -1)
+d$cell <- relevel(factor(ifelse(d$e == -1, "base", paste0("e", d$e))), ref = "base")
+m <- lm(y ~ cell + factor(unit) + factor(year), data = d)
+V <- vcovCL(m, cluster = ~unit, type = "HC1")
+for (k in grep("^cell", names(coef(m)), value = TRUE))
+  cat("TERM", sub("celle", "", k), format(c(coef(m)[[k]], sqrt(V[k, k])), digits = 17), "\n")
+)";
+  const auto out = testing::run_r(POLES_RSCRIPT, dir.path(), "event.R", script);
+  ASSERT_EQ(out.status, 0) << out.output;
+  const auto peer = testing::tagged_pairs(out.output);
+  ASSERT_EQ(peer.size(), 9u) << out.output;  // e = −5..4 but −1
+  const auto event = [&](Params more) {
+    Params p = {{"estimator", "event"}, {"outcome", "y"}, {"unit", "unit"}, {"time", "year"},
+                {"group", "first"},     {"leads", "5"},   {"lags", "4"}};
+    for (auto& [k, v] : more) p[k] = v;
+    const auto args = parse(impact_params(), p);
+    EXPECT_TRUE(args.has_value()) << args.error().to_string();
+    auto r = impact_estimate(f, *args);
+    EXPECT_TRUE(r.has_value() && r->event) << (r.has_value() ? "" : r.error().to_string());
+    return r.has_value() && r->event ? *r->event : ImpactEvent{};
+  };
+  const ImpactEvent lm = event({{"ssc", "lm"}}), fixest = event({});
+  ASSERT_TRUE(lm.ssc && fixest.ssc);
+  EXPECT_EQ(lm.ssc->fixef_k, "full");
+  EXPECT_EQ(fixest.ssc->preset, "fixest");
+  int compared = 0;
+  for (size_t j = 0; j < lm.terms.size(); ++j) {
+    const auto& t = lm.terms[j];
+    if (t.reference) continue;
+    const auto it = peer.find("TERM " + std::to_string(t.e));
+    ASSERT_NE(it, peer.end()) << t.e;
+    ASSERT_TRUE(t.estimate && t.se) << t.e;
+    EXPECT_NEAR(*t.estimate, it->second.first, 1e-8) << t.e;
+    EXPECT_NEAR(*t.se, it->second.second, 1e-6 * it->second.second) << t.e;
+    EXPECT_GT(std::abs(*fixest.terms[j].se - *t.se), 1e-4 * *t.se) << t.e;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 9);
+  // Sun & Abraham: the same conventions reach its errors.
+  const ImpactEvent sa_lm = event({{"estimator", "sunab"}, {"ssc", "lm"}}),
+                    sa = event({{"estimator", "sunab"}});
+  ASSERT_TRUE(sa_lm.att && sa.att && sa_lm.att->se && sa.att->se);
+  EXPECT_EQ(*sa_lm.att->estimate, *sa.att->estimate);
+  EXPECT_GT(*sa_lm.att->se, *sa.att->se * (1 + 1e-4));  // the unit effects counted in K
 }
 
 TEST(ImpactSsc, ThePoissonRegressionRefusesOtherConventions) {

@@ -466,7 +466,7 @@ try {
   // Sun & Abraham from the same form: the ATT shown is the job's, with its reading and the
   // cohorts' effects.
   await page.selectOption("#imp-estimator", "sunab");
-  await page.selectOption("#imp-by", "size_class");
+  await page.selectOption("#imp-by-var", "size_class");
   await page.click("#imp-start");
   await page.waitForSelector('#imp-result[data-estimator="sunab"] #imp-plot[data-ready="true"]', { timeout: 300000 });
   const saId = await page.evaluate(() => new URLSearchParams(location.hash.split("?")[1]).get("job"));
@@ -483,6 +483,19 @@ try {
   assert.equal((await page.locator("#imp-by tbody tr").first().locator("td").first().textContent()).trim(), "TPE");
   assert.match(await page.locator("#imp-by-test").textContent(), sa.by.equality.stat === null ? /Pas de test/ : /χ² = .* p = /);
   await shot("20-impact-sunab");
+  // The regression by size class, one regression per class (fixest's split=): the job's groups,
+  // said to be independent samples.
+  await page.selectOption("#imp-estimator", "ols");
+  await page.selectOption("#imp-by-mode", "split");
+  await page.click("#imp-start");
+  await page.waitForSelector('#imp-result[data-estimator="ols"] #imp-by tbody tr', { timeout: 300000 });
+  const olsId = await page.evaluate(() => new URLSearchParams(location.hash.split("?")[1]).get("job"));
+  const ols = (await page.evaluate(async (id) => (await fetch(`/api/v1/impact/jobs/${id}`)).json(), olsId));
+  assert.equal(ols.params.by_mode, "split");
+  assert.equal(ols.result.by.method, "split");
+  assert.equal(await page.locator("#imp-by tbody tr").count(), ols.result.by.groups.length);
+  assert.match(await page.locator("#imp-by").textContent(), /estimé sur ses propres entreprises/);
+  await shot("20-impact-ols-split");
   const cancelled = await page.evaluate(async () => {
     const csrf = (await (await fetch("/api/v1/me")).json()).csrf;
     const h = { "Content-Type": "application/json", "X-CSRF-Token": csrf };

@@ -204,15 +204,7 @@ cat("ATT", 0, format(avg(e >= 0), digits = 17), "\n")
 )";
   const auto out = testing::run_r(POLES_RSCRIPT, dir.path(), "sunab.R", script);
   ASSERT_EQ(out.status, 0) << out.output;
-  std::map<std::string, std::pair<double, double>> peer;
-  std::istringstream lines(out.output);
-  std::string line;
-  while (std::getline(lines, line)) {
-    std::istringstream l(line);
-    std::string tag, key;
-    double b = 0, se = 0;
-    if (l >> tag >> key >> b >> se) peer[tag + " " + key] = {b, se};
-  }
+  const auto peer = testing::tagged_pairs(out.output);
   ASSERT_EQ(peer.size(), 33u + 16u + 1u) << out.output;  // cells, relative periods but −1, ATT
 
   auto in = sunab_input(p);
