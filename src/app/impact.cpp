@@ -1072,7 +1072,39 @@ Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const
     } else {
       POLES_ASSIGN_OR_RETURN(auto m, impact::model_columns(f, c.formula));
       first = m.x_names.front();
+      if (first.find("::") != std::string::npos)
+        return bad_param("formula", c.formula,
+                         "by_mode=split takes the formula's first regressor as the treatment: "
+                         "write a column first (y ~ treated + …), not an i() term");
       treat = std::move(m.x.front());
+    }
+    // The groups' regressions are independent samples only if no cluster spans two groups; and
+    // a group needs two clusters of its own.
+    if (!c.cluster.empty()) {
+      std::string spec;
+      for (const auto& name : c.cluster) spec += (spec.empty() ? "" : " + ") + name;
+      POLES_ASSIGN_OR_RETURN(const auto clusters, impact::cluster_columns(f, spec));
+      for (const auto& cl : clusters) {
+        std::vector<int32_t> group_of(static_cast<size_t>(cl.levels), -1);
+        std::vector<std::set<int32_t>> of_group(static_cast<size_t>(groups.levels()));
+        for (size_t i = 0; i < f.rows(); ++i) {
+          const int32_t k = groups.code[i], q = cl.code[i];
+          if (k < 0 || q < 0) continue;
+          auto& g = group_of[static_cast<size_t>(q)];
+          if (g >= 0 && g != k)
+            return bad_param("by_mode", "split",
+                             "the clusters of cluster= span several groups: the groups' "
+                             "regressions would not be independent (by_mode=interaction "
+                             "accounts for it)");
+          g = k;
+          of_group[static_cast<size_t>(k)].insert(q);
+        }
+        for (const auto& in_group : of_group)
+          if (in_group.size() == 1)
+            return bad_param("by_mode", "split",
+                             "a group would be a single cluster of cluster= (no error between "
+                             "clusters): cluster below the groups, or by_mode=interaction");
+      }
     }
   } else if (estimator == "match") {
     POLES_ASSIGN_OR_RETURN(treat, f.numeric(c.treat));
@@ -1093,6 +1125,17 @@ Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const
     for (size_t i = 0; i < f.rows(); ++i)
       if (cl.code[i] >= 0) cluster_of[static_cast<int64_t>(unit[i])] = cl.code[i];
   }
+  // Treated rows in no group, left out of every group's estimation: the by_groups' dropped rows
+  // and, for a regression (whose rows need no group= column), its treated rows without a group.
+  std::vector<char> loose(bg.dropped.begin(), bg.dropped.end());
+  int64_t extra_ungrouped = 0;
+  if (regression) {
+    for (size_t i = 0; i < f.rows(); ++i) {
+      if (loose[i] || groups.code[i] >= 0 || bg.shared[i] || !in_main(treat[i])) continue;
+      loose[i] = 1;
+      ++extra_ungrouped;
+    }
+  }
   // One estimation on the rows of the groups `in` (and the shared controls): its headline.
   struct Run {
     std::optional<ImpactDidOverall> att;
@@ -1105,8 +1148,8 @@ Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const
     std::vector<char> keep(f.rows(), 0);
     for (size_t i = 0; i < f.rows(); ++i) {
       const int32_t k = groups.code[i];
-      keep[i] = (k >= 0 && in[static_cast<size_t>(k)]) || bg.shared[i] ||
-                (with_ungrouped && bg.dropped[i]);
+      keep[i] =
+          (k >= 0 && in[static_cast<size_t>(k)]) || bg.shared[i] || (with_ungrouped && loose[i]);
     }
     const Frame sub = f.subset(keep);
     Run out;
@@ -1146,8 +1189,9 @@ Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const
   ByFit fit;
   fit.by = ImpactBy{c.by, "split", did ? "simple" : regression ? first : "att", bg.any_shared, {},
                     {},   0};
+  fit.by.ungrouped = extra_ungrouped;  // by_estimate adds the dropped rows
   for (size_t i = 0; i < f.rows(); ++i)
-    if (bg.dropped[i] && in_main(treat[i])) fit.ungrouped.insert(ids[i]);
+    if (loose[i] && in_main(treat[i])) fit.ungrouped.insert(ids[i]);
   std::vector<int32_t> level;                    // of each group shown
   std::vector<std::map<int64_t, double>> terms;  // did: by cluster (or unit)
   std::vector<double> variance;
@@ -1163,6 +1207,7 @@ Result<ImpactBy> by_split(const Frame& f, const Args& a, const Columns& c, const
       if (in_main(treat[i])) treated.insert(ids[i]);
     }
     if (own == 0) continue;  // a level left to the shared controls (the cohort 0)
+    if (regression && treated.empty()) continue;  // no treated row: no effect (as interacted)
     std::vector<char> in(levels, 0);
     in[k] = 1;
     Run r = run(in, false);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <exception>
+
 #include "core/date.h"
 
 namespace poles::app {
@@ -97,7 +99,14 @@ Result<std::string> Jobs::start(const std::string& owner, const std::string& kin
       job->stage = stage;
     };
     progress.cancelled = [job] { return job->cancel.load(); };
-    Result<ImpactEstimate> r = work(progress);
+    // An exception left in this thread would end the process: the job fails instead.
+    Result<ImpactEstimate> r = [&]() -> Result<ImpactEstimate> {
+      try {
+        return work(progress);
+      } catch (const std::exception& e) {
+        return Status::internal(fmt::format("the estimation failed: {}", e.what()));
+      }
+    }();
     std::lock_guard l(job->mu);
     job->finished = utc_timestamp();
     job->done_at = std::chrono::steady_clock::now();

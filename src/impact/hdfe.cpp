@@ -900,8 +900,12 @@ Wald wald_test(const Eigen::VectorXd& coef, const Eigen::MatrixXd& vcov,
   w.p = boost::math::cdf(
       boost::math::complement(boost::math::chi_squared(w.df), std::max(w.stat, 0.0)));
   w.f = w.stat / w.df;
-  w.p_f = boost::math::cdf(boost::math::complement(
-      boost::math::fisher_f(w.df, std::max(df_denominator, 1.0)), std::max(w.f, 0.0)));
+  // An infinite denominator (z tests: ssc t_df=normal): df·F is the χ² statistic. Boost refuses
+  // an infinite degree of freedom (it throws).
+  w.p_f = std::isfinite(df_denominator)
+              ? boost::math::cdf(boost::math::complement(
+                    boost::math::fisher_f(w.df, std::max(df_denominator, 1.0)), std::max(w.f, 0.0)))
+              : w.p;
   return w;
 }
 

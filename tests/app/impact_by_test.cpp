@@ -337,6 +337,27 @@ TEST(ImpactBy, TreatedFirmsWithoutAGroupAreProtectedAsAHiddenGroup) {
   EXPECT_EQ(by.equality.df, 1);
 }
 
+// A regression needs no group= column: its treated rows without a group are left out of every
+// group's regression, counted, and protected with the hidden groups (found by a second reading:
+// only the DiD's dropped rows were).
+TEST(ImpactBy, SplitRegressionsCountTheirTreatedRowsWithoutAGroup) {
+  const auto r = run(panel({0.5, 1.0, 1.5}, 15, 10, 0, true), {{"estimator", "ols"},
+                                                               {"outcome", "y"},
+                                                               {"x", "treated_post"},
+                                                               {"fe", "unit,year"},
+                                                               {"by", "size"},
+                                                               {"by_mode", "split"}});
+  ASSERT_TRUE(r.ols && r.ols->by);
+  const ImpactBy& by = *r.ols->by;
+  EXPECT_EQ(by.ungrouped, 2 * 6) << "two firms treated from 2003: six treated rows each";
+  ASSERT_EQ(by.groups.size(), 3u);
+  // Their rows alone give no estimate: they would come back from the overall effect and the
+  // groups', so the group with the fewest treated firms is masked with them.
+  EXPECT_FALSE(by.groups[0].estimate.has_value()) << "a: masked with the ungrouped firms";
+  EXPECT_TRUE(by.groups[1].estimate && by.groups[2].estimate);
+  EXPECT_EQ(by.equality.df, 1);
+}
+
 TEST(ImpactBy, RefusesWhatItCannotCompare) {
   const auto f = panel({1.0, 1.0, 1.0}, 14);
   const auto refused = [&](Params p, const std::string& needle) {
@@ -371,6 +392,17 @@ TEST(ImpactBy, RefusesWhatItCannotCompare) {
                       {"by", "first"},
                       {"by_mode", "split"}}),
           "by_mode=interaction");
+  // Split regressions are independent samples only when no cluster spans two groups, and each
+  // group needs two clusters; the treatment is the formula's first column (second reading).
+  const Params split = {{"estimator", "ols"}, {"x", "treated_post"}, {"fe", "unit,year"},
+                        {"outcome", "y"},     {"by", "size"},        {"by_mode", "split"}};
+  refused(with(split, {{"cluster", "year"}}), "span several groups");
+  refused(with(split, {{"cluster", "size"}}), "a single cluster");
+  refused(with(split, {{"x", ""},
+                       {"fe", ""},
+                       {"outcome", ""},
+                       {"formula", "y ~ i(size, treated_post) | unit + year"}}),
+          "not an i() term");
 }
 
 }  // namespace
