@@ -180,6 +180,14 @@ std::vector<T> sorted_unique(const std::vector<T>& values) {
   return out;
 }
 
+// Runs f(0) and f(1) on two threads (f(th) takes every other item from th).
+template <typename F>
+void on_two_threads(const F& f) {
+  std::thread other([&] { f(Eigen::Index{1}); });
+  f(Eigen::Index{0});
+  other.join();
+}
+
 // Runs f(start, len) on two threads over halves of n units (one when n is small).
 template <typename F>
 void on_two_halves(Eigen::Index n, const F& f) {
@@ -682,18 +690,13 @@ Result<DidResult> att_gt(const DidData& data, const DidOptions& opt) {
       // Σ ψ ψᵀ by blocks of units, over two threads.
       constexpr Eigen::Index kBlock = 8192;
       std::vector<Eigen::MatrixXd> part(2, Eigen::MatrixXd::Zero(q, q));
-      std::vector<std::thread> workers;
-      for (Eigen::Index th = 0; th < 2; ++th) {
-        workers.emplace_back([&, th] {
-          for (Eigen::Index start = th * kBlock; start < n; start += 2 * kBlock) {
-            const Eigen::MatrixXd psi =
-                res.influence.block(start, std::min(kBlock, n - start), pre);
-            part[static_cast<size_t>(th)].selfadjointView<Eigen::Lower>().rankUpdate(
-                psi.transpose(), 1.0 / static_cast<double>(m));
-          }
-        });
-      }
-      for (auto& t : workers) t.join();
+      on_two_threads([&](Eigen::Index th) {
+        for (Eigen::Index start = th * kBlock; start < n; start += 2 * kBlock) {
+          const Eigen::MatrixXd psi = res.influence.block(start, std::min(kBlock, n - start), pre);
+          part[static_cast<size_t>(th)].selfadjointView<Eigen::Lower>().rankUpdate(
+              psi.transpose(), 1.0 / static_cast<double>(m));
+        }
+      });
       V = part[0] + part[1];
     }
     V = V.selfadjointView<Eigen::Lower>();
@@ -729,13 +732,9 @@ Eigen::VectorXd influence_se(const Eigen::MatrixXd& psi) {
 Eigen::VectorXd influence_se(const CellInfluence& psi) {
   const Eigen::Index k = psi.cols();
   Eigen::VectorXd out(k);
-  std::vector<std::thread> pool;
-  for (Eigen::Index th = 0; th < 2; ++th) {
-    pool.emplace_back([&, th] {
-      for (Eigen::Index c = th; c < k; c += 2) out(c) = psi.squared_norm(c);
-    });
-  }
-  for (auto& t : pool) t.join();
+  on_two_threads([&](Eigen::Index th) {
+    for (Eigen::Index c = th; c < k; c += 2) out(c) = psi.squared_norm(c);
+  });
   return out.cwiseSqrt() / static_cast<double>(psi.rows());
 }
 
