@@ -838,7 +838,7 @@ Result<RegionMap> RegionMap::load(const std::filesystem::path& file) {
   if (open == std::string::npos || close == std::string::npos || close < open)
     return Status::invalid_argument("the map " + file.string() + " holds no object");
   const auto j = nlohmann::json::parse(js.substr(open, close - open + 1), nullptr, false);
-  // The ids of @svg-maps/france.regions, as INSEE region codes (web/app.js has the same table).
+  // The ids of @svg-maps/france.regions, as INSEE region codes (web/lib/map.js has the same table).
   static const std::map<std::string, std::string> kCodes = {
       {"ara", "84"}, {"bfc", "27"}, {"bre", "53"}, {"cvl", "24"}, {"cor", "94"},
       {"ges", "44"}, {"hdf", "32"}, {"idf", "11"}, {"nor", "28"}, {"naq", "75"},

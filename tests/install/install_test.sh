@@ -16,7 +16,7 @@ fail() { echo "install_test: $*" >&2; exit 1; }
 cmake --install "$build" --prefix "$prefix" > "$prefix/install.log" || fail "cmake --install failed"
 poles="$prefix/bin/poles"
 [ -x "$poles" ] || fail "no $poles"
-for f in share/poles/web/index.html share/poles/web/app.js share/poles/web/vocab.json \
+for f in share/poles/web/index.html share/poles/web/app.js share/poles/web/lib/api.js share/poles/web/pages/map.js share/poles/web/vocab.json \
          share/poles/methods/default.toml share/doc/poles/README.md share/doc/poles/api.md \
          share/doc/poles/real-data.md share/doc/poles/examples/mappings/member-directory.toml; do
   [ -f "$prefix/$f" ] || fail "not installed: $f"

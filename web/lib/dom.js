@@ -1,0 +1,20 @@
+// Building a page: el() makes an element; colon, years and share write what every page writes
+// the same way.
+import { lang, pct } from "/i18n.js";
+
+export function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  if (tag === "button") attrs = { ...attrs, class: !attrs.class ? "fr-btn" : attrs.class === "secondary" ? "fr-btn fr-btn--secondary" : attrs.class };
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (v !== false && v !== null && v !== undefined) e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) e.append(c instanceof Node ? c : document.createTextNode(c ?? ""));
+  return e;
+}
+
+// "Label : value" in French (a non-breaking space before the colon), "Label: value" in English.
+export const colon = () => (lang === "fr" ? "\u00a0: " : ": ");
+export const years = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+// A share as a percentage, with a decimal under 1 % (0,4 % rather than 0 %).
+export const share = (v) => pct(v, v > 0 && v < 0.01 ? 1 : 0);

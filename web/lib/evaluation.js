@@ -1,0 +1,35 @@
+// The evaluation as the cluster profile, the evaluation and the comparison show it: its year, who
+// may read it, the indicators' units and values, why a cluster is rated so.
+import { t, lang, fmt, pct, euros } from "/i18n.js";
+import { label, indicatorLabel, INDICATORS } from "/vocab.js";
+import { api, me } from "/lib/api.js";
+import { el } from "/lib/dom.js";
+
+// The pillars' gaps to peers and the missed targets, in plain words: why a cluster is rated so.
+export function whyList(c, peer) {
+  // The peers' means are withheld when their group is too small to hide its members: no gaps then.
+  const gaps = peer ? Object.entries(c.pillars).map(([p, v]) => ({ p, v, peer: peer[p], d: v - peer[p] })).filter((g) => Number.isFinite(g.d)).sort((a, b) => a.d - b.d) : [];
+  const items = [t("ev.why_rated", { r: label("rating", c.rating), t: label("trend", c.trend), m: fmt(c.consecutive_misses) })];
+  for (const g of [...gaps.slice(0, 2), ...gaps.slice(-1)]) {
+    items.push(t(Math.abs(g.d) < 0.005 ? "ev.why_pillar_equal" : g.d < 0 ? "ev.why_pillar_below" : "ev.why_pillar_above", { p: label("pillar", g.p), v: fmt(g.v, 2), peer: fmt(g.peer, 2) }));
+  }
+  const missed = c.targets.filter((x) => x.met === false);
+  const shareUnit = (i, v) => (INDICATORS[i] && ["share"].includes(indicatorUnits[i]) ? pct(v) : fmt(v, 2));
+  if (missed.length) for (const m of missed) items.push(t("ev.why_missed", { i: indicatorLabel(m.indicator), v: shareUnit(m.indicator, m.value), t: shareUnit(m.indicator, m.target) }));
+  else items.push(t("ev.why_all_met"));
+  // The method's absolute criteria the cluster failed this year (published evaluations made before
+  // criteria existed have none).
+  for (const k of (c.criteria || []).filter((x) => x.met === false)) items.push(t("ev.why_criterion", { c: lang === "fr" ? k.text_fr : k.text_en }));
+  return el("ul", { class: "why" }, items.map((x) => el("li", {}, x)));
+}
+let indicatorUnits = {};
+export async function loadIndicatorUnits() {
+  if (Object.keys(indicatorUnits).length) return indicatorUnits;
+  try { indicatorUnits = Object.fromEntries((await api("GET", "/api/v1/evaluate/indicators")).items.map((i) => [i.id, i.unit])); } catch { /* role without access */ }
+  return indicatorUnits;
+}
+// An indicator's unit (share, euros…), once loadIndicatorUnits is done.
+export const unitOf = (id) => indicatorUnits[id];
+export const valueOf = (id, v) => (v === null || v === undefined ? "—" : indicatorUnits[id] === "share" ? pct(v, 1) : indicatorUnits[id] === "euros" ? euros(v) : fmt(v, Math.abs(v) < 10 ? 2 : 0));
+export const canEvaluate = () => ["admin", "state", "evaluator"].includes(me()?.user.role);
+export const EVAL_YEAR = 2022;

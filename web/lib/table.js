@@ -1,0 +1,61 @@
+// The tables pages show: the data table, and the facts table (a field and its value a row).
+import { t, fmt } from "/i18n.js";
+import { el } from "/lib/dom.js";
+
+// A data table: sortable columns (buttons in the headers), a row count ("25 of 312") with "show
+// more", a CSV export, and a box that scrolls sideways on its own (never the page).
+// A column: { label, value(row) -> text or node, num, sort(row) -> sortable value, name: the label
+// is a proper name (not translated) }.
+export function table(columns, rows, onClick, { page = 50, tools = rows.length > 10, id = null } = {}) {
+  let shown = Math.min(page, rows.length);
+  let order = rows;
+  let sorted = { i: -1, dir: 1 };
+  const tbody = el("tbody");
+  const count = el("span", { "aria-live": "polite" });
+  const more = el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--tertiary", onclick: () => { shown = Math.min(order.length, shown + page); draw(); } });
+  const plain = (v) => (v instanceof Node ? v.textContent : v ?? "");
+  const heads = columns.map((c, i) => {
+    const th = el("th", { scope: "col", class: c.num ? "num" : null, translate: c.name ? "no" : null });
+    if (c.label && rows.length > 1) {
+      th.append(el("button", { type: "button", class: "sort", title: t("table.sort", { c: c.label }), onclick: () => sortBy(i) }, c.label));
+    } else th.append(c.label ?? "");
+    return th;
+  });
+  function sortBy(i) {
+    sorted = { i, dir: sorted.i === i ? -sorted.dir : 1 };
+    const c = columns[i];
+    const key = c.sort || ((r) => { const v = plain(c.value(r)); const n = Number(String(v).replace(/[\s\u00a0\u202f%€kM]/g, "").replace(",", ".").replace("−", "-")); return c.num && !Number.isNaN(n) ? n : String(v); });
+    order = [...rows].sort((a, b) => { const x = key(a), y = key(b); return (x < y ? -1 : x > y ? 1 : 0) * sorted.dir; });
+    heads.forEach((h, j) => (j === i ? h.setAttribute("aria-sort", sorted.dir > 0 ? "ascending" : "descending") : h.removeAttribute("aria-sort")));
+    draw();
+  }
+  function draw() {
+    tbody.replaceChildren(...order.slice(0, shown).map((r) => el("tr", onClick ? { class: "link", tabindex: 0, onclick: () => onClick(r), onkeydown: (e) => e.key === "Enter" && onClick(r) } : {},
+      columns.map((c) => el("td", { class: c.num ? "num" : null }, c.value(r))))));
+    count.textContent = t("table.showing", { n: fmt(shown), total: fmt(order.length) });
+    more.hidden = shown >= order.length;
+    more.textContent = t("table.more", { n: fmt(Math.min(page, order.length - shown)) });
+  }
+  function csv() {
+    // A text a spreadsheet would run as a formula (= + - @, a tab, a carriage return) is written
+    // after a quote (OWASP, CSV injection): names and needs come from anyone (support requests).
+    const cell = (v) => {
+      let s = String(plain(v)).replace(/\u00a0|\u202f/g, " ");
+      if (/^[=+\-@\t\r]/.test(s) && !/^-?[\d ,.]+$/.test(s)) s = `'${s}`;
+      return /[";\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    };
+    const text = [columns.map((c) => cell(c.label)).join(";"), ...order.map((r) => columns.map((c) => cell(c.value(r))).join(";"))].join("\n");
+    const a = el("a", { href: URL.createObjectURL(new Blob(["\ufeff" + text], { type: "text/csv" })), download: `${(document.title.split(" — ")[0] || "poles").replace(/[^\p{L}\p{N}]+/gu, "-")}.csv` });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+  draw();
+  const tableEl = el("table", id ? { id } : {}, el("thead", {}, el("tr", {}, heads)), tbody);
+  return el("div", { class: "table-block" },
+    el("div", { class: "table-wrap", tabindex: 0, role: "region", "aria-label": columns.map((c) => c.label).filter(Boolean).slice(0, 3).join(", ") || "table" }, tableEl),
+    tools ? el("div", { class: "table-tools" }, count, more, el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--tertiary-no-outline", onclick: csv }, t("table.csv"))) : "");
+}
+// A two-column "field: value" table without headers.
+export function facts(pairs) {
+  return el("div", { class: "table-wrap" }, el("table", { class: "facts" }, el("tbody", {}, pairs.map(([k, v]) => el("tr", {}, el("th", { scope: "row" }, k), el("td", {}, v ?? "—"))))));
+}

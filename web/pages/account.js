@@ -1,0 +1,40 @@
+// The caller's account: password and API tokens.
+import { t, dateTime } from "/i18n.js";
+import { label } from "/vocab.js";
+import { api, me } from "/lib/api.js";
+import { el } from "/lib/dom.js";
+import { table } from "/lib/table.js";
+import { problemBox } from "/lib/blocks.js";
+
+export async function pageAccount(root) {
+  const tokenLabel = el("input", { class: "fr-input", id: "token-label", value: "script" });
+  const out = el("p", { "aria-live": "polite" });
+  const tokens = el("div", { id: "tokens" });
+  async function loadTokens() {
+    const r = await api("GET", "/api/v1/tokens");
+    tokens.replaceChildren(r.tokens.length ? table([
+      { label: t("account.token_label"), value: (x) => x.label }, { label: t("account.created"), value: (x) => dateTime(x.created_at) },
+      { label: t("account.last_used"), value: (x) => (x.last_used_at ? dateTime(x.last_used_at) : t("account.never")) },
+      { label: "", value: (x) => el("button", { type: "button", class: "secondary", "data-token": x.token_id, onclick: async () => {
+        await api("DELETE", `/api/v1/tokens/${encodeURIComponent(x.token_id)}`); loadTokens(); } }, t("account.revoke")) },
+    ], r.tokens) : el("p", {}, t("account.no_tokens")));
+  }
+  const pw = { current: el("input", { class: "fr-input", id: "current-password", type: "password", autocomplete: "current-password", required: true }),
+    next: el("input", { class: "fr-input", id: "new-password", type: "password", autocomplete: "new-password", required: true }) };
+  const pwMsg = el("div", { "aria-live": "polite" });
+  root.append(el("h1", {}, t("account.title")), table([{ label: "", value: (r) => r[0] }, { label: "", value: (r) => r[1] }], [
+    [t("login.name"), me().user.name], [t("account.role"), label("account_role", me().user.role)], [t("account.scope"), me().user.scope || "—"],
+  ]), el("h2", {}, t("account.password")), el("form", { class: "filters", onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      await api("POST", "/api/v1/me/password", { current_password: pw.current.value, new_password: pw.next.value });
+      pw.current.value = pw.next.value = "";
+      pwMsg.replaceChildren(el("p", { class: "ok" }, t("account.password_changed"))); loadTokens();
+    } catch (err) { pwMsg.replaceChildren(problemBox(err)); }
+  } }, el("label", { class: "fr-label" }, t("account.current_password"), pw.current), el("label", { class: "fr-label" }, t("account.new_password"), pw.next),
+    el("button", { type: "submit" }, t("account.change"))), pwMsg,
+  el("h2", {}, t("account.tokens")), tokens,
+  el("h2", {}, t("account.token")), el("div", { class: "filters" }, el("label", { class: "fr-label" }, t("account.token_label"), tokenLabel),
+    el("button", { type: "button", onclick: async () => { const r = await api("POST", "/api/v1/tokens", { label: tokenLabel.value }); out.replaceChildren(el("code", {}, r.token)); loadTokens(); } }, "OK")), out);
+  await loadTokens();
+}

@@ -1,0 +1,36 @@
+// The administrator's pages: the accounts and the audit journal.
+import { t } from "/i18n.js";
+import { label } from "/vocab.js";
+import { api } from "/lib/api.js";
+import { el } from "/lib/dom.js";
+import { table } from "/lib/table.js";
+import { problemBox } from "/lib/blocks.js";
+
+export async function pageUsers(root) {
+  const box = el("div");
+  const f = { name: el("input", { class: "fr-input", id: "new-name" }), role: el("select", { class: "fr-select", id: "new-role" }, ["admin", "state", "region", "cluster_manager", "evaluator", "reviewer", "member"].map((r) => el("option", { value: r }, label("account_role", r)))),
+    scope: el("input", { class: "fr-input", id: "new-scope" }), password: el("input", { class: "fr-input", id: "new-password", type: "password", autocomplete: "new-password" }) };
+  const msg = el("div", { "aria-live": "polite" });
+  async function load() {
+    const { users } = await api("GET", "/api/v1/users");
+    box.replaceChildren(table([
+      { label: t("login.name"), value: (u) => u.name }, { label: t("account.role"), value: (u) => label("account_role", u.role) }, { label: t("account.scope"), value: (u) => u.scope },
+      { label: "", value: (u) => u.disabled ? t("disabled") : el("button", { type: "button", class: "secondary", onclick: async () => { await api("POST", `/api/v1/users/${u.name}/disable`, {}); load(); } }, t("users.disable")) },
+    ], users));
+  }
+  root.append(el("h1", {}, t("users.title")), box, el("form", { class: "filters", onsubmit: async (e) => {
+    e.preventDefault();
+    try { await api("POST", "/api/v1/users", { name: f.name.value, role: f.role.value, scope: f.scope.value, password: f.password.value }); msg.replaceChildren(""); load(); }
+    catch (err) { msg.replaceChildren(problemBox(err)); }
+  } }, el("label", {}, t("login.name"), f.name), el("label", {}, t("account.role"), f.role), el("label", {}, t("account.scope"), f.scope),
+    el("label", {}, t("login.password"), f.password), el("button", { type: "submit" }, t("users.add"))), msg);
+  await load();
+}
+
+export async function pageAudit(root) {
+  const { entries } = await api("GET", "/api/v1/audit?limit=500");
+  root.append(el("h1", {}, t("audit.title")), table([
+    { label: t("audit.at"), value: (a) => a.at }, { label: t("audit.actor"), value: (a) => a.actor }, { label: t("audit.action"), value: (a) => label("audit_action", a.action) },
+    { label: t("audit.entity"), value: (a) => label("entity", a.entity) }, { label: t("audit.key"), value: (a) => a.key },
+  ], entries.reverse()));
+}
