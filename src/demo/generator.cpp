@@ -1298,8 +1298,10 @@ class Generator {
               .set("criterion", std::string(area))
               .set("evaluator", fmt::format("evaluateur-{}", ev))
               .set("score", int64_t{score})
-              .set("justification", fmt::format("Niveau {} sur « {} » (texte synthétique).",
-                                                kWords[static_cast<size_t>(score)], area))
+              // An evaluator's own words, in French: no code of the grid in them (a report
+              // in English would show it among English words).
+              .set("justification", fmt::format("Niveau {} (texte synthétique).",
+                                                kWords[static_cast<size_t>(score)]))
               .emit();
         }
       }

@@ -79,6 +79,12 @@ std::string event_plot(const std::string& title, const std::vector<Term>& terms,
   return line_chart(title, {est, zero}, lang);
 }
 
+// An outcome as a person reads it: "dépenses de R&D (log)" for log(rd_spending) (the vocabulary's
+// impact_outcome words), a formula's own left-hand side otherwise.
+std::string outcome_name(std::string_view outcome, std::string_view lang) {
+  return word("impact_outcome", outcome, lang);
+}
+
 // The plain reading of the headline estimate (app::ImpactReading): "+12.2 % [+11.0 %; +13.4 %]"
 // on a log outcome, in the outcome's units otherwise, and whether the interval settles it.
 std::string reading_text(const app::ImpactReading& r, std::string_view outcome,
@@ -131,7 +137,7 @@ void did_sections(std::string& h, const app::ImpactDid& r, std::string_view lang
   h += estimate_row(tr(lang, "Moyenne des effets par année", "Mean of the effects by year"),
                     ag.calendar, lang, kNone);
   h += "</tbody></table>";
-  h += reading_text(r.reading, r.outcome, lang);
+  h += reading_text(r.reading, outcome_name(r.outcome, lang), lang);
   const auto& pre = r.pretest;
   h += fmt::format("<p>{} : {}. {} : {} ; {} : {}.</p>",
                    tr(lang, "Test de Wald des tendances parallèles avant traitement",
@@ -278,7 +284,7 @@ void event_sections(std::string& h, const app::ImpactEvent& r, std::string_view 
       estimate_row(tr(lang, "Effet moyen après l'entrée (ATT)", "Average effect after entry (ATT)"),
                    *r.att, lang);
   h += "</tbody></table>";
-  if (r.reading) h += reading_text(*r.reading, r.outcome, lang);
+  if (r.reading) h += reading_text(*r.reading, outcome_name(r.outcome, lang), lang);
   h += fmt::format(
       "<p>{}</p></section>",
       r.control_cohort && *r.control_cohort != 0
@@ -317,7 +323,9 @@ void ols_sections(std::string& h, const app::ImpactOls& r, std::string_view lang
   h += estimate_head(lang, tr(lang, "Variable", "Variable"));
   for (const auto& c : r.coefficients) h += estimate_row(c.name, c, lang);
   const std::string reading =
-      r.reading ? reading_text(*r.reading, r.outcome + " (" + r.reading->term + ")", lang) : "";
+      r.reading ? reading_text(*r.reading,
+                               outcome_name(r.outcome, lang) + " (" + r.reading->term + ")", lang)
+                : "";
   if (r.estimator == "ppml") {
     // Coefficients in log points: e^b − 1 is the relative change of the expected count.
     h += fmt::format(
@@ -348,7 +356,7 @@ void match_sections(std::string& h, const app::ImpactMatch& r, std::string_view 
         tr(lang, "Effet moyen sur les traités appariés", "Average effect on the matched treated"),
         *r.att, lang);
     h += "</tbody></table>";
-    if (r.reading && r.outcome) h += reading_text(*r.reading, *r.outcome, lang);
+    if (r.reading && r.outcome) h += reading_text(*r.reading, outcome_name(*r.outcome, lang), lang);
   }
   h +=
       fmt::format("<p>{} : {} / {} · {} : {} / {}</p></section>",
@@ -387,7 +395,8 @@ void match_sections(std::string& h, const app::ImpactMatch& r, std::string_view 
 }  // namespace
 
 std::string impact_report_title(const app::ImpactEstimate& r, std::string_view lang) {
-  return fmt::format("{} — {}", tr(lang, "Évaluation d'impact", "Impact evaluation"), r.outcome());
+  return fmt::format("{} — {}", tr(lang, "Évaluation d'impact", "Impact evaluation"),
+                     outcome_name(r.outcome(), lang));
 }
 
 std::string impact_report_html(const app::ImpactEstimate& r, std::string_view lang) {
@@ -451,12 +460,14 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
       tr(lang,
          "Repères : Bellégo et Dortet-Bernadet (Insee, 2014) trouvent +116 k€ de R&D (+7,3 %) pour "
          "les PME et ETI membres en 2009 face à des non-membres appariés, sans effet sur le "
-         "chiffre d'affaires ; Ben Hassine et Mathieu (France Stratégie, 2017) un effet de levier "
+         "chiffre d'affaires ; Ben Hassine et Mathieu (<span translate=\"no\">France "
+         "Stratégie</span>, 2017) un effet de levier "
          "sur la R&D autofinancée à partir de 2009, +6,5 chercheurs et +2 brevets par membre en "
          "2012, sans effet sur l'emploi.",
          "Benchmarks: Bellégo and Dortet-Bernadet (Insee, 2014) find +€116k of R&D (+7.3 %) for "
          "member SMEs and mid-caps in 2009 against matched non-members, with no effect on "
-         "turnover; Ben Hassine and Mathieu (France Stratégie, 2017) a leverage effect on "
+         "turnover; Ben Hassine and Mathieu (<span translate=\"no\">France Stratégie</span>, "
+         "2017) a leverage effect on "
          "self-financed R&D from 2009, +6.5 researchers and +2 patents per member in 2012, and no "
          "effect on employment."),
       tr(lang,

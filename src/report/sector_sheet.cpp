@@ -9,6 +9,7 @@
 #include "core/date.h"
 #include "core/model.h"
 #include "report/html.h"
+#include "report/vocabulary.h"
 
 namespace poles::report {
 
@@ -242,14 +243,17 @@ section {{ break-inside: auto; }}
                      escape(w(st.stage == "on_market" ? "on_market_stage" : st.stage)),
                      number(static_cast<double>(st.reached), 0, lang));
   }
-  h += fmt::format("</tbody></table><p>{}: ", escape(w("results")));
+  // French puts a (no-break) space before a colon.
+  const char* colon = lang == "fr" ? "\u00a0:" : ":";
+  h += fmt::format("</tbody></table><p>{}{} ", escape(w("results")), colon);
   bool first = true;
   for (size_t k = 0; k < kResultKindCodes.size(); ++k) {
-    h += fmt::format("{}{} {}", first ? "" : " · ", escape(kResultKindCodes[k]),
+    h += fmt::format("{}{} {}", first ? "" : " · ",
+                     escape(word("result_kind", kResultKindCodes[k], lang)),
                      number(static_cast<double>(sheet.results.by_kind[k]), 0, lang));
     first = false;
   }
-  h += fmt::format(". {}: {}.</p></section>", escape(w("result_jobs")),
+  h += fmt::format(". {}{} {}.</p></section>", escape(w("result_jobs")), colon,
                    secret_cell(sheet.results.jobs, 0, lang, w));
 
   // Skills.
