@@ -18,6 +18,7 @@ async function pageLogin(root) {
     e.preventDefault();
     try {
       setMe(await api("POST", "/api/v1/login", { name: name.value, password: password.value }));
+      adoptLanguage();
       updateChrome();
       location.hash = "#/map";
     } catch (err) { msg.replaceChildren(problemBox(err)); }
@@ -125,7 +126,7 @@ async function render() {
   stopSigma();
   root.replaceChildren(el("p", { class: "muted" }, t("loading")));
   if (!me() && path !== "#/login") {
-    try { setMe(await api("GET", "/api/v1/me")); } catch { if (!stale()) location.hash = "#/login"; return; }
+    try { setMe(await api("GET", "/api/v1/me")); adoptLanguage(); } catch { if (!stale()) location.hash = "#/login"; return; }
     if (stale()) return;
   }
   // Every navigation: a write elsewhere may have moved the data since the last page.
@@ -157,7 +158,20 @@ async function render() {
   root.replaceChildren(el("h1", {}, t("notfound")));
 }
 
-document.getElementById("lang").addEventListener("click", () => { setLang(lang === "fr" ? "en" : "fr"); render(); });
+// The account's language (chosen on any browser) wins over this browser's; switching it here
+// changes the account's too, which the server's messages follow (API clients included).
+function adoptLanguage() {
+  const chosen = me()?.user?.language;
+  if (chosen && chosen !== lang) setLang(chosen);
+}
+document.getElementById("lang").addEventListener("click", () => {
+  setLang(lang === "fr" ? "en" : "fr");
+  if (me()) {
+    me().user.language = lang;
+    api("PUT", "/api/v1/me/language", { language: lang }).catch(() => {});
+  }
+  render();
+});
 document.getElementById("logout").addEventListener("click", async () => { await api("POST", "/api/v1/logout", {}); setMe(null); location.hash = "#/login"; updateChrome(); });
 window.addEventListener("hashchange", render);
 setLang(lang);

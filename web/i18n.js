@@ -1,10 +1,10 @@
 // French by default, English on request (the choice is remembered in localStorage).
 const fr = {
   "nav.compare": "Comparer", "nav.glossary": "Glossaire", "nav.label": "Menu principal", quick_access: "Accès rapide", menu: "Menu", close: "Fermer",
-  "search.open": "Rechercher", "search.label": "Rechercher un pôle, une organisation, un projet", "search.placeholder": "Nom, sigle, SIREN, thème…",
+  "search.open": "Rechercher", "search.label": "Rechercher un pôle, une organisation, un projet", "search.placeholder": "Nom, sigle, ville, SIREN, thème…",
   "search.none": "Aucun résultat", "search.results": "{n} résultat(s)", "search.kind.cluster": "pôle", "search.kind.organisation": "organisation", "search.kind.project": "projet",
   "footer.api": "API (OpenAPI)", "footer.identity": "Thème neutre", "footer.identity_state": "Identité de l'État",
-  "table.showing": "{n} ligne(s) sur {total}", "table.more": "Afficher {n} de plus", "table.csv": "Exporter en CSV", "table.sort": "Trier par {c}",
+  "table.showing": "{n} ligne(s) sur {total}", "table.more": "Afficher {n} de plus", "table.csv": "Exporter en CSV", "table.xlsx": "Exporter en XLSX", "table.columns": "Colonnes ({n} sur {total})", "table.unnamed": "colonne {n}", "table.sort": "Trier par {c}",
   "chart.as_table": "Voir les données en tableau", "source": "Données au {date} (version {v} de la base) — source : {src}", "source.demo": "démonstration synthétique Pôles",
   "confirm.ok": "Confirmer", "confirm.cancel": "Annuler", "confirm.title": "Confirmer l'action",
   "sel.confirm_assignment": "L'affectation enregistrée de cet appel ({n} paires) sera remplacée par l'affectation proposée. Continuer ?",
@@ -246,10 +246,10 @@ const fr = {
 };
 const en = {
   "nav.compare": "Compare", "nav.glossary": "Glossary", "nav.label": "Main menu", quick_access: "Quick access", menu: "Menu", close: "Close",
-  "search.open": "Search", "search.label": "Search a cluster, an organisation, a project", "search.placeholder": "Name, acronym, SIREN, theme…",
+  "search.open": "Search", "search.label": "Search a cluster, an organisation, a project", "search.placeholder": "Name, acronym, city, SIREN, theme…",
   "search.none": "No result", "search.results": "{n} result(s)", "search.kind.cluster": "cluster", "search.kind.organisation": "organisation", "search.kind.project": "project",
   "footer.api": "API (OpenAPI)", "footer.identity": "Neutral theme", "footer.identity_state": "State identity",
-  "table.showing": "{n} row(s) of {total}", "table.more": "Show {n} more", "table.csv": "Export as CSV", "table.sort": "Sort by {c}",
+  "table.showing": "{n} row(s) of {total}", "table.more": "Show {n} more", "table.csv": "Export as CSV", "table.xlsx": "Export as XLSX", "table.columns": "Columns ({n} of {total})", "table.unnamed": "column {n}", "table.sort": "Sort by {c}",
   "chart.as_table": "See the data as a table", "source": "Data as of {date} (database version {v}) — source: {src}", "source.demo": "Pôles synthetic demo",
   "confirm.ok": "Confirm", "confirm.cancel": "Cancel", "confirm.title": "Confirm the action",
   "sel.confirm_assignment": "The call's recorded assignment ({n} pairs) will be replaced by the proposed one. Continue?",

@@ -1,6 +1,6 @@
 // The global search: one combobox (ARIA 1.2) in the header reaching clusters (name, acronym,
-// theme, region, from the cluster list), organisations (name or SIREN) and projects (acronym or
-// title) through the entity lists' `q=` and `siren=` filters. Arrows move, Enter opens, Escape closes.
+// theme, region, from the cluster list), organisations (name, acronym, city or SIREN/SIRET) and
+// projects (acronym or title) through the entity lists' `q=` and `siren=` filters. Arrows move, Enter opens, Escape closes.
 import { t } from "/i18n.js";
 import { labels } from "/vocab.js";
 
@@ -35,7 +35,7 @@ export function searchBox(api, enabled) {
       api("GET", `/api/v1/organisation?${orgQuery}&limit=6`).catch(() => ({ items: [] })),
       api("GET", `/api/v1/project?q=${encodeURIComponent(q.trim())}&limit=6`).catch(() => ({ items: [] }))]);
     if (mine !== seq) return;
-    found.push(...orgs.items.map((o) => ({ kind: "organisation", id: o.id, text: o.siren ? `${o.name} — ${o.siren}` : o.name, href: `#/organisation/${encodeURIComponent(o.id)}` })));
+    found.push(...orgs.items.map((o) => ({ kind: "organisation", id: o.id, text: [o.name, o.city, o.siren].filter(Boolean).join(" — "), href: `#/organisation/${encodeURIComponent(o.id)}` })));
     found.push(...projects.items.map((p) => ({ kind: "project", id: p.id, text: p.title ? `${p.acronym} — ${p.title}` : p.acronym, href: `#/project/${encodeURIComponent(p.id)}` })));
     show(found);
   }

@@ -81,6 +81,7 @@ User user_from(const Row& r) {
   u.role = parse_role(std::get<std::string>(r[1])).value_or(Role::kMember);
   u.scope = is_null(r[2]) ? std::string() : std::get<std::string>(r[2]);
   u.disabled = std::get<int64_t>(r[3]) != 0;
+  u.language = is_null(r[4]) ? std::string() : std::get<std::string>(r[4]);
   return u;
 }
 
@@ -446,7 +447,8 @@ Status Accounts::set_role(store::Store& s, const std::string& name, Role role,
 
 Result<std::vector<User>> Accounts::list_users(store::Store& s) {
   POLES_ASSIGN_OR_RETURN(
-      auto rows, s.query("SELECT name, role, scope, disabled FROM app_user ORDER BY name", {}));
+      auto rows,
+      s.query("SELECT name, role, scope, disabled, language FROM app_user ORDER BY name", {}));
   std::vector<User> out;
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(user_from(r));
@@ -456,9 +458,20 @@ Result<std::vector<User>> Accounts::list_users(store::Store& s) {
 Result<std::optional<User>> Accounts::find_user(store::Store& s, const std::string& name) {
   POLES_ASSIGN_OR_RETURN(
       auto rows,
-      s.query("SELECT name, role, scope, disabled FROM app_user WHERE name = ?", {name}));
+      s.query("SELECT name, role, scope, disabled, language FROM app_user WHERE name = ?", {name}));
   if (rows.empty()) return std::optional<User>();
   return std::optional<User>(user_from(rows[0]));
+}
+
+Status Accounts::set_language(store::Store& s, const std::string& name,
+                              const std::string& language) {
+  if (!language.empty() && language != "fr" && language != "en")
+    return Status::bad_input({FieldError{"request", 0, 0, "language", language,
+                                         "an account's language is fr, en or null"}});
+  POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
+  POLES_RETURN_IF_ERROR(tx->execute("UPDATE app_user SET language = ? WHERE name = ?",
+                                    {language.empty() ? Value() : Value(language), name}));
+  return tx->commit();
 }
 
 Status Accounts::set_disabled(store::Store& s, const std::string& name, bool disabled,
@@ -511,17 +524,16 @@ Status Accounts::change_password(store::Store& s, const Session& caller, const s
 Result<User> Accounts::verify_password(store::Store& s, const std::string& name,
                                        const std::string& password) {
   ensure_sodium();
-  POLES_ASSIGN_OR_RETURN(
-      auto rows,
-      s.query("SELECT name, role, scope, disabled, password_hash FROM app_user WHERE name = ?",
-              {name}));
+  POLES_ASSIGN_OR_RETURN(auto rows, s.query("SELECT name, role, scope, disabled, language, "
+                                            "password_hash FROM app_user WHERE name = ?",
+                                            {name}));
   const Status denied = Status::unauthenticated("unknown user or wrong password");
   if (rows.empty()) {
     // Spend the same time as a real check, so timing does not tell which names exist.
     (void)hash_password(password);
     return denied;
   }
-  const auto& hash = std::get<std::string>(rows[0][4]);
+  const auto& hash = std::get<std::string>(rows[0][5]);
   if (crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) != 0) return denied;
   User u = user_from(rows[0]);
   if (u.disabled) return denied;
@@ -543,13 +555,14 @@ Result<NewSession> Accounts::create_session(store::Store& s, const User& user) {
 
 Result<std::optional<Session>> Accounts::session(store::Store& s, const std::string& token) {
   const std::string hash = token_hash(token);
-  POLES_ASSIGN_OR_RETURN(auto rows,
-                         s.query("SELECT u.name, u.role, u.scope, u.disabled, s.csrf FROM session "
-                                 "s JOIN app_user u ON u.name = s.user_name "
-                                 "WHERE s.token_hash = ? AND s.expires_at > ?",
-                                 {hash, utc_timestamp()}));
+  POLES_ASSIGN_OR_RETURN(
+      auto rows,
+      s.query("SELECT u.name, u.role, u.scope, u.disabled, u.language, s.csrf FROM session "
+              "s JOIN app_user u ON u.name = s.user_name "
+              "WHERE s.token_hash = ? AND s.expires_at > ?",
+              {hash, utc_timestamp()}));
   if (rows.empty()) return std::optional<Session>();
-  Session out{user_from(rows[0]), std::get<std::string>(rows[0][4]), "", hash};
+  Session out{user_from(rows[0]), std::get<std::string>(rows[0][5]), "", hash};
   if (out.user.disabled) return std::optional<Session>();
   return std::optional<Session>(std::move(out));
 }
@@ -584,17 +597,17 @@ Result<std::optional<Session>> Accounts::token(store::Store& s, const std::strin
   const std::string hash = token_hash(token);
   const auto now = std::chrono::system_clock::now();
   POLES_ASSIGN_OR_RETURN(
-      auto rows,
-      s.query("SELECT u.name, u.role, u.scope, u.disabled, t.id, t.last_used_at FROM api_token t "
-              "JOIN app_user u ON u.name = t.user_name "
-              "WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?)",
-              {hash, iso_at(now)}));
+      auto rows, s.query("SELECT u.name, u.role, u.scope, u.disabled, u.language, t.id, "
+                         "t.last_used_at FROM api_token t "
+                         "JOIN app_user u ON u.name = t.user_name "
+                         "WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?)",
+                         {hash, iso_at(now)}));
   if (rows.empty()) return std::optional<Session>();
-  Session out{user_from(rows[0]), "", text_of(rows[0][4]), ""};
+  Session out{user_from(rows[0]), "", text_of(rows[0][5]), ""};
   if (out.user.disabled) return std::optional<Session>();
   // The last use, written only when the recorded one is older than the granularity, so that a
   // busy script does not turn every read into a write.
-  const std::string last = text_of(rows[0][5]);
+  const std::string last = text_of(rows[0][6]);
   if (last.empty() || last < iso_at(now - kLastUseGranularity)) {
     POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
     POLES_RETURN_IF_ERROR(tx->execute("UPDATE api_token SET last_used_at = ? WHERE token_hash = ?",

@@ -44,6 +44,8 @@ struct User {
   Role role = Role::kMember;
   std::string scope;
   bool disabled = false;
+  // The language the account chose for the messages it reads ("fr", "en"; empty: the request's).
+  std::string language = {};
 };
 
 struct Session {
@@ -116,6 +118,8 @@ class Accounts {
                          const std::string& scope, const std::string& actor, Lang lang = Lang::kEn);
   static Result<std::vector<User>> list_users(store::Store& s);
   static Result<std::optional<User>> find_user(store::Store& s, const std::string& name);
+  // The language of the messages the account reads: "fr", "en", or "" (the request's).
+  static Status set_language(store::Store& s, const std::string& name, const std::string& language);
   // Disabling ends every session and revokes every token of the account.
   static Status set_disabled(store::Store& s, const std::string& name, bool disabled,
                              const std::string& actor);

@@ -390,11 +390,17 @@ Result<ListResult> list_rows(store::Store& s, const User& u, const schema::Entit
     q.filters.push_back({i, v, false});
   }
   if (!r.q.empty()) {
-    int i = schema::field_index(e, "name");
-    if (i < 0) i = schema::field_index(e, "title");
-    if (i < 0) i = schema::field_index(e, "acronym");
-    if (i < 0) return Status::invalid_argument(fmt::format("{} has no name to search", e.name));
-    q.filters.push_back({i, r.q, true});
+    // q= looks in the names a person would type: name, title, acronym, and an organisation's
+    // city — each only where the caller reads it on every row.
+    store::Filter f{-1, r.q, true};
+    for (const char* name : {"name", "title", "acronym", "city"}) {
+      const int i = schema::field_index(e, name);
+      if (i < 0 || !reads_field_on_every_row(u.role, e.name, name)) continue;
+      (f.field < 0 ? f.field : f.or_fields.emplace_back()) = i;
+    }
+    if (f.field < 0)
+      return Status::invalid_argument(fmt::format("{} has no name to search", e.name));
+    q.filters.push_back(std::move(f));
   }
   // Where the only relation that grants the read names a column of the row (own organisation,
   // own cluster, own reviewer record), the store selects on it: pages are then full. The row

@@ -291,6 +291,10 @@ Json Schemas::of() {
 
 // --- reader (request bodies) -----------------------------------------------------------------
 
+// A body's errors listed at most: a reader stops there (a body of millions of wrong values must
+// not answer with millions of errors).
+inline constexpr size_t kMaxBodyErrors = 50;
+
 namespace detail {
 
 void type_error(std::vector<FieldError>& errors, const std::string& field, const Json& value,
@@ -340,7 +344,7 @@ void read(const Json& j, T& out, const std::string& field, std::vector<FieldErro
   } else if constexpr (is_vector<U>::value) {
     if (!j.is_array()) return type_error(errors, field, j, "must be an array");
     out.clear();
-    for (size_t i = 0; i < j.size(); ++i) {
+    for (size_t i = 0; i < j.size() && errors.size() < kMaxBodyErrors; ++i) {
       typename U::value_type v{};
       read(j[i], v, field + "[" + std::to_string(i) + "]", errors);
       out.push_back(std::move(v));
@@ -402,6 +406,7 @@ Result<T> from_json(const Json& j) {
   T out{};
   std::vector<FieldError> errors;
   detail::read(j, out, "", errors);
+  if (errors.size() > kMaxBodyErrors) errors.resize(kMaxBodyErrors);
   if (!errors.empty()) return Status::bad_input(std::move(errors));
   return out;
 }

@@ -37,6 +37,9 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
   // Whether the connection must close after this response (errors before the body was read).
   bool close = false;
+  // The language the caller's account chose ("fr", "en"; empty: none), which its problems are
+  // written in before Accept-Language is read.
+  std::string language = {};
 
   void set_header(std::string name, std::string value);
   std::string_view header(std::string_view name) const;

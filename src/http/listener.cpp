@@ -283,7 +283,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res_.version(parser_ && parser_->get().version() == 10 ? 10 : 11);
     res_.result(static_cast<unsigned>(r.status));
     srv_.dispatcher.decorate(r);
-    localise_problem(req_.header("Accept-Language"), r);
+    localise_problem(r.language.empty() ? req_.header("Accept-Language") : r.language, r);
     if (!r.content_type.empty()) res_.set(bhttp::field::content_type, r.content_type);
     for (auto& [k, v] : r.headers) res_.insert(k, v);
     res_.body() = std::move(r.body);

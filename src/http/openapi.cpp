@@ -190,6 +190,7 @@ Json document(const Router& router, std::string_view prefix) {
       {"foresight", "Employment by region and sector, sector sheets"},
       {"impact", "The impact of the policy on firms (estimations run as jobs)"},
       {"import", "CSV import of the registry's entities"},
+      {"exports", "A dashboard table written as a workbook"},
       {"requests", "Requests to the owner of a row: co-labels, changes of a member's master data"},
       {"portal", "The public portal's pages for firms and citizens (HTML, without an account)"},
       {"open data", "The portal's public tables (Licence Ouverte Etalab 2.0), without an account"}};

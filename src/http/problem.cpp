@@ -146,8 +146,24 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 136> raw{{
+    const std::array<std::pair<const char*, const char*>, 144> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
+        {R"(^a table to export has 1 to (\d+) columns$)",
+         "un tableau à exporter a de 1 à $1 colonnes"},
+        {R"(^a table to export has at most (\d+) rows$)",
+         "un tableau à exporter a au plus $1 lignes"},
+        {R"(^a table to export has at most (\d+) cells$)",
+         "un tableau à exporter a au plus $1 cellules"},
+        {R"(^an account's language is fr, en or null$)",
+         "la langue d'un compte est fr, en ou null"},
+        {R"(^a cell holds at most (\d+) bytes of text$)",
+         "une cellule tient au plus $1 octets de texte"},
+        {R"(^two workbooks are being written: try again in a few seconds$)",
+         "deux classeurs sont en cours d'écriture : réessayez dans quelques secondes"},
+        {R"(^row (\d+) has (\d+) cells for (\d+) columns$)",
+         "la ligne $1 a $2 cellules pour $3 colonnes"},
+        {R"(^row (\d+): a cell is a text of at most (\d+) bytes, a number or null$)",
+         "ligne $1 : une cellule est un texte d'au plus $2 octets, un nombre ou null"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
         {R"(^missing or wrong X-CSRF-Token header$)", "en-tête X-CSRF-Token absent ou erroné"},

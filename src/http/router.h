@@ -114,6 +114,7 @@ struct Route {
   app::ParamSpecs params;
   BodyKind body = BodyKind::kNone;
   bool large_body = false;  // a JSON body that may carry a data file (the upload limit applies)
+  uint64_t large_body_at_most = 0;  // with large_body: a smaller limit than the upload's (0: none)
   std::string body_media_type = "application/json";
   SchemaFn body_schema;
   Json body_example;  // an example of the body (null: none)
@@ -184,9 +185,11 @@ class RouteBuilder {
     r_.body_example = std::move(body);
     return *this;
   }
-  // The JSON body may carry a data file: the upload limit applies instead of the body limit.
-  RouteBuilder& large_body() {
+  // The JSON body may carry a data file: the upload limit applies instead of the body limit (or
+  // `at_most`, when smaller).
+  RouteBuilder& large_body(uint64_t at_most = 0) {
     r_.large_body = true;
+    r_.large_body_at_most = at_most;
     return *this;
   }
   // A large body of another media type (an uploaded file).

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
@@ -150,6 +151,7 @@ Admission Server::Impl::admit(Request& req) {
     a.answer =
         answer(403, fmt::format("the {} role may not {} {}", app::role_name(st->session->user.role),
                                 route.method, route.path));
+    a.answer->language = st->session->user.language;
     return a;
   }
   // Liveness probes are never throttled; every other call without credentials is.
@@ -157,9 +159,12 @@ Admission Server::Impl::admit(Request& req) {
   switch (route.body) {
     case BodyKind::kNone:
     case BodyKind::kJson:
-      a.body_limit = !st->session       ? limits.max_anonymous_body_bytes
-                     : route.large_body ? limits.max_upload_bytes
-                                        : limits.max_body_bytes;
+      a.body_limit = !st->session ? limits.max_anonymous_body_bytes
+                     : route.large_body
+                         ? (route.large_body_at_most > 0
+                                ? std::min(route.large_body_at_most, limits.max_upload_bytes)
+                                : limits.max_upload_bytes)
+                         : limits.max_body_bytes;
       break;
     case BodyKind::kUpload:
       a.body_limit = st->session ? limits.max_upload_bytes : limits.max_anonymous_body_bytes;
@@ -183,6 +188,7 @@ void Server::Impl::handle(Request& req, Admission& a, Response& res) {
         st.session ? &*st.session : nullptr,
         lease,
         services};
+  if (st.session) res.language = st.session->user.language;
   std::string key;
   uint64_t version = 0;
   if (route.cached) {

@@ -262,10 +262,21 @@ std::string build_list_sql(const schema::Entity& e, const ListQuery& q, Dialect 
     params.push_back(f.value);
     const std::string ph = placeholder(d, static_cast<int>(params.size()));
     if (f.contains) {
-      add(fmt::format("LOWER({}) LIKE {}", quote_ident(field.name), ph));
-      params.back() = "%" + value_to_text(f.value) + "%";
-      auto& s = std::get<std::string>(params.back());
-      for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      // The searched text is matched literally: its own % and _ are not wildcards (escaped by
+      // '!', which means the same whatever PostgreSQL's standard_conforming_strings). Both sides
+      // are lowered by the database, the same way (ASCII in SQLite, Unicode in PostgreSQL).
+      std::string text = "%";
+      for (char c : value_to_text(f.value)) {
+        if (c == '%' || c == '_' || c == '!') text += '!';
+        text += c;
+      }
+      params.back() = text + "%";
+      const auto like = [&](const schema::Field& x) {
+        return fmt::format("LOWER({}) LIKE LOWER({}) ESCAPE '!'", quote_ident(x.name), ph);
+      };
+      std::string any = like(field);
+      for (int i : f.or_fields) any += " OR " + like(e.fields[static_cast<size_t>(i)]);
+      add("(" + any + ")");
     } else if (is_null(f.value)) {
       params.pop_back();
       add(fmt::format("{} IS NULL", quote_ident(field.name)));

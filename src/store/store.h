@@ -38,7 +38,10 @@ struct OpenOptions {
 struct Filter {
   int field = -1;
   Value value;
+  // Rows whose field contains the text, case-insensitively (a LIKE with its wildcards escaped).
   bool contains = false;
+  // With contains: further fields, any of which may contain the text instead.
+  std::vector<int> or_fields = {};
 };
 
 struct ListQuery {

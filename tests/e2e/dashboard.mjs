@@ -10,7 +10,7 @@
 // playwright-core is missing.
 // Usage: node dashboard.mjs POLES_BINARY WEB_ROOT SCREENSHOT_DIR
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +32,30 @@ const fetchReport = (page, htmlSelector, pdfSelector) => page.evaluate(async ([h
   const bytes = new Uint8Array(await p.arrayBuffer());
   return { status: h.status, html: await h.text(), type: p.headers.get("content-type"), head: String.fromCharCode(...bytes.slice(0, 5)) };
 }, [htmlSelector, pdfSelector]);
+// A report's PDF in French and in English, as pdftotext reads it: scanned with the pages below
+// (no raw code, no word of the other language).
+const reportTexts = [];
+async function keepReportTexts(page, pdfSelector, name) {
+  for (const lng of ["fr", "en"]) {
+    // The PDF's bytes, and the proper names its HTML marks translate="no" (left out of the scan,
+    // as on the pages).
+    const { b64, names } = await page.evaluate(async ([ps, l]) => {
+      const u = new URL(document.querySelector(ps).href, location.href);
+      u.searchParams.set("lang", l);
+      const bytes = new Uint8Array(await (await fetch(u)).arrayBuffer());
+      let s = "";
+      for (const b of bytes) s += String.fromCharCode(b);
+      u.searchParams.set("format", "html");
+      const doc = new DOMParser().parseFromString(await (await fetch(u)).text(), "text/html");
+      return { b64: btoa(s), names: [...doc.querySelectorAll('[translate="no"]')].map((e) => e.textContent.trim()).filter(Boolean) };
+    }, [pdfSelector, lng]);
+    const file = join(dir, `${name}-${lng}.pdf`);
+    writeFileSync(file, Buffer.from(b64, "base64"));
+    let text = execFileSync("pdftotext", ["-enc", "UTF-8", file, "-"]).toString().replace(/\s+/g, " ");
+    for (const n of names.sort((a, b) => b.length - a.length)) text = text.split(n.replace(/\s+/g, " ")).join(" ");
+    reportTexts.push({ name, lng, text });
+  }
+}
 const freePort = () => new Promise((resolve) => { const s = createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); }); });
 const dir = mkdtempSync(join(tmpdir(), "poles-e2e-"));
 const db = join(dir, "e2e.db");
@@ -124,6 +148,26 @@ try {
   await page.fill("#q", "Aéronautique");
   assert.ok((await page.locator("#page table tbody tr").count()) < all);
   await page.fill("#q", "");
+  // The columns shown are chosen (the region's left out), and the rows exported as a workbook of
+  // those columns, numbers as numbers (read back by Python's openpyxl, Debian's).
+  const heads = await page.locator("#page table thead th:visible").allTextContents();
+  await page.click("#page .table-columns summary");
+  await page.locator("#page .table-columns input").nth(1).uncheck();
+  const shownHeads = await page.locator("#page table thead th:visible").allTextContents();
+  assert.deepEqual(shownHeads, heads.filter((_, i) => i !== 1));
+  assert.equal(await page.locator("#page table tbody tr").first().locator("td:visible").count(), shownHeads.length);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click('#page .table-tools button:text("Exporter en XLSX")')]);
+  const xlsxFile = join(dir, "clusters.xlsx");
+  await download.saveAs(xlsxFile);
+  const book = JSON.parse(execFileSync("/usr/bin/python3", ["-I", "-c",
+    "import json, sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1]).active\nprint(json.dumps([ws.title] + [[c.value for c in r] for r in ws.iter_rows()]))", xlsxFile]).toString());
+  assert.equal(book[0], "Pôles de compétitivité", "the sheet named after the page");
+  assert.deepEqual(book[1], shownHeads);
+  assert.equal(book.length - 2, all, "every row of the table, not only those shown");
+  const membersColumn = shownHeads.findIndex((h) => h.startsWith("Membres"));
+  assert.ok(book.slice(2).every((r) => typeof r[membersColumn] === "number"), "members as numbers");
+  await page.locator("#page .table-columns input").nth(1).check();
+  await page.click("#page .table-columns summary");
   await shot("03-clusters");
   void region;
 
@@ -406,6 +450,7 @@ try {
   assert.equal(sheet.pdfType, "application/pdf");
   assert.equal(sheet.pdfHead, "%PDF-");
   assert.ok(sheet.pdfSize > 10000);
+  await keepReportTexts(page, "#emp-sheet-pdf", "sector-sheet");
 
   // The evaluation: ranking with rank intervals as the API gives it, the radar against peers, a
   // cluster's contract and proposed action, its report as HTML and PDF.
@@ -434,6 +479,7 @@ try {
   assert.ok(rep.html.includes("Rapport d&#39;évaluation") && rep.html.includes("<svg"), "the report has its title and charts");
   assert.equal(rep.type, "application/pdf");
   assert.equal(rep.head, "%PDF-");
+  await keepReportTexts(page, "#ev-report-pdf", "cluster-report");
 
   // The impact study: a Callaway–Sant'Anna job started from the form, its progress, the result as
   // the job's JSON gives it, the event-time chart, the report in both formats; a second job cancelled.
@@ -463,6 +509,7 @@ try {
   assert.ok(impRep.html.includes("Robustesse de l&#39;effet global") || impRep.html.includes("Robustesse de l'effet global"), "the report has the robustness checks");
   assert.equal(impRep.type, "application/pdf");
   assert.equal(impRep.head, "%PDF-");
+  await keepReportTexts(page, "#imp-report-pdf", "impact-report");
   // Sun & Abraham from the same form: the ATT shown is the job's, with its reading and the
   // cohorts' effects.
   await page.selectOption("#imp-estimator", "sunab");
@@ -699,6 +746,12 @@ try {
     ["impact", "#/impact", "pageImpact"], ["select", "#/select", "pageSelect"], ["import", "#/import", "pageImport"], ["account", "#/account", "pageAccount"],
     ["users", "#/admin/users", "pageUsers"], ["audit", "#/admin/audit", "pageAudit"], ["requests", "#/requests", "pageRequests"]];
   const problems = [];
+  // Raw codes (snake_case) and the other language's labels in a text a person reads.
+  const wordProblems = (where, text, lng) => {
+    const raw = text.match(/\b[a-z]+_[a-z_]+\b/g);
+    if (raw) problems.push(`${where}: raw codes ${[...new Set(raw)].slice(0, 5).join(", ")}`);
+    for (const w of foreign[lng]) if (new RegExp(`(^|[^\\p{L}\\p{N}-])${esc(w)}($|[^\\p{L}\\p{N}-])`, "iu").test(text)) problems.push(`${where}: ${lng === "fr" ? "English" : "French"} label "${w}"`);
+  };
   const scan = () => page.evaluate(() => {
     const clone = document.body.cloneNode(true);
     // Left out: proper names (translate="no"), the other language's button, menus of names,
@@ -735,9 +788,7 @@ try {
         lap("axe");
         const { text, misses } = await scan();
         for (const m of misses) problems.push(`${step}: code without a label ${m}`);
-        const raw = text.match(/\b[a-z]+_[a-z_]+\b/g);
-        if (raw) problems.push(`${step}: raw codes ${[...new Set(raw)].slice(0, 5).join(", ")}`);
-        for (const w of foreign[lng]) if (new RegExp(`(^|[^\\p{L}\\p{N}-])${esc(w)}($|[^\\p{L}\\p{N}-])`, "iu").test(text)) problems.push(`${step}: ${lng === "fr" ? "English" : "French"} label "${w}"`);
+        wordProblems(step, text, lng);
         const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
         if (scroll > width + 1) problems.push(`${step}: the page scrolls sideways (${scroll} px)`);
         lap("scan");
@@ -745,6 +796,11 @@ try {
         lap("screenshot");
       }
     }
+  }
+  // The reports kept above, as printed: the same scan on their text.
+  assert.equal(reportTexts.length, 6, "three reports in two languages");
+  for (const { name, lng, text } of reportTexts) {
+    wordProblems(`report ${name} (${lng}, PDF)`, text, lng);
   }
   console.log(`every page: ${Object.entries(spent).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}`);
   console.log(`slowest navigations: ${Object.entries(perPage).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}`);

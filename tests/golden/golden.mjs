@@ -166,6 +166,12 @@ add('tokens-revoke', 'DELETE', '/api/v1/tokens/{token_id}',
   { resolve: async (url) => url.replace('{token_id}', await newTokenId('admin', 'to revoke')) });
 add('me-password', 'POST', '/api/v1/me/password', { as: 'state', body: { current_password: password, new_password: password } });
 add('me-password-weak', 'POST', '/api/v1/me/password', { as: 'state', body: { current_password: password, new_password: 'motdepasse2024' } });
+add('me-language', 'PUT', '/api/v1/me/language', { as: 'reviewer', body: { language: 'en' } });
+add('me-language-bad', 'PUT', '/api/v1/me/language', { as: 'reviewer', body: { language: 'de' } });
+add('me-language-none', 'PUT', '/api/v1/me/language', { as: 'reviewer', body: { language: null } });
+add('exports-table', 'POST', '/api/v1/exports/table', { as: 'member', binary: true,
+  body: { name: 'Pôles 2024', columns: ['Pôle', 'Membres'], rows: [['Aerospace Valley', 812], ['Minalogic', null]] } });
+add('exports-table-bad', 'POST', '/api/v1/exports/table', { as: 'member', body: { name: 't', columns: ['a', 'b'], rows: [[1]] } });
 add('users', 'GET', '/api/v1/users');
 add('users-create', 'POST', '/api/v1/users', { body: { name: 'golden-new', password, role: 'evaluator' } });
 add('users-create-unknown-scope', 'POST', '/api/v1/users', { body: { name: 'golden-nowhere', password, role: 'cluster_manager', scope: 'no-such-cluster' } });

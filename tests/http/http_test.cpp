@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "app/accounts.h"
+#include "formats/xlsx.h"
 #include "http/server.h"
 #include "http_client.h"
 #include "import/importer.h"
@@ -1790,6 +1791,147 @@ TEST_P(HttpTest, ListsPageWithACursorAndCacheUntilTheDataChanges) {
   // Filters are checked like cells.
   auto bad = call("GET", "/api/v1/organisation?siren=12", auth(Role::kEvaluator));
   EXPECT_EQ(bad->status, 400);
+}
+
+// The dashboard's tables come back as workbooks: texts stay texts (a formula written by anyone is
+// not run), numbers numbers, empty cells empty; the sheet and file are named after the table
+// without the characters a sheet or a header may not hold; bad tables are refused in the
+// caller's language.
+TEST_P(HttpTest, TablesExportAsWorkbooks) {
+  const std::string body = R"j({"name":"Pôles: [2024]","columns":["Pôle","Membres","Note"],
+    "rows":[["Aerospace Valley",812,null],["=HYPERLINK(\"http://x\")",1.5,"a\u0001b"]]})j";
+  auto res = call("POST", "/api/v1/exports/table", auth(Role::kMember), body);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->get_header_value("Content-Type"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(res->get_header_value("Content-Disposition"),
+            "attachment; filename=\"P-les-2024.xlsx\"");
+  auto book = formats::XlsxBook::open_bytes(res->body, "export.xlsx");
+  ASSERT_TRUE(book.has_value()) << book.error().to_string();
+  EXPECT_EQ(book->sheet_names(), std::vector<std::string>{"Pôles 2024"});
+  std::vector<std::vector<std::string>> rows;
+  ASSERT_TRUE(book->read_sheet("",
+                               [&](std::span<const std::string> cells, int64_t) {
+                                 rows.emplace_back(cells.begin(), cells.end());
+                                 return true;
+                               })
+                  .is_ok());
+  const std::vector<std::vector<std::string>> expected{
+      {"Pôle", "Membres", "Note"},
+      {"Aerospace Valley", "812"},  // the empty cell ends the row
+      {"=HYPERLINK(\"http://x\")", "1.5", "a b"}};
+  EXPECT_EQ(rows, expected);
+
+  const Headers fr = {{"Authorization", "Bearer " + tokens_[Role::kMember]},
+                      {"Accept-Language", "fr-FR"}};
+  auto short_row = call("POST", "/api/v1/exports/table", fr,
+                        R"({"name":"t","columns":["a","b"],"rows":[[1,2],[3]]})");
+  EXPECT_EQ(short_row->status, 400);
+  EXPECT_EQ(Json::parse(short_row->body)["detail"], "la ligne 2 a 1 cellules pour 2 colonnes");
+  auto object = call("POST", "/api/v1/exports/table", auth(Role::kMember),
+                     R"({"name":"t","columns":["a"],"rows":[[{"x":1}]]})");
+  EXPECT_EQ(object->status, 400);
+  EXPECT_EQ(Json::parse(object->body)["detail"],
+            "row 1: a cell is a text of at most 32767 bytes, a number or null");
+  auto none = call("POST", "/api/v1/exports/table", auth(Role::kMember),
+                   R"({"name":"t","columns":[],"rows":[]})");
+  EXPECT_EQ(none->status, 400);
+  // Too many rows, then too many cells (200 columns × 10,001 rows): refused before anything is
+  // written.
+  const auto table_of = [](int columns, int height) {
+    std::string t = R"({"name":"t","columns":[)";
+    for (int c = 0; c < columns; ++c) t += c ? ",\"c\"" : "\"c\"";
+    t += R"(],"rows":[)";
+    for (int r = 0; r < height; ++r) t += r ? ",[]" : "[]";
+    return t + "]}";
+  };
+  auto too_many = call("POST", "/api/v1/exports/table", auth(Role::kMember), table_of(1, 100001));
+  EXPECT_EQ(too_many->status, 400);
+  EXPECT_EQ(Json::parse(too_many->body)["detail"], "a table to export has at most 100000 rows");
+  auto too_wide = call("POST", "/api/v1/exports/table", auth(Role::kMember), table_of(200, 10001));
+  EXPECT_EQ(too_wide->status, 400);
+  EXPECT_EQ(Json::parse(too_wide->body)["detail"], "a table to export has at most 2000000 cells");
+  // A million wrong column names answer with 50 errors, not a million.
+  std::string wrong = R"({"name":"t","rows":[],"columns":[0)";
+  for (int c = 1; c < 1000000; ++c) wrong += ",0";
+  auto many_errors = call("POST", "/api/v1/exports/table", auth(Role::kMember), wrong + "]}");
+  EXPECT_EQ(many_errors->status, 422);
+  EXPECT_EQ(Json::parse(many_errors->body)["errors"].size(), 50u);
+
+  // A long accented name is cut at 31 whole characters, and U+FFFF (which XML cannot carry)
+  // becomes U+FFFD: the workbook opens.
+  auto accented = call("POST", "/api/v1/exports/table", auth(Role::kMember),
+                       R"({"name":"Évaluation des pôles de compétitivité 2024",)"
+                       R"("columns":["Pôle\uffff"],"rows":[["é\ufffe"]]})");
+  ASSERT_EQ(accented->status, 200) << accented->body;
+  auto accented_book = formats::XlsxBook::open_bytes(accented->body, "accented.xlsx");
+  ASSERT_TRUE(accented_book.has_value()) << accented_book.error().to_string();
+  EXPECT_EQ(accented_book->sheet_names(),
+            std::vector<std::string>{"Évaluation des pôles de compéti"});
+  std::vector<std::string> cells;
+  ASSERT_TRUE(accented_book
+                  ->read_sheet("",
+                               [&](std::span<const std::string> row, int64_t) {
+                                 cells.insert(cells.end(), row.begin(), row.end());
+                                 return true;
+                               })
+                  .is_ok());
+  EXPECT_EQ(cells, (std::vector<std::string>{"Pôle\uFFFD", "é\uFFFD"}));
+}
+
+// An account's language decides the language of the messages it reads, before the request's
+// Accept-Language; null gives the choice back to the request.
+TEST_P(HttpTest, AnAccountsLanguageDecidesItsMessages) {
+  const Headers english = {{"Authorization", "Bearer " + tokens_[Role::kMember]},
+                           {"Accept-Language", "en"}};
+  const std::string bad_table = R"({"name":"t","columns":["a","b"],"rows":[[1]]})";
+  auto before = call("POST", "/api/v1/exports/table", english, bad_table);
+  EXPECT_EQ(Json::parse(before->body)["detail"], "row 1 has 1 cells for 2 columns");
+
+  auto set = call("PUT", "/api/v1/me/language", english, R"({"language":"fr"})");
+  ASSERT_EQ(set->status, 200) << set->body;
+  EXPECT_EQ(Json::parse(set->body)["language"], "fr");
+  EXPECT_EQ(Json::parse(call("GET", "/api/v1/me", english)->body)["user"]["language"], "fr");
+  auto after = call("POST", "/api/v1/exports/table", english, bad_table);
+  EXPECT_EQ(Json::parse(after->body)["detail"], "la ligne 1 a 1 cellules pour 2 colonnes");
+  EXPECT_EQ(after->get_header_value("Content-Language"), "fr");
+
+  auto german = call("PUT", "/api/v1/me/language", english, R"({"language":"de"})");
+  EXPECT_EQ(german->status, 422);
+  const Json refusal = Json::parse(german->body)["errors"][0];
+  EXPECT_EQ(refusal["field"], "language");
+  EXPECT_EQ(refusal["value"], "de");
+  EXPECT_EQ(refusal["rule"], "la langue d'un compte est fr, en ou null");
+
+  ASSERT_EQ(call("PUT", "/api/v1/me/language", english, R"({"language":null})")->status, 200);
+  EXPECT_TRUE(Json::parse(call("GET", "/api/v1/me", english)->body)["user"]["language"].is_null());
+  auto back = call("POST", "/api/v1/exports/table", english, bad_table);
+  EXPECT_EQ(Json::parse(back->body)["detail"], "row 1 has 1 cells for 2 columns");
+  // Another account keeps its own (none): the request's language.
+  const Headers state_en = {{"Authorization", "Bearer " + tokens_[Role::kState]},
+                            {"Accept-Language", "en"}};
+  ASSERT_EQ(call("PUT", "/api/v1/me/language", english, R"({"language":"fr"})")->status, 200);
+  EXPECT_EQ(Json::parse(call("POST", "/api/v1/exports/table", state_en, bad_table)->body)["detail"],
+            "row 1 has 1 cells for 2 columns");
+}
+
+// The lists' q= finds rows by name, title, acronym and an organisation's city, and takes the
+// text literally (% and _ are no wildcards).
+TEST_P(HttpTest, ListsSearchNamesAcronymsAndCities) {
+  import("organisation", "id,name,kind,postcode,city\no3,Trois,other,38000,Grenoble\n");
+  const auto ids = [&](const std::string& path) {
+    std::vector<std::string> out;
+    auto res = call("GET", path, auth(Role::kEvaluator));
+    EXPECT_EQ(res->status, 200) << path << ": " << res->body;
+    const Json page = Json::parse(res->body);
+    for (const auto& i : page["items"]) out.push_back(i["id"].get<std::string>());
+    return out;
+  };
+  EXPECT_EQ(ids("/api/v1/organisation?q=greno"), std::vector<std::string>{"o3"});
+  EXPECT_EQ(ids("/api/v1/organisation?q=UN"), std::vector<std::string>{"o1"});
+  EXPECT_EQ(ids("/api/v1/project?q=alp"), std::vector<std::string>{"p1"});
+  EXPECT_TRUE(ids("/api/v1/organisation?q=%25").empty());
+  EXPECT_TRUE(ids("/api/v1/organisation?q=_").empty());
 }
 
 // Stopping the server (as SIGTERM does in `poles serve`) while clients write: every write the

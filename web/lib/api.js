@@ -27,3 +27,15 @@ export async function api(method, path, body, { raw = false, headers = {} } = {}
   }
   return data;
 }
+
+// A file the server writes from a JSON body (a workbook): its bytes as a Blob.
+export async function apiBlob(path, body) {
+  const res = await fetch(path, { method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+    headers: { "Accept-Language": lang, "Content-Type": "application/json", ...(session?.csrf ? { "X-CSRF-Token": session.csrf } : {}) } });
+  if (!res.ok) {
+    if (res.status === 401) { session = null; location.hash = "#/login"; }
+    const problem = (res.headers.get("content-type") || "").includes("json") ? await res.json() : null;
+    throw new ApiError(problem || { title: res.statusText, status: res.status });
+  }
+  return res.blob();
+}

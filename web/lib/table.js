@@ -1,9 +1,11 @@
 // The tables pages show: the data table, and the facts table (a field and its value a row).
 import { t, fmt } from "/i18n.js";
 import { el } from "/lib/dom.js";
+import { apiBlob } from "/lib/api.js";
 
 // A data table: sortable columns (buttons in the headers), a row count ("25 of 312") with "show
-// more", a CSV export, and a box that scrolls sideways on its own (never the page).
+// more", a choice of the columns shown, CSV and XLSX exports of the rows in their order and of the
+// columns shown, and a box that scrolls sideways on its own (never the page).
 // A column: { label, value(row) -> text or node, num, sort(row) -> sortable value, name: the label
 // is a proper name (not translated) }.
 export function table(columns, rows, onClick, { page = 50, tools = rows.length > 10, id = null } = {}) {
@@ -14,6 +16,8 @@ export function table(columns, rows, onClick, { page = 50, tools = rows.length >
   const count = el("span", { "aria-live": "polite" });
   const more = el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--tertiary", onclick: () => { shown = Math.min(order.length, shown + page); draw(); } });
   const plain = (v) => (v instanceof Node ? v.textContent : v ?? "");
+  const visible = columns.map(() => true);
+  const shownColumns = () => columns.filter((c, j) => visible[j]);
   const heads = columns.map((c, i) => {
     const th = el("th", { scope: "col", class: c.num ? "num" : null, translate: c.name ? "no" : null });
     if (c.label && rows.length > 1) {
@@ -31,7 +35,8 @@ export function table(columns, rows, onClick, { page = 50, tools = rows.length >
   }
   function draw() {
     tbody.replaceChildren(...order.slice(0, shown).map((r) => el("tr", onClick ? { class: "link", tabindex: 0, onclick: () => onClick(r), onkeydown: (e) => e.key === "Enter" && onClick(r) } : {},
-      columns.map((c) => el("td", { class: c.num ? "num" : null }, c.value(r))))));
+      columns.map((c, j) => el("td", { class: c.num ? "num" : null, hidden: !visible[j] }, c.value(r))))));
+    heads.forEach((h, j) => { h.hidden = !visible[j]; });
     count.textContent = t("table.showing", { n: fmt(shown), total: fmt(order.length) });
     more.hidden = shown >= order.length;
     more.textContent = t("table.more", { n: fmt(Math.min(page, order.length - shown)) });
@@ -44,16 +49,54 @@ export function table(columns, rows, onClick, { page = 50, tools = rows.length >
       if (/^[=+\-@\t\r]/.test(s) && !/^-?[\d ,.]+$/.test(s)) s = `'${s}`;
       return /[";\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
     };
-    const text = [columns.map((c) => cell(c.label)).join(";"), ...order.map((r) => columns.map((c) => cell(c.value(r))).join(";"))].join("\n");
-    const a = el("a", { href: URL.createObjectURL(new Blob(["\ufeff" + text], { type: "text/csv" })), download: `${(document.title.split(" — ")[0] || "poles").replace(/[^\p{L}\p{N}]+/gu, "-")}.csv` });
+    const cols = shownColumns();
+    const text = [cols.map((c) => cell(c.label)).join(";"), ...order.map((r) => cols.map((c) => cell(c.value(r))).join(";"))].join("\n");
+    save(new Blob(["\ufeff" + text], { type: "text/csv" }), "csv");
+  }
+  const title = () => document.title.split(" — ")[0] || "poles";
+  function save(blob, ext) {
+    const a = el("a", { href: URL.createObjectURL(blob), download: `${title().replace(/[^\p{L}\p{N}]+/gu, "-")}.${ext}` });
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+  // The workbook is written by the server (libxlsxwriter) from the rows shown here: a number
+  // column's cell whose text reads as a plain number ("1 234", "0,56") goes as a number, any other
+  // cell as its text ("50 %", "1,9 M€", "—"), which a spreadsheet never runs as a formula.
+  const status = el("span", { role: "status" });
+  async function xlsx() {
+    const cols = shownColumns();
+    const number = (c, r) => {
+      if (!c.num) return null;
+      const s = String(plain(c.value(r))).replace(/[\s\u00a0\u202f]/g, "").replace(",", ".").replace("−", "-");
+      return /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : null;
+    };
+    const rowsOut = order.map((r) => cols.map((c) => { const n = number(c, r); return n ?? (String(plain(c.value(r))) || null); }));
+    status.textContent = "";
+    try {
+      save(await apiBlob("/api/v1/exports/table", { name: title(), columns: cols.map((c) => String(c.label ?? "")), rows: rowsOut }), "xlsx");
+    } catch (e) { status.textContent = e.message; }
+  }
+  // The columns shown: a list of boxes (one at least stays ticked).
+  function chooser() {
+    const summary = el("summary", {});
+    const relabel = () => { summary.textContent = t("table.columns", { n: fmt(visible.filter(Boolean).length), total: fmt(columns.length) }); };
+    const boxes = columns.map((c, j) => el("label", { translate: c.name ? "no" : null },
+      el("input", { type: "checkbox", checked: true, onchange: (e) => {
+        if (!e.target.checked && visible.filter(Boolean).length === 1) { e.target.checked = true; return; }
+        visible[j] = e.target.checked;
+        relabel();
+        draw();
+      } }), " ", c.label || t("table.unnamed", { n: j + 1 })));
+    relabel();
+    return el("details", { class: "table-columns" }, summary, el("div", {}, boxes));
   }
   draw();
   const tableEl = el("table", id ? { id } : {}, el("thead", {}, el("tr", {}, heads)), tbody);
   return el("div", { class: "table-block" },
     el("div", { class: "table-wrap", tabindex: 0, role: "region", "aria-label": columns.map((c) => c.label).filter(Boolean).slice(0, 3).join(", ") || "table" }, tableEl),
-    tools ? el("div", { class: "table-tools" }, count, more, el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--tertiary-no-outline", onclick: csv }, t("table.csv"))) : "");
+    tools ? el("div", { class: "table-tools" }, count, more, columns.length > 2 ? chooser() : "",
+      el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--tertiary-no-outline", onclick: csv }, t("table.csv")),
+      el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--tertiary-no-outline", onclick: xlsx }, t("table.xlsx")), status) : "");
 }
 // A two-column "field: value" table without headers.
 export function facts(pairs) {

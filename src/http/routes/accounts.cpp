@@ -27,12 +27,19 @@ struct UserView {
   std::string role;
   std::string scope;
   bool disabled = false;
+  std::optional<std::string> language;  // the account's choice; null: the request's language
 };
-POLES_JSON(UserView, name, role, scope, disabled)
+POLES_JSON(UserView, name, role, scope, disabled, language)
 
 UserView view_of(const app::User& u) {
-  return {u.name, std::string(app::role_name(u.role)), u.scope, u.disabled};
+  return {u.name, std::string(app::role_name(u.role)), u.scope, u.disabled,
+          u.language.empty() ? std::nullopt : std::optional<std::string>(u.language)};
 }
+
+struct LanguageBody {
+  std::optional<std::string> language;
+};
+POLES_JSON(LanguageBody, language)
 
 struct LoginBody {
   std::string name;
@@ -152,7 +159,10 @@ POLES_JSON(AuditList, entries)
 
 bool admin_only(app::Role r) { return app::may_manage_users(r); }
 
+// The account's language, else the request's.
 app::Lang lang_of(const Ctx& c) {
+  if (c.session && !c.session->user.language.empty())
+    return c.session->user.language == "fr" ? app::Lang::kFr : app::Lang::kEn;
   return app::lang_from_accept_language(c.req.header("Accept-Language"));
 }
 
@@ -273,6 +283,25 @@ void add_account_routes(Router& r, Services& s) {
       .returns<SessionView>()
       .handle([](Ctx& c) {
         c.reply(200, SessionView{view_of(c.user()), c.session->csrf});
+      });
+  r.put("/api/v1/me/language",
+        "The language of the messages the caller's account reads (fr, en; null: the request's "
+        "Accept-Language)",
+        "accounts")
+      .authenticated()
+      .takes<LanguageBody>()
+      .example({{"language", "fr"}})
+      .returns<UserView>()
+      .handle([](Ctx& c) {
+        auto body = c.body<LanguageBody>();
+        if (!body) return c.fail(body.error());
+        const std::string language = body->language.value_or("");
+        auto st = app::Accounts::set_language(*c.store, c.user().name, language);
+        if (!st.is_ok()) return c.fail(st);
+        app::User u = c.user();
+        u.language = language;
+        c.res.language = language;
+        c.reply(200, view_of(u));
       });
   r.post("/api/v1/tokens", "Create a bearer token for scripts", "accounts")
       .authenticated()

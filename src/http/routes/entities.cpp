@@ -45,7 +45,8 @@ app::ParamSpecs list_params(const schema::Entity& e) {
     out.push_back(app::text_param(std::string(f.name),
                                   fmt::format("Rows whose {} equals this value", f.name)));
   }
-  out.push_back(app::text_param("q", "Rows whose name contains this text (case-insensitive)"));
+  out.push_back(app::text_param(
+      "q", "Rows whose name, title, acronym or city contains this text (case-insensitive)"));
   out.push_back(app::text_param("cursor", "The next_cursor of the previous page"));
   out.push_back(app::integer_param("limit", "Rows per page", 1, 1000, "50"));
   return out;
