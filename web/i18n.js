@@ -53,7 +53,7 @@ const fr = {
   "login.title": "Connexion", "login.name": "Identifiant", "login.password": "Mot de passe", "login.submit": "Se connecter",
   "map.title": "Les pôles par région", "map.indicator": "Indicateur", "map.year": "Année", "map.overseas": "Outre-mer",
   "ind.clusters": "Pôles", "ind.members": "Membres actifs", "ind.projects": "Projets labellisés", "ind.public_aid": "Aides publiques (€)",
-  "region": "Région", "clusters.title": "Pôles de compétitivité", "search": "Rechercher", "all": "Toutes",
+  "region": "Région", "clusters.title": "Pôles de compétitivité", "search": "Rechercher", "all_m": "Tous", "all": "Toutes",
   "name": "Nom", "members": "Membres", "companies": "Entreprises", "sme_share": "Part de PME", "projects": "Projets", "phase": "Phase",
   "profile.identity": "Identité", "profile.labels": "Historique des labels", "profile.members_kind": "Membres par type",
   "profile.members_size": "Entreprises membres par taille", "profile.projects_status": "Projets par statut",
@@ -108,7 +108,7 @@ const fr = {
   "account.tokens": "Mes jetons d'API", "account.created": "Créé le", "account.last_used": "Dernier usage", "account.never": "jamais", "account.revoke": "Révoquer",
   "account.no_tokens": "Aucun jeton.", "account.password": "Changer de mot de passe", "account.current_password": "Mot de passe actuel",
   "account.new_password": "Nouveau mot de passe", "account.change": "Changer", "account.password_changed": "Mot de passe changé : vos autres sessions et jetons sont fermés.",
-  "users.title": "Comptes", "users.add": "Créer le compte", "users.disable": "Désactiver", "disabled": "désactivé",
+  "users.title": "Comptes", "users.add": "Créer le compte", "users.disable": "Désactiver", "users.disable_confirm": "Désactiver le compte {u} ? Ses sessions et ses jetons prennent fin.", "disabled": "désactivé",
   "audit.title": "Journal des modifications", "audit.at": "Quand", "audit.actor": "Qui", "audit.action": "Action", "audit.entity": "Entité", "audit.key": "Clé",
   "nav.select": "Sélection", "nav.my_reviews": "Mes évaluations", "sel.title": "Appels à projets et sélection", "sel.none": "Aucun appel.",
   "sel.call": "Appel", "sel.proposals": "Propositions", "sel.budget": "Budget", "sel.min_share": "Part minimale financée",
@@ -135,7 +135,7 @@ const fr = {
   "net.show": "Afficher", "net.ego_caption": "{degree} partenaires, {projects} projets", "net.recommend": "Partenaires suggérés",
   "net.score": "Score", "net.reasons": "Raisons", "net.sme_share": "PME parmi les partenaires", "net.sme_coord": "PME coordinatrices",
   "net.sme_centrality": "Centralité PME / autres",
-  "reason.shared_partners": "partenaires communs ({v})", "reason.shared_cluster": "même pôle ({d})", "reason.same_region": "même région",
+  "net.org_placeholder": "Nom, sigle, ville ou SIREN", "net.org_none": "Aucune organisation de ce nom.", "reason.shared_partners": "partenaires communs ({v})", "reason.shared_cluster": "même pôle ({d})", "reason.same_region": "même région",
   "reason.same_department": "même département", "reason.sector_complementarity": "secteurs complémentaires {d} (×{v})", "reason.sme": "PME",
   "reason.sector_experience": "expérience du secteur {d}", "reason.theme_experience": "expérience du thème", "reason.active": "{v} partenaires",
   "loading": "Chargement…", "notfound": "Page introuvable", "denied": "Accès refusé",
@@ -215,12 +215,12 @@ const fr = {
   "nav.impact": "Impact", "imp.title": "Impact de la politique sur les entreprises",
   "imp.intro": "Estimations sur le panel d'entreprises : différence de différences échelonnée (Callaway et Sant'Anna), études d'événement (effets fixes doubles, Sun et Abraham), régressions à effets fixes (MCO, Poisson), appariement. Les calculs longs tournent sur le serveur ; les chiffres reposant sur moins de 3 entreprises sont masqués (« s »).",
   "imp.estimator": "Estimateur", "imp.outcome": "Résultat", "imp.treatment": "Traitement", "imp.sample": "Échantillon", "imp.control": "Témoins", "imp.cluster": "Erreurs groupées par", "imp.cluster.unit": "entreprise", "imp.cluster.cluster": "pôle (DiD)",
-  "imp.bootstrap": "Tirages bootstrap", "imp.seed": "Graine", "imp.start": "Lancer l'estimation", "imp.cancel": "Annuler", "imp.status": "Calcul en cours",
+  "imp.bootstrap": "Tirages bootstrap", "imp.seed": "Graine", "imp.start": "Lancer l'estimation", "imp.cancel": "Annuler", "imp.status": "Cette estimation", "imp.job": "Estimation",
   "imp.jobs": "Estimations récentes", "imp.state": "État", "imp.created": "Lancée le", "imp.results": "Résultats", "imp.plot": "Effets selon le temps depuis le traitement",
   "imp.estimate": "Estimation", "imp.se": "Écart-type", "imp.ci": "IC 95 %", "imp.aggregation": "Agrégation", "imp.by_cohort": "Effets par cohorte d'entrée",
-  "imp.cohort": "Cohorte", "imp.variable": "Variable", "imp.balance": "Équilibre des covariables", "imp.smd_before": "DMS avant", "imp.smd_after": "DMS après",
+  "imp.cohort": "Cohorte", "imp.variable": "Variable", "imp.term.treated_post": "traitée, après l'entrée", "imp.term.treated": "traitée", "imp.fit": "n = {n} · R² {r2} · R² intra (effets fixes ôtés) {within}", "imp.balance": "Équilibre des covariables", "imp.smd_before": "DMS avant", "imp.smd_after": "DMS après",
   "imp.att_matched": "Effet sur les traités appariés", "imp.matched": "Traités appariés : {t} / {tt} · témoins appariés : {c} / {cc}",
-  "imp.pretest": "Test des tendances parallèles avant traitement : p = {p} · {units} entreprises.", "imp.pretrend": "Test joint des coefficients avant traitement : p = {p}.", "imp.reading": "Lecture :", "imp.reading_pct": "un effet d'environ {v} sur {y} (intervalle de confiance à 95 % : {lo} à {hi}).", "imp.reading_level": "un effet d'environ {v} sur {y}, dans ses unités (intervalle de confiance à 95 % : {lo} à {hi}).",
+  "imp.pretest": "Test des tendances parallèles avant traitement : p {p} · {units} entreprises.", "imp.pretrend": "Test joint des coefficients avant traitement : p {p}.", "imp.reading": "Lecture :", "imp.reading_pct": "un effet d'environ {v} sur {y} (intervalle de confiance à 95 % : {lo} à {hi}).", "imp.reading_level": "un effet d'environ {v} sur {y}, dans ses unités (intervalle de confiance à 95 % : {lo} à {hi}).",
   "imp.conclusive": "L'intervalle exclut zéro.", "imp.no_interval": "Sans intervalle de confiance, l'effet n'est pas établi.", "imp.reading_term": "(variable {x})", "imp.inconclusive": "L'intervalle contient zéro : l'effet n'est pas établi.",
   "imp.var.rd_spending": "les dépenses de R&D", "imp.var.rd_staff": "le personnel de R&D", "imp.var.patents": "les brevets", "imp.var.turnover": "le chiffre d'affaires", "imp.var.headcount": "l'effectif", "imp.var.value_added": "la valeur ajoutée",
   "imp.pretest_singular": "Test des tendances parallèles non calculable : la covariance des {n} estimations avant traitement est singulière (moins de périodes ou plus d'unités le permettraient) · {units} entreprises.", "imp.pretrend_singular": "Test joint non calculable : la covariance des {n} coefficients avant traitement est singulière.",
@@ -235,7 +235,7 @@ const fr = {
   "imp.placebo": "Placebo : traitement avancé de {k} ans", "imp.placebo_help": "Le placebo avance chaque entrée de {k} ans et n'utilise que les années d'avant l'entrée réelle : un effet nettement non nul signale une tendance préalable ou une anticipation. Ci-dessous, l'effet global en excluant chaque cohorte tour à tour.", "imp.left_out_cohort": "Cohorte exclue",
   "imp.panel": "Panel (DiD)", "imp.panel.balanced": "cylindré (entreprises vues chaque année)", "imp.panel.pairs": "toutes les entreprises, par paires d'années", "imp.panel.rc": "toutes les entreprises, moyennes par année (did)",
   "imp.by": "Effet par groupe", "imp.by.none": "aucun (effet global)", "imp.by.size_class": "taille d'entreprise", "imp.by.sector": "secteur (division NAF)", "imp.by.region": "région", "imp.by.cohort": "cohorte d'entrée", "imp.by.cluster": "pôle",
-  "imp.by_title": "Effet par {v}", "imp.by_test": "Test d'égalité des effets entre groupes : χ² = {stat} ({df} degrés de liberté), p = {p}.", "imp.by_no_test": "Pas de test d'égalité : moins de deux groupes ont une estimation publiable.",
+  "imp.by_title": "Effet par {v}", "imp.by_test": "Test d'égalité des effets entre groupes : χ² = {stat} ({df} degrés de liberté), p {p}.", "imp.by_no_test": "Pas de test d'égalité : moins de deux groupes ont une estimation publiable.",
   "imp.by_left_out": "Hors du test (estimation masquée par le secret statistique, ou non estimable) : {list}.", "imp.by_note.not_estimable": "non estimable", "imp.by_note.collinear": "non estimable (colinéaire aux effets fixes)", "imp.by_reading": "Lecture", "imp.by_rows": "Observations du groupe",
   "imp.by_singular": "Pas de test d'égalité : la matrice de variance des estimations est singulière.", "imp.by_ungrouped": "{n} observations d'entreprises traitées sans groupe sont laissées de côté.",
   "imp.by_mode": "Groupes d'une régression", "imp.by_mode.interaction": "traitement croisé avec les groupes", "imp.by_mode.split": "une régression par groupe",
@@ -298,7 +298,7 @@ const en = {
   "login.title": "Log in", "login.name": "User name", "login.password": "Password", "login.submit": "Log in",
   "map.title": "Clusters by region", "map.indicator": "Indicator", "map.year": "Year", "map.overseas": "Overseas",
   "ind.clusters": "Clusters", "ind.members": "Active members", "ind.projects": "Labelled projects", "ind.public_aid": "Public aid (€)",
-  "region": "Region", "clusters.title": "Competitiveness clusters", "search": "Search", "all": "All",
+  "region": "Region", "clusters.title": "Competitiveness clusters", "search": "Search", "all_m": "All", "all": "All",
   "name": "Name", "members": "Members", "companies": "Companies", "sme_share": "SME share", "projects": "Projects", "phase": "Phase",
   "profile.identity": "Identity", "profile.labels": "Label history", "profile.members_kind": "Members by kind",
   "profile.members_size": "Member companies by size", "profile.projects_status": "Projects by status",
@@ -353,7 +353,7 @@ const en = {
   "account.tokens": "My API tokens", "account.created": "Created", "account.last_used": "Last used", "account.never": "never", "account.revoke": "Revoke",
   "account.no_tokens": "No tokens.", "account.password": "Change password", "account.current_password": "Current password",
   "account.new_password": "New password", "account.change": "Change", "account.password_changed": "Password changed: your other sessions and tokens are closed.",
-  "users.title": "Accounts", "users.add": "Create the account", "users.disable": "Disable", "disabled": "disabled",
+  "users.title": "Accounts", "users.add": "Create the account", "users.disable": "Disable", "users.disable_confirm": "Disable the account {u}? Its sessions and tokens end.", "disabled": "disabled",
   "audit.title": "Audit log", "audit.at": "When", "audit.actor": "Who", "audit.action": "Action", "audit.entity": "Entity", "audit.key": "Key",
   "nav.select": "Selection", "nav.my_reviews": "My reviews", "sel.title": "Calls and selection", "sel.none": "No call.",
   "sel.call": "Call", "sel.proposals": "Proposals", "sel.budget": "Budget", "sel.min_share": "Minimum funded share",
@@ -380,7 +380,7 @@ const en = {
   "net.show": "Show", "net.ego_caption": "{degree} partners, {projects} projects", "net.recommend": "Suggested partners",
   "net.score": "Score", "net.reasons": "Reasons", "net.sme_share": "SMEs among partners", "net.sme_coord": "SME coordinators",
   "net.sme_centrality": "SME / other centrality",
-  "reason.shared_partners": "shared partners ({v})", "reason.shared_cluster": "same cluster ({d})", "reason.same_region": "same region",
+  "net.org_placeholder": "Name, acronym, city or SIREN", "net.org_none": "No organisation of that name.", "reason.shared_partners": "shared partners ({v})", "reason.shared_cluster": "same cluster ({d})", "reason.same_region": "same region",
   "reason.same_department": "same department", "reason.sector_complementarity": "complementary sectors {d} (×{v})", "reason.sme": "SME",
   "reason.sector_experience": "experience of sector {d}", "reason.theme_experience": "experience of the theme", "reason.active": "{v} partners",
   "loading": "Loading…", "notfound": "Page not found", "denied": "Access denied",
@@ -460,12 +460,12 @@ const en = {
   "nav.impact": "Impact", "imp.title": "Impact of the policy on firms",
   "imp.intro": "Estimations on the firm panel: staggered difference in differences (Callaway & Sant'Anna), event studies (two-way fixed effects, Sun & Abraham), fixed-effects regressions (OLS, Poisson), matching. Long computations run on the server; figures resting on fewer than 3 firms are masked (\"s\").",
   "imp.estimator": "Estimator", "imp.outcome": "Outcome", "imp.treatment": "Treatment", "imp.sample": "Sample", "imp.control": "Controls", "imp.cluster": "Errors clustered by", "imp.cluster.unit": "firm", "imp.cluster.cluster": "pôle (DiD)",
-  "imp.bootstrap": "Bootstrap draws", "imp.seed": "Seed", "imp.start": "Run the estimation", "imp.cancel": "Cancel", "imp.status": "Computation",
+  "imp.bootstrap": "Bootstrap draws", "imp.seed": "Seed", "imp.start": "Run the estimation", "imp.cancel": "Cancel", "imp.status": "This estimation", "imp.job": "Estimation",
   "imp.jobs": "Recent estimations", "imp.state": "State", "imp.created": "Started", "imp.results": "Results", "imp.plot": "Effects by time since treatment",
   "imp.estimate": "Estimate", "imp.se": "Std. error", "imp.ci": "95 % CI", "imp.aggregation": "Aggregation", "imp.by_cohort": "Effects by entry cohort",
-  "imp.cohort": "Cohort", "imp.variable": "Variable", "imp.balance": "Covariate balance", "imp.smd_before": "SMD before", "imp.smd_after": "SMD after",
+  "imp.cohort": "Cohort", "imp.variable": "Variable", "imp.term.treated_post": "treated, after entry", "imp.term.treated": "treated", "imp.fit": "n = {n} · R² {r2} · within R² {within}", "imp.balance": "Covariate balance", "imp.smd_before": "SMD before", "imp.smd_after": "SMD after",
   "imp.att_matched": "Effect on the matched treated", "imp.matched": "Treated matched: {t} / {tt} · controls matched: {c} / {cc}",
-  "imp.pretest": "Pre-test of parallel trends: p = {p} · {units} firms.", "imp.pretrend": "Joint test of the pre-treatment coefficients: p = {p}.", "imp.reading": "Reading:", "imp.reading_pct": "an effect of about {v} on {y} (95 % confidence interval: {lo} to {hi}).", "imp.reading_level": "an effect of about {v} on {y}, in its units (95 % confidence interval: {lo} to {hi}).",
+  "imp.pretest": "Pre-test of parallel trends: p {p} · {units} firms.", "imp.pretrend": "Joint test of the pre-treatment coefficients: p {p}.", "imp.reading": "Reading:", "imp.reading_pct": "an effect of about {v} on {y} (95 % confidence interval: {lo} to {hi}).", "imp.reading_level": "an effect of about {v} on {y}, in its units (95 % confidence interval: {lo} to {hi}).",
   "imp.conclusive": "The interval excludes zero.", "imp.no_interval": "Without a confidence interval, the effect is not established.", "imp.reading_term": "(variable {x})", "imp.inconclusive": "The interval contains zero: the effect is not established.",
   "imp.var.rd_spending": "R&D spending", "imp.var.rd_staff": "R&D staff", "imp.var.patents": "patents", "imp.var.turnover": "turnover", "imp.var.headcount": "headcount", "imp.var.value_added": "value added",
   "imp.pretest_singular": "Pre-test of parallel trends not computed: the covariance of the {n} pre-treatment estimates is singular (fewer periods or more units would allow it) · {units} firms.", "imp.pretrend_singular": "Joint test not computed: the covariance of the {n} pre-treatment coefficients is singular.",
@@ -480,7 +480,7 @@ const en = {
   "imp.placebo": "Placebo: treatment moved {k} years earlier", "imp.placebo_help": "The placebo moves every entry {k} years earlier and uses only the years before the true entry: a clearly non-zero effect points to a prior trend or anticipation. Below, the overall effect leaving each cohort out in turn.", "imp.left_out_cohort": "Cohort left out",
   "imp.panel": "Panel (DiD)", "imp.panel.balanced": "balanced (firms seen every year)", "imp.panel.pairs": "every firm, by pairs of years", "imp.panel.rc": "every firm, means by year (did)",
   "imp.by": "Effect by group", "imp.by.none": "none (overall effect)", "imp.by.size_class": "firm size class", "imp.by.sector": "sector (NAF division)", "imp.by.region": "region", "imp.by.cohort": "entry cohort", "imp.by.cluster": "pôle",
-  "imp.by_title": "Effect by {v}", "imp.by_test": "Test that the groups' effects are equal: χ² = {stat} ({df} degrees of freedom), p = {p}.", "imp.by_no_test": "No equality test: fewer than two groups have a publishable estimate.",
+  "imp.by_title": "Effect by {v}", "imp.by_test": "Test that the groups' effects are equal: χ² = {stat} ({df} degrees of freedom), p {p}.", "imp.by_no_test": "No equality test: fewer than two groups have a publishable estimate.",
   "imp.by_left_out": "Left out of the test (masked by statistical secrecy, or not estimable): {list}.", "imp.by_note.not_estimable": "not estimable", "imp.by_note.collinear": "not estimable (collinear with the fixed effects)", "imp.by_reading": "Reading", "imp.by_rows": "Group's rows",
   "imp.by_singular": "No equality test: the covariance of the estimates is singular.", "imp.by_ungrouped": "{n} rows of treated firms without a group are left out.",
   "imp.by_mode": "Groups in a regression", "imp.by_mode.interaction": "treatment interacted with the groups", "imp.by_mode.split": "one regression per group",
@@ -530,8 +530,12 @@ export function euros(v) {
   return `${fmt(v, 0)}\u00a0€`;
 }
 // Axis labels: short numbers in the page's locale (350 000 -> "350 k" / "350k").
+// An axis tick: "2,2 M" for large values, three significant digits below a thousand (ticks of
+// 0,05 stay apart), never "-0".
 export function compact(v) {
   if (typeof v !== "number") return v;
+  if (v === 0) return new Intl.NumberFormat(locale()).format(0);
+  if (Math.abs(v) < 1000) return new Intl.NumberFormat(locale(), { maximumSignificantDigits: 3 }).format(v);
   return new Intl.NumberFormat(locale(), { notation: "compact", maximumFractionDigits: 1 }).format(v);
 }
 export function date(iso) {

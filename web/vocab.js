@@ -74,7 +74,7 @@ export function label(kind, code) {
   return entry ? entry[i()] : miss(kind, code);
 }
 // Whether the vocabulary has a word for a code (no miss recorded when it has none).
-export const hasLabel = (kind, code) => Boolean(V[kind]?.[code]);
+export const hasLabel = (kind, code) => Boolean(kind === "naf" ? NAF[code] : V[kind]?.[code]);
 function miss(kind, code) {
   window.poles.vocabMisses.push(`${kind}:${code}`);
   return String(code);

@@ -512,16 +512,10 @@ bool prefers_french(std::string_view accept_language) {
                 accept_language[2] == ',' || accept_language[2] == ';');
 }
 
-void localise_problem(std::string_view accept_language, Response& res) {
-  if (res.content_type != "application/problem+json" || !prefers_french(accept_language)) return;
-  Json p = Json::parse(res.body, nullptr, false);
-  if (p.is_discarded() || !p.is_object()) return;
-  if (p.contains("status") && p["status"].is_number_integer()) {
-    p["title"] = french_title(p["status"].get<int>());
-  }
-  if (p.contains("detail") && p["detail"].is_string()) {
-    p["detail"] = to_french(p["detail"].get<std::string>());
-  }
+namespace {
+
+// Each error's rule (and the message ending with it) in French.
+void errors_to_french(Json& p) {
   if (p.contains("errors") && p["errors"].is_array()) {
     for (auto& e : p["errors"]) {
       if (!e.contains("rule") || !e["rule"].is_string()) continue;
@@ -534,11 +528,38 @@ void localise_problem(std::string_view accept_language, Response& res) {
           m.resize(m.size() - rule.size());
           m += fr;
         }
-        m = std::regex_replace(m, std::regex(R"(field '([^']*)' value ')"), "champ '$1' valeur '");
+        static const std::regex kFieldValue(R"(field '([^']*)' value ')");
+        m = std::regex_replace(m, kFieldValue, "champ '$1' valeur '");
         e["message"] = m;
       }
     }
   }
+}
+
+}  // namespace
+
+void localise_problem(std::string_view accept_language, Response& res) {
+  if (res.content_type != "application/problem+json" || !prefers_french(accept_language)) return;
+  Json p = Json::parse(res.body, nullptr, false);
+  if (p.is_discarded() || !p.is_object()) return;
+  if (p.contains("status") && p["status"].is_number_integer()) {
+    p["title"] = french_title(p["status"].get<int>());
+  }
+  if (p.contains("detail") && p["detail"].is_string()) {
+    p["detail"] = to_french(p["detail"].get<std::string>());
+  }
+  errors_to_french(p);
+  res.body = p.dump();
+  res.set_header("Content-Language", "fr");
+}
+
+void localise_report_errors(std::string_view accept_language, Response& res) {
+  if (res.content_type != "application/json" ||
+      !prefers_french(res.language.empty() ? accept_language : std::string_view(res.language)))
+    return;
+  Json p = Json::parse(res.body, nullptr, false);
+  if (p.is_discarded() || !p.is_object()) return;
+  errors_to_french(p);
   res.body = p.dump();
   res.set_header("Content-Language", "fr");
 }

@@ -24,5 +24,8 @@ bool prefers_french(std::string_view accept_language);
 // field error's rule and message by a table of the server's texts (a text it lacks stays English),
 // and Content-Language: fr. Any other response is left as it is.
 void localise_problem(std::string_view accept_language, Response& res);
+// The same for the "errors" of a JSON answer that reports refused rows without failing (a
+// mapped import's preview), in the account's language (res.language) else the request's.
+void localise_report_errors(std::string_view accept_language, Response& res);
 
 }  // namespace poles::http

@@ -909,6 +909,15 @@ start_date = { column = "Adhésion", normalise = ["date"] }
             "the mapping (labels: 'Laboratoire', 'PME')");
   res = call("GET", "/api/v1/organisation/annuaire:eole-systemes", auth(Role::kState));
   EXPECT_EQ(res->status, 404) << "a preview writes nothing";
+  // The preview's refusals in the caller's language.
+  res = call("POST", "/api/v1/import/mapped",
+             {{"Authorization", "Bearer " + tokens_[Role::kState]}, {"Accept-Language", "fr"}},
+             body.dump());
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(
+      Json::parse(res->body)["errors"][0]["message"],
+      "annuaire.csv:4:2: champ 'kind' valeur 'Partenaire': absent du dictionnaire « kind » de "
+      "la correspondance (libellés : 'Laboratoire', 'PME')");
 
   body.erase("preview");
   res = call("POST", "/api/v1/import/mapped", auth(Role::kState), body.dump());

@@ -14,8 +14,11 @@ export function whyList(c, peer) {
     items.push(t(Math.abs(g.d) < 0.005 ? "ev.why_pillar_equal" : g.d < 0 ? "ev.why_pillar_below" : "ev.why_pillar_above", { p: label("pillar", g.p), v: fmt(g.v, 2), peer: fmt(g.peer, 2) }));
   }
   const missed = c.targets.filter((x) => x.met === false);
-  const shareUnit = (i, v) => (INDICATORS[i] && ["share"].includes(indicatorUnits[i]) ? pct(v) : fmt(v, 2));
-  if (missed.length) for (const m of missed) items.push(t("ev.why_missed", { i: indicatorLabel(m.indicator), v: shareUnit(m.indicator, m.value), t: shareUnit(m.indicator, m.target) }));
+  // A missed target reads below its target: one more decimal while the two round alike
+  // (69,6 % for a target of 70 %, not "70 % for a target of 70 %").
+  const shareUnit = (i, v, d) => (INDICATORS[i] && ["share"].includes(indicatorUnits[i]) ? pct(v, d) : fmt(v, 2 + d));
+  const apart = (m) => { let d = 0; while (d < 3 && shareUnit(m.indicator, m.value, d) === shareUnit(m.indicator, m.target, d)) d++; return d; };
+  if (missed.length) for (const m of missed) items.push(t("ev.why_missed", { i: indicatorLabel(m.indicator), v: shareUnit(m.indicator, m.value, apart(m)), t: shareUnit(m.indicator, m.target, apart(m)) }));
   else items.push(t("ev.why_all_met"));
   // The method's absolute criteria the cluster failed this year (published evaluations made before
   // criteria existed have none).

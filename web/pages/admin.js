@@ -1,21 +1,36 @@
 // The administrator's pages: the accounts and the audit journal.
-import { t } from "/i18n.js";
+import { t, dateTime } from "/i18n.js";
 import { label } from "/vocab.js";
 import { api } from "/lib/api.js";
 import { el } from "/lib/dom.js";
 import { table } from "/lib/table.js";
-import { problemBox } from "/lib/blocks.js";
+import { problemBox, confirmDialog } from "/lib/blocks.js";
 
 export async function pageUsers(root) {
   const box = el("div");
   const f = { name: el("input", { class: "fr-input", id: "new-name" }), role: el("select", { class: "fr-select", id: "new-role" }, ["admin", "state", "region", "cluster_manager", "evaluator", "reviewer", "member"].map((r) => el("option", { value: r }, label("account_role", r)))),
     scope: el("input", { class: "fr-input", id: "new-scope" }), password: el("input", { class: "fr-input", id: "new-password", type: "password", autocomplete: "new-password" }) };
   const msg = el("div", { "aria-live": "polite" });
+  // A scope by the name of what it names (a region, a cluster, an organisation, a reviewer), its
+  // id beside it for the administrator who types one.
+  const [clusters, regions] = await Promise.all([api("GET", "/api/v1/stats/clusters?year=2024"), api("GET", "/api/v1/stats/regions?year=2024")]);
+  const known = new Map([...clusters.clusters.map((c) => [c.id, c.name]), ...regions.regions.map((r) => [r.code, r.name])]);
+  const entityOf = { member: "organisation", reviewer: "reviewer" };
+  async function scopeNames(users) {
+    await Promise.all(users.filter((u) => u.scope && !known.has(u.scope) && entityOf[u.role]).map((u) =>
+      api("GET", `/api/v1/${entityOf[u.role]}/${encodeURIComponent(u.scope)}`).then((o) => known.set(u.scope, o.name), () => known.set(u.scope, u.scope))));
+  }
+  const scopeCell = (u) => (!u.scope ? "—" : el("span", { translate: "no", title: u.scope }, known.get(u.scope) ?? u.scope));
   async function load() {
     const { users } = await api("GET", "/api/v1/users");
+    await scopeNames(users);
     box.replaceChildren(table([
-      { label: t("login.name"), value: (u) => u.name }, { label: t("account.role"), value: (u) => label("account_role", u.role) }, { label: t("account.scope"), value: (u) => u.scope },
-      { label: "", value: (u) => u.disabled ? t("disabled") : el("button", { type: "button", class: "secondary", onclick: async () => { await api("POST", `/api/v1/users/${u.name}/disable`, {}); load(); } }, t("users.disable")) },
+      { label: t("login.name"), value: (u) => u.name }, { label: t("account.role"), value: (u) => label("account_role", u.role) }, { label: t("account.scope"), value: scopeCell },
+      { label: "", value: (u) => u.disabled ? t("disabled") : el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--secondary", onclick: async () => {
+        if (!(await confirmDialog(t("users.disable_confirm", { u: u.name })))) return;
+        await api("POST", `/api/v1/users/${u.name}/disable`, {});
+        load();
+      } }, t("users.disable")) },
     ], users));
   }
   root.append(el("h1", {}, t("users.title")), box, el("form", { class: "filters", onsubmit: async (e) => {
@@ -30,7 +45,7 @@ export async function pageUsers(root) {
 export async function pageAudit(root) {
   const { entries } = await api("GET", "/api/v1/audit?limit=500");
   root.append(el("h1", {}, t("audit.title")), table([
-    { label: t("audit.at"), value: (a) => a.at }, { label: t("audit.actor"), value: (a) => a.actor }, { label: t("audit.action"), value: (a) => label("audit_action", a.action) },
+    { label: t("audit.at"), value: (a) => dateTime(a.at), sort: (a) => a.at }, { label: t("audit.actor"), value: (a) => a.actor }, { label: t("audit.action"), value: (a) => label("audit_action", a.action) },
     { label: t("audit.entity"), value: (a) => label("entity", a.entity) }, { label: t("audit.key"), value: (a) => a.key },
   ], entries.reverse()));
 }

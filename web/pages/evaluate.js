@@ -15,7 +15,9 @@ function tabs(id, items, chosen, onPick) {
   const list = el("div", { role: "tablist", "aria-label": id });
   const panels = [];
   const buttons = items.map(([key, title, panel], i) => {
-    const b = el("button", { type: "button", role: "tab", id: `tab-${key}`, "aria-controls": `panel-${key}`, "aria-selected": String(key === chosen), tabindex: key === chosen ? 0 : -1,
+    // A class of its own: the DSFR's button colours (el's default) would hover the chosen tab
+    // navy on blue.
+    const b = el("button", { type: "button", role: "tab", class: "tab", id: `tab-${key}`, "aria-controls": `panel-${key}`, "aria-selected": String(key === chosen), tabindex: key === chosen ? 0 : -1,
       onclick: () => pick(key), onkeydown: (e) => {
         const d = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
         if (d) { const n = items[(i + d + items.length) % items.length][0]; pick(n); document.getElementById(`tab-${n}`).focus(); }

@@ -52,13 +52,19 @@ export async function pageImpact(root, params) {
     el("label", {}, t("imp.sample"), sample), el("label", {}, t("imp.control"), control), el("label", {}, t("imp.cluster"), cluster), el("label", {}, t("imp.panel"), panel), el("label", {}, t("imp.robustness"), robust), el("label", {}, t("imp.by"), by), el("label", {}, t("imp.by_mode"), byMode), el("label", {}, t("imp.bootstrap"), boot),
     el("label", {}, t("imp.seed"), seed), start);
   root.append(el("h1", {}, t("imp.title")), el("p", { class: "muted" }, t("imp.intro")), form,
-    el("section", { class: "card", id: "imp-status" }, el("h2", {}, t("imp.status")), progress, " ", stage, " ", cancel), resultBox,
+    // The status of the estimation the URL names (none: no card).
+    el("section", { class: "card", id: "imp-status", hidden: !params.get("job") }, el("h2", {}, t("imp.status")), progress, " ", stage, " ", cancel), resultBox,
     el("section", { class: "card" }, el("h2", {}, t("imp.jobs")), jobsBox));
+  // The recent estimations, numbered as the server numbers them (job-7: n° 7); read again when the
+  // one followed ends.
+  const loadJobs = async () => {
   const list = await api("GET", "/api/v1/impact/jobs");
-  jobsBox.replaceChildren(list.items.length ? table([{ label: "Id", value: (j) => el("a", { href: `#/impact?job=${j.id}` }, j.id) },
+  jobsBox.replaceChildren(list.items.length ? table([{ label: t("imp.job"), value: (j) => el("a", { href: `#/impact?job=${j.id}`, class: "nowrap" }, j.id.replace(/^job-/, "n°\u00a0")) },
     { label: t("imp.estimator"), value: (j) => t(`imp.estimator.${j.params.estimator || "did"}`) }, { label: t("imp.outcome"), value: (j) => { const o = j.params.outcome || (j.params.formula ? j.params.formula.split("~")[0].trim() : j.params.estimator === "ppml" ? "patents" : "log(rd_spending)"); return o === "patents" ? t("imp.outcome_patents_count") : label("impact_outcome", o); } },
     { label: t("imp.state"), value: (j) => t(`imp.state.${j.state}`) }, { label: t("imp.created"), value: (j) => date(j.created) }], list.items)
     : el("p", { class: "muted" }, t("none")));
+  };
+  await loadJobs();
   const id = params.get("job");
   if (!id) return;
   cancel.hidden = false;
@@ -82,6 +88,7 @@ export async function pageImpact(root, params) {
     root.dataset.state = j.state;
     if (j.state === "running") { setTimeout(poll, 400); return; }
     cancel.hidden = true;
+    loadJobs().catch(() => {});
     if (j.state === "done") showImpact(resultBox, j.result, id);
     else resultBox.replaceChildren(el("p", { class: "problem", role: "alert" }, j.error || j.state));
   };
@@ -89,7 +96,8 @@ export async function pageImpact(root, params) {
 }
 
 // A p-value as read: below 0.001 it is "< 0,001" (a p of 1e-90 is not "0"); null: "—".
-const pValue = (p) => (p === null || p === undefined ? "—" : p < 0.001 ? `< ${fmt(0.001, 3)}` : fmt(p, 3));
+// "= 0,123" or "< 0,001", after "p".
+const pValue = (p) => (p === null || p === undefined ? "= —" : p < 0.001 ? `< ${fmt(0.001, 3)}` : `= ${fmt(p, 3)}`);
 
 function estimateRows(rows, keyLabel, key) {
   // Masked: "s"; a row whose estimation failed (note) says so.
@@ -99,6 +107,10 @@ function estimateRows(rows, keyLabel, key) {
 }
 
 // The plain reading of the headline estimate (a change in percent on a log outcome).
+// A regression's term as a person reads it: the treatment dummies the server makes are named in
+// the page's language, a formula's own terms are the user's words.
+const termName = (x) => (t(`imp.term.${x}`) !== `imp.term.${x}` ? t(`imp.term.${x}`) : x);
+
 function readingLine(r) {
   const g = r.reading;
   if (!g || g.value === null || g.value === undefined) return "";
@@ -109,7 +121,7 @@ function readingLine(r) {
   const what = t(`imp.var.${base}`) !== `imp.var.${base}` ? t(`imp.var.${base}`) : outcome;
   return el("p", { id: "imp-reading", class: "reading" }, el("strong", {}, t("imp.reading")), " ",
     t(pct ? "imp.reading_pct" : "imp.reading_level", { v: s(g.value), lo: s(g.low), hi: s(g.high), y: what }),
-    ["simple", "att"].includes(g.term) ? "" : [" ", t("imp.reading_term", { x: g.term })], " ",
+    ["simple", "att"].includes(g.term) ? "" : [" ", t("imp.reading_term", { x: termName(g.term) })], " ",
     t(g.conclusive === null || g.conclusive === undefined ? "imp.no_interval" : g.conclusive ? "imp.conclusive" : "imp.inconclusive"));
 }
 
@@ -150,8 +162,8 @@ function showImpact(box, r, id) {
         { label: t("imp.weight"), num: true, value: (c) => (c.weight === null ? "s" : fmt(c.weight, 3)) }], r.cohorts)) : "");
     chart(plot, band(r.terms, "e"));
   } else if (r.estimator === "ols" || r.estimator === "ppml") {
-    box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.results")), estimateRows(r.coefficients, t("imp.variable"), (x) => x.name), readingLine(r),
-      el("p", {}, `n = ${fmt(r.n)} · R² ${fmt(r.r2, 3)} · within R² ${fmt(r.within_r2, 3)}`), links));
+    box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.results")), estimateRows(r.coefficients, t("imp.variable"), (x) => termName(x.name)), readingLine(r),
+      el("p", {}, t("imp.fit", { n: fmt(r.n), r2: fmt(r.r2, 3), within: fmt(r.within_r2, 3) })), links));
   } else {
     box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.results")),
       r.att ? estimateRows([{ name: t("imp.att_matched"), ...r.att }], "", (x) => x.name) : "", readingLine(r),

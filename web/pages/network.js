@@ -1,6 +1,7 @@
 // The cooperation network: its figures, the graph (sigma), an organisation's neighbourhood and
 // partners to recommend, the links between clusters and between regions, the SMEs' place.
 import { t, fmt, pct } from "/i18n.js";
+import { label, hasLabel } from "/vocab.js";
 import { api } from "/lib/api.js";
 import { el, colon } from "/lib/dom.js";
 import { table } from "/lib/table.js";
@@ -38,7 +39,7 @@ export async function pageNetwork(root, params) {
   const regions = (await api("GET", "/api/v1/stats/regions?year=2024")).regions;
   const from = el("input", { type: "number", class: "fr-input", id: "net-from", min: 2000, max: 2030, value: params.get("from") || "" });
   const to = el("input", { type: "number", class: "fr-input", id: "net-to", min: 2000, max: 2030, value: params.get("to") || "" });
-  const clusterSel = el("select", { id: "net-cluster", class: "fr-select" }, el("option", { value: "" }, t("all")),
+  const clusterSel = el("select", { id: "net-cluster", class: "fr-select" }, el("option", { value: "" }, t("all_m")),
     clusters.map((c) => el("option", { value: c.id, selected: params.get("cluster") === c.id }, c.acronym || c.name)));
   const regionSel = el("select", { id: "net-region", class: "fr-select" }, el("option", { value: "" }, t("all")),
     regions.map((r) => el("option", { value: r.code, selected: params.get("region") === r.code }, r.name)));
@@ -63,7 +64,7 @@ export async function pageNetwork(root, params) {
   const side = el("section", { class: "card", id: "net-side" }, el("p", { class: "muted" }, t("net.pick")));
   const heat = el("div", { class: "chart tall", id: "net-clusters", role: "img", "aria-label": t("net.clusters") });
   const flows = el("div", { class: "chart tall", id: "net-regions", role: "img", "aria-label": t("net.regions") });
-  const orgInput = el("input", { type: "search", class: "fr-input", id: "net-org", placeholder: "demo-org-00001" });
+  const orgInput = el("input", { type: "search", class: "fr-input", id: "net-org", placeholder: t("net.org_placeholder") });
   const exportLinks = el("p", {}, t("net.export"), " ", ["graphml", "gexf", "csv"].map((f) =>
     el("a", { href: withFilter("/api/v1/network/export", `format=${f}`), download: `cooperation.${f}`, class: "export" }, f.toUpperCase() + " ")));
   root.append(el("h1", {}, t("net.title")),
@@ -79,10 +80,21 @@ export async function pageNetwork(root, params) {
     el("section", { class: "card", id: "net-sme" }, el("h2", {}, t("net.sme"))),
     exportLinks);
 
-  async function showOrg(id) {
-    if (!id) return;
+  // A recommendation's reasons in words: the shared cluster by its name, sectors by their titles.
+  const names = Object.fromEntries(clusters.map((x) => [x.id, x.acronym || x.name]));
+  const sector = (code) => (hasLabel("naf", code) ? label("naf", code) : code);
+  const detail = (x) => (x.code === "shared_cluster" ? names[x.detail] ?? x.detail
+    : x.code === "sector_complementarity" ? String(x.detail).split(/\s*↔\s*/).map(sector).join(" ↔ ")
+      : x.code === "sector_experience" ? sector(String(x.detail)) : x.detail);
+  async function showOrg(text) {
+    if (!text) return;
     side.replaceChildren(el("p", { class: "muted" }, t("loading")));
     try {
+      // An organisation's id, or a name, acronym, city or SIREN the list's search finds.
+      const found = /^\d{9}$/.test(text) ? await api("GET", `/api/v1/organisation?siren=${text}&limit=1`)
+        : await api("GET", `/api/v1/organisation/${encodeURIComponent(text)}`).then((o) => ({ items: [o] }), () => api("GET", `/api/v1/organisation?q=${encodeURIComponent(text)}&limit=1`));
+      if (!found.items.length) { side.replaceChildren(el("p", { class: "muted" }, t("net.org_none"))); return; }
+      const id = found.items[0].id;
       const [ego, rec] = await Promise.all([api("GET", withFilter(`/api/v1/network/ego/${encodeURIComponent(id)}`, "limit=60")),
         api("GET", withFilter(`/api/v1/network/recommend/${encodeURIComponent(id)}`, "limit=10"))]);
       const egoChart = el("div", { class: "chart", id: "net-ego", role: "img", "aria-label": t("net.ego_title") });
@@ -91,7 +103,7 @@ export async function pageNetwork(root, params) {
         el("h3", {}, t("net.recommend")), table([
           { label: t("name"), value: (r) => el("a", { href: `#/organisation/${encodeURIComponent(r.id)}` }, r.name) },
           { label: t("net.score"), num: true, value: (r) => fmt(r.score, 2) },
-          { label: t("net.reasons"), value: (r) => r.reasons.map((x) => t(`reason.${x.code}`, { v: fmt(x.value, 1), d: x.detail })).join(" · ") },
+          { label: t("net.reasons"), value: (r) => r.reasons.map((x) => t(`reason.${x.code}`, { v: fmt(x.value, 1), d: detail(x) })).join(" · ") },
         ], rec.candidates));
       side.querySelector("table").id = "net-recommendations";
       chart(egoChart, {
@@ -116,7 +128,7 @@ export async function pageNetwork(root, params) {
     heatmap(flows, regionLinks.projects);
     const clusterName = Object.fromEntries(clusters.map((x) => [x.id, x.acronym || x.name]));
     document.getElementById("net-sme")?.append(table([
-      { label: t("cluster"), value: (r) => r.cluster ? clusterName[r.cluster] || r.cluster : t("all") },
+      { label: t("cluster"), value: (r) => r.cluster ? clusterName[r.cluster] || r.cluster : t("all_m") },
       { label: t("projects"), num: true, value: (r) => fmt(r.projects) },
       { label: t("net.sme_share"), num: true, value: (r) => pct(r.sme_share, 1) },
       { label: t("net.sme_coord"), num: true, value: (r) => pct(r.coordinator_sme_share, 1) },

@@ -16,7 +16,7 @@ export async function pagePipeline(root, params) {
     api("GET", "/api/v1/pipeline/funding").catch(() => null), api("GET", "/api/v1/programme?limit=1000")]);
   const programmes = programmeList.items;
   const progSel = el("select", { id: "pipe-programme", class: "fr-select", onchange: (e) => { location.hash = e.target.value ? `#/pipeline?programme=${e.target.value}` : "#/pipeline"; } },
-    el("option", { value: "" }, t("all")),
+    el("option", { value: "" }, t("all_m")),
     programmes.map((p) => el("option", { value: p.code, selected: p.code === programme }, programmeName(p))));
   const all = funnel.all;
   const chartBox = el("div", { class: "chart", id: "pipe-funnel", role: "img", "aria-label": t("pipe.funnel") });

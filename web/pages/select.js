@@ -1,6 +1,7 @@
 // Calls and selection: the assignment of reviewers, the ranking, the portfolio and its risk; the
 // reviewer's own page.
 import { t, fmt, pct, euros } from "/i18n.js";
+import { label, hasLabel } from "/vocab.js";
 import { api, me } from "/lib/api.js";
 import { el } from "/lib/dom.js";
 import { table } from "/lib/table.js";
@@ -13,7 +14,7 @@ export async function pageSelect(root, params) {
   if (!calls.length) { root.append(el("p", { class: "muted" }, t("sel.none"))); return; }
   const id = params.get("call") || calls[calls.length - 1].id;
   const callSel = el("select", { id: "sel-call", class: "fr-select", onchange: (e) => { location.hash = `#/select?call=${encodeURIComponent(e.target.value)}`; } },
-    calls.map((c) => el("option", { value: c.id, selected: c.id === id }, `${c.id} — ${c.title}`)));
+    calls.map((c) => el("option", { value: c.id, selected: c.id === id }, c.title || c.id)));
   const call = calls.find((c) => c.id === id) || calls[0];
   const q = encodeURIComponent(call.id);
   const [assign, scores, portfolio, risk] = await Promise.all([api("GET", `/api/v1/select/calls/${q}/assignment`),
@@ -41,14 +42,16 @@ export async function pageSelect(root, params) {
       el("button", { type: "button", id: "sel-save-decisions", onclick: record("decisions", (r) => t("sel.saved_decisions", { f: fmt(r.funded), r: fmt(r.rejected) }), () => t("sel.confirm_decisions", { n: fmt(call.decisions) })) }, t("sel.save_decisions")),
       status));
   }
+  // Proposals by their titles (their ids are the files' references).
+  const titles = Object.fromEntries(scores.ranking.map((r) => [r.id, r.title || r.id]));
   // Assignment problems first: they block the review.
   if (assign.shortages.length) {
     root.append(el("section", { class: "card problem", id: "sel-shortages" }, el("h2", {}, t("sel.shortages")),
-      table([{ label: t("sel.proposal"), value: (r) => r.proposal }, { label: t("sel.why"), value: (r) => r.why }], assign.shortages)));
+      table([{ label: t("sel.proposal"), value: (r) => titles[r.proposal] ?? r.proposal }, { label: t("sel.why"), value: (r) => r.why }], assign.shortages)));
   }
   // Ranking with its uncertainty.
   root.append(el("section", { class: "card", id: "sel-ranking" }, el("h2", {}, t("sel.ranking")), el("p", { class: "muted" }, t("sel.ranking_note")),
-    table([{ label: t("sel.rank"), value: (r) => r.rank, num: true }, { label: t("sel.proposal"), value: (r) => r.id },
+    table([{ label: t("sel.rank"), value: (r) => r.rank, num: true }, { label: t("sel.proposal"), value: (r) => r.title || r.id },
       { label: t("sel.applicant"), value: (r) => el("span", { translate: "no" }, r.applicant_name) }, { label: t("sel.score"), value: (r) => fmt(r.adjusted_score, 2), num: true },
       { label: t("sel.raw"), value: (r) => fmt(r.raw_mean, 2), num: true },
       { label: t("sel.interval"), value: (r) => `${fmt(r.rank_interval.p05)}–${fmt(r.rank_interval.p95)}`, num: true },
@@ -75,7 +78,7 @@ export async function pageSelect(root, params) {
     el("h3", {}, t("sel.fragile")),
     table([{ label: t("sel.proposal"), value: (r) => r.id }, { label: t("sel.success"), value: (r) => pct(r.success_probability), num: true },
       { label: t("sel.tail"), value: (r) => pct(r.failure_in_tail), num: true }], risk.most_fragile.slice(0, 5))));
-  chart(workload, { xAxis: { type: "category", data: busy.map((w) => w.id), axisLabel: { rotate: 60 } }, yAxis: { type: "value" },
+  chart(workload, { xAxis: { type: "category", data: busy.map((w) => w.name || w.id), axisLabel: { rotate: 60 } }, yAxis: { type: "value" },
     series: [{ name: t("sel.assigned"), type: "bar", data: busy.map((w) => w.assigned), color: "#000091" },
       { name: t("sel.capacity"), type: "line", step: "middle", data: busy.map((w) => w.capacity), color: "#e1000f" }] });
   chart(lorenz, { xAxis: { type: "value", max: 1, name: t("sel.share_proposals") }, yAxis: { type: "value", max: 1 }, tooltip: { trigger: "item" },
@@ -91,9 +94,12 @@ export async function pageSelect(root, params) {
 // A reviewer's own page: their assigned proposals and their scores, nothing about others.
 export async function pageMyReviews(root) {
   const mine = await api("GET", "/api/v1/select/my-proposals");
+  // Calls by their names; a call's own criteria in the vocabulary's words where it has them.
+  const calls = Object.fromEntries(((await api("GET", "/api/v1/call?limit=1000").catch(() => null))?.items ?? []).map((c) => [c.id, c.title]));
+  const criterion = (k) => (hasLabel("review_criterion", k) ? label("review_criterion", k) : k);
   root.append(el("h1", {}, t("rev.title")), el("p", { class: "muted" }, mine.name),
-    mine.items.length ? table([{ label: t("sel.call"), value: (r) => r.call }, { label: t("sel.proposal"), value: (r) => r.id },
+    mine.items.length ? table([{ label: t("sel.call"), value: (r) => calls[r.call] ?? r.call }, { label: t("sel.proposal"), value: (r) => r.id },
       { label: t("rev.proposal_title"), value: (r) => r.title },
-      { label: t("rev.my_scores"), value: (r) => Object.entries(r.my_scores).map(([k, v]) => `${k} ${fmt(v, 1)}`).join(" · ") }], mine.items)
+      { label: t("rev.my_scores"), value: (r) => Object.entries(r.my_scores).map(([k, v]) => `${criterion(k)} ${fmt(v, 1)}`).join(" · ") }], mine.items)
       : el("p", { class: "muted" }, t("rev.none")));
 }

@@ -45,11 +45,11 @@ export async function pageServices(root) {
       p.secret ? "" : el("p", { id: "diag-progress" }, t("diag.progress", { n: fmt(p.firms), d: fmt(p.mean_change.score, 1), lo: fmt(p.score_ci95[0], 1), hi: fmt(p.score_ci95[1], 1), s: pct(p.improved_share) })),
       el("h3", {}, t("diag.maturity")), dimBox,
       el("h3", {}, t("diag.aid")),
-      el("div", { id: "diag-aid" }, table([{ label: t("diag.band"), value: (r) => `Q${r.band} (${fmt(r.score_from)}–${fmt(r.score_to)})` },
+      el("div", { id: "diag-aid" }, table([{ label: t("diag.band"), value: (r) => `${r.band} (${fmt(r.score_from)}–${fmt(r.score_to)})` },
         { label: t("svc.firms"), num: true, value: (r) => fmt(r.firms) }, { label: t("diag.aided"), num: true, value: (r) => pct(r.aided_share) },
         { label: t("diag.amount"), num: true, value: (r) => (r.aid && r.aid.value != null ? euros(r.aid.value) : secretCell(r.aid)) }], diag.aid_by_maturity))));
   const sorted = [...svc.clusters].filter((c) => c.reach !== null).sort((a, b) => a.reach - b.reach);
-  chart(reachBox, { xAxis: { type: "category", data: sorted.map((c) => c.name), axisLabel: { show: false } }, yAxis: { type: "value", max: 1, axisLabel: { formatter: (v) => pct(v) } },
+  chart(reachBox, { xAxis: { type: "category", data: sorted.map((c) => c.acronym || c.name), axisLabel: { rotate: 45 } }, yAxis: { type: "value", max: 1, axisLabel: { formatter: (v) => pct(v) } },
     tooltip: { trigger: "axis", valueFormatter: (v) => pct(v) },
     series: [{ name: t("svc.reach"), type: "bar", data: sorted.map((c) => c.reach), color: "#000091" }] });
   chart(dimBox, { xAxis: { type: "category", data: diag.dimensions.map((d) => label("diag_dimension", d)), axisLabel: { interval: 0, rotate: 30 } }, yAxis: { type: "value", max: 100 },

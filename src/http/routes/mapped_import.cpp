@@ -245,6 +245,7 @@ void add_mapped_import_routes(Router& r, Services&) {
         auto report = import::import_mapped(*c.store, *mapping, std::move(*bytes), name, opt);
         if (!report) return c.fail(report.error());
         c.reply(200, view_of(*report));
+        localise_report_errors(c.req.header("Accept-Language"), c.res);
       });
 }
 
