@@ -33,6 +33,16 @@ export async function loadIndicatorUnits() {
 }
 // An indicator's unit (share, euros…), once loadIndicatorUnits is done.
 export const unitOf = (id) => indicatorUnits[id];
-export const valueOf = (id, v) => (v === null || v === undefined ? "—" : indicatorUnits[id] === "share" ? pct(v, 1) : indicatorUnits[id] === "euros" ? euros(v) : fmt(v, Math.abs(v) < 10 ? 2 : 0));
+// An indicator's value with its unit where a bare number would mislead: shares in %, amounts in
+// €, delays in days, scores out of 5; counts and ratios as numbers.
+export function valueOf(id, v) {
+  if (v === null || v === undefined) return "—";
+  const u = indicatorUnits[id];
+  if (u === "share") return pct(v, 1);
+  if (u === "euros" || u === "euros per member") return euros(v);
+  if (u === "days") return `${fmt(v)}\u00a0${label("unit", "days")}`;
+  if (u === "1–5") return `${fmt(v, 2)}\u00a0/\u00a05`;
+  return fmt(v, Math.abs(v) < 10 ? 2 : 0);
+}
 export const canEvaluate = () => ["admin", "state", "evaluator"].includes(me()?.user.role);
 export const EVAL_YEAR = 2022;

@@ -34,6 +34,8 @@ export function table(columns, rows, onClick, { page = 50, tools = rows.length >
     draw();
   }
   function draw() {
+    // An empty table says so (a header alone reads as a page still loading).
+    if (!order.length) return tbody.replaceChildren(el("tr", {}, el("td", { colspan: columns.length, class: "muted" }, t("table.empty"))));
     tbody.replaceChildren(...order.slice(0, shown).map((r) => el("tr", onClick ? { class: "link", tabindex: 0, onclick: () => onClick(r), onkeydown: (e) => e.key === "Enter" && onClick(r) } : {},
       columns.map((c, j) => el("td", { class: c.num ? "num" : null, hidden: !visible[j] }, c.value(r))))));
     heads.forEach((h, j) => { h.hidden = !visible[j]; });

@@ -31,8 +31,8 @@ export async function pageClusters(root, params) {
       { label: t("name"), value: (c) => el("a", { href: `#/cluster/${encodeURIComponent(c.id)}`, translate: "no" }, c.name), sort: (c) => c.name },
       { label: t("region"), value: (c) => regionName[c.region] || c.region }, { label: t("scale"), value: (c) => label("scale", c.scale) },
       { label: t("theme"), value: (c) => labels("theme", c.themes) },
-      { label: `${t("members")} 2024`, num: true, value: (c) => fmt(c.members) }, { label: t("sme_share"), num: true, sort: (c) => c.sme_share, value: (c) => pct(c.sme_share) },
-      { label: t("projects"), num: true, value: (c) => fmt(c.projects) }, { label: t("phase"), num: true, value: (c) => c.last_phase },
+      { label: `${t("members")} 2024`, num: true, value: (c) => fmt(c.members) }, { label: t("sme_share"), num: true, sort: (c) => c.sme_share, value: (c) => (c.members ? pct(c.sme_share) : "—") },
+      { label: t("projects"), num: true, value: (c) => fmt(c.projects) }, { label: t("phase"), num: true, value: (c) => c.last_phase || "—" },
     ], rows, (c) => { location.hash = `#/cluster/${encodeURIComponent(c.id)}`; }, { tools: true }), source());
   }
   draw();

@@ -1,7 +1,7 @@
 // A Region's co-funding (GET /api/v1/regions/{code}/cofunding): its money on the clusters'
 // projects, the leverage, and its clusters' contract targets and published ratings. A region
 // account sees its own region; the State, evaluators and administrators choose one.
-import { t, lang, fmt, pct, euros, compact } from "/i18n.js";
+import { t, lang, fmt, pct, euros } from "/i18n.js";
 import { label } from "/vocab.js";
 import { api, me } from "/lib/api.js";
 import { el, years } from "/lib/dom.js";
@@ -46,7 +46,7 @@ export async function pageCofunding(root, params) {
         { label: t("cof.aid"), num: true, value: (r) => euros(r.aid) }, { label: t("cof.projects"), num: true, value: (r) => fmt(r.projects) }], x.funders)
         : el("p", { class: "muted" }, t("cof.no_funder"))),
     el("p", { class: "muted" }, t("cof.method")), source());
-  chart(yearBox, { xAxis: { type: "category", data: x.years.map((y) => String(y.year)) }, yAxis: { type: "value", axisLabel: { formatter: (v) => compact(v) } },
+  chart(yearBox, { xAxis: { type: "category", data: x.years.map((y) => String(y.year)) }, yAxis: { type: "value", axisLabel: { formatter: (v) => euros(v) } },
     tooltip: { trigger: "axis", valueFormatter: (v) => euros(v) },
     series: [{ name: t("cof.aid"), type: "bar", data: x.years.map((y) => y.aid), color: "#000091" }] });
   yearBox.dataset.ready = "true";

@@ -38,11 +38,20 @@ export async function pageEmployment(root, params) {
   if (scale === "region") {
     const lq = Object.fromEntries(emp.specialisation.map((r) => [r.territory, r]));
     const colour = (v) => (v === undefined ? "#eee" : PALETTE[Math.max(0, Math.min(PALETTE.length - 1, Math.floor(v * 2)))]);
+    // Classes of half a point of quotient (1: the sector weighs there as in France), a legend,
+    // and the overseas regions the drawing lacks, as text.
+    const bounds = ["< 0,5", "0,5 – 1", "1 – 1,5", "1,5 – 2", "≥ 2"].map((b) => (lang === "fr" ? b : b.replace(/,/g, ".")));
+    const metro = new Set(["11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94"]);
+    const overseas = emp.specialisation.filter((r) => !metro.has(r.territory));
     where = el("div", { class: "map" }, regionMap(t("emp.map"), (code) => {
       const r = lq[code];
       const text = r ? `${r.territory_name}${colon()}${fmt(r.lq, 2)}${stars(r)}` : code;
       return { fill: colour(r?.lq), label: text, title: text };
-    }));
+    }), el("div", {},
+      overseas.length ? el("p", { class: "overseas" }, el("strong", {}, t("map.overseas") + colon()), overseas.map((r) => `${r.territory_name} ${fmt(r.lq, 2)}${stars(r)}`).join(" · ")) : "",
+      el("div", { class: "legend", id: "emp-legend" }, el("strong", {}, t("emp.lq") + colon().trimEnd()),
+        bounds.map((b, i) => el("span", {}, el("span", { class: "swatch", style: `background:${PALETTE[i]}` }), ` ${b}`)),
+        el("span", {}, el("span", { class: "swatch", style: "background:#eee" }), ` ${t("emp.no_data")}`))));
   } else {
     const rows = [...emp.specialisation].sort((a, b) => (b.lq ?? -1) - (a.lq ?? -1));
     where = table([{ label: t("emp.territory." + scale), value: (r) => (r.territory_name === r.territory ? r.territory : `${r.territory_name} (${r.territory})`) },

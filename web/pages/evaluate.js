@@ -251,7 +251,7 @@ export async function pageEvaluate(root, params) {
   const names = (ids) => el("span", { translate: "no" }, ids.map((id) => clusterName[id] || id).join(", "));
   const listOr = (items, line) => (items.length ? el("ul", {}, items.map((x) => el("li", {}, line(x)))) : el("p", { class: "muted" }, t("none")));
   // A domain is named as its Region's strategy words it (in English when it gives a name).
-  const s3Line = (d) => el("span", {}, lang === "en" && d.name_en ? d.name_en : el("span", { translate: "no" }, d.name), ` (${regionOf(d.region)})`);
+  const s3Line = (d) => el("span", {}, lang === "en" && d.name_en ? d.name_en : el("span", { translate: "no" }, d.name), ` — ${regionOf(d.region)}`);
   const unknownRefs = chr.clusters.filter((r) => r.s3_unknown.length || r.filiere_name === "");
   const strategies = chr.s3_gaps.length + chr.s3_overlaps.length + chr.filiere_gaps.length + chr.clusters.filter((r) => r.s3_domains.length || r.filiere_name != null).length > 0;
   const characterisation = el("section", { class: "card", id: "ev-characterisation" }, el("h2", {}, t("ev.characterisation")),
@@ -259,11 +259,17 @@ export async function pageEvaluate(root, params) {
       { label: t("ev.measured"), value: (r) => (r.scale_mismatch ? "⚠ " : "") + label("scale", r.measured_scale) },
       { label: t("ev.sector"), value: (r) => (r.sector ? `${r.sector} — ${label("naf", r.sector)}` : "—") }, { label: t("ev.lq"), num: true, value: (r) => (r.specialisation ? fmt(r.specialisation.lq, 2) + "★".repeat(r.specialisation.stars) : "—") },
       { label: t("ev.filiere"), value: filiereOf }, { label: t("ev.s3"), num: true, value: (r) => (r.outside_priorities ? "⚠ " : "") + fmt(r.s3_domains.length) }], chr.clusters, null, { id: "chr-table" }),
-    el("h3", {}, t("ev.overlaps")), listOr(chr.overlaps, (o) => el("span", {}, `${label("filiere", o.filiere)} (${regionOf(o.region)})${colon()}`, names(o.clusters))),
-    el("h3", {}, t("ev.gaps")), el("p", { class: "muted" }, `${fmt(chr.gaps.length)}`),
+    el("h3", {}, t("ev.overlaps")), listOr(chr.overlaps, (o) => el("span", {}, `${label("filiere", o.filiere)} — ${regionOf(o.region)}${colon()}`, names(o.clusters))),
+    // Regional specialisations (location quotient over 1, with stars) that no cluster of the
+    // region serves: which, where, how strong, how many jobs.
+    el("h3", {}, t("ev.gaps")), chr.gaps.length ? table([{ label: t("region"), value: (g) => regionOf(g.region) },
+      { label: t("ev.sector"), value: (g) => `${g.sector} — ${label("naf", g.sector)}` },
+      { label: t("ev.lq"), num: true, value: (g) => fmt(g.lq, 2) + "★".repeat(g.stars), sort: (g) => g.lq },
+      { label: t("ev.gap_jobs"), num: true, value: (g) => fmt(g.jobs), sort: (g) => g.jobs }], [...chr.gaps].sort((a, b) => b.lq - a.lq), null, { page: 25, id: "chr-gaps" })
+      : el("p", { class: "muted" }, t("none")),
     el("h3", { id: "chr-strategies" }, t("ev.strategies")),
     strategies ? el("div", {},
-      el("h4", {}, t("ev.outside_priorities")), listOr(chr.clusters.filter((r) => r.outside_priorities), (r) => el("span", {}, el("span", { translate: "no" }, r.name), ` (${regionOf(r.region)}) — ${t(r.s3_mapped ? "ev.other_regions" : "ev.not_mapped")}`)),
+      el("h4", {}, t("ev.outside_priorities")), listOr(chr.clusters.filter((r) => r.outside_priorities), (r) => el("span", {}, el("span", { translate: "no" }, r.name), ` — ${regionOf(r.region)} — ${t(r.s3_mapped ? "ev.other_regions" : "ev.not_mapped")}`)),
       el("h4", {}, t("ev.s3_gaps")), listOr(chr.s3_gaps, s3Line),
       el("h4", {}, t("ev.s3_overlaps")), listOr(chr.s3_overlaps, (d) => el("span", {}, s3Line(d), colon(), names(d.clusters))),
       el("h4", {}, t("ev.filiere_gaps")), listOr(chr.filiere_gaps, (f) => inLang(f.name, f.name_en)),

@@ -21,7 +21,7 @@ export async function pageMap(root, params) {
   const positive = Object.values(values).filter((v) => v > 0).sort((a, b) => a - b);
   const breaks = [...new Set([0.2, 0.4, 0.6, 0.8].map((q) => positive[Math.floor(q * (positive.length - 1))]))];
   const classOf = (v) => (!v ? -1 : breaks.filter((b) => v > b).length);
-  const colour = (v) => (classOf(v) < 0 ? "#f6f6f6" : PALETTE[Math.min(PALETTE.length - 1, classOf(v))]);
+  const colour = (v) => (classOf(v) < 0 ? "#dddddd" : PALETTE[Math.min(PALETTE.length - 1, classOf(v))]);
   const byCode = Object.fromEntries(data.regions.map((r) => [r.code, r]));
   const heading = t(`map.period_${state.indicator}`, { y: state.year });
   const svg = regionMap(heading, (code) => ({ fill: colour(values[code] || 0), label: `${byCode[code].name}${colon()}${show(values[code])}`,
@@ -40,7 +40,7 @@ export async function pageMap(root, params) {
   };
   const used = new Set(positive.map(classOf));
   const legend = el("div", { class: "legend", id: "map-legend" }, el("strong", {}, `${t("map.legend")} (${t("map.classes")})${colon().trimEnd()}`),
-    Object.values(values).some((v) => !v) ? el("span", {}, el("span", { class: "swatch", style: "background:#f6f6f6" }), " 0") : null,
+    Object.values(values).some((v) => !v) ? el("span", {}, el("span", { class: "swatch", style: "background:#dddddd" }), " 0") : null,
     uppers.map((_, i) => i).filter((i) => used.has(i)).map((i) => el("span", {}, el("span", { class: "swatch", style: `background:${PALETTE[Math.min(PALETTE.length - 1, i)]}` }), ` ${classLabel(i)}`)));
   root.append(el("h1", {}, t("map.title")),
     el("div", { class: "filters" }, el("label", {}, t("map.indicator"), indicatorSel), el("label", {}, t("map.year"), yearSel)),
