@@ -4,6 +4,7 @@ import { label } from "/vocab.js";
 import { api } from "/lib/api.js";
 import { el } from "/lib/dom.js";
 import { table } from "/lib/table.js";
+import { names } from "/lib/names.js";
 import { problemBox, confirmDialog } from "/lib/blocks.js";
 
 export async function pageUsers(root) {
@@ -13,8 +14,8 @@ export async function pageUsers(root) {
   const msg = el("div", { "aria-live": "polite" });
   // A scope by the name of what it names (a region, a cluster, an organisation, a reviewer), its
   // id beside it for the administrator who types one.
-  const [clusters, regions] = await Promise.all([api("GET", "/api/v1/stats/clusters?year=2024"), api("GET", "/api/v1/stats/regions?year=2024")]);
-  const known = new Map([...clusters.clusters.map((c) => [c.id, c.name]), ...regions.regions.map((r) => [r.code, r.name])]);
+  const n = await names();
+  const known = new Map([...Object.entries(n.cluster), ...Object.entries(n.region)]);
   const entityOf = { member: "organisation", reviewer: "reviewer" };
   async function scopeNames(users) {
     await Promise.all(users.filter((u) => u.scope && !known.has(u.scope) && entityOf[u.role]).map((u) =>
