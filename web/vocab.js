@@ -90,6 +90,40 @@ export function indicatorDefinition(id) {
   return d ? (lang === "fr" ? d.defFr : d.defEn) : "";
 }
 export const unitLabel = (u) => UNITS[u]?.[i()] ?? miss("unit", u);
+// An import's field (a file's column header): its label; a name outside the schema (a request's
+// own fields: file, mapping…) as it is.
+export const fieldLabel = (name) => (V.field[name] ? V.field[name][i()] : String(name ?? ""));
+// The vocabulary a list of codes belongs to: the first whose codes hold them all (null if none).
+export function kindOfCodes(codes) {
+  if (!codes?.length) return null;
+  for (const [kind, entries] of Object.entries(V)) if (kind !== "field" && codes.every((c) => entries[c])) return kind;
+  return null;
+}
+// A list of codes as a file must hold them, each with its label where it differs: the codes in
+// <code translate="no"> (a file's values, not words of the page).
+export function codesWithLabels(codes) {
+  const kind = kindOfCodes(codes);
+  const out = document.createElement("span");
+  codes.forEach((c, j) => {
+    if (j) out.append(", ");
+    const code = document.createElement("code");
+    code.setAttribute("translate", "no");
+    code.textContent = c;
+    out.append(code);
+    const word = kind ? V[kind][c][i()] : null;
+    if (word && word.toLowerCase() !== String(c).toLowerCase()) out.append(` (${word})`);
+  });
+  return out;
+}
+// A validation rule as the server words it, its list of admitted codes ("must be one of: a, b")
+// shown with their labels.
+export function ruleText(rule) {
+  const m = /^(.*:\s*)([a-z0-9_]+(?:, [a-z0-9_]+)+)$/.exec(String(rule ?? ""));
+  if (!m) return String(rule ?? "");
+  const out = document.createElement("span");
+  out.append(m[1], codesWithLabels(m[2].split(", ")));
+  return out;
+}
 // Every catalogue entry (the browser test scans rendered text against it).
 export function catalogue() {
   const out = [];

@@ -6,11 +6,16 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <span>
 #include <string>
+#include <string_view>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "core/date.h"
 #include "core/model.h"
+#include "core/schema.h"
 #include "eco.h"
 #include "portal/open_data.h"
 #include "test_support.h"
@@ -48,6 +53,54 @@ TEST(Portal, EveryCodeAPageShowsHasItsWords) {
   EXPECT_EQ(v.label("project_status", "on_market", "en"), "on the market");
   EXPECT_EQ(v.label("theme", "unknown-code", "fr"), "unknown-code");
   EXPECT_FALSE(Vocabulary::parse(R"({"scale": {"national": ["national"]}})").has_value());
+}
+
+// The import page names every field of every entity and every code a file may hold (the
+// dashboard's "field" vocabulary and the code lists' own): a field or a code list added to the
+// schema without its words fails here. The code lists' vocabularies are written out by hand.
+TEST(Portal, EveryImportFieldAndEveryAdmittedCodeHasItsWords) {
+  const Vocabulary v = vocabulary();
+  const std::vector<std::pair<std::span<const std::string_view>, std::string_view>> lists = {
+      {kScaleCodes, "scale"},
+      {kProjectStatusCodes, "project_status"},
+      {kOrgKindCodes, "org_kind"},
+      {kSizeClassCodes, "size_class"},
+      {kRatingCodes, "rating"},
+      {kResultKindCodes, "result_kind"},
+      {kRoleCodes, "role"},
+      {kServiceKindCodes, "service_kind"},
+      {kFunderKindCodes, "funder_kind"},
+      {kInstrumentCodes, "instrument"},
+      {kCommuneKindCodes, "commune_kind"},
+      {kProgrammeScopeCodes, "programme_scope"},
+      {kEscaAreaCodes, "esca"},
+      {kDecisionCodes, "decision"},
+      {kDirectionCodes, "direction"},
+      {kIpAgreementCodes, "ip_agreement"},
+      {kNationalStatisticCodes, "statistic"},
+      {kProjectKindCodes, "project_kind"},
+      {kServiceOutcomeCodes, "service_outcome"},
+      {kTerritoryLevelCodes, "territory_level"}};
+  int fields = 0;
+  for (const auto& e : schema::entities()) {
+    for (const auto& f : e.fields) {
+      ++fields;
+      EXPECT_TRUE(v.has("field", f.name)) << e.name << "." << f.name;
+      if (f.codes.empty()) continue;
+      const auto kind = std::find_if(lists.begin(), lists.end(), [&](const auto& l) {
+        return l.first.data() == f.codes.data() && l.first.size() == f.codes.size();
+      });
+      ASSERT_NE(kind, lists.end())
+          << e.name << "." << f.name << ": a code list without its vocabulary";
+      for (const auto code : f.codes)
+        EXPECT_TRUE(v.has(kind->second, code)) << kind->second << ":" << code;
+    }
+  }
+  EXPECT_GT(fields, 150);
+  EXPECT_EQ(v.label("field", "headcount", "fr"), "effectif");
+  EXPECT_EQ(v.label("field", "size_class", "en"), "size class");
+  EXPECT_EQ(v.label("service_outcome", "international_sale", "fr"), "vente à l'international");
+  EXPECT_EQ(v.label("rating", "very_performing", "en"), "high-performing");
 }
 
 // A cluster's page in French and English: its themes and filière in words, its listed member by

@@ -1,6 +1,7 @@
 // Blocks many pages show: the data's source line, the confirmation dialog, a refusal or an
 // error, key figures.
 import { t, date } from "/i18n.js";
+import { fieldLabel, ruleText } from "/vocab.js";
 import { api } from "/lib/api.js";
 import { el } from "/lib/dom.js";
 import { table } from "/lib/table.js";
@@ -26,14 +27,19 @@ export function confirmDialog(text) {
     document.getElementById("confirm-cancel").focus();
   });
 }
+// A file's field: its label, and the column header the file holds.
+export const fieldCell = (name) => (fieldLabel(name) === String(name ?? "") ? String(name ?? "") : el("span", {}, fieldLabel(name), " ", el("code", { translate: "no", class: "muted" }, name)));
 export function problemBox(err) {
   const p = err.problem || { detail: String(err) };
   const title = p.status ? (t(`problem.${p.status}`) !== `problem.${p.status}` ? t(`problem.${p.status}`) : t("problem.other")) : t("problem.other");
   // The server words its detail in the language asked for (Accept-Language).
-  return el("div", { class: "problem", role: "alert" }, el("strong", {}, title), p.detail ? " " + p.detail : "",
+  // A detail that says what the title says is not repeated ("Identifiant ou mot de passe
+  // incorrect. Identifiant ou mot de passe incorrect").
+  const same = (a, b) => String(a).toLowerCase().replace(/[\s.!]+$/u, "").trim() === String(b).toLowerCase().replace(/[\s.!]+$/u, "").trim();
+  return el("div", { class: "problem", role: "alert" }, el("strong", {}, title), p.detail && !same(p.detail, title) ? " " + p.detail : "",
     p.errors ? table([
       { label: t("line"), value: (e) => e.line ?? "" }, { label: t("column"), value: (e) => e.column ?? "" },
-      { label: t("field"), value: (e) => e.field }, { label: t("value"), value: (e) => e.value }, { label: t("rule"), value: (e) => e.rule },
+      { label: t("field"), value: (e) => fieldCell(e.field) }, { label: t("value"), value: (e) => e.value }, { label: t("rule"), value: (e) => ruleText(e.rule) },
     ], p.errors, null, { tools: false }) : "");
 }
 // Key figures side by side, each a label over its value.

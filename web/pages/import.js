@@ -1,11 +1,11 @@
 // Import: a file per entity, any file through a column mapping, the matching of organisations
 // to SIRENE, the State's census of members.
 import { t, fmt, date } from "/i18n.js";
-import { label } from "/vocab.js";
+import { label, fieldLabel, codesWithLabels, ruleText } from "/vocab.js";
 import { api } from "/lib/api.js";
-import { el } from "/lib/dom.js";
+import { el, filePicker } from "/lib/dom.js";
 import { table } from "/lib/table.js";
-import { confirmDialog, problemBox } from "/lib/blocks.js";
+import { confirmDialog, problemBox, fieldCell } from "/lib/blocks.js";
 import { names, clusterLink } from "/lib/names.js";
 
 const ENTITIES = ["cluster", "cluster_label", "organisation", "membership", "project", "project_label", "project_event", "participation",
@@ -14,6 +14,7 @@ const ENTITIES = ["cluster", "cluster_label", "organisation", "membership", "pro
   "organisation_identifier"];
 
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const fold = (s) => String(s).normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
 const isXlsx = (f) => f.name.toLowerCase().endsWith(".xlsx");
 
 export async function pageImport(root) {
@@ -22,7 +23,7 @@ export async function pageImport(root) {
   const report = el("div", { id: "report", "aria-live": "polite" });
   const confirm = el("button", { type: "button", id: "confirm", hidden: true, onclick: () => send(false) }, t("import.confirm"));
   const check = el("button", { type: "button", id: "check", onclick: () => send(true) }, t("import.check"));
-  root.append(el("h1", {}, t("import.title")), el("div", { class: "filters" }, el("label", {}, t("import.entity"), entity), el("label", {}, t("import.file"), file), check, confirm), report);
+  root.append(el("h1", {}, t("import.title")), el("div", { class: "filters" }, el("label", {}, t("import.entity"), entity), el("label", {}, t("import.file"), filePicker(file)), check, confirm), report);
   root.append(mappedImportSection(), sirenSection(), censusSection());
   async function send(dry) {
     report.replaceChildren(t("loading"));
@@ -86,15 +87,19 @@ function mappedImportSection() {
     const entity = el("select", { id: "mi-entity", class: "fr-select" }, names.map((e) => el("option", { value: e, selected: e === "organisation" }, label("entity", e))));
     const rows = el("tbody");
     const draw = () => rows.replaceChildren(...src.entities[entity.value].map((f) => {
-      const source = el("select", { class: "fr-select", "data-field": f.name, "aria-label": t("mi.source_of", { f: f.name }) },
+      const source = el("select", { class: "fr-select", "data-field": f.name, "aria-label": t("mi.source_of", { f: fieldLabel(f.name) }) },
         el("option", { value: "" }, "—"), src.columns.map((c) => el("option", { value: `col:${c}` }, t("mi.column", { c }))), el("option", { value: "const" }, t("mi.constant")));
-      const constant = el("input", { class: "fr-input", hidden: true, "aria-label": t("mi.constant_of", { f: f.name }) });
-      const norm = el("select", { class: "fr-select", "aria-label": t("mi.normalise_of", { f: f.name }) }, el("option", { value: "" }, "—"), NORMALISERS.map((n) => el("option", { value: n }, t(`mi.norm.${n}`))));
+      const constant = el("input", { class: "fr-input", hidden: true, "aria-label": t("mi.constant_of", { f: fieldLabel(f.name) }) });
+      const norm = el("select", { class: "fr-select", "aria-label": t("mi.normalise_of", { f: fieldLabel(f.name) }) }, el("option", { value: "" }, "—"), NORMALISERS.map((n) => el("option", { value: n }, t(`mi.norm.${n}`))));
       source.addEventListener("change", () => { constant.hidden = source.value !== "const"; });
-      const guess = src.columns.find((c) => c.toLowerCase() === f.name.toLowerCase());
+      // A column named as the field, or as its label ("Effectif" for headcount), is proposed.
+      const guess = src.columns.find((c) => [f.name, fieldLabel(f.name)].some((n) => fold(c) === fold(n)));
       if (guess) source.value = `col:${guess}`;
-      return el("tr", { "data-field": f.name }, el("td", {}, el("code", { translate: "no", title: f.doc || null }, f.name), f.required ? el("span", { class: "required", title: t("mi.required") }, " *") : "",
-        f.codes.length ? el("div", { class: "muted", translate: "no" }, f.codes.join(", ")) : ""), el("td", {}, source, constant), el("td", {}, norm));
+      // The field by its label, then its name (what a mapping writes) and the codes it admits,
+      // each with its label (a file must hold the codes).
+      return el("tr", { "data-field": f.name }, el("td", {}, el("span", {}, fieldLabel(f.name)), f.required ? el("span", { class: "required", title: t("mi.required") }, " *") : "",
+        " ", el("code", { translate: "no", class: "muted" }, f.name),
+        f.codes.length ? el("div", { class: "muted" }, t("mi.codes"), codesWithLabels(f.codes)) : ""), el("td", {}, source, constant), el("td", {}, norm));
     }));
     entity.addEventListener("change", draw);
     draw();
@@ -131,13 +136,13 @@ function mappedImportSection() {
         const byEntity = Object.groupBy ? Object.groupBy(r.preview, (p) => p.entity) : r.preview.reduce((a, p) => ((a[p.entity] ||= []).push(p), a), {});
         for (const [e, list] of Object.entries(byEntity)) {
           const fields = Object.keys(list[0].values);
-          parts.push(el("h4", {}, label("entity", e)), table([{ label: t("line"), value: (p) => p.line, num: true }, ...fields.map((f) => ({ label: f, name: true, value: (p) => p.values[f] }))], list, null, { tools: false }));
+          parts.push(el("h4", {}, label("entity", e)), table([{ label: t("line"), value: (p) => p.line, num: true }, ...fields.map((f) => ({ label: fieldLabel(f), value: (p) => p.values[f] }))], list, null, { tools: false }));
         }
       }
       if (r.errors.length) {
         parts.push(el("h3", {}, t("mi.refused")), table([
-          { label: t("line"), value: (e) => e.cell || e.line, num: !r.sheet }, { label: t("field"), value: (e) => e.field },
-          { label: t("value"), value: (e) => e.value }, { label: t("rule"), value: (e) => e.rule }], r.errors, null, { id: "mi-refused" }));
+          { label: t("line"), value: (e) => e.cell || e.line, num: !r.sheet }, { label: t("field"), value: (e) => fieldCell(e.field) },
+          { label: t("value"), value: (e) => e.value }, { label: t("rule"), value: (e) => ruleText(e.rule) }], r.errors, null, { id: "mi-refused" }));
       }
       out.replaceChildren(...parts);
       go.hidden = !r.dry_run || (!skip.checked && r.refused_lines.length > 0);
@@ -148,9 +153,9 @@ function mappedImportSection() {
   const check = el("button", { type: "button", id: "mi-preview", onclick: () => run(true) }, t("mi.preview"));
   refreshParams();
   return el("section", { class: "card", id: "mapped-import" }, el("h2", {}, t("mi.title")), el("p", { class: "muted" }, t("mi.intro")),
-    el("div", { class: "filters" }, el("label", { class: "fr-label" }, t("mi.file"), file)), builder,
+    el("div", { class: "filters" }, el("label", { class: "fr-label" }, t("mi.file"), filePicker(file))), builder,
     el("label", { class: "fr-label", for: "mi-mapping" }, t("mi.mapping")), toml,
-    el("div", { class: "filters" }, el("label", { class: "fr-label" }, t("mi.open"), open), save), params,
+    el("div", { class: "filters" }, el("label", { class: "fr-label" }, t("mi.open"), filePicker(open)), save), params,
     el("div", { class: "filters" }, el("span", { class: "consent" }, skip, el("label", { class: "fr-label", for: "mi-skip" }, t("mi.skip"))),
       el("label", { class: "fr-label" }, t("mi.snapshot"), snapshot), check, go), out);
 }
