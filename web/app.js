@@ -21,7 +21,10 @@ async function pageLogin(root) {
       adoptLanguage();
       updateChrome();
       location.hash = "#/map";
-    } catch (err) { msg.replaceChildren(problemBox(err)); }
+    } catch (err) {
+      // A refused login says it once (the server's detail words the same thing as the title).
+      msg.replaceChildren(err.problem?.status === 401 ? el("div", { class: "problem", role: "alert" }, el("strong", {}, t("problem.401"))) : problemBox(err));
+    }
   } }, el("label", {}, t("login.name"), name), el("label", {}, t("login.password"), password), el("button", { type: "submit" }, t("login.submit")), msg);
   root.append(el("h1", {}, t("login.title")), form);
 }
@@ -71,6 +74,8 @@ function updateChrome() {
     a.hidden = hide;
     a.parentElement.hidden = hide;
   }
+  // A group of the menu (Analyses, Administration) shows when one of its entries does.
+  for (const g of document.querySelectorAll("#nav [data-group]")) g.hidden = ![...g.querySelectorAll("a")].some((a) => !a.hidden);
   // The header's tools are repeated in the mobile menu.
   const links = document.querySelector(".fr-header__menu-links");
   links.replaceChildren(el("ul", { class: "fr-btns-group" },
@@ -97,7 +102,34 @@ for (const id of ["modal-menu", "modal-search"]) {
   document.querySelector(`[aria-controls="${id}"]:not(.fr-btn--close)`).addEventListener("click", () => openModal(id));
   document.querySelector(`#${id} .fr-btn--close`).addEventListener("click", () => closeModal(id));
 }
-document.addEventListener("keydown", (e) => { if (e.key === "Escape") { closeModal("modal-menu"); closeModal("modal-search"); } });
+// The menu's groups open and close as the DSFR's script would do it (its collapse class), one at
+// a time; a choice, Escape or a click elsewhere closes them.
+function closeGroups(except = null) {
+  for (const b of document.querySelectorAll("#nav .fr-nav__btn")) {
+    if (b === except) continue;
+    b.setAttribute("aria-expanded", "false");
+    document.getElementById(b.getAttribute("aria-controls")).classList.remove("fr-collapse--expanded");
+  }
+}
+for (const b of document.querySelectorAll("#nav .fr-nav__btn")) {
+  b.addEventListener("click", () => {
+    const open = b.getAttribute("aria-expanded") !== "true";
+    closeGroups(b);
+    b.setAttribute("aria-expanded", String(open));
+    document.getElementById(b.getAttribute("aria-controls")).classList.toggle("fr-collapse--expanded", open);
+  });
+}
+document.addEventListener("click", (e) => { if (!e.target.closest("#nav [data-group]")) closeGroups(); });
+// Tab out of a group closes it; Escape inside it closes it and gives the focus back to its button.
+for (const g of document.querySelectorAll("#nav [data-group]")) g.addEventListener("focusout", (e) => { if (!g.contains(e.relatedTarget)) closeGroups(); });
+document.addEventListener("keydown", (e) => {
+  if (e.key !== "Escape") return;
+  const group = document.activeElement?.closest("#nav [data-group]");
+  const button = group?.querySelector(".fr-nav__btn");
+  // An open group closes first (the mobile menu around it stays open); then the modals.
+  if (button?.getAttribute("aria-expanded") === "true") { closeGroups(); button.focus(); return; }
+  closeModal("modal-menu"); closeModal("modal-search"); closeGroups();
+});
 document.getElementById("nav").addEventListener("click", (e) => { if (e.target.closest("a")) closeModal("modal-menu"); });
 // The Marianne identity is reserved to State services: "neutral" (meta tag or the footer's switch) drops it.
 const identity = localStorage.getItem("poles.identity") || document.querySelector('meta[name="poles-identity"]').content;
@@ -137,6 +169,11 @@ async function render() {
     if (a.getAttribute("href") === path) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
+  for (const g of document.querySelectorAll("#nav [data-group]")) {
+    const b = g.querySelector(".fr-nav__btn");
+    if (g.querySelector('a[aria-current="page"]')) b.setAttribute("aria-current", "true"); else b.removeAttribute("aria-current");
+  }
+  closeGroups();
   for (const [re, name, load] of routes) {
     const m = path.match(re);
     if (!m) continue;

@@ -252,7 +252,7 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
   };
   if (ev.ranked) {
     kpi(tr(lang, "Rang", "Rank"), fmt::format("{} / {}", c.rank, n));
-    kpi(tr(lang, "Intervalle de rang 5–95 %", "Rank interval 5–95 %"),
+    kpi(tr(lang, "Intervalle de rang 5–95 %", "Rank interval 5–95%"),
         fmt::format("{}–{}", number(c.rank_interval.p05, 0, lang),
                     number(c.rank_interval.p95, 0, lang)));
     kpi(tr(lang, "Notation", "Rating"),
@@ -456,7 +456,7 @@ figcaption {{ font-size: 9pt; color: #444; }} svg {{ max-width: 100%; height: au
          "Incertitude : Monte-Carlo sur la normalisation, l'agrégation, l'imputation, le "
          "traitement des valeurs extrêmes et les poids ; rang médian et intervalle de 5 à 95 %.",
          "Uncertainty: Monte Carlo over normalisation, aggregation, imputation, outlier treatment "
-         "and weights; median rank and 5–95 % interval."));
+         "and weights; median rank and 5–95% interval."));
   h += fmt::format("<li>{} : {} ; {} {}.</li>", tr(lang, "Tirages", "Draws"), ev.uncertainty.draws,
                    tr(lang, "graine", "seed"), ev.uncertainty.seed);
   h += "</ul><table><thead><tr><th>" + tr(lang, "Choix", "Choice") +

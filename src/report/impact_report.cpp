@@ -59,7 +59,7 @@ std::string estimate_head(std::string_view lang, const std::string& first) {
       "<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th "
       "class=\"num\">{}</th></tr></thead><tbody>",
       escape(first), tr(lang, "Estimation", "Estimate"), tr(lang, "Écart-type", "Std. error"),
-      tr(lang, "IC 95 %", "95 % CI"));
+      tr(lang, "IC 95 %", "95% CI"));
 }
 
 // Event-time plot: estimates with the pointwise interval as a band, and the zero line. `key`
@@ -68,7 +68,7 @@ template <class Term, class Key>
 std::string event_plot(const std::string& title, const std::vector<Term>& terms, Key key,
                        std::string_view lang) {
   LineSeries est{
-      tr(lang, "Effet estimé (IC 95 %)", "Estimated effect (95 % CI)"), "#000091", {}, false};
+      tr(lang, "Effet estimé (IC 95 %)", "Estimated effect (95% CI)"), "#000091", {}, false};
   LineSeries zero{tr(lang, "Zéro", "Zero"), "#999999", {}, true};
   for (const auto& t : terms) {
     if (!t.estimate) continue;
@@ -102,7 +102,7 @@ std::string reading_text(const app::ImpactReading& r, std::string_view outcome,
           : tr(lang, "un effet, dans les unités de la variable, d'environ",
                "an effect, in the variable's units, of about"),
       show(r.value), fmt::format("{} {}", tr(lang, "sur", "on"), escape(std::string(outcome))),
-      tr(lang, "intervalle de confiance à 95 %", "95 % confidence interval"), show(r.low),
+      tr(lang, "intervalle de confiance à 95 %", "95% confidence interval"), show(r.low),
       show(r.high),
       !r.conclusive   ? tr(lang, "Sans intervalle de confiance, l'effet n'est pas établi.",
                            "Without a confidence interval, the effect is not established.")

@@ -6,10 +6,21 @@ import { api, me } from "/lib/api.js";
 import { el } from "/lib/dom.js";
 
 // The pillars' gaps to peers and the missed targets, in plain words: why a cluster is rated so.
-export function whyList(c, peer) {
-  // The peers' means are withheld when their group is too small to hide its members: no gaps then.
-  const gaps = peer ? Object.entries(c.pillars).map(([p, v]) => ({ p, v, peer: peer[p], d: v - peer[p] })).filter((g) => Number.isFinite(g.d)).sort((a, b) => a.d - b.d) : [];
-  const items = [t("ev.why_rated", { r: label("rating", c.rating), t: label("trend", c.trend), m: fmt(c.consecutive_misses) })];
+// `group` is the cluster's peer group as published ({ clusters, pillars }), absent when withheld.
+// A cluster's peers' mean score per pillar: the group's published mean counts the cluster
+// itself, so the others' mean is drawn from it; empty when the group is withheld (too small to
+// hide its members) or the cluster is alone in it.
+export function peerMeans(c, group) {
+  const n = group?.clusters ?? 0;
+  if (n < 2) return {};
+  return Object.fromEntries(Object.entries(c.pillars).map(([p, v]) => [p, (n * group.pillars[p] - v) / (n - 1)]));
+}
+export function whyList(c, group) {
+  const peer = peerMeans(c, group);
+  const gaps = Object.entries(c.pillars).map(([p, v]) => ({ p, v, peer: peer[p], d: v - peer[p] })).filter((g) => Number.isFinite(g.d)).sort((a, b) => a.d - b.d);
+  const n = group?.clusters ?? 0;
+  const items = [t(c.consecutive_misses ? "ev.why_rated" : "ev.why_rated_no_miss", { r: label("rating", c.rating), t: label("trend", c.trend), m: fmt(c.consecutive_misses) })];
+  if (group && n < 2) items.push(t("ev.why_alone", { g: label("peer_group", c.peer_group) }));
   for (const g of [...gaps.slice(0, 2), ...gaps.slice(-1)]) {
     items.push(t(Math.abs(g.d) < 0.005 ? "ev.why_pillar_equal" : g.d < 0 ? "ev.why_pillar_below" : "ev.why_pillar_above", { p: label("pillar", g.p), v: fmt(g.v, 2), peer: fmt(g.peer, 2) }));
   }

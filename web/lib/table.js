@@ -8,7 +8,11 @@ import { apiBlob } from "/lib/api.js";
 // columns shown, and a box that scrolls sideways on its own (never the page).
 // A column: { label, value(row) -> text or node, num, sort(row) -> sortable value, name: the label
 // is a proper name (not translated) }.
-export function table(columns, rows, onClick, { page = 50, tools = rows.length > 10, id = null } = {}) {
+// Options: page (rows shown at first), tools (count, columns, exports: every table with rows),
+// id, stack (below 576 px each row reads as a card, "header: value" a line: tables of texts).
+let tables = 0;  // a number per table: its exports name it (aria-describedby)
+export function table(columns, rows, onClick, { page = 50, tools = rows.length > 0 && columns.some((c) => c.label), id = null, stack = false } = {}) {
+  const wrapId = `table-${++tables}`;
   let shown = Math.min(page, rows.length);
   let order = rows;
   let sorted = { i: -1, dir: 1 };
@@ -37,7 +41,7 @@ export function table(columns, rows, onClick, { page = 50, tools = rows.length >
     // An empty table says so (a header alone reads as a page still loading).
     if (!order.length) return tbody.replaceChildren(el("tr", {}, el("td", { colspan: columns.length, class: "muted" }, t("table.empty"))));
     tbody.replaceChildren(...order.slice(0, shown).map((r) => el("tr", onClick ? { class: "link", tabindex: 0, onclick: () => onClick(r), onkeydown: (e) => e.key === "Enter" && onClick(r) } : {},
-      columns.map((c, j) => el("td", { class: c.num ? "num" : null, hidden: !visible[j] }, c.value(r))))));
+      columns.map((c, j) => el("td", { class: c.num ? "num" : null, hidden: !visible[j], "data-label": stack && c.label ? c.label : null }, c.value(r))))));
     heads.forEach((h, j) => { h.hidden = !visible[j]; });
     count.textContent = t("table.showing", { n: fmt(shown), total: fmt(order.length) });
     more.hidden = shown >= order.length;
@@ -93,12 +97,26 @@ export function table(columns, rows, onClick, { page = 50, tools = rows.length >
     return el("details", { class: "table-columns" }, summary, el("div", {}, boxes));
   }
   draw();
-  const tableEl = el("table", id ? { id } : {}, el("thead", {}, el("tr", {}, heads)), tbody);
-  return el("div", { class: "table-block" },
-    el("div", { class: "table-wrap", tabindex: 0, role: "region", "aria-label": columns.map((c) => c.label).filter(Boolean).slice(0, 3).join(", ") || "table" }, tableEl),
-    tools ? el("div", { class: "table-tools" }, count, more, columns.length > 2 ? chooser() : "",
-      el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--tertiary-no-outline", onclick: csv }, t("table.csv")),
-      el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--tertiary-no-outline", onclick: xlsx }, t("table.xlsx")), status) : "");
+  const tableEl = el("table", { id, class: stack ? "stack" : null }, el("thead", {}, el("tr", {}, heads)), tbody);
+  const wrap = el("div", { id: wrapId, class: "table-wrap", tabindex: 0, role: "region", "aria-label": columns.map((c) => c.label).filter(Boolean).slice(0, 3).join(", ") || "table" }, tableEl);
+  // A table wider than its box says so: a line above it and a shade on the side still hidden
+  // (at 390 px the number columns are often off screen).
+  const hint = el("p", { class: "table-hint muted", hidden: true }, t("table.scroll"));
+  const scroller = el("div", { class: "table-scroll" }, wrap);
+  const edges = () => {
+    const over = wrap.scrollWidth > wrap.clientWidth + 1;
+    hint.hidden = !over;
+    scroller.classList.toggle("more-right", over && wrap.scrollLeft + wrap.clientWidth < wrap.scrollWidth - 1);
+    scroller.classList.toggle("more-left", over && wrap.scrollLeft > 1);
+  };
+  wrap.addEventListener("scroll", edges, { passive: true });
+  if (typeof ResizeObserver === "function") new ResizeObserver(edges).observe(wrap);
+  // Small tables keep their exports; the count and "show more" are for the long ones.
+  const long = rows.length > 10;
+  return el("div", { class: "table-block" }, hint, scroller,
+    tools ? el("div", { class: "table-tools" }, long ? count : "", long ? more : "", columns.length > 2 ? chooser() : "",
+      el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--tertiary-no-outline", "aria-describedby": wrapId, onclick: csv }, t("table.csv")),
+      el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--tertiary-no-outline", "aria-describedby": wrapId, onclick: xlsx }, t("table.xlsx")), status) : "");
 }
 // A two-column "field: value" table without headers.
 export function facts(pairs) {

@@ -3,27 +3,38 @@ import { t, dateTime } from "/i18n.js";
 import { label } from "/vocab.js";
 import { api, me } from "/lib/api.js";
 import { el } from "/lib/dom.js";
-import { table } from "/lib/table.js";
+import { table, facts } from "/lib/table.js";
+import { names } from "/lib/names.js";
 import { problemBox } from "/lib/blocks.js";
 
 export async function pageAccount(root) {
   const tokenLabel = el("input", { class: "fr-input", id: "token-label", value: "script" });
-  const out = el("p", { "aria-live": "polite" });
+  const out = el("div", { "aria-live": "polite" });
   const tokens = el("div", { id: "tokens" });
   async function loadTokens() {
     const r = await api("GET", "/api/v1/tokens");
     tokens.replaceChildren(r.tokens.length ? table([
       { label: t("account.token_label"), value: (x) => x.label }, { label: t("account.created"), value: (x) => dateTime(x.created_at) },
       { label: t("account.last_used"), value: (x) => (x.last_used_at ? dateTime(x.last_used_at) : t("account.never")) },
-      { label: "", value: (x) => el("button", { type: "button", class: "secondary", "data-token": x.token_id, onclick: async () => {
+      { label: t("account.action"), value: (x) => el("button", { type: "button", class: "secondary", "data-token": x.token_id, "aria-label": t("account.revoke_named", { l: x.label }), onclick: async () => {
         await api("DELETE", `/api/v1/tokens/${encodeURIComponent(x.token_id)}`); loadTokens(); } }, t("account.revoke")) },
-    ], r.tokens) : el("p", {}, t("account.no_tokens")));
+    ], r.tokens, null, { tools: false }) : el("p", {}, t("account.no_tokens")));
   }
   const pw = { current: el("input", { class: "fr-input", id: "current-password", type: "password", autocomplete: "current-password", required: true }),
     next: el("input", { class: "fr-input", id: "new-password", type: "password", autocomplete: "new-password", required: true }) };
   const pwMsg = el("div", { "aria-live": "polite" });
-  root.append(el("h1", {}, t("account.title")), table([{ label: "", value: (r) => r[0] }, { label: "", value: (r) => r[1] }], [
-    [t("login.name"), me().user.name], [t("account.role"), label("account_role", me().user.role)], [t("account.scope"), me().user.scope || "—"],
+  // The scope by the name of what it names (a region, a cluster, the member's organisation), its
+  // id beside it.
+  const { user } = me();
+  let scopeName = null;
+  if (user.scope) {
+    const n = await names().catch(() => ({ cluster: {}, region: {} }));
+    scopeName = n.region[user.scope] ?? n.cluster[user.scope] ??
+      (user.role === "member" ? await api("GET", `/api/v1/organisation/${encodeURIComponent(user.scope)}`).then((o) => o.name, () => null) : null);
+  }
+  const scope = !user.scope ? "—" : el("span", { translate: "no" }, scopeName ? `${scopeName} (${user.scope})` : user.scope);
+  root.append(el("h1", {}, t("account.title")), facts([
+    [t("login.name"), el("span", { translate: "no" }, user.name)], [t("account.role"), label("account_role", user.role)], [t("account.scope"), scope],
   ]), el("h2", {}, t("account.password")), el("form", { class: "filters", onsubmit: async (e) => {
     e.preventDefault();
     try {
@@ -35,6 +46,9 @@ export async function pageAccount(root) {
     el("button", { type: "submit" }, t("account.change"))), pwMsg,
   el("h2", {}, t("account.tokens")), tokens,
   el("h2", {}, t("account.token")), el("div", { class: "filters" }, el("label", { class: "fr-label" }, t("account.token_label"), tokenLabel),
-    el("button", { type: "button", onclick: async () => { const r = await api("POST", "/api/v1/tokens", { label: tokenLabel.value }); out.replaceChildren(el("code", {}, r.token)); loadTokens(); } }, "OK")), out);
+    el("button", { type: "button", id: "token-create", onclick: async () => {
+      try { const r = await api("POST", "/api/v1/tokens", { label: tokenLabel.value }); out.replaceChildren(el("code", { translate: "no" }, r.token)); loadTokens(); }
+      catch (err) { out.replaceChildren(problemBox(err)); }
+    } }, t("account.create_token"))), out);
   await loadTokens();
 }

@@ -4,7 +4,7 @@ import { label } from "/vocab.js";
 import { api } from "/lib/api.js";
 import { el } from "/lib/dom.js";
 import { table } from "/lib/table.js";
-import { names } from "/lib/names.js";
+import { names, clusterLink } from "/lib/names.js";
 import { problemBox, confirmDialog } from "/lib/blocks.js";
 
 export async function pageUsers(root) {
@@ -27,10 +27,10 @@ export async function pageUsers(root) {
     await scopeNames(users);
     box.replaceChildren(table([
       { label: t("login.name"), value: (u) => u.name }, { label: t("account.role"), value: (u) => label("account_role", u.role) }, { label: t("account.scope"), value: scopeCell },
-      { label: "", value: (u) => u.disabled ? t("disabled") : el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--secondary", onclick: async () => {
+      { label: t("users.state"), value: (u) => u.disabled ? t("disabled") : el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--secondary", "aria-label": t("users.disable_named", { u: u.name }), onclick: async () => {
         if (!(await confirmDialog(t("users.disable_confirm", { u: u.name })))) return;
-        await api("POST", `/api/v1/users/${u.name}/disable`, {});
-        load();
+        try { await api("POST", `/api/v1/users/${encodeURIComponent(u.name)}/disable`, {}); msg.replaceChildren(""); load(); }
+        catch (err) { msg.replaceChildren(problemBox(err)); }
       } }, t("users.disable")) },
     ], users));
   }
@@ -43,10 +43,17 @@ export async function pageUsers(root) {
   await load();
 }
 
+// A row's key as the journal reads it: a composite key's parts ("a|b") apart, a cluster's id by
+// its name (a link), the rest as the store holds it (identifiers, years, not words).
+function auditKey(a, n) {
+  if (!a.key) return "—";
+  const parts = String(a.key).split("|");
+  return el("span", {}, parts.flatMap((p, j) => [j ? " · " : "", n.cluster[p] ? clusterLink(n, p) : el("span", { translate: "no" }, p)]));
+}
 export async function pageAudit(root) {
-  const { entries } = await api("GET", "/api/v1/audit?limit=500");
+  const [{ entries }, n] = await Promise.all([api("GET", "/api/v1/audit?limit=500"), names().catch(() => ({ cluster: {}, region: {} }))]);
   root.append(el("h1", {}, t("audit.title")), table([
     { label: t("audit.at"), value: (a) => dateTime(a.at), sort: (a) => a.at }, { label: t("audit.actor"), value: (a) => a.actor }, { label: t("audit.action"), value: (a) => label("audit_action", a.action) },
-    { label: t("audit.entity"), value: (a) => label("entity", a.entity) }, { label: t("audit.key"), value: (a) => a.key },
+    { label: t("audit.entity"), value: (a) => label("entity", a.entity) }, { label: t("audit.key"), value: (a) => auditKey(a, n), sort: (a) => a.key },
   ], entries.reverse()));
 }

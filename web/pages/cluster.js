@@ -74,7 +74,7 @@ export async function pageCluster(root, id) {
         el("li", {}, el("a", { href: `#/compare?clusters=${encodeURIComponent(c.id)}` }, t("profile.link_compare"))),
         el("li", {}, el("a", { href: "#/glossary" }, t("nav.glossary")))))),
     el("div", { class: "grid" }, evalBox, partnerBox),
-    el("section", { class: "card", id: "profile-members" }, el("h2", {}, `${t("profile.members_list")} (${fmt(p.member_list.filter((m) => !m.end_date).length)} ${t("profile.active")})`),
+    el("section", { class: "card", id: "profile-members" }, el("h2", {}, t("profile.members_heading", { n: fmt(p.member_list.filter((m) => !m.end_date).length) })),
       el("p", { class: "muted" }, t("profile.members_note")),
       table([{ label: t("name"), sort: (m) => m.name, value: (m) => el("a", { href: `#/organisation/${encodeURIComponent(m.organisation_id)}`, translate: "no" }, m.name) },
         { label: t("kind"), value: (m) => label("org_kind", m.kind) }, { label: t("size_class"), value: (m) => label("size_class", m.size_class) },
@@ -86,6 +86,8 @@ export async function pageCluster(root, id) {
         ...programmes.map((pg) => ({ label: programmeLabel(pg), num: true, sort: (r) => r.by[pg] || 0, value: (r) => (r.by[pg] ? euros(r.by[pg]) : "—") }))],
       fundingRows, null, { page: 25 }), source()),
     byFunder,
+    // The yearly counts and the list count differently: say how.
+    el("p", { class: "muted", id: "profile-counts-note" }, t("profile.counts_note")),
     el("div", { class: "grid" },
       el("section", { class: "card" }, el("h2", {}, t("profile.members_kind")), charts.kind),
       el("section", { class: "card" }, el("h2", {}, t("profile.members_size")), charts.size),
@@ -144,6 +146,6 @@ async function profileEvaluation(evalBox, c) {
     }
     evalBox.append(el("p", {}, el("strong", {}, `${label("rating", e.rating)} — `), t("profile.rank", { r: fmt(e.rank), n: fmt(ev.evaluated ?? ev.clusters.length), lo: fmt(e.rank_interval.p05), hi: fmt(e.rank_interval.p95) })),
       el("p", {}, `${t("ev.action")}${colon()}${label("action_level", e.action.level)}`),
-      el("h3", { class: "fr-h6" }, t("ev.why")), whyList(e, ev.peers[e.peer_group]?.pillars), source());
+      el("h3", { class: "fr-h6" }, t("ev.why")), whyList(e, ev.peers[e.peer_group]), source());
   } catch (err) { evalBox.append(problemBox(err)); }
 }

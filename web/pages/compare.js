@@ -41,7 +41,7 @@ export async function pageCompare(root, params) {
         table([{ label: t("gl.pillar"), value: (p) => label("pillar", p) }, ...evs.map((e) => ({ label: short(e.cluster), num: true, value: (p) => fmt(e.pillars[p], 2) }))], ev.method.pillars, null, { tools: false })),
       el("section", { class: "card", id: "cmp-indicators" }, el("h2", {}, t("cmp.indicators", { y: EVAL_YEAR })),
         table([{ label: t("indicator"), value: (i) => el("abbr", { title: indicatorDefinition(i) }, indicatorLabel(i)) },
-          { label: t("ev.rating") === "ev.rating" ? t("rating") : t("rating"), value: () => "" }, ...evs.map((e) => ({ label: short(e.cluster), num: true, value: (i) => valueOf(i, e.indicators[i]) }))].filter((c) => c.label !== t("rating")),
+          ...evs.map((e) => ({ label: short(e.cluster), num: true, value: (i) => valueOf(i, e.indicators[i]) }))],
         ev.method.indicators, null, { page: 100 })));
       if (ev.ranked !== false) {
         chart(radar, { tooltip: { trigger: "item" }, radar: { indicator: ev.method.pillars.map((p) => ({ name: label("pillar", p), max: 1 })), radius: "55%", axisName: { color: "#3a3a3a" } },

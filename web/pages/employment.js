@@ -37,7 +37,7 @@ export async function pageEmployment(root, params) {
   let where;
   if (scale === "region") {
     const lq = Object.fromEntries(emp.specialisation.map((r) => [r.territory, r]));
-    const colour = (v) => (v === undefined ? "#eee" : PALETTE[Math.max(0, Math.min(PALETTE.length - 1, Math.floor(v * 2)))]);
+    const colour = (v) => (v == null ? "#eee" : PALETTE[Math.max(0, Math.min(PALETTE.length - 1, Math.floor(v * 2)))]);
     // Classes of half a point of quotient (1: the sector weighs there as in France), a legend,
     // and the overseas regions the drawing lacks, as text.
     const bounds = ["< 0,5", "0,5 – 1", "1 – 1,5", "1,5 – 2", "≥ 2"].map((b) => (lang === "fr" ? b : b.replace(/,/g, ".")));
@@ -81,8 +81,22 @@ export async function pageEmployment(root, params) {
     chart(projBox, { xAxis: { type: "category", data: pr.points.map((p) => p.year) }, yAxis: { type: "value", scale: true },
       series: [{ name: t("emp.observed"), type: "line", data: pr.points.map((p) => (p.observed ? p.value : null)), color: "#000091" },
         { name: t("emp.projected"), type: "line", data: pr.points.map((p) => (p === last ? p.value : p.observed ? null : p.value)), lineStyle: { type: "dashed" }, color: "#e1000f" },
-        { name: t("emp.low"), type: "line", data: pr.points.map((p) => (p.observed ? null : p.low)), lineStyle: { opacity: 0.4 }, color: "#e1000f", showSymbol: false },
-        { name: t("emp.high"), type: "line", data: pr.points.map((p) => (p.observed ? null : p.high)), lineStyle: { opacity: 0.4 }, color: "#e1000f", showSymbol: false }] });
+        // The band between the low and high projections: the low line carries a transparent
+        // area, the gap up to the high one a shaded one (stacked); the tooltip and the table
+        // give the low and high values themselves.
+        { name: t("emp.band", { l: pct(pr.level ?? 0.95) }), type: "line", stack: "band", data: pr.points.map((p) => (p.observed ? null : p.low)), lineStyle: { opacity: 0 }, showSymbol: false, color: "#e1000f" },
+        { name: t("emp.band", { l: pct(pr.level ?? 0.95) }), type: "line", stack: "band", data: pr.points.map((p) => (p.observed ? null : p.high - p.low)), lineStyle: { opacity: 0 }, showSymbol: false, color: "#e1000f", areaStyle: { color: "rgba(225, 0, 15, 0.15)" } }],
+      tooltip: { trigger: "axis", formatter: (items) => {
+        const p = pr.points[items[0].dataIndex];
+        return [String(p.year), `${t(p.observed ? "emp.observed" : "emp.projected")}${colon()}${fmt(p.value)}`,
+          ...(p.observed ? [] : [`${t("emp.band", { l: pct(pr.level ?? 0.95) })}${colon()}${fmt(p.low)} – ${fmt(p.high)}`])].join("<br>");
+      } } }, { asTable: false });
+    projBox.after(el("details", { class: "as-table" }, el("summary", {}, t("chart.as_table")), table([{ label: t("year"), num: true, value: (p) => p.year },
+      { label: t("emp.observed"), num: true, value: (p) => (p.observed ? fmt(p.value) : "—") }, { label: t("emp.projected"), num: true, value: (p) => (p.observed ? "—" : fmt(p.value)) },
+      { label: t("emp.low"), num: true, value: (p) => (p.observed ? "—" : fmt(p.low)) }, { label: t("emp.high"), num: true, value: (p) => (p.observed ? "—" : fmt(p.high)) }], pr.points, null, { tools: false })));
+    // The band in words: a series that follows its trend closely has a band too thin to see.
+    const end = pr.points[pr.points.length - 1];
+    if (!end.observed) projBox.after(el("p", { class: "muted", id: "emp-band" }, t("emp.band_note", { l: pct(pr.level ?? 0.95), y: end.year, lo: fmt(end.low), hi: fmt(end.high) })));
   }
   projBox.dataset.ready = "true";
   projBox.dataset.sector = sector;

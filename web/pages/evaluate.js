@@ -4,11 +4,12 @@
 import { t, lang, fmt, pct, date, dateTime } from "/i18n.js";
 import { label, indicatorLabel, indicatorDefinition } from "/vocab.js";
 import { api, me } from "/lib/api.js";
-import { el, colon, years } from "/lib/dom.js";
+import { el, colon, years, escapeHtml } from "/lib/dom.js";
 import { table } from "/lib/table.js";
 import { source, confirmDialog, problemBox } from "/lib/blocks.js";
+import { names } from "/lib/names.js";
 import { chart } from "/lib/chart.js";
-import { whyList, loadIndicatorUnits, unitOf, valueOf, canEvaluate, EVAL_YEAR } from "/lib/evaluation.js";
+import { whyList, peerMeans, loadIndicatorUnits, unitOf, valueOf, canEvaluate, EVAL_YEAR } from "/lib/evaluation.js";
 
 // Tabs: one panel shown at a time, the choice in the URL (`tab=`), arrows move between tabs.
 function tabs(id, items, chosen, onPick) {
@@ -209,7 +210,7 @@ export async function pageEvaluate(root, params) {
   const radarBox = el("div", { class: "chart", id: "ev-radar", role: "img", "aria-label": t("ev.radar") });
   const trendBox = el("div", { class: "chart", id: "ev-trend", role: "img", "aria-label": t("ev.trends") });
   const indicatorSel = el("select", { id: "ev-indicator", class: "fr-select" }, ev.method.indicators.map((i) => el("option", { value: i }, indicatorLabel(i))));
-  const peer = ev.peers[c.peer_group]?.pillars ?? {};  // withheld from a small peer group
+  const peer = peerMeans(c, ev.peers[c.peer_group]);  // the others of its group (none: withheld or alone)
   const ranking = el("section", { class: "card", id: "ev-ranking" }, el("h2", {}, t("ev.ranking")), el("p", { class: "muted" }, t("ev.ranking_note")), rankBox,
     table([{ label: t("sel.rank"), num: true, value: (r) => r.rank }, { label: t("cluster"), value: (r) => el("span", { translate: "no" }, r.name) },
       { label: t("ev.index"), num: true, value: (r) => fmt(r.index, 3) }, { label: t("sel.interval"), num: true, sort: (r) => r.rank_interval.median, value: (r) => `${fmt(r.rank_interval.p05)}–${fmt(r.rank_interval.p95)}` },
@@ -219,7 +220,7 @@ export async function pageEvaluate(root, params) {
   const detail = el("div", {},
     el("section", { class: "card", id: "ev-why" }, el("h2", { translate: "no" }, c.name),
       el("p", {}, el("strong", {}, `${label("rating", c.rating)} — `), t("profile.rank", { r: fmt(c.rank), n: fmt(ev.evaluated ?? ev.clusters.length), lo: fmt(c.rank_interval.p05), hi: fmt(c.rank_interval.p95) })),
-      el("h3", { class: "fr-h6" }, t("ev.why")), whyList(c, peer),
+      el("h3", { class: "fr-h6" }, t("ev.why")), whyList(c, ev.peers[c.peer_group]),
       el("p", {}, el("a", { href: `#/cluster/${encodeURIComponent(c.cluster)}` }, t("profile.identity") + " — ", el("span", { translate: "no" }, c.name)))),
     el("div", { class: "grid" },
       el("section", { class: "card" }, el("h2", {}, t("ev.radar")), radarBox),
@@ -248,7 +249,7 @@ export async function pageEvaluate(root, params) {
   const clusterName = Object.fromEntries(chr.clusters.map((x) => [x.cluster, x.name]));
   const inLang = (fr, en) => (lang === "en" && en ? en : fr);
   const filiereOf = (r) => (r.filiere_name ? inLang(r.filiere_name, r.filiere_name_en) : r.filiere ? label("filiere", r.filiere) : "—");
-  const names = (ids) => el("span", { translate: "no" }, ids.map((id) => clusterName[id] || id).join(", "));
+  const clusterNames = (ids) => el("span", { translate: "no" }, ids.map((id) => clusterName[id] || id).join(", "));
   const listOr = (items, line) => (items.length ? el("ul", {}, items.map((x) => el("li", {}, line(x)))) : el("p", { class: "muted" }, t("none")));
   // A domain is named as its Region's strategy words it (in English when it gives a name).
   const s3Line = (d) => el("span", {}, lang === "en" && d.name_en ? d.name_en : el("span", { translate: "no" }, d.name), ` — ${regionOf(d.region)}`);
@@ -259,7 +260,7 @@ export async function pageEvaluate(root, params) {
       { label: t("ev.measured"), value: (r) => (r.scale_mismatch ? "⚠ " : "") + label("scale", r.measured_scale) },
       { label: t("ev.sector"), value: (r) => (r.sector ? `${r.sector} — ${label("naf", r.sector)}` : "—") }, { label: t("ev.lq"), num: true, value: (r) => (r.specialisation ? fmt(r.specialisation.lq, 2) + "★".repeat(r.specialisation.stars) : "—") },
       { label: t("ev.filiere"), value: filiereOf }, { label: t("ev.s3"), num: true, value: (r) => (r.outside_priorities ? "⚠ " : "") + fmt(r.s3_domains.length) }], chr.clusters, null, { id: "chr-table" }),
-    el("h3", {}, t("ev.overlaps")), listOr(chr.overlaps, (o) => el("span", {}, `${label("filiere", o.filiere)} — ${regionOf(o.region)}${colon()}`, names(o.clusters))),
+    el("h3", {}, t("ev.overlaps")), listOr(chr.overlaps, (o) => el("span", {}, `${label("filiere", o.filiere)} — ${regionOf(o.region)}${colon()}`, clusterNames(o.clusters))),
     // Regional specialisations (location quotient over 1, with stars) that no cluster of the
     // region serves: which, where, how strong, how many jobs.
     el("h3", {}, t("ev.gaps")), chr.gaps.length ? table([{ label: t("region"), value: (g) => regionOf(g.region) },
@@ -271,17 +272,21 @@ export async function pageEvaluate(root, params) {
     strategies ? el("div", {},
       el("h4", {}, t("ev.outside_priorities")), listOr(chr.clusters.filter((r) => r.outside_priorities), (r) => el("span", {}, el("span", { translate: "no" }, r.name), ` — ${regionOf(r.region)} — ${t(r.s3_mapped ? "ev.other_regions" : "ev.not_mapped")}`)),
       el("h4", {}, t("ev.s3_gaps")), listOr(chr.s3_gaps, s3Line),
-      el("h4", {}, t("ev.s3_overlaps")), listOr(chr.s3_overlaps, (d) => el("span", {}, s3Line(d), colon(), names(d.clusters))),
+      el("h4", {}, t("ev.s3_overlaps")), listOr(chr.s3_overlaps, (d) => el("span", {}, s3Line(d), colon(), clusterNames(d.clusters))),
       el("h4", {}, t("ev.filiere_gaps")), listOr(chr.filiere_gaps, (f) => inLang(f.name, f.name_en)),
       chr.regions_without_s3.length ? el("p", {}, t("ev.regions_without_s3", { list: chr.regions_without_s3.map(regionOf).join(", ") })) : null,
-      unknownRefs.length ? el("p", { class: "warning" }, t("ev.unknown_refs", { list: "" }), names(unknownRefs.map((r) => r.cluster))) : null)
+      unknownRefs.length ? el("p", { class: "warning" }, t("ev.unknown_refs", { list: "" }), clusterNames(unknownRefs.map((r) => r.cluster))) : null)
       : el("p", { class: "muted" }, t("ev.no_strategies")));
   root.append(el("h1", {}, t("ev.title")),
     el("div", { class: "filters" }, el("label", {}, t("year"), yearSel), el("label", {}, t("cluster"), clusterSel)),
     tabs("ev-tabs", [["ranking", t("ev.tab.ranking"), ranking], ["detail", t("ev.tab.detail"), detail], ["method", t("ev.tab.method"), method],
       ["decisions", t("dec.tab"), decisionsList()], ["qualitative", t("ev.tab.qualitative"), qualitative], ["characterisation", t("ev.tab.characterisation"), characterisation]], tab,
     (k) => { tab = k; history.replaceState(null, "", url(c.cluster, k)); }));
-  chart(rankBox, { xAxis: { type: "category", data: ev.clusters.map((r) => r.rank), name: t("sel.rank") }, yAxis: { type: "value", inverse: true, min: 1 }, tooltip: { trigger: "item" },
+  // Each cluster by its acronym under its interval (its name in the tooltip), in rank order.
+  const short = await names().then((n) => (r) => n.acronym[r.cluster] || r.name).catch(() => (r) => r.name);
+  chart(rankBox, { xAxis: { type: "category", data: ev.clusters.map(short), axisLabel: { rotate: 90, fontSize: 9, interval: ev.clusters.length > 40 && document.documentElement.clientWidth < 900 ? "auto" : 0, width: 110, overflow: "truncate" } },
+    yAxis: { type: "value", inverse: true, min: 1, name: t("sel.rank"), nameLocation: "start" },
+    tooltip: { trigger: "axis", formatter: (items) => { const r = ev.clusters[items[0].dataIndex]; return `${escapeHtml(r.name)}<br>${t("sel.rank")}${colon()}${fmt(r.rank)} (${fmt(r.rank_interval.p05)}–${fmt(r.rank_interval.p95)})`; } },
     series: [{ name: t("sel.interval"), type: "custom", renderItem: (params, api2) => {
       const x = api2.coord([api2.value(0), api2.value(1)]), y = api2.coord([api2.value(0), api2.value(2)]);
       return { type: "line", shape: { x1: x[0], y1: x[1], x2: y[0], y2: y[1] }, style: { stroke: "#000091", lineWidth: 2 } };

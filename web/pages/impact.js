@@ -59,20 +59,25 @@ export async function pageImpact(root, params) {
   // one followed ends.
   const loadJobs = async () => {
   const list = await api("GET", "/api/v1/impact/jobs");
-  jobsBox.replaceChildren(list.items.length ? table([{ label: t("imp.job"), value: (j) => el("a", { href: `#/impact?job=${j.id}`, class: "nowrap" }, j.id.replace(/^job-/, "n°\u00a0")) },
+  jobsBox.replaceChildren(list.items.length ? table([{ label: t("imp.job"), value: (j) => el("a", { href: `#/impact?job=${encodeURIComponent(j.id)}`, class: "nowrap" }, j.id.replace(/^job-/, "n°\u00a0")) },
     { label: t("imp.estimator"), value: (j) => t(`imp.estimator.${j.params.estimator || "did"}`) }, { label: t("imp.outcome"), value: (j) => { const o = j.params.outcome || (j.params.formula ? j.params.formula.split("~")[0].trim() : j.params.estimator === "ppml" ? "patents" : "log(rd_spending)"); return o === "patents" ? t("imp.outcome_patents_count") : label("impact_outcome", o); } },
     { label: t("imp.state"), value: (j) => t(`imp.state.${j.state}`) }, { label: t("imp.created"), value: (j) => date(j.created) }], list.items)
     : el("p", { class: "muted" }, t("none")));
   };
   await loadJobs();
-  const id = params.get("job");
+  // The job the URL names: an id as the server makes them, nothing else (it goes into paths).
+  const id = /^job-\d+$/.test(params.get("job") || "") ? params.get("job") : null;
   if (!id) return;
   cancel.hidden = false;
   cancel.addEventListener("click", () => api("DELETE", `/api/v1/impact/jobs/${id}`));
   // Poll the job until it ends (the page may be left meanwhile: stop when it is no longer shown).
   let formShown = false;
+  // The page is put in the document after it is built: polling stops once it has been shown and
+  // is no longer (the person went elsewhere), or if it never was within 10 s (a newer page won).
+  let shown = false, polls = 0;
   const poll = async () => {
-    if (!document.body.contains(progress) && root.isConnected) return;
+    if (root.isConnected) shown = true;
+    else if (shown || ++polls > 25) return;
     const j = await api("GET", `/api/v1/impact/jobs/${id}`);
     progress.value = j.progress;
     // The server's stage names, in the page's language (one unknown stays as it is).
@@ -126,8 +131,8 @@ function readingLine(r) {
 }
 
 function showImpact(box, r, id) {
-  const links = el("p", {}, el("a", { href: `/api/v1/reports/impact/${id}?format=html&lang=${lang}`, target: "_blank", id: "imp-report-html" }, t("imp.report_html")),
-    " · ", el("a", { href: `/api/v1/reports/impact/${id}?format=pdf&lang=${lang}`, id: "imp-report-pdf" }, t("imp.report_pdf")));
+  const links = el("p", {}, el("a", { href: `/api/v1/reports/impact/${encodeURIComponent(id)}?format=html&lang=${lang}`, target: "_blank", id: "imp-report-html" }, t("imp.report_html")),
+    " · ", el("a", { href: `/api/v1/reports/impact/${encodeURIComponent(id)}?format=pdf&lang=${lang}`, id: "imp-report-pdf" }, t("imp.report_pdf")));
   const plot = el("div", { class: "chart", id: "imp-plot", role: "img", "aria-label": t("imp.plot") });
   const band = (terms, x) => ({ xAxis: { type: "value", name: "e", minInterval: 1 }, yAxis: { type: "value", scale: true },
     series: [{ name: t("imp.estimate"), type: "line", data: terms.filter((d) => d.estimate !== null).map((d) => [d[x], d.estimate]), color: "#000091" },

@@ -3,7 +3,7 @@
 import { t, fmt, pct } from "/i18n.js";
 import { label, hasLabel } from "/vocab.js";
 import { api } from "/lib/api.js";
-import { el, colon } from "/lib/dom.js";
+import { el, colon, escapeHtml } from "/lib/dom.js";
 import { table } from "/lib/table.js";
 import { problemBox } from "/lib/blocks.js";
 import { chart } from "/lib/chart.js";
@@ -24,11 +24,13 @@ function heatmap(container, matrix, { top = 0 } = {}) {
   let max = 1;
   idx.forEach((i, x) => idx.forEach((j, y) => { if (i !== j) { data.push([x, y, matrix.values[i][j]]); max = Math.max(max, matrix.values[i][j]); } }));
   return chart(container, {
-    tooltip: { position: "top", formatter: (p) => `${names[p.data[0]]} — ${names[p.data[1]]}${colon()}${fmt(p.data[2])}` },
-    grid: { left: 110, right: 16, top: 8, bottom: 110 },
-    xAxis: { type: "category", data: names, axisLabel: { rotate: 60, fontSize: 9 } },
-    yAxis: { type: "category", data: names, axisLabel: { fontSize: 9 } },
-    visualMap: { min: 0, max, calculable: true, orient: "horizontal", left: "center", bottom: 0, inRange: { color: PALETTE } },
+    tooltip: { position: "top", formatter: (p) => `${escapeHtml(names[p.data[0]])} — ${escapeHtml(names[p.data[1]])}${colon()}${fmt(p.data[2])}` },
+    // The names fit their axis (cut with "…" past 110 px, whole in the tooltip) and the colour
+    // scale has its own strip below them.
+    grid: { left: 8, right: 16, top: 8, bottom: 56, containLabel: true },
+    xAxis: { type: "category", data: names, axisLabel: { rotate: 60, fontSize: 9, width: 110, overflow: "truncate", interval: 0 } },
+    yAxis: { type: "category", data: names, axisLabel: { fontSize: 9, width: 110, overflow: "truncate", interval: 0 } },
+    visualMap: { min: 0, max, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120, itemWidth: 12, inRange: { color: PALETTE } },
     legend: { show: false },
     series: [{ type: "heatmap", data }],
   });
