@@ -4,7 +4,7 @@
 import { t } from "/i18n.js";
 import { labels } from "/vocab.js";
 
-const norm = (s) => (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+import { fold as norm } from "/lib/dom.js";
 
 // Wires the search markup of index.html (present from the first paint: no layout shift).
 export function searchBox(api, enabled) {

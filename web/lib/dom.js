@@ -13,6 +13,8 @@ export function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+// A text folded for comparing: no accents, lower case ("Éole" and "eole" match).
+export const fold = (s) => String(s ?? "").normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
 // A text put in HTML a library renders (ECharts' tooltips are HTML): names come from the data.
 export const escapeHtml = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 // "Label : value" in French (a non-breaking space before the colon), "Label: value" in English.

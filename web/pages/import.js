@@ -3,7 +3,7 @@
 import { t, fmt, date } from "/i18n.js";
 import { label, fieldLabel, codesWithLabels, ruleText } from "/vocab.js";
 import { api } from "/lib/api.js";
-import { el, filePicker } from "/lib/dom.js";
+import { el, filePicker, fold } from "/lib/dom.js";
 import { table } from "/lib/table.js";
 import { confirmDialog, problemBox, fieldCell } from "/lib/blocks.js";
 import { names, clusterLink } from "/lib/names.js";
@@ -14,7 +14,6 @@ const ENTITIES = ["cluster", "cluster_label", "organisation", "membership", "pro
   "organisation_identifier"];
 
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-const fold = (s) => String(s).normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
 const isXlsx = (f) => f.name.toLowerCase().endsWith(".xlsx");
 
 export async function pageImport(root) {

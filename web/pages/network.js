@@ -37,8 +37,7 @@ function heatmap(container, matrix, { top = 0 } = {}) {
 }
 
 export async function pageNetwork(root, params) {
-  const clusters = (await api("GET", "/api/v1/stats/clusters?year=2024")).clusters;
-  const regions = (await api("GET", "/api/v1/stats/regions?year=2024")).regions;
+  const [{ clusters }, { regions }] = await Promise.all([api("GET", "/api/v1/stats/clusters?year=2024"), api("GET", "/api/v1/stats/regions?year=2024")]);
   const from = el("input", { type: "number", class: "fr-input", id: "net-from", min: 2000, max: 2030, value: params.get("from") || "" });
   const to = el("input", { type: "number", class: "fr-input", id: "net-to", min: 2000, max: 2030, value: params.get("to") || "" });
   const clusterSel = el("select", { id: "net-cluster", class: "fr-select" }, el("option", { value: "" }, t("all_m")),
