@@ -47,7 +47,7 @@ export async function pageAccount(root) {
   el("h2", {}, t("account.tokens")), tokens,
   el("h2", {}, t("account.token")), el("div", { class: "filters" }, el("label", { class: "fr-label" }, t("account.token_label"), tokenLabel),
     el("button", { type: "button", id: "token-create", onclick: async () => {
-      try { const r = await api("POST", "/api/v1/tokens", { label: tokenLabel.value }); out.replaceChildren(el("code", { translate: "no" }, r.token)); loadTokens(); }
+      try { const r = await api("POST", "/api/v1/tokens", { label: tokenLabel.value }); out.replaceChildren(el("div", { class: "fr-callout", id: "token-new" }, el("p", {}, el("strong", {}, t("account.token_once"))), el("code", { translate: "no", class: "pre" }, r.token))); loadTokens(); }
       catch (err) { out.replaceChildren(problemBox(err)); }
     } }, t("account.create_token"))), out);
   await loadTokens();

@@ -27,11 +27,11 @@ export async function pageUsers(root) {
     await scopeNames(users);
     box.replaceChildren(table([
       { label: t("login.name"), value: (u) => u.name }, { label: t("account.role"), value: (u) => label("account_role", u.role) }, { label: t("account.scope"), value: scopeCell },
-      { label: t("users.state"), value: (u) => u.disabled ? t("disabled") : el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--secondary", "aria-label": t("users.disable_named", { u: u.name }), onclick: async () => {
+      { label: t("users.state"), value: (u) => u.disabled ? t("disabled") : el("span", { class: "consent" }, t("users.active"), el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--secondary", "aria-label": t("users.disable_named", { u: u.name }), onclick: async () => {
         if (!(await confirmDialog(t("users.disable_confirm", { u: u.name })))) return;
         try { await api("POST", `/api/v1/users/${encodeURIComponent(u.name)}/disable`, {}); msg.replaceChildren(""); load(); }
         catch (err) { msg.replaceChildren(problemBox(err)); }
-      } }, t("users.disable")) },
+      } }, t("users.disable"))) },
     ], users));
   }
   root.append(el("h1", {}, t("users.title")), box, el("form", { class: "filters", onsubmit: async (e) => {
@@ -50,10 +50,12 @@ function auditKey(a, n) {
   const parts = String(a.key).split("|");
   return el("span", {}, parts.flatMap((p, j) => [j ? " · " : "", n.cluster[p] ? clusterLink(n, p) : el("span", { translate: "no" }, p)]));
 }
+// Writes made by Pôles itself rather than by an account: named as such.
+const SYSTEM_ACTORS = ["cli", "import", "serve", "demo"];
 export async function pageAudit(root) {
   const [{ entries }, n] = await Promise.all([api("GET", "/api/v1/audit?limit=500"), names().catch(() => ({ cluster: {}, region: {} }))]);
   root.append(el("h1", {}, t("audit.title")), table([
-    { label: t("audit.at"), value: (a) => dateTime(a.at), sort: (a) => a.at }, { label: t("audit.actor"), value: (a) => a.actor }, { label: t("audit.action"), value: (a) => label("audit_action", a.action) },
+    { label: t("audit.at"), value: (a) => dateTime(a.at), sort: (a) => a.at }, { label: t("audit.actor"), value: (a) => (SYSTEM_ACTORS.includes(a.actor) ? t(`audit.by.${a.actor}`) : el("span", { translate: "no" }, a.actor)) }, { label: t("audit.action"), value: (a) => label("audit_action", a.action) },
     { label: t("audit.entity"), value: (a) => label("entity", a.entity) }, { label: t("audit.key"), value: (a) => auditKey(a, n), sort: (a) => a.key },
   ], entries.reverse()));
 }

@@ -260,6 +260,7 @@ export async function pageEvaluate(root, params) {
       { label: t("ev.measured"), value: (r) => (r.scale_mismatch ? "⚠ " : "") + label("scale", r.measured_scale) },
       { label: t("ev.sector"), value: (r) => (r.sector ? `${r.sector} — ${label("naf", r.sector)}` : "—") }, { label: t("ev.lq"), num: true, value: (r) => (r.specialisation ? fmt(r.specialisation.lq, 2) + "★".repeat(r.specialisation.stars) : "—") },
       { label: t("ev.filiere"), value: filiereOf }, { label: t("ev.s3"), num: true, value: (r) => (r.outside_priorities ? "⚠ " : "") + fmt(r.s3_domains.length) }], chr.clusters, null, { id: "chr-table" }),
+    el("p", { class: "muted", id: "chr-stars" }, t("ev.stars_note")),
     el("h3", {}, t("ev.overlaps")), listOr(chr.overlaps, (o) => el("span", {}, `${label("filiere", o.filiere)} — ${regionOf(o.region)}${colon()}`, clusterNames(o.clusters))),
     // Regional specialisations (location quotient over 1, with stars) that no cluster of the
     // region serves: which, where, how strong, how many jobs.
@@ -294,7 +295,8 @@ export async function pageEvaluate(root, params) {
     { name: t("ev.median"), type: "scatter", data: ev.clusters.map((r, i) => [i, r.rank_interval.median]), color: "#e1000f", symbolSize: 5 }] }, { asTable: false });
   const pillarNames = ev.method.pillars;
   chart(radarBox, { tooltip: { trigger: "item" }, radar: { indicator: pillarNames.map((p) => ({ name: label("pillar", p), max: 1 })), radius: "55%", axisName: { color: "#3a3a3a" } },
-    series: [{ type: "radar", data: [{ name: c.name, value: pillarNames.map((p) => c.pillars[p]) }, { name: t("ev.peers"), value: pillarNames.map((p) => peer[p]) }] }], color: ["#000091", "#e1000f"] });
+    series: [{ type: "radar", data: [{ name: c.name, value: pillarNames.map((p) => c.pillars[p]) },
+      ...(Object.keys(peer).length ? [{ name: t("ev.peers"), value: pillarNames.map((p) => peer[p]) }] : [])] }], color: ["#000091", "#e1000f"] });
   radarBox.after(table([{ label: t("gl.pillar"), value: (p) => label("pillar", p) }, { label: c.name, name: true, num: true, value: (p) => fmt(c.pillars[p], 2) }, { label: t("ev.peers"), num: true, value: (p) => fmt(peer[p], 2) }], pillarNames, null, { tools: false }));
   const trends = await api("GET", `/api/v1/evaluate/trends/${encodeURIComponent(c.cluster)}`);
   let trendChart = null;
@@ -304,7 +306,9 @@ export async function pageEvaluate(root, params) {
     trendChart?.dispose();
     trendBox.nextElementSibling?.matches("details.as-table") && trendBox.nextElementSibling.remove();
     trendChart = chart(trendBox, { xAxis: { type: "category", data: trends.years }, yAxis: { type: "value", scale: true },
-      series: [{ name: c.name, type: "line", data: s.values, color: "#000091" }, { name: t(s.peer_statistic === "central_mean" ? "ev.peer_central_mean" : "ev.peer_median"), type: "line", data: s.peer_median, color: "#e1000f", lineStyle: { type: "dashed" } },
+      // The peers' line only where there are peers' figures (none for a cluster alone in its group).
+      series: [{ name: c.name, type: "line", data: s.values, color: "#000091" },
+        ...(s.peer_median?.some((v) => v !== null) ? [{ name: t(s.peer_statistic === "central_mean" ? "ev.peer_central_mean" : "ev.peer_median"), type: "line", data: s.peer_median, color: "#e1000f", lineStyle: { type: "dashed" } }] : []),
         ...(s.national.some((v) => v !== null) ? [{ name: t(`ev.national_${s.national_statistic}`), type: "line", data: s.national, color: "#6a6af4", lineStyle: { type: "dotted" } }] : [])] });
     trendBox.dataset.indicator = s.id;
   };

@@ -59,7 +59,7 @@ export async function pageImpact(root, params) {
   // one followed ends.
   const loadJobs = async () => {
   const list = await api("GET", "/api/v1/impact/jobs");
-  jobsBox.replaceChildren(list.items.length ? table([{ label: t("imp.job"), value: (j) => el("a", { href: `#/impact?job=${encodeURIComponent(j.id)}`, class: "nowrap" }, j.id.replace(/^job-/, "n°\u00a0")) },
+  jobsBox.replaceChildren(list.items.length ? table([{ label: t("imp.job"), value: (j) => el("a", { href: `#/impact?job=${encodeURIComponent(j.id)}`, class: "nowrap" }, j.id.replace(/^job-/, t("imp.job_number"))) },
     { label: t("imp.estimator"), value: (j) => t(`imp.estimator.${j.params.estimator || "did"}`) }, { label: t("imp.outcome"), value: (j) => { const o = j.params.outcome || (j.params.formula ? j.params.formula.split("~")[0].trim() : j.params.estimator === "ppml" ? "patents" : "log(rd_spending)"); return o === "patents" ? t("imp.outcome_patents_count") : label("impact_outcome", o); } },
     { label: t("imp.state"), value: (j) => t(`imp.state.${j.state}`) }, { label: t("imp.created"), value: (j) => date(j.created) }], list.items)
     : el("p", { class: "muted" }, t("none")));
@@ -82,7 +82,8 @@ export async function pageImpact(root, params) {
     progress.value = j.progress;
     // The server's stage names, in the page's language (one unknown stays as it is).
     const stageName = t(`imp.stage.${j.stage}`);
-    stage.textContent = `${t(`imp.state.${j.state}`)} — ${stageName === `imp.stage.${j.stage}` ? j.stage : stageName}`;
+    // A job that ended says only that (its last stage, "end", adds nothing).
+    stage.textContent = j.state !== "running" && j.state !== "queued" ? t(`imp.state.${j.state}`) : `${t(`imp.state.${j.state}`)} — ${stageName === `imp.stage.${j.stage}` ? j.stage : stageName}`;
     // The form says what the job estimated (once: the user may then change it).
     if (!formShown) for (const [box, key] of [[estimator, "estimator"], [outcome, "outcome"], [treatment, "treatment"], [sample, "sample"], [control, "control"], [cluster, "cluster"], [panel, "panel"], [robust, "robustness"], [by, "by"], [byMode, "by_mode"]]) {
       if (!j.params?.[key] || box.value === j.params[key] || ![...box.options].some((o) => o.value === j.params[key])) continue;
@@ -130,23 +131,27 @@ function readingLine(r) {
     t(g.conclusive === null || g.conclusive === undefined ? "imp.no_interval" : g.conclusive ? "imp.conclusive" : "imp.inconclusive"));
 }
 
+// A pre-treatment test that rejects parallel trends (p < 0.05) says what it means for the reading:
+// the effect shown may carry differences that were there before the treatment.
+const pretrendWarning = (test) => (!test || test.warning || test.p == null || test.p >= 0.05 ? ""
+  : el("p", { class: "warning", id: "imp-pretrend-warning" }, t("imp.pretrend_rejected")));
 function showImpact(box, r, id) {
   const links = el("p", {}, el("a", { href: `/api/v1/reports/impact/${encodeURIComponent(id)}?format=html&lang=${lang}`, target: "_blank", id: "imp-report-html" }, t("imp.report_html")),
     " · ", el("a", { href: `/api/v1/reports/impact/${encodeURIComponent(id)}?format=pdf&lang=${lang}`, id: "imp-report-pdf" }, t("imp.report_pdf")));
   const plot = el("div", { class: "chart", id: "imp-plot", role: "img", "aria-label": t("imp.plot") });
-  const band = (terms, x) => ({ xAxis: { type: "value", name: "e", minInterval: 1 }, yAxis: { type: "value", scale: true },
+  const band = (terms, x) => ({ xAxis: { type: "value", name: t("imp.event_time"), nameLocation: "middle", nameGap: 28, minInterval: 1 }, yAxis: { type: "value", scale: true },
     series: [{ name: t("imp.estimate"), type: "line", data: terms.filter((d) => d.estimate !== null).map((d) => [d[x], d.estimate]), color: "#000091" },
       { name: t("imp.ci"), type: "custom", renderItem: (p, api2) => {
         const a = api2.coord([api2.value(0), api2.value(1)]), b = api2.coord([api2.value(0), api2.value(2)]);
         return { type: "line", shape: { x1: a[0], y1: a[1], x2: b[0], y2: b[1] }, style: { stroke: "#000091", lineWidth: 2, opacity: 0.5 } };
       }, data: terms.filter((d) => d.ci_low !== null).map((d) => [d[x], d.ci_low, d.ci_high]) },
-      { name: "0", type: "line", data: terms.map((d) => [d[x], 0]), color: "#999", lineStyle: { type: "dashed" }, showSymbol: false }] });
+      { name: t("imp.zero"), type: "line", data: terms.map((d) => [d[x], 0]), color: "#999", lineStyle: { type: "dashed" }, showSymbol: false }] });
   if (r.estimator === "did") {
     const ag = r.aggregations;
     box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.results")),
       estimateRows(["simple", "dynamic", "group", "calendar"].map((k) => ({ k, ...ag[k] })), t("imp.aggregation"), (x) => t(`imp.agg.${x.k}`)), readingLine(r),
-      el("p", { id: "imp-pretest" }, r.pretest.warning ? t("imp.pretest_singular", { n: fmt(r.pretest.df), units: fmt(r.data.units) }) : t("imp.pretest", { p: pValue(r.pretest.p), units: fmt(r.data.units) })), links),
-    el("section", { class: "card" }, el("h2", {}, t("imp.plot")), plot, estimateRows(ag.dynamic.terms, "e", (x) => x.key)),
+      el("p", { id: "imp-pretest" }, r.pretest.warning ? t("imp.pretest_singular", { n: fmt(r.pretest.df), units: fmt(r.data.units) }) : t("imp.pretest", { p: pValue(r.pretest.p), units: fmt(r.data.units) })), pretrendWarning(r.pretest), links),
+    el("section", { class: "card" }, el("h2", {}, t("imp.plot")), plot, estimateRows(ag.dynamic.terms, t("imp.event_time"), (x) => x.key)),
     el("section", { class: "card", id: "imp-groups" }, el("h2", {}, t("imp.by_cohort")), estimateRows(ag.group.terms, t("imp.cohort"), (x) => x.key)),
     r.robustness ? el("section", { class: "card", id: "imp-checks" }, el("h2", {}, t("imp.robustness_title")),
       estimateRows([{ name: t("imp.placebo", { k: r.robustness.placebo_shift }), ...r.robustness.placebo, note: r.robustness.placebo_note }], "", (x) => x.name),
@@ -155,12 +160,12 @@ function showImpact(box, r, id) {
     chart(plot, band(ag.dynamic.terms, "key"));
   } else if (r.estimator === "event" || r.estimator === "sunab") {
     const sunab = r.estimator === "sunab";
-    box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.plot")), plot, estimateRows(r.terms, "e", (x) => x.e),
-      el("p", { id: "imp-pretest" }, r.pretrend.warning ? t("imp.pretrend_singular", { n: fmt(r.pretrend.df) }) : t("imp.pretrend", { p: pValue(r.pretrend.p) })),
+    box.replaceChildren(el("section", { class: "card", id: "imp-summary" }, el("h2", {}, t("imp.plot")), plot, estimateRows(r.terms, t("imp.event_time"), (x) => x.e),
+      el("p", { id: "imp-pretest" }, r.pretrend.warning ? t("imp.pretrend_singular", { n: fmt(r.pretrend.df) }) : t("imp.pretrend", { p: pValue(r.pretrend.p) })), pretrendWarning(r.pretrend),
       sunab ? [estimateRows([{ name: t("imp.att_sunab"), ...r.att }], "", (x) => x.name), readingLine(r),
         r.control_cohort ? el("p", {}, t("imp.control_last", { g: r.control_cohort })) : ""] : "", links),
     sunab ? el("section", { class: "card", id: "imp-cohorts" }, el("h2", {}, t("imp.by_cohort")),
-      table([{ label: t("imp.cohort"), value: (c) => c.g }, { label: "e", value: (c) => c.e },
+      table([{ label: t("imp.cohort"), value: (c) => c.g }, { label: t("imp.event_time"), value: (c) => c.e },
         { label: t("imp.estimate"), num: true, value: (c) => (c.estimate === null ? "s" : fmt(c.estimate, 4)) },
         { label: t("imp.se"), num: true, value: (c) => (c.se === null ? "s" : fmt(c.se, 4)) },
         { label: t("imp.rows"), num: true, value: (c) => (c.rows === null ? "s" : fmt(c.rows)) },

@@ -1,7 +1,7 @@
 // Import: a file per entity, any file through a column mapping, the matching of organisations
 // to SIRENE, the State's census of members.
 import { t, fmt, date } from "/i18n.js";
-import { label, fieldLabel, codesWithLabels, ruleText } from "/vocab.js";
+import { label, hasLabel, kindOfCodes, fieldLabel, codesWithLabels, ruleText } from "/vocab.js";
 import { api } from "/lib/api.js";
 import { el, filePicker, fold } from "/lib/dom.js";
 import { table } from "/lib/table.js";
@@ -60,6 +60,17 @@ function mappedImportSection() {
   const out = el("div", { id: "mi-report", "aria-live": "polite" });
   const go = el("button", { type: "button", id: "mi-import", hidden: true, onclick: () => run(false) }, t("mi.import"));
   const values = {};
+  let fieldsOf = {};  // the entities' fields (type, codes) of the last file's columns call
+  // A previewed value as the pages show it: a code by its label (the code in its title), a
+  // number in the page's locale; anything else as the store will hold it.
+  const shown = (entity, f, v) => {
+    const field = fieldsOf[entity]?.find((x) => x.name === f);
+    if (v === null || v === undefined || v === "" || !field) return v ?? "";
+    const kind = field.codes?.length ? kindOfCodes(field.codes) : null;
+    if (kind && hasLabel(kind, v)) return el("span", { title: v }, label(kind, v));
+    if ((field.type === "integer" || field.type === "number") && Number.isFinite(Number(v))) return fmt(Number(v), Number.isInteger(Number(v)) ? 0 : 2);
+    return v;
+  };
   function refreshParams() {
     localStorage.setItem("poles.mapping", toml.value);
     const names = [...new Set([...toml.value.matchAll(/\{\$([A-Za-z0-9_]+)\}/g)].map((m) => m[1]))];
@@ -77,6 +88,7 @@ function mappedImportSection() {
     if (!file.files.length) return;
     try {
       const src = await api("POST", "/api/v1/import/mapped/columns", { file: await base64Of(file.files[0]), filename: file.files[0].name });
+      fieldsOf = src.entities;
       builder.replaceChildren(buildTarget(src));
     } catch (err) { builder.replaceChildren(problemBox(err)); }
   });
@@ -135,7 +147,7 @@ function mappedImportSection() {
         const byEntity = Object.groupBy ? Object.groupBy(r.preview, (p) => p.entity) : r.preview.reduce((a, p) => ((a[p.entity] ||= []).push(p), a), {});
         for (const [e, list] of Object.entries(byEntity)) {
           const fields = Object.keys(list[0].values);
-          parts.push(el("h4", {}, label("entity", e)), table([{ label: t("line"), value: (p) => p.line, num: true }, ...fields.map((f) => ({ label: fieldLabel(f), value: (p) => p.values[f] }))], list, null, { tools: false }));
+          parts.push(el("h4", {}, label("entity", e)), table([{ label: t("line"), value: (p) => p.line, num: true }, ...fields.map((f) => ({ label: fieldLabel(f), value: (p) => shown(e, f, p.values[f]) }))], list, null, { tools: false }));
         }
       }
       if (r.errors.length) {

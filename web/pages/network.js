@@ -73,7 +73,7 @@ export async function pageNetwork(root, params) {
       el("label", {}, t("region"), regionSel), apply),
     kpis,
     el("div", { class: "grid net" }, el("section", { class: "card" }, el("h2", {}, t("net.graph")), graphBox,
-      el("p", { class: "muted" }, t("net.graph_note"))), side),
+      el("p", { class: "muted", id: "net-graph-note" }, t("net.graph_note", { n: "800" }))), side),
     el("section", { class: "card" }, el("h2", {}, t("net.ego_title")), el("div", { class: "filters" }, el("label", {}, t("net.organisation"), orgInput),
       el("button", { type: "button", id: "net-org-go", onclick: () => showOrg(orgInput.value.trim()) }, t("net.show")))),
     el("div", { class: "grid" }, el("section", { class: "card" }, el("h2", {}, t("net.clusters")), heat),
@@ -109,7 +109,7 @@ export async function pageNetwork(root, params) {
       side.querySelector("table").id = "net-recommendations";
       chart(egoChart, {
         tooltip: {}, legend: { show: false },
-        series: [{ type: "graph", layout: "force", roam: true, force: { repulsion: 80, edgeLength: 40 },
+        series: [{ type: "graph", layout: "force", roam: true, force: { repulsion: 80, edgeLength: 40, layoutAnimation: false },  // laid out at once (no animation: the steps would stop at the first)
           data: ego.nodes.map((n) => ({ id: n.id, name: n.name, symbolSize: n.hops === 0 ? 18 : 8 + Math.min(10, n.degree / 4),
             itemStyle: { color: n.hops === 0 ? "#e1000f" : colourOf(n.community) } })),
           links: ego.edges.map((e) => ({ source: e.source, target: e.target, lineStyle: { width: Math.min(4, e.weight) } })) }],
@@ -137,13 +137,16 @@ export async function pageNetwork(root, params) {
     ], sme.items.filter((r) => r.projects > 0)));
     await loadSigma();
     const G = new window.graphology.Graph();
+    // The note says how many organisations the graph draws (the most connected, up to 800).
+    document.getElementById("net-graph-note")?.replaceChildren(t("net.graph_note", { n: fmt(graph.nodes.length) }));
     const maxSize = Math.max(1, ...graph.nodes.map((n) => n.size));
     for (const n of graph.nodes) {
       G.addNode(n.id, { x: n.x, y: n.y, size: 2 + 8 * Math.sqrt(n.size / maxSize), label: n.name, color: colourOf(n.community) });
     }
     for (const [a, b, w] of graph.edges) if (!G.hasEdge(a, b)) G.addEdge(a, b, { size: Math.min(2, 0.3 + w / 4), color: "#ccc" });
     const renderer = newSigma(G, graphBox, { labelRenderedSizeThreshold: 9, allowInvalidContainer: true });
-    renderer.on("clickNode", ({ node }) => { orgInput.value = node; showOrg(node); });
+    // The box shows the organisation's name (its id is the store's); the id finds it.
+    renderer.on("clickNode", ({ node }) => { orgInput.value = G.getNodeAttribute(node, "label") || node; showOrg(node); });
     graphBox.dataset.nodes = String(G.order);
     graphBox.dataset.ready = "true";
   }

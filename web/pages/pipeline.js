@@ -38,7 +38,7 @@ export async function pagePipeline(root, params) {
   // Stages down the side, bars across: the stages' names stay whole on a phone (seven names under
   // a 390 px axis were cut).
   chart(chartBox, { yAxis: { type: "category", inverse: true, data: all.stages.map((s) => t("stage." + s.stage)) }, xAxis: { type: "value" },
-    series: [{ name: t("pipe.reached"), type: "bar", data: all.stages.map((s) => s.reached), color: "#000091" }] });
+    series: [{ name: t("pipe.reached"), type: "bar", data: all.stages.map((s) => s.reached), color: "#000091" }] }, { asTable: false });  // the stages' table is beside it
   chartBox.dataset.ready = "true";
   // Public aid by funder, by start year of the projects (the split each co-funder reads).
   if (!funding) return;

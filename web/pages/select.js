@@ -47,7 +47,7 @@ export async function pageSelect(root, params) {
   // Assignment problems first: they block the review.
   if (assign.shortages.length) {
     root.append(el("section", { class: "card problem", id: "sel-shortages" }, el("h2", {}, t("sel.shortages")),
-      table([{ label: t("sel.proposal"), value: (r) => titles[r.proposal] ?? r.proposal }, { label: t("sel.why"), value: (r) => r.why }], assign.shortages)));
+      table([{ label: t("sel.proposal"), value: (r) => el("span", { translate: "no" }, titles[r.proposal] ?? r.proposal) }, { label: t("sel.why"), value: (r) => r.why }], assign.shortages)));
   }
   // Ranking with its uncertainty.
   root.append(el("section", { class: "card", id: "sel-ranking" }, el("h2", {}, t("sel.ranking")), el("p", { class: "muted" }, t("sel.ranking_note")),
@@ -76,7 +76,7 @@ export async function pageSelect(root, params) {
     el("p", {}, t("sel.risk_caption", { mean: fmt(risk.mean, 1), p05: fmt(risk.quantiles.p05), p95: fmt(risk.quantiles.p95), var: fmt(risk.value_at_risk_5, 1) })),
     riskBox,
     el("h3", {}, t("sel.fragile")),
-    table([{ label: t("sel.proposal"), value: (r) => r.id }, { label: t("sel.success"), value: (r) => pct(r.success_probability), num: true },
+    table([{ label: t("sel.proposal"), value: (r) => el("span", { translate: "no" }, titles[r.id] ?? r.id) }, { label: t("sel.success"), value: (r) => pct(r.success_probability), num: true },
       { label: t("sel.tail"), value: (r) => pct(r.failure_in_tail), num: true }], risk.most_fragile.slice(0, 5))));
   chart(workload, { xAxis: { type: "category", data: busy.map((w) => w.name || w.id), axisLabel: { rotate: 60 } }, yAxis: { type: "value" },
     series: [{ name: t("sel.assigned"), type: "bar", data: busy.map((w) => w.assigned), color: "#000091" },
@@ -98,8 +98,8 @@ export async function pageMyReviews(root) {
   const calls = Object.fromEntries(((await api("GET", "/api/v1/call?limit=1000").catch(() => null))?.items ?? []).map((c) => [c.id, c.title]));
   const criterion = (k) => (hasLabel("review_criterion", k) ? label("review_criterion", k) : k);
   root.append(el("h1", {}, t("rev.title")), el("p", { class: "muted" }, mine.name),
-    mine.items.length ? table([{ label: t("sel.call"), value: (r) => calls[r.call] ?? r.call }, { label: t("sel.proposal"), value: (r) => r.id },
-      { label: t("rev.proposal_title"), value: (r) => r.title },
-      { label: t("rev.my_scores"), value: (r) => Object.entries(r.my_scores).map(([k, v]) => `${criterion(k)} ${fmt(v, 1)}`).join(" · ") }], mine.items)
+    mine.items.length ? table([{ label: t("sel.call"), value: (r) => calls[r.call] ?? r.call }, { label: t("rev.reference"), value: (r) => el("span", { translate: "no" }, r.id) },
+      { label: t("rev.proposal_title"), value: (r) => el("span", { translate: "no" }, r.title) },
+      { label: t("rev.my_scores"), value: (r) => (Object.keys(r.my_scores).length ? Object.entries(r.my_scores).map(([k, v]) => `${criterion(k)} ${fmt(v, 1)}`).join(" · ") : el("span", { class: "muted" }, t("rev.not_scored"))) }], mine.items)
       : el("p", { class: "muted" }, t("rev.none")));
 }

@@ -6,6 +6,7 @@ import { el, colon } from "/lib/dom.js";
 import { table } from "/lib/table.js";
 import { kpiBox } from "/lib/blocks.js";
 import { chart } from "/lib/chart.js";
+import { names } from "/lib/names.js";
 
 // A figure over firms, or "s" when statistical secrecy masks it, with why: the cell itself breaks
 // the rule (primary) or it would give away another masked cell through the totals (secondary).
@@ -49,7 +50,9 @@ export async function pageServices(root) {
         { label: t("svc.firms"), num: true, value: (r) => fmt(r.firms) }, { label: t("diag.aided"), num: true, value: (r) => pct(r.aided_share) },
         { label: t("diag.amount"), num: true, value: (r) => (r.aid && r.aid.value != null ? euros(r.aid.value) : secretCell(r.aid)) }], diag.aid_by_maturity))));
   const sorted = [...svc.clusters].filter((c) => c.reach !== null).sort((a, b) => a.reach - b.reach);
-  chart(reachBox, { xAxis: { type: "category", data: sorted.map((c) => c.acronym || c.name), axisLabel: { rotate: 45 } }, yAxis: { type: "value", max: 1, axisLabel: { formatter: (v) => pct(v) } },
+  // Clusters by their acronyms under the bars (their names all start with "Pôle").
+  const acronyms = (await names().catch(() => ({ acronym: {} }))).acronym;
+  chart(reachBox, { xAxis: { type: "category", data: sorted.map((c) => acronyms[c.cluster] || c.acronym || c.name), axisLabel: { rotate: 45 } }, yAxis: { type: "value", max: 1, axisLabel: { formatter: (v) => pct(v) } },
     tooltip: { trigger: "axis", valueFormatter: (v) => pct(v) },
     series: [{ name: t("svc.reach"), type: "bar", data: sorted.map((c) => c.reach), color: "#000091" }] });
   chart(dimBox, { xAxis: { type: "category", data: diag.dimensions.map((d) => label("diag_dimension", d)), axisLabel: { interval: 0, rotate: 30 } }, yAxis: { type: "value", max: 100 },

@@ -31,7 +31,7 @@ export async function pageSupport(root) {
       { label: t("sup.received"), value: (x) => dateTime(x.created_at) },
       { label: t("sup.firm"), value: who },
       { label: t("sup.need"), value: (x) => el("span", { translate: "no", class: "pre" }, x.need) },
-      { label: t("sup.theme"), value: (x) => (x.theme ? label("theme", x.theme) : "") },
+      { label: t("sup.theme"), value: (x) => (x.theme ? label("theme", x.theme) : "—") },
       { label: t("sup.cluster"), value: (x) => (x.cluster_id ? el("a", { href: `#/cluster/${encodeURIComponent(x.cluster_id)}`, translate: "no" }, x.cluster_name || x.cluster_id) : t("sup.unrouted")) },
       { label: t("status"), value: (x) => label("support_status", x.status) },
       { label: t("sup.delay"), value: (x) => (x.hours_to_answer == null ? "" : t("sup.hours", { h: fmt(x.hours_to_answer, 1) })) },
