@@ -137,6 +137,12 @@ async function profilePartners(box, c) {
 async function profileEvaluation(evalBox, c) {
   try {
     const ev = await api("GET", `/api/v1/evaluate?year=${EVAL_YEAR}&draws=500&sobol_n=0`);
+    // The State and the evaluators read the year as computed now; whether it is published is said
+    // (regions and managers read only the published one).
+    if (canEvaluate()) {
+      const pubs = await api("GET", "/api/v1/evaluate/publications").catch(() => null);
+      if (pubs && !pubs.items.some((p) => p.year === EVAL_YEAR)) evalBox.append(el("p", { class: "muted", id: "profile-eval-draft" }, t("profile.evaluation_draft", { y: EVAL_YEAR })));
+    }
     const e = ev.clusters.find((x) => x.cluster === c.id);
     if (!e) { evalBox.append(el("p", { class: "muted" }, t("none"))); return; }
     if (ev.ranked === false) {
