@@ -4,7 +4,7 @@ import { label } from "/vocab.js";
 import { api, me } from "/lib/api.js";
 import { el } from "/lib/dom.js";
 import { table, facts } from "/lib/table.js";
-import { names } from "/lib/names.js";
+import { scopeName } from "/lib/names.js";
 import { problemBox } from "/lib/blocks.js";
 
 export async function pageAccount(root) {
@@ -23,16 +23,10 @@ export async function pageAccount(root) {
   const pw = { current: el("input", { class: "fr-input", id: "current-password", type: "password", autocomplete: "current-password", required: true }),
     next: el("input", { class: "fr-input", id: "new-password", type: "password", autocomplete: "new-password", required: true }) };
   const pwMsg = el("div", { "aria-live": "polite" });
-  // The scope by the name of what it names (a region, a cluster, the member's organisation), its
-  // id beside it.
+  // The scope by the name of what it names (lib/names.js), its id beside it.
   const { user } = me();
-  let scopeName = null;
-  if (user.scope) {
-    const n = await names().catch(() => ({ cluster: {}, region: {} }));
-    scopeName = n.region[user.scope] ?? n.cluster[user.scope] ??
-      (user.role === "member" ? await api("GET", `/api/v1/organisation/${encodeURIComponent(user.scope)}`).then((o) => o.name, () => null) : null);
-  }
-  const scope = !user.scope ? "—" : el("span", { translate: "no" }, scopeName ? `${scopeName} (${user.scope})` : user.scope);
+  const name = user.role === "reviewer" ? null : await scopeName(user.role, user.scope);  // a reviewer row is the State's
+  const scope = !user.scope ? "—" : el("span", { translate: "no" }, name && name !== user.scope ? `${name} (${user.scope})` : user.scope);
   root.append(el("h1", {}, t("account.title")), facts([
     [t("login.name"), el("span", { translate: "no" }, user.name)], [t("account.role"), label("account_role", user.role)], [t("account.scope"), scope],
   ]), el("h2", {}, t("account.password")), el("form", { class: "filters", onsubmit: async (e) => {

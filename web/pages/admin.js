@@ -4,7 +4,7 @@ import { label } from "/vocab.js";
 import { api } from "/lib/api.js";
 import { el } from "/lib/dom.js";
 import { table } from "/lib/table.js";
-import { names, clusterLink } from "/lib/names.js";
+import { names, clusterLink, scopeName } from "/lib/names.js";
 import { problemBox, confirmDialog } from "/lib/blocks.js";
 
 export async function pageUsers(root) {
@@ -12,16 +12,11 @@ export async function pageUsers(root) {
   const f = { name: el("input", { class: "fr-input", id: "new-name" }), role: el("select", { class: "fr-select", id: "new-role" }, ["admin", "state", "region", "cluster_manager", "evaluator", "reviewer", "member"].map((r) => el("option", { value: r }, label("account_role", r)))),
     scope: el("input", { class: "fr-input", id: "new-scope" }), password: el("input", { class: "fr-input", id: "new-password", type: "password", autocomplete: "new-password" }) };
   const msg = el("div", { "aria-live": "polite" });
-  // A scope by the name of what it names (a region, a cluster, an organisation, a reviewer), its
-  // id beside it for the administrator who types one.
-  const n = await names();
-  const known = new Map([...Object.entries(n.cluster), ...Object.entries(n.region)]);
-  const entityOf = { member: "organisation", reviewer: "reviewer" };
-  async function scopeNames(users) {
-    await Promise.all(users.filter((u) => u.scope && !known.has(u.scope) && entityOf[u.role]).map((u) =>
-      api("GET", `/api/v1/${entityOf[u.role]}/${encodeURIComponent(u.scope)}`).then((o) => known.set(u.scope, o.name), () => known.set(u.scope, u.scope))));
-  }
-  const scopeCell = (u) => (!u.scope ? "—" : el("span", { translate: "no", title: u.scope }, known.get(u.scope) ?? u.scope));
+  // A scope by the name of what it names (lib/names.js scopeName), its id beside it for the
+  // administrator who types one.
+  const known = new Map();
+  const scopeNames = (users) => Promise.all(users.filter((u) => u.scope).map(async (u) => known.set(`${u.role}:${u.scope}`, await scopeName(u.role, u.scope))));
+  const scopeCell = (u) => (!u.scope ? "—" : el("span", { translate: "no", title: u.scope }, known.get(`${u.role}:${u.scope}`) ?? u.scope));
   async function load() {
     const { users } = await api("GET", "/api/v1/users");
     await scopeNames(users);
