@@ -6,13 +6,14 @@ JOBS ?= $(shell nproc)
 DB ?= poles.db
 PORT ?= 8080
 
-.PHONY: run install test bench deps web-deps build build-ci build-asan test-ci test-asan build-tsan test-tsan fuzz clean help format format-check lint
+.PHONY: run install package test bench deps web-deps build build-ci build-asan test-ci test-asan build-tsan test-tsan fuzz clean help format format-check lint
 
 help:
 	@echo "make run    install, build, create the demo database if absent, serve the dashboard"
 	@echo "make test   install, build (warnings as errors), run every test, then again under ASan+UBSan"
 	@echo "make bench  run the benchmarks and regenerate docs/performance.md"
 	@echo "make install  build, then install into PREFIX (default /usr/local): bin/poles, share/poles, share/doc/poles"
+	@echo "make package  the Debian package (cpack): service unit, /etc/poles/poles.toml, nginx site (docs/ops.md)"
 	@echo "make format apply .clang-format to every C++ file (make format-check: the check make test runs)"
 	@echo "make lint   clang-tidy on every source file (.clang-tidy)"
 	@echo "make test-tsan  the server, jobs and store concurrency tests under ThreadSanitizer"
@@ -37,6 +38,10 @@ run: build
 PREFIX ?= /usr/local
 install: build
 	cmake --install build/release --prefix "$(PREFIX)"
+
+# The Debian package of the release build (docs/ops.md): build/release/poles_<version>_<arch>.deb.
+package: build
+	cd build/release && cpack -G DEB
 
 # --- test --------------------------------------------------------------------------------
 build-ci: deps web-deps

@@ -31,6 +31,8 @@ void add_info(CLI::App& app, CommandContext& ctx);
 void add_external_imports(CLI::App& app, CommandContext& ctx);
 void add_demo(CLI::App& app, CommandContext& ctx);
 void add_serve(CLI::App& app, CommandContext& ctx);
+void add_config(CLI::App& app, CommandContext& ctx);
+void add_backup(CLI::App& app, CommandContext& ctx);
 void add_user(CLI::App& app, CommandContext& ctx);
 void add_network(CLI::App& app, CommandContext& ctx);
 void add_select(CLI::App& app, CommandContext& ctx);

@@ -8,7 +8,7 @@
 int main(int argc, char** argv) {
   poles::cli::CommandContext ctx;
   CLI::App app{"Pôles — observatory and steering system for France's competitiveness clusters"};
-  app.set_version_flag("--version", "poles 0.1.0");
+  app.set_version_flag("--version", "poles " POLES_VERSION_STRING);
   app.require_subcommand(1);
   app.add_option("--db", ctx.global.db,
                  "Store: a SQLite file (default poles.db) or postgresql://user@host:port/db")
@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   poles::cli::add_external_imports(app, ctx);
   poles::cli::add_demo(app, ctx);
   poles::cli::add_serve(app, ctx);
+  poles::cli::add_config(app, ctx);
+  poles::cli::add_backup(app, ctx);
   poles::cli::add_user(app, ctx);
   poles::cli::add_network(app, ctx);
   poles::cli::add_select(app, ctx);

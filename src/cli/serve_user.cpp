@@ -11,7 +11,9 @@
 #include "app/accounts.h"
 #include "cli/commands.h"
 #include "core/paths.h"
+#include "http/logs.h"
 #include "http/server.h"
+#include "store/backup.h"
 
 namespace poles::cli {
 namespace {
@@ -72,6 +74,20 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
                   "feed's and the canonical links (default http://listen address)");
   cmd->add_flag("--secure-cookies", args->flags.secure_cookies,
                 "Mark the session cookie Secure (HTTPS only; for any deployment behind TLS)");
+  cmd->add_option("--trusted-proxy", args->flags.trusted_proxies,
+                  "A reverse proxy (address or network) whose X-Forwarded-For and "
+                  "X-Forwarded-Proto are believed; repeat for several")
+      ->check([](const std::string& v) {
+        const Status st = http::check_proxy(v);
+        return st.is_ok() ? std::string() : st.message();
+      });
+  cmd->add_flag("--allow-plain-http", args->flags.allow_plain_http,
+                "Listen on an address other than loopback although Pôles speaks plain HTTP (the "
+                "network to the TLS proxy is trusted)");
+  cmd->add_option("--log-format", args->flags.log_format, "text or json (one object a line)")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_flag("--access-log", args->flags.access_log,
+                "Log each request (id, method, route, status, duration, user, client)");
   http::Limits& l = args->flags.limits;
   auto limit = [&](const char* name, auto& field, const char* help) {
     return cmd->add_option(name, field, help)->capture_default_str()->group("Limits (docs/api.md)");
@@ -102,12 +118,18 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
   limit("--login-backoff", l.login_backoff_seconds,
         "Seconds of the first backoff wait, doubled at each further failure");
   cmd->callback([args, cmd, &ctx] {
-    http::Config config;
-    config.db = ctx.global.db;
+    http::Settings settings;
     if (!args->config_file.empty()) {
-      if (auto st = http::load_server_config(args->config_file, config); !st.is_ok())
+      if (auto st = http::load_settings(args->config_file, settings); !st.is_ok())
         return ctx.fail(st);
     }
+    // The store: --db when given, else the file's [store] url, else poles.db.
+    if (cmd->get_parent()->count("--db") == 0 && !settings.store_url.empty())
+      ctx.global.db = settings.store_url;
+    if (!settings.store_password.empty())
+      ::setenv("PGPASSWORD", settings.store_password.c_str(), 1);
+    http::Config& config = settings.server;
+    config.db = ctx.global.db;
     // Flags given on the command line win over the file.
     const http::Config& f = args->flags;
     http::Limits& c = config.limits;
@@ -115,6 +137,10 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
     if (given("--threads")) config.threads = f.threads;
     if (given("--store-connections")) config.store_connections = f.store_connections;
     if (given("--secure-cookies")) config.secure_cookies = f.secure_cookies;
+    if (given("--trusted-proxy")) config.trusted_proxies = f.trusted_proxies;
+    if (given("--allow-plain-http")) config.allow_plain_http = f.allow_plain_http;
+    if (given("--log-format")) config.log_format = f.log_format;
+    if (given("--access-log")) config.access_log = f.access_log;
     if (given("--public-url")) {
       if (auto st = http::check_public_url(f.public_url); !st.is_ok()) return ctx.fail(st);
       config.public_url = f.public_url;
@@ -144,6 +170,9 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
     }
     if (given("--web-root") || config.web_root.empty()) config.web_root = args->web_root;
     config.web_root = std::filesystem::exists(config.web_root) ? config.web_root : "";
+    if (auto st = http::check_config(config); !st.is_ok()) return ctx.fail(st);
+    if (auto st = http::configure_logging(config.log_format, config.log_level); !st.is_ok())
+      return ctx.fail(st);
     {
       auto store = ctx.open_store();
       if (!store) return;
@@ -153,9 +182,14 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
                                ctx.global.db);
       std::cout << fmt::format("public portal, without an account: http://{}:{}/public\n",
                                config.host, config.port);
-      if (!password->empty())
+      // A service's output goes to its journal: the password stays in its file (mode 0600).
+      if (!password->empty() && config.log_format == "json") {
+        std::cout << fmt::format("log in as admin: the password is in {}.admin-password\n",
+                                 ctx.global.db);
+      } else if (!password->empty()) {
         std::cout << fmt::format("log in as admin / {}  (from {}.admin-password)\n", *password,
                                  ctx.global.db);
+      }
       if (config.web_root.empty()) std::cout << "no dashboard files found: serving the API only\n";
       std::cout.flush();
     }
@@ -180,6 +214,103 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
     ::kill(::getpid(), SIGTERM);
     waiter.join();
     std::cout << "Pôles: stopped\n";
+  });
+}
+
+void add_config(CLI::App& app, CommandContext& ctx) {
+  CLI::App* cmd = app.add_subcommand("config", "Configuration file (/etc/poles/poles.toml)");
+  cmd->require_subcommand(1);
+  auto file = std::make_shared<std::string>("/etc/poles/poles.toml");
+  CLI::App* check = cmd->add_subcommand(
+      "check", "Read a configuration file as `poles serve --config` would: every error located");
+  check->add_option("file", *file, "The TOML file")->capture_default_str();
+  check->callback([file, &ctx] {
+    http::Settings settings;
+    if (auto st = http::load_settings(*file, settings); !st.is_ok()) return ctx.fail(st);
+    const http::Config& c = settings.server;
+    if (!c.web_root.empty() && !std::filesystem::is_directory(c.web_root)) {
+      return ctx.fail(
+          Status::invalid_argument(fmt::format("web_root '{}': not a directory", c.web_root)));
+    }
+    if (auto st = http::check_config(c); !st.is_ok()) return ctx.fail(st);
+    if (ctx.global.quiet) return;
+    std::string proxies;
+    for (const auto& p : c.trusted_proxies) proxies += (proxies.empty() ? "" : ", ") + p;
+    std::cout << fmt::format("{}: valid\n", *file)
+              << fmt::format("  listen            {}:{}{}\n", c.host, c.port,
+                             c.allow_plain_http ? " (plain HTTP allowed off loopback)" : "")
+              << fmt::format("  store             {}{}\n",
+                             settings.store_url.empty() ? "(from --db)" : settings.store_url,
+                             settings.store_password.empty() ? "" : " (password from its file)")
+              << fmt::format("  trusted proxies   {}\n", proxies.empty() ? "none" : proxies)
+              << fmt::format("  secure cookies    {}\n",
+                             c.secure_cookies ? "always" : "on requests through https proxies")
+              << fmt::format("  public url        {}\n",
+                             c.public_url.empty() ? "(http://listen address)" : c.public_url)
+              << fmt::format("  logs              {}, level {}, access log {}\n", c.log_format,
+                             c.log_level, c.access_log ? "on" : "off")
+              << fmt::format("  metrics           {}\n",
+                             c.metrics_token.empty() ? "off (no token)" : "on (bearer token set)");
+  });
+}
+
+void add_backup(CLI::App& app, CommandContext& ctx) {
+  struct Args {
+    std::string config_file, output, dir, file;
+    int keep = 0;
+    bool replace = false;
+  };
+  auto args = std::make_shared<Args>();
+  // The store: --db when given, else [store] url of --config (with its password file).
+  auto store_url = [args, &ctx](CLI::App* cmd) -> Result<std::string> {
+    if (args->config_file.empty() || cmd->get_parent()->count("--db") > 0) return ctx.global.db;
+    http::Settings settings;
+    POLES_RETURN_IF_ERROR(http::load_settings(args->config_file, settings));
+    if (!settings.store_password.empty())
+      ::setenv("PGPASSWORD", settings.store_password.c_str(), 1);
+    return settings.store_url.empty() ? ctx.global.db : settings.store_url;
+  };
+  CLI::App* cmd = app.add_subcommand(
+      "backup",
+      "Back the store up (SQLite online backup; PostgreSQL pg_dump) into -o FILE or a new file of "
+      "--dir, checked once written");
+  cmd->add_option("--config", args->config_file, "TOML file whose [store] names the store");
+  auto* out = cmd->add_option("-o,--output", args->output, "The backup file (must not exist)");
+  cmd->add_option("--dir", args->dir, "Directory of backups: poles-<UTC time>.db or .dump")
+      ->excludes(out);
+  cmd->add_option("--keep", args->keep, "With --dir: keep the N newest backups (0: all)")
+      ->check(CLI::Range(0, 100000));
+  cmd->callback([args, cmd, store_url, &ctx] {
+    auto url = store_url(cmd);
+    if (!url) return ctx.fail(url.error());
+    if (args->output.empty() && args->dir.empty())
+      return ctx.fail(Status::invalid_argument("give -o FILE or --dir DIRECTORY"));
+    std::string path = args->output;
+    if (path.empty()) {
+      std::filesystem::create_directories(args->dir);
+      path = (std::filesystem::path(args->dir) / store::backup_name(*url)).string();
+    }
+    if (auto st = store::backup(*url, path); !st.is_ok()) return ctx.fail(st);
+    if (!ctx.global.quiet) std::cout << fmt::format("backup written: {}\n", path);
+    if (!args->dir.empty() && args->keep > 0) {
+      auto removed = store::prune_backups(args->dir, args->keep);
+      if (!removed) return ctx.fail(removed.error());
+      for (const auto& r : *removed)
+        if (!ctx.global.quiet) std::cout << fmt::format("older backup removed: {}\n", r);
+    }
+  });
+  CLI::App* res = app.add_subcommand(
+      "restore", "Restore a backup into the store (--db, or [store] of --config)");
+  res->add_option("file", args->file, "A backup made by poles backup")->required();
+  res->add_option("--config", args->config_file, "TOML file whose [store] names the store");
+  res->add_flag("--replace", args->replace,
+                "Replace an existing SQLite file (a PostgreSQL store's tables are always "
+                "replaced)");
+  res->callback([args, res, store_url, &ctx] {
+    auto url = store_url(res);
+    if (!url) return ctx.fail(url.error());
+    if (auto st = store::restore(args->file, *url, args->replace); !st.is_ok()) return ctx.fail(st);
+    if (!ctx.global.quiet) std::cout << fmt::format("restored {} into {}\n", args->file, *url);
   });
 }
 

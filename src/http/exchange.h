@@ -20,8 +20,15 @@ struct Request {
   // Header fields as sent; names compared case-insensitively by header().
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  std::string client;  // remote address (text)
+  std::string client;  // the client's address (text): the peer's, or the one a trusted proxy named
+  std::string peer;    // the address the connection comes from
+  bool https = false;  // came over TLS to a trusted proxy (X-Forwarded-Proto: https)
   uint64_t id = 0;     // a number for this request (logs)
+  // Set by admission, for the logs and metrics: the route's template ("/api/v1/cluster/{id}",
+  // "files" for the dashboard's, "unmatched"), and the account calling (name and role, or "").
+  std::string route;
+  std::string user;
+  std::string role;
 
   // The first field of that name, or "".
   std::string_view header(std::string_view name) const;

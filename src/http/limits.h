@@ -3,8 +3,11 @@
 // "Limits"), and `poles serve` has a flag for each.
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 
@@ -59,14 +62,63 @@ struct Config {
   // Empty: http://host:port. Never taken from a request's Host header (a cached page would carry
   // whatever host an attacker sent).
   std::string public_url;
+  // Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses or
+  // networks ("127.0.0.1", "10.0.0.0/8", "::1"). A request from one of them is counted (rate
+  // limits, password checks, logs) by the client address the proxy names, and is secure when the
+  // proxy says it came over https (the session cookie is then `Secure` and HSTS is sent); the
+  // headers of any other peer are ignored. Empty: no proxy is trusted.
+  std::vector<std::string> trusted_proxies;
+  // Pôles speaks plain HTTP: a listener on an address other than loopback is refused unless this
+  // says the network to the TLS proxy is trusted.
+  bool allow_plain_http = false;
   Limits limits;
+  // [log]: "text" (a line a person reads) or "json" (one JSON object a line, for a collector);
+  // the level (trace, debug, info, warn, error); whether each request is logged (request id,
+  // method, route, path without the query, status, duration, bytes, user, role, client).
+  std::string log_format = "text";
+  std::string log_level = "info";
+  bool access_log = false;
+  // [metrics]: the bearer token GET /metrics asks for (from token_file or $POLES_METRICS_TOKEN;
+  // never written in the file itself). Empty: /metrics answers 404.
+  std::string metrics_token;
 };
 
-// Reads the `[server]` table of a TOML file into `config` (keys as in Config and Limits:
-// listen = "host:port", threads, store_connections, web_root, secure_cookies, public_url, and each
-// limit). An
-// unknown key, a wrong type or a value out of range is an error naming the file, the line and the
-// key; every error of the file is reported.
+// The whole configuration file: [server], [store], [log], [metrics].
+struct Settings {
+  Config server;
+  // [store] url: a SQLite file or postgresql://user@host:port/db (without a password); the
+  // password comes from password_file, $PGPASSWORD or libpq's ~/.pgpass. Empty: --db decides.
+  std::string store_url;
+  std::string store_password;  // read from [store] password_file
+};
+
+// Reads every section of a TOML configuration file (see etc/poles.toml): an unknown section or
+// key, a wrong type, a value out of range, a missing or unreadable secret file are errors naming
+// the file, the line and the key; every error of the file is reported. Secrets are read from
+// files the configuration names or from the environment, never from the file itself.
+Status load_settings(const std::string& path, Settings& settings);
+
+// A trusted proxy's address or network.
+struct ProxyNetwork {
+  boost::asio::ip::address address;
+  int prefix = 0;  // bits compared
+  bool contains(const boost::asio::ip::address& a) const;
+};
+// "10.0.0.0/8", "192.0.2.1", "::1", "fd00::/8" -> the network; nullopt when malformed.
+std::optional<ProxyNetwork> proxy_network(const std::string& text);
+Status check_proxy(const std::string& proxy);
+
+// Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost).
+bool is_loopback(const std::string& host);
+
+// Checks what the file cannot check key by key: a plain-HTTP listener off loopback needs
+// allow_plain_http; the log format and level are known.
+Status check_config(const Config& config);
+
+// Reads the `[server]` table (and [log], [metrics]) of a TOML file into `config` (keys as in Config
+// and Limits: listen = "host:port", threads, store_connections, web_root, secure_cookies,
+// public_url, and each limit). An unknown key, a wrong type or a value out of range is an error
+// naming the file, the line and the key; every error of the file is reported.
 Status load_server_config(const std::string& path, Config& config);
 
 // "host:port" -> host, port (InvalidArgument naming the value).

@@ -51,7 +51,7 @@ struct Listener::Impl {
   std::atomic<uint64_t> next_id{1};
 
   // Open connections: in total, by client address, and the sessions (to stop them).
-  std::mutex mu;
+  mutable std::mutex mu;
   uint32_t open = 0;
   std::unordered_map<std::string, uint32_t> by_client;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
@@ -70,6 +70,10 @@ struct Listener::Impl {
     const std::string key = throttle_address(client);
     std::lock_guard lock(mu);
     if (open >= limits.max_connections) return false;
+    if (dispatcher.is_proxy(client)) {
+      ++open;
+      return true;
+    }
     auto& n = by_client[key];
     if (n >= limits.max_connections_per_client) {
       if (n == 0) by_client.erase(key);
@@ -135,6 +139,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_head() {
     phase_ = Phase::kHead;
+    started_ = std::chrono::steady_clock::now();
+    req_ = Request{};  // an answer to a malformed head is reported with what is known
+    req_.client = client_;
+    req_.peer = client_;
     stream_.expires_after(std::chrono::seconds(limits().header_timeout));
     bhttp::async_read_header(
         stream_, buffer_, *parser_,
@@ -155,6 +163,7 @@ class Session : public std::enable_shared_from_this<Session> {
     req_ = Request{};
     req_.id = srv_.next_id++;
     req_.client = client_;
+    req_.peer = client_;
     req_.method = std::string(msg.method_string());
     req_.target = std::string(msg.target());
     if (msg.version() != 11 && msg.version() != 10)
@@ -268,6 +277,18 @@ class Session : public std::enable_shared_from_this<Session> {
     send(std::move(r));
   }
 
+  // The logs and metrics of the answer just written.
+  void report(size_t bytes) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    try {
+      if (req_.route.empty()) req_.route = "unmatched";
+      srv_.dispatcher.finished(req_, static_cast<int>(res_status_), bytes, seconds);
+    } catch (const std::exception& e) {
+      spdlog::error("request {}: logging failed: {}", req_.id, e.what());
+    }
+  }
+
   // An answer before the request could be read whole: the connection closes after it.
   void early(int status, std::string_view detail) {
     Response r;
@@ -282,7 +303,8 @@ class Session : public std::enable_shared_from_this<Session> {
     res_ = {};
     res_.version(parser_ && parser_->get().version() == 10 ? 10 : 11);
     res_.result(static_cast<unsigned>(r.status));
-    srv_.dispatcher.decorate(r);
+    res_status_ = r.status;
+    srv_.dispatcher.decorate(req_, r);
     localise_problem(r.language.empty() ? req_.header("Accept-Language") : r.language, r);
     if (!r.content_type.empty()) res_.set(bhttp::field::content_type, r.content_type);
     for (auto& [k, v] : r.headers) res_.insert(k, v);
@@ -293,8 +315,9 @@ class Session : public std::enable_shared_from_this<Session> {
     res_.prepare_payload();
     stream_.expires_after(std::chrono::seconds(limits().write_timeout));
     bhttp::async_write(stream_, res_,
-                       [self = shared_from_this(), keep](beast::error_code ec, size_t) {
+                       [self = shared_from_this(), keep](beast::error_code ec, size_t n) {
                          self->res_ = {};
+                         self->report(n);
                          if (ec) return self->close();
                          if (!keep) return self->linger();
                          self->wait_request();
@@ -339,6 +362,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::vector<char> drain_;
   size_t drained_ = 0;
   uint32_t served_ = 0;
+  int res_status_ = 0;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   Phase phase_ = Phase::kIdle;
   bool stopping_ = false;
 };
@@ -411,6 +436,11 @@ Result<int> Listener::bind(const std::string& host, int port) {
     return Status::unavailable(fmt::format("cannot listen on {}:{}: {}", host, port, ec.message()));
   }
   return static_cast<int>(a.local_endpoint().port());
+}
+
+uint32_t Listener::open_connections() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->open;
 }
 
 void Listener::run() {

@@ -41,8 +41,14 @@ class Dispatcher {
   virtual Admission admit(Request& req) = 0;
   // The whole request. Thread-safe; may block.
   virtual void handle(Request& req, Admission& admission, Response& res) = 0;
-  // Headers added to every answer (security headers).
-  virtual void decorate(Response& res) = 0;
+  // Headers added to every answer (security headers); `req` may be partly read (an answer to a
+  // malformed request).
+  virtual void decorate(const Request& req, Response& res) = 0;
+  // Once an answer is written (or its write failed): for the logs and metrics.
+  virtual void finished(const Request& req, int status, uint64_t bytes, double seconds) = 0;
+  // Whether a peer is a trusted proxy: the per-client connection cap does not apply to it (it
+  // carries many clients' connections; the rate limits count them by the address it names).
+  virtual bool is_proxy(const std::string& peer) const = 0;
 };
 
 class Listener {
@@ -57,6 +63,8 @@ class Listener {
   // Serves until stop(); REQUIRES bind() succeeded.
   void run();
   void stop(int drain_seconds = 30);
+  // Connections open now (the metrics). Thread-safe.
+  uint32_t open_connections() const;
 
   struct Impl;
 

@@ -146,7 +146,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 144> raw{{
+    const std::array<std::pair<const char*, const char*>, 148> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^a table to export has 1 to (\d+) columns$)",
          "un tableau à exporter a de 1 à $1 colonnes"},
@@ -165,6 +165,12 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
         {R"(^row (\d+): a cell is a text of at most (\d+) bytes, a number or null$)",
          "ligne $1 : une cellule est un texte d'au plus $2 octets, un nombre ou null"},
         {R"(^log in, or send a bearer token$)", "connectez-vous, ou envoyez un jeton d'API"},
+        {R"(^the server is stopping$)", "le serveur s'arrête"},
+        {R"(^the store does not answer$)", "la base de données ne répond pas"},
+        {R"(^the metrics are off: no \[metrics\] token is configured$)",
+         "les métriques sont désactivées : aucun jeton [metrics] n'est configuré"},
+        {R"(^the metrics need the bearer token of \[metrics\]$)",
+         "les métriques demandent le jeton de la section [metrics] (Authorization: Bearer)"},
         {R"(^unknown user or wrong password$)", "identifiant inconnu ou mot de passe erroné"},
         {R"(^missing or wrong X-CSRF-Token header$)", "en-tête X-CSRF-Token absent ou erroné"},
         {R"(^the login needs Content-Type: application/json$)",

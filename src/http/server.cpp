@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <mutex>
 #include <unordered_map>
 
@@ -11,6 +12,7 @@
 #include "app/entities.h"
 #include "core/date.h"
 #include "http/listener.h"
+#include "http/logs.h"
 #include "http/openapi.h"
 #include "http/services.h"
 #include "http/static_files.h"
@@ -39,7 +41,11 @@ Response answer(int status, std::string_view detail) {
 }  // namespace
 
 struct Server::Impl final : Dispatcher {
-  explicit Impl(const Config& c) : services(c), files(c.web_root) {}
+  explicit Impl(const Config& c) : services(c), files(c.web_root) {
+    for (const auto& p : c.trusted_proxies) {
+      if (auto n = proxy_network(p)) proxies.push_back(*n);
+    }
+  }
 
   Services services;
   Router router;
@@ -62,11 +68,65 @@ struct Server::Impl final : Dispatcher {
   static constexpr size_t kCacheAnswers = 10000;
   static constexpr uint64_t kCacheBytes = 256ull << 20;
 
+  std::vector<ProxyNetwork> proxies;  // trusted reverse proxies
+
   Admission admit(Request& req) override;
   void handle(Request& req, Admission& a, Response& res) override;
-  void decorate(Response& res) override;
+  void decorate(const Request& req, Response& res) override;
+  void finished(const Request& req, int status, uint64_t bytes, double seconds) override;
+  bool is_proxy(const std::string& peer) const override;
   bool over_anonymous_rate(const Request& req, Admission& a);
+  void forwarded(Request& req) const;
 };
+
+bool Server::Impl::is_proxy(const std::string& peer) const {
+  if (proxies.empty()) return false;
+  boost::system::error_code ec;
+  const auto a = boost::asio::ip::make_address(peer, ec);
+  if (ec) return false;
+  return std::any_of(proxies.begin(), proxies.end(),
+                     [&a](const ProxyNetwork& n) { return n.contains(a); });
+}
+
+// A request through a trusted proxy: the client is the right-most address of X-Forwarded-For
+// that is not itself a trusted proxy (the left part of the list is whatever the client sent, and
+// could name anyone), and the scheme is X-Forwarded-Proto's. From any other peer both headers are
+// ignored: a client cannot choose the address it is throttled by, nor pass for https.
+void Server::Impl::forwarded(Request& req) const {
+  if (!is_proxy(req.peer)) return;
+  std::string list;
+  std::string_view proto;
+  for (const auto& [name, value] : req.headers) {
+    if (iequals(name, "X-Forwarded-For")) list += (list.empty() ? "" : ",") + value;
+    if (iequals(name, "X-Forwarded-Proto")) proto = value;
+  }
+  std::string_view rest(list);
+  while (!rest.empty()) {
+    const auto comma = rest.rfind(',');
+    std::string_view hop = comma == std::string_view::npos ? rest : rest.substr(comma + 1);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
+    while (!hop.empty() && (hop.front() == ' ' || hop.front() == '\t')) hop.remove_prefix(1);
+    while (!hop.empty() && (hop.back() == ' ' || hop.back() == '\t')) hop.remove_suffix(1);
+    boost::system::error_code ec;
+    const auto a = boost::asio::ip::make_address(std::string(hop), ec);
+    if (ec) break;  // not an address: keep the nearest hop known
+    req.client = a.to_string();
+    if (!is_proxy(req.client)) break;
+  }
+  if (const auto comma = proto.rfind(','); comma != std::string_view::npos)
+    proto = proto.substr(comma + 1);
+  while (!proto.empty() && proto.front() == ' ') proto.remove_prefix(1);
+  while (!proto.empty() && proto.back() == ' ') proto.remove_suffix(1);
+  req.https = iequals(proto, "https");
+}
+
+void Server::Impl::finished(const Request& req, int status, uint64_t bytes, double seconds) {
+  services.metrics.request(req.route, req.method.empty() ? "-" : req.method, status, seconds);
+  if (services.config.access_log) {
+    log_access(AccessRecord{req.id, req.method, req.route, req.path, status, seconds, bytes,
+                            req.user, req.role, req.client});
+  }
+}
 
 bool Server::Impl::over_anonymous_rate(const Request& req, Admission& a) {
   double wait = 1;
@@ -82,10 +142,11 @@ Admission Server::Impl::admit(Request& req) {
   Admission a;
   a.state = st;
   const Limits& limits = services.config.limits;
+  forwarded(req);
   // The API and the public portal's pages are routes; everything else is a file of the dashboard.
   if (!req.path.starts_with("/api/") && req.path != "/public" &&
       !req.path.starts_with("/public/") && req.path != "/sitemap.xml" &&
-      req.path != "/robots.txt") {
+      req.path != "/robots.txt" && req.path != "/metrics") {
     if (req.method != "GET") {
       Response r =
           answer(405, fmt::format("{} is not served here: the dashboard's files are read with GET",
@@ -94,6 +155,7 @@ Admission Server::Impl::admit(Request& req) {
       a.answer = std::move(r);
       return a;
     }
+    req.route = "files";
     if (over_anonymous_rate(req, a)) return a;
     a.body_limit = 0;
     return a;
@@ -115,6 +177,7 @@ Admission Server::Impl::admit(Request& req) {
   }
   const Route& route = *m->route;
   st->route = &route;
+  req.route = route.path;
   st->params = std::move(m->params);
 
   // Who is calling: a bearer token, or a session cookie (with the CSRF token on writes).
@@ -142,6 +205,10 @@ Admission Server::Impl::admit(Request& req) {
       return a;
     }
     st->session = std::move(*s);
+    if (st->session) {
+      req.user = st->session->user.name;
+      req.role = std::string(app::role_name(st->session->user.role));
+    }
   }
   if (route.guard != Guard::kPublic && !st->session) {
     a.answer = answer(401, "log in, or send a bearer token");
@@ -155,7 +222,8 @@ Admission Server::Impl::admit(Request& req) {
     return a;
   }
   // Liveness probes are never throttled; every other call without credentials is.
-  if (!st->session && route.path != "/api/v1/health" && over_anonymous_rate(req, a)) return a;
+  if (!st->session && !route.path.starts_with("/api/v1/health") && over_anonymous_rate(req, a))
+    return a;
   switch (route.body) {
     case BodyKind::kNone:
     case BodyKind::kJson:
@@ -221,8 +289,10 @@ void Server::Impl::handle(Request& req, Admission& a, Response& res) {
       if (!it->second.disposition.empty())
         res.set_header("Content-Disposition", it->second.disposition);
       res.set_header("X-Cache", "hit");
+      services.metrics.cache(true);
       return;
     }
+    services.metrics.cache(false);
   }
   route.handler(c);
   if (res.status >= 500) {
@@ -244,7 +314,9 @@ void Server::Impl::handle(Request& req, Admission& a, Response& res) {
   }
 }
 
-void Server::Impl::decorate(Response& res) {
+void Server::Impl::decorate(const Request& req, Response& res) {
+  // Over TLS (through a trusted proxy): browsers keep to https for a year, subdomains included.
+  if (req.https) res.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   res.set_header("X-Content-Type-Options", "nosniff");
   // A route may ask for less (the portal's tracking link: no-referrer).
   if (res.header("Referrer-Policy").empty()) res.set_header("Referrer-Policy", "same-origin");
@@ -259,6 +331,7 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() { stop(); }
 
 Result<std::unique_ptr<Server>> Server::create(const Config& config) {
+  POLES_RETURN_IF_ERROR(check_config(config));
   auto impl = std::make_unique<Impl>(config);
   // Fewer connections than threads: a thread waits for one only while it runs a request, and
   // PostgreSQL servers have a connection limit (100 by default).
@@ -293,6 +366,11 @@ Result<std::unique_ptr<Server>> Server::create(const Config& config) {
   s.openapi = openapi_document(r).dump(1);
   s.public_openapi = public_openapi_document(r, "/api/public/v1/").dump(1);
   impl->listener = std::make_unique<Listener>(config.limits, config.threads, *impl);
+  s.open_connections = [l = impl->listener.get()] { return l->open_connections(); };
+  s.cache_size = [i = impl.get()] {
+    std::lock_guard lock(i->cache_mu);
+    return std::pair<uint64_t, uint64_t>{i->cache.size(), i->cache_bytes};
+  };
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
@@ -307,6 +385,7 @@ Result<int> Server::bind() {
 void Server::run() { impl_->listener->run(); }
 
 void Server::stop() {
+  if (impl_) impl_->services.stopping = true;  // readiness answers 503 while requests drain
   if (impl_ && impl_->listener) impl_->listener->stop();
 }
 

@@ -3,8 +3,10 @@
 // (failed logins, anonymous requests).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,6 +18,7 @@
 #include "app/store_pool.h"
 #include "app/support.h"
 #include "http/limits.h"
+#include "http/metrics.h"
 #include "snapshot/loader.h"
 
 namespace poles::http {
@@ -75,6 +78,12 @@ struct Services {
   RateLimiter support_per_address{5.0 / 3600, 5};
   RateLimiter support_all{300.0 / 3600, 100};  // charged only by requests about to be stored
   app::StampLedger support_stamps;             // each form's stamp sends one request
+  Metrics metrics;
+  std::atomic<bool> stopping{false};  // stop() was called: not ready for new work
+  // Read at scrape time (set by the server): connections open; the answer cache's entries and
+  // bytes.
+  std::function<uint32_t()> open_connections;
+  std::function<std::pair<uint64_t, uint64_t>()> cache_size;
   std::string openapi;         // the OpenAPI document, made once the routes are declared
   std::string public_openapi;  // the public API's (/api/public/v1/)
 };

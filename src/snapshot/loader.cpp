@@ -175,9 +175,18 @@ Result<SnapshotPtr> Cache::get(store::Store& store) {
   POLES_ASSIGN_OR_RETURN(const uint64_t version, store.data_version());
   std::lock_guard lock(mu_);
   if (current_ && current_->version == version) return current_;
+  const auto start = std::chrono::steady_clock::now();
   POLES_ASSIGN_OR_RETURN(SnapshotPtr fresh, load(store));
   current_ = fresh;
+  ++stats_.loads;
+  stats_.load_seconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return fresh;
+}
+
+Cache::Stats Cache::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
 }
 
 SnapshotPtr Cache::peek() const {

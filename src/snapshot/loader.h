@@ -59,10 +59,17 @@ class Cache {
   Result<SnapshotPtr> get(store::Store& store);
   // The snapshot held now, without checking the store (null before the first get).
   SnapshotPtr peek() const;
+  // Loads done since the cache was made, and the seconds they took (the server's metrics).
+  struct Stats {
+    uint64_t loads = 0;
+    double load_seconds = 0;
+  };
+  Stats stats() const;
 
  private:
   mutable std::mutex mu_;
   SnapshotPtr current_;
+  Stats stats_;
 };
 
 }  // namespace poles::snapshot

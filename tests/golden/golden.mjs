@@ -150,6 +150,10 @@ const add = (name, method, url, opts = {}) => cases.push({ name, method, url, ..
 
 // system and accounts
 add('health', 'GET', '/api/v1/health');
+add('health-live', 'GET', '/api/v1/health/live', { as: null });
+add('health-ready', 'GET', '/api/v1/health/ready', { as: null });
+// No [metrics] token on the golden server: the route says the metrics are off.
+add('metrics-off', 'GET', '/metrics', { as: null });
 add('openapi', 'GET', '/api/v1/openapi.json', { summary: true });
 add('login', 'POST', '/api/v1/login', { as: null, body: { name: 'golden-admin', password } });
 add('login-wrong-password', 'POST', '/api/v1/login', { as: null, body: { name: 'golden-admin', password: 'wrong-password-1' } });

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sodium.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <chrono>
@@ -19,6 +21,7 @@
 
 #include "app/accounts.h"
 #include "formats/xlsx.h"
+#include "http/logs.h"
 #include "http/server.h"
 #include "http_client.h"
 #include "import/importer.h"
@@ -2094,6 +2097,204 @@ TEST_P(HttpTest, PublicPortalShowsOnlyWhatIsPublicOrConsented) {
   ASSERT_TRUE(patched.has_value());
   EXPECT_EQ(patched->status, 200) << patched->body;
   EXPECT_NE(get("/public/clusters/k1").body.find("Secrète SA"), std::string::npos);
+}
+
+// --- operations: proxies, TLS, metrics, logs, probes (issue #25) ------------------------------
+
+// X-Forwarded-For and X-Forwarded-Proto are believed from a trusted proxy only. Without one, a
+// client sending them neither passes for https (Secure cookie, HSTS) nor picks the address its
+// requests are counted by (rotating X-Forwarded-For does not refill the anonymous allowance).
+TEST_P(HttpTest, ForwardedHeadersAreIgnoredFromAnUntrustedPeer) {
+  restart([](Config& c) {
+    c.limits.anonymous_rate = 0.001;
+    c.limits.anonymous_burst = 3;
+  });
+  auto c = client();
+  const Headers forged = {{"X-Forwarded-Proto", "https"}, {"X-Forwarded-For", "203.0.113.1"}};
+  auto login = c.request("POST", "/api/v1/login", forged,
+                         R"({"name":"state-user","password":"correct horse battery"})");
+  ASSERT_TRUE(login.has_value());
+  EXPECT_EQ(login->status, 200);
+  EXPECT_EQ(login->get_header_value("Set-Cookie").find("Secure"), std::string::npos);
+  EXPECT_FALSE(login->has_header("Strict-Transport-Security"));
+  int limited = 0;
+  for (int i = 0; i < 6; ++i) {
+    auto r = c.request("GET", "/api/v1/openapi.json",
+                       {{"X-Forwarded-For", fmt::format("198.51.100.{}", i)}});
+    ASSERT_TRUE(r.has_value());
+    limited += r->status == 429;
+  }
+  EXPECT_GE(limited, 3) << "a forged X-Forwarded-For got a fresh allowance";
+}
+
+// Through a trusted proxy: https per X-Forwarded-Proto (Secure cookie, HSTS), the client by the
+// right-most untrusted address of X-Forwarded-For (what a client prepends is not believed).
+TEST_P(HttpTest, ATrustedProxyNamesTheClientAndTheScheme) {
+  restart([](Config& c) {
+    c.trusted_proxies = {"127.0.0.1", "::1"};
+    c.limits.anonymous_rate = 0.001;
+    c.limits.anonymous_burst = 3;
+  });
+  auto c = client();
+  auto tls = c.request("POST", "/api/v1/login",
+                       {{"X-Forwarded-Proto", "https"}, {"X-Forwarded-For", "203.0.113.50"}},
+                       R"({"name":"state-user","password":"correct horse battery"})");
+  ASSERT_TRUE(tls.has_value());
+  EXPECT_EQ(tls->status, 200) << tls->body;
+  EXPECT_NE(tls->get_header_value("Set-Cookie").find("; Secure"), std::string::npos);
+  EXPECT_EQ(tls->get_header_value("Strict-Transport-Security"),
+            "max-age=31536000; includeSubDomains");
+  auto plain = c.request("GET", "/api/v1/health", {{"X-Forwarded-Proto", "http"}});
+  EXPECT_FALSE(plain->has_header("Strict-Transport-Security"));
+  // 203.0.113.1 spends its allowance, whatever it puts on the left of the list.
+  int first = 0;
+  for (int i = 0; i < 6; ++i) {
+    auto r = c.request("GET", "/api/v1/openapi.json",
+                       {{"X-Forwarded-For", fmt::format("10.9.9.{}, 203.0.113.1", i)}});
+    first += r->status == 429;
+  }
+  EXPECT_GE(first, 3) << "prepended addresses were believed";
+  // Another client behind the same proxy has its own allowance.
+  auto other = c.request("GET", "/api/v1/openapi.json", {{"X-Forwarded-For", "203.0.113.2"}});
+  EXPECT_EQ(other->status, 200);
+}
+
+// Liveness reads nothing; readiness reads the store. Neither is throttled (a prober calls them
+// every few seconds without an account).
+TEST_P(HttpTest, LivenessAndReadiness) {
+  restart([](Config& c) {
+    c.limits.anonymous_rate = 0.001;
+    c.limits.anonymous_burst = 1;
+  });
+  auto c = client();
+  for (int i = 0; i < 5; ++i) {
+    auto live = c.Get("/api/v1/health/live");
+    ASSERT_TRUE(live.has_value());
+    EXPECT_EQ(live->status, 200);
+    EXPECT_EQ(Json::parse(live->body)["status"], "ok");
+    auto ready = c.Get("/api/v1/health/ready");
+    EXPECT_EQ(ready->status, 200) << ready->body;
+    EXPECT_EQ(Json::parse(ready->body)["status"], "ready");
+  }
+}
+
+// A server refuses to listen off loopback in plain HTTP unless told so explicitly.
+TEST_P(HttpTest, PlainHttpOffLoopbackNeedsConsent) {
+  Config cfg;
+  cfg.db = url_;
+  cfg.host = "0.0.0.0";
+  cfg.port = 0;
+  auto refused = Server::create(cfg);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().message().find("allow_plain_http"), std::string::npos);
+  cfg.allow_plain_http = true;
+  EXPECT_TRUE(Server::create(cfg).has_value());
+}
+
+// /metrics: only with the [metrics] token (an account's token or session is not enough; without
+// a configured token the route does not exist); counts by route template, never by path.
+TEST_P(HttpTest, MetricsNeedTheirTokenAndCountByRouteTemplate) {
+  {
+    auto c = client();
+    EXPECT_EQ(c.Get("/metrics", auth(Role::kAdmin))->status, 404) << "no token configured";
+  }
+  const std::string token = "metrics-token-0123456789abcdef";
+  restart([&token](Config& c) { c.metrics_token = token; });
+  auto c = client();
+  EXPECT_EQ(c.Get("/metrics")->status, 401);
+  EXPECT_EQ(c.Get("/metrics", auth(Role::kAdmin))->status, 401);
+  EXPECT_EQ(c.Get("/metrics", {{"Authorization", "Bearer " + token + "x"}})->status, 401);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(c.Get("/api/v1/health")->status, 200);
+  EXPECT_EQ(c.Get("/api/v1/clusters/aero/profile", auth(Role::kAdmin))->status, 200);
+  EXPECT_EQ(c.Get("/api/v1/no-such-route-7f3a")->status, 404);
+  auto m = c.Get("/metrics", {{"Authorization", "Bearer " + token}});
+  ASSERT_TRUE(m.has_value());
+  ASSERT_EQ(m->status, 200) << m->body;
+  EXPECT_EQ(m->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  // Every line: a comment, or name{labels} value.
+  const std::regex sample(
+      R"(^[a-z_:][a-z0-9_:]*(\{([a-z_]+="([^"\\]|\\.)*",?)*\})? -?[0-9.e+Inf-]+$)");
+  std::istringstream lines(m->body);
+  std::string line;
+  std::map<std::string, double> values;
+  while (std::getline(lines, line)) {
+    if (line.starts_with("# HELP ") || line.starts_with("# TYPE ")) continue;
+    ASSERT_TRUE(std::regex_match(line, sample)) << line;
+    const auto space = line.rfind(' ');
+    values[line.substr(0, space)] = std::stod(line.substr(space + 1));
+  }
+  EXPECT_EQ(
+      values[R"(poles_http_requests_total{route="/api/v1/health",method="GET",status="200"})"], 3);
+  EXPECT_EQ(
+      values
+          [R"(poles_http_requests_total{route="/api/v1/clusters/{id}/profile",method="GET",status="200"})"],
+      1);
+  EXPECT_EQ(values[R"(poles_http_requests_total{route="unmatched",method="GET",status="404"})"], 1);
+  EXPECT_EQ(values[R"(poles_http_requests_total{route="/metrics",method="GET",status="401"})"], 3);
+  EXPECT_EQ(values[R"(poles_http_request_duration_seconds_count{route="/api/v1/health"})"], 3);
+  EXPECT_EQ(
+      values[R"(poles_http_request_duration_seconds_bucket{route="/api/v1/health",le="+Inf"})"], 3);
+  EXPECT_EQ(values["poles_store_up"], 1);
+  EXPECT_EQ(values[R"(poles_jobs{state="running"})"], 0);
+  EXPECT_GE(values["poles_http_connections_open"], 1);
+  EXPECT_EQ(m->body.find("aero"), std::string::npos) << "a path's identifier in a label";
+  EXPECT_EQ(m->body.find("no-such-route"), std::string::npos) << "an unknown path in a label";
+  EXPECT_EQ(m->body.find(token), std::string::npos);
+}
+
+// The access log as JSON lines: each request's route, path without the query, status, caller;
+// never its query, token or cookie.
+TEST_P(HttpTest, AccessLogIsJsonLinesWithoutSecrets) {
+  std::ostringstream captured;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("poles", sink));
+  ASSERT_TRUE(configure_logging("json", "info").is_ok());
+  restart([](Config& c) {
+    c.access_log = true;
+    c.trusted_proxies = {"127.0.0.1"};
+  });
+  auto c = client();
+  auto r = c.Get(
+      "/api/v1/clusters/aero/profile?q=secret-search-term",
+      {{"Authorization", "Bearer " + tokens_[Role::kAdmin]}, {"X-Forwarded-For", "203.0.113.7"}});
+  ASSERT_TRUE(r.has_value());
+  spdlog::error("a message with \"quotes\" and a line\nbreak");
+  server_->stop();
+  thread_.join();
+  server_.reset();
+  spdlog::set_default_logger(previous);
+  ASSERT_TRUE(configure_logging("text", "info").is_ok());
+  const std::string out = captured.str();
+  EXPECT_EQ(out.find("secret-search-term"), std::string::npos) << out;
+  EXPECT_EQ(out.find(tokens_[Role::kAdmin]), std::string::npos) << out;
+  std::istringstream lines(out);
+  std::string line;
+  int requests = 0, messages = 0;
+  while (std::getline(lines, line)) {
+    const Json j = Json::parse(line);  // throws on a line that is not one JSON object
+    ASSERT_TRUE(j.contains("time") && j.contains("level")) << line;
+    EXPECT_TRUE(std::regex_match(j["time"].get<std::string>(),
+                                 std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
+    if (j.value("event", "") == "request") {
+      ++requests;
+      EXPECT_EQ(j["route"], "/api/v1/clusters/{id}/profile");
+      EXPECT_EQ(j["path"], "/api/v1/clusters/aero/profile");
+      EXPECT_EQ(j["method"], "GET");
+      EXPECT_EQ(j["status"], r->status);
+      EXPECT_EQ(j["user"], "admin-user");
+      EXPECT_EQ(j["role"], "admin");
+      EXPECT_EQ(j["client"], "203.0.113.7");
+      EXPECT_GE(j["duration_ms"].get<double>(), 0);
+      EXPECT_GT(j["bytes"].get<int64_t>(), 0);
+    } else if (j.value("message", "").starts_with("a message")) {
+      ++messages;
+      EXPECT_EQ(j["message"], "a message with \"quotes\" and a line\nbreak");
+      EXPECT_EQ(j["level"], "error");
+    }
+  }
+  EXPECT_EQ(requests, 1) << out;
+  EXPECT_EQ(messages, 1) << out;
 }
 
 POLES_BOTH_BACKENDS(HttpTest);

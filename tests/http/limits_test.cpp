@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "http/services.h"
 
@@ -21,7 +22,7 @@ TEST(ServerConfig, ReadsTheServerSection) {
   const auto path =
       write_file("poles-limits-ok.toml",
                  "[server]\nlisten = \"0.0.0.0:9090\"\nthreads = 4\nmax_upload_bytes = 2048\n"
-                 "header_timeout = 3\nanonymous_rate = 2.5\n[other]\nx = 1\n");
+                 "header_timeout = 3\nanonymous_rate = 2.5\nallow_plain_http = true\n");
   Config c;
   ASSERT_TRUE(load_server_config(path, c).is_ok());
   EXPECT_EQ(c.host, "0.0.0.0");
@@ -66,6 +67,120 @@ TEST(ServerConfig, PublicUrlIsASchemeAndAHost) {
       write_file("poles-public-bad.toml", "[server]\npublic_url = \"https://x.fr/path\"\n"), wrong);
   ASSERT_FALSE(st.is_ok());
   EXPECT_NE(st.to_string().find("server.public_url"), std::string::npos) << st.to_string();
+}
+
+// The whole file: [server], [store], [log], [metrics]; secrets come from files it names.
+TEST(ServerConfig, ReadsEverySection) {
+  const auto token = write_file("poles-metrics-token", "a-metrics-token-of-32-characters\n");
+  const auto password = write_file("poles-store-password", "a-store-password-long-enough\n");
+  const auto path = write_file(
+      "poles-all.toml",
+      "[server]\nlisten = \"127.0.0.1:8081\"\ntrusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\", "
+      "\"::1\"]\n[store]\nurl = \"postgresql://poles@db.internal:5432/poles\"\npassword_file = \"" +
+          password +
+          "\"\n[log]\nformat = \"json\"\nlevel = \"warn\"\naccess = true\n[metrics]\n"
+          "token_file = \"" +
+          token + "\"\n");
+  Settings s;
+  const Status st = load_settings(path, s);
+  ASSERT_TRUE(st.is_ok()) << st.to_string();
+  EXPECT_EQ(s.server.port, 8081);
+  EXPECT_EQ(s.server.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "10.0.0.0/8", "::1"}));
+  EXPECT_EQ(s.store_url, "postgresql://poles@db.internal:5432/poles");
+  EXPECT_EQ(s.store_password, "a-store-password-long-enough");
+  EXPECT_EQ(s.server.log_format, "json");
+  EXPECT_EQ(s.server.log_level, "warn");
+  EXPECT_TRUE(s.server.access_log);
+  EXPECT_EQ(s.server.metrics_token, "a-metrics-token-of-32-characters");
+}
+
+// Every error of the file, each with its line and key: an unknown section, an unknown key, a
+// secret written in the file instead of a file's path, a short or missing secret file, a
+// malformed proxy, an unknown log format.
+TEST(ServerConfig, EveryErrorIsLocated) {
+  const auto short_token = write_file("poles-short-token", "short\n");
+  const auto path = write_file("poles-bad.toml",
+                               "[server]\n"                                            // 1
+                               "trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/33\"]\n"  // 2
+                               "[stores]\n"                                            // 3
+                               "url = \"x\"\n"                                         // 4
+                               "[store]\n"                                             // 5
+                               "password = \"hunter2\"\n"                              // 6
+                               "[log]\n"                                               // 7
+                               "format = \"xml\"\n"                                    // 8
+                               "[metrics]\n"                                           // 9
+                               "token_file = \"" +
+                                   short_token + "\"\n");  // 10
+  Settings s;
+  const Status st = load_settings(path, s);
+  ASSERT_FALSE(st.is_ok());
+  std::map<std::string, int64_t> lines;
+  for (const auto& e : st.field_errors()) lines[e.field] = e.line;
+  EXPECT_EQ(lines["server.trusted_proxies"], 2) << st.to_string();
+  EXPECT_EQ(lines["stores"], 3) << st.to_string();
+  EXPECT_EQ(lines["store.password"], 6) << st.to_string();
+  EXPECT_EQ(lines["log.format"], 8) << st.to_string();
+  EXPECT_EQ(lines["metrics.token_file"], 10) << st.to_string();
+  EXPECT_EQ(st.field_errors().size(), 5u) << st.to_string();
+  EXPECT_NE(st.to_string().find("fewer than 16 characters"), std::string::npos);
+  Settings missing;
+  const Status st2 = load_settings(
+      write_file("poles-missing.toml", "[metrics]\ntoken_file = \"/nonexistent/token\"\n"),
+      missing);
+  ASSERT_FALSE(st2.is_ok());
+  EXPECT_NE(st2.to_string().find("cannot be read"), std::string::npos) << st2.to_string();
+}
+
+// The token may come from the environment (a systemd credential, a container secret).
+TEST(ServerConfig, MetricsTokenFromTheEnvironment) {
+  ::setenv("POLES_METRICS_TOKEN", "token-from-the-environment", 1);
+  Settings s;
+  const Status st = load_settings(write_file("poles-env.toml", "[server]\nthreads = 2\n"), s);
+  ::unsetenv("POLES_METRICS_TOKEN");
+  ASSERT_TRUE(st.is_ok()) << st.to_string();
+  EXPECT_EQ(s.server.metrics_token, "token-from-the-environment");
+}
+
+// Pôles speaks plain HTTP: a listener off loopback is refused unless told so explicitly.
+TEST(ServerConfig, PlainHttpOffLoopbackIsRefused) {
+  Config c;
+  for (const char* host : {"127.0.0.1", "127.0.0.2", "::1", "localhost"}) {
+    c.host = host;
+    EXPECT_TRUE(check_config(c).is_ok()) << host;
+  }
+  for (const char* host : {"0.0.0.0", "::", "192.0.2.10"}) {
+    c.host = host;
+    const Status st = check_config(c);
+    ASSERT_FALSE(st.is_ok()) << host;
+    EXPECT_NE(st.message().find("allow_plain_http"), std::string::npos) << st.message();
+  }
+  c.allow_plain_http = true;
+  EXPECT_TRUE(check_config(c).is_ok());
+}
+
+TEST(ProxyNetwork, AddressesAndNetworks) {
+  const auto a = [](const char* x) { return boost::asio::ip::make_address(x); };
+  auto n = proxy_network("10.0.0.0/8");
+  ASSERT_TRUE(n.has_value());
+  EXPECT_TRUE(n->contains(a("10.200.3.4")));
+  EXPECT_TRUE(n->contains(a("::ffff:10.1.2.3"))) << "an IPv4 peer on a dual-stack socket";
+  EXPECT_FALSE(n->contains(a("11.0.0.1")));
+  EXPECT_FALSE(n->contains(a("::1")));
+  auto one = proxy_network("192.0.2.1");
+  ASSERT_TRUE(one.has_value());
+  EXPECT_TRUE(one->contains(a("192.0.2.1")));
+  EXPECT_FALSE(one->contains(a("192.0.2.2")));
+  auto v6 = proxy_network("fd00::/8");
+  ASSERT_TRUE(v6.has_value());
+  EXPECT_TRUE(v6->contains(a("fd12:3456::1")));
+  EXPECT_FALSE(v6->contains(a("fe80::1")));
+  auto odd = proxy_network("192.0.2.0/23");
+  ASSERT_TRUE(odd.has_value());
+  EXPECT_TRUE(odd->contains(a("192.0.3.255")));
+  EXPECT_FALSE(odd->contains(a("192.0.4.0")));
+  for (const char* bad :
+       {"", "10.0.0.0/", "10.0.0.0/33", "::/129", "example.org", "10.0.0.0/8x", "10.0.0.0/-1"})
+    EXPECT_FALSE(proxy_network(bad).has_value()) << bad;
 }
 
 // Regression: anonymous requests were counted per full IPv6 address, so that a client rotating

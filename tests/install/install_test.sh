@@ -22,6 +22,16 @@ for f in share/poles/web/index.html share/poles/web/app.js share/poles/web/lib/a
   [ -f "$prefix/$f" ] || fail "not installed: $f"
 done
 [ ! -e "$prefix/share/poles/web/package.json" ] || fail "package.json installed"
+# What a service needs: the default configuration, the nginx site, the units naming this prefix.
+for f in share/poles/poles.toml share/poles/nginx/poles.conf lib/systemd/system/poles.service \
+         lib/systemd/system/poles-backup.service lib/systemd/system/poles-backup.timer; do
+  [ -f "$prefix/$f" ] || fail "not installed: $f"
+done
+grep -q "^ExecStart=$prefix/bin/poles serve --config /etc/poles/poles.toml\$" \
+  "$prefix/lib/systemd/system/poles.service" || fail "the unit does not name the installed binary"
+"$prefix/bin/poles" config check "$prefix/share/poles/poles.toml" > /dev/null 2>&1 ||
+  grep -q "token_file" <("$prefix/bin/poles" config check "$prefix/share/poles/poles.toml" 2>&1) ||
+  fail "the installed configuration does not pass its check"
 if [ -d "$source/web/node_modules/echarts/dist" ]; then
   [ -f "$prefix/share/poles/web/node_modules/echarts/dist/echarts.esm.min.mjs" ] ||
     fail "echarts not installed"

@@ -3,6 +3,10 @@
 #include "app/accounts.h"
 
 #include <fmt/format.h>
+#include <sodium.h>
+
+#include <chrono>
+#include <map>
 
 #include "app/access.h"
 #include "http/openapi.h"
@@ -20,6 +24,12 @@ struct Health {
   std::optional<std::string> data_changed_at;
 };
 POLES_JSON(Health, status, data_version, data_changed_at)
+
+// The process answers (liveness: no store is read).
+struct Liveness {
+  std::string status;
+};
+POLES_JSON(Liveness, status)
 
 // An account as the API shows it (never its password hash).
 struct UserView {
@@ -183,9 +193,51 @@ Status bad_role(const std::string& role) {
 }
 
 // The Set-Cookie value of the session cookie (empty token and 0 s: the cookie is removed).
-std::string session_cookie(const Services& s, const std::string& token, int64_t max_age) {
+// `Secure` when the deployment says so, and on any request that came over https through a
+// trusted proxy.
+std::string session_cookie(const Services& s, const Request& req, const std::string& token,
+                           int64_t max_age) {
   return fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}", kSessionCookie,
-                     token, max_age, s.config.secure_cookies ? "; Secure" : "");
+                     token, max_age, s.config.secure_cookies || req.https ? "; Secure" : "");
+}
+
+// What the server reads at scrape time, beside its counters.
+std::vector<Metrics::Sample> gauges(Services& s, store::Store& store) {
+  std::vector<Metrics::Sample> out;
+  auto add = [&out](std::string name, std::string help, std::string type, double value,
+                    std::vector<std::pair<std::string, std::string>> labels = {}) {
+    out.push_back(Metrics::Sample{std::move(name), std::move(help), std::move(type),
+                                  std::move(labels), value});
+  };
+  add("poles_build_info", "The version of the running server", "gauge", 1,
+      {{"version", POLES_VERSION_STRING}});
+  static const double started =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  add("poles_process_start_time_seconds", "When the server started (Unix time)", "gauge", started);
+  if (s.open_connections)
+    add("poles_http_connections_open", "Connections open now", "gauge", s.open_connections());
+  if (s.cache_size) {
+    const auto [entries, bytes] = s.cache_size();
+    add("poles_cache_entries", "Answers held by the cache of GET routes", "gauge",
+        static_cast<double>(entries));
+    add("poles_cache_bytes", "Bytes of those answers and their keys", "gauge",
+        static_cast<double>(bytes));
+  }
+  std::map<std::string, int> jobs{{"running", 0}, {"done", 0}, {"failed", 0}, {"cancelled", 0}};
+  for (const auto& j : s.jobs.list("", true).items) ++jobs[j.state];
+  for (const auto& [state, n] : jobs)
+    add("poles_jobs", "Impact estimation jobs held, by state", "gauge", n, {{"state", state}});
+  const auto snap = s.snapshots.stats();
+  add("poles_snapshot_loads_total", "Snapshots loaded from the store (a load follows each change)",
+      "counter", static_cast<double>(snap.loads));
+  add("poles_snapshot_load_seconds_total", "Seconds spent loading them", "counter",
+      snap.load_seconds);
+  const auto version = store.data_version();
+  add("poles_store_up", "Whether the store answered this scrape", "gauge", version ? 1 : 0);
+  if (version)
+    add("poles_data_version", "The store's data version (moves with each change)", "gauge",
+        static_cast<double>(*version));
+  return out;
 }
 
 // Whether a request's body is declared JSON (Content-Type application/json, with or without
@@ -227,6 +279,41 @@ void add_system_routes(Router& r, Services& s) {
         if (!at) return c.fail(at.error());
         c.reply(200, Health{"ok", *v, at->empty() ? std::nullopt : std::optional(*at)});
       });
+  r.get("/api/v1/health/live", "Liveness: the process answers (no store is read)", "system")
+      .anyone()
+      .returns<Liveness>()
+      .handle([](Ctx& c) { c.reply(200, Liveness{"ok"}); });
+  r.get("/api/v1/health/ready",
+        "Readiness: the store answers and the server is not stopping (503 otherwise)", "system")
+      .anyone()
+      .returns<Health>()
+      .handle([&s](Ctx& c) {
+        if (s.stopping) return problem(c.res, 503, "the server is stopping");
+        auto v = c.store->data_version();
+        if (!v) return problem(c.res, 503, "the store does not answer");
+        c.reply(200, Health{"ready", *v, std::nullopt});
+      });
+  // Prometheus scrapes with `authorization: {credentials_file: …}`: the token of [metrics]; an
+  // account's session or token is not read (sessionless), so no one logs in to read it.
+  r.get("/metrics", "The server's metrics, Prometheus text format (the [metrics] token)", "system")
+      .anyone()
+      .sessionless()
+      .returns_media(200, "text/plain", "Prometheus text exposition format 0.0.4")
+      .handle([&s](Ctx& c) {
+        const std::string& token = s.config.metrics_token;
+        if (token.empty())
+          return problem(c.res, 404, "the metrics are off: no [metrics] token is configured");
+        const std::string_view auth = c.req.header("Authorization");
+        const std::string_view given =
+            auth.starts_with("Bearer ") ? auth.substr(7) : std::string_view();
+        if (given.size() != token.size() ||
+            sodium_memcmp(given.data(), token.data(), token.size()) != 0) {
+          c.res.set_header("WWW-Authenticate", "Bearer");
+          return problem(c.res, 401, "the metrics need the bearer token of [metrics]");
+        }
+        c.res.set(200, "text/plain; version=0.0.4; charset=utf-8",
+                  s.metrics.render(gauges(s, *c.store)));
+      });
   r.get("/api/v1/openapi.json", "This document", "system")
       .anyone()
       .returns_schema(200, openapi_answer_schema, "The OpenAPI 3.1 document")
@@ -263,7 +350,7 @@ void add_account_routes(Router& r, Services& s) {
         if (!session) return c.fail(session.error());
         c.res.set_header(
             "Set-Cookie",
-            session_cookie(s, session->token, int64_t{app::Accounts::kSessionHours} * 3600));
+            session_cookie(s, c.req, session->token, int64_t{app::Accounts::kSessionHours} * 3600));
         c.reply(200, SessionView{view_of(*user), session->csrf});
       });
   r.post("/api/v1/logout", "End the session", "accounts")
@@ -275,7 +362,7 @@ void add_account_routes(Router& r, Services& s) {
           if (auto st = app::Accounts::end_session(*c.store, cookie); !st.is_ok())
             return c.fail(st);
         }
-        c.res.set_header("Set-Cookie", session_cookie(s, "", 0));
+        c.res.set_header("Set-Cookie", session_cookie(s, c.req, "", 0));
         c.reply(200, LoggedOut{});
       });
   r.get("/api/v1/me", "The caller's account (and the CSRF token of the session)", "accounts")
