@@ -1,6 +1,8 @@
 #include "app/jobs.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <exception>
 
@@ -31,15 +33,64 @@ tj::Json poles_json_schema(const ImpactJobParams*, tj::Schemas& s) {
                       {"additionalProperties", false}});
 }
 
-struct Jobs::Job {
-  std::string id, owner, kind, created, finished;
-  ImpactJobParams params;
-  std::atomic<bool> cancel{false};
-  std::chrono::steady_clock::time_point done_at;
-  mutable std::mutex mu;
-  std::string state = "running", stage = "queued", error;
+namespace {
+
+constexpr auto kTick = std::chrono::milliseconds(500);
+// A running job whose heartbeat is older than this: its server is gone.
+constexpr auto kStale = std::chrono::seconds(60);
+
+std::string timestamp_at(std::chrono::system_clock::time_point t) {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(t)));
+}
+
+std::string text(const Value& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
+  return {};
+}
+
+double number(const Value& v) {
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
+  return 0;
+}
+
+// A result as the store keeps it: the estimator's member by name (the API's JSON of an estimate
+// is the estimator's object alone, which does not say how to read it back).
+struct StoredEstimate {
+  std::optional<ImpactDid> did;
+  std::optional<ImpactOls> ols;
+  std::optional<ImpactEvent> event;
+  std::optional<ImpactMatch> match;
+};
+POLES_JSON(StoredEstimate, did, ols, event, match)
+
+std::string stored(const ImpactEstimate& e) {
+  return tj::to_json(StoredEstimate{e.did, e.ols, e.event, e.match}).dump();
+}
+
+Result<ImpactEstimate> read_stored(const std::string& text) {
+  const auto j = tj::Json::parse(text, nullptr, false);
+  if (j.is_discarded()) return Status::internal("not JSON");
+  POLES_ASSIGN_OR_RETURN(auto s, tj::from_stored_json<StoredEstimate>(j));
+  return ImpactEstimate{std::move(s.did), std::move(s.ols), std::move(s.event),
+                        std::move(s.match)};
+}
+
+constexpr const char* kColumns =
+    "id, owner, kind, params, state, progress, stage, created, finished, error, result";
+
+}  // namespace
+
+// A job running in this server: what its runner reports, and whether to stop.
+struct Jobs::Local {
+  std::string id;
+  std::mutex mu;
   double progress = 0;
-  std::optional<ImpactEstimate> result;
+  std::string stage = "started";
+  std::atomic<bool> cancel{false};
+  std::atomic<bool> done{false};
 };
 
 Jobs::Jobs(int max_running, std::chrono::minutes keep) : max_running_(max_running), keep_(keep) {}
@@ -47,140 +98,306 @@ Jobs::Jobs(int max_running, std::chrono::minutes keep) : max_running_(max_runnin
 Jobs::~Jobs() {
   {
     std::lock_guard lock(mu_);
-    for (auto& [id, job] : jobs_) job->cancel = true;
+    stopping_ = true;
+    for (auto& [id, job] : local_) job->cancel = true;
   }
+  wake_.notify_all();
+  if (dispatcher_.joinable()) dispatcher_.join();
   for (auto& [id, t] : threads_) {
     if (t.joinable()) t.join();
   }
 }
 
-void Jobs::expire() {
-  const auto now = std::chrono::steady_clock::now();
-  for (auto it = jobs_.begin(); it != jobs_.end();) {
-    std::lock_guard lock(it->second->mu);
-    const bool finished = it->second->state != "running";
-    if (auto t = threads_.find(it->first); finished && t != threads_.end()) {
-      t->second.join();  // the work is over; only the final bookkeeping may remain
-      threads_.erase(t);
+void Jobs::attach(StorePool& pool, Runner runner, std::string worker) {
+  pool_ = &pool;
+  runner_ = std::move(runner);
+  worker_ = std::move(worker);
+  dispatcher_ = std::thread([this] { dispatch(); });
+}
+
+void Jobs::dispatch() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    flush();
+    if (auto st = claim(); !st.is_ok()) spdlog::warn("impact jobs: {}", st.message());
+    lock.lock();
+    // Threads whose job has finished are joined here.
+    for (auto it = threads_.begin(); it != threads_.end();) {
+      auto job = local_.find(it->first);
+      if (job == local_.end() || job->second->done) {
+        if (it->second.joinable()) it->second.join();
+        if (job != local_.end()) local_.erase(job);
+        it = threads_.erase(it);
+      } else {
+        ++it;
+      }
     }
-    if (finished && now - it->second->done_at > keep_) {
-      it = jobs_.erase(it);
-    } else {
-      ++it;
+    wake_.wait_for(lock, kTick);
+  }
+}
+
+// Progress and heartbeat of the jobs running here; their cancel flags; stale and old jobs.
+void Jobs::flush() {
+  std::vector<std::shared_ptr<Local>> running;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, job] : local_)
+      if (!job->done) running.push_back(job);
+  }
+  auto lease = pool_->lease();
+  const auto now = std::chrono::system_clock::now();
+  const std::string beat = timestamp_at(now);
+  auto tx = lease->begin();
+  if (!tx) return;
+  for (const auto& job : running) {
+    double progress = 0;
+    std::string stage;
+    {
+      std::lock_guard l(job->mu);
+      progress = job->progress;
+      stage = job->stage;
+    }
+    (void)(*tx)->execute(
+        "UPDATE impact_job SET progress = ?, stage = ?, heartbeat = ? WHERE id = ? AND "
+        "state = 'running'",
+        {progress, stage, beat, job->id});
+    if (auto r = (*tx)->query("SELECT cancel FROM impact_job WHERE id = ?", {job->id});
+        r && !r->empty() && number((*r)[0][0]) != 0) {
+      job->cancel = true;
     }
   }
+  // Jobs of a server that stopped beating: queued again, for whichever server is free.
+  (void)(*tx)->execute(
+      "UPDATE impact_job SET state = 'queued', worker = NULL, progress = 0, stage = 'queued' "
+      "WHERE state = 'running' AND heartbeat < ?",
+      {timestamp_at(now - kStale)});
+  (void)(*tx)->execute(
+      "DELETE FROM impact_job WHERE state IN ('done', 'failed', 'cancelled') AND finished < ?",
+      {timestamp_at(now - keep_)});
+  if (auto st = (*tx)->commit(); !st.is_ok()) spdlog::warn("impact jobs: {}", st.message());
+}
+
+Status Jobs::claim() {
+  while (true) {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_ || static_cast<int>(local_.size()) >= max_running_) return Status::ok();
+    }
+    auto lease = pool_->lease();
+    POLES_ASSIGN_OR_RETURN(auto tx, lease->begin());
+    // One UPDATE takes the oldest queued job; a server that lost the race to another finds the
+    // row no longer queued and updates nothing.
+    POLES_ASSIGN_OR_RETURN(
+        auto rows,
+        tx->query("UPDATE impact_job SET state = 'running', worker = ?, heartbeat = ?, "
+                  "stage = 'started' WHERE id = (SELECT id FROM impact_job WHERE state = "
+                  "'queued' ORDER BY seq LIMIT 1) AND state = 'queued' RETURNING id, args, data, "
+                  "cancel",
+                  {worker_, timestamp_at(std::chrono::system_clock::now())}));
+    POLES_RETURN_IF_ERROR(tx->commit());
+    if (rows.empty()) return Status::ok();
+    auto job = std::make_shared<Local>();
+    job->id = text(rows[0][0]);
+    job->cancel = number(rows[0][3]) != 0;
+    Params args;
+    const auto j = tj::Json::parse(text(rows[0][1]), nullptr, false);
+    if (j.is_object()) {
+      for (const auto& [k, v] : j.items())
+        if (v.is_string()) args[k] = v.get<std::string>();
+    }
+    std::lock_guard lock(mu_);
+    local_[job->id] = job;
+    threads_[job->id] = std::thread(
+        [this, job, args = std::move(args), csv = text(rows[0][2])] { run(job, args, csv); });
+  }
+}
+
+void Jobs::run(std::shared_ptr<Local> job, Params args, std::string csv) {
+  ImpactProgress progress;
+  progress.report = [job](double share, const std::string& stage) {
+    std::lock_guard l(job->mu);
+    job->progress = share;
+    job->stage = stage;
+  };
+  progress.cancelled = [job] { return job->cancel.load(); };
+  // An exception left in this thread would end the process: the job fails instead.
+  Result<ImpactEstimate> r = [&]() -> Result<ImpactEstimate> {
+    try {
+      return runner_(args, csv, progress);
+    } catch (const std::exception& e) {
+      return Status::internal(fmt::format("the estimation failed: {}", e.what()));
+    }
+  }();
+  bool requeue = false;
+  {
+    std::lock_guard lock(mu_);
+    requeue = stopping_ && !r && r.error().code() == ErrorCode::kCancelled;
+  }
+  auto lease = pool_->lease();
+  Status st = Status::ok();
+  if (auto tx = lease->begin(); tx) {
+    if (requeue) {
+      // The server stops: another (or this one, restarted) runs the job again, unless its
+      // owner asked to stop it meanwhile.
+      st = (*tx)->execute(
+          "UPDATE impact_job SET state = CASE WHEN cancel = 0 THEN 'queued' ELSE 'cancelled' "
+          "END, worker = NULL, progress = 0, stage = 'queued', finished = CASE WHEN cancel = 0 "
+          "THEN NULL ELSE ? END, error = CASE WHEN cancel = 0 THEN NULL ELSE ? END WHERE id = ?",
+          {utc_timestamp(), std::string("cancelled"), job->id});
+    } else if (r) {
+      st = (*tx)->execute(
+          "UPDATE impact_job SET state = 'done', progress = 1, stage = 'done', finished = ?, "
+          "result = ?, data = NULL WHERE id = ?",
+          {utc_timestamp(), stored(*r), job->id});
+    } else {
+      st = (*tx)->execute(
+          "UPDATE impact_job SET state = ?, finished = ?, error = ?, data = NULL WHERE id = ?",
+          {std::string(r.error().code() == ErrorCode::kCancelled ? "cancelled" : "failed"),
+           utc_timestamp(), r.error().message(), job->id});
+    }
+    if (st.is_ok()) st = (*tx)->commit();
+  } else {
+    st = tx.error();
+  }
+  if (!st.is_ok())
+    spdlog::error("impact job {}: its end was not recorded: {}", job->id, st.message());
+  job->done = true;
+  wake_.notify_all();
 }
 
 Result<std::string> Jobs::start(const std::string& owner, const std::string& kind,
-                                ImpactJobParams params, Work work) {
-  std::lock_guard lock(mu_);
-  expire();
-  int running = 0;
-  for (const auto& [id, job] : jobs_) {
-    std::lock_guard jl(job->mu);
-    running += job->state == "running";
+                                ImpactJobParams params, const Params& args,
+                                const std::string& csv) {
+  if (pool_ == nullptr) return Status::internal("the jobs have no store");
+  tj::Json a = tj::Json::object();
+  for (const auto& [k, v] : args) a[k] = v;
+  auto lease = pool_->lease();
+  // Numbered in the store (job-1, job-2, …): two servers may draw the same number at once,
+  // the second insert then fails on the unique number and is tried again.
+  for (int attempt = 0;; ++attempt) {
+    POLES_ASSIGN_OR_RETURN(auto tx, lease->begin());
+    POLES_ASSIGN_OR_RETURN(auto waiting,
+                           tx->query("SELECT count(*), coalesce(max(seq), 0) FROM impact_job", {}));
+    POLES_ASSIGN_OR_RETURN(auto queued,
+                           tx->query("SELECT count(*) FROM impact_job WHERE state = 'queued'", {}));
+    if (number(queued[0][0]) >= kMaxQueued) {
+      return Status::resource_exhausted(
+          fmt::format("{} estimations are waiting already; wait for one to finish or cancel one",
+                      static_cast<int64_t>(number(queued[0][0]))));
+    }
+    const auto seq = static_cast<int64_t>(number(waiting[0][1])) + 1;
+    const std::string id = fmt::format("job-{}", seq);
+    Status st = tx->execute(
+        "INSERT INTO impact_job (seq, id, owner, kind, params, args, data, state, progress, "
+        "stage, created) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, 'queued', ?)",
+        {seq, id, owner, kind, poles_to_json(params).dump(), a.dump(),
+         csv.empty() ? Value{} : Value{csv}, utc_timestamp()});
+    if (st.is_ok()) st = tx->commit();
+    if (st.is_ok()) {
+      wake_.notify_all();
+      return id;
+    }
+    if (attempt >= 4 || st.code() != ErrorCode::kConflict) return st;
   }
-  if (running >= max_running_) {
-    return Status::resource_exhausted(fmt::format(
-        "{} estimations are running already; wait for one to finish or cancel one", running));
-  }
-  auto job = std::make_shared<Job>();
-  job->id = fmt::format("job-{}", next_++);
-  job->owner = owner;
-  job->kind = kind;
-  job->params = std::move(params);
-  job->created = utc_timestamp();
-  jobs_[job->id] = job;
-  threads_[job->id] = std::thread([job, work = std::move(work)] {
-    ImpactProgress progress;
-    progress.report = [job](double share, const std::string& stage) {
-      std::lock_guard l(job->mu);
-      job->progress = share;
-      job->stage = stage;
-    };
-    progress.cancelled = [job] { return job->cancel.load(); };
-    // An exception left in this thread would end the process: the job fails instead.
-    Result<ImpactEstimate> r = [&]() -> Result<ImpactEstimate> {
-      try {
-        return work(progress);
-      } catch (const std::exception& e) {
-        return Status::internal(fmt::format("the estimation failed: {}", e.what()));
+}
+
+Result<std::vector<ImpactJob>> Jobs::read(const std::string& where,
+                                          const std::vector<Value>& params,
+                                          bool with_result) const {
+  if (pool_ == nullptr) return Status::internal("the jobs have no store");
+  auto lease = pool_->lease();
+  POLES_ASSIGN_OR_RETURN(
+      auto rows,
+      lease->query(fmt::format("SELECT {} FROM impact_job {} ORDER BY seq", kColumns, where),
+                   params));
+  std::vector<ImpactJob> out;
+  for (const auto& r : rows) {
+    ImpactJob j;
+    j.id = text(r[0]);
+    j.owner = text(r[1]);
+    j.kind = text(r[2]);
+    const auto p = tj::Json::parse(text(r[3]), nullptr, false);
+    if (p.is_object()) {
+      for (const auto& [k, v] : p.items()) {
+        if (!v.is_string()) continue;
+        if (k == "data") {
+          j.params.data = v.get<std::string>();
+        } else {
+          j.params.values[k] = v.get<std::string>();
+        }
       }
-    }();
-    std::lock_guard l(job->mu);
-    job->finished = utc_timestamp();
-    job->done_at = std::chrono::steady_clock::now();
-    if (r) {
-      job->state = "done";
-      job->progress = 1;
-      job->stage = "done";
-      job->result = std::move(*r);
-    } else {
-      job->state = r.error().code() == ErrorCode::kCancelled ? "cancelled" : "failed";
-      job->error = r.error().message();
     }
-  });
-  return job->id;
-}
-
-std::shared_ptr<Jobs::Job> Jobs::find(const std::string& id, const std::string& owner,
-                                      bool any_owner) const {
-  std::lock_guard lock(mu_);
-  auto it = jobs_.find(id);
-  if (it == jobs_.end() || (!any_owner && it->second->owner != owner)) return nullptr;
-  return it->second;
-}
-
-Result<ImpactJob> Jobs::status(const std::string& id, const std::string& owner, bool any_owner,
-                               bool with_result) const {
-  auto job = find(id, owner, any_owner);
-  if (!job) return Status::not_found(fmt::format("no job '{}'", id));
-  std::lock_guard l(job->mu);
-  ImpactJob j;
-  j.id = job->id;
-  j.kind = job->kind;
-  j.owner = job->owner;
-  j.state = job->state;
-  j.progress = job->progress;
-  j.stage = job->stage;
-  j.created = job->created;
-  if (!job->finished.empty()) j.finished = job->finished;
-  j.params = job->params;
-  if (!job->error.empty()) j.error = job->error;
-  if (with_result && job->state == "done" && job->result) j.result = *job->result;
-  return j;
-}
-
-Status Jobs::cancel(const std::string& id, const std::string& owner, bool any_owner) {
-  auto job = find(id, owner, any_owner);
-  if (!job) return Status::not_found(fmt::format("no job '{}'", id));
-  job->cancel = true;
-  return Status::ok();
-}
-
-ImpactJobList Jobs::list(const std::string& owner, bool any_owner) const {
-  std::vector<std::string> ids;
-  {
-    std::lock_guard lock(mu_);
-    for (const auto& [id, job] : jobs_) {
-      if (any_owner || job->owner == owner) ids.push_back(id);
+    j.state = text(r[4]);
+    if (j.state == "queued") j.state = "running";  // its stage says "queued"
+    j.progress = number(r[5]);
+    j.stage = text(r[6]);
+    j.created = text(r[7]);
+    if (!std::holds_alternative<std::monostate>(r[8])) j.finished = text(r[8]);
+    if (!std::holds_alternative<std::monostate>(r[9])) j.error = text(r[9]);
+    if (with_result && j.state == "done" && !std::holds_alternative<std::monostate>(r[10])) {
+      auto est = read_stored(text(r[10]));
+      if (!est)
+        return Status::internal(
+            fmt::format("job '{}': its stored result does not read "
+                        "back: {}",
+                        j.id, est.error().to_string()));
+      j.result = std::move(*est);
     }
-  }
-  ImpactJobList out;
-  for (const auto& id : ids) {
-    if (auto s = status(id, owner, any_owner, false)) out.items.push_back(std::move(*s));
+    out.push_back(std::move(j));
   }
   return out;
 }
 
+Result<ImpactJob> Jobs::status(const std::string& id, const std::string& owner, bool any_owner,
+                               bool with_result) const {
+  POLES_ASSIGN_OR_RETURN(auto jobs,
+                         any_owner ? read("WHERE id = ?", {id}, with_result)
+                                   : read("WHERE id = ? AND owner = ?", {id, owner}, with_result));
+  if (jobs.empty()) return Status::not_found(fmt::format("no job '{}'", id));
+  return std::move(jobs[0]);
+}
+
+Status Jobs::cancel(const std::string& id, const std::string& owner, bool any_owner) {
+  POLES_ASSIGN_OR_RETURN(auto job, status(id, owner, any_owner, false));
+  auto lease = pool_->lease();
+  POLES_ASSIGN_OR_RETURN(auto tx, lease->begin());
+  // A queued job ends at once; a running one when its runner reads the flag (within a tick).
+  POLES_RETURN_IF_ERROR(tx->execute(
+      "UPDATE impact_job SET cancel = 1, state = CASE WHEN state = 'queued' THEN 'cancelled' "
+      "ELSE state END, finished = CASE WHEN state = 'queued' THEN ? ELSE finished END, error = "
+      "CASE WHEN state = 'queued' THEN ? ELSE error END, data = CASE WHEN state = 'queued' THEN "
+      "NULL ELSE data END WHERE id = ?",
+      {utc_timestamp(), std::string("cancelled before it started"), job.id}));
+  POLES_RETURN_IF_ERROR(tx->commit());
+  std::lock_guard lock(mu_);
+  if (auto it = local_.find(id); it != local_.end()) it->second->cancel = true;
+  return Status::ok();
+}
+
+Result<ImpactJobList> Jobs::list(const std::string& owner, bool any_owner) const {
+  POLES_ASSIGN_OR_RETURN(auto jobs,
+                         any_owner ? read("", {}, false) : read("WHERE owner = ?", {owner}, false));
+  return ImpactJobList{std::move(jobs)};
+}
+
 Result<ImpactEstimate> Jobs::result(const std::string& id, const std::string& owner,
                                     bool any_owner) const {
-  auto job = find(id, owner, any_owner);
-  if (!job) return Status::not_found(fmt::format("no job '{}'", id));
-  std::lock_guard l(job->mu);
-  if (job->state != "done" || !job->result)
-    return Status::precondition_failed(fmt::format("job '{}' is {}", id, job->state));
-  return *job->result;
+  POLES_ASSIGN_OR_RETURN(auto job, status(id, owner, any_owner, true));
+  if (job.state != "done" || !job.result)
+    return Status::precondition_failed(fmt::format("job '{}' is {}", id, job.state));
+  return std::move(*job.result);
+}
+
+Result<std::map<std::string, int>> Jobs::counts() const {
+  if (pool_ == nullptr) return Status::internal("the jobs have no store");
+  auto lease = pool_->lease();
+  POLES_ASSIGN_OR_RETURN(auto rows,
+                         lease->query("SELECT state, count(*) FROM impact_job GROUP BY state", {}));
+  std::map<std::string, int> out{
+      {"queued", 0}, {"running", 0}, {"done", 0}, {"failed", 0}, {"cancelled", 0}};
+  for (const auto& r : rows) out[text(r[0])] = static_cast<int>(number(r[1]));
+  return out;
 }
 
 }  // namespace poles::app

@@ -315,6 +315,9 @@ bool fits(const Json& j) {
   }
 }
 
+// Set while from_stored_json reads: null stands for a number that was not finite.
+inline thread_local bool reading_stored = false;
+
 template <class T>
 void read(const Json& j, T& out, const std::string& field, std::vector<FieldError>& errors) {
   using U = std::remove_cv_t<T>;
@@ -328,6 +331,10 @@ void read(const Json& j, T& out, const std::string& field, std::vector<FieldErro
     if (!fits<U>(j)) return type_error(errors, field, j, "is out of range");
     out = j.get<U>();
   } else if constexpr (std::is_floating_point_v<U>) {
+    if (j.is_null() && reading_stored) {  // written for a value that was not finite
+      out = std::numeric_limits<U>::quiet_NaN();
+      return;
+    }
     if (!j.is_number()) return type_error(errors, field, j, "must be a number");
     out = j.get<U>();
   } else if constexpr (std::is_same_v<U, std::string>) {
@@ -408,6 +415,16 @@ Result<T> from_json(const Json& j) {
   detail::read(j, out, "", errors);
   if (errors.size() > kMaxBodyErrors) errors.resize(kMaxBodyErrors);
   if (!errors.empty()) return Status::bad_input(std::move(errors));
+  return out;
+}
+
+// Reads back what to_json wrote and the program stored (a job's result): as from_json, except
+// that null in a number's place is NaN (to_json writes a number that is not finite as null).
+template <class T>
+Result<T> from_stored_json(const Json& j) {
+  detail::reading_stored = true;
+  auto out = from_json<T>(j);
+  detail::reading_stored = false;
   return out;
 }
 

@@ -2297,6 +2297,79 @@ TEST_P(HttpTest, AccessLogIsJsonLinesWithoutSecrets) {
   EXPECT_EQ(messages, 1) << out;
 }
 
+// Two servers on one store (issue #25: several `poles serve` behind one proxy, no shared memory):
+// a login on one works on the other; a write through one is read through the other at once, and
+// the other's cached answer is not served after it; a job started on one is followed and
+// cancelled through the other (jobs are rows of the store, run by whichever server claims them).
+TEST_P(HttpTest, TwoServersShareOneStore) {
+  Config cfg;
+  cfg.db = url_;
+  cfg.port = 0;
+  cfg.threads = 8;
+  auto second = Server::create(cfg);
+  ASSERT_TRUE(second.has_value()) << second.error().to_string();
+  auto port2 = (*second)->bind();
+  ASSERT_TRUE(port2.has_value());
+  std::thread runner([&] { (*second)->run(); });
+  struct Stop {
+    Server* s;
+    std::thread* t;
+    ~Stop() {
+      s->stop();
+      t->join();
+    }
+  } stop{second->get(), &runner};
+  testing::HttpClient a("127.0.0.1", port_, 30), b("127.0.0.1", *port2, 30);
+
+  auto login =
+      a.Post("/api/v1/login", {}, R"({"name":"state-user","password":"correct horse battery"})");
+  ASSERT_EQ(login->status, 200);
+  const std::string set_cookie = login->get_header_value("Set-Cookie");
+  const Headers session = {{"Cookie", set_cookie.substr(0, set_cookie.find(';'))}};
+  auto me = b.Get("/api/v1/me", session);
+  ASSERT_EQ(me->status, 200) << me->body;
+  EXPECT_EQ(Json::parse(me->body)["user"]["name"], "state-user");
+
+  const Headers state = auth(Role::kState);
+  ASSERT_EQ(b.Get("/api/v1/organisation?limit=5", state)->status, 200);
+  EXPECT_EQ(b.Get("/api/v1/organisation?limit=5", state)->get_header_value("X-Cache"), "hit");
+  ASSERT_EQ(
+      a.Post("/api/v1/organisation", state, R"({"id":"a0","name":"Zéro","kind":"other"})")->status,
+      201);
+  auto after = b.Get("/api/v1/organisation?limit=5", state);
+  EXPECT_EQ(after->get_header_value("X-Cache"), "") << "the second server served its old answer";
+  EXPECT_EQ(Json::parse(after->body)["items"][0]["id"], "a0");
+  EXPECT_EQ(b.Get("/api/v1/organisation/a0", state)->status, 200);
+
+  // A long estimation (200 units, 20,000 bootstrap draws), started on the first server.
+  std::string csv = "unit,year,first,y\n";
+  for (int u = 1; u <= 200; ++u) {
+    const int g = u <= 70 ? 0 : u <= 140 ? 2003 : 2004;
+    for (int t = 2001; t <= 2005; ++t)
+      csv += fmt::format("{},{},{},{}\n", u, t, g, 0.1 * u + 0.2 * (t - 2001) + 0.01 * (u % 7));
+  }
+  const Json body{{"csv", csv},     {"outcome", "y"},   {"unit", "unit"},
+                  {"time", "year"}, {"group", "first"}, {"bootstrap", 20000}};
+  const Headers evaluator = auth(Role::kEvaluator);
+  auto started = a.Post("/api/v1/impact/jobs", evaluator, body.dump());
+  ASSERT_EQ(started->status, 202) << started->body;
+  const std::string id = Json::parse(started->body)["id"];
+  auto followed = b.Get("/api/v1/impact/jobs/" + id, evaluator);
+  ASSERT_EQ(followed->status, 200) << followed->body;
+  EXPECT_EQ(Json::parse(followed->body)["state"], "running");
+  const Json listed = Json::parse(b.Get("/api/v1/impact/jobs", evaluator)->body);
+  ASSERT_EQ(listed["items"].size(), 1u);
+  EXPECT_EQ(listed["items"][0]["id"], id);
+  ASSERT_EQ(b.request("DELETE", "/api/v1/impact/jobs/" + id, evaluator)->status, 202);
+  Json job;
+  for (int i = 0; i < 150; ++i) {
+    job = Json::parse(a.Get("/api/v1/impact/jobs/" + id, evaluator)->body);
+    if (job["state"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(job["state"], "cancelled") << job.dump();
+}
+
 POLES_BOTH_BACKENDS(HttpTest);
 
 }  // namespace

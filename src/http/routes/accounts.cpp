@@ -223,10 +223,11 @@ std::vector<Metrics::Sample> gauges(Services& s, store::Store& store) {
     add("poles_cache_bytes", "Bytes of those answers and their keys", "gauge",
         static_cast<double>(bytes));
   }
-  std::map<std::string, int> jobs{{"running", 0}, {"done", 0}, {"failed", 0}, {"cancelled", 0}};
-  for (const auto& j : s.jobs.list("", true).items) ++jobs[j.state];
-  for (const auto& [state, n] : jobs)
-    add("poles_jobs", "Impact estimation jobs held, by state", "gauge", n, {{"state", state}});
+  if (auto jobs = s.jobs.counts()) {
+    for (const auto& [state, n] : *jobs)
+      add("poles_jobs", "Impact estimation jobs in the store (every server's), by state", "gauge",
+          n, {{"state", state}});
+  }
   const auto snap = s.snapshots.stats();
   add("poles_snapshot_loads_total", "Snapshots loaded from the store (a load follows each change)",
       "counter", static_cast<double>(snap.loads));

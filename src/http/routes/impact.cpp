@@ -4,6 +4,7 @@
 #include "app/impact.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <sstream>
 
@@ -68,6 +69,25 @@ bool sees_all(const Ctx& c) { return c.user().role == app::Role::kAdmin; }
 }  // namespace
 
 void add_impact_routes(Router& r, Services& s) {
+  // What runs a job, in whichever server claims it: the store's panel as this server reads it
+  // now, or the CSV sent with the job.
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  s.jobs.attach(
+      *s.pool,
+      [&s](const app::Params& raw, const std::string& csv,
+           const app::ImpactProgress& progress) -> Result<app::ImpactEstimate> {
+        POLES_ASSIGN_OR_RETURN(auto args, app::parse(app::impact_params(), raw));
+        if (!csv.empty()) {
+          std::istringstream in(csv);
+          POLES_ASSIGN_OR_RETURN(auto frame, impact::read_csv(in, "csv"));
+          return app::impact_estimate(frame, args, &progress);
+        }
+        auto lease = s.pool->lease();
+        POLES_ASSIGN_OR_RETURN(auto snap, s.snapshots.get(*lease));
+        return app::impact_from_store(*snap, args, &progress);
+      },
+      fmt::format("{}:{}", host, ::getpid()));
   const auto may_evaluate = [](RouteBuilder b) { return b.may(app::Op::kRead, "impact_study"); };
   may_evaluate(
       r.post("/api/v1/impact/jobs", "Start an impact estimation; 202 with the job id", "impact"))
@@ -110,23 +130,8 @@ void add_impact_routes(Router& r, Services& s) {
         }
         if (!errors.empty()) return c.fail(Status::bad_input(std::move(errors)));
         app::ImpactJobParams shown{args->values(), csv.empty() ? "store" : "csv"};
-        app::Jobs::Work work;
-        if (!csv.empty()) {
-          work = [csv = std::move(csv), args = *args](
-                     const app::ImpactProgress& progress) -> Result<app::ImpactEstimate> {
-            std::istringstream in(csv);
-            auto frame = impact::read_csv(in, "csv");
-            if (!frame) return frame.error();
-            return app::impact_estimate(*frame, args, &progress);
-          };
-        } else {
-          auto snap = c.snapshot();
-          if (!snap) return c.fail(snap.error());
-          work = [snap = *snap, args = *args](const app::ImpactProgress& progress) {
-            return app::impact_from_store(*snap, args, &progress);
-          };
-        }
-        auto id = s.jobs.start(c.user().name, "impact", std::move(shown), std::move(work));
+        // Queued in the store with what it was given: any server runs it (app/jobs.h).
+        auto id = s.jobs.start(c.user().name, "impact", std::move(shown), raw, csv);
         if (!id) return c.fail(id.error());
         c.res.set_header("Location", "/api/v1/impact/jobs/" + *id);
         c.reply(202, JobStarted{*id, "running", "/api/v1/impact/jobs/" + *id});
@@ -134,7 +139,11 @@ void add_impact_routes(Router& r, Services& s) {
   may_evaluate(r.get("/api/v1/impact/jobs",
                      "The impact jobs of the caller (all jobs for an administrator)", "impact"))
       .returns<app::ImpactJobList>()
-      .handle([&s](Ctx& c) { c.reply(200, s.jobs.list(c.user().name, sees_all(c))); });
+      .handle([&s](Ctx& c) {
+        auto list = s.jobs.list(c.user().name, sees_all(c));
+        if (!list) return c.fail(list.error());
+        c.reply(200, *list);
+      });
   may_evaluate(r.get("/api/v1/impact/jobs/{id}",
                      "A job's state and progress, with its result once done", "impact"))
       .returns<app::ImpactJob>()
