@@ -1,6 +1,5 @@
 #include "app/jobs.h"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -36,12 +35,11 @@ tj::Json poles_json_schema(const ImpactJobParams*, tj::Schemas& s) {
 namespace {
 
 constexpr auto kTick = std::chrono::milliseconds(500);
-// A running job whose heartbeat is older than this: its server is gone.
-constexpr auto kStale = std::chrono::seconds(60);
-
-std::string timestamp_at(std::chrono::system_clock::time_point t) {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(t)));
-}
+// A running job whose heartbeat is older than this (seconds, on the database's clock): its server
+// is gone.
+constexpr int kStaleSeconds = 60;
+// Claims of one job: past them, a job that keeps losing its server (one it may crash) fails.
+constexpr int kMaxAttempts = 3;
 
 std::string text(const Value& v) {
   if (const auto* s = std::get_if<std::string>(&v)) return *s;
@@ -54,6 +52,32 @@ double number(const Value& v) {
   if (const auto* d = std::get_if<double>(&v)) return *d;
   if (const auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
   return 0;
+}
+
+// "job-12" -> 12; 0 for anything else (no job has it).
+int64_t seq_of(const std::string& id) {
+  if (!id.starts_with("job-") || id.size() > 22) return 0;
+  int64_t seq = 0;
+  for (size_t i = 4; i < id.size(); ++i) {
+    if (id[i] < '0' || id[i] > '9') return 0;
+    seq = seq * 10 + (id[i] - '0');
+  }
+  return seq;
+}
+
+std::string id_of(const Value& seq) { return fmt::format("job-{}", text(seq)); }
+
+// The database's clock as "YYYY-MM-DDTHH:MM:SSZ", `offset` seconds from now: every server
+// compares heartbeats on one clock, whatever its own says.
+std::string db_now(store::Store& s, int offset = 0) {
+  const std::string sql =
+      s.backend() == store::Backend::kSqlite
+          ? "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ? || ' seconds')"
+          : "SELECT to_char((now() AT TIME ZONE 'UTC') + make_interval(secs => CAST(? AS "
+            "INTEGER)), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+  auto r = s.query(sql, {std::to_string(offset)});
+  if (!r || r->empty()) return utc_timestamp();
+  return text((*r)[0][0]);
 }
 
 // A result as the store keeps it: the estimator's member by name (the API's JSON of an estimate
@@ -74,38 +98,43 @@ Result<ImpactEstimate> read_stored(const std::string& text) {
   const auto j = tj::Json::parse(text, nullptr, false);
   if (j.is_discarded()) return Status::internal("not JSON");
   POLES_ASSIGN_OR_RETURN(auto s, tj::from_stored_json<StoredEstimate>(j));
-  return ImpactEstimate{std::move(s.did), std::move(s.ols), std::move(s.event),
-                        std::move(s.match)};
+  return ImpactEstimate{std::move(s.did), std::move(s.ols), std::move(s.event), std::move(s.match)};
 }
 
 constexpr const char* kColumns =
-    "id, owner, kind, params, state, progress, stage, created, finished, error, result";
+    "seq, owner, kind, params, state, progress, stage, created, finished, error, result";
 
 }  // namespace
 
 // A job running in this server: what its runner reports, and whether to stop.
 struct Jobs::Local {
   std::string id;
+  int64_t seq = 0;
   std::mutex mu;
   double progress = 0;
   std::string stage = "started";
   std::atomic<bool> cancel{false};
+  std::atomic<bool> lost{false};  // another server has it now: its end is not ours to write
   std::atomic<bool> done{false};
 };
 
 Jobs::Jobs(int max_running, std::chrono::minutes keep) : max_running_(max_running), keep_(keep) {}
 
 Jobs::~Jobs() {
+  stop();
+  if (dispatcher_.joinable()) dispatcher_.join();
+  for (auto& [id, t] : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void Jobs::stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
     for (auto& [id, job] : local_) job->cancel = true;
   }
   wake_.notify_all();
-  if (dispatcher_.joinable()) dispatcher_.join();
-  for (auto& [id, t] : threads_) {
-    if (t.joinable()) t.join();
-  }
 }
 
 void Jobs::attach(StorePool& pool, Runner runner, std::string worker) {
@@ -146,8 +175,7 @@ void Jobs::flush() {
       if (!job->done) running.push_back(job);
   }
   auto lease = pool_->lease();
-  const auto now = std::chrono::system_clock::now();
-  const std::string beat = timestamp_at(now);
+  const std::string now = db_now(*lease);
   auto tx = lease->begin();
   if (!tx) return;
   for (const auto& job : running) {
@@ -158,23 +186,35 @@ void Jobs::flush() {
       progress = job->progress;
       stage = job->stage;
     }
+    const int64_t before = (*tx)->changes();
     (void)(*tx)->execute(
-        "UPDATE impact_job SET progress = ?, stage = ?, heartbeat = ? WHERE id = ? AND "
-        "state = 'running'",
-        {progress, stage, beat, job->id});
-    if (auto r = (*tx)->query("SELECT cancel FROM impact_job WHERE id = ?", {job->id});
+        "UPDATE impact_job SET progress = ?, stage = ?, heartbeat = ? WHERE seq = ? AND "
+        "state = 'running' AND worker = ?",
+        {progress, stage, now, job->seq, worker_});
+    if ((*tx)->changes() == before) {
+      // Queued again (this server was taken for gone) or ended by another: stop here.
+      job->lost = true;
+      job->cancel = true;
+      continue;
+    }
+    if (auto r = (*tx)->query("SELECT cancel FROM impact_job WHERE seq = ?", {job->seq});
         r && !r->empty() && number((*r)[0][0]) != 0) {
       job->cancel = true;
     }
   }
-  // Jobs of a server that stopped beating: queued again, for whichever server is free.
+  // Jobs of a server that stopped beating: queued again for whichever server is free, unless
+  // they lost their server kMaxAttempts times already (a job that crashes its server).
   (void)(*tx)->execute(
-      "UPDATE impact_job SET state = 'queued', worker = NULL, progress = 0, stage = 'queued' "
-      "WHERE state = 'running' AND heartbeat < ?",
-      {timestamp_at(now - kStale)});
+      "UPDATE impact_job SET state = CASE WHEN attempts >= ? THEN 'failed' ELSE 'queued' END, "
+      "error = CASE WHEN attempts >= ? THEN ? ELSE error END, finished = CASE WHEN attempts >= ? "
+      "THEN ? ELSE finished END, worker = NULL, progress = 0, stage = 'queued' WHERE state = "
+      "'running' AND heartbeat < ?",
+      {int64_t{kMaxAttempts}, int64_t{kMaxAttempts},
+       std::string("the servers running it stopped while it ran, three times"),
+       int64_t{kMaxAttempts}, now, db_now(*lease, -kStaleSeconds)});
   (void)(*tx)->execute(
       "DELETE FROM impact_job WHERE state IN ('done', 'failed', 'cancelled') AND finished < ?",
-      {timestamp_at(now - keep_)});
+      {db_now(*lease, -static_cast<int>(keep_.count() * 60))});
   if (auto st = (*tx)->commit(); !st.is_ok()) spdlog::warn("impact jobs: {}", st.message());
 }
 
@@ -185,20 +225,22 @@ Status Jobs::claim() {
       if (stopping_ || static_cast<int>(local_.size()) >= max_running_) return Status::ok();
     }
     auto lease = pool_->lease();
+    const std::string now = db_now(*lease);
     POLES_ASSIGN_OR_RETURN(auto tx, lease->begin());
     // One UPDATE takes the oldest queued job; a server that lost the race to another finds the
     // row no longer queued and updates nothing.
     POLES_ASSIGN_OR_RETURN(
         auto rows,
         tx->query("UPDATE impact_job SET state = 'running', worker = ?, heartbeat = ?, "
-                  "stage = 'started' WHERE id = (SELECT id FROM impact_job WHERE state = "
-                  "'queued' ORDER BY seq LIMIT 1) AND state = 'queued' RETURNING id, args, data, "
-                  "cancel",
-                  {worker_, timestamp_at(std::chrono::system_clock::now())}));
+                  "stage = 'started', attempts = attempts + 1 WHERE seq = (SELECT seq FROM "
+                  "impact_job WHERE state = 'queued' ORDER BY seq LIMIT 1) AND state = 'queued' "
+                  "RETURNING seq, args, data, cancel",
+                  {worker_, now}));
     POLES_RETURN_IF_ERROR(tx->commit());
     if (rows.empty()) return Status::ok();
     auto job = std::make_shared<Local>();
-    job->id = text(rows[0][0]);
+    job->seq = static_cast<int64_t>(number(rows[0][0]));
+    job->id = id_of(rows[0][0]);
     job->cancel = number(rows[0][3]) != 0;
     Params args;
     const auto j = tj::Json::parse(text(rows[0][1]), nullptr, false);
@@ -207,6 +249,8 @@ Status Jobs::claim() {
         if (v.is_string()) args[k] = v.get<std::string>();
     }
     std::lock_guard lock(mu_);
+    // Claimed while the server began to stop: it runs only to be put back at once.
+    if (stopping_) job->cancel = true;
     local_[job->id] = job;
     threads_[job->id] = std::thread(
         [this, job, args = std::move(args), csv = text(rows[0][2])] { run(job, args, csv); });
@@ -234,31 +278,38 @@ void Jobs::run(std::shared_ptr<Local> job, Params args, std::string csv) {
     std::lock_guard lock(mu_);
     requeue = stopping_ && !r && r.error().code() == ErrorCode::kCancelled;
   }
-  auto lease = pool_->lease();
   Status st = Status::ok();
-  if (auto tx = lease->begin(); tx) {
-    if (requeue) {
-      // The server stops: another (or this one, restarted) runs the job again, unless its
-      // owner asked to stop it meanwhile.
-      st = (*tx)->execute(
-          "UPDATE impact_job SET state = CASE WHEN cancel = 0 THEN 'queued' ELSE 'cancelled' "
-          "END, worker = NULL, progress = 0, stage = 'queued', finished = CASE WHEN cancel = 0 "
-          "THEN NULL ELSE ? END, error = CASE WHEN cancel = 0 THEN NULL ELSE ? END WHERE id = ?",
-          {utc_timestamp(), std::string("cancelled"), job->id});
-    } else if (r) {
-      st = (*tx)->execute(
-          "UPDATE impact_job SET state = 'done', progress = 1, stage = 'done', finished = ?, "
-          "result = ?, data = NULL WHERE id = ?",
-          {utc_timestamp(), stored(*r), job->id});
+  if (!job->lost) {
+    auto lease = pool_->lease();
+    const std::string now = db_now(*lease);
+    // Every write names this server: a job another server holds now is not touched.
+    if (auto tx = lease->begin(); tx) {
+      if (requeue) {
+        // The server stops: another (or this one, restarted) runs the job again, unless its
+        // owner asked to stop it meanwhile.
+        st = (*tx)->execute(
+            "UPDATE impact_job SET state = CASE WHEN cancel = 0 THEN 'queued' ELSE 'cancelled' "
+            "END, worker = NULL, progress = 0, stage = 'queued', attempts = CASE WHEN cancel = 0 "
+            "THEN attempts - 1 ELSE attempts END, finished = CASE WHEN cancel = 0 THEN NULL ELSE "
+            "? END, error = CASE WHEN cancel = 0 THEN NULL ELSE ? END WHERE seq = ? AND worker = "
+            "? AND state = 'running'",
+            {now, std::string("cancelled"), job->seq, worker_});
+      } else if (r) {
+        st = (*tx)->execute(
+            "UPDATE impact_job SET state = 'done', progress = 1, stage = 'done', finished = ?, "
+            "result = ?, data = NULL WHERE seq = ? AND worker = ? AND state = 'running'",
+            {now, stored(*r), job->seq, worker_});
+      } else {
+        st = (*tx)->execute(
+            "UPDATE impact_job SET state = ?, finished = ?, error = ?, data = NULL WHERE seq = ? "
+            "AND worker = ? AND state = 'running'",
+            {std::string(r.error().code() == ErrorCode::kCancelled ? "cancelled" : "failed"), now,
+             r.error().message(), job->seq, worker_});
+      }
+      if (st.is_ok()) st = (*tx)->commit();
     } else {
-      st = (*tx)->execute(
-          "UPDATE impact_job SET state = ?, finished = ?, error = ?, data = NULL WHERE id = ?",
-          {std::string(r.error().code() == ErrorCode::kCancelled ? "cancelled" : "failed"),
-           utc_timestamp(), r.error().message(), job->id});
+      st = tx.error();
     }
-    if (st.is_ok()) st = (*tx)->commit();
-  } else {
-    st = tx.error();
   }
   if (!st.is_ok())
     spdlog::error("impact job {}: its end was not recorded: {}", job->id, st.message());
@@ -273,33 +324,26 @@ Result<std::string> Jobs::start(const std::string& owner, const std::string& kin
   tj::Json a = tj::Json::object();
   for (const auto& [k, v] : args) a[k] = v;
   auto lease = pool_->lease();
-  // Numbered in the store (job-1, job-2, …): two servers may draw the same number at once,
-  // the second insert then fails on the unique number and is tried again.
-  for (int attempt = 0;; ++attempt) {
-    POLES_ASSIGN_OR_RETURN(auto tx, lease->begin());
-    POLES_ASSIGN_OR_RETURN(auto waiting,
-                           tx->query("SELECT count(*), coalesce(max(seq), 0) FROM impact_job", {}));
-    POLES_ASSIGN_OR_RETURN(auto queued,
-                           tx->query("SELECT count(*) FROM impact_job WHERE state = 'queued'", {}));
-    if (number(queued[0][0]) >= kMaxQueued) {
-      return Status::resource_exhausted(
-          fmt::format("{} estimations are waiting already; wait for one to finish or cancel one",
-                      static_cast<int64_t>(number(queued[0][0]))));
-    }
-    const auto seq = static_cast<int64_t>(number(waiting[0][1])) + 1;
-    const std::string id = fmt::format("job-{}", seq);
-    Status st = tx->execute(
-        "INSERT INTO impact_job (seq, id, owner, kind, params, args, data, state, progress, "
-        "stage, created) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, 'queued', ?)",
-        {seq, id, owner, kind, poles_to_json(params).dump(), a.dump(),
-         csv.empty() ? Value{} : Value{csv}, utc_timestamp()});
-    if (st.is_ok()) st = tx->commit();
-    if (st.is_ok()) {
-      wake_.notify_all();
-      return id;
-    }
-    if (attempt >= 4 || st.code() != ErrorCode::kConflict) return st;
+  const std::string now = db_now(*lease);
+  POLES_ASSIGN_OR_RETURN(auto tx, lease->begin());
+  POLES_ASSIGN_OR_RETURN(auto queued,
+                         tx->query("SELECT count(*) FROM impact_job WHERE state = 'queued'", {}));
+  if (number(queued[0][0]) >= kMaxQueued) {
+    return Status::resource_exhausted(
+        fmt::format("{} estimations are waiting already; wait for one to finish or cancel one",
+                    static_cast<int64_t>(number(queued[0][0]))));
   }
+  // Numbered by the store (an AUTOINCREMENT or a sequence): an id is never used twice.
+  POLES_ASSIGN_OR_RETURN(
+      auto rows,
+      tx->query("INSERT INTO impact_job (owner, kind, params, args, data, state, progress, "
+                "stage, created) VALUES (?, ?, ?, ?, ?, 'queued', 0, 'queued', ?) RETURNING seq",
+                {owner, kind, poles_to_json(params).dump(), a.dump(),
+                 csv.empty() ? Value{} : Value{csv}, now}));
+  POLES_RETURN_IF_ERROR(tx->commit());
+  if (rows.empty()) return Status::internal("the job was not numbered");
+  wake_.notify_all();
+  return id_of(rows[0][0]);
 }
 
 Result<std::vector<ImpactJob>> Jobs::read(const std::string& where,
@@ -314,7 +358,7 @@ Result<std::vector<ImpactJob>> Jobs::read(const std::string& where,
   std::vector<ImpactJob> out;
   for (const auto& r : rows) {
     ImpactJob j;
-    j.id = text(r[0]);
+    j.id = id_of(r[0]);
     j.owner = text(r[1]);
     j.kind = text(r[2]);
     const auto p = tj::Json::parse(text(r[3]), nullptr, false);
@@ -338,10 +382,8 @@ Result<std::vector<ImpactJob>> Jobs::read(const std::string& where,
     if (with_result && j.state == "done" && !std::holds_alternative<std::monostate>(r[10])) {
       auto est = read_stored(text(r[10]));
       if (!est)
-        return Status::internal(
-            fmt::format("job '{}': its stored result does not read "
-                        "back: {}",
-                        j.id, est.error().to_string()));
+        return Status::internal(fmt::format("job '{}': its stored result does not read back: {}",
+                                            j.id, est.error().to_string()));
       j.result = std::move(*est);
     }
     out.push_back(std::move(j));
@@ -351,9 +393,10 @@ Result<std::vector<ImpactJob>> Jobs::read(const std::string& where,
 
 Result<ImpactJob> Jobs::status(const std::string& id, const std::string& owner, bool any_owner,
                                bool with_result) const {
-  POLES_ASSIGN_OR_RETURN(auto jobs,
-                         any_owner ? read("WHERE id = ?", {id}, with_result)
-                                   : read("WHERE id = ? AND owner = ?", {id, owner}, with_result));
+  const int64_t seq = seq_of(id);
+  POLES_ASSIGN_OR_RETURN(
+      auto jobs, any_owner ? read("WHERE seq = ?", {seq}, with_result)
+                           : read("WHERE seq = ? AND owner = ?", {seq, owner}, with_result));
   if (jobs.empty()) return Status::not_found(fmt::format("no job '{}'", id));
   return std::move(jobs[0]);
 }
@@ -361,17 +404,18 @@ Result<ImpactJob> Jobs::status(const std::string& id, const std::string& owner, 
 Status Jobs::cancel(const std::string& id, const std::string& owner, bool any_owner) {
   POLES_ASSIGN_OR_RETURN(auto job, status(id, owner, any_owner, false));
   auto lease = pool_->lease();
+  const std::string now = db_now(*lease);
   POLES_ASSIGN_OR_RETURN(auto tx, lease->begin());
   // A queued job ends at once; a running one when its runner reads the flag (within a tick).
   POLES_RETURN_IF_ERROR(tx->execute(
       "UPDATE impact_job SET cancel = 1, state = CASE WHEN state = 'queued' THEN 'cancelled' "
       "ELSE state END, finished = CASE WHEN state = 'queued' THEN ? ELSE finished END, error = "
       "CASE WHEN state = 'queued' THEN ? ELSE error END, data = CASE WHEN state = 'queued' THEN "
-      "NULL ELSE data END WHERE id = ?",
-      {utc_timestamp(), std::string("cancelled before it started"), job.id}));
+      "NULL ELSE data END WHERE seq = ? AND owner = ?",
+      {now, std::string("cancelled before it started"), seq_of(job.id), job.owner}));
   POLES_RETURN_IF_ERROR(tx->commit());
   std::lock_guard lock(mu_);
-  if (auto it = local_.find(id); it != local_.end()) it->second->cancel = true;
+  if (auto it = local_.find(job.id); it != local_.end()) it->second->cancel = true;
   return Status::ok();
 }
 

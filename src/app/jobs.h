@@ -62,8 +62,10 @@ POLES_JSON(ImpactJobList, items)
 // queued jobs while it has a free slot (`max_running` each) and runs them, writing their
 // progress and a heartbeat every half second and reading whether someone asked them to stop; any
 // server shows a job, cancels it (the flag its runner reads) and returns its result. A running
-// job whose heartbeat is older than a minute (its server died) is queued again, as are the jobs
-// of a server that stops. Finished jobs are deleted `keep` after they finished.
+// job whose heartbeat is older than a minute on the database's clock (its server died) is queued
+// again, three claims at most; so are the jobs of a server that stops. Every write of a runner
+// names its server: a job another server took over is not touched. Ids are "job-<n>", numbered
+// by the store and never reused. Finished jobs are deleted `keep` after they finished.
 class Jobs {
  public:
   // Runs one job from what was stored with it: its arguments (name -> text) and the CSV sent
@@ -78,6 +80,9 @@ class Jobs {
   // Starts the dispatcher on `pool` (REQUIRES: before any other call; the pool outlives this).
   // `worker` names this server in the rows it claims.
   void attach(StorePool& pool, Runner runner, std::string worker);
+  // Claims no more jobs, and asks those running here to stop: they are queued again for
+  // another server (or this one, restarted). Thread-safe; the destructor calls it.
+  void stop();
 
   // Queues a job owned by `owner`; ResourceExhausted when `max_queued` wait already.
   Result<std::string> start(const std::string& owner, const std::string& kind,

@@ -246,7 +246,10 @@ void add_config(CLI::App& app, CommandContext& ctx) {
               << fmt::format("  secure cookies    {}\n",
                              c.secure_cookies ? "always" : "on requests through https proxies")
               << fmt::format("  public url        {}\n",
-                             c.public_url.empty() ? "(http://listen address)" : c.public_url)
+                             c.public_url.empty()
+                                 ? "not set: the portal's links will name the listen address; "
+                                   "set public_url to the address the public uses"
+                                 : c.public_url)
               << fmt::format("  logs              {}, level {}, access log {}\n", c.log_format,
                              c.log_level, c.access_log ? "on" : "off")
               << fmt::format("  metrics           {}\n",

@@ -422,10 +422,11 @@ Result<T> from_json(const Json& j) {
 // that null in a number's place is NaN (to_json writes a number that is not finite as null).
 template <class T>
 Result<T> from_stored_json(const Json& j) {
-  detail::reading_stored = true;
-  auto out = from_json<T>(j);
-  detail::reading_stored = false;
-  return out;
+  struct Reading {
+    Reading() { detail::reading_stored = true; }
+    ~Reading() { detail::reading_stored = false; }
+  } reading;
+  return from_json<T>(j);
 }
 
 }  // namespace poles::tj

@@ -129,6 +129,16 @@ bool ProxyNetwork::contains(const boost::asio::ip::address& a) const {
 
 namespace {
 
+// postgresql://user:secret@host/db, or ?password=…: a password written in the URL.
+bool store_url_has_password(const std::string& url) {
+  if (!url.starts_with("postgresql://") && !url.starts_with("postgres://")) return false;
+  const std::string rest = url.substr(url.find("://") + 3);
+  const std::string authority = rest.substr(0, rest.find('/'));
+  const auto at = authority.rfind('@');
+  return (at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos) ||
+         url.find("password=") != std::string::npos;
+}
+
 // A secret named by a file of the configuration (its first line, without the line end) or taken
 // from an environment variable.
 std::optional<std::string> read_secret(const std::string& file, std::string* why) {
@@ -336,8 +346,22 @@ Status load_settings(const std::string& path, Settings& settings) {
   }
   // Secrets from the environment when the file names none.
   if (config.metrics_token.empty()) {
-    if (const char* v = std::getenv("POLES_METRICS_TOKEN"); v != nullptr && *v != '\0')
-      config.metrics_token = v;
+    if (const char* v = std::getenv("POLES_METRICS_TOKEN"); v != nullptr && *v != '\0') {
+      if (std::string_view(v).size() < 16) {
+        errors.push_back(FieldError{"environment", 0, 0, "POLES_METRICS_TOKEN", "",
+                                    "holds fewer than 16 characters: a secret that short could "
+                                    "be guessed"});
+      } else {
+        config.metrics_token = v;
+      }
+    }
+  }
+  // A password in the store's URL would be shown by `config check` and passed on pg_dump's
+  // command line: it belongs in password_file.
+  if (store_url_has_password(settings.store_url)) {
+    section = "store";
+    error(*doc["store"]["url"].node(), "url", "(not shown)",
+          "holds a password: give it in password_file (or $PGPASSWORD, ~/.pgpass)");
   }
   if (!errors.empty()) return Status::bad_input(std::move(errors));
   return Status::ok();

@@ -211,7 +211,7 @@ class Session : public std::enable_shared_from_this<Session> {
     try {
       admission_ = srv_.dispatcher.admit(req_);
     } catch (const std::exception& e) {
-      spdlog::error("request {} {} {}: admission failed: {}", req_.id, req_.method, req_.target,
+      spdlog::error("request {} {} {}: admission failed: {}", req_.id, req_.method, req_.path,
                     e.what());
       return early(500, "an internal error occurred; it has been logged");
     }
@@ -269,7 +269,7 @@ class Session : public std::enable_shared_from_this<Session> {
     try {
       srv_.dispatcher.handle(req_, admission_, r);
     } catch (const std::exception& e) {
-      spdlog::error("request {} {} {}: {}", req_.id, req_.method, req_.target, e.what());
+      spdlog::error("request {} {} {}: {}", req_.id, req_.method, req_.path, e.what());
       r = Response{};
       problem(r, 500, "an internal error occurred; it has been logged");
     }

@@ -112,7 +112,11 @@ void log_access(const AccessRecord& r) {
                         {"client", r.client}};
     logger->info(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
-    logger->info("{} {} {} {} {:.1f} ms {} B user={} client={}", r.id, r.method, r.path, r.status,
+    // A decoded path may hold a line break (%0A): it would forge a line of the log.
+    std::string path(r.path);
+    for (char& ch : path)
+      if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = '?';
+    logger->info("{} {} {} {} {:.1f} ms {} B user={} client={}", r.id, r.method, path, r.status,
                  r.seconds * 1e3, r.bytes, r.user.empty() ? "-" : r.user, r.client);
   }
 }

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/ip/address.hpp>
 #include <mutex>
 #include <unordered_map>
@@ -121,10 +122,19 @@ void Server::Impl::forwarded(Request& req) const {
 }
 
 void Server::Impl::finished(const Request& req, int status, uint64_t bytes, double seconds) {
-  services.metrics.request(req.route, req.method.empty() ? "-" : req.method, status, seconds);
+  // The method as a label: one of HTTP's, or "other" (a client may send any token, and each
+  // would otherwise be a series kept for ever).
+  static constexpr std::array<std::string_view, 7> kMethods = {"GET",   "HEAD",   "POST",   "PUT",
+                                                               "PATCH", "DELETE", "OPTIONS"};
+  const bool known = std::find(kMethods.begin(), kMethods.end(), req.method) != kMethods.end();
+  services.metrics.request(req.route, known ? req.method : "other", status, seconds);
   if (services.config.access_log) {
-    log_access(AccessRecord{req.id, req.method, req.route, req.path, status, seconds, bytes,
-                            req.user, req.role, req.client});
+    // A path that carries a secret (a support request's tracking link) is logged as its
+    // route's template.
+    const bool secret = req.route.find("{tracking}") != std::string::npos;
+    log_access(AccessRecord{req.id, known ? req.method : "other", req.route,
+                            secret ? req.route : req.path, status, seconds, bytes, req.user,
+                            req.role, req.client});
   }
 }
 
@@ -296,7 +306,7 @@ void Server::Impl::handle(Request& req, Admission& a, Response& res) {
   }
   route.handler(c);
   if (res.status >= 500) {
-    spdlog::error("request {} {} {}: {} {}", req.id, req.method, req.target, res.status, res.body);
+    spdlog::error("request {} {} {}: {} {}", req.id, req.method, req.route, res.status, res.body);
   }
   if (route.cached && res.status == 200) {
     std::lock_guard lock(cache_mu);
@@ -385,7 +395,10 @@ Result<int> Server::bind() {
 void Server::run() { impl_->listener->run(); }
 
 void Server::stop() {
-  if (impl_) impl_->services.stopping = true;  // readiness answers 503 while requests drain
+  if (impl_) {
+    impl_->services.stopping = true;  // readiness answers 503 while requests drain
+    impl_->services.jobs.stop();      // no more jobs claimed; those running here queued again
+  }
   if (impl_ && impl_->listener) impl_->listener->stop();
 }
 

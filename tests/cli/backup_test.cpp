@@ -96,7 +96,22 @@ TEST_P(BackupTest, ARestoredBackupExportsByteIdentically) {
   if (!pg) {
     EXPECT_NE(poles({"--db", target, "restore", backup}), 0) << "a SQLite file was replaced";
     EXPECT_NE(err().find("--replace"), std::string::npos) << err();
+    // Servers keep answers by data version: a restore moves it past any version the file had.
+    const uint64_t before_restore = *(*restored)->data_version() + 5;
+    {
+      auto tx = (*restored)->begin();
+      ASSERT_TRUE((*tx)
+                      ->execute("UPDATE \"meta\" SET \"value\" = ? WHERE \"key\" = 'data_version'",
+                                {std::to_string(before_restore)})
+                      .is_ok());
+      ASSERT_TRUE((*tx)->commit().is_ok());
+    }
+    restored->reset();
     EXPECT_EQ(poles({"--db", target, "restore", backup, "--replace"}), 0) << err();
+    auto again = store::Store::open(target);
+    ASSERT_TRUE(again.has_value());
+    EXPECT_GT(*(*again)->data_version(), before_restore)
+        << "a restored store took a version it had had";
     // A dump is not a SQLite file, and a file that is not a database is refused.
     std::ofstream(*dir_ / "junk.db") << "not a database";
     EXPECT_NE(poles({"--db", (*dir_ / "x.db").string(), "restore", (*dir_ / "junk.db").string()}),

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <boost/asio.hpp>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -2191,6 +2192,19 @@ TEST_P(HttpTest, PlainHttpOffLoopbackNeedsConsent) {
   EXPECT_TRUE(Server::create(cfg).has_value());
 }
 
+// One request written as it is on a new connection (any method token); the answer's first line.
+std::string raw_request(int port, const std::string& text) {
+  namespace net = boost::asio;
+  net::io_context io;
+  net::ip::tcp::socket socket(io);
+  socket.connect({net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  net::write(socket, net::buffer(text));
+  std::string answer;
+  boost::system::error_code ec;
+  net::read_until(socket, net::dynamic_buffer(answer), "\r\n", ec);
+  return answer.substr(0, answer.find("\r\n"));
+}
+
 // /metrics: only with the [metrics] token (an account's token or session is not enough; without
 // a configured token the route does not exist); counts by route template, never by path.
 TEST_P(HttpTest, MetricsNeedTheirTokenAndCountByRouteTemplate) {
@@ -2207,6 +2221,10 @@ TEST_P(HttpTest, MetricsNeedTheirTokenAndCountByRouteTemplate) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(c.Get("/api/v1/health")->status, 200);
   EXPECT_EQ(c.Get("/api/v1/clusters/aero/profile", auth(Role::kAdmin))->status, 200);
   EXPECT_EQ(c.Get("/api/v1/no-such-route-7f3a")->status, 404);
+  // Regression: each method token a client made up was a label, kept for ever.
+  for (const char* method : {"AAAA1", "AAAA2", "PROPFIND"}) {
+    EXPECT_NE(raw_request(port_, fmt::format("{} /api/x HTTP/1.1\r\nHost: a\r\n\r\n", method)), "");
+  }
   auto m = c.Get("/metrics", {{"Authorization", "Bearer " + token}});
   ASSERT_TRUE(m.has_value());
   ASSERT_EQ(m->status, 200) << m->body;
@@ -2240,6 +2258,9 @@ TEST_P(HttpTest, MetricsNeedTheirTokenAndCountByRouteTemplate) {
   EXPECT_EQ(m->body.find("aero"), std::string::npos) << "a path's identifier in a label";
   EXPECT_EQ(m->body.find("no-such-route"), std::string::npos) << "an unknown path in a label";
   EXPECT_EQ(m->body.find(token), std::string::npos);
+  EXPECT_EQ(m->body.find("AAAA"), std::string::npos) << "a client's method token as a label";
+  EXPECT_GE(values[R"(poles_http_requests_total{route="unmatched",method="other",status="404"})"],
+            3);
 }
 
 // The access log as JSON lines: each request's route, path without the query, status, caller;
@@ -2259,6 +2280,13 @@ TEST_P(HttpTest, AccessLogIsJsonLinesWithoutSecrets) {
       "/api/v1/clusters/aero/profile?q=secret-search-term",
       {{"Authorization", "Bearer " + tokens_[Role::kAdmin]}, {"X-Forwarded-For", "203.0.113.7"}});
   ASSERT_TRUE(r.has_value());
+  // Regression: a support request's tracking link (its secret) was written in the log.
+  auto tracking = c.Get("/public/support/secret-tracking-0123456789");
+  ASSERT_TRUE(tracking.has_value());
+  // The form's stamp is made for the caller's address: no cache in front may keep it.
+  auto form = c.Get("/public/support");
+  ASSERT_EQ(form->status, 200);
+  EXPECT_EQ(form->get_header_value("Cache-Control"), "no-store");
   spdlog::error("a message with \"quotes\" and a line\nbreak");
   server_->stop();
   thread_.join();
@@ -2268,6 +2296,8 @@ TEST_P(HttpTest, AccessLogIsJsonLinesWithoutSecrets) {
   const std::string out = captured.str();
   EXPECT_EQ(out.find("secret-search-term"), std::string::npos) << out;
   EXPECT_EQ(out.find(tokens_[Role::kAdmin]), std::string::npos) << out;
+  EXPECT_EQ(out.find("secret-tracking-0123456789"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("path":"/public/support/{tracking}")"), std::string::npos) << out;
   std::istringstream lines(out);
   std::string line;
   int requests = 0, messages = 0;
@@ -2278,6 +2308,7 @@ TEST_P(HttpTest, AccessLogIsJsonLinesWithoutSecrets) {
                                  std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
     if (j.value("event", "") == "request") {
       ++requests;
+      if (j["route"] != "/api/v1/clusters/{id}/profile") continue;
       EXPECT_EQ(j["route"], "/api/v1/clusters/{id}/profile");
       EXPECT_EQ(j["path"], "/api/v1/clusters/aero/profile");
       EXPECT_EQ(j["method"], "GET");
@@ -2293,7 +2324,7 @@ TEST_P(HttpTest, AccessLogIsJsonLinesWithoutSecrets) {
       EXPECT_EQ(j["level"], "error");
     }
   }
-  EXPECT_EQ(requests, 1) << out;
+  EXPECT_EQ(requests, 3) << out;
   EXPECT_EQ(messages, 1) << out;
 }
 

@@ -141,6 +141,37 @@ TEST(ServerConfig, MetricsTokenFromTheEnvironment) {
   EXPECT_EQ(s.server.metrics_token, "token-from-the-environment");
 }
 
+// A password never sits in the file: not in the store's URL (config check would print it, and
+// pg_dump's command line would show it), not in a short environment token.
+TEST(ServerConfig, NoPasswordInTheStoreUrl) {
+  for (const char* url :
+       {"postgresql://poles:hunter2@db/poles", "postgres://poles:x@db:5432/poles?sslmode=require",
+        "postgresql://poles@db/poles?password=hunter2"}) {
+    Settings s;
+    const Status st = load_settings(
+        write_file("poles-url.toml", std::string("\n[store]\nurl = \"") + url + "\"\n"), s);
+    ASSERT_FALSE(st.is_ok()) << url;
+    ASSERT_EQ(st.field_errors().size(), 1u) << st.to_string();
+    EXPECT_EQ(st.field_errors()[0].field, "store.url");
+    EXPECT_EQ(st.field_errors()[0].line, 3);
+    EXPECT_EQ(st.to_string().find("hunter2"), std::string::npos) << "the password was shown";
+  }
+  for (const char* url : {"postgresql://poles@db:5432/poles", "/var/lib/poles/a:b@c.db"}) {
+    Settings s;
+    EXPECT_TRUE(
+        load_settings(
+            write_file("poles-url-ok.toml", std::string("[store]\nurl = \"") + url + "\"\n"), s)
+            .is_ok())
+        << url;
+  }
+  ::setenv("POLES_METRICS_TOKEN", "short", 1);
+  Settings s;
+  const Status st = load_settings(write_file("poles-env-short.toml", "[server]\nthreads = 2\n"), s);
+  ::unsetenv("POLES_METRICS_TOKEN");
+  ASSERT_FALSE(st.is_ok());
+  EXPECT_NE(st.to_string().find("POLES_METRICS_TOKEN"), std::string::npos) << st.to_string();
+}
+
 // Pôles speaks plain HTTP: a listener off loopback is refused unless told so explicitly.
 TEST(ServerConfig, PlainHttpOffLoopbackIsRefused) {
   Config c;

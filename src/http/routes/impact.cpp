@@ -83,8 +83,13 @@ void add_impact_routes(Router& r, Services& s) {
           POLES_ASSIGN_OR_RETURN(auto frame, impact::read_csv(in, "csv"));
           return app::impact_estimate(frame, args, &progress);
         }
-        auto lease = s.pool->lease();
-        POLES_ASSIGN_OR_RETURN(auto snap, s.snapshots.get(*lease));
+        snapshot::SnapshotPtr snap;
+        {
+          // Held for the load only: a long estimation must not keep a connection the jobs'
+          // heartbeats need.
+          auto lease = s.pool->lease();
+          POLES_ASSIGN_OR_RETURN(snap, s.snapshots.get(*lease));
+        }
         return app::impact_from_store(*snap, args, &progress);
       },
       fmt::format("{}:{}", host, ::getpid()));

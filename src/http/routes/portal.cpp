@@ -270,6 +270,9 @@ void support_form(Ctx& c, const Resources& resources, portal::SupportFormView vi
   if (!keys) return c.fail(keys.error());
   view.stamp = app::support_stamp(*keys, unix_now(), throttle_address(c.req.client));
   html(c, status, portal::support_page(**snap, view, context(c, resources)));
+  // The stamp is made for this caller's address: a cache (the nginx in front) must not hand
+  // the page to another.
+  c.res.set_header("Cache-Control", "no-store");
 }
 
 }  // namespace
