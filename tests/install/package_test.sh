@@ -197,6 +197,7 @@ assert records, "no JSON line"
 login = [r for r in records if r.get("route") == "/api/v1/login"]
 assert len(login) == 1 and login[0]["status"] == 200 and login[0]["method"] == "POST", login
 assert login[0]["client"] == "127.0.0.1" and login[0]["duration_ms"] >= 0, login
+assert login[0]["user"] == "officer" and login[0]["role"] == "state", login
 me = [r for r in records if r.get("route") == "/api/v1/me"]
 assert me and me[0]["user"] == "officer" and me[0]["role"] == "state", me
 print("package_test: logs parsed:", len(records), "JSON lines")

@@ -347,6 +347,9 @@ void add_account_routes(Router& r, Services& s) {
           return c.fail(user.error());
         }
         s.logins.succeeded(body->name, addr);
+        // The access log names who logged in (the caller was anonymous until now).
+        c.req.user = user->name;
+        c.req.role = std::string(app::role_name(user->role));
         auto session = app::Accounts::create_session(*c.store, *user);
         if (!session) return c.fail(session.error());
         c.res.set_header(
