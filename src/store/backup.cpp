@@ -192,6 +192,8 @@ Status restore(const std::string& path, const std::string& url, bool replace) {
     fs::remove(part);
     return Status::unavailable(fmt::format("restore of {} failed: {}", path, e.what()));
   }
+  // A new file: owner-only, as a backup is (accounts' hashes, firms' figures).
+  if (!had) fs::permissions(part, fs::perms::owner_read | fs::perms::owner_write);
   if (had && (::chown(part.c_str(), old.st_uid, old.st_gid) != 0 ||
               ::chmod(part.c_str(), old.st_mode & 07777) != 0)) {
     fs::remove(part);

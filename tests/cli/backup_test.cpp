@@ -82,6 +82,11 @@ TEST_P(BackupTest, ARestoredBackupExportsByteIdentically) {
     target = (*dir_ / "restored.db").string();
   }
   ASSERT_EQ(poles({"--db", target, "restore", backup}), 0) << err();
+  if (!pg) {
+    EXPECT_EQ(std::filesystem::status(target).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write)
+        << "a restored store readable by others";
+  }
   const auto before = exports(url_, "original");
   const auto after = exports(target, "restored");
   ASSERT_EQ(before.size(), schema::entities().size());
