@@ -1,5 +1,6 @@
 #include "app/jobs.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -73,11 +74,15 @@ std::string db_now(store::Store& s, int offset = 0) {
   const std::string sql =
       s.backend() == store::Backend::kSqlite
           ? "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ? || ' seconds')"
-          : "SELECT to_char((now() AT TIME ZONE 'UTC') + make_interval(secs => CAST(? AS "
-            "INTEGER)), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
-  auto r = s.query(sql, {std::to_string(offset)});
-  if (!r || r->empty()) return utc_timestamp();
-  return text((*r)[0][0]);
+          : "SELECT to_char((now() AT TIME ZONE 'UTC') + CAST(? AS BIGINT) * INTERVAL '1 second', "
+            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+  auto r = s.query(sql, {int64_t{offset}});
+  if (r && !r->empty() && std::holds_alternative<std::string>((*r)[0][0])) return text((*r)[0][0]);
+  // This server's clock, the offset applied (a store that cannot tell the time).
+  spdlog::warn("impact jobs: the store's clock could not be read: {}",
+               r ? std::string("no answer") : r.error().message());
+  const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()) + offset;
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(t));
 }
 
 // A result as the store keeps it: the estimator's member by name (the API's JSON of an estimate
@@ -175,7 +180,10 @@ void Jobs::flush() {
       if (!job->done) running.push_back(job);
   }
   auto lease = pool_->lease();
+  // Read before the transaction: on PostgreSQL a connection holds one at a time.
   const std::string now = db_now(*lease);
+  const std::string stale = db_now(*lease, -kStaleSeconds);
+  const std::string expired = db_now(*lease, -static_cast<int>(keep_.count() * 60));
   auto tx = lease->begin();
   if (!tx) return;
   for (const auto& job : running) {
@@ -211,10 +219,10 @@ void Jobs::flush() {
       "'running' AND heartbeat < ?",
       {int64_t{kMaxAttempts}, int64_t{kMaxAttempts},
        std::string("the servers running it stopped while it ran, three times"),
-       int64_t{kMaxAttempts}, now, db_now(*lease, -kStaleSeconds)});
+       int64_t{kMaxAttempts}, now, stale});
   (void)(*tx)->execute(
       "DELETE FROM impact_job WHERE state IN ('done', 'failed', 'cancelled') AND finished < ?",
-      {db_now(*lease, -static_cast<int>(keep_.count() * 60))});
+      {expired});
   if (auto st = (*tx)->commit(); !st.is_ok()) spdlog::warn("impact jobs: {}", st.message());
 }
 
