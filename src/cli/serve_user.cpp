@@ -45,6 +45,14 @@ Result<std::string> first_admin(store::Store& s, const std::string& db) {
   return std::string();
 }
 
+// The store of a command that reads the configuration file: --db when given, else the file's
+// [store] url, else poles.db; the file's password file becomes libpq's $PGPASSWORD.
+void use_store_settings(const http::Settings& settings, CLI::App* cmd, CommandContext& ctx) {
+  if (cmd->get_parent()->count("--db") == 0 && !settings.store_url.empty())
+    ctx.global.db = settings.store_url;
+  if (!settings.store_password.empty()) ::setenv("PGPASSWORD", settings.store_password.c_str(), 1);
+}
+
 }  // namespace
 
 void add_serve(CLI::App& app, CommandContext& ctx) {
@@ -123,11 +131,7 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
       if (auto st = http::load_settings(args->config_file, settings); !st.is_ok())
         return ctx.fail(st);
     }
-    // The store: --db when given, else the file's [store] url, else poles.db.
-    if (cmd->get_parent()->count("--db") == 0 && !settings.store_url.empty())
-      ctx.global.db = settings.store_url;
-    if (!settings.store_password.empty())
-      ::setenv("PGPASSWORD", settings.store_password.c_str(), 1);
+    use_store_settings(settings, cmd, ctx);
     http::Config& config = settings.server;
     config.db = ctx.global.db;
     // Flags given on the command line win over the file.
@@ -264,14 +268,13 @@ void add_backup(CLI::App& app, CommandContext& ctx) {
     bool replace = false;
   };
   auto args = std::make_shared<Args>();
-  // The store: --db when given, else [store] url of --config (with its password file).
+  // The store: as `serve` finds it (use_store_settings).
   auto store_url = [args, &ctx](CLI::App* cmd) -> Result<std::string> {
-    if (args->config_file.empty() || cmd->get_parent()->count("--db") > 0) return ctx.global.db;
     http::Settings settings;
-    POLES_RETURN_IF_ERROR(http::load_settings(args->config_file, settings));
-    if (!settings.store_password.empty())
-      ::setenv("PGPASSWORD", settings.store_password.c_str(), 1);
-    return settings.store_url.empty() ? ctx.global.db : settings.store_url;
+    if (!args->config_file.empty())
+      POLES_RETURN_IF_ERROR(http::load_settings(args->config_file, settings));
+    use_store_settings(settings, cmd, ctx);
+    return ctx.global.db;
   };
   CLI::App* cmd = app.add_subcommand(
       "backup",

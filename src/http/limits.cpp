@@ -367,12 +367,4 @@ Status load_settings(const std::string& path, Settings& settings) {
   return Status::ok();
 }
 
-Status load_server_config(const std::string& path, Config& config) {
-  Settings s;
-  s.server = config;
-  POLES_RETURN_IF_ERROR(load_settings(path, s));
-  config = std::move(s.server);
-  return Status::ok();
-}
-
 }  // namespace poles::http

@@ -92,10 +92,11 @@ struct Settings {
   std::string store_password;  // read from [store] password_file
 };
 
-// Reads every section of a TOML configuration file (see etc/poles.toml): an unknown section or
-// key, a wrong type, a value out of range, a missing or unreadable secret file are errors naming
-// the file, the line and the key; every error of the file is reported. Secrets are read from
-// files the configuration names or from the environment, never from the file itself.
+// Reads every section of a TOML configuration file (packaging/poles.toml, installed as
+// /etc/poles/poles.toml): an unknown section or key, a wrong type, a value out of range, a missing
+// or unreadable secret file are errors naming the file, the line and the key; every error of the
+// file is reported. Secrets are read from files the configuration names or from the environment,
+// never from the file itself.
 Status load_settings(const std::string& path, Settings& settings);
 
 // A trusted proxy's address or network.
@@ -114,12 +115,6 @@ bool is_loopback(const std::string& host);
 // Checks what the file cannot check key by key: a plain-HTTP listener off loopback needs
 // allow_plain_http; the log format and level are known.
 Status check_config(const Config& config);
-
-// Reads the `[server]` table (and [log], [metrics]) of a TOML file into `config` (keys as in Config
-// and Limits: listen = "host:port", threads, store_connections, web_root, secure_cookies,
-// public_url, and each limit). An unknown key, a wrong type or a value out of range is an error
-// naming the file, the line and the key; every error of the file is reported.
-Status load_server_config(const std::string& path, Config& config);
 
 // "host:port" -> host, port (InvalidArgument naming the value).
 Status parse_listen(const std::string& listen, Config& config);

@@ -18,6 +18,15 @@ std::string write_file(const std::string& name, const std::string& text) {
   return path.string();
 }
 
+// The file's [server] (and [log], [metrics]) over `config`'s values.
+Status load_server_config(const std::string& path, Config& config) {
+  Settings s;
+  s.server = config;
+  POLES_RETURN_IF_ERROR(load_settings(path, s));
+  config = std::move(s.server);
+  return Status::ok();
+}
+
 TEST(ServerConfig, ReadsTheServerSection) {
   const auto path =
       write_file("poles-limits-ok.toml",
