@@ -103,21 +103,25 @@ class Loader::Writer {
       lock.unlock();
       idle_.notify_all();
       Status status;
-      if (!failed) {
-        for (auto& item : items) {
-          auto changed = tx_.upsert(*item.st->entity, item.row);
-          if (!changed.has_value()) {
-            status = changed.error();
-            break;
-          }
-          if (*changed) ++item.st->changed;
-        }
-      }
+      if (!failed) status = write(items);
       lock.lock();
       if (!status.is_ok() && failure_.is_ok()) failure_ = status;
       busy_ = false;
       idle_.notify_all();
     }
+  }
+
+  // Writes each run of consecutive rows of one entity with one upsert_many, in queue order.
+  Status write(std::vector<Item>& items) {
+    std::vector<Row> rows;
+    for (size_t i = 0; i < items.size();) {
+      EntityState* st = items[i].st;
+      rows.clear();
+      for (; i < items.size() && items[i].st == st; ++i) rows.push_back(std::move(items[i].row));
+      POLES_ASSIGN_OR_RETURN(int64_t changed, tx_.upsert_many(*st->entity, rows));
+      st->changed += changed;
+    }
+    return Status::ok();
   }
 
   store::Transaction& tx_;

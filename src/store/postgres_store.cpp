@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <optional>
 #include <pqxx/pqxx>
+#include <pqxx/tablewriter>
+#include <set>
 
 #include "store/sql_builder.h"
 
@@ -12,6 +15,8 @@ namespace {
 
 constexpr Dialect kD = Dialect::kPostgres;
 constexpr int kScanChunk = 20000;
+// Below this many rows, upsert_many writes row by row (a COPY costs three round trips).
+constexpr size_t kCopyMinRows = 32;
 
 // Parameters as text (NULL as a null pointer); the server converts them to column types.
 class Params {
@@ -65,6 +70,38 @@ Row read_row(const pqxx::row& r, const schema::Entity& e) {
   for (size_t i = 0; i < e.fields.size(); ++i)
     row.push_back(read_field(r[static_cast<int>(i)], e.fields[i].type));
   return row;
+}
+
+// One row as a line of COPY's text format: tab-separated, \N for NULL, backslash escapes for
+// the backslash and the characters that separate fields and lines. The connection's encoding
+// is UTF-8 (set at open), where no byte of a multibyte character can be read as one of these.
+void copy_line(const Row& row, std::string& line) {
+  line.clear();
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (i > 0) line += '\t';
+    if (is_null(row[i])) {
+      line += "\\N";
+      continue;
+    }
+    for (char c : value_to_text(row[i])) {
+      switch (c) {
+        case '\\':
+          line += "\\\\";
+          break;
+        case '\t':
+          line += "\\t";
+          break;
+        case '\n':
+          line += "\\n";
+          break;
+        case '\r':
+          line += "\\r";
+          break;
+        default:
+          line += c;
+      }
+    }
+  }
 }
 
 Status from_exception(const std::exception& ex, const std::string& what) {
@@ -128,6 +165,23 @@ class PgTransaction final : public Transaction {
     } catch (const std::exception& ex) {
       return from_exception(ex, fmt::format("upsert {} '{}'", e.name, key_text(e, row)));
     }
+  }
+
+  Result<int64_t> upsert_many(const schema::Entity& e, std::span<const Row> rows) override {
+    if (rows.size() < kCopyMinRows) return Transaction::upsert_many(e, rows);
+    std::optional<int64_t> merged;
+    try {
+      merged = copy_merge(e, rows);
+    } catch (const pqxx::broken_connection& ex) {
+      return from_exception(ex, fmt::format("upsert {}", e.name));
+    } catch (const std::exception&) {
+      // The batch's savepoint is rolled back; row by row names the row refused as upsert does
+      // (two rows with one key, a broken reference, a unique value taken).
+    }
+    if (!merged) return Transaction::upsert_many(e, rows);
+    changes_ += *merged;
+    data_changes_ += *merged;
+    return *merged;
   }
 
   Result<bool> remove(const schema::Entity& e, const Row& key) override {
@@ -211,7 +265,44 @@ class PgTransaction final : public Transaction {
   int64_t changes() const override { return changes_; }
 
  private:
+  // COPY of the rows into a temporary table of the entity's columns (made once per
+  // transaction, dropped at its end), then one INSERT … SELECT with the upsert's ON CONFLICT:
+  // the rows the store did not hold are inserted, those that differ updated, the others left.
+  // All of it inside a savepoint, so that a refusal leaves the transaction as it was.
+  int64_t copy_merge(const schema::Entity& e, std::span<const Row> rows) {
+    const EntitySql& sql = entity_sql(e);
+    std::string stage = "poles_stage_";
+    for (char c : e.name) stage += (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '_';
+    if (staged_.insert(stage).second) {
+      tx_->exec(
+          fmt::format("CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA",
+                      stage, sql.columns, quote_ident(e.name)));
+    }
+    pqxx::subtransaction sub(*tx_, "copy");
+    {
+      // libpqxx 6.4 (Debian 12) streams rows of a run-time width only through tablewriter (its
+      // stream_to takes tuples), deprecated there in favour of stream_to.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+      pqxx::tablewriter writer(sub, stage);
+#pragma GCC diagnostic pop
+      std::string line;
+      for (const auto& row : rows) {
+        copy_line(row, line);
+        writer.write_raw_line(line);
+      }
+      writer.complete();
+    }
+    const auto r =
+        sub.exec(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} {}", quote_ident(e.name),
+                             sql.columns, sql.columns, stage, sql.on_conflict));
+    sub.exec("TRUNCATE " + stage);
+    sub.commit();
+    return static_cast<int64_t>(r.affected_rows());
+  }
+
   std::unique_ptr<pqxx::work> tx_;  // destroyed uncommitted -> rolled back
+  std::set<std::string> staged_;    // staging tables made in this transaction
   Prepared& prep_;
   int64_t changes_ = 0;
   int64_t data_changes_ = 0;  // of entity data: what moves the data version
@@ -416,6 +507,7 @@ Result<std::unique_ptr<Store>> open_postgres(const std::string& url, const OpenO
     conn = std::make_unique<pqxx::connection>(url);
     pqxx::nontransaction tx(*conn);
     tx.exec("SET client_min_messages = warning");
+    tx.exec("SET client_encoding = 'UTF8'");
   } catch (const std::exception& ex) {
     return Status::unavailable(fmt::format("cannot connect to PostgreSQL: {}", ex.what()));
   }

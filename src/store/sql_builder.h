@@ -11,6 +11,7 @@ namespace poles::store {
 struct EntitySql {
   std::string columns;        // "c1", "c2", …
   std::string upsert;         // params: every field in order
+  std::string on_conflict;    // the upsert's tail, "ON CONFLICT (keys) DO …"
   std::string select_by_key;  // params: key fields in order
   // Inside a transaction: the same, locking the row until commit where the dialect needs it
   // (PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the write lock).

@@ -239,9 +239,11 @@ EntitySql build_entity_sql(const schema::Entity& e, Dialect d) {
                  fmt::format("{} = {}", quote_ident(e.fields[static_cast<size_t>(ki)].name),
                              placeholder(d, ++k));
   }
-  out.upsert = fmt::format("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) ", table, out.columns,
-                           values, keys);
-  out.upsert += set.empty() ? "DO NOTHING" : fmt::format("DO UPDATE SET {} WHERE {}", set, changed);
+  out.on_conflict = fmt::format("ON CONFLICT ({}) ", keys);
+  out.on_conflict +=
+      set.empty() ? "DO NOTHING" : fmt::format("DO UPDATE SET {} WHERE {}", set, changed);
+  out.upsert = fmt::format("INSERT INTO {} ({}) VALUES ({}) {}", table, out.columns, values,
+                           out.on_conflict);
   out.select_by_key = fmt::format("SELECT {} FROM {} WHERE {}", out.columns, table, key_where);
   out.select_for_update = out.select_by_key + (d == Dialect::kPostgres ? " FOR UPDATE" : "");
   out.delete_by_key = fmt::format("DELETE FROM {} WHERE {}", table, key_where);

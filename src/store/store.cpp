@@ -12,4 +12,13 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& url, const OpenOpt
   return open_sqlite(url, options);
 }
 
+Result<int64_t> Transaction::upsert_many(const schema::Entity& e, std::span<const Row> rows) {
+  int64_t changed = 0;
+  for (const auto& row : rows) {
+    POLES_ASSIGN_OR_RETURN(bool c, upsert(e, row));
+    changed += c ? 1 : 0;
+  }
+  return changed;
+}
+
 }  // namespace poles::store

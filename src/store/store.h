@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,6 +79,12 @@ class Transaction {
   // store changed (false when an identical row was already there).
   // REQUIRES: row has e.fields.size() values, already validated.
   virtual Result<bool> upsert(const schema::Entity& e, const Row& row) = 0;
+  // Upserts rows of one entity, in one go; returns how many changed the store. The result,
+  // and the error when a row is refused (the first such row, named as `upsert` names it), are
+  // those of calling `upsert` on each row in turn. The default does exactly that; PostgreSQL
+  // streams the rows with COPY into a staging table and merges them with one statement (bulk
+  // paths: imports, the demo), falling back to row by row to name the row a merge refuses.
+  virtual Result<int64_t> upsert_many(const schema::Entity& e, std::span<const Row> rows);
   // Deletes by natural key (key values in key-field order). Returns false when absent.
   virtual Result<bool> remove(const schema::Entity& e, const Row& key) = 0;
   // Reads a row and keeps it locked until the transaction ends (read-check-write is atomic).

@@ -349,6 +349,115 @@ TEST_P(StoreTest, RealValuesRoundTripExactly) {
   EXPECT_EQ(std::get<double>((**got)[5]), 1e15 / 3);
 }
 
+// upsert_many writes a batch at once (PostgreSQL: COPY into a staging table, then one merge):
+// its counts, values and refusals must be upsert's, row by row. Texts hold what COPY's text
+// format escapes (tab, newline, carriage return, backslash, a literal \N) beside NULLs and
+// empty texts; reals need every digit.
+TEST_P(StoreTest, UpsertManyIsUpsertRowByRow) {
+  const auto& e = entity("cluster");
+  const auto& fy = entity("firm_year");
+  const std::vector<std::string> awkward = {"tab\there",        "two\nlines",  "cr\rhere",
+                                            "back\\slash",      "\\N",         "",
+                                            "guillemets « é »", "quote ' \" ;"};
+  std::vector<Row> rows;
+  for (int i = 0; i < 100; ++i) {
+    Row r =
+        cluster_row(fmt::format("c{:03d}", i), awkward[static_cast<size_t>(i) % awkward.size()]);
+    if (i % 3 == 0) r[static_cast<size_t>(schema::field_index(e, "founded"))] = Value();
+    rows.push_back(std::move(r));
+  }
+  std::vector<Row> years;
+  for (int i = 0; i < 50; ++i)
+    years.push_back(make(fy, {{"siren", fmt::format("{:09d}", 100000000 + i)},
+                              {"year", int64_t{2010}},
+                              {"turnover", 0.1 + 0.2 + i},
+                              {"rd_spending", 1e15 / 3}}));
+  {
+    auto tx = std::move(store_->begin()).value();
+    auto n = tx->upsert_many(e, rows);
+    ASSERT_TRUE(n.has_value()) << n.error().to_string();
+    EXPECT_EQ(*n, 100);
+    auto m = tx->upsert_many(fy, years);
+    ASSERT_TRUE(m.has_value()) << m.error().to_string();
+    EXPECT_EQ(*m, 50);
+    if (store_->backend() == Backend::kPostgres) {
+      // The batch went through COPY (its staging table exists), not row by row.
+      auto staged = tx->query(
+          "SELECT count(*) FROM pg_class WHERE relname IN ('poles_stage_cluster', "
+          "'poles_stage_firm_year') AND relpersistence = 't'",
+          {});
+      ASSERT_TRUE(staged.has_value()) << staged.error().to_string();
+      EXPECT_EQ((*staged)[0][0], Value(int64_t{2}));
+    }
+    ASSERT_TRUE(tx->commit().is_ok());
+  }
+  EXPECT_EQ(*store_->data_version(), 1u);
+  for (int i : {0, 1, 2, 3, 4, 5, 6, 7, 99}) {
+    auto got = store_->get(e, {fmt::format("c{:03d}", i)});
+    ASSERT_TRUE(got.has_value() && got->has_value()) << i;
+    EXPECT_EQ((**got)[1], Value(awkward[static_cast<size_t>(i) % awkward.size()])) << i;
+    const Value& founded = (**got)[static_cast<size_t>(schema::field_index(e, "founded"))];
+    if (i % 3 == 0) {
+      EXPECT_TRUE(is_null(founded)) << i;
+    } else {
+      EXPECT_EQ(founded, Value(int64_t{2005})) << i;
+    }
+  }
+  auto year = store_->get(fy, {std::string("100000007"), int64_t{2010}});
+  ASSERT_TRUE(year.has_value() && year->has_value());
+  EXPECT_EQ(std::get<double>((**year)[3]), 0.1 + 0.2 + 7);
+  EXPECT_EQ(std::get<double>((**year)[5]), 1e15 / 3);
+
+  // Again: 60 rows as they are, 30 changed, 10 new, and one key twice (the later row wins,
+  // both count, as two upserts would): 30 + 10 + 2 = 42.
+  std::vector<Row> again(rows.begin(), rows.begin() + 90);
+  for (int i = 60; i < 90; ++i) again[static_cast<size_t>(i)][1] = std::string("renamed");
+  for (int i = 100; i < 110; ++i) again.push_back(cluster_row(fmt::format("c{:03d}", i), "New"));
+  again.push_back(cluster_row("c200", "first"));
+  again.push_back(cluster_row("c200", "second"));
+  {
+    auto tx = std::move(store_->begin()).value();
+    auto n = tx->upsert_many(e, again);
+    ASSERT_TRUE(n.has_value()) << n.error().to_string();
+    EXPECT_EQ(*n, 42);
+    ASSERT_TRUE(tx->commit().is_ok());
+  }
+  EXPECT_EQ(*store_->count(e), 111);
+  EXPECT_EQ((**store_->get(e, {std::string("c200")}))[1], Value(std::string("second")));
+  EXPECT_EQ((**store_->get(e, {std::string("c075")}))[1], Value(std::string("renamed")));
+  EXPECT_EQ(*store_->data_version(), 2u);
+
+  // A batch with one broken reference: refused, naming that row, and nothing of it kept.
+  const auto& part = entity("participation");
+  const auto& org = entity("organisation");
+  const auto& proj = entity("project");
+  std::vector<Row> orgs;
+  for (int i = 0; i < 40; ++i)
+    orgs.push_back(make(org, {{"id", fmt::format("o{}", i)},
+                              {"name", std::string("Org")},
+                              {"kind", std::string("company")}}));
+  put(*store_, org, orgs);
+  put(*store_, proj,
+      {make(proj, {{"id", std::string("p1")},
+                   {"acronym", std::string("P1")},
+                   {"programme", std::string("FUI")},
+                   {"status", std::string("funded")}})});
+  std::vector<Row> parts;
+  for (int i = 0; i < 40; ++i)
+    parts.push_back(make(part, {{"project_id", std::string("p1")},
+                                {"organisation_id", fmt::format("o{}", i == 33 ? 999 : i)},
+                                {"role", std::string("partner")}}));
+  {
+    auto tx = std::move(store_->begin()).value();
+    auto n = tx->upsert_many(part, parts);
+    ASSERT_FALSE(n.has_value());
+    EXPECT_EQ(n.error().code(), ErrorCode::kConflict);
+    EXPECT_NE(n.error().to_string().find("upsert participation 'p1|o999'"), std::string::npos)
+        << n.error().to_string();
+  }
+  EXPECT_EQ(*store_->count(part), 0);
+}
+
 POLES_BOTH_BACKENDS(StoreTest);
 
 }  // namespace
