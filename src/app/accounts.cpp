@@ -3,6 +3,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 #include <zxcvbn.h>
 
 #include <algorithm>
@@ -773,6 +774,119 @@ void LoginThrottle::release(const std::string& account_in, const std::string& ad
   const std::string account = account_key(account_in);
   std::lock_guard lock(mu_);
   (void)end_check(account, address);
+}
+
+void LoginThrottle::absorb(const std::string& account_in, const std::string& address, bool failed,
+                           Clock::time_point at) {
+  const std::string account = account_key(account_in);
+  std::lock_guard lock(mu_);
+  sweep(at);
+  const std::string pair = account + '\n' + address;
+  if (!failed) {
+    pairs_.erase(pair);
+    auto& when = known_[account][address];
+    when = std::max(when, at);
+    return;
+  }
+  auto fail = [&](Counter& c) {
+    ++c.failures;
+    c.last = std::max(c.last, at);
+  };
+  fail(pairs_[pair]);
+  fail(addresses_[address]);
+  if (!known(account, address)) fail(accounts_[account]);
+}
+
+namespace {
+
+// The database's clock, in seconds since 1970, as an SQL expression.
+std::string db_epoch(const store::Store& s) {
+  return s.backend() == store::Backend::kSqlite
+             ? "((julianday('now') - 2440587.5) * 86400.0)"
+             : "CAST(extract(epoch FROM clock_timestamp()) AS DOUBLE PRECISION)";
+}
+
+constexpr int kEventSeconds = 3600;  // how long events are kept (the throttle's memory)
+
+}  // namespace
+
+SharedLogins::SharedLogins(LoginThrottle::Options o)
+    : throttle_(o), server_(random_token().substr(0, 16)) {}
+
+void SharedLogins::pull(store::Store& s) {
+  std::lock_guard lock(mu_);
+  const std::string now = db_epoch(s);
+  auto rows = s.query(fmt::format("SELECT \"seq\", \"server\", \"account\", \"address\", "
+                                  "\"failed\", {} - \"at\" FROM \"login_event\" WHERE \"seq\" > ? "
+                                  "AND \"at\" > {} - ? ORDER BY \"seq\" LIMIT 100000",
+                                  now, now),
+                      {seen_, int64_t{kEventSeconds}});
+  if (!rows) {
+    spdlog::warn("login throttle: other servers' checks could not be read: {}",
+                 rows.error().message());
+    return;
+  }
+  const auto local_now = LoginThrottle::Clock::now();
+  for (const auto& r : *rows) {
+    seen_ = std::max(seen_, std::get<int64_t>(r[0]));
+    if (std::get<std::string>(r[1]) == server_) continue;
+    const double age =
+        std::max(0.0, std::holds_alternative<double>(r[5]) ? std::get<double>(r[5]) : 0.0);
+    const auto at = local_now - std::chrono::duration_cast<LoginThrottle::Clock::duration>(
+                                    std::chrono::duration<double>(age));
+    throttle_.absorb(std::get<std::string>(r[2]), std::get<std::string>(r[3]),
+                     std::get<int64_t>(r[4]) != 0, at);
+  }
+}
+
+void SharedLogins::record(store::Store& s, const std::string& account, const std::string& address,
+                          bool failed) {
+  const std::string now = db_epoch(s);
+  bool prune = false;
+  {
+    std::lock_guard lock(mu_);
+    const auto t = LoginThrottle::Clock::now();
+    if (t - pruned_ > std::chrono::seconds(60)) {
+      pruned_ = t;
+      prune = true;
+    }
+  }
+  Status st = [&]() -> Status {
+    POLES_ASSIGN_OR_RETURN(auto tx, s.begin());
+    POLES_RETURN_IF_ERROR(tx->execute(
+        fmt::format("INSERT INTO \"login_event\" (\"server\", \"account\", \"address\", "
+                    "\"failed\", \"at\") VALUES (?, ?, ?, ?, {})",
+                    now),
+        {server_, account_key(account), address, int64_t{failed ? 1 : 0}}));
+    if (prune) {
+      POLES_RETURN_IF_ERROR(
+          tx->execute(fmt::format("DELETE FROM \"login_event\" WHERE \"at\" < {} - ?", now),
+                      {int64_t{kEventSeconds}}));
+    }
+    return tx->commit();
+  }();
+  if (!st.is_ok()) spdlog::warn("login throttle: this check could not be shared: {}", st.message());
+}
+
+LoginThrottle::Decision SharedLogins::begin(store::Store& s, const std::string& account,
+                                            const std::string& address) {
+  pull(s);
+  return throttle_.begin(account, address);
+}
+
+void SharedLogins::succeeded(store::Store& s, const std::string& account,
+                             const std::string& address) {
+  throttle_.succeeded(account, address);
+  record(s, account, address, false);
+}
+
+void SharedLogins::failed(store::Store& s, const std::string& account, const std::string& address) {
+  throttle_.failed(account, address);
+  record(s, account, address, true);
+}
+
+void SharedLogins::release(const std::string& account, const std::string& address) {
+  throttle_.release(account, address);
 }
 
 }  // namespace poles::app

@@ -213,6 +213,10 @@ class LoginThrottle {
               Clock::time_point now = Clock::now());
   // The check did not happen after all (e.g. the request was refused before it): forgets it.
   void release(const std::string& account, const std::string& address);
+  // Another server's outcome of a check (SharedLogins), which ended at `at`: counted as this
+  // server's own would be, without a reservation.
+  void absorb(const std::string& account, const std::string& address, bool failed,
+              Clock::time_point at);
 
  private:
   struct Counter {
@@ -234,6 +238,34 @@ class LoginThrottle {
   std::map<std::string, std::map<std::string, Clock::time_point>> known_;
   Clock::time_point swept_{};
 };
+// The throttle of the servers that share one store: each server keeps its LoginThrottle, records
+// the outcome of its checks in the store (table login_event, with the database's clock) and, before
+// each check, applies the outcomes the other servers recorded since. Failures and known addresses
+// thus hold across servers; only the reservations of checks still running stay per server (two
+// servers may each start checks at the same instant). An event numbered below one already read,
+// but committed after it, is missed: at worst one failure in a race. Events are kept an hour.
+// When the store cannot be read or written, the throttle goes on with what this server knows.
+class SharedLogins {
+ public:
+  explicit SharedLogins(LoginThrottle::Options o);
+  LoginThrottle::Decision begin(store::Store& s, const std::string& account,
+                                const std::string& address);
+  void succeeded(store::Store& s, const std::string& account, const std::string& address);
+  void failed(store::Store& s, const std::string& account, const std::string& address);
+  void release(const std::string& account, const std::string& address);
+  const std::string& server() const { return server_; }
+
+ private:
+  void pull(store::Store& s);
+  void record(store::Store& s, const std::string& account, const std::string& address, bool failed);
+
+  LoginThrottle throttle_;
+  const std::string server_;  // this server's name in login_event: random
+  std::mutex mu_;             // guards seen_ and pruned_
+  int64_t seen_ = 0;          // the last event read
+  LoginThrottle::Clock::time_point pruned_{};
+};
+
 // Hex of 32 random bytes.
 std::string random_token();
 // Hex BLAKE2b-256 of a token.

@@ -17,6 +17,7 @@
 #include "http/openapi.h"
 #include "http/services.h"
 #include "http/static_files.h"
+#include "store/version_watch.h"
 
 namespace poles::http {
 
@@ -70,6 +71,12 @@ struct Server::Impl final : Dispatcher {
   static constexpr uint64_t kCacheBytes = 256ull << 20;
 
   std::vector<ProxyNetwork> proxies;  // trusted reverse proxies
+  // On PostgreSQL: follows the data version other servers move (LISTEN/NOTIFY) to drop stale
+  // answers and reload the snapshot before anyone asks. Last: stopped before the rest goes.
+  std::unique_ptr<store::VersionWatch> watch;
+
+  void drop_answers_before(uint64_t version);
+  void reload_snapshot();
 
   Admission admit(Request& req) override;
   void handle(Request& req, Admission& a, Response& res) override;
@@ -338,6 +345,22 @@ void Server::Impl::decorate(const Request& req, Response& res) {
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
+void Server::Impl::drop_answers_before(uint64_t version) {
+  std::lock_guard lock(cache_mu);
+  std::erase_if(cache, [&](const auto& kv) {
+    if (kv.second.version >= version) return false;
+    cache_bytes -= kv.first.size() + kv.second.body.size();
+    return true;
+  });
+}
+
+void Server::Impl::reload_snapshot() {
+  if (!services.snapshots.peek() || services.stopping) return;  // never needed here yet
+  auto lease = services.pool->lease();
+  if (auto snap = services.snapshots.get(*lease); !snap)
+    spdlog::warn("snapshot: reload after a change failed: {}", snap.error().message());
+}
+
 Server::~Server() { stop(); }
 
 Result<std::unique_ptr<Server>> Server::create(const Config& config) {
@@ -381,6 +404,15 @@ Result<std::unique_ptr<Server>> Server::create(const Config& config) {
     std::lock_guard lock(i->cache_mu);
     return std::pair<uint64_t, uint64_t>{i->cache.size(), i->cache_bytes};
   };
+  if (config.db.starts_with("postgresql://") || config.db.starts_with("postgres://")) {
+    Impl* i = impl.get();
+    impl->watch = std::make_unique<store::VersionWatch>(
+        config.db, store::VersionWatch::Callbacks{[i](uint64_t v) { i->drop_answers_before(v); },
+                                                  [i](uint64_t) { i->reload_snapshot(); }});
+    s.store_notifications = [w = impl->watch.get()] {
+      return std::pair<uint64_t, bool>{w->notifications(), w->listening()};
+    };
+  }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
@@ -398,6 +430,7 @@ void Server::stop() {
   if (impl_) {
     impl_->services.stopping = true;  // readiness answers 503 while requests drain
     impl_->services.jobs.stop();      // no more jobs claimed; those running here queued again
+    if (impl_->watch) impl_->watch->stop();
   }
   if (impl_ && impl_->listener) impl_->listener->stop();
 }

@@ -71,7 +71,9 @@ struct Services {
   snapshot::Cache snapshots;
   app::NetworkCache networks;
   app::Jobs jobs;
-  app::LoginThrottle logins;  // password checks (login, change of password): see app/accounts.h
+  // Password checks (login, change of password), shared with the other servers of the store:
+  // see app/accounts.h.
+  app::SharedLogins logins;
   RateLimiter anonymous;
   // The portal's support requests: per address (5 an hour, a burst of 5) and in all (300 an
   // hour, a burst of 100), so that a flood from one address, or from many, fills no inbox.
@@ -84,6 +86,9 @@ struct Services {
   // bytes.
   std::function<uint32_t()> open_connections;
   std::function<std::pair<uint64_t, uint64_t>()> cache_size;
+  // On PostgreSQL: the store's notifications of new data versions heard so far, and whether the
+  // server is listening now (store::VersionWatch).
+  std::function<std::pair<uint64_t, bool>()> store_notifications;
   std::string openapi;         // the OpenAPI document, made once the routes are declared
   std::string public_openapi;  // the public API's (/api/public/v1/)
 };

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "store/sql_builder.h"
+#include "store/version_watch.h"
 
 namespace poles::store {
 namespace {
@@ -245,9 +246,13 @@ class PgTransaction final : public Transaction {
     if (!tx_) return Status::internal("transaction already finished");
     try {
       if (data_changes_ > 0) {
-        tx_->exec(
+        // The servers watching the store (VersionWatch) hear of the new version at commit.
+        const auto v = tx_->exec(
             "UPDATE \"meta\" SET \"value\" = CAST(CAST(\"value\" AS BIGINT) + 1 AS TEXT) "
-            "WHERE \"key\" = 'data_version'");
+            "WHERE \"key\" = 'data_version' RETURNING \"value\"");
+        if (!v.empty())
+          tx_->exec_params("SELECT pg_notify($1, $2)", std::string(kDataChannel),
+                           std::string(v[0][0].c_str()));
         tx_->exec(
             "UPDATE \"meta\" SET \"value\" = "
             "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "

@@ -163,7 +163,7 @@ bool writes_only_accounts(std::string_view sql) {
   }
   return table == "app_user" || table == "api_token" || table == "session" || table == "audit" ||
          table == "support_request" || table == "sirene_unit" || table == "siren_match" ||
-         table == "evaluation_decision" || table == "impact_job";
+         table == "evaluation_decision" || table == "impact_job" || table == "login_event";
 }
 
 std::string render_migration(std::string_view sql, Dialect d) {

@@ -150,11 +150,11 @@ std::string quote_ident(std::string_view name);
 // CREATE TABLE (and indexes) for an entity, as used by the migrations.
 std::string create_table_sql(const schema::Entity& e, Dialect d);
 // Whether a statement for Transaction::execute writes only the accounts' tables (app_user,
-// api_token, session, audit), the portal's support requests (support_request), the SIRENE
-// reference and matching tables (sirene_unit, siren_match) or the State's decisions after an
-// evaluation (evaluation_decision: no snapshot or cached view reads them), which the data
-// version ignores. Any other statement, or one this
-// cannot read (not a plain INSERT, UPDATE or DELETE), counts as a change of data.
+// api_token, session, audit, login_event), the portal's support requests (support_request), the
+// SIRENE reference and matching tables (sirene_unit, siren_match), the State's decisions after
+// an evaluation (evaluation_decision) or the impact jobs (impact_job) — no snapshot or cached
+// view reads them — which the data version ignores. Any other statement, or one this cannot
+// read (not a plain INSERT, UPDATE or DELETE), counts as a change of data.
 bool writes_only_accounts(std::string_view sql);
 // Text of the natural key of a row ("a|b").
 std::string key_text(const schema::Entity& e, const Row& row);

@@ -328,6 +328,45 @@ TEST_P(AccountsTest, ChangingOnesPasswordNeedsTheCurrentOneAndKeepsOnlyThisCrede
   EXPECT_FALSE(Accounts::session(*store_, session->token)->has_value());
 }
 
+// Issue #25: with two servers on one store, each had its own allowance of wrong passwords (an
+// attacker behind a round-robin proxy got twice as many guesses). The failures one records are
+// read by the other before its next check; so are the addresses the owner logged in from.
+TEST_P(AccountsTest, TheThrottleHoldsAcrossServersOfOneStore) {
+  LoginThrottle::Options o;
+  o.free_per_pair = 5;
+  o.free_per_address = 20;
+  o.free_per_account = 20;
+  SharedLogins a(o), b(o);
+  auto other = reopen();  // the second server's own connection
+  ASSERT_NE(a.server(), b.server());
+  ASSERT_TRUE(a.begin(*store_, "admin", "192.0.2.1").allowed);  // the owner's office, on A
+  a.succeeded(*store_, "admin", "192.0.2.1");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(a.begin(*store_, "admin", "203.0.113.9").allowed) << i;
+    a.failed(*store_, "admin", "203.0.113.9");
+  }
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(b.begin(*other, "admin", "203.0.113.9").allowed) << i;
+    b.failed(*other, "admin", "203.0.113.9");
+  }
+  // Five failures in all, three on A and two on B: both servers now make the address wait.
+  auto on_b = b.begin(*other, "admin", "203.0.113.9");
+  EXPECT_FALSE(on_b.allowed);
+  EXPECT_EQ(on_b.retry_after_seconds, 1);
+  EXPECT_FALSE(a.begin(*store_, "admin", "203.0.113.9").allowed);
+  // Botnet on the account through B: unknown addresses wait on A as well...
+  for (int n = 0; n < 20; ++n) {
+    const std::string addr = "198.51.100." + std::to_string(n);
+    if (b.begin(*other, "admin", addr).allowed) b.failed(*other, "admin", addr);
+  }
+  EXPECT_FALSE(a.begin(*store_, "admin", "198.51.100.200").allowed);
+  // ...but the owner's address, known from its login on A, is let through by B.
+  EXPECT_TRUE(b.begin(*other, "admin", "192.0.2.1").allowed);
+  b.release("admin", "192.0.2.1");
+  // Events are the accounts' data: the data version did not move.
+  EXPECT_EQ(*store_->data_version(), 3u) << "three imports in SetUp, nothing since";
+}
+
 POLES_BOTH_BACKENDS(AccountsTest);
 
 }  // namespace

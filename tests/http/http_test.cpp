@@ -2351,6 +2351,7 @@ TEST_P(HttpTest, TwoServersShareOneStore) {
   cfg.db = url_;
   cfg.port = 0;
   cfg.threads = 8;
+  cfg.metrics_token = "0123456789abcdef0123456789abcdef";
   auto second = Server::create(cfg);
   ASSERT_TRUE(second.has_value()) << second.error().to_string();
   auto port2 = (*second)->bind();
@@ -2378,9 +2379,35 @@ TEST_P(HttpTest, TwoServersShareOneStore) {
   const Headers state = auth(Role::kState);
   ASSERT_EQ(b.Get("/api/v1/organisation?limit=5", state)->status, 200);
   EXPECT_EQ(b.Get("/api/v1/organisation?limit=5", state)->get_header_value("X-Cache"), "hit");
+  // The second server's snapshot is loaded (a page computed from it), then the first writes.
+  ASSERT_EQ(b.Get("/api/v1/stats/clusters?year=2024", state)->status, 200);
+  const Headers scraper = {{"Authorization", "Bearer " + cfg.metrics_token}};
+  const auto metric = [&](const std::string& name) {
+    auto res = b.Get("/metrics", scraper);
+    if (!res || res->status != 200) return -1.0;
+    const size_t at = res->body.find("\n" + name + " ");
+    return at == std::string::npos ? -1.0 : std::stod(res->body.substr(at + name.size() + 2));
+  };
+  const double loads = metric("poles_snapshot_loads_total");
+  ASSERT_GE(loads, 1);
   ASSERT_EQ(
       a.Post("/api/v1/organisation", state, R"({"id":"a0","name":"Zéro","kind":"other"})")->status,
       201);
+  if (GetParam() == "postgres") {
+    // Told by the store (NOTIFY), the second server reloads its snapshot before anyone asks it
+    // for a page: only /metrics is read here, which loads nothing.
+    double heard = 0, now_loads = 0;
+    for (int i = 0; i < 100 && (heard < 1 || now_loads < loads + 1); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      heard = metric("poles_store_notifications_total");
+      now_loads = metric("poles_snapshot_loads_total");
+    }
+    EXPECT_GE(heard, 1);
+    EXPECT_EQ(now_loads, loads + 1) << "the snapshot was not reloaded after the announcement";
+    EXPECT_EQ(metric("poles_store_listening"), 1);
+  } else {
+    EXPECT_EQ(metric("poles_store_listening"), -1) << "nothing to listen to in SQLite";
+  }
   auto after = b.Get("/api/v1/organisation?limit=5", state);
   EXPECT_EQ(after->get_header_value("X-Cache"), "") << "the second server served its old answer";
   EXPECT_EQ(Json::parse(after->body)["items"][0]["id"], "a0");
@@ -2413,6 +2440,17 @@ TEST_P(HttpTest, TwoServersShareOneStore) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(job["state"], "cancelled") << job.dump();
+
+  // Wrong passwords through both servers count together: five in all (three on one, two on the
+  // other), then both make the address wait (each server alone would have allowed five).
+  const std::string wrong = R"({"name":"state-user","password":"not the password"})";
+  for (int i = 0; i < 5; ++i) {
+    auto res = (i % 2 == 0 ? a : b).Post("/api/v1/login", {}, wrong);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 401) << "attempt " << i;
+  }
+  EXPECT_EQ(b.Post("/api/v1/login", {}, wrong)->status, 429);
+  EXPECT_EQ(a.Post("/api/v1/login", {}, wrong)->status, 429);
 }
 
 POLES_BOTH_BACKENDS(HttpTest);

@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <mutex>
 #include <set>
+#include <thread>
 
+#include "store/version_watch.h"
 #include "store_fixture.h"
 
 namespace poles::store {
@@ -456,6 +459,64 @@ TEST_P(StoreTest, UpsertManyIsUpsertRowByRow) {
         << n.error().to_string();
   }
   EXPECT_EQ(*store_->count(part), 0);
+}
+
+// PostgreSQL announces each new data version at commit (NOTIFY); a server's VersionWatch hears
+// it on a connection of its own: at once for each change, once after a burst has settled, never
+// for an account write or a rolled-back change.
+TEST_P(StoreTest, CommitsThatChangeDataAreAnnouncedToWatchers) {
+  if (store_->backend() != Backend::kPostgres) GTEST_SKIP() << "LISTEN/NOTIFY: PostgreSQL only";
+  std::mutex mu;
+  std::vector<uint64_t> changed, settled;
+  VersionWatch watch(url_,
+                     {[&](uint64_t v) {
+                        std::lock_guard lock(mu);
+                        changed.push_back(v);
+                      },
+                      [&](uint64_t v) {
+                        std::lock_guard lock(mu);
+                        settled.push_back(v);
+                      }},
+                     std::chrono::milliseconds(300));
+  const auto wait_for = [&](auto done) {
+    for (int i = 0; i < 100; ++i) {
+      {
+        std::lock_guard lock(mu);
+        if (done()) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  };
+  ASSERT_TRUE(wait_for([&] { return watch.listening(); })) << "the watch never connected";
+  const auto& e = entity("cluster");
+  auto other = reopen();  // another server's connection
+  put(*other, e, {cluster_row("a", "A")});
+  put(*other, e, {cluster_row("b", "B")});
+  put(*other, e, {cluster_row("c", "C")});
+  ASSERT_TRUE(wait_for([&] { return !settled.empty(); }));
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(changed, (std::vector<uint64_t>{1, 2, 3}));
+    EXPECT_EQ(settled, (std::vector<uint64_t>{3})) << "one call after the burst";
+  }
+  EXPECT_EQ(watch.notifications(), 3u);
+  // An account write and a rolled-back change announce nothing.
+  {
+    auto tx = std::move(other->begin()).value();
+    ASSERT_TRUE(
+        tx->append_audit({0, "2026-12-02T00:00:00Z", "alice", "login", "", "", "", ""}).is_ok());
+    ASSERT_TRUE(tx->commit().is_ok());
+  }
+  {
+    auto tx = std::move(other->begin()).value();
+    ASSERT_TRUE(tx->upsert(e, cluster_row("d", "D")).has_value());
+  }
+  put(*other, e, {cluster_row("e", "E")});
+  ASSERT_TRUE(wait_for([&] { return changed.size() == 4; }));
+  std::lock_guard lock(mu);
+  EXPECT_EQ(changed.back(), 4u);
+  EXPECT_EQ(watch.notifications(), 4u);
 }
 
 POLES_BOTH_BACKENDS(StoreTest);

@@ -228,6 +228,14 @@ std::vector<Metrics::Sample> gauges(Services& s, store::Store& store) {
       add("poles_jobs", "Impact estimation jobs in the store (every server's), by state", "gauge",
           n, {{"state", state}});
   }
+  if (s.store_notifications) {
+    const auto [heard, listening] = s.store_notifications();
+    add("poles_store_notifications_total",
+        "New data versions the store announced (LISTEN/NOTIFY), by any server", "counter",
+        static_cast<double>(heard));
+    add("poles_store_listening", "Whether the server listens to the store's announcements", "gauge",
+        listening ? 1 : 0);
+  }
   const auto snap = s.snapshots.stats();
   add("poles_snapshot_loads_total", "Snapshots loaded from the store (a load follows each change)",
       "counter", static_cast<double>(snap.loads));
@@ -335,18 +343,18 @@ void add_account_routes(Router& r, Services& s) {
         // The check is reserved before it runs, so that parallel attempts cannot overrun the
         // allowance (app::LoginThrottle).
         const std::string addr = throttle_address(c.req.client);
-        const auto d = s.logins.begin(body->name, addr);
+        const auto d = s.logins.begin(*c.store, body->name, addr);
         if (!d.allowed) return fail_throttled(c, d.retry_after_seconds);
         auto user = app::Accounts::verify_password(*c.store, body->name, body->password);
         if (!user) {
           if (user.error().code() == ErrorCode::kUnauthenticated) {
-            s.logins.failed(body->name, addr);
+            s.logins.failed(*c.store, body->name, addr);
           } else {
             s.logins.release(body->name, addr);
           }
           return c.fail(user.error());
         }
-        s.logins.succeeded(body->name, addr);
+        s.logins.succeeded(*c.store, body->name, addr);
         // The access log names who logged in (the caller was anonymous until now).
         c.req.user = user->name;
         c.req.role = std::string(app::role_name(user->role));
@@ -442,12 +450,12 @@ void add_account_routes(Router& r, Services& s) {
           return fail_refused(c, weak);
         // The current password is a guess like a login's: throttled the same way.
         const std::string addr = throttle_address(c.req.client);
-        const auto d = s.logins.begin(u.name, addr);
+        const auto d = s.logins.begin(*c.store, u.name, addr);
         if (!d.allowed) return fail_throttled(c, d.retry_after_seconds);
         auto st = app::Accounts::change_password(*c.store, *c.session, body->current_password,
                                                  body->new_password, lang_of(c));
         if (st.code() == ErrorCode::kUnauthenticated) {
-          s.logins.failed(u.name, addr);
+          s.logins.failed(*c.store, u.name, addr);
           return c.fail(Status::unauthenticated("the current password is wrong"));
         }
         s.logins.release(u.name, addr);
