@@ -27,17 +27,36 @@ app::Lang terminal_lang() {
   return app::Lang::kEn;
 }
 
-// On a store without accounts, creates `admin` with a random password kept beside the database
-// (mode 0600), so `make run` can always tell how to log in.
+// Where the first admin's password is kept: beside a SQLite file; for a PostgreSQL store, whose
+// address is no path, poles-admin-password in the working directory (/var/lib/poles for the
+// packaged service).
+std::string admin_password_file(const std::string& db) {
+  if (db.starts_with("postgresql://") || db.starts_with("postgres://"))
+    return "poles-admin-password";
+  return db + ".admin-password";
+}
+
+// On a store without accounts, creates `admin` with a random password kept in a file of mode
+// 0600 (admin_password_file), so `make run` can always tell how to log in.
 Result<std::string> first_admin(store::Store& s, const std::string& db) {
   POLES_ASSIGN_OR_RETURN(auto users, app::Accounts::list_users(s));
-  const std::string file = db + ".admin-password";
+  const std::string file = admin_password_file(db);
   if (users.empty()) {
+    // Written before the account is made: a password no one can read is never set.
     const std::string password = app::random_token().substr(0, 20);
+    {
+      const mode_t old_mask = ::umask(077);
+      std::ofstream out(file, std::ios::trunc);
+      out << password << "\n";
+      out.close();
+      ::umask(old_mask);
+      if (!out)
+        return Status::unavailable(
+            fmt::format("{}: cannot write the first administrator's password there", file));
+    }
+    ::chmod(file.c_str(), 0600);
     POLES_RETURN_IF_ERROR(
         app::Accounts::add_user(s, "admin", password, app::Role::kAdmin, "", "serve"));
-    std::ofstream(file) << password << "\n";
-    ::chmod(file.c_str(), 0600);
   }
   std::ifstream in(file);
   std::string password;
@@ -188,11 +207,11 @@ void add_serve(CLI::App& app, CommandContext& ctx) {
                                config.host, config.port);
       // A service's output goes to its journal: the password stays in its file (mode 0600).
       if (!password->empty() && config.log_format == "json") {
-        std::cout << fmt::format("log in as admin: the password is in {}.admin-password\n",
-                                 ctx.global.db);
+        std::cout << fmt::format("log in as admin: the password is in {}\n",
+                                 admin_password_file(ctx.global.db));
       } else if (!password->empty()) {
-        std::cout << fmt::format("log in as admin / {}  (from {}.admin-password)\n", *password,
-                                 ctx.global.db);
+        std::cout << fmt::format("log in as admin / {}  (from {})\n", *password,
+                                 admin_password_file(ctx.global.db));
       }
       if (config.web_root.empty()) std::cout << "no dashboard files found: serving the API only\n";
       std::cout.flush();
