@@ -169,7 +169,7 @@ class PgTransaction final : public Transaction {
   }
 
   Result<int64_t> upsert_many(const schema::Entity& e, std::span<const Row> rows) override {
-    if (rows.size() < kCopyMinRows) return Transaction::upsert_many(e, rows);
+    if (rows.size() < kCopyMinRows || copy_off_) return Transaction::upsert_many(e, rows);
     std::optional<int64_t> merged;
     try {
       merged = copy_merge(e, rows);
@@ -179,7 +179,13 @@ class PgTransaction final : public Transaction {
       // The batch's savepoint is rolled back; row by row names the row refused as upsert does
       // (two rows with one key, a broken reference, a unique value taken).
     }
-    if (!merged) return Transaction::upsert_many(e, rows);
+    if (!merged) {
+      auto one_by_one = Transaction::upsert_many(e, rows);
+      // Refused as a batch but written row by row (a key twice in the batch; a role without the
+      // right to make temporary tables): the rest of the transaction goes row by row.
+      if (one_by_one) copy_off_ = true;
+      return one_by_one;
+    }
     changes_ += *merged;
     data_changes_ += *merged;
     return *merged;
@@ -278,12 +284,15 @@ class PgTransaction final : public Transaction {
     const EntitySql& sql = entity_sql(e);
     std::string stage = "poles_stage_";
     for (char c : e.name) stage += (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '_';
-    if (staged_.insert(stage).second) {
-      tx_->exec(
+    // Everything, the staging table's creation included, inside the savepoint: a refusal
+    // leaves the transaction usable for the row-by-row fallback.
+    pqxx::subtransaction sub(*tx_, "copy");
+    const bool fresh = !staged_.contains(stage);
+    if (fresh) {
+      sub.exec(
           fmt::format("CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA",
                       stage, sql.columns, quote_ident(e.name)));
     }
-    pqxx::subtransaction sub(*tx_, "copy");
     {
       // libpqxx 6.4 (Debian 12) streams rows of a run-time width only through tablewriter (its
       // stream_to takes tuples), deprecated there in favour of stream_to.
@@ -303,11 +312,13 @@ class PgTransaction final : public Transaction {
                              sql.columns, sql.columns, stage, sql.on_conflict));
     sub.exec("TRUNCATE " + stage);
     sub.commit();
+    if (fresh) staged_.insert(stage);
     return static_cast<int64_t>(r.affected_rows());
   }
 
   std::unique_ptr<pqxx::work> tx_;  // destroyed uncommitted -> rolled back
   std::set<std::string> staged_;    // staging tables made in this transaction
+  bool copy_off_ = false;           // COPY failed where row by row did not: not tried again
   Prepared& prep_;
   int64_t changes_ = 0;
   int64_t data_changes_ = 0;  // of entity data: what moves the data version

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -459,6 +461,46 @@ TEST_P(StoreTest, UpsertManyIsUpsertRowByRow) {
         << n.error().to_string();
   }
   EXPECT_EQ(*store_->count(part), 0);
+}
+
+// A PostgreSQL role that may not make temporary tables (TEMPORARY revoked, as a hardened
+// database may have it): the batch cannot go through COPY, so it goes row by row — same result.
+// Before the fix, the staging table was made outside the savepoint: its refusal aborted the
+// transaction, and the import failed.
+TEST_P(StoreTest, UpsertManyWithoutTheRightToMakeTemporaryTables) {
+  if (store_->backend() != Backend::kPostgres) GTEST_SKIP() << "PostgreSQL privileges";
+  const std::string db = url_.substr(url_.rfind('/') + 1);
+  const std::string port = url_.substr(url_.rfind(':') + 1, url_.rfind('/') - url_.rfind(':') - 1);
+  const auto sql_file = dir_->path() / "weak.sql";
+  std::ofstream(sql_file)
+      << "DO $$BEGIN CREATE ROLE poles_weak LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; "
+         "END$$;\n"
+      << "REVOKE TEMPORARY ON DATABASE \"" << db << "\" FROM PUBLIC;\n"
+      << "GRANT USAGE, CREATE ON SCHEMA public TO poles_weak;\n"
+      << "GRANT ALL ON ALL TABLES IN SCHEMA public TO poles_weak;\n"
+      << "GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO poles_weak;\n";
+  const std::string psql = fmt::format(
+      "psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p {} -U postgres -d {} -f {} > {} 2>&1", port,
+      db, sql_file.string(), (dir_->path() / "psql.log").string());
+  ASSERT_EQ(std::system(psql.c_str()), 0) << psql;
+  std::string weak_url = url_;
+  weak_url.replace(weak_url.find("postgres@"), 9, "poles_weak@");
+  auto weak = Store::open(weak_url);
+  ASSERT_TRUE(weak.has_value()) << weak.error().to_string();
+  const auto& e = entity("cluster");
+  std::vector<Row> rows;
+  for (int i = 0; i < 100; ++i) rows.push_back(cluster_row(fmt::format("w{:03d}", i), "Weak"));
+  auto tx = std::move((*weak)->begin()).value();
+  auto n = tx->upsert_many(e, rows);
+  ASSERT_TRUE(n.has_value()) << n.error().to_string();
+  EXPECT_EQ(*n, 100);
+  rows[5][1] = std::string("Changed");
+  auto m = tx->upsert_many(e, rows);
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  EXPECT_EQ(*m, 1);
+  ASSERT_TRUE(tx->commit().is_ok());
+  EXPECT_EQ(*store_->count(e), 100);
+  EXPECT_EQ((**store_->get(e, {std::string("w005")}))[1], Value(std::string("Changed")));
 }
 
 // PostgreSQL announces each new data version at commit (NOTIFY); a server's VersionWatch hears
