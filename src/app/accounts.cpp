@@ -728,9 +728,27 @@ void LoginThrottle::succeeded(const std::string& account_in, const std::string& 
   const std::string account = account_key(account_in);
   std::lock_guard lock(mu_);
   end_check(account, address);
-  pairs_.erase(account + '\n' + address);
+  clear_pair(account + '\n' + address);
+  remember(account, address, now);
+}
+
+void LoginThrottle::clear_pair(const std::string& pair) {
+  // Its failures are forgiven; checks of the pair still running keep their reservations (their
+  // end must find them, or the account's would never be given back).
+  auto it = pairs_.find(pair);
+  if (it == pairs_.end()) return;
+  if (it->second.pending == 0 && it->second.account_pending == 0) {
+    pairs_.erase(it);
+  } else {
+    it->second.failures = 0;
+  }
+}
+
+void LoginThrottle::remember(const std::string& account, const std::string& address,
+                             Clock::time_point at) {
   auto& addrs = known_[account];
-  addrs[address] = now;
+  auto& when = addrs[address];
+  when = std::max(when, at);
   if (addrs.size() > 16) {
     auto oldest = std::min_element(addrs.begin(), addrs.end(), [](const auto& a, const auto& b) {
       return a.second < b.second;
@@ -783,11 +801,13 @@ void LoginThrottle::absorb(const std::string& account_in, const std::string& add
   sweep(at);
   const std::string pair = account + '\n' + address;
   if (!failed) {
-    pairs_.erase(pair);
-    auto& when = known_[account][address];
-    when = std::max(when, at);
+    clear_pair(pair);
+    remember(account, address, at);
     return;
   }
+  // The same bound as begin's: past it, new keys are not taken (the local checks are refused).
+  const size_t entries = pairs_.size() + addresses_.size() + accounts_.size();
+  if (entries >= o_.max_entries && !pairs_.contains(pair)) return;
   auto fail = [&](Counter& c) {
     ++c.failures;
     c.last = std::max(c.last, at);
@@ -806,37 +826,55 @@ std::string db_epoch(const store::Store& s) {
              : "CAST(extract(epoch FROM clock_timestamp()) AS DOUBLE PRECISION)";
 }
 
-constexpr int kEventSeconds = 3600;  // how long events are kept (the throttle's memory)
+// Events read again at each pull: a transaction that records one commits well within this.
+constexpr int kLateSeconds = 30;
 
 }  // namespace
 
 SharedLogins::SharedLogins(LoginThrottle::Options o)
-    : throttle_(o), server_(random_token().substr(0, 16)) {}
+    : throttle_(o), forget_(o.forget), server_(random_token().substr(0, 16)) {}
 
 void SharedLogins::pull(store::Store& s) {
-  std::lock_guard lock(mu_);
+  int64_t seen = 0;
+  {
+    std::lock_guard lock(mu_);
+    seen = seen_;
+  }
+  // Outside the lock: a slow store holds back this check, not every other. Newest first, so a
+  // flood beyond the limit drops the oldest events, not the ones that decide this check. The
+  // last kLateSeconds are read again: an event numbered below one already read (its transaction
+  // committed later) is caught then.
   const std::string now = db_epoch(s);
-  auto rows = s.query(fmt::format("SELECT \"seq\", \"server\", \"account\", \"address\", "
-                                  "\"failed\", {} - \"at\" FROM \"login_event\" WHERE \"seq\" > ? "
-                                  "AND \"at\" > {} - ? ORDER BY \"seq\" LIMIT 100000",
-                                  now, now),
-                      {seen_, int64_t{kEventSeconds}});
+  auto rows =
+      s.query(fmt::format("SELECT \"seq\", \"server\", \"account\", \"address\", \"failed\", "
+                          "{} - \"at\" FROM \"login_event\" WHERE (\"seq\" > ? OR \"at\" > {} - ?) "
+                          "AND \"at\" > {} - ? ORDER BY \"seq\" DESC LIMIT 100000",
+                          now, now, now),
+              {seen, int64_t{kLateSeconds}, static_cast<int64_t>(forget_.count())});
   if (!rows) {
     spdlog::warn("login throttle: other servers' checks could not be read: {}",
                  rows.error().message());
     return;
   }
   const auto local_now = LoginThrottle::Clock::now();
-  for (const auto& r : *rows) {
-    seen_ = std::max(seen_, std::get<int64_t>(r[0]));
-    if (std::get<std::string>(r[1]) == server_) continue;
+  std::lock_guard lock(mu_);
+  for (auto it = rows->rbegin(); it != rows->rend(); ++it) {
+    const auto& r = *it;
+    const int64_t seq = std::get<int64_t>(r[0]);
     const double age =
         std::max(0.0, std::holds_alternative<double>(r[5]) ? std::get<double>(r[5]) : 0.0);
     const auto at = local_now - std::chrono::duration_cast<LoginThrottle::Clock::duration>(
                                     std::chrono::duration<double>(age));
+    if (!recent_.emplace(seq, at).second) continue;  // applied already
+    seen_ = std::max(seen_, seq);
+    if (std::get<std::string>(r[1]) == server_) continue;
     throttle_.absorb(std::get<std::string>(r[2]), std::get<std::string>(r[3]),
                      std::get<int64_t>(r[4]) != 0, at);
   }
+  // Forgotten once they can no longer be read again (twice the window, for clock slack).
+  std::erase_if(recent_, [&](const auto& kv) {
+    return local_now - kv.second > std::chrono::seconds(2 * kLateSeconds);
+  });
 }
 
 void SharedLogins::record(store::Store& s, const std::string& account, const std::string& address,
@@ -861,7 +899,7 @@ void SharedLogins::record(store::Store& s, const std::string& account, const std
     if (prune) {
       POLES_RETURN_IF_ERROR(
           tx->execute(fmt::format("DELETE FROM \"login_event\" WHERE \"at\" < {} - ?", now),
-                      {int64_t{kEventSeconds}}));
+                      {static_cast<int64_t>(forget_.count())}));
     }
     return tx->commit();
   }();

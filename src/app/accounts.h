@@ -230,6 +230,9 @@ class LoginThrottle {
   double wait_for(const Counter& c, int free, Clock::time_point now) const;
   void sweep(Clock::time_point now);
   bool known(const std::string& account, const std::string& address) const;
+  void clear_pair(const std::string& pair);
+  // Notes that the address logged into the account (the last 16 addresses per account).
+  void remember(const std::string& account, const std::string& address, Clock::time_point at);
 
   Options o_;
   std::mutex mu_;
@@ -242,8 +245,9 @@ class LoginThrottle {
 // the outcome of its checks in the store (table login_event, with the database's clock) and, before
 // each check, applies the outcomes the other servers recorded since. Failures and known addresses
 // thus hold across servers; only the reservations of checks still running stay per server (two
-// servers may each start checks at the same instant). An event numbered below one already read,
-// but committed after it, is missed: at worst one failure in a race. Events are kept an hour.
+// servers may each start checks at the same instant). Each pull reads the events numbered after
+// the last one read, and those of the last half minute again (one numbered lower may commit
+// later). Events are kept as long as the throttle remembers (an hour).
 // When the store cannot be read or written, the throttle goes on with what this server knows.
 class SharedLogins {
  public:
@@ -260,9 +264,12 @@ class SharedLogins {
   void record(store::Store& s, const std::string& account, const std::string& address, bool failed);
 
   LoginThrottle throttle_;
-  const std::string server_;  // this server's name in login_event: random
-  std::mutex mu_;             // guards seen_ and pruned_
-  int64_t seen_ = 0;          // the last event read
+  const std::chrono::seconds forget_;  // events older than the throttle's memory are not read
+  const std::string server_;           // this server's name in login_event: random
+  std::mutex mu_;                      // guards what follows
+  int64_t seen_ = 0;                   // the highest event read
+  // Events applied lately (read again by each pull), with when they happened.
+  std::map<int64_t, LoginThrottle::Clock::time_point> recent_;
   LoginThrottle::Clock::time_point pruned_{};
 };
 

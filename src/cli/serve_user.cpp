@@ -1,7 +1,10 @@
 // `poles serve` (the API and the dashboard) and `poles user` (accounts).
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cctype>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -28,35 +31,49 @@ app::Lang terminal_lang() {
 }
 
 // Where the first admin's password is kept: beside a SQLite file; for a PostgreSQL store, whose
-// address is no path, poles-admin-password in the working directory (/var/lib/poles for the
+// address is no path, <database>.admin-password in the working directory (/var/lib/poles for the
 // packaged service).
 std::string admin_password_file(const std::string& db) {
-  if (db.starts_with("postgresql://") || db.starts_with("postgres://"))
-    return "poles-admin-password";
-  return db + ".admin-password";
+  if (!db.starts_with("postgresql://") && !db.starts_with("postgres://"))
+    return db + ".admin-password";
+  std::string name = db.substr(db.rfind('/') + 1);
+  name = name.substr(0, name.find('?'));
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
+  }
+  return (name.empty() ? std::string("poles") : name) + ".admin-password";
 }
 
 // On a store without accounts, creates `admin` with a random password kept in a file of mode
-// 0600 (admin_password_file), so `make run` can always tell how to log in.
+// 0600 (admin_password_file), so `make run` can always tell how to log in. The password is
+// written to a file of this process first (created 0600, never through a link), which takes the
+// file's name only once the account is made: a server that lost the race to create the account
+// leaves the winner's file alone.
 Result<std::string> first_admin(store::Store& s, const std::string& db) {
   POLES_ASSIGN_OR_RETURN(auto users, app::Accounts::list_users(s));
   const std::string file = admin_password_file(db);
   if (users.empty()) {
-    // Written before the account is made: a password no one can read is never set.
     const std::string password = app::random_token().substr(0, 20);
-    {
-      const mode_t old_mask = ::umask(077);
-      std::ofstream out(file, std::ios::trunc);
-      out << password << "\n";
-      out.close();
-      ::umask(old_mask);
-      if (!out)
-        return Status::unavailable(
-            fmt::format("{}: cannot write the first administrator's password there", file));
+    const std::string part = fmt::format("{}.{}.part", file, ::getpid());
+    const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    const std::string line = password + "\n";
+    const bool written =
+        fd >= 0 && ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    if (fd >= 0) ::close(fd);
+    if (!written) {
+      ::unlink(part.c_str());
+      return Status::unavailable(
+          fmt::format("{}: cannot write the first administrator's password there", part));
     }
-    ::chmod(file.c_str(), 0600);
-    POLES_RETURN_IF_ERROR(
-        app::Accounts::add_user(s, "admin", password, app::Role::kAdmin, "", "serve"));
+    auto st = app::Accounts::add_user(s, "admin", password, app::Role::kAdmin, "", "serve");
+    if (!st.is_ok()) {
+      ::unlink(part.c_str());
+      // Another server made the account a moment ago: its file is the one to read.
+      if (st.code() != ErrorCode::kConflict) return st;
+    } else if (::rename(part.c_str(), file.c_str()) != 0) {
+      ::unlink(part.c_str());
+      return Status::unavailable(fmt::format("{}: cannot name the password file", file));
+    }
   }
   std::ifstream in(file);
   std::string password;

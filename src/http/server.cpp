@@ -71,8 +71,9 @@ struct Server::Impl final : Dispatcher {
   static constexpr uint64_t kCacheBytes = 256ull << 20;
 
   std::vector<ProxyNetwork> proxies;  // trusted reverse proxies
-  // On PostgreSQL: follows the data version other servers move (LISTEN/NOTIFY) to drop stale
-  // answers and reload the snapshot before anyone asks. Last: stopped before the rest goes.
+  // On PostgreSQL: follows the data version other servers move (LISTEN/NOTIFY); once writes
+  // settle, drops stale answers and reloads the snapshot before anyone asks. Last: stopped
+  // before the rest goes.
   std::unique_ptr<store::VersionWatch> watch;
 
   void drop_answers_before(uint64_t version);
@@ -322,12 +323,12 @@ void Server::Impl::handle(Request& req, Admission& a, Response& res) {
       cache.clear();
       cache_bytes = 0;
     }
-    if (auto [it, added] =
-            cache.insert_or_assign(key, Cached{version, res.body, res.content_type,
-                                               std::string(res.header("Content-Disposition"))});
-        added) {
-      cache_bytes += size;
-    }
+    // A replaced answer gives back its own size (cache_bytes is what the entries hold now).
+    if (auto old = cache.find(key); old != cache.end())
+      cache_bytes -= old->first.size() + old->second.body.size();
+    cache.insert_or_assign(key, Cached{version, res.body, res.content_type,
+                                       std::string(res.header("Content-Disposition"))});
+    cache_bytes += size;
   }
 }
 
@@ -407,8 +408,10 @@ Result<std::unique_ptr<Server>> Server::create(const Config& config) {
   if (config.db.starts_with("postgresql://") || config.db.starts_with("postgres://")) {
     Impl* i = impl.get();
     impl->watch = std::make_unique<store::VersionWatch>(
-        config.db, store::VersionWatch::Callbacks{[i](uint64_t v) { i->drop_answers_before(v); },
-                                                  [i](uint64_t) { i->reload_snapshot(); }});
+        config.db, store::VersionWatch::Callbacks{{}, [i](uint64_t v) {
+                                                    i->drop_answers_before(v);
+                                                    i->reload_snapshot();
+                                                  }});
     s.store_notifications = [w = impl->watch.get()] {
       return std::pair<uint64_t, bool>{w->notifications(), w->listening()};
     };

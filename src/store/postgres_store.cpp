@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 #include <pqxx/tablewriter>
 #include <set>
+#include <stdexcept>
 
 #include "store/sql_builder.h"
 #include "store/version_watch.h"
@@ -18,13 +19,22 @@ constexpr Dialect kD = Dialect::kPostgres;
 constexpr int kScanChunk = 20000;
 // Below this many rows, upsert_many writes row by row (a COPY costs three round trips).
 constexpr size_t kCopyMinRows = 32;
+// Batches of a transaction written inside a savepoint (so that a refused row can be named): the
+// first ones, well below the 64 subtransactions PostgreSQL caches per transaction.
+constexpr int kMaxSavepoints = 32;
 
 // Parameters as text (NULL as a null pointer); the server converts them to column types.
 class Params {
  public:
   explicit Params(const std::vector<Value>& values) {
     text_.reserve(values.size());
-    for (const auto& v : values) text_.push_back(value_to_text(v));
+    for (const auto& v : values) {
+      text_.push_back(value_to_text(v));
+      // Passed as C strings: a NUL would cut the text short (and PostgreSQL's texts cannot hold
+      // one). "admin\0x" must not be read as "admin".
+      if (text_.back().find('\0') != std::string::npos)
+        throw std::invalid_argument("a text holds a NUL character");
+    }
     for (size_t i = 0; i < values.size(); ++i)
       ptrs_.push_back(is_null(values[i]) ? nullptr : text_[i].c_str());
   }
@@ -106,6 +116,8 @@ void copy_line(const Row& row, std::string& line) {
 }
 
 Status from_exception(const std::exception& ex, const std::string& what) {
+  if (dynamic_cast<const std::invalid_argument*>(&ex) != nullptr)
+    return Status::invalid_argument(fmt::format("{}: {}", what, ex.what()));
   if (const auto* se = dynamic_cast<const pqxx::sql_error*>(&ex)) {
     const std::string& state = se->sqlstate();
     if (state.starts_with("23")) return Status::conflict(fmt::format("{}: {}", what, ex.what()));
@@ -171,13 +183,30 @@ class PgTransaction final : public Transaction {
   Result<int64_t> upsert_many(const schema::Entity& e, std::span<const Row> rows) override {
     if (rows.size() < kCopyMinRows || copy_off_) return Transaction::upsert_many(e, rows);
     std::optional<int64_t> merged;
-    try {
-      merged = copy_merge(e, rows);
-    } catch (const pqxx::broken_connection& ex) {
-      return from_exception(ex, fmt::format("upsert {}", e.name));
-    } catch (const std::exception&) {
-      // The batch's savepoint is rolled back; row by row names the row refused as upsert does
-      // (two rows with one key, a broken reference, a unique value taken).
+    if (savepoints_ >= kMaxSavepoints) {
+      // Past the first batches a savepoint each would overflow PostgreSQL's cache of
+      // subtransactions (64 per transaction; beyond it every snapshot of the cluster slows until
+      // the import ends). A refusal now ends the transaction with PostgreSQL's own account,
+      // which names the key (the loader has checked references and keys before this point).
+      try {
+        merged = copy_merge(*tx_, e, rows);
+      } catch (const std::exception& ex) {
+        return from_exception(ex,
+                              fmt::format("upsert {} (a batch of {} rows)", e.name, rows.size()));
+      }
+    } else {
+      ++savepoints_;
+      try {
+        pqxx::subtransaction sub(*tx_, "copy");
+        merged = copy_merge(sub, e, rows);
+        sub.commit();
+      } catch (const pqxx::broken_connection& ex) {
+        return from_exception(ex, fmt::format("upsert {}", e.name));
+      } catch (const std::exception&) {
+        // The batch's savepoint is rolled back; row by row names the row refused as upsert
+        // does (two rows with one key, a broken reference, a unique value taken).
+        merged.reset();
+      }
     }
     if (!merged) {
       auto one_by_one = Transaction::upsert_many(e, rows);
@@ -186,6 +215,7 @@ class PgTransaction final : public Transaction {
       if (one_by_one) copy_off_ = true;
       return one_by_one;
     }
+    staged_.insert(stage_name(e));
     changes_ += *merged;
     data_changes_ += *merged;
     return *merged;
@@ -280,16 +310,20 @@ class PgTransaction final : public Transaction {
   // transaction, dropped at its end), then one INSERT … SELECT with the upsert's ON CONFLICT:
   // the rows the store did not hold are inserted, those that differ updated, the others left.
   // All of it inside a savepoint, so that a refusal leaves the transaction as it was.
-  int64_t copy_merge(const schema::Entity& e, std::span<const Row> rows) {
-    const EntitySql& sql = entity_sql(e);
+  static std::string stage_name(const schema::Entity& e) {
     std::string stage = "poles_stage_";
     for (char c : e.name) stage += (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '_';
-    // Everything, the staging table's creation included, inside the savepoint: a refusal
-    // leaves the transaction usable for the row-by-row fallback.
-    pqxx::subtransaction sub(*tx_, "copy");
-    const bool fresh = !staged_.contains(stage);
-    if (fresh) {
-      sub.exec(
+    return stage;
+  }
+
+  // In `t` (the transaction, or a savepoint of it): the staging table made when this
+  // transaction has none yet, the rows copied in, merged, and the table emptied.
+  int64_t copy_merge(pqxx::transaction_base& t, const schema::Entity& e,
+                     std::span<const Row> rows) {
+    const EntitySql& sql = entity_sql(e);
+    const std::string stage = stage_name(e);
+    if (!staged_.contains(stage)) {
+      t.exec(
           fmt::format("CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA",
                       stage, sql.columns, quote_ident(e.name)));
     }
@@ -298,7 +332,7 @@ class PgTransaction final : public Transaction {
       // stream_to takes tuples), deprecated there in favour of stream_to.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-      pqxx::tablewriter writer(sub, stage);
+      pqxx::tablewriter writer(t, stage);
 #pragma GCC diagnostic pop
       std::string line;
       for (const auto& row : rows) {
@@ -308,17 +342,16 @@ class PgTransaction final : public Transaction {
       writer.complete();
     }
     const auto r =
-        sub.exec(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} {}", quote_ident(e.name),
-                             sql.columns, sql.columns, stage, sql.on_conflict));
-    sub.exec("TRUNCATE " + stage);
-    sub.commit();
-    if (fresh) staged_.insert(stage);
+        t.exec(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} {}", quote_ident(e.name),
+                           sql.columns, sql.columns, stage, sql.on_conflict));
+    t.exec("TRUNCATE " + stage);
     return static_cast<int64_t>(r.affected_rows());
   }
 
   std::unique_ptr<pqxx::work> tx_;  // destroyed uncommitted -> rolled back
   std::set<std::string> staged_;    // staging tables made in this transaction
   bool copy_off_ = false;           // COPY failed where row by row did not: not tried again
+  int savepoints_ = 0;              // batches written inside a savepoint so far
   Prepared& prep_;
   int64_t changes_ = 0;
   int64_t data_changes_ = 0;  // of entity data: what moves the data version

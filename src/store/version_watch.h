@@ -2,8 +2,9 @@
 // commit that changes data notifies channel `poles_data` with the new version (PostgreSQL
 // NOTIFY, sent at commit, nothing on rollback); the watch holds one connection of its own that
 // LISTENs, and calls its callbacks on its own thread:
-//  - changed(version) at each notification, and at each (re)connection with the version read
-//    then (notifications are not replayed: one missed while disconnected is made good);
+//  - changed(version) when an announcement came and the version read from the store has moved,
+//    and at each (re)connection (announcements are not replayed: one missed while disconnected
+//    is made good); a burst may be seen as one move;
 //  - settled(version) once the version has not moved for `quiet` (a burst of writes gives one
 //    call, after the last).
 // Servers use it to drop stale answers and reload their snapshot before anyone asks; whether an

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -413,23 +414,29 @@ TEST_P(StoreTest, UpsertManyIsUpsertRowByRow) {
   EXPECT_EQ(std::get<double>((**year)[3]), 0.1 + 0.2 + 7);
   EXPECT_EQ(std::get<double>((**year)[5]), 1e15 / 3);
 
-  // Again: 60 rows as they are, 30 changed, 10 new, and one key twice (the later row wins,
-  // both count, as two upserts would): 30 + 10 + 2 = 42.
+  // Again: 60 rows as they are, 30 changed, 10 new: 40 (on PostgreSQL, through the merge).
   std::vector<Row> again(rows.begin(), rows.begin() + 90);
   for (int i = 60; i < 90; ++i) again[static_cast<size_t>(i)][1] = std::string("renamed");
   for (int i = 100; i < 110; ++i) again.push_back(cluster_row(fmt::format("c{:03d}", i), "New"));
-  again.push_back(cluster_row("c200", "first"));
-  again.push_back(cluster_row("c200", "second"));
   {
     auto tx = std::move(store_->begin()).value();
     auto n = tx->upsert_many(e, again);
     ASSERT_TRUE(n.has_value()) << n.error().to_string();
-    EXPECT_EQ(*n, 42);
+    EXPECT_EQ(*n, 40);
+    // One key twice in a batch (the later row wins, both count, as two upserts would): 1 + 1,
+    // the 38 others as they are.
+    std::vector<Row> twice(rows.begin(), rows.begin() + 38);
+    twice.push_back(cluster_row("c200", "first"));
+    twice.push_back(cluster_row("c200", "second"));
+    auto m = tx->upsert_many(e, twice);
+    ASSERT_TRUE(m.has_value()) << m.error().to_string();
+    EXPECT_EQ(*m, 2);
     ASSERT_TRUE(tx->commit().is_ok());
   }
   EXPECT_EQ(*store_->count(e), 111);
   EXPECT_EQ((**store_->get(e, {std::string("c200")}))[1], Value(std::string("second")));
   EXPECT_EQ((**store_->get(e, {std::string("c075")}))[1], Value(std::string("renamed")));
+  EXPECT_EQ((**store_->get(e, {std::string("c105")}))[1], Value(std::string("New")));
   EXPECT_EQ(*store_->data_version(), 2u);
 
   // A batch with one broken reference: refused, naming that row, and nothing of it kept.
@@ -461,6 +468,48 @@ TEST_P(StoreTest, UpsertManyIsUpsertRowByRow) {
         << n.error().to_string();
   }
   EXPECT_EQ(*store_->count(part), 0);
+}
+
+// Many batches in one transaction (an import of a million rows): past the first ones, batches
+// go without a savepoint each (PostgreSQL caches 64 subtransactions per transaction); the
+// counts stay right, and a refused batch then ends the transaction with an error naming the
+// entity and, in PostgreSQL's words, the key.
+TEST_P(StoreTest, UpsertManyOverManyBatches) {
+  const auto& org = entity("organisation");
+  const auto& part = entity("participation");
+  const auto& proj = entity("project");
+  put(*store_, proj,
+      {make(proj, {{"id", std::string("p1")},
+                   {"acronym", std::string("P1")},
+                   {"programme", std::string("FUI")},
+                   {"status", std::string("funded")}})});
+  auto tx = std::move(store_->begin()).value();
+  int64_t total = 0;
+  for (int b = 0; b < 45; ++b) {
+    std::vector<Row> batch;
+    for (int i = 0; i < 40; ++i)
+      batch.push_back(make(org, {{"id", fmt::format("o{}-{}", b, i)},
+                                 {"name", std::string("Org")},
+                                 {"kind", std::string("company")}}));
+    auto n = tx->upsert_many(org, batch);
+    ASSERT_TRUE(n.has_value()) << b << ": " << n.error().to_string();
+    total += *n;
+  }
+  EXPECT_EQ(total, 45 * 40);
+  std::vector<Row> parts;
+  for (int i = 0; i < 40; ++i)
+    parts.push_back(
+        make(part, {{"project_id", std::string("p1")},
+                    {"organisation_id", i == 7 ? std::string("nobody") : fmt::format("o3-{}", i)},
+                    {"role", std::string("partner")}}));
+  auto n = tx->upsert_many(part, parts);
+  ASSERT_FALSE(n.has_value());
+  EXPECT_EQ(n.error().code(), ErrorCode::kConflict) << n.error().to_string();
+  EXPECT_NE(n.error().to_string().find("upsert participation"), std::string::npos)
+      << n.error().to_string();
+  EXPECT_NE(n.error().to_string().find("nobody"), std::string::npos) << n.error().to_string();
+  tx.reset();
+  EXPECT_EQ(*store_->count(org), 0) << "rolled back";
 }
 
 // A PostgreSQL role that may not make temporary tables (TEMPORARY revoked, as a hardened
@@ -539,10 +588,19 @@ TEST_P(StoreTest, CommitsThatChangeDataAreAnnouncedToWatchers) {
   ASSERT_TRUE(wait_for([&] { return !settled.empty(); }));
   {
     std::lock_guard lock(mu);
-    EXPECT_EQ(changed, (std::vector<uint64_t>{1, 2, 3}));
+    ASSERT_FALSE(changed.empty());
+    EXPECT_EQ(changed.back(), 3u);
+    EXPECT_TRUE(std::is_sorted(changed.begin(), changed.end()));
     EXPECT_EQ(settled, (std::vector<uint64_t>{3})) << "one call after the burst";
   }
   EXPECT_EQ(watch.notifications(), 3u);
+  // Anyone connected may NOTIFY: a forged version is not believed (the store is read).
+  {
+    auto tx = std::move(other->begin()).value();
+    ASSERT_TRUE(tx->query("SELECT pg_notify('poles_data', '99999999999')", {}).has_value());
+    ASSERT_TRUE(tx->commit().is_ok());
+  }
+  ASSERT_TRUE(wait_for([&] { return watch.notifications() == 4u; }));
   // An account write and a rolled-back change announce nothing.
   {
     auto tx = std::move(other->begin()).value();
@@ -555,10 +613,12 @@ TEST_P(StoreTest, CommitsThatChangeDataAreAnnouncedToWatchers) {
     ASSERT_TRUE(tx->upsert(e, cluster_row("d", "D")).has_value());
   }
   put(*other, e, {cluster_row("e", "E")});
-  ASSERT_TRUE(wait_for([&] { return changed.size() == 4; }));
+  ASSERT_TRUE(wait_for([&] { return settled.size() == 2; }));
   std::lock_guard lock(mu);
   EXPECT_EQ(changed.back(), 4u);
-  EXPECT_EQ(watch.notifications(), 4u);
+  EXPECT_EQ(settled, (std::vector<uint64_t>{3, 4}));
+  EXPECT_EQ(watch.notifications(), 5u) << "the forged one, then nothing for the audit entry or "
+                                          "the rollback";
 }
 
 POLES_BOTH_BACKENDS(StoreTest);
