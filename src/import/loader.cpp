@@ -43,6 +43,7 @@ struct Loader::EntityState {
   int64_t rows = 0;
   int64_t changed = 0;
   int64_t count_before = 0;
+  bool empty_before = false;  // the table was read, and held no row, before this load wrote it
 };
 
 // Upserts rows on its own thread, in batches, in the order they were queued.
@@ -111,14 +112,18 @@ class Loader::Writer {
     }
   }
 
-  // Writes each run of consecutive rows of one entity with one upsert_many, in queue order.
+  // Writes each run of consecutive rows of one entity with one call, in queue order.
   Status write(std::vector<Item>& items) {
     std::vector<Row> rows;
     for (size_t i = 0; i < items.size();) {
       EntityState* st = items[i].st;
       rows.clear();
       for (; i < items.size() && items[i].st == st; ++i) rows.push_back(std::move(items[i].row));
-      POLES_ASSIGN_OR_RETURN(int64_t changed, tx_.upsert_many(*st->entity, rows));
+      // Into a table that was empty when this load began, every row is new (keys repeated
+      // within the load are refused before they are queued): nothing to merge.
+      POLES_ASSIGN_OR_RETURN(int64_t changed, st->empty_before
+                                                  ? tx_.insert_many(*st->entity, rows)
+                                                  : tx_.upsert_many(*st->entity, rows));
       st->changed += changed;
     }
     return Status::ok();
@@ -170,6 +175,7 @@ Loader::EntityState& Loader::state(const schema::Entity& e) {
     auto count = tx_->query(fmt::format("SELECT COUNT(*) FROM {}", store::quote_ident(e.name)), {});
     if (count.has_value()) {
       st->count_before = std::get<int64_t>((*count)[0][0]);
+      st->empty_before = st->count_before == 0;
     } else {
       failure_ = count.error();
     }

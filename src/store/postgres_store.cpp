@@ -181,44 +181,11 @@ class PgTransaction final : public Transaction {
   }
 
   Result<int64_t> upsert_many(const schema::Entity& e, std::span<const Row> rows) override {
-    if (rows.size() < kCopyMinRows || copy_off_) return Transaction::upsert_many(e, rows);
-    std::optional<int64_t> merged;
-    if (savepoints_ >= kMaxSavepoints) {
-      // Past the first batches a savepoint each would overflow PostgreSQL's cache of
-      // subtransactions (64 per transaction; beyond it every snapshot of the cluster slows until
-      // the import ends). A refusal now ends the transaction with PostgreSQL's own account,
-      // which names the key (the loader has checked references and keys before this point).
-      try {
-        merged = copy_merge(*tx_, e, rows);
-      } catch (const std::exception& ex) {
-        return from_exception(ex,
-                              fmt::format("upsert {} (a batch of {} rows)", e.name, rows.size()));
-      }
-    } else {
-      ++savepoints_;
-      try {
-        pqxx::subtransaction sub(*tx_, "copy");
-        merged = copy_merge(sub, e, rows);
-        sub.commit();
-      } catch (const pqxx::broken_connection& ex) {
-        return from_exception(ex, fmt::format("upsert {}", e.name));
-      } catch (const std::exception&) {
-        // The batch's savepoint is rolled back; row by row names the row refused as upsert
-        // does (two rows with one key, a broken reference, a unique value taken).
-        merged.reset();
-      }
-    }
-    if (!merged) {
-      auto one_by_one = Transaction::upsert_many(e, rows);
-      // Refused as a batch but written row by row (a key twice in the batch; a role without the
-      // right to make temporary tables): the rest of the transaction goes row by row.
-      if (one_by_one) copy_off_ = true;
-      return one_by_one;
-    }
-    staged_.insert(stage_name(e));
-    changes_ += *merged;
-    data_changes_ += *merged;
-    return *merged;
+    return bulk(e, rows, false);
+  }
+
+  Result<int64_t> insert_many(const schema::Entity& e, std::span<const Row> rows) override {
+    return bulk(e, rows, true);
   }
 
   Result<bool> remove(const schema::Entity& e, const Row& key) override {
@@ -306,41 +273,93 @@ class PgTransaction final : public Transaction {
   int64_t changes() const override { return changes_; }
 
  private:
-  // COPY of the rows into a temporary table of the entity's columns (made once per
-  // transaction, dropped at its end), then one INSERT … SELECT with the upsert's ON CONFLICT:
-  // the rows the store did not hold are inserted, those that differ updated, the others left.
-  // All of it inside a savepoint, so that a refusal leaves the transaction as it was.
+  // A batch by COPY: `fresh` rows straight into the table, others through the staging table
+  // and a merge (copy_merge).
+  Result<int64_t> bulk(const schema::Entity& e, std::span<const Row> rows, bool fresh) {
+    if (rows.size() < kCopyMinRows || copy_off_) return Transaction::upsert_many(e, rows);
+    std::optional<int64_t> merged;
+    if (savepoints_ >= kMaxSavepoints) {
+      // Past the first batches a savepoint each would overflow PostgreSQL's cache of
+      // subtransactions (64 per transaction; beyond it every snapshot of the cluster slows until
+      // the import ends). A refusal now ends the transaction with PostgreSQL's own account,
+      // which names the key (the loader has checked references and keys before this point).
+      try {
+        merged = copy_merge(*tx_, e, rows, fresh);
+      } catch (const std::exception& ex) {
+        return from_exception(ex,
+                              fmt::format("upsert {} (a batch of {} rows)", e.name, rows.size()));
+      }
+    } else {
+      ++savepoints_;
+      try {
+        pqxx::subtransaction sub(*tx_, "copy");
+        merged = copy_merge(sub, e, rows, fresh);
+        sub.commit();
+      } catch (const pqxx::broken_connection& ex) {
+        return from_exception(ex, fmt::format("upsert {}", e.name));
+      } catch (const std::exception&) {
+        // The batch's savepoint is rolled back; row by row names the row refused as upsert
+        // does (two rows with one key, a broken reference, a unique value taken).
+        merged.reset();
+      }
+    }
+    if (!merged) {
+      auto one_by_one = Transaction::upsert_many(e, rows);
+      // Refused as a batch but written row by row (a key twice in the batch; a role without the
+      // right to make temporary tables): the rest of the transaction goes row by row.
+      if (one_by_one) copy_off_ = true;
+      return one_by_one;
+    }
+    if (!fresh) staged_.insert(stage_name(e));
+    changes_ += *merged;
+    data_changes_ += *merged;
+    return *merged;
+  }
+
+  // COPY `target` (a table, with its column list) FROM STDIN, one line per row.
+  static void write_copy(pqxx::transaction_base& t, const std::string& target,
+                         std::span<const Row> rows) {
+    // libpqxx 6.4 (Debian 12) streams rows of a run-time width only through tablewriter (its
+    // stream_to takes tuples), deprecated there in favour of stream_to. It writes the target
+    // as given: "COPY <target> FROM STDIN".
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    pqxx::tablewriter writer(t, target);
+#pragma GCC diagnostic pop
+    std::string line;
+    for (const auto& row : rows) {
+      copy_line(row, line);
+      writer.write_raw_line(line);
+    }
+    writer.complete();
+  }
+
   static std::string stage_name(const schema::Entity& e) {
     std::string stage = "poles_stage_";
     for (char c : e.name) stage += (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '_';
     return stage;
   }
 
-  // In `t` (the transaction, or a savepoint of it): the staging table made when this
-  // transaction has none yet, the rows copied in, merged, and the table emptied.
-  int64_t copy_merge(pqxx::transaction_base& t, const schema::Entity& e,
-                     std::span<const Row> rows) {
+  // In `t` (the transaction, or a savepoint of it): new rows (`fresh`) copied into the table;
+  // others into a temporary table of the entity's columns (made once per transaction, dropped
+  // at its end), then one INSERT … SELECT with the upsert's ON CONFLICT — the rows the store did
+  // not hold are inserted, those that differ updated, the others left — and the staging table
+  // emptied. Column names are given (a table's columns may be in another order
+  // than the entity's fields, after migrations that added some).
+  int64_t copy_merge(pqxx::transaction_base& t, const schema::Entity& e, std::span<const Row> rows,
+                     bool fresh) {
     const EntitySql& sql = entity_sql(e);
+    if (fresh) {
+      write_copy(t, fmt::format("{} ({})", quote_ident(e.name), sql.columns), rows);
+      return static_cast<int64_t>(rows.size());
+    }
     const std::string stage = stage_name(e);
     if (!staged_.contains(stage)) {
       t.exec(
           fmt::format("CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA",
                       stage, sql.columns, quote_ident(e.name)));
     }
-    {
-      // libpqxx 6.4 (Debian 12) streams rows of a run-time width only through tablewriter (its
-      // stream_to takes tuples), deprecated there in favour of stream_to.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-      pqxx::tablewriter writer(t, stage);
-#pragma GCC diagnostic pop
-      std::string line;
-      for (const auto& row : rows) {
-        copy_line(row, line);
-        writer.write_raw_line(line);
-      }
-      writer.complete();
-    }
+    write_copy(t, stage, rows);
     const auto r =
         t.exec(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} {}", quote_ident(e.name),
                            sql.columns, sql.columns, stage, sql.on_conflict));
@@ -430,22 +449,24 @@ class PgStore final : public Store {
 
   Status scan(const schema::Entity& e, const std::function<Status(Row&)>& fn) override {
     try {
-      // Keyset pages inside one repeatable-read snapshot: consistent, bounded memory.
+      // One ordered query read through a cursor, kScanChunk rows at a time, inside one
+      // repeatable-read snapshot: consistent, bounded memory, and the table sorted once. (Keyset
+      // pages sorted the whole table again for each page: the byte-wise order of text keys is
+      // not their index's, so every page was a sort of the table — minutes for the snapshot of
+      // the france demo.)
       pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(*conn_);
-      ListQuery q;
-      q.limit = kScanChunk;
+      tx.exec("SET LOCAL cursor_tuple_fraction = 1");  // every row is read: the fastest whole
+      tx.exec("DECLARE poles_scan NO SCROLL CURSOR FOR " + entity_sql(e).scan);
+      const std::string fetch = fmt::format("FETCH FORWARD {} FROM poles_scan", kScanChunk);
       while (true) {
-        std::vector<Value> params;
-        const std::string sql = build_list_sql(e, q, kD, params);
-        const auto r = run(tx, prep_, sql, params);
-        const int n = static_cast<int>(r.size());
-        for (int i = 0; i < std::min(n, q.limit); ++i) {
-          Row row = read_row(r[i], e);
-          if (i == q.limit - 1) q.after = key_of(e, row);
-          POLES_RETURN_IF_ERROR(fn(row));
+        const auto r = tx.exec(fetch);
+        for (const auto& row : r) {
+          Row values = read_row(row, e);
+          POLES_RETURN_IF_ERROR(fn(values));
         }
-        if (n <= q.limit) break;
+        if (static_cast<int>(r.size()) < kScanChunk) break;
       }
+      tx.exec("CLOSE poles_scan");
       tx.commit();
       return Status::ok();
     } catch (const std::exception& ex) {

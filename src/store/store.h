@@ -85,6 +85,13 @@ class Transaction {
   // streams the rows with COPY into a staging table and merges them with one statement (bulk
   // paths: imports, the demo), falling back to row by row to name the row a merge refuses.
   virtual Result<int64_t> upsert_many(const schema::Entity& e, std::span<const Row> rows);
+  // The same for rows the caller knows are new: their keys are not in the store (its table of
+  // the entity was empty when this transaction began writing it) and none repeats. PostgreSQL
+  // copies them straight into the table; if a key is there after all, the batch goes row by
+  // row as upsert_many's would. The default is upsert_many.
+  virtual Result<int64_t> insert_many(const schema::Entity& e, std::span<const Row> rows) {
+    return upsert_many(e, rows);
+  }
   // Deletes by natural key (key values in key-field order). Returns false when absent.
   virtual Result<bool> remove(const schema::Entity& e, const Row& key) = 0;
   // Reads a row and keeps it locked until the transaction ends (read-check-write is atomic).

@@ -470,6 +470,41 @@ TEST_P(StoreTest, UpsertManyIsUpsertRowByRow) {
   EXPECT_EQ(*store_->count(part), 0);
 }
 
+// insert_many: rows the caller knows are new go straight into the table (PostgreSQL: COPY into
+// it, no staging table); if one is there after all, the batch is written as upsert_many would.
+TEST_P(StoreTest, InsertManyCopiesNewRowsStraightIn) {
+  const auto& e = entity("cluster");
+  std::vector<Row> rows;
+  for (int i = 0; i < 60; ++i)
+    rows.push_back(cluster_row(fmt::format("n{:03d}", i), i % 2 ? "tab\there" : "Numérique"));
+  rows[3][static_cast<size_t>(schema::field_index(e, "founded"))] = Value();
+  auto tx = std::move(store_->begin()).value();
+  auto n = tx->insert_many(e, rows);
+  ASSERT_TRUE(n.has_value()) << n.error().to_string();
+  EXPECT_EQ(*n, 60);
+  if (store_->backend() == Backend::kPostgres) {
+    auto staged = tx->query(
+        "SELECT count(*) FROM pg_class WHERE relname = 'poles_stage_cluster' AND "
+        "relpersistence = 't'",
+        {});
+    ASSERT_TRUE(staged.has_value());
+    EXPECT_EQ((*staged)[0][0], Value(int64_t{0})) << "copied straight in";
+  }
+  // Wrongly said new: 59 rows as they are, one changed, five new: 6, as upserts.
+  std::vector<Row> again = rows;
+  again[10][1] = std::string("changed");
+  for (int i = 60; i < 65; ++i) again.push_back(cluster_row(fmt::format("n{:03d}", i), "New"));
+  auto m = tx->insert_many(e, again);
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  EXPECT_EQ(*m, 6);
+  ASSERT_TRUE(tx->commit().is_ok());
+  EXPECT_EQ(*store_->count(e), 65);
+  EXPECT_EQ((**store_->get(e, {std::string("n001")}))[1], Value(std::string("tab\there")));
+  EXPECT_EQ((**store_->get(e, {std::string("n010")}))[1], Value(std::string("changed")));
+  EXPECT_TRUE(is_null((**store_->get(
+      e, {std::string("n003")}))[static_cast<size_t>(schema::field_index(e, "founded"))]));
+}
+
 // Many batches in one transaction (an import of a million rows): past the first ones, batches
 // go without a savepoint each (PostgreSQL caches 64 subtransactions per transaction); the
 // counts stay right, and a refused batch then ends the transaction with an error naming the
