@@ -54,9 +54,9 @@ PY
 }
 table result.json
 
-# The same into PostgreSQL: `poles import` streams the checked rows with COPY into a staging
-# table and merges them (INSERT … ON CONFLICT), in one transaction; psql's \copy loads the CSV
-# into the table directly, checking only the SQL constraints.
+# The same into PostgreSQL: `poles import` streams the checked rows with COPY straight into the
+# table (empty before the import) and checks its foreign keys as one query each at commit; psql's
+# \copy loads the CSV into the table directly, PostgreSQL checking each row's references.
 pg_start
 base=$(pg_url base)
 "$poles" -q --db "$base" import organisation org.csv

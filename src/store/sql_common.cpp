@@ -274,7 +274,11 @@ std::string build_list_sql(const schema::Entity& e, const ListQuery& q, Dialect 
       }
       params.back() = text + "%";
       const auto like = [&](const schema::Field& x) {
-        return fmt::format("LOWER({}) LIKE LOWER({}) ESCAPE '!'", quote_ident(x.name), ph);
+        // Identifiers are in collation "C" on PostgreSQL: lowered in the database's own.
+        const std::string col = d == Dialect::kPostgres
+                                    ? quote_ident(x.name) + " COLLATE \"default\""
+                                    : quote_ident(x.name);
+        return fmt::format("LOWER({}) LIKE LOWER({}) ESCAPE '!'", col, ph);
       };
       std::string any = like(field);
       for (int i : f.or_fields) any += " OR " + like(e.fields[static_cast<size_t>(i)]);

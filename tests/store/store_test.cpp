@@ -284,6 +284,82 @@ TEST_P(StoreTest, PagesWithCursorCoverEveryRowOnceInKeyOrder) {
   EXPECT_EQ(store_->list(e, eq)->rows.size(), 28u);
 }
 
+namespace {
+
+std::vector<Row> participations(int from, int n, const std::string& project) {
+  std::vector<Row> rows;
+  for (int i = from; i < from + n; ++i)
+    rows.push_back(make(entity("participation"), {{"project_id", project},
+                                                  {"organisation_id", fmt::format("o{}", i)},
+                                                  {"role", std::string("partner")}}));
+  return rows;
+}
+
+void put_parents(Store& s, int n_orgs) {
+  const auto& org = entity("organisation");
+  std::vector<Row> orgs;
+  for (int i = 0; i < n_orgs; ++i)
+    orgs.push_back(make(org, {{"id", fmt::format("o{}", i)},
+                              {"name", std::string("Org")},
+                              {"kind", std::string("company")}}));
+  put(s, org, orgs);
+  const auto& proj = entity("project");
+  put(s, proj,
+      {make(proj, {{"id", std::string("p1")},
+                   {"acronym", std::string("P1")},
+                   {"programme", std::string("FUI")},
+                   {"status", std::string("funded")}})});
+}
+
+// The foreign keys of `table` as transaction `tx` sees them (PostgreSQL).
+int64_t foreign_keys(Transaction& tx, const std::string& table) {
+  auto r = tx.query(
+      "SELECT count(*) FROM pg_constraint WHERE conrelid = CAST(? AS regclass) AND contype = 'f'",
+      {table});
+  return r.has_value() ? std::get<int64_t>((*r)[0][0]) : -1;
+}
+
+int64_t foreign_keys(Store& s, const std::string& table) {
+  auto tx = std::move(s.begin()).value();
+  return foreign_keys(*tx, table);
+}
+
+}  // namespace
+
+// PostgreSQL keeps identifiers (text keys and references) in collation "C", the byte order in
+// which pages are read, so that their indexes give the pages' order (before, each page of a
+// list sorted its whole table). A store made before (a column in the database's collation) is
+// altered when opened, its foreign keys kept; names keep the database's collation.
+TEST_P(StoreTest, IdentifiersCompareByteWise) {
+  if (store_->backend() != Backend::kPostgres) GTEST_SKIP() << "SQLite compares bytes already";
+  const auto collation = [&](const char* table, const char* column) {
+    auto tx = std::move(store_->begin()).value();
+    auto r = tx->query(
+        "SELECT COALESCE(collation_name, 'default') FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?",
+        {std::string(table), std::string(column)});
+    return r.has_value() && r->size() == 1 ? std::get<std::string>((*r)[0][0]) : "?";
+  };
+  EXPECT_EQ(collation("organisation", "id"), "C");
+  EXPECT_EQ(collation("project", "id"), "C");
+  EXPECT_EQ(collation("participation", "project_id"), "C");
+  EXPECT_EQ(collation("participation", "organisation_id"), "C");
+  EXPECT_EQ(collation("organisation", "name"), "default");
+  {
+    auto tx = std::move(store_->begin()).value();
+    ASSERT_TRUE(tx->execute("ALTER TABLE \"participation\" ALTER COLUMN \"organisation_id\" "
+                            "TYPE TEXT COLLATE \"default\"",
+                            {})
+                    .is_ok());
+    ASSERT_TRUE(tx->commit().is_ok());
+  }
+  ASSERT_EQ(collation("participation", "organisation_id"), "default");
+  auto reopened = Store::open(url_);
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().to_string();
+  EXPECT_EQ(collation("participation", "organisation_id"), "C");
+  EXPECT_EQ(foreign_keys(*store_, "participation"), 2);
+}
+
 TEST_P(StoreTest, CompositeKeysAndScan) {
   const auto& e = entity("employment");
   std::vector<Row> rows;
@@ -547,6 +623,100 @@ TEST_P(StoreTest, UpsertManyOverManyBatches) {
   EXPECT_EQ(*store_->count(org), 0) << "rolled back";
 }
 
+// A large load into an empty table (its second batch onwards): on PostgreSQL its foreign keys
+// are checked as one query each at commit instead of a trigger per row (defer_references). The
+// table keeps every foreign key after the commit, and they hold; a broken reference, even in a
+// late batch, fails the commit, naming the table and the missing key, and leaves the store as
+// it was.
+TEST_P(StoreTest, ALargeLoadIntoAnEmptyTableKeepsItsReferences) {
+  put_parents(*store_, 120);
+  const auto& part = entity("participation");
+  const bool pg = store_->backend() == Backend::kPostgres;
+  if (pg) {
+    ASSERT_EQ(foreign_keys(*store_, "participation"), 2);
+  }
+  auto tx = std::move(store_->begin()).value();
+  for (int b = 0; b < 3; ++b) {
+    auto n = tx->insert_many(part, participations(b * 40, 40, "p1"));
+    ASSERT_TRUE(n.has_value()) << b << ": " << n.error().to_string();
+    EXPECT_EQ(*n, 40);
+  }
+  if (pg) {
+    EXPECT_EQ(foreign_keys(*tx, "participation"), 0) << "checked at commit, not row by row";
+  }
+  ASSERT_TRUE(tx->commit().is_ok());
+  EXPECT_EQ(*store_->count(part), 120);
+  if (pg) {
+    EXPECT_EQ(foreign_keys(*store_, "participation"), 2) << "added back";
+  }
+  // They hold: a participation of an unknown organisation is refused.
+  auto tx2 = std::move(store_->begin()).value();
+  auto bad = tx2->upsert(part, participations(500, 1, "p1")[0]);
+  EXPECT_FALSE(bad.has_value());
+  tx2.reset();
+  // Deleting the project still deletes its participations (ON DELETE CASCADE kept).
+  auto tx3 = std::move(store_->begin()).value();
+  ASSERT_TRUE(tx3->remove(entity("project"), {std::string("p1")}).has_value());
+  ASSERT_TRUE(tx3->commit().is_ok());
+  EXPECT_EQ(*store_->count(part), 0);
+}
+
+TEST_P(StoreTest, ABrokenReferenceInALateBatchOfALargeLoadFailsTheCommit) {
+  put_parents(*store_, 200);
+  const auto& part = entity("participation");
+  auto tx = std::move(store_->begin()).value();
+  Status failed = Status::ok();
+  for (int b = 0; b < 4 && failed.is_ok(); ++b) {
+    auto rows = participations(b * 40, 40, "p1");
+    if (b == 3) rows[17][1] = std::string("nobody");  // organisation_id
+    auto n = tx->insert_many(part, rows);
+    if (!n.has_value()) failed = n.error();
+  }
+  if (failed.is_ok()) failed = tx->commit();
+  ASSERT_FALSE(failed.is_ok());
+  EXPECT_EQ(failed.code(), ErrorCode::kConflict) << failed.to_string();
+  EXPECT_NE(failed.to_string().find("participation"), std::string::npos) << failed.to_string();
+  EXPECT_NE(failed.to_string().find("nobody"), std::string::npos) << failed.to_string();
+  tx.reset();
+  EXPECT_EQ(*store_->count(part), 0) << "nothing written";
+  if (store_->backend() == Backend::kPostgres) {
+    EXPECT_EQ(foreign_keys(*store_, "participation"), 2) << "still there";
+  }
+}
+
+// While another connection reads the organisations (a server loading its snapshot), the load
+// does not wait for it beyond a short while, nor make that reader wait: the foreign keys stay
+// and PostgreSQL checks each row, as before.
+TEST_P(StoreTest, ALargeLoadBesideALongReaderChecksEachRow) {
+  if (store_->backend() != Backend::kPostgres) GTEST_SKIP() << "PostgreSQL locks";
+  put_parents(*store_, 120);
+  auto other = Store::open(url_);
+  ASSERT_TRUE(other.has_value()) << other.error().to_string();
+  auto reader = std::move((*other)->begin()).value();
+  ASSERT_TRUE(reader->query("SELECT count(*) FROM \"organisation\"", {}).has_value());
+  const auto& part = entity("participation");
+  auto tx = std::move(store_->begin()).value();
+  for (int b = 0; b < 3; ++b) {
+    auto rows = participations(b * 40, 40, "p1");
+    if (b == 2) rows[5][1] = std::string("nobody");
+    auto n = tx->insert_many(part, rows);
+    if (b < 2) {
+      ASSERT_TRUE(n.has_value()) << b << ": " << n.error().to_string();
+      EXPECT_EQ(foreign_keys(*tx, "participation"), 2) << "left in place";
+    } else {
+      // Checked row by row: the refused row is named at once, as upsert names it.
+      ASSERT_FALSE(n.has_value());
+      EXPECT_NE(n.error().to_string().find("upsert participation 'p1|nobody'"), std::string::npos)
+          << n.error().to_string();
+    }
+  }
+  // The reader was never blocked: it reads again and ends normally.
+  EXPECT_TRUE(reader->query("SELECT count(*) FROM \"project\"", {}).has_value());
+  reader.reset();
+  tx.reset();
+  EXPECT_EQ(foreign_keys(*store_, "participation"), 2);
+}
+
 // A PostgreSQL role that may not make temporary tables (TEMPORARY revoked, as a hardened
 // database may have it): the batch cannot go through COPY, so it goes row by row — same result.
 // Before the fix, the staging table was made outside the savepoint: its refusal aborted the
@@ -585,6 +755,19 @@ TEST_P(StoreTest, UpsertManyWithoutTheRightToMakeTemporaryTables) {
   ASSERT_TRUE(tx->commit().is_ok());
   EXPECT_EQ(*store_->count(e), 100);
   EXPECT_EQ((**store_->get(e, {std::string("w005")}))[1], Value(std::string("Changed")));
+  // Nor is it the tables' owner: a large load into an empty table cannot drop their foreign
+  // keys for the load (defer_references), so PostgreSQL checks each row, as before.
+  put_parents(*store_, 120);
+  const auto& part = entity("participation");
+  auto tx2 = std::move((*weak)->begin()).value();
+  for (int b = 0; b < 3; ++b) {
+    auto k = tx2->insert_many(part, participations(b * 40, 40, "p1"));
+    ASSERT_TRUE(k.has_value()) << b << ": " << k.error().to_string();
+  }
+  EXPECT_EQ(foreign_keys(*tx2, "participation"), 2) << "left in place";
+  ASSERT_TRUE(tx2->commit().is_ok());
+  EXPECT_EQ(*store_->count(part), 120);
+  EXPECT_EQ(foreign_keys(*store_, "participation"), 2);
 }
 
 // PostgreSQL announces each new data version at commit (NOTIFY); a server's VersionWatch hears
