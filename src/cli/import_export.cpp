@@ -104,15 +104,43 @@ void run_mapped_import(const Args& args, CommandContext& ctx) {
   }
 }
 
+// The rows described by an import (ImportOptions::describe): "+" inserted, "~" updated with
+// each field's before and after, "-" deleted.
+void print_changes(const import::ImportReport& r) {
+  const auto text = [](const std::optional<std::string>& v) {
+    return v ? fmt::format("'{}'", *v) : std::string("(empty)");
+  };
+  for (const auto& c : r.changes) {
+    const char mark = c.kind == import::RowChange::Kind::kInserted  ? '+'
+                      : c.kind == import::RowChange::Kind::kUpdated ? '~'
+                                                                    : '-';
+    std::string fields;
+    for (const auto& f : c.fields) {
+      fields += fields.empty() ? "" : "; ";
+      fields +=
+          c.kind == import::RowChange::Kind::kUpdated
+              ? fmt::format("{} {} -> {}", f.name, text(f.before), text(f.after))
+              : fmt::format("{} {}", f.name,
+                            text(c.kind == import::RowChange::Kind::kDeleted ? f.before : f.after));
+    }
+    std::cout << fmt::format("{} {} '{}'{}: {}\n", mark, c.entity, c.key,
+                             c.line > 0 ? fmt::format(" (line {})", c.line) : " (not in the file)",
+                             fields);
+  }
+  if (r.changes_truncated)
+    std::cout << fmt::format("… more rows change than the {} described (--preview N)\n",
+                             r.changes.size());
+}
+
 }  // namespace
 
 void add_import_export(CLI::App& app, CommandContext& ctx) {
   struct ImportArgs {
     std::vector<std::string> operands;
-    std::string entity, file, separator, snapshot, mapping;
-    std::vector<std::string> params;
+    std::string entity, file, separator, snapshot, mapping, mode = "upsert";
+    std::vector<std::string> params, scope;
     bool dry_run = false, skip_invalid = false;
-    int max_errors = 100, preview = 0;
+    int max_errors = 100, preview = -1;
   };
   auto args = std::make_shared<ImportArgs>();
   CLI::App* imp = app.add_subcommand(
@@ -141,7 +169,18 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
                 "reasons (default: all or nothing)");
   imp->add_option("--preview", args->preview,
                   "With --mapping: show the first N mapped rows and every row that would be "
-                  "refused; nothing is written");
+                  "refused; nothing is written. Without: describe, field by field, the first N "
+                  "rows inserted, updated or deleted (default 20 with --dry-run, else 0)");
+  imp->add_option("--mode", args->mode,
+                  "How the file meets stored rows of the same key: upsert (the file's columns "
+                  "change, the others are kept), insert-only (stored rows are left as they are) "
+                  "or replace (the file is the whole record of --scope: rows replaced whole, the "
+                  "scope's rows it does not list deleted)")
+      ->check(CLI::IsMember({"upsert", "insert-only", "replace"}))
+      ->capture_default_str();
+  imp->add_option("--scope", args->scope,
+                  "With --mode replace: FIELD=VALUE, the rows the file is the record of "
+                  "(repeatable: all must hold)");
   imp->callback([args, &ctx] {
     // Usage errors (exit 1, as CLI11's own checks): the operands, the entity, the file.
     const auto usage = [](const std::string& why) { throw CLI::ValidationError("import", why); };
@@ -153,7 +192,10 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
       usage(fmt::format("unknown entity '{}' (one of: {})", args->operands[0], entity_list()));
     if (!std::filesystem::is_regular_file(args->operands.back()))
       usage(fmt::format("no such file '{}'", args->operands.back()));
+    if (!args->mapping.empty() && (args->mode != "upsert" || !args->scope.empty()))
+      usage("--mode and --scope apply to an entity's file, not to a mapping");
     if (!args->mapping.empty()) {
+      if (args->preview < 0) args->preview = 0;
       run_mapped_import(*args, ctx);
       return;
     }
@@ -168,6 +210,9 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
     opt.dry_run = args->dry_run;
     opt.actor = "cli";
     opt.snapshot_date = args->snapshot;
+    opt.mode = *import::parse_import_mode(args->mode);
+    opt.scope = args->scope;
+    opt.describe = args->preview >= 0 ? args->preview : (args->dry_run ? 20 : 0);
     if (!args->separator.empty())
       opt.delimiter = args->separator == "tab" ? '\t' : args->separator[0];
     std::error_code ec;
@@ -186,9 +231,13 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
     const auto& c = report->counts;
     if (!ctx.global.quiet) {
       std::cout << fmt::format(
-          "{} {}: {} rows ({} inserted, {} updated, {} unchanged) in {:.2f} s{}\n",
+          "{} {}: {} rows ({} inserted, {} updated, {} unchanged{}) in {:.2f} s{}\n",
           report->dry_run ? "validated (dry run, nothing written)" : "imported", args->file, c.rows,
-          c.inserted, c.updated, c.unchanged, seconds,
+          c.inserted, c.updated, c.unchanged,
+          opt.mode == import::ImportMode::kReplace
+              ? fmt::format("; {} {}", c.deleted, report->dry_run ? "would be deleted" : "deleted")
+              : "",
+          seconds,
           c.rows > 0 && seconds > 0
               ? fmt::format(", {:.0f} rows/s", static_cast<double>(c.rows) / seconds)
               : "");
@@ -202,6 +251,7 @@ void add_import_export(CLI::App& app, CommandContext& ctx) {
         for (const auto& col : report->ignored_columns) cols += (cols.empty() ? "" : ", ") + col;
         std::cout << "ignored columns: " << cols << "\n";
       }
+      print_changes(*report);
     }
   });
 

@@ -146,7 +146,7 @@ const char* french_title(int status) {
 // text matching none stays as it is. Applied in order, first match only.
 const std::vector<std::pair<std::regex, std::string>>& french_texts() {
   static const auto* table = [] {
-    const std::array<std::pair<const char*, const char*>, 148> raw{{
+    const std::array<std::pair<const char*, const char*>, 162> raw{{
         {R"(^(\d+) errors? in input$)", "$1 erreur(s) dans les données"},
         {R"(^a table to export has 1 to (\d+) columns$)",
          "un tableau à exporter a de 1 à $1 colonnes"},
@@ -315,6 +315,39 @@ const std::vector<std::pair<std::regex, std::string>>& french_texts() {
         {R"(^SIRET must start with a valid SIREN: (.*)$)",
          "le SIRET doit commencer par un SIREN valide : $1"},
         {R"(^is required$)", "obligatoire"},
+        {R"(^required column is missing$)", "colonne obligatoire absente"},
+        {R"(^is required: the file has no such column and the row is not stored yet$)",
+         "obligatoire : le fichier n'a pas cette colonne et la ligne n'existe pas encore"},
+        {R"(^outside the scope of this replace \((.*)\)$)",
+         "hors du périmètre de ce remplacement ($1)"},
+        {R"(^is stored outside the scope of this replace \((.*)\): the file cannot move it there$)",
+         "enregistrée hors du périmètre de ce remplacement ($1) : le fichier ne peut pas l'y "
+         "déplacer"},
+        {R"(^the scope of this replace \((.*)\) is checked on each row: the file needs this column$)",
+         "le périmètre de ce remplacement ($1) est vérifié sur chaque ligne : le fichier doit "
+         "avoir cette colonne"},
+        {R"(^not in the file, so it would be deleted, but (\d+) row\(s\) of (\S+) \(field (\S+)\) refer to it: delete them first, or import without replace$)",
+         "absente du fichier, elle serait supprimée, mais $1 ligne(s) de la table $2 (champ $3) "
+         "la désignent : supprimez-les d'abord, ou importez sans remplacer"},
+        {R"(^replace mode deletes the stored rows the file does not list: name the rows it is the record of with a scope.*$)",
+         "le mode remplacement supprime les lignes enregistrées que le fichier ne contient pas : "
+         "indiquez le périmètre dont il est la liste complète (champ et valeur, par exemple "
+         "cluster_id=…)"},
+        {R"(^a scope applies to replace mode only$)",
+         "un périmètre ne s'applique qu'au mode remplacement"},
+        {R"(^a membership snapshot ends the members it does not list; replace mode would delete them: choose one$)",
+         "un instantané des adhésions clôt les adhésions absentes du fichier, le mode "
+         "remplacement les supprimerait : choisissez l'un ou l'autre"},
+        {R"(^scope '(.*)': must be FIELD=VALUE \(a field of (\S+) and its value\)$)",
+         "périmètre « $1 » : il s'écrit CHAMP=VALEUR (un champ de la table $2 et sa valeur)"},
+        {R"(^scope '(.*)': (\S+) has no field '(.*)'$)",
+         "périmètre « $1 » : la table $2 n'a pas de champ « $3 »"},
+        {R"(^scope '(.*)': give the value of (\S+) the file replaces$)",
+         "périmètre « $1 » : indiquez la valeur de $2 dont le fichier remplace les lignes"},
+        {R"(^scope '(.*)': value '(.*)': (.*)$)", "périmètre « $1 » : valeur « $2 » invalide ($3)"},
+        {R"(^assessments are not replaced by scope: a published year's are frozen; import them in upsert mode, or delete them one by one$)",
+         "les évaluations ne se remplacent pas par périmètre : celles d'une année publiée sont "
+         "figées ; importez-les en mode compléter, ou supprimez-les une à une"},
         {R"(^funder '(.*)' is the money of region (\S+): it is recorded on a project owned by a cluster of that region, or by the State$)",
          "le financeur « $1 » est l'argent de la région $2 : il s'inscrit sur un projet détenu "
          "par un pôle de cette région, ou par l'État"},

@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <optional>
 #include <set>
 #include <sstream>
+#include <unordered_set>
 #include <utility>
 
 #include "core/date.h"
@@ -67,6 +69,44 @@ int64_t end_absent_members(Loader& loader, const schema::Entity& e, std::vector<
   return ended;
 }
 
+std::string_view import_mode_name(ImportMode mode) {
+  switch (mode) {
+    case ImportMode::kUpsert:
+      return "upsert";
+    case ImportMode::kInsertOnly:
+      return "insert-only";
+    case ImportMode::kReplace:
+      return "replace";
+  }
+  return "";
+}
+
+std::optional<ImportMode> parse_import_mode(std::string_view text) {
+  for (const auto mode : {ImportMode::kUpsert, ImportMode::kInsertOnly, ImportMode::kReplace})
+    if (text == import_mode_name(mode)) return mode;
+  if (text == "insert_only") return ImportMode::kInsertOnly;
+  return std::nullopt;
+}
+
+Result<std::pair<int, Value>> parse_scope(const schema::Entity& e, std::string_view text) {
+  const auto eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0)
+    return Status::invalid_argument(
+        fmt::format("scope '{}': must be FIELD=VALUE (a field of {} and its value)", text, e.name));
+  const std::string field(text.substr(0, eq)), value(text.substr(eq + 1));
+  const int i = schema::field_index(e, field);
+  if (i < 0)
+    return Status::invalid_argument(
+        fmt::format("scope '{}': {} has no field '{}'", text, e.name, field));
+  Value v;
+  if (auto rule = schema::parse_cell(e.fields[static_cast<size_t>(i)], value, v))
+    return Status::invalid_argument(fmt::format("scope '{}': value '{}': {}", text, value, *rule));
+  if (is_null(v))
+    return Status::invalid_argument(
+        fmt::format("scope '{}': give the value of {} the file replaces", text, field));
+  return std::pair<int, Value>{i, std::move(v)};
+}
+
 namespace {
 
 // Reads the records of a file (CSV or one sheet of a workbook) into `on_record`.
@@ -80,6 +120,41 @@ Result<ImportReport> import_records(store::Store& store, const schema::Entity& e
   report.entity = std::string(e.name);
   report.file = name;
   report.dry_run = options.dry_run;
+  report.mode = options.mode;
+
+  // The scope of a replace: the stored rows the file is the record of.
+  std::vector<std::pair<int, Value>> scope;
+  for (const auto& text : options.scope) {
+    POLES_ASSIGN_OR_RETURN(auto condition, parse_scope(e, text));
+    scope.push_back(std::move(condition));
+  }
+  const bool replace = options.mode == ImportMode::kReplace;
+  if (replace && scope.empty())
+    return Status::invalid_argument(
+        "replace mode deletes the stored rows the file does not list: name the rows it is the "
+        "record of with a scope (FIELD=VALUE, e.g. cluster_id=…)");
+  if (!replace && !scope.empty())
+    return Status::invalid_argument("a scope applies to replace mode only");
+  if (replace && !options.snapshot_date.empty())
+    return Status::invalid_argument(
+        "a membership snapshot ends the members it does not list; replace mode would delete "
+        "them: choose one");
+  std::string scope_text;
+  for (const auto& text : options.scope) scope_text += (scope_text.empty() ? "" : ", ") + text;
+  std::unordered_set<std::string> listed_keys;  // replace: the keys the file lists
+  // Replace: the keys stored outside the scope, which a row of the file may not take into it
+  // (read before the load, as a snapshot's memberships).
+  std::unordered_set<std::string> outside_keys;
+  if (replace) {
+    POLES_RETURN_IF_ERROR(store.scan(e, [&](Row& row) {
+      for (const auto& [f, v] : scope)
+        if (row[static_cast<size_t>(f)] != v) {
+          outside_keys.insert(store::key_text(e, row));
+          break;
+        }
+      return Status::ok();
+    }));
+  }
 
   const bool snapshot = !options.snapshot_date.empty();
   std::optional<Date> snapshot_day;
@@ -102,9 +177,11 @@ Result<ImportReport> import_records(store::Store& store, const schema::Entity& e
   const int i_org = schema::field_index(e, "organisation_id"),
             i_cluster = schema::field_index(e, "cluster_id");
 
-  Loader loader(store, {options.max_errors, options.dry_run, options.actor});
+  Loader loader(store, {options.max_errors, options.dry_run, options.actor, options.describe});
   std::vector<int> field_column(e.fields.size(), 0);  // field -> 1-based file column
-  std::vector<int> column_field;                      // file column (0-based) -> field or -1
+  std::vector<bool> carried(e.fields.size(), false);  // the fields the file has a column of
+  Merge merge = options.mode == ImportMode::kInsertOnly ? Merge::kKeepStored : Merge::kReplace;
+  std::vector<int> column_field;  // file column (0-based) -> field or -1
   bool have_header = false;
   bool header_ok = true;
   size_t width = 0;
@@ -145,10 +222,30 @@ Result<ImportReport> import_records(store::Store& store, const schema::Entity& e
         column_field[c] = f;
       }
       for (size_t f = 0; f < e.fields.size(); ++f) {
-        if (e.fields[f].required && field_column[f] == 0) {
+        // An upsert may leave out a required column: the stored rows keep the field, a new
+        // row without it is refused (Loader::add).
+        const bool kept = options.mode == ImportMode::kUpsert && !e.fields[f].key;
+        if (e.fields[f].required && field_column[f] == 0 && !kept) {
           error(line, 0, std::string(e.fields[f].name), "", "required column is missing");
           header_ok = false;
         }
+      }
+      // A replace's scope is checked on each row: its fields are columns of the file.
+      for (const auto& [f, v] : scope) {
+        if (field_column[static_cast<size_t>(f)] != 0) continue;
+        error(line, 0, std::string(e.fields[static_cast<size_t>(f)].name), "",
+              fmt::format("the scope of this replace ({}) is checked on each row: the file "
+                          "needs this column",
+                          scope_text));
+        header_ok = false;
+      }
+      // Upsert: a stored row keeps the fields the file has no column for (with every column,
+      // the file's row is the record).
+      for (size_t f = 0; f < e.fields.size(); ++f) carried[f] = field_column[f] != 0;
+      if (options.mode == ImportMode::kUpsert &&
+          std::find(carried.begin(), carried.end(), false) != carried.end()) {
+        merge = Merge::kKeepKnown;
+        origin.carried = &carried;
       }
       return header_ok;
     }
@@ -171,12 +268,34 @@ Result<ImportReport> import_records(store::Store& store, const schema::Entity& e
     }
     if (!cells_ok) return true;
     origin.line = line;
+    if (replace) {
+      for (const auto& [f, v] : scope) {
+        if (row[static_cast<size_t>(f)] == v) continue;
+        const int column = field_column[static_cast<size_t>(f)];
+        error(line, column, std::string(e.fields[static_cast<size_t>(f)].name),
+              column > 0 ? fields[static_cast<size_t>(column) - 1] : "",
+              fmt::format("outside the scope of this replace ({})", scope_text));
+        cells_ok = false;
+      }
+      if (!cells_ok) return true;
+      std::string key = store::key_text(e, row);
+      if (outside_keys.contains(key)) {
+        const int k = schema::key_indices(e)[0];
+        const int column = field_column[static_cast<size_t>(k)];
+        error(line, column, std::string(e.fields[static_cast<size_t>(k)].name), key,
+              fmt::format("is stored outside the scope of this replace ({}): the file cannot "
+                          "move it there",
+                          scope_text));
+        return true;
+      }
+      listed_keys.insert(std::move(key));
+    }
     if (snapshot) {
       const auto* c = std::get_if<std::string>(&row[static_cast<size_t>(i_cluster)]);
       const auto* o = std::get_if<std::string>(&row[static_cast<size_t>(i_org)]);
       if (c != nullptr && o != nullptr) listed.emplace(*c, *o);
     }
-    loader.add(e, std::move(row), origin);
+    loader.add(e, std::move(row), origin, merge);
     return true;
   });
   if (!read.is_ok()) {
@@ -188,6 +307,8 @@ Result<ImportReport> import_records(store::Store& store, const schema::Entity& e
 
   if (snapshot && loader.error_count() == 0)
     report.ended = end_absent_members(loader, e, std::move(running), listed, *snapshot_day, name);
+  if (replace && have_header && loader.error_count() == 0)
+    loader.remove_absent(e, scope, listed_keys, name);
 
   auto finished = loader.finish(name);
   if (!finished.has_value() && !sheet.empty()) {
@@ -210,6 +331,8 @@ Result<ImportReport> import_records(store::Store& store, const schema::Entity& e
     report.counts.rows -= report.ended;
     report.counts.updated -= report.ended;
   }
+  report.changes = std::move(load.changes);
+  report.changes_truncated = load.changes_truncated;
   return report;
 }
 

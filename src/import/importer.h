@@ -21,6 +21,25 @@
 
 namespace poles::import {
 
+// How the rows of a file meet the stored rows of the same key.
+enum class ImportMode : uint8_t {
+  // New keys are inserted; a stored row takes the file's columns (an empty cell empties its
+  // field) and keeps the fields of the columns the file does not have. The default: a file of
+  // headcounts does not erase the names, a re-import of SIRENE what the cluster entered.
+  kUpsert,
+  // New keys are inserted; stored rows are left as they are (counted unchanged).
+  kInsertOnly,
+  // The file is the whole record of its scope (ImportOptions::scope, required): its rows
+  // replace the stored ones whole, and the stored rows of the scope it does not list are
+  // deleted (with the rows they own). Every row of the file must lie in the scope.
+  kReplace,
+};
+std::string_view import_mode_name(ImportMode mode);  // "upsert", "insert-only", "replace"
+std::optional<ImportMode> parse_import_mode(std::string_view text);
+// "field=value" (a field of `e`, its value as a cell of the file would give it) into a scope
+// condition; an error names what is wrong.
+Result<std::pair<int, Value>> parse_scope(const schema::Entity& e, std::string_view text);
+
 struct ImportOptions {
   int max_errors = 100;
   bool dry_run = false;
@@ -35,6 +54,12 @@ struct ImportOptions {
   std::string snapshot_date;
   // XLSX: the sheet to read (default: the one named like the entity, else the first).
   std::string sheet;
+  ImportMode mode = ImportMode::kUpsert;
+  // kReplace: the rows the file is the record of, as "field=value" conditions (all must hold).
+  std::vector<std::string> scope;
+  // Rows described field by field in the report (ImportReport::changes), the first this many
+  // that change: what a preview (with dry_run) or a receipt shows.
+  int describe = 0;
 };
 
 struct ImportReport {
@@ -46,6 +71,9 @@ struct ImportReport {
   int64_t ended = 0;  // memberships ended by a snapshot (ImportOptions::snapshot_date)
   std::vector<std::string> ignored_columns;
   bool dry_run = false;
+  ImportMode mode = ImportMode::kUpsert;
+  std::vector<RowChange> changes;  // ImportOptions::describe
+  bool changes_truncated = false;  // more rows changed than `changes` describes
 };
 
 // Membership snapshots (ImportOptions::snapshot_date), for the importers: the memberships

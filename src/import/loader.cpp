@@ -10,10 +10,12 @@
 #include <mutex>
 #include <thread>
 #include <tuple>
+#include <utility>
 
 #include "core/codes.h"
 #include "core/date.h"
 #include "core/model.h"
+#include "formats/json.h"
 
 namespace poles::import {
 
@@ -24,6 +26,14 @@ constexpr std::string_view kLifecycle =
     "submitted or labelled; abandoned before completion";
 
 uint64_t hash_key(const std::string& s) { return std::hash<std::string>{}(s); }
+
+// Stored rows read to describe a load's changes (LoaderOptions::describe), at most: a preview
+// of a large file of unchanged rows stops reading the store past it.
+constexpr int64_t kMaxDescribeLookups = 20'000;
+
+std::optional<std::string> shown(const Value& v) {
+  return is_null(v) ? std::nullopt : std::optional<std::string>(value_to_text(v));
+}
 
 const std::string* text(const Row& row, int i) {
   return i < 0 ? nullptr : std::get_if<std::string>(&row[static_cast<size_t>(i)]);
@@ -42,6 +52,7 @@ struct Loader::EntityState {
   std::map<int, std::unordered_map<std::string, std::string>> unique;
   int64_t rows = 0;
   int64_t changed = 0;
+  int64_t deleted = 0;  // remove_absent
   int64_t count_before = 0;
   bool empty_before = false;  // the table was read, and held no row, before this load wrote it
 };
@@ -343,6 +354,36 @@ void Loader::check_project_status(const schema::Entity& e, const Row& row,
   if (status != nullptr) (*project_status_)[id] = *status;
 }
 
+// An organisation's fields that derive from others, when the source gives a new value of what
+// they derive from and not them: emptied, so that the checks derive them again (a new commune
+// brings its department, region and zone; a new headcount its size class) instead of keeping
+// the stored ones, which would contradict it. Only what can be derived again is emptied: the
+// zone when the list of communes is held, the size class when a headcount is known.
+void Loader::rederive_organisation(const schema::Entity& e, Row& row, const Row& stored,
+                                   const std::vector<bool>& given) {
+  const auto at = [&](std::string_view name) {
+    return static_cast<size_t>(schema::field_index(e, name));
+  };
+  const auto renewed = [&](std::string_view name) {
+    const size_t i = at(name);
+    return given[i] && row[i] != stored[i];
+  };
+  const auto empty_unless_given = [&](std::string_view name) {
+    if (!given[at(name)]) row[at(name)] = Value{};
+  };
+  if (renewed("commune")) {
+    empty_unless_given("department");
+    empty_unless_given("region");
+    if (const auto* list = communes(); list != nullptr && list->held())
+      empty_unless_given("employment_zone");
+  } else if (renewed("department")) {
+    empty_unless_given("region");
+  }
+  if ((renewed("headcount") || renewed("turnover") || renewed("balance_sheet")) &&
+      !is_null(row[at("headcount")]))
+    empty_unless_given("size_class");
+}
+
 void Loader::merge_stored(const schema::Entity& e, Row& row, const RowOrigin& origin, Merge merge) {
   if (!drain().is_ok()) return;  // the writer's rows first: the same key earlier in this load
   auto before = tx_->get(e, store::key_of(e, row));
@@ -352,13 +393,20 @@ void Loader::merge_stored(const schema::Entity& e, Row& row, const RowOrigin& or
   }
   if (!*before) return;
   const Row& stored = **before;
+  if (merge == Merge::kKeepStored) {
+    row = stored;
+    return;
+  }
   std::vector<bool> key(e.fields.size(), false);
   for (int k : schema::key_indices(e)) key[static_cast<size_t>(k)] = true;
   if (merge == Merge::kKeepKnown) {
+    std::vector<bool> given(e.fields.size());
+    for (size_t i = 0; i < e.fields.size(); ++i) given[i] = !is_null(row[i]);
     for (size_t i = 0; i < e.fields.size(); ++i) {
       const bool carried = origin.carried != nullptr && (*origin.carried)[i];
       if (!key[i] && is_null(row[i]) && !carried) row[i] = stored[i];
     }
+    if (e.name == "organisation") rederive_organisation(e, row, stored, given);
     return;
   }
   // kFillGaps: the stored values are kept, the source fills the empty fields...
@@ -415,6 +463,29 @@ void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin, Merg
   if (!ensure_transaction().is_ok()) return;
   EntityState& st = state(e);
   ++st.rows;
+  // Insert-only: a stored row is left as it is, unread and unchecked (its first occurrence in
+  // the file; a key repeated in the file is refused below).
+  if (merge == Merge::kKeepStored && !st.empty_before) {
+    const std::string key = store::key_text(e, row);
+    if (!st.seen.contains(hash_key(key))) {
+      bool stored = false;
+      if (st.own_keys != nullptr) {
+        stored = st.own_keys->contains(key);
+      } else {
+        if (!drain().is_ok()) return;
+        auto got = tx_->get(e, store::key_of(e, row));
+        if (!got.has_value()) {
+          failure_ = got.error();
+          return;
+        }
+        stored = got->has_value();
+      }
+      if (stored) {
+        st.seen.emplace(hash_key(key), origin.line);
+        return;
+      }
+    }
+  }
   // The zone and the commune the source gives (not those the merge keeps from the store).
   check_zone(e, row, origin);
   check_commune(e, row, origin, merge);
@@ -424,7 +495,8 @@ void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin, Merg
       e.name == "organisation" && (text(row, schema::field_index(e, "commune")) != nullptr ||
                                    text(row, schema::field_index(e, "employment_zone")) != nullptr);
   // A key not stored nor earlier in this load has nothing to merge (composite keys: looked up).
-  if (merge != Merge::kReplace &&
+  // (A table empty before this load holds no stored row: keys repeated within it are refused.)
+  if (merge != Merge::kReplace && !st.empty_before &&
       (st.own_keys == nullptr || st.own_keys->contains(store::key_text(e, row))))
     merge_stored(e, row, origin, merge);
 
@@ -432,6 +504,15 @@ void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin, Merg
   if (e.name == "commune" && communes_) communes_->add(e, row);
   std::vector<FieldError> row_errors;
   schema::check_row(e, row, row_errors);
+  // A required field a source does not give (an upsert without its column) is there once
+  // merged with the stored row; a new row needs it.
+  for (size_t i = 0; i < e.fields.size(); ++i)
+    if (e.fields[i].required && is_null(row[i]))
+      add_error(error_at(origin, e, static_cast<int>(i), row[i],
+                         origin.columns != nullptr && (*origin.columns)[i] == 0
+                             ? "is required: the file has no such column and the row is not "
+                               "stored yet"
+                             : "is required"));
   for (auto& fe : row_errors) {
     const int field = static_cast<int>(fe.column) - 1;
     add_error(error_at(origin, e, field, row[static_cast<size_t>(field)], std::move(fe.rule)));
@@ -492,10 +573,166 @@ void Loader::add(const schema::Entity& e, Row row, const RowOrigin& origin, Merg
   // Referable by later rows of this load (loaded from the store first).
   if (st.own_keys != nullptr) st.own_keys->insert(key);
 
+  if (options_.describe > 0 && total_errors_ == 0 && failure_.is_ok()) describe(e, row, origin, st);
   if (total_errors_ == 0 && failure_.is_ok()) {
     if (!writer_) writer_ = std::make_unique<Writer>(*tx_);
     writer_->push(&st, std::move(row));
   }
+}
+
+std::string_view change_kind_name(RowChange::Kind kind) {
+  switch (kind) {
+    case RowChange::Kind::kInserted:
+      return "inserted";
+    case RowChange::Kind::kUpdated:
+      return "updated";
+    case RowChange::Kind::kDeleted:
+      return "deleted";
+  }
+  return "";
+}
+
+void Loader::describe(const schema::Entity& e, const Row& row, const RowOrigin& origin,
+                      const EntityState& st) {
+  if (std::cmp_greater_equal(changes_.size(), options_.describe) || lookups_ >= kMaxDescribeLookups)
+    return;
+  std::optional<Row> stored;
+  if (!st.empty_before) {
+    ++lookups_;
+    if (!drain().is_ok()) return;  // rows earlier in this load are written first
+    auto got = tx_->get(e, store::key_of(e, row));
+    if (!got.has_value()) {
+      failure_ = got.error();
+      return;
+    }
+    stored = std::move(*got);
+  }
+  RowChange c;
+  c.entity = std::string(e.name);
+  c.key = store::key_text(e, row);
+  c.line = origin.line;
+  for (size_t i = 0; i < e.fields.size(); ++i) {
+    const std::string name(e.fields[i].name);
+    if (!stored) {
+      if (!is_null(row[i])) c.fields.push_back({name, std::nullopt, shown(row[i])});
+    } else if ((*stored)[i] != row[i]) {
+      c.fields.push_back({name, shown((*stored)[i]), shown(row[i])});
+    }
+  }
+  if (stored && c.fields.empty()) return;  // unchanged
+  c.kind = stored ? RowChange::Kind::kUpdated : RowChange::Kind::kInserted;
+  changes_.push_back(std::move(c));
+}
+
+int64_t Loader::remove_absent(const schema::Entity& e,
+                              const std::vector<std::pair<int, Value>>& scope,
+                              const std::unordered_set<std::string>& listed,
+                              const std::string& file) {
+  if (!ensure_transaction().is_ok() || total_errors_ > 0) return 0;
+  EntityState& st = state(e);
+  if (st.empty_before || !drain().is_ok()) return 0;
+  std::string where;
+  std::vector<Value> params;
+  for (const auto& [i, v] : scope) {
+    where += fmt::format("{}{} = ?", where.empty() ? " WHERE " : " AND ",
+                         store::quote_ident(e.fields[static_cast<size_t>(i)].name));
+    params.push_back(v);
+  }
+  std::string columns;
+  for (size_t i = 0; i < e.fields.size(); ++i)
+    columns += (i == 0 ? "" : ", ") + store::quote_ident(e.fields[i].name);
+  std::string order;
+  for (int k : schema::key_indices(e))
+    order += (order.empty() ? " ORDER BY " : ", ") +
+             store::quote_ident(e.fields[static_cast<size_t>(k)].name);
+  auto rows = tx_->query(
+      fmt::format("SELECT {} FROM {}{}{}", columns, store::quote_ident(e.name), where, order),
+      params);
+  if (!rows.has_value()) {
+    failure_ = rows.error();
+    return 0;
+  }
+  // What may refer to a row of `e`: the references that do not go with it (not its owned
+  // rows; its own entity's, which the store would empty, are counted), the codes a
+  // referential names, alone or in a list ("a|b|c").
+  struct Referrer {
+    const schema::Entity* entity;
+    const schema::Field* field;
+  };
+  std::vector<Referrer> referrers;
+  for (const auto& other : schema::entities())
+    for (const auto& f : other.fields)
+      if ((f.references == e.name && other.owner != e.name) || f.referential == e.name)
+        referrers.push_back({&other, &f});
+  const auto key_fields = schema::key_indices(e);
+  const std::vector<int> no_columns(e.fields.size(), 0);
+  const RowOrigin origin{fmt::format("{} (rows of the scope it does not list)", file), 0,
+                         &no_columns};
+  int64_t deleted = 0;
+  for (const auto& stored : *rows) {
+    const std::string key = store::key_text(e, stored);
+    if (listed.contains(key)) continue;
+    bool used_elsewhere = false;
+    if (key_fields.size() == 1) {
+      for (const auto& r : referrers) {
+        const std::string field = store::quote_ident(r.field->name);
+        auto used = tx_->query(
+            fmt::format("SELECT COUNT(*) FROM {} WHERE {}", store::quote_ident(r.entity->name),
+                        r.field->check == schema::Check::kList
+                            ? fmt::format("'|' || {} || '|' LIKE '%|' || ? || '|%'", field)
+                            : fmt::format("{} = ?", field)),
+            {stored[static_cast<size_t>(key_fields[0])]});
+        if (!used.has_value()) {
+          failure_ = used.error();
+          return deleted;
+        }
+        if (const int64_t n = std::get<int64_t>((*used)[0][0]); n > 0) {
+          used_elsewhere = true;
+          add_error(error_at(
+              origin, e, key_fields[0], stored[static_cast<size_t>(key_fields[0])],
+              fmt::format("not in the file, so it would be deleted, but {} row(s) of {} (field "
+                          "{}) refer to it: delete them first, or import without replace",
+                          n, r.entity->name, r.field->name)));
+        }
+      }
+    }
+    if (used_elsewhere) continue;
+    if (total_errors_ > 0) continue;
+    Row key_row;
+    for (int k : key_fields) key_row.push_back(stored[static_cast<size_t>(k)]);
+    auto removed = tx_->remove(e, key_row);
+    if (!removed.has_value()) {
+      failure_ = removed.error();
+      return deleted;
+    }
+    ++deleted;
+    if (!options_.dry_run) {  // each deleted row in the audit log, as a deletion by hand
+      store::AuditEntry a;
+      a.at = utc_timestamp();
+      a.actor = options_.actor;
+      a.action = "delete";
+      a.entity = std::string(e.name);
+      a.key = key;
+      a.before = formats::row_to_json(e, stored).dump();
+      a.after = fmt::format("{{\"import\":{}}}", nlohmann::json(file).dump());
+      if (auto s = tx_->append_audit(a); !s.is_ok()) {
+        failure_ = s;
+        return deleted;
+      }
+    }
+    if (std::cmp_less(changes_.size(), options_.describe)) {
+      RowChange c;
+      c.kind = RowChange::Kind::kDeleted;
+      c.entity = std::string(e.name);
+      c.key = key;
+      for (size_t i = 0; i < e.fields.size(); ++i)
+        if (!is_null(stored[i]))
+          c.fields.push_back({std::string(e.fields[i].name), shown(stored[i]), std::nullopt});
+      changes_.push_back(std::move(c));
+    }
+  }
+  st.deleted += deleted;
+  return deleted;
 }
 
 void Loader::check_project_events() {
@@ -622,18 +859,26 @@ Result<LoadReport> Loader::finish(const std::string& audit_key) {
   report.dry_run = options_.dry_run;
   if (!tx_) return report;
   std::string summary;
+  int64_t described_total = 0;  // rows inserted, updated or deleted
   for (auto& [name, st] : states_) {
     auto count = tx_->query(fmt::format("SELECT COUNT(*) FROM {}", store::quote_ident(name)), {});
     if (!count.has_value()) return count.error();
     EntityCounts c;
     c.rows = st->rows;
-    c.inserted = std::get<int64_t>((*count)[0][0]) - st->count_before;
+    c.deleted = st->deleted;
+    c.inserted = std::get<int64_t>((*count)[0][0]) - st->count_before + st->deleted;
     c.updated = st->changed - c.inserted;
     c.unchanged = st->rows - st->changed;
+    described_total += c.inserted + c.updated + c.deleted;
     report.entities[std::string(name)] = c;
     summary +=
-        fmt::format("{}\"{}\":{{\"rows\":{},\"inserted\":{},\"updated\":{},\"unchanged\":{}}}",
-                    summary.empty() ? "" : ",", name, c.rows, c.inserted, c.updated, c.unchanged);
+        fmt::format("{}\"{}\":{{\"rows\":{},\"inserted\":{},\"updated\":{},\"unchanged\":{}{}}}",
+                    summary.empty() ? "" : ",", name, c.rows, c.inserted, c.updated, c.unchanged,
+                    c.deleted > 0 ? fmt::format(",\"deleted\":{}", c.deleted) : "");
+  }
+  if (options_.describe > 0) {
+    report.changes_truncated = std::cmp_greater(described_total, changes_.size());
+    report.changes = std::move(changes_);
   }
   if (options_.dry_run) {
     tx_.reset();

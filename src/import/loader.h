@@ -24,6 +24,9 @@ struct LoaderOptions {
   int max_errors = 100;  // errors kept in the report (all are counted)
   bool dry_run = false;  // validate against the store, then roll back
   std::string actor = "import";
+  // Rows described field by field in the report (LoadReport::changes): the first this many
+  // that are inserted, updated or deleted. 0: none (no stored row is read for it).
+  int describe = 0;
 };
 
 // Where a row came from, for error messages.
@@ -41,12 +44,32 @@ struct EntityCounts {
   int64_t inserted = 0;
   int64_t updated = 0;
   int64_t unchanged = 0;
+  int64_t deleted = 0;  // Loader::remove_absent
 };
+
+// One row a load inserts, updates or deletes, field by field (the preview of an import).
+struct RowChange {
+  enum class Kind : uint8_t { kInserted, kUpdated, kDeleted };
+  struct Field {
+    std::string name;
+    std::optional<std::string> before, after;  // nullopt: empty
+  };
+  Kind kind = Kind::kInserted;
+  std::string entity;
+  std::string key;   // store::key_text
+  int64_t line = 0;  // of the file (0: a row the file does not list, deleted)
+  // Inserted: the fields given; updated: those that change; deleted: those that were stored.
+  std::vector<Field> fields;
+};
+std::string_view change_kind_name(RowChange::Kind kind);
 
 struct LoadReport {
   std::map<std::string, EntityCounts> entities;  // by entity name
   bool dry_run = false;
   bool committed = false;
+  std::vector<RowChange> changes;  // LoaderOptions::describe
+  // More rows changed than were described (or the preview stopped reading stored rows).
+  bool changes_truncated = false;
 };
 
 // How a row whose key is already stored is written.
@@ -65,6 +88,9 @@ enum class Merge : uint8_t {
   // record several sources describe: an organisation a member directory, SIRENE and CORDIS
   // all know, where a public file must not erase what the cluster entered.
   kFillGaps,
+  // The stored row is kept whole: a row whose key is stored changes nothing (insert-only
+  // imports: new rows are added, the known ones left as they are).
+  kKeepStored,
 };
 
 class Loader {
@@ -80,6 +106,14 @@ class Loader {
   // by one thread at a time.
   void add(const schema::Entity& e, Row row, const RowOrigin& origin,
            Merge merge = Merge::kReplace);
+  // Deletes, in this load's transaction, the stored rows of `e` whose fields equal `scope`
+  // (field index, value) and whose key (store::key_text) is not in `listed`: a file that is
+  // the whole record of its scope (an import in replace mode). A row other rows still refer
+  // to is not deleted: an error names it and what refers to it. Rows owned by a deleted row
+  // (a project's participations) go with it, as the store's cascade says. Call after the
+  // file's rows were added; returns how many rows are deleted.
+  int64_t remove_absent(const schema::Entity& e, const std::vector<std::pair<int, Value>>& scope,
+                        const std::unordered_set<std::string>& listed, const std::string& file);
   // Records an error found by the caller (cell parse errors, malformed files).
   void add_error(FieldError error);
 
@@ -102,6 +136,8 @@ class Loader {
   std::unordered_set<std::string>& keys_of(const schema::Entity& e);
   // Merges the stored row of `row`'s key, if any, into `row` (Merge).
   void merge_stored(const schema::Entity& e, Row& row, const RowOrigin& origin, Merge merge);
+  void rederive_organisation(const schema::Entity& e, Row& row, const Row& stored,
+                             const std::vector<bool>& given);
   void check_project_status(const schema::Entity& e, const Row& row, const RowOrigin& origin);
   // Zone d'emploi codes (schema::zone_reference: an employment row of level zone, an
   // organisation's or a firm's zone, as the source gives them) against INSEE's referential when
@@ -119,6 +155,9 @@ class Loader {
   void check_commune(const schema::Entity& e, Row& row, const RowOrigin& origin, Merge merge);
   void complete_place(const schema::Entity& e, Row& row, const RowOrigin& origin, bool check_zone);
   void check_project_events();
+  // Adds `row` (merged, about to be written) to the described changes (LoaderOptions::describe).
+  void describe(const schema::Entity& e, const Row& row, const RowOrigin& origin,
+                const EntityState& st);
   FieldError error_at(const RowOrigin& origin, const schema::Entity& e, int field,
                       const Value& value, std::string rule) const;
 
@@ -156,6 +195,9 @@ class Loader {
   std::optional<std::unordered_map<std::string, std::string>>
       project_status_;                                    // id -> status in store
   std::optional<std::unordered_set<std::string>> zones_;  // the referential's codes
+  std::vector<RowChange> changes_;                        // LoaderOptions::describe
+  int64_t lookups_ = 0;                                   // stored rows read to describe
+  bool changes_truncated_ = false;
 };
 
 }  // namespace poles::import

@@ -210,6 +210,44 @@ start_date = { column = "Adhésion", normalise = ["date"] }
   EXPECT_EQ(run({"import", "--mapping", m}), 1);  // the file is missing: a usage error
 }
 
+// Issue #19: the modes and the preview from the command line. A dry run lists each row that
+// would change, field by field; a replace without a scope is a usage error of the file (2).
+TEST_F(Cli, ADryRunPreviewsEachChangeAndReplaceNeedsAScope) {
+  testing::write_file(dir_ / "c.csv",
+                      "id,name,region,scale\naero,Aerospace Valley,76,national\n"
+                      "mina,Minalogic,84,regional\n");
+  ASSERT_EQ(run({"import", "cluster", (dir_ / "c.csv").string()}), 0) << err();
+  testing::write_file(dir_ / "c2.csv", "id,name,region\naero,Aerospace Valley,75\n");
+  const std::string c2 = (dir_ / "c2.csv").string();
+  ASSERT_EQ(run({"import", "cluster", c2, "--dry-run"}), 0) << err();
+  EXPECT_NE(out().find("1 rows (0 inserted, 1 updated, 0 unchanged)"), std::string::npos) << out();
+  EXPECT_NE(out().find("~ cluster 'aero' (line 2): region '76' -> '75'\n"), std::string::npos)
+      << out();
+  EXPECT_EQ(run({"import", "cluster", c2, "--mode", "replace"}), 2);
+  EXPECT_NE(err().find("scope"), std::string::npos) << err();
+  EXPECT_EQ(run({"import", "cluster", c2, "--mode", "sideways"}), 1);
+  ASSERT_EQ(
+      run({"import", "cluster", c2, "--mode", "replace", "--scope", "scale=national", "--dry-run"}),
+      2);  // a replace needs every required column
+  EXPECT_NE(err().find("c2.csv:1: field 'scale' value '': required column is missing"),
+            std::string::npos)
+      << err();
+  testing::write_file(dir_ / "c3.csv", "id,name,region,scale\nmina,Minalogic,84,regional\n");
+  ASSERT_EQ(run({"import", "cluster", (dir_ / "c3.csv").string(), "--mode", "replace", "--scope",
+                 "region=84", "--dry-run"}),
+            0)
+      << err();
+  EXPECT_NE(out().find("0 would be deleted"), std::string::npos) << out();
+  // Insert-only (every required column) adds the new cluster, leaves aero as it was.
+  testing::write_file(dir_ / "c4.csv",
+                      "id,name,region,scale\naero,Autre,75,national\nnew,Nouveau,84,regional\n");
+  ASSERT_EQ(run({"import", "cluster", (dir_ / "c4.csv").string(), "--mode", "insert-only"}), 0)
+      << err();
+  EXPECT_NE(out().find("2 rows (1 inserted, 0 updated, 1 unchanged)"), std::string::npos) << out();
+  ASSERT_EQ(run({"export", "cluster"}), 0);
+  EXPECT_NE(out().find("aero,Aerospace Valley,,,76,national"), std::string::npos) << out();
+}
+
 // More pre-treatment cells (14) than units (8): the pre-test's covariance is singular, and the
 // answer says so instead of a p-value (the report too, in French).
 TEST_F(Cli, ASingularPreTestIsSaidNotComputed) {

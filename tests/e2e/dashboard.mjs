@@ -273,6 +273,27 @@ try {
   await page.click("#confirm");
   await page.waitForSelector("#report .ok:text('Import terminé')");
   await shot("09-import-done"); await checkWords("09-import-done");
+  // The preview (issue #19): a file of one column changes that field only, shown before and
+  // after with its label; a replace of a scope shows the row it deletes, then deletes it.
+  step = "Import preview";
+  await page.setInputFiles("#file", { name: "echelle.csv", mimeType: "text/csv", buffer: Buffer.from("id;scale\ne2e-2;regional\n") });
+  await page.click("#check");
+  await page.waitForSelector("#changes tbody tr");
+  const change = await page.locator("#changes tbody tr").first().textContent();
+  assert.match(change, /Modifiée/, change);
+  assert.match(change, /envergure.*national → régional/, change);
+  await shot("09b-import-preview"); await checkWords("09b-import-preview");
+  await page.selectOption("#mode", "replace");
+  await page.fill("#scope-field", "id");
+  await page.fill("#scope-value", "e2e-1");
+  await page.setInputFiles("#file", { name: "vide.csv", mimeType: "text/csv", buffer: Buffer.from("id;name;region;scale\n") });
+  await page.click("#check");
+  await page.waitForSelector("#changes tbody tr");
+  const gone = await page.locator("#changes tbody tr").first().textContent();
+  assert.match(gone, /Supprimée.*e2e-1/, gone);
+  await page.click("#confirm");
+  await page.waitForSelector("#report p:text('1 ligne(s) du périmètre absentes du fichier ont été supprimées.')");
+  await page.selectOption("#mode", "upsert");
   // Any file through a column mapping built on its columns: a preview lists the refused row with
   // its reason and writes nothing; then the valid rows are written.
   step = "Mapped import";

@@ -341,6 +341,10 @@ add('requests-refuse', 'POST', '/api/v1/requests/{id}/refuse', { body: { answer:
 add('requests-withdraw', 'DELETE', '/api/v1/requests/{id}', { as: 'manager', ...withRequest() });
 add('import-dry-run', 'POST', '/api/v1/import/truth?dry_run=true', { csv: 'key,value,note\ngolden.import,2,dry\n' });
 add('import', 'POST', '/api/v1/import/truth', { csv: 'key,value,note\ngolden.import,2,real\n' });
+// the preview of a replace: the row that changes field by field, the scope's row the file does
+// not list (the one written just above) deleted; nothing written (dry_run)
+add('import-replace-preview', 'POST', '/api/v1/import/truth?dry_run=true&mode=replace&scope=note%3Dreal&preview=10',
+  { csv: 'key,value,note\ngolden.preview,3,real\n' });
 add('import-errors', 'POST', '/api/v1/import/organisation', { csv: 'id,name,kind,siren\nx,,company,123\n' });
 // the column-mapping import: a preview (nothing written, the refused row with its reason), then
 // the same file all or nothing (422, every error)

@@ -19,24 +19,71 @@ const isXlsx = (f) => f.name.toLowerCase().endsWith(".xlsx");
 export async function pageImport(root) {
   const entity = el("select", { id: "entity", class: "fr-select" }, ENTITIES.map((e) => el("option", { value: e }, label("entity", e))));
   const file = el("input", { type: "file", class: "fr-upload", id: "file", accept: `.csv,.xlsx,text/csv,${XLSX_TYPE}` });
+  // How the file meets the stored rows (ImportMode): upsert by default; replace needs a scope.
+  const mode = el("select", { id: "mode", class: "fr-select" }, ["upsert", "insert-only", "replace"].map((m) => el("option", { value: m }, t(`import.mode.${m}`))));
+  const scopeField = el("input", { id: "scope-field", class: "fr-input", translate: "no", placeholder: "cluster_id", size: 14 });
+  const scopeValue = el("input", { id: "scope-value", class: "fr-input", translate: "no", size: 18 });
+  const scope = el("div", { class: "filters", id: "scope", hidden: true }, el("label", {}, t("import.scope.field"), scopeField), el("label", {}, t("import.scope.value"), scopeValue),
+    el("p", { class: "hint" }, t("import.scope.hint")));
+  mode.addEventListener("change", () => { scope.hidden = mode.value !== "replace"; });
+  // What was checked is what is confirmed: any change of the file, the entity, the mode or the
+  // scope asks for a new check.
+  for (const input of [entity, file, mode, scopeField, scopeValue]) input.addEventListener(input === scopeField || input === scopeValue ? "input" : "change", () => { confirm.hidden = true; });
   const report = el("div", { id: "report", "aria-live": "polite" });
   const confirm = el("button", { type: "button", id: "confirm", hidden: true, onclick: () => send(false) }, t("import.confirm"));
   const check = el("button", { type: "button", id: "check", onclick: () => send(true) }, t("import.check"));
-  root.append(el("h1", {}, t("import.title")), el("div", { class: "filters" }, el("label", {}, t("import.entity"), entity), el("label", {}, t("import.file"), filePicker(file)), check, confirm), report);
+  root.append(el("h1", {}, t("import.title")), el("div", { class: "filters" }, el("label", {}, t("import.entity"), entity), el("label", {}, t("import.file"), filePicker(file)),
+    el("label", {}, t("import.mode"), mode), check, confirm), scope, report);
   root.append(mappedImportSection(), sirenSection(), censusSection());
   async function send(dry) {
     report.replaceChildren(t("loading"));
     confirm.hidden = true;
     if (!file.files.length) return report.replaceChildren("");
     const f = file.files[0];  // sent as it is: a workbook's bytes are not text
+    const q = new URLSearchParams({ dry_run: dry, filename: f.name, mode: mode.value, preview: dry ? 200 : 0 });
+    if (mode.value === "replace" && scopeField.value.trim()) q.set("scope", `${scopeField.value.trim()}=${scopeValue.value.trim()}`);
     try {
-      const r = await api("POST", `/api/v1/import/${entity.value}?dry_run=${dry}&filename=${encodeURIComponent(f.name)}`, f, { raw: true, headers: { "Content-Type": isXlsx(f) ? XLSX_TYPE : "text/csv" } });
-      report.replaceChildren(el("p", { class: "ok" }, dry ? t("import.valid", r) : t("import.done", r)));
+      const r = await api("POST", `/api/v1/import/${entity.value}?${q}`, f, { raw: true, headers: { "Content-Type": isXlsx(f) ? XLSX_TYPE : "text/csv" } });
+      report.replaceChildren(el("p", { class: "ok" }, dry ? t("import.valid", r) : t("import.done", r)),
+        ...(r.deleted ? [el("p", {}, t(dry ? "import.will_delete" : "import.deleted", r))] : []), ...(dry ? changesTable(r) : []));
       confirm.hidden = !dry;
     } catch (err) {
       report.replaceChildren(el("p", { class: "error" }, t("import.errors", { n: err.problem?.errors?.length ?? 1 })), problemBox(err));
     }
   }
+}
+
+// The vocabulary of a field's codes where it is not named like the field.
+const KIND_OF = { "organisation.kind": "org_kind", "service.kind": "service_kind", "result.kind": "result_kind", "funder.kind": "funder_kind",
+  "project.status": "project_status", "project.kind": "project_kind", "organisation.naf": "naf", "service_participant.outcome": "service_outcome",
+  "programme.scope": "programme_scope", "territory.level": "territory_level", "commune.kind": "commune_kind", "review.criterion": "review_criterion" };
+// Fields whose digits are codes or years, shown as they are (no thousands separator).
+const KEEP_DIGITS = new Set(["year", "siren", "siret", "commune", "postcode", "department", "region", "employment_zone", "start_year", "end_year", "founded", "trl_start", "trl_target", "key", "id"]);
+
+// The preview of an import: each row inserted, updated (each field before and after) or deleted.
+function changesTable(r) {
+  if (!r.changes?.length) return [el("p", { id: "changes-none" }, t("import.no_change"))];
+  // A code by its label (the code in its title), when the vocabulary knows the field's codes.
+  const kindOf = (f) => KIND_OF[`${r.entity}.${f}`] ?? f;
+  const value = (f, v) => {
+    if (v === null || v === undefined) return el("span", { class: "muted" }, t("import.empty"));
+    const kind = kindOf(f);
+    if (hasLabel(kind, v)) return el("span", { title: v }, label(kind, v));
+    // Numbers in the page's locale, dates as the pages write them; anything else as stored.
+    if (/^-?\d+(\.\d+)?$/.test(v) && !/^0\d/.test(v) && !KEEP_DIGITS.has(f)) return el("span", { title: v }, fmt(Number(v), v.includes(".") ? 2 : 0));
+    if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return el("span", { title: v }, date(v));
+    return el("span", { translate: "no" }, v);
+  };
+  const fields = (c) => el("ul", { class: "changes" }, c.fields.map((f) => el("li", {}, el("strong", {}, fieldLabel(f.field)), t("import.sep"),
+    ...(c.kind === "updated" ? [value(f.field, f.before), " → ", value(f.field, f.after)] : [value(f.field, c.kind === "deleted" ? f.before : f.after)]))));
+  return [el("h2", {}, t("import.preview")),
+    table([
+      { label: t("import.change"), value: (c) => t(`import.change.${c.kind}`) },
+      { label: t("import.key"), value: (c) => el("code", { translate: "no" }, c.key) },
+      { label: t("line"), value: (c) => (c.line ? fmt(c.line) : t("import.not_in_file")), num: true },
+      { label: t("import.fields"), value: (c) => fields(c) },
+    ], r.changes, null, { id: "changes", stack: true }),
+    ...(r.changes_truncated ? [el("p", { class: "hint" }, t("import.truncated", { n: r.changes.length }))] : [])];
 }
 
 // Any CSV or XLSX file through a column mapping (docs/real-data.md): the mapping (TOML) is

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -24,19 +25,39 @@ namespace poles::http {
 
 namespace {
 
+// A field a row change touches (null: empty).
+struct FieldChangeView {
+  std::string field;
+  std::optional<std::string> before, after;
+};
+POLES_JSON(FieldChangeView, field, before, after)
+
+// A row an import inserts, updates or deletes (the `preview` first ones).
+struct RowChangeView {
+  std::string kind;  // inserted, updated, deleted
+  std::string key;
+  int64_t line = 0;  // of the file; 0 for a deleted row (the file does not list it)
+  std::vector<FieldChangeView> fields;
+};
+POLES_JSON(RowChangeView, kind, key, line, fields)
+
 struct ImportReport {
   std::string entity;
   std::string file;
   bool dry_run = false;
+  std::string mode;
   int64_t rows = 0;
   int64_t inserted = 0;
   int64_t updated = 0;
   int64_t unchanged = 0;
-  int64_t ended = 0;  // memberships ended by a snapshot
+  int64_t deleted = 0;  // replace mode: the scope's rows the file does not list
+  int64_t ended = 0;    // memberships ended by a snapshot
   std::vector<std::string> ignored_columns;
+  std::vector<RowChangeView> changes;
+  bool changes_truncated = false;
 };
-POLES_JSON(ImportReport, entity, file, dry_run, rows, inserted, updated, unchanged, ended,
-           ignored_columns)
+POLES_JSON(ImportReport, entity, file, dry_run, mode, rows, inserted, updated, unchanged, deleted,
+           ended, ignored_columns, changes, changes_truncated)
 
 // The filters of an entity's list: one per field, plus q, cursor and limit.
 app::ParamSpecs list_params(const schema::Entity& e) {
@@ -185,7 +206,21 @@ void add_entity_routes(Router& r, Services&) {
                app::text_param("snapshot",
                                "Memberships: the file lists every member of its clusters on this "
                                "date (YYYY-MM-DD); the others still running then are ended the "
-                               "day before")})
+                               "day before"),
+               app::choice_param("mode",
+                                 "How the file meets stored rows of the same key: upsert (the "
+                                 "file's columns change, the others are kept), insert-only "
+                                 "(stored rows are left as they are) or replace (the file is the "
+                                 "whole record of `scope`: its rows replace the stored ones, the "
+                                 "scope's rows it does not list are deleted)",
+                                 {"upsert", "insert-only", "replace"}, "upsert"),
+               app::text_param("scope",
+                               "With mode=replace: FIELD=VALUE, the rows the file is the record "
+                               "of (e.g. cluster_id=aerospace-valley)"),
+               app::integer_param("preview",
+                                  "Rows described field by field in `changes`: the first that "
+                                  "are inserted, updated or deleted",
+                                  0, 1000, "0")})
       .upload("text/csv")
       .returns<ImportReport>()
       .handle([](Ctx& c) {
@@ -199,6 +234,11 @@ void add_entity_routes(Router& r, Services&) {
         }
         if (e->name == "member_census")  // released, not imported (app/census.h)
           return c.fail(Status::conflict(app::kCensusByReleaseOnly));
+        if (e->name == "assessment" && c.args.text("mode") == "replace")
+          // Deleting a scope's assessments could reach a published year's, which are frozen.
+          return c.fail(Status::conflict(
+              "assessments are not replaced by scope: a published year's are frozen; import "
+              "them in upsert mode, or delete them one by one"));
         if (e->name == "assessment") {
           // The assessments of a published year are frozen, through the import too.
           const Status st = check_imported_assessments(c, *e);
@@ -209,13 +249,25 @@ void add_entity_routes(Router& r, Services&) {
         opt.actor = c.user().name;
         opt.snapshot_date = c.args.text("snapshot");
         opt.sheet = c.args.text("sheet");
+        opt.mode = *import::parse_import_mode(c.args.text("mode"));
+        if (!c.args.text("scope").empty()) opt.scope = {c.args.text("scope")};
+        opt.describe = c.args.integer("preview");
         const std::string name =
             c.args.text("filename").empty() ? c.path[0] + ".csv" : c.args.text("filename");
         auto rep = import::import_table(*c.store, *e, c.req.body, name, opt);
         if (!rep) return c.fail(rep.error());
-        c.reply(200, ImportReport{rep->entity, rep->file, rep->dry_run, rep->counts.rows,
-                                  rep->counts.inserted, rep->counts.updated, rep->counts.unchanged,
-                                  rep->ended, rep->ignored_columns});
+        std::vector<RowChangeView> changes;
+        for (const auto& ch : rep->changes) {
+          RowChangeView v{std::string(import::change_kind_name(ch.kind)), ch.key, ch.line, {}};
+          for (const auto& f : ch.fields) v.fields.push_back({f.name, f.before, f.after});
+          changes.push_back(std::move(v));
+        }
+        c.reply(200,
+                ImportReport{rep->entity, rep->file, rep->dry_run,
+                             std::string(import::import_mode_name(rep->mode)), rep->counts.rows,
+                             rep->counts.inserted, rep->counts.updated, rep->counts.unchanged,
+                             rep->counts.deleted, rep->ended, rep->ignored_columns,
+                             std::move(changes), rep->changes_truncated});
       });
 
   for (const auto& ent : schema::entities()) {
