@@ -197,7 +197,6 @@ class Loader {
   std::optional<std::unordered_set<std::string>> zones_;  // the referential's codes
   std::vector<RowChange> changes_;                        // LoaderOptions::describe
   int64_t lookups_ = 0;                                   // stored rows read to describe
-  bool changes_truncated_ = false;
 };
 
 }  // namespace poles::import
